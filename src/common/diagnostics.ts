@@ -1,0 +1,93 @@
+import { LineMap, type Span } from './span.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * A diagnostic is a value, never an exception: every layer (scanner, parser, binder, engine, ingest, rules)
+ * reports problems this way so callers can keep going and count what was set aside.
+ * `code` is stable (e.g. KQL1001) so tests and users can match on it.
+ */
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  /** Optional replacement text a tool may offer (e.g. the nearest column name). */
+  suggestion?: string;
+}
+
+export function diag(code: string, severity: Severity, message: string, span: Span, suggestion?: string): Diagnostic {
+  return suggestion === undefined ? { code, severity, message, span } : { code, severity, message, span, suggestion };
+}
+
+export function hasErrors(diags: readonly Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === 'error');
+}
+
+/** A diagnostic placed in a file: what `kqlite check --format json` prints. */
+export interface LocatedDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  code: string;
+  severity: Severity;
+  message: string;
+  suggestion?: string;
+}
+
+/**
+ * Places diagnostics of a text embedded in a file (e.g. a YAML `query: |` block) at file positions.
+ * `lineOffset`/`columnOffset` shift from the embedded text to the file (0 for a plain .kql file).
+ */
+export function locate(
+  file: string,
+  text: string,
+  diags: readonly Diagnostic[],
+  lineOffset = 0,
+  columnOffset = 0,
+): LocatedDiagnostic[] {
+  const map = new LineMap(text);
+  return diags.map((d) => {
+    const a = map.lineCol(d.span.start);
+    const b = map.lineCol(d.span.end);
+    const out: LocatedDiagnostic = {
+      file,
+      line: a.line + lineOffset,
+      column: a.column + columnOffset,
+      endLine: b.line + lineOffset,
+      endColumn: b.column + columnOffset,
+      code: d.code,
+      severity: d.severity,
+      message: d.message,
+    };
+    if (d.suggestion !== undefined) out.suggestion = d.suggestion;
+    return out;
+  });
+}
+
+/**
+ * Renders like a compiler: `file:line:col: severity CODE: message`, the source line, and a caret
+ * underline under the span (clipped to the first line of a multi-line span).
+ */
+export function renderDiagnostic(file: string, text: string, d: Diagnostic, map = new LineMap(text)): string {
+  const a = map.lineCol(d.span.start);
+  const b = map.lineCol(d.span.end);
+  const src = map.lineText(a.line);
+  const width = b.line === a.line ? Math.max(1, b.column - a.column) : Math.max(1, src.length - a.column + 1);
+  const gutter = String(a.line).length;
+  const lines = [
+    `${file}:${a.line}:${a.column}: ${d.severity} ${d.code}: ${d.message}`,
+    `${' '.repeat(gutter)} |`,
+    `${a.line} | ${src.replace(/\t/g, ' ')}`,
+    `${' '.repeat(gutter)} | ${' '.repeat(a.column - 1)}${'^'.repeat(width)}`,
+  ];
+  if (d.suggestion !== undefined) lines.push(`${' '.repeat(gutter)} = did you mean '${d.suggestion}'?`);
+  return lines.join('\n');
+}
+
+export function renderDiagnostics(file: string, text: string, diags: readonly Diagnostic[]): string {
+  const map = new LineMap(text);
+  return diags.map((d) => renderDiagnostic(file, text, d, map)).join('\n\n');
+}

@@ -1,0 +1,64 @@
+// The import rules of ARCHITECTURE.md, checked mechanically: a folder imports only folders before it in
+// the pipeline; `web` imports only types from the server's API module, plus kql/syntax.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, dirname, resolve, sep } from 'node:path';
+
+const ORDER = ['common', 'kql/syntax', 'kql/semantics', 'engine', 'ingest', 'rules', 'hunts', 'server', 'web', 'cli'];
+const SRC = resolve('src');
+
+function layerOf(file: string): string | undefined {
+  const rel = relative(SRC, file).split(sep).join('/');
+  return ORDER.slice().sort((a, b) => b.length - a.length).find((l) => rel === l || rel.startsWith(l + '/'));
+}
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const n of readdirSync(dir)) {
+    const f = join(dir, n);
+    if (n === 'node_modules' || n === 'dist') continue;
+    if (statSync(f).isDirectory()) walk(f, out);
+    else if (/\.(ts|tsx)$/.test(n) && !n.endsWith('.d.ts')) out.push(f);
+  }
+  return out;
+}
+
+const IMPORT_RE = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+test('every source file sits in a known layer', () => {
+  const stray = walk(SRC).filter((f) => layerOf(f) === undefined);
+  assert.deepEqual(stray.map((f) => relative(SRC, f)), []);
+});
+
+test('imports follow the pipeline direction', () => {
+  const violations: string[] = [];
+  for (const file of walk(SRC)) {
+    const from = layerOf(file)!;
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(IMPORT_RE)) {
+      const spec = m[3] ?? m[4]!;
+      const typeOnly = Boolean(m[2]);
+      if (!spec.startsWith('.')) continue; // packages are checked by review, not by layer
+      const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
+      const to = layerOf(target);
+      const where = `${relative(SRC, file)} -> ${spec}`;
+      if (to === undefined) { violations.push(`${where}: outside src layers`); continue; }
+      if (from === 'web') {
+        const rel = relative(SRC, target).split(sep).join('/');
+        const ok = to === 'web' || to === 'kql/syntax' || (rel === 'server/api.ts' && typeOnly);
+        if (!ok) violations.push(`${where}: web may import only its own files, kql/syntax, and types from server/api`);
+        continue;
+      }
+      if (to === 'web') { violations.push(`${where}: nothing imports web`); continue; }
+      if (ORDER.indexOf(to) > ORDER.indexOf(from)) violations.push(`${where}: ${from} may not import ${to}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+test('source files stay small (none over 800 lines)', () => {
+  const big = walk(SRC)
+    .map((f) => ({ f: relative(SRC, f), n: readFileSync(f, 'utf8').split('\n').length }))
+    .filter((x) => x.n > 800);
+  assert.deepEqual(big, []);
+});
