@@ -1,0 +1,42 @@
+/**
+ * Where the engine gets stored tables from. The workspace (src/ingest) implements this over its on-disk
+ * extents; tests implement it over in-memory tables. The engine never touches files itself.
+ */
+import type { TableSchema } from '../kql/semantics/types.js';
+import type { Table } from './storage/column.js';
+
+/** Inclusive bounds on the `Timestamp` column, in ticks since 1970-01-01; used to skip whole extents. */
+export interface TimeRange {
+  min?: bigint;
+  max?: bigint;
+}
+
+export interface TableSource {
+  /** Names of the tables this source holds. */
+  tableNames(): string[];
+  /** Schema of a table, or undefined when the source does not hold it. */
+  schema(name: string): TableSchema | undefined;
+  /**
+   * The table's extents (each a columnar `Table` with the full schema, in schema order).
+   * With `range`, extents whose Timestamp min/max lie wholly outside it may be left out (never
+   * required: the engine still filters rows).
+   */
+  scan(name: string, range?: TimeRange): Table[];
+}
+
+/** A TableSource over tables held in memory (tests, `datatable` fixtures, the benchmark). */
+export class MemorySource implements TableSource {
+  constructor(private readonly tables: Map<string, { schema: TableSchema; extents: Table[] }>) {}
+
+  tableNames(): string[] {
+    return [...this.tables.keys()];
+  }
+
+  schema(name: string): TableSchema | undefined {
+    return this.tables.get(name)?.schema;
+  }
+
+  scan(name: string): Table[] {
+    return this.tables.get(name)?.extents ?? [];
+  }
+}
