@@ -1,6 +1,25 @@
-/** The command table: one line per sub-command, loaded lazily so `kqlite check` does not load the web server. */
-import { register } from './main.js';
+/**
+ * The command table. Each sub-command lives in `src/cli/<module>.ts` and exports
+ * `run(args: string[]): Promise<number>` (the exit code). Modules load lazily so `kqlite check` does not
+ * pull in the web server. To add a command: write its module and add one line here.
+ */
+export interface CommandEntry {
+  module: string;
+  summary: string;
+}
 
-// register('check', 'check KQL files, Sentinel rule YAML or stdin for errors', async () => (await import('./check.js')).check);
-export {};
-void register;
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  check: { module: 'check', summary: 'parse and type-check KQL files, Sentinel rule YAML, or stdin' },
+  query: { module: 'query', summary: 'run a KQL query over the workspace (or over its own datatable/print/range data)' },
+  ingest: { module: 'ingest', summary: 'load Defender / Sentinel exports into the workspace' },
+  tables: { module: 'tables', summary: 'list the workspace tables: rows, time range, size, quarantined records' },
+  demo: { module: 'demo', summary: 'create a workspace of realistic synthetic telemetry with planted RMM abuse' },
+  rules: { module: 'rules', summary: 'import, list, show and validate detection rules' },
+  coverage: { module: 'coverage', summary: 'ATT&CK coverage of the rules; export an ATT&CK Navigator layer' },
+  hunt: { module: 'hunt', summary: 'run rules over the workspace at a reference time and record findings' },
+  findings: { module: 'findings', summary: 'list, show and triage findings' },
+  allow: { module: 'allow', summary: 'sanction an RMM tool or rule in a scope (suppression with a reason)' },
+  inventory: { module: 'inventory', summary: 'RMM tools seen: where, by whom, since when, sanctioned or not' },
+  serve: { module: 'serve', summary: 'serve the web app and JSON API (127.0.0.1 by default)' },
+  start: { module: 'start', summary: 'the main job: demo workspace if absent, hunt with the built-in rules, serve the UI' },
+};

@@ -1,0 +1,25 @@
+/**
+ * Where the workspace lives: `--workspace DIR`, else `$KQLITE_WORKSPACE`, else `.kqlite/` in the current
+ * directory. Layout inside it (each owned by one layer):
+ *   tables/      columnar extents (src/ingest)        quarantine/  records set aside at ingest (src/ingest)
+ *   rules/       imported rules and their history (src/rules)
+ *   findings.sqlite  hunt runs, findings, triage, suppressions (src/hunts)
+ */
+import { resolve, relative, isAbsolute, sep } from 'node:path';
+
+export function resolveWorkspaceDir(flag?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  const chosen = flag ?? env['KQLITE_WORKSPACE'] ?? '.kqlite';
+  return resolve(cwd, chosen);
+}
+
+/**
+ * Joins a relative path onto the workspace and refuses any result outside it (`..`, absolute paths,
+ * symlink-free check on the lexical path). Every file a layer opens inside the workspace goes through this.
+ */
+export function insideWorkspace(workspace: string, ...parts: string[]): string {
+  const root = resolve(workspace);
+  const target = resolve(root, ...parts);
+  const rel = relative(root, target);
+  if (rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel))) return target;
+  throw new Error(`path escapes the workspace: ${parts.join('/')}`);
+}
