@@ -295,6 +295,15 @@ export interface EvaluateOp extends Node {
   kind: 'EvaluateOp';
   parameters: NamedArg[];
   call: CallExpr;
+  /** Declared output schema after `:` (`evaluate bag_unpack(d) : (*, Name:string)`). */
+  outputSchema?: OutputSchema;
+}
+
+/** `(*, a:string, b:long)`: columns declared for a plugin's output or in `typeof(...)`; `open` when `*` is listed. */
+export interface OutputSchema extends Node {
+  kind: 'OutputSchema';
+  columns: ColumnDecl[];
+  open: boolean;
 }
 
 export interface GetSchemaOp extends Node {

@@ -133,6 +133,7 @@ export type Expr =
   | ParenExpr
   | ListExpr
   | ErrorExpr
+  | TypeExpr
   // tabular
   | PipeExpr
   | DatatableExpr
@@ -258,6 +259,13 @@ export interface ParenExpr extends Node {
 export interface ListExpr extends Node {
   kind: 'ListExpr';
   items: Expr[];
+}
+
+/** `typeof(long)` or `typeof(*, a:string)`: a type or schema written as an argument. */
+export interface TypeExpr extends Node {
+  kind: 'TypeExpr';
+  type?: ScalarTypeName;
+  schema?: import('./ast-operators.js').OutputSchema;
 }
 
 /** Placeholder where the parser could not read an expression (a diagnostic was reported). */

@@ -1,0 +1,139 @@
+/**
+ * Decoding of KQL literal texts into exact values: datetimes and timespans become bigint ticks (100 ns;
+ * datetimes count from 1970-01-01T00:00:00Z). Shared with the engine's todatetime()/totimespan().
+ */
+
+export const TICKS_PER_MS = 10_000n;
+export const TICKS_PER_SECOND = 10_000_000n;
+export const TICKS_PER_MINUTE = 60n * TICKS_PER_SECOND;
+export const TICKS_PER_HOUR = 60n * TICKS_PER_MINUTE;
+export const TICKS_PER_DAY = 24n * TICKS_PER_HOUR;
+
+/** Timespan unit suffixes Kusto accepts after a number (`2d`, `1.5h`, `10ms`, `3tick`). */
+const UNIT_TICKS: Record<string, bigint> = {
+  d: TICKS_PER_DAY, day: TICKS_PER_DAY, days: TICKS_PER_DAY,
+  h: TICKS_PER_HOUR, hr: TICKS_PER_HOUR, hrs: TICKS_PER_HOUR, hour: TICKS_PER_HOUR, hours: TICKS_PER_HOUR,
+  m: TICKS_PER_MINUTE, min: TICKS_PER_MINUTE, minute: TICKS_PER_MINUTE, minutes: TICKS_PER_MINUTE,
+  s: TICKS_PER_SECOND, sec: TICKS_PER_SECOND, second: TICKS_PER_SECOND, seconds: TICKS_PER_SECOND,
+  ms: TICKS_PER_MS, milli: TICKS_PER_MS, millis: TICKS_PER_MS, millisecond: TICKS_PER_MS, milliseconds: TICKS_PER_MS,
+  microsecond: 10n, microseconds: 10n, micro: 10n, micros: 10n,
+  tick: 1n, ticks: 1n,
+};
+
+/** Multiplies a decimal text by an integer number of ticks exactly (no float rounding). */
+function decimalTimes(numText: string, unit: bigint): bigint | undefined {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(numText);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const sign = m[1] === '-' ? -1n : 1n;
+  const whole = BigInt(m[2] || '0');
+  const frac = m[3] ?? '';
+  const scale = 10n ** BigInt(frac.length);
+  const fracVal = frac ? BigInt(frac) : 0n;
+  const total = whole * unit + (fracVal * unit) / scale;
+  return sign * total;
+}
+
+/** `2d`, `1.5h`, `10ms`, `100microseconds` → ticks; undefined when the unit is unknown. */
+export function parseTimespanUnitLiteral(text: string): bigint | undefined {
+  const m = /^([+-]?\d*(?:\.\d*)?)([a-zA-Z]+)$/.exec(text);
+  if (!m) return undefined;
+  const unit = UNIT_TICKS[m[2]!.toLowerCase()];
+  if (unit === undefined) return undefined;
+  return decimalTimes(m[1]!, unit);
+}
+
+/**
+ * The text inside `timespan(...)` / `time(...)` or a value for totimespan():
+ * `2d`, `1.5h`, `[-][d.]hh:mm[:ss[.fffffff]]`, or a bare number (days).
+ */
+export function parseTimespanText(raw: string): bigint | undefined {
+  const s = raw.trim();
+  if (s === '') return undefined;
+  const unit = parseTimespanUnitLiteral(s);
+  if (unit !== undefined) return unit;
+  const m = /^([+-])?(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,7}))?)?$/.exec(s);
+  if (m) {
+    const sign = m[1] === '-' ? -1n : 1n;
+    const days = BigInt(m[2] ?? '0');
+    const h = BigInt(m[3]!);
+    const mi = BigInt(m[4]!);
+    const sec = BigInt(m[5] ?? '0');
+    if (h > 23n || mi > 59n || sec > 59n) return undefined;
+    const frac = (m[6] ?? '').padEnd(7, '0');
+    return sign * (days * TICKS_PER_DAY + h * TICKS_PER_HOUR + mi * TICKS_PER_MINUTE + sec * TICKS_PER_SECOND + BigInt(frac || '0'));
+  }
+  if (/^[+-]?\d+(\.\d+)?$/.test(s)) return decimalTimes(s, TICKS_PER_DAY);
+  return undefined;
+}
+
+const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+
+function ticksOf(y: number, mo: number, d: number, h: number, mi: number, s: number, frac: string, offsetMinutes: number): bigint | undefined {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 || y < 1 || y > 9999) return undefined;
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, s, 0);
+  if (date.getUTCDate() !== d) return undefined; // e.g. Feb 30
+  const ms = BigInt(date.getTime()) - BigInt(offsetMinutes) * 60_000n;
+  return ms * TICKS_PER_MS + BigInt((frac || '').slice(0, 7).padEnd(7, '0') || '0');
+}
+
+function twoDigitYear(y: string): number {
+  const n = Number(y);
+  return y.length <= 2 ? (n < 50 ? 2000 + n : 1900 + n) : n;
+}
+
+function zoneOffset(zone: string | undefined): number | undefined {
+  if (!zone || zone === 'Z' || /^(GMT|UT|UTC)$/i.test(zone)) return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  const named: Record<string, number> = { EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
+  return named[zone.toUpperCase()];
+}
+
+/**
+ * Datetime text in the formats Kusto documents: ISO 8601 (`2015-12-31`, `2015-12-31T23:59:59.1234567Z`,
+ * space instead of T, offsets), RFC 822 (`Sat, 8 Nov 14 15:05:02 GMT`), RFC 850
+ * (`Saturday, 08-Nov-14 15:05:02 GMT`), and `yyyy-MM-dd HH:mm[:ss[.f...]]`. Returns ticks since the epoch.
+ */
+export function parseDatetimeText(raw: string): bigint | undefined {
+  let s = raw.trim();
+  if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) s = s.slice(1, -1).trim();
+  // MM-dd-yyyy / MM/dd/yyyy (US order, as .NET's invariant culture reads it)
+  const us = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?$/.exec(s);
+  if (us) return ticksOf(Number(us[3]), Number(us[1]), Number(us[2]), Number(us[4] ?? 0), Number(us[5] ?? 0), Number(us[6] ?? 0), us[7] ?? '', 0);
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2}|GMT|UTC)?$/i.exec(s);
+  if (m) {
+    const off = zoneOffset(m[8]);
+    if (off === undefined) return undefined;
+    return ticksOf(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), m[7] ?? '', off);
+  }
+  // yyyy/MM/dd and MM/dd/yyyy forms
+  m = /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?$/.exec(s);
+  if (m) return ticksOf(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), m[7] ?? '', 0);
+  // RFC 822 / 1123: [Www, ]d Mon yy[yy] hh:mm[:ss] zone
+  m = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]+|[+-]\d{4})?$/.exec(s);
+  if (m) {
+    const mo = MONTHS[m[2]!.toLowerCase()];
+    const off = zoneOffset(m[7]);
+    if (mo === undefined || off === undefined) return undefined;
+    return ticksOf(twoDigitYear(m[3]!), mo, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), '', off);
+  }
+  // RFC 850: Weekday, dd-Mon-yy hh:mm:ss zone
+  m = /^(?:[A-Za-z]+,\s*)?(\d{1,2})-([A-Za-z]{3})-(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]+|[+-]\d{4})?$/.exec(s);
+  if (m) {
+    const mo = MONTHS[m[2]!.toLowerCase()];
+    const off = zoneOffset(m[7]);
+    if (mo === undefined || off === undefined) return undefined;
+    return ticksOf(twoDigitYear(m[3]!), mo, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), '', off);
+  }
+  return undefined;
+}
+
+/** Canonical guid text (lower-case, 8-4-4-4-12) or undefined. */
+export function parseGuidText(raw: string): string | undefined {
+  const s = raw.trim().replace(/^\{|\}$/g, '');
+  if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s)) return s.toLowerCase();
+  if (/^[0-9a-fA-F]{32}$/.test(s)) return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`.toLowerCase();
+  return undefined;
+}

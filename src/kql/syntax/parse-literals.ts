@@ -1,0 +1,218 @@
+/**
+ * Literals: strings (adjacent ones concatenate), numbers, timespans (`1d`), booleans, and typed literals
+ * written like calls: `datetime(...)`, `timespan(...)`/`time(...)`, `guid(...)`, `dynamic(...)`,
+ * `long(null)`, `real(nan)`, `bool(true)`, `decimal(1.5)`. The text inside datetime/timespan/guid parens is
+ * raw (not tokens), so it is read straight from the source.
+ */
+import type { DynamicValue, Expr, Literal, ScalarTypeName } from './ast.js';
+import { parseDatetimeText, parseGuidText, parseTimespanText, parseTimespanUnitLiteral } from './literals.js';
+import { Parser } from './parser.js';
+import { SYNTAX } from './syntax-codes.js';
+import { normaliseTypeName } from './type-names.js';
+
+const TYPED_LITERAL_WORDS = new Set([
+  'datetime', 'date', 'timespan', 'time', 'guid', 'uuid', 'uniqueid', 'dynamic', 'bool', 'boolean',
+  'int', 'int32', 'long', 'int64', 'real', 'double', 'decimal', 'string',
+]);
+
+export function isTypedLiteralStart(p: Parser): boolean {
+  const t = p.tok;
+  if (t.kind !== 'ident') return false;
+  if (t.text === 'true' || t.text === 'false' || t.text === 'True' || t.text === 'False' || t.text === 'TRUE' || t.text === 'FALSE') return true;
+  return TYPED_LITERAL_WORDS.has(t.text) && p.isPunct('(', 1);
+}
+
+function lit(type: ScalarTypeName, value: Literal['value'], text: string, start: number, end: number, extra?: Partial<Literal>): Literal {
+  return { kind: 'Literal', type, value, text, span: { start, end }, ...extra };
+}
+
+export function parseLiteralOrTypedCall(p: Parser): Expr {
+  const t = p.tok;
+  if (t.kind === 'string') {
+    let value = '';
+    let obfuscated = false;
+    const start = t.span.start;
+    while (p.tok.kind === 'string') {
+      const s = p.advance();
+      value += s.value ?? '';
+      obfuscated ||= Boolean(s.obfuscated);
+    }
+    return lit('string', value, p.text.slice(start, p.lastEnd), start, p.lastEnd, obfuscated ? { obfuscated } : undefined);
+  }
+  if (t.kind === 'number') {
+    p.advance();
+    if (/^0[xX]/.test(t.text)) return lit('long', Number(BigInt(t.text)), t.text, t.span.start, t.span.end);
+    const isReal = /[.eE]/.test(t.text);
+    return lit(isReal ? 'real' : 'long', Number(t.text), t.text, t.span.start, t.span.end);
+  }
+  if (t.kind === 'timespan') {
+    p.advance();
+    const ticks = parseTimespanUnitLiteral(t.text);
+    if (ticks === undefined) p.error(SYNTAX.badLiteral, `'${t.text}' is not a number or a timespan (units: d, h, m, s, ms, microsecond, tick)`, t.span);
+    return lit('timespan', ticks ?? null, t.text, t.span.start, t.span.end);
+  }
+  if (t.kind === 'ident' && /^(true|false)$/i.test(t.text)) {
+    p.advance();
+    return lit('bool', t.text.toLowerCase() === 'true', t.text, t.span.start, t.span.end);
+  }
+  return parseTypedLiteral(p);
+}
+
+/** Consumes `(`, returns the raw text up to the matching `)` and moves the cursor past it. */
+function rawParenText(p: Parser): { text: string; start: number; end: number } | undefined {
+  if (!p.expectPunct('(')) return undefined;
+  const open = p.lastEnd;
+  let depth = 0;
+  let close = -1;
+  for (let i = open; i < p.text.length; i++) {
+    const c = p.text[i];
+    if (c === '(') depth++;
+    else if (c === ')') {
+      if (depth === 0) {
+        close = i;
+        break;
+      }
+      depth--;
+    } else if (c === '\n' || c === '|') break;
+  }
+  if (close < 0) {
+    p.errorHere(SYNTAX.expected, "expected ')' to close the literal");
+    return undefined;
+  }
+  while (!p.atEnd() && p.tok.span.start < close) p.pos++;
+  p.expectPunct(')');
+  return { text: p.text.slice(open, close), start: open, end: close };
+}
+
+function parseTypedLiteral(p: Parser): Expr {
+  const word = p.advance();
+  const start = word.span.start;
+  const type = normaliseTypeName(word.text)!;
+  if (type === 'dynamic') {
+    p.expectPunct('(');
+    const value = parseDynamicValue(p);
+    p.expectPunct(')', 'to close dynamic(...)');
+    return lit('dynamic', value, p.text.slice(start, p.lastEnd), start, p.lastEnd);
+  }
+  const raw = rawParenText(p);
+  const end = p.lastEnd;
+  const text = p.text.slice(start, end);
+  if (!raw) return lit(type, null, text, start, end);
+  const inner = raw.text.trim();
+  if (inner === 'null') return lit(type, null, text, start, end);
+  const bad = (what: string) => {
+    p.error(SYNTAX.badLiteral, `'${inner}' is not a valid ${what} literal`, { start: raw.start, end: raw.end });
+    return lit(type, null, text, start, end);
+  };
+  switch (type) {
+    case 'datetime': {
+      const v = parseDatetimeText(inner);
+      return v === undefined ? bad('datetime') : lit(type, v, text, start, end);
+    }
+    case 'timespan': {
+      const v = parseTimespanText(inner);
+      return v === undefined ? bad('timespan') : lit(type, v, text, start, end);
+    }
+    case 'guid': {
+      const v = parseGuidText(inner);
+      return v === undefined ? bad('guid') : lit(type, v, text, start, end);
+    }
+    case 'bool':
+      if (/^(true|false|1|0)$/i.test(inner)) return lit(type, /^(true|1)$/i.test(inner), text, start, end);
+      return bad('bool');
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'decimal': {
+      const low = inner.toLowerCase();
+      if (type === 'real' || type === 'decimal') {
+        if (low === 'nan') return lit(type, NaN, text, start, end);
+        if (low === '+inf' || low === 'inf') return lit(type, Infinity, text, start, end);
+        if (low === '-inf') return lit(type, -Infinity, text, start, end);
+      }
+      if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(inner) || /^[+-]?0[xX][0-9a-fA-F]+$/.test(inner)) {
+        const n = /0[xX]/.test(inner) ? Number(BigInt(inner.replace(/^[+-]/, ''))) * (inner.startsWith('-') ? -1 : 1) : Number(inner);
+        return lit(type, type === 'int' || type === 'long' ? Math.trunc(n) : n, text, start, end);
+      }
+      return bad(type);
+    }
+    case 'string':
+      return bad('string');
+  }
+}
+
+/** JSON-like content of `dynamic(...)`: objects, arrays, strings, numbers, true/false/null, and nested typed literals. */
+function parseDynamicValue(p: Parser): DynamicValue {
+  const t = p.tok;
+  if (p.isPunct(')')) return null;
+  if (p.eatPunct('{')) {
+    const obj: { [k: string]: DynamicValue } = {};
+    while (!p.isPunct('}') && !p.atEnd()) {
+      const before = p.pos;
+      const k = p.tok;
+      let key = '';
+      if (k.kind === 'string') key = k.value ?? '';
+      else if (k.kind === 'ident' || k.kind === 'number') key = k.text;
+      else {
+        p.errorHere(SYNTAX.expected, `expected a property name in dynamic object${p.foundText()}`);
+        break;
+      }
+      p.advance();
+      p.expectPunct(':', 'after the property name');
+      obj[key] = parseDynamicValue(p);
+      if (!p.eatPunct(',') || p.pos === before) break;
+    }
+    p.expectPunct('}', 'to close the dynamic object');
+    return obj;
+  }
+  if (p.eatPunct('[')) {
+    const arr: DynamicValue[] = [];
+    while (!p.isPunct(']') && !p.atEnd()) {
+      const before = p.pos;
+      arr.push(parseDynamicValue(p));
+      if (!p.eatPunct(',') || p.pos === before) break;
+    }
+    p.expectPunct(']', 'to close the dynamic array');
+    return arr;
+  }
+  if (t.kind === 'string') {
+    p.advance();
+    return t.value ?? '';
+  }
+  if (p.isPunct('-') || p.isPunct('+')) {
+    const sign = p.advance().text === '-' ? -1 : 1;
+    const n = p.tok;
+    if (n.kind === 'number') {
+      p.advance();
+      return sign * Number(n.text);
+    }
+    p.errorHere(SYNTAX.expected, `expected a number${p.foundText()}`);
+    return null;
+  }
+  if (t.kind === 'number') {
+    p.advance();
+    return Number(t.text);
+  }
+  if (t.kind === 'ident') {
+    if (t.text === 'true' || t.text === 'false') {
+      p.advance();
+      return t.text === 'true';
+    }
+    if (t.text === 'null') {
+      p.advance();
+      return null;
+    }
+    if (isTypedLiteralStart(p)) {
+      const e = parseTypedLiteral(p) as Literal;
+      if (typeof e.value === 'bigint') return e.text; // datetime/timespan inside dynamic: keep the literal text
+      return e.value as DynamicValue;
+    }
+  }
+  if (t.kind === 'timespan') {
+    p.advance();
+    return t.text;
+  }
+  p.errorHere(SYNTAX.expected, `expected a dynamic value${p.foundText()}`);
+  if (!p.atEnd() && !p.isPunct(')')) p.advance();
+  return null;
+}

@@ -1,0 +1,208 @@
+/**
+ * The KQL scanner: turns text into tokens, all at once (queries are small; the parser wants lookahead).
+ * Never throws: an unreadable character becomes a `bad` token that the parser reports where it meets it.
+ * Comments (`// ...`) are skipped; each token records whether whitespace preceded it, which the parser
+ * needs for hyphenated operator words (`project-away`) and `!has`-style negations.
+ */
+import type { Span } from '../../common/span.js';
+
+export type TokenKind = 'ident' | 'number' | 'timespan' | 'string' | 'punct' | 'bad' | 'eof';
+
+export interface Token {
+  kind: TokenKind;
+  /** Source text of the token (for `string`: including quotes). */
+  text: string;
+  span: Span;
+  /** True when whitespace or a comment separates this token from the previous one. */
+  spaced: boolean;
+  /** Decoded value of a string token. */
+  value?: string;
+  /** Why a `bad` or unterminated token is bad. */
+  error?: string;
+  /** String token written as `h'..'` (obfuscated). */
+  obfuscated?: boolean;
+}
+
+/** Multi-character punctuation, longest first so `==` wins over `=`. */
+const PUNCTS = ['..', '==', '!=', '<>', '<=', '>=', '=~', '!~', '=>', '|', '(', ')', '[', ']', '{', '}', ',', ';', '.', '=', '<', '>', '+', '-', '*', '/', '%', '!', ':', '~', '?', '#', '@'];
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
+const isIdentPart = (c: number) => isIdentStart(c) || isDigit(c);
+
+export function scan(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  let spaced = true;
+  const n = text.length;
+  const push = (kind: TokenKind, start: number, end: number, extra?: Partial<Token>) => {
+    tokens.push({ kind, text: text.slice(start, end), span: { start, end }, spaced, ...extra });
+    spaced = false;
+  };
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    // whitespace
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 0xfeff || c === 12 || c === 11) {
+      i++;
+      spaced = true;
+      continue;
+    }
+    // comment
+    if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+      spaced = true;
+      continue;
+    }
+    const start = i;
+    // multi-line string ```...``` (or ~~~...~~~)
+    if ((c === 96 || c === 126) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) {
+      const fence = text.slice(i, i + 3);
+      const end = text.indexOf(fence, i + 3);
+      if (end < 0) {
+        push('string', start, n, { value: text.slice(i + 3), error: 'unterminated multi-line string literal' });
+        i = n;
+      } else {
+        push('string', start, end + 3, { value: text.slice(i + 3, end) });
+        i = end + 3;
+      }
+      continue;
+    }
+    // strings with prefixes: @'..' @".." h'..' H".." h@'..'
+    {
+      let j = i;
+      let obfuscated = false;
+      let verbatim = false;
+      if ((c === 104 || c === 72) && (text[j + 1] === "'" || text[j + 1] === '"' || text[j + 1] === '@')) {
+        obfuscated = true;
+        j++;
+      }
+      if (text[j] === '@' && (text[j + 1] === "'" || text[j + 1] === '"')) {
+        verbatim = true;
+        j++;
+      }
+      const q = text[j];
+      if ((q === "'" || q === '"') && (j === i || obfuscated || verbatim)) {
+        const r = verbatim ? readVerbatim(text, j) : readQuoted(text, j);
+        push('string', start, r.end, { value: r.value, ...(r.error ? { error: r.error } : {}), ...(obfuscated ? { obfuscated } : {}) });
+        i = r.end;
+        continue;
+      }
+    }
+    // numbers and timespans: 12, 1.5, 1e3, 0x1F, 10ms, 1.5h, 2d
+    if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)) && !(tokens.length && tokens[tokens.length - 1]!.text === '.' && !spaced))) {
+      let j = i;
+      if (c === 48 && (text[i + 1] === 'x' || text[i + 1] === 'X')) {
+        j = i + 2;
+        while (j < n && /[0-9a-fA-F]/.test(text[j]!)) j++;
+        push('number', start, j);
+        i = j;
+        continue;
+      }
+      while (j < n && isDigit(text.charCodeAt(j))) j++;
+      if (text[j] === '.' && text[j + 1] !== '.' && (isDigit(text.charCodeAt(j + 1)) || !isIdentStart(text.charCodeAt(j + 1)))) {
+        j++;
+        while (j < n && isDigit(text.charCodeAt(j))) j++;
+      }
+      if ((text[j] === 'e' || text[j] === 'E') && (isDigit(text.charCodeAt(j + 1)) || ((text[j + 1] === '+' || text[j + 1] === '-') && isDigit(text.charCodeAt(j + 2))))) {
+        j += 2;
+        while (j < n && isDigit(text.charCodeAt(j))) j++;
+      }
+      if (j < n && isIdentStart(text.charCodeAt(j)) && text.charCodeAt(j) !== 36) {
+        let k = j;
+        while (k < n && isIdentPart(text.charCodeAt(k))) k++;
+        push('timespan', start, k);
+        i = k;
+        continue;
+      }
+      push('number', start, j);
+      i = j;
+      continue;
+    }
+    if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+      push('ident', start, j);
+      i = j;
+      continue;
+    }
+    const p = PUNCTS.find((s) => text.startsWith(s, i));
+    if (p) {
+      push('punct', start, i + p.length);
+      i += p.length;
+      continue;
+    }
+    // an unknown character: one bad token per run of them
+    let j = i + 1;
+    while (j < n && !/[\s\w'"(){}[\]|,;.]/.test(text[j]!)) j++;
+    push('bad', start, j, { error: `unexpected character '${text.slice(start, j)}'` });
+    i = j;
+  }
+  tokens.push({ kind: 'eof', text: '', span: { start: n, end: n }, spaced: true });
+  return tokens;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '/': '/' };
+
+function readQuoted(text: string, q: number): { end: number; value: string; error?: string } {
+  const quote = text[q]!;
+  let out = '';
+  let i = q + 1;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === quote) return { end: i + 1, value: out };
+    if (ch === '\n' || ch === '\r') break;
+    if (ch === '\\') {
+      const e = text[i + 1];
+      if (e === undefined) break;
+      if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+        out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+        i += 6;
+        continue;
+      }
+      if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
+        out += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
+        i += 4;
+        continue;
+      }
+      const mapped = ESCAPES[e];
+      if (mapped === undefined) return { end: skipToQuote(text, i + 2, quote), value: out, error: `invalid escape sequence '\\${e}' in string literal` };
+      out += mapped;
+      i += 2;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return { end: i, value: out, error: 'unterminated string literal' };
+}
+
+function skipToQuote(text: string, from: number, quote: string): number {
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '\n') return i;
+    if (text[i] === '\\') { i++; continue; }
+    if (text[i] === quote) return i + 1;
+  }
+  return text.length;
+}
+
+/** Verbatim strings: no escapes; a doubled quote stands for one quote. */
+function readVerbatim(text: string, q: number): { end: number; value: string; error?: string } {
+  const quote = text[q]!;
+  let out = '';
+  let i = q + 1;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === quote) {
+      if (text[i + 1] === quote) {
+        out += quote;
+        i += 2;
+        continue;
+      }
+      return { end: i + 1, value: out };
+    }
+    if (ch === '\n' || ch === '\r') break;
+    out += ch;
+    i++;
+  }
+  return { end: i, value: out, error: 'unterminated string literal' };
+}
