@@ -12,6 +12,9 @@ import { SYNTAX } from './syntax-codes.js';
 
 const MAX_DEPTH = 200;
 
+/** Keywords that cannot stand alone as a name in an expression (Kusto asks for `['and']`). */
+const RESERVED_AS_NAME = new Set(['and', 'or', 'by', 'on', 'with', 'of', 'step', 'as', 'project', 'where', 'dynamic', 'datetime', 'timespan', 'guid', 'typeof', 'between', 'has', 'contains', 'in', 'matches', 'startswith', 'endswith', 'hasprefix', 'hassuffix', 'has_any', 'has_all']);
+
 /** String operators written as words, each with a `!` negated form; `_cs` variants listed separately. */
 const STRING_OPS = new Set([
   'has', 'has_cs', 'hasprefix', 'hasprefix_cs', 'hassuffix', 'hassuffix_cs', 'contains', 'contains_cs',
@@ -248,9 +251,6 @@ function parsePrimaryInner(p: Parser): Expr {
       p.advance();
       return { kind: 'StarExpr', span: t.span };
     }
-    if (t.text === '<' && p.text.startsWith('<<<<<<<', t.span.start)) {
-      p.error(SYNTAX.mergeConflict, 'merge-conflict marker in the query (resolve the conflict first)', { start: t.span.start, end: t.span.start + 7 });
-    }
     if (t.text === '{' && p.isPunct('{', 1)) {
       const end = p.text.indexOf('}}', t.span.start);
       p.error(SYNTAX.placeholder, `template placeholder '${end > 0 ? p.text.slice(t.span.start, end + 2) : '{{'}' must be replaced by a value`, { start: t.span.start, end: end > 0 ? end + 2 : t.span.end });
@@ -260,6 +260,11 @@ function parsePrimaryInner(p: Parser): Expr {
   if (t.kind === 'ident') {
     if (isTabularSourceStart(p)) return parseTabularSource(p);
     if (t.text === 'typeof' && p.isPunct('(', 1)) return parseTypeOf(p);
+    if (RESERVED_AS_NAME.has(t.text) && !p.isPunct('(', 1)) {
+      const e = p.errorExpr(`expected an expression ('${t.text}' is a keyword: write ['${t.text}'] to use it as a name)`);
+      p.advance();
+      return { ...e, span: t.span };
+    }
     const id = p.parseIdentifier();
     if (p.isPunct('(')) return parseCallArgs(p, id);
     return { kind: 'NameRef', name: id.name, span: id.span };

@@ -37,11 +37,19 @@ export function parseLiteralOrTypedCall(p: Parser): Expr {
       value += s.value ?? '';
       obfuscated ||= Boolean(s.obfuscated);
     }
+    const placeholder = /\{\{\s*\w+\s*\}\}|%%\w+%%/.exec(value);
+    if (placeholder) p.warning(SYNTAX.placeholder, `template placeholder '${placeholder[0]}' must be replaced by a real value before the query runs`, { start, end: p.lastEnd });
     return lit('string', value, p.text.slice(start, p.lastEnd), start, p.lastEnd, obfuscated ? { obfuscated } : undefined);
   }
   if (t.kind === 'number') {
     p.advance();
-    if (/^0[xX]/.test(t.text)) return lit('long', Number(BigInt(t.text)), t.text, t.span.start, t.span.end);
+    if (/^0[xX]/.test(t.text)) {
+      if (t.text.length === 2) {
+        p.error(SYNTAX.badLiteral, `'${t.text}' is not a valid hexadecimal number`, t.span);
+        return lit('long', null, t.text, t.span.start, t.span.end);
+      }
+      return lit('long', Number(BigInt(t.text)), t.text, t.span.start, t.span.end);
+    }
     const isReal = /[.eE]/.test(t.text);
     return lit(isReal ? 'real' : 'long', Number(t.text), t.text, t.span.start, t.span.end);
   }

@@ -35,7 +35,7 @@ function parseOnClause(p: Parser, op: string): Expr[] {
       on.push(parseExpression(p));
       return on;
     }
-    p.expectWord('on', `in ${op}`);
+    // Microsoft's parser accepts a join without `on` syntactically; the binder reports the missing keys.
     return on;
   }
   do on.push(parseExpression(p));

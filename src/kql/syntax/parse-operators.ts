@@ -20,7 +20,7 @@ export function parseOperatorByWord(p: Parser, word: string, start: number): Ope
     case 'project':
       return { kind: 'ProjectOp', columns: parseColumnAssignments(p), span: p.spanFrom(start) };
     case 'extend':
-      return { kind: 'ExtendOp', columns: parseColumnAssignments(p), span: p.spanFrom(start) };
+      return { kind: 'ExtendOp', columns: requireSome(p, parseColumnAssignments(p), word), span: p.spanFrom(start) };
     case 'project-away':
       return { kind: 'ProjectAwayOp', columns: parseNamePatterns(p), span: p.spanFrom(start) };
     case 'project-keep':
@@ -248,4 +248,9 @@ export function parseSortKeys(p: Parser, single = false): SortKey[] {
     keys.push(key);
   } while (!single && p.eatPunct(','));
   return keys;
+}
+
+function requireSome<T>(p: Parser, items: T[], word: string): T[] {
+  if (!items.length) p.errorHere('KQL1004', `expected an expression after ${word}${p.foundText()}`);
+  return items;
 }

@@ -76,7 +76,7 @@ export function isTabularSourceStart(p: Parser): boolean {
     case 'datatable':
     case 'externaldata':
     case 'external_data':
-      return p.isPunct('(', 1) || p.peek(1).kind === 'ident';
+      return true;
     case 'print':
       return true;
     case 'range':
@@ -118,8 +118,11 @@ export function parseTabularSource(p: Parser): Expr {
       }
       return { kind: 'ExternaldataExpr', columns, uris, properties, span: p.spanFrom(start) };
     }
-    case 'print':
-      return { kind: 'PrintExpr', columns: parseColumnAssignments(p), span: p.spanFrom(start) };
+    case 'print': {
+      const columns = parseColumnAssignments(p);
+      if (!columns.length) p.errorHere(SYNTAX.expectedExpression, `expected an expression after print${p.foundText()}`);
+      return { kind: 'PrintExpr', columns, span: p.spanFrom(start) };
+    }
     case 'range': {
       const name = p.parseIdentifier('the range column name');
       p.expectWord('from', 'in range');

@@ -12,7 +12,8 @@ export function parseScript(p: Parser): Script {
     const before = p.pos;
     statements.push(parseStatement(p));
     if (!p.atEnd() && !p.isPunct(';')) {
-      p.errorHere(SYNTAX.unexpectedToken, `unexpected '${p.tok.text}': expected ';' or the end of the query`);
+      if (p.tok.kind === 'bad') p.errorHere(p.tok.code ?? SYNTAX.badCharacter, p.tok.error ?? 'unexpected character');
+      else p.errorHere(SYNTAX.unexpectedToken, `unexpected '${p.tok.text}': expected ';' or the end of the query`);
       // Skip to the next statement boundary so one mistake does not hide the rest.
       while (!p.atEnd() && !p.isPunct(';')) p.advance();
     }
@@ -93,7 +94,7 @@ function parseFunctionBody(p: Parser): FunctionBody {
     const st = parseStatement(p);
     if (st.kind === 'QueryStatement') result = st.expr;
     else statements.push(st);
-    if (!p.isPunct(';') && !p.isPunct('}')) {
+    if (!p.atEnd() && !p.isPunct(';') && !p.isPunct('}')) {
       p.errorHere(SYNTAX.unexpectedToken, `unexpected '${p.tok.text}' in the function body`);
       while (!p.atEnd() && !p.isPunct(';') && !p.isPunct('}')) p.advance();
     }

@@ -16,10 +16,13 @@ export class Parser {
   readonly diagnostics: Diagnostic[] = [];
   /** Nesting depth guard: pathological inputs (thousands of parens) fail cleanly instead of overflowing the stack. */
   depth = 0;
-  private lastErrorAt = -1;
+  private readonly errorStarts = new Set<number>();
 
   constructor(readonly text: string) {
     this.tokens = scan(text);
+    // Causes known at scan time (merge-conflict markers) are reported first, so they win over the
+    // generic "unexpected token" the parser would say at the same place.
+    for (const t of this.tokens) if (t.kind === 'bad' && t.code) this.error(t.code, t.error ?? 'unexpected text', t.span);
   }
 
   get tok(): Token {
@@ -36,7 +39,7 @@ export class Parser {
 
   advance(): Token {
     const t = this.tok;
-    if (t.kind === 'bad') this.error(SYNTAX.badCharacter, t.error ?? 'unexpected character', t.span);
+    if (t.kind === 'bad') this.error(t.code ?? SYNTAX.badCharacter, t.error ?? 'unexpected character', t.span);
     else if (t.kind === 'string' && t.error) this.error(SYNTAX.badString, t.error, t.span);
     if (t.kind !== 'eof') this.pos++;
     return t;
@@ -107,9 +110,13 @@ export class Parser {
 
   error(code: string, message: string, span: Span): void {
     // One diagnostic per position: cascades after the first error at a token add noise, not information.
-    if (span.start === this.lastErrorAt) return;
-    this.lastErrorAt = span.start;
+    if (this.errorStarts.has(span.start)) return;
+    this.errorStarts.add(span.start);
     this.diagnostics.push(diag(code, 'error', message, span));
+  }
+
+  warning(code: string, message: string, span: Span): void {
+    this.diagnostics.push(diag(code, 'warning', message, span));
   }
 
   errorHere(code: string, message: string): void {

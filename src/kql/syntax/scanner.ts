@@ -21,6 +21,8 @@ export interface Token {
   error?: string;
   /** String token written as `h'..'` (obfuscated). */
   obfuscated?: boolean;
+  /** Diagnostic code for a `bad` token with a specific cause (e.g. a merge-conflict marker). */
+  code?: string;
 }
 
 /** Multi-character punctuation, longest first so `==` wins over `=`. */
@@ -54,6 +56,14 @@ export function scan(text: string): Token[] {
       continue;
     }
     const start = i;
+    // git merge-conflict markers at the start of a line: <<<<<<<, =======, >>>>>>>
+    if ((c === 60 || c === 61 || c === 62) && (i === 0 || text[i - 1] === '\n' || text[i - 1] === '\r') && text.startsWith(String.fromCharCode(c).repeat(7), i)) {
+      let j = i;
+      while (j < n && text[j] !== '\n' && text[j] !== '\r') j++;
+      push('bad', start, j, { error: `merge-conflict marker '${text.slice(i, Math.min(j, i + 40))}': resolve the conflict before running the query`, code: 'KQL1011' });
+      i = j;
+      continue;
+    }
     // multi-line string ```...``` (or ~~~...~~~)
     if ((c === 96 || c === 126) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) {
       const fence = text.slice(i, i + 3);
