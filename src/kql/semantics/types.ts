@@ -22,4 +22,35 @@ export interface ColumnSchema {
 export interface TableSchema {
   name?: string;
   columns: ColumnSchema[];
+  /** True when more columns may exist than listed (plugins, bag_unpack, tabular parameters with `*`). */
+  open?: boolean;
+}
+
+/** Numeric types in promotion order. */
+const NUMERIC_RANK: Partial<Record<ScalarTypeName, number>> = { int: 1, long: 2, decimal: 3, real: 4 };
+
+export function isNumeric(t: ScalarTypeName | undefined): boolean {
+  return t !== undefined && NUMERIC_RANK[t] !== undefined;
+}
+
+/** Kusto's arithmetic promotion: int < long < decimal < real. */
+export function promoteNumeric(a: ScalarTypeName, b: ScalarTypeName): ScalarTypeName {
+  return (NUMERIC_RANK[a] ?? 0) >= (NUMERIC_RANK[b] ?? 0) ? a : b;
+}
+
+/** Result type of `a op b` for + - * / %, or undefined when Kusto rejects the combination. */
+export function arithmeticResult(op: string, a: ScalarTypeName, b: ScalarTypeName): ScalarTypeName | undefined {
+  if (a === 'dynamic' || b === 'dynamic') return 'dynamic';
+  if (isNumeric(a) && isNumeric(b)) return promoteNumeric(a, b);
+  if (op === '+' || op === '-') {
+    if (a === 'datetime' && b === 'timespan') return 'datetime';
+    if (a === 'timespan' && b === 'datetime' && op === '+') return 'datetime';
+    if (a === 'datetime' && b === 'datetime' && op === '-') return 'timespan';
+    if (a === 'timespan' && b === 'timespan') return 'timespan';
+  }
+  if (op === '*' && ((a === 'timespan' && isNumeric(b)) || (isNumeric(a) && b === 'timespan'))) return 'timespan';
+  if (op === '/' && a === 'timespan' && isNumeric(b)) return 'timespan';
+  if (op === '/' && a === 'timespan' && b === 'timespan') return 'real';
+  if (op === '%' && a === 'timespan' && b === 'timespan') return 'timespan';
+  return undefined;
 }

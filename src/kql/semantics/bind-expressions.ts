@@ -1,0 +1,209 @@
+/**
+ * Binding scalar expressions: names → columns / lets / parameters, calls → signatures, and a type for
+ * every expression. Tabular expressions met inside scalar ones (`toscalar(T | ...)`, `x in (T | ...)`) go
+ * to bindTabular.
+ */
+import type { CallExpr, Expr, FunctionDecl, NameRef, ScalarTypeName } from '../syntax/ast.js';
+import { Binder, findColumn, Scope, type Row } from './binder.js';
+import { bindTabular, isTabular } from './bind-tabular.js';
+import { SEMANTIC } from './codes.js';
+import { lookupAggregate, lookupFunction, type FunctionSignature } from './signatures/index.js';
+import { nearestName } from './suggest.js';
+import { arithmeticResult, isNumeric, promoteNumeric } from './types.js';
+
+const BOOL_OPS = new Set(['and', 'or', '==', '!=', '<>', '<', '<=', '>', '>=', '=~', '!~', 'matches regex']);
+
+export function bindExpr(b: Binder, e: Expr, scope: Scope, row: Row | undefined): ScalarTypeName {
+  const t = bindExprInner(b, e, scope, row);
+  b.types.set(e, t);
+  return t;
+}
+
+function bindExprInner(b: Binder, e: Expr, scope: Scope, row: Row | undefined): ScalarTypeName {
+  switch (e.kind) {
+    case 'Literal':
+      return e.type;
+    case 'NameRef':
+      return bindNameRef(b, e, scope, row);
+    case 'ParenExpr':
+      if (isTabular(b, e.expr, scope)) {
+        bindTabular(b, e.expr, scope);
+        return 'dynamic';
+      }
+      return bindExpr(b, e.expr, scope, row);
+    case 'UnaryExpr':
+      return bindExpr(b, e.operand, scope, row);
+    case 'BinaryExpr': {
+      const l = bindExpr(b, e.left, scope, row);
+      const r = bindExpr(b, e.right, scope, row);
+      if (BOOL_OPS.has(e.op) || /^!?[a-z_]+$/.test(e.op)) return 'bool';
+      const res = arithmeticResult(e.op, l, r);
+      if (res === undefined) {
+        if (l === 'string' || r === 'string' || l === 'bool' || r === 'bool' || l === 'guid' || r === 'guid') {
+          b.error(SEMANTIC.typeMismatch, `operator '${e.op}' cannot be applied to ${l} and ${r}`, e.opSpan);
+        }
+        return 'dynamic';
+      }
+      return res;
+    }
+    case 'InExpr':
+      bindExpr(b, e.left, scope, row);
+      for (const item of e.right) {
+        if (isTabular(b, item, scope)) bindTabular(b, item, scope);
+        else bindExpr(b, item, scope, row);
+      }
+      return 'bool';
+    case 'BetweenExpr':
+      bindExpr(b, e.left, scope, row);
+      bindExpr(b, e.low, scope, row);
+      bindExpr(b, e.high, scope, row);
+      return 'bool';
+    case 'CallExpr':
+      return bindCall(b, e, scope, row);
+    case 'MemberExpr': {
+      if (e.target.kind === 'NameRef' && (e.target.name === '$left' || e.target.name === '$right') && row) {
+        const side = e.target.name === '$left' ? row.left : row.right;
+        if (!side) {
+          b.error(SEMANTIC.unknownColumn, `${e.target.name} is only available in a join's 'on' clause`, e.target.span);
+          return 'dynamic';
+        }
+        const col = findColumn(side, e.name.name);
+        if (!col && !side.open) {
+          reportUnknownColumn(b, e.name.name, e.name.span, side.columns.map((c) => c.name));
+          return 'dynamic';
+        }
+        return col?.type ?? 'dynamic';
+      }
+      bindExpr(b, e.target, scope, row);
+      return 'dynamic';
+    }
+    case 'IndexExpr':
+      bindExpr(b, e.target, scope, row);
+      bindExpr(b, e.index, scope, row);
+      return 'dynamic';
+    case 'ListExpr':
+      for (const i of e.items) bindExpr(b, i, scope, row);
+      return 'dynamic';
+    case 'StarExpr':
+    case 'ErrorExpr':
+    case 'TypeExpr':
+      return 'dynamic';
+    default:
+      // a tabular expression in scalar position (e.g. `let x = toscalar(...)` arguments are handled in bindCall)
+      bindTabular(b, e, scope);
+      return 'dynamic';
+  }
+}
+
+function bindNameRef(b: Binder, e: NameRef, scope: Scope, row: Row | undefined): ScalarTypeName {
+  const col = row ? findColumn(row.schema, e.name) : undefined;
+  if (col) {
+    b.refs.set(e, { kind: 'column', name: col.name, type: col.type });
+    return col.type;
+  }
+  const sym = scope.lookup(e.name);
+  if (sym?.kind === 'scalar') {
+    if (sym.param) b.refs.set(e, { kind: 'parameter', param: sym.param });
+    else if (sym.statement) b.refs.set(e, { kind: 'let', statement: sym.statement });
+    return sym.type;
+  }
+  if (sym?.kind === 'tabular' || sym?.kind === 'function') return 'dynamic';
+  if (row?.schema.open || !row) return 'dynamic';
+  if (e.name === '$left' || e.name === '$right') return 'dynamic';
+  reportUnknownColumn(b, e.name, e.span, [...row.schema.columns.map((c) => c.name), ...scope.names()]);
+  return 'dynamic';
+}
+
+export function reportUnknownColumn(b: Binder, name: string, span: { start: number; end: number }, candidates: string[]): void {
+  const suggestion = nearestName(name, candidates);
+  b.error(SEMANTIC.unknownColumn, `unknown column or variable '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, span, suggestion);
+}
+
+function bindCall(b: Binder, e: CallExpr, scope: Scope, row: Row | undefined): ScalarTypeName {
+  const name = e.name.name;
+  const sym = scope.lookup(name);
+  if (sym?.kind === 'tabular') {
+    bindArgs(b, e, scope, row);
+    return 'dynamic';
+  }
+  if (sym?.kind === 'function') {
+    b.calls.set(e, { kind: 'user', statement: sym.statement });
+    bindArgs(b, e, scope, row);
+    return userFunctionScalarType(b, sym.decl, scope);
+  }
+  if (name === 'toscalar' || name === 'materialize') {
+    b.calls.set(e, { kind: 'scalar', signature: lookupFunction(name)! });
+    const arg = e.args[0];
+    if (arg && arg.kind !== 'NamedArg') {
+      if (isTabular(b, arg, scope)) {
+        const s = bindTabular(b, arg, scope);
+        return name === 'toscalar' ? (s.columns[0]?.type ?? 'dynamic') : 'dynamic';
+      }
+      return bindExpr(b, arg, scope, row);
+    }
+    return 'dynamic';
+  }
+  const agg = lookupAggregate(name);
+  const fn = lookupFunction(name);
+  if (agg && (row?.aggregates || !fn)) {
+    if (!row?.aggregates) b.error(SEMANTIC.aggregateOutsideSummarize, `aggregate function '${name}' can only be used in summarize, make-series or top-nested`, e.name.span);
+    b.calls.set(e, { kind: 'aggregate', signature: agg });
+    const types = bindArgs(b, e, scope, row ? { ...row, aggregates: false } : row);
+    checkArity(b, e, agg);
+    return returnType(agg, types);
+  }
+  if (!fn) {
+    const candidates = [...scope.names()];
+    const suggestion = nearestName(name, candidates);
+    b.error(SEMANTIC.unknownFunction, `unknown function '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, e.name.span, suggestion);
+    bindArgs(b, e, scope, row);
+    return 'dynamic';
+  }
+  b.calls.set(e, { kind: 'scalar', signature: fn });
+  const types = bindArgs(b, e, scope, row);
+  checkArity(b, e, fn);
+  return returnType(fn, types);
+}
+
+function bindArgs(b: Binder, e: CallExpr, scope: Scope, row: Row | undefined): ScalarTypeName[] {
+  return e.args.map((a) => {
+    const x = a.kind === 'NamedArg' ? a.value : a;
+    if (x.kind !== 'NameRef' && isTabular(b, x, scope)) {
+      bindTabular(b, x, scope);
+      return 'dynamic';
+    }
+    return bindExpr(b, x, scope, row);
+  });
+}
+
+function checkArity(b: Binder, e: CallExpr, sig: FunctionSignature): void {
+  const n = e.args.length;
+  if (n < sig.minArgs || n > sig.maxArgs) {
+    const want = sig.minArgs === sig.maxArgs ? `${sig.minArgs}` : sig.maxArgs === Infinity ? `at least ${sig.minArgs}` : `${sig.minArgs} to ${sig.maxArgs}`;
+    b.error(SEMANTIC.wrongArity, `function '${e.name.name}' expects ${want} argument${want === '1' ? '' : 's'}, got ${n}`, e.span);
+  }
+}
+
+export function returnType(sig: FunctionSignature, args: ScalarTypeName[]): ScalarTypeName {
+  switch (sig.returns) {
+    case 'arg0':
+      return args[0] ?? 'dynamic';
+    case 'arg1':
+      return args[1] ?? 'dynamic';
+    case 'num':
+      return args.reduce<ScalarTypeName>((acc, t) => (isNumeric(t) ? promoteNumeric(acc, t) : acc), 'long');
+    case 'common': {
+      // iff(cond, a, b) / case(c1, v1, ..., else): the value positions; coalesce/min_of/max_of: all.
+      const values = sig.name === 'iff' || sig.name === 'iif' ? args.slice(1) : sig.name === 'case' ? args.filter((_, i) => i % 2 === 1 || i === args.length - 1) : args;
+      return values.find((t) => t !== 'dynamic') ?? values[0] ?? 'dynamic';
+    }
+    default:
+      return sig.returns;
+  }
+}
+
+/** A scalar user function's type: its body's result, bound with its parameters (once per depth). */
+function userFunctionScalarType(b: Binder, decl: FunctionDecl, scope: Scope): ScalarTypeName {
+  if (isTabular(b, decl.body.result, scope)) return 'dynamic';
+  return b.types.get(decl.body.result) ?? 'dynamic';
+}

@@ -1,0 +1,171 @@
+/** Result schemas of the reshaping operators: summarize, join, lookup, mv-expand, mv-apply, make-series, top-nested. */
+import type { Expr, JoinOp, LookupOp, MakeSeriesOp, MvApplyOp, MvExpandOp, SummarizeOp, TopNestedOp } from '../syntax/ast.js';
+import { Binder, OPEN_SCHEMA, Scope, findColumn, type Row } from './binder.js';
+import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
+import { bindAssignments, bindTabular } from './bind-tabular.js';
+import { SEMANTIC } from './codes.js';
+import { implicitName, upsertColumn, uniqueName } from './naming.js';
+import type { ColumnSchema, TableSchema } from './types.js';
+
+export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, scope: Scope): TableSchema {
+  const row: Row = { schema: input };
+  let n = 0;
+  const fallback = () => `Column${++n}`;
+  const byCols = bindAssignments(b, op.by, scope, row, fallback);
+  const out: ColumnSchema[] = [];
+  for (const c of byCols) out.push({ ...c, name: uniqueName(out, c.name) });
+  const aggRow: Row = { schema: input, aggregates: true };
+  for (const a of op.aggregates) {
+    const type = bindExpr(b, a.expr, scope, aggRow);
+    const call = a.expr.kind === 'CallExpr' ? a.expr : undefined;
+    const fn = call?.name.name.toLowerCase();
+    if (call && (fn === 'arg_max' || fn === 'arg_min')) {
+      // arg_max(by, cols...) returns the by-expression plus the listed (or all, with *) columns.
+      const names = a.names.map((x) => x.name);
+      const args = call.args.filter((x): x is Expr => x.kind !== 'NamedArg');
+      const produced: ColumnSchema[] = [];
+      args.forEach((arg, i) => {
+        if (arg.kind === 'StarExpr') {
+          for (const c of input.columns) if (!produced.some((p) => p.name === c.name) && !out.some((o) => o.name === c.name)) produced.push(c);
+          return;
+        }
+        const name = names[i] ?? implicitName(arg) ?? fallback();
+        produced.push({ name, type: b.types.get(arg) ?? 'dynamic' });
+      });
+      for (const c of produced) out.push({ ...c, name: uniqueName(out, c.name) });
+      continue;
+    }
+    if (call && (fn === 'percentiles' || fn === 'percentilesw') && a.names.length <= 1) {
+      const base = implicitName(call.args[0] as Expr) ?? '';
+      for (const p of call.args.slice(fn === 'percentiles' ? 1 : 2)) {
+        const pv = p.kind === 'Literal' ? String(p.value).replace('.', '_') : '';
+        out.push({ name: uniqueName(out, `percentile_${base}_${pv}`), type });
+      }
+      continue;
+    }
+    if (a.names.length > 1) {
+      for (const x of a.names) out.push({ name: uniqueName(out, x.name), type: 'dynamic' });
+      continue;
+    }
+    const name = a.names[0]?.name ?? implicitName(a.expr) ?? fallback();
+    out.push({ name: uniqueName(out, name), type });
+  }
+  return { columns: out, open: input.open && op.by.length === 0 ? false : false };
+}
+
+function param(op: { parameters: { name: { name: string }; value: Expr }[] }, name: string): string | undefined {
+  const v = op.parameters.find((p) => p.name.name === name)?.value;
+  return v?.kind === 'NameRef' ? v.name : v?.kind === 'Literal' ? String(v.value) : undefined;
+}
+
+/** Binds `on` keys: bare names must exist on both sides; `$left.a == $right.b` each on its side. */
+function bindOn(b: Binder, on: Expr[], left: TableSchema, right: TableSchema, scope: Scope, what: string, span: { start: number; end: number }): string[] {
+  const keys: string[] = [];
+  if (!on.length) b.error(SEMANTIC.joinWithoutKeys, `${what} needs 'on' with the key columns`, span);
+  const row: Row = { schema: { columns: [], open: true }, left, right };
+  for (const k of on) {
+    if (k.kind === 'NameRef') {
+      for (const side of [left, right]) {
+        if (!findColumn(side, k.name) && !side.open) reportUnknownColumn(b, k.name, k.span, side.columns.map((c) => c.name));
+      }
+      keys.push(k.name);
+      b.types.set(k, findColumn(left, k.name)?.type ?? 'dynamic');
+    } else {
+      bindExpr(b, k, scope, row);
+    }
+  }
+  return keys;
+}
+
+export function bindJoin(b: Binder, op: JoinOp, left: TableSchema, scope: Scope): TableSchema {
+  const right = bindTabular(b, op.right, scope);
+  bindOn(b, op.on, left, right, scope, 'join', op.span);
+  const kind = (param(op, 'kind') ?? 'innerunique').toLowerCase();
+  if (kind === 'leftsemi' || kind === 'leftanti' || kind === 'anti' || kind === 'leftantisemi') return left;
+  if (kind === 'rightsemi' || kind === 'rightanti' || kind === 'rightantisemi') return right;
+  const out = [...left.columns];
+  for (const c of right.columns) out.push({ ...c, name: uniqueName(out, c.name) });
+  return { columns: out, open: left.open || right.open };
+}
+
+export function bindLookup(b: Binder, op: LookupOp, left: TableSchema, scope: Scope): TableSchema {
+  const right = bindTabular(b, op.right, scope);
+  const keys = bindOn(b, op.on, left, right, scope, 'lookup', op.span);
+  const out = [...left.columns];
+  for (const c of right.columns) if (!keys.includes(c.name)) out.push({ ...c, name: uniqueName(out, c.name) });
+  return { columns: out, open: left.open || right.open };
+}
+
+export function bindMvExpand(b: Binder, op: MvExpandOp, input: TableSchema, scope: Scope): TableSchema {
+  const row: Row = { schema: input };
+  const out = [...input.columns];
+  for (const item of op.items) {
+    bindExpr(b, item.expr, scope, row);
+    const name = item.name?.name ?? implicitName(item.expr) ?? uniqueName(out, 'Column1');
+    upsertColumn(out, { name, type: item.toType ?? 'dynamic' });
+  }
+  if (op.limit) bindExpr(b, op.limit, scope, undefined);
+  const index = param(op, 'with_itemindex');
+  if (index) upsertColumn(out, { name: index, type: 'long' });
+  return { columns: out, open: input.open };
+}
+
+export function bindMvApply(b: Binder, op: MvApplyOp, input: TableSchema, scope: Scope): TableSchema {
+  const row: Row = { schema: input };
+  const inner = [...input.columns];
+  for (const item of op.items) {
+    bindExpr(b, item.expr, scope, row);
+    const name = item.name?.name ?? implicitName(item.expr) ?? 'Column1';
+    upsertColumn(inner, { name, type: item.toType ?? 'dynamic' });
+  }
+  const index = param(op, 'with_itemindex');
+  if (index) upsertColumn(inner, { name: index, type: 'long' });
+  b.implicit.push({ columns: inner, open: input.open });
+  try {
+    const sub = bindTabular(b, op.subquery, new Scope(scope));
+    const out = [...input.columns];
+    for (const c of sub.columns) upsertColumn(out, c);
+    return { columns: out, open: input.open || sub.open };
+  } finally {
+    b.implicit.pop();
+  }
+}
+
+export function bindMakeSeries(b: Binder, op: MakeSeriesOp, input: TableSchema, scope: Scope): TableSchema {
+  const row: Row = { schema: input };
+  let n = 0;
+  const by = bindAssignments(b, op.by, scope, row, () => `Column${++n}`);
+  const axisType = bindExpr(b, op.on, scope, row);
+  void axisType;
+  for (const x of [op.from, op.to, op.step]) if (x) bindExpr(b, x, scope, undefined);
+  const out: ColumnSchema[] = [...by];
+  const axisName = implicitName(op.on) ?? 'Column1';
+  const aggRow: Row = { schema: input, aggregates: true };
+  for (const a of op.aggregates) {
+    bindExpr(b, a.assignment.expr, scope, aggRow);
+    if (a.default) bindExpr(b, a.default, scope, undefined);
+    const name = a.assignment.names[0]?.name ?? implicitName(a.assignment.expr) ?? `Column${++n}`;
+    out.push({ name: uniqueName(out, name), type: 'dynamic' });
+  }
+  out.splice(by.length, 0, { name: axisName, type: 'dynamic' });
+  return { columns: out };
+}
+
+export function bindTopNested(b: Binder, op: TopNestedOp, input: TableSchema, scope: Scope): TableSchema {
+  const row: Row = { schema: input };
+  const aggRow: Row = { schema: input, aggregates: true };
+  const out: ColumnSchema[] = [];
+  for (const level of op.levels) {
+    if (level.count) bindExpr(b, level.count, scope, undefined);
+    const t = bindExpr(b, level.of.expr, scope, row);
+    const ofName = level.of.names[0]?.name ?? implicitName(level.of.expr) ?? `Column${out.length + 1}`;
+    out.push({ name: uniqueName(out, ofName), type: t });
+    if (level.withOthers) bindExpr(b, level.withOthers, scope, undefined);
+    const at = bindExpr(b, level.by.expr, scope, aggRow);
+    const aggName = level.by.names[0]?.name ?? `aggregated_${ofName}`;
+    out.push({ name: uniqueName(out, aggName), type: at });
+  }
+  return { columns: out, open: input.open };
+}
+
+export { OPEN_SCHEMA };

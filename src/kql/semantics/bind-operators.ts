@@ -1,0 +1,212 @@
+/**
+ * Result schemas of the tabular operators: one `bind<Word>` per operator, dispatched by bindOperator.
+ * Operators whose output shape depends on data (evaluate plugins, graph operators, scan, partition ...)
+ * return an open schema so later references are not reported as unknown.
+ */
+import type { ColumnDecl, Expr, NamePattern, Operator } from '../syntax/ast.js';
+import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
+import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
+import { bindJoin, bindLookup, bindMakeSeries, bindMvApply, bindMvExpand, bindSummarize, bindTopNested } from './bind-operators-shape.js';
+import { bindAssignments, bindTabular, bindUnion } from './bind-tabular.js';
+import { SEMANTIC } from './codes.js';
+import { upsertColumn, uniqueName } from './naming.js';
+import type { ColumnSchema, TableSchema } from './types.js';
+
+/** The KQL word of each operator node, for messages and the engine-capability check. */
+export const OPERATOR_WORD: Record<Operator['kind'], string> = {
+  WhereOp: 'where', ProjectOp: 'project', ProjectAwayOp: 'project-away', ProjectKeepOp: 'project-keep',
+  ProjectRenameOp: 'project-rename', ProjectReorderOp: 'project-reorder', ProjectByNamesOp: 'project-by-names',
+  ExtendOp: 'extend', SummarizeOp: 'summarize', CountOp: 'count', TakeOp: 'take', TopOp: 'top',
+  TopNestedOp: 'top-nested', TopHittersOp: 'top-hitters', SortOp: 'sort', DistinctOp: 'distinct', UnionOp: 'union',
+  JoinOp: 'join', LookupOp: 'lookup', MvExpandOp: 'mv-expand', MvApplyOp: 'mv-apply', ParseOp: 'parse',
+  ParseWhereOp: 'parse-where', ParseKvOp: 'parse-kv', MakeSeriesOp: 'make-series', SerializeOp: 'serialize',
+  AsOp: 'as', InvokeOp: 'invoke', EvaluateOp: 'evaluate', GetSchemaOp: 'getschema', SampleOp: 'sample',
+  SampleDistinctOp: 'sample-distinct', RenderOp: 'render', SearchOp: 'search', ScanOp: 'scan',
+  PartitionOp: 'partition', ForkOp: 'fork', FacetOp: 'facet', ConsumeOp: 'consume', ReduceOp: 'reduce',
+  ExecuteAndCacheOp: 'execute-and-cache', GraphOp: 'graph',
+};
+
+export function bindOperator(b: Binder, op: Operator, input: TableSchema, scope: Scope): TableSchema {
+  const word = op.kind === 'GraphOp' ? op.operator : OPERATOR_WORD[op.kind];
+  if (b.options.engineOperators && !b.options.engineOperators.has(word)) {
+    b.error(SEMANTIC.unsupportedOperator, `the '${word}' operator is not supported by kqlite's engine`, { start: op.span.start, end: op.span.start + word.length });
+  }
+  const row: Row = { schema: input };
+  const expr = (e: Expr) => bindExpr(b, e, scope, row);
+  switch (op.kind) {
+    case 'WhereOp':
+      expr(op.predicate);
+      return input;
+    case 'ProjectOp': {
+      let n = 0;
+      const cols = bindAssignments(b, op.columns, scope, row, () => `Column${++n}`);
+      const out: ColumnSchema[] = [];
+      for (const c of cols) out.push({ ...c, name: uniqueName(out, c.name) });
+      return { columns: out, open: input.open };
+    }
+    case 'ExtendOp': {
+      const out = [...input.columns];
+      let n = 0;
+      for (const c of bindAssignments(b, op.columns, scope, row, () => {
+        let name: string;
+        do name = `Column${++n}`;
+        while (out.some((x) => x.name === name));
+        return name;
+      })) upsertColumn(out, c);
+      return { columns: out, open: input.open };
+    }
+    case 'ProjectAwayOp':
+      reportMissingPatterns(b, op.columns, input);
+      return { columns: input.columns.filter((c) => !matchesAny(op.columns, c.name)), open: input.open };
+    case 'ProjectKeepOp':
+      reportMissingPatterns(b, op.columns, input);
+      return { columns: input.columns.filter((c) => matchesAny(op.columns, c.name)), open: input.open };
+    case 'ProjectRenameOp': {
+      const out = input.columns.map((c) => ({ ...c }));
+      for (const r of op.renames) {
+        const col = out.find((c) => c.name === r.oldName.name);
+        if (col) col.name = r.newName.name;
+        else if (!input.open) reportUnknownColumn(b, r.oldName.name, r.oldName.span, input.columns.map((c) => c.name));
+      }
+      return { columns: out, open: input.open };
+    }
+    case 'ProjectReorderOp': {
+      const first: ColumnSchema[] = [];
+      for (const c of op.columns) for (const col of input.columns) if (globMatch(c.pattern.pattern, col.name) && !first.includes(col)) first.push(col);
+      return { columns: [...first, ...input.columns.filter((c) => !first.includes(c))], open: input.open };
+    }
+    case 'ProjectByNamesOp':
+      op.names.forEach(expr);
+      return OPEN_SCHEMA;
+    case 'SummarizeOp':
+      return bindSummarize(b, op, input, scope);
+    case 'CountOp':
+      return { columns: [{ name: op.as?.name ?? 'Count', type: 'long' }] };
+    case 'TakeOp':
+    case 'SampleOp':
+      bindExpr(b, op.count, scope, undefined);
+      return input;
+    case 'TopOp':
+      bindExpr(b, op.count, scope, undefined);
+      expr(op.by.expr);
+      return input;
+    case 'TopHittersOp':
+      expr(op.of);
+      return { columns: [{ name: 'ApproximateCount', type: 'long' }], open: true };
+    case 'SortOp':
+      for (const k of op.keys) expr(k.expr);
+      return input;
+    case 'DistinctOp': {
+      if (op.star) return input;
+      return { columns: op.columns.map((c, i) => ({ name: c.kind === 'NameRef' ? c.name : `Column${i + 1}`, type: expr(c) })), open: input.open };
+    }
+    case 'UnionOp':
+      return bindUnion(b, op.tables, op.parameters, scope, [input]);
+    case 'JoinOp':
+      return bindJoin(b, op, input, scope);
+    case 'LookupOp':
+      return bindLookup(b, op, input, scope);
+    case 'MvExpandOp':
+      return bindMvExpand(b, op, input, scope);
+    case 'MvApplyOp':
+      return bindMvApply(b, op, input, scope);
+    case 'ParseOp':
+    case 'ParseWhereOp': {
+      expr(op.source);
+      const out = [...input.columns];
+      for (const part of op.pattern) if (part.kind === 'ParseColumn') upsertColumn(out, { name: part.name.name, type: part.type ?? 'string' });
+      return { columns: out, open: input.open };
+    }
+    case 'ParseKvOp': {
+      expr(op.source);
+      const out = [...input.columns];
+      for (const c of op.columns) upsertColumn(out, declToColumn(c));
+      return { columns: out, open: input.open };
+    }
+    case 'MakeSeriesOp':
+      return bindMakeSeries(b, op, input, scope);
+    case 'TopNestedOp':
+      return bindTopNested(b, op, input, scope);
+    case 'SerializeOp': {
+      const out = [...input.columns];
+      let n = 0;
+      for (const c of bindAssignments(b, op.columns, scope, row, () => `Column${++n}`)) upsertColumn(out, c);
+      return { columns: out, open: input.open };
+    }
+    case 'AsOp':
+      scope.symbols.set(op.name.name, { kind: 'tabular', schema: input });
+      return input;
+    case 'GetSchemaOp':
+      return { columns: [{ name: 'ColumnName', type: 'string' }, { name: 'ColumnOrdinal', type: 'int' }, { name: 'DataType', type: 'string' }, { name: 'ColumnType', type: 'string' }] };
+    case 'SampleDistinctOp':
+      bindExpr(b, op.count, scope, undefined);
+      return { columns: [{ name: op.of.kind === 'NameRef' ? op.of.name : 'Column1', type: expr(op.of) }] };
+    case 'RenderOp':
+    case 'ConsumeOp':
+    case 'ExecuteAndCacheOp':
+      return input;
+    case 'SearchOp':
+      bindExpr(b, op.predicate, scope, { schema: { ...input, open: true } });
+      return { columns: [{ name: '$table', type: 'string' }, ...input.columns], open: input.open };
+    case 'EvaluateOp': {
+      const plugin = op.call.name.name;
+      b.calls.set(op.call, { kind: 'plugin', name: plugin });
+      if (b.options.enginePlugins && !b.options.enginePlugins.has(plugin)) {
+        b.error(SEMANTIC.unsupportedPlugin, `the '${plugin}' plugin is not supported by kqlite's engine`, op.call.name.span);
+      }
+      for (const a of op.call.args) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true } });
+      if (op.outputSchema) return { columns: op.outputSchema.columns.map(declToColumn), open: op.outputSchema.open };
+      return OPEN_SCHEMA;
+    }
+    case 'InvokeOp':
+    case 'ScanOp':
+    case 'PartitionOp':
+    case 'ForkOp':
+    case 'FacetOp':
+    case 'ReduceOp':
+    case 'GraphOp':
+      bindNested(b, op, input, scope);
+      return OPEN_SCHEMA;
+  }
+}
+
+function declToColumn(c: ColumnDecl): ColumnSchema {
+  return { name: c.name.name, type: c.type };
+}
+
+/** Sub-queries of partition/fork/facet bind against the operator's input as their implicit source. */
+function bindNested(b: Binder, op: Operator, input: TableSchema, scope: Scope): void {
+  const subs = op.kind === 'PartitionOp' ? [op.subquery] : op.kind === 'ForkOp' ? op.branches.map((x) => x.subquery) : op.kind === 'FacetOp' && op.with ? [op.with] : [];
+  for (const s of subs) {
+    b.implicit.push(input);
+    const inner = new Scope(scope);
+    // `partition by Col { ... }`: inside the braces the partition's key value is a scalar named like the column.
+    if (op.kind === 'PartitionOp' && op.by.kind === 'NameRef') {
+      inner.symbols.set(op.by.name, { kind: 'scalar', type: input.columns.find((c) => c.name === (op.by as { name: string }).name)?.type ?? 'dynamic' });
+    }
+    try {
+      bindTabular(b, s, inner);
+    } finally {
+      b.implicit.pop();
+    }
+  }
+}
+
+export function globMatch(pattern: string, name: string): boolean {
+  if (!pattern.includes('*')) return pattern === name;
+  const re = new RegExp('^' + pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
+  return re.test(name);
+}
+
+function matchesAny(patterns: NamePattern[], name: string): boolean {
+  return patterns.some((p) => globMatch(p.pattern, name));
+}
+
+export function reportMissingPatterns(b: Binder, patterns: NamePattern[], input: TableSchema): void {
+  if (input.open) return;
+  for (const p of patterns) {
+    if (!input.columns.some((c) => globMatch(p.pattern, c.name)) && !p.pattern.includes('*')) {
+      reportUnknownColumn(b, p.pattern, p.span, input.columns.map((c) => c.name));
+    }
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * Binding statements and tabular expressions: lets (scalar, tabular, functions, views), table references,
+ * pipelines, and the tabular sources (datatable, print, range, union, search, find, externaldata, evaluate).
+ */
+import type { Expr, FunctionDecl, LetStatement, NameRef, Parameter, ScalarTypeName, Statement } from '../syntax/ast.js';
+import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
+import { bindExpr } from './bind-expressions.js';
+import { bindOperator } from './bind-operators.js';
+import { SEMANTIC } from './codes.js';
+import { assignmentName, uniqueName } from './naming.js';
+import { nearestName } from './suggest.js';
+import type { ColumnSchema, TableSchema } from './types.js';
+
+const TABULAR_KINDS = new Set(['PipeExpr', 'DatatableExpr', 'PrintExpr', 'RangeExpr', 'UnionExpr', 'SearchExpr', 'FindExpr', 'ExternaldataExpr', 'EvaluateExpr', 'ImplicitInput', 'ContextualSubquery']);
+
+/** Results of user functions, bound once at their declaration. */
+const functionResults = new WeakMap<FunctionDecl, { tabular: boolean; schema?: TableSchema }>();
+
+export function isTabular(b: Binder, e: Expr, scope: Scope): boolean {
+  if (TABULAR_KINDS.has(e.kind)) return true;
+  switch (e.kind) {
+    case 'ParenExpr':
+      return isTabular(b, e.expr, scope);
+    case 'NameRef': {
+      const sym = scope.lookup(e.name);
+      if (sym) return sym.kind === 'tabular' || (sym.kind === 'function' && sym.decl.isView);
+      return b.options.catalog.tables.has(e.name);
+    }
+    case 'CallExpr': {
+      const sym = scope.lookup(e.name.name);
+      if (sym?.kind === 'function') return functionResults.get(sym.decl)?.tabular ?? false;
+      if (sym?.kind === 'tabular') return true;
+      return ['materialize', 'table', 'view', 'database', 'cluster'].includes(e.name.name);
+    }
+    case 'MemberExpr':
+      return e.target.kind === 'CallExpr' && ['database', 'cluster'].includes(e.target.name.name);
+    default:
+      return false;
+  }
+}
+
+export function bindStatements(b: Binder, statements: Statement[], scope: Scope, collect = true): void {
+  for (const st of statements) {
+    switch (st.kind) {
+      case 'LetStatement':
+        bindLet(b, st, scope);
+        break;
+      case 'DeclareQueryParametersStatement':
+        for (const p of st.parameters) declareParameter(b, p, scope);
+        break;
+      case 'SetStatement':
+        break;
+      case 'PatternStatement':
+        // A pattern is invoked like a function returning a table whose shape its bodies decide.
+        scope.symbols.set(st.name.name, { kind: 'tabular', schema: OPEN_SCHEMA });
+        break;
+      case 'QueryStatement': {
+        const e = st.expr;
+        if (isTabular(b, e, scope) || (e.kind === 'NameRef' && !scope.lookup(e.name))) {
+          const s = bindTabular(b, e, scope);
+          if (collect) b.resultSchemas.push(s);
+        } else {
+          const t = bindExpr(b, e, scope, undefined);
+          if (collect) b.resultSchemas.push({ columns: [{ name: 'print_0', type: t }] });
+        }
+      }
+    }
+  }
+}
+
+function bindLet(b: Binder, st: LetStatement, scope: Scope): void {
+  const v = st.value;
+  if (v.kind === 'FunctionDecl') {
+    const inner = new Scope(scope);
+    for (const p of v.parameters) declareParameter(b, p, inner);
+    // Register first so recursive references resolve.
+    scope.symbols.set(st.name.name, { kind: 'function', decl: v, statement: st });
+    bindStatements(b, v.body.statements, inner, false);
+    if (isTabular(b, v.body.result, inner)) functionResults.set(v, { tabular: true, schema: bindTabular(b, v.body.result, inner) });
+    else {
+      bindExpr(b, v.body.result, inner, undefined);
+      functionResults.set(v, { tabular: false });
+    }
+    return;
+  }
+  if (isTabular(b, v, scope)) {
+    scope.symbols.set(st.name.name, { kind: 'tabular', schema: bindTabular(b, v, scope), statement: st });
+  } else {
+    scope.symbols.set(st.name.name, { kind: 'scalar', type: bindExpr(b, v, scope, undefined), statement: st });
+  }
+}
+
+function declareParameter(b: Binder, p: Parameter, scope: Scope): void {
+  if (p.default) bindExpr(b, p.default, scope, undefined);
+  if (p.type.kind === 'TabularParamType') {
+    const columns: ColumnSchema[] = p.type.columns.map((c) => ({ name: c.name.name, type: c.type }));
+    scope.symbols.set(p.name.name, { kind: 'tabular', schema: { columns, open: p.type.open || columns.length === 0 }, param: p });
+  } else {
+    scope.symbols.set(p.name.name, { kind: 'scalar', type: p.type.type, param: p });
+  }
+}
+
+export function bindTabular(b: Binder, e: Expr, scope: Scope): TableSchema {
+  const s = bindTabularInner(b, e, scope);
+  b.schemas.set(e, s);
+  return s;
+}
+
+function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
+  switch (e.kind) {
+    case 'NameRef':
+      return bindTableName(b, e, scope);
+    case 'ParenExpr':
+      return bindTabular(b, e.expr, scope);
+    case 'PipeExpr': {
+      const input = bindTabular(b, e.source, scope);
+      return bindOperator(b, e.op, input, scope);
+    }
+    case 'ImplicitInput':
+      return b.implicit[b.implicit.length - 1] ?? OPEN_SCHEMA;
+    case 'ContextualSubquery':
+      return bindTabular(b, e.body, scope);
+    case 'DatatableExpr': {
+      const columns = e.columns.map((c) => ({ name: c.name.name, type: c.type }));
+      for (const v of e.values) bindExpr(b, v, scope, undefined);
+      return { columns };
+    }
+    case 'ExternaldataExpr':
+      return { columns: e.columns.map((c) => ({ name: c.name.name, type: c.type })) };
+    case 'PrintExpr': {
+      const columns: ColumnSchema[] = [];
+      let n = 0;
+      for (const a of e.columns) {
+        const type = bindExpr(b, a.expr, scope, undefined);
+        const name = a.names[0]?.name ?? `print_${n}`;
+        n++;
+        columns.push({ name: uniqueName(columns, name), type });
+      }
+      return { columns };
+    }
+    case 'RangeExpr': {
+      const t = bindExpr(b, e.from, scope, undefined);
+      bindExpr(b, e.to, scope, undefined);
+      bindExpr(b, e.step, scope, undefined);
+      return { columns: [{ name: e.name.name, type: t === 'int' ? 'long' : t }] };
+    }
+    case 'UnionExpr':
+      return bindUnion(b, e.tables, e.parameters, scope, []);
+    case 'SearchExpr':
+    case 'FindExpr':
+      for (const t of e.tables) if (t.kind !== 'NameRef' || !t.name.includes('*')) bindTabular(b, t, scope);
+      bindExpr(b, e.predicate, scope, { schema: OPEN_SCHEMA });
+      return OPEN_SCHEMA;
+    case 'EvaluateExpr':
+      return OPEN_SCHEMA;
+    case 'CallExpr': {
+      const sym = scope.lookup(e.name.name);
+      for (const a of e.args) {
+        const x = a.kind === 'NamedArg' ? a.value : a;
+        if (isTabular(b, x, scope)) bindTabular(b, x, scope);
+        else bindExpr(b, x, scope, undefined);
+      }
+      if (sym?.kind === 'function') {
+        b.calls.set(e, { kind: 'user', statement: sym.statement });
+        return functionResults.get(sym.decl)?.schema ?? OPEN_SCHEMA;
+      }
+      if (e.name.name === 'materialize') {
+        const a = e.args[0];
+        return a && a.kind !== 'NamedArg' ? (b.schemas.get(a) ?? OPEN_SCHEMA) : OPEN_SCHEMA;
+      }
+      if (e.name.name === 'table') {
+        const a = e.args[0];
+        if (a && a.kind === 'Literal' && typeof a.value === 'string') return b.options.catalog.tables.get(a.value) ?? OPEN_SCHEMA;
+      }
+      return OPEN_SCHEMA;
+    }
+    case 'MemberExpr':
+      return OPEN_SCHEMA;
+    default:
+      b.error(SEMANTIC.notTabular, `expected a table here, but this is a scalar expression`, e.span);
+      return OPEN_SCHEMA;
+  }
+}
+
+function bindTableName(b: Binder, e: NameRef, scope: Scope): TableSchema {
+  const sym = scope.lookup(e.name);
+  if (sym?.kind === 'tabular') {
+    if (sym.statement) b.refs.set(e, { kind: 'let', statement: sym.statement });
+    else if (sym.param) b.refs.set(e, { kind: 'parameter', param: sym.param });
+    return sym.schema;
+  }
+  if (sym?.kind === 'function') {
+    b.refs.set(e, { kind: 'function', statement: sym.statement });
+    return functionResults.get(sym.decl)?.schema ?? OPEN_SCHEMA;
+  }
+  const table = b.options.catalog.tables.get(e.name);
+  if (table) {
+    b.refs.set(e, { kind: 'table', name: e.name, schema: table });
+    return table;
+  }
+  if (sym?.kind === 'scalar') {
+    b.error(SEMANTIC.notTabular, `'${e.name}' is a scalar value, not a table`, e.span);
+    return OPEN_SCHEMA;
+  }
+  const candidates = [...b.options.catalog.tables.keys(), ...scope.names()];
+  const suggestion = nearestName(e.name, candidates);
+  b.error(SEMANTIC.unknownTable, `unknown table '${e.name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, e.span, suggestion);
+  return OPEN_SCHEMA;
+}
+
+/** union: `kind=outer` (default) keeps every column (missing ones null), `inner` only common ones. */
+export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name: string }; value: Expr }[], scope: Scope, first: TableSchema[]): TableSchema {
+  const schemas = [...first];
+  const param = (n: string) => parameters.find((p) => p.name.name === n)?.value;
+  const fuzzy = param('isfuzzy');
+  const isFuzzy = fuzzy?.kind === 'NameRef' ? fuzzy.name === 'true' : fuzzy?.kind === 'Literal' && fuzzy.value === true;
+  const before = b.diagnostics.length;
+  for (const t of tables) {
+    if (t.kind === 'NameRef' && t.name.includes('*')) {
+      const re = new RegExp('^' + t.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
+      for (const [name, s] of b.options.catalog.tables) if (re.test(name)) schemas.push(s);
+      continue;
+    }
+    schemas.push(bindTabular(b, t, scope));
+  }
+  // isfuzzy=true: a missing table is tolerated (Kusto warns and unions the rest).
+  if (isFuzzy) {
+    for (let i = before; i < b.diagnostics.length; i++) {
+      const d = b.diagnostics[i]!;
+      if (d.code === SEMANTIC.unknownTable) b.diagnostics[i] = { ...d, severity: 'warning' };
+    }
+  }
+  const kind = param('kind');
+  const inner = kind?.kind === 'NameRef' && kind.name === 'inner';
+  const columns: ColumnSchema[] = [];
+  const withsource = param('withsource');
+  if (withsource?.kind === 'NameRef') columns.push({ name: withsource.name, type: 'string' });
+  if (inner) {
+    const [head, ...rest] = schemas;
+    for (const c of head?.columns ?? []) if (rest.every((s) => s.columns.some((x) => x.name === c.name && x.type === c.type))) columns.push(c);
+  } else {
+    for (const s of schemas) {
+      for (const c of s.columns) {
+        const same = columns.find((x) => x.name === c.name);
+        if (!same) columns.push(c);
+        else if (same.type !== c.type && !columns.some((x) => x.name === `${c.name}_${c.type}`)) columns.push({ name: `${c.name}_${c.type}`, type: c.type });
+      }
+    }
+  }
+  return { columns, open: schemas.some((s) => s.open) };
+}
+
+/** Binds `[name =] expr` lists into columns (project/extend/summarize share this). */
+export function bindAssignments(
+  b: Binder,
+  list: { names: { name: string }[]; expr: Expr }[],
+  scope: Scope,
+  row: Row,
+  fallback: () => string,
+): ColumnSchema[] {
+  const out: ColumnSchema[] = [];
+  for (const a of list) {
+    const type: ScalarTypeName = bindExpr(b, a.expr, scope, row);
+    if (a.names.length > 1) {
+      for (const n of a.names) out.push({ name: n.name, type: 'dynamic' });
+      continue;
+    }
+    out.push({ name: assignmentName(a as Parameters<typeof assignmentName>[0], fallback), type });
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+/**
+ * The schema catalog: which tables exist and their columns. Built in: the 10 Defender XDR tables shipped in
+ * schemas/defender-xdr.json. Also from a workspace (anything with tableNames()/schema()) and from user
+ * schema files (same JSON shape: {table, columns:[{name, type, description?}]}, or an array of them).
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { diag, type Diagnostic } from '../../common/diagnostics.js';
+import type { ScalarTypeName } from '../syntax/ast.js';
+import { normaliseTypeName } from '../syntax/type-names.js';
+import type { TableSchema } from './types.js';
+import defenderTables from './schemas/defender-xdr.json' with { type: 'json' };
+
+export interface Catalog {
+  tables: ReadonlyMap<string, TableSchema>;
+}
+
+export function catalogFromSchemas(schemas: Iterable<TableSchema>): Catalog {
+  const tables = new Map<string, TableSchema>();
+  for (const s of schemas) if (s.name) tables.set(s.name, s);
+  return { tables };
+}
+
+function fromJson(t: { table: string; columns: { name: string; type: string; description?: string }[] }): TableSchema {
+  return {
+    name: t.table,
+    columns: t.columns.map((c) => ({ name: c.name, type: (normaliseTypeName(c.type) ?? 'dynamic') as ScalarTypeName, ...(c.description ? { description: c.description } : {}) })),
+  };
+}
+
+export const DEFENDER_TABLES: readonly TableSchema[] = (defenderTables as { table: string; columns: { name: string; type: string; description?: string }[] }[]).map(fromJson);
+
+export function defaultCatalog(): Catalog {
+  return catalogFromSchemas(DEFENDER_TABLES);
+}
+
+/** Later catalogs win on the same table name. */
+export function mergeCatalogs(...catalogs: Catalog[]): Catalog {
+  const tables = new Map<string, TableSchema>();
+  for (const c of catalogs) for (const [k, v] of c.tables) tables.set(k, v);
+  return { tables };
+}
+
+/** Restricts a catalog to the named tables (a rule is bound against the tables it declares). */
+export function restrictCatalog(catalog: Catalog, names: readonly string[]): Catalog {
+  const tables = new Map<string, TableSchema>();
+  for (const n of names) {
+    const t = catalog.tables.get(n);
+    if (t) tables.set(n, t);
+  }
+  return { tables };
+}
+
+/** Structural view of a table source (the engine's TableSource), so semantics need not import the engine. */
+export interface SchemaSource {
+  tableNames(): string[];
+  schema(name: string): TableSchema | undefined;
+}
+
+export function catalogFromSource(source: SchemaSource): Catalog {
+  return catalogFromSchemas(source.tableNames().map((n) => ({ ...source.schema(n)!, name: n })));
+}
+
+/** Loads user schema files (*.json) from a directory; unreadable files become diagnostics, the rest load. */
+export function loadSchemaDir(dir: string): { catalog: Catalog; problems: { file: string; diagnostic: Diagnostic }[] } {
+  const schemas: TableSchema[] = [];
+  const problems: { file: string; diagnostic: Diagnostic }[] = [];
+  const files = statSync(dir).isDirectory() ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f)) : [dir];
+  for (const file of files) {
+    try {
+      const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      const list = Array.isArray(data) ? data : [data];
+      for (const t of list) {
+        if (!t || typeof t !== 'object' || typeof (t as { table?: unknown }).table !== 'string' || !Array.isArray((t as { columns?: unknown }).columns)) {
+          throw new Error('expected {"table": name, "columns": [{"name", "type"}]}');
+        }
+        const bad = (t as { columns: { name?: unknown; type?: unknown }[] }).columns.find((c) => typeof c.name !== 'string' || typeof c.type !== 'string' || !normaliseTypeName(c.type as string));
+        if (bad) throw new Error(`column ${JSON.stringify(bad)} needs a name and a KQL type`);
+        schemas.push(fromJson(t as Parameters<typeof fromJson>[0]));
+      }
+    } catch (e) {
+      problems.push({ file, diagnostic: diag('KQL2100', 'error', `cannot read schema file: ${(e as Error).message}`, { start: 0, end: 0 }) });
+    }
+  }
+  return { catalog: catalogFromSchemas(schemas), problems };
+}

@@ -1,0 +1,14 @@
+/** Stable codes of semantic diagnostics (KQL2xxx). Never renumber. */
+export const SEMANTIC = {
+  unknownColumn: 'KQL2001',
+  unknownTable: 'KQL2002',
+  unknownFunction: 'KQL2003',
+  wrongArity: 'KQL2004',
+  aggregateOutsideSummarize: 'KQL2005',
+  unsupportedOperator: 'KQL2006',
+  typeMismatch: 'KQL2007',
+  joinWithoutKeys: 'KQL2008',
+  notTabular: 'KQL2009',
+  unsupportedPlugin: 'KQL2010',
+  badSchemaFile: 'KQL2100',
+} as const;

@@ -1,0 +1,63 @@
+/**
+ * KQL semantics: types, the schema catalog, function signatures and the binder.
+ * `checkQuery` is the one-call entry point (parse + bind) used by `kqlite check`, rule validation and the UI.
+ */
+import type { Diagnostic } from '../../common/diagnostics.js';
+import { parse } from '../syntax/index.js';
+import type { CallExpr, Expr, NameRef, ScalarTypeName, Script } from '../syntax/ast.js';
+import { Binder, Scope, type BinderOptions, type CallTarget, type Ref } from './binder.js';
+import { bindStatements } from './bind-tabular.js';
+import { defaultCatalog, restrictCatalog, type Catalog } from './catalog.js';
+import type { TableSchema } from './types.js';
+
+export * from './types.js';
+export * from './catalog.js';
+export { SEMANTIC } from './codes.js';
+export { FUNCTION_SIGNATURES, AGGREGATE_SIGNATURES, lookupFunction, lookupAggregate } from './signatures/index.js';
+export type { FunctionSignature, ReturnRule } from './signatures/index.js';
+export type { Ref, CallTarget, BinderOptions } from './binder.js';
+export { nearestName } from './suggest.js';
+export { OPERATOR_WORD } from './bind-operators.js';
+
+export interface BoundScript {
+  diagnostics: Diagnostic[];
+  /** Schemas of the query statements' results, in order. */
+  resultSchemas: TableSchema[];
+  typeOf(expr: Expr): ScalarTypeName | undefined;
+  schemaOf(expr: Expr): TableSchema | undefined;
+  refOf(name: NameRef): Ref | undefined;
+  callOf(call: CallExpr): CallTarget | undefined;
+}
+
+export function bind(script: Script, options: Partial<BinderOptions> = {}): BoundScript {
+  const b = new Binder({ catalog: options.catalog ?? defaultCatalog(), ...options } as BinderOptions);
+  bindStatements(b, script.statements, new Scope());
+  return {
+    diagnostics: b.diagnostics,
+    resultSchemas: b.resultSchemas,
+    typeOf: (e) => b.types.get(e),
+    schemaOf: (e) => b.schemas.get(e),
+    refOf: (n) => b.refs.get(n),
+    callOf: (c) => b.calls.get(c),
+  };
+}
+
+export interface CheckResult {
+  script: Script;
+  bound: BoundScript;
+  /** Syntax and semantic diagnostics together, in source order (binding runs even after syntax errors). */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Parse and bind. `tables` restricts the catalog to the tables a rule declares, so a query that reads a
+ * table its rule does not declare is reported.
+ */
+export function checkQuery(text: string, options: { catalog?: Catalog; tables?: readonly string[] } & Partial<BinderOptions> = {}): CheckResult {
+  const { script, diagnostics } = parse(text);
+  let catalog = options.catalog ?? defaultCatalog();
+  if (options.tables && options.tables.length) catalog = restrictCatalog(catalog, options.tables);
+  const bound = bind(script, { ...options, catalog });
+  const all = [...diagnostics, ...bound.diagnostics].sort((a, b) => a.span.start - b.span.start);
+  return { script, bound, diagnostics: all };
+}

@@ -1,0 +1,65 @@
+/**
+ * How Kusto names result columns that the query does not name: `count_`, `sum_x`, `max_Timestamp`,
+ * `print_0`, `Column1`, a column reference keeps its name, `bin(Timestamp, 1h)` keeps `Timestamp`,
+ * `d.x` becomes `d_x`, and a clash gets a numeric suffix (`x1`).
+ */
+import type { ColumnAssignment, Expr } from '../syntax/ast.js';
+import { lookupAggregate } from './signatures/index.js';
+import type { ColumnSchema } from './types.js';
+
+/** The name an expression gives its column when unnamed, or undefined when Kusto falls back to ColumnN. */
+export function implicitName(e: Expr): string | undefined {
+  switch (e.kind) {
+    case 'NameRef':
+      return e.name;
+    case 'ParenExpr':
+      return implicitName(e.expr);
+    case 'MemberExpr': {
+      const base = implicitName(e.target);
+      return base === undefined ? undefined : `${base}_${e.name.name}`;
+    }
+    case 'IndexExpr': {
+      const base = implicitName(e.target);
+      const idx = e.index.kind === 'Literal' && typeof e.index.value === 'string' ? e.index.value : undefined;
+      return base !== undefined && idx !== undefined ? `${base}_${idx}` : undefined;
+    }
+    case 'CallExpr': {
+      const fn = e.name.name.toLowerCase();
+      const first = e.args[0];
+      const firstName = first && first.kind !== 'NamedArg' ? implicitName(first) : undefined;
+      if (fn === 'bin' || fn === 'floor' || fn === 'bin_at' || fn === 'bin_auto') return firstName;
+      const agg = lookupAggregate(fn);
+      if (agg?.namePrefix) {
+        if (agg.namePrefix === '-') return firstName;
+        if (fn === 'count' || fn === 'countif') return agg.namePrefix;
+        if (fn === 'percentile' || fn === 'percentilew') {
+          const p = e.args[fn === 'percentile' ? 1 : 2];
+          const pv = p && p.kind === 'Literal' ? String(p.value).replace('.', '_') : '';
+          return `${agg.namePrefix}${firstName ?? ''}_${pv}`;
+        }
+        return `${agg.namePrefix}${firstName ?? ''}`;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Adds a column, replacing one of the same name (extend semantics). */
+export function upsertColumn(cols: ColumnSchema[], col: ColumnSchema): void {
+  const i = cols.findIndex((c) => c.name === col.name);
+  if (i >= 0) cols[i] = col;
+  else cols.push(col);
+}
+
+/** A unique name: `x`, then `x1`, `x2` ... (how Kusto de-duplicates result columns). */
+export function uniqueName(cols: readonly ColumnSchema[], name: string): string {
+  if (!cols.some((c) => c.name === name)) return name;
+  for (let i = 1; ; i++) if (!cols.some((c) => c.name === `${name}${i}`)) return `${name}${i}`;
+}
+
+/** Names for an assignment list: explicit names, implicit names, or `prefix` + counter (Column1, print_0). */
+export function assignmentName(a: ColumnAssignment, fallback: () => string): string {
+  return a.names[0]?.name ?? implicitName(a.expr) ?? fallback();
+}

@@ -1,0 +1,46 @@
+/**
+ * Function and aggregate signatures are data: one table per category, parsed once. They are the single
+ * source of truth the binder checks calls against and the engine's implementations are tested against.
+ *
+ * Table line format: `name min max returns [aliases...]`
+ *   max: `*` for variadic;
+ *   returns: a type name, or a rule: `arg0`/`arg1` (the type of that argument), `num` (numeric promotion of
+ *   the arguments), `common` (the common type of the value arguments, for iff/case/coalesce/min_of/max_of).
+ * Aggregate tables add a naming prefix: `name min max returns prefix` (e.g. `sum ... sum_` → `sum_x`;
+ * `-` means the output takes the argument's own name; `*` means multi-column output (arg_max)).
+ */
+import type { ScalarTypeName } from '../../syntax/ast.js';
+
+export type ReturnRule = ScalarTypeName | 'arg0' | 'arg1' | 'num' | 'common';
+
+export interface FunctionSignature {
+  name: string;
+  minArgs: number;
+  maxArgs: number;
+  returns: ReturnRule;
+  aggregate: boolean;
+  /** Aggregates: how an unnamed result column is named. */
+  namePrefix?: string;
+  category: string;
+}
+
+export function parseSignatureTable(category: string, table: string, aggregate = false): FunctionSignature[] {
+  const out: FunctionSignature[] = [];
+  for (const raw of table.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const [name, min, max, returns, ...rest] = line.split(/\s+/);
+    const sig: FunctionSignature = {
+      name: name!,
+      minArgs: Number(min),
+      maxArgs: max === '*' ? Infinity : Number(max),
+      returns: returns as ReturnRule,
+      aggregate,
+      category,
+    };
+    if (aggregate) sig.namePrefix = rest.shift() ?? `${name}_`;
+    out.push(sig);
+    for (const alias of rest) out.push({ ...sig, name: alias });
+  }
+  return out;
+}

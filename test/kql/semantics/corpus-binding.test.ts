@@ -1,0 +1,72 @@
+// Binding gives zero false diagnostics on the conformance cases and the hunting corpus; where a corpus
+// query really is wrong, the exact diagnostic is asserted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { basename } from 'node:path';
+import { checkQuery } from '../../../src/kql/semantics/index.js';
+import { conformanceCases, corpusQueries } from '../../helpers/corpus.js';
+
+const semanticErrors = (text: string, tables?: string[]) =>
+  checkQuery(text, tables ? { tables } : {}).diagnostics.filter((d) => d.severity === 'error' && d.code.startsWith('KQL2'));
+
+test('no semantic errors on any of the 796 conformance cases', () => {
+  const found: string[] = [];
+  for (const c of conformanceCases()) for (const d of semanticErrors(c.query)) found.push(`${c.id}: ${d.message}`);
+  assert.deepEqual(found, []);
+});
+
+/**
+ * Hunting-corpus queries that really are wrong against the shipped Defender schemas, with why.
+ * Tables outside the 10 shipped Defender device tables (Alert*, CloudAppEvents, Identity*, Email*, TVM,
+ * ASIM, AAD) are reported as unknown: kqlite does not ship their schemas (add them with --schema).
+ */
+const EXPECTED: Record<string, string[]> = {
+  'Campaigns__Bazacall_Cobalt Strike Lateral Movement.yaml': ["unknown table 'AlertInfo'", "unknown table 'AlertEvidence'"],
+  'Cloud Apps__mass-downloads.yaml': ["unknown table 'CloudAppEvents'"],
+  'Collection__MailItemsAccessedTimeSeries[Solarigate].yaml': ["unknown table 'CloudAppEvents'", "unknown table 'CloudAppEvents'"],
+  // a real defect: the query reads DeviceNetworkEvents, which has no RegistryValueData column
+  'Command and Control__Detects URLs in regkey RegistryValueData.yaml': Array(4).fill("unknown column or variable 'RegistryValueData'"),
+  // a real defect: the join key SignerNameLower does not exist on the left side (it is SignerLower there)
+  'Credential Access__HighVolumeLsassMemoryRead.yaml': ["unknown column or variable 'SignerNameLower'; did you mean 'SignerLower'?"],
+  'Defense evasion__PotentialRootkitTrafficMissingFromMDE.yaml': ["unknown table 'ASimNetworkSessionLogs'"],
+  'Defense evasion__Short-livedEphemeralCodeSigningCertificates.yaml': ["unknown table 'DeviceTvmSoftwareInventory'"],
+  'Email and Collaboration Queries__Microsoft Teams protection_Hunt for RMM tool execution following Teams messages.yaml': ["unknown table 'MessageEvents'"],
+  'Impact__backup-deletion.yaml': ["unknown table 'AlertInfo'"],
+  'Impact__unusual-volume-of-file-deletion.yaml': ["unknown table 'AADSignInEventsBeta'"],
+  'Persistence__LocalAdminGroupChanges.yaml': ["unknown table 'IdentityInfo'"],
+  'TVM__Microsoft Defender AV mode device count.yaml': ["unknown table 'DeviceTvmInfoGathering'"],
+};
+
+test('hunting corpus: only the real defects are reported', () => {
+  for (const q of corpusQueries('sentinel-hunting')) {
+    const got = semanticErrors(q.query).map((d) => d.message);
+    const want = EXPECTED[basename(q.file)] ?? [];
+    assert.deepEqual(got, want, q.file);
+  }
+});
+
+test('every network-connection rule of the RMM corpus gets the AccountUpn diagnostic with its suggestion', () => {
+  const net = corpusQueries('rmm-tools').filter((q) => /_netconn\.yaml$/.test(q.file));
+  assert.equal(net.length, 60);
+  for (const q of net) {
+    const d = semanticErrors(q.query, ['DeviceNetworkEvents']).filter((x) => x.code === 'KQL2001');
+    assert.equal(d.length, 1, q.file);
+    assert.equal(d[0]!.message, "unknown column or variable 'AccountUpn'; did you mean 'InitiatingProcessAccountUpn'?");
+    assert.equal(d[0]!.suggestion, 'InitiatingProcessAccountUpn');
+  }
+});
+
+test('process and signature rules of the RMM corpus bind clean against their tables (known upstream defects listed)', () => {
+  const broken: Record<string, string> = {
+    // reads DeviceFileCertificateInfo though the rule declares only DeviceProcessEvents
+    'rmm_DWService_createproc.yaml': "unknown table 'DeviceFileCertificateInfo'",
+  };
+  for (const q of corpusQueries('rmm-tools')) {
+    const table = /_createproc\.yaml$/.test(q.file) ? 'DeviceProcessEvents' : /_filesig\.yaml$/.test(q.file) ? 'DeviceFileCertificateInfo' : undefined;
+    if (!table) continue;
+    const got = semanticErrors(q.query, [table]).map((d) => d.message);
+    const want = broken[basename(q.file)];
+    if (want) assert.ok(got.includes(want), `${q.file}: ${got.join('; ')}`);
+    else assert.deepEqual(got, [], q.file);
+  }
+});
