@@ -91,3 +91,18 @@ export function renderDiagnostics(file: string, text: string, diags: readonly Di
   const map = new LineMap(text);
   return diags.map((d) => renderDiagnostic(file, text, d, map)).join('\n\n');
 }
+
+/** Renders an already-located diagnostic against the full text of its file (same layout as renderDiagnostic). */
+export function renderLocated(fileText: string, d: LocatedDiagnostic, map = new LineMap(fileText)): string {
+  const src = map.lineText(d.line);
+  const width = d.endLine === d.line ? Math.max(1, d.endColumn - d.column) : Math.max(1, src.length - d.column + 1);
+  const gutter = String(d.line).length;
+  const lines = [
+    `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`,
+    `${' '.repeat(gutter)} |`,
+    `${d.line} | ${src.replace(/\t/g, ' ')}`,
+    `${' '.repeat(gutter)} | ${' '.repeat(Math.max(0, d.column - 1))}${'^'.repeat(width)}`,
+  ];
+  if (d.suggestion !== undefined) lines.push(`${' '.repeat(gutter)} = did you mean '${d.suggestion}'?`);
+  return lines.join('\n');
+}

@@ -9,7 +9,8 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
   const tails = list.filter((c) => c.length > name.length && c.toLowerCase().endsWith(low));
   if (tails.length) return tails.sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
   let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
+  // A suggestion must keep more of the name than it changes (no 'A' for 'B').
+  let bestD = Math.min(name.length, Math.max(2, Math.floor(name.length / 3)) + 1);
   for (const c of list) {
     const d = editDistance(low, c.toLowerCase(), bestD);
     if (d < bestD) {
