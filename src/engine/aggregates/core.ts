@@ -1,0 +1,176 @@
+/**
+ * Core aggregates (init/add/result). dcount is exact here (a Set of value keys): within any documented
+ * estimation error by construction; large-cardinality sketches can replace it without changing callers.
+ */
+import { compareValues, valueKey } from '../values/compare.js';
+import { valueToDynamic } from '../values/format.js';
+import type { DynamicValue, ScalarTypeName, Value } from '../values/value.js';
+import type { AggregateFunction, AggState } from './types.js';
+
+const agg = (name: string, minArgs: number, maxArgs: number, create: AggregateFunction['create'], multi = false): AggregateFunction => ({ name, minArgs, maxArgs, create, multi });
+
+function counting(pred: (args: Value[]) => boolean): AggregateFunction['create'] {
+  return () => {
+    let n = 0;
+    return { add: (a) => { if (pred(a)) n++; }, result: () => n };
+  };
+}
+
+function summing(withIf: boolean): AggregateFunction['create'] {
+  return (types) => {
+    let sum = 0;
+    let ticks = 0n;
+    let any = false;
+    return {
+      add: ([v, c]) => {
+        if (withIf && c !== true) return;
+        if (typeof v === 'number') { sum += v; any = true; } else if (typeof v === 'bigint') { ticks += v; any = true; }
+      },
+      result: () => (types[0] === 'timespan' ? (any ? ticks : null) : sum),
+    };
+  };
+}
+
+function averaging(withIf: boolean): AggregateFunction['create'] {
+  return () => {
+    let sum = 0;
+    let n = 0;
+    return { add: ([v, c]) => { if (withIf && c !== true) return; if (typeof v === 'number') { sum += v; n++; } }, result: () => (n ? sum / n : null) };
+  };
+}
+
+function extreme(sign: 1 | -1, withIf: boolean): AggregateFunction['create'] {
+  return () => {
+    let best: Value = null;
+    return {
+      add: ([v, c]) => {
+        if (withIf && c !== true) return;
+        if (v === null || (typeof v === 'number' && Number.isNaN(v))) return;
+        if (best === null || compareValues(v, best) * sign > 0) best = v;
+      },
+      result: () => best,
+    };
+  };
+}
+
+function collecting(set: boolean, withIf: boolean): AggregateFunction['create'] {
+  return (types, consts) => {
+    const max = Number(consts[withIf ? 2 : 1] ?? 1_048_576);
+    const out: DynamicValue[] = [];
+    const seen = new Set<string>();
+    return {
+      add: ([v, c]) => {
+        if (withIf && c !== true) return;
+        if (v === null || out.length >= max) return;
+        if (set) {
+          const k = valueKey(v);
+          if (seen.has(k)) return;
+          seen.add(k);
+        }
+        out.push(valueToDynamic(v, types[0]!));
+      },
+      result: () => out,
+    };
+  };
+}
+
+function argExtreme(sign: 1 | -1): AggregateFunction['create'] {
+  return () => {
+    let best: Value = null;
+    let row: Value[] | undefined;
+    return {
+      add: (args) => {
+        const v = args[0]!;
+        if (v === null) {
+          if (!row) row = args.slice();
+          return;
+        }
+        if (best === null || compareValues(v, best) * sign > 0) {
+          best = v;
+          row = args.slice();
+        }
+      },
+      result: () => row ?? [],
+    };
+  };
+}
+
+function distinctCount(withIf: boolean): AggregateFunction['create'] {
+  return () => {
+    const seen = new Set<string>();
+    return { add: ([v, c]) => { if (withIf && c !== true) return; if (v !== null) seen.add(valueKey(v)); }, result: () => seen.size };
+  };
+}
+
+function takeAny(): AggState {
+  let v: Value = null;
+  let set = false;
+  return { add: ([x]) => { if (!set && x !== null) { v = x!; set = true; } }, result: () => v };
+}
+
+function variance(sample: boolean, sqrt: boolean, withIf: boolean): AggregateFunction['create'] {
+  return () => {
+    let n = 0, mean = 0, m2 = 0;
+    return {
+      add: ([v, c]) => {
+        if (withIf && c !== true) return;
+        if (typeof v !== 'number') return;
+        n++;
+        const d = v - mean;
+        mean += d / n;
+        m2 += d * (v - mean);
+      },
+      result: () => {
+        const denom = sample ? n - 1 : n;
+        if (denom <= 0) return n ? 0 : null;
+        const r = m2 / denom;
+        return sqrt ? Math.sqrt(r) : r;
+      },
+    };
+  };
+}
+
+function makeBag(withIf: boolean): AggregateFunction['create'] {
+  return () => {
+    const out: Record<string, DynamicValue> = {};
+    return {
+      add: ([v, c]) => {
+        if (withIf && c !== true) return;
+        if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) if (!(k in out)) out[k] = x;
+      },
+      result: () => out,
+    };
+  };
+}
+
+export const CORE_AGGREGATES: AggregateFunction[] = [
+  agg('count', 0, 1, counting(() => true)),
+  agg('countif', 1, 1, counting(([c]) => c === true)),
+  agg('dcount', 1, 2, distinctCount(false)),
+  agg('dcountif', 2, 3, distinctCount(true)),
+  agg('sum', 1, 1, summing(false)),
+  agg('sumif', 2, 2, summing(true)),
+  agg('avg', 1, 1, averaging(false)),
+  agg('avgif', 2, 2, averaging(true)),
+  agg('min', 1, 1, extreme(-1, false)),
+  agg('max', 1, 1, extreme(1, false)),
+  agg('minif', 2, 2, extreme(-1, true)),
+  agg('maxif', 2, 2, extreme(1, true)),
+  agg('make_set', 1, 2, collecting(true, false)),
+  agg('make_set_if', 2, 3, collecting(true, true)),
+  agg('make_list', 1, 2, collecting(false, false)),
+  agg('make_list_if', 2, 3, collecting(false, true)),
+  agg('make_bag', 1, 2, makeBag(false)),
+  agg('make_bag_if', 2, 3, makeBag(true)),
+  agg('take_any', 1, 64, () => takeAny()),
+  agg('arg_max', 1, 255, argExtreme(1), true),
+  agg('arg_min', 1, 255, argExtreme(-1), true),
+  agg('stdev', 1, 1, variance(true, true, false)),
+  agg('stdevif', 2, 2, variance(true, true, true)),
+  agg('stdevp', 1, 1, variance(false, true, false)),
+  agg('variance', 1, 1, variance(true, false, false)),
+  agg('varianceif', 2, 2, variance(true, false, true)),
+  agg('variancep', 1, 1, variance(false, false, false)),
+];
+
+export type { ScalarTypeName };

@@ -1,0 +1,284 @@
+/**
+ * Binary operators, `in`/`has_any` lists and `between`, with Kusto's semantics (three-valued logic, long
+ * division truncating toward zero, tick arithmetic). Fast paths: a string operator whose left side is a
+ * dictionary-encoded column and whose right side is constant is evaluated once per DISTINCT string, then
+ * rows are selected by dictionary code; datetime comparisons against a constant read the tick arrays.
+ */
+import type { BetweenExpr, BinaryExpr, InExpr, ScalarTypeName } from '../../kql/syntax/ast.js';
+import { readCell } from '../storage/builders.js';
+import { isValid } from '../storage/column.js';
+import { compareValues, valuesEqual } from '../values/compare.js';
+import { has, hasPrefix, hasSuffix } from '../values/terms.js';
+import { splitTicks } from '../values/ticks.js';
+import { QueryError, type Value } from '../values/value.js';
+import { regexTest } from '../functions/regex.js';
+import type { Compiled } from './env.js';
+import { compileExpr, constant, type CompileScope } from './expr.js';
+import { columnOf, type Relation } from './relation.js';
+
+type StringTest = (s: string, needle: string) => boolean;
+
+const lower = (s: string) => s.toLowerCase();
+
+/** String operators as (haystack, needle) tests; negated forms are derived. */
+const STRING_TESTS: Record<string, StringTest> = {
+  has: (a, b) => has(a, b),
+  has_cs: (a, b) => has(a, b, true),
+  hasprefix: (a, b) => hasPrefix(a, b),
+  hasprefix_cs: (a, b) => hasPrefix(a, b, true),
+  hassuffix: (a, b) => hasSuffix(a, b),
+  hassuffix_cs: (a, b) => hasSuffix(a, b, true),
+  contains: (a, b) => lower(a).includes(lower(b)),
+  contains_cs: (a, b) => a.includes(b),
+  containscs: (a, b) => a.includes(b),
+  startswith: (a, b) => lower(a).startsWith(lower(b)),
+  startswith_cs: (a, b) => a.startsWith(b),
+  endswith: (a, b) => lower(a).endsWith(lower(b)),
+  endswith_cs: (a, b) => a.endsWith(b),
+  '=~': (a, b) => lower(a) === lower(b),
+  'matches regex': (a, b) => regexTest(b, a),
+  like: (a, b) => likeTest(a, b, false),
+  likecs: (a, b) => likeTest(a, b, true),
+};
+
+function likeTest(a: string, pattern: string, cs: boolean): boolean {
+  const re = new RegExp('^' + pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$', cs ? 's' : 'is');
+  return re.test(a);
+}
+
+function stringTestFor(op: string): { test: StringTest; negate: boolean } | undefined {
+  if (op === '!~') return { test: STRING_TESTS['=~']!, negate: true };
+  if (op === 'notlike') return { test: STRING_TESTS['like']!, negate: true };
+  if (op === 'notlikecs') return { test: STRING_TESTS['likecs']!, negate: true };
+  if (op === 'notcontains') return { test: STRING_TESTS['contains']!, negate: true };
+  if (op === 'notcontainscs') return { test: STRING_TESTS['contains_cs']!, negate: true };
+  const neg = op.startsWith('!');
+  const t = STRING_TESTS[neg ? op.slice(1) : op];
+  return t ? { test: t, negate: neg } : undefined;
+}
+
+/** A per-dictionary-code match table, built lazily (each distinct string tested once). */
+function dictionaryPredicate(dict: string[], codes: Int32Array, test: (s: string) => boolean): (r: number) => boolean {
+  const memo = new Int8Array(dict.length); // 0 unknown, 1 true, 2 false
+  return (r) => {
+    const c = codes[r]!;
+    let m = memo[c]!;
+    if (m === 0) {
+      m = test(dict[c]!) ? 1 : 2;
+      memo[c] = m;
+    }
+    return m === 1;
+  };
+}
+
+function asString(v: Value): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+export function compileBinary(e: BinaryExpr, s: CompileScope, type: ScalarTypeName): Compiled {
+  const op = e.op;
+  if (op === 'and' || op === 'or') {
+    const l = compileExpr(e.left, s).eval;
+    const r = compileExpr(e.right, s).eval;
+    if (op === 'and') return { type: 'bool', eval: (i) => { const a = l(i); if (a === false) return false; const b = r(i); if (b === false) return false; return a === null || b === null ? null : true; } };
+    return { type: 'bool', eval: (i) => { const a = l(i); if (a === true) return true; const b = r(i); if (b === true) return true; return a === null || b === null ? null : false; } };
+  }
+  const st = stringTestFor(op);
+  if (st) {
+    const right = compileExpr(e.right, s);
+    const leftCol = e.left.kind === 'NameRef' ? columnOf(s.rel, e.left.name) : undefined;
+    if (right.constant && leftCol && leftCol.type === 'string') {
+      const needle = asString(right.eval(0));
+      const pred = dictionaryPredicate(leftCol.dict, leftCol.codes, (x) => st.test(x, needle));
+      return { type: 'bool', eval: st.negate ? (r) => !pred(r) : pred };
+    }
+    const left = compileExpr(e.left, s);
+    const l = left.eval;
+    const r = right.eval;
+    return { type: 'bool', eval: (i) => { const res = st.test(asString(l(i)), asString(r(i))); return st.negate ? !res : res; } };
+  }
+  const left = compileExpr(e.left, s);
+  const right = compileExpr(e.right, s);
+  const fast = tickComparison(e, s, left, right);
+  if (fast) return fast;
+  const l = left.eval;
+  const r = right.eval;
+  const cmp = comparison(op);
+  if (cmp) {
+    // string == / != on a dictionary column against a constant: once per distinct string
+    const leftCol = e.left.kind === 'NameRef' ? columnOf(s.rel, e.left.name) : undefined;
+    if ((op === '==' || op === '!=' || op === '<>') && right.constant && leftCol?.type === 'string') {
+      const v = right.eval(0);
+      if (v === null) return constant('bool', null);
+      const needle = asString(v);
+      const pred = dictionaryPredicate(leftCol.dict, leftCol.codes, (x) => x === needle);
+      return { type: 'bool', eval: op === '==' ? pred : (i) => !pred(i) };
+    }
+    return { type: 'bool', eval: (i) => cmp(l(i), r(i)) };
+  }
+  const lt = left.type;
+  const rtp = right.type;
+  const res: Compiled = { type, eval: (i) => arithmetic(op, l(i), r(i), lt, rtp, type) };
+  if (left.constant && right.constant) return constant(type, res.eval(0));
+  return res;
+}
+
+function comparison(op: string): ((a: Value, b: Value) => Value) | undefined {
+  switch (op) {
+    case '==':
+      return (a, b) => (a === null || b === null ? null : valuesEqual(a, b));
+    case '!=':
+    case '<>':
+      return (a, b) => (a === null || b === null ? null : !valuesEqual(a, b));
+    case '<':
+      return (a, b) => (a === null || b === null ? null : compareValues(a, b) < 0);
+    case '<=':
+      return (a, b) => (a === null || b === null ? null : compareValues(a, b) <= 0);
+    case '>':
+      return (a, b) => (a === null || b === null ? null : compareValues(a, b) > 0);
+    case '>=':
+      return (a, b) => (a === null || b === null ? null : compareValues(a, b) >= 0);
+    default:
+      return undefined;
+  }
+}
+
+/** `Timestamp > const` and friends straight on the hi/lo tick arrays (no BigInt per row). */
+function tickComparison(e: BinaryExpr, s: CompileScope, left: Compiled, right: Compiled): Compiled | undefined {
+  if (!right.constant || e.left.kind !== 'NameRef') return undefined;
+  const col = columnOf(s.rel, e.left.name);
+  if (!col || (col.type !== 'datetime' && col.type !== 'timespan')) return undefined;
+  const v = right.eval(0);
+  if (typeof v !== 'bigint') return undefined;
+  const { hi: chi, lo: clo } = splitTicks(v);
+  const { hi, lo, validity } = col;
+  const cmpAt = (r: number) => (hi[r]! < chi ? -1 : hi[r]! > chi ? 1 : lo[r]! - clo);
+  const wrap = (f: (c: number) => boolean): Compiled => ({ type: 'bool', eval: validity ? (r) => (isValid(validity, r) ? f(cmpAt(r)) : null) : (r) => f(cmpAt(r)) });
+  switch (e.op) {
+    case '>': return wrap((c) => c > 0);
+    case '>=': return wrap((c) => c >= 0);
+    case '<': return wrap((c) => c < 0);
+    case '<=': return wrap((c) => c <= 0);
+    case '==': return wrap((c) => c === 0);
+    case '!=': return wrap((c) => c !== 0);
+    default: return undefined;
+  }
+}
+
+const INTEGER = new Set<ScalarTypeName>(['int', 'long']);
+
+export function arithmetic(op: string, a: Value, b: Value, ta: ScalarTypeName, tb: ScalarTypeName, tr: ScalarTypeName): Value {
+  if (a === null || b === null) return null;
+  if (typeof a === 'bigint' || typeof b === 'bigint') return tickArithmetic(op, a, b);
+  if (typeof a !== 'number' || typeof b !== 'number') return null;
+  switch (op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/':
+      if (INTEGER.has(ta) && INTEGER.has(tb) && INTEGER.has(tr)) return b === 0 ? null : Math.trunc(a / b);
+      return a / b;
+    case '%':
+      if (b === 0) return INTEGER.has(tr) ? null : NaN;
+      return a % b;
+    default:
+      throw new QueryError(`operator '${op}' is not supported`);
+  }
+}
+
+function tickArithmetic(op: string, a: Value, b: Value): Value {
+  if (typeof a === 'bigint' && typeof b === 'bigint') {
+    switch (op) {
+      case '+': return a + b;
+      case '-': return a - b;
+      case '/': return Number(a) / Number(b);
+      case '%': return b === 0n ? null : a % b;
+      default: return null;
+    }
+  }
+  if (typeof a === 'bigint' && typeof b === 'number') {
+    if (op === '*') return BigInt(Math.round(Number(a) * b));
+    if (op === '/') return b === 0 ? null : BigInt(Math.round(Number(a) / b));
+    return null;
+  }
+  if (typeof a === 'number' && typeof b === 'bigint' && op === '*') return BigInt(Math.round(a * Number(b)));
+  return null;
+}
+
+/** `x in (...)`, `!in`, `in~`, `has_any`, `has_all`. The list may hold a sub-query (its first column). */
+export function compileIn(e: InExpr, s: CompileScope): Compiled {
+  const items: Value[] = [];
+  let allConstant = true;
+  const dynamicItems: Compiled[] = [];
+  for (const x of e.right) {
+    if (s.rt.bound.schemaOf(x)) {
+      const rel: Relation = s.rt.evalTabular(x, s.env);
+      const col = rel.columns[0]?.column;
+      if (col) for (let i = 0; i < rel.length; i++) items.push(readCell(col, rel.sel ? rel.sel[i]! : i));
+      continue;
+    }
+    const c = compileExpr(x, s);
+    if (!c.constant) {
+      allConstant = false;
+      dynamicItems.push(c);
+      continue;
+    }
+    const v = c.eval(0);
+    if (Array.isArray(v)) items.push(...(v as Value[])); // a dynamic array expands into its elements
+    else items.push(v);
+  }
+  if (!allConstant) throw new QueryError(`'${e.op}' needs constant values in its list`);
+  const op = e.op;
+  const neg = op.startsWith('!');
+  const base = neg ? op.slice(1) : op;
+  const left = compileExpr(e.left, s);
+  const leftCol = e.left.kind === 'NameRef' ? columnOf(s.rel, e.left.name) : undefined;
+  let test: (v: string) => boolean;
+  if (base === 'in') {
+    const set = new Set(items.filter((v) => v !== null).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))));
+    if (left.type !== 'string') {
+      const l = left.eval;
+      return { type: 'bool', eval: (r) => { const v = l(r); if (v === null) return neg ? true : false; const hit = items.some((x) => valuesEqual(v, x)); return neg ? !hit : hit; } };
+    }
+    test = (v) => set.has(v);
+  } else if (base === 'in~') {
+    const set = new Set(items.map((v) => asString(v).toLowerCase()));
+    test = (v) => set.has(v.toLowerCase());
+  } else {
+    const needles = items.map(asString);
+    const cs = base.endsWith('_cs');
+    test = base.startsWith('has_any') ? (v) => needles.some((n) => has(v, n, cs)) : (v) => needles.every((n) => has(v, n, cs));
+  }
+  if (leftCol?.type === 'string') {
+    const pred = dictionaryPredicate(leftCol.dict, leftCol.codes, test);
+    return { type: 'bool', eval: neg ? (r) => !pred(r) : pred };
+  }
+  const l = left.eval;
+  return { type: 'bool', eval: (r) => { const hit = test(asString(l(r))); return neg ? !hit : hit; } };
+}
+
+/** `x between (low .. high)`, inclusive; for a datetime x, a timespan high means low + high. */
+export function compileBetween(e: BetweenExpr, s: CompileScope): Compiled {
+  const x = compileExpr(e.left, s).eval;
+  const lo = compileExpr(e.low, s);
+  const hiC = compileExpr(e.high, s);
+  const hiIsSpan = hiC.type === 'timespan' && lo.type === 'datetime';
+  const lf = lo.eval;
+  const hf = hiC.eval;
+  const neg = e.negated;
+  return {
+    type: 'bool',
+    eval: (r) => {
+      const v = x(r);
+      const a = lf(r);
+      let b = hf(r);
+      if (v === null || a === null || b === null) return null;
+      if (hiIsSpan && typeof a === 'bigint' && typeof b === 'bigint') b = a + b;
+      const inside = compareValues(v, a) >= 0 && compareValues(v, b) <= 0;
+      return neg ? !inside : inside;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * What a query sees while it runs: let bindings and function parameters (Env), and the runtime that holds
+ * the bound tree, the reference time, the table source and the limits (Runtime).
+ */
+import type { BoundScript } from '../../kql/semantics/index.js';
+import type { Expr, FunctionDecl, ScalarTypeName } from '../../kql/syntax/ast.js';
+import type { TableSource } from '../source.js';
+import { QueryError, type EvalContext, type Value } from '../values/value.js';
+import type { Relation } from './relation.js';
+
+/** A compiled scalar expression: its type and a closure over a PHYSICAL row index. */
+export interface Compiled {
+  type: ScalarTypeName;
+  eval: (row: number) => Value;
+  /** Set when the value does not depend on the row (lets, literals, folded calls). */
+  constant?: boolean;
+}
+
+export type EnvEntry =
+  | { kind: 'scalar'; value: Value; type: ScalarTypeName }
+  | { kind: 'compiled'; compiled: Compiled }
+  | { kind: 'tabular'; get: () => Relation }
+  | { kind: 'function'; decl: FunctionDecl; env: Env };
+
+export class Env {
+  readonly vars = new Map<string, EnvEntry>();
+  constructor(readonly parent?: Env) {}
+
+  lookup(name: string): EnvEntry | undefined {
+    return this.vars.get(name) ?? this.parent?.lookup(name);
+  }
+}
+
+export interface Limits {
+  maxRows: number;
+  deadline: number;
+  memoryBudgetBytes: number;
+  signal?: AbortSignal;
+}
+
+export interface Runtime {
+  bound: BoundScript;
+  ctx: EvalContext;
+  source?: TableSource;
+  limits: Limits;
+  warnings: string[];
+  stats: { rowsScanned: number };
+  /** Evaluates a tabular expression (set by run.ts; compile code calls back into it for sub-queries). */
+  evalTabular(e: Expr, env: Env, implicit?: Relation): Relation;
+}
+
+/** Checked between operators and batches, never per row. */
+export function checkLimits(rt: Runtime): void {
+  if (rt.limits.signal?.aborted) throw new QueryError('the query was cancelled', 'KQL4002');
+  if (Date.now() > rt.limits.deadline) throw new QueryError('the query ran past its time limit (--timeout)', 'KQL4003');
+  const used = process.memoryUsage().heapUsed;
+  if (used > rt.limits.memoryBudgetBytes) throw new QueryError(`the query exceeded its memory budget (${Math.round(rt.limits.memoryBudgetBytes / 1048576)} MiB)`, 'KQL4004');
+}

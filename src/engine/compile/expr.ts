@@ -1,0 +1,229 @@
+/**
+ * Compiles scalar expressions ONCE per operator into closures over the relation's columns. Names resolve to
+ * column readers (typed-array access), let values to constants, calls to the function registry. Binary
+ * operators and the dictionary/tick fast paths are in binary.ts.
+ */
+import type { CallExpr, Expr, Literal, ScalarTypeName } from '../../kql/syntax/ast.js';
+import { lookupFunction } from '../../kql/semantics/index.js';
+import { readCell } from '../storage/builders.js';
+import { isValid, type Column } from '../storage/column.js';
+import { joinTicks } from '../values/ticks.js';
+import { QueryError, type DynamicValue, type Value } from '../values/value.js';
+import { SCALAR_FUNCTIONS } from '../functions/registry.js';
+import { compileBetween, compileBinary, compileIn } from './binary.js';
+import { Env, type Compiled, type Runtime } from './env.js';
+import { columnOf, type Relation } from './relation.js';
+
+export interface CompileScope {
+  rt: Runtime;
+  env: Env;
+  rel: Relation;
+  /** Sub-expressions already computed into a column of `rel` (summarize's aggregate results). */
+  substitute?: Map<Expr, string>;
+}
+
+export function constant(type: ScalarTypeName, value: Value): Compiled {
+  return { type, eval: () => value, constant: true };
+}
+
+export function literalValue(e: Literal): Value {
+  if (e.value === null) return null;
+  switch (e.type) {
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'decimal':
+      return typeof e.value === 'number' ? e.value : Number(e.value);
+    default:
+      return e.value as Value;
+  }
+}
+
+/** A reader closure for a column, by its storage layout. */
+export function columnReader(col: Column): (row: number) => Value {
+  switch (col.type) {
+    case 'string': {
+      const { dict, codes } = col;
+      return (r) => dict[codes[r]!]!;
+    }
+    case 'datetime':
+    case 'timespan': {
+      const { hi, lo, validity } = col;
+      if (!validity) return (r) => joinTicks(hi[r]!, lo[r]!);
+      return (r) => (isValid(validity, r) ? joinTicks(hi[r]!, lo[r]!) : null);
+    }
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'decimal': {
+      const { values, validity } = col;
+      if (!validity) return (r) => values[r]!;
+      return (r) => (isValid(validity, r) ? values[r]! : null);
+    }
+    default:
+      return (r) => readCell(col, r);
+  }
+}
+
+export function compileExpr(e: Expr, s: CompileScope): Compiled {
+  const type = s.rt.bound.typeOf(e) ?? 'dynamic';
+  const sub = s.substitute?.get(e);
+  if (sub !== undefined) {
+    const col = columnOf(s.rel, sub)!;
+    return { type: col.type, eval: columnReader(col) };
+  }
+  switch (e.kind) {
+    case 'Literal':
+      return constant(e.type, literalValue(e));
+    case 'ParenExpr':
+      return compileExpr(e.expr, s);
+    case 'NameRef': {
+      const col = columnOf(s.rel, e.name);
+      if (col) return { type: col.type, eval: columnReader(col) };
+      const entry = s.env.lookup(e.name);
+      if (entry?.kind === 'scalar') return constant(entry.type, entry.value);
+      if (entry?.kind === 'compiled') return entry.compiled;
+      if (entry?.kind === 'tabular') {
+        // a tabular let used as a scalar: its single value (like toscalar)
+        return constant(type, firstCell(entry.get()));
+      }
+      throw new QueryError(`unknown name '${e.name}'`);
+    }
+    case 'UnaryExpr': {
+      const x = compileExpr(e.operand, s);
+      if (e.op === '+') return x;
+      const f = x.eval;
+      return { type: x.type, eval: (r) => negate(f(r)), constant: x.constant };
+    }
+    case 'BinaryExpr':
+      return compileBinary(e, s, type);
+    case 'InExpr':
+      return compileIn(e, s);
+    case 'BetweenExpr':
+      return compileBetween(e, s);
+    case 'CallExpr':
+      return compileCall(e, s, type);
+    case 'MemberExpr': {
+      const target = compileExpr(e.target, s);
+      const key = e.name.name;
+      const f = target.eval;
+      return { type: 'dynamic', eval: (r) => member(f(r), key) };
+    }
+    case 'IndexExpr': {
+      const target = compileExpr(e.target, s);
+      const index = compileExpr(e.index, s);
+      const f = target.eval;
+      const g = index.eval;
+      return { type: 'dynamic', eval: (r) => indexInto(f(r), g(r)) };
+    }
+    case 'ListExpr': {
+      const items = e.items.map((i) => compileExpr(i, s));
+      return { type: 'dynamic', eval: (r) => items.map((i) => toDynamic(i.eval(r))) };
+    }
+    default: {
+      // A tabular expression in scalar position: its first cell (Kusto's implicit toscalar).
+      const rel = s.rt.evalTabular(e, s.env);
+      return constant(type, firstCell(rel));
+    }
+  }
+}
+
+export function firstCell(rel: Relation): Value {
+  if (rel.length === 0 || rel.columns.length === 0) return null;
+  const row = rel.sel ? rel.sel[0]! : 0;
+  return readCell(rel.columns[0]!.column, row);
+}
+
+function negate(v: Value): Value {
+  if (typeof v === 'number') return -v;
+  if (typeof v === 'bigint') return -v;
+  return null;
+}
+
+function member(v: Value, key: string): Value {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
+  const x = (v as Record<string, DynamicValue>)[key];
+  return x === undefined ? null : x;
+}
+
+function indexInto(v: Value, i: Value): Value {
+  if (v === null || typeof v !== 'object') return null;
+  if (Array.isArray(v)) {
+    if (typeof i !== 'number') return null;
+    const k = i < 0 ? v.length + i : i;
+    const x = v[k];
+    return x === undefined ? null : x;
+  }
+  if (typeof i !== 'string') return null;
+  const x = (v as Record<string, DynamicValue>)[i];
+  return x === undefined ? null : x;
+}
+
+/** A runtime value as it sits inside a dynamic (ticks become ISO strings / timespan text by their callers). */
+export function toDynamic(v: Value): DynamicValue {
+  return typeof v === 'bigint' ? v.toString() : (v as DynamicValue);
+}
+
+function compileCall(e: CallExpr, s: CompileScope, type: ScalarTypeName): Compiled {
+  const name = e.name.name;
+  const target = s.rt.bound.callOf(e);
+  const argExprs = e.args.map((a) => (a.kind === 'NamedArg' ? a.value : a));
+  if (target?.kind === 'user') {
+    const entry = s.env.lookup(name);
+    if (entry?.kind !== 'function') throw new QueryError(`'${name}' is not a function here`);
+    const inner = new Env(entry.env);
+    entry.decl.parameters.forEach((p, i) => {
+      const arg = argExprs[i] ?? p.default;
+      if (!arg) return;
+      if (p.type.kind === 'TabularParamType') {
+        const rel = s.rt.evalTabular(arg, s.env, s.rel);
+        inner.vars.set(p.name.name, { kind: 'tabular', get: () => rel });
+      } else inner.vars.set(p.name.name, { kind: 'compiled', compiled: compileExpr(arg, s) });
+    });
+    for (const st of entry.decl.body.statements) if (st.kind === 'LetStatement') bindLet(st.name.name, st.value, { ...s, env: inner });
+    return compileExpr(entry.decl.body.result, { ...s, env: inner });
+  }
+  if (name === 'toscalar') {
+    const arg = argExprs[0]!;
+    const rel = s.rt.evalTabular(arg, s.env);
+    return constant(type, firstCell(rel));
+  }
+  if (target?.kind === 'aggregate') throw new QueryError(`aggregate '${name}' can only be used in summarize`);
+  const impl = SCALAR_FUNCTIONS.get(name.toLowerCase()) ?? (lookupFunction(name) ? SCALAR_FUNCTIONS.get(lookupFunction(name)!.name.toLowerCase()) : undefined);
+  if (!impl) throw new QueryError(`the function '${name}' is not supported by kqlite's engine yet`, 'KQL4010');
+  const args = argExprs.map((a) => (a.kind === 'StarExpr' ? constant('dynamic', null) : compileExpr(a, s)));
+  const argTypes = args.map((a) => a.type);
+  const evals = args.map((a) => a.eval);
+  const ctx = s.rt.ctx;
+  const f = impl.impl;
+  if (args.every((a) => a.constant) && !/^(rand|new_guid)$/.test(name)) {
+    const v = f(evals.map((g) => g(0)), argTypes, ctx, type);
+    return constant(type, v);
+  }
+  const n = evals.length;
+  const buf: Value[] = new Array(n);
+  return {
+    type,
+    eval: (r) => {
+      for (let i = 0; i < n; i++) buf[i] = evals[i]!(r);
+      return f(buf, argTypes, ctx, type);
+    },
+  };
+}
+
+/** Binds a let inside a function body or script into the environment. */
+export function bindLet(name: string, value: Expr | import('../../kql/syntax/ast.js').FunctionDecl, s: CompileScope): void {
+  if (value.kind === 'FunctionDecl') {
+    s.env.vars.set(name, { kind: 'function', decl: value, env: s.env });
+    return;
+  }
+  if (s.rt.bound.schemaOf(value)) {
+    let cached: Relation | undefined;
+    const env = s.env;
+    s.env.vars.set(name, { kind: 'tabular', get: () => (cached ??= s.rt.evalTabular(value, env)) });
+    return;
+  }
+  const c = compileExpr(value, s);
+  if (c.constant) s.env.vars.set(name, { kind: 'scalar', value: c.eval(0), type: c.type });
+  else s.env.vars.set(name, { kind: 'compiled', compiled: c });
+}

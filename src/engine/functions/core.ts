@@ -1,0 +1,104 @@
+/**
+ * The core scalar functions the built-in rule pack, the demo hunts and the common hunting idioms need:
+ * time (now, ago, bin, startof*), conversion, strings, conditionals and dynamic access. Each line is one
+ * implementation of a signature in kql/semantics/signatures; a test checks names and arity agree.
+ */
+import { parseDatetimeText, parseTimespanText } from '../../kql/syntax/index.js';
+import { binTicks, TICKS_PER_DAY } from '../values/ticks.js';
+import { valueToDynamic, valueToString } from '../values/format.js';
+import type { DynamicValue, Value } from '../values/value.js';
+import { regexExtract } from './regex.js';
+import { fn, type ScalarFunction } from './types.js';
+
+const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const isEmptyValue = (v: Value) => v === null || v === '' || (typeof v === 'number' && Number.isNaN(v));
+
+function toNumber(v: Value): number | null {
+  if (v === null) return null;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string') {
+    const t = v.trim();
+    if (t === '') return null;
+    const n = Number(t);
+    return Number.isNaN(n) ? null : n;
+  }
+  return null;
+}
+
+function parseJson(v: Value): Value {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as DynamicValue;
+  } catch {
+    return v;
+  }
+}
+
+export const CORE_FUNCTIONS: ScalarFunction[] = [
+  fn('now', 0, 1, ([off], _t, ctx) => ctx.now + (typeof off === 'bigint' ? off : 0n)),
+  fn('ago', 1, 1, ([span], _t, ctx) => (typeof span === 'bigint' ? ctx.now - span : null)),
+  fn('bin', 2, 2, ([v, step], types) => {
+    if (v === null || step === null) return null;
+    if (typeof v === 'bigint') {
+      const s = typeof step === 'bigint' ? step : BigInt(Math.round(Number(step) * Number(TICKS_PER_DAY)));
+      return binTicks(v, s);
+    }
+    if (typeof v === 'number' && typeof step === 'number' && step > 0) {
+      const r = Math.floor(v / step) * step;
+      return types[0] === 'int' || types[0] === 'long' ? Math.trunc(r) : r;
+    }
+    return null;
+  }),
+  fn('startofday', 1, 2, ([v, off]) => (typeof v === 'bigint' ? binTicks(v, TICKS_PER_DAY) + BigInt(Number(off ?? 0)) * TICKS_PER_DAY : null)),
+  fn('tostring', 1, 1, ([v], [t]) => (v === null ? '' : valueToString(v, t!))),
+  fn('toint', 1, 1, ([v]) => { const n = toNumber(v); return n === null ? null : Math.trunc(n) | 0; }),
+  fn('tolong', 1, 1, ([v]) => { const n = toNumber(v); return n === null ? null : Math.trunc(n); }),
+  fn('toreal', 1, 1, ([v]) => toNumber(v)),
+  fn('todecimal', 1, 1, ([v]) => toNumber(v)),
+  fn('tobool', 1, 1, ([v]) => (typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : typeof v === 'string' ? (/^(true|1)$/i.test(v.trim()) ? true : /^(false|0)$/i.test(v.trim()) ? false : null) : null)),
+  fn('todatetime', 1, 1, ([v]) => (typeof v === 'bigint' ? v : typeof v === 'string' ? (parseDatetimeText(v) ?? null) : null)),
+  fn('totimespan', 1, 1, ([v]) => (typeof v === 'bigint' ? v : typeof v === 'string' ? (parseTimespanText(v) ?? null) : typeof v === 'number' ? BigInt(Math.round(v)) : null)),
+  fn('parse_json', 1, 1, ([v]) => parseJson(v)),
+  fn('todynamic', 1, 1, ([v]) => parseJson(v)),
+  fn('strlen', 1, 1, ([v]) => [...str(v)].length),
+  fn('tolower', 1, 1, ([v]) => str(v).toLowerCase()),
+  fn('toupper', 1, 1, ([v]) => str(v).toUpperCase()),
+  fn('strcat', 1, 64, (args, types) => args.map((a, i) => valueToString(a, types[i]!)).join('')),
+  fn('substring', 2, 3, ([v, start, len]) => {
+    const s = str(v);
+    const a = Math.max(0, Number(start ?? 0));
+    return len === null || len === undefined ? s.slice(a) : s.slice(a, a + Math.max(0, Number(len)));
+  }),
+  fn('split', 2, 3, ([v, d, i]) => { const parts = str(v).split(str(d)); return i === undefined || i === null ? parts : (parts[Number(i)] !== undefined ? [parts[Number(i)]!] : []); }),
+  fn('replace_string', 3, 3, ([v, a, b]) => str(v).split(str(a)).join(str(b))),
+  fn('extract', 3, 4, ([re, g, v]) => regexExtract(str(re), Number(g), str(v))),
+  fn('isempty', 1, 1, ([v]) => isEmptyValue(v)),
+  fn('isnotempty', 1, 1, ([v]) => !isEmptyValue(v)),
+  fn('isnull', 1, 1, ([v]) => v === null),
+  fn('isnotnull', 1, 1, ([v]) => v !== null),
+  fn('not', 1, 1, ([v]) => (v === null ? null : !v)),
+  fn('iff', 3, 3, ([c, a, b]) => (c === true ? a : b)),
+  fn('iif', 3, 3, ([c, a, b]) => (c === true ? a : b)),
+  fn('case', 3, 255, (args) => {
+    for (let i = 0; i + 1 < args.length; i += 2) if (args[i] === true) return args[i + 1]!;
+    return args[args.length - 1]!;
+  }),
+  fn('coalesce', 1, 64, (args) => args.find((a) => !isEmptyValue(a) && a !== null) ?? null),
+  fn('array_length', 1, 1, ([v]) => (Array.isArray(v) ? v.length : null)),
+  fn('pack_array', 0, 255, (args, types) => args.map((a, i) => valueToDynamic(a, types[i]!))),
+  fn('bag_pack', 0, 255, (args, types) => {
+    const o: Record<string, DynamicValue> = {};
+    for (let i = 0; i + 1 < args.length; i += 2) o[str(args[i]!)] = valueToDynamic(args[i + 1]!, types[i + 1]!);
+    return o;
+  }),
+  fn('pack', 0, 255, (args, types) => {
+    const o: Record<string, DynamicValue> = {};
+    for (let i = 0; i + 1 < args.length; i += 2) o[str(args[i]!)] = valueToDynamic(args[i + 1]!, types[i + 1]!);
+    return o;
+  }),
+  fn('abs', 1, 1, ([v]) => (typeof v === 'number' ? Math.abs(v) : typeof v === 'bigint' ? (v < 0n ? -v : v) : null)),
+  fn('round', 1, 2, ([v, p]) => { if (typeof v !== 'number') return null; const f = 10 ** Number(p ?? 0); return Math.round(v * f) / f; }),
+  fn('floor', 2, 2, ([v, step]) => (typeof v === 'number' && typeof step === 'number' && step > 0 ? Math.floor(v / step) * step : typeof v === 'bigint' && typeof step === 'bigint' ? binTicks(v, step) : null)),
+];

@@ -1,0 +1,11 @@
+/**
+ * All scalar function implementations by lower-case name. To add one: implement it in a file of this
+ * folder (see core.ts), add it to the list below, and make sure its signature exists in
+ * kql/semantics/signatures (test/engine/signatures.test.ts checks names and arity agree).
+ */
+import { CORE_FUNCTIONS } from './core.js';
+import type { ScalarFunction } from './types.js';
+
+export type { ScalarFunction };
+
+export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map(CORE_FUNCTIONS.map((f) => [f.name, f]));

@@ -1,0 +1,65 @@
+/** `extend` and `project` (with computed columns): each expression compiled once, evaluated per row. */
+import type { ColumnAssignment, Expr, ExtendOp, ProjectOp } from '../../kql/syntax/ast.js';
+import { implicitName } from '../../kql/semantics/naming.js';
+import { buildColumn } from '../storage/builders.js';
+import type { Column } from '../storage/column.js';
+import type { Value } from '../values/value.js';
+import { columnOf, materialize, physicalRows, type Relation } from '../compile/relation.js';
+import { compileOn, type OpContext } from './context.js';
+
+/** Evaluates an expression into a new column aligned with the relation's logical rows. */
+export function evaluateColumn(cx: OpContext, rel: Relation, e: Expr): Column {
+  // A bare column reference keeps its storage (no per-row work).
+  if (e.kind === 'NameRef' && !rel.sel) {
+    const col = columnOf(rel, e.name);
+    if (col) return col;
+  }
+  const c = compileOn(cx, rel, e);
+  const rows = physicalRows(rel);
+  const values: Value[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) values[i] = c.eval(rows[i]!);
+  return buildColumn(c.type, values);
+}
+
+function namesFor(assignments: ColumnAssignment[], existing: string[]): string[] {
+  let n = 0;
+  return assignments.map((a) => {
+    if (a.names[0]) return a.names[0].name;
+    const implicit = implicitName(a.expr);
+    if (implicit) return implicit;
+    let name: string;
+    do name = `Column${++n}`;
+    while (existing.includes(name));
+    return name;
+  });
+}
+
+export function extend(op: ExtendOp, rel: Relation, cx: OpContext): Relation {
+  const names = namesFor(op.columns, rel.columns.map((c) => c.name));
+  const dense = materialize(rel);
+  const out = [...dense.columns];
+  // Later assignments see earlier ones (`extend a = 1, b = a + 1`), as in Kusto.
+  for (let k = 0; k < op.columns.length; k++) {
+    const c = { name: names[k]!, column: evaluateColumn(cx, { columns: out, length: dense.length }, op.columns[k]!.expr) };
+    const i = out.findIndex((x) => x.name === c.name);
+    if (i >= 0) out[i] = c;
+    else out.push(c);
+  }
+  return { columns: out, length: rel.length };
+}
+
+export function project(op: ProjectOp, rel: Relation, cx: OpContext): Relation {
+  const names = namesFor(op.columns, []);
+  const used: string[] = [];
+  const columns = op.columns.map((a, i) => {
+    let name = names[i]!;
+    if (used.includes(name)) {
+      let k = 1;
+      while (used.includes(`${name}${k}`)) k++;
+      name = `${name}${k}`;
+    }
+    used.push(name);
+    return { name, column: evaluateColumn(cx, rel, a.expr) };
+  });
+  return { columns, length: rel.length };
+}

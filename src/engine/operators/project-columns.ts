@@ -1,0 +1,61 @@
+/** `project-away`, `project-keep`, `project-rename`, `project-reorder`, `count`, `getschema`: column bookkeeping. */
+import type { NamePattern, ProjectAwayOp, ProjectKeepOp, ProjectRenameOp, ProjectReorderOp } from '../../kql/syntax/ast.js';
+import { buildColumn } from '../storage/builders.js';
+import type { Relation } from '../compile/relation.js';
+
+function glob(p: string): (name: string) => boolean {
+  if (!p.includes('*')) return (n) => n === p;
+  const re = new RegExp('^' + p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
+  return (n) => re.test(n);
+}
+
+const matchesAny = (patterns: NamePattern[]) => {
+  const tests = patterns.map((p) => glob(p.pattern));
+  return (n: string) => tests.some((t) => t(n));
+};
+
+export function projectAway(op: ProjectAwayOp, rel: Relation): Relation {
+  const m = matchesAny(op.columns);
+  return { ...rel, columns: rel.columns.filter((c) => !m(c.name)) };
+}
+
+export function projectKeep(op: ProjectKeepOp, rel: Relation): Relation {
+  const m = matchesAny(op.columns);
+  return { ...rel, columns: rel.columns.filter((c) => m(c.name)) };
+}
+
+export function projectRename(op: ProjectRenameOp, rel: Relation): Relation {
+  const map = new Map(op.renames.map((r) => [r.oldName.name, r.newName.name]));
+  return { ...rel, columns: rel.columns.map((c) => ({ name: map.get(c.name) ?? c.name, column: c.column })) };
+}
+
+export function projectReorder(op: ProjectReorderOp, rel: Relation): Relation {
+  const first: Relation['columns'] = [];
+  for (const spec of op.columns) {
+    const t = glob(spec.pattern.pattern);
+    let matched = rel.columns.filter((c) => t(c.name) && !first.includes(c));
+    if (spec.order === 'asc' || spec.order === 'granny-asc') matched = matched.sort((a, b) => a.name.localeCompare(b.name));
+    if (spec.order === 'desc' || spec.order === 'granny-desc') matched = matched.sort((a, b) => b.name.localeCompare(a.name));
+    first.push(...matched);
+  }
+  return { ...rel, columns: [...first, ...rel.columns.filter((c) => !first.includes(c))] };
+}
+
+export function count(rel: Relation, name = 'Count'): Relation {
+  return { columns: [{ name, column: buildColumn('long', [rel.length]) }], length: 1 };
+}
+
+const TYPE_NAMES: Record<string, string> = { bool: 'System.Boolean', int: 'System.Int32', long: 'System.Int64', real: 'System.Double', decimal: 'System.Data.SqlTypes.SqlDecimal', string: 'System.String', datetime: 'System.DateTime', timespan: 'System.TimeSpan', guid: 'System.Guid', dynamic: 'System.Object' };
+
+export function getschema(rel: Relation): Relation {
+  const cols = rel.columns;
+  return {
+    columns: [
+      { name: 'ColumnName', column: buildColumn('string', cols.map((c) => c.name)) },
+      { name: 'ColumnOrdinal', column: buildColumn('int', cols.map((_, i) => i)) },
+      { name: 'DataType', column: buildColumn('string', cols.map((c) => TYPE_NAMES[c.column.type] ?? 'System.Object')) },
+      { name: 'ColumnType', column: buildColumn('string', cols.map((c) => c.column.type)) },
+    ],
+    length: cols.length,
+  };
+}

@@ -1,0 +1,67 @@
+/** Tabular sources that make their own data: `datatable`, `print`, `range`. */
+import type { DatatableExpr, PrintExpr, RangeExpr } from '../../kql/syntax/ast.js';
+import type { TableSchema } from '../../kql/semantics/index.js';
+import { buildColumn } from '../storage/builders.js';
+import { QueryError, type Value } from '../values/value.js';
+import type { Relation } from '../compile/relation.js';
+import type { OpContext } from './context.js';
+import { compileOn } from './context.js';
+
+const EMPTY: Relation = { columns: [], length: 1 };
+
+export function datatable(e: DatatableExpr, cx: OpContext): Relation {
+  const w = e.columns.length;
+  if (w === 0) return { columns: [], length: 0 };
+  if (e.values.length % w !== 0) throw new QueryError(`datatable has ${e.values.length} values, not a multiple of its ${w} columns`);
+  const rows = e.values.length / w;
+  const columns = e.columns.map((c, j) => {
+    const values: Value[] = [];
+    for (let i = 0; i < rows; i++) {
+      const v = compileOn(cx, EMPTY, e.values[i * w + j]!).eval(0);
+      values.push(coerceLiteral(v, c.type));
+    }
+    return { name: c.name.name, column: buildColumn(c.type, values) };
+  });
+  return { columns, length: rows };
+}
+
+/** A datatable cell must fit its column: numbers widen, typed nulls stay null. */
+function coerceLiteral(v: Value, type: string): Value {
+  if (v === null) return null;
+  if ((type === 'real' || type === 'long' || type === 'int' || type === 'decimal') && typeof v !== 'number') return null;
+  return v;
+}
+
+export function print(e: PrintExpr, cx: OpContext, schema: TableSchema): Relation {
+  const columns = e.columns.map((a, i) => {
+    const c = compileOn(cx, EMPTY, a.expr);
+    const col = schema.columns[i]!;
+    return { name: col.name, column: buildColumn(c.type === 'dynamic' ? col.type : c.type, [c.eval(0)]) };
+  });
+  return { columns, length: 1 };
+}
+
+export function range(e: RangeExpr, cx: OpContext): Relation {
+  const from = compileOn(cx, EMPTY, e.from);
+  const to = compileOn(cx, EMPTY, e.to).eval(0);
+  const step = compileOn(cx, EMPTY, e.step).eval(0);
+  const start = from.eval(0);
+  const values: Value[] = [];
+  if (typeof start === 'number' && typeof to === 'number' && typeof step === 'number') {
+    if (step === 0) throw new QueryError('range step must not be 0');
+    for (let x = start; step > 0 ? x <= to : x >= to; x += step) {
+      values.push(x);
+      if (values.length > 10_000_000) throw new QueryError('range produces more than 10,000,000 rows');
+    }
+  } else if (typeof start === 'bigint' && typeof to === 'bigint' && typeof step === 'bigint') {
+    if (step === 0n) throw new QueryError('range step must not be 0');
+    for (let x = start; step > 0n ? x <= to : x >= to; x += step) {
+      values.push(x);
+      if (values.length > 10_000_000) throw new QueryError('range produces more than 10,000,000 rows');
+    }
+  } else if (start !== null && to !== null && step !== null) {
+    throw new QueryError('range needs numbers, or datetimes with a timespan step');
+  }
+  const type = from.type === 'int' ? 'long' : from.type;
+  return { columns: [{ name: e.name.name, column: buildColumn(type, values) }], length: values.length };
+}

@@ -1,0 +1,144 @@
+/**
+ * `summarize aggs by keys`: rows are grouped by their key values; each aggregate call keeps one state
+ * per group (init/add/result). Expressions around aggregates (`count() * 2`, `dcount(a) / count()`) are
+ * evaluated after grouping over the per-group results. Output columns and types follow the binder's
+ * result schema, so names agree with what `check` reports (count_, max_Timestamp, arg_max's `*`, ...).
+ */
+import type { CallExpr, Expr, SummarizeOp } from '../../kql/syntax/ast.js';
+import { walk } from '../../kql/syntax/index.js';
+import type { TableSchema } from '../../kql/semantics/index.js';
+import { AGGREGATES } from '../aggregates/registry.js';
+import type { AggState } from '../aggregates/types.js';
+import { compileExpr, type CompileScope } from '../compile/expr.js';
+import { physicalRows, type Relation } from '../compile/relation.js';
+import { buildColumn } from '../storage/builders.js';
+import { valueKey } from '../values/compare.js';
+import { QueryError, type Value } from '../values/value.js';
+import { scope, type OpContext } from './context.js';
+
+interface AggSlot {
+  call: CallExpr;
+  create: () => AggState;
+  args: ((r: number) => Value)[];
+  multi: boolean;
+}
+
+function aggregateCalls(cx: OpContext, e: Expr): CallExpr[] {
+  const out: CallExpr[] = [];
+  walk(e, (n) => {
+    if (n.kind === 'CallExpr' && cx.rt.bound.callOf(n as CallExpr)?.kind === 'aggregate') {
+      out.push(n as CallExpr);
+      return false;
+    }
+    return true;
+  });
+  return out;
+}
+
+export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSchema: TableSchema | undefined): Relation {
+  const sc = scope(cx, rel);
+  const keys = op.by.map((a) => compileExpr(a.expr, sc));
+  const byNames = (outSchema?.columns ?? []).slice(0, op.by.length).map((c) => c.name);
+  const slots: AggSlot[] = [];
+  const slotOf = new Map<CallExpr, number>();
+  for (const a of op.aggregates) {
+    for (const call of aggregateCalls(cx, a.expr)) {
+      const impl = AGGREGATES.get(call.name.name.toLowerCase());
+      if (!impl) throw new QueryError(`the aggregate '${call.name.name}' is not supported by kqlite's engine yet`, 'KQL4010');
+      const argExprs: Expr[] = [];
+      const plain = call.args.map((x) => (x.kind === 'NamedArg' ? x.value : x));
+      // `*` in arg_max/arg_min: every input column except the by-columns and the call's other arguments,
+      // in input order (the same rule the binder uses to name the outputs).
+      const taken = new Set([...byNames, ...plain.filter((v) => v.kind === 'NameRef').map((v) => (v as { name: string }).name)]);
+      for (const v of plain) {
+        if (v.kind === 'StarExpr') argExprs.push(...rel.columns.filter((c) => !taken.has(c.name)).map((c) => ({ kind: 'NameRef' as const, name: c.name, span: v.span })));
+        else argExprs.push(v);
+      }
+      const compiled = argExprs.map((x) => compileExpr(x, sc));
+      const types = compiled.map((c) => c.type);
+      const consts = compiled.map((c) => (c.constant ? c.eval(0) : null));
+      slotOf.set(call, slots.length);
+      slots.push({ call, create: () => impl.create(types, consts), args: compiled.map((c) => c.eval), multi: Boolean(impl.multi) });
+    }
+  }
+  // group
+  const groupIndex = new Map<string, number>();
+  const groupKeys: Value[][] = [];
+  const states: AggState[][] = [];
+  const rows = physicalRows(rel);
+  const argBufs = slots.map((s) => new Array<Value>(s.args.length));
+  const keyVals = new Array<Value>(keys.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    let k = '';
+    for (let j = 0; j < keys.length; j++) {
+      const v = keys[j]!.eval(r);
+      keyVals[j] = v;
+      k += valueKey(v) + '\u0001';
+    }
+    let g = groupIndex.get(k);
+    if (g === undefined) {
+      g = groupKeys.length;
+      groupIndex.set(k, g);
+      groupKeys.push(keyVals.slice());
+      states.push(slots.map((s) => s.create()));
+    }
+    const st = states[g]!;
+    for (let s = 0; s < slots.length; s++) {
+      const buf = argBufs[s]!;
+      const args = slots[s]!.args;
+      for (let a = 0; a < args.length; a++) buf[a] = args[a]!(r);
+      st[s]!.add(buf);
+    }
+  }
+  if (keys.length === 0 && groupKeys.length === 0) {
+    // no by-clause on empty input: one row of empty aggregates
+    groupKeys.push([]);
+    states.push(slots.map((s) => s.create()));
+  }
+  const results = states.map((st) => st.map((s) => s.result()));
+  return buildOutput(op, cx, rel, outSchema, groupKeys, results, slots, slotOf, keys.map((k) => k.type));
+}
+
+function buildOutput(
+  op: SummarizeOp,
+  cx: OpContext,
+  _rel: Relation,
+  outSchema: TableSchema | undefined,
+  groupKeys: Value[][],
+  results: (Value | Value[])[][],
+  slots: AggSlot[],
+  slotOf: Map<CallExpr, number>,
+  keyTypes: string[],
+): Relation {
+  const n = groupKeys.length;
+  const columns: { name: string; values: Value[]; type?: string }[] = [];
+  op.by.forEach((_, j) => columns.push({ name: '', values: groupKeys.map((k) => k[j]!), type: keyTypes[j] }));
+  // Per-group aggregate results as columns, so outer expressions can read them.
+  const aggCols = slots.map((s, i) => ({ name: `__agg${i}`, values: results.map((r) => r[i]!) as Value[] }));
+  for (const a of op.aggregates) {
+    const call = a.expr.kind === 'CallExpr' ? a.expr : undefined;
+    const slot = call ? slotOf.get(call) : undefined;
+    if (slot !== undefined && slots[slot]!.multi) {
+      // arg_max/arg_min: one output column per argument (with `*` expanded like the binder does)
+      const width = slots[slot]!.args.length;
+      for (let w = 0; w < width; w++) columns.push({ name: '', values: aggCols[slot]!.values.map((v) => (Array.isArray(v) ? (v as Value[])[w] ?? null : null)) });
+      continue;
+    }
+    if (slot !== undefined) {
+      columns.push({ name: '', values: aggCols[slot]!.values });
+      continue;
+    }
+    // an expression over aggregates: evaluate it per group over the aggregate columns
+    const temp: Relation = { columns: aggCols.map((c, i) => ({ name: c.name, column: buildColumn(cx.rt.bound.typeOf(slots[i]!.call) ?? 'dynamic', c.values) })), length: n };
+    const sc: CompileScope = { ...scope(cx, temp), substitute: new Map([...slotOf].map(([call, i]) => [call as Expr, `__agg${i}`])) };
+    const c = compileExpr(a.expr, sc);
+    const values: Value[] = new Array(n);
+    for (let i = 0; i < n; i++) values[i] = c.eval(i);
+    columns.push({ name: '', values, type: c.type });
+  }
+  const schema = outSchema?.columns ?? [];
+  // arg_max(x, *) expansion may produce more values than the schema names when columns repeat: trust the schema.
+  if (schema.length !== columns.length) throw new QueryError(`summarize produced ${columns.length} columns where ${schema.length} were expected`, 'KQL4099');
+  return { columns: schema.map((col, i) => ({ name: col.name, column: buildColumn(col.type, columns[i]!.values) })), length: n };
+}

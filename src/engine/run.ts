@@ -1,0 +1,202 @@
+/**
+ * Executes bound statements: lets go into the environment, each query statement yields a relation.
+ * Tabular expressions are evaluated by `evalTabular`, which dispatches each operator to its module in
+ * operators/. An operator or source the engine does not implement fails loudly, naming it.
+ */
+import type { Expr, Operator, PipeExpr, Statement } from '../kql/syntax/ast.js';
+import { OPERATOR_WORD } from '../kql/semantics/index.js';
+import { concatColumns } from './storage/builders.js';
+import { QueryError } from './values/value.js';
+import { bindLet, compileExpr } from './compile/expr.js';
+import { checkLimits, Env, type Runtime } from './compile/env.js';
+import type { Relation } from './compile/relation.js';
+import type { OpContext } from './operators/context.js';
+import { distinct } from './operators/distinct.js';
+import { extend, project } from './operators/extend.js';
+import { join, lookup } from './operators/join.js';
+import { mvExpand } from './operators/mv-expand.js';
+import { count, getschema, projectAway, projectKeep, projectRename, projectReorder } from './operators/project-columns.js';
+import { datatable, print, range } from './operators/sources.js';
+import { sort, take, top } from './operators/sort.js';
+import { summarize } from './operators/summarize.js';
+import { union } from './operators/union.js';
+import { where } from './operators/where.js';
+
+/** Operator words the engine executes (the binder flags the others by name). */
+export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
+  'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
+  'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
+  'mv-expand', 'serialize', 'as', 'getschema', 'render', 'sample',
+]);
+
+export const ENGINE_PLUGINS: ReadonlySet<string> = new Set();
+
+export function runStatements(rt: Runtime, statements: Statement[], env: Env): Relation[] {
+  const results: Relation[] = [];
+  for (const st of statements) {
+    if (st.kind === 'LetStatement') bindLet(st.name.name, st.value, { rt, env, rel: { columns: [], length: 1 } });
+    else if (st.kind === 'QueryStatement') {
+      if (rt.bound.schemaOf(st.expr)) results.push(evalTabular(rt, st.expr, env));
+      else {
+        const c = compileExpr(st.expr, { rt, env, rel: { columns: [], length: 1 } });
+        results.push(print({ kind: 'PrintExpr', columns: [{ kind: 'ColumnAssignment', names: [], expr: st.expr, span: st.span }], span: st.span }, { rt, env }, { columns: [{ name: 'print_0', type: c.type }] }));
+      }
+    } else if (st.kind === 'DeclareQueryParametersStatement') {
+      for (const p of st.parameters) if (p.default) bindLet(p.name.name, p.default, { rt, env, rel: { columns: [], length: 1 } });
+    } else if (st.kind === 'PatternStatement') {
+      throw new QueryError("'declare pattern' is not supported by kqlite's engine", 'KQL4010');
+    }
+  }
+  return results;
+}
+
+export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation): Relation {
+  checkLimits(rt);
+  const cx: OpContext = { rt, env };
+  switch (e.kind) {
+    case 'ParenExpr':
+      return evalTabular(rt, e.expr, env, implicit);
+    case 'NameRef':
+      return tableByName(rt, e.name, env);
+    case 'PipeExpr': {
+      const input = evalTabular(rt, e.source, env, implicit);
+      return applyOperator(rt, e, e.op, input, cx);
+    }
+    case 'DatatableExpr':
+      return datatable(e, cx);
+    case 'PrintExpr':
+      return print(e, cx, rt.bound.schemaOf(e) ?? { columns: [] });
+    case 'RangeExpr':
+      return range(e, cx);
+    case 'UnionExpr':
+      return unionOf(rt, e, e.tables, e.parameters, [], env);
+    case 'ImplicitInput':
+      if (!implicit) throw new QueryError('a sub-query needs an input here');
+      return implicit;
+    case 'ContextualSubquery':
+      return evalTabular(rt, e.body, env, implicit);
+    case 'CallExpr': {
+      const entry = env.lookup(e.name.name);
+      if (entry?.kind === 'function') {
+        const inner = new Env(entry.env);
+        entry.decl.parameters.forEach((p, i) => {
+          const a = e.args[i];
+          const arg = a ? (a.kind === 'NamedArg' ? a.value : a) : p.default;
+          if (!arg) return;
+          if (p.type.kind === 'TabularParamType') {
+            const rel = evalTabular(rt, arg, env, implicit);
+            inner.vars.set(p.name.name, { kind: 'tabular', get: () => rel });
+          } else {
+            // scalar arguments are evaluated in the caller's environment, bound in the function's
+            const c = compileExpr(arg, { rt, env, rel: { columns: [], length: 1 } });
+            inner.vars.set(p.name.name, c.constant ? { kind: 'scalar', value: c.eval(0), type: c.type } : { kind: 'compiled', compiled: c });
+          }
+        });
+        for (const st of entry.decl.body.statements) if (st.kind === 'LetStatement') bindLet(st.name.name, st.value, { rt, env: inner, rel: { columns: [], length: 1 } });
+        return evalTabular(rt, entry.decl.body.result, inner, implicit);
+      }
+      if (e.name.name === 'materialize' && e.args[0] && e.args[0].kind !== 'NamedArg') return evalTabular(rt, e.args[0], env, implicit);
+      throw new QueryError(`'${e.name.name}(...)' cannot be used as a table here`, 'KQL4010');
+    }
+    case 'ExternaldataExpr':
+      throw new QueryError("'externaldata' needs outside data, which kqlite never fetches; ingest the data into the workspace instead", 'KQL4010');
+    case 'MemberExpr':
+      throw new QueryError("'cluster()'/'database()' references need a Kusto cluster; kqlite runs on its local workspace only", 'KQL4010');
+    default:
+      throw new QueryError(`'${e.kind.replace(/Expr$/, '').toLowerCase()}' is not supported by kqlite's engine yet`, 'KQL4010');
+  }
+}
+
+function tableByName(rt: Runtime, name: string, env: Env): Relation {
+  const entry = env.lookup(name);
+  if (entry?.kind === 'tabular') return entry.get();
+  if (entry?.kind === 'function') return evalTabular(rt, entry.decl.body.result, new Env(entry.env));
+  const schema = rt.source?.schema(name);
+  if (!rt.source || !schema) throw new QueryError(`unknown table '${name}'`);
+  const extents = rt.source.scan(name);
+  let length = 0;
+  for (const x of extents) length += x.length;
+  rt.stats.rowsScanned += length;
+  const columns = schema.columns.map((c, i) => ({
+    name: c.name,
+    column: extents.length === 1 ? extents[0]!.columns[i]!.column : concatColumns(c.type, extents.map((x) => x.columns[i]!.column)),
+  }));
+  if (extents.length === 0) return { columns: schema.columns.map((c) => ({ name: c.name, column: concatColumns(c.type, []) })), length: 0 };
+  return { columns, length };
+}
+
+function unionOf(rt: Runtime, node: Expr, tables: Expr[], parameters: { name: { name: string }; value: Expr }[], first: { name: string; rel: Relation }[], env: Env): Relation {
+  const inputs = [...first];
+  for (const t of tables) {
+    if (t.kind === 'NameRef' && t.name.includes('*')) {
+      const re = new RegExp('^' + t.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
+      for (const n of rt.source?.tableNames() ?? []) if (re.test(n)) inputs.push({ name: n, rel: tableByName(rt, n, env) });
+      continue;
+    }
+    try {
+      inputs.push({ name: t.kind === 'NameRef' ? t.name : `union_arg${inputs.length}`, rel: evalTabular(rt, t, env) });
+    } catch (err) {
+      const fuzzy = parameters.find((p) => p.name.name === 'isfuzzy')?.value;
+      if (!(fuzzy?.kind === 'NameRef' && fuzzy.name === 'true')) throw err;
+    }
+  }
+  const ws = parameters.find((p) => p.name.name === 'withsource')?.value;
+  return union(inputs, rt.bound.schemaOf(node) ?? { columns: [] }, ws?.kind === 'NameRef' ? ws.name : undefined);
+}
+
+function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relation, cx: OpContext): Relation {
+  const schema = rt.bound.schemaOf(node) ?? { columns: [] };
+  switch (op.kind) {
+    case 'WhereOp':
+      return where(op, input, cx);
+    case 'ProjectOp':
+      return project(op, input, cx);
+    case 'ExtendOp':
+      return extend(op, input, cx);
+    case 'ProjectAwayOp':
+      return projectAway(op, input);
+    case 'ProjectKeepOp':
+      return projectKeep(op, input);
+    case 'ProjectRenameOp':
+      return projectRename(op, input);
+    case 'ProjectReorderOp':
+      return projectReorder(op, input);
+    case 'SummarizeOp':
+      return summarize(op, input, cx, schema);
+    case 'CountOp':
+      return count(input, op.as?.name);
+    case 'TakeOp':
+      return take(op, input, cx);
+    case 'SampleOp':
+      return take({ kind: 'TakeOp', count: op.count, span: op.span }, input, cx);
+    case 'TopOp':
+      return top(op, input, cx);
+    case 'SortOp':
+      return sort(op, input, cx);
+    case 'DistinctOp':
+      return distinct(op, input, cx);
+    case 'UnionOp':
+      return unionOf(rt, node, op.tables, op.parameters, [{ name: 'union_arg0', rel: input }], cx.env);
+    case 'JoinOp':
+      return join(op, input, evalTabular(rt, op.right, cx.env), cx, schema);
+    case 'LookupOp':
+      return lookup(op, input, evalTabular(rt, op.right, cx.env), cx, schema);
+    case 'MvExpandOp':
+      return mvExpand(op, input, cx, schema);
+    case 'SerializeOp':
+      return op.columns.length ? extend({ kind: 'ExtendOp', columns: op.columns, span: op.span }, input, cx) : input;
+    case 'AsOp': {
+      const rel = input;
+      cx.env.vars.set(op.name.name, { kind: 'tabular', get: () => rel });
+      return input;
+    }
+    case 'GetSchemaOp':
+      return getschema(input);
+    case 'RenderOp':
+      return input;
+    default: {
+      const word = op.kind === 'GraphOp' ? op.operator : OPERATOR_WORD[op.kind];
+      throw new QueryError(`the '${word}' operator is not supported by kqlite's engine yet`, 'KQL4010');
+    }
+  }
+}

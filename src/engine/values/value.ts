@@ -1,0 +1,24 @@
+/**
+ * The runtime value of one cell, by KQL type:
+ * bool → boolean; int/long/real/decimal → number; string/guid → string (strings are never null in Kusto:
+ * a missing string is ""); datetime/timespan → bigint ticks of 100 ns (datetime counted from
+ * 1970-01-01T00:00:00Z); dynamic → a JSON value; null → null.
+ * Hot paths avoid Values altogether (they read the typed arrays); Values are for the general path.
+ */
+import type { DynamicValue, ScalarTypeName } from '../../kql/syntax/ast.js';
+
+export type { DynamicValue, ScalarTypeName };
+
+export type Value = null | boolean | number | bigint | string | DynamicValue;
+
+export interface EvalContext {
+  /** `now()` for the whole query, in ticks. */
+  now: bigint;
+}
+
+/** Thrown by a function or operator for a runtime error that ends the query (caught by runQuery). */
+export class QueryError extends Error {
+  constructor(message: string, readonly code = 'KQL4001') {
+    super(message);
+  }
+}
