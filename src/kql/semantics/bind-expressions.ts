@@ -108,9 +108,9 @@ function bindNameRef(b: Binder, e: NameRef, scope: Scope, row: Row | undefined):
     return sym.type;
   }
   if (sym?.kind === 'tabular' || sym?.kind === 'function') return 'dynamic';
-  if (row?.schema.open || !row) return 'dynamic';
+  if (row?.schema.open) return 'dynamic';
   if (e.name === '$left' || e.name === '$right') return 'dynamic';
-  reportUnknownColumn(b, e.name, e.span, [...row.schema.columns.map((c) => c.name), ...scope.names()]);
+  reportUnknownColumn(b, e.name, e.span, [...(row?.schema.columns.map((c) => c.name) ?? []), ...scope.names()]);
   return 'dynamic';
 }
 

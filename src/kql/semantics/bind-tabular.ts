@@ -83,7 +83,8 @@ function bindLet(b: Binder, st: LetStatement, scope: Scope): void {
     }
     return;
   }
-  if (isTabular(b, v, scope)) {
+  // A bare name that resolves to nothing is taken as a table (`let x = SomeTable`), reported as unknown table.
+  if (isTabular(b, v, scope) || (v.kind === 'NameRef' && !scope.lookup(v.name))) {
     scope.symbols.set(st.name.name, { kind: 'tabular', schema: bindTabular(b, v, scope), statement: st });
   } else {
     scope.symbols.set(st.name.name, { kind: 'scalar', type: bindExpr(b, v, scope, undefined), statement: st });

@@ -9,9 +9,17 @@ import { conformanceCases, corpusQueries } from '../../helpers/corpus.js';
 const semanticErrors = (text: string, tables?: string[]) =>
   checkQuery(text, tables ? { tables } : {}).diagnostics.filter((d) => d.severity === 'error' && d.code.startsWith('KQL2'));
 
-test('no semantic errors on any of the 796 conformance cases', () => {
+/** Conformance cases whose documented query is itself wrong (kqlite reports what Kusto would). */
+const CONFORMANCE_DOC_ERRORS: Record<string, string> = {
+  // the documented query uses `x`, which it never defines
+  'trim-end-function#2': "unknown column or variable 'x'",
+};
+
+test('no false semantic errors on the 796 conformance cases', () => {
   const found: string[] = [];
-  for (const c of conformanceCases()) for (const d of semanticErrors(c.query)) found.push(`${c.id}: ${d.message}`);
+  for (const c of conformanceCases()) {
+    for (const d of semanticErrors(c.query)) if (CONFORMANCE_DOC_ERRORS[c.id] !== d.message) found.push(`${c.id}: ${d.message}`);
+  }
   assert.deepEqual(found, []);
 });
 
@@ -32,7 +40,7 @@ const EXPECTED: Record<string, string[]> = {
   'Defense evasion__Short-livedEphemeralCodeSigningCertificates.yaml': ["unknown table 'DeviceTvmSoftwareInventory'"],
   'Email and Collaboration Queries__Microsoft Teams protection_Hunt for RMM tool execution following Teams messages.yaml': ["unknown table 'MessageEvents'"],
   'Impact__backup-deletion.yaml': ["unknown table 'AlertInfo'"],
-  'Impact__unusual-volume-of-file-deletion.yaml': ["unknown table 'AADSignInEventsBeta'"],
+  'Impact__unusual-volume-of-file-deletion.yaml': ["unknown table 'AADSignInEventsBeta'", "unknown table 'CloudAppEvents'"],
   'Persistence__LocalAdminGroupChanges.yaml': ["unknown table 'IdentityInfo'"],
   'TVM__Microsoft Defender AV mode device count.yaml': ["unknown table 'DeviceTvmInfoGathering'"],
 };
