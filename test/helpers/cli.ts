@@ -1,6 +1,7 @@
 // Test helper: run `kqlite <args>` in a child process (source via tsx) and capture what it prints.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface CliResult {
   code: number;
@@ -9,13 +10,15 @@ export interface CliResult {
 }
 
 const ENTRY = resolve('test/helpers/kqlite-cli.ts');
+// tsx's loader by absolute URL, so commands can run with any working directory
+const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 
 export function runCli(
   args: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], {
       cwd: opts.cwd ?? process.cwd(),
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
