@@ -1,0 +1,173 @@
+/**
+ * Runs the KQL conformance cases (../shared/kql-conformance/cases.jsonl) through the engine and compares
+ * with the documented output. Documented cells are display strings, so both sides are normalised:
+ * datetimes and timespans by their exact ticks, booleans case-insensitively, nulls as empty/null/(null),
+ * dynamic values as parsed JSON, numbers numerically. Rows compare as a multiset unless `ordered`.
+ */
+import { readFileSync } from 'node:fs';
+import { runQuery } from '../src/engine/index.js';
+import { encodedRows, type JsonCell } from '../src/engine/format/encode.js';
+import { parseDatetimeText, parseTimespanText } from '../src/kql/syntax/index.js';
+
+export interface Case {
+  id: string;
+  query: string;
+  columns: string[];
+  rows: string[][];
+  ordered: boolean;
+  flags: string[];
+  operators: string[];
+  functions: string[];
+  plugins: string[];
+}
+
+export type Outcome = 'pass' | 'fail' | 'unsupported';
+
+export interface CaseResult {
+  id: string;
+  outcome: Outcome;
+  reason?: string;
+}
+
+/**
+ * Cases whose documented output is wrong, with the reason. They are run and reported as failures of the
+ * documentation (counted apart), never skipped silently.
+ */
+export const KNOWN_DOC_ERRORS: Record<string, string> = {
+  'asin-function#1': 'the page shows 1.2532... for asin(0.5); the true value is 0.5235987755982989',
+  'trim-end-function#2': 'the documented query uses an undefined name x',
+};
+
+export const REFERENCE_NOW = parseDatetimeText('2026-01-01T00:00:00Z')!;
+
+export function loadCases(path = '../shared/kql-conformance/cases.jsonl'): Case[] {
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Case);
+}
+
+type Norm = { k: 'null' } | { k: 'num'; v: number } | { k: 'ticks'; v: bigint } | { k: 'json'; v: string } | { k: 'str'; v: string };
+
+function normExpected(cell: string): Norm {
+  const s = cell.trim();
+  if (s === '' || s === 'null' || s === '(null)') return { k: 'null' };
+  if (/^(true|false)$/i.test(s)) return { k: 'str', v: s.toLowerCase() };
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return { k: 'num', v: Number(s) };
+  if (/^(NaN|[+-]?Infinity)$/.test(s)) return { k: 'num', v: Number(s) };
+  if (/^\d{4}-\d{2}-\d{2}([T ]|$)/.test(s)) {
+    const t = parseDatetimeText(s.replace(/ ?(\d{2}:\d{2}:\d{2}\.\d{7})$/, 'T$1').replace(/Z?$/, 'Z'));
+    if (t !== undefined) return { k: 'ticks', v: t };
+  }
+  if (/^-?(\d+\.)?\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(s)) {
+    const t = parseTimespanText(s);
+    if (t !== undefined) return { k: 'ticks', v: t };
+  }
+  if (/^[[{]/.test(s)) {
+    try {
+      return { k: 'json', v: canonicalJson(JSON.parse(s)) };
+    } catch {
+      /* not JSON: compare as text */
+    }
+  }
+  return { k: 'str', v: s };
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return '[' + v.map(canonicalJson).join(',') + ']';
+  if (v && typeof v === 'object') return '{' + Object.keys(v).sort().map((k) => JSON.stringify(k) + ':' + canonicalJson((v as Record<string, unknown>)[k])).join(',') + '}';
+  return JSON.stringify(v);
+}
+
+function normActual(v: JsonCell, type: string): Norm {
+  if (v === null) return { k: 'null' };
+  if (typeof v === 'boolean') return { k: 'str', v: String(v) };
+  if (typeof v === 'number') return { k: 'num', v };
+  if (type === 'datetime' || type === 'timespan') return normExpected(String(v));
+  if (typeof v === 'object') return { k: 'json', v: canonicalJson(v) };
+  if (type === 'real' && /^(NaN|-?Infinity)$/.test(v)) return { k: 'num', v: Number(v) };
+  return v === '' ? { k: 'null' } : { k: 'str', v };
+}
+
+function sameCell(a: Norm, b: Norm, approximate: boolean, unordered: boolean): boolean {
+  if (a.k === 'null' || b.k === 'null') return a.k === b.k || (a.k === 'str' && a.v === '') || (b.k === 'str' && b.v === '');
+  if (a.k === 'num' && b.k === 'num') {
+    if (Number.isNaN(a.v) || Number.isNaN(b.v)) return Number.isNaN(a.v) && Number.isNaN(b.v);
+    const tol = approximate ? 0.05 : 1e-6;
+    return Math.abs(a.v - b.v) <= tol * Math.max(1, Math.abs(a.v), Math.abs(b.v));
+  }
+  if (a.k === 'ticks' && b.k === 'ticks') return a.v === b.v;
+  if (a.k === 'json' && b.k === 'json') {
+    if (a.v === b.v) return true;
+    if (unordered) {
+      try {
+        const x = JSON.parse(a.v);
+        const y = JSON.parse(b.v);
+        if (Array.isArray(x) && Array.isArray(y)) return canonicalJson(x.map(canonicalJson).sort()) === canonicalJson(y.map(canonicalJson).sort());
+      } catch {
+        return false;
+      }
+    }
+    return false;
+  }
+  if (a.k === 'str' && b.k === 'str') return a.v === b.v;
+  // a number shown as text or the like
+  return String((a as { v: unknown }).v) === String((b as { v: unknown }).v);
+}
+
+export function runCase(c: Case): CaseResult {
+  let r;
+  try {
+    r = runQuery(c.query, { now: REFERENCE_NOW, timeoutMs: 10_000 });
+  } catch (e) {
+    return { id: c.id, outcome: 'fail', reason: `crash: ${(e as Error).message}` };
+  }
+  if (!r.ok) {
+    const d = r.diagnostics.find((x) => x.severity === 'error')!;
+    const unsupported = ['KQL4010', 'KQL2006', 'KQL2010'].includes(d.code);
+    return { id: c.id, outcome: unsupported ? 'unsupported' : 'fail', reason: `${d.code} ${d.message}` };
+  }
+  const t = r.tables[r.tables.length - 1];
+  if (!t) return { id: c.id, outcome: 'fail', reason: 'no result table' };
+  const names = t.columns.map((x) => x.name);
+  if (names.join('|') !== c.columns.join('|')) return { id: c.id, outcome: 'fail', reason: `columns ${names.join(',')} vs documented ${c.columns.join(',')}` };
+  const nondeterministic = c.flags.includes('nondeterministic');
+  const approximate = c.flags.some((f) => f.startsWith('approximate'));
+  const unordered = c.flags.some((f) => f.startsWith('unspecified_order'));
+  const got = encodedRows(t.table).map((row) => row.map((v, i) => normActual(v, t.columns[i]!.type)));
+  const want = c.rows.map((row) => row.map(normExpected));
+  if (nondeterministic) return got.length === want.length ? { id: c.id, outcome: 'pass' } : { id: c.id, outcome: 'fail', reason: `${got.length} rows vs ${want.length}` };
+  if (got.length !== want.length) return { id: c.id, outcome: 'fail', reason: `${got.length} rows vs documented ${want.length}` };
+  const rowEq = (a: Norm[], b: Norm[]) => a.length === b.length && a.every((x, i) => sameCell(x, b[i]!, approximate, unordered));
+  if (c.ordered) {
+    const bad = got.findIndex((row, i) => !rowEq(row, want[i]!));
+    return bad < 0 ? { id: c.id, outcome: 'pass' } : { id: c.id, outcome: 'fail', reason: `row ${bad} differs` };
+  }
+  const remaining = [...want];
+  for (const row of got) {
+    const j = remaining.findIndex((w) => rowEq(row, w));
+    if (j < 0) return { id: c.id, outcome: 'fail', reason: `unexpected row ${JSON.stringify(row.map((x) => ('v' in x ? String(x.v) : null)))}` };
+    remaining.splice(j, 1);
+  }
+  return { id: c.id, outcome: 'pass' };
+}
+
+export interface Summary {
+  results: CaseResult[];
+  pass: number;
+  fail: number;
+  unsupported: number;
+  byFeature: Map<string, { pass: number; fail: number; unsupported: number }>;
+}
+
+export function runAll(cases = loadCases()): Summary {
+  const results = cases.map(runCase);
+  const byFeature = new Map<string, { pass: number; fail: number; unsupported: number }>();
+  cases.forEach((c, i) => {
+    const o = results[i]!.outcome;
+    for (const f of [...c.operators.map((x) => `op:${x}`), ...c.functions.map((x) => `fn:${x}`), ...c.plugins.map((x) => `plugin:${x}`)]) {
+      const s = byFeature.get(f) ?? { pass: 0, fail: 0, unsupported: 0 };
+      s[o]++;
+      byFeature.set(f, s);
+    }
+  });
+  const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
+  return { results, pass: count('pass'), fail: count('fail'), unsupported: count('unsupported'), byFeature };
+}
