@@ -1,0 +1,119 @@
+/** Math, string and hashing functions (see core.ts for the conventions). */
+import { createHash } from 'node:crypto';
+import type { DynamicValue, Value } from '../values/value.js';
+import { valueToString } from '../values/format.js';
+import { compileRegex } from './regex.js';
+import { fn, type ScalarFunction } from './types.js';
+
+const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const num = (v: Value): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
+const math1 = (name: string, f: (x: number) => number) => fn(name, 1, 1, ([v]) => { const x = num(v); return x === null ? null : f(x); });
+
+function trimRegex(pattern: string, s: string, start: boolean, end: boolean): string {
+  let out = s;
+  if (start) {
+    const m = compileRegex(`^(?:${pattern})+`).matcher(out);
+    if (m.find()) out = out.slice(m.end());
+  }
+  if (end) {
+    const m = compileRegex(`(?:${pattern})+$`).matcher(out);
+    if (m.find()) out = out.slice(0, m.start());
+  }
+  return out;
+}
+
+export const MATH_STRING_FUNCTIONS: ScalarFunction[] = [
+  math1('sqrt', (x) => (x < 0 ? NaN : Math.sqrt(x))),
+  math1('exp', Math.exp),
+  math1('exp2', (x) => 2 ** x),
+  math1('exp10', (x) => 10 ** x),
+  math1('log', Math.log),
+  math1('log2', Math.log2),
+  math1('log10', Math.log10),
+  math1('sin', Math.sin),
+  math1('cos', Math.cos),
+  math1('tan', Math.tan),
+  math1('cot', (x) => 1 / Math.tan(x)),
+  math1('asin', Math.asin),
+  math1('acos', Math.acos),
+  math1('atan', Math.atan),
+  math1('degrees', (x) => (x * 180) / Math.PI),
+  math1('radians', (x) => (x * Math.PI) / 180),
+  fn('ceiling', 1, 1, ([v]) => (typeof v === 'number' ? Math.ceil(v) : null)),
+  fn('sign', 1, 1, ([v]) => (typeof v === 'number' ? Math.sign(v) : null)),
+  fn('pi', 0, 0, () => Math.PI),
+  fn('pow', 2, 2, ([a, b]) => { const x = num(a); const y = num(b); return x === null || y === null ? null : x ** y; }),
+  fn('atan2', 2, 2, ([a, b]) => { const y = num(a); const x = num(b); return x === null || y === null ? null : Math.atan2(y, x); }),
+  fn('isnan', 1, 1, ([v]) => typeof v === 'number' && Number.isNaN(v)),
+  fn('isinf', 1, 1, ([v]) => typeof v === 'number' && (v === Infinity || v === -Infinity)),
+  fn('isfinite', 1, 1, ([v]) => typeof v === 'number' && Number.isFinite(v)),
+  fn('min_of', 1, 64, (args) => args.reduce<Value>((m, v) => (v === null ? m : m === null || (v as number) < (m as number) ? v : m), null)),
+  fn('max_of', 1, 64, (args) => args.reduce<Value>((m, v) => (v === null ? m : m === null || (v as number) > (m as number) ? v : m), null)),
+  fn('trim', 2, 2, ([p, s]) => trimRegex(str(p), str(s), true, true)),
+  fn('trim_start', 2, 2, ([p, s]) => trimRegex(str(p), str(s), true, false)),
+  fn('trim_end', 2, 2, ([p, s]) => trimRegex(str(p), str(s), false, true)),
+  fn('replace_regex', 3, 3, ([s, p, r]) => {
+    const m = compileRegex(str(p)).matcher(str(s));
+    return m.replaceAll(str(r).replace(/\\(\d)/g, '$$$1'));
+  }),
+  fn('strcat_delim', 2, 64, ([d, ...rest], types) => rest.map((v, i) => valueToString(v, types[i + 1]!)).join(str(d))),
+  fn('indexof', 2, 5, ([s, needle, start, length, occurrence]) => {
+    const hay = str(s);
+    const n = str(needle);
+    let from = Number(start ?? 0);
+    if (from < 0) from = Math.max(0, hay.length + from);
+    const lim = length === null || length === undefined || Number(length) < 0 ? hay.length : Math.min(hay.length, from + Number(length));
+    let occ = Number(occurrence ?? 1);
+    let at = from - 1;
+    while (occ-- > 0) {
+      at = hay.indexOf(n, at + 1);
+      if (at < 0 || at + n.length > lim) return -1;
+    }
+    return at;
+  }),
+  fn('countof', 2, 3, ([s, needle, kind]) => {
+    const hay = str(s);
+    const n = str(needle);
+    if (str(kind) === 'regex') {
+      const m = compileRegex(n).matcher(hay);
+      let c = 0;
+      while (m.find()) c++;
+      return c;
+    }
+    if (!n) return 0;
+    let c = 0;
+    for (let i = hay.indexOf(n); i >= 0; i = hay.indexOf(n, i + n.length)) c++;
+    return c;
+  }),
+  fn('extract_all', 2, 3, ([p, a, b]) => {
+    const input = str(b === undefined ? a : b);
+    const m = compileRegex(str(p)).matcher(input);
+    const out: DynamicValue[] = [];
+    while (m.find()) {
+      const groups = m.groupCount();
+      if (groups === 0) out.push(m.group(0));
+      else if (groups === 1) out.push(m.group(1));
+      else out.push(Array.from({ length: groups }, (_, g) => m.group(g + 1)));
+    }
+    return out.length ? out : null;
+  }),
+  fn('reverse', 1, 1, ([s], [t]) => [...valueToString(s, t!)].reverse().join('')),
+  fn('strrep', 2, 3, ([s, n, d]) => Array.from({ length: Math.max(0, Number(n ?? 0)) }, () => str(s)).join(str(d ?? ''))),
+  fn('hash_sha256', 1, 1, ([s]) => createHash('sha256').update(str(s)).digest('hex')),
+  fn('hash_sha1', 1, 1, ([s]) => createHash('sha1').update(str(s)).digest('hex')),
+  fn('hash_md5', 1, 1, ([s]) => createHash('md5').update(str(s)).digest('hex')),
+  fn('base64_encode_tostring', 1, 1, ([s]) => Buffer.from(str(s), 'utf8').toString('base64')),
+  fn('base64_decode_tostring', 1, 1, ([s]) => Buffer.from(str(s), 'base64').toString('utf8')),
+  fn('url_encode', 1, 1, ([s]) => encodeURIComponent(str(s))),
+  fn('url_encode_component', 1, 1, ([s]) => encodeURIComponent(str(s))),
+  fn('url_decode', 1, 1, ([s]) => { try { return decodeURIComponent(str(s).replace(/\+/g, ' ')); } catch { return null; } }),
+  fn('tohex', 1, 2, ([v, w]) => { const x = num(v); if (x === null) return null; const h = (x < 0 ? BigInt.asUintN(64, BigInt(Math.trunc(x))) : BigInt(Math.trunc(x))).toString(16); return w ? h.padStart(Number(w), '0') : h; }),
+  fn('gettype', 1, 1, ([v], [t]) => {
+    if (t !== 'dynamic') return t === 'real' ? 'real' : t === 'bool' ? 'bool' : t!;
+    if (v === null) return 'null';
+    if (Array.isArray(v)) return 'array';
+    if (typeof v === 'object') return 'dictionary';
+    if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'real';
+    return typeof v === 'boolean' ? 'bool' : 'string';
+  }),
+];
