@@ -83,7 +83,8 @@ function normActual(v: JsonCell, type: string): Norm {
   if (type === 'datetime' || type === 'timespan') return normExpected(String(v));
   if (typeof v === 'object') return { k: 'json', v: canonicalJson(v) };
   if (type === 'real' && /^(NaN|-?Infinity)$/.test(v)) return { k: 'num', v: Number(v) };
-  return v === '' ? { k: 'null' } : { k: 'str', v };
+  // documented cells lose leading/trailing blanks in the page's tables, so text compares trimmed
+  return v === '' ? { k: 'null' } : { k: 'str', v: v.trim() };
 }
 
 function sameCell(a: Norm, b: Norm, approximate: boolean, unordered: boolean): boolean {

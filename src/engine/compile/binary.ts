@@ -181,9 +181,12 @@ export function arithmetic(op: string, a: Value, b: Value, ta: ScalarTypeName, t
     case '/':
       if (INTEGER.has(ta) && INTEGER.has(tb) && INTEGER.has(tr)) return b === 0 ? null : Math.trunc(a / b);
       return a / b;
-    case '%':
+    case '%': {
+      // Kusto's modulo is never negative: -14 % 12 == 10, 14 % -12 == 2
       if (b === 0) return INTEGER.has(tr) ? null : NaN;
-      return a % b;
+      const m = a % b;
+      return m < 0 ? m + Math.abs(b) : m;
+    }
     default:
       throw new QueryError(`operator '${op}' is not supported`);
   }

@@ -31,7 +31,7 @@ export function implicitName(e: Expr): string | undefined {
       const agg = lookupAggregate(fn);
       if (agg?.namePrefix) {
         if (agg.namePrefix === '-') return firstName;
-        if (fn === 'count' || fn === 'countif') return agg.namePrefix;
+        if (fn === 'countif' || (fn === 'count' && firstName === undefined)) return agg.namePrefix;
         if (fn === 'percentile' || fn === 'percentilew') {
           const p = e.args[fn === 'percentile' ? 1 : 2];
           const pv = p && p.kind === 'Literal' ? String(p.value).replace('.', '_') : '';
