@@ -15,6 +15,7 @@ import { distinct } from './operators/distinct.js';
 import { extend, project } from './operators/extend.js';
 import { join, lookup } from './operators/join.js';
 import { mvExpand } from './operators/mv-expand.js';
+import { parseOp } from './operators/parse.js';
 import { count, getschema, projectAway, projectKeep, projectRename, projectReorder } from './operators/project-columns.js';
 import { datatable, print, range } from './operators/sources.js';
 import { sort, take, top } from './operators/sort.js';
@@ -26,7 +27,7 @@ import { where } from './operators/where.js';
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
   'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
-  'mv-expand', 'serialize', 'as', 'getschema', 'render', 'sample',
+  'mv-expand', 'serialize', 'as', 'getschema', 'render', 'sample', 'parse', 'parse-where',
 ]);
 
 export const ENGINE_PLUGINS: ReadonlySet<string> = new Set();
@@ -183,6 +184,9 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
       return lookup(op, input, evalTabular(rt, op.right, cx.env), cx, schema);
     case 'MvExpandOp':
       return mvExpand(op, input, cx, schema);
+    case 'ParseOp':
+    case 'ParseWhereOp':
+      return parseOp(op, input, cx);
     case 'SerializeOp':
       return op.columns.length ? extend({ kind: 'ExtendOp', columns: op.columns, span: op.span }, input, cx) : input;
     case 'AsOp': {

@@ -73,3 +73,15 @@ test('7 fractional digits survive load, compute and output', () => {
   assert.ok(r.ok);
   assert.deepEqual(rowsOf(r.tables[0]!.table), [['2024-05-09T12:00:00.1234567Z', '2024-05-09T12:00:00.1234568Z']]);
 });
+
+test('parse pulls typed fields out of a command line; parse-where drops rows that do not match', () => {
+  const q = `datatable(CommandLine:string)[
+    "AnyDesk.exe --install C:\\\\ProgramData\\\\AnyDesk --start-with-win --silent port=7070",
+    "notepad.exe readme.txt"]
+  | parse-where CommandLine with * "--install " InstallDir " " * "port=" Port:long`;
+  const r = runQuery(q, { now });
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  const t = r.tables[0]!;
+  assert.deepEqual(t.columns.map((c) => `${c.name}:${c.type}`), ['CommandLine:string', 'InstallDir:string', 'Port:long']);
+  assert.deepEqual(rowsOf(t.table).map((row) => row.slice(1)), [['C:\\ProgramData\\AnyDesk', 7070]]);
+});
