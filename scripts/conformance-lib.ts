@@ -4,22 +4,12 @@
  * datetimes and timespans by their exact ticks, booleans case-insensitively, nulls as empty/null/(null),
  * dynamic values as parsed JSON, numbers numerically. Rows compare as a multiset unless `ordered`.
  */
-import { readFileSync } from 'node:fs';
 import { runQuery } from '../src/engine/index.js';
 import { encodedRows, type JsonCell } from '../src/engine/format/encode.js';
 import { parseDatetimeText, parseTimespanText } from '../src/kql/syntax/index.js';
+import { conformanceCases, type ConformanceCase } from '../test/helpers/corpus.js';
 
-export interface Case {
-  id: string;
-  query: string;
-  columns: string[];
-  rows: string[][];
-  ordered: boolean;
-  flags: string[];
-  operators: string[];
-  functions: string[];
-  plugins: string[];
-}
+export type Case = ConformanceCase;
 
 export type Outcome = 'pass' | 'fail' | 'unsupported';
 
@@ -40,8 +30,8 @@ export const KNOWN_DOC_ERRORS: Record<string, string> = {
 
 export const REFERENCE_NOW = parseDatetimeText('2026-01-01T00:00:00Z')!;
 
-export function loadCases(path = '../shared/kql-conformance/cases.jsonl'): Case[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Case);
+export function loadCases(): Case[] {
+  return conformanceCases();
 }
 
 type Norm = { k: 'null' } | { k: 'num'; v: number } | { k: 'ticks'; v: bigint } | { k: 'json'; v: string } | { k: 'str'; v: string };

@@ -8,6 +8,7 @@ import { OPERATOR_WORD } from '../kql/semantics/index.js';
 import { concatColumns } from './storage/builders.js';
 import { QueryError } from './values/value.js';
 import { bindLet, compileExpr } from './compile/expr.js';
+import { enterFunction } from './compile/user-function.js';
 import { checkLimits, Env, type Runtime } from './compile/env.js';
 import type { Relation } from './compile/relation.js';
 import type { OpContext } from './operators/context.js';
@@ -79,21 +80,7 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
     case 'CallExpr': {
       const entry = env.lookup(e.name.name);
       if (entry?.kind === 'function') {
-        const inner = new Env(entry.env);
-        entry.decl.parameters.forEach((p, i) => {
-          const a = e.args[i];
-          const arg = a ? (a.kind === 'NamedArg' ? a.value : a) : p.default;
-          if (!arg) return;
-          if (p.type.kind === 'TabularParamType') {
-            const rel = evalTabular(rt, arg, env, implicit);
-            inner.vars.set(p.name.name, { kind: 'tabular', get: () => rel });
-          } else {
-            // scalar arguments are evaluated in the caller's environment, bound in the function's
-            const c = compileExpr(arg, { rt, env, rel: { columns: [], length: 1 } });
-            inner.vars.set(p.name.name, c.constant ? { kind: 'scalar', value: c.eval(0), type: c.type } : { kind: 'compiled', compiled: c });
-          }
-        });
-        for (const st of entry.decl.body.statements) if (st.kind === 'LetStatement') bindLet(st.name.name, st.value, { rt, env: inner, rel: { columns: [], length: 1 } });
+        const inner = enterFunction(entry.decl, entry.env, e.args, { rt, env, rel: implicit ?? { columns: [], length: 1 } });
         return evalTabular(rt, entry.decl.body.result, inner, implicit);
       }
       if (e.name.name === 'materialize' && e.args[0] && e.args[0].kind !== 'NamedArg') return evalTabular(rt, e.args[0], env, implicit);

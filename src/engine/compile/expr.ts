@@ -13,6 +13,7 @@ import { SCALAR_FUNCTIONS } from '../functions/registry.js';
 import { compileBetween, compileBinary, compileIn } from './binary.js';
 import { Env, type Compiled, type Runtime } from './env.js';
 import { columnOf, type Relation } from './relation.js';
+import { enterFunction } from './user-function.js';
 
 export interface CompileScope {
   rt: Runtime;
@@ -171,17 +172,7 @@ function compileCall(e: CallExpr, s: CompileScope, type: ScalarTypeName): Compil
   if (target?.kind === 'user') {
     const entry = s.env.lookup(name);
     if (entry?.kind !== 'function') throw new QueryError(`'${name}' is not a function here`);
-    const inner = new Env(entry.env);
-    entry.decl.parameters.forEach((p, i) => {
-      const arg = argExprs[i] ?? p.default;
-      if (!arg) return;
-      if (p.type.kind === 'TabularParamType') {
-        const rel = s.rt.evalTabular(arg, s.env, s.rel);
-        inner.vars.set(p.name.name, { kind: 'tabular', get: () => rel });
-      } else inner.vars.set(p.name.name, { kind: 'compiled', compiled: compileExpr(arg, s) });
-    });
-    for (const st of entry.decl.body.statements) if (st.kind === 'LetStatement') bindLet(st.name.name, st.value, { ...s, env: inner });
-    return compileExpr(entry.decl.body.result, { ...s, env: inner });
+    return compileExpr(entry.decl.body.result, { ...s, env: enterFunction(entry.decl, entry.env, e.args, s) });
   }
   if (name === 'toscalar') {
     const arg = argExprs[0]!;

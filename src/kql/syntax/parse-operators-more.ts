@@ -41,13 +41,7 @@ export function parseParseKv(p: Parser, start: number): Operator {
   const source = parseExpression(p);
   p.expectWord('as', 'in parse-kv expr as (columns)');
   const columns = parseColumnDecls(p);
-  const properties = [];
-  if (p.eatWord('with')) {
-    p.expectPunct('(');
-    do properties.push(...p.parseOperatorParameters(() => true));
-    while (p.eatPunct(','));
-    p.expectPunct(')');
-  }
+  const properties = p.eatWord('with') ? p.parseWithProperties() : [];
   return { kind: 'ParseKvOp', source, columns, properties, span: p.spanFrom(start) };
 }
 

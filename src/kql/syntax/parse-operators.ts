@@ -120,16 +120,8 @@ export function parseOperatorByWord(p: Parser, word: string, start: number): Ope
     }
     case 'render': {
       const chart = p.parseIdentifier('a chart type');
-      const properties = [];
       // legacy form: `render timechart title='x'` (properties without `with`)
-      if (p.eatWord('with')) {
-        p.expectPunct('(');
-        do properties.push(...p.parseOperatorParameters(() => true));
-        while (p.eatPunct(','));
-        p.expectPunct(')');
-      } else {
-        properties.push(...p.parseOperatorParameters(() => true));
-      }
+      const properties = p.eatWord('with') ? p.parseWithProperties() : p.parseOperatorParameters(() => true);
       return { kind: 'RenderOp', chart, properties, span: p.spanFrom(start) };
     }
     case 'search': {

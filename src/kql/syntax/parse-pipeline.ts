@@ -109,13 +109,7 @@ export function parseTabularSource(p: Parser): Expr {
         if (!p.eatPunct(',') || p.pos === before) break;
       }
       p.expectPunct(']', 'to close the URI list');
-      let properties: ReturnType<Parser['parseOperatorParameters']> = [];
-      if (p.eatWord('with')) {
-        p.expectPunct('(');
-        properties = p.parseOperatorParameters(() => true);
-        while (p.eatPunct(',')) properties.push(...p.parseOperatorParameters(() => true));
-        p.expectPunct(')');
-      }
+      const properties = p.eatWord('with') ? p.parseWithProperties() : [];
       return { kind: 'ExternaldataExpr', columns, uris, properties, span: p.spanFrom(start) };
     }
     case 'print': {

@@ -213,4 +213,14 @@ export class Parser {
     }
     return out;
   }
+
+  /** `with (name=value, ...)` property lists (render, parse-kv, externaldata); the `with` is already consumed. */
+  parseWithProperties(): NamedArg[] {
+    const props: NamedArg[] = [];
+    this.expectPunct('(');
+    do props.push(...this.parseOperatorParameters(() => true));
+    while (this.eatPunct(','));
+    this.expectPunct(')');
+    return props;
+  }
 }
