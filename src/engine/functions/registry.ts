@@ -5,11 +5,12 @@
  */
 import { CORE_FUNCTIONS } from './core.js';
 import { DATETIME_DYNAMIC_FUNCTIONS } from './datetime-dynamic.js';
+import { IP_FUNCTIONS } from './ip.js';
 import { MATH_STRING_FUNCTIONS } from './math-string.js';
 import type { ScalarFunction } from './types.js';
 
 export type { ScalarFunction };
 
 export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map(
-  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS].map((f) => [f.name, f]),
+  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS].map((f) => [f.name, f]),
 );

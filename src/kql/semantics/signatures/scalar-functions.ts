@@ -226,7 +226,7 @@ vector_sum 1 * dynamic
 `;
 
 const NETWORK = `
-ipv4_compare 2 4 int
+ipv4_compare 2 3 int
 ipv4_is_in_range 2 2 bool
 ipv4_is_in_any_range 2 * bool
 ipv4_is_match 2 3 bool
@@ -237,7 +237,7 @@ parse_ipv4 1 1 long
 parse_ipv4_mask 2 2 long
 format_ipv4 1 2 string
 format_ipv4_mask 1 2 string
-ipv6_compare 2 4 int
+ipv6_compare 2 3 int
 ipv6_is_in_range 2 2 bool
 ipv6_is_in_any_range 2 * bool
 ipv6_is_match 2 3 bool
