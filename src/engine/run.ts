@@ -13,6 +13,7 @@ import { checkLimits, Env, type Runtime } from './compile/env.js';
 import type { Relation } from './compile/relation.js';
 import type { OpContext } from './operators/context.js';
 import { distinct } from './operators/distinct.js';
+import { evaluate } from './operators/evaluate.js';
 import { extend, project } from './operators/extend.js';
 import { join, lookup } from './operators/join.js';
 import { mvExpand } from './operators/mv-expand.js';
@@ -28,10 +29,10 @@ import { where } from './operators/where.js';
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
   'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
-  'mv-expand', 'serialize', 'as', 'getschema', 'render', 'sample', 'parse', 'parse-where',
+  'mv-expand', 'serialize', 'as', 'getschema', 'render', 'sample', 'parse', 'parse-where', 'evaluate',
 ]);
 
-export const ENGINE_PLUGINS: ReadonlySet<string> = new Set();
+export const ENGINE_PLUGINS: ReadonlySet<string> = new Set(['bag_unpack']);
 
 export function runStatements(rt: Runtime, statements: Statement[], env: Env): Relation[] {
   const results: Relation[] = [];
@@ -174,6 +175,8 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
     case 'ParseOp':
     case 'ParseWhereOp':
       return parseOp(op, input, cx);
+    case 'EvaluateOp':
+      return evaluate(op, input, cx);
     case 'SerializeOp':
       return op.columns.length ? extend({ kind: 'ExtendOp', columns: op.columns, span: op.span }, input, cx) : input;
     case 'AsOp': {
