@@ -112,7 +112,7 @@ export function compileBinary(e: BinaryExpr, s: CompileScope, type: ScalarTypeNa
     const leftCol = e.left.kind === 'NameRef' ? columnOf(s.rel, e.left.name) : undefined;
     if ((op === '==' || op === '!=' || op === '<>') && right.constant && leftCol?.type === 'string') {
       const v = right.eval(0);
-      if (v === null) return constant('bool', null);
+      if (v === null) return constant('bool', op !== '==');
       const needle = asString(v);
       const pred = dictionaryPredicate(leftCol.dict, leftCol.codes, (x) => x === needle);
       return { type: 'bool', eval: op === '==' ? pred : (i) => !pred(i) };
@@ -128,11 +128,13 @@ export function compileBinary(e: BinaryExpr, s: CompileScope, type: ScalarTypeNa
 
 function comparison(op: string): ((a: Value, b: Value) => Value) | undefined {
   switch (op) {
+    // Kusto (null-values page): a null is never equal to a value, so `null != 5` holds and `5 == null`
+    // does not; comparing two nulls gives null.
     case '==':
-      return (a, b) => (a === null || b === null ? null : valuesEqual(a, b));
+      return (a, b) => (a === null && b === null ? null : a === null || b === null ? false : valuesEqual(a, b));
     case '!=':
     case '<>':
-      return (a, b) => (a === null || b === null ? null : !valuesEqual(a, b));
+      return (a, b) => (a === null && b === null ? null : a === null || b === null ? true : !valuesEqual(a, b));
     case '<':
       return (a, b) => (a === null || b === null ? null : compareValues(a, b) < 0);
     case '<=':
@@ -162,8 +164,8 @@ function tickComparison(e: BinaryExpr, s: CompileScope, left: Compiled, right: C
     case '>=': return wrap((c) => c >= 0);
     case '<': return wrap((c) => c < 0);
     case '<=': return wrap((c) => c <= 0);
-    case '==': return wrap((c) => c === 0);
-    case '!=': return wrap((c) => c !== 0);
+    case '==': return { type: 'bool', eval: validity ? (r) => isValid(validity, r) && cmpAt(r) === 0 : (r) => cmpAt(r) === 0 };
+    case '!=': return { type: 'bool', eval: validity ? (r) => !isValid(validity, r) || cmpAt(r) !== 0 : (r) => cmpAt(r) !== 0 };
     default: return undefined;
   }
 }
