@@ -3,6 +3,7 @@
  * folder (see core.ts), add it to the list below, and make sure its signature exists in
  * kql/semantics/signatures (test/engine/signatures.test.ts checks names and arity agree).
  */
+import { ARRAY_TEXT_FUNCTIONS } from './arrays-text.js';
 import { CORE_FUNCTIONS } from './core.js';
 import { DATETIME_DYNAMIC_FUNCTIONS } from './datetime-dynamic.js';
 import { IP_FUNCTIONS } from './ip.js';
@@ -11,6 +12,19 @@ import type { ScalarFunction } from './types.js';
 
 export type { ScalarFunction };
 
-export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map(
-  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS].map((f) => [f.name, f]),
+/** Other names Kusto accepts for an implemented function. */
+const ALIASES: Record<string, string> = {
+  todouble: 'toreal', toboolean: 'tobool', totime: 'totimespan', toobject: 'parse_json', notnull: 'isnotnull',
+  notempty: 'isnotempty', getmonth: 'monthofyear', weekofyear: 'week_of_year', replace: 'replace_regex',
+  base64_encodestring: 'base64_encode_tostring', base64_decodestring: 'base64_decode_tostring',
+};
+
+const byName = new Map(
+  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS].map((f) => [f.name, f]),
 );
+for (const [alias, target] of Object.entries(ALIASES)) {
+  const f = byName.get(target);
+  if (f) byName.set(alias, { ...f, name: alias });
+}
+
+export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = byName;
