@@ -16,6 +16,7 @@ import { distinct } from './operators/distinct.js';
 import { evaluate } from './operators/evaluate.js';
 import { extend, project } from './operators/extend.js';
 import { join, lookup } from './operators/join.js';
+import { mvApply } from './operators/mv-apply.js';
 import { mvExpand } from './operators/mv-expand.js';
 import { parseOp } from './operators/parse.js';
 import { count, getschema, projectAway, projectKeep, projectRename, projectReorder } from './operators/project-columns.js';
@@ -29,7 +30,7 @@ import { where } from './operators/where.js';
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
   'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
-  'mv-expand', 'serialize', 'as', 'getschema', 'render', 'sample', 'parse', 'parse-where', 'evaluate',
+  'mv-expand', 'serialize', 'as', 'getschema', 'render', 'sample', 'parse', 'parse-where', 'evaluate', 'mv-apply',
 ]);
 
 export const ENGINE_PLUGINS: ReadonlySet<string> = new Set(['bag_unpack']);
@@ -177,6 +178,8 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
       return parseOp(op, input, cx);
     case 'EvaluateOp':
       return evaluate(op, input, cx);
+    case 'MvApplyOp':
+      return mvApply(op, input, cx);
     case 'SerializeOp':
       return op.columns.length ? extend({ kind: 'ExtendOp', columns: op.columns, span: op.span }, input, cx) : input;
     case 'AsOp': {
