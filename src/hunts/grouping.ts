@@ -1,0 +1,106 @@
+/**
+ * Turns a rule's result rows into observations: one per result group. The group is what the rule itself
+ * groups by (the `by` columns of its last `summarize`), so "one finding per device and RemoteUrl" falls out
+ * of the rule's own logic; rules without a summarize get one group per device. The well-known Defender
+ * columns give each group its device, user, signer, time span, count and ReportIds.
+ */
+import { createHash } from 'node:crypto';
+import { rowsAsObjects } from '../engine/format/encode.js';
+import type { Table } from '../engine/storage/column.js';
+import { assignmentName } from '../kql/semantics/naming.js';
+import { parse, walk, type SummarizeOp } from '../kql/syntax/index.js';
+import { EVIDENCE_SAMPLE, MAX_REPORT_IDS, type Observation } from './types.js';
+
+const DEVICE_COLUMNS = ['DeviceName', 'DeviceId', 'Computer'];
+const USER_COLUMNS = ['Users', 'Accounts', 'InitiatingProcessAccountUpn', 'AccountUpn', 'InitiatingProcessAccountName', 'AccountName', 'UserPrincipalName'];
+const SIGNER_COLUMNS = ['Signer', 'InitiatingProcessSigner'];
+const FIRST_COLUMNS = ['FirstSeen', 'FirstSeenTime', 'StartTime', 'FirstEvent', 'min_Timestamp', 'min_TimeGenerated'];
+const LAST_COLUMNS = ['LastSeen', 'LastSeenTime', 'EndTime', 'LastEvent', 'max_Timestamp', 'max_TimeGenerated'];
+const TIME_COLUMNS = ['Timestamp', 'TimeGenerated'];
+const COUNT_COLUMNS = ['Count', 'count_', 'EventCount', 'Events', 'TotalCount'];
+const REPORT_COLUMNS = ['Report', 'ReportId', 'ReportIds', 'Reports', 'set_ReportId', 'list_ReportId'];
+
+/** The `by` column names of the query's last summarize (by source position), or undefined without one. */
+export function groupColumnsOf(query: string): string[] | undefined {
+  const { script } = parse(query);
+  let last: SummarizeOp | undefined;
+  walk(script, (n) => {
+    if (n.kind === 'SummarizeOp' && (!last || n.span.start > last.span.start)) last = n as SummarizeOp;
+  });
+  if (!last) return undefined;
+  let i = 0;
+  return last.by.map((a) => assignmentName(a, () => `Column${++i}`));
+}
+
+function pick(row: Record<string, unknown>, names: readonly string[]): unknown {
+  for (const n of names) if (row[n] !== undefined && row[n] !== null && row[n] !== '') return row[n];
+  return undefined;
+}
+
+/** A cell as text; a set (make_set of users, say) gives its first element in sorted order. */
+const asText = (v: unknown): string | undefined => {
+  if (Array.isArray(v)) v = v.filter((x) => x !== null && x !== '').map(String).sort()[0];
+  return v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
+};
+
+function reportIdsOf(row: Record<string, unknown>): string[] {
+  const v = pick(row, REPORT_COLUMNS);
+  if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined).map(String);
+  return v === undefined ? [] : [String(v)];
+}
+
+export function stableId(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+}
+
+/** Groups a rule's result table into observations, in the order groups first appear. */
+export function observe(ruleId: string, query: string, table: Table, asOf: string): Observation[] {
+  const rows = rowsAsObjects(table);
+  const names = table.columns.map((c) => c.name);
+  const by = groupColumnsOf(query)?.filter((n) => names.includes(n));
+  const keyColumns = by?.length ? by : DEVICE_COLUMNS.filter((n) => names.includes(n)).slice(0, 1);
+  const groups = new Map<string, Observation>();
+  for (const row of rows) {
+    const key: Record<string, unknown> = {};
+    for (const k of keyColumns) key[k] = row[k] ?? null;
+    const groupKey = keyColumns.length ? JSON.stringify(keyColumns.map((k) => key[k])) : JSON.stringify(row);
+    const times = [asText(pick(row, FIRST_COLUMNS)), asText(pick(row, LAST_COLUMNS)), asText(pick(row, TIME_COLUMNS))].filter((t): t is string => !!t);
+    const first = times.length ? times.reduce((a, b) => (a < b ? a : b)) : asOf;
+    const last = times.length ? times.reduce((a, b) => (a > b ? a : b)) : asOf;
+    const countCell = pick(row, COUNT_COLUMNS);
+    const count = typeof countCell === 'number' ? countCell : 1;
+    let g = groups.get(groupKey);
+    if (!g) {
+      g = {
+        ruleId,
+        groupKey,
+        key,
+        device: asText(pick(row, DEVICE_COLUMNS)),
+        user: asText(pick(row, USER_COLUMNS)),
+        signer: asText(pick(row, SIGNER_COLUMNS)),
+        firstSeen: first,
+        lastSeen: last,
+        count: 0,
+        reportIds: [],
+        rows: [],
+      };
+      groups.set(groupKey, g);
+    }
+    if (first < g.firstSeen) g.firstSeen = first;
+    if (last > g.lastSeen) g.lastSeen = last;
+    g.count += count;
+    g.reportIds = mergeIds(g.reportIds, reportIdsOf(row));
+    if (g.rows.length < EVIDENCE_SAMPLE) g.rows.push(row);
+  }
+  return [...groups.values()];
+}
+
+/** Union of report ids, first-come order, bounded (the count says how many events there were). */
+export function mergeIds(a: readonly string[], b: readonly string[]): string[] {
+  const set = new Set(a);
+  for (const x of b) {
+    if (set.size >= MAX_REPORT_IDS) break;
+    set.add(x);
+  }
+  return [...set];
+}
