@@ -1,0 +1,126 @@
+/**
+ * Enrichment: what a feed page shows for a rule, computed deterministically from the rule itself, the table
+ * schemas, the RMM catalog and ATT&CK, each field carrying where it came from and how sure we are. Nothing
+ * is invented: a field with no grounding is left out rather than filled with generic text.
+ */
+import { checkQuery } from '../kql/semantics/index.js';
+import { ATTACK_VERSION, findTactic, findTechnique } from './attack.js';
+import { findTool, type RmmTool } from './catalog.js';
+import { kqlList, kqlString } from './kql-text.js';
+import type { Rule } from './rule.js';
+
+export type Confidence = 'high' | 'medium' | 'low';
+export interface Sourced<T> { value: T; source: string; confidence: Confidence }
+
+export interface FalsePositiveClause { title: string; kql: string; why: string }
+
+export interface Enrichment {
+  badges: Sourced<{ language: 'KQL'; severity: string; severityDerived: boolean; source: string; techniques: string[]; tables: string[]; tags: string[] }>;
+  hypothesis: Sourced<string>;
+  attack: Sourced<{
+    tactics: { id: string; name: string; description: string; url: string }[];
+    techniques: { id: string; name: string; description: string; url: string }[];
+    suggestedSubtechnique?: { id: string; name: string; url: string; why: string };
+  }>;
+  dataSources: Sourced<{ table: string; present: boolean | null }[]>;
+  references: Sourced<{ title: string; url: string }[]>;
+  falsePositives: Sourced<{ guidance: string; clauses: FalsePositiveClause[] }>;
+  /** Labelled output of an optional LLM enricher; absent unless one is configured. */
+  llm?: { provider: string; text: string; label: 'machine-generated, unverified' };
+}
+
+/** An optional extra enricher (e.g. an LLM). Off by default; its output is always labelled as such. */
+export interface ExtraEnricher {
+  name: string;
+  enrich(rule: Rule): string | undefined;
+}
+
+const UPSTREAM_REPO = 'https://github.com/jischell-msft/RemoteManagementMonitoringTools/blob/main/';
+
+const WHAT: Record<string, string> = {
+  netconn: 'network connections to the vendor infrastructure',
+  createproc: 'processes started from its binaries',
+  filesig: 'files signed by its code-signing identity',
+};
+
+function hypothesisOf(rule: Rule, tool: RmmTool | undefined, technique: string | undefined): Sourced<string> {
+  const table = rule.tables.join(', ') || 'the telemetry';
+  if (tool && rule.detects) {
+    return {
+      value: `If an adversary has installed or launched ${tool.name} to control a device remotely${technique ? ` (${technique})` : ''}, ${table} will show ${WHAT[rule.detects]} of ${tool.name} on that device. Where ${tool.name} is not a sanctioned tool, each device found is a candidate intrusion: confirm who installed it, when, and whether a help-desk call or phishing lure preceded it.`,
+      source: `rule query (${rule.detects}) + RMM catalog entry '${tool.name}'`,
+      confidence: 'high',
+    };
+  }
+  const techText = technique ? `activity of ATT&CK technique ${technique}` : 'the behaviour this rule describes';
+  return {
+    value: `If ${techText} occurred on a device in the hunt window, ${table} will hold rows matching this rule's filters; each result group is a lead to triage.`,
+    source: 'rule query + declared techniques',
+    confidence: technique ? 'medium' : 'low',
+  };
+}
+
+/** Output columns of the rule's query (after its last operator), from the binder. */
+function outputColumns(rule: Rule): Set<string> {
+  const r = checkQuery(rule.query, { tables: rule.tables });
+  return new Set((r.bound.resultSchemas[0]?.columns ?? []).map((c) => c.name));
+}
+
+function falsePositivesOf(rule: Rule, tool: RmmTool | undefined): Sourced<{ guidance: string; clauses: FalsePositiveClause[] }> {
+  const cols = outputColumns(rule);
+  const clauses: FalsePositiveClause[] = [];
+  const name = tool?.name ?? 'the tool';
+  if (cols.has('DeviceName')) clauses.push({ title: 'Exclude devices where the tool is sanctioned', kql: `| where DeviceName !in~ (${kqlString('it-admin-01')}, ${kqlString('helpdesk-02')})`, why: `IT staff hosts that run ${name} by policy; replace the names with your own (or use kqlite allow, which keeps the findings visible as suppressed).` });
+  if (cols.has('Users')) clauses.push({ title: 'Exclude sanctioned operator accounts', kql: `| where not(set_has_element(Users, ${kqlString('svc-rmm@contoso.com')}))`, why: 'A service account that runs the sanctioned deployment.' });
+  if (cols.has('Folders')) clauses.push({ title: 'Exclude managed installations', kql: `| where not(Folders has ${kqlString('C:\\Program Files')})`, why: 'Installed copies under Program Files are usually deployed by IT; portable copies in Downloads or Temp are the suspicious ones.' });
+  if (cols.has('RemoteUrl') && tool?.domains.some((d) => /^(www\.)?[^.]+\.[a-z]+$/.test(d))) clauses.push({ title: 'Exclude visits to the vendor website only', kql: `| where RemoteUrl !in~ ${kqlList(tool.domains.filter((d) => /^(www\.)?[^.]+\.[a-z]+$/.test(d)).map((d) => d))}`, why: 'Browsing the marketing site (not the relay or API hosts) is not remote access.' });
+  if (cols.has('Signer')) clauses.push({ title: 'Exclude software-inventory scans of installers', kql: `| where Count > 1`, why: 'A single certificate record is often an installer in a software repository share rather than an installed tool.' });
+  if (cols.has('InitiatingProcessFolderPath')) clauses.push({ title: 'Exclude managed installations', kql: `| where InitiatingProcessFolderPath !startswith ${kqlString('C:\\Program Files')}`, why: 'Installed copies are usually deployed by IT.' });
+  return {
+    value: {
+      guidance: tool
+        ? `${tool.name} is legitimate software: expect hits where IT uses it. Confirm each device against your approved-tool list; treat installs on user laptops, portable copies and tools nobody requested as suspicious.`
+        : 'Review results against known administrative activity before escalating.',
+      clauses,
+    },
+    source: `rule output columns (${[...cols].join(', ') || 'none'})${tool ? ` + RMM catalog '${tool.name}'` : ''}`,
+    confidence: tool ? 'medium' : 'low',
+  };
+}
+
+export function enrichRule(rule: Rule, ctx: { tablesPresent?: readonly string[]; extra?: ExtraEnricher } = {}): Enrichment {
+  const tool = rule.tool ? findTool(rule.tool) : undefined;
+  const techniques = rule.techniques.map((id) => findTechnique(id)).filter((t) => !!t);
+  const tactics = rule.tactics.map((t) => findTactic(t)).filter((t) => !!t);
+  const present = ctx.tablesPresent ? new Set(ctx.tablesPresent.map((t) => t.toLowerCase())) : undefined;
+  const refs: { title: string; url: string }[] = [];
+  if (tool?.website) refs.push({ title: `${tool.name} website`, url: tool.website });
+  if (rule.source.upstream) refs.push({ title: 'Upstream rule of the same kind', url: UPSTREAM_REPO + encodeURI(rule.source.upstream.file) });
+  if (rule.source.kind === 'import' && rule.source.path) refs.push({ title: 'Original rule file', url: `file://${rule.source.folder}/${rule.source.path}` });
+  for (const t of techniques) refs.push({ title: `MITRE ATT&CK ${t.id} ${t.name}`, url: t.url });
+  const t1219 = techniques.find((t) => t.id === 'T1219');
+  const sub = t1219 && tool ? findTechnique('T1219.002') : undefined;
+  const e: Enrichment = {
+    badges: {
+      value: { language: 'KQL', severity: rule.severity, severityDerived: rule.severityDerived, source: rule.source.name, techniques: rule.techniques, tables: rule.tables, tags: rule.tags },
+      source: rule.severityDerived ? 'rule fields; severity derived by kqlite (the source declares none)' : 'rule fields',
+      confidence: 'high',
+    },
+    hypothesis: hypothesisOf(rule, tool, techniques[0] ? `${techniques[0].id} ${techniques[0].name}` : undefined),
+    attack: {
+      value: {
+        tactics: tactics.map((t) => ({ id: t.id, name: t.name, description: t.description, url: t.url })),
+        techniques: techniques.map((t) => ({ id: t.id, name: t.name, description: t.description, url: t.url })),
+        ...(sub ? { suggestedSubtechnique: { id: sub.id, name: sub.name, url: sub.url, why: `${tool!.name} is remote desktop / RMM software listed in the RMM catalog` } } : {}),
+      },
+      source: `MITRE ATT&CK Enterprise ${ATTACK_VERSION}`,
+      confidence: sub ? 'medium' : 'high',
+    },
+    dataSources: { value: rule.tables.map((t) => ({ table: t, present: present ? present.has(t.toLowerCase()) : null })), source: present ? 'rule tables + workspace' : 'rule tables (no workspace)', confidence: 'high' },
+    references: { value: refs, source: 'RMM catalog + rule source + ATT&CK', confidence: 'high' },
+    falsePositives: falsePositivesOf(rule, tool),
+  };
+  const text = ctx.extra?.enrich(rule);
+  if (text && ctx.extra) e.llm = { provider: ctx.extra.name, text, label: 'machine-generated, unverified' };
+  return e;
+}

@@ -1,0 +1,58 @@
+/**
+ * A detection rule as kqlite holds it: the Sentinel fields it came with (or was generated with), normalised,
+ * plus its validation and where it came from. Imported and built-in rules share this shape.
+ */
+import type { Diagnostic } from '../common/diagnostics.js';
+
+export type Severity = 'informational' | 'low' | 'medium' | 'high';
+export type RuleKind = 'hunting' | 'analytic';
+export type RuleStatus = 'valid' | 'warning' | 'error';
+
+export interface RuleSource {
+  kind: 'builtin' | 'import';
+  /** Display name of the content source, e.g. "kqlite RMM pack" or the imported folder's name. */
+  name: string;
+  /** Path of the file inside the imported folder (always '/'-separated). */
+  path?: string;
+  /** The imported folder, absolute. */
+  folder?: string;
+  /** Git commit of the folder when it is a git checkout. */
+  commit?: string;
+  importedAt?: string;
+  /** License file found in the folder or an ancestor (its first line). */
+  license?: string;
+  /** For generated rules: the catalog facts the rule was built from. */
+  generatedFrom?: string[];
+  /** For generated rules: the upstream rule of the same tool and kind, when there is one. */
+  upstream?: { id: string; file: string };
+}
+
+export interface Rule {
+  id: string;
+  name: string;
+  description: string;
+  severity: Severity;
+  /** True when the source did not declare a severity and kqlite derived it (see derivedSeverity). */
+  severityDerived: boolean;
+  kind: RuleKind;
+  query: string;
+  tables: string[];
+  tactics: string[];
+  techniques: string[];
+  tags: string[];
+  tool?: string;
+  /** The kind of RMM rule (network connection, process creation, file signature) for generated and upstream rules. */
+  detects?: 'netconn' | 'createproc' | 'filesig';
+  status: RuleStatus;
+  /** Diagnostics with spans relative to `query`. */
+  diagnostics: Diagnostic[];
+  /** Known defects of the source file that were repaired on load, in words. */
+  repairs: string[];
+  source: RuleSource;
+  /** The rule definition as YAML (the original file text for imports, generated text for built-ins). */
+  yaml: string;
+  /** Where the query starts in the source file (to place diagnostics at file line and column). */
+  queryPosition?: { line: number; indent: number };
+  /** Version number: 1 at first import, +1 whenever re-import changes the rule. */
+  version: number;
+}
