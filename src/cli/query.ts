@@ -21,7 +21,7 @@ async function openSource(flag: string | undefined): Promise<TableSource | undef
   const dir = resolveWorkspaceDir(flag);
   if (!flag && !process.env['KQLITE_WORKSPACE'] && !existsSync(dir)) return undefined;
   if (!existsSync(dir)) throw new Error(`no workspace at ${dir}`);
-  const url = new URL('../ingest/workspace.js', import.meta.url);
+  const url = new URL(import.meta.url.endsWith('.ts') ? '../ingest/index.ts' : '../ingest/index.js', import.meta.url);
   const mod = (await import(url.href).catch(() => undefined)) as { openWorkspace?: (d: string, o?: object) => TableSource } | undefined;
   if (!mod?.openWorkspace) throw new Error('workspaces are not available in this build');
   return mod.openWorkspace(dir);

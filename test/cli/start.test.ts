@@ -1,21 +1,139 @@
-// `kqlite start` (npm start): the demo hunt finds the planted RMM use and none of the decoys.
-import { test } from 'node:test';
+// The main job through the CLI: demo workspace → hunt → findings match the scenario manifest; suppressions,
+// re-runs, new telemetry and bad input behave as a SOC expects.
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 
-test('the quickstart hunt finds every planted tool and no decoy', async () => {
-  const r = await runCli(['start']);
+let root: string;
+let ws: string;
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'kqlite-e2e-'));
+  ws = join(root, 'ws');
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+interface Scenario { id: string; kind: string; tool: string; devices: string[] }
+interface HuntJson { asOf: string; summary: { findingsNew: number; findingsUpdated: number; findingsSuppressed: number; rulesRun: number; asOfSource: string }; findings: { id: string; tool: string | null; device: string | null; suppressed: boolean; ruleId: string; lastSeen: string; row: Record<string, unknown> }[] }
+const hunt = async (...extra: string[]) => {
+  const r = await runCli(['hunt', '--workspace', ws, '--format', 'json', ...extra]);
+  assert.ok(r.code === 0 || r.code === 2, r.stderr);
+  return { code: r.code, json: JSON.parse(r.stdout) as HuntJson };
+};
+
+test('npm start: demo workspace, hunt with the built-in pack, summary', async () => {
+  const r = await runCli(['start', '--workspace', ws, '--no-serve']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /Action1 - Network Connection \[Action1\]: 1 finding/);
-  assert.match(r.stdout, /mRemoteNG - Network Connection \[mRemoteNG\]: 1 finding/);
-  assert.match(r.stdout, /TacticalRMM - Network Connection \[TacticalRMM\]: 1 finding/);
-  assert.match(r.stdout, /it-admin-01 +https:\/\/server\.action1\.com\/agent\/check/);
-  assert.doesNotMatch(r.stdout, /notaction1\.com|action1\.com\.example\.net|laptop-03[12]/);
-  assert.match(r.stdout, /summary: 3 rules run, 0 failed, 3 findings/);
+  assert.match(r.stdout, /created the demo workspace/);
+  assert.match(r.stdout, /as of 2026-11-\d\dT.*the latest event in the workspace/);
+  assert.match(r.stdout, /findings: \d+ new/);
+  assert.ok(existsSync(join(ws, 'findings.sqlite')));
 });
 
-test('the same seed gives the same output', async () => {
-  const a = await runCli(['start', '--seed', '11']);
-  const b = await runCli(['start', '--seed', '11']);
-  assert.equal(a.stdout.replace(/\d+ ms/g, ''), b.stdout.replace(/\d+ ms/g, ''));
+test('every planted abuse is found by its tool\'s rules, no decoy is reported, and a rerun changes no count', async () => {
+  const manifest = JSON.parse(readFileSync(join(ws, 'demo-manifest.json'), 'utf8')) as { scenarios: Scenario[] };
+  const { json, code } = await hunt();
+  assert.equal(code, 0); // findings exist but none is new: exit code 0 (2 is for new findings)
+  const found = json.findings;
+  for (const s of manifest.scenarios.filter((x) => x.kind !== 'decoy')) {
+    for (const d of s.devices) {
+      const mine = found.filter((f) => f.tool === s.tool && f.device === d);
+      assert.ok(mine.length >= 3, `${s.id}: ${s.tool} on ${d} found by ${mine.length} rules`);
+      assert.deepEqual(new Set(mine.map((f) => f.ruleId.split('-').pop())), new Set(['netconn', 'createproc', 'filesig']));
+    }
+  }
+  for (const s of manifest.scenarios.filter((x) => x.kind === 'decoy')) {
+    for (const d of s.devices) assert.deepEqual(found.filter((f) => f.device === d).map((f) => f.ruleId), [], `decoy ${s.id}`);
+  }
+  assert.equal(json.summary.findingsNew, 0);
+  assert.equal(json.summary.findingsUpdated, found.length);
+});
+
+test('allowing the sanctioned tool suppresses exactly its findings; an expired allowance re-surfaces them', async () => {
+  const bad = await runCli(['allow', 'Action1', '--workspace', ws, '--device', 'it-admin-*']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /reason is required/);
+  const ok = await runCli(['allow', 'Action1', '--workspace', ws, '--device', 'it-admin-*', '--reason', 'patching tool, CHG-1042']);
+  assert.equal(ok.code, 0, ok.stderr);
+  const { json } = await hunt();
+  const sup = json.findings.filter((f) => f.suppressed);
+  assert.ok(sup.length >= 6);
+  assert.ok(sup.every((f) => f.tool === 'Action1'));
+  assert.ok(json.findings.some((f) => f.tool === 'Atera' && f.device?.startsWith('it-admin-02') && !f.suppressed));
+  const inv = JSON.parse((await runCli(['inventory', '--workspace', ws, '--format', 'json'])).stdout) as { tool: string; device: string; state: string; secondTool?: { sanctioned: string[] } }[];
+  assert.equal(inv.find((e) => e.tool === 'Action1' && e.device.startsWith('it-admin-01'))!.state, 'sanctioned');
+  assert.deepEqual(inv.find((e) => e.tool === 'Atera')!.secondTool, { sanctioned: ['Action1'] });
+  // a lapsed allowance for AnyDesk does not apply
+  await runCli(['allow', 'AnyDesk', '--workspace', ws, '--reason', 'pilot ended', '--expires', '2020-01-01']);
+  const after = await hunt();
+  assert.ok(after.json.findings.filter((f) => f.tool === 'AnyDesk').every((f) => !f.suppressed));
+});
+
+test('triage through the CLI is audited', async () => {
+  const list = JSON.parse((await runCli(['findings', 'list', '--workspace', ws, '--tool', 'AnyDesk', '--format', 'json'])).stdout) as { id: string }[];
+  assert.ok(list.length >= 3);
+  const id = list[0]!.id;
+  const bad = await runCli(['findings', 'set', id, '--workspace', ws, '--status', 'done']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /status must be one of/);
+  const set = await runCli(['findings', 'set', id.slice(0, 10), '--workspace', ws, '--status', 'malicious', '--note', 'confirmed with the user: no help-desk call was made']);
+  assert.equal(set.code, 0, set.stderr);
+  const show = JSON.parse((await runCli(['findings', 'show', id, '--workspace', ws, '--format', 'json'])).stdout) as { status: string; audit: { action: string }[]; notes: unknown[] };
+  assert.equal(show.status, 'malicious');
+  assert.deepEqual(show.audit.map((a) => a.action), ['status', 'note']);
+});
+
+test('new telemetry extends last seen without new findings for the same groups', async () => {
+  const before = (await hunt()).json.findings.find((f) => f.ruleId === 'kqlite-rmm-anydesk-netconn' && f.row['RemoteUrl'] === 'boot.net.anydesk.com')!;
+  const row = { Timestamp: '2026-11-20T06:00:00.1234567Z', DeviceId: before.row['DeviceId'], DeviceName: before.device, ActionType: 'ConnectionSuccess', RemoteUrl: 'boot.net.anydesk.com', RemotePort: '443',
+    InitiatingProcessFileName: 'AnyDesk.exe', InitiatingProcessVersionInfoCompanyName: 'AnyDesk Software GmbH', InitiatingProcessVersionInfoProductName: 'AnyDesk', ReportId: 999999 };
+  const file = join(root, 'DeviceNetworkEvents-late.json');
+  writeFileSync(file, JSON.stringify(row) + '\n');
+  const ing = await runCli(['ingest', file, '--workspace', ws]);
+  assert.equal(ing.code, 0, ing.stderr);
+  assert.match(ing.stdout, /read 1, loaded 1, quarantined 0/);
+  const { json } = await hunt();
+  assert.equal(json.summary.findingsNew, 0);
+  assert.equal(json.asOf, '2026-11-20T06:00:00.1234567Z');
+  const again = json.findings.find((f) => f.id === before.id)!;
+  assert.equal(again.lastSeen, '2026-11-20T06:00:00.1234567Z');
+});
+
+test('coverage and the Navigator layer through the CLI', async () => {
+  const nav = join(root, 'layer.json');
+  const r = await runCli(['coverage', '--workspace', ws, '--format', 'json', '--navigator', nav]);
+  assert.equal(r.code, 0, r.stderr);
+  const rep = JSON.parse(r.stdout) as { techniques: { techniqueId: string; rulesWithFindings: number }[] };
+  assert.ok(rep.techniques.find((t) => t.techniqueId === 'T1219')!.rulesWithFindings >= 15);
+  const layer = JSON.parse(readFileSync(nav, 'utf8')) as { versions: { layer: string }; techniques: { techniqueID: string }[] };
+  assert.equal(layer.versions.layer, '4.5');
+});
+
+test('bad input: unknown selector, unparsable --as-of, empty or missing workspace, unwritable workspace', async () => {
+  const sel = await runCli(['hunt', '--workspace', ws, '--rules', 'tool:NoSuchTool']);
+  assert.equal(sel.code, 1);
+  assert.match(sel.stderr, /no rule matches 'tool:NoSuchTool'/);
+  const asof = await runCli(['hunt', '--workspace', ws, '--as-of', 'yesterday-ish']);
+  assert.equal(asof.code, 1);
+  assert.match(asof.stderr, /--as-of 'yesterday-ish' is not a datetime/);
+  const missing = await runCli(['hunt', '--workspace', join(root, 'nope')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no workspace at/);
+  const emptyDir = join(root, 'empty');
+  await runCli(['tables', '--workspace', emptyDir]);
+  const mk = mkdtempSync(join(root, 'e-'));
+  const empty = await runCli(['hunt', '--workspace', mk]);
+  assert.equal(empty.code, 1);
+  assert.match(empty.stderr, /holds no telemetry/);
+  if (process.getuid?.() !== 0) {
+    const ro = mkdtempSync(join(root, 'ro-'));
+    await runCli(['demo', '--workspace', ro]);
+    chmodSync(ro, 0o555);
+    const r = await runCli(['hunt', '--workspace', ro]);
+    chmodSync(ro, 0o755);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot open the findings database/);
+  }
 });

@@ -1,0 +1,46 @@
+/**
+ * `kqlite ingest <files|dirs|globs...> [--workspace DIR] [--table T] [--format auto|...] [--force] [--quiet] [--json]`
+ */
+import { FORMATS, ingestPaths, Workspace } from '../ingest/index.js';
+import { guarded, parseCommand, UsageError, workspaceDir } from './shared.js';
+
+const HELP = `usage: kqlite ingest <files|dirs|globs...> [--workspace DIR] [--table T] [--format auto|${FORMATS.join('|')}] [--force] [--quiet] [--json]
+
+Loads Defender / Sentinel exports (.gz read transparently) into the workspace. Records that cannot be read
+go to the workspace's quarantine with file, line and reason; the run ends with read N, loaded L, quarantined Q.`;
+
+export async function run(args: string[]): Promise<number> {
+  return guarded('ingest', async () => {
+    const p = parseCommand('ingest', args, { workspace: { type: 'string', short: 'w' }, table: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' } }, HELP);
+    if (!p) return 0;
+    const v = p.values;
+    if (!p.positionals.length) throw new UsageError(`name the files to ingest\n${HELP}`);
+    const ws = Workspace.open(workspaceDir(v.workspace), { create: true });
+    const tty = !!process.stderr.isTTY && !v.quiet && !v.json;
+    const started = Date.now();
+    let bytesDone = 0;
+    const report = await ingestPaths(ws, p.positionals, {
+      ...(v.table ? { table: v.table } : {}), ...(v.format ? { format: v.format } : {}), ...(v.force ? { force: true } : {}),
+      onFile: (file, i, n, bytes) => {
+        bytesDone += bytes;
+        if (tty) process.stderr.write(`\r[${i + 1}/${n}] ${(bytesDone / 1e6).toFixed(1)} MB, ${((bytesDone / 1e6) / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1)} MB/s  ${file.slice(-50)}\x1b[K`);
+      },
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    if (v.json) {
+      process.stdout.write(JSON.stringify(report, null, 1) + '\n');
+    } else if (!v.quiet) {
+      for (const f of report.files) {
+        if (f.skipped) process.stdout.write(`skipped ${f.file}: ${f.skipped}\n`);
+        else if (f.refused) process.stdout.write(`refused ${f.file}: ${f.refused}\n`);
+        else {
+          process.stdout.write(`${f.file} (${f.format}): read ${f.read}, loaded ${f.loaded}, quarantined ${f.quarantined}${Object.keys(f.tables).length ? ` → ${Object.entries(f.tables).map(([t, n]) => `${t} ${n}`).join(', ')}` : ''}\n`);
+          for (const [t, cols] of Object.entries(f.extraColumns)) process.stdout.write(`  note: ${t}: kept ${cols.length} column${cols.length > 1 ? 's' : ''} outside its schema: ${cols.join(', ')}\n`);
+          for (const t of f.inferredTables) process.stdout.write(`  note: ${t} is not a known Defender table; its schema was inferred from the data\n`);
+        }
+      }
+    }
+    if (!v.json) process.stdout.write(`read ${report.read}, loaded ${report.loaded}, quarantined ${report.quarantined}${report.refusedFiles ? `, files refused ${report.refusedFiles}` : ''}${report.skippedFiles ? `, files skipped ${report.skippedFiles}` : ''}\n`);
+    return report.refusedFiles ? 1 : 0;
+  });
+}

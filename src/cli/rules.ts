@@ -1,0 +1,93 @@
+/**
+ * `kqlite rules import <dir>`, `rules list [--status S] [--format table|json]`, `rules show <id> [--format table|json]`,
+ * `rules validate [dir]`: detection content in the workspace (built-in RMM pack + imports).
+ */
+import { existsSync } from 'node:fs';
+import { renderDiagnostics } from '../common/diagnostics.js';
+import { Workspace } from '../ingest/index.js';
+import { enrichRule, importRules, loadRules, queryToFile, type Rule } from '../rules/index.js';
+import { checkFormat, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
+
+const HELP = `usage: kqlite rules import <dir> [--workspace DIR] [--format table|json]
+       kqlite rules list [--status valid|warning|error] [--source builtin|import] [--format table|json]
+       kqlite rules show <id> [--format table|json]
+       kqlite rules validate [<dir>] [--format table|json]`;
+
+function listEntry(r: Rule) {
+  return { id: r.id, name: r.name, status: r.status, severity: r.severity, tool: r.tool ?? null, kind: r.kind, tables: r.tables, techniques: r.techniques, tactics: r.tactics,
+    tags: r.tags, source: r.source, repairs: r.repairs, version: r.version,
+    diagnostics: r.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, start: d.span.start, end: d.span.end, ...(d.suggestion ? { suggestion: d.suggestion } : {}) })) };
+}
+
+function tablesPresent(dir: string): string[] | undefined {
+  return existsSync(dir) && Workspace.exists(dir) ? Workspace.open(dir).tableNames() : undefined;
+}
+
+export async function run(args: string[]): Promise<number> {
+  return guarded('rules', () => {
+    const p = parseCommand('rules', args, { workspace: { type: 'string', short: 'w' }, format: { type: 'string' }, status: { type: 'string' }, source: { type: 'string' } }, HELP);
+    if (!p) return 0;
+    const v = p.values;
+    const [sub, arg] = p.positionals;
+    const format = checkFormat(v.format, ['table', 'json']);
+    const dir = workspaceDir(v.workspace);
+    switch (sub) {
+      case 'import':
+      case 'validate': {
+        if (sub === 'import' && !arg) throw new UsageError(`rules import needs a folder\n${HELP}`);
+        if (sub === 'validate' && !arg) return printRules(loadRules(existsSync(dir) ? dir : undefined), format, true);
+        const report = importRules(arg!, sub === 'import' ? { workspaceDir: dir } : {});
+        if (format === 'json') process.stdout.write(JSON.stringify({ ...report, rules: report.rules.map(listEntry) }, null, 1) + '\n');
+        else {
+          for (const pr of report.problems) process.stdout.write(`${pr.file}:${pr.line}:${pr.column}: ${pr.reason}\n`);
+          for (const r of report.rules.filter((r) => r.status !== 'valid')) {
+            const ds = r.diagnostics.filter((d) => d.severity !== 'info');
+            const shown = renderDiagnostics(r.source.path ?? r.id, r.query, ds).split('\n').slice(0, 6).join('\n');
+            const where = r.queryPosition ? ` (query starts at line ${queryToFile(r.queryPosition, { line: 1, column: 1 }).line})` : '';
+            process.stdout.write(`${r.status}: ${r.source.path}${where}\n${shown}\n`);
+          }
+          process.stdout.write(`files ${report.files}, rules loaded ${report.loaded}, repaired ${report.repaired}, failed ${report.failed}` +
+            (sub === 'import' ? ` (new ${report.added}, updated ${report.updated}, unchanged ${report.unchanged})` : '') +
+            `; valid ${report.rules.filter((r) => r.status === 'valid').length}, warning ${report.rules.filter((r) => r.status === 'warning').length}, error ${report.rules.filter((r) => r.status === 'error').length}\n`);
+        }
+        return report.failed ? 1 : 0;
+      }
+      case 'list':
+      case undefined: {
+        let rules = loadRules(existsSync(dir) ? dir : undefined);
+        if (v.status) rules = rules.filter((r) => r.status === v.status);
+        if (v.source) rules = rules.filter((r) => r.source.kind === v.source);
+        return printRules(rules, format, false);
+      }
+      case 'show': {
+        if (!arg) throw new UsageError(`rules show needs a rule id\n${HELP}`);
+        const rule = loadRules(existsSync(dir) ? dir : undefined).find((r) => r.id === arg || r.name === arg);
+        if (!rule) throw new Error(`no rule '${arg}' (see kqlite rules list)`);
+        const present = tablesPresent(dir);
+        const enrichment = enrichRule(rule, present ? { tablesPresent: present } : {});
+        if (format === 'json') process.stdout.write(JSON.stringify({ ...listEntry(rule), description: rule.description, query: rule.query, yaml: rule.yaml, enrichment }, null, 1) + '\n');
+        else {
+          const e = enrichment;
+          process.stdout.write(`${rule.name}\n${rule.id} · ${rule.status} · ${rule.severity}${rule.severityDerived ? ' (derived)' : ''} · ${rule.source.name}${rule.source.path ? ` ${rule.source.path}` : ''}\n\n`);
+          process.stdout.write(`Hunt Hypothesis\n  ${e.hypothesis.value}\n\nKQL Query\n${rule.query.replace(/^/gm, '  ')}\n\n`);
+          process.stdout.write(`Required Data Sources\n${e.dataSources.value.map((d) => `  ${d.table}${d.present === null ? '' : d.present ? ' (present)' : ' (missing from the workspace)'}`).join('\n')}\n\n`);
+          process.stdout.write(`MITRE ATT&CK Context\n${[...e.attack.value.tactics.map((t) => `  tactic ${t.id} ${t.name}`), ...e.attack.value.techniques.map((t) => `  technique ${t.id} ${t.name}`), ...(e.attack.value.suggestedSubtechnique ? [`  suggested ${e.attack.value.suggestedSubtechnique.id} ${e.attack.value.suggestedSubtechnique.name}`] : [])].join('\n')}\n\n`);
+          process.stdout.write(`References\n${e.references.value.map((r) => `  ${r.title}: ${r.url}`).join('\n')}\n\nFalse Positive Guidance\n  ${e.falsePositives.value.guidance}\n${e.falsePositives.value.clauses.map((c) => `  ${c.title}:\n    ${c.kql}`).join('\n')}\n`);
+          if (rule.diagnostics.length) process.stdout.write(`\nValidation\n${renderDiagnostics(rule.id, rule.query, rule.diagnostics)}\n`);
+        }
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown sub-command '${sub}'\n${HELP}`);
+    }
+  });
+}
+
+function printRules(rules: Rule[], format: string, validate: boolean): number {
+  if (format === 'json') process.stdout.write(JSON.stringify(rules.map(listEntry), null, 1) + '\n');
+  else {
+    process.stdout.write(textTable(['status', 'id', 'name', 'tables', 'source'], rules.map((r) => [r.status, r.id, r.name, r.tables.join(' '), r.source.name])));
+    process.stdout.write(`${rules.length} rules: valid ${rules.filter((r) => r.status === 'valid').length}, warning ${rules.filter((r) => r.status === 'warning').length}, error ${rules.filter((r) => r.status === 'error').length}\n`);
+  }
+  return validate && rules.some((r) => r.status === 'error') ? 1 : 0;
+}

@@ -1,0 +1,156 @@
+/**
+ * The on-disk extent format. An extent is a directory holding
+ *   meta.json   rows, schema, per-column buffer offsets, Timestamp min/max (for pruning), creation time
+ *   data.bin    the columns' typed arrays back to back, each 8-byte aligned
+ *   dicts.json  string/guid dictionaries and dynamic values (JSON parses faster than any hand decoder)
+ * Loading is a file read plus typed-array views over it: no per-row work at all, which is why reloading a
+ * workspace is much faster than ingesting. The layout equals the engine's in-memory layout
+ * (src/engine/storage/column.ts), so a loaded extent is queried as is.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Column, Table } from '../engine/storage/column.js';
+import type { TableSchema } from '../kql/semantics/types.js';
+
+export const EXTENT_FORMAT = 'kqlite-extent/1';
+
+type BufferRef = [offset: number, length: number];
+interface ColumnMeta {
+  name: string;
+  type: Column['type'];
+  values?: BufferRef; validity?: BufferRef; codes?: BufferRef; hi?: BufferRef; lo?: BufferRef;
+  /** Index into dicts.json for strings/guids (the dictionary) and dynamics (the values). */
+  dict?: number;
+}
+
+export interface ExtentMeta {
+  format: string;
+  rows: number;
+  createdAt: string;
+  /** Ticks since 1970 as decimal strings (bigint does not survive JSON). */
+  minTimestamp?: string;
+  maxTimestamp?: string;
+  source?: string;
+  bytes: number;
+  columns: ColumnMeta[];
+}
+
+/** Writes an extent into `dir` (which must not exist) via a temporary sibling and a rename. */
+export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: bigint; maxTimestamp?: bigint; source?: string }): ExtentMeta {
+  const parts: Uint8Array[] = [];
+  let offset = 0;
+  const put = (a: ArrayBufferView): BufferRef => {
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const pad = (8 - (offset % 8)) % 8;
+    if (pad) {
+      parts.push(new Uint8Array(pad));
+      offset += pad;
+    }
+    const ref: BufferRef = [offset, bytes.byteLength];
+    parts.push(bytes);
+    offset += bytes.byteLength;
+    return ref;
+  };
+  const dicts: unknown[] = [];
+  const columns: ColumnMeta[] = table.columns.map(({ name, column: c }) => {
+    const m: ColumnMeta = { name, type: c.type };
+    if ('validity' in c && c.validity) m.validity = put(c.validity);
+    switch (c.type) {
+      case 'string':
+      case 'guid':
+        m.codes = put(c.codes);
+        m.dict = dicts.push(c.dict) - 1;
+        break;
+      case 'datetime':
+      case 'timespan':
+        m.hi = put(c.hi);
+        m.lo = put(c.lo);
+        break;
+      case 'dynamic':
+        m.dict = dicts.push(c.values) - 1;
+        break;
+      default:
+        m.values = put(c.values);
+    }
+    return m;
+  });
+  const meta: ExtentMeta = {
+    format: EXTENT_FORMAT, rows: table.length, createdAt: new Date().toISOString(), bytes: 0, columns,
+    ...(extra.minTimestamp !== undefined ? { minTimestamp: extra.minTimestamp.toString() } : {}),
+    ...(extra.maxTimestamp !== undefined ? { maxTimestamp: extra.maxTimestamp.toString() } : {}),
+    ...(extra.source ? { source: extra.source } : {}),
+  };
+  const tmp = `${dir}.tmp-${process.pid}`;
+  mkdirSync(tmp, { recursive: true });
+  const data = Buffer.concat(parts);
+  const dictText = JSON.stringify(dicts);
+  meta.bytes = data.byteLength + Buffer.byteLength(dictText);
+  writeFileSync(join(tmp, 'data.bin'), data);
+  writeFileSync(join(tmp, 'dicts.json'), dictText);
+  writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta));
+  renameSync(tmp, dir);
+  return meta;
+}
+
+export function readExtentMeta(dir: string): ExtentMeta {
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as ExtentMeta;
+  if (meta.format !== EXTENT_FORMAT) throw new Error(`${dir}: unknown extent format '${meta.format}'`);
+  return meta;
+}
+
+/** Loads an extent as a Table laid out in `schema` order; columns the extent lacks (added later) are null. */
+export function readExtent(dir: string, schema: TableSchema, meta = readExtentMeta(dir)): Table {
+  const file = readFileSync(join(dir, 'data.bin'));
+  // copy into a fresh aligned ArrayBuffer once; views below share it
+  const buf = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+  const dicts = JSON.parse(readFileSync(join(dir, 'dicts.json'), 'utf8')) as unknown[];
+  const n = meta.rows;
+  const u8 = (r?: BufferRef) => (r ? new Uint8Array(buf, r[0], r[1]) : undefined);
+  const byName = new Map(meta.columns.map((c) => [c.name, c]));
+  const columns = schema.columns.map(({ name, type }) => {
+    const m = byName.get(name);
+    if (!m || m.type !== type) return { name, column: nullColumn(type, n) };
+    let column: Column;
+    switch (m.type) {
+      case 'string':
+        column = { type: 'string', length: n, dict: dicts[m.dict!] as string[], codes: new Int32Array(buf, m.codes![0], n) };
+        break;
+      case 'guid':
+        column = { type: 'guid', length: n, dict: dicts[m.dict!] as string[], codes: new Int32Array(buf, m.codes![0], n), validity: u8(m.validity) };
+        break;
+      case 'datetime':
+      case 'timespan':
+        column = { type: m.type, length: n, hi: new Float64Array(buf, m.hi![0], n), lo: new Uint16Array(buf, m.lo![0], n), validity: u8(m.validity) };
+        break;
+      case 'dynamic':
+        column = { type: 'dynamic', length: n, values: dicts[m.dict!] as Extract<Column, { type: 'dynamic' }>['values'], validity: u8(m.validity) };
+        break;
+      case 'bool':
+        column = { type: 'bool', length: n, values: new Uint8Array(buf, m.values![0], n), validity: u8(m.validity) };
+        break;
+      default:
+        column = { type: m.type, length: n, values: new Float64Array(buf, m.values![0], n), validity: u8(m.validity) };
+    }
+    return { name, column };
+  });
+  return { columns, length: n };
+}
+
+function nullColumn(type: Column['type'], n: number): Column {
+  const none = new Uint8Array((n + 7) >> 3);
+  switch (type) {
+    case 'string':
+      return { type, length: n, dict: [''], codes: new Int32Array(n) };
+    case 'guid':
+      return { type, length: n, dict: [''], codes: new Int32Array(n), validity: none };
+    case 'datetime':
+    case 'timespan':
+      return { type, length: n, hi: new Float64Array(n), lo: new Uint16Array(n), validity: none };
+    case 'dynamic':
+      return { type, length: n, values: new Array(n).fill(null), validity: none };
+    case 'bool':
+      return { type, length: n, values: new Uint8Array(n), validity: none };
+    default:
+      return { type, length: n, values: new Float64Array(n), validity: none };
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * A workspace: a folder holding telemetry as columnar extents (tables/<Table>/<extent>/), each table's
+ * schema (tables/<Table>/schema.json), the quarantine of records set aside at ingest, and the ingest log.
+ * It is the engine's TableSource: `scan` returns extents, skipping those outside the queried time range.
+ * Writers add whole extents by rename, so a reader never sees a half-written one.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { insideWorkspace } from '../common/workspace-dir.js';
+import type { TableSource, TimeRange } from '../engine/source.js';
+import type { Table } from '../engine/storage/column.js';
+import type { TableSchema } from '../kql/semantics/types.js';
+import { readExtent, readExtentMeta, writeExtent, type ExtentMeta } from './extent-format.js';
+import { timestampRange } from './timestamps.js';
+
+export interface TableInfo {
+  name: string;
+  rows: number;
+  extents: number;
+  minTimestamp?: bigint;
+  maxTimestamp?: bigint;
+  bytesOnDisk: number;
+  quarantined: number;
+}
+
+const safeName = (name: string) => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`'${name}' is not a valid table name (letters, digits and _ only)`);
+  return name;
+};
+
+export class Workspace implements TableSource {
+  private readonly cache = new Map<string, { meta: ExtentMeta; table?: Table }>();
+
+  private constructor(readonly dir: string) {}
+
+  static open(dir: string, opts: { create?: boolean } = {}): Workspace {
+    if (!existsSync(dir)) {
+      if (!opts.create) throw new Error(`no workspace at ${dir} (create one with kqlite demo or kqlite ingest)`);
+      mkdirSync(dir, { recursive: true });
+    }
+    if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
+    return new Workspace(dir);
+  }
+
+  static exists(dir: string): boolean {
+    return existsSync(insideWorkspace(dir, 'tables'));
+  }
+
+  private tablesDir(...parts: string[]): string {
+    return insideWorkspace(this.dir, 'tables', ...parts);
+  }
+
+  tableNames(): string[] {
+    const d = this.tablesDir();
+    if (!existsSync(d)) return [];
+    return readdirSync(d).filter((n) => existsSync(this.tablesDir(n, 'schema.json'))).sort();
+  }
+
+  schema(name: string): TableSchema | undefined {
+    const real = this.tableNames().find((n) => n.toLowerCase() === name.toLowerCase());
+    if (!real) return undefined;
+    return JSON.parse(readFileSync(this.tablesDir(real, 'schema.json'), 'utf8')) as TableSchema;
+  }
+
+  private extentDirs(name: string): string[] {
+    const d = this.tablesDir(name);
+    if (!existsSync(d)) return [];
+    return readdirSync(d).filter((n) => n.startsWith('e-') && !n.includes('.tmp')).sort();
+  }
+
+  private extent(name: string, id: string): { meta: ExtentMeta; table?: Table } {
+    const key = `${name}/${id}`;
+    let e = this.cache.get(key);
+    if (!e) {
+      e = { meta: readExtentMeta(this.tablesDir(name, id)) };
+      this.cache.set(key, e);
+    }
+    return e;
+  }
+
+  scan(name: string, range?: TimeRange): Table[] {
+    const schema = this.schema(name);
+    if (!schema) return [];
+    const real = schema.name ?? name;
+    const out: Table[] = [];
+    for (const id of this.extentDirs(real)) {
+      const e = this.extent(real, id);
+      const min = e.meta.minTimestamp !== undefined ? BigInt(e.meta.minTimestamp) : undefined;
+      const max = e.meta.maxTimestamp !== undefined ? BigInt(e.meta.maxTimestamp) : undefined;
+      if (range?.min !== undefined && max !== undefined && max < range.min) continue;
+      if (range?.max !== undefined && min !== undefined && min > range.max) continue;
+      if (!e.table || e.table.columns.length !== schema.columns.length) e.table = readExtent(this.tablesDir(real, id), schema, e.meta);
+      out.push(e.table);
+    }
+    return out;
+  }
+
+  /** Adds rows as one new extent; the table's schema becomes the union of the old one and `schema`. */
+  append(name: string, schema: TableSchema, table: Table, source?: string): ExtentMeta {
+    safeName(name);
+    const dir = this.tablesDir(name);
+    mkdirSync(dir, { recursive: true });
+    const old = this.schema(name);
+    const merged: TableSchema = { name, columns: [...(old?.columns ?? [])] };
+    for (const c of schema.columns) if (!merged.columns.some((m) => m.name === c.name)) merged.columns.push(c);
+    const schemaFile = this.tablesDir(name, 'schema.json');
+    writeFileSync(schemaFile + '.tmp', JSON.stringify(merged, null, 1));
+    renameSync(schemaFile + '.tmp', schemaFile);
+    const id = `e-${Date.now().toString().padStart(15, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    return writeExtent(this.tablesDir(name, id), table, { ...timestampRange(table), ...(source ? { source } : {}) });
+  }
+
+  tables(): TableInfo[] {
+    const quarantined = quarantineCounts(this.dir);
+    return this.tableNames().map((name) => {
+      const info: TableInfo = { name, rows: 0, extents: 0, bytesOnDisk: 0, quarantined: quarantined.get(name) ?? 0 };
+      for (const id of this.extentDirs(name)) {
+        const m = this.extent(name, id).meta;
+        info.rows += m.rows;
+        info.extents++;
+        info.bytesOnDisk += m.bytes;
+        if (m.minTimestamp !== undefined && (info.minTimestamp === undefined || BigInt(m.minTimestamp) < info.minTimestamp)) info.minTimestamp = BigInt(m.minTimestamp);
+        if (m.maxTimestamp !== undefined && (info.maxTimestamp === undefined || BigInt(m.maxTimestamp) > info.maxTimestamp)) info.maxTimestamp = BigInt(m.maxTimestamp);
+      }
+      return info;
+    });
+  }
+
+  /** The latest Timestamp over all tables: the default reference time of a hunt. */
+  maxTimestamp(): bigint | undefined {
+    let max: bigint | undefined;
+    for (const t of this.tables()) if (t.rows && t.maxTimestamp !== undefined && (max === undefined || t.maxTimestamp > max)) max = t.maxTimestamp;
+    return max;
+  }
+}
+
+/** Quarantined records per table, from the quarantine index (quarantine/index.json). */
+export function quarantineCounts(dir: string): Map<string, number> {
+  const f = insideWorkspace(dir, 'quarantine', 'index.json');
+  const m = new Map<string, number>();
+  if (!existsSync(f)) return m;
+  for (const [k, v] of Object.entries(JSON.parse(readFileSync(f, 'utf8')) as Record<string, number>)) m.set(k, v);
+  return m;
+}
