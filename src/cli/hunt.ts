@@ -98,8 +98,9 @@ export function printSummary(s: HuntSummary, findings: Finding[]): void {
   const out = process.stdout;
   out.write(`hunt #${s.runId} as of ${s.asOf}${s.asOfSource === 'latest-event' ? ' (the latest event in the workspace; now() is bound to it)' : ''}\n\n`);
   if (findings.length) {
-    out.write(textTable(['severity', 'tool', 'device', 'rule', 'events', 'last seen', 'state'], findings.map((f) => [
-      f.severity, f.tool ?? '', f.device ?? '', f.ruleName.replace(/^RMM tool - /, ''), f.count, f.lastSeen.slice(0, 19) + 'Z',
+    out.write(textTable(['severity', 'tool', 'device', 'rule', 'what', 'events', 'last seen', 'state'], findings.map((f) => [
+      f.severity, f.tool ?? '', f.device ?? '', f.ruleName.replace(/^RMM tool - /, ''),
+      Object.entries(f.key).filter(([k]) => !/^Device(Id|Name)$/.test(k)).map(([, v]) => String(v)).join(' '), f.count, f.lastSeen.slice(0, 19) + 'Z',
       f.suppressedBy !== undefined ? `suppressed (#${f.suppressedBy})` : s.newFindingIds.includes(f.id) ? 'new' : f.status,
     ])));
     out.write('\n');
