@@ -38,15 +38,8 @@ export function globMatch(pattern: string, text: string): boolean {
   return pi === p.length;
 }
 
-export interface NewSuppression {
-  target: string;
-  targetKind: 'tool' | 'rule';
-  device?: string;
-  user?: string;
-  signer?: string;
-  reason: string;
-  expires?: string;
-}
+/** What `kqlite allow` asks for: a suppression before it is stored and stamped. */
+export type NewSuppression = Omit<Suppression, 'id' | 'createdAt' | 'createdBy' | 'revokedAt'>;
 
 export function addSuppression(db: Db, s: NewSuppression, actor: string): Suppression {
   if (!s.reason?.trim()) throw new Error('a suppression needs a reason (--reason TEXT): say why this use is sanctioned');
