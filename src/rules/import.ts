@@ -74,7 +74,7 @@ export function importRules(dir: string, opts: { workspaceDir?: string; now?: st
     }
     const read = readRuleYaml(text);
     if (!read.ok) {
-      fail(read.problem.line, read.problem.column, `invalid YAML: ${read.problem.message}`);
+      fail(read.problem.line, read.problem.column, read.problem.conflict ? read.problem.message : `invalid YAML: ${read.problem.message}`);
       continue;
     }
     if (!read.rule.query?.trim()) {

@@ -16,6 +16,8 @@ export interface YamlProblem {
   line: number;
   column: number;
   message: string;
+  /** Set when the file has git merge-conflict markers (not a YAML syntax problem). */
+  conflict?: boolean;
 }
 
 export interface RawRule {
@@ -69,7 +71,94 @@ const DATATYPES_INDENT: TextRepair = {
   },
 };
 
-const REPAIRS: TextRepair[] = [DATATYPES_INDENT];
+/**
+ * A block sequence written one or more columns LEFT of the key that owns it, inside a list item:
+ *     - connectorId: X
+ *       dataTypes:
+ *      - T               <- left of 'dataTypes', so YAML reads it as a new item of the outer list
+ * The items move to the key's indentation (a sequence may sit at its key's column).
+ */
+const SEQUENCE_UNDER_INDENTED: TextRepair = {
+  id: 'sequence-under-indented',
+  reason: "the items of a list (e.g. under 'dataTypes:') were indented left of their key",
+  apply(text) {
+    const lines = text.split('\n');
+    for (let i = 0; i + 1 < lines.length; i++) {
+      const m = /^( +)[A-Za-z]\w*:\s*$/.exec(lines[i]!);
+      if (!m) continue;
+      const key = m[1]!.length;
+      // the owning list item's dash is two columns left of a key that continues an item
+      const item = /^( *)- /.exec(lines[i - 1] ?? '');
+      if (!item || item[1]!.length + 2 !== key) continue;
+      for (let k = i + 1; k < lines.length; k++) {
+        const d = /^( *)- /.exec(lines[k]!);
+        if (!d || d[1]!.length <= item[1]!.length || d[1]!.length >= key) break;
+        lines[k] = ' '.repeat(key) + lines[k]!.trimStart();
+      }
+    }
+    return lines.join('\n');
+  },
+};
+
+/** Top-level fields of Sentinel hunting queries and analytic rules (they end an unindented query block). */
+const RULE_FIELDS = ['id', 'name', 'description', 'severity', 'requiredDataConnectors', 'queryFrequency', 'queryPeriod', 'triggerOperator',
+  'triggerThreshold', 'tactics', 'relevantTechniques', 'techniques', 'subTechniques', 'tags', 'query', 'entityMappings', 'customDetails',
+  'alertDetailsOverride', 'eventGroupingSettings', 'incidentConfiguration', 'version', 'kind', 'metadata', 'status', 'sentinelEntitiesMappings'];
+const TOP_LEVEL_FIELD = new RegExp(`^(${RULE_FIELDS.join('|')}):`);
+
+/**
+ * `query: |` whose lines start at column 0: YAML ends the block at once, and the KQL becomes garbage keys.
+ * The lines up to the next known rule field are indented into the block (the query text is unchanged).
+ */
+const QUERY_BLOCK_UNINDENTED: TextRepair = {
+  id: 'query-block-unindented',
+  reason: "the query under 'query: |' was not indented",
+  apply(text) {
+    const lines = text.split('\n');
+    const i = lines.findIndex((l) => /^query:\s*[|>][-+]?\s*$/.test(l));
+    if (i < 0) return text;
+    let j = i + 1;
+    while (j < lines.length && lines[j]!.trim() === '') j++;
+    if (j >= lines.length || /^\s/.test(lines[j]!)) return text;
+    for (let k = j; k < lines.length && !TOP_LEVEL_FIELD.test(lines[k]!); k++) if (lines[k]!.trim() !== '') lines[k] = '  ' + lines[k];
+    return lines.join('\n');
+  },
+};
+
+const REPAIRS: TextRepair[] = [DATATYPES_INDENT, SEQUENCE_UNDER_INDENTED, QUERY_BLOCK_UNINDENTED];
+
+/** Lines that begin with a git merge-conflict marker: the file holds two versions and no repair can choose. */
+function conflictMarkers(text: string): { line: number; marker: string }[] {
+  const out: { line: number; marker: string }[] = [];
+  text.split('\n').forEach((l, i) => {
+    const m = /^(<{7}|={7}|>{7})(?: |$)/.exec(l);
+    if (m) out.push({ line: i + 1, marker: m[1]! });
+  });
+  return out;
+}
+
+/**
+ * The repairs that make `text` parse: each alone first, then all that change the text together, pruned
+ * to those still needed. Undefined when nothing helps.
+ */
+function findRepairs(text: string): { text: string; parsed: ReturnType<typeof tryParse>; used: TextRepair[] } | undefined {
+  const applicable = REPAIRS.filter((r) => r.apply(text) !== text);
+  for (const r of applicable) {
+    const fixed = r.apply(text);
+    const parsed = tryParse(fixed);
+    if (!parsed.problem) return { text: fixed, parsed, used: [r] };
+  }
+  if (applicable.length < 2) return undefined;
+  const applyAll = (rs: TextRepair[]) => rs.reduce((t, r) => r.apply(t), text);
+  let used = applicable;
+  if (tryParse(applyAll(used)).problem) return undefined;
+  for (const r of applicable) {
+    const without = used.filter((x) => x !== r);
+    if (!tryParse(applyAll(without)).problem) used = without;
+  }
+  const fixed = applyAll(used);
+  return { text: fixed, parsed: tryParse(fixed), used };
+}
 
 function tryParse(text: string): { value?: Record<string, unknown>; problem?: YamlProblem; doc?: ReturnType<typeof parseDocument> } {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false });
@@ -94,27 +183,26 @@ export function readRuleYaml(original: string): ReadResult {
     repairs.push({ id: 'crlf-line-endings', reason: 'CRLF line endings normalised to LF' });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const markers = conflictMarkers(text);
+  if (markers.length) {
+    const where = markers.map((m) => `${m.marker} at line ${m.line}`).join(', ');
+    return { ok: false, problem: { line: markers[0]!.line, column: 1, message: `unresolved merge-conflict markers (${where}): the file holds two versions; resolve the conflict (kqlite will not pick a side)`, conflict: true }, repairs };
+  }
+  // repairs only add indentation, so the query's lines and its indentation in the file are read from this text
+  const fileText = text;
   let parsed = tryParse(text);
   if (parsed.problem) {
-    const first = parsed.problem;
-    for (const r of REPAIRS) {
-      const fixed = r.apply(text);
-      if (fixed === text) continue;
-      const again = tryParse(fixed);
-      if (!again.problem) {
-        text = fixed;
-        parsed = again;
-        repairs.push({ id: r.id, reason: r.reason });
-        break;
-      }
-    }
-    if (parsed.problem) return { ok: false, problem: first, repairs };
+    const fix = findRepairs(text);
+    if (!fix) return { ok: false, problem: parsed.problem, repairs };
+    text = fix.text;
+    parsed = fix.parsed;
+    for (const r of fix.used) repairs.push({ id: r.id, reason: r.reason });
   }
   const fields = parsed.value!;
   const rule: RawRule = { fields, tables: tablesOf(fields), repairs };
   if (typeof fields['query'] === 'string') {
     rule.query = fields['query'];
-    const pos = queryPosition(text);
+    const pos = queryPosition(fileText);
     if (pos) rule.queryPosition = pos;
   }
   return { ok: true, rule };

@@ -41,6 +41,17 @@ export function normaliseTechniques(raw: unknown): string[] {
   return [...new Set(list.filter((x): x is string => typeof x === 'string' && !!x.trim()).map((x) => x.trim().toUpperCase()))];
 }
 
+/**
+ * The binder only knows the declared tables, so a Defender table the query reads but the file does not
+ * declare comes back as "unknown table": say what is really wrong and how to fix it.
+ */
+function undeclaredTable(d: Diagnostic, declared: readonly string[]): Diagnostic {
+  const m = /^unknown table '([^']+)'/.exec(d.message);
+  if (!m || !declared.length || !KNOWN_TABLES.has(m[1]!.toLowerCase())) return d;
+  const { suggestion: _unused, ...rest } = d;
+  return { ...rest, message: `table '${m[1]}' is read by the query but not declared by the rule (requiredDataConnectors dataTypes: ${declared.join(', ')}); add it there` };
+}
+
 /** Validates a rule in place (status and diagnostics) and returns it. */
 export function validateRule(rule: Rule, extra: Diagnostic[] = []): Rule {
   const ds: Diagnostic[] = [...extra];
@@ -59,7 +70,7 @@ export function validateRule(rule: Rule, extra: Diagnostic[] = []): Rule {
     const declared = rule.tables.filter((t) => KNOWN_TABLES.has(t.toLowerCase()));
     if (!rule.tables.length) ds.push(diag(RULE_CODES.noTables, 'warning', 'the rule declares no tables (requiredDataConnectors[].dataTypes)', AT_START));
     const check = checkQuery(rule.query, declared.length === rule.tables.length && declared.length ? { tables: declared } : {});
-    ds.push(...check.diagnostics);
+    ds.push(...check.diagnostics.map((d) => undeclaredTable(d, declared)));
   }
   rule.diagnostics = ds;
   rule.status = ds.some((d) => d.severity === 'error') ? 'error' : ds.some((d) => d.severity === 'warning') ? 'warning' : 'valid';
