@@ -17,6 +17,7 @@ const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 interface Tool {
   name: string; slug: string; website?: string; description?: string;
+  category?: string; capabilities?: string[];
   domains: string[]; processNames: string[]; companyNames: string[]; productNames: string[]; signers: string[]; installPaths: string[];
   upstream?: { folder: string; rules: Partial<Record<'netconn' | 'createproc' | 'filesig', { id: string; file: string }>> };
   lolrmm?: { file: string };
@@ -38,7 +39,29 @@ function literalsFor(query: string, column: string): string[] {
 const SHARED_INFRASTRUCTURE = ['amazonaws.com', 'windows.net', 'cloudfront.net', 'google.com', 'googleapis.com', 'softonic.com', 'github.com',
   'githubusercontent.com', 'azureedge.net', 'azurewebsites.net', 'microsoft.com', 'tailscale.com', 'cloudflare.com', 'akamaized.net', 'apple.com', 'sourceforge.net'];
 const isSharedInfrastructure = (host: string) => SHARED_INFRASTRUCTURE.some((d) => host === d || host.endsWith('.' + d));
+/**
+ * LOLRMM code-signing and PE company names that do not identify the tool: platform publishers, bundled
+ * runtimes, drivers and archivers, truncated certificate-authority strings, and large consumer-software
+ * vendors whose signature is on far more than this one tool. Matching them would flag most devices.
+ */
+const NOT_A_VENDOR = [/^microsoft\b/i, /^\.net$/i, /^google\b/i, /^adobe\b/i, /^symantec\b/i, /^openvpn\b/i, /^win\.rar\b/i, /^alexander roshal$/i,
+  /^github\b/i, /^certification authority$/i, /^codesigningmico$/i, /^globalsigningdig$/i, /^unity technologies\b/i, /^oculus\b/i,
+  /^tuxera\b/i, /^simon tatham$/i, /^yandex\b/i, /^tencent\b/i, /^alibaba\b/i, /^taobao\b/i, /^apple\b/i, /^amazon\b/i, /^mozilla\b/i, /^oracle\b/i];
+const vendorName = (s: unknown): string | undefined => {
+  if (typeof s !== 'string') return undefined;
+  const v = s.trim().replace(/\\+$/, '').replace(/\s+/g, ' ');
+  return v.length >= 3 && !NOT_A_VENDOR.some((re) => re.test(v)) ? v : undefined;
+};
 const uniq = (xs: string[]) => [...new Map(xs.filter((x) => x.trim() !== "").map((x) => [x.toLowerCase(), x])).values()];
+/**
+ * Values matched with `has_any` (term-boundary phrases): one that contains another as whole words adds
+ * nothing ('AnyDesk Software GmbH' is already matched by 'anydesk software'), so it is dropped.
+ */
+function minimalTerms(xs: string[]): string[] {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const covers = (y: string, x: string) => y.length < x.length && new RegExp(`(^|[^a-z0-9])${esc(y)}([^a-z0-9]|$)`, 'i').test(x);
+  return xs.filter((x) => !xs.some((y) => covers(y, x)));
+}
 const tools = new Map<string, Tool>();
 const slugOf = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 function toolFor(name: string): Tool {
@@ -100,6 +123,19 @@ for (const file of readdirSync(lolDir).filter((f) => f.endsWith('.yaml')).sort()
     if (typeof pe?.Product === 'string') t.productNames.push(String(pe.Product).trim());
   }
   for (const p of asList(d.InstallationPaths)) if (typeof p === 'string') t.installPaths.push(p.trim());
+  if (doc.Category === 'RMM' || doc.Category === 'RAT') t.category ??= doc.Category;
+  const caps = asList(d.Capabilities).filter((c): c is string => typeof c === 'string').map((c) => c.trim().toLowerCase());
+  if (caps.length) t.capabilities = [...(t.capabilities ?? []), ...caps];
+  // CodeSigning: signer names (listed and per certificate) and the PE company of the signed sample files
+  const cs = doc.CodeSigning ?? {};
+  for (const n of [...asList(cs.signer_names), ...(asList(cs.certificates) as Record<string, unknown>[]).map((c) => c?.signer_name)]) {
+    const v = vendorName(n);
+    if (v) t.signers.push(v);
+  }
+  for (const n of [...asList(cs.company_names), ...(asList(cs.certificates) as Record<string, unknown>[]).map((c) => c?.src_file_company)]) {
+    const v = vendorName(n);
+    if (v) t.companyNames.push(v);
+  }
   for (const n of asList(doc.Artifacts?.Network) as Record<string, unknown>[]) {
     for (const dom of asList(n?.Domains)) {
       if (typeof dom !== 'string') continue;
@@ -114,7 +150,8 @@ const out = [...tools.values()]
   .map((t) => ({
     ...t,
     domains: uniq(t.domains), processNames: uniq(t.processNames.filter((p) => p !== '' && (/\.(exe|msi|dll|bat|cmd|ps1|app)$/i.test(p) || !p.includes(' ')))),
-    companyNames: uniq(t.companyNames), productNames: uniq(t.productNames), signers: uniq(t.signers), installPaths: uniq(t.installPaths),
+    companyNames: minimalTerms(uniq(t.companyNames)), productNames: minimalTerms(uniq(t.productNames)), signers: minimalTerms(uniq(t.signers)), installPaths: uniq(t.installPaths),
+    ...(t.capabilities ? { capabilities: uniq(t.capabilities) } : {}),
   }))
   .sort((a, b) => a.slug.localeCompare(b.slug));
 const target = resolve('src/rules/data/rmm-catalog.json');

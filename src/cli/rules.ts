@@ -68,11 +68,15 @@ export async function run(args: string[]): Promise<number> {
         if (format === 'json') process.stdout.write(JSON.stringify({ ...listEntry(rule), description: rule.description, query: rule.query, yaml: rule.yaml, enrichment }, null, 1) + '\n');
         else {
           const e = enrichment;
+          // every section says where it came from and how sure kqlite is
+          const from = (f: { source: string; confidence: string }) => `  [${f.confidence} confidence; from ${f.source}]\n`;
+          const a = e.attack.value;
           process.stdout.write(`${rule.name}\n${rule.id} · ${rule.status} · ${rule.severity}${rule.severityDerived ? ' (derived)' : ''} · ${rule.source.name}${rule.source.path ? ` ${rule.source.path}` : ''}\n\n`);
-          process.stdout.write(`Hunt Hypothesis\n  ${e.hypothesis.value}\n\nKQL Query\n${rule.query.replace(/^/gm, '  ')}\n\n`);
-          process.stdout.write(`Required Data Sources\n${e.dataSources.value.map((d) => `  ${d.table}${d.present === null ? '' : d.present ? ' (present)' : ' (missing from the workspace)'}`).join('\n')}\n\n`);
-          process.stdout.write(`MITRE ATT&CK Context\n${[...e.attack.value.tactics.map((t) => `  tactic ${t.id} ${t.name}`), ...e.attack.value.techniques.map((t) => `  technique ${t.id} ${t.name}`), ...(e.attack.value.suggestedSubtechnique ? [`  suggested ${e.attack.value.suggestedSubtechnique.id} ${e.attack.value.suggestedSubtechnique.name}`] : [])].join('\n')}\n\n`);
-          process.stdout.write(`References\n${e.references.value.map((r) => `  ${r.title}: ${r.url}`).join('\n')}\n\nFalse Positive Guidance\n  ${e.falsePositives.value.guidance}\n${e.falsePositives.value.clauses.map((c) => `  ${c.title}:\n    ${c.kql}`).join('\n')}\n`);
+          process.stdout.write(`Hunt Hypothesis\n  ${e.hypothesis.value}\n${from(e.hypothesis)}\nKQL Query\n${rule.query.replace(/^/gm, '  ')}\n\n`);
+          process.stdout.write(`Required Data Sources\n${e.dataSources.value.map((d) => `  ${d.table}${d.present === null ? '' : d.present ? ' (present)' : ' (missing from the workspace)'}`).join('\n')}\n${from(e.dataSources)}\n`);
+          process.stdout.write(`MITRE ATT&CK Context\n${[...a.tactics.map((t) => `  tactic ${t.id} ${t.name}`), ...a.techniques.map((t) => `  technique ${t.id} ${t.name}`), ...(a.suggestedSubtechnique ? [`  suggested ${a.suggestedSubtechnique.id} ${a.suggestedSubtechnique.name}: ${a.suggestedSubtechnique.why}`] : [])].join('\n')}\n${from(e.attack)}\n`);
+          process.stdout.write(`References\n${e.references.value.map((r) => `  ${r.title}: ${r.url}`).join('\n')}\n${from(e.references)}\n`);
+          process.stdout.write(`False Positive Guidance\n  ${e.falsePositives.value.guidance}\n${e.falsePositives.value.clauses.map((c) => `  ${c.title}:\n    ${c.kql}\n    // ${c.why}`).join('\n')}\n${from(e.falsePositives)}`);
           if (rule.diagnostics.length) process.stdout.write(`\nValidation\n${renderDiagnostics(rule.id, rule.query, rule.diagnostics)}\n`);
         }
         return 0;

@@ -8,6 +8,10 @@ export interface RmmTool {
   name: string;
   slug: string;
   website?: string;
+  /** LOLRMM's category: 'RMM' (remote monitoring and management) or 'RAT' (remote administration tool). */
+  category?: 'RMM' | 'RAT';
+  /** LOLRMM's capability labels, lower-cased (e.g. 'remote control', 'file transfer'); few tools list them. */
+  capabilities?: string[];
   domains: string[];
   processNames: string[];
   companyNames: string[];
@@ -36,4 +40,12 @@ export function findTool(name: string): RmmTool | undefined {
 export function toolFromRuleName(name: string): RmmTool | undefined {
   const m = /tool\s*-\s*(.+?)\s*-\s*(network connection|create process|process creation|file signature)/i.exec(name);
   return m ? findTool(m[1]!) : undefined;
+}
+
+const toolsBySigner = new Map<string, RmmTool[]>();
+for (const t of RMM_CATALOG) for (const s of t.signers) toolsBySigner.set(s.toLowerCase(), [...(toolsBySigner.get(s.toLowerCase()) ?? []), t]);
+
+/** Other catalogued tools listed with the same code signer (vendor families, bundled components). */
+export function otherToolsSignedBy(signer: string, tool: RmmTool): RmmTool[] {
+  return (toolsBySigner.get(signer.toLowerCase()) ?? []).filter((t) => t !== tool);
 }

@@ -5,7 +5,7 @@
  */
 import { checkQuery } from '../kql/semantics/index.js';
 import { ATTACK_VERSION, findTactic, findTechnique } from './attack.js';
-import { findTool, type RmmTool } from './catalog.js';
+import { findTool, otherToolsSignedBy, type RmmTool } from './catalog.js';
 import { kqlList, kqlString } from './kql-text.js';
 import type { Rule } from './rule.js';
 
@@ -37,17 +37,17 @@ export interface ExtraEnricher {
 
 const UPSTREAM_REPO = 'https://github.com/jischell-msft/RemoteManagementMonitoringTools/blob/main/';
 
-const WHAT: Record<string, string> = {
-  netconn: 'network connections to the vendor infrastructure',
-  createproc: 'processes started from its binaries',
-  filesig: 'files signed by its code-signing identity',
+const WHAT: Record<string, (tool: string) => string> = {
+  netconn: (t) => `network connections to the infrastructure of ${t}`,
+  createproc: (t) => `processes started from the binaries of ${t}`,
+  filesig: (t) => `files signed with the code-signing identity of ${t}`,
 };
 
 function hypothesisOf(rule: Rule, tool: RmmTool | undefined, technique: string | undefined): Sourced<string> {
   const table = rule.tables.join(', ') || 'the telemetry';
   if (tool && rule.detects) {
     return {
-      value: `If an adversary has installed or launched ${tool.name} to control a device remotely${technique ? ` (${technique})` : ''}, ${table} will show ${WHAT[rule.detects]} of ${tool.name} on that device. Where ${tool.name} is not a sanctioned tool, each device found is a candidate intrusion: confirm who installed it, when, and whether a help-desk call or phishing lure preceded it.`,
+      value: `If an adversary has installed or launched ${tool.name} to control a device remotely${technique ? ` (${technique})` : ''}, ${table} will show ${WHAT[rule.detects]!(tool.name)} on that device. Where ${tool.name} is not a sanctioned tool, each device found is a candidate intrusion: confirm who installed it, when, and whether a help-desk call or phishing lure preceded it.`,
       source: `rule query (${rule.detects}) + RMM catalog entry '${tool.name}'`,
       confidence: 'high',
     };
@@ -74,6 +74,11 @@ function falsePositivesOf(rule: Rule, tool: RmmTool | undefined): Sourced<{ guid
   if (cols.has('Users')) clauses.push({ title: 'Exclude sanctioned operator accounts', kql: `| where not(set_has_element(Users, ${kqlString('svc-rmm@contoso.com')}))`, why: 'A service account that runs the sanctioned deployment.' });
   if (cols.has('Folders')) clauses.push({ title: 'Exclude managed installations', kql: `| where not(Folders has ${kqlString('C:\\Program Files')})`, why: 'Installed copies under Program Files are usually deployed by IT; portable copies in Downloads or Temp are the suspicious ones.' });
   if (cols.has('RemoteUrl') && tool?.domains.some((d) => /^(www\.)?[^.]+\.[a-z]+$/.test(d))) clauses.push({ title: 'Exclude visits to the vendor website only', kql: `| where RemoteUrl !in~ ${kqlList(tool.domains.filter((d) => /^(www\.)?[^.]+\.[a-z]+$/.test(d)).map((d) => d))}`, why: 'Browsing the marketing site (not the relay or API hosts) is not remote access.' });
+  const shared = cols.has('Signer') && tool ? tool.signers.filter((s) => otherToolsSignedBy(s, tool).length) : [];
+  if (shared.length) {
+    const others = [...new Set(shared.flatMap((s) => otherToolsSignedBy(s, tool!).map((t) => t.name)))];
+    clauses.push({ title: 'Exclude signers other catalogued tools share', kql: `| where not(Signer has_any ${kqlList(shared)})`, why: `The catalog lists ${shared.map((s) => `'${s}'`).join(', ')} for ${others.join(', ')} too (vendor family or bundled component): such a hit may be the other tool.` });
+  }
   if (cols.has('Signer')) clauses.push({ title: 'Exclude software-inventory scans of installers', kql: `| where Count > 1`, why: 'A single certificate record is often an installer in a software repository share rather than an installed tool.' });
   if (cols.has('InitiatingProcessFolderPath')) clauses.push({ title: 'Exclude managed installations', kql: `| where InitiatingProcessFolderPath !startswith ${kqlString('C:\\Program Files')}`, why: 'Installed copies are usually deployed by IT.' });
   return {
@@ -88,6 +93,31 @@ function falsePositivesOf(rule: Rule, tool: RmmTool | undefined): Sourced<{ guid
   };
 }
 
+/** Domains of the Visual Studio / VS Code tunnel service: a tool that talks to them is IDE tunneling. */
+const IDE_TUNNEL_DOMAINS = ['devtunnels.ms', 'tunnels.api.visualstudio.com'];
+/** Names that say "desktop support software" (RDP clients are not: they map to T1021.001, not T1219). */
+const REMOTE_DESKTOP_NAME = /\bVNC\b|remote desktop(?! manager)|quick assist|desktop sharing/i;
+const REMOTE_DESKTOP_CAPABILITY = /remote (control|desktop)|screen shar|gui support|unattended access|remote support/;
+
+/**
+ * The T1219 sub-technique a tool's catalog facts support, or none: IDE Tunneling (.001) when it talks to IDE
+ * tunnel infrastructure; Remote Desktop Software (.002), whose ATT&CK description names RMM tools, when the
+ * tool has upstream RMM rules, LOLRMM files it as RMM, it lists a remote-control capability, or its name says
+ * so (VNC, Quick Assist). Other tools LOLRMM files as remote administration (sync clients, tunnels, SSH, RDP
+ * clients) get no suggestion.
+ */
+export function subtechniqueFor(tool: RmmTool): { id: string; why: string; from: string; confidence: Confidence } | undefined {
+  const tunnel = tool.domains.find((d) => IDE_TUNNEL_DOMAINS.some((x) => d === x || d.endsWith('.' + x)));
+  if (tunnel) return { id: 'T1219.001', why: `${tool.name} connects to IDE tunnel infrastructure (${tunnel})`, from: 'domains', confidence: 'medium' };
+  const cap = tool.capabilities?.find((c) => REMOTE_DESKTOP_CAPABILITY.test(c));
+  if (tool.upstream) return { id: 'T1219.002', why: `${tool.name} has its own rules in the upstream RMM tools repository`, from: 'rmm-tools', confidence: 'medium' };
+  if (tool.category === 'RMM') return { id: 'T1219.002', why: `LOLRMM files ${tool.name} as an RMM tool${cap ? ` with capability '${cap}'` : ''}`, from: 'lolrmm category', confidence: cap ? 'medium' : 'low' };
+  if (cap) return { id: 'T1219.002', why: `LOLRMM lists the capability '${cap}' for ${tool.name}`, from: 'lolrmm capabilities', confidence: 'low' };
+  const named = REMOTE_DESKTOP_NAME.exec(tool.name);
+  if (named) return { id: 'T1219.002', why: `the tool's name (${tool.name}) says it is ${named[0]} software`, from: 'tool name', confidence: 'low' };
+  return undefined;
+}
+
 export function enrichRule(rule: Rule, ctx: { tablesPresent?: readonly string[]; extra?: ExtraEnricher } = {}): Enrichment {
   const tool = rule.tool ? findTool(rule.tool) : undefined;
   const techniques = rule.techniques.map((id) => findTechnique(id)).filter((t) => !!t);
@@ -98,8 +128,8 @@ export function enrichRule(rule: Rule, ctx: { tablesPresent?: readonly string[];
   if (rule.source.upstream) refs.push({ title: 'Upstream rule of the same kind', url: UPSTREAM_REPO + encodeURI(rule.source.upstream.file) });
   if (rule.source.kind === 'import' && rule.source.path) refs.push({ title: 'Original rule file', url: `file://${rule.source.folder}/${rule.source.path}` });
   for (const t of techniques) refs.push({ title: `MITRE ATT&CK ${t.id} ${t.name}`, url: t.url });
-  const t1219 = techniques.find((t) => t.id === 'T1219');
-  const sub = t1219 && tool ? findTechnique('T1219.002') : undefined;
+  const suggestion = techniques.some((t) => t.id === 'T1219') && tool ? subtechniqueFor(tool) : undefined;
+  const sub = suggestion ? findTechnique(suggestion.id) : undefined;
   const e: Enrichment = {
     badges: {
       value: { language: 'KQL', severity: rule.severity, severityDerived: rule.severityDerived, source: rule.source.name, techniques: rule.techniques, tables: rule.tables, tags: rule.tags },
@@ -111,10 +141,10 @@ export function enrichRule(rule: Rule, ctx: { tablesPresent?: readonly string[];
       value: {
         tactics: tactics.map((t) => ({ id: t.id, name: t.name, description: t.description, url: t.url })),
         techniques: techniques.map((t) => ({ id: t.id, name: t.name, description: t.description, url: t.url })),
-        ...(sub ? { suggestedSubtechnique: { id: sub.id, name: sub.name, url: sub.url, why: `${tool!.name} is remote desktop / RMM software listed in the RMM catalog` } } : {}),
+        ...(sub ? { suggestedSubtechnique: { id: sub.id, name: sub.name, url: sub.url, why: suggestion!.why } } : {}),
       },
-      source: `MITRE ATT&CK Enterprise ${ATTACK_VERSION}`,
-      confidence: sub ? 'medium' : 'high',
+      source: `MITRE ${ATTACK_VERSION}${sub ? ` + RMM catalog '${tool!.name}' (${suggestion!.from})` : ''}`,
+      confidence: sub ? suggestion!.confidence : 'high',
     },
     dataSources: { value: rule.tables.map((t) => ({ table: t, present: present ? present.has(t.toLowerCase()) : null })), source: present ? 'rule tables + workspace' : 'rule tables (no workspace)', confidence: 'high' },
     references: { value: refs, source: 'RMM catalog + rule source + ATT&CK', confidence: 'high' },

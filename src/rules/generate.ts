@@ -118,6 +118,29 @@ export function rulesForTool(t: RmmTool): Rule[] {
   return out;
 }
 
+/**
+ * The union of the per-tool process rules. A company is matched alone only for tools whose rule matches it
+ * alone; where a tool pairs company and product (e.g. Google + Chrome Remote Desktop) the pair is kept, so
+ * the all-tools rule does not flag every process of a large vendor. Paired tools share one clause (company
+ * of one tool with product of another is possible but no real binary carries such a pair).
+ */
+function allToolsCreateprocQuery(): string {
+  const uniq = (xs: string[]) => [...new Map(xs.map((x) => [x.toLowerCase(), x])).values()];
+  const paired = RMM_CATALOG.filter((t) => t.companyNames.length && t.productNames.length);
+  const clauses = [
+    `ProcessVersionInfoCompanyName has_any ${kqlList(uniq(RMM_CATALOG.filter((t) => !t.productNames.length).flatMap((t) => t.companyNames)))}`,
+    `ProcessVersionInfoProductName has_any ${kqlList(uniq(RMM_CATALOG.filter((t) => !t.companyNames.length).flatMap((t) => t.productNames)))}`,
+    `(ProcessVersionInfoCompanyName has_any ${kqlList(uniq(paired.flatMap((t) => t.companyNames)))}\n        and ProcessVersionInfoProductName has_any ${kqlList(uniq(paired.flatMap((t) => t.productNames)))})`,
+    `FileName in~ ${kqlList(uniq(RMM_CATALOG.flatMap(processNamesOf)))}`,
+  ];
+  return `${WINDOW}DeviceProcessEvents
+| where Timestamp between (Time_start .. Time_end)
+| where ${clauses.join('\n    or ')}
+| summarize FirstSeen=min(Timestamp), LastSeen=max(Timestamp),
+    Report=make_set(ReportId, 100), Users=make_set(AccountUpn, 10),
+    Folders=make_set(FolderPath, 10), Parents=make_set(InitiatingProcessFileName, 10), Count=count() by DeviceId, DeviceName, FileName`;
+}
+
 let cached: Rule[] | undefined;
 
 /** The whole pack: per-tool rules in catalog order, then the three all-tools rules. Built once per process. */
@@ -127,7 +150,7 @@ export function builtinRules(): Rule[] {
   const all = (xs: (t: RmmTool) => string[]) => [...new Set(RMM_CATALOG.flatMap(xs))];
   const src = ['catalog:rmm-tools', 'catalog:lolrmm'];
   rules.push(makeRule('netconn', netconnQuery(all((t) => t.domains)), undefined, 'every catalogued domain', src));
-  rules.push(makeRule('createproc', createprocQuery({ companyNames: all((t) => t.companyNames), productNames: [], processNames: all(processNamesOf) })!, undefined, 'every catalogued company and file name', src));
+  rules.push(makeRule('createproc', allToolsCreateprocQuery(), undefined, 'every catalogued company, product and file name', src));
   rules.push(makeRule('filesig', filesigQuery(all((t) => t.signers)), undefined, 'every catalogued signer', src));
   for (const r of rules.slice(-3)) r.tags.push('aggregate');
   cached = rules;

@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { runQuery } from '../../src/engine/index.js';
+import { readCell } from '../../src/engine/storage/builders.js';
 import { checkQuery } from '../../src/kql/semantics/index.js';
+import { parseDatetimeText } from '../../src/kql/syntax/index.js';
 import { builtinRules, coverage, enrichRule, importRules, loadRules, navigatorLayer, normaliseTactics, RMM_CATALOG } from '../../src/rules/index.js';
 import { SHARED } from '../helpers/corpus.js';
 
@@ -75,7 +78,18 @@ test('the built-in pack has the three kinds for tools with the facts, and every 
     const mine = rules.filter((r) => r.tool === t.name);
     if (t.domains.length) assert.ok(mine.some((r) => r.detects === 'netconn'), `${t.name} netconn`);
     if (t.signers.length) assert.ok(mine.some((r) => r.detects === 'filesig'), `${t.name} filesig`);
+    if (t.companyNames.length || t.productNames.length) assert.ok(mine.some((r) => r.detects === 'createproc'), `${t.name} createproc`);
+    for (const r of mine) assert.ok(r.tables.length === 1 && r.query.includes(r.tables[0]!), r.id);
   }
+  const kinds = (k: string) => rules.filter((r) => r.detects === k).length;
+  assert.equal(kinds('netconn'), RMM_CATALOG.filter((t) => t.domains.length).length + 1);
+  assert.equal(kinds('filesig'), RMM_CATALOG.filter((t) => t.signers.length).length + 1);
+  assert.ok(kinds('createproc') >= RMM_CATALOG.filter((t) => t.companyNames.length || t.productNames.length).length + 1);
+  // LOLRMM's code-signing facts are in the catalog: tools without upstream rules get signature rules too
+  assert.ok(RMM_CATALOG.filter((t) => t.signers.length && !t.upstream).length >= 60);
+  assert.deepEqual(RMM_CATALOG.find((t) => t.name === 'Action1')!.signers, ['Action1 Corporation']);
+  // platform publishers never become a tool's signer, nor a company matched without a product (they would flag every device)
+  for (const t of RMM_CATALOG) for (const x of [...t.signers, ...(t.productNames.length ? [] : t.companyNames)]) assert.doesNotMatch(x, /^(microsoft|\.net$|google|yandex)/i, t.name);
   assert.equal(rules.filter((r) => r.tags.includes('aggregate')).length, 3);
   assert.equal(new Set(rules.map((r) => r.id)).size, rules.length);
   const anydesk = rules.find((r) => r.id === 'kqlite-rmm-anydesk-netconn')!;
@@ -83,10 +97,9 @@ test('the built-in pack has the three kinds for tools with the facts, and every 
   assert.doesNotMatch(anydesk.query, /\bAccountUpn\b(?!.*Initiating)/);
 });
 
-test('enrichment: every field has provenance and every false-positive clause binds when appended', () => {
+test('enrichment: every field of every built-in rule has provenance and every false-positive clause binds when appended', () => {
   const rules = builtinRules();
-  const sample = [...rules.filter((r) => ['AnyDesk', 'Action1', 'TacticalRMM'].includes(r.tool ?? '')), ...rules.slice(-3)];
-  for (const r of sample) {
+  for (const r of rules) {
     const e = enrichRule(r, { tablesPresent: ['DeviceNetworkEvents'] });
     for (const [k, v] of Object.entries(e)) {
       if (k === 'llm') continue;
@@ -98,10 +111,8 @@ test('enrichment: every field has provenance and every false-positive clause bin
       const check = checkQuery(`${r.query}\n${c.kql}`, { tables: r.tables });
       assert.deepEqual(check.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), [], `${r.id}: ${c.kql}`);
     }
-    if (r.tool) {
-      assert.equal(e.attack.value.suggestedSubtechnique?.id, 'T1219.002');
-      assert.match(e.hypothesis.value, new RegExp(r.tool));
-    }
+    if (r.tool) assert.ok(e.hypothesis.value.includes(r.tool), r.id);
+    if (r.tool && ['AnyDesk', 'Action1', 'TacticalRMM'].includes(r.tool)) assert.equal(e.attack.value.suggestedSubtechnique?.id, 'T1219.002');
   }
   const net = enrichRule(rules.find((r) => r.id === 'kqlite-rmm-anydesk-netconn')!, { tablesPresent: ['DeviceNetworkEvents'] });
   assert.deepEqual(net.dataSources.value, [{ table: 'DeviceNetworkEvents', present: true }]);
@@ -127,4 +138,46 @@ test('coverage counts rules per technique and exports a Navigator 4.5 layer', ()
   assert.equal(layer.domain, 'enterprise-attack');
   assert.equal(typeof layer.name, 'string');
   assert.deepEqual(layer.techniques.map((x) => [x.techniqueID, x.tactic, x.score]), [['T1219', 'command-and-control', rules.length]]);
+});
+
+test('the T1219 sub-technique suggestion follows the catalog facts, and is absent where they do not support one', () => {
+  const rules = builtinRules();
+  const sub = (tool: string) => {
+    const r = rules.find((x) => x.tool === tool)!;
+    const e = enrichRule(r, {});
+    return [e.attack.value.suggestedSubtechnique?.id, e.attack.confidence, e.attack.source];
+  };
+  assert.deepEqual(sub('AnyDesk').slice(0, 2), ['T1219.002', 'medium']);
+  assert.match(String(sub('AnyDesk')[2]), /RMM catalog 'AnyDesk' \(rmm-tools\)/);
+  assert.deepEqual(sub('Visual Studio Dev Tunnel').slice(0, 2), ['T1219.001', 'medium']);
+  assert.deepEqual(sub('Ultra VNC').slice(0, 2), ['T1219.002', 'low']);
+  assert.deepEqual(sub('MEGAsync').slice(0, 2), [undefined, 'high']); // a sync client: LOLRMM files it as RAT, no remote-desktop fact
+  assert.deepEqual(sub('ngrok').slice(0, 2), [undefined, 'high']);
+});
+
+test('a signer other catalogued tools share gets an exclusion clause naming them', () => {
+  const r = builtinRules().find((x) => x.id === 'kqlite-rmm-ultra-vnc-filesig')!;
+  const c = enrichRule(r, {}).falsePositives.value.clauses.find((x) => /other catalogued tools share/.test(x.title))!;
+  assert.equal(c.kql, "| where not(Signer has_any ('RealVNC Ltd'))");
+  assert.match(c.why, /RPort/);
+  assert.equal(enrichRule(builtinRules().find((x) => x.id === 'kqlite-rmm-action1-filesig')!, {}).falsePositives.value.clauses.some((x) => /share/.test(x.title)), false);
+});
+
+test('the all-tools process rule is the union of the per-tool rules: a vendor paired with a product is not matched alone', () => {
+  const q = builtinRules().find((r) => r.id === 'kqlite-rmm-all-tools-createproc')!.query;
+  const rows: [string, string, string][] = [
+    ['chrome.exe', 'Google LLC', 'Google Chrome'],
+    ['remoting_host.exe', 'Google LLC', 'Chrome Remote Desktop'],
+    ['AnyDesk.exe', 'philandro Software GmbH', 'AnyDesk'],
+    ['notepad.exe', 'Microsoft Corporation', 'Microsoft Windows Operating System'],
+    ['browser.exe', 'YANDEX LLC', 'Yandex'],
+  ];
+  const table = `let DeviceProcessEvents = datatable(Timestamp:datetime, DeviceId:string, DeviceName:string, FileName:string, FolderPath:string, AccountUpn:string, InitiatingProcessFileName:string, ProcessVersionInfoCompanyName:string, ProcessVersionInfoProductName:string, ReportId:long)[\n${
+    rows.map(([f, c, p], i) => `datetime(2026-11-20T10:00:00Z), 'd1', 'pc-01', '${f}', 'C:\\\\Users\\\\u\\\\Downloads', 'u@contoso.com', 'explorer.exe', '${c}', '${p}', ${i + 1}`).join(',\n')}];\n`;
+  const r = runQuery(table + q, { now: parseDatetimeText('2026-11-20T12:00:00Z')! });
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  const t = r.tables[0]!;
+  const col = t.columns.findIndex((c) => c.name === 'FileName');
+  const found = Array.from({ length: t.table.length }, (_, i) => readCell(t.table.columns[col]!.column, i)).sort();
+  assert.deepEqual(found, ['AnyDesk.exe', 'remoting_host.exe']);
 });
