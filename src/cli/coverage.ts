@@ -26,7 +26,7 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`wrote ATT&CK Navigator layer to ${p.values.navigator}\n`);
     }
     if (format === 'json') process.stdout.write(JSON.stringify(rep, null, 1) + '\n');
-    else process.stdout.write(textTable(['technique', 'name', 'rules', 'valid', 'tables present', 'with findings', 'findings'], rep.techniques.map((t) => [t.techniqueId, t.name, t.rules.length, t.validRules, hasWs ? t.rulesWithTablesPresent : '-', t.rulesWithFindings, t.findings])) + `ATT&CK ${rep.attackVersion}; ${rep.rulesWithoutTechniques} rules name no technique\n`);
+    else process.stdout.write(textTable(['technique', 'name', 'rules', 'valid', 'tables present', 'with findings', 'findings'], rep.techniques.map((t) => [t.techniqueId, t.name, t.rules.length, t.validRules, hasWs ? t.rulesWithTablesPresent : '-', t.rulesWithFindings, t.findings])) + `${rep.attackVersion}; ${rep.rulesWithoutTechniques} rules name no technique\n`);
     return 0;
   });
 }

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { renderDiagnostics } from '../common/diagnostics.js';
 import { Workspace } from '../ingest/index.js';
-import { enrichRule, importRules, loadRules, queryToFile, type Rule } from '../rules/index.js';
+import { enrichRule, importRules, loadRules, queryToFile, readRuleStore, type Rule } from '../rules/index.js';
 import { checkFormat, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite rules import <dir> [--workspace DIR] [--format table|json]
@@ -35,7 +35,10 @@ export async function run(args: string[]): Promise<number> {
       case 'import':
       case 'validate': {
         if (sub === 'import' && !arg) throw new UsageError(`rules import needs a folder\n${HELP}`);
-        if (sub === 'validate' && !arg) return printRules(loadRules(existsSync(dir) ? dir : undefined), format, true);
+        if (sub === 'validate' && !arg) {
+          const damaged = reportDamaged(dir);
+          return Math.max(printRules(loadRules(existsSync(dir) ? dir : undefined), format, true), damaged ? 1 : 0);
+        }
         const report = importRules(arg!, sub === 'import' ? { workspaceDir: dir } : {});
         if (format === 'json') process.stdout.write(JSON.stringify({ ...report, rules: report.rules.map(listEntry) }, null, 1) + '\n');
         else {
@@ -54,6 +57,7 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'list':
       case undefined: {
+        reportDamaged(dir);
         let rules = loadRules(existsSync(dir) ? dir : undefined);
         if (v.status) rules = rules.filter((r) => r.status === v.status);
         if (v.source) rules = rules.filter((r) => r.source.kind === v.source);
@@ -85,6 +89,14 @@ export async function run(args: string[]): Promise<number> {
         throw new UsageError(`unknown sub-command '${sub}'\n${HELP}`);
     }
   });
+}
+
+/** Stored rule files that cannot be read are named on stderr (they are left out, never silently). */
+function reportDamaged(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  const { damaged } = readRuleStore(dir);
+  for (const d of damaged) process.stderr.write(`kqlite rules: ${d.file}: cannot use this stored rule: ${d.reason}\n`);
+  return damaged.length;
 }
 
 function printRules(rules: Rule[], format: string, validate: boolean): number {

@@ -35,3 +35,6 @@ export function findTechnique(id: string): Technique | undefined {
 export function techniqueUrl(id: string): string {
   return findTechnique(id)?.url ?? `https://attack.mitre.org/techniques/${id.replace('.', '/')}`;
 }
+
+/** The same facts as one value: `ATTACK.techniques.get('T1219.002')`, tactics in matrix order. */
+export const ATTACK: { version: string; tactics: readonly Tactic[]; techniques: ReadonlyMap<string, Technique> } = { version: ATTACK_VERSION, tactics: TACTICS, techniques: TECHNIQUES };

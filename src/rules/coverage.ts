@@ -10,7 +10,7 @@ export interface TechniqueCoverage {
   techniqueId: string;
   name: string;
   tactics: string[];
-  rules: { id: string; name: string; status: string }[];
+  rules: { id: string; name: string; status: string; findings: number }[];
   validRules: number;
   rulesWithTablesPresent: number;
   rulesWithFindings: number;
@@ -36,10 +36,10 @@ export function coverage(rules: readonly Rule[], ctx: { tablesPresent?: readonly
         c = { techniqueId: id, name: t?.name ?? '(not in ATT&CK)', tactics: t?.tactics ?? [], rules: [], validRules: 0, rulesWithTablesPresent: 0, rulesWithFindings: 0, findings: 0 };
         by.set(id, c);
       }
-      c.rules.push({ id: r.id, name: r.name, status: r.status });
+      const n = ctx.findingsByRule?.get(r.id) ?? 0;
+      c.rules.push({ id: r.id, name: r.name, status: r.status, findings: n });
       if (r.status !== 'error') c.validRules++;
       if (present && r.tables.length && r.tables.every((x) => present.has(x.toLowerCase()))) c.rulesWithTablesPresent++;
-      const n = ctx.findingsByRule?.get(r.id) ?? 0;
       if (n) {
         c.rulesWithFindings++;
         c.findings += n;
@@ -48,6 +48,8 @@ export function coverage(rules: readonly Rule[], ctx: { tablesPresent?: readonly
   }
   return { attackVersion: ATTACK_VERSION, techniques: [...by.values()].sort((a, b) => a.techniqueId.localeCompare(b.techniqueId)), rulesWithoutTechniques: without };
 }
+
+const MAX_RULES_LISTED = 50;
 
 /** The report as an ATT&CK Navigator layer (layer format 4.5). */
 export function navigatorLayer(report: CoverageReport, name = 'kqlite coverage'): Record<string, unknown> {
@@ -67,9 +69,12 @@ export function navigatorLayer(report: CoverageReport, name = 'kqlite coverage')
         score: t.validRules,
         comment: `${t.validRules} valid of ${t.rules.length} rules; ${t.findings} findings`,
         enabled: true,
+        // rules with findings first; the list is capped so the layer stays loadable, and says what it left out
         metadata: [
-          ...t.rules.slice(0, 50).map((r) => ({ name: 'rule', value: `${r.name} (${r.status})` })),
           ...(t.findings ? [{ name: 'findings', value: String(t.findings) }] : []),
+          ...[...t.rules].sort((a, b) => b.findings - a.findings).slice(0, MAX_RULES_LISTED)
+            .map((r) => ({ name: 'rule', value: `${r.name} (${r.status}${r.findings ? `, ${r.findings} findings` : ''})` })),
+          ...(t.rules.length > MAX_RULES_LISTED ? [{ name: 'rules not listed', value: String(t.rules.length - MAX_RULES_LISTED) }] : []),
         ],
         showSubtechniques: false,
       })),

@@ -21,18 +21,31 @@ export function rulesDir(workspaceDir: string): string {
   return insideWorkspace(workspaceDir, 'rules');
 }
 
-export function readStoredRules(workspaceDir: string): StoredRule[] {
+/** A stored rule file that cannot be read back (damaged or edited by hand): never skipped silently. */
+export interface DamagedRuleFile { file: string; reason: string }
+
+/** The workspace's imported rules, and the files under rules/ that could not be read. */
+export function readRuleStore(workspaceDir: string): { stored: StoredRule[]; damaged: DamagedRuleFile[] } {
   const dir = rulesDir(workspaceDir);
-  if (!existsSync(dir)) return [];
-  const out: StoredRule[] = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  const stored: StoredRule[] = [];
+  const damaged: DamagedRuleFile[] = [];
+  if (!existsSync(dir)) return { stored, damaged };
+  const names = readdirSync(dir).sort();
+  for (const f of names.filter((n) => /\.json\.damaged-\d+$/.test(n))) damaged.push({ file: `rules/${f}`, reason: 'set aside by an import because it could not be read; the rule was stored again from its file' });
+  for (const f of names.filter((n) => n.endsWith('.json'))) {
     try {
-      out.push(JSON.parse(readFileSync(insideWorkspace(dir, f), 'utf8')) as StoredRule);
-    } catch {
-      // a damaged file is skipped here and reported by `kqlite rules validate`
+      const s = JSON.parse(readFileSync(insideWorkspace(dir, f), 'utf8')) as StoredRule;
+      if (!s?.current?.id || typeof s.current.query !== 'string' || !Array.isArray(s.history)) throw new Error('not a stored rule (no current.id, query or history)');
+      stored.push(s);
+    } catch (e) {
+      damaged.push({ file: `rules/${f}`, reason: (e as Error).message });
     }
   }
-  return out;
+  return { stored, damaged };
+}
+
+export function readStoredRules(workspaceDir: string): StoredRule[] {
+  return readRuleStore(workspaceDir).stored;
 }
 
 /** Saves an imported rule; returns 'new', 'updated' (new version) or 'unchanged'. Writes are atomic (tmp + rename). */
@@ -42,7 +55,14 @@ export function saveImportedRule(workspaceDir: string, rule: Rule): 'new' | 'upd
   const file = insideWorkspace(dir, fileNameFor(rule.id));
   const hash = contentHash(rule);
   let stored: StoredRule | undefined;
-  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as StoredRule;
+  if (existsSync(file)) {
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as StoredRule;
+    } catch {
+      // keep the damaged file beside the new one (nothing is deleted) and start the rule's history again
+      renameSync(file, `${file}.damaged-${Date.now()}`);
+    }
+  }
   let outcome: 'new' | 'updated' | 'unchanged';
   if (!stored) {
     rule.version = 1;

@@ -7,7 +7,7 @@ import { runQuery } from '../../src/engine/index.js';
 import { readCell } from '../../src/engine/storage/builders.js';
 import { checkQuery } from '../../src/kql/semantics/index.js';
 import { parseDatetimeText } from '../../src/kql/syntax/index.js';
-import { builtinRules, coverage, enrichRule, importRules, loadRules, navigatorLayer, normaliseTactics, RMM_CATALOG } from '../../src/rules/index.js';
+import { ATTACK, builtinRules, coverage, enrichRule, importRules, loadRules, navigatorLayer, normaliseTactics, RMM_CATALOG } from '../../src/rules/index.js';
 import { SHARED } from '../helpers/corpus.js';
 
 test('importing the upstream RMM repository: 171 files, 168 rules repaired, 3 templates refused, 60 AccountUpn defects', () => {
@@ -138,6 +138,17 @@ test('coverage counts rules per technique and exports a Navigator 4.5 layer', ()
   assert.equal(layer.domain, 'enterprise-attack');
   assert.equal(typeof layer.name, 'string');
   assert.deepEqual(layer.techniques.map((x) => [x.techniqueID, x.tactic, x.score]), [['T1219', 'command-and-control', rules.length]]);
+  // the layer format's required and typed fields (Navigator 4.5): versions are strings, metadata are name/value pairs
+  const l = layer as unknown as { versions: Record<string, unknown>; gradient: { colors: string[]; minValue: number; maxValue: number }; techniques: { metadata: { name: string; value: string }[]; enabled: boolean; comment: string }[] };
+  for (const k of ['attack', 'navigator', 'layer']) assert.equal(typeof l.versions[k], 'string', k);
+  assert.equal(l.gradient.maxValue, rules.length);
+  const tech = l.techniques[0]!;
+  assert.equal(tech.enabled, true);
+  assert.ok(tech.metadata.every((m) => typeof m.name === 'string' && typeof m.value === 'string'));
+  assert.ok(tech.metadata.some((m) => m.name === 'findings' && m.value === '2'));
+  assert.deepEqual(tech.metadata.slice(0, 2), [{ name: 'findings', value: '2' }, { name: 'rule', value: 'RMM tool - AnyDesk - Network Connection (valid, 2 findings)' }]);
+  assert.deepEqual(tech.metadata.at(-1), { name: 'rules not listed', value: String(rules.length - 50) });
+  assert.match(tech.comment, new RegExp(`${rules.length} valid of ${rules.length} rules; 2 findings`));
 });
 
 test('the T1219 sub-technique suggestion follows the catalog facts, and is absent where they do not support one', () => {
@@ -180,4 +191,20 @@ test('the all-tools process rule is the union of the per-tool rules: a vendor pa
   const col = t.columns.findIndex((c) => c.name === 'FileName');
   const found = Array.from({ length: t.table.length }, (_, i) => readCell(t.table.columns[col]!.column, i)).sort();
   assert.deepEqual(found, ['AnyDesk.exe', 'remoting_host.exe']);
+});
+
+test('an extra (LLM) enricher is off by default; when given, its text is labelled as machine-generated', () => {
+  const r = builtinRules().find((x) => x.id === 'kqlite-rmm-anydesk-netconn')!;
+  assert.equal(enrichRule(r, {}).llm, undefined);
+  const e = enrichRule(r, { extra: { name: 'test-model', enrich: (rule) => `summary of ${rule.name}` } });
+  assert.deepEqual(e.llm, { provider: 'test-model', text: 'summary of RMM tool - AnyDesk - Network Connection', label: 'machine-generated, unverified' });
+  assert.equal(enrichRule(r, { extra: { name: 'silent', enrich: () => undefined } }).llm, undefined);
+});
+
+test('ATTACK holds the ATT&CK facts the content needs, with MITRE\'s names and pages', () => {
+  assert.equal(ATTACK.tactics[0]!.shortname, 'reconnaissance');
+  assert.equal(ATTACK.tactics.find((t) => t.id === 'TA0011')!.name, 'Command and Control');
+  for (const id of ['T1219', 'T1219.001', 'T1219.002', 'T1219.003']) assert.deepEqual(ATTACK.techniques.get(id)!.tactics, ['command-and-control']);
+  assert.equal(ATTACK.techniques.get('T1219.002')!.url, 'https://attack.mitre.org/techniques/T1219/002');
+  assert.match(ATTACK.version, /^ATT&CK v\d+\.\d+ Enterprise$/);
 });
