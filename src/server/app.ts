@@ -34,7 +34,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   if (!isLoopback(host) && !opts.token) throw new Error(`serving on ${host} needs a token (every API request must carry it)`);
   const ctx = new ServerContext(opts.workspaceDir);
   const pool = new QueryPool({ dir: opts.workspaceDir, size: opts.queryWorkers ?? 2 });
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024 });
+  // Strict validation: unknown fields are refused, not silently dropped; types are not coerced.
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } } });
   const webRoot = opts.webRoot ?? defaultWebRoot();
 
   app.addHook('onRequest', async (req, reply) => {

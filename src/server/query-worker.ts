@@ -17,7 +17,12 @@ parentPort!.on('message', (req: QueryWorkerRequest) => {
   let reply: QueryWorkerReply;
   try {
     const r = runQuery(req.query, { source: workspace, now: BigInt(req.nowTicks), maxRows: req.maxRows, timeoutMs: req.timeoutMs, memoryBudgetBytes });
-    if (!r.ok) reply = { seq: req.seq, ok: false, status: 400, message: r.diagnostics.find((d) => d.severity === 'error')?.message ?? 'the query failed', diagnostics: apiDiagnostics(req.query, r.diagnostics) };
+    if (!r.ok) {
+      const first = r.diagnostics.find((d) => d.severity === 'error');
+      // KQL4003: the engine's own deadline; answered like the thread-level timeout
+      const status = first?.code === 'KQL4003' ? 408 : 400;
+      reply = { seq: req.seq, ok: false, status, message: first?.message ?? 'the query failed', diagnostics: apiDiagnostics(req.query, r.diagnostics) };
+    }
     else {
       reply = {
         seq: req.seq, ok: true, warnings: r.warnings, diagnostics: apiDiagnostics(req.query, r.diagnostics), stats: r.stats,
