@@ -106,6 +106,18 @@ function normActual(v: JsonCell, type: string): Norm {
   return v === '' ? { k: 'null' } : normExpected(v);
 }
 
+/** JSON values equal up to the numeric tolerance (pages print doubles with 17 digits, .NET-style). */
+function sameJson(x: unknown, y: unknown, approximate: boolean): boolean {
+  if (typeof x === 'number' && typeof y === 'number') return sameCell({ k: 'num', v: x }, { k: 'num', v: y }, approximate, false);
+  if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((e, i) => sameJson(e, y[i], approximate));
+  if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x) && !Array.isArray(y)) {
+    const kx = Object.keys(x).sort();
+    const ky = Object.keys(y).sort();
+    return kx.join('\u0000') === ky.join('\u0000') && kx.every((k) => sameJson((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], approximate));
+  }
+  return x === y;
+}
+
 function sameCell(a: Norm, b: Norm, approximate: boolean, unordered: boolean): boolean {
   if (a.k === 'null' || b.k === 'null') return a.k === b.k || (a.k === 'str' && a.v === '') || (b.k === 'str' && b.v === '');
   if (a.k === 'num' && b.k === 'num') {
@@ -116,7 +128,7 @@ function sameCell(a: Norm, b: Norm, approximate: boolean, unordered: boolean): b
   }
   if (a.k === 'ticks' && b.k === 'ticks') return a.v === b.v;
   if (a.k === 'json' && b.k === 'json') {
-    if (a.v === b.v) return true;
+    if (a.v === b.v || sameJson(JSON.parse(a.v), JSON.parse(b.v), approximate)) return true;
     if (unordered) {
       try {
         const x = JSON.parse(a.v);
@@ -152,7 +164,7 @@ export function runCase(c: Case): CaseResult {
   if (!t) return { id: c.id, outcome: 'fail', reason: 'no result table' };
   const names = t.columns.map((x) => x.name);
   // The pages label a single unnamed output column "result"; that heading is not a name the query gives.
-  const namesMatch = names.join('|') === c.columns.join('|') || (c.columns.length === 1 && c.columns[0] === 'result' && names.length === 1);
+  const namesMatch = names.join('|') === c.columns.join('|') || (c.columns.length === 1 && /^result$/i.test(c.columns[0]!) && names.length === 1);
   if (!namesMatch) return { id: c.id, outcome: 'fail', reason: `columns ${names.join(',')} vs documented ${c.columns.join(',')}` };
   const nondeterministic = c.flags.includes('nondeterministic');
   const approximate = c.flags.some((f) => f.startsWith('approximate'));
