@@ -40,6 +40,11 @@ export const KNOWN_DOC_ERRORS: Record<string, string> = {
   'split-function#1': 'the page names the fifth column print4',
   'tohex-function#1': 'the page names the fifth column print_04',
   'variancep-aggregation-function#1': 'the page names the column variance_x, the aggregate is variancep',
+  'join-rightanti#1': 'the page heads the right side\'s Value2 column as Value1',
+  'mv-apply-operator#5': 'the page heads the Val column as Val1',
+  'mv-expand-operator#6': 'the page heads getschema\'s DataType column as DateType',
+  'parse-where-operator#2': 'the query names the column previouLockTime, the page heads it previousLockTime',
+  'range-operator#2': 'the page shows 7 of the 10 days that the union of 2024-01-01..05 and 2024-01-06..10 holds',
 };
 
 export const REFERENCE_NOW = parseDatetimeText('2026-01-01T00:00:00Z')!;
@@ -148,7 +153,28 @@ function sameCell(a: Norm, b: Norm, approximate: boolean, unordered: boolean): b
   return String((a as { v: unknown }).v) === String((b as { v: unknown }).v);
 }
 
-export function runCase(c: Case): CaseResult {
+/** The case's documented rows, cleaned of page artefacts its flags name. */
+function documentedRows(c: Case): string[][] {
+  let rows = c.rows;
+  // `<br>` in a cell is a line break the page drew as markup
+  if (c.flags.includes('markup_in_cells')) rows = rows.map((r) => r.map((cell) => cell.replace(/<br\s*\/?>/gi, '\n')));
+  // a ragged table's short, blank row stands for an empty result
+  if (c.flags.includes('ragged_table')) rows = rows.filter((r) => r.length === c.columns.length || r.some((cell) => cell.trim() !== ''));
+  return rows;
+}
+
+/** Runs a case; a case flagged `alternative_outputs:<id>` also passes with the output documented for <id>. */
+export function runCase(c: Case, all?: Map<string, Case>): CaseResult {
+  const first = runOne(c, documentedRows(c));
+  if (first.outcome !== 'fail') return first;
+  for (const f of c.flags) {
+    const other = f.startsWith('alternative_outputs:') ? (all ?? new Map(loadCases().map((x) => [x.id, x]))).get(f.slice('alternative_outputs:'.length)) : undefined;
+    if (other && runOne(c, documentedRows(other)).outcome === 'pass') return { id: c.id, outcome: 'pass' };
+  }
+  return first;
+}
+
+function runOne(c: Case, documented: string[][]): CaseResult {
   let r;
   try {
     r = runQuery(c.query, { now: REFERENCE_NOW, timeoutMs: 10_000 });
@@ -166,11 +192,11 @@ export function runCase(c: Case): CaseResult {
   // The pages label a single unnamed output column "result"; that heading is not a name the query gives.
   const namesMatch = names.join('|') === c.columns.join('|') || (c.columns.length === 1 && /^result$/i.test(c.columns[0]!) && names.length === 1);
   if (!namesMatch) return { id: c.id, outcome: 'fail', reason: `columns ${names.join(',')} vs documented ${c.columns.join(',')}` };
-  const nondeterministic = c.flags.includes('nondeterministic');
+  const nondeterministic = c.flags.some((f) => f.startsWith('nondeterministic'));
   const approximate = c.flags.some((f) => f.startsWith('approximate'));
   const unordered = c.flags.some((f) => f.startsWith('unspecified_order'));
   const got = encodedRows(t.table).map((row) => row.map((v, i) => normActual(v, t.columns[i]!.type)));
-  const want = c.rows.map((row) => row.map(normExpected));
+  const want = documented.map((row) => row.map(normExpected));
   if (nondeterministic) return got.length === want.length ? { id: c.id, outcome: 'pass' } : { id: c.id, outcome: 'fail', reason: `${got.length} rows vs ${want.length}` };
   if (got.length !== want.length) return { id: c.id, outcome: 'fail', reason: `${got.length} rows vs documented ${want.length}` };
   const rowEq = (a: Norm[], b: Norm[]) => a.length === b.length && a.every((x, i) => sameCell(x, b[i]!, approximate, unordered));
@@ -196,7 +222,8 @@ export interface Summary {
 }
 
 export function runAll(cases = loadCases()): Summary {
-  const results = cases.map(runCase);
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  const results = cases.map((c) => runCase(c, byId));
   const byFeature = new Map<string, { pass: number; fail: number; unsupported: number }>();
   cases.forEach((c, i) => {
     const o = results[i]!.outcome;
