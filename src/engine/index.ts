@@ -29,6 +29,11 @@ export interface QueryOptions {
   memoryBudgetBytes?: number;
   signal?: AbortSignal;
   catalog?: Catalog;
+  /**
+   * A cache the queries of one hunt share (same source, same `now`): a table scan with the same where
+   * chain is evaluated once. Results are identical to running each query alone.
+   */
+  sharedScans?: Map<string, Relation>;
 }
 
 export interface ResultTable {
@@ -70,6 +75,7 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
     bound,
     ctx: { now: opts.now ?? wallClockTicks() },
     ...(opts.source ? { source: opts.source } : {}),
+    ...(opts.sharedScans ? { sharedScans: opts.sharedScans } : {}),
     limits: {
       maxRows: opts.maxRows ?? DEFAULT_MAX_ROWS,
       deadline: started + (opts.timeoutMs ?? 10 * 60_000),

@@ -5,7 +5,6 @@
  */
 import type { Expr, Operator, PipeExpr, Statement } from '../kql/syntax/ast.js';
 import { OPERATOR_WORD } from '../kql/semantics/index.js';
-import { concatColumns } from './storage/builders.js';
 import { QueryError } from './values/value.js';
 import { bindLet, compileExpr } from './compile/expr.js';
 import { enterFunction } from './compile/user-function.js';
@@ -25,6 +24,7 @@ import { sort, take, top } from './operators/sort.js';
 import { summarize } from './operators/summarize.js';
 import { union } from './operators/union.js';
 import { where } from './operators/where.js';
+import { scanTable, scanWithWheres } from './scan.js';
 
 /** Operator words the engine executes (the binder flags the others by name). */
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
@@ -63,6 +63,8 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
     case 'NameRef':
       return tableByName(rt, e.name, env);
     case 'PipeExpr': {
+      const scanned = e.op.kind === 'WhereOp' ? scanWithWheres(rt, e, env) : undefined;
+      if (scanned) return scanned;
       const input = evalTabular(rt, e.source, env, implicit);
       return applyOperator(rt, e, e.op, input, cx);
     }
@@ -101,18 +103,7 @@ function tableByName(rt: Runtime, name: string, env: Env): Relation {
   const entry = env.lookup(name);
   if (entry?.kind === 'tabular') return entry.get();
   if (entry?.kind === 'function') return evalTabular(rt, entry.decl.body.result, new Env(entry.env));
-  const schema = rt.source?.schema(name);
-  if (!rt.source || !schema) throw new QueryError(`unknown table '${name}'`);
-  const extents = rt.source.scan(name);
-  let length = 0;
-  for (const x of extents) length += x.length;
-  rt.stats.rowsScanned += length;
-  const columns = schema.columns.map((c, i) => ({
-    name: c.name,
-    column: extents.length === 1 ? extents[0]!.columns[i]!.column : concatColumns(c.type, extents.map((x) => x.columns[i]!.column)),
-  }));
-  if (extents.length === 0) return { columns: schema.columns.map((c) => ({ name: c.name, column: concatColumns(c.type, []) })), length: 0 };
-  return { columns, length };
+  return scanTable(rt, name);
 }
 
 function unionOf(rt: Runtime, node: Expr, tables: Expr[], parameters: { name: { name: string }; value: Expr }[], first: { name: string; rel: Relation }[], env: Env): Relation {

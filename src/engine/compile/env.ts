@@ -45,6 +45,8 @@ export interface Runtime {
   limits: Limits;
   warnings: string[];
   stats: { rowsScanned: number };
+  /** Scan + where-chain results shared by the queries of one hunt (src/engine/scan.ts keys them). */
+  sharedScans?: Map<string, Relation>;
   /** Evaluates a tabular expression (set by run.ts; compile code calls back into it for sub-queries). */
   evalTabular(e: Expr, env: Env, implicit?: Relation): Relation;
 }
