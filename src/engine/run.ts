@@ -16,6 +16,7 @@ import { distinct } from './operators/distinct.js';
 import { evaluate } from './operators/evaluate.js';
 import { extend, project } from './operators/extend.js';
 import { join, lookup } from './operators/join.js';
+import { makeSeries } from './operators/make-series.js';
 import { mvApply } from './operators/mv-apply.js';
 import { mvExpand } from './operators/mv-expand.js';
 import { parseOp } from './operators/parse.js';
@@ -30,7 +31,7 @@ import { where } from './operators/where.js';
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
   'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
-  'mv-expand', 'serialize', 'as', 'getschema', 'render', 'sample', 'parse', 'parse-where', 'evaluate', 'mv-apply',
+  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'parse', 'parse-where', 'evaluate', 'mv-apply',
 ]);
 
 export const ENGINE_PLUGINS: ReadonlySet<string> = new Set(['bag_unpack']);
@@ -196,6 +197,8 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
       return parseOp(op, input, cx);
     case 'EvaluateOp':
       return evaluate(op, input, cx);
+    case 'MakeSeriesOp':
+      return makeSeries(op, input, cx, schema);
     case 'MvApplyOp':
       return mvApply(op, input, cx);
     case 'SerializeOp':
