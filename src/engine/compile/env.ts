@@ -29,6 +29,11 @@ export class Env {
   lookup(name: string): EnvEntry | undefined {
     return this.vars.get(name) ?? this.parent?.lookup(name);
   }
+
+  /** Every name in scope, innermost first. */
+  names(): string[] {
+    return [...this.vars.keys(), ...(this.parent?.names() ?? [])];
+  }
 }
 
 export interface Limits {
