@@ -1,0 +1,3 @@
+export function FindingsPage() {
+  return <div class="page"><h1>Findings</h1></div>;
+}
