@@ -1,0 +1,75 @@
+/**
+ * The browser side of the JSON API (src/server/api.ts): one `request` that adds the bearer token, decodes
+ * JSON and turns every non-2xx answer into an `ApiRequestError` carrying the server's message and any KQL
+ * diagnostics; plus one small typed function per route, so pages never spell URLs or methods themselves.
+ */
+import type {
+  AllowRequest, ApiDiagnostic, ApiError, CancelResponse, CoverageResponse, FindingDetail, FindingSummary,
+  FindingsResponse, HuntRequest, HuntResponse, InventoryResponse, QueryRequest, QueryResponse, RuleDetail,
+  RulesResponse, SchemaResponse, StatusResponse, Suppression, TimelineResponse, TriageRequest,
+} from '../server/api.js';
+import { getToken, notifyUnauthorized } from './token.js';
+
+export class ApiRequestError extends Error {
+  constructor(readonly status: number, message: string, readonly diagnostics: ApiDiagnostic[] = []) {
+    super(message);
+  }
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiRequestError(0, `The server did not answer (${(e as Error).message}). Is \`kqlite serve\` running?`);
+  }
+  const text = await res.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!res.ok) {
+    if (res.status === 401) notifyUnauthorized();
+    const err = (data as ApiError | undefined)?.error;
+    throw new ApiRequestError(res.status, err?.message ?? `${method} ${path}: HTTP ${res.status}`, err?.diagnostics ?? []);
+  }
+  return data as T;
+}
+
+/** A query string from the set (non-empty) values; repeated keys for arrays. */
+export function queryString(params: Record<string, string | string[] | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    for (const item of Array.isArray(v) ? v : [v]) if (item !== undefined && item !== '') q.append(k, item);
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  status: () => request<StatusResponse>('GET', '/api/status'),
+  rules: (params: Record<string, string | string[] | undefined>) => request<RulesResponse>('GET', `/api/rules${queryString(params)}`),
+  rule: (id: string) => request<RuleDetail>('GET', `/api/rules/${enc(id)}`),
+  hunt: (req: HuntRequest) => request<HuntResponse>('POST', '/api/hunts', req),
+  findings: (params: Record<string, string | string[] | undefined>) => request<FindingsResponse>('GET', `/api/findings${queryString(params)}`),
+  finding: (id: string) => request<FindingDetail>('GET', `/api/findings/${enc(id)}`),
+  triage: (id: string, req: TriageRequest) => request<FindingSummary>('PATCH', `/api/findings/${enc(id)}`, req),
+  timeline: (subject: { device?: string; tool?: string }) => request<TimelineResponse>('GET', `/api/timeline${queryString(subject)}`),
+  coverage: () => request<CoverageResponse>('GET', '/api/coverage'),
+  navigatorLayer: () => request<unknown>('GET', '/api/coverage/navigator'),
+  inventory: () => request<InventoryResponse>('GET', '/api/inventory'),
+  allow: (req: AllowRequest) => request<Suppression>('POST', '/api/suppressions', req),
+  revoke: (id: number) => request<Suppression>('DELETE', `/api/suppressions/${id}`),
+  schema: () => request<SchemaResponse>('GET', '/api/schema'),
+  query: (req: QueryRequest, signal?: AbortSignal) => request<QueryResponse>('POST', '/api/query', req, signal),
+  cancelQuery: (clientId: string) => request<CancelResponse>('POST', `/api/query/${enc(clientId)}/cancel`, {}),
+};

@@ -1,0 +1,122 @@
+/**
+ * The feed (/): every rule as a card, full-text search and facet filters. Filtering and facet counts are
+ * done by GET /api/rules; the filter state lives in the URL query string, so every view has a stable URL.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { RuleCard, RuleFacet } from '../../server/api.js';
+import { api } from '../api-client.js';
+import { Link, setQuery, useLocation } from '../router.js';
+import { useApi } from '../use-api.js';
+import { FacetGroup } from '../components/facets.js';
+import { Badge, ErrorBox, Loading, RuleStatusBadge, SeverityBadge } from '../components/ui.js';
+import { formatCount, plural } from '../format.js';
+
+const FACET_LABELS: Record<RuleFacet, string> = {
+  tactic: 'Tactic', technique: 'Technique', table: 'Table', tool: 'Tool', severity: 'Severity', source: 'Source', status: 'Validation',
+};
+/** The API's RULE_FACETS in display order (web may import only types from the API module; the Record type
+ *  above makes the compiler insist every facet has a label, and so a place here). */
+const RULE_FACETS = Object.keys(FACET_LABELS) as RuleFacet[];
+const PAGE = 100;
+
+export function FeedPage() {
+  const { query } = useLocation();
+  const filters: Record<string, string | undefined> = { q: query.get('q') ?? undefined };
+  for (const f of RULE_FACETS) filters[f] = query.get(f) ?? undefined;
+  const key = JSON.stringify(filters);
+  const rules = useApi(() => api.rules(filters), [key]);
+  const [shown, setShown] = useState(PAGE);
+  useEffect(() => setShown(PAGE), [key]);
+
+  const update = (change: Record<string, string | undefined>, replace = false) => setQuery({ ...filters, ...change }, { replace });
+  const active = RULE_FACETS.filter((f) => filters[f]);
+
+  return (
+    <div class="page feed">
+      <div class="page-head">
+        <h1>Detection feed</h1>
+        <SearchBox value={filters.q ?? ''} onChange={(q) => update({ q }, true)} />
+      </div>
+      <div class="with-sidebar">
+        <aside class="sidebar" aria-label="Filters">
+          {rules.data && RULE_FACETS.map((f) => (
+            <FacetGroup key={f} name={f} label={FACET_LABELS[f]} values={rules.data!.facets[f] ?? []} selected={filters[f]}
+              onSelect={(v) => update({ [f]: v })} initiallyShown={f === 'severity' || f === 'status' ? 10 : 8} />
+          ))}
+        </aside>
+        <div class="content">
+          <div class="result-bar" aria-live="polite">
+            <span data-testid="rule-count">{rules.data ? `${plural(rules.data.total, 'rule')}` : ''}</span>
+            {active.map((f) => (
+              <button key={f} type="button" class="chip" onClick={() => update({ [f]: undefined })} aria-label={`Remove filter ${FACET_LABELS[f]} ${filters[f]}`}>
+                {FACET_LABELS[f]}: {filters[f]} <span aria-hidden="true">×</span>
+              </button>
+            ))}
+            {(active.length > 0 || filters.q) && (
+              <button type="button" class="link-btn" onClick={() => setQuery({})} data-testid="clear-filters">Clear all</button>
+            )}
+          </div>
+          {rules.error && <ErrorBox error={rules.error} retry={rules.reload} />}
+          {!rules.data && rules.loading && <Loading what="rules" />}
+          {rules.data && (
+            <>
+              <ul class={`cards${rules.loading ? ' stale' : ''}`} data-testid="rule-list">
+                {rules.data.rules.slice(0, shown).map((r) => <RuleCardView key={r.id} rule={r} />)}
+              </ul>
+              {rules.data.rules.length === 0 && <p class="muted">No rule matches these filters.</p>}
+              {rules.data.rules.length > shown && (
+                <button type="button" class="btn" onClick={() => setShown(shown + PAGE)} data-testid="show-more">
+                  Show {formatCount(Math.min(PAGE, rules.data.rules.length - shown))} more of {formatCount(rules.data.rules.length - shown)}
+                </button>
+              )}
+            </>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function SearchBox({ value, onChange }: { value: string; onChange: (v: string | undefined) => void }) {
+  const [text, setText] = useState(value);
+  const timer = useRef<number | undefined>(undefined);
+  useEffect(() => setText(value), [value]);
+  const onInput = (v: string) => {
+    setText(v);
+    clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => onChange(v.trim() || undefined), 250);
+  };
+  return (
+    <form class="search" role="search" onSubmit={(e) => { e.preventDefault(); clearTimeout(timer.current); onChange(text.trim() || undefined); }}>
+      <label for="feed-search" class="visually-hidden">Search rules</label>
+      <input id="feed-search" type="search" placeholder="Search rules: name, tool, table, technique, query text…" value={text}
+        onInput={(e) => onInput((e.target as HTMLInputElement).value)} data-testid="feed-search" />
+    </form>
+  );
+}
+
+export function RuleCardView({ rule }: { rule: RuleCard }) {
+  return (
+    <li class={`card sev-edge-${rule.severity}`} data-testid="rule-card" data-rule-id={rule.id}>
+      <div class="card-title">
+        <Link href={`/rules/${encodeURIComponent(rule.id)}`} data-testid="rule-link">{rule.name}</Link>
+        {rule.findings > 0 && (
+          <Link href={`/findings?rule=${encodeURIComponent(rule.id)}`} class="findings-count" data-testid="rule-findings"
+            aria-label={`${plural(rule.findings, 'finding')} for this rule`}>{plural(rule.findings, 'finding')}</Link>
+        )}
+      </div>
+      <p class="card-desc">{rule.description}</p>
+      <div class="badges">
+        <Badge kind="lang">{rule.language}</Badge>
+        <SeverityBadge severity={rule.severity} derived={rule.severityDerived} />
+        <RuleStatusBadge status={rule.status} />
+        <Badge kind="source" title={`Source (${rule.sourceKind})`}>{rule.source}</Badge>
+        {rule.kind === 'analytic' && <Badge kind="neutral">analytic</Badge>}
+        {rule.techniques.map((t) => <Badge key={t} kind="technique" testid="technique">{t}</Badge>)}
+        {rule.tables.map((t) => <Badge key={t} kind="table">{t}</Badge>)}
+        {rule.tool && <Badge kind="tool">{rule.tool}</Badge>}
+        {rule.tags.filter((t) => t !== rule.tool).map((t) => <Badge key={t} kind="tag">{t}</Badge>)}
+      </div>
+    </li>
+  );
+}

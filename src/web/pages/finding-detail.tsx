@@ -1,0 +1,182 @@
+/**
+ * One finding: triage (status, assignee), notes, evidence rows, group key, audit trail, and the hourly
+ * activity timeline of its device or its tool. Every change is a PATCH the server audits.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { FindingDetail, TriageRequest, TriageStatus } from '../../server/api.js';
+import { api } from '../api-client.js';
+import { Link } from '../router.js';
+import { useApi } from '../use-api.js';
+import { LineChart, type Series } from '../components/line-chart.js';
+import { ErrorBox, Loading, SeverityBadge, TriageBadge } from '../components/ui.js';
+import { formatCell, formatCount, formatTime } from '../format.js';
+
+const STATUSES: TriageStatus[] = ['new', 'investigating', 'benign', 'malicious', 'closed'];
+
+export function FindingDetailPanel({ id, onChanged, onClose }: { id: string; onChanged: () => void; onClose: () => void }) {
+  const detail = useApi(() => api.finding(id), [id]);
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest' }), [id]);
+  return (
+    <section ref={ref} class="panel finding-detail" aria-labelledby="finding-title" data-testid="finding-detail" data-finding-id={id}>
+      <header class="panel-head">
+        <h2 id="finding-title">Finding <span class="mono">{id}</span></h2>
+        <button type="button" class="btn btn-small" onClick={onClose} data-testid="finding-close">Close</button>
+      </header>
+      <div class="panel-body">
+        {detail.error && <ErrorBox error={detail.error} retry={detail.reload} />}
+        {!detail.data && detail.loading && <Loading what="finding" />}
+        {detail.data && <DetailBody f={detail.data} changed={() => { detail.reload(); onChanged(); }} />}
+      </div>
+    </section>
+  );
+}
+
+function DetailBody({ f, changed }: { f: FindingDetail; changed: () => void }) {
+  return (
+    <>
+      <p class="finding-meta">
+        <SeverityBadge severity={f.severity} /> <TriageBadge status={f.status} />{' '}
+        <Link href={`/rules/${encodeURIComponent(f.ruleId)}`}>{f.ruleName}</Link>
+        {f.tool && <> · tool <strong>{f.tool}</strong></>}
+        {f.device && <> · device <strong>{f.device}</strong></>}
+        {f.user && <> · user <strong>{f.user}</strong></>}
+        {f.signer && <> · signer <strong>{f.signer}</strong></>}
+        {' '}· {formatCount(f.count)} events {formatTime(f.firstSeen)} → {formatTime(f.lastSeen)}
+        {f.suppressed && <> · <span class="badge badge-neutral">allowed by suppression #{f.suppressedBy}</span></>}
+      </p>
+      <div class="detail-grid">
+        <Triage f={f} changed={changed} />
+        <Notes f={f} changed={changed} />
+      </div>
+      <Timeline device={f.device} tool={f.tool} />
+      <h3 class="sub">Evidence ({f.sample.length} sample row{f.sample.length === 1 ? '' : 's'}{f.reportIds.length ? `, ${f.reportIds.length} report ids` : ''})</h3>
+      <EvidenceTable rows={f.sample.length ? f.sample : [f.row]} />
+      <h3 class="sub">Group key</h3>
+      <EvidenceTable rows={[f.key]} testid="finding-key" />
+      <details class="audit">
+        <summary>Audit trail ({f.audit.length})</summary>
+        <ul data-testid="finding-audit">
+          {f.audit.map((a, i) => <li key={i}><span class="muted">{formatTime(a.at)}</span> {a.by}: {a.action} <code>{JSON.stringify(a.detail)}</code></li>)}
+        </ul>
+      </details>
+    </>
+  );
+}
+
+function Triage({ f, changed }: { f: FindingDetail; changed: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | undefined>(undefined);
+  const [assignee, setAssignee] = useState(f.assignee ?? '');
+  const patch = async (req: TriageRequest) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.triage(f.id, req);
+      changed();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="triage" data-testid="triage">
+      <h3 class="sub" id="triage-status-label">Status</h3>
+      <div class="segmented" role="group" aria-labelledby="triage-status-label">
+        {STATUSES.map((s) => (
+          <button key={s} type="button" class={`seg triage-${s}`} aria-pressed={f.status === s} disabled={busy}
+            onClick={() => f.status !== s && patch({ status: s })} data-testid={`set-status-${s}`}>{s}</button>
+        ))}
+      </div>
+      <form class="inline-form" onSubmit={(e) => { e.preventDefault(); patch({ assignee: assignee.trim() }); }}>
+        <label for="assignee">Assignee</label>
+        <input id="assignee" value={assignee} onInput={(e) => setAssignee((e.target as HTMLInputElement).value)} placeholder="analyst name" data-testid="assignee-input" />
+        <button type="submit" class="btn btn-small" disabled={busy || assignee.trim() === (f.assignee ?? '')} data-testid="assignee-save">Assign</button>
+      </form>
+      {error && <ErrorBox error={error} />}
+    </div>
+  );
+}
+
+function Notes({ f, changed }: { f: FindingDetail; changed: () => void }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const add = async (e: Event) => {
+    e.preventDefault();
+    if (!text.trim()) { setError('Write the note first.'); return; }
+    setBusy(true);
+    try {
+      await api.triage(f.id, { note: text.trim() });
+      setText('');
+      setError(undefined);
+      changed();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="notes">
+      <h3 class="sub">Notes ({f.notes.length})</h3>
+      <ul class="note-list" data-testid="finding-notes">
+        {f.notes.map((n, i) => <li key={i}><span class="muted small">{formatTime(n.at)} · {n.by}</span><p>{n.text}</p></li>)}
+      </ul>
+      <form onSubmit={add} class="note-form">
+        <label for="note-text" class="visually-hidden">New note</label>
+        <textarea id="note-text" rows={2} value={text} placeholder="Add a note…" aria-invalid={error ? 'true' : undefined}
+          onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} data-testid="note-input" />
+        {error && <p class="field-error">{error}</p>}
+        <button type="submit" class="btn btn-small" disabled={busy} data-testid="note-add">Add note</button>
+      </form>
+    </div>
+  );
+}
+
+function Timeline({ device, tool }: { device?: string; tool?: string }) {
+  const [by, setBy] = useState<'device' | 'tool'>(device ? 'device' : 'tool');
+  const subject = by === 'device' ? { device } : { tool };
+  const tl = useApi(() => api.timeline(subject), [by, device, tool]);
+  if (!device && !tool) return null;
+  const byName = new Map<string, Series>();
+  for (const p of tl.data?.points ?? []) {
+    let s = byName.get(p.series);
+    if (!s) byName.set(p.series, (s = { name: p.series, points: [] }));
+    s.points.push({ x: Date.parse(p.time), y: p.count });
+  }
+  return (
+    <div class="timeline" data-testid="timeline">
+      <div class="timeline-head">
+        <h3 class="sub">Activity timeline (hourly)</h3>
+        <div class="segmented" role="group" aria-label="Timeline subject">
+          {device && <button type="button" class="seg" aria-pressed={by === 'device'} onClick={() => setBy('device')} data-testid="timeline-device">device {device}</button>}
+          {tool && <button type="button" class="seg" aria-pressed={by === 'tool'} onClick={() => setBy('tool')} data-testid="timeline-tool">tool {tool}</button>}
+        </div>
+      </div>
+      {tl.error && <ErrorBox error={tl.error} retry={tl.reload} />}
+      {tl.data && <LineChart series={[...byName.values()]} label={`Hourly activity of ${by} ${by === 'device' ? device : tool}, one line per ${by === 'device' ? 'tool' : 'device'}`} testid="timeline-chart" />}
+    </div>
+  );
+}
+
+function EvidenceTable({ rows, testid = 'evidence' }: { rows: Record<string, unknown>[]; testid?: string }) {
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  if (rows.length === 0 || cols.length === 0) return <p class="muted">None.</p>;
+  const looksTime = (v: unknown) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v);
+  return (
+    <div class="table-wrap evidence-wrap">
+      <table class="grid compact" data-testid={testid}>
+        <thead><tr>{cols.map((c) => <th key={c} scope="col">{c}</th>)}</tr></thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={i} data-testid="evidence-row">
+              {cols.map((c) => <td key={c} class={typeof r[c] === 'number' ? 'num' : ''}>{formatCell(r[c], looksTime(r[c]) ? 'datetime' : 'string')}</td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * Findings (/findings): filters (status, tool, device, rule, severity, time window) mirrored in the URL,
+ * the findings table, and the selected finding's detail (`?finding=<id>`): triage, notes, evidence, audit,
+ * and the activity timeline of its device or tool.
+ */
+import type { FacetCount } from '../../server/api.js';
+import { api } from '../api-client.js';
+import { setQuery, useLocation } from '../router.js';
+import { useApi } from '../use-api.js';
+import { FindingsTable } from '../components/findings-table.js';
+import { ErrorBox, Loading } from '../components/ui.js';
+import { isoToLocalInput, localInputToIso, plural } from '../format.js';
+import { FindingDetailPanel } from './finding-detail.js';
+
+const SELECTS = [
+  { key: 'status', label: 'Status' },
+  { key: 'severity', label: 'Severity' },
+  { key: 'tool', label: 'Tool' },
+  { key: 'device', label: 'Device' },
+  { key: 'rule', label: 'Rule' },
+] as const;
+const FILTER_KEYS = ['status', 'severity', 'tool', 'device', 'rule', 'since', 'until'] as const;
+
+export function FindingsPage() {
+  const { query } = useLocation();
+  const filters: Record<string, string | undefined> = {};
+  for (const k of FILTER_KEYS) filters[k] = query.get(k) ?? undefined;
+  const selected = query.get('finding') ?? undefined;
+  const key = JSON.stringify(filters);
+  const list = useApi(() => api.findings(filters), [key]);
+  const update = (change: Record<string, string | undefined>) => setQuery({ ...filters, finding: selected, ...change }, { replace: true });
+  const open = (id: string | undefined) => setQuery({ ...filters, finding: id });
+
+  return (
+    <div class="page findings-page">
+      <div class="page-head"><h1>Findings</h1></div>
+      <form class="filter-bar" aria-label="Filter findings" onSubmit={(e) => e.preventDefault()} data-testid="findings-filters">
+        {SELECTS.map(({ key: k, label }) => (
+          <FacetSelect key={k} name={k} label={label} value={filters[k]} options={list.data?.facets[k] ?? []} onChange={(v) => update({ [k]: v })} />
+        ))}
+        <div class="field">
+          <label for="f-since">From (UTC)</label>
+          <input id="f-since" type="datetime-local" step="1" value={isoToLocalInput(filters.since)} data-testid="filter-since"
+            onChange={(e) => update({ since: localInputToIso((e.target as HTMLInputElement).value) })} />
+        </div>
+        <div class="field">
+          <label for="f-until">To (UTC)</label>
+          <input id="f-until" type="datetime-local" step="1" value={isoToLocalInput(filters.until)} data-testid="filter-until"
+            onChange={(e) => update({ until: localInputToIso((e.target as HTMLInputElement).value) })} />
+        </div>
+        <button type="button" class="btn" onClick={() => setQuery({})} data-testid="findings-clear">Clear</button>
+      </form>
+      {selected && <FindingDetailPanel id={selected} onChanged={list.reload} onClose={() => open(undefined)} />}
+      {list.error && <ErrorBox error={list.error} retry={list.reload} />}
+      {!list.data && list.loading && <Loading what="findings" />}
+      {list.data && (
+        <>
+          <p class="result-bar" aria-live="polite" data-testid="findings-count">{plural(list.data.total, 'finding')}</p>
+          <div class={list.loading ? 'stale' : ''}>
+            <FindingsTable findings={list.data.findings} selected={selected} onOpen={(f) => open(f.id === selected ? undefined : f.id)} caption="Findings" />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function FacetSelect({ name, label, value, options, onChange }: { name: string; label: string; value: string | undefined; options: FacetCount[]; onChange: (v: string | undefined) => void }) {
+  const id = `f-${name}`;
+  const withCurrent = value && !options.some((o) => o.value === value) ? [{ value, count: 0 }, ...options] : options;
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} value={value ?? ''} data-testid={`filter-${name}`} onChange={(e) => onChange((e.target as HTMLSelectElement).value || undefined)}>
+        <option value="">All</option>
+        {withCurrent.map((o) => <option key={o.value} value={o.value}>{o.value} ({o.count})</option>)}
+      </select>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * The enrichment sections of the rule page, each titled as the SOC feed titles them, each showing where
+ * its content came from and how confident that source is.
+ */
+import type { Confidence, RuleDetail, Sourced } from '../../server/api.js';
+import { KqlCode } from '../components/kql-code.js';
+import { Badge, CopyButton, ExternalLink, Section } from '../components/ui.js';
+
+export function Provenance({ sourced }: { sourced: Sourced<unknown> }) {
+  return (
+    <p class="provenance small" data-testid="section-provenance">
+      source: {sourced.source} · confidence: <span class={`conf conf-${sourced.confidence}`}>{sourced.confidence}</span>
+    </p>
+  );
+}
+
+const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
+
+/** The weakest confidence among the enrichment sections: what the page as a whole can be trusted at. */
+export function overallConfidence(rule: RuleDetail): Confidence {
+  const e = rule.enrichment;
+  const all = [e.hypothesis, e.attack, e.dataSources, e.references, e.falsePositives].map((s) => s.confidence);
+  return all.reduce((a, b) => (RANK[b] < RANK[a] ? b : a), 'high' as Confidence);
+}
+
+export function HypothesisSection({ rule }: { rule: RuleDetail }) {
+  const h = rule.enrichment.hypothesis;
+  return (
+    <Section title="Hunt Hypothesis" id="hypothesis">
+      <p class="prose">{h.value}</p>
+      <Provenance sourced={h} />
+    </Section>
+  );
+}
+
+export function QuerySection({ rule }: { rule: RuleDetail }) {
+  return (
+    <Section title="KQL Query" id="query" actions={<>
+      <CopyButton text={rule.query} label="Copy query" testid="copy-query" />
+      <a class="btn btn-small" href={`/workbench?q=${encodeURIComponent(rule.query)}`} data-testid="open-in-workbench">Open in workbench</a>
+    </>}>
+      <KqlCode text={rule.query} testid="rule-query" />
+    </Section>
+  );
+}
+
+export function DefinitionSection({ rule }: { rule: RuleDetail }) {
+  return (
+    <Section title="Analytic Rule Definition" id="definition" actions={<CopyButton text={rule.yaml} label="Copy YAML" testid="copy-yaml" />}>
+      <pre class="code yaml" data-testid="rule-yaml" tabIndex={0} aria-label="Rule definition YAML"><code>{rule.yaml}</code></pre>
+      {rule.repairs.length > 0 && (
+        <div class="note" data-testid="rule-repairs">
+          <strong>Repairs applied when reading this file:</strong>
+          <ul>{rule.repairs.map((r, i) => <li key={i}>{r}</li>)}</ul>
+        </div>
+      )}
+    </Section>
+  );
+}
+
+export function DataSourcesSection({ rule }: { rule: RuleDetail }) {
+  const ds = rule.enrichment.dataSources;
+  return (
+    <Section title="Required Data Sources" id="data-sources">
+      <table class="grid compact" data-testid="data-sources">
+        <thead><tr><th scope="col">Table</th><th scope="col">In this workspace</th><th scope="col">Notes</th></tr></thead>
+        <tbody>
+          {ds.value.map((d) => (
+            <tr key={d.table} data-testid="data-source" data-present={String(d.present)}>
+              <td class="mono">{d.table}</td>
+              <td>
+                {d.present === true && <span class="pill pill-ok">present</span>}
+                {d.present === false && <span class="pill pill-bad">missing</span>}
+                {d.present === null && <span class="pill pill-unknown">unknown</span>}
+              </td>
+              <td class="muted">{d.present === false ? 'No data ingested: the rule cannot match until it is.' : 'Ensure this data connector is enabled.'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Provenance sourced={ds} />
+    </Section>
+  );
+}
+
+export function AttackSection({ rule }: { rule: RuleDetail }) {
+  const a = rule.enrichment.attack;
+  const items = [...a.value.tactics.map((t) => ({ ...t, kind: 'Tactic' })), ...a.value.techniques.map((t) => ({ ...t, kind: 'Technique' }))];
+  const sub = a.value.suggestedSubtechnique;
+  return (
+    <Section title="MITRE ATT&CK Context" id="attack">
+      {items.length === 0 && <p class="muted">The rule names no tactic or technique.</p>}
+      <dl class="attack-list" data-testid="attack-context">
+        {items.map((t) => (
+          <div key={t.kind + t.id} class="attack-item">
+            <dt><Badge kind={t.kind === 'Tactic' ? 'tactic' : 'technique'}>{t.id}</Badge> <ExternalLink href={t.url}>{t.name}</ExternalLink> <span class="muted small">{t.kind}</span></dt>
+            <dd class="prose">{t.description}</dd>
+          </div>
+        ))}
+      </dl>
+      {sub && (
+        <p class="note" data-testid="suggested-subtechnique">
+          Suggested sub-technique: <ExternalLink href={sub.url}>{sub.id} {sub.name}</ExternalLink>: {sub.why}
+        </p>
+      )}
+      <Provenance sourced={a} />
+    </Section>
+  );
+}
+
+export function ReferencesSection({ rule }: { rule: RuleDetail }) {
+  const r = rule.enrichment.references;
+  return (
+    <Section title="References" id="references">
+      {r.value.length === 0 ? <p class="muted">No references.</p> : (
+        <ul class="refs" data-testid="references">
+          {r.value.map((ref) => <li key={ref.url}><ExternalLink href={ref.url}>{ref.title}</ExternalLink> <span class="muted small url">{ref.url}</span></li>)}
+        </ul>
+      )}
+      <Provenance sourced={r} />
+    </Section>
+  );
+}
+
+export function FalsePositivesSection({ rule }: { rule: RuleDetail }) {
+  const fp = rule.enrichment.falsePositives;
+  return (
+    <Section title="False Positive Guidance" id="false-positives">
+      <p class="prose">{fp.value.guidance}</p>
+      {fp.value.clauses.map((c, i) => (
+        <div class="fp-clause" key={i} data-testid="fp-clause">
+          <div class="fp-head">
+            <h3>{c.title}</h3>
+            <CopyButton text={c.kql} label="Copy clause" />
+          </div>
+          <p class="muted">{c.why}</p>
+          <KqlCode text={c.kql} label={`Exclusion clause: ${c.title}`} />
+        </div>
+      ))}
+      <Provenance sourced={fp} />
+    </Section>
+  );
+}

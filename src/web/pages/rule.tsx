@@ -1,0 +1,148 @@
+/**
+ * A rule's page (/rules/<id>): header with badges and provenance, the feed's sections, validation
+ * diagnostics, a "Run hunt" button for this rule alone, and the rule's findings.
+ */
+import { useState } from 'preact/hooks';
+import type { HuntResponse, RuleDetail } from '../../server/api.js';
+import { api } from '../api-client.js';
+import { getToken } from '../token.js';
+import { Link } from '../router.js';
+import { useApi } from '../use-api.js';
+import { useStatus } from '../status-context.js';
+import { FindingsTable } from '../components/findings-table.js';
+import { Badge, ErrorBox, Loading, RuleStatusBadge, Section, SeverityBadge } from '../components/ui.js';
+import { formatDuration, formatTime, plural } from '../format.js';
+import {
+  AttackSection, DataSourcesSection, DefinitionSection, FalsePositivesSection, HypothesisSection, QuerySection,
+  ReferencesSection, overallConfidence,
+} from './rule-sections.js';
+
+export function RulePage({ id }: { id: string }) {
+  const rule = useApi(() => api.rule(id), [id]);
+  if (rule.error) return <div class="page"><RuleNav /><ErrorBox error={rule.error} retry={rule.reload} /></div>;
+  if (!rule.data) return <div class="page"><RuleNav /><Loading what="rule" /></div>;
+  return <RuleView rule={rule.data} reload={rule.reload} />;
+}
+
+function RuleNav() {
+  return (
+    <nav class="crumbs" aria-label="Rule navigation">
+      <Link href="/" data-testid="back-to-feed">← Back to SOC feed</Link>
+      <Link href="/coverage" data-testid="to-coverage">Coverage →</Link>
+    </nav>
+  );
+}
+
+function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
+  const p = rule.provenance;
+  return (
+    <div class="page rule-page" data-testid="rule-page" data-rule-id={rule.id}>
+      <RuleNav />
+      <header class="rule-head">
+        <h1 data-testid="rule-name">{rule.name}</h1>
+        <div class="badges">
+          <Badge kind="lang">{rule.language}</Badge>
+          <SeverityBadge severity={rule.severity} derived={rule.severityDerived} />
+          <RuleStatusBadge status={rule.status} />
+          <Badge kind="source">{rule.source}</Badge>
+          <Badge kind="neutral">{rule.kind}</Badge>
+          {rule.techniques.map((t) => <Badge key={t} kind="technique" testid="technique">{t}</Badge>)}
+          {rule.tables.map((t) => <Badge key={t} kind="table">{t}</Badge>)}
+          {rule.tool && <Badge kind="tool">{rule.tool}</Badge>}
+          {rule.tags.filter((t) => t !== rule.tool).map((t) => <Badge key={t} kind="tag">{t}</Badge>)}
+        </div>
+        <p class="muted small">{rule.description}</p>
+        {p.kind === 'import' ? (
+          <p class="disclaimer small">Imported from {p.name}{p.path ? ` (${p.path})` : ''}{p.commit ? ` at ${p.commit.slice(0, 12)}` : ''}; enrichment is generated from catalog facts. Validate in a test environment before deploying.</p>
+        ) : (
+          <p class="disclaimer small">Built-in rule generated from {p.generatedFrom?.join(', ') ?? p.name}; enrichment is generated from catalog facts. Validate in a test environment before deploying.</p>
+        )}
+        <p class="provenance-line" data-testid="provenance">
+          <OriginalFileLink rule={rule} />
+          {' '}Retrieved: {p.retrieved ? formatTime(p.retrieved) : 'unknown'} · Confidence: <span class={`conf conf-${overallConfidence(rule)}`}>{overallConfidence(rule)}</span>
+          {p.license && <> · License: {p.license}</>} · Version {rule.version}
+        </p>
+      </header>
+      <HuntPanel rule={rule} onDone={reload} />
+      {rule.diagnostics.length > 0 && (
+        <Section title="Validation" id="validation" testid="rule-diagnostics">
+          <ul class="diagnostics">
+            {rule.diagnostics.map((d, i) => (
+              <li key={i} class={`diag diag-${d.severity}`} data-testid="diagnostic">
+                <span class="diag-sev">{d.severity}</span> <span class="mono">{d.code}</span> line {d.line}, col {d.column}: {d.message}
+                {d.suggestion && <span class="muted"> (did you mean {d.suggestion}?)</span>}
+                <pre class="code small-code">{d.rendered}</pre>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
+      <HypothesisSection rule={rule} />
+      <QuerySection rule={rule} />
+      <DefinitionSection rule={rule} />
+      <DataSourcesSection rule={rule} />
+      <AttackSection rule={rule} />
+      <ReferencesSection rule={rule} />
+      <FalsePositivesSection rule={rule} />
+      <Section title="Findings" id="rule-findings" actions={<Link href={`/findings?rule=${encodeURIComponent(rule.id)}`} class="btn btn-small">All findings for this rule</Link>}>
+        <FindingsTable findings={rule.recentFindings} showRule={false} testid="rule-findings-table" caption="Recent findings of this rule" />
+      </Section>
+    </div>
+  );
+}
+
+/** The original file, served by the API; fetched with the token when one is in use (a plain link cannot send it). */
+function OriginalFileLink({ rule }: { rule: RuleDetail }) {
+  const open = async (e: MouseEvent) => {
+    const token = getToken();
+    if (!token) return;
+    e.preventDefault();
+    const res = await fetch(rule.fileUrl, { headers: { Authorization: `Bearer ${token}` } });
+    const blob = new Blob([await res.text()], { type: 'text/plain;charset=utf-8' });
+    window.open(URL.createObjectURL(blob), '_blank', 'noopener');
+  };
+  const where = rule.provenance.upstream?.file ?? rule.provenance.path ?? rule.provenance.name;
+  return <a href={rule.fileUrl} target="_blank" rel="noopener" onClick={open} data-testid="original-file" title={where}>View original rule file →</a>;
+}
+
+function HuntPanel({ rule, onDone }: { rule: RuleDetail; onDone: () => void }) {
+  const { refresh } = useStatus();
+  const [running, setRunning] = useState(false);
+  const [result, setResult] = useState<HuntResponse | undefined>(undefined);
+  const [error, setError] = useState<Error | undefined>(undefined);
+  const run = async () => {
+    setRunning(true);
+    setError(undefined);
+    try {
+      setResult(await api.hunt({ rules: [rule.id] }));
+      onDone();
+      refresh();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setRunning(false);
+    }
+  };
+  const outcome = result?.rules.find((r) => r.ruleId === rule.id) ?? result?.rules[0];
+  return (
+    <div class="hunt-panel" data-testid="hunt-panel">
+      <button type="button" class="btn btn-primary" onClick={run} disabled={running} data-testid="run-hunt" aria-describedby="hunt-help">
+        {running ? 'Running…' : 'Run hunt'}
+      </button>
+      <span id="hunt-help" class="muted small">Runs this rule over the workspace now (now() = latest event) and records findings.</span>
+      {error && <ErrorBox error={error} />}
+      {result && (
+        <div class="hunt-result" data-testid="hunt-result" role="status">
+          <p>
+            <strong>{outcome?.outcome ?? 'done'}</strong>
+            {outcome?.reason && <span class="muted"> ({outcome.reason})</span>}
+            {' · '}{plural(outcome?.rows ?? 0, 'row')} · {result.run.findingsNew} new, {result.run.findingsUpdated} updated
+            {result.run.findingsSuppressed > 0 && <>, {result.run.findingsSuppressed} allowed</>}
+            {' · '}now() = {formatTime(result.run.asOf)} ({result.asOfSource}) · scanned {plural(result.rowsScanned, 'row')} in {formatDuration(result.durationMs)}
+          </p>
+          <FindingsTable findings={result.findings} showRule={false} testid="hunt-findings" caption="Findings of this hunt" />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+export function WorkbenchPage() {
+  return <div class="page"><h1>Workbench</h1></div>;
+}

@@ -1,0 +1,55 @@
+/**
+ * Client-side routing on the History API. The server answers every non-/api path with index.html, so each
+ * page and each filter state has a stable URL that survives reload and can be shared.
+ */
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+
+export interface Location { path: string; query: URLSearchParams }
+
+const listeners = new Set<() => void>();
+const current = (): Location => ({ path: location.pathname, query: new URLSearchParams(location.search) });
+
+export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  if (to === location.pathname + location.search) return;
+  if (opts.replace) history.replaceState(null, '', to);
+  else history.pushState(null, '', to);
+  for (const l of listeners) l();
+  if (!opts.replace) window.scrollTo(0, 0);
+}
+
+addEventListener('popstate', () => {
+  for (const l of listeners) l();
+});
+
+export function useLocation(): Location {
+  const [loc, setLoc] = useState(current);
+  useEffect(() => {
+    const l = () => setLoc(current());
+    listeners.add(l);
+    return () => listeners.delete(l);
+  }, []);
+  return loc;
+}
+
+/** Replaces the query string of the current page (filters), keeping one history entry per user action. */
+export function setQuery(params: Record<string, string | string[] | undefined>, opts: { replace?: boolean } = {}): void {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    for (const item of Array.isArray(v) ? v : [v]) if (item) q.append(k, item);
+  }
+  const s = q.toString();
+  navigate(location.pathname + (s ? `?${s}` : ''), opts);
+}
+
+type LinkProps = Omit<JSX.HTMLAttributes<HTMLAnchorElement>, 'href'> & { href: string; children?: ComponentChildren };
+
+/** An ordinary link (middle-click, copy address work) that navigates in-app on a plain left click. */
+export function Link({ href, children, ...rest }: LinkProps) {
+  const onClick = (e: MouseEvent) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(href);
+  };
+  return <a href={href} onClick={onClick} {...rest}>{children}</a>;
+}
