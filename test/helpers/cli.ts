@@ -56,7 +56,7 @@ export function serveCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
     const onData = (d: Buffer) => {
       out += d.toString('utf8');
       const m = /serving .* at (http:\/\/[^\s/]+)\//.exec(out);
-      if (m) {
+      if (m && /press Ctrl\+C/.test(out)) {
         clearTimeout(timer);
         done({ url: m[1]!, output: () => out, stop: () => { child.kill('SIGINT'); return exited; } });
       }
