@@ -7,6 +7,7 @@ import { ARRAY_TEXT_FUNCTIONS } from './arrays-text.js';
 import { BAG_FUNCTIONS } from './bags.js';
 import { BITS_MATH_FUNCTIONS } from './bits-math.js';
 import { GEO_CELL_FUNCTIONS } from './geo-cells.js';
+import { GEO_SHAPE_FUNCTIONS } from './geo-shapes.js';
 import { SERIES_FUNCTIONS } from './series.js';
 import { CORE_FUNCTIONS } from './core.js';
 import { DATETIME_DYNAMIC_FUNCTIONS } from './datetime-dynamic.js';
@@ -24,7 +25,7 @@ const ALIASES: Record<string, string> = {
 };
 
 const byName = new Map(
-  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS].map((f) => [f.name, f]),
+  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS].map((f) => [f.name, f]),
 );
 for (const [alias, target] of Object.entries(ALIASES)) {
   const f = byName.get(target);

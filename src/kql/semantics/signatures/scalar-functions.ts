@@ -359,6 +359,13 @@ geo_point_to_s2cell 2 3 string
 geo_s2cell_to_central_point 1 1 dynamic
 geo_s2cell_to_polygon 1 1 dynamic
 geo_s2cell_neighbors 1 1 dynamic
+geo_distance_2points 4 4 real
+geo_point_in_circle 5 5 bool
+geo_azimuth 4 4 real
+geo_angle 6 6 real
+geo_point_in_polygon 3 3 bool
+geo_distance_point_to_line 3 3 real
+geo_distance_point_to_polygon 3 3 real
 `;
 
 /** Scalar forms of sketch functions (their aggregate forms are in aggregates.ts). */
