@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `npm run build` (run automatically by `npm ci` via `prepare`).
-import { main } from '../dist/cli/main.js';
+import { endQuietlyOnClosedPipe, main } from '../dist/cli/main.js';
+
+endQuietlyOnClosedPipe();
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

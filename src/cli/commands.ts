@@ -17,6 +17,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   rules: { module: 'rules', summary: 'import, list, show and validate detection rules' },
   coverage: { module: 'coverage', summary: 'ATT&CK coverage of the rules; export an ATT&CK Navigator layer' },
   hunt: { module: 'hunt', summary: 'run rules over the workspace at a reference time and record findings' },
+  runs: { module: 'runs', summary: 'list past hunt runs: when, as of, by whom, what they found' },
   findings: { module: 'findings', summary: 'list, show and triage findings' },
   allow: { module: 'allow', summary: 'sanction an RMM tool or rule in a scope (suppression with a reason)' },
   inventory: { module: 'inventory', summary: 'RMM tools seen: where, by whom, since when, sanctioned or not' },

@@ -8,6 +8,19 @@ import { COMMANDS } from './commands.js';
 
 export const VERSION = '0.1.0';
 
+/**
+ * A reader that stops early (`kqlite rules list | head`) closes our stdout: that is the reader's choice, not
+ * an error, so the process ends quietly instead of printing an EPIPE stack. Called by the launchers.
+ */
+export function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
+}
+
 export function usage(): string {
   const lines = ['usage: kqlite <command> [options]', '', 'commands:'];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);

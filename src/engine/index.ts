@@ -29,12 +29,19 @@ export interface QueryOptions {
   memoryBudgetBytes?: number;
   signal?: AbortSignal;
   catalog?: Catalog;
+  /**
+   * A cache the queries of one hunt share (same source, same `now`): a table scan with the same where
+   * chain is evaluated once. Results are identical to running each query alone.
+   */
+  sharedScans?: Map<string, Relation>;
 }
 
 export interface ResultTable {
   name: string;
   columns: { name: string; type: ScalarTypeName }[];
   table: Table;
+  /** Rows the query produced; more than `table.length` when the result was truncated to maxRows. */
+  totalRows: number;
 }
 
 export interface QueryResult {
@@ -68,6 +75,7 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
     bound,
     ctx: { now: opts.now ?? wallClockTicks() },
     ...(opts.source ? { source: opts.source } : {}),
+    ...(opts.sharedScans ? { sharedScans: opts.sharedScans } : {}),
     limits: {
       maxRows: opts.maxRows ?? DEFAULT_MAX_ROWS,
       deadline: started + (opts.timeoutMs ?? 10 * 60_000),
@@ -94,10 +102,11 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
 
 function finish(rt: Runtime, rel: Relation, i: number): ResultTable {
   let table = toTable(rel);
+  const totalRows = table.length;
   if (table.length > rt.limits.maxRows) {
     rt.warnings.push(`result ${i} truncated to ${rt.limits.maxRows} of ${table.length} rows (--max-rows)`);
     const idx = Int32Array.from({ length: rt.limits.maxRows }, (_, k) => k);
     table = { columns: table.columns.map((c) => ({ name: c.name, column: gatherColumn(c.column, idx) })), length: rt.limits.maxRows };
   }
-  return { name: i === 0 ? 'PrimaryResult' : `Table_${i}`, columns: table.columns.map((c) => ({ name: c.name, type: c.column.type })), table };
+  return { name: i === 0 ? 'PrimaryResult' : `Table_${i}`, columns: table.columns.map((c) => ({ name: c.name, type: c.column.type })), table, totalRows };
 }

@@ -5,7 +5,6 @@
  */
 import type { Expr, Operator, PipeExpr, Statement } from '../kql/syntax/ast.js';
 import { OPERATOR_WORD } from '../kql/semantics/index.js';
-import { concatColumns } from './storage/builders.js';
 import { QueryError } from './values/value.js';
 import { bindLet, compileExpr } from './compile/expr.js';
 import { enterFunction } from './compile/user-function.js';
@@ -16,6 +15,7 @@ import { distinct } from './operators/distinct.js';
 import { evaluate } from './operators/evaluate.js';
 import { extend, project } from './operators/extend.js';
 import { join, lookup } from './operators/join.js';
+import { makeSeries } from './operators/make-series.js';
 import { mvApply } from './operators/mv-apply.js';
 import { mvExpand } from './operators/mv-expand.js';
 import { parseOp } from './operators/parse.js';
@@ -25,12 +25,13 @@ import { sort, take, top } from './operators/sort.js';
 import { summarize } from './operators/summarize.js';
 import { union } from './operators/union.js';
 import { where } from './operators/where.js';
+import { scanTable, scanWithWheres } from './scan.js';
 
 /** Operator words the engine executes (the binder flags the others by name). */
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
   'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
-  'mv-expand', 'serialize', 'as', 'getschema', 'render', 'sample', 'parse', 'parse-where', 'evaluate', 'mv-apply',
+  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'parse', 'parse-where', 'evaluate', 'mv-apply',
 ]);
 
 export const ENGINE_PLUGINS: ReadonlySet<string> = new Set(['bag_unpack']);
@@ -63,6 +64,8 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
     case 'NameRef':
       return tableByName(rt, e.name, env);
     case 'PipeExpr': {
+      const scanned = e.op.kind === 'WhereOp' ? scanWithWheres(rt, e, env) : undefined;
+      if (scanned) return scanned;
       const input = evalTabular(rt, e.source, env, implicit);
       return applyOperator(rt, e, e.op, input, cx);
     }
@@ -73,7 +76,7 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
     case 'RangeExpr':
       return range(e, cx);
     case 'UnionExpr':
-      return unionOf(rt, e, e.tables, e.parameters, [], env);
+      return unionOf(rt, e.tables, e.parameters, [], env);
     case 'ImplicitInput':
       if (!implicit) throw new QueryError('a sub-query needs an input here');
       return implicit;
@@ -101,37 +104,44 @@ function tableByName(rt: Runtime, name: string, env: Env): Relation {
   const entry = env.lookup(name);
   if (entry?.kind === 'tabular') return entry.get();
   if (entry?.kind === 'function') return evalTabular(rt, entry.decl.body.result, new Env(entry.env));
-  const schema = rt.source?.schema(name);
-  if (!rt.source || !schema) throw new QueryError(`unknown table '${name}'`);
-  const extents = rt.source.scan(name);
-  let length = 0;
-  for (const x of extents) length += x.length;
-  rt.stats.rowsScanned += length;
-  const columns = schema.columns.map((c, i) => ({
-    name: c.name,
-    column: extents.length === 1 ? extents[0]!.columns[i]!.column : concatColumns(c.type, extents.map((x) => x.columns[i]!.column)),
-  }));
-  if (extents.length === 0) return { columns: schema.columns.map((c) => ({ name: c.name, column: concatColumns(c.type, []) })), length: 0 };
-  return { columns, length };
+  return scanTable(rt, name);
 }
 
-function unionOf(rt: Runtime, node: Expr, tables: Expr[], parameters: { name: { name: string }; value: Expr }[], first: { name: string; rel: Relation }[], env: Env): Relation {
+function unionOf(rt: Runtime, tables: Expr[], parameters: { name: { name: string }; value: Expr }[], first: { name: string; rel: Relation }[], env: Env): Relation {
   const inputs = [...first];
   for (const t of tables) {
     if (t.kind === 'NameRef' && t.name.includes('*')) {
       const re = new RegExp('^' + t.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
-      for (const n of rt.source?.tableNames() ?? []) if (re.test(n)) inputs.push({ name: n, rel: tableByName(rt, n, env) });
+      const names = new Set([...(rt.source?.tableNames() ?? []), ...env.names()]);
+      for (const n of names) if (re.test(n) && isTableName(rt, n, env)) inputs.push({ name: n, rel: tableByName(rt, n, env) });
       continue;
     }
     try {
-      inputs.push({ name: t.kind === 'NameRef' ? t.name : `union_arg${inputs.length}`, rel: evalTabular(rt, t, env) });
+      inputs.push({ name: unionInputName(t) ?? `union_arg${inputs.length}`, rel: evalTabular(rt, t, env) });
     } catch (err) {
       const fuzzy = parameters.find((p) => p.name.name === 'isfuzzy')?.value;
       if (!(fuzzy?.kind === 'NameRef' && fuzzy.name === 'true')) throw err;
     }
   }
-  const ws = parameters.find((p) => p.name.name === 'withsource')?.value;
-  return union(inputs, rt.bound.schemaOf(node) ?? { columns: [] }, ws?.kind === 'NameRef' ? ws.name : undefined);
+  const param = (n: string) => parameters.find((p) => p.name.name === n)?.value;
+  const ws = param('withsource');
+  const kind = param('kind');
+  return union(inputs, kind?.kind === 'NameRef' && kind.name === 'inner', ws?.kind === 'NameRef' ? ws.name : undefined);
+}
+
+/** What `withsource` calls an input: its table name, or the name an `as` gives it. */
+function unionInputName(e: Expr): string | undefined {
+  if (e.kind === 'NameRef') return e.name;
+  if (e.kind === 'ParenExpr') return unionInputName(e.expr);
+  if (e.kind === 'PipeExpr' && e.op.kind === 'AsOp') return e.op.name.name;
+  return undefined;
+}
+
+/** Whether a name a wildcard matched is a table (stored, let-bound, or a view without parameters). */
+function isTableName(rt: Runtime, name: string, env: Env): boolean {
+  const entry = env.lookup(name);
+  if (entry) return entry.kind === 'tabular' || (entry.kind === 'function' && entry.decl.parameters.length === 0 && rt.bound.schemaOf(entry.decl.body.result) !== undefined);
+  return rt.source?.schema(name) !== undefined;
 }
 
 function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relation, cx: OpContext): Relation {
@@ -166,7 +176,7 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
     case 'DistinctOp':
       return distinct(op, input, cx);
     case 'UnionOp':
-      return unionOf(rt, node, op.tables, op.parameters, [{ name: 'union_arg0', rel: input }], cx.env);
+      return unionOf(rt, op.tables, op.parameters, [{ name: unionInputName(node.source) ?? 'union_arg0', rel: input }], cx.env);
     case 'JoinOp':
       return join(op, input, evalTabular(rt, op.right, cx.env), cx, schema);
     case 'LookupOp':
@@ -178,6 +188,8 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
       return parseOp(op, input, cx);
     case 'EvaluateOp':
       return evaluate(op, input, cx);
+    case 'MakeSeriesOp':
+      return makeSeries(op, input, cx, schema);
     case 'MvApplyOp':
       return mvApply(op, input, cx);
     case 'SerializeOp':

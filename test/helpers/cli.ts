@@ -36,3 +36,33 @@ export function runCli(
     child.stdin.end(opts.input ?? '');
   });
 }
+
+export interface ServedCli {
+  /** e.g. http://127.0.0.1:43121 */
+  url: string;
+  /** Everything the server printed so far. */
+  output(): string;
+  /** Sends SIGINT and waits for the exit code. */
+  stop(): Promise<number>;
+}
+
+/** Starts a long-running `kqlite <args>` (serve, start) and resolves once it prints the address it serves. */
+export function serveCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ServedCli> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], { cwd: opts.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const exited = new Promise<number>((r) => child.on('close', (code) => r(code ?? 1)));
+    const timer = setTimeout(() => { child.kill('SIGKILL'); fail(new Error(`no address printed within the time limit:\n${out}`)); }, opts.timeoutMs ?? 60_000);
+    const onData = (d: Buffer) => {
+      out += d.toString('utf8');
+      const m = /serving .* at (http:\/\/[^\s/]+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        done({ url: m[1]!, output: () => out, stop: () => { child.kill('SIGINT'); return exited; } });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => { clearTimeout(timer); fail(new Error(`exited with ${code} before serving:\n${out}`)); });
+  });
+}

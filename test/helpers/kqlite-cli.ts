@@ -1,5 +1,7 @@
 // Runs the kqlite CLI from source (through tsx), exactly as bin/kqlite.js runs it from dist/.
-import { main } from '../../src/cli/main.js';
+import { endQuietlyOnClosedPipe, main } from '../../src/cli/main.js';
+
+endQuietlyOnClosedPipe();
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

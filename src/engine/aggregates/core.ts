@@ -63,9 +63,15 @@ function collecting(set: boolean, withIf: boolean): AggregateFunction['create'] 
         if (withIf && c !== true) return;
         if (v === null || out.length >= max) return;
         if (set) {
-          const k = valueKey(v);
-          if (seen.has(k)) return;
-          seen.add(k);
+          // make_set of an array column is the set of the arrays' elements
+          for (const x of Array.isArray(v) ? (v as DynamicValue[]) : [v]) {
+            if (x === null || out.length >= max) continue;
+            const k = valueKey(x as Value);
+            if (seen.has(k)) continue;
+            seen.add(k);
+            out.push(valueToDynamic(x as Value, types[0]!));
+          }
+          return;
         }
         out.push(valueToDynamic(v, types[0]!));
       },

@@ -15,6 +15,7 @@ import { regexTest } from '../functions/regex.js';
 import type { Compiled } from './env.js';
 import { compileExpr, constant, type CompileScope } from './expr.js';
 import { columnOf, type Relation } from './relation.js';
+import { tickBetween } from './tick-between.js';
 
 type StringTest = (s: string, needle: string) => boolean;
 
@@ -267,6 +268,8 @@ export function compileIn(e: InExpr, s: CompileScope): Compiled {
 
 /** `x between (low .. high)`, inclusive; for a datetime x, a timespan high means low + high. */
 export function compileBetween(e: BetweenExpr, s: CompileScope): Compiled {
+  const fast = tickBetween(e, s);
+  if (fast) return fast;
   const x = compileExpr(e.left, s).eval;
   const lo = compileExpr(e.low, s);
   const hiC = compileExpr(e.high, s);

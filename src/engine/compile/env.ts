@@ -29,6 +29,11 @@ export class Env {
   lookup(name: string): EnvEntry | undefined {
     return this.vars.get(name) ?? this.parent?.lookup(name);
   }
+
+  /** Every name in scope, innermost first. */
+  names(): string[] {
+    return [...this.vars.keys(), ...(this.parent?.names() ?? [])];
+  }
 }
 
 export interface Limits {
@@ -45,6 +50,8 @@ export interface Runtime {
   limits: Limits;
   warnings: string[];
   stats: { rowsScanned: number };
+  /** Scan + where-chain results shared by the queries of one hunt (src/engine/scan.ts keys them). */
+  sharedScans?: Map<string, Relation>;
   /** Evaluates a tabular expression (set by run.ts; compile code calls back into it for sub-queries). */
   evalTabular(e: Expr, env: Env, implicit?: Relation): Relation;
 }

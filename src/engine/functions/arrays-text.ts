@@ -72,8 +72,10 @@ export const ARRAY_TEXT_FUNCTIONS: ScalarFunction[] = [
   fn('array_iff', 3, 3, ([c, t, f]) => {
     const cs = arr(c);
     if (!cs) return null;
+    // a scalar branch is used for every element; numbers are conditions too (non-zero is true)
     const pick = (x: Value, i: number) => (Array.isArray(x) ? ((x as DynamicValue[])[i] ?? null) : (x as DynamicValue));
-    return cs.map((b, i) => (b === true ? pick(t, i) : b === false ? pick(f, i) : null));
+    const truth = (b: DynamicValue) => (typeof b === 'boolean' ? b : typeof b === 'number' ? b !== 0 : null);
+    return cs.map((b, i) => { const v = truth(b); return v === null ? null : pick(v ? t : f, i); });
   }),
   fn('array_split', 2, 2, ([a, idx]) => {
     const x = arr(a);
@@ -91,16 +93,19 @@ export const ARRAY_TEXT_FUNCTIONS: ScalarFunction[] = [
   fn('strcat_array', 2, 2, ([a, d]) => (arr(a) ? arr(a)!.map((x) => (x === null ? '' : typeof x === 'string' ? x : JSON.stringify(x))).join(str(d)) : null)),
   fn('bag_zip', 2, 2, ([k, v]) => {
     const keys = arr(k);
-    const vals = arr(v);
-    if (!keys || !vals) return null;
+    if (!keys) return null;
+    // values that are not an array fill every key with null; keys that are not strings are skipped
+    const vals = arr(v) ?? [];
     const out: Record<string, DynamicValue> = {};
     keys.forEach((key, i) => { if (typeof key === 'string') out[key] = i < vals.length ? vals[i]! : null; });
     return out;
   }),
   fn('unicode_codepoints_from_string', 1, 1, ([s]) => [...str(s)].map((c) => c.codePointAt(0)!)),
   fn('unicode_codepoints_to_string', 1, 64, (args) => args.flatMap((a) => (Array.isArray(a) ? (a as number[]) : [a as number])).map((c) => String.fromCodePoint(Number(c))).join('')),
-  fn('base64_decode_toarray', 1, 1, ([s]) => [...Buffer.from(str(s), 'base64')]),
-  fn('base64_encode_fromarray', 1, 1, ([a]) => (arr(a) ? Buffer.from(arr(a)!.map(Number)).toString('base64') : null)),
+  fn('base64_decode_toarray', 1, 1, ([s]) => { const b = strictBase64(str(s)); return b ? [...b] : null; }),
+  fn('base64_encode_fromarray', 1, 1, ([a]) => (arr(a) ? Buffer.from(arr(a)!.map(Number)).toString('base64') : '')),
+  fn('base64_decode_toguid', 1, 1, ([s]) => { const b = strictBase64(str(s)); return b && b.length === 16 ? guidFromBytes(b) : null; }),
+  fn('base64_encode_fromguid', 1, 1, ([g]) => { const b = guidToBytes(str(g)); return b ? b.toString('base64') : null; }),
   fn('format_datetime', 2, 2, ([t, f]) => (typeof t === 'bigint' ? formatDatetimeWith(t, str(f)) : '')),
   fn('format_timespan', 2, 2, ([t, f]) => (typeof t === 'bigint' ? formatTimespanWith(t, str(f)) : '')),
   fn('datetime_part', 2, 2, ([part, t]) => {
@@ -128,8 +133,34 @@ export const ARRAY_TEXT_FUNCTIONS: ScalarFunction[] = [
   fn('string_size', 1, 1, ([s]) => Buffer.byteLength(str(s), 'utf8')),
   fn('isascii', 1, 1, ([s]) => /^[\x00-\x7f]*$/.test(str(s))),
   fn('new_guid', 0, 0, () => crypto.randomUUID()),
-  fn('dynamic_to_json', 1, 1, ([v], [t]) => (t === 'dynamic' ? JSON.stringify(v) : valueToString(v, t!))),
+  fn('dynamic_to_json', 1, 1, ([v], [t]) => (t === 'dynamic' ? JSON.stringify(sortKeys(v as DynamicValue)) : valueToString(v, t!))),
 ];
+
+/** Decodes padded base64; null when the text is not well-formed base64 (Node's decoder would skip bad input). */
+export function strictBase64(s: string): Buffer | null {
+  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null;
+  return Buffer.from(s, 'base64');
+}
+
+/** A GUID's 16 bytes in .NET order: the first three groups little-endian, the last two as written. */
+function guidToBytes(g: string): Buffer | null {
+  const m = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/i.exec(g.trim());
+  if (!m) return null;
+  const le = (h: string) => Buffer.from(h, 'hex').reverse();
+  return Buffer.concat([le(m[1]!), le(m[2]!), le(m[3]!), Buffer.from(m[4]! + m[5]!, 'hex')]);
+}
+
+function guidFromBytes(b: Buffer): string {
+  const h = (from: number, to: number, reverse: boolean) => { const part = Buffer.from(b.subarray(from, to)); return (reverse ? part.reverse() : part).toString('hex'); };
+  return `${h(0, 4, true)}-${h(4, 6, true)}-${h(6, 8, true)}-${h(8, 10, false)}-${h(10, 16, false)}`;
+}
+
+/** dynamic_to_json writes property bags with their keys in order, so equal bags give equal text. */
+function sortKeys(v: DynamicValue): DynamicValue {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, DynamicValue>)[k]!)]));
+  return v;
+}
 
 /** ISO 8601 week number. */
 function isoWeek(d: Date): number {

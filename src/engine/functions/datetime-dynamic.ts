@@ -32,6 +32,9 @@ function addMonths(t: bigint, months: number): bigint {
   return ticksOfDate(r) + (((t % MS) + MS) % MS);
 }
 
+/** range() stops after this many elements (Kusto's limit for a dynamic array it builds). */
+const RANGE_LIMIT = 1_048_576;
+
 const arr = (v: Value): DynamicValue[] | null => (Array.isArray(v) ? (v as DynamicValue[]) : null);
 
 export const DATETIME_DYNAMIC_FUNCTIONS: ScalarFunction[] = [
@@ -72,6 +75,7 @@ export const DATETIME_DYNAMIC_FUNCTIONS: ScalarFunction[] = [
     if (p === 'month') return da.getUTCMonth() - db.getUTCMonth() + 12 * (da.getUTCFullYear() - db.getUTCFullYear());
     const u = UNITS[p];
     if (u === undefined) return null;
+    if (p === 'nanosecond') return Number(a - b) * 100;
     if (p === 'week') return Number((startOf('week', a, 0) - startOf('week', b, 0)) / u);
     return Number(binTicks(a, u) / u - binTicks(b, u) / u);
   }),
@@ -103,21 +107,26 @@ export const DATETIME_DYNAMIC_FUNCTIONS: ScalarFunction[] = [
     if (to < 0) to += n;
     return x.slice(Math.max(0, from), Math.min(n, to + 1));
   }),
-  fn('array_index_of', 2, 5, ([a, v]) => { const x = arr(a); if (!x) return null; const k = valueKey(v); return x.findIndex((e) => valueKey(e as Value) === k); }),
-  fn('array_sort_asc', 1, 64, ([a]) => (arr(a) ? [...arr(a)!].sort((x, y) => (x === null ? 1 : y === null ? -1 : compareValues(x as Value, y as Value))) : null)),
-  fn('array_sort_desc', 1, 64, ([a]) => (arr(a) ? [...arr(a)!].sort((x, y) => (x === null ? 1 : y === null ? -1 : compareValues(y as Value, x as Value))) : null)),
-  fn('bag_keys', 1, 1, ([b]) => (b && typeof b === 'object' && !Array.isArray(b) ? Object.keys(b) : null)),
-  fn('bag_has_key', 2, 2, ([b, k]) => (b && typeof b === 'object' && !Array.isArray(b) ? Object.prototype.hasOwnProperty.call(b, String(k)) : null)),
-  fn('bag_merge', 1, 64, (args) => {
-    const out: Record<string, DynamicValue> = {};
-    for (const b of args) if (b && typeof b === 'object' && !Array.isArray(b)) for (const [k, v] of Object.entries(b)) if (!(k in out)) out[k] = v;
-    return out;
+  fn('array_index_of', 2, 5, ([a, v, start, length, occurrence]) => {
+    const x = arr(a);
+    if (!x) return null;
+    const k = valueKey(v);
+    let from = Number(start ?? 0);
+    if (from < 0) from = Math.max(0, x.length + from);
+    const span = length === null || length === undefined || Number(length) < 0 ? Infinity : Number(length);
+    // like indexof(): each further occurrence is looked for in a window of the same length after the previous
+    let at = -1;
+    for (let occ = Number(occurrence ?? 1); occ > 0; occ--) {
+      const lim = Math.min(x.length, from + span);
+      at = -1;
+      for (let i = from; i < lim; i++) if (valueKey(x[i] as Value) === k) { at = i; break; }
+      if (at < 0) return -1;
+      from = at + 1;
+    }
+    return at;
   }),
-  fn('bag_remove_keys', 2, 2, ([b, keys]) => {
-    if (!b || typeof b !== 'object' || Array.isArray(b)) return null;
-    const drop = new Set((arr(keys) ?? []).map(String));
-    return Object.fromEntries(Object.entries(b).filter(([k]) => !drop.has(k)));
-  }),
+  fn('array_sort_asc', 1, 64, (args) => sortArrays(args, 1)),
+  fn('array_sort_desc', 1, 64, (args) => sortArrays(args, -1)),
   fn('set_union', 2, 64, (args) => dedupe((args as DynamicValue[][]).flat(1))),
   fn('set_intersect', 2, 64, (args) => { const [first, ...rest] = args as DynamicValue[][]; return dedupe((first ?? []).filter((x) => rest.every((r) => r?.some((y) => valueKey(y as Value) === valueKey(x as Value))))); }),
   fn('set_difference', 2, 64, (args) => { const [first, ...rest] = args as DynamicValue[][]; return dedupe((first ?? []).filter((x) => !rest.some((r) => r?.some((y) => valueKey(y as Value) === valueKey(x as Value))))); }),
@@ -133,19 +142,40 @@ export const DATETIME_DYNAMIC_FUNCTIONS: ScalarFunction[] = [
       const step = typeof s === 'number' ? s : 1;
       const out: number[] = [];
       if (step === 0) return null;
-      for (let x = a; step > 0 ? x <= b : x >= b; x += step) if (out.push(x) > 1_000_000) break;
+      for (let x = a; step > 0 ? x <= b : x >= b; x += step) if (out.push(x) >= RANGE_LIMIT) break;
       return out;
     }
     if (typeof a === 'bigint' && typeof b === 'bigint') {
-      const step = typeof s === 'bigint' ? s : TICKS_PER_DAY;
+      // the default step is a day for datetimes and an hour for timespans
+      const step = typeof s === 'bigint' ? s : types[0] === 'timespan' ? UNITS['hour']! : TICKS_PER_DAY;
       const out: DynamicValue[] = [];
       if (step === 0n) return null;
-      for (let x = a; step > 0n ? x <= b : x >= b; x += step) if (out.push(valueToDynamic(x, types[0]!)) > 1_000_000) break;
+      for (let x = a; step > 0n ? x <= b : x >= b; x += step) if (out.push(valueToDynamic(x, types[0]!)) >= RANGE_LIMIT) break;
       return out;
     }
     return null;
   }),
 ];
+
+/**
+ * array_sort_asc/desc: sorts the first array (nulls last unless a final `false`), orders the other arrays the
+ * same way (null for one of another length). With several arrays the result is the array of sorted arrays.
+ */
+function sortArrays(args: Value[], sign: 1 | -1): Value {
+  const last = args[args.length - 1];
+  const nullsLast = typeof last === 'boolean' ? last : true;
+  const arrays = (typeof last === 'boolean' ? args.slice(0, -1) : args).map(arr);
+  const first = arrays[0];
+  if (!first) return null;
+  const order = first.map((_, i) => i).sort((i, j) => {
+    const x = first[i]!;
+    const y = first[j]!;
+    if (x === null || y === null) return x === y ? i - j : (x === null ? 1 : -1) * (nullsLast ? 1 : -1);
+    return compareValues(x as Value, y as Value) * sign || i - j;
+  });
+  const sorted = arrays.map((a) => (a && a.length === first.length ? order.map((i) => a[i]!) : null));
+  return arrays.length === 1 ? sorted[0]! : sorted;
+}
 
 function dedupe(xs: DynamicValue[]): DynamicValue[] {
   const seen = new Set<string>();

@@ -25,6 +25,9 @@ function inRange(ip: Value, range: Value): boolean | null {
   return masked(a[0], p) === masked(r[0], p);
 }
 
+/** A prefix has_ipv4_prefix accepts: a whole address, or 1-3 octets each followed by a dot. */
+const isIpv4Prefix = (p: string) => parseIpv4(p) !== null || /^(\d{1,3}\.){1,3}$/.test(p);
+
 const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
 function format(addr: number): string {
@@ -79,7 +82,7 @@ export const IP_FUNCTIONS: ScalarFunction[] = [
     return `${format(masked(a[0], prefix))}/${prefix}`;
   }),
   fn('has_ipv4', 2, 2, ([text, ip]) => typeof text === 'string' && typeof ip === 'string' && ipsInText(text).includes(ip)),
-  fn('has_ipv4_prefix', 2, 2, ([text, prefix]) => typeof text === 'string' && typeof prefix === 'string' && ipsInText(text).some((x) => x.startsWith(prefix))),
+  fn('has_ipv4_prefix', 2, 2, ([text, prefix]) => typeof text === 'string' && typeof prefix === 'string' && isIpv4Prefix(prefix) && ipsInText(text).some((x) => x.startsWith(prefix))),
   fn('has_any_ipv4', 2, 64, ([text, ...ips]) => {
     const list = ips.length === 1 && Array.isArray(ips[0]) ? (ips[0] as Value[]) : ips;
     const found = typeof text === 'string' ? ipsInText(text) : [];
@@ -88,6 +91,6 @@ export const IP_FUNCTIONS: ScalarFunction[] = [
   fn('has_any_ipv4_prefix', 2, 64, ([text, ...ps]) => {
     const list = ps.length === 1 && Array.isArray(ps[0]) ? (ps[0] as Value[]) : ps;
     const found = typeof text === 'string' ? ipsInText(text) : [];
-    return list.some((p) => found.some((x) => x.startsWith(String(p))));
+    return list.some((p) => isIpv4Prefix(String(p)) && found.some((x) => x.startsWith(String(p))));
   }),
 ];

@@ -1,12 +1,16 @@
 /** Math, string and hashing functions (see core.ts for the conventions). */
 import { createHash } from 'node:crypto';
-import type { DynamicValue, Value } from '../values/value.js';
+import type { DynamicValue, ScalarTypeName, Value } from '../values/value.js';
 import { valueToString } from '../values/format.js';
+import { formatDatetime } from '../values/ticks.js';
+import { strictBase64 } from './arrays-text.js';
 import { compileRegex } from './regex.js';
 import { fn, type ScalarFunction } from './types.js';
 
 const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const num = (v: Value): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
+/** The text hash and reverse functions see: datetimes keep all seven fraction digits (tostring trims them). */
+const fullText = (v: Value, t: ScalarTypeName) => (typeof v === 'bigint' && t === 'datetime' ? formatDatetime(v) : valueToString(v, t));
 const math1 = (name: string, f: (x: number) => number) => fn(name, 1, 1, ([v]) => { const x = num(v); return x === null ? null : f(x); });
 
 function trimRegex(pattern: string, s: string, start: boolean, end: boolean): string {
@@ -18,6 +22,18 @@ function trimRegex(pattern: string, s: string, start: boolean, end: boolean): st
   if (end) {
     const m = compileRegex(`(?:${pattern})+$`).matcher(out);
     if (m.find()) out = out.slice(0, m.start());
+  }
+  return out;
+}
+
+/** Kusto's URL encoding: UTF-8 bytes as lower-case %xx except letters, digits and - _ . ! * ( ). */
+function urlEncode(s: string, space: string): string {
+  let out = '';
+  for (const byte of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    if (/[A-Za-z0-9\-_.!*()]/.test(c)) out += c;
+    else if (c === ' ') out += space;
+    else out += '%' + byte.toString(16).padStart(2, '0');
   }
   return out;
 }
@@ -62,12 +78,16 @@ export const MATH_STRING_FUNCTIONS: ScalarFunction[] = [
     const n = str(needle);
     let from = Number(start ?? 0);
     if (from < 0) from = Math.max(0, hay.length + from);
-    const lim = length === null || length === undefined || Number(length) < 0 ? hay.length : Math.min(hay.length, from + Number(length));
+    if (from > hay.length) return -1;
+    const span = length === null || length === undefined || Number(length) < 0 ? Infinity : Number(length);
+    // each further occurrence is looked for in a window of the same length starting after the previous one
     let occ = Number(occurrence ?? 1);
-    let at = from - 1;
+    let at = -1;
     while (occ-- > 0) {
-      at = hay.indexOf(n, at + 1);
+      const lim = Math.min(hay.length, from + span);
+      at = hay.indexOf(n, from);
       if (at < 0 || at + n.length > lim) return -1;
+      from = at + 1;
     }
     return at;
   }),
@@ -97,15 +117,24 @@ export const MATH_STRING_FUNCTIONS: ScalarFunction[] = [
     }
     return out.length ? out : null;
   }),
-  fn('reverse', 1, 1, ([s], [t]) => [...valueToString(s, t!)].reverse().join('')),
-  fn('strrep', 2, 3, ([s, n, d]) => Array.from({ length: Math.max(0, Number(n ?? 0)) }, () => str(s)).join(str(d ?? ''))),
-  fn('hash_sha256', 1, 1, ([s]) => createHash('sha256').update(str(s)).digest('hex')),
-  fn('hash_sha1', 1, 1, ([s]) => createHash('sha1').update(str(s)).digest('hex')),
-  fn('hash_md5', 1, 1, ([s]) => createHash('md5').update(str(s)).digest('hex')),
+  fn('reverse', 1, 1, ([s], [t]) => [...fullText(s, t!)].reverse().join('')),
+  fn('strrep', 2, 3, ([s, n, d], [t]) => Array.from({ length: Math.max(0, Number(n ?? 0)) }, () => valueToString(s, t!)).join(str(d ?? ''))),
+  fn('hash_sha256', 1, 1, ([s], [t]) => createHash('sha256').update(fullText(s, t!)).digest('hex')),
+  fn('hash_sha1', 1, 1, ([s], [t]) => createHash('sha1').update(fullText(s, t!)).digest('hex')),
+  fn('hash_md5', 1, 1, ([s], [t]) => createHash('md5').update(fullText(s, t!)).digest('hex')),
   fn('base64_encode_tostring', 1, 1, ([s]) => Buffer.from(str(s), 'utf8').toString('base64')),
-  fn('base64_decode_tostring', 1, 1, ([s]) => Buffer.from(str(s), 'base64').toString('utf8')),
-  fn('url_encode', 1, 1, ([s]) => encodeURIComponent(str(s))),
-  fn('url_encode_component', 1, 1, ([s]) => encodeURIComponent(str(s))),
+  fn('base64_decode_tostring', 1, 1, ([s]) => {
+    // text that is not valid base64, or bytes that are not valid UTF-8, decode to an empty string
+    const b = strictBase64(str(s));
+    if (!b) return '';
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(b);
+    } catch {
+      return '';
+    }
+  }),
+  fn('url_encode', 1, 1, ([s]) => urlEncode(str(s), '+')),
+  fn('url_encode_component', 1, 1, ([s]) => urlEncode(str(s), '%20')),
   fn('url_decode', 1, 1, ([s]) => { try { return decodeURIComponent(str(s).replace(/\+/g, ' ')); } catch { return null; } }),
   fn('tohex', 1, 2, ([v, w]) => { const x = num(v); if (x === null) return null; const h = (x < 0 ? BigInt.asUintN(64, BigInt(Math.trunc(x))) : BigInt(Math.trunc(x))).toString(16); return w ? h.padStart(Number(w), '0') : h; }),
   fn('gettype', 1, 1, ([v], [t]) => {

@@ -4,6 +4,10 @@
  * kql/semantics/signatures (test/engine/signatures.test.ts checks names and arity agree).
  */
 import { ARRAY_TEXT_FUNCTIONS } from './arrays-text.js';
+import { BAG_FUNCTIONS } from './bags.js';
+import { BITS_MATH_FUNCTIONS } from './bits-math.js';
+import { GEO_CELL_FUNCTIONS } from './geo-cells.js';
+import { SERIES_FUNCTIONS } from './series.js';
 import { CORE_FUNCTIONS } from './core.js';
 import { DATETIME_DYNAMIC_FUNCTIONS } from './datetime-dynamic.js';
 import { IP_FUNCTIONS } from './ip.js';
@@ -20,7 +24,7 @@ const ALIASES: Record<string, string> = {
 };
 
 const byName = new Map(
-  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS].map((f) => [f.name, f]),
+  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS].map((f) => [f.name, f]),
 );
 for (const [alias, target] of Object.entries(ALIASES)) {
   const f = byName.get(target);

@@ -52,16 +52,19 @@ export function evaluate(op: EvaluateOp, rel: Relation, cx: OpContext): Relation
   for (const c of rest) {
     if (newNames.includes(c.name)) {
       if (conflict === 'error') throw new QueryError(`bag_unpack: property '${c.name}' collides with an existing column (use columnsConflict)`);
-      if (conflict === 'replace_source') continue;
     }
     out.push(c);
   }
   keys.forEach((k, j) => {
     const name = newNames[j]!;
-    if (out.some((c) => c.name === name)) return; // keep_source
+    const at = out.findIndex((c) => c.name === name);
+    if (at >= 0 && conflict !== 'replace_source') return; // keep_source
     const values = bags.map((b) => b[k]);
     const type = declared?.columns.find((c) => c.name.name === name)?.type ?? inferType(values as DynamicValue[]);
-    out.push({ name, column: buildColumn(type, values.map((v) => convert(v, type))) });
+    const column = { name, column: buildColumn(type, values.map((v) => convert(v, type))) };
+    // replace_source: the property's column takes the place of the input column it replaces
+    if (at >= 0) out[at] = column;
+    else out.push(column);
   });
   if (declared) {
     // `: (*, A:type, ...)`: the declared columns come last, in the declared order

@@ -6,16 +6,10 @@ import type { MvApplyOp, ScalarTypeName } from '../../kql/syntax/ast.js';
 import { implicitName } from '../../kql/semantics/naming.js';
 import { buildColumn, readCell } from '../storage/builders.js';
 import type { DynamicValue, Value } from '../values/value.js';
+import { fromDynamic } from '../values/from-dynamic.js';
 import { materialize, physicalRows, type Relation } from '../compile/relation.js';
 import type { OpContext } from './context.js';
 import { evaluateColumn } from './extend.js';
-
-function convert(v: DynamicValue, type: ScalarTypeName): Value {
-  if (v === null) return null;
-  if ((type === 'long' || type === 'int' || type === 'real' || type === 'decimal') && typeof v !== 'number') return null;
-  if (type === 'string') return typeof v === 'string' ? v : JSON.stringify(v);
-  return v;
-}
 
 export function mvApply(op: MvApplyOp, rel: Relation, cx: OpContext): Relation {
   const dense = materialize(rel);
@@ -32,7 +26,7 @@ export function mvApply(op: MvApplyOp, rel: Relation, cx: OpContext): Relation {
     const columns: Relation['columns'] = dense.columns
       .filter((c) => !items.some((it) => it.name === c.name) && c.name !== indexName)
       .map((c) => ({ name: c.name, column: buildColumn(c.column.type, new Array(n).fill(readCell(c.column, r))) }));
-    items.forEach((it, j) => columns.push({ name: it.name, column: buildColumn(it.type, Array.from({ length: n }, (_, i) => convert(lists[j]![i] ?? null, it.type))) }));
+    items.forEach((it, j) => columns.push({ name: it.name, column: buildColumn(it.type, Array.from({ length: n }, (_, i) => fromDynamic(lists[j]![i] ?? null, it.type))) }));
     if (indexName) columns.push({ name: indexName, column: buildColumn('long', Array.from({ length: n }, (_, i) => i)) });
     const sub = materialize(cx.rt.evalTabular(op.subquery, cx.env, { columns, length: n }));
     if (!sub.length) continue;

@@ -1,26 +1,18 @@
 /** `mv-expand`: one row per element of a dynamic array (or per property of a bag), other columns repeated. */
 import type { MvExpandOp } from '../../kql/syntax/ast.js';
 import type { TableSchema } from '../../kql/semantics/index.js';
-import { buildColumn, readCell } from '../storage/builders.js';
+import { buildColumn, gatherColumn, readCell } from '../storage/builders.js';
 import type { DynamicValue, Value } from '../values/value.js';
+import { fromDynamic } from '../values/from-dynamic.js';
 import { materialize, type Relation } from '../compile/relation.js';
 import type { OpContext } from './context.js';
 import { evaluateColumn } from './extend.js';
 import { implicitName } from '../../kql/semantics/naming.js';
 
-function convert(v: DynamicValue, type: string): Value {
-  if (v === null) return null;
-  switch (type) {
-    case 'long': case 'int': case 'real': case 'decimal': return typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : null;
-    case 'string': return typeof v === 'string' ? v : JSON.stringify(v);
-    case 'bool': return typeof v === 'boolean' ? v : null;
-    default: return v;
-  }
-}
-
 export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: TableSchema): Relation {
   const dense = materialize(rel);
-  const bagAsArray = op.parameters.some((p) => p.name.name === 'bagexpansion' && p.value.kind === 'NameRef' && p.value.name === 'array');
+  // `bagexpansion=array` (or its older spelling `kind=array`) expands a bag into [key, value] pairs
+  const bagAsArray = op.parameters.some((p) => (p.name.name === 'bagexpansion' || p.name.name === 'kind') && p.value.kind === 'NameRef' && p.value.name === 'array');
   const indexName = op.parameters.find((p) => p.name.name === 'with_itemindex')?.value;
   const items = op.items.map((it) => ({ name: it.name?.name ?? implicitName(it.expr) ?? 'Column1', type: it.toType ?? 'dynamic', col: evaluateColumn(cx, dense, it.expr) }));
   const limitC = op.limit ? Number((op.limit as { value?: unknown }).value ?? Infinity) : Infinity;
@@ -38,15 +30,15 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
     for (let i = 0; i < n; i++) {
       outRows.push(r);
       indexes.push(i);
-      lists.forEach((l, j) => expanded[j]!.push(i < l.length ? convert(l[i]!, items[j]!.type) : null));
+      lists.forEach((l, j) => expanded[j]!.push(i < l.length ? fromDynamic(l[i]!, items[j]!.type) : null));
     }
   }
+  const repeated = Int32Array.from(outRows);
   const columns = schema.columns.map((s) => {
     const j = items.findIndex((it) => it.name === s.name);
     if (j >= 0) return { name: s.name, column: buildColumn(s.type, expanded[j]!) };
     if (indexName && indexName.kind === 'NameRef' && indexName.name === s.name) return { name: s.name, column: buildColumn('long', indexes) };
-    const src = dense.columns.find((c) => c.name === s.name)!.column;
-    return { name: s.name, column: buildColumn(s.type, outRows.map((r) => readCell(src, r))) };
+    return { name: s.name, column: gatherColumn(dense.columns.find((c) => c.name === s.name)!.column, repeated) };
   });
   return { columns, length: outRows.length };
 }

@@ -70,8 +70,13 @@ export function parseOp(op: ParseOp | ParseWhereOp, rel: Relation, cx: OpContext
       const type = part.type ?? 'string';
       columns.push({ name: part.name.name, type });
       // typed columns capture what their type can hold; text captures up to the next literal
-      // (lazily in simple/relaxed mode, greedily in regex mode), or the rest when last
-      re += TYPE_PATTERN[type] ?? (last ? '(.*)' : kind === 'regex' ? '(.*)' : '(.*?)');
+      // (lazily in simple/relaxed mode, greedily in regex mode), or the rest when last. In relaxed mode a
+      // typed column prefers what its type can hold but falls back to text, whose failed conversion
+      // leaves only that column null. Named groups: a regex-mode literal may hold groups of its own.
+      const text = last || kind === 'regex' ? '.*' : '.*?';
+      const typed = TYPE_PATTERN[type]?.slice(1, -1);
+      const body = !typed ? text : kind === 'relaxed' ? `${typed}|${text}` : typed;
+      re += `(?P<c${columns.length - 1}>${body})`;
     }
   });
   const inline = flags ? `(?${flags.replace(/[^imsU]/g, '')})` : '';
@@ -88,7 +93,7 @@ export function parseOp(op: ParseOp | ParseWhereOp, rel: Relation, cx: OpContext
     const ok = m.find();
     let values: (Value | undefined)[] = columns.map(() => undefined);
     if (ok) {
-      values = columns.map((c, j) => convert(m.group(j + 1) ?? '', c.type));
+      values = columns.map((c, j) => convert(m.group(`c${j}`) ?? '', c.type));
       if (kind === 'simple' && values.some((x) => x === undefined)) values = columns.map(() => undefined);
     }
     const matched = ok && (kind !== 'simple' || values.every((x) => x !== undefined));

@@ -16,7 +16,7 @@ import { valueKey } from '../values/compare.js';
 import { QueryError, type Value } from '../values/value.js';
 import { scope, type OpContext } from './context.js';
 
-interface AggSlot {
+export interface AggSlot {
   call: CallExpr;
   create: () => AggState;
   args: ((r: number) => Value)[];
@@ -35,14 +35,16 @@ function aggregateCalls(cx: OpContext, e: Expr): CallExpr[] {
   return out;
 }
 
-export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSchema: TableSchema | undefined): Relation {
+/**
+ * Compiles every aggregate call inside `exprs` once: its implementation, argument closures and constant
+ * arguments. `byNames` are the output names of the group keys (excluded from arg_max's `*`).
+ */
+export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], byNames: string[]): { slots: AggSlot[]; slotOf: Map<CallExpr, number> } {
   const sc = scope(cx, rel);
-  const keys = op.by.map((a) => compileExpr(a.expr, sc));
-  const byNames = (outSchema?.columns ?? []).slice(0, op.by.length).map((c) => c.name);
   const slots: AggSlot[] = [];
   const slotOf = new Map<CallExpr, number>();
-  for (const a of op.aggregates) {
-    for (const call of aggregateCalls(cx, a.expr)) {
+  for (const e of exprs) {
+    for (const call of aggregateCalls(cx, e)) {
       const impl = AGGREGATES.get(call.name.name.toLowerCase());
       if (!impl) throw new QueryError(`the aggregate '${call.name.name}' is not supported by kqlite's engine yet`, 'KQL4010');
       const argExprs: Expr[] = [];
@@ -61,6 +63,24 @@ export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSche
       slots.push({ call, create: () => impl.create(types, consts), args: compiled.map((c) => c.eval), multi: Boolean(impl.multi) });
     }
   }
+  return { slots, slotOf };
+}
+
+/** Feeds physical row `r` to one group's aggregate states (`bufs`: one reusable argument array per slot). */
+export function addRow(slots: AggSlot[], states: AggState[], bufs: Value[][], r: number): void {
+  for (let s = 0; s < slots.length; s++) {
+    const buf = bufs[s]!;
+    const args = slots[s]!.args;
+    for (let a = 0; a < args.length; a++) buf[a] = args[a]!(r);
+    states[s]!.add(buf);
+  }
+}
+
+export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSchema: TableSchema | undefined): Relation {
+  const sc = scope(cx, rel);
+  const keys = op.by.map((a) => compileExpr(a.expr, sc));
+  const byNames = (outSchema?.columns ?? []).slice(0, op.by.length).map((c) => c.name);
+  const { slots, slotOf } = compileAggregates(cx, rel, op.aggregates.map((a) => a.expr), byNames);
   // group
   const groupIndex = new Map<string, number>();
   const groupKeys: Value[][] = [];
@@ -83,13 +103,7 @@ export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSche
       groupKeys.push(keyVals.slice());
       states.push(slots.map((s) => s.create()));
     }
-    const st = states[g]!;
-    for (let s = 0; s < slots.length; s++) {
-      const buf = argBufs[s]!;
-      const args = slots[s]!.args;
-      for (let a = 0; a < args.length; a++) buf[a] = args[a]!(r);
-      st[s]!.add(buf);
-    }
+    addRow(slots, states[g]!, argBufs, r);
   }
   if (keys.length === 0 && groupKeys.length === 0) {
     // no by-clause on empty input: one row of empty aggregates

@@ -147,7 +147,8 @@ export function bindMakeSeries(b: Binder, op: MakeSeriesOp, input: TableSchema, 
     const name = a.assignment.names[0]?.name ?? implicitName(a.assignment.expr) ?? `Column${++n}`;
     out.push({ name: uniqueName(out, name), type: 'dynamic' });
   }
-  out.splice(by.length, 0, { name: axisName, type: 'dynamic' });
+  // the keys, the aggregate arrays, then the axis array
+  out.push({ name: uniqueName(out, axisName), type: 'dynamic' });
   return { columns: out };
 }
 

@@ -3,6 +3,7 @@
  * pipelines, and the tabular sources (datatable, print, range, union, search, find, externaldata, evaluate).
  */
 import type { Expr, FunctionDecl, LetStatement, NameRef, Parameter, ScalarTypeName, Statement } from '../syntax/ast.js';
+import { planUnion } from './union-schema.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr } from './bind-expressions.js';
 import { bindOperator } from './bind-operators.js';
@@ -220,6 +221,16 @@ export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name:
     if (t.kind === 'NameRef' && t.name.includes('*')) {
       const re = new RegExp('^' + t.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
       for (const [name, s] of b.options.catalog.tables) if (re.test(name)) schemas.push(s);
+      // let-bound tables and views match a wildcard too
+      for (const name of new Set(scope.names())) {
+        const sym = scope.lookup(name);
+        if (!re.test(name) || b.options.catalog.tables.has(name)) continue;
+        if (sym?.kind === 'tabular') schemas.push(sym.schema);
+        else if (sym?.kind === 'function' && sym.decl.parameters.length === 0) {
+          const result = functionResults.get(sym.decl);
+          if (result?.tabular) schemas.push(result.schema ?? OPEN_SCHEMA);
+        }
+      }
       continue;
     }
     schemas.push(bindTabular(b, t, scope));
@@ -236,18 +247,7 @@ export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name:
   const columns: ColumnSchema[] = [];
   const withsource = param('withsource');
   if (withsource?.kind === 'NameRef') columns.push({ name: withsource.name, type: 'string' });
-  if (inner) {
-    const [head, ...rest] = schemas;
-    for (const c of head?.columns ?? []) if (rest.every((s) => s.columns.some((x) => x.name === c.name && x.type === c.type))) columns.push(c);
-  } else {
-    for (const s of schemas) {
-      for (const c of s.columns) {
-        const same = columns.find((x) => x.name === c.name);
-        if (!same) columns.push(c);
-        else if (same.type !== c.type && !columns.some((x) => x.name === `${c.name}_${c.type}`)) columns.push({ name: `${c.name}_${c.type}`, type: c.type });
-      }
-    }
-  }
+  columns.push(...planUnion(schemas.map((s) => s.columns), inner, true).columns);
   return { columns, open: schemas.some((s) => s.open) };
 }
 

@@ -18,6 +18,7 @@ export type { FunctionSignature, ReturnRule } from './signatures/index.js';
 export type { Ref, CallTarget, BinderOptions } from './binder.js';
 export { nearestName } from './suggest.js';
 export { OPERATOR_WORD } from './bind-operators.js';
+export { planUnion, type UnionPlan } from './union-schema.js';
 
 export interface BoundScript {
   diagnostics: Diagnostic[];

@@ -269,6 +269,8 @@ export interface MakeSeriesOp extends Node {
   from?: Expr;
   to?: Expr;
   step: Expr;
+  /** Set by the legacy `in range(a, b, s)` form, whose end b is inside the axis. */
+  inclusiveEnd?: boolean;
   by: ColumnAssignment[];
 }
 

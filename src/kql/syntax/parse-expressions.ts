@@ -121,7 +121,8 @@ function parseExpressionList(p: Parser): Expr[] {
   return items;
 }
 
-function parseAdditive(p: Parser): Expr {
+/** An expression without comparisons or `in` (make-series' axis, which `in range(...)` may follow). */
+export function parseAdditive(p: Parser): Expr {
   let left = parseMultiplicative(p);
   while (p.isPunct('+') || p.isPunct('-')) {
     const t = p.advance();

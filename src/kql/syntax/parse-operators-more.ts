@@ -1,6 +1,6 @@
 /** Tabular operators, part 3: parse, parse-kv, make-series, top-nested, scan, partition, fork, facet, graph-*. */
 import type { ColumnAssignment, ContextualSubquery, Expr, NameRef, Operator, ParsePatternPart, ScanStep, TopNestedLevel } from './ast.js';
-import { parseExpression } from './parse-expressions.js';
+import { parseAdditive, parseExpression } from './parse-expressions.js';
 import { parseColumnAssignment, parseColumnAssignments, parseColumnDecl, parseColumnDecls, parseContextualSubquery, parsePipeline, parseTypeName } from './parse-pipeline.js';
 import { parseSortKeys } from './parse-operators.js';
 import { Parser } from './parser.js';
@@ -59,11 +59,13 @@ export function parseMakeSeries(p: Parser, start: number): Operator {
     aggregates.push({ assignment, ...(def ? { default: def } : {}), span: p.spanFrom(s) });
   } while (p.eatPunct(','));
   p.expectWord('on', 'in make-series ... on axis');
-  const on = parseExpression(p);
+  const on = parseAdditive(p);
   let from: Expr | undefined;
   let to: Expr | undefined;
   let step: Expr;
+  let inclusiveEnd = false;
   if (p.isWord('in') && p.isWord('range', 1)) {
+    inclusiveEnd = true;
     // legacy: in range(start, stop, step)
     p.skip(2);
     p.expectPunct('(');
@@ -80,7 +82,7 @@ export function parseMakeSeries(p: Parser, start: number): Operator {
     step = parseExpression(p);
   }
   const by = p.eatWord('by') ? parseColumnAssignments(p) : [];
-  return { kind: 'MakeSeriesOp', parameters, aggregates, on, ...(from ? { from } : {}), ...(to ? { to } : {}), step, by, span: p.spanFrom(start) };
+  return { kind: 'MakeSeriesOp', parameters, aggregates, on, ...(from ? { from } : {}), ...(to ? { to } : {}), step, ...(inclusiveEnd ? { inclusiveEnd } : {}), by, span: p.spanFrom(start) };
 }
 
 export function parseTopNested(p: Parser, start: number): Operator {

@@ -341,6 +341,26 @@ series_fit_line 1 1 dynamic
 series_fit_2lines 1 1 dynamic
 `;
 
+/** Geospatial functions with exact signatures (other geo_* names are recognised by prefix, see index.ts). */
+const GEO = `
+geo_point_to_geohash 2 3 string
+geo_geohash_to_central_point 1 1 dynamic
+geo_geohash_to_polygon 1 1 dynamic
+geo_geohash_neighbors 1 1 dynamic
+geo_point_to_h3cell 2 3 string
+geo_h3cell_level 1 1 int
+geo_h3cell_parent 1 2 string
+geo_h3cell_children 1 2 dynamic
+geo_h3cell_neighbors 1 1 dynamic
+geo_h3cell_rings 2 2 dynamic
+geo_h3cell_to_central_point 1 1 dynamic
+geo_h3cell_to_polygon 1 1 dynamic
+geo_point_to_s2cell 2 3 string
+geo_s2cell_to_central_point 1 1 dynamic
+geo_s2cell_to_polygon 1 1 dynamic
+geo_s2cell_neighbors 1 1 dynamic
+`;
+
 /** Scalar forms of sketch functions (their aggregate forms are in aggregates.ts). */
 const SKETCHES = `
 hll_merge 1 * dynamic
@@ -364,4 +384,5 @@ export const SCALAR_SIGNATURES = [
   ...parseSignatureTable('tabular', TABULAR),
   ...parseSignatureTable('series', SERIES),
   ...parseSignatureTable('sketch', SKETCHES),
+  ...parseSignatureTable('geo', GEO),
 ];

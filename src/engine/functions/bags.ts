@@ -1,0 +1,83 @@
+/**
+ * Property-bag functions whose keys may be JSONPath expressions (`$.a.b`, `$['a']`): bag_has_key,
+ * bag_remove_keys, bag_set_key, bag_keys, bag_merge. A plain key names a top-level property.
+ */
+import { valueToDynamic } from '../values/format.js';
+import type { DynamicValue } from '../values/value.js';
+import { fn, type ScalarFunction } from './types.js';
+
+type Bag = Record<string, DynamicValue>;
+
+const isBag = (v: unknown): v is Bag => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** The property names along a key: `key` → [key]; `$.a['b']` → [a, b]; null for a path we cannot read. */
+export function keyPath(key: string): string[] | null {
+  if (!key.startsWith('$')) return [key];
+  const out: string[] = [];
+  const re = /\.([^.[\]]+)|\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\]/y;
+  re.lastIndex = 1;
+  while (re.lastIndex < key.length) {
+    const m = re.exec(key);
+    if (!m) return null;
+    out.push(m[1] ?? m[2] ?? m[3]!);
+  }
+  return out.length ? out : null;
+}
+
+function hasPath(bag: Bag, path: string[]): boolean {
+  let cur: DynamicValue = bag;
+  for (const k of path) {
+    if (!isBag(cur) || !Object.prototype.hasOwnProperty.call(cur, k)) return false;
+    cur = cur[k]!;
+  }
+  return true;
+}
+
+/** A copy of `bag` without the property at `path` (the bags along the way are copied, nothing else). */
+function withoutPath(bag: Bag, path: string[]): Bag {
+  const [head, ...rest] = path;
+  if (!Object.prototype.hasOwnProperty.call(bag, head!)) return bag;
+  const out = { ...bag };
+  if (!rest.length) delete out[head!];
+  else if (isBag(out[head!])) out[head!] = withoutPath(out[head!] as Bag, rest);
+  return out;
+}
+
+/** A copy of `bag` with `value` at `path`, creating the bags along the way. */
+function withPath(bag: Bag, path: string[], value: DynamicValue): Bag {
+  const [head, ...rest] = path;
+  const out = { ...bag };
+  out[head!] = rest.length ? withPath(isBag(out[head!]) ? (out[head!] as Bag) : {}, rest, value) : value;
+  return out;
+}
+
+export const BAG_FUNCTIONS: ScalarFunction[] = [
+  fn('bag_keys', 1, 1, ([b]) => (isBag(b) ? Object.keys(b) : null)),
+  fn('bag_has_key', 2, 2, ([b, k]) => {
+    if (!isBag(b)) return null;
+    const path = keyPath(String(k ?? ''));
+    return path ? hasPath(b, path) : null;
+  }),
+  fn('bag_merge', 1, 64, (args) => {
+    // the first bag that has a key wins
+    const out: Bag = {};
+    for (const b of args) if (isBag(b)) for (const [k, v] of Object.entries(b)) if (!(k in out)) out[k] = v;
+    return out;
+  }),
+  fn('bag_remove_keys', 2, 2, ([b, keys]) => {
+    if (!isBag(b)) return null;
+    let out: Bag = b;
+    for (const k of Array.isArray(keys) ? keys : []) {
+      const path = typeof k === 'string' ? keyPath(k) : null;
+      if (path) out = withoutPath(out, path);
+    }
+    return out;
+  }),
+  fn('bag_set_key', 3, 3, ([b, k, v], types) => {
+    if (!isBag(b)) return null;
+    const path = keyPath(String(k ?? ''));
+    return path ? withPath(b, path, valueToDynamic(v, types[2]!)) : null;
+  }),
+];
+
+

@@ -1,0 +1,146 @@
+/**
+ * series_* functions over dynamic numeric arrays: element-wise math and comparisons (a scalar argument is
+ * used for every element), reductions (sum, product, magnitude, dot product, cosine similarity, Pearson
+ * correlation), missing-value filling and the IIR filter. Elements that are not numbers are null in and out.
+ */
+import type { DynamicValue, Value } from '../values/value.js';
+import { fn, type ScalarFunction } from './types.js';
+
+type Num = number | null;
+
+const toNum = (x: DynamicValue | undefined): Num => (typeof x === 'number' ? x : typeof x === 'boolean' ? Number(x) : null);
+const series = (v: Value): Num[] | null => (Array.isArray(v) ? (v as DynamicValue[]).map(toNum) : null);
+/** A series argument or a scalar used at every position. */
+const operand = (v: Value): ((i: number) => Num) | null => {
+  if (Array.isArray(v)) { const s = series(v)!; return (i) => s[i] ?? null; }
+  if (typeof v === 'number') return () => v;
+  return null;
+};
+const lengthOf = (...vs: Value[]) => Math.max(0, ...vs.filter(Array.isArray).map((a) => (a as DynamicValue[]).length));
+
+function unary(name: string, f: (x: number) => number): ScalarFunction {
+  return fn(name, 1, 1, ([a]) => { const s = series(a); return s ? s.map((x) => (x === null ? null : f(x))) : null; });
+}
+
+function binary(name: string, f: (x: number, y: number) => number | boolean): ScalarFunction {
+  return fn(name, 2, 2, ([a, b]) => {
+    const x = operand(a);
+    const y = operand(b);
+    if (!x || !y) return null;
+    return Array.from({ length: lengthOf(a, b) }, (_, i) => { const p = x(i); const q = y(i); return p === null || q === null ? null : f(p, q); });
+  });
+}
+
+function pairs(a: Value, b: Value): [number, number][] | null {
+  const x = operand(a);
+  const y = operand(b);
+  if (!x || !y) return null;
+  const out: [number, number][] = [];
+  for (let i = 0, n = lengthOf(a, b); i < n; i++) { const p = x(i); const q = y(i); if (p !== null && q !== null) out.push([p, q]); }
+  return out;
+}
+
+function fillLinear(s: Num[], missing: Num, edges: boolean): Num[] {
+  const isMissing = (v: Num) => v === missing || (v !== null && missing !== null && Number.isNaN(missing) && Number.isNaN(v));
+  const out = s.slice();
+  const known = s.map((v, i) => (isMissing(v) ? -1 : i)).filter((i) => i >= 0);
+  if (!known.length) return out;
+  for (let k = 0; k + 1 < known.length; k++) {
+    const i = known[k]!, j = known[k + 1]!;
+    for (let m = i + 1; m < j; m++) out[m] = s[i]! + ((s[j]! - s[i]!) * (m - i)) / (j - i);
+  }
+  if (edges) {
+    for (let m = 0; m < known[0]!; m++) out[m] = s[known[0]!]!;
+    for (let m = known[known.length - 1]! + 1; m < s.length; m++) out[m] = s[known[known.length - 1]!]!;
+  }
+  return out;
+}
+
+export const SERIES_FUNCTIONS: ScalarFunction[] = [
+  unary('series_abs', Math.abs),
+  unary('series_acos', Math.acos),
+  unary('series_asin', Math.asin),
+  unary('series_atan', Math.atan),
+  unary('series_ceiling', Math.ceil),
+  unary('series_cos', Math.cos),
+  unary('series_exp', Math.exp),
+  unary('series_floor', Math.floor),
+  unary('series_log', Math.log),
+  unary('series_sign', Math.sign),
+  unary('series_sin', Math.sin),
+  unary('series_tan', Math.tan),
+  binary('series_add', (x, y) => x + y),
+  binary('series_subtract', (x, y) => x - y),
+  binary('series_multiply', (x, y) => x * y),
+  binary('series_divide', (x, y) => x / y),
+  binary('series_pow', (x, y) => x ** y),
+  binary('series_equals', (x, y) => x === y),
+  binary('series_not_equals', (x, y) => x !== y),
+  binary('series_greater', (x, y) => x > y),
+  binary('series_greater_equals', (x, y) => x >= y),
+  binary('series_less', (x, y) => x < y),
+  binary('series_less_equals', (x, y) => x <= y),
+  fn('series_sum', 1, 1, ([a]) => { const s = series(a); return s ? s.reduce<number>((t, x) => t + (x ?? 0), 0) : null; }),
+  fn('series_product', 1, 1, ([a]) => { const s = series(a); return s ? s.reduce<number>((t, x) => t * (x ?? 1), 1) : null; }),
+  fn('series_magnitude', 1, 1, ([a]) => { const s = series(a); return s ? Math.sqrt(s.reduce<number>((t, x) => t + (x ?? 0) ** 2, 0)) : null; }),
+  fn('series_dot_product', 2, 2, ([a, b]) => { const p = pairs(a, b); return p ? p.reduce((t, [x, y]) => t + x * y, 0) : null; }),
+  fn('series_cosine_similarity', 2, 2, ([a, b]) => {
+    const p = pairs(a, b);
+    if (!p) return null;
+    const dot = p.reduce((t, [x, y]) => t + x * y, 0);
+    return dot / (Math.sqrt(p.reduce((t, [x]) => t + x * x, 0)) * Math.sqrt(p.reduce((t, [, y]) => t + y * y, 0)));
+  }),
+  fn('series_pearson_correlation', 2, 2, ([a, b]) => {
+    const p = pairs(a, b);
+    if (!p || !p.length) return null;
+    const mx = p.reduce((t, [x]) => t + x, 0) / p.length;
+    const my = p.reduce((t, [, y]) => t + y, 0) / p.length;
+    let sxy = 0, sxx = 0, syy = 0;
+    for (const [x, y] of p) { sxy += (x - mx) * (y - my); sxx += (x - mx) ** 2; syy += (y - my) ** 2; }
+    return sxy / Math.sqrt(sxx * syy);
+  }),
+  fn('series_fill_const', 1, 3, ([a, c, missing]) => {
+    const s = series(a);
+    if (!s) return null;
+    const m = missing === undefined ? null : toNum(missing as DynamicValue);
+    const value = toNum((c ?? 0) as DynamicValue);
+    return s.map((x) => (x === m || (m !== null && Number.isNaN(m) && x !== null && Number.isNaN(x)) ? value : x));
+  }),
+  fn('series_fill_forward', 1, 2, ([a, missing]) => {
+    const s = series(a);
+    if (!s) return null;
+    const m = missing === undefined ? null : toNum(missing as DynamicValue);
+    let last: Num = null;
+    return s.map((x) => { if (x === m) return last; last = x; return x; });
+  }),
+  fn('series_fill_backward', 1, 2, ([a, missing]) => {
+    const s = series(a);
+    if (!s) return null;
+    const m = missing === undefined ? null : toNum(missing as DynamicValue);
+    let next: Num = null;
+    return s.reverse().map((x) => { if (x === m) return next; next = x; return x; }).reverse();
+  }),
+  fn('series_fill_linear', 1, 4, ([a, missing, edges, constant]) => {
+    const s = series(a);
+    if (!s) return null;
+    const m = missing === undefined ? null : toNum(missing as DynamicValue);
+    // a series with no known value at all is filled with the constant (0 by default)
+    if (s.every((x) => x === m)) return s.map(() => toNum((constant ?? 0) as DynamicValue));
+    return fillLinear(s, m, edges === undefined || edges === null ? true : edges === true);
+  }),
+  fn('series_iir', 3, 3, ([a, num, den]) => {
+    // y[n] = (sum b[k] x[n-k] - sum_{k>=1} a[k] y[n-k]) / a[0]
+    const x = series(a);
+    const b = series(num);
+    const d = series(den);
+    if (!x || !b || !d || !d.length || !d[0]) return null;
+    const y: number[] = [];
+    for (let n = 0; n < x.length; n++) {
+      let acc = 0;
+      for (let k = 0; k < b.length; k++) if (n - k >= 0) acc += (b[k] ?? 0) * (x[n - k] ?? 0);
+      for (let k = 1; k < d.length; k++) if (n - k >= 0) acc -= (d[k] ?? 0) * y[n - k]!;
+      y.push(acc / d[0]);
+    }
+    return y;
+  }),
+];

@@ -1,0 +1,169 @@
+/**
+ * `make-series aggs [default=v] on axis from a to b step s [by keys]`: one row per group; each aggregate
+ * becomes an array with one element per step of the axis (start, start+step, ... below end), holding the
+ * aggregate over the group's rows in that step, or the default (0 unless given) for steps without rows.
+ * Without `from`/`to` the axis spans the bins that hold data; `in range(a, b, s)` includes b. Rows outside
+ * the axis are ignored. Empty input gives no rows, or with `kind=nonempty` one row of defaults.
+ * Columns: the keys, the aggregate arrays, then the axis array (named like the axis column).
+ */
+import type { Expr, MakeSeriesOp, ScalarTypeName } from '../../kql/syntax/ast.js';
+import type { TableSchema } from '../../kql/semantics/index.js';
+import type { AggState } from '../aggregates/types.js';
+import { compileExpr, type CompileScope } from '../compile/expr.js';
+import { physicalRows, type Relation } from '../compile/relation.js';
+import { buildColumn } from '../storage/builders.js';
+import { valueKey } from '../values/compare.js';
+import { valueToDynamic } from '../values/format.js';
+import { QueryError, type DynamicValue, type Value } from '../values/value.js';
+import { compileOn, scope, type OpContext } from './context.js';
+import { addRow, compileAggregates } from './summarize.js';
+
+/** Arrays made by make-series hold at most 2^20 values, as in Kusto. */
+const MAX_POINTS = 1 << 20;
+
+interface Axis {
+  /** Position of an axis value (floor of (v - start) / step), or undefined for null/outside. */
+  index(v: Value): number | undefined;
+  value(i: number): DynamicValue;
+  length: number;
+}
+
+export function makeSeries(op: MakeSeriesOp, rel: Relation, cx: OpContext, schema: TableSchema): Relation {
+  const sc = scope(cx, rel);
+  const keys = op.by.map((a) => compileExpr(a.expr, sc));
+  const axisExpr = compileExpr(op.on, sc);
+  const rows = physicalRows(rel);
+  const axis = buildAxis(op, cx, axisExpr.type, rows, axisExpr.eval);
+  const { slots, slotOf } = compileAggregates(cx, rel, op.aggregates.map((a) => a.assignment.expr), schema.columns.slice(0, op.by.length).map((c) => c.name));
+
+  // one aggregate state set per (group, step) that has rows
+  const groupIndex = new Map<string, number>();
+  const groupKeys: Value[][] = [];
+  const cells: { group: number; step: number; states: AggState[] }[] = [];
+  const cellIndex: Map<number, number>[] = [];
+  const bufs = slots.map((s) => new Array<Value>(s.args.length));
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const step = axis.index(axisExpr.eval(r));
+    if (step === undefined) continue;
+    const kv = keys.map((k) => k.eval(r));
+    const k = kv.map(valueKey).join('\u0001');
+    let g = groupIndex.get(k);
+    if (g === undefined) {
+      g = groupKeys.length;
+      groupIndex.set(k, g);
+      groupKeys.push(kv);
+      cellIndex.push(new Map());
+    }
+    let c = cellIndex[g]!.get(step);
+    if (c === undefined) {
+      c = cells.length;
+      cellIndex[g]!.set(step, c);
+      cells.push({ group: g, step, states: slots.map((s) => s.create()) });
+    }
+    addRow(slots, cells[c]!.states, bufs, r);
+  }
+  const nonempty = op.parameters.some((p) => p.name.name === 'kind' && p.value.kind === 'NameRef' && p.value.name === 'nonempty');
+  if (groupKeys.length === 0 && nonempty) groupKeys.push(keys.map(() => null));
+
+  // per-cell aggregate results, then each output expression over them
+  const results = cells.map((c) => c.states.map((s) => s.result() as Value));
+  const temp: Relation = { columns: slots.map((s, i) => ({ name: `__agg${i}`, column: buildColumn(cx.rt.bound.typeOf(s.call) ?? 'dynamic', results.map((r) => r[i]!)) })), length: cells.length };
+  const tempScope: CompileScope = { ...scope(cx, temp), substitute: new Map([...slotOf].map(([call, i]) => [call as Expr, `__agg${i}`])) };
+  const series = op.aggregates.map((a) => {
+    const c = compileExpr(a.assignment.expr, tempScope);
+    const fallback = a.default ? compileOn(cx, { columns: [], length: 1 }, a.default) : undefined;
+    const def = fallback ? valueToDynamic(fallback.eval(0), fallback.type) : 0;
+    const arrays: DynamicValue[][] = groupKeys.map(() => new Array<DynamicValue>(axis.length).fill(def));
+    for (let i = 0; i < cells.length; i++) arrays[cells[i]!.group]![cells[i]!.step] = valueToDynamic(c.eval(i), c.type);
+    return arrays;
+  });
+  const axisValues: DynamicValue[] = Array.from({ length: axis.length }, (_, i) => axis.value(i));
+  const columns: { values: Value[]; type: ScalarTypeName }[] = [
+    ...op.by.map((_, j) => ({ values: groupKeys.map((k) => k[j]!), type: keys[j]!.type })),
+    ...series.map((arrays) => ({ values: arrays as Value[], type: 'dynamic' as ScalarTypeName })),
+    { values: groupKeys.map(() => axisValues), type: 'dynamic' },
+  ];
+  if (columns.length !== schema.columns.length) throw new QueryError(`make-series produced ${columns.length} columns where ${schema.columns.length} were expected`, 'KQL4099');
+  return { columns: schema.columns.map((s, i) => ({ name: s.name, column: buildColumn(columns[i]!.type, columns[i]!.values) })), length: groupKeys.length };
+}
+
+function buildAxis(op: MakeSeriesOp, cx: OpContext, type: ScalarTypeName, rows: Int32Array, axisOf: (r: number) => Value): Axis {
+  const constant = (e: Expr | undefined) => (e ? compileOn(cx, { columns: [], length: 1 }, e).eval(0) : null);
+  const ticks = type === 'datetime' || type === 'timespan';
+  const stepV = constant(op.step);
+  const inclusive = Boolean(op.inclusiveEnd);
+  if (ticks) {
+    const step = typeof stepV === 'bigint' ? stepV : null;
+    if (step === null || step <= 0n) throw new QueryError('make-series needs a positive timespan step for a datetime or timespan axis');
+    let start = constant(op.from) as bigint | null;
+    let end = constant(op.to) as bigint | null;
+    if (start === null || end === null) {
+      // the bins that hold data
+      let lo: bigint | null = null;
+      let hi: bigint | null = null;
+      for (let i = 0; i < rows.length; i++) {
+        const v = axisOf(rows[i]!);
+        if (typeof v !== 'bigint') continue;
+        if (lo === null || v < lo) lo = v;
+        if (hi === null || v > hi) hi = v;
+      }
+      if (start === null) start = lo === null ? null : floorTicks(lo, step);
+      if (end === null) end = hi === null || start === null ? null : start + (floorTicks(hi - start, step) + step);
+    }
+    if (start === null || end === null) return { index: () => undefined, value: () => null, length: 0 };
+    const s = start;
+    // `in range(a, b, s)`: the step that starts at b is the last one, whole
+    const length = inclusive ? (end < s ? 0 : Number((end - s) / step) + 1) : end <= s ? 0 : Number((end - s + step - 1n) / step);
+    checkPoints(length);
+    return {
+      length,
+      index: (v) => {
+        if (typeof v !== 'bigint' || v < s || (!inclusive && v >= end)) return undefined;
+        const i = Number((v - s) / step);
+        return i < length ? i : undefined;
+      },
+      value: (i) => valueToDynamic(s + BigInt(i) * step, type),
+    };
+  }
+  if (typeof stepV !== 'number' || !(stepV > 0)) throw new QueryError('make-series needs a positive step');
+  let start = constant(op.from) as number | null;
+  let end = constant(op.to) as number | null;
+  if (start === null || end === null) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < rows.length; i++) {
+      const v = axisOf(rows[i]!);
+      if (typeof v !== 'number' || Number.isNaN(v)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    if (start === null) start = lo === Infinity ? null : Math.floor(lo / stepV) * stepV;
+    if (end === null) end = hi === -Infinity || start === null ? null : start + (Math.floor((hi - start) / stepV) + 1) * stepV;
+  }
+  if (start === null || end === null) return { index: () => undefined, value: () => null, length: 0 };
+  const s = start;
+  const e = end;
+  const length = Math.max(0, inclusive ? Math.floor((e - s) / stepV) + 1 : Math.ceil((e - s) / stepV));
+  checkPoints(length);
+  return {
+    length,
+    index: (v) => {
+      if (typeof v !== 'number' || v < s || (!inclusive && v >= e)) return undefined;
+      const i = Math.floor((v - s) / stepV);
+      return i < length ? i : undefined;
+    },
+    value: (i) => s + i * stepV,
+  };
+}
+
+function floorTicks(t: bigint, step: bigint): bigint {
+  const r = t % step;
+  return r < 0n ? t - r - step : t - r;
+}
+
+function checkPoints(n: number): void {
+  if (n > MAX_POINTS) throw new QueryError(`make-series would build ${n} points per series; the limit is ${MAX_POINTS}`);
+}
+
+

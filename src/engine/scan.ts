@@ -1,0 +1,189 @@
+/**
+ * Table scans, and the `where` operators right above them. The Timestamp bounds those wheres imply
+ * (`between`, `>`, `>=`, `<`, `<=`, `==` against a constant, `ago()`/`now()` included) are handed to the
+ * source so it can skip whole extents; the wheres still run over every row that is left, so pruning never
+ * changes a result. A hunt may pass a shared cache: rules whose scan + where chain is the same (same
+ * predicate text, same values for the names it uses) then share one pass.
+ */
+import type { Expr, PipeExpr, WhereOp } from '../kql/syntax/ast.js';
+import type { Env, Runtime } from './compile/env.js';
+import { compileExpr } from './compile/expr.js';
+import type { Relation } from './compile/relation.js';
+import { checkLimits } from './compile/env.js';
+import { where } from './operators/where.js';
+import type { TimeRange } from './source.js';
+import { mergeExtents } from './storage/merge.js';
+import { QueryError } from './values/value.js';
+
+const TIME_COLUMN = 'Timestamp';
+const NO_ROWS: Relation = { columns: [], length: 1 };
+
+/** A stored table as one relation, with extents outside `range` left out by the source. */
+export function scanTable(rt: Runtime, name: string, range?: TimeRange): Relation {
+  const schema = rt.source?.schema(name);
+  if (!rt.source || !schema) throw new QueryError(`unknown table '${name}'`);
+  const extents = rt.source.scan(name, range);
+  const merged = mergeExtents(schema, extents);
+  rt.stats.rowsScanned += merged.length;
+  return { columns: schema.columns.map((c, i) => ({ name: c.name, column: merged.columns[i]!.column })), length: merged.length };
+}
+
+/** Splits a predicate into its top-level `and` operands. */
+export function conjuncts(e: Expr, out: Expr[] = []): Expr[] {
+  if (e.kind === 'ParenExpr') return conjuncts(e.expr, out);
+  if (e.kind === 'BinaryExpr' && e.op === 'and') {
+    conjuncts(e.left, out);
+    conjuncts(e.right, out);
+  } else out.push(e);
+  return out;
+}
+
+/** A row-independent datetime/timespan value of `e` in ticks, or undefined when `e` is not one. */
+function constantTicks(rt: Runtime, env: Env, e: Expr): { ticks: bigint; type: string } | undefined {
+  try {
+    const c = compileExpr(e, { rt, env, rel: NO_ROWS });
+    if (!c.constant) return undefined;
+    const v = c.eval(0);
+    return typeof v === 'bigint' && (c.type === 'datetime' || c.type === 'timespan') ? { ticks: v, type: c.type } : undefined;
+  } catch (err) {
+    if (err instanceof QueryError) return undefined; // it reads a column: not a bound
+    throw err;
+  }
+}
+
+const isTime = (e: Expr): boolean => (e.kind === 'ParenExpr' ? isTime(e.expr) : e.kind === 'NameRef' && e.name === TIME_COLUMN);
+const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==' };
+
+/**
+ * The inclusive Timestamp range that every row passing all `predicates` lies in (undefined: no bound).
+ * Only conjuncts that compare the Timestamp column itself with a constant datetime count.
+ */
+export function impliedTimeRange(rt: Runtime, env: Env, predicates: Expr[]): TimeRange | undefined {
+  let min: bigint | undefined;
+  let max: bigint | undefined;
+  const atLeast = (t: bigint) => { if (min === undefined || t > min) min = t; };
+  const atMost = (t: bigint) => { if (max === undefined || t < max) max = t; };
+  for (const p of predicates.flatMap((x) => conjuncts(x))) {
+    if (p.kind === 'BetweenExpr' && !p.negated && isTime(p.left)) {
+      const lo = constantTicks(rt, env, p.low);
+      const hi = constantTicks(rt, env, p.high);
+      if (!lo || !hi || lo.type !== 'datetime') continue;
+      atLeast(lo.ticks);
+      atMost(hi.type === 'timespan' ? lo.ticks + hi.ticks : hi.ticks);
+    } else if (p.kind === 'BinaryExpr' && p.op in FLIP) {
+      const [op, other] = isTime(p.left) ? [p.op, p.right] : isTime(p.right) ? [FLIP[p.op]!, p.left] : [undefined, undefined];
+      if (!op || !other) continue;
+      const c = constantTicks(rt, env, other);
+      if (!c || c.type !== 'datetime') continue;
+      if (op === '>') atLeast(c.ticks + 1n);
+      else if (op === '>=') atLeast(c.ticks);
+      else if (op === '<') atMost(c.ticks - 1n);
+      else if (op === '<=') atMost(c.ticks);
+      else { atLeast(c.ticks); atMost(c.ticks); }
+    }
+  }
+  if (min === undefined && max === undefined) return undefined;
+  return { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
+}
+
+/**
+ * `Table | where ... | where ...` evaluated with the implied time range pushed into the scan (and with
+ * the hunt's shared cache when there is one). Undefined when `e` is not such a chain over a stored table.
+ */
+export function scanWithWheres(rt: Runtime, e: PipeExpr, env: Env): Relation | undefined {
+  const wheres: WhereOp[] = [];
+  let cur: Expr = e;
+  while (cur.kind === 'PipeExpr' && cur.op.kind === 'WhereOp') {
+    wheres.unshift(cur.op);
+    cur = cur.source;
+    while (cur.kind === 'ParenExpr') cur = cur.expr;
+  }
+  if (cur.kind !== 'NameRef' || env.lookup(cur.name)) return undefined;
+  const schema = rt.source?.schema(cur.name);
+  if (!schema) return undefined;
+  const timed = schema.columns.some((c) => c.name === TIME_COLUMN && c.type === 'datetime');
+  const range = timed ? impliedTimeRange(rt, env, wheres.map((w) => w.predicate)) : undefined;
+  const cache = rt.sharedScans;
+  const keys = cache ? chainKeys(rt, env, cur.name, range, wheres) : undefined;
+  let start = 0;
+  let rel: Relation | undefined;
+  if (cache && keys) {
+    for (let k = wheres.length; k >= 0 && !rel; k--) {
+      const hit = keys[k] !== undefined ? cache.get(keys[k]!) : undefined;
+      if (hit) {
+        rel = hit;
+        start = k;
+      }
+    }
+  }
+  if (!rel) {
+    rel = scanTable(rt, cur.name, range);
+    if (cache && keys?.[0] !== undefined) cache.set(keys[0], rel);
+  }
+  for (let k = start; k < wheres.length; k++) {
+    checkLimits(rt);
+    rel = where(wheres[k]!, rel, { rt, env });
+    if (cache && keys?.[k + 1] !== undefined) cache.set(keys[k + 1]!, rel);
+  }
+  return rel;
+}
+
+/**
+ * Cache keys for each prefix of the chain: the table, the pushed range, each predicate's text, and the
+ * values of the non-column names it reads. A name bound to anything but a scalar ends the keys there
+ * (its meaning is not captured by a value).
+ */
+function chainKeys(rt: Runtime, env: Env, table: string, range: TimeRange | undefined, wheres: WhereOp[]): (string | undefined)[] {
+  let key = `${table}|now=${rt.ctx.now}|${range?.min ?? ''}..${range?.max ?? ''}`;
+  const keys: (string | undefined)[] = [key];
+  const columns = new Set(rt.source!.schema(table)!.columns.map((c) => c.name));
+  for (const w of wheres) {
+    const names = new Set<string>();
+    if (!collectNames(rt, w.predicate, names)) break;
+    const values: string[] = [];
+    let ok = true;
+    for (const n of [...names].sort()) {
+      if (columns.has(n)) continue;
+      const entry = env.lookup(n);
+      if (entry?.kind !== 'scalar') { ok = false; break; }
+      values.push(`${n}=${typeof entry.value === 'bigint' ? entry.value.toString() + 'n' : JSON.stringify(entry.value)}`);
+    }
+    if (!ok) break;
+    key += `\n${canonical(w.predicate)}\n${values.join(',')}`;
+    keys.push(key);
+  }
+  return keys;
+}
+
+/** An expression's tree without source positions: equal for the same predicate written anywhere. */
+function canonical(e: Expr): string {
+  return JSON.stringify(e, (k, v: unknown) => (k === 'span' ? undefined : typeof v === 'bigint' ? `${v}n` : v));
+}
+
+/** Collects NameRefs of a scalar predicate; false when it holds something a key cannot capture. */
+function collectNames(rt: Runtime, e: Expr, out: Set<string>): boolean {
+  const walk = (x: Expr): boolean => collectNames(rt, x, out);
+  switch (e.kind) {
+    case 'Literal':
+      return true;
+    case 'NameRef':
+      out.add(e.name);
+      return true;
+    case 'ParenExpr':
+      return walk(e.expr);
+    case 'UnaryExpr':
+      return walk(e.operand);
+    case 'BinaryExpr':
+      return walk(e.left) && walk(e.right);
+    case 'BetweenExpr':
+      return walk(e.left) && walk(e.low) && walk(e.high);
+    case 'InExpr':
+      return walk(e.left) && e.right.every((x) => !rt.bound.schemaOf(x) && walk(x));
+    case 'CallExpr':
+      // function calls are pure apart from rand/new_guid (now()/ago() are fixed for the whole query)
+      if (rt.bound.callOf(e)?.kind !== 'scalar' || /^(rand|new_guid|toscalar|materialize)$/i.test(e.name.name)) return false;
+      return e.args.every((a) => (a.kind === 'NamedArg' ? walk(a.value) : a.kind !== 'StarExpr' && walk(a)));
+    default:
+      return false;
+  }
+}

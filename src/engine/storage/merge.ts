@@ -1,0 +1,119 @@
+/**
+ * Merging a table's extents into one columnar table, on typed arrays (no per-cell Values): string and guid
+ * dictionaries are unified and codes remapped, tick/number/bool arrays are copied back to back, validity
+ * bitmaps are shifted into place. A merge is cached per extent list, so the rules of a hunt that scan the
+ * same extents merge them once; a source that returns the same extent objects gets the same merged table.
+ */
+import type { TableSchema } from '../../kql/semantics/types.js';
+import { isValid, newValidity, setValid, type Column, type Table, type Validity } from './column.js';
+
+const MERGES_KEPT_PER_TABLE = 2;
+const mergeCache = new WeakMap<Table, { extents: Table[]; merged: Table }[]>();
+
+/** The extents as one table in `schema` order (the extents share that order); cached by extent identity. */
+export function mergeExtents(schema: TableSchema, extents: Table[]): Table {
+  if (extents.length === 1) return extents[0]!;
+  const first = extents[0];
+  if (!first) return { columns: schema.columns.map((c) => ({ name: c.name, column: emptyColumn(c.type) })), length: 0 };
+  const entries = mergeCache.get(first) ?? [];
+  const hit = entries.find((e) => e.extents.length === extents.length && e.extents.every((x, i) => x === extents[i]));
+  if (hit) return hit.merged;
+  let length = 0;
+  for (const x of extents) length += x.length;
+  const merged: Table = {
+    columns: schema.columns.map((c, i) => ({ name: c.name, column: concatTyped(extents.map((x) => x.columns[i]!.column), length) })),
+    length,
+  };
+  entries.unshift({ extents: [...extents], merged });
+  entries.length = Math.min(entries.length, MERGES_KEPT_PER_TABLE);
+  mergeCache.set(first, entries);
+  return merged;
+}
+
+function emptyColumn(type: Column['type']): Column {
+  switch (type) {
+    case 'string': return { type, length: 0, dict: [''], codes: new Int32Array(0) };
+    case 'guid': return { type, length: 0, dict: [''], codes: new Int32Array(0), validity: undefined };
+    case 'datetime':
+    case 'timespan': return { type, length: 0, hi: new Float64Array(0), lo: new Uint16Array(0), validity: undefined };
+    case 'dynamic': return { type, length: 0, values: [], validity: undefined };
+    case 'bool': return { type, length: 0, values: new Uint8Array(0), validity: undefined };
+    default: return { type, length: 0, values: new Float64Array(0), validity: undefined };
+  }
+}
+
+/** Concatenates columns of one type (all of `cols[0].type`). */
+export function concatTyped(cols: Column[], length: number): Column {
+  const c0 = cols[0]!;
+  switch (c0.type) {
+    case 'string':
+    case 'guid': {
+      const dict: string[] = [];
+      const index = new Map<string, number>();
+      const codes = new Int32Array(length);
+      let at = 0;
+      for (const c of cols as (typeof c0)[]) {
+        const remap = new Int32Array(c.dict.length);
+        c.dict.forEach((s, k) => {
+          let g = index.get(s);
+          if (g === undefined) {
+            g = dict.push(s) - 1;
+            index.set(s, g);
+          }
+          remap[k] = g;
+        });
+        for (let i = 0; i < c.length; i++) codes[at + i] = remap[c.codes[i]!]!;
+        at += c.length;
+      }
+      if (c0.type === 'string') return { type: 'string', length, dict, codes };
+      return { type: 'guid', length, dict, codes, validity: concatValidity(cols, length) };
+    }
+    case 'datetime':
+    case 'timespan': {
+      const hi = new Float64Array(length);
+      const lo = new Uint16Array(length);
+      let at = 0;
+      for (const c of cols as (typeof c0)[]) {
+        hi.set(c.hi, at);
+        lo.set(c.lo, at);
+        at += c.length;
+      }
+      return { type: c0.type, length, hi, lo, validity: concatValidity(cols, length) };
+    }
+    case 'dynamic': {
+      const values: (typeof c0)['values'] = [];
+      for (const c of cols as (typeof c0)[]) for (const v of c.values) values.push(v);
+      return { type: 'dynamic', length, values, validity: concatValidity(cols, length) };
+    }
+    case 'bool': {
+      const values = new Uint8Array(length);
+      let at = 0;
+      for (const c of cols as (typeof c0)[]) {
+        values.set(c.values, at);
+        at += c.length;
+      }
+      return { type: 'bool', length, values, validity: concatValidity(cols, length) };
+    }
+    default: {
+      const values = new Float64Array(length);
+      let at = 0;
+      for (const c of cols as (typeof c0)[]) {
+        values.set(c.values, at);
+        at += c.length;
+      }
+      return { type: c0.type, length, values, validity: concatValidity(cols, length) };
+    }
+  }
+}
+
+function concatValidity(cols: Column[], length: number): Validity {
+  if (cols.every((c) => !('validity' in c) || c.validity === undefined)) return undefined;
+  const out = newValidity(length, true);
+  let at = 0;
+  for (const c of cols) {
+    const v = 'validity' in c ? c.validity : undefined;
+    if (v) for (let i = 0; i < c.length; i++) if (!isValid(v, i)) setValid(out, at + i, false);
+    at += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * What every route works on: the workspace's telemetry, its rules (built-in plus imported, re-read when the
+ * rule store changes on disk, e.g. after `kqlite rules import` in another terminal), and its findings
+ * database (opened once, WAL, so the CLI can hunt or triage while the server runs).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { auditOf, listFindings, openFindingsDb, type Db, type Finding } from '../hunts/index.js';
+import { Workspace } from '../ingest/index.js';
+import { enrichRule, loadRules, rulesDir, type Enrichment, type Rule } from '../rules/index.js';
+
+export class ServerContext {
+  readonly workspace: Workspace;
+  private database: Db | undefined;
+  private rulesCache: { stamp: string; rules: Rule[]; byId: Map<string, Rule> } | undefined;
+  private readonly enrichments = new Map<string, { stamp: string; value: Enrichment }>();
+
+  constructor(readonly dir: string) {
+    this.workspace = Workspace.open(dir, { create: true });
+  }
+
+  get db(): Db {
+    return (this.database ??= openFindingsDb(this.dir));
+  }
+
+  /** Changes whenever the rule store or the set of tables changes (tables decide data-source presence). */
+  private stamp(): string {
+    const d = rulesDir(this.dir);
+    const rules = existsSync(d) ? String(statSync(d).mtimeMs) : '-';
+    return `${rules}|${this.workspace.tableNames().join(',')}`;
+  }
+
+  rules(): Rule[] {
+    return this.load().rules;
+  }
+
+  rule(id: string): Rule | undefined {
+    return this.load().byId.get(id);
+  }
+
+  private load(): { rules: Rule[]; byId: Map<string, Rule> } {
+    const stamp = this.stamp();
+    if (this.rulesCache?.stamp !== stamp) {
+      const rules = loadRules(this.dir);
+      this.rulesCache = { stamp, rules, byId: new Map(rules.map((r) => [r.id, r])) };
+    }
+    return this.rulesCache;
+  }
+
+  enrichment(rule: Rule): Enrichment {
+    const stamp = `${this.stamp()}|${rule.version}`;
+    const hit = this.enrichments.get(rule.id);
+    if (hit?.stamp === stamp) return hit.value;
+    const value = enrichRule(rule, { tablesPresent: this.workspace.tableNames() });
+    this.enrichments.set(rule.id, { stamp, value });
+    return value;
+  }
+
+  /** Active (unsuppressed) findings per rule id. */
+  findingsByRule(findings: readonly Finding[] = listFindings(this.db)): Map<string, number> {
+    const m = new Map<string, number>();
+    for (const f of findings) if (f.suppressedBy === undefined) m.set(f.ruleId, (m.get(f.ruleId) ?? 0) + 1);
+    return m;
+  }
+
+  audit(entityId: string) {
+    return auditOf(this.db, entityId);
+  }
+
+  close(): void {
+    this.database?.close();
+    this.database = undefined;
+  }
+}

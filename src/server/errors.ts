@@ -1,0 +1,34 @@
+/**
+ * Errors as the API answers them: `{"error": {"status", "message", "diagnostics"?}}`. Routes throw
+ * `HttpError`; the app's error handler turns it (and Fastify's own validation errors) into that shape.
+ */
+import { LineMap } from '../common/span.js';
+import { renderDiagnostic, type Diagnostic } from '../common/diagnostics.js';
+import type { ApiDiagnostic, ApiError } from './api.js';
+
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string, readonly diagnostics?: ApiDiagnostic[]) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, `no ${what}`);
+export const badRequest = (message: string, diagnostics?: ApiDiagnostic[]) => new HttpError(400, message, diagnostics);
+
+export function errorBody(status: number, message: string, diagnostics?: ApiDiagnostic[]): ApiError {
+  return { error: { status, message, ...(diagnostics ? { diagnostics } : {}) } };
+}
+
+/** Diagnostics of `text` with line/column and the CLI's caret rendering. */
+export function apiDiagnostics(text: string, diags: readonly Diagnostic[], file = '<query>'): ApiDiagnostic[] {
+  const map = new LineMap(text);
+  return diags.map((d) => {
+    const at = map.lineCol(d.span.start);
+    const out: ApiDiagnostic = {
+      code: d.code, severity: d.severity, message: d.message, start: d.span.start, end: d.span.end,
+      line: at.line, column: at.column, rendered: renderDiagnostic(file, text, d, map),
+    };
+    if (d.suggestion !== undefined) out.suggestion = d.suggestion;
+    return out;
+  });
+}

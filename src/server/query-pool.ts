@@ -1,0 +1,132 @@
+/**
+ * Runs workbench queries on worker threads with limits: rows (maxRows), time (the engine's own deadline,
+ * backed by terminating the thread shortly after it), memory (the engine's budget plus a V8 heap cap on the
+ * thread) and cancellation by the client's id. Workers are kept warm (their extent caches survive between
+ * queries); a terminated worker is simply replaced. Queries beyond the pool size wait their turn.
+ */
+import { Worker } from 'node:worker_threads';
+import { HttpError } from './errors.js';
+import type { QueryWorkerReply, QueryWorkerRequest } from './query-protocol.js';
+
+export interface PoolOptions {
+  dir: string;
+  size?: number;
+  /** V8 heap cap per worker in MB and the engine's budget for columns (typed arrays live off-heap). */
+  heapMb?: number;
+  memoryBudgetBytes?: number;
+}
+
+type OkReply = Extract<QueryWorkerReply, { ok: true }>;
+
+interface Job {
+  req: Omit<QueryWorkerRequest, 'seq'>;
+  clientId?: string;
+  resolve(r: OkReply): void;
+  reject(e: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  job?: Job & { seq: number; timer: NodeJS.Timeout };
+}
+
+const GRACE_MS = 2_000;
+const fromSource = import.meta.url.endsWith('.ts');
+const workerUrl = new URL(`./query-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
+
+/** Running from source (tests, tsx), the worker thread first registers tsx's loader, which threads do not inherit. */
+function startWorker(options: ConstructorParameters<typeof Worker>[1]): Worker {
+  if (!fromSource) return new Worker(workerUrl, options);
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
+  return new Worker(boot, { ...options, eval: true });
+}
+
+export class QueryPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private seq = 0;
+  private closed = false;
+
+  constructor(private readonly opts: PoolOptions) {}
+
+  run(req: Omit<QueryWorkerRequest, 'seq'>, clientId?: string): Promise<OkReply> {
+    if (this.closed) return Promise.reject(new HttpError(503, 'the server is shutting down'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req, ...(clientId ? { clientId } : {}), resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Cancels the running or queued query with this client id; false when there is none. */
+  cancel(clientId: string): boolean {
+    const q = this.queue.findIndex((j) => j.clientId === clientId);
+    if (q >= 0) {
+      this.queue.splice(q, 1)[0]!.reject(new HttpError(409, 'the query was cancelled'));
+      return true;
+    }
+    const slot = this.slots.find((s) => s.job?.clientId === clientId);
+    if (!slot) return false;
+    this.fail(slot, new HttpError(409, 'the query was cancelled'));
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const j of this.queue.splice(0)) j.reject(new HttpError(503, 'the server is shutting down'));
+    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+  }
+
+  private pump(): void {
+    while (this.queue.length) {
+      let slot = this.slots.find((s) => !s.job);
+      if (!slot && this.slots.length < (this.opts.size ?? 2)) slot = this.spawn();
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      const seq = ++this.seq;
+      const timer = setTimeout(() => this.fail(slot!, new HttpError(408, `the query ran longer than its limit of ${job.req.timeoutMs} ms and was stopped`)), job.req.timeoutMs + GRACE_MS);
+      slot.job = { ...job, seq, timer };
+      slot.worker.postMessage({ ...job.req, seq } satisfies QueryWorkerRequest);
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = startWorker({
+      workerData: { dir: this.opts.dir, memoryBudgetBytes: this.opts.memoryBudgetBytes ?? 2 * 1024 ** 3 },
+      resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb ?? 2048 },
+    });
+    const slot: Slot = { worker };
+    worker.on('message', (reply: QueryWorkerReply) => {
+      const job = slot.job;
+      if (!job || job.seq !== reply.seq) return;
+      clearTimeout(job.timer);
+      slot.job = undefined;
+      if (reply.ok) job.resolve(reply);
+      else job.reject(new HttpError(reply.status, reply.message, reply.diagnostics));
+      this.pump();
+    });
+    worker.on('error', (e: Error & { code?: string }) => {
+      const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.fail(slot, new HttpError(oom ? 400 : 500, oom ? 'the query ran out of memory and was stopped' : `the query worker failed: ${e.message}`), false);
+    });
+    worker.on('exit', () => this.fail(slot, new HttpError(500, 'the query worker stopped unexpectedly'), false));
+    worker.unref();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** Ends the slot's job with `error` and replaces its worker (a cancelled thread cannot be trusted mid-query). */
+  private fail(slot: Slot, error: HttpError, terminate = true): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    this.slots.splice(i, 1);
+    slot.worker.removeAllListeners('exit');
+    if (terminate) void slot.worker.terminate();
+    const job = slot.job;
+    slot.job = undefined;
+    if (job) {
+      clearTimeout(job.timer);
+      job.reject(error);
+    }
+    if (!this.closed) this.pump();
+  }
+}

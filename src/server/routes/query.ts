@@ -1,0 +1,50 @@
+/**
+ * The workbench: GET /api/schema (tables for the editor's completion), POST /api/query (runs on a worker
+ * thread with row/time/memory limits; errors come back with positioned diagnostics) and
+ * POST /api/query/:clientId/cancel.
+ */
+import type { FastifyInstance } from 'fastify';
+import { DEFENDER_TABLES } from '../../kql/semantics/index.js';
+import { formatDatetime } from '../../engine/values/ticks.js';
+import type { CancelResponse, KqlType, QueryRequest, QueryResponse, SchemaResponse } from '../api.js';
+import type { ServerContext } from '../context.js';
+import type { QueryPool } from '../query-pool.js';
+import { datetimeParam } from './params.js';
+
+export const QUERY_LIMITS = { defaultRows: 10_000, maxRows: 100_000, defaultTimeoutMs: 30_000, maxTimeoutMs: 300_000, maxQueryChars: 100_000 };
+
+const QUERY_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['query'],
+  properties: {
+    query: { type: 'string', minLength: 1, maxLength: QUERY_LIMITS.maxQueryChars },
+    asOf: { type: 'string', maxLength: 64 },
+    maxRows: { type: 'integer', minimum: 1, maximum: QUERY_LIMITS.maxRows },
+    timeoutMs: { type: 'integer', minimum: 100, maximum: QUERY_LIMITS.maxTimeoutMs },
+    clientId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+  },
+} as const;
+
+export function queryRoutes(app: FastifyInstance, ctx: ServerContext, pool: QueryPool): void {
+  app.get('/api/schema', async (): Promise<SchemaResponse> => {
+    const ws = ctx.workspace;
+    const inWs = new Map(ws.tableNames().map((n) => [n.toLowerCase(), n]));
+    const tables: SchemaResponse['tables'] = [];
+    for (const name of inWs.values()) tables.push({ name, inWorkspace: true, columns: (ws.schema(name)?.columns ?? []).map((c) => ({ name: c.name, type: c.type as KqlType })) });
+    for (const t of DEFENDER_TABLES) {
+      if (!t.name || inWs.has(t.name.toLowerCase())) continue;
+      tables.push({ name: t.name, inWorkspace: false, columns: t.columns.map((c) => ({ name: c.name, type: c.type as KqlType })) });
+    }
+    return { database: 'kqlite', tables: tables.sort((a, b) => a.name.localeCompare(b.name)) };
+  });
+
+  app.post('/api/query', { schema: { body: QUERY_BODY } }, async (req): Promise<QueryResponse> => {
+    const b = req.body as QueryRequest;
+    const asOf = datetimeParam('asOf', b.asOf) ?? ctx.workspace.maxTimestamp() ?? BigInt(Date.now()) * 10_000n;
+    const r = await pool.run({ query: b.query, nowTicks: asOf.toString(), maxRows: b.maxRows ?? QUERY_LIMITS.defaultRows, timeoutMs: b.timeoutMs ?? QUERY_LIMITS.defaultTimeoutMs }, b.clientId);
+    return { ok: true, asOf: formatDatetime(asOf), tables: r.tables, warnings: r.warnings, diagnostics: r.diagnostics, stats: r.stats };
+  });
+
+  app.post('/api/query/:clientId/cancel', async (req): Promise<CancelResponse> => ({ cancelled: pool.cancel((req.params as { clientId: string }).clientId) }));
+}
