@@ -2,7 +2,7 @@
 // headless Chromium (playwright-core, /usr/bin/chromium). Skipped, saying why, where no Chromium is installed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,11 @@ import { main } from '../../src/cli/main.js';
 import { walkThrough } from './e2e-flow.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`;
+// CI (.ci/run installs Debian's chromium) must run these; elsewhere a missing browser skips them, saying why.
+const missing = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (install Debian's chromium or set CHROMIUM_PATH)`;
+if (missing && process.env['CI']) throw new Error(`browser tests cannot run in CI: ${missing}`);
+const skip = missing ?? false;
+const SHOTS = join('test-artifacts', 'screenshots');
 let root: string;
 let browser: Browser | undefined;
 
@@ -51,7 +55,16 @@ test('feed → T1219 → Action1 rule → hunt → benign → coverage → workb
   page.on('request', (r) => { if (!r.url().startsWith(base) && !/^(data|blob):/.test(r.url())) problems.push(`request to another origin: ${r.url()}`); });
   page.setDefaultTimeout(30_000);
   try {
-    await walkThrough(page, base);
+    mkdirSync(SHOTS, { recursive: true });
+    let n = 0;
+    await walkThrough(page, base, () => {}, async (name) => {
+      await page.screenshot({ path: join(SHOTS, `${String(++n).padStart(2, '0')}-${name}.png`), fullPage: false });
+    });
+    // a narrow window (a phone, or a browser beside a terminal) still shows the feed usably
+    await page.setViewportSize({ width: 420, height: 900 });
+    await page.goto(`${base}/`);
+    await page.getByTestId('rule-card').first().waitFor();
+    await page.screenshot({ path: join(SHOTS, `${String(++n).padStart(2, '0')}-feed-narrow.png`) });
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
