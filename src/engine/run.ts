@@ -20,6 +20,7 @@ import { makeSeries } from './operators/make-series.js';
 import { mvApply } from './operators/mv-apply.js';
 import { mvExpand } from './operators/mv-expand.js';
 import { parseOp } from './operators/parse.js';
+import { parseKv } from './operators/parse-kv.js';
 import { count, getschema, projectAway, projectKeep, projectRename, projectReorder } from './operators/project-columns.js';
 import { datatable, print, range } from './operators/sources.js';
 import { sort, take, top } from './operators/sort.js';
@@ -31,7 +32,7 @@ import { where } from './operators/where.js';
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
   'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
-  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'parse', 'parse-where', 'evaluate', 'mv-apply',
+  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'parse', 'parse-where', 'parse-kv', 'evaluate', 'mv-apply',
 ]);
 
 export const ENGINE_PLUGINS: ReadonlySet<string> = new Set(['bag_unpack']);
@@ -195,6 +196,8 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
     case 'ParseOp':
     case 'ParseWhereOp':
       return parseOp(op, input, cx);
+    case 'ParseKvOp':
+      return parseKv(op, input, cx);
     case 'EvaluateOp':
       return evaluate(op, input, cx);
     case 'MakeSeriesOp':
