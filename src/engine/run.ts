@@ -25,6 +25,7 @@ import { projectByNames } from './operators/project-by-names.js';
 import { invoke } from './operators/invoke.js';
 import { sample, sampleDistinct } from './operators/sample.js';
 import { scan } from './operators/scan.js';
+import { topNested } from './operators/top-nested.js';
 import { parseKv } from './operators/parse-kv.js';
 import { count, getschema, projectAway, projectKeep, projectRename, projectReorder } from './operators/project-columns.js';
 import { datatable, print, range } from './operators/sources.js';
@@ -37,7 +38,7 @@ import { where } from './operators/where.js';
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
   'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
-  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'sample-distinct', 'project-by-names', 'invoke', 'partition', 'scan', 'parse', 'parse-where', 'parse-kv', 'evaluate', 'mv-apply',
+  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'sample-distinct', 'project-by-names', 'invoke', 'partition', 'scan', 'top-nested', 'parse', 'parse-where', 'parse-kv', 'evaluate', 'mv-apply',
 ]);
 
 export const ENGINE_PLUGINS: ReadonlySet<string> = new Set(['bag_unpack']);
@@ -190,6 +191,8 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
       return projectByNames(op, input, cx);
     case 'InvokeOp':
       return invoke(op, input, cx);
+    case 'TopNestedOp':
+      return topNested(op, input, cx, schema);
     case 'ScanOp':
       return scan(op, input, cx);
     case 'PartitionOp':
