@@ -1,10 +1,12 @@
 /** `where`: narrows the selection vector; columns are not copied. */
 import type { WhereOp } from '../../kql/syntax/ast.js';
 import { physicalRows, type Relation } from '../compile/relation.js';
-import { compileOn, type OpContext } from './context.js';
+import { compileExpr } from '../compile/expr.js';
+import type { OpContext } from './context.js';
+import { windowScope } from './window.js';
 
 export function where(op: WhereOp, rel: Relation, cx: OpContext): Relation {
-  const pred = compileOn(cx, rel, op.predicate).eval;
+  const pred = compileExpr(op.predicate, windowScope(cx, rel, op.predicate)).eval;
   const rows = physicalRows(rel);
   const out = new Int32Array(rows.length);
   let n = 0;
