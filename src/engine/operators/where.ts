@@ -1,11 +1,15 @@
-/** `where`: narrows the selection vector; columns are not copied. */
+/**
+ * `where`: narrows the selection vector; columns are not copied. When a column index can name the only
+ * rows that may pass (indexed-where.ts), the predicate runs on those alone.
+ */
 import type { WhereOp } from '../../kql/syntax/ast.js';
 import { physicalRows, type Relation } from '../compile/relation.js';
 import { compileOn, type OpContext } from './context.js';
+import { indexedRows } from './indexed-where.js';
 
 export function where(op: WhereOp, rel: Relation, cx: OpContext): Relation {
   const pred = compileOn(cx, rel, op.predicate).eval;
-  const rows = physicalRows(rel);
+  const rows = indexedRows(op.predicate, rel, cx) ?? physicalRows(rel);
   const out = new Int32Array(rows.length);
   let n = 0;
   for (let i = 0; i < rows.length; i++) {
