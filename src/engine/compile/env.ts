@@ -56,10 +56,15 @@ export interface Runtime {
   evalTabular(e: Expr, env: Env, implicit?: Relation): Relation;
 }
 
-/** Checked between operators and batches, never per row. */
+/** Row loops call checkLimits when (i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK: every 65,536 rows. */
+export const LIMIT_CHECK_MASK = 0xffff;
+
+/** Checked between operators and 65,536 rows inside long loops, never per row. */
 export function checkLimits(rt: Runtime): void {
   if (rt.limits.signal?.aborted) throw new QueryError('the query was cancelled', 'KQL4002');
   if (Date.now() > rt.limits.deadline) throw new QueryError('the query ran past its time limit (--timeout)', 'KQL4003');
-  const used = process.memoryUsage().heapUsed;
+  // Columns live in typed arrays outside the JS heap, so they count too.
+  const mem = process.memoryUsage();
+  const used = mem.heapUsed + mem.arrayBuffers;
   if (used > rt.limits.memoryBudgetBytes) throw new QueryError(`the query exceeded its memory budget (${Math.round(rt.limits.memoryBudgetBytes / 1048576)} MiB)`, 'KQL4004');
 }

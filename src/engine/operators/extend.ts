@@ -5,6 +5,7 @@ import { buildColumn } from '../storage/builders.js';
 import type { Column } from '../storage/column.js';
 import type { Value } from '../values/value.js';
 import { columnOf, materialize, physicalRows, type Relation } from '../compile/relation.js';
+import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr } from '../compile/expr.js';
 import type { OpContext } from './context.js';
 import { windowScope } from './window.js';
@@ -19,7 +20,10 @@ export function evaluateColumn(cx: OpContext, rel: Relation, e: Expr): Column {
   const c = compileExpr(e, windowScope(cx, rel, e));
   const rows = physicalRows(rel);
   const values: Value[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) values[i] = c.eval(rows[i]!);
+  for (let i = 0; i < rows.length; i++) {
+    values[i] = c.eval(rows[i]!);
+    if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+  }
   return buildColumn(c.type, values);
 }
 

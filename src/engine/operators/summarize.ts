@@ -9,6 +9,7 @@ import { walk } from '../../kql/syntax/index.js';
 import type { TableSchema } from '../../kql/semantics/index.js';
 import { AGGREGATES } from '../aggregates/registry.js';
 import type { AggState } from '../aggregates/types.js';
+import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
 import { physicalRows, type Relation } from '../compile/relation.js';
 import { buildColumn } from '../storage/builders.js';
@@ -89,6 +90,7 @@ export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSche
   const argBufs = slots.map((s) => new Array<Value>(s.args.length));
   const keyVals = new Array<Value>(keys.length);
   for (let i = 0; i < rows.length; i++) {
+    if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
     const r = rows[i]!;
     let k = '';
     for (let j = 0; j < keys.length; j++) {

@@ -4,6 +4,7 @@
  */
 import type { WhereOp } from '../../kql/syntax/ast.js';
 import { physicalRows, type Relation } from '../compile/relation.js';
+import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr } from '../compile/expr.js';
 import type { OpContext } from './context.js';
 import { indexedRows } from './indexed-where.js';
@@ -19,6 +20,7 @@ export function where(op: WhereOp, rel: Relation, cx: OpContext): Relation {
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     if (pred(r) === true) out[n++] = r;
+    if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
   }
   return { columns: rel.columns, length: n, sel: out.subarray(0, n) };
 }
