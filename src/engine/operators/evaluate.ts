@@ -8,6 +8,8 @@ import type { Relation } from '../compile/relation.js';
 import type { OpContext } from './context.js';
 import { bagUnpack } from './plugins/bag-unpack.js';
 import { ipv4Lookup, ipv6Lookup } from './plugins/ip-lookup.js';
+import { rollingPercentile } from './plugins/rolling-percentile.js';
+import { rowsNear } from './plugins/rows-near.js';
 
 type Plugin = (op: EvaluateOp, input: Relation, cx: OpContext) => Relation;
 
@@ -15,6 +17,8 @@ export const PLUGINS: ReadonlyMap<string, Plugin> = new Map<string, Plugin>([
   ['bag_unpack', bagUnpack],
   ['ipv4_lookup', ipv4Lookup],
   ['ipv6_lookup', ipv6Lookup],
+  ['rolling_percentile', rollingPercentile],
+  ['rows_near', rowsNear],
 ]);
 
 export function evaluate(op: EvaluateOp, input: Relation, cx: OpContext): Relation {
