@@ -6,6 +6,7 @@ import type { EvaluateOp } from '../../kql/syntax/ast.js';
 import { QueryError } from '../values/value.js';
 import type { Relation } from '../compile/relation.js';
 import type { OpContext } from './context.js';
+import { activeUsersCount, activityCountsMetrics, slidingWindowCounts } from './plugins/activity.js';
 import { bagUnpack } from './plugins/bag-unpack.js';
 import { ipv4Lookup, ipv6Lookup } from './plugins/ip-lookup.js';
 import { rollingPercentile } from './plugins/rolling-percentile.js';
@@ -14,11 +15,14 @@ import { rowsNear } from './plugins/rows-near.js';
 type Plugin = (op: EvaluateOp, input: Relation, cx: OpContext) => Relation;
 
 export const PLUGINS: ReadonlyMap<string, Plugin> = new Map<string, Plugin>([
+  ['active_users_count', activeUsersCount],
+  ['activity_counts_metrics', activityCountsMetrics],
   ['bag_unpack', bagUnpack],
   ['ipv4_lookup', ipv4Lookup],
   ['ipv6_lookup', ipv6Lookup],
   ['rolling_percentile', rollingPercentile],
   ['rows_near', rowsNear],
+  ['sliding_window_counts', slidingWindowCounts],
 ]);
 
 export function evaluate(op: EvaluateOp, input: Relation, cx: OpContext): Relation {
