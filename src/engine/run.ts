@@ -12,7 +12,7 @@ import { checkLimits, Env, type Runtime } from './compile/env.js';
 import type { Relation } from './compile/relation.js';
 import type { OpContext } from './operators/context.js';
 import { distinct } from './operators/distinct.js';
-import { evaluate } from './operators/evaluate.js';
+import { evaluate, PLUGINS } from './operators/evaluate.js';
 import { extend, project } from './operators/extend.js';
 import { join, lookup } from './operators/join.js';
 import { makeSeries } from './operators/make-series.js';
@@ -41,7 +41,7 @@ export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'sample-distinct', 'project-by-names', 'invoke', 'partition', 'scan', 'top-nested', 'parse', 'parse-where', 'parse-kv', 'evaluate', 'mv-apply',
 ]);
 
-export const ENGINE_PLUGINS: ReadonlySet<string> = new Set(['bag_unpack']);
+export const ENGINE_PLUGINS: ReadonlySet<string> = new Set(PLUGINS.keys());
 
 export function runStatements(rt: Runtime, statements: Statement[], env: Env): Relation[] {
   const results: Relation[] = [];

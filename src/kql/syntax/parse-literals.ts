@@ -114,7 +114,9 @@ function parseTypedLiteral(p: Parser): Expr {
   };
   switch (type) {
     case 'datetime': {
-      const v = parseDatetimeText(inner);
+      // a literal's date may be written with blanks around its dashes (`datetime(2017 - 08 - 01)`, as in
+      // the reference's sliding_window_counts example); the text functions (todatetime) stay strict
+      const v = parseDatetimeText(inner) ?? parseDatetimeText(inner.replace(/^(\d{4})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\b/, '$1-$2-$3'));
       return v === undefined ? bad('datetime') : lit(type, v, text, start, end);
     }
     case 'timespan': {
