@@ -1,0 +1,10 @@
+import { rmSync } from 'node:fs';
+import { ingestPaths } from '../../src/ingest/ingest.js';
+import { Workspace } from '../../src/ingest/workspace.js';
+import { csvFiles } from './data.js';
+const ds = JSON.parse((await import('node:fs')).readFileSync('/tmp/kqlite-bench/rows-100000/dataset.json', 'utf8'));
+rmSync('/tmp/prof/ws', { recursive: true, force: true });
+const ws = Workspace.open('/tmp/prof/ws', { create: true });
+const t = performance.now();
+await ingestPaths(ws, csvFiles(ds));
+console.log('ingest ms', performance.now() - t);
