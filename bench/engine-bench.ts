@@ -3,7 +3,7 @@
 // mv-expand), and peak RSS, each engine in its own child processes. DuckDB's results are checked equal to
 // kqlite's. Prints medians and ratios, and writes them into docs/PERFORMANCE.md.
 //   npm run bench -- --quick               100k rows, for development
-//   npm run bench -- --sizes=1M,10M --runs=3 [--data=DIR] [--no-doc]
+//   npm run bench -- --sizes=1M,10M --runs=3 [--ingest-runs=N] [--data=DIR] [--no-doc]
 import { spawnSync } from 'node:child_process';
 import { cpus, freemem, totalmem, tmpdir, type as osType, release } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,7 +39,7 @@ function benchSize(rows: number): { ds: DataSet; table: Row[]; mismatches: strin
   console.log(`\n### ${num(rows)} rows: generating data under ${dataRoot}`);
   const ds = ensureData(dataRoot, rows);
   console.log(`  ${num(ds.rows)} rows (${Object.entries(ds.perTable).map(([t, n]) => `${t} ${num(n)}`).join(', ')}), ${ds.devices} devices x ${ds.days} days, ${(ds.csvBytes / 1048576).toFixed(0)} MiB CSV`);
-  const ingestRuns = rows > 2_000_000 ? 1 : runs;
+  const ingestRuns = Number(opt('ingest-runs') ?? (rows > 2_000_000 ? 1 : runs));
   const ing = { kqlite: [] as IngestOutput[], duckdb: [] as IngestOutput[] };
   for (let i = 0; i < ingestRuns; i++) {
     for (const engine of ['kqlite', 'duckdb'] as const) {
@@ -123,7 +123,7 @@ function main(): void {
   if (writeDoc) {
     const doc = 'docs/PERFORMANCE.md';
     const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Performance\n';
-    const body = `${START}\n## Engine: kqlite and DuckDB (bench/engine-bench.ts)\n\nMachine: ${machine()}. Run: \`npm run bench -- ${args.join(' ') || '(defaults)'}\`, ${new Date().toISOString().slice(0, 10)}; medians of ${runs} runs (ingest of 10M rows: 1 run); each engine in its own child process.\n\n${sections.join('\n')}${END}`;
+    const body = `${START}\n## Engine: kqlite and DuckDB (bench/engine-bench.ts)\n\nMachine: ${machine()}. Run: \`npm run bench -- ${args.join(' ') || '(defaults)'}\`, ${new Date().toISOString().slice(0, 10)}; medians of ${runs} runs (ingest: ${opt('ingest-runs') ?? `${runs}, 1 at 10M rows`}); each engine in its own child process.\n\n${sections.join('\n')}${END}`;
     const next = text.includes(START) ? text.slice(0, text.indexOf(START)) + body + text.slice(text.indexOf(END) + END.length) : `${text.trimEnd()}\n\n${body}\n`;
     writeFileSync(doc, next);
     console.log(`wrote ${doc}`);

@@ -4,7 +4,7 @@
  * Formats: Defender streaming API (Event Hubs `{"records":[...]}` messages and storage blobs of one record
  * per line), Advanced Hunting CSV / JSON array / NDJSON, Sentinel exports (rows with `Type`), Parquet.
  */
-import { parse as parseCsv } from 'csv-parse/sync';
+import { csvRecords, CsvError } from './csv.js';
 
 export const FORMATS = ['defender-stream', 'csv', 'json', 'ndjson', 'sentinel', 'parquet'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -78,24 +78,24 @@ function* fromObjects(items: unknown[], base: (i: number) => Partial<RecordItem>
 
 export function* readText(text: string, format: Format): Generator<RecordItem> {
   if (format === 'csv') {
-    let rows: string[][];
+    let header: string[] | undefined;
     try {
-      rows = parseCsv(text, { relax_column_count: true, bom: true, skip_empty_lines: true }) as string[][];
-    } catch (e) {
-      const err = e as Error & { lines?: number };
-      yield { line: err.lines ?? 1, problem: `CSV: ${err.message}` };
-      return;
-    }
-    const header = rows[0] ?? [];
-    for (let i = 1; i < rows.length; i++) {
-      const r = rows[i]!;
-      if (r.length !== header.length) {
-        yield { line: i + 1, problem: `CSV row has ${r.length} fields, the header has ${header.length}`, raw: r.join(',') };
-        continue;
+      for (const { fields, line } of csvRecords(text)) {
+        if (!header) {
+          header = fields;
+          continue;
+        }
+        if (fields.length !== header.length) {
+          yield { line, problem: `CSV row has ${fields.length} fields, the header has ${header.length}`, raw: fields.join(',') };
+          continue;
+        }
+        const row: Record<string, unknown> = {};
+        for (let j = 0; j < header.length; j++) row[header[j]!] = fields[j];
+        yield { line, row };
       }
-      const row: Record<string, unknown> = {};
-      header.forEach((h, j) => (row[h] = r[j]));
-      yield { line: i + 1, row };
+    } catch (e) {
+      if (!(e instanceof CsvError)) throw e;
+      yield { line: e.line, problem: `CSV: ${e.message}` };
     }
     return;
   }

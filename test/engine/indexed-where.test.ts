@@ -122,3 +122,22 @@ test('indexed where equals a full scan over merged extents and over a workspace 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('term lookups on a large dictionary equal a full scan', () => {
+  // 3,000 distinct command lines, so `has` goes through the term index
+  const words = ['AnyDesk.exe', '--plain', 'İstanbul', 'server.action1.com', 'NotAnyDesk', 'action1', '-fullinstall', 'C:\\Users\\x\\Downloads', 'MeshAgent.exe', 'über', 'x.y.z'];
+  const rows = [];
+  for (let i = 0; i < 3000; i++) {
+    const cmd = `"${words[i % words.length]}" ${words[(i * 7) % words.length]}${i % 5 === 0 ? '' : ` /id:${i}`} ${i % 13 === 0 ? words[(i * 3) % words.length] : 'run'}`;
+    rows.push({ Timestamp: 17_900_000_000_000_000n + BigInt(i), FileName: cmd, Company: `c${i % 7}`, Url: `u${i}`, Id: null, N: i });
+  }
+  const t = tableFromRows(SCHEMA.columns, rows);
+  const source = new MemorySource(new Map([['DeviceProcessEvents', { schema: SCHEMA, extents: [t] }]]));
+  const needles = ["'anydesk.exe'", "'istanbul'", "'İstanbul'", "'i'", "'SERVER.ACTION1.COM'", "'action1'", "'-fullinstall'", "'Downloads'", "'/id:77'", "'77'", "'ÜBER'", "'y.z'", "'.exe'", "'--'"];
+  for (const n of needles) {
+    for (const p of [`FileName has ${n}`, `FileName has_any (${n}, 'meshagent')`, `FileName has_all (${n}, 'run')`, `FileName !has ${n}`]) {
+      const q = `DeviceProcessEvents | where ${p} | project N`;
+      assert.deepEqual(run(q, source), run(`DeviceProcessEvents | where (${p}) == true | project N`, source), q);
+    }
+  }
+});

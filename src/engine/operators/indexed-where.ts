@@ -3,15 +3,20 @@
  * tests of a dictionary-encoded column against constants (`has`, `has_any`, `in~`, `==`, `startswith`, ...
  * any operator whose other side is constant). Such a test depends on the column's string alone, so it is
  * evaluated once per distinct string (at one row holding it) and the column's row index (postings.ts)
- * gives the rows of the strings that pass. Those rows are a superset of the rows the whole predicate
+ * gives the rows of the strings that pass. On a large dictionary a `has`/`has_any`/`has_all` first asks the
+ * term index (term-index.ts) which strings hold the needle's terms, and tests those alone. Those rows are a superset of the rows the whole predicate
  * accepts (`and` intersects, `or` unites), and the predicate then runs on them alone, so the result is the
  * same as a full scan; when the lookup would not skip most rows, the scan runs as before.
  */
-import type { Expr } from '../../kql/syntax/ast.js';
+import type { BinaryExpr, Expr, InExpr } from '../../kql/syntax/ast.js';
 import type { Relation } from '../compile/relation.js';
 import { columnOf } from '../compile/relation.js';
 import { hasPostings, postingsOf } from '../storage/postings.js';
+import { hasCandidates } from '../storage/term-index.js';
 import { compileOn, type OpContext } from './context.js';
+
+/** Below this many distinct strings, testing each one is as cheap as a term lookup. */
+const TERM_LOOKUP_MIN_DICT = 1024;
 
 /** A lookup is worth it while it keeps at most this share of the column's rows. */
 const MAX_SHARE = 0.25;
@@ -55,7 +60,10 @@ function leaf(e: Expr, rel: Relation, cx: OpContext, limit: number): Int32Array 
   const { offsets, rows } = postingsOf(col);
   const matched: number[] = [];
   let total = 0;
-  for (let c = 0; c < col.dict.length; c++) {
+  const codes = termLookup(e, col.dict, rel, cx);
+  const count = codes ? codes.length : col.dict.length;
+  for (let k = 0; k < count; k++) {
+    const c = codes ? codes[k]! : k;
     const from = offsets[c]!;
     const to = offsets[c + 1]!;
     if (from === to || test(rows[from]!) !== true) continue;
@@ -70,6 +78,37 @@ function leaf(e: Expr, rel: Relation, cx: OpContext, limit: number): Int32Array 
     n += offsets[c + 1]! - offsets[c]!;
   }
   return matched.length > 1 ? out.sort() : out;
+}
+
+/** Large dictionaries: the codes a case-insensitive has/has_any/has_all can match, from the term index. */
+function termLookup(e: BinaryExpr | InExpr, dict: string[], rel: Relation, cx: OpContext): number[] | undefined {
+  if (dict.length < TERM_LOOKUP_MIN_DICT) return undefined;
+  const op = e.kind === 'BinaryExpr' ? e.op : e.op;
+  if (op !== 'has' && op !== 'has_any' && op !== 'has_all') return undefined;
+  const needles: string[] = [];
+  for (const x of e.kind === 'BinaryExpr' ? [e.right] : e.right) {
+    const v = compileOn(cx, rel, x).eval(0);
+    if (typeof v === 'string') needles.push(v);
+    else if (Array.isArray(v) && v.every((i) => typeof i === 'string')) needles.push(...(v as string[]));
+    else return undefined;
+  }
+  if (!needles.length) return undefined;
+  if (op === 'has_all' || op === 'has') {
+    // every needle must match: the smallest candidate list of any needle bounds them all
+    let best: number[] | undefined;
+    for (const n of needles) {
+      const c = hasCandidates(dict, n);
+      if (c && (!best || c.length < best.length)) best = c;
+    }
+    return best;
+  }
+  const all = new Set<number>();
+  for (const n of needles) {
+    const c = hasCandidates(dict, n);
+    if (!c) return undefined;
+    for (const x of c) all.add(x);
+  }
+  return [...all].sort((a, b) => a - b);
 }
 
 function intersect(a: Int32Array, b: Int32Array): Int32Array {
