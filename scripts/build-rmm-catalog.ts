@@ -155,6 +155,6 @@ const out = [...tools.values()]
   }))
   .sort((a, b) => a.slug.localeCompare(b.slug));
 const target = resolve('src/rules/data/rmm-catalog.json');
-writeFileSync(target, JSON.stringify({ generatedFrom: { 'rmm-tools': 'RemoteManagementMonitoringTools (MIT)', lolrmm: 'LOLRMM (Apache-2.0)' }, tools: out }, null, 1) + '\n');
+writeFileSync(target, JSON.stringify({ builtAt: new Date().toISOString().slice(0, 10), generatedFrom: { 'rmm-tools': 'RemoteManagementMonitoringTools (MIT)', lolrmm: 'LOLRMM (Apache-2.0)' }, tools: out }, null, 1) + '\n');
 console.log(`wrote ${out.length} tools (${out.filter((t) => t.upstream).length} with upstream rules) to ${target}`);
 if (!existsSync(target)) process.exit(1);

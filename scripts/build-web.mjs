@@ -6,13 +6,15 @@
 //   node scripts/build-web.mjs            build once (minified)
 //   node scripts/build-web.mjs --dev      unminified, with source maps
 //   node scripts/build-web.mjs --watch    rebuild on change (implies --dev)
+//   --outdir DIR                          build somewhere else than dist/web (tests)
 import * as esbuild from 'esbuild';
 import { mkdirSync, rmSync, copyFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const outdir = join(root, 'dist', 'web');
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir = outdirFlag > 0 ? resolve(process.argv[outdirFlag + 1]) : join(root, 'dist', 'web');
 const watch = process.argv.includes('--watch');
 const dev = watch || process.argv.includes('--dev');
 

@@ -9,7 +9,7 @@ import { SEVERITIES, listFindings, openFindingsDb, runHunt, selectRules, type Fi
 import { huntReportHtml } from '../hunts/report-html.js';
 import { Workspace } from '../ingest/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
-import { loadRules } from '../rules/index.js';
+import { loadRules, readRuleStore } from '../rules/index.js';
 import { checkFormat, color, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--workspace DIR] [--format table|json|ndjson|csv]
@@ -53,6 +53,8 @@ export async function run(args: string[]): Promise<number> {
     const ws = Workspace.open(dir);
     if (!ws.tableNames().length) throw new Error(`the workspace ${dir} holds no telemetry: ingest exports (kqlite ingest) or create the demo (kqlite demo) first`);
     const all = loadRules(dir);
+    // A stored rule that cannot be read is not run: say so, so a hunt never quietly covers less than it should.
+    for (const d of readRuleStore(dir).damaged) process.stderr.write(`kqlite hunt: ${d.file}: cannot use this stored rule, not run: ${d.reason}\n`);
     const selectors = (v.rules ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
     const { selected, unknown } = selectRules(all, selectors);
     if (unknown.length) throw new UsageError(`no rule matches ${unknown.map((u) => `'${u}'`).join(', ')} (see kqlite rules list)`);

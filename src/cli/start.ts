@@ -9,14 +9,14 @@ import { createDemoWorkspace, Workspace } from '../ingest/index.js';
 import { positiveInt } from './demo.js';
 import { guarded, parseCommand, workspaceDir } from './shared.js';
 
-const HELP = `usage: kqlite start [--workspace DIR] [--devices N] [--days D] [--seed S] [--no-serve]
+const HELP = `usage: kqlite start [--workspace DIR] [--devices N] [--days D] [--seed S] [--port 7070] [--host 127.0.0.1] [--no-serve]
 
 The main job: creates the demo workspace (default .kqlite/) if it has no telemetry, hunts it with the
 built-in RMM rules, prints the summary, then serves the web app when available.`;
 
 export async function run(args: string[]): Promise<number> {
   return guarded('start', async () => {
-    const p = parseCommand('start', args, { workspace: { type: 'string', short: 'w' }, devices: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, 'no-serve': { type: 'boolean' } }, HELP);
+    const p = parseCommand('start', args, { workspace: { type: 'string', short: 'w' }, devices: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'no-serve': { type: 'boolean' } }, HELP);
     if (!p) return 0;
     const v = p.values;
     const dir = workspaceDir(v.workspace);
@@ -36,6 +36,6 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     }
     const mod = (await import(serve.href)) as { run(args: string[]): Promise<number> };
-    return mod.run(['--workspace', dir]);
+    return mod.run(['--workspace', dir, ...(v.port !== undefined ? ['--port', v.port] : []), ...(v.host !== undefined ? ['--host', v.host] : [])]);
   });
 }

@@ -19,6 +19,13 @@ import { makeSeries } from './operators/make-series.js';
 import { mvApply } from './operators/mv-apply.js';
 import { mvExpand } from './operators/mv-expand.js';
 import { parseOp } from './operators/parse.js';
+import { partition } from './operators/partition.js';
+import { projectByNames } from './operators/project-by-names.js';
+import { invoke } from './operators/invoke.js';
+import { sample, sampleDistinct } from './operators/sample.js';
+import { scan } from './operators/scan.js';
+import { topNested } from './operators/top-nested.js';
+import { parseKv } from './operators/parse-kv.js';
 import { count, getschema, projectAway, projectKeep, projectRename, projectReorder } from './operators/project-columns.js';
 import { datatable, print, range } from './operators/sources.js';
 import { sort, take, top } from './operators/sort.js';
@@ -31,7 +38,7 @@ import { scanTable, scanWithWheres } from './scan.js';
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
   'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
-  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'parse', 'parse-where', 'evaluate', 'mv-apply',
+  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'sample-distinct', 'project-by-names', 'invoke', 'partition', 'scan', 'top-nested', 'parse', 'parse-where', 'parse-kv', 'evaluate', 'mv-apply',
 ]);
 
 export const ENGINE_PLUGINS: ReadonlySet<string> = new Set(['bag_unpack']);
@@ -168,7 +175,19 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
     case 'TakeOp':
       return take(op, input, cx);
     case 'SampleOp':
-      return take({ kind: 'TakeOp', count: op.count, span: op.span }, input, cx);
+      return sample(op, input, cx);
+    case 'SampleDistinctOp':
+      return sampleDistinct(op, input, cx);
+    case 'ProjectByNamesOp':
+      return projectByNames(op, input, cx);
+    case 'InvokeOp':
+      return invoke(op, input, cx);
+    case 'TopNestedOp':
+      return topNested(op, input, cx, schema);
+    case 'ScanOp':
+      return scan(op, input, cx);
+    case 'PartitionOp':
+      return partition(op, input, cx);
     case 'TopOp':
       return top(op, input, cx);
     case 'SortOp':
@@ -178,14 +197,16 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
     case 'UnionOp':
       return unionOf(rt, op.tables, op.parameters, [{ name: unionInputName(node.source) ?? 'union_arg0', rel: input }], cx.env);
     case 'JoinOp':
-      return join(op, input, evalTabular(rt, op.right, cx.env), cx, schema);
+      return join(op, input, evalTabular(rt, op.right, cx.env), cx);
     case 'LookupOp':
-      return lookup(op, input, evalTabular(rt, op.right, cx.env), cx, schema);
+      return lookup(op, input, evalTabular(rt, op.right, cx.env), cx);
     case 'MvExpandOp':
       return mvExpand(op, input, cx, schema);
     case 'ParseOp':
     case 'ParseWhereOp':
       return parseOp(op, input, cx);
+    case 'ParseKvOp':
+      return parseKv(op, input, cx);
     case 'EvaluateOp':
       return evaluate(op, input, cx);
     case 'MakeSeriesOp':

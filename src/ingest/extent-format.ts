@@ -1,7 +1,8 @@
 /**
  * The on-disk extent format. An extent is a directory holding
  *   meta.json   rows, schema, per-column buffer offsets, Timestamp min/max (for pruning), creation time
- *   data.bin    the columns' typed arrays back to back, each 8-byte aligned
+ *   data.bin    the columns' typed arrays back to back, each 8-byte aligned; for strings also the row
+ *               index (rows per dictionary code), so `has`/`in~`/`==` look rows up instead of scanning
  *   dicts.json  string/guid dictionaries and dynamic values (JSON parses faster than any hand decoder)
  * Loading is a file read plus typed-array views over it: no per-row work at all, which is why reloading a
  * workspace is much faster than ingesting. The layout equals the engine's in-memory layout
@@ -10,6 +11,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Column, Table } from '../engine/storage/column.js';
+import { attachPostings, buildPostings } from '../engine/storage/postings.js';
 import type { TableSchema } from '../kql/semantics/types.js';
 
 export const EXTENT_FORMAT = 'kqlite-extent/1';
@@ -21,6 +23,9 @@ interface ColumnMeta {
   values?: BufferRef; validity?: BufferRef; codes?: BufferRef; hi?: BufferRef; lo?: BufferRef;
   /** Index into dicts.json for strings/guids (the dictionary) and dynamics (the values). */
   dict?: number;
+  /** Strings/guids: the row index (rows per dictionary code: offsets, rows), see engine/storage/postings.ts.
+   * Extents written before it existed have none; the engine builds it when a query needs it. */
+  postings?: [offsets: BufferRef, rows: BufferRef];
 }
 
 export interface ExtentMeta {
@@ -60,6 +65,10 @@ export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: b
       case 'guid':
         m.codes = put(c.codes);
         m.dict = dicts.push(c.dict) - 1;
+        {
+          const p = buildPostings(c.codes, c.dict.length);
+          m.postings = [put(p.offsets), put(p.rows)];
+        }
         break;
       case 'datetime':
       case 'timespan':
@@ -107,16 +116,20 @@ export function readExtent(dir: string, schema: TableSchema, meta = readExtentMe
   const n = meta.rows;
   const u8 = (r?: BufferRef) => (r ? new Uint8Array(buf, r[0], r[1]) : undefined);
   const byName = new Map(meta.columns.map((c) => [c.name, c]));
+  const postings = (col: Extract<Column, { type: 'string' | 'guid' }>, m: ColumnMeta) => {
+    if (m.postings) attachPostings(col, { offsets: new Int32Array(buf, m.postings[0][0], m.postings[0][1] / 4), rows: new Int32Array(buf, m.postings[1][0], m.postings[1][1] / 4) });
+    return col;
+  };
   const columns = schema.columns.map(({ name, type }) => {
     const m = byName.get(name);
     if (!m || m.type !== type) return { name, column: nullColumn(type, n) };
     let column: Column;
     switch (m.type) {
       case 'string':
-        column = { type: 'string', length: n, dict: dicts[m.dict!] as string[], codes: new Int32Array(buf, m.codes![0], n) };
+        column = postings({ type: 'string', length: n, dict: dicts[m.dict!] as string[], codes: new Int32Array(buf, m.codes![0], n) }, m);
         break;
       case 'guid':
-        column = { type: 'guid', length: n, dict: dicts[m.dict!] as string[], codes: new Int32Array(buf, m.codes![0], n), validity: u8(m.validity) };
+        column = postings({ type: 'guid', length: n, dict: dicts[m.dict!] as string[], codes: new Int32Array(buf, m.codes![0], n), validity: u8(m.validity) }, m);
         break;
       case 'datetime':
       case 'timespan':

@@ -24,6 +24,8 @@ export interface RmmTool {
 }
 
 export const RMM_CATALOG: readonly RmmTool[] = (catalogData as { tools: RmmTool[] }).tools;
+/** When the catalog facts were extracted from the upstream sources (the "retrieved" date of built-in rules). */
+export const CATALOG_BUILT_AT: string = (catalogData as { builtAt?: string }).builtAt ?? 'unknown';
 
 const bySquashed = new Map<string, RmmTool>();
 const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');

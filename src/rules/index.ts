@@ -6,6 +6,6 @@ export { importRules, type ImportReport, type ImportProblem } from './import.js'
 export { validateRule, normaliseTactics, normaliseTechniques, RULE_CODES } from './validate.js';
 export { enrichRule, subtechniqueFor, type Enrichment, type ExtraEnricher, type FalsePositiveClause, type Sourced } from './enrich.js';
 export { coverage, navigatorLayer, type CoverageReport, type TechniqueCoverage } from './coverage.js';
-export { RMM_CATALOG, findTool, otherToolsSignedBy, type RmmTool } from './catalog.js';
+export { RMM_CATALOG, CATALOG_BUILT_AT, findTool, otherToolsSignedBy, type RmmTool } from './catalog.js';
 export { ATTACK, TACTICS, TECHNIQUES, ATTACK_VERSION, findTactic, findTechnique, type Tactic, type Technique } from './attack.js';
 export { readRuleYaml, queryToFile } from './sentinel-yaml.js';

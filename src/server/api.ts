@@ -50,7 +50,7 @@ export interface StatusResponse {
   tables: TableInfo[];
   /** The latest event time in the workspace: the default `now()` of hunts and queries. */
   latestEvent?: string;
-  rules: { total: number; valid: number; warning: number; error: number };
+  rules: { total: number; valid: number; warning: number; error: number; /** Stored rule files that cannot be read (not run). */ damaged: { file: string; reason: string }[] };
   findings: { total: number; suppressed: number; byStatus: Record<TriageStatus, number> };
   lastRun?: HuntRunInfo;
   /** True when every API request needs the bearer token (server bound to a non-loopback host). */

@@ -1,12 +1,14 @@
 // `kqlite runs` through the CLI, and a reader that closes the pipe early (`kqlite ... | head`).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { createDemoWorkspace } from '../../src/ingest/index.js';
+import { buildServer } from '../../src/server/app.js';
+import type { StatusResponse } from '../../src/server/api.js';
 import { runCli } from '../helpers/cli.js';
 
 let root: string;
@@ -50,4 +52,19 @@ test('a reader that stops early ends the command quietly (no EPIPE stack)', asyn
   const code = await new Promise<number | null>((r) => child.on('close', r));
   assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
   assert.equal(code, 0);
+});
+
+test('a damaged stored rule is named by hunt (not run) and by the API status, never skipped silently', async () => {
+  mkdirSync(join(ws, 'rules'), { recursive: true });
+  writeFileSync(join(ws, 'rules', 'broken-rule.json'), '{"current": {"id": "x"');
+  const r = await runCli(['hunt', '--workspace', ws, '--rules', 'AnyDesk']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /kqlite hunt: rules\/broken-rule\.json: cannot use this stored rule, not run: /);
+  const app = await buildServer({ workspaceDir: ws, webRoot: join(root, 'none') });
+  try {
+    const s = (await app.inject({ url: '/api/status' })).json() as StatusResponse;
+    assert.deepEqual(s.rules.damaged.map((d) => d.file), ['rules/broken-rule.json']);
+  } finally {
+    await app.close();
+  }
 });

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCli, serveCli } from '../helpers/cli.js';
 
 let root: string;
 let ws: string;
@@ -135,5 +135,17 @@ test('bad input: unknown selector, unparsable --as-of, empty or missing workspac
     chmodSync(ro, 0o755);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cannot open the findings database/);
+  }
+});
+
+test('npm start then serves the web app over the hunted workspace until stopped', async () => {
+  const s = await serveCli(['start', '--workspace', ws, '--port', '0'], { timeoutMs: 120_000 });
+  try {
+    assert.match(s.output(), /using the workspace/);
+    const f = (await (await fetch(`${s.url}/api/findings?suppressed=false`)).json()) as { total: number };
+    assert.ok(f.total > 0);
+    assert.equal((await fetch(`${s.url}/findings`)).status, 200);
+  } finally {
+    assert.equal(await s.stop(), 0);
   }
 });

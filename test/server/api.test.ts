@@ -77,6 +77,7 @@ test('rule page: every section of the feed page, provenance, diagnostics, file l
   assert.ok(e.references.value.length > 0);
   assert.ok(e.falsePositives.value.clauses.length > 0 && e.falsePositives.value.clauses.every((c) => c.kql.startsWith('|')));
   assert.equal(r.provenance.kind, 'builtin');
+  assert.match(r.provenance.retrieved!, /^\d{4}-\d\d-\d\d \(RMM catalog\)$/);
   const file = await app.inject({ url: r.fileUrl });
   assert.equal(file.statusCode, 200);
   assert.equal(file.body, r.yaml);

@@ -63,6 +63,8 @@ function dictionaryPredicate(dict: string[], codes: Int32Array, test: (s: string
   const memo = new Int8Array(dict.length); // 0 unknown, 1 true, 2 false
   return (r) => {
     const c = codes[r]!;
+    // a dictionary that grew after compiling (scan's working columns): strings past the memo are tested directly
+    if (c >= memo.length) return test(dict[c]!);
     let m = memo[c]!;
     if (m === 0) {
       m = test(dict[c]!) ? 1 : 2;

@@ -179,8 +179,15 @@ function compileCall(e: CallExpr, s: CompileScope, type: ScalarTypeName): Compil
   }
   if (name === 'toscalar') {
     const arg = argExprs[0]!;
+    // a scalar argument (the partition key inside `partition by K { ... toscalar(K) ... }`) is itself
+    if (!s.rt.bound.schemaOf(arg) && !(arg.kind === 'NameRef' && s.env.lookup(arg.name)?.kind === 'tabular')) return compileExpr(arg, s);
     const rel = s.rt.evalTabular(arg, s.env);
     return constant(type, firstCell(rel));
+  }
+  if (name === 'column_names_of') {
+    // the column names of a table, as a dynamic array
+    const rel = s.rt.evalTabular(argExprs[0]!, s.env);
+    return constant('dynamic', rel.columns.map((c) => c.name));
   }
   if (target?.kind === 'aggregate') throw new QueryError(`aggregate '${name}' can only be used in summarize`);
   const impl = SCALAR_FUNCTIONS.get(name.toLowerCase()) ?? (lookupFunction(name) ? SCALAR_FUNCTIONS.get(lookupFunction(name)!.name.toLowerCase()) : undefined);

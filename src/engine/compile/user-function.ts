@@ -5,13 +5,21 @@
  */
 import type { Expr, FunctionDecl, NamedArg } from '../../kql/syntax/ast.js';
 import { Env } from './env.js';
+import type { Relation } from './relation.js';
 import { bindLet, compileExpr, type CompileScope } from './expr.js';
 
-export function enterFunction(decl: FunctionDecl, fnEnv: Env, args: (Expr | NamedArg)[], caller: CompileScope): Env {
+/**
+ * Positional arguments fill the parameters in order, named ones (`f(c=7, a=12)`) by name; the rest take
+ * their defaults. `input` (for `T | invoke f(...)`) is the first, tabular, parameter's argument.
+ */
+export function enterFunction(decl: FunctionDecl, fnEnv: Env, args: (Expr | NamedArg)[], caller: CompileScope, input?: Relation): Env {
   const inner = new Env(fnEnv);
-  decl.parameters.forEach((p, i) => {
-    const a = args[i];
-    const arg = a ? (a.kind === 'NamedArg' ? a.value : a) : p.default;
+  const positional = args.filter((a): a is Expr => a.kind !== 'NamedArg');
+  const named = new Map(args.filter((a): a is NamedArg => a.kind === 'NamedArg').map((a) => [a.name.name, a.value]));
+  const params = input ? decl.parameters.slice(1) : decl.parameters;
+  if (input && decl.parameters[0]) inner.vars.set(decl.parameters[0].name.name, { kind: 'tabular', get: () => input });
+  params.forEach((p, i) => {
+    const arg = named.get(p.name.name) ?? positional[i] ?? p.default;
     if (!arg) return;
     if (p.type.kind === 'TabularParamType') {
       const rel = caller.rt.evalTabular(arg, caller.env, caller.rel);

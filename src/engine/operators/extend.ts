@@ -5,7 +5,9 @@ import { buildColumn } from '../storage/builders.js';
 import type { Column } from '../storage/column.js';
 import type { Value } from '../values/value.js';
 import { columnOf, materialize, physicalRows, type Relation } from '../compile/relation.js';
-import { compileOn, type OpContext } from './context.js';
+import { compileExpr } from '../compile/expr.js';
+import type { OpContext } from './context.js';
+import { windowScope } from './window.js';
 
 /** Evaluates an expression into a new column aligned with the relation's logical rows. */
 export function evaluateColumn(cx: OpContext, rel: Relation, e: Expr): Column {
@@ -14,7 +16,7 @@ export function evaluateColumn(cx: OpContext, rel: Relation, e: Expr): Column {
     const col = columnOf(rel, e.name);
     if (col) return col;
   }
-  const c = compileOn(cx, rel, e);
+  const c = compileExpr(e, windowScope(cx, rel, e));
   const rows = physicalRows(rel);
   const values: Value[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) values[i] = c.eval(rows[i]!);

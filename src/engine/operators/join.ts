@@ -4,10 +4,11 @@
  * right side is indexed by key, the left side probes.
  */
 import type { Expr, JoinOp, LookupOp } from '../../kql/syntax/ast.js';
-import type { TableSchema } from '../../kql/semantics/index.js';
-import { buildColumn, readCell } from '../storage/builders.js';
+import type { ScalarTypeName } from '../../kql/syntax/ast.js';
+import { uniqueName } from '../../kql/semantics/naming.js';
+import { gatherColumn } from '../storage/builders.js';
 import { valueKey } from '../values/compare.js';
-import { QueryError, type Value } from '../values/value.js';
+import { QueryError } from '../values/value.js';
 import { physicalRows, type Relation } from '../compile/relation.js';
 import { compileOn, type OpContext } from './context.js';
 
@@ -47,23 +48,25 @@ function paramOf(op: { parameters: { name: { name: string }; value: Expr }[] }, 
   return (v?.kind === 'NameRef' ? v.name : v?.kind === 'Literal' ? String(v.value) : dflt).toLowerCase();
 }
 
-function assemble(left: Relation, right: Relation, pairs: [number, number][], schema: TableSchema, leftOnly: boolean, rightOnly: boolean): Relation {
+/**
+ * The joined columns: the left side's, then the right side's with names made unique (`key1`), as the
+ * binder names them; built from the actual inputs, which inside a function may have more columns than
+ * its parameter declares. Pair sides of -1 give nulls.
+ */
+function assemble(left: Relation, right: Relation, pairs: [number, number][], leftOnly: boolean, rightOnly: boolean): Relation {
   const lcols = leftOnly || !rightOnly ? left.columns : [];
   const rcols = rightOnly || !leftOnly ? right.columns : [];
-  const sources = [...lcols.map((c) => ({ side: 0, col: c.column })), ...rcols.map((c) => ({ side: 1, col: c.column }))];
-  const columns = schema.columns.map((s, i) => {
-    const src = sources[i];
-    const values: Value[] = pairs.map(([l, r]) => {
-      if (!src) return null;
-      const row = src.side === 0 ? l : r;
-      return row < 0 ? null : readCell(src.col, row);
-    });
-    return { name: s.name, column: buildColumn(s.type, values) };
+  const names: { name: string; type: ScalarTypeName }[] = [];
+  const sources = [...lcols.map((c) => ({ side: 0, c })), ...rcols.map((c) => ({ side: 1, c }))];
+  for (const { c } of sources) names.push({ name: uniqueName(names, c.name), type: c.column.type });
+  const columns = sources.map(({ side, c }, i) => {
+    const idx = Int32Array.from(pairs, ([l, r]) => (side === 0 ? l : r));
+    return { name: names[i]!.name, column: gatherColumn(c.column, idx) };
   });
   return { columns, length: pairs.length };
 }
 
-export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext, schema: TableSchema): Relation {
+export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext): Relation {
   const kind = paramOf(op, 'kind', 'innerunique');
   const keys = keyPairs(op.on);
   const L = keysOf(left, keys.map((k) => k.left), cx);
@@ -111,17 +114,17 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext,
   if (kind === 'rightsemi' || kind === 'rightanti' || kind === 'rightantisemi') {
     const want = kind === 'rightsemi' ? 1 : 0;
     for (let m = 0; m < R.rows.length; m++) if (rightMatched[m] === want) pairs.push([-1, R.rows[m]!]);
-    return assemble(left, right, pairs, schema, false, true);
+    return assemble(left, right, pairs, false, true);
   }
   if (kind === 'rightouter' || kind === 'fullouter') for (let m = 0; m < R.rows.length; m++) if (!rightMatched[m]) pairs.push([-1, R.rows[m]!]);
   const leftOnly = kind === 'leftsemi' || kind === 'leftanti' || kind === 'anti' || kind === 'leftantisemi';
   if (!['innerunique', 'inner', 'leftouter', 'rightouter', 'fullouter', 'leftsemi', 'leftanti', 'anti', 'leftantisemi'].includes(kind)) {
     throw new QueryError(`join kind '${kind}' is not supported`, 'KQL4010');
   }
-  return assemble(left, right, pairs, schema, leftOnly, false);
+  return assemble(left, right, pairs, leftOnly, false);
 }
 
-export function lookup(op: LookupOp, left: Relation, right: Relation, cx: OpContext, schema: TableSchema): Relation {
+export function lookup(op: LookupOp, left: Relation, right: Relation, cx: OpContext): Relation {
   const kind = paramOf(op, 'kind', 'leftouter');
   const keys = keyPairs(op.on);
   const keyNames = new Set(keys.map((k) => (k.right as { name: string }).name));
@@ -136,5 +139,5 @@ export function lookup(op: LookupOp, left: Relation, right: Relation, cx: OpCont
     if (m !== undefined) pairs.push([L.rows[i]!, m]);
     else if (kind !== 'inner') pairs.push([L.rows[i]!, -1]);
   }
-  return assemble(left, rightKept, pairs, schema, false, false);
+  return assemble(left, rightKept, pairs, false, false);
 }

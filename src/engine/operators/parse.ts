@@ -23,7 +23,8 @@ const TYPE_PATTERN: Partial<Record<ScalarTypeName, string>> = {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function convert(text: string, type: ScalarTypeName): Value | undefined {
+/** Text as a value of `type`, or undefined when it does not convert (shared with parse-kv). */
+export function convertText(text: string, type: ScalarTypeName): Value | undefined {
   switch (type) {
     case 'string':
       return text;
@@ -93,7 +94,7 @@ export function parseOp(op: ParseOp | ParseWhereOp, rel: Relation, cx: OpContext
     const ok = m.find();
     let values: (Value | undefined)[] = columns.map(() => undefined);
     if (ok) {
-      values = columns.map((c, j) => convert(m.group(`c${j}`) ?? '', c.type));
+      values = columns.map((c, j) => convertText(m.group(`c${j}`) ?? '', c.type));
       if (kind === 'simple' && values.some((x) => x === undefined)) values = columns.map(() => undefined);
     }
     const matched = ok && (kind !== 'simple' || values.every((x) => x !== undefined));

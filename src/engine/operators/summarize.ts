@@ -156,3 +156,21 @@ function buildOutput(
   if (schema.length !== columns.length) throw new QueryError(`summarize produced ${columns.length} columns where ${schema.length} were expected`, 'KQL4099');
   return { columns: schema.map((col, i) => ({ name: col.name, column: buildColumn(col.type, columns[i]!.values) })), length: n };
 }
+
+/**
+ * One aggregate expression (`sum(x)`, `count() * 2`, `dcount(a) / count()`) over groups of physical rows:
+ * its value per group, and its type.
+ */
+export function aggregateOverGroups(cx: OpContext, rel: Relation, expr: Expr, groups: ArrayLike<number>[]): { values: Value[]; type: string } {
+  const { slots, slotOf } = compileAggregates(cx, rel, [expr], []);
+  const bufs = slots.map((s) => new Array<Value>(s.args.length));
+  const results = groups.map((rows) => {
+    const states = slots.map((s) => s.create());
+    for (let i = 0; i < rows.length; i++) addRow(slots, states, bufs, rows[i]!);
+    return states.map((s) => s.result() as Value);
+  });
+  const temp: Relation = { columns: slots.map((s, i) => ({ name: `__agg${i}`, column: buildColumn(cx.rt.bound.typeOf(s.call) ?? 'dynamic', results.map((r) => r[i]!)) })), length: groups.length };
+  const sc: CompileScope = { ...scope(cx, temp), substitute: new Map([...slotOf].map(([call, i]) => [call as Expr, `__agg${i}`])) };
+  const c = compileExpr(expr, sc);
+  return { values: groups.map((_, g) => c.eval(g)), type: c.type };
+}

@@ -1,11 +1,19 @@
-/** `where`: narrows the selection vector; columns are not copied. */
+/**
+ * `where`: narrows the selection vector; columns are not copied. When a column index can name the only
+ * rows that may pass (indexed-where.ts), the predicate runs on those alone.
+ */
 import type { WhereOp } from '../../kql/syntax/ast.js';
 import { physicalRows, type Relation } from '../compile/relation.js';
-import { compileOn, type OpContext } from './context.js';
+import { compileExpr } from '../compile/expr.js';
+import type { OpContext } from './context.js';
+import { indexedRows } from './indexed-where.js';
+import { windowScope } from './window.js';
 
 export function where(op: WhereOp, rel: Relation, cx: OpContext): Relation {
-  const pred = compileOn(cx, rel, op.predicate).eval;
-  const rows = physicalRows(rel);
+  // Window calls (prev, row_number ...) are computed over every row first, so narrowing the rows the
+  // predicate runs on through an index does not change their values.
+  const pred = compileExpr(op.predicate, windowScope(cx, rel, op.predicate)).eval;
+  const rows = indexedRows(op.predicate, rel, cx) ?? physicalRows(rel);
   const out = new Int32Array(rows.length);
   let n = 0;
   for (let i = 0; i < rows.length; i++) {

@@ -5,7 +5,8 @@
  * same extents merge them once; a source that returns the same extent objects gets the same merged table.
  */
 import type { TableSchema } from '../../kql/semantics/types.js';
-import { isValid, newValidity, setValid, type Column, type Table, type Validity } from './column.js';
+import { isValid, newValidity, setValid, type Column, type GuidColumn, type StringColumn, type Table, type Validity } from './column.js';
+import { mergePostings, setPostings } from './postings.js';
 
 const MERGES_KEPT_PER_TABLE = 2;
 const mergeCache = new WeakMap<Table, { extents: Table[]; merged: Table }[]>();
@@ -51,6 +52,7 @@ export function concatTyped(cols: Column[], length: number): Column {
       const dict: string[] = [];
       const index = new Map<string, number>();
       const codes = new Int32Array(length);
+      const remaps: Int32Array[] = [];
       let at = 0;
       for (const c of cols as (typeof c0)[]) {
         const remap = new Int32Array(c.dict.length);
@@ -63,10 +65,13 @@ export function concatTyped(cols: Column[], length: number): Column {
           remap[k] = g;
         });
         for (let i = 0; i < c.length; i++) codes[at + i] = remap[c.codes[i]!]!;
+        remaps.push(remap);
         at += c.length;
       }
-      if (c0.type === 'string') return { type: 'string', length, dict, codes };
-      return { type: 'guid', length, dict, codes, validity: concatValidity(cols, length) };
+      const out: StringColumn | GuidColumn = c0.type === 'string' ? { type: 'string', length, dict, codes } : { type: 'guid', length, dict, codes, validity: concatValidity(cols, length) };
+      const postings = mergePostings(cols as (typeof c0)[], remaps, dict.length, length);
+      if (postings) setPostings(out, postings);
+      return out;
     }
     case 'datetime':
     case 'timespan': {

@@ -14,7 +14,14 @@ import { formatDatetime } from '../../engine/values/ticks.js';
 import { BACKGROUND_APPS, FIRST_NAMES, LAST_NAMES, type App } from './background.js';
 import { DECOYS, FOOTPRINTS, type Scenario, type ToolFootprint } from './scenarios.js';
 
-export interface DemoOptions { devices?: number; days?: number; seed?: number; end?: bigint }
+export interface DemoOptions {
+  devices?: number; days?: number; seed?: number; end?: bigint;
+  /** Seeds the devices' identities apart from the events: slices generated with different `seed`s and one
+   * `deviceSeed` describe the same estate (the benchmark builds large data sets a day at a time). */
+  deviceSeed?: number;
+  /** First ReportId (default 10,000), so slices do not repeat ids. */
+  firstReportId?: number;
+}
 export interface DemoManifest { seed: number; devices: number; days: number; start: string; end: string; scenarios: Scenario[] }
 export interface DemoData { tables: { name: string; schema: TableSchema; table: Table }[]; manifest: DemoManifest; start: bigint; end: bigint }
 
@@ -39,14 +46,15 @@ export function generateDemo(opts: DemoOptions = {}): DemoData {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const within = (from: bigint, to: bigint) => from + (BigInt(Math.floor(r() * Number((to - from) / 10_000n))) * 10_000n) + BigInt(Math.floor(r() * 10_000));
-  let report = 10_000;
+  let report = opts.firstReportId ?? 10_000;
+  const idRandom = opts.deviceSeed !== undefined ? rng(opts.deviceSeed) : r;
   const net: Row[] = [], proc: Row[] = [], cert: Row[] = [], info: Row[] = [];
 
   const devices = Array.from({ length: nDevices }, (_, i) => {
     const name = i < 2 ? `it-admin-0${i + 1}` : i < 4 ? `srv-app-0${i - 1}` : `laptop-${String(i - 3).padStart(3, '0')}`;
     const first = FIRST_NAMES[i % FIRST_NAMES.length]!, last = LAST_NAMES[(i * 7) % LAST_NAMES.length]!;
     const user = i < 2 ? `${first}.${last}.admin` : i < 4 ? 'svc-app' : `${first}.${last}`;
-    const id = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(r() * 16)]).join('');
+    const id = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(idRandom() * 16)]).join('');
     return { name: `${name}.contoso.local`, short: name, id, user, upn: `${user}@contoso.com`, ip: `10.${1 + (i >> 8)}.${i & 255}.${10 + (i % 200)}` };
   });
   type Device = (typeof devices)[number];

@@ -74,6 +74,12 @@ function bindExprInner(b: Binder, e: Expr, scope: Scope, row: Row | undefined): 
         }
         return col?.type ?? 'dynamic';
       }
+      const step = e.target.kind === 'NameRef' ? row?.steps?.get(e.target.name) : undefined;
+      if (step) {
+        const col = findColumn(step, e.name.name);
+        if (!col && !step.open) reportUnknownColumn(b, e.name.name, e.name.span, step.columns.map((c) => c.name));
+        return col?.type ?? 'dynamic';
+      }
       bindExpr(b, e.target, scope, row);
       return 'dynamic';
     }

@@ -1,5 +1,5 @@
 /** Result schemas of the reshaping operators: summarize, join, lookup, mv-expand, mv-apply, make-series, top-nested. */
-import type { Expr, JoinOp, LookupOp, MakeSeriesOp, MvApplyOp, MvExpandOp, SummarizeOp, TopNestedOp } from '../syntax/ast.js';
+import type { Expr, JoinOp, LookupOp, MakeSeriesOp, MvApplyOp, MvExpandOp, ScanOp, SummarizeOp, TopNestedOp } from '../syntax/ast.js';
 import { Binder, OPEN_SCHEMA, Scope, findColumn, type Row } from './binder.js';
 import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindAssignments, bindTabular } from './bind-tabular.js';
@@ -167,6 +167,34 @@ export function bindTopNested(b: Binder, op: TopNestedOp, input: TableSchema, sc
     out.push({ name: uniqueName(out, aggName), type: at });
   }
   return { columns: out, open: input.open };
+}
+
+/**
+ * scan: the output is the input extended with the declared columns (and the match id column when
+ * `with_match_id` is given); step conditions and assignments see the record's columns and, as
+ * `step.Column`, the columns of each step's state.
+ */
+export function bindScan(b: Binder, op: ScanOp, input: TableSchema, scope: Scope): TableSchema {
+  const out = [...input.columns];
+  op.declare.forEach((d, i) => {
+    upsertColumn(out, { name: d.name.name, type: d.type });
+    const dflt = op.declareDefaults[i];
+    if (dflt) bindExpr(b, dflt, scope, undefined);
+  });
+  const extended: TableSchema = { columns: out, open: input.open };
+  for (const k of op.orderBy) bindExpr(b, k.expr, scope, { schema: input });
+  for (const e of op.partitionBy) bindExpr(b, e, scope, { schema: input });
+  const row: Row = { schema: extended, steps: new Map(op.steps.map((s) => [s.name.name, extended])) };
+  for (const step of op.steps) {
+    bindExpr(b, step.predicate, scope, row);
+    for (const a of step.assignments) {
+      const name = a.names[0]?.name;
+      if (name && !op.declare.some((d) => d.name.name === name)) b.error(SEMANTIC.unknownColumn, `scan can assign only declared columns; '${name}' is not declared`, a.span);
+      bindExpr(b, a.expr, scope, row);
+    }
+  }
+  const matchId = param(op, 'with_match_id');
+  return { columns: matchId ? [...out, { name: matchId, type: 'long' }] : out, open: input.open };
 }
 
 export { OPEN_SCHEMA };

@@ -6,7 +6,7 @@
 import type { ColumnDecl, Expr, NamePattern, Operator } from '../syntax/ast.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
-import { bindJoin, bindLookup, bindMakeSeries, bindMvApply, bindMvExpand, bindSummarize, bindTopNested } from './bind-operators-shape.js';
+import { bindJoin, bindLookup, bindMakeSeries, bindMvApply, bindMvExpand, bindScan, bindSummarize, bindTopNested } from './bind-operators-shape.js';
 import { bindAssignments, bindTabular, bindUnion } from './bind-tabular.js';
 import { SEMANTIC } from './codes.js';
 import { upsertColumn, uniqueName } from './naming.js';
@@ -158,8 +158,9 @@ export function bindOperator(b: Binder, op: Operator, input: TableSchema, scope:
       if (op.outputSchema) return { columns: op.outputSchema.columns.map(declToColumn), open: op.outputSchema.open };
       return OPEN_SCHEMA;
     }
-    case 'InvokeOp':
     case 'ScanOp':
+      return bindScan(b, op, input, scope);
+    case 'InvokeOp':
     case 'PartitionOp':
     case 'ForkOp':
     case 'FacetOp':

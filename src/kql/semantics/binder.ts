@@ -49,6 +49,8 @@ export interface Row {
   right?: TableSchema;
   /** Aggregates are allowed here (summarize, make-series, top-nested). */
   aggregates?: boolean;
+  /** Inside scan steps: `step.Column` reads a column of that step's state. */
+  steps?: ReadonlyMap<string, TableSchema>;
 }
 
 export interface BinderOptions {

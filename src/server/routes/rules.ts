@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { listFindings } from '../../hunts/index.js';
-import type { Rule } from '../../rules/index.js';
+import { CATALOG_BUILT_AT, type Rule } from '../../rules/index.js';
 import { RULE_FACETS, type RuleDetail, type RuleFacet, type RulesResponse } from '../api.js';
 import type { ServerContext } from '../context.js';
 import { apiDiagnostics, notFound } from '../errors.js';
@@ -68,7 +68,7 @@ export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       diagnostics: apiDiagnostics(r.query, r.diagnostics, s.path ?? `${r.id}.yaml`),
       provenance: {
         kind: s.kind, name: s.name,
-        ...(s.path ? { path: s.path } : {}), ...(s.commit ? { commit: s.commit } : {}), ...(s.importedAt ? { importedAt: s.importedAt, retrieved: s.importedAt } : {}),
+        ...(s.path ? { path: s.path } : {}), ...(s.commit ? { commit: s.commit } : {}), ...(s.importedAt ? { importedAt: s.importedAt, retrieved: s.importedAt } : s.kind === 'builtin' ? { retrieved: `${CATALOG_BUILT_AT} (RMM catalog)` } : {}),
         ...(s.license ? { license: s.license } : {}), ...(s.generatedFrom ? { generatedFrom: s.generatedFrom } : {}), ...(s.upstream ? { upstream: s.upstream } : {}),
       },
       fileUrl: `/api/rules/${encodeURIComponent(r.id)}/file`,

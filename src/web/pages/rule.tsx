@@ -70,7 +70,7 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
             {rule.diagnostics.map((d, i) => (
               <li key={i} class={`diag diag-${d.severity}`} data-testid="diagnostic">
                 <span class="diag-sev">{d.severity}</span> <span class="mono">{d.code}</span> line {d.line}, col {d.column}: {d.message}
-                {d.suggestion && <span class="muted"> (did you mean {d.suggestion}?)</span>}
+                {d.suggestion && !d.message.includes(d.suggestion) && <span class="muted"> (did you mean {d.suggestion}?)</span>}
                 <pre class="code small-code">{d.rendered}</pre>
               </li>
             ))}

@@ -1,3 +1,189 @@
+/**
+ * The KQL workbench (/workbench): monaco editor with the workspace schema, Run (Ctrl+Enter) against
+ * POST /api/query with a `now()` control, Cancel, diagnostics as editor markers and as a list, results
+ * with paging and a chart, and a query history kept in localStorage. `?q=` preloads a query.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ApiDiagnostic, QueryResponse } from '../../server/api.js';
+import { api, ApiRequestError } from '../api-client.js';
+import { useLocation } from '../router.js';
+import { useStatus } from '../status-context.js';
+import { ErrorBox } from '../components/ui.js';
+import { formatTime, isoToLocalInput, localInputToIso } from '../format.js';
+import { addToHistory, loadHistory, saveHistory, type HistoryEntry } from '../workbench/history.js';
+import { Results } from '../workbench/results.js';
+import type { KqlEditor } from '../workbench/editor.js';
+
+const DEFAULT_QUERY = `DeviceNetworkEvents
+| where Timestamp > ago(1d)
+| summarize Connections = count() by bin(Timestamp, 1h), InitiatingProcessFileName
+| top 50 by Connections`;
+const DRAFT_KEY = 'kqlite.workbench.draft';
+
+type RunState = { kind: 'idle' } | { kind: 'running'; clientId: string; started: number } | { kind: 'done'; result: QueryResponse }
+  | { kind: 'failed'; error: ApiRequestError | Error } | { kind: 'cancelled' };
+
+function newClientId(): string {
+  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `q-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
 export function WorkbenchPage() {
-  return <div class="page"><h1>Workbench</h1></div>;
+  const { status } = useStatus();
+  const { query } = useLocation();
+  const initial = query.get('q') ?? sessionStorage.getItem(DRAFT_KEY) ?? DEFAULT_QUERY;
+  const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<KqlEditor | undefined>(undefined);
+  const textRef = useRef(initial);
+  const [editorState, setEditorState] = useState<'loading' | 'ready' | 'failed'>('loading');
+  const [asOf, setAsOf] = useState('');
+  const [run, setRun] = useState<RunState>({ kind: 'idle' });
+  const [diagnostics, setDiagnostics] = useState<ApiDiagnostic[]>([]);
+  const [history, setHistory] = useState<HistoryEntry[]>(loadHistory);
+  const runRef = useRef<() => void>(() => {});
+
+  useEffect(() => {
+    if (!asOf && status?.latestEvent) setAsOf(isoToLocalInput(status.latestEvent));
+  }, [status?.latestEvent]);
+
+  useEffect(() => {
+    let disposed = false;
+    import('../workbench/editor.js').then(async (m) => {
+      if (disposed || !host.current) return;
+      editor.current = m.createKqlEditor(host.current, {
+        value: textRef.current, label: 'KQL query editor. Ctrl+Enter runs the query.',
+        onRun: () => runRef.current(),
+        onChange: (t) => { textRef.current = t; sessionStorage.setItem(DRAFT_KEY, t); },
+      });
+      setEditorState('ready');
+      try {
+        await m.setKustoSchema(await api.schema());
+      } catch {
+        // completion without the schema still works for the language itself; the query runs regardless
+      }
+    }, () => setEditorState('failed'));
+    return () => { disposed = true; editor.current?.dispose(); editor.current = undefined; };
+  }, []);
+
+  const execute = async () => {
+    if (run.kind === 'running') return;
+    const text = editor.current?.getValue() ?? textRef.current;
+    if (!text.trim()) return;
+    const clientId = newClientId();
+    setRun({ kind: 'running', clientId, started: Date.now() });
+    setDiagnostics([]);
+    editor.current?.setDiagnostics([]);
+    const asOfIso = localInputToIso(asOf);
+    try {
+      const result = await api.query({ query: text, clientId, ...(asOfIso ? { asOf: asOfIso } : {}) });
+      setRun({ kind: 'done', result });
+      setDiagnostics(result.diagnostics);
+      editor.current?.setDiagnostics(result.diagnostics);
+      remember({ query: text, at: new Date().toISOString(), ok: true, rows: result.tables[0]?.totalRows ?? 0 });
+    } catch (e) {
+      const err = e as Error;
+      if (err instanceof ApiRequestError && err.status === 409) setRun({ kind: 'cancelled' });
+      else setRun({ kind: 'failed', error: err });
+      if (err instanceof ApiRequestError && err.diagnostics.length) {
+        setDiagnostics(err.diagnostics);
+        editor.current?.setDiagnostics(err.diagnostics);
+      }
+      remember({ query: text, at: new Date().toISOString(), ok: false });
+    }
+  };
+  runRef.current = execute;
+
+  const cancel = async () => {
+    if (run.kind !== 'running') return;
+    try {
+      await api.cancelQuery(run.clientId);
+    } catch (e) {
+      setRun({ kind: 'failed', error: e as Error });
+    }
+  };
+
+  const remember = (entry: HistoryEntry) => {
+    setHistory((h) => {
+      const next = addToHistory(h, entry);
+      saveHistory(next);
+      return next;
+    });
+  };
+
+  const load = (q: string) => {
+    textRef.current = q;
+    editor.current?.setValue(q);
+    editor.current?.focus();
+  };
+
+  return (
+    <div class="page workbench">
+      <div class="page-head">
+        <h1>Workbench</h1>
+        <form class="wb-toolbar" onSubmit={(e) => { e.preventDefault(); execute(); }} aria-label="Run query">
+          <div class="field">
+            <label for="as-of">now() (UTC)</label>
+            <input id="as-of" type="datetime-local" step="1" value={asOf} onInput={(e) => setAsOf((e.target as HTMLInputElement).value)} data-testid="as-of" />
+          </div>
+          {status?.latestEvent && (
+            <button type="button" class="btn btn-small" onClick={() => setAsOf(isoToLocalInput(status.latestEvent))} title="Set now() to the latest event in the workspace">latest event</button>
+          )}
+          <button type="submit" class="btn btn-primary" disabled={run.kind === 'running' || editorState === 'loading'} data-testid="run-query" aria-keyshortcuts="Control+Enter">
+            {run.kind === 'running' ? 'Running…' : 'Run'} <kbd>Ctrl+Enter</kbd>
+          </button>
+          <button type="button" class="btn" disabled={run.kind !== 'running'} onClick={cancel} data-testid="cancel-query">Cancel</button>
+        </form>
+      </div>
+      <div class="wb-layout">
+        <div class="wb-main">
+          <div class="editor-host" ref={host} data-testid="query-editor" data-state={editorState}>
+            {editorState === 'loading' && <p class="muted editor-loading">Loading editor…</p>}
+          </div>
+          {editorState === 'failed' && <ErrorBox error={new Error('The editor could not be loaded; reload the page.')} />}
+          <DiagnosticsList diagnostics={diagnostics} onPick={(d) => editor.current?.revealOffset(d.start)} />
+          <div aria-live="polite">
+            {run.kind === 'running' && <p class="muted" data-testid="query-running">Running…</p>}
+            {run.kind === 'cancelled' && <p class="note" data-testid="query-cancelled">Query cancelled.</p>}
+            {run.kind === 'failed' && !(run.error instanceof ApiRequestError && run.error.diagnostics.length) && <ErrorBox error={run.error} />}
+            {run.kind === 'failed' && run.error instanceof ApiRequestError && run.error.diagnostics.length > 0 && (
+              <p class="muted small" data-testid="query-failed">The query did not run: fix the {run.error.diagnostics.length === 1 ? 'error' : 'errors'} above.</p>
+            )}
+          </div>
+          {run.kind === 'done' && <Results result={run.result} />}
+        </div>
+        <aside class="wb-history" aria-labelledby="history-title">
+          <div class="facet-head">
+            <h2 id="history-title">History</h2>
+            {history.length > 0 && <button type="button" class="link-btn small" onClick={() => { setHistory([]); saveHistory([]); }}>clear</button>}
+          </div>
+          {history.length === 0 && <p class="muted small">Queries you run appear here.</p>}
+          <ul data-testid="query-history">
+            {history.map((h, i) => (
+              <li key={i}>
+                <button type="button" class="history-item" onClick={() => load(h.query)} title={h.query} data-testid="history-item">
+                  <code>{h.query.length > 160 ? `${h.query.slice(0, 160)}…` : h.query}</code>
+                  <span class="muted small">{formatTime(h.at)} · {h.ok ? `${h.rows ?? 0} rows` : 'failed'}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function DiagnosticsList({ diagnostics, onPick }: { diagnostics: ApiDiagnostic[]; onPick: (d: ApiDiagnostic) => void }) {
+  if (diagnostics.length === 0) return null;
+  return (
+    <ul class="diagnostics wb-diagnostics" data-testid="diagnostics-list" aria-label="Query diagnostics">
+      {diagnostics.map((d, i) => (
+        <li key={i} class={`diag diag-${d.severity}`} data-testid="diagnostic" data-code={d.code}>
+          <button type="button" class="link-btn" onClick={() => onPick(d)} aria-label={`Go to line ${d.line}, column ${d.column}`}>
+            <span class="diag-sev">{d.severity}</span> <span class="mono">{d.code}</span> {d.line}:{d.column}
+          </button>{' '}
+          {d.message}{d.suggestion && !d.message.includes(d.suggestion) && <span class="muted"> (did you mean <code>{d.suggestion}</code>?)</span>}
+        </li>
+      ))}
+    </ul>
+  );
 }

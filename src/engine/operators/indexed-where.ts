@@ -1,0 +1,131 @@
+/**
+ * Index lookups for `where`: before a predicate runs row by row, its `and`/`or` structure is searched for
+ * tests of a dictionary-encoded column against constants (`has`, `has_any`, `in~`, `==`, `startswith`, ...
+ * any operator whose other side is constant). Such a test depends on the column's string alone, so it is
+ * evaluated once per distinct string (at one row holding it) and the column's row index (postings.ts)
+ * gives the rows of the strings that pass. Those rows are a superset of the rows the whole predicate
+ * accepts (`and` intersects, `or` unites), and the predicate then runs on them alone, so the result is the
+ * same as a full scan; when the lookup would not skip most rows, the scan runs as before.
+ */
+import type { Expr } from '../../kql/syntax/ast.js';
+import type { Relation } from '../compile/relation.js';
+import { columnOf } from '../compile/relation.js';
+import { hasPostings, postingsOf } from '../storage/postings.js';
+import { compileOn, type OpContext } from './context.js';
+
+/** A lookup is worth it while it keeps at most this share of the column's rows. */
+const MAX_SHARE = 0.25;
+
+/** Physical rows of `rel`, in its order, that may satisfy `predicate`; undefined when no index helps. */
+export function indexedRows(predicate: Expr, rel: Relation, cx: OpContext): Int32Array | undefined {
+  const width = rel.columns[0]?.column.length ?? 0;
+  if (width === 0) return undefined;
+  const cand = probe(predicate, rel, cx, Math.floor(width * MAX_SHARE));
+  if (!cand) return undefined;
+  return restrict(rel, cand, width);
+}
+
+function probe(e: Expr, rel: Relation, cx: OpContext, limit: number): Int32Array | undefined {
+  if (e.kind === 'ParenExpr') return probe(e.expr, rel, cx, limit);
+  if (e.kind === 'BinaryExpr' && e.op === 'and') {
+    const a = probe(e.left, rel, cx, limit);
+    const b = probe(e.right, rel, cx, a ? a.length : limit);
+    return a && b ? intersect(a, b) : (a ?? b);
+  }
+  if (e.kind === 'BinaryExpr' && e.op === 'or') {
+    const a = probe(e.left, rel, cx, limit);
+    if (!a) return undefined;
+    const b = probe(e.right, rel, cx, limit - a.length);
+    return b ? union(a, b) : undefined;
+  }
+  return leaf(e, rel, cx, limit);
+}
+
+/** Rows whose string passes a column-vs-constants test, or undefined (not such a test, or too many rows). */
+function leaf(e: Expr, rel: Relation, cx: OpContext, limit: number): Int32Array | undefined {
+  if ((e.kind !== 'BinaryExpr' && e.kind !== 'InExpr') || e.left.kind !== 'NameRef') return undefined;
+  const col = columnOf(rel, e.left.name);
+  if (!col || (col.type !== 'string' && col.type !== 'guid')) return undefined;
+  // building an index costs a pass over the whole column: not for a few selected rows of a big one
+  if (!hasPostings(col) && rel.sel && rel.sel.length < col.length / 8) return undefined;
+  const others = e.kind === 'BinaryExpr' ? [e.right] : e.right;
+  // constant other side only (a sub-query list is left to the scan: compiling it here would run it twice)
+  if (others.some((x) => cx.rt.bound.schemaOf(x) || !compileOn(cx, rel, x).constant)) return undefined;
+  const test = compileOn(cx, rel, e).eval;
+  const { offsets, rows } = postingsOf(col);
+  const matched: number[] = [];
+  let total = 0;
+  for (let c = 0; c < col.dict.length; c++) {
+    const from = offsets[c]!;
+    const to = offsets[c + 1]!;
+    if (from === to || test(rows[from]!) !== true) continue;
+    total += to - from;
+    if (total > limit) return undefined;
+    matched.push(c);
+  }
+  const out = new Int32Array(total);
+  let n = 0;
+  for (const c of matched) {
+    out.set(rows.subarray(offsets[c]!, offsets[c + 1]!), n);
+    n += offsets[c + 1]! - offsets[c]!;
+  }
+  return matched.length > 1 ? out.sort() : out;
+}
+
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length));
+  let i = 0, j = 0, n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else { out[n++] = a[i]!; i++; j++; }
+  }
+  return out.subarray(0, n);
+}
+
+function union(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let i = 0, j = 0, n = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) out[n++] = a[i++]!;
+    else if (i >= a.length || b[j]! < a[i]!) out[n++] = b[j++]!;
+    else { out[n++] = a[i]!; i++; j++; }
+  }
+  return out.subarray(0, n);
+}
+
+const sortedSel = new WeakMap<Int32Array, boolean>();
+
+/** The candidate rows that are also in the relation's selection, in the selection's order. */
+function restrict(rel: Relation, cand: Int32Array, width: number): Int32Array {
+  const sel = rel.sel;
+  if (!sel) return cand;
+  let sorted = sortedSel.get(sel);
+  if (sorted === undefined) {
+    sorted = true;
+    for (let i = 1; i < sel.length && sorted; i++) if (sel[i]! <= sel[i - 1]!) sorted = false;
+    sortedSel.set(sel, sorted);
+  }
+  if (sorted) {
+    // binary search per candidate: the candidates are few, the selection may be long
+    const out = new Int32Array(cand.length);
+    let n = 0;
+    let lo = 0;
+    for (const r of cand) {
+      let hi = sel.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sel[mid]! < r) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < sel.length && sel[lo] === r) out[n++] = r;
+    }
+    return out.subarray(0, n);
+  }
+  const mark = new Uint8Array(width);
+  for (const r of cand) mark[r] = 1;
+  const out = new Int32Array(sel.length);
+  let n = 0;
+  for (const r of sel) if (mark[r]) out[n++] = r;
+  return out.subarray(0, n);
+}

@@ -1,0 +1,84 @@
+/**
+ * Row index of a dictionary-encoded column: for each dictionary code, the rows holding it (CSR layout:
+ * `rows[offsets[c] .. offsets[c + 1]]`, ascending). Together with the dictionary's terms (terms.ts) it is
+ * the column's term index: a `has` finds the dictionary strings holding its terms, then their rows, without
+ * reading the other rows. Extents persist it (extent-format.ts); a column without one gets it built on
+ * first use (two passes over the codes). Kept beside the column (keyed by its codes array), never in it, so
+ * the column layout stays as column.ts describes.
+ */
+import type { GuidColumn, StringColumn } from './column.js';
+
+export interface Postings {
+  offsets: Int32Array;
+  rows: Int32Array;
+}
+
+const byCodes = new WeakMap<Int32Array, Postings>();
+
+/** Counting sort of row ids by code. */
+export function buildPostings(codes: Int32Array, dictSize: number): Postings {
+  const offsets = new Int32Array(dictSize + 1);
+  for (let i = 0; i < codes.length; i++) offsets[codes[i]! + 1]!++;
+  for (let c = 0; c < dictSize; c++) offsets[c + 1]! += offsets[c]!;
+  const next = offsets.slice(0, dictSize);
+  const rows = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) rows[next[codes[i]!]!++] = i;
+  return { offsets, rows };
+}
+
+/** Registers a persisted index for a column (checked for shape: a damaged one is ignored and rebuilt). */
+export function attachPostings(col: StringColumn | GuidColumn, p: Postings): void {
+  if (p.offsets.length === col.dict.length + 1 && p.rows.length === col.length && p.offsets[col.dict.length] === col.length) byCodes.set(col.codes, p);
+}
+
+export function postingsOf(col: StringColumn | GuidColumn): Postings {
+  let p = byCodes.get(col.codes);
+  if (!p) {
+    p = buildPostings(col.codes, col.dict.length);
+    byCodes.set(col.codes, p);
+  }
+  return p;
+}
+
+export function hasPostings(col: StringColumn | GuidColumn): boolean {
+  return byCodes.has(col.codes);
+}
+
+/**
+ * The postings of extents concatenated (codes remapped by `remaps[e][localCode]`), when every extent has
+ * one; the merged column then needs no rebuild.
+ */
+export function mergePostings(cols: (StringColumn | GuidColumn)[], remaps: Int32Array[], dictSize: number, length: number): Postings | undefined {
+  const parts = cols.map((c) => byCodes.get(c.codes));
+  if (parts.some((p) => !p)) return undefined;
+  // two codes of one extent with the same string would interleave their rows: then rebuild instead
+  for (const r of remaps) {
+    const seen = new Uint8Array(dictSize);
+    for (const g of r) {
+      if (seen[g]) return undefined;
+      seen[g] = 1;
+    }
+  }
+  const offsets = new Int32Array(dictSize + 1);
+  cols.forEach((c, e) => {
+    const p = parts[e]!;
+    for (let k = 0; k < c.dict.length; k++) offsets[remaps[e]![k]! + 1]! += p.offsets[k + 1]! - p.offsets[k]!;
+  });
+  for (let g = 0; g < dictSize; g++) offsets[g + 1]! += offsets[g]!;
+  const next = offsets.slice(0, dictSize);
+  const rows = new Int32Array(length);
+  let base = 0;
+  cols.forEach((c, e) => {
+    const p = parts[e]!;
+    for (let k = 0; k < c.dict.length; k++) {
+      const g = remaps[e]![k]!;
+      for (let j = p.offsets[k]!; j < p.offsets[k + 1]!; j++) rows[next[g]!++] = p.rows[j]! + base;
+    }
+    base += c.length;
+  });
+  return { offsets, rows };
+}
+
+export function setPostings(col: StringColumn | GuidColumn, p: Postings): void {
+  byCodes.set(col.codes, p);
+}

@@ -1,0 +1,98 @@
+/**
+ * The end-to-end walk through the web app that test/web/e2e.test.ts runs in headless Chromium: open the
+ * feed, filter to T1219, open the Action1 network-connection rule and see every section, run the hunt, set a
+ * finding to benign, see coverage mark T1219, and get a diagnostic for a misspelt column in the workbench.
+ * Kept apart from the test so it can also be pointed at a running `kqlite serve` by hand.
+ */
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+
+export const SECTION_TITLES = ['Hunt Hypothesis', 'KQL Query', 'Analytic Rule Definition', 'Required Data Sources', 'MITRE ATT&CK Context', 'References', 'False Positive Guidance'];
+
+/** Called after each step with a name for its screenshot (the test saves them as artifacts). */
+export type Snap = (name: string) => Promise<void>;
+
+export async function walkThrough(page: Page, base: string, log: (step: string) => void = () => {}, snap: Snap = async () => {}): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByTestId('rule-card').first().waitFor();
+  log('feed open');
+  await snap('feed');
+
+  await page.getByTestId('facet-technique').locator('[data-testid=facet-option][data-value=T1219]').click();
+  await page.waitForURL(/technique=T1219/);
+  const cards = page.getByTestId('rule-card');
+  await cards.first().waitFor();
+  for (const t of await page.getByTestId('rule-list').locator('[data-testid=technique]').allTextContents()) assert.match(t, /^T1219/);
+  log('filtered to T1219');
+  await snap('feed-t1219');
+
+  await page.getByTestId('feed-search').fill('Action1 Network Connection');
+  const card = page.locator('[data-testid=rule-card]', { has: page.getByText(/Action1 - Network Connection/) }).first();
+  await card.getByTestId('rule-link').click();
+  await page.getByTestId('rule-page').waitFor();
+  assert.match(await page.getByTestId('rule-name').textContent() ?? '', /Action1.*Network Connection/);
+  for (const title of SECTION_TITLES) await page.getByRole('heading', { name: title, exact: true }).waitFor();
+  assert.match(await page.getByTestId('provenance').textContent() ?? '', /Retrieved: .* · Confidence: (high|medium|low)/);
+  assert.ok((await page.locator('[data-testid=rule-query] .k-op').count()) > 0, 'the query is highlighted');
+  log('rule page shows every section');
+  await snap('rule-action1-netconn');
+
+  await page.getByTestId('run-hunt').click();
+  await page.getByTestId('hunt-result').waitFor({ timeout: 60_000 });
+  const rows = page.getByTestId('hunt-findings').getByTestId('finding-row');
+  assert.ok((await rows.count()) > 0, 'the Action1 rule finds the planted Action1 traffic');
+  log(`hunt ran: ${await rows.count()} findings`);
+  await snap('rule-hunt-results');
+
+  await rows.first().getByTestId('finding-open').click();
+  await page.getByTestId('finding-detail').waitFor();
+  await page.getByTestId('set-status-benign').click();
+  await page.waitForSelector('[data-testid=set-status-benign][aria-pressed=true]');
+  const id = await page.getByTestId('finding-detail').getAttribute('data-finding-id');
+  await page.waitForSelector(`[data-testid=finding-row][data-finding-id="${id}"] .triage-benign`);
+  log(`finding ${id} set to benign`);
+  await snap('finding-benign');
+
+  await page.goto(`${base}/findings`);
+  await page.getByTestId('finding-row').first().waitFor();
+  await snap('findings');
+  await page.goto(`${base}/inventory`);
+  await page.locator('main').getByText('Action1').first().waitFor();
+  await snap('inventory');
+
+  await page.getByTestId('nav-coverage').click();
+  const cell = page.locator('[data-testid=technique-cell][data-technique=T1219]');
+  await cell.waitFor();
+  assert.equal(await cell.getAttribute('data-covered'), 'true');
+  assert.ok(Number(await cell.getAttribute('data-findings')) > 0, 'T1219 is marked as having findings');
+  await cell.click();
+  await page.getByTestId('technique-detail').waitFor();
+  log('coverage marks T1219');
+  await snap('coverage');
+
+  await page.getByTestId('nav-workbench').click();
+  await page.waitForSelector('[data-testid=query-editor][data-state=ready]', { timeout: 60_000 });
+  await page.locator('[data-testid=query-editor] .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type('DeviceProcessEvents\n| where FileNam has "anydesk"\n| take 5');
+  await page.keyboard.press('Control+Enter');
+  const diag = page.getByTestId('diagnostics-list').getByTestId('diagnostic').first();
+  await diag.waitFor();
+  assert.match(await diag.textContent() ?? '', /FileNam/);
+  await page.locator('[data-testid=query-editor] .squiggly-error').first().waitFor();
+  log('workbench shows the misspelt column as a diagnostic and a marker');
+  await snap('workbench-diagnostic');
+
+  await page.locator('[data-testid=query-editor] .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type('DeviceNetworkEvents\n| summarize n = count() by bin(Timestamp, 1h)');
+  await page.getByTestId('run-query').click();
+  await page.getByTestId('result-grid').waitFor();
+  assert.ok((await page.getByTestId('result-row').count()) > 0);
+  await page.getByTestId('view-chart').click();
+  await page.getByTestId('result-chart').waitFor();
+  log('workbench runs a query and charts it');
+  await snap('workbench-chart');
+}

@@ -1,0 +1,41 @@
+// Workbench helpers: which results become a chart, and how the query history keeps itself.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chartSeries } from '../../src/web/workbench/chart-data.js';
+import { addToHistory } from '../../src/web/workbench/history.js';
+import { niceTicks } from '../../src/web/components/line-chart.js';
+
+test('a datetime and a numeric column make one series per numeric column', () => {
+  const s = chartSeries([{ name: 'Timestamp', type: 'datetime' }, { name: 'n', type: 'long' }, { name: 'avg', type: 'real' }],
+    [['2026-01-01T00:00:00Z', 3, 1.5], ['2026-01-01T01:00:00Z', '9007199254740993', null]]);
+  assert.deepEqual(s?.map((x) => [x.name, x.points.length]), [['n', 2], ['avg', 1]]);
+  assert.equal(s?.[0]?.points[0]?.x, Date.parse('2026-01-01T00:00:00Z'));
+});
+
+test('a string column splits the first numeric column into series', () => {
+  const s = chartSeries([{ name: 'Timestamp', type: 'datetime' }, { name: 'Device', type: 'string' }, { name: 'n', type: 'long' }],
+    [['2026-01-01T00:00:00Z', 'a', 1], ['2026-01-01T00:00:00Z', 'b', 2], ['2026-01-01T01:00:00Z', 'a', 4]]);
+  assert.deepEqual(s?.map((x) => [x.name, x.points.map((p) => p.y)]), [['a', [1, 4]], ['b', [2]]]);
+});
+
+test('no chart without both a datetime and a number', () => {
+  assert.equal(chartSeries([{ name: 'n', type: 'long' }], [[1]]), undefined);
+  assert.equal(chartSeries([{ name: 'Timestamp', type: 'datetime' }, { name: 's', type: 'string' }], [['2026-01-01T00:00:00Z', 'x']]), undefined);
+});
+
+test('history: newest first, a re-run moves up, bounded', () => {
+  let h = addToHistory([], { query: 'A', at: '1', ok: true });
+  h = addToHistory(h, { query: 'B', at: '2', ok: false });
+  h = addToHistory(h, { query: ' A ', at: '3', ok: true, rows: 4 });
+  assert.deepEqual(h.map((e) => [e.query, e.at]), [['A', '3'], ['B', '2']]);
+  for (let i = 0; i < 10; i++) h = addToHistory(h, { query: `q${i}`, at: `${i}`, ok: true }, 5);
+  assert.equal(h.length, 5);
+  assert.equal(h[0]?.query, 'q9');
+});
+
+test('chart ticks are round numbers covering the range', () => {
+  assert.deepEqual(niceTicks(0, 68), [0, 20, 40, 60]);
+  assert.deepEqual(niceTicks(0, 1), [0, 0.5, 1]);
+  assert.deepEqual(niceTicks(0, 7), [0, 2, 4, 6]);
+  assert.deepEqual(niceTicks(5, 5), [5]);
+});
