@@ -104,6 +104,9 @@ export function compileExpr(e: Expr, s: CompileScope): Compiled {
       return compileBetween(e, s);
     case 'CallExpr':
       return compileCall(e, s, type);
+    case 'TypeExpr':
+      // typeof(T) as an argument (extract_json, ...): the type's name
+      return constant('string', e.type ?? 'dynamic');
     case 'MemberExpr': {
       const target = compileExpr(e.target, s);
       const key = e.name.name;

@@ -168,6 +168,11 @@ function bindCall(b: Binder, e: CallExpr, scope: Scope, row: Row | undefined): S
   b.calls.set(e, { kind: 'scalar', signature: fn });
   const types = bindArgs(b, e, scope, row);
   checkArity(b, e, fn);
+  if (fn.returns === 'typeof') {
+    // extract_json(path, json, typeof(T)): the type the typeof() argument names, else dynamic
+    const t = e.args.find((a) => a.kind === 'TypeExpr');
+    return (t?.kind === 'TypeExpr' && t.type) || 'dynamic';
+  }
   return returnType(fn, types);
 }
 
@@ -203,6 +208,8 @@ export function returnType(sig: FunctionSignature, args: ScalarTypeName[]): Scal
       const values = sig.name === 'iff' || sig.name === 'iif' ? args.slice(1) : sig.name === 'case' ? args.filter((_, i) => i % 2 === 1 || i === args.length - 1) : args;
       return values.find((t) => t !== 'dynamic') ?? values[0] ?? 'dynamic';
     }
+    case 'typeof':
+      return 'dynamic';
     default:
       return sig.returns;
   }

@@ -108,6 +108,12 @@ export function parseDatetimeText(raw: string): bigint | undefined {
     if (off === undefined) return undefined;
     return ticksOf(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), m[7] ?? '', off);
   }
+  // yyyy, M, d[, H, m[, s]]: the parts as numbers, as the reference writes datetime(2025, 6, 14)
+  m = /^(\d{4})\s*,\s*(\d{1,2})\s*,\s*(\d{1,2})(?:\s*,\s*(\d{1,2})\s*,\s*(\d{1,2})(?:\s*,\s*(\d{1,2}))?)?$/.exec(s);
+  if (m) return ticksOf(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), '', 0);
+  // yyyy - MM - dd with blanks around the dashes (datetime(2017 - 08 - 01) in the reference)
+  m = /^(\d{4})\s+-\s+(\d{1,2})\s+-\s+(\d{1,2})$/.exec(s);
+  if (m) return ticksOf(Number(m[1]), Number(m[2]), Number(m[3]), 0, 0, 0, '', 0);
   // yyyy/MM/dd and MM/dd/yyyy forms
   m = /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?$/.exec(s);
   if (m) return ticksOf(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), m[7] ?? '', 0);
