@@ -1,6 +1,9 @@
 /**
- * The schema catalog: which tables exist and their columns. Built in: the 10 Defender XDR tables shipped in
- * schemas/defender-xdr.json. Also from a workspace (anything with tableNames()/schema()) and from user
+ * The schema catalog: which tables exist and their columns. Built in: the Defender XDR advanced-hunting
+ * tables, the 10 Device* tables of schemas/defender-xdr.json and the rest (alerts, behaviors, cloud apps,
+ * email, Teams messages, identities, vulnerability management, exposure graph) of
+ * schemas/defender-xdr-hunting.json, built from Microsoft's documentation by scripts/build-defender-schemas.ts.
+ * Also from a workspace (anything with tableNames()/schema()) and from user
  * schema files (same JSON shape: {table, columns:[{name, type, description?}]}, or an array of them).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -9,7 +12,8 @@ import { diag, type Diagnostic } from '../../common/diagnostics.js';
 import type { ScalarTypeName } from '../syntax/ast.js';
 import { normaliseTypeName } from '../syntax/type-names.js';
 import type { TableSchema } from './types.js';
-import defenderTables from './schemas/defender-xdr.json' with { type: 'json' };
+import defenderDeviceTables from './schemas/defender-xdr.json' with { type: 'json' };
+import defenderHuntingTables from './schemas/defender-xdr-hunting.json' with { type: 'json' };
 
 export interface Catalog {
   tables: ReadonlyMap<string, TableSchema>;
@@ -28,7 +32,10 @@ function fromJson(t: { table: string; columns: { name: string; type: string; des
   };
 }
 
-export const DEFENDER_TABLES: readonly TableSchema[] = (defenderTables as { table: string; columns: { name: string; type: string; description?: string }[] }[]).map(fromJson);
+type SchemaJson = { table: string; columns: { name: string; type: string; description?: string }[] }[];
+
+/** Every shipped Defender XDR table: the binder's default catalog, ingest's coercion schemas, the workbench list. */
+export const DEFENDER_TABLES: readonly TableSchema[] = [...(defenderDeviceTables as SchemaJson), ...(defenderHuntingTables as SchemaJson)].map(fromJson);
 
 export function defaultCatalog(): Catalog {
   return catalogFromSchemas(DEFENDER_TABLES);
