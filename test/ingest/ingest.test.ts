@@ -42,6 +42,26 @@ test('Defender streaming API: Event Hubs messages and storage blobs; the table c
   assert.equal(ws.tables()[0]!.quarantined, 2);
 });
 
+test('the documented advanced-hunting tables (alerts, cloud apps, ...) are coerced by their shipped schema, not inferred', async () => {
+  const ws = fresh();
+  const rec = (p: object, cat: string) => ({ time: '2026-01-01T00:00:01Z', tenantId: 't', category: cat, properties: p });
+  const alerts = file('alerts.json', [
+    rec({ Timestamp: '2026-01-01T00:00:00Z', AlertId: 'da1', Title: 'Suspicious RMM', Severity: 'High', ServiceSource: 'Microsoft Defender for Endpoint' }, 'AdvancedHunting-AlertInfo'),
+    rec({ Timestamp: 'not a time', AlertId: 'da2' }, 'AdvancedHunting-AlertInfo'),
+    rec({ Timestamp: '2026-01-01T00:00:00Z', AlertId: 'da1', EntityType: 'File', FileSize: '2048', ApplicationId: 11161 }, 'AdvancedHunting-AlertEvidence'),
+  ].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const cloud = file('CloudAppEvents.csv', 'Timestamp,ActionType,IsAdminOperation,ApplicationId\n2026-01-01T00:00:00Z,FileDownloaded,true,20893\n2026-01-01T00:00:01Z,FileDownloaded,perhaps,20893\n');
+  const r = await ingestPaths(ws, [alerts, cloud]);
+  assert.deepEqual(r.files.flatMap((f) => f.inferredTables), []);
+  assert.deepEqual([r.read, r.loaded, r.quarantined], [5, 3, 2]);
+  assert.deepEqual(readQuarantine(ws).map((x) => x['reason']).sort(), ['column IsAdminOperation: perhaps is not a bool', 'column Timestamp: not a time is not a datetime']);
+  assert.deepEqual(ws.schema('AlertEvidence')!.columns.find((c) => c.name === 'FileSize')!.type, 'long');
+  const q = runQuery('AlertInfo | join kind=inner AlertEvidence on AlertId | project Title, FileSize, ApplicationId, t = gettype(Timestamp)', { source: ws });
+  assert.deepEqual(toJsonResult(q.tables[0]!.table).rows, [['Suspicious RMM', 2048, 11161, 'datetime']]);
+  const c = runQuery('CloudAppEvents | project IsAdminOperation, ApplicationId, b = gettype(IsAdminOperation), i = gettype(ApplicationId)', { source: ws });
+  assert.deepEqual(toJsonResult(c.tables[0]!.table).rows, [[true, 20893, 'bool', 'int']]);
+});
+
 test('CSV, JSON array, NDJSON, gzip and Sentinel exports; table from file name, record, or --table; refusal otherwise', async () => {
   const ws = fresh();
   const csv = file('DeviceNetworkEvents.csv', 'Timestamp,DeviceId,DeviceName,RemoteUrl,RemotePort,ReportId\n2026-01-01T00:00:00Z,i1,"host, one",a.com,443,1\n2026-01-01T00:00:01Z,i2,h2,b.com,,2\nbroken,row\n');

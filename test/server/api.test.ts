@@ -184,6 +184,11 @@ test('schema: workspace tables first-class, the other Defender tables known for 
   assert.ok(s.tables.find((t) => t.name === 'DeviceNetworkEvents')!.inWorkspace);
   const reg = s.tables.find((t) => t.name === 'DeviceRegistryEvents');
   assert.ok(reg && !reg.inWorkspace && reg.columns.length > 5);
+  // the documented advanced-hunting tables beyond the device ones are listed too, with their types
+  const alerts = s.tables.find((t) => t.name === 'AlertInfo');
+  assert.ok(alerts && !alerts.inWorkspace);
+  assert.deepEqual(alerts.columns.slice(0, 2), [{ name: 'Timestamp', type: 'datetime' }, { name: 'AlertId', type: 'string' }]);
+  for (const name of ['CloudAppEvents', 'IdentityInfo', 'EmailEvents', 'MessageEvents', 'DeviceTvmSoftwareInventory', 'ExposureGraphEdges']) assert.ok(s.tables.some((t) => t.name === name), name);
 });
 
 test('query: v2-encoded rows, now() bound to the latest event by default or to asOf, truncation, diagnostics with positions', async () => {

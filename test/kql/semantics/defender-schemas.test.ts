@@ -1,0 +1,109 @@
+// The shipped Defender XDR schemas: the 10 device tables exactly as defender-xdr.json has them, the documented
+// advanced-hunting tables of defender-xdr-hunting.json built from the docs by scripts/build-defender-schemas.ts,
+// and queries over them binding with the documented column types.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { checkQuery, defaultCatalog, DEFENDER_TABLES } from '../../../src/kql/semantics/index.js';
+import { normaliseTypeName } from '../../../src/kql/syntax/type-names.js';
+import { parseSchemaPage } from '../../../scripts/build-defender-schemas.js';
+
+type SchemaJson = { table: string; columns: { name: string; type: string; description?: string }[] }[];
+const readJson = <T>(rel: string): T => JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as T;
+const DEVICE = readJson<SchemaJson>('../../../src/kql/semantics/schemas/defender-xdr.json');
+const HUNTING = readJson<SchemaJson>('../../../src/kql/semantics/schemas/defender-xdr-hunting.json');
+const NOTES = readJson<{ shared: Record<string, string>; tables: Record<string, Record<string, string>> }>('../../../scripts/defender-schemas/column-notes.json');
+
+test('the 10 device tables are shipped unchanged, the documented tables after them, no name twice', () => {
+  assert.equal(DEVICE.length, 10);
+  const byName = new Map(DEFENDER_TABLES.map((t) => [t.name, t]));
+  assert.equal(byName.size, DEFENDER_TABLES.length);
+  assert.equal(DEFENDER_TABLES.length, 10 + HUNTING.length);
+  for (const t of DEVICE) {
+    const shipped = byName.get(t.table)!;
+    assert.deepEqual(shipped.columns.map((c) => [c.name, c.type, c.description]), t.columns.map((c) => [c.name, normaliseTypeName(c.type), c.description]), t.table);
+  }
+  assert.deepEqual(DEFENDER_TABLES.slice(0, 10).map((t) => t.name), DEVICE.map((t) => t.table));
+});
+
+test('the documented advanced-hunting tables the brief and the hunting corpus need are all there', () => {
+  const names = new Set(HUNTING.map((t) => t.table));
+  for (const n of [
+    'AlertInfo', 'AlertEvidence', 'BehaviorInfo', 'BehaviorEntities', 'CloudAppEvents', 'EmailEvents', 'EmailAttachmentInfo', 'EmailUrlInfo',
+    'EmailPostDeliveryEvents', 'UrlClickEvents', 'MessageEvents', 'IdentityInfo', 'IdentityLogonEvents', 'IdentityQueryEvents', 'IdentityDirectoryEvents',
+    'AADSignInEventsBeta', 'EntraIdSignInEvents', 'OAuthAppInfo', 'DeviceTvmSoftwareInventory', 'DeviceTvmSoftwareVulnerabilities',
+    'DeviceTvmSoftwareVulnerabilitiesKB', 'DeviceTvmSecureConfigurationAssessment', 'DeviceTvmSecureConfigurationAssessmentKB', 'DeviceTvmInfoGathering',
+    'DeviceTvmInfoGatheringKB', 'DeviceTvmCertificateInfo', 'DeviceTvmBrowserExtensions', 'DeviceTvmBrowserExtensionsKB', 'DeviceTvmHardwareFirmware',
+    'DeviceBaselineComplianceProfiles', 'ExposureGraphNodes', 'ExposureGraphEdges',
+  ]) assert.ok(names.has(n), n);
+});
+
+test('every column has a Kusto type and a note; the notes are the ones of column-notes.json', () => {
+  for (const t of HUNTING) {
+    assert.ok(t.columns.length > 0, t.table);
+    assert.equal(new Set(t.columns.map((c) => c.name)).size, t.columns.length, t.table);
+    for (const c of t.columns) {
+      assert.equal(normaliseTypeName(c.type), c.type, `${t.table}.${c.name}: ${c.type}`);
+      assert.equal(c.description, NOTES.tables[t.table]![c.name] ?? NOTES.shared[c.name], `${t.table}.${c.name}`);
+      assert.ok(c.description && c.description.length <= 100, `${t.table}.${c.name}`);
+    }
+  }
+  assert.deepEqual(HUNTING.map((t) => t.table), Object.keys(NOTES.tables));
+});
+
+test('Timestamp is a datetime wherever the documentation lists it; the inventory and KB tables have none', () => {
+  const withTimestamp = HUNTING.filter((t) => t.columns.some((c) => c.name === 'Timestamp'));
+  for (const t of withTimestamp) assert.equal(t.columns.find((c) => c.name === 'Timestamp')!.type, 'datetime', t.table);
+  assert.deepEqual(HUNTING.filter((t) => !withTimestamp.includes(t)).map((t) => t.table).sort(), [
+    'DeviceBaselineComplianceProfiles', 'DeviceTvmBrowserExtensions', 'DeviceTvmBrowserExtensionsKB', 'DeviceTvmCertificateInfo', 'DeviceTvmHardwareFirmware',
+    'DeviceTvmInfoGatheringKB', 'DeviceTvmSecureConfigurationAssessmentKB', 'DeviceTvmSoftwareInventory', 'DeviceTvmSoftwareVulnerabilities',
+    'DeviceTvmSoftwareVulnerabilitiesKB', 'ExposureGraphEdges', 'ExposureGraphNodes',
+  ]);
+  assert.equal(withTimestamp.length, 20);
+});
+
+test('a query over AlertInfo and AlertEvidence binds with the documented column types', () => {
+  const r = checkQuery(`AlertInfo
+| where Severity == "High" and Timestamp > ago(1d)
+| join kind=inner (AlertEvidence | where EntityType == "File") on AlertId
+| project Timestamp, AlertId, Title, Category, FileSize, ApplicationId, ServiceSource`);
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(r.bound.resultSchemas[0]!.columns.map((c) => `${c.name}:${c.type}`), [
+    'Timestamp:datetime', 'AlertId:string', 'Title:string', 'Category:string', 'FileSize:long', 'ApplicationId:int', 'ServiceSource:string',
+  ]);
+});
+
+test('the documented types reach expressions: bool, dynamic, real, int columns of the new tables', () => {
+  const r = checkQuery(`CloudAppEvents | extend a = IsAdminOperation, o = ActivityObjects, p = IsAnonymousProxy | project a, o, p, ApplicationId, RawEventData`);
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(r.bound.resultSchemas[0]!.columns.map((c) => c.type), ['bool', 'dynamic', 'bool', 'int', 'dynamic']);
+  const tvm = checkQuery('DeviceTvmSecureConfigurationAssessment | project ConfigurationImpact, IsCompliant, Context');
+  assert.deepEqual(tvm.bound.resultSchemas[0]!.columns.map((c) => c.type), ['real', 'bool', 'dynamic']);
+  const oauth = checkQuery('OAuthAppInfo | project ConsentedUsersCount, RiskScore');
+  assert.deepEqual(oauth.bound.resultSchemas[0]!.columns.map((c) => c.type), ['int', 'int']);
+});
+
+test('a misspelt column of a new table is an error with a did-you-mean from that table', () => {
+  const d = checkQuery('IdentityInfo | where AccountUPN == "x"').diagnostics;
+  assert.equal(d.length, 1);
+  assert.equal(d[0]!.message, "unknown column or variable 'AccountUPN'; did you mean 'AccountUpn'?");
+  assert.ok(defaultCatalog().tables.has('IdentityInfo'));
+});
+
+test('schema page parsing: footnote marks, unquoted and doc-only type spellings, pipes inside descriptions', () => {
+  const page = [
+    '# Sample', '', 'Intro text | with a pipe.', '',
+    '|Column name|Data type|Description|', '|---|---|---|',
+    '| `Timestamp` [*](#note) | `datetime` | when |',
+    '| `Count`* | `integer` | how many |',
+    '| `Flag` (Preview) | boolean | yes or no |',
+    '| `Query` | `string` | text with `a | b` inside |',
+    '', '| Other | Table |', '|---|---|', '| `NotAColumn` | `string` |',
+  ].join('\n');
+  assert.deepEqual(parseSchemaPage(page), {
+    columns: [{ name: 'Timestamp', type: 'datetime' }, { name: 'Count', type: 'int' }, { name: 'Flag', type: 'bool' }, { name: 'Query', type: 'string' }],
+    problems: [],
+  });
+  assert.deepEqual(parseSchemaPage('| Column name | Data type | Description |\n|--|--|--|\n| `X` | `varchar` | ? |').problems, ["X: unknown type 'varchar'"]);
+  assert.deepEqual(parseSchemaPage('no table here').problems, ['no "| Column name | Data type |" table']);
+});
