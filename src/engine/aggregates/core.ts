@@ -35,7 +35,7 @@ function averaging(withIf: boolean): AggregateFunction['create'] {
   return () => {
     let sum = 0;
     let n = 0;
-    return { add: ([v, c]) => { if (withIf && c !== true) return; if (typeof v === 'number') { sum += v; n++; } }, result: () => (n ? sum / n : null) };
+    return { add: ([v, c]) => { if (withIf && c !== true) return; if (typeof v === 'number') { sum += v; n++; } }, result: () => (n ? sum / n : NaN) }; // no values: 0/0, as the reference shows for an empty table
   };
 }
 
@@ -128,7 +128,7 @@ function variance(sample: boolean, sqrt: boolean, withIf: boolean): AggregateFun
       },
       result: () => {
         const denom = sample ? n - 1 : n;
-        if (denom <= 0) return n ? 0 : null;
+        if (denom <= 0) return 0; // no values, or one value for the sample forms (the reference shows 0)
         const r = m2 / denom;
         return sqrt ? Math.sqrt(r) : r;
       },

@@ -15,5 +15,7 @@ export interface AggregateFunction {
   minArgs: number;
   maxArgs: number;
   multi?: boolean;
+  /** Multi-output aggregates: how many columns a call with `argCount` arguments produces (default: argCount). */
+  width?: (argCount: number) => number;
   create(argTypes: ScalarTypeName[], constArgs: Value[]): AggState;
 }

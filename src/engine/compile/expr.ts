@@ -14,6 +14,7 @@ import { compileBetween, compileBinary, compileIn } from './binary.js';
 import { Env, type Compiled, type Runtime } from './env.js';
 import { columnOf, type Relation } from './relation.js';
 import { enterFunction } from './user-function.js';
+import { compileRowFunction, ROW_FUNCTIONS } from './row-functions.js';
 
 export interface CompileScope {
   rt: Runtime;
@@ -21,6 +22,8 @@ export interface CompileScope {
   rel: Relation;
   /** Sub-expressions already computed into a column of `rel` (summarize's aggregate results). */
   substitute?: Map<Expr, string>;
+  /** extend: how many of `rel`'s columns are the operator's input row (pack_all() packs those, not earlier assignments). */
+  rowColumns?: number;
 }
 
 export function constant(type: ScalarTypeName, value: Value): Compiled {
@@ -190,6 +193,7 @@ function compileCall(e: CallExpr, s: CompileScope, type: ScalarTypeName): Compil
     return constant('dynamic', rel.columns.map((c) => c.name));
   }
   if (target?.kind === 'aggregate') throw new QueryError(`aggregate '${name}' can only be used in summarize`);
+  if (ROW_FUNCTIONS.has(name.toLowerCase())) return compileRowFunction(name.toLowerCase(), e, s);
   const impl = SCALAR_FUNCTIONS.get(name.toLowerCase()) ?? (lookupFunction(name) ? SCALAR_FUNCTIONS.get(lookupFunction(name)!.name.toLowerCase()) : undefined);
   if (!impl) throw new QueryError(`the function '${name}' is not supported by kqlite's engine yet`, 'KQL4010');
   const args = argExprs.map((a) => (a.kind === 'StarExpr' ? constant('dynamic', null) : compileExpr(a, s)));

@@ -9,6 +9,7 @@ import { BITS_MATH_FUNCTIONS } from './bits-math.js';
 import { GEO_CELL_FUNCTIONS } from './geo-cells.js';
 import { GEO_SHAPE_FUNCTIONS } from './geo-shapes.js';
 import { SERIES_FUNCTIONS } from './series.js';
+import { SKETCH_FUNCTIONS } from './sketches.js';
 import { CORE_FUNCTIONS } from './core.js';
 import { DATETIME_DYNAMIC_FUNCTIONS } from './datetime-dynamic.js';
 import { IP_FUNCTIONS } from './ip.js';
@@ -26,11 +27,11 @@ const ALIASES: Record<string, string> = {
   todouble: 'toreal', toboolean: 'tobool', totime: 'totimespan', toobject: 'parse_json', notnull: 'isnotnull',
   notempty: 'isnotempty', getmonth: 'monthofyear', weekofyear: 'week_of_year', replace: 'replace_regex',
   base64_encodestring: 'base64_encode_tostring', base64_decodestring: 'base64_decode_tostring',
-  parseurl: 'parse_url', extractjson: 'extract_json',
+  parseurl: 'parse_url', extractjson: 'extract_json', merge_tdigest: 'tdigest_merge',
 };
 
 const byName = new Map(
-  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS, ...PARSING_FUNCTIONS, ...TEXT_EXTRA_FUNCTIONS, ...IPV6_FUNCTIONS, ...TIMEZONE_FUNCTIONS].map((f) => [f.name, f]),
+  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS, ...PARSING_FUNCTIONS, ...TEXT_EXTRA_FUNCTIONS, ...IPV6_FUNCTIONS, ...TIMEZONE_FUNCTIONS, ...SKETCH_FUNCTIONS].map((f) => [f.name, f]),
 );
 for (const [alias, target] of Object.entries(ALIASES)) {
   const f = byName.get(target);

@@ -56,7 +56,37 @@ function fillLinear(s: Num[], missing: Num, edges: boolean): Num[] {
   return out;
 }
 
+/**
+ * series_stats_dynamic(x, ignore_nonfinite = false): min/max (first index), mean, sample stdev and variance,
+ * sum and length. A null, NaN or infinite element makes every statistic null unless ignore_nonfinite is true,
+ * in which case such elements are skipped.
+ */
+function seriesStats(v: Value, ignoreNonFinite: Value): Value {
+  if (!Array.isArray(v)) return null;
+  const xs: [number, number][] = [];
+  let bad = false;
+  (v as DynamicValue[]).forEach((e, i) => {
+    const x = toNum(e);
+    if (x === null || !Number.isFinite(x)) bad = true;
+    else xs.push([x, i]);
+  });
+  const keys = ['min', 'min_idx', 'max', 'max_idx', 'avg', 'stdev', 'variance', 'sum', 'len'];
+  if ((bad && ignoreNonFinite !== true) || !xs.length) return Object.fromEntries(keys.map((k) => [k, null]));
+  let min = xs[0]!, max = xs[0]!, sum = 0, mean = 0, m2 = 0;
+  xs.forEach(([x], k) => {
+    if (x < min[0]) min = xs[k]!;
+    if (x > max[0]) max = xs[k]!;
+    sum += x;
+    const d = x - mean;
+    mean += d / (k + 1);
+    m2 += d * (x - mean);
+  });
+  const variance = xs.length > 1 ? m2 / (xs.length - 1) : 0;
+  return { min: min[0], min_idx: min[1], max: max[0], max_idx: max[1], avg: sum / xs.length, stdev: Math.sqrt(variance), variance, sum, len: xs.length };
+}
+
 export const SERIES_FUNCTIONS: ScalarFunction[] = [
+  fn('series_stats_dynamic', 1, 2, ([v, ignore]) => seriesStats(v, ignore ?? false)),
   unary('series_abs', Math.abs),
   unary('series_acos', Math.acos),
   unary('series_asin', Math.asin),

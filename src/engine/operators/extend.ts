@@ -11,13 +11,13 @@ import type { OpContext } from './context.js';
 import { windowScope } from './window.js';
 
 /** Evaluates an expression into a new column aligned with the relation's logical rows. */
-export function evaluateColumn(cx: OpContext, rel: Relation, e: Expr): Column {
+export function evaluateColumn(cx: OpContext, rel: Relation, e: Expr, rowColumns?: number): Column {
   // A bare column reference keeps its storage (no per-row work).
   if (e.kind === 'NameRef' && !rel.sel) {
     const col = columnOf(rel, e.name);
     if (col) return col;
   }
-  const c = compileExpr(e, windowScope(cx, rel, e));
+  const c = compileExpr(e, { ...windowScope(cx, rel, e), rowColumns });
   const rows = physicalRows(rel);
   const values: Value[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
@@ -46,7 +46,7 @@ export function extend(op: ExtendOp, rel: Relation, cx: OpContext): Relation {
   const out = [...dense.columns];
   // Later assignments see earlier ones (`extend a = 1, b = a + 1`), as in Kusto.
   for (let k = 0; k < op.columns.length; k++) {
-    const c = { name: names[k]!, column: evaluateColumn(cx, { columns: out, length: dense.length }, op.columns[k]!.expr) };
+    const c = { name: names[k]!, column: evaluateColumn(cx, { columns: out, length: dense.length }, op.columns[k]!.expr, dense.columns.length) };
     const i = out.findIndex((x) => x.name === c.name);
     if (i >= 0) out[i] = c;
     else out.push(c);

@@ -22,6 +22,8 @@ export interface AggSlot {
   create: () => AggState;
   args: ((r: number) => Value)[];
   multi: boolean;
+  /** Output columns of a multi-output aggregate. */
+  width: number;
 }
 
 function aggregateCalls(cx: OpContext, e: Expr): CallExpr[] {
@@ -61,7 +63,7 @@ export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], b
       const types = compiled.map((c) => c.type);
       const consts = compiled.map((c) => (c.constant ? c.eval(0) : null));
       slotOf.set(call, slots.length);
-      slots.push({ call, create: () => impl.create(types, consts), args: compiled.map((c) => c.eval), multi: Boolean(impl.multi) });
+      slots.push({ call, create: () => impl.create(types, consts), args: compiled.map((c) => c.eval), multi: Boolean(impl.multi), width: impl.width ? impl.width(argExprs.length) : argExprs.length });
     }
   }
   return { slots, slotOf };
@@ -137,7 +139,7 @@ function buildOutput(
     const slot = call ? slotOf.get(call) : undefined;
     if (slot !== undefined && slots[slot]!.multi) {
       // arg_max/arg_min: one output column per argument (with `*` expanded like the binder does)
-      const width = slots[slot]!.args.length;
+      const width = slots[slot]!.width;
       for (let w = 0; w < width; w++) columns.push({ name: '', values: aggCols[slot]!.values.map((v) => (Array.isArray(v) ? (v as Value[])[w] ?? null : null)) });
       continue;
     }

@@ -26,7 +26,9 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
       const produced: ColumnSchema[] = [];
       args.forEach((arg, i) => {
         if (arg.kind === 'StarExpr') {
-          for (const c of input.columns) if (!produced.some((p) => p.name === c.name) && !out.some((o) => o.name === c.name)) produced.push(c);
+          // every input column but the by-columns and the columns the call names itself (as the engine expands it)
+          const named = new Set(args.filter((x) => x.kind === 'NameRef').map((x) => (x as { name: string }).name));
+          for (const c of input.columns) if (!named.has(c.name) && !produced.some((p) => p.name === c.name) && !out.some((o) => o.name === c.name)) produced.push(c);
           return;
         }
         const name = names[i] ?? implicitName(arg) ?? fallback();

@@ -26,16 +26,24 @@ export function implicitName(e: Expr): string | undefined {
     case 'CallExpr': {
       const fn = e.name.name.toLowerCase();
       const first = e.args[0];
-      const firstName = first && first.kind !== 'NamedArg' ? implicitName(first) : undefined;
+      let firstName = first && first.kind !== 'NamedArg' ? implicitName(first) : undefined;
       if (fn === 'bin' || fn === 'floor' || fn === 'bin_at' || fn === 'bin_auto') return firstName;
+      if ((fn === 'percentile_tdigest' || fn === 'dcount_hll') && firstName !== undefined) return `${fn}_${firstName}`;
       const agg = lookupAggregate(fn);
       if (agg?.namePrefix) {
         if (agg.namePrefix === '-') return firstName;
+        // an aggregate over a conversion of a column is named by the column (buildschema(todynamic(tostring(x))) → schema_x)
+        if (firstName === undefined && first && first.kind === 'CallExpr') firstName = convertedColumnName(first);
         if (fn === 'countif' || (fn === 'count' && firstName === undefined)) return agg.namePrefix;
         if (fn === 'percentile' || fn === 'percentilew') {
           const p = e.args[fn === 'percentile' ? 1 : 2];
           const pv = p && p.kind === 'Literal' ? String(p.value).replace('.', '_') : '';
           return `${agg.namePrefix}${firstName ?? ''}_${pv}`;
+        }
+        if (fn.startsWith('covariance')) {
+          // covariance(x, y) → covariance_x_y
+          const second = e.args[1] && e.args[1].kind !== 'NamedArg' ? implicitName(e.args[1]) : undefined;
+          return `${agg.namePrefix}${firstName ?? ''}_${second ?? ''}`;
         }
         return `${agg.namePrefix}${firstName ?? ''}`;
       }
@@ -44,6 +52,16 @@ export function implicitName(e: Expr): string | undefined {
     default:
       return undefined;
   }
+}
+
+const CONVERSIONS = new Set(['tostring', 'todynamic', 'parse_json', 'toobject', 'tolong', 'toint', 'toreal', 'todouble', 'todecimal', 'tobool', 'toboolean', 'todatetime', 'totimespan', 'toguid']);
+
+/** The column a chain of conversion calls applies to (`todynamic(tostring(x))` → x), if any. */
+function convertedColumnName(e: Expr): string | undefined {
+  if (e.kind !== 'CallExpr' || !CONVERSIONS.has(e.name.name.toLowerCase())) return undefined;
+  const arg = e.args[0];
+  if (!arg || arg.kind === 'NamedArg') return undefined;
+  return arg.kind === 'CallExpr' ? convertedColumnName(arg) : implicitName(arg);
 }
 
 /** Adds a column, replacing one of the same name (extend semantics). */

@@ -33,7 +33,7 @@ percentiles 2 * arg0 percentile_
 percentiles_array 2 * dynamic percentiles_
 percentilew 3 3 arg0 percentile_
 percentilesw 3 * arg0 percentile_
-percentilesw_array 3 * dynamic percentiles_
+percentilesw_array 3 * dynamic percentile_
 stdev 1 1 real stdev_
 stdevif 2 2 real stdevif_
 stdevp 1 1 real stdevp_
@@ -51,7 +51,6 @@ binary_all_xor 1 1 long binary_all_xor_
 hll 1 2 dynamic hll_
 hll_if 2 3 dynamic hll_if_
 hll_merge 1 * dynamic hll_merge_
-dcount_hll 1 1 long dcount_hll_
 tdigest 1 2 dynamic tdigest_
 tdigest_merge 1 * dynamic tdigest_merge_ merge_tdigest
 buildschema 1 1 dynamic schema_

@@ -373,7 +373,7 @@ const SKETCHES = `
 hll_merge 1 * dynamic
 dcount_hll 1 1 long
 merge_tdigest 1 * dynamic tdigest_merge
-percentile_tdigest 2 3 dynamic
+percentile_tdigest 2 3 typeof
 percentiles_array_tdigest 2 * dynamic
 rank_tdigest 2 2 long
 `;
