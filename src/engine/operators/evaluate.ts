@@ -11,6 +11,7 @@ import { bagUnpack } from './plugins/bag-unpack.js';
 import { ipv4Lookup, ipv6Lookup } from './plugins/ip-lookup.js';
 import { rollingPercentile } from './plugins/rolling-percentile.js';
 import { rowsNear } from './plugins/rows-near.js';
+import { schemaMerge } from './plugins/schema-merge.js';
 
 type Plugin = (op: EvaluateOp, input: Relation, cx: OpContext) => Relation;
 
@@ -22,6 +23,7 @@ export const PLUGINS: ReadonlyMap<string, Plugin> = new Map<string, Plugin>([
   ['ipv6_lookup', ipv6Lookup],
   ['rolling_percentile', rollingPercentile],
   ['rows_near', rowsNear],
+  ['schema_merge', schemaMerge],
   ['sliding_window_counts', slidingWindowCounts],
 ]);
 
