@@ -5,6 +5,8 @@
  */
 import type { Expr, Operator, PipeExpr, Statement } from '../kql/syntax/ast.js';
 import { OPERATOR_WORD } from '../kql/semantics/index.js';
+import { walk } from '../kql/syntax/index.js';
+import { concatColumns } from './storage/builders.js';
 import { QueryError } from './values/value.js';
 import { bindLet, compileExpr } from './compile/expr.js';
 import { enterFunction } from './compile/user-function.js';
@@ -73,6 +75,8 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
     case 'PipeExpr': {
       const scanned = e.op.kind === 'WhereOp' ? scanWithWheres(rt, e, env) : undefined;
       if (scanned) return scanned;
+      const pushed = pushWhereBelowInneruniqueJoin(rt, e, env, implicit);
+      if (pushed) return pushed;
       const input = evalTabular(rt, e.source, env, implicit);
       return applyOperator(rt, e, e.op, input, cx);
     }
@@ -105,6 +109,33 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
     default:
       throw new QueryError(`'${e.kind.replace(/Expr$/, '').toLowerCase()}' is not supported by kqlite's engine yet`, 'KQL4010');
   }
+}
+
+/**
+ * `L | join kind=innerunique R on k | where P` where P reads only L's columns: Kusto filters L before the
+ * join de-duplicates L's keys (the reference's join-innerunique page shows this), so which duplicate
+ * survives depends on P. Run it that way: filter L, then join.
+ */
+function pushWhereBelowInneruniqueJoin(rt: Runtime, e: PipeExpr, env: Env, implicit?: Relation): Relation | undefined {
+  const join = e.source;
+  if (e.op.kind !== 'WhereOp' || join.kind !== 'PipeExpr' || join.op.kind !== 'JoinOp') return undefined;
+  const kind = join.op.parameters.find((p) => p.name.name === 'kind')?.value;
+  if (kind && !(kind.kind === 'NameRef' && kind.name.toLowerCase() === 'innerunique')) return undefined;
+  const left = rt.bound.schemaOf(join.source);
+  const output = rt.bound.schemaOf(join);
+  if (!left || !output || left.open || output.open) return undefined;
+  let leftOnly = true;
+  walk(e.op.predicate, (node) => {
+    const n = node as Expr;
+    if (n.kind === 'NameRef' && output.columns.some((c) => c.name === n.name) && !left.columns.some((c) => c.name === n.name)) leftOnly = false;
+    // row-order functions see the joined rows, not the left side's
+    if (n.kind === 'CallExpr' && /^(row_|prev$|next$)/.test(n.name.name)) leftOnly = false;
+    return leftOnly;
+  });
+  if (!leftOnly) return undefined;
+  const cx: OpContext = { rt, env };
+  const filtered = where(e.op, evalTabular(rt, join.source, env, implicit), cx);
+  return applyOperator(rt, join, join.op, filtered, cx);
 }
 
 function tableByName(rt: Runtime, name: string, env: Env): Relation {

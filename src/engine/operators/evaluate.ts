@@ -9,8 +9,10 @@ import type { OpContext } from './context.js';
 import { activeUsersCount, activityCountsMetrics, slidingWindowCounts } from './plugins/activity.js';
 import { bagUnpack } from './plugins/bag-unpack.js';
 import { ipv4Lookup, ipv6Lookup } from './plugins/ip-lookup.js';
+import { newActivityMetrics } from './plugins/new-activity-metrics.js';
 import { rollingPercentile } from './plugins/rolling-percentile.js';
 import { rowsNear } from './plugins/rows-near.js';
+import { schemaMerge } from './plugins/schema-merge.js';
 
 type Plugin = (op: EvaluateOp, input: Relation, cx: OpContext) => Relation;
 
@@ -20,8 +22,10 @@ export const PLUGINS: ReadonlyMap<string, Plugin> = new Map<string, Plugin>([
   ['bag_unpack', bagUnpack],
   ['ipv4_lookup', ipv4Lookup],
   ['ipv6_lookup', ipv6Lookup],
+  ['new_activity_metrics', newActivityMetrics],
   ['rolling_percentile', rollingPercentile],
   ['rows_near', rowsNear],
+  ['schema_merge', schemaMerge],
   ['sliding_window_counts', slidingWindowCounts],
 ]);
 

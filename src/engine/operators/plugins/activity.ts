@@ -52,13 +52,13 @@ function readActivity(word: string, args: Expr[], fixed: number, input: Relation
   return { groups: [...groups.values()], dimColumns, timeName: implicitName(args[1]!) ?? 'Timestamp' };
 }
 
-function constantTicks(word: string, cx: OpContext, e: Expr, what: string): bigint {
+export function constantTicks(word: string, cx: OpContext, e: Expr, what: string): bigint {
   const v = compileOn(cx, { columns: [], length: 1 }, e).eval(0);
   if (typeof v !== 'bigint') throw new QueryError(`${word}: ${what} must be a datetime or timespan constant`);
   return v;
 }
 
-const binAt = (t: bigint, size: bigint, start: bigint) => binTicks(t - start, size) + start;
+export const binAt = (t: bigint, size: bigint, start: bigint) => binTicks(t - start, size) + start;
 
 function output(timeName: string, dimColumns: { name: string; type: string }[], counters: { name: string }[], rows: Value[][]): Relation {
   const cols = [{ name: timeName, type: 'datetime' }, ...dimColumns, ...counters.map((c) => ({ name: c.name, type: 'long' }))];
