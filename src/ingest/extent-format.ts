@@ -65,7 +65,8 @@ export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: b
       case 'guid':
         m.codes = put(c.codes);
         m.dict = dicts.push(c.dict) - 1;
-        {
+        // a column holding one string (often '' in every row) gains nothing from a row index
+        if (c.dict.length > 1) {
           const p = buildPostings(c.codes, c.dict.length);
           m.postings = [put(p.offsets), put(p.rows)];
         }
