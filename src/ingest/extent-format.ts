@@ -111,8 +111,10 @@ export function readExtentMeta(dir: string): ExtentMeta {
 /** Loads an extent as a Table laid out in `schema` order; columns the extent lacks (added later) are null. */
 export function readExtent(dir: string, schema: TableSchema, meta = readExtentMeta(dir)): Table {
   const file = readFileSync(join(dir, 'data.bin'));
-  // copy into a fresh aligned ArrayBuffer once; views below share it
-  const buf = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+  // typed-array views need an aligned buffer of their own: a large read already is one (no copy, which
+  // would double the memory while loading); a small one may sit in Node's shared pool and is copied
+  const own = file.byteOffset === 0 && file.byteLength === file.buffer.byteLength;
+  const buf = own ? file.buffer : file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
   const dicts = JSON.parse(readFileSync(join(dir, 'dicts.json'), 'utf8')) as unknown[];
   const n = meta.rows;
   const u8 = (r?: BufferRef) => (r ? new Uint8Array(buf, r[0], r[1]) : undefined);

@@ -22,6 +22,8 @@ export interface TableInfo {
   quarantined: number;
 }
 
+const QUIET_NS = 2_000_000_000n;
+
 const safeName = (name: string) => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`'${name}' is not a valid table name (letters, digits and _ only)`);
   return name;
@@ -64,7 +66,10 @@ export class Workspace implements TableSource {
     const hit = this.listings.get(key);
     if (hit && hit.stamp === stamp) return hit.value as T;
     const value = make();
-    this.listings.set(key, { stamp, value });
+    // file times tick coarsely (milliseconds apart at best): a folder changed just now may change again
+    // within the same tick, so its listing is only kept once the folder has been quiet for a while
+    if (BigInt(Date.now()) * 1_000_000n - stamp > QUIET_NS) this.listings.set(key, { stamp, value });
+    else this.listings.delete(key);
     return value;
   }
 
