@@ -23,6 +23,7 @@ export interface TableInfo {
 }
 
 const QUIET_NS = 2_000_000_000n;
+let appendSequence = 0;
 
 const safeName = (name: string) => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`'${name}' is not a valid table name (letters, digits and _ only)`);
@@ -129,7 +130,9 @@ export class Workspace implements TableSource {
     const schemaFile = this.tablesDir(name, 'schema.json');
     writeFileSync(schemaFile + '.tmp', JSON.stringify(merged, null, 1));
     renameSync(schemaFile + '.tmp', schemaFile);
-    const id = `e-${Date.now().toString().padStart(15, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    // extents sort by name in the order they were added: time, then a per-process sequence (several
+    // appends can share a millisecond), then pid and a random tail against other writers
+    const id = `e-${Date.now().toString().padStart(15, '0')}-${(appendSequence++).toString().padStart(9, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     return writeExtent(this.tablesDir(name, id), table, { ...timestampRange(table), ...(source ? { source } : {}) });
   }
 

@@ -6,7 +6,7 @@
  */
 import type { TableSchema } from '../../kql/semantics/types.js';
 import { isValid, newValidity, setValid, type Column, type GuidColumn, type StringColumn, type Table, type Validity } from './column.js';
-import { mergePostings, setPostings } from './postings.js';
+import { postingsFromExtents } from './postings.js';
 
 const MERGES_KEPT_PER_TABLE = 2;
 const mergeCache = new WeakMap<Table, { extents: Table[]; merged: Table }[]>();
@@ -81,8 +81,7 @@ export function concatTyped(cols: Column[], length: number): Column {
         at += c.length;
       }
       const out: StringColumn | GuidColumn = c0.type === 'string' ? { type: 'string', length, dict, codes } : { type: 'guid', length, dict, codes, validity: concatValidity(cols, length) };
-      const postings = mergePostings(cols as (typeof c0)[], remaps, dict.length, length);
-      if (postings) setPostings(out, postings);
+      postingsFromExtents(out, cols as (typeof c0)[], remaps);
       return out;
     }
     case 'datetime':
