@@ -1,6 +1,7 @@
 /**
  * The on-disk extent format. An extent is a directory holding
- *   meta.json   rows, schema, per-column buffer offsets, Timestamp min/max (for pruning), creation time
+ *   meta.json   rows, schema, per-column buffer offsets, Timestamp min/max (for pruning), creation time;
+ *               a string column with a single value has no codes (all rows hold it)
  *   data.bin    the columns' typed arrays back to back, each 8-byte aligned; for strings also the row
  *               index (rows per dictionary code), so `has`/`in~`/`==` look rows up instead of scanning
  *   dicts.json  string/guid dictionaries and dynamic values (JSON parses faster than any hand decoder)
@@ -63,7 +64,8 @@ export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: b
     switch (c.type) {
       case 'string':
       case 'guid':
-        m.codes = put(c.codes);
+        // a string column holding one value (often '' throughout) needs no codes: every row has code 0
+        if (c.type === 'guid' || c.dict.length > 1) m.codes = put(c.codes);
         m.dict = dicts.push(c.dict) - 1;
         // a column holding one string (often '' in every row) gains nothing from a row index
         if (c.dict.length > 1) {
@@ -129,7 +131,7 @@ export function readExtent(dir: string, schema: TableSchema, meta = readExtentMe
     let column: Column;
     switch (m.type) {
       case 'string':
-        column = postings({ type: 'string', length: n, dict: dicts[m.dict!] as string[], codes: new Int32Array(buf, m.codes![0], n) }, m);
+        column = postings({ type: 'string', length: n, dict: dicts[m.dict!] as string[], codes: m.codes ? new Int32Array(buf, m.codes[0], n) : zeroCodes(n) }, m);
         break;
       case 'guid':
         column = postings({ type: 'guid', length: n, dict: dicts[m.dict!] as string[], codes: new Int32Array(buf, m.codes![0], n), validity: u8(m.validity) }, m);
@@ -150,6 +152,14 @@ export function readExtent(dir: string, schema: TableSchema, meta = readExtentMe
     return { name, column };
   });
   return { columns, length: n };
+}
+
+let zeros = new Int32Array(0);
+
+/** Codes of a single-valued column: views of one shared zero-filled array (columns are never written to). */
+function zeroCodes(n: number): Int32Array {
+  if (zeros.length < n) zeros = new Int32Array(Math.max(n, zeros.length * 2));
+  return zeros.subarray(0, n);
 }
 
 function nullColumn(type: Column['type'], n: number): Column {
