@@ -103,12 +103,20 @@ function machine(): string {
   return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 1024 ** 3).toFixed(0)} GiB (${(freemem() / 1024 ** 3).toFixed(0)} GiB free at the start), ${osType()} ${release()}, Node ${process.version}, DuckDB ${duck.version} (@duckdb/node-api, default settings: all cores)`;
 }
 
-const START = '<!-- engine-bench:start -->';
-const END = '<!-- engine-bench:end -->';
+/** Each size's table replaces the one of the same size in docs/PERFORMANCE.md (others are kept). */
+function writeSection(rows: number, md: string): void {
+  const doc = 'docs/PERFORMANCE.md';
+  const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Performance\n';
+  const start = `<!-- engine-bench:${rows} -->`;
+  const end = `<!-- /engine-bench:${rows} -->`;
+  const body = `${start}\n${md}\nMachine: ${machine()}. Run: \`npm run bench -- ${args.join(' ') || '(defaults)'}\`, ${new Date().toISOString().slice(0, 10)}; medians of ${runs} runs (ingest: ${opt('ingest-runs') ?? `${runs}, 1 at 10M rows`}); each engine in its own child process.\n${end}`;
+  const next = text.includes(start) ? text.slice(0, text.indexOf(start)) + body + text.slice(text.indexOf(end) + end.length) : `${text.trimEnd()}\n\n${body}\n`;
+  writeFileSync(doc, next);
+  console.log(`wrote ${doc}`);
+}
 
 function main(): void {
   mkdirSync(dataRoot, { recursive: true });
-  const sections: string[] = [];
   let failed = false;
   for (const rows of sizes) {
     const { ds, table, mismatches } = benchSize(rows);
@@ -118,15 +126,7 @@ function main(): void {
       failed = true;
       console.log('Result differences:\n' + mismatches.map((m) => `  ${m}`).join('\n'));
     }
-    sections.push(md);
-  }
-  if (writeDoc) {
-    const doc = 'docs/PERFORMANCE.md';
-    const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Performance\n';
-    const body = `${START}\n## Engine: kqlite and DuckDB (bench/engine-bench.ts)\n\nMachine: ${machine()}. Run: \`npm run bench -- ${args.join(' ') || '(defaults)'}\`, ${new Date().toISOString().slice(0, 10)}; medians of ${runs} runs (ingest: ${opt('ingest-runs') ?? `${runs}, 1 at 10M rows`}); each engine in its own child process.\n\n${sections.join('\n')}${END}`;
-    const next = text.includes(START) ? text.slice(0, text.indexOf(START)) + body + text.slice(text.indexOf(END) + END.length) : `${text.trimEnd()}\n\n${body}\n`;
-    writeFileSync(doc, next);
-    console.log(`wrote ${doc}`);
+    if (writeDoc) writeSection(rows, md);
   }
   process.exitCode = failed ? 1 : 0;
 }

@@ -12,7 +12,7 @@ import type { Relation } from './compile/relation.js';
 import { checkLimits } from './compile/env.js';
 import { where } from './operators/where.js';
 import type { TimeRange } from './source.js';
-import { mergeExtents } from './storage/merge.js';
+import { lazyColumn, mergeExtents } from './storage/merge.js';
 import { QueryError } from './values/value.js';
 
 const TIME_COLUMN = 'Timestamp';
@@ -25,7 +25,9 @@ export function scanTable(rt: Runtime, name: string, range?: TimeRange): Relatio
   const extents = rt.source.scan(name, range);
   const merged = mergeExtents(schema, extents);
   rt.stats.rowsScanned += merged.length;
-  return { columns: schema.columns.map((c, i) => ({ name: c.name, column: merged.columns[i]!.column })), length: merged.length };
+  // schema names over the merged columns, without reading them (a merged column is made on first read)
+  const columns = merged.columns.every((c, i) => c.name === schema.columns[i]?.name) ? merged.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => merged.columns[i]!.column));
+  return { columns, length: merged.length };
 }
 
 /** Splits a predicate into its top-level `and` operands. */

@@ -1,6 +1,7 @@
 /**
  * The on-disk extent format. An extent is a directory holding
- *   meta.json   rows, schema, per-column buffer offsets, Timestamp min/max (for pruning), creation time
+ *   meta.json   rows, schema, per-column buffer offsets, Timestamp min/max (for pruning), creation time;
+ *               a string column with a single value has no codes (all rows hold it)
  *   data.bin    the columns' typed arrays back to back, each 8-byte aligned; for strings also the row
  *               index (rows per dictionary code), so `has`/`in~`/`==` look rows up instead of scanning
  *   dicts.json  string/guid dictionaries and dynamic values (JSON parses faster than any hand decoder)
@@ -63,9 +64,11 @@ export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: b
     switch (c.type) {
       case 'string':
       case 'guid':
-        m.codes = put(c.codes);
+        // a string column holding one value (often '' throughout) needs no codes: every row has code 0
+        if (c.type === 'guid' || c.dict.length > 1) m.codes = put(c.codes);
         m.dict = dicts.push(c.dict) - 1;
-        {
+        // a column holding one string (often '' in every row) gains nothing from a row index
+        if (c.dict.length > 1) {
           const p = buildPostings(c.codes, c.dict.length);
           m.postings = [put(p.offsets), put(p.rows)];
         }
@@ -110,8 +113,10 @@ export function readExtentMeta(dir: string): ExtentMeta {
 /** Loads an extent as a Table laid out in `schema` order; columns the extent lacks (added later) are null. */
 export function readExtent(dir: string, schema: TableSchema, meta = readExtentMeta(dir)): Table {
   const file = readFileSync(join(dir, 'data.bin'));
-  // copy into a fresh aligned ArrayBuffer once; views below share it
-  const buf = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+  // typed-array views need an aligned buffer of their own: a large read already is one (no copy, which
+  // would double the memory while loading); a small one may sit in Node's shared pool and is copied
+  const own = file.byteOffset === 0 && file.byteLength === file.buffer.byteLength;
+  const buf = own ? file.buffer : file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
   const dicts = JSON.parse(readFileSync(join(dir, 'dicts.json'), 'utf8')) as unknown[];
   const n = meta.rows;
   const u8 = (r?: BufferRef) => (r ? new Uint8Array(buf, r[0], r[1]) : undefined);
@@ -126,7 +131,7 @@ export function readExtent(dir: string, schema: TableSchema, meta = readExtentMe
     let column: Column;
     switch (m.type) {
       case 'string':
-        column = postings({ type: 'string', length: n, dict: dicts[m.dict!] as string[], codes: new Int32Array(buf, m.codes![0], n) }, m);
+        column = postings({ type: 'string', length: n, dict: dicts[m.dict!] as string[], codes: m.codes ? new Int32Array(buf, m.codes[0], n) : zeroCodes(n) }, m);
         break;
       case 'guid':
         column = postings({ type: 'guid', length: n, dict: dicts[m.dict!] as string[], codes: new Int32Array(buf, m.codes![0], n), validity: u8(m.validity) }, m);
@@ -147,6 +152,14 @@ export function readExtent(dir: string, schema: TableSchema, meta = readExtentMe
     return { name, column };
   });
   return { columns, length: n };
+}
+
+let zeros = new Int32Array(0);
+
+/** Codes of a single-valued column: views of one shared zero-filled array (columns are never written to). */
+function zeroCodes(n: number): Int32Array {
+  if (zeros.length < n) zeros = new Int32Array(Math.max(n, zeros.length * 2));
+  return zeros.subarray(0, n);
 }
 
 function nullColumn(type: Column['type'], n: number): Column {

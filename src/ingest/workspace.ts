@@ -22,6 +22,9 @@ export interface TableInfo {
   quarantined: number;
 }
 
+const QUIET_NS = 2_000_000_000n;
+let appendSequence = 0;
+
 const safeName = (name: string) => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`'${name}' is not a valid table name (letters, digits and _ only)`);
   return name;
@@ -29,6 +32,10 @@ const safeName = (name: string) => {
 
 export class Workspace implements TableSource {
   private readonly cache = new Map<string, { meta: ExtentMeta; table?: Table }>();
+  /** Directory listings and schemas, valid while their folder's modification time stays the same (a writer
+   * adds extents and schemas by rename into the folder, which changes it): a query asks for them often. */
+  private readonly listings = new Map<string, { stamp: bigint; value: unknown }>();
+  private readonly withSchema = new Set<string>();
 
   private constructor(readonly dir: string) {}
 
@@ -49,22 +56,40 @@ export class Workspace implements TableSource {
     return insideWorkspace(this.dir, 'tables', ...parts);
   }
 
+  private cached<T>(key: string, dir: string, make: () => T): T | undefined {
+    let stamp: bigint;
+    try {
+      stamp = statSync(dir, { bigint: true }).mtimeNs;
+    } catch {
+      this.listings.delete(key);
+      return undefined;
+    }
+    const hit = this.listings.get(key);
+    if (hit && hit.stamp === stamp) return hit.value as T;
+    const value = make();
+    // file times tick coarsely (milliseconds apart at best): a folder changed just now may change again
+    // within the same tick, so its listing is only kept once the folder has been quiet for a while
+    if (BigInt(Date.now()) * 1_000_000n - stamp > QUIET_NS) this.listings.set(key, { stamp, value });
+    else this.listings.delete(key);
+    return value;
+  }
+
   tableNames(): string[] {
     const d = this.tablesDir();
-    if (!existsSync(d)) return [];
-    return readdirSync(d).filter((n) => existsSync(this.tablesDir(n, 'schema.json'))).sort();
+    const names = this.cached('tables', d, () => readdirSync(d).sort()) ?? [];
+    // a table exists once its schema is written (inside its folder, which the listing's stamp does not see)
+    return names.filter((n) => this.withSchema.has(n) || (existsSync(this.tablesDir(n, 'schema.json')) && this.withSchema.add(n)));
   }
 
   schema(name: string): TableSchema | undefined {
     const real = this.tableNames().find((n) => n.toLowerCase() === name.toLowerCase());
     if (!real) return undefined;
-    return JSON.parse(readFileSync(this.tablesDir(real, 'schema.json'), 'utf8')) as TableSchema;
+    return this.cached(`schema/${real}`, this.tablesDir(real), () => JSON.parse(readFileSync(this.tablesDir(real, 'schema.json'), 'utf8')) as TableSchema);
   }
 
   private extentDirs(name: string): string[] {
     const d = this.tablesDir(name);
-    if (!existsSync(d)) return [];
-    return readdirSync(d).filter((n) => n.startsWith('e-') && !n.includes('.tmp')).sort();
+    return this.cached(`extents/${name}`, d, () => readdirSync(d).filter((n) => n.startsWith('e-') && !n.includes('.tmp')).sort()) ?? [];
   }
 
   private extent(name: string, id: string): { meta: ExtentMeta; table?: Table } {
@@ -105,7 +130,9 @@ export class Workspace implements TableSource {
     const schemaFile = this.tablesDir(name, 'schema.json');
     writeFileSync(schemaFile + '.tmp', JSON.stringify(merged, null, 1));
     renameSync(schemaFile + '.tmp', schemaFile);
-    const id = `e-${Date.now().toString().padStart(15, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    // extents sort by name in the order they were added: time, then a per-process sequence (several
+    // appends can share a millisecond), then pid and a random tail against other writers
+    const id = `e-${Date.now().toString().padStart(15, '0')}-${(appendSequence++).toString().padStart(9, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     return writeExtent(this.tablesDir(name, id), table, { ...timestampRange(table), ...(source ? { source } : {}) });
   }
 

@@ -1,12 +1,12 @@
 /**
  * Merging a table's extents into one columnar table, on typed arrays (no per-cell Values): string and guid
  * dictionaries are unified and codes remapped, tick/number/bool arrays are copied back to back, validity
- * bitmaps are shifted into place. A merge is cached per extent list, so the rules of a hunt that scan the
+ * bitmaps are shifted into place, each column only when first read. A merge is cached per extent list, so the rules of a hunt that scan the
  * same extents merge them once; a source that returns the same extent objects gets the same merged table.
  */
 import type { TableSchema } from '../../kql/semantics/types.js';
 import { isValid, newValidity, setValid, type Column, type GuidColumn, type StringColumn, type Table, type Validity } from './column.js';
-import { mergePostings, setPostings } from './postings.js';
+import { postingsFromExtents } from './postings.js';
 
 const MERGES_KEPT_PER_TABLE = 2;
 const mergeCache = new WeakMap<Table, { extents: Table[]; merged: Table }[]>();
@@ -21,14 +21,26 @@ export function mergeExtents(schema: TableSchema, extents: Table[]): Table {
   if (hit) return hit.merged;
   let length = 0;
   for (const x of extents) length += x.length;
+  // each column is merged when a query first reads it: hunting rules read a handful of a table's columns
   const merged: Table = {
-    columns: schema.columns.map((c, i) => ({ name: c.name, column: concatTyped(extents.map((x) => x.columns[i]!.column), length) })),
+    columns: schema.columns.map((c, i) => lazyColumn(c.name, () => concatTyped(extents.map((x) => x.columns[i]!.column), length))),
     length,
   };
   entries.unshift({ extents: [...extents], merged });
   entries.length = Math.min(entries.length, MERGES_KEPT_PER_TABLE);
   mergeCache.set(first, entries);
   return merged;
+}
+
+/** A `{ name, column }` entry whose column is made on first read, then kept. */
+export function lazyColumn(name: string, make: () => Column): { name: string; column: Column } {
+  let column: Column | undefined;
+  return {
+    name,
+    get column() {
+      return (column ??= make());
+    },
+  };
 }
 
 function emptyColumn(type: Column['type']): Column {
@@ -69,8 +81,7 @@ export function concatTyped(cols: Column[], length: number): Column {
         at += c.length;
       }
       const out: StringColumn | GuidColumn = c0.type === 'string' ? { type: 'string', length, dict, codes } : { type: 'guid', length, dict, codes, validity: concatValidity(cols, length) };
-      const postings = mergePostings(cols as (typeof c0)[], remaps, dict.length, length);
-      if (postings) setPostings(out, postings);
+      postingsFromExtents(out, cols as (typeof c0)[], remaps);
       return out;
     }
     case 'datetime':

@@ -14,6 +14,8 @@ export interface Postings {
 }
 
 const byCodes = new WeakMap<Int32Array, Postings>();
+/** Indexes that can be made from the extents' own (merged columns), made when a lookup first needs one. */
+const mergeable = new WeakMap<Int32Array, () => Postings | undefined>();
 
 /** Counting sort of row ids by code. */
 export function buildPostings(codes: Int32Array, dictSize: number): Postings {
@@ -34,14 +36,20 @@ export function attachPostings(col: StringColumn | GuidColumn, p: Postings): voi
 export function postingsOf(col: StringColumn | GuidColumn): Postings {
   let p = byCodes.get(col.codes);
   if (!p) {
-    p = buildPostings(col.codes, col.dict.length);
+    p = mergeable.get(col.codes)?.() ?? buildPostings(col.codes, col.dict.length);
+    mergeable.delete(col.codes);
     byCodes.set(col.codes, p);
   }
   return p;
 }
 
 export function hasPostings(col: StringColumn | GuidColumn): boolean {
-  return byCodes.has(col.codes);
+  return byCodes.has(col.codes) || mergeable.has(col.codes);
+}
+
+/** A merged column's index, made from its extents' indexes when first needed (if they all have one). */
+export function postingsFromExtents(col: StringColumn | GuidColumn, cols: (StringColumn | GuidColumn)[], remaps: Int32Array[]): void {
+  if (cols.every((c) => byCodes.has(c.codes))) mergeable.set(col.codes, () => mergePostings(cols, remaps, col.dict.length, col.length));
 }
 
 /**
