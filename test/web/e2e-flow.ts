@@ -72,6 +72,9 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
 
   await page.getByTestId('nav-workbench').click();
   await page.waitForSelector('[data-testid=query-editor][data-state=ready]', { timeout: 60_000 });
+  // coloured at once by the Monarch tokenizer, without waiting for the language service's worker
+  await page.waitForFunction(() => new Set([...document.querySelectorAll('[data-testid=query-editor] .view-lines span span')]
+    .map((s) => getComputedStyle(s).color)).size > 2, undefined, { timeout: 10_000 });
   await page.locator('[data-testid=query-editor] .view-lines').click();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
@@ -88,6 +91,14 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
   await page.keyboard.type('DeviceNetworkEvents\n| summarize n = count() by bin(Timestamp, 1h)');
+  // the misspelt column's markers went with its text (none left squeezed to the end of the new query) ...
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  assert.equal(await page.locator('[data-testid=query-editor] .squiggly-error').count(), 0, 'no stale error marker');
+  // ... and once the language service has coloured the new text by meaning, it has checked it too: no error
+  await page.locator('[data-testid=query-editor] .view-lines .Column', { hasText: 'Timestamp' }).first().waitFor({ timeout: 60_000 });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  assert.equal(await page.locator('[data-testid=query-editor] .squiggly-error').count(), 0, 'a valid query has no error marker');
+  assert.ok(await page.locator('[data-testid=query-editor] .view-lines .Function', { hasText: 'count' }).count() > 0, 'functions are coloured by meaning');
   await page.getByTestId('run-query').click();
   await page.getByTestId('result-grid').waitFor();
   assert.ok((await page.getByTestId('result-row').count()) > 0);

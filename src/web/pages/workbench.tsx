@@ -47,19 +47,20 @@ export function WorkbenchPage() {
 
   useEffect(() => {
     let disposed = false;
+    // fetched while the editor chunk downloads; without it completion still knows the language itself
+    const schema = api.schema().catch(() => undefined);
     import('../workbench/editor.js').then(async (m) => {
       if (disposed || !host.current) return;
-      editor.current = m.createKqlEditor(host.current, {
+      const ed = m.createKqlEditor(host.current, {
         value: textRef.current, label: 'KQL query editor. Ctrl+Enter runs the query.',
         onRun: () => runRef.current(),
         onChange: (t) => { textRef.current = t; sessionStorage.setItem(DRAFT_KEY, t); },
       });
+      editor.current = ed;
       setEditorState('ready');
-      try {
-        await m.setKustoSchema(await api.schema());
-      } catch {
-        // completion without the schema still works for the language itself; the query runs regardless
-      }
+      const s = await schema;
+      // a failure here leaves completion without the tables; the query itself still runs on the server
+      if (s && !disposed) await ed.setSchema(s).catch((e) => console.warn('the editor could not take the schema', e));
     }, () => setEditorState('failed'));
     return () => { disposed = true; editor.current?.dispose(); editor.current = undefined; };
   }, []);
