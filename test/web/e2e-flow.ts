@@ -55,6 +55,17 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
 
   await page.goto(`${base}/findings`);
   await page.getByTestId('finding-row').first().waitFor();
+  // time bounds are ISO 8601 UTC text: a local-looking date is refused with a reason, a UTC one lands in the URL
+  const since = page.getByTestId('filter-since');
+  await since.fill('11/19/2026, 05:58:56 PM');
+  assert.equal(await since.getAttribute('aria-invalid'), 'true');
+  assert.match(await page.getByTestId('filter-since-error').textContent() ?? '', /ISO 8601.*2026-11-19T17:58:56Z/);
+  await since.fill('2026-11-01 00:00');
+  await since.press('Enter');
+  await page.waitForURL(/since=2026-11-01T00%3A00%3A00.000Z/);
+  assert.equal(await since.inputValue(), '2026-11-01T00:00:00Z', 'shown back in the canonical form');
+  assert.equal(await since.getAttribute('aria-invalid'), 'false');
+  await page.getByTestId('finding-row').first().waitFor();
   await snap('findings');
   await page.goto(`${base}/inventory`);
   await page.locator('main').getByText('Action1').first().waitFor();
@@ -72,6 +83,14 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
 
   await page.getByTestId('nav-workbench').click();
   await page.waitForSelector('[data-testid=query-editor][data-state=ready]', { timeout: 60_000 });
+  const asOf = page.getByTestId('as-of');
+  const latestAsOf = await asOf.inputValue();
+  assert.match(latestAsOf, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/, 'now() starts at the latest event, in UTC');
+  await asOf.fill('2026-02-30T00:00:00Z');
+  assert.match(await page.getByTestId('as-of-error').textContent() ?? '', /2026-02 has no day 30/);
+  await page.getByTestId('as-of-latest').click();
+  assert.equal(await asOf.inputValue(), latestAsOf);
+  assert.equal(await page.getByTestId('as-of-error').textContent(), '');
   // coloured at once by the Monarch tokenizer, without waiting for the language service's worker
   await page.waitForFunction(() => new Set([...document.querySelectorAll('[data-testid=query-editor] .view-lines span span')]
     .map((s) => getComputedStyle(s).color)).size > 2, undefined, { timeout: 10_000 });
