@@ -16,6 +16,9 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
   await page.goto(`${base}/`);
   await page.getByTestId('rule-card').first().waitFor();
   log('feed open');
+  // monaco's styles load with the workbench only
+  assert.equal(await page.locator('link[href="/editor.css"]').count(), 0, 'no editor stylesheet outside the workbench');
+  assert.equal(await page.evaluate(() => [...document.styleSheets].some((sheet) => [...sheet.cssRules].some((r) => r.cssText.includes('.monaco-editor')))), false);
   await snap('feed');
 
   await page.getByTestId('facet-technique').locator('[data-testid=facet-option][data-value=T1219]').click();
@@ -83,6 +86,8 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
 
   await page.getByTestId('nav-workbench').click();
   await page.waitForSelector('[data-testid=query-editor][data-state=ready]', { timeout: 60_000 });
+  assert.equal(await page.locator('link[href="/editor.css"]').count(), 1, 'the workbench links the editor stylesheet');
+  assert.equal(await page.locator('[data-testid=query-editor] .monaco-editor').evaluate((e) => getComputedStyle(e).position), 'relative', 'monaco is styled');
   const asOf = page.getByTestId('as-of');
   const latestAsOf = await asOf.inputValue();
   assert.match(latestAsOf, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/, 'now() starts at the latest event, in UTC');

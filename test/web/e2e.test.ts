@@ -2,7 +2,7 @@
 // headless Chromium (playwright-core, /usr/bin/chromium). Skipped, saying why, where no Chromium is installed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -26,6 +26,11 @@ before(async () => {
   root = mkdtempSync(join(tmpdir(), 'kqlite-web-e2e-'));
   const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--outdir', join(root, 'web')], { encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
+  // monaco's CSS is in editor.css, not in app.css (every page) nor left behind as chunk CSS
+  const web = join(root, 'web');
+  assert.ok(!readFileSync(join(web, 'app.css'), 'utf8').includes('.monaco-editor'), 'app.css holds only the app');
+  assert.ok(readFileSync(join(web, 'editor.css'), 'utf8').includes('.monaco-editor'));
+  assert.deepEqual(readdirSync(join(web, 'chunks')).filter((f) => f.endsWith('.css')), []);
   const quiet = process.stdout.write;
   process.stdout.write = () => true;
   try {

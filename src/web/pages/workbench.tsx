@@ -11,6 +11,7 @@ import { useStatus } from '../status-context.js';
 import { ErrorBox } from '../components/ui.js';
 import { formatTime, parseUtcText, toUtcText } from '../format.js';
 import { UtcTimeField } from '../components/utc-time-field.js';
+import { loadStylesheet } from '../load-stylesheet.js';
 import { addToHistory, loadHistory, saveHistory, type HistoryEntry } from '../workbench/history.js';
 import { Results } from '../workbench/results.js';
 import type { KqlEditor } from '../workbench/editor.js';
@@ -48,9 +49,9 @@ export function WorkbenchPage() {
 
   useEffect(() => {
     let disposed = false;
-    // fetched while the editor chunk downloads; without it completion still knows the language itself
+    // fetched while the editor chunk and its stylesheet download; without it completion still knows the language itself
     const schema = api.schema().catch(() => undefined);
-    import('../workbench/editor.js').then(async (m) => {
+    Promise.all([import('../workbench/editor.js'), loadStylesheet('/editor.css')]).then(async ([m]) => {
       if (disposed || !host.current) return;
       const ed = m.createKqlEditor(host.current, {
         value: textRef.current, label: 'KQL query editor. Ctrl+Enter runs the query.',
