@@ -131,3 +131,32 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
   log('workbench runs a query and charts it');
   await snap('workbench-chart');
 }
+
+/** A narrow window (a phone, or a browser beside a terminal): facets fold away, wide tables scroll in place. */
+export async function narrowWindow(page: Page, base: string, snap: Snap = async () => {}): Promise<void> {
+  await page.setViewportSize({ width: 420, height: 900 });
+  await page.goto(`${base}/`);
+  await page.getByTestId('rule-card').first().waitFor();
+  const toggle = page.getByTestId('filters-toggle');
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.getByTestId('feed-filters').isVisible(), false, 'the facets are folded away');
+  await snap('feed-narrow');
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  await page.getByTestId('facet-severity').locator('[data-testid=facet-option][data-value=medium]').click();
+  await page.waitForURL(/severity=medium/);
+  assert.match(await toggle.textContent() ?? '', /Filters \(1\)/, 'the button counts the filters in use');
+  await snap('feed-narrow-filters');
+
+  for (const [path, table] of [['/findings', 'findings-table'], ['/inventory', 'inventory-table']] as const) {
+    await page.goto(`${base}${path}`);
+    await page.getByTestId(table).waitFor();
+    const widths = await page.getByTestId(table).evaluate((t) => {
+      const wrap = t.parentElement!;
+      return { page: document.documentElement.scrollWidth, window: window.innerWidth, wrap: wrap.clientWidth, table: t.scrollWidth, overflow: getComputedStyle(wrap).overflowX };
+    });
+    assert.ok(widths.page <= widths.window, `${path}: the page does not scroll sideways (${JSON.stringify(widths)})`);
+    assert.ok(widths.table > widths.wrap && widths.overflow === 'auto', `${path}: the table scrolls inside its container (${JSON.stringify(widths)})`);
+    await snap(`${path.slice(1)}-narrow`);
+  }
+}

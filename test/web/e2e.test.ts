@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { buildServer } from '../../src/server/app.js';
 import { main } from '../../src/cli/main.js';
-import { walkThrough } from './e2e-flow.js';
+import { narrowWindow, walkThrough } from './e2e-flow.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 // CI (.ci/run installs Debian's chromium) must run these; elsewhere a missing browser skips them, saying why.
@@ -62,14 +62,11 @@ test('feed → T1219 → Action1 rule → hunt → benign → coverage → workb
   try {
     mkdirSync(SHOTS, { recursive: true });
     let n = 0;
-    await walkThrough(page, base, () => {}, async (name) => {
+    const shoot = async (name: string) => {
       await page.screenshot({ path: join(SHOTS, `${String(++n).padStart(2, '0')}-${name}.png`), fullPage: false });
-    });
-    // a narrow window (a phone, or a browser beside a terminal) still shows the feed usably
-    await page.setViewportSize({ width: 420, height: 900 });
-    await page.goto(`${base}/`);
-    await page.getByTestId('rule-card').first().waitFor();
-    await page.screenshot({ path: join(SHOTS, `${String(++n).padStart(2, '0')}-feed-narrow.png`) });
+    };
+    await walkThrough(page, base, () => {}, shoot);
+    await narrowWindow(page, base, shoot);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
