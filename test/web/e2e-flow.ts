@@ -18,7 +18,7 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
   log('feed open');
   // monaco's styles load with the workbench only
   assert.equal(await page.locator('link[href="/editor.css"]').count(), 0, 'no editor stylesheet outside the workbench');
-  assert.equal(await page.evaluate(() => [...document.styleSheets].some((sheet) => [...sheet.cssRules].some((r) => r.cssText.includes('.monaco-editor')))), false);
+  assert.equal(await page.evaluate(() => [...document.styleSheets].some((sheet) => [...sheet.cssRules].some((r) => r.cssText.includes('.monaco-scrollable-element')))), false);
   await snap('feed');
 
   await page.getByTestId('facet-technique').locator('[data-testid=facet-option][data-value=T1219]').click();
