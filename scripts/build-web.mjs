@@ -134,7 +134,7 @@ function sizeReport() {
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 if (watch) {
-  const app = await esbuild.context({ ...appOptions, plugins: [{ name: 'copy-static', setup: (b) => b.onEnd(copyStatic) }] });
+  const app = await esbuild.context({ ...appOptions, plugins: [...appOptions.plugins, { name: 'copy-static', setup: (b) => b.onEnd(copyStatic) }] });
   const workers = await esbuild.context(workerOptions);
   const editorCss = await esbuild.context(editorCssOptions);
   await Promise.all([app.watch(), workers.watch(), editorCss.watch()]);
