@@ -1,5 +1,5 @@
 // Builds the single-page web app (src/web) into dist/web with esbuild: the app (app.js + lazily loaded
-// chunks, app.css), the two editor workers monaco needs (its own editor.worker and the Kusto language
+// chunks, app.css), the editor's stylesheet (editor.css, linked only by the workbench), the two editor workers monaco needs (its own editor.worker and the Kusto language
 // service's kusto.worker, each a classic worker script), the codicon font, and index.html.
 // Everything the page loads is served from the same origin: no CDN, no web fonts from elsewhere.
 //
@@ -8,8 +8,8 @@
 //   node scripts/build-web.mjs --watch    rebuild on change (implies --dev)
 //   --outdir DIR                          build somewhere else than dist/web (tests)
 import * as esbuild from 'esbuild';
-import { mkdirSync, rmSync, copyFileSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, rmSync, copyFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -29,6 +29,20 @@ const common = {
   legalComments: 'linked',
 };
 
+/**
+ * Stylesheets imported by packages (monaco's ~120 KiB, one per widget) are left out of the application build:
+ * with code splitting esbuild would merge them into app.css, loaded on every page, and also write them again as
+ * chunk CSS nothing loads. They go into their own editor.css instead (editorCssOptions), which the workbench
+ * links before it creates the editor.
+ */
+const packageCssLeftOut = {
+  name: 'package-css-left-out',
+  setup(build) {
+    build.onResolve({ filter: /\.css$/ }, (args) => (/[\\/]node_modules[\\/]/.test(args.importer) ? { path: args.path, namespace: 'package-css' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'package-css' }, () => ({ contents: '', loader: 'js' }));
+  },
+};
+
 /** The application: ESM with code splitting, so the editor (monaco, ~4 MB) loads only on /workbench. */
 const appOptions = {
   ...common,
@@ -37,12 +51,40 @@ const appOptions = {
   format: 'esm',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  assetNames: 'fonts/[name]-[hash]',
   publicPath: '/',
   jsx: 'automatic',
   jsxImportSource: 'preact',
+  tsconfig: join(root, 'tsconfig.web.json'),
+  plugins: [packageCssLeftOut],
+};
+
+/**
+ * editor.css: every stylesheet the editor module reaches (monaco's widgets, in import order), with the codicon
+ * font beside it. esbuild bundles the editor module once more to find them; only the CSS and fonts are written.
+ */
+const onlyStylesAndFonts = {
+  name: 'only-styles-and-fonts',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const file of result.outputFiles ?? []) {
+        if (/\.js(\.map|\.LEGAL\.txt)?$/.test(file.path)) continue;
+        mkdirSync(dirname(file.path), { recursive: true });
+        writeFileSync(file.path, file.contents);
+      }
+    });
+  },
+};
+const editorCssOptions = {
+  ...common,
+  entryPoints: { editor: join(root, 'src/web/workbench/editor.ts') },
+  outdir,
+  format: 'esm',
+  write: false,
+  assetNames: 'fonts/[name]-[hash]',
+  publicPath: '/',
   loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
   tsconfig: join(root, 'tsconfig.web.json'),
+  plugins: [onlyStylesAndFonts],
 };
 
 /**
@@ -92,12 +134,13 @@ function sizeReport() {
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 if (watch) {
-  const app = await esbuild.context({ ...appOptions, plugins: [{ name: 'copy-static', setup: (b) => b.onEnd(copyStatic) }] });
+  const app = await esbuild.context({ ...appOptions, plugins: [...appOptions.plugins, { name: 'copy-static', setup: (b) => b.onEnd(copyStatic) }] });
   const workers = await esbuild.context(workerOptions);
-  await Promise.all([app.watch(), workers.watch()]);
+  const editorCss = await esbuild.context(editorCssOptions);
+  await Promise.all([app.watch(), workers.watch(), editorCss.watch()]);
   console.log('watching src/web for changes');
 } else {
-  await Promise.all([esbuild.build(appOptions), esbuild.build(workerOptions)]);
+  await Promise.all([esbuild.build(appOptions), esbuild.build(workerOptions), esbuild.build(editorCssOptions)]);
   copyStatic();
   sizeReport();
 }

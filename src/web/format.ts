@@ -38,18 +38,43 @@ export function formatCell(value: unknown, type: KqlType): string {
 
 export const isNumericType = (t: KqlType): boolean => t === 'int' || t === 'long' || t === 'real' || t === 'decimal';
 
-/** A datetime-local input value (`YYYY-MM-DDTHH:MM:SS`, read as UTC) ⇄ ISO 8601. */
-export function isoToLocalInput(iso: string | undefined): string {
+/** The example every UTC time field shows and its error message repeats. */
+export const UTC_EXAMPLE = '2026-11-19T17:58:56Z';
+
+/** ISO 8601 as a UTC time field shows it: `2026-11-19T17:58:56Z`, milliseconds only when not zero. */
+export function toUtcText(iso: string | undefined): string {
   if (!iso) return '';
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?)/.exec(iso);
-  return m ? m[1]!.length === 16 ? `${m[1]}:00` : m[1]! : '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toISOString().replace(/\.000Z$/, 'Z');
 }
 
-export function localInputToIso(value: string): string | undefined {
-  if (!value) return undefined;
-  const withSeconds = value.length === 16 ? `${value}:00` : value;
-  const d = new Date(`${withSeconds}Z`);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+export type UtcParse = { ok: true; iso: string | undefined } | { ok: false; error: string };
+
+const UTC_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * What an analyst typed in a UTC time field, as ISO 8601 (`…Z`, milliseconds). Takes a date alone (midnight),
+ * minutes or seconds, `T` or a space between, and `Z`, nothing (read as UTC) or an offset (converted to UTC).
+ * Empty text is valid and means "no time". Anything else, or a date that does not exist, is an error saying why.
+ */
+export function parseUtcText(text: string): UtcParse {
+  const t = text.trim();
+  if (!t) return { ok: true, iso: undefined };
+  const m = UTC_TEXT.exec(t);
+  if (!m) return { ok: false, error: `Not an ISO 8601 time: write it like ${UTC_EXAMPLE}` };
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
+  const fraction = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
+  const daysInMonth = [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  if (month < 1 || month > 12) return { ok: false, error: `There is no month ${m[2]}` };
+  if (day < 1 || day > daysInMonth) return { ok: false, error: `${m[1]}-${m[2]} has no day ${m[3]}` };
+  if (hour > 23 || minute > 59 || second > 59) return { ok: false, error: `${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''} is not a time of day` };
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day); // not Date.UTC, which reads years 0-99 as 1900-1999
+  d.setUTCHours(hour, minute, second, fraction);
+  const offset = /^([+-])(\d{2}):?(\d{2})$/.exec(m[8] ?? '');
+  if (offset) d.setTime(d.getTime() - (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000);
+  return { ok: true, iso: d.toISOString() };
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

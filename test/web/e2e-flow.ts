@@ -16,6 +16,9 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
   await page.goto(`${base}/`);
   await page.getByTestId('rule-card').first().waitFor();
   log('feed open');
+  // monaco's styles load with the workbench only
+  assert.equal(await page.locator('link[href="/editor.css"]').count(), 0, 'no editor stylesheet outside the workbench');
+  assert.equal(await page.evaluate(() => [...document.styleSheets].some((sheet) => [...sheet.cssRules].some((r) => r.cssText.includes('.monaco-scrollable-element')))), false);
   await snap('feed');
 
   await page.getByTestId('facet-technique').locator('[data-testid=facet-option][data-value=T1219]').click();
@@ -55,6 +58,17 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
 
   await page.goto(`${base}/findings`);
   await page.getByTestId('finding-row').first().waitFor();
+  // time bounds are ISO 8601 UTC text: a local-looking date is refused with a reason, a UTC one lands in the URL
+  const since = page.getByTestId('filter-since');
+  await since.fill('11/19/2026, 05:58:56 PM');
+  assert.equal(await since.getAttribute('aria-invalid'), 'true');
+  assert.match(await page.getByTestId('filter-since-error').textContent() ?? '', /ISO 8601.*2026-11-19T17:58:56Z/);
+  await since.fill('2026-11-01 00:00');
+  await since.press('Enter');
+  await page.waitForURL(/since=2026-11-01T00%3A00%3A00.000Z/);
+  assert.equal(await since.inputValue(), '2026-11-01T00:00:00Z', 'shown back in the canonical form');
+  assert.equal(await since.getAttribute('aria-invalid'), 'false');
+  await page.getByTestId('finding-row').first().waitFor();
   await snap('findings');
   await page.goto(`${base}/inventory`);
   await page.locator('main').getByText('Action1').first().waitFor();
@@ -72,6 +86,19 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
 
   await page.getByTestId('nav-workbench').click();
   await page.waitForSelector('[data-testid=query-editor][data-state=ready]', { timeout: 60_000 });
+  assert.equal(await page.locator('link[href="/editor.css"]').count(), 1, 'the workbench links the editor stylesheet');
+  assert.equal(await page.locator('[data-testid=query-editor] .monaco-editor').evaluate((e) => getComputedStyle(e).position), 'relative', 'monaco is styled');
+  const asOf = page.getByTestId('as-of');
+  const latestAsOf = await asOf.inputValue();
+  assert.match(latestAsOf, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/, 'now() starts at the latest event, in UTC');
+  await asOf.fill('2026-02-30T00:00:00Z');
+  assert.match(await page.getByTestId('as-of-error').textContent() ?? '', /2026-02 has no day 30/);
+  await page.getByTestId('as-of-latest').click();
+  assert.equal(await asOf.inputValue(), latestAsOf);
+  assert.equal(await page.getByTestId('as-of-error').textContent(), '');
+  // coloured at once by the Monarch tokenizer, without waiting for the language service's worker
+  await page.waitForFunction(() => new Set([...document.querySelectorAll('[data-testid=query-editor] .view-lines span span')]
+    .map((s) => getComputedStyle(s).color)).size > 2, undefined, { timeout: 10_000 });
   await page.locator('[data-testid=query-editor] .view-lines').click();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
@@ -88,6 +115,14 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
   await page.keyboard.type('DeviceNetworkEvents\n| summarize n = count() by bin(Timestamp, 1h)');
+  // the misspelt column's markers went with its text (none left squeezed to the end of the new query) ...
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  assert.equal(await page.locator('[data-testid=query-editor] .squiggly-error').count(), 0, 'no stale error marker');
+  // ... and once the language service has coloured the new text by meaning, it has checked it too: no error
+  await page.locator('[data-testid=query-editor] .view-lines .Column', { hasText: 'Timestamp' }).first().waitFor({ timeout: 60_000 });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  assert.equal(await page.locator('[data-testid=query-editor] .squiggly-error').count(), 0, 'a valid query has no error marker');
+  assert.ok(await page.locator('[data-testid=query-editor] .view-lines .Function', { hasText: 'count' }).count() > 0, 'functions are coloured by meaning');
   await page.getByTestId('run-query').click();
   await page.getByTestId('result-grid').waitFor();
   assert.ok((await page.getByTestId('result-row').count()) > 0);
@@ -95,4 +130,33 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
   await page.getByTestId('result-chart').waitFor();
   log('workbench runs a query and charts it');
   await snap('workbench-chart');
+}
+
+/** A narrow window (a phone, or a browser beside a terminal): facets fold away, wide tables scroll in place. */
+export async function narrowWindow(page: Page, base: string, snap: Snap = async () => {}): Promise<void> {
+  await page.setViewportSize({ width: 420, height: 900 });
+  await page.goto(`${base}/`);
+  await page.getByTestId('rule-card').first().waitFor();
+  const toggle = page.getByTestId('filters-toggle');
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.getByTestId('feed-filters').isVisible(), false, 'the facets are folded away');
+  await snap('feed-narrow');
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  await page.getByTestId('facet-severity').locator('[data-testid=facet-option][data-value=medium]').click();
+  await page.waitForURL(/severity=medium/);
+  assert.match(await toggle.textContent() ?? '', /Filters \(1\)/, 'the button counts the filters in use');
+  await snap('feed-narrow-filters');
+
+  for (const [path, table] of [['/findings', 'findings-table'], ['/inventory', 'inventory-table']] as const) {
+    await page.goto(`${base}${path}`);
+    await page.getByTestId(table).waitFor();
+    const widths = await page.getByTestId(table).evaluate((t) => {
+      const wrap = t.parentElement!;
+      return { page: document.documentElement.scrollWidth, window: window.innerWidth, wrap: wrap.clientWidth, table: t.scrollWidth, overflow: getComputedStyle(wrap).overflowX };
+    });
+    assert.ok(widths.page <= widths.window, `${path}: the page does not scroll sideways (${JSON.stringify(widths)})`);
+    assert.ok(widths.table > widths.wrap && widths.overflow === 'auto', `${path}: the table scrolls inside its container (${JSON.stringify(widths)})`);
+    await snap(`${path.slice(1)}-narrow`);
+  }
 }

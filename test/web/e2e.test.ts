@@ -2,7 +2,7 @@
 // headless Chromium (playwright-core, /usr/bin/chromium). Skipped, saying why, where no Chromium is installed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { buildServer } from '../../src/server/app.js';
 import { main } from '../../src/cli/main.js';
-import { walkThrough } from './e2e-flow.js';
+import { narrowWindow, walkThrough } from './e2e-flow.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 // CI (.ci/run installs Debian's chromium) must run these; elsewhere a missing browser skips them, saying why.
@@ -26,6 +26,11 @@ before(async () => {
   root = mkdtempSync(join(tmpdir(), 'kqlite-web-e2e-'));
   const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--outdir', join(root, 'web')], { encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
+  // monaco's CSS is in editor.css, not in app.css (every page) nor left behind as chunk CSS
+  const web = join(root, 'web');
+  assert.ok(!readFileSync(join(web, 'app.css'), 'utf8').includes('.monaco-scrollable-element'), 'app.css holds only the app');
+  assert.ok(readFileSync(join(web, 'editor.css'), 'utf8').includes('.monaco-scrollable-element'));
+  assert.deepEqual(readdirSync(join(web, 'chunks')).filter((f) => f.endsWith('.css')), []);
   const quiet = process.stdout.write;
   process.stdout.write = () => true;
   try {
@@ -57,14 +62,11 @@ test('feed → T1219 → Action1 rule → hunt → benign → coverage → workb
   try {
     mkdirSync(SHOTS, { recursive: true });
     let n = 0;
-    await walkThrough(page, base, () => {}, async (name) => {
+    const shoot = async (name: string) => {
       await page.screenshot({ path: join(SHOTS, `${String(++n).padStart(2, '0')}-${name}.png`), fullPage: false });
-    });
-    // a narrow window (a phone, or a browser beside a terminal) still shows the feed usably
-    await page.setViewportSize({ width: 420, height: 900 });
-    await page.goto(`${base}/`);
-    await page.getByTestId('rule-card').first().waitFor();
-    await page.screenshot({ path: join(SHOTS, `${String(++n).padStart(2, '0')}-feed-narrow.png`) });
+    };
+    await walkThrough(page, base, () => {}, shoot);
+    await narrowWindow(page, base, shoot);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();

@@ -1,7 +1,7 @@
 // Display formatting of API values in the web app.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCell, formatDuration, formatTime, isoToLocalInput, localInputToIso } from '../../src/web/format.js';
+import { formatCell, formatDuration, formatTime, parseUtcText, toUtcText } from '../../src/web/format.js';
 
 test('times are shown in UTC, fractions only where asked', () => {
   assert.equal(formatTime('2026-11-19T17:58:56.4280000Z'), '2026-11-19 17:58:56Z');
@@ -26,10 +26,26 @@ test('durations', () => {
   assert.equal(formatDuration(125_000), '2 min 5 s');
 });
 
-test('datetime-local inputs round-trip through ISO as UTC', () => {
-  assert.equal(isoToLocalInput('2026-11-19T17:58:56.428Z'), '2026-11-19T17:58:56');
-  assert.equal(localInputToIso('2026-11-19T17:58:56'), '2026-11-19T17:58:56.000Z');
-  assert.equal(localInputToIso('2026-11-19T17:58'), '2026-11-19T17:58:00.000Z');
-  assert.equal(localInputToIso(''), undefined);
-  assert.equal(localInputToIso('garbage'), undefined);
+test('UTC time fields: ISO 8601 text to ISO and back, with a reason when it is not a time', () => {
+  assert.equal(toUtcText('2026-11-19T17:58:56.000Z'), '2026-11-19T17:58:56Z');
+  assert.equal(toUtcText('2026-11-19T17:58:56.4280000Z'), '2026-11-19T17:58:56.428Z');
+  assert.equal(toUtcText(undefined), '');
+  const iso = (t: string) => { const r = parseUtcText(t); assert.ok(r.ok, `${t}: ${r.ok ? '' : r.error}`); return r.iso; };
+  assert.equal(iso('2026-11-19T17:58:56Z'), '2026-11-19T17:58:56.000Z');
+  assert.equal(iso(' 2026-11-19 17:58:56 '), '2026-11-19T17:58:56.000Z', 'a space for T, no zone: read as UTC');
+  assert.equal(iso('2026-11-19t17:58z'), '2026-11-19T17:58:00.000Z');
+  assert.equal(iso('2026-11-19'), '2026-11-19T00:00:00.000Z');
+  assert.equal(iso('2026-11-19T17:58:56.12345Z'), '2026-11-19T17:58:56.123Z');
+  assert.equal(iso('2026-11-19T17:58:56+01:00'), '2026-11-19T16:58:56.000Z', 'an offset is converted to UTC');
+  assert.equal(iso('2026-01-01T00:30:00-0100'), '2026-01-01T01:30:00.000Z');
+  assert.equal(iso('2024-02-29T00:00:00Z'), '2024-02-29T00:00:00.000Z');
+  assert.equal(iso('0050-06-01T00:00:00Z'), '0050-06-01T00:00:00.000Z');
+  assert.equal(iso(''), undefined);
+  const error = (t: string) => { const r = parseUtcText(t); assert.ok(!r.ok, t); return r.error; };
+  assert.match(error('11/19/2026, 05:58:56 PM'), /ISO 8601.*2026-11-19T17:58:56Z/);
+  assert.match(error('2026-11-19T17:5'), /ISO 8601/);
+  assert.match(error('2026-13-01'), /no month 13/);
+  assert.match(error('2026-02-29'), /2026-02 has no day 29/);
+  assert.match(error('2026-04-31T00:00Z'), /no day 31/);
+  assert.match(error('2026-11-19T24:00:00Z'), /24:00:00 is not a time of day/);
 });

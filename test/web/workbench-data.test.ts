@@ -38,4 +38,6 @@ test('chart ticks are round numbers covering the range', () => {
   assert.deepEqual(niceTicks(0, 1), [0, 0.5, 1]);
   assert.deepEqual(niceTicks(0, 7), [0, 2, 4, 6]);
   assert.deepEqual(niceTicks(5, 5), [5]);
+  assert.deepEqual(niceTicks(0, 2, 4, 1), [0, 1, 2], 'whole numbers only for counts');
+  assert.deepEqual(niceTicks(0, 68, 4, 1), [0, 20, 40, 60]);
 });

@@ -12,10 +12,13 @@ const W = 760;
 const H = 220;
 const PAD = { left: 48, right: 12, top: 10, bottom: 26 };
 
-/** Round tick values covering [min, max]: steps of 1, 2 or 5 × 10^k. */
-export function niceTicks(min: number, max: number, count = 4): number[] {
+/**
+ * Round tick values covering [min, max]: steps of 1, 2 or 5 × 10^k, and at least `minStep` (1 for counts:
+ * an axis of events per hour reading 0, 0.5, 1, 1.5 suggests half events).
+ */
+export function niceTicks(min: number, max: number, count = 4, minStep = 0): number[] {
   if (!(max > min)) return [min];
-  const raw = (max - min) / count;
+  const raw = Math.max((max - min) / count, minStep);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
   const out: number[] = [];
@@ -37,7 +40,7 @@ export function LineChart({ series, xIsTime = true, label, testid = 'line-chart'
     if (x0 === x1) { x0 -= 1; x1 += 1; }
     const y1 = Math.max(0, ...all.map((p) => p.y));
     const y0 = Math.min(0, ...all.map((p) => p.y));
-    const yTicks = niceTicks(y0, y1 === y0 ? y0 + 1 : y1);
+    const yTicks = niceTicks(y0, y1 === y0 ? y0 + 1 : y1, 4, all.every((p) => Number.isInteger(p.y)) ? 1 : 0);
     const yTop = Math.max(yTicks[yTicks.length - 1]!, y1);
     const sx = (x: number) => PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
     const sy = (y: number) => H - PAD.bottom - ((y - y0) / (yTop - y0 || 1)) * (H - PAD.top - PAD.bottom);

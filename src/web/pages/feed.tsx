@@ -26,6 +26,8 @@ export function FeedPage() {
   const key = JSON.stringify(filters);
   const rules = useApi(() => api.rules(filters), [key]);
   const [shown, setShown] = useState(PAGE);
+  // narrow windows only (CSS): the facets fold away behind a button so the rules come first
+  const [filtersOpen, setFiltersOpen] = useState(false);
   useEffect(() => setShown(PAGE), [key]);
 
   const update = (change: Record<string, string | undefined>, replace = false) => setQuery({ ...filters, ...change }, { replace });
@@ -36,9 +38,13 @@ export function FeedPage() {
       <div class="page-head">
         <h1>Detection feed</h1>
         <SearchBox value={filters.q ?? ''} onChange={(q) => update({ q }, true)} />
+        <button type="button" class="btn filters-toggle" aria-expanded={filtersOpen} aria-controls="feed-filters"
+          onClick={() => setFiltersOpen(!filtersOpen)} data-testid="filters-toggle">
+          Filters{active.length > 0 ? ` (${active.length})` : ''} <span aria-hidden="true">{filtersOpen ? '▴' : '▾'}</span>
+        </button>
       </div>
       <div class="with-sidebar">
-        <aside class="sidebar" aria-label="Filters">
+        <aside id="feed-filters" class={`sidebar${filtersOpen ? '' : ' folded'}`} aria-label="Filters" data-testid="feed-filters">
           {rules.data && RULE_FACETS.map((f) => (
             <FacetGroup key={f} name={f} label={FACET_LABELS[f]} values={rules.data!.facets[f] ?? []} selected={filters[f]}
               onSelect={(v) => update({ [f]: v })} initiallyShown={f === 'severity' || f === 'status' ? 10 : 8} />

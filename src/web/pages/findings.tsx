@@ -3,13 +3,15 @@
  * the findings table, and the selected finding's detail (`?finding=<id>`): triage, notes, evidence, audit,
  * and the activity timeline of its device or tool.
  */
+import { useEffect, useState } from 'preact/hooks';
 import type { FacetCount } from '../../server/api.js';
 import { api } from '../api-client.js';
 import { setQuery, useLocation } from '../router.js';
 import { useApi } from '../use-api.js';
 import { FindingsTable } from '../components/findings-table.js';
 import { ErrorBox, Loading } from '../components/ui.js';
-import { isoToLocalInput, localInputToIso, plural } from '../format.js';
+import { plural, toUtcText } from '../format.js';
+import { UtcTimeField } from '../components/utc-time-field.js';
 import { FindingDetailPanel } from './finding-detail.js';
 
 const SELECTS = [
@@ -38,16 +40,8 @@ export function FindingsPage() {
         {SELECTS.map(({ key: k, label }) => (
           <FacetSelect key={k} name={k} label={label} value={filters[k]} options={list.data?.facets[k] ?? []} onChange={(v) => update({ [k]: v })} />
         ))}
-        <div class="field">
-          <label for="f-since">From (UTC)</label>
-          <input id="f-since" type="datetime-local" step="1" value={isoToLocalInput(filters.since)} data-testid="filter-since"
-            onChange={(e) => update({ since: localInputToIso((e.target as HTMLInputElement).value) })} />
-        </div>
-        <div class="field">
-          <label for="f-until">To (UTC)</label>
-          <input id="f-until" type="datetime-local" step="1" value={isoToLocalInput(filters.until)} data-testid="filter-until"
-            onChange={(e) => update({ until: localInputToIso((e.target as HTMLInputElement).value) })} />
-        </div>
+        <TimeFilter id="f-since" label="From (UTC)" value={filters.since} testid="filter-since" onCommit={(since) => update({ since })} />
+        <TimeFilter id="f-until" label="To (UTC)" value={filters.until} testid="filter-until" onCommit={(until) => update({ until })} />
         <button type="button" class="btn" onClick={() => setQuery({})} data-testid="findings-clear">Clear</button>
       </form>
       {selected && <FindingDetailPanel id={selected} onChanged={list.reload} onClose={() => open(undefined)} />}
@@ -77,4 +71,11 @@ function FacetSelect({ name, label, value, options, onChange }: { name: string; 
       </select>
     </div>
   );
+}
+
+/** A time bound held in the URL; the text being typed stays local until it is a valid time and committed. */
+function TimeFilter({ id, label, value, testid, onCommit }: { id: string; label: string; value: string | undefined; testid: string; onCommit: (iso: string | undefined) => void }) {
+  const [text, setText] = useState(toUtcText(value));
+  useEffect(() => setText(toUtcText(value)), [value]);
+  return <UtcTimeField id={id} label={label} text={text} onText={setText} onCommit={(iso) => { setText(toUtcText(iso)); if (iso !== value) onCommit(iso); }} testid={testid} />;
 }

@@ -9,7 +9,9 @@ import { api, ApiRequestError } from '../api-client.js';
 import { useLocation } from '../router.js';
 import { useStatus } from '../status-context.js';
 import { ErrorBox } from '../components/ui.js';
-import { formatTime, isoToLocalInput, localInputToIso } from '../format.js';
+import { formatTime, parseUtcText, toUtcText } from '../format.js';
+import { UtcTimeField } from '../components/utc-time-field.js';
+import { loadStylesheet } from '../load-stylesheet.js';
 import { addToHistory, loadHistory, saveHistory, type HistoryEntry } from '../workbench/history.js';
 import { Results } from '../workbench/results.js';
 import type { KqlEditor } from '../workbench/editor.js';
@@ -35,31 +37,32 @@ export function WorkbenchPage() {
   const editor = useRef<KqlEditor | undefined>(undefined);
   const textRef = useRef(initial);
   const [editorState, setEditorState] = useState<'loading' | 'ready' | 'failed'>('loading');
-  const [asOf, setAsOf] = useState('');
+  const [asOfText, setAsOfText] = useState(() => query.get('asOf') ?? ''); // text as typed; `?asOf=` preloads it
   const [run, setRun] = useState<RunState>({ kind: 'idle' });
   const [diagnostics, setDiagnostics] = useState<ApiDiagnostic[]>([]);
   const [history, setHistory] = useState<HistoryEntry[]>(loadHistory);
   const runRef = useRef<() => void>(() => {});
 
   useEffect(() => {
-    if (!asOf && status?.latestEvent) setAsOf(isoToLocalInput(status.latestEvent));
+    if (!asOfText && status?.latestEvent) setAsOfText(toUtcText(status.latestEvent));
   }, [status?.latestEvent]);
 
   useEffect(() => {
     let disposed = false;
-    import('../workbench/editor.js').then(async (m) => {
+    // fetched while the editor chunk and its stylesheet download; without it completion still knows the language itself
+    const schema = api.schema().catch(() => undefined);
+    Promise.all([import('../workbench/editor.js'), loadStylesheet('/editor.css')]).then(async ([m]) => {
       if (disposed || !host.current) return;
-      editor.current = m.createKqlEditor(host.current, {
+      const ed = m.createKqlEditor(host.current, {
         value: textRef.current, label: 'KQL query editor. Ctrl+Enter runs the query.',
         onRun: () => runRef.current(),
         onChange: (t) => { textRef.current = t; sessionStorage.setItem(DRAFT_KEY, t); },
       });
+      editor.current = ed;
       setEditorState('ready');
-      try {
-        await m.setKustoSchema(await api.schema());
-      } catch {
-        // completion without the schema still works for the language itself; the query runs regardless
-      }
+      const s = await schema;
+      // a failure here leaves completion without the tables; the query itself still runs on the server
+      if (s && !disposed) await ed.setSchema(s).catch((e) => console.warn('the editor could not take the schema', e));
     }, () => setEditorState('failed'));
     return () => { disposed = true; editor.current?.dispose(); editor.current = undefined; };
   }, []);
@@ -68,13 +71,18 @@ export function WorkbenchPage() {
     if (run.kind === 'running') return;
     const text = editor.current?.getValue() ?? textRef.current;
     if (!text.trim()) return;
+    const asOfTime = parseUtcText(asOfText);
+    if (!asOfTime.ok) {
+      // the field already says what is wrong with it
+      document.getElementById('as-of')?.focus();
+      return;
+    }
     const clientId = newClientId();
     setRun({ kind: 'running', clientId, started: Date.now() });
     setDiagnostics([]);
     editor.current?.setDiagnostics([]);
-    const asOfIso = localInputToIso(asOf);
     try {
-      const result = await api.query({ query: text, clientId, ...(asOfIso ? { asOf: asOfIso } : {}) });
+      const result = await api.query({ query: text, clientId, ...(asOfTime.iso ? { asOf: asOfTime.iso } : {}) });
       setRun({ kind: 'done', result });
       setDiagnostics(result.diagnostics);
       editor.current?.setDiagnostics(result.diagnostics);
@@ -120,13 +128,12 @@ export function WorkbenchPage() {
       <div class="page-head">
         <h1>Workbench</h1>
         <form class="wb-toolbar" onSubmit={(e) => { e.preventDefault(); execute(); }} aria-label="Run query">
-          <div class="field">
-            <label for="as-of">now() (UTC)</label>
-            <input id="as-of" type="datetime-local" step="1" value={asOf} onInput={(e) => setAsOf((e.target as HTMLInputElement).value)} data-testid="as-of" />
-          </div>
-          {status?.latestEvent && (
-            <button type="button" class="btn btn-small" onClick={() => setAsOf(isoToLocalInput(status.latestEvent))} title="Set now() to the latest event in the workspace">latest event</button>
-          )}
+          <UtcTimeField id="as-of" label="now() (UTC)" text={asOfText} onText={setAsOfText} testid="as-of">
+            {status?.latestEvent && (
+              <button type="button" class="btn btn-small" onClick={() => setAsOfText(toUtcText(status.latestEvent))} disabled={asOfText === toUtcText(status.latestEvent)}
+                title="Set now() to the latest event in the workspace" data-testid="as-of-latest">latest event</button>
+            )}
+          </UtcTimeField>
           <button type="submit" class="btn btn-primary" disabled={run.kind === 'running' || editorState === 'loading'} data-testid="run-query" aria-keyshortcuts="Control+Enter">
             {run.kind === 'running' ? 'Running…' : 'Run'} <kbd>Ctrl+Enter</kbd>
           </button>

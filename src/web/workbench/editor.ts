@@ -6,7 +6,7 @@
 // edcore.main: the editor with all its contributions (suggest widget, hover, find), without other languages
 import 'monaco-editor/esm/vs/editor/edcore.main.js';
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
-import { getKustoWorker } from '@kusto/monaco-kusto';
+import { getKustoWorker, kustoDefaults, type EngineSchema } from '@kusto/monaco-kusto';
 import type { ApiDiagnostic, SchemaResponse } from '../../server/api.js';
 
 self.MonacoEnvironment = {
@@ -15,10 +15,23 @@ self.MonacoEnvironment = {
   },
 };
 
+// Colouring comes from two places. The language service colours by meaning (table, column, function) in its
+// worker, but only once that worker has loaded (an 8 MB script: seconds on a busy machine) and has the schema,
+// and again 500 ms after each pause in typing; until then the text stays plain grey unless monaco-kusto's
+// schema-unaware Monarch tokenizer is on, which colours operators, keywords, strings and numbers at once on
+// the main thread. Set before any editor exists: changing the settings later restarts the worker.
+kustoDefaults.setLanguageSettings({ ...kustoDefaults.languageSettings, useTokenColorization: true, useSemanticColorization: true });
+
+/** Marker owners: monaco-kusto uses its language id; the server's diagnostics are ours. */
+const LANGUAGE_SERVICE_MARKERS = 'kusto';
+const SERVER_MARKERS = 'kqlite';
+
 export interface KqlEditor {
   getValue(): string;
   setValue(text: string): void;
   focus(): void;
+  /** Gives the Kusto language service the workspace's tables, so completion, colouring and checks know the columns. */
+  setSchema(schema: SchemaResponse): Promise<void>;
   /** Shows the server's diagnostics as markers (offsets into the text). Empty clears them. */
   setDiagnostics(diagnostics: readonly ApiDiagnostic[]): void;
   revealOffset(offset: number): void;
@@ -44,22 +57,28 @@ export function createKqlEditor(host: HTMLElement, opts: { value: string; onRun:
     ariaLabel: opts.label,
     tabFocusMode: false,
   });
+  const model = editor.getModel()!;
+  // Start the language service's worker now, not when the schema arrives: loading it takes seconds.
+  const worker = getKustoWorker().then((accessor) => accessor(model.uri));
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => opts.onRun());
   editor.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => opts.onRun());
   editor.onDidChangeModelContent(() => {
     opts.onChange?.(editor.getValue());
-    // stale server markers would point at text that moved
-    const model = editor.getModel();
-    if (model) monaco.editor.setModelMarkers(model, 'kqlite', []);
+    // Markers from either source describe text that is gone. Monaco would go on drawing them wherever the
+    // edit squeezed their range (after select-all and retyping: a squiggle at the end of the new, valid
+    // query) until the language service re-validates, 500 ms after typing pauses and later on a busy machine.
+    monaco.editor.setModelMarkers(model, SERVER_MARKERS, []);
+    monaco.editor.setModelMarkers(model, LANGUAGE_SERVICE_MARKERS, []);
   });
   return {
     getValue: () => editor.getValue(),
     setValue: (text) => editor.setValue(text),
     focus: () => editor.focus(),
+    async setSchema(schema) {
+      await (await worker).setSchema(toEngineSchema(schema));
+    },
     setDiagnostics(diagnostics) {
-      const model = editor.getModel();
-      if (!model) return;
-      monaco.editor.setModelMarkers(model, 'kqlite', diagnostics.map((d) => {
+      monaco.editor.setModelMarkers(model, SERVER_MARKERS, diagnostics.map((d) => {
         const s = model.getPositionAt(d.start);
         const e = model.getPositionAt(Math.max(d.end, d.start + 1));
         return {
@@ -69,8 +88,6 @@ export function createKqlEditor(host: HTMLElement, opts: { value: string; onRun:
       }));
     },
     revealOffset(offset) {
-      const model = editor.getModel();
-      if (!model) return;
       const p = model.getPositionAt(offset);
       editor.setPosition(p);
       editor.revealPositionInCenter(p);
@@ -80,18 +97,21 @@ export function createKqlEditor(host: HTMLElement, opts: { value: string; onRun:
   };
 }
 
-/** Gives the Kusto language service the workspace's tables, so completion and checks know the columns. */
-export async function setKustoSchema(schema: SchemaResponse, modelUri: monaco.Uri | undefined = monaco.editor.getModels()[0]?.uri): Promise<void> {
-  if (!modelUri) return;
+/**
+ * The schema in monaco-kusto's shape: one Engine cluster holding one database, which is also the database in
+ * context (so tables resolve without `database("…").`). Column types are KQL type names, which it takes as is.
+ */
+function toEngineSchema(schema: SchemaResponse): EngineSchema {
   const database = {
     name: schema.database,
-    tables: schema.tables.map((t) => ({ name: t.name, entityType: 'Table' as const, columns: t.columns.map((c) => ({ name: c.name, type: c.type })), docstring: t.inWorkspace ? 'in this workspace' : 'Defender schema (no data here)' })),
+    tables: schema.tables.map((t) => ({
+      name: t.name, entityType: 'Table' as const, columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
+      docstring: t.inWorkspace ? 'in this workspace' : 'Defender schema (no data here)',
+    })),
     functions: [],
     entityGroups: [],
     majorVersion: 1,
     minorVersion: 0,
   };
-  const accessor = await getKustoWorker();
-  const worker = await accessor(modelUri);
-  await worker.setSchema({ clusterType: 'Engine', cluster: { connectionString: 'kqlite', databases: [database] }, database } as Parameters<typeof worker.setSchema>[0]);
+  return { clusterType: 'Engine', cluster: { connectionString: 'kqlite', databases: [database] }, database };
 }
