@@ -128,7 +128,7 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
   if (opts.format && opts.format !== 'auto' && !(FORMATS as readonly string[]).includes(opts.format)) {
     throw new Error(`--format must be auto or one of ${FORMATS.join(', ')}, not '${opts.format}'`);
   }
-  if (opts.table && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.table)) throw new Error(`'${opts.table}' is not a valid table name`);
+  if (opts.table && !VALID_TABLE.test(opts.table)) throw new Error(`'${opts.table}' is not a valid table name`);
   const { files, missing } = expandPaths(paths);
   if (missing.length) throw new Error(`no such file or folder: ${missing.join(', ')}`);
   const sizes = files.map((f) => statSync(f).size);
@@ -191,7 +191,7 @@ async function ingestFile(ws: Workspace, file: string, size: number, ledger: Led
   try {
     for await (const batch of batches) {
       if (!load.add(batch)) break;
-      progress(src?.rawBytes ?? 0, recordsBefore + fr.read);
+      if (src) progress(src.rawBytes, recordsBefore + fr.read); // Parquet reports per row group itself
     }
     if (fr.refused) {
       src?.close();
@@ -220,6 +220,7 @@ function parquetInput(file: string, size: number): string | ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
+const VALID_TABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const at = (item: RecordItem) => ({ ...(item.line !== undefined ? { line: item.line } : {}), ...(item.offset !== undefined ? { offset: item.offset } : {}) });
 
 /** The records of one file on their way into the workspace: pending rows per table, extents written, quarantine. */
@@ -252,6 +253,10 @@ class FileLoad {
       fr.read++;
       if (item.problem || !table) {
         this.setAside(item, table, item.problem ?? 'the record names no table (no Defender category, no Sentinel Type) unlike the records before it');
+        continue;
+      }
+      if (!VALID_TABLE.test(table)) {
+        this.setAside({ ...item, raw: JSON.stringify(item.row).slice(0, 2000) }, undefined, `'${table}' is not a valid table name (letters, digits and _ only)`);
         continue;
       }
       this.seenReadable = true;

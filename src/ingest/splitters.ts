@@ -18,7 +18,7 @@ export interface Line {
 }
 
 export const MAX_RECORD_BYTES = 64 << 20;
-const mb = (n: number) => `${Math.round(n / (1 << 20))} MiB`;
+const mb = (n: number) => (n >= 1 << 20 ? `${Math.round(n / (1 << 20))} MiB` : `${Math.round(n / 1024)} KiB`);
 
 export async function* splitLines(chunks: AsyncIterable<Buffer>, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<Line[]> {
   let carry: Buffer[] = [];
