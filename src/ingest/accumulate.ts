@@ -33,33 +33,34 @@ class ColumnAccumulator {
   private index = new Map<string, number>();
   private valid = new Uint8Array(128);
   private anyNull = false;
+  private emptyCode = -1;
 
   constructor(readonly type: ScalarTypeName) {}
 
-  /** `v` has already been coerced to this column's type. */
+  /** `v` has already been coerced to this column's type. Capacity checks are inline: this runs per cell. */
   push(v: Value): void {
     const i = this.length++;
-    this.valid = grow(this.valid, (i >> 3) + 1);
+    if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
     const isNull = v === null || v === undefined;
     if (isNull) this.anyNull = true;
     else this.valid[i >> 3]! |= 1 << (i & 7);
     switch (this.type) {
       case 'string':
       case 'guid': {
-        const s = isNull ? '' : (v as string);
-        let c = this.index.get(s);
-        if (c === undefined) {
-          c = this.dict.push(s) - 1;
-          this.index.set(s, c);
-        }
-        this.codes = grow(this.codes, i + 1);
-        this.codes[i] = c;
+        if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
+        if (isNull || v === '') {
+          // absent values are the commonest string of all: no dictionary lookup for them
+          if (this.emptyCode < 0) this.emptyCode = this.code('');
+          this.codes[i] = this.emptyCode;
+        } else this.codes[i] = this.code(v as string);
         break;
       }
       case 'datetime':
       case 'timespan': {
-        this.numbers = grow(this.numbers, i + 1);
-        this.lo = grow(this.lo, i + 1);
+        if (i >= this.numbers.length) {
+          this.numbers = grow(this.numbers, i + 1);
+          this.lo = grow(this.lo, i + 1);
+        }
         if (typeof v === 'bigint') {
           const t = splitTicks(v);
           this.numbers[i] = t.hi;
@@ -68,16 +69,25 @@ class ColumnAccumulator {
         break;
       }
       case 'bool':
-        this.flags = grow(this.flags, i + 1);
+        if (i >= this.flags.length) this.flags = grow(this.flags, i + 1);
         this.flags[i] = v === true ? 1 : 0;
         break;
       case 'dynamic':
         this.dynamics.push(isNull ? null : typeof v === 'bigint' ? v.toString() : (v as DynamicValue));
         break;
       default:
-        this.numbers = grow(this.numbers, i + 1);
+        if (i >= this.numbers.length) this.numbers = grow(this.numbers, i + 1);
         this.numbers[i] = isNull ? 0 : Number(v);
     }
+  }
+
+  private code(s: string): number {
+    let c = this.index.get(s);
+    if (c === undefined) {
+      c = this.dict.push(s) - 1;
+      this.index.set(s, c);
+    }
+    return c;
   }
 
   finish(): Column {
