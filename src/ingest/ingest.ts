@@ -155,17 +155,18 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
 }
 
 /** Whether the ledger already holds this content; hashes the file up front only when it may. */
-async function seenBefore(file: string, size: number, ledger: Ledger): Promise<{ hash?: string; entry?: LedgerEntry; fingerprint: string }> {
+async function seenBefore(file: string, size: number, ledger: Ledger, force: boolean): Promise<{ hash?: string; entry?: LedgerEntry; fingerprint: string }> {
   const fp = fingerprint(file);
+  // entries written before fingerprints existed have no size: any file may match them
   const maybe = Object.values(ledger).some((e) => e.size === undefined || (e.size === size && e.fingerprint === fp));
-  if (!maybe) return { fingerprint: fp };
+  if (!maybe || force) return { fingerprint: fp };
   const hash = await hashFile(file);
   return { hash, fingerprint: fp, ...(ledger[hash] ? { entry: ledger[hash] } : {}) };
 }
 
 async function ingestFile(ws: Workspace, file: string, size: number, ledger: Ledger, opts: IngestOptions, progress: (bytes: number, records: number) => void, recordsBefore: number): Promise<FileReport> {
   const fr: FileReport = { file, read: 0, loaded: 0, quarantined: 0, tables: {}, extents: 0, extraColumns: {}, inferredTables: [] };
-  const seen = await seenBefore(file, size, ledger);
+  const seen = await seenBefore(file, size, ledger, !!opts.force);
   if (seen.entry && !opts.force) {
     fr.skipped = `already ingested on ${seen.entry.at} (same content as ${seen.entry.file}); use --force to load it again`;
     return fr;
@@ -180,7 +181,7 @@ async function ingestFile(ws: Workspace, file: string, size: number, ledger: Led
     } else {
       src = await openSource(file, (bytes) => progress(bytes, recordsBefore + fr.read));
       fr.format = forced ?? detectFormat(file, src.head);
-      batches = readRecords(src, fr.format);
+      batches = readRecords(src, fr.format, /\.tsv(\.gz)?$/i.test(file) ? '\t' : ',');
     }
   } catch (e) {
     if (!(e instanceof UnreadableFileError)) throw e;

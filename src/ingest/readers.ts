@@ -86,8 +86,8 @@ function fromObject(o: unknown, at: Partial<RecordItem>, out: RecordItem[]): voi
 }
 
 /** The records of a text format (everything but Parquet). */
-export function readRecords(src: Source, format: Format): AsyncGenerator<RecordItem[]> {
-  if (format === 'csv') return readCsv(src);
+export function readRecords(src: Source, format: Format, delimiter = ','): AsyncGenerator<RecordItem[]> {
+  if (format === 'csv') return readCsv(src, delimiter);
   if (format === 'json' || isDocumentLayout(src.head)) return readJsonDocuments(src);
   return readJsonLines(src);
 }
@@ -142,10 +142,10 @@ async function* readJsonDocuments(src: Source): AsyncGenerator<RecordItem[]> {
 }
 
 /** CSV through csv-parse's streaming parser; a malformed record is reported with its line and skipped. */
-async function* readCsv(src: Source): AsyncGenerator<RecordItem[]> {
+async function* readCsv(src: Source, delimiter: string): AsyncGenerator<RecordItem[]> {
   let batch: RecordItem[] = [];
   const parser = parseCsv({
-    relax_column_count: true, bom: true, skip_empty_lines: true, info: true, skip_records_with_error: true, max_record_size: MAX_RECORD_BYTES,
+    delimiter, relax_column_count: true, bom: true, skip_empty_lines: true, info: true, skip_records_with_error: true, max_record_size: MAX_RECORD_BYTES,
     on_skip: (err: CsvError | undefined) => void batch.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, problem: `CSV: ${err?.message ?? 'unreadable record'}` }),
   });
   pipeline(Readable.from(src.chunks()), parser, () => {

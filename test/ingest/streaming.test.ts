@@ -166,3 +166,11 @@ test('a file that fails part way is undone: its extents dropped, its quarantine 
 });
 
 const readdir = (d: string) => (existsSync(d) ? readdirSync(d) : []);
+
+test('TSV files split on tabs (a comma inside a field stays in it)', async () => {
+  const p = file('DeviceNetworkEvents-x.tsv.gz', gzipSync('Timestamp\tDeviceName\tRemoteUrl\n2026-01-01T00:00:00Z\thost, one\ta.com\n'));
+  const ws = fresh();
+  const r = await ingestPaths(ws, [p]);
+  assert.deepEqual([r.files[0]!.format, r.loaded, r.quarantined], ['csv', 1, 0]);
+  assert.deepEqual(rows(ws, 'DeviceNetworkEvents | project DeviceName, RemoteUrl'), [['host, one', 'a.com']]);
+});
