@@ -1,13 +1,17 @@
 /**
  * `kqlite ingest <files|dirs|globs...> [--workspace DIR] [--table T] [--format auto|...] [--force] [--quiet] [--json]`
  */
-import { FORMATS, ingestPaths, Workspace } from '../ingest/index.js';
+import { basename } from 'node:path';
+import { FORMATS, ingestPaths, Workspace, type IngestProgress } from '../ingest/index.js';
+import { ProgressLine } from './progress.js';
 import { guarded, parseCommand, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite ingest <files|dirs|globs...> [--workspace DIR] [--table T] [--format auto|${FORMATS.join('|')}] [--force] [--quiet] [--json]
 
-Loads Defender / Sentinel exports (.gz read transparently) into the workspace. Records that cannot be read
-go to the workspace's quarantine with file, line and reason; the run ends with read N, loaded L, quarantined Q.`;
+Loads Defender / Sentinel exports (.gz read transparently) into the workspace, streaming: files of any size
+are read with bounded memory and written as extents every million rows. Records that cannot be read go to
+the workspace's quarantine with file, line and reason; the run ends with read N, loaded L, quarantined Q.
+On a terminal, stderr shows bytes done, rows/s and the time left (--quiet hides it and the per-file lines).`;
 
 export async function run(args: string[]): Promise<number> {
   return guarded('ingest', async () => {
@@ -16,17 +20,14 @@ export async function run(args: string[]): Promise<number> {
     const v = p.values;
     if (!p.positionals.length) throw new UsageError(`name the files to ingest\n${HELP}`);
     const ws = Workspace.open(workspaceDir(v.workspace), { create: true });
-    const tty = !!process.stderr.isTTY && !v.quiet && !v.json;
+    // progress only on a terminal: piped or redirected stderr gets no carriage-return lines
+    const line = process.stderr.isTTY && !v.quiet ? new ProgressLine(process.stderr) : undefined;
     const started = Date.now();
-    let bytesDone = 0;
     const report = await ingestPaths(ws, p.positionals, {
       ...(v.table ? { table: v.table } : {}), ...(v.format ? { format: v.format } : {}), ...(v.force ? { force: true } : {}),
-      onFile: (file, i, n, bytes) => {
-        bytesDone += bytes;
-        if (tty) process.stderr.write(`\r[${i + 1}/${n}] ${(bytesDone / 1e6).toFixed(1)} MB, ${((bytesDone / 1e6) / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1)} MB/s  ${file.slice(-50)}\x1b[K`);
-      },
+      ...(line ? { onProgress: (pr: IngestProgress) => line.update({ ...pr, elapsedMs: Date.now() - started, label: `[${pr.fileIndex + 1}/${pr.files}] ${basename(pr.file)}` }) } : {}),
     });
-    if (tty) process.stderr.write('\r\x1b[K');
+    line?.clear();
     if (v.json) {
       process.stdout.write(JSON.stringify(report, null, 1) + '\n');
     } else if (!v.quiet) {

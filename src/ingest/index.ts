@@ -1,6 +1,6 @@
 /** Telemetry: the workspace, ingest and the demo generator (the surface hunts, server and cli use). */
 export { Workspace, quarantineCounts, type TableInfo } from './workspace.js';
-export { ingestPaths, expandPaths, tableFromFileName, readQuarantine, type IngestReport, type FileReport, type IngestOptions } from './ingest.js';
+export { ingestPaths, expandPaths, tableFromFileName, readQuarantine, type IngestReport, type FileReport, type IngestOptions, type IngestProgress } from './ingest.js';
 export { FORMATS, detectFormat, type Format } from './readers.js';
 export { generateDemo, DEMO_END, type DemoData, type DemoManifest, type DemoOptions } from './demo/generate.js';
 export { createDemoWorkspace, MANIFEST_FILE } from './demo/workspace.js';

@@ -1,20 +1,22 @@
 /**
- * `kqlite ingest`: files, folders and globs of exports into the workspace. Per file: decompress, detect the
- * format, read records, place each in its table, coerce to the table's schema, and write one extent per
- * table. A record that cannot be read or coerced goes to quarantine with its file, line/offset and reason;
- * `read N = loaded L + quarantined Q` holds exactly. Content hashes make re-ingesting a file a no-op.
+ * `kqlite ingest`: files, folders and globs of exports into the workspace. Each file is streamed (gunzipped
+ * on the fly, hashed as it flows): detect the format, read records in batches, place each in its table,
+ * coerce to the table's schema, and write an extent whenever a table has `rowsPerExtent` rows pending (or
+ * all pending cells reach a budget), so memory stays bounded whatever the file's size. A record that cannot
+ * be read or coerced goes to quarantine with its file, line/offset and reason: `read N = loaded L +
+ * quarantined Q` holds exactly. Content hashes make re-ingesting a file a no-op; a file that fails part way
+ * is undone (its extents dropped, its quarantine discarded), so the workspace holds whole files only.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, appendFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { insideWorkspace } from '../common/workspace-dir.js';
-import { buildColumn } from '../engine/storage/builders.js';
-import type { Value } from '../engine/values/value.js';
 import { DEFENDER_TABLES } from '../kql/semantics/catalog.js';
-import type { ColumnSchema, TableSchema } from '../kql/semantics/types.js';
-import { CoercionError, coerce, inferType } from './coerce.js';
-import { detectFormat, FORMATS, readParquet, readText, type Format, type RecordItem } from './readers.js';
+import { CoercionError } from './coerce.js';
+import { TableAccumulator } from './accumulate.js';
+import { QuarantineWriter, writeJsonAtomic } from './quarantine.js';
+import { detectFormat, FORMATS, readParquet, readRecords, type Format, type RecordItem } from './readers.js';
+import { fingerprint, hashFile, openSource, UnreadableFileError, type Source } from './source.js';
 import type { Workspace } from './workspace.js';
 
 export interface FileReport {
@@ -24,9 +26,11 @@ export interface FileReport {
   loaded: number;
   quarantined: number;
   tables: Record<string, number>;
+  /** Extents written for this file. */
+  extents: number;
   skipped?: string;
   refused?: string;
-  /** Columns outside the known schema, kept, per table. */
+  /** Columns outside the table's schema, kept, per table. */
   extraColumns: Record<string, string[]>;
   /** Tables without a known schema whose schema was inferred from the data. */
   inferredTables: string[];
@@ -41,15 +45,33 @@ export interface IngestReport {
   skippedFiles: number;
 }
 
+export interface IngestProgress {
+  /** Bytes of the files as stored (compressed for .gz) done so far, over all files. */
+  bytesDone: number;
+  bytesTotal: number;
+  /** Records read so far, over all files. */
+  records: number;
+  file: string;
+  fileIndex: number;
+  files: number;
+}
+
 export interface IngestOptions {
   table?: string;
   format?: string;
   force?: boolean;
-  onFile?: (file: string, index: number, total: number, bytes: number) => void;
+  /** Rows of one table pending before they are written as an extent (default 1,000,000). */
+  rowsPerExtent?: number;
+  /** Pending cells (rows × columns, all tables) before everything pending is written (default 32M). */
+  cellsPerFlush?: number;
+  /** Called often while reading (after every batch): throttle before drawing. */
+  onProgress?: (p: IngestProgress) => void;
 }
 
 const KNOWN = new Map(DEFENDER_TABLES.map((t) => [(t.name ?? '').toLowerCase(), t]));
 const EXPORT_FILE = /\.(json|jsonl|ndjson|csv|tsv|parquet)(\.gz)?$/i;
+/** Parquet needs random access: a gzipped one is decompressed in memory, so only up to this size. */
+export const MAX_GZIPPED_PARQUET_BYTES = 512 << 20;
 
 /** Files named by the arguments: files, folders (recursively) and `*`/`?` globs in the last path part. */
 export function expandPaths(paths: readonly string[]): { files: string[]; missing: string[] } {
@@ -85,105 +107,46 @@ export function tableFromFileName(file: string): string | undefined {
   return k && KNOWN.has(k) ? KNOWN.get(k)!.name : undefined;
 }
 
-interface Pending {
-  schema: TableSchema;
-  known: boolean;
-  values: Map<string, Value[]>;
-  rows: number;
-  extra: string[];
+interface LedgerEntry {
+  file: string;
+  at: string;
+  loaded: number;
+  quarantined: number;
+  /** Size and SHA-256 of the first MiB: a new file is told apart without hashing it first. */
+  size?: number;
+  fingerprint?: string;
 }
+type Ledger = Record<string, LedgerEntry>;
 
-function ledgerPath(ws: Workspace): string {
-  return insideWorkspace(ws.dir, 'ingest-log.json');
-}
-
-function readLedger(ws: Workspace): Record<string, { file: string; at: string; loaded: number; quarantined: number }> {
+const ledgerPath = (ws: Workspace) => insideWorkspace(ws.dir, 'ingest-log.json');
+function readLedger(ws: Workspace): Ledger {
   const p = ledgerPath(ws);
-  return existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : {};
+  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as Ledger) : {};
 }
 
 export async function ingestPaths(ws: Workspace, paths: readonly string[], opts: IngestOptions = {}): Promise<IngestReport> {
   if (opts.format && opts.format !== 'auto' && !(FORMATS as readonly string[]).includes(opts.format)) {
     throw new Error(`--format must be auto or one of ${FORMATS.join(', ')}, not '${opts.format}'`);
   }
-  if (opts.table && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.table)) throw new Error(`'${opts.table}' is not a valid table name`);
+  if (opts.table && !VALID_TABLE.test(opts.table)) throw new Error(`'${opts.table}' is not a valid table name`);
   const { files, missing } = expandPaths(paths);
   if (missing.length) throw new Error(`no such file or folder: ${missing.join(', ')}`);
+  const sizes = files.map((f) => statSync(f).size);
+  const progress = { bytesDone: 0, bytesTotal: sizes.reduce((a, b) => a + b, 0), records: 0, file: '', fileIndex: 0, files: files.length };
   const report: IngestReport = { files: [], read: 0, loaded: 0, quarantined: 0, refusedFiles: 0, skippedFiles: 0 };
   const ledger = readLedger(ws);
   for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
-    let bytes: Uint8Array = readFileSync(file);
-    opts.onFile?.(file, i, files.length, bytes.byteLength);
-    const fr: FileReport = { file, read: 0, loaded: 0, quarantined: 0, tables: {}, extraColumns: {}, inferredTables: [] };
+    const before = progress.bytesDone;
+    Object.assign(progress, { file: files[i]!, fileIndex: i });
+    const fr = await ingestFile(ws, files[i]!, sizes[i]!, ledger, opts, (bytes, records) => {
+      progress.bytesDone = before + Math.min(bytes, sizes[i]!);
+      progress.records = records;
+      opts.onProgress?.({ ...progress });
+    }, progress.records);
+    progress.bytesDone = before + sizes[i]!;
     report.files.push(fr);
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    if (ledger[hash] && !opts.force) {
-      fr.skipped = `already ingested on ${ledger[hash]!.at} (same content as ${ledger[hash]!.file}); use --force to load it again`;
-      report.skippedFiles++;
-      continue;
-    }
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-      try {
-        bytes = gunzipSync(bytes);
-      } catch (e) {
-        fr.refused = `cannot decompress: ${(e as Error).message}`;
-        report.refusedFiles++;
-        continue;
-      }
-    }
-    const format = (opts.format && opts.format !== 'auto' ? opts.format : detectFormat(file, format0(bytes))) as Format;
-    fr.format = format;
-    let items: Iterable<RecordItem>;
-    try {
-      items = format === 'parquet' ? await readParquet(bytes) : readText(Buffer.from(bytes).toString('utf8'), format);
-    } catch (e) {
-      fr.refused = `cannot read as ${format}: ${(e as Error).message}`;
-      report.refusedFiles++;
-      continue;
-    }
-    const fallbackTable = opts.table ?? tableFromFileName(file);
-    const pending = new Map<string, Pending>();
-    const quarantine: { file: string; line?: number; offset?: number; table?: string; reason: string; raw?: string }[] = [];
-    let refused: string | undefined;
-    for (const item of items) {
-      const table = item.table ?? fallbackTable;
-      if (!item.problem && !table) {
-        refused = `cannot tell which table the rows belong to: the records name none (no Defender 'category', no Sentinel 'Type'), the file name does not start with a known table name, and no --table was given`;
-        break;
-      }
-      fr.read++;
-      if (item.problem) {
-        quarantine.push({ file, ...at(item), ...(table ? { table } : {}), reason: item.problem, ...(item.raw ? { raw: item.raw } : {}) });
-        continue;
-      }
-      const p = pendingFor(pending, table!, item.row!);
-      try {
-        addRow(p, item.row!);
-      } catch (e) {
-        if (!(e instanceof CoercionError)) throw e;
-        quarantine.push({ file, ...at(item), table: table!, reason: e.message, raw: JSON.stringify(item.row).slice(0, 2000) });
-      }
-    }
-    if (refused) {
-      fr.refused = refused;
-      fr.read = 0;
-      report.refusedFiles++;
-      continue;
-    }
-    for (const [name, p] of pending) {
-      if (!p.rows) continue;
-      const table = { columns: p.schema.columns.map((c) => ({ name: c.name, column: buildColumn(c.type, p.values.get(c.name)!) })), length: p.rows };
-      ws.append(name, p.schema, table, basename(file));
-      fr.tables[name] = p.rows;
-      fr.loaded += p.rows;
-      if (p.extra.length) fr.extraColumns[name] = p.extra;
-      if (!p.known) fr.inferredTables.push(name);
-    }
-    fr.quarantined = quarantine.length;
-    if (quarantine.length) writeQuarantine(ws, hash, quarantine);
-    ledger[hash] = { file, at: new Date().toISOString(), loaded: fr.loaded, quarantined: fr.quarantined };
-    writeJsonAtomic(ledgerPath(ws), ledger);
+    if (fr.skipped) report.skippedFiles++;
+    else if (fr.refused) report.refusedFiles++;
     report.read += fr.read;
     report.loaded += fr.loaded;
     report.quarantined += fr.quarantined;
@@ -191,65 +154,171 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
   return report;
 }
 
-const format0 = (bytes: Uint8Array) => Buffer.from(bytes.subarray(0, 64 * 1024)).toString('utf8');
+/** Whether the ledger already holds this content; hashes the file up front only when it may. */
+async function seenBefore(file: string, size: number, ledger: Ledger, force: boolean): Promise<{ hash?: string; entry?: LedgerEntry; fingerprint: string }> {
+  const fp = fingerprint(file);
+  // entries written before fingerprints existed have no size: any file may match them
+  const maybe = Object.values(ledger).some((e) => e.size === undefined || (e.size === size && e.fingerprint === fp));
+  if (!maybe || force) return { fingerprint: fp };
+  const hash = await hashFile(file);
+  return { hash, fingerprint: fp, ...(ledger[hash] ? { entry: ledger[hash] } : {}) };
+}
+
+async function ingestFile(ws: Workspace, file: string, size: number, ledger: Ledger, opts: IngestOptions, progress: (bytes: number, records: number) => void, recordsBefore: number): Promise<FileReport> {
+  const fr: FileReport = { file, read: 0, loaded: 0, quarantined: 0, tables: {}, extents: 0, extraColumns: {}, inferredTables: [] };
+  const seen = await seenBefore(file, size, ledger, !!opts.force);
+  if (seen.entry && !opts.force) {
+    fr.skipped = `already ingested on ${seen.entry.at} (same content as ${seen.entry.file}); use --force to load it again`;
+    return fr;
+  }
+  const forced = opts.format && opts.format !== 'auto' ? (opts.format as Format) : undefined;
+  let src: Source | undefined;
+  let batches: AsyncGenerator<RecordItem[]>;
+  try {
+    if ((forced ?? detectFormat(file, '')) === 'parquet') {
+      fr.format = 'parquet';
+      batches = readParquet(parquetInput(file, size), (f) => progress(f * size, recordsBefore + fr.read));
+    } else {
+      src = await openSource(file, (bytes) => progress(bytes, recordsBefore + fr.read));
+      fr.format = forced ?? detectFormat(file, src.head);
+      batches = readRecords(src, fr.format, /\.tsv(\.gz)?$/i.test(file) ? '\t' : ',');
+    }
+  } catch (e) {
+    if (!(e instanceof UnreadableFileError)) throw e;
+    fr.refused = e.message;
+    return fr;
+  }
+  const load = new FileLoad(ws, file, fr, opts);
+  try {
+    for await (const batch of batches) {
+      if (!load.add(batch)) break;
+      if (src) progress(src.rawBytes, recordsBefore + fr.read); // Parquet reports per row group itself
+    }
+    if (fr.refused) {
+      src?.close();
+      load.undo();
+      return fr;
+    }
+    if (src?.damage) load.damaged(src.damage.offset, src.damage.message);
+    load.finish();
+    const hash = seen.hash ?? (src ? await src.digest() : await hashFile(file));
+    load.quarantine.commit(hash);
+    ledger[hash] = { file, at: new Date().toISOString(), loaded: fr.loaded, quarantined: fr.quarantined, size, fingerprint: seen.fingerprint };
+    writeJsonAtomic(ledgerPath(ws), ledger);
+    return fr;
+  } catch (e) {
+    src?.close();
+    load.undo();
+    fr.refused = `${e instanceof Error ? e.message : String(e)} (nothing of this file was kept)`;
+    return fr;
+  }
+}
+
+function parquetInput(file: string, size: number): string | ArrayBuffer {
+  if (!/\.gz$/i.test(file)) return file;
+  if (size > MAX_GZIPPED_PARQUET_BYTES) throw new UnreadableFileError(`a gzipped Parquet file is read whole and ${file} is over ${MAX_GZIPPED_PARQUET_BYTES >> 20} MiB; decompress it first`);
+  const bytes = gunzipSync(readFileSync(file));
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+const VALID_TABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const at = (item: RecordItem) => ({ ...(item.line !== undefined ? { line: item.line } : {}), ...(item.offset !== undefined ? { offset: item.offset } : {}) });
 
-function pendingFor(pending: Map<string, Pending>, name: string, firstRow: Record<string, unknown>): Pending {
-  let p = pending.get(name);
-  if (p) return p;
-  const known = KNOWN.get(name.toLowerCase());
-  const columns: ColumnSchema[] = known ? known.columns.map((c) => ({ name: c.name, type: c.type })) : Object.entries(firstRow).map(([k, v]) => ({ name: k, type: inferType(v) }));
-  p = { schema: { name: known?.name ?? name, columns }, known: !!known, values: new Map(columns.map((c) => [c.name, []])), rows: 0, extra: [] };
-  pending.set(name, p);
-  return p;
-}
+/** The records of one file on their way into the workspace: pending rows per table, extents written, quarantine. */
+class FileLoad {
+  readonly quarantine: QuarantineWriter;
+  private readonly pending = new Map<string, TableAccumulator>();
+  private readonly written: { table: string; id: string }[] = [];
+  private readonly fallbackTable: string | undefined;
+  private readonly rowsPerExtent: number;
+  private readonly cellsPerFlush: number;
+  private seenReadable = false;
 
-function addRow(p: Pending, row: Record<string, unknown>): void {
-  for (const k of Object.keys(row)) {
-    if (p.values.has(k) || row[k] === undefined) continue;
-    // a column outside the schema: kept (typed from its first value), earlier rows null, reported once
-    p.schema.columns.push({ name: k, type: inferType(row[k] ?? '') });
-    p.values.set(k, new Array(p.rows).fill(null));
-    p.extra.push(k);
+  constructor(private readonly ws: Workspace, private readonly file: string, private readonly fr: FileReport, opts: IngestOptions) {
+    this.quarantine = new QuarantineWriter(ws);
+    this.fallbackTable = opts.table ?? tableFromFileName(file);
+    this.rowsPerExtent = opts.rowsPerExtent ?? 1_000_000;
+    this.cellsPerFlush = opts.cellsPerFlush ?? 32_000_000;
   }
-  const vals: Value[] = [];
-  for (const c of p.schema.columns) {
-    let v: unknown = row[c.name];
-    if (c.type !== 'dynamic' && v !== null && typeof v === 'object' && c.type === 'string') v = JSON.stringify(v);
-    try {
-      vals.push(coerce(v, c.type, c.name));
-    } catch (e) {
-      // a column whose type was inferred from one row widens to string instead of losing the record
-      if (!p.known || p.extra.includes(c.name)) {
-        c.type = 'string';
-        const col = p.values.get(c.name)!;
-        for (let i = 0; i < col.length; i++) col[i] = col[i] === null ? null : typeof col[i] === 'object' ? JSON.stringify(col[i]) : String(col[i]);
-        vals.push(coerce(v, 'string', c.name));
-      } else throw e;
+
+  /** Takes a batch; false when the file is refused (no table can be told for its records). */
+  add(batch: RecordItem[]): boolean {
+    const fr = this.fr;
+    for (const item of batch) {
+      const table = item.table ?? this.fallbackTable;
+      if (!item.problem && !table && !this.seenReadable) {
+        fr.refused = `cannot tell which table the rows belong to: the records name none (no Defender 'category', no Sentinel 'Type'), the file name does not start with a known table name, and no --table was given`;
+        fr.read = 0;
+        return false;
+      }
+      fr.read++;
+      if (item.problem || !table) {
+        this.setAside(item, table, item.problem ?? 'the record names no table (no Defender category, no Sentinel Type) unlike the records before it');
+        continue;
+      }
+      if (!VALID_TABLE.test(table)) {
+        this.setAside({ ...item, raw: JSON.stringify(item.row).slice(0, 2000) }, undefined, `'${table}' is not a valid table name (letters, digits and _ only)`);
+        continue;
+      }
+      this.seenReadable = true;
+      let acc = this.pending.get(table);
+      if (!acc) {
+        acc = new TableAccumulator(table, this.ws.schema(table) ?? KNOWN.get(table.toLowerCase()), item.row!);
+        this.pending.set(table, acc);
+        if (!KNOWN.has(table.toLowerCase()) && !fr.inferredTables.includes(acc.schema.name!)) fr.inferredTables.push(acc.schema.name!);
+      }
+      try {
+        acc.add(item.row!);
+      } catch (e) {
+        if (!(e instanceof CoercionError)) throw e;
+        this.setAside({ ...item, raw: JSON.stringify(item.row).slice(0, 2000) }, table, e.message);
+        continue;
+      }
+      if (acc.rows >= this.rowsPerExtent) this.flush(acc);
+    }
+    let cells = 0;
+    for (const p of this.pending.values()) cells += p.rows * p.schema.columns.length;
+    if (cells >= this.cellsPerFlush) for (const p of this.pending.values()) this.flush(p);
+    return true;
+  }
+
+  private setAside(item: RecordItem, table: string | undefined, reason: string): void {
+    this.quarantine.add({ file: this.file, ...at(item), ...(table ? { table } : {}), reason, ...(item.raw ? { raw: item.raw } : {}) });
+    this.fr.quarantined++;
+  }
+
+  /** The compressed stream broke part way: what followed is one unreadable part of the file. */
+  damaged(byte: number, message: string): void {
+    this.fr.read++;
+    this.quarantine.add({ file: this.file, byte, reason: `the compressed stream is damaged at byte ${byte} (${message}); the rest of the file could not be read` });
+    this.fr.quarantined++;
+  }
+
+  private flush(acc: TableAccumulator): void {
+    if (!acc.rows) return;
+    const name = acc.schema.name!;
+    const rows = acc.rows;
+    const meta = this.ws.append(name, acc.schema, acc.take(), basename(this.file));
+    this.written.push({ table: name, id: meta.id });
+    const fr = this.fr;
+    fr.extents++;
+    fr.tables[name] = (fr.tables[name] ?? 0) + rows;
+    fr.loaded += rows;
+  }
+
+  finish(): void {
+    for (const p of this.pending.values()) {
+      this.flush(p);
+      if (p.extra.length) this.fr.extraColumns[p.schema.name!] = p.extra;
     }
   }
-  p.schema.columns.forEach((c, i) => p.values.get(c.name)!.push(vals[i]!));
-  p.rows++;
+
+  /** Drops what this file wrote: its extents and its quarantine. */
+  undo(): void {
+    for (const w of this.written) this.ws.dropExtent(w.table, w.id);
+    this.quarantine.discard();
+    Object.assign(this.fr, { read: 0, loaded: 0, quarantined: 0, tables: {}, extents: 0, extraColumns: {} });
+  }
 }
 
-function writeQuarantine(ws: Workspace, hash: string, entries: { table?: string }[]): void {
-  const dir = insideWorkspace(ws.dir, 'quarantine');
-  mkdirSync(dir, { recursive: true });
-  appendFileSync(insideWorkspace(dir, `${hash.slice(0, 16)}.ndjson`), entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  const indexFile = insideWorkspace(dir, 'index.json');
-  const index = existsSync(indexFile) ? (JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, number>) : {};
-  for (const e of entries) index[e.table ?? '(no table)'] = (index[e.table ?? '(no table)'] ?? 0) + 1;
-  writeJsonAtomic(indexFile, index);
-}
-
-function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileSync(file + '.tmp', JSON.stringify(value, null, 1));
-  renameSync(file + '.tmp', file);
-}
-
-/** All quarantined records of the workspace (for `kqlite tables --quarantine` and tests). */
-export function readQuarantine(ws: Workspace): Record<string, unknown>[] {
-  const dir = insideWorkspace(ws.dir, 'quarantine');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
-}
+export { readQuarantine } from './quarantine.js';

@@ -1,16 +1,20 @@
 /**
- * Export formats → records. Each reader yields records with where they sit in the file (line, or index for
- * JSON arrays) or a problem for a part it could not read, and never stops at the first bad line.
- * Formats: Defender streaming API (Event Hubs `{"records":[...]}` messages and storage blobs of one record
- * per line), Advanced Hunting CSV / JSON array / NDJSON, Sentinel exports (rows with `Type`), Parquet.
+ * Export formats → records, streamed. Each reader yields batches of records with where they sit in the file
+ * (line, or record index as `offset`) or a problem for a part it could not read, and never stops at the first
+ * bad line. Formats: Defender streaming API (Event Hubs `{"records":[...]}` messages and storage blobs of one
+ * record per line), Advanced Hunting CSV / JSON array / NDJSON, Sentinel exports (rows with `Type`), Parquet
+ * (one row group at a time).
  */
-import { csvRecords, CsvError } from './csv.js';
+import { pipeline, Readable } from 'node:stream';
+import { parse as parseCsv, type CsvError } from 'csv-parse';
+import type { Source } from './source.js';
+import { MAX_RECORD_BYTES, splitJsonValues, splitLines } from './splitters.js';
 
 export const FORMATS = ['defender-stream', 'csv', 'json', 'ndjson', 'sentinel', 'parquet'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RecordItem {
-  /** 1-based line, or for JSON arrays / Event Hubs messages the 0-based record index as `offset`. */
+  /** 1-based line, or for JSON documents / Event Hubs messages the 0-based record index as `offset`. */
   line?: number;
   offset?: number;
   row?: Record<string, unknown>;
@@ -19,6 +23,9 @@ export interface RecordItem {
   problem?: string;
   raw?: string;
 }
+
+const RAW_KEPT = 2000;
+const BATCH = 4096;
 
 /** Picks the format from the extension and the first bytes. */
 export function detectFormat(name: string, text: string): Format {
@@ -38,6 +45,12 @@ export function detectFormat(name: string, text: string): Format {
   }
   if (head.startsWith('{') && !firstLine.trimEnd().endsWith('}')) return 'json';
   return 'ndjson';
+}
+
+/** A JSON text spread over lines (pretty-printed) rather than one value per line. */
+function isDocumentLayout(head: string): boolean {
+  const h = head.trimStart();
+  return h.startsWith('[') || (h.startsWith('{') && !(h.split('\n', 1)[0] ?? '').trimEnd().endsWith('}'));
 }
 
 /** Unwraps a Defender streaming record into its row and table; other rows pass through. */
@@ -63,83 +76,117 @@ function unwrap(o: Record<string, unknown>): { row?: Record<string, unknown>; ta
   return { row: o };
 }
 
-function* fromObjects(items: unknown[], base: (i: number) => Partial<RecordItem>): Generator<RecordItem> {
-  for (let i = 0; i < items.length; i++) {
-    const o = items[i];
-    const at = base(i);
-    if (!o || typeof o !== 'object' || Array.isArray(o)) {
-      yield { ...at, problem: 'record is not a JSON object', raw: JSON.stringify(o) };
-      continue;
-    }
-    const u = unwrap(o as Record<string, unknown>);
-    yield u.problem ? { ...at, problem: u.problem, raw: JSON.stringify(o).slice(0, 2000), ...(u.table ? { table: u.table } : {}) } : { ...at, row: u.row!, ...(u.table ? { table: u.table } : {}) };
+function fromObject(o: unknown, at: Partial<RecordItem>, out: RecordItem[]): void {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) {
+    out.push({ ...at, problem: 'record is not a JSON object', raw: String(JSON.stringify(o)).slice(0, RAW_KEPT) });
+    return;
   }
+  const u = unwrap(o as Record<string, unknown>);
+  out.push(u.problem ? { ...at, problem: u.problem, raw: JSON.stringify(o).slice(0, RAW_KEPT), ...(u.table ? { table: u.table } : {}) } : { ...at, row: u.row!, ...(u.table ? { table: u.table } : {}) });
 }
 
-export function* readText(text: string, format: Format): Generator<RecordItem> {
-  if (format === 'csv') {
-    let header: string[] | undefined;
-    try {
-      for (const { fields, line } of csvRecords(text)) {
-        if (!header) {
-          header = fields;
-          continue;
-        }
-        if (fields.length !== header.length) {
-          yield { line, problem: `CSV row has ${fields.length} fields, the header has ${header.length}`, raw: fields.join(',') };
-          continue;
-        }
-        const row: Record<string, unknown> = {};
-        for (let j = 0; j < header.length; j++) row[header[j]!] = fields[j];
-        yield { line, row };
+/** The records of a text format (everything but Parquet). */
+export function readRecords(src: Source, format: Format, delimiter = ','): AsyncGenerator<RecordItem[]> {
+  if (format === 'csv') return readCsv(src, delimiter);
+  if (format === 'json' || isDocumentLayout(src.head)) return readJsonDocuments(src);
+  return readJsonLines(src);
+}
+
+/** One JSON value per line; a line may be a whole Event Hubs message. */
+async function* readJsonLines(src: Source): AsyncGenerator<RecordItem[]> {
+  for await (const lines of splitLines(src.chunks())) {
+    const out: RecordItem[] = [];
+    for (const l of lines) {
+      if (l.problem) {
+        out.push({ line: l.line, problem: l.problem });
+        continue;
       }
-    } catch (e) {
-      if (!(e instanceof CsvError)) throw e;
-      yield { line: e.line, problem: `CSV: ${e.message}` };
+      const text = l.text!.trim();
+      if (!text) continue;
+      let o: unknown;
+      try {
+        o = JSON.parse(text);
+      } catch (e) {
+        const why = `invalid JSON: ${(e as Error).message}`;
+        out.push({ line: l.line, problem: l.unterminated ? `truncated last line (no newline at the end of the file): ${why}` : why, raw: text.slice(0, RAW_KEPT) });
+        continue;
+      }
+      if (o && typeof o === 'object' && Array.isArray((o as { records?: unknown }).records)) {
+        (o as { records: unknown[] }).records.forEach((r, j) => fromObject(r, { line: l.line, offset: j }, out));
+      } else fromObject(o, { line: l.line }, out);
     }
-    return;
-  }
-  if (format === 'json') {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (e) {
-      yield { line: 1, problem: `invalid JSON: ${(e as Error).message}` };
-      return;
-    }
-    const items = Array.isArray(doc) ? doc : doc && typeof doc === 'object' && Array.isArray((doc as { records?: unknown }).records) ? (doc as { records: unknown[] }).records : [doc];
-    yield* fromObjects(items, (i) => ({ offset: i }));
-    return;
-  }
-  // ndjson, sentinel, defender-stream: one JSON value per line; a line may be a whole Event Hubs message
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (!line) continue;
-    let o: unknown;
-    try {
-      o = JSON.parse(line);
-    } catch (e) {
-      yield { line: i + 1, problem: `invalid JSON: ${(e as Error).message}`, raw: line.slice(0, 2000) };
-      continue;
-    }
-    if (o && typeof o === 'object' && Array.isArray((o as { records?: unknown }).records)) {
-      yield* fromObjects((o as { records: unknown[] }).records, (j) => ({ line: i + 1, offset: j }));
-    } else {
-      yield* fromObjects([o], () => ({ line: i + 1 }));
-    }
+    if (out.length) yield out;
   }
 }
 
-/** Parquet rows (hyparquet, pure JS). */
-export async function readParquet(bytes: Uint8Array): Promise<RecordItem[]> {
-  const { parquetReadObjects } = await import('hyparquet');
-  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const rows = (await parquetReadObjects({ file: ab })) as Record<string, unknown>[];
-  return rows.map((r, i) => {
-    const row: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(r)) row[k] = typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v;
-    const u = unwrap(row);
-    return { offset: i, row: u.row ?? row, ...(u.table ? { table: u.table } : {}) };
+/** JSON arrays, Event Hubs messages and objects, however they are laid out over lines. */
+async function* readJsonDocuments(src: Source): AsyncGenerator<RecordItem[]> {
+  for await (const values of splitJsonValues(src.chunks())) {
+    const out: RecordItem[] = [];
+    for (const v of values) {
+      if (v.problem) {
+        out.push({ offset: v.offset, problem: v.problem, ...(v.text ? { raw: v.text.slice(0, RAW_KEPT) } : {}) });
+        continue;
+      }
+      let o: unknown;
+      try {
+        o = JSON.parse(v.text!);
+      } catch (e) {
+        out.push({ offset: v.offset, problem: `invalid JSON: ${(e as Error).message}`, raw: v.text!.slice(0, RAW_KEPT) });
+        continue;
+      }
+      fromObject(o, { offset: v.offset }, out);
+    }
+    if (out.length) yield out;
+  }
+}
+
+/** CSV through csv-parse's streaming parser; a malformed record is reported with its line and skipped. */
+async function* readCsv(src: Source, delimiter: string): AsyncGenerator<RecordItem[]> {
+  let batch: RecordItem[] = [];
+  const parser = parseCsv({
+    delimiter, relax_column_count: true, bom: true, skip_empty_lines: true, info: true, skip_records_with_error: true, max_record_size: MAX_RECORD_BYTES,
+    on_skip: (err: CsvError | undefined) => void batch.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, problem: `CSV: ${err?.message ?? 'unreadable record'}` }),
   });
+  pipeline(Readable.from(src.chunks()), parser, () => {
+    // errors surface through the iteration below
+  });
+  let header: string[] | undefined;
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    if (!header) header = record;
+    else if (record.length !== header.length) {
+      batch.push({ line: info.lines, problem: `CSV row has ${record.length} fields, the header has ${header.length}`, raw: record.join(',').slice(0, RAW_KEPT) });
+    } else {
+      const row: Record<string, unknown> = {};
+      for (let j = 0; j < header.length; j++) row[header[j]!] = record[j];
+      batch.push({ line: info.lines, row });
+    }
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/** Parquet (hyparquet, pure JS), one row group at a time; `progress` gets the share of rows read. */
+export async function* readParquet(file: string | ArrayBuffer, progress?: (fraction: number) => void): AsyncGenerator<RecordItem[]> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
+  const buffer = typeof file === 'string' ? await asyncBufferFromFile(file) : file;
+  const metadata = await parquetMetadataAsync(buffer);
+  const total = Number(metadata.num_rows);
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    const rows = (await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd })) as Record<string, unknown>[];
+    const out: RecordItem[] = rows.map((r, i) => {
+      const row: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(r)) row[k] = typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v;
+      const u = unwrap(row);
+      return { offset: rowStart + i, row: u.row ?? row, ...(u.table ? { table: u.table } : {}) };
+    });
+    rowStart = rowEnd;
+    progress?.(total ? rowStart / total : 1);
+    if (out.length) yield out;
+  }
 }

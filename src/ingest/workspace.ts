@@ -4,7 +4,7 @@
  * It is the engine's TableSource: `scan` returns extents, skipping those outside the queried time range.
  * Writers add whole extents by rename, so a reader never sees a half-written one.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import type { TableSource, TimeRange } from '../engine/source.js';
 import type { Table } from '../engine/storage/column.js';
@@ -120,7 +120,7 @@ export class Workspace implements TableSource {
   }
 
   /** Adds rows as one new extent; the table's schema becomes the union of the old one and `schema`. */
-  append(name: string, schema: TableSchema, table: Table, source?: string): ExtentMeta {
+  append(name: string, schema: TableSchema, table: Table, source?: string): ExtentMeta & { id: string } {
     safeName(name);
     const dir = this.tablesDir(name);
     mkdirSync(dir, { recursive: true });
@@ -133,7 +133,15 @@ export class Workspace implements TableSource {
     // extents sort by name in the order they were added: time, then a per-process sequence (several
     // appends can share a millisecond), then pid and a random tail against other writers
     const id = `e-${Date.now().toString().padStart(15, '0')}-${(appendSequence++).toString().padStart(9, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    return writeExtent(this.tablesDir(name, id), table, { ...timestampRange(table), ...(source ? { source } : {}) });
+    return { ...writeExtent(this.tablesDir(name, id), table, { ...timestampRange(table), ...(source ? { source } : {}) }), id };
+  }
+
+  /** Removes an extent (an ingest undoing a file it could not finish): renamed out of sight, then deleted. */
+  dropExtent(name: string, id: string): void {
+    const gone = this.tablesDir(safeName(name), `${id}.tmp-drop`);
+    renameSync(this.tablesDir(name, id), gone);
+    rmSync(gone, { recursive: true, force: true });
+    this.cache.delete(`${name}/${id}`);
   }
 
   tables(): TableInfo[] {

@@ -1,0 +1,180 @@
+/**
+ * Rows of one table on their way into an extent, held column by column the way the extent stores them:
+ * growable typed arrays, strings dictionary-encoded as they arrive, a validity bitmap — so a million pending
+ * rows cost a few bytes per cell rather than a boxed value each. The table's schema is the known Defender
+ * schema or, for unknown tables, inferred from the first row; columns outside it are kept (typed from their
+ * first value, earlier rows null). A column typed by inference that later meets a value of another kind
+ * widens to string instead of losing the record.
+ */
+import { readCell } from '../engine/storage/builders.js';
+import type { Column, Table } from '../engine/storage/column.js';
+import { formatDatetime, formatTimespan, splitTicks } from '../engine/values/ticks.js';
+import type { DynamicValue, Value } from '../engine/values/value.js';
+import type { ColumnSchema, TableSchema } from '../kql/semantics/types.js';
+import type { ScalarTypeName } from '../kql/syntax/index.js';
+import { CoercionError, coerce, inferType } from './coerce.js';
+
+function grow<T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(a: T, need: number): T {
+  if (need <= a.length) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/** One column's values so far. */
+class ColumnAccumulator {
+  length = 0;
+  private codes = new Int32Array(1024);
+  private numbers = new Float64Array(0);
+  private lo = new Uint16Array(0);
+  private flags = new Uint8Array(0);
+  private dynamics: DynamicValue[] = [];
+  private dict: string[] = [];
+  private index = new Map<string, number>();
+  private valid = new Uint8Array(128);
+  private anyNull = false;
+  private emptyCode = -1;
+
+  constructor(readonly type: ScalarTypeName) {}
+
+  /** `v` has already been coerced to this column's type. Capacity checks are inline: this runs per cell. */
+  push(v: Value): void {
+    const i = this.length++;
+    if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
+    const isNull = v === null || v === undefined;
+    if (isNull) this.anyNull = true;
+    else this.valid[i >> 3]! |= 1 << (i & 7);
+    switch (this.type) {
+      case 'string':
+      case 'guid': {
+        if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
+        if (isNull || v === '') {
+          // absent values are the commonest string of all: no dictionary lookup for them
+          if (this.emptyCode < 0) this.emptyCode = this.code('');
+          this.codes[i] = this.emptyCode;
+        } else this.codes[i] = this.code(v as string);
+        break;
+      }
+      case 'datetime':
+      case 'timespan': {
+        if (i >= this.numbers.length) {
+          this.numbers = grow(this.numbers, i + 1);
+          this.lo = grow(this.lo, i + 1);
+        }
+        if (typeof v === 'bigint') {
+          const t = splitTicks(v);
+          this.numbers[i] = t.hi;
+          this.lo[i] = t.lo;
+        }
+        break;
+      }
+      case 'bool':
+        if (i >= this.flags.length) this.flags = grow(this.flags, i + 1);
+        this.flags[i] = v === true ? 1 : 0;
+        break;
+      case 'dynamic':
+        this.dynamics.push(isNull ? null : typeof v === 'bigint' ? v.toString() : (v as DynamicValue));
+        break;
+      default:
+        if (i >= this.numbers.length) this.numbers = grow(this.numbers, i + 1);
+        this.numbers[i] = isNull ? 0 : Number(v);
+    }
+  }
+
+  private code(s: string): number {
+    let c = this.index.get(s);
+    if (c === undefined) {
+      c = this.dict.push(s) - 1;
+      this.index.set(s, c);
+    }
+    return c;
+  }
+
+  finish(): Column {
+    const n = this.length;
+    const validity = this.anyNull ? this.valid.slice(0, (n + 7) >> 3) : undefined;
+    switch (this.type) {
+      case 'string':
+        return { type: 'string', length: n, dict: this.dict, codes: this.codes.slice(0, n) };
+      case 'guid':
+        return { type: 'guid', length: n, dict: this.dict, codes: this.codes.slice(0, n), validity };
+      case 'datetime':
+      case 'timespan':
+        return { type: this.type, length: n, hi: this.numbers.slice(0, n), lo: this.lo.slice(0, n), validity };
+      case 'bool':
+        return { type: 'bool', length: n, values: this.flags.slice(0, n), validity };
+      case 'dynamic':
+        return { type: 'dynamic', length: n, values: this.dynamics, validity };
+      default:
+        return { type: this.type as 'long', length: n, values: this.numbers.slice(0, n), validity };
+    }
+  }
+}
+
+/** Pending rows of one table. */
+export class TableAccumulator {
+  rows = 0;
+  /** Columns this file added outside the table's schema, in the order first seen. */
+  readonly extra: string[] = [];
+  readonly schema: TableSchema;
+  private columns: ColumnAccumulator[];
+  private readonly byName = new Map<string, number>();
+  /** Columns whose type is settled (a known schema, or already in an extent): a misfit is an error, not a widening. */
+  private readonly fixed = new Set<string>();
+
+  /** `base`: the table's schema in the workspace, else its Defender schema, else none (inferred from `firstRow`). */
+  constructor(name: string, base: TableSchema | undefined, firstRow: Record<string, unknown>) {
+    const columns: ColumnSchema[] = base ? base.columns.map((c) => ({ name: c.name, type: c.type })) : Object.entries(firstRow).map(([k, v]) => ({ name: k, type: inferType(v) }));
+    if (base) for (const c of columns) this.fixed.add(c.name);
+    this.schema = { name: base?.name ?? name, columns };
+    this.columns = columns.map((c, i) => (this.byName.set(c.name, i), new ColumnAccumulator(c.type)));
+  }
+
+  /** Adds a row, or throws CoercionError (and adds nothing) when a value does not fit its column. */
+  add(row: Record<string, unknown>): void {
+    for (const k in row) {
+      if (this.byName.has(k) || row[k] === undefined) continue;
+      const acc = new ColumnAccumulator(inferType(row[k] ?? ''));
+      for (let i = 0; i < this.rows; i++) acc.push(null);
+      this.byName.set(k, this.columns.push(acc) - 1);
+      this.schema.columns.push({ name: k, type: acc.type });
+      this.extra.push(k);
+    }
+    const cols = this.schema.columns;
+    const vals: Value[] = new Array(cols.length);
+    for (let i = 0; i < cols.length; i++) {
+      const c = cols[i]!;
+      let v: unknown = row[c.name];
+      if (c.type === 'string' && v !== null && typeof v === 'object') v = JSON.stringify(v);
+      try {
+        vals[i] = coerce(v, c.type, c.name);
+      } catch (e) {
+        if (!(e instanceof CoercionError) || this.fixed.has(c.name)) throw e;
+        this.widenToString(i);
+        vals[i] = coerce(v, 'string', c.name);
+      }
+    }
+    for (let i = 0; i < cols.length; i++) this.columns[i]!.push(vals[i]!);
+    this.rows++;
+  }
+
+  private widenToString(i: number): void {
+    const old = this.columns[i]!.finish();
+    const acc = new ColumnAccumulator('string');
+    for (let r = 0; r < old.length; r++) {
+      const v = readCell(old, r);
+      acc.push(v === null ? null : typeof v === 'bigint' ? (old.type === 'timespan' ? formatTimespan(v) : formatDatetime(v)) : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    }
+    this.columns[i] = acc;
+    this.schema.columns[i]!.type = 'string';
+  }
+
+  /** The pending rows as a Table, and a fresh start (same schema) for the rows that follow. */
+  take(): Table {
+    const table: Table = { columns: this.schema.columns.map((c, i) => ({ name: c.name, column: this.columns[i]!.finish() })), length: this.rows };
+    this.columns = this.schema.columns.map((c) => new ColumnAccumulator(c.type));
+    for (const c of this.schema.columns) this.fixed.add(c.name);
+    this.rows = 0;
+    return table;
+  }
+}

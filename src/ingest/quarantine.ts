@@ -1,0 +1,87 @@
+/**
+ * The quarantine: records set aside at ingest, one NDJSON file per ingested file (named by its content hash)
+ * plus per-table counts in `quarantine/index.json`. Entries stream to a hidden partial file while the file is
+ * read (a file of nothing but bad lines must not fill memory) and are published by rename when it is done;
+ * the counts change only then, so an ingest that is undone leaves no trace.
+ */
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { insideWorkspace } from '../common/workspace-dir.js';
+import type { Workspace } from './workspace.js';
+
+export interface QuarantineEntry {
+  file: string;
+  /** 1-based line (line formats, CSV). */
+  line?: number;
+  /** 0-based record index (JSON documents, Event Hubs messages within a line, Parquet). */
+  offset?: number;
+  /** Byte of the stored file where an unreadable part begins (a damaged .gz). */
+  byte?: number;
+  table?: string;
+  reason: string;
+  raw?: string;
+}
+
+const BUFFERED = 1000;
+let partials = 0;
+
+export class QuarantineWriter {
+  count = 0;
+  private buffer: string[] = [];
+  private readonly perTable = new Map<string, number>();
+  private readonly dir: string;
+  private readonly partial: string;
+
+  constructor(private readonly ws: Workspace) {
+    this.dir = insideWorkspace(ws.dir, 'quarantine');
+    this.partial = insideWorkspace(this.dir, `.partial-${process.pid}-${++partials}.ndjson`);
+  }
+
+  add(entry: QuarantineEntry): void {
+    this.buffer.push(JSON.stringify(entry));
+    this.count++;
+    const t = entry.table ?? '(no table)';
+    this.perTable.set(t, (this.perTable.get(t) ?? 0) + 1);
+    if (this.buffer.length >= BUFFERED) this.flush();
+  }
+
+  private flush(): void {
+    if (!this.buffer.length) return;
+    mkdirSync(this.dir, { recursive: true });
+    appendFileSync(this.partial, this.buffer.join('\n') + '\n');
+    this.buffer = [];
+  }
+
+  /** Publishes the entries under the file's content hash and adds them to the per-table counts. */
+  commit(hash: string): void {
+    this.flush();
+    if (!this.count) return;
+    let name = `${hash.slice(0, 16)}.ndjson`;
+    for (let n = 2; existsSync(join(this.dir, name)); n++) name = `${hash.slice(0, 16)}-${n}.ndjson`; // the same file loaded again (--force)
+    renameSync(this.partial, insideWorkspace(this.dir, name));
+    const indexFile = insideWorkspace(this.dir, 'index.json');
+    const index = existsSync(indexFile) ? (JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, number>) : {};
+    for (const [t, n] of this.perTable) index[t] = (index[t] ?? 0) + n;
+    writeJsonAtomic(indexFile, index);
+  }
+
+  discard(): void {
+    this.buffer = [];
+    rmSync(this.partial, { force: true });
+  }
+}
+
+export function writeJsonAtomic(file: string, value: unknown): void {
+  writeFileSync(file + '.tmp', JSON.stringify(value, null, 1));
+  renameSync(file + '.tmp', file);
+}
+
+/** All quarantined records of the workspace (for `kqlite tables --quarantine` and tests). */
+export function readQuarantine(ws: Workspace): Record<string, unknown>[] {
+  const dir = insideWorkspace(ws.dir, 'quarantine');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ndjson') && !f.startsWith('.'))
+    .sort()
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+}

@@ -1,0 +1,198 @@
+/**
+ * Splitting a stream of decoded bytes into records without holding the file: lines (NDJSON, Defender
+ * storage blobs, Sentinel exports), and the values of JSON documents (a top-level array's elements, the
+ * `records` of an Event Hubs message, or a top-level object as one record). Both work on bytes — newline,
+ * brackets, quotes and backslash are ASCII, which never occurs inside a UTF-8 multi-byte sequence — and
+ * decode only whole records, each then parsed by the native JSON.parse (much faster than a token-level
+ * streaming parser). Records come out in batches (one per chunk) so the per-record cost stays synchronous.
+ * A record larger than `maxRecordBytes` is reported, not buffered, so memory stays bounded.
+ */
+
+export interface Line {
+  text?: string;
+  /** 1-based. */
+  line: number;
+  /** The last line of the file had no newline: if it does not parse, the file was cut. */
+  unterminated?: boolean;
+  problem?: string;
+}
+
+export const MAX_RECORD_BYTES = 64 << 20;
+const mb = (n: number) => (n >= 1 << 20 ? `${Math.round(n / (1 << 20))} MiB` : `${Math.round(n / 1024)} KiB`);
+
+export async function* splitLines(chunks: AsyncIterable<Buffer>, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<Line[]> {
+  let carry: Buffer[] = [];
+  let carryLen = 0;
+  let oversize = false;
+  let line = 1;
+  const tooLong = (): Line => ({ line, problem: `line longer than ${mb(maxRecordBytes)}, not read` });
+  for await (const chunk of chunks) {
+    const out: Line[] = [];
+    let pos = 0;
+    for (let nl = chunk.indexOf(0x0a, pos); nl >= 0; nl = chunk.indexOf(0x0a, pos)) {
+      if (oversize) out.push(tooLong());
+      else if (carryLen) {
+        carry.push(chunk.subarray(pos, nl));
+        out.push({ text: Buffer.concat(carry, carryLen + nl - pos).toString('utf8'), line });
+      } else out.push({ text: chunk.toString('utf8', pos, nl), line });
+      carry = [];
+      carryLen = 0;
+      oversize = false;
+      line++;
+      pos = nl + 1;
+    }
+    if (pos < chunk.byteLength && !oversize) {
+      carry.push(chunk.subarray(pos));
+      carryLen += chunk.byteLength - pos;
+      if (carryLen > maxRecordBytes) {
+        oversize = true;
+        carry = [];
+        carryLen = 0;
+      }
+    }
+    if (out.length) yield out;
+  }
+  if (oversize) yield [tooLong()];
+  else if (carryLen) yield [{ text: Buffer.concat(carry, carryLen).toString('utf8'), line, unterminated: true }];
+}
+
+export interface JsonValue {
+  text?: string;
+  /** 0-based index of the record in the file. */
+  offset: number;
+  problem?: string;
+}
+
+const WS = new Uint8Array(256);
+for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1;
+const [QUOTE, BACKSLASH, COMMA, COLON, OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x22, 0x5c, 0x2c, 0x3a, 0x5b, 0x5d, 0x7b, 0x7d];
+
+/**
+ * The records of one or more concatenated JSON documents. A document that is an array gives its elements;
+ * an object with a `records` array (an Event Hubs message) gives that array's elements; any other object
+ * is one record. A value the splitter cannot delimit is reported as a problem; what is cut off by the end
+ * of the file is reported as truncated.
+ */
+export async function* splitJsonValues(chunks: AsyncIterable<Buffer>, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<JsonValue[]> {
+  let depth = 0;
+  let inString = false;
+  let escape = false;
+  /** What the current top-level document is. */
+  let doc = 'none' as 'none' | 'array' | 'object' | 'records' | 'records-done';
+  /** Depth whose direct values are records (1 in an array, 2 in a `records` array, 0 for a whole object). */
+  let recordDepth = -1;
+  let inRecord = false;
+  let parts: Buffer[] = [];
+  let partsLen = 0;
+  let start = 0;
+  let offset = 0;
+  // object keys at depth 1, to find `records`
+  let expectKey = false;
+  let keyParts: Buffer[] | undefined;
+  let keyStart = 0;
+  let lastKey = '';
+  let afterColon = false;
+
+  for await (const chunk of chunks) {
+    const out: JsonValue[] = [];
+    const finishRecord = (end: number) => {
+      parts.push(chunk.subarray(start, end));
+      out.push({ text: Buffer.concat(parts, partsLen + end - start).toString('utf8'), offset: offset++ });
+      parts = [];
+      partsLen = 0;
+      inRecord = false;
+    };
+    const n = chunk.byteLength;
+    for (let i = 0; i < n; i++) {
+      const c = chunk[i]!;
+      if (inString) {
+        if (escape) escape = false;
+        else if (c === BACKSLASH) escape = true;
+        else if (c === QUOTE) {
+          inString = false;
+          if (keyParts) {
+            keyParts.push(chunk.subarray(keyStart, i));
+            lastKey = Buffer.concat(keyParts).toString('utf8');
+            keyParts = undefined;
+          }
+        }
+        continue;
+      }
+      if (WS[c]) continue;
+      if (doc === 'none') {
+        if (c === OPEN_ARRAY) {
+          doc = 'array';
+          recordDepth = 1;
+        } else if (c === OPEN_OBJECT) {
+          doc = 'object';
+          recordDepth = 0;
+          inRecord = true;
+          start = i;
+          expectKey = true;
+        } else {
+          out.push({ offset: offset++, problem: `JSON: unexpected '${String.fromCharCode(c)}' at the top level (only arrays and objects hold records); the rest of the file is not read` });
+          yield out;
+          return;
+        }
+        depth = 1;
+        continue;
+      }
+      if (recordDepth > 0 && depth === recordDepth) {
+        // a record of an array ends at the comma or the closing bracket that follows it
+        if (inRecord && (c === COMMA || c === CLOSE_ARRAY)) finishRecord(i);
+        else if (!inRecord && c !== COMMA && c !== CLOSE_ARRAY) {
+          inRecord = true;
+          start = i;
+        }
+      }
+      if (depth === 1 && doc !== 'array') {
+        if (c === QUOTE && expectKey) {
+          keyParts = [];
+          keyStart = i + 1;
+          expectKey = false;
+        } else if (c === COLON) afterColon = true;
+        else if (c === COMMA) expectKey = true;
+        else if (afterColon) {
+          afterColon = false;
+          if (c === OPEN_ARRAY && lastKey === 'records' && doc === 'object') {
+            // an Event Hubs message: its records are the array's elements; the envelope is not a record
+            doc = 'records';
+            recordDepth = 2;
+            inRecord = false;
+            parts = [];
+            partsLen = 0;
+          }
+        }
+      }
+      if (c === QUOTE) inString = true;
+      else if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++;
+      else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
+        depth--;
+        if (doc === 'records' && depth === 1) {
+          doc = 'records-done';
+          recordDepth = -1;
+        } else if (depth === 0) {
+          if (doc === 'object' && inRecord) finishRecord(i + 1);
+          doc = 'none';
+          recordDepth = -1;
+        }
+      }
+    }
+    if (inRecord) {
+      parts.push(chunk.subarray(start));
+      partsLen += n - start;
+      start = 0;
+      if (partsLen > maxRecordBytes) {
+        out.push({ offset: offset++, problem: `JSON record larger than ${mb(maxRecordBytes)}; the rest of the file is not read` });
+        yield out;
+        return;
+      }
+    }
+    if (keyParts) {
+      keyParts.push(chunk.subarray(keyStart));
+      keyStart = 0;
+    }
+    if (out.length) yield out;
+  }
+  if (inRecord) yield [{ offset, text: Buffer.concat(parts, partsLen).toString('utf8'), problem: 'truncated: the file ends inside this record' }];
+}
