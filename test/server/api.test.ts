@@ -220,7 +220,8 @@ test('query limits: a query over its time limit is stopped (408), a running quer
   // seconds of CPU with little memory: the engine checks its deadline between operators, the pool kills the thread
   const heavy = 'range i from 1 to 10000000 step 1 | where tostring(i) matches regex "^(1|2)+9$" | count';
   const timed = await fail('POST', '/api/query', 408, { query: heavy, timeoutMs: 300 });
-  assert.match(timed.error.message, /limit of 300 ms/);
+  // the engine's own deadline (checked inside row loops) or, failing that, the thread's hard stop
+  assert.match(timed.error.message, /time limit|limit of 300 ms/);
   const running = app.inject({ method: 'POST', url: '/api/query', payload: { query: heavy, clientId: 'c-1' } });
   await new Promise((r) => setTimeout(r, 300));
   const c = await call<{ cancelled: boolean }>('POST', '/api/query/c-1/cancel');
