@@ -6,7 +6,6 @@
 import type { Expr, Operator, PipeExpr, Statement } from '../kql/syntax/ast.js';
 import { OPERATOR_WORD } from '../kql/semantics/index.js';
 import { walk } from '../kql/syntax/index.js';
-import { concatColumns } from './storage/builders.js';
 import { QueryError } from './values/value.js';
 import { bindLet, compileExpr } from './compile/expr.js';
 import { enterFunction } from './compile/user-function.js';
