@@ -6,12 +6,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { auditOf, listFindings, openFindingsDb, type Db, type Finding } from '../hunts/index.js';
 import { Workspace } from '../ingest/index.js';
-import { enrichRule, loadRules, rulesDir, type Enrichment, type Rule } from '../rules/index.js';
+import { enrichRule, loadRules, readRuleStore, rulesDir, type DamagedRuleFile, type Enrichment, type Rule } from '../rules/index.js';
 
 export class ServerContext {
   readonly workspace: Workspace;
   private database: Db | undefined;
-  private rulesCache: { stamp: string; rules: Rule[]; byId: Map<string, Rule> } | undefined;
+  private rulesCache: { stamp: string; rules: Rule[]; byId: Map<string, Rule>; damaged: DamagedRuleFile[] } | undefined;
   private readonly enrichments = new Map<string, { stamp: string; value: Enrichment }>();
 
   constructor(readonly dir: string) {
@@ -37,11 +37,16 @@ export class ServerContext {
     return this.load().byId.get(id);
   }
 
-  private load(): { rules: Rule[]; byId: Map<string, Rule> } {
+  /** Stored rule files that cannot be read (so not loaded), re-read with the rules. */
+  damagedRules(): DamagedRuleFile[] {
+    return this.load().damaged;
+  }
+
+  private load(): { rules: Rule[]; byId: Map<string, Rule>; damaged: DamagedRuleFile[] } {
     const stamp = this.stamp();
     if (this.rulesCache?.stamp !== stamp) {
       const rules = loadRules(this.dir);
-      this.rulesCache = { stamp, rules, byId: new Map(rules.map((r) => [r.id, r])) };
+      this.rulesCache = { stamp, rules, byId: new Map(rules.map((r) => [r.id, r])), damaged: readRuleStore(this.dir).damaged };
     }
     return this.rulesCache;
   }

@@ -21,6 +21,17 @@ export function defaultWebRoot(): string {
 
 export interface StaticFile { body: Buffer; type: string; immutable: boolean }
 
+// The built files are read once and kept (the Kusto worker alone is ~8 MB); a rebuild changes their mtime.
+const bodies = new Map<string, { mtimeMs: number; body: Buffer }>();
+function readCached(file: string): Buffer {
+  const mtimeMs = statSync(file).mtimeMs;
+  const hit = bodies.get(file);
+  if (hit?.mtimeMs === mtimeMs) return hit.body;
+  const body = readFileSync(file);
+  bodies.set(file, { mtimeMs, body });
+  return body;
+}
+
 export function staticFile(root: string, urlPath: string): StaticFile | undefined {
   let rel: string;
   try {
@@ -32,13 +43,13 @@ export function staticFile(root: string, urlPath: string): StaticFile | undefine
   const r = relative(resolve(root), target);
   const inside = r !== '' && !r.startsWith('..' + sep) && r !== '..' && !isAbsolute(r);
   if (inside && extname(target) && existsSync(target) && statSync(target).isFile()) {
-    return { body: readFileSync(target), type: TYPES[extname(target)] ?? 'application/octet-stream', immutable: /\/assets\//.test('/' + rel) };
+    return { body: readCached(target), type: TYPES[extname(target)] ?? 'application/octet-stream', immutable: /\/assets\//.test('/' + rel) };
   }
   // A path with a file extension that does not exist is a 404, not the app.
   if (extname(rel)) return undefined;
   const index = resolve(root, 'index.html');
   if (!existsSync(index)) return { body: Buffer.from(NOT_BUILT), type: TYPES['.html']!, immutable: false };
-  return { body: readFileSync(index), type: TYPES['.html']!, immutable: false };
+  return { body: readCached(index), type: TYPES['.html']!, immutable: false };
 }
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>kqlite</title><p>The web app is not built in this checkout: run <code>npm run build</code>. The JSON API is served under <a href="/api/status">/api/</a>.</p>`;

@@ -1,7 +1,6 @@
 /** GET /api/status: the workspace at a glance (tables, rules, findings, last run), and the token rule. */
 import type { FastifyInstance } from 'fastify';
 import { listFindings, listRuns } from '../../hunts/index.js';
-import { readRuleStore } from '../../rules/index.js';
 import { formatDatetime } from '../../engine/values/ticks.js';
 import type { KqlType, StatusResponse, TriageStatus } from '../api.js';
 import type { ServerContext } from '../context.js';
@@ -27,7 +26,7 @@ export function statusRoutes(app: FastifyInstance, ctx: ServerContext, opts: { t
     return {
       version: VERSION, workspace: ctx.dir, tables,
       ...(latest !== undefined ? { latestEvent: formatDatetime(latest) } : {}),
-      rules: { total: rules.length, valid: rules.filter((r) => r.status === 'valid').length, warning: rules.filter((r) => r.status === 'warning').length, error: rules.filter((r) => r.status === 'error').length, damaged: readRuleStore(ctx.dir).damaged },
+      rules: { total: rules.length, valid: rules.filter((r) => r.status === 'valid').length, warning: rules.filter((r) => r.status === 'warning').length, error: rules.filter((r) => r.status === 'error').length, damaged: ctx.damagedRules() },
       findings: { total: findings.length, suppressed: findings.filter((f) => f.suppressedBy !== undefined).length, byStatus },
       ...(last ? { lastRun: runInfo(last) } : {}),
       tokenRequired: opts.tokenRequired,
