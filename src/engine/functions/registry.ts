@@ -7,7 +7,7 @@ import { ARRAY_TEXT_FUNCTIONS } from './arrays-text.js';
 import { BAG_FUNCTIONS } from './bags.js';
 import { BITS_MATH_FUNCTIONS } from './bits-math.js';
 import { GEO_CELL_FUNCTIONS } from './geo-cells.js';
-import { GEO_SHAPE_FUNCTIONS } from './geo-shapes.js';
+import { GEO_SHAPE_FUNCTIONS } from './geo/geo-shapes.js';
 import { SERIES_FUNCTIONS } from './series.js';
 import { SKETCH_FUNCTIONS } from './sketches.js';
 import { CORE_FUNCTIONS } from './core.js';
