@@ -56,6 +56,13 @@ export const KNOWN_DOC_ERRORS: Record<string, string> = {
   'range-operator#2': 'the page shows 7 of the 10 days that the union of 2024-01-01..05 and 2024-01-06..10 holds',
   'geo-polygon-centroid-function#3': 'the page drops the opening { of the GeoJSON point',
   'geo-polygon-to-s2cells-function#1': 'the query names the polygon "New York", the page shows "New York city"',
+  'geo-polygon-lookup-plugin#1': 'the query names the location "National Museum of Mathematics", the page shows "NY National Museum of Mathematics"',
+  'geo-point-buffer-function#1': 'the page elides the buffer polygon\'s coordinates with ...',
+  'geo-point-buffer-function#2': 'the page elides the buffers\' union coordinates with ...',
+  'geo-polygon-buffer-function#1': 'the page elides the buffer polygon\'s coordinates with ...',
+  'geo-polygon-buffer-function#2': 'the page elides the buffers\' union coordinates with ...',
+  'geo-polygon-to-h3cells-function#2': 'the page elides the multipolygon coordinates with ...',
+  'geo-h3cell-rings-function#4': 'the page elides the collection\'s geometries with ... ... ...',
   'geospatial-joins#2': "the page shows row b with row a's longitude and latitude; distinct keeps b's own coordinates",
 };
 

@@ -8,6 +8,7 @@ import { BAG_FUNCTIONS } from './bags.js';
 import { BITS_MATH_FUNCTIONS } from './bits-math.js';
 import { GEO_CELL_FUNCTIONS } from './geo-cells.js';
 import { GEO_SHAPE_FUNCTIONS } from './geo/geo-shapes.js';
+import { GEO_POINT_BUFFER_FUNCTIONS } from './geo/geo-point-buffer.js';
 import { GEO_POLYGON_EDIT_FUNCTIONS } from './geo/geo-polygon-edit.js';
 import { GEO_POLYGON_MEASURE_FUNCTIONS } from './geo/geo-polygon-measures.js';
 import { GEO_POLYGON_OVERLAY_FUNCTIONS } from './geo/geo-polygon-overlay-functions.js';
@@ -34,7 +35,7 @@ const ALIASES: Record<string, string> = {
 };
 
 const byName = new Map(
-  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS, ...GEO_POLYGON_MEASURE_FUNCTIONS, ...GEO_POLYGON_EDIT_FUNCTIONS, ...GEO_POLYGON_OVERLAY_FUNCTIONS, ...PARSING_FUNCTIONS, ...TEXT_EXTRA_FUNCTIONS, ...IPV6_FUNCTIONS, ...TIMEZONE_FUNCTIONS, ...SKETCH_FUNCTIONS].map((f) => [f.name, f]),
+  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS, ...GEO_POLYGON_MEASURE_FUNCTIONS, ...GEO_POLYGON_EDIT_FUNCTIONS, ...GEO_POLYGON_OVERLAY_FUNCTIONS, ...GEO_POINT_BUFFER_FUNCTIONS, ...PARSING_FUNCTIONS, ...TEXT_EXTRA_FUNCTIONS, ...IPV6_FUNCTIONS, ...TIMEZONE_FUNCTIONS, ...SKETCH_FUNCTIONS].map((f) => [f.name, f]),
 );
 for (const [alias, target] of Object.entries(ALIASES)) {
   const f = byName.get(target);

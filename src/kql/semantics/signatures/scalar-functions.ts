@@ -378,6 +378,7 @@ geo_intersects_2polygons 2 2 bool
 geo_intersection_line_with_polygon 2 2 dynamic
 geo_intersects_line_with_polygon 2 2 bool
 geo_closest_point_on_polygon 3 3 dynamic
+geo_point_buffer 3 4 dynamic
 `;
 
 /** Scalar forms of sketch functions (their aggregate forms are in aggregates.ts). */
