@@ -379,6 +379,7 @@ geo_intersection_line_with_polygon 2 2 dynamic
 geo_intersects_line_with_polygon 2 2 bool
 geo_closest_point_on_polygon 3 3 dynamic
 geo_point_buffer 3 4 dynamic
+geo_polygon_buffer 2 3 dynamic
 geo_polygon_to_s2cells 1 3 dynamic
 geo_polygon_to_h3cells 1 3 dynamic
 `;
