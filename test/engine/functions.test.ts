@@ -1,8 +1,8 @@
-// Function behaviours as data (test/engine/functions.json): one test per case, each query run through the
+// Function behaviours as data (test/engine/functions*.json): one test per case, each query run through the
 // engine and its last table compared cell by cell (numbers within 1e-9 relative, JSON structurally).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { runQuery } from '../../src/engine/index.js';
 import { encodedRows } from '../../src/engine/format/encode.js';
 
@@ -11,7 +11,10 @@ interface Case {
   query: string;
   rows: unknown[][];
 }
-const { cases } = JSON.parse(readFileSync('test/engine/functions.json', 'utf8')) as { cases: Case[] };
+// functions.json and the per-family files beside it (functions-<family>.json)
+const cases = readdirSync('test/engine')
+  .filter((f) => /^functions.*\.json$/.test(f))
+  .flatMap((f) => (JSON.parse(readFileSync(`test/engine/${f}`, 'utf8')) as { cases: Case[] }).cases);
 
 function same(actual: unknown, expected: unknown): boolean {
   if (typeof actual === 'number' && typeof expected === 'number') return actual === expected || Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
