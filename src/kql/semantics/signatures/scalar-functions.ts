@@ -366,6 +366,12 @@ geo_angle 6 6 real
 geo_point_in_polygon 3 3 bool
 geo_distance_point_to_line 3 3 real
 geo_distance_point_to_polygon 3 3 real
+geo_from_wkt 1 1 dynamic
+geo_line_length 1 1 real
+geo_line_centroid 1 1 dynamic
+geo_line_interpolate_point 2 2 dynamic
+geo_line_locate_point 3 3 real
+geo_closest_point_on_line 3 3 dynamic
 `;
 
 /** Scalar forms of sketch functions (their aggregate forms are in aggregates.ts). */
