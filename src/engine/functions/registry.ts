@@ -10,6 +10,7 @@ import { GEO_CELL_FUNCTIONS } from './geo-cells.js';
 import { GEO_SHAPE_FUNCTIONS } from './geo/geo-shapes.js';
 import { GEO_LINE_MEASURE_FUNCTIONS } from './geo/geo-line-measures.js';
 import { WKT_FUNCTIONS } from './geo/wkt.js';
+import { GEO_LINE_INTERSECTION_FUNCTIONS } from './geo/geo-line-intersections.js';
 import { SERIES_FUNCTIONS } from './series.js';
 import { SKETCH_FUNCTIONS } from './sketches.js';
 import { CORE_FUNCTIONS } from './core.js';
@@ -33,7 +34,7 @@ const ALIASES: Record<string, string> = {
 };
 
 const byName = new Map(
-  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS, ...GEO_LINE_MEASURE_FUNCTIONS, ...WKT_FUNCTIONS, ...PARSING_FUNCTIONS, ...TEXT_EXTRA_FUNCTIONS, ...IPV6_FUNCTIONS, ...TIMEZONE_FUNCTIONS, ...SKETCH_FUNCTIONS].map((f) => [f.name, f]),
+  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS, ...GEO_LINE_MEASURE_FUNCTIONS, ...WKT_FUNCTIONS, ...GEO_LINE_INTERSECTION_FUNCTIONS, ...PARSING_FUNCTIONS, ...TEXT_EXTRA_FUNCTIONS, ...IPV6_FUNCTIONS, ...TIMEZONE_FUNCTIONS, ...SKETCH_FUNCTIONS].map((f) => [f.name, f]),
 );
 for (const [alias, target] of Object.entries(ALIASES)) {
   const f = byName.get(target);
