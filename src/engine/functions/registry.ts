@@ -11,6 +11,8 @@ import { GEO_SHAPE_FUNCTIONS } from './geo/geo-shapes.js';
 import { GEO_LINE_MEASURE_FUNCTIONS } from './geo/geo-line-measures.js';
 import { WKT_FUNCTIONS } from './geo/wkt.js';
 import { GEO_LINE_INTERSECTION_FUNCTIONS } from './geo/geo-line-intersections.js';
+import { GEO_LINE_DENSIFY_FUNCTIONS } from './geo/geo-line-densify.js';
+import { GEO_LINE_SIMPLIFY_FUNCTIONS } from './geo/geo-line-simplify.js';
 import { SERIES_FUNCTIONS } from './series.js';
 import { SKETCH_FUNCTIONS } from './sketches.js';
 import { CORE_FUNCTIONS } from './core.js';
@@ -34,7 +36,7 @@ const ALIASES: Record<string, string> = {
 };
 
 const byName = new Map(
-  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS, ...GEO_LINE_MEASURE_FUNCTIONS, ...WKT_FUNCTIONS, ...GEO_LINE_INTERSECTION_FUNCTIONS, ...PARSING_FUNCTIONS, ...TEXT_EXTRA_FUNCTIONS, ...IPV6_FUNCTIONS, ...TIMEZONE_FUNCTIONS, ...SKETCH_FUNCTIONS].map((f) => [f.name, f]),
+  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS, ...GEO_LINE_MEASURE_FUNCTIONS, ...WKT_FUNCTIONS, ...GEO_LINE_INTERSECTION_FUNCTIONS, ...GEO_LINE_DENSIFY_FUNCTIONS, ...GEO_LINE_SIMPLIFY_FUNCTIONS, ...PARSING_FUNCTIONS, ...TEXT_EXTRA_FUNCTIONS, ...IPV6_FUNCTIONS, ...TIMEZONE_FUNCTIONS, ...SKETCH_FUNCTIONS].map((f) => [f.name, f]),
 );
 for (const [alias, target] of Object.entries(ALIASES)) {
   const f = byName.get(target);

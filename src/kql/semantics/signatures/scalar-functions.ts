@@ -374,6 +374,8 @@ geo_line_locate_point 3 3 real
 geo_closest_point_on_line 3 3 dynamic
 geo_intersects_2lines 2 2 bool
 geo_intersection_2lines 2 2 dynamic
+geo_line_densify 1 3 dynamic
+geo_line_simplify 1 2 dynamic
 `;
 
 /** Scalar forms of sketch functions (their aggregate forms are in aggregates.ts). */
