@@ -376,6 +376,7 @@ geo_intersects_2lines 2 2 bool
 geo_intersection_2lines 2 2 dynamic
 geo_line_densify 1 3 dynamic
 geo_line_simplify 1 2 dynamic
+geo_union_lines_array 1 1 dynamic
 `;
 
 /** Scalar forms of sketch functions (their aggregate forms are in aggregates.ts). */
