@@ -377,6 +377,7 @@ geo_intersection_2lines 2 2 dynamic
 geo_line_densify 1 3 dynamic
 geo_line_simplify 1 2 dynamic
 geo_union_lines_array 1 1 dynamic
+geo_line_to_s2cells 1 3 dynamic
 `;
 
 /** Scalar forms of sketch functions (their aggregate forms are in aggregates.ts). */
