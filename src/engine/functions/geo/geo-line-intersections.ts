@@ -8,7 +8,7 @@ import type { DynamicValue } from '../../values/value.js';
 import { fn, type ScalarFunction } from '../types.js';
 import { geometryCollectionJson } from './geojson.js';
 import { linesOf, type Line } from './shapes.js';
-import { angle, cross, dot, edgeCrossing, interpolate, norm, normalize, toLngLat, toVec, type LngLat, type Vec } from './sphere.js';
+import { angle, cross, dot, edgeCrossing, interpolate, norm, normalize, toLngLatExact, toVecExact, type LngLat, type Vec } from './sphere.js';
 
 /** Angles below this (about 6 µm on Earth) count as the same point or the same great circle. */
 const EPS = 1e-12;
@@ -34,9 +34,9 @@ const same = (p: Vec, q: Vec) => angle(p, q) <= EPS;
 /** Points and stretches where the two sets of lines meet, stretches ordered along the first lines. */
 export function lineIntersections(lines1: Line[], lines2: Line[]): { points: Vec[]; segments: Segment[] } {
   const points: Vec[] = [], segments: Segment[] = [];
-  const v2 = lines2.map((l) => l.map(toVec));
+  const v2 = lines2.map((l) => l.map(toVecExact));
   for (const l1 of lines1) {
-    const v1 = l1.map(toVec);
+    const v1 = l1.map(toVecExact);
     for (let i = 1; i < v1.length; i++) {
       const a = v1[i - 1]!, b = v1[i]!;
       const found: Segment[] = [];
@@ -77,13 +77,13 @@ const onSegment = (p: Vec, [a, b]: Segment) => Math.abs(angle(a, p) + angle(p, b
 
 function intersectionJson(lines1: Line[], lines2: Line[]): DynamicValue {
   const { points, segments } = lineIntersections(lines1, lines2);
-  const lines = chain(segments).map((l) => l.map(toLngLat));
+  const lines = chain(segments).map((l) => l.map(toLngLatExact));
   const pts: LngLat[] = [];
   const kept: Vec[] = [];
   for (const p of points) {
     if (segments.some((s) => onSegment(p, s)) || kept.some((q) => same(p, q))) continue;
     kept.push(p);
-    pts.push(toLngLat(p));
+    pts.push(toLngLatExact(p));
   }
   const pointPart: DynamicValue | null = pts.length === 0 ? null : pts.length === 1 ? { type: 'Point', coordinates: pts[0]! } : { type: 'MultiPoint', coordinates: pts };
   const linePart: DynamicValue | null = lines.length === 0 ? null : lines.length === 1 ? { type: 'LineString', coordinates: lines[0]! } : { type: 'MultiLineString', coordinates: lines };

@@ -7,9 +7,9 @@ import type { Value } from '../../values/value.js';
 import { fn, type ScalarFunction } from '../types.js';
 import { pointFromVec } from './geojson.js';
 import { finite, linesOf, parseShape, pointOf, type Line } from './shapes.js';
-import { add, angle, closestOnEdge, EARTH_RADIUS_M, interpolate, normalize, scale, sub, dot, toVec, type Vec } from './sphere.js';
+import { add, angle, closestOnEdge, EARTH_RADIUS_M, interpolate, normalize, scale, sub, dot, toVec, toVecExact, type Vec } from './sphere.js';
 
-const vecs = (line: Line): Vec[] => line.map(toVec);
+const vecs = (line: Line): Vec[] => line.map(toVecExact);
 
 /** A single LineString (the functions that walk a line take no MultiLineString), as unit vectors. */
 function lineString(v: Value): Vec[] | null {

@@ -9,7 +9,7 @@ import { S2CellId, S2Point } from 'nodes2ts';
 import { fn, type ScalarFunction } from '../types.js';
 import { linesJson } from './geojson.js';
 import { finite, linesOf, type Line } from './shapes.js';
-import { angle, angleToEdge, EARTH_RADIUS_M, toLngLat, toVec, type Vec } from './sphere.js';
+import { angle, angleToEdge, EARTH_RADIUS_M, toLngLatExact, toVecExact, type Vec } from './sphere.js';
 
 /** Kusto's largest tolerance (about 7,800 km, a bit under 70° of arc). */
 const MAX_TOLERANCE_M = 7_800_000;
@@ -51,7 +51,7 @@ function simplifyChain(chain: Vec[], radius: number): Vec[] {
 
 export function simplifyLines(lines: Line[], toleranceM: number): Line[] {
   const radius = toleranceM / EARTH_RADIUS_M;
-  const all = lines.flatMap((l) => l.map(toVec));
+  const all = lines.flatMap((l) => l.map(toVecExact));
   const snapped = radius > 0 ? snapToSites(all, radius) : all;
   const out: Line[] = [];
   let offset = 0;
@@ -62,7 +62,7 @@ export function simplifyLines(lines: Line[], toleranceM: number): Line[] {
       if (!chain.length || chain[chain.length - 1] !== s) chain.push(s);
     }
     offset += l.length;
-    if (chain.length >= 2) out.push((radius > 0 ? simplifyChain(chain, radius) : chain).map(toLngLat));
+    if (chain.length >= 2) out.push((radius > 0 ? simplifyChain(chain, radius) : chain).map(toLngLatExact));
   }
   return out;
 }

@@ -101,3 +101,13 @@ function onEdge(p: Vec, a: Vec, b: Vec, n: Vec): boolean {
   const eps = 1e-15;
   return dot(cross(a, p), n) >= -eps && dot(cross(p, b), n) >= -eps;
 }
+
+/** Input vertices converted with toVecExact remember their [lng, lat], so results that reuse them print exactly. */
+const ORIGINAL = new WeakMap<Vec, LngLat>();
+export function toVecExact(p: LngLat): Vec {
+  const v = toVec(p);
+  ORIGINAL.set(v, p);
+  return v;
+}
+/** The [lng, lat] an input vertex came from, or the conversion of a computed point. */
+export const toLngLatExact = (v: Vec): LngLat => ORIGINAL.get(v) ?? toLngLat(v);
