@@ -378,6 +378,19 @@ geo_line_densify 1 3 dynamic
 geo_line_simplify 1 2 dynamic
 geo_union_lines_array 1 1 dynamic
 geo_line_to_s2cells 1 3 dynamic
+geo_polygon_area 1 1 real
+geo_polygon_perimeter 1 1 real
+geo_polygon_centroid 1 1 dynamic
+geo_polygon_densify 1 3 dynamic
+geo_polygon_simplify 1 2 dynamic
+geo_simplify_polygons_array 1 2 dynamic
+geo_union_polygons_array 1 1 dynamic
+geo_intersection_2polygons 2 2 dynamic
+geo_intersects_2polygons 2 2 bool
+geo_intersection_line_with_polygon 2 2 dynamic
+geo_intersects_line_with_polygon 2 2 bool
+geo_closest_point_on_polygon 3 3 dynamic
+geo_point_buffer 3 4 dynamic
 `;
 
 /** Scalar forms of sketch functions (their aggregate forms are in aggregates.ts). */
