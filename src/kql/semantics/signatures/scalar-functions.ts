@@ -378,6 +378,7 @@ geo_line_densify 1 3 dynamic
 geo_line_simplify 1 2 dynamic
 geo_union_lines_array 1 1 dynamic
 geo_line_to_s2cells 1 3 dynamic
+geo_line_buffer 2 3 dynamic
 geo_polygon_area 1 1 real
 geo_polygon_perimeter 1 1 real
 geo_polygon_centroid 1 1 dynamic
