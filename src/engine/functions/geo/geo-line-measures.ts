@@ -6,15 +6,15 @@
 import type { Value } from '../../values/value.js';
 import { fn, type ScalarFunction } from '../types.js';
 import { pointFromVec } from './geojson.js';
-import { finite, linesOf, parseShape, pointOf, type Line } from './shapes.js';
+import { finite, linesOf, pointOf, type Line } from './shapes.js';
 import { add, angle, closestOnEdge, EARTH_RADIUS_M, interpolate, normalize, scale, sub, dot, toVec, toVecExact, type Vec } from './sphere.js';
 
 const vecs = (line: Line): Vec[] => line.map(toVecExact);
 
-/** A single LineString (the functions that walk a line take no MultiLineString), as unit vectors. */
+/** A single line (the functions that walk a line take no more than one), as unit vectors. */
 function lineString(v: Value): Vec[] | null {
-  const s = parseShape(v);
-  return s && s.type === 'LineString' ? vecs(s.lines[0]!) : null;
+  const lines = linesOf(v);
+  return lines && lines.length === 1 ? vecs(lines[0]!) : null;
 }
 
 const lineAngle = (line: Vec[]): number => {
