@@ -6,10 +6,10 @@
 import type { Value } from '../../values/value.js';
 import { fn, type ScalarFunction } from '../types.js';
 import { pointFromVec } from './geojson.js';
-import { finite, linesOf, pointOf, type Line } from './shapes.js';
-import { add, angle, closestOnEdge, EARTH_RADIUS_M, interpolate, normalize, scale, sub, dot, toVec, toVecExact, type Vec } from './sphere.js';
+import { finite, linesOf, pointOf, vecsOf, type Line } from './shapes.js';
+import { add, angle, closestOnEdge, EARTH_RADIUS_M, interpolate, normalize, scale, sub, dot, toVec, type Vec } from './sphere.js';
 
-const vecs = (line: Line): Vec[] => line.map(toVecExact);
+const vecs = (line: Line): Vec[] => vecsOf(line);
 
 /** A single line (the functions that walk a line take no more than one), as unit vectors. */
 function lineString(v: Value): Vec[] | null {
