@@ -2,12 +2,14 @@
  * geo_line_simplify, after S2Builder with an identity snap function of radius `tolerance` and edge chain
  * simplification, which Kusto uses: vertices closer than the tolerance merge into "sites" (chosen in
  * S2CellId order, each at least the tolerance from the others), each vertex moves to its nearest site,
- * and runs of sites that stay within the tolerance of one geodesic edge collapse into that edge. Lines
+ * and runs of sites that stay within the tolerance of one geodesic edge collapse into that edge (several
+ * lines are simplified as their union, so chains end where three or more edges meet). Lines
  * that collapse to a point disappear; when nothing is left the result is null.
  */
 import { S2CellId, S2Point } from 'nodes2ts';
 import { fn, type ScalarFunction } from '../types.js';
 import { linesJson } from './geojson.js';
+import { unionLines } from './geo-line-union.js';
 import { finite, linesOf, type Line } from './shapes.js';
 import { angle, angleToEdge, EARTH_RADIUS_M, toLngLatExact, toVecExact, type Vec } from './sphere.js';
 
@@ -53,7 +55,7 @@ export function simplifyLines(lines: Line[], toleranceM: number): Line[] {
   const radius = toleranceM / EARTH_RADIUS_M;
   const all = lines.flatMap((l) => l.map(toVecExact));
   const snapped = radius > 0 ? snapToSites(all, radius) : all;
-  const out: Line[] = [];
+  const moved: Line[] = [];
   let offset = 0;
   for (const l of lines) {
     const chain: Vec[] = [];
@@ -62,9 +64,11 @@ export function simplifyLines(lines: Line[], toleranceM: number): Line[] {
       if (!chain.length || chain[chain.length - 1] !== s) chain.push(s);
     }
     offset += l.length;
-    if (chain.length >= 2) out.push((radius > 0 ? simplifyChain(chain, radius) : chain).map(toLngLatExact));
+    if (chain.length >= 2) moved.push(chain.map(toLngLatExact));
   }
-  return out;
+  // several lines are simplified as their union: shared edges once, chains ending where three or more edges meet
+  const chains = moved.length > 1 ? unionLines(moved) : moved;
+  return radius > 0 ? chains.map((c) => simplifyChain(c.map(toVecExact), radius).map(toLngLatExact)) : chains;
 }
 
 export const GEO_LINE_SIMPLIFY_FUNCTIONS: ScalarFunction[] = [
