@@ -3,8 +3,8 @@
  * point in polygon and distances to lines and polygons. Invalid input gives null.
  */
 import { fn, type ScalarFunction } from '../types.js';
-import { linesOf, pointOf, polygonsOf, finite, type Polygon } from './shapes.js';
-import { angleToArc, azimuth, centralAngle, EARTH_RADIUS_M, type LngLat } from './sphere.js';
+import { linesOf, pointOf, polygonsOf, finite, vecsOf, type Polygon } from './shapes.js';
+import { angleToArc, angleToEdge, azimuth, centralAngle, EARTH_RADIUS_M, toVec, type LngLat } from './sphere.js';
 
 /** Winding test: the directions from p to the ring's vertices turn by ±2π when p is inside. */
 export function inRing(p: LngLat, ring: LngLat[]): boolean {
@@ -46,8 +46,12 @@ export const GEO_SHAPE_FUNCTIONS: ScalarFunction[] = [
   fn('geo_distance_point_to_line', 3, 3, ([a, b, g]) => {
     const p = pointOf(a, b), lines = linesOf(g);
     if (!p || !lines) return null;
+    const v = toVec(p);
     let best = Infinity;
-    for (const line of lines) for (let i = 0; i + 1 < line.length; i++) best = Math.min(best, angleToArc(p, line[i]!, line[i + 1]!));
+    for (const line of lines) {
+      const vs = vecsOf(line);
+      for (let i = 0; i + 1 < vs.length; i++) best = Math.min(best, angleToEdge(v, vs[i]!, vs[i + 1]!));
+    }
     return best * EARTH_RADIUS_M;
   }),
   fn('geo_distance_point_to_polygon', 3, 3, ([a, b, g]) => {

@@ -4,12 +4,12 @@
  */
 import type { DynamicValue } from '../../values/value.js';
 import type { Line, Polygon } from './shapes.js';
-import { toLngLat, type LngLat, type Vec } from './sphere.js';
+import { toLngLatExact, type LngLat, type Vec } from './sphere.js';
 
 const pos = (p: LngLat): DynamicValue => [p[0], p[1]];
 
 export const pointJson = (p: LngLat): DynamicValue => ({ type: 'Point', coordinates: pos(p) });
-export const pointFromVec = (v: Vec): DynamicValue => pointJson(toLngLat(v));
+export const pointFromVec = (v: Vec): DynamicValue => pointJson(toLngLatExact(v));
 export const multiPointJson = (ps: LngLat[]): DynamicValue => ({ type: 'MultiPoint', coordinates: ps.map(pos) });
 export const lineStringJson = (line: Line): DynamicValue => ({ type: 'LineString', coordinates: line.map(pos) });
 export const multiLineStringJson = (lines: Line[]): DynamicValue => ({ type: 'MultiLineString', coordinates: lines.map((l) => l.map(pos)) });

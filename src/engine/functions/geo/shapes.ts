@@ -5,7 +5,7 @@
  * vertices; edges are geodesics (see sphere.ts). Anything else is invalid and the functions give null.
  */
 import type { DynamicValue, Value } from '../../values/value.js';
-import type { LngLat } from './sphere.js';
+import { toVecExact, type LngLat, type Vec } from './sphere.js';
 
 export type Line = LngLat[];
 /** Outer ring (shell) first, then holes; each ring closed (first position repeated last). */
@@ -85,10 +85,24 @@ function listOf<T>(coords: DynamicValue | undefined, item: (c: DynamicValue) => 
 const asObject = (v: Value | DynamicValue): Record<string, DynamicValue> | null =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, DynamicValue>) : null;
 
+/**
+ * Parsed shapes by the dynamic value they came from: a literal shape is the same object on every row, so it
+ * is read once. Callers must treat the result as read-only.
+ */
+const PARSED = new WeakMap<object, GeoShape | null>();
+
 /** Any GeoJSON geometry Kusto accepts, validated, or null. */
 export function parseShape(v: Value | DynamicValue): GeoShape | null {
   const g = asObject(v);
   if (!g) return null;
+  const known = PARSED.get(g);
+  if (known !== undefined) return known;
+  const shape = readShape(g);
+  PARSED.set(g, shape);
+  return shape;
+}
+
+function readShape(g: Record<string, DynamicValue>): GeoShape | null {
   const c = g['coordinates'];
   switch (g['type']) {
     case 'Point': { const point = positionOf(c); return point && { type: 'Point', point }; }
@@ -122,4 +136,12 @@ export function linesOf(v: Value | DynamicValue): Line[] | null {
 export function polygonsOf(v: Value | DynamicValue): Polygon[] | null {
   const s = parseShape(v);
   return s && (s.type === 'Polygon' || s.type === 'MultiPolygon') ? s.polygons : null;
+}
+
+const VECS = new WeakMap<LngLat[], Vec[]>();
+/** A parsed line or ring as unit vectors (toVecExact), computed once per parsed shape. */
+export function vecsOf(points: LngLat[]): Vec[] {
+  let vs = VECS.get(points);
+  if (!vs) VECS.set(points, (vs = points.map(toVecExact)));
+  return vs;
 }
