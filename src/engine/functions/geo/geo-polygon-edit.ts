@@ -5,7 +5,7 @@
 import type { Value } from '../../values/value.js';
 import { fn, type ScalarFunction } from '../types.js';
 import { multiPolygonJson, polygonsJson } from './geojson.js';
-import { unionOfPolygons } from './geo-polygon-overlay.js';
+import { unionInKustoOrder } from './geo-polygon-overlay.js';
 import { finite, polygonsOf, type Polygon } from './shapes.js';
 import { angleToEdge, EARTH_RADIUS_M, toVec, type LngLat } from './sphere.js';
 
@@ -90,14 +90,14 @@ function simplify(polys: Polygon[], tol: number): Polygon[] | null {
   return out.length ? out : null;
 }
 
-/** A dynamic array of polygons/multipolygons → all their polygons, or null when any is invalid. */
-export function polygonArray(v: Value): Polygon[] | null {
+/** A dynamic array of polygons/multipolygons → each element's polygons, or null when any is invalid. */
+export function polygonArray(v: Value): Polygon[][] | null {
   if (!Array.isArray(v) || !v.length) return null;
-  const all: Polygon[] = [];
+  const all: Polygon[][] = [];
   for (const item of v) {
     const polys = polygonsOf(item);
     if (!polys) return null;
-    all.push(...polys);
+    all.push(polys);
   }
   return all;
 }
@@ -121,7 +121,7 @@ export const GEO_POLYGON_EDIT_FUNCTIONS: ScalarFunction[] = [
   fn('geo_simplify_polygons_array', 1, 2, ([arr, t]) => {
     const polys = polygonArray(arr), tol = tolerance(t, 10, 0, 7_800_000);
     if (!polys || tol === null) return null;
-    const merged = unionOfPolygons(polys);
+    const merged = unionInKustoOrder(polys);
     const out = merged && simplify(merged, tol);
     return out && polygonsJson(out);
   }),

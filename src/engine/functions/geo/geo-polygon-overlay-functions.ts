@@ -7,7 +7,7 @@ import type { DynamicValue } from '../../values/value.js';
 import { fn, type ScalarFunction } from '../types.js';
 import { inPolygon } from './geo-shapes.js';
 import { polygonArray } from './geo-polygon-edit.js';
-import { clipLines, intersectionOfPolygons, linesIntersectPolygons, polygonsIntersect, unionOfPolygons } from './geo-polygon-overlay.js';
+import { clipLines, intersectionOfPolygons, linesIntersectPolygons, polygonsIntersect, unionInKustoOrder } from './geo-polygon-overlay.js';
 import { geometryCollectionJson, linesJson, pointJson, polygonsJson } from './geojson.js';
 import { linesOf, pointOf, polygonsOf } from './shapes.js';
 import { angle, closestOnEdge, toLngLat, toVec, type Vec } from './sphere.js';
@@ -42,7 +42,7 @@ export const GEO_POLYGON_OVERLAY_FUNCTIONS: ScalarFunction[] = [
   }),
   fn('geo_union_polygons_array', 1, 1, ([arr]) => {
     const polys = polygonArray(arr);
-    const merged = polys && unionOfPolygons(polys);
+    const merged = polys && unionInKustoOrder(polys);
     return merged && merged.length ? polygonsJson(merged) : null;
   }),
   fn('geo_closest_point_on_polygon', 3, 3, ([x, y, g]) => {

@@ -27,20 +27,34 @@ function leftArea(ring: LngLat[]): number {
 /** Is the ring counterclockwise around the smaller region it bounds? */
 export const isCounterclockwise = (ring: LngLat[]) => leftArea(ring) <= 2 * Math.PI;
 
+/** A closed ring reversed as S2Loop::Invert does: all vertices reversed, so the last edge stays last. */
+function reversed(ring: LngLat[]): LngLat[] {
+  const open = ring.slice(0, -1).reverse();
+  return [...open, open[0]!];
+}
+
 /** The polygon with its shell counterclockwise and its holes clockwise. */
 export function oriented(poly: Polygon): Polygon {
-  return poly.map((ring, i) => (isCounterclockwise(ring) === (i === 0) ? ring : [...ring].reverse()));
+  return poly.map((ring, i) => (isCounterclockwise(ring) === (i === 0) ? ring : reversed(ring)));
 }
 
 interface Vertex { ll: LngLat; v: Vec }
-interface Edge { a: Vertex; b: Vertex; owner: number; cuts: { t: number; at: Vertex }[] }
+/** `id` numbers the input edges in input order (operands, polygons, rings, edges), as S2Builder does. */
+interface Edge { a: Vertex; b: Vertex; owner: number; id: number; cuts: { t: number; at: Vertex }[] }
 
 const key = (p: LngLat) => `${p[0]},${p[1]}`;
 const vertex = (ll: LngLat): Vertex => ({ ll, v: toVec(ll) });
 
-function edgesOf(poly: Polygon, owner: number): Edge[] {
+function edgesOf(poly: Polygon, owner: number, firstId = 0): Edge[] {
   const out: Edge[] = [];
-  for (const ring of poly) for (let i = 0; i + 1 < ring.length; i++) out.push({ a: vertex(ring[i]!), b: vertex(ring[i + 1]!), owner, cuts: [] });
+  for (const ring of poly) for (let i = 0; i + 1 < ring.length; i++) out.push({ a: vertex(ring[i]!), b: vertex(ring[i + 1]!), owner, id: firstId + out.length, cuts: [] });
+  return out;
+}
+
+/** The edges of several polygons, each polygon its own owner, numbered on from the previous ones. */
+function numberedEdges(shapes: Polygon[], firstOwner = 0): Edge[] {
+  const out: Edge[] = [];
+  shapes.forEach((p, i) => out.push(...edgesOf(p, firstOwner + i, out.length)));
   return out;
 }
 
@@ -68,7 +82,7 @@ function cutAll(edges: Edge[]): Vertex[] {
   return touches;
 }
 
-interface Piece { a: Vertex; b: Vertex; owner: number; mid: Vec }
+interface Piece { a: Vertex; b: Vertex; owner: number; id: number; mid: Vec }
 
 function pieces(edges: Edge[]): Piece[] {
   const out: Piece[] = [];
@@ -76,7 +90,7 @@ function pieces(edges: Edge[]): Piece[] {
     const stops = [e.a, ...e.cuts.sort((x, y) => x.t - y.t).map((c) => c.at), e.b];
     for (let k = 0; k + 1 < stops.length; k++) {
       const a = stops[k]!, b = stops[k + 1]!;
-      if (key(a.ll) !== key(b.ll)) out.push({ a, b, owner: e.owner, mid: normalize(add(a.v, b.v)) });
+      if (key(a.ll) !== key(b.ll)) out.push({ a, b, owner: e.owner, id: e.id, mid: normalize(add(a.v, b.v)) });
     }
   }
   return out;
@@ -95,32 +109,56 @@ function where(p: Piece, poly: Polygon): Where {
   return inPolygon(toLngLat(p.mid), poly) ? 'inside' : 'outside';
 }
 
-/** Chain pieces into closed rings (each piece starts where the previous ended). */
-function chain(kept: Piece[]): LngLat[][] {
+interface Loop { ring: LngLat[]; ids: number[] }
+
+/**
+ * Rotate a loop as S2Builder's CanonicalizeLoopOrder does: the piece(s) of the highest-numbered input edge
+ * go last (the last run of them in cyclic order), so an unchanged input loop keeps its first vertex.
+ */
+function canonical(loop: Loop): Loop {
+  const { ids } = loop;
+  let pos = 0, sawGap = false;
+  for (let i = 1; i < ids.length; i++) {
+    const cmp = ids[i]! - ids[pos]!;
+    if (cmp < 0) sawGap = true;
+    else if (cmp > 0 || !sawGap) { pos = i; sawGap = false; }
+  }
+  if (++pos === ids.length) pos = 0;
+  const open = loop.ring.slice(0, -1);
+  const ring = [...open.slice(pos), ...open.slice(0, pos)];
+  return { ring: [...ring, ring[0]!], ids: [...ids.slice(pos), ...ids.slice(0, pos)] };
+}
+
+/** Chain pieces into closed loops (each piece starts where the previous ended). */
+function chain(kept: Piece[]): Loop[] {
   const from = new Map<string, Piece[]>();
   for (const p of kept) {
     const k = key(p.a.ll);
     from.set(k, [...(from.get(k) ?? []), p]);
   }
   const used = new Set<Piece>();
-  const rings: LngLat[][] = [];
+  const loops: Loop[] = [];
   for (const start of kept) {
     if (used.has(start)) continue;
     const ring: LngLat[] = [start.a.ll];
+    const ids: number[] = [];
     let cur: Piece | undefined = start;
     while (cur && !used.has(cur)) {
       used.add(cur);
       ring.push(cur.b.ll);
+      ids.push(cur.id);
       if (key(cur.b.ll) === key(start.a.ll)) break;
       cur = from.get(key(cur.b.ll))?.find((q) => !used.has(q));
     }
-    if (ring.length >= 4 && key(ring[0]!) === key(ring[ring.length - 1]!)) rings.push(ring);
+    if (ring.length >= 4 && key(ring[0]!) === key(ring[ring.length - 1]!)) loops.push(canonical({ ring, ids }));
   }
-  return rings;
+  // loops in order of their first edge's input id, as S2Builder returns them
+  return loops.sort((x, y) => x.ids[0]! - y.ids[0]!);
 }
 
 /** Shells (counterclockwise rings) with the holes (clockwise rings) that lie inside them. */
-function assemble(rings: LngLat[][]): Polygon[] {
+function assemble(loops: Loop[]): Polygon[] {
+  const rings = loops.map((l) => l.ring);
   const shells = rings.filter(isCounterclockwise).map((r) => [r]);
   for (const hole of rings.filter((r) => !isCounterclockwise(r))) {
     const owner = shells.find((s) => inPolygon(hole[0]!, [s[0]!]) || inPolygon(hole[1]!, [s[0]!]));
@@ -132,7 +170,7 @@ function assemble(rings: LngLat[][]): Polygon[] {
 /** The union of polygons as separate polygons, or null when the pieces do not close into rings. */
 export function unionOfPolygons(polys: Polygon[]): Polygon[] | null {
   const shapes = polys.map(oriented);
-  const edges = shapes.flatMap((p, i) => edgesOf(p, i));
+  const edges = numberedEdges(shapes);
   cutAll(edges);
   const kept = pieces(edges).filter((p) => shapes.every((poly, j) => {
     if (j === p.owner) return true;
@@ -142,12 +180,36 @@ export function unionOfPolygons(polys: Polygon[]): Polygon[] | null {
   return assemble(chain(kept));
 }
 
+const vertexCount = (polys: Polygon[]) => polys.reduce((n, p) => n + p.reduce((m, r) => m + r.length - 1, 0), 0);
+
+/**
+ * The union of several shapes (each a list of polygons) in the order S2Polygon::DestructiveUnion takes
+ * them: repeatedly the two with the fewest vertices (earlier first among equals), their union queued back
+ * with the sum of their counts. The order decides where each output ring starts.
+ */
+export function unionInKustoOrder(shapes: Polygon[][]): Polygon[] | null {
+  const queue = shapes.map((polys) => ({ size: vertexCount(polys), polys }));
+  queue.sort((a, b) => a.size - b.size);
+  while (queue.length > 1) {
+    const a = queue.shift()!, b = queue.shift()!;
+    const merged = unionOfPolygons([...a.polys, ...b.polys]);
+    if (!merged) return null;
+    const size = a.size + b.size;
+    // after every queued shape of the same size (a multimap insert)
+    let at = queue.findIndex((q) => q.size > size);
+    if (at < 0) at = queue.length;
+    queue.splice(at, 0, { size, polys: merged });
+  }
+  return queue.length ? queue[0]!.polys : null;
+}
+
 export interface Overlap { polygons: Polygon[]; points: LngLat[] }
 
 /** The intersection of two sets of polygons: its polygons and the points where the two only touch. */
 export function intersectionOfPolygons(first: Polygon[], second: Polygon[]): Overlap {
   const a = first.map(oriented), b = second.map(oriented);
-  const edges = [...a.flatMap((p) => edgesOf(p, 0)), ...b.flatMap((p) => edgesOf(p, 1))];
+  const edgesA = numberedEdges(a).map((e) => ({ ...e, owner: 0 }));
+  const edges = [...edgesA, ...numberedEdges(b).map((e) => ({ ...e, owner: 1, id: e.id + edgesA.length }))];
   const touches = cutAll(edges);
   const kept = pieces(edges).filter((p) => {
     const others = p.owner === 0 ? b : a;
@@ -173,7 +235,7 @@ export function polygonsIntersect(first: Polygon[], second: Polygon[]): boolean 
 /** The parts of lines inside polygons, each part a line. */
 export function clipLines(lines: Line[], polys: Polygon[]): Line[] {
   const shapes = polys.map(oriented);
-  const lineEdges: Edge[] = lines.flatMap((l, li) => l.slice(0, -1).map((p, i) => ({ a: vertex(p), b: vertex(l[i + 1]!), owner: -1 - li, cuts: [] as Edge['cuts'] })));
+  const lineEdges: Edge[] = lines.flatMap((l, li) => l.slice(0, -1).map((p, i) => ({ a: vertex(p), b: vertex(l[i + 1]!), owner: -1 - li, id: i, cuts: [] as Edge['cuts'] })));
   const polyEdges = shapes.flatMap((p) => edgesOf(p, 0));
   for (const e of lineEdges) {
     for (const f of polyEdges) {
