@@ -57,22 +57,31 @@ function perimeter(polys: Polygon[]): number {
   return total * EARTH_RADIUS_M;
 }
 
+interface Measures { area: number; perimeter: number; centroid: Vec }
+
+/** Measures per parsed shape: parsed shapes are cached per dynamic object, so a literal is measured once. */
+const measured = new WeakMap<Polygon[], Measures | null>();
+
+function measures(polys: Polygon[] | null): Measures | null {
+  if (!polys) return null;
+  let m = measured.get(polys);
+  if (m === undefined) {
+    const parts = merged(polys);
+    m = parts && {
+      area: parts.reduce((s, p) => s + polygonMoments(p).area, 0) * EARTH_RADIUS_M ** 2,
+      perimeter: perimeter(parts),
+      centroid: parts.reduce<Vec>((s, p) => add(s, polygonMoments(p).centroid), [0, 0, 0]),
+    };
+    measured.set(polys, m);
+  }
+  return m;
+}
+
 export const GEO_POLYGON_MEASURE_FUNCTIONS: ScalarFunction[] = [
-  fn('geo_polygon_area', 1, 1, ([g]) => {
-    const polys = polygonsOf(g);
-    const parts = polys && merged(polys);
-    return parts ? parts.reduce((s, p) => s + polygonMoments(p).area, 0) * EARTH_RADIUS_M ** 2 : null;
-  }),
-  fn('geo_polygon_perimeter', 1, 1, ([g]) => {
-    const polys = polygonsOf(g);
-    const parts = polys && merged(polys);
-    return parts ? perimeter(parts) : null;
-  }),
+  fn('geo_polygon_area', 1, 1, ([g]) => measures(polygonsOf(g))?.area ?? null),
+  fn('geo_polygon_perimeter', 1, 1, ([g]) => measures(polygonsOf(g))?.perimeter ?? null),
   fn('geo_polygon_centroid', 1, 1, ([g]) => {
-    const polys = polygonsOf(g);
-    const parts = polys && merged(polys);
-    if (!parts) return null;
-    const c = parts.reduce<Vec>((s, p) => add(s, polygonMoments(p).centroid), [0, 0, 0]);
-    return norm(c) > 0 ? pointJson(toLngLat(c)) : null;
+    const c = measures(polygonsOf(g))?.centroid;
+    return c && norm(c) > 0 ? pointJson(toLngLat(c)) : null;
   }),
 ];
