@@ -73,6 +73,11 @@ function collecting(set: boolean, withIf: boolean): AggregateFunction['create'] 
           }
           return;
         }
+        // make_list of an array column is likewise the list of the arrays' elements
+        if (Array.isArray(v)) {
+          for (const x of v as DynamicValue[]) if (out.length < max) out.push(x);
+          return;
+        }
         out.push(valueToDynamic(v, types[0]!));
       },
       result: () => out,

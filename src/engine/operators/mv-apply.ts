@@ -30,9 +30,10 @@ export function mvApply(op: MvApplyOp, rel: Relation, cx: OpContext): Relation {
     if (indexName) columns.push({ name: indexName, column: buildColumn('long', Array.from({ length: n }, (_, i) => i)) });
     const sub = materialize(cx.rt.evalTabular(op.subquery, cx.env, { columns, length: n }));
     if (!sub.length) continue;
-    // Each output row carries the input row's columns; the subquery's columns win where names meet.
+    // Each output row carries the input row's columns that were not expanded in place (the reference: "the
+    // source columns that aren't expanded"); the subquery's columns win where names meet.
     const carried = dense.columns
-      .filter((c) => !sub.columns.some((x) => x.name === c.name))
+      .filter((c) => !sub.columns.some((x) => x.name === c.name) && !items.some((it) => it.name === c.name))
       .map((c) => ({ name: c.name, column: buildColumn(c.column.type, new Array(sub.length).fill(readCell(c.column, r))) }));
     const order = dense.columns.map((c) => c.name);
     const merged = [...carried, ...sub.columns].sort((a, b) => rank(order, a.name) - rank(order, b.name));

@@ -115,9 +115,11 @@ export function bindMvExpand(b: Binder, op: MvExpandOp, input: TableSchema, scop
 export function bindMvApply(b: Binder, op: MvApplyOp, input: TableSchema, scope: Scope): TableSchema {
   const row: Row = { schema: input };
   const inner = [...input.columns];
+  const expanded = new Set<string>();
   for (const item of op.items) {
     bindExpr(b, item.expr, scope, row);
     const name = item.name?.name ?? implicitName(item.expr) ?? 'Column1';
+    expanded.add(name);
     upsertColumn(inner, { name, type: item.toType ?? 'dynamic' });
   }
   const index = param(op, 'with_itemindex');
@@ -125,7 +127,8 @@ export function bindMvApply(b: Binder, op: MvApplyOp, input: TableSchema, scope:
   b.implicit.push({ columns: inner, open: input.open });
   try {
     const sub = bindTabular(b, op.subquery, new Scope(scope));
-    const out = [...input.columns];
+    // the input's columns that were not expanded in place, then the subquery's
+    const out = input.columns.filter((c) => !expanded.has(c.name));
     for (const c of sub.columns) upsertColumn(out, c);
     return { columns: out, open: input.open || sub.open };
   } finally {
