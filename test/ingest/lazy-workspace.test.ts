@@ -31,6 +31,7 @@ const QUERIES = [
   'Sample | where prev(Port) == Port | count',
   "Sample | where Port in ((Sample | where RemoteUrl == 'x' | project Port)) | summarize count() by Port | order by Port asc",
   'Sample | where Timestamp > datetime(2026-01-02) | take 5 | project Timestamp',
+  "Sample | project-rename U = RemoteUrl | where U has 'anydesk' | project DeviceName, U, Bag",
   'Sample | where Bag.k == 1 | project Tags = Bag.tags, Took',
   "Sample | where Note contains '🚀' or Note has 'テキスト' | project Note",
   "Sample | where Empty == '' and Score > 50 | summarize avg(Score), max(Took), count() by Ok | order by Ok asc",
@@ -119,6 +120,9 @@ test('a scan reads only the columns a query reads, and only extents in its time 
   assert.deepEqual(loaded(ws), ['DeviceName:string', 'RemoteUrl:string']);
   results(ws, "Sample | where RemoteUrl has 'anydesk' | extend N = strlen(Note) | summarize sum(N) by DeviceName");
   assert.deepEqual(loaded(ws), ['DeviceName:string', 'Note:string', 'RemoteUrl:string'], 'extend copies only the columns read after it');
+  ws = Workspace.open(dir);
+  results(ws, "Sample | project-rename U = RemoteUrl | where U has 'anydesk' | project DeviceName");
+  assert.deepEqual(loaded(ws), ['DeviceName:string', 'RemoteUrl:string'], 'a scan without a where right above it (merged) reads only what is used too');
   ws = Workspace.open(dir);
   results(ws, 'Sample | where Timestamp >= datetime(2026-01-04) | summarize max(Port)');
   assert.deepEqual(loaded(ws), ['Port:long', 'Timestamp:datetime']);
