@@ -16,6 +16,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, wri
 import { join } from 'node:path';
 import type { Column, Table } from '../engine/storage/column.js';
 import { buildPostings, postingsLater, type Postings } from '../engine/storage/postings.js';
+import { QueryError } from '../engine/values/value.js';
 import type { ScalarTypeName } from '../kql/syntax/ast.js';
 import type { TableSchema } from '../kql/semantics/types.js';
 
@@ -232,7 +233,14 @@ export class ExtentReader {
   private read(offset: number, length: number): ArrayBuffer {
     const out = new ArrayBuffer(length);
     if (!length) return out;
-    const fd = openSync(join(this.dir, 'data.bin'), 'r');
+    let fd: number;
+    try {
+      fd = openSync(join(this.dir, 'data.bin'), 'r');
+    } catch (err) {
+      // an ingest that failed part way removes the extents it wrote: a query that listed one before ends
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new QueryError(`extent ${this.dir} was removed while the query read it (an ingest undid it); run the query again`);
+      throw err;
+    }
     try {
       const bytes = new Uint8Array(out);
       for (let done = 0; done < length;) {

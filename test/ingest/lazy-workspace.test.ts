@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import { toJsonResult } from '../../src/engine/format/encode.js';
 import { runQuery, type TableSource } from '../../src/engine/index.js';
 import { MemorySource } from '../../src/engine/source.js';
+import { QueryError } from '../../src/engine/values/value.js';
 import { readExtent, readExtentMeta, writeExtent } from '../../src/ingest/extent-format.js';
 import { Workspace } from '../../src/ingest/workspace.js';
 import { SAMPLE_SCHEMA, sampleDays, sampleTable } from '../helpers/sample-tables.js';
@@ -159,4 +160,15 @@ test('a reader queries while another process appends extents: it sees whole exte
   const fresh = Workspace.open(dir);
   assert.deepEqual(results(reader, 'Sample | count'), results(fresh, 'Sample | count'));
   assert.equal(JSON.parse(readFileSync(join(dir, 'tables/Sample/schema.json'), 'utf8')).columns.length, SAMPLE_SCHEMA.columns.length);
+});
+
+test('an extent removed after a scan listed it (an ingest undoing a file) ends the query with a diagnostic', () => {
+  const dir = workspace('dropped', [0, 1], 50);
+  const reader = Workspace.open(dir);
+  const extents = reader.scan('Sample');
+  assert.equal(extents.length, 2);
+  const id = readdirSync(join(dir, 'tables/Sample')).filter((n) => n.startsWith('e-')).sort()[0]!;
+  Workspace.open(dir).dropExtent('Sample', id);
+  assert.throws(() => extents[0]!.columns[1]!.column, (e: Error) => e instanceof QueryError && /was removed while the query read it/.test(e.message));
+  assert.deepEqual(results(reader, 'Sample | count'), results(memory([1], 50), 'Sample | count'), 'the next query no longer lists it');
 });

@@ -34,13 +34,18 @@ export function mergeExtents(schema: TableSchema, extents: Table[]): Table {
   return merged;
 }
 
-/** A `{ name, column }` entry whose column is made on first read, then kept. */
+/** A `{ name, column }` entry whose column is made on first read, then kept (and what it was made from let go). */
 export function lazyColumn(name: string, make: () => Column): { name: string; column: Column } {
   let column: Column | undefined;
+  let from: (() => Column) | undefined = make;
   return {
     name,
     get column() {
-      return (column ??= make());
+      if (column === undefined) {
+        column = from!();
+        from = undefined;
+      }
+      return column;
     },
   };
 }
