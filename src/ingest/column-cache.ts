@@ -12,12 +12,17 @@ export const DEFAULT_CACHE_BYTES = Math.min(2 * 1024 ** 3, Math.floor(totalmem()
 export class ColumnCache {
   private readonly entries = new Map<string, LoadedColumn>();
   private total = 0;
-  loads = 0;
+  private reads = 0;
 
   constructor(readonly budget: number) {}
 
   get bytes(): number {
     return this.total;
+  }
+
+  /** How many columns were loaded (read from disk) so far. */
+  get loads(): number {
+    return this.reads;
   }
 
   /** The column under `key`, loaded by `load` when absent (and kept, evicting the oldest over budget). */
@@ -30,7 +35,7 @@ export class ColumnCache {
       return hit.column;
     }
     const loaded = load();
-    this.loads++;
+    this.reads++;
     this.entries.set(key, loaded);
     this.total += loaded.bytes;
     this.evict(key);
