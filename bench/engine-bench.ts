@@ -57,7 +57,7 @@ function benchSize(rows: number): { ds: DataSet; table: Row[]; mismatches: strin
   const kIngest = median(ing.kqlite.map((x) => x.ms));
   const dIngest = median(ing.duckdb.map((x) => x.ms));
   table.push({ what: `ingest (${(ds.csvBytes / 1048576).toFixed(0)} MiB CSV, ${ds.days} files per table)`, kqlite: ms(kIngest), duckdb: ms(dIngest), ratio: kIngest / dIngest, goal: '≤ 2.0', met: kIngest / dIngest <= 2 });
-  table.push({ what: `reload (kqlite: ingest / reload = ${(kIngest / kq.reloadMs).toFixed(1)}×)`, kqlite: ms(kq.reloadMs), duckdb: ms(dk.reloadMs), ratio: kq.reloadMs / dk.reloadMs, goal: 'ingest/reload ≥ 10×', met: kIngest / kq.reloadMs >= 10 });
+  table.push({ what: `reload: open, count each table (kqlite: ingest / reload = ${(kIngest / kq.reloadMs).toFixed(1)}×)`, kqlite: ms(kq.reloadMs), duckdb: ms(dk.reloadMs), ratio: kq.reloadMs / dk.reloadMs, goal: 'ingest/reload ≥ 10×', met: kIngest / kq.reloadMs >= 10 });
   for (const [i, line] of lines.entries()) {
     const k = kq.lines[i]!;
     const d = dk.lines[i]!;

@@ -2,21 +2,31 @@
  * Table scans, and the `where` operators right above them. The Timestamp bounds those wheres imply
  * (`between`, `>`, `>=`, `<`, `<=`, `==` against a constant, `ago()`/`now()` included) are handed to the
  * source so it can skip whole extents; the wheres still run over every row that is left, so pruning never
- * changes a result. A hunt may pass a shared cache: rules whose scan + where chain is the same (same
- * predicate text, same values for the names it uses) then share one pass.
+ * changes a result. The chain runs extent by extent (no merge of the table first: only the rows that pass
+ * are copied, and each extent's columns are read only as the predicates ask for them), unless a predicate
+ * sees across rows (prev/next/row_number ...) or holds a sub-query; then it runs over the merged extents.
+ * A hunt may pass a shared cache: rules whose scan + where chain is the same (same predicate text, same
+ * values for the names it uses) then share one pass.
  */
 import type { Expr, PipeExpr, WhereOp } from '../kql/syntax/ast.js';
+import type { TableSchema } from '../kql/semantics/types.js';
+import { walk } from '../kql/syntax/index.js';
 import type { Env, Runtime } from './compile/env.js';
 import { compileExpr } from './compile/expr.js';
 import type { Relation } from './compile/relation.js';
 import { checkLimits } from './compile/env.js';
 import { where } from './operators/where.js';
 import type { TimeRange } from './source.js';
-import { lazyColumn, mergeExtents } from './storage/merge.js';
+import type { Table } from './storage/column.js';
+import { concatSelected, lazyColumn, mergeExtents } from './storage/merge.js';
 import { QueryError } from './values/value.js';
 
 const TIME_COLUMN = 'Timestamp';
 const NO_ROWS: Relation = { columns: [], length: 1 };
+/** Functions whose value at a row depends on other rows: a where using them cannot run extent by extent. */
+const ACROSS_ROWS = /^(row_number|row_cumsum|row_rank_min|row_rank_dense|row_window_session|prev|next)$/;
+/** Per-extent results of where-chain prefixes, beside a hunt's shared cache (which holds whole relations). */
+const partsCaches = new WeakMap<Map<string, Relation>, Map<string, Relation[]>>();
 
 /** A stored table as one relation, with extents outside `range` left out by the source. */
 export function scanTable(rt: Runtime, name: string, range?: TimeRange): Relation {
@@ -28,6 +38,37 @@ export function scanTable(rt: Runtime, name: string, range?: TimeRange): Relatio
   // schema names over the merged columns, without reading them (a merged column is made on first read)
   const columns = merged.columns.every((c, i) => c.name === schema.columns[i]?.name) ? merged.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => merged.columns[i]!.column));
   return { columns, length: merged.length };
+}
+
+/** An extent as a relation with the schema's column names (columns still read on first access). */
+function extentRelation(schema: TableSchema, t: Table): Relation {
+  const named = t.columns.every((c, i) => c.name === schema.columns[i]?.name);
+  return { columns: named ? t.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => t.columns[i]!.column)), length: t.length };
+}
+
+/** Per-extent relations back to back: one relation whose columns copy the selected rows on first read. */
+function concatParts(schema: TableSchema, parts: Relation[]): Relation {
+  if (parts.length === 1) return parts[0]!;
+  let length = 0;
+  for (const p of parts) length += p.length;
+  if (!parts.length) return extentRelation(schema, mergeExtents(schema, []));
+  return {
+    columns: schema.columns.map((c, i) => lazyColumn(c.name, () => concatSelected(parts.map((p) => p.columns[i]!.column), parts.map((p) => p.sel), length))),
+    length,
+  };
+}
+
+/** Whether a where predicate gives the same rows run extent by extent (no cross-row function, no sub-query). */
+function perExtent(rt: Runtime, e: Expr): boolean {
+  let ok = true;
+  walk(e, (n) => {
+    const x = n as Expr;
+    if (!ok) return false;
+    if (x !== e && rt.bound.schemaOf(x)) ok = false;
+    else if (x.kind === 'CallExpr' && (ACROSS_ROWS.test(x.name.name) || /^(toscalar|materialize)$/i.test(x.name.name))) ok = false;
+    return ok;
+  });
+  return ok;
 }
 
 /** Splits a predicate into its top-level `and` operands. */
@@ -107,6 +148,7 @@ export function scanWithWheres(rt: Runtime, e: PipeExpr, env: Env): Relation | u
   const range = timed ? impliedTimeRange(rt, env, wheres.map((w) => w.predicate)) : undefined;
   const cache = rt.sharedScans;
   const keys = cache ? chainKeys(rt, env, cur.name, range, wheres) : undefined;
+  if (wheres.every((w) => perExtent(rt, w.predicate))) return chainByExtent(rt, env, cur.name, schema, range, wheres, cache, keys);
   let start = 0;
   let rel: Relation | undefined;
   if (cache && keys) {
@@ -127,6 +169,49 @@ export function scanWithWheres(rt: Runtime, e: PipeExpr, env: Env): Relation | u
     rel = where(wheres[k]!, rel, { rt, env });
     if (cache && keys?.[k + 1] !== undefined) cache.set(keys[k + 1]!, rel);
   }
+  return rel;
+}
+
+/**
+ * The where chain run on each extent in turn, the survivors joined at the end. With a shared cache, each
+ * prefix's per-extent results are kept (rules sharing a prefix continue from it) and the whole chain's
+ * joined relation too.
+ */
+function chainByExtent(rt: Runtime, env: Env, table: string, schema: TableSchema, range: TimeRange | undefined, wheres: WhereOp[], cache: Map<string, Relation> | undefined, keys: (string | undefined)[] | undefined): Relation {
+  const full = keys?.[wheres.length];
+  const done = full !== undefined ? cache?.get(full) : undefined;
+  if (done) return done;
+  let parts: Relation[] | undefined;
+  let partsCache: Map<string, Relation[]> | undefined;
+  if (cache) {
+    partsCache = partsCaches.get(cache);
+    if (!partsCache) partsCaches.set(cache, (partsCache = new Map()));
+  }
+  let start = 0;
+  for (let k = wheres.length; k >= 0 && !parts && partsCache && keys; k--) {
+    const hit = keys[k] !== undefined ? partsCache.get(keys[k]!) : undefined;
+    if (hit) {
+      parts = hit;
+      start = k;
+    }
+  }
+  if (!parts) {
+    parts = rt.source!.scan(table, range).map((t) => extentRelation(schema, t));
+    for (const p of parts) rt.stats.rowsScanned += p.length;
+    if (partsCache && keys?.[0] !== undefined) partsCache.set(keys[0], parts);
+  }
+  for (let k = start; k < wheres.length; k++) {
+    const next: Relation[] = [];
+    for (const p of parts) {
+      checkLimits(rt);
+      const out = where(wheres[k]!, p, { rt, env });
+      if (out.length) next.push(out);
+    }
+    parts = next;
+    if (partsCache && keys?.[k + 1] !== undefined) partsCache.set(keys[k + 1]!, parts);
+  }
+  const rel = concatParts(schema, parts);
+  if (cache && full !== undefined) cache.set(full, rel);
   return rel;
 }
 

@@ -17,7 +17,9 @@ export interface TableSource {
   /** Schema of a table, or undefined when the source does not hold it. */
   schema(name: string): TableSchema | undefined;
   /**
-   * The table's extents (each a columnar `Table` with the full schema, in schema order).
+   * The table's extents (each a columnar `Table` with the full schema, in schema order). A column may be
+   * made when first read (the workspace reads it from disk then, and may read it again after evicting
+   * it), so the engine reads only the columns a query uses, and a column's identity may change between reads.
    * With `range`, extents whose Timestamp min/max lie wholly outside it may be left out (never
    * required: the engine still filters rows).
    */

@@ -1,29 +1,40 @@
 /**
  * The on-disk extent format. An extent is a directory holding
- *   meta.json   rows, schema, per-column buffer offsets, Timestamp min/max (for pruning), creation time;
- *               a string column with a single value has no codes (all rows hold it)
- *   data.bin    the columns' typed arrays back to back, each 8-byte aligned; for strings also the row
- *               index (rows per dictionary code), so `has`/`in~`/`==` look rows up instead of scanning
- *   dicts.json  string/guid dictionaries and dynamic values (JSON parses faster than any hand decoder)
- * Loading is a file read plus typed-array views over it: no per-row work at all, which is why reloading a
- * workspace is much faster than ingesting. The layout equals the engine's in-memory layout
- * (src/engine/storage/column.ts), so a loaded extent is queried as is.
+ *   meta.json   format, rows, Timestamp min/max (for pruning), creation time, and per column the byte
+ *               ranges of its buffers in data.bin; a string column with a single value has no codes
+ *   data.bin    each column's buffers back to back, each 8-byte aligned: values (or codes, or hi/lo ticks),
+ *               validity, and for strings/guids the dictionary (UTF-16 end offsets + UTF-8 text) and the
+ *               row index (rows per dictionary code), so `has`/`in~`/`==` look rows up instead of scanning;
+ *               dynamic columns hold their values as JSON text
+ * Format 1 (still read) kept dictionaries and dynamic values in a dicts.json beside data.bin.
+ * Nothing is read until a query needs it: opening an extent reads meta.json; a column is one read of its
+ * byte range (ExtentReader.load), its row index another, on first use. The buffers are the engine's
+ * in-memory layout (src/engine/storage/column.ts), so a loaded column is typed-array views, no decoding
+ * except the dictionary text (one UTF-8 decode per dictionary, then slices).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Column, Table } from '../engine/storage/column.js';
-import { attachPostings, buildPostings } from '../engine/storage/postings.js';
+import { buildPostings, postingsLater, type Postings } from '../engine/storage/postings.js';
+import { QueryError } from '../engine/values/value.js';
+import type { ScalarTypeName } from '../kql/syntax/ast.js';
 import type { TableSchema } from '../kql/semantics/types.js';
 
-export const EXTENT_FORMAT = 'kqlite-extent/1';
+export const EXTENT_FORMAT = 'kqlite-extent/2';
+/** Formats this reader understands: 1 kept dictionaries in dicts.json. */
+const READABLE = new Set(['kqlite-extent/1', EXTENT_FORMAT]);
 
 type BufferRef = [offset: number, length: number];
 interface ColumnMeta {
   name: string;
   type: Column['type'];
   values?: BufferRef; validity?: BufferRef; codes?: BufferRef; hi?: BufferRef; lo?: BufferRef;
-  /** Index into dicts.json for strings/guids (the dictionary) and dynamics (the values). */
+  /** Format 1: index into dicts.json for strings/guids (the dictionary) and dynamics (the values). */
   dict?: number;
+  /** Format 2, strings/guids: the dictionary as the end offset (UTF-16 units) of each string in `dictText`
+   * (Int32), and the strings' concatenated UTF-8 text. A dictionary holding a lone surrogate (which UTF-8
+   * cannot carry) is `dictJson` instead, as are a dynamic column's values. */
+  dictEnds?: BufferRef; dictText?: BufferRef; dictJson?: BufferRef;
   /** Strings/guids: the row index (rows per dictionary code: offsets, rows), see engine/storage/postings.ts.
    * Extents written before it existed have none; the engine builds it when a query needs it. */
   postings?: [offsets: BufferRef, rows: BufferRef];
@@ -41,6 +52,8 @@ export interface ExtentMeta {
   columns: ColumnMeta[];
 }
 
+const utf8 = (s: string) => Buffer.from(s, 'utf8');
+
 /** Writes an extent into `dir` (which must not exist) via a temporary sibling and a rename. */
 export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: bigint; maxTimestamp?: bigint; source?: string }): ExtentMeta {
   const parts: Uint8Array[] = [];
@@ -57,7 +70,7 @@ export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: b
     offset += bytes.byteLength;
     return ref;
   };
-  const dicts: unknown[] = [];
+  // a column's buffers are written together, so loading it is one read of one byte range
   const columns: ColumnMeta[] = table.columns.map(({ name, column: c }) => {
     const m: ColumnMeta = { name, type: c.type };
     if ('validity' in c && c.validity) m.validity = put(c.validity);
@@ -66,7 +79,7 @@ export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: b
       case 'guid':
         // a string column holding one value (often '' throughout) needs no codes: every row has code 0
         if (c.type === 'guid' || c.dict.length > 1) m.codes = put(c.codes);
-        m.dict = dicts.push(c.dict) - 1;
+        putDict(c.dict, m, put);
         // a column holding one string (often '' in every row) gains nothing from a row index
         if (c.dict.length > 1) {
           const p = buildPostings(c.codes, c.dict.length);
@@ -79,7 +92,7 @@ export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: b
         m.lo = put(c.lo);
         break;
       case 'dynamic':
-        m.dict = dicts.push(c.values) - 1;
+        m.dictJson = put(utf8(JSON.stringify(c.values)));
         break;
       default:
         m.values = put(c.values);
@@ -95,63 +108,159 @@ export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: b
   const tmp = `${dir}.tmp-${process.pid}`;
   mkdirSync(tmp, { recursive: true });
   const data = Buffer.concat(parts);
-  const dictText = JSON.stringify(dicts);
-  meta.bytes = data.byteLength + Buffer.byteLength(dictText);
+  meta.bytes = data.byteLength;
   writeFileSync(join(tmp, 'data.bin'), data);
-  writeFileSync(join(tmp, 'dicts.json'), dictText);
   writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta));
   renameSync(tmp, dir);
   return meta;
 }
 
+function putDict(dict: string[], m: ColumnMeta, put: (a: ArrayBufferView) => BufferRef): void {
+  const ends = new Int32Array(dict.length);
+  let at = 0;
+  for (let k = 0; k < dict.length; k++) {
+    at += dict[k]!.length;
+    ends[k] = at;
+  }
+  const all = dict.join('');
+  // UTF-8 cannot carry a lone surrogate (rare: text cut mid-pair); such a dictionary is written as JSON
+  if (SURROGATE.test(all) && dict.some((s) => LONE_SURROGATE.test(s))) {
+    m.dictJson = put(utf8(JSON.stringify(dict)));
+    return;
+  }
+  m.dictEnds = put(ends);
+  m.dictText = put(utf8(all));
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export function readExtentMeta(dir: string): ExtentMeta {
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as ExtentMeta;
-  if (meta.format !== EXTENT_FORMAT) throw new Error(`${dir}: unknown extent format '${meta.format}'`);
+  if (!READABLE.has(meta.format)) throw new Error(`${dir}: unknown extent format '${meta.format}'`);
   return meta;
 }
 
-/** Loads an extent as a Table laid out in `schema` order; columns the extent lacks (added later) are null. */
-export function readExtent(dir: string, schema: TableSchema, meta = readExtentMeta(dir)): Table {
-  const file = readFileSync(join(dir, 'data.bin'));
-  // typed-array views need an aligned buffer of their own: a large read already is one (no copy, which
-  // would double the memory while loading); a small one may sit in Node's shared pool and is copied
-  const own = file.byteOffset === 0 && file.byteLength === file.buffer.byteLength;
-  const buf = own ? file.buffer : file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
-  const dicts = JSON.parse(readFileSync(join(dir, 'dicts.json'), 'utf8')) as unknown[];
-  const n = meta.rows;
-  const u8 = (r?: BufferRef) => (r ? new Uint8Array(buf, r[0], r[1]) : undefined);
-  const byName = new Map(meta.columns.map((c) => [c.name, c]));
-  const postings = (col: Extract<Column, { type: 'string' | 'guid' }>, m: ColumnMeta) => {
-    if (m.postings) attachPostings(col, { offsets: new Int32Array(buf, m.postings[0][0], m.postings[0][1] / 4), rows: new Int32Array(buf, m.postings[1][0], m.postings[1][1] / 4) });
-    return col;
-  };
-  const columns = schema.columns.map(({ name, type }) => {
-    const m = byName.get(name);
-    if (!m || m.type !== type) return { name, column: nullColumn(type, n) };
+/** A loaded column and the bytes it holds (for a cache's budget). */
+export interface LoadedColumn {
+  column: Column;
+  bytes: number;
+}
+
+/**
+ * Reads an extent's columns one at a time, each with one read of its byte range in data.bin (the file is
+ * opened per read: an extent never changes once written, and no descriptor outlives a query).
+ */
+export class ExtentReader {
+  readonly rows: number;
+  private readonly byName: Map<string, ColumnMeta>;
+  /** Format 1 only: dicts.json, parsed when a column first needs it. */
+  private v1Dicts?: unknown[];
+
+  constructor(readonly dir: string, readonly meta: ExtentMeta = readExtentMeta(dir)) {
+    this.rows = meta.rows;
+    this.byName = new Map(meta.columns.map((c) => [c.name, c]));
+  }
+
+  /** Column `name` as `type`; a column the extent lacks (added to the schema later) or holds with another
+   * type is all nulls. `onIndexLoaded` hears the bytes of a row index read later, on first use. */
+  load(name: string, type: ScalarTypeName, onIndexLoaded?: (bytes: number) => void): LoadedColumn {
+    const n = this.rows;
+    const m = this.byName.get(name);
+    if (!m || m.type !== type) return { column: nullColumn(type as Column['type'], n), bytes: nullBytes(type, n) };
+    const refs = [m.values, m.validity, m.codes, m.hi, m.lo, m.dictEnds, m.dictText, m.dictJson].filter((r): r is BufferRef => r !== undefined);
+    const start = refs.length ? Math.min(...refs.map((r) => r[0])) : 0;
+    const end = refs.length ? Math.max(...refs.map((r) => r[0] + r[1])) : 0;
+    // one read; every buffer starts 8-aligned in the file, so also in this copy of the range
+    const buf = this.read(start, end - start);
+    const view = <T>(r: BufferRef, make: new (b: ArrayBuffer, o: number, l: number) => T, width: number) => new make(buf, r[0] - start, r[1] / width);
+    const u8 = (r?: BufferRef) => (r ? view(r, Uint8Array, 1) : undefined);
     let column: Column;
     switch (m.type) {
       case 'string':
-        column = postings({ type: 'string', length: n, dict: dicts[m.dict!] as string[], codes: m.codes ? new Int32Array(buf, m.codes[0], n) : zeroCodes(n) }, m);
+      case 'guid': {
+        const dict = this.dict(m, buf, start);
+        const codes = m.codes ? view(m.codes, Int32Array, 4) : zeroCodes(n);
+        column = m.type === 'string' ? { type: 'string', length: n, dict, codes } : { type: 'guid', length: n, dict, codes, validity: u8(m.validity) };
+        const p = m.postings;
+        if (p) {
+          postingsLater(column, () => {
+            const [o, r] = p;
+            const raw = this.read(o[0], r[0] + r[1] - o[0]);
+            onIndexLoaded?.(raw.byteLength);
+            return { offsets: new Int32Array(raw, 0, o[1] / 4), rows: new Int32Array(raw, r[0] - o[0], r[1] / 4) } satisfies Postings;
+          });
+        }
         break;
-      case 'guid':
-        column = postings({ type: 'guid', length: n, dict: dicts[m.dict!] as string[], codes: new Int32Array(buf, m.codes![0], n), validity: u8(m.validity) }, m);
-        break;
+      }
       case 'datetime':
       case 'timespan':
-        column = { type: m.type, length: n, hi: new Float64Array(buf, m.hi![0], n), lo: new Uint16Array(buf, m.lo![0], n), validity: u8(m.validity) };
+        column = { type: m.type, length: n, hi: view(m.hi!, Float64Array, 8), lo: view(m.lo!, Uint16Array, 2), validity: u8(m.validity) };
         break;
       case 'dynamic':
-        column = { type: 'dynamic', length: n, values: dicts[m.dict!] as Extract<Column, { type: 'dynamic' }>['values'], validity: u8(m.validity) };
+        column = { type: 'dynamic', length: n, values: (m.dictJson ? JSON.parse(text(buf, m.dictJson, start)) : this.dictsV1()[m.dict!]) as Extract<Column, { type: 'dynamic' }>['values'], validity: u8(m.validity) };
         break;
       case 'bool':
-        column = { type: 'bool', length: n, values: new Uint8Array(buf, m.values![0], n), validity: u8(m.validity) };
+        column = { type: 'bool', length: n, values: view(m.values!, Uint8Array, 1), validity: u8(m.validity) };
         break;
       default:
-        column = { type: m.type, length: n, values: new Float64Array(buf, m.values![0], n), validity: u8(m.validity) };
+        column = { type: m.type, length: n, values: view(m.values!, Float64Array, 8), validity: u8(m.validity) };
     }
-    return { name, column };
-  });
-  return { columns, length: n };
+    // decoded strings take about as much memory as their text (one-byte strings) plus a slice header each
+    const decoded = m.dictText ? m.dictText[1] + 16 * (m.dictEnds![1] / 4) : m.dictJson ? 2 * m.dictJson[1] : 0;
+    return { column, bytes: buf.byteLength + decoded };
+  }
+
+  private dict(m: ColumnMeta, buf: ArrayBuffer, start: number): string[] {
+    if (m.dictJson) return JSON.parse(text(buf, m.dictJson, start)) as string[];
+    if (!m.dictEnds || !m.dictText) return this.dictsV1()[m.dict!] as string[];
+    const ends = new Int32Array(buf, m.dictEnds[0] - start, m.dictEnds[1] / 4);
+    // one decode of the whole text, then slices of it (V8 keeps them as views of the one string)
+    const all = text(buf, m.dictText, start);
+    const dict = new Array<string>(ends.length);
+    let from = 0;
+    for (let k = 0; k < ends.length; k++) {
+      dict[k] = all.slice(from, ends[k]!);
+      from = ends[k]!;
+    }
+    return dict;
+  }
+
+  private dictsV1(): unknown[] {
+    return (this.v1Dicts ??= JSON.parse(readFileSync(join(this.dir, 'dicts.json'), 'utf8')) as unknown[]);
+  }
+
+  private read(offset: number, length: number): ArrayBuffer {
+    const out = new ArrayBuffer(length);
+    if (!length) return out;
+    let fd: number;
+    try {
+      fd = openSync(join(this.dir, 'data.bin'), 'r');
+    } catch (err) {
+      // an ingest that failed part way removes the extents it wrote: a query that listed one before ends
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new QueryError(`extent ${this.dir} was removed while the query read it (an ingest undid it); run the query again`);
+      throw err;
+    }
+    try {
+      const bytes = new Uint8Array(out);
+      for (let done = 0; done < length;) {
+        const got = readSync(fd, bytes, done, length - done, offset + done);
+        if (got === 0) throw new Error(`${this.dir}: data.bin is shorter than its meta.json says`);
+        done += got;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return out;
+  }
+}
+
+const text = (buf: ArrayBuffer, r: BufferRef, start: number) => Buffer.from(buf, r[0] - start, r[1]).toString('utf8');
+
+/** Loads a whole extent as a Table laid out in `schema` order (every column read now). */
+export function readExtent(dir: string, schema: TableSchema, meta = readExtentMeta(dir)): Table {
+  const reader = new ExtentReader(dir, meta);
+  return { columns: schema.columns.map(({ name, type }) => ({ name, column: reader.load(name, type).column })), length: meta.rows };
 }
 
 let zeros = new Int32Array(0);
@@ -162,13 +271,17 @@ function zeroCodes(n: number): Int32Array {
   return zeros.subarray(0, n);
 }
 
+function nullBytes(type: ScalarTypeName, n: number): number {
+  return type === 'bool' ? n : type === 'datetime' || type === 'timespan' ? 10 * n : type === 'dynamic' ? 8 * n : type === 'string' || type === 'guid' ? n >> 3 : 8 * n;
+}
+
 function nullColumn(type: Column['type'], n: number): Column {
   const none = new Uint8Array((n + 7) >> 3);
   switch (type) {
     case 'string':
-      return { type, length: n, dict: [''], codes: new Int32Array(n) };
+      return { type, length: n, dict: [''], codes: zeroCodes(n) };
     case 'guid':
-      return { type, length: n, dict: [''], codes: new Int32Array(n), validity: none };
+      return { type, length: n, dict: [''], codes: zeroCodes(n), validity: none };
     case 'datetime':
     case 'timespan':
       return { type, length: n, hi: new Float64Array(n), lo: new Uint16Array(n), validity: none };

@@ -2,6 +2,8 @@
  * A workspace: a folder holding telemetry as columnar extents (tables/<Table>/<extent>/), each table's
  * schema (tables/<Table>/schema.json), the quarantine of records set aside at ingest, and the ingest log.
  * It is the engine's TableSource: `scan` returns extents, skipping those outside the queried time range.
+ * Extents are read lazily: opening one reads its meta.json; a column is read from data.bin when a query
+ * first reads it, and kept in a byte-budgeted cache of loaded columns (column-cache.ts).
  * Writers add whole extents by rename, so a reader never sees a half-written one.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,7 +11,8 @@ import { insideWorkspace } from '../common/workspace-dir.js';
 import type { TableSource, TimeRange } from '../engine/source.js';
 import type { Table } from '../engine/storage/column.js';
 import type { TableSchema } from '../kql/semantics/types.js';
-import { readExtent, readExtentMeta, writeExtent, type ExtentMeta } from './extent-format.js';
+import { ColumnCache, DEFAULT_CACHE_BYTES } from './column-cache.js';
+import { ExtentReader, writeExtent, type ExtentMeta } from './extent-format.js';
 import { timestampRange } from './timestamps.js';
 
 export interface TableInfo {
@@ -31,21 +34,26 @@ const safeName = (name: string) => {
 };
 
 export class Workspace implements TableSource {
-  private readonly cache = new Map<string, { meta: ExtentMeta; table?: Table }>();
+  private readonly cache = new Map<string, { reader: ExtentReader; table?: Table; shape?: string }>();
+  /** Loaded columns of every extent, within a byte budget. */
+  readonly columns: ColumnCache;
   /** Directory listings and schemas, valid while their folder's modification time stays the same (a writer
    * adds extents and schemas by rename into the folder, which changes it): a query asks for them often. */
   private readonly listings = new Map<string, { stamp: bigint; value: unknown }>();
   private readonly withSchema = new Set<string>();
 
-  private constructor(readonly dir: string) {}
+  private constructor(readonly dir: string, cacheBytes: number) {
+    this.columns = new ColumnCache(cacheBytes);
+  }
 
-  static open(dir: string, opts: { create?: boolean } = {}): Workspace {
+  /** `cacheBytes`: how much loaded column data to keep between queries (default: a quarter of memory, ≤ 2 GiB). */
+  static open(dir: string, opts: { create?: boolean; cacheBytes?: number } = {}): Workspace {
     if (!existsSync(dir)) {
       if (!opts.create) throw new Error(`no workspace at ${dir} (create one with kqlite demo or kqlite ingest)`);
       mkdirSync(dir, { recursive: true });
     }
     if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
-    return new Workspace(dir);
+    return new Workspace(dir, opts.cacheBytes ?? DEFAULT_CACHE_BYTES);
   }
 
   static exists(dir: string): boolean {
@@ -92,14 +100,35 @@ export class Workspace implements TableSource {
     return this.cached(`extents/${name}`, d, () => readdirSync(d).filter((n) => n.startsWith('e-') && !n.includes('.tmp')).sort()) ?? [];
   }
 
-  private extent(name: string, id: string): { meta: ExtentMeta; table?: Table } {
+  private extent(name: string, id: string): { reader: ExtentReader; table?: Table; shape?: string } {
     const key = `${name}/${id}`;
     let e = this.cache.get(key);
     if (!e) {
-      e = { meta: readExtentMeta(this.tablesDir(name, id)) };
+      e = { reader: new ExtentReader(this.tablesDir(name, id)) };
       this.cache.set(key, e);
     }
     return e;
+  }
+
+  /**
+   * The extent as a Table in `schema` order whose columns are read on first access (each access asks the
+   * column cache, so an evicted column is read again rather than kept alive by the Table). The Table itself
+   * is kept while the schema stays the same, so caches keyed by it (merges) stay valid.
+   */
+  private lazyTable(key: string, e: { reader: ExtentReader; table?: Table; shape?: string }, schema: TableSchema, shape: string): Table {
+    if (e.table && e.shape === shape) return e.table;
+    const cache = this.columns;
+    const reader = e.reader;
+    e.table = {
+      length: reader.rows,
+      columns: schema.columns.map(({ name, type }) => {
+        const ck = `${key}/${name}:${type}`;
+        const load = () => reader.load(name, type, (bytes) => cache.grow(ck, bytes));
+        return { name, get column() { return cache.get(ck, load); } };
+      }),
+    };
+    e.shape = shape;
+    return e.table;
   }
 
   scan(name: string, range?: TimeRange): Table[] {
@@ -107,14 +136,15 @@ export class Workspace implements TableSource {
     if (!schema) return [];
     const real = schema.name ?? name;
     const out: Table[] = [];
+    const shape = schema.columns.map((c) => `${c.name}:${c.type}`).join(',');
     for (const id of this.extentDirs(real)) {
       const e = this.extent(real, id);
-      const min = e.meta.minTimestamp !== undefined ? BigInt(e.meta.minTimestamp) : undefined;
-      const max = e.meta.maxTimestamp !== undefined ? BigInt(e.meta.maxTimestamp) : undefined;
+      const meta = e.reader.meta;
+      const min = meta.minTimestamp !== undefined ? BigInt(meta.minTimestamp) : undefined;
+      const max = meta.maxTimestamp !== undefined ? BigInt(meta.maxTimestamp) : undefined;
       if (range?.min !== undefined && max !== undefined && max < range.min) continue;
       if (range?.max !== undefined && min !== undefined && min > range.max) continue;
-      if (!e.table || e.table.columns.length !== schema.columns.length) e.table = readExtent(this.tablesDir(real, id), schema, e.meta);
-      out.push(e.table);
+      out.push(this.lazyTable(`${real}/${id}`, e, schema, shape));
     }
     return out;
   }
@@ -142,6 +172,7 @@ export class Workspace implements TableSource {
     renameSync(this.tablesDir(name, id), gone);
     rmSync(gone, { recursive: true, force: true });
     this.cache.delete(`${name}/${id}`);
+    this.columns.forget(`${name}/${id}/`);
   }
 
   tables(): TableInfo[] {
@@ -149,7 +180,7 @@ export class Workspace implements TableSource {
     return this.tableNames().map((name) => {
       const info: TableInfo = { name, rows: 0, extents: 0, bytesOnDisk: 0, quarantined: quarantined.get(name) ?? 0 };
       for (const id of this.extentDirs(name)) {
-        const m = this.extent(name, id).meta;
+        const m = this.extent(name, id).reader.meta;
         info.rows += m.rows;
         info.extents++;
         info.bytesOnDisk += m.bytes;

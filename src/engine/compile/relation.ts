@@ -6,6 +6,7 @@
  */
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { gatherColumn } from '../storage/builders.js';
+import { lazyColumn } from '../storage/merge.js';
 import type { Column, Table } from '../storage/column.js';
 
 export interface Relation {
@@ -28,11 +29,12 @@ export function physicalRows(rel: Relation): Int32Array {
   return out;
 }
 
-/** Copies selected rows into dense columns (no selection left). */
+/** Copies selected rows into dense columns (no selection left), each column when first read: an operator
+ * that materialises its input then reads a few columns copies (and, over a workspace, loads) only those. */
 export function materialize(rel: Relation): Relation {
   if (!rel.sel) return rel;
   const sel = rel.sel;
-  return { columns: rel.columns.map((c) => ({ name: c.name, column: gatherColumn(c.column, sel) })), length: sel.length };
+  return { columns: rel.columns.map((c) => lazyColumn(c.name, () => gatherColumn(c.column, sel))), length: sel.length };
 }
 
 export function toTable(rel: Relation): Table {

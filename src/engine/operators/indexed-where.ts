@@ -8,7 +8,8 @@
  * accepts (`and` intersects, `or` unites), and the predicate then runs on them alone, so the result is the
  * same as a full scan; when the lookup would not skip most rows, the scan runs as before.
  */
-import type { BinaryExpr, Expr, InExpr } from '../../kql/syntax/ast.js';
+import type { BinaryExpr, Expr, InExpr, NameRef } from '../../kql/syntax/ast.js';
+import { walk } from '../../kql/syntax/index.js';
 import type { Relation } from '../compile/relation.js';
 import { columnOf } from '../compile/relation.js';
 import { hasPostings, postingsOf } from '../storage/postings.js';
@@ -23,11 +24,23 @@ const MAX_SHARE = 0.25;
 
 /** Physical rows of `rel`, in its order, that may satisfy `predicate`; undefined when no index helps. */
 export function indexedRows(predicate: Expr, rel: Relation, cx: OpContext): Int32Array | undefined {
-  const width = rel.columns[0]?.column.length ?? 0;
+  const width = physicalWidth(predicate, rel);
   if (width === 0) return undefined;
   const cand = probe(predicate, rel, cx, Math.floor(width * MAX_SHARE));
   if (!cand) return undefined;
   return restrict(rel, cand, width);
+}
+
+/** The columns' length, read from a column the predicate reads anyway (a stored table's columns are read
+ * on first access: asking the first one would read a column the query may not need). */
+function physicalWidth(predicate: Expr, rel: Relation): number {
+  if (!rel.sel) return rel.length;
+  let name: string | undefined;
+  walk(predicate, (n) => {
+    if (name === undefined && (n as Expr).kind === 'NameRef' && columnOf(rel, (n as NameRef).name)) name = (n as NameRef).name;
+    return name === undefined;
+  });
+  return (name !== undefined ? columnOf(rel, name) : rel.columns[0]?.column)?.length ?? 0;
 }
 
 function probe(e: Expr, rel: Relation, cx: OpContext, limit: number): Int32Array | undefined {

@@ -1,6 +1,7 @@
 /** `project-away`, `project-keep`, `project-rename`, `project-reorder`, `count`, `getschema`: column bookkeeping. */
 import type { NamePattern, ProjectAwayOp, ProjectKeepOp, ProjectRenameOp, ProjectReorderOp } from '../../kql/syntax/ast.js';
 import { buildColumn } from '../storage/builders.js';
+import { lazyColumn } from '../storage/merge.js';
 import type { Relation } from '../compile/relation.js';
 
 function glob(p: string): (name: string) => boolean {
@@ -26,7 +27,8 @@ export function projectKeep(op: ProjectKeepOp, rel: Relation): Relation {
 
 export function projectRename(op: ProjectRenameOp, rel: Relation): Relation {
   const map = new Map(op.renames.map((r) => [r.oldName.name, r.newName.name]));
-  return { ...rel, columns: rel.columns.map((c) => ({ name: map.get(c.name) ?? c.name, column: c.column })) };
+  // renamed in place: a column not read yet (a stored table's) stays unread
+  return { ...rel, columns: rel.columns.map((c) => (map.has(c.name) ? lazyColumn(map.get(c.name)!, () => c.column) : c)) };
 }
 
 export function projectReorder(op: ProjectReorderOp, rel: Relation): Relation {

@@ -3,6 +3,8 @@
  * dictionaries are unified and codes remapped, tick/number/bool arrays are copied back to back, validity
  * bitmaps are shifted into place, each column only when first read. A merge is cached per extent list, so the rules of a hunt that scan the
  * same extents merge them once; a source that returns the same extent objects gets the same merged table.
+ * A where chain over a table does not merge: it runs extent by extent, and `concatSelected` joins only the
+ * rows that passed (scan.ts).
  */
 import type { TableSchema } from '../../kql/semantics/types.js';
 import { isValid, newValidity, setValid, type Column, type GuidColumn, type StringColumn, type Table, type Validity } from './column.js';
@@ -32,13 +34,18 @@ export function mergeExtents(schema: TableSchema, extents: Table[]): Table {
   return merged;
 }
 
-/** A `{ name, column }` entry whose column is made on first read, then kept. */
+/** A `{ name, column }` entry whose column is made on first read, then kept (and what it was made from let go). */
 export function lazyColumn(name: string, make: () => Column): { name: string; column: Column } {
   let column: Column | undefined;
+  let from: (() => Column) | undefined = make;
   return {
     name,
     get column() {
-      return (column ??= make());
+      if (column === undefined) {
+        column = from!();
+        from = undefined;
+      }
+      return column;
     },
   };
 }
@@ -131,5 +138,89 @@ function concatValidity(cols: Column[], length: number): Validity {
     if (v) for (let i = 0; i < c.length; i++) if (!isValid(v, i)) setValid(out, at + i, false);
     at += c.length;
   }
+  return out;
+}
+
+/**
+ * The selected rows of several parts of one column (each part a column and its selection, absent = every
+ * row), back to back as one column: a where chain run extent by extent is joined this way, copying only the
+ * rows that passed. A string/guid dictionary keeps only the strings those rows hold.
+ */
+export function concatSelected(cols: Column[], sels: (Int32Array | undefined)[], length: number): Column {
+  const c0 = cols[0]!;
+  const each = (fn: (part: number, row: number, at: number) => void) => {
+    let at = 0;
+    cols.forEach((c, p) => {
+      const sel = sels[p];
+      const n = sel ? sel.length : c.length;
+      for (let i = 0; i < n; i++) fn(p, sel ? sel[i]! : i, at++);
+    });
+  };
+  const validity = concatSelectedValidity(cols, sels, length);
+  switch (c0.type) {
+    case 'string':
+    case 'guid': {
+      const dict: string[] = [];
+      const index = new Map<string, number>();
+      const codes = new Int32Array(length);
+      const remaps = (cols as (typeof c0)[]).map((c) => new Int32Array(c.dict.length).fill(-1));
+      each((p, r, at) => {
+        const c = cols[p] as typeof c0;
+        const local = c.codes[r]!;
+        let g = remaps[p]![local]!;
+        if (g < 0) {
+          const s = c.dict[local]!;
+          g = index.get(s) ?? -1;
+          if (g < 0) {
+            g = dict.push(s) - 1;
+            index.set(s, g);
+          }
+          remaps[p]![local] = g;
+        }
+        codes[at] = g;
+      });
+      if (!dict.length) dict.push('');
+      return c0.type === 'string' ? { type: 'string', length, dict, codes } : { type: 'guid', length, dict, codes, validity };
+    }
+    case 'datetime':
+    case 'timespan': {
+      const hi = new Float64Array(length);
+      const lo = new Uint16Array(length);
+      each((p, r, at) => {
+        const c = cols[p] as typeof c0;
+        hi[at] = c.hi[r]!;
+        lo[at] = c.lo[r]!;
+      });
+      return { type: c0.type, length, hi, lo, validity };
+    }
+    case 'dynamic': {
+      const values: (typeof c0)['values'] = new Array(length);
+      each((p, r, at) => { values[at] = (cols[p] as typeof c0).values[r]!; });
+      return { type: 'dynamic', length, values, validity };
+    }
+    case 'bool': {
+      const values = new Uint8Array(length);
+      each((p, r, at) => { values[at] = (cols[p] as typeof c0).values[r]!; });
+      return { type: 'bool', length, values, validity };
+    }
+    default: {
+      const values = new Float64Array(length);
+      each((p, r, at) => { values[at] = (cols[p] as typeof c0).values[r]!; });
+      return { type: c0.type, length, values, validity };
+    }
+  }
+}
+
+function concatSelectedValidity(cols: Column[], sels: (Int32Array | undefined)[], length: number): Validity {
+  if (cols.every((c) => !('validity' in c) || c.validity === undefined)) return undefined;
+  const out = newValidity(length, true);
+  let at = 0;
+  cols.forEach((c, p) => {
+    const v = 'validity' in c ? c.validity : undefined;
+    const sel = sels[p];
+    const n = sel ? sel.length : c.length;
+    if (v) for (let i = 0; i < n; i++) if (!isValid(v, sel ? sel[i]! : i)) setValid(out, at + i, false);
+    at += n;
+  });
   return out;
 }

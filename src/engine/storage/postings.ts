@@ -14,7 +14,7 @@ export interface Postings {
 }
 
 const byCodes = new WeakMap<Int32Array, Postings>();
-/** Indexes that can be made from the extents' own (merged columns), made when a lookup first needs one. */
+/** Indexes made when a lookup first needs one: from the extents' own (merged columns), or read from disk. */
 const mergeable = new WeakMap<Int32Array, () => Postings | undefined>();
 
 /** Counting sort of row ids by code. */
@@ -43,13 +43,24 @@ export function postingsOf(col: StringColumn | GuidColumn): Postings {
   return p;
 }
 
+/**
+ * Registers a persisted index to be read when a lookup first needs it (a workspace column's index stays on
+ * disk until then); checked for shape like attachPostings, a damaged one is rebuilt.
+ */
+export function postingsLater(col: StringColumn | GuidColumn, load: () => Postings): void {
+  mergeable.set(col.codes, () => {
+    const p = load();
+    return p.offsets.length === col.dict.length + 1 && p.rows.length === col.length && p.offsets[col.dict.length] === col.length ? p : undefined;
+  });
+}
+
 export function hasPostings(col: StringColumn | GuidColumn): boolean {
   return byCodes.has(col.codes) || mergeable.has(col.codes);
 }
 
 /** A merged column's index, made from its extents' indexes when first needed (if they all have one). */
 export function postingsFromExtents(col: StringColumn | GuidColumn, cols: (StringColumn | GuidColumn)[], remaps: Int32Array[]): void {
-  if (cols.every((c) => byCodes.has(c.codes))) mergeable.set(col.codes, () => mergePostings(cols, remaps, col.dict.length, col.length));
+  if (cols.every(hasPostings)) mergeable.set(col.codes, () => mergePostings(cols, remaps, col.dict.length, col.length));
 }
 
 /**
@@ -57,7 +68,7 @@ export function postingsFromExtents(col: StringColumn | GuidColumn, cols: (Strin
  * one; the merged column then needs no rebuild.
  */
 export function mergePostings(cols: (StringColumn | GuidColumn)[], remaps: Int32Array[], dictSize: number, length: number): Postings | undefined {
-  const parts = cols.map((c) => byCodes.get(c.codes));
+  const parts = cols.map((c) => (hasPostings(c) ? postingsOf(c) : undefined));
   if (parts.some((p) => !p)) return undefined;
   // two codes of one extent with the same string would interleave their rows: then rebuild instead
   for (const r of remaps) {
