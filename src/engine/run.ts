@@ -56,6 +56,10 @@ export function runStatements(rt: Runtime, statements: Statement[], env: Env): R
       }
     } else if (st.kind === 'DeclareQueryParametersStatement') {
       for (const p of st.parameters) if (p.default) bindLet(p.name.name, p.default, { rt, env, rel: { columns: [], length: 1 } });
+    } else if (st.kind === 'SetStatement') {
+      // query properties: recorded for the functions that read them (bin_auto); the rest change nothing here
+      const value = st.value ? compileExpr(st.value, { rt, env, rel: { columns: [], length: 1 } }).eval(0) : true;
+      rt.ctx.options?.set(st.name.name.toLowerCase(), value);
     } else if (st.kind === 'PatternStatement') {
       throw new QueryError("'declare pattern' is not supported by kqlite's engine", 'KQL4010');
     }

@@ -18,6 +18,7 @@ import { PARSING_FUNCTIONS } from './parsing.js';
 import { TEXT_EXTRA_FUNCTIONS } from './text-extra.js';
 import { TIMEZONE_FUNCTIONS } from './timezones.js';
 import { MATH_STRING_FUNCTIONS } from './math-string.js';
+import { QUERY_CONTEXT_FUNCTIONS } from './query-context.js';
 import type { ScalarFunction } from './types.js';
 
 export type { ScalarFunction };
@@ -31,7 +32,7 @@ const ALIASES: Record<string, string> = {
 };
 
 const byName = new Map(
-  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS, ...PARSING_FUNCTIONS, ...TEXT_EXTRA_FUNCTIONS, ...IPV6_FUNCTIONS, ...TIMEZONE_FUNCTIONS, ...SKETCH_FUNCTIONS].map((f) => [f.name, f]),
+  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS, ...PARSING_FUNCTIONS, ...TEXT_EXTRA_FUNCTIONS, ...IPV6_FUNCTIONS, ...TIMEZONE_FUNCTIONS, ...SKETCH_FUNCTIONS, ...QUERY_CONTEXT_FUNCTIONS].map((f) => [f.name, f]),
 );
 for (const [alias, target] of Object.entries(ALIASES)) {
   const f = byName.get(target);
