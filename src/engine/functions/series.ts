@@ -87,6 +87,8 @@ function seriesStats(v: Value, ignoreNonFinite: Value): Value {
 
 export const SERIES_FUNCTIONS: ScalarFunction[] = [
   fn('series_stats_dynamic', 1, 2, ([v, ignore]) => seriesStats(v, ignore ?? false)),
+  // the same statistics; as a whole column expression it becomes one column each (kql/semantics/multi-column.ts)
+  fn('series_stats', 1, 2, ([v, ignore]) => seriesStats(v, ignore ?? false)),
   unary('series_abs', Math.abs),
   unary('series_acos', Math.acos),
   unary('series_asin', Math.asin),

@@ -8,6 +8,7 @@ import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr } from './bind-expressions.js';
 import { bindOperator } from './bind-operators.js';
 import { SEMANTIC } from './codes.js';
+import { multiColumnResult } from './multi-column.js';
 import { assignmentName, uniqueName } from './naming.js';
 import { nearestName } from './suggest.js';
 import type { ColumnSchema, TableSchema } from './types.js';
@@ -134,6 +135,12 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
       let n = 0;
       for (const a of e.columns) {
         const type = bindExpr(b, a.expr, scope, undefined);
+        const expanded = multiColumnResult(a.expr, a.names.map((x) => x.name));
+        if (expanded) {
+          for (const c of expanded) columns.push({ name: uniqueName(columns, c.name), type: c.type });
+          n++;
+          continue;
+        }
         const name = a.names[0]?.name ?? `print_${n}`;
         n++;
         columns.push({ name: uniqueName(columns, name), type });
@@ -262,6 +269,11 @@ export function bindAssignments(
   const out: ColumnSchema[] = [];
   for (const a of list) {
     const type: ScalarTypeName = bindExpr(b, a.expr, scope, row);
+    const expanded = multiColumnResult(a.expr, a.names.map((x) => x.name));
+    if (expanded) {
+      for (const c of expanded) out.push({ name: c.name, type: c.type });
+      continue;
+    }
     if (a.names.length > 1) {
       for (const n of a.names) out.push({ name: n.name, type: 'dynamic' });
       continue;
