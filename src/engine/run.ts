@@ -30,6 +30,7 @@ import { parseKv } from './operators/parse-kv.js';
 import { count, getschema, projectAway, projectKeep, projectRename, projectReorder } from './operators/project-columns.js';
 import { datatable, print, range } from './operators/sources.js';
 import { sort, take, top } from './operators/sort.js';
+import { reduce } from './operators/reduce.js';
 import { summarize } from './operators/summarize.js';
 import { union } from './operators/union.js';
 import { where } from './operators/where.js';
@@ -39,7 +40,7 @@ import { scanTable, scanWithWheres } from './scan.js';
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
   'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
-  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'sample-distinct', 'project-by-names', 'invoke', 'partition', 'scan', 'top-nested', 'parse', 'parse-where', 'parse-kv', 'evaluate', 'mv-apply',
+  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'sample-distinct', 'project-by-names', 'invoke', 'partition', 'scan', 'top-nested', 'parse', 'parse-where', 'parse-kv', 'evaluate', 'mv-apply', 'reduce',
 ]);
 
 export const ENGINE_PLUGINS: ReadonlySet<string> = new Set(PLUGINS.keys());
@@ -222,6 +223,8 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
       return scan(op, input, cx);
     case 'PartitionOp':
       return partition(op, input, cx);
+    case 'ReduceOp':
+      return reduce(op, input, cx);
     case 'TopOp':
       return top(op, input, cx);
     case 'SortOp':
