@@ -8,6 +8,7 @@ import type { Relation } from '../compile/relation.js';
 import type { OpContext } from './context.js';
 import { activeUsersCount, activityCountsMetrics, slidingWindowCounts } from './plugins/activity.js';
 import { bagUnpack } from './plugins/bag-unpack.js';
+import { dcountIntersect } from './plugins/dcount-intersect.js';
 import { ipv4Lookup, ipv6Lookup } from './plugins/ip-lookup.js';
 import { newActivityMetrics } from './plugins/new-activity-metrics.js';
 import { rollingPercentile } from './plugins/rolling-percentile.js';
@@ -20,6 +21,7 @@ export const PLUGINS: ReadonlyMap<string, Plugin> = new Map<string, Plugin>([
   ['active_users_count', activeUsersCount],
   ['activity_counts_metrics', activityCountsMetrics],
   ['bag_unpack', bagUnpack],
+  ['dcount_intersect', dcountIntersect],
   ['ipv4_lookup', ipv4Lookup],
   ['ipv6_lookup', ipv6Lookup],
   ['new_activity_metrics', newActivityMetrics],

@@ -35,7 +35,8 @@ export function isTabular(b: Binder, e: Expr, scope: Scope): boolean {
       return ['materialize', 'table', 'view', 'database', 'cluster'].includes(e.name.name);
     }
     case 'MemberExpr':
-      return e.target.kind === 'CallExpr' && ['database', 'cluster'].includes(e.target.name.name);
+      // cluster(...).database(...) references, and a pattern's path: `country("Canada").Alberta`
+      return e.target.kind === 'CallExpr' && (['database', 'cluster'].includes(e.target.name.name) || scope.lookup(e.target.name.name)?.kind === 'tabular');
     default:
       return false;
   }
@@ -52,10 +53,19 @@ export function bindStatements(b: Binder, statements: Statement[], scope: Scope,
         break;
       case 'SetStatement':
         break;
-      case 'PatternStatement':
+      case 'PatternStatement': {
         // A pattern is invoked like a function returning a table whose shape its bodies decide.
         scope.symbols.set(st.name.name, { kind: 'tabular', schema: OPEN_SCHEMA });
+        for (const rule of st.rules) {
+          const inner = new Scope(scope);
+          for (const p of st.parameters) declareParameter(b, p, inner);
+          if (st.pathParameter) declareParameter(b, st.pathParameter, inner);
+          bindStatements(b, rule.body.statements, inner, false);
+          if (isTabular(b, rule.body.result, inner)) bindTabular(b, rule.body.result, inner);
+          else bindExpr(b, rule.body.result, inner, undefined);
+        }
         break;
+      }
       case 'QueryStatement': {
         const e = st.expr;
         if (isTabular(b, e, scope) || (e.kind === 'NameRef' && !scope.lookup(e.name))) {
@@ -184,6 +194,7 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
       return OPEN_SCHEMA;
     }
     case 'MemberExpr':
+      if (e.target.kind === 'CallExpr' && scope.lookup(e.target.name.name)?.kind === 'tabular') bindTabular(b, e.target, scope);
       return OPEN_SCHEMA;
     default:
       b.error(SEMANTIC.notTabular, `expected a table here, but this is a scalar expression`, e.span);
