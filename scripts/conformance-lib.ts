@@ -65,6 +65,7 @@ export const KNOWN_DOC_ERRORS: Record<string, string> = {
   'series-product-function#1': 'the page heads the input column s1; the query names it arr',
   'series-sum-function#1': 'the page heads the input column s1; the query names it arr',
   'series-iir-function#1': 'the page shows the first 4 of the 10 rows that mv-expand of range(1.0, 10, 1) makes',
+  'series-fill-linear-function#1': "the page's with_const cell for the integer series reads 74, 38 where the other fills of that series read 73, 36 (36 is an input value)",
   'string#3': 'the page shows a plain space for the U+00A0 the literal holds',
   'range-operator#2': 'the page shows 7 of the 10 days that the union of 2024-01-01..05 and 2024-01-06..10 holds',
 };
