@@ -276,11 +276,13 @@ export function bindAssignments(
   scope: Scope,
   row: Row,
   fallback: () => string,
+  /** print/extend/project/serialize split multi-column calls into columns; grouping keys do not. */
+  expandMultiColumn = true,
 ): ColumnSchema[] {
   const out: ColumnSchema[] = [];
   for (const a of list) {
     const type: ScalarTypeName = bindExpr(b, a.expr, scope, row);
-    const expanded = multiColumnResult(a.expr, a.names.map((x) => x.name));
+    const expanded = expandMultiColumn ? multiColumnResult(a.expr, a.names.map((x) => x.name)) : undefined;
     if (expanded) {
       for (const c of expanded) out.push({ name: c.name, type: c.type });
       continue;
