@@ -20,10 +20,12 @@ const same = (rule: Value | '*', actual: Value) => rule === '*' || (rule !== nul
 
 export function invokePattern(rt: Runtime, entry: Extract<EnvEntry, { kind: 'pattern' }>, args: (Expr | NamedArg)[], path: string | undefined, env: Env, implicit?: Relation): Relation {
   const decl = entry.decl;
-  const values = args.map((a) => {
+  const given = args.map((a) => {
     const c = compileExpr(a.kind === 'NamedArg' ? a.value : a, { rt, env, rel: EMPTY });
-    return c.eval(0) === null ? null : valueToString(c.eval(0), c.type);
+    return { value: c.eval(0), type: c.type };
   });
+  // rules compare values as text (a rule's ("1") matches an argument 1)
+  const values = given.map((g) => (g.value === null ? null : valueToString(g.value, g.type)));
   const matches = (r: PatternRule) =>
     r.args.length === values.length &&
     r.args.every((x, i) => same(ruleValue(rt, x, entry.env), values[i]!)) &&
@@ -32,7 +34,7 @@ export function invokePattern(rt: Runtime, entry: Extract<EnvEntry, { kind: 'pat
   const shown = `${decl.name.name}(${values.map((v) => JSON.stringify(v)).join(', ')})${path === undefined ? '' : `.${path}`}`;
   if (!rule) throw new QueryError(decl.rules.length ? `the pattern ${shown} has no matching definition` : `the pattern '${decl.name.name}' is declared without definitions, which kqlite cannot supply`);
   const inner = new Env(entry.env);
-  decl.parameters.forEach((p, i) => inner.vars.set(p.name.name, { kind: 'scalar', value: values[i] ?? null, type: 'string' }));
+  decl.parameters.forEach((p, i) => inner.vars.set(p.name.name, { kind: 'scalar', value: given[i]?.value ?? null, type: given[i]?.type ?? 'string' }));
   if (decl.pathParameter) inner.vars.set(decl.pathParameter.name.name, { kind: 'scalar', value: path ?? null, type: 'string' });
   for (const st of rule.body.statements) if (st.kind === 'LetStatement') bindLet(st.name.name, st.value, { rt, env: inner, rel: EMPTY });
   return rt.evalTabular(rule.body.result, inner, implicit);
