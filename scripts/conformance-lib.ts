@@ -68,6 +68,18 @@ export const KNOWN_DOC_ERRORS: Record<string, string> = {
   'series-fill-linear-function#1': "the page's with_const cell for the integer series reads 74, 38 where the other fills of that series read 73, 36 (36 is an input value)",
   'string#3': 'the page shows a plain space for the U+00A0 the literal holds',
   'range-operator#2': 'the page shows 7 of the 10 days that the union of 2024-01-01..05 and 2024-01-06..10 holds',
+  'geo-polygon-centroid-function#3': 'the page drops the opening { of the GeoJSON point',
+  'geo-polygon-to-s2cells-function#1': 'the query names the polygon "New York", the page shows "New York city"',
+  'geo-polygon-lookup-plugin#1': 'the query names the location "National Museum of Mathematics", the page shows "NY National Museum of Mathematics"',
+  'geo-point-buffer-function#1': 'the page elides the buffer polygon\'s coordinates with ...',
+  'geo-point-buffer-function#2': 'the page elides the buffers\' union coordinates with ...',
+  'geo-polygon-buffer-function#1': 'the page elides the buffer polygon\'s coordinates with ...',
+  'geo-polygon-buffer-function#2': 'the page elides the buffers\' union coordinates with ...',
+  'geo-line-buffer-function#1': 'the page elides the buffer polygon\'s coordinates with ...',
+  'geo-line-buffer-function#2': 'the page elides the buffers\' union coordinates with ...',
+  'geo-polygon-to-h3cells-function#2': 'the page elides the multipolygon coordinates with ...',
+  'geo-h3cell-rings-function#4': 'the page elides the collection\'s geometries with ... ... ...',
+  'geospatial-joins#2': "the page shows row b with row a's longitude and latitude; distinct keeps b's own coordinates",
 };
 
 export const REFERENCE_NOW = parseDatetimeText('2026-01-01T00:00:00Z')!;
@@ -80,10 +92,10 @@ type Norm = { k: 'null' } | { k: 'num'; v: number } | { k: 'ticks'; v: bigint } 
 
 /**
  * Page markup that is not part of a value: line breaks written as `<br>` (inside JSON they are layout, inside
- * text real newlines), autolinks `<https://...>`, and the infinity sign.
+ * text real newlines), autolinks `<https://...>` and Markdown links `[url](url)`, and the infinity sign.
  */
 function unmarkup(cell: string): string {
-  return cell.replace(/<br\s*\/?>/g, '\n').replace(/&nbsp;/g, ' ').replace(/^<(https?:\/\/[^<>\s]*)>$/, '$1').replace(/^(-?)∞$/, '$1Infinity');
+  return cell.replace(/<br\s*\/?>/g, '\n').replace(/&nbsp;/g, ' ').replace(/^<(https?:\/\/[^<>\s]*)>$/, '$1').replace(/^\[(https?:\/\/[^\]\s]*)\]\(\1\)$/, '$1').replace(/^(-?)∞$/, '$1Infinity');
 }
 
 function normExpected(cell: string): Norm {

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ServerContext } from './context.js';
 import { HttpError, errorBody } from './errors.js';
 import { isLoopback, tokenMatches } from './auth.js';
-import { QueryPool } from './query-pool.js';
+import { EnginePool } from './engine-pool.js';
 import { defaultWebRoot, staticFile } from './static-files.js';
 import { coverageRoutes } from './routes/coverage.js';
 import { findingRoutes } from './routes/findings.js';
@@ -22,7 +22,8 @@ export interface ServerOptions {
   token?: string;
   host?: string;
   webRoot?: string;
-  queryWorkers?: number;
+  /** Worker threads for workbench queries and hunts (default 2). */
+  engineWorkers?: number;
   logger?: boolean;
 }
 
@@ -33,7 +34,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopback(host) && !opts.token) throw new Error(`serving on ${host} needs a token (every API request must carry it)`);
   const ctx = new ServerContext(opts.workspaceDir);
-  const pool = new QueryPool({ dir: opts.workspaceDir, size: opts.queryWorkers ?? 2 });
+  const pool = new EnginePool({ dir: opts.workspaceDir, size: opts.engineWorkers ?? 2 });
   // Strict validation: unknown fields are refused, not silently dropped; types are not coerced.
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } } });
   const webRoot = opts.webRoot ?? defaultWebRoot();
@@ -57,7 +58,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   statusRoutes(app, ctx, { tokenRequired: !!opts.token });
   ruleRoutes(app, ctx);
-  huntRoutes(app, ctx);
+  huntRoutes(app, ctx, pool);
   findingRoutes(app, ctx);
   coverageRoutes(app, ctx);
   inventoryRoutes(app, ctx);

@@ -93,7 +93,18 @@ test('hunts: run one rule at the latest event, then all; past runs listed newest
   assert.equal(one.rules[0]!.outcome, 'ok');
   assert.equal(one.asOfSource, 'latest event');
   assert.ok(one.findings.length > 0 && one.findings.every((f) => f.ruleId === ACTION1_NET && f.tool === 'Action1'));
-  hunt = await call<HuntResponse>('POST', '/api/hunts', { asOf: one.run.asOf });
+  // the hunt runs on a worker thread, so the server answers meanwhile and lists the run as unfinished
+  // (on the server's own thread a run could only ever be seen finished)
+  let settled = false;
+  const whole = call<HuntResponse>('POST', '/api/hunts', { asOf: one.run.asOf }).finally(() => { settled = true; });
+  let seen: HuntsResponse['runs'][number] | undefined;
+  while (!seen && !settled) {
+    await new Promise((resolve) => setTimeout(resolve, 2)); // injected requests alone never yield to the worker's messages
+    seen = (await call<HuntsResponse>('GET', '/api/hunts')).runs.find((r) => r.id > one.run.id);
+  }
+  hunt = await whole;
+  assert.ok(seen, 'the run was listed before the hunt answered');
+  assert.equal(seen.finishedAt, undefined, 'the run was listed while it ran');
   assert.equal(hunt.asOfSource, 'request');
   assert.ok(hunt.run.rulesRun > 500);
   for (const tool of ['AnyDesk', 'Atera', 'TacticalRMM', 'MeshCentral']) assert.ok(hunt.findings.some((f) => f.tool === tool), `${tool} found`);

@@ -130,6 +130,22 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
   await page.getByTestId('result-chart').waitFor();
   log('workbench runs a query and charts it');
   await snap('workbench-chart');
+
+  // Run takes the blank-line-separated query at the cursor; its diagnostics point into the whole text
+  await page.locator('[data-testid=query-editor] .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type('print first = 1\n\nprint second = Nope');
+  await page.keyboard.press('Control+Enter');
+  const blockDiag = page.getByTestId('diagnostics-list').getByTestId('diagnostic').first();
+  await blockDiag.waitFor();
+  assert.match(await blockDiag.textContent() ?? '', /3:16.*Nope/, 'the second block\'s error, at its line in the editor');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('Control+Enter');
+  await page.getByTestId('result-grid').waitFor();
+  const grid = await page.getByTestId('result-grid').textContent() ?? '';
+  assert.ok(grid.includes('first') && !grid.includes('second'), 'only the block at the cursor ran');
+  log('workbench runs the query block at the cursor');
 }
 
 /** A narrow window (a phone, or a browser beside a terminal): facets fold away, wide tables scroll in place. */

@@ -47,7 +47,7 @@ after(async () => {
 });
 
 async function serve(token?: string) {
-  const app = await buildServer({ workspaceDir: join(root, 'ws'), webRoot: join(root, 'web'), queryWorkers: 1, ...(token ? { token } : {}) });
+  const app = await buildServer({ workspaceDir: join(root, 'ws'), webRoot: join(root, 'web'), engineWorkers: 1, ...(token ? { token } : {}) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }

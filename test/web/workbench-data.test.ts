@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chartSeries } from '../../src/web/workbench/chart-data.js';
 import { addToHistory } from '../../src/web/workbench/history.js';
-import { niceTicks } from '../../src/web/components/line-chart.js';
+import { niceTicks, splitAtGaps } from '../../src/web/components/line-chart.js';
 
 test('a datetime and a numeric column make one series per numeric column', () => {
   const s = chartSeries([{ name: 'Timestamp', type: 'datetime' }, { name: 'n', type: 'long' }, { name: 'avg', type: 'real' }],
@@ -40,4 +40,13 @@ test('chart ticks are round numbers covering the range', () => {
   assert.deepEqual(niceTicks(5, 5), [5]);
   assert.deepEqual(niceTicks(0, 2, 4, 1), [0, 1, 2], 'whole numbers only for counts');
   assert.deepEqual(niceTicks(0, 68, 4, 1), [0, 20, 40, 60]);
+});
+
+test('binned points break the line where a bin has no row; irregular points stay one line', () => {
+  const hour = 3_600_000;
+  const at = (...hours: number[]) => hours.map((h, i) => ({ x: h * hour, y: i }));
+  assert.deepEqual(splitAtGaps(at(0, 1, 2, 5, 6, 8)).map((r) => r.map((p) => p.x / hour)), [[0, 1, 2], [5, 6], [8]]);
+  assert.deepEqual(splitAtGaps(at(0, 1, 2, 3)).length, 1, 'no gap');
+  assert.deepEqual(splitAtGaps(at(0, 1.2, 4, 4.5, 9)).length, 1, 'irregular: no step to judge gaps by');
+  assert.deepEqual(splitAtGaps(at(0, 7)).length, 1, 'two points');
 });

@@ -7,7 +7,19 @@ import { ARRAY_TEXT_FUNCTIONS } from './arrays-text.js';
 import { BAG_FUNCTIONS } from './bags.js';
 import { BITS_MATH_FUNCTIONS } from './bits-math.js';
 import { GEO_CELL_FUNCTIONS } from './geo-cells.js';
-import { GEO_SHAPE_FUNCTIONS } from './geo-shapes.js';
+import { GEO_SHAPE_FUNCTIONS } from './geo/geo-shapes.js';
+import { GEO_LINE_MEASURE_FUNCTIONS } from './geo/geo-line-measures.js';
+import { WKT_FUNCTIONS } from './geo/wkt.js';
+import { GEO_LINE_INTERSECTION_FUNCTIONS } from './geo/geo-line-intersections.js';
+import { GEO_LINE_DENSIFY_FUNCTIONS } from './geo/geo-line-densify.js';
+import { GEO_LINE_SIMPLIFY_FUNCTIONS } from './geo/geo-line-simplify.js';
+import { GEO_LINE_UNION_FUNCTIONS } from './geo/geo-line-union.js';
+import { GEO_LINE_TO_S2CELLS_FUNCTIONS } from './geo/geo-line-to-s2cells.js';
+import { GEO_LINE_BUFFER_FUNCTIONS } from './geo/geo-line-buffer.js';
+import { GEO_POINT_BUFFER_FUNCTIONS } from './geo/geo-point-buffer.js';
+import { GEO_POLYGON_EDIT_FUNCTIONS } from './geo/geo-polygon-edit.js';
+import { GEO_POLYGON_MEASURE_FUNCTIONS } from './geo/geo-polygon-measures.js';
+import { GEO_POLYGON_OVERLAY_FUNCTIONS } from './geo/geo-polygon-overlay-functions.js';
 import { SERIES_FUNCTIONS } from './series.js';
 import { SKETCH_FUNCTIONS } from './sketches.js';
 import { CORE_FUNCTIONS } from './core.js';
@@ -32,7 +44,7 @@ const ALIASES: Record<string, string> = {
 };
 
 const byName = new Map(
-  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS, ...PARSING_FUNCTIONS, ...TEXT_EXTRA_FUNCTIONS, ...IPV6_FUNCTIONS, ...TIMEZONE_FUNCTIONS, ...SKETCH_FUNCTIONS, ...QUERY_CONTEXT_FUNCTIONS].map((f) => [f.name, f]),
+  [...CORE_FUNCTIONS, ...MATH_STRING_FUNCTIONS, ...DATETIME_DYNAMIC_FUNCTIONS, ...IP_FUNCTIONS, ...ARRAY_TEXT_FUNCTIONS, ...BAG_FUNCTIONS, ...BITS_MATH_FUNCTIONS, ...SERIES_FUNCTIONS, ...GEO_CELL_FUNCTIONS, ...GEO_SHAPE_FUNCTIONS, ...GEO_LINE_MEASURE_FUNCTIONS, ...WKT_FUNCTIONS, ...GEO_LINE_INTERSECTION_FUNCTIONS, ...GEO_LINE_DENSIFY_FUNCTIONS, ...GEO_LINE_SIMPLIFY_FUNCTIONS, ...GEO_LINE_UNION_FUNCTIONS, ...GEO_LINE_TO_S2CELLS_FUNCTIONS, ...GEO_LINE_BUFFER_FUNCTIONS, ...GEO_POLYGON_MEASURE_FUNCTIONS, ...GEO_POLYGON_EDIT_FUNCTIONS, ...GEO_POLYGON_OVERLAY_FUNCTIONS, ...GEO_POINT_BUFFER_FUNCTIONS, ...PARSING_FUNCTIONS, ...TEXT_EXTRA_FUNCTIONS, ...IPV6_FUNCTIONS, ...TIMEZONE_FUNCTIONS, ...SKETCH_FUNCTIONS, ...QUERY_CONTEXT_FUNCTIONS].map((f) => [f.name, f]),
 );
 for (const [alias, target] of Object.entries(ALIASES)) {
   const f = byName.get(target);

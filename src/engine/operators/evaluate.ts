@@ -9,6 +9,8 @@ import type { OpContext } from './context.js';
 import { activeUsersCount, activityCountsMetrics, slidingWindowCounts } from './plugins/activity.js';
 import { bagUnpack } from './plugins/bag-unpack.js';
 import { dcountIntersect } from './plugins/dcount-intersect.js';
+import { geoLineLookup } from './plugins/geo-line-lookup.js';
+import { geoPolygonLookup } from './plugins/geo-polygon-lookup.js';
 import { ipv4Lookup, ipv6Lookup } from './plugins/ip-lookup.js';
 import { newActivityMetrics } from './plugins/new-activity-metrics.js';
 import { rollingPercentile } from './plugins/rolling-percentile.js';
@@ -22,6 +24,8 @@ export const PLUGINS: ReadonlyMap<string, Plugin> = new Map<string, Plugin>([
   ['activity_counts_metrics', activityCountsMetrics],
   ['bag_unpack', bagUnpack],
   ['dcount_intersect', dcountIntersect],
+  ['geo_line_lookup', geoLineLookup],
+  ['geo_polygon_lookup', geoPolygonLookup],
   ['ipv4_lookup', ipv4Lookup],
   ['ipv6_lookup', ipv6Lookup],
   ['new_activity_metrics', newActivityMetrics],

@@ -1,13 +1,14 @@
 /**
  * POST /api/hunts runs rules now (selected like `kqlite hunt --rules`), GET /api/hunts lists past runs.
- * A hunt runs in the server's thread: rule queries are bounded by their own deadline and the built-in pack
- * over the demo takes well under a second; big workspaces are hunted from the CLI.
+ * The hunt runs on an engine worker thread (engine-pool.ts), so the server goes on answering while it
+ * runs; each rule query is bounded by its own deadline and the whole hunt by HUNT_TIMEOUT_MS.
  */
 import type { FastifyInstance } from 'fastify';
-import { HuntError, getRun, listFindings, listRuns, runHunt, selectRules } from '../../hunts/index.js';
+import { getRun, listFindings, listRuns, selectRules } from '../../hunts/index.js';
 import type { HuntRequest, HuntResponse, HuntsResponse } from '../api.js';
 import type { ServerContext } from '../context.js';
-import { HttpError, badRequest } from '../errors.js';
+import type { EnginePool } from '../engine-pool.js';
+import { badRequest } from '../errors.js';
 import { findingSummary, runInfo } from '../views.js';
 import { datetimeParam } from './params.js';
 
@@ -20,7 +21,10 @@ const HUNT_BODY = {
   },
 } as const;
 
-export function huntRoutes(app: FastifyInstance, ctx: ServerContext): void {
+/** A hunt still running after this is stopped (its thread ended); rules that finished keep their findings. */
+const HUNT_TIMEOUT_MS = 60 * 60_000;
+
+export function huntRoutes(app: FastifyInstance, ctx: ServerContext, pool: EnginePool): void {
   app.get('/api/hunts', async (): Promise<HuntsResponse> => ({ runs: listRuns(ctx.db).map(runInfo) }));
 
   app.post('/api/hunts', { schema: { body: HUNT_BODY } }, async (req): Promise<HuntResponse> => {
@@ -29,13 +33,9 @@ export function huntRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const all = ctx.rules();
     const { selected, unknown } = body.rules?.length ? selectRules(all, body.rules) : { selected: all, unknown: [] };
     if (unknown.length) throw badRequest(`no rule matches ${unknown.map((u) => `'${u}'`).join(', ')} (give rule ids, tool names, techniques or globs)`);
-    let summary;
-    try {
-      summary = runHunt({ rules: selected, source: ctx.workspace, db: ctx.db, ...(asOf !== undefined ? { asOf } : {}), actor: 'web' });
-    } catch (e) {
-      if (e instanceof HuntError) throw new HttpError(409, e.message);
-      throw e;
-    }
+    const { summary } = await pool.hunt({
+      ruleIds: selected.map((r) => r.id), actor: 'web', timeoutMs: HUNT_TIMEOUT_MS, ...(asOf !== undefined ? { asOfTicks: asOf.toString() } : {}),
+    });
     const run = getRun(ctx.db, summary.runId)!;
     return {
       run: runInfo(run),

@@ -8,7 +8,7 @@ import { DEFENDER_TABLES } from '../../kql/semantics/index.js';
 import { formatDatetime } from '../../engine/values/ticks.js';
 import type { CancelResponse, KqlType, QueryRequest, QueryResponse, SchemaResponse } from '../api.js';
 import type { ServerContext } from '../context.js';
-import type { QueryPool } from '../query-pool.js';
+import type { EnginePool } from '../engine-pool.js';
 import { datetimeParam } from './params.js';
 
 export const QUERY_LIMITS = { defaultRows: 10_000, maxRows: 100_000, defaultTimeoutMs: 30_000, maxTimeoutMs: 300_000, maxQueryChars: 100_000 };
@@ -26,7 +26,7 @@ const QUERY_BODY = {
   },
 } as const;
 
-export function queryRoutes(app: FastifyInstance, ctx: ServerContext, pool: QueryPool): void {
+export function queryRoutes(app: FastifyInstance, ctx: ServerContext, pool: EnginePool): void {
   app.get('/api/schema', async (): Promise<SchemaResponse> => {
     const ws = ctx.workspace;
     const inWs = new Map(ws.tableNames().map((n) => [n.toLowerCase(), n]));
@@ -42,7 +42,7 @@ export function queryRoutes(app: FastifyInstance, ctx: ServerContext, pool: Quer
   app.post('/api/query', { schema: { body: QUERY_BODY } }, async (req): Promise<QueryResponse> => {
     const b = req.body as QueryRequest;
     const asOf = datetimeParam('asOf', b.asOf) ?? ctx.workspace.maxTimestamp() ?? BigInt(Date.now()) * 10_000n;
-    const r = await pool.run({ query: b.query, nowTicks: asOf.toString(), maxRows: b.maxRows ?? QUERY_LIMITS.defaultRows, timeoutMs: b.timeoutMs ?? QUERY_LIMITS.defaultTimeoutMs }, b.clientId);
+    const r = await pool.query({ query: b.query, nowTicks: asOf.toString(), maxRows: b.maxRows ?? QUERY_LIMITS.defaultRows, timeoutMs: b.timeoutMs ?? QUERY_LIMITS.defaultTimeoutMs }, b.clientId);
     return { ok: true, asOf: formatDatetime(asOf), tables: r.tables, warnings: r.warnings, diagnostics: r.diagnostics, stats: r.stats };
   });
 

@@ -68,7 +68,9 @@ export function LineChart({ series, xIsTime = true, label, testid = 'line-chart'
           const color = COLORS[i % COLORS.length];
           return (
             <g key={s.name} data-series={s.name}>
-              <polyline fill="none" stroke={color} stroke-width="1.6" points={pts.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')} />
+              {splitAtGaps(pts).map((run, k) => (
+                <polyline key={k} fill="none" stroke={color} stroke-width="1.6" points={run.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')} />
+              ))}
               {pts.length <= 200 && pts.map((p, j) => (
                 <circle key={j} cx={sx(p.x)} cy={sy(p.y)} r="2.4" fill={color}>
                   <title>{`${s.name}: ${formatCount(p.y)} at ${xIsTime ? new Date(p.x).toISOString() : p.x}`}</title>
@@ -85,4 +87,31 @@ export function LineChart({ series, xIsTime = true, label, testid = 'line-chart'
       ) : null}
     </figure>
   );
+}
+
+type Point = Series['points'][number];
+
+/**
+ * Runs of points to join with lines. `summarize ... by bin(Timestamp, 1h)` has no row for an hour without
+ * events, so a line straight across that hour would draw counts that were never there. When the points are
+ * regular (most steps equal: binned data), a step longer than 1.5 of that step ends a run; irregular
+ * points stay one line. Points must be sorted by x.
+ */
+export function splitAtGaps(points: readonly Point[]): Point[][] {
+  if (points.length < 3) return [points.slice()];
+  const counts = new Map<number, number>();
+  for (let i = 1; i < points.length; i++) {
+    const d = points[i]!.x - points[i - 1]!.x;
+    if (d > 0) counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  let step = 0;
+  let most = 0;
+  for (const [d, n] of counts) if (n > most || (n === most && d < step)) [step, most] = [d, n];
+  if (most * 2 < points.length - 1) return [points.slice()];
+  const runs: Point[][] = [[points[0]!]];
+  for (let i = 1; i < points.length; i++) {
+    if (points[i]!.x - points[i - 1]!.x > step * 1.5) runs.push([]);
+    runs[runs.length - 1]!.push(points[i]!);
+  }
+  return runs;
 }

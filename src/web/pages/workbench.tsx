@@ -1,5 +1,6 @@
 /**
- * The KQL workbench (/workbench): monaco editor with the workspace schema, Run (Ctrl+Enter) against
+ * The KQL workbench (/workbench): monaco editor with the workspace schema, Run (Ctrl+Enter: the selection, or
+ * the blank-line-separated query block at the cursor) against
  * POST /api/query with a `now()` control, Cancel, diagnostics as editor markers and as a list, results
  * with paging and a chart, and a query history kept in localStorage. `?q=` preloads a query.
  */
@@ -15,6 +16,7 @@ import { loadStylesheet } from '../load-stylesheet.js';
 import { addToHistory, loadHistory, saveHistory, type HistoryEntry } from '../workbench/history.js';
 import { Results } from '../workbench/results.js';
 import type { KqlEditor } from '../workbench/editor.js';
+import { diagnosticsInEditor, queryToRun } from '../workbench/query-block.js';
 
 const DEFAULT_QUERY = `DeviceNetworkEvents
 | where Timestamp > ago(1d)
@@ -54,7 +56,7 @@ export function WorkbenchPage() {
     Promise.all([import('../workbench/editor.js'), loadStylesheet('/editor.css')]).then(async ([m]) => {
       if (disposed || !host.current) return;
       const ed = m.createKqlEditor(host.current, {
-        value: textRef.current, label: 'KQL query editor. Ctrl+Enter runs the query.',
+        value: textRef.current, label: 'KQL query editor. Ctrl+Enter runs the query at the cursor (queries are separated by blank lines) or the selection.',
         onRun: () => runRef.current(),
         onChange: (t) => { textRef.current = t; sessionStorage.setItem(DRAFT_KEY, t); },
       });
@@ -69,8 +71,15 @@ export function WorkbenchPage() {
 
   const execute = async () => {
     if (run.kind === 'running') return;
-    const text = editor.current?.getValue() ?? textRef.current;
+    const whole = editor.current?.getValue() ?? textRef.current;
+    const part = editor.current ? queryToRun(whole, editor.current.getSelection()) : { text: whole, start: 0 };
+    const text = part.text;
     if (!text.trim()) return;
+    const show = (ds: readonly ApiDiagnostic[]) => {
+      const inEditor = diagnosticsInEditor(whole, part, ds);
+      setDiagnostics(inEditor);
+      editor.current?.setDiagnostics(inEditor);
+    };
     const asOfTime = parseUtcText(asOfText);
     if (!asOfTime.ok) {
       // the field already says what is wrong with it
@@ -84,17 +93,13 @@ export function WorkbenchPage() {
     try {
       const result = await api.query({ query: text, clientId, ...(asOfTime.iso ? { asOf: asOfTime.iso } : {}) });
       setRun({ kind: 'done', result });
-      setDiagnostics(result.diagnostics);
-      editor.current?.setDiagnostics(result.diagnostics);
+      show(result.diagnostics);
       remember({ query: text, at: new Date().toISOString(), ok: true, rows: result.tables[0]?.totalRows ?? 0 });
     } catch (e) {
       const err = e as Error;
       if (err instanceof ApiRequestError && err.status === 409) setRun({ kind: 'cancelled' });
       else setRun({ kind: 'failed', error: err });
-      if (err instanceof ApiRequestError && err.diagnostics.length) {
-        setDiagnostics(err.diagnostics);
-        editor.current?.setDiagnostics(err.diagnostics);
-      }
+      if (err instanceof ApiRequestError && err.diagnostics.length) show(err.diagnostics);
       remember({ query: text, at: new Date().toISOString(), ok: false });
     }
   };

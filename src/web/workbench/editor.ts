@@ -28,6 +28,8 @@ const SERVER_MARKERS = 'kqlite';
 
 export interface KqlEditor {
   getValue(): string;
+  /** The selection as offsets into the text (start === end: just the cursor). */
+  getSelection(): { start: number; end: number };
   setValue(text: string): void;
   focus(): void;
   /** Gives the Kusto language service the workspace's tables, so completion, colouring and checks know the columns. */
@@ -72,6 +74,11 @@ export function createKqlEditor(host: HTMLElement, opts: { value: string; onRun:
   });
   return {
     getValue: () => editor.getValue(),
+    getSelection() {
+      const sel = editor.getSelection();
+      if (!sel) return { start: 0, end: 0 };
+      return { start: model.getOffsetAt(sel.getStartPosition()), end: model.getOffsetAt(sel.getEndPosition()) };
+    },
     setValue: (text) => editor.setValue(text),
     focus: () => editor.focus(),
     async setSchema(schema) {

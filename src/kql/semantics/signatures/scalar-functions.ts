@@ -366,6 +366,32 @@ geo_angle 6 6 real
 geo_point_in_polygon 3 3 bool
 geo_distance_point_to_line 3 3 real
 geo_distance_point_to_polygon 3 3 real
+geo_from_wkt 1 1 dynamic
+geo_line_length 1 1 real
+geo_line_centroid 1 1 dynamic
+geo_line_interpolate_point 2 2 dynamic
+geo_line_locate_point 3 3 real
+geo_closest_point_on_line 3 3 dynamic
+geo_intersects_2lines 2 2 bool
+geo_intersection_2lines 2 2 dynamic
+geo_line_densify 1 3 dynamic
+geo_line_simplify 1 2 dynamic
+geo_union_lines_array 1 1 dynamic
+geo_line_to_s2cells 1 3 dynamic
+geo_line_buffer 2 3 dynamic
+geo_polygon_area 1 1 real
+geo_polygon_perimeter 1 1 real
+geo_polygon_centroid 1 1 dynamic
+geo_polygon_densify 1 3 dynamic
+geo_polygon_simplify 1 2 dynamic
+geo_simplify_polygons_array 1 2 dynamic
+geo_union_polygons_array 1 1 dynamic
+geo_intersection_2polygons 2 2 dynamic
+geo_intersects_2polygons 2 2 bool
+geo_intersection_line_with_polygon 2 2 dynamic
+geo_intersects_line_with_polygon 2 2 bool
+geo_closest_point_on_polygon 3 3 dynamic
+geo_point_buffer 3 4 dynamic
 `;
 
 /** Scalar forms of sketch functions (their aggregate forms are in aggregates.ts). */

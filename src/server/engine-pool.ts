@@ -1,12 +1,13 @@
 /**
- * Runs workbench queries on worker threads with limits: rows (maxRows), time (the engine's own deadline,
- * backed by terminating the thread shortly after it), memory (the engine's budget plus a V8 heap cap on the
- * thread) and cancellation by the client's id. Workers are kept warm (their extent caches survive between
- * queries); a terminated worker is simply replaced. Queries beyond the pool size wait their turn.
+ * Runs workbench queries and hunts on worker threads, so the server thread stays free to answer, with
+ * limits: rows (maxRows), time (the engine's own deadline, backed by terminating the thread shortly after
+ * it), memory (the engine's budget plus a V8 heap cap on the thread) and cancellation of a query by the
+ * client's id. Workers are kept warm (their extent caches survive between jobs); a terminated worker is
+ * simply replaced. Jobs beyond the pool size wait their turn.
  */
 import { Worker } from 'node:worker_threads';
 import { HttpError } from './errors.js';
-import type { QueryWorkerReply, QueryWorkerRequest } from './query-protocol.js';
+import type { EngineJob, EngineWorkerReply, EngineWorkerRequest, HuntResultMessage, QueryResultMessage } from './engine-protocol.js';
 
 export interface PoolOptions {
   dir: string;
@@ -16,10 +17,10 @@ export interface PoolOptions {
   memoryBudgetBytes?: number;
 }
 
-type OkReply = Extract<QueryWorkerReply, { ok: true }>;
+type OkReply = Extract<EngineWorkerReply, { ok: true }>;
 
 interface Job {
-  req: Omit<QueryWorkerRequest, 'seq'>;
+  req: EngineJob;
   clientId?: string;
   resolve(r: OkReply): void;
   reject(e: Error): void;
@@ -32,7 +33,7 @@ interface Slot {
 
 const GRACE_MS = 2_000;
 const fromSource = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(`./query-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
+const workerUrl = new URL(`./engine-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
 
 /** Running from source (tests, tsx), the worker thread first registers tsx's loader, which threads do not inherit. */
 function startWorker(options: ConstructorParameters<typeof Worker>[1]): Worker {
@@ -41,7 +42,7 @@ function startWorker(options: ConstructorParameters<typeof Worker>[1]): Worker {
   return new Worker(boot, { ...options, eval: true });
 }
 
-export class QueryPool {
+export class EnginePool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private seq = 0;
@@ -49,7 +50,21 @@ export class QueryPool {
 
   constructor(private readonly opts: PoolOptions) {}
 
-  run(req: Omit<QueryWorkerRequest, 'seq'>, clientId?: string): Promise<OkReply> {
+  /** Runs a workbench query; `clientId` lets the client cancel it. */
+  async query(req: Omit<Extract<EngineJob, { kind: 'query' }>, 'kind'>, clientId?: string): Promise<QueryResultMessage> {
+    const reply = await this.run({ kind: 'query', ...req }, clientId);
+    if (reply.kind !== 'query') throw new HttpError(500, 'the engine worker answered a query with something else');
+    return reply;
+  }
+
+  /** Runs a hunt; its run and findings are in the findings database when this resolves. */
+  async hunt(req: Omit<Extract<EngineJob, { kind: 'hunt' }>, 'kind'>): Promise<HuntResultMessage> {
+    const reply = await this.run({ kind: 'hunt', ...req });
+    if (reply.kind !== 'hunt') throw new HttpError(500, 'the engine worker answered a hunt with something else');
+    return reply;
+  }
+
+  private run(req: EngineJob, clientId?: string): Promise<OkReply> {
     if (this.closed) return Promise.reject(new HttpError(503, 'the server is shutting down'));
     return new Promise((resolve, reject) => {
       this.queue.push({ req, ...(clientId ? { clientId } : {}), resolve, reject });
@@ -83,9 +98,10 @@ export class QueryPool {
       if (!slot) return;
       const job = this.queue.shift()!;
       const seq = ++this.seq;
-      const timer = setTimeout(() => this.fail(slot!, new HttpError(408, `the query ran longer than its limit of ${job.req.timeoutMs} ms and was stopped`)), job.req.timeoutMs + GRACE_MS);
+      const what = job.req.kind === 'hunt' ? 'hunt' : 'query';
+      const timer = setTimeout(() => this.fail(slot!, new HttpError(408, `the ${what} ran longer than its limit of ${job.req.timeoutMs} ms and was stopped`)), job.req.timeoutMs + GRACE_MS);
       slot.job = { ...job, seq, timer };
-      slot.worker.postMessage({ ...job.req, seq } satisfies QueryWorkerRequest);
+      slot.worker.postMessage({ ...job.req, seq } satisfies EngineWorkerRequest);
     }
   }
 
@@ -95,7 +111,7 @@ export class QueryPool {
       resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb ?? 2048 },
     });
     const slot: Slot = { worker };
-    worker.on('message', (reply: QueryWorkerReply) => {
+    worker.on('message', (reply: EngineWorkerReply) => {
       const job = slot.job;
       if (!job || job.seq !== reply.seq) return;
       clearTimeout(job.timer);
@@ -106,9 +122,10 @@ export class QueryPool {
     });
     worker.on('error', (e: Error & { code?: string }) => {
       const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.fail(slot, new HttpError(oom ? 400 : 500, oom ? 'the query ran out of memory and was stopped' : `the query worker failed: ${e.message}`), false);
+      const what = slot.job?.req.kind === 'hunt' ? 'hunt' : 'query';
+      this.fail(slot, new HttpError(oom ? 400 : 500, oom ? `the ${what} ran out of memory and was stopped` : `the engine worker failed: ${e.message}`), false);
     });
-    worker.on('exit', () => this.fail(slot, new HttpError(500, 'the query worker stopped unexpectedly'), false));
+    worker.on('exit', () => this.fail(slot, new HttpError(500, 'the engine worker stopped unexpectedly'), false));
     worker.unref();
     this.slots.push(slot);
     return slot;

@@ -1,0 +1,42 @@
+/** Messages between the server and its engine worker threads (structured-clone safe). */
+import type { HuntSummary } from '../hunts/index.js';
+import type { ApiDiagnostic, QueryColumn } from './api.js';
+
+export interface QueryJob {
+  kind: 'query';
+  query: string;
+  /** now() in ticks since 1970, as a decimal string (bigint does not cross every boundary). */
+  nowTicks: string;
+  maxRows: number;
+  timeoutMs: number;
+}
+
+export interface HuntJob {
+  kind: 'hunt';
+  /** Ids of the rules to run, already selected (and checked) by the route. */
+  ruleIds: string[];
+  /** The hunt's now() in ticks, as a decimal string; absent: the workspace's latest event. */
+  asOfTicks?: string;
+  actor: string;
+  timeoutMs: number;
+}
+
+export type EngineJob = QueryJob | HuntJob;
+export type EngineWorkerRequest = EngineJob & { seq: number };
+
+export interface QueryResultMessage {
+  kind: 'query';
+  tables: { name: string; columns: QueryColumn[]; rows: unknown[][]; totalRows: number; truncated: boolean }[];
+  warnings: string[];
+  diagnostics: ApiDiagnostic[];
+  stats: { rowsScanned: number; durationMs: number };
+}
+
+export interface HuntResultMessage {
+  kind: 'hunt';
+  summary: HuntSummary;
+}
+
+export type EngineWorkerReply =
+  | ({ seq: number; ok: true } & (QueryResultMessage | HuntResultMessage))
+  | { seq: number; ok: false; status: number; message: string; diagnostics?: ApiDiagnostic[] };
