@@ -73,7 +73,7 @@ export function runQuery(text: string, opts: QueryOptions = {}): QueryResult {
 export function runScript(script: Script, bound: BoundScript, opts: QueryOptions, diagnostics: Diagnostic[] = [], started = Date.now()): QueryResult {
   const rt: Runtime = {
     bound,
-    ctx: { now: opts.now ?? wallClockTicks() },
+    ctx: { now: opts.now ?? wallClockTicks(), options: new Map(), cursor: opts.source?.cursor?.() ?? '' },
     ...(opts.source ? { source: opts.source } : {}),
     ...(opts.sharedScans ? { sharedScans: opts.sharedScans } : {}),
     limits: {

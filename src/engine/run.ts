@@ -30,7 +30,9 @@ import { parseKv } from './operators/parse-kv.js';
 import { count, getschema, projectAway, projectKeep, projectRename, projectReorder } from './operators/project-columns.js';
 import { datatable, print, range } from './operators/sources.js';
 import { sort, take, top } from './operators/sort.js';
+import { reduce } from './operators/reduce.js';
 import { summarize } from './operators/summarize.js';
+import { invokePattern } from './operators/pattern.js';
 import { union } from './operators/union.js';
 import { where } from './operators/where.js';
 import { scanTable, scanWithWheres } from './scan.js';
@@ -39,7 +41,7 @@ import { scanTable, scanWithWheres } from './scan.js';
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
   'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
-  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'sample-distinct', 'project-by-names', 'invoke', 'partition', 'scan', 'top-nested', 'parse', 'parse-where', 'parse-kv', 'evaluate', 'mv-apply',
+  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'sample-distinct', 'project-by-names', 'invoke', 'partition', 'scan', 'top-nested', 'parse', 'parse-where', 'parse-kv', 'evaluate', 'mv-apply', 'reduce',
 ]);
 
 export const ENGINE_PLUGINS: ReadonlySet<string> = new Set(PLUGINS.keys());
@@ -56,8 +58,12 @@ export function runStatements(rt: Runtime, statements: Statement[], env: Env): R
       }
     } else if (st.kind === 'DeclareQueryParametersStatement') {
       for (const p of st.parameters) if (p.default) bindLet(p.name.name, p.default, { rt, env, rel: { columns: [], length: 1 } });
+    } else if (st.kind === 'SetStatement') {
+      // query properties: recorded for the functions that read them (bin_auto); the rest change nothing here
+      const value = st.value ? compileExpr(st.value, { rt, env, rel: { columns: [], length: 1 } }).eval(0) : true;
+      rt.ctx.options?.set(st.name.name.toLowerCase(), value);
     } else if (st.kind === 'PatternStatement') {
-      throw new QueryError("'declare pattern' is not supported by kqlite's engine", 'KQL4010');
+      env.vars.set(st.name.name, { kind: 'pattern', decl: st, env });
     }
   }
   return results;
@@ -94,6 +100,7 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
       return evalTabular(rt, e.body, env, implicit);
     case 'CallExpr': {
       const entry = env.lookup(e.name.name);
+      if (entry?.kind === 'pattern') return invokePattern(rt, entry, e.args, undefined, env, implicit);
       if (entry?.kind === 'function') {
         const inner = enterFunction(entry.decl, entry.env, e.args, { rt, env, rel: implicit ?? { columns: [], length: 1 } });
         return evalTabular(rt, entry.decl.body.result, inner, implicit);
@@ -103,8 +110,11 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
     }
     case 'ExternaldataExpr':
       throw new QueryError("'externaldata' needs outside data, which kqlite never fetches; ingest the data into the workspace instead", 'KQL4010');
-    case 'MemberExpr':
+    case 'MemberExpr': {
+      const entry = e.target.kind === 'CallExpr' ? env.lookup(e.target.name.name) : undefined;
+      if (entry?.kind === 'pattern' && e.target.kind === 'CallExpr') return invokePattern(rt, entry, e.target.args, e.name.name, env, implicit);
       throw new QueryError("'cluster()'/'database()' references need a Kusto cluster; kqlite runs on its local workspace only", 'KQL4010');
+    }
     default:
       throw new QueryError(`'${e.kind.replace(/Expr$/, '').toLowerCase()}' is not supported by kqlite's engine yet`, 'KQL4010');
   }
@@ -218,6 +228,8 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
       return scan(op, input, cx);
     case 'PartitionOp':
       return partition(op, input, cx);
+    case 'ReduceOp':
+      return reduce(op, input, cx);
     case 'TopOp':
       return top(op, input, cx);
     case 'SortOp':

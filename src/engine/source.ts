@@ -24,6 +24,8 @@ export interface TableSource {
    * required: the engine still filters rows).
    */
   scan(name: string, range?: TimeRange): Table[];
+  /** Opaque text naming the source's current data state (Kusto's database cursor, for cursor_current()). */
+  cursor?(): string;
 }
 
 /** A TableSource over tables held in memory (tests, `datatable` fixtures, the benchmark). */

@@ -149,6 +149,16 @@ export class Workspace implements TableSource {
     return out;
   }
 
+  /**
+   * The data state, for cursor_current(): the newest extent's id over every table (ids sort in the order
+   * extents were added, so a later cursor compares greater); empty for an empty workspace.
+   */
+  cursor(): string {
+    let newest = '';
+    for (const t of this.tableNames()) for (const id of this.extentDirs(t)) if (id > newest) newest = id;
+    return newest;
+  }
+
   /** Adds rows as one new extent; the table's schema becomes the union of the old one and `schema`. */
   append(name: string, schema: TableSchema, table: Table, source?: string): ExtentMeta & { id: string } {
     safeName(name);

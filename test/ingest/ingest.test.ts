@@ -150,3 +150,18 @@ test('ingest, tables and query --workspace through the CLI', async () => {
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /no such file or folder/);
 });
+
+test('cursor_current() names the workspace data state: empty when empty, greater after each new extent', async () => {
+  const ws = fresh();
+  const cursorOf = () => {
+    const r = runQuery('print c = cursor_current()', { source: ws });
+    assert.ok(r.ok);
+    return toJsonResult(r.tables[0]!.table).rows[0]![0];
+  };
+  assert.equal(cursorOf(), '');
+  await ingestPaths(ws, [file('cursor1.json', JSON.stringify(NET('2026-01-01T00:00:00Z', 'a', 'x.com', 1)) + '\n')], { table: 'DeviceNetworkEvents' });
+  const first = cursorOf() as string;
+  assert.ok(first.length > 0);
+  await ingestPaths(ws, [file('cursor2.json', JSON.stringify(NET('2026-01-01T00:00:01Z', 'b', 'y.com', 2)) + '\n')], { table: 'DeviceNetworkEvents' });
+  assert.ok((cursorOf() as string) > first);
+});

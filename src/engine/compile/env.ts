@@ -4,7 +4,7 @@
  */
 import v8 from 'node:v8';
 import type { BoundScript } from '../../kql/semantics/index.js';
-import type { Expr, FunctionDecl, ScalarTypeName } from '../../kql/syntax/ast.js';
+import type { Expr, FunctionDecl, PatternStatement, ScalarTypeName } from '../../kql/syntax/ast.js';
 import type { TableSource } from '../source.js';
 import { QueryError, type EvalContext, type Value } from '../values/value.js';
 import type { Relation } from './relation.js';
@@ -21,7 +21,8 @@ export type EnvEntry =
   | { kind: 'scalar'; value: Value; type: ScalarTypeName }
   | { kind: 'compiled'; compiled: Compiled }
   | { kind: 'tabular'; get: () => Relation }
-  | { kind: 'function'; decl: FunctionDecl; env: Env };
+  | { kind: 'function'; decl: FunctionDecl; env: Env }
+  | { kind: 'pattern'; decl: PatternStatement; env: Env };
 
 export class Env {
   readonly vars = new Map<string, EnvEntry>();

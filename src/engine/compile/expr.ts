@@ -91,6 +91,10 @@ export function compileExpr(e: Expr, s: CompileScope): Compiled {
         // a tabular let used as a scalar: its single value (like toscalar)
         return constant(type, firstCell(entry.get()));
       }
+      // a function without parameters may be named without parentheses (`let f = () { rand() }; print f`)
+      if (entry?.kind === 'function' && entry.decl.parameters.every((p) => p.default)) {
+        return compileExpr(entry.decl.body.result, { ...s, env: enterFunction(entry.decl, entry.env, [], s) });
+      }
       throw new QueryError(`unknown name '${e.name}'`);
     }
     case 'UnaryExpr': {

@@ -1,15 +1,29 @@
 /**
  * Functions that read the row or the query rather than argument values: pack_all() (every column of the
  * row as a bag), bag_pack_columns(c1, c2...) (the named columns as a bag) and column_names_of(T) (a
- * table's column names). They are compiled here, with the relation at hand, instead of in functions/.
+ * table's column names), estimate_data_size(*) (bytes of the row's columns). They are compiled here, with the relation at hand, instead of in functions/.
  */
 import type { CallExpr, Expr } from '../../kql/syntax/ast.js';
 import { valueToDynamic } from '../values/format.js';
-import { QueryError, type DynamicValue } from '../values/value.js';
+import type { ScalarTypeName } from '../../kql/syntax/ast.js';
+import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import type { Compiled } from './env.js';
 import { columnReader, compileExpr, constant, type CompileScope } from './expr.js';
 
-export const ROW_FUNCTIONS = new Set(['pack_all', 'bag_pack_columns', 'column_names_of']);
+export const ROW_FUNCTIONS = new Set(['pack_all', 'bag_pack_columns', 'column_names_of', 'estimate_data_size']);
+
+const FIXED_SIZE: Partial<Record<ScalarTypeName, number>> = { bool: 1, int: 4, long: 8, real: 8, decimal: 16, datetime: 8, timespan: 8, guid: 16 };
+
+/**
+ * Estimated bytes of one value: fixed-width types by their width, strings by their UTF-8 length, dynamic
+ * values by the length of their JSON text (the reference only promises an estimate from types and values).
+ */
+function estimatedSize(v: Value, type: ScalarTypeName): number {
+  if (v === null) return 0;
+  if (type === 'string') return Buffer.byteLength(v as string, 'utf8');
+  if (type === 'dynamic') return Buffer.byteLength(JSON.stringify(v) ?? '', 'utf8');
+  return FIXED_SIZE[type] ?? 8;
+}
 
 export function compileRowFunction(name: string, e: CallExpr, s: CompileScope): Compiled {
   const args = e.args.map((a) => (a.kind === 'NamedArg' ? a.value : a));
@@ -47,6 +61,22 @@ export function compileRowFunction(name: string, e: CallExpr, s: CompileScope): 
             out[c.name] = v === null ? null : valueToDynamic(v, c.type);
           }
           return out;
+        },
+      };
+    }
+    case 'estimate_data_size': {
+      // estimate_data_size(*) or estimate_data_size(c1, c2, ...)
+      const parts = args.flatMap((a: Expr) =>
+        a.kind === 'StarExpr'
+          ? s.rel.columns.slice(0, s.rowColumns ?? s.rel.columns.length).map((c) => ({ type: c.column.type, read: columnReader(c.column) }))
+          : [(() => { const c = compileExpr(a, s); return { type: c.type, read: c.eval }; })()],
+      );
+      return {
+        type: 'long',
+        eval: (r) => {
+          let n = 0;
+          for (const p of parts) n += estimatedSize(p.read(r), p.type);
+          return n;
         },
       };
     }

@@ -9,7 +9,7 @@ import type { Relation } from './relation.js';
 import { bindLet, compileExpr, type CompileScope } from './expr.js';
 
 /**
- * Positional arguments fill the parameters in order, named ones (`f(c=7, a=12)`) by name; the rest take
+ * Positional arguments fill the parameters in order (skipping those given by name), named ones (`f(c=7, a=12)`) by name; the rest take
  * their defaults. `input` (for `T | invoke f(...)`) is the first, tabular, parameter's argument.
  */
 export function enterFunction(decl: FunctionDecl, fnEnv: Env, args: (Expr | NamedArg)[], caller: CompileScope, input?: Relation): Env {
@@ -18,8 +18,10 @@ export function enterFunction(decl: FunctionDecl, fnEnv: Env, args: (Expr | Name
   const named = new Map(args.filter((a): a is NamedArg => a.kind === 'NamedArg').map((a) => [a.name.name, a.value]));
   const params = input ? decl.parameters.slice(1) : decl.parameters;
   if (input && decl.parameters[0]) inner.vars.set(decl.parameters[0].name.name, { kind: 'tabular', get: () => input });
-  params.forEach((p, i) => {
-    const arg = named.get(p.name.name) ?? positional[i] ?? p.default;
+  // positional arguments fill, in order, the parameters no named argument gave (`f(len=3, input)`: input is the second)
+  let next = 0;
+  params.forEach((p) => {
+    const arg = named.get(p.name.name) ?? positional[next++] ?? p.default;
     if (!arg) return;
     if (p.type.kind === 'TabularParamType') {
       const rel = caller.rt.evalTabular(arg, caller.env, caller.rel);

@@ -3,6 +3,7 @@ import { formatDatetime, formatTimespan, TICKS_PER_DAY } from '../values/ticks.j
 import { valueToString } from '../values/format.js';
 import type { DynamicValue, Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
+import { parseGuidText } from '../../kql/syntax/index.js';
 
 const arr = (v: Value): DynamicValue[] | null => (Array.isArray(v) ? (v as DynamicValue[]) : null);
 const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -104,7 +105,8 @@ export const ARRAY_TEXT_FUNCTIONS: ScalarFunction[] = [
   fn('unicode_codepoints_to_string', 1, 64, (args) => args.flatMap((a) => (Array.isArray(a) ? (a as number[]) : [a as number])).map((c) => String.fromCodePoint(Number(c))).join('')),
   fn('base64_decode_toarray', 1, 1, ([s]) => { const b = strictBase64(str(s)); return b ? [...b] : null; }),
   fn('base64_encode_fromarray', 1, 1, ([a]) => (arr(a) ? Buffer.from(arr(a)!.map(Number)).toString('base64') : '')),
-  fn('toguid', 1, 1, ([g]) => (typeof g === 'string' && guidToBytes(g) ? g.trim().toLowerCase() : null)),
+  // the .NET forms: 8-4-4-4-12 (optionally in braces) and 32 plain hex digits
+  fn('toguid', 1, 1, ([g]) => (typeof g === 'string' ? (parseGuidText(g) ?? null) : null)),
   fn('base64_decode_toguid', 1, 1, ([s]) => { const b = strictBase64(str(s)); return b && b.length === 16 ? guidFromBytes(b) : null; }),
   fn('base64_encode_fromguid', 1, 1, ([g]) => { const b = guidToBytes(str(g)); return b ? b.toString('base64') : null; }),
   fn('format_datetime', 2, 2, ([t, f]) => (typeof t === 'bigint' ? formatDatetimeWith(t, str(f)) : '')),

@@ -6,7 +6,7 @@
 import { parseDatetimeText, parseTimespanText } from '../../kql/syntax/index.js';
 import { binTicks, TICKS_PER_DAY } from '../values/ticks.js';
 import { valueToDynamic, valueToString } from '../values/format.js';
-import type { DynamicValue, Value } from '../values/value.js';
+import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import { regexExtract } from './regex.js';
 import { fn, type ScalarFunction } from './types.js';
 
@@ -50,6 +50,18 @@ export const CORE_FUNCTIONS: ScalarFunction[] = [
       return types[0] === 'int' || types[0] === 'long' ? Math.trunc(r) : r;
     }
     return null;
+  }),
+  // around(v, center, delta): center - delta <= v <= center + delta
+  fn('around', 3, 3, ([v, c, d]) => {
+    if (v === null || c === null || d === null) return null;
+    if (typeof v === 'bigint' && typeof c === 'bigint' && typeof d === 'bigint') return v >= c - d && v <= c + d;
+    const [x, y, z] = [Number(v), Number(c), Number(d)];
+    return Number.isNaN(x + y + z) ? null : x >= y - z && x <= y + z;
+  }),
+  // assert(condition, message): true, or the query fails with the message
+  fn('assert', 2, 2, ([c, m]) => {
+    if (c !== true) throw new QueryError(`assertion failed: ${str(m!)}`);
+    return true;
   }),
   fn('startofday', 1, 2, ([v, off]) => (typeof v === 'bigint' ? binTicks(v, TICKS_PER_DAY) + BigInt(Number(off ?? 0)) * TICKS_PER_DAY : null)),
   fn('tostring', 1, 1, ([v], [t]) => (v === null ? '' : valueToString(v, t!))),

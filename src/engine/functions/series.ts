@@ -3,7 +3,7 @@
  * used for every element), reductions (sum, product, magnitude, dot product, cosine similarity, Pearson
  * correlation), missing-value filling and the IIR filter. Elements that are not numbers are null in and out.
  */
-import type { DynamicValue, Value } from '../values/value.js';
+import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
 
 type Num = number | null;
@@ -38,6 +38,13 @@ function pairs(a: Value, b: Value): [number, number][] | null {
   const out: [number, number][] = [];
   for (let i = 0, n = lengthOf(a, b); i < n; i++) { const p = x(i); const q = y(i); if (p !== null && q !== null) out.push([p, q]); }
   return out;
+}
+
+function median(xs: number[]): number | null {
+  if (!xs.length) return null;
+  const v = xs.slice().sort((x, y) => x - y);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }
 
 function fillLinear(s: Num[], missing: Num, edges: boolean): Num[] {
@@ -87,6 +94,20 @@ function seriesStats(v: Value, ignoreNonFinite: Value): Value {
 
 export const SERIES_FUNCTIONS: ScalarFunction[] = [
   fn('series_stats_dynamic', 1, 2, ([v, ignore]) => seriesStats(v, ignore ?? false)),
+  // series_seasonal(s, period): per phase of the period, the median of the values at that phase (the
+  // reference's rule); the default (-1) detects the period with series_periods_detect, whose scoring the
+  // reference does not specify, so kqlite asks for the period instead of guessing one
+  fn('series_seasonal', 1, 2, ([a, p]) => {
+    const s = series(a);
+    if (!s) return null;
+    const period = p === undefined || p === null ? -1 : Number(p);
+    if (period === -1) throw new QueryError("series_seasonal() without a period needs period detection, which kqlite's engine does not support yet: pass the period (series_seasonal(s, 24))", 'KQL4010');
+    if (!Number.isInteger(period) || period <= 0) return s.map(() => 0);
+    const medians = Array.from({ length: period }, (_, phase) => median(s.filter((x, i) => i % period === phase && x !== null) as number[]));
+    return s.map((_, i) => medians[i % period]!);
+  }),
+  // the same statistics; as a whole column expression it becomes one column each (kql/semantics/multi-column.ts)
+  fn('series_stats', 1, 2, ([v, ignore]) => seriesStats(v, ignore ?? false)),
   unary('series_abs', Math.abs),
   unary('series_acos', Math.acos),
   unary('series_asin', Math.asin),

@@ -8,6 +8,7 @@ import type { Relation } from '../compile/relation.js';
 import type { OpContext } from './context.js';
 import { activeUsersCount, activityCountsMetrics, slidingWindowCounts } from './plugins/activity.js';
 import { bagUnpack } from './plugins/bag-unpack.js';
+import { dcountIntersect } from './plugins/dcount-intersect.js';
 import { geoLineLookup } from './plugins/geo-line-lookup.js';
 import { geoPolygonLookup } from './plugins/geo-polygon-lookup.js';
 import { ipv4Lookup, ipv6Lookup } from './plugins/ip-lookup.js';
@@ -22,6 +23,7 @@ export const PLUGINS: ReadonlyMap<string, Plugin> = new Map<string, Plugin>([
   ['active_users_count', activeUsersCount],
   ['activity_counts_metrics', activityCountsMetrics],
   ['bag_unpack', bagUnpack],
+  ['dcount_intersect', dcountIntersect],
   ['geo_line_lookup', geoLineLookup],
   ['geo_polygon_lookup', geoPolygonLookup],
   ['ipv4_lookup', ipv4Lookup],

@@ -8,6 +8,7 @@ import { columnOf, materialize, physicalRows, type Relation } from '../compile/r
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr } from '../compile/expr.js';
 import type { OpContext } from './context.js';
+import { expandAssignment } from './multi-column.js';
 import { windowScope } from './window.js';
 
 /** Evaluates an expression into a new column aligned with the relation's logical rows. */
@@ -46,10 +47,13 @@ export function extend(op: ExtendOp, rel: Relation, cx: OpContext): Relation {
   const out = [...dense.columns];
   // Later assignments see earlier ones (`extend a = 1, b = a + 1`), as in Kusto.
   for (let k = 0; k < op.columns.length; k++) {
-    const c = { name: names[k]!, column: evaluateColumn(cx, { columns: out, length: dense.length }, op.columns[k]!.expr, dense.columns.length) };
-    const i = out.findIndex((x) => x.name === c.name);
-    if (i >= 0) out[i] = c;
-    else out.push(c);
+    const a = op.columns[k]!;
+    const evaluate = () => evaluateColumn(cx, { columns: out, length: dense.length }, a.expr, dense.columns.length);
+    for (const c of expandAssignment(a, evaluate) ?? [{ name: names[k]!, column: evaluate() }]) {
+      const i = out.findIndex((x) => x.name === c.name);
+      if (i >= 0) out[i] = c;
+      else out.push(c);
+    }
   }
   return { columns: out, length: rel.length };
 }
@@ -57,15 +61,19 @@ export function extend(op: ExtendOp, rel: Relation, cx: OpContext): Relation {
 export function project(op: ProjectOp, rel: Relation, cx: OpContext): Relation {
   const names = namesFor(op.columns, []);
   const used: string[] = [];
-  const columns = op.columns.map((a, i) => {
-    let name = names[i]!;
+  const unique = (name: string) => {
     if (used.includes(name)) {
       let k = 1;
       while (used.includes(`${name}${k}`)) k++;
       name = `${name}${k}`;
     }
     used.push(name);
-    return { name, column: evaluateColumn(cx, rel, a.expr) };
+    return name;
+  };
+  const columns = op.columns.flatMap((a, i) => {
+    const expanded = expandAssignment(a, () => evaluateColumn(cx, rel, a.expr));
+    if (expanded) return expanded.map((c) => ({ name: unique(c.name), column: c.column }));
+    return [{ name: unique(names[i]!), column: evaluateColumn(cx, rel, a.expr) }];
   });
   return { columns, length: rel.length };
 }

@@ -4,6 +4,7 @@ import type { TableSchema } from '../../kql/semantics/index.js';
 import { buildColumn } from '../storage/builders.js';
 import { QueryError, type Value } from '../values/value.js';
 import type { Relation } from '../compile/relation.js';
+import { expandAssignment } from './multi-column.js';
 import type { OpContext } from './context.js';
 import { compileOn } from './context.js';
 
@@ -33,10 +34,14 @@ function coerceLiteral(v: Value, type: string): Value {
 }
 
 export function print(e: PrintExpr, cx: OpContext, schema: TableSchema): Relation {
-  const columns = e.columns.map((a, i) => {
+  // the bound schema names the columns; a multi-column call (print array_sort_asc(a, b)) fills several
+  let next = 0;
+  const columns = e.columns.flatMap((a) => {
     const c = compileOn(cx, EMPTY, a.expr);
-    const col = schema.columns[i]!;
-    return { name: col.name, column: buildColumn(c.type === 'dynamic' ? col.type : c.type, [c.eval(0)]) };
+    const expanded = expandAssignment(a, () => buildColumn(c.type, [c.eval(0)]));
+    if (expanded) return expanded.map((x) => ({ name: schema.columns[next++]?.name ?? x.name, column: x.column }));
+    const col = schema.columns[next++]!;
+    return [{ name: col.name, column: buildColumn(c.type === 'dynamic' ? col.type : c.type, [c.eval(0)]) }];
   });
   return { columns, length: 1 };
 }

@@ -14,6 +14,10 @@ export type Value = null | boolean | number | bigint | string | DynamicValue;
 export interface EvalContext {
   /** `now()` for the whole query, in ticks. */
   now: bigint;
+  /** Query properties set by `set name = value;` statements (lower-case names), e.g. query_bin_auto_size. */
+  options?: Map<string, Value>;
+  /** The data source's cursor (cursor_current()); empty when the source has none. */
+  cursor?: string;
 }
 
 /** Thrown by a function or operator for a runtime error that ends the query (caught by runQuery). */

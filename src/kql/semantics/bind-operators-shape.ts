@@ -11,7 +11,7 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
   const row: Row = { schema: input };
   let n = 0;
   const fallback = () => `Column${++n}`;
-  const byCols = bindAssignments(b, op.by, scope, row, fallback);
+  const byCols = bindAssignments(b, op.by, scope, row, fallback, false);
   const out: ColumnSchema[] = [];
   for (const c of byCols) out.push({ ...c, name: uniqueName(out, c.name) });
   const aggRow: Row = { schema: input, aggregates: true };
@@ -139,7 +139,7 @@ export function bindMvApply(b: Binder, op: MvApplyOp, input: TableSchema, scope:
 export function bindMakeSeries(b: Binder, op: MakeSeriesOp, input: TableSchema, scope: Scope): TableSchema {
   const row: Row = { schema: input };
   let n = 0;
-  const by = bindAssignments(b, op.by, scope, row, () => `Column${++n}`);
+  const by = bindAssignments(b, op.by, scope, row, () => `Column${++n}`, false);
   const axisType = bindExpr(b, op.on, scope, row);
   void axisType;
   for (const x of [op.from, op.to, op.step]) if (x) bindExpr(b, x, scope, undefined);

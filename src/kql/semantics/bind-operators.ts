@@ -160,11 +160,19 @@ export function bindOperator(b: Binder, op: Operator, input: TableSchema, scope:
     }
     case 'ScanOp':
       return bindScan(b, op, input, scope);
+    case 'ReduceOp': {
+      expr(op.by);
+      for (const x of op.parameters) if (x.name.name === 'threshold' || x.name.name === 'characters') expr(x.value);
+      // Pattern, Count, Representative per group; kind=source keeps the rows and adds their Pattern
+      const source = op.parameters.some((x) => x.name.name === 'kind' && x.value.kind === 'NameRef' && x.value.name === 'source');
+      const pattern: ColumnSchema = { name: 'Pattern', type: 'string' };
+      if (source) return { columns: [...input.columns.filter((c) => c.name !== 'Pattern'), pattern], open: input.open };
+      return { columns: [pattern, { name: 'Count', type: 'long' }, { name: 'Representative', type: 'string' }] };
+    }
     case 'InvokeOp':
     case 'PartitionOp':
     case 'ForkOp':
     case 'FacetOp':
-    case 'ReduceOp':
     case 'GraphOp':
       bindNested(b, op, input, scope);
       return OPEN_SCHEMA;

@@ -8,6 +8,7 @@ import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr } from './bind-expressions.js';
 import { bindOperator } from './bind-operators.js';
 import { SEMANTIC } from './codes.js';
+import { multiColumnResult } from './multi-column.js';
 import { assignmentName, uniqueName } from './naming.js';
 import { nearestName } from './suggest.js';
 import type { ColumnSchema, TableSchema } from './types.js';
@@ -34,7 +35,8 @@ export function isTabular(b: Binder, e: Expr, scope: Scope): boolean {
       return ['materialize', 'table', 'view', 'database', 'cluster'].includes(e.name.name);
     }
     case 'MemberExpr':
-      return e.target.kind === 'CallExpr' && ['database', 'cluster'].includes(e.target.name.name);
+      // cluster(...).database(...) references, and a pattern's path: `country("Canada").Alberta`
+      return e.target.kind === 'CallExpr' && (['database', 'cluster'].includes(e.target.name.name) || scope.lookup(e.target.name.name)?.kind === 'tabular');
     default:
       return false;
   }
@@ -51,10 +53,19 @@ export function bindStatements(b: Binder, statements: Statement[], scope: Scope,
         break;
       case 'SetStatement':
         break;
-      case 'PatternStatement':
+      case 'PatternStatement': {
         // A pattern is invoked like a function returning a table whose shape its bodies decide.
         scope.symbols.set(st.name.name, { kind: 'tabular', schema: OPEN_SCHEMA });
+        for (const rule of st.rules) {
+          const inner = new Scope(scope);
+          for (const p of st.parameters) declareParameter(b, p, inner);
+          if (st.pathParameter) declareParameter(b, st.pathParameter, inner);
+          bindStatements(b, rule.body.statements, inner, false);
+          if (isTabular(b, rule.body.result, inner)) bindTabular(b, rule.body.result, inner);
+          else bindExpr(b, rule.body.result, inner, undefined);
+        }
         break;
+      }
       case 'QueryStatement': {
         const e = st.expr;
         if (isTabular(b, e, scope) || (e.kind === 'NameRef' && !scope.lookup(e.name))) {
@@ -134,6 +145,12 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
       let n = 0;
       for (const a of e.columns) {
         const type = bindExpr(b, a.expr, scope, undefined);
+        const expanded = multiColumnResult(a.expr, a.names.map((x) => x.name));
+        if (expanded) {
+          for (const c of expanded) columns.push({ name: uniqueName(columns, c.name), type: c.type });
+          n++;
+          continue;
+        }
         const name = a.names[0]?.name ?? `print_${n}`;
         n++;
         columns.push({ name: uniqueName(columns, name), type });
@@ -177,6 +194,7 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
       return OPEN_SCHEMA;
     }
     case 'MemberExpr':
+      if (e.target.kind === 'CallExpr' && scope.lookup(e.target.name.name)?.kind === 'tabular') bindTabular(b, e.target, scope);
       return OPEN_SCHEMA;
     default:
       b.error(SEMANTIC.notTabular, `expected a table here, but this is a scalar expression`, e.span);
@@ -258,10 +276,17 @@ export function bindAssignments(
   scope: Scope,
   row: Row,
   fallback: () => string,
+  /** print/extend/project/serialize split multi-column calls into columns; grouping keys do not. */
+  expandMultiColumn = true,
 ): ColumnSchema[] {
   const out: ColumnSchema[] = [];
   for (const a of list) {
     const type: ScalarTypeName = bindExpr(b, a.expr, scope, row);
+    const expanded = expandMultiColumn ? multiColumnResult(a.expr, a.names.map((x) => x.name)) : undefined;
+    if (expanded) {
+      for (const c of expanded) out.push({ name: c.name, type: c.type });
+      continue;
+    }
     if (a.names.length > 1) {
       for (const n of a.names) out.push({ name: n.name, type: 'dynamic' });
       continue;

@@ -17,6 +17,7 @@ export { FUNCTION_SIGNATURES, AGGREGATE_SIGNATURES, lookupFunction, lookupAggreg
 export type { FunctionSignature, ReturnRule } from './signatures/index.js';
 export type { Ref, CallTarget, BinderOptions } from './binder.js';
 export { nearestName } from './suggest.js';
+export { multiColumnResult, type ExpandedColumn } from './multi-column.js';
 export { OPERATOR_WORD, globMatch } from './bind-operators.js';
 export { planUnion, type UnionPlan } from './union-schema.js';
 

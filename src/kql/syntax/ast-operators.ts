@@ -383,7 +383,7 @@ export interface ConsumeOp extends Node {
   parameters: NamedArg[];
 }
 
-/** `reduce by expr [with threshold=..., characters=...]` */
+/** `reduce [kind=source] by expr [with threshold=..., characters=...]` (all named parameters in `parameters`) */
 export interface ReduceOp extends Node {
   kind: 'ReduceOp';
   by: Expr;

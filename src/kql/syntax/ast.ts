@@ -67,11 +67,25 @@ export interface SetStatement extends Node {
   value?: Expr;
 }
 
-/** `declare pattern name = ...` (parsed for completeness; the engine refuses it by name). */
+/**
+ * `declare pattern name [= (arg:type, ...) [[path:type]] { (value, ...)[.[pathValue]] = { query }; ... }]`.
+ * `text` is the statement after the name; `rules` are the bodies, each chosen by its argument values.
+ */
 export interface PatternStatement extends Node {
   kind: 'PatternStatement';
   name: Identifier;
   text: string;
+  parameters: Parameter[];
+  pathParameter?: Parameter;
+  rules: PatternRule[];
+}
+
+/** One body of a pattern: `("USA").["New York"] = { print Capital = "Albany" }` (values may be `*`). */
+export interface PatternRule extends Node {
+  kind: 'PatternRule';
+  args: Expr[];
+  path?: Expr;
+  body: FunctionBody;
 }
 
 export interface QueryStatement extends Node {

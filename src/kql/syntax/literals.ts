@@ -143,3 +143,29 @@ export function parseGuidText(raw: string): string | undefined {
   if (/^[0-9a-fA-F]{32}$/.test(s)) return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`.toLowerCase();
   return undefined;
 }
+
+const pad = (n: number | bigint, w: number) => String(n).padStart(w, '0');
+
+/**
+ * Ticks as the text a datetime has inside a dynamic value (`2015-12-31T23:59:59.1234567Z`), so a
+ * `datetime(...)` written in a `dynamic(...)` literal holds what Kusto stores there.
+ */
+export function datetimeTicksToIso(t: bigint): string {
+  const ms = t >= 0n ? t / TICKS_PER_MS : -((-t + TICKS_PER_MS - 1n) / TICKS_PER_MS);
+  const sub = t - ms * TICKS_PER_MS;
+  const d = new Date(Number(ms));
+  const frac = pad(d.getUTCMilliseconds(), 3) + pad(sub, 4);
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${frac}Z`;
+}
+
+/** Ticks as Kusto's timespan text (`[-][d.]hh:mm:ss[.fffffff]`), for a `timespan(...)` inside a dynamic literal. */
+export function timespanTicksToText(t: bigint): string {
+  const neg = t < 0n;
+  let v = neg ? -t : t;
+  const days = v / TICKS_PER_DAY;
+  v -= days * TICKS_PER_DAY;
+  const secs = v / TICKS_PER_SECOND;
+  const frac = v - secs * TICKS_PER_SECOND;
+  const hms = `${pad(secs / 3600n, 2)}:${pad((secs / 60n) % 60n, 2)}:${pad(secs % 60n, 2)}`;
+  return `${neg ? '-' : ''}${days > 0n ? `${days}.` : ''}${hms}${frac > 0n ? '.' + pad(frac, 7) : ''}`;
+}

@@ -5,7 +5,7 @@
  * raw (not tokens), so it is read straight from the source.
  */
 import type { DynamicValue, Expr, Literal, ScalarTypeName } from './ast.js';
-import { parseDatetimeText, parseGuidText, parseTimespanText, parseTimespanUnitLiteral } from './literals.js';
+import { datetimeTicksToIso, parseDatetimeText, parseGuidText, parseTimespanText, parseTimespanUnitLiteral, timespanTicksToText } from './literals.js';
 import { Parser } from './parser.js';
 import { SYNTAX } from './syntax-codes.js';
 import { normaliseTypeName } from './type-names.js';
@@ -214,13 +214,15 @@ function parseDynamicValue(p: Parser): DynamicValue {
     }
     if (isTypedLiteralStart(p)) {
       const e = parseTypedLiteral(p) as Literal;
-      if (typeof e.value === 'bigint') return e.text; // datetime/timespan inside dynamic: keep the literal text
+      // a datetime/timespan inside dynamic is held as its text, as Kusto stores it
+      if (typeof e.value === 'bigint') return e.type === 'datetime' ? datetimeTicksToIso(e.value) : timespanTicksToText(e.value);
       return e.value as DynamicValue;
     }
   }
   if (t.kind === 'timespan') {
     p.advance();
-    return t.text;
+    const ticks = parseTimespanUnitLiteral(t.text);
+    return ticks === undefined ? t.text : timespanTicksToText(ticks);
   }
   p.errorHere(SYNTAX.expected, `expected a dynamic value${p.foundText()}`);
   if (!p.atEnd() && !p.isPunct(')')) p.advance();

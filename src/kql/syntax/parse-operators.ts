@@ -139,10 +139,10 @@ export function parseOperatorByWord(p: Parser, word: string, start: number): Ope
     case 'consume':
       return { kind: 'ConsumeOp', parameters: p.parseOperatorParameters(() => true), span: p.spanFrom(start) };
     case 'reduce': {
-      p.parseOperatorParameters((n) => n === 'kind' || n.startsWith('hint.'));
+      const kind = p.parseOperatorParameters((n) => n === 'kind' || n.startsWith('hint.'));
       p.expectWord('by', 'after reduce');
       const by = parseExpression(p);
-      const parameters = p.eatWord('with') ? p.parseOperatorParameters(() => true) : [];
+      const parameters = [...kind, ...(p.eatWord('with') ? p.parseOperatorParameters(() => true) : [])];
       while (p.eatPunct(',')) parameters.push(...p.parseOperatorParameters(() => true));
       return { kind: 'ReduceOp', by, parameters, span: p.spanFrom(start) };
     }

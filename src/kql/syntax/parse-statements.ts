@@ -2,6 +2,7 @@
 import type { ColumnDecl, Expr, FunctionBody, FunctionDecl, Parameter, ParameterType, Script, Statement } from './ast.js';
 import { parseExpression } from './parse-expressions.js';
 import { parseColumnDecl, parsePipeline, parseTypeName } from './parse-pipeline.js';
+import { parsePatternStatement } from './parse-pattern.js';
 import { Parser } from './parser.js';
 import { SYNTAX } from './syntax-codes.js';
 
@@ -37,15 +38,7 @@ function parseStatement(p: Parser): Statement {
   }
   if (p.isWord('declare') && p.isWord('pattern', 1)) {
     p.skip(2);
-    const name = p.parseIdentifier();
-    const s = p.start;
-    let depth = 0;
-    while (!p.atEnd() && !(depth === 0 && p.isPunct(';'))) {
-      if (p.isPunct('{')) depth++;
-      else if (p.isPunct('}')) depth--;
-      p.advance();
-    }
-    return { kind: 'PatternStatement', name, text: p.text.slice(s, p.lastEnd), span: p.spanFrom(start) };
+    return parsePatternStatement(p, start);
   }
   if (p.isWord('set') && p.isName(1) && (p.isPunct('=', 2) || p.isPunct(';', 2) || p.peek(2).kind === 'eof')) {
     p.advance();
@@ -83,7 +76,7 @@ export function parseFunctionDecl(p: Parser): FunctionDecl {
   return { kind: 'FunctionDecl', isView, parameters, body, span: p.spanFrom(start) };
 }
 
-function parseFunctionBody(p: Parser): FunctionBody {
+export function parseFunctionBody(p: Parser): FunctionBody {
   const start = p.start;
   p.expectPunct('{', 'to start the function body');
   const statements: Statement[] = [];
@@ -109,7 +102,7 @@ function parseFunctionBody(p: Parser): FunctionBody {
 }
 
 /** `(name:type [= default], T:(col:type, *), ...)` */
-function parseParameters(p: Parser): Parameter[] {
+export function parseParameters(p: Parser): Parameter[] {
   const params: Parameter[] = [];
   if (!p.expectPunct('(', 'before the parameter list')) return params;
   while (!p.isPunct(')') && !p.atEnd()) {
