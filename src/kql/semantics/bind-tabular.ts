@@ -31,7 +31,7 @@ export function isTabular(b: Binder, e: Expr, scope: Scope): boolean {
       const sym = scope.lookup(e.name.name);
       if (sym?.kind === 'function') return functionResults.get(sym.decl)?.tabular ?? false;
       if (sym?.kind === 'tabular') return true;
-      return ['materialize', 'table', 'view', 'database', 'cluster'].includes(e.name.name);
+      return ['materialize', 'table', 'view', 'database', 'cluster', 'graph'].includes(e.name.name);
     }
     case 'MemberExpr':
       return e.target.kind === 'CallExpr' && ['database', 'cluster'].includes(e.target.name.name);
@@ -59,6 +59,7 @@ export function bindStatements(b: Binder, statements: Statement[], scope: Scope,
         const e = st.expr;
         if (isTabular(b, e, scope) || (e.kind === 'NameRef' && !scope.lookup(e.name))) {
           const s = bindTabular(b, e, scope);
+          if (s.graph) b.error(SEMANTIC.graphMisuse, 'a query cannot return a graph; follow it with graph-match, graph-shortest-paths or graph-to-table', e.span);
           if (collect) b.resultSchemas.push(s);
         } else {
           const t = bindExpr(b, e, scope, undefined);
@@ -166,6 +167,8 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
         b.calls.set(e, { kind: 'user', statement: sym.statement });
         return functionResults.get(sym.decl)?.schema ?? OPEN_SCHEMA;
       }
+      // graph('model'): a persistent graph; its properties are unknown here (the engine refuses it)
+      if (e.name.name === 'graph') return { columns: [], graph: { nodes: OPEN_SCHEMA, edges: OPEN_SCHEMA } };
       if (e.name.name === 'materialize') {
         const a = e.args[0];
         return a && a.kind !== 'NamedArg' ? (b.schemas.get(a) ?? OPEN_SCHEMA) : OPEN_SCHEMA;
