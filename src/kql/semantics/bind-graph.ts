@@ -49,7 +49,7 @@ export function bindGraphOp(b: Binder, op: GraphOp, input: TableSchema, scope: S
       for (const n of op.nodes) {
         const s = bindTabular(b, n.table, scope);
         if (s.graph) b.error(SEMANTIC.graphMisuse, 'the nodes of make-graph must be a table, not a graph', n.table.span);
-        if (!s.open && !findColumn(s, n.key.name)) reportUnknownColumn(b, n.key.name, n.key.span, s.columns.map((x) => x.name));
+        else if (!s.open && !findColumn(s, n.key.name)) reportUnknownColumn(b, n.key.name, n.key.span, s.columns.map((x) => x.name));
         for (const c of s.columns) if (!findColumn({ columns: cols }, c.name)) cols.push(c);
         open ||= !!s.open;
       }
