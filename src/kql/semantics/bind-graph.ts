@@ -25,6 +25,13 @@ export const GRAPH_OPERATORS = new Set(['graph-match', 'graph-shortest-paths', '
 export const GRAPH_FUNCTIONS = new Set(['all', 'any', 'map', 'inner_nodes', 'node_degree_in', 'node_degree_out', 'node_id', 'labels']);
 const OPEN_GRAPH: GraphSchema = { nodes: OPEN_SCHEMA, edges: OPEN_SCHEMA };
 
+/** A graph met where a table belongs (join/lookup's right side, a union leg): reported, read as an open table. */
+export function refuseGraph(b: Binder, s: TableSchema, span: { start: number; end: number }, where: string): TableSchema {
+  if (!s.graph) return s;
+  b.error(SEMANTIC.graphMisuse, `${where} needs a table, but this is a graph; turn it into one with graph-match, graph-shortest-paths or graph-to-table`, span);
+  return OPEN_SCHEMA;
+}
+
 /** Called for every operator: a graph flows only into graph operators. */
 export function checkGraphFlow(b: Binder, word: string, input: TableSchema, span: { start: number; end: number }): TableSchema {
   if (input.graph && !GRAPH_OPERATORS.has(word)) {

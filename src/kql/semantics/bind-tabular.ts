@@ -7,6 +7,7 @@ import { planUnion } from './union-schema.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr } from './bind-expressions.js';
 import { bindOperator } from './bind-operators.js';
+import { refuseGraph } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { assignmentName, uniqueName } from './naming.js';
 import { nearestName } from './suggest.js';
@@ -236,7 +237,7 @@ export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name:
       }
       continue;
     }
-    schemas.push(bindTabular(b, t, scope));
+    schemas.push(refuseGraph(b, bindTabular(b, t, scope), t.span, 'union'));
   }
   // isfuzzy=true: a missing table is tolerated (Kusto warns and unions the rest).
   if (isFuzzy) {

@@ -17,6 +17,8 @@ const CASES: [string, string][] = [
   [E + 'E | graph-match (a)-->(b) project a.s', "KQL2020 'graph-match' needs a graph input (make-graph or graph()), but its input is a table"],
   [G + '| make-graph s --> d | graph-to-table nodes', "KQL2020 'make-graph' needs a table, but its input is a graph; follow make-graph with graph-match, graph-shortest-paths, graph-to-table or graph-mark-components"],
   [E + 'E | make-graph s --> d with (E | make-graph s --> d) on s | graph-to-table nodes', 'KQL2020 the nodes of make-graph must be a table, not a graph'],
+  [E + 'let g = E | make-graph s --> d; E | join (g) on s', 'KQL2020 join needs a table, but this is a graph; turn it into one with graph-match, graph-shortest-paths or graph-to-table'],
+  [E + 'let g = E | make-graph s --> d; union E, g', 'KQL2020 union needs a table, but this is a graph; turn it into one with graph-match, graph-shortest-paths or graph-to-table'],
   [G + '| graph-match (x)-->(y) project x', "KQL2021 'x' is a node of the graph pattern, not a value; use one of its properties ('x.property')"],
   [G + '| graph-match (x)-[e]->(y) project all(e, w > 1)', 'KQL2021 the first argument of all() must be a variable length edge of the pattern (-[e*1..3]->) or inner_nodes() of one'],
   [G + '| graph-match (x)-[e*1..2]->(y) project map(e, x.age)', "KQL2021 inside all(), any() and map() name the edge's properties directly ('age'), not through the variable 'x'"],
