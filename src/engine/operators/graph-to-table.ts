@@ -16,20 +16,21 @@ import { requireGraph } from './graph-match.js';
 export function graphToTable(op: Extract<GraphOp, { operator: 'graph-to-table' }>, input: Relation, cx: OpContext): Relation {
   const graph = requireGraph(input, 'graph-to-table');
   let first: Relation | undefined;
+  let hashColumn: ReturnType<typeof buildColumn> | undefined;
+  const hashes = () => (hashColumn ??= buildColumn('long', nodeHashes(graph, cx)));
   for (const part of op.parts) {
     const name = (n: string) => { const v = part.parameters.find((x) => x.name.name === n)?.value; return v?.kind === 'NameRef' ? v.name : undefined; };
-    const hashes = nodeHashes(graph, cx);
     const columns: Relation['columns'] = [];
     let props = graph.nodes;
     if (part.what === 'nodes') {
       const id = name('with_node_id');
-      if (id) columns.push({ name: id, column: buildColumn('long', Array.from(hashes)) });
+      if (id) columns.push({ name: id, column: hashes() });
     } else {
       props = graph.edges;
       const s = name('with_source_id');
       const t = name('with_target_id');
-      if (s) columns.push({ name: s, column: gatherColumn(buildColumn('long', Array.from(hashes)), graph.src) });
-      if (t) columns.push({ name: t, column: gatherColumn(buildColumn('long', Array.from(hashes)), graph.dst) });
+      if (s) columns.push({ name: s, column: gatherColumn(hashes(), graph.src) });
+      if (t) columns.push({ name: t, column: gatherColumn(hashes(), graph.dst) });
     }
     for (const c of props.columns) {
       let n = c.name;

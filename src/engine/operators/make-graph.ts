@@ -8,7 +8,7 @@ import type { Expr, GraphOp } from '../../kql/syntax/ast.js';
 import { columnReader } from '../compile/expr.js';
 import { materialize, physicalRows, type Relation } from '../compile/relation.js';
 import { buildColumn, gatherColumn } from '../storage/builders.js';
-import type { Table } from '../storage/column.js';
+import type { Column, Table } from '../storage/column.js';
 import { buildAdjacency, type GraphValue } from '../storage/graph.js';
 import { valueKey } from '../values/compare.js';
 import { QueryError, type Value } from '../values/value.js';
@@ -26,10 +26,21 @@ export function makeGraph(op: MakeGraphOp, input: Relation, cx: OpContext): Rela
 
 export function buildGraph(op: MakeGraphOp, input: Relation, nodeTables: { rel: Relation; key: string }[]): GraphValue {
   const edges = materialize({ columns: input.columns, length: input.length, ...(input.sel ? { sel: input.sel } : {}) });
-  const readEnd = (name: string) => {
-    const col = edges.columns.find((c) => c.name === name)?.column;
-    if (!col) throw new QueryError(`make-graph: the edges have no column '${name}'`);
-    return columnReader(col);
+  /** Node index of the id in a column's row: string columns look each distinct dictionary entry up once. */
+  const endpoint = (col: Column | undefined, what: string): ((row: number) => number) => {
+    if (!col) throw new QueryError(`make-graph: the ${what} lack an id column`);
+    if (col.type === 'string') {
+      const { dict, codes } = col;
+      const byCode = new Int32Array(dict.length).fill(-1);
+      return (r) => {
+        const c = codes[r]!;
+        let n = byCode[c]!;
+        if (n < 0) n = byCode[c] = nodeOf(dict[c]!);
+        return n;
+      };
+    }
+    const read = columnReader(col);
+    return (r) => nodeOf(read(r));
   };
   const index = new Map<string, number>();
   const nodeKeys: Value[] = [];
@@ -48,19 +59,24 @@ export function buildGraph(op: MakeGraphOp, input: Relation, nodeTables: { rel: 
   for (const t of nodeTables) {
     const keyCol = t.rel.columns.find((c) => c.name === t.key)?.column;
     if (!keyCol) throw new QueryError(`make-graph: the nodes table has no column '${t.key}'`);
-    const read = columnReader(keyCol);
+    const at = endpoint(keyCol, 'nodes');
     const rows = physicalRows(t.rel);
     const nodes = new Int32Array(rows.length);
-    for (let i = 0; i < rows.length; i++) nodes[i] = nodeOf(read(rows[i]!));
+    for (let i = 0; i < rows.length; i++) nodes[i] = at(rows[i]!);
     owners.push({ rel: t.rel, rows, nodes, key: t.key });
   }
-  const readSrc = readEnd(op.source.name);
-  const readDst = readEnd(op.target.name);
+  const column = (name: string) => {
+    const col = edges.columns.find((c) => c.name === name)?.column;
+    if (!col) throw new QueryError(`make-graph: the edges have no column '${name}'`);
+    return col;
+  };
+  const srcAt = endpoint(column(op.source.name), 'edges');
+  const dstAt = endpoint(column(op.target.name), 'edges');
   const src = new Int32Array(edges.length);
   const dst = new Int32Array(edges.length);
   for (let e = 0; e < edges.length; e++) {
-    src[e] = nodeOf(readSrc(e));
-    dst[e] = nodeOf(readDst(e));
+    src[e] = srcAt(e);
+    dst[e] = dstAt(e);
   }
   const n = nodeKeys.length;
   const keyType = edges.columns.find((c) => c.name === op.source.name)?.column.type ?? 'string';
