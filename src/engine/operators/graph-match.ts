@@ -167,7 +167,11 @@ interface Step {
   dir: 'out' | 'in' | 'both';
 }
 
-/** The order the walk binds variables in: from a start node along each path, right then left. */
+/**
+ * The order the walk binds variables in: it starts at the node variable whose where-mask admits the
+ * fewest nodes (else the pattern's first node), walks that node's path right then left, then each path
+ * that shares a bound node, the same way.
+ */
 export function planSteps(plan: PatternPlan, masks: Masks): { start: number; steps: Step[] } {
   const steps: Step[] = [];
   const bound = new Set<number>();
@@ -178,24 +182,37 @@ export function planSteps(plan: PatternPlan, masks: Masks): { start: number; ste
     const dir = e.direction === 'any' ? 'both' : (e.direction === 'forward') === fromLeft ? 'out' : 'in';
     return { edge: edgeIndex, from, to, dir };
   };
-  let edgeBase = 0;
-  let start = -1;
-  plan.pathNodes.forEach((ids, p) => {
-    // first path: start at its first node that has a mask (the most selective place we know), else its first node
-    let k = p === 0 ? Math.max(0, ids.findIndex((id) => masks.node[id] !== undefined)) : ids.findIndex((id) => bound.has(id));
-    if (k < 0) k = 0;
-    if (p === 0) start = ids[k]!;
-    bound.add(ids[k]!);
+  let start = plan.pathNodes[0]?.[0] ?? 0;
+  let fewest = Infinity;
+  masks.node.forEach((m, id) => {
+    if (!m) return;
+    let n = 0;
+    for (let i = 0; i < m.length; i++) n += m[i]!;
+    if (n < fewest) [fewest, start] = [n, id];
+  });
+  const edgeBase: number[] = [];
+  let base = 0;
+  for (const ids of plan.pathNodes) {
+    edgeBase.push(base);
+    base += ids.length - 1;
+  }
+  bound.add(start);
+  const done = new Set<number>();
+  while (done.size < plan.pathNodes.length) {
+    const p = plan.pathNodes.findIndex((ids, i) => !done.has(i) && ids.some((id) => bound.has(id)));
+    if (p < 0) throw new QueryError('the graph pattern is not connected: each comma-separated sequence must share a node with the others');
+    done.add(p);
+    const ids = plan.pathNodes[p]!;
+    const k = ids.includes(start) ? ids.indexOf(start) : ids.findIndex((id) => bound.has(id));
     for (let i = k; i < ids.length - 1; i++) {
-      steps.push(stepOf(edgeBase + i, true));
+      steps.push(stepOf(edgeBase[p]! + i, true));
       bound.add(ids[i + 1]!);
     }
     for (let i = k - 1; i >= 0; i--) {
-      steps.push(stepOf(edgeBase + i, false));
+      steps.push(stepOf(edgeBase[p]! + i, false));
       bound.add(ids[i]!);
     }
-    edgeBase += ids.length - 1;
-  });
+  }
   return { start, steps };
 }
 

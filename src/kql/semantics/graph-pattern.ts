@@ -62,12 +62,20 @@ export function analyzePattern(paths: GraphPath[]): PatternPlan {
       });
     });
   }
-  // Every path after the first must share a node variable with the ones before it (one connected pattern).
-  const seen = new Set(plan.pathNodes[0] ?? []);
-  for (let i = 1; i < plan.pathNodes.length; i++) {
-    const ids = plan.pathNodes[i]!;
-    if (!ids.some((id) => seen.has(id))) plan.problems.push({ message: 'each comma-separated pattern must share a named node with the ones before it (only connected patterns are supported)', span: paths[i]!.span });
-    for (const id of ids) seen.add(id);
+  // The sequences must form one connected pattern: each shares a node variable with another, transitively.
+  const reached = new Set(plan.pathNodes[0] ?? []);
+  const joined = new Set([0]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    plan.pathNodes.forEach((ids, i) => {
+      if (joined.has(i) || !ids.some((id) => reached.has(id))) return;
+      joined.add(i);
+      for (const id of ids) reached.add(id);
+      grew = true;
+    });
   }
+  plan.pathNodes.forEach((_, i) => {
+    if (!joined.has(i)) plan.problems.push({ message: 'each comma-separated pattern must share a named node with the others (only connected patterns are supported)', span: paths[i]!.span });
+  });
   return plan;
 }
