@@ -57,3 +57,12 @@ for (const [query, message] of REFUSED) {
     assert.match(r.diagnostics.map((d) => d.message).join('\n'), message);
   });
 }
+
+// Path enumeration can explode (every path of up to 10 edges in a complete graph); the engine's limit
+// checks run inside the walk, so the query ends with the time-limit error instead of running on.
+test('graph-match: path enumeration stops at the query time limit', () => {
+  const q = 'range i from 0 to 899 step 1 | extend s = tostring(i / 30), d = tostring(i % 30) | where s != d | make-graph s --> d with_node_id=id | graph-match (a)-[e*1..10]->(b) project a.id | count';
+  const r = runQuery(q, { timeoutMs: 300 });
+  assert.equal(r.ok, false);
+  assert.match(r.diagnostics.map((d) => d.message).join('\n'), /time limit/);
+});

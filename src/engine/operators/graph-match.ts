@@ -218,11 +218,8 @@ export function planSteps(plan: PatternPlan, masks: Masks): { start: number; ste
 
 export type CyclesMode = 'unique_edges' | 'none' | 'all';
 
-/**
- * Depth-first enumeration of every binding. `onPathLength`, when given, is told each variable edge's
- * length as it grows and may stop the walk deeper (graph-shortest-paths bounds the total length with it).
- */
-export function enumerate(g: GraphCompile, masks: Masks, cycles: CyclesMode, maxTotal = Infinity, startNodes?: Int32Array): Matches {
+/** Depth-first enumeration of every binding of the pattern's variables that the masks allow. */
+export function enumerate(g: GraphCompile, masks: Masks, cycles: CyclesMode): Matches {
   const { plan, graph, rt } = g;
   const { start, steps } = planSteps(plan, masks);
   const nVars = plan.nodes.length;
@@ -241,7 +238,6 @@ export function enumerate(g: GraphCompile, masks: Masks, cycles: CyclesMode, max
   const outP = plan.edges.map((e) => (e.variable ? { start: new IntList(), len: new IntList(), innerStart: new IntList(), edges: new IntList(), inner: new IntList() } : undefined));
   let count = 0;
   let work = 0;
-  let total = 0;
   const { src, dst, outStart, outEdges, inStart, inEdges } = graph;
 
   const emit = () => {
@@ -280,11 +276,9 @@ export function enumerate(g: GraphCompile, masks: Masks, cycles: CyclesMode, max
     nodeUse[x]!--;
     nodeBind[s.to] = -1;
   };
-  /** Calls f(edge, otherEnd) for each edge at node u in direction dir. */
-  const around = (u: number, dir: Step['dir'], f: (e: number, x: number) => void) => {
-    if (dir !== 'in') for (let k = outStart[u]!; k < outStart[u + 1]!; k++) { const e = outEdges[k]!; f(e, dst[e]!); }
-    if (dir !== 'out') for (let k = inStart[u]!; k < inStart[u + 1]!; k++) { const e = inEdges[k]!; if (dir === 'both' && src[e] === dst[e]) continue; f(e, src[e]!); }
-  };
+  // The walk: step(i) extends from step i's bound `from` node; fixed edges go through viaFixed, variable
+  // ones through grow/viaPath (one call per path length). Named functions with index arguments, so no
+  // closure is allocated per step.
   const step = (i: number): void => {
     tick();
     if (i === steps.length) {
@@ -293,53 +287,66 @@ export function enumerate(g: GraphCompile, masks: Masks, cycles: CyclesMode, max
     }
     const s = steps[i]!;
     const u = nodeBind[s.from]!;
-    const pe = plan.edges[s.edge]!;
-    const em = masks.edge[s.edge];
-    if (!pe.variable) {
-      around(u, s.dir, (e, x) => {
-        if ((em && !em[e]) || (uniqueEdges && edgeUse[e])) return;
-        if (total + 1 > maxTotal) return;
-        edgeUse[e] = 1;
-        edgeBind[s.edge] = e;
-        total++;
-        arrive(s, x, i);
-        total--;
-        edgeUse[e] = 0;
-      });
+    if (plan.edges[s.edge]!.variable) {
+      pathN[s.edge]![0] = u;
+      grow(i, 0, u);
+      pathL[s.edge] = 0;
       return;
     }
+    if (s.dir !== 'in') for (let k = outStart[u]!; k < outStart[u + 1]!; k++) viaFixed(i, outEdges[k]!, dst[outEdges[k]!]!);
+    if (s.dir !== 'out') {
+      for (let k = inStart[u]!; k < inStart[u + 1]!; k++) {
+        const e = inEdges[k]!;
+        if (s.dir === 'both' && src[e] === dst[e]) continue;
+        viaFixed(i, e, src[e]!);
+      }
+    }
+  };
+  const viaFixed = (i: number, e: number, x: number): void => {
+    const s = steps[i]!;
+    const em = masks.edge[s.edge];
+    if ((em && !em[e]) || (uniqueEdges && edgeUse[e])) return;
+    edgeUse[e] = 1;
+    edgeBind[s.edge] = e;
+    arrive(s, x, i);
+    edgeUse[e] = 0;
+  };
+  /** The variable edge of step i has length L so far and ends at `at`: offer `at`, then go one edge further. */
+  const grow = (i: number, L: number, at: number): void => {
+    tick();
+    const s = steps[i]!;
+    const pe = plan.edges[s.edge]!;
+    pathL[s.edge] = L;
+    if (L >= pe.min) arrive(s, at, i);
+    if (L === pe.max) return;
+    // `at` becomes an inner node if the path goes on
     const im = masks.inner[s.edge];
-    const pE = pathE[s.edge]!;
-    const pN = pathN[s.edge]!;
-    pN[0] = u;
-    const grow = (L: number, at: number) => {
-      tick();
-      pathL[s.edge] = L;
-      if (L >= pe.min) arrive(s, at, i);
-      if (L === pe.max || total + 1 > maxTotal) return;
-      // `at` becomes an inner node if the path goes on
-      if (L > 0 && ((im && !im[at]) || (noCycles && nodeUse[at]! > 0))) return;
-      if (L > 0) nodeUse[at]!++;
-      around(at, s.dir, (e, x) => {
-        if ((em && !em[e]) || (uniqueEdges && edgeUse[e])) return;
-        if (noCycles && (x === u || nodeUse[x]! > 0) && x !== nodeBind[s.to]) return;
-        edgeUse[e] = 1;
-        pE[L] = e;
-        pN[L + 1] = x;
-        total++;
-        grow(L + 1, x);
-        total--;
-        edgeUse[e] = 0;
-      });
-      if (L > 0) nodeUse[at]!--;
-    };
-    grow(0, u);
-    pathL[s.edge] = 0;
+    if (L > 0 && ((im && !im[at]) || (noCycles && nodeUse[at]! > 0))) return;
+    if (L > 0) nodeUse[at]!++;
+    if (s.dir !== 'in') for (let k = outStart[at]!; k < outStart[at + 1]!; k++) viaPath(i, L, outEdges[k]!, dst[outEdges[k]!]!);
+    if (s.dir !== 'out') {
+      for (let k = inStart[at]!; k < inStart[at + 1]!; k++) {
+        const e = inEdges[k]!;
+        if (s.dir === 'both' && src[e] === dst[e]) continue;
+        viaPath(i, L, e, src[e]!);
+      }
+    }
+    if (L > 0) nodeUse[at]!--;
+  };
+  const viaPath = (i: number, L: number, e: number, x: number): void => {
+    const s = steps[i]!;
+    const em = masks.edge[s.edge];
+    if ((em && !em[e]) || (uniqueEdges && edgeUse[e])) return;
+    if (noCycles && nodeUse[x]! > 0 && x !== nodeBind[s.to]) return;
+    edgeUse[e] = 1;
+    pathE[s.edge]![L] = e;
+    pathN[s.edge]![L + 1] = x;
+    grow(i, L + 1, x);
+    edgeUse[e] = 0;
   };
 
   const startMask = masks.node[start];
-  const candidates = startNodes ?? Int32Array.from({ length: graph.nodes.length }, (_, i) => i);
-  for (const n of candidates) {
+  for (let n = 0; n < graph.nodes.length; n++) {
     if (startMask && !startMask[n]) continue;
     nodeBind[start] = n;
     nodeUse[n]!++;
