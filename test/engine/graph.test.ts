@@ -47,7 +47,6 @@ test('graph-shortest-paths: breadth-first search and the general walk agree', ()
 // What kqlite cannot run fails loudly, naming the construct.
 const REFUSED: [string, RegExp][] = [
   ['graph("Model") | graph-match (a)-->(b) project a.id', /graph\(\.\.\.\) reads a persistent graph model.*make-graph/],
-  ['datatable(s:string, d:string)["a","b"] | make-graph s --> d with_node_id=id | graph-match (a)-[e*1..2]->(b) project map(inner_nodes(e), labels())', /labels\(\) reads the labels of a graph model/],
   ['datatable(s:string, d:string)["a","b"] | make-graph s --> d | graph-merge x | graph-to-table nodes', /'graph-merge' operator is not supported/],
 ];
 for (const [query, message] of REFUSED) {

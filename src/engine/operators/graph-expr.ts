@@ -88,6 +88,8 @@ function overrideMatch(e: Expr, s: CompileScope, g: GraphCompile, view: MatchVie
       },
     };
   }
+  // graphs made by make-graph carry no labels (only graph models do): an empty array for every element
+  if (name === 'labels') return { type: 'dynamic', eval: () => [] };
   const a = args[0];
   const v = a?.kind === 'NameRef' ? g.plan.vars.get(a.name) : undefined;
   if (!v || v.kind !== 'node') throw new QueryError(`${name}() needs a node variable of the pattern here`);
@@ -121,7 +123,7 @@ export function pathArgument(a: Expr | undefined, plan: PatternPlan): { index: n
   return { index: v.index, inner };
 }
 
-/** node_degree_in/out, node_id of node i; labels exist only on graph models, which kqlite has none of. */
+/** node_degree_in/out, node_id of node i. */
 function nodeFunction(name: string, graph: GraphValue): Compiled {
   switch (name) {
     case 'node_degree_in':
@@ -131,7 +133,7 @@ function nodeFunction(name: string, graph: GraphValue): Compiled {
     case 'node_id':
       return { type: 'string', eval: (i) => nodeIdText(graph.nodeKeys[i]!) };
     default:
-      throw new QueryError(`${name}() reads the labels of a graph model's nodes; graphs built by make-graph have none`, 'KQL4010');
+      throw new QueryError(`the graph function ${name}() is not supported by kqlite's engine`, 'KQL4010');
   }
 }
 
@@ -153,6 +155,7 @@ export function compileElementExpr(e: Expr, g: GraphCompile, element: 'edge' | '
     rel: { columns: table.columns, length: table.length },
     override: (x) => {
       if (x.kind !== 'CallExpr' || !GRAPH_FUNCTIONS.has(x.name.name) || (x as CallExpr).args.length) return undefined;
+      if (x.name.name === 'labels') return { type: 'dynamic', eval: () => [] };
       if (element !== 'node') throw new QueryError(`${x.name.name}() without an argument needs inner_nodes(...)`);
       return nodeFunction(x.name.name, g.graph);
     },

@@ -190,13 +190,15 @@ export function bindGraphCall(b: Binder, e: CallExpr, scope: Scope, row: Row): S
       b.error(SEMANTIC.graphPattern, 'inner_nodes() can only be the first argument of all(), any() or map()', e.span);
       return 'dynamic';
     default: {
-      // node_degree_in / node_degree_out / node_id / labels: (node) outside, () over inner nodes
+      // node_degree_in / node_degree_out / node_id / labels: (node) outside, () over inner nodes;
+      // labels also takes an edge, and () over a variable edge's edges
+      const edgesToo = name === 'labels';
       if (args.length === 0) {
-        if (gr.element !== 'node') b.error(SEMANTIC.graphPattern, `${name}() without an argument is only allowed inside all(), any() or map() over inner_nodes(...)`, e.span);
+        if (gr.element !== 'node' && !(edgesToo && gr.element === 'edge')) b.error(SEMANTIC.graphPattern, `${name}() without an argument is only allowed inside all(), any() or map() over inner_nodes(...)`, e.span);
       } else {
         const a = args[0]!;
         const v = a.kind === 'NameRef' ? gr.plan.vars.get(a.name) : undefined;
-        if (args.length > 1 || v?.kind !== 'node') b.error(SEMANTIC.graphPattern, `${name}() takes a node variable of the pattern`, a.span);
+        if (args.length > 1 || !v || (v.kind !== 'node' && !edgesToo)) b.error(SEMANTIC.graphPattern, `${name}() takes a ${edgesToo ? 'node or edge' : 'node'} variable of the pattern`, a.span);
         else if (gr.element) b.error(SEMANTIC.graphPattern, `inside all(), any() and map() call ${name}() without an argument`, a.span);
         b.types.set(a, 'dynamic');
       }
