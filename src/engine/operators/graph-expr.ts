@@ -5,8 +5,8 @@
  * variable length edge compile their inner expression ONCE over the edge (or node) property columns and
  * run it for each element of the row's path.
  */
-import type { CallExpr, Expr } from '../../kql/syntax/ast.js';
-import type { PatternPlan } from '../../kql/semantics/graph-pattern.js';
+import type { CallExpr, Expr, GraphPath } from '../../kql/syntax/ast.js';
+import { analyzePattern, type PatternPlan } from '../../kql/semantics/graph-pattern.js';
 import { GRAPH_FUNCTIONS } from '../../kql/semantics/bind-graph.js';
 import { columnReader, compileExpr, toDynamic, type CompileScope } from '../compile/expr.js';
 import type { Compiled, Env, Runtime } from '../compile/env.js';
@@ -30,6 +30,17 @@ export interface MatchView {
   path(index: number): PathColumn | undefined;
 }
 
+/** The pattern of a graph-match/graph-shortest-paths, with lengths written as names (`*1..maxHops`) evaluated. */
+export function patternOf(paths: GraphPath[], rt: Runtime, env: Env): PatternPlan {
+  const plan = analyzePattern(paths, (n) => {
+    const v = compileExpr(n, { rt, env, rel: { columns: [], length: 1 } }).eval(0);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new QueryError(`a variable length edge's length must be a non-negative integer, but '${n.name}' is ${String(v)}`);
+    return v;
+  });
+  for (const e of plan.edges) if (e.max < e.min) throw new QueryError(`the variable length edge range ${e.min}..${e.max} of '${e.name}' is empty`);
+  return plan;
+}
+
 export interface GraphCompile {
   rt: Runtime;
   env: Env;
@@ -49,7 +60,33 @@ function propertyReader(table: GraphValue['nodes'], name: string): { type: Compi
   return { type: col.type, read: columnReader(col) };
 }
 
+/** A pattern variable as a value: its properties as a bag (an array of bags for a variable length edge). */
+function bagOf(table: GraphValue['nodes']): (i: number) => DynamicValue {
+  const readers = table.columns.map((c) => [c.name, columnReader(c.column)] as const);
+  return (i) => {
+    const bag: Record<string, DynamicValue> = {};
+    for (const [name, read] of readers) bag[name] = toDynamic(read(i));
+    return bag;
+  };
+}
+
 function overrideMatch(e: Expr, s: CompileScope, g: GraphCompile, view: MatchView): Compiled | undefined {
+  if (e.kind === 'NameRef') {
+    const v = g.plan.vars.get(e.name);
+    if (!v) return undefined;
+    if (v.kind === 'node') {
+      const at = need(view.node(v.id), e.name);
+      const bag = bagOf(g.graph.nodes);
+      return { type: 'dynamic', eval: (r) => bag(at(r)) };
+    }
+    const bag = bagOf(g.graph.edges);
+    if (!v.variable) {
+      const at = need(view.edge(v.index), e.name);
+      return { type: 'dynamic', eval: (r) => bag(at(r)) };
+    }
+    const path = need(view.path(v.index), e.name);
+    return { type: 'dynamic', eval: (r) => collect(path.edges, path.start[r]!, path.len[r]!, bag) };
+  }
   if (e.kind === 'MemberExpr' && e.target.kind === 'NameRef') {
     const v = g.plan.vars.get(e.target.name);
     if (!v) return undefined;
@@ -103,9 +140,9 @@ function need<T>(x: T | undefined, what: string): T {
   return x;
 }
 
-function collect(list: Int32Array, start: number, n: number, f: (i: number) => Value): DynamicValue[] {
+function collect(list: Int32Array, start: number, n: number, f: (i: number) => Value | DynamicValue): DynamicValue[] {
   const out: DynamicValue[] = new Array(n);
-  for (let k = 0; k < n; k++) out[k] = toDynamic(f(list[start + k]!));
+  for (let k = 0; k < n; k++) out[k] = toDynamic(f(list[start + k]!) as Value);
   return out;
 }
 

@@ -9,7 +9,7 @@
  * the project run over those columns. Limits (time, memory, cancel) are checked every 65,536 steps.
  */
 import type { Expr, GraphOp } from '../../kql/syntax/ast.js';
-import { analyzePattern, type PatternPlan } from '../../kql/semantics/graph-pattern.js';
+import type { PatternPlan } from '../../kql/semantics/graph-pattern.js';
 import { walk } from '../../kql/syntax/index.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import type { Relation } from '../compile/relation.js';
@@ -17,7 +17,7 @@ import { buildColumn } from '../storage/builders.js';
 import type { GraphValue } from '../storage/graph.js';
 import { QueryError, type Value } from '../values/value.js';
 import type { OpContext } from './context.js';
-import { compileElementExpr, compileGraphExpr, pathArgument, type GraphCompile, type MatchView, type PathColumn } from './graph-expr.js';
+import { compileElementExpr, compileGraphExpr, pathArgument, patternOf, type GraphCompile, type MatchView, type PathColumn } from './graph-expr.js';
 
 export type MatchOp = Extract<GraphOp, { operator: 'graph-match' | 'graph-shortest-paths' }>;
 
@@ -55,7 +55,7 @@ export interface Masks {
 
 export function graphMatch(op: MatchOp, input: Relation, cx: OpContext, columnNames: string[]): Relation {
   const graph = requireGraph(input, op.operator);
-  const plan = analyzePattern(op.paths);
+  const plan = patternOf(op.paths, cx.rt, cx.env);
   const g: GraphCompile = { rt: cx.rt, env: cx.env, graph, plan };
   const masks = splitWhere(op.where, g);
   const cycles = paramName(op, 'cycles') ?? 'unique_edges';

@@ -7,16 +7,15 @@
  * length edge with min <= 1 and a where that is all masks — runs as a breadth-first search per source
  * instead (parents kept per node; every shortest path for output=all), which stays linear per source.
  */
-import { analyzePattern } from '../../kql/semantics/graph-pattern.js';
 import type { Relation } from '../compile/relation.js';
 import type { OpContext } from './context.js';
-import { compileGraphExpr, type GraphCompile } from './graph-expr.js';
+import { compileGraphExpr, patternOf, type GraphCompile } from './graph-expr.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { enumerate, IntList, matchView, paramName, planSteps, projectMatches, requireGraph, splitWhere, type Masks, type Matches, type MatchOp } from './graph-match.js';
 
 export function graphShortestPaths(op: MatchOp, input: Relation, cx: OpContext, columnNames: string[]): Relation {
   const graph = requireGraph(input, op.operator);
-  const plan = analyzePattern(op.paths);
+  const plan = patternOf(op.paths, cx.rt, cx.env);
   const g: GraphCompile = { rt: cx.rt, env: cx.env, graph, plan };
   const masks = splitWhere(op.where, g);
   const all = paramName(op, 'output') === 'all';

@@ -6,7 +6,7 @@
 import type { CallExpr, Expr, FunctionDecl, NameRef, ScalarTypeName } from '../syntax/ast.js';
 import { Binder, findColumn, Scope, type Row } from './binder.js';
 import { bindTabular, isTabular } from './bind-tabular.js';
-import { bindGraphCall, bindGraphMember, reportBareGraphVariable } from './bind-graph.js';
+import { bindGraphCall, bindGraphMember, bindGraphVariable } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { lookupAggregate, lookupFunction, type FunctionSignature } from './signatures/index.js';
 import { nearestName } from './suggest.js';
@@ -110,7 +110,8 @@ function bindNameRef(b: Binder, e: NameRef, scope: Scope, row: Row | undefined):
     b.refs.set(e, { kind: 'column', name: col.name, type: col.type });
     return col.type;
   }
-  if (reportBareGraphVariable(b, e.name, e.span, row)) return 'dynamic';
+  const graphVariable = row?.graph ? bindGraphVariable(b, e.name, e.span, row) : undefined;
+  if (graphVariable) return graphVariable;
   const sym = scope.lookup(e.name);
   if (sym?.kind === 'scalar') {
     if (sym.param) b.refs.set(e, { kind: 'parameter', param: sym.param });

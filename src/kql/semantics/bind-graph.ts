@@ -128,6 +128,15 @@ function bindMatch(b: Binder, op: Extract<GraphOp, { operator: 'graph-match' | '
     if (op.paths.length !== 1) b.error(SEMANTIC.graphPattern, 'graph-shortest-paths takes a single path pattern (no comma-separated sequences)', op.paths[1]?.span ?? op.span);
     if (!plan.edges.some((e) => e.variable)) b.error(SEMANTIC.graphPattern, 'graph-shortest-paths needs a variable length edge in its pattern (-[e*1..n]->)', op.paths[0]?.span ?? op.span);
   }
+  for (const path of op.paths) {
+    for (const e of path.edges) {
+      for (const n of [e.range?.minName, e.range?.maxName]) {
+        if (!n) continue;
+        const t = bindExpr(b, n, scope, undefined);
+        if (t !== 'int' && t !== 'long' && t !== 'dynamic') b.error(SEMANTIC.typeMismatch, `a variable length edge's length must be an integer, but '${n.name}' is ${t}`, n.span);
+      }
+    }
+  }
   const row: Row = { schema: { columns: [] }, graph: { plan, graph: g } };
   if (op.where) {
     const t = bindExpr(b, op.where, scope, row);
@@ -224,10 +233,13 @@ function elementOf(b: Binder, a: Expr | undefined, gr: GraphRow, fn: string): 'e
   return inner ? 'node' : 'edge';
 }
 
-/** A pattern variable used as a value: only its properties (or graph functions) can be. */
-export function reportBareGraphVariable(b: Binder, name: string, span: { start: number; end: number }, row: Row | undefined): boolean {
+/**
+ * A pattern variable used as a value (`project n, e`): a property bag of the node or edge, an array of
+ * bags for a variable length edge. Inside all/any/map only the element's own properties are in scope.
+ */
+export function bindGraphVariable(b: Binder, name: string, span: { start: number; end: number }, row: Row | undefined): ScalarTypeName | undefined {
   const v = row?.graph?.plan.vars.get(name);
-  if (!v) return false;
-  b.error(SEMANTIC.graphPattern, `'${name}' is a ${v.kind} of the graph pattern, not a value; use one of its properties ('${name}.property')`, span);
-  return true;
+  if (!v) return undefined;
+  if (row!.graph!.element) b.error(SEMANTIC.graphPattern, `inside all(), any() and map() only the ${row!.graph!.element === 'edge' ? 'edge' : 'inner node'}'s own properties can be used, not the pattern variable '${name}'`, span);
+  return 'dynamic';
 }

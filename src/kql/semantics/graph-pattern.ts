@@ -4,7 +4,7 @@
  * (the traversal plan), so both read a pattern the same way.
  */
 import type { Span } from '../../common/span.js';
-import type { GraphPath } from '../syntax/ast.js';
+import type { GraphPath, NameRef } from '../syntax/ast.js';
 
 export interface PatternEdge {
   /** The variable name, or a generated `$edgeN` for an anonymous edge. */
@@ -32,7 +32,8 @@ export interface PatternPlan {
   problems: { message: string; span: Span }[];
 }
 
-export function analyzePattern(paths: GraphPath[]): PatternPlan {
+/** `bound` evaluates a length written as a name (`*1..maxHops`); without it such lengths read as 1. */
+export function analyzePattern(paths: GraphPath[], bound?: (name: NameRef) => number): PatternPlan {
   const plan: PatternPlan = { nodes: [], edges: [], vars: new Map(), pathNodes: [], problems: [] };
   const nodeId = (name: string | undefined, span: Span): number => {
     if (name === undefined) {
@@ -58,7 +59,9 @@ export function analyzePattern(paths: GraphPath[]): PatternPlan {
       }
       plan.edges.push({
         name: name ?? `$edge${index}`, anonymous: name === undefined, left: ids[i]!, right: ids[i + 1]!, direction: e.direction,
-        variable: !!e.range, min: e.range?.min ?? 1, max: e.range?.max ?? 1, span: e.span,
+        variable: !!e.range, span: e.span,
+        min: e.range?.minName && bound ? bound(e.range.minName) : (e.range?.min ?? 1),
+        max: e.range?.maxName && bound ? bound(e.range.maxName) : (e.range?.max ?? 1),
       });
     });
   }

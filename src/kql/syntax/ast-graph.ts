@@ -19,8 +19,9 @@ export interface GraphEdgePattern extends Node {
   name?: Identifier;
   /** forward: left to right; backward: right to left; any: either way. */
   direction: 'forward' | 'backward' | 'any';
-  /** Present on variable length edges (`*1..3`, `*2`). */
-  range?: { min: number; max: number };
+  /** Present on variable length edges (`*1..3`, `*2`). Bounds may name scalars (`*1..maxHops`): then
+   * `minName`/`maxName` hold the names and min/max are placeholders until they are evaluated. */
+  range?: { min: number; max: number; minName?: NameRef; maxName?: NameRef };
 }
 
 /** One comma-separated sequence: nodes[i] -edges[i]- nodes[i+1]. */

@@ -89,7 +89,7 @@ function parseNodesTable(p: Parser): Expr {
 }
 
 function parseGraphMatch(p: Parser, start: number, word: 'graph-match' | 'graph-shortest-paths'): GraphOp {
-  const parameters = p.parseOperatorParameters((n) => (word === 'graph-match' ? n === 'cycles' : n === 'output'));
+  const parameters = p.parseOperatorParameters((n) => n === 'cycles' || (word === 'graph-shortest-paths' && n === 'output'));
   const paths: GraphPath[] = [];
   do paths.push(parsePath(p));
   while (p.eatPunct(','));
@@ -143,22 +143,27 @@ function parseEdgePattern(p: Parser): GraphEdgePattern {
   return { kind: 'GraphEdgePattern', ...(name ? { name } : {}), direction, ...(range ? { range } : {}), span: p.spanFrom(start) };
 }
 
-function parseRange(p: Parser): { min: number; max: number } {
+function parseRange(p: Parser): NonNullable<GraphEdgePattern['range']> {
   const min = parseCount(p);
-  if (!p.eatPunct('..')) return { min, max: min };
+  if (!p.eatPunct('..')) return { min: min.value, max: min.value, ...(min.name ? { minName: min.name, maxName: min.name } : {}) };
   const max = parseCount(p);
-  if (max < min) p.errorHere(SYNTAX.badLiteral, `the variable length edge range ${min}..${max} is empty`);
-  return { min, max };
+  if (!min.name && !max.name && max.value < min.value) p.errorHere(SYNTAX.badLiteral, `the variable length edge range ${min.value}..${max.value} is empty`);
+  return { min: min.value, max: max.value, ...(min.name ? { minName: min.name } : {}), ...(max.name ? { maxName: max.name } : {}) };
 }
 
-function parseCount(p: Parser): number {
+/** A length: an integer literal, or the name of an integer scalar (a let or a function parameter). */
+function parseCount(p: Parser): { value: number; name?: NameRef } {
   const t = p.tok;
   if (t.kind === 'number' && /^\d+$/.test(t.text)) {
     p.advance();
-    return Number(t.text);
+    return { value: Number(t.text) };
+  }
+  if (t.kind === 'ident') {
+    p.advance();
+    return { value: 1, name: { kind: 'NameRef', name: t.text, span: t.span } };
   }
   p.errorHere(SYNTAX.expected, `expected an integer length in a variable length edge (*min..max)${p.foundText()}`);
-  return 1;
+  return { value: 1 };
 }
 
 function parseGraphToTable(p: Parser, start: number): GraphOp {
