@@ -99,12 +99,19 @@ export function projectMatches(op: MatchOp, g: GraphCompile, m: Matches, residua
   return { columns, length: rows.length };
 }
 
-/** Which pattern variables an expression mentions (by `v.prop`, or as a graph function's argument). */
-function variablesOf(e: Expr, plan: PatternPlan): Set<string> {
-  const out = new Set<string>();
+/**
+ * Which pattern variables an expression mentions (`v.prop`, `v`, a graph function's argument). The
+ * expression inside all/any/map names the element's properties, which may share a variable's name.
+ */
+function variablesOf(e: Expr, plan: PatternPlan, out = new Set<string>()): Set<string> {
   walk(e, (n) => {
     const x = n as Expr;
     if (x.kind === 'NameRef' && plan.vars.has(x.name)) out.add(x.name);
+    if (x.kind === 'CallExpr' && /^(all|any|map)$/.test(x.name.name) && x.args[0]) {
+      variablesOf(x.args[0] as Expr, plan, out);
+      return false;
+    }
+    return true;
   });
   return out;
 }
