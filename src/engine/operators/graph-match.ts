@@ -247,6 +247,7 @@ export function enumerate(g: GraphCompile, masks: Masks, cycles: CyclesMode): Ma
   let work = 0;
   const { src, dst, outStart, outEdges, inStart, inEdges } = graph;
 
+  const backwards = plan.edges.map((e, i) => steps.some((s) => s.edge === i && s.from === e.right && e.left !== e.right));
   const emit = () => {
     for (let v = 0; v < nVars; v++) outN[v]!.push(nodeBind[v]!);
     for (let i = 0; i < nEdges; i++) {
@@ -259,8 +260,14 @@ export function enumerate(g: GraphCompile, masks: Masks, cycles: CyclesMode): Ma
       p.start.push(p.edges.n);
       p.len.push(L);
       p.innerStart.push(p.inner.n);
-      for (let k = 0; k < L; k++) p.edges.push(pathE[i]![k]!);
-      for (let k = 1; k < L; k++) p.inner.push(pathN[i]![k]!);
+      // paths are stored in the pattern's left-to-right order, whichever way the walk went
+      if (backwards[i]) {
+        for (let k = L - 1; k >= 0; k--) p.edges.push(pathE[i]![k]!);
+        for (let k = L - 1; k >= 1; k--) p.inner.push(pathN[i]![k]!);
+      } else {
+        for (let k = 0; k < L; k++) p.edges.push(pathE[i]![k]!);
+        for (let k = 1; k < L; k++) p.inner.push(pathN[i]![k]!);
+      }
     }
     count++;
   };

@@ -54,11 +54,14 @@ function breadthFirst(g: GraphCompile, masks: Masks, all: boolean): Matches | un
   const pe = plan.edges[0];
   if (plan.edges.length !== 1 || !pe?.variable || pe.min > 1 || masks.residual.length || pe.left === pe.right) return undefined;
   const [step] = planSteps(plan, masks).steps;
-  if (!step || step.from !== pe.left) return undefined;
+  if (!step) return undefined;
+  // the search starts on the side the walk would (the more selective one); from the right it runs against
+  // the edges' direction and its paths come out already in left-to-right order
+  const fromRight = step.from === pe.right;
   const n = graph.nodes.length;
   const { src, dst, outStart, outEdges, inStart, inEdges } = graph;
-  const sm = masks.node[pe.left];
-  const tm = masks.node[pe.right];
+  const sm = masks.node[step.from];
+  const tm = masks.node[step.to];
   const em = masks.edge[0];
   const im = masks.inner[0];
   const stamp = new Int32Array(n).fill(-1);
@@ -74,13 +77,18 @@ function breadthFirst(g: GraphCompile, masks: Masks, all: boolean): Matches | un
   let work = 0;
   const emit = (s: number, x: number) => {
     // pathE/pathN were collected from x back to s
-    out.first.push(s);
-    out.last.push(x);
+    out.first.push(fromRight ? x : s);
+    out.last.push(fromRight ? s : x);
     out.start.push(out.edges.n);
     out.len.push(pathE.length);
     out.innerStart.push(out.inner.n);
-    for (let k = pathE.length - 1; k >= 0; k--) out.edges.push(pathE[k]!);
-    for (let k = pathN.length - 1; k >= 0; k--) out.inner.push(pathN[k]!);
+    if (fromRight) {
+      for (let k = 0; k < pathE.length; k++) out.edges.push(pathE[k]!);
+      for (let k = 0; k < pathN.length; k++) out.inner.push(pathN[k]!);
+    } else {
+      for (let k = pathE.length - 1; k >= 0; k--) out.edges.push(pathE[k]!);
+      for (let k = pathN.length - 1; k >= 0; k--) out.inner.push(pathN[k]!);
+    }
   };
   /** Walks predecessor lists from x back to s: the first list entry only (any), or every combination (all). */
   const back = (s: number, x: number, at: number) => {
