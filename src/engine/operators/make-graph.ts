@@ -43,9 +43,12 @@ export function buildGraph(op: MakeGraphOp, input: Relation, nodeTables: { rel: 
     return (r) => nodeOf(read(r));
   };
   const index = new Map<string, number>();
+  // ids that are all strings (the usual case) key the map as they are; mixed types need a typed key
+  const idColumns = [op.source.name, op.target.name].map((n) => edges.columns.find((c) => c.name === n)?.column.type);
+  const allStrings = idColumns.every((t) => t === 'string') && nodeTables.every((t) => t.rel.columns.find((c) => c.name === t.key)?.column.type === 'string');
   const nodeKeys: Value[] = [];
   const nodeOf = (v: Value): number => {
-    const k = valueKey(v);
+    const k = allStrings ? (v as string) : valueKey(v);
     let i = index.get(k);
     if (i === undefined) {
       i = nodeKeys.length;
