@@ -26,6 +26,9 @@ export interface CaseResult {
 export const KNOWN_DOC_ERRORS: Record<string, string> = {
   'asin-function#1': 'the page shows 1.2532... for asin(0.5); the true value is 0.5235987755982989',
   'trim-end-function#2': 'the documented query uses an undefined name x',
+  'node-degree-in#1': "the page's third row names an employee, Ellen, whom the query's data does not have",
+  'node-degree-out#2': 'the page shows columns degree_in_m/degree_out_m, but the query names them di_m, do_m, di_e, do_e',
+  'node-id#1': 'the page shows columns manager_1/manager_2, but the query names them manager1 and manager2',
   'bin-function#2': "the page shows 14:00:00:00 for bin(time(16d), 7d); Kusto's text for 14 days is 14.00:00:00",
   'range-function#4': 'the page shows a stray 1,000,000 row above the result',
   'replace-regex-function#1': 'tostring() of a long is 1, the page shows 1.000000',

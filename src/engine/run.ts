@@ -25,6 +25,7 @@ import { projectByNames } from './operators/project-by-names.js';
 import { invoke } from './operators/invoke.js';
 import { sample, sampleDistinct } from './operators/sample.js';
 import { scan } from './operators/scan.js';
+import { runGraphOp } from './operators/graph.js';
 import { topNested } from './operators/top-nested.js';
 import { parseKv } from './operators/parse-kv.js';
 import { count, getschema, projectAway, projectKeep, projectRename, projectReorder } from './operators/project-columns.js';
@@ -42,6 +43,7 @@ export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
   'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
   'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'sample-distinct', 'project-by-names', 'invoke', 'partition', 'scan', 'top-nested', 'parse', 'parse-where', 'parse-kv', 'evaluate', 'mv-apply', 'reduce',
+  'make-graph', 'graph-match', 'graph-shortest-paths', 'graph-to-table', 'graph-mark-components',
 ]);
 
 export const ENGINE_PLUGINS: ReadonlySet<string> = new Set(PLUGINS.keys());
@@ -106,6 +108,7 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
         return evalTabular(rt, entry.decl.body.result, inner, implicit);
       }
       if (e.name.name === 'materialize' && e.args[0] && e.args[0].kind !== 'NamedArg') return evalTabular(rt, e.args[0], env, implicit);
+      if (e.name.name === 'graph') throw new QueryError("graph(...) reads a persistent graph model (snapshots in a Kusto database), which kqlite does not have; build the graph with make-graph instead", 'KQL4010');
       throw new QueryError(`'${e.name.name}(...)' cannot be used as a table here`, 'KQL4010');
     }
     case 'ExternaldataExpr':
@@ -193,6 +196,8 @@ function isTableName(rt: Runtime, name: string, env: Env): boolean {
 
 function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relation, cx: OpContext): Relation {
   const schema = rt.bound.schemaOf(node) ?? { columns: [] };
+  if (op.kind === 'GraphOp') return runGraphOp(op, input, cx, schema.columns.map((c) => c.name));
+  if (input.graph) throw new QueryError(`'${OPERATOR_WORD[op.kind]}' needs a table, but its input is a graph`, 'KQL4001');
   switch (op.kind) {
     case 'WhereOp':
       return where(op, input, cx);
@@ -267,8 +272,7 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
     case 'RenderOp':
       return input;
     default: {
-      const word = op.kind === 'GraphOp' ? op.operator : OPERATOR_WORD[op.kind];
-      throw new QueryError(`the '${word}' operator is not supported by kqlite's engine yet`, 'KQL4010');
+      throw new QueryError(`the '${OPERATOR_WORD[op.kind]}' operator is not supported by kqlite's engine yet`, 'KQL4010');
     }
   }
 }

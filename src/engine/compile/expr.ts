@@ -24,6 +24,8 @@ export interface CompileScope {
   substitute?: Map<Expr, string>;
   /** extend: how many of `rel`'s columns are the operator's input row (pack_all() packs those, not earlier assignments). */
   rowColumns?: number;
+  /** Compiles the expressions this scope gives their own meaning (graph-match's `v.prop`, all/any/map). */
+  override?: (e: Expr, s: CompileScope) => Compiled | undefined;
 }
 
 export function constant(type: ScalarTypeName, value: Value): Compiled {
@@ -71,6 +73,10 @@ export function columnReader(col: Column): (row: number) => Value {
 
 export function compileExpr(e: Expr, s: CompileScope): Compiled {
   const type = s.rt.bound.typeOf(e) ?? 'dynamic';
+  if (s.override) {
+    const c = s.override(e, s);
+    if (c) return c;
+  }
   const sub = s.substitute?.get(e);
   if (sub !== undefined) {
     const col = columnOf(s.rel, sub)!;

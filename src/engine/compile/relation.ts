@@ -15,6 +15,8 @@ export interface Relation {
   length: number;
   /** Logical row i is physical row sel[i]; absent = identity. */
   sel?: Int32Array;
+  /** Set when this is a graph (make-graph's result), not a table: only graph operators read it. */
+  graph?: import('../storage/graph.js').GraphValue;
 }
 
 export function fromTable(t: Table): Relation {

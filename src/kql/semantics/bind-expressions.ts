@@ -6,6 +6,7 @@
 import type { CallExpr, Expr, FunctionDecl, NameRef, ScalarTypeName } from '../syntax/ast.js';
 import { Binder, findColumn, Scope, type Row } from './binder.js';
 import { bindTabular, isTabular } from './bind-tabular.js';
+import { bindGraphCall, bindGraphMember, bindGraphVariable } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { lookupAggregate, lookupFunction, type FunctionSignature } from './signatures/index.js';
 import { nearestName } from './suggest.js';
@@ -61,6 +62,8 @@ function bindExprInner(b: Binder, e: Expr, scope: Scope, row: Row | undefined): 
     case 'CallExpr':
       return bindCall(b, e, scope, row);
     case 'MemberExpr': {
+      const graphType = row?.graph ? bindGraphMember(b, e, row) : undefined;
+      if (graphType) return graphType;
       if (e.target.kind === 'NameRef' && (e.target.name === '$left' || e.target.name === '$right') && row) {
         const side = e.target.name === '$left' ? row.left : row.right;
         if (!side) {
@@ -107,6 +110,8 @@ function bindNameRef(b: Binder, e: NameRef, scope: Scope, row: Row | undefined):
     b.refs.set(e, { kind: 'column', name: col.name, type: col.type });
     return col.type;
   }
+  const graphVariable = row?.graph ? bindGraphVariable(b, e.name, e.span, row) : undefined;
+  if (graphVariable) return graphVariable;
   const sym = scope.lookup(e.name);
   if (sym?.kind === 'scalar') {
     if (sym.param) b.refs.set(e, { kind: 'parameter', param: sym.param });
@@ -127,6 +132,8 @@ export function reportUnknownColumn(b: Binder, name: string, span: { start: numb
 
 function bindCall(b: Binder, e: CallExpr, scope: Scope, row: Row | undefined): ScalarTypeName {
   const name = e.name.name;
+  const graphType = row?.graph ? bindGraphCall(b, e, scope, row) : undefined;
+  if (graphType) return graphType;
   const sym = scope.lookup(name);
   if (sym?.kind === 'tabular') {
     bindArgs(b, e, scope, row);

@@ -3,6 +3,7 @@ import type { Expr, JoinOp, LookupOp, MakeSeriesOp, MvApplyOp, MvExpandOp, ScanO
 import { Binder, OPEN_SCHEMA, Scope, findColumn, type Row } from './binder.js';
 import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindAssignments, bindTabular } from './bind-tabular.js';
+import { refuseGraph } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { implicitName, upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
@@ -80,7 +81,7 @@ function bindOn(b: Binder, on: Expr[], left: TableSchema, right: TableSchema, sc
 }
 
 export function bindJoin(b: Binder, op: JoinOp, left: TableSchema, scope: Scope): TableSchema {
-  const right = bindTabular(b, op.right, scope);
+  const right = refuseGraph(b, bindTabular(b, op.right, scope), op.right.span, 'join');
   bindOn(b, op.on, left, right, scope, 'join', op.span);
   const kind = (param(op, 'kind') ?? 'innerunique').toLowerCase();
   if (kind === 'leftsemi' || kind === 'leftanti' || kind === 'anti' || kind === 'leftantisemi') return left;
@@ -91,7 +92,7 @@ export function bindJoin(b: Binder, op: JoinOp, left: TableSchema, scope: Scope)
 }
 
 export function bindLookup(b: Binder, op: LookupOp, left: TableSchema, scope: Scope): TableSchema {
-  const right = bindTabular(b, op.right, scope);
+  const right = refuseGraph(b, bindTabular(b, op.right, scope), op.right.span, 'lookup');
   const keys = bindOn(b, op.on, left, right, scope, 'lookup', op.span);
   const out = [...left.columns];
   for (const c of right.columns) if (!keys.includes(c.name)) out.push({ ...c, name: uniqueName(out, c.name) });

@@ -8,6 +8,7 @@ import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindJoin, bindLookup, bindMakeSeries, bindMvApply, bindMvExpand, bindScan, bindSummarize, bindTopNested } from './bind-operators-shape.js';
 import { bindAssignments, bindTabular, bindUnion } from './bind-tabular.js';
+import { bindGraphOp, checkGraphFlow } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
@@ -26,8 +27,9 @@ export const OPERATOR_WORD: Record<Operator['kind'], string> = {
   ExecuteAndCacheOp: 'execute-and-cache', GraphOp: 'graph',
 };
 
-export function bindOperator(b: Binder, op: Operator, input: TableSchema, scope: Scope): TableSchema {
+export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema, scope: Scope): TableSchema {
   const word = op.kind === 'GraphOp' ? op.operator : OPERATOR_WORD[op.kind];
+  const input = checkGraphFlow(b, word, inputOrGraph, { start: op.span.start, end: op.span.start + word.length });
   if (b.options.engineOperators && !b.options.engineOperators.has(word)) {
     b.error(SEMANTIC.unsupportedOperator, `the '${word}' operator is not supported by kqlite's engine`, { start: op.span.start, end: op.span.start + word.length });
   }
@@ -173,9 +175,10 @@ export function bindOperator(b: Binder, op: Operator, input: TableSchema, scope:
     case 'PartitionOp':
     case 'ForkOp':
     case 'FacetOp':
-    case 'GraphOp':
       bindNested(b, op, input, scope);
       return OPEN_SCHEMA;
+    case 'GraphOp':
+      return bindGraphOp(b, op, input, scope);
   }
 }
 

@@ -7,6 +7,7 @@ import { planUnion } from './union-schema.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr } from './bind-expressions.js';
 import { bindOperator } from './bind-operators.js';
+import { refuseGraph } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { multiColumnResult } from './multi-column.js';
 import { assignmentName, uniqueName } from './naming.js';
@@ -32,7 +33,7 @@ export function isTabular(b: Binder, e: Expr, scope: Scope): boolean {
       const sym = scope.lookup(e.name.name);
       if (sym?.kind === 'function') return functionResults.get(sym.decl)?.tabular ?? false;
       if (sym?.kind === 'tabular') return true;
-      return ['materialize', 'table', 'view', 'database', 'cluster'].includes(e.name.name);
+      return ['materialize', 'table', 'view', 'database', 'cluster', 'graph'].includes(e.name.name);
     }
     case 'MemberExpr':
       // cluster(...).database(...) references, and a pattern's path: `country("Canada").Alberta`
@@ -70,6 +71,7 @@ export function bindStatements(b: Binder, statements: Statement[], scope: Scope,
         const e = st.expr;
         if (isTabular(b, e, scope) || (e.kind === 'NameRef' && !scope.lookup(e.name))) {
           const s = bindTabular(b, e, scope);
+          if (s.graph) b.error(SEMANTIC.graphMisuse, 'a query cannot return a graph; follow it with graph-match, graph-shortest-paths or graph-to-table', e.span);
           if (collect) b.resultSchemas.push(s);
         } else {
           const t = bindExpr(b, e, scope, undefined);
@@ -183,6 +185,8 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
         b.calls.set(e, { kind: 'user', statement: sym.statement });
         return functionResults.get(sym.decl)?.schema ?? OPEN_SCHEMA;
       }
+      // graph('model'): a persistent graph; its properties are unknown here (the engine refuses it)
+      if (e.name.name === 'graph') return { columns: [], graph: { nodes: OPEN_SCHEMA, edges: OPEN_SCHEMA } };
       if (e.name.name === 'materialize') {
         const a = e.args[0];
         return a && a.kind !== 'NamedArg' ? (b.schemas.get(a) ?? OPEN_SCHEMA) : OPEN_SCHEMA;
@@ -251,7 +255,7 @@ export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name:
       }
       continue;
     }
-    schemas.push(bindTabular(b, t, scope));
+    schemas.push(refuseGraph(b, bindTabular(b, t, scope), t.span, 'union'));
   }
   // isfuzzy=true: a missing table is tolerated (Kusto warns and unions the rest).
   if (isFuzzy) {

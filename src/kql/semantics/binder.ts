@@ -51,6 +51,8 @@ export interface Row {
   aggregates?: boolean;
   /** Inside scan steps: `step.Column` reads a column of that step's state. */
   steps?: ReadonlyMap<string, TableSchema>;
+  /** Inside graph-match / graph-shortest-paths: the pattern's variables and the graph's properties. */
+  graph?: import('./bind-graph.js').GraphRow;
 }
 
 export interface BinderOptions {

@@ -10,5 +10,9 @@ export const SEMANTIC = {
   joinWithoutKeys: 'KQL2008',
   notTabular: 'KQL2009',
   unsupportedPlugin: 'KQL2010',
+  /** A graph used where a table is expected, or a graph operator given a table. */
+  graphMisuse: 'KQL2020',
+  /** A graph pattern or graph function used wrongly (unknown variable, edge reused, disconnected pattern). */
+  graphPattern: 'KQL2021',
   badSchemaFile: 'KQL2100',
 } as const;

@@ -24,6 +24,14 @@ export interface TableSchema {
   columns: ColumnSchema[];
   /** True when more columns may exist than listed (plugins, bag_unpack, tabular parameters with `*`). */
   open?: boolean;
+  /** Set when the expression is a graph (make-graph, graph()), not a table: only graph operators take it. */
+  graph?: GraphSchema;
+}
+
+/** The properties of a graph's nodes and edges (columns of the node tables and of the edge rows). */
+export interface GraphSchema {
+  nodes: TableSchema;
+  edges: TableSchema;
 }
 
 /** Numeric types in promotion order. */

@@ -394,17 +394,7 @@ export interface ExecuteAndCacheOp extends Node {
   kind: 'ExecuteAndCacheOp';
 }
 
-/**
- * Graph operators (`make-graph`, `graph-match`, `graph-shortest-paths`, `graph-to-table`,
- * `graph-mark-components`, `graph-merge`). Parsed into a generic shape: the operator word and its
- * clauses as (keyword, expressions) pairs, so they round-trip and can be refused by name.
- */
-export interface GraphOp extends Node {
-  kind: 'GraphOp';
-  operator: string;
-  clauses: { keyword: string; items: Expr[]; span: Span }[];
-  /** The raw text of graph patterns (`(a)-[e]->(b)`), which have their own mini-syntax. */
-  patterns: { text: string; span: Span }[];
-  parameters: NamedArg[];
-}
+/** Graph operators: see ast-graph.ts. */
+export type { GraphOp } from './ast-graph.js';
+import type { GraphOp } from './ast-graph.js';
 

@@ -372,6 +372,7 @@ export interface EvaluateExpr extends Node {
 }
 
 export * from './ast-operators.js';
+export * from './ast-graph.js';
 import type { Operator, ColumnAssignment, SortKey, MvItem, NamePattern, TopNestedLevel, ScanStep } from './ast-operators.js';
 
 // ---------------------------------------------------------------------------------------------

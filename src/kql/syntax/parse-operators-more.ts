@@ -1,4 +1,4 @@
-/** Tabular operators, part 3: parse, parse-kv, make-series, top-nested, scan, partition, fork, facet, graph-*. */
+/** Tabular operators, part 3: parse, parse-kv, make-series, top-nested, scan, partition, fork, facet. Graph operators: parse-graph.ts. */
 import type { ColumnAssignment, ContextualSubquery, Expr, NameRef, Operator, ParsePatternPart, ScanStep, TopNestedLevel } from './ast.js';
 import { parseAdditive, parseExpression } from './parse-expressions.js';
 import { parseColumnAssignment, parseColumnAssignments, parseColumnDecl, parseColumnDecls, parseContextualSubquery, parsePipeline, parseTypeName } from './parse-pipeline.js';
@@ -200,42 +200,4 @@ export function parseFacet(p: Parser, start: number): Operator {
   let withQ: ContextualSubquery | undefined;
   if (p.eatWord('with')) withQ = parseBracedSubquery(p);
   return { kind: 'FacetOp', columns, ...(withQ ? { with: withQ } : {}), span: p.spanFrom(start) };
-}
-
-/**
- * Graph operators: graph patterns (`(a)-[e*1..3]->(b)`) are kept as raw text; `where` and `project` clauses
- * are parsed as expressions so their mistakes are reported like anywhere else.
- */
-export function parseGraph(p: Parser, start: number, word: string): Operator {
-  const patterns: { text: string; span: { start: number; end: number } }[] = [];
-  const clauses: { keyword: string; items: Expr[]; span: { start: number; end: number } }[] = [];
-  let rawStart = p.start;
-  const flushRaw = () => {
-    if (p.lastEnd > rawStart) patterns.push({ text: p.text.slice(rawStart, p.lastEnd), span: { start: rawStart, end: p.lastEnd } });
-  };
-  const stack: string[] = [];
-  const CLOSE: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-  while (!p.atEnd()) {
-    if (!stack.length && (p.isPunct('|') || p.isPunct(';') || p.isPunct(')') || p.isPunct('}') || p.isPunct(']'))) break;
-    if (!stack.length && (p.isWord('where') || p.isWord('project'))) {
-      flushRaw();
-      const cs = p.start;
-      const keyword = p.advance().text;
-      const items: Expr[] = [];
-      do items.push(keyword === 'project' ? parseColumnAssignment(p).expr : parseExpression(p));
-      while (keyword === 'project' && p.eatPunct(','));
-      clauses.push({ keyword, items, span: p.spanFrom(cs) });
-      rawStart = p.start;
-      continue;
-    }
-    const t = p.tok;
-    if (t.kind === 'punct' && CLOSE[t.text]) stack.push(CLOSE[t.text]!);
-    else if (t.kind === 'punct' && (t.text === ')' || t.text === ']' || t.text === '}')) {
-      if (stack.pop() !== t.text) p.errorHere('KQL1003', `unbalanced '${t.text}' in ${word}`);
-    }
-    p.advance();
-  }
-  if (stack.length) p.errorHere('KQL1003', `expected '${stack[stack.length - 1]}' in ${word}${p.foundText()}`);
-  flushRaw();
-  return { kind: 'GraphOp', operator: word, clauses, patterns, parameters: [], span: p.spanFrom(start) };
 }

@@ -7,8 +7,9 @@ import { parseCallArgs, parseExpression } from './parse-expressions.js';
 import { parseColumnAssignments, parseColumnAssignment } from './parse-pipeline.js';
 import { parseJoin, parseLookup, parseMvApply, parseMvExpand, parseUnionOp } from './parse-operators-joins.js';
 import {
-  parseFacet, parseFork, parseGraph, parseMakeSeries, parseParse, parseParseKv, parsePartition, parseScan, parseTopNested,
+  parseFacet, parseFork, parseMakeSeries, parseParse, parseParseKv, parsePartition, parseScan, parseTopNested,
 } from './parse-operators-more.js';
+import { parseGraph } from './parse-graph.js';
 import { Parser } from './parser.js';
 import { parseOutputSchema } from './parse-pipeline.js';
 

@@ -12,11 +12,10 @@ import { brokenVariants } from './variants.js';
  * - Literal contents (KQL1007) are validated by kqlite while parsing; Microsoft's parser leaves them to
  *   binding, so the documented `datetime(2025, 6, 14)` and `datetime(2017 - 08 - 01)` pass its syntax check.
  *   Those diagnostics are excluded from the comparison rather than listed.
- * - Graph patterns (`(a)-[e]->(b)`) and `declare pattern` bodies are kept as raw text, so mistakes inside
- *   them are not reported by kqlite's parser (the engine refuses both operators by name).
+ * - `declare pattern` bodies are kept as raw text, so mistakes inside them are not reported by kqlite's
+ *   parser (the engine refuses the statement by name).
  */
 const KNOWN: Record<string, string> = {
-  'make-graph-operator#3 drop right operand of ==': 'inside a graph pattern (raw text)',
   'pattern-statement#2 double pipe': 'inside a declare pattern body (raw text)',
   'pattern-statement#2 double comma': 'inside a declare pattern body (raw text)',
   'pattern-statement#7 double comma': 'inside a declare pattern body (raw text)',
