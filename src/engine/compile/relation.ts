@@ -28,11 +28,26 @@ export function physicalRows(rel: Relation): Int32Array {
   return out;
 }
 
-/** Copies selected rows into dense columns (no selection left). */
+/**
+ * Copies selected rows into dense columns (no selection left). Each column is gathered when first read:
+ * operators that materialise (extend, mv-expand, join) over a wide table touch a few of its columns, and an
+ * unread column is never copied (nor, for a table of several extents, merged).
+ */
 export function materialize(rel: Relation): Relation {
   if (!rel.sel) return rel;
   const sel = rel.sel;
-  return { columns: rel.columns.map((c) => ({ name: c.name, column: gatherColumn(c.column, sel) })), length: sel.length };
+  return { columns: rel.columns.map((c) => deferredColumn(c.name, () => gatherColumn(c.column, sel))), length: sel.length };
+}
+
+/** A `{ name, column }` entry whose column is made on first read, then kept. */
+export function deferredColumn(name: string, make: () => Column): { name: string; column: Column } {
+  let column: Column | undefined;
+  return {
+    name,
+    get column() {
+      return (column ??= make());
+    },
+  };
 }
 
 export function toTable(rel: Relation): Table {

@@ -4,17 +4,21 @@ import type { TableSchema } from '../../kql/semantics/index.js';
 import { buildColumn, gatherColumn, readCell } from '../storage/builders.js';
 import type { DynamicValue, Value } from '../values/value.js';
 import { fromDynamic } from '../values/from-dynamic.js';
-import { materialize, type Relation } from '../compile/relation.js';
+import { deferredColumn, physicalRows, type Relation } from '../compile/relation.js';
+import { evaluateVector } from '../compile/vector.js';
 import type { OpContext } from './context.js';
-import { evaluateColumn } from './extend.js';
+import { windowScope } from './window.js';
 import { implicitName } from '../../kql/semantics/naming.js';
 
 export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: TableSchema): Relation {
-  const dense = materialize(rel);
+  // items are evaluated over the selected rows; the other columns are gathered straight from the input's
+  // physical rows, each only when a later operator reads it
+  const rows = physicalRows(rel);
+  const dense: Relation = { columns: rel.columns, length: rows.length };
   // `bagexpansion=array` (or its older spelling `kind=array`) expands a bag into [key, value] pairs
   const bagAsArray = op.parameters.some((p) => (p.name.name === 'bagexpansion' || p.name.name === 'kind') && p.value.kind === 'NameRef' && p.value.name === 'array');
   const indexName = op.parameters.find((p) => p.name.name === 'with_itemindex')?.value;
-  const items = op.items.map((it) => ({ name: it.name?.name ?? implicitName(it.expr) ?? 'Column1', type: it.toType ?? 'dynamic', col: evaluateColumn(cx, dense, it.expr) }));
+  const items = op.items.map((it) => ({ name: it.name?.name ?? implicitName(it.expr) ?? 'Column1', type: it.toType ?? 'dynamic', col: evaluateVector(it.expr, windowScope(cx, rel, it.expr), rows, !rel.sel) }));
   const limitC = op.limit ? Number((op.limit as { value?: unknown }).value ?? Infinity) : Infinity;
   const outRows: number[] = [];
   const expanded: Value[][] = items.map(() => []);
@@ -28,7 +32,7 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
     });
     const n = Math.min(limitC, Math.max(...lists.map((l) => l.length)));
     for (let i = 0; i < n; i++) {
-      outRows.push(r);
+      outRows.push(rows[r]!);
       indexes.push(i);
       lists.forEach((l, j) => expanded[j]!.push(i < l.length ? fromDynamic(l[i]!, items[j]!.type) : null));
     }
@@ -38,7 +42,8 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
     const j = items.findIndex((it) => it.name === s.name);
     if (j >= 0) return { name: s.name, column: buildColumn(s.type, expanded[j]!) };
     if (indexName && indexName.kind === 'NameRef' && indexName.name === s.name) return { name: s.name, column: buildColumn('long', indexes) };
-    return { name: s.name, column: gatherColumn(dense.columns.find((c) => c.name === s.name)!.column, repeated) };
+    const source = rel.columns.find((c) => c.name === s.name)!;
+    return deferredColumn(s.name, () => gatherColumn(source.column, repeated));
   });
   return { columns, length: outRows.length };
 }

@@ -1,0 +1,237 @@
+/**
+ * Aggregates over grouped rows, column-at-a-time: once `summarize` has a dense group id per row, the common
+ * aggregates update typed state per group id (counts and sums in Float64Arrays, dcount/make_set as a
+ * (group, value id) pair set, min/max on the number, tick or dictionary arrays) from their argument columns,
+ * with no Value or state object per row. Each one gives exactly what core.ts's per-group state would
+ * (test/engine/grouped-summarize.test.ts runs both); anything else returns undefined and `summarize` falls
+ * back to the init/add/result states.
+ */
+import type { ScalarTypeName } from '../../kql/syntax/ast.js';
+import { isValid, type Column } from '../storage/column.js';
+import { joinTicks } from '../values/ticks.js';
+import type { DynamicValue, Value } from '../values/value.js';
+import { PairIds, ValueIds } from '../compile/value-ids.js';
+
+export interface GroupedAggregate {
+  /** Logical row i (of the argument columns) belongs to group gids[i]; `groups` groups in all. */
+  run(gids: Int32Array, groups: number): void;
+  result(g: number): Value;
+}
+
+const isNumberType = (t: ScalarTypeName) => t === 'int' || t === 'long' || t === 'real' || t === 'decimal';
+
+/** True at row i when the if-predicate column holds `true` (a missing predicate is always true). */
+function passes(pred: Column | undefined): (i: number) => boolean {
+  if (!pred) return () => true;
+  if (pred.type !== 'bool') throw new Error('predicate column must be bool');
+  const { values, validity } = pred;
+  return validity ? (i) => values[i] === 1 && isValid(validity, i) : (i) => values[i] === 1;
+}
+
+/** The aggregates `groupedAggregate` may have a typed implementation for. */
+export const GROUPED_AGGREGATES: ReadonlySet<string> = new Set(['count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif', 'avg', 'avgif', 'min', 'minif', 'max', 'maxif', 'make_set', 'make_set_if', 'make_list', 'make_list_if']);
+
+/**
+ * A typed implementation of aggregate `name` over dense argument columns (one per argument, aligned with
+ * the grouped rows), or undefined when there is none for these argument types. `consts` are the constant
+ * argument values (make_set's cap).
+ */
+export function groupedAggregate(name: string, args: Column[], consts: Value[]): GroupedAggregate | undefined {
+  const withIf = name.endsWith('if') || name.endsWith('_if');
+  const predIndex = name === 'countif' ? 0 : withIf ? 1 : -1;
+  const pred = predIndex >= 0 ? args[predIndex] : undefined;
+  if (pred && pred.type !== 'bool') return undefined;
+  const x = args[0];
+  switch (name) {
+    case 'count':
+    case 'countif':
+      return counter(pred);
+    case 'dcount':
+    case 'dcountif':
+      return x ? distinctCounter(x, pred) : undefined;
+    case 'sum':
+    case 'sumif':
+      return x && isNumberType(x.type) ? summer(x, pred, false) : undefined;
+    case 'avg':
+    case 'avgif':
+      return x && isNumberType(x.type) ? summer(x, pred, true) : undefined;
+    case 'min':
+    case 'minif':
+      return x ? extreme(x, pred, -1) : undefined;
+    case 'max':
+    case 'maxif':
+      return x ? extreme(x, pred, 1) : undefined;
+    case 'make_set':
+    case 'make_set_if':
+    case 'make_list':
+    case 'make_list_if': {
+      if (!x || x.type !== 'string') return undefined;
+      const max = Number(consts[withIf ? 2 : 1] ?? 1_048_576);
+      return stringCollector(x, pred, name.startsWith('make_set'), max);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function counter(pred: Column | undefined): GroupedAggregate {
+  let counts = new Float64Array(0);
+  return {
+    run(gids, groups) {
+      counts = new Float64Array(groups);
+      const ok = passes(pred);
+      for (let i = 0; i < gids.length; i++) if (ok(i)) counts[gids[i]!]!++;
+    },
+    result: (g) => counts[g]!,
+  };
+}
+
+function distinctCounter(x: Column, pred: Column | undefined): GroupedAggregate {
+  let counts = new Float64Array(0);
+  return {
+    run(gids, groups) {
+      counts = new Float64Array(groups);
+      const ids = new ValueIds();
+      const vids = new Int32Array(gids.length);
+      const isNull = new Uint8Array(gids.length);
+      ids.encodeColumn(x, identity(gids.length), vids, isNull);
+      const seen = new PairIds(Math.min(gids.length, 1 << 20));
+      const ok = passes(pred);
+      for (let i = 0; i < gids.length; i++) {
+        if (isNull[i] || !ok(i)) continue;
+        const before = seen.size;
+        seen.idOf(gids[i]!, vids[i]!);
+        if (seen.size !== before) counts[gids[i]!]!++;
+      }
+    },
+    result: (g) => counts[g]!,
+  };
+}
+
+function summer(x: Column, pred: Column | undefined, average: boolean): GroupedAggregate {
+  if (x.type !== 'int' && x.type !== 'long' && x.type !== 'real' && x.type !== 'decimal') throw new Error('number column expected');
+  let sums = new Float64Array(0);
+  let counts = new Float64Array(0);
+  return {
+    run(gids, groups) {
+      sums = new Float64Array(groups);
+      counts = new Float64Array(groups);
+      const { values, validity } = x;
+      const ok = passes(pred);
+      for (let i = 0; i < gids.length; i++) {
+        if (!ok(i) || (validity && !isValid(validity, i))) continue;
+        const g = gids[i]!;
+        sums[g]! += values[i]!;
+        counts[g]!++;
+      }
+    },
+    // core.ts: avg of no values is 0/0; sum of no numbers is 0
+    result: (g) => (average ? (counts[g] ? sums[g]! / counts[g]! : NaN) : sums[g]!),
+  };
+}
+
+function extreme(x: Column, pred: Column | undefined, sign: 1 | -1): GroupedAggregate | undefined {
+  const ok = passes(pred);
+  if (x.type === 'int' || x.type === 'long' || x.type === 'real' || x.type === 'decimal') {
+    let best = new Float64Array(0);
+    let has = new Uint8Array(0);
+    return {
+      run(gids, groups) {
+        best = new Float64Array(groups);
+        has = new Uint8Array(groups);
+        const { values, validity } = x;
+        for (let i = 0; i < gids.length; i++) {
+          if (!ok(i) || (validity && !isValid(validity, i))) continue;
+          const v = values[i]!;
+          if (Number.isNaN(v)) continue;
+          const g = gids[i]!;
+          if (!has[g] || (sign > 0 ? v > best[g]! : v < best[g]!)) {
+            best[g] = v;
+            has[g] = 1;
+          }
+        }
+      },
+      result: (g) => (has[g] ? best[g]! : null),
+    };
+  }
+  if (x.type === 'datetime' || x.type === 'timespan') {
+    let bestHi = new Float64Array(0);
+    let bestLo = new Uint16Array(0);
+    let has = new Uint8Array(0);
+    return {
+      run(gids, groups) {
+        bestHi = new Float64Array(groups);
+        bestLo = new Uint16Array(groups);
+        has = new Uint8Array(groups);
+        const { hi, lo, validity } = x;
+        for (let i = 0; i < gids.length; i++) {
+          if (!ok(i) || (validity && !isValid(validity, i))) continue;
+          const g = gids[i]!;
+          const h = hi[i]!;
+          const l = lo[i]!;
+          const cmp = !has[g] ? 1 : h !== bestHi[g] ? (h > bestHi[g]! ? 1 : -1) : l === bestLo[g] ? 0 : l > bestLo[g]! ? 1 : -1;
+          if (!has[g] || cmp * sign > 0) {
+            bestHi[g] = h;
+            bestLo[g] = l;
+            has[g] = 1;
+          }
+        }
+      },
+      result: (g) => (has[g] ? joinTicks(bestHi[g]!, bestLo[g]!) : null),
+    };
+  }
+  if (x.type === 'string') {
+    let best = new Int32Array(0);
+    return {
+      run(gids, groups) {
+        best = new Int32Array(groups).fill(-1);
+        const { dict, codes } = x;
+        for (let i = 0; i < gids.length; i++) {
+          if (!ok(i)) continue;
+          const g = gids[i]!;
+          const c = codes[i]!;
+          const b = best[g]!;
+          if (b < 0) best[g] = c;
+          else if (c !== b && (sign > 0 ? dict[c]! > dict[b]! : dict[c]! < dict[b]!)) best[g] = c;
+        }
+      },
+      result: (g) => (best[g]! >= 0 ? x.dict[best[g]!]! : null),
+    };
+  }
+  return undefined;
+}
+
+function stringCollector(x: Column, pred: Column | undefined, set: boolean, max: number): GroupedAggregate {
+  if (x.type !== 'string') throw new Error('string column expected');
+  let lists: DynamicValue[][] = [];
+  return {
+    run(gids, groups) {
+      lists = Array.from({ length: groups }, () => []);
+      const { dict, codes } = x;
+      const ok = passes(pred);
+      const seen = set ? new PairIds(Math.min(gids.length, 1 << 20)) : undefined;
+      // dictionaries may repeat a string: dedupe on the string's id, not the code
+      const ids = set ? new ValueIds() : undefined;
+      const vids = set ? new Int32Array(gids.length) : undefined;
+      if (ids) ids.encodeColumn(x, identity(gids.length), vids!);
+      for (let i = 0; i < gids.length; i++) {
+        if (!ok(i)) continue;
+        const list = lists[gids[i]!]!;
+        if (list.length >= max) continue;
+        if (seen) {
+          const before = seen.size;
+          seen.idOf(gids[i]!, vids![i]!);
+          if (seen.size === before) continue;
+        }
+        list.push(dict[codes[i]!]!);
+      }
+    },
+    result: (g) => lists[g] ?? [],
+  };
+}
+
+function identity(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
