@@ -8,9 +8,11 @@
  */
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { isValid, type Column } from '../storage/column.js';
+import { readCell } from '../storage/builders.js';
+import { valueToDynamic } from '../values/format.js';
 import { joinTicks } from '../values/ticks.js';
 import type { DynamicValue, Value } from '../values/value.js';
-import { PairIds, ValueIds } from '../compile/value-ids.js';
+import { identityRows, PairIds, ValueIds } from '../compile/value-ids.js';
 
 export interface GroupedAggregate {
   /** Logical row i (of the argument columns) belongs to group gids[i]; `groups` groups in all. */
@@ -65,9 +67,10 @@ export function groupedAggregate(name: string, args: Column[], consts: Value[]):
     case 'make_set_if':
     case 'make_list':
     case 'make_list_if': {
-      if (!x || x.type !== 'string') return undefined;
+      // a dynamic argument's arrays are expanded by make_set: that stays with core.ts
+      if (!x || x.type === 'dynamic') return undefined;
       const max = Number(consts[withIf ? 2 : 1] ?? 1_048_576);
-      return stringCollector(x, pred, name.startsWith('make_set'), max);
+      return collector(x, pred, name.startsWith('make_set'), max);
     }
     default:
       return undefined;
@@ -94,14 +97,12 @@ function distinctCounter(x: Column, pred: Column | undefined): GroupedAggregate 
       const ids = new ValueIds();
       const vids = new Int32Array(gids.length);
       const isNull = new Uint8Array(gids.length);
-      ids.encodeColumn(x, identity(gids.length), vids, isNull);
-      const seen = new PairIds(Math.min(gids.length, 1 << 20));
+      ids.encodeColumn(x, identityRows(gids.length), vids, isNull);
+      const seen = pairSet(groups, ids.size, gids.length);
       const ok = passes(pred);
       for (let i = 0; i < gids.length; i++) {
         if (isNull[i] || !ok(i)) continue;
-        const before = seen.size;
-        seen.idOf(gids[i]!, vids[i]!);
-        if (seen.size !== before) counts[gids[i]!]!++;
+        if (seen(gids[i]!, vids[i]!)) counts[gids[i]!]!++;
       }
     },
     result: (g) => counts[g]!,
@@ -201,37 +202,51 @@ function extreme(x: Column, pred: Column | undefined, sign: 1 | -1): GroupedAggr
   return undefined;
 }
 
-function stringCollector(x: Column, pred: Column | undefined, set: boolean, max: number): GroupedAggregate {
-  if (x.type !== 'string') throw new Error('string column expected');
+function collector(x: Column, pred: Column | undefined, set: boolean, max: number): GroupedAggregate {
   let lists: DynamicValue[][] = [];
   return {
     run(gids, groups) {
       lists = Array.from({ length: groups }, () => []);
-      const { dict, codes } = x;
       const ok = passes(pred);
-      const seen = set ? new PairIds(Math.min(gids.length, 1 << 20)) : undefined;
-      // dictionaries may repeat a string: dedupe on the string's id, not the code
-      const ids = set ? new ValueIds() : undefined;
-      const vids = set ? new Int32Array(gids.length) : undefined;
-      if (ids) ids.encodeColumn(x, identity(gids.length), vids!);
-      for (let i = 0; i < gids.length; i++) {
-        if (!ok(i)) continue;
+      const n = gids.length;
+      const isNull = new Uint8Array(n);
+      // dedupe on value ids (a dictionary may repeat a string; numbers compare by value)
+      const ids = new ValueIds();
+      const vids = new Int32Array(n);
+      ids.encodeColumn(x, identityRows(n), vids, isNull);
+      const seen = set ? pairSet(groups, ids.size, n) : undefined;
+      const read: (i: number) => DynamicValue = x.type === 'string' ? (i) => x.dict[x.codes[i]!]! : (i) => valueToDynamic(readCell(x, i), x.type);
+      for (let i = 0; i < n; i++) {
+        if (isNull[i] || !ok(i)) continue;
         const list = lists[gids[i]!]!;
         if (list.length >= max) continue;
-        if (seen) {
-          const before = seen.size;
-          seen.idOf(gids[i]!, vids![i]!);
-          if (seen.size === before) continue;
-        }
-        list.push(dict[codes[i]!]!);
+        if (seen && !seen(gids[i]!, vids[i]!)) continue;
+        list.push(read(i));
       }
     },
     result: (g) => lists[g] ?? [],
   };
 }
 
-function identity(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
+/**
+ * A set of (group, value id) pairs: `add(g, v)` is true when the pair is new. A bitmap when groups x values
+ * is at most 2^26 bits (8 MiB), else a pair hash.
+ */
+function pairSet(groups: number, values: number, rows: number): (g: number, v: number) => boolean {
+  if (groups * values <= 1 << 26) {
+    const bits = new Uint8Array((groups * values + 7) >> 3);
+    return (g, v) => {
+      const k = g * values + v;
+      const b = 1 << (k & 7);
+      if (bits[k >> 3]! & b) return false;
+      bits[k >> 3]! |= b;
+      return true;
+    };
+  }
+  const pairs = new PairIds(Math.min(rows, 1 << 20));
+  return (g, v) => {
+    const before = pairs.size;
+    pairs.idOf(g, v);
+    return pairs.size !== before;
+  };
 }

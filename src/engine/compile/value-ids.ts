@@ -15,10 +15,10 @@ import type { Value } from '../values/value.js';
 export class ValueIds {
   /** The first value seen for each id (what a group key shows). */
   readonly values: Value[] = [];
-  private readonly numbers = new Map<number, number>();
+  private readonly numbers = new NumberSlots();
   private readonly strings = new Map<string, number>();
   /** Ticks with lo = 0 by hi (milliseconds); others by hi, then lo. */
-  private readonly wholeTicks = new Map<number, number>();
+  private readonly wholeTicks = new NumberSlots();
   private readonly partTicks = new Map<number, Map<number, number>>();
   private readonly json = new Map<string, number>();
   private readonly bools = [-1, -1];
@@ -45,7 +45,7 @@ export class ValueIds {
 
   ofNumber(n: number): number {
     let id = this.numbers.get(n);
-    if (id === undefined) this.numbers.set(n, (id = this.add(n)));
+    if (id < 0) this.numbers.set(n, (id = this.add(n)));
     return id;
   }
 
@@ -64,7 +64,7 @@ export class ValueIds {
   ofTicks(hi: number, lo: number): number {
     if (lo === 0) {
       let id = this.wholeTicks.get(hi);
-      if (id === undefined) this.wholeTicks.set(hi, (id = this.add(joinTicks(hi, 0))));
+      if (id < 0) this.wholeTicks.set(hi, (id = this.add(joinTicks(hi, 0))));
       return id;
     }
     let m = this.partTicks.get(hi);
@@ -174,6 +174,72 @@ export class ValueIds {
     }
   }
 }
+
+/**
+ * number -> id, an open-addressing table on a Float64Array (a Map hashes heap numbers slowly). Keys are
+ * compared as `Map` does (SameValueZero): 0 and -0 alike, NaN equal to itself.
+ */
+class NumberSlots {
+  private keys = new Float64Array(64);
+  private ids = new Int32Array(64).fill(-1);
+  private count = 0;
+  private readonly bits = new Float64Array(1);
+  private readonly words = new Int32Array(this.bits.buffer);
+
+  private slot(k: number, keys: Float64Array, ids: Int32Array): number {
+    this.bits[0] = k;
+    const mask = ids.length - 1;
+    let h = (Math.imul(this.words[0]! ^ Math.imul(this.words[1]!, 0x9e3779b1), 0x85ebca77) >>> 0) & mask;
+    for (;;) {
+      if (ids[h]! < 0 || keys[h] === k) return h;
+      h = (h + 1) & mask;
+    }
+  }
+
+  private static norm(k: number): number {
+    return k === 0 ? 0 : k !== k ? NaN : k;
+  }
+
+  get(k: number): number {
+    k = NumberSlots.norm(k);
+    if (k !== k) return this.nanId;
+    return this.ids[this.slot(k, this.keys, this.ids)]!;
+  }
+
+  private nanId = -1;
+
+  set(k: number, id: number): void {
+    k = NumberSlots.norm(k);
+    if (k !== k) {
+      this.nanId = id;
+      return;
+    }
+    const h = this.slot(k, this.keys, this.ids);
+    this.keys[h] = k;
+    this.ids[h] = id;
+    if (++this.count * 2 > this.ids.length) {
+      const { keys, ids } = this;
+      this.keys = new Float64Array(keys.length * 2);
+      this.ids = new Int32Array(ids.length * 2).fill(-1);
+      for (let s = 0; s < ids.length; s++) {
+        if (ids[s]! < 0) continue;
+        const t = this.slot(keys[s]!, this.keys, this.ids);
+        this.keys[t] = keys[s]!;
+        this.ids[t] = ids[s]!;
+      }
+    }
+  }
+}
+
+/** 0, 1, ..., n - 1 (a view of one shared array: read it, never write it). */
+export function identityRows(n: number): Int32Array {
+  if (sharedIdentity.length < n) {
+    sharedIdentity = new Int32Array(Math.max(n, 2 * sharedIdentity.length));
+    for (let i = 0; i < sharedIdentity.length; i++) sharedIdentity[i] = i;
+  }
+  return sharedIdentity.subarray(0, n);
+}
+let sharedIdentity = new Int32Array(0);
 
 /**
  * Dense ids for pairs of non-negative ints (a composite key built one key at a time, or a (group, value)

@@ -10,7 +10,7 @@ import { uniqueName } from '../../kql/semantics/naming.js';
 import { gatherColumn } from '../storage/builders.js';
 import { QueryError } from '../values/value.js';
 import { columnOf, deferredColumn, physicalRows, type Relation } from '../compile/relation.js';
-import { PairIds, ValueIds } from '../compile/value-ids.js';
+import { identityRows, PairIds, ValueIds } from '../compile/value-ids.js';
 import { evaluateVector } from '../compile/vector.js';
 import { scope, type OpContext } from './context.js';
 
@@ -60,12 +60,6 @@ class KeyEncoder {
     const size = this.count === 0 ? (n > 0 ? 1 : 0) : this.count === 1 ? this.ids[0]!.size : this.pairs[this.count - 2]!.size;
     return { rows, keys, nullKey, size };
   }
-}
-
-function identityRows(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
 }
 
 /** A growing list of row indices (pair sides), finished into an Int32Array. */

@@ -12,7 +12,7 @@ import type { AggState } from '../aggregates/types.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
 import { columnOf, physicalRows, type Relation } from '../compile/relation.js';
-import { combineIds, ValueIds } from '../compile/value-ids.js';
+import { combineIds, identityRows, ValueIds } from '../compile/value-ids.js';
 import { evaluateVector } from '../compile/vector.js';
 import { GROUPED_AGGREGATES, groupedAggregate } from '../aggregates/grouped.js';
 import { buildColumn } from '../storage/builders.js';
@@ -125,12 +125,6 @@ export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSche
     return values;
   });
   return buildOutput(op, cx, rel, outSchema, keyValues, groups, slotResults, slots, slotOf);
-}
-
-function identityRows(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
 }
 
 /**
