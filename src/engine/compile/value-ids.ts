@@ -101,6 +101,7 @@ export class ValueIds {
    * (strings are never null).
    */
   encodeColumn(col: Column, rows: ArrayLike<number>, out: Int32Array, isNull?: Uint8Array): void {
+    if (col.type === 'datetime' || col.type === 'timespan') return this.encodeTicks(col.hi, col.lo, col.validity, rows, out, isNull);
     const n = rows.length;
     switch (col.type) {
       case 'string':
@@ -128,18 +129,6 @@ export class ValueIds {
         }
         return;
       }
-      case 'datetime':
-      case 'timespan': {
-        const { hi, lo, validity } = col;
-        for (let i = 0; i < n; i++) {
-          const r = rows[i]!;
-          if (validity && !isValid(validity, r)) {
-            out[i] = this.ofNull();
-            if (isNull) isNull[i] = 1;
-          } else out[i] = this.ofTicks(hi[r]!, lo[r]!);
-        }
-        return;
-      }
       case 'bool': {
         const { values, validity } = col;
         for (let i = 0; i < n; i++) {
@@ -161,7 +150,10 @@ export class ValueIds {
         }
         return;
       }
-      default: {
+      case 'int':
+      case 'long':
+      case 'real':
+      case 'decimal': {
         const { values, validity } = col;
         for (let i = 0; i < n; i++) {
           const r = rows[i]!;
@@ -171,6 +163,30 @@ export class ValueIds {
           } else out[i] = this.ofNumber(values[r]!);
         }
       }
+    }
+  }
+  /** Ids of tick values (`hi`/`lo` halves, see storage/column.ts) at `rows`: encodeColumn for tick columns, and bins computed on the fly. */
+  encodeTicks(hi: ArrayLike<number>, lo: ArrayLike<number> | undefined, validity: Uint8Array | undefined, rows: ArrayLike<number>, out: Int32Array, isNull?: Uint8Array): void {
+    const n = rows.length;
+    // time-ordered data repeats a value row after row (bins above all): remember the last one
+    let lastHi = NaN;
+    let lastLo = -1;
+    let lastId = -1;
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      if (validity && !isValid(validity, r)) {
+        out[i] = this.ofNull();
+        if (isNull) isNull[i] = 1;
+        continue;
+      }
+      const h = hi[r]!;
+      const l = lo ? lo[r]! : 0;
+      if (h !== lastHi || l !== lastLo) {
+        lastHi = h;
+        lastLo = l;
+        lastId = this.ofTicks(h, l);
+      }
+      out[i] = lastId;
     }
   }
 }

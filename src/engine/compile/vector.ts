@@ -17,6 +17,7 @@ import { compileExpr, type CompileScope } from './expr.js';
 import { columnOf } from './relation.js';
 import { ROW_FUNCTIONS } from './row-functions.js';
 import { typedWriter } from './typed-builder.js';
+import { identityRows, type ValueIds } from './value-ids.js';
 
 /** Calls whose value is not a function of their arguments alone. */
 const ROW_DEPENDENT = new Set(['rand', 'new_guid', 'toscalar', 'row_number', 'row_cumsum', 'row_rank_min', 'row_rank_dense', 'row_window_session', 'prev', 'next', ...ROW_FUNCTIONS]);
@@ -162,4 +163,40 @@ function perDictionaryString(col: StringColumn, rows: Int32Array, f: (r: number)
     return { type: 'string', length: n, dict: d.dict, codes: out };
   }
   return gatherColumn(d, slots);
+}
+
+/**
+ * Value ids (`ids`) of key expression `e` at physical rows `rows` into `out` (and null flags into
+ * `isNull`): bare columns and whole-millisecond tick bins straight from their arrays, anything else
+ * through `evaluateVector`. Used for group keys (summarize) and join keys.
+ */
+export function encodeKey(e: Expr, s: CompileScope, rows: Int32Array, all: boolean, ids: ValueIds, out: Int32Array, isNull?: Uint8Array): void {
+  const x = strip(e);
+  if (!s.substitute && x.kind === 'NameRef') {
+    const col = columnOf(s.rel, x.name);
+    if (col) return ids.encodeColumn(col, rows, out, isNull);
+  }
+  const bin = s.substitute ? undefined : tickBin(x, s);
+  if (bin) {
+    const { col, stepMs } = bin;
+    const { hi, validity } = col;
+    let last = NaN;
+    let lastId = -1;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (validity && !isValid(validity, r)) {
+        out[i] = ids.ofNull();
+        if (isNull) isNull[i] = 1;
+        continue;
+      }
+      const b = Math.floor(hi[r]! / stepMs) * stepMs;
+      if (b !== last) {
+        last = b;
+        lastId = ids.ofTicks(b, 0);
+      }
+      out[i] = lastId;
+    }
+    return;
+  }
+  ids.encodeColumn(evaluateVector(e, s, rows, all), identityRows(rows.length), out, isNull);
 }

@@ -9,9 +9,9 @@ import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { uniqueName } from '../../kql/semantics/naming.js';
 import { gatherColumn } from '../storage/builders.js';
 import { QueryError } from '../values/value.js';
-import { columnOf, deferredColumn, physicalRows, type Relation } from '../compile/relation.js';
-import { identityRows, PairIds, ValueIds } from '../compile/value-ids.js';
-import { evaluateVector } from '../compile/vector.js';
+import { deferredColumn, physicalRows, type Relation } from '../compile/relation.js';
+import { PairIds, ValueIds } from '../compile/value-ids.js';
+import { encodeKey } from '../compile/vector.js';
 import { scope, type OpContext } from './context.js';
 
 function keyPairs(on: Expr[]): { left: Expr; right: Expr }[] {
@@ -48,12 +48,7 @@ class KeyEncoder {
     const sc = scope(cx, rel);
     exprs.forEach((e, j) => {
       const out = new Int32Array(n);
-      const bare = e.kind === 'NameRef' ? columnOf(rel, e.name) : undefined;
-      if (bare) this.ids[j]!.encodeColumn(bare, rows, out, nullKey);
-      else {
-        const col = evaluateVector(e, sc, rows, !rel.sel);
-        this.ids[j]!.encodeColumn(col, identityRows(n), out, nullKey);
-      }
+      encodeKey(e, sc, rows, !rel.sel, this.ids[j]!, out, nullKey);
       if (j === 0) keys = out;
       else for (let i = 0; i < n; i++) keys[i] = this.pairs[j - 1]!.idOf(keys[i]!, out[i]!);
     });

@@ -11,9 +11,9 @@ import { AGGREGATES } from '../aggregates/registry.js';
 import type { AggState } from '../aggregates/types.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
-import { columnOf, physicalRows, type Relation } from '../compile/relation.js';
+import type { Relation } from '../compile/relation.js';
 import { combineIds, identityRows, ValueIds } from '../compile/value-ids.js';
-import { evaluateVector } from '../compile/vector.js';
+import { encodeKey, evaluateVector } from '../compile/vector.js';
 import { GROUPED_AGGREGATES, groupedAggregate } from '../aggregates/grouped.js';
 import { buildColumn } from '../storage/builders.js';
 import type { Column } from '../storage/column.js';
@@ -91,7 +91,7 @@ export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSche
   const sc = scope(cx, rel);
   const byNames = (outSchema?.columns ?? []).slice(0, op.by.length).map((c) => c.name);
   const { slots, slotOf } = compileAggregates(cx, rel, op.aggregates.map((a) => a.expr), byNames);
-  const rows = physicalRows(rel);
+  const rows = rel.sel ?? identityRows(rel.length);
   const all = !rel.sel;
   const n = rows.length;
   // group: one dense id per key value (ValueIds), keys combined pairwise, ids in first-seen order
@@ -102,10 +102,7 @@ export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSche
   for (let j = 0; j < op.by.length; j++) {
     const ids = new ValueIds();
     const out = new Int32Array(n);
-    const e = op.by[j]!.expr;
-    const bare = e.kind === 'NameRef' ? columnOf(rel, e.name) : undefined;
-    if (bare) ids.encodeColumn(bare, rows, out);
-    else ids.encodeColumn(evaluateVector(e, sc, rows, all), identityRows(n), out);
+    encodeKey(op.by[j]!.expr, sc, rows, all, ids, out);
     checkLimits(cx.rt);
     keyIds.push(ids);
     keyRowIds.push(out);
