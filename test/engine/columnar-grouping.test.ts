@@ -1,7 +1,7 @@
 // The columnar building blocks give exactly what the general per-value path gives:
 // - ValueIds.encodeColumn (typed arrays) groups cells exactly as valueKey(readCell(...)) does;
 // - typedWriter builds the column buildColumn builds from the same values;
-// - each typed grouped aggregate (aggregates/grouped.ts) returns, per group, what core.ts's
+// - each typed grouped aggregate (arg_max/arg_min with NaN and null comparison values included) (aggregates/grouped.ts) returns, per group, what core.ts's
 //   init/add/result state returns when fed the same rows.
 // Inputs hold nulls, empty strings, -0 and 0, NaN, repeated dictionary strings and mixed dynamic values.
 import { test } from 'node:test';
@@ -108,11 +108,11 @@ test('typedWriter builds the column buildColumn builds', () => {
 });
 
 /** Per-group results through core.ts's states, fed row by row with readCell values (the general path). */
-function generalResults(name: string, args: Column[], consts: Value[], gids: Int32Array, groups: number): Value[] {
+function generalResults(name: string, args: Column[], consts: Value[], gids: Int32Array, groups: number): (Value | Value[])[] {
   const impl = AGGREGATES.get(name)!;
   const states = Array.from({ length: groups }, () => impl.create(args.map((a) => a.type), consts));
   for (let i = 0; i < gids.length; i++) states[gids[i]!]!.add(args.map((a, k) => (consts[k] !== null ? consts[k]! : readCell(a, i))));
-  return states.map((s) => s.result() as Value);
+  return states.map((s) => s.result());
 }
 
 test('typed grouped aggregates equal core.ts states, group by group', () => {
@@ -127,6 +127,7 @@ test('typed grouped aggregates equal core.ts states, group by group', () => {
     calls.push({ name: 'dcount', types: [t] }, { name: 'dcountif', types: [t, 'bool'] });
     calls.push({ name: 'min', types: [t] }, { name: 'max', types: [t] }, { name: 'minif', types: [t, 'bool'] }, { name: 'maxif', types: [t, 'bool'] });
     calls.push({ name: 'sum', types: [t] }, { name: 'avg', types: [t] }, { name: 'sumif', types: [t, 'bool'] }, { name: 'avgif', types: [t, 'bool'] });
+    calls.push({ name: 'arg_max', types: [t, 'string', 'long'] }, { name: 'arg_min', types: [t, 'datetime'] }, { name: 'arg_max', types: [t] });
     calls.push({ name: 'make_set', types: [t] }, { name: 'make_list', types: [t] }, { name: 'make_set_if', types: [t, 'bool'] }, { name: 'make_list_if', types: [t, 'bool'] });
   }
   let typed = 0;
@@ -139,7 +140,7 @@ test('typed grouped aggregates equal core.ts states, group by group', () => {
         args.push(buildColumn('long', Array(N).fill(cap)));
         consts.push(cap);
       }
-      const fast = groupedAggregate(name, args, consts);
+      const fast = groupedAggregate(name, args, consts, (i) => args.map((a) => readCell(a, i)));
       if (!fast) continue;
       typed++;
       fast.run(gids, groups);

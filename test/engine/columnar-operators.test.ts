@@ -91,6 +91,8 @@ const AGGS: { kql: string; name: string; arg?: (r: Record<string, Value>) => Val
   { kql: 'make_set(S)', name: 'make_set', arg: (r) => [r.S!], type: ['string'] },
   { kql: 'make_list_if(Ts, B)', name: 'make_list_if', arg: (r) => [r.Ts!, r.B!], type: ['datetime', 'bool'] },
   { kql: 'arg_max(N, S)', name: 'arg_max', arg: (r) => [r.N!, r.S!], type: ['long', 'string'] },
+  { kql: 'arg_min(R, Ts, D)', name: 'arg_min', arg: (r) => [r.R!, r.Ts!, r.D!], type: ['real', 'datetime', 'dynamic'] },
+  { kql: 'arg_max(Ts, G)', name: 'arg_max', arg: (r) => [r.Ts!, r.G!], type: ['datetime', 'guid'] },
 ];
 
 /** summarize the row-by-row way: groups by valueKey in first-seen order, core.ts states per group. */
@@ -103,7 +105,7 @@ function referenceSummarize(rows: Record<string, Value>[], keys: string[]): Valu
     if (!g) groups.set(k, (g = { keys: kv, states: AGGS.map((a) => AGGREGATES.get(a.name)!.create(a.type, a.type.map(() => null))) }));
     AGGS.forEach((a, i) => g!.states[i]!.add(a.arg ? a.arg(r) : []));
   }
-  return [...groups.values()].map((g) => [...g.keys, ...g.states.flatMap((s, i) => (AGGS[i]!.name === 'arg_max' ? (s.result() as Value[]) : [s.result() as Value]))]);
+  return [...groups.values()].map((g) => [...g.keys, ...g.states.flatMap((s, i) => (AGGS[i]!.name.startsWith('arg_') ? (s.result() as Value[]) : [s.result() as Value]))]);
 }
 
 /** Result cells normalised the way buildColumn stores them (numbers of a long column, ticks). */

@@ -17,7 +17,7 @@ import { identityRows, PairIds, ValueIds } from '../compile/value-ids.js';
 export interface GroupedAggregate {
   /** Logical row i (of the argument columns) belongs to group gids[i]; `groups` groups in all. */
   run(gids: Int32Array, groups: number): void;
-  result(g: number): Value;
+  result(g: number): Value | Value[];
 }
 
 const isNumberType = (t: ScalarTypeName) => t === 'int' || t === 'long' || t === 'real' || t === 'decimal';
@@ -31,14 +31,15 @@ function passes(pred: Column | undefined): (i: number) => boolean {
 }
 
 /** The aggregates `groupedAggregate` may have a typed implementation for. */
-export const GROUPED_AGGREGATES: ReadonlySet<string> = new Set(['count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif', 'avg', 'avgif', 'min', 'minif', 'max', 'maxif', 'make_set', 'make_set_if', 'make_list', 'make_list_if']);
+export const GROUPED_AGGREGATES: ReadonlySet<string> = new Set(['count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif', 'avg', 'avgif', 'min', 'minif', 'max', 'maxif', 'make_set', 'make_set_if', 'make_list', 'make_list_if', 'arg_max', 'arg_min']);
 
 /**
  * A typed implementation of aggregate `name` over dense argument columns (one per argument, aligned with
  * the grouped rows), or undefined when there is none for these argument types. `consts` are the constant
- * argument values (make_set's cap).
+ * argument values (make_set's cap); `rowValues(i)` gives every argument's value at row i (arg_max/arg_min
+ * read their outputs only at each group's chosen row).
  */
-export function groupedAggregate(name: string, args: Column[], consts: Value[]): GroupedAggregate | undefined {
+export function groupedAggregate(name: string, args: Column[], consts: Value[], rowValues?: (i: number) => Value[]): GroupedAggregate | undefined {
   const withIf = name.endsWith('if') || name.endsWith('_if');
   const predIndex = name === 'countif' ? 0 : withIf ? 1 : -1;
   const pred = predIndex >= 0 ? args[predIndex] : undefined;
@@ -63,6 +64,9 @@ export function groupedAggregate(name: string, args: Column[], consts: Value[]):
     case 'max':
     case 'maxif':
       return x ? extreme(x, pred, 1) : undefined;
+    case 'arg_max':
+    case 'arg_min':
+      return x && rowValues ? argExtreme(x, name === 'arg_max' ? 1 : -1, rowValues) : undefined;
     case 'make_set':
     case 'make_set_if':
     case 'make_list':
@@ -200,6 +204,72 @@ function extreme(x: Column, pred: Column | undefined, sign: 1 | -1): GroupedAggr
     };
   }
   return undefined;
+}
+
+/**
+ * arg_max/arg_min as core.ts does them: the first row whose value beats every earlier one (compareValues
+ * order: NaN below every number), or the group's first row while every value so far is null.
+ */
+function argExtreme(x: Column, sign: 1 | -1, rowValues: (i: number) => Value[]): GroupedAggregate | undefined {
+  // > 0 when row i beats row b
+  let cmp: (i: number, b: number) => number;
+  let isNullAt: (i: number) => boolean;
+  switch (x.type) {
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'decimal': {
+      const { values, validity } = x;
+      isNullAt = (i) => validity !== undefined && !isValid(validity, i);
+      cmp = (i, b) => {
+        const v = values[i]!;
+        const w = values[b]!;
+        if (v !== v) return w !== w ? 0 : -1;
+        if (w !== w) return 1;
+        return v < w ? -1 : v > w ? 1 : 0;
+      };
+      break;
+    }
+    case 'datetime':
+    case 'timespan': {
+      const { hi, lo, validity } = x;
+      isNullAt = (i) => validity !== undefined && !isValid(validity, i);
+      cmp = (i, b) => (hi[i] !== hi[b] ? (hi[i]! > hi[b]! ? 1 : -1) : lo[i] === lo[b] ? 0 : lo[i]! > lo[b]! ? 1 : -1);
+      break;
+    }
+    case 'string': {
+      const { dict, codes } = x;
+      isNullAt = () => false;
+      cmp = (i, b) => {
+        const v = dict[codes[i]!]!;
+        const w = dict[codes[b]!]!;
+        return v < w ? -1 : v > w ? 1 : 0;
+      };
+      break;
+    }
+    default:
+      return undefined;
+  }
+  let best = new Int32Array(0);
+  let valued = new Uint8Array(0);
+  return {
+    run(gids, groups) {
+      best = new Int32Array(groups).fill(-1);
+      valued = new Uint8Array(groups);
+      for (let i = 0; i < gids.length; i++) {
+        const g = gids[i]!;
+        if (isNullAt(i)) {
+          if (best[g]! < 0) best[g] = i;
+          continue;
+        }
+        if (!valued[g] || cmp(i, best[g]!) * sign > 0) {
+          best[g] = i;
+          valued[g] = 1;
+        }
+      }
+    },
+    result: (g) => (best[g]! >= 0 ? rowValues(best[g]!) : []),
+  };
 }
 
 function collector(x: Column, pred: Column | undefined, set: boolean, max: number): GroupedAggregate {

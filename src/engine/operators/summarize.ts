@@ -132,7 +132,7 @@ function aggregateSlot(slot: AggSlot, sc: CompileScope, rows: Int32Array, all: b
   const needed = new Set<number>(slot.name === 'count' ? [] : slot.name === 'countif' ? [0] : /if$/.test(slot.name) ? [0, 1] : [0]);
   const canVector = GROUPED_AGGREGATES.has(slot.name) && [...needed].every((k) => k < slot.argExprs.length && slot.consts[k] === null);
   const fast = canVector
-    ? groupedAggregate(slot.name, slot.argExprs.map((e, k) => (needed.has(k) ? evaluateVector(e, sc, rows, all) : EMPTY)), slot.consts)
+    ? groupedAggregate(slot.name, slot.argExprs.map((e, k) => (needed.has(k) ? evaluateVector(e, sc, rows, all) : EMPTY)), slot.consts, (i) => slot.args.map((f) => f(rows[i]!)))
     : undefined;
   if (fast) {
     fast.run(gids, groups);
