@@ -1,7 +1,10 @@
 /**
- * `summarize aggs by keys`: rows are grouped by their key values; each aggregate call keeps one state
- * per group (init/add/result). Expressions around aggregates (`count() * 2`, `dcount(a) / count()`) are
- * evaluated after grouping over the per-group results. Output columns and types follow the binder's
+ * `summarize aggs by keys`: each key becomes a dense value id per row (compile/value-ids.ts, from the
+ * typed arrays: no string key per row), the keys are combined into one group id per row in first-seen
+ * order, and each aggregate runs over the group ids column-at-a-time: typed per-group state
+ * (aggregates/grouped.ts) for the common ones, else one init/add/result state per group. Expressions
+ * around aggregates (`count() * 2`, `dcount(a) / count()`) are evaluated after grouping over the
+ * per-group results. Output columns and types follow the binder's
  * result schema, so names agree with what `check` reports (count_, max_Timestamp, arg_max's `*`, ...).
  */
 import type { CallExpr, Expr, SummarizeOp } from '../../kql/syntax/ast.js';
