@@ -19,7 +19,7 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
   // items are evaluated over the selected rows; the other columns are gathered straight from the input's
   // physical rows, each only when a later operator reads it
   const rows = physicalRows(rel);
-  const dense: Relation = { columns: rel.columns, length: rows.length };
+  const inputRows = rows.length;
   // `bagexpansion=array` (or its older spelling `kind=array`) expands a bag into [key, value] pairs
   const bagAsArray = op.parameters.some((p) => (p.name.name === 'bagexpansion' || p.name.name === 'kind') && p.value.kind === 'NameRef' && p.value.name === 'array');
   const indexName = op.parameters.find((p) => p.name.name === 'with_itemindex')?.value;
@@ -40,10 +40,10 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
       return out;
     };
   });
-  const perRow = items.map(() => new Array<Value[]>(dense.length));
-  const counts = new Int32Array(dense.length);
+  const perRow = items.map(() => new Array<Value[]>(inputRows));
+  const counts = new Int32Array(inputRows);
   let total = 0;
-  for (let r = 0; r < dense.length; r++) {
+  for (let r = 0; r < inputRows; r++) {
     let n = 0;
     for (let j = 0; j < items.length; j++) {
       const l = (perRow[j]![r] = elementsOf[j]!(r));
@@ -57,7 +57,7 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
   const indexes = new Float64Array(total);
   const writers = items.map((it) => typedWriter(schema.columns.find((c) => c.name === it.name)?.type ?? it.type, total));
   let o = 0;
-  for (let r = 0; r < dense.length; r++) {
+  for (let r = 0; r < inputRows; r++) {
     for (let i = 0; i < counts[r]!; i++, o++) {
       repeated[o] = rows[r]!;
       indexes[o] = i;
