@@ -1,31 +1,20 @@
-/** `extend` and `project` (with computed columns): each expression compiled once, evaluated per row. */
+/** `extend` and `project` (with computed columns): each expression compiled once, evaluated column-at-a-time. */
 import type { ColumnAssignment, Expr, ExtendOp, ProjectOp } from '../../kql/syntax/ast.js';
 import { implicitName } from '../../kql/semantics/naming.js';
-import { buildColumn } from '../storage/builders.js';
 import type { Column } from '../storage/column.js';
-import type { Value } from '../values/value.js';
-import { columnOf, materialize, physicalRows, type Relation } from '../compile/relation.js';
-import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
-import { compileExpr } from '../compile/expr.js';
+import { materialize, physicalRows, type Relation } from '../compile/relation.js';
+import { evaluateVector } from '../compile/vector.js';
 import type { OpContext } from './context.js';
 import { expandAssignment } from './multi-column.js';
 import { windowScope } from './window.js';
 
-/** Evaluates an expression into a new column aligned with the relation's logical rows. */
+/**
+ * Evaluates an expression into a new column aligned with the relation's logical rows, column-at-a-time
+ * (compile/vector.ts: bare columns gathered, dictionary strings evaluated once per distinct string, typed
+ * writers instead of a Value[] per row).
+ */
 export function evaluateColumn(cx: OpContext, rel: Relation, e: Expr, rowColumns?: number): Column {
-  // A bare column reference keeps its storage (no per-row work).
-  if (e.kind === 'NameRef' && !rel.sel) {
-    const col = columnOf(rel, e.name);
-    if (col) return col;
-  }
-  const c = compileExpr(e, { ...windowScope(cx, rel, e), rowColumns });
-  const rows = physicalRows(rel);
-  const values: Value[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    values[i] = c.eval(rows[i]!);
-    if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
-  }
-  return buildColumn(c.type, values);
+  return evaluateVector(e, { ...windowScope(cx, rel, e), rowColumns }, physicalRows(rel), !rel.sel);
 }
 
 function namesFor(assignments: ColumnAssignment[], existing: string[]): string[] {

@@ -1,16 +1,19 @@
 /**
  * `join` (every kind; `innerunique` by default: the left side de-duplicated on the key, keeping its first
- * row) and `lookup`. Keys: `on a, b` (same name both sides) or `$left.x == $right.y`. Hash join: the
- * right side is indexed by key, the left side probes.
+ * row) and `lookup`. Keys: `on a, b` (same name both sides) or `$left.x == $right.y`. Hash join on dense
+ * key ids (no string per row): the right side is indexed by key id, the left side probes, and the output
+ * columns are gathered by two index vectors.
  */
 import type { Expr, JoinOp, LookupOp } from '../../kql/syntax/ast.js';
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { uniqueName } from '../../kql/semantics/naming.js';
 import { gatherColumn } from '../storage/builders.js';
-import { valueKey } from '../values/compare.js';
 import { QueryError } from '../values/value.js';
 import { physicalRows, type Relation } from '../compile/relation.js';
-import { compileOn, type OpContext } from './context.js';
+import { lazyColumn } from '../storage/merge.js';
+import { PairIds, ValueIds } from '../compile/value-ids.js';
+import { encodeKey } from '../compile/vector.js';
+import { scope, type OpContext } from './context.js';
 
 function keyPairs(on: Expr[]): { left: Expr; right: Expr }[] {
   return on.map((k) => {
@@ -24,23 +27,63 @@ function keyPairs(on: Expr[]): { left: Expr; right: Expr }[] {
   });
 }
 
-function keysOf(rel: Relation, exprs: Expr[], cx: OpContext): { rows: Int32Array; keys: string[]; nullKey: boolean[] } {
-  const evals = exprs.map((e) => compileOn(cx, rel, e).eval);
-  const rows = physicalRows(rel);
-  const keys: string[] = new Array(rows.length);
-  const nullKey: boolean[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    let k = '';
-    let hasNull = false;
-    for (const f of evals) {
-      const v = f(rows[i]!);
-      if (v === null) hasNull = true;
-      k += valueKey(v) + '\u0001';
-    }
-    keys[i] = k;
-    nullKey[i] = hasNull;
+/**
+ * Join keys as dense ids, both sides sharing the encoders (so equal values get equal ids): each key's
+ * values by `ValueIds`, composite keys combined pairwise. Encode the right side first: its keys then have
+ * the ids below `size` as it returns, and a left key that is not on the right gets a larger one.
+ */
+class KeyEncoder {
+  private readonly ids: ValueIds[];
+  private readonly pairs: PairIds[];
+  constructor(private readonly count: number) {
+    this.ids = Array.from({ length: count }, () => new ValueIds());
+    this.pairs = Array.from({ length: Math.max(0, count - 1) }, () => new PairIds());
   }
-  return { rows, keys, nullKey };
+
+  /** Composite key id per logical row, whether any key is null, and how many ids exist so far. */
+  encode(rel: Relation, exprs: Expr[], cx: OpContext): { rows: Int32Array; keys: Int32Array; nullKey: Uint8Array; size: number } {
+    const rows = physicalRows(rel);
+    const n = rows.length;
+    const nullKey = new Uint8Array(n);
+    let keys = new Int32Array(n);
+    const sc = scope(cx, rel);
+    exprs.forEach((e, j) => {
+      const out = new Int32Array(n);
+      encodeKey(e, sc, rows, !rel.sel, this.ids[j]!, out, nullKey);
+      if (j === 0) keys = out;
+      else for (let i = 0; i < n; i++) keys[i] = this.pairs[j - 1]!.idOf(keys[i]!, out[i]!);
+    });
+    const size = this.count === 0 ? (n > 0 ? 1 : 0) : this.count === 1 ? this.ids[0]!.size : this.pairs[this.count - 2]!.size;
+    return { rows, keys, nullKey, size };
+  }
+}
+
+/** A growing list of row indices (pair sides), finished into an Int32Array. */
+class IndexList {
+  private data = new Int32Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = x;
+  }
+  finish(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/** The right side's rows by key id: rows of key k are order[start[k] .. start[k + 1]) (logical indices, in order). */
+function indexRight(R: { keys: Int32Array; nullKey: Uint8Array }, size: number): { start: Int32Array; order: Int32Array } {
+  const start = new Int32Array(size + 1);
+  for (let i = 0; i < R.keys.length; i++) if (!R.nullKey[i]) start[R.keys[i]! + 1]!++;
+  for (let k = 0; k < size; k++) start[k + 1]! += start[k]!;
+  const fill = start.slice(0, size);
+  const order = new Int32Array(start[size]!);
+  for (let i = 0; i < R.keys.length; i++) if (!R.nullKey[i]) order[fill[R.keys[i]!]!++] = i;
+  return { start, order };
 }
 
 function paramOf(op: { parameters: { name: { name: string }; value: Expr }[] }, name: string, dflt: string): string {
@@ -53,74 +96,76 @@ function paramOf(op: { parameters: { name: { name: string }; value: Expr }[] }, 
  * binder names them; built from the actual inputs, which inside a function may have more columns than
  * its parameter declares. Pair sides of -1 give nulls.
  */
-function assemble(left: Relation, right: Relation, pairs: [number, number][], leftOnly: boolean, rightOnly: boolean): Relation {
+function assemble(left: Relation, right: Relation, pairs: { left: IndexList; right: IndexList }, leftOnly: boolean, rightOnly: boolean): Relation {
   const lcols = leftOnly || !rightOnly ? left.columns : [];
   const rcols = rightOnly || !leftOnly ? right.columns : [];
   const names: { name: string; type: ScalarTypeName }[] = [];
   const sources = [...lcols.map((c) => ({ side: 0, c })), ...rcols.map((c) => ({ side: 1, c }))];
   for (const { c } of sources) names.push({ name: uniqueName(names, c.name), type: c.column.type });
-  const columns = sources.map(({ side, c }, i) => {
-    const idx = Int32Array.from(pairs, ([l, r]) => (side === 0 ? l : r));
-    return { name: names[i]!.name, column: gatherColumn(c.column, idx) };
-  });
-  return { columns, length: pairs.length };
+  const leftIdx = pairs.left.finish();
+  const rightIdx = pairs.right.finish();
+  // each output column is gathered when first read (a projection after the join reads a few)
+  const columns = sources.map(({ side, c }, i) => lazyColumn(names[i]!.name, () => gatherColumn(c.column, side === 0 ? leftIdx : rightIdx)));
+  return { columns, length: leftIdx.length };
 }
 
 export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext): Relation {
   const kind = paramOf(op, 'kind', 'innerunique');
+  if (!['innerunique', 'inner', 'leftouter', 'rightouter', 'fullouter', 'leftsemi', 'leftanti', 'anti', 'leftantisemi', 'rightsemi', 'rightanti', 'rightantisemi'].includes(kind)) {
+    throw new QueryError(`join kind '${kind}' is not supported`, 'KQL4010');
+  }
   const keys = keyPairs(op.on);
-  const L = keysOf(left, keys.map((k) => k.left), cx);
-  const R = keysOf(right, keys.map((k) => k.right), cx);
-  const index = new Map<string, number[]>();
-  R.keys.forEach((k, i) => {
-    if (R.nullKey[i]) return;
-    let list = index.get(k);
-    if (!list) index.set(k, (list = []));
-    list.push(i);
-  });
-  const pairs: [number, number][] = [];
+  const enc = new KeyEncoder(keys.length);
+  const R = enc.encode(right, keys.map((k) => k.right), cx);
+  const rightSize = R.size;
+  const L = enc.encode(left, keys.map((k) => k.left), cx);
+  const { start, order } = indexRight(R, rightSize);
+  const pairs = { left: new IndexList(), right: new IndexList() };
+  const push = (l: number, r: number) => {
+    pairs.left.push(l);
+    pairs.right.push(r);
+  };
   const rightMatched = new Uint8Array(R.rows.length);
-  const seenLeft = new Set<string>();
+  const seenLeft = kind === 'innerunique' ? new Uint8Array(L.size) : undefined;
   for (let i = 0; i < L.rows.length; i++) {
     const k = L.keys[i]!;
-    if (kind === 'innerunique') {
-      if (seenLeft.has(k)) continue;
-      seenLeft.add(k);
+    if (seenLeft) {
+      if (seenLeft[k]) continue;
+      seenLeft[k] = 1;
     }
-    const matches = L.nullKey[i] ? undefined : index.get(k);
+    const from = !L.nullKey[i] && k < rightSize ? start[k]! : 0;
+    const to = !L.nullKey[i] && k < rightSize ? start[k + 1]! : 0;
+    const matched = to > from;
     switch (kind) {
       case 'leftsemi':
-        if (matches) pairs.push([L.rows[i]!, -1]);
+        if (matched) push(L.rows[i]!, -1);
         break;
       case 'leftanti':
       case 'anti':
       case 'leftantisemi':
-        if (!matches) pairs.push([L.rows[i]!, -1]);
+        if (!matched) push(L.rows[i]!, -1);
         break;
       case 'rightsemi':
       case 'rightanti':
       case 'rightantisemi':
-        if (matches) for (const m of matches) rightMatched[m] = 1;
+        for (let m = from; m < to; m++) rightMatched[order[m]!] = 1;
         break;
       default:
-        if (matches) {
-          for (const m of matches) {
-            pairs.push([L.rows[i]!, R.rows[m]!]);
-            rightMatched[m] = 1;
+        if (matched) {
+          for (let m = from; m < to; m++) {
+            push(L.rows[i]!, R.rows[order[m]!]!);
+            rightMatched[order[m]!] = 1;
           }
-        } else if (kind === 'leftouter' || kind === 'fullouter') pairs.push([L.rows[i]!, -1]);
+        } else if (kind === 'leftouter' || kind === 'fullouter') push(L.rows[i]!, -1);
     }
   }
   if (kind === 'rightsemi' || kind === 'rightanti' || kind === 'rightantisemi') {
     const want = kind === 'rightsemi' ? 1 : 0;
-    for (let m = 0; m < R.rows.length; m++) if (rightMatched[m] === want) pairs.push([-1, R.rows[m]!]);
+    for (let m = 0; m < R.rows.length; m++) if (rightMatched[m] === want) push(-1, R.rows[m]!);
     return assemble(left, right, pairs, false, true);
   }
-  if (kind === 'rightouter' || kind === 'fullouter') for (let m = 0; m < R.rows.length; m++) if (!rightMatched[m]) pairs.push([-1, R.rows[m]!]);
+  if (kind === 'rightouter' || kind === 'fullouter') for (let m = 0; m < R.rows.length; m++) if (!rightMatched[m]) push(-1, R.rows[m]!);
   const leftOnly = kind === 'leftsemi' || kind === 'leftanti' || kind === 'anti' || kind === 'leftantisemi';
-  if (!['innerunique', 'inner', 'leftouter', 'rightouter', 'fullouter', 'leftsemi', 'leftanti', 'anti', 'leftantisemi'].includes(kind)) {
-    throw new QueryError(`join kind '${kind}' is not supported`, 'KQL4010');
-  }
   return assemble(left, right, pairs, leftOnly, false);
 }
 
@@ -129,15 +174,24 @@ export function lookup(op: LookupOp, left: Relation, right: Relation, cx: OpCont
   const keys = keyPairs(op.on);
   const keyNames = new Set(keys.map((k) => (k.right as { name: string }).name));
   const rightKept: Relation = { ...right, columns: right.columns.filter((c) => !keyNames.has(c.name)) };
-  const L = keysOf(left, keys.map((k) => k.left), cx);
-  const R = keysOf(right, keys.map((k) => k.right), cx);
-  const first = new Map<string, number>();
-  R.keys.forEach((k, i) => { if (!R.nullKey[i] && !first.has(k)) first.set(k, R.rows[i]!); });
-  const pairs: [number, number][] = [];
+  const enc = new KeyEncoder(keys.length);
+  const R = enc.encode(right, keys.map((k) => k.right), cx);
+  const rightSize = R.size;
+  const L = enc.encode(left, keys.map((k) => k.left), cx);
+  // the first right row of each key
+  const first = new Int32Array(rightSize).fill(-1);
+  for (let i = 0; i < R.keys.length; i++) if (!R.nullKey[i] && first[R.keys[i]!]! < 0) first[R.keys[i]!] = R.rows[i]!;
+  const pairs = { left: new IndexList(), right: new IndexList() };
   for (let i = 0; i < L.rows.length; i++) {
-    const m = first.get(L.keys[i]!);
-    if (m !== undefined) pairs.push([L.rows[i]!, m]);
-    else if (kind !== 'inner') pairs.push([L.rows[i]!, -1]);
+    const k = L.keys[i]!;
+    const m = k < rightSize ? first[k]! : -1;
+    if (m >= 0) {
+      pairs.left.push(L.rows[i]!);
+      pairs.right.push(m);
+    } else if (kind !== 'inner') {
+      pairs.left.push(L.rows[i]!);
+      pairs.right.push(-1);
+    }
   }
   return assemble(left, rightKept, pairs, false, false);
 }

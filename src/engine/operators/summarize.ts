@@ -1,7 +1,10 @@
 /**
- * `summarize aggs by keys`: rows are grouped by their key values; each aggregate call keeps one state
- * per group (init/add/result). Expressions around aggregates (`count() * 2`, `dcount(a) / count()`) are
- * evaluated after grouping over the per-group results. Output columns and types follow the binder's
+ * `summarize aggs by keys`: each key becomes a dense value id per row (compile/value-ids.ts, from the
+ * typed arrays: no string key per row), the keys are combined into one group id per row in first-seen
+ * order, and each aggregate runs over the group ids column-at-a-time: typed per-group state
+ * (aggregates/grouped.ts) for the common ones, else one init/add/result state per group. Expressions
+ * around aggregates (`count() * 2`, `dcount(a) / count()`) are evaluated after grouping over the
+ * per-group results. Output columns and types follow the binder's
  * result schema, so names agree with what `check` reports (count_, max_Timestamp, arg_max's `*`, ...).
  */
 import type { CallExpr, Expr, SummarizeOp } from '../../kql/syntax/ast.js';
@@ -11,14 +14,22 @@ import { AGGREGATES } from '../aggregates/registry.js';
 import type { AggState } from '../aggregates/types.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
-import { physicalRows, type Relation } from '../compile/relation.js';
+import type { Relation } from '../compile/relation.js';
+import { combineIds, identityRows, ValueIds } from '../compile/value-ids.js';
+import { encodeKey, evaluateVector } from '../compile/vector.js';
+import { GROUPED_AGGREGATES, groupedAggregate } from '../aggregates/grouped.js';
 import { buildColumn } from '../storage/builders.js';
-import { valueKey } from '../values/compare.js';
+import type { Column } from '../storage/column.js';
 import { QueryError, type Value } from '../values/value.js';
 import { scope, type OpContext } from './context.js';
 
 export interface AggSlot {
   call: CallExpr;
+  /** The implementation's name (aliases resolved). */
+  name: string;
+  /** The argument expressions (`*` expanded) and their values when constant (else null). */
+  argExprs: Expr[];
+  consts: Value[];
   create: () => AggState;
   args: ((r: number) => Value)[];
   multi: boolean;
@@ -63,7 +74,7 @@ export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], b
       const types = compiled.map((c) => c.type);
       const consts = compiled.map((c) => (c.constant ? c.eval(0) : null));
       slotOf.set(call, slots.length);
-      slots.push({ call, create: () => impl.create(types, consts), args: compiled.map((c) => c.eval), multi: Boolean(impl.multi), width: impl.width ? impl.width(argExprs.length) : argExprs.length });
+      slots.push({ call, name: impl.name, argExprs, consts, create: () => impl.create(types, consts), args: compiled.map((c) => c.eval), multi: Boolean(impl.multi), width: impl.width ? impl.width(argExprs.length) : argExprs.length });
     }
   }
   return { slots, slotOf };
@@ -81,59 +92,86 @@ export function addRow(slots: AggSlot[], states: AggState[], bufs: Value[][], r:
 
 export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSchema: TableSchema | undefined): Relation {
   const sc = scope(cx, rel);
-  const keys = op.by.map((a) => compileExpr(a.expr, sc));
   const byNames = (outSchema?.columns ?? []).slice(0, op.by.length).map((c) => c.name);
   const { slots, slotOf } = compileAggregates(cx, rel, op.aggregates.map((a) => a.expr), byNames);
-  // group
-  const groupIndex = new Map<string, number>();
-  const groupKeys: Value[][] = [];
-  const states: AggState[][] = [];
-  const rows = physicalRows(rel);
-  const argBufs = slots.map((s) => new Array<Value>(s.args.length));
-  const keyVals = new Array<Value>(keys.length);
+  const rows = rel.sel ?? identityRows(rel.length);
+  const all = !rel.sel;
+  const n = rows.length;
+  // group: one dense id per key value (ValueIds), keys combined pairwise, ids in first-seen order
+  const keyIds: ValueIds[] = [];
+  const keyRowIds: Int32Array[] = [];
+  let gids: Int32Array = new Int32Array(n);
+  let groups = n > 0 ? 1 : 0;
+  for (let j = 0; j < op.by.length; j++) {
+    const ids = new ValueIds();
+    const out = new Int32Array(n);
+    encodeKey(op.by[j]!.expr, sc, rows, all, ids, out);
+    checkLimits(cx.rt);
+    keyIds.push(ids);
+    keyRowIds.push(out);
+    if (j === 0) {
+      gids = out;
+      groups = ids.size;
+    } else ({ ids: gids, size: groups } = combineIds(gids, groups, out, ids.size));
+  }
+  const firstRow = new Int32Array(groups).fill(-1);
+  for (let i = 0; i < n; i++) if (firstRow[gids[i]!]! < 0) firstRow[gids[i]!] = i;
+  // no by-clause on empty input: one row of empty aggregates
+  if (op.by.length === 0 && groups === 0) groups = 1;
+  const keyValues = keyIds.map((ids, j) => Array.from(firstRow, (i) => ids.values[keyRowIds[j]![i]!]!));
+  const slotResults = slots.map((slot) => {
+    const values = aggregateSlot(slot, sc, rows, all, gids, groups, cx);
+    checkLimits(cx.rt);
+    return values;
+  });
+  return buildOutput(op, cx, rel, outSchema, keyValues, groups, slotResults, slots, slotOf);
+}
+
+/**
+ * One aggregate's value per group: typed column-at-a-time state (aggregates/grouped.ts) when there is one
+ * for its argument types, else an init/add/result state per group fed row by row.
+ */
+function aggregateSlot(slot: AggSlot, sc: CompileScope, rows: Int32Array, all: boolean, gids: Int32Array, groups: number, cx: OpContext): (Value | Value[])[] {
+  const needed = new Set<number>(slot.name === 'count' ? [] : slot.name === 'countif' ? [0] : /if$/.test(slot.name) ? [0, 1] : [0]);
+  const canVector = GROUPED_AGGREGATES.has(slot.name) && [...needed].every((k) => k < slot.argExprs.length && slot.consts[k] === null);
+  const fast = canVector
+    ? groupedAggregate(slot.name, slot.argExprs.map((e, k) => (needed.has(k) ? evaluateVector(e, sc, rows, all) : EMPTY)), slot.consts, (i) => slot.args.map((f) => f(rows[i]!)))
+    : undefined;
+  if (fast) {
+    fast.run(gids, groups);
+    return Array.from({ length: groups }, (_, g) => fast.result(g));
+  }
+  const states: (AggState | undefined)[] = new Array(groups);
+  const buf = new Array<Value>(slot.args.length);
+  const args = slot.args;
   for (let i = 0; i < rows.length; i++) {
     if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+    const g = gids[i]!;
+    const st = (states[g] ??= slot.create());
     const r = rows[i]!;
-    let k = '';
-    for (let j = 0; j < keys.length; j++) {
-      const v = keys[j]!.eval(r);
-      keyVals[j] = v;
-      k += valueKey(v) + '\u0001';
-    }
-    let g = groupIndex.get(k);
-    if (g === undefined) {
-      g = groupKeys.length;
-      groupIndex.set(k, g);
-      groupKeys.push(keyVals.slice());
-      states.push(slots.map((s) => s.create()));
-    }
-    addRow(slots, states[g]!, argBufs, r);
+    for (let a = 0; a < args.length; a++) buf[a] = args[a]!(r);
+    st.add(buf);
   }
-  if (keys.length === 0 && groupKeys.length === 0) {
-    // no by-clause on empty input: one row of empty aggregates
-    groupKeys.push([]);
-    states.push(slots.map((s) => s.create()));
-  }
-  const results = states.map((st) => st.map((s) => s.result()));
-  return buildOutput(op, cx, rel, outSchema, groupKeys, results, slots, slotOf, keys.map((k) => k.type));
+  return Array.from({ length: groups }, (_, g) => (states[g] ?? slot.create()).result());
 }
+
+const EMPTY: Column = { type: 'dynamic', length: 0, values: [], validity: undefined };
 
 function buildOutput(
   op: SummarizeOp,
   cx: OpContext,
   _rel: Relation,
   outSchema: TableSchema | undefined,
-  groupKeys: Value[][],
-  results: (Value | Value[])[][],
+  keyValues: Value[][],
+  n: number,
+  slotResults: (Value | Value[])[][],
   slots: AggSlot[],
   slotOf: Map<CallExpr, number>,
-  keyTypes: string[],
 ): Relation {
-  const n = groupKeys.length;
   const columns: { name: string; values: Value[]; type?: string }[] = [];
-  op.by.forEach((_, j) => columns.push({ name: '', values: groupKeys.map((k) => k[j]!), type: keyTypes[j] }));
+  op.by.forEach((_, j) => columns.push({ name: '', values: keyValues[j]! }));
   // Per-group aggregate results as columns, so outer expressions can read them.
-  const aggCols = slots.map((s, i) => ({ name: `__agg${i}`, values: results.map((r) => r[i]!) as Value[] }));
+  const aggCols = slots.map((_, i) => ({ name: `__agg${i}`, values: slotResults[i]! as Value[] }));
   for (const a of op.aggregates) {
     const call = a.expr.kind === 'CallExpr' ? a.expr : undefined;
     const slot = call ? slotOf.get(call) : undefined;

@@ -1,0 +1,322 @@
+/**
+ * Aggregates over grouped rows, column-at-a-time: once `summarize` has a dense group id per row, the common
+ * aggregates update typed state per group id (counts and sums in Float64Arrays, dcount/make_set as a
+ * (group, value id) pair set, min/max on the number, tick or dictionary arrays) from their argument columns,
+ * with no Value or state object per row. Each one gives exactly what core.ts's per-group state would
+ * (test/engine/grouped-summarize.test.ts runs both); anything else returns undefined and `summarize` falls
+ * back to the init/add/result states.
+ */
+import type { ScalarTypeName } from '../../kql/syntax/ast.js';
+import { isValid, type Column } from '../storage/column.js';
+import { readCell } from '../storage/builders.js';
+import { valueToDynamic } from '../values/format.js';
+import { joinTicks } from '../values/ticks.js';
+import type { DynamicValue, Value } from '../values/value.js';
+import { identityRows, PairIds, ValueIds } from '../compile/value-ids.js';
+
+export interface GroupedAggregate {
+  /** Logical row i (of the argument columns) belongs to group gids[i]; `groups` groups in all. */
+  run(gids: Int32Array, groups: number): void;
+  result(g: number): Value | Value[];
+}
+
+const isNumberType = (t: ScalarTypeName) => t === 'int' || t === 'long' || t === 'real' || t === 'decimal';
+
+/** True at row i when the if-predicate column holds `true` (a missing predicate is always true). */
+function passes(pred: Column | undefined): (i: number) => boolean {
+  if (!pred) return () => true;
+  if (pred.type !== 'bool') throw new Error('predicate column must be bool');
+  const { values, validity } = pred;
+  return validity ? (i) => values[i] === 1 && isValid(validity, i) : (i) => values[i] === 1;
+}
+
+/** The aggregates `groupedAggregate` may have a typed implementation for. */
+export const GROUPED_AGGREGATES: ReadonlySet<string> = new Set(['count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif', 'avg', 'avgif', 'min', 'minif', 'max', 'maxif', 'make_set', 'make_set_if', 'make_list', 'make_list_if', 'arg_max', 'arg_min']);
+
+/**
+ * A typed implementation of aggregate `name` over dense argument columns (one per argument, aligned with
+ * the grouped rows), or undefined when there is none for these argument types. `consts` are the constant
+ * argument values (make_set's cap); `rowValues(i)` gives every argument's value at row i (arg_max/arg_min
+ * read their outputs only at each group's chosen row).
+ */
+export function groupedAggregate(name: string, args: Column[], consts: Value[], rowValues?: (i: number) => Value[]): GroupedAggregate | undefined {
+  const withIf = name.endsWith('if') || name.endsWith('_if');
+  const predIndex = name === 'countif' ? 0 : withIf ? 1 : -1;
+  const pred = predIndex >= 0 ? args[predIndex] : undefined;
+  if (pred && pred.type !== 'bool') return undefined;
+  const x = args[0];
+  switch (name) {
+    case 'count':
+    case 'countif':
+      return counter(pred);
+    case 'dcount':
+    case 'dcountif':
+      return x ? distinctCounter(x, pred) : undefined;
+    case 'sum':
+    case 'sumif':
+      return x && isNumberType(x.type) ? summer(x, pred, false) : undefined;
+    case 'avg':
+    case 'avgif':
+      return x && isNumberType(x.type) ? summer(x, pred, true) : undefined;
+    case 'min':
+    case 'minif':
+      return x ? extreme(x, pred, -1) : undefined;
+    case 'max':
+    case 'maxif':
+      return x ? extreme(x, pred, 1) : undefined;
+    case 'arg_max':
+    case 'arg_min':
+      return x && rowValues ? argExtreme(x, name === 'arg_max' ? 1 : -1, rowValues) : undefined;
+    case 'make_set':
+    case 'make_set_if':
+    case 'make_list':
+    case 'make_list_if': {
+      // a dynamic argument's arrays are expanded by make_set: that stays with core.ts
+      if (!x || x.type === 'dynamic') return undefined;
+      const max = Number(consts[withIf ? 2 : 1] ?? 1_048_576);
+      return collector(x, pred, name.startsWith('make_set'), max);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function counter(pred: Column | undefined): GroupedAggregate {
+  let counts = new Float64Array(0);
+  return {
+    run(gids, groups) {
+      counts = new Float64Array(groups);
+      const ok = passes(pred);
+      for (let i = 0; i < gids.length; i++) if (ok(i)) counts[gids[i]!]!++;
+    },
+    result: (g) => counts[g]!,
+  };
+}
+
+function distinctCounter(x: Column, pred: Column | undefined): GroupedAggregate {
+  let counts = new Float64Array(0);
+  return {
+    run(gids, groups) {
+      counts = new Float64Array(groups);
+      const ids = new ValueIds();
+      const vids = new Int32Array(gids.length);
+      const isNull = new Uint8Array(gids.length);
+      ids.encodeColumn(x, identityRows(gids.length), vids, isNull);
+      const seen = pairSet(groups, ids.size, gids.length);
+      const ok = passes(pred);
+      for (let i = 0; i < gids.length; i++) {
+        if (isNull[i] || !ok(i)) continue;
+        if (seen(gids[i]!, vids[i]!)) counts[gids[i]!]!++;
+      }
+    },
+    result: (g) => counts[g]!,
+  };
+}
+
+function summer(x: Column, pred: Column | undefined, average: boolean): GroupedAggregate {
+  if (x.type !== 'int' && x.type !== 'long' && x.type !== 'real' && x.type !== 'decimal') throw new Error('number column expected');
+  let sums = new Float64Array(0);
+  let counts = new Float64Array(0);
+  return {
+    run(gids, groups) {
+      sums = new Float64Array(groups);
+      counts = new Float64Array(groups);
+      const { values, validity } = x;
+      const ok = passes(pred);
+      for (let i = 0; i < gids.length; i++) {
+        if (!ok(i) || (validity && !isValid(validity, i))) continue;
+        const g = gids[i]!;
+        sums[g]! += values[i]!;
+        counts[g]!++;
+      }
+    },
+    // core.ts: avg of no values is 0/0; sum of no numbers is 0
+    result: (g) => (average ? (counts[g] ? sums[g]! / counts[g]! : NaN) : sums[g]!),
+  };
+}
+
+function extreme(x: Column, pred: Column | undefined, sign: 1 | -1): GroupedAggregate | undefined {
+  const ok = passes(pred);
+  if (x.type === 'int' || x.type === 'long' || x.type === 'real' || x.type === 'decimal') {
+    let best = new Float64Array(0);
+    let has = new Uint8Array(0);
+    return {
+      run(gids, groups) {
+        best = new Float64Array(groups);
+        has = new Uint8Array(groups);
+        const { values, validity } = x;
+        for (let i = 0; i < gids.length; i++) {
+          if (!ok(i) || (validity && !isValid(validity, i))) continue;
+          const v = values[i]!;
+          if (Number.isNaN(v)) continue;
+          const g = gids[i]!;
+          if (!has[g] || (sign > 0 ? v > best[g]! : v < best[g]!)) {
+            best[g] = v;
+            has[g] = 1;
+          }
+        }
+      },
+      result: (g) => (has[g] ? best[g]! : null),
+    };
+  }
+  if (x.type === 'datetime' || x.type === 'timespan') {
+    let bestHi = new Float64Array(0);
+    let bestLo = new Uint16Array(0);
+    let has = new Uint8Array(0);
+    return {
+      run(gids, groups) {
+        bestHi = new Float64Array(groups);
+        bestLo = new Uint16Array(groups);
+        has = new Uint8Array(groups);
+        const { hi, lo, validity } = x;
+        for (let i = 0; i < gids.length; i++) {
+          if (!ok(i) || (validity && !isValid(validity, i))) continue;
+          const g = gids[i]!;
+          const h = hi[i]!;
+          const l = lo[i]!;
+          const cmp = !has[g] ? 1 : h !== bestHi[g] ? (h > bestHi[g]! ? 1 : -1) : l === bestLo[g] ? 0 : l > bestLo[g]! ? 1 : -1;
+          if (!has[g] || cmp * sign > 0) {
+            bestHi[g] = h;
+            bestLo[g] = l;
+            has[g] = 1;
+          }
+        }
+      },
+      result: (g) => (has[g] ? joinTicks(bestHi[g]!, bestLo[g]!) : null),
+    };
+  }
+  if (x.type === 'string') {
+    let best = new Int32Array(0);
+    return {
+      run(gids, groups) {
+        best = new Int32Array(groups).fill(-1);
+        const { dict, codes } = x;
+        for (let i = 0; i < gids.length; i++) {
+          if (!ok(i)) continue;
+          const g = gids[i]!;
+          const c = codes[i]!;
+          const b = best[g]!;
+          if (b < 0) best[g] = c;
+          else if (c !== b && (sign > 0 ? dict[c]! > dict[b]! : dict[c]! < dict[b]!)) best[g] = c;
+        }
+      },
+      result: (g) => (best[g]! >= 0 ? x.dict[best[g]!]! : null),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * arg_max/arg_min as core.ts does them: the first row whose value beats every earlier one (compareValues
+ * order: NaN below every number), or the group's first row while every value so far is null.
+ */
+function argExtreme(x: Column, sign: 1 | -1, rowValues: (i: number) => Value[]): GroupedAggregate | undefined {
+  // > 0 when row i beats row b
+  let cmp: (i: number, b: number) => number;
+  let isNullAt: (i: number) => boolean;
+  switch (x.type) {
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'decimal': {
+      const { values, validity } = x;
+      isNullAt = (i) => validity !== undefined && !isValid(validity, i);
+      cmp = (i, b) => {
+        const v = values[i]!;
+        const w = values[b]!;
+        if (v !== v) return w !== w ? 0 : -1;
+        if (w !== w) return 1;
+        return v < w ? -1 : v > w ? 1 : 0;
+      };
+      break;
+    }
+    case 'datetime':
+    case 'timespan': {
+      const { hi, lo, validity } = x;
+      isNullAt = (i) => validity !== undefined && !isValid(validity, i);
+      cmp = (i, b) => (hi[i] !== hi[b] ? (hi[i]! > hi[b]! ? 1 : -1) : lo[i] === lo[b] ? 0 : lo[i]! > lo[b]! ? 1 : -1);
+      break;
+    }
+    case 'string': {
+      const { dict, codes } = x;
+      isNullAt = () => false;
+      cmp = (i, b) => {
+        const v = dict[codes[i]!]!;
+        const w = dict[codes[b]!]!;
+        return v < w ? -1 : v > w ? 1 : 0;
+      };
+      break;
+    }
+    default:
+      return undefined;
+  }
+  let best = new Int32Array(0);
+  let valued = new Uint8Array(0);
+  return {
+    run(gids, groups) {
+      best = new Int32Array(groups).fill(-1);
+      valued = new Uint8Array(groups);
+      for (let i = 0; i < gids.length; i++) {
+        const g = gids[i]!;
+        if (isNullAt(i)) {
+          if (best[g]! < 0) best[g] = i;
+          continue;
+        }
+        if (!valued[g] || cmp(i, best[g]!) * sign > 0) {
+          best[g] = i;
+          valued[g] = 1;
+        }
+      }
+    },
+    result: (g) => (best[g]! >= 0 ? rowValues(best[g]!) : []),
+  };
+}
+
+function collector(x: Column, pred: Column | undefined, set: boolean, max: number): GroupedAggregate {
+  let lists: DynamicValue[][] = [];
+  return {
+    run(gids, groups) {
+      lists = Array.from({ length: groups }, () => []);
+      const ok = passes(pred);
+      const n = gids.length;
+      const isNull = new Uint8Array(n);
+      // dedupe on value ids (a dictionary may repeat a string; numbers compare by value)
+      const ids = new ValueIds();
+      const vids = new Int32Array(n);
+      ids.encodeColumn(x, identityRows(n), vids, isNull);
+      const seen = set ? pairSet(groups, ids.size, n) : undefined;
+      const read: (i: number) => DynamicValue = x.type === 'string' ? (i) => x.dict[x.codes[i]!]! : (i) => valueToDynamic(readCell(x, i), x.type);
+      for (let i = 0; i < n; i++) {
+        if (isNull[i] || !ok(i)) continue;
+        const list = lists[gids[i]!]!;
+        if (list.length >= max) continue;
+        if (seen && !seen(gids[i]!, vids[i]!)) continue;
+        list.push(read(i));
+      }
+    },
+    result: (g) => lists[g] ?? [],
+  };
+}
+
+/**
+ * A set of (group, value id) pairs: `add(g, v)` is true when the pair is new. A bitmap when groups x values
+ * is at most 2^26 bits (8 MiB), else a pair hash.
+ */
+function pairSet(groups: number, values: number, rows: number): (g: number, v: number) => boolean {
+  if (groups * values <= 1 << 26) {
+    const bits = new Uint8Array((groups * values + 7) >> 3);
+    return (g, v) => {
+      const k = g * values + v;
+      const b = 1 << (k & 7);
+      if (bits[k >> 3]! & b) return false;
+      bits[k >> 3]! |= b;
+      return true;
+    };
+  }
+  const pairs = new PairIds(Math.min(rows, 1 << 20));
+  return (g, v) => {
+    const before = pairs.size;
+    pairs.idOf(g, v);
+    return pairs.size !== before;
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Writes values of a known length straight into a column's typed arrays (no intermediate Value[]), with
+ * exactly `buildColumn`'s coercions (storage/builders.ts): the column it finishes equals
+ * `buildColumn(type, values)` for the same values (test/engine/vector-eval.test.ts checks it).
+ */
+import type { ScalarTypeName } from '../../kql/syntax/ast.js';
+import { buildColumn } from '../storage/builders.js';
+import { newValidity, setValid, type Column, type DynamicValue } from '../storage/column.js';
+import { splitTicks } from '../values/ticks.js';
+import type { Value } from '../values/value.js';
+
+export interface TypedWriter {
+  /** Sets row i (each row exactly once). */
+  set(i: number, v: Value): void;
+  finish(): Column;
+}
+
+export function typedWriter(type: ScalarTypeName, n: number): TypedWriter {
+  let validity: Uint8Array | undefined;
+  const setNull = (i: number) => {
+    validity ??= newValidity(n, true);
+    setValid(validity, i, false);
+  };
+  switch (type) {
+    case 'bool': {
+      const out = new Uint8Array(n);
+      return {
+        set(i, v) {
+          out[i] = v === true ? 1 : 0;
+          if (v === null || v === undefined) setNull(i);
+        },
+        finish: () => ({ type, length: n, values: out, validity }),
+      };
+    }
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'decimal': {
+      const out = new Float64Array(n);
+      return {
+        set(i, v) {
+          if (typeof v === 'number') out[i] = v;
+          else if (typeof v === 'bigint') out[i] = Number(v);
+          else if (typeof v === 'boolean') out[i] = v ? 1 : 0;
+          else setNull(i);
+        },
+        finish: () => ({ type, length: n, values: out, validity }),
+      };
+    }
+    case 'string':
+    case 'guid': {
+      const dict: string[] = [];
+      const index = new Map<string, number>();
+      const codes = new Int32Array(n);
+      return {
+        set(i, v) {
+          const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+          let c = index.get(s);
+          if (c === undefined) {
+            c = dict.length;
+            dict.push(s);
+            index.set(s, c);
+          }
+          codes[i] = c;
+          if (type === 'guid' && (v === null || v === undefined)) setNull(i);
+        },
+        finish: () => (type === 'string' ? { type, length: n, dict, codes } : { type, length: n, dict, codes, validity }),
+      };
+    }
+    case 'datetime':
+    case 'timespan': {
+      const hi = new Float64Array(n);
+      const lo = new Uint16Array(n);
+      return {
+        set(i, v) {
+          if (typeof v === 'bigint') {
+            const s = splitTicks(v);
+            hi[i] = s.hi;
+            lo[i] = s.lo;
+          } else setNull(i);
+        },
+        finish: () => ({ type, length: n, hi, lo, validity }),
+      };
+    }
+    case 'dynamic': {
+      const out: DynamicValue[] = new Array(n);
+      return {
+        set(i, v) {
+          out[i] = v === undefined ? null : typeof v === 'bigint' ? v.toString() : (v as DynamicValue);
+          if (v === null || v === undefined) setNull(i);
+        },
+        finish: () => ({ type, length: n, values: out, validity }),
+      };
+    }
+    default: {
+      const values: Value[] = new Array(n);
+      return { set: (i, v) => { values[i] = v; }, finish: () => buildColumn(type, values) };
+    }
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * Dense integer ids for values, so grouping, joining and distinct counting hash small integers instead of
+ * building a string key per row. Two values get the same id exactly when `valueKey` (values/compare.ts)
+ * gives them the same key: numbers by value (0 and -0 alike, every NaN alike), strings by text, ticks
+ * (datetime and timespan) by their tick count, booleans, null, and arrays/bags by their JSON text.
+ *
+ * Columns are encoded from their typed arrays (a dictionary string is looked up once per code, ticks by
+ * their hi/lo halves) and composite keys are combined pairwise (`PairIds`), so no row builds a string or
+ * an array. Ids are handed out in order of first appearance, which keeps groups in first-seen order.
+ */
+import { isValid, type Column } from '../storage/column.js';
+import { joinTicks, splitTicks } from '../values/ticks.js';
+import type { Value } from '../values/value.js';
+
+export class ValueIds {
+  /** The first value seen for each id (what a group key shows). */
+  readonly values: Value[] = [];
+  private readonly numbers = new NumberSlots();
+  private readonly strings = new Map<string, number>();
+  /** Ticks with lo = 0 by hi (milliseconds); others by hi, then lo. */
+  private readonly wholeTicks = new NumberSlots();
+  private readonly partTicks = new Map<number, Map<number, number>>();
+  private readonly json = new Map<string, number>();
+  private readonly bools = [-1, -1];
+  private nullId = -1;
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  /** The id of null, or -1 when no null was seen. */
+  get nullIdIfSeen(): number {
+    return this.nullId;
+  }
+
+  private add(v: Value): number {
+    this.values.push(v);
+    return this.values.length - 1;
+  }
+
+  ofNull(): number {
+    if (this.nullId < 0) this.nullId = this.add(null);
+    return this.nullId;
+  }
+
+  ofNumber(n: number): number {
+    let id = this.numbers.get(n);
+    if (id < 0) this.numbers.set(n, (id = this.add(n)));
+    return id;
+  }
+
+  ofString(s: string): number {
+    let id = this.strings.get(s);
+    if (id === undefined) this.strings.set(s, (id = this.add(s)));
+    return id;
+  }
+
+  ofBool(b: boolean): number {
+    const k = b ? 1 : 0;
+    if (this.bools[k]! < 0) this.bools[k] = this.add(b);
+    return this.bools[k]!;
+  }
+
+  ofTicks(hi: number, lo: number): number {
+    if (lo === 0) {
+      let id = this.wholeTicks.get(hi);
+      if (id < 0) this.wholeTicks.set(hi, (id = this.add(joinTicks(hi, 0))));
+      return id;
+    }
+    let m = this.partTicks.get(hi);
+    if (!m) this.partTicks.set(hi, (m = new Map()));
+    let id = m.get(lo);
+    if (id === undefined) m.set(lo, (id = this.add(joinTicks(hi, lo))));
+    return id;
+  }
+
+  ofValue(v: Value): number {
+    if (v === null) return this.ofNull();
+    switch (typeof v) {
+      case 'string':
+        return this.ofString(v);
+      case 'number':
+        return this.ofNumber(v);
+      case 'bigint': {
+        const { hi, lo } = splitTicks(v);
+        return this.ofTicks(hi, lo);
+      }
+      case 'boolean':
+        return this.ofBool(v);
+      default: {
+        const k = JSON.stringify(v);
+        let id = this.json.get(k);
+        if (id === undefined) this.json.set(k, (id = this.add(v)));
+        return id;
+      }
+    }
+  }
+
+  /**
+   * Ids of `col`'s rows `rows` (physical indices) into `out`. `isNull[i]` is set for null cells when given
+   * (strings are never null).
+   */
+  encodeColumn(col: Column, rows: ArrayLike<number>, out: Int32Array, isNull?: Uint8Array): void {
+    if (col.type === 'datetime' || col.type === 'timespan') return this.encodeTicks(col.hi, col.lo, col.validity, rows, out, isNull);
+    const n = rows.length;
+    switch (col.type) {
+      case 'string':
+      case 'guid': {
+        const { dict, codes } = col;
+        const validity = col.type === 'guid' ? col.validity : undefined;
+        // one lookup per dictionary code: an array memo when the dictionary is not much larger than the rows
+        const memo = dict.length <= 4 * n + 1024 ? new Int32Array(dict.length).fill(-1) : undefined;
+        const sparse = memo ? undefined : new Map<number, number>();
+        for (let i = 0; i < n; i++) {
+          const r = rows[i]!;
+          if (validity && !isValid(validity, r)) {
+            out[i] = this.ofNull();
+            if (isNull) isNull[i] = 1;
+            continue;
+          }
+          const c = codes[r]!;
+          let id = memo ? memo[c]! : (sparse!.get(c) ?? -1);
+          if (id < 0) {
+            id = this.ofString(dict[c]!);
+            if (memo) memo[c] = id;
+            else sparse!.set(c, id);
+          }
+          out[i] = id;
+        }
+        return;
+      }
+      case 'bool': {
+        const { values, validity } = col;
+        for (let i = 0; i < n; i++) {
+          const r = rows[i]!;
+          if (validity && !isValid(validity, r)) {
+            out[i] = this.ofNull();
+            if (isNull) isNull[i] = 1;
+          } else out[i] = this.ofBool(values[r] === 1);
+        }
+        return;
+      }
+      case 'dynamic': {
+        const { values, validity } = col;
+        for (let i = 0; i < n; i++) {
+          const r = rows[i]!;
+          const v = validity && !isValid(validity, r) ? null : values[r]!;
+          out[i] = this.ofValue(v);
+          if (v === null && isNull) isNull[i] = 1;
+        }
+        return;
+      }
+      case 'int':
+      case 'long':
+      case 'real':
+      case 'decimal': {
+        const { values, validity } = col;
+        for (let i = 0; i < n; i++) {
+          const r = rows[i]!;
+          if (validity && !isValid(validity, r)) {
+            out[i] = this.ofNull();
+            if (isNull) isNull[i] = 1;
+          } else out[i] = this.ofNumber(values[r]!);
+        }
+      }
+    }
+  }
+  /** Ids of tick values (`hi`/`lo` halves, see storage/column.ts) at `rows`: encodeColumn for tick columns, and bins computed on the fly. */
+  encodeTicks(hi: ArrayLike<number>, lo: ArrayLike<number> | undefined, validity: Uint8Array | undefined, rows: ArrayLike<number>, out: Int32Array, isNull?: Uint8Array): void {
+    const n = rows.length;
+    // time-ordered data repeats a value row after row (bins above all): remember the last one
+    let lastHi = NaN;
+    let lastLo = -1;
+    let lastId = -1;
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      if (validity && !isValid(validity, r)) {
+        out[i] = this.ofNull();
+        if (isNull) isNull[i] = 1;
+        continue;
+      }
+      const h = hi[r]!;
+      const l = lo ? lo[r]! : 0;
+      if (h !== lastHi || l !== lastLo) {
+        lastHi = h;
+        lastLo = l;
+        lastId = this.ofTicks(h, l);
+      }
+      out[i] = lastId;
+    }
+  }
+}
+
+/**
+ * number -> id, an open-addressing table on a Float64Array (a Map hashes heap numbers slowly). Keys are
+ * compared as `Map` does (SameValueZero): 0 and -0 alike, NaN equal to itself.
+ */
+class NumberSlots {
+  private keys = new Float64Array(64);
+  private ids = new Int32Array(64).fill(-1);
+  private count = 0;
+  private readonly bits = new Float64Array(1);
+  private readonly words = new Int32Array(this.bits.buffer);
+
+  private slot(k: number, keys: Float64Array, ids: Int32Array): number {
+    this.bits[0] = k;
+    const mask = ids.length - 1;
+    let h = (Math.imul(this.words[0]! ^ Math.imul(this.words[1]!, 0x9e3779b1), 0x85ebca77) >>> 0) & mask;
+    for (;;) {
+      if (ids[h]! < 0 || keys[h] === k) return h;
+      h = (h + 1) & mask;
+    }
+  }
+
+  private static norm(k: number): number {
+    return k === 0 ? 0 : k !== k ? NaN : k;
+  }
+
+  get(k: number): number {
+    k = NumberSlots.norm(k);
+    if (k !== k) return this.nanId;
+    return this.ids[this.slot(k, this.keys, this.ids)]!;
+  }
+
+  private nanId = -1;
+
+  set(k: number, id: number): void {
+    k = NumberSlots.norm(k);
+    if (k !== k) {
+      this.nanId = id;
+      return;
+    }
+    const h = this.slot(k, this.keys, this.ids);
+    this.keys[h] = k;
+    this.ids[h] = id;
+    if (++this.count * 2 > this.ids.length) {
+      const { keys, ids } = this;
+      this.keys = new Float64Array(keys.length * 2);
+      this.ids = new Int32Array(ids.length * 2).fill(-1);
+      for (let s = 0; s < ids.length; s++) {
+        if (ids[s]! < 0) continue;
+        const t = this.slot(keys[s]!, this.keys, this.ids);
+        this.keys[t] = keys[s]!;
+        this.ids[t] = ids[s]!;
+      }
+    }
+  }
+}
+
+/** 0, 1, ..., n - 1 (a view of one shared array: read it, never write it). */
+export function identityRows(n: number): Int32Array {
+  if (sharedIdentity.length < n) {
+    sharedIdentity = new Int32Array(Math.max(n, 2 * sharedIdentity.length));
+    for (let i = 0; i < sharedIdentity.length; i++) sharedIdentity[i] = i;
+  }
+  return sharedIdentity.subarray(0, n);
+}
+let sharedIdentity = new Int32Array(0);
+
+/**
+ * Dense ids for pairs of non-negative ints (a composite key built one key at a time, or a (group, value)
+ * set for dcount/make_set): an open-addressing hash table on two Int32Arrays.
+ */
+export class PairIds {
+  private a: Int32Array;
+  private b: Int32Array;
+  private ids: Int32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(expected = 1024) {
+    let cap = 1024;
+    while (cap < expected * 2) cap *= 2;
+    this.a = new Int32Array(cap);
+    this.b = new Int32Array(cap);
+    this.ids = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+  }
+
+  /** The pair's id; a new pair gets the next id (then `size` grows by one). */
+  idOf(x: number, y: number): number {
+    let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+    h = (h ^ (h >>> 15)) & this.mask;
+    const ids = this.ids;
+    for (;;) {
+      const id = ids[h]!;
+      if (id < 0) break;
+      if (this.a[h] === x && this.b[h] === y) return id;
+      h = (h + 1) & this.mask;
+    }
+    const id = this.size++;
+    this.a[h] = x;
+    this.b[h] = y;
+    ids[h] = id;
+    if (this.size * 2 > ids.length) this.grow();
+    return id;
+  }
+
+  /** The pair's id, or -1 when it was never added. */
+  find(x: number, y: number): number {
+    let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+    h = (h ^ (h >>> 15)) & this.mask;
+    for (;;) {
+      const id = this.ids[h]!;
+      if (id < 0) return -1;
+      if (this.a[h] === x && this.b[h] === y) return id;
+      h = (h + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const { a, b, ids } = this;
+    const cap = ids.length * 2;
+    this.a = new Int32Array(cap);
+    this.b = new Int32Array(cap);
+    this.ids = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    for (let s = 0; s < ids.length; s++) {
+      const id = ids[s]!;
+      if (id < 0) continue;
+      const x = a[s]!;
+      const y = b[s]!;
+      let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+      h = (h ^ (h >>> 15)) & this.mask;
+      while (this.ids[h]! >= 0) h = (h + 1) & this.mask;
+      this.a[h] = x;
+      this.b[h] = y;
+      this.ids[h] = id;
+    }
+  }
+}
+
+/**
+ * Combines two id arrays row by row into one composite id per row, in first-seen order: `acc` (the ids
+ * of the keys so far, `accSize` distinct) and `next` (the next key's ids, `nextSize` distinct). A direct
+ * table when the product of the sizes is small, else a pair hash.
+ */
+export function combineIds(acc: Int32Array, accSize: number, next: Int32Array, nextSize: number): { ids: Int32Array; size: number } {
+  const n = acc.length;
+  const out = new Int32Array(n);
+  if (accSize * nextSize <= Math.max(4 * n, 1 << 16)) {
+    const table = new Int32Array(accSize * nextSize).fill(-1);
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      const k = acc[i]! * nextSize + next[i]!;
+      let id = table[k]!;
+      if (id < 0) table[k] = id = size++;
+      out[i] = id;
+    }
+    return { ids: out, size };
+  }
+  const pairs = new PairIds(Math.min(n, accSize * nextSize));
+  for (let i = 0; i < n; i++) out[i] = pairs.idOf(acc[i]!, next[i]!);
+  return { ids: out, size: pairs.size };
+}
