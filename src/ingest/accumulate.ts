@@ -12,7 +12,9 @@ import { formatDatetime, formatTimespan, splitTicks } from '../engine/values/tic
 import type { DynamicValue, Value } from '../engine/values/value.js';
 import type { ColumnSchema, TableSchema } from '../kql/semantics/types.js';
 import type { ScalarTypeName } from '../kql/syntax/index.js';
+import { ByteDictionary } from './byte-dictionary.js';
 import { CoercionError, coerce, inferType } from './coerce.js';
+import { datetimeFromBytes, integerFromBytes, parsed } from './coerce-bytes.js';
 
 function grow<T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(a: T, need: number): T {
   if (need <= a.length) return a;
@@ -34,11 +36,17 @@ class ColumnAccumulator {
   private valid = new Uint8Array(128);
   private anyNull = false;
   private emptyCode = -1;
+  private bytes: ByteDictionary | undefined;
+  /** What the latest push changed beyond its cell, so `pop` can take the row back exactly. */
+  private anyNullBefore = false;
+  private newCode = false;
 
   constructor(readonly type: ScalarTypeName) {}
 
   /** `v` has already been coerced to this column's type. Capacity checks are inline: this runs per cell. */
   push(v: Value): void {
+    this.anyNullBefore = this.anyNull;
+    this.newCode = false;
     const i = this.length++;
     if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
     const isNull = v === null || v === undefined;
@@ -86,8 +94,75 @@ class ColumnAccumulator {
     if (c === undefined) {
       c = this.dict.push(s) - 1;
       this.index.set(s, c);
+      this.newCode = true;
     }
     return c;
+  }
+
+  /**
+   * Pushes the cell buf[s, e) (raw CSV text) when its common form can be read from the bytes: any string,
+   * an empty cell, an ISO datetime, an integer. False (nothing pushed) when the caller must coerce the text.
+   */
+  pushBytes(buf: Buffer, s: number, e: number): boolean {
+    const type = this.type;
+    if (s === e) {
+      this.push(type === 'string' ? '' : null);
+      return true;
+    }
+    if (type === 'string') {
+      const i = this.length;
+      if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
+      if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
+      const bytes = (this.bytes ??= new ByteDictionary());
+      let c = bytes.find(buf, s, e);
+      this.newCode = false;
+      if (c < 0) {
+        c = this.code(buf.toString('utf8', s, e));
+        bytes.insert(buf, s, e, c);
+      }
+      this.anyNullBefore = this.anyNull;
+      this.codes[i] = c;
+      this.valid[i >> 3]! |= 1 << (i & 7);
+      this.length = i + 1;
+      return true;
+    }
+    if (type === 'datetime') {
+      if (!datetimeFromBytes(buf, s, e)) return false;
+      const i = this.length;
+      if (i >= this.numbers.length) {
+        this.numbers = grow(this.numbers, i + 1);
+        this.lo = grow(this.lo, i + 1);
+      }
+      if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
+      this.anyNullBefore = this.anyNull;
+      this.numbers[i] = parsed.hi;
+      this.lo[i] = parsed.lo;
+      this.valid[i >> 3]! |= 1 << (i & 7);
+      this.length = i + 1;
+      return true;
+    }
+    if (type === 'long' || type === 'int' || type === 'real' || type === 'decimal') {
+      if (!integerFromBytes(buf, s, e)) return false;
+      this.push(parsed.num);
+      return true;
+    }
+    return false;
+  }
+
+  /** Takes back the latest push (a row that failed in a later column). */
+  pop(): void {
+    const i = --this.length;
+    if (i >> 3 < this.valid.length) this.valid[i >> 3]! &= ~(1 << (i & 7));
+    this.anyNull = this.anyNullBefore;
+    if (this.type === 'dynamic') this.dynamics.pop();
+    if (this.newCode && (this.type === 'string' || this.type === 'guid')) {
+      const s = this.dict.pop()!;
+      const c = this.dict.length;
+      this.index.delete(s);
+      this.bytes?.forget(c);
+      if (this.emptyCode === c) this.emptyCode = -1;
+    }
+    this.newCode = false;
   }
 
   finish(): Column {
@@ -156,6 +231,49 @@ export class TableAccumulator {
     }
     for (let i = 0; i < cols.length; i++) this.columns[i]!.push(vals[i]!);
     this.rows++;
+  }
+
+  /**
+   * Adds a CSV record given as field boundaries: `fieldOf[c]` is column c's field (-1: not in the file).
+   * Cells are read from their bytes where coerce-bytes.ts can, else decoded and coerced as `add` does, with
+   * the same widening; throws CoercionError (and adds nothing) like `add`.
+   */
+  addFields(buf: Buffer, starts: Int32Array, ends: Int32Array, fieldOf: Int32Array): void {
+    const n = this.columns.length;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const f = fieldOf[i]!;
+        if (f < 0) this.columns[i]!.push(null);
+        else if (!this.columns[i]!.pushBytes(buf, starts[f]!, ends[f]!)) this.pushText(i, buf.toString('utf8', starts[f]!, ends[f]!));
+      }
+    } catch (e) {
+      for (let j = 0; j < i; j++) this.columns[j]!.pop();
+      throw e;
+    }
+    this.rows++;
+  }
+
+  private pushText(i: number, text: string): void {
+    const c = this.schema.columns[i]!;
+    let v: Value;
+    try {
+      v = coerce(text, c.type, c.name);
+    } catch (e) {
+      if (!(e instanceof CoercionError) || this.fixed.has(c.name)) throw e;
+      this.widenToString(i);
+      v = text;
+    }
+    this.columns[i]!.push(v);
+  }
+
+  hasColumn(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Column index of each name (-1: not a column). */
+  columnsOf(names: readonly string[]): number[] {
+    return names.map((n) => this.byName.get(n) ?? -1);
   }
 
   private widenToString(i: number): void {

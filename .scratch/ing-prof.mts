@@ -1,0 +1,9 @@
+import { rmSync } from 'node:fs';
+import { ingestPaths } from '/work/wt/ingest/src/ingest/ingest.js';
+import { Workspace } from '/work/wt/ingest/src/ingest/workspace.js';
+const files = process.argv.slice(2);
+const ws = '/tmp/ing-prof-ws';
+rmSync(ws, { recursive: true, force: true });
+const t0 = performance.now();
+const r = await ingestPaths(Workspace.open(ws, { create: true }), files);
+console.log(JSON.stringify({ ms: Math.round(performance.now() - t0), loaded: r.loaded, q: r.quarantined, rssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
