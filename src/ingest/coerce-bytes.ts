@@ -55,7 +55,7 @@ export function datetimeFromBytes(b: Uint8Array, s: number, e: number): boolean 
     if (n === 0 || n > 9) return false;
     for (let k = n; k < 7; k++) frac *= 10;
   }
-  if (p < e && (b[p] === 0x5a || b[p] === 0x7a)) p++;
+  if (p < e && b[p] === 0x5a) p++; // upper case only: coerce.ts refuses a lower-case z
   if (p !== e) return false;
   parsed.hi = daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + Math.floor(frac / 10_000);
   parsed.lo = frac % 10_000;

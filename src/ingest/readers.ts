@@ -141,7 +141,11 @@ async function* readJsonDocuments(src: Source): AsyncGenerator<RecordItem[]> {
   }
 }
 
-/** CSV through csv-parse's streaming parser; a malformed record is reported with its line and skipped. */
+/**
+ * CSV through csv-parse's streaming parser as record objects; a malformed record is reported with its line
+ * and skipped. Ingest reads CSV of a known table through the columnar path instead (csv-splitter.ts); this
+ * one serves files whose table is not known up front and is the reference the columnar path is tested against.
+ */
 async function* readCsv(src: Source, delimiter: string): AsyncGenerator<RecordItem[]> {
   let batch: RecordItem[] = [];
   const parser = parseCsv({
@@ -152,14 +156,23 @@ async function* readCsv(src: Source, delimiter: string): AsyncGenerator<RecordIt
     // errors surface through the iteration below
   });
   let header: string[] | undefined;
+  let crs = 0;
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    // csv-parse counts lines at the end of a record and takes every CR and LF inside quotes for a line end:
+    // the physical line a record starts on (LF-counted, as editors show it) is worked back from that
+    let lfs = 0;
+    for (const f of record) {
+      for (let k = f.indexOf('\r'); k >= 0; k = f.indexOf('\r', k + 1)) crs++;
+      for (let k = f.indexOf('\n'); k >= 0; k = f.indexOf('\n', k + 1)) lfs++;
+    }
+    const line = info.lines - crs - lfs;
     if (!header) header = record;
     else if (record.length !== header.length) {
-      batch.push({ line: info.lines, problem: `CSV row has ${record.length} fields, the header has ${header.length}`, raw: record.join(',').slice(0, RAW_KEPT) });
+      batch.push({ line, problem: `CSV row has ${record.length} fields, the header has ${header.length}`, raw: record.join(',').slice(0, RAW_KEPT) });
     } else {
       const row: Record<string, unknown> = {};
       for (let j = 0; j < header.length; j++) row[header[j]!] = record[j];
-      batch.push({ line: info.lines, row });
+      batch.push({ line, row });
     }
     if (batch.length >= BATCH) {
       yield batch;

@@ -159,7 +159,9 @@ test('a file that fails part way is undone: its extents dropped, its quarantine 
   const f = r.files[0]!;
   assert.match(f.refused!, /nothing of this file was kept/);
   assert.deepEqual([f.read, f.loaded, f.quarantined, f.extents, r.refusedFiles], [0, 0, 0, 0, 1]);
-  assert.equal(ws.tables().find((t) => t.name === 'DeviceNetworkEvents')?.rows ?? 0, 0);
+  // the table the file created is gone whole, schema included
+  assert.equal(ws.schema('DeviceNetworkEvents'), undefined);
+  assert.equal(existsSync(join(ws.dir, 'tables', 'DeviceNetworkEvents')), false);
   assert.deepEqual(readQuarantine(ws), []);
   assert.deepEqual(readdir(join(ws.dir, 'quarantine')), []);
   rmSync(join(ws.dir, 'tables', 'DeviceEvents'));
