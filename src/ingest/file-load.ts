@@ -9,6 +9,7 @@ import { DEFENDER_TABLES } from '../kql/semantics/catalog.js';
 import type { TableSchema } from '../kql/semantics/types.js';
 import { TableAccumulator } from './accumulate.js';
 import { CoercionError } from './coerce.js';
+import { PendingJournal } from './pending.js';
 import { QuarantineWriter } from './quarantine.js';
 import type { RecordItem } from './readers.js';
 import type { Workspace } from './workspace.js';
@@ -37,6 +38,8 @@ const at = (item: RecordItem) => ({ ...(item.line !== undefined ? { line: item.l
 
 export class FileLoad {
   readonly quarantine: QuarantineWriter;
+  /** The extents written so far, on disk: what a later ingest drops if this process dies before committing. */
+  readonly journal: PendingJournal;
   readonly fallbackTable: string | undefined;
   private readonly pending = new Map<string, TableAccumulator>();
   private readonly written: { table: string; id: string }[] = [];
@@ -48,6 +51,7 @@ export class FileLoad {
 
   constructor(private readonly ws: Workspace, private readonly file: string, readonly fr: FileReport, private readonly opts: LoadOptions, quarantine?: QuarantineWriter) {
     this.quarantine = quarantine ?? new QuarantineWriter(ws);
+    this.journal = new PendingJournal(ws);
     this.fallbackTable = opts.table ?? tableFromFileName(file);
     this.rowsPerExtent = opts.rowsPerExtent ?? 1_000_000;
     this.cellsPerFlush = opts.cellsPerFlush ?? 32_000_000;
@@ -141,6 +145,7 @@ export class FileLoad {
     const append = () => this.ws.append(name, acc.schema, table, basename(this.file));
     const meta = this.opts.appendLock ? this.opts.appendLock(append) : append();
     this.written.push({ table: name, id: meta.id });
+    this.journal.record(name, meta.id);
     this.opts.onExtent?.(name, meta.id);
     const fr = this.fr;
     fr.extents++;
@@ -161,6 +166,7 @@ export class FileLoad {
     const drop = () => dropExtents(this.ws, this.written, this.opts.schemaFrozen ? new Set() : this.created);
     if (this.opts.appendLock) this.opts.appendLock(drop);
     else drop();
+    this.journal.clear();
     this.quarantine.discard();
     Object.assign(this.fr, { read: 0, loaded: 0, quarantined: 0, tables: {}, extents: 0, extraColumns: {} });
   }

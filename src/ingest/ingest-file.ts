@@ -31,6 +31,8 @@ export interface FileResult {
   /** Content hash (SHA-256 of the file as stored), when the file was read to the end. */
   hash?: string;
   quarantine?: SealedQuarantine;
+  /** The file's pending-extents journal (pending.ts), removed by whoever commits the file. */
+  journal?: string;
   /** Loading beside other files would have changed a schema: nothing was kept; read it again alone. */
   needsAlone?: boolean;
 }
@@ -84,7 +86,7 @@ export async function readFileIntoExtents(ws: Workspace, file: string, size: num
     if (src?.damage) load.damaged(src.damage.offset, src.damage.message);
     load.finish();
     const hash = knownHash ?? (src ? await src.digest() : await hashFile(file));
-    return { fr, hash, quarantine: load.quarantine.seal() };
+    return { fr, hash, quarantine: load.quarantine.seal(), ...(load.journal.file ? { journal: load.journal.file } : {}) };
   } catch (e) {
     src?.close();
     load.undo();

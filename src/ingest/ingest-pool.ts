@@ -108,8 +108,10 @@ export class IngestPool {
   private cleanUp(r: Running, threadId: number): void {
     const ws = Workspace.open(this.dir);
     withLock(new Int32Array(this.lock), () => dropExtents(ws, r.written, new Set()));
-    const q = insideWorkspace(this.dir, 'quarantine');
-    const prefix = `.partial-${process.pid}-${threadId}-`;
-    if (existsSync(q)) for (const f of readdirSync(q)) if (f.startsWith(prefix)) rmSync(insideWorkspace(q, f), { force: true });
+    // its partial quarantine and pending-extents journal (named by pid and thread, see quarantine.ts, pending.ts)
+    for (const [sub, prefix] of [['quarantine', `.partial-${process.pid}-${threadId}-`], ['pending', `${process.pid}-${threadId}-`]] as const) {
+      const d = insideWorkspace(this.dir, sub);
+      if (existsSync(d)) for (const f of readdirSync(d)) if (f.startsWith(prefix)) rmSync(insideWorkspace(d, f), { force: true });
+    }
   }
 }

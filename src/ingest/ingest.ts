@@ -7,13 +7,14 @@
  * quarantined Q` holds exactly. Content hashes make re-ingesting a file a no-op; a file that fails part way
  * is undone (its extents dropped, its quarantine discarded), so the workspace holds whole files only.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { VALID_TABLE } from './file-load.js';
 import { emptyReport, readFileIntoExtents, type FileResult } from './ingest-file.js';
 import { IngestPool } from './ingest-pool.js';
+import { cleanAbandoned } from './pending.js';
 import { publishQuarantine, writeJsonAtomic } from './quarantine.js';
 import { FORMATS, type Format } from './readers.js';
 import { fingerprint, hashFile } from './source.js';
@@ -132,6 +133,7 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
   const workers = Math.max(1, Math.min(files.length, opts.workers ?? (files.length > 1 && total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1)));
+  cleanAbandoned(ws);
   const books = new Books(ws, files, sizes, opts);
   if (workers > 1) await ingestInParallel(books, workers);
   else for (let i = 0; i < files.length; i++) await ingestHere(books, i);
@@ -236,6 +238,7 @@ class Books {
     const { fr } = res;
     if (res.hash && !fr.refused && !fr.skipped) {
       if (res.quarantine) publishQuarantine(this.ws, res.quarantine, res.hash);
+      if (res.journal) rmSync(res.journal, { force: true });
       this.ledger[res.hash] = { file: fr.file, at: new Date().toISOString(), loaded: fr.loaded, quarantined: fr.quarantined, size: this.sizes[i]!, fingerprint: seen.fingerprint };
       writeJsonAtomic(ledgerPath(this.ws), this.ledger);
     }

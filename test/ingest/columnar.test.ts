@@ -1,7 +1,7 @@
 // The columnar CSV path (csv-splitter.ts, csv-columns.ts, coerce-bytes.ts) against the generic record path
 // (csv-parse records, coerce.ts), and parallel ingest (worker threads) against sequential ingest.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -185,4 +185,30 @@ test('parallel ingest (worker threads) equals sequential ingest: rows, schemas, 
   const rep = outcomes[0]!.report;
   assert.deepEqual([rep.skippedFiles, rep.refusedFiles, rep.read, rep.loaded + rep.quarantined], [1, 0, rep.read, rep.read]);
   assert.deepEqual(rep.files[1]!.extraColumns, { DeviceNetworkEvents: ['Brand'] });
+});
+
+test('extents of an ingest killed part way (journalled under pending/, its process gone) are dropped by the next ingest', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdirSync } = await import('node:fs');
+  const { tableFromRows } = await import('../../src/engine/storage/builders.js');
+  const ws = fresh();
+  // what a killed ingest leaves: an extent written, no ledger entry, its journal naming it, a partial quarantine
+  const schema = { name: 'DeviceNetworkEvents', columns: [{ name: 'DeviceName', type: 'string' as const }] };
+  const orphan = ws.append('DeviceNetworkEvents', schema, tableFromRows(schema.columns, [{ DeviceName: 'ghost' }]));
+  const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+  mkdirSync(join(ws.dir, 'pending'), { recursive: true });
+  writeFileSync(join(ws.dir, 'pending', `${deadPid}-0-1.ndjson`), JSON.stringify(['DeviceNetworkEvents', orphan.id]) + '\n');
+  mkdirSync(join(ws.dir, 'quarantine'), { recursive: true });
+  writeFileSync(join(ws.dir, 'quarantine', `.partial-${deadPid}-0-1.ndjson`), '{}\n');
+  // a journal of a live process (this one) is left alone
+  const live = ws.append('DeviceNetworkEvents', schema, tableFromRows(schema.columns, [{ DeviceName: 'busy' }]));
+  writeFileSync(join(ws.dir, 'pending', `${process.pid}-99-1.ndjson`), JSON.stringify(['DeviceNetworkEvents', live.id]) + '\n');
+  const p = file('DeviceNetworkEvents_after_kill.csv', 'DeviceName\nreal\n');
+  const r = await ingestPaths(ws, [p], { workers: 1 });
+  assert.equal(r.loaded, 1);
+  const t = contents(ws)['DeviceNetworkEvents']!;
+  const at = (t.schema as { columns: { name: string }[] }).columns.findIndex((c) => c.name === 'DeviceName');
+  assert.deepEqual(t.rows.map((row) => (row as unknown[])[at]).sort(), ['busy', 'real']);
+  assert.deepEqual(readdirSync(join(ws.dir, 'pending')), [`${process.pid}-99-1.ndjson`]);
+  assert.equal(readdirSync(join(ws.dir, 'quarantine')).some((f) => f.startsWith('.partial')), false);
 });
