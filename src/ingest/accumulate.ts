@@ -14,7 +14,7 @@ import type { ColumnSchema, TableSchema } from '../kql/semantics/types.js';
 import type { ScalarTypeName } from '../kql/syntax/index.js';
 import { ByteDictionary } from './byte-dictionary.js';
 import { CoercionError, coerce, inferType } from './coerce.js';
-import { datetimeFromBytes, integerFromBytes, parsed } from './coerce-bytes.js';
+import { datetimeFromBytes, datetimeFromText, integerFromBytes, parsed } from './coerce-bytes.js';
 
 function grow<T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(a: T, need: number): T {
   if (need <= a.length) return a;
@@ -128,17 +128,7 @@ class ColumnAccumulator {
     }
     if (type === 'datetime') {
       if (!datetimeFromBytes(buf, s, e)) return false;
-      const i = this.length;
-      if (i >= this.numbers.length) {
-        this.numbers = grow(this.numbers, i + 1);
-        this.lo = grow(this.lo, i + 1);
-      }
-      if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
-      this.anyNullBefore = this.anyNull;
-      this.numbers[i] = parsed.hi;
-      this.lo[i] = parsed.lo;
-      this.valid[i >> 3]! |= 1 << (i & 7);
-      this.length = i + 1;
+      this.pushTicks(parsed.hi, parsed.lo);
       return true;
     }
     if (type === 'long' || type === 'int' || type === 'real' || type === 'decimal') {
@@ -147,6 +137,43 @@ class ColumnAccumulator {
       return true;
     }
     return false;
+  }
+
+  /** A string value's common cases (any string column, an ISO datetime); false: coerce.ts decides. */
+  pushString(v: string): boolean {
+    if (this.type === 'string') {
+      this.push(v);
+      return true;
+    }
+    if (this.type !== 'datetime') return false;
+    if (v === '') this.push(null);
+    else if (datetimeFromText(v)) this.pushTicks(parsed.hi, parsed.lo);
+    else return false;
+    return true;
+  }
+
+  /** A number value into a numeric column (a whole one for int/long); false: coerce.ts decides. */
+  pushNumber(v: number): boolean {
+    const t = this.type;
+    if (t === 'long' || t === 'int' ? !Number.isInteger(v) : t !== 'real' && t !== 'decimal') return false;
+    if (Number.isNaN(v)) return false;
+    this.push(v);
+    return true;
+  }
+
+  private pushTicks(hi: number, lo: number): void {
+    const i = this.length;
+    if (i >= this.numbers.length) {
+      this.numbers = grow(this.numbers, i + 1);
+      this.lo = grow(this.lo, i + 1);
+    }
+    if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
+    this.anyNullBefore = this.anyNull;
+    this.newCode = false;
+    this.numbers[i] = hi;
+    this.lo[i] = lo;
+    this.valid[i >> 3]! |= 1 << (i & 7);
+    this.length = i + 1;
   }
 
   /** Takes back the latest push (a row that failed in a later column). */
@@ -215,22 +242,36 @@ export class TableAccumulator {
       this.schema.columns.push({ name: k, type: acc.type });
       this.extra.push(k);
     }
+    // values are pushed as they are coerced; a misfit takes back the ones pushed before it (`pop`)
     const cols = this.schema.columns;
-    const vals: Value[] = new Array(cols.length);
-    for (let i = 0; i < cols.length; i++) {
-      const c = cols[i]!;
-      let v: unknown = row[c.name];
-      if (c.type === 'string' && v !== null && typeof v === 'object') v = JSON.stringify(v);
-      try {
-        vals[i] = coerce(v, c.type, c.name);
-      } catch (e) {
-        if (!(e instanceof CoercionError) || this.fixed.has(c.name)) throw e;
-        this.widenToString(i);
-        vals[i] = coerce(v, 'string', c.name);
+    let i = 0;
+    try {
+      for (; i < cols.length; i++) {
+        const v: unknown = row[cols[i]!.name];
+        const col = this.columns[i]!;
+        if (typeof v === 'string' ? col.pushString(v) : typeof v === 'number' && col.pushNumber(v)) continue;
+        this.pushValue(i, v);
       }
+    } catch (e) {
+      for (let j = 0; j < i; j++) this.columns[j]!.pop();
+      throw e;
     }
-    for (let i = 0; i < cols.length; i++) this.columns[i]!.push(vals[i]!);
     this.rows++;
+  }
+
+  /** Column i's value through coerce.ts (any JavaScript value), widening an inferred column that misfits. */
+  private pushValue(i: number, value: unknown): void {
+    const c = this.schema.columns[i]!;
+    const v = c.type === 'string' && value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+    let out: Value;
+    try {
+      out = coerce(v, c.type, c.name);
+    } catch (e) {
+      if (!(e instanceof CoercionError) || this.fixed.has(c.name)) throw e;
+      this.widenToString(i);
+      out = coerce(v, 'string', c.name);
+    }
+    this.columns[i]!.push(out);
   }
 
   /**
@@ -245,26 +286,13 @@ export class TableAccumulator {
       for (; i < n; i++) {
         const f = fieldOf[i]!;
         if (f < 0) this.columns[i]!.push(null);
-        else if (!this.columns[i]!.pushBytes(buf, starts[f]!, ends[f]!)) this.pushText(i, buf.toString('utf8', starts[f]!, ends[f]!));
+        else if (!this.columns[i]!.pushBytes(buf, starts[f]!, ends[f]!)) this.pushValue(i, buf.toString('utf8', starts[f]!, ends[f]!));
       }
     } catch (e) {
       for (let j = 0; j < i; j++) this.columns[j]!.pop();
       throw e;
     }
     this.rows++;
-  }
-
-  private pushText(i: number, text: string): void {
-    const c = this.schema.columns[i]!;
-    let v: Value;
-    try {
-      v = coerce(text, c.type, c.name);
-    } catch (e) {
-      if (!(e instanceof CoercionError) || this.fixed.has(c.name)) throw e;
-      this.widenToString(i);
-      v = text;
-    }
-    this.columns[i]!.push(v);
   }
 
   hasColumn(name: string): boolean {

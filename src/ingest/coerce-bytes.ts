@@ -21,6 +21,16 @@ function digits(b: Uint8Array, at: number, n: number): number {
   return v;
 }
 
+function digitsOf(t: string, at: number, n: number): number {
+  let v = 0;
+  for (let k = at; k < at + n; k++) {
+    const d = t.charCodeAt(k) - ZERO;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
@@ -78,5 +88,35 @@ export function integerFromBytes(b: Uint8Array, s: number, e: number): boolean {
     v = v * 10 + dg;
   }
   parsed.num = sign * v;
+  return true;
+}
+
+/** datetimeFromBytes for a string (JSON values arrive as strings): same forms, same result. */
+export function datetimeFromText(t: string): boolean {
+  const e = t.length;
+  if (e < 19 || e > 30) return false;
+  const sep = t.charCodeAt(10);
+  if (t.charCodeAt(4) !== 0x2d || t.charCodeAt(7) !== 0x2d || (sep !== 0x54 && sep !== 0x20) || t.charCodeAt(13) !== 0x3a || t.charCodeAt(16) !== 0x3a) return false;
+  const y = digitsOf(t, 0, 4), mo = digitsOf(t, 5, 2), d = digitsOf(t, 8, 2);
+  const h = digitsOf(t, 11, 2), mi = digitsOf(t, 14, 2), sec = digitsOf(t, 17, 2);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return false;
+  if (d > (mo === 2 && leap(y) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return false;
+  let p = 19;
+  let frac = 0;
+  if (p < e && t.charCodeAt(p) === 0x2e) {
+    const first = ++p;
+    for (; p < e; p++) {
+      const dg = t.charCodeAt(p) - ZERO;
+      if (dg < 0 || dg > 9) break;
+      if (p - first < 7) frac = frac * 10 + dg;
+    }
+    const n = p - first;
+    if (n === 0 || n > 9) return false;
+    for (let k = n; k < 7; k++) frac *= 10;
+  }
+  if (p < e && t.charCodeAt(p) === 0x5a) p++;
+  if (p !== e) return false;
+  parsed.hi = daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + Math.floor(frac / 10_000);
+  parsed.lo = frac % 10_000;
   return true;
 }
