@@ -23,6 +23,8 @@ function grow<T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(a:
   return b;
 }
 
+const NUMERIC = new Set<ScalarTypeName>(['int', 'long', 'real', 'decimal']);
+
 /** One column's values so far. */
 class ColumnAccumulator {
   length = 0;
@@ -297,6 +299,46 @@ export class TableAccumulator {
 
   hasColumn(name: string): boolean {
     return this.byName.has(name);
+  }
+
+  /**
+   * Adds an NDJSON row scanned on its bytes (json-columns.ts): per column its kind (Kind there: absent, text,
+   * escaped text, number, true, false, null) and value range. Same values, widening and errors as `add`.
+   */
+  addScanned(buf: Buffer, kind: Uint8Array, starts: Int32Array, ends: Int32Array): void {
+    const n = this.columns.length;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const col = this.columns[i]!;
+        const s = starts[i]!, e = ends[i]!;
+        switch (kind[i]) {
+          case 0: // absent
+            col.push(null);
+            break;
+          case 1: // text without escapes: its bytes are the string
+            if (!col.pushBytes(buf, s, e)) this.pushValue(i, buf.toString('utf8', s, e));
+            break;
+          case 2: {
+            const v = JSON.parse(buf.toString('utf8', s - 1, e + 1)) as string;
+            if (!col.pushString(v)) this.pushValue(i, v);
+            break;
+          }
+          case 3: {
+            if (NUMERIC.has(col.type) && col.pushBytes(buf, s, e)) break;
+            const v = Number(buf.toString('latin1', s, e));
+            if (!col.pushNumber(v)) this.pushValue(i, v);
+            break;
+          }
+          default:
+            this.pushValue(i, kind[i] === 4 ? true : kind[i] === 5 ? false : null);
+        }
+      }
+    } catch (err) {
+      for (let j = 0; j < i; j++) this.columns[j]!.pop();
+      throw err;
+    }
+    this.rows++;
   }
 
   /** Column index of each name (-1: not a column). */

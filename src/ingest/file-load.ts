@@ -88,6 +88,11 @@ export class FileLoad {
     return this.ws.schema(table) ?? KNOWN.get(table.toLowerCase());
   }
 
+  /** The pending rows of `table` if it has any yet (the path the fast readers take after the first row). */
+  pendingOf(table: string): TableAccumulator | undefined {
+    return this.pending.get(table);
+  }
+
   /** The pending rows of `table`, created on its first row (schema: the workspace's, Defender's, or inferred). */
   accumulator(table: string, firstRow: Record<string, unknown>): TableAccumulator {
     let acc = this.pending.get(table);

@@ -12,7 +12,9 @@ import { CsvSplitter } from './csv-splitter.js';
 import { FileLoad, SchemaChangeError, type LoadOptions } from './file-load.js';
 import type { FileReport } from './ingest.js';
 import type { SealedQuarantine } from './quarantine.js';
-import { detectFormat, readParquet, readRecords, type Format, type RecordItem } from './readers.js';
+import { NdjsonColumns } from './json-columns.js';
+import { detectFormat, isDocumentLayout, readParquet, readRecords, type Format, type RecordItem } from './readers.js';
+import { LineBytes } from './splitters.js';
 import { hashFile, openSource, UnreadableFileError, type Source } from './source.js';
 import type { Workspace } from './workspace.js';
 
@@ -71,6 +73,15 @@ export async function readFileIntoExtents(ws: Workspace, file: string, size: num
         progress(src.rawBytes, fr.read);
       }
       splitter.end();
+    } else if (src && fr.format === 'ndjson' && !isDocumentLayout(src.head) && opts.columnar !== false && load.fallbackTable) {
+      const rows = new NdjsonColumns(load, load.fallbackTable);
+      const lines = new LineBytes((buf, s, e, line) => rows.line(buf, s, e, line), (l) => rows.generic(l));
+      for await (const chunk of src.chunks()) {
+        lines.push(chunk);
+        load.afterBatch();
+        progress(src.rawBytes, fr.read);
+      }
+      lines.end();
     } else {
       batches ??= readRecords(src!, fr.format, delimiter);
       for await (const batch of batches) {

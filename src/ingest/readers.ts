@@ -8,7 +8,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
 import type { Source } from './source.js';
-import { MAX_RECORD_BYTES, splitJsonValues, splitLines } from './splitters.js';
+import { MAX_RECORD_BYTES, splitJsonValues, splitLines, type Line } from './splitters.js';
 
 export const FORMATS = ['defender-stream', 'csv', 'json', 'ndjson', 'sentinel', 'parquet'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -48,7 +48,7 @@ export function detectFormat(name: string, text: string): Format {
 }
 
 /** A JSON text spread over lines (pretty-printed) rather than one value per line. */
-function isDocumentLayout(head: string): boolean {
+export function isDocumentLayout(head: string): boolean {
   const h = head.trimStart();
   return h.startsWith('[') || (h.startsWith('{') && !(h.split('\n', 1)[0] ?? '').trimEnd().endsWith('}'));
 }
@@ -96,27 +96,30 @@ export function readRecords(src: Source, format: Format, delimiter = ','): Async
 async function* readJsonLines(src: Source): AsyncGenerator<RecordItem[]> {
   for await (const lines of splitLines(src.chunks())) {
     const out: RecordItem[] = [];
-    for (const l of lines) {
-      if (l.problem) {
-        out.push({ line: l.line, problem: l.problem });
-        continue;
-      }
-      const text = l.text!.trim();
-      if (!text) continue;
-      let o: unknown;
-      try {
-        o = JSON.parse(text);
-      } catch (e) {
-        const why = `invalid JSON: ${(e as Error).message}`;
-        out.push({ line: l.line, problem: l.unterminated ? `truncated last line (no newline at the end of the file): ${why}` : why, raw: text.slice(0, RAW_KEPT) });
-        continue;
-      }
-      if (o && typeof o === 'object' && Array.isArray((o as { records?: unknown }).records)) {
-        (o as { records: unknown[] }).records.forEach((r, j) => fromObject(r, { line: l.line, offset: j }, out));
-      } else fromObject(o, { line: l.line }, out);
-    }
+    for (const l of lines) recordsOfLine(l, out);
     if (out.length) yield out;
   }
+}
+
+/** The records of one NDJSON line (none for a blank one, several for an Event Hubs message). */
+export function recordsOfLine(l: Line, out: RecordItem[]): void {
+  if (l.problem) {
+    out.push({ line: l.line, problem: l.problem });
+    return;
+  }
+  const text = l.text!.trim();
+  if (!text) return;
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch (e) {
+    const why = `invalid JSON: ${(e as Error).message}`;
+    out.push({ line: l.line, problem: l.unterminated ? `truncated last line (no newline at the end of the file): ${why}` : why, raw: text.slice(0, RAW_KEPT) });
+    return;
+  }
+  if (o && typeof o === 'object' && Array.isArray((o as { records?: unknown }).records)) {
+    (o as { records: unknown[] }).records.forEach((r, j) => fromObject(r, { line: l.line, offset: j }, out));
+  } else fromObject(o, { line: l.line }, out);
 }
 
 /** JSON arrays, Event Hubs messages and objects, however they are laid out over lines. */

@@ -212,3 +212,44 @@ test('extents of an ingest killed part way (journalled under pending/, its proce
   assert.deepEqual(readdirSync(join(ws.dir, 'pending')), [`${process.pid}-99-1.ndjson`]);
   assert.equal(readdirSync(join(ws.dir, 'quarantine')).some((f) => f.startsWith('.partial')), false);
 });
+
+test('NDJSON read on its bytes equals the generic JSON.parse path: escapes, numbers, nested values, wrappers, extra keys, bad lines', async () => {
+  const lines = [
+    '{"Timestamp":"2026-01-01T00:00:00Z","DeviceName":"h1","RemotePort":443,"ReportId":1,"InitiatingProcessCommandLine":"\\"C:\\\\Program Files\\\\x.exe\\" -a","IsInitiatingProcessRemoteSession":true}',
+    '{ "Timestamp" : "2026-01-01T00:00:01.5Z" , "DeviceName" : "h\\u00e9", "RemotePort": "80", "ReportId": -0, "AdditionalFields": {"a": [1, 2]} }',
+    '{"Timestamp":"2026-01-01T00:00:02Z","DeviceName":"h3","RemotePort":1.5,"ReportId":3}', // not a whole number: quarantined
+    '{"Timestamp":"2026-01-01T00:00:03Z","DeviceName":"h4","RemotePort":1e3,"ReportId":12345678901234567890}',
+    '{"Timestamp":null,"DeviceName":"","RemotePort":null,"ReportId":5,"IsInitiatingProcessRemoteSession":false,"LocalIP":123}',
+    '',
+    '{"Timestamp":"2026-01-01T00:00:05Z","DeviceName":"h6","ReportId":6,"Brand":"new column"}',
+    '{"Timestamp":"2026-01-01T00:00:06Z","DeviceName":"h7","ReportId":7,"Brand":"b7","DeviceName":"repeated key"}',
+    '{"category":"AdvancedHunting-DeviceProcessEvents","properties":{"Timestamp":"2026-01-01T00:00:00Z","DeviceName":"wrapped","ReportId":8}}',
+    '{"Timestamp":"bad date","DeviceName":"h9","ReportId":9}',
+    '{"Timestamp":"2026-01-01T00:00:09Z","DeviceName":"h10","ReportId":010}', // invalid JSON number
+    '{"Timestamp":"2026-01-01T00:00:10Z","DeviceName":"h11","ReportId":11',
+    '[1,2]',
+    '{"Timestamp":"2026-01-01 00:00:11","DeviceName":"tab\there","ReportId":12}', // a raw tab: invalid JSON
+    '{"Timestamp":"2026-01-01T00:00:12Z","DeviceName":"h13","ReportId":13}\r',
+    '{"Timestamp":"2026-01-01T00:00:13Z","DeviceName":"cut","ReportId":14',
+  ];
+  const p = file('DeviceNetworkEvents_tricky.ndjson', lines.join('\n'));
+  const results = [];
+  for (const columnar of [true, false]) {
+    const ws = fresh();
+    const r = await ingestPaths(ws, [p], { columnar });
+    results.push({ report: { ...r.files[0], file: '' }, tables: contents(ws), quarantine: quarantine(ws) });
+  }
+  assert.deepEqual(results[0], results[1]);
+  const f = results[0]!.report;
+  assert.deepEqual([f.format, f.read, f.loaded, f.quarantined], ['ndjson', 15, 8, 7]);
+  // the bench's shape at scale, over chunk boundaries
+  const big = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ Timestamp: new Date(Date.UTC(2026, 0, 1) + i * 37).toISOString(), DeviceName: `host-${i % 500}`, RemotePort: [443, 80][i % 2], InitiatingProcessCommandLine: `"C:\\App${i % 50}\\a.exe" --s ${i % 1000}`, ReportId: i })).join('\n');
+  const pb = file('DeviceNetworkEvents_big.ndjson.gz', gzipSync(big));
+  const bigResults = [];
+  for (const columnar of [true, false]) {
+    const ws = fresh();
+    await ingestPaths(ws, [pb], { columnar, rowsPerExtent: 7000 });
+    bigResults.push(contents(ws));
+  }
+  assert.deepEqual(bigResults[0], bigResults[1]);
+});
