@@ -112,20 +112,7 @@ class ColumnAccumulator {
       return true;
     }
     if (type === 'string') {
-      const i = this.length;
-      if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
-      if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
-      const bytes = (this.bytes ??= new ByteDictionary());
-      let c = bytes.find(buf, s, e);
-      this.newCode = false;
-      if (c < 0) {
-        c = this.code(buf.toString('utf8', s, e));
-        bytes.insert(buf, s, e, c);
-      }
-      this.anyNullBefore = this.anyNull;
-      this.codes[i] = c;
-      this.valid[i >> 3]! |= 1 << (i & 7);
-      this.length = i + 1;
+      this.pushStringBytes(buf, s, e, false);
       return true;
     }
     if (type === 'datetime') {
@@ -174,6 +161,29 @@ class ColumnAccumulator {
     this.newCode = false;
     this.numbers[i] = hi;
     this.lo[i] = lo;
+    this.valid[i >> 3]! |= 1 << (i & 7);
+    this.length = i + 1;
+  }
+
+  /** A JSON string's escaped bytes (between its quotes) into a string column. */
+  pushEscaped(buf: Buffer, s: number, e: number): void {
+    this.pushStringBytes(buf, s, e, true);
+  }
+
+  /** A string column's cell by its bytes: a repeated value is found without decoding it. */
+  private pushStringBytes(buf: Buffer, s: number, e: number, escaped: boolean): void {
+    const i = this.length;
+    if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
+    if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
+    const bytes = (this.bytes ??= new ByteDictionary());
+    let c = bytes.find(buf, s, e);
+    this.newCode = false;
+    if (c < 0) {
+      c = this.code(escaped ? (JSON.parse(buf.toString('utf8', s - 1, e + 1)) as string) : buf.toString('utf8', s, e));
+      bytes.insert(buf, s, e, c);
+    }
+    this.anyNullBefore = this.anyNull;
+    this.codes[i] = c;
     this.valid[i >> 3]! |= 1 << (i & 7);
     this.length = i + 1;
   }
@@ -320,8 +330,12 @@ export class TableAccumulator {
             if (!col.pushBytes(buf, s, e)) this.pushValue(i, buf.toString('utf8', s, e));
             break;
           case 2: {
-            const v = JSON.parse(buf.toString('utf8', s - 1, e + 1)) as string;
-            if (!col.pushString(v)) this.pushValue(i, v);
+            // text with escapes: a string column looks the escaped bytes up; JSON.parse decodes a new one
+            if (col.type === 'string') col.pushEscaped(buf, s, e);
+            else {
+              const v = JSON.parse(buf.toString('utf8', s - 1, e + 1)) as string;
+              if (!col.pushString(v)) this.pushValue(i, v);
+            }
             break;
           }
           case 3: {

@@ -50,7 +50,8 @@ export class ByteDictionary {
       a.set(this.arena.subarray(0, this.arenaLen));
       this.arena = a;
     }
-    this.arena.set(buf.subarray(s, e), this.arenaLen);
+    const a = this.arena;
+    for (let k = 0, o = this.arenaLen; k < n; k++) a[o + k] = buf[s + k]!; // no subarray object per insert
     this.start[code] = this.arenaLen;
     this.len[code] = n;
     this.hash[code] = this.lastHash;

@@ -20,6 +20,11 @@ for (const c of [0x20, 0x09, 0x0d, 0x0a]) WS[c] = 1;
 /** What a scanned value is (per column, for TableAccumulator.addScanned). */
 export const Kind = { Absent: 0, Text: 1, Escaped: 2, Number: 3, True: 4, False: 5, Null: 6 } as const;
 
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+const SIMPLE_ESCAPE = new Uint8Array(256);
+for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
+
 /** Keys that make a record something other than a plain row (see readers.ts `unwrap`). */
 const WRAPPERS = new Set(['category', 'Type', 'records']);
 
@@ -90,7 +95,12 @@ export class NdjsonColumns {
           if (x === QUOTE) break;
           if (x === BACKSLASH) {
             k = Kind.Escaped;
-            p++;
+            const y = b[++p]!;
+            if (y === 0x75) {
+              // \uXXXX: four hex digits, else invalid JSON (the generic path reports it)
+              for (let h = 1; h <= 4; h++) if (!HEX[b[p + h]!]) return false;
+              p += 4;
+            } else if (!SIMPLE_ESCAPE[y]) return false;
           } else if (x! < 0x20) return false; // a control character: invalid JSON, the generic path reports it
         }
         if (p >= e) return false;
@@ -142,24 +152,25 @@ export class NdjsonColumns {
   }
 }
 
+const isDigit = (b: Uint8Array, i: number, e: number) => i < e && b[i]! >= 0x30 && b[i]! <= 0x39;
+
 /** JSON's number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)? */
 function validJsonNumber(b: Uint8Array, s: number, e: number): boolean {
   let p = s;
   if (b[p] === 0x2d) p++;
-  const digit = (i: number) => i < e && b[i]! >= 0x30 && b[i]! <= 0x39;
-  if (!digit(p)) return false;
+  if (!isDigit(b, p, e)) return false;
   if (b[p] === 0x30) p++;
-  else while (digit(p)) p++;
+  else while (isDigit(b, p, e)) p++;
   if (p < e && b[p] === 0x2e) {
     p++;
-    if (!digit(p)) return false;
-    while (digit(p)) p++;
+    if (!isDigit(b, p, e)) return false;
+    while (isDigit(b, p, e)) p++;
   }
   if (p < e && (b[p] === 0x65 || b[p] === 0x45)) {
     p++;
     if (p < e && (b[p] === 0x2b || b[p] === 0x2d)) p++;
-    if (!digit(p)) return false;
-    while (digit(p)) p++;
+    if (!isDigit(b, p, e)) return false;
+    while (isDigit(b, p, e)) p++;
   }
   return p === e;
 }
