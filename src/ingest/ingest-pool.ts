@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { dropExtents } from './file-load.js';
 import { emptyReport, type FileResult } from './ingest-file.js';
-import { withLock, type WorkerJob, type WorkerReply } from './ingest-protocol.js';
+import { releaseIfHeldBy, withLock, type WorkerJob, type WorkerReply } from './ingest-protocol.js';
 import { Workspace } from './workspace.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
@@ -62,6 +62,7 @@ export class IngestPool {
   private spawn(): Slot {
     const worker = startWorker({ workerData: { dir: this.dir, lock: this.lock } });
     const slot: Slot = { worker };
+    const tid = worker.threadId; // -1 once the thread has stopped: kept for cleaning up after it
     this.all.add(slot);
     worker.on('message', (m: WorkerReply) => {
       const r = slot.running;
@@ -77,10 +78,11 @@ export class IngestPool {
     });
     const died = (why: string) => {
       if (!this.all.delete(slot)) return;
+      releaseIfHeldBy(new Int32Array(this.lock), tid);
       const r = slot.running;
       slot.running = undefined;
       if (r) {
-        this.cleanUp(r, worker.threadId);
+        this.cleanUp(r, tid);
         r.resolve(this.failed(r, why));
       }
       const i = this.idle.indexOf(slot);

@@ -1,4 +1,5 @@
 /** Messages between the ingest pool and its worker threads, and the lock they share. */
+import { threadId } from 'node:worker_threads';
 import type { FileResult, ReadOptions } from './ingest-file.js';
 
 export interface WorkerJob {
@@ -14,13 +15,19 @@ export type WorkerReply =
   | { kind: 'done'; result: FileResult }
   | { kind: 'failed'; message: string };
 
-/** Runs `f` holding the lock (an Int32Array over shared memory: 0 free, 1 held). */
+/** Runs `f` holding the lock (an Int32Array over shared memory: 0 free, else the holder's thread id + 1). */
 export function withLock<T>(lock: Int32Array, f: () => T): T {
-  while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1, 100);
+  const me = threadId + 1;
+  while (Atomics.compareExchange(lock, 0, 0, me) !== 0) Atomics.wait(lock, 0, Atomics.load(lock, 0), 100);
   try {
     return f();
   } finally {
     Atomics.store(lock, 0, 0);
     Atomics.notify(lock, 0, 1);
   }
+}
+
+/** Frees the lock if a thread that died held it (so the others do not wait for ever). */
+export function releaseIfHeldBy(lock: Int32Array, deadThreadId: number): void {
+  if (Atomics.compareExchange(lock, 0, deadThreadId + 1, 0) === deadThreadId + 1) Atomics.notify(lock, 0, 1);
 }
