@@ -38,6 +38,7 @@ class ColumnAccumulator {
   private valid = new Uint8Array(128);
   private anyNull = false;
   private emptyCode = -1;
+  private dictBytes = 0;
   private bytes: ByteDictionary | undefined;
   /** What the latest push changed beyond its cell, so `pop` can take the row back exactly. */
   private anyNullBefore = false;
@@ -97,6 +98,7 @@ class ColumnAccumulator {
       c = this.dict.push(s) - 1;
       this.index.set(s, c);
       this.newCode = true;
+      this.dictBytes += 3 * s.length + 80;
     }
     return c;
   }
@@ -204,23 +206,31 @@ class ColumnAccumulator {
     this.newCode = false;
   }
 
+  /** Roughly what the pending values take in memory: the cells, plus each distinct string about three times
+   * (the string, its Map entry, its bytes in the byte dictionary). Flushing goes by it (FileLoad). */
+  memoryBytes(): number {
+    const width = this.type === 'string' || this.type === 'guid' ? 4 : this.type === 'bool' ? 1 : this.type === 'dynamic' ? 32 : this.type === 'datetime' || this.type === 'timespan' ? 10 : 8;
+    return this.length * width + this.dictBytes;
+  }
+
+  /** The pending values as a Column; the arrays are views of the builders' (no copy: the builder is dropped). */
   finish(): Column {
     const n = this.length;
-    const validity = this.anyNull ? this.valid.slice(0, (n + 7) >> 3) : undefined;
+    const validity = this.anyNull ? this.valid.subarray(0, (n + 7) >> 3) : undefined;
     switch (this.type) {
       case 'string':
-        return { type: 'string', length: n, dict: this.dict, codes: this.codes.slice(0, n) };
+        return { type: 'string', length: n, dict: this.dict, codes: this.codes.subarray(0, n) };
       case 'guid':
-        return { type: 'guid', length: n, dict: this.dict, codes: this.codes.slice(0, n), validity };
+        return { type: 'guid', length: n, dict: this.dict, codes: this.codes.subarray(0, n), validity };
       case 'datetime':
       case 'timespan':
-        return { type: this.type, length: n, hi: this.numbers.slice(0, n), lo: this.lo.slice(0, n), validity };
+        return { type: this.type, length: n, hi: this.numbers.subarray(0, n), lo: this.lo.subarray(0, n), validity };
       case 'bool':
-        return { type: 'bool', length: n, values: this.flags.slice(0, n), validity };
+        return { type: 'bool', length: n, values: this.flags.subarray(0, n), validity };
       case 'dynamic':
         return { type: 'dynamic', length: n, values: this.dynamics, validity };
       default:
-        return { type: this.type as 'long', length: n, values: this.numbers.slice(0, n), validity };
+        return { type: this.type as 'long', length: n, values: this.numbers.subarray(0, n), validity };
     }
   }
 }
@@ -369,6 +379,13 @@ export class TableAccumulator {
     }
     this.columns[i] = acc;
     this.schema.columns[i]!.type = 'string';
+  }
+
+  /** Roughly the memory the pending rows take. */
+  bytes(): number {
+    let b = 0;
+    for (const c of this.columns) b += c.memoryBytes();
+    return b;
   }
 
   /** The pending rows as a Table, and a fresh start (same schema) for the rows that follow. */

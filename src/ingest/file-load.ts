@@ -26,6 +26,8 @@ export interface LoadOptions {
   table?: string;
   rowsPerExtent?: number;
   cellsPerFlush?: number;
+  /** Pending bytes (estimated, all tables) before everything pending is written (default 96 MiB). */
+  bytesPerFlush?: number;
   /** Loading beside other files: refuse (SchemaChangeError) anything that would add a table or a column. */
   schemaFrozen?: boolean;
   /** Each extent as it is written (a parent that must undo the file if this thread dies). */
@@ -47,6 +49,7 @@ export class FileLoad {
   private readonly created = new Set<string>();
   private readonly rowsPerExtent: number;
   private readonly cellsPerFlush: number;
+  private readonly bytesPerFlush: number;
   private seenReadable = false;
 
   constructor(private readonly ws: Workspace, private readonly file: string, readonly fr: FileReport, private readonly opts: LoadOptions, quarantine?: QuarantineWriter) {
@@ -55,6 +58,7 @@ export class FileLoad {
     this.fallbackTable = opts.table ?? tableFromFileName(file);
     this.rowsPerExtent = opts.rowsPerExtent ?? 1_000_000;
     this.cellsPerFlush = opts.cellsPerFlush ?? 32_000_000;
+    this.bytesPerFlush = opts.bytesPerFlush ?? 96 << 20;
   }
 
   /** Takes a batch; false when the file is refused (no table can be told for its records). */
@@ -123,11 +127,19 @@ export class FileLoad {
     if (acc.rows >= this.rowsPerExtent) this.flush(acc);
   }
 
-  /** After each batch or chunk: everything pending is written once all tables hold `cellsPerFlush` cells. */
+  /**
+   * After each batch or chunk: everything pending is written once all tables hold `cellsPerFlush` cells or
+   * about `bytesPerFlush` bytes (many distinct strings — addresses, command lines — weigh more than cells),
+   * so memory stays bounded by the pending data, not by the file.
+   */
   afterBatch(): void {
     let cells = 0;
-    for (const p of this.pending.values()) cells += p.rows * p.schema.columns.length;
-    if (cells >= this.cellsPerFlush) for (const p of this.pending.values()) this.flush(p);
+    let bytes = 0;
+    for (const p of this.pending.values()) {
+      cells += p.rows * p.schema.columns.length;
+      bytes += p.bytes();
+    }
+    if (cells >= this.cellsPerFlush || bytes >= this.bytesPerFlush) for (const p of this.pending.values()) this.flush(p);
   }
 
   setAside(item: RecordItem, table: string | undefined, reason: string): void {
