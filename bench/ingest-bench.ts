@@ -1,7 +1,8 @@
-// Ingest benchmark: a generated DeviceNetworkEvents export as NDJSON.gz streamed into a fresh workspace, in a
-// child process so its peak RSS is the ingest's alone. Prints rows/s, MB/s and peak RSS (a benchmark, never a test).
+// Ingest benchmark: a generated DeviceNetworkEvents export as NDJSON.gz streamed into a fresh workspace, and the
+// same file loaded by DuckDB (read_json into a typed table), each in a child process so its peak RSS is its own.
+// Prints rows/s, MB/s, peak RSS and the ratio to DuckDB (a benchmark, never a test).
 //   npm run bench -- --quick                 100k rows
-//   node --import tsx bench/ingest-bench.ts --ingest-rows=5000000 [--rows-per-extent=N] [--data=DIR]
+//   node --import tsx bench/ingest-bench.ts --ingest-rows=5000000 [--rows-per-extent=N] [--data=DIR] [--no-duckdb]
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,8 +45,39 @@ async function child(file: string, wsDir: string, rowsPerExtent?: number): Promi
   process.stdout.write(JSON.stringify({ ms, loaded: r.loaded, quarantined: r.quarantined, extents: r.files[0]!.extents, maxRssKb: process.resourceUsage().maxRSS }));
 }
 
+/** The generated columns with their Kusto types (DeviceNetworkEvents' schema), for DuckDB's read_json. */
+const DUCK_COLUMNS: Record<string, string> = {
+  Timestamp: 'TIMESTAMP_NS', DeviceId: 'VARCHAR', DeviceName: 'VARCHAR', ActionType: 'VARCHAR', RemoteIP: 'VARCHAR', RemotePort: 'INTEGER', RemoteUrl: 'VARCHAR',
+  LocalIP: 'VARCHAR', LocalPort: 'INTEGER', Protocol: 'VARCHAR', InitiatingProcessFileName: 'VARCHAR', InitiatingProcessId: 'BIGINT',
+  InitiatingProcessCommandLine: 'VARCHAR', InitiatingProcessAccountName: 'VARCHAR', ReportId: 'BIGINT',
+};
+
+async function duckChild(file: string, dbFile: string): Promise<void> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  rmSync(dbFile, { force: true });
+  rmSync(dbFile + '.wal', { force: true });
+  const t0 = performance.now();
+  const inst = await DuckDBInstance.create(dbFile);
+  const conn = await inst.connect();
+  const cols = Object.entries(DUCK_COLUMNS).map(([k, v]) => `'${k}': '${v}'`).join(', ');
+  await conn.run(`CREATE TABLE DeviceNetworkEvents AS SELECT * FROM read_json('${file}', format = 'newline_delimited', columns = {${cols}})`);
+  await conn.run('CHECKPOINT');
+  const ms = performance.now() - t0;
+  const loaded = Number((await conn.runAndReadAll('SELECT count(*) FROM DeviceNetworkEvents')).getRows()[0]![0]);
+  conn.closeSync();
+  process.stdout.write(JSON.stringify({ ms, loaded, quarantined: 0, extents: 0, maxRssKb: process.resourceUsage().maxRSS }));
+}
+
+type ChildOut = { ms: number; loaded: number; quarantined: number; extents: number; maxRssKb: number };
+function runChild(childArgs: string[]): ChildOut {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/ingest-bench.ts', ...childArgs], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`${childArgs[0]} failed (exit ${r.status})`);
+  return JSON.parse(r.stdout) as ChildOut;
+}
+
 async function main(): Promise<void> {
   if (args[0] === '--child') return child(args[1]!, args[2]!, args[3] ? Number(args[3]) : undefined);
+  if (args[0] === '--duck-child') return duckChild(args[1]!, args[2]!);
   const rows = Number(opt('ingest-rows') ?? (args.includes('--quick') ? 100_000 : 1_000_000));
   const dir = opt('data') ?? join(tmpdir(), 'kqlite-bench-ingest');
   mkdirSync(dir, { recursive: true });
@@ -58,15 +90,23 @@ async function main(): Promise<void> {
   }
   const wsDir = join(dir, 'ws');
   rmSync(wsDir, { recursive: true, force: true });
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/ingest-bench.ts', '--child', file, wsDir, ...(opt('rows-per-extent') ? [opt('rows-per-extent')!] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error(`ingest child failed (exit ${r.status})`);
-  const out = JSON.parse(r.stdout) as { ms: number; loaded: number; quarantined: number; extents: number; maxRssKb: number };
+  const out = runChild(['--child', file, wsDir, ...(opt('rows-per-extent') ? [opt('rows-per-extent')!] : [])]);
   if (out.loaded !== rows || out.quarantined) throw new Error(`expected ${rows} rows loaded and none quarantined, got ${out.loaded} / ${out.quarantined}`);
+  const duck = args.includes('--no-duckdb') ? undefined : runChild(['--duck-child', file, join(dir, 'duck.db')]);
+  if (duck && duck.loaded !== rows) throw new Error(`DuckDB loaded ${duck.loaded} rows, expected ${rows}`);
   const gzBytes = statSync(file).size;
-  const secs = out.ms / 1000;
+  const line = (who: string, o: ChildOut) => {
+    const secs = o.ms / 1000;
+    console.log(`  ${who}: ${secs.toFixed(2)} s, ${Math.round(rows / secs).toLocaleString('en-US')} rows/s, ${(gzBytes / MB / secs).toFixed(1)} MB/s gzipped, peak RSS ${(o.maxRssKb / 1024).toFixed(0)} MB`);
+  };
   console.log(`ingest NDJSON.gz: ${rows.toLocaleString('en-US')} rows, ${(gzBytes / MB).toFixed(1)} MB gzipped${raw ? ` (${(raw / MB).toFixed(0)} MB of text)` : ''}, ${out.extents} extent(s)`);
-  console.log(`  ${secs.toFixed(2)} s, ${Math.round(rows / secs).toLocaleString('en-US')} rows/s, ${(gzBytes / MB / secs).toFixed(1)} MB/s gzipped, peak RSS ${(out.maxRssKb / 1024).toFixed(0)} MB`);
+  line('kqlite', out);
+  if (duck) {
+    line('DuckDB read_json', duck);
+    console.log(`  kqlite/DuckDB: time ${(out.ms / duck.ms).toFixed(2)}, peak RSS ${(out.maxRssKb / duck.maxRssKb).toFixed(2)}`);
+  }
   rmSync(wsDir, { recursive: true, force: true });
+  rmSync(join(dir, 'duck.db'), { force: true });
 }
 
 await main();

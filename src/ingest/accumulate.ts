@@ -12,7 +12,9 @@ import { formatDatetime, formatTimespan, splitTicks } from '../engine/values/tic
 import type { DynamicValue, Value } from '../engine/values/value.js';
 import type { ColumnSchema, TableSchema } from '../kql/semantics/types.js';
 import type { ScalarTypeName } from '../kql/syntax/index.js';
+import { ByteDictionary } from './byte-dictionary.js';
 import { CoercionError, coerce, inferType } from './coerce.js';
+import { datetimeFromBytes, datetimeFromText, integerFromBytes, parsed } from './coerce-bytes.js';
 
 function grow<T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(a: T, need: number): T {
   if (need <= a.length) return a;
@@ -20,6 +22,8 @@ function grow<T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(a:
   b.set(a);
   return b;
 }
+
+const NUMERIC = new Set<ScalarTypeName>(['int', 'long', 'real', 'decimal']);
 
 /** One column's values so far. */
 class ColumnAccumulator {
@@ -34,11 +38,18 @@ class ColumnAccumulator {
   private valid = new Uint8Array(128);
   private anyNull = false;
   private emptyCode = -1;
+  private dictBytes = 0;
+  private bytes: ByteDictionary | undefined;
+  /** What the latest push changed beyond its cell, so `pop` can take the row back exactly. */
+  private anyNullBefore = false;
+  private newCode = false;
 
   constructor(readonly type: ScalarTypeName) {}
 
   /** `v` has already been coerced to this column's type. Capacity checks are inline: this runs per cell. */
   push(v: Value): void {
+    this.anyNullBefore = this.anyNull;
+    this.newCode = false;
     const i = this.length++;
     if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
     const isNull = v === null || v === undefined;
@@ -86,27 +97,140 @@ class ColumnAccumulator {
     if (c === undefined) {
       c = this.dict.push(s) - 1;
       this.index.set(s, c);
+      this.newCode = true;
+      this.dictBytes += 3 * s.length + 80;
     }
     return c;
   }
 
+  /**
+   * Pushes the cell buf[s, e) (raw CSV text) when its common form can be read from the bytes: any string,
+   * an empty cell, an ISO datetime, an integer. False (nothing pushed) when the caller must coerce the text.
+   */
+  pushBytes(buf: Buffer, s: number, e: number): boolean {
+    const type = this.type;
+    if (s === e) {
+      this.push(type === 'string' ? '' : null);
+      return true;
+    }
+    if (type === 'string') {
+      this.pushStringBytes(buf, s, e, false);
+      return true;
+    }
+    if (type === 'datetime') {
+      if (!datetimeFromBytes(buf, s, e)) return false;
+      this.pushTicks(parsed.hi, parsed.lo);
+      return true;
+    }
+    if (type === 'long' || type === 'int' || type === 'real' || type === 'decimal') {
+      if (!integerFromBytes(buf, s, e)) return false;
+      this.push(parsed.num);
+      return true;
+    }
+    return false;
+  }
+
+  /** A string value's common cases (any string column, an ISO datetime); false: coerce.ts decides. */
+  pushString(v: string): boolean {
+    if (this.type === 'string') {
+      this.push(v);
+      return true;
+    }
+    if (this.type !== 'datetime') return false;
+    if (v === '') this.push(null);
+    else if (datetimeFromText(v)) this.pushTicks(parsed.hi, parsed.lo);
+    else return false;
+    return true;
+  }
+
+  /** A number value into a numeric column (a whole one for int/long); false: coerce.ts decides. */
+  pushNumber(v: number): boolean {
+    const t = this.type;
+    if (t === 'long' || t === 'int' ? !Number.isInteger(v) : t !== 'real' && t !== 'decimal') return false;
+    if (Number.isNaN(v)) return false;
+    this.push(v);
+    return true;
+  }
+
+  private pushTicks(hi: number, lo: number): void {
+    const i = this.length;
+    if (i >= this.numbers.length) {
+      this.numbers = grow(this.numbers, i + 1);
+      this.lo = grow(this.lo, i + 1);
+    }
+    if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
+    this.anyNullBefore = this.anyNull;
+    this.newCode = false;
+    this.numbers[i] = hi;
+    this.lo[i] = lo;
+    this.valid[i >> 3]! |= 1 << (i & 7);
+    this.length = i + 1;
+  }
+
+  /** A JSON string's escaped bytes (between its quotes) into a string column. */
+  pushEscaped(buf: Buffer, s: number, e: number): void {
+    this.pushStringBytes(buf, s, e, true);
+  }
+
+  /** A string column's cell by its bytes: a repeated value is found without decoding it. */
+  private pushStringBytes(buf: Buffer, s: number, e: number, escaped: boolean): void {
+    const i = this.length;
+    if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
+    if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
+    const bytes = (this.bytes ??= new ByteDictionary());
+    let c = bytes.find(buf, s, e);
+    this.newCode = false;
+    if (c < 0) {
+      c = this.code(escaped ? (JSON.parse(buf.toString('utf8', s - 1, e + 1)) as string) : buf.toString('utf8', s, e));
+      bytes.insert(buf, s, e, c);
+    }
+    this.anyNullBefore = this.anyNull;
+    this.codes[i] = c;
+    this.valid[i >> 3]! |= 1 << (i & 7);
+    this.length = i + 1;
+  }
+
+  /** Takes back the latest push (a row that failed in a later column). */
+  pop(): void {
+    const i = --this.length;
+    if (i >> 3 < this.valid.length) this.valid[i >> 3]! &= ~(1 << (i & 7));
+    this.anyNull = this.anyNullBefore;
+    if (this.type === 'dynamic') this.dynamics.pop();
+    if (this.newCode && (this.type === 'string' || this.type === 'guid')) {
+      const s = this.dict.pop()!;
+      const c = this.dict.length;
+      this.index.delete(s);
+      this.bytes?.forget(c);
+      if (this.emptyCode === c) this.emptyCode = -1;
+    }
+    this.newCode = false;
+  }
+
+  /** Roughly what the pending values take in memory: the cells, plus each distinct string about three times
+   * (the string, its Map entry, its bytes in the byte dictionary). Flushing goes by it (FileLoad). */
+  memoryBytes(): number {
+    const width = this.type === 'string' || this.type === 'guid' ? 4 : this.type === 'bool' ? 1 : this.type === 'dynamic' ? 32 : this.type === 'datetime' || this.type === 'timespan' ? 10 : 8;
+    return this.length * width + this.dictBytes;
+  }
+
+  /** The pending values as a Column; the arrays are views of the builders' (no copy: the builder is dropped). */
   finish(): Column {
     const n = this.length;
-    const validity = this.anyNull ? this.valid.slice(0, (n + 7) >> 3) : undefined;
+    const validity = this.anyNull ? this.valid.subarray(0, (n + 7) >> 3) : undefined;
     switch (this.type) {
       case 'string':
-        return { type: 'string', length: n, dict: this.dict, codes: this.codes.slice(0, n) };
+        return { type: 'string', length: n, dict: this.dict, codes: this.codes.subarray(0, n) };
       case 'guid':
-        return { type: 'guid', length: n, dict: this.dict, codes: this.codes.slice(0, n), validity };
+        return { type: 'guid', length: n, dict: this.dict, codes: this.codes.subarray(0, n), validity };
       case 'datetime':
       case 'timespan':
-        return { type: this.type, length: n, hi: this.numbers.slice(0, n), lo: this.lo.slice(0, n), validity };
+        return { type: this.type, length: n, hi: this.numbers.subarray(0, n), lo: this.lo.subarray(0, n), validity };
       case 'bool':
-        return { type: 'bool', length: n, values: this.flags.slice(0, n), validity };
+        return { type: 'bool', length: n, values: this.flags.subarray(0, n), validity };
       case 'dynamic':
         return { type: 'dynamic', length: n, values: this.dynamics, validity };
       default:
-        return { type: this.type as 'long', length: n, values: this.numbers.slice(0, n), validity };
+        return { type: this.type as 'long', length: n, values: this.numbers.subarray(0, n), validity };
     }
   }
 }
@@ -140,22 +264,110 @@ export class TableAccumulator {
       this.schema.columns.push({ name: k, type: acc.type });
       this.extra.push(k);
     }
+    // values are pushed as they are coerced; a misfit takes back the ones pushed before it (`pop`)
     const cols = this.schema.columns;
-    const vals: Value[] = new Array(cols.length);
-    for (let i = 0; i < cols.length; i++) {
-      const c = cols[i]!;
-      let v: unknown = row[c.name];
-      if (c.type === 'string' && v !== null && typeof v === 'object') v = JSON.stringify(v);
-      try {
-        vals[i] = coerce(v, c.type, c.name);
-      } catch (e) {
-        if (!(e instanceof CoercionError) || this.fixed.has(c.name)) throw e;
-        this.widenToString(i);
-        vals[i] = coerce(v, 'string', c.name);
+    let i = 0;
+    try {
+      for (; i < cols.length; i++) {
+        const v: unknown = row[cols[i]!.name];
+        const col = this.columns[i]!;
+        if (typeof v === 'string' ? col.pushString(v) : typeof v === 'number' && col.pushNumber(v)) continue;
+        this.pushValue(i, v);
       }
+    } catch (e) {
+      for (let j = 0; j < i; j++) this.columns[j]!.pop();
+      throw e;
     }
-    for (let i = 0; i < cols.length; i++) this.columns[i]!.push(vals[i]!);
     this.rows++;
+  }
+
+  /** Column i's value through coerce.ts (any JavaScript value), widening an inferred column that misfits. */
+  private pushValue(i: number, value: unknown): void {
+    const c = this.schema.columns[i]!;
+    const v = c.type === 'string' && value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+    let out: Value;
+    try {
+      out = coerce(v, c.type, c.name);
+    } catch (e) {
+      if (!(e instanceof CoercionError) || this.fixed.has(c.name)) throw e;
+      this.widenToString(i);
+      out = coerce(v, 'string', c.name);
+    }
+    this.columns[i]!.push(out);
+  }
+
+  /**
+   * Adds a CSV record given as field boundaries: `fieldOf[c]` is column c's field (-1: not in the file).
+   * Cells are read from their bytes where coerce-bytes.ts can, else decoded and coerced as `add` does, with
+   * the same widening; throws CoercionError (and adds nothing) like `add`.
+   */
+  addFields(buf: Buffer, starts: Int32Array, ends: Int32Array, fieldOf: Int32Array): void {
+    const n = this.columns.length;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const f = fieldOf[i]!;
+        if (f < 0) this.columns[i]!.push(null);
+        else if (!this.columns[i]!.pushBytes(buf, starts[f]!, ends[f]!)) this.pushValue(i, buf.toString('utf8', starts[f]!, ends[f]!));
+      }
+    } catch (e) {
+      for (let j = 0; j < i; j++) this.columns[j]!.pop();
+      throw e;
+    }
+    this.rows++;
+  }
+
+  hasColumn(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /**
+   * Adds an NDJSON row scanned on its bytes (json-columns.ts): per column its kind (Kind there: absent, text,
+   * escaped text, number, true, false, null) and value range. Same values, widening and errors as `add`.
+   */
+  addScanned(buf: Buffer, kind: Uint8Array, starts: Int32Array, ends: Int32Array): void {
+    const n = this.columns.length;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const col = this.columns[i]!;
+        const s = starts[i]!, e = ends[i]!;
+        switch (kind[i]) {
+          case 0: // absent
+            col.push(null);
+            break;
+          case 1: // text without escapes: its bytes are the string
+            if (!col.pushBytes(buf, s, e)) this.pushValue(i, buf.toString('utf8', s, e));
+            break;
+          case 2: {
+            // text with escapes: a string column looks the escaped bytes up; JSON.parse decodes a new one
+            if (col.type === 'string') col.pushEscaped(buf, s, e);
+            else {
+              const v = JSON.parse(buf.toString('utf8', s - 1, e + 1)) as string;
+              if (!col.pushString(v)) this.pushValue(i, v);
+            }
+            break;
+          }
+          case 3: {
+            if (NUMERIC.has(col.type) && col.pushBytes(buf, s, e)) break;
+            const v = Number(buf.toString('latin1', s, e));
+            if (!col.pushNumber(v)) this.pushValue(i, v);
+            break;
+          }
+          default:
+            this.pushValue(i, kind[i] === 4 ? true : kind[i] === 5 ? false : null);
+        }
+      }
+    } catch (err) {
+      for (let j = 0; j < i; j++) this.columns[j]!.pop();
+      throw err;
+    }
+    this.rows++;
+  }
+
+  /** Column index of each name (-1: not a column). */
+  columnsOf(names: readonly string[]): number[] {
+    return names.map((n) => this.byName.get(n) ?? -1);
   }
 
   private widenToString(i: number): void {
@@ -167,6 +379,13 @@ export class TableAccumulator {
     }
     this.columns[i] = acc;
     this.schema.columns[i]!.type = 'string';
+  }
+
+  /** Roughly the memory the pending rows take. */
+  bytes(): number {
+    let b = 0;
+    for (const c of this.columns) b += c.memoryBytes();
+    return b;
   }
 
   /** The pending rows as a Table, and a fresh start (same schema) for the rows that follow. */

@@ -7,16 +7,17 @@
  * quarantined Q` holds exactly. Content hashes make re-ingesting a file a no-op; a file that fails part way
  * is undone (its extents dropped, its quarantine discarded), so the workspace holds whole files only.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { insideWorkspace } from '../common/workspace-dir.js';
-import { DEFENDER_TABLES } from '../kql/semantics/catalog.js';
-import { CoercionError } from './coerce.js';
-import { TableAccumulator } from './accumulate.js';
-import { QuarantineWriter, writeJsonAtomic } from './quarantine.js';
-import { detectFormat, FORMATS, readParquet, readRecords, type Format, type RecordItem } from './readers.js';
-import { fingerprint, hashFile, openSource, UnreadableFileError, type Source } from './source.js';
+import { VALID_TABLE } from './file-load.js';
+import { emptyReport, readFileIntoExtents, type FileResult } from './ingest-file.js';
+import { IngestPool } from './ingest-pool.js';
+import { cleanAbandoned } from './pending.js';
+import { publishQuarantine, writeJsonAtomic } from './quarantine.js';
+import { FORMATS, type Format } from './readers.js';
+import { fingerprint, hashFile } from './source.js';
 import type { Workspace } from './workspace.js';
 
 export interface FileReport {
@@ -66,12 +67,16 @@ export interface IngestOptions {
   cellsPerFlush?: number;
   /** Called often while reading (after every batch): throttle before drawing. */
   onProgress?: (p: IngestProgress) => void;
+  /** Files read at once on worker threads (default: the cores, when there are several files and 16 MiB or
+   * more; 1 reads in this thread). The result is the same either way, up to the order of extents. */
+  workers?: number;
+  /** false: CSV through the generic record path (a reference for tests of the columnar one). */
+  columnar?: boolean;
 }
 
-const KNOWN = new Map(DEFENDER_TABLES.map((t) => [(t.name ?? '').toLowerCase(), t]));
 const EXPORT_FILE = /\.(json|jsonl|ndjson|csv|tsv|parquet)(\.gz)?$/i;
-/** Parquet needs random access: a gzipped one is decompressed in memory, so only up to this size. */
-export const MAX_GZIPPED_PARQUET_BYTES = 512 << 20;
+export { MAX_GZIPPED_PARQUET_BYTES } from './ingest-file.js';
+export { tableFromFileName } from './file-load.js';
 
 /** Files named by the arguments: files, folders (recursively) and `*`/`?` globs in the last path part. */
 export function expandPaths(paths: readonly string[]): { files: string[]; missing: string[] } {
@@ -99,14 +104,6 @@ export function expandPaths(paths: readonly string[]): { files: string[]; missin
   return { files: [...new Set(files)], missing };
 }
 
-/** A table name from a file name such as `DeviceNetworkEvents.csv` or `DeviceProcessEvents_2024-05.json.gz`. */
-export function tableFromFileName(file: string): string | undefined {
-  const stem = basename(file).replace(/(\.gz)?$/i, '').replace(/\.[^.]+$/, '');
-  const m = /^([A-Za-z]+)/.exec(stem);
-  const k = m?.[1]?.toLowerCase();
-  return k && KNOWN.has(k) ? KNOWN.get(k)!.name : undefined;
-}
-
 interface LedgerEntry {
   file: string;
   at: string;
@@ -124,6 +121,8 @@ function readLedger(ws: Workspace): Ledger {
   return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as Ledger) : {};
 }
 
+const PARALLEL_MIN_BYTES = 16 << 20;
+
 export async function ingestPaths(ws: Workspace, paths: readonly string[], opts: IngestOptions = {}): Promise<IngestReport> {
   if (opts.format && opts.format !== 'auto' && !(FORMATS as readonly string[]).includes(opts.format)) {
     throw new Error(`--format must be auto or one of ${FORMATS.join(', ')}, not '${opts.format}'`);
@@ -132,192 +131,135 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
   const { files, missing } = expandPaths(paths);
   if (missing.length) throw new Error(`no such file or folder: ${missing.join(', ')}`);
   const sizes = files.map((f) => statSync(f).size);
-  const progress = { bytesDone: 0, bytesTotal: sizes.reduce((a, b) => a + b, 0), records: 0, file: '', fileIndex: 0, files: files.length };
-  const report: IngestReport = { files: [], read: 0, loaded: 0, quarantined: 0, refusedFiles: 0, skippedFiles: 0 };
-  const ledger = readLedger(ws);
-  for (let i = 0; i < files.length; i++) {
-    const before = progress.bytesDone;
-    Object.assign(progress, { file: files[i]!, fileIndex: i });
-    const fr = await ingestFile(ws, files[i]!, sizes[i]!, ledger, opts, (bytes, records) => {
-      progress.bytesDone = before + Math.min(bytes, sizes[i]!);
-      progress.records = records;
-      opts.onProgress?.({ ...progress });
-    }, progress.records);
-    progress.bytesDone = before + sizes[i]!;
-    report.files.push(fr);
-    if (fr.skipped) report.skippedFiles++;
-    else if (fr.refused) report.refusedFiles++;
-    report.read += fr.read;
-    report.loaded += fr.loaded;
-    report.quarantined += fr.quarantined;
-  }
-  return report;
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const workers = Math.max(1, Math.min(files.length, opts.workers ?? (files.length > 1 && total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1)));
+  cleanAbandoned(ws);
+  const books = new Books(ws, files, sizes, opts);
+  if (workers > 1) await ingestInParallel(books, workers);
+  else for (let i = 0; i < files.length; i++) await ingestHere(books, i);
+  return books.report();
 }
 
-/** Whether the ledger already holds this content; hashes the file up front only when it may. */
-async function seenBefore(file: string, size: number, ledger: Ledger, force: boolean): Promise<{ hash?: string; entry?: LedgerEntry; fingerprint: string }> {
-  const fp = fingerprint(file);
-  // entries written before fingerprints existed have no size: any file may match them
-  const maybe = Object.values(ledger).some((e) => e.size === undefined || (e.size === size && e.fingerprint === fp));
-  if (!maybe || force) return { fingerprint: fp };
-  const hash = await hashFile(file);
-  return { hash, fingerprint: fp, ...(ledger[hash] ? { entry: ledger[hash] } : {}) };
+/** One file read in this thread (sequential ingest, and files that must run alone after a parallel pass). */
+async function ingestHere(books: Books, i: number): Promise<void> {
+  const seen = await books.seenBefore(i);
+  if (seen.skipped) return books.done(i, { fr: seen.skipped }, seen);
+  const res = await readFileIntoExtents(books.ws, books.files[i]!, books.sizes[i]!, books.readOptions(false), (bytes, records) => books.progress(i, bytes, records), seen.hash);
+  books.done(i, res, seen);
 }
 
-async function ingestFile(ws: Workspace, file: string, size: number, ledger: Ledger, opts: IngestOptions, progress: (bytes: number, records: number) => void, recordsBefore: number): Promise<FileReport> {
-  const fr: FileReport = { file, read: 0, loaded: 0, quarantined: 0, tables: {}, extents: 0, extraColumns: {}, inferredTables: [] };
-  const seen = await seenBefore(file, size, ledger, !!opts.force);
-  if (seen.entry && !opts.force) {
-    fr.skipped = `already ingested on ${seen.entry.at} (same content as ${seen.entry.file}); use --force to load it again`;
-    return fr;
-  }
-  const forced = opts.format && opts.format !== 'auto' ? (opts.format as Format) : undefined;
-  let src: Source | undefined;
-  let batches: AsyncGenerator<RecordItem[]>;
+/**
+ * Files on worker threads, several at once. Each loads with the table schemas frozen: a file that would add
+ * a table or a column is given up by its worker (nothing kept) and read again afterwards, alone and in order,
+ * so every schema change happens as in a sequential ingest and the files loaded beside each other do not
+ * depend on each other's order. Two files that may hold the same content (same size and first MiB) never run
+ * at once: the later one waits and is then told a re-ingest by the ledger, as it would be sequentially.
+ */
+async function ingestInParallel(books: Books, workers: number): Promise<void> {
+  const pool = new IngestPool(books.ws.dir, workers);
+  const alone: number[] = [];
+  const inFlight = new Map<string, Promise<void>>();
+  const running = new Set<Promise<void>>();
   try {
-    if ((forced ?? detectFormat(file, '')) === 'parquet') {
-      fr.format = 'parquet';
-      batches = readParquet(parquetInput(file, size), (f) => progress(f * size, recordsBefore + fr.read));
-    } else {
-      src = await openSource(file, (bytes) => progress(bytes, recordsBefore + fr.read));
-      fr.format = forced ?? detectFormat(file, src.head);
-      batches = readRecords(src, fr.format, /\.tsv(\.gz)?$/i.test(file) ? '\t' : ',');
+    for (let i = 0; i < books.files.length; i++) {
+      while (running.size >= workers) await Promise.race(running);
+      const key = `${books.sizes[i]}:${fingerprint(books.files[i]!)}`;
+      const before = inFlight.get(key);
+      const job = (async () => {
+        if (before) await before;
+        const seen = await books.seenBefore(i);
+        if (seen.skipped) return books.done(i, { fr: seen.skipped }, seen);
+        const res = await pool.run(books.files[i]!, books.sizes[i]!, books.readOptions(true), seen.hash, (bytes, records) => books.progress(i, bytes, records));
+        if (res.needsAlone) alone.push(i);
+        else books.done(i, res, seen);
+      })();
+      inFlight.set(key, job);
+      const tracked = job.finally(() => running.delete(tracked));
+      running.add(tracked);
     }
-  } catch (e) {
-    if (!(e instanceof UnreadableFileError)) throw e;
-    fr.refused = e.message;
-    return fr;
+    await Promise.all(running);
+  } finally {
+    await pool.close();
   }
-  const load = new FileLoad(ws, file, fr, opts);
-  try {
-    for await (const batch of batches) {
-      if (!load.add(batch)) break;
-      if (src) progress(src.rawBytes, recordsBefore + fr.read); // Parquet reports per row group itself
-    }
-    if (fr.refused) {
-      src?.close();
-      load.undo();
-      return fr;
-    }
-    if (src?.damage) load.damaged(src.damage.offset, src.damage.message);
-    load.finish();
-    const hash = seen.hash ?? (src ? await src.digest() : await hashFile(file));
-    load.quarantine.commit(hash);
-    ledger[hash] = { file, at: new Date().toISOString(), loaded: fr.loaded, quarantined: fr.quarantined, size, fingerprint: seen.fingerprint };
-    writeJsonAtomic(ledgerPath(ws), ledger);
-    return fr;
-  } catch (e) {
-    src?.close();
-    load.undo();
-    fr.refused = `${e instanceof Error ? e.message : String(e)} (nothing of this file was kept)`;
-    return fr;
-  }
+  for (const i of alone.sort((a, b) => a - b)) await ingestHere(books, i);
 }
 
-function parquetInput(file: string, size: number): string | ArrayBuffer {
-  if (!/\.gz$/i.test(file)) return file;
-  if (size > MAX_GZIPPED_PARQUET_BYTES) throw new UnreadableFileError(`a gzipped Parquet file is read whole and ${file} is over ${MAX_GZIPPED_PARQUET_BYTES >> 20} MiB; decompress it first`);
-  const bytes = gunzipSync(readFileSync(file));
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
+/** The run's books: ledger, per-file reports, progress. Only this thread writes the ledger and quarantine index. */
+class Books {
+  private readonly ledger: Ledger;
+  private readonly reports: (FileReport | undefined)[];
+  private readonly live = new Map<number, { bytes: number; records: number }>();
+  private bytesDone = 0;
+  private recordsDone = 0;
 
-const VALID_TABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const at = (item: RecordItem) => ({ ...(item.line !== undefined ? { line: item.line } : {}), ...(item.offset !== undefined ? { offset: item.offset } : {}) });
-
-/** The records of one file on their way into the workspace: pending rows per table, extents written, quarantine. */
-class FileLoad {
-  readonly quarantine: QuarantineWriter;
-  private readonly pending = new Map<string, TableAccumulator>();
-  private readonly written: { table: string; id: string }[] = [];
-  private readonly fallbackTable: string | undefined;
-  private readonly rowsPerExtent: number;
-  private readonly cellsPerFlush: number;
-  private seenReadable = false;
-
-  constructor(private readonly ws: Workspace, private readonly file: string, private readonly fr: FileReport, opts: IngestOptions) {
-    this.quarantine = new QuarantineWriter(ws);
-    this.fallbackTable = opts.table ?? tableFromFileName(file);
-    this.rowsPerExtent = opts.rowsPerExtent ?? 1_000_000;
-    this.cellsPerFlush = opts.cellsPerFlush ?? 32_000_000;
+  constructor(readonly ws: Workspace, readonly files: string[], readonly sizes: number[], private readonly opts: IngestOptions) {
+    this.ledger = readLedger(ws);
+    this.reports = files.map(() => undefined);
   }
 
-  /** Takes a batch; false when the file is refused (no table can be told for its records). */
-  add(batch: RecordItem[]): boolean {
-    const fr = this.fr;
-    for (const item of batch) {
-      const table = item.table ?? this.fallbackTable;
-      if (!item.problem && !table && !this.seenReadable) {
-        fr.refused = `cannot tell which table the rows belong to: the records name none (no Defender 'category', no Sentinel 'Type'), the file name does not start with a known table name, and no --table was given`;
-        fr.read = 0;
-        return false;
-      }
-      fr.read++;
-      if (item.problem || !table) {
-        this.setAside(item, table, item.problem ?? 'the record names no table (no Defender category, no Sentinel Type) unlike the records before it');
-        continue;
-      }
-      if (!VALID_TABLE.test(table)) {
-        this.setAside({ ...item, raw: JSON.stringify(item.row).slice(0, 2000) }, undefined, `'${table}' is not a valid table name (letters, digits and _ only)`);
-        continue;
-      }
-      this.seenReadable = true;
-      let acc = this.pending.get(table);
-      if (!acc) {
-        acc = new TableAccumulator(table, this.ws.schema(table) ?? KNOWN.get(table.toLowerCase()), item.row!);
-        this.pending.set(table, acc);
-        if (!KNOWN.has(table.toLowerCase()) && !fr.inferredTables.includes(acc.schema.name!)) fr.inferredTables.push(acc.schema.name!);
-      }
-      try {
-        acc.add(item.row!);
-      } catch (e) {
-        if (!(e instanceof CoercionError)) throw e;
-        this.setAside({ ...item, raw: JSON.stringify(item.row).slice(0, 2000) }, table, e.message);
-        continue;
-      }
-      if (acc.rows >= this.rowsPerExtent) this.flush(acc);
+  readOptions(frozen: boolean) {
+    const o = this.opts;
+    return {
+      ...(o.table ? { table: o.table } : {}), ...(o.format ? { format: o.format } : {}), ...(o.rowsPerExtent ? { rowsPerExtent: o.rowsPerExtent } : {}),
+      ...(o.cellsPerFlush ? { cellsPerFlush: o.cellsPerFlush } : {}), ...(o.columnar === false ? { columnar: false } : {}), schemaFrozen: frozen,
+    };
+  }
+
+  /** Whether the ledger already holds this content; hashes the file up front only when it may. */
+  async seenBefore(i: number): Promise<{ hash?: string; fingerprint: string; skipped?: FileReport }> {
+    const file = this.files[i]!;
+    const size = this.sizes[i]!;
+    const fp = fingerprint(file);
+    // entries written before fingerprints existed have no size: any file may match them
+    const maybe = Object.values(this.ledger).some((e) => e.size === undefined || (e.size === size && e.fingerprint === fp));
+    if (!maybe || this.opts.force) return { fingerprint: fp };
+    const hash = await hashFile(file);
+    const entry = this.ledger[hash];
+    if (!entry) return { hash, fingerprint: fp };
+    const fr = emptyReport(file);
+    fr.skipped = `already ingested on ${entry.at} (same content as ${entry.file}); use --force to load it again`;
+    return { hash, fingerprint: fp, skipped: fr };
+  }
+
+  progress(i: number, bytes: number, records: number): void {
+    this.live.set(i, { bytes: Math.min(bytes, this.sizes[i]!), records });
+    if (!this.opts.onProgress) return;
+    let b = this.bytesDone;
+    let r = this.recordsDone;
+    for (const l of this.live.values()) {
+      b += l.bytes;
+      r += l.records;
     }
-    let cells = 0;
-    for (const p of this.pending.values()) cells += p.rows * p.schema.columns.length;
-    if (cells >= this.cellsPerFlush) for (const p of this.pending.values()) this.flush(p);
-    return true;
+    this.opts.onProgress({ bytesDone: b, bytesTotal: this.sizes.reduce((a, x) => a + x, 0), records: r, file: this.files[i]!, fileIndex: i, files: this.files.length });
   }
 
-  private setAside(item: RecordItem, table: string | undefined, reason: string): void {
-    this.quarantine.add({ file: this.file, ...at(item), ...(table ? { table } : {}), reason, ...(item.raw ? { raw: item.raw } : {}) });
-    this.fr.quarantined++;
-  }
-
-  /** The compressed stream broke part way: what followed is one unreadable part of the file. */
-  damaged(byte: number, message: string): void {
-    this.fr.read++;
-    this.quarantine.add({ file: this.file, byte, reason: `the compressed stream is damaged at byte ${byte} (${message}); the rest of the file could not be read` });
-    this.fr.quarantined++;
-  }
-
-  private flush(acc: TableAccumulator): void {
-    if (!acc.rows) return;
-    const name = acc.schema.name!;
-    const rows = acc.rows;
-    const meta = this.ws.append(name, acc.schema, acc.take(), basename(this.file));
-    this.written.push({ table: name, id: meta.id });
-    const fr = this.fr;
-    fr.extents++;
-    fr.tables[name] = (fr.tables[name] ?? 0) + rows;
-    fr.loaded += rows;
-  }
-
-  finish(): void {
-    for (const p of this.pending.values()) {
-      this.flush(p);
-      if (p.extra.length) this.fr.extraColumns[p.schema.name!] = p.extra;
+  /** A file is finished: a whole one is committed (quarantine published, ledger entry), any other reported. */
+  done(i: number, res: FileResult, seen: { fingerprint: string }): void {
+    const { fr } = res;
+    if (res.hash && !fr.refused && !fr.skipped) {
+      if (res.quarantine) publishQuarantine(this.ws, res.quarantine, res.hash);
+      if (res.journal) rmSync(res.journal, { force: true });
+      this.ledger[res.hash] = { file: fr.file, at: new Date().toISOString(), loaded: fr.loaded, quarantined: fr.quarantined, size: this.sizes[i]!, fingerprint: seen.fingerprint };
+      writeJsonAtomic(ledgerPath(this.ws), this.ledger);
     }
+    this.live.delete(i);
+    this.bytesDone += this.sizes[i]!;
+    this.recordsDone += fr.read;
+    this.reports[i] = fr;
   }
 
-  /** Drops what this file wrote: its extents and its quarantine. */
-  undo(): void {
-    for (const w of this.written) this.ws.dropExtent(w.table, w.id);
-    this.quarantine.discard();
-    Object.assign(this.fr, { read: 0, loaded: 0, quarantined: 0, tables: {}, extents: 0, extraColumns: {} });
+  report(): IngestReport {
+    const report: IngestReport = { files: [], read: 0, loaded: 0, quarantined: 0, refusedFiles: 0, skippedFiles: 0 };
+    for (const fr of this.reports) {
+      if (!fr) continue;
+      report.files.push(fr);
+      if (fr.skipped) report.skippedFiles++;
+      else if (fr.refused) report.refusedFiles++;
+      report.read += fr.read;
+      report.loaded += fr.loaded;
+      report.quarantined += fr.quarantined;
+    }
+    return report;
   }
 }
 

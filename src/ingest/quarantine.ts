@@ -6,6 +6,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import type { Workspace } from './workspace.js';
 
@@ -34,7 +35,8 @@ export class QuarantineWriter {
 
   constructor(private readonly ws: Workspace) {
     this.dir = insideWorkspace(ws.dir, 'quarantine');
-    this.partial = insideWorkspace(this.dir, `.partial-${process.pid}-${++partials}.ndjson`);
+    // the thread id too: worker threads share the pid and each counts its own partials
+    this.partial = insideWorkspace(this.dir, `.partial-${process.pid}-${threadId}-${++partials}.ndjson`);
   }
 
   add(entry: QuarantineEntry): void {
@@ -54,21 +56,38 @@ export class QuarantineWriter {
 
   /** Publishes the entries under the file's content hash and adds them to the per-table counts. */
   commit(hash: string): void {
+    publishQuarantine(this.ws, this.seal(), hash);
+  }
+
+  /** Everything written to the partial file: what `publishQuarantine` needs (possibly on another thread). */
+  seal(): SealedQuarantine {
     this.flush();
-    if (!this.count) return;
-    let name = `${hash.slice(0, 16)}.ndjson`;
-    for (let n = 2; existsSync(join(this.dir, name)); n++) name = `${hash.slice(0, 16)}-${n}.ndjson`; // the same file loaded again (--force)
-    renameSync(this.partial, insideWorkspace(this.dir, name));
-    const indexFile = insideWorkspace(this.dir, 'index.json');
-    const index = existsSync(indexFile) ? (JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, number>) : {};
-    for (const [t, n] of this.perTable) index[t] = (index[t] ?? 0) + n;
-    writeJsonAtomic(indexFile, index);
+    return { partial: this.partial, count: this.count, perTable: [...this.perTable] };
   }
 
   discard(): void {
     this.buffer = [];
     rmSync(this.partial, { force: true });
   }
+}
+
+export interface SealedQuarantine {
+  partial: string;
+  count: number;
+  perTable: [table: string, count: number][];
+}
+
+/** Renames a sealed partial file to the file's content hash and adds its counts to the index (one thread only). */
+export function publishQuarantine(ws: Workspace, q: SealedQuarantine, hash: string): void {
+  if (!q.count) return;
+  const dir = insideWorkspace(ws.dir, 'quarantine');
+  let name = `${hash.slice(0, 16)}.ndjson`;
+  for (let n = 2; existsSync(join(dir, name)); n++) name = `${hash.slice(0, 16)}-${n}.ndjson`; // the same file loaded again (--force)
+  renameSync(q.partial, insideWorkspace(dir, name));
+  const indexFile = insideWorkspace(dir, 'index.json');
+  const index = existsSync(indexFile) ? (JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, number>) : {};
+  for (const [t, n] of q.perTable) index[t] = (index[t] ?? 0) + n;
+  writeJsonAtomic(indexFile, index);
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {

@@ -8,7 +8,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
 import type { Source } from './source.js';
-import { MAX_RECORD_BYTES, splitJsonValues, splitLines } from './splitters.js';
+import { MAX_RECORD_BYTES, splitJsonValues, splitLines, type Line } from './splitters.js';
 
 export const FORMATS = ['defender-stream', 'csv', 'json', 'ndjson', 'sentinel', 'parquet'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -48,7 +48,7 @@ export function detectFormat(name: string, text: string): Format {
 }
 
 /** A JSON text spread over lines (pretty-printed) rather than one value per line. */
-function isDocumentLayout(head: string): boolean {
+export function isDocumentLayout(head: string): boolean {
   const h = head.trimStart();
   return h.startsWith('[') || (h.startsWith('{') && !(h.split('\n', 1)[0] ?? '').trimEnd().endsWith('}'));
 }
@@ -96,27 +96,30 @@ export function readRecords(src: Source, format: Format, delimiter = ','): Async
 async function* readJsonLines(src: Source): AsyncGenerator<RecordItem[]> {
   for await (const lines of splitLines(src.chunks())) {
     const out: RecordItem[] = [];
-    for (const l of lines) {
-      if (l.problem) {
-        out.push({ line: l.line, problem: l.problem });
-        continue;
-      }
-      const text = l.text!.trim();
-      if (!text) continue;
-      let o: unknown;
-      try {
-        o = JSON.parse(text);
-      } catch (e) {
-        const why = `invalid JSON: ${(e as Error).message}`;
-        out.push({ line: l.line, problem: l.unterminated ? `truncated last line (no newline at the end of the file): ${why}` : why, raw: text.slice(0, RAW_KEPT) });
-        continue;
-      }
-      if (o && typeof o === 'object' && Array.isArray((o as { records?: unknown }).records)) {
-        (o as { records: unknown[] }).records.forEach((r, j) => fromObject(r, { line: l.line, offset: j }, out));
-      } else fromObject(o, { line: l.line }, out);
-    }
+    for (const l of lines) recordsOfLine(l, out);
     if (out.length) yield out;
   }
+}
+
+/** The records of one NDJSON line (none for a blank one, several for an Event Hubs message). */
+export function recordsOfLine(l: Line, out: RecordItem[]): void {
+  if (l.problem) {
+    out.push({ line: l.line, problem: l.problem });
+    return;
+  }
+  const text = l.text!.trim();
+  if (!text) return;
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch (e) {
+    const why = `invalid JSON: ${(e as Error).message}`;
+    out.push({ line: l.line, problem: l.unterminated ? `truncated last line (no newline at the end of the file): ${why}` : why, raw: text.slice(0, RAW_KEPT) });
+    return;
+  }
+  if (o && typeof o === 'object' && Array.isArray((o as { records?: unknown }).records)) {
+    (o as { records: unknown[] }).records.forEach((r, j) => fromObject(r, { line: l.line, offset: j }, out));
+  } else fromObject(o, { line: l.line }, out);
 }
 
 /** JSON arrays, Event Hubs messages and objects, however they are laid out over lines. */
@@ -141,7 +144,11 @@ async function* readJsonDocuments(src: Source): AsyncGenerator<RecordItem[]> {
   }
 }
 
-/** CSV through csv-parse's streaming parser; a malformed record is reported with its line and skipped. */
+/**
+ * CSV through csv-parse's streaming parser as record objects; a malformed record is reported with its line
+ * and skipped. Ingest reads CSV of a known table through the columnar path instead (csv-splitter.ts); this
+ * one serves files whose table is not known up front and is the reference the columnar path is tested against.
+ */
 async function* readCsv(src: Source, delimiter: string): AsyncGenerator<RecordItem[]> {
   let batch: RecordItem[] = [];
   const parser = parseCsv({
@@ -152,14 +159,23 @@ async function* readCsv(src: Source, delimiter: string): AsyncGenerator<RecordIt
     // errors surface through the iteration below
   });
   let header: string[] | undefined;
+  let crs = 0;
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    // csv-parse counts lines at the end of a record and takes every CR and LF inside quotes for a line end:
+    // the physical line a record starts on (LF-counted, as editors show it) is worked back from that
+    let lfs = 0;
+    for (const f of record) {
+      for (let k = f.indexOf('\r'); k >= 0; k = f.indexOf('\r', k + 1)) crs++;
+      for (let k = f.indexOf('\n'); k >= 0; k = f.indexOf('\n', k + 1)) lfs++;
+    }
+    const line = info.lines - crs - lfs;
     if (!header) header = record;
     else if (record.length !== header.length) {
-      batch.push({ line: info.lines, problem: `CSV row has ${record.length} fields, the header has ${header.length}`, raw: record.join(',').slice(0, RAW_KEPT) });
+      batch.push({ line, problem: `CSV row has ${record.length} fields, the header has ${header.length}`, raw: record.join(',').slice(0, RAW_KEPT) });
     } else {
       const row: Record<string, unknown> = {};
       for (let j = 0; j < header.length; j++) row[header[j]!] = record[j];
-      batch.push({ line: info.lines, row });
+      batch.push({ line, row });
     }
     if (batch.length >= BATCH) {
       yield batch;

@@ -56,6 +56,51 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxRecordBytes 
   else if (carryLen) yield [{ text: Buffer.concat(carry, carryLen).toString('utf8'), line, unterminated: true }];
 }
 
+/**
+ * splitLines for a caller that reads lines from their bytes (json-columns.ts): each whole line is handed over
+ * as a range of a buffer, no string made; lines that are odd (too long, unterminated at the end) come as
+ * `Line`s exactly as splitLines gives them.
+ */
+export class LineBytes {
+  private carry: Buffer[] = [];
+  private carryLen = 0;
+  private oversize = false;
+  private line = 1;
+
+  constructor(private readonly onLine: (buf: Buffer, s: number, e: number, line: number) => void, private readonly onOther: (l: Line) => void, private readonly maxRecordBytes = MAX_RECORD_BYTES) {}
+
+  push(chunk: Buffer): void {
+    let pos = 0;
+    for (let nl = chunk.indexOf(0x0a, pos); nl >= 0; nl = chunk.indexOf(0x0a, pos)) {
+      if (this.oversize) this.onOther({ line: this.line, problem: `line longer than ${mb(this.maxRecordBytes)}, not read` });
+      else if (this.carryLen) {
+        this.carry.push(chunk.subarray(pos, nl));
+        const whole = Buffer.concat(this.carry, this.carryLen + nl - pos);
+        this.onLine(whole, 0, whole.length, this.line);
+      } else this.onLine(chunk, pos, nl, this.line);
+      this.carry = [];
+      this.carryLen = 0;
+      this.oversize = false;
+      this.line++;
+      pos = nl + 1;
+    }
+    if (pos < chunk.byteLength && !this.oversize) {
+      this.carry.push(chunk.subarray(pos));
+      this.carryLen += chunk.byteLength - pos;
+      if (this.carryLen > this.maxRecordBytes) {
+        this.oversize = true;
+        this.carry = [];
+        this.carryLen = 0;
+      }
+    }
+  }
+
+  end(): void {
+    if (this.oversize) this.onOther({ line: this.line, problem: `line longer than ${mb(this.maxRecordBytes)}, not read` });
+    else if (this.carryLen) this.onOther({ text: Buffer.concat(this.carry, this.carryLen).toString('utf8'), line: this.line, unterminated: true });
+  }
+}
+
 export interface JsonValue {
   text?: string;
   /** 0-based index of the record in the file. */

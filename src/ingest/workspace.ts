@@ -185,6 +185,14 @@ export class Workspace implements TableSource {
     this.columns.forget(`${name}/${id}/`);
   }
 
+  /** Removes a table left without extents (an undone ingest created it): its schema and folder, as if never made. */
+  dropEmptyTable(name: string): void {
+    const dir = this.tablesDir(safeName(name));
+    if (!existsSync(dir) || !statSync(dir).isDirectory() || readdirSync(dir).some((n) => n.startsWith('e-'))) return;
+    rmSync(dir, { recursive: true, force: true });
+    this.withSchema.delete(name);
+  }
+
   tables(): TableInfo[] {
     const quarantined = quarantineCounts(this.dir);
     return this.tableNames().map((name) => {

@@ -1,0 +1,176 @@
+/**
+ * NDJSON of a known table into columns without JSON.parse: a line holding one flat object (`{"k": v, ...}`
+ * with string, number, true/false/null values) is scanned on its bytes, each key found in a byte-keyed map of
+ * the table's columns, each value pushed from its bytes as the CSV path does (dictionary lookup by bytes, ISO
+ * datetimes, integers). Anything else — nested values, a key outside the schema, `category`/`Type`/`records`
+ * wrappers, a repeated key, invalid JSON, the first row of a table — goes through the generic record path
+ * for that line (readers.ts `recordsOfLine`), so results, widening and quarantine are the generic path's.
+ */
+import type { TableAccumulator } from './accumulate.js';
+import { ByteDictionary } from './byte-dictionary.js';
+import { CoercionError } from './coerce.js';
+import type { FileLoad } from './file-load.js';
+import { recordsOfLine, type RecordItem } from './readers.js';
+
+const RAW_KEPT = 2000;
+const [QUOTE, BACKSLASH, COLON, COMMA, OPEN, CLOSE] = [0x22, 0x5c, 0x3a, 0x2c, 0x7b, 0x7d];
+const WS = new Uint8Array(256);
+for (const c of [0x20, 0x09, 0x0d, 0x0a]) WS[c] = 1;
+
+/** What a scanned value is (per column, for TableAccumulator.addScanned). */
+export const Kind = { Absent: 0, Text: 1, Escaped: 2, Number: 3, True: 4, False: 5, Null: 6 } as const;
+
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+const SIMPLE_ESCAPE = new Uint8Array(256);
+for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
+
+/** Keys that make a record something other than a plain row (see readers.ts `unwrap`). */
+const WRAPPERS = new Set(['category', 'Type', 'records']);
+
+export class NdjsonColumns {
+  private acc: TableAccumulator | undefined;
+  private keys = new ByteDictionary();
+  private keyCount = -1;
+  private kind = new Uint8Array(0);
+  private starts = new Int32Array(0);
+  private ends = new Int32Array(0);
+  private readonly batch: RecordItem[] = [];
+
+  constructor(private readonly load: FileLoad, private readonly table: string) {}
+
+  line(buf: Buffer, s: number, e: number, line: number): void {
+    const acc = this.acc ?? (this.acc = this.load.pendingOf(this.table));
+    if (!acc || !this.scan(acc, buf, s, e)) return this.generic({ text: buf.toString('utf8', s, e), line });
+    this.load.fr.read++;
+    try {
+      acc.addScanned(buf, this.kind, this.starts, this.ends);
+    } catch (err) {
+      if (!(err instanceof CoercionError)) throw err;
+      const row = JSON.parse(buf.toString('utf8', s, e)) as Record<string, unknown>;
+      this.load.setAside({ line, raw: JSON.stringify(row).slice(0, RAW_KEPT) }, this.table, err.message);
+      return;
+    }
+    this.load.afterRow(acc);
+  }
+
+  /** A line the generic path reads (also the odd ones the line splitter reports). */
+  generic(l: { text?: string; line: number; unterminated?: boolean; problem?: string }): void {
+    this.batch.length = 0;
+    recordsOfLine(l, this.batch);
+    if (this.batch.length) this.load.add(this.batch); // never refused: the table is known
+  }
+
+  /** Fills kind/starts/ends per column from a flat object line; false when the line is not one. */
+  private scan(acc: TableAccumulator, b: Buffer, s: number, e: number): boolean {
+    const cols = acc.schema.columns;
+    if (cols.length !== this.keyCount) this.indexKeys(acc);
+    const kind = this.kind;
+    kind.fill(Kind.Absent);
+    let p = s;
+    while (p < e && WS[b[p]!]) p++;
+    if (b[p] !== OPEN) return false;
+    p++;
+    while (p < e && WS[b[p]!]) p++;
+    if (b[p] === CLOSE) return false;
+    for (;;) {
+      if (b[p] !== QUOTE) return false;
+      const ks = ++p;
+      while (p < e && b[p] !== QUOTE && b[p] !== BACKSLASH) p++;
+      if (b[p] !== QUOTE) return false;
+      const col = this.keys.find(b, ks, p);
+      if (col < 0 || kind[col] !== Kind.Absent) return false; // not a column (or a wrapper), or a repeated key
+      p++;
+      while (p < e && WS[b[p]!]) p++;
+      if (b[p] !== COLON) return false;
+      p++;
+      while (p < e && WS[b[p]!]) p++;
+      const c = b[p];
+      let k: number;
+      if (c === QUOTE) {
+        const vs = ++p;
+        k = Kind.Text;
+        for (; p < e; p++) {
+          const x = b[p];
+          if (x === QUOTE) break;
+          if (x === BACKSLASH) {
+            k = Kind.Escaped;
+            const y = b[++p]!;
+            if (y === 0x75) {
+              // \uXXXX: four hex digits, else invalid JSON (the generic path reports it)
+              for (let h = 1; h <= 4; h++) if (!HEX[b[p + h]!]) return false;
+              p += 4;
+            } else if (!SIMPLE_ESCAPE[y]) return false;
+          } else if (x! < 0x20) return false; // a control character: invalid JSON, the generic path reports it
+        }
+        if (p >= e) return false;
+        this.starts[col] = vs;
+        this.ends[col] = p++;
+      } else {
+        const vs = p;
+        if (c === 0x74 && b[p + 1] === 0x72 && b[p + 2] === 0x75 && b[p + 3] === 0x65) (k = Kind.True), (p += 4);
+        else if (c === 0x66 && b[p + 1] === 0x61 && b[p + 2] === 0x6c && b[p + 3] === 0x73 && b[p + 4] === 0x65) (k = Kind.False), (p += 5);
+        else if (c === 0x6e && b[p + 1] === 0x75 && b[p + 2] === 0x6c && b[p + 3] === 0x6c) (k = Kind.Null), (p += 4);
+        else if (c === 0x2d || (c! >= 0x30 && c! <= 0x39)) {
+          k = Kind.Number;
+          for (p++; p < e; p++) {
+            const x = b[p]!;
+            if (!((x >= 0x30 && x <= 0x39) || x === 0x2e || x === 0x65 || x === 0x45 || x === 0x2b || x === 0x2d)) break;
+          }
+          // the number's form is left to Number(); one JSON would refuse (01, 1.) goes to the generic path
+          if (!validJsonNumber(b, vs, p)) return false;
+        } else return false;
+        this.starts[col] = vs;
+        this.ends[col] = p;
+      }
+      kind[col] = k;
+      while (p < e && WS[b[p]!]) p++;
+      if (b[p] === COMMA) {
+        p++;
+        while (p < e && WS[b[p]!]) p++;
+        continue;
+      }
+      if (b[p] !== CLOSE) return false;
+      p++;
+      while (p < e && WS[b[p]!]) p++;
+      return p === e;
+    }
+  }
+
+  private indexKeys(acc: TableAccumulator): void {
+    const cols = acc.schema.columns;
+    this.keys = new ByteDictionary();
+    cols.forEach((c, i) => {
+      if (WRAPPERS.has(c.name)) return; // never matched: a line holding it goes the generic way
+      const name = Buffer.from(c.name);
+      if (this.keys.find(name, 0, name.length) < 0) this.keys.insert(name, 0, name.length, i);
+    });
+    this.keyCount = cols.length;
+    this.kind = new Uint8Array(cols.length);
+    this.starts = new Int32Array(cols.length);
+    this.ends = new Int32Array(cols.length);
+  }
+}
+
+const isDigit = (b: Uint8Array, i: number, e: number) => i < e && b[i]! >= 0x30 && b[i]! <= 0x39;
+
+/** JSON's number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)? */
+function validJsonNumber(b: Uint8Array, s: number, e: number): boolean {
+  let p = s;
+  if (b[p] === 0x2d) p++;
+  if (!isDigit(b, p, e)) return false;
+  if (b[p] === 0x30) p++;
+  else while (isDigit(b, p, e)) p++;
+  if (p < e && b[p] === 0x2e) {
+    p++;
+    if (!isDigit(b, p, e)) return false;
+    while (isDigit(b, p, e)) p++;
+  }
+  if (p < e && (b[p] === 0x65 || b[p] === 0x45)) {
+    p++;
+    if (p < e && (b[p] === 0x2b || b[p] === 0x2d)) p++;
+    if (!isDigit(b, p, e)) return false;
+    while (isDigit(b, p, e)) p++;
+  }
+  return p === e;
+}
