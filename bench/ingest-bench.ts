@@ -1,10 +1,11 @@
 // Ingest benchmark: a generated DeviceNetworkEvents export as NDJSON.gz streamed into a fresh workspace, and the
 // same file loaded by DuckDB (read_json into a typed table), each in a child process so its peak RSS is its own.
-// Prints rows/s, MB/s, peak RSS and the ratio to DuckDB (a benchmark, never a test).
+// Prints rows/s, MB/s, peak RSS, bytes per row on disk and in memory, reload time, and the ratios to DuckDB
+// (a benchmark, never a test).
 //   npm run bench -- --quick                 100k rows
 //   node --import tsx bench/ingest-bench.ts --ingest-rows=5000000 [--rows-per-extent=N] [--data=DIR] [--no-duckdb]
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -45,6 +46,41 @@ async function child(file: string, wsDir: string, rowsPerExtent?: number): Promi
   process.stdout.write(JSON.stringify({ ms, loaded: r.loaded, quarantined: r.quarantined, extents: r.files[0]!.extents, maxRssKb: process.resourceUsage().maxRSS }));
 }
 
+/** Reload: open the workspace and count the table (what a first query pays), then load every column to size the data in memory. */
+async function reloadChild(wsDir: string): Promise<void> {
+  const { Workspace } = await import('../src/ingest/workspace.js');
+  const { runQuery } = await import('../src/engine/index.js');
+  const t0 = performance.now();
+  const ws = Workspace.open(wsDir);
+  const r = runQuery('DeviceNetworkEvents | count', { source: ws });
+  const ms = performance.now() - t0;
+  if (!r.ok) throw new Error('count failed');
+  for (const t of ws.scan('DeviceNetworkEvents')) for (const c of t.columns) void c.column;
+  process.stdout.write(JSON.stringify({ ms, memoryBytes: ws.columns.bytes }));
+}
+
+async function duckReloadChild(file: string, dbFile: string): Promise<void> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const t0 = performance.now();
+  const conn = await (await DuckDBInstance.create(dbFile)).connect();
+  await conn.runAndReadAll('SELECT count(*) FROM DeviceNetworkEvents');
+  const ms = performance.now() - t0;
+  conn.closeSync();
+  // in memory: the same rows loaded into an in-memory database, as DuckDB accounts its own blocks
+  const mem = await (await DuckDBInstance.create(':memory:')).connect();
+  const cols = Object.entries(DUCK_COLUMNS).map(([k, v]) => `'${k}': '${v}'`).join(', ');
+  await mem.run(`CREATE TABLE DeviceNetworkEvents AS SELECT * FROM read_json('${file}', format = 'newline_delimited', columns = {${cols}})`);
+  const used = Number((await mem.runAndReadAll('SELECT sum(memory_usage_bytes) FROM duckdb_memory()')).getRows()[0]![0]);
+  mem.closeSync();
+  process.stdout.write(JSON.stringify({ ms, memoryBytes: used }));
+}
+
+function sizeOf(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(path).reduce((sum, f) => sum + sizeOf(join(path, f)), 0);
+}
+
 /** The generated columns with their Kusto types (DeviceNetworkEvents' schema), for DuckDB's read_json. */
 const DUCK_COLUMNS: Record<string, string> = {
   Timestamp: 'TIMESTAMP_NS', DeviceId: 'VARCHAR', DeviceName: 'VARCHAR', ActionType: 'VARCHAR', RemoteIP: 'VARCHAR', RemotePort: 'INTEGER', RemoteUrl: 'VARCHAR',
@@ -69,15 +105,18 @@ async function duckChild(file: string, dbFile: string): Promise<void> {
 }
 
 type ChildOut = { ms: number; loaded: number; quarantined: number; extents: number; maxRssKb: number };
-function runChild(childArgs: string[]): ChildOut {
+type ReloadOut = { ms: number; memoryBytes: number };
+function runChild<T = ChildOut>(childArgs: string[]): T {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/ingest-bench.ts', ...childArgs], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`${childArgs[0]} failed (exit ${r.status})`);
-  return JSON.parse(r.stdout) as ChildOut;
+  return JSON.parse(r.stdout) as T;
 }
 
 async function main(): Promise<void> {
   if (args[0] === '--child') return child(args[1]!, args[2]!, args[3] ? Number(args[3]) : undefined);
   if (args[0] === '--duck-child') return duckChild(args[1]!, args[2]!);
+  if (args[0] === '--reload-child') return reloadChild(args[1]!);
+  if (args[0] === '--duck-reload-child') return duckReloadChild(args[1]!, args[2]!);
   const rows = Number(opt('ingest-rows') ?? (args.includes('--quick') ? 100_000 : 1_000_000));
   const dir = opt('data') ?? join(tmpdir(), 'kqlite-bench-ingest');
   mkdirSync(dir, { recursive: true });
@@ -101,9 +140,16 @@ async function main(): Promise<void> {
   };
   console.log(`ingest NDJSON.gz: ${rows.toLocaleString('en-US')} rows, ${(gzBytes / MB).toFixed(1)} MB gzipped${raw ? ` (${(raw / MB).toFixed(0)} MB of text)` : ''}, ${out.extents} extent(s)`);
   line('kqlite', out);
+  const reload = runChild<ReloadOut>(['--reload-child', wsDir]);
+  const disk = sizeOf(join(wsDir, 'tables'));
+  const perRow = (b: number) => `${(b / rows).toFixed(1)} B/row`;
+  console.log(`  kqlite: on disk ${perRow(disk)}, in memory ${perRow(reload.memoryBytes)} (every column loaded), reload (open + count) ${reload.ms.toFixed(0)} ms = ingest / ${(out.ms / reload.ms).toFixed(0)}`);
   if (duck) {
     line('DuckDB read_json', duck);
-    console.log(`  kqlite/DuckDB: time ${(out.ms / duck.ms).toFixed(2)}, peak RSS ${(out.maxRssKb / duck.maxRssKb).toFixed(2)}`);
+    const duckReload = runChild<ReloadOut>(['--duck-reload-child', file, join(dir, 'duck.db')]);
+    const duckDisk = statSync(join(dir, 'duck.db')).size;
+    console.log(`  DuckDB: on disk ${perRow(duckDisk)}, in memory ${perRow(duckReload.memoryBytes)} (in-memory database, duckdb_memory()), reload (open + count) ${duckReload.ms.toFixed(0)} ms`);
+    console.log(`  kqlite/DuckDB: time ${(out.ms / duck.ms).toFixed(2)}, peak RSS ${(out.maxRssKb / duck.maxRssKb).toFixed(2)}, bytes/row on disk ${(disk / duckDisk).toFixed(2)}, in memory ${(reload.memoryBytes / duckReload.memoryBytes).toFixed(2)}, reload ${(reload.ms / duckReload.ms).toFixed(2)}`);
   }
   rmSync(wsDir, { recursive: true, force: true });
   rmSync(join(dir, 'duck.db'), { force: true });

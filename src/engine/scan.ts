@@ -15,7 +15,7 @@ import type { Env, Runtime } from './compile/env.js';
 import { compileExpr } from './compile/expr.js';
 import type { Relation } from './compile/relation.js';
 import { checkLimits } from './compile/env.js';
-import { where } from './operators/where.js';
+import { timeThenIndexed, where } from './operators/where.js';
 import type { TimeRange } from './source.js';
 import type { Table } from './storage/column.js';
 import { concatSelected, lazyColumn, mergeExtents } from './storage/merge.js';
@@ -202,12 +202,22 @@ function chainByExtent(rt: Runtime, env: Env, table: string, schema: TableSchema
   }
   for (let k = start; k < wheres.length; k++) {
     const next: Relation[] = [];
+    // Without a shared cache no other rule needs the time filter's own result, so a time filter followed by
+    // an indexed test runs on the index's few rows (timeThenIndexed); with one, each prefix is kept for reuse.
+    const pair = !partsCache && k + 1 < wheres.length;
     for (const p of parts) {
       checkLimits(rt);
-      const out = where(wheres[k]!, p, { rt, env });
-      if (out.length) next.push(out);
+      const both = pair ? timeThenIndexed(wheres[k]!, wheres[k + 1]!, p, { rt, env }) : undefined;
+      const out = both ?? where(wheres[k]!, p, { rt, env });
+      if (both || !pair) {
+        if (out.length) next.push(out);
+      } else {
+        const two = out.length ? where(wheres[k + 1]!, out, { rt, env }) : out;
+        if (two.length) next.push(two);
+      }
     }
     parts = next;
+    if (pair) k++; // both wheres ran on every part
     if (partsCache && keys?.[k + 1] !== undefined) partsCache.set(keys[k + 1]!, parts);
   }
   const rel = concatParts(schema, parts);

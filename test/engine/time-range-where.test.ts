@@ -49,3 +49,32 @@ test('lets as bounds, and an empty range', () => {
   assert.equal(c('Timestamp between (a .. b)'), '5');
   assert.equal(c('Timestamp > b and Timestamp < a'), '0');
 });
+
+test('a time filter followed by an indexed test runs on the index rows alone, with the same result', async () => {
+  const { MemorySource } = await import('../../src/engine/index.js');
+  const { tableFromRows } = await import('../../src/engine/storage/builders.js');
+  const { parseDatetimeText } = await import('../../src/kql/syntax/index.js');
+  const columns = [{ name: 'Timestamp', type: 'datetime' as const }, { name: 'RemoteUrl', type: 'string' as const }, { name: 'Id', type: 'long' as const }];
+  const day = 864_000_000_000n;
+  const start = parseDatetimeText('2026-03-01T00:00:00Z')!;
+  // four extents of 500 rows, a day each; the needle on a few rows, some at the window's edges to the tick
+  const parts = [0, 1, 2, 3].map((d) => tableFromRows(columns, Array.from({ length: 500 }, (_, i) => {
+    const id = d * 500 + i;
+    const edge = i === 0 ? 0n : i === 499 ? day - 1n : BigInt(i) * 1_000_000_000n;
+    return { Timestamp: i === 250 ? null : start + BigInt(d) * day + edge, RemoteUrl: id % 97 === 0 || i === 0 || i === 499 ? 'https://SERVER.ACTION1.COM/x' : `host-${id % 40}.example.com`, Id: id };
+  })));
+  const source = new MemorySource(new Map([['T', { schema: { name: 'T', columns }, extents: parts }]]));
+  const now = start + 4n * day;
+  const run = (q: string) => {
+    const r = runQuery(q, { source, now });
+    assert.ok(r.ok, JSON.stringify(r.diagnostics));
+    const t = r.tables[0]!.table;
+    return Array.from({ length: t.length }, (_, i) => String((t.columns[0]!.column as { values: BigInt64Array }).values[i]));
+  };
+  for (const range of ['ago(2d) .. now()', 'datetime(2026-03-02) .. datetime(2026-03-02 23:59:59.9999999)', 'ago(10d) .. ago(3d)']) {
+    const paired = run(`T | where Timestamp between (${range}) | where RemoteUrl has 'server.action1.com' | project Id`);
+    const plain = run(`T | where (Timestamp between (${range})) == true | where RemoteUrl has 'server.action1.com' | project Id`);
+    assert.deepEqual(paired, plain, range);
+    assert.ok(paired.length > 0, `${range}: rows found`);
+  }
+});

@@ -12,14 +12,15 @@ import { indexedRows } from './indexed-where.js';
 import { timeRangeRows } from './time-range-where.js';
 import { windowScope } from './window.js';
 
-export function where(op: WhereOp, rel: Relation, cx: OpContext): Relation {
+export function where(op: WhereOp, rel: Relation, cx: OpContext, candidates?: Int32Array): Relation {
   // Window calls (prev, row_number ...) are computed over every row first, so narrowing the rows the
   // predicate runs on through an index does not change their values.
   const scope = windowScope(cx, rel, op.predicate);
   const ranged = timeRangeRows(op.predicate, rel, scope);
   if (ranged) return { columns: rel.columns, length: ranged.length, sel: ranged };
   const pred = compileExpr(op.predicate, scope).eval;
-  const rows = indexedRows(op.predicate, rel, cx) ?? physicalRows(rel);
+  // `candidates`: the caller already looked the rows up (timeThenIndexed below)
+  const rows = candidates ?? indexedRows(op.predicate, rel, cx) ?? physicalRows(rel);
   const out = new Int32Array(rows.length);
   let n = 0;
   for (let i = 0; i < rows.length; i++) {
@@ -28,4 +29,22 @@ export function where(op: WhereOp, rel: Relation, cx: OpContext): Relation {
     if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
   }
   return { columns: rel.columns, length: n, sel: out.subarray(0, n) };
+}
+
+/**
+ * `where <time bounds> | where <indexed test>` as one step: when the second where's index names the few rows
+ * that may pass, the time filter runs on those alone instead of on every row of the extent, then the second
+ * predicate on the rows left. Same rows, same order as the two wheres in turn (filters commute). Undefined
+ * when the first is not a time-bounds filter or no index helps the second.
+ */
+export function timeThenIndexed(time: WhereOp, next: WhereOp, rel: Relation, cx: OpContext): Relation | undefined {
+  if (!isTimeBounds(time.predicate, rel, cx)) return undefined;
+  const cand = indexedRows(next.predicate, rel, cx);
+  if (!cand) return undefined;
+  const narrowed = where(time, { columns: rel.columns, length: cand.length, sel: cand }, cx);
+  return where(next, narrowed, cx, narrowed.sel ?? physicalRows(narrowed));
+}
+
+function isTimeBounds(predicate: WhereOp['predicate'], rel: Relation, cx: OpContext): boolean {
+  return timeRangeRows(predicate, { columns: rel.columns, length: 0, sel: new Int32Array(0) }, windowScope(cx, rel, predicate)) !== undefined;
 }
