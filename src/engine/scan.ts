@@ -10,7 +10,7 @@
  */
 import type { Expr, PipeExpr, WhereOp } from '../kql/syntax/ast.js';
 import type { TableSchema } from '../kql/semantics/types.js';
-import { walk } from '../kql/syntax/index.js';
+import { conjuncts, walk } from '../kql/syntax/index.js';
 import type { Env, Runtime } from './compile/env.js';
 import { compileExpr } from './compile/expr.js';
 import type { Relation } from './compile/relation.js';
@@ -69,16 +69,6 @@ function perExtent(rt: Runtime, e: Expr): boolean {
     return ok;
   });
   return ok;
-}
-
-/** Splits a predicate into its top-level `and` operands. */
-export function conjuncts(e: Expr, out: Expr[] = []): Expr[] {
-  if (e.kind === 'ParenExpr') return conjuncts(e.expr, out);
-  if (e.kind === 'BinaryExpr' && e.op === 'and') {
-    conjuncts(e.left, out);
-    conjuncts(e.right, out);
-  } else out.push(e);
-  return out;
 }
 
 /** A row-independent datetime/timespan value of `e` in ticks, or undefined when `e` is not one. */

@@ -10,7 +10,7 @@
  */
 import type { Expr, GraphOp } from '../../kql/syntax/ast.js';
 import type { PatternPlan } from '../../kql/semantics/graph-pattern.js';
-import { walk } from '../../kql/syntax/index.js';
+import { conjuncts, walk } from '../../kql/syntax/index.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import type { Relation } from '../compile/relation.js';
 import { buildColumn } from '../storage/builders.js';
@@ -113,16 +113,6 @@ function variablesOf(e: Expr, plan: PatternPlan, out = new Set<string>()): Set<s
     }
     return true;
   });
-  return out;
-}
-
-function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
-  if (!e) return out;
-  if (e.kind === 'ParenExpr') return conjuncts(e.expr, out);
-  if (e.kind === 'BinaryExpr' && e.op === 'and') {
-    conjuncts(e.left, out);
-    conjuncts(e.right, out);
-  } else out.push(e);
   return out;
 }
 

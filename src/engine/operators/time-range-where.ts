@@ -6,6 +6,7 @@
  * Anything else (another conjunct, a negation, a non-constant bound) returns undefined: the general path.
  */
 import type { Expr } from '../../kql/syntax/ast.js';
+import { conjuncts } from '../../kql/syntax/index.js';
 import { columnOf, type Relation } from '../compile/relation.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
 import { isValid, type TicksColumn } from '../storage/column.js';
@@ -14,15 +15,6 @@ import { splitTicks } from '../values/ticks.js';
 interface Bounds { column?: string; min?: bigint; max?: bigint }
 
 const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
-
-function conjunctsOf(e: Expr, out: Expr[] = []): Expr[] {
-  if (e.kind === 'ParenExpr') return conjunctsOf(e.expr, out);
-  if (e.kind === 'BinaryExpr' && e.op === 'and') {
-    conjunctsOf(e.left, out);
-    conjunctsOf(e.right, out);
-  } else out.push(e);
-  return out;
-}
 
 /** A datetime constant of the query (now(), ago(), a let, a literal), else undefined. */
 function constantTicks(e: Expr, s: CompileScope): { ticks: bigint; type: string } | undefined {
@@ -37,7 +29,7 @@ function boundsOf(predicate: Expr, s: CompileScope): Bounds | undefined {
   const sameColumn = (name: string) => (b.column ??= name) === name;
   const atLeast = (t: bigint) => { if (b.min === undefined || t > b.min) b.min = t; };
   const atMost = (t: bigint) => { if (b.max === undefined || t < b.max) b.max = t; };
-  for (const p of conjunctsOf(predicate)) {
+  for (const p of conjuncts(predicate)) {
     if (p.kind === 'BetweenExpr' && !p.negated && p.left.kind === 'NameRef') {
       if (!sameColumn(p.left.name)) return undefined;
       const lo = constantTicks(p.low, s);

@@ -3,6 +3,7 @@
  * an array of nodes), so new node kinds need no change here.
  */
 import type { Span } from '../../common/span.js';
+import type { Expr } from './ast.js';
 
 export interface AnyTreeNode {
   kind: string;
@@ -35,4 +36,15 @@ export function children(node: AnyTreeNode): AnyTreeNode[] {
 export function walk(node: AnyTreeNode, visit: (n: AnyTreeNode, parent: AnyTreeNode | undefined) => boolean | void, parent?: AnyTreeNode): void {
   if (visit(node, parent) === false) return;
   for (const c of children(node)) walk(c, visit, node);
+}
+
+/** The top-level `and` operands of a predicate, parentheses looked through (`a and (b and c)` → a, b, c). */
+export function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
+  if (!e) return out;
+  if (e.kind === 'ParenExpr') return conjuncts(e.expr, out);
+  if (e.kind === 'BinaryExpr' && e.op === 'and') {
+    conjuncts(e.left, out);
+    conjuncts(e.right, out);
+  } else out.push(e);
+  return out;
 }
