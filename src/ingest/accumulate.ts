@@ -23,6 +23,7 @@ function grow<T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(a:
   return b;
 }
 
+const NO_BYTES = new Uint8Array(0);
 const NUMERIC = new Set<ScalarTypeName>(['int', 'long', 'real', 'decimal']);
 
 /** One column's values so far. */
@@ -34,7 +35,10 @@ class ColumnAccumulator {
   private flags = new Uint8Array(0);
   private dynamics: DynamicValue[] = [];
   private dict: string[] = [];
-  private index = new Map<string, number>();
+  /** string → code, made on first need: while every value so far came as unescaped bytes, the byte
+   * dictionary alone tells a new string from a repeated one (a Map entry per distinct value is the dearest
+   * part of a column of unique addresses). Once made, it holds every code. */
+  private index: Map<string, number> | undefined;
   private valid = new Uint8Array(128);
   private anyNull = false;
   private emptyCode = -1;
@@ -59,11 +63,8 @@ class ColumnAccumulator {
       case 'string':
       case 'guid': {
         if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
-        if (isNull || v === '') {
-          // absent values are the commonest string of all: no dictionary lookup for them
-          if (this.emptyCode < 0) this.emptyCode = this.code('');
-          this.codes[i] = this.emptyCode;
-        } else this.codes[i] = this.code(v as string);
+        // absent values are the commonest string of all: no dictionary lookup for them
+        this.codes[i] = isNull || v === '' ? this.emptyStringCode() : this.code(v as string);
         break;
       }
       case 'datetime':
@@ -93,14 +94,70 @@ class ColumnAccumulator {
   }
 
   private code(s: string): number {
-    let c = this.index.get(s);
-    if (c === undefined) {
-      c = this.dict.push(s) - 1;
-      this.index.set(s, c);
-      this.newCode = true;
-      this.dictBytes += 3 * s.length + 80;
-    }
+    const index = (this.index ??= new Map(this.dict.map((d, c) => [d, c])));
+    const c = index.get(s);
+    return c ?? this.addCode(s);
+  }
+
+  /** A string not in the dictionary. */
+  private addCode(s: string): number {
+    const c = this.dict.push(s) - 1;
+    this.index?.set(s, c);
+    this.newCode = true;
+    this.dictBytes += 3 * s.length + 80;
     return c;
+  }
+
+  /** The code of '' (found through whichever lookup the column keeps, so padding does not make the Map). */
+  private emptyStringCode(): number {
+    if (this.emptyCode >= 0) return this.emptyCode;
+    if (this.index) return (this.emptyCode = this.code(''));
+    const bytes = (this.bytes ??= new ByteDictionary());
+    let c = bytes.find(NO_BYTES, 0, 0);
+    if (c < 0) {
+      c = this.addCode('');
+      bytes.insert(NO_BYTES, 0, 0, c);
+    }
+    return (this.emptyCode = c);
+  }
+
+  /**
+   * Rows up to `row` that a sparse reader skipped (a key absent from an NDJSON line) are nulls: filled here
+   * in one go when the column is next written, instead of one push per absent cell. Not taken back by `pop`
+   * (those rows are before the row being rolled back).
+   */
+  padTo(row: number): void {
+    const from = this.length;
+    if (from >= row) return;
+    if (row >> 3 >= this.valid.length) this.valid = grow(this.valid, (row >> 3) + 1);
+    this.anyNull = true;
+    switch (this.type) {
+      case 'string':
+      case 'guid': {
+        const empty = this.emptyStringCode();
+        this.codes = grow(this.codes, row);
+        this.codes.fill(empty, from, row);
+        break;
+      }
+      case 'datetime':
+      case 'timespan':
+        this.numbers = grow(this.numbers, row);
+        this.lo = grow(this.lo, row);
+        this.numbers.fill(0, from, row);
+        this.lo.fill(0, from, row);
+        break;
+      case 'bool':
+        this.flags = grow(this.flags, row);
+        this.flags.fill(0, from, row);
+        break;
+      case 'dynamic':
+        for (let r = from; r < row; r++) this.dynamics.push(null);
+        break;
+      default:
+        this.numbers = grow(this.numbers, row);
+        this.numbers.fill(0, from, row);
+    }
+    this.length = row;
   }
 
   /**
@@ -181,7 +238,10 @@ class ColumnAccumulator {
     let c = bytes.find(buf, s, e);
     this.newCode = false;
     if (c < 0) {
-      c = this.code(escaped ? (JSON.parse(buf.toString('utf8', s - 1, e + 1)) as string) : buf.toString('utf8', s, e));
+      const text = escaped ? (JSON.parse(buf.toString('utf8', s - 1, e + 1)) as string) : buf.toString('utf8', s, e);
+      // a byte miss is a new string unless the text came some other way before (escaped, as a decoded value,
+      // or as bytes that are not valid UTF-8 and decode to the same replacement characters): then the Map says
+      c = this.index || escaped || text.includes('\uFFFD') ? this.code(text) : this.addCode(text);
       bytes.insert(buf, s, e, c);
     }
     this.anyNullBefore = this.anyNull;
@@ -199,7 +259,7 @@ class ColumnAccumulator {
     if (this.newCode && (this.type === 'string' || this.type === 'guid')) {
       const s = this.dict.pop()!;
       const c = this.dict.length;
-      this.index.delete(s);
+      this.index?.delete(s);
       this.bytes?.forget(c);
       if (this.emptyCode === c) this.emptyCode = -1;
     }
@@ -259,7 +319,7 @@ export class TableAccumulator {
     for (const k in row) {
       if (this.byName.has(k) || row[k] === undefined) continue;
       const acc = new ColumnAccumulator(inferType(row[k] ?? ''));
-      for (let i = 0; i < this.rows; i++) acc.push(null);
+      acc.padTo(this.rows);
       this.byName.set(k, this.columns.push(acc) - 1);
       this.schema.columns.push({ name: k, type: acc.type });
       this.extra.push(k);
@@ -271,14 +331,20 @@ export class TableAccumulator {
       for (; i < cols.length; i++) {
         const v: unknown = row[cols[i]!.name];
         const col = this.columns[i]!;
+        col.padTo(this.rows);
         if (typeof v === 'string' ? col.pushString(v) : typeof v === 'number' && col.pushNumber(v)) continue;
         this.pushValue(i, v);
       }
     } catch (e) {
-      for (let j = 0; j < i; j++) this.columns[j]!.pop();
+      this.rollBack(i);
       throw e;
     }
     this.rows++;
+  }
+
+  /** Takes back the cells the current row pushed into columns before `i` (a later one did not fit). */
+  private rollBack(i: number): void {
+    for (let j = 0; j < i; j++) if (this.columns[j]!.length > this.rows) this.columns[j]!.pop();
   }
 
   /** Column i's value through coerce.ts (any JavaScript value), widening an inferred column that misfits. */
@@ -307,11 +373,12 @@ export class TableAccumulator {
     try {
       for (; i < n; i++) {
         const f = fieldOf[i]!;
+        this.columns[i]!.padTo(this.rows);
         if (f < 0) this.columns[i]!.push(null);
         else if (!this.columns[i]!.pushBytes(buf, starts[f]!, ends[f]!)) this.pushValue(i, buf.toString('utf8', starts[f]!, ends[f]!));
       }
     } catch (e) {
-      for (let j = 0; j < i; j++) this.columns[j]!.pop();
+      this.rollBack(i);
       throw e;
     }
     this.rows++;
@@ -330,12 +397,12 @@ export class TableAccumulator {
     let i = 0;
     try {
       for (; i < n; i++) {
+        const k = kind[i];
+        if (k === 0) continue; // absent: a null, filled in when the column is next written (padTo)
         const col = this.columns[i]!;
+        if (col.length < this.rows) col.padTo(this.rows);
         const s = starts[i]!, e = ends[i]!;
-        switch (kind[i]) {
-          case 0: // absent
-            col.push(null);
-            break;
+        switch (k) {
           case 1: // text without escapes: its bytes are the string
             if (!col.pushBytes(buf, s, e)) this.pushValue(i, buf.toString('utf8', s, e));
             break;
@@ -355,11 +422,11 @@ export class TableAccumulator {
             break;
           }
           default:
-            this.pushValue(i, kind[i] === 4 ? true : kind[i] === 5 ? false : null);
+            this.pushValue(i, k === 4 ? true : k === 5 ? false : null);
         }
       }
     } catch (err) {
-      for (let j = 0; j < i; j++) this.columns[j]!.pop();
+      this.rollBack(i);
       throw err;
     }
     this.rows++;
@@ -371,6 +438,7 @@ export class TableAccumulator {
   }
 
   private widenToString(i: number): void {
+    this.columns[i]!.padTo(this.rows);
     const old = this.columns[i]!.finish();
     const acc = new ColumnAccumulator('string');
     for (let r = 0; r < old.length; r++) {
@@ -390,6 +458,7 @@ export class TableAccumulator {
 
   /** The pending rows as a Table, and a fresh start (same schema) for the rows that follow. */
   take(): Table {
+    for (const c of this.columns) c.padTo(this.rows);
     const table: Table = { columns: this.schema.columns.map((c, i) => ({ name: c.name, column: this.columns[i]!.finish() })), length: this.rows };
     this.columns = this.schema.columns.map((c) => new ColumnAccumulator(c.type));
     for (const c of this.schema.columns) this.fixed.add(c.name);

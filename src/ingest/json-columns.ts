@@ -3,7 +3,7 @@
  * with string, number, true/false/null values) is scanned on its bytes, each key found in a byte-keyed map of
  * the table's columns, each value pushed from its bytes as the CSV path does (dictionary lookup by bytes, ISO
  * datetimes, integers). Anything else — nested values, a key outside the schema, `category`/`Type`/`records`
- * wrappers, a repeated key, invalid JSON, the first row of a table — goes through the generic record path
+ * wrappers, a repeated key, invalid JSON, the first row of a table without a known schema — goes through the generic record path
  * for that line (readers.ts `recordsOfLine`), so results, widening and quarantine are the generic path's.
  */
 import type { TableAccumulator } from './accumulate.js';
@@ -40,7 +40,7 @@ export class NdjsonColumns {
   constructor(private readonly load: FileLoad, private readonly table: string) {}
 
   line(buf: Buffer, s: number, e: number, line: number): void {
-    const acc = this.acc ?? (this.acc = this.load.pendingOf(this.table));
+    const acc = this.acc ?? (this.acc = this.accumulator());
     if (!acc || !this.scan(acc, buf, s, e)) return this.generic({ text: buf.toString('utf8', s, e), line });
     this.load.fr.read++;
     try {
@@ -52,6 +52,12 @@ export class NdjsonColumns {
       return;
     }
     this.load.afterRow(acc);
+  }
+
+  /** The table's pending rows; a table with a known schema starts them on its first line, which is then read
+   * on its bytes like the rest (an inferred schema comes from the first row, read the generic way). */
+  private accumulator(): TableAccumulator | undefined {
+    return this.load.pendingOf(this.table) ?? (this.load.baseSchema(this.table) ? this.load.accumulator(this.table, {}) : undefined);
   }
 
   /** A line the generic path reads (also the odd ones the line splitter reports). */

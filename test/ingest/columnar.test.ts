@@ -232,18 +232,26 @@ test('NDJSON read on its bytes equals the generic JSON.parse path: escapes, numb
     '{"Timestamp":"2026-01-01T00:00:12Z","DeviceName":"h13","ReportId":13}\r',
     '{"Timestamp":"2026-01-01T00:00:14Z","DeviceName":"bad \\x escape \\q","ReportId":15}',
     '{"Timestamp":"2026-01-01T00:00:15Z","DeviceName":"ok \\u00e9 \\/ \\n","ReportId":16}',
+    '{"DeviceName":"only a name","ReportId":20}', // absent keys: nulls filled in later (padTo)
+    '{"Timestamp":"2026-01-01T00:00:20Z","DeviceName":"h21","RemotePort":"abc","ReportId":21}', // taken back after two cells
     '{"Timestamp":"2026-01-01T00:00:13Z","DeviceName":"cut","ReportId":14',
   ];
-  const p = file('DeviceNetworkEvents_tricky.ndjson', lines.join('\n'));
+  // two different invalid UTF-8 bytes decode to the same text: one dictionary string, not two
+  const invalid = [0xff, 0xfe].map((x) => Buffer.concat([Buffer.from('{"DeviceName":"bad '), Buffer.from([x]), Buffer.from('","ReportId":30}\n')]));
+  const p = file('DeviceNetworkEvents_tricky.ndjson', Buffer.concat([...invalid, Buffer.from(lines.join('\n'))]));
   const results = [];
+  const spaces: Workspace[] = [];
   for (const columnar of [true, false]) {
     const ws = fresh();
+    spaces.push(ws);
     const r = await ingestPaths(ws, [p], { columnar });
     results.push({ report: { ...r.files[0], file: '' }, tables: contents(ws), quarantine: quarantine(ws) });
   }
   assert.deepEqual(results[0], results[1]);
   const f = results[0]!.report;
-  assert.deepEqual([f.format, f.read, f.loaded, f.quarantined], ['ndjson', 17, 9, 8]);
+  assert.deepEqual([f.format, f.read, f.loaded, f.quarantined], ['ndjson', 21, 12, 9]);
+  const names = spaces[0]!.scan('DeviceNetworkEvents').map((t) => t.columns.find((c) => c.name === 'DeviceName')!.column);
+  for (const c of names) if (c.type === 'string') assert.equal(new Set(c.dict).size, c.dict.length, 'no string twice in a dictionary: ' + JSON.stringify(c.dict));
   // the bench's shape at scale, over chunk boundaries
   const big = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ Timestamp: new Date(Date.UTC(2026, 0, 1) + i * 37).toISOString(), DeviceName: `host-${i % 500}`, RemotePort: [443, 80][i % 2], InitiatingProcessCommandLine: `"C:\\App${i % 50}\\a.exe" --s ${i % 1000}`, ReportId: i })).join('\n');
   const pb = file('DeviceNetworkEvents_big.ndjson.gz', gzipSync(big));
