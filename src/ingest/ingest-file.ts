@@ -12,6 +12,7 @@ import { CsvSplitter } from './csv-splitter.js';
 import { FileLoad, SchemaChangeError, type LoadOptions } from './file-load.js';
 import type { FileReport } from './ingest.js';
 import type { SealedQuarantine } from './quarantine.js';
+import { readLinesInParts, SPLIT_MIN_BYTES, type SplitOptions } from './ingest-split.js';
 import { NdjsonColumns } from './json-columns.js';
 import { detectFormat, isDocumentLayout, readParquet, readRecords, type Format, type RecordItem } from './readers.js';
 import { LineBytes } from './splitters.js';
@@ -43,8 +44,11 @@ export function emptyReport(file: string): FileReport {
   return { file, read: 0, loaded: 0, quarantined: 0, tables: {}, extents: 0, extraColumns: {}, inferredTables: [] };
 }
 
-/** Reads `file` into extents; `progress(bytes, records)` is called after every batch or chunk. */
-export async function readFileIntoExtents(ws: Workspace, file: string, size: number, opts: ReadOptions, progress: (bytes: number, records: number) => void, knownHash?: string): Promise<FileResult> {
+/**
+ * Reads `file` into extents; `progress(bytes, records)` is called after every batch or chunk. With `split`, a
+ * large NDJSON file of a known table is read by several threads (ingest-split.ts).
+ */
+export async function readFileIntoExtents(ws: Workspace, file: string, size: number, opts: ReadOptions, progress: (bytes: number, records: number) => void, knownHash?: string, split?: SplitOptions): Promise<FileResult> {
   const fr = emptyReport(file);
   const forced = opts.format && opts.format !== 'auto' ? (opts.format as Format) : undefined;
   let src: Source | undefined;
@@ -73,6 +77,8 @@ export async function readFileIntoExtents(ws: Workspace, file: string, size: num
         progress(src.rawBytes, fr.read);
       }
       splitter.end();
+    } else if (src && fr.format === 'ndjson' && !isDocumentLayout(src.head) && opts.columnar !== false && load.fallbackTable && split && size >= (split.minBytes ?? SPLIT_MIN_BYTES)) {
+      await readLinesInParts(ws, file, src, load, split, opts, progress);
     } else if (src && fr.format === 'ndjson' && !isDocumentLayout(src.head) && opts.columnar !== false && load.fallbackTable) {
       const rows = new NdjsonColumns(load, load.fallbackTable);
       const lines = new LineBytes((buf, s, e, line) => rows.line(buf, s, e, line), (l) => rows.generic(l));

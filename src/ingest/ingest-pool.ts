@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { dropExtents } from './file-load.js';
 import { emptyReport, type FileResult } from './ingest-file.js';
-import { releaseIfHeldBy, withLock, type WorkerJob, type WorkerReply } from './ingest-protocol.js';
+import { releaseIfHeldBy, withLock, type WorkerJob, type WorkerMessage, type WorkerReply } from './ingest-protocol.js';
 import { Workspace } from './workspace.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
@@ -23,10 +23,52 @@ function startWorker(options: ConstructorParameters<typeof Worker>[1]): Worker {
 }
 
 interface Running {
-  job: WorkerJob;
+  file: string;
   written: { table: string; id: string }[];
-  progress: (bytes: number, records: number) => void;
+  progress?: (bytes: number, records: number) => void;
   resolve: (r: FileResult) => void;
+  /** A part's block has been read. */
+  blockDone?: () => void;
+}
+
+/** Blocks sent to a part and not yet read: enough to keep its thread busy, few enough to bound memory. */
+const BLOCKS_IN_FLIGHT = 2;
+
+/** One thread's part of a file split across threads (ingest-split.ts): blocks go in, one result comes out. */
+export class PartHandle {
+  inFlight = 0;
+  settled = false;
+  private waiting: (() => void) | undefined;
+
+  constructor(private readonly worker: Worker, readonly written: { table: string; id: string }[], readonly result: Promise<FileResult>) {}
+
+  /** Sends a block, once this part has room for it (nothing is sent to a part that has ended). */
+  async send(bytes: Uint8Array, firstLine: number): Promise<void> {
+    while (this.inFlight >= BLOCKS_IN_FLIGHT && !this.settled) await new Promise<void>((r) => (this.waiting = r));
+    if (this.settled) return;
+    this.inFlight++;
+    const m: WorkerMessage = { kind: 'block', bytes, firstLine };
+    this.worker.postMessage(m, [bytes.buffer as ArrayBuffer]);
+  }
+
+  problem(line: number, problem: string): void {
+    if (!this.settled) this.worker.postMessage({ kind: 'problem', line, problem } satisfies WorkerMessage);
+  }
+
+  /** The part's result, once it has read every block sent. */
+  end(): Promise<FileResult> {
+    if (!this.settled) this.worker.postMessage({ kind: 'part-end' } satisfies WorkerMessage);
+    return this.result;
+  }
+
+  /** Called by the pool: a block was read, or the part ended (done, failed, or its thread died). */
+  wake(settled = false): void {
+    if (settled) this.settled = true;
+    else this.inFlight--;
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.();
+  }
 }
 
 interface Slot {
@@ -46,11 +88,29 @@ export class IngestPool {
 
   async run(file: string, size: number, opts: WorkerJob['opts'], hash: string | undefined, progress: (bytes: number, records: number) => void): Promise<FileResult> {
     const slot = this.idle.pop() ?? (await new Promise<Slot>((r) => this.waiting.push(r)));
-    const job: WorkerJob = { file, size, opts, ...(hash ? { hash } : {}) };
+    const job: WorkerMessage = { kind: 'file', file, size, opts, ...(hash ? { hash } : {}) };
     return new Promise<FileResult>((resolve) => {
-      slot.running = { job, written: [], progress, resolve };
+      slot.running = { file, written: [], progress, resolve };
       slot.worker.postMessage(job);
     });
+  }
+
+  /** Starts one part of a file split across threads on the next free thread. */
+  async part(file: string, opts: WorkerJob['opts']): Promise<PartHandle> {
+    const slot = this.idle.pop() ?? (await new Promise<Slot>((r) => this.waiting.push(r)));
+    const written: { table: string; id: string }[] = [];
+    let handle: PartHandle | undefined;
+    const result = new Promise<FileResult>((resolve) => {
+      slot.running = { file, written, resolve: (r) => (handle!.wake(true), resolve(r)), blockDone: () => handle!.wake() };
+    });
+    handle = new PartHandle(slot.worker, written, result);
+    slot.worker.postMessage({ kind: 'part', file, opts } satisfies WorkerMessage);
+    return handle;
+  }
+
+  /** The lock the workers take to append (a split file's extents are dropped under it too). */
+  withLock<T>(f: () => T): T {
+    return withLock(new Int32Array(this.lock), f);
   }
 
   async close(): Promise<void> {
@@ -67,8 +127,9 @@ export class IngestPool {
     worker.on('message', (m: WorkerReply) => {
       const r = slot.running;
       if (!r) return;
-      if (m.kind === 'progress') r.progress(m.bytes, m.records);
+      if (m.kind === 'progress') r.progress?.(m.bytes, m.records);
       else if (m.kind === 'extent') r.written.push({ table: m.table, id: m.id });
+      else if (m.kind === 'block-done') r.blockDone?.();
       else {
         slot.running = undefined;
         this.release(slot);
@@ -101,7 +162,7 @@ export class IngestPool {
   }
 
   private failed(r: Running, message: string): FileResult {
-    const fr = emptyReport(r.job.file);
+    const fr = emptyReport(r.file);
     fr.refused = `${message} (nothing of this file was kept)`;
     return { fr };
   }

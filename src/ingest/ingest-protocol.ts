@@ -9,9 +9,23 @@ export interface WorkerJob {
   hash?: string;
 }
 
+/**
+ * To a worker: a whole file to read (`file`), or one part of a file split across threads: `part` opens it,
+ * `block`s of whole lines follow (ingest-split.ts), `problem` is a line the splitter could not hand over,
+ * and `part-end` asks for the part's result.
+ */
+export type WorkerMessage =
+  | ({ kind: 'file' } & WorkerJob)
+  | { kind: 'part'; file: string; opts: Omit<ReadOptions, 'onExtent' | 'appendLock'> }
+  | { kind: 'block'; bytes: Uint8Array; firstLine: number }
+  | { kind: 'problem'; line: number; problem: string }
+  | { kind: 'part-end' };
+
 export type WorkerReply =
   | { kind: 'progress'; bytes: number; records: number }
   | { kind: 'extent'; table: string; id: string }
+  /** A block of a part has been read (the splitter sends the next one). */
+  | { kind: 'block-done' }
   | { kind: 'done'; result: FileResult }
   | { kind: 'failed'; message: string };
 

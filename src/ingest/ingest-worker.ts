@@ -1,32 +1,60 @@
 /**
  * A worker thread of the ingest pool (ingest-pool.ts): reads the files it is given into extents of the
- * workspace, one at a time, and reports progress, each extent written and the result. Appends (schema and
- * extent writes) and undos take the pool's lock, shared with the other workers.
+ * workspace, one at a time, or its part of a file split across threads (ingest-part.ts), and reports
+ * progress, each extent written and the result. Appends (schema and extent writes) and undos take the
+ * pool's lock, shared with the other workers.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readFileIntoExtents, type ReadOptions } from './ingest-file.js';
-import { withLock, type WorkerJob, type WorkerReply } from './ingest-protocol.js';
+import { PartReader } from './ingest-part.js';
+import { withLock, type WorkerMessage, type WorkerReply } from './ingest-protocol.js';
 import { Workspace } from './workspace.js';
 
 const { dir, lock } = workerData as { dir: string; lock: SharedArrayBuffer };
 const ws = Workspace.open(dir);
 const locked = new Int32Array(lock);
 const post = (m: WorkerReply) => parentPort!.postMessage(m);
+const shared = (opts: WorkerMessage & { kind: 'file' | 'part' }): ReadOptions => ({
+  ...opts.opts,
+  onExtent: (table, id) => post({ kind: 'extent', table, id }),
+  appendLock: (f) => withLock(locked, f),
+});
+let part: PartReader | undefined;
 
-parentPort!.on('message', (job: WorkerJob) => {
-  let last = 0;
-  const opts: ReadOptions = {
-    ...job.opts,
-    onExtent: (table, id) => post({ kind: 'extent', table, id }),
-    appendLock: (f) => withLock(locked, f),
-  };
-  readFileIntoExtents(ws, job.file, job.size, opts, (bytes, records) => {
-    const now = Date.now();
-    if (now - last < 50) return; // progress at most 20 times a second: a message costs more than a batch
-    last = now;
-    post({ kind: 'progress', bytes, records });
-  }, job.hash).then(
-    (result) => post({ kind: 'done', result }),
-    (e: unknown) => post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }),
-  );
+parentPort!.on('message', (m: WorkerMessage) => {
+  switch (m.kind) {
+    case 'file': {
+      let last = 0;
+      readFileIntoExtents(ws, m.file, m.size, shared(m), (bytes, records) => {
+        const now = Date.now();
+        if (now - last < 50) return; // progress at most 20 times a second: a message costs more than a batch
+        last = now;
+        post({ kind: 'progress', bytes, records });
+      }, m.hash).then(
+        (result) => post({ kind: 'done', result }),
+        (e: unknown) => post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }),
+      );
+      return;
+    }
+    case 'part':
+      try {
+        part = new PartReader(ws, m.file, shared(m));
+      } catch (e) {
+        post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
+      }
+      return;
+    case 'block':
+      part?.block(m.bytes, m.firstLine);
+      post({ kind: 'block-done' });
+      return;
+    case 'problem':
+      part?.problem(m.line, m.problem);
+      return;
+    case 'part-end': {
+      const result = part?.end();
+      part = undefined;
+      if (result) post({ kind: 'done', result });
+      return;
+    }
+  }
 });

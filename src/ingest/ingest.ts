@@ -14,6 +14,7 @@ import { insideWorkspace } from '../common/workspace-dir.js';
 import { VALID_TABLE } from './file-load.js';
 import { emptyReport, readFileIntoExtents, type FileResult } from './ingest-file.js';
 import { IngestPool } from './ingest-pool.js';
+import { SPLIT_MIN_BYTES, type SplitOptions } from './ingest-split.js';
 import { cleanAbandoned } from './pending.js';
 import { publishQuarantine, writeJsonAtomic } from './quarantine.js';
 import { FORMATS, type Format } from './readers.js';
@@ -29,6 +30,8 @@ export interface FileReport {
   tables: Record<string, number>;
   /** Extents written for this file. */
   extents: number;
+  /** Threads that read the file, when it was split across several (ingest-split.ts). */
+  threads?: number;
   skipped?: string;
   refused?: string;
   /** Columns outside the table's schema, kept, per table. */
@@ -72,6 +75,11 @@ export interface IngestOptions {
   workers?: number;
   /** false: CSV through the generic record path (a reference for tests of the columnar one). */
   columnar?: boolean;
+  /** A single NDJSON file of a known table at least this large (as stored) is read by several threads
+   * (default 16 MiB; the threads are `workers`, default the cores). */
+  splitMinBytes?: number;
+  /** Decoded bytes per block of a split file (default 4 MiB; tests make it small). */
+  splitBlockBytes?: number;
 }
 
 const EXPORT_FILE = /\.(json|jsonl|ndjson|csv|tsv|parquet)(\.gz)?$/i;
@@ -136,15 +144,29 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
   cleanAbandoned(ws);
   const books = new Books(ws, files, sizes, opts);
   if (workers > 1) await ingestInParallel(books, workers);
-  else for (let i = 0; i < files.length; i++) await ingestHere(books, i);
+  else {
+    // files read one after another: a large one is split across threads (ingest-split.ts)
+    const threads = opts.workers ?? availableParallelism();
+    const minBytes = opts.splitMinBytes ?? SPLIT_MIN_BYTES;
+    const pool = threads > 1 && sizes.some((s) => s >= minBytes) ? new IngestPool(ws.dir, threads) : undefined;
+    const split = pool && { pool, threads, minBytes, ...(opts.splitBlockBytes ? { blockBytes: opts.splitBlockBytes } : {}) };
+    try {
+      for (let i = 0; i < files.length; i++) await ingestHere(books, i, split);
+    } finally {
+      await pool?.close();
+    }
+  }
   return books.report();
 }
 
 /** One file read in this thread (sequential ingest, and files that must run alone after a parallel pass). */
-async function ingestHere(books: Books, i: number): Promise<void> {
+async function ingestHere(books: Books, i: number, split?: SplitOptions): Promise<void> {
   const seen = await books.seenBefore(i);
   if (seen.skipped) return books.done(i, { fr: seen.skipped }, seen);
-  const res = await readFileIntoExtents(books.ws, books.files[i]!, books.sizes[i]!, books.readOptions(false), (bytes, records) => books.progress(i, bytes, records), seen.hash);
+  const read = (s?: SplitOptions) => readFileIntoExtents(books.ws, books.files[i]!, books.sizes[i]!, books.readOptions(false), (bytes, records) => books.progress(i, bytes, records), seen.hash, s);
+  let res = await read(split);
+  // a split file whose lines add a table or a column is read again by this thread alone
+  if (res.needsAlone) res = await read();
   books.done(i, res, seen);
 }
 

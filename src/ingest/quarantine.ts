@@ -4,7 +4,7 @@
  * read (a file of nothing but bad lines must not fill memory) and are published by rename when it is done;
  * the counts change only then, so an ingest that is undone leaves no trace.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { insideWorkspace } from '../common/workspace-dir.js';
@@ -63,6 +63,27 @@ export class QuarantineWriter {
   seal(): SealedQuarantine {
     this.flush();
     return { partial: this.partial, count: this.count, perTable: [...this.perTable] };
+  }
+
+  /** Takes over another writer's sealed entries (a part of this file read on another thread): appended to
+   * this writer's partial file, in slices, and counted; the other partial file is removed. */
+  absorb(q: SealedQuarantine): void {
+    if (q.count) {
+      this.flush();
+      mkdirSync(this.dir, { recursive: true });
+      const from = openSync(q.partial, 'r');
+      const to = openSync(this.partial, 'a');
+      try {
+        const buf = Buffer.allocUnsafe(1 << 20);
+        for (let got = readSync(from, buf); got > 0; got = readSync(from, buf)) writeSync(to, buf, 0, got);
+      } finally {
+        closeSync(from);
+        closeSync(to);
+      }
+      this.count += q.count;
+      for (const [t, n] of q.perTable) this.perTable.set(t, (this.perTable.get(t) ?? 0) + n);
+    }
+    rmSync(q.partial, { force: true });
   }
 
   discard(): void {

@@ -19,13 +19,15 @@ export interface Line {
 
 export const MAX_RECORD_BYTES = 64 << 20;
 const mb = (n: number) => (n >= 1 << 20 ? `${Math.round(n / (1 << 20))} MiB` : `${Math.round(n / 1024)} KiB`);
+/** The problem reported for a line over the limit (its bytes are not kept). */
+export const lineTooLong = (maxRecordBytes: number) => `line longer than ${mb(maxRecordBytes)}, not read`;
 
 export async function* splitLines(chunks: AsyncIterable<Buffer>, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<Line[]> {
   let carry: Buffer[] = [];
   let carryLen = 0;
   let oversize = false;
   let line = 1;
-  const tooLong = (): Line => ({ line, problem: `line longer than ${mb(maxRecordBytes)}, not read` });
+  const tooLong = (): Line => ({ line, problem: lineTooLong(maxRecordBytes) });
   for await (const chunk of chunks) {
     const out: Line[] = [];
     let pos = 0;
@@ -65,14 +67,18 @@ export class LineBytes {
   private carry: Buffer[] = [];
   private carryLen = 0;
   private oversize = false;
-  private line = 1;
+  private line: number;
 
-  constructor(private readonly onLine: (buf: Buffer, s: number, e: number, line: number) => void, private readonly onOther: (l: Line) => void, private readonly maxRecordBytes = MAX_RECORD_BYTES) {}
+  /** `firstLine`: the number of the first line pushed (a block of a file split across threads starts later). */
+  constructor(private readonly onLine: (buf: Buffer, s: number, e: number, line: number) => void, private readonly onOther: (l: Line) => void, private readonly maxRecordBytes = MAX_RECORD_BYTES, firstLine = 1) {
+    this.line = firstLine;
+  }
 
   push(chunk: Buffer): void {
     let pos = 0;
     for (let nl = chunk.indexOf(0x0a, pos); nl >= 0; nl = chunk.indexOf(0x0a, pos)) {
-      if (this.oversize) this.onOther({ line: this.line, problem: `line longer than ${mb(this.maxRecordBytes)}, not read` });
+      // a chunk may be a block of many MiB (a file split across threads): a long line inside it is checked too
+      if (this.oversize || this.carryLen + nl - pos > this.maxRecordBytes) this.onOther({ line: this.line, problem: lineTooLong(this.maxRecordBytes) });
       else if (this.carryLen) {
         this.carry.push(chunk.subarray(pos, nl));
         const whole = Buffer.concat(this.carry, this.carryLen + nl - pos);
@@ -96,7 +102,7 @@ export class LineBytes {
   }
 
   end(): void {
-    if (this.oversize) this.onOther({ line: this.line, problem: `line longer than ${mb(this.maxRecordBytes)}, not read` });
+    if (this.oversize) this.onOther({ line: this.line, problem: lineTooLong(this.maxRecordBytes) });
     else if (this.carryLen) this.onOther({ text: Buffer.concat(this.carry, this.carryLen).toString('utf8'), line: this.line, unterminated: true });
   }
 }

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import { parse as parseCsvSync } from 'csv-parse/sync';
-import { readCell } from '../../src/engine/storage/builders.js';
-import { ingestPaths, readQuarantine, Workspace, type IngestOptions } from '../../src/ingest/index.js';
+import { ingestPaths, Workspace, type IngestOptions } from '../../src/ingest/index.js';
 import { CsvSplitter } from '../../src/ingest/csv-splitter.js';
 import { datetimeFromBytes, integerFromBytes, parsed } from '../../src/ingest/coerce-bytes.js';
 import { joinTicks } from '../../src/engine/values/ticks.js';
 import { parseDatetimeText } from '../../src/kql/syntax/index.js';
+import { contents, quarantineOf } from '../helpers/workspace-contents.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kqlite-columnar-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -24,27 +24,7 @@ const file = (name: string, data: string | Buffer) => {
   return p;
 };
 
-/** Every table's schema and rows (cells as JSON-able values, bigint ticks as text). */
-function contents(ws: Workspace, sortRows = false): Record<string, { schema: unknown; rows: unknown[] }> {
-  const out: Record<string, { schema: unknown; rows: unknown[] }> = {};
-  for (const name of ws.tableNames()) {
-    const schema = ws.schema(name)!;
-    const rows: unknown[] = [];
-    for (const t of ws.scan(name)) {
-      for (let i = 0; i < t.length; i++) {
-        rows.push(t.columns.map((c) => {
-          const v = readCell(c.column, i);
-          return typeof v === 'bigint' ? v.toString() : v;
-        }));
-      }
-    }
-    if (sortRows) rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-    out[name] = { schema, rows };
-  }
-  return out;
-}
-
-const quarantine = (ws: Workspace) => readQuarantine(ws).map((e) => ({ ...e, file: String(e['file']).split('/').pop() }));
+const quarantine = (ws: Workspace) => quarantineOf(ws);
 
 const HEADER = 'Timestamp,DeviceName,RemotePort,ReportId,IsInitiatingProcessRemoteSession,InitiatingProcessCommandLine,AdditionalFields,MyExtra,MyWhen';
 const tricky = [

@@ -1,0 +1,110 @@
+/**
+ * One large NDJSON file read by several threads at once. This thread decompresses, hashes and cuts the
+ * stream into blocks of whole lines (line-blocks.ts); each block goes to the part (ingest-part.ts, on a
+ * worker of the ingest pool) with the fewest blocks waiting, which reads its lines into extents of its own.
+ * The parts' reports, quarantines and pending-extent journals are then merged into the file's, so the file is
+ * committed or undone as one, exactly as when one thread reads it. Rows keep their values and lines their
+ * numbers; only the order of rows across extents differs (blocks are read side by side).
+ * A part that fails undoes the whole file; one that meets a new table or column (schemas are frozen in
+ * parts) has the file read again in one thread (SchemaChangeError), as a sequential ingest would.
+ */
+import { rmSync } from 'node:fs';
+import { dropExtents, SchemaChangeError, type FileLoad, type LoadOptions } from './file-load.js';
+import type { FileResult } from './ingest-file.js';
+import type { IngestPool, PartHandle } from './ingest-pool.js';
+import { LineBlocks, type LinePiece } from './line-blocks.js';
+import type { Source } from './source.js';
+import type { Workspace } from './workspace.js';
+
+export interface SplitOptions {
+  pool: IngestPool;
+  /** Parts (threads) the file is read by. */
+  threads: number;
+  /** Files at least this large (as stored) are split (default 16 MiB). */
+  minBytes?: number;
+  /** Decoded bytes per block (default 4 MiB). */
+  blockBytes?: number;
+  maxRecordBytes?: number;
+}
+
+export const SPLIT_MIN_BYTES = 16 << 20;
+
+/** The load options a part needs (the serialisable ones). */
+type PartOptions = Pick<LoadOptions, 'table' | 'rowsPerExtent' | 'cellsPerFlush' | 'bytesPerFlush'>;
+
+export async function readLinesInParts(ws: Workspace, file: string, src: Source, load: FileLoad, split: SplitOptions, opts: PartOptions, progress: (bytes: number, records: number) => void): Promise<void> {
+  const table = load.fallbackTable!;
+  const tableExisted = !!ws.schema(table);
+  const partOpts: PartOptions = {
+    ...(opts.table ? { table: opts.table } : {}), ...(opts.rowsPerExtent ? { rowsPerExtent: opts.rowsPerExtent } : {}),
+    ...(opts.cellsPerFlush ? { cellsPerFlush: opts.cellsPerFlush } : {}), ...(opts.bytesPerFlush ? { bytesPerFlush: opts.bytesPerFlush } : {}),
+  };
+  const parts: PartHandle[] = [];
+  for (let i = 0; i < split.threads; i++) parts.push(await split.pool.part(file, partOpts));
+  const pieces: LinePiece[] = [];
+  const blocks = new LineBlocks((p) => pieces.push(p), split.blockBytes, split.maxRecordBytes);
+  let lines = 0;
+  const send = async () => {
+    for (const p of pieces) {
+      if (p.kind === 'problem') parts[0]!.problem(p.line, p.problem);
+      else {
+        // the part with the fewest blocks waiting: a slow block (many new strings) does not hold up the rest
+        let to = parts[0]!;
+        for (const q of parts) if (q.inFlight < to.inFlight) to = q;
+        lines = p.firstLine;
+        await to.send(p.bytes, p.firstLine);
+      }
+    }
+    pieces.length = 0;
+  };
+  for await (const chunk of src.chunks()) {
+    blocks.push(chunk);
+    await send();
+    progress(src.rawBytes, lines);
+    if (parts.some((p) => p.settled)) break; // a part failed: no use reading on
+  }
+  blocks.end();
+  await send();
+  const results = await Promise.all(parts.map((p) => p.end()));
+  const failed = results.find((r) => r.needsAlone || r.fr.refused);
+  if (failed) {
+    src.close();
+    undoParts(ws, split.pool, parts, results, tableExisted ? undefined : table);
+    if (failed.needsAlone) throw new SchemaChangeError('a part met a new table or column');
+    throw new Error(failed.fr.refused!.replace(/ \(nothing of this file was kept\)$/, ''));
+  }
+  mergeParts(load, parts, results);
+}
+
+/** The parts' reports, quarantines and journals become the file's (one FileLoad, as in one thread). */
+function mergeParts(load: FileLoad, parts: PartHandle[], results: FileResult[]): void {
+  const fr = load.fr;
+  fr.threads = parts.length;
+  results.forEach((r, i) => {
+    const p = r.fr;
+    fr.read += p.read;
+    fr.loaded += p.loaded;
+    fr.quarantined += p.quarantined;
+    fr.extents += p.extents;
+    for (const [t, n] of Object.entries(p.tables)) fr.tables[t] = (fr.tables[t] ?? 0) + n;
+    for (const t of p.inferredTables) if (!fr.inferredTables.includes(t)) fr.inferredTables.push(t);
+    if (r.quarantine) load.quarantine.absorb(r.quarantine);
+    // the file's journal lists the parts' extents before the parts' journals go, so a kill loses none
+    for (const w of parts[i]!.written) load.journal.record(w.table, w.id);
+    if (r.journal) rmSync(r.journal, { force: true });
+  });
+}
+
+/** Drops what the parts that finished wrote (a failed part undid its own), and the table if the file made it. */
+function undoParts(ws: Workspace, pool: IngestPool, parts: PartHandle[], results: FileResult[], createdTable: string | undefined): void {
+  pool.withLock(() => {
+    parts.forEach((p, i) => {
+      const r = results[i]!;
+      if (r.needsAlone || r.fr.refused) return;
+      dropExtents(ws, p.written, new Set());
+      if (r.quarantine) rmSync(r.quarantine.partial, { force: true });
+      if (r.journal) rmSync(r.journal, { force: true });
+    });
+    if (createdTable) ws.dropEmptyTable(createdTable);
+  });
+}
