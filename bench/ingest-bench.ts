@@ -37,9 +37,15 @@ async function generate(file: string, rows: number): Promise<number> {
   return raw;
 }
 
+/**
+ * The ingest runs the compiled JavaScript (dist/), as `kqlite ingest` does: from source, every ingest thread
+ * would first compile the TypeScript it loads (tsx), which is no part of an ingest. main() builds dist first.
+ */
+const DIST = new URL('../dist/ingest/', import.meta.url).href;
+
 async function child(file: string, wsDir: string, rowsPerExtent?: number): Promise<void> {
-  const { ingestPaths } = await import('../src/ingest/ingest.js');
-  const { Workspace } = await import('../src/ingest/workspace.js');
+  const { ingestPaths } = (await import(`${DIST}ingest.js`)) as typeof import('../src/ingest/ingest.js');
+  const { Workspace } = (await import(`${DIST}workspace.js`)) as typeof import('../src/ingest/workspace.js');
   const t0 = performance.now();
   const r = await ingestPaths(Workspace.open(wsDir, { create: true }), [file], rowsPerExtent ? { rowsPerExtent } : {});
   const ms = performance.now() - t0;
@@ -129,6 +135,8 @@ async function main(): Promise<void> {
   }
   const wsDir = join(dir, 'ws');
   rmSync(wsDir, { recursive: true, force: true });
+  const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('building dist/ (tsc) failed');
   const out = runChild(['--child', file, wsDir, ...(opt('rows-per-extent') ? [opt('rows-per-extent')!] : [])]);
   if (out.loaded !== rows || out.quarantined) throw new Error(`expected ${rows} rows loaded and none quarantined, got ${out.loaded} / ${out.quarantined}`);
   const duck = args.includes('--no-duckdb') ? undefined : runChild(['--duck-child', file, join(dir, 'duck.db')]);

@@ -12,7 +12,7 @@ import { formatDatetime, formatTimespan, splitTicks } from '../engine/values/tic
 import type { DynamicValue, Value } from '../engine/values/value.js';
 import type { ColumnSchema, TableSchema } from '../kql/semantics/types.js';
 import type { ScalarTypeName } from '../kql/syntax/index.js';
-import { ByteDictionary } from './byte-dictionary.js';
+import { ByteDictionary, hashBytes } from './byte-dictionary.js';
 import { CoercionError, coerce, inferType } from './coerce.js';
 import { datetimeFromBytes, datetimeFromText, integerFromBytes, parsed } from './coerce-bytes.js';
 
@@ -229,13 +229,18 @@ class ColumnAccumulator {
     this.pushStringBytes(buf, s, e, true);
   }
 
+  /** A string column's cell by its unescaped bytes, already hashed (hashBytes) by the reader. */
+  pushHashedText(buf: Buffer, s: number, e: number, hash: number): void {
+    this.pushStringBytes(buf, s, e, false, hash);
+  }
+
   /** A string column's cell by its bytes: a repeated value is found without decoding it. */
-  private pushStringBytes(buf: Buffer, s: number, e: number, escaped: boolean): void {
+  private pushStringBytes(buf: Buffer, s: number, e: number, escaped: boolean, hash = hashBytes(buf, s, e)): void {
     const i = this.length;
     if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
     if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
     const bytes = (this.bytes ??= new ByteDictionary());
-    let c = bytes.find(buf, s, e);
+    let c = bytes.findHashed(buf, s, e, hash);
     this.newCode = false;
     if (c < 0) {
       const text = escaped ? (JSON.parse(buf.toString('utf8', s - 1, e + 1)) as string) : buf.toString('utf8', s, e);
@@ -392,7 +397,7 @@ export class TableAccumulator {
    * Adds an NDJSON row scanned on its bytes (json-columns.ts): per column its kind (Kind there: absent, text,
    * escaped text, number, true, false, null) and value range. Same values, widening and errors as `add`.
    */
-  addScanned(buf: Buffer, kind: Uint8Array, starts: Int32Array, ends: Int32Array): void {
+  addScanned(buf: Buffer, kind: Uint8Array, starts: Int32Array, ends: Int32Array, hashes: Int32Array): void {
     const n = this.columns.length;
     let i = 0;
     try {
@@ -403,8 +408,9 @@ export class TableAccumulator {
         if (col.length < this.rows) col.padTo(this.rows);
         const s = starts[i]!, e = ends[i]!;
         switch (k) {
-          case 1: // text without escapes: its bytes are the string
-            if (!col.pushBytes(buf, s, e)) this.pushValue(i, buf.toString('utf8', s, e));
+          case 1: // text without escapes: its bytes are the string (hashed by the scanner)
+            if (col.type === 'string' && s !== e) col.pushHashedText(buf, s, e, hashes[i]!);
+            else if (!col.pushBytes(buf, s, e)) this.pushValue(i, buf.toString('utf8', s, e));
             break;
           case 2: {
             // text with escapes: a string column looks the escaped bytes up; JSON.parse decodes a new one

@@ -1,10 +1,19 @@
 /**
  * A string column's dictionary looked up by the cell's UTF-8 bytes: the CSV fast path finds a repeated value's
  * code without decoding it to a string (one allocation per distinct value, not per cell — most cells repeat
- * a value). Open addressing over codes with an FNV-1a hash; each code's bytes are kept in an arena. It sits
- * beside the column's string→code Map, which stays the authority: a byte miss decodes the text and asks the
- * Map, then records the bytes for next time.
+ * a value). Open addressing over codes with an FNV-1a hash; each code's bytes are kept in an arena. While a
+ * column's values all come as unescaped bytes it is the column's only lookup (a miss is a new string); once
+ * values come another way (decoded, escaped) the column's string→code Map decides and this one caches bytes.
  */
+/** FNV-1a over buf[s, e): what the dictionary hashes by. */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+export function hashBytes(buf: Uint8Array, s: number, e: number): number {
+  let h = FNV_OFFSET;
+  for (let k = s; k < e; k++) h = Math.imul(h ^ buf[k]!, FNV_PRIME);
+  return h;
+}
+
 const EMPTY = -1;
 const REMOVED = -2;
 
@@ -24,8 +33,11 @@ export class ByteDictionary {
 
   /** The code of buf[s, e), or -1; remembers the hash for a following `insert`. */
   find(buf: Uint8Array, s: number, e: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let k = s; k < e; k++) h = Math.imul(h ^ buf[k]!, 0x01000193);
+    return this.findHashed(buf, s, e, hashBytes(buf, s, e));
+  }
+
+  /** `find` when the caller has hashed the bytes already (with hashBytes, or the same FNV-1a as it read them). */
+  findHashed(buf: Uint8Array, s: number, e: number, h: number): number {
     this.lastHash = h;
     const mask = this.slots.length - 1;
     const n = e - s;

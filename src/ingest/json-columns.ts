@@ -7,7 +7,7 @@
  * for that line (readers.ts `recordsOfLine`), so results, widening and quarantine are the generic path's.
  */
 import type { TableAccumulator } from './accumulate.js';
-import { ByteDictionary } from './byte-dictionary.js';
+import { ByteDictionary, FNV_OFFSET, FNV_PRIME } from './byte-dictionary.js';
 import { CoercionError } from './coerce.js';
 import type { FileLoad } from './file-load.js';
 import { recordsOfLine, type RecordItem } from './readers.js';
@@ -19,6 +19,11 @@ for (const c of [0x20, 0x09, 0x0d, 0x0a]) WS[c] = 1;
 
 /** What a scanned value is (per column, for TableAccumulator.addScanned). */
 export const Kind = { Absent: 0, Text: 1, Escaped: 2, Number: 3, True: 4, False: 5, Null: 6 } as const;
+
+/** Bytes that end a run of plain string bytes: the quote, a backslash, a control character. */
+const STRING_STOP = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
+STRING_STOP[QUOTE] = STRING_STOP[BACKSLASH] = 1;
 
 const HEX = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
@@ -35,6 +40,11 @@ export class NdjsonColumns {
   private kind = new Uint8Array(0);
   private starts = new Int32Array(0);
   private ends = new Int32Array(0);
+  private hashes = new Int32Array(0);
+  /** Each column's name as bytes, and the column whose key came at each position of the previous line:
+   * exports write keys in the same order on every line, so a key is mostly checked against one name. */
+  private names: Uint8Array[] = [];
+  private predicted = new Int32Array(0);
   private readonly batch: RecordItem[] = [];
 
   constructor(private readonly load: FileLoad, private readonly table: string) {}
@@ -44,7 +54,7 @@ export class NdjsonColumns {
     if (!acc || !this.scan(acc, buf, s, e)) return this.generic({ text: buf.toString('utf8', s, e), line });
     this.load.fr.read++;
     try {
-      acc.addScanned(buf, this.kind, this.starts, this.ends);
+      acc.addScanned(buf, this.kind, this.starts, this.ends, this.hashes);
     } catch (err) {
       if (!(err instanceof CoercionError)) throw err;
       const row = JSON.parse(buf.toString('utf8', s, e)) as Record<string, unknown>;
@@ -79,12 +89,19 @@ export class NdjsonColumns {
     p++;
     while (p < e && WS[b[p]!]) p++;
     if (b[p] === CLOSE) return false;
-    for (;;) {
+    const predicted = this.predicted;
+    for (let at = 0; ; at++) {
       if (b[p] !== QUOTE) return false;
       const ks = ++p;
-      while (p < e && b[p] !== QUOTE && b[p] !== BACKSLASH) p++;
-      if (b[p] !== QUOTE) return false;
-      const col = this.keys.find(b, ks, p);
+      let col = at < predicted.length ? predicted[at]! : -1;
+      const name = col >= 0 ? this.names[col]! : undefined;
+      if (name && ks + name.length < e && b[ks + name.length] === QUOTE && sameBytes(b, ks, name)) p = ks + name.length;
+      else {
+        while (p < e && b[p] !== QUOTE && b[p] !== BACKSLASH) p++;
+        if (b[p] !== QUOTE) return false;
+        col = this.keys.find(b, ks, p);
+        if (at < predicted.length) predicted[at] = col;
+      }
       if (col < 0 || kind[col] !== Kind.Absent) return false; // not a column (or a wrapper), or a repeated key
       p++;
       while (p < e && WS[b[p]!]) p++;
@@ -96,8 +113,14 @@ export class NdjsonColumns {
       if (c === QUOTE) {
         const vs = ++p;
         k = Kind.Text;
+        // the text's hash as it is read (the byte dictionary's FNV-1a): a string column then finds it in one pass
+        let h = FNV_OFFSET;
         for (; p < e; p++) {
-          const x = b[p];
+          const x = b[p]!;
+          if (!STRING_STOP[x]) {
+            h = Math.imul(h ^ x, FNV_PRIME);
+            continue;
+          }
           if (x === QUOTE) break;
           if (x === BACKSLASH) {
             k = Kind.Escaped;
@@ -110,6 +133,7 @@ export class NdjsonColumns {
           } else if (x! < 0x20) return false; // a control character: invalid JSON, the generic path reports it
         }
         if (p >= e) return false;
+        this.hashes[col] = h; // only used for Kind.Text: escapes are hashed on their bytes by the dictionary
         this.starts[col] = vs;
         this.ends[col] = p++;
       } else {
@@ -152,10 +176,18 @@ export class NdjsonColumns {
       if (this.keys.find(name, 0, name.length) < 0) this.keys.insert(name, 0, name.length, i);
     });
     this.keyCount = cols.length;
+    this.names = cols.map((c) => Buffer.from(c.name));
+    this.predicted = new Int32Array(cols.length).fill(-1);
     this.kind = new Uint8Array(cols.length);
     this.starts = new Int32Array(cols.length);
     this.ends = new Int32Array(cols.length);
+    this.hashes = new Int32Array(cols.length);
   }
+}
+
+function sameBytes(b: Uint8Array, at: number, name: Uint8Array): boolean {
+  for (let k = 0; k < name.length; k++) if (b[at + k] !== name[k]) return false;
+  return true;
 }
 
 const isDigit = (b: Uint8Array, i: number, e: number) => i < e && b[i]! >= 0x30 && b[i]! <= 0x39;
