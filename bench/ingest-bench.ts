@@ -3,7 +3,7 @@
 // Prints rows/s, MB/s, peak RSS, bytes per row on disk and in memory, reload time, and the ratios to DuckDB
 // (a benchmark, never a test).
 //   npm run bench -- --quick                 100k rows
-//   node --import tsx bench/ingest-bench.ts --ingest-rows=5000000 [--rows-per-extent=N] [--data=DIR] [--no-duckdb]
+//   node --import tsx bench/ingest-bench.ts --ingest-rows=5000000 [--runs=3] [--rows-per-extent=N] [--data=DIR] [--no-duckdb]
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,16 +137,33 @@ async function main(): Promise<void> {
   rmSync(wsDir, { recursive: true, force: true });
   const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('building dist/ (tsc) failed');
-  const out = runChild(['--child', file, wsDir, ...(opt('rows-per-extent') ? [opt('rows-per-extent')!] : [])]);
-  if (out.loaded !== rows || out.quarantined) throw new Error(`expected ${rows} rows loaded and none quarantined, got ${out.loaded} / ${out.quarantined}`);
-  const duck = args.includes('--no-duckdb') ? undefined : runChild(['--duck-child', file, join(dir, 'duck.db')]);
-  if (duck && duck.loaded !== rows) throw new Error(`DuckDB loaded ${duck.loaded} rows, expected ${rows}`);
+  // runs alternate between kqlite and DuckDB, so a machine that speeds up or slows down (shared hosts do)
+  // weighs on both alike; each side reports its median run, and the ratio is the median of the pairs'
+  const runs = Number(opt('runs') ?? (args.includes('--quick') ? 1 : 3));
+  const ours: ChildOut[] = [];
+  const theirs: ChildOut[] = [];
+  for (let r = 0; r < runs; r++) {
+    rmSync(wsDir, { recursive: true, force: true });
+    const o = runChild(['--child', file, wsDir, ...(opt('rows-per-extent') ? [opt('rows-per-extent')!] : [])]);
+    if (o.loaded !== rows || o.quarantined) throw new Error(`expected ${rows} rows loaded and none quarantined, got ${o.loaded} / ${o.quarantined}`);
+    ours.push(o);
+    if (args.includes('--no-duckdb')) continue;
+    const d = runChild(['--duck-child', file, join(dir, 'duck.db')]);
+    if (d.loaded !== rows) throw new Error(`DuckDB loaded ${d.loaded} rows, expected ${rows}`);
+    theirs.push(d);
+  }
+  const median = <T>(xs: T[], key: (x: T) => number) => [...xs].sort((a, b) => key(a) - key(b))[xs.length >> 1]!;
+  const out = median(ours, (o) => o.ms);
+  const duck = theirs.length ? median(theirs, (o) => o.ms) : undefined;
+  const pairRatio = theirs.length ? median(ours.map((o, i) => o.ms / theirs[i]!.ms), (x) => x) : undefined;
+  const runsLine = runs > 1 ? `  runs (ms): kqlite ${ours.map((o) => o.ms.toFixed(0)).join(', ')}${theirs.length ? `; DuckDB ${theirs.map((o) => o.ms.toFixed(0)).join(', ')}` : ''}` : undefined;
   const gzBytes = statSync(file).size;
   const line = (who: string, o: ChildOut) => {
     const secs = o.ms / 1000;
-    console.log(`  ${who}: ${secs.toFixed(2)} s, ${Math.round(rows / secs).toLocaleString('en-US')} rows/s, ${(gzBytes / MB / secs).toFixed(1)} MB/s gzipped, peak RSS ${(o.maxRssKb / 1024).toFixed(0)} MB`);
+    console.log(`  ${who}: ${secs.toFixed(2)} s${runs > 1 ? ' (median)' : ''}, ${Math.round(rows / secs).toLocaleString('en-US')} rows/s, ${(gzBytes / MB / secs).toFixed(1)} MB/s gzipped, peak RSS ${(o.maxRssKb / 1024).toFixed(0)} MB`);
   };
   console.log(`ingest NDJSON.gz: ${rows.toLocaleString('en-US')} rows, ${(gzBytes / MB).toFixed(1)} MB gzipped${raw ? ` (${(raw / MB).toFixed(0)} MB of text)` : ''}, ${out.extents} extent(s)`);
+  if (runsLine) console.log(runsLine);
   line('kqlite', out);
   const reload = runChild<ReloadOut>(['--reload-child', wsDir]);
   const disk = sizeOf(join(wsDir, 'tables'));
@@ -157,7 +174,7 @@ async function main(): Promise<void> {
     const duckReload = runChild<ReloadOut>(['--duck-reload-child', file, join(dir, 'duck.db')]);
     const duckDisk = statSync(join(dir, 'duck.db')).size;
     console.log(`  DuckDB: on disk ${perRow(duckDisk)}, in memory ${perRow(duckReload.memoryBytes)} (in-memory database, duckdb_memory()), reload (open + count) ${duckReload.ms.toFixed(0)} ms`);
-    console.log(`  kqlite/DuckDB: time ${(out.ms / duck.ms).toFixed(2)}, peak RSS ${(out.maxRssKb / duck.maxRssKb).toFixed(2)}, bytes/row on disk ${(disk / duckDisk).toFixed(2)}, in memory ${(reload.memoryBytes / duckReload.memoryBytes).toFixed(2)}, reload ${(reload.ms / duckReload.ms).toFixed(2)}`);
+    console.log(`  kqlite/DuckDB: time ${pairRatio!.toFixed(2)} (median of the runs' ratios), peak RSS ${(out.maxRssKb / duck.maxRssKb).toFixed(2)}, bytes/row on disk ${(disk / duckDisk).toFixed(2)}, in memory ${(reload.memoryBytes / duckReload.memoryBytes).toFixed(2)}, reload ${(reload.ms / duckReload.ms).toFixed(2)}`);
   }
   rmSync(wsDir, { recursive: true, force: true });
   rmSync(join(dir, 'duck.db'), { force: true });

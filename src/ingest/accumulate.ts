@@ -12,7 +12,9 @@ import { formatDatetime, formatTimespan, splitTicks } from '../engine/values/tic
 import type { DynamicValue, Value } from '../engine/values/value.js';
 import type { ColumnSchema, TableSchema } from '../kql/semantics/types.js';
 import type { ScalarTypeName } from '../kql/syntax/index.js';
-import { ByteDictionary, hashBytes } from './byte-dictionary.js';
+import { hashBytes } from './byte-dictionary.js';
+import { attachEncodedDictionary } from './extent-format.js';
+import { PendingDictionary } from './pending-dictionary.js';
 import { CoercionError, coerce, inferType } from './coerce.js';
 import { datetimeFromBytes, datetimeFromText, integerFromBytes, parsed } from './coerce-bytes.js';
 
@@ -23,7 +25,6 @@ function grow<T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(a:
   return b;
 }
 
-const NO_BYTES = new Uint8Array(0);
 const NUMERIC = new Set<ScalarTypeName>(['int', 'long', 'real', 'decimal']);
 
 /** One column's values so far. */
@@ -34,26 +35,22 @@ class ColumnAccumulator {
   private lo = new Uint16Array(0);
   private flags = new Uint8Array(0);
   private dynamics: DynamicValue[] = [];
-  private dict: string[] = [];
-  /** string → code, made on first need: while every value so far came as unescaped bytes, the byte
-   * dictionary alone tells a new string from a repeated one (a Map entry per distinct value is the dearest
-   * part of a column of unique addresses). Once made, it holds every code. */
-  private index: Map<string, number> | undefined;
+  /** String and guid columns' dictionary (made on first use: other columns have none). */
+  private dictionary: PendingDictionary | undefined;
   private valid = new Uint8Array(128);
   private anyNull = false;
-  private emptyCode = -1;
-  private dictBytes = 0;
-  private bytes: ByteDictionary | undefined;
   /** What the latest push changed beyond its cell, so `pop` can take the row back exactly. */
   private anyNullBefore = false;
-  private newCode = false;
 
   constructor(readonly type: ScalarTypeName) {}
+
+  private get dict(): PendingDictionary {
+    return (this.dictionary ??= new PendingDictionary());
+  }
 
   /** `v` has already been coerced to this column's type. Capacity checks are inline: this runs per cell. */
   push(v: Value): void {
     this.anyNullBefore = this.anyNull;
-    this.newCode = false;
     const i = this.length++;
     if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
     const isNull = v === null || v === undefined;
@@ -64,7 +61,7 @@ class ColumnAccumulator {
       case 'guid': {
         if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
         // absent values are the commonest string of all: no dictionary lookup for them
-        this.codes[i] = isNull || v === '' ? this.emptyStringCode() : this.code(v as string);
+        this.codes[i] = isNull || v === '' ? this.dict.empty() : this.dict.code(v as string);
         break;
       }
       case 'datetime':
@@ -93,34 +90,6 @@ class ColumnAccumulator {
     }
   }
 
-  private code(s: string): number {
-    const index = (this.index ??= new Map(this.dict.map((d, c) => [d, c])));
-    const c = index.get(s);
-    return c ?? this.addCode(s);
-  }
-
-  /** A string not in the dictionary. */
-  private addCode(s: string): number {
-    const c = this.dict.push(s) - 1;
-    this.index?.set(s, c);
-    this.newCode = true;
-    this.dictBytes += 3 * s.length + 80;
-    return c;
-  }
-
-  /** The code of '' (found through whichever lookup the column keeps, so padding does not make the Map). */
-  private emptyStringCode(): number {
-    if (this.emptyCode >= 0) return this.emptyCode;
-    if (this.index) return (this.emptyCode = this.code(''));
-    const bytes = (this.bytes ??= new ByteDictionary());
-    let c = bytes.find(NO_BYTES, 0, 0);
-    if (c < 0) {
-      c = this.addCode('');
-      bytes.insert(NO_BYTES, 0, 0, c);
-    }
-    return (this.emptyCode = c);
-  }
-
   /**
    * Rows up to `row` that a sparse reader skipped (a key absent from an NDJSON line) are nulls: filled here
    * in one go when the column is next written, instead of one push per absent cell. Not taken back by `pop`
@@ -134,7 +103,7 @@ class ColumnAccumulator {
     switch (this.type) {
       case 'string':
       case 'guid': {
-        const empty = this.emptyStringCode();
+        const empty = this.dict.empty();
         this.codes = grow(this.codes, row);
         this.codes.fill(empty, from, row);
         break;
@@ -217,7 +186,6 @@ class ColumnAccumulator {
     }
     if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
     this.anyNullBefore = this.anyNull;
-    this.newCode = false;
     this.numbers[i] = hi;
     this.lo[i] = lo;
     this.valid[i >> 3]! |= 1 << (i & 7);
@@ -239,16 +207,7 @@ class ColumnAccumulator {
     const i = this.length;
     if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
     if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
-    const bytes = (this.bytes ??= new ByteDictionary());
-    let c = bytes.findHashed(buf, s, e, hash);
-    this.newCode = false;
-    if (c < 0) {
-      const text = escaped ? (JSON.parse(buf.toString('utf8', s - 1, e + 1)) as string) : buf.toString('utf8', s, e);
-      // a byte miss is a new string unless the text came some other way before (escaped, as a decoded value,
-      // or as bytes that are not valid UTF-8 and decode to the same replacement characters): then the Map says
-      c = this.index || escaped || text.includes('\uFFFD') ? this.code(text) : this.addCode(text);
-      bytes.insert(buf, s, e, c);
-    }
+    const c = this.dict.ofBytes(buf, s, e, escaped, hash);
     this.anyNullBefore = this.anyNull;
     this.codes[i] = c;
     this.valid[i >> 3]! |= 1 << (i & 7);
@@ -261,21 +220,14 @@ class ColumnAccumulator {
     if (i >> 3 < this.valid.length) this.valid[i >> 3]! &= ~(1 << (i & 7));
     this.anyNull = this.anyNullBefore;
     if (this.type === 'dynamic') this.dynamics.pop();
-    if (this.newCode && (this.type === 'string' || this.type === 'guid')) {
-      const s = this.dict.pop()!;
-      const c = this.dict.length;
-      this.index?.delete(s);
-      this.bytes?.forget(c);
-      if (this.emptyCode === c) this.emptyCode = -1;
-    }
-    this.newCode = false;
+    if (this.type === 'string' || this.type === 'guid') this.dict.undoLast();
   }
 
   /** Roughly what the pending values take in memory: the cells, plus each distinct string about three times
    * (the string, its Map entry, its bytes in the byte dictionary). Flushing goes by it (FileLoad). */
   memoryBytes(): number {
     const width = this.type === 'string' || this.type === 'guid' ? 4 : this.type === 'bool' ? 1 : this.type === 'dynamic' ? 32 : this.type === 'datetime' || this.type === 'timespan' ? 10 : 8;
-    return this.length * width + this.dictBytes;
+    return this.length * width + (this.dictionary?.memoryBytes ?? 0);
   }
 
   /** The pending values as a Column; the arrays are views of the builders' (no copy: the builder is dropped). */
@@ -284,9 +236,19 @@ class ColumnAccumulator {
     const validity = this.anyNull ? this.valid.subarray(0, (n + 7) >> 3) : undefined;
     switch (this.type) {
       case 'string':
-        return { type: 'string', length: n, dict: this.dict, codes: this.codes.subarray(0, n) };
-      case 'guid':
-        return { type: 'guid', length: n, dict: this.dict, codes: this.codes.subarray(0, n), validity };
+      case 'guid': {
+        const codes = this.codes.subarray(0, n);
+        const d = this.dict;
+        const col: Column = this.type === 'string' ? { type: 'string', length: n, dict: [], codes } : { type: 'guid', length: n, dict: [], codes, validity };
+        const encoded = d.encoded();
+        if (!encoded) col.dict = d.toStrings();
+        else {
+          // the extent writer takes the bytes as they are; anything else that reads the dictionary decodes it then
+          attachEncodedDictionary(col, encoded);
+          Object.defineProperty(col, 'dict', { enumerable: true, configurable: true, get: () => d.toStrings() });
+        }
+        return col;
+      }
       case 'datetime':
       case 'timespan':
         return { type: this.type, length: n, hi: this.numbers.subarray(0, n), lo: this.lo.subarray(0, n), validity };

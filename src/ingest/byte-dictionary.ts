@@ -83,6 +83,27 @@ export class ByteDictionary {
     this.lastSlot = this.lastCode = -1;
   }
 
+  /** Code `code`'s bytes read as Latin-1 (for ASCII, its text). */
+  latin1(code: number): string {
+    const s = this.start[code]!;
+    return Buffer.from(this.arena.buffer, this.arena.byteOffset, this.arena.byteLength).toString('latin1', s, s + this.len[code]!);
+  }
+
+  /**
+   * Codes 0..n-1 as their bytes back to back with end offsets, when each was recorded once, in code order (so
+   * the arena already is that text); else undefined.
+   */
+  inCodeOrder(n: number): { ends: Int32Array; text: Uint8Array } | undefined {
+    const ends = new Int32Array(n);
+    let at = 0;
+    for (let c = 0; c < n; c++) {
+      if (c >= this.len.length || this.len[c]! < 0 || this.start[c] !== at) return undefined;
+      at += this.len[c]!;
+      ends[c] = at;
+    }
+    return { ends, text: this.arena.subarray(0, at) };
+  }
+
   private place(code: number): number {
     const mask = this.slots.length - 1;
     let slot = this.hash[code]! & mask;

@@ -54,6 +54,14 @@ export interface ExtentMeta {
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
+/** Dictionaries given as their written form (UTF-16 end offsets and UTF-8 text) by the column that holds them. */
+const encodedDictionaries = new WeakMap<Column, { ends: Int32Array; text: Uint8Array }>();
+
+/** Gives a string or guid column's dictionary in its written form, so writing the column makes no strings. */
+export function attachEncodedDictionary(column: Column, d: { ends: Int32Array; text: Uint8Array }): void {
+  encodedDictionaries.set(column, d);
+}
+
 /** Writes an extent into `dir` (which must not exist) via a temporary sibling and a rename. */
 export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: bigint; maxTimestamp?: bigint; source?: string }): ExtentMeta {
   const parts: Uint8Array[] = [];
@@ -76,16 +84,23 @@ export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: b
     if ('validity' in c && c.validity) m.validity = put(c.validity);
     switch (c.type) {
       case 'string':
-      case 'guid':
+      case 'guid': {
+        // a dictionary an ingest kept as bytes is written as it is (its strings are never made)
+        const encoded = encodedDictionaries.get(c);
+        const size = encoded ? encoded.ends.length : c.dict.length;
         // a string column holding one value (often '' throughout) needs no codes: every row has code 0
-        if (c.type === 'guid' || c.dict.length > 1) m.codes = put(c.codes);
-        putDict(c.dict, m, put);
+        if (c.type === 'guid' || size > 1) m.codes = put(c.codes);
+        if (encoded) {
+          m.dictEnds = put(encoded.ends);
+          m.dictText = put(encoded.text);
+        } else putDict(c.dict, m, put);
         // a column holding one string (often '' in every row) gains nothing from a row index
-        if (c.dict.length > 1) {
-          const p = buildPostings(c.codes, c.dict.length);
+        if (size > 1) {
+          const p = buildPostings(c.codes, size);
           m.postings = [put(p.offsets), put(p.rows)];
         }
         break;
+      }
       case 'datetime':
       case 'timespan':
         m.hi = put(c.hi);
