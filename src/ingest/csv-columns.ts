@@ -33,7 +33,13 @@ export class CsvColumns implements CsvSink {
       load.setAside({ line, raw: texts(buf, starts, ends, fields).join(',').slice(0, RAW_KEPT) }, this.table, `CSV row has ${fields} fields, the header has ${header.length}`);
       return;
     }
-    const acc = this.acc;
+    let acc = this.acc;
+    if (!acc && this.knownColumns(header)) {
+      // every header name is a column of the table's known schema: the first row is read like the rest
+      acc = this.acc = load.accumulator(this.table, {});
+      const columnOf = new Map(header.map((h, j) => [h, j]));
+      this.fieldOf = Int32Array.from(acc.schema.columns, (c) => columnOf.get(c.name) ?? -1);
+    }
     if (!acc) {
       const row = rowOf(header, buf, starts, ends);
       const first = (this.acc = load.accumulator(this.table, row));
@@ -51,6 +57,11 @@ export class CsvColumns implements CsvSink {
       return;
     }
     load.afterRow(acc);
+  }
+
+  private knownColumns(header: string[]): boolean {
+    const base = this.load.baseSchema(this.table);
+    return !!base && header.every((h) => base.columns.some((c) => c.name === h));
   }
 
   problem(line: number, message: string, raw?: string): void {
