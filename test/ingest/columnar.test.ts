@@ -1,28 +1,19 @@
 // The columnar CSV path (csv-splitter.ts, csv-columns.ts, coerce-bytes.ts) against the generic record path
 // (csv-parse records, coerce.ts), and parallel ingest (worker threads) against sequential ingest.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { ingestPaths, Workspace, type IngestOptions } from '../../src/ingest/index.js';
 import { CsvSplitter } from '../../src/ingest/csv-splitter.js';
 import { datetimeFromBytes, integerFromBytes, parsed } from '../../src/ingest/coerce-bytes.js';
 import { joinTicks } from '../../src/engine/values/ticks.js';
 import { parseDatetimeText } from '../../src/kql/syntax/index.js';
-import { contents, quarantineOf } from '../helpers/workspace-contents.js';
+import { contents, quarantineOf, scratchArea } from '../helpers/workspace-contents.js';
 
-const root = mkdtempSync(join(tmpdir(), 'kqlite-columnar-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-let n = 0;
-const fresh = () => Workspace.open(join(root, `ws${++n}`), { create: true });
-const file = (name: string, data: string | Buffer) => {
-  const p = join(root, name);
-  writeFileSync(p, data);
-  return p;
-};
+const { root, fresh, file } = scratchArea('kqlite-columnar-');
 
 const quarantine = (ws: Workspace) => quarantineOf(ws);
 

@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { toJsonResult } from '../../src/engine/format/encode.js';
 import { runQuery } from '../../src/engine/index.js';
 import { ingestPaths, readQuarantine, Workspace, generateDemo } from '../../src/ingest/index.js';
 import { runCli } from '../helpers/cli.js';
 import { SHARED } from '../helpers/corpus.js';
+import { scratchArea } from '../helpers/workspace-contents.js';
 
-const root = mkdtempSync(join(tmpdir(), 'kqlite-ingest-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-let n = 0;
-const fresh = () => Workspace.open(join(root, `ws${++n}`), { create: true });
-const file = (name: string, text: string | Buffer) => {
-  const p = join(root, name);
-  writeFileSync(p, text);
-  return p;
-};
+const { root, fresh, file } = scratchArea('kqlite-ingest-');
 
 const NET = (ts: string, dev: string, url: string, rid: number | string) => ({ Timestamp: ts, DeviceId: `id-${dev}`, DeviceName: dev, ActionType: 'ConnectionSuccess', RemoteUrl: url, RemotePort: 443, ReportId: rid });
 

@@ -2,24 +2,15 @@
 // file read by one thread: same rows, report, quarantine (with line numbers), ledger; a part meeting a new
 // column has the file read again alone; a damaged .gz and a failing part behave as in one thread.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { ingestPaths, Workspace, type IngestOptions } from '../../src/ingest/index.js';
 import { LineBlocks, type LinePiece } from '../../src/ingest/line-blocks.js';
-import { contents, quarantineOf } from '../helpers/workspace-contents.js';
+import { contents, quarantineOf, scratchArea } from '../helpers/workspace-contents.js';
 
-const root = mkdtempSync(join(tmpdir(), 'kqlite-split-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-let n = 0;
-const fresh = () => Workspace.open(join(root, `ws${++n}`), { create: true });
-const file = (name: string, data: string | Buffer) => {
-  const p = join(root, name);
-  writeFileSync(p, data);
-  return p;
-};
+const { root, fresh, file } = scratchArea('kqlite-split-');
 
 /** Rows like the benchmark's, with odd lines mixed in: bad values, bad JSON, blank lines, wrappers, escapes. */
 function ndjson(count: number, opts: { extraAt?: number } = {}): string {

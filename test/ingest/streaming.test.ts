@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { toJsonResult } from '../../src/engine/format/encode.js';
 import { runQuery } from '../../src/engine/index.js';
 import { ingestPaths, readQuarantine, Workspace } from '../../src/ingest/index.js';
+import { scratchArea } from '../helpers/workspace-contents.js';
 
-const root = mkdtempSync(join(tmpdir(), 'kqlite-stream-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-let n = 0;
-const fresh = () => Workspace.open(join(root, `ws${++n}`), { create: true });
-const file = (name: string, data: string | Buffer) => {
-  const p = join(root, name);
-  writeFileSync(p, data);
-  return p;
-};
+const { root, fresh, file } = scratchArea('kqlite-stream-');
 const rows = (ws: Workspace, q: string) => toJsonResult(runQuery(q, { source: ws }).tables[0]!.table).rows;
 const sha256 = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
