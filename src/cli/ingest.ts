@@ -1,30 +1,34 @@
 /**
- * `kqlite ingest <files|dirs|globs...> [--workspace DIR] [--table T] [--format auto|...] [--force] [--quiet] [--json]`
+ * `kqlite ingest <files|dirs|globs...> [--workspace DIR] [--table T] [--format auto|...] [--threads N] [--force] [--quiet] [--json]`
  */
 import { basename } from 'node:path';
 import { FORMATS, ingestPaths, Workspace, type IngestProgress } from '../ingest/index.js';
 import { ProgressLine } from './progress.js';
 import { guarded, parseCommand, UsageError, workspaceDir } from './shared.js';
 
-const HELP = `usage: kqlite ingest <files|dirs|globs...> [--workspace DIR] [--table T] [--format auto|${FORMATS.join('|')}] [--force] [--quiet] [--json]
+const HELP = `usage: kqlite ingest <files|dirs|globs...> [--workspace DIR] [--table T] [--format auto|${FORMATS.join('|')}] [--threads N] [--force] [--quiet] [--json]
 
 Loads Defender / Sentinel exports (.gz read transparently) into the workspace, streaming: files of any size
 are read with bounded memory and written as extents every million rows. Records that cannot be read go to
 the workspace's quarantine with file, line and reason; the run ends with read N, loaded L, quarantined Q.
-On a terminal, stderr shows bytes done, rows/s and the time left (--quiet hides it and the per-file lines).`;
+On a terminal, stderr shows bytes done, rows/s and the time left (--quiet hides it and the per-file lines).
+--threads N: threads that read (default: the cores); several files are read side by side, and one large
+NDJSON file of a known table is split across them. --threads 1 reads everything in one thread.`;
 
 export async function run(args: string[]): Promise<number> {
   return guarded('ingest', async () => {
-    const p = parseCommand('ingest', args, { workspace: { type: 'string', short: 'w' }, table: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' } }, HELP);
+    const p = parseCommand('ingest', args, { workspace: { type: 'string', short: 'w' }, table: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' }, threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' } }, HELP);
     if (!p) return 0;
     const v = p.values;
     if (!p.positionals.length) throw new UsageError(`name the files to ingest\n${HELP}`);
+    const threads = v.threads === undefined ? undefined : Number(v.threads);
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 256)) throw new UsageError(`--threads must be a whole number from 1 to 256, not '${v.threads}'\n${HELP}`);
     const ws = Workspace.open(workspaceDir(v.workspace), { create: true });
     // progress only on a terminal: piped or redirected stderr gets no carriage-return lines
     const line = process.stderr.isTTY && !v.quiet ? new ProgressLine(process.stderr) : undefined;
     const started = Date.now();
     const report = await ingestPaths(ws, p.positionals, {
-      ...(v.table ? { table: v.table } : {}), ...(v.format ? { format: v.format } : {}), ...(v.force ? { force: true } : {}),
+      ...(v.table ? { table: v.table } : {}), ...(v.format ? { format: v.format } : {}), ...(v.force ? { force: true } : {}), ...(threads ? { workers: threads } : {}),
       ...(line ? { onProgress: (pr: IngestProgress) => line.update({ ...pr, elapsedMs: Date.now() - started, label: `[${pr.fileIndex + 1}/${pr.files}] ${basename(pr.file)}` }) } : {}),
     });
     line?.clear();

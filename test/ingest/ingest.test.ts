@@ -143,6 +143,25 @@ test('ingest, tables and query --workspace through the CLI', async () => {
   assert.match(missing.stderr, /no such file or folder/);
 });
 
+test('kqlite ingest --threads: the same result on one thread or two; a bad count is refused before reading', async () => {
+  const files = ['a', 'b', 'c'].map((x, k) => file(`DeviceNetworkEvents-threads-${x}.ndjson`, Array.from({ length: 300 }, (_, i) => JSON.stringify(NET('2026-01-01T00:00:00Z', `${x}${i % 7}`, `u${i}.example`, k * 1000 + i))).join('\n') + '\n{bad'));
+  const outs = [];
+  for (const threads of ['1', '2']) {
+    const dir = join(root, `threads-${threads}`);
+    const r = await runCli(['ingest', ...files, '--workspace', dir, '--threads', threads]);
+    assert.equal(r.code, 0, r.stderr);
+    const q = await runCli(['query', 'DeviceNetworkEvents | summarize n = count(), ids = dcount(ReportId) by DeviceName | order by DeviceName asc', '--workspace', dir, '--format', 'json']);
+    outs.push({ totals: r.stdout.trim().split('\n').at(-1), rows: JSON.parse(q.stdout).rows });
+  }
+  assert.deepEqual(outs[1], outs[0]);
+  assert.equal(outs[0]!.totals, 'read 903, loaded 900, quarantined 3');
+  for (const bad of ['0', 'two', '1.5']) {
+    const r = await runCli(['ingest', files[0]!, '--workspace', join(root, 'threads-bad'), '--threads', bad]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /--threads must be a whole number/);
+  }
+});
+
 test('cursor_current() names the workspace data state: empty when empty, greater after each new extent', async () => {
   const ws = fresh();
   const cursorOf = () => {
