@@ -116,12 +116,22 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   renameSync(file + '.tmp', file);
 }
 
-/** All quarantined records of the workspace (for `kqlite tables --quarantine` and tests). */
+/** All quarantined records of the workspace, ingested file by ingested file, each one's by position in it. */
 export function readQuarantine(ws: Workspace): Record<string, unknown>[] {
   const dir = insideWorkspace(ws.dir, 'quarantine');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.ndjson') && !f.startsWith('.'))
     .sort()
-    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+    .flatMap((f) => byPosition(readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)));
+}
+
+/**
+ * One file's entries by where they are in it: line (or record index), then the unreadable rest of a damaged
+ * file by byte. Entries come in that order from one thread; a file split across threads (ingest-split.ts)
+ * writes each thread's in turn. Stable, so entries at one position keep their order.
+ */
+function byPosition(entries: Record<string, unknown>[]): Record<string, unknown>[] {
+  const at = (e: Record<string, unknown>) => (typeof e['line'] === 'number' ? e['line'] : typeof e['offset'] === 'number' ? e['offset'] : Number.MAX_SAFE_INTEGER);
+  return entries.map((e, i) => ({ e, i })).sort((a, b) => at(a.e) - at(b.e) || a.i - b.i).map((x) => x.e);
 }

@@ -162,6 +162,29 @@ test('kqlite ingest --threads: the same result on one thread or two; a bad count
   }
 });
 
+test('kqlite quarantine shows what ingest set aside, where and why; filters by table and file; JSON in full', async () => {
+  const dir = join(root, 'quarantine-cli');
+  const net = file('DeviceNetworkEvents-q.ndjson', [JSON.stringify(NET('2026-01-01T00:00:00Z', 'a', 'x.example', 1)), '{bad json', JSON.stringify({ ...NET('not a time', 'b', 'y', 2) })].join('\n'));
+  const proc = file('DeviceProcessEvents-q.csv', 'Timestamp,DeviceName\n2026-01-01T00:00:00Z,h\nnever,h2\n');
+  assert.equal((await runCli(['ingest', net, proc, '--workspace', dir, '--threads', '1'])).code, 0);
+  const all = await runCli(['quarantine', '--workspace', dir]);
+  assert.equal(all.code, 0, all.stderr);
+  const lines = all.stdout.trim().split('\n');
+  assert.match(lines[0]!, /^file\s+where\s+table\s+reason\s+record$/);
+  assert.equal(lines.length, 2 + 3);
+  assert.ok(lines.some((l) => /DeviceNetworkEvents-q\.ndjson\s+line 2\s+DeviceNetworkEvents\s+.*JSON/i.test(l)), all.stdout);
+  assert.ok(lines.some((l) => /DeviceNetworkEvents-q\.ndjson\s+line 3\s+DeviceNetworkEvents\s+column Timestamp: not a time is not a datetime/.test(l)), all.stdout);
+  assert.ok(lines.some((l) => /DeviceProcessEvents-q\.csv\s+line 3\s+DeviceProcessEvents\s+column Timestamp: never/.test(l)), all.stdout);
+  const one = JSON.parse((await runCli(['quarantine', '--workspace', dir, '--table', 'deviceprocessevents', '--format', 'json'])).stdout) as { total: number; records: Record<string, unknown>[] };
+  assert.equal(one.total, 1);
+  assert.deepEqual([one.records[0]!['line'], one.records[0]!['table']], [3, 'DeviceProcessEvents']);
+  const limited = await runCli(['quarantine', '--workspace', dir, '--file', '.ndjson', '--limit', '1']);
+  assert.match(limited.stdout, /showing 1 of 2 quarantined records/);
+  const none = await runCli(['quarantine', '--workspace', dir, '--table', 'DeviceInfo']);
+  assert.match(none.stdout, /no quarantined records match/);
+  assert.notEqual((await runCli(['quarantine', '--workspace', dir, '--limit', '-1'])).code, 0);
+});
+
 test('cursor_current() names the workspace data state: empty when empty, greater after each new extent', async () => {
   const ws = fresh();
   const cursorOf = () => {
