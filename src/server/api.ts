@@ -255,6 +255,36 @@ export interface CoverageResponse {
 }
 // GET /api/coverage/navigator: the ATT&CK Navigator layer (JSON download).
 
+// ---- /api/data: what the workspace holds, and what ingest set aside --------------------------------------
+
+export interface DataTable {
+  name: string;
+  rows: number;
+  extents: number;
+  bytesOnDisk: number;
+  quarantined: number;
+  minTime?: string;
+  maxTime?: string;
+}
+
+/** A record ingest could not load: where it was (line, record index, or byte of a damaged .gz) and why. */
+export interface QuarantineRecord {
+  file: string;
+  line?: number;
+  offset?: number;
+  byte?: number;
+  table?: string;
+  reason: string;
+  /** The record's text, cut at 2,000 characters. */
+  raw?: string;
+}
+
+/** GET /api/data?table=T&limit=N: the tables, and the quarantined records (of table T; the first N, default 200). */
+export interface DataResponse {
+  tables: DataTable[];
+  quarantine: { total: number; records: QuarantineRecord[] };
+}
+
 // ---- /api/inventory and /api/suppressions ----------------------------------------------------------------
 
 export type InventoryState = 'sanctioned' | 'observed' | 'unwanted';

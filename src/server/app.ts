@@ -11,6 +11,7 @@ import { defaultWebRoot, staticFile } from './static-files.js';
 import { coverageRoutes } from './routes/coverage.js';
 import { findingRoutes } from './routes/findings.js';
 import { huntRoutes } from './routes/hunts.js';
+import { dataRoutes } from './routes/data.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { queryRoutes } from './routes/query.js';
 import { ruleRoutes } from './routes/rules.js';
@@ -62,6 +63,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   findingRoutes(app, ctx);
   coverageRoutes(app, ctx);
   inventoryRoutes(app, ctx);
+  dataRoutes(app, ctx);
   queryRoutes(app, ctx, pool);
 
   app.setNotFoundHandler((req, reply) => {

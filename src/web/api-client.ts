@@ -5,7 +5,7 @@
  */
 import type {
   AllowRequest, ApiDiagnostic, ApiError, CancelResponse, CoverageResponse, FindingDetail, FindingSummary,
-  FindingsResponse, HuntRequest, HuntResponse, InventoryResponse, QueryRequest, QueryResponse, RuleDetail,
+  DataResponse, FindingsResponse, HuntRequest, HuntResponse, InventoryResponse, QueryRequest, QueryResponse, RuleDetail,
   RulesResponse, SchemaResponse, StatusResponse, Suppression, TimelineResponse, TriageRequest,
 } from '../server/api.js';
 import { getToken, notifyUnauthorized } from './token.js';
@@ -67,6 +67,7 @@ export const api = {
   coverage: () => request<CoverageResponse>('GET', '/api/coverage'),
   navigatorLayer: () => request<unknown>('GET', '/api/coverage/navigator'),
   inventory: () => request<InventoryResponse>('GET', '/api/inventory'),
+  data: (params: { table?: string; limit?: string }) => request<DataResponse>('GET', `/api/data${queryString(params)}`),
   allow: (req: AllowRequest) => request<Suppression>('POST', '/api/suppressions', req),
   revoke: (id: number) => request<Suppression>('DELETE', `/api/suppressions/${id}`),
   schema: () => request<SchemaResponse>('GET', '/api/schema'),

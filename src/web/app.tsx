@@ -16,6 +16,7 @@ import { FeedPage } from './pages/feed.js';
 import { RulePage } from './pages/rule.js';
 import { CoveragePage } from './pages/coverage.js';
 import { FindingsPage } from './pages/findings.js';
+import { DataPage } from './pages/data.js';
 import { InventoryPage } from './pages/inventory.js';
 import { WorkbenchPage } from './pages/workbench.js';
 
@@ -25,6 +26,7 @@ const NAV = [
   { href: '/coverage', label: 'Coverage', match: (p: string) => p === '/coverage' },
   { href: '/findings', label: 'Findings', match: (p: string) => p === '/findings' },
   { href: '/inventory', label: 'Inventory', match: (p: string) => p === '/inventory' },
+  { href: '/data', label: 'Data', match: (p: string) => p === '/data' },
   { href: '/workbench', label: 'Workbench', match: (p: string) => p === '/workbench' },
 ];
 
@@ -94,6 +96,7 @@ function Route({ path }: { path: string }) {
   if (path === '/coverage') return <CoveragePage />;
   if (path === '/findings') return <FindingsPage />;
   if (path === '/inventory') return <InventoryPage />;
+  if (path === '/data') return <DataPage />;
   if (path === '/workbench') return <WorkbenchPage />;
   return (
     <div class="page">

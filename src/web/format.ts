@@ -80,3 +80,11 @@ export function parseUtcText(text: string): UtcParse {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
+
+/** A size in binary units as a disk listing shows it (1.5 MiB), whole bytes below 1 KiB. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  const u = n < 1024 ? 0 : Math.min(units.length - 1, Math.floor(Math.log2(n) / 10));
+  const v = n / 2 ** (10 * u);
+  return u === 0 ? `${n} B` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+}

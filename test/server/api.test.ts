@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { createDemoWorkspace } from '../../src/ingest/index.js';
+import { writeFileSync } from 'node:fs';
+import { createDemoWorkspace, ingestPaths, Workspace } from '../../src/ingest/index.js';
 import { buildServer } from '../../src/server/app.js';
 import type {
-  ApiError, CoverageResponse, FindingDetail, FindingsResponse, HuntResponse, HuntsResponse, InventoryResponse, QueryResponse,
+  ApiError, CoverageResponse, DataResponse, FindingDetail, FindingsResponse, HuntResponse, HuntsResponse, InventoryResponse, QueryResponse,
   RuleDetail, RulesResponse, SchemaResponse, StatusResponse, Suppression, TimelineResponse,
 } from '../../src/server/api.js';
 
@@ -252,4 +253,26 @@ test('unknown API routes and methods are JSON 404s; oversized bodies are refused
   const r = await app.inject({ method: 'POST', url: '/api/query', payload: { query: 'x'.repeat(2 * 1024 * 1024) } });
   assert.equal(r.statusCode, 413);
   assert.ok((r.json() as ApiError).error.message);
+});
+
+test('data: the tables with rows, extents, time range and size; quarantined records by table, limited', async () => {
+  const before = await call<DataResponse>('GET', '/api/data');
+  assert.deepEqual(before.tables.map((t) => t.name), ['DeviceFileCertificateInfo', 'DeviceInfo', 'DeviceNetworkEvents', 'DeviceProcessEvents']);
+  assert.ok(before.tables.every((t) => t.rows > 0 && t.extents > 0 && t.bytesOnDisk > 0 && t.minTime && t.maxTime && t.quarantined === 0));
+  assert.deepEqual(before.quarantine, { total: 0, records: [] });
+  // an export with bad records, ingested into the served workspace
+  const f = join(root, 'DeviceInfo_bad.ndjson');
+  writeFileSync(f, ['{"Timestamp":"2026-11-01T00:00:00Z","DeviceName":"ok"}', '{not json', '{"Timestamp":"yesterday","DeviceName":"x"}', '{"Timestamp":"2026-11-01T00:00:01Z","DeviceName":"ok2"}'].join('\n'));
+  await ingestPaths(Workspace.open(join(root, 'ws')), [f]);
+  const after = await call<DataResponse>('GET', '/api/data');
+  assert.equal(after.tables.find((t) => t.name === 'DeviceInfo')!.quarantined, 2);
+  assert.equal(after.quarantine.total, 2);
+  assert.deepEqual(after.quarantine.records.map((r) => [r.file.split('/').pop(), r.line, r.table]), [['DeviceInfo_bad.ndjson', 2, 'DeviceInfo'], ['DeviceInfo_bad.ndjson', 3, 'DeviceInfo']]);
+  assert.match(after.quarantine.records[1]!.reason, /Timestamp/);
+  assert.equal(after.quarantine.records[1]!.raw, '{"Timestamp":"yesterday","DeviceName":"x"}');
+  const one = await call<DataResponse>('GET', '/api/data?table=deviceinfo&limit=1');
+  assert.deepEqual([one.quarantine.total, one.quarantine.records.length], [2, 1]);
+  assert.equal((await call<DataResponse>('GET', '/api/data?table=DeviceNetworkEvents')).quarantine.total, 0);
+  await fail('GET', '/api/data?limit=0', 400);
+  await fail('GET', '/api/data?limit=lots', 400);
 });

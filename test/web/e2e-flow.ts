@@ -73,6 +73,11 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
   await page.goto(`${base}/inventory`);
   await page.locator('main').getByText('Action1').first().waitFor();
   await snap('inventory');
+  await page.getByTestId('nav-data').click();
+  await page.waitForURL(/\/data$/);
+  assert.match(await page.getByTestId('data-tables').textContent() ?? '', /DeviceNetworkEvents/, 'the workspace tables are listed');
+  await page.getByTestId('quarantine-empty').waitFor(); // the demo data has nothing set aside
+  await snap('data');
 
   await page.getByTestId('nav-coverage').click();
   const cell = page.locator('[data-testid=technique-cell][data-technique=T1219]');

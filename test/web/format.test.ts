@@ -1,7 +1,7 @@
 // Display formatting of API values in the web app.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCell, formatDuration, formatTime, parseUtcText, toUtcText } from '../../src/web/format.js';
+import { formatBytes, formatCell, formatDuration, formatTime, parseUtcText, toUtcText } from '../../src/web/format.js';
 
 test('times are shown in UTC, fractions only where asked', () => {
   assert.equal(formatTime('2026-11-19T17:58:56.4280000Z'), '2026-11-19 17:58:56Z');
@@ -48,4 +48,8 @@ test('UTC time fields: ISO 8601 text to ISO and back, with a reason when it is n
   assert.match(error('2026-02-29'), /2026-02 has no day 29/);
   assert.match(error('2026-04-31T00:00Z'), /no day 31/);
   assert.match(error('2026-11-19T24:00:00Z'), /24:00:00 is not a time of day/);
+});
+
+test('sizes in binary units, whole bytes below 1 KiB', () => {
+  assert.deepEqual([0, 1023, 1024, 1536, 10 * 1024 * 1024 + 1, 200 * 1024 ** 3, 3 * 1024 ** 5].map(formatBytes), ['0 B', '1023 B', '1.0 KiB', '1.5 KiB', '10.0 MiB', '200 GiB', '3072 TiB']);
 });
