@@ -1,7 +1,8 @@
 /**
  * The end-to-end walk through the web app that test/web/e2e.test.ts runs in headless Chromium: open the
  * feed, filter to T1219, open the Action1 network-connection rule and see every section, run the hunt, set a
- * finding to benign, see coverage mark T1219, and get a diagnostic for a misspelt column in the workbench.
+ * finding to benign, see coverage mark T1219, and get a diagnostic for a misspelt column in the workbench
+ * (and one marker for it, not one from each source).
  * Kept apart from the test so it can also be pointed at a running `kqlite serve` by hand.
  */
 import assert from 'node:assert/strict';

@@ -132,7 +132,8 @@ function oneMarkerPerProblem(host: HTMLElement, model: monaco.editor.ITextModel)
   const listener = monaco.editor.onDidChangeMarkers((uris) => {
     if (!uris.some((u) => u.toString() === model.uri.toString())) return;
     const now = readLanguageService();
-    // our own filtered set coming back (the event fires after the change, batched) is not news
+    // Our own filtered set coming back (the event fires after the change, batched) is not news. The language
+    // service setting exactly that set looks the same; then its hidden markers are kept until the next edit.
     if (sameMarkers(now, shown)) return;
     languageService = now;
     showLanguageService();
