@@ -1,7 +1,8 @@
 /**
  * The end-to-end walk through the web app that test/web/e2e.test.ts runs in headless Chromium: open the
  * feed, filter to T1219, open the Action1 network-connection rule and see every section, run the hunt, set a
- * finding to benign, see coverage mark T1219, and get a diagnostic for a misspelt column in the workbench.
+ * finding to benign, see coverage mark T1219, and get a diagnostic for a misspelt column in the workbench
+ * (and one marker for it, not one from each source).
  * Kept apart from the test so it can also be pointed at a running `kqlite serve` by hand.
  */
 import assert from 'node:assert/strict';
@@ -113,8 +114,33 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
   await diag.waitFor();
   assert.match(await diag.textContent() ?? '', /FileNam/);
   await page.locator('[data-testid=query-editor] .squiggly-error').first().waitFor();
-  log('workbench shows the misspelt column as a diagnostic and a marker');
+  // one marker for the one problem: the language service marks the misspelt column too, but once it has (the
+  // editor counts the markers it hid) the editor's problems are only the server's one, with its suggestion
+  await page.waitForSelector('[data-testid=query-editor][data-markers-hidden="1"]', { timeout: 60_000 });
+  const serverFirst = await problems(page);
+  assert.equal(serverFirst.count, '1 of 1 problem', 'one marker');
+  assert.match(serverFirst.first, /unknown column or variable 'FileNam'; did you mean 'FileName'\?/, 'the server\'s');
+  log('workbench shows the misspelt column as a diagnostic and one marker');
   await snap('workbench-diagnostic');
+
+  // the other order: the language service marks the column before the query runs (nothing has run on this
+  // text, so the squiggle is its own), then the server's marker takes its place
+  await page.locator('[data-testid=query-editor] .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type('DeviceProcessEvents\n| where FileNam has "anydesk"\n| take 5');
+  await page.locator('[data-testid=query-editor] .squiggly-error').first().waitFor({ timeout: 60_000 });
+  const before = await problems(page);
+  assert.equal(before.count, '1 of 1 problem', 'the language service\'s marker alone');
+  assert.match(before.first, /FileNam/);
+  assert.doesNotMatch(before.first, /unknown column or variable/, 'not yet the server\'s');
+  await page.keyboard.press('Control+Enter');
+  // the edit set the count back to 0; 1 again means the server's diagnostics are in and hide the marker
+  await page.waitForSelector('[data-testid=query-editor][data-markers-hidden="1"]');
+  const after = await problems(page);
+  assert.equal(after.count, '1 of 1 problem', 'one marker');
+  assert.match(after.first, /unknown column or variable 'FileNam'/, 'the server\'s');
+  log('one marker for the misspelt column whichever source marks it first');
 
   await page.locator('[data-testid=query-editor] .view-lines').click();
   await page.keyboard.press('Control+A');
@@ -151,6 +177,20 @@ export async function walkThrough(page: Page, base: string, log: (step: string) 
   const grid = await page.getByTestId('result-grid').textContent() ?? '';
   assert.ok(grid.includes('first') && !grid.includes('second'), 'only the block at the cursor ran');
   log('workbench runs the query block at the cursor');
+}
+
+/**
+ * The editor's problems as its marker navigation (F8, "Go to Next Problem") shows the first: how many markers
+ * the text has, from every source, and the first one's message. Closed again with Escape.
+ */
+async function problems(page: Page): Promise<{ count: string; first: string }> {
+  const widget = page.locator('[data-testid=query-editor] .peekview-widget');
+  await page.keyboard.press('F8');
+  const count = await widget.locator('.peekview-title .dirname').textContent() ?? '';
+  const first = await widget.locator('.marker-widget .descriptioncontainer').textContent() ?? '';
+  await page.keyboard.press('Escape');
+  await widget.waitFor({ state: 'hidden' });
+  return { count, first };
 }
 
 /** A narrow window (a phone, or a browser beside a terminal): facets fold away, wide tables scroll in place. */

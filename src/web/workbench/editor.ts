@@ -8,6 +8,7 @@ import 'monaco-editor/esm/vs/editor/edcore.main.js';
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
 import { getKustoWorker, kustoDefaults, type EngineSchema } from '@kusto/monaco-kusto';
 import type { ApiDiagnostic, SchemaResponse } from '../../server/api.js';
+import { languageServiceMarkersToShow, sameMarkers } from './marker-overlap.js';
 
 self.MonacoEnvironment = {
   getWorker(_id: string, label: string): Worker {
@@ -22,7 +23,10 @@ self.MonacoEnvironment = {
 // the main thread. Set before any editor exists: changing the settings later restarts the worker.
 kustoDefaults.setLanguageSettings({ ...kustoDefaults.languageSettings, useTokenColorization: true, useSemanticColorization: true });
 
-/** Marker owners: monaco-kusto uses its language id; the server's diagnostics are ours. */
+/**
+ * Marker owners: monaco-kusto uses its language id; the server's diagnostics are ours. Where both mark the same
+ * problem the server's marker wins (marker-overlap.ts): the language service's is taken out of its owner's set.
+ */
 const LANGUAGE_SERVICE_MARKERS = 'kusto';
 const SERVER_MARKERS = 'kqlite';
 
@@ -62,6 +66,7 @@ export function createKqlEditor(host: HTMLElement, opts: { value: string; onRun:
   const model = editor.getModel()!;
   // Start the language service's worker now, not when the schema arrives: loading it takes seconds.
   const worker = getKustoWorker().then((accessor) => accessor(model.uri));
+  const markers = oneMarkerPerProblem(host, model);
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => opts.onRun());
   editor.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => opts.onRun());
   editor.onDidChangeModelContent(() => {
@@ -69,8 +74,7 @@ export function createKqlEditor(host: HTMLElement, opts: { value: string; onRun:
     // Markers from either source describe text that is gone. Monaco would go on drawing them wherever the
     // edit squeezed their range (after select-all and retyping: a squiggle at the end of the new, valid
     // query) until the language service re-validates, 500 ms after typing pauses and later on a busy machine.
-    monaco.editor.setModelMarkers(model, SERVER_MARKERS, []);
-    monaco.editor.setModelMarkers(model, LANGUAGE_SERVICE_MARKERS, []);
+    markers.clear();
   });
   return {
     getValue: () => editor.getValue(),
@@ -85,7 +89,7 @@ export function createKqlEditor(host: HTMLElement, opts: { value: string; onRun:
       await (await worker).setSchema(toEngineSchema(schema));
     },
     setDiagnostics(diagnostics) {
-      monaco.editor.setModelMarkers(model, SERVER_MARKERS, diagnostics.map((d) => {
+      markers.setServer(diagnostics.map((d) => {
         const s = model.getPositionAt(d.start);
         const e = model.getPositionAt(Math.max(d.end, d.start + 1));
         return {
@@ -100,7 +104,55 @@ export function createKqlEditor(host: HTMLElement, opts: { value: string; onRun:
       editor.revealPositionInCenter(p);
       editor.focus();
     },
-    dispose: () => editor.dispose(),
+    dispose() {
+      markers.dispose();
+      editor.dispose();
+    },
+  };
+}
+
+/**
+ * Keeps the language service's markers that the server's do not cover (marker-overlap.ts), whichever comes
+ * first: when the server's arrive, the language service's last markers are filtered again; when the language
+ * service sets new ones (500 ms after typing or moving the cursor pauses, again once it has the schema), they
+ * are filtered as they land. Its markers are kept as it set them, so a marker hidden under a server marker
+ * comes back when the server's are cleared. The host's `data-markers-hidden` counts the hidden ones.
+ */
+function oneMarkerPerProblem(host: HTMLElement, model: monaco.editor.ITextModel) {
+  let server: monaco.editor.IMarkerData[] = [];
+  let languageService: monaco.editor.IMarkerData[] = []; // as the language service last set them
+  let shown: monaco.editor.IMarkerData[] = []; // what its owner holds now
+  const readLanguageService = () => monaco.editor.getModelMarkers({ owner: LANGUAGE_SERVICE_MARKERS, resource: model.uri });
+  const showLanguageService = () => {
+    shown = languageServiceMarkersToShow(languageService, server);
+    host.dataset['markersHidden'] = String(languageService.length - shown.length);
+    // setting the same set again would only fire another change
+    if (!sameMarkers(readLanguageService(), shown)) monaco.editor.setModelMarkers(model, LANGUAGE_SERVICE_MARKERS, shown);
+  };
+  const listener = monaco.editor.onDidChangeMarkers((uris) => {
+    if (!uris.some((u) => u.toString() === model.uri.toString())) return;
+    const now = readLanguageService();
+    // Our own filtered set coming back (the event fires after the change, batched) is not news. The language
+    // service setting exactly that set looks the same; then its hidden markers are kept until the next edit.
+    if (sameMarkers(now, shown)) return;
+    languageService = now;
+    showLanguageService();
+  });
+  return {
+    setServer(markers: monaco.editor.IMarkerData[]) {
+      server = markers;
+      monaco.editor.setModelMarkers(model, SERVER_MARKERS, server);
+      showLanguageService();
+    },
+    clear() {
+      server = [];
+      languageService = [];
+      shown = [];
+      host.dataset['markersHidden'] = '0';
+      monaco.editor.setModelMarkers(model, SERVER_MARKERS, []);
+      monaco.editor.setModelMarkers(model, LANGUAGE_SERVICE_MARKERS, []);
+    },
+    dispose: () => listener.dispose(),
   };
 }
 
