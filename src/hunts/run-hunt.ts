@@ -3,7 +3,8 @@
  * rule's result groups into findings, and record the run. Rules that cannot run here (validation errors,
  * tables the workspace lacks) are skipped with the reason; a rule that fails at run time is reported and
  * the hunt goes on. Rules share table scans and common where chains (the engine's shared scan cache), so a
- * pack of hundreds of rules over one table costs about one pass plus index lookups.
+ * pack of hundreds of rules over one table costs about one pass plus index lookups. They all read one
+ * snapshot of the source, so the hunt sees one state of the workspace and lists it once.
  */
 import { runQuery } from '../engine/index.js';
 import { formatDatetime } from '../engine/values/ticks.js';

@@ -25,6 +25,8 @@ export interface ListingReader {
   /** Folder names under tables/, sorted (a folder without schema.json is not a table yet). */
   readTableFolders(): readonly string[];
   readTable(folder: string): TableListing | undefined;
+  /** Whether the folder was seen holding a table (its schema) before: asks no file system. */
+  knownTable(folder: string): boolean;
   extentMeta(folder: string, id: string): ExtentMeta;
   /** The extent as a Table in the listing's schema order, its columns read on first access. */
   extentTable(folder: string, id: string, listing: TableListing): Table;
@@ -65,9 +67,10 @@ export class WorkspaceSnapshot implements TableSource {
     return this.folders.find((f) => f.toLowerCase() === lower && this.listing(f));
   }
 
+  /** The tables, without listing each one (a table once seen stays one until it is dropped with its folder). */
   tableNames(): string[] {
     this.folders ??= this.ws.readTableFolders();
-    return this.folders.filter((f) => this.listing(f));
+    return this.folders.filter((f) => (this.listings.has(f) ? this.listings.get(f) !== undefined : this.ws.knownTable(f) || this.listing(f)));
   }
 
   schema(name: string): TableSchema | undefined {

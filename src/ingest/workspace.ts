@@ -36,6 +36,8 @@ export class Workspace implements TableSource, ListingReader {
    * adds extents and schemas by rename into the folder, which changes it), so a new snapshot rereads only
    * what changed. */
   private readonly listings = new Map<string, { stamp: bigint; value: unknown }>();
+  /** Folders seen holding a schema: a table stays one until dropEmptyTable removes its folder. */
+  private readonly knownTables = new Set<string>();
 
   private constructor(readonly dir: string, cacheBytes: number) {
     this.columns = new ColumnCache(cacheBytes);
@@ -112,7 +114,12 @@ export class Workspace implements TableSource, ListingReader {
       }
       return { schema, shape: schema.columns.map((c) => `${c.name}:${c.type}`).join(','), extents };
     });
+    if (listing) this.knownTables.add(folder);
     return listing ?? undefined;
+  }
+
+  knownTable(folder: string): boolean {
+    return this.knownTables.has(folder);
   }
 
   tableNames(): string[] {
@@ -215,6 +222,7 @@ export class Workspace implements TableSource, ListingReader {
     const dir = this.tablesDir(safeName(name));
     if (!existsSync(dir) || !statSync(dir).isDirectory() || readdirSync(dir).some((n) => n.startsWith('e-'))) return;
     rmSync(dir, { recursive: true, force: true });
+    this.knownTables.delete(name);
   }
 }
 

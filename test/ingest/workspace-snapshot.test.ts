@@ -80,9 +80,13 @@ test('one query reading a table many times (union, join, sub-query, getschema) l
 | join kind=leftouter (Sample | summarize n=count() by Port) on Port
 | where Port in ((Sample | where RemoteUrl has 'anydesk' | project Port))
 | count`;
-  const { total, perPath } = countListing(ws.dir, () => count(Workspace.open(ws.dir), q));
+  const reader = Workspace.open(ws.dir);
+  const { total, perPath } = countListing(ws.dir, () => count(reader, q));
   for (const [call, n] of perPath) assert.equal(n, 1, `${call} asked ${n} times in one query`);
   assert.ok(total <= 2 * 3, `${total} listing calls`);
+  // the server asks for the table names per rule it lists: once the tables are known, one look at tables/
+  const names = countListing(ws.dir, () => assert.deepEqual(reader.tableNames(), ['Other', 'Sample']));
+  assert.ok(names.total <= 2, `${names.total} listing calls for the table names`);
 });
 
 test('an extent appended between two queries, in this process or another, is seen by the second', async () => {
