@@ -100,7 +100,7 @@ export class WorkspaceSnapshot implements TableSource {
    */
   cursor(): string {
     let newest = '';
-    for (const t of this.tableNames()) for (const id of this.listing(t)!.extents) if (id > newest) newest = id;
+    for (const t of this.tableNames()) for (const id of this.listing(t)?.extents ?? []) if (id > newest) newest = id;
     return newest;
   }
 
@@ -108,7 +108,7 @@ export class WorkspaceSnapshot implements TableSource {
     const quarantined = this.ws.quarantined();
     return this.tableNames().map((name) => {
       const info: TableInfo = { name, rows: 0, extents: 0, bytesOnDisk: 0, quarantined: quarantined.get(name) ?? 0 };
-      for (const id of this.listing(name)!.extents) {
+      for (const id of this.listing(name)?.extents ?? []) {
         const m = this.ws.extentMeta(name, id);
         info.rows += m.rows;
         info.extents++;
