@@ -102,8 +102,10 @@ async function main(): Promise<void> {
       for (let run = 0; run < runs; run++) {
         const sharedScans = line.fused ? new Map() : undefined;
         const t0 = performance.now();
+        // a hunt's rules share one view of the workspace, as runHunt's do; other lines are separate queries
+        const source = line.fused ? ws.snapshot() : ws;
         for (const q of line.queries) {
-          const r = runQuery(q.kql, { source: ws, now: ds.now, ...(sharedScans ? { sharedScans } : {}) });
+          const r = runQuery(q.kql, { source, now: ds.now, ...(sharedScans ? { sharedScans } : {}) });
           if (!r.ok) throw new Error(`${q.id}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
           if (run === 0) results[q.id] = kqliteRows(r);
         }

@@ -11,13 +11,13 @@ import { Env, type Runtime } from './compile/env.js';
 import { toTable, type Relation } from './compile/relation.js';
 import { gatherColumn } from './storage/builders.js';
 import type { Table } from './storage/column.js';
-import type { TableSource } from './source.js';
+import { snapshotOf, type TableSource } from './source.js';
 import { QueryError } from './values/value.js';
 import { ENGINE_OPERATORS, ENGINE_PLUGINS, evalTabular, runStatements } from './run.js';
 
 export { ENGINE_OPERATORS, ENGINE_PLUGINS };
 export type { TableSource } from './source.js';
-export { MemorySource } from './source.js';
+export { MemorySource, snapshotOf } from './source.js';
 
 export interface QueryOptions {
   source?: TableSource;
@@ -61,7 +61,10 @@ export function wallClockTicks(): bigint {
 export function runQuery(text: string, opts: QueryOptions = {}): QueryResult {
   const started = Date.now();
   const { script, diagnostics } = parse(text);
-  const catalog = opts.catalog ?? (opts.source ? mergeCatalogs(defaultCatalog(), catalogFromSource(opts.source)) : defaultCatalog());
+  // one view of the source for binding and running: every lookup of the query sees the same tables
+  const source = snapshotOf(opts.source);
+  if (source) opts = { ...opts, source };
+  const catalog = opts.catalog ?? (source ? mergeCatalogs(defaultCatalog(), catalogFromSource(source)) : defaultCatalog());
   const bound = bind(script, { catalog, engineOperators: ENGINE_OPERATORS, enginePlugins: ENGINE_PLUGINS });
   const all = [...diagnostics, ...bound.diagnostics].sort((a, b) => a.span.start - b.span.start);
   const fail = (ds: Diagnostic[]): QueryResult => ({ ok: false, diagnostics: ds, tables: [], warnings: [], stats: { rowsScanned: 0, durationMs: Date.now() - started } });
@@ -71,10 +74,11 @@ export function runQuery(text: string, opts: QueryOptions = {}): QueryResult {
 
 /** Executes an already parsed and bound script (callers that validated first, like hunts). */
 export function runScript(script: Script, bound: BoundScript, opts: QueryOptions, diagnostics: Diagnostic[] = [], started = Date.now()): QueryResult {
+  const source = snapshotOf(opts.source);
   const rt: Runtime = {
     bound,
-    ctx: { now: opts.now ?? wallClockTicks(), options: new Map(), cursor: opts.source?.cursor?.() ?? '' },
-    ...(opts.source ? { source: opts.source } : {}),
+    ctx: { now: opts.now ?? wallClockTicks(), options: new Map(), cursor: source?.cursor?.() ?? '' },
+    ...(source ? { source } : {}),
     ...(opts.sharedScans ? { sharedScans: opts.sharedScans } : {}),
     limits: {
       maxRows: opts.maxRows ?? DEFAULT_MAX_ROWS,

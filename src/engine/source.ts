@@ -26,6 +26,17 @@ export interface TableSource {
   scan(name: string, range?: TimeRange): Table[];
   /** Opaque text naming the source's current data state (Kusto's database cursor, for cursor_current()). */
   cursor?(): string;
+  /**
+   * A source whose answers stay fixed while a query (or a hunt's queries) run, so lookups need not ask the
+   * backing store again; a snapshot returns itself. runQuery takes one per query, so the next query sees
+   * what was added meanwhile. A source without it is read directly.
+   */
+  snapshot?(): TableSource;
+}
+
+/** The source's snapshot, or the source itself when it has none. */
+export function snapshotOf(source: TableSource | undefined): TableSource | undefined {
+  return source?.snapshot?.() ?? source;
 }
 
 /** A TableSource over tables held in memory (tests, `datatable` fixtures, the benchmark). */

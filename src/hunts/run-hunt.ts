@@ -3,7 +3,8 @@
  * rule's result groups into findings, and record the run. Rules that cannot run here (validation errors,
  * tables the workspace lacks) are skipped with the reason; a rule that fails at run time is reported and
  * the hunt goes on. Rules share table scans and common where chains (the engine's shared scan cache), so a
- * pack of hundreds of rules over one table costs about one pass plus index lookups.
+ * pack of hundreds of rules over one table costs about one pass plus index lookups. They all read one
+ * snapshot of the source, so the hunt sees one state of the workspace and lists it once.
  */
 import { runQuery } from '../engine/index.js';
 import { formatDatetime } from '../engine/values/ticks.js';
@@ -70,14 +71,16 @@ export class HuntError extends Error {}
 
 export function runHunt(opts: HuntOptions): HuntSummary {
   const started = Date.now();
-  const asOf = opts.asOf ?? opts.source.maxTimestamp();
+  // the workspace as it is now, listed once for every rule (an ingest running meanwhile shows in the next hunt)
+  const source = opts.source.snapshot?.() ?? opts.source;
+  const asOf = opts.asOf ?? source.maxTimestamp();
   if (asOf === undefined) throw new HuntError('the workspace holds no events: ingest telemetry (kqlite ingest) or create the demo (kqlite demo) first');
   const asOfText = formatDatetime(asOf);
   const now = new Date().toISOString();
   const actor = opts.actor ?? 'kqlite';
   const { db } = opts;
   const runId = Number(db.prepare('INSERT INTO runs (started_at, as_of, actor, rules) VALUES (?,?,?,?)').run(now, asOfText, actor, JSON.stringify(opts.rules.map((r) => r.id))).lastInsertRowid);
-  const present = new Set(opts.source.tableNames().map((t) => t.toLowerCase()));
+  const present = new Set(source.tableNames().map((t) => t.toLowerCase()));
   const sups = activeSuppressions(db, now);
   const outcomes: RuleOutcome[] = [];
   const findingIds: string[] = [];
@@ -100,7 +103,7 @@ export function runHunt(opts: HuntOptions): HuntSummary {
       o.reason = `the workspace has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}`;
       return;
     }
-    const r = runQuery(rule.query, { source: opts.source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+    const r = runQuery(rule.query, { source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
     o.durationMs = r.stats.durationMs;
     o.rowsScanned = r.stats.rowsScanned;
     if (!r.ok || !r.tables.length) {

@@ -28,6 +28,8 @@ export interface HuntRule {
 /** What a hunt needs of the telemetry: a table source that knows its latest event time. */
 export interface HuntSource extends TableSource {
   maxTimestamp(): bigint | undefined;
+  /** One view for the whole hunt (see TableSource.snapshot): every rule sees the same tables and extents. */
+  snapshot?(): HuntSource;
 }
 
 /** One result group of one rule, as the hunt extracted it from the result rows. */

@@ -2,6 +2,8 @@
  * A workspace: a folder holding telemetry as columnar extents (tables/<Table>/<extent>/), each table's
  * schema (tables/<Table>/schema.json), the quarantine of records set aside at ingest, and the ingest log.
  * It is the engine's TableSource: `scan` returns extents, skipping those outside the queried time range.
+ * A query or hunt reads it through a snapshot (workspace-snapshot.ts) that lists each table at most once;
+ * the workspace's own lookups each take a fresh one.
  * Extents are read lazily: opening one reads its meta.json; a column is read from data.bin when a query
  * first reads it, and kept in a byte-budgeted cache of loaded columns (column-cache.ts).
  * Writers add whole extents by rename, so a reader never sees a half-written one.
@@ -14,16 +16,9 @@ import type { TableSchema } from '../kql/semantics/types.js';
 import { ColumnCache, DEFAULT_CACHE_BYTES } from './column-cache.js';
 import { ExtentReader, writeExtent, type ExtentMeta } from './extent-format.js';
 import { timestampRange } from './timestamps.js';
+import { WorkspaceSnapshot, type ListingReader, type TableInfo, type TableListing } from './workspace-snapshot.js';
 
-export interface TableInfo {
-  name: string;
-  rows: number;
-  extents: number;
-  minTimestamp?: bigint;
-  maxTimestamp?: bigint;
-  bytesOnDisk: number;
-  quarantined: number;
-}
+export type { TableInfo } from './workspace-snapshot.js';
 
 const QUIET_NS = 2_000_000_000n;
 let appendSequence = 0;
@@ -33,14 +28,16 @@ const safeName = (name: string) => {
   return name;
 };
 
-export class Workspace implements TableSource {
+export class Workspace implements TableSource, ListingReader {
   private readonly cache = new Map<string, { reader: ExtentReader; table?: Table; shape?: string }>();
   /** Loaded columns of every extent, within a byte budget. */
   readonly columns: ColumnCache;
-  /** Directory listings and schemas, valid while their folder's modification time stays the same (a writer
-   * adds extents and schemas by rename into the folder, which changes it): a query asks for them often. */
+  /** Folder listings and schemas, valid while their folder's modification time stays the same (a writer
+   * adds extents and schemas by rename into the folder, which changes it), so a new snapshot rereads only
+   * what changed. */
   private readonly listings = new Map<string, { stamp: bigint; value: unknown }>();
-  private readonly withSchema = new Set<string>();
+  /** Folders seen holding a schema: a table stays one until dropEmptyTable removes its folder. */
+  private readonly knownTables = new Set<string>();
 
   private constructor(readonly dir: string, cacheBytes: number) {
     this.columns = new ColumnCache(cacheBytes);
@@ -64,6 +61,7 @@ export class Workspace implements TableSource {
     return insideWorkspace(this.dir, 'tables', ...parts);
   }
 
+  /** `make()` of the folder `dir`, kept while the folder's modification time stays the same; undefined when it is gone. */
   private cached<T>(key: string, dir: string, make: () => T): T | undefined {
     let stamp: bigint;
     try {
@@ -82,22 +80,84 @@ export class Workspace implements TableSource {
     return value;
   }
 
-  tableNames(): string[] {
+  /** A view of the tables as they are now, each table listed at most once, when first asked for. */
+  snapshot(): WorkspaceSnapshot {
+    return new WorkspaceSnapshot(this);
+  }
+
+  readTableFolders(): readonly string[] {
     const d = this.tablesDir();
-    const names = this.cached('tables', d, () => readdirSync(d).sort()) ?? [];
-    // a table exists once its schema is written (inside its folder, which the listing's stamp does not see)
-    return names.filter((n) => this.withSchema.has(n) || (existsSync(this.tablesDir(n, 'schema.json')) && this.withSchema.add(n)));
+    return this.cached('tables', d, () => readdirSync(d).sort()) ?? [];
+  }
+
+  readTable(folder: string): TableListing | undefined {
+    const d = this.tablesDir(folder);
+    // a table exists once its schema is written (renamed into its folder, after the folder was made); the
+    // extents are listed before the schema is read, and a schema only ever gains columns, so every listed
+    // extent's columns are in the schema read
+    const listing = this.cached(`table/${folder}`, d, (): TableListing | null => {
+      let names: string[];
+      try {
+        names = readdirSync(d);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return null; // a stray file beside the tables
+        throw e;
+      }
+      if (!names.includes('schema.json')) return null;
+      const extents = names.filter((n) => n.startsWith('e-') && !n.includes('.tmp')).sort();
+      let schema: TableSchema;
+      try {
+        schema = JSON.parse(readFileSync(this.tablesDir(folder, 'schema.json'), 'utf8')) as TableSchema;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null; // the table was dropped meanwhile
+        throw e;
+      }
+      return { schema, shape: schema.columns.map((c) => `${c.name}:${c.type}`).join(','), extents };
+    });
+    if (listing) this.knownTables.add(folder);
+    return listing ?? undefined;
+  }
+
+  knownTable(folder: string): boolean {
+    return this.knownTables.has(folder);
+  }
+
+  tableNames(): string[] {
+    return this.snapshot().tableNames();
   }
 
   schema(name: string): TableSchema | undefined {
-    const real = this.tableNames().find((n) => n.toLowerCase() === name.toLowerCase());
-    if (!real) return undefined;
-    return this.cached(`schema/${real}`, this.tablesDir(real), () => JSON.parse(readFileSync(this.tablesDir(real, 'schema.json'), 'utf8')) as TableSchema);
+    return this.snapshot().schema(name);
   }
 
-  private extentDirs(name: string): string[] {
-    const d = this.tablesDir(name);
-    return this.cached(`extents/${name}`, d, () => readdirSync(d).filter((n) => n.startsWith('e-') && !n.includes('.tmp')).sort()) ?? [];
+  scan(name: string, range?: TimeRange): Table[] {
+    return this.snapshot().scan(name, range);
+  }
+
+  /** See WorkspaceSnapshot.cursor. */
+  cursor(): string {
+    return this.snapshot().cursor();
+  }
+
+  tables(): TableInfo[] {
+    return this.snapshot().tables();
+  }
+
+  /** The latest Timestamp over all tables: the default reference time of a hunt. */
+  maxTimestamp(): bigint | undefined {
+    return this.snapshot().maxTimestamp();
+  }
+
+  quarantined(): Map<string, number> {
+    return quarantineCounts(this.dir);
+  }
+
+  extentMeta(folder: string, id: string): ExtentMeta {
+    return this.extent(folder, id).reader.meta;
+  }
+
+  extentTable(folder: string, id: string, listing: TableListing): Table {
+    return this.lazyTable(`${folder}/${id}`, this.extent(folder, id), listing.schema, listing.shape);
   }
 
   private extent(name: string, id: string): { reader: ExtentReader; table?: Table; shape?: string } {
@@ -131,34 +191,6 @@ export class Workspace implements TableSource {
     return e.table;
   }
 
-  scan(name: string, range?: TimeRange): Table[] {
-    const schema = this.schema(name);
-    if (!schema) return [];
-    const real = schema.name ?? name;
-    const out: Table[] = [];
-    const shape = schema.columns.map((c) => `${c.name}:${c.type}`).join(',');
-    for (const id of this.extentDirs(real)) {
-      const e = this.extent(real, id);
-      const meta = e.reader.meta;
-      const min = meta.minTimestamp !== undefined ? BigInt(meta.minTimestamp) : undefined;
-      const max = meta.maxTimestamp !== undefined ? BigInt(meta.maxTimestamp) : undefined;
-      if (range?.min !== undefined && max !== undefined && max < range.min) continue;
-      if (range?.max !== undefined && min !== undefined && min > range.max) continue;
-      out.push(this.lazyTable(`${real}/${id}`, e, schema, shape));
-    }
-    return out;
-  }
-
-  /**
-   * The data state, for cursor_current(): the newest extent's id over every table (ids sort in the order
-   * extents were added, so a later cursor compares greater); empty for an empty workspace.
-   */
-  cursor(): string {
-    let newest = '';
-    for (const t of this.tableNames()) for (const id of this.extentDirs(t)) if (id > newest) newest = id;
-    return newest;
-  }
-
   /** Adds rows as one new extent; the table's schema becomes the union of the old one and `schema`. */
   append(name: string, schema: TableSchema, table: Table, source?: string): ExtentMeta & { id: string } {
     safeName(name);
@@ -190,30 +222,7 @@ export class Workspace implements TableSource {
     const dir = this.tablesDir(safeName(name));
     if (!existsSync(dir) || !statSync(dir).isDirectory() || readdirSync(dir).some((n) => n.startsWith('e-'))) return;
     rmSync(dir, { recursive: true, force: true });
-    this.withSchema.delete(name);
-  }
-
-  tables(): TableInfo[] {
-    const quarantined = quarantineCounts(this.dir);
-    return this.tableNames().map((name) => {
-      const info: TableInfo = { name, rows: 0, extents: 0, bytesOnDisk: 0, quarantined: quarantined.get(name) ?? 0 };
-      for (const id of this.extentDirs(name)) {
-        const m = this.extent(name, id).reader.meta;
-        info.rows += m.rows;
-        info.extents++;
-        info.bytesOnDisk += m.bytes;
-        if (m.minTimestamp !== undefined && (info.minTimestamp === undefined || BigInt(m.minTimestamp) < info.minTimestamp)) info.minTimestamp = BigInt(m.minTimestamp);
-        if (m.maxTimestamp !== undefined && (info.maxTimestamp === undefined || BigInt(m.maxTimestamp) > info.maxTimestamp)) info.maxTimestamp = BigInt(m.maxTimestamp);
-      }
-      return info;
-    });
-  }
-
-  /** The latest Timestamp over all tables: the default reference time of a hunt. */
-  maxTimestamp(): bigint | undefined {
-    let max: bigint | undefined;
-    for (const t of this.tables()) if (t.rows && t.maxTimestamp !== undefined && (max === undefined || t.maxTimestamp > max)) max = t.maxTimestamp;
-    return max;
+    this.knownTables.delete(name);
   }
 }
 

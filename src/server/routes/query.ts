@@ -28,7 +28,7 @@ const QUERY_BODY = {
 
 export function queryRoutes(app: FastifyInstance, ctx: ServerContext, pool: EnginePool): void {
   app.get('/api/schema', async (): Promise<SchemaResponse> => {
-    const ws = ctx.workspace;
+    const ws = ctx.workspace.snapshot();
     const inWs = new Map(ws.tableNames().map((n) => [n.toLowerCase(), n]));
     const tables: SchemaResponse['tables'] = [];
     for (const name of inWs.values()) tables.push({ name, inWorkspace: true, columns: (ws.schema(name)?.columns ?? []).map((c) => ({ name: c.name, type: c.type as KqlType })) });

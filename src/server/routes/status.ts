@@ -10,7 +10,7 @@ export const VERSION = '0.1.0';
 
 export function statusRoutes(app: FastifyInstance, ctx: ServerContext, opts: { tokenRequired: boolean }): void {
   app.get('/api/status', async (): Promise<StatusResponse> => {
-    const ws = ctx.workspace;
+    const ws = ctx.workspace.snapshot();
     const tables = ws.tables().map((t) => ({
       name: t.name, rows: t.rows,
       ...(t.minTimestamp !== undefined ? { minTime: formatDatetime(t.minTimestamp) } : {}),
