@@ -19,16 +19,25 @@ import { buildPostings, postingsLater, type Postings } from '../engine/storage/p
 import { QueryError } from '../engine/values/value.js';
 import type { ScalarTypeName } from '../kql/syntax/ast.js';
 import type { TableSchema } from '../kql/semantics/types.js';
+import {
+  packCodes, packDictLengths, packInts, packNumbers, packPostings, refsOf, unpack, unpackCodes, unpackDictLengths, unpackNumbers, unpackPostings,
+  type BufferRef, type Packed, type PackedLengths, type PackedNumbers, type PackedPostings,
+} from './extent-codecs.js';
 
-export const EXTENT_FORMAT = 'kqlite-extent/2';
-/** Formats this reader understands: 1 kept dictionaries in dicts.json. */
-const READABLE = new Set(['kqlite-extent/1', EXTENT_FORMAT]);
+export const EXTENT_FORMAT = 'kqlite-extent/3';
+/** Formats this reader understands: 1 kept dictionaries in dicts.json, 2 kept the in-memory layout as is. */
+const READABLE = new Set(['kqlite-extent/1', 'kqlite-extent/2', EXTENT_FORMAT]);
 
-type BufferRef = [offset: number, length: number];
-interface ColumnMeta {
+interface ColumnMeta extends PackedNumbers {
   name: string;
   type: Column['type'];
+  /** Formats 1-2 (and format 3 where narrowing would change a value): buffers in the in-memory layout. */
   values?: BufferRef; validity?: BufferRef; codes?: BufferRef; hi?: BufferRef; lo?: BufferRef;
+  /** Format 3, strings/guids: the codes (width 0 for a single-valued column), the dictionary strings'
+   * UTF-16 lengths (with `dictText`) and the row index; see extent-codecs.ts. Numbers: `ints` or `f32`. */
+  packedCodes?: Packed; dictLengths?: PackedLengths; index?: PackedPostings;
+  /** Format 3, datetimes/timespans: whole milliseconds (`hi`) and sub-millisecond ticks (`lo`), packed. */
+  ms?: Packed; ticks?: Packed;
   /** Format 1: index into dicts.json for strings/guids (the dictionary) and dynamics (the values). */
   dict?: number;
   /** Format 2, strings/guids: the dictionary as the end offset (UTF-16 units) of each string in `dictText`
@@ -81,36 +90,45 @@ export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: b
   // a column's buffers are written together, so loading it is one read of one byte range
   const columns: ColumnMeta[] = table.columns.map(({ name, column: c }) => {
     const m: ColumnMeta = { name, type: c.type };
-    if ('validity' in c && c.validity) m.validity = put(c.validity);
+    const validity = 'validity' in c ? c.validity : undefined;
+    if (validity) m.validity = put(validity);
     switch (c.type) {
       case 'string':
       case 'guid': {
         // a dictionary an ingest kept as bytes is written as it is (its strings are never made)
         const encoded = encodedDictionaries.get(c);
         const size = encoded ? encoded.ends.length : c.dict.length;
-        // a string column holding one value (often '' throughout) needs no codes: every row has code 0
-        if (c.type === 'guid' || size > 1) m.codes = put(c.codes);
+        // a column holding one value (often '' throughout) needs no code bytes: every row has code 0
+        m.packedCodes = packCodes(c.codes, size, put);
         if (encoded) {
-          m.dictEnds = put(encoded.ends);
+          m.dictLengths = packDictLengths(encoded.ends, put);
           m.dictText = put(encoded.text);
         } else putDict(c.dict, m, put);
         // a column holding one string (often '' in every row) gains nothing from a row index
-        if (size > 1) {
-          const p = buildPostings(c.codes, size);
-          m.postings = [put(p.offsets), put(p.rows)];
-        }
+        if (size > 1) m.index = packPostings(buildPostings(c.codes, size), put);
         break;
       }
       case 'datetime':
-      case 'timespan':
-        m.hi = put(c.hi);
-        m.lo = put(c.lo);
+      case 'timespan': {
+        const ms = packInts(c.hi, c.length, validity, put);
+        if (ms) m.ms = ms;
+        else m.hi = put(c.hi);
+        const ticks = packInts(c.lo, c.length, validity, put);
+        if (ticks) m.ticks = ticks;
+        else m.lo = put(c.lo);
         break;
+      }
       case 'dynamic':
         m.dictJson = put(utf8(JSON.stringify(c.values)));
         break;
-      default:
+      case 'bool':
         m.values = put(c.values);
+        break;
+      default: {
+        const packed = packNumbers(c.values, validity, put);
+        Object.assign(m, packed);
+        if (!packed.ints && !packed.f32) m.values = put(c.values);
+      }
     }
     return m;
   });
@@ -157,7 +175,7 @@ function putDict(dict: string[], m: ColumnMeta, put: (a: ArrayBufferView) => Buf
     m.dictJson = put(utf8(JSON.stringify(dict)));
     return;
   }
-  m.dictEnds = put(ends);
+  m.dictLengths = packDictLengths(ends, put);
   m.dictText = put(utf8(all));
 }
 
@@ -197,21 +215,35 @@ export class ExtentReader {
     const n = this.rows;
     const m = this.byName.get(name);
     if (!m || m.type !== type) return { column: nullColumn(type as Column['type'], n), bytes: nullBytes(type, n) };
-    const refs = [m.values, m.validity, m.codes, m.hi, m.lo, m.dictEnds, m.dictText, m.dictJson].filter((r): r is BufferRef => r !== undefined);
+    const refs = [m.values, m.validity, m.codes, m.hi, m.lo, m.dictEnds, m.dictText, m.dictJson, m.f32, ...refsOf(m.packedCodes, m.dictLengths, m.ints, m.ms, m.ticks)]
+      .filter((r): r is BufferRef => r !== undefined);
     const start = refs.length ? Math.min(...refs.map((r) => r[0])) : 0;
     const end = refs.length ? Math.max(...refs.map((r) => r[0] + r[1])) : 0;
     // one read; every buffer starts 8-aligned in the file, so also in this copy of the range
     const buf = this.read(start, end - start);
-    const view = <T>(r: BufferRef, make: new (b: ArrayBuffer, o: number, l: number) => T, width: number) => new make(buf, r[0] - start, r[1] / width);
-    const u8 = (r?: BufferRef) => (r ? view(r, Uint8Array, 1) : undefined);
+    // what the column holds: views of `buf` keep all of it, widened buffers are their own
+    let viewsOfBuf = false;
+    let widened = 0;
+    const view = <T>(r: BufferRef, make: new (b: ArrayBuffer, o: number, l: number) => T, width: number) => {
+      viewsOfBuf = true;
+      return new make(buf, r[0] - start, r[1] / width);
+    };
+    const own = <T extends ArrayBufferView>(a: T): T => {
+      if (a.buffer === buf) viewsOfBuf = true;
+      else widened += a.byteLength;
+      return a;
+    };
+    // a format-3 column's validity is copied, so the narrow buffers it was read with are not kept for it
+    const validity = m.validity ? (m.packedCodes || m.ms || m.ints || m.f32 ? own(new Uint8Array(buf, m.validity[0] - start, m.validity[1]).slice()) : view(m.validity, Uint8Array, 1)) : undefined;
     let column: Column;
     switch (m.type) {
       case 'string':
       case 'guid': {
         const dict = this.dict(m, buf, start);
-        const codes = m.codes ? view(m.codes, Int32Array, 4) : zeroCodes(n);
-        column = m.type === 'string' ? { type: 'string', length: n, dict, codes } : { type: 'guid', length: n, dict, codes, validity: u8(m.validity) };
+        const codes = m.packedCodes ? (m.packedCodes.width === 0 ? zeroCodes(n) : own(unpackCodes(buf, start, m.packedCodes, n))) : m.codes ? view(m.codes, Int32Array, 4) : zeroCodes(n);
+        column = m.type === 'string' ? { type: 'string', length: n, dict, codes } : { type: 'guid', length: n, dict, codes, validity };
         const p = m.postings;
+        const packed = m.index;
         if (p) {
           postingsLater(column, () => {
             const [o, r] = p;
@@ -219,33 +251,52 @@ export class ExtentReader {
             onIndexLoaded?.(raw.byteLength);
             return { offsets: new Int32Array(raw, 0, o[1] / 4), rows: new Int32Array(raw, r[0] - o[0], r[1] / 4) } satisfies Postings;
           });
+        } else if (packed) {
+          postingsLater(column, () => {
+            const refs = refsOf(packed.counts, packed.gaps);
+            const from = refs.length ? Math.min(...refs.map((r) => r[0])) : 0;
+            const raw = this.read(from, refs.length ? Math.max(...refs.map((r) => r[0] + r[1])) - from : 0);
+            const postings = unpackPostings(raw, from, packed, n);
+            onIndexLoaded?.(postings.offsets.byteLength + postings.rows.byteLength);
+            return postings;
+          });
         }
         break;
       }
       case 'datetime':
-      case 'timespan':
-        column = { type: m.type, length: n, hi: view(m.hi!, Float64Array, 8), lo: view(m.lo!, Uint16Array, 2), validity: u8(m.validity) };
+      case 'timespan': {
+        const hi = m.ms ? own(unpack(buf, start, m.ms, n, Float64Array, validity)) : view(m.hi!, Float64Array, 8);
+        const lo = m.ticks ? own(unpack(buf, start, m.ticks, n, Uint16Array, validity)) : view(m.lo!, Uint16Array, 2);
+        column = { type: m.type, length: n, hi, lo, validity };
         break;
+      }
       case 'dynamic':
-        column = { type: 'dynamic', length: n, values: (m.dictJson ? JSON.parse(text(buf, m.dictJson, start)) : this.dictsV1()[m.dict!]) as Extract<Column, { type: 'dynamic' }>['values'], validity: u8(m.validity) };
+        column = { type: 'dynamic', length: n, values: (m.dictJson ? JSON.parse(text(buf, m.dictJson, start)) : this.dictsV1()[m.dict!]) as Extract<Column, { type: 'dynamic' }>['values'], validity };
         break;
       case 'bool':
-        column = { type: 'bool', length: n, values: view(m.values!, Uint8Array, 1), validity: u8(m.validity) };
+        column = { type: 'bool', length: n, values: view(m.values!, Uint8Array, 1), validity };
         break;
       default:
-        column = { type: m.type, length: n, values: view(m.values!, Float64Array, 8), validity: u8(m.validity) };
+        column = { type: m.type, length: n, values: m.ints || m.f32 ? own(unpackNumbers(buf, start, m, n, validity)) : view(m.values!, Float64Array, 8), validity };
     }
     // decoded strings take about as much memory as their text (one-byte strings) plus a slice header each
-    const decoded = m.dictText ? m.dictText[1] + 16 * (m.dictEnds![1] / 4) : m.dictJson ? 2 * m.dictJson[1] : 0;
-    return { column, bytes: buf.byteLength + decoded };
+    const dictSize = m.dictEnds ? m.dictEnds[1] / 4 : (m.dictLengths?.count ?? 0);
+    const decoded = m.dictText ? m.dictText[1] + 16 * dictSize : m.dictJson ? 2 * m.dictJson[1] : 0;
+    return { column, bytes: (viewsOfBuf ? buf.byteLength : 0) + widened + decoded };
   }
 
   private dict(m: ColumnMeta, buf: ArrayBuffer, start: number): string[] {
     if (m.dictJson) return JSON.parse(text(buf, m.dictJson, start)) as string[];
-    if (!m.dictEnds || !m.dictText) return this.dictsV1()[m.dict!] as string[];
-    const ends = new Int32Array(buf, m.dictEnds[0] - start, m.dictEnds[1] / 4);
+    if (!m.dictText || !(m.dictEnds || m.dictLengths)) return this.dictsV1()[m.dict!] as string[];
     // one decode of the whole text, then slices of it (V8 keeps them as views of the one string)
     const all = text(buf, m.dictText, start);
+    if (m.dictLengths) {
+      const lengths = unpackDictLengths(buf, start, m.dictLengths);
+      const dict = new Array<string>(lengths.length);
+      for (let k = 0, from = 0; k < lengths.length; k++) dict[k] = all.slice(from, (from += lengths[k]!));
+      return dict;
+    }
+    const ends = new Int32Array(buf, m.dictEnds![0] - start, m.dictEnds![1] / 4);
     const dict = new Array<string>(ends.length);
     let from = 0;
     for (let k = 0; k < ends.length; k++) {

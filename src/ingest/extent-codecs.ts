@@ -1,0 +1,206 @@
+/**
+ * Format 3's narrow column buffers (extent-format.ts) and their widening back into the in-memory layout
+ * (src/engine/storage/column.ts). Most columns hold far fewer distinct bits than their in-memory arrays:
+ * dictionary codes below the dictionary's size, ports and ids in a few thousand, a day of timestamps within
+ * 2^32 milliseconds of each other, sub-millisecond ticks all 0. So integers are stored "frame of reference":
+ * `base` (in meta.json) plus an unsigned offset of 0-4 bytes, the fewest that hold the largest offset (0:
+ * every value is `base`, no bytes at all). Numbers that are not integers are Float32 when every one survives
+ * the round trip, else Float64 as in memory. Widening is one loop per buffer; 4-byte codes are used as is.
+ * Every encoding is exact: a value that cannot be narrowed without change (-0, NaN, beyond ±2^53) keeps the
+ * column in its in-memory form.
+ */
+import type { Postings } from '../engine/storage/postings.js';
+
+export type BufferRef = [offset: number, length: number];
+/** Appends a buffer to data.bin (8-byte aligned) and gives where it went. */
+export type Put = (a: ArrayBufferView) => BufferRef;
+
+export type Width = 0 | 1 | 2 | 3 | 4;
+/** Integers as `base + offset`, the offsets unsigned little-endian of `width` bytes at `at` (absent when 0).
+ * `nulls`: the value null rows hold in memory, when it is not `base` (null rows store offset 0). */
+export interface Packed { at?: BufferRef; width: Width; base?: number; nulls?: number }
+
+/** A number column's values: packed integers, Float32, or (neither given) Float64 as in memory. */
+export interface PackedNumbers { ints?: Packed; f32?: BufferRef }
+
+const isNull = (validity: Uint8Array | undefined, i: number) => validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0;
+
+/** Bytes an unsigned offset up to `range` needs. */
+export function widthFor(range: number): Width {
+  return range === 0 ? 0 : range < 0x100 ? 1 : range < 0x10000 ? 2 : range < 0x1000000 ? 3 : 4;
+}
+
+/**
+ * Packs `a[0..n)` (null rows aside) when every value is a safe integer other than -0 and they span less than
+ * 2^32; null rows must all hold one finite value. Undefined when they cannot be packed exactly.
+ */
+export function packInts(a: ArrayLike<number>, n: number, validity: Uint8Array | undefined, put: Put): Packed | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  let nulls: number | undefined;
+  for (let i = 0; i < n; i++) {
+    const v = a[i]!;
+    if (validity && isNull(validity, i)) {
+      if (nulls === undefined) nulls = v;
+      else if (!Object.is(v, nulls)) return undefined;
+      continue;
+    }
+    if (!Number.isSafeInteger(v) || Object.is(v, -0)) return undefined;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (nulls !== undefined && (!Number.isFinite(nulls) || Object.is(nulls, -0))) return undefined;
+  if (min > max) min = max = nulls ?? 0; // no valid value
+  if (max - min >= 2 ** 32) return undefined;
+  const p = packRange(a, n, min, max - min, validity, put);
+  if (nulls !== undefined && nulls !== min) p.nulls = nulls;
+  return p;
+}
+
+/** Packs values known to lie in [base, base + range] (null rows, given `validity`, as offset 0). */
+export function packRange(a: ArrayLike<number>, n: number, base: number, range: number, validity: Uint8Array | undefined, put: Put): Packed {
+  const width = widthFor(range);
+  const p: Packed = { width };
+  if (base) p.base = base;
+  if (width === 0) return p;
+  const out = width === 1 ? new Uint8Array(n) : width === 2 ? new Uint16Array(n) : width === 4 ? new Uint32Array(n) : undefined;
+  if (out) {
+    for (let i = 0; i < n; i++) out[i] = a[i]! - base;
+    if (validity) for (let i = 0; i < n; i++) if (isNull(validity, i)) out[i] = 0;
+    p.at = put(out);
+    return p;
+  }
+  const bytes = new Uint8Array(3 * n);
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    const u = isNull(validity, i) ? 0 : a[i]! - base;
+    bytes[j] = u & 0xff;
+    bytes[j + 1] = (u >>> 8) & 0xff;
+    bytes[j + 2] = u >>> 16;
+  }
+  p.at = put(bytes);
+  return p;
+}
+
+type Target = Int32Array | Uint16Array | Float64Array;
+
+/**
+ * Widens packed values into a new array of `make` (`buf` holds data.bin's bytes from offset `start`).
+ * Null rows get `nulls` back when it was recorded.
+ */
+export function unpack<T extends Target>(buf: ArrayBuffer, start: number, p: Packed, n: number, make: new (n: number) => T, validity?: Uint8Array): T {
+  const out = new make(n);
+  const base = p.base ?? 0;
+  const at = p.at ? p.at[0] - start : 0;
+  switch (p.width) {
+    case 0:
+      if (base) out.fill(base);
+      break;
+    case 1:
+      widen(out, new Uint8Array(buf, at, n), base);
+      break;
+    case 2:
+      widen(out, new Uint16Array(buf, at, n), base);
+      break;
+    case 4:
+      widen(out, new Uint32Array(buf, at, n), base);
+      break;
+    default: {
+      const b = new Uint8Array(buf, at, 3 * n);
+      for (let i = 0, j = 0; i < n; i++, j += 3) out[i] = base + (b[j]! | (b[j + 1]! << 8) | (b[j + 2]! << 16));
+    }
+  }
+  if (p.nulls !== undefined && validity) for (let i = 0; i < n; i++) if (isNull(validity, i)) out[i] = p.nulls;
+  return out;
+}
+
+function widen(out: Target, from: Uint8Array | Uint16Array | Uint32Array, base: number): void {
+  // set() converts natively; an offset needs the loop
+  if (base === 0) out.set(from);
+  else for (let i = 0; i < from.length; i++) out[i] = base + from[i]!;
+}
+
+/** A number column's values in their narrowest exact form; Float64 (`{}`, the caller writes them) otherwise. */
+export function packNumbers(values: Float64Array, validity: Uint8Array | undefined, put: Put): PackedNumbers {
+  const ints = packInts(values, values.length, validity, put);
+  if (ints) return { ints };
+  for (let i = 0; i < values.length; i++) if (!Object.is(Math.fround(values[i]!), values[i]!)) return {};
+  return { f32: put(new Float32Array(values)) };
+}
+
+export function unpackNumbers(buf: ArrayBuffer, start: number, m: PackedNumbers, n: number, validity: Uint8Array | undefined): Float64Array {
+  if (m.ints) return unpack(buf, start, m.ints, n, Float64Array, validity);
+  return new Float64Array(new Float32Array(buf, m.f32![0] - start, n));
+}
+
+/**
+ * Dictionary codes (values below `size`) or any non-negative Int32 values below `size`. Widths 4 with no base
+ * are read back as views of the file's bytes, no copy.
+ */
+export function packCodes(codes: Int32Array, size: number, put: Put): Packed {
+  return packRange(codes, codes.length, 0, Math.max(0, size - 1), undefined, put);
+}
+
+export function unpackCodes(buf: ArrayBuffer, start: number, p: Packed, n: number): Int32Array {
+  if (p.width === 4 && !p.base) return new Int32Array(buf, p.at![0] - start, n);
+  return unpack(buf, start, p, n, Int32Array);
+}
+
+/** A dictionary's strings' UTF-16 lengths (short strings: a byte each; all one length, e.g. guids: none) and
+ * their number. */
+export type PackedLengths = Packed & { count: number };
+
+/** A dictionary's UTF-16 end offsets as the lengths of its strings. */
+export function packDictLengths(ends: Int32Array, put: Put): PackedLengths {
+  const lengths = new Int32Array(ends.length);
+  let max = 0;
+  for (let k = 0, from = 0; k < ends.length; k++) {
+    lengths[k] = ends[k]! - from;
+    from = ends[k]!;
+    if (lengths[k]! > max) max = lengths[k]!;
+  }
+  let min = max;
+  for (let k = 0; k < lengths.length; k++) if (lengths[k]! < min) min = lengths[k]!;
+  return { ...packRange(lengths, lengths.length, min, max - min, undefined, put), count: lengths.length };
+}
+
+export const unpackDictLengths = (buf: ArrayBuffer, start: number, p: PackedLengths): Int32Array => unpack(buf, start, p, p.count, Int32Array);
+
+/** Row index (postings.ts) as the count of rows per code and, per code, the gaps between its ascending rows
+ * (the first counted from row 0): a code holding many rows has small gaps. */
+export interface PackedPostings { counts: Packed; gaps: Packed; codes: number }
+
+export function packPostings(p: Postings, put: Put): PackedPostings {
+  const size = p.offsets.length - 1;
+  const counts = new Int32Array(size);
+  let maxCount = 0;
+  let minCount = size ? Infinity : 0;
+  for (let c = 0; c < size; c++) {
+    counts[c] = p.offsets[c + 1]! - p.offsets[c]!;
+    if (counts[c]! > maxCount) maxCount = counts[c]!;
+    if (counts[c]! < minCount) minCount = counts[c]!;
+  }
+  const gaps = new Int32Array(p.rows.length);
+  let maxGap = 0;
+  for (let c = 0; c < size; c++) {
+    let prev = 0;
+    for (let j = p.offsets[c]!; j < p.offsets[c + 1]!; j++) {
+      const g = p.rows[j]! - prev;
+      gaps[j] = g;
+      if (g > maxGap) maxGap = g;
+      prev = p.rows[j]!;
+    }
+  }
+  return { codes: size, counts: packRange(counts, size, minCount, maxCount - minCount, undefined, put), gaps: packRange(gaps, gaps.length, 0, maxGap, undefined, put) };
+}
+
+export function unpackPostings(buf: ArrayBuffer, start: number, m: PackedPostings, rows: number): Postings {
+  const counts = unpack(buf, start, m.counts, m.codes, Int32Array);
+  const offsets = new Int32Array(m.codes + 1);
+  for (let c = 0; c < m.codes; c++) offsets[c + 1] = offsets[c]! + counts[c]!;
+  const out = unpack(buf, start, m.gaps, rows, Int32Array);
+  for (let c = 0; c < m.codes; c++) for (let j = offsets[c]! + 1; j < offsets[c + 1]!; j++) out[j]! += out[j - 1]!;
+  return { offsets, rows: out };
+}
+
+/** The byte ranges a packed buffer occupies (none for width 0). */
+export const refsOf = (...ps: (Packed | undefined)[]): BufferRef[] => ps.flatMap((p) => (p?.at ? [p.at] : []));
