@@ -91,32 +91,22 @@ export function unpack<T extends Target>(buf: ArrayBuffer, start: number, p: Pac
   const out = new make(n);
   const base = p.base ?? 0;
   const at = p.at ? p.at[0] - start : 0;
-  switch (p.width) {
-    case 0:
-      if (base) out.fill(base);
-      break;
-    case 1:
-      widen(out, new Uint8Array(buf, at, n), base);
-      break;
-    case 2:
-      widen(out, new Uint16Array(buf, at, n), base);
-      break;
-    case 4:
-      widen(out, new Uint32Array(buf, at, n), base);
-      break;
-    default: {
-      const b = new Uint8Array(buf, at, 3 * n);
-      for (let i = 0, j = 0; i < n; i++, j += 3) out[i] = base + (b[j]! | (b[j + 1]! << 8) | (b[j + 2]! << 16));
-    }
+  if (p.width === 0) {
+    if (base) out.fill(base);
+  } else {
+    // set() converts natively from any width; only an offset (and 3-byte values) need a loop
+    const w = p.width;
+    out.set(w === 1 ? new Uint8Array(buf, at, n) : w === 2 ? new Uint16Array(buf, at, n) : w === 4 ? new Uint32Array(buf, at, n) : read24(new Uint8Array(buf, at, 3 * n), n));
+    if (base) for (let i = 0; i < n; i++) out[i] += base;
   }
   if (p.nulls !== undefined && validity) for (let i = 0; i < n; i++) if (isNull(validity, i)) out[i] = p.nulls;
   return out;
 }
 
-function widen(out: Target, from: Uint8Array | Uint16Array | Uint32Array, base: number): void {
-  // set() converts natively; an offset needs the loop
-  if (base === 0) out.set(from);
-  else for (let i = 0; i < from.length; i++) out[i] = base + from[i]!;
+function read24(b: Uint8Array, n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0, j = 0; i < n; i++, j += 3) out[i] = b[j]! | (b[j + 1]! << 8) | (b[j + 2]! << 16);
+  return out;
 }
 
 /** A number column's values in their narrowest exact form; Float64 (`{}`, the caller writes them) otherwise. */
@@ -198,7 +188,10 @@ export function unpackPostings(buf: ArrayBuffer, start: number, m: PackedPosting
   const offsets = new Int32Array(m.codes + 1);
   for (let c = 0; c < m.codes; c++) offsets[c + 1] = offsets[c]! + counts[c]!;
   const out = unpack(buf, start, m.gaps, rows, Int32Array);
-  for (let c = 0; c < m.codes; c++) for (let j = offsets[c]! + 1; j < offsets[c + 1]!; j++) out[j]! += out[j - 1]!;
+  for (let c = 0; c < m.codes; c++) {
+    let row = 0;
+    for (let j = offsets[c]!, end = offsets[c + 1]!; j < end; j++) out[j] = row += out[j]!;
+  }
   return { offsets, rows: out };
 }
 
