@@ -1,16 +1,23 @@
 /**
  * The on-disk extent format. An extent is a directory holding
  *   meta.json   format, rows, Timestamp min/max (for pruning), creation time, and per column the byte
- *               ranges of its buffers in data.bin; a string column with a single value has no codes
- *   data.bin    each column's buffers back to back, each 8-byte aligned: values (or codes, or hi/lo ticks),
- *               validity, and for strings/guids the dictionary (UTF-16 end offsets + UTF-8 text) and the
- *               row index (rows per dictionary code), so `has`/`in~`/`==` look rows up instead of scanning;
- *               dynamic columns hold their values as JSON text
- * Format 1 (still read) kept dictionaries and dynamic values in a dicts.json beside data.bin.
+ *               ranges of its buffers in data.bin and how each is narrowed (width, base)
+ *   data.bin    each column's buffers back to back, each 8-byte aligned: validity bitmap, then the values
+ *               narrowed (extent-codecs.ts): integers as a base plus unsigned offsets of 0-4 bytes (codes at
+ *               the width their dictionary needs, whole-number int/long/real values, a datetime's whole ms
+ *               and its sub-ms ticks; 0 bytes when every row holds the base: a single-valued string column
+ *               has no code bytes), other reals as Float32 when every value survives it; for strings/guids
+ *               the dictionary (the strings' UTF-16 lengths, packed, + UTF-8 text) and the row index (rows
+ *               per dictionary code, as packed counts per code + gaps between a code's rows) so `has`/`in~`/
+ *               `==` look rows up instead of scanning; dynamic columns hold their values as JSON text
+ * Format 1 (still read) kept dictionaries and dynamic values in a dicts.json beside data.bin; format 2 (still
+ * read) wrote the in-memory layout as is: Int32 codes, Float64 numbers and ms, Int32 end offsets and postings.
  * Nothing is read until a query needs it: opening an extent reads meta.json; a column is one read of its
- * byte range (ExtentReader.load), its row index another, on first use. The buffers are the engine's
- * in-memory layout (src/engine/storage/column.ts), so a loaded column is typed-array views, no decoding
- * except the dictionary text (one UTF-8 decode per dictionary, then slices).
+ * byte range (ExtentReader.load), its row index another, on first use. Loading widens each buffer into the
+ * engine's in-memory layout (src/engine/storage/column.ts) with one loop (format 2's buffers are used as
+ * typed-array views); the dictionary text is one UTF-8 decode per dictionary, then slices.
+ * A value narrowing would change (-0, NaN as an integer, longs spanning 2^32 or more) keeps its column in the
+ * in-memory form, so every format-3 column reads back bit for bit.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
