@@ -17,8 +17,10 @@ export type Put = (a: ArrayBufferView) => BufferRef;
 
 export type Width = 0 | 1 | 2 | 3 | 4;
 /** Integers as `base + offset`, the offsets unsigned little-endian of `width` bytes at `at` (absent when 0).
- * `nulls`: the value null rows hold in memory, when it is not `base` (null rows store offset 0). */
-export interface Packed { at?: BufferRef; width: Width; base?: number; nulls?: number }
+ * `nulls`: the value null rows hold in memory, when it is not `base` (null rows store offset 0).
+ * `from` (delta mode): each value is the previous one (`from` before the first) plus `base + offset`, for
+ * columns whose neighbouring values are closer than their extremes (a time-ordered Timestamp, serial ids). */
+export interface Packed { at?: BufferRef; width: Width; base?: number; nulls?: number; from?: number }
 
 /** A number column's values: packed integers, Float32, or (neither given) Float64 as in memory. */
 export interface PackedNumbers { ints?: Packed; f32?: BufferRef }
@@ -52,8 +54,33 @@ export function packInts(a: ArrayLike<number>, n: number, validity: Uint8Array |
   if (nulls !== undefined && (!Number.isFinite(nulls) || Object.is(nulls, -0))) return undefined;
   if (min > max) min = max = nulls ?? 0; // no valid value
   if (max - min >= 2 ** 32) return undefined;
+  // neighbours closer than the extremes: store the steps (only without nulls, whose rows have no step)
+  if (nulls === undefined && widthFor(max - min) > 1) {
+    const steps = packSteps(a, n, widthFor(max - min), put);
+    if (steps) return steps;
+  }
   const p = packRange(a, n, min, max - min, validity, put);
   if (nulls !== undefined && nulls !== min) p.nulls = nulls;
+  return p;
+}
+
+/** Delta mode (see Packed.from) when its offsets are narrower than `width`. */
+function packSteps(a: ArrayLike<number>, n: number, width: Width, put: Put): Packed | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 1; i < n; i++) {
+    const d = a[i]! - a[i - 1]!;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+    // a step this large is not worth it, and beyond 2^52 it might not be exact
+    if (hi - lo >= 2 ** 24) return undefined;
+  }
+  if (n < 2 || widthFor(hi - lo) >= width || !Number.isSafeInteger(a[0]! - lo)) return undefined;
+  const steps = new Float64Array(n);
+  steps[0] = lo;
+  for (let i = 1; i < n; i++) steps[i] = a[i]! - a[i - 1]!;
+  const p = packRange(steps, n, lo, hi - lo, undefined, put);
+  p.from = a[0]! - lo;
   return p;
 }
 
@@ -81,7 +108,7 @@ export function packRange(a: ArrayLike<number>, n: number, base: number, range: 
   return p;
 }
 
-type Target = Int32Array | Uint16Array | Float64Array;
+type Target = Int32Array | Uint16Array | Uint8Array | Float64Array;
 
 /**
  * Widens packed values into a new array of `make` (`buf` holds data.bin's bytes from offset `start`).
@@ -91,13 +118,20 @@ export function unpack<T extends Target>(buf: ArrayBuffer, start: number, p: Pac
   const out = new make(n);
   const base = p.base ?? 0;
   const at = p.at ? p.at[0] - start : 0;
-  if (p.width === 0) {
+  if (p.width === 0 && p.from === undefined) {
     if (base) out.fill(base);
-  } else {
+  } else if (p.width !== 0) {
     // set() converts natively from any width; only an offset (and 3-byte values) need a loop
     const w = p.width;
     out.set(w === 1 ? new Uint8Array(buf, at, n) : w === 2 ? new Uint16Array(buf, at, n) : w === 4 ? new Uint32Array(buf, at, n) : read24(new Uint8Array(buf, at, 3 * n), n));
-    if (base) for (let i = 0; i < n; i++) out[i] += base;
+    if (p.from === undefined) {
+      if (base) for (let i = 0; i < n; i++) out[i] += base;
+    } else {
+      let v = p.from;
+      for (let i = 0; i < n; i++) out[i] = v += base + out[i]!;
+    }
+  } else if (p.from !== undefined) {
+    for (let i = 0, v = p.from; i < n; i++) out[i] = v += base;
   }
   if (p.nulls !== undefined && validity) for (let i = 0; i < n; i++) if (isNull(validity, i)) out[i] = p.nulls;
   return out;
@@ -155,9 +189,11 @@ export function packDictLengths(ends: Int32Array, put: Put): PackedLengths {
 
 export const unpackDictLengths = (buf: ArrayBuffer, start: number, p: PackedLengths): Int32Array => unpack(buf, start, p, p.count, Int32Array);
 
-/** Row index (postings.ts) as the count of rows per code and, per code, the gaps between its ascending rows
- * (the first counted from row 0): a code holding many rows has small gaps. */
-export interface PackedPostings { counts: Packed; gaps: Packed; codes: number }
+/** Row index (postings.ts) as the count of rows per code and, per code, the gaps between its ascending rows:
+ * a code holding many rows has small gaps. A code's first row counts from row 0, or (`chained`, when codes
+ * were given in order of first appearance, as an ingest gives them) from the previous code's first row, so
+ * a column of distinct values has gaps of 1. */
+export interface PackedPostings { counts: Packed; gaps: Packed; codes: number; chained?: boolean }
 
 export function packPostings(p: Postings, put: Put): PackedPostings {
   const size = p.offsets.length - 1;
@@ -171,8 +207,15 @@ export function packPostings(p: Postings, put: Put): PackedPostings {
   }
   const gaps = new Int32Array(p.rows.length);
   let maxGap = 0;
-  for (let c = 0; c < size; c++) {
-    let prev = 0;
+  let chained = true;
+  for (let c = 0, first = -1; c < size && chained; c++) {
+    if (counts[c]! === 0) continue;
+    chained = p.rows[p.offsets[c]!]! > first;
+    first = p.rows[p.offsets[c]!]!;
+  }
+  for (let c = 0, first = 0; c < size; c++) {
+    let prev = chained ? first : 0;
+    if (chained && counts[c]!) first = p.rows[p.offsets[c]!]!;
     for (let j = p.offsets[c]!; j < p.offsets[c + 1]!; j++) {
       const g = p.rows[j]! - prev;
       gaps[j] = g;
@@ -180,7 +223,9 @@ export function packPostings(p: Postings, put: Put): PackedPostings {
       prev = p.rows[j]!;
     }
   }
-  return { codes: size, counts: packRange(counts, size, minCount, maxCount - minCount, undefined, put), gaps: packRange(gaps, gaps.length, 0, maxGap, undefined, put) };
+  const packed: PackedPostings = { codes: size, counts: packRange(counts, size, minCount, maxCount - minCount, undefined, put), gaps: packRange(gaps, gaps.length, 0, maxGap, undefined, put) };
+  if (chained) packed.chained = true;
+  return packed;
 }
 
 export function unpackPostings(buf: ArrayBuffer, start: number, m: PackedPostings, rows: number): Postings {
@@ -188,9 +233,12 @@ export function unpackPostings(buf: ArrayBuffer, start: number, m: PackedPosting
   const offsets = new Int32Array(m.codes + 1);
   for (let c = 0; c < m.codes; c++) offsets[c + 1] = offsets[c]! + counts[c]!;
   const out = unpack(buf, start, m.gaps, rows, Int32Array);
-  for (let c = 0; c < m.codes; c++) {
-    let row = 0;
-    for (let j = offsets[c]!, end = offsets[c + 1]!; j < end; j++) out[j] = row += out[j]!;
+  for (let c = 0, first = 0; c < m.codes; c++) {
+    let row = m.chained ? first : 0;
+    const from = offsets[c]!;
+    const end = offsets[c + 1]!;
+    for (let j = from; j < end; j++) out[j] = row += out[j]!;
+    if (m.chained && end > from) first = out[from]!;
   }
   return { offsets, rows: out };
 }

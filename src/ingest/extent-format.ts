@@ -128,9 +128,13 @@ export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: b
       case 'dynamic':
         m.dictJson = put(utf8(JSON.stringify(c.values)));
         break;
-      case 'bool':
-        m.values = put(c.values);
+      case 'bool': {
+        // 0/1 a byte each, or no bytes when every row holds one value (often: all null)
+        const ints = packInts(c.values, c.length, validity, put);
+        if (ints) m.ints = ints;
+        else m.values = put(c.values);
         break;
+      }
       default: {
         const packed = packNumbers(c.values, validity, put);
         Object.assign(m, packed);
@@ -281,7 +285,7 @@ export class ExtentReader {
         column = { type: 'dynamic', length: n, values: (m.dictJson ? JSON.parse(text(buf, m.dictJson, start)) : this.dictsV1()[m.dict!]) as Extract<Column, { type: 'dynamic' }>['values'], validity };
         break;
       case 'bool':
-        column = { type: 'bool', length: n, values: view(m.values!, Uint8Array, 1), validity };
+        column = { type: 'bool', length: n, values: m.ints ? own(unpack(buf, start, m.ints, n, Uint8Array, validity)) : view(m.values!, Uint8Array, 1), validity };
         break;
       default:
         column = { type: m.type, length: n, values: m.ints || m.f32 ? own(unpackNumbers(buf, start, m, n, validity)) : view(m.values!, Float64Array, 8), validity };

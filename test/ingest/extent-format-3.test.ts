@@ -8,7 +8,7 @@ import type { Column, Table } from '../../src/engine/storage/column.js';
 import { buildPostings, postingsOf } from '../../src/engine/storage/postings.js';
 import type { Value } from '../../src/engine/values/value.js';
 import type { ScalarTypeName } from '../../src/kql/syntax/ast.js';
-import { packCodes, packInts, unpack, unpackCodes, type BufferRef } from '../../src/ingest/extent-codecs.js';
+import { packCodes, packInts, unpack, unpackCodes, type BufferRef, type Packed } from '../../src/ingest/extent-codecs.js';
 import { ExtentReader, readExtent, readExtentMeta, writeExtent } from '../../src/ingest/extent-format.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kqlite-format-3-'));
@@ -18,7 +18,8 @@ const MS = 10_000n;
 const T0 = 17_672_256_000_000_000n; // 2026-01-01
 const range = (n: number, f: (i: number) => Value) => Array.from({ length: n }, (_, i) => f(i));
 
-/** How a column's values are stored in format 3: `int:W` packed integers of W bytes, `f32`, `as is` (the
+/** How a column's values are stored in format 3: `int:W` packed integers of W bytes, `steps:W` packed
+ * differences between neighbours, `f32`, `as is` (the
  * in-memory layout); datetimes as `ms/ticks`; strings as the codes' width. */
 const CASES: { name: string; type: ScalarTypeName; values: Value[]; stored: string }[] = [
   { name: 'long one value', type: 'long', values: [7, 7, 7], stored: 'int:0' },
@@ -41,7 +42,14 @@ const CASES: { name: string; type: ScalarTypeName; values: Value[]; stored: stri
   { name: 'datetime before 1970 and after 2100', type: 'datetime', values: [-T0, T0 * 3n + 5n, null], stored: 'as is/int:1' },
   { name: 'datetime all null', type: 'datetime', values: [null, null, null], stored: 'int:0/int:0' },
   { name: 'timespan', type: 'timespan', values: [0n, -5n * MS, 864_000_000_000n, null, 3n], stored: 'int:4/int:1' },
-  { name: 'bool', type: 'bool', values: [true, false, null, true], stored: 'as is' },
+  { name: 'bool', type: 'bool', values: [true, false, null, true], stored: 'int:1' },
+  { name: 'bool all null', type: 'bool', values: [null, null, null], stored: 'int:0' },
+  { name: 'long serial ids: steps', type: 'long', values: range(1000, (i) => 5_000_000_000 + 3 * i), stored: 'steps:0' },
+  { name: 'long descending: steps', type: 'long', values: range(300, (i) => 1e6 - 1000 * i), stored: 'steps:0' },
+  { name: 'long near neighbours: steps', type: 'long', values: range(300, (i) => 1000 * i + (i % 7) * 30), stored: 'steps:1' },
+  { name: 'long steps but nulls', type: 'long', values: [...range(300, (i) => 1000 * i), null], stored: 'int:3' },
+  { name: 'datetime in time order: steps', type: 'datetime', values: range(1000, (i) => T0 + BigInt(i) * 37n * MS), stored: 'steps:0/int:0' },
+  { name: 'datetime nearly in order', type: 'datetime', values: range(1000, (i) => T0 + BigInt(i * 37 + (i % 5)) * MS + BigInt(i % 3)), stored: 'steps:1/int:1' },
   { name: 'string empty throughout', type: 'string', values: ['', '', ''], stored: 'codes:0' },
   { name: 'string one value', type: 'string', values: ['x', 'x'], stored: 'codes:0' },
   { name: 'string two values', type: 'string', values: ['a', 'bb', 'a', 'ünï 🚀'], stored: 'codes:1' },
@@ -55,8 +63,9 @@ const CASES: { name: string; type: ScalarTypeName; values: Value[]; stored: stri
 
 function stored(m: ReturnType<typeof readExtentMeta>['columns'][number]): string {
   if (m.packedCodes) return `codes:${m.packedCodes.width}`;
-  if (m.type === 'datetime' || m.type === 'timespan') return `${m.ms ? `int:${m.ms.width}` : 'as is'}/${m.ticks ? `int:${m.ticks.width}` : 'raw'}`;
-  return m.ints ? `int:${m.ints.width}` : m.f32 ? 'f32' : 'as is';
+  const packed = (p: Packed) => `${p.from === undefined ? 'int' : 'steps'}:${p.width}`;
+  if (m.type === 'datetime' || m.type === 'timespan') return `${m.ms ? packed(m.ms) : 'as is'}/${m.ticks ? packed(m.ticks) : 'as is'}`;
+  return m.ints ? packed(m.ints) : m.f32 ? 'f32' : 'as is';
 }
 
 /** The column's arrays exactly (typed arrays compared byte for byte: -0, NaN and null rows' values included). */
@@ -123,6 +132,17 @@ test('the widths a few rows cannot reach: four-byte codes, row indexes of every 
     const back = new ExtentReader(dir).load('S', 'string').column as Extract<Column, { type: 'string' }>;
     assert.deepStrictEqual(postingsOf(back), buildPostings((col as typeof back).codes, 4));
   }
+  // distinct values in order of first appearance: each code's first row is one after the previous code's
+  const unique = buildColumn('string', range(5000, (i) => `10.0.${i >> 8}.${i & 255}`));
+  const u = writeExtent(join(root, 'index-unique'), { length: 5000, columns: [{ name: 'S', column: unique }] }, {}).columns[0]!.index!;
+  assert.deepEqual([u.chained, u.counts.width, u.gaps.width], [true, 0, 1]);
+  // a dictionary not in order of first appearance (a merged one) counts each code's first row from 0
+  const merged: Column = { type: 'string', length: 6, dict: ['b', 'a', 'c'], codes: Int32Array.of(1, 0, 1, 2, 0, 0) };
+  const mi = writeExtent(join(root, 'index-merged'), { length: 6, columns: [{ name: 'S', column: merged }] }, {}).columns[0]!.index!;
+  assert.equal(mi.chained, undefined);
+  const mb = new ExtentReader(join(root, 'index-merged')).load('S', 'string').column as Extract<Column, { type: 'string' }>;
+  assert.deepStrictEqual(postingsOf(mb), buildPostings(merged.codes, 3));
+  assert.deepStrictEqual(mb.codes, merged.codes);
 });
 
 test('format 3 is smaller than format 2 for the sample columns, and single-valued columns store no codes', () => {
