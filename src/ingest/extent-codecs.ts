@@ -161,11 +161,13 @@ export function unpackNumbers(buf: ArrayBuffer, start: number, m: PackedNumbers,
  * are read back as views of the file's bytes, no copy.
  */
 export function packCodes(codes: Int32Array, size: number, put: Put): Packed {
-  return packRange(codes, codes.length, 0, Math.max(0, size - 1), undefined, put);
+  const width = widthFor(Math.max(0, size - 1));
+  // a column of distinct values (ids, addresses) has codes 0, 1, 2, ... in row order: steps of 1, no bytes
+  return (width > 1 ? packSteps(codes, codes.length, width, put) : undefined) ?? packRange(codes, codes.length, 0, Math.max(0, size - 1), undefined, put);
 }
 
 export function unpackCodes(buf: ArrayBuffer, start: number, p: Packed, n: number): Int32Array {
-  if (p.width === 4 && !p.base) return new Int32Array(buf, p.at![0] - start, n);
+  if (p.width === 4 && !p.base && p.from === undefined) return new Int32Array(buf, p.at![0] - start, n);
   return unpack(buf, start, p, n, Int32Array);
 }
 

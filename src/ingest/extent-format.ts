@@ -251,7 +251,7 @@ export class ExtentReader {
       case 'string':
       case 'guid': {
         const dict = this.dict(m, buf, start);
-        const codes = m.packedCodes ? (m.packedCodes.width === 0 ? zeroCodes(n) : own(unpackCodes(buf, start, m.packedCodes, n))) : m.codes ? view(m.codes, Int32Array, 4) : zeroCodes(n);
+        const codes = m.packedCodes ? (m.packedCodes.width === 0 && m.packedCodes.from === undefined ? zeroCodes(n) : own(unpackCodes(buf, start, m.packedCodes, n))) : m.codes ? view(m.codes, Int32Array, 4) : zeroCodes(n);
         column = m.type === 'string' ? { type: 'string', length: n, dict, codes } : { type: 'guid', length: n, dict, codes, validity };
         const p = m.postings;
         const packed = m.index;

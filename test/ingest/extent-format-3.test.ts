@@ -54,7 +54,9 @@ const CASES: { name: string; type: ScalarTypeName; values: Value[]; stored: stri
   { name: 'string one value', type: 'string', values: ['x', 'x'], stored: 'codes:0' },
   { name: 'string two values', type: 'string', values: ['a', 'bb', 'a', 'ünï 🚀'], stored: 'codes:1' },
   { name: 'string 300 values', type: 'string', values: range(600, (i) => `host-${i % 300}`), stored: 'codes:2' },
-  { name: 'string 70,000 values', type: 'string', values: range(70_000, (i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`), stored: 'codes:3' },
+  { name: 'string 70,000 values', type: 'string', values: range(70_000, (i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`), stored: 'code steps:0' },
+  { name: 'string 70,000 values, each twice', type: 'string', values: range(140_000, (i) => `v${i % 70_000}`), stored: 'codes:3' },
+  { name: 'string 300 values, each 30 times in a row', type: 'string', values: range(9000, (i) => `v${Math.floor(i / 30)}`), stored: 'code steps:1' },
   { name: 'string with a lone surrogate', type: 'string', values: ['a', 'lone \ud800', 'a'], stored: 'codes:1' },
   { name: 'guid with nulls', type: 'guid', values: ['00000000-0000-0000-0000-000000000001', null, '00000000-0000-0000-0000-000000000002'], stored: 'codes:1' },
   { name: 'guid one value', type: 'guid', values: [null, null], stored: 'codes:0' },
@@ -62,7 +64,7 @@ const CASES: { name: string; type: ScalarTypeName; values: Value[]; stored: stri
 ];
 
 function stored(m: ReturnType<typeof readExtentMeta>['columns'][number]): string {
-  if (m.packedCodes) return `codes:${m.packedCodes.width}`;
+  if (m.packedCodes) return `${m.packedCodes.from === undefined ? 'codes' : 'code steps'}:${m.packedCodes.width}`;
   const packed = (p: Packed) => `${p.from === undefined ? 'int' : 'steps'}:${p.width}`;
   if (m.type === 'datetime' || m.type === 'timespan') return `${m.ms ? packed(m.ms) : 'as is'}/${m.ticks ? packed(m.ticks) : 'as is'}`;
   return m.ints ? packed(m.ints) : m.f32 ? 'f32' : 'as is';
