@@ -4,8 +4,9 @@
  * dictionary codes below the dictionary's size, ports and ids in a few thousand, a day of timestamps within
  * 2^32 milliseconds of each other, sub-millisecond ticks all 0. So integers are stored "frame of reference":
  * `base` (in meta.json) plus an unsigned offset of 0-4 bytes, the fewest that hold the largest offset (0:
- * every value is `base`, no bytes at all). Numbers that are not integers are Float32 when every one survives
- * the round trip, else Float64 as in memory. Widening is one loop per buffer; 4-byte codes are used as is.
+ * every value is `base`, no bytes at all), or as the steps between neighbours the same way when those need
+ * fewer bytes (a Timestamp in time order, serial ids, codes of distinct values: steps of 1, no bytes). Numbers
+ * that are not integers are Float32 when every one survives the round trip, else Float64 as in memory. Widening is one loop per buffer; 4-byte codes are used as is.
  * Every encoding is exact: a value that cannot be narrowed without change (-0, NaN, beyond ±2^53) keeps the
  * column in its in-memory form.
  */

@@ -6,7 +6,9 @@
  *               narrowed (extent-codecs.ts): integers as a base plus unsigned offsets of 0-4 bytes (codes at
  *               the width their dictionary needs, whole-number int/long/real values, a datetime's whole ms
  *               and its sub-ms ticks; 0 bytes when every row holds the base: a single-valued string column
- *               has no code bytes), other reals as Float32 when every value survives it; for strings/guids
+ *               has no code bytes), or as steps between neighbours when those are narrower (a Timestamp in
+ *               time order, serial ids, the codes of distinct values), other reals as Float32 when every
+ *               value survives it, bools a byte each or none when constant; for strings/guids
  *               the dictionary (the strings' UTF-16 lengths, packed, + UTF-8 text) and the row index (rows
  *               per dictionary code, as packed counts per code + gaps between a code's rows) so `has`/`in~`/
  *               `==` look rows up instead of scanning; dynamic columns hold their values as JSON text
@@ -16,8 +18,8 @@
  * byte range (ExtentReader.load), its row index another, on first use. Loading widens each buffer into the
  * engine's in-memory layout (src/engine/storage/column.ts) with one loop (format 2's buffers are used as
  * typed-array views); the dictionary text is one UTF-8 decode per dictionary, then slices.
- * A value narrowing would change (-0, NaN as an integer, longs spanning 2^32 or more) keeps its column in the
- * in-memory form, so every format-3 column reads back bit for bit.
+ * Narrowing is exact: a column holding a value it would change (-0 or NaN among integers, longs spanning 2^32
+ * or more, reals Float32 cannot hold) keeps a wider form, so every column reads back bit for bit.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
