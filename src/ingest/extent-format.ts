@@ -43,7 +43,8 @@ interface ColumnMeta extends PackedNumbers {
   /** Formats 1-2 (and format 3 where narrowing would change a value): buffers in the in-memory layout. */
   values?: BufferRef; validity?: BufferRef; codes?: BufferRef; hi?: BufferRef; lo?: BufferRef;
   /** Format 3, strings/guids: the codes (width 0 for a single-valued column), the dictionary strings'
-   * UTF-16 lengths (with `dictText`) and the row index; see extent-codecs.ts. Numbers: `ints` or `f32`. */
+   * UTF-16 lengths (with `dictText`) and the row index; see extent-codecs.ts. Numbers and bools: `ints`
+   * (numbers also `f32`). */
   packedCodes?: Packed; dictLengths?: PackedLengths; index?: PackedPostings;
   /** Format 3, datetimes/timespans: whole milliseconds (`hi`) and sub-millisecond ticks (`lo`), packed. */
   ms?: Packed; ticks?: Packed;
