@@ -69,14 +69,15 @@ export function packInts(a: ArrayLike<number>, n: number, validity: Uint8Array |
 function packSteps(a: ArrayLike<number>, n: number, width: Width, put: Put): Packed | undefined {
   let lo = Infinity;
   let hi = -Infinity;
+  // steps spanning this much would need `width` bytes too (the first that do ends the try)
+  const limit = 2 ** (8 * (width - 1));
   for (let i = 1; i < n; i++) {
     const d = a[i]! - a[i - 1]!;
     if (d < lo) lo = d;
     if (d > hi) hi = d;
-    // a step this large is not worth it, and beyond 2^52 it might not be exact
-    if (hi - lo >= 2 ** 24) return undefined;
+    if (hi - lo >= limit) return undefined;
   }
-  if (n < 2 || widthFor(hi - lo) >= width || !Number.isSafeInteger(a[0]! - lo)) return undefined;
+  if (n < 2 || !Number.isSafeInteger(a[0]! - lo)) return undefined;
   const steps = new Float64Array(n);
   steps[0] = lo;
   for (let i = 1; i < n; i++) steps[i] = a[i]! - a[i - 1]!;
