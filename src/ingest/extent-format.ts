@@ -1,34 +1,53 @@
 /**
  * The on-disk extent format. An extent is a directory holding
  *   meta.json   format, rows, Timestamp min/max (for pruning), creation time, and per column the byte
- *               ranges of its buffers in data.bin; a string column with a single value has no codes
- *   data.bin    each column's buffers back to back, each 8-byte aligned: values (or codes, or hi/lo ticks),
- *               validity, and for strings/guids the dictionary (UTF-16 end offsets + UTF-8 text) and the
- *               row index (rows per dictionary code), so `has`/`in~`/`==` look rows up instead of scanning;
- *               dynamic columns hold their values as JSON text
- * Format 1 (still read) kept dictionaries and dynamic values in a dicts.json beside data.bin.
+ *               ranges of its buffers in data.bin and how each is narrowed (width, base)
+ *   data.bin    each column's buffers back to back, each 8-byte aligned: validity bitmap, then the values
+ *               narrowed (extent-codecs.ts): integers as a base plus unsigned offsets of 0-4 bytes (codes at
+ *               the width their dictionary needs, whole-number int/long/real values, a datetime's whole ms
+ *               and its sub-ms ticks; 0 bytes when every row holds the base: a single-valued string column
+ *               has no code bytes), or as steps between neighbours when those are narrower (a Timestamp in
+ *               time order, serial ids, the codes of distinct values), other reals as Float32 when every
+ *               value survives it, bools a byte each or none when constant; for strings/guids
+ *               the dictionary (the strings' UTF-16 lengths, packed, + UTF-8 text) and the row index (rows
+ *               per dictionary code, as packed counts per code + gaps between a code's rows) so `has`/`in~`/
+ *               `==` look rows up instead of scanning; dynamic columns hold their values as JSON text
+ * Format 1 (still read) kept dictionaries and dynamic values in a dicts.json beside data.bin; format 2 (still
+ * read) wrote the in-memory layout as is: Int32 codes, Float64 numbers and ms, Int32 end offsets and postings.
  * Nothing is read until a query needs it: opening an extent reads meta.json; a column is one read of its
- * byte range (ExtentReader.load), its row index another, on first use. The buffers are the engine's
- * in-memory layout (src/engine/storage/column.ts), so a loaded column is typed-array views, no decoding
- * except the dictionary text (one UTF-8 decode per dictionary, then slices).
+ * byte range (ExtentReader.load), its row index another, on first use. Loading widens each buffer into the
+ * engine's in-memory layout (src/engine/storage/column.ts) with one loop (format 2's buffers are used as
+ * typed-array views); the dictionary text is one UTF-8 decode per dictionary, then slices.
+ * Narrowing is exact: a column holding a value it would change (-0 or NaN among integers, longs spanning 2^32
+ * or more, reals Float32 cannot hold) keeps a wider form, so every column reads back bit for bit.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Column, Table } from '../engine/storage/column.js';
 import { buildPostings, postingsLater, type Postings } from '../engine/storage/postings.js';
 import { QueryError } from '../engine/values/value.js';
 import type { ScalarTypeName } from '../kql/syntax/ast.js';
 import type { TableSchema } from '../kql/semantics/types.js';
+import {
+  packCodes, packDictLengths, packInts, packNumbers, packPostings, refsOf, unpack, unpackCodes, unpackDictLengths, unpackNumbers, unpackPostings,
+  type BufferRef, type Packed, type PackedLengths, type PackedNumbers, type PackedPostings, type Put,
+} from './extent-codecs.js';
 
-export const EXTENT_FORMAT = 'kqlite-extent/2';
-/** Formats this reader understands: 1 kept dictionaries in dicts.json. */
-const READABLE = new Set(['kqlite-extent/1', EXTENT_FORMAT]);
+export const EXTENT_FORMAT = 'kqlite-extent/3';
+/** Formats this reader understands: 1 kept dictionaries in dicts.json, 2 kept the in-memory layout as is. */
+const READABLE = new Set(['kqlite-extent/1', 'kqlite-extent/2', EXTENT_FORMAT]);
 
-type BufferRef = [offset: number, length: number];
-interface ColumnMeta {
+interface ColumnMeta extends PackedNumbers {
   name: string;
   type: Column['type'];
+  /** Formats 1-2 (and format 3 where narrowing would change a value): buffers in the in-memory layout. */
   values?: BufferRef; validity?: BufferRef; codes?: BufferRef; hi?: BufferRef; lo?: BufferRef;
+  /** Format 3, strings/guids: the codes (width 0 for a single-valued column), the dictionary strings'
+   * UTF-16 lengths (with `dictText`) and the row index; see extent-codecs.ts. Numbers and bools: `ints`
+   * (numbers also `f32`). */
+  packedCodes?: Packed; dictLengths?: PackedLengths; index?: PackedPostings;
+  /** Format 3, datetimes/timespans: whole milliseconds (`hi`) and sub-millisecond ticks (`lo`), packed. */
+  ms?: Packed; ticks?: Packed;
   /** Format 1: index into dicts.json for strings/guids (the dictionary) and dynamics (the values). */
   dict?: number;
   /** Format 2, strings/guids: the dictionary as the end offset (UTF-16 units) of each string in `dictText`
@@ -64,83 +83,101 @@ export function attachEncodedDictionary(column: Column, d: { ends: Int32Array; t
 
 /** Writes an extent into `dir` (which must not exist) via a temporary sibling and a rename. */
 export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: bigint; maxTimestamp?: bigint; source?: string }): ExtentMeta {
-  const parts: Uint8Array[] = [];
+  const tmp = `${dir}.tmp-${process.pid}`;
+  mkdirSync(tmp, { recursive: true });
+  const fd = openSync(join(tmp, 'data.bin'), 'w');
   let offset = 0;
+  // each buffer is written as soon as it is made, so the narrowed copies do not pile up until the end
   const put = (a: ArrayBufferView): BufferRef => {
-    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     const pad = (8 - (offset % 8)) % 8;
-    if (pad) {
-      parts.push(new Uint8Array(pad));
-      offset += pad;
-    }
-    const ref: BufferRef = [offset, bytes.byteLength];
-    parts.push(bytes);
-    offset += bytes.byteLength;
+    if (pad) writeSync(fd, PADDING, 0, pad);
+    offset += pad;
+    writeSlices(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    const ref: BufferRef = [offset, a.byteLength];
+    offset += a.byteLength;
     return ref;
   };
+  let columns: ColumnMeta[];
+  try {
+    columns = writeColumns(table, put);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  closeSync(fd);
+  const meta: ExtentMeta = {
+    format: EXTENT_FORMAT, rows: table.length, createdAt: new Date().toISOString(), bytes: offset, columns,
+    ...(extra.minTimestamp !== undefined ? { minTimestamp: extra.minTimestamp.toString() } : {}),
+    ...(extra.maxTimestamp !== undefined ? { maxTimestamp: extra.maxTimestamp.toString() } : {}),
+    ...(extra.source ? { source: extra.source } : {}),
+  };
+  writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta));
+  renameSync(tmp, dir);
+  return meta;
+}
+
+const PADDING = new Uint8Array(8);
+
+function writeColumns(table: Table, put: Put): ColumnMeta[] {
   // a column's buffers are written together, so loading it is one read of one byte range
-  const columns: ColumnMeta[] = table.columns.map(({ name, column: c }) => {
+  return table.columns.map(({ name, column: c }) => {
     const m: ColumnMeta = { name, type: c.type };
-    if ('validity' in c && c.validity) m.validity = put(c.validity);
+    const validity = 'validity' in c ? c.validity : undefined;
+    if (validity) m.validity = put(validity);
     switch (c.type) {
       case 'string':
       case 'guid': {
         // a dictionary an ingest kept as bytes is written as it is (its strings are never made)
         const encoded = encodedDictionaries.get(c);
         const size = encoded ? encoded.ends.length : c.dict.length;
-        // a string column holding one value (often '' throughout) needs no codes: every row has code 0
-        if (c.type === 'guid' || size > 1) m.codes = put(c.codes);
+        // a column holding one value (often '' throughout) needs no code bytes: every row has code 0
+        m.packedCodes = packCodes(c.codes, size, put);
         if (encoded) {
-          m.dictEnds = put(encoded.ends);
+          m.dictLengths = packDictLengths(encoded.ends, put);
           m.dictText = put(encoded.text);
         } else putDict(c.dict, m, put);
         // a column holding one string (often '' in every row) gains nothing from a row index
-        if (size > 1) {
-          const p = buildPostings(c.codes, size);
-          m.postings = [put(p.offsets), put(p.rows)];
-        }
+        if (size > 1) m.index = packPostings(buildPostings(c.codes, size), put);
         break;
       }
       case 'datetime':
-      case 'timespan':
-        m.hi = put(c.hi);
-        m.lo = put(c.lo);
+      case 'timespan': {
+        const ms = packInts(c.hi, c.length, validity, put);
+        if (ms) m.ms = ms;
+        else m.hi = put(c.hi);
+        const ticks = packInts(c.lo, c.length, validity, put);
+        if (ticks) m.ticks = ticks;
+        else m.lo = put(c.lo);
         break;
+      }
       case 'dynamic':
         m.dictJson = put(utf8(JSON.stringify(c.values)));
         break;
-      default:
-        m.values = put(c.values);
+      case 'bool': {
+        // 0/1 a byte each, or no bytes when every row holds one value (often: all null)
+        const ints = packInts(c.values, c.length, validity, put);
+        if (ints) m.ints = ints;
+        else m.values = put(c.values);
+        break;
+      }
+      default: {
+        const packed = packNumbers(c.values, validity, put);
+        Object.assign(m, packed);
+        if (!packed.ints && !packed.f32) m.values = put(c.values);
+      }
     }
     return m;
   });
-  const meta: ExtentMeta = {
-    format: EXTENT_FORMAT, rows: table.length, createdAt: new Date().toISOString(), bytes: 0, columns,
-    ...(extra.minTimestamp !== undefined ? { minTimestamp: extra.minTimestamp.toString() } : {}),
-    ...(extra.maxTimestamp !== undefined ? { maxTimestamp: extra.maxTimestamp.toString() } : {}),
-    ...(extra.source ? { source: extra.source } : {}),
-  };
-  const tmp = `${dir}.tmp-${process.pid}`;
-  mkdirSync(tmp, { recursive: true });
-  meta.bytes = offset;
-  writeParts(join(tmp, 'data.bin'), parts);
-  writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta));
-  renameSync(tmp, dir);
-  return meta;
 }
 
 /**
- * Writes the buffers back to back in slices of at most 1 MiB. One write() of tens of MiB is far slower on
- * some kernels and virtual disks than the same bytes in slices (measured: a 44 MB extent in 680 ms as one
- * write, 15 ms in 1 MiB slices); slicing also spares concatenating the parts into one buffer first.
+ * Writes a buffer in slices of at most 1 MiB. One write() of tens of MiB is far slower on some kernels and
+ * virtual disks than the same bytes in slices (measured: a 44 MB extent in 680 ms as one write, 15 ms in
+ * 1 MiB slices).
  */
-function writeParts(file: string, parts: readonly Uint8Array[]): void {
-  const fd = openSync(file, 'w');
-  try {
-    for (const p of parts) for (let at = 0; at < p.byteLength; at += WRITE_SLICE) writeSync(fd, p, at, Math.min(WRITE_SLICE, p.byteLength - at));
-  } finally {
-    closeSync(fd);
-  }
+function writeSlices(fd: number, p: Uint8Array): void {
+  for (let at = 0; at < p.byteLength; at += WRITE_SLICE) writeSync(fd, p, at, Math.min(WRITE_SLICE, p.byteLength - at));
 }
 const WRITE_SLICE = 1 << 20;
 
@@ -157,7 +194,7 @@ function putDict(dict: string[], m: ColumnMeta, put: (a: ArrayBufferView) => Buf
     m.dictJson = put(utf8(JSON.stringify(dict)));
     return;
   }
-  m.dictEnds = put(ends);
+  m.dictLengths = packDictLengths(ends, put);
   m.dictText = put(utf8(all));
 }
 
@@ -197,21 +234,35 @@ export class ExtentReader {
     const n = this.rows;
     const m = this.byName.get(name);
     if (!m || m.type !== type) return { column: nullColumn(type as Column['type'], n), bytes: nullBytes(type, n) };
-    const refs = [m.values, m.validity, m.codes, m.hi, m.lo, m.dictEnds, m.dictText, m.dictJson].filter((r): r is BufferRef => r !== undefined);
+    const refs = [m.values, m.validity, m.codes, m.hi, m.lo, m.dictEnds, m.dictText, m.dictJson, m.f32, ...refsOf(m.packedCodes, m.dictLengths, m.ints, m.ms, m.ticks)]
+      .filter((r): r is BufferRef => r !== undefined);
     const start = refs.length ? Math.min(...refs.map((r) => r[0])) : 0;
     const end = refs.length ? Math.max(...refs.map((r) => r[0] + r[1])) : 0;
     // one read; every buffer starts 8-aligned in the file, so also in this copy of the range
     const buf = this.read(start, end - start);
-    const view = <T>(r: BufferRef, make: new (b: ArrayBuffer, o: number, l: number) => T, width: number) => new make(buf, r[0] - start, r[1] / width);
-    const u8 = (r?: BufferRef) => (r ? view(r, Uint8Array, 1) : undefined);
+    // what the column holds: views of `buf` keep all of it, widened buffers are their own
+    let viewsOfBuf = false;
+    let widened = 0;
+    const view = <T>(r: BufferRef, make: new (b: ArrayBuffer, o: number, l: number) => T, width: number) => {
+      viewsOfBuf = true;
+      return new make(buf, r[0] - start, r[1] / width);
+    };
+    const own = <T extends ArrayBufferView>(a: T): T => {
+      if (a.buffer === buf) viewsOfBuf = true;
+      else widened += a.byteLength;
+      return a;
+    };
+    // a format-3 column's validity is copied, so the narrow buffers it was read with are not kept for it
+    const validity = m.validity ? (m.packedCodes || m.ms || m.ints || m.f32 ? own(new Uint8Array(buf, m.validity[0] - start, m.validity[1]).slice()) : view(m.validity, Uint8Array, 1)) : undefined;
     let column: Column;
     switch (m.type) {
       case 'string':
       case 'guid': {
         const dict = this.dict(m, buf, start);
-        const codes = m.codes ? view(m.codes, Int32Array, 4) : zeroCodes(n);
-        column = m.type === 'string' ? { type: 'string', length: n, dict, codes } : { type: 'guid', length: n, dict, codes, validity: u8(m.validity) };
+        const codes = m.packedCodes ? (m.packedCodes.width === 0 && m.packedCodes.from === undefined ? zeroCodes(n) : own(unpackCodes(buf, start, m.packedCodes, n))) : m.codes ? view(m.codes, Int32Array, 4) : zeroCodes(n);
+        column = m.type === 'string' ? { type: 'string', length: n, dict, codes } : { type: 'guid', length: n, dict, codes, validity };
         const p = m.postings;
+        const packed = m.index;
         if (p) {
           postingsLater(column, () => {
             const [o, r] = p;
@@ -219,33 +270,52 @@ export class ExtentReader {
             onIndexLoaded?.(raw.byteLength);
             return { offsets: new Int32Array(raw, 0, o[1] / 4), rows: new Int32Array(raw, r[0] - o[0], r[1] / 4) } satisfies Postings;
           });
+        } else if (packed) {
+          postingsLater(column, () => {
+            const refs = refsOf(packed.counts, packed.gaps);
+            const from = refs.length ? Math.min(...refs.map((r) => r[0])) : 0;
+            const raw = this.read(from, refs.length ? Math.max(...refs.map((r) => r[0] + r[1])) - from : 0);
+            const postings = unpackPostings(raw, from, packed, n);
+            onIndexLoaded?.(postings.offsets.byteLength + postings.rows.byteLength);
+            return postings;
+          });
         }
         break;
       }
       case 'datetime':
-      case 'timespan':
-        column = { type: m.type, length: n, hi: view(m.hi!, Float64Array, 8), lo: view(m.lo!, Uint16Array, 2), validity: u8(m.validity) };
+      case 'timespan': {
+        const hi = m.ms ? own(unpack(buf, start, m.ms, n, Float64Array, validity)) : view(m.hi!, Float64Array, 8);
+        const lo = m.ticks ? own(unpack(buf, start, m.ticks, n, Uint16Array, validity)) : view(m.lo!, Uint16Array, 2);
+        column = { type: m.type, length: n, hi, lo, validity };
         break;
+      }
       case 'dynamic':
-        column = { type: 'dynamic', length: n, values: (m.dictJson ? JSON.parse(text(buf, m.dictJson, start)) : this.dictsV1()[m.dict!]) as Extract<Column, { type: 'dynamic' }>['values'], validity: u8(m.validity) };
+        column = { type: 'dynamic', length: n, values: (m.dictJson ? JSON.parse(text(buf, m.dictJson, start)) : this.dictsV1()[m.dict!]) as Extract<Column, { type: 'dynamic' }>['values'], validity };
         break;
       case 'bool':
-        column = { type: 'bool', length: n, values: view(m.values!, Uint8Array, 1), validity: u8(m.validity) };
+        column = { type: 'bool', length: n, values: m.ints ? own(unpack(buf, start, m.ints, n, Uint8Array, validity)) : view(m.values!, Uint8Array, 1), validity };
         break;
       default:
-        column = { type: m.type, length: n, values: view(m.values!, Float64Array, 8), validity: u8(m.validity) };
+        column = { type: m.type, length: n, values: m.ints || m.f32 ? own(unpackNumbers(buf, start, m, n, validity)) : view(m.values!, Float64Array, 8), validity };
     }
     // decoded strings take about as much memory as their text (one-byte strings) plus a slice header each
-    const decoded = m.dictText ? m.dictText[1] + 16 * (m.dictEnds![1] / 4) : m.dictJson ? 2 * m.dictJson[1] : 0;
-    return { column, bytes: buf.byteLength + decoded };
+    const dictSize = m.dictEnds ? m.dictEnds[1] / 4 : (m.dictLengths?.count ?? 0);
+    const decoded = m.dictText ? m.dictText[1] + 16 * dictSize : m.dictJson ? 2 * m.dictJson[1] : 0;
+    return { column, bytes: (viewsOfBuf ? buf.byteLength : 0) + widened + decoded };
   }
 
   private dict(m: ColumnMeta, buf: ArrayBuffer, start: number): string[] {
     if (m.dictJson) return JSON.parse(text(buf, m.dictJson, start)) as string[];
-    if (!m.dictEnds || !m.dictText) return this.dictsV1()[m.dict!] as string[];
-    const ends = new Int32Array(buf, m.dictEnds[0] - start, m.dictEnds[1] / 4);
+    if (!m.dictText || !(m.dictEnds || m.dictLengths)) return this.dictsV1()[m.dict!] as string[];
     // one decode of the whole text, then slices of it (V8 keeps them as views of the one string)
     const all = text(buf, m.dictText, start);
+    if (m.dictLengths) {
+      const lengths = unpackDictLengths(buf, start, m.dictLengths);
+      const dict = new Array<string>(lengths.length);
+      for (let k = 0, from = 0; k < lengths.length; k++) dict[k] = all.slice(from, (from += lengths[k]!));
+      return dict;
+    }
+    const ends = new Int32Array(buf, m.dictEnds![0] - start, m.dictEnds![1] / 4);
     const dict = new Array<string>(ends.length);
     let from = 0;
     for (let k = 0; k < ends.length; k++) {

@@ -112,8 +112,11 @@ test('indexed where equals a full scan over merged extents and over a workspace 
     const tdir = join(dir, 'tables', 'DeviceProcessEvents');
     const first = readdirSync(tdir).filter((n) => n.startsWith('e-')).sort()[0]!;
     const metaFile = join(tdir, first, 'meta.json');
-    const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { columns: { postings?: unknown }[] };
-    for (const c of meta.columns) delete c.postings;
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { columns: { postings?: unknown; index?: unknown }[] };
+    for (const c of meta.columns) {
+      delete c.postings; // format 2
+      delete c.index; // format 3
+    }
     writeFileSync(metaFile, JSON.stringify(meta));
     const old = Workspace.open(dir);
     assert.ok(!old.scan('DeviceProcessEvents').every((x) => { const c = x.columns[1]!.column; return c.type === 'string' && hasPostings(c); }));

@@ -15,6 +15,8 @@ import { SAMPLE_SCHEMA, sampleDays, sampleTable } from '../helpers/sample-tables
 const root = mkdtempSync(join(tmpdir(), 'kqlite-lazy-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const FORMAT_1 = join(import.meta.dirname, 'fixtures/workspace-format-1');
+/** Written by the format-2 writer (commit before format 3) from sampleTable(day, 40) for days 0-2, as format 1's. */
+const FORMAT_2 = join(import.meta.dirname, 'fixtures/workspace-format-2');
 
 /** Queries touching columns in every way a scan can be read: `*`, later operators only, project-away,
  * union, join sides, sub-queries and cross-row functions in a where (which run over merged extents). */
@@ -58,31 +60,35 @@ function workspace(name: string, days: number[], rows: number): string {
   return dir;
 }
 
-test('format 1 extents (dictionaries in dicts.json) still load, equal to the tables they were written from', () => {
-  const ws = Workspace.open(FORMAT_1);
-  const extents = readdirSync(join(FORMAT_1, 'tables/Sample')).filter((n) => n.startsWith('e-'));
-  assert.equal(extents.length, 3);
-  for (const e of extents) assert.equal(readExtentMeta(join(FORMAT_1, 'tables/Sample', e)).format, 'kqlite-extent/1');
-  const mem = memory([0, 1, 2], 40);
-  for (const q of QUERIES) assert.deepEqual(results(ws, q), results(mem, q), q);
-});
+for (const [format, dir] of [[1, FORMAT_1], [2, FORMAT_2]] as const) {
+  test(`format ${format} extents (${format === 1 ? 'dictionaries in dicts.json' : 'the in-memory layout as is'}) still load, equal to the tables they were written from`, () => {
+    const ws = Workspace.open(dir);
+    const extents = readdirSync(join(dir, 'tables/Sample')).filter((n) => n.startsWith('e-'));
+    assert.equal(extents.length, 3);
+    for (const e of extents) assert.equal(readExtentMeta(join(dir, 'tables/Sample', e)).format, `kqlite-extent/${format}`);
+    const mem = memory([0, 1, 2], 40);
+    for (const q of QUERIES) assert.deepEqual(results(ws, q), results(mem, q), q);
+    // and each extent holds exactly its day's rows
+    extents.sort().forEach((e, d) => assert.deepEqual(toJsonResult(readExtent(join(dir, 'tables/Sample', e), SAMPLE_SCHEMA)), toJsonResult(sampleTable(d, 40))));
+  });
+}
 
-test('format 2 keeps dictionaries in data.bin (a lone surrogate as JSON), and reads back every value', () => {
-  const dir = join(root, 'extent-2');
+test('format 3 keeps dictionaries in data.bin (a lone surrogate as JSON), and reads back every value', () => {
+  const dir = join(root, 'extent-3');
   const table = sampleTable(0, 200);
   const meta = writeExtent(dir, table, {});
-  assert.equal(meta.format, 'kqlite-extent/2');
+  assert.equal(meta.format, 'kqlite-extent/3');
   assert.deepEqual(readdirSync(dir).sort(), ['data.bin', 'meta.json']);
   const col = (n: string) => meta.columns.find((c) => c.name === n)!;
-  assert.ok(col('RemoteUrl').dictText && col('RemoteUrl').dictEnds && !col('RemoteUrl').dictJson);
+  assert.ok(col('RemoteUrl').dictText && col('RemoteUrl').dictLengths && !col('RemoteUrl').dictJson);
   assert.ok(col('Note').dictJson && !col('Note').dictText, 'a dictionary with a lone surrogate is stored as JSON');
-  assert.ok(!col('Empty').codes, 'a single-valued string column has no codes');
+  assert.equal(col('Empty').packedCodes!.width, 0, 'a single-valued string column has no code bytes');
   const back = readExtent(dir, SAMPLE_SCHEMA);
   assert.deepEqual(toJsonResult(back), toJsonResult(table));
   const noLone = sampleTable(1, 200, { lone: false });
-  const m2 = writeExtent(join(root, 'extent-2b'), noLone, {});
+  const m2 = writeExtent(join(root, 'extent-3b'), noLone, {});
   assert.ok(m2.columns.find((c) => c.name === 'Note')!.dictText, 'non-ASCII text without lone surrogates is UTF-8');
-  assert.deepEqual(toJsonResult(readExtent(join(root, 'extent-2b'), SAMPLE_SCHEMA)), toJsonResult(noLone));
+  assert.deepEqual(toJsonResult(readExtent(join(root, 'extent-3b'), SAMPLE_SCHEMA)), toJsonResult(noLone));
 });
 
 test('lazily loaded workspace queries equal the same queries over the rows in memory as one table, with any cache budget, alone or sharing scans', () => {
