@@ -82,8 +82,24 @@ export function attachEncodedDictionary(column: Column, d: { ends: Int32Array; t
 }
 
 /** Writes an extent into `dir` (which must not exist) via a temporary sibling and a rename. */
-export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: bigint; maxTimestamp?: bigint; source?: string }): ExtentMeta {
+export function writeExtent(dir: string, table: Table, extra: ExtentExtra): ExtentMeta {
   const tmp = `${dir}.tmp-${process.pid}`;
+  const meta = writeExtentFiles(tmp, table, extra);
+  renameSync(tmp, dir);
+  return meta;
+}
+
+export interface ExtentExtra {
+  minTimestamp?: bigint;
+  maxTimestamp?: bigint;
+  source?: string;
+}
+
+/**
+ * Writes an extent's files into the folder `tmp` (made here), which the caller renames into place: the
+ * workspace writes outside its append lock and only names the extent under it (workspace.ts prepareAppend).
+ */
+export function writeExtentFiles(tmp: string, table: Table, extra: ExtentExtra): ExtentMeta {
   mkdirSync(tmp, { recursive: true });
   const fd = openSync(join(tmp, 'data.bin'), 'w');
   let offset = 0;
@@ -113,7 +129,6 @@ export function writeExtent(dir: string, table: Table, extra: { minTimestamp?: b
     ...(extra.source ? { source: extra.source } : {}),
   };
   writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta));
-  renameSync(tmp, dir);
   return meta;
 }
 

@@ -159,8 +159,16 @@ export class FileLoad {
     const name = acc.schema.name!;
     const rows = acc.rows;
     const table = acc.take();
-    const append = () => this.ws.append(name, acc.schema, table, basename(this.file));
-    const meta = this.opts.appendLock ? this.opts.appendLock(append) : append();
+    // packed and written outside the lock; only naming the extent (and the schema) is serialised
+    const prepared = this.ws.prepareAppend(name, table, basename(this.file));
+    const commit = () => prepared.commit(acc.schema);
+    let meta: ReturnType<typeof commit>;
+    try {
+      meta = this.opts.appendLock ? this.opts.appendLock(commit) : commit();
+    } catch (e) {
+      prepared.discard();
+      throw e;
+    }
     this.written.push({ table: name, id: meta.id });
     this.journal.record(name, meta.id);
     this.opts.onExtent?.(name, meta.id);

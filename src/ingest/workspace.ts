@@ -14,11 +14,17 @@ import type { TableSource, TimeRange } from '../engine/source.js';
 import type { Table } from '../engine/storage/column.js';
 import type { TableSchema } from '../kql/semantics/types.js';
 import { ColumnCache, DEFAULT_CACHE_BYTES } from './column-cache.js';
-import { ExtentReader, writeExtent, type ExtentMeta } from './extent-format.js';
+import { ExtentReader, writeExtentFiles, type ExtentMeta } from './extent-format.js';
 import { timestampRange } from './timestamps.js';
 import { WorkspaceSnapshot, type ListingReader, type TableInfo, type TableListing } from './workspace-snapshot.js';
 
 export type { TableInfo } from './workspace-snapshot.js';
+
+/** An extent whose files are written but that is not in the table yet (Workspace.prepareAppend). */
+export interface PreparedExtent {
+  commit(schema: TableSchema): ExtentMeta & { id: string };
+  discard(): void;
+}
 
 const QUIET_NS = 2_000_000_000n;
 let appendSequence = 0;
@@ -193,9 +199,26 @@ export class Workspace implements TableSource, ListingReader {
 
   /** Adds rows as one new extent; the table's schema becomes the union of the old one and `schema`. */
   append(name: string, schema: TableSchema, table: Table, source?: string): ExtentMeta & { id: string } {
+    return this.prepareAppend(name, table, source).commit(schema);
+  }
+
+  /**
+   * `append` in two steps, so threads that append to one workspace hold their shared lock only to name an
+   * extent, not while its files are packed and written: the files go to a hidden folder in the table's
+   * folder now (readers skip names holding `.tmp`); `commit` merges the schema and renames the folder into
+   * an extent, `discard` removes it.
+   */
+  prepareAppend(name: string, table: Table, source?: string): PreparedExtent {
     safeName(name);
-    const dir = this.tablesDir(name);
-    mkdirSync(dir, { recursive: true });
+    const tmp = this.tablesDir(name, `pending-${process.pid}-${(appendSequence++).toString().padStart(9, '0')}-${Math.random().toString(36).slice(2, 8)}.tmp`);
+    const meta = writeExtentFiles(tmp, table, { ...timestampRange(table), ...(source ? { source } : {}) });
+    return {
+      commit: (schema) => ({ ...meta, id: this.commitExtent(name, schema, tmp) }),
+      discard: () => rmSync(tmp, { recursive: true, force: true }),
+    };
+  }
+
+  private commitExtent(name: string, schema: TableSchema, tmp: string): string {
     const old = this.schema(name);
     const merged: TableSchema = { name, columns: [...(old?.columns ?? [])] };
     for (const c of schema.columns) if (!merged.columns.some((m) => m.name === c.name)) merged.columns.push(c);
@@ -205,7 +228,8 @@ export class Workspace implements TableSource, ListingReader {
     // extents sort by name in the order they were added: time, then a per-process sequence (several
     // appends can share a millisecond), then pid and a random tail against other writers
     const id = `e-${Date.now().toString().padStart(15, '0')}-${(appendSequence++).toString().padStart(9, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    return { ...writeExtent(this.tablesDir(name, id), table, { ...timestampRange(table), ...(source ? { source } : {}) }), id };
+    renameSync(tmp, this.tablesDir(name, id));
+    return id;
   }
 
   /** Removes an extent (an ingest undoing a file it could not finish): renamed out of sight, then deleted. */
@@ -220,7 +244,8 @@ export class Workspace implements TableSource, ListingReader {
   /** Removes a table left without extents (an undone ingest created it): its schema and folder, as if never made. */
   dropEmptyTable(name: string): void {
     const dir = this.tablesDir(safeName(name));
-    if (!existsSync(dir) || !statSync(dir).isDirectory() || readdirSync(dir).some((n) => n.startsWith('e-'))) return;
+    // an extent another thread is still writing (pending-…) keeps the table too
+    if (!existsSync(dir) || !statSync(dir).isDirectory() || readdirSync(dir).some((n) => n.startsWith('e-') || n.startsWith('pending-'))) return;
     rmSync(dir, { recursive: true, force: true });
     this.knownTables.delete(name);
   }
