@@ -21,15 +21,14 @@ export async function run(args: string[]): Promise<number> {
     const limit = v.limit === undefined ? 50 : Number(v.limit);
     if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit must be a whole number (0 for all), not '${v.limit}'\n${HELP}`);
     const ws = Workspace.open(workspaceDir(v.workspace));
-    const table = v.table?.toLowerCase();
-    const matching = readQuarantine(ws).filter((e) => (!table || String(e['table'] ?? '').toLowerCase() === table) && (!v.file || String(e['file']).includes(v.file)));
+    const matching = readQuarantine(ws, { ...(v.table ? { table: v.table } : {}), ...(v.file ? { file: v.file } : {}) });
     const shown = limit ? matching.slice(0, limit) : matching;
     if (format === 'json') {
       process.stdout.write(JSON.stringify({ workspace: ws.dir, total: matching.length, records: shown }, null, 1) + '\n');
       return 0;
     }
     if (!matching.length) {
-      process.stdout.write(`${ws.dir}: no quarantined records${table || v.file ? ' match' : ''}\n`);
+      process.stdout.write(`${ws.dir}: no quarantined records${v.table || v.file ? ' match' : ''}\n`);
       return 0;
     }
     process.stdout.write(textTable(['file', 'where', 'table', 'reason', 'record'], shown.map((e) => [basename(String(e['file'])), where(e), e['table'] as string | undefined, e['reason'] as string, oneLine(e['raw'])])));

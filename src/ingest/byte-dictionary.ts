@@ -83,12 +83,6 @@ export class ByteDictionary {
     this.lastSlot = this.lastCode = -1;
   }
 
-  /** Code `code`'s bytes read as Latin-1 (for ASCII, its text). */
-  latin1(code: number): string {
-    const s = this.start[code]!;
-    return Buffer.from(this.arena.buffer, this.arena.byteOffset, this.arena.byteLength).toString('latin1', s, s + this.len[code]!);
-  }
-
   /**
    * Codes 0..n-1 as their bytes back to back with end offsets, when each was recorded once, in code order (so
    * the arena already is that text); else undefined.

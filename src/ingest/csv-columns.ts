@@ -37,16 +37,14 @@ export class CsvColumns implements CsvSink {
     if (!acc && this.knownColumns(header)) {
       // every header name is a column of the table's known schema: the first row is read like the rest
       acc = this.acc = load.accumulator(this.table, {});
-      const columnOf = new Map(header.map((h, j) => [h, j]));
-      this.fieldOf = Int32Array.from(acc.schema.columns, (c) => columnOf.get(c.name) ?? -1);
+      this.mapFields(header, acc);
     }
     if (!acc) {
       const row = rowOf(header, buf, starts, ends);
       const first = (this.acc = load.accumulator(this.table, row));
       load.addRow(first, this.table, { line, row });
       // every header name is a column now (extra ones were added by the first row)
-      const columnOf = new Map(header.map((h, j) => [h, j]));
-      this.fieldOf = Int32Array.from(first.schema.columns, (c) => columnOf.get(c.name) ?? -1);
+      this.mapFields(header, first);
       return;
     }
     try {
@@ -57,6 +55,12 @@ export class CsvColumns implements CsvSink {
       return;
     }
     load.afterRow(acc);
+  }
+
+  /** Each column's field in a record (-1: the header does not name it). */
+  private mapFields(header: string[], acc: TableAccumulator): void {
+    const columnOf = new Map(header.map((h, j) => [h, j]));
+    this.fieldOf = Int32Array.from(acc.schema.columns, (c) => columnOf.get(c.name) ?? -1);
   }
 
   private knownColumns(header: string[]): boolean {

@@ -97,8 +97,11 @@ export class PendingDictionary {
   /** The strings by code (decoded from the bytes once, if the dictionary was bytes only until now). */
   toStrings(): string[] {
     if (!this.strings) {
+      // the bytes are ASCII in code order: one decode of the whole text, then a slice per code
+      const { ends, text } = this.bytes.inCodeOrder(this.count)!;
+      const all = Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('latin1');
       const strings = new Array<string>(this.count);
-      for (let c = 0; c < this.count; c++) strings[c] = this.bytes.latin1(c);
+      for (let c = 0, from = 0; c < this.count; from = ends[c++]!) strings[c] = all.slice(from, ends[c]);
       this.strings = strings;
       this.memoryBytes += 80 * this.count;
     }

@@ -116,14 +116,16 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   renameSync(file + '.tmp', file);
 }
 
-/** All quarantined records of the workspace, ingested file by ingested file, each one's by position in it. */
-export function readQuarantine(ws: Workspace): Record<string, unknown>[] {
+/** The quarantined records of the workspace (`only`: of one table, case-insensitive, and/or files whose path holds a text), ingested file by ingested file, each one's by position in it. */
+export function readQuarantine(ws: Workspace, only: { table?: string; file?: string } = {}): Record<string, unknown>[] {
   const dir = insideWorkspace(ws.dir, 'quarantine');
   if (!existsSync(dir)) return [];
+  const table = only.table?.toLowerCase();
+  const wanted = (e: Record<string, unknown>) => (!table || String(e['table'] ?? '').toLowerCase() === table) && (!only.file || String(e['file']).includes(only.file));
   return readdirSync(dir)
     .filter((f) => f.endsWith('.ndjson') && !f.startsWith('.'))
     .sort()
-    .flatMap((f) => byPosition(readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)));
+    .flatMap((f) => byPosition(readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter(wanted)));
 }
 
 /**

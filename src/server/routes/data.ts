@@ -11,7 +11,7 @@ const MAX_LIMIT = 2000;
 export function dataRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/data', async (req): Promise<DataResponse> => {
     const q = req.query as { table?: unknown; limit?: unknown };
-    const table = typeof q.table === 'string' && q.table ? q.table.toLowerCase() : undefined;
+    const table = typeof q.table === 'string' && q.table ? q.table : undefined;
     const limit = q.limit === undefined ? 200 : Number(q.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw badRequest(`'limit' must be a whole number from 1 to ${MAX_LIMIT}`);
     const tables = ctx.workspace.tables().map((t) => ({
@@ -19,7 +19,7 @@ export function dataRoutes(app: FastifyInstance, ctx: ServerContext): void {
       ...(t.minTimestamp !== undefined ? { minTime: formatDatetime(t.minTimestamp) } : {}),
       ...(t.maxTimestamp !== undefined ? { maxTime: formatDatetime(t.maxTimestamp) } : {}),
     }));
-    const matching = readQuarantine(ctx.workspace).filter((e) => !table || String(e['table'] ?? '').toLowerCase() === table);
+    const matching = readQuarantine(ctx.workspace, table ? { table } : {});
     return { tables, quarantine: { total: matching.length, records: matching.slice(0, limit).map(record) } };
   });
 }
