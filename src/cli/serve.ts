@@ -8,15 +8,18 @@ import { isLoopback, newToken } from '../server/auth.js';
 import { buildServer } from '../server/app.js';
 import { guarded, parseCommand, UsageError, workspaceDir } from './shared.js';
 
-const HELP = `usage: kqlite serve [--workspace DIR] [--port 7070] [--host 127.0.0.1] [--token TOKEN]
+const HELP = `usage: kqlite serve [--workspace DIR] [--port 7070] [--host 127.0.0.1] [--token TOKEN] [--allow-host NAME ...]
 
 Serves the web app (feed, rule pages, coverage, findings, inventory, workbench) and its JSON API under /api/.
 Binds 127.0.0.1 unless --host says otherwise; on any other host every API request needs the bearer token
-(--token, $KQLITE_TOKEN, or one generated and printed at start). --port 0 picks a free port.`;
+(--token, $KQLITE_TOKEN, or one generated and printed at start). --port 0 picks a free port.
+Requests must address the server by a name it is bound to (127.0.0.1, localhost, [::1], the --host value;
+on 0.0.0.0 also this machine's addresses and host name); --allow-host adds a name (e.g. a DNS name behind
+a proxy). Browser requests that change anything must come from the server's own pages.`;
 
 export async function run(args: string[]): Promise<number> {
   return guarded('serve', async () => {
-    const p = parseCommand('serve', args, { workspace: { type: 'string', short: 'w' }, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } }, HELP);
+    const p = parseCommand('serve', args, { workspace: { type: 'string', short: 'w' }, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'allow-host': { type: 'string', multiple: true } }, HELP);
     if (!p) return 0;
     const v = p.values;
     const dir = workspaceDir(v.workspace);
@@ -26,7 +29,10 @@ export async function run(args: string[]): Promise<number> {
     const host = v.host ?? '127.0.0.1';
     const given = v.token ?? process.env['KQLITE_TOKEN'];
     const token = given || (isLoopback(host) ? undefined : newToken());
-    const app = await buildServer({ workspaceDir: dir, host, ...(token ? { token } : {}) });
+    if (p.positionals.length) throw new UsageError(`unexpected argument '${p.positionals[0]}'\n${HELP}`);
+    const allowHosts = v['allow-host'] ?? [];
+    for (const h of allowHosts) if (!/^[A-Za-z0-9.:[\]-]{1,253}$/.test(h)) throw new UsageError(`--allow-host takes a host name or address, not '${h}'`);
+    const app = await buildServer({ workspaceDir: dir, host, allowHosts, ...(token ? { token } : {}) });
     const address = await app.listen({ port, host });
     const url = address.replace('://[::1]', '://localhost');
     process.stdout.write(`kqlite: serving ${dir} at ${url}/\n`);

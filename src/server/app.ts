@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ServerContext } from './context.js';
 import { HttpError, errorBody } from './errors.js';
-import { isLoopback, tokenMatches } from './auth.js';
+import { actorOf, allowedHostNames, crossOriginRefusal, decodedPath, hostOfHeader, isApiPath, isLoopback, tokenMatches } from './auth.js';
 import { EnginePool } from './engine-pool.js';
 import { defaultWebRoot, staticFile } from './static-files.js';
 import { coverageRoutes } from './routes/coverage.js';
@@ -22,6 +22,8 @@ export interface ServerOptions {
   /** The bearer token every /api/ request must carry; undefined = none needed (loopback only). */
   token?: string;
   host?: string;
+  /** More host names (besides loopback names and `host`) that requests may address, e.g. a DNS name of this machine. */
+  allowHosts?: string[];
   webRoot?: string;
   /** Worker threads for workbench queries and hunts (default 2). */
   engineWorkers?: number;
@@ -34,19 +36,32 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopback(host) && !opts.token) throw new Error(`serving on ${host} needs a token (every API request must carry it)`);
-  const ctx = new ServerContext(opts.workspaceDir);
+  const ctx = new ServerContext(opts.workspaceDir, actorOf(!!opts.token));
+  const hostNames = allowedHostNames(host, opts.allowHosts);
   const pool = new EnginePool({ dir: opts.workspaceDir, size: opts.engineWorkers ?? 2 });
   // Strict validation: unknown fields are refused, not silently dropped; types are not coerced.
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } } });
   const webRoot = opts.webRoot ?? defaultWebRoot();
 
+  // Every request passes here before its handler (Fastify has already routed it): see auth.ts.
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
-    if (!req.url.startsWith('/api/') && req.url !== '/api') return;
+    const hostName = hostOfHeader(req.headers.host);
+    if (hostName === undefined || !hostNames.has(hostName)) {
+      return reply.code(421).send(errorBody(421, `this server does not answer to the host '${String(req.headers.host ?? '').slice(0, 100)}' (start it with --allow-host NAME to add a name)`));
+    }
+    const path = decodedPath(req.url);
+    if (path === undefined) return reply.code(400).send(errorBody(400, 'bad request: the path has a malformed %-escape'));
+    // Deny by default: a registered route is an API route; so is any path under /api however it is spelt.
+    const api = req.routeOptions.url !== undefined || isApiPath(path);
+    if (!api) return;
     reply.header('cache-control', 'no-store');
     if (opts.token && !tokenMatches(req.headers.authorization, opts.token)) {
-      reply.code(401).header('www-authenticate', 'Bearer realm="kqlite"').send(errorBody(401, 'this server needs a token: send "Authorization: Bearer <token>" (printed by kqlite serve at start)'));
+      return reply.code(401).header('www-authenticate', 'Bearer realm="kqlite"').send(errorBody(401, 'this server needs a token: send "Authorization: Bearer <token>" (printed by kqlite serve at start)'));
     }
+    const one = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h);
+    const refusal = crossOriginRefusal(req.method, req.headers.host, one(req.headers.origin), one(req.headers['sec-fetch-site']));
+    if (refusal) return reply.code(403).send(errorBody(403, refusal));
   });
 
   app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, _req, reply) => {
@@ -67,7 +82,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   queryRoutes(app, ctx, pool);
 
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || req.url === '/api') return reply.code(404).send(errorBody(404, `no API route ${req.method} ${req.url.split('?')[0]}`));
+    if (isApiPath(decodedPath(req.url) ?? '')) return reply.code(404).send(errorBody(404, `no API route ${req.method} ${req.url.split('?')[0]}`));
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(405).send(errorBody(405, `${req.method} is not allowed here`));
     const f = staticFile(webRoot, req.url);
     if (!f) return reply.code(404).type('text/plain; charset=utf-8').send('not found');

@@ -14,7 +14,8 @@ export class ServerContext {
   private rulesCache: { stamp: string; rules: Rule[]; byId: Map<string, Rule>; damaged: DamagedRuleFile[] } | undefined;
   private readonly enrichments = new Map<string, { stamp: string; value: Enrichment }>();
 
-  constructor(readonly dir: string) {
+  /** @param actor who the audit trail names for changes made through this server (see auth.ts actorOf). */
+  constructor(readonly dir: string, readonly actor = 'web') {
     this.workspace = Workspace.open(dir, { create: true });
   }
 

@@ -73,9 +73,8 @@ export function findingRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const f = getFinding(ctx.db, id);
     if (!f || f.id !== id) throw notFound(`finding '${id}'`);
     const body = req.body as TriageRequest;
-    const actor = typeof req.headers['x-kqlite-user'] === 'string' && req.headers['x-kqlite-user'] ? req.headers['x-kqlite-user'].slice(0, 100) : 'web';
     try {
-      triageFinding(ctx.db, id, body, actor);
+      triageFinding(ctx.db, id, body, ctx.actor);
     } catch (e) {
       throw badRequest((e as Error).message);
     }

@@ -34,7 +34,7 @@ export function huntRoutes(app: FastifyInstance, ctx: ServerContext, pool: Engin
     const { selected, unknown } = body.rules?.length ? selectRules(all, body.rules) : { selected: all, unknown: [] };
     if (unknown.length) throw badRequest(`no rule matches ${unknown.map((u) => `'${u}'`).join(', ')} (give rule ids, tool names, techniques or globs)`);
     const { summary } = await pool.hunt({
-      ruleIds: selected.map((r) => r.id), actor: 'web', timeoutMs: HUNT_TIMEOUT_MS, ...(asOf !== undefined ? { asOfTicks: asOf.toString() } : {}),
+      ruleIds: selected.map((r) => r.id), actor: ctx.actor, timeoutMs: HUNT_TIMEOUT_MS, ...(asOf !== undefined ? { asOfTicks: asOf.toString() } : {}),
     });
     const run = getRun(ctx.db, summary.runId)!;
     return {

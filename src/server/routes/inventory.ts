@@ -27,8 +27,6 @@ const ALLOW_BODY = {
   },
 } as const;
 
-const actorOf = (h: unknown) => (typeof h === 'string' && h ? h.slice(0, 100) : 'web');
-
 export function inventoryRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/inventory', async (): Promise<InventoryResponse> => ({
     entries: buildInventory(ctx.db),
@@ -55,7 +53,7 @@ export function inventoryRoutes(app: FastifyInstance, ctx: ServerContext): void 
     const s = addSuppression(ctx.db, {
       target, targetKind: kind, reason: b.reason.trim(),
       ...(b.device ? { device: b.device } : {}), ...(b.user ? { user: b.user } : {}), ...(b.signer ? { signer: b.signer } : {}), ...(expires ? { expires } : {}),
-    }, actorOf(req.headers['x-kqlite-user']));
+    }, ctx.actor);
     reply.code(201);
     return suppressionView(s);
   });
@@ -65,7 +63,7 @@ export function inventoryRoutes(app: FastifyInstance, ctx: ServerContext): void 
     const s = Number.isInteger(id) ? listSuppressions(ctx.db).find((x) => x.id === id) : undefined;
     if (!s) throw notFound(`suppression '${(req.params as { id: string }).id}'`);
     if (s.revokedAt) throw badRequest(`suppression #${id} is already revoked`);
-    revokeSuppression(ctx.db, id, actorOf(req.headers['x-kqlite-user']), 'revoked in the web app');
+    revokeSuppression(ctx.db, id, ctx.actor, 'revoked in the web app');
     return suppressionView(listSuppressions(ctx.db).find((x) => x.id === id)!);
   });
 }
