@@ -36,9 +36,12 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
   const row: Row = { schema: input };
   const expr = (e: Expr) => bindExpr(b, e, scope, row);
   switch (op.kind) {
-    case 'WhereOp':
-      expr(op.predicate);
+    case 'WhereOp': {
+      const t = expr(op.predicate);
+      if (op.assigns) b.error(SEMANTIC.typeMismatch, `the where predicate must be bool; '${op.assigns.name} = ...' names a value (did you mean '=='?)`, op.assigns.span);
+      else if (t !== undefined && t !== 'bool' && t !== 'dynamic') b.error(SEMANTIC.typeMismatch, `the where predicate must be bool, not ${t}`, op.predicate.span);
       return input;
+    }
     case 'ProjectOp': {
       let n = 0;
       const cols = bindAssignments(b, op.columns, scope, row, () => `Column${++n}`);
@@ -66,7 +69,11 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
     case 'ProjectRenameOp': {
       const out = input.columns.map((c) => ({ ...c }));
       for (const r of op.renames) {
-        const col = out.find((c) => c.name === r.oldName.name);
+        if (!r.oldName) {
+          b.error(SEMANTIC.typeMismatch, `project-rename needs 'NewName = ExistingName', not just '${r.newName.name}'`, r.span);
+          continue;
+        }
+        const col = out.find((c) => c.name === r.oldName!.name);
         if (col) col.name = r.newName.name;
         else if (!input.open) reportUnknownColumn(b, r.oldName.name, r.oldName.span, input.columns.map((c) => c.name));
       }
@@ -100,7 +107,10 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       return input;
     case 'DistinctOp': {
       if (op.star) return input;
-      return { columns: op.columns.map((c, i) => ({ name: c.kind === 'NameRef' ? c.name : `Column${i + 1}`, type: expr(c) })), open: input.open };
+      let n = 0;
+      const out: ColumnSchema[] = [];
+      for (const c of bindAssignments(b, op.columns, scope, row, () => `Column${++n}`)) out.push({ ...c, name: uniqueName(out, c.name) });
+      return { columns: out, open: input.open };
     }
     case 'UnionOp':
       return bindUnion(b, op.tables, op.parameters, scope, [input]);

@@ -72,7 +72,7 @@ export function upsertColumn(cols: ColumnSchema[], col: ColumnSchema): void {
 }
 
 /** A unique name: `x`, then `x1`, `x2` ... (how Kusto de-duplicates result columns). */
-export function uniqueName(cols: readonly ColumnSchema[], name: string): string {
+export function uniqueName(cols: readonly { name: string }[], name: string): string {
   if (!cols.some((c) => c.name === name)) return name;
   for (let i = 1; ; i++) if (!cols.some((c) => c.name === `${name}${i}`)) return `${name}${i}`;
 }
