@@ -38,8 +38,11 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
   switch (op.kind) {
     case 'WhereOp': {
       const t = expr(op.predicate);
-      if (op.assigns) b.error(SEMANTIC.typeMismatch, `the where predicate must be bool; '${op.assigns.name} = ...' names a value (did you mean '=='?)`, op.assigns.span);
-      else if (t !== undefined && t !== 'bool' && t !== 'dynamic') b.error(SEMANTIC.typeMismatch, `the where predicate must be bool, not ${t}`, op.predicate.span);
+      // `where x = <bool>` is a named bool and passes in Kusto; `where x = "a"` does not
+      if (t !== undefined && t !== 'bool' && t !== 'dynamic') {
+        if (op.assigns) b.error(SEMANTIC.typeMismatch, `the where predicate must be bool, not ${t}: '${op.assigns.name} = ...' names a value (did you mean '=='?)`, op.assigns.span);
+        else b.error(SEMANTIC.typeMismatch, `the where predicate must be bool, not ${t}`, op.predicate.span);
+      }
       return input;
     }
     case 'ProjectOp': {
@@ -166,7 +169,9 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       if (b.options.enginePlugins && !b.options.enginePlugins.has(plugin)) {
         b.error(SEMANTIC.unsupportedPlugin, `the '${plugin}' plugin is not supported by kqlite's engine`, op.call.name.span);
       }
-      for (const a of op.call.args) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true } });
+      // pivot(column, aggregate(...), ...) takes an aggregation as its second argument
+      const aggregates = plugin.toLowerCase() === 'pivot';
+      for (const a of op.call.args) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true }, aggregates });
       if (op.outputSchema) return { columns: op.outputSchema.columns.map(declToColumn), open: op.outputSchema.open };
       return OPEN_SCHEMA;
     }

@@ -22,8 +22,9 @@ const KUSTO_NAMING: ReadonlyMap<string, { kind: string; prefix: string | null }>
 function kustoCallName(fn: string, args: readonly (Expr | NamedArg)[], argName: (e: Expr) => string | undefined): string | undefined {
   const n = KUSTO_NAMING.get(fn);
   if (!n) return undefined;
-  const positional = args.filter((a): a is Expr => a.kind !== 'NamedArg');
-  const first = positional[0] ? argName(positional[0]) : undefined;
+  // a named argument names the column too (`toint(Compliant = dcountif(...))` → Compliant, as in Kusto)
+  const positional = args;
+  const first = positional[0] ? (positional[0].kind === 'NamedArg' ? positional[0].name.name : argName(positional[0])) : undefined;
   const only = positional.length === 1;
   switch (n.kind) {
     case 'first-argument':
