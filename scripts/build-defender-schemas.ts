@@ -4,11 +4,18 @@
  * Microsoft's documentation (a checkout of github.com/MicrosoftDocs/defender-docs, pages
  * defender-xdr/advanced-hunting-<table>-table.md). Run by a developer, output committed; the product never
  * reads the checkout.
- *   node --import tsx scripts/build-defender-schemas.ts <defender-docs checkout> [--check]
+ *   node --import tsx scripts/build-defender-schemas.ts <defender-docs checkout> [--check] [--update]
+ *     [--sentinel src/kql/semantics/schemas/azure-monitor-tables.json]
  * Which tables ship, in which order, and the one-line column notes come from
- * scripts/defender-schemas/column-notes.json (kqlite's own words); names and types only from the pages. A
- * page column without a note, a note for a column the page lacks, a missing page, an unknown type or a table
- * already in defender-xdr.json fail the build. --check compares instead of writing (exit 1 when different).
+ * scripts/defender-schemas/column-notes.json (kqlite's own words; a column without a note ships without a
+ * description); names and types only from the pages. A note for a column the page lacks, a missing page, an
+ * unknown type or a table already in defender-xdr.json fail the build. --check compares instead of writing
+ * (exit 1 when different); --update rebuilds only the tables whose page is in the checkout and keeps the
+ * others as committed (for a partial copy of the docs).
+ * Two corrections, both classes, never single cells: a column the Azure Monitor reference (generated from the
+ * live tables, see build-sentinel-schemas.ts) spells with other capitals takes that spelling (CloudAppEvents'
+ * `Isp` is `ISP` in the data and in Microsoft's own queries; Kusto names are case-sensitive), and `Timestamp`,
+ * every table's event time, is a datetime even where a page says string (GraphApiAuditEvents).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +28,33 @@ const ORIGINAL = join(here, '../src/kql/semantics/schemas/defender-xdr.json');
 const NOTES = join(here, 'defender-schemas/column-notes.json');
 
 /** Spellings the documentation uses for a column type that are not Kusto type names. */
-const DOC_TYPE_SPELLINGS: Record<string, string> = { integer: 'int' };
+const DOC_TYPE_SPELLINGS: Record<string, string> = { integer: 'int', enum: 'string', object: 'dynamic', array: 'dynamic', 'nullable bool': 'bool' };
+const SENTINEL = join(here, '../src/kql/semantics/schemas/azure-monitor-tables.json');
+
+/** Column spellings of the live tables, per table, keyed by lower-case name. */
+type LiveSpellings = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+export function liveSpellings(compact: { table: string; columns: [string, string][] }[]): LiveSpellings {
+  return new Map(compact.map((t) => [t.table, new Map(t.columns.map(([n]) => [n.toLowerCase(), n]))]));
+}
+
+/**
+ * The live spellings of a table when its Azure Monitor namesake is the same data stream (three quarters of
+ * the page's columns found there as written): Sentinel's IdentityInfo is a UEBA table of its own
+ * (`AccountUPN`), not Defender's IdentityInfo (`AccountUpn`), and must not respell it.
+ */
+function sameStreamSpellings(table: string, columns: readonly { name: string }[], live: LiveSpellings): LiveSpellings {
+  const spellings = live.get(table);
+  if (!spellings) return new Map();
+  const exact = columns.filter((c) => spellings.get(c.name.toLowerCase()) === c.name).length;
+  return exact >= 0.75 * columns.length ? new Map([[table, spellings]]) : new Map();
+}
+
+/** The two documented-slip corrections (see the header). */
+export function correctColumn(table: string, c: PageColumn, live: LiveSpellings): PageColumn {
+  const spelled = live.get(table)?.get(c.name.toLowerCase()) ?? c.name;
+  return { name: spelled, type: c.name === 'Timestamp' ? 'datetime' : c.type };
+}
 
 export interface PageColumn {
   name: string;
@@ -55,14 +88,19 @@ export function parseSchemaPage(markdown: string): { columns: PageColumn[]; prob
   return { columns, problems };
 }
 
+interface BuiltTable {
+  table: string;
+  columns: { name: string; type: string; description?: string }[];
+}
+
 interface Notes {
   shared: Record<string, string>;
   tables: Record<string, Record<string, string>>;
 }
 
-export function buildTables(checkout: string, notes: Notes, originalTables: ReadonlySet<string>) {
+export function buildTables(checkout: string, notes: Notes, originalTables: ReadonlySet<string>, live: LiveSpellings = new Map(), keep?: ReadonlyMap<string, BuiltTable>) {
   const problems: string[] = [];
-  const tables: { table: string; columns: { name: string; type: string; description: string }[] }[] = [];
+  const tables: BuiltTable[] = [];
   for (const [table, own] of Object.entries(notes.tables)) {
     if (originalTables.has(table)) {
       problems.push(`${table}: already shipped in defender-xdr.json`);
@@ -70,17 +108,21 @@ export function buildTables(checkout: string, notes: Notes, originalTables: Read
     }
     const page = join(checkout, 'defender-xdr', `advanced-hunting-${table.toLowerCase()}-table.md`);
     if (!existsSync(page)) {
-      problems.push(`${table}: no page ${page}`);
+      const kept = keep?.get(table);
+      const same = kept ? sameStreamSpellings(table, kept.columns, live) : new Map();
+      if (kept) tables.push({ table, columns: kept.columns.map((c) => ({ ...c, ...correctColumn(table, c, same) })) });
+      else problems.push(`${table}: no page ${page}`);
       continue;
     }
     const parsed = parseSchemaPage(readFileSync(page, 'utf8'));
     problems.push(...parsed.problems.map((p) => `${table}: ${p}`));
     const names = new Set(parsed.columns.map((c) => c.name));
     for (const n of Object.keys(own)) if (!names.has(n)) problems.push(`${table}: note for '${n}', which the page does not list`);
-    const columns = parsed.columns.map((c) => {
-      const description = own[c.name] ?? notes.shared[c.name];
-      if (!description) problems.push(`${table}.${c.name}: no note in column-notes.json`);
-      return { name: c.name, type: c.type, description: description ?? '' };
+    const same = sameStreamSpellings(table, parsed.columns, live);
+    const columns = parsed.columns.map((page) => {
+      const c = correctColumn(table, page, same);
+      const description = own[page.name] ?? notes.shared[page.name];
+      return { name: c.name, type: c.type, ...(description ? { description } : {}) };
     });
     tables.push({ table, columns });
   }
@@ -90,7 +132,7 @@ export function buildTables(checkout: string, notes: Notes, originalTables: Read
 function main(): void {
   const args = process.argv.slice(2);
   const check = args.includes('--check');
-  const checkoutArg = args.find((a) => !a.startsWith('--'));
+  const checkoutArg = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--sentinel');
   if (!checkoutArg) {
     console.error('usage: build-defender-schemas.ts <defender-docs checkout> [--check]');
     process.exit(2);
@@ -98,7 +140,11 @@ function main(): void {
   const checkout = resolve(checkoutArg);
   const notes = JSON.parse(readFileSync(NOTES, 'utf8')) as Notes;
   const original = new Set((JSON.parse(readFileSync(ORIGINAL, 'utf8')) as { table: string }[]).map((t) => t.table));
-  const { tables, problems } = buildTables(checkout, notes, original);
+  const sentinelArg = args[args.indexOf('--sentinel') + 1];
+  const sentinel = args.includes('--sentinel') && sentinelArg ? sentinelArg : SENTINEL;
+  const live = existsSync(sentinel) ? liveSpellings(JSON.parse(readFileSync(sentinel, 'utf8'))) : new Map();
+  const keep = args.includes('--update') && existsSync(OUT) ? new Map((JSON.parse(readFileSync(OUT, 'utf8')) as BuiltTable[]).map((t) => [t.table, t])) : undefined;
+  const { tables, problems } = buildTables(checkout, notes, original, live, keep);
   if (problems.length) {
     console.error(problems.join('\n'));
     process.exit(1);

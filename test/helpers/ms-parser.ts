@@ -1,11 +1,13 @@
-// Microsoft's own KQL parser (Kusto.Language, Bridge.NET build; dev dependency for tests only), as the
-// reference for syntax accept/reject.
+// Microsoft's own KQL front end (Kusto.Language, Bridge.NET build; dev dependency for tests only), as the
+// reference for syntax accept/reject and, with the same table schemas loaded, for binding: the result
+// schema of a query and whether it has semantic errors.
 import { createRequire } from 'node:module';
+import type { Catalog, TableSchema } from '../../src/kql/semantics/index.js';
 
 const require = createRequire(import.meta.url);
 let kusto: any;
 
-function load(): any {
+export function kustoLanguage(): any {
   if (!kusto) {
     require('@kusto/language-service-next/bridge.min.js');
     require('@kusto/language-service-next/Kusto.Language.Bridge.min.js');
@@ -21,15 +23,69 @@ export interface MsDiagnostic {
   length: number;
 }
 
-/** Syntax errors Microsoft's parser reports for a query (no binding: no schemas are loaded). */
-export function msSyntaxErrors(text: string): MsDiagnostic[] {
-  const K = load();
-  const code = K.Language.KustoCode.Parse(text);
-  const d = code.GetDiagnostics();
+function errors(list: any): MsDiagnostic[] {
   const out: MsDiagnostic[] = [];
-  for (let i = 0; i < d.Count; i++) {
-    const x = d.getItem(i);
+  for (let i = 0; i < list.Count; i++) {
+    const x = list.getItem(i);
     if (String(x.Severity) === 'Error') out.push({ code: x.Code, message: x.Message, start: x.Start, length: x.Length });
   }
   return out;
 }
+
+/** Syntax errors Microsoft's parser reports for a query (no binding: no schemas are loaded). */
+export function msSyntaxErrors(text: string): MsDiagnostic[] {
+  const K = kustoLanguage();
+  return errors(K.Language.KustoCode.Parse(text).GetDiagnostics());
+}
+
+/** Kusto.Language's global state with a database holding these tables (cached per catalog). */
+const globalsCache = new WeakMap<object, any>();
+export function msGlobals(catalog: Catalog): any {
+  let g = globalsCache.get(catalog);
+  if (g) return g;
+  const K = kustoLanguage();
+  const S = K.Language.Symbols;
+  const tables = [...catalog.tables.values()].map((t) => {
+    const cols = t.columns.map((c) => new S.ColumnSymbol(c.name, S.ScalarTypes.GetSymbol(c.type), null, null, null, null));
+    return new S.TableSymbol.$ctor4(t.name, cols);
+  });
+  const db = new S.DatabaseSymbol.$ctor3('kqlite', null, (globalThis as any).System.Array.init(tables, S.Symbol), false);
+  g = K.Language.GlobalState.Default.WithDatabase(db);
+  globalsCache.set(catalog, g);
+  return g;
+}
+
+export interface MsAnalysis {
+  syntaxErrors: MsDiagnostic[];
+  /** Errors from binding (everything that is not a syntax error). */
+  semanticErrors: MsDiagnostic[];
+  /** The columns of the last statement's tabular result; undefined when it is not a table. */
+  columns?: { name: string; type: string }[];
+}
+
+/** `KustoCode.ParseAndAnalyze` against the catalog's tables. */
+export function msAnalyze(text: string, catalog: Catalog): MsAnalysis {
+  const K = kustoLanguage();
+  const code = K.Language.KustoCode.ParseAndAnalyze(text, msGlobals(catalog));
+  const syntaxErrors = errors(code.GetSyntaxDiagnostics());
+  const syntaxKeys = new Set(syntaxErrors.map((d) => `${d.code}@${d.start}`));
+  const semanticErrors = errors(code.GetDiagnostics()).filter((d) => !syntaxKeys.has(`${d.code}@${d.start}`));
+  const rt = code.ResultType;
+  let columns: MsAnalysis['columns'];
+  if (rt && rt.Columns && String(rt.Kind) !== 'Error') {
+    columns = [];
+    for (let i = 0; i < rt.Columns.Count; i++) {
+      const c = rt.Columns.getItem(i);
+      columns.push({ name: c.Name, type: kustoTypeName(c.Type) });
+    }
+  }
+  return { syntaxErrors, semanticErrors, ...(columns ? { columns } : {}) };
+}
+
+/** Kusto's type names, with the dynamic subtypes (array, bag) folded into `dynamic` as kqlite has them. */
+function kustoTypeName(t: any): string {
+  const n = String(t?.Name ?? 'unknown');
+  return /^dynamic/.test(n) ? 'dynamic' : n === 'unknown' ? 'unknown' : n;
+}
+
+export type { TableSchema };

@@ -11,6 +11,7 @@ import type { CallExpr, Expr, SummarizeOp } from '../../kql/syntax/ast.js';
 import { walk } from '../../kql/syntax/index.js';
 import type { TableSchema } from '../../kql/semantics/index.js';
 import { AGGREGATES } from '../aggregates/registry.js';
+import { lookupAggregate } from '../../kql/semantics/index.js';
 import type { AggState } from '../aggregates/types.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
@@ -59,7 +60,8 @@ export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], b
   const slotOf = new Map<CallExpr, number>();
   for (const e of exprs) {
     for (const call of aggregateCalls(cx, e)) {
-      const impl = AGGREGATES.get(call.name.name.toLowerCase());
+      // a deprecated name (anyif, makeset ...) runs its replacement
+      const impl = AGGREGATES.get(call.name.name.toLowerCase()) ?? AGGREGATES.get(lookupAggregate(call.name.name)?.name.toLowerCase() ?? '');
       if (!impl) throw new QueryError(`the aggregate '${call.name.name}' is not supported by kqlite's engine yet`, 'KQL4010');
       const argExprs: Expr[] = [];
       const plain = call.args.map((x) => (x.kind === 'NamedArg' ? x.value : x));

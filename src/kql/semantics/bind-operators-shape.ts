@@ -20,8 +20,10 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
     const type = bindExpr(b, a.expr, scope, aggRow);
     const call = a.expr.kind === 'CallExpr' ? a.expr : undefined;
     const fn = call?.name.name.toLowerCase();
-    if (call && (fn === 'arg_max' || fn === 'arg_min')) {
-      // arg_max(by, cols...) returns the by-expression plus the listed (or all, with *) columns.
+    if (call && (fn === 'arg_max' || fn === 'arg_min' || fn === 'argmax' || fn === 'argmin')) {
+      // arg_max(by, cols...) returns the by-expression plus the listed (or all, with *) columns; the
+      // deprecated argmax(by, cols...) names them max_by, max_by_col ... (Kusto.Language's naming)
+      const old = fn === 'argmax' || fn === 'argmin' ? fn.slice(3) : undefined;
       const names = a.names.map((x) => x.name);
       const args = call.args.filter((x): x is Expr => x.kind !== 'NamedArg');
       const produced: ColumnSchema[] = [];
@@ -32,7 +34,9 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
           for (const c of input.columns) if (!named.has(c.name) && !produced.some((p) => p.name === c.name) && !out.some((o) => o.name === c.name)) produced.push(c);
           return;
         }
-        const name = names[i] ?? implicitName(arg) ?? fallback();
+        const own = implicitName(arg);
+        const byName = implicitName(args[0]!) ?? '';
+        const name = names[i] ?? (old ? (i === 0 ? `${old}_${byName}` : `${old}_${byName}_${own ?? ''}`) : own) ?? fallback();
         produced.push({ name, type: b.types.get(arg) ?? 'dynamic' });
       });
       for (const c of produced) out.push({ ...c, name: uniqueName(out, c.name) });

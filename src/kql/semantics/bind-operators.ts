@@ -36,9 +36,15 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
   const row: Row = { schema: input };
   const expr = (e: Expr) => bindExpr(b, e, scope, row);
   switch (op.kind) {
-    case 'WhereOp':
-      expr(op.predicate);
+    case 'WhereOp': {
+      const t = expr(op.predicate);
+      // `where x = <bool>` is a named bool and passes in Kusto; `where x = "a"` does not
+      if (t !== undefined && t !== 'bool' && t !== 'dynamic') {
+        if (op.assigns) b.error(SEMANTIC.typeMismatch, `the where predicate must be bool, not ${t}: '${op.assigns.name} = ...' names a value (did you mean '=='?)`, op.assigns.span);
+        else b.error(SEMANTIC.typeMismatch, `the where predicate must be bool, not ${t}`, op.predicate.span);
+      }
       return input;
+    }
     case 'ProjectOp': {
       let n = 0;
       const cols = bindAssignments(b, op.columns, scope, row, () => `Column${++n}`);
@@ -66,7 +72,11 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
     case 'ProjectRenameOp': {
       const out = input.columns.map((c) => ({ ...c }));
       for (const r of op.renames) {
-        const col = out.find((c) => c.name === r.oldName.name);
+        if (!r.oldName) {
+          b.error(SEMANTIC.typeMismatch, `project-rename needs 'NewName = ExistingName', not just '${r.newName.name}'`, r.span);
+          continue;
+        }
+        const col = out.find((c) => c.name === r.oldName!.name);
         if (col) col.name = r.newName.name;
         else if (!input.open) reportUnknownColumn(b, r.oldName.name, r.oldName.span, input.columns.map((c) => c.name));
       }
@@ -100,7 +110,10 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       return input;
     case 'DistinctOp': {
       if (op.star) return input;
-      return { columns: op.columns.map((c, i) => ({ name: c.kind === 'NameRef' ? c.name : `Column${i + 1}`, type: expr(c) })), open: input.open };
+      let n = 0;
+      const out: ColumnSchema[] = [];
+      for (const c of bindAssignments(b, op.columns, scope, row, () => `Column${++n}`)) out.push({ ...c, name: uniqueName(out, c.name) });
+      return { columns: out, open: input.open };
     }
     case 'UnionOp':
       return bindUnion(b, op.tables, op.parameters, scope, [input]);
@@ -156,7 +169,9 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       if (b.options.enginePlugins && !b.options.enginePlugins.has(plugin)) {
         b.error(SEMANTIC.unsupportedPlugin, `the '${plugin}' plugin is not supported by kqlite's engine`, op.call.name.span);
       }
-      for (const a of op.call.args) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true } });
+      // pivot(column, aggregate(...), ...) takes an aggregation as its second argument
+      const aggregates = plugin.toLowerCase() === 'pivot';
+      for (const a of op.call.args) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true }, aggregates });
       if (op.outputSchema) return { columns: op.outputSchema.columns.map(declToColumn), open: op.outputSchema.open };
       return OPEN_SCHEMA;
     }

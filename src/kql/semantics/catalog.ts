@@ -1,8 +1,12 @@
 /**
  * The schema catalog: which tables exist and their columns. Built in: the Defender XDR advanced-hunting
  * tables, the 10 Device* tables of schemas/defender-xdr.json and the rest (alerts, behaviors, cloud apps,
- * email, Teams messages, identities, vulnerability management, exposure graph) of
- * schemas/defender-xdr-hunting.json, built from Microsoft's documentation by scripts/build-defender-schemas.ts.
+ * email, Teams messages, identities, vulnerability management, exposure graph, cloud audit/process/DNS,
+ * data security, Entra sign-ins) of schemas/defender-xdr-hunting.json, built from Microsoft's documentation
+ * by scripts/build-defender-schemas.ts; and the Microsoft Sentinel / Azure Monitor Logs tables of
+ * schemas/azure-monitor-tables.json (scripts/build-sentinel-schemas.ts). The default catalog is the two as
+ * the Defender portal shows them together: every Sentinel table, and each Defender table with its Defender
+ * columns (`Timestamp`) followed by the columns its Sentinel namesake adds (`TimeGenerated`, `TenantId` ...).
  * Also from a workspace (anything with tableNames()/schema()) and from user
  * schema files (same JSON shape: {table, columns:[{name, type, description?}]}, or an array of them).
  */
@@ -14,6 +18,7 @@ import { normaliseTypeName } from '../syntax/type-names.js';
 import type { TableSchema } from './types.js';
 import defenderDeviceTables from './schemas/defender-xdr.json' with { type: 'json' };
 import defenderHuntingTables from './schemas/defender-xdr-hunting.json' with { type: 'json' };
+import azureMonitorTables from './schemas/azure-monitor-tables.json' with { type: 'json' };
 
 export interface Catalog {
   tables: ReadonlyMap<string, TableSchema>;
@@ -37,8 +42,26 @@ type SchemaJson = { table: string; columns: { name: string; type: string; descri
 /** Every shipped Defender XDR table: the binder's default catalog, ingest's coercion schemas, the workbench list. */
 export const DEFENDER_TABLES: readonly TableSchema[] = [...(defenderDeviceTables as SchemaJson), ...(defenderHuntingTables as SchemaJson)].map(fromJson);
 
+/** The Microsoft Sentinel / Azure Monitor Logs tables (stored compactly: [name, type] pairs). */
+export const SENTINEL_TABLES: readonly TableSchema[] = (azureMonitorTables as { table: string; columns: string[][] }[]).map((t) => ({
+  name: t.table,
+  columns: t.columns.map(([name, type]) => ({ name: name!, type: type as ScalarTypeName })),
+}));
+
+let defaultTables: Catalog | undefined;
+
+/** Defender and Sentinel tables together (see the header); built once, never changed. */
 export function defaultCatalog(): Catalog {
-  return catalogFromSchemas(DEFENDER_TABLES);
+  if (defaultTables) return defaultTables;
+  const tables = new Map<string, TableSchema>();
+  for (const s of SENTINEL_TABLES) tables.set(s.name!, s);
+  for (const d of DEFENDER_TABLES) {
+    const sentinel = tables.get(d.name!);
+    const own = new Set(d.columns.map((c) => c.name));
+    tables.set(d.name!, sentinel ? { ...d, columns: [...d.columns, ...sentinel.columns.filter((c) => !own.has(c.name))] } : d);
+  }
+  defaultTables = { tables };
+  return defaultTables;
 }
 
 /** Later catalogs win on the same table name. */

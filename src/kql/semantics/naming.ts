@@ -1,11 +1,54 @@
 /**
- * How Kusto names result columns that the query does not name: `count_`, `sum_x`, `max_Timestamp`,
- * `print_0`, `Column1`, a column reference keeps its name, `bin(Timestamp, 1h)` keeps `Timestamp`,
- * `d.x` becomes `d_x`, and a clash gets a numeric suffix (`x1`).
+ * How Kusto names result columns that the query does not name: `count_`, `sum_x`, `any_x`, `strlen_x`,
+ * `print_0`, `Column1`, a column reference keeps its name, `bin(Timestamp, 1h)`, `tostring(x)` and
+ * `startofday(x)` keep the name of their first argument, `d.x` becomes `d_x` and `d[0]` `d_0`, and a clash
+ * gets a numeric suffix (`x1`). How each function names its column is Kusto.Language's own fact
+ * (signatures/kusto-symbols.json: its ResultNameKind and prefix per function); the binder and the engine
+ * both name columns here, so they cannot disagree.
  */
-import type { ColumnAssignment, Expr } from '../syntax/ast.js';
+import type { ColumnAssignment, Expr, NamedArg } from '../syntax/ast.js';
 import { lookupAggregate } from './signatures/index.js';
+import kustoSymbols from './signatures/kusto-symbols.json' with { type: 'json' };
 import type { ColumnSchema } from './types.js';
+
+type NamingEntry = [string, string, string | null, string | null];
+
+/** Kusto.Language's result naming per function and aggregate name (lower case), aggregates winning. */
+const KUSTO_NAMING: ReadonlyMap<string, { kind: string; prefix: string | null }> = new Map(
+  [...(kustoSymbols.functions as NamingEntry[]), ...(kustoSymbols.aggregates as NamingEntry[])].map(([name, kind, prefix]) => [name.toLowerCase(), { kind, prefix }]),
+);
+
+/** The name a call gives its column by Kusto.Language's ResultNameKind, or undefined (then: other rules). */
+function kustoCallName(fn: string, args: readonly (Expr | NamedArg)[], argName: (e: Expr) => string | undefined): string | undefined {
+  const n = KUSTO_NAMING.get(fn);
+  if (!n) return undefined;
+  // a named argument names the column too (`toint(Compliant = dcountif(...))` → Compliant, as in Kusto)
+  const positional = args;
+  const first = positional[0] ? (positional[0].kind === 'NamedArg' ? positional[0].name.name : argName(positional[0])) : undefined;
+  const only = positional.length === 1;
+  switch (n.kind) {
+    case 'first-argument':
+      return first;
+    case 'only-argument':
+      return only ? first : undefined;
+    case 'name-and-first-argument':
+      return `${fn}_${first ?? ''}`;
+    case 'name-and-only-argument':
+      return only ? `${fn}_${first ?? ''}` : undefined;
+    case 'prefix-and-first-argument':
+      return `${n.prefix}_${first ?? ''}`;
+    case 'prefix-and-only-argument':
+      return only ? `${n.prefix}_${first ?? ''}` : undefined;
+    case 'prefix-only':
+      return n.prefix ?? undefined;
+    case 'first-argument-value-if-column': {
+      const a = positional[0];
+      return a && a.kind === 'Literal' && typeof a.value === 'string' ? a.value : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
 
 /** The name an expression gives its column when unnamed, or undefined when Kusto falls back to ColumnN. */
 export function implicitName(e: Expr): string | undefined {
@@ -19,17 +62,23 @@ export function implicitName(e: Expr): string | undefined {
       return base === undefined ? undefined : `${base}_${e.name.name}`;
     }
     case 'IndexExpr': {
+      // d["k"] → d_k, d[0] → d_0 (a negative or computed index names nothing)
       const base = implicitName(e.target);
-      const idx = e.index.kind === 'Literal' && typeof e.index.value === 'string' ? e.index.value : undefined;
+      const i = e.index;
+      const idx = i.kind === 'Literal' && (typeof i.value === 'string' || ((i.type === 'long' || i.type === 'int') && /^\d+$/.test(i.text))) ? (typeof i.value === 'string' ? i.value : i.text) : undefined;
       return base !== undefined && idx !== undefined ? `${base}_${idx}` : undefined;
     }
     case 'CallExpr': {
       const fn = e.name.name.toLowerCase();
       const first = e.args[0];
       let firstName = first && first.kind !== 'NamedArg' ? implicitName(first) : undefined;
-      if (fn === 'bin' || fn === 'floor' || fn === 'bin_at' || fn === 'bin_auto') return firstName;
-      if ((fn === 'percentile_tdigest' || fn === 'dcount_hll') && firstName !== undefined) return `${fn}_${firstName}`;
       const agg = lookupAggregate(fn);
+      // named as Kusto.Language names it, but for what its naming leaves open (arg_max, take_any and the
+      // percentiles keep or build their own names, below) and covariance*, whose documented output is
+      // covariance_x_y where Kusto.Language says covariance_x
+      const kusto = KUSTO_NAMING.get(fn);
+      if (kusto && kusto.kind !== 'none' && !fn.startsWith('covariance')) return kustoCallName(fn, e.args, implicitName);
+      if (!agg && kusto) return undefined;
       if (agg?.namePrefix) {
         if (agg.namePrefix === '-') return firstName;
         // an aggregate over a conversion of a column is named by the column (buildschema(todynamic(tostring(x))) → schema_x)
@@ -72,7 +121,7 @@ export function upsertColumn(cols: ColumnSchema[], col: ColumnSchema): void {
 }
 
 /** A unique name: `x`, then `x1`, `x2` ... (how Kusto de-duplicates result columns). */
-export function uniqueName(cols: readonly ColumnSchema[], name: string): string {
+export function uniqueName(cols: readonly { name: string }[], name: string): string {
   if (!cols.some((c) => c.name === name)) return name;
   for (let i = 1; ; i++) if (!cols.some((c) => c.name === `${name}${i}`)) return `${name}${i}`;
 }

@@ -73,6 +73,8 @@ export type Operator =
 export interface WhereOp extends Node {
   kind: 'WhereOp';
   predicate: Expr;
+  /** Set for `where name = expr` (`=` where `==` was meant), which parses but never binds. */
+  assigns?: Identifier;
 }
 
 export interface ProjectOp extends Node {
@@ -98,7 +100,8 @@ export interface ProjectKeepOp extends Node {
 
 export interface ProjectRenameOp extends Node {
   kind: 'ProjectRenameOp';
-  renames: { newName: Identifier; oldName: Identifier; span: Span }[];
+  /** `oldName` is missing for a bare `project-rename x`, which parses but never binds (as in Kusto). */
+  renames: { newName: Identifier; oldName?: Identifier; span: Span }[];
 }
 
 export interface ProjectReorderOp extends Node {
@@ -177,7 +180,8 @@ export interface SortOp extends Node {
 export interface DistinctOp extends Node {
   kind: 'DistinctOp';
   star: boolean;
-  columns: Expr[];
+  /** `distinct a, b` or, as Kusto also takes, `distinct a, c = 1`. */
+  columns: ColumnAssignment[];
 }
 
 /** `| union ...`: the piped input is the first table. */

@@ -170,7 +170,7 @@ function parsePostfix(p: Parser): Expr {
       p.advance();
       continue;
     }
-    if (p.isPunct('[') && !p.tok.spaced) {
+    if (p.isPunct('[')) {
       p.advance();
       const index = parseExpression(p);
       p.expectPunct(']', 'to close the index');

@@ -186,8 +186,10 @@ function parseDynamicValue(p: Parser): DynamicValue {
     return arr;
   }
   if (t.kind === 'string') {
-    p.advance();
-    return t.value ?? '';
+    // adjacent string literals concatenate inside dynamic too (`["a" "b"]` is ["ab"])
+    let value = '';
+    while (p.tok.kind === 'string') value += p.advance().value ?? '';
+    return value;
   }
   if (p.isPunct('-') || p.isPunct('+')) {
     const sign = p.advance().text === '-' ? -1 : 1;

@@ -16,8 +16,15 @@ import { parseOutputSchema } from './parse-pipeline.js';
 export function parseOperatorByWord(p: Parser, word: string, start: number): Operator {
   switch (word) {
     case 'where':
-    case 'filter':
+    case 'filter': {
+      // `where x = 1` parses in Kusto (a named expression); the binder reports that it is not a bool predicate
+      if (p.isName() && p.isPunct('=', p.tok.kind === 'ident' ? 1 : 3)) {
+        const assigns = p.parseIdentifier();
+        p.advance();
+        return { kind: 'WhereOp', predicate: parseExpression(p), assigns, span: p.spanFrom(start) };
+      }
       return { kind: 'WhereOp', predicate: parseExpression(p), span: p.spanFrom(start) };
+    }
     case 'project':
       return { kind: 'ProjectOp', columns: parseColumnAssignments(p), span: p.spanFrom(start) };
     case 'extend':
@@ -68,8 +75,8 @@ export function parseOperatorByWord(p: Parser, word: string, start: number): Ope
         return { kind: 'DistinctOp', star: true, columns: [], span: p.spanFrom(start) };
       }
       p.parseOperatorParameters((n) => n.startsWith('hint.'));
-      const columns: Expr[] = [];
-      do columns.push(parseExpression(p));
+      const columns = [];
+      do columns.push(parseColumnAssignment(p));
       while (p.eatPunct(','));
       return { kind: 'DistinctOp', star: false, columns, span: p.spanFrom(start) };
     }
@@ -179,9 +186,8 @@ function parseProjectRename(p: Parser, start: number): Operator {
   do {
     const s = p.start;
     const newName = p.parseIdentifier('the new column name');
-    p.expectPunct('=', 'in project-rename (new = old)');
-    const oldName = p.parseIdentifier('the existing column name');
-    renames.push({ newName, oldName, span: p.spanFrom(s) });
+    if (p.eatPunct('=')) renames.push({ newName, oldName: p.parseIdentifier('the existing column name'), span: p.spanFrom(s) });
+    else renames.push({ newName, span: p.spanFrom(s) });
   } while (p.eatPunct(','));
   return { kind: 'ProjectRenameOp', renames, span: p.spanFrom(start) };
 }

@@ -15,7 +15,9 @@ import { normaliseTypeName } from './type-names.js';
 export function parsePipeline(p: Parser): Expr {
   let e: Expr;
   if (p.isPunct('|')) {
-    // A leading pipe inside a sub-query: `mv-apply ... on (| top 1 by x)` style or a stray pipe.
+    // Kusto has no leading pipe anywhere (a query, a sub-query, `mv-apply ... on (| top 1 by x)`): say so,
+    // then read on from an implicit input so the rest is still checked.
+    p.errorHere(SYNTAX.expectedExpression, "expected a table or expression before '|'");
     e = { kind: 'ImplicitInput', span: { start: p.start, end: p.start } };
   } else {
     e = parseExpression(p);
@@ -34,6 +36,7 @@ export function parseContextualSubquery(p: Parser, close = ')'): ContextualSubqu
   const start = p.start;
   const input: Expr = { kind: 'ImplicitInput', span: { start: p.start, end: p.start } };
   let e: Expr = input;
+  if (p.isPunct('|')) p.errorHere(SYNTAX.unknownOperator, "expected a tabular operator, found '|' (a sub-query starts with its first operator)");
   p.eatPunct('|');
   let first = true;
   while (first || p.isPunct('|')) {

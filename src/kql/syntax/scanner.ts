@@ -5,6 +5,7 @@
  * needs for hyphenated operator words (`project-away`) and `!has`-style negations.
  */
 import type { Span } from '../../common/span.js';
+import { parseTimespanUnitLiteral } from './literals.js';
 
 export type TokenKind = 'ident' | 'number' | 'timespan' | 'string' | 'punct' | 'bad' | 'eof';
 
@@ -29,8 +30,32 @@ export interface Token {
 const PUNCTS = ['..', '==', '!=', '<>', '<=', '>=', '=~', '!~', '=>', '|', '(', ')', '[', ']', '{', '}', ',', ';', '.', '=', '<', '>', '+', '-', '*', '/', '%', '!', ':', '~', '?', '#', '@'];
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
-const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
-const isIdentPart = (c: number) => isIdentStart(c) || isDigit(c);
+/** Names are ASCII, as in Kusto.Language (`print aéb=1` is an error there); `$` only starts one (`$left`). */
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isIdentStart = (c: number) => isLetter(c) || c === 36;
+const isIdentPart = (c: number) => isLetter(c) || isDigit(c);
+
+/**
+ * The characters Kusto.Language's lexer skips as whitespace, found by trying every Unicode space, format and
+ * control character against it (test/kql/syntax/whitespace.test.ts keeps the two in step): tab, LF, FF, CR,
+ * space, U+00A0, U+1680, U+180E, U+2000-U+200B, U+202F, U+205F, U+3000 and the BOM. Not vertical tab, U+0085,
+ * the line/paragraph separators or the zero-width joiners: those are errors there, so they are here.
+ */
+export function isKustoWhitespace(c: number): boolean {
+  if (c <= 32) return c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+  return c === 0xa0 || c === 0x1680 || c === 0x180e || (c >= 0x2000 && c <= 0x200b) || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * A word that starts with a digit: a number or timespan literal when the whole word is one (`42`, `0x1F`,
+ * `1e5`, `5m`), else a name (`2022MostExploited`, `5Minutebin`, `1d2`, `0xg`): Kusto.Language's rule, probed
+ * on it. (Digits followed by `.` or a signed exponent are read as a number by the scanner's number path.)
+ */
+function digitWordKind(word: string): 'number' | 'timespan' | 'ident' {
+  if (/^\d+$/.test(word) || /^0[xX][0-9a-fA-F]+$/.test(word) || /^\d+[eE]\d+$/.test(word)) return 'number';
+  if (/^\d+[a-zA-Z]+$/.test(word) && parseTimespanUnitLiteral(word) !== undefined) return 'timespan';
+  return 'ident';
+}
 
 export function scan(text: string): Token[] {
   const tokens: Token[] = [];
@@ -44,7 +69,7 @@ export function scan(text: string): Token[] {
   while (i < n) {
     const c = text.charCodeAt(i);
     // whitespace
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 0xfeff || c === 12 || c === 11) {
+    if (isKustoWhitespace(c)) {
       i++;
       spaced = true;
       continue;
@@ -99,6 +124,18 @@ export function scan(text: string): Token[] {
       }
     }
     // numbers and timespans: 12, 1.5, 1e3, 0x1F, 10ms, 1.5h, 2d
+    // a word led by a digit that is no literal is a name (`2022MostExploited`); `1e-5`, `1.5h` read on below
+    if (isDigit(c)) {
+      let w = i;
+      while (w < n && isIdentPart(text.charCodeAt(w))) w++;
+      const word = text.slice(i, w);
+      const signedExponent = /^\d+[eE]$/.test(word) && (text[w] === '+' || text[w] === '-') && isDigit(text.charCodeAt(w + 1));
+      if (!(text[w] === '.' && /^\d+$/.test(word)) && !signedExponent) {
+        push(digitWordKind(word), start, w);
+        i = w;
+        continue;
+      }
+    }
     if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)) && !(tokens.length && tokens[tokens.length - 1]!.text === '.' && !spaced))) {
       let j = i;
       if (c === 48 && (text[i + 1] === 'x' || text[i + 1] === 'X')) {

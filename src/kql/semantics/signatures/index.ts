@@ -6,6 +6,7 @@
 import { AGGREGATE_SIGNATURES as AGG_LIST } from './aggregates.js';
 import { SCALAR_SIGNATURES } from './scalar-functions.js';
 import type { FunctionSignature } from './types.js';
+import kustoSymbols from './kusto-symbols.json' with { type: 'json' };
 
 export type { FunctionSignature, ReturnRule } from './types.js';
 
@@ -13,8 +14,22 @@ function byName(list: FunctionSignature[]): ReadonlyMap<string, FunctionSignatur
   return new Map(list.map((s) => [s.name.toLowerCase(), s]));
 }
 
-export const FUNCTION_SIGNATURES = byName(SCALAR_SIGNATURES);
-export const AGGREGATE_SIGNATURES = byName(AGG_LIST);
+/**
+ * Kusto's deprecated names (`parsejson`, `argmax`, `anyif`, `makeset` ...) as Kusto.Language lists them with
+ * their replacements (kusto-symbols.json): each resolves to its replacement's signature, so the binder takes
+ * them and the engine runs the replacement. Names kqlite already knows keep their own entry.
+ */
+function withDeprecatedAliases(map: Map<string, FunctionSignature>, entries: readonly (readonly [string, string, string | null, string | null])[]): ReadonlyMap<string, FunctionSignature> {
+  for (const [name, , , replacement] of entries) {
+    const target = replacement ? map.get(replacement.toLowerCase()) : undefined;
+    if (target && !map.has(name.toLowerCase())) map.set(name.toLowerCase(), target);
+  }
+  return map;
+}
+
+type Entry = [string, string, string | null, string | null];
+export const FUNCTION_SIGNATURES = withDeprecatedAliases(new Map(byName(SCALAR_SIGNATURES)), kustoSymbols.functions as Entry[]);
+export const AGGREGATE_SIGNATURES = withDeprecatedAliases(new Map(byName(AGG_LIST)), kustoSymbols.aggregates as Entry[]);
 
 const GEO: FunctionSignature = { name: 'geo_*', minArgs: 0, maxArgs: Infinity, returns: 'dynamic', aggregate: false, category: 'geo' };
 
