@@ -6,7 +6,7 @@
 import type { Expr, Operator, PipeExpr, Statement } from '../kql/syntax/ast.js';
 import { OPERATOR_WORD } from '../kql/semantics/index.js';
 import { walk } from '../kql/syntax/index.js';
-import { QueryError } from './values/value.js';
+import { QueryError, UnknownTableError } from './values/value.js';
 import { bindLet, compileExpr } from './compile/expr.js';
 import { enterFunction } from './compile/user-function.js';
 import { checkLimits, Env, type Runtime } from './compile/env.js';
@@ -153,12 +153,16 @@ function pushWhereBelowInneruniqueJoin(rt: Runtime, e: PipeExpr, env: Env, impli
 function tableByName(rt: Runtime, name: string, env: Env): Relation {
   const entry = env.lookup(name);
   if (entry?.kind === 'tabular') return entry.get();
-  if (entry?.kind === 'function') return evalTabular(rt, entry.decl.body.result, new Env(entry.env));
+  // a view (or a function without parameters) named bare: its body's lets bound, then its result
+  if (entry?.kind === 'function') return evalTabular(rt, entry.decl.body.result, enterFunction(entry.decl, entry.env, [], { rt, env, rel: { columns: [], length: 1 } }));
   return scanTable(rt, name);
 }
 
 function unionOf(rt: Runtime, tables: Expr[], parameters: { name: { name: string }; value: Expr }[], first: { name: string; rel: Relation }[], env: Env): Relation {
   const inputs = [...first];
+  const fuzzyValue = parameters.find((p) => p.name.name === 'isfuzzy')?.value;
+  const fuzzy = (fuzzyValue?.kind === 'NameRef' && fuzzyValue.name === 'true') || (fuzzyValue?.kind === 'Literal' && fuzzyValue.value === true);
+  const skipped: string[] = [];
   for (const t of tables) {
     if (t.kind === 'NameRef' && t.name.includes('*')) {
       const re = new RegExp('^' + t.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
@@ -169,10 +173,13 @@ function unionOf(rt: Runtime, tables: Expr[], parameters: { name: { name: string
     try {
       inputs.push({ name: unionInputName(t) ?? `union_arg${inputs.length}`, rel: evalTabular(rt, t, env) });
     } catch (err) {
-      const fuzzy = parameters.find((p) => p.name.name === 'isfuzzy')?.value;
-      if (!(fuzzy?.kind === 'NameRef' && fuzzy.name === 'true')) throw err;
+      // isfuzzy=true passes over legs that name a missing table (Kusto warns); any other error ends the query
+      if (!(fuzzy && err instanceof UnknownTableError)) throw err;
+      rt.warnings.push(`union isfuzzy=true: left out a leg that reads the missing table '${err.table}'`);
+      skipped.push(err.table);
     }
   }
+  if (fuzzy && !inputs.length && skipped.length) throw new QueryError(`union isfuzzy=true: none of its tables exist (${skipped.join(', ')})`, 'KQL4006');
   const param = (n: string) => parameters.find((p) => p.name.name === n)?.value;
   const ws = param('withsource');
   const kind = param('kind');
@@ -259,7 +266,7 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
     case 'MakeSeriesOp':
       return makeSeries(op, input, cx, schema);
     case 'MvApplyOp':
-      return mvApply(op, input, cx);
+      return mvApply(op, input, cx, schema);
     case 'SerializeOp':
       return op.columns.length ? extend({ kind: 'ExtendOp', columns: op.columns, span: op.span }, input, cx) : input;
     case 'AsOp': {

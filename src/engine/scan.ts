@@ -19,7 +19,7 @@ import { timeThenIndexed, where } from './operators/where.js';
 import type { TimeRange } from './source.js';
 import type { Table } from './storage/column.js';
 import { concatSelected, lazyColumn, mergeExtents } from './storage/merge.js';
-import { QueryError } from './values/value.js';
+import { QueryError, UnknownTableError } from './values/value.js';
 
 const TIME_COLUMN = 'Timestamp';
 const NO_ROWS: Relation = { columns: [], length: 1 };
@@ -31,7 +31,7 @@ const partsCaches = new WeakMap<Map<string, Relation>, Map<string, Relation[]>>(
 /** A stored table as one relation, with extents outside `range` left out by the source. */
 export function scanTable(rt: Runtime, name: string, range?: TimeRange): Relation {
   const schema = rt.source?.schema(name);
-  if (!rt.source || !schema) throw new QueryError(`unknown table '${name}'`);
+  if (!rt.source || !schema) throw new UnknownTableError(name);
   const extents = rt.source.scan(name, range);
   const merged = mergeExtents(schema, extents);
   rt.stats.rowsScanned += merged.length;

@@ -176,9 +176,9 @@ function bindCall(b: Binder, e: CallExpr, scope: Scope, row: Row | undefined): S
   const types = bindArgs(b, e, scope, row);
   checkArity(b, e, fn);
   if (fn.returns === 'typeof') {
-    // extract_json(path, json, typeof(T)): the type the typeof() argument names, else dynamic
+    // extract_json(path, json, typeof(T)): the type the typeof() argument names, else string (as Kusto)
     const t = e.args.find((a) => a.kind === 'TypeExpr');
-    return (t?.kind === 'TypeExpr' && t.type) || 'dynamic';
+    return (t?.kind === 'TypeExpr' && t.type) || 'string';
   }
   return returnType(fn, types);
 }
@@ -216,7 +216,7 @@ export function returnType(sig: FunctionSignature, args: ScalarTypeName[]): Scal
       return values.find((t) => t !== 'dynamic') ?? values[0] ?? 'dynamic';
     }
     case 'typeof':
-      return 'dynamic';
+      return 'string';
     default:
       return sig.returns;
   }

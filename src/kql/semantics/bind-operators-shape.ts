@@ -5,7 +5,7 @@ import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindAssignments, bindTabular } from './bind-tabular.js';
 import { refuseGraph } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
-import { implicitName, upsertColumn, uniqueName } from './naming.js';
+import { implicitName, mvItemNames, upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
 
 export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, scope: Scope): TableSchema {
@@ -15,6 +15,7 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
   const byCols = bindAssignments(b, op.by, scope, row, fallback, false);
   const out: ColumnSchema[] = [];
   for (const c of byCols) out.push({ ...c, name: uniqueName(out, c.name) });
+  const byNames = new Set(out.map((c) => c.name));
   const aggRow: Row = { schema: input, aggregates: true };
   for (const a of op.aggregates) {
     const type = bindExpr(b, a.expr, scope, aggRow);
@@ -28,8 +29,9 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
       args.forEach((arg, i) => {
         if (arg.kind === 'StarExpr') {
           // every input column but the by-columns and the columns the call names itself (as the engine expands it)
+          // (a second arg_max(x, *) repeats the columns, suffixed: x1, y1, ...)
           const named = new Set(args.filter((x) => x.kind === 'NameRef').map((x) => (x as { name: string }).name));
-          for (const c of input.columns) if (!named.has(c.name) && !produced.some((p) => p.name === c.name) && !out.some((o) => o.name === c.name)) produced.push(c);
+          for (const c of input.columns) if (!named.has(c.name) && !produced.some((p) => p.name === c.name) && !byNames.has(c.name)) produced.push(c);
           return;
         }
         const name = names[i] ?? implicitName(arg) ?? fallback();
@@ -102,11 +104,11 @@ export function bindLookup(b: Binder, op: LookupOp, left: TableSchema, scope: Sc
 export function bindMvExpand(b: Binder, op: MvExpandOp, input: TableSchema, scope: Scope): TableSchema {
   const row: Row = { schema: input };
   const out = [...input.columns];
-  for (const item of op.items) {
+  const names = mvItemNames(op.items, input.columns.map((c) => c.name));
+  op.items.forEach((item, i) => {
     bindExpr(b, item.expr, scope, row);
-    const name = item.name?.name ?? implicitName(item.expr) ?? uniqueName(out, 'Column1');
-    upsertColumn(out, { name, type: item.toType ?? 'dynamic' });
-  }
+    upsertColumn(out, { name: names[i]!, type: item.toType ?? 'dynamic' });
+  });
   if (op.limit) bindExpr(b, op.limit, scope, undefined);
   const index = param(op, 'with_itemindex');
   if (index) upsertColumn(out, { name: index, type: 'long' });
@@ -116,13 +118,12 @@ export function bindMvExpand(b: Binder, op: MvExpandOp, input: TableSchema, scop
 export function bindMvApply(b: Binder, op: MvApplyOp, input: TableSchema, scope: Scope): TableSchema {
   const row: Row = { schema: input };
   const inner = [...input.columns];
-  const expanded = new Set<string>();
-  for (const item of op.items) {
+  const names = mvItemNames(op.items, input.columns.map((c) => c.name));
+  const expanded = new Set(names);
+  op.items.forEach((item, i) => {
     bindExpr(b, item.expr, scope, row);
-    const name = item.name?.name ?? implicitName(item.expr) ?? 'Column1';
-    expanded.add(name);
-    upsertColumn(inner, { name, type: item.toType ?? 'dynamic' });
-  }
+    upsertColumn(inner, { name: names[i]!, type: item.toType ?? 'dynamic' });
+  });
   const index = param(op, 'with_itemindex');
   if (index) upsertColumn(inner, { name: index, type: 'long' });
   b.implicit.push({ columns: inner, open: input.open });

@@ -27,7 +27,7 @@ export function implicitName(e: Expr): string | undefined {
       const fn = e.name.name.toLowerCase();
       const first = e.args[0];
       let firstName = first && first.kind !== 'NamedArg' ? implicitName(first) : undefined;
-      if (fn === 'bin' || fn === 'floor' || fn === 'bin_at' || fn === 'bin_auto') return firstName;
+      if (NAME_FORWARDING.has(fn)) return firstName;
       if ((fn === 'percentile_tdigest' || fn === 'dcount_hll') && firstName !== undefined) return `${fn}_${firstName}`;
       const agg = lookupAggregate(fn);
       if (agg?.namePrefix) {
@@ -52,6 +52,40 @@ export function implicitName(e: Expr): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Functions whose result keeps the name of the column they are applied to (`tostring(X)`, `todynamic(X)`,
+ * `split(X, ',')`, `bin(T, 1h)`, `round(x)` are all named by their first argument): Kusto.Language's
+ * functions with the first-argument result-name rule.
+ */
+const NAME_FORWARDING = new Set([
+  'split', 'tostring', 'tohex', 'todynamic', 'toobject', 'tolong', 'toint', 'toreal', 'todouble', 'todatetime', 'totimespan',
+  'totime', 'tobool', 'toboolean', 'todecimal', 'toguid', 'parse_csv', 'parsejson', 'parse_json', 'parse_xml', 'format_datetime',
+  'format_timespan', 'startofday', 'bin', 'floor', 'bin_at', 'bin_auto', 'binary_and', 'binary_or', 'binary_xor', 'binary_not',
+  'binary_shift_right', 'binary_shift_left', 'bitset_count_ones', 'series_fir', 'series_outliers', 'series_iir',
+  'series_fill_backward', 'series_fill_forward', 'series_fill_const', 'series_fill_linear', 'round', 'ceiling', 'pow', 'sqrt',
+  'log', 'log2', 'log10', 'exp', 'exp2', 'exp10', 'cos', 'sin', 'tan', 'acos', 'asin', 'atan', 'atan2', 'abs', 'rand', 'gamma',
+  'loggamma', 'erf', 'erfc', 'format_bytes',
+]);
+
+/**
+ * The columns mv-expand / mv-apply items write: the item's name, else its implicit name (`todynamic(X)`
+ * expands X in place), else Column1, Column2, ... skipping names the input already has. The binder and
+ * the engine both name items with this, so they cannot disagree.
+ */
+export function mvItemNames(items: readonly { name?: { name: string }; expr: Expr }[], inputNames: readonly string[]): string[] {
+  const taken = new Set(inputNames);
+  let n = 0;
+  return items.map((it) => {
+    const name = it.name?.name ?? implicitName(it.expr);
+    if (name !== undefined) return name;
+    let fallback: string;
+    do fallback = `Column${++n}`;
+    while (taken.has(fallback));
+    taken.add(fallback);
+    return fallback;
+  });
 }
 
 const CONVERSIONS = new Set(['tostring', 'todynamic', 'parse_json', 'toobject', 'tolong', 'toint', 'toreal', 'todouble', 'todecimal', 'tobool', 'toboolean', 'todatetime', 'totimespan', 'toguid']);
