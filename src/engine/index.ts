@@ -12,11 +12,13 @@ import { toTable, type Relation } from './compile/relation.js';
 import { gatherColumn } from './storage/builders.js';
 import type { Table } from './storage/column.js';
 import { snapshotOf, type TableSource } from './source.js';
+import type { ExternalDataSource } from './external.js';
 import { QueryError } from './values/value.js';
 import { ENGINE_OPERATORS, ENGINE_PLUGINS, evalTabular, runStatements } from './run.js';
 
 export { ENGINE_OPERATORS, ENGINE_PLUGINS };
 export type { TableSource } from './source.js';
+export { EXTERNAL_DATA_CODES, shownUrl, type ExternalData, type ExternalDataSource } from './external.js';
 export { MemorySource, snapshotOf } from './source.js';
 
 export interface QueryOptions {
@@ -34,6 +36,11 @@ export interface QueryOptions {
    * chain is evaluated once. Results are identical to running each query alone.
    */
   sharedScans?: Map<string, Relation>;
+  /**
+   * Where `externaldata` reads its URLs: the permission to use the network lives here (src/ingest's
+   * `externalDataSource`). Absent, externaldata fails with KQL4020 naming the URL.
+   */
+  externalData?: ExternalDataSource;
 }
 
 export interface ResultTable {
@@ -80,6 +87,7 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
     ctx: { now: opts.now ?? wallClockTicks(), options: new Map(), cursor: source?.cursor?.() ?? '' },
     ...(source ? { source } : {}),
     ...(opts.sharedScans ? { sharedScans: opts.sharedScans } : {}),
+    ...(opts.externalData ? { externalData: opts.externalData } : {}),
     limits: {
       maxRows: opts.maxRows ?? DEFAULT_MAX_ROWS,
       deadline: started + (opts.timeoutMs ?? 10 * 60_000),

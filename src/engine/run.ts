@@ -30,6 +30,7 @@ import { topNested } from './operators/top-nested.js';
 import { parseKv } from './operators/parse-kv.js';
 import { count, getschema, projectAway, projectKeep, projectRename, projectReorder } from './operators/project-columns.js';
 import { datatable, print, range } from './operators/sources.js';
+import { externaldata } from './operators/externaldata.js';
 import { sort, take, top } from './operators/sort.js';
 import { reduce } from './operators/reduce.js';
 import { summarize } from './operators/summarize.js';
@@ -112,7 +113,7 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
       throw new QueryError(`'${e.name.name}(...)' cannot be used as a table here`, 'KQL4010');
     }
     case 'ExternaldataExpr':
-      throw new QueryError("'externaldata' needs outside data, which kqlite never fetches; ingest the data into the workspace instead", 'KQL4010');
+      return externaldata(e, cx);
     case 'MemberExpr': {
       const entry = e.target.kind === 'CallExpr' ? env.lookup(e.target.name.name) : undefined;
       if (entry?.kind === 'pattern' && e.target.kind === 'CallExpr') return invokePattern(rt, entry, e.target.args, e.name.name, env, implicit);

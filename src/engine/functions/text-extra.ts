@@ -64,7 +64,7 @@ function indexofRegex(args: Value[]): Value {
 }
 
 /** extract_json's JSONPath subset: `$`, `.name`, `['name']`, `["name"]`, `[n]`. */
-function jsonPathSteps(path: string): (string | number)[] | null {
+export function jsonPathSteps(path: string): (string | number)[] | null {
   if (!path.startsWith('$')) return null;
   const steps: (string | number)[] = [];
   const re = /\.([^.[\]]+)|\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\]|\[\s*(-?\d+)\s*\]/y;
