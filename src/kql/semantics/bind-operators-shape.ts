@@ -21,20 +21,23 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
     const type = bindExpr(b, a.expr, scope, aggRow);
     const call = a.expr.kind === 'CallExpr' ? a.expr : undefined;
     const fn = call?.name.name.toLowerCase();
-    if (call && (fn === 'arg_max' || fn === 'arg_min')) {
+    if (call && (fn === 'arg_max' || fn === 'arg_min' || fn === 'argmax' || fn === 'argmin')) {
       // arg_max(by, cols...) returns the by-expression plus the listed (or all, with *) columns.
       const names = a.names.map((x) => x.name);
       const args = call.args.filter((x): x is Expr => x.kind !== 'NamedArg');
       const produced: ColumnSchema[] = [];
+      // the deprecated argmax(x, cols...) names its columns max_x, max_x_col, ... (argmin: min_)
+      const legacy = fn === 'argmax' || fn === 'argmin' ? `${fn.slice(3)}_${(args[0] && implicitName(args[0])) ?? ''}` : undefined;
       args.forEach((arg, i) => {
         if (arg.kind === 'StarExpr') {
           // every input column but the by-columns and the columns the call names itself (as the engine expands it)
           // (a second arg_max(x, *) repeats the columns, suffixed: x1, y1, ...)
           const named = new Set(args.filter((x) => x.kind === 'NameRef').map((x) => (x as { name: string }).name));
-          for (const c of input.columns) if (!named.has(c.name) && !produced.some((p) => p.name === c.name) && !byNames.has(c.name)) produced.push(c);
+          for (const c of input.columns) if (!named.has(c.name) && !produced.some((p) => p.name === c.name) && !byNames.has(c.name)) produced.push(legacy ? { ...c, name: `${legacy}_${c.name}` } : c);
           return;
         }
-        const name = names[i] ?? implicitName(arg) ?? fallback();
+        const own = implicitName(arg);
+        const name = names[i] ?? (legacy ? (i === 0 ? legacy : `${legacy}_${own ?? i}`) : own) ?? fallback();
         produced.push({ name, type: b.types.get(arg) ?? 'dynamic' });
       });
       for (const c of produced) out.push({ ...c, name: uniqueName(out, c.name) });
