@@ -157,7 +157,9 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       if (b.options.enginePlugins && !b.options.enginePlugins.has(plugin)) {
         b.error(SEMANTIC.unsupportedPlugin, `the '${plugin}' plugin is not supported by kqlite's engine`, op.call.name.span);
       }
-      for (const a of op.call.args) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true } });
+      // pivot(col, sum(x), ...) takes an aggregate among its arguments
+      const aggregates = plugin === 'pivot';
+      for (const a of op.call.args) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true }, aggregates });
       if (op.outputSchema) return { columns: op.outputSchema.columns.map(declToColumn), open: op.outputSchema.open };
       return OPEN_SCHEMA;
     }
