@@ -103,11 +103,11 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
     const tables = relations.map((rel, i) => finish(rt, rel, i));
     return { ok: true, diagnostics, tables, warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } };
   } catch (e) {
-    // Runtime errors of the query end it with a diagnostic; stack exhaustion or allocation failures too.
-    if (!(e instanceof QueryError) && !(e instanceof RangeError)) throw e;
+    // Runtime errors of the query end it with a diagnostic; stack exhaustion or allocation failures too; and a
+    // defect of the engine itself is reported as one (KQL4099, naming what failed), never as a stack trace.
     const err = e as Error & { code?: string };
-    const code = e instanceof QueryError ? e.code : 'KQL4004';
-    const message = e instanceof QueryError ? err.message : `the query ran out of resources: ${err.message}`;
+    const code = e instanceof QueryError ? e.code : e instanceof RangeError ? 'KQL4004' : 'KQL4099';
+    const message = e instanceof QueryError ? err.message : e instanceof RangeError ? `the query ran out of resources: ${err.message}` : `internal error in kqlite's engine (please report it with the query): ${err?.message ?? String(e)}`;
     return { ok: false, diagnostics: [...diagnostics, diag(code, 'error', message, { start: 0, end: 0 })], tables: [], warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } };
   }
 }
