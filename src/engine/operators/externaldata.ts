@@ -10,7 +10,7 @@ import type { ExternaldataExpr, ScalarTypeName } from '../../kql/syntax/ast.js';
 import { EXTERNAL_DATA_CODES, shownUrl } from '../external.js';
 import { EXTERNAL_FORMATS, FormatError, formatFromUrl, parseRecords, type Cells, type ColumnSource, type ExternalFormat } from '../format/external-formats.js';
 import { jsonPathSteps } from '../functions/text-extra.js';
-import { compileExpr } from '../compile/expr.js';
+import { constantValue } from './util.js';
 import type { Relation } from '../compile/relation.js';
 import { buildColumn } from '../storage/builders.js';
 import { fromDynamic } from '../values/from-dynamic.js';
@@ -20,11 +20,7 @@ import type { OpContext } from './context.js';
 const KNOWN_PROPERTIES = new Set(['format', 'ignorefirstrecord', 'ingestionmapping']);
 
 export function externaldata(e: ExternaldataExpr, cx: OpContext): Relation {
-  const constant = (x: ExternaldataExpr['uris'][number], what: string): Value => {
-    const c = compileExpr(x, { rt: cx.rt, env: cx.env, rel: { columns: [], length: 1 } });
-    if (!c.constant) throw new QueryError(`externaldata: ${what} must be a constant`, 'KQL4005');
-    return c.eval(0);
-  };
+  const constant = (x: ExternaldataExpr['uris'][number], what: string): Value => constantValue(x, cx, `externaldata: ${what}`);
   const props = new Map<string, Value>();
   for (const p of e.properties) {
     const key = p.name.name.toLowerCase();

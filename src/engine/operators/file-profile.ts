@@ -8,7 +8,7 @@
  */
 import type { InvokeOp } from '../../kql/syntax/ast.js';
 import { FILE_PROFILE_COLUMNS, FILE_PROFILE_IDS, FILE_PROFILE_TABLE } from '../../kql/semantics/index.js';
-import { compileExpr } from '../compile/expr.js';
+import { constantValue } from './util.js';
 import { materialize, type Relation } from '../compile/relation.js';
 import { scanTable } from '../scan.js';
 import { buildColumn, readCell } from '../storage/builders.js';
@@ -19,9 +19,9 @@ import type { OpContext } from './context.js';
 
 export function fileProfile(op: InvokeOp, input: Relation, cx: OpContext): Relation {
   const args = op.call.args.map((a) => (a.kind === 'NamedArg' ? a.value : a));
-  const idName = args[0] ? (args[0].kind === 'NameRef' ? args[0].name : constantOf(cx, args[0])) : 'SHA1';
+  const idName = args[0] ? (args[0].kind === 'NameRef' ? args[0].name : constantValue(args[0], cx, 'FileProfile: its arguments')) : 'SHA1';
   if (typeof idName !== 'string' || !(idName in FILE_PROFILE_IDS)) throw new QueryError(`FileProfile: the file id column must be one of ${Object.keys(FILE_PROFILE_IDS).join(', ')}, not ${JSON.stringify(idName)}`, 'KQL4005');
-  const limitValue = args[1] ? constantOf(cx, args[1]) : 100;
+  const limitValue = args[1] ? constantValue(args[1], cx, 'FileProfile: its arguments') : 100;
   const limit = typeof limitValue === 'bigint' ? Number(limitValue) : limitValue;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) throw new QueryError(`FileProfile: the number of records to enrich must be 1 to 1000, not ${String(limitValue)}`, 'KQL4005');
   const rel = materialize(input);
@@ -48,11 +48,6 @@ export function fileProfile(op: InvokeOp, input: Relation, cx: OpContext): Relat
   return { columns: [...rel.columns, ...added.map((c, j) => ({ name: c.name, column: buildColumn(c.type, values[j]!) }))], length: rel.length };
 }
 
-function constantOf(cx: OpContext, e: Parameters<typeof compileExpr>[0]): Value {
-  const c = compileExpr(e, { rt: cx.rt, env: cx.env, rel: { columns: [], length: 1 } });
-  if (!c.constant) throw new QueryError('FileProfile: its arguments must be constants', 'KQL4005');
-  return c.eval(0);
-}
 
 /** The FileProfiles table's rows by lower-case hash, each as profile column → value of the documented type. */
 function loadProfiles(cx: OpContext, key: 'SHA1' | 'SHA256'): Map<string, Map<string, Value>> {
