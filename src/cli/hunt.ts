@@ -1,24 +1,26 @@
 /**
  * `kqlite hunt [--rules SELECTOR...] [--as-of TIME] [--workspace DIR] [--format table|json|ndjson|csv]
- *  [--html FILE] [--fail-on SEVERITY]`: runs rules over the workspace and records findings.
+ *  [--html FILE] [--fail-on SEVERITY] [--allow-network]`: runs rules over the workspace and records findings.
  * Exit codes: 0 no new findings (at or above --fail-on), 2 new findings at or above it, 1 error.
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SEVERITIES, listFindings, openFindingsDb, runHunt, selectRules, type Finding, type HuntSummary } from '../hunts/index.js';
 import { huntReportHtml } from '../hunts/report-html.js';
-import { Workspace } from '../ingest/index.js';
+import { externalDataFor, Workspace } from '../ingest/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 import { loadRules, readRuleStore } from '../rules/index.js';
 import { checkFormat, color, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--workspace DIR] [--format table|json|ndjson|csv]
-                   [--html FILE] [--fail-on informational|low|medium|high]
+                   [--html FILE] [--fail-on informational|low|medium|high] [--allow-network]
 
 Runs detection rules over the workspace with now() bound to --as-of (default: the latest event in the
 workspace) and records findings. SELECTOR: a rule id, a name glob, tool:NAME, technique:T1219, table:NAME,
 tag:NAME, severity:LEVEL (repeat --rules or separate with commas). Default: every rule that validates,
-except the all-tools aggregate rules. Exit code 2 when new findings at or above --fail-on (default: low).`;
+except the all-tools aggregate rules. Exit code 2 when new findings at or above --fail-on (default: low).
+--allow-network lets rules' externaldata fetch http/https URLs (also: "externalData": {"allowNetwork": true}
+in the workspace's config.json); without it they use the copies earlier runs kept in the workspace.`;
 
 const CSV_COLUMNS = ['id', 'ruleId', 'ruleName', 'tool', 'severity', 'status', 'suppressed', 'device', 'user', 'firstSeen', 'lastSeen', 'count'] as const;
 
@@ -37,6 +39,7 @@ export async function run(args: string[]): Promise<number> {
     const p = parseCommand('hunt', args, {
       rules: { type: 'string', multiple: true, short: 'r' }, 'as-of': { type: 'string' }, workspace: { type: 'string', short: 'w' },
       format: { type: 'string' }, html: { type: 'string' }, 'fail-on': { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
+      'allow-network': { type: 'boolean' },
     }, HELP);
     if (!p) return 0;
     const v = p.values;
@@ -67,7 +70,7 @@ export async function run(args: string[]): Promise<number> {
       }
     })();
     const progress = !!process.stderr.isTTY && !v.quiet && format === 'table';
-    const summary = runHunt({ rules, source: ws, db, ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite',
+    const summary = runHunt({ rules, source: ws, db, externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite',
       onRule: progress ? (r, i, n) => process.stderr.write(`\r[${i + 1}/${n}] ${r.name.slice(0, 70)}\x1b[K`) : undefined });
     if (progress) process.stderr.write('\r\x1b[K');
     const touched = new Set(summary.findingIds);

@@ -1,30 +1,43 @@
 /**
  * `kqlite query [QUERY | --file F] [--workspace DIR] [--as-of TIME] [--format table|json|csv|ndjson]
- * [--max-rows N] [--timeout MS]`: runs KQL. Without a workspace the query runs on its own data
+ * [--max-rows N] [--timeout MS] [--allow-network]`: runs KQL. Without a workspace the query runs on its own data
  * (datatable, print, range). Exit 1 with rendered diagnostics on error.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { renderDiagnostics } from '../common/diagnostics.js';
 import { resolveWorkspaceDir } from '../common/workspace-dir.js';
-import { runQuery, type TableSource } from '../engine/index.js';
+import { runQuery, type ExternalDataSource, type TableSource } from '../engine/index.js';
 import { toCsv, toJsonResult, toNdjson, toTextTable } from '../engine/format/encode.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 
 const HELP = `usage: kqlite query [QUERY | --file F] [--workspace DIR] [--as-of TIME] [--format table|json|csv|ndjson]
-                    [--max-rows N] [--timeout MS]
+                    [--max-rows N] [--timeout MS] [--allow-network]
 
 Runs a KQL query. The query comes from the argument, --file, or stdin. --as-of sets now() for the whole
-query (default: the wall clock). Without a workspace the query runs on its own data (datatable, print, range).`;
+query (default: the wall clock). Without a workspace the query runs on its own data (datatable, print, range).
+--allow-network lets externaldata fetch its http/https URLs (a copy is kept in the workspace, so a re-run
+works offline); the workspace's config.json can allow it for good ("externalData": {"allowNetwork": true}).`;
 
-async function openSource(flag: string | undefined): Promise<TableSource | undefined> {
-  const dir = resolveWorkspaceDir(flag);
-  if (!flag && !process.env['KQLITE_WORKSPACE'] && !existsSync(dir)) return undefined;
-  if (!existsSync(dir)) throw new Error(`no workspace at ${dir}`);
+interface IngestModule {
+  openWorkspace?: (d: string, o?: object) => TableSource;
+  externalDataFor?: (dir: string | undefined, flags: { allowNetwork?: boolean }) => ExternalDataSource;
+}
+
+async function ingestModule(): Promise<IngestModule> {
   const url = new URL(import.meta.url.endsWith('.ts') ? '../ingest/index.ts' : '../ingest/index.js', import.meta.url);
-  const mod = (await import(url.href).catch(() => undefined)) as { openWorkspace?: (d: string, o?: object) => TableSource } | undefined;
-  if (!mod?.openWorkspace) throw new Error('workspaces are not available in this build');
-  return mod.openWorkspace(dir);
+  return ((await import(url.href).catch(() => undefined)) as IngestModule | undefined) ?? {};
+}
+
+/** The workspace (undefined when none was named and .kqlite/ does not exist) and externaldata's source. */
+async function openSource(flag: string | undefined, allowNetwork: boolean): Promise<{ source?: TableSource; externalData?: ExternalDataSource }> {
+  const dir = resolveWorkspaceDir(flag);
+  const mod = await ingestModule();
+  const none = !flag && !process.env['KQLITE_WORKSPACE'] && !existsSync(dir);
+  if (!none && !existsSync(dir)) throw new Error(`no workspace at ${dir}`);
+  if (!mod.openWorkspace || !mod.externalDataFor) throw new Error('workspaces are not available in this build');
+  const externalData = mod.externalDataFor(none ? undefined : dir, { allowNetwork });
+  return none ? { externalData } : { source: mod.openWorkspace(dir), externalData };
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -40,6 +53,7 @@ export async function run(args: string[]): Promise<number> {
         format: { type: 'string', default: 'table' },
         'max-rows': { type: 'string' },
         timeout: { type: 'string' },
+        'allow-network': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -87,14 +101,15 @@ export async function run(args: string[]): Promise<number> {
   const maxRows = num(v['max-rows'], 'max-rows');
   const timeoutMs = num(v.timeout, 'timeout');
   if (maxRows === null || timeoutMs === null) return 1;
-  let source: TableSource | undefined;
+  let opened: { source?: TableSource; externalData?: ExternalDataSource };
   try {
-    source = await openSource(v.workspace);
+    opened = await openSource(v.workspace, Boolean(v['allow-network']));
   } catch (e) {
     process.stderr.write(`kqlite query: ${(e as Error).message}\n`);
     return 1;
   }
-  const result = runQuery(text, { ...(source ? { source } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+  const { source, externalData } = opened;
+  const result = runQuery(text, { ...(source ? { source } : {}), ...(externalData ? { externalData } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
   if (!result.ok) {
     process.stderr.write(renderDiagnostics(file, text, result.diagnostics.filter((d) => d.severity === 'error')) + '\n');
     return 1;

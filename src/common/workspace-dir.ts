@@ -4,6 +4,7 @@
  *   tables/      columnar extents (src/ingest)        quarantine/  records set aside at ingest (src/ingest)
  *   rules/       imported rules and their history (src/rules)
  *   findings.sqlite  hunt runs, findings, triage, suppressions (src/hunts)
+ *   config.json  user settings (externalData)          external/   externaldata's copies of fetched URLs (src/ingest)
  */
 import { resolve, relative, isAbsolute, sep } from 'node:path';
 

@@ -12,11 +12,13 @@ import { toTable, type Relation } from './compile/relation.js';
 import { gatherColumn } from './storage/builders.js';
 import type { Table } from './storage/column.js';
 import { snapshotOf, type TableSource } from './source.js';
+import type { ExternalDataSource } from './external.js';
 import { QueryError } from './values/value.js';
 import { ENGINE_OPERATORS, ENGINE_PLUGINS, evalTabular, runStatements } from './run.js';
 
 export { ENGINE_OPERATORS, ENGINE_PLUGINS };
 export type { TableSource } from './source.js';
+export { EXTERNAL_DATA_CODES, shownUrl, type ExternalData, type ExternalDataSource } from './external.js';
 export { MemorySource, snapshotOf } from './source.js';
 
 export interface QueryOptions {
@@ -34,6 +36,11 @@ export interface QueryOptions {
    * chain is evaluated once. Results are identical to running each query alone.
    */
   sharedScans?: Map<string, Relation>;
+  /**
+   * Where `externaldata` reads its URLs: the permission to use the network lives here (src/ingest's
+   * `externalDataSource`). Absent, externaldata fails with KQL4020 naming the URL.
+   */
+  externalData?: ExternalDataSource;
 }
 
 export interface ResultTable {
@@ -80,6 +87,7 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
     ctx: { now: opts.now ?? wallClockTicks(), options: new Map(), cursor: source?.cursor?.() ?? '' },
     ...(source ? { source } : {}),
     ...(opts.sharedScans ? { sharedScans: opts.sharedScans } : {}),
+    ...(opts.externalData ? { externalData: opts.externalData } : {}),
     limits: {
       maxRows: opts.maxRows ?? DEFAULT_MAX_ROWS,
       deadline: started + (opts.timeoutMs ?? 10 * 60_000),
@@ -95,11 +103,11 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
     const tables = relations.map((rel, i) => finish(rt, rel, i));
     return { ok: true, diagnostics, tables, warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } };
   } catch (e) {
-    // Runtime errors of the query end it with a diagnostic; stack exhaustion or allocation failures too.
-    if (!(e instanceof QueryError) && !(e instanceof RangeError)) throw e;
+    // Runtime errors of the query end it with a diagnostic; stack exhaustion or allocation failures too; and a
+    // defect of the engine itself is reported as one (KQL4099, naming what failed), never as a stack trace.
     const err = e as Error & { code?: string };
-    const code = e instanceof QueryError ? e.code : 'KQL4004';
-    const message = e instanceof QueryError ? err.message : `the query ran out of resources: ${err.message}`;
+    const code = e instanceof QueryError ? e.code : e instanceof RangeError ? 'KQL4004' : 'KQL4099';
+    const message = e instanceof QueryError ? err.message : e instanceof RangeError ? `the query ran out of resources: ${err.message}` : `internal error in kqlite's engine (please report it with the query): ${err?.message ?? String(e)}`;
     return { ok: false, diagnostics: [...diagnostics, diag(code, 'error', message, { start: 0, end: 0 })], tables: [], warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } };
   }
 }

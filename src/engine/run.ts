@@ -6,7 +6,7 @@
 import type { Expr, Operator, PipeExpr, Statement } from '../kql/syntax/ast.js';
 import { OPERATOR_WORD } from '../kql/semantics/index.js';
 import { walk } from '../kql/syntax/index.js';
-import { QueryError } from './values/value.js';
+import { QueryError, UnknownTableError } from './values/value.js';
 import { bindLet, compileExpr } from './compile/expr.js';
 import { enterFunction } from './compile/user-function.js';
 import { checkLimits, Env, type Runtime } from './compile/env.js';
@@ -30,11 +30,13 @@ import { topNested } from './operators/top-nested.js';
 import { parseKv } from './operators/parse-kv.js';
 import { count, getschema, projectAway, projectKeep, projectRename, projectReorder } from './operators/project-columns.js';
 import { datatable, print, range } from './operators/sources.js';
+import { externaldata } from './operators/externaldata.js';
 import { sort, take, top } from './operators/sort.js';
 import { reduce } from './operators/reduce.js';
 import { summarize } from './operators/summarize.js';
 import { invokePattern } from './operators/pattern.js';
 import { union } from './operators/union.js';
+import { find, searchPiped, searchTables } from './operators/search.js';
 import { where } from './operators/where.js';
 import { scanTable, scanWithWheres } from './scan.js';
 
@@ -42,7 +44,7 @@ import { scanTable, scanWithWheres } from './scan.js';
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
   'where', 'filter', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'extend',
   'summarize', 'count', 'take', 'limit', 'top', 'sort', 'order', 'distinct', 'union', 'join', 'lookup',
-  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'sample-distinct', 'project-by-names', 'invoke', 'partition', 'scan', 'top-nested', 'parse', 'parse-where', 'parse-kv', 'evaluate', 'mv-apply', 'reduce',
+  'mv-expand', 'make-series', 'serialize', 'as', 'getschema', 'render', 'sample', 'sample-distinct', 'project-by-names', 'invoke', 'partition', 'scan', 'top-nested', 'parse', 'parse-where', 'parse-kv', 'evaluate', 'mv-apply', 'reduce', 'search',
   'make-graph', 'graph-match', 'graph-shortest-paths', 'graph-to-table', 'graph-mark-components',
 ]);
 
@@ -95,6 +97,10 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
       return range(e, cx);
     case 'UnionExpr':
       return unionOf(rt, e.tables, e.parameters, [], env);
+    case 'SearchExpr':
+      return searchTables(e, searchInputs(rt, e.tables, env), cx);
+    case 'FindExpr':
+      return find(e, searchInputs(rt, e.tables, env), cx);
     case 'ImplicitInput':
       if (!implicit) throw new QueryError('a sub-query needs an input here');
       return implicit;
@@ -112,7 +118,7 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
       throw new QueryError(`'${e.name.name}(...)' cannot be used as a table here`, 'KQL4010');
     }
     case 'ExternaldataExpr':
-      throw new QueryError("'externaldata' needs outside data, which kqlite never fetches; ingest the data into the workspace instead", 'KQL4010');
+      return externaldata(e, cx);
     case 'MemberExpr': {
       const entry = e.target.kind === 'CallExpr' ? env.lookup(e.target.name.name) : undefined;
       if (entry?.kind === 'pattern' && e.target.kind === 'CallExpr') return invokePattern(rt, entry, e.target.args, e.name.name, env, implicit);
@@ -153,12 +159,34 @@ function pushWhereBelowInneruniqueJoin(rt: Runtime, e: PipeExpr, env: Env, impli
 function tableByName(rt: Runtime, name: string, env: Env): Relation {
   const entry = env.lookup(name);
   if (entry?.kind === 'tabular') return entry.get();
-  if (entry?.kind === 'function') return evalTabular(rt, entry.decl.body.result, new Env(entry.env));
+  // a view (or a function without parameters) named bare: its body's lets bound, then its result
+  if (entry?.kind === 'function') return evalTabular(rt, entry.decl.body.result, enterFunction(entry.decl, entry.env, [], { rt, env, rel: { columns: [], length: 1 } }));
   return scanTable(rt, name);
 }
 
 function unionOf(rt: Runtime, tables: Expr[], parameters: { name: { name: string }; value: Expr }[], first: { name: string; rel: Relation }[], env: Env): Relation {
-  const inputs = [...first];
+  const fuzzyValue = parameters.find((p) => p.name.name === 'isfuzzy')?.value;
+  const fuzzy = (fuzzyValue?.kind === 'NameRef' && fuzzyValue.name === 'true') || (fuzzyValue?.kind === 'Literal' && fuzzyValue.value === true);
+  const skipped: string[] = [];
+  const inputs = [...first, ...tableInputs(rt, tables, env, (err) => {
+    // isfuzzy=true passes over legs that name a missing table (Kusto warns); any other error ends the query
+    if (!(fuzzy && err instanceof UnknownTableError)) throw err;
+    rt.warnings.push(`union isfuzzy=true: left out a leg that reads the missing table '${err.table}'`);
+    skipped.push(err.table);
+  })];
+  if (fuzzy && !inputs.length && skipped.length) throw new QueryError(`union isfuzzy=true: none of its tables exist (${skipped.join(', ')})`, 'KQL4006');
+  const param = (n: string) => parameters.find((p) => p.name.name === n)?.value;
+  const ws = param('withsource');
+  const kind = param('kind');
+  return union(inputs, kind?.kind === 'NameRef' && kind.name === 'inner', ws?.kind === 'NameRef' ? ws.name : undefined);
+}
+
+/**
+ * The inputs of union/search/find, each with the name withsource/$table/source_ gives it: tables (a
+ * wildcard matches stored tables, lets and views), sub-queries; `onError` decides about a failing one.
+ */
+function tableInputs(rt: Runtime, tables: Expr[], env: Env, onError: (err: unknown) => void = (err) => { throw err; }): { name: string; rel: Relation }[] {
+  const inputs: { name: string; rel: Relation }[] = [];
   for (const t of tables) {
     if (t.kind === 'NameRef' && t.name.includes('*')) {
       const re = new RegExp('^' + t.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
@@ -169,14 +197,16 @@ function unionOf(rt: Runtime, tables: Expr[], parameters: { name: { name: string
     try {
       inputs.push({ name: unionInputName(t) ?? `union_arg${inputs.length}`, rel: evalTabular(rt, t, env) });
     } catch (err) {
-      const fuzzy = parameters.find((p) => p.name.name === 'isfuzzy')?.value;
-      if (!(fuzzy?.kind === 'NameRef' && fuzzy.name === 'true')) throw err;
+      onError(err);
     }
   }
-  const param = (n: string) => parameters.find((p) => p.name.name === n)?.value;
-  const ws = param('withsource');
-  const kind = param('kind');
-  return union(inputs, kind?.kind === 'NameRef' && kind.name === 'inner', ws?.kind === 'NameRef' ? ws.name : undefined);
+  return inputs;
+}
+
+/** search/find's tables: the `in (...)` list, else every table of the source. */
+function searchInputs(rt: Runtime, tables: Expr[], env: Env): { name: string; rel: Relation }[] {
+  if (tables.length) return tableInputs(rt, tables, env);
+  return (rt.source?.tableNames() ?? []).sort().map((n) => ({ name: n, rel: scanTable(rt, n) }));
 }
 
 /** What `withsource` calls an input: its table name, or the name an `as` gives it. */
@@ -259,7 +289,7 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
     case 'MakeSeriesOp':
       return makeSeries(op, input, cx, schema);
     case 'MvApplyOp':
-      return mvApply(op, input, cx);
+      return mvApply(op, input, cx, schema);
     case 'SerializeOp':
       return op.columns.length ? extend({ kind: 'ExtendOp', columns: op.columns, span: op.span }, input, cx) : input;
     case 'AsOp': {
@@ -271,6 +301,8 @@ function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relatio
       return getschema(input);
     case 'RenderOp':
       return input;
+    case 'SearchOp':
+      return searchPiped(op, input, unionInputName(node.source) ?? 'union_arg0', cx);
     default: {
       throw new QueryError(`the '${OPERATOR_WORD[op.kind]}' operator is not supported by kqlite's engine yet`, 'KQL4010');
     }

@@ -13,13 +13,13 @@ import type { TableSchema } from '../kql/semantics/types.js';
 import { conjuncts, walk } from '../kql/syntax/index.js';
 import type { Env, Runtime } from './compile/env.js';
 import { compileExpr } from './compile/expr.js';
-import type { Relation } from './compile/relation.js';
+import { ingestionColumn, type Relation } from './compile/relation.js';
 import { checkLimits } from './compile/env.js';
 import { timeThenIndexed, where } from './operators/where.js';
 import type { TimeRange } from './source.js';
 import type { Table } from './storage/column.js';
 import { concatSelected, lazyColumn, mergeExtents } from './storage/merge.js';
-import { QueryError } from './values/value.js';
+import { QueryError, UnknownTableError } from './values/value.js';
 
 const TIME_COLUMN = 'Timestamp';
 const NO_ROWS: Relation = { columns: [], length: 1 };
@@ -31,19 +31,19 @@ const partsCaches = new WeakMap<Map<string, Relation>, Map<string, Relation[]>>(
 /** A stored table as one relation, with extents outside `range` left out by the source. */
 export function scanTable(rt: Runtime, name: string, range?: TimeRange): Relation {
   const schema = rt.source?.schema(name);
-  if (!rt.source || !schema) throw new QueryError(`unknown table '${name}'`);
+  if (!rt.source || !schema) throw new UnknownTableError(name);
   const extents = rt.source.scan(name, range);
   const merged = mergeExtents(schema, extents);
   rt.stats.rowsScanned += merged.length;
   // schema names over the merged columns, without reading them (a merged column is made on first read)
   const columns = merged.columns.every((c, i) => c.name === schema.columns[i]?.name) ? merged.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => merged.columns[i]!.column));
-  return { columns, length: merged.length };
+  return { columns, length: merged.length, ingestion: () => ingestionColumn(extents.map((t) => ({ rows: t.length, at: t.ingestedAt }))) };
 }
 
 /** An extent as a relation with the schema's column names (columns still read on first access). */
 function extentRelation(schema: TableSchema, t: Table): Relation {
   const named = t.columns.every((c, i) => c.name === schema.columns[i]?.name);
-  return { columns: named ? t.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => t.columns[i]!.column)), length: t.length };
+  return { columns: named ? t.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => t.columns[i]!.column)), length: t.length, ingestion: () => ingestionColumn([{ rows: t.length, at: t.ingestedAt }]) };
 }
 
 /** Per-extent relations back to back: one relation whose columns copy the selected rows on first read. */
@@ -55,6 +55,7 @@ function concatParts(schema: TableSchema, parts: Relation[]): Relation {
   return {
     columns: schema.columns.map((c, i) => lazyColumn(c.name, () => concatSelected(parts.map((p) => p.columns[i]!.column), parts.map((p) => p.sel), length))),
     length,
+    ingestion: () => concatSelected(parts.map((p) => p.ingestion!()), parts.map((p) => p.sel), length),
   };
 }
 

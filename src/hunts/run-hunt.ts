@@ -6,7 +6,7 @@
  * pack of hundreds of rules over one table costs about one pass plus index lookups. They all read one
  * snapshot of the source, so the hunt sees one state of the workspace and lists it once.
  */
-import { runQuery } from '../engine/index.js';
+import { runQuery, type ExternalDataSource } from '../engine/index.js';
 import { formatDatetime } from '../engine/values/ticks.js';
 import type { Db } from './db.js';
 import { upsertObservation } from './findings-store.js';
@@ -22,6 +22,8 @@ export interface HuntOptions {
   asOf?: bigint;
   actor?: string;
   timeoutMs?: number;
+  /** Where rules' externaldata reads URLs (the network permission lives here); absent: externaldata fails. */
+  externalData?: ExternalDataSource;
   /**
    * Rules reading the same table through the same where chain share one pass (default true); false runs
    * every rule on its own. Both give identical findings (test/hunts/fused-hunt.test.ts).
@@ -103,7 +105,7 @@ export function runHunt(opts: HuntOptions): HuntSummary {
       o.reason = `the workspace has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}`;
       return;
     }
-    const r = runQuery(rule.query, { source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+    const r = runQuery(rule.query, { source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.externalData ? { externalData: opts.externalData } : {}) });
     o.durationMs = r.stats.durationMs;
     o.rowsScanned = r.stats.rowsScanned;
     if (!r.ok || !r.tables.length) {

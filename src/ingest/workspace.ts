@@ -185,8 +185,10 @@ export class Workspace implements TableSource, ListingReader {
     if (e.table && e.shape === shape) return e.table;
     const cache = this.columns;
     const reader = e.reader;
+    const created = Date.parse(reader.meta.createdAt);
     e.table = {
       length: reader.rows,
+      ...(Number.isFinite(created) ? { ingestedAt: BigInt(created) * 10_000n } : {}),
       columns: schema.columns.map(({ name, type }) => {
         const ck = `${key}/${name}:${type}`;
         const load = () => reader.load(name, type, (bytes) => cache.grow(ck, bytes));

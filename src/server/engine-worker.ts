@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runQuery } from '../engine/index.js';
 import { encodedRows } from '../engine/format/encode.js';
 import { HuntError, openFindingsDb, runHunt, type Db } from '../hunts/index.js';
-import { Workspace } from '../ingest/index.js';
+import { ConfigError, externalDataFor, Workspace } from '../ingest/index.js';
 import { loadRules } from '../rules/index.js';
 import { apiDiagnostics } from './errors.js';
 import type { EngineWorkerReply, EngineWorkerRequest, HuntJob, QueryJob } from './engine-protocol.js';
@@ -19,7 +19,8 @@ const workspace = Workspace.open(dir, { create: true });
 let db: Db | undefined;
 
 function query(req: QueryJob & { seq: number }): EngineWorkerReply {
-  const r = runQuery(req.query, { source: workspace, now: BigInt(req.nowTicks), maxRows: req.maxRows, timeoutMs: req.timeoutMs, memoryBudgetBytes });
+  // externaldata: the network only where the workspace's config.json allows it (read per job, so a change applies)
+  const r = runQuery(req.query, { source: workspace, now: BigInt(req.nowTicks), maxRows: req.maxRows, timeoutMs: req.timeoutMs, memoryBudgetBytes, externalData: externalDataFor(dir) });
   if (!r.ok) {
     const first = r.diagnostics.find((d) => d.severity === 'error');
     // KQL4003: the engine's own deadline; answered like the thread-level timeout
@@ -39,7 +40,7 @@ function hunt(req: HuntJob & { seq: number }): EngineWorkerReply {
   if (missing.length) return { seq: req.seq, ok: false, status: 409, message: `rules changed while the hunt started; no rule ${missing.map((m) => `'${m}'`).join(', ')} now` };
   try {
     const summary = runHunt({
-      rules: req.ruleIds.map((id) => byId.get(id)!), source: workspace, db: (db ??= openFindingsDb(dir)), actor: req.actor,
+      rules: req.ruleIds.map((id) => byId.get(id)!), source: workspace, db: (db ??= openFindingsDb(dir)), actor: req.actor, externalData: externalDataFor(dir),
       ...(req.asOfTicks !== undefined ? { asOf: BigInt(req.asOfTicks) } : {}),
     });
     return { seq: req.seq, ok: true, kind: 'hunt', summary };
@@ -54,7 +55,8 @@ parentPort!.on('message', (req: EngineWorkerRequest) => {
   try {
     reply = req.kind === 'hunt' ? hunt(req) : query(req);
   } catch (e) {
-    reply = { seq: req.seq, ok: false, status: 500, message: `internal error: ${(e as Error).message}` };
+    // a config.json that cannot be read is the user's to mend, not an internal error
+    reply = e instanceof ConfigError ? { seq: req.seq, ok: false, status: 400, message: e.message } : { seq: req.seq, ok: false, status: 500, message: `internal error: ${(e as Error).message}` };
   }
   parentPort!.postMessage(reply);
 });

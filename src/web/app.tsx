@@ -86,6 +86,8 @@ export function App() {
           </>
         )}
       </main>
+      {/* geo_info_from_ip_address() reads DB-IP's City Lite database: CC BY 4.0 asks for this link where results show */}
+      <footer class="app-footer"><a href="https://db-ip.com" rel="noopener noreferrer" target="_blank">IP Geolocation by DB-IP</a></footer>
     </StatusContext.Provider>
   );
 }

@@ -119,6 +119,12 @@ function takeAny(): AggState {
   return { add: ([x]) => { if (!set && x !== null) { v = x!; set = true; } }, result: () => v };
 }
 
+/** take_anyif(x, predicate): a non-null x of a row where the predicate holds. */
+function takeAnyIf(): AggState {
+  let v: Value = null;
+  return { add: ([x, c]) => { if (v === null && c === true && x !== null) v = x!; }, result: () => v };
+}
+
 function variance(sample: boolean, sqrt: boolean, withIf: boolean): AggregateFunction['create'] {
   return () => {
     let n = 0, mean = 0, m2 = 0;
@@ -159,6 +165,9 @@ export const CORE_AGGREGATES: AggregateFunction[] = [
   agg('countif', 1, 1, counting(([c]) => c === true)),
   agg('dcount', 1, 2, distinctCount(false)),
   agg('dcountif', 2, 3, distinctCount(true)),
+  // the exact distinct count (dcount estimates)
+  agg('count_distinct', 1, 1, distinctCount(false)),
+  agg('count_distinctif', 2, 2, distinctCount(true)),
   agg('sum', 1, 1, summing(false)),
   agg('sumif', 2, 2, summing(true)),
   agg('avg', 1, 1, averaging(false)),
@@ -174,6 +183,7 @@ export const CORE_AGGREGATES: AggregateFunction[] = [
   agg('make_bag', 1, 2, makeBag(false)),
   agg('make_bag_if', 2, 3, makeBag(true)),
   agg('take_any', 1, 64, () => takeAny()),
+  agg('take_anyif', 2, 2, () => takeAnyIf()),
   agg('arg_max', 1, 255, argExtreme(1), true),
   agg('arg_min', 1, 255, argExtreme(-1), true),
   agg('stdev', 1, 1, variance(true, true, false)),

@@ -13,7 +13,8 @@ import { splitTicks } from '../values/ticks.js';
 import { QueryError, type Value } from '../values/value.js';
 import { regexTest } from '../functions/regex.js';
 import type { Compiled } from './env.js';
-import { compileExpr, constant, type CompileScope } from './expr.js';
+import { columnReader, compileExpr, constant, type CompileScope } from './expr.js';
+import { valueToString } from '../values/format.js';
 import { columnOf, type Relation } from './relation.js';
 import { tickBetween } from './tick-between.js';
 
@@ -81,6 +82,36 @@ function asString(v: Value): string {
   return String(v);
 }
 
+/**
+ * `* has "x"` (and search/find's bare terms): true when any column of the row passes the string test;
+ * string columns are tested once per distinct string, other columns on their text.
+ */
+function anyColumn(st: { test: StringTest; negate: boolean }, right: Compiled, s: CompileScope): Compiled {
+  const cols = s.rel.columns.slice(0, s.rowColumns ?? s.rel.columns.length).map((c) => c.column);
+  const needleOf = right.eval;
+  const constantNeedle = right.constant ? asString(right.eval(0)) : undefined;
+  const tests = cols.map((col): ((r: number, needle: string) => boolean) => {
+    if (col.type === 'string' && constantNeedle !== undefined) {
+      const pred = dictionaryPredicate(col.dict, col.codes, (x) => st.test(x, constantNeedle));
+      return (r) => pred(r);
+    }
+    const read = columnReader(col);
+    return (r, needle) => {
+      const v = read(r);
+      return v !== null && st.test(col.type === 'dynamic' || col.type === 'string' ? asString(v) : valueToString(v, col.type), needle);
+    };
+  });
+  return {
+    type: 'bool',
+    eval: (r) => {
+      const needle = constantNeedle ?? asString(needleOf(r));
+      let hit = false;
+      for (let k = 0; k < tests.length && !hit; k++) hit = tests[k]!(r, needle);
+      return st.negate ? !hit : hit;
+    },
+  };
+}
+
 export function compileBinary(e: BinaryExpr, s: CompileScope, type: ScalarTypeName): Compiled {
   const op = e.op;
   if (op === 'and' || op === 'or') {
@@ -90,6 +121,7 @@ export function compileBinary(e: BinaryExpr, s: CompileScope, type: ScalarTypeNa
     return { type: 'bool', eval: (i) => { const a = l(i); if (a === true) return true; const b = r(i); if (b === true) return true; return a === null || b === null ? null : false; } };
   }
   const st = stringTestFor(op);
+  if (st && e.left.kind === 'StarExpr') return anyColumn(st, compileExpr(e.right, s), s);
   if (st) {
     const right = compileExpr(e.right, s);
     const leftCol = e.left.kind === 'NameRef' ? columnOf(s.rel, e.left.name) : undefined;

@@ -6,6 +6,7 @@ import v8 from 'node:v8';
 import type { BoundScript } from '../../kql/semantics/index.js';
 import type { Expr, FunctionDecl, PatternStatement, ScalarTypeName } from '../../kql/syntax/ast.js';
 import type { TableSource } from '../source.js';
+import type { ExternalDataSource } from '../external.js';
 import { QueryError, type EvalContext, type Value } from '../values/value.js';
 import type { Relation } from './relation.js';
 
@@ -52,6 +53,8 @@ export interface Runtime {
   limits: Limits;
   warnings: string[];
   stats: { rowsScanned: number };
+  /** Where externaldata reads URLs (absent: externaldata fails, naming the URL). */
+  externalData?: ExternalDataSource;
   /** Scan + where-chain results shared by the queries of one hunt (src/engine/scan.ts keys them). */
   sharedScans?: Map<string, Relation>;
   /** Evaluates a tabular expression (set by run.ts; compile code calls back into it for sub-queries). */

@@ -5,7 +5,7 @@
  * by iterating `sel` and calling the closure with `sel[i]`.
  */
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
-import { gatherColumn } from '../storage/builders.js';
+import { buildColumn, gatherColumn } from '../storage/builders.js';
 import { lazyColumn } from '../storage/merge.js';
 import type { Column, Table } from '../storage/column.js';
 
@@ -17,6 +17,24 @@ export interface Relation {
   sel?: Int32Array;
   /** Set when this is a graph (make-graph's result), not a table: only graph operators read it. */
   graph?: import('../storage/graph.js').GraphValue;
+  /**
+   * ingestion_time() of each physical row (made when first asked for): set on a stored table's rows and
+   * kept by the operators that keep rows as they are (where, extend, project, sort, take); absent
+   * elsewhere, where ingestion_time() is null as in Kusto outside a table's context.
+   */
+  ingestion?: () => Column;
+}
+
+/** The ingestion times of `rel`, to spread into a relation built over the same physical rows. */
+export function sameRows(rel: Relation): Pick<Relation, 'ingestion'> {
+  return rel.ingestion ? { ingestion: rel.ingestion } : {};
+}
+
+/** A datetime column: each part's rows (in order) at that part's ingestion time, null where unknown. */
+export function ingestionColumn(parts: { rows: number; at: bigint | undefined }[]): Column {
+  const values: (bigint | null)[] = [];
+  for (const p of parts) for (let i = 0; i < p.rows; i++) values.push(p.at ?? null);
+  return buildColumn('datetime', values);
 }
 
 export function fromTable(t: Table): Relation {
@@ -36,7 +54,8 @@ export function physicalRows(rel: Relation): Int32Array {
 export function materialize(rel: Relation): Relation {
   if (!rel.sel) return rel;
   const sel = rel.sel;
-  return { columns: rel.columns.map((c) => lazyColumn(c.name, () => gatherColumn(c.column, sel))), length: sel.length };
+  const ingestion = rel.ingestion;
+  return { columns: rel.columns.map((c) => lazyColumn(c.name, () => gatherColumn(c.column, sel))), length: sel.length, ...(ingestion ? { ingestion: () => gatherColumn(ingestion(), sel) } : {}) };
 }
 
 export function toTable(rel: Relation): Table {

@@ -10,7 +10,7 @@ import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import type { Compiled } from './env.js';
 import { columnReader, compileExpr, constant, type CompileScope } from './expr.js';
 
-export const ROW_FUNCTIONS = new Set(['pack_all', 'bag_pack_columns', 'column_names_of', 'estimate_data_size']);
+export const ROW_FUNCTIONS = new Set(['pack_all', 'bag_pack_columns', 'column_names_of', 'estimate_data_size', 'column_ifexists', 'columnifexists', 'ingestion_time']);
 
 const FIXED_SIZE: Partial<Record<ScalarTypeName, number>> = { bool: 1, int: 4, long: 8, real: 8, decimal: 16, datetime: 8, timespan: 8, guid: 16 };
 
@@ -79,6 +79,22 @@ export function compileRowFunction(name: string, e: CallExpr, s: CompileScope): 
           return n;
         },
       };
+    }
+    case 'column_ifexists':
+    case 'columnifexists': {
+      // column_ifexists('Name', default): the row's column when the input has it, else the default
+      const nameArg = compileExpr(args[0]!, s);
+      const colName = nameArg.constant ? nameArg.eval(0) : null;
+      if (typeof colName !== 'string') throw new QueryError('column_ifexists: the column name must be a constant string', 'KQL4005');
+      const col = s.rel.columns.slice(0, s.rowColumns ?? s.rel.columns.length).find((c) => c.name === colName);
+      return col ? { type: col.column.type, eval: columnReader(col.column) } : compileExpr(args[1]!, s);
+    }
+    case 'ingestion_time': {
+      // the row's extent's ingest time; null for rows not read from a stored table (datatable, summarize...)
+      const times = s.rel.ingestion;
+      if (!times) return constant('datetime', null);
+      let read: ((r: number) => Value) | undefined;
+      return { type: 'datetime', eval: (r) => (read ??= columnReader(times()))(r) };
     }
     case 'column_names_of': {
       const rel = s.rt.evalTabular(args[0]!, s.env);

@@ -5,6 +5,7 @@
  */
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import { has } from '../values/terms.js';
+import { valueToDynamic } from '../values/format.js';
 import { valueKey } from '../values/compare.js';
 import type { DynamicValue, ScalarTypeName, Value } from '../values/value.js';
 import { compileRegex } from './regex.js';
@@ -64,7 +65,7 @@ function indexofRegex(args: Value[]): Value {
 }
 
 /** extract_json's JSONPath subset: `$`, `.name`, `['name']`, `["name"]`, `[n]`. */
-function jsonPathSteps(path: string): (string | number)[] | null {
+export function jsonPathSteps(path: string): (string | number)[] | null {
   if (!path.startsWith('$')) return null;
   const steps: (string | number)[] = [];
   const re = /\.([^.[\]]+)|\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\]|\[\s*(-?\d+)\s*\]/y;
@@ -261,7 +262,33 @@ function gzipBase64(v: Value): string {
   return out.toString('base64');
 }
 
+/**
+ * translate(searchList, replacementList, source): each character of source found in searchList becomes the
+ * replacementList character at the same position, or its last character where replacementList is shorter;
+ * an empty replacementList removes them (the reference's three examples).
+ */
+function translate(search: string, replacement: string, source: string): string {
+  const from = [...search];
+  const to = [...replacement];
+  let out = '';
+  for (const ch of source) {
+    const i = from.indexOf(ch);
+    out += i < 0 ? ch : to.length ? to[Math.min(i, to.length - 1)]! : '';
+  }
+  return out;
+}
+
 export const TEXT_EXTRA_FUNCTIONS: ScalarFunction[] = [
+  fn('translate', 3, 3, ([a, b, s]) => (typeof s === 'string' ? translate(text(a ?? null), text(b ?? null), s) : null)),
+  // a JavaScript string is UTF-16: it fails to encode as UTF-8 only where it holds a lone surrogate
+  fn('isutf8', 1, 1, ([s]) => (typeof s === 'string' ? !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s) : null)),
+  // repeat(value, count): count copies; 0 gives [], a negative count null
+  fn('repeat', 2, 2, ([v, n], types) => {
+    const count = typeof n === 'bigint' ? Number(n) : n;
+    if (typeof count !== 'number' || count < 0) return null;
+    const item = v === null ? null : valueToDynamic(v, types[0]!);
+    return Array.from({ length: Math.trunc(count) }, () => item);
+  }),
   fn('replace_strings', 3, 3, ([s, l, r]) => replaceStrings(text(s), l, r)),
   fn('regex_quote', 1, 1, ([s]) => text(s).replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')),
   fn('indexof_regex', 2, 5, (args) => indexofRegex(args)),

@@ -13,6 +13,7 @@ import { geoLineLookup } from './plugins/geo-line-lookup.js';
 import { geoPolygonLookup } from './plugins/geo-polygon-lookup.js';
 import { ipv4Lookup, ipv6Lookup } from './plugins/ip-lookup.js';
 import { newActivityMetrics } from './plugins/new-activity-metrics.js';
+import { pivot } from './plugins/pivot.js';
 import { rollingPercentile } from './plugins/rolling-percentile.js';
 import { rowsNear } from './plugins/rows-near.js';
 import { schemaMerge } from './plugins/schema-merge.js';
@@ -29,6 +30,7 @@ export const PLUGINS: ReadonlyMap<string, Plugin> = new Map<string, Plugin>([
   ['ipv4_lookup', ipv4Lookup],
   ['ipv6_lookup', ipv6Lookup],
   ['new_activity_metrics', newActivityMetrics],
+  ['pivot', pivot],
   ['rolling_percentile', rollingPercentile],
   ['rows_near', rowsNear],
   ['schema_merge', schemaMerge],

@@ -2,7 +2,7 @@
 import type { ColumnAssignment, Expr, ExtendOp, ProjectOp } from '../../kql/syntax/ast.js';
 import { implicitName } from '../../kql/semantics/naming.js';
 import type { Column } from '../storage/column.js';
-import { materialize, physicalRows, type Relation } from '../compile/relation.js';
+import { materialize, physicalRows, sameRows, type Relation } from '../compile/relation.js';
 import { evaluateVector } from '../compile/vector.js';
 import type { OpContext } from './context.js';
 import { expandAssignment } from './multi-column.js';
@@ -37,14 +37,14 @@ export function extend(op: ExtendOp, rel: Relation, cx: OpContext): Relation {
   // Later assignments see earlier ones (`extend a = 1, b = a + 1`), as in Kusto.
   for (let k = 0; k < op.columns.length; k++) {
     const a = op.columns[k]!;
-    const evaluate = () => evaluateColumn(cx, { columns: out, length: dense.length }, a.expr, dense.columns.length);
+    const evaluate = () => evaluateColumn(cx, { columns: out, length: dense.length, ...sameRows(dense) }, a.expr, dense.columns.length);
     for (const c of expandAssignment(a, evaluate) ?? [{ name: names[k]!, column: evaluate() }]) {
       const i = out.findIndex((x) => x.name === c.name);
       if (i >= 0) out[i] = c;
       else out.push(c);
     }
   }
-  return { columns: out, length: rel.length };
+  return { columns: out, length: rel.length, ...sameRows(dense) };
 }
 
 export function project(op: ProjectOp, rel: Relation, cx: OpContext): Relation {
@@ -64,5 +64,6 @@ export function project(op: ProjectOp, rel: Relation, cx: OpContext): Relation {
     if (expanded) return expanded.map((c) => ({ name: unique(c.name), column: c.column }));
     return [{ name: unique(names[i]!), column: evaluateColumn(cx, rel, a.expr) }];
   });
-  return { columns, length: rel.length };
+  // the projected columns hold the logical rows: ingestion times follow them
+  return { columns, length: rel.length, ...sameRows(materialize(rel)) };
 }

@@ -15,8 +15,14 @@ import { PairIds, ValueIds } from '../compile/value-ids.js';
 import { encodeKey } from '../compile/vector.js';
 import { scope, type OpContext } from './context.js';
 
+/** `$left.a == $right.b and $left.c == $right.d` is the same as listing the two conditions with a comma. */
+function conjuncts(e: Expr): Expr[] {
+  if (e.kind === 'ParenExpr') return conjuncts(e.expr);
+  return e.kind === 'BinaryExpr' && e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
+
 function keyPairs(on: Expr[]): { left: Expr; right: Expr }[] {
-  return on.map((k) => {
+  return on.flatMap(conjuncts).map((k) => {
     if (k.kind === 'NameRef') return { left: k, right: k };
     if (k.kind === 'BinaryExpr' && k.op === '==' && k.left.kind === 'MemberExpr' && k.right.kind === 'MemberExpr') {
       const l = k.left.target.kind === 'NameRef' && k.left.target.name === '$left' ? k.left : k.right;

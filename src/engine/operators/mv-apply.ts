@@ -3,7 +3,8 @@
  * row's other columns repeated) and the subquery runs on it; the results of all rows are concatenated.
  */
 import type { MvApplyOp, ScalarTypeName } from '../../kql/syntax/ast.js';
-import { implicitName } from '../../kql/semantics/naming.js';
+import { mvItemNames } from '../../kql/semantics/naming.js';
+import type { TableSchema } from '../../kql/semantics/index.js';
 import { buildColumn, readCell } from '../storage/builders.js';
 import type { DynamicValue, Value } from '../values/value.js';
 import { fromDynamic } from '../values/from-dynamic.js';
@@ -11,9 +12,10 @@ import { materialize, physicalRows, type Relation } from '../compile/relation.js
 import type { OpContext } from './context.js';
 import { evaluateColumn } from './extend.js';
 
-export function mvApply(op: MvApplyOp, rel: Relation, cx: OpContext): Relation {
+export function mvApply(op: MvApplyOp, rel: Relation, cx: OpContext, schema: TableSchema): Relation {
   const dense = materialize(rel);
-  const items = op.items.map((it) => ({ name: it.name?.name ?? implicitName(it.expr) ?? 'Column1', type: (it.toType ?? 'dynamic') as ScalarTypeName, col: evaluateColumn(cx, dense, it.expr) }));
+  const names = mvItemNames(op.items, dense.columns.map((c) => c.name));
+  const items = op.items.map((it, i) => ({ name: names[i]!, type: (it.toType ?? 'dynamic') as ScalarTypeName, col: evaluateColumn(cx, dense, it.expr) }));
   const indexParam = op.parameters.find((p) => p.name.name === 'with_itemindex')?.value;
   const indexName = indexParam?.kind === 'NameRef' ? indexParam.name : undefined;
   const results: Relation[] = [];
@@ -39,11 +41,10 @@ export function mvApply(op: MvApplyOp, rel: Relation, cx: OpContext): Relation {
     const merged = [...carried, ...sub.columns].sort((a, b) => rank(order, a.name) - rank(order, b.name));
     results.push({ columns: merged, length: sub.length });
   }
-  if (!results.length) return { columns: dense.columns.map((c) => ({ name: c.name, column: buildColumn(c.column.type, []) })), length: 0 };
-  // columns in order of first appearance; rows concatenated
-  const names: { name: string; type: ScalarTypeName }[] = [];
-  for (const res of results) for (const c of res.columns) if (!names.some((x) => x.name === c.name)) names.push({ name: c.name, type: c.column.type });
-  const columns = names.map(({ name, type }) => {
+  // the binder's columns (so an empty input or an empty subquery result still has them all); rows concatenated
+  const out: { name: string; type: ScalarTypeName }[] = [...schema.columns];
+  if (schema.open) for (const res of results) for (const c of res.columns) if (!out.some((x) => x.name === c.name)) out.push({ name: c.name, type: c.column.type });
+  const columns = out.map(({ name, type }) => {
     const values: Value[] = [];
     for (const res of results) {
       const col = res.columns.find((c) => c.name === name)?.column;

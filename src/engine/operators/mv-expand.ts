@@ -14,7 +14,7 @@ import { lazyColumn } from '../storage/merge.js';
 import { evaluateVector } from '../compile/vector.js';
 import type { OpContext } from './context.js';
 import { windowScope } from './window.js';
-import { implicitName } from '../../kql/semantics/naming.js';
+import { mvItemNames } from '../../kql/semantics/naming.js';
 
 export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: TableSchema): Relation {
   // items are evaluated over the selected rows; the other columns are gathered straight from the input's
@@ -24,7 +24,8 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
   // `bagexpansion=array` (or its older spelling `kind=array`) expands a bag into [key, value] pairs
   const bagAsArray = op.parameters.some((p) => (p.name.name === 'bagexpansion' || p.name.name === 'kind') && p.value.kind === 'NameRef' && p.value.name === 'array');
   const indexName = op.parameters.find((p) => p.name.name === 'with_itemindex')?.value;
-  const items = op.items.map((it) => ({ name: it.name?.name ?? implicitName(it.expr) ?? 'Column1', type: it.toType ?? 'dynamic', col: evaluateVector(it.expr, windowScope(cx, rel, it.expr), rows, !rel.sel) }));
+  const names = mvItemNames(op.items, rel.columns.map((c) => c.name));
+  const items = op.items.map((it, i) => ({ name: names[i]!, type: it.toType ?? 'dynamic', col: evaluateVector(it.expr, windowScope(cx, rel, it.expr), rows, !rel.sel) }));
   const limitC = op.limit ? Number((op.limit as { value?: unknown }).value ?? Infinity) : Infinity;
   // each row's elements, converted to the item's type; converted once per array/bag object (rows evaluated
   // once per dictionary string share one array)

@@ -5,7 +5,7 @@
 import type { SortKey, SortOp, TakeOp, TopOp } from '../../kql/syntax/ast.js';
 import { compareValues } from '../values/compare.js';
 import type { Value } from '../values/value.js';
-import { physicalRows, type Relation } from '../compile/relation.js';
+import { physicalRows, sameRows, type Relation } from '../compile/relation.js';
 import { compileOn, type OpContext } from './context.js';
 import { constantInt } from './util.js';
 
@@ -34,17 +34,17 @@ export function sortRows(rel: Relation, keys: SortKey[], cx: OpContext): Int32Ar
 
 export function sort(op: SortOp, rel: Relation, cx: OpContext): Relation {
   const sel = sortRows(rel, op.keys, cx);
-  return { columns: rel.columns, length: sel.length, sel };
+  return { columns: rel.columns, length: sel.length, sel, ...sameRows(rel) };
 }
 
 export function top(op: TopOp, rel: Relation, cx: OpContext): Relation {
   const n = constantInt(op.count, rel, cx, 'top');
   const sel = sortRows(rel, [op.by], cx).subarray(0, Math.max(0, n));
-  return { columns: rel.columns, length: sel.length, sel };
+  return { columns: rel.columns, length: sel.length, sel, ...sameRows(rel) };
 }
 
 export function take(op: TakeOp, rel: Relation, cx: OpContext): Relation {
   const n = Math.max(0, constantInt(op.count, rel, cx, 'take'));
   const sel = physicalRows(rel).subarray(0, n);
-  return { columns: rel.columns, length: sel.length, sel };
+  return { columns: rel.columns, length: sel.length, sel, ...sameRows(rel) };
 }

@@ -4,7 +4,7 @@
  * datetime column by constants selects in one loop over its tick arrays (time-range-where.ts).
  */
 import type { WhereOp } from '../../kql/syntax/ast.js';
-import { physicalRows, type Relation } from '../compile/relation.js';
+import { physicalRows, sameRows, type Relation } from '../compile/relation.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr } from '../compile/expr.js';
 import type { OpContext } from './context.js';
@@ -17,7 +17,7 @@ export function where(op: WhereOp, rel: Relation, cx: OpContext, candidates?: In
   // predicate runs on through an index does not change their values.
   const scope = windowScope(cx, rel, op.predicate);
   const ranged = timeRangeRows(op.predicate, rel, scope);
-  if (ranged) return { columns: rel.columns, length: ranged.length, sel: ranged };
+  if (ranged) return { columns: rel.columns, length: ranged.length, sel: ranged, ...sameRows(rel) };
   const pred = compileExpr(op.predicate, scope).eval;
   // `candidates`: the caller already looked the rows up (timeThenIndexed below)
   const rows = candidates ?? indexedRows(op.predicate, rel, cx) ?? physicalRows(rel);
@@ -28,7 +28,7 @@ export function where(op: WhereOp, rel: Relation, cx: OpContext, candidates?: In
     if (pred(r) === true) out[n++] = r;
     if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
   }
-  return { columns: rel.columns, length: n, sel: out.subarray(0, n) };
+  return { columns: rel.columns, length: n, sel: out.subarray(0, n), ...sameRows(rel) };
 }
 
 /**

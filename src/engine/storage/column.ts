@@ -37,6 +37,8 @@ export interface Table {
   name?: string;
   columns: { name: string; column: Column }[];
   length: number;
+  /** When the rows were ingested (ticks since 1970): a workspace extent's time, for ingestion_time(). */
+  ingestedAt?: bigint;
 }
 
 export const TICKS_PER_MS = 10_000;

@@ -26,3 +26,10 @@ export class QueryError extends Error {
     super(message);
   }
 }
+
+/** A table reference that names no table: the one failure `union isfuzzy=true` passes over. */
+export class UnknownTableError extends QueryError {
+  constructor(readonly table: string) {
+    super(`unknown table '${table}'`, 'KQL4006');
+  }
+}

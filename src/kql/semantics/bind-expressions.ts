@@ -175,10 +175,11 @@ function bindCall(b: Binder, e: CallExpr, scope: Scope, row: Row | undefined): S
   b.calls.set(e, { kind: 'scalar', signature: fn });
   const types = bindArgs(b, e, scope, row);
   checkArity(b, e, fn);
-  if (fn.returns === 'typeof') {
-    // extract_json(path, json, typeof(T)): the type the typeof() argument names, else dynamic
+  if (fn.returns === 'typeof' || fn.returns === 'typeof-string') {
+    // extract_json(path, json, typeof(T)): the type the typeof() argument names, else string (as Kusto);
+    // percentile_tdigest(td, p, typeof(T)): else dynamic
     const t = e.args.find((a) => a.kind === 'TypeExpr');
-    return (t?.kind === 'TypeExpr' && t.type) || 'dynamic';
+    return (t?.kind === 'TypeExpr' && t.type) || (fn.returns === 'typeof' ? 'dynamic' : 'string');
   }
   return returnType(fn, types);
 }
@@ -217,6 +218,8 @@ export function returnType(sig: FunctionSignature, args: ScalarTypeName[]): Scal
     }
     case 'typeof':
       return 'dynamic';
+    case 'typeof-string':
+      return 'string';
     default:
       return sig.returns;
   }

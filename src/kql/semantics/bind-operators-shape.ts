@@ -5,7 +5,7 @@ import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindAssignments, bindTabular } from './bind-tabular.js';
 import { refuseGraph } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
-import { implicitName, upsertColumn, uniqueName } from './naming.js';
+import { implicitName, mvItemNames, upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
 
 export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, scope: Scope): TableSchema {
@@ -15,28 +15,29 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
   const byCols = bindAssignments(b, op.by, scope, row, fallback, false);
   const out: ColumnSchema[] = [];
   for (const c of byCols) out.push({ ...c, name: uniqueName(out, c.name) });
+  const byNames = new Set(out.map((c) => c.name));
   const aggRow: Row = { schema: input, aggregates: true };
   for (const a of op.aggregates) {
     const type = bindExpr(b, a.expr, scope, aggRow);
     const call = a.expr.kind === 'CallExpr' ? a.expr : undefined;
     const fn = call?.name.name.toLowerCase();
     if (call && (fn === 'arg_max' || fn === 'arg_min' || fn === 'argmax' || fn === 'argmin')) {
-      // arg_max(by, cols...) returns the by-expression plus the listed (or all, with *) columns; the
-      // deprecated argmax(by, cols...) names them max_by, max_by_col ... (Kusto.Language's naming)
-      const old = fn === 'argmax' || fn === 'argmin' ? fn.slice(3) : undefined;
+      // arg_max(by, cols...) returns the by-expression plus the listed (or all, with *) columns.
       const names = a.names.map((x) => x.name);
       const args = call.args.filter((x): x is Expr => x.kind !== 'NamedArg');
       const produced: ColumnSchema[] = [];
+      // the deprecated argmax(x, cols...) names its columns max_x, max_x_col, ... (argmin: min_)
+      const legacy = fn === 'argmax' || fn === 'argmin' ? `${fn.slice(3)}_${(args[0] && implicitName(args[0])) ?? ''}` : undefined;
       args.forEach((arg, i) => {
         if (arg.kind === 'StarExpr') {
           // every input column but the by-columns and the columns the call names itself (as the engine expands it)
+          // (a second arg_max(x, *) repeats the columns, suffixed: x1, y1, ...)
           const named = new Set(args.filter((x) => x.kind === 'NameRef').map((x) => (x as { name: string }).name));
-          for (const c of input.columns) if (!named.has(c.name) && !produced.some((p) => p.name === c.name) && !out.some((o) => o.name === c.name)) produced.push(c);
+          for (const c of input.columns) if (!named.has(c.name) && !produced.some((p) => p.name === c.name) && !byNames.has(c.name)) produced.push(legacy ? { ...c, name: `${legacy}_${c.name}` } : c);
           return;
         }
         const own = implicitName(arg);
-        const byName = implicitName(args[0]!) ?? '';
-        const name = names[i] ?? (old ? (i === 0 ? `${old}_${byName}` : `${old}_${byName}_${own ?? ''}`) : own) ?? fallback();
+        const name = names[i] ?? (legacy ? (i === 0 ? legacy : `${legacy}_${own ?? i}`) : own) ?? fallback();
         produced.push({ name, type: b.types.get(arg) ?? 'dynamic' });
       });
       for (const c of produced) out.push({ ...c, name: uniqueName(out, c.name) });
@@ -106,11 +107,11 @@ export function bindLookup(b: Binder, op: LookupOp, left: TableSchema, scope: Sc
 export function bindMvExpand(b: Binder, op: MvExpandOp, input: TableSchema, scope: Scope): TableSchema {
   const row: Row = { schema: input };
   const out = [...input.columns];
-  for (const item of op.items) {
+  const names = mvItemNames(op.items, input.columns.map((c) => c.name));
+  op.items.forEach((item, i) => {
     bindExpr(b, item.expr, scope, row);
-    const name = item.name?.name ?? implicitName(item.expr) ?? uniqueName(out, 'Column1');
-    upsertColumn(out, { name, type: item.toType ?? 'dynamic' });
-  }
+    upsertColumn(out, { name: names[i]!, type: item.toType ?? 'dynamic' });
+  });
   if (op.limit) bindExpr(b, op.limit, scope, undefined);
   const index = param(op, 'with_itemindex');
   if (index) upsertColumn(out, { name: index, type: 'long' });
@@ -120,13 +121,12 @@ export function bindMvExpand(b: Binder, op: MvExpandOp, input: TableSchema, scop
 export function bindMvApply(b: Binder, op: MvApplyOp, input: TableSchema, scope: Scope): TableSchema {
   const row: Row = { schema: input };
   const inner = [...input.columns];
-  const expanded = new Set<string>();
-  for (const item of op.items) {
+  const names = mvItemNames(op.items, input.columns.map((c) => c.name));
+  const expanded = new Set(names);
+  op.items.forEach((item, i) => {
     bindExpr(b, item.expr, scope, row);
-    const name = item.name?.name ?? implicitName(item.expr) ?? 'Column1';
-    expanded.add(name);
-    upsertColumn(inner, { name, type: item.toType ?? 'dynamic' });
-  }
+    upsertColumn(inner, { name: names[i]!, type: item.toType ?? 'dynamic' });
+  });
   const index = param(op, 'with_itemindex');
   if (index) upsertColumn(inner, { name: index, type: 'long' });
   b.implicit.push({ columns: inner, open: input.open });

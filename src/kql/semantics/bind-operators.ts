@@ -3,7 +3,8 @@
  * Operators whose output shape depends on data (evaluate plugins, graph operators, scan, partition ...)
  * return an open schema so later references are not reported as unknown.
  */
-import type { ColumnDecl, Expr, NamePattern, Operator } from '../syntax/ast.js';
+import type { ColumnDecl, Expr, InvokeOp, NamePattern, Operator } from '../syntax/ast.js';
+import { fileProfileSchema } from './defender-functions.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindJoin, bindLookup, bindMakeSeries, bindMvApply, bindMvExpand, bindScan, bindSummarize, bindTopNested } from './bind-operators-shape.js';
@@ -187,6 +188,7 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       return { columns: [pattern, { name: 'Count', type: 'long' }, { name: 'Representative', type: 'string' }] };
     }
     case 'InvokeOp':
+      return bindInvoke(b, op, input, scope);
     case 'PartitionOp':
     case 'ForkOp':
     case 'FacetOp':
@@ -195,6 +197,24 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
     case 'GraphOp':
       return bindGraphOp(b, op, input, scope);
   }
+}
+
+/**
+ * `invoke f(args)`: a user function's result is open; Defender's FileProfile(x, y), when the query defines
+ * no function of that name, adds the profile columns (kql/semantics/defender-functions.ts).
+ */
+function bindInvoke(b: Binder, op: InvokeOp, input: TableSchema, scope: Scope): TableSchema {
+  if (op.call.name.name === 'FileProfile' && !scope.lookup('FileProfile')) {
+    const row: Row = { schema: input };
+    op.call.args.forEach((a, i) => {
+      const x = a.kind === 'NamedArg' ? a.value : a;
+      // FileProfile(SHA256): a bare file-id column name; a column the input lacks is for the engine to report
+      if (!(i === 0 && x.kind === 'NameRef')) bindExpr(b, x, scope, row);
+    });
+    return { columns: fileProfileSchema(input.columns), open: input.open };
+  }
+  bindNested(b, op, input, scope);
+  return OPEN_SCHEMA;
 }
 
 function declToColumn(c: ColumnDecl): ColumnSchema {

@@ -20,6 +20,7 @@ export { nearestName } from './suggest.js';
 export { multiColumnResult, type ExpandedColumn } from './multi-column.js';
 export { OPERATOR_WORD, globMatch } from './bind-operators.js';
 export { planUnion, type UnionPlan } from './union-schema.js';
+export { FILE_PROFILE_COLUMNS, FILE_PROFILE_IDS, FILE_PROFILE_TABLE, fileProfileSchema } from './defender-functions.js';
 
 export interface BoundScript {
   diagnostics: Diagnostic[];

@@ -21,6 +21,14 @@ const SERIES_STATS: [string, ScalarTypeName][] = [
   ['min', 'real'], ['min_idx', 'long'], ['max', 'real'], ['max_idx', 'long'], ['avg', 'real'], ['stdev', 'real'], ['variance', 'real'],
 ];
 
+/** Functions whose result is a bag of named parts (kql's series_decompose family), in the reference's order. */
+const PARTS: Record<string, [string, ScalarTypeName][]> = {
+  series_decompose: [['baseline', 'dynamic'], ['seasonal', 'dynamic'], ['trend', 'dynamic'], ['residual', 'dynamic']],
+  series_decompose_anomalies: [['ad_flag', 'dynamic'], ['ad_score', 'dynamic'], ['baseline', 'dynamic']],
+  series_fit_line: [['rsquare', 'real'], ['slope', 'real'], ['variance', 'real'], ['rvariance', 'real'], ['interception', 'real'], ['line_fit', 'dynamic']],
+  series_periods_detect: [['periods', 'dynamic'], ['scores', 'dynamic']],
+};
+
 /**
  * The columns an assignment's expression expands into, or undefined for an ordinary single column.
  * `names` are the names written before `=` (none, one, or a parenthesised list).
@@ -30,7 +38,10 @@ export function multiColumnResult(e: Expr, names: readonly string[]): ExpandedCo
   const fn = e.name.name.toLowerCase();
   const args = e.args.filter((a): a is Expr => a.kind !== 'NamedArg');
   let cols: ExpandedColumn[] | undefined;
-  if (fn === 'series_stats' && args[0]) {
+  if (PARTS[fn] && args[0]) {
+    const base = `${fn}_${implicitName(args[0]) ?? ''}`.replace(/_$/, '');
+    cols = PARTS[fn]!.map(([k, type]) => ({ name: `${base}_${k}`, type, key: k }));
+  } else if (fn === 'series_stats' && args[0]) {
     const base = `series_stats_${implicitName(args[0]) ?? ''}`.replace(/_$/, '');
     cols = SERIES_STATS.map(([k, type]) => ({ name: `${base}_${k}`, type, key: k }));
   } else if (fn === 'array_sort_asc' || fn === 'array_sort_desc') {

@@ -103,6 +103,25 @@ export function implicitName(e: Expr): string | undefined {
   }
 }
 
+/**
+ * The columns mv-expand / mv-apply items write: the item's name, else its implicit name (`todynamic(X)`
+ * expands X in place), else Column1, Column2, ... skipping names the input already has. The binder and
+ * the engine both name items with this, so they cannot disagree.
+ */
+export function mvItemNames(items: readonly { name?: { name: string }; expr: Expr }[], inputNames: readonly string[]): string[] {
+  const taken = new Set(inputNames);
+  let n = 0;
+  return items.map((it) => {
+    const name = it.name?.name ?? implicitName(it.expr);
+    if (name !== undefined) return name;
+    let fallback: string;
+    do fallback = `Column${++n}`;
+    while (taken.has(fallback));
+    taken.add(fallback);
+    return fallback;
+  });
+}
+
 const CONVERSIONS = new Set(['tostring', 'todynamic', 'parse_json', 'toobject', 'tolong', 'toint', 'toreal', 'todouble', 'todecimal', 'tobool', 'toboolean', 'todatetime', 'totimespan', 'toguid']);
 
 /** The column a chain of conversion calls applies to (`todynamic(tostring(x))` → x), if any. */

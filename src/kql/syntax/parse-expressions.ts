@@ -75,7 +75,7 @@ function peekComparisonOperator(p: Parser): { op: string; count: number } | unde
   return undefined;
 }
 
-function parseComparison(p: Parser): Expr {
+export function parseComparison(p: Parser): Expr {
   let left = parseAdditive(p);
   for (;;) {
     const op = peekComparisonOperator(p);

@@ -2,6 +2,7 @@
  * Tabular operators after `|`, part 1: the dispatcher and the row-wise and shaping operators.
  * Part 2 (parse-operators-joins.ts) has join/lookup/union/mv-*; part 3 (parse-operators-more.ts) the rest.
  */
+import { parseSearchPredicate, searchIsCaseSensitive } from './parse-search.js';
 import type { Expr, NamePattern, Operator, SortKey } from './ast.js';
 import { parseCallArgs, parseExpression } from './parse-expressions.js';
 import { parseColumnAssignments, parseColumnAssignment } from './parse-pipeline.js';
@@ -134,7 +135,7 @@ export function parseOperatorByWord(p: Parser, word: string, start: number): Ope
     }
     case 'search': {
       const parameters = p.parseOperatorParameters((n) => n === 'kind' || n.startsWith('hint.'));
-      return { kind: 'SearchOp', parameters, predicate: parseExpression(p), span: p.spanFrom(start) };
+      return { kind: 'SearchOp', parameters, predicate: parseSearchPredicate(p, searchIsCaseSensitive(parameters)), span: p.spanFrom(start) };
     }
     case 'scan':
       return parseScan(p, start);

@@ -3,6 +3,7 @@
  * `union`, `search`, `find`, `externaldata`, `evaluate`. Operators after `|` are dispatched by their word
  * to parse-operators-*.ts.
  */
+import { parseSearchPredicate, searchIsCaseSensitive } from './parse-search.js';
 import type { ColumnAssignment, ColumnDecl, ContextualSubquery, Expr, Operator, OutputSchema, PipeExpr } from './ast.js';
 import { OPERATOR_WORDS } from './ast.js';
 import { parseCallArgs, parseExpression } from './parse-expressions.js';
@@ -137,14 +138,15 @@ export function parseTabularSource(p: Parser): Expr {
     case 'search': {
       const parameters = p.parseOperatorParameters((n) => n === 'kind' || n.startsWith('hint.'));
       const tables = parseInTables(p);
-      const predicate = parseExpression(p);
+      const predicate = parseSearchPredicate(p, searchIsCaseSensitive(parameters));
       return { kind: 'SearchExpr', parameters, tables, predicate, span: p.spanFrom(start) };
     }
     case 'find': {
       const parameters = p.parseOperatorParameters((n) => n === 'withsource' || n === 'datascope' || n.startsWith('hint.'));
       const tables = parseInTables(p);
-      p.expectWord('where', 'in find');
-      const predicate = parseExpression(p);
+      // `find "term"` (no in, no where) is the abbreviated form
+      if (tables.length || p.isWord('where')) p.expectWord('where', 'in find');
+      const predicate = parseSearchPredicate(p, false);
       let project: Expr[] | undefined;
       let projectSmart = false;
       const w = p.peekHyphenatedWord();

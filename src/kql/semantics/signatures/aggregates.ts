@@ -16,8 +16,8 @@ min 1 1 arg0 min_
 max 1 1 arg0 max_
 minif 2 2 arg0 minif_
 maxif 2 2 arg0 maxif_
-arg_min 1 * arg0 *
-arg_max 1 * arg0 *
+arg_min 1 * arg0 * argmin
+arg_max 1 * arg0 * argmax
 make_set 1 2 dynamic set_ makeset
 make_set_if 2 3 dynamic set_ makeset_if
 make_set_with_nulls 1 2 dynamic set_

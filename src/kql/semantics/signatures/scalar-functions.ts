@@ -25,7 +25,7 @@ reverse 1 1 string
 countof 2 3 long
 extract 3 4 string
 extract_all 2 3 dynamic
-extract_json 2 3 typeof extractjson
+extract_json 2 3 typeof-string extractjson
 parse_json 1 1 dynamic todynamic toobject
 parse_xml 1 1 dynamic
 parse_csv 1 1 dynamic

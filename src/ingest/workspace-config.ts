@@ -1,0 +1,53 @@
+/**
+ * `<workspace>/config.json`: settings the user keeps with a workspace. Today only externaldata's:
+ *   { "externalData": { "allowNetwork": true, "maxBytes": 104857600, "timeoutMs": 30000 } }
+ * allowNetwork lets queries, hunts and the server's workbench fetch http/https URLs (the CLI's
+ * --allow-network allows it for one command); maxBytes and timeoutMs cap each download. A missing file
+ * is the defaults; a file that cannot be read is an error naming the file and the field.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { insideWorkspace } from '../common/workspace-dir.js';
+
+export const CONFIG_FILE = 'config.json';
+
+export interface ExternalDataConfig {
+  allowNetwork: boolean;
+  /** The most bytes one URL's body may have (after gunzip too). Default 100 MiB, Kusto's note for externaldata. */
+  maxBytes: number;
+  /** The longest one download may take. */
+  timeoutMs: number;
+}
+
+export interface WorkspaceConfig {
+  externalData: ExternalDataConfig;
+}
+
+export const DEFAULT_EXTERNAL_DATA: ExternalDataConfig = { allowNetwork: false, maxBytes: 100 * 1024 * 1024, timeoutMs: 30_000 };
+
+export class ConfigError extends Error {}
+
+export function readWorkspaceConfig(dir: string): WorkspaceConfig {
+  const file = insideWorkspace(dir, CONFIG_FILE);
+  const config: WorkspaceConfig = { externalData: { ...DEFAULT_EXTERNAL_DATA } };
+  if (!existsSync(file)) return config;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${file} is not JSON: ${(e as Error).message}`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file} must hold a JSON object`);
+  const ext = (raw as Record<string, unknown>)['externalData'];
+  if (ext === undefined) return config;
+  if (!ext || typeof ext !== 'object' || Array.isArray(ext)) throw new ConfigError(`${file}: externalData must be an object`);
+  for (const [k, v] of Object.entries(ext)) {
+    if (k === 'allowNetwork') {
+      if (typeof v !== 'boolean') throw new ConfigError(`${file}: externalData.allowNetwork must be true or false`);
+      config.externalData.allowNetwork = v;
+    } else if (k === 'maxBytes' || k === 'timeoutMs') {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(`${file}: externalData.${k} must be a positive whole number`);
+      config.externalData[k] = v;
+    } else throw new ConfigError(`${file}: unknown setting externalData.${k} (allowNetwork, maxBytes, timeoutMs)`);
+  }
+  return config;
+}

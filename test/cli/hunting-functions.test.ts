@@ -1,0 +1,48 @@
+// What real hunting queries use, through `kqlite query` over a workspace: FileProfile() fed by an ingested
+// FileProfiles table, ingestion_time(), search, find, evaluate pivot, geo_info_from_ip_address.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDemoWorkspace } from '../../src/ingest/index.js';
+import { runCli } from '../helpers/cli.js';
+
+let root: string;
+let ws: string;
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'kqlite-huntfn-'));
+  ws = join(root, 'ws');
+  createDemoWorkspace(ws, { devices: 6, days: 1 });
+  const sha = await runCli(['query', '--workspace', ws, '--format', 'csv', 'DeviceFileCertificateInfo | where isnotempty(SHA1) | take 1 | project SHA1']);
+  const file = join(root, 'FileProfiles.csv');
+  writeFileSync(file, `SHA1,GlobalPrevalence,Signer\n${sha.stdout.trim().split('\n')[1]!.toUpperCase()},7,Tiny Signer\n`);
+  const ing = await runCli(['ingest', file, '--workspace', ws, '--table', 'FileProfiles']);
+  assert.equal(ing.code, 0, ing.stderr);
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const csv = async (q: string) => {
+  const r = await runCli(['query', '--workspace', ws, '--format', 'csv', q]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout;
+};
+
+test('FileProfile enriches from the FileProfiles table; a low-prevalence filter keeps that file', async () => {
+  assert.equal(await csv('DeviceFileCertificateInfo | where isnotempty(SHA1) | project SHA1 | invoke FileProfile(SHA1, 1000) | where GlobalPrevalence < 15 | distinct Signer, ProfileAvailability'), 'Signer,ProfileAvailability\nTiny Signer,Available\n');
+});
+
+test('ingestion_time() is set for stored rows and null for a datatable', async () => {
+  assert.equal(await csv('DeviceInfo | summarize missing = countif(isnull(ingestion_time())), n = count() | project missing, some = n > 0'), 'missing,some\n0,true\n');
+  assert.equal(await csv('datatable(a:long)[1] | project none = isnull(ingestion_time())'), 'none\ntrue\n');
+});
+
+test('search and find across the workspace; evaluate pivot; geo_info_from_ip_address offline', async () => {
+  const s = await csv('search in (DeviceProcessEvents, DeviceNetworkEvents) "anydesk*" | distinct $table | order by $table asc');
+  assert.match(s, /^\$table\n/);
+  const f = await csv('find in (DeviceProcessEvents, DeviceNetworkEvents) where InitiatingProcessFileName =~ "AnyDesk.exe" or FileName =~ "AnyDesk.exe" project DeviceName | summarize by source_ | order by source_ asc');
+  assert.match(f, /^source_\n/);
+  const p = await csv('DeviceNetworkEvents | where RemotePort in (443, 80) | evaluate pivot(RemotePort, count(), DeviceName) | getschema | where ColumnName in ("443", "80") | project ColumnName | order by ColumnName asc');
+  assert.match(p, /^ColumnName\n(443\n)?(80\n)?$/);
+  assert.equal(await csv("print c = tostring(geo_info_from_ip_address('8.8.8.8').country)"), 'c\nUnited States\n');
+});
