@@ -18,7 +18,7 @@ import { approximateColumns, KNOWN_DOC_ERRORS, NONDETERMINISTIC, type DocError }
 
 export { KNOWN_DOC_ERRORS };
 
-export type Case = ConformanceCase;
+export type Case = ConformanceCase & { resultTable?: number };
 
 export type Outcome = 'pass' | 'doc-error' | 'unverifiable' | 'fail' | 'unsupported';
 
@@ -88,7 +88,9 @@ function runAgainst(c: Case, want: Expected): CaseResult {
     return { id: c.id, outcome: unsupported ? 'unsupported' : 'fail', reason: `${d.code} ${d.message}` };
   }
   if (want.error) return { id: c.id, outcome: 'fail', reason: `the query ran; expected ${want.error}` };
-  const t = r.tables[0];
+  // the first table, as the pages show; a kqlite test case may name another (`resultTable`, negative from the end)
+  const at = c.resultTable ?? 0;
+  const t = r.tables[at < 0 ? r.tables.length + at : at];
   if (!t) return { id: c.id, outcome: 'fail', reason: 'no result table' };
   const names = t.columns.map((x) => x.name);
   // a bare scalar expression is no query: its page's column heading names nothing the engine could match

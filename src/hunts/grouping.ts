@@ -55,7 +55,8 @@ export function stableId(...parts: string[]): string {
 
 /** Groups a rule's result table into observations, in the order groups first appear. */
 export function observe(ruleId: string, query: string, table: Table, asOf: string): Observation[] {
-  const rows = rowsAsObjects(table);
+  // evidence is kept as JSON in SQLite: a long beyond ±2^53 (a bigint) is kept as its exact digits, as text
+  const rows = rowsAsObjects(table).map((r) => (Object.values(r).some((v) => typeof v === 'bigint') ? Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v])) : r));
   const names = table.columns.map((c) => c.name);
   const by = groupColumnsOf(query)?.filter((n) => names.includes(n));
   const keyColumns = by?.length ? by : DEVICE_COLUMNS.filter((n) => names.includes(n)).slice(0, 1);

@@ -11,6 +11,7 @@ import { compareValues, valuesEqual } from '../values/compare.js';
 import { has, hasPrefix, hasSuffix } from '../values/terms.js';
 import { splitTicks } from '../values/ticks.js';
 import { QueryError, type Value } from '../values/value.js';
+import { addLong, divLong, modLong, mulLong, subLong, wrapInt, type Long } from '../values/long.js';
 import { regexTest } from '../functions/regex.js';
 import type { Compiled } from './env.js';
 import { compileExpr, constant, type CompileScope } from './expr.js';
@@ -175,9 +176,19 @@ function tickComparison(e: BinaryExpr, s: CompileScope, left: Compiled, right: C
 
 const INTEGER = new Set<ScalarTypeName>(['int', 'long']);
 
+const TICKS = new Set<ScalarTypeName>(['datetime', 'timespan']);
+
 export function arithmetic(op: string, a: Value, b: Value, ta: ScalarTypeName, tb: ScalarTypeName, tr: ScalarTypeName): Value {
   if (a === null || b === null) return null;
-  if (typeof a === 'bigint' || typeof b === 'bigint') return tickArithmetic(op, a, b);
+  if (TICKS.has(ta) || TICKS.has(tb)) return tickArithmetic(op, typeof a === 'bigint' && !TICKS.has(ta) ? Number(a) : a, typeof b === 'bigint' && !TICKS.has(tb) ? Number(b) : b);
+  // int and long operands with an integer result: exact int64 (int32 for int), wrapping as .NET does
+  if (INTEGER.has(tr) && INTEGER.has(ta) && INTEGER.has(tb) && (typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
+    const r = integerArithmetic(op, a, b);
+    return tr === 'int' ? wrapInt(r) : r;
+  }
+  // a big long meets a real: real arithmetic
+  if (typeof a === 'bigint') a = Number(a);
+  if (typeof b === 'bigint') b = Number(b);
   if (typeof a !== 'number' || typeof b !== 'number') return null;
   switch (op) {
     case '+': return a + b;
@@ -192,6 +203,18 @@ export function arithmetic(op: string, a: Value, b: Value, ta: ScalarTypeName, t
       const m = a % b;
       return m < 0 ? m + Math.abs(b) : m;
     }
+    default:
+      throw new QueryError(`operator '${op}' is not supported`);
+  }
+}
+
+function integerArithmetic(op: string, a: Long, b: Long): Long | null {
+  switch (op) {
+    case '+': return addLong(a, b);
+    case '-': return subLong(a, b);
+    case '*': return mulLong(a, b);
+    case '/': return divLong(a, b);
+    case '%': return modLong(a, b);
     default:
       throw new QueryError(`operator '${op}' is not supported`);
   }

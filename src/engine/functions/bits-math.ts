@@ -7,10 +7,11 @@ import { valueToString } from '../values/format.js';
 import type { ScalarTypeName, Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
 import { xxhash64 } from './xxhash64.js';
+import { longOf } from '../values/long.js';
 
 const int64 = (v: Value): bigint | null => (typeof v === 'number' && Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : typeof v === 'bigint' ? v : null);
 const bits2 = (name: string, f: (a: bigint, b: bigint) => bigint) =>
-  fn(name, 2, 2, ([a, b]) => { const x = int64(a); const y = int64(b); return x === null || y === null ? null : Number(BigInt.asIntN(64, f(x, y))); });
+  fn(name, 2, 2, ([a, b]) => { const x = int64(a); const y = int64(b); return x === null || y === null ? null : longOf(f(x, y)); });
 
 /** Ticks from 0001-01-01 (the .NET epoch) to 1970-01-01: hash() of a datetime hashes .NET ticks. */
 const DOTNET_EPOCH_TICKS = 621_355_968_000_000_000n;
@@ -18,7 +19,7 @@ const DOTNET_EPOCH_TICKS = 621_355_968_000_000_000n;
 /** The bytes hash() reads for a value: UTF-8 text, or the 8 little-endian bytes of a number or time. */
 function hashBytes(v: Value, t: ScalarTypeName): Uint8Array {
   const b = Buffer.alloc(8);
-  if (typeof v === 'bigint') { b.writeBigInt64LE(t === 'datetime' ? v + DOTNET_EPOCH_TICKS : v); return b; }
+  if (typeof v === 'bigint') { b.writeBigInt64LE(t === 'datetime' ? v + DOTNET_EPOCH_TICKS : BigInt.asIntN(64, v)); return b; }
   if (typeof v === 'number' && (t === 'long' || t === 'int')) { b.writeBigInt64LE(BigInt(Math.trunc(v))); return b; }
   if (typeof v === 'number') { b.writeDoubleLE(v); return b; }
   return Buffer.from(typeof v === 'string' ? v : t === 'datetime' && typeof v === 'bigint' ? formatDatetime(v) : valueToString(v, t), 'utf8');
@@ -27,9 +28,10 @@ function hashBytes(v: Value, t: ScalarTypeName): Uint8Array {
 function hashOf([v, mod]: Value[], [t]: ScalarTypeName[]): Value {
   if (v === null) return null;
   const h = BigInt.asIntN(64, xxhash64(hashBytes(v, t!)));
-  if (mod === undefined || mod === null) return Number(h);
-  const m = BigInt(Math.trunc(Number(mod)));
-  return m > 0n ? Number(((h % m) + m) % m) : null;
+  if (mod === undefined || mod === null) return longOf(h);
+  const m = typeof mod === 'bigint' ? mod : BigInt(Math.trunc(Number(mod)));
+  // exact int64 arithmetic: the hash is a full 64-bit value, a float would round its low digits
+  return m > 0n ? longOf(((h % m) + m) % m) : null;
 }
 
 /** erf by its Taylor series near zero and erfc by a continued fraction further out (both to ~1e-15). */
@@ -156,7 +158,7 @@ export const BITS_MATH_FUNCTIONS: ScalarFunction[] = [
   bits2('binary_xor', (a, b) => a ^ b),
   bits2('binary_shift_left', (a, b) => (b < 0n || b > 63n ? 0n : a << b)),
   bits2('binary_shift_right', (a, b) => (b < 0n || b > 63n ? 0n : a >> b)),
-  fn('binary_not', 1, 1, ([a]) => { const x = int64(a); return x === null ? null : Number(~x); }),
+  fn('binary_not', 1, 1, ([a]) => { const x = int64(a); return x === null ? null : longOf(~x); }),
   fn('bitset_count_ones', 1, 1, ([a]) => { const x = int64(a); return x === null ? null : [...BigInt.asUintN(64, x).toString(2)].filter((c) => c === '1').length; }),
   fn('hash', 1, 2, hashOf),
   fn('hash_xxhash64', 1, 2, hashOf),

@@ -136,7 +136,14 @@ export const MATH_STRING_FUNCTIONS: ScalarFunction[] = [
   fn('url_encode', 1, 1, ([s]) => urlEncode(str(s), '+')),
   fn('url_encode_component', 1, 1, ([s]) => urlEncode(str(s), '%20')),
   fn('url_decode', 1, 1, ([s]) => { try { return decodeURIComponent(str(s).replace(/\+/g, ' ')); } catch { return null; } }),
-  fn('tohex', 1, 2, ([v, w]) => { const x = num(v); if (x === null) return null; const h = (x < 0 ? BigInt.asUintN(64, BigInt(Math.trunc(x))) : BigInt(Math.trunc(x))).toString(16); return w ? h.padStart(Number(w), '0') : h; }),
+  // a negative value in two's complement of its own width: 32 bits for an int (tohex(toint(-256)) is ffffff00), 64 for a long
+  fn('tohex', 1, 2, ([v, w], [t]) => {
+    if (v === null || (typeof v !== 'number' && typeof v !== 'bigint')) return null;
+    if (typeof v === 'number' && !Number.isFinite(v)) return null;
+    const x = typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
+    const h = (x < 0n ? BigInt.asUintN(t === 'int' ? 32 : 64, x) : x).toString(16);
+    return w ? h.padStart(Number(w), '0') : h;
+  }),
   fn('gettype', 1, 1, ([v], [t]) => {
     if (t !== 'dynamic') return t === 'real' ? 'real' : t === 'bool' ? 'bool' : t!;
     if (v === null) return 'null';

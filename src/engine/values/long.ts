@@ -64,7 +64,7 @@ export function parseLongText(s: string): Long | undefined {
   const t = s.trim();
   let b: bigint;
   if (/^[+-]?\d+$/.test(t)) {
-    if (t.length <= 16) return Number(t) || 0;
+    if (t.replace(/^[+-]/, "").length <= 15) return Number(t) || 0;
     b = BigInt(t.startsWith('+') ? t.slice(1) : t);
   } else if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(t)) {
     const neg = t.startsWith('-');
