@@ -177,10 +177,17 @@ function tickComparison(e: BinaryExpr, s: CompileScope, left: Compiled, right: C
 const INTEGER = new Set<ScalarTypeName>(['int', 'long']);
 
 const TICKS = new Set<ScalarTypeName>(['datetime', 'timespan']);
+/** 0001-01-01T00:00:00 and 9999-12-31T23:59:59.9999999 in ticks from 1970 (.NET's DateTime range) */
+const MIN_DATETIME = -621_355_968_000_000_000n;
+const MAX_DATETIME = 2_534_023_007_999_999_999n;
 
 export function arithmetic(op: string, a: Value, b: Value, ta: ScalarTypeName, tb: ScalarTypeName, tr: ScalarTypeName): Value {
   if (a === null || b === null) return null;
-  if (TICKS.has(ta) || TICKS.has(tb)) return tickArithmetic(op, typeof a === 'bigint' && !TICKS.has(ta) ? Number(a) : a, typeof b === 'bigint' && !TICKS.has(tb) ? Number(b) : b);
+  if (TICKS.has(ta) || TICKS.has(tb)) {
+    const t = tickArithmetic(op, typeof a === 'bigint' && !TICKS.has(ta) ? Number(a) : a, typeof b === 'bigint' && !TICKS.has(tb) ? Number(b) : b);
+    // a datetime exists from 0001-01-01 to 9999-12-31 (datetime.md); arithmetic that leaves that range is null
+    return tr === 'datetime' && typeof t === 'bigint' && (t < MIN_DATETIME || t > MAX_DATETIME) ? null : t;
+  }
   // int and long operands with an integer result: exact int64 (int32 for int), wrapping as .NET does
   if (INTEGER.has(tr) && INTEGER.has(ta) && INTEGER.has(tb) && (typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
     const r = integerArithmetic(op, a, b);

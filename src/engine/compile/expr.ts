@@ -17,6 +17,7 @@ import { Env, type Compiled, type Runtime } from './env.js';
 import { columnOf, type Relation } from './relation.js';
 import { enterFunction } from './user-function.js';
 import { compileRowFunction, ROW_FUNCTIONS } from './row-functions.js';
+import { compileToscalar } from './toscalar.js';
 
 export interface CompileScope {
   rt: Runtime;
@@ -196,13 +197,7 @@ function compileCall(e: CallExpr, s: CompileScope, type: ScalarTypeName): Compil
     if (entry?.kind !== 'function') throw new QueryError(`'${name}' is not a function here`);
     return compileExpr(entry.decl.body.result, { ...s, env: enterFunction(entry.decl, entry.env, e.args, s) });
   }
-  if (name === 'toscalar') {
-    const arg = argExprs[0]!;
-    // a scalar argument (the partition key inside `partition by K { ... toscalar(K) ... }`) is itself
-    if (!s.rt.bound.schemaOf(arg) && !(arg.kind === 'NameRef' && s.env.lookup(arg.name)?.kind === 'tabular')) return compileExpr(arg, s);
-    const rel = s.rt.evalTabular(arg, s.env);
-    return constant(type, firstCell(rel));
-  }
+  if (name === 'toscalar') return compileToscalar(e, argExprs[0]!, s, type);
   if (name === 'column_names_of') {
     // the column names of a table, as a dynamic array
     const rel = s.rt.evalTabular(argExprs[0]!, s.env);

@@ -7,6 +7,12 @@ import { valueToString } from '../values/format.js';
 import type { ScalarTypeName, Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
 import { xxhash64 } from './xxhash64.js';
+import { VOLUME_UNITS, type VolumeUnit } from './volume-units.js';
+// erf/erfc/ln Γ/ln B to the last bits (W. J. Cody's rational approximations and the like, from stdlib)
+import erf from '@stdlib/math-base-special-erf';
+import erfc from '@stdlib/math-base-special-erfc';
+import gammaln from '@stdlib/math-base-special-gammaln';
+import betaln from '@stdlib/math-base-special-betaln';
 import { longOf } from '../values/long.js';
 
 const int64 = (v: Value): bigint | null => (typeof v === 'number' && Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : typeof v === 'bigint' ? v : null);
@@ -34,48 +40,27 @@ function hashOf([v, mod]: Value[], [t]: ScalarTypeName[]): Value {
   return m > 0n ? longOf(((h % m) + m) % m) : null;
 }
 
-/** erf by its Taylor series near zero and erfc by a continued fraction further out (both to ~1e-15). */
-function erf(x: number): number {
-  if (Math.abs(x) > 3) return Math.sign(x) * (1 - erfcLarge(Math.abs(x)));
-  let term = x, sum = x;
-  for (let n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
-    term *= (-x * x) / n;
-    sum += term / (2 * n + 1);
-  }
-  return (2 / Math.sqrt(Math.PI)) * sum;
-}
-
-function erfcLarge(x: number): number {
-  // Lentz's evaluation of erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...))))
-  let f = x, c = x, d = 0;
-  for (let n = 1; n < 300; n++) {
-    const a = n / 2;
-    d = x + a * d;
-    c = x + a / c;
-    d = 1 / d;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
-}
-
-const erfc = (x: number) => (x > 3 ? erfcLarge(x) : 1 - erf(x));
-
-/** Lanczos approximation (g = 7, 9 terms) of ln Γ(x), with reflection below 1/2. */
-const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+/** Γ(x): exact factorials for whole x up to 171, reflection below 1/2, else exp(ln Γ(x)). */
 function gamma(x: number): number {
   if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x));
   if (Number.isInteger(x) && x <= 171) { let r = 1; for (let i = 2; i < x; i++) r *= i; return r; }
   return Math.exp(logGamma(x));
 }
+
+/** ln Γ(x) (stdlib's, accurate to the last bits; the Lanczos sum it replaces was off by a few ulps). */
 function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0]!;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+  return gammaln(x);
+}
+
+/**
+ * The beta density Γ(a+b)/(Γ(a)Γ(b)) x^(a-1) (1-x)^(b-1), through the gamma values while they are finite
+ * (beta_pdf(0.5, 10, 20) is 0.746176019310951, as the reference shows; through logarithms it would be off in
+ * the 15th digit), else through ln B(a, b).
+ */
+function betaPdf(x: number, a: number, b: number): number {
+  const c = gamma(a + b) / (gamma(a) * gamma(b));
+  if (Number.isFinite(c) && c > 0) return c * Math.pow(x, a - 1) * Math.pow(1 - x, b - 1);
+  return Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - betaln(a, b));
 }
 
 /** Regularized incomplete beta I_x(a, b) by its continued fraction. */
@@ -144,6 +129,11 @@ function convert(quantity: string): ScalarFunction {
       const t = TEMPERATURE[String(to)];
       return f && t ? t[1](f[0](v)) : null;
     }
+    if (quantity === 'volume') {
+      const f = volumeUnit(String(from));
+      const t = volumeUnit(String(to));
+      return f && t ? t.fromBase(f.toBase(v)) : null;
+    }
     const f = UNITS[quantity]![String(from)];
     const t = UNITS[quantity]![String(to)];
     return f === undefined || t === undefined ? null : (v * f) / t;
@@ -151,6 +141,14 @@ function convert(quantity: string): ScalarFunction {
 }
 
 const num = (v: Value) => (typeof v === 'number' ? v : null);
+
+/** A volume unit as UnitsNet converts it (volume-units.ts), else by its SI factor. */
+function volumeUnit(name: string): VolumeUnit | undefined {
+  const u = VOLUME_UNITS[name];
+  if (u) return u;
+  const f = UNITS.volume![name];
+  return f === undefined ? undefined : { toBase: (x) => x * f, fromBase: (x) => x / f };
+}
 
 export const BITS_MATH_FUNCTIONS: ScalarFunction[] = [
   bits2('binary_and', (a, b) => a & b),
@@ -171,7 +169,7 @@ export const BITS_MATH_FUNCTIONS: ScalarFunction[] = [
     const [p, q, r] = [num(x), num(a), num(b)];
     if (p === null || q === null || r === null) return null;
     if (!validBeta(p, q, r)) return NaN;
-    return Math.exp((q - 1) * Math.log(p) + (r - 1) * Math.log(1 - p) - (logGamma(q) + logGamma(r) - logGamma(q + r)));
+    return betaPdf(p, q, r);
   }),
   fn('beta_inv', 3, 3, ([x, a, b]) => {
     const [p, q, r] = [num(x), num(a), num(b)];

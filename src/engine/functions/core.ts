@@ -10,6 +10,7 @@ import { QueryError, type DynamicValue, type ScalarTypeName, type Value } from '
 import { longFromReal, longOf, MAX_INT, MIN_INT, negLong, parseLongText, type Long } from '../values/long.js';
 import { jsonText, parseJson as parseJsonText } from '../values/json.js';
 import { regexExtract } from './regex.js';
+import { textAsType } from './text-as-type.js';
 import { fn, type ScalarFunction } from './types.js';
 
 const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? jsonText(v) : String(v));
@@ -106,7 +107,11 @@ export const CORE_FUNCTIONS: ScalarFunction[] = [
   }),
   fn('split', 2, 3, ([v, d, i]) => { const parts = str(v).split(str(d)); return i === undefined || i === null ? parts : (parts[Number(i)] !== undefined ? [parts[Number(i)]!] : []); }),
   fn('replace_string', 3, 3, ([v, a, b]) => str(v).split(str(a)).join(str(b))),
-  fn('extract', 3, 4, ([re, g, v]) => regexExtract(str(re), Number(g), str(v))),
+  // extract(re, group, text, typeof(T)): the group's text as a T (null when it is not one)
+  fn('extract', 3, 4, ([re, g, v, t], _types, _ctx, resultType) => {
+    const m = regexExtract(str(re), Number(g), str(v));
+    return m === null || t === undefined || t === null ? m : textAsType(m, resultType);
+  }),
   fn('isempty', 1, 1, ([v]) => isEmptyValue(v)),
   fn('isnotempty', 1, 1, ([v]) => !isEmptyValue(v)),
   fn('isnull', 1, 1, ([v]) => v === null),

@@ -105,16 +105,22 @@ export const MATH_STRING_FUNCTIONS: ScalarFunction[] = [
     for (let i = hay.indexOf(n); i >= 0; i = hay.indexOf(n, i + n.length)) c++;
     return c;
   }),
+  // extract_all(re, [captureGroups,] text): every match's groups; captureGroups (a dynamic array of group
+  // numbers, 0 = the whole match) picks which, in that order
   fn('extract_all', 2, 3, ([p, a, b]) => {
     const input = str(b === undefined ? a : b);
-    const m = compileRegex(str(p)).matcher(input);
-    const out: DynamicValue[] = [];
-    while (m.find()) {
-      const groups = m.groupCount();
-      if (groups === 0) out.push(m.group(0));
-      else if (groups === 1) out.push(m.group(1));
-      else out.push(Array.from({ length: groups }, (_, g) => m.group(g + 1)));
+    const re = compileRegex(str(p));
+    const m = re.matcher(input);
+    const count = re.groupCount();
+    let picked: number[] | undefined;
+    if (b !== undefined && a !== null) {
+      if (!Array.isArray(a) || a.length === 0) return null;
+      picked = a.map((g) => Number(g));
+      if (picked.some((g) => !Number.isInteger(g) || g < 0 || g > count)) return null;
     }
+    const groups = picked ?? (count === 0 ? [0] : Array.from({ length: count }, (_, g) => g + 1));
+    const out: DynamicValue[] = [];
+    while (m.find()) out.push(groups.length === 1 ? m.group(groups[0]!) : groups.map((g) => m.group(g)));
     return out.length ? out : null;
   }),
   fn('reverse', 1, 1, ([s], [t]) => [...fullText(s, t!)].reverse().join('')),

@@ -176,9 +176,10 @@ function bindCall(b: Binder, e: CallExpr, scope: Scope, row: Row | undefined): S
   const types = bindArgs(b, e, scope, row);
   checkArity(b, e, fn);
   if (fn.returns === 'typeof') {
-    // extract_json(path, json, typeof(T)): the type the typeof() argument names, else dynamic
+    // extract_json(path, json, typeof(T)), extract(re, n, s, typeof(T)): the type the typeof() argument
+    // names, else dynamic (extract: string)
     const t = e.args.find((a) => a.kind === 'TypeExpr');
-    return (t?.kind === 'TypeExpr' && t.type) || 'dynamic';
+    return (t?.kind === 'TypeExpr' && t.type) || (fn.name === 'extract' ? 'string' : 'dynamic');
   }
   return returnType(fn, types);
 }

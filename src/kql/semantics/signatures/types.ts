@@ -6,7 +6,7 @@
  *   max: `*` for variadic;
  *   returns: a type name, or a rule: `arg0`/`arg1` (the type of that argument), `num` (numeric promotion of
  *   the arguments), `common` (the common type of the value arguments, for iff/case/coalesce/min_of/max_of),
- *   `typeof` (the type a `typeof(T)` argument names, else dynamic: extract_json).
+ *   `typeof` (the type a `typeof(T)` argument names, else dynamic: extract_json; else string: extract).
  * Aggregate tables add a naming prefix: `name min max returns prefix` (e.g. `sum ... sum_` → `sum_x`;
  * `-` means the output takes the argument's own name; `*` means multi-column output (arg_max)).
  */
