@@ -28,7 +28,8 @@ export interface CaseResult {
   reason?: string;
 }
 
-export const REFERENCE_NOW = parseDatetimeText('2026-01-01T00:00:00Z')!;
+// mid-month, with a fraction of a second: queries over "this month so far" (range-operator#3) have rows
+export const REFERENCE_NOW = parseDatetimeText('2026-01-20T13:47:26.1234567Z')!;
 
 export function loadCases(): Case[] {
   return conformanceCases();

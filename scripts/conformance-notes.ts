@@ -115,6 +115,18 @@ const allEqual = (vs: Value[]) => vs.every((v) => v === vs[0]);
 const inRange = (lo: number, hi: number) => (v: Value) => typeof v === 'number' && v >= lo && v < hi;
 const every = (vs: Value[], ok: (v: Value) => boolean, what: string) => (vs.every(ok) ? undefined : what);
 
+/** new-activity-metrics-plugin.md: churn_rate is 1 - retention_rate (both undefined for an empty cohort). */
+function churnIsOneMinusRetention(rows: Value[][], n: string[]): string | undefined {
+  const ok = rows.every((x) => {
+    const r = x[n.indexOf('retention_rate')];
+    const c = x[n.indexOf('churn_rate')];
+    if (typeof r !== 'number' || typeof c !== 'number') return r === c;
+    if (Number.isNaN(r) || Number.isNaN(c)) return Number.isNaN(r) && Number.isNaN(c);
+    return Math.abs(r + c - 1) < 1e-9;
+  });
+  return ok ? undefined : 'churn_rate = 1 - retention_rate on every row';
+}
+
 export const NONDETERMINISTIC: Record<string, NondeterministicSpec> = {
   'current-principal-details-function#1': { why: 'the caller', varying: ['details'], invariant: (r, n) => every(col(r, n, 'details'), (v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'details is a property bag') },
   'current-principal-function#1': { why: 'the caller', varying: ['fqn'], invariant: (r, n) => every(col(r, n, 'fqn'), (v) => typeof v === 'string' && v !== '', 'the principal is named') },
@@ -142,8 +154,8 @@ export const NONDETERMINISTIC: Record<string, NondeterministicSpec> = {
     varying: ['print_0', 'print_1', 'print_2', 'print_3'],
     invariant: (r) => r.every((x) => x.every(inRange(0, 1000))) && r.every((x) => x[2] === x[3]) ? undefined : 'every value is in 0..999, and y(), a toscalar(), is one value for the query (print_2 == print_3)',
   },
-  'new-activity-metrics-plugin#3': { why: 'rand()', varying: ['retention_rate', 'churn_rate'], invariant: (r, n) => (r.every((x) => Math.abs((x[n.indexOf('retention_rate')] as number) + (x[n.indexOf('churn_rate')] as number) - 1) < 1e-9) ? undefined : 'retention_rate + churn_rate = 1') },
-  'new-activity-metrics-plugin#4': { why: 'rand()', varying: ['retention_rate', 'churn_rate'], invariant: (r, n) => (r.every((x) => Math.abs((x[n.indexOf('retention_rate')] as number) + (x[n.indexOf('churn_rate')] as number) - 1) < 1e-9) ? undefined : 'retention_rate + churn_rate = 1') },
+  'new-activity-metrics-plugin#3': { why: 'rand()', varying: ['retention_rate', 'churn_rate'], invariant: churnIsOneMinusRetention },
+  'new-activity-metrics-plugin#4': { why: 'rand()', varying: ['retention_rate', 'churn_rate'], invariant: churnIsOneMinusRetention },
   'new-activity-metrics-plugin#5': { why: 'rand()', varying: ['retention_rate'], invariant: (r, n) => every(col(r, n, 'retention_rate'), (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a rate is in 0..1') },
   'new-guid-function#1': { why: 'new_guid()', varying: ['guid'] },
   'now-function#4': {

@@ -6,6 +6,7 @@
  * (one row group at a time).
  */
 import { jsonText, parseJson } from '../engine/values/json.js';
+import { longOf } from '../engine/values/long.js';
 import { pipeline, Readable } from 'node:stream';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
 import type { Source } from './source.js';
@@ -198,7 +199,8 @@ export async function* readParquet(file: string | ArrayBuffer, progress?: (fract
     const rows = (await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd })) as Record<string, unknown>[];
     const out: RecordItem[] = rows.map((r, i) => {
       const row: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(r)) row[k] = typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v;
+      // INT64 arrives as a bigint: kept exact (a number while it is a safe integer, as every long Value is)
+      for (const [k, v] of Object.entries(r)) row[k] = typeof v === 'bigint' ? longOf(v) : v instanceof Date ? v.toISOString() : v;
       const u = unwrap(row);
       return { offset: rowStart + i, row: u.row ?? row, ...(u.table ? { table: u.table } : {}) };
     });

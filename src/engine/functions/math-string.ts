@@ -106,7 +106,7 @@ export const MATH_STRING_FUNCTIONS: ScalarFunction[] = [
     return c;
   }),
   // extract_all(re, [captureGroups,] text): every match's groups; captureGroups (a dynamic array of group
-  // numbers, 0 = the whole match) picks which, in that order
+  // numbers, 0 = the whole match, or group names) picks which, in that order
   fn('extract_all', 2, 3, ([p, a, b]) => {
     const input = str(b === undefined ? a : b);
     const re = compileRegex(str(p));
@@ -115,7 +115,9 @@ export const MATH_STRING_FUNCTIONS: ScalarFunction[] = [
     let picked: number[] | undefined;
     if (b !== undefined && a !== null) {
       if (!Array.isArray(a) || a.length === 0) return null;
-      picked = a.map((g) => Number(g));
+      // a group by number, or by the name a (?P<name>...) group has
+      const named = re.namedGroups() as Record<string, number>;
+      picked = a.map((g) => (typeof g === 'string' && !/^\d+$/.test(g) ? (named[g] ?? -1) : Number(g)));
       if (picked.some((g) => !Number.isInteger(g) || g < 0 || g > count)) return null;
     }
     const groups = picked ?? (count === 0 ? [0] : Array.from({ length: count }, (_, g) => g + 1));
