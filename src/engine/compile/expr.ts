@@ -68,7 +68,8 @@ export function columnReader(col: Column): (row: number) => Value {
     case 'real':
     case 'decimal': {
       const { values, validity } = col;
-      if (col.big) return (r) => (isValid(validity, r) ? readNumber(col, r) : null);
+      // a long column may hold, or (scan's working columns) come to hold, values beyond ±2^53: read exactly
+      if (col.type === 'long') return (r) => (isValid(validity, r) ? readNumber(col, r) : null);
       if (!validity) return (r) => values[r]!;
       return (r) => (isValid(validity, r) ? values[r]! : null);
     }
