@@ -42,10 +42,11 @@ export function queryRoutes(app: FastifyInstance, ctx: ServerContext, pool: Engi
 
   // longs are written as exact integer literals (REST v2): a long beyond ±2^53 is a bigint, which JSON.stringify refuses
   app.post('/api/query', { schema: { body: QUERY_BODY } }, async (req, reply): Promise<QueryResponse> => {
-    reply.serializer(jsonText);
     const b = req.body as QueryRequest;
     const asOf = datetimeParam('asOf', b.asOf) ?? ctx.workspace.maxTimestamp() ?? BigInt(Date.now()) * 10_000n;
     const r = await pool.query({ query: b.query, nowTicks: asOf.toString(), maxRows: b.maxRows ?? QUERY_LIMITS.defaultRows, timeoutMs: b.timeoutMs ?? QUERY_LIMITS.defaultTimeoutMs }, b.clientId);
+    // set once the query ran: an error keeps the app's own error serialization
+    reply.type('application/json; charset=utf-8').serializer(jsonText);
     return { ok: true, asOf: formatDatetime(asOf), tables: r.tables, warnings: r.warnings, diagnostics: r.diagnostics, stats: r.stats };
   });
 
