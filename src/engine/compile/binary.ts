@@ -125,9 +125,34 @@ export function compileBinary(e: BinaryExpr, s: CompileScope, type: ScalarTypeNa
   }
   const lt = left.type;
   const rtp = right.type;
-  const res: Compiled = { type, eval: (i) => arithmetic(op, l(i), r(i), lt, rtp, type) };
+  const longFast = type === 'long' && lt === 'long' && rtp === 'long' ? longFastPath(op, l, r) : undefined;
+  const res: Compiled = { type, eval: longFast ?? ((i) => arithmetic(op, l(i), r(i), lt, rtp, type)) };
   if (left.constant && right.constant) return constant(type, res.eval(0));
   return res;
+}
+
+const SAFE = 9007199254740991;
+
+/**
+ * long + - * / % long, the common case: plain float arithmetic while both operands are numbers (safe integers)
+ * and the result stays within ±2^53; anything else takes the exact path (values/long.ts).
+ */
+function longFastPath(op: string, l: (i: number) => Value, r: (i: number) => Value): ((i: number) => Value) | undefined {
+  const exact = (a: Value, b: Value): Value => (a === null || b === null ? null : integerArithmetic(op, a as Long, b as Long));
+  switch (op) {
+    case '+':
+      return (i) => { const a = l(i), b = r(i); if (typeof a === 'number' && typeof b === 'number') { const x = a + b; if (x <= SAFE && x >= -SAFE) return x; } return exact(a, b); };
+    case '-':
+      return (i) => { const a = l(i), b = r(i); if (typeof a === 'number' && typeof b === 'number') { const x = a - b; if (x <= SAFE && x >= -SAFE) return x; } return exact(a, b); };
+    case '*':
+      return (i) => { const a = l(i), b = r(i); if (typeof a === 'number' && typeof b === 'number') { const x = a * b; if (x <= SAFE && x >= -SAFE) return x === 0 ? 0 : x; } return exact(a, b); };
+    case '/':
+      return (i) => { const a = l(i), b = r(i); if (typeof a === 'number' && typeof b === 'number') return b === 0 ? null : Math.trunc(a / b) || 0; return exact(a, b); };
+    case '%':
+      return (i) => { const a = l(i), b = r(i); if (typeof a === 'number' && typeof b === 'number') { if (b === 0) return null; const m = a % b; return m < 0 ? m + Math.abs(b) : m || 0; } return exact(a, b); };
+    default:
+      return undefined;
+  }
 }
 
 function comparison(op: string): ((a: Value, b: Value) => Value) | undefined {

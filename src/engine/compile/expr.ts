@@ -69,7 +69,10 @@ export function columnReader(col: Column): (row: number) => Value {
     case 'decimal': {
       const { values, validity } = col;
       // a long column may hold, or (scan's working columns) come to hold, values beyond ±2^53: read exactly
-      if (col.type === 'long') return (r) => (isValid(validity, r) ? readNumber(col, r) : null);
+      if (col.type === 'long') {
+        if (!validity) return (r) => (col.big === undefined ? values[r]! : readNumber(col, r));
+        return (r) => (isValid(validity, r) ? (col.big === undefined ? values[r]! : readNumber(col, r)) : null);
+      }
       if (!validity) return (r) => values[r]!;
       return (r) => (isValid(validity, r) ? values[r]! : null);
     }
