@@ -9,6 +9,7 @@ import { renderDiagnostics } from '../common/diagnostics.js';
 import { resolveWorkspaceDir } from '../common/workspace-dir.js';
 import { runQuery, type ExternalDataSource, type TableSource } from '../engine/index.js';
 import { toCsv, toJsonResult, toNdjson, toTextTable } from '../engine/format/encode.js';
+import { jsonText } from '../engine/values/json.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 
 const HELP = `usage: kqlite query [QUERY | --file F] [--workspace DIR] [--as-of TIME] [--format table|json|csv|ndjson]
@@ -116,7 +117,7 @@ export async function run(args: string[]): Promise<number> {
   }
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
   for (const t of result.tables) {
-    if (v.format === 'json') process.stdout.write(JSON.stringify(toJsonResult(t.table)) + '\n');
+    if (v.format === 'json') process.stdout.write(jsonText(toJsonResult(t.table)) + '\n');
     else if (v.format === 'csv') process.stdout.write(toCsv(t.table));
     else if (v.format === 'ndjson') process.stdout.write(toNdjson(t.table));
     else process.stdout.write(toTextTable(t.table) + `(${t.table.length} row${t.table.length === 1 ? '' : 's'})\n`);

@@ -49,13 +49,28 @@ function reportIdsOf(row: Record<string, unknown>): string[] {
   return v === undefined ? [] : [String(v)];
 }
 
+function holdsBigint(v: unknown): boolean {
+  if (typeof v === 'bigint') return true;
+  if (v === null || typeof v !== 'object') return false;
+  return (Array.isArray(v) ? v : Object.values(v)).some(holdsBigint);
+}
+
+/** A value with every bigint (a long beyond ±2^53) as its digits, so JSON.stringify can store it exactly. */
+function bigintsAsText(v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (Array.isArray(v)) return v.map(bigintsAsText);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, bigintsAsText(x)]));
+  return v;
+}
+
 export function stableId(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
 }
 
 /** Groups a rule's result table into observations, in the order groups first appear. */
 export function observe(ruleId: string, query: string, table: Table, asOf: string): Observation[] {
-  const rows = rowsAsObjects(table);
+  // evidence is kept as JSON in SQLite: a long beyond ±2^53 (a bigint) is kept as its exact digits, as text
+  const rows = rowsAsObjects(table).map((r) => (holdsBigint(r) ? (bigintsAsText(r) as Record<string, unknown>) : r));
   const names = table.columns.map((c) => c.name);
   const by = groupColumnsOf(query)?.filter((n) => names.includes(n));
   const keyColumns = by?.length ? by : DEVICE_COLUMNS.filter((n) => names.includes(n)).slice(0, 1);

@@ -10,6 +10,8 @@ import { readCell } from '../engine/storage/builders.js';
 import type { Column, Table } from '../engine/storage/column.js';
 import { formatDatetime, formatTimespan, splitTicks } from '../engine/values/ticks.js';
 import type { DynamicValue, Value } from '../engine/values/value.js';
+import { jsonText } from '../engine/values/json.js';
+import { parseLongText } from '../engine/values/long.js';
 import type { ColumnSchema, TableSchema } from '../kql/semantics/types.js';
 import type { ScalarTypeName } from '../kql/syntax/index.js';
 import { hashBytes } from './byte-dictionary.js';
@@ -32,6 +34,8 @@ class ColumnAccumulator {
   length = 0;
   private codes = new Int32Array(1024);
   private numbers = new Float64Array(0);
+  /** long only, once a value beyond ±2^53 arrived: every row exactly (storage/column.ts's `big`) */
+  private bigs: BigInt64Array | undefined;
   private lo = new Uint16Array(0);
   private flags = new Uint8Array(0);
   private dynamics: DynamicValue[] = [];
@@ -82,12 +86,27 @@ class ColumnAccumulator {
         this.flags[i] = v === true ? 1 : 0;
         break;
       case 'dynamic':
-        this.dynamics.push(isNull ? null : typeof v === 'bigint' ? v.toString() : (v as DynamicValue));
+        this.dynamics.push(isNull ? null : (v as DynamicValue));
         break;
       default:
         if (i >= this.numbers.length) this.numbers = grow(this.numbers, i + 1);
         this.numbers[i] = isNull ? 0 : Number(v);
+        // a long beyond ±2^53 arrives as a bigint: from then on the column keeps every row exactly too
+        if ((typeof v === 'bigint' || this.bigs) && this.type === 'long') this.pushExact(i, isNull ? 0n : typeof v === 'bigint' ? v : BigInt(v as number));
     }
+  }
+
+  private pushExact(i: number, v: bigint): void {
+    if (!this.bigs) {
+      this.bigs = new BigInt64Array(Math.max(1024, this.numbers.length));
+      for (let j = 0; j < i; j++) this.bigs[j] = BigInt(this.numbers[j]!);
+    }
+    if (i >= this.bigs.length) {
+      const b = new BigInt64Array(Math.max(i + 1, this.bigs.length * 2));
+      b.set(this.bigs);
+      this.bigs = b;
+    }
+    this.bigs[i] = v;
   }
 
   /**
@@ -125,6 +144,10 @@ class ColumnAccumulator {
       default:
         this.numbers = grow(this.numbers, row);
         this.numbers.fill(0, from, row);
+        if (this.bigs) {
+          this.pushExact(row - 1, 0n);
+          this.bigs!.fill(0n, from, row);
+        }
     }
     this.length = row;
   }
@@ -150,6 +173,8 @@ class ColumnAccumulator {
     }
     if (type === 'long' || type === 'int' || type === 'real' || type === 'decimal') {
       if (!integerFromBytes(buf, s, e)) return false;
+      // 15 digits fit a long (and a float) exactly, not always an int: coerce.ts reports those
+      if (type === 'int' && (parsed.num | 0) !== parsed.num) return false;
       this.push(parsed.num);
       return true;
     }
@@ -172,7 +197,8 @@ class ColumnAccumulator {
   /** A number value into a numeric column (a whole one for int/long); false: coerce.ts decides. */
   pushNumber(v: number): boolean {
     const t = this.type;
-    if (t === 'long' || t === 'int' ? !Number.isInteger(v) : t !== 'real' && t !== 'decimal') return false;
+    // an int must fit int32, a long read through a float only while it is exact: coerce.ts decides the rest
+    if (t === 'int' ? (v | 0) !== v : t === 'long' ? !Number.isSafeInteger(v) : t !== 'real' && t !== 'decimal') return false;
     if (Number.isNaN(v)) return false;
     this.push(v);
     return true;
@@ -257,6 +283,7 @@ class ColumnAccumulator {
       case 'dynamic':
         return { type: 'dynamic', length: n, values: this.dynamics, validity };
       default:
+        if (this.bigs) return { type: 'long', length: n, values: this.numbers.subarray(0, n), validity, big: this.bigs.subarray(0, n) };
         return { type: this.type as 'long', length: n, values: this.numbers.subarray(0, n), validity };
     }
   }
@@ -317,7 +344,7 @@ export class TableAccumulator {
   /** Column i's value through coerce.ts (any JavaScript value), widening an inferred column that misfits. */
   private pushValue(i: number, value: unknown): void {
     const c = this.schema.columns[i]!;
-    const v = c.type === 'string' && value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+    const v = c.type === 'string' && value !== null && typeof value === 'object' ? jsonText(value) : value;
     let out: Value;
     try {
       out = coerce(v, c.type, c.name);
@@ -385,7 +412,13 @@ export class TableAccumulator {
           }
           case 3: {
             if (NUMERIC.has(col.type) && col.pushBytes(buf, s, e)) break;
-            const v = Number(buf.toString('latin1', s, e));
+            const text = buf.toString('latin1', s, e);
+            // an integer column reads the number's text exactly (a float would round past 2^53)
+            if ((col.type === 'long' || col.type === 'int') && parseLongText(text) !== undefined) {
+              this.pushValue(i, text);
+              break;
+            }
+            const v = Number(text);
             if (!col.pushNumber(v)) this.pushValue(i, v);
             break;
           }
@@ -411,7 +444,7 @@ export class TableAccumulator {
     const acc = new ColumnAccumulator('string');
     for (let r = 0; r < old.length; r++) {
       const v = readCell(old, r);
-      acc.push(v === null ? null : typeof v === 'bigint' ? (old.type === 'timespan' ? formatTimespan(v) : formatDatetime(v)) : typeof v === 'object' ? JSON.stringify(v) : String(v));
+      acc.push(v === null ? null : typeof v === 'bigint' ? (old.type === 'timespan' ? formatTimespan(v) : old.type === 'datetime' ? formatDatetime(v) : v.toString()) : typeof v === 'object' ? jsonText(v) : String(v));
     }
     this.columns[i] = acc;
     this.schema.columns[i]!.type = 'string';

@@ -5,20 +5,50 @@
  * and the record goes to quarantine (never a silent null).
  */
 import type { Value } from '../engine/values/value.js';
+import { longOf, MAX_INT, MAX_LONG, MIN_INT, MIN_LONG, parseLongText, type Long } from '../engine/values/long.js';
+import { jsonText, parseJson } from '../engine/values/json.js';
 import { parseDatetimeText, parseTimespanText, type ScalarTypeName } from '../kql/syntax/index.js';
 
 export class CoercionError extends Error {}
 
 const short = (v: unknown) => {
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const s = typeof v === 'string' ? v : jsonText(v);
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
 };
+
+const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+/**
+ * An int (int32) or long (int64) cell, exactly: integer text is read digit for digit (never through a
+ * float), a bigint (an exact JSON reader's or Parquet's INT64) as it is. A value that is not whole, or does
+ * not fit the type (1e300 in an int), is an error: the record goes to quarantine with that reason.
+ */
+function coerceInteger(v: unknown, type: 'int' | 'long', column: string): Value {
+  if (v === '') return null;
+  let n: Long | undefined;
+  if (typeof v === 'bigint') n = v >= MIN_LONG && v <= MAX_LONG ? longOf(v) : undefined;
+  else if (typeof v === 'boolean') n = v ? 1 : 0;
+  else if (typeof v === 'number' || (typeof v === 'string' && NUMBER_TEXT.test(v))) {
+    const exact = typeof v === 'string' ? parseLongText(v) : undefined;
+    if (exact !== undefined) n = exact;
+    else {
+      const x = typeof v === 'number' ? v : Number(v);
+      if (!Number.isFinite(x)) throw new CoercionError(`column ${column}: ${short(v)} is not a number (${type})`);
+      if (!Number.isInteger(x)) throw new CoercionError(`column ${column}: ${short(v)} is not a whole number (${type})`);
+      n = x >= -9223372036854775808 && x < 9223372036854775808 ? longOf(BigInt(x)) : undefined;
+    }
+  } else throw new CoercionError(`column ${column}: ${short(v)} is not a number (${type})`);
+  if (n === undefined || (type === 'int' && (n < MIN_INT || n > MAX_INT))) {
+    throw new CoercionError(`column ${column}: ${short(v)} is out of range for ${type} (${type === 'int' ? `${MIN_INT} to ${MAX_INT}` : `${MIN_LONG} to ${MAX_LONG}`})`);
+  }
+  return n;
+}
 
 export function coerce(v: unknown, type: ScalarTypeName, column: string): Value {
   if (v === undefined || v === null) return null;
   switch (type) {
     case 'string':
-      return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      return typeof v === 'string' ? v : typeof v === 'object' ? jsonText(v) : String(v);
     case 'datetime': {
       if (v === '') return null;
       if (typeof v === 'string') {
@@ -37,12 +67,12 @@ export function coerce(v: unknown, type: ScalarTypeName, column: string): Value 
     }
     case 'int':
     case 'long':
+      return coerceInteger(v, type, column);
     case 'real':
     case 'decimal': {
       if (v === '') return null;
-      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v) ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : NaN;
+      const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && NUMBER_TEXT.test(v) ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : NaN;
       if (Number.isNaN(n)) throw new CoercionError(`column ${column}: ${short(v)} is not a number (${type})`);
-      if ((type === 'int' || type === 'long') && !Number.isInteger(n)) throw new CoercionError(`column ${column}: ${short(v)} is not a whole number (${type})`);
       return n;
     }
     case 'bool': {
@@ -62,7 +92,7 @@ export function coerce(v: unknown, type: ScalarTypeName, column: string): Value 
         if (s === '') return null;
         if (s[0] === '{' || s[0] === '[') {
           try {
-            return JSON.parse(s) as Value;
+            return parseJson(s) as Value;
           } catch {
             return v; // a string that merely starts with a bracket stays a string value
           }
@@ -79,6 +109,7 @@ export function coerce(v: unknown, type: ScalarTypeName, column: string): Value 
 export function inferType(v: unknown): ScalarTypeName {
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'real';
+  if (typeof v === 'bigint') return 'long';
   if (v !== null && typeof v === 'object') return 'dynamic';
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?Z$/.test(v)) return 'datetime';
   return 'string';

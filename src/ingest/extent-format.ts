@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import type { Column, Table } from '../engine/storage/column.js';
 import { buildPostings, postingsLater, type Postings } from '../engine/storage/postings.js';
 import { QueryError } from '../engine/values/value.js';
+import { jsonText, parseJson } from '../engine/values/json.js';
 import type { ScalarTypeName } from '../kql/syntax/ast.js';
 import type { TableSchema } from '../kql/semantics/types.js';
 import {
@@ -57,6 +58,9 @@ interface ColumnMeta extends PackedNumbers {
   /** Strings/guids: the row index (rows per dictionary code: offsets, rows), see engine/storage/postings.ts.
    * Extents written before it existed have none; the engine builds it when a query needs it. */
   postings?: [offsets: BufferRef, rows: BufferRef];
+  /** A long column holding a value beyond ±2^53: every row as an int64 (BigInt64), beside `values`' floats.
+   * Extents without it hold only safe longs, which the floats carry exactly. */
+  big?: BufferRef;
 }
 
 export interface ExtentMeta {
@@ -167,7 +171,7 @@ function writeColumns(table: Table, put: Put): ColumnMeta[] {
         break;
       }
       case 'dynamic':
-        m.dictJson = put(utf8(JSON.stringify(c.values)));
+        m.dictJson = put(utf8(jsonText(c.values)));
         break;
       case 'bool': {
         // 0/1 a byte each, or no bytes when every row holds one value (often: all null)
@@ -180,6 +184,7 @@ function writeColumns(table: Table, put: Put): ColumnMeta[] {
         const packed = packNumbers(c.values, validity, put);
         Object.assign(m, packed);
         if (!packed.ints && !packed.f32) m.values = put(c.values);
+        if (c.big) m.big = put(c.big);
       }
     }
     return m;
@@ -249,7 +254,7 @@ export class ExtentReader {
     const n = this.rows;
     const m = this.byName.get(name);
     if (!m || m.type !== type) return { column: nullColumn(type as Column['type'], n), bytes: nullBytes(type, n) };
-    const refs = [m.values, m.validity, m.codes, m.hi, m.lo, m.dictEnds, m.dictText, m.dictJson, m.f32, ...refsOf(m.packedCodes, m.dictLengths, m.ints, m.ms, m.ticks)]
+    const refs = [m.values, m.big, m.validity, m.codes, m.hi, m.lo, m.dictEnds, m.dictText, m.dictJson, m.f32, ...refsOf(m.packedCodes, m.dictLengths, m.ints, m.ms, m.ticks)]
       .filter((r): r is BufferRef => r !== undefined);
     const start = refs.length ? Math.min(...refs.map((r) => r[0])) : 0;
     const end = refs.length ? Math.max(...refs.map((r) => r[0] + r[1])) : 0;
@@ -305,13 +310,14 @@ export class ExtentReader {
         break;
       }
       case 'dynamic':
-        column = { type: 'dynamic', length: n, values: (m.dictJson ? JSON.parse(text(buf, m.dictJson, start)) : this.dictsV1()[m.dict!]) as Extract<Column, { type: 'dynamic' }>['values'], validity };
+        column = { type: 'dynamic', length: n, values: (m.dictJson ? parseJson(text(buf, m.dictJson, start)) : this.dictsV1()[m.dict!]) as Extract<Column, { type: 'dynamic' }>['values'], validity };
         break;
       case 'bool':
         column = { type: 'bool', length: n, values: m.ints ? own(unpack(buf, start, m.ints, n, Uint8Array, validity)) : view(m.values!, Uint8Array, 1), validity };
         break;
       default:
         column = { type: m.type, length: n, values: m.ints || m.f32 ? own(unpackNumbers(buf, start, m, n, validity)) : view(m.values!, Float64Array, 8), validity };
+        if (m.big && column.type === 'long') column.big = view(m.big, BigInt64Array, 8);
     }
     // decoded strings take about as much memory as their text (one-byte strings) plus a slice header each
     const dictSize = m.dictEnds ? m.dictEnds[1] / 4 : (m.dictLengths?.count ?? 0);

@@ -4,6 +4,7 @@
  * for CSV, as field boundaries (csv-columns.ts) that go straight into the columns; both end here so flushing,
  * quarantine and undo are one code. `read N = loaded L + quarantined Q` is kept by counting every record once.
  */
+import { jsonText } from '../engine/values/json.js';
 import { basename } from 'node:path';
 import { DEFENDER_TABLES } from '../kql/semantics/catalog.js';
 import type { TableSchema } from '../kql/semantics/types.js';
@@ -77,7 +78,7 @@ export class FileLoad {
         continue;
       }
       if (!VALID_TABLE.test(table)) {
-        this.setAside({ ...item, raw: JSON.stringify(item.row).slice(0, RAW_KEPT) }, undefined, `'${table}' is not a valid table name (letters, digits and _ only)`);
+        this.setAside({ ...item, raw: jsonText(item.row).slice(0, RAW_KEPT) }, undefined, `'${table}' is not a valid table name (letters, digits and _ only)`);
         continue;
       }
       this.seenReadable = true;
@@ -117,7 +118,7 @@ export class FileLoad {
       acc.add(item.row!);
     } catch (e) {
       if (!(e instanceof CoercionError)) throw e;
-      this.setAside({ ...item, raw: JSON.stringify(item.row).slice(0, RAW_KEPT) }, table, e.message);
+      this.setAside({ ...item, raw: jsonText(item.row).slice(0, RAW_KEPT) }, table, e.message);
       return;
     }
     this.afterRow(acc);

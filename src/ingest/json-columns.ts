@@ -6,6 +6,7 @@
  * wrappers, a repeated key, invalid JSON, the first row of a table without a known schema — goes through the generic record path
  * for that line (readers.ts `recordsOfLine`), so results, widening and quarantine are the generic path's.
  */
+import { jsonText, parseJson } from '../engine/values/json.js';
 import type { TableAccumulator } from './accumulate.js';
 import { ByteDictionary, FNV_OFFSET, FNV_PRIME } from './byte-dictionary.js';
 import { CoercionError } from './coerce.js';
@@ -57,8 +58,8 @@ export class NdjsonColumns {
       acc.addScanned(buf, this.kind, this.starts, this.ends, this.hashes);
     } catch (err) {
       if (!(err instanceof CoercionError)) throw err;
-      const row = JSON.parse(buf.toString('utf8', s, e)) as Record<string, unknown>;
-      this.load.setAside({ line, raw: JSON.stringify(row).slice(0, RAW_KEPT) }, this.table, err.message);
+      const row = parseJson(buf.toString('utf8', s, e));
+      this.load.setAside({ line, raw: jsonText(row).slice(0, RAW_KEPT) }, this.table, err.message);
       return;
     }
     this.load.afterRow(acc);

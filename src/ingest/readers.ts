@@ -5,6 +5,8 @@
  * record per line), Advanced Hunting CSV / JSON array / NDJSON, Sentinel exports (rows with `Type`), Parquet
  * (one row group at a time).
  */
+import { jsonText, parseJson } from '../engine/values/json.js';
+import { longOf } from '../engine/values/long.js';
 import { pipeline, Readable } from 'node:stream';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
 import type { Source } from './source.js';
@@ -78,11 +80,11 @@ function unwrap(o: Record<string, unknown>): { row?: Record<string, unknown>; ta
 
 function fromObject(o: unknown, at: Partial<RecordItem>, out: RecordItem[]): void {
   if (!o || typeof o !== 'object' || Array.isArray(o)) {
-    out.push({ ...at, problem: 'record is not a JSON object', raw: String(JSON.stringify(o)).slice(0, RAW_KEPT) });
+    out.push({ ...at, problem: 'record is not a JSON object', raw: String(jsonText(o)).slice(0, RAW_KEPT) });
     return;
   }
   const u = unwrap(o as Record<string, unknown>);
-  out.push(u.problem ? { ...at, problem: u.problem, raw: JSON.stringify(o).slice(0, RAW_KEPT), ...(u.table ? { table: u.table } : {}) } : { ...at, row: u.row!, ...(u.table ? { table: u.table } : {}) });
+  out.push(u.problem ? { ...at, problem: u.problem, raw: jsonText(o).slice(0, RAW_KEPT), ...(u.table ? { table: u.table } : {}) } : { ...at, row: u.row!, ...(u.table ? { table: u.table } : {}) });
 }
 
 /** The records of a text format (everything but Parquet). */
@@ -111,7 +113,7 @@ export function recordsOfLine(l: Line, out: RecordItem[]): void {
   if (!text) return;
   let o: unknown;
   try {
-    o = JSON.parse(text);
+    o = parseJson(text);
   } catch (e) {
     const why = `invalid JSON: ${(e as Error).message}`;
     out.push({ line: l.line, problem: l.unterminated ? `truncated last line (no newline at the end of the file): ${why}` : why, raw: text.slice(0, RAW_KEPT) });
@@ -133,7 +135,7 @@ async function* readJsonDocuments(src: Source): AsyncGenerator<RecordItem[]> {
       }
       let o: unknown;
       try {
-        o = JSON.parse(v.text!);
+        o = parseJson(v.text!);
       } catch (e) {
         out.push({ offset: v.offset, problem: `invalid JSON: ${(e as Error).message}`, raw: v.text!.slice(0, RAW_KEPT) });
         continue;
@@ -197,7 +199,8 @@ export async function* readParquet(file: string | ArrayBuffer, progress?: (fract
     const rows = (await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd })) as Record<string, unknown>[];
     const out: RecordItem[] = rows.map((r, i) => {
       const row: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(r)) row[k] = typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v;
+      // INT64 arrives as a bigint: kept exact (a number while it is a safe integer, as every long Value is)
+      for (const [k, v] of Object.entries(r)) row[k] = typeof v === 'bigint' ? longOf(v) : v instanceof Date ? v.toISOString() : v;
       const u = unwrap(row);
       return { offset: rowStart + i, row: u.row ?? row, ...(u.table ? { table: u.table } : {}) };
     });

@@ -209,6 +209,10 @@ test('query: v2-encoded rows, now() bound to the latest event by default or to a
   assert.deepEqual(r.tables[0]!.rows, [[r.asOf, '1.00:00:00', { a: [1] }, null]]);
   const status = await call<StatusResponse>('GET', '/api/status');
   assert.equal(r.asOf, status.latestEvent);
+  // longs are exact integer literals in the body, beyond 2^53 too (REST v2)
+  const exact = await app.inject({ method: 'POST', url: '/api/query', payload: { query: 'print h = hash("World")' } });
+  assert.match(exact.body, /"rows":\[\[1846988464401551951\]\]/);
+  assert.match(String(exact.headers['content-type']), /^application\/json/);
   const at = await call<QueryResponse>('POST', '/api/query', { query: 'print now()', asOf: '2024-05-10T12:00:00Z' });
   assert.deepEqual(at.tables[0]!.rows, [['2024-05-10T12:00:00.0000000Z']]);
   const big = await call<QueryResponse>('POST', '/api/query', { query: 'DeviceNetworkEvents | project Timestamp, DeviceName', maxRows: 5 });

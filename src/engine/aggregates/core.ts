@@ -2,6 +2,7 @@
  * Core aggregates (init/add/result). dcount is exact here (a Set of value keys): within any documented
  * estimation error by construction; large-cardinality sketches can replace it without changing callers.
  */
+import { addLong, type Long } from '../values/long.js';
 import { compareValues, valueKey } from '../values/compare.js';
 import { valueToDynamic } from '../values/format.js';
 import type { DynamicValue, ScalarTypeName, Value } from '../values/value.js';
@@ -21,12 +22,16 @@ function summing(withIf: boolean): AggregateFunction['create'] {
     let sum = 0;
     let ticks = 0n;
     let any = false;
+    // integers add exactly (int64, wrapping): a float sum is exact only while it stays within ±2^53
+    const integer = types[0] === 'long' || types[0] === 'int';
+    let exact: Long = 0;
     return {
       add: ([v, c]) => {
         if (withIf && c !== true) return;
-        if (typeof v === 'number') { sum += v; any = true; } else if (typeof v === 'bigint') { ticks += v; any = true; }
+        if (integer && (typeof v === 'number' || typeof v === 'bigint')) exact = addLong(exact, v);
+        else if (typeof v === 'number') { sum += v; any = true; } else if (typeof v === 'bigint') { ticks += v; any = true; }
       },
-      result: () => (types[0] === 'timespan' ? (any ? ticks : null) : sum),
+      result: () => (types[0] === 'timespan' ? (any ? ticks : null) : integer ? exact : sum),
     };
   };
 }
@@ -35,7 +40,7 @@ function averaging(withIf: boolean): AggregateFunction['create'] {
   return () => {
     let sum = 0;
     let n = 0;
-    return { add: ([v, c]) => { if (withIf && c !== true) return; if (typeof v === 'number') { sum += v; n++; } }, result: () => (n ? sum / n : NaN) }; // no values: 0/0, as the reference shows for an empty table
+    return { add: ([v, c]) => { if (withIf && c !== true) return; if (typeof v === 'number' || typeof v === 'bigint') { sum += Number(v); n++; } }, result: () => (n ? sum / n : NaN) }; // no values: 0/0, as the reference shows for an empty table
   };
 }
 

@@ -7,7 +7,8 @@
  * back to the init/add/result states.
  */
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
-import { isValid, type Column } from '../storage/column.js';
+import { isValid, readNumber, type Column } from '../storage/column.js';
+import { longOf } from '../values/long.js';
 import { readCell } from '../storage/builders.js';
 import { valueToDynamic } from '../values/format.js';
 import { joinTicks } from '../values/ticks.js';
@@ -117,26 +118,54 @@ function summer(x: Column, pred: Column | undefined, average: boolean): GroupedA
   if (x.type !== 'int' && x.type !== 'long' && x.type !== 'real' && x.type !== 'decimal') throw new Error('number column expected');
   let sums = new Float64Array(0);
   let counts = new Float64Array(0);
+  let exact: BigInt64Array | undefined;
   return {
     run(gids, groups) {
       sums = new Float64Array(groups);
       counts = new Float64Array(groups);
       const { values, validity } = x;
       const ok = passes(pred);
+      exact = undefined;
       for (let i = 0; i < gids.length; i++) {
         if (!ok(i) || (validity && !isValid(validity, i))) continue;
         const g = gids[i]!;
         sums[g]! += values[i]!;
         counts[g]!++;
       }
+      // an integer sum past ±2^53 (or over longs past it) is redone exactly, as int64
+      if (!average && (x.type === 'long' || x.type === 'int') && (x.big || sums.some((v) => Math.abs(v) > 9007199254740991))) {
+        const big = new BigInt64Array(groups);
+        for (let i = 0; i < gids.length; i++) {
+          if (!ok(i) || (validity && !isValid(validity, i))) continue;
+          big[gids[i]!] = BigInt.asIntN(64, big[gids[i]!]! + (x.big ? x.big[i]! : BigInt(values[i]!)));
+        }
+        exact = big;
+      }
     },
     // core.ts: avg of no values is 0/0; sum of no numbers is 0
-    result: (g) => (average ? (counts[g] ? sums[g]! / counts[g]! : NaN) : sums[g]!),
+    result: (g) => (average ? (counts[g] ? sums[g]! / counts[g]! : NaN) : exact ? longOf(exact[g]!) : sums[g]!),
   };
 }
 
 function extreme(x: Column, pred: Column | undefined, sign: 1 | -1): GroupedAggregate | undefined {
   const ok = passes(pred);
+  if (x.type === 'long' && x.big) {
+    // longs beyond ±2^53: compared exactly
+    let best: (number | bigint)[] = [];
+    return {
+      run(gids, groups) {
+        best = new Array<number | bigint>(groups);
+        for (let i = 0; i < gids.length; i++) {
+          if (!ok(i) || !isValid(x.validity, i)) continue;
+          const v = readNumber(x, i);
+          const g = gids[i]!;
+          const b = best[g];
+          if (b === undefined || (sign > 0 ? v > b : v < b)) best[g] = v;
+        }
+      },
+      result: (g) => best[g] ?? null,
+    };
+  }
   if (x.type === 'int' || x.type === 'long' || x.type === 'real' || x.type === 'decimal') {
     let best = new Float64Array(0);
     let has = new Uint8Array(0);
@@ -221,6 +250,11 @@ function argExtreme(x: Column, sign: 1 | -1, rowValues: (i: number) => Value[]):
     case 'decimal': {
       const { values, validity } = x;
       isNullAt = (i) => validity !== undefined && !isValid(validity, i);
+      if (x.big) {
+        const big = x.big;
+        cmp = (i, b) => (big[i]! < big[b]! ? -1 : big[i]! > big[b]! ? 1 : 0);
+        break;
+      }
       cmp = (i, b) => {
         const v = values[i]!;
         const w = values[b]!;

@@ -11,6 +11,7 @@ import { compareValues, valuesEqual } from '../values/compare.js';
 import { has, hasPrefix, hasSuffix } from '../values/terms.js';
 import { splitTicks } from '../values/ticks.js';
 import { QueryError, type Value } from '../values/value.js';
+import { addLong, divLong, modLong, mulLong, subLong, wrapInt, type Long } from '../values/long.js';
 import { regexTest } from '../functions/regex.js';
 import type { Compiled } from './env.js';
 import { columnReader, compileExpr, constant, type CompileScope } from './expr.js';
@@ -156,9 +157,34 @@ export function compileBinary(e: BinaryExpr, s: CompileScope, type: ScalarTypeNa
   }
   const lt = left.type;
   const rtp = right.type;
-  const res: Compiled = { type, eval: (i) => arithmetic(op, l(i), r(i), lt, rtp, type) };
+  const longFast = type === 'long' && lt === 'long' && rtp === 'long' ? longFastPath(op, l, r) : undefined;
+  const res: Compiled = { type, eval: longFast ?? ((i) => arithmetic(op, l(i), r(i), lt, rtp, type)) };
   if (left.constant && right.constant) return constant(type, res.eval(0));
   return res;
+}
+
+const SAFE = 9007199254740991;
+
+/**
+ * long + - * / % long, the common case: plain float arithmetic while both operands are numbers (safe integers)
+ * and the result stays within ±2^53; anything else takes the exact path (values/long.ts).
+ */
+function longFastPath(op: string, l: (i: number) => Value, r: (i: number) => Value): ((i: number) => Value) | undefined {
+  const exact = (a: Value, b: Value): Value => (a === null || b === null ? null : integerArithmetic(op, a as Long, b as Long));
+  switch (op) {
+    case '+':
+      return (i) => { const a = l(i), b = r(i); if (typeof a === 'number' && typeof b === 'number') { const x = a + b; if (x <= SAFE && x >= -SAFE) return x; } return exact(a, b); };
+    case '-':
+      return (i) => { const a = l(i), b = r(i); if (typeof a === 'number' && typeof b === 'number') { const x = a - b; if (x <= SAFE && x >= -SAFE) return x; } return exact(a, b); };
+    case '*':
+      return (i) => { const a = l(i), b = r(i); if (typeof a === 'number' && typeof b === 'number') { const x = a * b; if (x <= SAFE && x >= -SAFE) return x === 0 ? 0 : x; } return exact(a, b); };
+    case '/':
+      return (i) => { const a = l(i), b = r(i); if (typeof a === 'number' && typeof b === 'number') return b === 0 ? null : Math.trunc(a / b) || 0; return exact(a, b); };
+    case '%':
+      return (i) => { const a = l(i), b = r(i); if (typeof a === 'number' && typeof b === 'number') { if (b === 0) return null; const m = a % b; return m < 0 ? m + Math.abs(b) : m || 0; } return exact(a, b); };
+    default:
+      return undefined;
+  }
 }
 
 function comparison(op: string): ((a: Value, b: Value) => Value) | undefined {
@@ -207,9 +233,26 @@ function tickComparison(e: BinaryExpr, s: CompileScope, left: Compiled, right: C
 
 const INTEGER = new Set<ScalarTypeName>(['int', 'long']);
 
+const TICKS = new Set<ScalarTypeName>(['datetime', 'timespan']);
+/** 0001-01-01T00:00:00 and 9999-12-31T23:59:59.9999999 in ticks from 1970 (.NET's DateTime range) */
+const MIN_DATETIME = -621_355_968_000_000_000n;
+const MAX_DATETIME = 2_534_023_007_999_999_999n;
+
 export function arithmetic(op: string, a: Value, b: Value, ta: ScalarTypeName, tb: ScalarTypeName, tr: ScalarTypeName): Value {
   if (a === null || b === null) return null;
-  if (typeof a === 'bigint' || typeof b === 'bigint') return tickArithmetic(op, a, b);
+  if (TICKS.has(ta) || TICKS.has(tb)) {
+    const t = tickArithmetic(op, typeof a === 'bigint' && !TICKS.has(ta) ? Number(a) : a, typeof b === 'bigint' && !TICKS.has(tb) ? Number(b) : b);
+    // a datetime exists from 0001-01-01 to 9999-12-31 (datetime.md); arithmetic that leaves that range is null
+    return tr === 'datetime' && typeof t === 'bigint' && (t < MIN_DATETIME || t > MAX_DATETIME) ? null : t;
+  }
+  // int and long operands with an integer result: exact int64 (int32 for int), wrapping as .NET does
+  if (INTEGER.has(tr) && INTEGER.has(ta) && INTEGER.has(tb) && (typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
+    const r = integerArithmetic(op, a, b);
+    return tr === 'int' ? wrapInt(r) : r;
+  }
+  // a big long meets a real: real arithmetic
+  if (typeof a === 'bigint') a = Number(a);
+  if (typeof b === 'bigint') b = Number(b);
   if (typeof a !== 'number' || typeof b !== 'number') return null;
   switch (op) {
     case '+': return a + b;
@@ -224,6 +267,18 @@ export function arithmetic(op: string, a: Value, b: Value, ta: ScalarTypeName, t
       const m = a % b;
       return m < 0 ? m + Math.abs(b) : m;
     }
+    default:
+      throw new QueryError(`operator '${op}' is not supported`);
+  }
+}
+
+function integerArithmetic(op: string, a: Long, b: Long): Long | null {
+  switch (op) {
+    case '+': return addLong(a, b);
+    case '-': return subLong(a, b);
+    case '*': return mulLong(a, b);
+    case '/': return divLong(a, b);
+    case '%': return modLong(a, b);
     default:
       throw new QueryError(`operator '${op}' is not supported`);
   }

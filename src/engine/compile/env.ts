@@ -57,6 +57,8 @@ export interface Runtime {
   externalData?: ExternalDataSource;
   /** Scan + where-chain results shared by the queries of one hunt (src/engine/scan.ts keys them). */
   sharedScans?: Map<string, Relation>;
+  /** toscalar() values of this query, by call and by what its argument refers to (compile/toscalar.ts). */
+  toscalarValues?: Map<Expr, Map<string, Value>>;
   /** Evaluates a tabular expression (set by run.ts; compile code calls back into it for sub-queries). */
   evalTabular(e: Expr, env: Env, implicit?: Relation): Relation;
 }

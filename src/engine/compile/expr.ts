@@ -6,8 +6,10 @@
 import type { CallExpr, Expr, Literal, ScalarTypeName } from '../../kql/syntax/ast.js';
 import { lookupFunction } from '../../kql/semantics/index.js';
 import { readCell } from '../storage/builders.js';
-import { isValid, type Column } from '../storage/column.js';
+import { isValid, readNumber, type Column } from '../storage/column.js';
 import { joinTicks } from '../values/ticks.js';
+import { intOf, longOf, negLong } from '../values/long.js';
+import { valueToDynamic } from '../values/format.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import { SCALAR_FUNCTIONS } from '../functions/registry.js';
 import { compileBetween, compileBinary, compileIn } from './binary.js';
@@ -15,6 +17,7 @@ import { Env, type Compiled, type Runtime } from './env.js';
 import { columnOf, type Relation } from './relation.js';
 import { enterFunction } from './user-function.js';
 import { compileRowFunction, ROW_FUNCTIONS } from './row-functions.js';
+import { compileToscalar } from './toscalar.js';
 
 export interface CompileScope {
   rt: Runtime;
@@ -36,10 +39,12 @@ export function literalValue(e: Literal): Value {
   if (e.value === null) return null;
   switch (e.type) {
     case 'int':
-    case 'long':
     case 'real':
     case 'decimal':
       return typeof e.value === 'number' ? e.value : Number(e.value);
+    case 'long':
+      // exact: a literal beyond ±2^53 is a bigint (values/long.ts)
+      return typeof e.value === 'bigint' ? longOf(e.value) : (e.value as number);
     default:
       return e.value as Value;
   }
@@ -63,6 +68,11 @@ export function columnReader(col: Column): (row: number) => Value {
     case 'real':
     case 'decimal': {
       const { values, validity } = col;
+      // a long column may hold, or (scan's working columns) come to hold, values beyond ±2^53: read exactly
+      if (col.type === 'long') {
+        if (!validity) return (r) => (col.big === undefined ? values[r]! : readNumber(col, r));
+        return (r) => (isValid(validity, r) ? (col.big === undefined ? values[r]! : readNumber(col, r)) : null);
+      }
       if (!validity) return (r) => values[r]!;
       return (r) => (isValid(validity, r) ? values[r]! : null);
     }
@@ -107,7 +117,8 @@ export function compileExpr(e: Expr, s: CompileScope): Compiled {
       const x = compileExpr(e.operand, s);
       if (e.op === '+') return x;
       const f = x.eval;
-      return { type: x.type, eval: (r) => negate(f(r)), constant: x.constant };
+      const t = x.type;
+      return { type: x.type, eval: (r) => negate(f(r), t), constant: x.constant };
     }
     case 'BinaryExpr':
       return compileBinary(e, s, type);
@@ -135,7 +146,7 @@ export function compileExpr(e: Expr, s: CompileScope): Compiled {
     }
     case 'ListExpr': {
       const items = e.items.map((i) => compileExpr(i, s));
-      return { type: 'dynamic', eval: (r) => items.map((i) => toDynamic(i.eval(r))) };
+      return { type: 'dynamic', eval: (r) => items.map((i) => toDynamic(i.eval(r), i.type)) };
     }
     default: {
       // A tabular expression in scalar position: its first cell (Kusto's implicit toscalar).
@@ -151,9 +162,9 @@ export function firstCell(rel: Relation): Value {
   return readCell(rel.columns[0]!.column, row);
 }
 
-function negate(v: Value): Value {
-  if (typeof v === 'number') return -v;
-  if (typeof v === 'bigint') return -v;
+function negate(v: Value, type: ScalarTypeName): Value {
+  if (typeof v === 'number') return type === 'int' ? intOf(-v) : -v;
+  if (typeof v === 'bigint') return type === 'long' ? negLong(v) : -v;
   return null;
 }
 
@@ -177,8 +188,8 @@ function indexInto(v: Value, i: Value): Value {
 }
 
 /** A runtime value as it sits inside a dynamic (ticks become ISO strings / timespan text by their callers). */
-export function toDynamic(v: Value): DynamicValue {
-  return typeof v === 'bigint' ? v.toString() : (v as DynamicValue);
+export function toDynamic(v: Value, type: ScalarTypeName): DynamicValue {
+  return valueToDynamic(v, type);
 }
 
 function compileCall(e: CallExpr, s: CompileScope, type: ScalarTypeName): Compiled {
@@ -190,13 +201,7 @@ function compileCall(e: CallExpr, s: CompileScope, type: ScalarTypeName): Compil
     if (entry?.kind !== 'function') throw new QueryError(`'${name}' is not a function here`);
     return compileExpr(entry.decl.body.result, { ...s, env: enterFunction(entry.decl, entry.env, e.args, s) });
   }
-  if (name === 'toscalar') {
-    const arg = argExprs[0]!;
-    // a scalar argument (the partition key inside `partition by K { ... toscalar(K) ... }`) is itself
-    if (!s.rt.bound.schemaOf(arg) && !(arg.kind === 'NameRef' && s.env.lookup(arg.name)?.kind === 'tabular')) return compileExpr(arg, s);
-    const rel = s.rt.evalTabular(arg, s.env);
-    return constant(type, firstCell(rel));
-  }
+  if (name === 'toscalar') return compileToscalar(e, argExprs[0]!, s, type);
   if (name === 'column_names_of') {
     // the column names of a table, as a dynamic array
     const rel = s.rt.evalTabular(argExprs[0]!, s.env);
@@ -208,7 +213,8 @@ function compileCall(e: CallExpr, s: CompileScope, type: ScalarTypeName): Compil
   if (!impl) throw new QueryError(`the function '${name}' is not supported by kqlite's engine yet`, 'KQL4010');
   const args = argExprs.map((a) => (a.kind === 'StarExpr' ? constant('dynamic', null) : compileExpr(a, s)));
   const argTypes = args.map((a) => a.type);
-  const evals = args.map((a) => a.eval);
+  // a function that is not written for exact longs reads a long beyond ±2^53 as its nearest float
+  const evals = args.map((a) => (a.type === 'long' && !LONG_AWARE.has(impl.name) ? asFloat(a.eval) : a.eval));
   const ctx = s.rt.ctx;
   const f = impl.impl;
   if (args.every((a) => a.constant) && !/^(rand|new_guid)$/.test(name)) {
@@ -223,6 +229,20 @@ function compileCall(e: CallExpr, s: CompileScope, type: ScalarTypeName): Compil
       for (let i = 0; i < n; i++) buf[i] = evals[i]!(r);
       return f(buf, argTypes, ctx, type);
     },
+  };
+}
+
+/** Functions that take a long beyond ±2^53 (a bigint) exactly; every other function is handed its float. */
+const LONG_AWARE = new Set([
+  'tostring', 'strcat', 'strcat_delim', 'hash', 'hash_xxhash64', 'tolong', 'toint', 'toreal', 'todouble', 'todecimal', 'tohex', 'abs',
+  'iff', 'iif', 'case', 'coalesce', 'isnull', 'isnotnull', 'isempty', 'isnotempty', 'min_of', 'max_of', 'pack_array', 'bag_pack', 'pack',
+  'binary_and', 'binary_or', 'binary_xor', 'binary_not', 'binary_shift_left', 'binary_shift_right', 'bitset_count_ones', 'todynamic', 'parse_json',
+]);
+
+function asFloat(f: (r: number) => Value): (r: number) => Value {
+  return (r) => {
+    const v = f(r);
+    return typeof v === 'bigint' ? Number(v) : v;
   };
 }
 

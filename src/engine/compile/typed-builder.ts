@@ -37,14 +37,28 @@ export function typedWriter(type: ScalarTypeName, n: number): TypedWriter {
     case 'real':
     case 'decimal': {
       const out = new Float64Array(n);
+      // a long beyond ±2^53 turns on the exact form (column.ts): rows so far are safe integers
+      let big: BigInt64Array | undefined;
       return {
         set(i, v) {
-          if (typeof v === 'number') out[i] = v;
-          else if (typeof v === 'bigint') out[i] = Number(v);
-          else if (typeof v === 'boolean') out[i] = v ? 1 : 0;
-          else setNull(i);
+          if (typeof v === 'number') {
+            out[i] = v;
+            if (big) big[i] = type === 'long' && Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n;
+          } else if (typeof v === 'bigint') {
+            out[i] = Number(v);
+            if (type === 'long') {
+              if (!big) {
+                big = new BigInt64Array(n);
+                for (let j = 0; j < n; j++) big[j] = Number.isFinite(out[j]!) ? BigInt(Math.trunc(out[j]!)) : 0n;
+              }
+              big[i] = BigInt.asIntN(64, v);
+            }
+          } else if (typeof v === 'boolean') {
+            out[i] = v ? 1 : 0;
+            if (big) big[i] = v ? 1n : 0n;
+          } else setNull(i);
         },
-        finish: () => ({ type, length: n, values: out, validity }),
+        finish: () => (big ? { type, length: n, values: out, validity, big } : { type, length: n, values: out, validity }),
       };
     }
     case 'string':
@@ -86,7 +100,7 @@ export function typedWriter(type: ScalarTypeName, n: number): TypedWriter {
       const out: DynamicValue[] = new Array(n);
       return {
         set(i, v) {
-          out[i] = v === undefined ? null : typeof v === 'bigint' ? v.toString() : (v as DynamicValue);
+          out[i] = v === undefined ? null : (v as DynamicValue);
           if (v === null || v === undefined) setNull(i);
         },
         finish: () => ({ type, length: n, values: out, validity }),

@@ -8,7 +8,8 @@
  * their hi/lo halves) and composite keys are combined pairwise (`PairIds`), so no row builds a string or
  * an array. Ids are handed out in order of first appearance, which keeps groups in first-seen order.
  */
-import { isValid, type Column } from '../storage/column.js';
+import { isValid, readNumber, type Column } from '../storage/column.js';
+import { jsonText } from '../values/json.js';
 import { joinTicks, splitTicks } from '../values/ticks.js';
 import type { Value } from '../values/value.js';
 
@@ -82,13 +83,14 @@ export class ValueIds {
       case 'number':
         return this.ofNumber(v);
       case 'bigint': {
+        // ticks, or a long beyond ±2^53 (one column never holds both): split like ticks, exactly
         const { hi, lo } = splitTicks(v);
         return this.ofTicks(hi, lo);
       }
       case 'boolean':
         return this.ofBool(v);
       default: {
-        const k = JSON.stringify(v);
+        const k = jsonText(v);
         let id = this.json.get(k);
         if (id === undefined) this.json.set(k, (id = this.add(v)));
         return id;
@@ -160,7 +162,7 @@ export class ValueIds {
           if (validity && !isValid(validity, r)) {
             out[i] = this.ofNull();
             if (isNull) isNull[i] = 1;
-          } else out[i] = this.ofNumber(values[r]!);
+          } else out[i] = col.big ? this.ofValue(readNumber(col, r)) : this.ofNumber(values[r]!);
         }
       }
     }

@@ -1,18 +1,20 @@
 /**
  * Result encodings. JSON follows Kusto's REST API v2 value encoding: datetime as ISO 8601 with 7 fractional
  * digits and Z, timespan as [-][d.]hh:mm:ss[.fffffff], dynamic as JSON, null as null; non-finite reals as
- * the strings "NaN", "Infinity", "-Infinity" (JSON has no such numbers).
+ * the strings "NaN", "Infinity", "-Infinity" (JSON has no such numbers); a long as an exact integer literal
+ * (a long beyond ±2^53 is a bigint here and `jsonText` writes its digits: JSON.parse would round it).
  */
 import { readCell } from '../storage/builders.js';
 import type { Table } from '../storage/column.js';
 import { formatDatetime, formatTimespan } from '../values/ticks.js';
 import type { ScalarTypeName, Value } from '../values/value.js';
+import { jsonText } from '../values/json.js';
 
-export type JsonCell = null | boolean | number | string | unknown[] | Record<string, unknown>;
+export type JsonCell = null | boolean | number | bigint | string | unknown[] | Record<string, unknown>;
 
 export function encodeCell(v: Value, type: ScalarTypeName): JsonCell {
   if (v === null) return null;
-  if (typeof v === 'bigint') return type === 'timespan' ? formatTimespan(v) : formatDatetime(v);
+  if (typeof v === 'bigint') return type === 'timespan' ? formatTimespan(v) : type === 'datetime' ? formatDatetime(v) : v;
   if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
   return v as JsonCell;
 }
@@ -34,7 +36,7 @@ export function rowsAsObjects(t: Table): Record<string, JsonCell>[] {
 
 function cellText(v: JsonCell): string {
   if (v === null) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (typeof v === 'object') return jsonText(v);
   return String(v);
 }
 
@@ -46,7 +48,7 @@ export function toCsv(t: Table): string {
 }
 
 export function toNdjson(t: Table): string {
-  return rowsAsObjects(t).map((r) => JSON.stringify(r)).join('\n') + (t.length ? '\n' : '');
+  return rowsAsObjects(t).map((r) => jsonText(r)).join('\n') + (t.length ? '\n' : '');
 }
 
 /** A readable aligned table; long cells are cut with an ellipsis. */

@@ -106,7 +106,8 @@ export const ARRAY_TEXT_FUNCTIONS: ScalarFunction[] = [
   fn('base64_decode_toarray', 1, 1, ([s]) => { const b = strictBase64(str(s)); return b ? [...b] : null; }),
   fn('base64_encode_fromarray', 1, 1, ([a]) => (arr(a) ? Buffer.from(arr(a)!.map(Number)).toString('base64') : '')),
   // the .NET forms: 8-4-4-4-12 (optionally in braces) and 32 plain hex digits
-  fn('toguid', 1, 1, ([g]) => (typeof g === 'string' ? (parseGuidText(g) ?? null) : null)),
+  // toguid reads 32 hex digits however dashes split them (toguid-function.md: "0123456789ab-cdef-0123-456789abcdef")
+  fn('toguid', 1, 1, ([g]) => (typeof g === 'string' ? (parseGuidText(g) ?? parseGuidText(g.trim().replace(/-/g, '')) ?? null) : null)),
   fn('base64_decode_toguid', 1, 1, ([s]) => { const b = strictBase64(str(s)); return b && b.length === 16 ? guidFromBytes(b) : null; }),
   fn('base64_encode_fromguid', 1, 1, ([g]) => { const b = guidToBytes(str(g)); return b ? b.toString('base64') : null; }),
   fn('format_datetime', 2, 2, ([t, f]) => (typeof t === 'bigint' ? formatDatetimeWith(t, str(f)) : '')),

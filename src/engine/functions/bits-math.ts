@@ -7,10 +7,17 @@ import { valueToString } from '../values/format.js';
 import type { ScalarTypeName, Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
 import { xxhash64 } from './xxhash64.js';
+import { VOLUME_UNITS, type VolumeUnit } from './volume-units.js';
+// erf/erfc/ln Γ/ln B to the last bits (W. J. Cody's rational approximations and the like, from stdlib)
+import erf from '@stdlib/math-base-special-erf';
+import erfc from '@stdlib/math-base-special-erfc';
+import gammaln from '@stdlib/math-base-special-gammaln';
+import betaln from '@stdlib/math-base-special-betaln';
+import { longOf } from '../values/long.js';
 
 const int64 = (v: Value): bigint | null => (typeof v === 'number' && Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : typeof v === 'bigint' ? v : null);
 const bits2 = (name: string, f: (a: bigint, b: bigint) => bigint) =>
-  fn(name, 2, 2, ([a, b]) => { const x = int64(a); const y = int64(b); return x === null || y === null ? null : Number(BigInt.asIntN(64, f(x, y))); });
+  fn(name, 2, 2, ([a, b]) => { const x = int64(a); const y = int64(b); return x === null || y === null ? null : longOf(f(x, y)); });
 
 /** Ticks from 0001-01-01 (the .NET epoch) to 1970-01-01: hash() of a datetime hashes .NET ticks. */
 const DOTNET_EPOCH_TICKS = 621_355_968_000_000_000n;
@@ -18,7 +25,7 @@ const DOTNET_EPOCH_TICKS = 621_355_968_000_000_000n;
 /** The bytes hash() reads for a value: UTF-8 text, or the 8 little-endian bytes of a number or time. */
 function hashBytes(v: Value, t: ScalarTypeName): Uint8Array {
   const b = Buffer.alloc(8);
-  if (typeof v === 'bigint') { b.writeBigInt64LE(t === 'datetime' ? v + DOTNET_EPOCH_TICKS : v); return b; }
+  if (typeof v === 'bigint') { b.writeBigInt64LE(t === 'datetime' ? v + DOTNET_EPOCH_TICKS : BigInt.asIntN(64, v)); return b; }
   if (typeof v === 'number' && (t === 'long' || t === 'int')) { b.writeBigInt64LE(BigInt(Math.trunc(v))); return b; }
   if (typeof v === 'number') { b.writeDoubleLE(v); return b; }
   return Buffer.from(typeof v === 'string' ? v : t === 'datetime' && typeof v === 'bigint' ? formatDatetime(v) : valueToString(v, t), 'utf8');
@@ -27,53 +34,33 @@ function hashBytes(v: Value, t: ScalarTypeName): Uint8Array {
 function hashOf([v, mod]: Value[], [t]: ScalarTypeName[]): Value {
   if (v === null) return null;
   const h = BigInt.asIntN(64, xxhash64(hashBytes(v, t!)));
-  if (mod === undefined || mod === null) return Number(h);
-  const m = BigInt(Math.trunc(Number(mod)));
-  return m > 0n ? Number(((h % m) + m) % m) : null;
+  if (mod === undefined || mod === null) return longOf(h);
+  const m = typeof mod === 'bigint' ? mod : BigInt(Math.trunc(Number(mod)));
+  // exact int64 arithmetic: the hash is a full 64-bit value, a float would round its low digits
+  return m > 0n ? longOf(((h % m) + m) % m) : null;
 }
 
-/** erf by its Taylor series near zero and erfc by a continued fraction further out (both to ~1e-15). */
-function erf(x: number): number {
-  if (Math.abs(x) > 3) return Math.sign(x) * (1 - erfcLarge(Math.abs(x)));
-  let term = x, sum = x;
-  for (let n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
-    term *= (-x * x) / n;
-    sum += term / (2 * n + 1);
-  }
-  return (2 / Math.sqrt(Math.PI)) * sum;
-}
-
-function erfcLarge(x: number): number {
-  // Lentz's evaluation of erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...))))
-  let f = x, c = x, d = 0;
-  for (let n = 1; n < 300; n++) {
-    const a = n / 2;
-    d = x + a * d;
-    c = x + a / c;
-    d = 1 / d;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
-}
-
-const erfc = (x: number) => (x > 3 ? erfcLarge(x) : 1 - erf(x));
-
-/** Lanczos approximation (g = 7, 9 terms) of ln Γ(x), with reflection below 1/2. */
-const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+/** Γ(x): exact factorials for whole x up to 171, reflection below 1/2, else exp(ln Γ(x)). */
 function gamma(x: number): number {
   if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x));
   if (Number.isInteger(x) && x <= 171) { let r = 1; for (let i = 2; i < x; i++) r *= i; return r; }
   return Math.exp(logGamma(x));
 }
+
+/** ln Γ(x) (stdlib's, accurate to the last bits; the Lanczos sum it replaces was off by a few ulps). */
 function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0]!;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+  return gammaln(x);
+}
+
+/**
+ * The beta density Γ(a+b)/(Γ(a)Γ(b)) x^(a-1) (1-x)^(b-1), through the gamma values while they are finite
+ * (beta_pdf(0.5, 10, 20) is 0.746176019310951, as the reference shows; through logarithms it would be off in
+ * the 15th digit), else through ln B(a, b).
+ */
+function betaPdf(x: number, a: number, b: number): number {
+  const c = gamma(a + b) / (gamma(a) * gamma(b));
+  if (Number.isFinite(c) && c > 0) return c * Math.pow(x, a - 1) * Math.pow(1 - x, b - 1);
+  return Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - betaln(a, b));
 }
 
 /** Regularized incomplete beta I_x(a, b) by its continued fraction. */
@@ -142,6 +129,11 @@ function convert(quantity: string): ScalarFunction {
       const t = TEMPERATURE[String(to)];
       return f && t ? t[1](f[0](v)) : null;
     }
+    if (quantity === 'volume') {
+      const f = volumeUnit(String(from));
+      const t = volumeUnit(String(to));
+      return f && t ? t.fromBase(f.toBase(v)) : null;
+    }
     const f = UNITS[quantity]![String(from)];
     const t = UNITS[quantity]![String(to)];
     return f === undefined || t === undefined ? null : (v * f) / t;
@@ -150,13 +142,21 @@ function convert(quantity: string): ScalarFunction {
 
 const num = (v: Value) => (typeof v === 'number' ? v : null);
 
+/** A volume unit as UnitsNet converts it (volume-units.ts), else by its SI factor. */
+function volumeUnit(name: string): VolumeUnit | undefined {
+  const u = VOLUME_UNITS[name];
+  if (u) return u;
+  const f = UNITS.volume![name];
+  return f === undefined ? undefined : { toBase: (x) => x * f, fromBase: (x) => x / f };
+}
+
 export const BITS_MATH_FUNCTIONS: ScalarFunction[] = [
   bits2('binary_and', (a, b) => a & b),
   bits2('binary_or', (a, b) => a | b),
   bits2('binary_xor', (a, b) => a ^ b),
   bits2('binary_shift_left', (a, b) => (b < 0n || b > 63n ? 0n : a << b)),
   bits2('binary_shift_right', (a, b) => (b < 0n || b > 63n ? 0n : a >> b)),
-  fn('binary_not', 1, 1, ([a]) => { const x = int64(a); return x === null ? null : Number(~x); }),
+  fn('binary_not', 1, 1, ([a]) => { const x = int64(a); return x === null ? null : longOf(~x); }),
   fn('bitset_count_ones', 1, 1, ([a]) => { const x = int64(a); return x === null ? null : [...BigInt.asUintN(64, x).toString(2)].filter((c) => c === '1').length; }),
   fn('hash', 1, 2, hashOf),
   fn('hash_xxhash64', 1, 2, hashOf),
@@ -169,7 +169,7 @@ export const BITS_MATH_FUNCTIONS: ScalarFunction[] = [
     const [p, q, r] = [num(x), num(a), num(b)];
     if (p === null || q === null || r === null) return null;
     if (!validBeta(p, q, r)) return NaN;
-    return Math.exp((q - 1) * Math.log(p) + (r - 1) * Math.log(1 - p) - (logGamma(q) + logGamma(r) - logGamma(q + r)));
+    return betaPdf(p, q, r);
   }),
   fn('beta_inv', 3, 3, ([x, a, b]) => {
     const [p, q, r] = [num(x), num(a), num(b)];

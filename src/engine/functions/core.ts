@@ -6,11 +6,14 @@
 import { parseDatetimeText, parseTimespanText } from '../../kql/syntax/index.js';
 import { binTicks, TICKS_PER_DAY } from '../values/ticks.js';
 import { valueToDynamic, valueToString } from '../values/format.js';
-import { QueryError, type DynamicValue, type Value } from '../values/value.js';
+import { QueryError, type DynamicValue, type ScalarTypeName, type Value } from '../values/value.js';
+import { longFromReal, longOf, MAX_INT, MIN_INT, negLong, parseLongText, type Long } from '../values/long.js';
+import { jsonText, parseJson as parseJsonText } from '../values/json.js';
 import { regexExtract } from './regex.js';
+import { textAsType } from './text-as-type.js';
 import { fn, type ScalarFunction } from './types.js';
 
-const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? jsonText(v) : String(v));
 const isEmptyValue = (v: Value) => v === null || v === '' || (typeof v === 'number' && Number.isNaN(v));
 
 function toNumber(v: Value): number | null {
@@ -27,10 +30,29 @@ function toNumber(v: Value): number | null {
   return null;
 }
 
+/**
+ * tolong()/toint(): integer text exactly (never through a float), reals truncated toward zero, longs as
+ * they are; null when the value is not a number or lies outside int64 (toint: outside int32, checked by
+ * its caller).
+ */
+function toLongValue(v: Value, type: ScalarTypeName): Long | null {
+  if (v === null) return null;
+  if (typeof v === 'bigint') return type === 'datetime' || type === 'timespan' ? longOf(v) : v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number') return type === 'int' || type === 'long' ? v : (longFromReal(v) ?? null);
+  if (typeof v === 'string') {
+    const exact = parseLongText(v);
+    if (exact !== undefined) return exact;
+    const n = toNumber(v);
+    return n === null ? null : (longFromReal(n) ?? null);
+  }
+  return null;
+}
+
 function parseJson(v: Value): Value {
   if (typeof v !== 'string') return v;
   try {
-    return JSON.parse(v) as DynamicValue;
+    return parseJsonText(v);
   } catch {
     return v;
   }
@@ -65,8 +87,8 @@ export const CORE_FUNCTIONS: ScalarFunction[] = [
   }),
   fn('startofday', 1, 2, ([v, off]) => (typeof v === 'bigint' ? binTicks(v, TICKS_PER_DAY) + BigInt(Number(off ?? 0)) * TICKS_PER_DAY : null)),
   fn('tostring', 1, 1, ([v], [t]) => (v === null ? '' : valueToString(v, t!))),
-  fn('toint', 1, 1, ([v]) => { const n = toNumber(v); return n === null ? null : Math.trunc(n) | 0; }),
-  fn('tolong', 1, 1, ([v]) => { const n = toNumber(v); return n === null ? null : Math.trunc(n); }),
+  fn('toint', 1, 1, ([v], [t]) => { const n = toLongValue(v, t!); return n === null || n < MIN_INT || n > MAX_INT ? null : Number(n); }),
+  fn('tolong', 1, 1, ([v], [t]) => toLongValue(v, t!)),
   fn('toreal', 1, 1, ([v]) => toNumber(v)),
   fn('todecimal', 1, 1, ([v]) => toNumber(v)),
   fn('tobool', 1, 1, ([v]) => (typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : typeof v === 'string' ? (/^(true|1)$/i.test(v.trim()) ? true : /^(false|0)$/i.test(v.trim()) ? false : null) : null)),
@@ -85,7 +107,11 @@ export const CORE_FUNCTIONS: ScalarFunction[] = [
   }),
   fn('split', 2, 3, ([v, d, i]) => { const parts = str(v).split(str(d)); return i === undefined || i === null ? parts : (parts[Number(i)] !== undefined ? [parts[Number(i)]!] : []); }),
   fn('replace_string', 3, 3, ([v, a, b]) => str(v).split(str(a)).join(str(b))),
-  fn('extract', 3, 4, ([re, g, v]) => regexExtract(str(re), Number(g), str(v))),
+  // extract(re, group, text, typeof(T)): the group's text as a T (null when it is not one)
+  fn('extract', 3, 4, ([re, g, v, t], _types, _ctx, resultType) => {
+    const m = regexExtract(str(re), Number(g), str(v));
+    return m === null || t === undefined || t === null ? m : textAsType(m, resultType);
+  }),
   fn('isempty', 1, 1, ([v]) => isEmptyValue(v)),
   fn('isnotempty', 1, 1, ([v]) => !isEmptyValue(v)),
   fn('isnull', 1, 1, ([v]) => v === null),
@@ -110,7 +136,7 @@ export const CORE_FUNCTIONS: ScalarFunction[] = [
     for (let i = 0; i + 1 < args.length; i += 2) o[str(args[i]!)] = valueToDynamic(args[i + 1]!, types[i + 1]!);
     return o;
   }),
-  fn('abs', 1, 1, ([v]) => (typeof v === 'number' ? Math.abs(v) : typeof v === 'bigint' ? (v < 0n ? -v : v) : null)),
+  fn('abs', 1, 1, ([v], [t]) => (typeof v === 'number' ? Math.abs(v) : typeof v === 'bigint' ? (v < 0n ? (t === 'long' ? negLong(v) : -v) : v) : null)),
   fn('round', 1, 2, ([v, p]) => { if (typeof v !== 'number') return null; const f = 10 ** Number(p ?? 0); return Math.round(v * f) / f; }),
   fn('floor', 2, 2, ([v, step]) => (typeof v === 'number' && typeof step === 'number' && step > 0 ? Math.floor(v / step) * step : typeof v === 'bigint' && typeof step === 'bigint' ? binTicks(v, step) : null)),
 ];

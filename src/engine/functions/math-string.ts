@@ -105,16 +105,24 @@ export const MATH_STRING_FUNCTIONS: ScalarFunction[] = [
     for (let i = hay.indexOf(n); i >= 0; i = hay.indexOf(n, i + n.length)) c++;
     return c;
   }),
+  // extract_all(re, [captureGroups,] text): every match's groups; captureGroups (a dynamic array of group
+  // numbers, 0 = the whole match, or group names) picks which, in that order
   fn('extract_all', 2, 3, ([p, a, b]) => {
     const input = str(b === undefined ? a : b);
-    const m = compileRegex(str(p)).matcher(input);
-    const out: DynamicValue[] = [];
-    while (m.find()) {
-      const groups = m.groupCount();
-      if (groups === 0) out.push(m.group(0));
-      else if (groups === 1) out.push(m.group(1));
-      else out.push(Array.from({ length: groups }, (_, g) => m.group(g + 1)));
+    const re = compileRegex(str(p));
+    const m = re.matcher(input);
+    const count = re.groupCount();
+    let picked: number[] | undefined;
+    if (b !== undefined && a !== null) {
+      if (!Array.isArray(a) || a.length === 0) return null;
+      // a group by number, or by the name a (?P<name>...) group has
+      const named = re.namedGroups() as Record<string, number>;
+      picked = a.map((g) => (typeof g === 'string' && !/^\d+$/.test(g) ? (named[g] ?? -1) : Number(g)));
+      if (picked.some((g) => !Number.isInteger(g) || g < 0 || g > count)) return null;
     }
+    const groups = picked ?? (count === 0 ? [0] : Array.from({ length: count }, (_, g) => g + 1));
+    const out: DynamicValue[] = [];
+    while (m.find()) out.push(groups.length === 1 ? m.group(groups[0]!) : groups.map((g) => m.group(g)));
     return out.length ? out : null;
   }),
   fn('reverse', 1, 1, ([s], [t]) => [...fullText(s, t!)].reverse().join('')),
@@ -136,7 +144,14 @@ export const MATH_STRING_FUNCTIONS: ScalarFunction[] = [
   fn('url_encode', 1, 1, ([s]) => urlEncode(str(s), '+')),
   fn('url_encode_component', 1, 1, ([s]) => urlEncode(str(s), '%20')),
   fn('url_decode', 1, 1, ([s]) => { try { return decodeURIComponent(str(s).replace(/\+/g, ' ')); } catch { return null; } }),
-  fn('tohex', 1, 2, ([v, w]) => { const x = num(v); if (x === null) return null; const h = (x < 0 ? BigInt.asUintN(64, BigInt(Math.trunc(x))) : BigInt(Math.trunc(x))).toString(16); return w ? h.padStart(Number(w), '0') : h; }),
+  // a negative value in two's complement of its own width: 32 bits for an int (tohex(toint(-256)) is ffffff00), 64 for a long
+  fn('tohex', 1, 2, ([v, w], [t]) => {
+    if (v === null || (typeof v !== 'number' && typeof v !== 'bigint')) return null;
+    if (typeof v === 'number' && !Number.isFinite(v)) return null;
+    const x = typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
+    const h = (x < 0n ? BigInt.asUintN(t === 'int' ? 32 : 64, x) : x).toString(16);
+    return w ? h.padStart(Number(w), '0') : h;
+  }),
   fn('gettype', 1, 1, ([v], [t]) => {
     if (t !== 'dynamic') return t === 'real' ? 'real' : t === 'bool' ? 'bool' : t!;
     if (v === null) return 'null';

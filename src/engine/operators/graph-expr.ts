@@ -5,7 +5,7 @@
  * variable length edge compile their inner expression ONCE over the edge (or node) property columns and
  * run it for each element of the row's path.
  */
-import type { CallExpr, Expr, GraphPath } from '../../kql/syntax/ast.js';
+import type { CallExpr, Expr, GraphPath, ScalarTypeName } from '../../kql/syntax/ast.js';
 import { analyzePattern, type PatternPlan } from '../../kql/semantics/graph-pattern.js';
 import { GRAPH_FUNCTIONS } from '../../kql/semantics/bind-graph.js';
 import { columnReader, compileExpr, toDynamic, type CompileScope } from '../compile/expr.js';
@@ -62,10 +62,10 @@ function propertyReader(table: GraphValue['nodes'], name: string): { type: Compi
 
 /** A pattern variable as a value: its properties as a bag (an array of bags for a variable length edge). */
 function bagOf(table: GraphValue['nodes']): (i: number) => DynamicValue {
-  const readers = table.columns.map((c) => [c.name, columnReader(c.column)] as const);
+  const readers = table.columns.map((c) => [c.name, columnReader(c.column), c.column.type] as const);
   return (i) => {
     const bag: Record<string, DynamicValue> = {};
-    for (const [name, read] of readers) bag[name] = toDynamic(read(i));
+    for (const [name, read, type] of readers) bag[name] = toDynamic(read(i), type);
     return bag;
   };
 }
@@ -85,7 +85,7 @@ function overrideMatch(e: Expr, s: CompileScope, g: GraphCompile, view: MatchVie
       return { type: 'dynamic', eval: (r) => bag(at(r)) };
     }
     const path = need(view.path(v.index), e.name);
-    return { type: 'dynamic', eval: (r) => collect(path.edges, path.start[r]!, path.len[r]!, bag) };
+    return { type: 'dynamic', eval: (r) => collect(path.edges, path.start[r]!, path.len[r]!, bag, 'dynamic') };
   }
   if (e.kind === 'MemberExpr' && e.target.kind === 'NameRef') {
     const v = g.plan.vars.get(e.target.name);
@@ -101,7 +101,7 @@ function overrideMatch(e: Expr, s: CompileScope, g: GraphCompile, view: MatchVie
       return { type: p.type, eval: (r) => p.read(at(r)) };
     }
     const path = need(view.path(v.index), e.target.name);
-    return { type: 'dynamic', eval: (r) => collect(path.edges, path.start[r]!, path.len[r]!, p.read) };
+    return { type: 'dynamic', eval: (r) => collect(path.edges, path.start[r]!, path.len[r]!, p.read, p.type) };
   }
   if (e.kind !== 'CallExpr' || !GRAPH_FUNCTIONS.has(e.name.name)) return undefined;
   const name = e.name.name;
@@ -109,11 +109,12 @@ function overrideMatch(e: Expr, s: CompileScope, g: GraphCompile, view: MatchVie
   if (name === 'all' || name === 'any' || name === 'map') {
     const { index, inner } = pathArgument(args[0], g.plan);
     const path = need(view.path(index), name);
-    const f = compileElementExpr(args[1]!, g, inner ? 'node' : 'edge', s).eval;
+    const element = compileElementExpr(args[1]!, g, inner ? 'node' : 'edge', s);
+    const f = element.eval;
     const list = inner ? path.inner : path.edges;
     const start = inner ? path.innerStart : path.start;
     const count = inner ? (r: number) => Math.max(path.len[r]! - 1, 0) : (r: number) => path.len[r]!;
-    if (name === 'map') return { type: 'dynamic', eval: (r) => collect(list, start[r]!, count(r), f) };
+    if (name === 'map') return { type: 'dynamic', eval: (r) => collect(list, start[r]!, count(r), f, element.type) };
     const want = name === 'all';
     return {
       type: 'bool',
@@ -140,9 +141,9 @@ function need<T>(x: T | undefined, what: string): T {
   return x;
 }
 
-function collect(list: Int32Array, start: number, n: number, f: (i: number) => Value | DynamicValue): DynamicValue[] {
+function collect(list: Int32Array, start: number, n: number, f: (i: number) => Value | DynamicValue, type: ScalarTypeName): DynamicValue[] {
   const out: DynamicValue[] = new Array(n);
-  for (let k = 0; k < n; k++) out[k] = toDynamic(f(list[start + k]!) as Value);
+  for (let k = 0; k < n; k++) out[k] = toDynamic(f(list[start + k]!) as Value, type);
   return out;
 }
 

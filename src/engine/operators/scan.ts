@@ -86,8 +86,19 @@ class WorkColumn {
         this.valid(i, v !== null);
         return;
       default:
-        c.values[i] = typeof v === 'number' ? v : 0;
-        this.valid(i, typeof v === 'number');
+        // a long beyond ±2^53 keeps its exact form in `big` (storage/column.ts)
+        if (typeof v === 'bigint' && c.type === 'long') {
+          if (!c.big) {
+            c.big = new BigInt64Array(c.values.length);
+            for (let j = 0; j < c.values.length; j++) c.big[j] = Number.isFinite(c.values[j]!) ? BigInt(Math.trunc(c.values[j]!)) : 0n;
+          }
+          c.big[i] = v;
+          c.values[i] = Number(v);
+        } else {
+          c.values[i] = typeof v === 'number' ? v : 0;
+          if (c.big) c.big[i] = typeof v === 'number' && Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n;
+        }
+        this.valid(i, typeof v === 'number' || typeof v === 'bigint');
     }
   }
 

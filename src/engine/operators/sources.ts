@@ -29,7 +29,10 @@ export function datatable(e: DatatableExpr, cx: OpContext): Relation {
 /** A datatable cell must fit its column: numbers widen, typed nulls stay null. */
 function coerceLiteral(v: Value, type: string): Value {
   if (v === null) return null;
-  if ((type === 'real' || type === 'long' || type === 'int' || type === 'decimal') && typeof v !== 'number') return null;
+  if (type === 'long' && typeof v === 'bigint') return v;
+  if ((type === 'real' || type === 'long' || type === 'int' || type === 'decimal') && typeof v !== 'number') return typeof v === 'bigint' ? Number(v) : null;
+  // an int column holds int32: a value outside it is not an int
+  if (type === 'int' && (v as number) !== ((v as number) | 0)) return Number.isInteger(v) ? null : Math.trunc(v as number) | 0;
   return v;
 }
 

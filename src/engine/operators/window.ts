@@ -5,6 +5,7 @@
  * over the relation's rows in order into a hidden column, and the expression reads that column instead.
  * Calls nested in a window call's arguments (`row_number(1, prev(A) != A)`) are computed first.
  */
+import { addLong } from '../values/long.js';
 import type { CallExpr, Expr } from '../../kql/syntax/ast.js';
 import { walk } from '../../kql/syntax/index.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
@@ -83,8 +84,12 @@ function computeWindow(call: CallExpr, sc: CompileScope, rows: Int32Array, physi
       for (let i = 0; i < n; i++) {
         if (restarts(i)) sum = term.type === 'timespan' ? 0n : 0;
         const v = term.eval(rows[i]!);
-        if (typeof v === 'number' && typeof sum === 'number') sum += v;
-        else if (typeof v === 'bigint' && typeof sum === 'bigint') sum += v;
+        if (term.type === 'timespan') {
+          if (typeof v === 'bigint') sum = (sum as bigint) + v;
+        } else if (term.type === 'long' || term.type === 'int') {
+          // exact int64, past 2^53 too
+          if (typeof v === 'number' || typeof v === 'bigint') sum = addLong(sum, v);
+        } else if (typeof v === 'number' && typeof sum === 'number') sum += v;
         values[rows[i]!] = sum;
       }
       return { type: term.type, values };

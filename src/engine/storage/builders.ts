@@ -5,7 +5,7 @@
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { joinTicks, splitTicks } from '../values/ticks.js';
 import type { DynamicValue, Value } from '../values/value.js';
-import { isValid, newValidity, setValid, type Column, type Table, type Validity } from './column.js';
+import { isValid, newValidity, readNumber, setValid, type Column, type Table, type Validity } from './column.js';
 
 /** Accumulates values of one type, then freezes into a Column. */
 export class ColumnBuilder {
@@ -49,11 +49,15 @@ export function buildColumn(type: ScalarTypeName, values: readonly Value[]): Col
     case 'real':
     case 'decimal': {
       const out = new Float64Array(n);
+      let exact = false;
       for (let i = 0; i < n; i++) {
         const v = values[i];
+        if (typeof v === 'bigint') exact = true;
         out[i] = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : 0;
       }
-      return { type, length: n, values: out, validity: validityOf(values, (v) => v === null || v === undefined || (typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'boolean')) };
+      const validity = validityOf(values, (v) => v === null || v === undefined || (typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'boolean'));
+      if (exact && type === 'long') return { type, length: n, values: out, validity, big: exactLongs(values, out) };
+      return { type, length: n, values: out, validity };
     }
     case 'string':
     case 'guid': {
@@ -92,11 +96,21 @@ export function buildColumn(type: ScalarTypeName, values: readonly Value[]): Col
       const out: DynamicValue[] = new Array(n);
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        out[i] = v === undefined ? null : typeof v === 'bigint' ? v.toString() : (v as DynamicValue);
+        out[i] = v === undefined ? null : (v as DynamicValue);
       }
       return { type, length: n, values: out, validity: validityOf(values, (v) => v === null || v === undefined) };
     }
   }
+}
+
+/** The exact int64 of each row: bigints as they are, every other value from its (safe) float. */
+function exactLongs(values: readonly Value[], floats: Float64Array): BigInt64Array {
+  const big = new BigInt64Array(floats.length);
+  for (let i = 0; i < floats.length; i++) {
+    const v = values[i];
+    big[i] = typeof v === 'bigint' ? BigInt.asIntN(64, v) : Number.isFinite(floats[i]!) ? BigInt(Math.trunc(floats[i]!)) : 0n;
+  }
+  return big;
 }
 
 export function readCell(col: Column, i: number): Value {
@@ -113,7 +127,7 @@ export function readCell(col: Column, i: number): Value {
     case 'dynamic':
       return isValid(col.validity, i) ? col.values[i]! : null;
     default:
-      return isValid(col.validity, i) ? col.values[i]! : null;
+      return isValid(col.validity, i) ? readNumber(col, i) : null;
   }
 }
 
@@ -179,7 +193,10 @@ export function gatherColumn(col: Column, idx: ArrayLike<number>): Column {
     default: {
       const values = new Float64Array(n);
       for (let i = 0; i < n; i++) values[i] = idx[i]! >= 0 ? col.values[idx[i]!]! : 0;
-      return { type: col.type, length: n, values, validity };
+      if (!col.big) return { type: col.type, length: n, values, validity };
+      const big = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) big[i] = idx[i]! >= 0 ? col.big[idx[i]!]! : 0n;
+      return { type: col.type, length: n, values, validity, big };
     }
   }
 }

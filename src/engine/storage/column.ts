@@ -4,7 +4,9 @@
  * Layout per KQL type (all arrays have `length` entries):
  * - bool:      `Uint8Array` values (0/1)                         + validity bitmap
  * - int, long, real, decimal: `Float64Array` values               + validity bitmap
- *     (long values beyond ±2^53 lose precision; documented limitation)
+ *     A long column whose values all lie within ±(2^53 - 1) (the common case) is just that; when one does
+ *     not, `big: BigInt64Array` holds every row exactly (int64) and `values` the nearest float64 of each,
+ *     so readers that want reals keep reading `values` and exact readers read `big` (see `readLong`).
  * - string:    dictionary encoding: `dict: string[]` + `Int32Array` codes into it.
  *     Kusto strings are never null: a missing string is "" (so no validity bitmap).
  * - datetime, timespan: exact 100 ns ticks split in two arrays, because a float64 of ticks is not exact:
@@ -25,7 +27,14 @@ export type { DynamicValue };
 export type Validity = Uint8Array | undefined;
 
 export interface BoolColumn { type: 'bool'; length: number; values: Uint8Array; validity: Validity }
-export interface NumberColumn { type: 'int' | 'long' | 'real' | 'decimal'; length: number; values: Float64Array; validity: Validity }
+export interface NumberColumn {
+  type: 'int' | 'long' | 'real' | 'decimal';
+  length: number;
+  values: Float64Array;
+  validity: Validity;
+  /** long only, and only when some value is beyond ±(2^53 - 1): every row exactly */
+  big?: BigInt64Array;
+}
 export interface StringColumn { type: 'string'; length: number; dict: string[]; codes: Int32Array }
 export interface TicksColumn { type: 'datetime' | 'timespan'; length: number; hi: Float64Array; lo: Uint16Array; validity: Validity }
 export interface GuidColumn { type: 'guid'; length: number; dict: string[]; codes: Int32Array; validity: Validity }
@@ -57,3 +66,12 @@ export function setValid(validity: Uint8Array, i: number, valid: boolean): void 
 }
 
 export type ColumnTypeOf<T extends ScalarTypeName> = Extract<Column, { type: T }>;
+
+const SAFE_BIG = 9007199254740991n;
+
+/** Row i of a number column as its exact Value: a number, or a bigint for a long beyond ±(2^53 - 1). */
+export function readNumber(col: NumberColumn, i: number): number | bigint {
+  if (col.big === undefined) return col.values[i]!;
+  const b = col.big[i]!;
+  return b > SAFE_BIG || b < -SAFE_BIG ? b : Number(b);
+}

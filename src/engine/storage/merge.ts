@@ -124,7 +124,17 @@ export function concatTyped(cols: Column[], length: number): Column {
         values.set(c.values, at);
         at += c.length;
       }
-      return { type: c0.type, length, values, validity: concatValidity(cols, length) };
+      const validity = concatValidity(cols, length);
+      if (!(cols as (typeof c0)[]).some((c) => c.big)) return { type: c0.type, length, values, validity };
+      // one extent holds a long beyond ±2^53: the merged column keeps every row exactly
+      const big = new BigInt64Array(length);
+      at = 0;
+      for (const c of cols as (typeof c0)[]) {
+        if (c.big) big.set(c.big, at);
+        else for (let i = 0; i < c.length; i++) big[at + i] = BigInt(Math.trunc(c.values[i]!));
+        at += c.length;
+      }
+      return { type: c0.type, length, values, validity, big };
     }
   }
 }
@@ -206,7 +216,13 @@ export function concatSelected(cols: Column[], sels: (Int32Array | undefined)[],
     default: {
       const values = new Float64Array(length);
       each((p, r, at) => { values[at] = (cols[p] as typeof c0).values[r]!; });
-      return { type: c0.type, length, values, validity };
+      if (!(cols as (typeof c0)[]).some((c) => c.big)) return { type: c0.type, length, values, validity };
+      const big = new BigInt64Array(length);
+      each((p, r, at) => {
+        const c = cols[p] as typeof c0;
+        big[at] = c.big ? c.big[r]! : BigInt(Math.trunc(c.values[r]!));
+      });
+      return { type: c0.type, length, values, validity, big };
     }
   }
 }

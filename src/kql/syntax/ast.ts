@@ -162,8 +162,8 @@ export type Expr =
   | ContextualSubquery;
 
 export type LiteralValue = null | boolean | number | bigint | string | DynamicValue;
-/** JSON-like value of a `dynamic(...)` literal. */
-export type DynamicValue = null | boolean | number | string | DynamicValue[] | { [key: string]: DynamicValue };
+/** JSON-like value of a `dynamic(...)` literal. An integer beyond ±2^53 is a bigint (exact int64); every other number a number. */
+export type DynamicValue = null | boolean | number | bigint | string | DynamicValue[] | { [key: string]: DynamicValue };
 
 /**
  * A literal of any scalar type. `value` is already decoded:

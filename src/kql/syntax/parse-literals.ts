@@ -48,10 +48,10 @@ export function parseLiteralOrTypedCall(p: Parser): Expr {
         p.error(SYNTAX.badLiteral, `'${t.text}' is not a valid hexadecimal number`, t.span);
         return lit('long', null, t.text, t.span.start, t.span.end);
       }
-      return lit('long', Number(BigInt(t.text)), t.text, t.span.start, t.span.end);
+      return lit('long', exactInteger(BigInt(t.text)), t.text, t.span.start, t.span.end);
     }
     const isReal = /[.eE]/.test(t.text);
-    return lit(isReal ? 'real' : 'long', Number(t.text), t.text, t.span.start, t.span.end);
+    return lit(isReal ? 'real' : 'long', isReal ? Number(t.text) : exactInteger(BigInt(t.text)), t.text, t.span.start, t.span.end);
   }
   if (t.kind === 'timespan') {
     p.advance();
@@ -64,6 +64,15 @@ export function parseLiteralOrTypedCall(p: Parser): Expr {
     return lit('bool', t.text.toLowerCase() === 'true', t.text, t.span.start, t.span.end);
   }
   return parseTypedLiteral(p);
+}
+
+/**
+ * An integer literal's value, exactly: a number while it is a safe integer, a bigint beyond ±2^53 (up to
+ * int64; a literal past int64 keeps the nearest float, as before).
+ */
+function exactInteger(b: bigint): number | bigint {
+  if (b >= -9007199254740991n && b <= 9007199254740991n) return Number(b);
+  return b >= -(2n ** 63n) && b < 2n ** 63n ? b : Number(b);
 }
 
 /** Consumes `(`, returns the raw text up to the matching `)` and moves the cursor past it. */
@@ -141,6 +150,10 @@ function parseTypedLiteral(p: Parser): Expr {
         if (low === '-inf') return lit(type, -Infinity, text, start, end);
       }
       if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(inner) || /^[+-]?0[xX][0-9a-fA-F]+$/.test(inner)) {
+        if (type === 'long' && /^[+-]?(\d+|0[xX][0-9a-fA-F]+)$/.test(inner)) {
+          const b = BigInt(inner.replace(/^[+-]/, ''));
+          return lit(type, exactInteger(inner.startsWith('-') ? -b : b), text, start, end);
+        }
         const n = /0[xX]/.test(inner) ? Number(BigInt(inner.replace(/^[+-]/, ''))) * (inner.startsWith('-') ? -1 : 1) : Number(inner);
         return lit(type, type === 'int' || type === 'long' ? Math.trunc(n) : n, text, start, end);
       }
@@ -196,14 +209,14 @@ function parseDynamicValue(p: Parser): DynamicValue {
     const n = p.tok;
     if (n.kind === 'number') {
       p.advance();
-      return sign * Number(n.text);
+      return /^\d+$/.test(n.text) ? exactInteger(BigInt(sign) * BigInt(n.text)) : sign * Number(n.text);
     }
     p.errorHere(SYNTAX.expected, `expected a number${p.foundText()}`);
     return null;
   }
   if (t.kind === 'number') {
     p.advance();
-    return Number(t.text);
+    return /^\d+$/.test(t.text) ? exactInteger(BigInt(t.text)) : Number(t.text);
   }
   if (t.kind === 'ident') {
     if (t.text === 'true' || t.text === 'false') {

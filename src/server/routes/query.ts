@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DEFENDER_TABLES } from '../../kql/semantics/index.js';
 import { formatDatetime } from '../../engine/values/ticks.js';
+import { jsonText } from '../../engine/values/json.js';
 import type { CancelResponse, KqlType, QueryRequest, QueryResponse, SchemaResponse } from '../api.js';
 import type { ServerContext } from '../context.js';
 import type { EnginePool } from '../engine-pool.js';
@@ -39,10 +40,13 @@ export function queryRoutes(app: FastifyInstance, ctx: ServerContext, pool: Engi
     return { database: 'kqlite', tables: tables.sort((a, b) => a.name.localeCompare(b.name)) };
   });
 
-  app.post('/api/query', { schema: { body: QUERY_BODY } }, async (req): Promise<QueryResponse> => {
+  // longs are written as exact integer literals (REST v2): a long beyond ±2^53 is a bigint, which JSON.stringify refuses
+  app.post('/api/query', { schema: { body: QUERY_BODY } }, async (req, reply): Promise<QueryResponse> => {
     const b = req.body as QueryRequest;
     const asOf = datetimeParam('asOf', b.asOf) ?? ctx.workspace.maxTimestamp() ?? BigInt(Date.now()) * 10_000n;
     const r = await pool.query({ query: b.query, nowTicks: asOf.toString(), maxRows: b.maxRows ?? QUERY_LIMITS.defaultRows, timeoutMs: b.timeoutMs ?? QUERY_LIMITS.defaultTimeoutMs }, b.clientId);
+    // set once the query ran: an error keeps the app's own error serialization
+    reply.type('application/json; charset=utf-8').serializer(jsonText);
     return { ok: true, asOf: formatDatetime(asOf), tables: r.tables, warnings: r.warnings, diagnostics: r.diagnostics, stats: r.stats };
   });
 
