@@ -6,12 +6,19 @@ import { existsSync } from 'node:fs';
 import { renderDiagnostics } from '../common/diagnostics.js';
 import { Workspace } from '../ingest/index.js';
 import { enrichRule, importRules, loadRules, queryToFile, readRuleStore, type Rule } from '../rules/index.js';
-import { checkFormat, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
+import { checkFormat, guarded, parseSubcommand, textTable, UsageError, workspaceDir, type SubCommand } from './shared.js';
 
 const HELP = `usage: kqlite rules import <dir> [--workspace DIR] [--format table|json]
        kqlite rules list [--status valid|warning|error] [--source builtin|import] [--format table|json]
        kqlite rules show <id> [--format table|json]
        kqlite rules validate [<dir>] [--format table|json]`;
+
+const SUBS: Record<string, SubCommand> = {
+  import: { positionals: ['<dir>'], options: ['format'] },
+  list: { positionals: [], options: ['status', 'source', 'format'] },
+  show: { positionals: ['<id>'], options: ['format'] },
+  validate: { positionals: ['[dir]'], options: ['format'] },
+};
 
 function listEntry(r: Rule) {
   return { id: r.id, name: r.name, status: r.status, severity: r.severity, tool: r.tool ?? null, kind: r.kind, tables: r.tables, techniques: r.techniques, tactics: r.tactics,
@@ -25,16 +32,16 @@ function tablesPresent(dir: string): string[] | undefined {
 
 export async function run(args: string[]): Promise<number> {
   return guarded('rules', () => {
-    const p = parseCommand('rules', args, { workspace: { type: 'string', short: 'w' }, format: { type: 'string' }, status: { type: 'string' }, source: { type: 'string' } }, HELP);
+    const p = parseSubcommand('rules', args, { workspace: { type: 'string', short: 'w' }, format: { type: 'string' }, status: { type: 'string' }, source: { type: 'string' } }, HELP, SUBS, 'list');
     if (!p) return 0;
     const v = p.values;
-    const [sub, arg] = p.positionals;
+    const { sub } = p;
+    const [arg] = p.positionals;
     const format = checkFormat(v.format, ['table', 'json']);
     const dir = workspaceDir(v.workspace);
     switch (sub) {
       case 'import':
       case 'validate': {
-        if (sub === 'import' && !arg) throw new UsageError(`rules import needs a folder\n${HELP}`);
         if (sub === 'validate' && !arg) {
           const damaged = reportDamaged(dir);
           return Math.max(printRules(loadRules(existsSync(dir) ? dir : undefined), format, true), damaged ? 1 : 0);
@@ -55,8 +62,7 @@ export async function run(args: string[]): Promise<number> {
         }
         return report.failed ? 1 : 0;
       }
-      case 'list':
-      case undefined: {
+      case 'list': {
         reportDamaged(dir);
         let rules = loadRules(existsSync(dir) ? dir : undefined);
         if (v.status) rules = rules.filter((r) => r.status === v.status);
@@ -64,7 +70,6 @@ export async function run(args: string[]): Promise<number> {
         return printRules(rules, format, false);
       }
       case 'show': {
-        if (!arg) throw new UsageError(`rules show needs a rule id\n${HELP}`);
         const rule = loadRules(existsSync(dir) ? dir : undefined).find((r) => r.id === arg || r.name === arg);
         if (!rule) throw new Error(`no rule '${arg}' (see kqlite rules list)`);
         const present = tablesPresent(dir);

@@ -8,4 +8,4 @@ export { addSuppression, revokeSuppression, listSuppressions, isActive, globMatc
 export { buildInventory, type InventoryEntry, type InventoryState } from './inventory.js';
 export { selectRules, matchesSelector } from './select.js';
 export { listRuns, getRun, type RunRecord } from './runs.js';
-export { groupColumnsOf, observe } from './grouping.js';
+export { distinguishingKey, groupColumnsOf, observe } from './grouping.js';

@@ -105,7 +105,7 @@ test('rules validate (workspace): the built-in pack alone is clean; a damaged st
 test('rules and coverage: usage errors say what is wrong', async () => {
   const noDir = await runCli(['rules', 'import', '--workspace', ws]);
   assert.equal(noDir.code, 1);
-  assert.match(noDir.stderr, /rules import needs a folder/);
+  assert.match(noDir.stderr, /.rules import. needs <dir>/);
   const notDir = await runCli(['rules', 'import', join(root, 'nope'), '--workspace', ws]);
   assert.equal(notDir.code, 1);
   assert.match(notDir.stderr, /not a folder: /);
