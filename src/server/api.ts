@@ -26,9 +26,11 @@ export interface ApiDiagnostic {
   /** Offsets into the text the diagnostic is about (the query), end exclusive. */
   start: number;
   end: number;
-  /** 1-based line and column of `start`. */
+  /** 1-based line and column of `start` (of a rule's diagnostic: in the rule file, `RuleDetail.yaml`). */
   line: number;
   column: number;
+  /** A rule's diagnostic about a field of its definition (`tactics`, `severity`, ...): start/end are then offsets into `yaml`. */
+  field?: string;
   suggestion?: string;
   /** The diagnostic rendered as the CLI prints it: the line and a caret. */
   rendered: string;

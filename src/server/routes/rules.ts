@@ -7,7 +7,7 @@ import { listFindings } from '../../hunts/index.js';
 import { CATALOG_BUILT_AT, type Rule } from '../../rules/index.js';
 import { RULE_FACETS, type RuleDetail, type RuleFacet, type RulesResponse } from '../api.js';
 import type { ServerContext } from '../context.js';
-import { apiDiagnostics, notFound } from '../errors.js';
+import { notFound, ruleApiDiagnostics } from '../errors.js';
 import { countValues, findingSummary, ruleCard } from '../views.js';
 import { asList, type Query } from './params.js';
 
@@ -65,7 +65,7 @@ export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return {
       ...ruleCard(r, findings.filter((f) => f.suppressedBy === undefined).length),
       query: r.query, yaml: r.yaml, version: r.version, repairs: r.repairs,
-      diagnostics: apiDiagnostics(r.query, r.diagnostics, s.path ?? `${r.id}.yaml`),
+      diagnostics: ruleApiDiagnostics(r),
       provenance: {
         kind: s.kind, name: s.name,
         ...(s.path ? { path: s.path } : {}), ...(s.commit ? { commit: s.commit } : {}), ...(s.importedAt ? { importedAt: s.importedAt, retrieved: s.importedAt } : s.kind === 'builtin' ? { retrieved: `${CATALOG_BUILT_AT} (RMM catalog)` } : {}),

@@ -10,7 +10,7 @@ export function Badge({ kind = 'neutral', title, children, testid }: { kind?: st
 
 export function SeverityBadge({ severity, derived }: { severity: Severity; derived?: boolean }) {
   return (
-    <span class={`badge sev sev-${severity}`} data-testid="severity" title={derived ? 'Severity derived by kqlite (the rule declares none)' : 'Severity'}>
+    <span class={`badge sev sev-${severity}`} data-testid="severity" title={derived ? 'Severity chosen by kqlite: the rule declares none it recognises (see its validation)' : 'Severity'}>
       {severity}{derived ? '*' : ''}
     </span>
   );

@@ -69,7 +69,7 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
           <ul class="diagnostics">
             {rule.diagnostics.map((d, i) => (
               <li key={i} class={`diag diag-${d.severity}`} data-testid="diagnostic">
-                <span class="diag-sev">{d.severity}</span> <span class="mono">{d.code}</span> line {d.line}, col {d.column}: {d.message}
+                <span class="diag-sev">{d.severity}</span> <span class="mono">{d.code}</span> {d.field ? <><span class="mono">{d.field}:</span> </> : null}line {d.line}, col {d.column}: {d.message}
                 {d.suggestion && !d.message.includes(d.suggestion) && <span class="muted"> (did you mean {d.suggestion}?)</span>}
                 <pre class="code small-code">{d.rendered}</pre>
               </li>
