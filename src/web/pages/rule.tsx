@@ -9,6 +9,8 @@ import { getToken } from '../token.js';
 import { Link } from '../router.js';
 import { useApi } from '../use-api.js';
 import { useStatus } from '../status-context.js';
+import { useTitle } from '../title.js';
+import { RunSummary } from './runs.js';
 import { FindingsTable } from '../components/findings-table.js';
 import { Badge, ErrorBox, Loading, RuleStatusBadge, Section, SeverityBadge } from '../components/ui.js';
 import { formatDuration, formatTime, plural } from '../format.js';
@@ -19,6 +21,7 @@ import {
 
 export function RulePage({ id }: { id: string }) {
   const rule = useApi(() => api.rule(id), [id]);
+  useTitle(rule.data?.name ?? (rule.error ? 'Rule not found' : `Rule ${id}`));
   if (rule.error) return <div class="page"><RuleNav /><ErrorBox error={rule.error} retry={rule.reload} /></div>;
   if (!rule.data) return <div class="page"><RuleNav /><Loading what="rule" /></div>;
   return <RuleView rule={rule.data} reload={rule.reload} />;
@@ -136,10 +139,9 @@ function HuntPanel({ rule, onDone }: { rule: RuleDetail; onDone: () => void }) {
           <p>
             <strong>{outcome?.outcome ?? 'done'}</strong>
             {outcome?.reason && <span class="muted"> ({outcome.reason})</span>}
-            {' · '}{plural(outcome?.rows ?? 0, 'row')} · {result.run.findingsNew} new, {result.run.findingsUpdated} updated
-            {result.run.findingsSuppressed > 0 && <>, {result.run.findingsSuppressed} allowed</>}
-            {' · '}now() = {formatTime(result.run.asOf)} ({result.asOfSource}) · scanned {plural(result.rowsScanned, 'row')} in {formatDuration(result.durationMs)}
+            {' · '}{plural(outcome?.rows ?? 0, 'row')}
           </p>
+          <RunSummary run={result.run} r={result} />
           <FindingsTable findings={result.findings} showRule={false} testid="hunt-findings" caption="Findings of this hunt" />
         </div>
       )}
