@@ -62,8 +62,9 @@ export function FindingsTable({ findings, selected, onOpen, showRule = true, tes
               <td>{f.device ?? ''}</td>
               <td>{f.user ?? ''}</td>
               <td class="num">{formatCount(f.count)}</td>
-              <td class="nowrap">{formatTime(f.firstSeen)}</td>
-              <td class="nowrap">{formatTime(f.lastSeen)}</td>
+              {/* date over time: the rows are two lines tall anyway, and the table fits a laptop screen */}
+              <td class="when">{formatTime(f.firstSeen)}</td>
+              <td class="when">{formatTime(f.lastSeen)}</td>
               <td>{f.assignee ?? ''}</td>
             </tr>
           ))}
