@@ -13,7 +13,7 @@ import { useTitle } from '../title.js';
 import { RunSummary } from './runs.js';
 import { FindingsTable } from '../components/findings-table.js';
 import { Badge, ErrorBox, Loading, RuleStatusBadge, Section, SeverityBadge } from '../components/ui.js';
-import { formatDuration, formatTime, plural } from '../format.js';
+import { formatTime, plural } from '../format.js';
 import {
   AttackSection, DataSourcesSection, DefinitionSection, FalsePositivesSection, HypothesisSection, QuerySection,
   ReferencesSection, overallConfidence,
