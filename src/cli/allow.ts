@@ -7,7 +7,7 @@ import { addSuppression, isActive, listSuppressions, openFindingsDb, revokeSuppr
 import { findTool, loadRules } from '../rules/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 import { formatDatetime } from '../engine/values/ticks.js';
-import { checkFormat, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
+import { checkFormat, guarded, parseCommand, refuseUnusedOptions, textTable, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite allow <tool|rule id> --reason TEXT [--device NAME|GLOB] [--user U] [--signer S] [--expires DATE]
        kqlite allow --list [--format table|json]
@@ -20,9 +20,14 @@ export async function run(args: string[]): Promise<number> {
     const p = parseCommand('allow', args, {
       workspace: { type: 'string', short: 'w' }, device: { type: 'string' }, user: { type: 'string' }, signer: { type: 'string' }, reason: { type: 'string' },
       expires: { type: 'string' }, list: { type: 'boolean' }, revoke: { type: 'string' }, format: { type: 'string' },
-    }, HELP);
+    }, HELP, ['[target]']);
     if (!p) return 0;
     const v = p.values;
+    // three forms, each with its own options: a word or option another form uses is refused, not ignored
+    const mode = v.list ? 'list' : v.revoke !== undefined ? 'revoke' : 'add';
+    if (v.list && v.revoke !== undefined) throw new UsageError(`give --list or --revoke, not both\n${HELP}`);
+    if (mode !== 'add' && p.positionals.length) throw new UsageError(`unexpected argument '${p.positionals[0]}': 'allow --${mode}' takes no tool or rule\n${HELP}`);
+    refuseUnusedOptions(mode === 'add' ? 'allow <tool|rule>' : `allow --${mode}`, p.tokens, { list: ['list', 'format'], revoke: ['revoke', 'reason'], add: ['device', 'user', 'signer', 'reason', 'expires'] }[mode], HELP);
     const dir = workspaceDir(v.workspace);
     if (!existsSync(dir)) throw new Error(`no workspace at ${dir}`);
     const actor = process.env['USER'] ?? 'analyst';

@@ -5,7 +5,7 @@
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { SEVERITIES, listFindings, openFindingsDb, runHunt, selectRules, type Finding, type HuntSummary } from '../hunts/index.js';
+import { SEVERITIES, distinguishingKey, listFindings, openFindingsDb, runHunt, selectRules, type Finding, type HuntSummary } from '../hunts/index.js';
 import { huntReportHtml } from '../hunts/report-html.js';
 import { externalDataFor, Workspace } from '../ingest/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
@@ -17,8 +17,8 @@ const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--worksp
 
 Runs detection rules over the workspace with now() bound to --as-of (default: the latest event in the
 workspace) and records findings. SELECTOR: a rule id, a name glob, tool:NAME, technique:T1219, table:NAME,
-tag:NAME, severity:LEVEL (repeat --rules or separate with commas). Default: every rule that validates,
-except the all-tools aggregate rules. Exit code 2 when new findings at or above --fail-on (default: low).
+tag:NAME, severity:LEVEL; --rules takes one or more (--rules A B C, --rules A,B,C, or --rules repeated).
+Default: every rule that validates, except the all-tools aggregate rules. Exit code 2 when new findings at or above --fail-on (default: low).
 --allow-network lets rules' externaldata fetch http/https URLs (also: "externalData": {"allowNetwork": true}
 in the workspace's config.json); without it they use the copies earlier runs kept in the workspace.`;
 
@@ -105,7 +105,7 @@ export function printSummary(s: HuntSummary, findings: Finding[]): void {
   if (findings.length) {
     out.write(textTable(['severity', 'tool', 'device', 'rule', 'what', 'events', 'last seen', 'state'], findings.map((f) => [
       f.severity, f.tool ?? '', f.device ?? '', f.ruleName.replace(/^RMM tool - /, ''),
-      Object.entries(f.key).filter(([k]) => !/^Device(Id|Name)$/.test(k)).map(([, v]) => String(v)).join(' '), f.count, f.lastSeen.slice(0, 19) + 'Z',
+      distinguishingKey(f.key).map((k) => k.value).join(' '), f.count, f.lastSeen.slice(0, 19) + 'Z',
       f.suppressedBy !== undefined ? `suppressed (#${f.suppressedBy})` : s.newFindingIds.includes(f.id) ? 'new' : f.status,
     ])));
     out.write('\n');

@@ -17,7 +17,7 @@ NDJSON file of a known table is split across them. --threads 1 reads everything 
 
 export async function run(args: string[]): Promise<number> {
   return guarded('ingest', async () => {
-    const p = parseCommand('ingest', args, { workspace: { type: 'string', short: 'w' }, table: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' }, threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' } }, HELP);
+    const p = parseCommand('ingest', args, { workspace: { type: 'string', short: 'w' }, table: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' }, threads: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' } }, HELP, ['[files...]']);
     if (!p) return 0;
     const v = p.values;
     if (!p.positionals.length) throw new UsageError(`name the files to ingest\n${HELP}`);

@@ -73,6 +73,10 @@ export async function run(args: string[]): Promise<number> {
   }
   let text: string;
   let file = '<query>';
+  if (v.file && opts.positionals.length) {
+    process.stderr.write(`kqlite query: unexpected argument '${opts.positionals[0]}': the query comes from --file ${v.file}\n${HELP}\n`);
+    return 1;
+  }
   if (v.file) {
     if (!existsSync(v.file)) {
       process.stderr.write(`kqlite query: no such file: ${v.file}\n`);

@@ -3,20 +3,32 @@
  * `rules validate [dir]`: detection content in the workspace (built-in RMM pack + imports).
  */
 import { existsSync } from 'node:fs';
-import { renderDiagnostics } from '../common/diagnostics.js';
+import { join } from 'node:path';
+import { devicesSeen, FINDINGS_FILE, openFindingsDb } from '../hunts/index.js';
 import { Workspace } from '../ingest/index.js';
-import { enrichRule, importRules, loadRules, queryToFile, readRuleStore, type Rule } from '../rules/index.js';
-import { checkFormat, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
+import { enrichRule, importRules, loadRules, locateRuleDiagnostic, readRuleStore, renderRuleDiagnostics, type Rule } from '../rules/index.js';
+import { checkFormat, guarded, parseSubcommand, textTable, UsageError, workspaceDir, type SubCommand } from './shared.js';
 
 const HELP = `usage: kqlite rules import <dir> [--workspace DIR] [--format table|json]
        kqlite rules list [--status valid|warning|error] [--source builtin|import] [--format table|json]
        kqlite rules show <id> [--format table|json]
        kqlite rules validate [<dir>] [--format table|json]`;
 
+const SUBS: Record<string, SubCommand> = {
+  import: { positionals: ['<dir>'], options: ['format'] },
+  list: { positionals: [], options: ['status', 'source', 'format'] },
+  show: { positionals: ['<id>'], options: ['format'] },
+  validate: { positionals: ['[dir]'], options: ['format'] },
+};
+
 function listEntry(r: Rule) {
   return { id: r.id, name: r.name, status: r.status, severity: r.severity, tool: r.tool ?? null, kind: r.kind, tables: r.tables, techniques: r.techniques, tactics: r.tactics,
     tags: r.tags, source: r.source, repairs: r.repairs, version: r.version,
-    diagnostics: r.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, start: d.span.start, end: d.span.end, ...(d.suggestion ? { suggestion: d.suggestion } : {}) })) };
+    diagnostics: r.diagnostics.map((d) => {
+      const at = locateRuleDiagnostic(r, d, r.source.path ?? `${r.id}.yaml`);
+      // start/end: offsets into the query, or into the file when the diagnostic is about a field; line/column: in the file
+      return { code: d.code, severity: d.severity, message: d.message, ...(d.field ? { field: d.field } : {}), line: at.line, column: at.column, start: d.span.start, end: d.span.end, ...(d.suggestion ? { suggestion: d.suggestion } : {}) };
+    }) };
 }
 
 function tablesPresent(dir: string): string[] | undefined {
@@ -25,16 +37,16 @@ function tablesPresent(dir: string): string[] | undefined {
 
 export async function run(args: string[]): Promise<number> {
   return guarded('rules', () => {
-    const p = parseCommand('rules', args, { workspace: { type: 'string', short: 'w' }, format: { type: 'string' }, status: { type: 'string' }, source: { type: 'string' } }, HELP);
+    const p = parseSubcommand('rules', args, { workspace: { type: 'string', short: 'w' }, format: { type: 'string' }, status: { type: 'string' }, source: { type: 'string' } }, HELP, SUBS, 'list');
     if (!p) return 0;
     const v = p.values;
-    const [sub, arg] = p.positionals;
+    const { sub } = p;
+    const [arg] = p.positionals;
     const format = checkFormat(v.format, ['table', 'json']);
     const dir = workspaceDir(v.workspace);
     switch (sub) {
       case 'import':
       case 'validate': {
-        if (sub === 'import' && !arg) throw new UsageError(`rules import needs a folder\n${HELP}`);
         if (sub === 'validate' && !arg) {
           const damaged = reportDamaged(dir);
           return Math.max(printRules(loadRules(existsSync(dir) ? dir : undefined), format, true), damaged ? 1 : 0);
@@ -45,9 +57,9 @@ export async function run(args: string[]): Promise<number> {
           for (const pr of report.problems) process.stdout.write(`${pr.file}:${pr.line}:${pr.column}: ${pr.reason}\n`);
           for (const r of report.rules.filter((r) => r.status !== 'valid')) {
             const ds = r.diagnostics.filter((d) => d.severity !== 'info');
-            const shown = renderDiagnostics(r.source.path ?? r.id, r.query, ds).split('\n').slice(0, 6).join('\n');
-            const where = r.queryPosition ? ` (query starts at line ${queryToFile(r.queryPosition, { line: 1, column: 1 }).line})` : '';
-            process.stdout.write(`${r.status}: ${r.source.path}${where}\n${shown}\n`);
+            // the first problems in full (file:line:col, the line, a caret), then how many more
+            const shown = renderRuleDiagnostics(r, ds.slice(0, 3)) + (ds.length > 3 ? `\n(+${ds.length - 3} more; --format json lists every one)` : '');
+            process.stdout.write(`${r.status}: ${r.source.path}\n${shown}\n`);
           }
           process.stdout.write(`files ${report.files}, rules loaded ${report.loaded}, repaired ${report.repaired}, failed ${report.failed}` +
             (sub === 'import' ? ` (new ${report.added}, updated ${report.updated}, unchanged ${report.unchanged})` : '') +
@@ -55,8 +67,7 @@ export async function run(args: string[]): Promise<number> {
         }
         return report.failed ? 1 : 0;
       }
-      case 'list':
-      case undefined: {
+      case 'list': {
         reportDamaged(dir);
         let rules = loadRules(existsSync(dir) ? dir : undefined);
         if (v.status) rules = rules.filter((r) => r.status === v.status);
@@ -64,11 +75,10 @@ export async function run(args: string[]): Promise<number> {
         return printRules(rules, format, false);
       }
       case 'show': {
-        if (!arg) throw new UsageError(`rules show needs a rule id\n${HELP}`);
         const rule = loadRules(existsSync(dir) ? dir : undefined).find((r) => r.id === arg || r.name === arg);
         if (!rule) throw new Error(`no rule '${arg}' (see kqlite rules list)`);
         const present = tablesPresent(dir);
-        const enrichment = enrichRule(rule, present ? { tablesPresent: present } : {});
+        const enrichment = enrichRule(rule, { ...(present ? { tablesPresent: present } : {}), devicesSeen: present && existsSync(join(dir, FINDINGS_FILE)) ? devicesIn(dir, rule) : [] });
         if (format === 'json') process.stdout.write(JSON.stringify({ ...listEntry(rule), description: rule.description, query: rule.query, yaml: rule.yaml, enrichment }, null, 1) + '\n');
         else {
           const e = enrichment;
@@ -81,7 +91,7 @@ export async function run(args: string[]): Promise<number> {
           process.stdout.write(`MITRE ATT&CK Context\n${[...a.tactics.map((t) => `  tactic ${t.id} ${t.name}`), ...a.techniques.map((t) => `  technique ${t.id} ${t.name}`), ...(a.suggestedSubtechnique ? [`  suggested ${a.suggestedSubtechnique.id} ${a.suggestedSubtechnique.name}: ${a.suggestedSubtechnique.why}`] : [])].join('\n')}\n${from(e.attack)}\n`);
           process.stdout.write(`References\n${e.references.value.map((r) => `  ${r.title}: ${r.url}`).join('\n')}\n${from(e.references)}\n`);
           process.stdout.write(`False Positive Guidance\n  ${e.falsePositives.value.guidance}\n${e.falsePositives.value.clauses.map((c) => `  ${c.title}:\n    ${c.kql}\n    // ${c.why}`).join('\n')}\n${from(e.falsePositives)}`);
-          if (rule.diagnostics.length) process.stdout.write(`\nValidation\n${renderDiagnostics(rule.id, rule.query, rule.diagnostics)}\n`);
+          if (rule.diagnostics.length) process.stdout.write(`\nValidation\n${renderRuleDiagnostics(rule)}\n`);
         }
         return 0;
       }
@@ -89,6 +99,15 @@ export async function run(args: string[]): Promise<number> {
         throw new UsageError(`unknown sub-command '${sub}'\n${HELP}`);
     }
   });
+}
+
+function devicesIn(dir: string, rule: Rule): string[] {
+  const db = openFindingsDb(dir, { readonly: true });
+  try {
+    return devicesSeen(db, rule);
+  } finally {
+    db.close();
+  }
 }
 
 /** Stored rule files that cannot be read are named on stderr (they are left out, never silently). */

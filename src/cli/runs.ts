@@ -4,15 +4,20 @@
  */
 import { existsSync } from 'node:fs';
 import { getRun, listRuns, openFindingsDb } from '../hunts/index.js';
-import { checkFormat, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
+import { checkFormat, guarded, parseSubcommand, textTable, UsageError, workspaceDir, type SubCommand } from './shared.js';
 
 const HELP = `usage: kqlite runs [--limit N] [--format table|json]
        kqlite runs show <id> [--format table|json]
 (both take --workspace DIR) Past hunt runs, newest first.`;
 
+const SUBS: Record<string, SubCommand> = {
+  list: { positionals: [], options: ['limit', 'format'] },
+  show: { positionals: ['<id>'], options: ['format'] },
+};
+
 export async function run(args: string[]): Promise<number> {
   return guarded('runs', () => {
-    const p = parseCommand('runs', args, { workspace: { type: 'string', short: 'w' }, format: { type: 'string' }, limit: { type: 'string' } }, HELP);
+    const p = parseSubcommand('runs', args, { workspace: { type: 'string', short: 'w' }, format: { type: 'string' }, limit: { type: 'string' } }, HELP, SUBS, 'list');
     if (!p) return 0;
     const v = p.values;
     const format = checkFormat(v.format, ['table', 'json']);
@@ -20,7 +25,8 @@ export async function run(args: string[]): Promise<number> {
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not '${v.limit}'`);
     const dir = workspaceDir(v.workspace);
     if (!existsSync(dir)) throw new Error(`no workspace at ${dir}`);
-    const [sub = 'list', id] = p.positionals;
+    const { sub } = p;
+    const [id] = p.positionals;
     const db = openFindingsDb(dir, { readonly: true });
     try {
       if (sub === 'show') {

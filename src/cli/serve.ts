@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { isLoopback, newToken } from '../server/auth.js';
 import { buildServer } from '../server/app.js';
+import { checkPort, portInUse } from './port.js';
 import { guarded, parseCommand, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite serve [--workspace DIR] [--port 7070] [--host 127.0.0.1] [--token TOKEN] [--allow-host NAME ...]
@@ -29,11 +30,15 @@ export async function run(args: string[]): Promise<number> {
     const host = v.host ?? '127.0.0.1';
     const given = v.token ?? process.env['KQLITE_TOKEN'];
     const token = given || (isLoopback(host) ? undefined : newToken());
-    if (p.positionals.length) throw new UsageError(`unexpected argument '${p.positionals[0]}'\n${HELP}`);
     const allowHosts = v['allow-host'] ?? [];
     for (const h of allowHosts) if (!/^[A-Za-z0-9.:[\]-]{1,253}$/.test(h)) throw new UsageError(`--allow-host takes a host name or address, not '${h}'`);
+    const check = await checkPort(host, port);
+    if (!check.free) throw new Error(portInUse(check, host, port, (n) => `kqlite serve --port ${n}`, dir));
     const app = await buildServer({ workspaceDir: dir, host, allowHosts, ...(token ? { token } : {}) });
-    const address = await app.listen({ port, host });
+    const address = await app.listen({ port, host }).catch(async (e: NodeJS.ErrnoException) => {
+      await app.close();
+      throw e.code === 'EADDRINUSE' ? new Error(portInUse({ url: '' }, host, port, (n) => `kqlite serve --port ${n}`)) : e;
+    });
     const url = address.replace('://[::1]', '://localhost');
     process.stdout.write(`kqlite: serving ${dir} at ${url}/\n`);
     if (token) process.stdout.write(`kqlite: API token${given ? ' (given)' : ' (generated)'}: ${given ? '***' : token}\n  open ${url}/?token=${given ? '<token>' : token}\n`);

@@ -1,23 +1,134 @@
 /**
- * What every workspace command shares: argument parsing that reports bad flags as one clear line, the
- * workspace directory, the rule set (built-in pack + imports) and output helpers.
+ * What every workspace command shares: argument parsing that reports bad flags and stray words as one clear
+ * line plus the usage, the workspace directory, and output helpers.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolveWorkspaceDir } from '../common/workspace-dir.js';
 
 export class UsageError extends Error {}
 
-export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: O, help: string) {
-  try {
-    const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-    if ((parsed.values as { help?: boolean }).help) {
-      process.stdout.write(help + '\n');
-      return undefined;
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * The words a command (or sub-command) takes besides its options, in order, as its usage line writes them:
+ * `<dir>` one required, `[dir]` one optional, `<files...>` one or more, `[paths...]` any number. A word
+ * beyond them is refused with the usage line rather than ignored (`kqlite hunt bogus-word` used to run a hunt).
+ */
+export type Positionals = readonly string[];
+
+/**
+ * Options declared `multiple` take every following word up to the next option: `--rules A B C` is
+ * `--rules A --rules B --rules C`, as `[--rules SELECTOR ...]` in a usage line reads. (Node's parseArgs takes
+ * one value per flag and would leave B and C as positionals.)
+ */
+function expandMultiValues(args: readonly string[], options: Options): string[] {
+  const multi = new Set<string>();
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== 'string' || !o.multiple) continue;
+    multi.add(`--${name}`);
+    if (o.short) multi.add(`-${o.short}`);
+  }
+  const out: string[] = [];
+  let flag: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
     }
-    return parsed;
+    if (a.startsWith('-') && a.length > 1) {
+      const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+      flag = multi.has(name) ? name : undefined;
+      out.push(a);
+      // `--rules A`: the first value is the flag's own; later words repeat the flag
+      if (flag && !a.includes('=') && i + 1 < args.length && !isOption(args[i + 1]!)) out.push(args[++i]!);
+      continue;
+    }
+    if (flag) out.push(flag, a);
+    else out.push(a);
+  }
+  return out;
+}
+
+const isOption = (a: string) => a.startsWith('-') && a.length > 1;
+
+/** Checks the words against a positional spec; returns them, or throws the reason with the usage line. */
+export function checkPositionals(command: string, words: readonly string[], spec: Positionals, help: string): string[] {
+  let required = 0;
+  let max = 0;
+  for (const p of spec) {
+    if (p.startsWith('<')) required++;
+    max = p.endsWith('...>') || p.endsWith('...]') ? Infinity : max + 1;
+  }
+  if (words.length > max) {
+    const extra = words.slice(max);
+    const takes = spec.length ? `takes ${spec.join(' ')}` : 'takes no arguments besides its options';
+    throw new UsageError(`unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((w) => `'${w}'`).join(' ')} ('${command}' ${takes})\n${help}`);
+  }
+  if (words.length < required) {
+    const missing = spec.filter((p) => p.startsWith('<'))[words.length]!;
+    throw new UsageError(`'${command}' needs ${missing}\n${help}`);
+  }
+  return [...words];
+}
+
+function parse<O extends Options>(args: readonly string[], options: O) {
+  const all = { ...options, help: { type: 'boolean', short: 'h' } } as O & { help: { type: 'boolean'; short: 'h' } };
+  return parseArgs({ args: expandMultiValues(args, options), options: all, allowPositionals: true, strict: true, tokens: true });
+}
+
+/**
+ * Parses a command's arguments: its options (unknown ones refused), and the words it takes (`positionals`,
+ * default none). `--help` prints the help and returns undefined.
+ */
+export function parseCommand<O extends Options>(command: string, args: string[], options: O, help: string, positionals: Positionals = []) {
+  let parsed;
+  try {
+    parsed = parse(args, options);
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n${help}`);
   }
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(help + '\n');
+    return undefined;
+  }
+  return { values: parsed.values, positionals: checkPositionals(command, parsed.positionals, positionals, help), tokens: parsed.tokens };
+}
+
+/** What one sub-command (`rules show`, `findings set`) takes: its words and the options it uses. */
+export interface SubCommand { positionals: Positionals; options: readonly string[] }
+
+/**
+ * Parses `kqlite <command> <sub> ...`: the first word names the sub-command (`fallback` when there is none),
+ * the rest must fit its positionals, and every option given must be one it uses (`--workspace` and `--help`
+ * are everyone's): `findings show ID --status new` is refused, not quietly ignored.
+ */
+export function parseSubcommand<O extends Options>(command: string, args: string[], options: O, help: string, subs: Record<string, SubCommand>, fallback?: string) {
+  let parsed;
+  try {
+    parsed = parse(args, options);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${help}`);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(help + '\n');
+    return undefined;
+  }
+  const [first, ...rest] = parsed.positionals;
+  const sub = first ?? fallback;
+  if (sub === undefined) throw new UsageError(`'${command}' needs a sub-command (${Object.keys(subs).join(', ')})\n${help}`);
+  const spec = subs[sub];
+  if (!spec) throw new UsageError(`unknown sub-command '${sub}' ('${command}' has ${Object.keys(subs).join(', ')})\n${help}`);
+  const positionals = checkPositionals(`${command} ${sub}`, rest, spec.positionals, help);
+  refuseUnusedOptions(`${command} ${sub}`, parsed.tokens, spec.options, help);
+  return { sub, values: parsed.values, positionals };
+}
+
+/** Refuses options the (sub-)command was given but does not use. */
+export function refuseUnusedOptions(what: string, tokens: readonly { kind: string; name?: string; rawName?: string }[] | undefined, used: readonly string[], help: string): void {
+  const allowed = new Set([...used, 'workspace', 'help']);
+  const unused = [...new Set((tokens ?? []).filter((t) => t.kind === 'option' && !allowed.has(t.name!)).map((t) => `--${t.name}`))];
+  if (unused.length) throw new UsageError(`${unused.join(', ')} ${unused.length > 1 ? 'are not options' : 'is not an option'} of '${what}'\n${help}`);
 }
 
 /** Runs a command body; errors become one `kqlite <command>: message` line and exit code 1. */

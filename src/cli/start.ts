@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDemoWorkspace, Workspace } from '../ingest/index.js';
 import { positiveInt } from './demo.js';
-import { guarded, parseCommand, workspaceDir } from './shared.js';
+import { checkPort, portInUse, sameDir } from './port.js';
+import { guarded, parseCommand, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite start [--workspace DIR] [--devices N] [--days D] [--seed S] [--port 7070] [--host 127.0.0.1] [--no-serve]
 
@@ -20,6 +21,19 @@ export async function run(args: string[]): Promise<number> {
     if (!p) return 0;
     const v = p.values;
     const dir = workspaceDir(v.workspace);
+    // The port is checked before the (slow) hunt: a second `npm start` finds the first one's server.
+    if (!v['no-serve']) {
+      const port = v.port === undefined ? 7070 : Number(v.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (0-65535), not '${v.port}'`);
+      const host = v.host ?? '127.0.0.1';
+      const check = await checkPort(host, port);
+      if (!check.free && check.workspace !== undefined && sameDir(check.workspace, dir)) {
+        process.stdout.write(`kqlite: already serving ${dir} at ${check.url}/ (started earlier; Ctrl+C in its terminal stops it)\n` +
+          'kqlite: open that address; run kqlite hunt to hunt again, or start with --port N for a second server\n');
+        return 0;
+      }
+      if (!check.free) throw new Error(portInUse(check, host, port, (n) => `npm start -- --port ${n} (kqlite start --port ${n})`));
+    }
     if (!existsSync(dir) || !Workspace.exists(dir) || !Workspace.open(dir).tableNames().length) {
       const devices = positiveInt(v.devices, 'devices'), days = positiveInt(v.days, 'days'), seed = positiveInt(v.seed, 'seed');
       const { manifest, rows } = createDemoWorkspace(dir, { ...(devices ? { devices } : {}), ...(days ? { days } : {}), ...(seed ? { seed } : {}) });

@@ -115,6 +115,15 @@ export function listFindings(db: Db, filter: FindingFilter = {}, now = new Date(
   return out;
 }
 
+/**
+ * The devices a rule's findings (or, for a rule about an RMM tool, the tool's) are on, as the data names them,
+ * sorted: what a false-positive clause excluding sanctioned hosts should list.
+ */
+export function devicesSeen(db: Db, rule: { id: string; tool?: string }): string[] {
+  const fs = listFindings(db, rule.tool ? { tool: rule.tool } : { rule: rule.id });
+  return [...new Set(fs.flatMap((f) => (f.device ? [f.device] : [])))].sort();
+}
+
 export function getFinding(db: Db, id: string, now = new Date().toISOString()): Finding | undefined {
   const r = db.prepare('SELECT * FROM findings WHERE id = ? OR id LIKE ?').all(id, `${id}%`) as FindingRow[];
   if (r.length !== 1) return undefined;

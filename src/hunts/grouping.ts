@@ -110,6 +110,17 @@ export function observe(ruleId: string, query: string, table: Table, asOf: strin
   return [...groups.values()];
 }
 
+/**
+ * The group key without its device columns: what tells one rule's findings on one device apart (the
+ * `RemoteUrl` of a network rule, the `FileName` of a process rule), as display text. Empty for rules that
+ * group by device alone.
+ */
+export function distinguishingKey(key: Record<string, unknown>): { column: string; value: string }[] {
+  return Object.entries(key)
+    .filter(([k]) => !DEVICE_COLUMNS.includes(k))
+    .map(([column, v]) => ({ column, value: v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v) }));
+}
+
 /** Union of report ids, first-come order, bounded (the count says how many events there were). */
 export function mergeIds(a: readonly string[], b: readonly string[]): string[] {
   const set = new Set(a);

@@ -2,10 +2,10 @@
 export * from './types.js';
 export { openFindingsDb, openMemoryDb, schemaVersion, FINDINGS_FILE, type Db } from './db.js';
 export { runHunt, HuntError, type HuntOptions, type HuntSummary, type RuleOutcome } from './run-hunt.js';
-export { listFindings, getFinding, triageFinding, notesOf, findingId, type FindingFilter, type TriageChange } from './findings-store.js';
+export { listFindings, devicesSeen, getFinding, triageFinding, notesOf, findingId, type FindingFilter, type TriageChange } from './findings-store.js';
 export { auditOf } from './audit.js';
 export { addSuppression, revokeSuppression, listSuppressions, isActive, globMatch, type NewSuppression } from './suppressions.js';
 export { buildInventory, type InventoryEntry, type InventoryState } from './inventory.js';
 export { selectRules, matchesSelector } from './select.js';
 export { listRuns, getRun, type RunRecord } from './runs.js';
-export { groupColumnsOf, observe } from './grouping.js';
+export { distinguishingKey, groupColumnsOf, observe } from './grouping.js';

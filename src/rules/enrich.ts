@@ -66,11 +66,28 @@ function outputColumns(rule: Rule): Set<string> {
   return new Set((r.bound.resultSchemas[0]?.columns ?? []).map((c) => c.name));
 }
 
-function falsePositivesOf(rule: Rule, tool: RmmTool | undefined): Sourced<{ guidance: string; clauses: FalsePositiveClause[] }> {
+const ALLOW_INSTEAD = 'or use kqlite allow, which keeps the findings visible as suppressed';
+
+/**
+ * Excluding the hosts where the tool is sanctioned. With findings, the clause names the devices it was found
+ * on exactly as the data spells them (Defender's DeviceName is the full name, it-admin-01.contoso.local).
+ * Without, example names are compared by host name without the domain, so they match either spelling.
+ */
+function deviceClause(name: string, devices: readonly string[]): FalsePositiveClause {
+  const title = 'Exclude devices where the tool is sanctioned';
+  if (devices.length) {
+    const shown = [...new Set(devices)].sort().slice(0, 10);
+    return { title, kql: `| where DeviceName !in~ ${kqlList(shown)}`, why: `The devices this workspace's findings show ${name} on, as the data names them; keep those where ${name} is sanctioned (${ALLOW_INSTEAD}).` };
+  }
+  return { title, kql: `| where tostring(split(DeviceName, ".")[0]) !in~ (${kqlString('it-admin-01')}, ${kqlString('helpdesk-02')})`,
+    why: `IT staff hosts that run ${name} by policy; replace the names with your own. The host name is compared without its domain, so 'it-admin-01' also matches it-admin-01.contoso.local (${ALLOW_INSTEAD}).` };
+}
+
+function falsePositivesOf(rule: Rule, tool: RmmTool | undefined, devices: readonly string[]): Sourced<{ guidance: string; clauses: FalsePositiveClause[] }> {
   const cols = outputColumns(rule);
   const clauses: FalsePositiveClause[] = [];
   const name = tool?.name ?? 'the tool';
-  if (cols.has('DeviceName')) clauses.push({ title: 'Exclude devices where the tool is sanctioned', kql: `| where DeviceName !in~ (${kqlString('it-admin-01')}, ${kqlString('helpdesk-02')})`, why: `IT staff hosts that run ${name} by policy; replace the names with your own (or use kqlite allow, which keeps the findings visible as suppressed).` });
+  if (cols.has('DeviceName')) clauses.push(deviceClause(name, devices));
   if (cols.has('Users')) clauses.push({ title: 'Exclude sanctioned operator accounts', kql: `| where not(set_has_element(Users, ${kqlString('svc-rmm@contoso.com')}))`, why: 'A service account that runs the sanctioned deployment.' });
   if (cols.has('Folders')) clauses.push({ title: 'Exclude managed installations', kql: `| where not(Folders has ${kqlString('C:\\Program Files')})`, why: 'Installed copies under Program Files are usually deployed by IT; portable copies in Downloads or Temp are the suspicious ones.' });
   if (cols.has('RemoteUrl') && tool?.domains.some((d) => /^(www\.)?[^.]+\.[a-z]+$/.test(d))) clauses.push({ title: 'Exclude visits to the vendor website only', kql: `| where RemoteUrl !in~ ${kqlList(tool.domains.filter((d) => /^(www\.)?[^.]+\.[a-z]+$/.test(d)).map((d) => d))}`, why: 'Browsing the marketing site (not the relay or API hosts) is not remote access.' });
@@ -88,7 +105,7 @@ function falsePositivesOf(rule: Rule, tool: RmmTool | undefined): Sourced<{ guid
         : 'Review results against known administrative activity before escalating.',
       clauses,
     },
-    source: `rule output columns (${[...cols].join(', ') || 'none'})${tool ? ` + RMM catalog '${tool.name}'` : ''}`,
+    source: `rule output columns (${[...cols].join(', ') || 'none'})${tool ? ` + RMM catalog '${tool.name}'` : ''}${devices.length && cols.has('DeviceName') ? ' + findings' : ''}`,
     confidence: tool ? 'medium' : 'low',
   };
 }
@@ -98,27 +115,45 @@ const IDE_TUNNEL_DOMAINS = ['devtunnels.ms', 'tunnels.api.visualstudio.com'];
 /** Names that say "desktop support software" (RDP clients are not: they map to T1021.001, not T1219). */
 const REMOTE_DESKTOP_NAME = /\bVNC\b|remote desktop(?! manager)|quick assist|desktop sharing/i;
 const REMOTE_DESKTOP_CAPABILITY = /remote (control|desktop)|screen shar|gui support|unattended access|remote support/;
+const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** The products ATT&CK's own description of T1219.002 names (`VNC`, `AnyDesk`, `ScreenConnect`, ...). */
+function namedByAttack(): { id: string; names: string[] } | undefined {
+  const t = findTechnique('T1219.002');
+  return t ? { id: t.id, names: [...t.description.matchAll(/`([^`]+)`/g)].map((m) => m[1]!) } : undefined;
+}
 
 /**
- * The T1219 sub-technique a tool's catalog facts support, or none: IDE Tunneling (.001) when it talks to IDE
- * tunnel infrastructure; Remote Desktop Software (.002), whose ATT&CK description names RMM tools, when the
- * tool has upstream RMM rules, LOLRMM files it as RMM, it lists a remote-control capability, or its name says
- * so (VNC, Quick Assist). Other tools LOLRMM files as remote administration (sync clients, tunnels, SSH, RDP
- * clients) get no suggestion.
+ * The T1219 sub-technique a tool's facts support, with the reason, or none. IDE Tunneling (.001) when it
+ * talks to IDE tunnel infrastructure. Remote Desktop Software (.002) when ATT&CK's description of it names
+ * the tool (or, for a VNC product, VNC), when LOLRMM files it as an RMM tool (that description counts "other
+ * remote monitoring and management (RMM) tools" in), when LOLRMM lists a remote-control capability, or when
+ * its name says so (Quick Assist). Having rules upstream is no reason: that repository covers every kind of
+ * remote-access tool. Other tools (sync clients, tunnels, SSH, RDP clients) get no suggestion.
  */
 export function subtechniqueFor(tool: RmmTool): { id: string; why: string; from: string; confidence: Confidence } | undefined {
   const tunnel = tool.domains.find((d) => IDE_TUNNEL_DOMAINS.some((x) => d === x || d.endsWith('.' + x)));
   if (tunnel) return { id: 'T1219.001', why: `${tool.name} connects to IDE tunnel infrastructure (${tunnel})`, from: 'domains', confidence: 'medium' };
+  const attack = namedByAttack();
+  const exact = attack?.names.find((n) => squash(n) === squash(tool.name));
+  if (exact) return { id: 'T1219.002', why: `ATT&CK's description of T1219.002 names ${exact} as desktop support software adversaries use`, from: 'ATT&CK T1219.002', confidence: 'high' };
+  const within = attack?.names.find((n) => new RegExp(`\\b${n.replace(/[^A-Za-z0-9 ]/g, '')}\\b`, 'i').test(tool.name));
+  if (within) return { id: 'T1219.002', why: `${tool.name} is ${within} software, which ATT&CK's description of T1219.002 names`, from: 'ATT&CK T1219.002 + tool name', confidence: 'medium' };
   const cap = tool.capabilities?.find((c) => REMOTE_DESKTOP_CAPABILITY.test(c));
-  if (tool.upstream) return { id: 'T1219.002', why: `${tool.name} has its own rules in the upstream RMM tools repository`, from: 'rmm-tools', confidence: 'medium' };
-  if (tool.category === 'RMM') return { id: 'T1219.002', why: `LOLRMM files ${tool.name} as an RMM tool${cap ? ` with capability '${cap}'` : ''}`, from: 'lolrmm category', confidence: cap ? 'medium' : 'low' };
+  if (tool.category === 'RMM') {
+    return { id: 'T1219.002', why: `LOLRMM files ${tool.name} as a remote monitoring and management (RMM) tool${cap ? ` with capability '${cap}'` : ''}, and ATT&CK's T1219.002 covers RMM tools`, from: 'lolrmm category', confidence: 'medium' };
+  }
   if (cap) return { id: 'T1219.002', why: `LOLRMM lists the capability '${cap}' for ${tool.name}`, from: 'lolrmm capabilities', confidence: 'low' };
   const named = REMOTE_DESKTOP_NAME.exec(tool.name);
   if (named) return { id: 'T1219.002', why: `the tool's name (${tool.name}) says it is ${named[0]} software`, from: 'tool name', confidence: 'low' };
   return undefined;
 }
 
-export function enrichRule(rule: Rule, ctx: { tablesPresent?: readonly string[]; extra?: ExtraEnricher } = {}): Enrichment {
+/**
+ * `tablesPresent`: the workspace's tables (data-source presence); `devicesSeen`: the devices findings show the
+ * rule's tool (or, for a rule without one, the rule) on, which the device exclusion clause names.
+ */
+export function enrichRule(rule: Rule, ctx: { tablesPresent?: readonly string[]; devicesSeen?: readonly string[]; extra?: ExtraEnricher } = {}): Enrichment {
   const tool = rule.tool ? findTool(rule.tool) : undefined;
   const techniques = rule.techniques.map((id) => findTechnique(id)).filter((t) => !!t);
   const tactics = rule.tactics.map((t) => findTactic(t)).filter((t) => !!t);
@@ -133,7 +168,7 @@ export function enrichRule(rule: Rule, ctx: { tablesPresent?: readonly string[];
   const e: Enrichment = {
     badges: {
       value: { language: 'KQL', severity: rule.severity, severityDerived: rule.severityDerived, source: rule.source.name, techniques: rule.techniques, tables: rule.tables, tags: rule.tags },
-      source: rule.severityDerived ? 'rule fields; severity derived by kqlite (the source declares none)' : 'rule fields',
+      source: rule.severityDerived ? 'rule fields; severity chosen by kqlite (the source declares none it recognises)' : 'rule fields',
       confidence: 'high',
     },
     hypothesis: hypothesisOf(rule, tool, techniques[0] ? `${techniques[0].id} ${techniques[0].name}` : undefined),
@@ -148,7 +183,7 @@ export function enrichRule(rule: Rule, ctx: { tablesPresent?: readonly string[];
     },
     dataSources: { value: rule.tables.map((t) => ({ table: t, present: present ? present.has(t.toLowerCase()) : null })), source: present ? 'rule tables + workspace' : 'rule tables (no workspace)', confidence: 'high' },
     references: { value: refs, source: 'RMM catalog + rule source + ATT&CK', confidence: 'high' },
-    falsePositives: falsePositivesOf(rule, tool),
+    falsePositives: falsePositivesOf(rule, tool, ctx.devicesSeen ?? []),
   };
   const text = ctx.extra?.enrich(rule);
   if (text && ctx.extra) e.llm = { provider: ctx.extra.name, text, label: 'machine-generated, unverified' };

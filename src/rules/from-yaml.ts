@@ -2,11 +2,10 @@
  * A Sentinel rule file's fields → a kqlite Rule: severity declared or derived (and marked so), tactics and
  * techniques normalised, the RMM tool the rule is about found from its name, then validated.
  */
-import { diag, type Diagnostic } from '../common/diagnostics.js';
 import { toolFromRuleName } from './catalog.js';
-import type { Rule, RuleSource, Severity } from './rule.js';
+import type { Rule, RuleDiagnostic, RuleSource, Severity } from './rule.js';
 import type { RawRule } from './sentinel-yaml.js';
-import { normaliseTactics, normaliseTechniques, RULE_CODES, validateRule } from './validate.js';
+import { fieldDiagnostic, normaliseTactics, normaliseTechniques, RULE_CODES, validateRule } from './validate.js';
 
 const SEVERITIES: Severity[] = ['informational', 'low', 'medium', 'high'];
 
@@ -24,11 +23,15 @@ function tagsOf(raw: unknown): string[] {
 
 export function ruleFromYaml(raw: RawRule, text: string, source: RuleSource): Rule {
   const f = raw.fields;
-  const extra: Diagnostic[] = [];
+  const extra: RuleDiagnostic[] = [];
   const str = (k: string) => (typeof f[k] === 'string' ? (f[k] as string).trim() : f[k] === undefined || f[k] === null ? '' : String(f[k]));
   const declared = str('severity').toLowerCase() as Severity;
+  // A severity kqlite does not know is not dropped quietly: the rule runs at medium and says why.
+  if (declared && !SEVERITIES.includes(declared)) {
+    extra.push(fieldDiagnostic(text, RULE_CODES.unknownSeverity, 'warning', `'${str('severity')}' is not a severity (Informational, Low, Medium or High): kqlite uses Medium`, 'severity', str('severity')));
+  }
   const { tactics, unknown } = normaliseTactics(f['tactics']);
-  for (const u of unknown) extra.push(diag(RULE_CODES.unknownTactic, 'warning', `'${u}' is not an ATT&CK tactic (expected e.g. CommandAndControl)`, { start: 0, end: 0 }));
+  for (const u of unknown) extra.push(fieldDiagnostic(text, RULE_CODES.unknownTactic, 'warning', `'${u}' is not an ATT&CK tactic (expected e.g. CommandAndControl)`, 'tactics', u));
   const name = str('name');
   const tool = toolFromRuleName(name);
   const query = typeof raw.query === 'string' ? raw.query.replace(/\s+$/, '') : '';

@@ -1,5 +1,6 @@
 /** Detection content: the public surface other layers (hunts, server, cli) use. */
-export type { Rule, RuleSource, RuleStatus, RuleKind, Severity } from './rule.js';
+export type { Rule, RuleDiagnostic, RuleSource, RuleStatus, RuleKind, Severity } from './rule.js';
+export { fieldSpan, locateRuleDiagnostic, renderRuleDiagnostic, renderRuleDiagnostics } from './rule-diagnostics.js';
 export { builtinRules, rulesForTool, PACK_NAME } from './generate.js';
 export { loadRules, readRuleStore, readStoredRules, saveImportedRule, rulesDir, type DamagedRuleFile, type StoredRule } from './store.js';
 export { importRules, type ImportReport, type ImportProblem } from './import.js';

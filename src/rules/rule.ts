@@ -8,6 +8,14 @@ export type Severity = 'informational' | 'low' | 'medium' | 'high';
 export type RuleKind = 'hunting' | 'analytic';
 export type RuleStatus = 'valid' | 'warning' | 'error';
 
+/**
+ * A diagnostic of a rule: about its query (span into `query`) or, when `field` is set, about that field of
+ * the definition (`tactics`, `severity`, ...; span into `yaml`). See rule-diagnostics.ts for file positions.
+ */
+export interface RuleDiagnostic extends Diagnostic {
+  field?: string;
+}
+
 export interface RuleSource {
   kind: 'builtin' | 'import';
   /** Display name of the content source, e.g. "kqlite RMM pack" or the imported folder's name. */
@@ -44,8 +52,8 @@ export interface Rule {
   /** The kind of RMM rule (network connection, process creation, file signature) for generated and upstream rules. */
   detects?: 'netconn' | 'createproc' | 'filesig';
   status: RuleStatus;
-  /** Diagnostics with spans relative to `query`. */
-  diagnostics: Diagnostic[];
+  /** Diagnostics of the query (spans into `query`) and of definition fields (`field` set, spans into `yaml`). */
+  diagnostics: RuleDiagnostic[];
   /** Known defects of the source file that were repaired on load, in words. */
   repairs: string[];
   source: RuleSource;

@@ -202,7 +202,7 @@ export function readRuleYaml(original: string): ReadResult {
   const rule: RawRule = { fields, tables: tablesOf(fields), repairs };
   if (typeof fields['query'] === 'string') {
     rule.query = fields['query'];
-    const pos = queryPosition(fileText);
+    const pos = queryPositionIn(fileText);
     if (pos) rule.queryPosition = pos;
   }
   return { ok: true, rule };
@@ -221,7 +221,7 @@ function tablesOf(fields: Record<string, unknown>): string[] {
 }
 
 /** The first line of the `query:` block scalar and its indentation (to map query positions to the file). */
-function queryPosition(text: string): { line: number; indent: number } | undefined {
+export function queryPositionIn(text: string): { line: number; indent: number } | undefined {
   const lines = text.split('\n');
   const i = lines.findIndex((l) => /^query:/.test(l));
   if (i < 0) return undefined;

@@ -3,10 +3,11 @@
  * bound against the tables the rule declares (so a query reading an undeclared table, or a column its table
  * lacks, is an error with a did-you-mean). Status: error > warning > valid.
  */
-import { diag, type Diagnostic } from '../common/diagnostics.js';
+import { diag, type Diagnostic, type Severity as DiagnosticSeverity } from '../common/diagnostics.js';
 import { checkQuery, DEFENDER_TABLES } from '../kql/semantics/index.js';
 import { findTactic, findTechnique, sentinelTacticName } from './attack.js';
-import type { Rule } from './rule.js';
+import { fieldSpan } from './rule-diagnostics.js';
+import type { Rule, RuleDiagnostic } from './rule.js';
 
 export const RULE_CODES = {
   missingField: 'RULE001',
@@ -15,9 +16,16 @@ export const RULE_CODES = {
   unknownTechnique: 'RULE004',
   noTables: 'RULE005',
   techniqueWithoutTactic: 'RULE006',
+  unknownSeverity: 'RULE007',
 } as const;
 
-const AT_START = { start: 0, end: 0 };
+/**
+ * A diagnostic about a field of the rule's definition, placed on the field's value (or its key, or the top of
+ * the file when the field is not written), so the CLI and the rule page point at the line to fix.
+ */
+export function fieldDiagnostic(yaml: string, code: string, severity: DiagnosticSeverity, message: string, field: string, value?: string): RuleDiagnostic {
+  return { ...diag(code, severity, message, fieldSpan(yaml, field, value) ?? { start: 0, end: 0 }), field };
+}
 const KNOWN_TABLES = new Set(DEFENDER_TABLES.map((t) => (t.name ?? '').toLowerCase()));
 
 /** Normalises tactic spellings to Sentinel's enum names; unknown ones are returned separately. */
@@ -53,22 +61,23 @@ function undeclaredTable(d: Diagnostic, declared: readonly string[]): Diagnostic
 }
 
 /** Validates a rule in place (status and diagnostics) and returns it. */
-export function validateRule(rule: Rule, extra: Diagnostic[] = []): Rule {
-  const ds: Diagnostic[] = [...extra];
-  if (!rule.id) ds.push(diag(RULE_CODES.missingField, 'error', "the rule has no 'id'", AT_START));
-  if (!rule.name) ds.push(diag(RULE_CODES.missingField, 'error', "the rule has no 'name'", AT_START));
-  if (!rule.query.trim()) ds.push(diag(RULE_CODES.emptyQuery, 'error', "the rule's 'query' is empty", AT_START));
+export function validateRule(rule: Rule, extra: RuleDiagnostic[] = []): Rule {
+  const ds: RuleDiagnostic[] = [...extra];
+  const field = (code: string, severity: DiagnosticSeverity, message: string, name: string, value?: string) => ds.push(fieldDiagnostic(rule.yaml, code, severity, message, name, value));
+  if (!rule.id) field(RULE_CODES.missingField, 'error', "the rule has no 'id'", 'id');
+  if (!rule.name) field(RULE_CODES.missingField, 'error', "the rule has no 'name'", 'name');
+  if (!rule.query.trim()) field(RULE_CODES.emptyQuery, 'error', "the rule's 'query' is empty", 'query');
   for (const id of rule.techniques) {
     const t = findTechnique(id);
-    if (!t) ds.push(diag(RULE_CODES.unknownTechnique, 'warning', `'${id}' is not an ATT&CK Enterprise technique id`, AT_START));
+    if (!t) field(RULE_CODES.unknownTechnique, 'warning', `'${id}' is not an ATT&CK Enterprise technique id`, 'relevantTechniques', id);
   }
   if (rule.techniques.length && !rule.tactics.length) {
-    ds.push(diag(RULE_CODES.techniqueWithoutTactic, 'warning', 'the rule names techniques but no tactics', AT_START));
+    field(RULE_CODES.techniqueWithoutTactic, 'warning', 'the rule names techniques but no tactics', 'relevantTechniques');
   }
   if (rule.query.trim()) {
     // Bind against the declared tables when they are known Defender tables; otherwise the whole catalog.
     const declared = rule.tables.filter((t) => KNOWN_TABLES.has(t.toLowerCase()));
-    if (!rule.tables.length) ds.push(diag(RULE_CODES.noTables, 'warning', 'the rule declares no tables (requiredDataConnectors[].dataTypes)', AT_START));
+    if (!rule.tables.length) field(RULE_CODES.noTables, 'warning', 'the rule declares no tables (requiredDataConnectors[].dataTypes)', 'requiredDataConnectors');
     const check = checkQuery(rule.query, declared.length === rule.tables.length && declared.length ? { tables: declared } : {});
     ds.push(...check.diagnostics.map((d) => undeclaredTable(d, declared)));
   }

@@ -26,9 +26,11 @@ export interface ApiDiagnostic {
   /** Offsets into the text the diagnostic is about (the query), end exclusive. */
   start: number;
   end: number;
-  /** 1-based line and column of `start`. */
+  /** 1-based line and column of `start` (of a rule's diagnostic: in the rule file, `RuleDetail.yaml`). */
   line: number;
   column: number;
+  /** A rule's diagnostic about a field of its definition (`tactics`, `severity`, ...): start/end are then offsets into `yaml`. */
+  field?: string;
   suggestion?: string;
   /** The diagnostic rendered as the CLI prints it: the line and a caret. */
   rendered: string;
@@ -51,16 +53,20 @@ export interface StatusResponse {
   /** The latest event time in the workspace: the default `now()` of hunts and queries. */
   latestEvent?: string;
   rules: { total: number; valid: number; warning: number; error: number; /** Stored rule files that cannot be read (not run). */ damaged: { file: string; reason: string }[] };
-  findings: { total: number; suppressed: number; byStatus: Record<TriageStatus, number> };
+  /** `active`: findings no suppression covers, what "N findings" means everywhere in the app (header, rule cards). */
+  findings: { total: number; active: number; suppressed: number; byStatus: Record<TriageStatus, number> };
   lastRun?: HuntRunInfo;
   /** True when every API request needs the bearer token (server bound to a non-loopback host). */
   tokenRequired: boolean;
 }
 
-// ---- GET /api/rules?q=&tactic=&technique=&table=&tool=&severity=&source=&status= --------------------------
+// ---- GET /api/rules?q=&tactic=&technique=&table=&tool=&severity=&source=&status=&sort= -------------------
 
 export const RULE_FACETS = ['tactic', 'technique', 'table', 'tool', 'severity', 'source', 'status'] as const;
 export type RuleFacet = (typeof RULE_FACETS)[number];
+/** `sort`: by name (default), by active findings (most first), by severity (highest first), by `updated` (newest first). */
+export const RULE_SORTS = ['name', 'findings', 'severity', 'updated'] as const;
+export type RuleSort = (typeof RULE_SORTS)[number];
 
 export interface RuleCard {
   id: string;
@@ -78,13 +84,16 @@ export interface RuleCard {
   tags: string[];
   tool?: string;
   status: RuleStatus;
+  /** Active findings (no suppression covers them). */
   findings: number;
+  /** When the rule last changed: the import that last changed it, or the RMM catalog's build for built-in rules (ISO date). */
+  updated?: string;
 }
 
 export interface FacetCount { value: string; count: number }
 
 export interface RulesResponse {
-  /** Rules matching every filter, sorted by name. */
+  /** Rules matching every filter, in the order `sort` asks for (ties by name). */
   rules: RuleCard[];
   total: number;
   /** Per facet, the values among the rules matching the other filters and the search, with counts. */
@@ -174,7 +183,8 @@ export interface HuntResponse {
   findings: FindingSummary[];
 }
 
-/** GET /api/hunts: past runs, newest first. */
+/** GET /api/hunts: past runs, newest first. GET /api/hunts/:id answers a `HuntResponse` for one run
+ *  (its findings as they are now; `rules` empty while it runs). */
 export interface HuntsResponse { runs: HuntRunInfo[] }
 
 // ---- /api/findings ----------------------------------------------------------------------------------------
@@ -192,6 +202,8 @@ export interface FindingSummary {
   user?: string;
   signer?: string;
   key: Record<string, unknown>;
+  /** The key without the device: what tells one rule's findings on one device apart (e.g. RemoteUrl), as text. */
+  what: { column: string; value: string }[];
   firstSeen: string;
   lastSeen: string;
   count: number;

@@ -7,7 +7,7 @@ import { ServerContext } from './context.js';
 import { HttpError, errorBody } from './errors.js';
 import { actorOf, allowedHostNames, crossOriginRefusal, decodedPath, hostOfHeader, isApiPath, isLoopback, tokenMatches } from './auth.js';
 import { EnginePool } from './engine-pool.js';
-import { defaultWebRoot, staticFile } from './static-files.js';
+import { defaultWebRoot, sendStatic, staticFile } from './static-files.js';
 import { coverageRoutes } from './routes/coverage.js';
 import { findingRoutes } from './routes/findings.js';
 import { huntRoutes } from './routes/hunts.js';
@@ -86,9 +86,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(405).send(errorBody(405, `${req.method} is not allowed here`));
     const f = staticFile(webRoot, req.url);
     if (!f) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
-    reply.header('cache-control', f.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-    if (f.type.startsWith('text/html')) reply.header('content-security-policy', CSP);
-    return reply.type(f.type).send(f.body);
+    return sendStatic(req, reply, f, f.type.startsWith('text/html') ? { 'content-security-policy': CSP } : {});
   });
 
   app.addHook('onClose', async () => {

@@ -4,7 +4,7 @@
  * database (opened once, WAL, so the CLI can hunt or triage while the server runs).
  */
 import { existsSync, statSync } from 'node:fs';
-import { auditOf, listFindings, openFindingsDb, type Db, type Finding } from '../hunts/index.js';
+import { auditOf, devicesSeen, listFindings, openFindingsDb, type Db, type Finding } from '../hunts/index.js';
 import { Workspace } from '../ingest/index.js';
 import { enrichRule, loadRules, readRuleStore, rulesDir, type DamagedRuleFile, type Enrichment, type Rule } from '../rules/index.js';
 
@@ -53,10 +53,12 @@ export class ServerContext {
   }
 
   enrichment(rule: Rule): Enrichment {
-    const stamp = `${this.stamp()}|${rule.version}`;
+    // the devices the rule's tool was found on name the false-positive guidance's device clause
+    const devices = devicesSeen(this.db, rule);
+    const stamp = `${this.stamp()}|${rule.version}|${devices.join(',')}`;
     const hit = this.enrichments.get(rule.id);
     if (hit?.stamp === stamp) return hit.value;
-    const value = enrichRule(rule, { tablesPresent: this.workspace.tableNames() });
+    const value = enrichRule(rule, { tablesPresent: this.workspace.tableNames(), devicesSeen: devices });
     this.enrichments.set(rule.id, { stamp, value });
     return value;
   }

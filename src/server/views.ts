@@ -1,7 +1,7 @@
 /** Shapes of the API built from the lower layers' values (the only place that maps one to the other). */
 import type { Finding, RunRecord, Suppression as StoredSuppression } from '../hunts/index.js';
-import { isActive } from '../hunts/index.js';
-import type { Rule } from '../rules/index.js';
+import { distinguishingKey, isActive } from '../hunts/index.js';
+import { CATALOG_BUILT_AT, type Rule } from '../rules/index.js';
 import type { FacetCount, FindingSummary, HuntRunInfo, RuleCard, Suppression } from './api.js';
 
 export function ruleCard(r: Rule, findings: number): RuleCard {
@@ -11,12 +11,14 @@ export function ruleCard(r: Rule, findings: number): RuleCard {
     tags: r.tags, status: r.status, findings,
   };
   if (r.tool) card.tool = r.tool;
+  const updated = r.source.importedAt ?? (r.source.kind === 'builtin' && /^\d{4}-\d\d-\d\d/.test(CATALOG_BUILT_AT) ? CATALOG_BUILT_AT : undefined);
+  if (updated) card.updated = updated;
   return card;
 }
 
 export function findingSummary(f: Finding): FindingSummary {
   const out: FindingSummary = {
-    id: f.id, ruleId: f.ruleId, ruleName: f.ruleName, severity: f.severity, status: f.status, key: f.key,
+    id: f.id, ruleId: f.ruleId, ruleName: f.ruleName, severity: f.severity, status: f.status, key: f.key, what: distinguishingKey(f.key),
     firstSeen: f.firstSeen, lastSeen: f.lastSeen, count: f.count, suppressed: f.suppressedBy !== undefined,
   };
   for (const k of ['tool', 'assignee', 'device', 'user', 'signer', 'suppressedBy'] as const) if (f[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = f[k];

@@ -5,7 +5,7 @@
  */
 import type {
   AllowRequest, ApiDiagnostic, ApiError, CancelResponse, CoverageResponse, FindingDetail, FindingSummary,
-  DataResponse, FindingsResponse, HuntRequest, HuntResponse, InventoryResponse, QueryRequest, QueryResponse, RuleDetail,
+  DataResponse, FindingsResponse, HuntRequest, HuntResponse, HuntsResponse, InventoryResponse, QueryRequest, QueryResponse, RuleDetail,
   RulesResponse, SchemaResponse, StatusResponse, Suppression, TimelineResponse, TriageRequest,
 } from '../server/api.js';
 import { getToken, notifyUnauthorized } from './token.js';
@@ -14,6 +14,32 @@ export class ApiRequestError extends Error {
   constructor(readonly status: number, message: string, readonly diagnostics: ApiDiagnostic[] = []) {
     super(message);
   }
+}
+
+/** A request that reached no server (status 0): the shell says so once, rather than every panel on the page. */
+export const isUnreachable = (e: unknown): boolean => e instanceof ApiRequestError && e.status === 0;
+
+type ReachListener = (reachable: boolean) => void;
+const reachListeners = new Set<ReachListener>();
+const retryListeners = new Set<() => void>();
+let lastReachable = true;
+function setReachable(reachable: boolean): void {
+  if (reachable === lastReachable) return;
+  lastReachable = reachable;
+  for (const l of reachListeners) l(reachable);
+}
+/** Called whenever the server stops or starts answering. */
+export function onReachability(listener: ReachListener): () => void {
+  reachListeners.add(listener);
+  return () => reachListeners.delete(listener);
+}
+/** Every load that failed because the server did not answer tries again (the shell's Retry). */
+export function retryUnreachable(): void {
+  for (const l of retryListeners) l();
+}
+export function onRetry(listener: () => void): () => void {
+  retryListeners.add(listener);
+  return () => retryListeners.delete(listener);
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
@@ -26,8 +52,10 @@ export async function request<T>(method: string, path: string, body?: unknown, s
     res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
-    throw new ApiRequestError(0, `The server did not answer (${(e as Error).message}). Is \`kqlite serve\` running?`);
+    setReachable(false);
+    throw new ApiRequestError(0, `The server did not answer (${(e as Error).message}). Is kqlite serve still running?`);
   }
+  setReachable(true);
   const text = await res.text();
   let data: unknown;
   try {
@@ -60,6 +88,8 @@ export const api = {
   rules: (params: Record<string, string | string[] | undefined>) => request<RulesResponse>('GET', `/api/rules${queryString(params)}`),
   rule: (id: string) => request<RuleDetail>('GET', `/api/rules/${enc(id)}`),
   hunt: (req: HuntRequest) => request<HuntResponse>('POST', '/api/hunts', req),
+  runs: () => request<HuntsResponse>('GET', '/api/hunts'),
+  run: (id: number) => request<HuntResponse>('GET', `/api/hunts/${id}`),
   findings: (params: Record<string, string | string[] | undefined>) => request<FindingsResponse>('GET', `/api/findings${queryString(params)}`),
   finding: (id: string) => request<FindingDetail>('GET', `/api/findings/${enc(id)}`),
   triage: (id: string, req: TriageRequest) => request<FindingSummary>('PATCH', `/api/findings/${enc(id)}`, req),

@@ -42,14 +42,18 @@ export function setQuery(params: Record<string, string | string[] | undefined>, 
   navigate(location.pathname + (s ? `?${s}` : ''), opts);
 }
 
-type LinkProps = Omit<JSX.HTMLAttributes<HTMLAnchorElement>, 'href'> & { href: string; children?: ComponentChildren };
+type LinkProps = Omit<JSX.HTMLAttributes<HTMLAnchorElement>, 'href' | 'onClick'> & { href: string; children?: ComponentChildren; onClick?: (e: MouseEvent) => void };
 
-/** An ordinary link (middle-click, copy address work) that navigates in-app on a plain left click. */
-export function Link({ href, children, ...rest }: LinkProps) {
+/**
+ * An ordinary link (middle-click, copy address work) that navigates in-app on a plain left click. An
+ * `onClick` given runs first and may take the click (preventDefault) to act in place instead.
+ */
+export function Link({ href, children, onClick: own, ...rest }: LinkProps) {
   const onClick = (e: MouseEvent) => {
+    own?.(e);
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
     navigate(href);
   };
-  return <a href={href} onClick={onClick} {...rest}>{children}</a>;
+  return <a {...rest} href={href} onClick={onClick}>{children}</a>;
 }

@@ -1,5 +1,6 @@
 /** Loading state for one API call: re-runs when `deps` change, ignores answers that arrive after a newer call. */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { isUnreachable, onRetry } from './api-client.js';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -35,5 +36,7 @@ export function useApi<T>(load: () => Promise<T>, deps: readonly unknown[]): Loa
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, nonce]);
   const reload = useCallback(() => setNonce((n) => n + 1), []);
+  // the shell's "server did not answer" Retry reloads every load that failed that way
+  useEffect(() => onRetry(() => { if (isUnreachable(error)) reload(); }), [error, reload]);
   return { data, error, loading, reload, setData };
 }

@@ -5,6 +5,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { runCli, serveCli } from '../helpers/cli.js';
 
 let root: string;
@@ -145,7 +147,41 @@ test('npm start then serves the web app over the hunted workspace until stopped'
     const f = (await (await fetch(`${s.url}/api/findings?suppressed=false`)).json()) as { total: number };
     assert.ok(f.total > 0);
     assert.equal((await fetch(`${s.url}/findings`)).status, 200);
+
+    // npm start a second time: the port is checked before any hunting, and the running server is the answer
+    const port = new URL(s.url).port;
+    const runs = (await runCli(['runs', '--workspace', ws, '--format', 'json'])).stdout;
+    const again = await runCli(['start', '--workspace', ws, '--port', port]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, new RegExp(`already serving .* at http://127\\.0\\.0\\.1:${port}/`));
+    assert.doesNotMatch(again.stdout, /hunt #/);
+    assert.equal((await runCli(['runs', '--workspace', ws, '--format', 'json'])).stdout, runs, 'no hunt ran');
+    // another workspace on that port: refused at once, nothing created, with the way out
+    const other = join(root, 'other-ws');
+    const busy = await runCli(['start', '--workspace', other, '--port', port]);
+    assert.equal(busy.code, 1);
+    assert.match(busy.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use: a kqlite server of another workspace .* --port ${Number(port) + 1}`));
+    assert.equal(existsSync(other), false, 'no demo workspace was created');
+    const serve = await runCli(['serve', '--workspace', ws, '--port', port]);
+    assert.equal(serve.code, 1);
+    assert.match(serve.stderr, /kqlite already serves this workspace at http:\/\/127\.0\.0\.1:\d+\/\. Choose another port, e\.g\. kqlite serve --port \d+/);
   } finally {
     assert.equal(await s.stop(), 0);
+  }
+});
+
+test('a port another program holds: start and serve say so and suggest --port, before hunting', async () => {
+  const holder = createServer((_req, res) => res.end('not kqlite'));
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const port = (holder.address() as AddressInfo).port;
+  try {
+    for (const cmd of ['start', 'serve']) {
+      const r = await runCli([cmd, '--workspace', ws, '--port', String(port)]);
+      assert.equal(r.code, 1, `${cmd}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`kqlite ${cmd}: port ${port} on 127\\.0\\.0\\.1 is in use: another program is listening there\\. Choose another port, e\\.g\\. .*--port ${port + 1}`));
+      assert.doesNotMatch(r.stdout, /hunt #/);
+    }
+  } finally {
+    holder.close();
   }
 });

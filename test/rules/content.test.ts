@@ -7,7 +7,7 @@ import { runQuery } from '../../src/engine/index.js';
 import { readCell } from '../../src/engine/storage/builders.js';
 import { checkQuery } from '../../src/kql/semantics/index.js';
 import { parseDatetimeText } from '../../src/kql/syntax/index.js';
-import { ATTACK, builtinRules, coverage, enrichRule, importRules, loadRules, navigatorLayer, normaliseTactics, RMM_CATALOG } from '../../src/rules/index.js';
+import { ATTACK, builtinRules, coverage, enrichRule, findTool, importRules, loadRules, navigatorLayer, normaliseTactics, RMM_CATALOG, subtechniqueFor } from '../../src/rules/index.js';
 import { SHARED } from '../helpers/corpus.js';
 
 test('importing the upstream RMM repository: 171 files, 168 rules repaired, 3 templates refused, 60 AccountUpn defects', () => {
@@ -165,12 +165,19 @@ test('the T1219 sub-technique suggestion follows the catalog facts, and is absen
     const e = enrichRule(r, {});
     return [e.attack.value.suggestedSubtechnique?.id, e.attack.confidence, e.attack.source];
   };
-  assert.deepEqual(sub('AnyDesk').slice(0, 2), ['T1219.002', 'medium']);
-  assert.match(String(sub('AnyDesk')[2]), /RMM catalog 'AnyDesk' \(rmm-tools\)/);
+  assert.deepEqual(sub('AnyDesk').slice(0, 2), ['T1219.002', 'high']); // ATT&CK's description of T1219.002 names it
+  assert.match(String(sub('AnyDesk')[2]), /RMM catalog 'AnyDesk' \(ATT&CK T1219\.002\)/);
+  assert.deepEqual(sub('Action1').slice(0, 2), ['T1219.002', 'medium']); // LOLRMM: an RMM tool, which T1219.002 covers
   assert.deepEqual(sub('Visual Studio Dev Tunnel').slice(0, 2), ['T1219.001', 'medium']);
-  assert.deepEqual(sub('Ultra VNC').slice(0, 2), ['T1219.002', 'low']);
+  assert.deepEqual(sub('Ultra VNC').slice(0, 2), ['T1219.002', 'medium']); // VNC software, which T1219.002 names
   assert.deepEqual(sub('MEGAsync').slice(0, 2), [undefined, 'high']); // a sync client: LOLRMM files it as RAT, no remote-desktop fact
   assert.deepEqual(sub('ngrok').slice(0, 2), [undefined, 'high']);
+  // every reason is a fact about the tool or ATT&CK's own words; having upstream rules is not one
+  for (const t of RMM_CATALOG) {
+    const s = subtechniqueFor(t);
+    if (s) assert.match(s.why, /ATT&CK|LOLRMM|IDE tunnel|the tool's name/, `${t.name}: ${s.why}`);
+  }
+  assert.match(subtechniqueFor(findTool('Action1')!)!.why, /^LOLRMM files Action1 as a remote monitoring and management \(RMM\) tool, and ATT&CK's T1219\.002 covers RMM tools$/);
 });
 
 test('a signer other catalogued tools share gets an exclusion clause naming them', () => {

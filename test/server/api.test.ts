@@ -191,6 +191,52 @@ test('inventory and suppressions: allow a tool on a device (reason required), it
   await fail('DELETE', '/api/suppressions/999', 404);
 });
 
+test('one count of findings: the header\'s (status.active) and the rule cards\' both leave suppressed findings out', async () => {
+  const s = await call<Suppression>('POST', '/api/suppressions', { target: 'Action1', reason: 'patching tool' }, 201);
+  try {
+    const status = await call<StatusResponse>('GET', '/api/status');
+    const all = await call<FindingsResponse>('GET', '/api/findings');
+    const suppressed = all.findings.filter((f) => f.suppressed).length;
+    assert.ok(suppressed > 0);
+    assert.equal(status.findings.total, all.total);
+    assert.equal(status.findings.suppressed, suppressed);
+    assert.equal(status.findings.active, all.total - suppressed);
+    const cards = await call<RulesResponse>('GET', '/api/rules');
+    assert.equal(cards.rules.reduce((n, r) => n + r.findings, 0), status.findings.active);
+    assert.equal(cards.rules.find((r) => r.id === ACTION1_NET)!.findings, 0);
+  } finally {
+    await call<Suppression>('DELETE', `/api/suppressions/${s.id}`);
+  }
+});
+
+test('the feed sorts by name, findings, severity or last change; anything else is a 400', async () => {
+  const by = async (sort: string) => (await call<RulesResponse>('GET', `/api/rules?sort=${sort}&technique=T1219`)).rules;
+  const name = await by('name');
+  assert.deepEqual(name.map((r) => r.name), [...name.map((r) => r.name)].sort((a, b) => a.localeCompare(b)));
+  const findings = await by('findings');
+  assert.ok(findings[0]!.findings > 0 && findings.every((r, i) => i === 0 || findings[i - 1]!.findings >= r.findings));
+  const rank = { informational: 0, low: 1, medium: 2, high: 3 };
+  const severity = await by('severity');
+  assert.ok(severity.every((r, i) => i === 0 || rank[severity[i - 1]!.severity] >= rank[r.severity]));
+  const updated = await by('updated');
+  assert.ok(updated.every((r) => /^\d{4}-\d\d-\d\d/.test(r.updated ?? '')));
+  assert.ok(updated.every((r, i) => i === 0 || (updated[i - 1]!.updated ?? '') >= (r.updated ?? '')));
+  assert.match((await fail('GET', '/api/rules?sort=random', 400)).error.message, /'sort' must be one of name, findings, severity, updated/);
+});
+
+test('a run has its own address: GET /api/hunts/:id with its rules and the findings it touched; findings say what sets them apart', async () => {
+  const r = await call<HuntResponse>('GET', `/api/hunts/${hunt.run.id}`);
+  assert.equal(r.run.id, hunt.run.id);
+  assert.equal(r.rules.length, hunt.rules.length);
+  assert.deepEqual(r.findings.map((f) => f.id).sort(), hunt.findings.map((f) => f.id).sort());
+  await fail('GET', '/api/hunts/999999', 404);
+  await fail('GET', '/api/hunts/abc', 404);
+  const net = r.findings.filter((f) => f.ruleId === ACTION1_NET);
+  assert.ok(net.length >= 2 && net.every((f) => f.what.length === 1 && f.what[0]!.column === 'RemoteUrl' && f.what[0]!.value.includes('action1')));
+  const sameDevice = net.filter((f) => f.device === net[0]!.device);
+  assert.equal(new Set(sameDevice.map((f) => f.what[0]!.value)).size, sameDevice.length, 'one rule on one device: told apart by RemoteUrl');
+});
+
 test('schema: workspace tables first-class, the other Defender tables known for completion', async () => {
   const s = await call<SchemaResponse>('GET', '/api/schema');
   assert.ok(s.tables.find((t) => t.name === 'DeviceNetworkEvents')!.inWorkspace);

@@ -1,7 +1,8 @@
 // `kqlite serve` through the CLI and over a real socket: loopback by default, the token rule on other hosts,
 // the single-page app's static files with its fallback, and bad input.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -86,7 +87,7 @@ test('static files: SPA fallback for page URLs, assets by type, no path escapes 
     }
     const js = await app.inject({ url: '/app.js' });
     assert.match(String(js.headers['content-type']), /javascript/);
-    assert.match(String((await app.inject({ url: '/assets/font.ttf' })).headers['cache-control']), /immutable/);
+    assert.equal(String((await app.inject({ url: '/assets/font.ttf' })).headers['cache-control']), 'no-cache', 'an unhashed name is revalidated');
     for (const evil of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/missing.js']) {
       const r = await app.inject({ url: evil });
       assert.ok(r.statusCode === 404 || !r.body.includes('do not serve'), evil);
@@ -108,4 +109,56 @@ test('bad input: no workspace, bad port, unknown flag give one clear message and
   const flag = await runCli(['serve', '--workspace', ws, '--bogus']);
   assert.equal(flag.code, 1);
   assert.match(flag.stderr, /bogus/);
+});
+
+test('static files: hashed chunks cached as immutable, the rest revalidated by ETag / Last-Modified (304), text compressed once', async () => {
+  const web = join(root, 'web-cache');
+  mkdirSync(join(web, 'chunks'), { recursive: true });
+  mkdirSync(join(web, 'fonts'), { recursive: true });
+  const big = `// ${'const kusto = "language service";\n'.repeat(4000)}`;
+  writeFileSync(join(web, 'index.html'), '<!doctype html><title>kqlite app</title>');
+  writeFileSync(join(web, 'kusto.worker.js'), big);
+  writeFileSync(join(web, 'chunks', 'editor-YF4IM2LK.js'), big);
+  writeFileSync(join(web, 'fonts', 'codicon-KO3A7BXW.ttf'), 'font');
+  const app = await buildServer({ workspaceDir: ws, webRoot: web });
+  try {
+    const chunk = await app.inject({ url: '/chunks/editor-YF4IM2LK.js' });
+    assert.equal(chunk.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal((await app.inject({ url: '/fonts/codicon-KO3A7BXW.ttf' })).headers['cache-control'], 'public, max-age=31536000, immutable');
+    for (const url of ['/kusto.worker.js', '/', '/findings/abc']) {
+      const first = await app.inject({ url });
+      assert.equal(first.statusCode, 200, url);
+      assert.equal(first.headers['cache-control'], 'no-cache', url);
+      const etag = String(first.headers['etag']);
+      const modified = String(first.headers['last-modified']);
+      assert.match(etag, /^"[\w-]{22}"$/, url);
+      assert.ok(!Number.isNaN(Date.parse(modified)), url);
+      // the browser's copy is current: 304 without a body, by ETag or by date
+      const byTag = await app.inject({ url, headers: { 'if-none-match': etag } });
+      assert.equal(byTag.statusCode, 304, url);
+      assert.equal(byTag.body, '');
+      assert.equal((await app.inject({ url, headers: { 'if-modified-since': modified } })).statusCode, 304, url);
+      assert.equal((await app.inject({ url, headers: { 'if-none-match': '"stale"' } })).statusCode, 200, url);
+    }
+    // compressed as accepted (brotli first), the same bytes once decoded; identity when nothing is accepted
+    const br = await app.inject({ url: '/kusto.worker.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(br.headers['vary'], 'accept-encoding');
+    assert.ok(br.rawPayload.length < big.length / 10);
+    assert.equal(brotliDecompressSync(br.rawPayload).toString(), big);
+    const gz = await app.inject({ url: '/kusto.worker.js', headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(gz.rawPayload).toString(), big);
+    const none = await app.inject({ url: '/kusto.worker.js', headers: { 'accept-encoding': 'br;q=0, identity' } });
+    assert.equal(none.headers['content-encoding'], undefined);
+    assert.equal(none.body, big);
+    // a rebuild (new content) changes the ETag
+    writeFileSync(join(web, 'kusto.worker.js'), big + '// rebuilt\n');
+    utimesSync(join(web, 'kusto.worker.js'), new Date(), new Date(Date.now() + 5000));
+    const after = await app.inject({ url: '/kusto.worker.js', headers: { 'if-none-match': String(chunk.headers['etag']) } });
+    assert.equal(after.statusCode, 200);
+    assert.match(after.body, /rebuilt/);
+  } finally {
+    await app.close();
+  }
 });

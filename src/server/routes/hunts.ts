@@ -8,7 +8,7 @@ import { getRun, listFindings, listRuns, selectRules } from '../../hunts/index.j
 import type { HuntRequest, HuntResponse, HuntsResponse } from '../api.js';
 import type { ServerContext } from '../context.js';
 import type { EnginePool } from '../engine-pool.js';
-import { badRequest } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import { findingSummary, runInfo } from '../views.js';
 import { datetimeParam } from './params.js';
 
@@ -26,6 +26,26 @@ const HUNT_TIMEOUT_MS = 60 * 60_000;
 
 export function huntRoutes(app: FastifyInstance, ctx: ServerContext, pool: EnginePool): void {
   app.get('/api/hunts', async (): Promise<HuntsResponse> => ({ runs: listRuns(ctx.db).map(runInfo) }));
+
+  // One past run (the page a run's link opens): what it ran and the findings it touched, as they are now.
+  app.get('/api/hunts/:id', async (req): Promise<HuntResponse> => {
+    const { id } = req.params as { id: string };
+    const run = /^\d{1,15}$/.test(id) ? getRun(ctx.db, Number(id)) : undefined;
+    if (!run) throw notFound(`hunt run '${id}'`);
+    const s = run.summary;
+    const touched = new Set(s?.findingIds ?? []);
+    return {
+      run: runInfo(run),
+      asOfSource: s?.asOfSource === 'flag' ? 'request' : 'latest event',
+      rowsScanned: s?.rowsScanned ?? 0,
+      durationMs: s?.durationMs ?? 0,
+      rules: (s?.rules ?? []).map((o) => ({
+        ruleId: o.ruleId, ruleName: o.ruleName, outcome: o.outcome === 'ran' ? 'ok' : o.outcome, ...(o.reason ? { reason: o.reason } : {}),
+        rows: o.rows, findingsNew: o.findingsNew, findingsUpdated: o.findingsUpdated, durationMs: o.durationMs,
+      })),
+      findings: touched.size ? listFindings(ctx.db).filter((f) => touched.has(f.id)).map(findingSummary) : [],
+    };
+  });
 
   app.post('/api/hunts', { schema: { body: HUNT_BODY } }, async (req): Promise<HuntResponse> => {
     const body = (req.body ?? {}) as HuntRequest;

@@ -5,11 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import { listFindings } from '../../hunts/index.js';
 import { CATALOG_BUILT_AT, type Rule } from '../../rules/index.js';
-import { RULE_FACETS, type RuleDetail, type RuleFacet, type RulesResponse } from '../api.js';
+import { RULE_FACETS, RULE_SORTS, type RuleCard, type RuleDetail, type RuleFacet, type RuleSort, type RulesResponse } from '../api.js';
 import type { ServerContext } from '../context.js';
-import { apiDiagnostics, notFound } from '../errors.js';
+import { badRequest, notFound, ruleApiDiagnostics } from '../errors.js';
 import { countValues, findingSummary, ruleCard } from '../views.js';
-import { asList, type Query } from './params.js';
+import { asList, one, type Query } from './params.js';
 
 /** The values a rule has for a facet (a rule may have several tactics, techniques, tables or tags). */
 function facetValues(r: Rule, f: RuleFacet): string[] {
@@ -37,6 +37,16 @@ function searchText(r: Rule): string {
   return [r.id, r.name, r.description, r.tool ?? '', r.tags.join(' '), r.techniques.join(' '), r.tactics.join(' '), r.tables.join(' '), r.source.name].join('\n').toLowerCase();
 }
 
+const SEVERITY_RANK: Record<RuleCard['severity'], number> = { informational: 0, low: 1, medium: 2, high: 3 };
+const byName = (a: RuleCard, b: RuleCard) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+/** The feed's orders; each falls back to the name, so the order is total and stable. */
+const ORDER: Record<RuleSort, (a: RuleCard, b: RuleCard) => number> = {
+  name: byName,
+  findings: (a, b) => b.findings - a.findings || byName(a, b),
+  severity: (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.findings - a.findings || byName(a, b),
+  updated: (a, b) => (b.updated ?? '').localeCompare(a.updated ?? '') || byName(a, b),
+};
+
 export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/rules', async (req): Promise<RulesResponse> => {
     const q = req.query as Query;
@@ -46,13 +56,15 @@ export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const v = asList(q[f]);
       if (v.length) filters.set(f, v);
     }
+    const sort = (one(q, 'sort') ?? 'name') as RuleSort;
+    if (!(RULE_SORTS as readonly string[]).includes(sort)) throw badRequest(`'sort' must be one of ${RULE_SORTS.join(', ')}, not '${sort}'`);
     const counts = ctx.findingsByRule();
     const searched = ctx.rules().filter((r) => !words.length || words.every((w) => searchText(r).includes(w)));
     const passes = (r: Rule, except?: RuleFacet) => [...filters].every(([f, v]) => f === except || facetMatches(r, f, v));
-    const rules = searched.filter((r) => passes(r)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    const cards = searched.filter((r) => passes(r)).map((r) => ruleCard(r, counts.get(r.id) ?? 0));
     const facets = {} as RulesResponse['facets'];
     for (const f of RULE_FACETS) facets[f] = countValues(searched.filter((r) => passes(r, f)).flatMap((r) => facetValues(r, f)));
-    return { rules: rules.map((r) => ruleCard(r, counts.get(r.id) ?? 0)), total: rules.length, facets };
+    return { rules: cards.sort(ORDER[sort]), total: cards.length, facets };
   });
 
   app.get('/api/rules/:id', async (req): Promise<RuleDetail> => {
@@ -65,7 +77,7 @@ export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return {
       ...ruleCard(r, findings.filter((f) => f.suppressedBy === undefined).length),
       query: r.query, yaml: r.yaml, version: r.version, repairs: r.repairs,
-      diagnostics: apiDiagnostics(r.query, r.diagnostics, s.path ?? `${r.id}.yaml`),
+      diagnostics: ruleApiDiagnostics(r),
       provenance: {
         kind: s.kind, name: s.name,
         ...(s.path ? { path: s.path } : {}), ...(s.commit ? { commit: s.commit } : {}), ...(s.importedAt ? { importedAt: s.importedAt, retrieved: s.importedAt } : s.kind === 'builtin' ? { retrieved: `${CATALOG_BUILT_AT} (RMM catalog)` } : {}),

@@ -27,7 +27,7 @@ export function statusRoutes(app: FastifyInstance, ctx: ServerContext, opts: { t
       version: VERSION, workspace: ctx.dir, tables,
       ...(latest !== undefined ? { latestEvent: formatDatetime(latest) } : {}),
       rules: { total: rules.length, valid: rules.filter((r) => r.status === 'valid').length, warning: rules.filter((r) => r.status === 'warning').length, error: rules.filter((r) => r.status === 'error').length, damaged: ctx.damagedRules() },
-      findings: { total: findings.length, suppressed: findings.filter((f) => f.suppressedBy !== undefined).length, byStatus },
+      findings: { total: findings.length, active: findings.filter((f) => f.suppressedBy === undefined).length, suppressed: findings.filter((f) => f.suppressedBy !== undefined).length, byStatus },
       ...(last ? { lastRun: runInfo(last) } : {}),
       tokenRequired: opts.tokenRequired,
     };

@@ -1,7 +1,12 @@
-/** A compact findings table (findings page, rule page, hunt results); a row's first cell opens its detail. */
+/**
+ * A compact findings table (findings page, rule page, hunt results, run page); a row's first cell opens its
+ * detail. "What" is the result group's key besides the device (a network rule's RemoteUrl, a process rule's
+ * FileName): what tells one rule's findings on one device apart.
+ */
 import type { FindingSummary } from '../../server/api.js';
 import { Link } from '../router.js';
 import { formatCount, formatTime } from '../format.js';
+import { useCellLabels } from './stack-table.js';
 import { SeverityBadge, TriageBadge } from './ui.js';
 
 export interface FindingsTableProps {
@@ -15,10 +20,11 @@ export interface FindingsTableProps {
 }
 
 export function FindingsTable({ findings, selected, onOpen, showRule = true, testid = 'findings-table', caption }: FindingsTableProps) {
+  const ref = useCellLabels<HTMLTableElement>();
   if (findings.length === 0) return <p class="muted" data-testid={`${testid}-empty`}>No findings.</p>;
   return (
     <div class="table-wrap">
-      <table class="grid findings" data-testid={testid}>
+      <table class="grid findings stack" data-testid={testid} ref={ref}>
         <caption class="visually-hidden">{caption}</caption>
         <thead>
           <tr>
@@ -26,6 +32,7 @@ export function FindingsTable({ findings, selected, onOpen, showRule = true, tes
             <th scope="col">Severity</th>
             <th scope="col">Status</th>
             {showRule && <th scope="col">Rule</th>}
+            <th scope="col">What</th>
             <th scope="col">Tool</th>
             <th scope="col">Device</th>
             <th scope="col">User</th>
@@ -40,22 +47,24 @@ export function FindingsTable({ findings, selected, onOpen, showRule = true, tes
             <tr key={f.id} data-testid="finding-row" data-finding-id={f.id} aria-selected={f.id === selected ? 'true' : undefined}
               class={`${f.id === selected ? 'selected' : ''}${f.suppressed ? ' suppressed' : ''}`}>
               <td>
-                {onOpen ? (
-                  <button type="button" class="link-btn mono" onClick={() => onOpen(f)} data-testid="finding-open" aria-label={`Open finding ${f.id}`}>{f.id}</button>
-                ) : (
-                  <Link href={`/findings?finding=${encodeURIComponent(f.id)}`} class="mono" data-testid="finding-open">{f.id}</Link>
-                )}
+                {/* a real link (copy, open in a new tab, share); a plain click opens the detail in place */}
+                <Link href={`/findings/${encodeURIComponent(f.id)}`} class="mono" data-testid="finding-open" aria-label={`Open finding ${f.id}`}
+                  onClick={onOpen ? (e: MouseEvent) => { if (e.button === 0 && !e.metaKey && !e.ctrlKey && !e.shiftKey && !e.altKey) { e.preventDefault(); onOpen(f); } } : undefined}>{f.id}</Link>
                 {f.suppressed && <span class="badge badge-neutral" title={f.suppressedBy ? `Allowed by suppression #${f.suppressedBy}` : 'Suppressed'}>allowed</span>}
               </td>
               <td><SeverityBadge severity={f.severity} /></td>
               <td><TriageBadge status={f.status} /></td>
               {showRule && <td class="wrap"><Link href={`/rules/${encodeURIComponent(f.ruleId)}`}>{f.ruleName}</Link></td>}
+              <td class="what" data-testid="finding-what">
+                {f.what.map((w) => <span key={w.column} class="what-part" title={w.column}><span class="what-col">{w.column}</span> {w.value}</span>)}
+              </td>
               <td>{f.tool ?? ''}</td>
               <td>{f.device ?? ''}</td>
               <td>{f.user ?? ''}</td>
               <td class="num">{formatCount(f.count)}</td>
-              <td class="nowrap">{formatTime(f.firstSeen)}</td>
-              <td class="nowrap">{formatTime(f.lastSeen)}</td>
+              {/* date over time: the rows are two lines tall anyway, and the table fits a laptop screen */}
+              <td class="when">{formatTime(f.firstSeen)}</td>
+              <td class="when">{formatTime(f.lastSeen)}</td>
               <td>{f.assignee ?? ''}</td>
             </tr>
           ))}

@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { RuleStatus, Severity, TriageStatus } from '../../server/api.js';
-import { ApiRequestError } from '../api-client.js';
+import { ApiRequestError, isUnreachable } from '../api-client.js';
 
 export function Badge({ kind = 'neutral', title, children, testid }: { kind?: string; title?: string; children: ComponentChildren; testid?: string }) {
   return <span class={`badge badge-${kind}`} title={title} data-testid={testid}>{children}</span>;
@@ -10,7 +10,7 @@ export function Badge({ kind = 'neutral', title, children, testid }: { kind?: st
 
 export function SeverityBadge({ severity, derived }: { severity: Severity; derived?: boolean }) {
   return (
-    <span class={`badge sev sev-${severity}`} data-testid="severity" title={derived ? 'Severity derived by kqlite (the rule declares none)' : 'Severity'}>
+    <span class={`badge sev sev-${severity}`} data-testid="severity" title={derived ? 'Severity chosen by kqlite: the rule declares none it recognises (see its validation)' : 'Severity'}>
       {severity}{derived ? '*' : ''}
     </span>
   );
@@ -30,7 +30,9 @@ export function Loading({ what }: { what: string }) {
   return <p class="muted loading" role="status" aria-live="polite">Loading {what}…</p>;
 }
 
+/** An error where it happened. A server that did not answer is said once, by the shell (app.tsx), not here. */
 export function ErrorBox({ error, retry }: { error: Error; retry?: () => void }) {
+  if (isUnreachable(error)) return null;
   const status = error instanceof ApiRequestError && error.status ? ` (HTTP ${error.status})` : '';
   return (
     <div class="error-box" role="alert" data-testid="error">

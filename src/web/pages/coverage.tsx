@@ -10,6 +10,7 @@ import { Link, setQuery, useLocation } from '../router.js';
 import { useApi } from '../use-api.js';
 import { ErrorBox, ExternalLink, Loading, RuleStatusBadge } from '../components/ui.js';
 import { formatCount, plural } from '../format.js';
+import { useTitle } from '../title.js';
 
 /** Shade steps by valid-rule count: 0, 1, 2-4, 5-19, 20+. */
 function level(t: CoverageTechnique): number {
@@ -18,6 +19,7 @@ function level(t: CoverageTechnique): number {
 }
 
 export function CoveragePage() {
+  useTitle('ATT&CK coverage');
   const cov = useApi(() => api.coverage(), []);
   const { query } = useLocation();
   const selectedId = query.get('technique') ?? undefined;

@@ -9,8 +9,11 @@ import { setQuery, useLocation } from '../router.js';
 import { useApi } from '../use-api.js';
 import { ErrorBox, Loading } from '../components/ui.js';
 import { formatBytes, formatCount, formatTime, plural } from '../format.js';
+import { useTitle } from '../title.js';
+import { useCellLabels } from '../components/stack-table.js';
 
 export function DataPage() {
+  useTitle('Data');
   const { query } = useLocation();
   const table = query.get('table') ?? undefined;
   const data = useApi(() => api.data({ ...(table ? { table } : {}) }), [table]);
@@ -37,10 +40,11 @@ export function DataPage() {
 }
 
 function TablesGrid({ tables }: { tables: DataTable[] }) {
+  const ref = useCellLabels<HTMLTableElement>();
   if (tables.length === 0) return <p class="muted">No tables yet: run <code>kqlite demo</code> or <code>kqlite ingest FILES</code>.</p>;
   return (
     <div class="table-wrap">
-      <table class="grid" data-testid="data-tables">
+      <table class="grid stack" data-testid="data-tables" ref={ref}>
         <caption class="visually-hidden">Workspace tables</caption>
         <thead>
           <tr>
@@ -62,11 +66,12 @@ function TablesGrid({ tables }: { tables: DataTable[] }) {
 }
 
 function QuarantineGrid({ records, total }: { records: QuarantineRecord[]; total: number }) {
+  const ref = useCellLabels<HTMLTableElement>();
   if (total === 0) return <p class="muted" data-testid="quarantine-empty">Nothing was set aside.</p>;
   return (
     <>
       <div class="table-wrap">
-        <table class="grid" data-testid="quarantine-records">
+        <table class="grid stack" data-testid="quarantine-records" ref={ref}>
           <caption class="visually-hidden">Records set aside at ingest</caption>
           <thead>
             <tr><th scope="col">File</th><th scope="col">Where</th><th scope="col">Table</th><th scope="col">Reason</th><th scope="col">Record</th></tr>

@@ -3,13 +3,14 @@
  * done by GET /api/rules; the filter state lives in the URL query string, so every view has a stable URL.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { RuleCard, RuleFacet } from '../../server/api.js';
+import type { RuleCard, RuleFacet, RuleSort } from '../../server/api.js';
 import { api } from '../api-client.js';
 import { Link, setQuery, useLocation } from '../router.js';
 import { useApi } from '../use-api.js';
 import { FacetGroup } from '../components/facets.js';
 import { Badge, ErrorBox, Loading, RuleStatusBadge, SeverityBadge } from '../components/ui.js';
-import { formatCount, plural } from '../format.js';
+import { formatCount, formatTime, plural } from '../format.js';
+import { useTitle } from '../title.js';
 
 const FACET_LABELS: Record<RuleFacet, string> = {
   tactic: 'Tactic', technique: 'Technique', table: 'Table', tool: 'Tool', severity: 'Severity', source: 'Source', status: 'Validation',
@@ -18,11 +19,15 @@ const FACET_LABELS: Record<RuleFacet, string> = {
  *  above makes the compiler insist every facet has a label, and so a place here). */
 const RULE_FACETS = Object.keys(FACET_LABELS) as RuleFacet[];
 const PAGE = 100;
+/** The API's RULE_SORTS with their labels (the first is the default, left out of the URL). */
+const SORT_LABELS: Record<RuleSort, string> = { name: 'Name', findings: 'Most findings', severity: 'Severity', updated: 'Recently changed' };
 
 export function FeedPage() {
+  useTitle('Detection feed');
   const { query } = useLocation();
-  const filters: Record<string, string | undefined> = { q: query.get('q') ?? undefined };
+  const filters: Record<string, string | undefined> = { q: query.get('q') ?? undefined, sort: query.get('sort') ?? undefined };
   for (const f of RULE_FACETS) filters[f] = query.get(f) ?? undefined;
+  const sort = (filters.sort && filters.sort in SORT_LABELS ? filters.sort : 'name') as RuleSort;
   const key = JSON.stringify(filters);
   const rules = useApi(() => api.rules(filters), [key]);
   const [shown, setShown] = useState(PAGE);
@@ -59,15 +64,20 @@ export function FeedPage() {
               </button>
             ))}
             {(active.length > 0 || filters.q) && (
-              <button type="button" class="link-btn" onClick={() => setQuery({})} data-testid="clear-filters">Clear all</button>
+              <button type="button" class="link-btn" onClick={() => setQuery({ sort: filters.sort })} data-testid="clear-filters">Clear all</button>
             )}
+            <label class="sort-by">Sort by{' '}
+              <select value={sort} onChange={(e) => update({ sort: (e.target as HTMLSelectElement).value === 'name' ? undefined : (e.target as HTMLSelectElement).value })} data-testid="feed-sort">
+                {(Object.keys(SORT_LABELS) as RuleSort[]).map((s) => <option key={s} value={s}>{SORT_LABELS[s]}</option>)}
+              </select>
+            </label>
           </div>
           {rules.error && <ErrorBox error={rules.error} retry={rules.reload} />}
           {!rules.data && rules.loading && <Loading what="rules" />}
           {rules.data && (
             <>
               <ul class={`cards${rules.loading ? ' stale' : ''}`} data-testid="rule-list">
-                {rules.data.rules.slice(0, shown).map((r) => <RuleCardView key={r.id} rule={r} />)}
+                {rules.data.rules.slice(0, shown).map((r) => <RuleCardView key={r.id} rule={r} showUpdated={sort === 'updated'} />)}
               </ul>
               {rules.data.rules.length === 0 && <p class="muted">No rule matches these filters.</p>}
               {rules.data.rules.length > shown && (
@@ -101,7 +111,7 @@ function SearchBox({ value, onChange }: { value: string; onChange: (v: string | 
   );
 }
 
-export function RuleCardView({ rule }: { rule: RuleCard }) {
+export function RuleCardView({ rule, showUpdated = false }: { rule: RuleCard; showUpdated?: boolean }) {
   return (
     <li class={`card sev-edge-${rule.severity}`} data-testid="rule-card" data-rule-id={rule.id}>
       <div class="card-title">
@@ -122,6 +132,7 @@ export function RuleCardView({ rule }: { rule: RuleCard }) {
         {rule.tables.map((t) => <Badge key={t} kind="table">{t}</Badge>)}
         {rule.tool && <Badge kind="tool">{rule.tool}</Badge>}
         {rule.tags.filter((t) => t !== rule.tool).map((t) => <Badge key={t} kind="tag">{t}</Badge>)}
+        {showUpdated && rule.updated && <span class="muted small" data-testid="rule-updated">changed {formatTime(rule.updated).slice(0, 10)}</span>}
       </div>
     </li>
   );

@@ -8,8 +8,10 @@ import { api } from '../api-client.js';
 import { Link } from '../router.js';
 import { useApi } from '../use-api.js';
 import { LineChart, type Series } from '../components/line-chart.js';
-import { ErrorBox, Loading, SeverityBadge, TriageBadge } from '../components/ui.js';
-import { formatCell, formatCount, formatTime } from '../format.js';
+import { CopyButton, ErrorBox, Loading, SeverityBadge, TriageBadge } from '../components/ui.js';
+import { formatCount, formatTime } from '../format.js';
+import { useCellLabels } from '../components/stack-table.js';
+import { ValueView } from '../components/value-view.js';
 
 const STATUSES: TriageStatus[] = ['new', 'investigating', 'benign', 'malicious', 'closed'];
 
@@ -20,8 +22,11 @@ export function FindingDetailPanel({ id, onChanged, onClose }: { id: string; onC
   return (
     <section ref={ref} class="panel finding-detail" aria-labelledby="finding-title" data-testid="finding-detail" data-finding-id={id}>
       <header class="panel-head">
-        <h2 id="finding-title">Finding <span class="mono">{id}</span></h2>
-        <button type="button" class="btn btn-small" onClick={onClose} data-testid="finding-close">Close</button>
+        <h2 id="finding-title">Finding <Link href={`/findings/${encodeURIComponent(id)}`} class="mono" data-testid="finding-link">{id}</Link></h2>
+        <div class="panel-actions">
+          <CopyButton text={`${location.origin}/findings/${encodeURIComponent(id)}`} label="Copy link" testid="copy-finding-link" />
+          <button type="button" class="btn btn-small" onClick={onClose} data-testid="finding-close">Close</button>
+        </div>
       </header>
       <div class="panel-body">
         {detail.error && <ErrorBox error={detail.error} retry={detail.reload} />}
@@ -156,23 +161,24 @@ function Timeline({ device, tool }: { device?: string; tool?: string }) {
         </div>
       </div>
       {tl.error && <ErrorBox error={tl.error} retry={tl.reload} />}
-      {tl.data && <LineChart series={[...byName.values()]} label={`Hourly activity of ${by} ${by === 'device' ? device : tool}, one line per ${by === 'device' ? 'tool' : 'device'}`} testid="timeline-chart" />}
+      {tl.data && <LineChart series={[...byName.values()]} bin={3_600_000} label={`Hourly activity of ${by} ${by === 'device' ? device : tool}, one line per ${by === 'device' ? 'tool' : 'device'}`} testid="timeline-chart" />}
     </div>
   );
 }
 
+/** Result rows with every value shown as a value (ValueView): wrapped, long ones folded, lists as lists. */
 function EvidenceTable({ rows, testid = 'evidence' }: { rows: Record<string, unknown>[]; testid?: string }) {
+  const ref = useCellLabels<HTMLTableElement>();
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   if (rows.length === 0 || cols.length === 0) return <p class="muted">None.</p>;
-  const looksTime = (v: unknown) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v);
   return (
     <div class="table-wrap evidence-wrap">
-      <table class="grid compact" data-testid={testid}>
+      <table class="grid compact evidence stack" data-testid={testid} ref={ref}>
         <thead><tr>{cols.map((c) => <th key={c} scope="col">{c}</th>)}</tr></thead>
         <tbody>
           {rows.map((r, i) => (
             <tr key={i} data-testid="evidence-row">
-              {cols.map((c) => <td key={c} class={typeof r[c] === 'number' ? 'num' : ''}>{formatCell(r[c], looksTime(r[c]) ? 'datetime' : 'string')}</td>)}
+              {cols.map((c) => <td key={c} class={typeof r[c] === 'number' ? 'num' : ''} data-column={c}><ValueView value={r[c]} /></td>)}
             </tr>
           ))}
         </tbody>

@@ -1,16 +1,18 @@
 /**
  * Findings (/findings): filters (status, tool, device, rule, severity, time window) mirrored in the URL,
- * the findings table, and the selected finding's detail (`?finding=<id>`): triage, notes, evidence, audit,
- * and the activity timeline of its device or tool.
+ * the findings table, and the selected finding's detail (`/findings/<id>`, the address a finding is shared
+ * by; the older `?finding=<id>` still opens it): triage, notes, evidence, audit, and the activity timeline
+ * of its device or tool.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { FacetCount } from '../../server/api.js';
-import { api } from '../api-client.js';
-import { setQuery, useLocation } from '../router.js';
+import { api, queryString } from '../api-client.js';
+import { navigate, useLocation } from '../router.js';
+import { useTitle } from '../title.js';
 import { useApi } from '../use-api.js';
 import { FindingsTable } from '../components/findings-table.js';
 import { ErrorBox, Loading } from '../components/ui.js';
-import { plural, toUtcText } from '../format.js';
+import { formatCount, plural, toUtcText } from '../format.js';
 import { UtcTimeField } from '../components/utc-time-field.js';
 import { FindingDetailPanel } from './finding-detail.js';
 
@@ -23,15 +25,21 @@ const SELECTS = [
 ] as const;
 const FILTER_KEYS = ['status', 'severity', 'tool', 'device', 'rule', 'since', 'until'] as const;
 
-export function FindingsPage() {
+/** The address of a finding (with the list's filters kept), or of the list when `id` is undefined. */
+export const findingHref = (id: string | undefined, filters: Record<string, string | undefined> = {}) =>
+  `/findings${id ? `/${encodeURIComponent(id)}` : ''}${queryString(filters)}`;
+
+export function FindingsPage({ finding }: { finding?: string }) {
   const { query } = useLocation();
   const filters: Record<string, string | undefined> = {};
   for (const k of FILTER_KEYS) filters[k] = query.get(k) ?? undefined;
-  const selected = query.get('finding') ?? undefined;
+  const selected = finding ?? query.get('finding') ?? undefined;
   const key = JSON.stringify(filters);
   const list = useApi(() => api.findings(filters), [key]);
-  const update = (change: Record<string, string | undefined>) => setQuery({ ...filters, finding: selected, ...change }, { replace: true });
-  const open = (id: string | undefined) => setQuery({ ...filters, finding: id });
+  useTitle(selected ? `Finding ${selected}` : 'Findings');
+  const update = (change: Record<string, string | undefined>) => navigate(findingHref(selected, { ...filters, ...change }), { replace: true });
+  const open = (id: string | undefined) => navigate(findingHref(id, filters));
+  const setQuery = (f: Record<string, string | undefined>) => navigate(findingHref(undefined, f));
 
   return (
     <div class="page findings-page">
@@ -49,7 +57,7 @@ export function FindingsPage() {
       {!list.data && list.loading && <Loading what="findings" />}
       {list.data && (
         <>
-          <p class="result-bar" aria-live="polite" data-testid="findings-count">{plural(list.data.total, 'finding')}</p>
+          <p class="result-bar" aria-live="polite" data-testid="findings-count">{countText(list.data.findings.length, list.data.findings.filter((f) => f.suppressed).length)}</p>
           <div class={list.loading ? 'stale' : ''}>
             <FindingsTable findings={list.data.findings} selected={selected} onOpen={(f) => open(f.id === selected ? undefined : f.id)} caption="Findings" />
           </div>
@@ -57,6 +65,11 @@ export function FindingsPage() {
       )}
     </div>
   );
+}
+
+/** The one definition of a count of findings: those no suppression covers; allowed ones are listed, greyed, and counted apart. */
+function countText(total: number, allowed: number): string {
+  return allowed ? `${plural(total - allowed, 'finding')} · ${formatCount(allowed)} allowed (suppressed)` : plural(total, 'finding');
 }
 
 function FacetSelect({ name, label, value, options, onChange }: { name: string; label: string; value: string | undefined; options: FacetCount[]; onChange: (v: string | undefined) => void }) {

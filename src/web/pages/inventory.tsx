@@ -11,10 +11,13 @@ import { useApi } from '../use-api.js';
 import { ErrorBox, Loading } from '../components/ui.js';
 import { formatCount, formatTime, plural } from '../format.js';
 import { AllowForm } from './allow-form.js';
+import { useTitle } from '../title.js';
+import { useCellLabels } from '../components/stack-table.js';
 
 const STATES: InventoryState[] = ['unwanted', 'observed', 'sanctioned'];
 
 export function InventoryPage() {
+  useTitle('RMM inventory');
   const inv = useApi(() => api.inventory(), []);
   const { query } = useLocation();
   const state = query.get('state') ?? undefined;
@@ -49,10 +52,11 @@ export function InventoryPage() {
 }
 
 function InventoryTable({ entries, onAllow }: { entries: InventoryEntry[]; onAllow: (e: InventoryEntry) => void }) {
+  const ref = useCellLabels<HTMLTableElement>();
   if (entries.length === 0) return <p class="muted">No RMM tool seen.</p>;
   return (
     <div class="table-wrap">
-      <table class="grid" data-testid="inventory-table">
+      <table class="grid stack" data-testid="inventory-table" ref={ref}>
         <caption class="visually-hidden">RMM tools per device</caption>
         <thead>
           <tr>
@@ -98,6 +102,7 @@ function scopeOf(s: Suppression): string {
 
 function SuppressionsTable({ suppressions, onChanged }: { suppressions: Suppression[]; onChanged: () => void }) {
   const [error, setError] = useState<Error | undefined>(undefined);
+  const ref = useCellLabels<HTMLTableElement>();
   const revoke = async (s: Suppression) => {
     if (!window.confirm(`Revoke suppression #${s.id} (${s.target}, ${scopeOf(s)})? Its findings become visible again.`)) return;
     try {
@@ -113,7 +118,7 @@ function SuppressionsTable({ suppressions, onChanged }: { suppressions: Suppress
     <>
       {error && <ErrorBox error={error} />}
       <div class="table-wrap">
-        <table class="grid" data-testid="suppressions-table">
+        <table class="grid stack" data-testid="suppressions-table" ref={ref}>
           <caption class="visually-hidden">Suppressions</caption>
           <thead>
             <tr><th scope="col">#</th><th scope="col">Allowed</th><th scope="col">Scope</th><th scope="col">Reason</th><th scope="col">Expires</th><th scope="col">Created</th><th scope="col">State</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>

@@ -62,18 +62,18 @@ export function DataSourcesSection({ rule }: { rule: RuleDetail }) {
   const ds = rule.enrichment.dataSources;
   return (
     <Section title="Required Data Sources" id="data-sources">
-      <table class="grid compact" data-testid="data-sources">
+      <table class="grid compact stack" data-testid="data-sources">
         <thead><tr><th scope="col">Table</th><th scope="col">In this workspace</th><th scope="col">Notes</th></tr></thead>
         <tbody>
           {ds.value.map((d) => (
             <tr key={d.table} data-testid="data-source" data-present={String(d.present)}>
-              <td class="mono">{d.table}</td>
-              <td>
+              <td class="mono" data-label="Table">{d.table}</td>
+              <td data-label="In this workspace">
                 {d.present === true && <span class="pill pill-ok">present</span>}
                 {d.present === false && <span class="pill pill-bad">missing</span>}
                 {d.present === null && <span class="pill pill-unknown">unknown</span>}
               </td>
-              <td class="muted">{d.present === false ? 'No data ingested: the rule cannot match until it is.' : 'Ensure this data connector is enabled.'}</td>
+              <td class="muted wrap-cell" data-label="Notes">{d.present === false ? 'No data ingested: the rule cannot match until it is.' : 'Ensure this data connector is enabled.'}</td>
             </tr>
           ))}
         </tbody>

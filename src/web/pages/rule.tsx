@@ -9,9 +9,11 @@ import { getToken } from '../token.js';
 import { Link } from '../router.js';
 import { useApi } from '../use-api.js';
 import { useStatus } from '../status-context.js';
+import { useTitle } from '../title.js';
+import { RunSummary } from './runs.js';
 import { FindingsTable } from '../components/findings-table.js';
 import { Badge, ErrorBox, Loading, RuleStatusBadge, Section, SeverityBadge } from '../components/ui.js';
-import { formatDuration, formatTime, plural } from '../format.js';
+import { formatTime, plural } from '../format.js';
 import {
   AttackSection, DataSourcesSection, DefinitionSection, FalsePositivesSection, HypothesisSection, QuerySection,
   ReferencesSection, overallConfidence,
@@ -19,6 +21,7 @@ import {
 
 export function RulePage({ id }: { id: string }) {
   const rule = useApi(() => api.rule(id), [id]);
+  useTitle(rule.data?.name ?? (rule.error ? 'Rule not found' : `Rule ${id}`));
   if (rule.error) return <div class="page"><RuleNav /><ErrorBox error={rule.error} retry={rule.reload} /></div>;
   if (!rule.data) return <div class="page"><RuleNav /><Loading what="rule" /></div>;
   return <RuleView rule={rule.data} reload={rule.reload} />;
@@ -69,7 +72,7 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
           <ul class="diagnostics">
             {rule.diagnostics.map((d, i) => (
               <li key={i} class={`diag diag-${d.severity}`} data-testid="diagnostic">
-                <span class="diag-sev">{d.severity}</span> <span class="mono">{d.code}</span> line {d.line}, col {d.column}: {d.message}
+                <span class="diag-sev">{d.severity}</span> <span class="mono">{d.code}</span> {d.field ? <><span class="mono">{d.field}:</span> </> : null}line {d.line}, col {d.column}: {d.message}
                 {d.suggestion && !d.message.includes(d.suggestion) && <span class="muted"> (did you mean {d.suggestion}?)</span>}
                 <pre class="code small-code">{d.rendered}</pre>
               </li>
@@ -136,10 +139,9 @@ function HuntPanel({ rule, onDone }: { rule: RuleDetail; onDone: () => void }) {
           <p>
             <strong>{outcome?.outcome ?? 'done'}</strong>
             {outcome?.reason && <span class="muted"> ({outcome.reason})</span>}
-            {' · '}{plural(outcome?.rows ?? 0, 'row')} · {result.run.findingsNew} new, {result.run.findingsUpdated} updated
-            {result.run.findingsSuppressed > 0 && <>, {result.run.findingsSuppressed} allowed</>}
-            {' · '}now() = {formatTime(result.run.asOf)} ({result.asOfSource}) · scanned {plural(result.rowsScanned, 'row')} in {formatDuration(result.durationMs)}
+            {' · '}{plural(outcome?.rows ?? 0, 'row')}
           </p>
+          <RunSummary run={result.run} r={result} />
           <FindingsTable findings={result.findings} showRule={false} testid="hunt-findings" caption="Findings of this hunt" />
         </div>
       )}

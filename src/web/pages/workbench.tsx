@@ -17,6 +17,7 @@ import { addToHistory, loadHistory, saveHistory, type HistoryEntry } from '../wo
 import { Results } from '../workbench/results.js';
 import type { KqlEditor } from '../workbench/editor.js';
 import { diagnosticsInEditor, queryToRun } from '../workbench/query-block.js';
+import { useTitle } from '../title.js';
 
 const DEFAULT_QUERY = `DeviceNetworkEvents
 | where Timestamp > ago(1d)
@@ -32,6 +33,7 @@ function newClientId(): string {
 }
 
 export function WorkbenchPage() {
+  useTitle('KQL workbench');
   const { status } = useStatus();
   const { query } = useLocation();
   const initial = query.get('q') ?? sessionStorage.getItem(DRAFT_KEY) ?? DEFAULT_QUERY;
