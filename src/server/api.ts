@@ -71,7 +71,7 @@ export interface RuleCard {
   severityDerived: boolean;
   kind: 'hunting' | 'analytic';
   source: string;
-  sourceKind: 'builtin' | 'import';
+  sourceKind: 'builtin' | 'import' | 'git';
   tactics: string[];
   techniques: string[];
   tables: string[];
@@ -103,7 +103,7 @@ export interface RuleDetail extends RuleCard {
   repairs: string[];
   diagnostics: ApiDiagnostic[];
   provenance: {
-    kind: 'builtin' | 'import';
+    kind: 'builtin' | 'import' | 'git';
     name: string;
     path?: string;
     commit?: string;
