@@ -4,7 +4,7 @@
  * lacks, is an error with a did-you-mean). Status: error > warning > valid.
  */
 import { diag, type Diagnostic } from '../common/diagnostics.js';
-import { checkQuery, DEFENDER_TABLES } from '../kql/semantics/index.js';
+import { checkQuery, DEFENDER_TABLES, type FunctionLibrary } from '../kql/semantics/index.js';
 import { findTactic, findTechnique, sentinelTacticName } from './attack.js';
 import type { Rule } from './rule.js';
 
@@ -52,8 +52,13 @@ function undeclaredTable(d: Diagnostic, declared: readonly string[]): Diagnostic
   return { ...rest, message: `table '${m[1]}' is read by the query but not declared by the rule (requiredDataConnectors dataTypes: ${declared.join(', ')}); add it there` };
 }
 
+export interface ValidateOptions {
+  /** Stored functions (ASIM parsers, watchlists) the query may call. */
+  library?: FunctionLibrary;
+}
+
 /** Validates a rule in place (status and diagnostics) and returns it. */
-export function validateRule(rule: Rule, extra: Diagnostic[] = []): Rule {
+export function validateRule(rule: Rule, extra: Diagnostic[] = [], opts: ValidateOptions = {}): Rule {
   const ds: Diagnostic[] = [...extra];
   if (!rule.id) ds.push(diag(RULE_CODES.missingField, 'error', "the rule has no 'id'", AT_START));
   if (!rule.name) ds.push(diag(RULE_CODES.missingField, 'error', "the rule has no 'name'", AT_START));
@@ -69,7 +74,7 @@ export function validateRule(rule: Rule, extra: Diagnostic[] = []): Rule {
     // Bind against the declared tables when they are known Defender tables; otherwise the whole catalog.
     const declared = rule.tables.filter((t) => KNOWN_TABLES.has(t.toLowerCase()));
     if (!rule.tables.length) ds.push(diag(RULE_CODES.noTables, 'warning', 'the rule declares no tables (requiredDataConnectors[].dataTypes)', AT_START));
-    const check = checkQuery(rule.query, declared.length === rule.tables.length && declared.length ? { tables: declared } : {});
+    const check = checkQuery(rule.query, { ...(declared.length === rule.tables.length && declared.length ? { tables: declared } : {}), ...(opts.library ? { library: opts.library } : {}) });
     ds.push(...check.diagnostics.map((d) => undeclaredTable(d, declared)));
   }
   rule.diagnostics = ds;

@@ -246,6 +246,8 @@ const WATCHLIST_SCHEMA: TableSchema = { columns: [{ name: '_DTItemId', type: 'st
 
 /** ASIM parser names (`_Im_Dns`, `_ASim_NetworkSession`, `imFileEvent`, `ASimDns`, `vimDnsGcp`): functions a source defines. */
 export function looksLikeParser(name: string): boolean {
+  // ASim*Logs are ASIM's native tables (ASimNetworkSessionLogs), not parsers
+  if (/^ASim\w+Logs$/.test(name)) return false;
   return /^(_Im_|_ASim_|_im_|_asim_)[A-Za-z]|^(im|ASim|vim|vimASim)[A-Z][A-Za-z]+$/.test(name);
 }
 
