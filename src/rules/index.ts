@@ -1,7 +1,7 @@
 /** Detection content: the public surface other layers (hunts, server, cli) use. */
 export type { Rule, RuleSource, RuleStatus, RuleKind, Severity } from './rule.js';
 export { builtinRules, rulesForTool, PACK_NAME } from './generate.js';
-export { loadRules, readRuleStore, readStoredRules, saveImportedRule, rulesDir, type DamagedRuleFile, type StoredRule } from './store.js';
+export { loadRules, findRuleAnywhere, readRuleStore, readStoredRules, saveImportedRule, rulesDir, type DamagedRuleFile, type StoredRule } from './store.js';
 export { importRules, type ImportReport, type ImportProblem } from './import.js';
 export { validateRule, normaliseTactics, normaliseTechniques, RULE_CODES } from './validate.js';
 export { enrichRule, subtechniqueFor, type Enrichment, type ExtraEnricher, type FalsePositiveClause, type Sourced } from './enrich.js';
@@ -9,3 +9,6 @@ export { coverage, navigatorLayer, type CoverageReport, type TechniqueCoverage }
 export { RMM_CATALOG, CATALOG_BUILT_AT, findTool, otherToolsSignedBy, type RmmTool } from './catalog.js';
 export { ATTACK, TACTICS, TECHNIQUES, ATTACK_VERSION, findTactic, findTechnique, type Tactic, type Technique } from './attack.js';
 export { readRuleYaml, queryToFile } from './sentinel-yaml.js';
+export * as sources from './sources/index.js';
+export { readRuleFile, RULE_FILE, safeHttpUrl, type FileRead } from './readers/index.js';
+export { watchlistFromCsv, saveWatchlist, removeWatchlist, readWatchlists, watchlistFunction, type Watchlist } from './watchlists.js';

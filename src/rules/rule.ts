@@ -66,4 +66,6 @@ export interface Rule {
   references?: string[];
   /** The same query (normalised text) reached from other sources or paths: one rule, every provenance. */
   alsoFrom?: RuleSource[];
+  /** Hash of the query's tokens (comments and layout ignored): the same query from two places is one rule. */
+  identity?: string;
 }

@@ -8,6 +8,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { builtinRules } from './generate.js';
 import type { Rule } from './rule.js';
+import { readSources } from './sources/config.js';
+import { mergeRules } from './sources/merge.js';
+import { readSourceRules } from './sources/store.js';
 
 export interface StoredRule {
   current: Rule;
@@ -80,9 +83,21 @@ export function saveImportedRule(workspaceDir: string, rule: Rule): 'new' | 'upd
   return outcome;
 }
 
-/** Built-in rules plus the workspace's imported rules (an import with a built-in's id replaces it). */
+/**
+ * Built-in rules, the workspace's imported rules (an import with a built-in's id replaces it) and the
+ * synced sources' rules (removed-upstream ones left out), merged by query identity (sources/merge.ts).
+ */
 export function loadRules(workspaceDir?: string): Rule[] {
   const imported = workspaceDir ? readStoredRules(workspaceDir).map((s) => s.current) : [];
-  const ids = new Set(imported.map((r) => r.id));
-  return [...builtinRules().filter((r) => !ids.has(r.id)), ...imported];
+  const sources = workspaceDir ? readSources(workspaceDir).map((s) => Object.values(readSourceRules(workspaceDir, s.name)).filter((e) => !e.removedAt).map((e) => e.current)) : [];
+  return mergeRules(builtinRules(), imported, sources);
+}
+
+/** A rule by id, including rules removed upstream (their pages and findings stay readable). */
+export function findRuleAnywhere(workspaceDir: string, id: string): { rule: Rule; removedAt?: string } | undefined {
+  for (const s of readSources(workspaceDir)) {
+    const e = readSourceRules(workspaceDir, s.name)[id];
+    if (e) return { rule: e.current, ...(e.removedAt ? { removedAt: e.removedAt } : {}) };
+  }
+  return undefined;
 }
