@@ -15,6 +15,7 @@ import { dataRoutes } from './routes/data.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { queryRoutes } from './routes/query.js';
 import { ruleRoutes } from './routes/rules.js';
+import { feedRoutes } from './routes/feeds.js';
 import { statusRoutes } from './routes/status.js';
 
 export interface ServerOptions {
@@ -42,6 +43,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+    // the feed documents carry rule content too; feed readers that cannot send a header may pass ?token=
+    if (/^\/feed\.(atom|json)(\?|$)/.test(req.url)) {
+      const given = new URL(req.url, 'http://x').searchParams.get('token');
+      if (opts.token && !tokenMatches(req.headers.authorization, opts.token) && !tokenMatches(given ? `Bearer ${given}` : undefined, opts.token)) {
+        reply.code(401).header('www-authenticate', 'Bearer realm="kqlite"').send(errorBody(401, 'this server needs a token: send "Authorization: Bearer <token>" or add ?token=<token> to the feed address'));
+      }
+      return;
+    }
     if (!req.url.startsWith('/api/') && req.url !== '/api') return;
     reply.header('cache-control', 'no-store');
     if (opts.token && !tokenMatches(req.headers.authorization, opts.token)) {
@@ -65,6 +74,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   inventoryRoutes(app, ctx);
   dataRoutes(app, ctx);
   queryRoutes(app, ctx, pool);
+  feedRoutes(app, ctx);
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || req.url === '/api') return reply.code(404).send(errorBody(404, `no API route ${req.method} ${req.url.split('?')[0]}`));

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { auditOf, listFindings, openFindingsDb, type Db, type Finding } from '../hunts/index.js';
 import { Workspace } from '../ingest/index.js';
-import { enrichRule, loadRules, readRuleStore, rulesDir, type DamagedRuleFile, type Enrichment, type Rule } from '../rules/index.js';
+import { enrichRule, findRuleAnywhere, loadRules, readRuleStore, rulesDir, sources, type DamagedRuleFile, type Enrichment, type Rule } from '../rules/index.js';
 
 export class ServerContext {
   readonly workspace: Workspace;
@@ -26,7 +26,7 @@ export class ServerContext {
   private stamp(): string {
     const d = rulesDir(this.dir);
     const rules = existsSync(d) ? String(statSync(d).mtimeMs) : '-';
-    return `${rules}|${this.workspace.tableNames().join(',')}`;
+    return `${rules}|${sources.sourcesGeneration(this.dir)}|${this.workspace.tableNames().join(',')}`;
   }
 
   rules(): Rule[] {
@@ -35,6 +35,15 @@ export class ServerContext {
 
   rule(id: string): Rule | undefined {
     return this.load().byId.get(id);
+  }
+
+  /** A rule removed upstream (kept by its source so its page and findings stay readable). */
+  removedRule(id: string): Rule | undefined {
+    return findRuleAnywhere(this.dir, id)?.rule;
+  }
+
+  removedAt(id: string): string | undefined {
+    return findRuleAnywhere(this.dir, id)?.removedAt;
   }
 
   /** Stored rule files that cannot be read (so not loaded), re-read with the rules. */

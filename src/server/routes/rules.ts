@@ -4,12 +4,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { listFindings } from '../../hunts/index.js';
-import { CATALOG_BUILT_AT, type Rule } from '../../rules/index.js';
-import { RULE_FACETS, type RuleDetail, type RuleFacet, type RulesResponse } from '../api.js';
+import { CATALOG_BUILT_AT, safeHttpUrl, type Rule, type RuleSource } from '../../rules/index.js';
+import { RULE_FACETS, type RuleDetail, type RuleFacet, type RuleOrigin, type RulesResponse } from '../api.js';
 import type { ServerContext } from '../context.js';
-import { apiDiagnostics, notFound } from '../errors.js';
+import { apiDiagnostics, badRequest, notFound } from '../errors.js';
 import { countValues, findingSummary, ruleCard } from '../views.js';
-import { asList, type Query } from './params.js';
+import { asList, one, type Query } from './params.js';
 
 /** The values a rule has for a facet (a rule may have several tactics, techniques, tables or tags). */
 function facetValues(r: Rule, f: RuleFacet): string[] {
@@ -33,32 +33,63 @@ function facetMatches(r: Rule, f: RuleFacet, wanted: string[]): boolean {
   });
 }
 
+const searchTexts = new WeakMap<Rule, string>();
 function searchText(r: Rule): string {
-  return [r.id, r.name, r.description, r.tool ?? '', r.tags.join(' '), r.techniques.join(' '), r.tactics.join(' '), r.tables.join(' '), r.source.name].join('\n').toLowerCase();
+  let t = searchTexts.get(r);
+  if (t === undefined) {
+    t = [r.id, r.name, r.description, r.tool ?? '', r.tags.join(' '), r.techniques.join(' '), r.tactics.join(' '), r.tables.join(' '), r.source.name, ...(r.alsoFrom ?? []).map((s) => s.name)].join('\n').toLowerCase();
+    searchTexts.set(r, t);
+  }
+  return t;
+}
+
+/** The rules a feed query selects (search words and facet filters), sorted by name, and the facet counts. */
+export function selectRules(all: readonly Rule[], q: Query): { rules: Rule[]; facets: RulesResponse['facets'] } {
+  const words = String(one(q, 'q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const filters = new Map<RuleFacet, string[]>();
+  for (const f of RULE_FACETS) {
+    const v = asList(q[f]);
+    if (v.length) filters.set(f, v);
+  }
+  const searched = words.length ? all.filter((r) => { const t = searchText(r); return words.every((w) => t.includes(w)); }) : all;
+  const passes = (r: Rule, except?: RuleFacet) => { for (const [f, v] of filters) if (f !== except && !facetMatches(r, f, v)) return false; return true; };
+  const rules = searched.filter((r) => passes(r)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  const facets = {} as RulesResponse['facets'];
+  for (const f of RULE_FACETS) facets[f] = countValues((filters.has(f) ? searched.filter((r) => passes(r, f)) : rules).flatMap((r) => facetValues(r, f)));
+  return { rules, facets };
+}
+
+function count(q: Query, name: string, max: number): number | undefined {
+  const v = one(q, name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) > max) throw badRequest(`'${name}' must be a whole number from 0 to ${max}`);
+  return Number(v);
+}
+
+function origin(s: RuleSource): RuleOrigin {
+  return {
+    kind: s.kind, name: s.name, ...(s.path ? { path: s.path } : {}), ...(s.commit ? { commit: s.commit } : {}), ...(s.webUrl && safeHttpUrl(s.webUrl) ? { webUrl: s.webUrl } : {}),
+    ...(s.license ? { license: s.license } : {}), ...(s.author ? { author: s.author } : {}), ...(s.importedAt ? { retrieved: s.importedAt } : {}),
+  };
 }
 
 export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/rules', async (req): Promise<RulesResponse> => {
     const q = req.query as Query;
-    const words = String(q['q'] ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-    const filters = new Map<RuleFacet, string[]>();
-    for (const f of RULE_FACETS) {
-      const v = asList(q[f]);
-      if (v.length) filters.set(f, v);
-    }
+    const limit = count(q, 'limit', 1_000_000);
+    const offset = count(q, 'offset', 1_000_000) ?? 0;
+    const { rules, facets } = selectRules(ctx.rules(), q);
     const counts = ctx.findingsByRule();
-    const searched = ctx.rules().filter((r) => !words.length || words.every((w) => searchText(r).includes(w)));
-    const passes = (r: Rule, except?: RuleFacet) => [...filters].every(([f, v]) => f === except || facetMatches(r, f, v));
-    const rules = searched.filter((r) => passes(r)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-    const facets = {} as RulesResponse['facets'];
-    for (const f of RULE_FACETS) facets[f] = countValues(searched.filter((r) => passes(r, f)).flatMap((r) => facetValues(r, f)));
-    return { rules: rules.map((r) => ruleCard(r, counts.get(r.id) ?? 0)), total: rules.length, facets };
+    const page = rules.slice(offset, limit === undefined ? undefined : offset + limit);
+    return { rules: page.map((r) => ruleCard(r, counts.get(r.id) ?? 0)), total: rules.length, facets };
   });
 
   app.get('/api/rules/:id', async (req): Promise<RuleDetail> => {
     const { id } = req.params as { id: string };
-    const r = ctx.rule(id);
-    if (!r) throw notFound(`rule '${id}'`);
+    const found = ctx.rule(id) ?? ctx.removedRule(id);
+    if (!found) throw notFound(`rule '${id}'`);
+    const r = found;
+    const removedAt = ctx.rule(id) ? undefined : ctx.removedAt(id);
     const findings = listFindings(ctx.db, { rule: r.id });
     const e = ctx.enrichment(r);
     const s = r.source;
@@ -70,7 +101,10 @@ export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
         kind: s.kind, name: s.name,
         ...(s.path ? { path: s.path } : {}), ...(s.commit ? { commit: s.commit } : {}), ...(s.importedAt ? { importedAt: s.importedAt, retrieved: s.importedAt } : s.kind === 'builtin' ? { retrieved: `${CATALOG_BUILT_AT} (RMM catalog)` } : {}),
         ...(s.license ? { license: s.license } : {}), ...(s.generatedFrom ? { generatedFrom: s.generatedFrom } : {}), ...(s.upstream ? { upstream: s.upstream } : {}),
+        ...(s.repository ? { repository: s.repository } : {}), ...(s.webUrl && safeHttpUrl(s.webUrl) ? { webUrl: s.webUrl } : {}), ...(s.author ? { author: s.author } : {}),
+        ...(removedAt ? { removedAt } : {}),
       },
+      origins: [s, ...(r.alsoFrom ?? [])].map(origin),
       fileUrl: `/api/rules/${encodeURIComponent(r.id)}/file`,
       enrichment: { hypothesis: e.hypothesis, attack: e.attack, dataSources: e.dataSources, references: e.references, falsePositives: e.falsePositives },
       recentFindings: findings.slice(0, 50).map(findingSummary),
@@ -79,7 +113,7 @@ export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.get('/api/rules/:id/file', async (req, reply) => {
     const { id } = req.params as { id: string };
-    const r = ctx.rule(id);
+    const r = ctx.rule(id) ?? ctx.removedRule(id);
     if (!r) throw notFound(`rule '${id}'`);
     const name = (r.source.path?.split('/').pop() ?? `${r.id}.yaml`).replace(/[^A-Za-z0-9._-]/g, '_');
     return reply.type('text/yaml; charset=utf-8').header('content-disposition', `inline; filename="${name}"`).send(r.yaml);
