@@ -19,10 +19,12 @@ import { FindingsPage } from './pages/findings.js';
 import { DataPage } from './pages/data.js';
 import { InventoryPage } from './pages/inventory.js';
 import { WorkbenchPage } from './pages/workbench.js';
+import { WhatsNewPage } from './pages/whats-new.js';
 
 
 const NAV = [
   { href: '/', label: 'Feed', match: (p: string) => p === '/' || p.startsWith('/rules/') },
+  { href: '/whats-new', label: "What's new", match: (p: string) => p === '/whats-new' },
   { href: '/coverage', label: 'Coverage', match: (p: string) => p === '/coverage' },
   { href: '/findings', label: 'Findings', match: (p: string) => p === '/findings' },
   { href: '/inventory', label: 'Inventory', match: (p: string) => p === '/inventory' },
@@ -63,7 +65,7 @@ export function App() {
           <ul class="nav">
             {NAV.map((n) => (
               <li key={n.href}>
-                <Link href={n.href} aria-current={n.match(loc.path) ? 'page' : undefined} data-testid={`nav-${n.label.toLowerCase()}`}>{n.label}</Link>
+                <Link href={n.href} aria-current={n.match(loc.path) ? 'page' : undefined} data-testid={`nav-${n.label.toLowerCase().replace(/[^a-z]+/g, '-')}`}>{n.label}</Link>
               </li>
             ))}
           </ul>
@@ -93,6 +95,7 @@ export function App() {
 function Route({ path }: { path: string }) {
   if (path === '/' || path === '/index.html') return <FeedPage />;
   if (path.startsWith('/rules/')) return <RulePage id={decodeURIComponent(path.slice('/rules/'.length))} />;
+  if (path === '/whats-new') return <WhatsNewPage />;
   if (path === '/coverage') return <CoveragePage />;
   if (path === '/findings') return <FindingsPage />;
   if (path === '/inventory') return <InventoryPage />;
