@@ -58,7 +58,8 @@ export async function run(args: string[]): Promise<number> {
     const selectors = (v.rules ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
     const { selected, unknown } = selectRules(all, selectors);
     if (unknown.length) throw new UsageError(`no rule matches ${unknown.map((u) => `'${u}'`).join(', ')} (see kqlite rules list)`);
-    const rules = selectors.length ? selected : selected.filter((r) => !r.tags.includes('aggregate'));
+    // aggregate and on-request rules (the all-tools rules, the upstream examples) run when selected
+    const rules = selectors.length ? selected : selected.filter((r) => !r.tags.includes('aggregate') && !r.tags.includes('on-request'));
     const db = (() => {
       try {
         return openFindingsDb(dir);

@@ -12,3 +12,4 @@ export { readRuleYaml, queryToFile } from './sentinel-yaml.js';
 export * as sources from './sources/index.js';
 export { readRuleFile, RULE_FILE, safeHttpUrl, type FileRead } from './readers/index.js';
 export { watchlistFromCsv, saveWatchlist, removeWatchlist, readWatchlists, watchlistFunction, type Watchlist } from './watchlists.js';
+export { exampleRules, EXAMPLE_SOURCE } from './example-rules.js';

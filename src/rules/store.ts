@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { builtinRules } from './generate.js';
+import { exampleRules } from './example-rules.js';
 import type { Rule } from './rule.js';
 import { readSources } from './sources/config.js';
 import { mergeRules } from './sources/merge.js';
@@ -90,7 +91,7 @@ export function saveImportedRule(workspaceDir: string, rule: Rule): 'new' | 'upd
 export function loadRules(workspaceDir?: string): Rule[] {
   const imported = workspaceDir ? readStoredRules(workspaceDir).map((s) => s.current) : [];
   const sources = workspaceDir ? readSources(workspaceDir).map((s) => Object.values(readSourceRules(workspaceDir, s.name)).filter((e) => !e.removedAt).map((e) => e.current)) : [];
-  return mergeRules(builtinRules(), imported, sources);
+  return mergeRules([...builtinRules(), ...exampleRules()], imported, sources);
 }
 
 /** A rule by id, including rules removed upstream (their pages and findings stay readable). */
