@@ -9,7 +9,7 @@ import { SEVERITIES, listFindings, openFindingsDb, runHunt, selectRules, type Fi
 import { huntReportHtml } from '../hunts/report-html.js';
 import { Workspace } from '../ingest/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
-import { loadRules, readRuleStore } from '../rules/index.js';
+import { loadRules, readRuleStore, sources } from '../rules/index.js';
 import { checkFormat, color, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--workspace DIR] [--format table|json|ndjson|csv]
@@ -68,7 +68,7 @@ export async function run(args: string[]): Promise<number> {
       }
     })();
     const progress = !!process.stderr.isTTY && !v.quiet && format === 'table';
-    const summary = runHunt({ rules, source: ws, db, ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite',
+    const summary = runHunt({ rules, source: ws, db, library: sources.workspaceLibrary(dir), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite',
       onRule: progress ? (r, i, n) => process.stderr.write(`\r[${i + 1}/${n}] ${r.name.slice(0, 70)}\x1b[K`) : undefined });
     if (progress) process.stderr.write('\r\x1b[K');
     const touched = new Set(summary.findingIds);

@@ -10,6 +10,7 @@ import { resolveWorkspaceDir } from '../common/workspace-dir.js';
 import { runQuery, type TableSource } from '../engine/index.js';
 import { toCsv, toJsonResult, toNdjson, toTextTable } from '../engine/format/encode.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
+import { sources } from '../rules/index.js';
 
 const HELP = `usage: kqlite query [QUERY | --file F] [--workspace DIR] [--as-of TIME] [--format table|json|csv|ndjson]
                     [--max-rows N] [--timeout MS]
@@ -94,7 +95,9 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`kqlite query: ${(e as Error).message}\n`);
     return 1;
   }
-  const result = runQuery(text, { ...(source ? { source } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+  const wsDir = resolveWorkspaceDir(v.workspace);
+  const library = existsSync(wsDir) ? sources.workspaceLibrary(wsDir) : undefined;
+  const result = runQuery(text, { ...(library ? { library } : {}), ...(source ? { source } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
   if (!result.ok) {
     process.stderr.write(renderDiagnostics(file, text, result.diagnostics.filter((d) => d.severity === 'error')) + '\n');
     return 1;

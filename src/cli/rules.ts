@@ -15,7 +15,7 @@ const HELP = `usage: kqlite rules import <dir> [--workspace DIR] [--format table
 
 function listEntry(r: Rule) {
   return { id: r.id, name: r.name, status: r.status, severity: r.severity, tool: r.tool ?? null, kind: r.kind, tables: r.tables, techniques: r.techniques, tactics: r.tactics,
-    tags: r.tags, source: r.source, repairs: r.repairs, version: r.version,
+    tags: r.tags, source: r.source, ...(r.alsoFrom ? { alsoFrom: r.alsoFrom } : {}), references: r.references ?? [], repairs: r.repairs, version: r.version,
     diagnostics: r.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, start: d.span.start, end: d.span.end, ...(d.suggestion ? { suggestion: d.suggestion } : {}) })) };
 }
 
