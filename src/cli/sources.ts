@@ -39,6 +39,7 @@ export async function run(args: string[]): Promise<number> {
       case 'add': {
         if (!arg) throw new UsageError(`sources add needs a repository URL or path\n${HELP}`);
         // a local path is stored absolute, so syncs work from any directory
+        sources.checkSourceInput({ url: arg, name: v.name ?? 'x' });
         const local = !/^[a-z][a-z0-9+.-]*:\/\//i.test(arg) && !/^[^/]+@[^/]+:/.test(arg);
         if (local && !existsSync(arg)) throw new Error(`no repository at '${arg}' (give a URL or the path of a git repository)`);
         if (local && !statSync(arg).isDirectory()) throw new Error(`'${arg}' is not a folder`);

@@ -45,7 +45,9 @@ export interface QueryRuleInput {
 }
 
 export function ruleFromQuery(x: QueryRuleInput): Rule {
-  const techniques = [...new Set([...x.context.matchAll(/\bT\d{4}(?:\.\d{3})?\b/g)].map((m) => m[0]).filter((id) => findTechnique(id)))];
+  // ids inside links (…/techniques/T1003/001/) are the reference, not a claim: read the text without them
+  const prose = x.context.replace(/https?:\/\/\S+/g, ' ');
+  const techniques = [...new Set([...prose.matchAll(/\bT\d{4}(?:\.\d{3})?\b/g)].map((m) => m[0]).filter((id) => findTechnique(id)))];
   const { tactics } = normaliseTactics(techniques.flatMap((t) => findTechnique(t)?.tactics ?? []));
   const refs = referencesOf([...x.context.matchAll(/https?:\/\/[^\s)<>\]"'`]+/g)].map((m) => m[0].replace(/[.,;:]+$/, '')));
   const tool = toolFromRuleName(x.name);

@@ -31,8 +31,9 @@ export function lineDiff(before: string, after: string): DiffLine[] {
     let j = 0;
     while (i < x.length || j < y.length) {
       if (i < x.length && j < y.length && x[i] === y[j]) { mid.push({ op: ' ', text: x[i]! }); i++; j++; }
-      else if (j < y.length && (i === x.length || lcs[i * w + j + 1]! >= lcs[(i + 1) * w + j]!)) mid.push({ op: '+', text: y[j++]! });
-      else mid.push({ op: '-', text: x[i++]! });
+      // removals before additions, as unified diffs show them
+      else if (i < x.length && (j === y.length || lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!)) mid.push({ op: '-', text: x[i++]! });
+      else mid.push({ op: '+', text: y[j++]! });
     }
   }
   return [...a.slice(0, head).map((text) => ({ op: ' ' as const, text })), ...mid, ...a.slice(a.length - tail).map((text) => ({ op: ' ' as const, text }))];
