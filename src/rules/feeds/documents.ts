@@ -34,7 +34,8 @@ export function feedEntries(rules: readonly Rule[], opts: FeedOptions, limit: nu
       const upstream = safeHttpUrl(rule.source.webUrl);
       return { rule, updated: isoTime(rule.source.importedAt, opts.fallbackTime), url: page(rule.id), ...(upstream ? { upstream } : {}) };
     })
-    .sort((a, b) => b.updated.localeCompare(a.updated) || a.rule.name.localeCompare(b.rule.name))
+    // plain comparisons: ISO times order as text, and a feed may sort tens of thousands of rules
+    .sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0))
     .slice(0, limit);
 }
 

@@ -8,55 +8,19 @@ import { CATALOG_BUILT_AT, safeHttpUrl, type Rule, type RuleSource } from '../..
 import { RULE_FACETS, type RuleDetail, type RuleFacet, type RuleOrigin, type RulesResponse } from '../api.js';
 import type { ServerContext } from '../context.js';
 import { apiDiagnostics, badRequest, notFound } from '../errors.js';
-import { countValues, findingSummary, ruleCard } from '../views.js';
+import { findingSummary, ruleCard } from '../views.js';
+import { selectIndexed } from '../rule-index.js';
 import { asList, one, type Query } from './params.js';
 
-/** The values a rule has for a facet (a rule may have several tactics, techniques, tables or tags). */
-function facetValues(r: Rule, f: RuleFacet): string[] {
-  switch (f) {
-    case 'tactic': return r.tactics;
-    case 'technique': return r.techniques;
-    case 'table': return r.tables;
-    case 'tool': return r.tool ? [r.tool] : [];
-    case 'severity': return [r.severity];
-    case 'source': return [r.source.name];
-    case 'status': return [r.status];
-  }
-}
-
-/** A technique filter T1219 also matches its sub-techniques (T1219.002), as ATT&CK's hierarchy implies. */
-function facetMatches(r: Rule, f: RuleFacet, wanted: string[]): boolean {
-  const have = facetValues(r, f).map((v) => v.toLowerCase());
-  return wanted.some((w) => {
-    const x = w.toLowerCase();
-    return have.some((h) => h === x || (f === 'technique' && h.startsWith(x + '.')));
-  });
-}
-
-const searchTexts = new WeakMap<Rule, string>();
-function searchText(r: Rule): string {
-  let t = searchTexts.get(r);
-  if (t === undefined) {
-    t = [r.id, r.name, r.description, r.tool ?? '', r.tags.join(' '), r.techniques.join(' '), r.tactics.join(' '), r.tables.join(' '), r.source.name, ...(r.alsoFrom ?? []).map((s) => s.name)].join('\n').toLowerCase();
-    searchTexts.set(r, t);
-  }
-  return t;
-}
-
 /** The rules a feed query selects (search words and facet filters), sorted by name, and the facet counts. */
-export function selectRules(all: readonly Rule[], q: Query): { rules: Rule[]; facets: RulesResponse['facets'] } {
+export function selectRules(all: readonly Rule[], q: Query): { rules: readonly Rule[]; facets: RulesResponse['facets'] } {
   const words = String(one(q, 'q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   const filters = new Map<RuleFacet, string[]>();
   for (const f of RULE_FACETS) {
     const v = asList(q[f]);
     if (v.length) filters.set(f, v);
   }
-  const searched = words.length ? all.filter((r) => { const t = searchText(r); return words.every((w) => t.includes(w)); }) : all;
-  const passes = (r: Rule, except?: RuleFacet) => { for (const [f, v] of filters) if (f !== except && !facetMatches(r, f, v)) return false; return true; };
-  const rules = searched.filter((r) => passes(r)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-  const facets = {} as RulesResponse['facets'];
-  for (const f of RULE_FACETS) facets[f] = countValues((filters.has(f) ? searched.filter((r) => passes(r, f)) : rules).flatMap((r) => facetValues(r, f)));
-  return { rules, facets };
+  return selectIndexed(all, words, filters);
 }
 
 function count(q: Query, name: string, max: number): number | undefined {
