@@ -65,7 +65,7 @@ export async function run(args: string[]): Promise<number> {
       case undefined: {
         const list = sources.readSources(ws).map((s) => {
           const st = sources.readSourceState(ws, s.name);
-          const rules = Object.values(sources.readSourceRules(ws, s.name)).filter((e) => !e.removedAt).length;
+          const rules = st.rules ?? Object.values(sources.readSourceRules(ws, s.name)).filter((e) => !e.removedAt).length;
           return { ...s, commit: st.commit ?? null, syncedAt: st.syncedAt ?? null, license: st.license ?? null, rules };
         });
         if (format === 'json') process.stdout.write(JSON.stringify(list, null, 1) + '\n');

@@ -65,6 +65,11 @@ test('sources add reads every kind of rule file, skips and counts what is not a 
   const kql = rules.find((x) => x.source.path === 'queries/schtasks.kql')!;
   assert.equal(kql.name, 'schtasks');
   assert.deepEqual(kql.techniques, ['T1053.005']);
+  const shown = await runCli(['rules', 'show', beacon.id, '--workspace', ws]);
+  assert.match(shown.stdout, new RegExp(`^View original rule at community: https://git\\.example\\.com/community/blob/${first}/Detections/beaconing\\.yaml$`, 'm'));
+  assert.match(shown.stdout, /^community Detections\/beaconing\.yaml: licence LICENSE \(MIT License\), author Jane Analyst$/m);
+  assert.match(shown.stdout, /^Original source: https:\/\/git\.example\.com\//m);
+  assert.doesNotMatch(shown.stdout, /javascript:|file:\/\//);
   const listed = await runCli(['sources', 'list', '--workspace', ws, '--format', 'json']);
   const src = JSON.parse(listed.stdout) as { name: string; commit: string; rules: number }[];
   assert.deepEqual(src.map((s) => [s.name, s.commit, s.rules]), [['community', first, 5]]);

@@ -35,6 +35,8 @@ export interface SourceState {
   /** Changes when the reader, filters or web URL change: then every file is read again. */
   configKey?: string;
   license?: string;
+  /** Rules in the source now (removed ones not counted). */
+  rules?: number;
   files: Record<string, FileState>;
 }
 

@@ -64,18 +64,19 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
   const state = readSourceState(ws, name);
   const configKey = JSON.stringify([READER_VERSION, cfg.include, cfg.exclude, cfg.webUrl ?? '', cfg.url]);
   const report: SyncReport = { source: name, commit, ...(state.commit ? { previousCommit: state.commit } : {}), unchanged: false, files: 0, filesRead: 0, rules: 0, functions: 0, skipped: 0, failed: 0, added: 0, updated: 0, removed: 0, problems: [], durationMs: 0 };
-  const tally = (files: Record<string, FileState>, stored: Record<string, SourceRuleEntry>) => {
+  const tally = (files: Record<string, FileState>, stored: Record<string, SourceRuleEntry> | number) => {
     for (const [path, f] of Object.entries(files)) {
       report.files++;
       if (f.outcome === 'skipped') report.skipped++;
       if (f.outcome === 'functions') report.functions++;
       if (f.outcome === 'failed') { report.failed++; report.problems.push({ file: path, line: f.line ?? 1, column: f.column ?? 1, reason: f.reason ?? 'cannot be read' }); }
     }
-    report.rules = Object.values(stored).filter((e) => !e.removedAt).length;
+    report.rules = typeof stored === 'number' ? stored : Object.values(stored).filter((e) => !e.removedAt).length;
   };
   if (!opts.force && state.commit === commit && state.configKey === configKey) {
     writeSourceData(ws, name, { state: { ...state, syncedAt: now } });
-    tally(state.files, readSourceRules(ws, name));
+    // the rule count is in the state: an unchanged sync never reads the rules themselves
+    tally(state.files, state.rules ?? readSourceRules(ws, name));
     report.unchanged = true;
     report.durationMs = Date.now() - started;
     return report;
@@ -200,7 +201,7 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
   report.added = change.added.length;
   report.updated = change.updated.length;
   report.removed = change.removed.length;
-  const newState: SourceState = { commit, commitDate: commitDate(repo, commit), syncedAt: now, configKey, ...(license ? { license } : {}), files };
+  const newState: SourceState = { commit, commitDate: commitDate(repo, commit), syncedAt: now, configKey, ...(license ? { license } : {}), files, rules: Object.values(result).filter((e) => !e.removedAt).length };
   writeSourceData(ws, name, { functions, rules: result, state: newState });
   if (change.added.length || change.updated.length || change.removed.length || state.commit !== commit) appendChange(ws, change);
   bumpGeneration(ws);
