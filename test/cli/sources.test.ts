@@ -179,3 +179,25 @@ test('bad input is refused with one clear line and changes nothing', async () =>
   const names = (JSON.parse((await runCli(['sources', 'list', '--workspace', ws, '--format', 'json'])).stdout) as { name: string }[]).map((s) => s.name);
   assert.deepEqual(names, ['community', 'asim']);
 });
+
+test('findings of a synced rule are kept when the rule changes upstream: same rule id, a new version', async () => {
+  const hunts = join(root, 'hunts-ws');
+  assert.equal((await runCli(['demo', '--devices', '4', '--days', '2', '--workspace', hunts])).code, 0);
+  const up = join(root, 'hunting-repo');
+  initRepo(up);
+  const rule = (n: number) => `id: bbbbbbbb-0000-0000-0000-000000000001\nname: AnyDesk relay traffic\nseverity: High\nrequiredDataConnectors:\n  - connectorId: MicrosoftThreatProtection\n    dataTypes:\n      - DeviceNetworkEvents\ntactics:\n  - CommandAndControl\nrelevantTechniques:\n  - T1219\nquery: |\n  DeviceNetworkEvents\n  | where RemoteUrl has 'anydesk'\n  | summarize Count=count() by DeviceName\n  | where Count >= ${n}\n`;
+  commitFiles(up, { 'anydesk.yaml': rule(1) });
+  assert.equal((await runCli(['sources', 'add', up, '--name', 'hunting', '--workspace', hunts])).code, 0);
+  const h = await runCli(['hunt', '--rules', 'bbbbbbbb-0000-0000-0000-000000000001', '--workspace', hunts, '--format', 'json']);
+  assert.ok(h.code === 0 || h.code === 2, h.stderr);
+  const findings = () => runCli(['findings', 'list', '--rule', 'bbbbbbbb-0000-0000-0000-000000000001', '--workspace', hunts, '--format', 'json']).then((r) => JSON.parse(r.stdout) as { id: string; ruleId: string }[]);
+  const before = await findings();
+  assert.ok(before.length > 0, 'the hunt found the planted AnyDesk traffic');
+  commitFiles(up, { 'anydesk.yaml': rule(2) });
+  assert.equal((await runCli(['sources', 'sync', 'hunting', '--workspace', hunts])).code, 0);
+  const after = await findings();
+  assert.deepEqual(after.map((f) => f.id).sort(), before.map((f) => f.id).sort(), 'every finding is still there, on the same rule');
+  const shown = JSON.parse((await runCli(['rules', 'show', 'bbbbbbbb-0000-0000-0000-000000000001', '--workspace', hunts, '--format', 'json'])).stdout) as { version: number; query: string };
+  assert.equal(shown.version, 2);
+  assert.match(shown.query, /Count >= 2/);
+});
