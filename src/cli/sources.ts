@@ -19,7 +19,7 @@ Bitbucket URLs need none); local paths get no links unless given one.`;
 function printSync(r: sources.SyncReport): void {
   for (const p of r.problems) process.stdout.write(`${r.source}: ${p.file}:${p.line}:${p.column}: ${p.reason}\n`);
   process.stdout.write(`${r.source}: ${r.unchanged ? 'unchanged at' : 'synced'} ${r.commit.slice(0, 12)}${r.previousCommit && r.previousCommit !== r.commit ? ` (was ${r.previousCommit.slice(0, 12)})` : ''}: ` +
-    `files ${r.files} (read ${r.filesRead}), rules ${r.rules}, functions ${r.functions}, skipped ${r.skipped}, failed ${r.failed}; ` +
+    `files ${r.files} (read ${r.filesRead}), rules ${r.rules}, functions ${r.functions}, skipped ${r.skipped}, failed ${r.failed}${r.otherFiles ? `, other files ${r.otherFiles}` : ''}; ` +
     `new ${r.added}, updated ${r.updated}, removed ${r.removed} in ${(r.durationMs / 1000).toFixed(2)} s\n`);
 }
 

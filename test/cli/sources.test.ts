@@ -45,7 +45,7 @@ test('sources add reads every kind of rule file, skips and counts what is not a 
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /added source 'community'/);
   assert.match(r.stdout, /community: broken\/broken\.yaml:5:\d+: invalid YAML/);
-  assert.match(r.stdout, /community: synced [0-9a-f]{12}: files 7 \(read 7\), rules 5, functions 0, skipped 2, failed 1; new 5, updated 0, removed 0/);
+  assert.match(r.stdout, /community: synced [0-9a-f]{12}: files 7 \(read 7\), rules 5, functions 0, skipped 2, failed 1, other files 1; new 5, updated 0, removed 0/);
   const rules = await list();
   assert.deepEqual(rules.map((x) => x.name).sort(), ['Encoded PowerShell', 'Remote tool beaconing to rare domains', 'Suspicious LSASS access (Defender XDR)', 'Suspicious LSASS access (Sentinel)', 'schtasks']);
   const beacon = rules.find((x) => x.name.startsWith('Remote tool'))!;

@@ -37,6 +37,7 @@ export interface SourceState {
   license?: string;
   /** Rules in the source now (removed ones not counted). */
   rules?: number;
+  otherFiles?: number;
   files: Record<string, FileState>;
 }
 

@@ -32,6 +32,8 @@ export interface SyncReport {
   previousCommit?: string;
   unchanged: boolean;
   files: number;
+  /** Files of the source no reader looks at (images, JSON, scripts ...), within the include/exclude filters. */
+  otherFiles: number;
   filesRead: number;
   rules: number;
   functions: number;
@@ -63,7 +65,7 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
   const commit = fetchRef(repo, cfg.url, cfg.ref);
   const state = readSourceState(ws, name);
   const configKey = JSON.stringify([READER_VERSION, cfg.include, cfg.exclude, cfg.webUrl ?? '', cfg.url]);
-  const report: SyncReport = { source: name, commit, ...(state.commit ? { previousCommit: state.commit } : {}), unchanged: false, files: 0, filesRead: 0, rules: 0, functions: 0, skipped: 0, failed: 0, added: 0, updated: 0, removed: 0, problems: [], durationMs: 0 };
+  const report: SyncReport = { source: name, commit, ...(state.commit ? { previousCommit: state.commit } : {}), unchanged: false, files: 0, otherFiles: 0, filesRead: 0, rules: 0, functions: 0, skipped: 0, failed: 0, added: 0, updated: 0, removed: 0, problems: [], durationMs: 0 };
   const tally = (files: Record<string, FileState>, stored: Record<string, SourceRuleEntry> | number) => {
     for (const [path, f] of Object.entries(files)) {
       report.files++;
@@ -77,6 +79,7 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
     writeSourceData(ws, name, { state: { ...state, syncedAt: now } });
     // the rule count is in the state: an unchanged sync never reads the rules themselves
     tally(state.files, state.rules ?? readSourceRules(ws, name));
+    report.otherFiles = state.otherFiles ?? 0;
     report.unchanged = true;
     report.durationMs = Date.now() - started;
     return report;
@@ -84,7 +87,9 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
 
   const wanted = pathFilter(cfg.include, cfg.exclude);
   const tree = listFiles(repo, commit);
-  const entries = tree.filter((e) => RULE_FILE.test(e.path) && wanted(e.path));
+  const inScope = tree.filter((e) => wanted(e.path));
+  const entries = inScope.filter((e) => RULE_FILE.test(e.path));
+  report.otherFiles = inScope.length - entries.length;
   const sameConfig = state.configKey === configKey;
   const license = licenseFrom(repo, tree);
   const changed = entries.filter((e) => !sameConfig || state.files[e.path]?.blob !== e.blob);
@@ -201,7 +206,7 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
   report.added = change.added.length;
   report.updated = change.updated.length;
   report.removed = change.removed.length;
-  const newState: SourceState = { commit, commitDate: commitDate(repo, commit), syncedAt: now, configKey, ...(license ? { license } : {}), files, rules: Object.values(result).filter((e) => !e.removedAt).length };
+  const newState: SourceState = { commit, commitDate: commitDate(repo, commit), syncedAt: now, configKey, ...(license ? { license } : {}), files, otherFiles: report.otherFiles, rules: Object.values(result).filter((e) => !e.removedAt).length };
   writeSourceData(ws, name, { functions, rules: result, state: newState });
   if (change.added.length || change.updated.length || change.removed.length || state.commit !== commit) appendChange(ws, change);
   bumpGeneration(ws);
