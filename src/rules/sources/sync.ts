@@ -106,7 +106,7 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
   for (const e of changed) {
     const text = blobs.get(e.blob)?.toString('utf8') ?? '';
     texts.set(e.path, text);
-    if (/\.ya?ml$/i.test(e.path) && /^(ParserQuery|FunctionQuery):/m.test(text)) {
+    if (/\.ya?ml$/i.test(e.path) && (text.includes('ParserQuery:') || text.includes('FunctionQuery:')) && /^(ParserQuery|FunctionQuery):/m.test(text)) {
       const r = readRuleFile(text, { path: e.path, source: { kind: 'git', name } });
       if (r.kind === 'functions') functions[e.path] = r.functions.map((f) => ({ ...f, origin: `${name}:${e.path}` }));
     }
