@@ -1,7 +1,7 @@
 /** Detection content: the public surface other layers (hunts, server, cli) use. */
 export type { Rule, RuleSource, RuleStatus, RuleKind, Severity } from './rule.js';
 export { builtinRules, rulesForTool, PACK_NAME } from './generate.js';
-export { loadRules, findRuleAnywhere, readRuleStore, readStoredRules, saveImportedRule, rulesDir, type DamagedRuleFile, type StoredRule } from './store.js';
+export { loadRules, removedRules, readRuleStore, readStoredRules, saveImportedRule, rulesDir, type DamagedRuleFile, type StoredRule } from './store.js';
 export { importRules, type ImportReport, type ImportProblem } from './import.js';
 export { validateRule, normaliseTactics, normaliseTechniques, RULE_CODES } from './validate.js';
 export { enrichRule, subtechniqueFor, type Enrichment, type ExtraEnricher, type FalsePositiveClause, type Sourced } from './enrich.js';

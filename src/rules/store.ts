@@ -94,11 +94,11 @@ export function loadRules(workspaceDir?: string): Rule[] {
   return mergeRules([...builtinRules(), ...exampleRules()], imported, sources);
 }
 
-/** A rule by id, including rules removed upstream (their pages and findings stay readable). */
-export function findRuleAnywhere(workspaceDir: string, id: string): { rule: Rule; removedAt?: string } | undefined {
+/** Rules the sources no longer have, by id, with when they went (their pages and findings stay readable). */
+export function removedRules(workspaceDir: string): Map<string, { rule: Rule; removedAt: string }> {
+  const out = new Map<string, { rule: Rule; removedAt: string }>();
   for (const s of readSources(workspaceDir)) {
-    const e = readSourceRules(workspaceDir, s.name)[id];
-    if (e) return { rule: e.current, ...(e.removedAt ? { removedAt: e.removedAt } : {}) };
+    for (const [id, e] of Object.entries(readSourceRules(workspaceDir, s.name))) if (e.removedAt && !out.has(id)) out.set(id, { rule: e.current, removedAt: e.removedAt });
   }
-  return undefined;
+  return out;
 }

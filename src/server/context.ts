@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { auditOf, listFindings, openFindingsDb, type Db, type Finding } from '../hunts/index.js';
 import { Workspace } from '../ingest/index.js';
-import { enrichRule, findRuleAnywhere, loadRules, readRuleStore, rulesDir, sources, type DamagedRuleFile, type Enrichment, type Rule } from '../rules/index.js';
+import { enrichRule, removedRules, loadRules, readRuleStore, rulesDir, sources, type DamagedRuleFile, type Enrichment, type Rule } from '../rules/index.js';
 
 export class ServerContext {
   readonly workspace: Workspace;
@@ -39,11 +39,18 @@ export class ServerContext {
 
   /** A rule removed upstream (kept by its source so its page and findings stay readable). */
   removedRule(id: string): Rule | undefined {
-    return findRuleAnywhere(this.dir, id)?.rule;
+    return this.removed().get(id)?.rule;
   }
 
   removedAt(id: string): string | undefined {
-    return findRuleAnywhere(this.dir, id)?.removedAt;
+    return this.removed().get(id)?.removedAt;
+  }
+
+  private removedCache: { stamp: string; map: ReturnType<typeof removedRules> } | undefined;
+  private removed(): ReturnType<typeof removedRules> {
+    const stamp = this.stamp();
+    if (this.removedCache?.stamp !== stamp) this.removedCache = { stamp, map: removedRules(this.dir) };
+    return this.removedCache.map;
   }
 
   /** Stored rule files that cannot be read (so not loaded), re-read with the rules. */

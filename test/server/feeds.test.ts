@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { buildServer } from '../../src/server/app.js';
 import type { ApiError, ChangesResponse, RuleDetail, RulesResponse } from '../../src/server/api.js';
 import { commitFiles, initRepo } from '../helpers/git-repo.js';
@@ -22,10 +22,11 @@ let c1: string;
 let c2: string;
 const BEACON = '11111111-2222-3333-4444-555555555555';
 
+// in a child process: muting this process's stdout would also mute the test reporter
 async function cli(args: string[]): Promise<number> {
-  const quiet = process.stdout.write;
-  process.stdout.write = () => true;
-  try { return await main([...args, '--workspace', ws]); } finally { process.stdout.write = quiet; }
+  const r = await runCli([...args, '--workspace', ws]);
+  if (r.code !== 0) process.stderr.write(r.stdout + r.stderr);
+  return r.code;
 }
 
 before(async () => {
@@ -128,4 +129,17 @@ test('with a token, the feed documents need it too: in the Authorization header 
   } finally {
     await secured.close();
   }
+});
+
+test('a rule removed upstream leaves the feed but its page answers, saying when it went', async () => {
+  commitFiles(repo, { 'rules/encoded.yaml': undefined }, 'remove one');
+  assert.equal(await cli(['sources', 'sync']), 0);
+  const list = (await get<RulesResponse>('/api/rules?source=community')).json();
+  assert.equal(list.total, 3);
+  const d = (await get<RuleDetail>('/api/rules/66666666-7777-8888-9999-000000000000')).json();
+  assert.match(d.provenance.removedAt!, /^\d{4}-\d\d-\d\dT/);
+  assert.equal(d.name, 'Encoded PowerShell');
+  const c = (await get<ChangesResponse>('/api/changes')).json();
+  assert.deepEqual(c.changes[0]!.removed.map((r) => r.id), ['66666666-7777-8888-9999-000000000000']);
+  assert.equal((await get<ApiError>('/api/rules/no-such-rule', 404)).json().error.status, 404);
 });
