@@ -153,7 +153,8 @@ function pushWhereBelowInneruniqueJoin(rt: Runtime, e: PipeExpr, env: Env, impli
 function tableByName(rt: Runtime, name: string, env: Env): Relation {
   const entry = env.lookup(name);
   if (entry?.kind === 'tabular') return entry.get();
-  if (entry?.kind === 'function') return evalTabular(rt, entry.decl.body.result, new Env(entry.env));
+  // a function named without arguments (an ASIM parser used as a table): its parameters take their defaults
+  if (entry?.kind === 'function') return evalTabular(rt, entry.decl.body.result, enterFunction(entry.decl, entry.env, [], { rt, env, rel: { columns: [], length: 1 } }));
   return scanTable(rt, name);
 }
 

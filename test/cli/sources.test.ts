@@ -148,6 +148,10 @@ test('parser functions from a source and watchlists from CSV: rules that call th
   assert.equal(q.code, 0, q.stderr + q.stdout);
   assert.match(q.stdout, /"beta"/);
   assert.match(q.stdout, /"Ann"/);
+  // a parser named as a table (no arguments) runs with its parameters' defaults, as Sentinel's imDns does
+  const bare = await runCli(['query', 'imDemo | where Hits > 4 | project Host', '--workspace', ws, '--format', 'csv']);
+  assert.equal(bare.code, 0, bare.stderr + bare.stdout);
+  assert.deepEqual(bare.stdout.trim().split(/\r?\n/), ['Host', 'beta', 'gamma']);
   const bad = join(root, 'bad.csv');
   writeFileSync(bad, 'A,B\n1,2,3\n');
   const b = await runCli(['watchlists', 'add', 'broken', bad, '--workspace', ws]);
