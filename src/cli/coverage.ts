@@ -20,7 +20,7 @@ export async function run(args: string[]): Promise<number> {
       for (const f of listFindings(db)) findingsByRule.set(f.ruleId, (findingsByRule.get(f.ruleId) ?? 0) + 1);
       db.close();
     }
-    const rep = coverage(loadRules(hasWs ? dir : undefined), { ...(hasWs ? { tablesPresent: Workspace.open(dir).tableNames() } : {}), findingsByRule });
+    const rep = coverage(loadRules(existsSync(dir) ? dir : undefined), { ...(hasWs ? { tablesPresent: Workspace.open(dir).tableNames() } : {}), findingsByRule });
     if (p.values.navigator) {
       writeFileSync(p.values.navigator, JSON.stringify(navigatorLayer(rep), null, 1) + '\n');
       process.stderr.write(`wrote ATT&CK Navigator layer to ${p.values.navigator}\n`);

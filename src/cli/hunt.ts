@@ -9,7 +9,7 @@ import { SEVERITIES, distinguishingKey, listFindings, openFindingsDb, runHunt, s
 import { huntReportHtml } from '../hunts/report-html.js';
 import { externalDataFor, Workspace } from '../ingest/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
-import { loadRules, readRuleStore } from '../rules/index.js';
+import { loadRules, readRuleStore, sources } from '../rules/index.js';
 import { checkFormat, color, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--workspace DIR] [--format table|json|ndjson|csv]
@@ -61,7 +61,8 @@ export async function run(args: string[]): Promise<number> {
     const selectors = (v.rules ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
     const { selected, unknown } = selectRules(all, selectors);
     if (unknown.length) throw new UsageError(`no rule matches ${unknown.map((u) => `'${u}'`).join(', ')} (see kqlite rules list)`);
-    const rules = selectors.length ? selected : selected.filter((r) => !r.tags.includes('aggregate'));
+    // aggregate and on-request rules (the all-tools rules, the upstream examples) run when selected
+    const rules = selectors.length ? selected : selected.filter((r) => !r.tags.includes('aggregate') && !r.tags.includes('on-request'));
     const db = (() => {
       try {
         return openFindingsDb(dir);
@@ -70,7 +71,7 @@ export async function run(args: string[]): Promise<number> {
       }
     })();
     const progress = !!process.stderr.isTTY && !v.quiet && format === 'table';
-    const summary = runHunt({ rules, source: ws, db, externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite',
+    const summary = runHunt({ rules, source: ws, db, library: sources.workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite',
       onRule: progress ? (r, i, n) => process.stderr.write(`\r[${i + 1}/${n}] ${r.name.slice(0, 70)}\x1b[K`) : undefined });
     if (progress) process.stderr.write('\r\x1b[K');
     const touched = new Set(summary.findingIds);

@@ -11,6 +11,7 @@ import { runQuery, type ExternalDataSource, type TableSource } from '../engine/i
 import { toCsv, toJsonResult, toNdjson, toTextTable } from '../engine/format/encode.js';
 import { jsonText } from '../engine/values/json.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
+import { sources } from '../rules/index.js';
 
 const HELP = `usage: kqlite query [QUERY | --file F] [--workspace DIR] [--as-of TIME] [--format table|json|csv|ndjson]
                     [--max-rows N] [--timeout MS] [--allow-network]
@@ -114,7 +115,9 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const { source, externalData } = opened;
-  const result = runQuery(text, { ...(source ? { source } : {}), ...(externalData ? { externalData } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+  const wsDir = resolveWorkspaceDir(v.workspace);
+  const library = existsSync(wsDir) ? sources.workspaceLibrary(wsDir) : undefined;
+  const result = runQuery(text, { ...(library ? { library } : {}), ...(source ? { source } : {}), ...(externalData ? { externalData } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
   if (!result.ok) {
     process.stderr.write(renderDiagnostics(file, text, result.diagnostics.filter((d) => d.severity === 'error')) + '\n');
     return 1;

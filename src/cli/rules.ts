@@ -23,7 +23,7 @@ const SUBS: Record<string, SubCommand> = {
 
 function listEntry(r: Rule) {
   return { id: r.id, name: r.name, status: r.status, severity: r.severity, tool: r.tool ?? null, kind: r.kind, tables: r.tables, techniques: r.techniques, tactics: r.tactics,
-    tags: r.tags, source: r.source, repairs: r.repairs, version: r.version,
+    tags: r.tags, source: r.source, ...(r.alsoFrom ? { alsoFrom: r.alsoFrom } : {}), references: r.references ?? [], repairs: r.repairs, version: r.version,
     diagnostics: r.diagnostics.map((d) => {
       const at = locateRuleDiagnostic(r, d, r.source.path ?? `${r.id}.yaml`);
       // start/end: offsets into the query, or into the file when the diagnostic is about a field; line/column: in the file
@@ -85,13 +85,17 @@ export async function run(args: string[]): Promise<number> {
           // every section says where it came from and how sure kqlite is
           const from = (f: { source: string; confidence: string }) => `  [${f.confidence} confidence; from ${f.source}]\n`;
           const a = e.attack.value;
-          process.stdout.write(`${rule.name}\n${rule.id} · ${rule.status} · ${rule.severity}${rule.severityDerived ? ' (derived)' : ''} · ${rule.source.name}${rule.source.path ? ` ${rule.source.path}` : ''}\n\n`);
+          process.stdout.write(`${rule.name}\n${rule.id} · ${rule.status} · ${rule.severity}${rule.severityDerived ? ' (derived)' : ''} · ${rule.source.name}${rule.source.path ? ` ${rule.source.path}` : ''}\n`);
+          if (rule.source.webUrl) process.stdout.write(`View original rule at ${rule.source.name}: ${rule.source.webUrl}\n`);
+          for (const o of [rule.source, ...(rule.alsoFrom ?? [])]) if (o.license || o.author) process.stdout.write(`${o.name}${o.path ? ` ${o.path}` : ''}: licence ${o.license ?? 'not stated'}${o.author ? `, author ${o.author}` : ''}\n`);
+          process.stdout.write('\n');
           process.stdout.write(`Hunt Hypothesis\n  ${e.hypothesis.value}\n${from(e.hypothesis)}\nKQL Query\n${rule.query.replace(/^/gm, '  ')}\n\n`);
           process.stdout.write(`Required Data Sources\n${e.dataSources.value.map((d) => `  ${d.table}${d.present === null ? '' : d.present ? ' (present)' : ' (missing from the workspace)'}`).join('\n')}\n${from(e.dataSources)}\n`);
           process.stdout.write(`MITRE ATT&CK Context\n${[...a.tactics.map((t) => `  tactic ${t.id} ${t.name}`), ...a.techniques.map((t) => `  technique ${t.id} ${t.name}`), ...(a.suggestedSubtechnique ? [`  suggested ${a.suggestedSubtechnique.id} ${a.suggestedSubtechnique.name}: ${a.suggestedSubtechnique.why}`] : [])].join('\n')}\n${from(e.attack)}\n`);
           process.stdout.write(`References\n${e.references.value.map((r) => `  ${r.title}: ${r.url}`).join('\n')}\n${from(e.references)}\n`);
           process.stdout.write(`False Positive Guidance\n  ${e.falsePositives.value.guidance}\n${e.falsePositives.value.clauses.map((c) => `  ${c.title}:\n    ${c.kql}\n    // ${c.why}`).join('\n')}\n${from(e.falsePositives)}`);
           if (rule.diagnostics.length) process.stdout.write(`\nValidation\n${renderRuleDiagnostics(rule)}\n`);
+          if (rule.source.webUrl) process.stdout.write(`\nOriginal source: ${rule.source.webUrl}\n`);
         }
         return 0;
       }

@@ -3,6 +3,8 @@
  * directory. Layout inside it (each owned by one layer):
  *   tables/      columnar extents (src/ingest)        quarantine/  records set aside at ingest (src/ingest)
  *   rules/       imported rules and their history (src/rules)
+ *   sources/     synced git sources: bare repositories, rules with versions, changes log (src/rules/sources)
+ *   watchlists/  watchlists from CSV for _GetWatchlist (src/rules)
  *   findings.sqlite  hunt runs, findings, triage, suppressions (src/hunts)
  *   config.json  user settings (externalData)          external/   externaldata's copies of fetched URLs (src/ingest)
  */

@@ -4,7 +4,7 @@
  * throws for a bad query: errors come back as diagnostics; limits end the query, never the process.
  */
 import { diag, type Diagnostic } from '../common/diagnostics.js';
-import { bind, catalogFromSource, defaultCatalog, mergeCatalogs, type BoundScript, type Catalog } from '../kql/semantics/index.js';
+import { bind, catalogFromSource, defaultCatalog, mergeCatalogs, type BoundScript, type Catalog, type FunctionLibrary } from '../kql/semantics/index.js';
 import { parse } from '../kql/syntax/index.js';
 import type { ScalarTypeName, Script } from '../kql/syntax/ast.js';
 import { Env, type Runtime } from './compile/env.js';
@@ -41,6 +41,8 @@ export interface QueryOptions {
    * `externalDataSource`). Absent, externaldata fails with KQL4020 naming the URL.
    */
   externalData?: ExternalDataSource;
+  /** Stored functions (ASIM parsers, watchlists) a query may call; see kql/semantics/function-library.ts. */
+  library?: FunctionLibrary;
 }
 
 export interface ResultTable {
@@ -72,7 +74,7 @@ export function runQuery(text: string, opts: QueryOptions = {}): QueryResult {
   const source = snapshotOf(opts.source);
   if (source) opts = { ...opts, source };
   const catalog = opts.catalog ?? (source ? mergeCatalogs(defaultCatalog(), catalogFromSource(source)) : defaultCatalog());
-  const bound = bind(script, { catalog, engineOperators: ENGINE_OPERATORS, enginePlugins: ENGINE_PLUGINS });
+  const bound = bind(script, { catalog, engineOperators: ENGINE_OPERATORS, enginePlugins: ENGINE_PLUGINS, ...(opts.library ? { library: opts.library } : {}) });
   const all = [...diagnostics, ...bound.diagnostics].sort((a, b) => a.span.start - b.span.start);
   const fail = (ds: Diagnostic[]): QueryResult => ({ ok: false, diagnostics: ds, tables: [], warnings: [], stats: { rowsScanned: 0, durationMs: Date.now() - started } });
   if (all.some((d) => d.severity === 'error')) return fail(all);
@@ -99,7 +101,8 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
     evalTabular: (e, env, implicit) => evalTabular(rt, e, env, implicit),
   };
   try {
-    const relations = runStatements(rt, script.statements, new Env());
+    // library functions the query calls are declared first (bound with it; see bind's prelude)
+    const relations = runStatements(rt, [...(bound.prelude ?? []), ...script.statements], new Env());
     const tables = relations.map((rel, i) => finish(rt, rel, i));
     return { ok: true, diagnostics, tables, warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } };
   } catch (e) {

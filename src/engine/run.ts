@@ -159,7 +159,8 @@ function pushWhereBelowInneruniqueJoin(rt: Runtime, e: PipeExpr, env: Env, impli
 function tableByName(rt: Runtime, name: string, env: Env): Relation {
   const entry = env.lookup(name);
   if (entry?.kind === 'tabular') return entry.get();
-  // a view (or a function without parameters) named bare: its body's lets bound, then its result
+  // a view (or a function without parameters) named bare: its body's lets bound, then its result; a function
+  // named without arguments (an ASIM parser used as a table): its parameters take their defaults
   if (entry?.kind === 'function') return evalTabular(rt, entry.decl.body.result, enterFunction(entry.decl, entry.env, [], { rt, env, rel: { columns: [], length: 1 } }));
   return scanTable(rt, name);
 }

@@ -30,6 +30,8 @@ export interface HuntOptions {
    */
   fused?: boolean;
   onRule?: (rule: HuntRule, index: number, total: number) => void;
+  /** Stored functions (ASIM parsers, watchlists) rules may call. */
+  library?: import('../kql/semantics/index.js').FunctionLibrary;
 }
 
 export interface RuleOutcome {
@@ -105,7 +107,7 @@ export function runHunt(opts: HuntOptions): HuntSummary {
       o.reason = `the workspace has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}`;
       return;
     }
-    const r = runQuery(rule.query, { source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.externalData ? { externalData: opts.externalData } : {}) });
+    const r = runQuery(rule.query, { source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.library ? { library: opts.library } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.externalData ? { externalData: opts.externalData } : {}) });
     o.durationMs = r.stats.durationMs;
     o.rowsScanned = r.stats.rowsScanned;
     if (!r.ok || !r.tables.length) {

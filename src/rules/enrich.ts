@@ -149,6 +149,16 @@ export function subtechniqueFor(tool: RmmTool): { id: string; why: string; from:
   return undefined;
 }
 
+function referenceTitle(url: string): string {
+  try {
+    const u = new URL(url);
+    const path = decodeURIComponent(u.pathname).replace(/\/+$/, '');
+    return `${u.hostname.replace(/^www\./, '')}${path.length > 1 ? path.slice(0, 80) : ''}`;
+  } catch {
+    return url;
+  }
+}
+
 /**
  * `tablesPresent`: the workspace's tables (data-source presence); `devicesSeen`: the devices findings show the
  * rule's tool (or, for a rule without one, the rule) on, which the device exclusion clause names.
@@ -159,9 +169,10 @@ export function enrichRule(rule: Rule, ctx: { tablesPresent?: readonly string[];
   const tactics = rule.tactics.map((t) => findTactic(t)).filter((t) => !!t);
   const present = ctx.tablesPresent ? new Set(ctx.tablesPresent.map((t) => t.toLowerCase())) : undefined;
   const refs: { title: string; url: string }[] = [];
+  // the rule's own references first (kept http/https only when read), titled by their host and path
+  for (const url of rule.references ?? []) refs.push({ title: referenceTitle(url), url });
   if (tool?.website) refs.push({ title: `${tool.name} website`, url: tool.website });
   if (rule.source.upstream) refs.push({ title: 'Upstream rule of the same kind', url: UPSTREAM_REPO + encodeURI(rule.source.upstream.file) });
-  if (rule.source.kind === 'import' && rule.source.path) refs.push({ title: 'Original rule file', url: `file://${rule.source.folder}/${rule.source.path}` });
   for (const t of techniques) refs.push({ title: `MITRE ATT&CK ${t.id} ${t.name}`, url: t.url });
   const suggestion = techniques.some((t) => t.id === 'T1219') && tool ? subtechniqueFor(tool) : undefined;
   const sub = suggestion ? findTechnique(suggestion.id) : undefined;
@@ -182,7 +193,7 @@ export function enrichRule(rule: Rule, ctx: { tablesPresent?: readonly string[];
       confidence: sub ? suggestion!.confidence : 'high',
     },
     dataSources: { value: rule.tables.map((t) => ({ table: t, present: present ? present.has(t.toLowerCase()) : null })), source: present ? 'rule tables + workspace' : 'rule tables (no workspace)', confidence: 'high' },
-    references: { value: refs, source: 'RMM catalog + rule source + ATT&CK', confidence: 'high' },
+    references: { value: refs, source: rule.references?.length ? "the rule's references + RMM catalog + ATT&CK" : 'RMM catalog + rule source + ATT&CK', confidence: 'high' },
     falsePositives: falsePositivesOf(rule, tool, ctx.devicesSeen ?? []),
   };
   const text = ctx.extra?.enrich(rule);

@@ -5,7 +5,7 @@
 import { toolFromRuleName } from './catalog.js';
 import type { Rule, RuleDiagnostic, RuleSource, Severity } from './rule.js';
 import type { RawRule } from './sentinel-yaml.js';
-import { fieldDiagnostic, normaliseTactics, normaliseTechniques, RULE_CODES, validateRule } from './validate.js';
+import { fieldDiagnostic, normaliseTactics, normaliseTechniques, RULE_CODES, validateRule, type ValidateOptions } from './validate.js';
 
 const SEVERITIES: Severity[] = ['informational', 'low', 'medium', 'high'];
 
@@ -21,7 +21,7 @@ function tagsOf(raw: unknown): string[] {
   return raw.flatMap((t) => (typeof t === 'string' ? [t] : t && typeof t === 'object' ? Object.values(t).filter((v): v is string => typeof v === 'string') : []));
 }
 
-export function ruleFromYaml(raw: RawRule, text: string, source: RuleSource): Rule {
+export function ruleFromYaml(raw: RawRule, text: string, source: RuleSource, opts: ValidateOptions = {}): Rule {
   const f = raw.fields;
   const extra: RuleDiagnostic[] = [];
   const str = (k: string) => (typeof f[k] === 'string' ? (f[k] as string).trim() : f[k] === undefined || f[k] === null ? '' : String(f[k]));
@@ -59,5 +59,5 @@ export function ruleFromYaml(raw: RawRule, text: string, source: RuleSource): Ru
   if (tool) rule.tool = tool.name;
   if (raw.queryPosition) rule.queryPosition = raw.queryPosition;
   if (detects) rule.detects = detects;
-  return validateRule(rule, extra);
+  return validateRule(rule, extra, opts);
 }

@@ -5,10 +5,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { ruleFromYaml } from './from-yaml.js';
 import { gitCommitOf, licenseOf } from './provenance.js';
 import type { Rule } from './rule.js';
-import { readRuleYaml } from './sentinel-yaml.js';
+import { readRuleFile } from './readers/index.js';
 import { saveImportedRule } from './store.js';
 
 export interface ImportProblem {
@@ -42,8 +41,6 @@ function yamlFiles(dir: string): string[] {
   return out;
 }
 
-const PLACEHOLDER = /%%[A-Z0-9_]+%%/g;
-
 /** Reads the rules of a folder without storing them (validate, tests) or, given a workspace, stores them. */
 export function importRules(dir: string, opts: { workspaceDir?: string; now?: string } = {}): ImportReport {
   const folder = resolve(dir);
@@ -66,30 +63,18 @@ export function importRules(dir: string, opts: { workspaceDir?: string; now?: st
       fail(1, 1, `cannot read the file: ${(e as Error).message}`);
       continue;
     }
-    const placeholders = [...new Set(text.match(PLACEHOLDER) ?? [])];
-    if (placeholders.length) {
-      const at = text.slice(0, text.search(PLACEHOLDER)).split('\n');
-      fail(at.length, at[at.length - 1]!.length + 1, `a template, not a rule: it has unfilled placeholders ${placeholders.join(', ')}`);
-      continue;
-    }
-    const read = readRuleYaml(text);
-    if (!read.ok) {
-      fail(read.problem.line, read.problem.column, read.problem.conflict ? read.problem.message : `invalid YAML: ${read.problem.message}`);
-      continue;
-    }
-    if (!read.rule.query?.trim()) {
-      fail(1, 1, "no query: the file has no 'query' field or it is empty");
-      continue;
-    }
-    if (!read.rule.fields['id']) {
-      fail(1, 1, "no 'id': a rule needs a stable id to be imported and updated");
-      continue;
-    }
     const license = licenseOf(join(file, '..'), folder) ?? licenseOf(folder);
-    const rule = ruleFromYaml(read.rule, text, {
-      kind: 'import', name: basename(folder), path, folder, importedAt,
-      ...(commit ? { commit } : {}), ...(license ? { license } : {}),
-    });
+    const read = readRuleFile(text, { path, source: { kind: 'import', name: basename(folder), folder, importedAt, ...(commit ? { commit } : {}), ...(license ? { license } : {}) } });
+    if (read.kind === 'failed') {
+      fail(read.problem.line, read.problem.column, read.problem.reason);
+      continue;
+    }
+    if (read.kind !== 'rules') {
+      fail(1, 1, read.kind === 'skipped' ? `not a rule: ${read.reason}` : 'a parser (stored function) file, not a rule: add its folder as a source (kqlite sources add) to use it');
+      continue;
+    }
+    const rule = read.rules[0]!;
+    for (const n of read.notes) report.problems.push({ file: path, ...n });
     const dup = seen.get(rule.id);
     if (dup) report.problems.push({ file: path, line: 1, column: 1, reason: `same id as ${dup}: this file's rule replaces it` });
     seen.set(rule.id, path);

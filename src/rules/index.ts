@@ -2,7 +2,7 @@
 export type { Rule, RuleDiagnostic, RuleSource, RuleStatus, RuleKind, Severity } from './rule.js';
 export { fieldSpan, locateRuleDiagnostic, renderRuleDiagnostic, renderRuleDiagnostics } from './rule-diagnostics.js';
 export { builtinRules, rulesForTool, PACK_NAME } from './generate.js';
-export { loadRules, readRuleStore, readStoredRules, saveImportedRule, rulesDir, type DamagedRuleFile, type StoredRule } from './store.js';
+export { loadRules, removedRules, readRuleStore, readStoredRules, saveImportedRule, rulesDir, type DamagedRuleFile, type StoredRule } from './store.js';
 export { importRules, type ImportReport, type ImportProblem } from './import.js';
 export { validateRule, normaliseTactics, normaliseTechniques, RULE_CODES } from './validate.js';
 export { enrichRule, subtechniqueFor, type Enrichment, type ExtraEnricher, type FalsePositiveClause, type Sourced } from './enrich.js';
@@ -10,3 +10,7 @@ export { coverage, navigatorLayer, type CoverageReport, type TechniqueCoverage }
 export { RMM_CATALOG, CATALOG_BUILT_AT, findTool, otherToolsSignedBy, type RmmTool } from './catalog.js';
 export { ATTACK, TACTICS, TECHNIQUES, ATTACK_VERSION, findTactic, findTechnique, type Tactic, type Technique } from './attack.js';
 export { readRuleYaml, queryToFile } from './sentinel-yaml.js';
+export * as sources from './sources/index.js';
+export { readRuleFile, RULE_FILE, safeHttpUrl, type FileRead } from './readers/index.js';
+export { watchlistFromCsv, saveWatchlist, removeWatchlist, readWatchlists, watchlistFunction, type Watchlist } from './watchlists.js';
+export { exampleRules, EXAMPLE_SOURCE } from './example-rules.js';

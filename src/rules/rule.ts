@@ -17,7 +17,8 @@ export interface RuleDiagnostic extends Diagnostic {
 }
 
 export interface RuleSource {
-  kind: 'builtin' | 'import';
+  /** builtin: generated or shipped; import: `kqlite rules import <dir>`; git: a synced source (`kqlite sources`). */
+  kind: 'builtin' | 'import' | 'git';
   /** Display name of the content source, e.g. "kqlite RMM pack" or the imported folder's name. */
   name: string;
   /** Path of the file inside the imported folder (always '/'-separated). */
@@ -29,6 +30,12 @@ export interface RuleSource {
   importedAt?: string;
   /** License file found in the folder or an ancestor (its first line). */
   license?: string;
+  /** The repository URL or path the source was added with (git sources). */
+  repository?: string;
+  /** Where a browser opens the original file (http/https only; never file://): the upstream file at `commit`. */
+  webUrl?: string;
+  /** Who wrote the rule (the file's `author` field), for attribution. */
+  author?: string;
   /** For generated rules: the catalog facts the rule was built from. */
   generatedFrom?: string[];
   /** For generated rules: the upstream rule of the same tool and kind, when there is one. */
@@ -63,4 +70,10 @@ export interface Rule {
   queryPosition?: { line: number; indent: number };
   /** Version number: 1 at first import, +1 whenever re-import changes the rule. */
   version: number;
+  /** The rule's own `references:` (http/https URLs only; other schemes are dropped with a warning). */
+  references?: string[];
+  /** The same query (normalised text) reached from other sources or paths: one rule, every provenance. */
+  alsoFrom?: RuleSource[];
+  /** Hash of the query's tokens (comments and layout ignored): the same query from two places is one rule. */
+  identity?: string;
 }

@@ -7,7 +7,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { builtinRules } from './generate.js';
+import { exampleRules } from './example-rules.js';
 import type { Rule } from './rule.js';
+import { readSources } from './sources/config.js';
+import { mergeRules } from './sources/merge.js';
+import { readSourceRules } from './sources/store.js';
 
 export interface StoredRule {
   current: Rule;
@@ -80,9 +84,21 @@ export function saveImportedRule(workspaceDir: string, rule: Rule): 'new' | 'upd
   return outcome;
 }
 
-/** Built-in rules plus the workspace's imported rules (an import with a built-in's id replaces it). */
+/**
+ * Built-in rules, the workspace's imported rules (an import with a built-in's id replaces it) and the
+ * synced sources' rules (removed-upstream ones left out), merged by query identity (sources/merge.ts).
+ */
 export function loadRules(workspaceDir?: string): Rule[] {
   const imported = workspaceDir ? readStoredRules(workspaceDir).map((s) => s.current) : [];
-  const ids = new Set(imported.map((r) => r.id));
-  return [...builtinRules().filter((r) => !ids.has(r.id)), ...imported];
+  const sources = workspaceDir ? readSources(workspaceDir).map((s) => Object.values(readSourceRules(workspaceDir, s.name)).filter((e) => !e.removedAt).map((e) => e.current)) : [];
+  return mergeRules([...builtinRules(), ...exampleRules()], imported, sources);
+}
+
+/** Rules the sources no longer have, by id, with when they went (their pages and findings stay readable). */
+export function removedRules(workspaceDir: string): Map<string, { rule: Rule; removedAt: string }> {
+  const out = new Map<string, { rule: Rule; removedAt: string }>();
+  for (const s of readSources(workspaceDir)) {
+    for (const [id, e] of Object.entries(readSourceRules(workspaceDir, s.name))) if (e.removedAt && !out.has(id)) out.set(id, { rule: e.current, removedAt: e.removedAt });
+  }
+  return out;
 }

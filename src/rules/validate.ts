@@ -4,7 +4,8 @@
  * lacks, is an error with a did-you-mean). Status: error > warning > valid.
  */
 import { diag, type Diagnostic, type Severity as DiagnosticSeverity } from '../common/diagnostics.js';
-import { checkQuery, DEFENDER_TABLES } from '../kql/semantics/index.js';
+import { checkQuery, DEFENDER_TABLES, SEMANTIC, type BoundScript, type FunctionLibrary } from '../kql/semantics/index.js';
+import { walk, type NameRef, type Script } from '../kql/syntax/index.js';
 import { findTactic, findTechnique, sentinelTacticName } from './attack.js';
 import { fieldSpan } from './rule-diagnostics.js';
 import type { Rule, RuleDiagnostic } from './rule.js';
@@ -17,6 +18,7 @@ export const RULE_CODES = {
   noTables: 'RULE005',
   techniqueWithoutTactic: 'RULE006',
   unknownSeverity: 'RULE007',
+  undeclaredTable: 'RULE008',
 } as const;
 
 /**
@@ -50,18 +52,46 @@ export function normaliseTechniques(raw: unknown): string[] {
 }
 
 /**
- * The binder only knows the declared tables, so a Defender table the query reads but the file does not
- * declare comes back as "unknown table": say what is really wrong and how to fix it.
+ * Tables the query reads that the rule does not declare (requiredDataConnectors): a defect of the rule's
+ * metadata, not of its query, so a warning per table; the query itself is bound against every known table.
  */
-function undeclaredTable(d: Diagnostic, declared: readonly string[]): Diagnostic {
-  const m = /^unknown table '([^']+)'/.exec(d.message);
-  if (!m || !declared.length || !KNOWN_TABLES.has(m[1]!.toLowerCase())) return d;
-  const { suggestion: _unused, ...rest } = d;
-  return { ...rest, message: `table '${m[1]}' is read by the query but not declared by the rule (requiredDataConnectors dataTypes: ${declared.join(', ')}); add it there` };
+function undeclaredTables(script: Script, bound: BoundScript, declared: readonly string[]): Diagnostic[] {
+  const want = new Set(declared.map((t) => t.toLowerCase()));
+  const seen = new Map<string, Diagnostic>();
+  walk(script, (n) => {
+    if ((n as { kind: string }).kind !== 'NameRef') return;
+    const ref = bound.refOf(n as NameRef);
+    if (ref?.kind !== 'table' || want.has(ref.name.toLowerCase()) || seen.has(ref.name)) return;
+    seen.set(ref.name, diag(RULE_CODES.undeclaredTable, 'warning', `table '${ref.name}' is read by the query but not declared by the rule (requiredDataConnectors dataTypes: ${declared.join(', ')}); add it there`, (n as NameRef).span));
+  });
+  return [...seen.values()];
+}
+
+/** The same unknown name used again and again is one problem: its first use, with how many more there are. */
+function oncePerName(ds: Diagnostic[]): Diagnostic[] {
+  const first = new Map<string, { d: Diagnostic; more: number }>();
+  const out: Diagnostic[] = [];
+  for (const d of ds) {
+    const m = d.code === SEMANTIC.unknownColumn || d.code === SEMANTIC.unknownTable || d.code === SEMANTIC.unknownFunction ? /'([^']+)'/.exec(d.message) : null;
+    if (!m) { out.push(d); continue; }
+    const key = `${d.code}:${m[1]}`;
+    const hit = first.get(key);
+    if (hit) { hit.more++; continue; }
+    const entry = { d: { ...d }, more: 0 };
+    first.set(key, entry);
+    out.push(entry.d);
+  }
+  for (const { d, more } of first.values()) if (more) d.message += ` (and ${more} more use${more === 1 ? '' : 's'})`;
+  return out;
+}
+
+export interface ValidateOptions {
+  /** Stored functions (ASIM parsers, watchlists) the query may call. */
+  library?: FunctionLibrary;
 }
 
 /** Validates a rule in place (status and diagnostics) and returns it. */
-export function validateRule(rule: Rule, extra: RuleDiagnostic[] = []): Rule {
+export function validateRule(rule: Rule, extra: RuleDiagnostic[] = [], opts: ValidateOptions = {}): Rule {
   const ds: RuleDiagnostic[] = [...extra];
   const field = (code: string, severity: DiagnosticSeverity, message: string, name: string, value?: string) => ds.push(fieldDiagnostic(rule.yaml, code, severity, message, name, value));
   if (!rule.id) field(RULE_CODES.missingField, 'error', "the rule has no 'id'", 'id');
@@ -75,11 +105,12 @@ export function validateRule(rule: Rule, extra: RuleDiagnostic[] = []): Rule {
     field(RULE_CODES.techniqueWithoutTactic, 'warning', 'the rule names techniques but no tactics', 'relevantTechniques');
   }
   if (rule.query.trim()) {
-    // Bind against the declared tables when they are known Defender tables; otherwise the whole catalog.
+    // Bind against every known table; a known table read but not declared is the rule's metadata defect.
     const declared = rule.tables.filter((t) => KNOWN_TABLES.has(t.toLowerCase()));
     if (!rule.tables.length) field(RULE_CODES.noTables, 'warning', 'the rule declares no tables (requiredDataConnectors[].dataTypes)', 'requiredDataConnectors');
-    const check = checkQuery(rule.query, declared.length === rule.tables.length && declared.length ? { tables: declared } : {});
-    ds.push(...check.diagnostics.map((d) => undeclaredTable(d, declared)));
+    const check = checkQuery(rule.query, opts.library ? { library: opts.library } : {});
+    ds.push(...oncePerName(check.diagnostics));
+    if (declared.length && declared.length === rule.tables.length) ds.push(...undeclaredTables(check.script, check.bound, declared));
   }
   rule.diagnostics = ds;
   rule.status = ds.some((d) => d.severity === 'error') ? 'error' : ds.some((d) => d.severity === 'warning') ? 'warning' : 'valid';

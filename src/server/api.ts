@@ -60,7 +60,8 @@ export interface StatusResponse {
   tokenRequired: boolean;
 }
 
-// ---- GET /api/rules?q=&tactic=&technique=&table=&tool=&severity=&source=&status=&sort= -------------------
+// ---- GET /api/rules?q=&tactic=&technique=&table=&tool=&severity=&source=&status=&sort=&limit=&offset= -----
+// `limit`/`offset` page the cards (default: all); `total` and the facets always count every match.
 
 export const RULE_FACETS = ['tactic', 'technique', 'table', 'tool', 'severity', 'source', 'status'] as const;
 export type RuleFacet = (typeof RULE_FACETS)[number];
@@ -77,7 +78,7 @@ export interface RuleCard {
   severityDerived: boolean;
   kind: 'hunting' | 'analytic';
   source: string;
-  sourceKind: 'builtin' | 'import';
+  sourceKind: 'builtin' | 'import' | 'git';
   tactics: string[];
   techniques: string[];
   tables: string[];
@@ -112,7 +113,7 @@ export interface RuleDetail extends RuleCard {
   repairs: string[];
   diagnostics: ApiDiagnostic[];
   provenance: {
-    kind: 'builtin' | 'import';
+    kind: 'builtin' | 'import' | 'git';
     name: string;
     path?: string;
     commit?: string;
@@ -122,7 +123,16 @@ export interface RuleDetail extends RuleCard {
     upstream?: { id: string; file: string };
     /** When retrieved (imported or generated), for the "retrieved ... · confidence ..." line. */
     retrieved?: string;
+    /** The repository the source was added with (git sources). */
+    repository?: string;
+    /** The upstream file at the synced commit (http/https only): "View original rule at <source> →" and the footer. */
+    webUrl?: string;
+    author?: string;
+    /** Set when the rule is no longer in its source (its page and findings stay readable). */
+    removedAt?: string;
   };
+  /** Every place this rule (by query identity) was found: the primary source first. */
+  origins: RuleOrigin[];
   /** Link to the original rule file as served by /api/rules/:id/file. */
   fileUrl: string;
   enrichment: {
@@ -138,6 +148,39 @@ export interface RuleDetail extends RuleCard {
   };
   recentFindings: FindingSummary[];
 }
+
+export interface RuleOrigin {
+  kind: 'builtin' | 'import' | 'git';
+  name: string;
+  path?: string;
+  commit?: string;
+  webUrl?: string;
+  license?: string;
+  author?: string;
+  retrieved?: string;
+}
+
+// ---- GET /api/changes?since=&source= : what each source sync changed, newest first ------------------------
+
+export interface RuleChangeDiff {
+  /** The query's lines, each marked ' ' (same), '-' (removed) or '+' (added). */
+  query: { op: ' ' | '-' | '+'; text: string }[];
+  fields: { field: string; before: string; after: string }[];
+}
+
+export interface SyncChange {
+  at: string;
+  source: string;
+  fromCommit?: string;
+  toCommit: string;
+  added: { id: string; name: string; path?: string }[];
+  updated: { id: string; name: string; path?: string; version: number; diff: RuleChangeDiff }[];
+  removed: { id: string; name: string; path?: string }[];
+  failed: number;
+}
+
+export interface ChangesResponse { changes: SyncChange[] }
+// GET /feed.atom and /feed.json: the feed (same filters as /api/rules) as Atom 1.0 and JSON Feed 1.1.
 
 // ---- /api/hunts -------------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import { dataRoutes } from './routes/data.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { queryRoutes } from './routes/query.js';
 import { ruleRoutes } from './routes/rules.js';
+import { feedRoutes } from './routes/feeds.js';
 import { statusRoutes } from './routes/status.js';
 
 export interface ServerOptions {
@@ -52,8 +53,18 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }
     const path = decodedPath(req.url);
     if (path === undefined) return reply.code(400).send(errorBody(400, 'bad request: the path has a malformed %-escape'));
-    // Deny by default: a registered route is an API route; so is any path under /api however it is spelt.
-    const api = req.routeOptions.url !== undefined || isApiPath(path);
+    // the feed documents carry rule content too; feed readers that cannot send a header may pass ?token=
+    if (/^\/+feed\.(atom|json)$/i.test(path)) {
+      const given = new URL(req.url, 'http://x').searchParams.get('token');
+      if (opts.token && !tokenMatches(req.headers.authorization, opts.token) && !tokenMatches(given ? `Bearer ${given}` : undefined, opts.token)) {
+        return reply.code(401).header('www-authenticate', 'Bearer realm="kqlite"').send(errorBody(401, 'this server needs a token: send "Authorization: Bearer <token>" or add ?token=<token> to the feed address'));
+      }
+      return;
+    }
+    // Deny by default: a registered route is an API route (unless it declares itself public: the Kusto
+    // clients' login metadata); so is any path under /api however it is spelt.
+    const isPublic = (req.routeOptions.config as { public?: boolean } | undefined)?.public === true;
+    const api = (req.routeOptions.url !== undefined && !isPublic) || isApiPath(path);
     if (!api) return;
     reply.header('cache-control', 'no-store');
     if (opts.token && !tokenMatches(req.headers.authorization, opts.token)) {
@@ -80,6 +91,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   inventoryRoutes(app, ctx);
   dataRoutes(app, ctx);
   queryRoutes(app, ctx, pool);
+  feedRoutes(app, ctx);
 
   app.setNotFoundHandler((req, reply) => {
     if (isApiPath(decodedPath(req.url) ?? '')) return reply.code(404).send(errorBody(404, `no API route ${req.method} ${req.url.split('?')[0]}`));

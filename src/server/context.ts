@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { auditOf, devicesSeen, listFindings, openFindingsDb, type Db, type Finding } from '../hunts/index.js';
 import { Workspace } from '../ingest/index.js';
-import { enrichRule, loadRules, readRuleStore, rulesDir, type DamagedRuleFile, type Enrichment, type Rule } from '../rules/index.js';
+import { enrichRule, removedRules, loadRules, readRuleStore, rulesDir, sources, type DamagedRuleFile, type Enrichment, type Rule } from '../rules/index.js';
 
 export class ServerContext {
   readonly workspace: Workspace;
@@ -27,7 +27,7 @@ export class ServerContext {
   private stamp(): string {
     const d = rulesDir(this.dir);
     const rules = existsSync(d) ? String(statSync(d).mtimeMs) : '-';
-    return `${rules}|${this.workspace.tableNames().join(',')}`;
+    return `${rules}|${sources.sourcesGeneration(this.dir)}|${this.workspace.tableNames().join(',')}`;
   }
 
   rules(): Rule[] {
@@ -36,6 +36,22 @@ export class ServerContext {
 
   rule(id: string): Rule | undefined {
     return this.load().byId.get(id);
+  }
+
+  /** A rule removed upstream (kept by its source so its page and findings stay readable). */
+  removedRule(id: string): Rule | undefined {
+    return this.removed().get(id)?.rule;
+  }
+
+  removedAt(id: string): string | undefined {
+    return this.removed().get(id)?.removedAt;
+  }
+
+  private removedCache: { stamp: string; map: ReturnType<typeof removedRules> } | undefined;
+  private removed(): ReturnType<typeof removedRules> {
+    const stamp = this.stamp();
+    if (this.removedCache?.stamp !== stamp) this.removedCache = { stamp, map: removedRules(this.dir) };
+    return this.removedCache.map;
   }
 
   /** Stored rule files that cannot be read (so not loaded), re-read with the rules. */

@@ -10,7 +10,7 @@ import { runQuery } from '../engine/index.js';
 import { encodedRows } from '../engine/format/encode.js';
 import { HuntError, openFindingsDb, runHunt, type Db } from '../hunts/index.js';
 import { ConfigError, externalDataFor, Workspace } from '../ingest/index.js';
-import { loadRules } from '../rules/index.js';
+import { loadRules, sources } from '../rules/index.js';
 import { apiDiagnostics } from './errors.js';
 import type { EngineWorkerReply, EngineWorkerRequest, HuntJob, QueryJob } from './engine-protocol.js';
 
@@ -20,7 +20,7 @@ let db: Db | undefined;
 
 function query(req: QueryJob & { seq: number }): EngineWorkerReply {
   // externaldata: the network only where the workspace's config.json allows it (read per job, so a change applies)
-  const r = runQuery(req.query, { source: workspace, now: BigInt(req.nowTicks), maxRows: req.maxRows, timeoutMs: req.timeoutMs, memoryBudgetBytes, externalData: externalDataFor(dir) });
+  const r = runQuery(req.query, { source: workspace, now: BigInt(req.nowTicks), maxRows: req.maxRows, timeoutMs: req.timeoutMs, memoryBudgetBytes, externalData: externalDataFor(dir), library: sources.workspaceLibrary(dir) });
   if (!r.ok) {
     const first = r.diagnostics.find((d) => d.severity === 'error');
     // KQL4003: the engine's own deadline; answered like the thread-level timeout
@@ -40,7 +40,7 @@ function hunt(req: HuntJob & { seq: number }): EngineWorkerReply {
   if (missing.length) return { seq: req.seq, ok: false, status: 409, message: `rules changed while the hunt started; no rule ${missing.map((m) => `'${m}'`).join(', ')} now` };
   try {
     const summary = runHunt({
-      rules: req.ruleIds.map((id) => byId.get(id)!), source: workspace, db: (db ??= openFindingsDb(dir)), actor: req.actor, externalData: externalDataFor(dir),
+      rules: req.ruleIds.map((id) => byId.get(id)!), source: workspace, db: (db ??= openFindingsDb(dir)), actor: req.actor, externalData: externalDataFor(dir), library: sources.workspaceLibrary(dir),
       ...(req.asOfTicks !== undefined ? { asOf: BigInt(req.asOfTicks) } : {}),
     });
     return { seq: req.seq, ok: true, kind: 'hunt', summary };

@@ -4,7 +4,7 @@
  * diagnostics; plus one small typed function per route, so pages never spell URLs or methods themselves.
  */
 import type {
-  AllowRequest, ApiDiagnostic, ApiError, CancelResponse, CoverageResponse, FindingDetail, FindingSummary,
+  AllowRequest, ApiDiagnostic, ChangesResponse, ApiError, CancelResponse, CoverageResponse, FindingDetail, FindingSummary,
   DataResponse, FindingsResponse, HuntRequest, HuntResponse, HuntsResponse, InventoryResponse, QueryRequest, QueryResponse, RuleDetail,
   RulesResponse, SchemaResponse, StatusResponse, Suppression, TimelineResponse, TriageRequest,
 } from '../server/api.js';
@@ -87,6 +87,7 @@ export const api = {
   status: () => request<StatusResponse>('GET', '/api/status'),
   rules: (params: Record<string, string | string[] | undefined>) => request<RulesResponse>('GET', `/api/rules${queryString(params)}`),
   rule: (id: string) => request<RuleDetail>('GET', `/api/rules/${enc(id)}`),
+  changes: (params: { since?: string; source?: string }) => request<ChangesResponse>('GET', `/api/changes${queryString(params)}`),
   hunt: (req: HuntRequest) => request<HuntResponse>('POST', '/api/hunts', req),
   runs: () => request<HuntsResponse>('GET', '/api/hunts'),
   run: (id: number) => request<HuntResponse>('GET', `/api/hunts/${id}`),

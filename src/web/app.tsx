@@ -21,9 +21,11 @@ import { DataPage } from './pages/data.js';
 import { InventoryPage } from './pages/inventory.js';
 import { WorkbenchPage } from './pages/workbench.js';
 import { RunPage, RunsPage } from './pages/runs.js';
+import { WhatsNewPage } from './pages/whats-new.js';
 
 const NAV = [
   { href: '/', label: 'Feed', match: (p: string) => p === '/' || p.startsWith('/rules/') },
+  { href: '/whats-new', label: "What's new", match: (p: string) => p === '/whats-new' },
   { href: '/coverage', label: 'Coverage', match: (p: string) => p === '/coverage' },
   { href: '/findings', label: 'Findings', match: (p: string) => p === '/findings' || p.startsWith('/findings/') },
   { href: '/runs', label: 'Runs', match: (p: string) => p === '/runs' || p.startsWith('/runs/') },
@@ -62,7 +64,7 @@ export function App() {
           <ul class="nav">
             {NAV.map((n) => (
               <li key={n.href}>
-                <Link href={n.href} aria-current={n.match(loc.path) ? 'page' : undefined} data-testid={`nav-${n.label.toLowerCase()}`}>{n.label}</Link>
+                <Link href={n.href} aria-current={n.match(loc.path) ? 'page' : undefined} data-testid={`nav-${n.label.toLowerCase().replace(/[^a-z]+/g, '-')}`}>{n.label}</Link>
               </li>
             ))}
           </ul>
@@ -114,6 +116,7 @@ function Route({ path: given }: { path: string }) {
   if (path === '/' || path === '/index.html') return <FeedPage />;
   const rule = param(path, '/rules/');
   if (rule !== undefined) return <RulePage id={rule} />;
+  if (path === '/whats-new') return <WhatsNewPage />;
   if (path === '/coverage') return <CoveragePage />;
   if (path === '/findings') return <FindingsPage />;
   const finding = param(path, '/findings/');

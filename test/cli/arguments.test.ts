@@ -46,6 +46,12 @@ const REFUSED: Record<string, [string[], RegExp][]> = {
   inventory: [[['Action1'], /unexpected argument 'Action1'/]],
   serve: [[['7070'], /unexpected argument '7070' \('serve' takes no arguments besides its options\)/]],
   start: [[['now'], /unexpected argument 'now'/]],
+  sources: [
+    [['add'], /'sources add' needs <git-url\|path>/], [['remove', 'a', 'b'], /unexpected argument 'b'/],
+    [['list', '--since', '2026-01-01'], /--since is not an option of 'sources list'/], [['pull'], /unknown sub-command 'pull'/],
+  ],
+  watchlists: [[['add', 'iocs'], /'watchlists add' needs <file\.csv>/], [['list', 'x'], /unexpected argument 'x'/]],
+  site: [[['build', 'out'], /unexpected argument 'out'/], [['publish'], /unknown sub-command 'publish'/]],
 };
 
 test('every command refuses what it does not use, with the reason and its usage line, and exit code 1', async () => {

@@ -33,7 +33,7 @@ export function isTabular(b: Binder, e: Expr, scope: Scope): boolean {
       const sym = scope.lookup(e.name.name);
       if (sym?.kind === 'function') return functionResults.get(sym.decl)?.tabular ?? false;
       if (sym?.kind === 'tabular') return true;
-      return ['materialize', 'table', 'view', 'database', 'cluster', 'graph'].includes(e.name.name);
+      return ['materialize', 'table', 'view', 'database', 'cluster', 'graph', '_GetWatchlist'].includes(e.name.name) || looksLikeParser(e.name.name);
     }
     case 'MemberExpr':
       // cluster(...).database(...) references, and a pattern's path: `country("Canada").Alberta`
@@ -195,6 +195,12 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
         const a = e.args[0];
         if (a && a.kind === 'Literal' && typeof a.value === 'string') return b.options.catalog.tables.get(a.value) ?? OPEN_SCHEMA;
       }
+      // Sentinel's watchlists: the fixed columns, the rest open (the workspace's CSV defines them when added)
+      if (e.name.name === '_GetWatchlist') return WATCHLIST_SCHEMA;
+      if (looksLikeParser(e.name.name) && !sym) {
+        b.error(SEMANTIC.unknownFunction, undefinedParser(e.name.name), e.name.span);
+        return OPEN_SCHEMA;
+      }
       return OPEN_SCHEMA;
     }
     case 'MemberExpr':
@@ -226,10 +232,27 @@ function bindTableName(b: Binder, e: NameRef, scope: Scope): TableSchema {
     b.error(SEMANTIC.notTabular, `'${e.name}' is a scalar value, not a table`, e.span);
     return OPEN_SCHEMA;
   }
+  if (looksLikeParser(e.name)) {
+    b.error(SEMANTIC.unknownFunction, undefinedParser(e.name), e.span);
+    return OPEN_SCHEMA;
+  }
   const candidates = [...b.options.catalog.tables.keys(), ...scope.names()];
   const suggestion = nearestName(e.name, candidates);
   b.error(SEMANTIC.unknownTable, `unknown table '${e.name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, e.span, suggestion);
   return OPEN_SCHEMA;
+}
+
+const WATCHLIST_SCHEMA: TableSchema = { columns: [{ name: '_DTItemId', type: 'string' }, { name: 'LastUpdatedTimeUTC', type: 'datetime' }, { name: 'SearchKey', type: 'string' }, { name: 'WatchlistItem', type: 'dynamic' }], open: true };
+
+/** ASIM parser names (`_Im_Dns`, `_ASim_NetworkSession`, `imFileEvent`, `ASimDns`, `vimDnsGcp`): functions a source defines. */
+export function looksLikeParser(name: string): boolean {
+  // ASim*Logs are ASIM's native tables (ASimNetworkSessionLogs), not parsers
+  if (/^ASim\w+Logs$/.test(name)) return false;
+  return /^(_Im_|_ASim_|_im_|_asim_)[A-Za-z]|^(im|ASim|vim|vimASim)[A-Z][A-Za-z]+$/.test(name);
+}
+
+function undefinedParser(name: string): string {
+  return `unknown function '${name}': an ASIM parser that no synced source defines (add Azure-Sentinel's Parsers/ with kqlite sources add, or a source that defines it)`;
 }
 
 /** union: `kind=outer` (default) keeps every column (missing ones null), `inner` only common ones. */

@@ -8,6 +8,7 @@ import type { CallExpr, Expr, NameRef, ScalarTypeName, Script } from '../syntax/
 import { Binder, Scope, type BinderOptions, type CallTarget, type Ref } from './binder.js';
 import { bindStatements } from './bind-tabular.js';
 import { defaultCatalog, restrictCatalog, type Catalog } from './catalog.js';
+import { preludeFor, type FunctionLibrary } from './function-library.js';
 import type { TableSchema } from './types.js';
 
 export * from './types.js';
@@ -21,6 +22,7 @@ export { multiColumnResult, type ExpandedColumn } from './multi-column.js';
 export { OPERATOR_WORD, globMatch } from './bind-operators.js';
 export { planUnion, type UnionPlan } from './union-schema.js';
 export { FILE_PROFILE_COLUMNS, FILE_PROFILE_IDS, FILE_PROFILE_TABLE, fileProfileSchema } from './defender-functions.js';
+export { createLibrary, functionText, preludeFor, type FunctionLibrary, type LibraryFunction, type LibraryFunctionDef } from './function-library.js';
 
 export interface BoundScript {
   diagnostics: Diagnostic[];
@@ -30,12 +32,23 @@ export interface BoundScript {
   schemaOf(expr: Expr): TableSchema | undefined;
   refOf(name: NameRef): Ref | undefined;
   callOf(call: CallExpr): CallTarget | undefined;
+  /** Library functions the script calls, as `let` statements to run before it (callees first). */
+  prelude: import('../syntax/ast.js').LetStatement[];
 }
 
-export function bind(script: Script, options: Partial<BinderOptions> = {}): BoundScript {
-  const b = new Binder({ catalog: options.catalog ?? defaultCatalog(), ...options } as BinderOptions);
-  bindStatements(b, script.statements, new Scope());
+export function bind(script: Script, options: Partial<BinderOptions> & { library?: FunctionLibrary } = {}): BoundScript {
+  const { library, ...rest } = options;
+  const b = new Binder({ catalog: options.catalog ?? defaultCatalog(), ...rest } as BinderOptions);
+  // Library functions are bound in an outer scope; what is wrong inside them is the library's, not the query's.
+  const root = new Scope();
+  const prelude = preludeFor(script, library).map((f) => f.statement);
+  if (prelude.length) {
+    bindStatements(b, prelude, root, false);
+    b.diagnostics.length = 0;
+  }
+  bindStatements(b, script.statements, prelude.length ? new Scope(root) : root);
   return {
+    prelude,
     diagnostics: b.diagnostics,
     resultSchemas: b.resultSchemas,
     typeOf: (e) => b.types.get(e),
@@ -56,7 +69,7 @@ export interface CheckResult {
  * Parse and bind. `tables` restricts the catalog to the tables a rule declares, so a query that reads a
  * table its rule does not declare is reported.
  */
-export function checkQuery(text: string, options: { catalog?: Catalog; tables?: readonly string[] } & Partial<BinderOptions> = {}): CheckResult {
+export function checkQuery(text: string, options: { catalog?: Catalog; tables?: readonly string[]; library?: FunctionLibrary } & Partial<BinderOptions> = {}): CheckResult {
   const { script, diagnostics } = parse(text);
   let catalog = options.catalog ?? defaultCatalog();
   if (options.tables && options.tables.length) catalog = restrictCatalog(catalog, options.tables);

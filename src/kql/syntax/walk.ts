@@ -26,7 +26,9 @@ export function children(node: AnyTreeNode): AnyTreeNode[] {
     }
   };
   for (const [key, value] of Object.entries(node)) {
-    if (key === 'span' || key === 'kind' || key === 'value') continue;
+    if (key === 'span' || key === 'kind') continue;
+    // `value` is a literal's decoded value (a plain value), but a let's or a named argument's expression
+    if (key === 'value' && !isNode(value)) continue;
     visit(value);
   }
   return out.sort((a, b) => a.span.start - b.span.start);

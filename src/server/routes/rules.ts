@@ -4,37 +4,37 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { listFindings } from '../../hunts/index.js';
-import { CATALOG_BUILT_AT, type Rule } from '../../rules/index.js';
-import { RULE_FACETS, RULE_SORTS, type RuleCard, type RuleDetail, type RuleFacet, type RuleSort, type RulesResponse } from '../api.js';
+import { CATALOG_BUILT_AT, safeHttpUrl, type Rule, type RuleSource } from '../../rules/index.js';
+import { RULE_FACETS, RULE_SORTS, type RuleCard, type RuleDetail, type RuleFacet, type RuleOrigin, type RuleSort, type RulesResponse } from '../api.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound, ruleApiDiagnostics } from '../errors.js';
-import { countValues, findingSummary, ruleCard } from '../views.js';
+import { findingSummary, ruleCard } from '../views.js';
+import { selectIndexed } from '../rule-index.js';
 import { asList, one, type Query } from './params.js';
 
-/** The values a rule has for a facet (a rule may have several tactics, techniques, tables or tags). */
-function facetValues(r: Rule, f: RuleFacet): string[] {
-  switch (f) {
-    case 'tactic': return r.tactics;
-    case 'technique': return r.techniques;
-    case 'table': return r.tables;
-    case 'tool': return r.tool ? [r.tool] : [];
-    case 'severity': return [r.severity];
-    case 'source': return [r.source.name];
-    case 'status': return [r.status];
+/** The rules a feed query selects (search words and facet filters), sorted by name, and the facet counts. */
+export function selectRules(all: readonly Rule[], q: Query): { rules: readonly Rule[]; facets: RulesResponse['facets'] } {
+  const words = String(one(q, 'q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const filters = new Map<RuleFacet, string[]>();
+  for (const f of RULE_FACETS) {
+    const v = asList(q[f]);
+    if (v.length) filters.set(f, v);
   }
+  return selectIndexed(all, words, filters);
 }
 
-/** A technique filter T1219 also matches its sub-techniques (T1219.002), as ATT&CK's hierarchy implies. */
-function facetMatches(r: Rule, f: RuleFacet, wanted: string[]): boolean {
-  const have = facetValues(r, f).map((v) => v.toLowerCase());
-  return wanted.some((w) => {
-    const x = w.toLowerCase();
-    return have.some((h) => h === x || (f === 'technique' && h.startsWith(x + '.')));
-  });
+function count(q: Query, name: string, max: number): number | undefined {
+  const v = one(q, name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) > max) throw badRequest(`'${name}' must be a whole number from 0 to ${max}`);
+  return Number(v);
 }
 
-function searchText(r: Rule): string {
-  return [r.id, r.name, r.description, r.tool ?? '', r.tags.join(' '), r.techniques.join(' '), r.tactics.join(' '), r.tables.join(' '), r.source.name].join('\n').toLowerCase();
+function origin(s: RuleSource): RuleOrigin {
+  return {
+    kind: s.kind, name: s.name, ...(s.path ? { path: s.path } : {}), ...(s.commit ? { commit: s.commit } : {}), ...(s.webUrl && safeHttpUrl(s.webUrl) ? { webUrl: s.webUrl } : {}),
+    ...(s.license ? { license: s.license } : {}), ...(s.author ? { author: s.author } : {}), ...(s.importedAt ? { retrieved: s.importedAt } : {}),
+  };
 }
 
 const SEVERITY_RANK: Record<RuleCard['severity'], number> = { informational: 0, low: 1, medium: 2, high: 3 };
@@ -50,27 +50,25 @@ const ORDER: Record<RuleSort, (a: RuleCard, b: RuleCard) => number> = {
 export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/rules', async (req): Promise<RulesResponse> => {
     const q = req.query as Query;
-    const words = String(q['q'] ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-    const filters = new Map<RuleFacet, string[]>();
-    for (const f of RULE_FACETS) {
-      const v = asList(q[f]);
-      if (v.length) filters.set(f, v);
-    }
+    const limit = count(q, 'limit', 1_000_000);
+    const offset = count(q, 'offset', 1_000_000) ?? 0;
     const sort = (one(q, 'sort') ?? 'name') as RuleSort;
     if (!(RULE_SORTS as readonly string[]).includes(sort)) throw badRequest(`'sort' must be one of ${RULE_SORTS.join(', ')}, not '${sort}'`);
+    const { rules, facets } = selectRules(ctx.rules(), q);
     const counts = ctx.findingsByRule();
-    const searched = ctx.rules().filter((r) => !words.length || words.every((w) => searchText(r).includes(w)));
-    const passes = (r: Rule, except?: RuleFacet) => [...filters].every(([f, v]) => f === except || facetMatches(r, f, v));
-    const cards = searched.filter((r) => passes(r)).map((r) => ruleCard(r, counts.get(r.id) ?? 0));
-    const facets = {} as RulesResponse['facets'];
-    for (const f of RULE_FACETS) facets[f] = countValues(searched.filter((r) => passes(r, f)).flatMap((r) => facetValues(r, f)));
-    return { rules: cards.sort(ORDER[sort]), total: cards.length, facets };
+    const card = (r: Rule) => ruleCard(r, counts.get(r.id) ?? 0);
+    const end = limit === undefined ? undefined : offset + limit;
+    // the index answers in name order; other orders need every match's card before the page is cut
+    const cards = sort === 'name' ? rules.slice(offset, end).map(card) : rules.map(card).sort(ORDER[sort]).slice(offset, end);
+    return { rules: cards, total: rules.length, facets };
   });
 
   app.get('/api/rules/:id', async (req): Promise<RuleDetail> => {
     const { id } = req.params as { id: string };
-    const r = ctx.rule(id);
-    if (!r) throw notFound(`rule '${id}'`);
+    const found = ctx.rule(id) ?? ctx.removedRule(id);
+    if (!found) throw notFound(`rule '${id}'`);
+    const r = found;
+    const removedAt = ctx.rule(id) ? undefined : ctx.removedAt(id);
     const findings = listFindings(ctx.db, { rule: r.id });
     const e = ctx.enrichment(r);
     const s = r.source;
@@ -82,7 +80,10 @@ export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
         kind: s.kind, name: s.name,
         ...(s.path ? { path: s.path } : {}), ...(s.commit ? { commit: s.commit } : {}), ...(s.importedAt ? { importedAt: s.importedAt, retrieved: s.importedAt } : s.kind === 'builtin' ? { retrieved: `${CATALOG_BUILT_AT} (RMM catalog)` } : {}),
         ...(s.license ? { license: s.license } : {}), ...(s.generatedFrom ? { generatedFrom: s.generatedFrom } : {}), ...(s.upstream ? { upstream: s.upstream } : {}),
+        ...(s.repository ? { repository: s.repository } : {}), ...(s.webUrl && safeHttpUrl(s.webUrl) ? { webUrl: s.webUrl } : {}), ...(s.author ? { author: s.author } : {}),
+        ...(removedAt ? { removedAt } : {}),
       },
+      origins: [s, ...(r.alsoFrom ?? [])].map(origin),
       fileUrl: `/api/rules/${encodeURIComponent(r.id)}/file`,
       enrichment: { hypothesis: e.hypothesis, attack: e.attack, dataSources: e.dataSources, references: e.references, falsePositives: e.falsePositives },
       recentFindings: findings.slice(0, 50).map(findingSummary),
@@ -91,7 +92,7 @@ export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.get('/api/rules/:id/file', async (req, reply) => {
     const { id } = req.params as { id: string };
-    const r = ctx.rule(id);
+    const r = ctx.rule(id) ?? ctx.removedRule(id);
     if (!r) throw notFound(`rule '${id}'`);
     const name = (r.source.path?.split('/').pop() ?? `${r.id}.yaml`).replace(/[^A-Za-z0-9._-]/g, '_');
     return reply.type('text/yaml; charset=utf-8').header('content-disposition', `inline; filename="${name}"`).send(r.yaml);

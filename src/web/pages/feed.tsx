@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RuleCard, RuleFacet, RuleSort } from '../../server/api.js';
-import { api } from '../api-client.js';
+import { api, queryString } from '../api-client.js';
 import { Link, setQuery, useLocation } from '../router.js';
 import { useApi } from '../use-api.js';
 import { FacetGroup } from '../components/facets.js';
@@ -29,8 +29,9 @@ export function FeedPage() {
   for (const f of RULE_FACETS) filters[f] = query.get(f) ?? undefined;
   const sort = (filters.sort && filters.sort in SORT_LABELS ? filters.sort : 'name') as RuleSort;
   const key = JSON.stringify(filters);
-  const rules = useApi(() => api.rules(filters), [key]);
   const [shown, setShown] = useState(PAGE);
+  // the server pages the cards (a feed may hold tens of thousands); facets and the total count every match
+  const rules = useApi(() => api.rules({ ...filters, limit: String(shown) }), [key, shown]);
   // narrow windows only (CSS): the facets fold away behind a button so the rules come first
   const [filtersOpen, setFiltersOpen] = useState(false);
   useEffect(() => setShown(PAGE), [key]);
@@ -77,14 +78,18 @@ export function FeedPage() {
           {rules.data && (
             <>
               <ul class={`cards${rules.loading ? ' stale' : ''}`} data-testid="rule-list">
-                {rules.data.rules.slice(0, shown).map((r) => <RuleCardView key={r.id} rule={r} showUpdated={sort === 'updated'} />)}
+                {rules.data.rules.map((r) => <RuleCardView key={r.id} rule={r} showUpdated={sort === 'updated'} />)}
               </ul>
               {rules.data.rules.length === 0 && <p class="muted">No rule matches these filters.</p>}
-              {rules.data.rules.length > shown && (
+              {rules.data.total > shown && (
                 <button type="button" class="btn" onClick={() => setShown(shown + PAGE)} data-testid="show-more">
-                  Show {formatCount(Math.min(PAGE, rules.data.rules.length - shown))} more of {formatCount(rules.data.rules.length - shown)}
+                  Show {formatCount(Math.min(PAGE, rules.data.total - shown))} more of {formatCount(rules.data.total - shown)}
                 </button>
               )}
+              <p class="muted small feed-links">Subscribe to this view:{' '}
+                <a href={`/feed.atom${queryString(filters)}`} data-testid="feed-atom">Atom</a> ·{' '}
+                <a href={`/feed.json${queryString(filters)}`} data-testid="feed-json">JSON Feed</a>
+              </p>
             </>
           )}
         </div>

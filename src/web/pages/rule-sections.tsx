@@ -141,3 +141,25 @@ export function FalsePositivesSection({ rule }: { rule: RuleDetail }) {
     </Section>
   );
 }
+
+/** Every place the rule was found (one query, several sources or paths), with each one's licence and author. */
+export function OriginsSection({ rule }: { rule: RuleDetail }) {
+  return (
+    <Section title="Sources and Licences" id="origins">
+      <ul class="origins" data-testid="origins">
+        {rule.origins.map((o, i) => (
+          <li key={i} data-testid="origin" data-kind={o.kind}>
+            <strong>{o.name}</strong>{o.path && <> · <span class="mono small">{o.path}</span></>}
+            {o.commit && <span class="muted small"> at {o.commit.slice(0, 12)}</span>}
+            {o.webUrl && <> · <ExternalLink href={o.webUrl}>upstream file</ExternalLink></>}
+            <div class="muted small">
+              {o.license ? <span data-testid="origin-license">Licence: {o.license}</span> : <span>Licence: not stated by the source</span>}
+              {o.author && <span data-testid="origin-author"> · Author: {o.author}</span>}
+              {o.retrieved && <span> · Retrieved {o.retrieved}</span>}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}

@@ -16,7 +16,7 @@ import { Badge, ErrorBox, Loading, RuleStatusBadge, Section, SeverityBadge } fro
 import { formatTime, plural } from '../format.js';
 import {
   AttackSection, DataSourcesSection, DefinitionSection, FalsePositivesSection, HypothesisSection, QuerySection,
-  ReferencesSection, overallConfidence,
+  OriginsSection, ReferencesSection, overallConfidence,
 } from './rule-sections.js';
 
 export function RulePage({ id }: { id: string }) {
@@ -55,13 +55,20 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
           {rule.tags.filter((t) => t !== rule.tool).map((t) => <Badge key={t} kind="tag">{t}</Badge>)}
         </div>
         <p class="muted small">{rule.description}</p>
-        {p.kind === 'import' ? (
+        {p.removedAt && (
+          <p class="note" role="status" data-testid="removed-upstream">Removed from {p.name} at {formatTime(p.removedAt)}: this is its last version; it no longer runs, and its findings are kept.</p>
+        )}
+        {p.kind === 'git' || (p.kind === 'builtin' && p.webUrl) ? (
+          <p class="disclaimer small">This rule was pulled from an open-source repository ({p.name}{p.path ? `, ${p.path}` : ''}{p.commit ? ` at ${p.commit.slice(0, 12)}` : ''}) and enriched from catalog facts. Validate in a test environment before deploying to production.</p>
+        ) : p.kind === 'import' ? (
           <p class="disclaimer small">Imported from {p.name}{p.path ? ` (${p.path})` : ''}{p.commit ? ` at ${p.commit.slice(0, 12)}` : ''}; enrichment is generated from catalog facts. Validate in a test environment before deploying.</p>
         ) : (
           <p class="disclaimer small">Built-in rule generated from {p.generatedFrom?.join(', ') ?? p.name}; enrichment is generated from catalog facts. Validate in a test environment before deploying.</p>
         )}
         <p class="provenance-line" data-testid="provenance">
-          <OriginalFileLink rule={rule} />
+          {p.webUrl ? (
+            <a href={p.webUrl} target="_blank" rel="noopener noreferrer" data-testid="original-upstream" title={p.path ?? p.webUrl}>View original rule at {p.name} →</a>
+          ) : <OriginalFileLink rule={rule} />}
           {' '}Retrieved: {p.retrieved ? formatTime(p.retrieved) : 'unknown'} · Confidence: <span class={`conf conf-${overallConfidence(rule)}`}>{overallConfidence(rule)}</span>
           {p.license && <> · License: {p.license}</>} · Version {rule.version}
         </p>
@@ -87,11 +94,22 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
       <AttackSection rule={rule} />
       <ReferencesSection rule={rule} />
       <FalsePositivesSection rule={rule} />
+      <OriginsSection rule={rule} />
       <Section title="Findings" id="rule-findings" actions={<Link href={`/findings?rule=${encodeURIComponent(rule.id)}`} class="btn btn-small">All findings for this rule</Link>}>
         <FindingsTable findings={rule.recentFindings} showRule={false} testid="rule-findings-table" caption="Recent findings of this rule" />
       </Section>
+      {p.webUrl && (
+        <footer class="rule-footer small" data-testid="original-source">
+          Original source: <a href={p.webUrl} target="_blank" rel="noopener noreferrer">{readableUrl(p.webUrl)}</a>
+        </footer>
+      )}
     </div>
   );
+}
+
+/** A link's text as people read it (the seed shows "Hunting Queries/..." with spaces, not %20). */
+function readableUrl(url: string): string {
+  try { return decodeURI(url); } catch { return url; }
 }
 
 /** The original file, served by the API; fetched with the token when one is in use (a plain link cannot send it). */
@@ -105,7 +123,9 @@ function OriginalFileLink({ rule }: { rule: RuleDetail }) {
     window.open(URL.createObjectURL(blob), '_blank', 'noopener');
   };
   const where = rule.provenance.upstream?.file ?? rule.provenance.path ?? rule.provenance.name;
-  return <a href={rule.fileUrl} target="_blank" rel="noopener" onClick={open} data-testid="original-file" title={where}>View original rule file →</a>;
+  // no upstream web address: kqlite's own copy of the file (as read at import, or as generated)
+  const label = rule.provenance.kind === 'builtin' ? 'View rule definition →' : 'View the rule file as imported →';
+  return <a href={rule.fileUrl} target="_blank" rel="noopener" onClick={open} data-testid="original-file" title={where}>{label}</a>;
 }
 
 function HuntPanel({ rule, onDone }: { rule: RuleDetail; onDone: () => void }) {

@@ -1,0 +1,22 @@
+/**
+ * The one per-file reader of rule content, used by `kqlite rules import <dir>` and by source syncs alike:
+ * chosen by the file's extension (and, for YAML, by its fields). Files no reader takes are skipped.
+ */
+import { readKqlFile } from './kql-file.js';
+import { readMarkdown } from './markdown.js';
+import { readSentinelYaml } from './sentinel.js';
+import type { FileRead, ReadOptions } from './types.js';
+
+export type { FileRead, FileProblem, ReadOptions } from './types.js';
+export { safeHttpUrl, referencesOf } from './safe-url.js';
+
+/** Extensions some reader takes (a file with another is not looked at). */
+export const RULE_FILE = /\.(ya?ml|kql|csl|kusto|txt|md|markdown)$/i;
+
+export function readRuleFile(text: string, opts: ReadOptions): FileRead {
+  const p = opts.path.toLowerCase();
+  if (/\.ya?ml$/.test(p)) return readSentinelYaml(text, opts);
+  if (/\.(kql|csl|kusto|txt)$/.test(p)) return readKqlFile(text, opts);
+  if (/\.(md|markdown)$/.test(p)) return readMarkdown(text, opts);
+  return { kind: 'skipped', reason: 'not a rule file type' };
+}
