@@ -30,6 +30,14 @@ export async function guarded(command: string, body: () => Promise<number> | num
   }
 }
 
+/** A size such as `512MB`, `2GiB`, `1g` or a number of bytes; null when it is not one. */
+export function parseByteSize(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*$/i.exec(text);
+  if (!m) return null;
+  const bytes = Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
+  return bytes >= 1 && Number.isFinite(bytes) ? Math.floor(bytes) : null;
+}
+
 export function workspaceDir(flag: string | undefined): string {
   return resolveWorkspaceDir(flag);
 }

@@ -7,9 +7,12 @@ import { diag, type Diagnostic } from '../common/diagnostics.js';
 import { bind, catalogFromSource, defaultCatalog, mergeCatalogs, type BoundScript, type Catalog } from '../kql/semantics/index.js';
 import { parse } from '../kql/syntax/index.js';
 import type { ScalarTypeName, Script } from '../kql/syntax/ast.js';
+import { EXECUTION } from './codes.js';
 import { Env, type Runtime } from './compile/env.js';
+import { memoryBudgetFor, MemoryMeter, mib, withMeter } from './memory.js';
 import { toTable, type Relation } from './compile/relation.js';
 import { gatherColumn } from './storage/builders.js';
+import { rowTextSize } from './format/encode.js';
 import type { Table } from './storage/column.js';
 import { snapshotOf, type TableSource } from './source.js';
 import { QueryError } from './values/value.js';
@@ -26,7 +29,14 @@ export interface QueryOptions {
   /** Result rows kept per table (default 500,000, like Kusto's truncation). */
   maxRows?: number;
   timeoutMs?: number;
+  /** How much the query may grow the process's memory by; default half of V8's heap limit, clamped to it. */
   memoryBudgetBytes?: number;
+  /**
+   * How large a result may be as text (about 2 bytes a character, as JavaScript holds it); rows past it are
+   * cut with a warning, like maxRows (default: the memory budget). Whoever prints or sends the result
+   * holds at least that much.
+   */
+  maxResultBytes?: number;
   signal?: AbortSignal;
   catalog?: Catalog;
   /**
@@ -75,6 +85,10 @@ export function runQuery(text: string, opts: QueryOptions = {}): QueryResult {
 /** Executes an already parsed and bound script (callers that validated first, like hunts). */
 export function runScript(script: Script, bound: BoundScript, opts: QueryOptions, diagnostics: Diagnostic[] = [], started = Date.now()): QueryResult {
   const source = snapshotOf(opts.source);
+  const budget = memoryBudgetFor(opts.memoryBudgetBytes);
+  const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
+  const warnings: string[] = [];
+  if (budget.clamped) warnings.push(`the memory budget was lowered to ${mib(budget.bytes)}, this process's heap limit (node --max-old-space-size raises it)`);
   const rt: Runtime = {
     bound,
     ctx: { now: opts.now ?? wallClockTicks(), options: new Map(), cursor: source?.cursor?.() ?? '' },
@@ -82,35 +96,72 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
     ...(opts.sharedScans ? { sharedScans: opts.sharedScans } : {}),
     limits: {
       maxRows: opts.maxRows ?? DEFAULT_MAX_ROWS,
-      deadline: started + (opts.timeoutMs ?? 10 * 60_000),
-      memoryBudgetBytes: opts.memoryBudgetBytes ?? 8 * 1024 ** 3,
+      deadline: started + timeoutMs,
+      timeoutMs,
+      memory: new MemoryMeter(budget.bytes),
       ...(opts.signal ? { signal: opts.signal } : {}),
     },
-    warnings: [],
+    warnings,
     stats: { rowsScanned: 0 },
     evalTabular: (e, env, implicit) => evalTabular(rt, e, env, implicit),
   };
+  const failed = (d: Diagnostic): QueryResult => ({ ok: false, diagnostics: [...diagnostics, d], tables: [], warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } });
   try {
-    const relations = runStatements(rt, script.statements, new Env());
-    const tables = relations.map((rel, i) => finish(rt, rel, i));
-    return { ok: true, diagnostics, tables, warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } };
+    return withMeter(rt.limits.memory, () => {
+      const relations = runStatements(rt, script.statements, new Env());
+      const tables = relations.map((rel, i) => finish(rt, rel, i, opts.maxResultBytes ?? budget.bytes));
+      return { ok: true, diagnostics, tables, warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } };
+    });
   } catch (e) {
-    // Runtime errors of the query end it with a diagnostic; stack exhaustion or allocation failures too.
-    if (!(e instanceof QueryError) && !(e instanceof RangeError)) throw e;
-    const err = e as Error & { code?: string };
-    const code = e instanceof QueryError ? e.code : 'KQL4004';
-    const message = e instanceof QueryError ? err.message : `the query ran out of resources: ${err.message}`;
-    return { ok: false, diagnostics: [...diagnostics, diag(code, 'error', message, { start: 0, end: 0 })], tables: [], warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } };
+    // Whatever happens inside, the query ends with a diagnostic, never the process: its limits, runtime
+    // errors, stack exhaustion, an allocation V8 refused, and (a bug) anything else, named as such.
+    return failed(executionDiagnostic(e, rt));
   }
 }
 
-function finish(rt: Runtime, rel: Relation, i: number): ResultTable {
+/** An error that ended a query as a diagnostic: its code and a message that says what to do. */
+function executionDiagnostic(e: unknown, rt: Runtime): Diagnostic {
+  const [code, message] = executionFailure(e, rt);
+  return diag(code, 'error', message, { start: 0, end: 0 });
+}
+
+function executionFailure(e: unknown, rt: Runtime): [string, string] {
+  if (e instanceof QueryError) return [e.code, e.message];
+  const op = rt.limits.memory.operator;
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof RangeError) {
+    if (/call stack/i.test(message)) return [EXECUTION.tooDeep, `'${op}' nests deeper than the engine can evaluate (a very deeply nested value or expression): simplify it`];
+    if (/allocation failed|invalid (typed )?array length|invalid string length|array buffer/i.test(message)) {
+      return [EXECUTION.memory, `'${op}' needed more memory than this process could allocate (${message}); the query's budget is ${mib(rt.limits.memory.budget)}: narrow the query`];
+    }
+    return [EXECUTION.runtime, `'${op}': ${message}`];
+  }
+  return [EXECUTION.internal, `internal error in '${op}': ${message} (a bug in kqlite; the query ended, nothing else is affected)`];
+}
+
+function finish(rt: Runtime, rel: Relation, i: number, maxResultBytes: number): ResultTable {
   let table = toTable(rel);
   const totalRows = table.length;
-  if (table.length > rt.limits.maxRows) {
-    rt.warnings.push(`result ${i} truncated to ${rt.limits.maxRows} of ${table.length} rows (--max-rows)`);
-    const idx = Int32Array.from({ length: rt.limits.maxRows }, (_, k) => k);
-    table = { columns: table.columns.map((c) => ({ name: c.name, column: gatherColumn(c.column, idx) })), length: rt.limits.maxRows };
+  const keep = rowsWithinText(table, Math.min(table.length, rt.limits.maxRows), maxResultBytes / 2);
+  if (keep === 0 && table.length > 0) {
+    throw new QueryError(`the result's first row alone would take more than ${mib(maxResultBytes)} as text, more than the query may hold: project fewer or smaller columns`, EXECUTION.memory);
+  }
+  if (keep < table.length) {
+    rt.warnings.push(keep < rt.limits.maxRows
+      ? `result ${i} truncated to ${keep} of ${table.length} rows: the rest would take more than ${mib(maxResultBytes)} as text (--memory-budget)`
+      : `result ${i} truncated to ${keep} of ${table.length} rows (--max-rows)`);
+    const idx = Int32Array.from({ length: keep }, (_, k) => k);
+    table = { columns: table.columns.map((c) => ({ name: c.name, column: gatherColumn(c.column, idx) })), length: keep };
   }
   return { name: i === 0 ? 'PrimaryResult' : `Table_${i}`, columns: table.columns.map((c) => ({ name: c.name, type: c.column.type })), table, totalRows };
+}
+
+/** How many of the first `rows` rows of `t` fit in `chars` characters of text. */
+function rowsWithinText(t: Table, rows: number, chars: number): number {
+  let used = 0;
+  for (let i = 0; i < rows; i++) {
+    used += rowTextSize(t, i, chars - used + 1);
+    if (used > chars) return i;
+  }
+  return rows;
 }

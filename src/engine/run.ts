@@ -88,11 +88,11 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
       return applyOperator(rt, e, e.op, input, cx);
     }
     case 'DatatableExpr':
-      return datatable(e, cx);
+      return running(rt, 'datatable', () => datatable(e, cx));
     case 'PrintExpr':
-      return print(e, cx, rt.bound.schemaOf(e) ?? { columns: [] });
+      return running(rt, 'print', () => print(e, cx, rt.bound.schemaOf(e) ?? { columns: [] }));
     case 'RangeExpr':
-      return range(e, cx);
+      return running(rt, 'range', () => range(e, cx));
     case 'UnionExpr':
       return unionOf(rt, e.tables, e.parameters, [], env);
     case 'ImplicitInput':
@@ -194,7 +194,23 @@ function isTableName(rt: Runtime, name: string, env: Env): boolean {
   return rt.source?.schema(name) !== undefined;
 }
 
+/** Runs `f` as operator `word`: the one a limit names when it ends the query inside it. */
+function running<T>(rt: Runtime, word: string, f: () => T): T {
+  const meter = rt.limits.memory;
+  const outer = meter.operator;
+  meter.operator = word;
+  try {
+    return f();
+  } finally {
+    meter.operator = outer;
+  }
+}
+
 function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relation, cx: OpContext): Relation {
+  return running(rt, op.kind === 'GraphOp' ? op.operator : OPERATOR_WORD[op.kind], () => runOperator(rt, node, op, input, cx));
+}
+
+function runOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relation, cx: OpContext): Relation {
   const schema = rt.bound.schemaOf(node) ?? { columns: [] };
   if (op.kind === 'GraphOp') return runGraphOp(op, input, cx, schema.columns.map((c) => c.name));
   if (input.graph) throw new QueryError(`'${OPERATOR_WORD[op.kind]}' needs a table, but its input is a graph`, 'KQL4001');

@@ -25,6 +25,9 @@ export interface ServerOptions {
   webRoot?: string;
   /** Worker threads for workbench queries and hunts (default 2). */
   engineWorkers?: number;
+  /** V8 heap cap of each engine worker in MB (default 2048); a query's memory budget is half of it unless set. */
+  engineHeapMb?: number;
+  engineMemoryBudgetBytes?: number;
   logger?: boolean;
 }
 
@@ -35,7 +38,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopback(host) && !opts.token) throw new Error(`serving on ${host} needs a token (every API request must carry it)`);
   const ctx = new ServerContext(opts.workspaceDir);
-  const pool = new EnginePool({ dir: opts.workspaceDir, size: opts.engineWorkers ?? 2 });
+  const pool = new EnginePool({ dir: opts.workspaceDir, size: opts.engineWorkers ?? 2, ...(opts.engineHeapMb ? { heapMb: opts.engineHeapMb } : {}), ...(opts.engineMemoryBudgetBytes ? { memoryBudgetBytes: opts.engineMemoryBudgetBytes } : {}) });
   // Strict validation: unknown fields are refused, not silently dropped; types are not coerced.
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } } });
   const webRoot = opts.webRoot ?? defaultWebRoot();

@@ -12,8 +12,9 @@ import type { EngineJob, EngineWorkerReply, EngineWorkerRequest, HuntResultMessa
 export interface PoolOptions {
   dir: string;
   size?: number;
-  /** V8 heap cap per worker in MB and the engine's budget for columns (typed arrays live off-heap). */
+  /** V8 heap cap per worker in MB. */
   heapMb?: number;
+  /** The engine's memory budget per query (default: half of the worker's heap limit, as in the CLI). */
   memoryBudgetBytes?: number;
 }
 
@@ -107,7 +108,7 @@ export class EnginePool {
 
   private spawn(): Slot {
     const worker = startWorker({
-      workerData: { dir: this.opts.dir, memoryBudgetBytes: this.opts.memoryBudgetBytes ?? 2 * 1024 ** 3 },
+      workerData: { dir: this.opts.dir, ...(this.opts.memoryBudgetBytes ? { memoryBudgetBytes: this.opts.memoryBudgetBytes } : {}) },
       resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb ?? 2048 },
     });
     const slot: Slot = { worker };
@@ -118,7 +119,9 @@ export class EnginePool {
       slot.job = undefined;
       if (reply.ok) job.resolve(reply);
       else job.reject(new HttpError(reply.status, reply.message, reply.diagnostics));
-      this.pump();
+      // a thread whose query ran out of memory is replaced: the next query gets a fresh heap
+      if (!reply.ok && reply.recycle) this.fail(slot, new HttpError(500, 'recycled'));
+      else this.pump();
     });
     worker.on('error', (e: Error & { code?: string }) => {
       const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';

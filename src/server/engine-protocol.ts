@@ -39,4 +39,4 @@ export interface HuntResultMessage {
 
 export type EngineWorkerReply =
   | ({ seq: number; ok: true } & (QueryResultMessage | HuntResultMessage))
-  | { seq: number; ok: false; status: number; message: string; diagnostics?: ApiDiagnostic[] };
+  | { seq: number; ok: false; status: number; message: string; diagnostics?: ApiDiagnostic[]; /** Replace this worker (its heap is spent). */ recycle?: boolean };

@@ -14,17 +14,22 @@ import { loadRules } from '../rules/index.js';
 import { apiDiagnostics } from './errors.js';
 import type { EngineWorkerReply, EngineWorkerRequest, HuntJob, QueryJob } from './engine-protocol.js';
 
-const { dir, memoryBudgetBytes } = workerData as { dir: string; memoryBudgetBytes: number };
+const { dir, memoryBudgetBytes } = workerData as { dir: string; memoryBudgetBytes?: number };
+/** A result as text is held by this thread, the server thread and the response: Kusto's own default cap. */
+const MAX_RESULT_BYTES = 64 * 1024 * 1024;
 const workspace = Workspace.open(dir, { create: true });
 let db: Db | undefined;
 
 function query(req: QueryJob & { seq: number }): EngineWorkerReply {
-  const r = runQuery(req.query, { source: workspace, now: BigInt(req.nowTicks), maxRows: req.maxRows, timeoutMs: req.timeoutMs, memoryBudgetBytes });
+  const r = runQuery(req.query, { source: workspace, now: BigInt(req.nowTicks), maxRows: req.maxRows, timeoutMs: req.timeoutMs, maxResultBytes: MAX_RESULT_BYTES, ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}) });
   if (!r.ok) {
     const first = r.diagnostics.find((d) => d.severity === 'error');
     // KQL4003: the engine's own deadline; answered like the thread-level timeout
     const status = first?.code === 'KQL4003' ? 408 : 400;
-    return { seq: req.seq, ok: false, status, message: first?.message ?? 'the query failed', diagnostics: apiDiagnostics(req.query, r.diagnostics) };
+    // a query that ran out of memory leaves this thread's heap full of its garbage: the pool replaces the
+    // thread, so the next query starts on a fresh heap instead of failing too
+    const recycle = first?.code === 'KQL4004' || undefined;
+    return { seq: req.seq, ok: false, status, message: first?.message ?? 'the query failed', diagnostics: apiDiagnostics(req.query, r.diagnostics), ...(recycle ? { recycle } : {}) };
   }
   return {
     seq: req.seq, ok: true, kind: 'query', warnings: r.warnings, diagnostics: apiDiagnostics(req.query, r.diagnostics), stats: r.stats,
@@ -54,7 +59,8 @@ parentPort!.on('message', (req: EngineWorkerRequest) => {
   try {
     reply = req.kind === 'hunt' ? hunt(req) : query(req);
   } catch (e) {
-    reply = { seq: req.seq, ok: false, status: 500, message: `internal error: ${(e as Error).message}` };
+    // never expected (runQuery and runHunt end in values); a thread that threw is not trusted with the next job
+    reply = { seq: req.seq, ok: false, status: 500, message: `internal error: ${(e as Error).message}`, recycle: true };
   }
   parentPort!.postMessage(reply);
 });
