@@ -127,6 +127,8 @@ function executionDiagnostic(e: unknown, rt: Runtime): Diagnostic {
 
 function executionFailure(e: unknown, rt: Runtime): [string, string] {
   if (e instanceof QueryError) return [e.code, e.message];
+  // KQLITE_DEBUG=1: the stack behind an unexpected failure, for whoever fixes it (never shown otherwise)
+  if (process.env['KQLITE_DEBUG']) process.stderr.write(`kqlite debug: ${e instanceof Error ? e.stack : String(e)}\n`);
   const op = rt.limits.memory.operator;
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof RangeError) {
