@@ -6,6 +6,7 @@
  */
 import type { Value } from '../engine/values/value.js';
 import { parseDatetimeText, parseTimespanText, type ScalarTypeName } from '../kql/syntax/index.js';
+import { jsonNestsDeeper, MAX_NESTING } from '../common/nesting.js';
 
 export class CoercionError extends Error {}
 
@@ -61,6 +62,7 @@ export function coerce(v: unknown, type: ScalarTypeName, column: string): Value 
         const s = v.trim();
         if (s === '') return null;
         if (s[0] === '{' || s[0] === '[') {
+          if (jsonNestsDeeper(s)) throw new CoercionError(`column ${column}: JSON nested deeper than ${MAX_NESTING} levels`);
           try {
             return JSON.parse(s) as Value;
           } catch {

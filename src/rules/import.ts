@@ -72,31 +72,55 @@ export function importRules(dir: string, opts: { workspaceDir?: string; now?: st
       fail(at.length, at[at.length - 1]!.length + 1, `a template, not a rule: it has unfilled placeholders ${placeholders.join(', ')}`);
       continue;
     }
-    const read = readRuleYaml(text);
-    if (!read.ok) {
-      fail(read.problem.line, read.problem.column, read.problem.conflict ? read.problem.message : `invalid YAML: ${read.problem.message}`);
-      continue;
+    try {
+      importFile(text, { file, path, folder, importedAt, commit, report, seen, fail, workspaceDir: opts.workspaceDir });
+    } catch (e) {
+      // one file never stops an import: whatever it does, it is this file's failure, named, and the rest go on
+      const what = e instanceof RangeError && /call stack/i.test(e.message) ? 'nested too deeply to read' : (e as Error).message;
+      fail(1, 1, `could not be imported: ${what}; fix or remove this file`);
     }
-    if (!read.rule.query?.trim()) {
-      fail(1, 1, "no query: the file has no 'query' field or it is empty");
-      continue;
-    }
-    if (!read.rule.fields['id']) {
-      fail(1, 1, "no 'id': a rule needs a stable id to be imported and updated");
-      continue;
-    }
-    const license = licenseOf(join(file, '..'), folder) ?? licenseOf(folder);
-    const rule = ruleFromYaml(read.rule, text, {
-      kind: 'import', name: basename(folder), path, folder, importedAt,
-      ...(commit ? { commit } : {}), ...(license ? { license } : {}),
-    });
-    const dup = seen.get(rule.id);
-    if (dup) report.problems.push({ file: path, line: 1, column: 1, reason: `same id as ${dup}: this file's rule replaces it` });
-    seen.set(rule.id, path);
-    report.loaded++;
-    if (rule.repairs.length) report.repaired++;
-    report.rules.push(rule);
-    if (opts.workspaceDir) report[({ new: 'added', updated: 'updated', unchanged: 'unchanged' } as const)[saveImportedRule(opts.workspaceDir, rule)]]++;
   }
   return report;
+}
+
+/** What importing one file needs of the import around it. */
+interface FileImport {
+  file: string;
+  path: string;
+  folder: string;
+  importedAt: string;
+  commit: string | undefined;
+  report: ImportReport;
+  /** Rule id → the file that gave it (a later file with the same id replaces it). */
+  seen: Map<string, string>;
+  fail: (line: number, column: number, reason: string) => void;
+  workspaceDir: string | undefined;
+}
+
+function importFile(text: string, { file, path, folder, importedAt, commit, report, seen, fail, workspaceDir }: FileImport): void {
+  const read = readRuleYaml(text);
+  if (!read.ok) {
+    fail(read.problem.line, read.problem.column, read.problem.conflict ? read.problem.message : `invalid YAML: ${read.problem.message}`);
+    return;
+  }
+  if (!read.rule.query?.trim()) {
+    fail(1, 1, "no query: the file has no 'query' field or it is empty");
+    return;
+  }
+  if (!read.rule.fields['id']) {
+    fail(1, 1, "no 'id': a rule needs a stable id to be imported and updated");
+    return;
+  }
+  const license = licenseOf(join(file, '..'), folder) ?? licenseOf(folder);
+  const rule = ruleFromYaml(read.rule, text, {
+    kind: 'import', name: basename(folder), path, folder, importedAt,
+    ...(commit ? { commit } : {}), ...(license ? { license } : {}),
+  });
+  const dup = seen.get(rule.id);
+  if (dup) report.problems.push({ file: path, line: 1, column: 1, reason: `same id as ${dup}: this file's rule replaces it` });
+  seen.set(rule.id, path);
+  report.loaded++;
+  if (rule.repairs.length) report.repaired++;
+  report.rules.push(rule);
+  if (workspaceDir) report[({ new: 'added', updated: 'updated', unchanged: 'unchanged' } as const)[saveImportedRule(workspaceDir, rule)]]++;
 }

@@ -9,6 +9,7 @@ import { valueToDynamic, valueToString } from '../values/format.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import { regexExtract } from './regex.js';
 import { fn, type ScalarFunction } from './types.js';
+import { jsonNestsDeeper } from '../../common/nesting.js';
 
 const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const isEmptyValue = (v: Value) => v === null || v === '' || (typeof v === 'number' && Number.isNaN(v));
@@ -27,8 +28,12 @@ function toNumber(v: Value): number | null {
   return null;
 }
 
+/**
+ * parse_json/todynamic: text that is not JSON stays the text, and so does JSON nested deeper than
+ * MAX_NESTING (every later step, comparing, formatting, must be able to walk a value).
+ */
 function parseJson(v: Value): Value {
-  if (typeof v !== 'string') return v;
+  if (typeof v !== 'string' || jsonNestsDeeper(v)) return v;
   try {
     return JSON.parse(v) as DynamicValue;
   } catch {
