@@ -15,6 +15,8 @@ export const EXECUTION = {
   badArgument: 'KQL4005',
   /** Nested deeper than the engine evaluates (a value or an expression); never a crash. */
   tooDeep: 'KQL4006',
+  /** A workspace file the query needs is damaged or cannot be read (named, with what to do). */
+  data: 'KQL4007',
   /** Something kqlite's engine does not implement, named. */
   unsupported: 'KQL4010',
   /** An internal inconsistency (a bug): the query ends with this instead of a wrong answer. */

@@ -10,6 +10,7 @@ import type { ScalarTypeName, Script } from '../kql/syntax/ast.js';
 import { EXECUTION } from './codes.js';
 import { Env, type Runtime } from './compile/env.js';
 import { memoryBudgetFor, MemoryMeter, mib, withMeter } from './memory.js';
+import { failureDiagnostic } from './failure.js';
 import { toTable, type Relation } from './compile/relation.js';
 import { gatherColumn } from './storage/builders.js';
 import { rowTextSize } from './format/encode.js';
@@ -70,16 +71,22 @@ export function wallClockTicks(): bigint {
 
 export function runQuery(text: string, opts: QueryOptions = {}): QueryResult {
   const started = Date.now();
-  const { script, diagnostics } = parse(text);
-  // one view of the source for binding and running: every lookup of the query sees the same tables
-  const source = snapshotOf(opts.source);
-  if (source) opts = { ...opts, source };
-  const catalog = opts.catalog ?? (source ? mergeCatalogs(defaultCatalog(), catalogFromSource(source)) : defaultCatalog());
-  const bound = bind(script, { catalog, engineOperators: ENGINE_OPERATORS, enginePlugins: ENGINE_PLUGINS });
-  const all = [...diagnostics, ...bound.diagnostics].sort((a, b) => a.span.start - b.span.start);
   const fail = (ds: Diagnostic[]): QueryResult => ({ ok: false, diagnostics: ds, tables: [], warnings: [], stats: { rowsScanned: 0, durationMs: Date.now() - started } });
-  if (all.some((d) => d.severity === 'error')) return fail(all);
-  return runScript(script, bound, opts, all, started);
+  let prepared;
+  try {
+    const { script, diagnostics } = parse(text);
+    // one view of the source for binding and running: every lookup of the query sees the same tables
+    const source = snapshotOf(opts.source);
+    if (source) opts = { ...opts, source };
+    const catalog = opts.catalog ?? (source ? mergeCatalogs(defaultCatalog(), catalogFromSource(source)) : defaultCatalog());
+    const bound = bind(script, { catalog, engineOperators: ENGINE_OPERATORS, enginePlugins: ENGINE_PLUGINS });
+    prepared = { script, bound, all: [...diagnostics, ...bound.diagnostics].sort((a, b) => a.span.start - b.span.start) };
+  } catch (e) {
+    // reading the source's tables (a damaged schema file) or a bug in the front end: a diagnostic too
+    return fail([failureDiagnostic(e, 'query')]);
+  }
+  if (prepared.all.some((d) => d.severity === 'error')) return fail(prepared.all);
+  return runScript(prepared.script, prepared.bound, opts, prepared.all, started);
 }
 
 /** Executes an already parsed and bound script (callers that validated first, like hunts). */
@@ -115,30 +122,8 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
   } catch (e) {
     // Whatever happens inside, the query ends with a diagnostic, never the process: its limits, runtime
     // errors, stack exhaustion, an allocation V8 refused, and (a bug) anything else, named as such.
-    return failed(executionDiagnostic(e, rt));
+    return failed(failureDiagnostic(e, rt.limits.memory.operator, rt.limits.memory.budget));
   }
-}
-
-/** An error that ended a query as a diagnostic: its code and a message that says what to do. */
-function executionDiagnostic(e: unknown, rt: Runtime): Diagnostic {
-  const [code, message] = executionFailure(e, rt);
-  return diag(code, 'error', message, { start: 0, end: 0 });
-}
-
-function executionFailure(e: unknown, rt: Runtime): [string, string] {
-  if (e instanceof QueryError) return [e.code, e.message];
-  // KQLITE_DEBUG=1: the stack behind an unexpected failure, for whoever fixes it (never shown otherwise)
-  if (process.env['KQLITE_DEBUG']) process.stderr.write(`kqlite debug: ${e instanceof Error ? e.stack : String(e)}\n`);
-  const op = rt.limits.memory.operator;
-  const message = e instanceof Error ? e.message : String(e);
-  if (e instanceof RangeError) {
-    if (/call stack/i.test(message)) return [EXECUTION.tooDeep, `'${op}' nests deeper than the engine can evaluate (a very deeply nested value or expression): simplify it`];
-    if (/allocation failed|invalid (typed )?array length|invalid string length|array buffer/i.test(message)) {
-      return [EXECUTION.memory, `'${op}' needed more memory than this process could allocate (${message}); the query's budget is ${mib(rt.limits.memory.budget)}: narrow the query`];
-    }
-    return [EXECUTION.runtime, `'${op}': ${message}`];
-  }
-  return [EXECUTION.internal, `internal error in '${op}': ${message} (a bug in kqlite; the query ended, nothing else is affected)`];
 }
 
 function finish(rt: Runtime, rel: Relation, i: number, maxResultBytes: number): ResultTable {

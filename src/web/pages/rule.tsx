@@ -136,7 +136,7 @@ function HuntPanel({ rule, onDone }: { rule: RuleDetail; onDone: () => void }) {
           <p>
             <strong>{outcome?.outcome ?? 'done'}</strong>
             {outcome?.reason && <span class="muted"> ({outcome.reason})</span>}
-            {' · '}{plural(outcome?.rows ?? 0, 'row')} · {result.run.findingsNew} new, {result.run.findingsUpdated} updated
+            {' · '}{plural(outcome?.rows ?? 0, 'row')} · {result.run.findingsNew} new, {result.run.findingsUpdated} updated, {result.run.findingsUnchanged ?? 0} unchanged
             {result.run.findingsSuppressed > 0 && <>, {result.run.findingsSuppressed} allowed</>}
             {' · '}now() = {formatTime(result.run.asOf)} ({result.asOfSource}) · scanned {plural(result.rowsScanned, 'row')} in {formatDuration(result.durationMs)}
           </p>
