@@ -2,7 +2,7 @@
  * The server: the JSON API under /api/ and the built web app, on Fastify. Loopback by default; anywhere
  * else every API request needs the bearer token (see auth.ts). Every error is JSON (`ApiError`).
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { ServerContext } from './context.js';
 import { HttpError, errorBody } from './errors.js';
 import { isLoopback, tokenMatches } from './auth.js';
@@ -40,7 +40,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const ctx = new ServerContext(opts.workspaceDir);
   const pool = new EnginePool({ dir: opts.workspaceDir, size: opts.engineWorkers ?? 2, ...(opts.engineHeapMb ? { heapMb: opts.engineHeapMb } : {}), ...(opts.engineMemoryBudgetBytes ? { memoryBudgetBytes: opts.engineMemoryBudgetBytes } : {}) });
   // Strict validation: unknown fields are refused, not silently dropped; types are not coerced.
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } } });
+  const app = Fastify({
+    logger: opts.logger ?? false, bodyLimit: 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // errors Fastify meets before routing (a malformed URL, an over-long parameter): the same JSON error body as every other
+    frameworkErrors: (err, _req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      void (reply as unknown as FastifyReply).code(status).header('content-type', 'application/json; charset=utf-8').send(errorBody(status, err.message));
+    },
+  });
   const webRoot = opts.webRoot ?? defaultWebRoot();
 
   app.addHook('onRequest', async (req, reply) => {
