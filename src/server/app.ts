@@ -3,6 +3,7 @@
  * else every API request needs the bearer token (see auth.ts). Every error is JSON (`ApiError`).
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { DamagedFileError } from '../common/damaged.js';
 import { ServerContext } from './context.js';
 import { HttpError, errorBody } from './errors.js';
 import { isLoopback, tokenMatches } from './auth.js';
@@ -64,7 +65,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (err.validation) return reply.code(400).send(errorBody(400, `bad request: ${err.message}`));
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) app.log.error(err);
-    return reply.code(status).send(errorBody(status, status === 500 ? `internal error: ${err.message}` : err.message));
+    // a damaged workspace file says what it is and what to do; anything else unexpected is ours
+    return reply.code(status).send(errorBody(status, status === 500 && !(err instanceof DamagedFileError) ? `internal error: ${err.message}` : err.message));
   });
 
   statusRoutes(app, ctx, { tokenRequired: !!opts.token });
