@@ -30,6 +30,8 @@ export interface HuntOptions {
    */
   fused?: boolean;
   onRule?: (rule: HuntRule, index: number, total: number) => void;
+  /** The run's id, as soon as it is recorded (whoever may have to stop the hunt can then end its run). */
+  onStart?: (runId: number) => void;
   /**
    * Called inside the commit, with the run's findings written but not yet committed (reads on `db` see
    * them): a report that cannot be written throws, and the run fails with nothing kept, so its findings
@@ -99,6 +101,7 @@ export function runHunt(opts: HuntOptions): HuntSummary {
   const now = new Date().toISOString();
   const { db } = opts;
   const runId = startRun(db, { startedAt: now, asOf: asOfText, actor: opts.actor ?? 'kqlite', ruleIds: opts.rules.map((r) => r.id) });
+  opts.onStart?.(runId);
   try {
     const ran = runRules(opts, source, asOf, asOfText);
     return commitRun(opts, runId, now, asOfText, ran, started);

@@ -8,6 +8,7 @@ import { ServerContext } from './context.js';
 import { HttpError, errorBody } from './errors.js';
 import { isLoopback, tokenMatches } from './auth.js';
 import { EnginePool } from './engine-pool.js';
+import { failRun } from '../hunts/index.js';
 import { defaultWebRoot, staticFile } from './static-files.js';
 import { coverageRoutes } from './routes/coverage.js';
 import { findingRoutes } from './routes/findings.js';
@@ -39,7 +40,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopback(host) && !opts.token) throw new Error(`serving on ${host} needs a token (every API request must carry it)`);
   const ctx = new ServerContext(opts.workspaceDir);
-  const pool = new EnginePool({ dir: opts.workspaceDir, size: opts.engineWorkers ?? 2, ...(opts.engineHeapMb ? { heapMb: opts.engineHeapMb } : {}), ...(opts.engineMemoryBudgetBytes ? { memoryBudgetBytes: opts.engineMemoryBudgetBytes } : {}) });
+  const pool = new EnginePool({
+    dir: opts.workspaceDir, size: opts.engineWorkers ?? 2, ...(opts.engineHeapMb ? { heapMb: opts.engineHeapMb } : {}), ...(opts.engineMemoryBudgetBytes ? { memoryBudgetBytes: opts.engineMemoryBudgetBytes } : {}),
+    onRunLost: (runId, reason) => failRun(ctx.db, runId, reason),
+  });
   // Strict validation: unknown fields are refused, not silently dropped; types are not coerced.
   const app = Fastify({
     logger: opts.logger ?? false, bodyLimit: 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },

@@ -7,7 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { HttpError } from './errors.js';
-import type { EngineJob, EngineWorkerReply, EngineWorkerRequest, HuntResultMessage, QueryResultMessage } from './engine-protocol.js';
+import type { EngineJob, EngineWorkerReply, EngineWorkerRequest, HuntResultMessage, HuntStartedMessage, QueryResultMessage } from './engine-protocol.js';
 
 export interface PoolOptions {
   dir: string;
@@ -16,6 +16,11 @@ export interface PoolOptions {
   heapMb?: number;
   /** The engine's memory budget per query (default: half of the worker's heap limit, as in the CLI). */
   memoryBudgetBytes?: number;
+  /**
+   * A hunt whose thread was stopped (time limit, out of memory, cancelled) never ends its run itself, and
+   * its process (this server) lives on: the pool hands the run here to be ended as failed.
+   */
+  onRunLost?: (runId: number, reason: string) => void;
 }
 
 type OkReply = Extract<EngineWorkerReply, { ok: true }>;
@@ -29,7 +34,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  job?: Job & { seq: number; timer: NodeJS.Timeout };
+  /** `runId`: the run a hunt recorded, once it has. */
+  job?: Job & { seq: number; timer: NodeJS.Timeout; runId?: number };
 }
 
 const GRACE_MS = 2_000;
@@ -112,9 +118,13 @@ export class EnginePool {
       resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb ?? 2048 },
     });
     const slot: Slot = { worker };
-    worker.on('message', (reply: EngineWorkerReply) => {
+    worker.on('message', (reply: EngineWorkerReply | HuntStartedMessage) => {
       const job = slot.job;
       if (!job || job.seq !== reply.seq) return;
+      if ('started' in reply) {
+        job.runId = reply.started;
+        return;
+      }
       clearTimeout(job.timer);
       slot.job = undefined;
       if (reply.ok) job.resolve(reply);
@@ -145,6 +155,7 @@ export class EnginePool {
     slot.job = undefined;
     if (job) {
       clearTimeout(job.timer);
+      if (job.runId !== undefined) this.opts.onRunLost?.(job.runId, `stopped: ${error.message}`);
       job.reject(error);
     }
     if (!this.closed) this.pump();

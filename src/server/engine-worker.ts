@@ -12,7 +12,7 @@ import { HuntError, openFindingsDb, runHunt, type Db } from '../hunts/index.js';
 import { Workspace } from '../ingest/index.js';
 import { loadRules } from '../rules/index.js';
 import { apiDiagnostics } from './errors.js';
-import type { EngineWorkerReply, EngineWorkerRequest, HuntJob, QueryJob } from './engine-protocol.js';
+import type { EngineWorkerReply, EngineWorkerRequest, HuntJob, HuntStartedMessage, QueryJob } from './engine-protocol.js';
 
 const { dir, memoryBudgetBytes } = workerData as { dir: string; memoryBudgetBytes?: number };
 /** A result as text is held by this thread, the server thread and the response: Kusto's own default cap. */
@@ -45,6 +45,7 @@ function hunt(req: HuntJob & { seq: number }): EngineWorkerReply {
   try {
     const summary = runHunt({
       rules: req.ruleIds.map((id) => byId.get(id)!), source: workspace, db: (db ??= openFindingsDb(dir)), actor: req.actor,
+      onStart: (runId) => parentPort!.postMessage({ seq: req.seq, started: runId } satisfies HuntStartedMessage),
       ...(req.asOfTicks !== undefined ? { asOf: BigInt(req.asOfTicks) } : {}),
     });
     return { seq: req.seq, ok: true, kind: 'hunt', summary };

@@ -57,3 +57,29 @@ test('a cross join past the budget and a huge single value end the same way, and
   const last = await query('print 1');
   assert.equal(last.status, 200, JSON.stringify(last.body));
 });
+
+test('a hunt whose worker thread is stopped (its time limit) does not leave its run running: the pool ends it as failed', async () => {
+  const { EnginePool } = await import('../../src/server/engine-pool.js');
+  const { failRun, getRun, openFindingsDb } = await import('../../src/hunts/index.js');
+  const { importRules } = await import('../../src/rules/index.js');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const dir = join(root, 'ws');
+  mkdirSync(join(root, 'slow'), { recursive: true });
+  writeFileSync(join(root, 'slow', 'slow.yaml'), `id: 6b0c2f4e-1111-4222-8333-944455556666\nname: Slow\nseverity: Low\ntactics: [CommandAndControl]\nquery: |\n  range x from 1 to 2000000 step 1 | summarize Count = sum(countof(strcat(strrep("ab", 1000), x), "b"))\n`);
+  importRules(join(root, 'slow'), { workspaceDir: dir });
+  const db = openFindingsDb(dir);
+  const lost: number[] = [];
+  const pool = new EnginePool({ dir, size: 1, heapMb: 512, onRunLost: (id, reason) => { lost.push(id); failRun(db, id, reason); } });
+  try {
+    // a warm thread (a thread's first job also loads kqlite), then a hunt that outlives its limit
+    await pool.query({ query: 'print 1', nowTicks: '0', maxRows: 1, timeoutMs: 30_000 });
+    await assert.rejects(pool.hunt({ ruleIds: ['6b0c2f4e-1111-4222-8333-944455556666'], actor: 'test', timeoutMs: 1000 }), /ran longer than its limit of 1000 ms/);
+    assert.equal(lost.length, 1);
+    const run = getRun(db, lost[0]!)!;
+    assert.equal(run.outcome, 'failed');
+    assert.match(run.error ?? '', /stopped: the hunt ran longer than its limit of 1000 ms/);
+  } finally {
+    await pool.close();
+    db.close();
+  }
+});
