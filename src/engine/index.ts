@@ -72,7 +72,7 @@ export function wallClockTicks(): bigint {
 export function runQuery(text: string, opts: QueryOptions = {}): QueryResult {
   const started = Date.now();
   const fail = (ds: Diagnostic[]): QueryResult => ({ ok: false, diagnostics: ds, tables: [], warnings: [], stats: { rowsScanned: 0, durationMs: Date.now() - started } });
-  let prepared;
+  let prepared: { script: Script; bound: BoundScript; all: Diagnostic[] };
   try {
     const { script, diagnostics } = parse(text);
     // one view of the source for binding and running: every lookup of the query sees the same tables
