@@ -42,14 +42,16 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     }
     if (v.revoke !== undefined) {
+      const id = v.revoke.trim().replace(/^#/, '');
+      if (!/^\d+$/.test(id)) throw new UsageError(`--revoke needs a suppression's number (kqlite allow --list shows them), not '${v.revoke}'`);
       if (!v.reason?.trim()) throw new UsageError('--revoke needs --reason TEXT');
       const db = openFindingsDb(dir);
       try {
-        revokeSuppression(db, Number(v.revoke), actor, v.reason);
+        revokeSuppression(db, Number(id), actor, v.reason);
       } finally {
         db.close();
       }
-      process.stdout.write(`suppression #${v.revoke} revoked\n`);
+      process.stdout.write(`suppression #${Number(id)} revoked\n`);
       return 0;
     }
     const target = p.positionals[0];
@@ -59,6 +61,8 @@ export async function run(args: string[]): Promise<number> {
     if (v.expires !== undefined) {
       const t = parseDatetimeText(v.expires);
       if (t === undefined) throw new UsageError(`--expires '${v.expires}' is not a date (use e.g. 2027-01-31)`);
+      // an allowance that has already expired would never apply: refused rather than stored uselessly
+      if (t <= BigInt(Date.now()) * 10_000n) throw new UsageError(`--expires '${v.expires}' is in the past: give a future date (kqlite allow --revoke ends an allowance now)`);
       expires = formatDatetime(t);
     }
     const tool = findTool(target);

@@ -3,7 +3,7 @@
  *  [--html FILE] [--fail-on SEVERITY] [--allow-network]`: runs rules over the workspace and records findings.
  * Exit codes: 0 no new findings (at or above --fail-on), 2 new findings at or above it, 1 error.
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SEVERITIES, distinguishingKey, listFindings, openFindingsDb, runHunt, selectRules, type Finding, type HuntSummary } from '../hunts/index.js';
 import { huntReportHtml } from '../hunts/report-html.js';
@@ -63,21 +63,29 @@ export async function run(args: string[]): Promise<number> {
     if (unknown.length) throw new UsageError(`no rule matches ${unknown.map((u) => `'${u}'`).join(', ')} (see kqlite rules list)`);
     // aggregate and on-request rules (the all-tools rules, the upstream examples) run when selected
     const rules = selectors.length ? selected : selected.filter((r) => !r.tags.includes('aggregate') && !r.tags.includes('on-request'));
-    const db = (() => {
-      try {
-        return openFindingsDb(dir);
-      } catch (e) {
-        throw new Error(`cannot open the findings database in ${dir}: ${(e as Error).message}`);
-      }
-    })();
+    // the report is part of the run: a path it cannot be written to fails the hunt before it starts, and a
+    // write that fails anyway undoes the run (its findings stay new for the next one)
+    const html = v.html ? resolve(v.html) : undefined;
+    if (html) checkWritable(html);
+    const db = openFindingsDb(dir);
     const progress = !!process.stderr.isTTY && !v.quiet && format === 'table';
-    const summary = runHunt({ rules, source: ws, db, library: sources.workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite',
-      onRule: progress ? (r, i, n) => process.stderr.write(`\r[${i + 1}/${n}] ${r.name.slice(0, 70)}\x1b[K`) : undefined });
-    if (progress) process.stderr.write('\r\x1b[K');
-    const touched = new Set(summary.findingIds);
-    const findings = listFindings(db).filter((f) => touched.has(f.id)).sort((a, b) => a.ruleId.localeCompare(b.ruleId) || (a.device ?? '').localeCompare(b.device ?? '') || a.id.localeCompare(b.id));
-    if (v.html) writeHtml(resolve(v.html), summary, findings);
-    db.close();
+    let findings: Finding[] = [];
+    const touchedFindings = (s: HuntSummary) => {
+      const touched = new Set(s.findingIds);
+      return listFindings(db).filter((f) => touched.has(f.id)).sort((a, b) => a.ruleId.localeCompare(b.ruleId) || (a.device ?? '').localeCompare(b.device ?? '') || a.id.localeCompare(b.id));
+    };
+    let summary: HuntSummary;
+    try {
+      summary = runHunt({ rules, source: ws, db, library: sources.workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite',
+        onRule: progress ? (r, i, n) => process.stderr.write(`\r[${i + 1}/${n}] ${r.name.slice(0, 70)}\x1b[K`) : undefined,
+        beforeCommit: (s) => {
+          findings = touchedFindings(s);
+          if (html) writeHtml(html, s, findings);
+        } });
+    } finally {
+      if (progress) process.stderr.write('\r\x1b[K');
+      db.close();
+    }
     if (format === 'json') process.stdout.write(JSON.stringify({ asOf: summary.asOf, summary: publicSummary(summary), findings: findings.map(findingJson) }, null, 1) + '\n');
     else if (format === 'ndjson') process.stdout.write(findings.map((f) => JSON.stringify(findingJson(f)) + '\n').join(''));
     else if (format === 'csv') process.stdout.write([CSV_COLUMNS.join(','), ...findings.map((f) => { const j = findingJson(f) as Record<string, unknown>; return CSV_COLUMNS.map((c) => csvCell(j[c])).join(','); })].join('\n') + '\n');
@@ -94,10 +102,24 @@ function publicSummary(s: HuntSummary) {
   return { ...rest, rules: s.rules.filter((r) => r.outcome !== 'ran' || r.rows > 0) };
 }
 
+/** Fails now, before the hunt runs, when the report could not be written to `file`. */
+function checkWritable(file: string): void {
+  if (!existsSync(dirname(file))) throw new UsageError(`--html ${file}: no such folder`);
+  try {
+    writeFileSync(file + '.tmp', '');
+    rmSync(file + '.tmp');
+  } catch (e) {
+    throw new UsageError(`--html ${file}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 function writeHtml(file: string, summary: HuntSummary, findings: Finding[]): void {
-  if (!existsSync(dirname(file))) throw new Error(`cannot write ${file}: no such folder`);
-  writeFileSync(file + '.tmp', huntReportHtml(summary, findings));
-  renameSync(file + '.tmp', file);
+  try {
+    writeFileSync(file + '.tmp', huntReportHtml(summary, findings));
+    renameSync(file + '.tmp', file);
+  } catch (e) {
+    throw new Error(`cannot write the report ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the run was not kept, its findings stay new`);
+  }
 }
 
 export function printSummary(s: HuntSummary, findings: Finding[]): void {
@@ -118,8 +140,8 @@ export function printSummary(s: HuntSummary, findings: Finding[]): void {
   for (const [reason, n] of reasons) out.write(`  skipped ${n}: ${reason}\n`);
   for (const r of s.rules.filter((r) => r.outcome === 'failed')) out.write(color(31, `  failed: ${r.ruleName}: ${r.reason}\n`));
   out.write(`scanned ${s.rowsScanned.toLocaleString('en-US')} rows in ${s.durationMs} ms (${s.eventsPerSecond.toLocaleString('en-US')} events/s)\n`);
-  out.write(`findings: ${color(1, `${s.findingsNew} new`)}, ${s.findingsUpdated} updated, ${s.findingsSuppressed} suppressed\n`);
-  for (const [tool, c] of Object.entries(s.byTool)) out.write(`  ${tool.padEnd(16)} new ${c.new}, updated ${c.updated}, suppressed ${c.suppressed}\n`);
-  if (Object.keys(s.bySeverity).length) out.write(`by severity: ${Object.entries(s.bySeverity).map(([k, c]) => `${k} ${c.new + c.updated}`).join(', ')}\n`);
+  out.write(`findings: ${color(1, `${s.findingsNew} new`)}, ${s.findingsUpdated} updated, ${s.findingsUnchanged} unchanged, ${s.findingsSuppressed} suppressed\n`);
+  for (const [tool, c] of Object.entries(s.byTool)) out.write(`  ${tool.padEnd(16)} new ${c.new}, updated ${c.updated}, unchanged ${c.unchanged}, suppressed ${c.suppressed}\n`);
+  if (Object.keys(s.bySeverity).length) out.write(`by severity: ${Object.entries(s.bySeverity).map(([k, c]) => `${k} ${c.new + c.updated + c.unchanged}`).join(', ')}\n`);
   if (s.topDevices.length) out.write(`top devices: ${s.topDevices.slice(0, 5).map((d) => `${d.device} (${d.findings})`).join(', ')}\n`);
 }

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './commands.js';
+import { reportError } from './shared.js';
 
 export const VERSION = '0.1.0';
 
@@ -19,6 +20,19 @@ export function endQuietlyOnClosedPipe(): void {
       process.exit(process.exitCode ?? 0);
     });
   }
+}
+
+/**
+ * What escapes every command (an error thrown in a callback, a rejected promise nobody awaited) still ends
+ * as one line and exit code 1, never a JavaScript stack (that only with KQLITE_DEBUG). Called by the launchers.
+ */
+export function endCleanlyOnCrash(): void {
+  const crash = (e: unknown) => {
+    reportError('kqlite', e);
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
 }
 
 export function usage(): string {
@@ -50,7 +64,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`kqlite: command '${name}' is not available in this build\n`);
     return 1;
   }
-  const mod = (await import(url.href)) as { run?: (args: string[]) => Promise<number> };
-  if (typeof mod.run !== 'function') throw new Error(`src/cli/${entry.module} does not export run()`);
-  return mod.run(rest);
+  try {
+    const mod = (await import(url.href)) as { run?: (args: string[]) => Promise<number> };
+    if (typeof mod.run !== 'function') throw new TypeError(`src/cli/${entry.module} does not export run()`);
+    return await mod.run(rest);
+  } catch (e) {
+    // commands report their own errors; this catches what one let through
+    reportError(`kqlite ${name}`, e);
+    return 1;
+  }
 }

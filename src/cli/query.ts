@@ -8,16 +8,18 @@ import { parseArgs } from 'node:util';
 import { renderDiagnostics } from '../common/diagnostics.js';
 import { resolveWorkspaceDir } from '../common/workspace-dir.js';
 import { runQuery, type ExternalDataSource, type TableSource } from '../engine/index.js';
-import { toCsv, toJsonResult, toNdjson, toTextTable } from '../engine/format/encode.js';
-import { jsonText } from '../engine/values/json.js';
+import { csvChunks, jsonChunks, ndjsonChunks, textTableChunks } from '../engine/format/encode.js';
+import { parseByteSize } from './shared.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 import { sources } from '../rules/index.js';
 
 const HELP = `usage: kqlite query [QUERY | --file F] [--workspace DIR] [--as-of TIME] [--format table|json|csv|ndjson]
-                    [--max-rows N] [--timeout MS] [--allow-network]
+                    [--max-rows N] [--timeout MS] [--memory-budget SIZE] [--allow-network]
 
 Runs a KQL query. The query comes from the argument, --file, or stdin. --as-of sets now() for the whole
 query (default: the wall clock). Without a workspace the query runs on its own data (datatable, print, range).
+--memory-budget (e.g. 512MB, 2GB) is how much memory the query may take (default: half of Node's heap limit;
+at most that limit, which node --max-old-space-size raises); past it the query ends with KQL4004.
 --allow-network lets externaldata fetch its http/https URLs (a copy is kept in the workspace, so a re-run
 works offline); the workspace's config.json can allow it for good ("externalData": {"allowNetwork": true}).`;
 
@@ -56,6 +58,7 @@ export async function run(args: string[]): Promise<number> {
         'max-rows': { type: 'string' },
         timeout: { type: 'string' },
         'allow-network': { type: 'boolean' },
+        'memory-budget': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -107,6 +110,11 @@ export async function run(args: string[]): Promise<number> {
   const maxRows = num(v['max-rows'], 'max-rows');
   const timeoutMs = num(v.timeout, 'timeout');
   if (maxRows === null || timeoutMs === null) return 1;
+  const memoryBudgetBytes = v['memory-budget'] === undefined ? undefined : parseByteSize(v['memory-budget']);
+  if (memoryBudgetBytes === null) {
+    process.stderr.write(`kqlite query: --memory-budget must be a size such as 512MB or 2GB, not '${v['memory-budget']}'\n`);
+    return 1;
+  }
   let opened: { source?: TableSource; externalData?: ExternalDataSource };
   try {
     opened = await openSource(v.workspace, Boolean(v['allow-network']));
@@ -117,17 +125,27 @@ export async function run(args: string[]): Promise<number> {
   const { source, externalData } = opened;
   const wsDir = resolveWorkspaceDir(v.workspace);
   const library = existsSync(wsDir) ? sources.workspaceLibrary(wsDir) : undefined;
-  const result = runQuery(text, { ...(library ? { library } : {}), ...(source ? { source } : {}), ...(externalData ? { externalData } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+  const result = runQuery(text, { ...(library ? { library } : {}), ...(source ? { source } : {}), ...(externalData ? { externalData } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}) });
   if (!result.ok) {
     process.stderr.write(renderDiagnostics(file, text, result.diagnostics.filter((d) => d.severity === 'error')) + '\n');
     return 1;
   }
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+  // written as it is encoded (stdout writes are synchronous on Linux), so the text is never held whole
+  const write = (chunks: Iterable<string>) => {
+    for (const c of chunks) process.stdout.write(c);
+  };
   for (const t of result.tables) {
-    if (v.format === 'json') process.stdout.write(jsonText(toJsonResult(t.table)) + '\n');
-    else if (v.format === 'csv') process.stdout.write(toCsv(t.table));
-    else if (v.format === 'ndjson') process.stdout.write(toNdjson(t.table));
-    else process.stdout.write(toTextTable(t.table) + `(${t.table.length} row${t.table.length === 1 ? '' : 's'})\n`);
+    if (v.format === 'json') {
+      write(jsonChunks(t.table));
+      process.stdout.write('\n');
+    }
+    else if (v.format === 'csv') write(csvChunks(t.table));
+    else if (v.format === 'ndjson') write(ndjsonChunks(t.table));
+    else {
+      write(textTableChunks(t.table));
+      process.stdout.write(`(${t.table.length} row${t.table.length === 1 ? '' : 's'})\n`);
+    }
   }
   return 0;
 }

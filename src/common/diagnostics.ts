@@ -67,6 +67,21 @@ export function locate(
   });
 }
 
+/** Longest source line shown whole; a longer one (a 10 KB one-line query) is shown around the span. */
+const MAX_SHOWN = 160;
+
+/** The source line as shown (tabs as spaces, a window with `…` on a long line) and its caret underline. */
+function excerpt(src: string, column: number, width: number): { text: string; caret: string } {
+  const line = src.replace(/\t/g, ' ');
+  if (line.length <= MAX_SHOWN) return { text: line, caret: `${' '.repeat(column - 1)}${'^'.repeat(width)}` };
+  const from = Math.max(0, Math.min(column - 1 - 60, line.length - MAX_SHOWN));
+  const to = Math.min(line.length, from + MAX_SHOWN);
+  const lead = from > 0 ? '…' : '';
+  const text = lead + line.slice(from, to) + (to < line.length ? '…' : '');
+  const at = column - 1 - from;
+  return { text, caret: ' '.repeat(lead.length + at) + '^'.repeat(Math.max(1, Math.min(width, to - from - at))) };
+}
+
 /**
  * Renders like a compiler: `file:line:col: severity CODE: message`, the source line, and a caret
  * underline under the span (clipped to the first line of a multi-line span).
@@ -77,11 +92,12 @@ export function renderDiagnostic(file: string, text: string, d: Diagnostic, map 
   const src = map.lineText(a.line);
   const width = b.line === a.line ? Math.max(1, b.column - a.column) : Math.max(1, src.length - a.column + 1);
   const gutter = String(a.line).length;
+  const shown = excerpt(src, a.column, width);
   const lines = [
     `${file}:${a.line}:${a.column}: ${d.severity} ${d.code}: ${d.message}`,
     `${' '.repeat(gutter)} |`,
-    `${a.line} | ${src.replace(/\t/g, ' ')}`,
-    `${' '.repeat(gutter)} | ${' '.repeat(a.column - 1)}${'^'.repeat(width)}`,
+    `${a.line} | ${shown.text}`,
+    `${' '.repeat(gutter)} | ${shown.caret}`,
   ];
   if (d.suggestion !== undefined) lines.push(`${' '.repeat(gutter)} = did you mean '${d.suggestion}'?`);
   return lines.join('\n');
@@ -97,11 +113,12 @@ export function renderLocated(fileText: string, d: LocatedDiagnostic, map = new 
   const src = map.lineText(d.line);
   const width = d.endLine === d.line ? Math.max(1, d.endColumn - d.column) : Math.max(1, src.length - d.column + 1);
   const gutter = String(d.line).length;
+  const shown = excerpt(src, Math.max(1, d.column), width);
   const lines = [
     `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`,
     `${' '.repeat(gutter)} |`,
-    `${d.line} | ${src.replace(/\t/g, ' ')}`,
-    `${' '.repeat(gutter)} | ${' '.repeat(Math.max(0, d.column - 1))}${'^'.repeat(width)}`,
+    `${d.line} | ${shown.text}`,
+    `${' '.repeat(gutter)} | ${shown.caret}`,
   ];
   if (d.suggestion !== undefined) lines.push(`${' '.repeat(gutter)} = did you mean '${d.suggestion}'?`);
   return lines.join('\n');

@@ -7,9 +7,13 @@ import { diag, type Diagnostic } from '../common/diagnostics.js';
 import { bind, catalogFromSource, defaultCatalog, mergeCatalogs, type BoundScript, type Catalog, type FunctionLibrary } from '../kql/semantics/index.js';
 import { parse } from '../kql/syntax/index.js';
 import type { ScalarTypeName, Script } from '../kql/syntax/ast.js';
+import { EXECUTION } from './codes.js';
 import { Env, type Runtime } from './compile/env.js';
+import { memoryBudgetFor, MemoryMeter, mib, withMeter } from './memory.js';
+import { failureDiagnostic } from './failure.js';
 import { toTable, type Relation } from './compile/relation.js';
 import { gatherColumn } from './storage/builders.js';
+import { rowTextSize } from './format/encode.js';
 import type { Table } from './storage/column.js';
 import { snapshotOf, type TableSource } from './source.js';
 import type { ExternalDataSource } from './external.js';
@@ -28,7 +32,14 @@ export interface QueryOptions {
   /** Result rows kept per table (default 500,000, like Kusto's truncation). */
   maxRows?: number;
   timeoutMs?: number;
+  /** How much the query may grow the process's memory by; default half of V8's heap limit, clamped to it. */
   memoryBudgetBytes?: number;
+  /**
+   * How large a result may be as text (about 2 bytes a character, as JavaScript holds it); rows past it are
+   * cut with a warning, like maxRows (default: the memory budget). Whoever prints or sends the result
+   * holds at least that much.
+   */
+  maxResultBytes?: number;
   signal?: AbortSignal;
   catalog?: Catalog;
   /**
@@ -69,21 +80,31 @@ export function wallClockTicks(): bigint {
 
 export function runQuery(text: string, opts: QueryOptions = {}): QueryResult {
   const started = Date.now();
-  const { script, diagnostics } = parse(text);
-  // one view of the source for binding and running: every lookup of the query sees the same tables
-  const source = snapshotOf(opts.source);
-  if (source) opts = { ...opts, source };
-  const catalog = opts.catalog ?? (source ? mergeCatalogs(defaultCatalog(), catalogFromSource(source)) : defaultCatalog());
-  const bound = bind(script, { catalog, engineOperators: ENGINE_OPERATORS, enginePlugins: ENGINE_PLUGINS, ...(opts.library ? { library: opts.library } : {}) });
-  const all = [...diagnostics, ...bound.diagnostics].sort((a, b) => a.span.start - b.span.start);
   const fail = (ds: Diagnostic[]): QueryResult => ({ ok: false, diagnostics: ds, tables: [], warnings: [], stats: { rowsScanned: 0, durationMs: Date.now() - started } });
-  if (all.some((d) => d.severity === 'error')) return fail(all);
-  return runScript(script, bound, opts, all, started);
+  let prepared: { script: Script; bound: BoundScript; all: Diagnostic[] };
+  try {
+    const { script, diagnostics } = parse(text);
+    // one view of the source for binding and running: every lookup of the query sees the same tables
+    const source = snapshotOf(opts.source);
+    if (source) opts = { ...opts, source };
+    const catalog = opts.catalog ?? (source ? mergeCatalogs(defaultCatalog(), catalogFromSource(source)) : defaultCatalog());
+    const bound = bind(script, { catalog, engineOperators: ENGINE_OPERATORS, enginePlugins: ENGINE_PLUGINS, ...(opts.library ? { library: opts.library } : {}) });
+    prepared = { script, bound, all: [...diagnostics, ...bound.diagnostics].sort((a, b) => a.span.start - b.span.start) };
+  } catch (e) {
+    // reading the source's tables (a damaged schema file) or a bug in the front end: a diagnostic too
+    return fail([failureDiagnostic(e, 'query')]);
+  }
+  if (prepared.all.some((d) => d.severity === 'error')) return fail(prepared.all);
+  return runScript(prepared.script, prepared.bound, opts, prepared.all, started);
 }
 
 /** Executes an already parsed and bound script (callers that validated first, like hunts). */
 export function runScript(script: Script, bound: BoundScript, opts: QueryOptions, diagnostics: Diagnostic[] = [], started = Date.now()): QueryResult {
   const source = snapshotOf(opts.source);
+  const budget = memoryBudgetFor(opts.memoryBudgetBytes);
+  const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
+  const warnings: string[] = [];
+  if (budget.clamped) warnings.push(`the memory budget was lowered to ${mib(budget.bytes)}, this process's heap limit (node --max-old-space-size raises it)`);
   const rt: Runtime = {
     bound,
     ctx: { now: opts.now ?? wallClockTicks(), options: new Map(), cursor: source?.cursor?.() ?? '' },
@@ -92,36 +113,53 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
     ...(opts.externalData ? { externalData: opts.externalData } : {}),
     limits: {
       maxRows: opts.maxRows ?? DEFAULT_MAX_ROWS,
-      deadline: started + (opts.timeoutMs ?? 10 * 60_000),
-      memoryBudgetBytes: opts.memoryBudgetBytes ?? 8 * 1024 ** 3,
+      deadline: started + timeoutMs,
+      timeoutMs,
+      memory: new MemoryMeter(budget.bytes),
       ...(opts.signal ? { signal: opts.signal } : {}),
     },
-    warnings: [],
+    warnings,
     stats: { rowsScanned: 0 },
     evalTabular: (e, env, implicit) => evalTabular(rt, e, env, implicit),
   };
+  const failed = (d: Diagnostic): QueryResult => ({ ok: false, diagnostics: [...diagnostics, d], tables: [], warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } });
   try {
-    // library functions the query calls are declared first (bound with it; see bind's prelude)
-    const relations = runStatements(rt, [...(bound.prelude ?? []), ...script.statements], new Env());
-    const tables = relations.map((rel, i) => finish(rt, rel, i));
-    return { ok: true, diagnostics, tables, warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } };
+    return withMeter(rt.limits.memory, () => {
+      // library functions the query calls are declared first (bound with it; see bind's prelude)
+      const relations = runStatements(rt, [...(bound.prelude ?? []), ...script.statements], new Env());
+      const tables = relations.map((rel, i) => finish(rt, rel, i, opts.maxResultBytes ?? budget.bytes));
+      return { ok: true, diagnostics, tables, warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } };
+    });
   } catch (e) {
-    // Runtime errors of the query end it with a diagnostic; stack exhaustion or allocation failures too; and a
-    // defect of the engine itself is reported as one (KQL4099, naming what failed), never as a stack trace.
-    const err = e as Error & { code?: string };
-    const code = e instanceof QueryError ? e.code : e instanceof RangeError ? 'KQL4004' : 'KQL4099';
-    const message = e instanceof QueryError ? err.message : e instanceof RangeError ? `the query ran out of resources: ${err.message}` : `internal error in kqlite's engine (please report it with the query): ${err?.message ?? String(e)}`;
-    return { ok: false, diagnostics: [...diagnostics, diag(code, 'error', message, { start: 0, end: 0 })], tables: [], warnings: rt.warnings, stats: { rowsScanned: rt.stats.rowsScanned, durationMs: Date.now() - started } };
+    // Whatever happens inside, the query ends with a diagnostic, never the process: its limits, runtime
+    // errors, stack exhaustion, an allocation V8 refused, and (a bug) anything else, named as such.
+    return failed(failureDiagnostic(e, rt.limits.memory.operator, rt.limits.memory.budget));
   }
 }
 
-function finish(rt: Runtime, rel: Relation, i: number): ResultTable {
+function finish(rt: Runtime, rel: Relation, i: number, maxResultBytes: number): ResultTable {
   let table = toTable(rel);
   const totalRows = table.length;
-  if (table.length > rt.limits.maxRows) {
-    rt.warnings.push(`result ${i} truncated to ${rt.limits.maxRows} of ${table.length} rows (--max-rows)`);
-    const idx = Int32Array.from({ length: rt.limits.maxRows }, (_, k) => k);
-    table = { columns: table.columns.map((c) => ({ name: c.name, column: gatherColumn(c.column, idx) })), length: rt.limits.maxRows };
+  const keep = rowsWithinText(table, Math.min(table.length, rt.limits.maxRows), maxResultBytes / 2);
+  if (keep === 0 && table.length > 0) {
+    throw new QueryError(`the result's first row alone would take more than ${mib(maxResultBytes)} as text, more than the query may hold: project fewer or smaller columns`, EXECUTION.memory);
+  }
+  if (keep < table.length) {
+    rt.warnings.push(keep < rt.limits.maxRows
+      ? `result ${i} truncated to ${keep} of ${table.length} rows: the rest would take more than ${mib(maxResultBytes)} as text (--memory-budget)`
+      : `result ${i} truncated to ${keep} of ${table.length} rows (--max-rows)`);
+    const idx = Int32Array.from({ length: keep }, (_, k) => k);
+    table = { columns: table.columns.map((c) => ({ name: c.name, column: gatherColumn(c.column, idx) })), length: keep };
   }
   return { name: i === 0 ? 'PrimaryResult' : `Table_${i}`, columns: table.columns.map((c) => ({ name: c.name, type: c.column.type })), table, totalRows };
+}
+
+/** How many of the first `rows` rows of `t` fit in `chars` characters of text. */
+function rowsWithinText(t: Table, rows: number, chars: number): number {
+  let used = 0;
+  for (let i = 0; i < rows; i++) {
+    used += rowTextSize(t, i, chars - used + 1);
+    if (used > chars) return i;
+  }
+  return rows;
 }

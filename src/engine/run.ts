@@ -81,20 +81,14 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
       return evalTabular(rt, e.expr, env, implicit);
     case 'NameRef':
       return tableByName(rt, e.name, env);
-    case 'PipeExpr': {
-      const scanned = e.op.kind === 'WhereOp' ? scanWithWheres(rt, e, env) : undefined;
-      if (scanned) return scanned;
-      const pushed = pushWhereBelowInneruniqueJoin(rt, e, env, implicit);
-      if (pushed) return pushed;
-      const input = evalTabular(rt, e.source, env, implicit);
-      return applyOperator(rt, e, e.op, input, cx);
-    }
+    case 'PipeExpr':
+      return evalPipe(rt, e, env, implicit);
     case 'DatatableExpr':
-      return datatable(e, cx);
+      return running(rt, 'datatable', () => datatable(e, cx));
     case 'PrintExpr':
-      return print(e, cx, rt.bound.schemaOf(e) ?? { columns: [] });
+      return running(rt, 'print', () => print(e, cx, rt.bound.schemaOf(e) ?? { columns: [] }));
     case 'RangeExpr':
-      return range(e, cx);
+      return running(rt, 'range', () => range(e, cx));
     case 'UnionExpr':
       return unionOf(rt, e.tables, e.parameters, [], env);
     case 'SearchExpr':
@@ -127,6 +121,39 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
     default:
       throw new QueryError(`'${e.kind.replace(/Expr$/, '').toLowerCase()}' is not supported by kqlite's engine yet`, 'KQL4010');
   }
+}
+
+/**
+ * `source | op | op | …`: thousands of operators are valid KQL, so the chain is walked down in a loop (no
+ * recursion per operator) to the first node that is evaluated as a whole (a where chain over a stored
+ * table, the where-below-join rewrite) or to its source, then the operators are applied upwards.
+ */
+function evalPipe(rt: Runtime, top: PipeExpr, env: Env, implicit?: Relation): Relation {
+  const cx: OpContext = { rt, env };
+  const pending: PipeExpr[] = [];
+  let x: Expr = top;
+  let base: Relation | undefined;
+  // scanWithWheres answers alike for every where of one run of wheres (they share the run's source), so
+  // after one refusal the rest of the run is not asked again (which made a long where chain quadratic)
+  let whereRunRefused = false;
+  while (x.kind === 'PipeExpr') {
+    if (x.op.kind !== 'WhereOp') whereRunRefused = false;
+    else if (!whereRunRefused) {
+      base = scanWithWheres(rt, x, env);
+      if (base) break;
+      whereRunRefused = true;
+    }
+    base = pushWhereBelowInneruniqueJoin(rt, x, env, implicit);
+    if (base) break;
+    pending.push(x);
+    x = x.source;
+  }
+  let rel = base ?? evalTabular(rt, x, env, implicit);
+  for (let i = pending.length - 1; i >= 0; i--) {
+    checkLimits(rt);
+    rel = applyOperator(rt, pending[i]!, pending[i]!.op, rel, cx);
+  }
+  return rel;
 }
 
 /**
@@ -225,7 +252,23 @@ function isTableName(rt: Runtime, name: string, env: Env): boolean {
   return rt.source?.schema(name) !== undefined;
 }
 
+/** Runs `f` as operator `word`: the one a limit names when it ends the query inside it. */
+function running<T>(rt: Runtime, word: string, f: () => T): T {
+  const meter = rt.limits.memory;
+  const outer = meter.operator;
+  meter.operator = word;
+  try {
+    return f();
+  } finally {
+    meter.operator = outer;
+  }
+}
+
 function applyOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relation, cx: OpContext): Relation {
+  return running(rt, op.kind === 'GraphOp' ? op.operator : OPERATOR_WORD[op.kind], () => runOperator(rt, node, op, input, cx));
+}
+
+function runOperator(rt: Runtime, node: PipeExpr, op: Operator, input: Relation, cx: OpContext): Relation {
   const schema = rt.bound.schemaOf(node) ?? { columns: [] };
   if (op.kind === 'GraphOp') return runGraphOp(op, input, cx, schema.columns.map((c) => c.name));
   if (input.graph) throw new QueryError(`'${OPERATOR_WORD[op.kind]}' needs a table, but its input is a graph`, 'KQL4001');

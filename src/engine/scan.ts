@@ -128,10 +128,11 @@ export function scanWithWheres(rt: Runtime, e: PipeExpr, env: Env): Relation | u
   const wheres: WhereOp[] = [];
   let cur: Expr = e;
   while (cur.kind === 'PipeExpr' && cur.op.kind === 'WhereOp') {
-    wheres.unshift(cur.op);
+    wheres.push(cur.op);
     cur = cur.source;
     while (cur.kind === 'ParenExpr') cur = cur.expr;
   }
+  wheres.reverse();
   if (cur.kind !== 'NameRef' || env.lookup(cur.name)) return undefined;
   const schema = rt.source?.schema(cur.name);
   if (!schema) return undefined;

@@ -1,15 +1,22 @@
 /**
  * Opens the workspace's findings database (`findings.sqlite`), applying pending migrations. WAL mode lets
- * the web server read while a hunt writes.
+ * readers (the web server, `kqlite findings`) read while a hunt writes; every connection waits for a lock
+ * (busy_timeout) instead of failing with "database is locked", so two hunts, or a hunt and a triage, take
+ * turns. Opening for writing also ends runs whose process died (runs.ts).
  */
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
+import { DamagedFileError, workspacePath } from '../common/damaged.js';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { MIGRATIONS } from './migrations.js';
+import { endInterruptedRuns } from './runs.js';
 
 export type Db = Database.Database;
 
 export const FINDINGS_FILE = 'findings.sqlite';
+
+/** How long a statement waits for another connection's lock: a hunt's commit is one short transaction. */
+export const BUSY_TIMEOUT_MS = 30_000;
 
 export function openFindingsDb(workspaceDir: string, opts: { readonly?: boolean } = {}): Db {
   if (!existsSync(workspaceDir)) {
@@ -18,13 +25,38 @@ export function openFindingsDb(workspaceDir: string, opts: { readonly?: boolean 
   }
   const file = insideWorkspace(workspaceDir, FINDINGS_FILE);
   if (opts.readonly && !existsSync(file)) return openMemoryDb();
-  const db = new Database(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
-  if (!opts.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    migrate(db);
+  let db: Db | undefined;
+  try {
+    db = new Database(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
+    // first, so that even switching to WAL and migrating wait for a concurrent writer
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    if (opts.readonly) schemaVersion(db); // reads the header: a file that is not a database says so now
+    else {
+      db.pragma('journal_mode = WAL');
+      migrate(db);
+      endInterruptedRuns(db);
+    }
+    return db;
+  } catch (e) {
+    db?.close();
+    throw explainDbError(e, workspaceDir, file);
   }
-  return db;
+}
+
+/**
+ * SQLite's error in words a user can act on: a damaged file names itself and the way out; a lock held
+ * too long says so. Anything else is returned as it is.
+ */
+export function explainDbError(e: unknown, workspaceDir: string, file = insideWorkspace(workspaceDir, FINDINGS_FILE)): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
+  const shown = workspacePath(workspaceDir, file);
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new DamagedFileError(shown, (e as Error).message, 'move it aside (the findings, triage and allowances in it go with it) or restore a backup; the next hunt starts a new one');
+  }
+  if (code.startsWith('SQLITE_BUSY')) return new Error(`${shown} is busy: another kqlite held it for more than ${BUSY_TIMEOUT_MS / 1000} s; try again`);
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM')) return new Error(`cannot write ${shown} (${(e as Error).message}): check the permissions of the file and its folder`);
+  return e;
 }
 
 /** An empty, migrated in-memory database (tests; read-only views of a workspace that has no findings yet). */
@@ -43,7 +75,8 @@ function migrate(db: Db): void {
   if (from > MIGRATIONS.length) throw new Error(`findings database has schema version ${from}, newer than this kqlite (${MIGRATIONS.length}); upgrade kqlite`);
   if (from === MIGRATIONS.length) return;
   db.transaction(() => {
-    for (let v = from; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    // a concurrent opener may have migrated while this one waited for the lock
+    for (let v = schemaVersion(db); v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
-  })();
+  }).immediate();
 }

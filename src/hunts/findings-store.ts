@@ -14,7 +14,7 @@ interface FindingRow {
   id: string; rule_id: string; rule_name: string; tool: string | null; severity: string; group_key: string; key_json: string;
   device: string | null; user: string | null; signer: string | null; first_seen: string; last_seen: string; event_count: number;
   report_ids: string; sample: string; row: string; status: string; assignee: string | null;
-  created_run: number; updated_run: number; created_at: string; updated_at: string;
+  created_run: number; updated_run: number; seen_run: number | null; created_at: string; updated_at: string;
 }
 
 function fromRow(r: FindingRow): Finding {
@@ -36,30 +36,48 @@ export function findingId(ruleId: string, groupKey: string): string {
   return stableId(ruleId, groupKey);
 }
 
-/** Inserts or merges one observation; returns whether the finding is new. */
-export function upsertObservation(db: Db, rule: HuntRule, o: Observation, runId: number, at: string): { id: string; isNew: boolean } {
+/** What a run's observation did to its finding. */
+export type ObservationEffect = 'new' | 'updated' | 'unchanged';
+
+/**
+ * Inserts or merges one observation of run `runId`. 'new': no completed run had seen the finding (a row
+ * left by a run that never completed, from before runs committed as a whole, counts as not seen);
+ * 'updated': its evidence changed (times, counts, report ids, sample rows, the rule's name or severity);
+ * 'unchanged': the same evidence again, which only records that this run saw it.
+ */
+export function upsertObservation(db: Db, rule: HuntRule, o: Observation, runId: number, at: string, completedRun: (id: number) => boolean): { id: string; effect: ObservationEffect } {
   const id = findingId(rule.id, o.groupKey);
   const old = db.prepare('SELECT * FROM findings WHERE id = ?').get(id) as FindingRow | undefined;
   const latest = o.rows[o.rows.length - 1] ?? {};
   if (!old) {
     db.prepare(`INSERT INTO findings (id, rule_id, rule_name, tool, severity, group_key, key_json, device, user, signer, first_seen, last_seen,
-      event_count, report_ids, sample, row, status, created_run, updated_run, created_at, updated_at)
-      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'new', ?,?,?,?)`).run(
+      event_count, report_ids, sample, row, status, created_run, updated_run, seen_run, created_at, updated_at)
+      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'new', ?,?,?,?,?)`).run(
       id, rule.id, rule.name, rule.tool ?? null, rule.severity, o.groupKey, JSON.stringify(o.key), o.device ?? null, o.user ?? null, o.signer ?? null,
-      o.firstSeen, o.lastSeen, o.count, JSON.stringify(o.reportIds), JSON.stringify(o.rows), JSON.stringify(latest), runId, runId, at, at);
-    return { id, isNew: true };
+      o.firstSeen, o.lastSeen, o.count, JSON.stringify(o.reportIds), JSON.stringify(o.rows), JSON.stringify(latest), runId, runId, runId, at, at);
+    return { id, effect: 'new' };
   }
   const ids = mergeIds(JSON.parse(old.report_ids), o.reportIds);
   // A rule's window slides between runs, so counts of two runs overlap: keep the largest window count,
   // or the number of distinct events known when that is larger.
   const count = Math.max(old.event_count, o.count, ids.length);
-  const sample = mergeSample(JSON.parse(old.sample), o.rows);
-  db.prepare(`UPDATE findings SET rule_name = ?, tool = ?, severity = ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
-    event_count = ?, report_ids = ?, sample = ?, row = ?, device = coalesce(?, device), user = coalesce(?, user), signer = coalesce(?, signer),
-    updated_run = ?, updated_at = ? WHERE id = ?`).run(
-    rule.name, rule.tool ?? null, rule.severity, o.firstSeen, o.lastSeen, count, JSON.stringify(ids), JSON.stringify(sample),
-    JSON.stringify(latest), o.device ?? null, o.user ?? null, o.signer ?? null, runId, at, id);
-  return { id, isNew: false };
+  const next = {
+    rule_name: rule.name, tool: rule.tool ?? null, severity: rule.severity,
+    first_seen: o.firstSeen < old.first_seen ? o.firstSeen : old.first_seen, last_seen: o.lastSeen > old.last_seen ? o.lastSeen : old.last_seen,
+    event_count: count, report_ids: JSON.stringify(ids), sample: JSON.stringify(mergeSample(JSON.parse(old.sample), o.rows)), row: JSON.stringify(latest),
+    device: o.device ?? old.device, user: o.user ?? old.user, signer: o.signer ?? old.signer,
+  };
+  const isNew = !completedRun(old.created_run);
+  const changed = (Object.keys(next) as (keyof typeof next)[]).some((k) => next[k] !== old[k]);
+  if (!isNew && !changed) {
+    db.prepare('UPDATE findings SET seen_run = ? WHERE id = ?').run(runId, id);
+    return { id, effect: 'unchanged' };
+  }
+  db.prepare(`UPDATE findings SET rule_name = ?, tool = ?, severity = ?, first_seen = ?, last_seen = ?, event_count = ?, report_ids = ?, sample = ?, row = ?,
+    device = ?, user = ?, signer = ?, updated_run = ?, seen_run = ?, updated_at = ?, created_run = ? WHERE id = ?`).run(
+    next.rule_name, next.tool, next.severity, next.first_seen, next.last_seen, next.event_count, next.report_ids, next.sample, next.row,
+    next.device, next.user, next.signer, runId, runId, at, isNew ? runId : old.created_run, id);
+  return { id, effect: isNew ? 'new' : 'updated' };
 }
 
 function mergeSample(old: Record<string, unknown>[], fresh: Record<string, unknown>[]): Record<string, unknown>[] {
@@ -101,7 +119,7 @@ export function listFindings(db: Db, filter: FindingFilter = {}, now = new Date(
   if (filter.severity) { where.push('severity = ?'); args.push(filter.severity); }
   if (filter.since) { where.push('last_seen >= ?'); args.push(filter.since); }
   if (filter.until) { where.push('first_seen <= ?'); args.push(filter.until); }
-  if (filter.run !== undefined) { where.push('updated_run = ?'); args.push(filter.run); }
+  if (filter.run !== undefined) { where.push('coalesce(seen_run, updated_run) = ?'); args.push(filter.run); }
   const sql = `SELECT * FROM findings ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY last_seen DESC, id`;
   const sups = activeSuppressions(db, now);
   const out: Finding[] = [];

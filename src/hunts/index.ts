@@ -7,5 +7,5 @@ export { auditOf } from './audit.js';
 export { addSuppression, revokeSuppression, listSuppressions, isActive, globMatch, type NewSuppression } from './suppressions.js';
 export { buildInventory, type InventoryEntry, type InventoryState } from './inventory.js';
 export { selectRules, matchesSelector } from './select.js';
-export { listRuns, getRun, type RunRecord } from './runs.js';
+export { listRuns, getRun, failRun, type RunRecord } from './runs.js';
 export { distinguishingKey, groupColumnsOf, observe } from './grouping.js';

@@ -24,4 +24,13 @@ export const MIGRATIONS: readonly string[] = [
      id INTEGER PRIMARY KEY, target TEXT NOT NULL, target_kind TEXT NOT NULL CHECK (target_kind IN ('tool','rule')),
      device TEXT, user TEXT, signer TEXT, reason TEXT NOT NULL CHECK (length(trim(reason)) > 0), expires TEXT,
      created_at TEXT NOT NULL, created_by TEXT NOT NULL, revoked_at TEXT);`,
+  // 2: who runs a run (so a run whose process died is ended by the next open, not left 'running'), why a
+  // run failed, and the last run that saw a finding (updated_run is now the last run that changed it)
+  `ALTER TABLE runs ADD COLUMN pid INTEGER;
+   ALTER TABLE runs ADD COLUMN host TEXT;
+   ALTER TABLE runs ADD COLUMN process_started TEXT;
+   ALTER TABLE runs ADD COLUMN error TEXT;
+   ALTER TABLE findings ADD COLUMN seen_run INTEGER REFERENCES runs(id);
+   UPDATE findings SET seen_run = updated_run;
+   CREATE INDEX findings_seen_run ON findings(seen_run);`,
 ];

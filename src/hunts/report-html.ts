@@ -40,7 +40,7 @@ table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #d0d7de;pad
 .sev{padding:0 6px;border-radius:8px;background:#ddd}.sev.high{background:#ffc1c0}.sev.medium{background:#ffe2a8}.sev.low{background:#d8f0d8}details{margin:.4rem 0 .8rem}summary{cursor:pointer}
 </style></head><body><h1>kqlite hunt #${s.runId}</h1>
 <p>As of <b>${esc(s.asOf)}</b>${s.asOfSource === 'latest-event' ? ' (the latest event in the workspace)' : ''}. Rules: ${s.rulesRun} run, ${s.rulesSkipped} skipped, ${s.rulesFailed} failed.
-Scanned ${s.rowsScanned} rows in ${s.durationMs} ms. Findings: <b>${s.findingsNew} new</b>, ${s.findingsUpdated} updated, ${s.findingsSuppressed} suppressed.</p>
+Scanned ${s.rowsScanned} rows in ${s.durationMs} ms. Findings: <b>${s.findingsNew} new</b>, ${s.findingsUpdated} updated, ${s.findingsUnchanged} unchanged, ${s.findingsSuppressed} suppressed.</p>
 <table><thead><tr><th>tool</th><th>new</th><th>updated</th><th>suppressed</th></tr></thead><tbody>${Object.entries(s.byTool).map(([t, c]) => `<tr><td>${esc(t)}</td><td>${c.new}</td><td>${c.updated}</td><td>${c.suppressed}</td></tr>`).join('')}</tbody></table>
 ${sections || '<p>No findings.</p>'}
 </body></html>

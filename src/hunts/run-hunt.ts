@@ -1,16 +1,18 @@
 /**
  * A hunt: run the selected rules over the telemetry with `now()` bound to one reference time, merge each
- * rule's result groups into findings, and record the run. Rules that cannot run here (validation errors,
- * tables the workspace lacks) are skipped with the reason; a rule that fails at run time is reported and
- * the hunt goes on. Rules share table scans and common where chains (the engine's shared scan cache), so a
+ * rule's result groups into findings, and record the run; the findings and the run's completion are
+ * committed together, so what a run found is new until a run that completed has seen it. Rules that
+ * cannot run here (validation errors, tables the workspace lacks) are skipped with the reason; a rule that
+ * fails at run time is reported and the hunt goes on. Rules share table scans and common where chains (the engine's shared scan cache), so a
  * pack of hundreds of rules over one table costs about one pass plus index lookups. They all read one
  * snapshot of the source, so the hunt sees one state of the workspace and lists it once.
  */
 import { runQuery, type ExternalDataSource } from '../engine/index.js';
 import { formatDatetime } from '../engine/values/ticks.js';
 import type { Db } from './db.js';
-import { upsertObservation } from './findings-store.js';
+import { upsertObservation, type ObservationEffect } from './findings-store.js';
 import { observe } from './grouping.js';
+import { failRun, startRun } from './runs.js';
 import { activeSuppressions, suppressionFor } from './suppressions.js';
 import type { HuntRule, HuntSource } from './types.js';
 
@@ -32,6 +34,14 @@ export interface HuntOptions {
   onRule?: (rule: HuntRule, index: number, total: number) => void;
   /** Stored functions (ASIM parsers, watchlists) rules may call. */
   library?: import('../kql/semantics/index.js').FunctionLibrary;
+  /** The run's id, as soon as it is recorded (whoever may have to stop the hunt can then end its run). */
+  onStart?: (runId: number) => void;
+  /**
+   * Called inside the commit, with the run's findings written but not yet committed (reads on `db` see
+   * them): a report that cannot be written throws, and the run fails with nothing kept, so its findings
+   * are still new to the next run instead of consumed by one nobody saw.
+   */
+  beforeCommit?: (summary: HuntSummary) => void;
 }
 
 export interface RuleOutcome {
@@ -46,8 +56,12 @@ export interface RuleOutcome {
   durationMs: number;
   findingsNew: number;
   findingsUpdated: number;
+  /** Seen again with the same evidence. */
+  findingsUnchanged: number;
   findingsSuppressed: number;
 }
+
+type Tally = { new: number; updated: number; unchanged: number; suppressed: number };
 
 export interface HuntSummary {
   runId: number;
@@ -61,18 +75,26 @@ export interface HuntSummary {
   durationMs: number;
   findingsNew: number;
   findingsUpdated: number;
+  findingsUnchanged: number;
   findingsSuppressed: number;
   /** Ids of the findings this run touched, in rule order then group order. */
   findingIds: string[];
   newFindingIds: string[];
   rules: RuleOutcome[];
-  byTool: Record<string, { new: number; updated: number; suppressed: number }>;
-  bySeverity: Record<string, { new: number; updated: number; suppressed: number }>;
+  byTool: Record<string, Tally>;
+  bySeverity: Record<string, Tally>;
   topDevices: { device: string; findings: number }[];
 }
 
 export class HuntError extends Error {}
 
+/**
+ * Runs the rules, then commits the run as a whole: every finding and the run's completion in one
+ * transaction at the end. A run that dies (killed, out of memory, a report that cannot be written) leaves
+ * no findings behind, only its run row, which the next open marks failed; what it found is new to the
+ * next run that completes. Rules run outside any transaction, so hunts in two processes overlap and only
+ * take turns for their commits.
+ */
 export function runHunt(opts: HuntOptions): HuntSummary {
   const started = Date.now();
   // the workspace as it is now, listed once for every rule (an ingest running meanwhile shows in the next hunt)
@@ -81,31 +103,43 @@ export function runHunt(opts: HuntOptions): HuntSummary {
   if (asOf === undefined) throw new HuntError('the workspace holds no events: ingest telemetry (kqlite ingest) or create the demo (kqlite demo) first');
   const asOfText = formatDatetime(asOf);
   const now = new Date().toISOString();
-  const actor = opts.actor ?? 'kqlite';
   const { db } = opts;
-  const runId = Number(db.prepare('INSERT INTO runs (started_at, as_of, actor, rules) VALUES (?,?,?,?)').run(now, asOfText, actor, JSON.stringify(opts.rules.map((r) => r.id))).lastInsertRowid);
+  const runId = startRun(db, { startedAt: now, asOf: asOfText, actor: opts.actor ?? 'kqlite', ruleIds: opts.rules.map((r) => r.id) });
+  opts.onStart?.(runId);
+  try {
+    const ran = runRules(opts, source, asOf, asOfText);
+    return commitRun(opts, runId, now, asOfText, ran, started);
+  } catch (e) {
+    failRun(db, runId, e instanceof Error ? e.message : String(e));
+    throw e;
+  }
+}
+
+interface RuleRun {
+  rule: HuntRule;
+  outcome: RuleOutcome;
+  observations: ReturnType<typeof observe>;
+}
+
+/** Every rule over the one snapshot; nothing is written yet. */
+function runRules(opts: HuntOptions, source: HuntSource, asOf: bigint, asOfText: string): RuleRun[] {
   const present = new Set(source.tableNames().map((t) => t.toLowerCase()));
-  const sups = activeSuppressions(db, now);
-  const outcomes: RuleOutcome[] = [];
-  const findingIds: string[] = [];
-  const newFindingIds: string[] = [];
-  const deviceCounts = new Map<string, number>();
   const sharedScans = opts.fused === false ? undefined : new Map();
-  opts.rules.forEach((rule, i) => {
+  return opts.rules.map((rule, i) => {
     opts.onRule?.(rule, i, opts.rules.length);
-    const o: RuleOutcome = { ruleId: rule.id, ruleName: rule.name, severity: rule.severity, outcome: 'ran', rows: 0, rowsScanned: 0, durationMs: 0, findingsNew: 0, findingsUpdated: 0, findingsSuppressed: 0 };
+    const o: RuleOutcome = { ruleId: rule.id, ruleName: rule.name, severity: rule.severity, outcome: 'ran', rows: 0, rowsScanned: 0, durationMs: 0, findingsNew: 0, findingsUpdated: 0, findingsUnchanged: 0, findingsSuppressed: 0 };
     if (rule.tool) o.tool = rule.tool;
-    outcomes.push(o);
+    const done = (observations: RuleRun['observations'] = []): RuleRun => ({ rule, outcome: o, observations });
     const missing = rule.tables.filter((t) => !present.has(t.toLowerCase()));
     if (rule.status === 'error') {
       o.outcome = 'skipped';
       o.reason = `validation error: ${rule.diagnostics?.[0]?.message ?? 'see kqlite rules show'}`;
-      return;
+      return done();
     }
     if (missing.length) {
       o.outcome = 'skipped';
       o.reason = `the workspace has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}`;
-      return;
+      return done();
     }
     const r = runQuery(rule.query, { source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.library ? { library: opts.library } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.externalData ? { externalData: opts.externalData } : {}) });
     o.durationMs = r.stats.durationMs;
@@ -113,40 +147,65 @@ export function runHunt(opts: HuntOptions): HuntSummary {
     if (!r.ok || !r.tables.length) {
       o.outcome = 'failed';
       o.reason = r.diagnostics.find((d) => d.severity === 'error')?.message ?? 'the query returned no table';
-      return;
+      return done();
     }
     const table = r.tables[0]!.table;
     o.rows = table.length;
-    const observations = observe(rule.id, rule.query, table, asOfText);
-    db.transaction(() => {
+    return done(observe(rule.id, rule.query, table, asOfText));
+  });
+}
+
+/** Writes every finding and the run's completion in one transaction (which waits its turn for the lock). */
+function commitRun(opts: HuntOptions, runId: number, now: string, asOfText: string, ran: RuleRun[], started: number): HuntSummary {
+  const { db } = opts;
+  const sups = activeSuppressions(db, now);
+  const findingIds: string[] = [];
+  const newFindingIds: string[] = [];
+  const deviceCounts = new Map<string, number>();
+  const outcomes = ran.map((r) => r.outcome);
+  const completed = new Map<number, boolean>();
+  const completedRun = (id: number) => {
+    let c = completed.get(id);
+    if (c === undefined) {
+      const outcome = (db.prepare('SELECT outcome FROM runs WHERE id = ?').get(id) as { outcome: string } | undefined)?.outcome;
+      completed.set(id, (c = outcome !== undefined && outcome.startsWith('completed')));
+    }
+    return c;
+  };
+  let summary!: HuntSummary;
+  db.transaction(() => {
+    for (const { rule, outcome: o, observations } of ran) {
       for (const ob of observations) {
-        const { id, isNew } = upsertObservation(db, rule, ob, runId, now);
+        const { id, effect } = upsertObservation(db, rule, ob, runId, now, completedRun);
         findingIds.push(id);
-        if (isNew) newFindingIds.push(id);
+        if (effect === 'new') newFindingIds.push(id);
         const suppressed = !!suppressionFor({ ruleId: rule.id, ruleName: rule.name, tool: rule.tool, device: ob.device, user: ob.user, signer: ob.signer }, sups);
         if (suppressed) o.findingsSuppressed++;
-        else if (isNew) o.findingsNew++;
-        else o.findingsUpdated++;
+        else o[EFFECT_COUNT[effect]]++;
         if (!suppressed && ob.device) deviceCounts.set(ob.device, (deviceCounts.get(ob.device) ?? 0) + 1);
       }
-    })();
-  });
-  const summary = summarise(runId, asOfText, opts.asOf === undefined ? 'latest-event' : 'flag', outcomes, findingIds, newFindingIds, deviceCounts, Date.now() - started);
-  db.prepare('UPDATE runs SET finished_at = ?, outcome = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), summary.rulesFailed ? 'completed with failures' : 'completed', JSON.stringify(summary), runId);
+    }
+    summary = summarise(runId, asOfText, opts.asOf === undefined ? 'latest-event' : 'flag', outcomes, findingIds, newFindingIds, deviceCounts, Date.now() - started);
+    db.prepare('UPDATE runs SET finished_at = ?, outcome = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), summary.rulesFailed ? 'completed with failures' : 'completed', JSON.stringify(summary), runId);
+    opts.beforeCommit?.(summary);
+  }).immediate();
   return summary;
 }
+
+const EFFECT_COUNT: Record<ObservationEffect, 'findingsNew' | 'findingsUpdated' | 'findingsUnchanged'> = { new: 'findingsNew', updated: 'findingsUpdated', unchanged: 'findingsUnchanged' };
 
 function summarise(runId: number, asOf: string, asOfSource: HuntSummary['asOfSource'], rules: RuleOutcome[], findingIds: string[], newFindingIds: string[], devices: Map<string, number>, durationMs: number): HuntSummary {
   const byTool: HuntSummary['byTool'] = {};
   const bySeverity: HuntSummary['bySeverity'] = {};
   const add = (m: HuntSummary['byTool'], k: string, o: RuleOutcome) => {
-    const e = (m[k] ??= { new: 0, updated: 0, suppressed: 0 });
+    const e = (m[k] ??= { new: 0, updated: 0, unchanged: 0, suppressed: 0 });
     e.new += o.findingsNew;
     e.updated += o.findingsUpdated;
+    e.unchanged += o.findingsUnchanged;
     e.suppressed += o.findingsSuppressed;
   };
   for (const o of rules) {
-    if (o.outcome !== 'ran' || o.findingsNew + o.findingsUpdated + o.findingsSuppressed === 0) continue;
+    if (o.outcome !== 'ran' || o.findingsNew + o.findingsUpdated + o.findingsUnchanged + o.findingsSuppressed === 0) continue;
     add(byTool, o.tool ?? '(no tool)', o);
     add(bySeverity, o.severity, o);
   }
@@ -161,6 +220,7 @@ function summarise(runId: number, asOf: string, asOfSource: HuntSummary['asOfSou
     durationMs,
     findingsNew: rules.reduce((s, o) => s + o.findingsNew, 0),
     findingsUpdated: rules.reduce((s, o) => s + o.findingsUpdated, 0),
+    findingsUnchanged: rules.reduce((s, o) => s + o.findingsUnchanged, 0),
     findingsSuppressed: rules.reduce((s, o) => s + o.findingsSuppressed, 0),
     findingIds, newFindingIds, rules, byTool, bySeverity,
     topDevices: [...devices].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 10).map(([device, findings]) => ({ device, findings })),

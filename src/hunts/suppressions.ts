@@ -57,7 +57,7 @@ export function addSuppression(db: Db, s: NewSuppression, actor: string): Suppre
 
 export function revokeSuppression(db: Db, id: number, actor: string, reason: string): void {
   const r = db.prepare('UPDATE suppressions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(new Date().toISOString(), id);
-  if (!r.changes) throw new Error(`no active suppression #${id}`);
+  if (!r.changes) throw new Error(`no active suppression #${id} (kqlite allow --list shows them)`);
   audit(db, actor, 'suppression', String(id), 'revoke', { reason });
 }
 

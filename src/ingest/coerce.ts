@@ -8,6 +8,7 @@ import type { Value } from '../engine/values/value.js';
 import { longOf, MAX_INT, MAX_LONG, MIN_INT, MIN_LONG, parseLongText, type Long } from '../engine/values/long.js';
 import { jsonText, parseJson } from '../engine/values/json.js';
 import { parseDatetimeText, parseTimespanText, type ScalarTypeName } from '../kql/syntax/index.js';
+import { jsonNestsDeeper, MAX_NESTING } from '../common/nesting.js';
 
 export class CoercionError extends Error {}
 
@@ -91,6 +92,7 @@ export function coerce(v: unknown, type: ScalarTypeName, column: string): Value 
         const s = v.trim();
         if (s === '') return null;
         if (s[0] === '{' || s[0] === '[') {
+          if (jsonNestsDeeper(s)) throw new CoercionError(`column ${column}: JSON nested deeper than ${MAX_NESTING} levels`);
           try {
             return parseJson(s) as Value;
           } catch {

@@ -29,6 +29,7 @@ import { QueryError } from '../engine/values/value.js';
 import { jsonText, parseJson } from '../engine/values/json.js';
 import type { ScalarTypeName } from '../kql/syntax/ast.js';
 import type { TableSchema } from '../kql/semantics/types.js';
+import { DamagedFileError, isJsonObject, readJsonFile } from '../common/damaged.js';
 import {
   packCodes, packDictLengths, packInts, packNumbers, packPostings, refsOf, unpack, unpackCodes, unpackDictLengths, unpackNumbers, unpackPostings,
   type BufferRef, type Packed, type PackedLengths, type PackedNumbers, type PackedPostings, type Put,
@@ -221,9 +222,14 @@ function putDict(dict: string[], m: ColumnMeta, put: (a: ArrayBufferView) => Buf
 const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** What to do about a damaged extent (it never changes once written, so it is lost, not repairable). */
+export const extentRemedy = (dir: string) => `remove the extent folder ${dir} (its rows leave the table) or ingest the table's files again into a new workspace`;
+
 export function readExtentMeta(dir: string): ExtentMeta {
-  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as ExtentMeta;
-  if (!READABLE.has(meta.format)) throw new Error(`${dir}: unknown extent format '${meta.format}'`);
+  const meta = readJsonFile<ExtentMeta>(join(dir, 'meta.json'), extentRemedy(dir), {
+    check: (v) => (isJsonObject(v) && typeof v['rows'] === 'number' && Array.isArray(v['columns']) ? undefined : "not an extent's description (rows, columns)"),
+  });
+  if (!READABLE.has(meta.format)) throw new Error(`${dir}: extent format '${meta.format}' is newer than this kqlite reads: upgrade kqlite`);
   return meta;
 }
 
@@ -347,7 +353,7 @@ export class ExtentReader {
   }
 
   private dictsV1(): unknown[] {
-    return (this.v1Dicts ??= JSON.parse(readFileSync(join(this.dir, 'dicts.json'), 'utf8')) as unknown[]);
+    return (this.v1Dicts ??= readJsonFile<unknown[]>(join(this.dir, 'dicts.json'), extentRemedy(this.dir), { check: (v) => (Array.isArray(v) ? undefined : 'not a list of dictionaries') }));
   }
 
   private read(offset: number, length: number): ArrayBuffer {
@@ -365,7 +371,7 @@ export class ExtentReader {
       const bytes = new Uint8Array(out);
       for (let done = 0; done < length;) {
         const got = readSync(fd, bytes, done, length - done, offset + done);
-        if (got === 0) throw new Error(`${this.dir}: data.bin is shorter than its meta.json says`);
+        if (got === 0) throw new DamagedFileError(join(this.dir, 'data.bin'), `shorter than its meta.json says (no bytes at ${offset + done})`, extentRemedy(this.dir));
         done += got;
       }
     } finally {

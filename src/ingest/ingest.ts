@@ -20,6 +20,7 @@ import { publishQuarantine, writeJsonAtomic } from './quarantine.js';
 import { FORMATS, type Format } from './readers.js';
 import { fingerprint, hashFile } from './source.js';
 import type { Workspace } from './workspace.js';
+import { isJsonObject, readJsonFile } from '../common/damaged.js';
 
 export interface FileReport {
   file: string;
@@ -126,7 +127,9 @@ type Ledger = Record<string, LedgerEntry>;
 const ledgerPath = (ws: Workspace) => insideWorkspace(ws.dir, 'ingest-log.json');
 function readLedger(ws: Workspace): Ledger {
   const p = ledgerPath(ws);
-  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as Ledger) : {};
+  return existsSync(p)
+    ? readJsonFile<Ledger>(p, 'move it aside to start a new log (a file loaded before would then load again if ingested again)', { workspaceDir: ws.dir, check: (v) => (isJsonObject(v) ? undefined : 'not a map of loaded files') })
+    : {};
 }
 
 const PARALLEL_MIN_BYTES = 16 << 20;

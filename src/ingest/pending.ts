@@ -10,6 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { threadId } from 'node:worker_threads';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import type { Workspace } from './workspace.js';
+import { DamagedFileError } from '../common/damaged.js';
 
 let journals = 0;
 
@@ -47,6 +48,18 @@ const alive = (pid: number) => {
   }
 };
 
+/** One journal line: the table and extent id an interrupted ingest wrote. */
+function journalEntry(line: string, file: string, lineNo: number): [string, string] {
+  let e: unknown;
+  try {
+    e = JSON.parse(line);
+  } catch {
+    // falls through to the error below
+  }
+  if (Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'string') return [e[0], e[1]];
+  throw new DamagedFileError(file, `line ${lineNo} is not a journal entry ([table, extent])`, 'remove the file (an extent of the interrupted ingest it names may then stay in its table: kqlite tables lists them)');
+}
+
 /** Drops what ingests that died part way left: their journalled extents and partial quarantine files. */
 export function cleanAbandoned(ws: Workspace): number {
   let dropped = 0;
@@ -56,9 +69,9 @@ export function cleanAbandoned(ws: Workspace): number {
       const pid = Number(name.split('-')[0]);
       if (!Number.isInteger(pid) || alive(pid)) continue;
       const path = insideWorkspace(dir, name);
-      for (const line of readFileSync(path, 'utf8').split('\n')) {
+      for (const [i, line] of readFileSync(path, 'utf8').split('\n').entries()) {
         if (!line) continue;
-        const [table, id] = JSON.parse(line) as [string, string];
+        const [table, id] = journalEntry(line, `pending/${name}`, i + 1);
         if (existsSync(insideWorkspace(ws.dir, 'tables', table, id))) {
           ws.dropExtent(table, id);
           dropped++;

@@ -8,7 +8,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { insideWorkspace } from '../common/workspace-dir.js';
-import type { Workspace } from './workspace.js';
+import { readQuarantineIndex, type Workspace } from './workspace.js';
 
 export interface QuarantineEntry {
   file: string;
@@ -106,7 +106,7 @@ export function publishQuarantine(ws: Workspace, q: SealedQuarantine, hash: stri
   for (let n = 2; existsSync(join(dir, name)); n++) name = `${hash.slice(0, 16)}-${n}.ndjson`; // the same file loaded again (--force)
   renameSync(q.partial, insideWorkspace(dir, name));
   const indexFile = insideWorkspace(dir, 'index.json');
-  const index = existsSync(indexFile) ? (JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, number>) : {};
+  const index = existsSync(indexFile) ? readQuarantineIndex(ws.dir, indexFile) : {};
   for (const [t, n] of q.perTable) index[t] = (index[t] ?? 0) + n;
   writeJsonAtomic(indexFile, index);
 }
@@ -125,7 +125,22 @@ export function readQuarantine(ws: Workspace, only: { table?: string; file?: str
   return readdirSync(dir)
     .filter((f) => f.endsWith('.ndjson') && !f.startsWith('.'))
     .sort()
-    .flatMap((f) => byPosition(readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter(wanted)));
+    .flatMap((f) => byPosition(readFileSync(join(dir, f), 'utf8').split('\n').map((l, i) => entryOf(l, `quarantine/${f}`, i + 1)).filter((e): e is Record<string, unknown> => !!e && wanted(e))));
+}
+
+/**
+ * One line of a quarantine file. A damaged line (a crash mid-write, an edit) does not hide the others: it
+ * is listed as what it is, with where it is and what to do.
+ */
+function entryOf(line: string, file: string, lineNo: number): Record<string, unknown> | undefined {
+  if (!line.trim()) return undefined;
+  try {
+    const e = JSON.parse(line) as unknown;
+    if (e && typeof e === 'object' && !Array.isArray(e)) return e as Record<string, unknown>;
+  } catch {
+    // listed below
+  }
+  return { file, line: lineNo, table: '', reason: `damaged entry in ${file} line ${lineNo} (not a quarantine record): remove that line`, raw: line.slice(0, 200) };
 }
 
 /**

@@ -11,6 +11,7 @@ import { pipeline, Readable } from 'node:stream';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
 import type { Source } from './source.js';
 import { MAX_RECORD_BYTES, splitJsonValues, splitLines, type Line } from './splitters.js';
+import { jsonNestsDeeper, MAX_NESTING } from '../common/nesting.js';
 
 export const FORMATS = ['defender-stream', 'csv', 'json', 'ndjson', 'sentinel', 'parquet'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -62,6 +63,7 @@ function unwrap(o: Record<string, unknown>): { row?: Record<string, unknown>; ta
     const table = cat.replace(/^AdvancedHunting-/i, '');
     let props = o['properties'];
     if (typeof props === 'string') {
+      if (jsonNestsDeeper(props)) return { problem: `'properties': ${TOO_DEEP}`, table };
       try {
         props = JSON.parse(props);
       } catch {
@@ -94,6 +96,9 @@ export function readRecords(src: Source, format: Format, delimiter = ','): Async
   return readJsonLines(src);
 }
 
+/** A record no later step could walk (every stage, and the engine, takes values MAX_NESTING deep). */
+const TOO_DEEP = `JSON nested deeper than ${MAX_NESTING} levels`;
+
 /** One JSON value per line; a line may be a whole Event Hubs message. */
 async function* readJsonLines(src: Source): AsyncGenerator<RecordItem[]> {
   for await (const lines of splitLines(src.chunks())) {
@@ -111,6 +116,10 @@ export function recordsOfLine(l: Line, out: RecordItem[]): void {
   }
   const text = l.text!.trim();
   if (!text) return;
+  if (jsonNestsDeeper(text)) {
+    out.push({ line: l.line, problem: TOO_DEEP, raw: text.slice(0, RAW_KEPT) });
+    return;
+  }
   let o: unknown;
   try {
     o = parseJson(text);
@@ -131,6 +140,10 @@ async function* readJsonDocuments(src: Source): AsyncGenerator<RecordItem[]> {
     for (const v of values) {
       if (v.problem) {
         out.push({ offset: v.offset, problem: v.problem, ...(v.text ? { raw: v.text.slice(0, RAW_KEPT) } : {}) });
+        continue;
+      }
+      if (jsonNestsDeeper(v.text!)) {
+        out.push({ offset: v.offset, problem: TOO_DEEP, raw: v.text!.slice(0, RAW_KEPT) });
         continue;
       }
       let o: unknown;

@@ -11,6 +11,7 @@ import type { TableSource, TimeRange } from '../engine/source.js';
 import type { Table } from '../engine/storage/column.js';
 import type { TableSchema } from '../kql/semantics/types.js';
 import type { ExtentMeta } from './extent-format.js';
+import { DamagedFileError } from '../common/damaged.js';
 
 /** A table's schema and its extent ids (in the order they were added), read under one folder stamp. */
 export interface TableListing {
@@ -70,7 +71,21 @@ export class WorkspaceSnapshot implements TableSource {
   /** The tables, without listing each one (a table once seen stays one until it is dropped with its folder). */
   tableNames(): string[] {
     this.folders ??= this.ws.readTableFolders();
-    return this.folders.filter((f) => (this.listings.has(f) ? this.listings.get(f) !== undefined : this.ws.knownTable(f) || this.listing(f)));
+    return this.folders.filter((f) => (this.listings.has(f) ? this.listings.get(f) !== undefined : this.ws.knownTable(f) || this.damaged(f) || this.listing(f)));
+  }
+
+  /**
+   * Whether a table's folder cannot be listed because a file of it is damaged: it is still a table (a query
+   * of it ends with what is wrong and what to do), and it does not stop queries of the others.
+   */
+  private damaged(folder: string): boolean {
+    try {
+      this.listing(folder);
+      return false;
+    } catch (e) {
+      if (e instanceof DamagedFileError) return true;
+      throw e;
+    }
   }
 
   schema(name: string): TableSchema | undefined {
@@ -100,7 +115,7 @@ export class WorkspaceSnapshot implements TableSource {
    */
   cursor(): string {
     let newest = '';
-    for (const t of this.tableNames()) for (const id of this.listing(t)?.extents ?? []) if (id > newest) newest = id;
+    for (const t of this.tableNames()) for (const id of (this.damaged(t) ? undefined : this.listing(t))?.extents ?? []) if (id > newest) newest = id;
     return newest;
   }
 

@@ -17,6 +17,7 @@ import { ColumnCache, DEFAULT_CACHE_BYTES } from './column-cache.js';
 import { ExtentReader, writeExtentFiles, type ExtentMeta } from './extent-format.js';
 import { timestampRange } from './timestamps.js';
 import { WorkspaceSnapshot, type ListingReader, type TableInfo, type TableListing } from './workspace-snapshot.js';
+import { isJsonObject, readJsonFile } from '../common/damaged.js';
 
 export type { TableInfo } from './workspace-snapshot.js';
 
@@ -113,7 +114,10 @@ export class Workspace implements TableSource, ListingReader {
       const extents = names.filter((n) => n.startsWith('e-') && !n.includes('.tmp')).sort();
       let schema: TableSchema;
       try {
-        schema = JSON.parse(readFileSync(this.tablesDir(folder, 'schema.json'), 'utf8')) as TableSchema;
+        schema = readJsonFile<TableSchema>(this.tablesDir(folder, 'schema.json'), `restore it, or remove the folder tables/${folder} and ingest that table's files again`, {
+          workspaceDir: this.dir,
+          check: (v) => (isJsonObject(v) && Array.isArray(v['columns']) && v['columns'].every((c) => isJsonObject(c) && typeof c['name'] === 'string' && typeof c['type'] === 'string') ? undefined : 'not a table schema (columns with name and type)'),
+        });
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null; // the table was dropped meanwhile
         throw e;
@@ -253,11 +257,19 @@ export class Workspace implements TableSource, ListingReader {
   }
 }
 
+/** quarantine/index.json: records set aside per table. */
+export function readQuarantineIndex(dir: string, file: string): Record<string, number> {
+  return readJsonFile<Record<string, number>>(file, 'remove it: the counts per table start again from zero, the quarantined records themselves stay listed', {
+    workspaceDir: dir,
+    check: (v) => (isJsonObject(v) && Object.values(v).every((n) => typeof n === 'number') ? undefined : 'not counts per table'),
+  });
+}
+
 /** Quarantined records per table, from the quarantine index (quarantine/index.json). */
 export function quarantineCounts(dir: string): Map<string, number> {
   const f = insideWorkspace(dir, 'quarantine', 'index.json');
   const m = new Map<string, number>();
   if (!existsSync(f)) return m;
-  for (const [k, v] of Object.entries(JSON.parse(readFileSync(f, 'utf8')) as Record<string, number>)) m.set(k, v);
+  for (const [k, v] of Object.entries(readQuarantineIndex(dir, f))) m.set(k, v);
   return m;
 }

@@ -63,25 +63,31 @@ export function importRules(dir: string, opts: { workspaceDir?: string; now?: st
       fail(1, 1, `cannot read the file: ${(e as Error).message}`);
       continue;
     }
-    const license = licenseOf(join(file, '..'), folder) ?? licenseOf(folder);
-    const read = readRuleFile(text, { path, source: { kind: 'import', name: basename(folder), folder, importedAt, ...(commit ? { commit } : {}), ...(license ? { license } : {}) } });
-    if (read.kind === 'failed') {
-      fail(read.problem.line, read.problem.column, read.problem.reason);
-      continue;
+    try {
+      const license = licenseOf(join(file, '..'), folder) ?? licenseOf(folder);
+      const read = readRuleFile(text, { path, source: { kind: 'import', name: basename(folder), folder, importedAt, ...(commit ? { commit } : {}), ...(license ? { license } : {}) } });
+      if (read.kind === 'failed') {
+        fail(read.problem.line, read.problem.column, read.problem.reason);
+        continue;
+      }
+      if (read.kind !== 'rules') {
+        fail(1, 1, read.kind === 'skipped' ? `not a rule: ${read.reason}` : 'a parser (stored function) file, not a rule: add its folder as a source (kqlite sources add) to use it');
+        continue;
+      }
+      const rule = read.rules[0]!;
+      for (const n of read.notes) report.problems.push({ file: path, ...n });
+      const dup = seen.get(rule.id);
+      if (dup) report.problems.push({ file: path, line: 1, column: 1, reason: `same id as ${dup}: this file's rule replaces it` });
+      seen.set(rule.id, path);
+      report.loaded++;
+      if (rule.repairs.length) report.repaired++;
+      report.rules.push(rule);
+      if (opts.workspaceDir) report[({ new: 'added', updated: 'updated', unchanged: 'unchanged' } as const)[saveImportedRule(opts.workspaceDir, rule)]]++;
+    } catch (e) {
+      // one file never stops an import: whatever it does, it is this file's failure, named, and the rest go on
+      const what = e instanceof RangeError && /call stack/i.test(e.message) ? 'nested too deeply to read' : (e as Error).message;
+      fail(1, 1, `could not be imported: ${what}; fix or remove this file`);
     }
-    if (read.kind !== 'rules') {
-      fail(1, 1, read.kind === 'skipped' ? `not a rule: ${read.reason}` : 'a parser (stored function) file, not a rule: add its folder as a source (kqlite sources add) to use it');
-      continue;
-    }
-    const rule = read.rules[0]!;
-    for (const n of read.notes) report.problems.push({ file: path, ...n });
-    const dup = seen.get(rule.id);
-    if (dup) report.problems.push({ file: path, line: 1, column: 1, reason: `same id as ${dup}: this file's rule replaces it` });
-    seen.set(rule.id, path);
-    report.loaded++;
-    if (rule.repairs.length) report.repaired++;
-    report.rules.push(rule);
-    if (opts.workspaceDir) report[({ new: 'added', updated: 'updated', unchanged: 'unchanged' } as const)[saveImportedRule(opts.workspaceDir, rule)]]++;
   }
   return report;
 }

@@ -161,17 +161,27 @@ function findRepairs(text: string): { text: string; parsed: ReturnType<typeof tr
 }
 
 function tryParse(text: string): { value?: Record<string, unknown>; problem?: YamlProblem; doc?: ReturnType<typeof parseDocument> } {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = (err.linePos?.[0] ?? { line: 1, col: 1 }) as { line: number; col: number };
-    return { problem: { line: pos.line, column: pos.col, message: err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') } };
+  try {
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false });
+    const err = doc.errors[0];
+    if (err) {
+      const pos = (err.linePos?.[0] ?? { line: 1, col: 1 }) as { line: number; col: number };
+      return { problem: { line: pos.line, column: pos.col, message: plainYamlMessage(err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')) } };
+    }
+    const value = doc.toJS() as unknown;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return { problem: { line: 1, column: 1, message: 'expected a YAML mapping of rule fields (id, name, query, ...)' } };
+    }
+    return { value: value as Record<string, unknown>, doc };
+  } catch (e) {
+    // the YAML library recurses per nesting level: a pathological file ends here, as a problem of the file
+    return { problem: { line: 1, column: 1, message: plainYamlMessage((e as Error).message) } };
   }
-  const value = doc.toJS() as unknown;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { problem: { line: 1, column: 1, message: 'expected a YAML mapping of rule fields (id, name, query, ...)' } };
-  }
-  return { value: value as Record<string, unknown>, doc };
+}
+
+/** The YAML library's words, except the JavaScript engine's own (a stack overflow is deep nesting). */
+function plainYamlMessage(message: string): string {
+  return /call stack/i.test(message) ? 'nested too deeply to read (thousands of levels of [ or {)' : message;
 }
 
 /** Reads a rule file's text. Never throws: an unreadable file gives a problem with line and column. */

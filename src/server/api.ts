@@ -199,6 +199,8 @@ export interface HuntRuleOutcome {
   rows: number;
   findingsNew: number;
   findingsUpdated: number;
+  /** Seen again with the same evidence. */
+  findingsUnchanged?: number;
   durationMs: number;
 }
 
@@ -212,8 +214,14 @@ export interface HuntRunInfo {
   rulesFailed: number;
   findingsNew: number;
   findingsUpdated: number;
+  /** Seen again with the same evidence. */
+  findingsUnchanged?: number;
   findingsSuppressed: number;
   by: string;
+  /** 'completed', 'completed with failures', 'running' or 'failed'. */
+  outcome?: string;
+  /** Why a failed run failed (an interrupted one: its process ended). */
+  error?: string;
 }
 
 export interface HuntResponse {

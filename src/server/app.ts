@@ -2,11 +2,13 @@
  * The server: the JSON API under /api/ and the built web app, on Fastify. Loopback by default; anywhere
  * else every API request needs the bearer token (see auth.ts). Every error is JSON (`ApiError`).
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { DamagedFileError } from '../common/damaged.js';
 import { ServerContext } from './context.js';
 import { HttpError, errorBody } from './errors.js';
 import { actorOf, allowedHostNames, crossOriginRefusal, decodedPath, hostOfHeader, isApiPath, isLoopback, tokenMatches } from './auth.js';
 import { EnginePool } from './engine-pool.js';
+import { failRun } from '../hunts/index.js';
 import { defaultWebRoot, sendStatic, staticFile } from './static-files.js';
 import { coverageRoutes } from './routes/coverage.js';
 import { findingRoutes } from './routes/findings.js';
@@ -28,6 +30,9 @@ export interface ServerOptions {
   webRoot?: string;
   /** Worker threads for workbench queries and hunts (default 2). */
   engineWorkers?: number;
+  /** V8 heap cap of each engine worker in MB (default 2048); a query's memory budget is half of it unless set. */
+  engineHeapMb?: number;
+  engineMemoryBudgetBytes?: number;
   logger?: boolean;
 }
 
@@ -39,9 +44,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   if (!isLoopback(host) && !opts.token) throw new Error(`serving on ${host} needs a token (every API request must carry it)`);
   const ctx = new ServerContext(opts.workspaceDir, actorOf(!!opts.token));
   const hostNames = allowedHostNames(host, opts.allowHosts);
-  const pool = new EnginePool({ dir: opts.workspaceDir, size: opts.engineWorkers ?? 2 });
+  const pool = new EnginePool({
+    dir: opts.workspaceDir, size: opts.engineWorkers ?? 2, ...(opts.engineHeapMb ? { heapMb: opts.engineHeapMb } : {}), ...(opts.engineMemoryBudgetBytes ? { memoryBudgetBytes: opts.engineMemoryBudgetBytes } : {}),
+    onRunLost: (runId, reason) => failRun(ctx.db, runId, reason),
+  });
   // Strict validation: unknown fields are refused, not silently dropped; types are not coerced.
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } } });
+  const app = Fastify({
+    logger: opts.logger ?? false, bodyLimit: 1024 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // errors Fastify meets before routing (a malformed URL, an over-long parameter): the same JSON error body as every other
+    frameworkErrors: (err, _req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      void (reply as unknown as FastifyReply).code(status).header('content-type', 'application/json; charset=utf-8').send(errorBody(status, err.message));
+    },
+  });
   const webRoot = opts.webRoot ?? defaultWebRoot();
 
   // Every request passes here before its handler (Fastify has already routed it): see auth.ts.
@@ -80,7 +95,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (err.validation) return reply.code(400).send(errorBody(400, `bad request: ${err.message}`));
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) app.log.error(err);
-    return reply.code(status).send(errorBody(status, status === 500 ? `internal error: ${err.message}` : err.message));
+    // a damaged workspace file says what it is and what to do; anything else unexpected is ours
+    return reply.code(status).send(errorBody(status, status === 500 && !(err instanceof DamagedFileError) ? `internal error: ${err.message}` : err.message));
   });
 
   statusRoutes(app, ctx, { tokenRequired: !!opts.token });

@@ -7,14 +7,20 @@
  */
 import { Worker } from 'node:worker_threads';
 import { HttpError } from './errors.js';
-import type { EngineJob, EngineWorkerReply, EngineWorkerRequest, HuntResultMessage, QueryResultMessage } from './engine-protocol.js';
+import type { EngineJob, EngineWorkerReply, EngineWorkerRequest, HuntResultMessage, HuntStartedMessage, QueryResultMessage } from './engine-protocol.js';
 
 export interface PoolOptions {
   dir: string;
   size?: number;
-  /** V8 heap cap per worker in MB and the engine's budget for columns (typed arrays live off-heap). */
+  /** V8 heap cap per worker in MB. */
   heapMb?: number;
+  /** The engine's memory budget per query (default: half of the worker's heap limit, as in the CLI). */
   memoryBudgetBytes?: number;
+  /**
+   * A hunt whose thread was stopped (time limit, out of memory, cancelled) never ends its run itself, and
+   * its process (this server) lives on: the pool hands the run here to be ended as failed.
+   */
+  onRunLost?: (runId: number, reason: string) => void;
 }
 
 type OkReply = Extract<EngineWorkerReply, { ok: true }>;
@@ -28,7 +34,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  job?: Job & { seq: number; timer: NodeJS.Timeout };
+  /** `runId`: the run a hunt recorded, once it has. */
+  job?: Job & { seq: number; timer: NodeJS.Timeout; runId?: number };
 }
 
 const GRACE_MS = 2_000;
@@ -107,18 +114,24 @@ export class EnginePool {
 
   private spawn(): Slot {
     const worker = startWorker({
-      workerData: { dir: this.opts.dir, memoryBudgetBytes: this.opts.memoryBudgetBytes ?? 2 * 1024 ** 3 },
+      workerData: { dir: this.opts.dir, ...(this.opts.memoryBudgetBytes ? { memoryBudgetBytes: this.opts.memoryBudgetBytes } : {}) },
       resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb ?? 2048 },
     });
     const slot: Slot = { worker };
-    worker.on('message', (reply: EngineWorkerReply) => {
+    worker.on('message', (reply: EngineWorkerReply | HuntStartedMessage) => {
       const job = slot.job;
       if (!job || job.seq !== reply.seq) return;
+      if ('started' in reply) {
+        job.runId = reply.started;
+        return;
+      }
       clearTimeout(job.timer);
       slot.job = undefined;
       if (reply.ok) job.resolve(reply);
       else job.reject(new HttpError(reply.status, reply.message, reply.diagnostics));
-      this.pump();
+      // a thread whose query ran out of memory is replaced: the next query gets a fresh heap
+      if (!reply.ok && reply.recycle) this.fail(slot, new HttpError(500, 'recycled'));
+      else this.pump();
     });
     worker.on('error', (e: Error & { code?: string }) => {
       const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
@@ -142,6 +155,7 @@ export class EnginePool {
     slot.job = undefined;
     if (job) {
       clearTimeout(job.timer);
+      if (job.runId !== undefined) this.opts.onRunLost?.(job.runId, `stopped: ${error.message}`);
       job.reject(error);
     }
     if (!this.closed) this.pump();

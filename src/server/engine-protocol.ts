@@ -37,6 +37,12 @@ export interface HuntResultMessage {
   summary: HuntSummary;
 }
 
+/** Sent by a worker while a hunt runs: its run's id, so the pool can end the run if it has to stop the thread. */
+export interface HuntStartedMessage {
+  seq: number;
+  started: number;
+}
+
 export type EngineWorkerReply =
   | ({ seq: number; ok: true } & (QueryResultMessage | HuntResultMessage))
-  | { seq: number; ok: false; status: number; message: string; diagnostics?: ApiDiagnostic[] };
+  | { seq: number; ok: false; status: number; message: string; diagnostics?: ApiDiagnostic[]; /** Replace this worker (its heap is spent). */ recycle?: boolean };

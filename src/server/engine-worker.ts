@@ -12,20 +12,25 @@ import { HuntError, openFindingsDb, runHunt, type Db } from '../hunts/index.js';
 import { ConfigError, externalDataFor, Workspace } from '../ingest/index.js';
 import { loadRules, sources } from '../rules/index.js';
 import { apiDiagnostics } from './errors.js';
-import type { EngineWorkerReply, EngineWorkerRequest, HuntJob, QueryJob } from './engine-protocol.js';
+import type { EngineWorkerReply, EngineWorkerRequest, HuntJob, HuntStartedMessage, QueryJob } from './engine-protocol.js';
 
-const { dir, memoryBudgetBytes } = workerData as { dir: string; memoryBudgetBytes: number };
+const { dir, memoryBudgetBytes } = workerData as { dir: string; memoryBudgetBytes?: number };
+/** A result as text is held by this thread, the server thread and the response: Kusto's own default cap. */
+const MAX_RESULT_BYTES = 64 * 1024 * 1024;
 const workspace = Workspace.open(dir, { create: true });
 let db: Db | undefined;
 
 function query(req: QueryJob & { seq: number }): EngineWorkerReply {
   // externaldata: the network only where the workspace's config.json allows it (read per job, so a change applies)
-  const r = runQuery(req.query, { source: workspace, now: BigInt(req.nowTicks), maxRows: req.maxRows, timeoutMs: req.timeoutMs, memoryBudgetBytes, externalData: externalDataFor(dir), library: sources.workspaceLibrary(dir) });
+  const r = runQuery(req.query, { source: workspace, now: BigInt(req.nowTicks), maxRows: req.maxRows, timeoutMs: req.timeoutMs, maxResultBytes: MAX_RESULT_BYTES, ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}), externalData: externalDataFor(dir), library: sources.workspaceLibrary(dir) });
   if (!r.ok) {
     const first = r.diagnostics.find((d) => d.severity === 'error');
     // KQL4003: the engine's own deadline; answered like the thread-level timeout
     const status = first?.code === 'KQL4003' ? 408 : 400;
-    return { seq: req.seq, ok: false, status, message: first?.message ?? 'the query failed', diagnostics: apiDiagnostics(req.query, r.diagnostics) };
+    // a query that ran out of memory leaves this thread's heap full of its garbage: the pool replaces the
+    // thread, so the next query starts on a fresh heap instead of failing too
+    const recycle = first?.code === 'KQL4004' || undefined;
+    return { seq: req.seq, ok: false, status, message: first?.message ?? 'the query failed', diagnostics: apiDiagnostics(req.query, r.diagnostics), ...(recycle ? { recycle } : {}) };
   }
   return {
     seq: req.seq, ok: true, kind: 'query', warnings: r.warnings, diagnostics: apiDiagnostics(req.query, r.diagnostics), stats: r.stats,
@@ -41,6 +46,7 @@ function hunt(req: HuntJob & { seq: number }): EngineWorkerReply {
   try {
     const summary = runHunt({
       rules: req.ruleIds.map((id) => byId.get(id)!), source: workspace, db: (db ??= openFindingsDb(dir)), actor: req.actor, externalData: externalDataFor(dir), library: sources.workspaceLibrary(dir),
+      onStart: (runId) => parentPort!.postMessage({ seq: req.seq, started: runId } satisfies HuntStartedMessage),
       ...(req.asOfTicks !== undefined ? { asOf: BigInt(req.asOfTicks) } : {}),
     });
     return { seq: req.seq, ok: true, kind: 'hunt', summary };
@@ -55,8 +61,9 @@ parentPort!.on('message', (req: EngineWorkerRequest) => {
   try {
     reply = req.kind === 'hunt' ? hunt(req) : query(req);
   } catch (e) {
-    // a config.json that cannot be read is the user's to mend, not an internal error
-    reply = e instanceof ConfigError ? { seq: req.seq, ok: false, status: 400, message: e.message } : { seq: req.seq, ok: false, status: 500, message: `internal error: ${(e as Error).message}` };
+    // a config.json that cannot be read is the user's to mend, not an internal error; anything else was never
+    // expected (runQuery and runHunt end in values): a thread that threw is not trusted with the next job
+    reply = e instanceof ConfigError ? { seq: req.seq, ok: false, status: 400, message: e.message } : { seq: req.seq, ok: false, status: 500, message: `internal error: ${(e as Error).message}`, recycle: true };
   }
   parentPort!.postMessage(reply);
 });

@@ -30,7 +30,8 @@ export function runInfo(r: RunRecord): HuntRunInfo {
   return {
     id: r.id, startedAt: r.startedAt, ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}), asOf: r.asOf,
     rulesRun: s?.rulesRun ?? 0, rulesSkipped: s?.rulesSkipped ?? 0, rulesFailed: s?.rulesFailed ?? 0,
-    findingsNew: s?.findingsNew ?? 0, findingsUpdated: s?.findingsUpdated ?? 0, findingsSuppressed: s?.findingsSuppressed ?? 0, by: r.actor,
+    findingsNew: s?.findingsNew ?? 0, findingsUpdated: s?.findingsUpdated ?? 0, findingsUnchanged: s?.findingsUnchanged ?? 0, findingsSuppressed: s?.findingsSuppressed ?? 0, by: r.actor,
+    outcome: r.outcome, ...(r.error ? { error: r.error } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ before(() => {
 after(() => rmSync(root, { recursive: true, force: true }));
 
 interface Scenario { id: string; kind: string; tool: string; devices: string[] }
-interface HuntJson { asOf: string; summary: { findingsNew: number; findingsUpdated: number; findingsSuppressed: number; rulesRun: number; asOfSource: string }; findings: { id: string; tool: string | null; device: string | null; suppressed: boolean; ruleId: string; lastSeen: string; row: Record<string, unknown> }[] }
+interface HuntJson { asOf: string; summary: { findingsNew: number; findingsUpdated: number; findingsUnchanged: number; findingsSuppressed: number; rulesRun: number; asOfSource: string }; findings: { id: string; tool: string | null; device: string | null; suppressed: boolean; ruleId: string; lastSeen: string; row: Record<string, unknown> }[] }
 const hunt = async (...extra: string[]) => {
   const r = await runCli(['hunt', '--workspace', ws, '--format', 'json', ...extra]);
   assert.ok(r.code === 0 || r.code === 2, r.stderr);
@@ -49,8 +49,8 @@ test('every planted abuse is found by its tool\'s rules, no decoy is reported, a
   for (const s of manifest.scenarios.filter((x) => x.kind === 'decoy')) {
     for (const d of s.devices) assert.deepEqual(found.filter((f) => f.device === d).map((f) => f.ruleId), [], `decoy ${s.id}`);
   }
-  assert.equal(json.summary.findingsNew, 0);
-  assert.equal(json.summary.findingsUpdated, found.length);
+  // the same data again: every finding is seen again, none is new, none changed
+  assert.deepEqual([json.summary.findingsNew, json.summary.findingsUpdated, json.summary.findingsUnchanged], [0, 0, found.length]);
 });
 
 test('allowing the sanctioned tool suppresses exactly its findings; an expired allowance re-surfaces them', async () => {
@@ -67,8 +67,15 @@ test('allowing the sanctioned tool suppresses exactly its findings; an expired a
   const inv = JSON.parse((await runCli(['inventory', '--workspace', ws, '--format', 'json'])).stdout) as { tool: string; device: string; state: string; secondTool?: { sanctioned: string[] } }[];
   assert.equal(inv.find((e) => e.tool === 'Action1' && e.device.startsWith('it-admin-01'))!.state, 'sanctioned');
   assert.deepEqual(inv.find((e) => e.tool === 'Atera')!.secondTool, { sanctioned: ['Action1'] });
-  // a lapsed allowance for AnyDesk does not apply
-  await runCli(['allow', 'AnyDesk', '--workspace', ws, '--reason', 'pilot ended', '--expires', '2020-01-01']);
+  // an allowance that would already have expired is refused (it could never apply)...
+  const past = await runCli(['allow', 'AnyDesk', '--workspace', ws, '--reason', 'pilot ended', '--expires', '2020-01-01']);
+  assert.equal(past.code, 1);
+  assert.match(past.stderr, /--expires '2020-01-01' is in the past: give a future date/);
+  // ...and one that lapsed (stored while it was still in the future) does not apply
+  const { addSuppression, openFindingsDb } = await import('../../src/hunts/index.js');
+  const db = openFindingsDb(ws);
+  addSuppression(db, { target: 'AnyDesk', targetKind: 'tool', reason: 'pilot ended', expires: '2020-01-01T00:00:00.0000000Z' }, 'analyst');
+  db.close();
   const after = await hunt();
   assert.ok(after.json.findings.filter((f) => f.tool === 'AnyDesk').every((f) => !f.suppressed));
 });

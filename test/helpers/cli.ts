@@ -15,10 +15,10 @@ const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 
 export function runCli(
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; /** Node's own flags, e.g. --max-old-space-size=128. */ nodeArgs?: string[] } = {},
 ): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', TSX, ENTRY, ...args], {
       cwd: opts.cwd ?? process.cwd(),
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -65,4 +65,15 @@ export function serveCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
     child.stderr.on('data', onData);
     void exited.then((code) => { clearTimeout(timer); fail(new Error(`exited with ${code} before serving:\n${out}`)); });
   });
+}
+
+/** Starts `kqlite <args>` and hands back the child (to signal it) and what it printed when it ends. */
+export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { pid: number; kill(signal: NodeJS.Signals): void; done: Promise<CliResult & { signal: NodeJS.Signals | null }> } {
+  const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], { cwd: opts.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? 1, signal, stdout, stderr })));
+  return { pid: child.pid!, kill: (signal) => child.kill(signal), done };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { MIGRATIONS } from '../../src/hunts/migrations.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { MemorySource } from '../../src/engine/index.js';
 import { tableFromRows } from '../../src/engine/storage/builders.js';
 import { parseDatetimeText } from '../../src/kql/syntax/index.js';
 import {
-  addSuppression, auditOf, buildInventory, groupColumnsOf, listFindings, openFindingsDb, openMemoryDb, runHunt,
+  addSuppression, auditOf, buildInventory, groupColumnsOf, listFindings, listRuns, openFindingsDb, openMemoryDb, runHunt,
   schemaVersion, selectRules, triageFinding, type HuntRule, type HuntSource,
 } from '../../src/hunts/index.js';
 
@@ -59,7 +60,7 @@ test('group columns come from the last summarize', () => {
   assert.equal(groupColumnsOf('T | where x > 1'), undefined);
 });
 
-test('a hunt binds now() to the latest event, records findings per group, and a rerun only updates', () => {
+test('a hunt binds now() to the latest event, records findings per group; a rerun over the same data changes nothing, new evidence updates', () => {
   const db = openMemoryDb();
   const src = source(BASE);
   const first = runHunt({ rules: RULES, source: src, db });
@@ -79,15 +80,18 @@ test('a hunt binds now() to the latest event, records findings per group, and a 
   assert.ok(!all.some((f) => f.device === 'laptop-09' || f.device === 'laptop-10'));
 
   const again = runHunt({ rules: RULES, source: src, db });
-  assert.equal(again.findingsNew, 0);
-  assert.equal(again.findingsUpdated, 3);
+  assert.deepEqual([again.findingsNew, again.findingsUpdated, again.findingsUnchanged], [0, 0, 3]);
+  assert.deepEqual(Object.values(again.byTool).map((t) => t.unchanged), [2, 1]);
   assert.equal(listFindings(db).length, 3);
   assert.equal(listFindings(db).find((f) => f.device === 'laptop-07')!.count, 2);
 
   // more telemetry extends last seen and merges evidence
   const more = source([...BASE, ['2026-03-12T07:30:00Z', 'laptop-07', 'boot.net.anydesk.com', 'AnyDesk Software GmbH', 'j.doe@contoso.com', 7]]);
   const third = runHunt({ rules: RULES, source: more, db });
-  assert.equal(third.findingsNew, 0);
+  assert.deepEqual([third.findingsNew, third.findingsUpdated, third.findingsUnchanged], [0, 1, 2]);
+  // every run that saw a finding lists it; only the run that changed it updated it
+  assert.equal(listFindings(db, { run: third.runId }).length, 3);
+  assert.deepEqual(listFindings(db).filter((f) => f.updatedRun === third.runId).map((f) => f.device), ['laptop-07']);
   const l7b = listFindings(db).find((f) => f.device === 'laptop-07')!;
   assert.equal(l7b.lastSeen, '2026-03-12T07:30:00.0000000Z');
   assert.equal(l7b.count, 3);
@@ -149,8 +153,28 @@ test('the findings database migrates an old file in place', () => {
   try {
     new Database(join(dir, 'findings.sqlite')).close(); // version 0: an empty file from an older build
     const db = openFindingsDb(dir);
-    assert.equal(schemaVersion(db), 1);
+    assert.equal(schemaVersion(db), MIGRATIONS.length);
     assert.ok(db.prepare("SELECT name FROM sqlite_master WHERE name = 'findings'").get());
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a version 1 database keeps its findings, and its run left running by a dead hunt ends as failed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kqlite-db-'));
+  try {
+    const old = new Database(join(dir, 'findings.sqlite'));
+    old.exec(MIGRATIONS[0]!);
+    old.pragma('user_version = 1');
+    old.prepare("INSERT INTO runs (id, started_at, finished_at, as_of, actor, rules, outcome) VALUES (1, 't', 't', 'a', 'x', '[]', 'completed'), (2, 't', NULL, 'a', 'x', '[]', 'running')").run();
+    old.prepare(`INSERT INTO findings (id, rule_id, rule_name, severity, group_key, key_json, first_seen, last_seen, event_count, report_ids, sample, row, created_run, updated_run, created_at, updated_at)
+      VALUES ('f1', 'r', 'R', 'low', 'g', '{}', 'a', 'b', 1, '[]', '[]', '{}', 1, 1, 't', 't')`).run();
+    old.close();
+    const db = openFindingsDb(dir);
+    assert.equal(schemaVersion(db), MIGRATIONS.length);
+    assert.deepEqual(listRuns(db).map((r) => [r.id, r.outcome, r.error !== undefined]), [[2, 'failed', true], [1, 'completed', false]]);
+    assert.equal(listFindings(db, { run: 1 }).length, 1);
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

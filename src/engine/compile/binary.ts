@@ -4,7 +4,7 @@
  * dictionary-encoded column and whose right side is constant is evaluated once per DISTINCT string, then
  * rows are selected by dictionary code; datetime comparisons against a constant read the tick arrays.
  */
-import type { BetweenExpr, BinaryExpr, InExpr, ScalarTypeName } from '../../kql/syntax/ast.js';
+import type { BetweenExpr, BinaryExpr, Expr, InExpr, ScalarTypeName } from '../../kql/syntax/ast.js';
 import { readCell } from '../storage/builders.js';
 import { isValid } from '../storage/column.js';
 import { compareValues, valuesEqual } from '../values/compare.js';
@@ -185,6 +185,59 @@ function longFastPath(op: string, l: (i: number) => Value, r: (i: number) => Val
     default:
       return undefined;
   }
+}
+
+/**
+ * A left-leaning chain of binary operators (`x+x+…+x`, `a and b and …`; Kusto takes thousands): the bottom
+ * operator compiles as usual (with its fast paths), the ones above become steps applied in a loop, so
+ * neither compiling nor evaluating a row recurses once per operator. Each step is exactly what
+ * compileBinary's general path computes for that operator; constant arithmetic still folds.
+ */
+export function compileBinaryChain(top: BinaryExpr, s: CompileScope): Compiled {
+  const chain: BinaryExpr[] = [];
+  let x: Expr = top;
+  // an aggregate's result column may stand for an inner node (summarize's substitutes): the chain ends there
+  while (x.kind === 'BinaryExpr' && (x === top || !s.substitute?.has(x))) {
+    chain.push(x);
+    x = x.left;
+  }
+  const bottom = chain.pop()!;
+  let acc = compileBinary(bottom, s, s.rt.bound.typeOf(bottom) ?? 'dynamic');
+  const steps: ((a: Value, row: number) => Value)[] = [];
+  let type = acc.type;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const e = chain[i]!;
+    const right = compileExpr(e.right, s);
+    const out = s.rt.bound.typeOf(e) ?? 'dynamic';
+    const step = binaryStep(e.op, type, right, out);
+    if (!steps.length && acc.constant && right.constant && step.folds) acc = constant(step.type, step.apply(acc.eval(0), 0));
+    else steps.push(step.apply);
+    type = step.type;
+  }
+  if (!steps.length) return acc;
+  const base = acc.eval;
+  const n = steps.length;
+  return {
+    type,
+    eval: (row) => {
+      let v = base(row);
+      for (let k = 0; k < n; k++) v = steps[k]!(v, row);
+      return v;
+    },
+  };
+}
+
+/** Operator `op` applied to an already computed left value `a` and `right` at the row. */
+function binaryStep(op: string, leftType: ScalarTypeName, right: Compiled, type: ScalarTypeName): { type: ScalarTypeName; folds: boolean; apply: (a: Value, row: number) => Value } {
+  const r = right.eval;
+  if (op === 'and') return { type: 'bool', folds: false, apply: (a, i) => { if (a === false) return false; const b = r(i); if (b === false) return false; return a === null || b === null ? null : true; } };
+  if (op === 'or') return { type: 'bool', folds: false, apply: (a, i) => { if (a === true) return true; const b = r(i); if (b === true) return true; return a === null || b === null ? null : false; } };
+  const st = stringTestFor(op);
+  if (st) return { type: 'bool', folds: false, apply: (a, i) => { const res = st.test(asString(a), asString(r(i))); return st.negate ? !res : res; } };
+  const cmp = comparison(op);
+  if (cmp) return { type: 'bool', folds: false, apply: (a, i) => cmp(a, r(i)) };
+  const rtp = right.type;
+  return { type, folds: true, apply: (a, i) => arithmetic(op, a, r(i), leftType, rtp, type) };
 }
 
 function comparison(op: string): ((a: Value, b: Value) => Value) | undefined {

@@ -2,12 +2,13 @@
  * What a query sees while it runs: let bindings and function parameters (Env), and the runtime that holds
  * the bound tree, the reference time, the table source and the limits (Runtime).
  */
-import v8 from 'node:v8';
 import type { BoundScript } from '../../kql/semantics/index.js';
 import type { Expr, FunctionDecl, PatternStatement, ScalarTypeName } from '../../kql/syntax/ast.js';
 import type { TableSource } from '../source.js';
 import type { ExternalDataSource } from '../external.js';
+import { EXECUTION } from '../codes.js';
 import { QueryError, type EvalContext, type Value } from '../values/value.js';
+import type { MemoryMeter } from '../memory.js';
 import type { Relation } from './relation.js';
 
 /** A compiled scalar expression: its type and a closure over a PHYSICAL row index. */
@@ -42,7 +43,10 @@ export class Env {
 export interface Limits {
   maxRows: number;
   deadline: number;
-  memoryBudgetBytes: number;
+  /** The time limit the deadline came from, in ms (named when it ends the query). */
+  timeoutMs: number;
+  /** The memory budget and its accounting (compile/memory.ts); also names the running operator. */
+  memory: MemoryMeter;
   signal?: AbortSignal;
 }
 
@@ -63,16 +67,20 @@ export interface Runtime {
   evalTabular(e: Expr, env: Env, implicit?: Relation): Relation;
 }
 
-/** Row loops call checkLimits when (i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK: every 65,536 rows. */
-export const LIMIT_CHECK_MASK = 0xffff;
+/**
+ * Row loops call checkLimits when (i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK: every 1,024 rows, so even a
+ * row that costs a long expression (thousands of terms, a scan of a long string) stops near its deadline.
+ * A check is a clock read (about 0.1 µs) and, one time in eight, a heap measurement (0.4 µs): well under
+ * 0.2 ns per row, against the 10 ns or more a row's compiled closure takes.
+ */
+export const LIMIT_CHECK_MASK = 0x3ff;
 
-/** Checked between operators and 65,536 rows inside long loops, never per row. */
+/** Checked between operators and every 1,024 rows (or pairs, or elements) inside long loops, never per row. */
 export function checkLimits(rt: Runtime): void {
-  if (rt.limits.signal?.aborted) throw new QueryError('the query was cancelled', 'KQL4002');
-  if (Date.now() > rt.limits.deadline) throw new QueryError('the query ran past its time limit (--timeout)', 'KQL4003');
-  // process.memoryUsage() reads the whole process's accounting (slow when a hunt checks thousands of times);
-  // V8's heap statistics are cheap, and external_memory counts the typed arrays columns live in.
-  const heap = v8.getHeapStatistics();
-  const used = heap.used_heap_size + heap.external_memory;
-  if (used > rt.limits.memoryBudgetBytes) throw new QueryError(`the query exceeded its memory budget (${Math.round(rt.limits.memoryBudgetBytes / 1048576)} MiB)`, 'KQL4004');
+  const { limits } = rt;
+  if (limits.signal?.aborted) throw new QueryError('the query was cancelled', EXECUTION.cancelled);
+  if (Date.now() > limits.deadline) {
+    throw new QueryError(`the query ran past its time limit of ${limits.timeoutMs.toLocaleString('en-US')} ms in '${limits.memory.operator}' (--timeout)`, EXECUTION.timeout);
+  }
+  limits.memory.tick();
 }

@@ -12,7 +12,7 @@ import { intOf, longOf, negLong } from '../values/long.js';
 import { valueToDynamic } from '../values/format.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import { SCALAR_FUNCTIONS } from '../functions/registry.js';
-import { compileBetween, compileBinary, compileIn } from './binary.js';
+import { compileBetween, compileBinary, compileBinaryChain, compileIn } from './binary.js';
 import { Env, type Compiled, type Runtime } from './env.js';
 import { columnOf, type Relation } from './relation.js';
 import { enterFunction } from './user-function.js';
@@ -121,6 +121,8 @@ export function compileExpr(e: Expr, s: CompileScope): Compiled {
       return { type: x.type, eval: (r) => negate(f(r), t), constant: x.constant };
     }
     case 'BinaryExpr':
+      // long chains compile in a loop (compileBinaryChain); short ones keep the nested closures V8 inlines
+      if (!s.override && chainLength(e, s) > LONG_CHAIN) return compileBinaryChain(e, s);
       return compileBinary(e, s, type);
     case 'InExpr':
       return compileIn(e, s);
@@ -154,6 +156,19 @@ export function compileExpr(e: Expr, s: CompileScope): Compiled {
       return constant(type, firstCell(rel));
     }
   }
+}
+
+/** Operators in a chain past which compiling and evaluating it recursively would risk the stack. */
+const LONG_CHAIN = 32;
+
+/** How many binary operators lean left from `e` (stops counting past LONG_CHAIN); substituted nodes end a chain. */
+function chainLength(e: Expr, s: CompileScope): number {
+  let n = 0;
+  while (e.kind === 'BinaryExpr' && n <= LONG_CHAIN && !s.substitute?.has(e)) {
+    n++;
+    e = e.left;
+  }
+  return n;
 }
 
 export function firstCell(rel: Relation): Value {

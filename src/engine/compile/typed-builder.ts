@@ -4,7 +4,8 @@
  * `buildColumn(type, values)` for the same values (test/engine/vector-eval.test.ts checks it).
  */
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
-import { buildColumn } from '../storage/builders.js';
+import { buildColumn, bytesPerRow, stringBytes } from '../storage/builders.js';
+import { charge, reserve } from '../memory.js';
 import { newValidity, setValid, type Column, type DynamicValue } from '../storage/column.js';
 import { splitTicks } from '../values/ticks.js';
 import type { Value } from '../values/value.js';
@@ -16,6 +17,7 @@ export interface TypedWriter {
 }
 
 export function typedWriter(type: ScalarTypeName, n: number): TypedWriter {
+  reserve(n * bytesPerRow(type));
   let validity: Uint8Array | undefined;
   const setNull = (i: number) => {
     validity ??= newValidity(n, true);
@@ -66,6 +68,9 @@ export function typedWriter(type: ScalarTypeName, n: number): TypedWriter {
       const dict: string[] = [];
       const index = new Map<string, number>();
       const codes = new Int32Array(n);
+      // bytes of new dictionary strings not yet handed to the memory budget (strings built per row are
+      // what makes a string-heavy query grow; charging per MiB keeps it off the per-row path)
+      let held = 0;
       return {
         set(i, v) {
           const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -74,6 +79,10 @@ export function typedWriter(type: ScalarTypeName, n: number): TypedWriter {
             c = dict.length;
             dict.push(s);
             index.set(s, c);
+            if ((held += stringBytes(s)) > 1 << 20) {
+              charge(held);
+              held = 0;
+            }
           }
           codes[i] = c;
           if (type === 'guid' && (v === null || v === undefined)) setNull(i);

@@ -12,6 +12,7 @@ import { isValid, readNumber, type Column } from '../storage/column.js';
 import { jsonText } from '../values/json.js';
 import { joinTicks, splitTicks } from '../values/ticks.js';
 import type { Value } from '../values/value.js';
+import { charge } from '../memory.js';
 
 export class ValueIds {
   /** The first value seen for each id (what a group key shows). */
@@ -36,6 +37,8 @@ export class ValueIds {
 
   private add(v: Value): number {
     this.values.push(v);
+    // distinct keys are what a group-by or join index grows with: about 80 bytes each (value, map entry)
+    if ((this.values.length & 0xffff) === 0) charge(0x10000 * 80);
     return this.values.length - 1;
   }
 

@@ -32,46 +32,63 @@ function strip(e: Expr): Expr {
  * and built-in scalar calls); undefined when it reads anything else.
  */
 export function pureColumnsOf(e: Expr, s: CompileScope): Set<string> | undefined {
+  if (s.substitute) return undefined;
   const cols = new Set<string>();
-  const visit = (x: Expr): boolean => {
+  // an explicit stack, not recursion: an expression may chain thousands of operators
+  const stack: Expr[] = [e];
+  const pushAll = (xs: readonly Expr[]) => {
+    for (const x of xs) stack.push(x);
+  };
+  while (stack.length) {
+    const x = stack.pop()!;
     switch (x.kind) {
       case 'Literal':
       case 'TypeExpr':
-        return true;
+        break;
       case 'ParenExpr':
-        return visit(x.expr);
+        stack.push(x.expr);
+        break;
       case 'NameRef': {
         if (columnOf(s.rel, x.name)) {
           cols.add(x.name);
-          return true;
+          break;
         }
-        const entry = s.env.lookup(x.name);
-        return entry?.kind === 'scalar';
+        if (s.env.lookup(x.name)?.kind !== 'scalar') return undefined;
+        break;
       }
       case 'UnaryExpr':
-        return visit(x.operand);
+        stack.push(x.operand);
+        break;
       case 'BinaryExpr':
-        return visit(x.left) && visit(x.right);
+        stack.push(x.right, x.left);
+        break;
       case 'InExpr':
-        return visit(x.left) && x.right.every(visit);
+        pushAll(x.right);
+        stack.push(x.left);
+        break;
       case 'BetweenExpr':
-        return visit(x.left) && visit(x.low) && visit(x.high);
+        stack.push(x.high, x.low, x.left);
+        break;
       case 'MemberExpr':
-        return visit(x.target);
+        stack.push(x.target);
+        break;
       case 'IndexExpr':
-        return visit(x.target) && visit(x.index);
+        stack.push(x.index, x.target);
+        break;
       case 'ListExpr':
-        return x.items.every(visit);
+        pushAll(x.items);
+        break;
       case 'CallExpr': {
         const target = s.rt.bound.callOf(x);
-        if (target?.kind !== 'scalar' || ROW_DEPENDENT.has(x.name.name.toLowerCase())) return false;
-        return x.args.every((a) => (a.kind === 'NamedArg' ? visit(a.value) : visit(a)));
+        if (target?.kind !== 'scalar' || ROW_DEPENDENT.has(x.name.name.toLowerCase())) return undefined;
+        pushAll(x.args.map((a) => (a.kind === 'NamedArg' ? a.value : a)));
+        break;
       }
       default:
-        return false;
+        return undefined;
     }
-  };
-  return !s.substitute && visit(e) ? cols : undefined;
+  }
+  return cols;
 }
 
 /** `bin(col, step)` on a tick column by a constant whole-millisecond step: the column and the step in ms. */

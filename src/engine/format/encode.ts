@@ -40,25 +40,111 @@ function cellText(v: JsonCell): string {
   return String(v);
 }
 
+/** Rows per chunk the streaming encoders yield: a result is written as it is encoded, never held whole as text. */
+const CHUNK_ROWS = 1024;
+
+function* rowChunks(t: Table, row: (cells: JsonCell[]) => string): Generator<string> {
+  let out: string[] = [];
+  for (let i = 0; i < t.length; i++) {
+    out.push(row(t.columns.map((c) => encodeCell(readCell(c.column, i), c.column.type))));
+    if (out.length === CHUNK_ROWS) {
+      yield out.join('');
+      out = [];
+    }
+  }
+  if (out.length) yield out.join('');
+}
+
+const csvEscape = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+export function* csvChunks(t: Table): Generator<string> {
+  yield t.columns.map((c) => csvEscape(c.name)).join(',') + '\n';
+  yield* rowChunks(t, (r) => r.map((v) => csvEscape(cellText(v))).join(',') + '\n');
+}
+
+export function* ndjsonChunks(t: Table): Generator<string> {
+  const names = t.columns.map((c) => c.name);
+  yield* rowChunks(t, (r) => jsonText(Object.fromEntries(names.map((n, i) => [n, r[i]!]))) + '\n');
+}
+
+/** `toJsonResult` as JSON text, in chunks (longs exact: jsonText). */
+export function* jsonChunks(t: Table): Generator<string> {
+  yield `{"columns":${JSON.stringify(t.columns.map((c) => ({ name: c.name, type: c.column.type })))},"rows":[`;
+  let first = true;
+  yield* rowChunks(t, (r) => {
+    const text = (first ? '' : ',') + jsonText(r);
+    first = false;
+    return text;
+  });
+  yield ']}';
+}
+
 export function toCsv(t: Table): string {
-  const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = [t.columns.map((c) => esc(c.name)).join(',')];
-  for (const r of encodedRows(t)) lines.push(r.map((v) => esc(cellText(v))).join(','));
-  return lines.join('\n') + '\n';
+  return [...csvChunks(t)].join('');
 }
 
 export function toNdjson(t: Table): string {
-  return rowsAsObjects(t).map((r) => jsonText(r)).join('\n') + (t.length ? '\n' : '');
+  return [...ndjsonChunks(t)].join('');
 }
 
-/** A readable aligned table; long cells are cut with an ellipsis. */
-export function toTextTable(t: Table, maxCell = 60): string {
-  const header = t.columns.map((c) => c.name);
-  const rows = encodedRows(t).map((r) => r.map((v) => {
+/**
+ * A readable aligned table in chunks; long cells are cut with an ellipsis. Two passes over the rows (the
+ * widths, then the lines), so the cells' text is never all held at once.
+ */
+export function* textTableChunks(t: Table, maxCell = 60): Generator<string> {
+  const shown = (v: JsonCell) => {
     const s = cellText(v).replace(/\s+/g, ' ');
     return s.length > maxCell ? s.slice(0, maxCell - 1) + '…' : s;
-  }));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+  };
+  const header = t.columns.map((c) => c.name);
+  const widths = header.map((h) => h.length);
+  for (let i = 0; i < t.length; i++) {
+    t.columns.forEach((c, j) => {
+      const w = shown(encodeCell(readCell(c.column, i), c.column.type)).length;
+      if (w > widths[j]!) widths[j] = w;
+    });
+  }
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n';
+  yield line(header) + line(widths.map((w) => '-'.repeat(w)));
+  yield* rowChunks(t, (r) => line(r.map(shown)));
+}
+
+export function toTextTable(t: Table, maxCell = 60): string {
+  return [...textTableChunks(t, maxCell)].join('');
+}
+
+/**
+ * About how many characters row `i` takes as text (JSON or CSV): strings by length, other scalars by a
+ * typical width, dynamic values walked (iteratively) until `cap`. The engine checks a result against the
+ * query's memory budget with it before anyone encodes it.
+ */
+export function rowTextSize(t: Table, i: number, cap: number): number {
+  let size = 0;
+  for (const { column: c } of t.columns) {
+    if (c.type === 'string' || c.type === 'guid') size += c.dict[c.codes[i]!]!.length + 3;
+    else if (c.type === 'dynamic') size += dynamicTextSize(readCell(c, i), cap - size);
+    else size += 24;
+    if (size >= cap) return size;
+  }
+  return size;
+}
+
+function dynamicTextSize(v: Value, cap: number): number {
+  let size = 0;
+  const stack: unknown[] = [v];
+  while (stack.length && size < cap) {
+    const x = stack.pop();
+    if (typeof x === 'string') size += x.length + 3;
+    else if (Array.isArray(x)) {
+      size += 2 + x.length;
+      for (const e of x) stack.push(e);
+    } else if (x !== null && typeof x === 'object') {
+      for (const [k, e] of Object.entries(x)) {
+        size += k.length + 4;
+        stack.push(e);
+      }
+      size += 2;
+    } else size += 8;
+  }
+  return size;
 }

@@ -12,6 +12,7 @@ import { jsonText, parseJson as parseJsonText } from '../values/json.js';
 import { regexExtract } from './regex.js';
 import { textAsType } from './text-as-type.js';
 import { fn, type ScalarFunction } from './types.js';
+import { jsonNestsDeeper } from '../../common/nesting.js';
 
 const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? jsonText(v) : String(v));
 const isEmptyValue = (v: Value) => v === null || v === '' || (typeof v === 'number' && Number.isNaN(v));
@@ -49,8 +50,12 @@ function toLongValue(v: Value, type: ScalarTypeName): Long | null {
   return null;
 }
 
+/**
+ * parse_json/todynamic: text that is not JSON stays the text, and so does JSON nested deeper than
+ * MAX_NESTING (every later step, comparing, formatting, must be able to walk a value).
+ */
 function parseJson(v: Value): Value {
-  if (typeof v !== 'string') return v;
+  if (typeof v !== 'string' || jsonNestsDeeper(v)) return v;
   try {
     return parseJsonText(v);
   } catch {

@@ -6,6 +6,7 @@ import { formatDatetime } from '../values/ticks.js';
 import { strictBase64 } from './arrays-text.js';
 import { compileRegex } from './regex.js';
 import { fn, type ScalarFunction } from './types.js';
+import { reserve } from '../memory.js';
 
 const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const num = (v: Value): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
@@ -126,7 +127,14 @@ export const MATH_STRING_FUNCTIONS: ScalarFunction[] = [
     return out.length ? out : null;
   }),
   fn('reverse', 1, 1, ([s], [t]) => [...fullText(s, t!)].reverse().join('')),
-  fn('strrep', 2, 3, ([s, n, d], [t]) => Array.from({ length: Math.max(0, Number(n ?? 0)) }, () => valueToString(s, t!)).join(str(d ?? ''))),
+  fn('strrep', 2, 3, ([s, n, d], [t]) => {
+    const times = Math.max(0, Math.trunc(Number(n ?? 0)) || 0);
+    const text = valueToString(s, t!);
+    const delimiter = str(d ?? '');
+    // the one string this builds can be huge (strrep(s, 1e9)): the query's budget decides before it is built
+    reserve(2 * times * (text.length + delimiter.length), true);
+    return times === 0 ? '' : (text + delimiter).repeat(times - 1) + text;
+  }),
   fn('hash_sha256', 1, 1, ([s], [t]) => createHash('sha256').update(fullText(s, t!)).digest('hex')),
   fn('hash_sha1', 1, 1, ([s], [t]) => createHash('sha1').update(fullText(s, t!)).digest('hex')),
   fn('hash_md5', 1, 1, ([s], [t]) => createHash('md5').update(fullText(s, t!)).digest('hex')),

@@ -10,6 +10,7 @@ import { valueKey } from '../values/compare.js';
 import type { DynamicValue, ScalarTypeName, Value } from '../values/value.js';
 import { compileRegex } from './regex.js';
 import { fn, type ScalarFunction } from './types.js';
+import { jsonNestsDeeper } from '../../common/nesting.js';
 
 const text = (v: Value): string => (typeof v === 'string' ? v : v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
@@ -82,6 +83,7 @@ function extractJson(path: Value, source: Value, resultType: ScalarTypeName): Va
   const steps = jsonPathSteps(text(path));
   if (!steps) return null;
   let cur: DynamicValue;
+  if (typeof source === 'string' && jsonNestsDeeper(source)) return null;
   try {
     cur = typeof source === 'string' ? (JSON.parse(source) as DynamicValue) : (source as DynamicValue);
   } catch {

@@ -43,20 +43,33 @@ function physicalWidth(predicate: Expr, rel: Relation): number {
   return (name !== undefined ? columnOf(rel, name) : rel.columns[0]?.column)?.length ?? 0;
 }
 
+/**
+ * Candidate rows of an and/or tree of leaf tests. The left spine of `and`/`or` nodes (a predicate may chain
+ * thousands) is walked in a loop, bottom-up, exactly as the recursion `probe(left); probe(right)` would:
+ * every left operand gets the node's own limit, an `and`'s right operand the left's count, an `or` stops
+ * at a left side with no index answer.
+ */
 function probe(e: Expr, rel: Relation, cx: OpContext, limit: number): Int32Array | undefined {
-  if (e.kind === 'ParenExpr') return probe(e.expr, rel, cx, limit);
-  if (e.kind === 'BinaryExpr' && e.op === 'and') {
-    const a = probe(e.left, rel, cx, limit);
-    const b = probe(e.right, rel, cx, a ? a.length : limit);
-    return a && b ? intersect(a, b) : (a ?? b);
+  const chain: BinaryExpr[] = [];
+  let x = e;
+  for (;;) {
+    while (x.kind === 'ParenExpr') x = x.expr;
+    if (x.kind !== 'BinaryExpr' || (x.op !== 'and' && x.op !== 'or')) break;
+    chain.push(x);
+    x = x.left;
   }
-  if (e.kind === 'BinaryExpr' && e.op === 'or') {
-    const a = probe(e.left, rel, cx, limit);
-    if (!a) return undefined;
-    const b = probe(e.right, rel, cx, limit - a.length);
-    return b ? union(a, b) : undefined;
+  let acc = leaf(x, rel, cx, limit);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const node = chain[i]!;
+    if (node.op === 'and') {
+      const b = probe(node.right, rel, cx, acc ? acc.length : limit);
+      acc = acc && b ? intersect(acc, b) : (acc ?? b);
+    } else if (acc) {
+      const b = probe(node.right, rel, cx, limit - acc.length);
+      acc = b ? union(acc, b) : undefined;
+    }
   }
-  return leaf(e, rel, cx, limit);
+  return acc;
 }
 
 /** Rows whose string passes a column-vs-constants test, or undefined (not such a test, or too many rows). */

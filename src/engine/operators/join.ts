@@ -13,6 +13,8 @@ import { physicalRows, type Relation } from '../compile/relation.js';
 import { lazyColumn } from '../storage/merge.js';
 import { PairIds, ValueIds } from '../compile/value-ids.js';
 import { encodeKey } from '../compile/vector.js';
+import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
+import { reserve } from '../memory.js';
 import { scope, type OpContext } from './context.js';
 
 /** `$left.a == $right.b and $left.c == $right.d` is the same as listing the two conditions with a comma. */
@@ -64,12 +66,16 @@ class KeyEncoder {
   }
 }
 
-/** A growing list of row indices (pair sides), finished into an Int32Array. */
+/**
+ * A growing list of row indices (pair sides), finished into an Int32Array. Each doubling is reserved
+ * against the query's memory budget first, so a join whose output cannot fit ends before allocating it.
+ */
 class IndexList {
   private data = new Int32Array(1024);
   length = 0;
   push(x: number): void {
     if (this.length === this.data.length) {
+      reserve(this.data.length * 2 * 4);
       const d = new Int32Array(this.data.length * 2);
       d.set(this.data);
       this.data = d;
@@ -127,13 +133,17 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext)
   const L = enc.encode(left, keys.map((k) => k.left), cx);
   const { start, order } = indexRight(R, rightSize);
   const pairs = { left: new IndexList(), right: new IndexList() };
+  // limits are checked every 1,024 output pairs and every 1,024 left rows: one key can match millions
+  let work = 0;
   const push = (l: number, r: number) => {
     pairs.left.push(l);
     pairs.right.push(r);
+    if ((++work & LIMIT_CHECK_MASK) === 0) checkLimits(cx.rt);
   };
   const rightMatched = new Uint8Array(R.rows.length);
   const seenLeft = kind === 'innerunique' ? new Uint8Array(L.size) : undefined;
   for (let i = 0; i < L.rows.length; i++) {
+    if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
     const k = L.keys[i]!;
     if (seenLeft) {
       if (seenLeft[k]) continue;
@@ -154,7 +164,8 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext)
       case 'rightsemi':
       case 'rightanti':
       case 'rightantisemi':
-        for (let m = from; m < to; m++) rightMatched[order[m]!] = 1;
+        // a key's right rows are marked once, however many left rows share the key
+        if (from < to && !rightMatched[order[from]!]) for (let m = from; m < to; m++) rightMatched[order[m]!] = 1;
         break;
       default:
         if (matched) {
@@ -189,6 +200,7 @@ export function lookup(op: LookupOp, left: Relation, right: Relation, cx: OpCont
   for (let i = 0; i < R.keys.length; i++) if (!R.nullKey[i] && first[R.keys[i]!]! < 0) first[R.keys[i]!] = R.rows[i]!;
   const pairs = { left: new IndexList(), right: new IndexList() };
   for (let i = 0; i < L.rows.length; i++) {
+    if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
     const k = L.keys[i]!;
     const m = k < rightSize ? first[k]! : -1;
     if (m >= 0) {

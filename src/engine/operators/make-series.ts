@@ -17,6 +17,8 @@ import { valueToDynamic } from '../values/format.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import { compileOn, scope, type OpContext } from './context.js';
 import { addRow, compileAggregates } from './summarize.js';
+import { reserve } from '../memory.js';
+import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 
 /** Arrays made by make-series hold at most 2^20 values, as in Kusto. */
 const MAX_POINTS = 1 << 20;
@@ -43,6 +45,7 @@ export function makeSeries(op: MakeSeriesOp, rel: Relation, cx: OpContext, schem
   const cellIndex: Map<number, number>[] = [];
   const bufs = slots.map((s) => new Array<Value>(s.args.length));
   for (let i = 0; i < rows.length; i++) {
+    if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
     const r = rows[i]!;
     const step = axis.index(axisExpr.eval(r));
     if (step === undefined) continue;
@@ -70,6 +73,8 @@ export function makeSeries(op: MakeSeriesOp, rel: Relation, cx: OpContext, schem
   const results = cells.map((c) => c.states.map((s) => s.result() as Value));
   const temp: Relation = { columns: slots.map((s, i) => ({ name: `__agg${i}`, column: buildColumn(cx.rt.bound.typeOf(s.call) ?? 'dynamic', results.map((r) => r[i]!)) })), length: cells.length };
   const tempScope: CompileScope = { ...scope(cx, temp), substitute: new Map([...slotOf].map(([call, i]) => [call as Expr, `__agg${i}`])) };
+  // every group gets a full series per aggregate (groups × points values, on the heap): reserved first
+  reserve(8 * groupKeys.length * axis.length * op.aggregates.length, true);
   const series = op.aggregates.map((a) => {
     const c = compileExpr(a.assignment.expr, tempScope);
     const fallback = a.default ? compileOn(cx, { columns: [], length: 1 }, a.default) : undefined;

@@ -15,6 +15,8 @@ import { evaluateVector } from '../compile/vector.js';
 import type { OpContext } from './context.js';
 import { windowScope } from './window.js';
 import { mvItemNames } from '../../kql/semantics/naming.js';
+import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
+import { reserve } from '../memory.js';
 
 export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: TableSchema): Relation {
   // items are evaluated over the selected rows; the other columns are gathered straight from the input's
@@ -46,6 +48,7 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
   const counts = new Int32Array(inputRows);
   let total = 0;
   for (let r = 0; r < inputRows; r++) {
+    if ((r & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
     let n = 0;
     for (let j = 0; j < items.length; j++) {
       const l = (perRow[j]![r] = elementsOf[j]!(r));
@@ -55,11 +58,13 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
     total += counts[r]!;
   }
   // the input's physical row and the item index of each output row, then the expanded columns
+  reserve(12 * total);
   const repeated = new Int32Array(total);
   const indexes = new Float64Array(total);
   const writers = items.map((it) => typedWriter(schema.columns.find((c) => c.name === it.name)?.type ?? it.type, total));
   let o = 0;
   for (let r = 0; r < inputRows; r++) {
+    if ((r & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
     for (let i = 0; i < counts[r]!; i++, o++) {
       repeated[o] = rows[r]!;
       indexes[o] = i;

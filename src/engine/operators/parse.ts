@@ -12,6 +12,7 @@ import type { Value } from '../values/value.js';
 import { compileRegex } from '../functions/regex.js';
 import { physicalRows, materialize, type Relation } from '../compile/relation.js';
 import { compileOn, type OpContext } from './context.js';
+import { jsonNestsDeeper } from '../../common/nesting.js';
 
 const TYPE_PATTERN: Partial<Record<ScalarTypeName, string>> = {
   int: '([+-]?\\d+)',
@@ -45,6 +46,7 @@ export function convertText(text: string, type: ScalarTypeName): Value | undefin
     case 'timespan':
       return parseTimespanText(text) ?? undefined;
     case 'dynamic':
+      if (jsonNestsDeeper(text)) return text;
       try {
         return JSON.parse(text) as Value;
       } catch {

@@ -8,15 +8,22 @@ import type { Value } from '../values/value.js';
 import { physicalRows, sameRows, type Relation } from '../compile/relation.js';
 import { compileOn, type OpContext } from './context.js';
 import { constantInt } from './util.js';
+import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
+import { reserve } from '../memory.js';
 
 export function sortRows(rel: Relation, keys: SortKey[], cx: OpContext): Int32Array {
   const rows = physicalRows(rel);
   const evals = keys.map((k) => compileOn(cx, rel, k.expr).eval);
+  // each key's values and the row order are arrays on the heap
+  reserve(8 * rows.length * (keys.length + 1), true);
   const cols: Value[][] = evals.map((f) => Array.from(rows, (r) => f(r)));
   const orders = keys.map((k) => (k.order ?? 'desc') === 'desc' ? -1 : 1);
   const nullsFirst = keys.map((k, i) => (k.nulls ? k.nulls === 'first' : orders[i] === 1));
   const idx = Array.from(rows.keys());
+  // a sort of millions of rows takes seconds: the limits are checked every 1,024 comparisons (a throw ends the sort)
+  let work = 0;
   idx.sort((a, b) => {
+    if ((++work & LIMIT_CHECK_MASK) === 0) checkLimits(cx.rt);
     for (let k = 0; k < evals.length; k++) {
       const x = cols[k]![a]!;
       const y = cols[k]![b]!;

@@ -2,13 +2,16 @@
 import type { DatatableExpr, PrintExpr, RangeExpr } from '../../kql/syntax/ast.js';
 import type { TableSchema } from '../../kql/semantics/index.js';
 import { buildColumn } from '../storage/builders.js';
+import type { Column } from '../storage/column.js';
 import { QueryError, type Value } from '../values/value.js';
 import type { Relation } from '../compile/relation.js';
 import { expandAssignment } from './multi-column.js';
 import type { OpContext } from './context.js';
 import { compileOn } from './context.js';
+import { reserve } from '../memory.js';
 
 const EMPTY: Relation = { columns: [], length: 1 };
+const MAX_RANGE_ROWS = 10_000_000;
 
 export function datatable(e: DatatableExpr, cx: OpContext): Relation {
   const w = e.columns.length;
@@ -54,22 +57,30 @@ export function range(e: RangeExpr, cx: OpContext): Relation {
   const to = compileOn(cx, EMPTY, e.to).eval(0);
   const step = compileOn(cx, EMPTY, e.step).eval(0);
   const start = from.eval(0);
-  const values: Value[] = [];
+  const type = from.type === 'int' ? 'long' : from.type;
+  const rows = (column: Column): Relation => ({ columns: [{ name: e.name.name, column }], length: column.length });
+  const numeric = type === 'long' || type === 'real' || type === 'decimal';
   if (typeof start === 'number' && typeof to === 'number' && typeof step === 'number') {
     if (step === 0) throw new QueryError('range step must not be 0');
-    for (let x = start; step > 0 ? x <= to : x >= to; x += step) {
-      values.push(x);
-      if (values.length > 10_000_000) throw new QueryError('range produces more than 10,000,000 rows');
-    }
-  } else if (typeof start === 'bigint' && typeof to === 'bigint' && typeof step === 'bigint') {
+    // numbers straight into the column's array (no Value per row), reserved against the budget first
+    let n = 0;
+    for (let x = start; step > 0 ? x <= to : x >= to; x += step) if (++n > MAX_RANGE_ROWS) throw new QueryError('range produces more than 10,000,000 rows');
+    reserve(8 * n);
+    const values = new Float64Array(n);
+    let x = start;
+    for (let i = 0; i < n; i++, x += step) values[i] = x;
+    if (numeric) return rows({ type, length: n, values, validity: undefined });
+    return rows(buildColumn(type, Array.from(values)));
+  }
+  const values: Value[] = [];
+  if (typeof start === 'bigint' && typeof to === 'bigint' && typeof step === 'bigint') {
     if (step === 0n) throw new QueryError('range step must not be 0');
     for (let x = start; step > 0n ? x <= to : x >= to; x += step) {
       values.push(x);
-      if (values.length > 10_000_000) throw new QueryError('range produces more than 10,000,000 rows');
+      if (values.length > MAX_RANGE_ROWS) throw new QueryError('range produces more than 10,000,000 rows');
     }
   } else if (start !== null && to !== null && step !== null) {
     throw new QueryError('range needs numbers, or datetimes with a timespan step');
   }
-  const type = from.type === 'int' ? 'long' : from.type;
-  return { columns: [{ name: e.name.name, column: buildColumn(type, values) }], length: values.length };
+  return rows(buildColumn(type, values));
 }

@@ -141,7 +141,12 @@ function aggregateSlot(slot: AggSlot, sc: CompileScope, rows: Int32Array, all: b
     : undefined;
   if (fast) {
     fast.run(gids, groups);
-    return Array.from({ length: groups }, (_, g) => fast.result(g));
+    checkLimits(cx.rt);
+    // make_list/make_set results are built here, one array per group: limits every 1,024 groups
+    return Array.from({ length: groups }, (_, g) => {
+      if ((g & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+      return fast.result(g);
+    });
   }
   const states: (AggState | undefined)[] = new Array(groups);
   const buf = new Array<Value>(slot.args.length);
@@ -154,7 +159,10 @@ function aggregateSlot(slot: AggSlot, sc: CompileScope, rows: Int32Array, all: b
     for (let a = 0; a < args.length; a++) buf[a] = args[a]!(r);
     st.add(buf);
   }
-  return Array.from({ length: groups }, (_, g) => (states[g] ?? slot.create()).result());
+  return Array.from({ length: groups }, (_, g) => {
+    if ((g & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+    return (states[g] ?? slot.create()).result();
+  });
 }
 
 const EMPTY: Column = { type: 'dynamic', length: 0, values: [], validity: undefined };

@@ -6,6 +6,26 @@ import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { joinTicks, splitTicks } from '../values/ticks.js';
 import type { DynamicValue, Value } from '../values/value.js';
 import { isValid, newValidity, readNumber, setValid, type Column, type Table, type Validity } from './column.js';
+import { charge, reserve } from '../memory.js';
+
+/** Bytes a column of `type` takes per row in memory (typed arrays, or a reference per value), for the memory budget. */
+export function bytesPerRow(type: ScalarTypeName): number {
+  switch (type) {
+    case 'bool':
+      return 1;
+    case 'string':
+    case 'guid':
+      return 4;
+    case 'datetime':
+    case 'timespan':
+      return 10;
+    default:
+      return 8;
+  }
+}
+
+/** What a dictionary string holds on the heap, roughly: its characters and the string and map entries around it. */
+export const stringBytes = (s: string) => 2 * s.length + 64;
 
 /** Accumulates values of one type, then freezes into a Column. */
 export class ColumnBuilder {
@@ -38,6 +58,7 @@ function validityOf(values: readonly Value[], isNull: (v: Value) => boolean): Va
 
 export function buildColumn(type: ScalarTypeName, values: readonly Value[]): Column {
   const n = values.length;
+  reserve(n * bytesPerRow(type));
   switch (type) {
     case 'bool': {
       const out = new Uint8Array(n);
@@ -64,6 +85,7 @@ export function buildColumn(type: ScalarTypeName, values: readonly Value[]): Col
       const dict: string[] = [];
       const index = new Map<string, number>();
       const codes = new Int32Array(n);
+      let held = 0;
       for (let i = 0; i < n; i++) {
         const v = values[i];
         const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -72,9 +94,15 @@ export function buildColumn(type: ScalarTypeName, values: readonly Value[]): Col
           c = dict.length;
           dict.push(s);
           index.set(s, c);
+          // the dictionary's strings are what grows: hand their size to the memory budget now and then
+          if ((held += stringBytes(s)) > 1 << 20) {
+            charge(held);
+            held = 0;
+          }
         }
         codes[i] = c;
       }
+      charge(held);
       if (type === 'string') return { type, length: n, dict, codes };
       return { type, length: n, dict, codes, validity: validityOf(values, (v) => v === null || v === undefined) };
     }
@@ -134,6 +162,7 @@ export function readCell(col: Column, i: number): Value {
 /** A new column holding rows `idx` of `col` (idx may repeat; -1 gives null). */
 export function gatherColumn(col: Column, idx: ArrayLike<number>): Column {
   const n = idx.length;
+  reserve(n * bytesPerRow(col.type));
   let validity: Validity;
   const hasNullIdx = Array.prototype.some.call(idx, (x: number) => x < 0);
   const src = 'validity' in col ? col.validity : undefined;

@@ -3,7 +3,7 @@
  * every expression. Tabular expressions met inside scalar ones (`toscalar(T | ...)`, `x in (T | ...)`) go
  * to bindTabular.
  */
-import type { CallExpr, Expr, FunctionDecl, NameRef, ScalarTypeName } from '../syntax/ast.js';
+import type { BinaryExpr, CallExpr, Expr, FunctionDecl, NameRef, ScalarTypeName } from '../syntax/ast.js';
 import { Binder, findColumn, Scope, type Row } from './binder.js';
 import { bindTabular, isTabular } from './bind-tabular.js';
 import { bindGraphCall, bindGraphMember, bindGraphVariable } from './bind-graph.js';
@@ -15,9 +15,42 @@ import { arithmeticResult, isNumeric, promoteNumeric } from './types.js';
 const BOOL_OPS = new Set(['and', 'or', '==', '!=', '<>', '<', '<=', '>', '>=', '=~', '!~', 'matches regex']);
 
 export function bindExpr(b: Binder, e: Expr, scope: Scope, row: Row | undefined): ScalarTypeName {
+  if (e.kind === 'BinaryExpr' && e.left.kind === 'BinaryExpr') return bindBinaryChain(b, e, scope, row);
   const t = bindExprInner(b, e, scope, row);
   b.types.set(e, t);
   return t;
+}
+
+/**
+ * A left-leaning chain of binary operators (`1+1+1+…`, `a and b and c …`, as long as Kusto takes them)
+ * bound bottom-up in a loop instead of one recursion per operator, in the same order (left before right).
+ */
+function bindBinaryChain(b: Binder, top: BinaryExpr, scope: Scope, row: Row | undefined): ScalarTypeName {
+  const chain: BinaryExpr[] = [];
+  let x: Expr = top;
+  while (x.kind === 'BinaryExpr') {
+    chain.push(x);
+    x = x.left;
+  }
+  let t = bindExpr(b, x, scope, row);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const e = chain[i]!;
+    t = bindBinary(b, e, t, bindExpr(b, e.right, scope, row));
+    b.types.set(e, t);
+  }
+  return t;
+}
+
+function bindBinary(b: Binder, e: BinaryExpr, l: ScalarTypeName, r: ScalarTypeName): ScalarTypeName {
+  if (BOOL_OPS.has(e.op) || /^!?[a-z_]+$/.test(e.op)) return 'bool';
+  const res = arithmeticResult(e.op, l, r);
+  if (res === undefined) {
+    if (l === 'string' || r === 'string' || l === 'bool' || r === 'bool' || l === 'guid' || r === 'guid') {
+      b.error(SEMANTIC.typeMismatch, `operator '${e.op}' cannot be applied to ${l} and ${r}`, e.opSpan);
+    }
+    return 'dynamic';
+  }
+  return res;
 }
 
 function bindExprInner(b: Binder, e: Expr, scope: Scope, row: Row | undefined): ScalarTypeName {
@@ -36,16 +69,7 @@ function bindExprInner(b: Binder, e: Expr, scope: Scope, row: Row | undefined): 
       return bindExpr(b, e.operand, scope, row);
     case 'BinaryExpr': {
       const l = bindExpr(b, e.left, scope, row);
-      const r = bindExpr(b, e.right, scope, row);
-      if (BOOL_OPS.has(e.op) || /^!?[a-z_]+$/.test(e.op)) return 'bool';
-      const res = arithmeticResult(e.op, l, r);
-      if (res === undefined) {
-        if (l === 'string' || r === 'string' || l === 'bool' || r === 'bool' || l === 'guid' || r === 'guid') {
-          b.error(SEMANTIC.typeMismatch, `operator '${e.op}' cannot be applied to ${l} and ${r}`, e.opSpan);
-        }
-        return 'dynamic';
-      }
-      return res;
+      return bindBinary(b, e, l, bindExpr(b, e.right, scope, row));
     }
     case 'InExpr':
       bindExpr(b, e.left, scope, row);

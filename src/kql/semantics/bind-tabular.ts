@@ -2,7 +2,7 @@
  * Binding statements and tabular expressions: lets (scalar, tabular, functions, views), table references,
  * pipelines, and the tabular sources (datatable, print, range, union, search, find, externaldata, evaluate).
  */
-import type { Expr, FunctionDecl, LetStatement, NameRef, Parameter, ScalarTypeName, Statement } from '../syntax/ast.js';
+import type { Expr, FunctionDecl, LetStatement, NameRef, Parameter, PipeExpr, ScalarTypeName, Statement } from '../syntax/ast.js';
 import { planUnion } from './union-schema.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr } from './bind-expressions.js';
@@ -116,9 +116,26 @@ function declareParameter(b: Binder, p: Parameter, scope: Scope): void {
 }
 
 export function bindTabular(b: Binder, e: Expr, scope: Scope): TableSchema {
+  if (e.kind === 'PipeExpr' && e.source.kind === 'PipeExpr') return bindPipeChain(b, e, scope);
   const s = bindTabularInner(b, e, scope);
   b.schemas.set(e, s);
   return s;
+}
+
+/** `T | op | op | …` (thousands of operators are valid KQL): bound source first, then each operator, in a loop. */
+function bindPipeChain(b: Binder, top: PipeExpr, scope: Scope): TableSchema {
+  const chain: PipeExpr[] = [];
+  let x: Expr = top;
+  while (x.kind === 'PipeExpr') {
+    chain.push(x);
+    x = x.source;
+  }
+  let schema = bindTabular(b, x, scope);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    schema = bindOperator(b, chain[i]!.op, schema, scope);
+    b.schemas.set(chain[i]!, schema);
+  }
+  return schema;
 }
 
 function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {

@@ -88,7 +88,15 @@ export interface SchemaSource {
 }
 
 export function catalogFromSource(source: SchemaSource): Catalog {
-  return catalogFromSchemas(source.tableNames().map((n) => ({ ...source.schema(n)!, name: n })));
+  return catalogFromSchemas(source.tableNames().map((n) => {
+    try {
+      return { ...source.schema(n)!, name: n };
+    } catch {
+      // a table whose schema cannot be read (a damaged file) binds with its columns open: queries of other
+      // tables go on, and one that reads this table ends when its scan meets the damage, which says what to do
+      return { name: n, columns: [], open: true };
+    }
+  }));
 }
 
 /** Loads user schema files (*.json) from a directory; unreadable files become diagnostics, the rest load. */

@@ -10,7 +10,9 @@ import { parseOutputSchema, parsePipeline, parseTabularSource, isTabularSourceSt
 import { normaliseTypeName } from './type-names.js';
 import { SYNTAX } from './syntax-codes.js';
 
+/** Nested parentheses, calls and unary operators; and, separately, `.a`/`[i]` links after one primary. */
 const MAX_DEPTH = 200;
+const MAX_POSTFIX = 200;
 
 /** Keywords that cannot stand alone as a name in an expression (Kusto asks for `['and']`). */
 const RESERVED_AS_NAME = new Set(['and', 'or', 'by', 'on', 'with', 'of', 'step', 'as', 'project', 'where', 'dynamic', 'datetime', 'timespan', 'guid', 'typeof', 'between', 'has', 'contains', 'in', 'matches', 'startswith', 'endswith', 'hasprefix', 'hassuffix', 'has_any', 'has_all']);
@@ -142,16 +144,23 @@ function parseMultiplicative(p: Parser): Expr {
 
 function parseUnary(p: Parser): Expr {
   if (p.isPunct('-') || p.isPunct('+')) {
+    if (p.depth >= MAX_DEPTH) return p.giveUpTooDeep('expression nested too deeply');
     const t = p.advance();
-    const operand = parseUnary(p);
-    return { kind: 'UnaryExpr', op: t.text as '-' | '+', operand, span: p.spanFrom(t.span.start) };
+    p.depth++;
+    try {
+      const operand = parseUnary(p);
+      return { kind: 'UnaryExpr', op: t.text as '-' | '+', operand, span: p.spanFrom(t.span.start) };
+    } finally {
+      p.depth--;
+    }
   }
   return parsePostfix(p);
 }
 
 function parsePostfix(p: Parser): Expr {
   let e = parsePrimary(p);
-  for (;;) {
+  for (let links = 0; ; links++) {
+    if (links === MAX_POSTFIX && (p.isPunct('.') || p.isPunct('['))) return p.giveUpTooDeep(`more than ${MAX_POSTFIX} '.name' or '[index]' steps in a row`);
     if (p.isPunct('.') && (p.peek().kind === 'ident' || p.isName(1))) {
       p.advance();
       const name = p.parseIdentifier('a property name');
@@ -212,10 +221,7 @@ export function parseCallArgs(p: Parser, name: CallExpr['name']): CallExpr {
 function parsePrimary(p: Parser): Expr {
   if (++p.depth > MAX_DEPTH) {
     p.depth--;
-    p.errorHere(SYNTAX.tooDeep, 'expression nested too deeply');
-    const s = p.start;
-    while (!p.atEnd()) p.advance();
-    return { kind: 'ErrorExpr', span: { start: s, end: p.lastEnd } };
+    return p.giveUpTooDeep('expression nested too deeply');
   }
   try {
     return parsePrimaryInner(p);

@@ -4,6 +4,7 @@
  * `long(null)`, `real(nan)`, `bool(true)`, `decimal(1.5)`. The text inside datetime/timespan/guid parens is
  * raw (not tokens), so it is read straight from the source.
  */
+import { MAX_NESTING } from '../../common/nesting.js';
 import type { DynamicValue, Expr, Literal, ScalarTypeName } from './ast.js';
 import { datetimeTicksToIso, parseDatetimeText, parseGuidText, parseTimespanText, parseTimespanUnitLiteral, timespanTicksToText } from './literals.js';
 import { Parser } from './parser.js';
@@ -164,10 +165,17 @@ function parseTypedLiteral(p: Parser): Expr {
   }
 }
 
-/** JSON-like content of `dynamic(...)`: objects, arrays, strings, numbers, true/false/null, and nested typed literals. */
-function parseDynamicValue(p: Parser): DynamicValue {
+/**
+ * JSON-like content of `dynamic(...)`: objects, arrays, strings, numbers, true/false/null, and nested typed
+ * literals; nested at most MAX_NESTING deep (the value every later stage can walk).
+ */
+function parseDynamicValue(p: Parser, depth = 0): DynamicValue {
   const t = p.tok;
   if (p.isPunct(')')) return null;
+  if ((p.isPunct('{') || p.isPunct('[')) && depth >= MAX_NESTING) {
+    p.giveUpTooDeep(`dynamic value nested deeper than ${MAX_NESTING} levels`);
+    return null;
+  }
   if (p.eatPunct('{')) {
     const obj: { [k: string]: DynamicValue } = {};
     while (!p.isPunct('}') && !p.atEnd()) {
@@ -182,7 +190,7 @@ function parseDynamicValue(p: Parser): DynamicValue {
       }
       p.advance();
       p.expectPunct(':', 'after the property name');
-      obj[key] = parseDynamicValue(p);
+      obj[key] = parseDynamicValue(p, depth + 1);
       if (!p.eatPunct(',') || p.pos === before) break;
     }
     p.expectPunct('}', 'to close the dynamic object');
@@ -192,7 +200,7 @@ function parseDynamicValue(p: Parser): DynamicValue {
     const arr: DynamicValue[] = [];
     while (!p.isPunct(']') && !p.atEnd()) {
       const before = p.pos;
-      arr.push(parseDynamicValue(p));
+      arr.push(parseDynamicValue(p, depth + 1));
       if (!p.eatPunct(',') || p.pos === before) break;
     }
     p.expectPunct(']', 'to close the dynamic array');

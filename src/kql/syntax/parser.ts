@@ -16,6 +16,8 @@ export class Parser {
   readonly diagnostics: Diagnostic[] = [];
   /** Nesting depth guard: pathological inputs (thousands of parens) fail cleanly instead of overflowing the stack. */
   depth = 0;
+  /** Set once the rest of the text was skipped as too deep: the closers still expected are not reported. */
+  private gaveUp = false;
   private readonly errorStarts = new Set<number>();
 
   constructor(readonly text: string) {
@@ -43,6 +45,18 @@ export class Parser {
     else if (t.kind === 'string' && t.error) this.error(SYNTAX.badString, t.error, t.span);
     if (t.kind !== 'eof') this.pos++;
     return t;
+  }
+
+  /**
+   * Reports pathological nesting at the cursor (`what` says of what) and skips the rest of the text, so no
+   * later stage meets it: every stage after the parser may then recurse as deep as the parser allowed.
+   */
+  giveUpTooDeep(what: string): ErrorExpr {
+    this.errorHere(SYNTAX.tooDeep, what);
+    this.gaveUp = true;
+    const s = this.start;
+    while (!this.atEnd()) this.advance();
+    return { kind: 'ErrorExpr', span: { start: s, end: Math.max(s, this.lastEnd) } };
   }
 
   /** Start offset of the current token (for spans). */
@@ -93,6 +107,7 @@ export class Parser {
 
   expectPunct(text: string, what?: string): boolean {
     if (this.eatPunct(text)) return true;
+    if (this.gaveUp) return false;
     this.errorHere(SYNTAX.expected, `expected '${text}'${what ? ` ${what}` : ''}${this.foundText()}`);
     return false;
   }

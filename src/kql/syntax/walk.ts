@@ -34,19 +34,31 @@ export function children(node: AnyTreeNode): AnyTreeNode[] {
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
-/** Depth-first, parents before children; return false from `visit` to skip a node's children. */
+/**
+ * Depth-first, parents before children; return false from `visit` to skip a node's children. Iterative (an
+ * explicit stack), so a chain of thousands of operators or pipes is walked like any other tree.
+ */
 export function walk(node: AnyTreeNode, visit: (n: AnyTreeNode, parent: AnyTreeNode | undefined) => boolean | void, parent?: AnyTreeNode): void {
-  if (visit(node, parent) === false) return;
-  for (const c of children(node)) walk(c, visit, node);
+  const stack: [AnyTreeNode, AnyTreeNode | undefined][] = [[node, parent]];
+  while (stack.length) {
+    const [n, p] = stack.pop()!;
+    if (visit(n, p) === false) continue;
+    const kids = children(n);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i]!, n]);
+  }
 }
 
 /** The top-level `and` operands of a predicate, parentheses looked through (`a and (b and c)` → a, b, c). */
 export function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
   if (!e) return out;
-  if (e.kind === 'ParenExpr') return conjuncts(e.expr, out);
-  if (e.kind === 'BinaryExpr' && e.op === 'and') {
-    conjuncts(e.left, out);
-    conjuncts(e.right, out);
-  } else out.push(e);
+  // depth-first, left to right, without recursion (a predicate may chain thousands of `and`s)
+  const stack: Expr[] = [e];
+  while (stack.length) {
+    let x = stack.pop()!;
+    while (x.kind === 'ParenExpr') x = x.expr;
+    if (x.kind === 'BinaryExpr' && x.op === 'and') {
+      stack.push(x.right, x.left);
+    } else out.push(x);
+  }
   return out;
 }

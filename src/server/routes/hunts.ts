@@ -64,7 +64,7 @@ export function huntRoutes(app: FastifyInstance, ctx: ServerContext, pool: Engin
       durationMs: summary.durationMs,
       rules: summary.rules.map((o) => ({
         ruleId: o.ruleId, ruleName: o.ruleName, outcome: o.outcome === 'ran' ? 'ok' : o.outcome, ...(o.reason ? { reason: o.reason } : {}),
-        rows: o.rows, findingsNew: o.findingsNew, findingsUpdated: o.findingsUpdated, durationMs: o.durationMs,
+        rows: o.rows, findingsNew: o.findingsNew, findingsUpdated: o.findingsUpdated, findingsUnchanged: o.findingsUnchanged, durationMs: o.durationMs,
       })),
       findings: listFindings(ctx.db, { run: summary.runId }).map(findingSummary),
     };

@@ -48,6 +48,7 @@ export function inventoryRoutes(app: FastifyInstance, ctx: ServerContext): void 
     if (b.expires !== undefined) {
       const t = parseDatetimeText(b.expires);
       if (t === undefined) throw badRequest(`'expires' is not a date: '${b.expires}' (use ISO 8601, e.g. 2027-01-31)`);
+      if (t <= BigInt(Date.now()) * 10_000n) throw badRequest(`'expires' is in the past ('${b.expires}'): give a future date`);
       expires = formatDatetime(t);
     }
     const s = addSuppression(ctx.db, {

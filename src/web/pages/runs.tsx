@@ -72,7 +72,7 @@ export function RunSummary({ run, r }: { run: HuntRunInfo; r: Pick<HuntResponse,
     <p class="run-summary" data-testid="run-summary">
       <Link href={`/runs/${run.id}`} data-testid="run-link">Run #{run.id}</Link> by {run.by}, {formatTime(run.startedAt)} · now() = {formatTime(run.asOf)} ({r.asOfSource})
       {' · '}{plural(run.rulesRun, 'rule')} run{run.rulesSkipped ? `, ${formatCount(run.rulesSkipped)} skipped` : ''}{run.rulesFailed ? `, ${formatCount(run.rulesFailed)} failed` : ''}
-      {' · '}{run.findingsNew} new, {run.findingsUpdated} updated{run.findingsSuppressed ? `, ${run.findingsSuppressed} allowed` : ''}
+      {' · '}{run.findingsNew} new, {run.findingsUpdated} updated, {run.findingsUnchanged ?? 0} unchanged{run.findingsSuppressed ? `, ${run.findingsSuppressed} allowed` : ''}
       {' · '}scanned {plural(r.rowsScanned, 'row')} in {formatDuration(r.durationMs)}
     </p>
   );
