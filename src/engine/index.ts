@@ -18,6 +18,8 @@ import { ENGINE_OPERATORS, ENGINE_PLUGINS, evalTabular, runStatements } from './
 export { ENGINE_OPERATORS, ENGINE_PLUGINS };
 export type { TableSource } from './source.js';
 export { MemorySource, snapshotOf } from './source.js';
+import type { QueryParameterValues } from './query-parameters.js';
+export type { QueryParameterValues };
 
 export interface QueryOptions {
   source?: TableSource;
@@ -34,6 +36,8 @@ export interface QueryOptions {
    * chain is evaluated once. Results are identical to running each query alone.
    */
   sharedScans?: Map<string, Relation>;
+  /** Values for the script's `declare query_parameters` (see query-parameters.ts), by parameter name. */
+  queryParameters?: QueryParameterValues;
 }
 
 export interface ResultTable {
@@ -80,6 +84,7 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
     ctx: { now: opts.now ?? wallClockTicks(), options: new Map(), cursor: source?.cursor?.() ?? '' },
     ...(source ? { source } : {}),
     ...(opts.sharedScans ? { sharedScans: opts.sharedScans } : {}),
+    ...(opts.queryParameters ? { queryParameters: opts.queryParameters } : {}),
     limits: {
       maxRows: opts.maxRows ?? DEFAULT_MAX_ROWS,
       deadline: started + (opts.timeoutMs ?? 10 * 60_000),

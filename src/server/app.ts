@@ -16,6 +16,7 @@ import { inventoryRoutes } from './routes/inventory.js';
 import { queryRoutes } from './routes/query.js';
 import { ruleRoutes } from './routes/rules.js';
 import { statusRoutes } from './routes/status.js';
+import { kustoRoutes } from './kusto/routes.js';
 
 export interface ServerOptions {
   workspaceDir: string;
@@ -52,8 +53,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }
     const path = decodedPath(req.url);
     if (path === undefined) return reply.code(400).send(errorBody(400, 'bad request: the path has a malformed %-escape'));
-    // Deny by default: a registered route is an API route; so is any path under /api however it is spelt.
-    const api = req.routeOptions.url !== undefined || isApiPath(path);
+    // Deny by default: a registered route is an API route (unless it declares itself public: the Kusto
+    // clients' login metadata); so is any path under /api however it is spelt.
+    const isPublic = (req.routeOptions.config as { public?: boolean } | undefined)?.public === true;
+    const api = (req.routeOptions.url !== undefined && !isPublic) || isApiPath(path);
     if (!api) return;
     reply.header('cache-control', 'no-store');
     if (opts.token && !tokenMatches(req.headers.authorization, opts.token)) {
@@ -80,6 +83,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   inventoryRoutes(app, ctx);
   dataRoutes(app, ctx);
   queryRoutes(app, ctx, pool);
+  kustoRoutes(app, ctx, pool);
 
   app.setNotFoundHandler((req, reply) => {
     if (isApiPath(decodedPath(req.url) ?? '')) return reply.code(404).send(errorBody(404, `no API route ${req.method} ${req.url.split('?')[0]}`));

@@ -54,6 +54,8 @@ export interface Runtime {
   stats: { rowsScanned: number };
   /** Scan + where-chain results shared by the queries of one hunt (src/engine/scan.ts keys them). */
   sharedScans?: Map<string, Relation>;
+  /** Caller-supplied values for `declare query_parameters` (raw, converted by the declared type). */
+  queryParameters?: Readonly<Record<string, unknown>>;
   /** Evaluates a tabular expression (set by run.ts; compile code calls back into it for sub-queries). */
   evalTabular(e: Expr, env: Env, implicit?: Relation): Relation;
 }
