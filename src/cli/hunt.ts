@@ -3,13 +3,15 @@
  *  [--html FILE] [--fail-on SEVERITY]`: runs rules over the workspace and records findings.
  * Exit codes: 0 no new findings (at or above --fail-on), 2 new findings at or above it, 1 error.
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SEVERITIES, listFindings, openFindingsDb, runHunt, selectRules, type Finding, type HuntSummary } from '../hunts/index.js';
 import { huntReportHtml } from '../hunts/report-html.js';
 import { Workspace } from '../ingest/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 import { loadRules, readRuleStore } from '../rules/index.js';
+import type { RemoteHuntOptions, RemoteSpec } from '../remote/index.js';
+import { REMOTE_HELP, REMOTE_OPTIONS, remoteFromFlags } from './remote-options.js';
 import { checkFormat, color, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--workspace DIR] [--format table|json|ndjson|csv]
@@ -18,7 +20,10 @@ const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--worksp
 Runs detection rules over the workspace with now() bound to --as-of (default: the latest event in the
 workspace) and records findings. SELECTOR: a rule id, a name glob, tool:NAME, technique:T1219, table:NAME,
 tag:NAME, severity:LEVEL (repeat --rules or separate with commas). Default: every rule that validates,
-except the all-tools aggregate rules. Exit code 2 when new findings at or above --fail-on (default: low).`;
+except the all-tools aggregate rules. Exit code 2 when new findings at or above --fail-on (default: low).
+With a remote, the rules run there (now() bound to --as-of, default the latest event there or the wall
+clock) and the findings land in this workspace as local ones do.
+${REMOTE_HELP}`;
 
 const CSV_COLUMNS = ['id', 'ruleId', 'ruleName', 'tool', 'severity', 'status', 'suppressed', 'device', 'user', 'firstSeen', 'lastSeen', 'count'] as const;
 
@@ -33,10 +38,11 @@ const csvCell = (v: unknown) => {
 };
 
 export async function run(args: string[]): Promise<number> {
-  return guarded('hunt', () => {
+  return guarded('hunt', async () => {
     const p = parseCommand('hunt', args, {
       rules: { type: 'string', multiple: true, short: 'r' }, 'as-of': { type: 'string' }, workspace: { type: 'string', short: 'w' },
       format: { type: 'string' }, html: { type: 'string' }, 'fail-on': { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
+      ...REMOTE_OPTIONS,
     }, HELP);
     if (!p) return 0;
     const v = p.values;
@@ -49,9 +55,12 @@ export async function run(args: string[]): Promise<number> {
       if (asOf === undefined) throw new UsageError(`--as-of '${v['as-of']}' is not a datetime (use ISO 8601, e.g. 2026-11-20T00:00:00Z)`);
     }
     const dir = workspaceDir(v.workspace);
+    const remote = remoteFromFlags(v, dir);
+    // a remote hunt keeps its findings in a workspace of its own, made on first use
+    if (remote) mkdirSync(dir, { recursive: true });
     if (!existsSync(dir)) throw new Error(`no workspace at ${dir} (create one with kqlite demo or kqlite ingest)`);
     const ws = Workspace.open(dir);
-    if (!ws.tableNames().length) throw new Error(`the workspace ${dir} holds no telemetry: ingest exports (kqlite ingest) or create the demo (kqlite demo) first`);
+    if (!remote && !ws.tableNames().length) throw new Error(`the workspace ${dir} holds no telemetry: ingest exports (kqlite ingest) or create the demo (kqlite demo) first`);
     const all = loadRules(dir);
     // A stored rule that cannot be read is not run: say so, so a hunt never quietly covers less than it should.
     for (const d of readRuleStore(dir).damaged) process.stderr.write(`kqlite hunt: ${d.file}: cannot use this stored rule, not run: ${d.reason}\n`);
@@ -67,8 +76,10 @@ export async function run(args: string[]): Promise<number> {
       }
     })();
     const progress = !!process.stderr.isTTY && !v.quiet && format === 'table';
-    const summary = runHunt({ rules, source: ws, db, ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite',
-      onRule: progress ? (r, i, n) => process.stderr.write(`\r[${i + 1}/${n}] ${r.name.slice(0, 70)}\x1b[K`) : undefined });
+    const onRule = progress ? (r: { name: string }, i: number, n: number) => process.stderr.write(`\r[${i + 1}/${n}] ${r.name.slice(0, 70)}\x1b[K`) : undefined;
+    const summary = remote
+      ? await huntRemote(remote, { rules, db, ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', ...(onRule ? { onRule } : {}) })
+      : runHunt({ rules, source: ws, db, ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', onRule });
     if (progress) process.stderr.write('\r\x1b[K');
     const touched = new Set(summary.findingIds);
     const findings = listFindings(db).filter((f) => touched.has(f.id)).sort((a, b) => a.ruleId.localeCompare(b.ruleId) || (a.device ?? '').localeCompare(b.device ?? '') || a.id.localeCompare(b.id));
@@ -85,6 +96,17 @@ export async function run(args: string[]): Promise<number> {
   });
 }
 
+/** The rules run on a remote engine (src/remote); findings land in this workspace's database as local ones do. */
+async function huntRemote(spec: RemoteSpec, o: Omit<RemoteHuntOptions, 'engine'>): Promise<HuntSummary> {
+  const { openRemote, runRemoteHunt } = await import('../remote/index.js');
+  const engine = openRemote(spec);
+  try {
+    return await runRemoteHunt({ ...o, engine });
+  } finally {
+    engine.close();
+  }
+}
+
 function publicSummary(s: HuntSummary) {
   const { findingIds: _a, newFindingIds: _b, ...rest } = s;
   return { ...rest, rules: s.rules.filter((r) => r.outcome !== 'ran' || r.rows > 0) };
@@ -98,7 +120,7 @@ function writeHtml(file: string, summary: HuntSummary, findings: Finding[]): voi
 
 export function printSummary(s: HuntSummary, findings: Finding[]): void {
   const out = process.stdout;
-  out.write(`hunt #${s.runId} as of ${s.asOf}${s.asOfSource === 'latest-event' ? ' (the latest event in the workspace; now() is bound to it)' : ''}\n\n`);
+  out.write(`hunt #${s.runId} as of ${s.asOf}${s.remote ? ` on ${s.remote}` : s.asOfSource === 'latest-event' ? ' (the latest event in the workspace; now() is bound to it)' : ''}\n\n`);
   if (findings.length) {
     out.write(textTable(['severity', 'tool', 'device', 'rule', 'what', 'events', 'last seen', 'state'], findings.map((f) => [
       f.severity, f.tool ?? '', f.device ?? '', f.ruleName.replace(/^RMM tool - /, ''),

@@ -10,12 +10,16 @@ import { resolveWorkspaceDir } from '../common/workspace-dir.js';
 import { runQuery, type TableSource } from '../engine/index.js';
 import { toCsv, toJsonResult, toNdjson, toTextTable } from '../engine/format/encode.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
+import type { Table } from '../engine/storage/column.js';
+import type { RemoteQueryOptions, RemoteSpec } from '../remote/index.js';
+import { REMOTE_HELP, REMOTE_OPTIONS, remoteFromFlags } from './remote-options.js';
 
 const HELP = `usage: kqlite query [QUERY | --file F] [--workspace DIR] [--as-of TIME] [--format table|json|csv|ndjson]
-                    [--max-rows N] [--timeout MS]
+                    [--max-rows N] [--timeout MS] [remote flags]
 
 Runs a KQL query. The query comes from the argument, --file, or stdin. --as-of sets now() for the whole
-query (default: the wall clock). Without a workspace the query runs on its own data (datatable, print, range).`;
+query (default: the wall clock). Without a workspace the query runs on its own data (datatable, print, range).
+${REMOTE_HELP}`;
 
 async function openSource(flag: string | undefined): Promise<TableSource | undefined> {
   const dir = resolveWorkspaceDir(flag);
@@ -41,6 +45,7 @@ export async function run(args: string[]): Promise<number> {
         'max-rows': { type: 'string' },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...REMOTE_OPTIONS,
       },
     });
   } catch (e) {
@@ -87,6 +92,14 @@ export async function run(args: string[]): Promise<number> {
   const maxRows = num(v['max-rows'], 'max-rows');
   const timeoutMs = num(v.timeout, 'timeout');
   if (maxRows === null || timeoutMs === null) return 1;
+  let remote: RemoteSpec | undefined;
+  try {
+    remote = remoteFromFlags(v, v.workspace ?? (process.env['KQLITE_WORKSPACE'] || existsSync(resolveWorkspaceDir(undefined)) ? resolveWorkspaceDir(v.workspace) : undefined));
+  } catch (e) {
+    process.stderr.write(`kqlite query: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (remote) return runRemote(remote, text, v.format!, { ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
   let source: TableSource | undefined;
   try {
     source = await openSource(v.workspace);
@@ -99,12 +112,34 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(renderDiagnostics(file, text, result.diagnostics.filter((d) => d.severity === 'error')) + '\n');
     return 1;
   }
-  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-  for (const t of result.tables) {
-    if (v.format === 'json') process.stdout.write(JSON.stringify(toJsonResult(t.table)) + '\n');
-    else if (v.format === 'csv') process.stdout.write(toCsv(t.table));
-    else if (v.format === 'ndjson') process.stdout.write(toNdjson(t.table));
+  printResult(result.tables, result.warnings, v.format!);
+  return 0;
+}
+
+function printResult(tables: readonly { table: Table }[], warnings: readonly string[], format: string): void {
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const t of tables) {
+    if (format === 'json') process.stdout.write(JSON.stringify(toJsonResult(t.table)) + '\n');
+    else if (format === 'csv') process.stdout.write(toCsv(t.table));
+    else if (format === 'ndjson') process.stdout.write(toNdjson(t.table));
     else process.stdout.write(toTextTable(t.table) + `(${t.table.length} row${t.table.length === 1 ? '' : 's'})\n`);
   }
-  return 0;
+}
+
+/** The query on a remote engine (Kusto, Log Analytics, Defender), printed as a local result would be. */
+async function runRemote(spec: RemoteSpec, text: string, format: string, opts: RemoteQueryOptions): Promise<number> {
+  const { openRemote, RemoteError } = await import('../remote/index.js');
+  let engine;
+  try {
+    engine = openRemote(spec);
+    const r = await engine.query(text, opts);
+    printResult(r.tables, r.warnings, format);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof RemoteError)) throw e;
+    process.stderr.write(`kqlite query: ${e.message}\n`);
+    return 1;
+  } finally {
+    engine?.close();
+  }
 }

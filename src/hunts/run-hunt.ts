@@ -6,7 +6,7 @@
  * pack of hundreds of rules over one table costs about one pass plus index lookups. They all read one
  * snapshot of the source, so the hunt sees one state of the workspace and lists it once.
  */
-import { runQuery } from '../engine/index.js';
+import { runQuery, type QueryResult } from '../engine/index.js';
 import { formatDatetime } from '../engine/values/ticks.js';
 import type { Db } from './db.js';
 import { upsertObservation } from './findings-store.js';
@@ -28,6 +28,13 @@ export interface HuntOptions {
    */
   fused?: boolean;
   onRule?: (rule: HuntRule, index: number, total: number) => void;
+  /**
+   * The rule's result when the query ran elsewhere (a remote engine, src/remote): used instead of running
+   * the rule here. The rest of the hunt (findings, suppressions, the run record) is the same.
+   */
+  resultOf?: (rule: HuntRule) => QueryResult;
+  /** Where the rules ran, when not here (named on the run). */
+  remote?: string;
 }
 
 export interface RuleOutcome {
@@ -65,6 +72,8 @@ export interface HuntSummary {
   byTool: Record<string, { new: number; updated: number; suppressed: number }>;
   bySeverity: Record<string, { new: number; updated: number; suppressed: number }>;
   topDevices: { device: string; findings: number }[];
+  /** The remote engine the rules ran on (kusto https://…/db, log-analytics <id>, defender …); absent: here. */
+  remote?: string;
 }
 
 export class HuntError extends Error {}
@@ -103,7 +112,7 @@ export function runHunt(opts: HuntOptions): HuntSummary {
       o.reason = `the workspace has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}`;
       return;
     }
-    const r = runQuery(rule.query, { source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+    const r = opts.resultOf?.(rule) ?? runQuery(rule.query, { source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
     o.durationMs = r.stats.durationMs;
     o.rowsScanned = r.stats.rowsScanned;
     if (!r.ok || !r.tables.length) {
@@ -128,6 +137,7 @@ export function runHunt(opts: HuntOptions): HuntSummary {
     })();
   });
   const summary = summarise(runId, asOfText, opts.asOf === undefined ? 'latest-event' : 'flag', outcomes, findingIds, newFindingIds, deviceCounts, Date.now() - started);
+  if (opts.remote) summary.remote = opts.remote;
   db.prepare('UPDATE runs SET finished_at = ?, outcome = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), summary.rulesFailed ? 'completed with failures' : 'completed', JSON.stringify(summary), runId);
   return summary;
 }

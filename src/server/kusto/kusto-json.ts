@@ -9,38 +9,9 @@ import type { Column, Table } from '../../engine/storage/column.js';
 import { readCell } from '../../engine/storage/builders.js';
 import { formatDatetime, formatTimespan } from '../../engine/values/ticks.js';
 import type { ScalarTypeName, Value } from '../../engine/values/value.js';
+import { jsonText, numberText } from '../../engine/format/json-text.js';
 
-const MAX_DEPTH = 512;
-
-/** JSON text of any JSON-like value; bigints print as exact integers. */
-export function jsonText(v: unknown, depth = 0): string {
-  if (v === null || v === undefined) return 'null';
-  switch (typeof v) {
-    case 'string':
-      return JSON.stringify(v);
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'bigint':
-      return v.toString();
-    case 'number':
-      return Number.isFinite(v) ? numberText(v) : JSON.stringify(Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
-    case 'object': {
-      if (depth > MAX_DEPTH) throw new RangeError(`a value nested more than ${MAX_DEPTH} deep cannot be sent`);
-      if (Array.isArray(v)) return '[' + v.map((x) => jsonText(x, depth + 1)).join(',') + ']';
-      const parts: string[] = [];
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) parts.push(JSON.stringify(k) + ':' + jsonText(x, depth + 1));
-      return '{' + parts.join(',') + '}';
-    }
-    default:
-      return 'null';
-  }
-}
-
-/** Integers print without exponent (1e21 → 1000000000000000000000) as Kusto's writer does. */
-function numberText(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) >= 1e21) return BigInt(n).toString();
-  return JSON.stringify(n);
-}
+export { jsonText };
 
 /** One cell of a column of `type`, as JSON text. */
 export function cellJson(v: Value, type: ScalarTypeName, dynamicAsText = false): string {
