@@ -25,6 +25,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   findings: { module: 'findings', summary: 'list, show and triage findings' },
   allow: { module: 'allow', summary: 'sanction an RMM tool or rule in a scope (suppression with a reason)' },
   inventory: { module: 'inventory', summary: 'RMM tools seen: where, by whom, since when, sanctioned or not' },
+  remotes: { module: 'remotes', summary: 'save remote engines: Azure Data Explorer, Log Analytics (Sentinel), Defender XDR' },
+  export: { module: 'export', summary: 'copy workspace tables into a Kusto database (Azure Data Explorer or kqlite serve)' },
   serve: { module: 'serve', summary: 'serve the web app and JSON API (127.0.0.1 by default)' },
   start: { module: 'start', summary: 'the main job: demo workspace if absent, hunt with the built-in rules, serve the UI' },
 };

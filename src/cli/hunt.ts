@@ -3,13 +3,15 @@
  *  [--html FILE] [--fail-on SEVERITY] [--allow-network]`: runs rules over the workspace and records findings.
  * Exit codes: 0 no new findings (at or above --fail-on), 2 new findings at or above it, 1 error.
  */
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SEVERITIES, distinguishingKey, listFindings, openFindingsDb, runHunt, selectRules, type Finding, type HuntSummary } from '../hunts/index.js';
 import { huntReportHtml } from '../hunts/report-html.js';
 import { externalDataFor, Workspace } from '../ingest/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 import { loadRules, readRuleStore, sources } from '../rules/index.js';
+import type { RemoteHuntOptions, RemoteSpec } from '../remote/index.js';
+import { REMOTE_HELP, REMOTE_OPTIONS, remoteFromFlags } from './remote-options.js';
 import { checkFormat, color, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--workspace DIR] [--format table|json|ndjson|csv]
@@ -20,7 +22,10 @@ workspace) and records findings. SELECTOR: a rule id, a name glob, tool:NAME, te
 tag:NAME, severity:LEVEL; --rules takes one or more (--rules A B C, --rules A,B,C, or --rules repeated).
 Default: every rule that validates, except the all-tools aggregate rules. Exit code 2 when new findings at or above --fail-on (default: low).
 --allow-network lets rules' externaldata fetch http/https URLs (also: "externalData": {"allowNetwork": true}
-in the workspace's config.json); without it they use the copies earlier runs kept in the workspace.`;
+in the workspace's config.json); without it they use the copies earlier runs kept in the workspace.
+With a remote, the rules run there (now() bound to --as-of, default the latest event there or the wall
+clock) and the findings land in this workspace as local ones do.
+${REMOTE_HELP}`;
 
 const CSV_COLUMNS = ['id', 'ruleId', 'ruleName', 'tool', 'severity', 'status', 'suppressed', 'device', 'user', 'firstSeen', 'lastSeen', 'count'] as const;
 
@@ -35,11 +40,12 @@ const csvCell = (v: unknown) => {
 };
 
 export async function run(args: string[]): Promise<number> {
-  return guarded('hunt', () => {
+  return guarded('hunt', async () => {
     const p = parseCommand('hunt', args, {
       rules: { type: 'string', multiple: true, short: 'r' }, 'as-of': { type: 'string' }, workspace: { type: 'string', short: 'w' },
       format: { type: 'string' }, html: { type: 'string' }, 'fail-on': { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
       'allow-network': { type: 'boolean' },
+      ...REMOTE_OPTIONS,
     }, HELP);
     if (!p) return 0;
     const v = p.values;
@@ -52,9 +58,12 @@ export async function run(args: string[]): Promise<number> {
       if (asOf === undefined) throw new UsageError(`--as-of '${v['as-of']}' is not a datetime (use ISO 8601, e.g. 2026-11-20T00:00:00Z)`);
     }
     const dir = workspaceDir(v.workspace);
+    const remote = remoteFromFlags(v, dir);
+    // a remote hunt keeps its findings in a workspace of its own, made on first use
+    if (remote) mkdirSync(dir, { recursive: true });
     if (!existsSync(dir)) throw new Error(`no workspace at ${dir} (create one with kqlite demo or kqlite ingest)`);
     const ws = Workspace.open(dir);
-    if (!ws.tableNames().length) throw new Error(`the workspace ${dir} holds no telemetry: ingest exports (kqlite ingest) or create the demo (kqlite demo) first`);
+    if (!remote && !ws.tableNames().length) throw new Error(`the workspace ${dir} holds no telemetry: ingest exports (kqlite ingest) or create the demo (kqlite demo) first`);
     const all = loadRules(dir);
     // A stored rule that cannot be read is not run: say so, so a hunt never quietly covers less than it should.
     for (const d of readRuleStore(dir).damaged) process.stderr.write(`kqlite hunt: ${d.file}: cannot use this stored rule, not run: ${d.reason}\n`);
@@ -69,19 +78,21 @@ export async function run(args: string[]): Promise<number> {
     if (html) checkWritable(html);
     const db = openFindingsDb(dir);
     const progress = !!process.stderr.isTTY && !v.quiet && format === 'table';
+    const onRule = progress ? (r: { name: string }, i: number, n: number) => process.stderr.write(`\r[${i + 1}/${n}] ${r.name.slice(0, 70)}\x1b[K`) : undefined;
     let findings: Finding[] = [];
     const touchedFindings = (s: HuntSummary) => {
       const touched = new Set(s.findingIds);
       return listFindings(db).filter((f) => touched.has(f.id)).sort((a, b) => a.ruleId.localeCompare(b.ruleId) || (a.device ?? '').localeCompare(b.device ?? '') || a.id.localeCompare(b.id));
     };
+    const beforeCommit = (s: HuntSummary) => {
+      findings = touchedFindings(s);
+      if (html) writeHtml(html, s, findings);
+    };
     let summary: HuntSummary;
     try {
-      summary = runHunt({ rules, source: ws, db, library: sources.workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite',
-        onRule: progress ? (r, i, n) => process.stderr.write(`\r[${i + 1}/${n}] ${r.name.slice(0, 70)}\x1b[K`) : undefined,
-        beforeCommit: (s) => {
-          findings = touchedFindings(s);
-          if (html) writeHtml(html, s, findings);
-        } });
+      summary = remote
+        ? await huntRemote(remote, { rules, db, ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', ...(onRule ? { onRule } : {}), beforeCommit })
+        : runHunt({ rules, source: ws, db, library: sources.workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', onRule, beforeCommit });
     } finally {
       if (progress) process.stderr.write('\r\x1b[K');
       db.close();
@@ -95,6 +106,17 @@ export async function run(args: string[]): Promise<number> {
     const alarming = findings.filter((f) => newSet.has(f.id) && f.suppressedBy === undefined && rank(f.severity) >= rank(failOn));
     return alarming.length ? 2 : 0;
   });
+}
+
+/** The rules run on a remote engine (src/remote); findings land in this workspace's database as local ones do. */
+async function huntRemote(spec: RemoteSpec, o: Omit<RemoteHuntOptions, 'engine'>): Promise<HuntSummary> {
+  const { openRemote, runRemoteHunt } = await import('../remote/index.js');
+  const engine = openRemote(spec);
+  try {
+    return await runRemoteHunt({ ...o, engine });
+  } finally {
+    engine.close();
+  }
 }
 
 function publicSummary(s: HuntSummary) {
@@ -124,7 +146,7 @@ function writeHtml(file: string, summary: HuntSummary, findings: Finding[]): voi
 
 export function printSummary(s: HuntSummary, findings: Finding[]): void {
   const out = process.stdout;
-  out.write(`hunt #${s.runId} as of ${s.asOf}${s.asOfSource === 'latest-event' ? ' (the latest event in the workspace; now() is bound to it)' : ''}\n\n`);
+  out.write(`hunt #${s.runId} as of ${s.asOf}${s.remote ? ` on ${s.remote}` : s.asOfSource === 'latest-event' ? ' (the latest event in the workspace; now() is bound to it)' : ''}\n\n`);
   if (findings.length) {
     out.write(textTable(['severity', 'tool', 'device', 'rule', 'what', 'events', 'last seen', 'state'], findings.map((f) => [
       f.severity, f.tool ?? '', f.device ?? '', f.ruleName.replace(/^RMM tool - /, ''),

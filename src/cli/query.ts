@@ -12,16 +12,21 @@ import { csvChunks, jsonChunks, ndjsonChunks, textTableChunks } from '../engine/
 import { parseByteSize } from './shared.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 import { sources } from '../rules/index.js';
+import type { Table } from '../engine/storage/column.js';
+import type { RemoteQueryOptions, RemoteSpec } from '../remote/index.js';
+import { REMOTE_HELP, REMOTE_OPTIONS, remoteFromFlags } from './remote-options.js';
 
 const HELP = `usage: kqlite query [QUERY | --file F] [--workspace DIR] [--as-of TIME] [--format table|json|csv|ndjson]
                     [--max-rows N] [--timeout MS] [--memory-budget SIZE] [--allow-network]
+                    [remote flags]
 
 Runs a KQL query. The query comes from the argument, --file, or stdin. --as-of sets now() for the whole
 query (default: the wall clock). Without a workspace the query runs on its own data (datatable, print, range).
 --memory-budget (e.g. 512MB, 2GB) is how much memory the query may take (default: half of Node's heap limit;
 at most that limit, which node --max-old-space-size raises); past it the query ends with KQL4004.
 --allow-network lets externaldata fetch its http/https URLs (a copy is kept in the workspace, so a re-run
-works offline); the workspace's config.json can allow it for good ("externalData": {"allowNetwork": true}).`;
+works offline); the workspace's config.json can allow it for good ("externalData": {"allowNetwork": true}).
+${REMOTE_HELP}`;
 
 interface IngestModule {
   openWorkspace?: (d: string, o?: object) => TableSource;
@@ -60,6 +65,7 @@ export async function run(args: string[]): Promise<number> {
         'allow-network': { type: 'boolean' },
         'memory-budget': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...REMOTE_OPTIONS,
       },
     });
   } catch (e) {
@@ -115,6 +121,14 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`kqlite query: --memory-budget must be a size such as 512MB or 2GB, not '${v['memory-budget']}'\n`);
     return 1;
   }
+  let remote: RemoteSpec | undefined;
+  try {
+    remote = remoteFromFlags(v, v.workspace ?? (process.env['KQLITE_WORKSPACE'] || existsSync(resolveWorkspaceDir(undefined)) ? resolveWorkspaceDir(v.workspace) : undefined));
+  } catch (e) {
+    process.stderr.write(`kqlite query: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (remote) return runRemote(remote, text, v.format!, { ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
   let opened: { source?: TableSource; externalData?: ExternalDataSource };
   try {
     opened = await openSource(v.workspace, Boolean(v['allow-network']));
@@ -130,22 +144,43 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(renderDiagnostics(file, text, result.diagnostics.filter((d) => d.severity === 'error')) + '\n');
     return 1;
   }
-  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+  printResult(result.tables, result.warnings, v.format!);
+  return 0;
+}
+
+function printResult(tables: readonly { table: Table }[], warnings: readonly string[], format: string): void {
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   // written as it is encoded (stdout writes are synchronous on Linux), so the text is never held whole
   const write = (chunks: Iterable<string>) => {
     for (const c of chunks) process.stdout.write(c);
   };
-  for (const t of result.tables) {
-    if (v.format === 'json') {
+  for (const t of tables) {
+    if (format === 'json') {
       write(jsonChunks(t.table));
       process.stdout.write('\n');
-    }
-    else if (v.format === 'csv') write(csvChunks(t.table));
-    else if (v.format === 'ndjson') write(ndjsonChunks(t.table));
+    } else if (format === 'csv') write(csvChunks(t.table));
+    else if (format === 'ndjson') write(ndjsonChunks(t.table));
     else {
       write(textTableChunks(t.table));
       process.stdout.write(`(${t.table.length} row${t.table.length === 1 ? '' : 's'})\n`);
     }
   }
-  return 0;
+}
+
+/** The query on a remote engine (Kusto, Log Analytics, Defender), printed as a local result would be. */
+async function runRemote(spec: RemoteSpec, text: string, format: string, opts: RemoteQueryOptions): Promise<number> {
+  const { openRemote, RemoteError } = await import('../remote/index.js');
+  let engine;
+  try {
+    engine = openRemote(spec);
+    const r = await engine.query(text, opts);
+    printResult(r.tables, r.warnings, format);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof RemoteError)) throw e;
+    process.stderr.write(`kqlite query: ${e.message}\n`);
+    return 1;
+  } finally {
+    engine?.close();
+  }
 }

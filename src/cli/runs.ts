@@ -35,7 +35,7 @@ export async function run(args: string[]): Promise<number> {
         if (format === 'json') process.stdout.write(JSON.stringify(r, null, 1) + '\n');
         else {
           const s = r.summary;
-          process.stdout.write(`hunt #${r.id} by ${r.actor}, started ${r.startedAt}, as of ${r.asOf}: ${r.outcome}${r.error ? ` (${r.error})` : ''}\n`);
+          process.stdout.write(`hunt #${r.id} by ${r.actor}, started ${r.startedAt}, as of ${r.asOf}${s?.remote ? `, on ${s.remote}` : ''}: ${r.outcome}${r.error ? ` (${r.error})` : ''}\n`);
           if (s) {
             process.stdout.write(`  rules: ${s.rulesRun} run, ${s.rulesSkipped} skipped, ${s.rulesFailed} failed · ${s.rowsScanned} rows scanned in ${s.durationMs} ms\n`);
             process.stdout.write(`  findings: ${s.findingsNew} new, ${s.findingsUpdated} updated, ${s.findingsUnchanged ?? 0} unchanged, ${s.findingsSuppressed} suppressed\n`);
@@ -46,8 +46,8 @@ export async function run(args: string[]): Promise<number> {
       }
       if (sub !== 'list') throw new UsageError(`unknown sub-command '${sub}'\n${HELP}`);
       const runs = listRuns(db, limit);
-      if (format === 'json') process.stdout.write(JSON.stringify(runs.map(({ summary, ...r }) => ({ ...r, ...(summary ? { rulesRun: summary.rulesRun, rulesSkipped: summary.rulesSkipped, rulesFailed: summary.rulesFailed, findingsNew: summary.findingsNew, findingsUpdated: summary.findingsUpdated, findingsUnchanged: summary.findingsUnchanged ?? 0, findingsSuppressed: summary.findingsSuppressed } : {}) })), null, 1) + '\n');
-      else process.stdout.write(textTable(['run', 'started', 'as of', 'by', 'outcome', 'rules', 'new', 'updated', 'unchanged', 'suppressed'], runs.map((r) => [r.id, r.startedAt.slice(0, 19) + 'Z', r.asOf.slice(0, 19) + 'Z', r.actor, r.outcome, r.summary ? `${r.summary.rulesRun}/${r.ruleCount}` : r.ruleCount, r.summary?.findingsNew, r.summary?.findingsUpdated, r.summary?.findingsUnchanged, r.summary?.findingsSuppressed])) + `(${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
+      if (format === 'json') process.stdout.write(JSON.stringify(runs.map(({ summary, ...r }) => ({ ...r, ...(summary ? { rulesRun: summary.rulesRun, rulesSkipped: summary.rulesSkipped, rulesFailed: summary.rulesFailed, findingsNew: summary.findingsNew, findingsUpdated: summary.findingsUpdated, findingsUnchanged: summary.findingsUnchanged ?? 0, findingsSuppressed: summary.findingsSuppressed, ...(summary.remote ? { remote: summary.remote } : {}) } : {}) })), null, 1) + '\n');
+      else process.stdout.write(textTable(['run', 'started', 'as of', 'by', 'where', 'outcome', 'rules', 'new', 'updated', 'unchanged', 'suppressed'], runs.map((r) => [r.id, r.startedAt.slice(0, 19) + 'Z', r.asOf.slice(0, 19) + 'Z', r.actor, r.summary?.remote ?? 'workspace', r.outcome, r.summary ? `${r.summary.rulesRun}/${r.ruleCount}` : r.ruleCount, r.summary?.findingsNew, r.summary?.findingsUpdated, r.summary?.findingsUnchanged, r.summary?.findingsSuppressed])) + `(${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
       return 0;
     } finally {
       db.close();

@@ -20,6 +20,8 @@ export const EXECUTION = {
   /** Something kqlite's engine does not implement, named. */
   unsupported: 'KQL4010',
   // KQL4020-KQL4024: externaldata (network not allowed, fetch failed, size cap, time cap, bad data), in external.ts
+  /** The remote engine a query or a hunt's rule ran on failed (src/remote; its message names the remote). */
+  remote: 'KQL4030',
   /** An internal inconsistency (a bug): the query ends with this instead of a wrong answer. */
   internal: 'KQL4099',
 } as const;

@@ -24,6 +24,8 @@ export { ENGINE_OPERATORS, ENGINE_PLUGINS };
 export type { TableSource } from './source.js';
 export { EXTERNAL_DATA_CODES, shownUrl, type ExternalData, type ExternalDataSource } from './external.js';
 export { MemorySource, snapshotOf } from './source.js';
+import type { QueryParameterValues } from './query-parameters.js';
+export type { QueryParameterValues };
 
 export interface QueryOptions {
   source?: TableSource;
@@ -54,6 +56,8 @@ export interface QueryOptions {
   externalData?: ExternalDataSource;
   /** Stored functions (ASIM parsers, watchlists) a query may call; see kql/semantics/function-library.ts. */
   library?: FunctionLibrary;
+  /** Values for the script's `declare query_parameters` (see query-parameters.ts), by parameter name. */
+  queryParameters?: QueryParameterValues;
 }
 
 export interface ResultTable {
@@ -111,6 +115,7 @@ export function runScript(script: Script, bound: BoundScript, opts: QueryOptions
     ...(source ? { source } : {}),
     ...(opts.sharedScans ? { sharedScans: opts.sharedScans } : {}),
     ...(opts.externalData ? { externalData: opts.externalData } : {}),
+    ...(opts.queryParameters ? { queryParameters: opts.queryParameters } : {}),
     limits: {
       maxRows: opts.maxRows ?? DEFAULT_MAX_ROWS,
       deadline: started + timeoutMs,

@@ -3,6 +3,7 @@
  * Tabular expressions are evaluated by `evalTabular`, which dispatches each operator to its module in
  * operators/. An operator or source the engine does not implement fails loudly, naming it.
  */
+import { queryParameterValue } from './query-parameters.js';
 import type { Expr, Operator, PipeExpr, Statement } from '../kql/syntax/ast.js';
 import { OPERATOR_WORD } from '../kql/semantics/index.js';
 import { walk } from '../kql/syntax/index.js';
@@ -61,7 +62,12 @@ export function runStatements(rt: Runtime, statements: Statement[], env: Env): R
         results.push(print({ kind: 'PrintExpr', columns: [{ kind: 'ColumnAssignment', names: [], expr: st.expr, span: st.span }], span: st.span }, { rt, env }, { columns: [{ name: 'print_0', type: c.type }] }));
       }
     } else if (st.kind === 'DeclareQueryParametersStatement') {
-      for (const p of st.parameters) if (p.default) bindLet(p.name.name, p.default, { rt, env, rel: { columns: [], length: 1 } });
+      for (const p of st.parameters) {
+        const given = rt.queryParameters && Object.hasOwn(rt.queryParameters, p.name.name) ? rt.queryParameters[p.name.name] : undefined;
+        if (given !== undefined && p.type.kind === 'ScalarParamType') env.vars.set(p.name.name, { kind: 'scalar', value: queryParameterValue(p.name.name, p.type.type, given), type: p.type.type });
+        else if (p.default) bindLet(p.name.name, p.default, { rt, env, rel: { columns: [], length: 1 } });
+        else throw new QueryError(`query parameter '${p.name.name}' has no value: the request supplies none and its declaration gives no default`, 'KQL4010');
+      }
     } else if (st.kind === 'SetStatement') {
       // query properties: recorded for the functions that read them (bin_auto); the rest change nothing here
       const value = st.value ? compileExpr(st.value, { rt, env, rel: { columns: [], length: 1 } }).eval(0) : true;

@@ -7,7 +7,7 @@
  * pack of hundreds of rules over one table costs about one pass plus index lookups. They all read one
  * snapshot of the source, so the hunt sees one state of the workspace and lists it once.
  */
-import { runQuery, type ExternalDataSource } from '../engine/index.js';
+import { runQuery, type ExternalDataSource, type QueryResult } from '../engine/index.js';
 import { formatDatetime } from '../engine/values/ticks.js';
 import type { Db } from './db.js';
 import { upsertObservation, type ObservationEffect } from './findings-store.js';
@@ -42,6 +42,13 @@ export interface HuntOptions {
    * are still new to the next run instead of consumed by one nobody saw.
    */
   beforeCommit?: (summary: HuntSummary) => void;
+  /**
+   * The rule's result when the query ran elsewhere (a remote engine, src/remote): used instead of running
+   * the rule here. The rest of the hunt (findings, suppressions, the run record) is the same.
+   */
+  resultOf?: (rule: HuntRule) => QueryResult;
+  /** Where the rules ran, when not here (named on the run). */
+  remote?: string;
 }
 
 export interface RuleOutcome {
@@ -84,6 +91,8 @@ export interface HuntSummary {
   byTool: Record<string, Tally>;
   bySeverity: Record<string, Tally>;
   topDevices: { device: string; findings: number }[];
+  /** The remote engine the rules ran on (kusto https://…/db, log-analytics <id>, defender …); absent: here. */
+  remote?: string;
 }
 
 export class HuntError extends Error {}
@@ -141,7 +150,7 @@ function runRules(opts: HuntOptions, source: HuntSource, asOf: bigint, asOfText:
       o.reason = `the workspace has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}`;
       return done();
     }
-    const r = runQuery(rule.query, { source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.library ? { library: opts.library } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.externalData ? { externalData: opts.externalData } : {}) });
+    const r = opts.resultOf?.(rule) ?? runQuery(rule.query, { source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.library ? { library: opts.library } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.externalData ? { externalData: opts.externalData } : {}) });
     o.durationMs = r.stats.durationMs;
     o.rowsScanned = r.stats.rowsScanned;
     if (!r.ok || !r.tables.length) {
@@ -186,6 +195,7 @@ function commitRun(opts: HuntOptions, runId: number, now: string, asOfText: stri
       }
     }
     summary = summarise(runId, asOfText, opts.asOf === undefined ? 'latest-event' : 'flag', outcomes, findingIds, newFindingIds, deviceCounts, Date.now() - started);
+    if (opts.remote) summary.remote = opts.remote;
     db.prepare('UPDATE runs SET finished_at = ?, outcome = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), summary.rulesFailed ? 'completed with failures' : 'completed', JSON.stringify(summary), runId);
     opts.beforeCommit?.(summary);
   }).immediate();

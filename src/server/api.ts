@@ -412,6 +412,13 @@ export interface QueryRequest {
   timeoutMs?: number;
   /** A client-chosen id, so the query can be cancelled with POST /api/query/:clientId/cancel. */
   clientId?: string;
+  /** Run on this saved remote engine (GET /api/remotes) instead of the workspace. */
+  remote?: string;
+}
+
+/** GET /api/remotes: the remote engines saved in the workspace (kqlite remotes add), for the workbench. */
+export interface RemotesResponse {
+  remotes: { name: string; kind: 'kusto' | 'log-analytics' | 'defender'; where: string }[];
 }
 
 export interface QueryColumn { name: string; type: KqlType }
@@ -423,6 +430,8 @@ export interface QueryResponse {
   warnings: string[];
   diagnostics: ApiDiagnostic[];
   stats: { rowsScanned: number; durationMs: number };
+  /** The remote engine that answered, when not the workspace. */
+  remote?: string;
 }
 // A query that does not compile or fails at run time answers 400 with ApiError.diagnostics;
 // a cancelled one 409 ("cancelled"), one over its time limit 408.

@@ -19,6 +19,7 @@ import { queryRoutes } from './routes/query.js';
 import { ruleRoutes } from './routes/rules.js';
 import { feedRoutes } from './routes/feeds.js';
 import { statusRoutes } from './routes/status.js';
+import { kustoRoutes } from './kusto/routes.js';
 
 export interface ServerOptions {
   workspaceDir: string;
@@ -108,6 +109,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   dataRoutes(app, ctx);
   queryRoutes(app, ctx, pool);
   feedRoutes(app, ctx);
+  kustoRoutes(app, ctx, pool);
 
   app.setNotFoundHandler((req, reply) => {
     if (isApiPath(decodedPath(req.url) ?? '')) return reply.code(404).send(errorBody(404, `no API route ${req.method} ${req.url.split('?')[0]}`));

@@ -9,6 +9,10 @@ export interface QueryJob {
   nowTicks: string;
   maxRows: number;
   timeoutMs: number;
+  /** Values for `declare query_parameters` (Kusto REST `properties.Parameters`). */
+  parameters?: Record<string, unknown>;
+  /** Answer with rows as Kusto REST JSON text (exact longs) instead of the API's cells; v1 sends dynamics as text. */
+  kustoRows?: { dynamicAsText: boolean };
 }
 
 export interface HuntJob {
@@ -26,7 +30,7 @@ export type EngineWorkerRequest = EngineJob & { seq: number };
 
 export interface QueryResultMessage {
   kind: 'query';
-  tables: { name: string; columns: QueryColumn[]; rows: unknown[][]; totalRows: number; truncated: boolean }[];
+  tables: { name: string; columns: QueryColumn[]; rows: unknown[][]; totalRows: number; truncated: boolean; rowsJson?: string }[];
   warnings: string[];
   diagnostics: ApiDiagnostic[];
   stats: { rowsScanned: number; durationMs: number };

@@ -12,6 +12,7 @@ import { HuntError, openFindingsDb, runHunt, type Db } from '../hunts/index.js';
 import { ConfigError, externalDataFor, Workspace } from '../ingest/index.js';
 import { loadRules, sources } from '../rules/index.js';
 import { apiDiagnostics } from './errors.js';
+import { rowsJson } from './kusto/kusto-json.js';
 import type { EngineWorkerReply, EngineWorkerRequest, HuntJob, HuntStartedMessage, QueryJob } from './engine-protocol.js';
 
 const { dir, memoryBudgetBytes } = workerData as { dir: string; memoryBudgetBytes?: number };
@@ -22,7 +23,7 @@ let db: Db | undefined;
 
 function query(req: QueryJob & { seq: number }): EngineWorkerReply {
   // externaldata: the network only where the workspace's config.json allows it (read per job, so a change applies)
-  const r = runQuery(req.query, { source: workspace, now: BigInt(req.nowTicks), maxRows: req.maxRows, timeoutMs: req.timeoutMs, maxResultBytes: MAX_RESULT_BYTES, ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}), externalData: externalDataFor(dir), library: sources.workspaceLibrary(dir) });
+  const r = runQuery(req.query, { source: workspace, now: BigInt(req.nowTicks), maxRows: req.maxRows, timeoutMs: req.timeoutMs, maxResultBytes: MAX_RESULT_BYTES, ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}), ...(req.parameters ? { queryParameters: req.parameters } : {}), externalData: externalDataFor(dir), library: sources.workspaceLibrary(dir) });
   if (!r.ok) {
     const first = r.diagnostics.find((d) => d.severity === 'error');
     // KQL4003: the engine's own deadline; answered like the thread-level timeout
@@ -34,7 +35,11 @@ function query(req: QueryJob & { seq: number }): EngineWorkerReply {
   }
   return {
     seq: req.seq, ok: true, kind: 'query', warnings: r.warnings, diagnostics: apiDiagnostics(req.query, r.diagnostics), stats: r.stats,
-    tables: r.tables.map((t) => ({ name: t.name, columns: t.columns, rows: encodedRows(t.table), totalRows: t.totalRows, truncated: t.totalRows > t.table.length })),
+    tables: r.tables.map((t) => {
+      const base = { name: t.name, columns: t.columns, totalRows: t.totalRows, truncated: t.totalRows > t.table.length };
+      // Kusto clients get exact JSON text (JSON numbers cannot carry a long); the web app gets cells
+      return req.kustoRows ? { ...base, rows: [], rowsJson: rowsJson(t.table, req.kustoRows.dynamicAsText) } : { ...base, rows: encodedRows(t.table) };
+    }),
   };
 }
 

@@ -6,7 +6,7 @@
 import type {
   AllowRequest, ApiDiagnostic, ChangesResponse, ApiError, CancelResponse, CoverageResponse, FindingDetail, FindingSummary,
   DataResponse, FindingsResponse, HuntRequest, HuntResponse, HuntsResponse, InventoryResponse, QueryRequest, QueryResponse, RuleDetail,
-  RulesResponse, SchemaResponse, StatusResponse, Suppression, TimelineResponse, TriageRequest,
+  RemotesResponse, RulesResponse, SchemaResponse, StatusResponse, Suppression, TimelineResponse, TriageRequest,
 } from '../server/api.js';
 import { getToken, notifyUnauthorized } from './token.js';
 
@@ -102,6 +102,15 @@ export const api = {
   allow: (req: AllowRequest) => request<Suppression>('POST', '/api/suppressions', req),
   revoke: (id: number) => request<Suppression>('DELETE', `/api/suppressions/${id}`),
   schema: () => request<SchemaResponse>('GET', '/api/schema'),
+  /**
+   * The database schema as Kusto answers `.show database D schema as json` (the server's Kusto endpoint,
+   * database 'kqlite'): the shape monaco-kusto's language service takes as is.
+   */
+  kustoDatabaseSchema: async (): Promise<unknown> => {
+    const r = await request<{ Tables: { Rows: string[][] }[] }>('POST', '/v1/rest/mgmt', { db: 'kqlite', csl: '.show database kqlite schema as json' });
+    return JSON.parse(r.Tables[0]!.Rows[0]![0]!) as unknown;
+  },
   query: (req: QueryRequest, signal?: AbortSignal) => request<QueryResponse>('POST', '/api/query', req, signal),
+  remotes: () => request<RemotesResponse>('GET', '/api/remotes'),
   cancelQuery: (clientId: string) => request<CancelResponse>('POST', `/api/query/${enc(clientId)}/cancel`, {}),
 };

@@ -51,6 +51,8 @@ const REFUSED: Record<string, [string[], RegExp][]> = {
     [['list', '--since', '2026-01-01'], /--since is not an option of 'sources list'/], [['pull'], /unknown sub-command 'pull'/],
   ],
   watchlists: [[['add', 'iocs'], /'watchlists add' needs <file\.csv>/], [['list', 'x'], /unexpected argument 'x'/]],
+  remotes: [[['add'], /'remotes add' needs <name>/], [['remove', 'a', 'b'], /unexpected argument 'b'/], [['list', '--cluster', 'x'], /--cluster is not an option of 'remotes list'/]],
+  export: [[['kqlite'], /unexpected argument 'kqlite'/]],
   site: [[['build', 'out'], /unexpected argument 'out'/], [['publish'], /unknown sub-command 'publish'/]],
 };
 

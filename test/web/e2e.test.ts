@@ -157,3 +157,28 @@ test('static files: a second visit revalidates (304) instead of downloading agai
     await app.close();
   }
 });
+
+test('the workbench runs a query on a saved remote engine and says which answered', { skip, timeout: 120_000 }, async () => {
+  const { app, base } = await serve();
+  // the remote is this very server's Kusto endpoint, as Azure Data Explorer would be
+  const { addRemote, removeRemote } = await import('../../src/remote/index.js');
+  addRemote(join(root, 'ws'), 'lab', { kind: 'kusto', cluster: base, database: 'kqlite', auth: { method: 'none' } });
+  const page = await browser!.newPage({ viewport: { width: 1366, height: 900 } });
+  try {
+    await page.goto(`${base}/workbench`);
+    await page.getByTestId('run-target').selectOption('lab');
+    await page.locator('[data-testid=query-editor] .view-lines').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.type('DeviceInfo | summarize devices = dcount(DeviceName)');
+    await page.keyboard.press('Control+Enter');
+    const stats = page.getByTestId('query-stats');
+    await stats.waitFor();
+    assert.match(await stats.textContent() ?? '', new RegExp(`answered by kusto ${base.replace(/[.]/g, '\\.')}/kqlite`));
+    assert.match(await page.getByTestId('query-results').textContent() ?? '', /devices/);
+  } finally {
+    await page.close();
+    removeRemote(join(root, 'ws'), 'lab');
+    await app.close();
+  }
+});

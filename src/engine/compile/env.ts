@@ -63,6 +63,8 @@ export interface Runtime {
   sharedScans?: Map<string, Relation>;
   /** toscalar() values of this query, by call and by what its argument refers to (compile/toscalar.ts). */
   toscalarValues?: Map<Expr, Map<string, Value>>;
+  /** Caller-supplied values for `declare query_parameters` (raw, converted by the declared type). */
+  queryParameters?: Readonly<Record<string, unknown>>;
   /** Evaluates a tabular expression (set by run.ts; compile code calls back into it for sub-queries). */
   evalTabular(e: Expr, env: Env, implicit?: Relation): Relation;
 }

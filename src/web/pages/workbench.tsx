@@ -5,7 +5,7 @@
  * with paging and a chart, and a query history kept in localStorage. `?q=` preloads a query.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ApiDiagnostic, QueryResponse } from '../../server/api.js';
+import type { ApiDiagnostic, QueryResponse, RemotesResponse } from '../../server/api.js';
 import { api, ApiRequestError } from '../api-client.js';
 import { useLocation } from '../router.js';
 import { useStatus } from '../status-context.js';
@@ -46,6 +46,12 @@ export function WorkbenchPage() {
   const [diagnostics, setDiagnostics] = useState<ApiDiagnostic[]>([]);
   const [history, setHistory] = useState<HistoryEntry[]>(loadHistory);
   const runRef = useRef<() => void>(() => {});
+  // where the query runs: '' = this workspace, else a saved remote engine (kqlite remotes add)
+  const [remotes, setRemotes] = useState<RemotesResponse['remotes']>([]);
+  const [target, setTarget] = useState('');
+  useEffect(() => {
+    api.remotes().then((r) => setRemotes(r.remotes), () => setRemotes([]));
+  }, []);
 
   useEffect(() => {
     if (!asOfText && status?.latestEvent) setAsOfText(toUtcText(status.latestEvent));
@@ -54,7 +60,7 @@ export function WorkbenchPage() {
   useEffect(() => {
     let disposed = false;
     // fetched while the editor chunk and its stylesheet download; without it completion still knows the language itself
-    const schema = api.schema().catch(() => undefined);
+    const schema = api.kustoDatabaseSchema().catch(() => undefined);
     Promise.all([import('../workbench/editor.js'), loadStylesheet('/editor.css')]).then(async ([m]) => {
       if (disposed || !host.current) return;
       const ed = m.createKqlEditor(host.current, {
@@ -93,7 +99,7 @@ export function WorkbenchPage() {
     setDiagnostics([]);
     editor.current?.setDiagnostics([]);
     try {
-      const result = await api.query({ query: text, clientId, ...(asOfTime.iso ? { asOf: asOfTime.iso } : {}) });
+      const result = await api.query({ query: text, clientId, ...(asOfTime.iso ? { asOf: asOfTime.iso } : {}), ...(target ? { remote: target } : {}) });
       setRun({ kind: 'done', result });
       show(result.diagnostics);
       remember({ query: text, at: new Date().toISOString(), ok: true, rows: result.tables[0]?.totalRows ?? 0 });
@@ -141,6 +147,15 @@ export function WorkbenchPage() {
                 title="Set now() to the latest event in the workspace" data-testid="as-of-latest">latest event</button>
             )}
           </UtcTimeField>
+          {remotes.length > 0 && (
+            <label class="wb-target">
+              <span class="small muted">run on</span>{' '}
+              <select value={target} onChange={(e) => setTarget((e.target as HTMLSelectElement).value)} data-testid="run-target">
+                <option value="">this workspace</option>
+                {remotes.map((r) => <option key={r.name} value={r.name}>{r.name} ({r.kind})</option>)}
+              </select>
+            </label>
+          )}
           <button type="submit" class="btn btn-primary" disabled={run.kind === 'running' || editorState === 'loading'} data-testid="run-query" aria-keyshortcuts="Control+Enter">
             {run.kind === 'running' ? 'Running…' : 'Run'} <kbd>Ctrl+Enter</kbd>
           </button>

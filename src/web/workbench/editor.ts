@@ -6,8 +6,8 @@
 // edcore.main: the editor with all its contributions (suggest widget, hover, find), without other languages
 import 'monaco-editor/esm/vs/editor/edcore.main.js';
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
-import { getKustoWorker, kustoDefaults, type EngineSchema } from '@kusto/monaco-kusto';
-import type { ApiDiagnostic, SchemaResponse } from '../../server/api.js';
+import { getKustoWorker, kustoDefaults } from '@kusto/monaco-kusto';
+import type { ApiDiagnostic } from '../../server/api.js';
 import { languageServiceMarkersToShow, sameMarkers } from './marker-overlap.js';
 
 self.MonacoEnvironment = {
@@ -36,8 +36,11 @@ export interface KqlEditor {
   getSelection(): { start: number; end: number };
   setValue(text: string): void;
   focus(): void;
-  /** Gives the Kusto language service the workspace's tables, so completion, colouring and checks know the columns. */
-  setSchema(schema: SchemaResponse): Promise<void>;
+  /**
+   * Gives the Kusto language service the database's tables, so completion, colouring and checks know the
+   * columns: the answer of `.show database kqlite schema as json`, which monaco-kusto reads as Kusto's own.
+   */
+  setSchema(showSchema: unknown): Promise<void>;
   /** Shows the server's diagnostics as markers (offsets into the text). Empty clears them. */
   setDiagnostics(diagnostics: readonly ApiDiagnostic[]): void;
   revealOffset(offset: number): void;
@@ -85,8 +88,8 @@ export function createKqlEditor(host: HTMLElement, opts: { value: string; onRun:
     },
     setValue: (text) => editor.setValue(text),
     focus: () => editor.focus(),
-    async setSchema(schema) {
-      await (await worker).setSchema(toEngineSchema(schema));
+    async setSchema(showSchema) {
+      await (await worker).setSchemaFromShowSchema(showSchema, 'kqlite', 'kqlite');
     },
     setDiagnostics(diagnostics) {
       markers.setServer(diagnostics.map((d) => {
@@ -154,23 +157,4 @@ function oneMarkerPerProblem(host: HTMLElement, model: monaco.editor.ITextModel)
     },
     dispose: () => listener.dispose(),
   };
-}
-
-/**
- * The schema in monaco-kusto's shape: one Engine cluster holding one database, which is also the database in
- * context (so tables resolve without `database("…").`). Column types are KQL type names, which it takes as is.
- */
-function toEngineSchema(schema: SchemaResponse): EngineSchema {
-  const database = {
-    name: schema.database,
-    tables: schema.tables.map((t) => ({
-      name: t.name, entityType: 'Table' as const, columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
-      docstring: t.inWorkspace ? 'in this workspace' : 'Defender schema (no data here)',
-    })),
-    functions: [],
-    entityGroups: [],
-    majorVersion: 1,
-    minorVersion: 0,
-  };
-  return { clusterType: 'Engine', cluster: { connectionString: 'kqlite', databases: [database] }, database };
 }

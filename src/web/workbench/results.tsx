@@ -15,7 +15,7 @@ export function Results({ result }: { result: QueryResponse }) {
   return (
     <section class="results" aria-label="Query results" data-testid="query-results">
       <p class="stats" data-testid="query-stats">
-        now() = {formatTime(result.asOf)} · scanned {formatCount(result.stats.rowsScanned)} rows in {formatDuration(result.stats.durationMs)}
+        now() = {formatTime(result.asOf)} · {result.remote ? `answered by ${result.remote}` : `scanned ${formatCount(result.stats.rowsScanned)} rows`} in {formatDuration(result.stats.durationMs)}
       </p>
       {result.warnings.map((w, i) => <p key={i} class="note">{w}</p>)}
       {result.tables.length > 1 && (
