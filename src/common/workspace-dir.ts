@@ -1,7 +1,7 @@
 /**
  * Where the workspace lives: `--workspace DIR`, else `$KQLITE_WORKSPACE`, else `.kqlite/` in the current
  * directory. Layout inside it (each owned by one layer):
- *   tables/      columnar extents (src/ingest)        quarantine/  records set aside at ingest (src/ingest)
+ *   tables/      columnar extents (src/store)         quarantine/  records set aside at ingest (src/store)
  *   rules/       imported rules and their history (src/rules)
  *   findings.sqlite  hunt runs, findings, triage, suppressions (src/hunts)
  */

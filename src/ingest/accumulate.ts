@@ -13,7 +13,7 @@ import type { DynamicValue, Value } from '../engine/values/value.js';
 import type { ColumnSchema, TableSchema } from '../kql/semantics/types.js';
 import type { ScalarTypeName } from '../kql/syntax/index.js';
 import { hashBytes } from './byte-dictionary.js';
-import { attachEncodedDictionary } from './extent-format.js';
+import { attachEncodedDictionary } from '../store/extent-format.js';
 import { PendingDictionary } from './pending-dictionary.js';
 import { CoercionError, coerce, inferType } from './coerce.js';
 import { datetimeFromBytes, datetimeFromText, integerFromBytes, parsed } from './coerce-bytes.js';

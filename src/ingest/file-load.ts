@@ -9,10 +9,10 @@ import { DEFENDER_TABLES } from '../kql/semantics/catalog.js';
 import type { TableSchema } from '../kql/semantics/types.js';
 import { TableAccumulator } from './accumulate.js';
 import { CoercionError } from './coerce.js';
-import { PendingJournal } from './pending.js';
-import { QuarantineWriter } from './quarantine.js';
+import { PendingJournal } from '../store/pending.js';
+import { QuarantineWriter } from '../store/quarantine.js';
 import type { RecordItem } from './readers.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../store/workspace.js';
 import type { FileReport } from './ingest.js';
 
 export const KNOWN = new Map(DEFENDER_TABLES.map((t) => [(t.name ?? '').toLowerCase(), t]));

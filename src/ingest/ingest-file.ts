@@ -11,13 +11,13 @@ import { CsvColumns } from './csv-columns.js';
 import { CsvSplitter } from './csv-splitter.js';
 import { FileLoad, SchemaChangeError, type LoadOptions } from './file-load.js';
 import type { FileReport } from './ingest.js';
-import type { SealedQuarantine } from './quarantine.js';
+import type { SealedQuarantine } from '../store/quarantine.js';
 import { readLinesInParts, SPLIT_MIN_BYTES, type SplitOptions } from './ingest-split.js';
 import { NdjsonColumns } from './json-columns.js';
 import { detectFormat, isDocumentLayout, readParquet, readRecords, type Format, type RecordItem } from './readers.js';
 import { LineBytes } from './splitters.js';
 import { hashFile, openSource, UnreadableFileError, type Source } from './source.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../store/workspace.js';
 
 /** Parquet needs random access: a gzipped one is decompressed in memory, so only up to this size. */
 export const MAX_GZIPPED_PARQUET_BYTES = 512 << 20;

@@ -9,7 +9,7 @@ import { FileLoad, SchemaChangeError, type LoadOptions } from './file-load.js';
 import { emptyReport, type FileResult } from './ingest-file.js';
 import { NdjsonColumns } from './json-columns.js';
 import { LineBytes } from './splitters.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../store/workspace.js';
 
 export class PartReader {
   private readonly load: FileLoad;

@@ -10,7 +10,7 @@ import { insideWorkspace } from '../common/workspace-dir.js';
 import { dropExtents } from './file-load.js';
 import { emptyReport, type FileResult } from './ingest-file.js';
 import { releaseIfHeldBy, withLock, type WorkerJob, type WorkerMessage, type WorkerReply } from './ingest-protocol.js';
-import { Workspace } from './workspace.js';
+import { Workspace } from '../store/workspace.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(`./ingest-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);

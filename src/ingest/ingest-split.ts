@@ -14,7 +14,7 @@ import type { FileResult } from './ingest-file.js';
 import type { IngestPool, PartHandle } from './ingest-pool.js';
 import { LineBlocks, type LinePiece } from './line-blocks.js';
 import type { Source } from './source.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../store/workspace.js';
 
 export interface SplitOptions {
   pool: IngestPool;

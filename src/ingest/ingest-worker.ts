@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { readFileIntoExtents, type ReadOptions } from './ingest-file.js';
 import { PartReader } from './ingest-part.js';
 import { withLock, type WorkerMessage, type WorkerReply } from './ingest-protocol.js';
-import { Workspace } from './workspace.js';
+import { Workspace } from '../store/workspace.js';
 
 const { dir, lock } = workerData as { dir: string; lock: SharedArrayBuffer };
 const ws = Workspace.open(dir);

@@ -15,11 +15,11 @@ import { VALID_TABLE } from './file-load.js';
 import { emptyReport, readFileIntoExtents, type FileResult } from './ingest-file.js';
 import { IngestPool } from './ingest-pool.js';
 import { SPLIT_MIN_BYTES, type SplitOptions } from './ingest-split.js';
-import { cleanAbandoned } from './pending.js';
-import { publishQuarantine, writeJsonAtomic } from './quarantine.js';
+import { cleanAbandoned } from '../store/pending.js';
+import { publishQuarantine, writeJsonAtomic } from '../store/quarantine.js';
 import { FORMATS, type Format } from './readers.js';
 import { fingerprint, hashFile } from './source.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../store/workspace.js';
 
 export interface FileReport {
   file: string;
@@ -285,4 +285,4 @@ class Books {
   }
 }
 
-export { readQuarantine } from './quarantine.js';
+export { readQuarantine } from '../store/quarantine.js';

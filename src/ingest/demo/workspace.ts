@@ -1,7 +1,7 @@
 /** Writes the demo telemetry into a workspace, with its scenario manifest (manifest.json) beside it. */
 import { writeFileSync } from 'node:fs';
 import { insideWorkspace } from '../../common/workspace-dir.js';
-import { Workspace } from '../workspace.js';
+import { Workspace } from '../../store/workspace.js';
 import { generateDemo, type DemoManifest, type DemoOptions } from './generate.js';
 
 export const MANIFEST_FILE = 'demo-manifest.json';

@@ -8,8 +8,8 @@ import { toJsonResult } from '../../src/engine/format/encode.js';
 import { runQuery, type TableSource } from '../../src/engine/index.js';
 import { MemorySource } from '../../src/engine/source.js';
 import { QueryError } from '../../src/engine/values/value.js';
-import { readExtent, readExtentMeta, writeExtent } from '../../src/ingest/extent-format.js';
-import { Workspace } from '../../src/ingest/workspace.js';
+import { readExtent, readExtentMeta, writeExtent } from '../../src/store/extent-format.js';
+import { Workspace } from '../../src/store/workspace.js';
 import { SAMPLE_SCHEMA, sampleDays, sampleTable } from '../helpers/sample-tables.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kqlite-lazy-'));

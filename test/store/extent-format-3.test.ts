@@ -8,8 +8,8 @@ import type { Column, Table } from '../../src/engine/storage/column.js';
 import { buildPostings, postingsOf } from '../../src/engine/storage/postings.js';
 import type { Value } from '../../src/engine/values/value.js';
 import type { ScalarTypeName } from '../../src/kql/syntax/ast.js';
-import { packCodes, packInts, unpack, unpackCodes, type BufferRef, type Packed } from '../../src/ingest/extent-codecs.js';
-import { ExtentReader, readExtent, readExtentMeta, writeExtent } from '../../src/ingest/extent-format.js';
+import { packCodes, packInts, unpack, unpackCodes, type BufferRef, type Packed } from '../../src/store/extent-codecs.js';
+import { ExtentReader, readExtent, readExtentMeta, writeExtent } from '../../src/store/extent-format.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kqlite-format-3-'));
 after(() => rmSync(root, { recursive: true, force: true }));
