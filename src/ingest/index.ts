@@ -1,5 +1,5 @@
 /** Telemetry: the workspace, ingest and the demo generator (the surface hunts, server and cli use). */
-export { Workspace, quarantineCounts, type TableInfo } from '../store/workspace.js';
+export { Workspace, type TableInfo } from '../store/workspace.js';
 export { ingestPaths, expandPaths, tableFromFileName, readQuarantine, type IngestReport, type FileReport, type IngestOptions, type IngestProgress } from './ingest.js';
 export { FORMATS, detectFormat, type Format } from './readers.js';
 export { generateDemo, DEMO_END, type DemoData, type DemoManifest, type DemoOptions } from './demo/generate.js';

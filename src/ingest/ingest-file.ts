@@ -9,15 +9,17 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { CsvColumns } from './csv-columns.js';
 import { CsvSplitter } from './csv-splitter.js';
-import { FileLoad, SchemaChangeError, type LoadOptions } from './file-load.js';
+import type { Table } from '../engine/storage/column.js';
+import type { TableSchema } from '../kql/semantics/types.js';
+import { FileLoad, SchemaChangeError, type LoadOptions, type LoadTarget } from './file-load.js';
 import type { FileReport } from './ingest.js';
 import type { SealedQuarantine } from '../store/quarantine.js';
+import type { StagedExtent } from '../store/writer.js';
 import { readLinesInParts, SPLIT_MIN_BYTES, type SplitOptions } from './ingest-split.js';
 import { NdjsonColumns } from './json-columns.js';
 import { detectFormat, isDocumentLayout, readParquet, readRecords, type Format, type RecordItem } from './readers.js';
 import { LineBytes } from './splitters.js';
 import { hashFile, openSource, UnreadableFileError, type Source } from './source.js';
-import type { Workspace } from '../store/workspace.js';
 
 /** Parquet needs random access: a gzipped one is decompressed in memory, so only up to this size. */
 export const MAX_GZIPPED_PARQUET_BYTES = 512 << 20;
@@ -34,8 +36,10 @@ export interface FileResult {
   /** Content hash (SHA-256 of the file as stored), when the file was read to the end. */
   hash?: string;
   quarantine?: SealedQuarantine;
-  /** The file's pending-extents journal (pending.ts), removed by whoever commits the file. */
-  journal?: string;
+  /** Extents written (not committed), a small file's rows, and the columns of each table loaded into. */
+  extents?: StagedExtent[];
+  rows?: { schema: TableSchema; table: Table }[];
+  schemas?: TableSchema[];
   /** Loading beside other files would have changed a schema: nothing was kept; read it again alone. */
   needsAlone?: boolean;
 }
@@ -48,7 +52,7 @@ export function emptyReport(file: string): FileReport {
  * Reads `file` into extents; `progress(bytes, records)` is called after every batch or chunk. With `split`, a
  * large NDJSON file of a known table is read by several threads (ingest-split.ts).
  */
-export async function readFileIntoExtents(ws: Workspace, file: string, size: number, opts: ReadOptions, progress: (bytes: number, records: number) => void, knownHash?: string, split?: SplitOptions): Promise<FileResult> {
+export async function readFileIntoExtents(ws: LoadTarget, file: string, size: number, opts: ReadOptions, progress: (bytes: number, records: number) => void, knownHash?: string, split?: SplitOptions): Promise<FileResult> {
   const fr = emptyReport(file);
   const forced = opts.format && opts.format !== 'auto' ? (opts.format as Format) : undefined;
   let src: Source | undefined;
@@ -103,7 +107,7 @@ export async function readFileIntoExtents(ws: Workspace, file: string, size: num
     if (src?.damage) load.damaged(src.damage.offset, src.damage.message);
     load.finish();
     const hash = knownHash ?? (src ? await src.digest() : await hashFile(file));
-    return { fr, hash, quarantine: load.quarantine.seal(), ...(load.journal.file ? { journal: load.journal.file } : {}) };
+    return { fr, hash, ...loaded(load) };
   } catch (e) {
     src?.close();
     load.undo();
@@ -111,6 +115,11 @@ export async function readFileIntoExtents(ws: Workspace, file: string, size: num
     fr.refused = `${e instanceof Error ? e.message : String(e)} (nothing of this file was kept)`;
     return { fr };
   }
+}
+
+/** What a finished FileLoad hands to the writer. */
+export function loaded(load: FileLoad): Pick<FileResult, 'quarantine' | 'extents' | 'rows' | 'schemas'> {
+  return { quarantine: load.quarantine.seal(), extents: load.written, schemas: load.schemas(), ...(load.rows ? { rows: load.rows } : {}) };
 }
 
 function parquetInput(file: string, size: number): string | ArrayBuffer {

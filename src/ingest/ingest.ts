@@ -5,7 +5,9 @@
  * all pending cells reach a budget), so memory stays bounded whatever the file's size. A record that cannot
  * be read or coerced goes to quarantine with its file, line/offset and reason: `read N = loaded L +
  * quarantined Q` holds exactly. Content hashes make re-ingesting a file a no-op; a file that fails part way
- * is undone (its extents dropped, its quarantine discarded), so the workspace holds whole files only.
+ * is undone (its extents dropped, its quarantine discarded), so the workspace holds whole files only. The run
+ * holds the workspace's writer (one at a time, src/store/writer.ts): finished files are committed in groups,
+ * each commit one atomic step covering their rows, quarantine and ledger entries.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -15,11 +17,11 @@ import { VALID_TABLE } from './file-load.js';
 import { emptyReport, readFileIntoExtents, type FileResult } from './ingest-file.js';
 import { IngestPool } from './ingest-pool.js';
 import { SPLIT_MIN_BYTES, type SplitOptions } from './ingest-split.js';
-import { cleanAbandoned } from '../store/pending.js';
-import { publishQuarantine, writeJsonAtomic } from '../store/quarantine.js';
+import type { LedgerEntry } from '../store/ledger.js';
+import type { Workspace } from '../store/workspace.js';
+import { WorkspaceWriter } from '../store/writer.js';
 import { FORMATS, type Format } from './readers.js';
 import { fingerprint, hashFile } from './source.js';
-import type { Workspace } from '../store/workspace.js';
 
 export interface FileReport {
   file: string;
@@ -80,6 +82,8 @@ export interface IngestOptions {
   splitMinBytes?: number;
   /** Decoded bytes per block of a split file (default 4 MiB; tests make it small). */
   splitBlockBytes?: number;
+  /** How long to wait for another writer of the workspace to finish (default 10 s). */
+  waitMs?: number;
 }
 
 const EXPORT_FILE = /\.(json|jsonl|ndjson|csv|tsv|parquet)(\.gz)?$/i;
@@ -112,23 +116,6 @@ export function expandPaths(paths: readonly string[]): { files: string[]; missin
   return { files: [...new Set(files)], missing };
 }
 
-interface LedgerEntry {
-  file: string;
-  at: string;
-  loaded: number;
-  quarantined: number;
-  /** Size and SHA-256 of the first MiB: a new file is told apart without hashing it first. */
-  size?: number;
-  fingerprint?: string;
-}
-type Ledger = Record<string, LedgerEntry>;
-
-const ledgerPath = (ws: Workspace) => insideWorkspace(ws.dir, 'ingest-log.json');
-function readLedger(ws: Workspace): Ledger {
-  const p = ledgerPath(ws);
-  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as Ledger) : {};
-}
-
 const PARALLEL_MIN_BYTES = 16 << 20;
 
 export async function ingestPaths(ws: Workspace, paths: readonly string[], opts: IngestOptions = {}): Promise<IngestReport> {
@@ -141,20 +128,24 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
   const workers = Math.max(1, Math.min(files.length, opts.workers ?? (files.length > 1 && total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1)));
-  cleanAbandoned(ws);
-  const books = new Books(ws, files, sizes, opts);
-  if (workers > 1) await ingestInParallel(books, workers);
-  else {
-    // files read one after another: a large one is split across threads (ingest-split.ts)
-    const threads = opts.workers ?? availableParallelism();
-    const minBytes = opts.splitMinBytes ?? SPLIT_MIN_BYTES;
-    const pool = threads > 1 && sizes.some((s) => s >= minBytes) ? new IngestPool(ws.dir, threads) : undefined;
-    const split = pool && { pool, threads, minBytes, ...(opts.splitBlockBytes ? { blockBytes: opts.splitBlockBytes } : {}) };
-    try {
-      for (let i = 0; i < files.length; i++) await ingestHere(books, i, split);
-    } finally {
-      await pool?.close();
+  const writer = WorkspaceWriter.open(ws.dir, { command: 'ingest', ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}) });
+  const books = new Books(writer, files, sizes, opts);
+  try {
+    if (workers > 1) await ingestInParallel(books, workers);
+    else {
+      // files read one after another: a large one is split across threads (ingest-split.ts)
+      const threads = opts.workers ?? availableParallelism();
+      const minBytes = opts.splitMinBytes ?? SPLIT_MIN_BYTES;
+      const pool = threads > 1 && sizes.some((s) => s >= minBytes) ? new IngestPool(ws.dir, threads) : undefined;
+      const split = pool && { pool, threads, minBytes, ...(opts.splitBlockBytes ? { blockBytes: opts.splitBlockBytes } : {}) };
+      try {
+        for (let i = 0; i < files.length; i++) await ingestHere(books, i, split);
+      } finally {
+        await pool?.close();
+      }
     }
+  } finally {
+    writer.close();
   }
   return books.report();
 }
@@ -163,7 +154,7 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
 async function ingestHere(books: Books, i: number, split?: SplitOptions): Promise<void> {
   const seen = await books.seenBefore(i);
   if (seen.skipped) return books.done(i, { fr: seen.skipped }, seen);
-  const read = (s?: SplitOptions) => readFileIntoExtents(books.ws, books.files[i]!, books.sizes[i]!, books.readOptions(false), (bytes, records) => books.progress(i, bytes, records), seen.hash, s);
+  const read = (s?: SplitOptions) => readFileIntoExtents(books.writer, books.files[i]!, books.sizes[i]!, books.readOptions(false), (bytes, records) => books.progress(i, bytes, records), seen.hash, s);
   let res = await read(split);
   // a split file whose lines add a table or a column is read again by this thread alone
   if (res.needsAlone) res = await read();
@@ -178,7 +169,7 @@ async function ingestHere(books: Books, i: number, split?: SplitOptions): Promis
  * at once: the later one waits and is then told a re-ingest by the ledger, as it would be sequentially.
  */
 async function ingestInParallel(books: Books, workers: number): Promise<void> {
-  const pool = new IngestPool(books.ws.dir, workers);
+  const pool = new IngestPool(books.writer.dir, workers);
   const alone: number[] = [];
   const inFlight = new Map<string, Promise<void>>();
   const running = new Set<Promise<void>>();
@@ -191,7 +182,7 @@ async function ingestInParallel(books: Books, workers: number): Promise<void> {
         if (before) await before;
         const seen = await books.seenBefore(i);
         if (seen.skipped) return books.done(i, { fr: seen.skipped }, seen);
-        const res = await pool.run(books.files[i]!, books.sizes[i]!, books.readOptions(true), seen.hash, (bytes, records) => books.progress(i, bytes, records));
+        const res = await pool.run(books.files[i]!, books.sizes[i]!, books.readOptions(true), seen.hash, books.writer.schemas(), (bytes, records) => books.progress(i, bytes, records));
         if (res.needsAlone) alone.push(i);
         else books.done(i, res, seen);
       })();
@@ -206,16 +197,14 @@ async function ingestInParallel(books: Books, workers: number): Promise<void> {
   for (const i of alone.sort((a, b) => a - b)) await ingestHere(books, i);
 }
 
-/** The run's books: ledger, per-file reports, progress. Only this thread writes the ledger and quarantine index. */
+/** The run's books: per-file reports, progress, and the files handed to the writer. Only this thread stages and commits. */
 class Books {
-  private readonly ledger: Ledger;
   private readonly reports: (FileReport | undefined)[];
   private readonly live = new Map<number, { bytes: number; records: number }>();
   private bytesDone = 0;
   private recordsDone = 0;
 
-  constructor(readonly ws: Workspace, readonly files: string[], readonly sizes: number[], private readonly opts: IngestOptions) {
-    this.ledger = readLedger(ws);
+  constructor(readonly writer: WorkspaceWriter, readonly files: string[], readonly sizes: number[], private readonly opts: IngestOptions) {
     this.reports = files.map(() => undefined);
   }
 
@@ -233,10 +222,10 @@ class Books {
     const size = this.sizes[i]!;
     const fp = fingerprint(file);
     // entries written before fingerprints existed have no size: any file may match them
-    const maybe = Object.values(this.ledger).some((e) => e.size === undefined || (e.size === size && e.fingerprint === fp));
+    const maybe = this.writer.ledger.legacyCandidates(size).some((e) => e.size === undefined || e.fingerprint === fp);
     if (!maybe || this.opts.force) return { fingerprint: fp };
     const hash = await hashFile(file);
-    const entry = this.ledger[hash];
+    const entry = this.writer.ledger.byStoredHash(hash);
     if (!entry) return { hash, fingerprint: fp };
     const fr = emptyReport(file);
     fr.skipped = `already ingested on ${entry.at} (same content as ${entry.file}); use --force to load it again`;
@@ -259,10 +248,9 @@ class Books {
   done(i: number, res: FileResult, seen: { fingerprint: string }): void {
     const { fr } = res;
     if (res.hash && !fr.refused && !fr.skipped) {
-      if (res.quarantine) publishQuarantine(this.ws, res.quarantine, res.hash);
-      if (res.journal) rmSync(res.journal, { force: true });
-      this.ledger[res.hash] = { file: fr.file, at: new Date().toISOString(), loaded: fr.loaded, quarantined: fr.quarantined, size: this.sizes[i]!, fingerprint: seen.fingerprint };
-      writeJsonAtomic(ledgerPath(this.ws), this.ledger);
+      const entry: LedgerEntry = { file: fr.file, at: new Date().toISOString(), loaded: fr.loaded, quarantined: fr.quarantined, stored: res.hash, size: this.sizes[i]!, fingerprint: seen.fingerprint };
+      this.writer.stage({ ...(res.extents ? { extents: res.extents } : {}), ...(res.rows ? { rows: res.rows } : {}), schemas: res.schemas ?? [], ...(res.quarantine ? { quarantine: res.quarantine } : {}), ledger: entry });
+      this.writer.commitIfDue();
     }
     this.live.delete(i);
     this.bytesDone += this.sizes[i]!;

@@ -1,14 +1,14 @@
 /**
- * The quarantine: records set aside at ingest, one NDJSON file per ingested file (named by its content hash)
- * plus per-table counts in `quarantine/index.json`. Entries stream to a hidden partial file while the file is
- * read (a file of nothing but bad lines must not fill memory) and are published by rename when it is done;
- * the counts change only then, so an ingest that is undone leaves no trace.
+ * The quarantine: records set aside at ingest. Entries stream to a hidden partial file while a file is read
+ * (a file of nothing but bad lines must not fill memory); a commit writes the partial files of the files it
+ * commits as one segment under `quarantine/`, which the manifest lists with the per-table counts, so the
+ * records and the counts appear together with the rows, and an ingest that is undone or killed leaves none.
  */
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import { insideWorkspace } from '../common/workspace-dir.js';
-import type { Workspace } from './workspace.js';
+import { fsyncPath } from './durable.js';
+import { WorkspaceError } from './errors.js';
 
 export interface QuarantineEntry {
   file: string;
@@ -16,8 +16,9 @@ export interface QuarantineEntry {
   line?: number;
   /** 0-based record index (JSON documents, Event Hubs messages within a line, Parquet). */
   offset?: number;
-  /** Byte of the stored file where an unreadable part begins (a damaged .gz). */
+  /** Byte of the stored file where an unreadable part begins (a damaged .gz), and how many bytes it holds. */
   byte?: number;
+  bytes?: number;
   table?: string;
   reason: string;
   raw?: string;
@@ -33,8 +34,8 @@ export class QuarantineWriter {
   private readonly dir: string;
   private readonly partial: string;
 
-  constructor(private readonly ws: Workspace) {
-    this.dir = insideWorkspace(ws.dir, 'quarantine');
+  constructor(wsDir: string) {
+    this.dir = insideWorkspace(wsDir, 'quarantine');
     // the thread id too: worker threads share the pid and each counts its own partials
     this.partial = insideWorkspace(this.dir, `.partial-${process.pid}-${threadId}-${++partials}.ndjson`);
   }
@@ -52,11 +53,6 @@ export class QuarantineWriter {
     mkdirSync(this.dir, { recursive: true });
     appendFileSync(this.partial, this.buffer.join('\n') + '\n');
     this.buffer = [];
-  }
-
-  /** Publishes the entries under the file's content hash and adds them to the per-table counts. */
-  commit(hash: string): void {
-    publishQuarantine(this.ws, this.seal(), hash);
   }
 
   /** Everything written to the partial file: what `publishQuarantine` needs (possibly on another thread). */
@@ -98,42 +94,86 @@ export interface SealedQuarantine {
   perTable: [table: string, count: number][];
 }
 
-/** Renames a sealed partial file to the file's content hash and adds its counts to the index (one thread only). */
-export function publishQuarantine(ws: Workspace, q: SealedQuarantine, hash: string): void {
-  if (!q.count) return;
-  const dir = insideWorkspace(ws.dir, 'quarantine');
-  let name = `${hash.slice(0, 16)}.ndjson`;
-  for (let n = 2; existsSync(join(dir, name)); n++) name = `${hash.slice(0, 16)}-${n}.ndjson`; // the same file loaded again (--force)
-  renameSync(q.partial, insideWorkspace(dir, name));
-  const indexFile = insideWorkspace(dir, 'index.json');
-  const index = existsSync(indexFile) ? (JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, number>) : {};
-  for (const [t, n] of q.perTable) index[t] = (index[t] ?? 0) + n;
-  writeJsonAtomic(indexFile, index);
+/**
+ * Writes the sealed entries of the files of one commit as the segment `quarantine/<name>`, flushed (the
+ * manifest that lists it is written after). One partial file is renamed into place; several are copied one
+ * after the other. The partial files are removed by the caller once the commit is done.
+ */
+export function writeQuarantineSegment(dir: string, name: string, parts: readonly SealedQuarantine[]): void {
+  const path = insideWorkspace(dir, 'quarantine', name);
+  rmSync(path, { force: true });
+  const full = parts.filter((q) => q.count);
+  let linked = false;
+  if (full.length === 1) {
+    fsyncPath(full[0]!.partial);
+    try {
+      linkSync(full[0]!.partial, path);
+      linked = true;
+    } catch {
+      // a file system without hard links: copied below
+    }
+  }
+  if (!linked) {
+    const to = openSync(path, 'wx');
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (const q of full) {
+        const from = openSync(q.partial, 'r');
+        try {
+          for (let got = readSync(from, buf); got > 0; got = readSync(from, buf)) writeSync(to, buf, 0, got);
+        } finally {
+          closeSync(from);
+        }
+      }
+      fsyncSync(to);
+    } finally {
+      closeSync(to);
+    }
+  }
+  fsyncPath(insideWorkspace(dir, 'quarantine'), true);
 }
 
-export function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileSync(file + '.tmp', JSON.stringify(value, null, 1));
-  renameSync(file + '.tmp', file);
-}
-
-/** The quarantined records of the workspace (`only`: of one table, case-insensitive, and/or files whose path holds a text), ingested file by ingested file, each one's by position in it. */
-export function readQuarantine(ws: Workspace, only: { table?: string; file?: string } = {}): Record<string, unknown>[] {
-  const dir = insideWorkspace(ws.dir, 'quarantine');
-  if (!existsSync(dir)) return [];
+/** The committed quarantined records (`only`: of one table, case-insensitive, and/or files whose path holds a text), ingested file by ingested file, each one's by position in it. */
+export function readQuarantine(ws: { dir: string; snapshot(): { quarantineSegments(): readonly string[] } }, only: { table?: string; file?: string } = {}): Record<string, unknown>[] {
   const table = only.table?.toLowerCase();
   const wanted = (e: Record<string, unknown>) => (!table || String(e['table'] ?? '').toLowerCase() === table) && (!only.file || String(e['file']).includes(only.file));
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.ndjson') && !f.startsWith('.'))
-    .sort()
-    .flatMap((f) => byPosition(readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter(wanted)));
+  return ws.snapshot().quarantineSegments().flatMap((f) => byPosition(readSegment(insideWorkspace(ws.dir, 'quarantine', f)).filter(wanted)));
+}
+
+function readSegment(path: string): Record<string, unknown>[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new WorkspaceError(`the quarantine file ${path} listed in the workspace manifest cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Restore it from a backup, or remove its name from "quarantine" in manifest.json (its records are then no longer shown).`);
+  }
+  const out: Record<string, unknown>[] = [];
+  let line = 0;
+  for (const l of text.split('\n')) {
+    line++;
+    if (!l) continue;
+    try {
+      out.push(JSON.parse(l) as Record<string, unknown>);
+    } catch (err) {
+      throw new WorkspaceError(`the quarantine file ${path} is damaged at line ${line} (${(err as Error).message}). Restore it from a backup, or delete that line.`);
+    }
+  }
+  return out;
 }
 
 /**
- * One file's entries by where they are in it: line (or record index), then the unreadable rest of a damaged
- * file by byte. Entries come in that order from one thread; a file split across threads (ingest-split.ts)
- * writes each thread's in turn. Stable, so entries at one position keep their order.
+ * A segment's entries file by file (in the order the files come), each file's by where they are in it: line
+ * (or record index), then the unreadable parts of a damaged file by byte. Entries come in that order from one
+ * thread; a file split across threads (ingest-split.ts) writes each thread's in turn. Stable, so entries at
+ * one position keep their order.
  */
 function byPosition(entries: Record<string, unknown>[]): Record<string, unknown>[] {
+  const files = new Map<unknown, number>();
+  for (const e of entries) if (!files.has(e['file'])) files.set(e['file'], files.size);
   const at = (e: Record<string, unknown>) => (typeof e['line'] === 'number' ? e['line'] : typeof e['offset'] === 'number' ? e['offset'] : Number.MAX_SAFE_INTEGER);
-  return entries.map((e, i) => ({ e, i })).sort((a, b) => at(a.e) - at(b.e) || a.i - b.i).map((x) => x.e);
+  const by = (e: Record<string, unknown>) => (typeof e['byte'] === 'number' ? e['byte'] : 0);
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => files.get(a.e['file'])! - files.get(b.e['file'])! || at(a.e) - at(b.e) || by(a.e) - by(b.e) || a.i - b.i)
+    .map((x) => x.e);
 }

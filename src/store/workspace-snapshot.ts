@@ -1,36 +1,43 @@
 /**
  * One query's (or one hunt's) view of a workspace: which tables exist, their schemas and their extent lists,
- * each read at most once, when first asked for, and then fixed for the view's life. The binder and the engine
- * ask for schemas and scans many times per query and a hunt runs hundreds of queries; asking the file system
- * every time cost a stat per lookup. A view is cheap to make (it reads nothing until asked), so callers make a
- * new one per query or hunt: the next one sees every extent and table a writer added before it was asked.
- * A writer adds whole extents by rename, so a view never holds half an extent; and since a table's schema
- * and extent list are read together, every scan of a table in one query sees the same extents.
+ * read once, when first asked for, and then fixed for the view's life. The binder and the engine ask for
+ * schemas and scans many times per query and a hunt runs hundreds of queries; asking the file system every
+ * time cost a stat per lookup. A view is cheap to make (it reads nothing until asked), so callers make a new
+ * one per query or hunt: the next one sees every commit a writer made before it was asked. A view lists only
+ * committed extents (those the manifest names), so it never sees part of an ingest, and every scan of a table
+ * in one query sees the same extents.
  */
 import type { TableSource, TimeRange } from '../engine/source.js';
 import type { Table } from '../engine/storage/column.js';
 import type { TableSchema } from '../kql/semantics/types.js';
-import type { ExtentMeta } from './extent-format.js';
+import type { ExtentEntry } from './manifest.js';
 
-/** A table's schema and its extent ids (in the order they were added), read under one folder stamp. */
+/** A table's schema and its committed extents, in the order they were added. */
 export interface TableListing {
   schema: TableSchema;
   /** The schema's columns as `name:type,...`: extents read as Tables are kept per shape. */
   shape: string;
-  extents: readonly string[];
+  extents: readonly ExtentEntry[];
 }
 
-/** What a view asks of its workspace: current listings (each read asks the file system) and extent access. */
-export interface ListingReader {
-  /** Folder names under tables/, sorted (a folder without schema.json is not a table yet). */
-  readTableFolders(): readonly string[];
-  readTable(folder: string): TableListing | undefined;
-  /** Whether the folder was seen holding a table (its schema) before: asks no file system. */
-  knownTable(folder: string): boolean;
-  extentMeta(folder: string, id: string): ExtentMeta;
-  /** The extent as a Table in the listing's schema order, its columns read on first access. */
-  extentTable(folder: string, id: string, listing: TableListing): Table;
+/** The committed state one view reads: the manifest's, or a legacy workspace's folders (legacy-layout.ts). */
+export interface Catalog {
+  /** The tables, sorted. */
+  tableNames(): readonly string[];
+  /** One table by its exact name. */
+  table(name: string): TableListing | undefined;
   quarantined(): Map<string, number>;
+  /** The data state, for cursor_current(): compares greater after each commit that added data; '' when empty. */
+  cursor(): string;
+  /** The quarantine files under quarantine/ that hold committed records, in commit order. */
+  quarantineSegments(): readonly string[];
+}
+
+/** What a view asks of its workspace: the current catalog and access to an extent's columns. */
+export interface ListingReader {
+  catalog(): Catalog;
+  /** The extent as a Table in the listing's schema order, its columns read on first access. */
+  extentTable(table: string, extent: ExtentEntry, listing: TableListing): Table;
 }
 
 export interface TableInfo {
@@ -44,8 +51,7 @@ export interface TableInfo {
 }
 
 export class WorkspaceSnapshot implements TableSource {
-  private folders?: readonly string[];
-  private readonly listings = new Map<string, TableListing | undefined>();
+  private committed?: Catalog;
 
   constructor(private readonly ws: ListingReader) {}
 
@@ -54,67 +60,61 @@ export class WorkspaceSnapshot implements TableSource {
     return this;
   }
 
-  private listing(folder: string): TableListing | undefined {
-    if (!this.listings.has(folder)) this.listings.set(folder, this.ws.readTable(folder));
-    return this.listings.get(folder);
+  private get catalog(): Catalog {
+    return (this.committed ??= this.ws.catalog());
   }
 
-  /** The folder of a table named case-insensitively, as the engine may ask. */
+  /** The name of a table named case-insensitively, as the engine may ask. */
   private resolve(name: string): string | undefined {
-    this.folders ??= this.ws.readTableFolders();
-    if (this.folders.includes(name) && this.listing(name)) return name;
+    const c = this.catalog;
+    if (c.table(name)) return name;
     const lower = name.toLowerCase();
-    return this.folders.find((f) => f.toLowerCase() === lower && this.listing(f));
+    return c.tableNames().find((f) => f.toLowerCase() === lower);
   }
 
-  /** The tables, without listing each one (a table once seen stays one until it is dropped with its folder). */
   tableNames(): string[] {
-    this.folders ??= this.ws.readTableFolders();
-    return this.folders.filter((f) => (this.listings.has(f) ? this.listings.get(f) !== undefined : this.ws.knownTable(f) || this.listing(f)));
+    return [...this.catalog.tableNames()];
   }
 
   schema(name: string): TableSchema | undefined {
-    const folder = this.resolve(name);
-    return folder === undefined ? undefined : this.listing(folder)!.schema;
+    const t = this.resolve(name);
+    return t === undefined ? undefined : this.catalog.table(t)!.schema;
   }
 
   scan(name: string, range?: TimeRange): Table[] {
-    const folder = this.resolve(name);
-    if (folder === undefined) return [];
-    const listing = this.listing(folder)!;
+    const t = this.resolve(name);
+    if (t === undefined) return [];
+    const listing = this.catalog.table(t)!;
     const out: Table[] = [];
-    for (const id of listing.extents) {
-      const meta = this.ws.extentMeta(folder, id);
-      const min = meta.minTimestamp !== undefined ? BigInt(meta.minTimestamp) : undefined;
-      const max = meta.maxTimestamp !== undefined ? BigInt(meta.maxTimestamp) : undefined;
+    for (const e of listing.extents) {
+      const min = e.minTimestamp !== undefined ? BigInt(e.minTimestamp) : undefined;
+      const max = e.maxTimestamp !== undefined ? BigInt(e.maxTimestamp) : undefined;
       if (range?.min !== undefined && max !== undefined && max < range.min) continue;
       if (range?.max !== undefined && min !== undefined && min > range.max) continue;
-      out.push(this.ws.extentTable(folder, id, listing));
+      out.push(this.ws.extentTable(t, e, listing));
     }
     return out;
   }
 
-  /**
-   * The data state, for cursor_current(): the newest extent's id over every table (ids sort in the order
-   * extents were added, so a later cursor compares greater); empty for an empty workspace.
-   */
+  /** See Catalog.cursor. */
   cursor(): string {
-    let newest = '';
-    for (const t of this.tableNames()) for (const id of this.listing(t)?.extents ?? []) if (id > newest) newest = id;
-    return newest;
+    return this.catalog.cursor();
+  }
+
+  quarantineSegments(): readonly string[] {
+    return this.catalog.quarantineSegments();
   }
 
   tables(): TableInfo[] {
-    const quarantined = this.ws.quarantined();
+    const quarantined = this.catalog.quarantined();
     return this.tableNames().map((name) => {
       const info: TableInfo = { name, rows: 0, extents: 0, bytesOnDisk: 0, quarantined: quarantined.get(name) ?? 0 };
-      for (const id of this.listing(name)?.extents ?? []) {
-        const m = this.ws.extentMeta(name, id);
-        info.rows += m.rows;
+      for (const e of this.catalog.table(name)?.extents ?? []) {
+        info.rows += e.rows;
         info.extents++;
-        info.bytesOnDisk += m.bytes;
-        if (m.minTimestamp !== undefined && (info.minTimestamp === undefined || BigInt(m.minTimestamp) < info.minTimestamp)) info.minTimestamp = BigInt(m.minTimestamp);
-        if (m.maxTimestamp !== undefined && (info.maxTimestamp === undefined || BigInt(m.maxTimestamp) > info.maxTimestamp)) info.maxTimestamp = BigInt(m.maxTimestamp);
+        info.bytesOnDisk += e.bytes;
+        if (e.minTimestamp !== undefined && (info.minTimestamp === undefined || BigInt(e.minTimestamp) < info.minTimestamp)) info.minTimestamp = BigInt(e.minTimestamp);
+        if (e.maxTimestamp !== undefined && (info.maxTimestamp === undefined || BigInt(e.maxTimestamp) > info.maxTimestamp)) info.maxTimestamp = BigInt(e.maxTimestamp);
       }
       return info;
     });

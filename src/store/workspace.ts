@@ -1,49 +1,58 @@
 /**
- * A workspace: a folder holding telemetry as columnar extents (tables/<Table>/<extent>/), each table's
- * schema (tables/<Table>/schema.json), the quarantine of records set aside at ingest, and the ingest log.
- * It is the engine's TableSource: `scan` returns extents, skipping those outside the queried time range.
- * A query or hunt reads it through a snapshot (workspace-snapshot.ts) that lists each table at most once;
- * the workspace's own lookups each take a fresh one.
- * Extents are read lazily: opening one reads its meta.json; a column is read from data.bin when a query
- * first reads it, and kept in a byte-budgeted cache of loaded columns (column-cache.ts).
- * Writers add whole extents by rename, so a reader never sees a half-written one.
+ * A workspace: a folder holding telemetry as columnar extents (tables/<Table>/<extent>/), the manifest that
+ * says which of them are committed (manifest.ts), the quarantine of records set aside at ingest and the
+ * ledger of ingested files. This class is the read side and the engine's TableSource: `scan` returns
+ * committed extents, skipping those outside the queried time range. A query or hunt reads it through a
+ * snapshot (workspace-snapshot.ts) that reads the manifest at most once; the workspace's own lookups each take
+ * a fresh one. Reading never writes and never takes the writers' lock, so a read-only workspace can be
+ * queried and a query never waits for an ingest. Writing goes through WorkspaceWriter (writer.ts).
+ * Extents are read lazily: a column is read from data.bin when a query first reads it (the extent's meta.json
+ * with it), checked against its checksum, and kept in a byte-budgeted cache of loaded columns.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import type { TableSource, TimeRange } from '../engine/source.js';
 import type { Table } from '../engine/storage/column.js';
+import { QueryError } from '../engine/values/value.js';
 import type { TableSchema } from '../kql/semantics/types.js';
 import { ColumnCache, DEFAULT_CACHE_BYTES } from './column-cache.js';
-import { ExtentReader, writeExtentFiles, type ExtentMeta } from './extent-format.js';
-import { timestampRange } from './timestamps.js';
-import { WorkspaceSnapshot, type ListingReader, type TableInfo, type TableListing } from './workspace-snapshot.js';
+import { WorkspaceError } from './errors.js';
+import { ExtentReader } from './extent-format.js';
+import { LegacyListings, legacyQuarantineCounts, shapeOf } from './legacy-layout.js';
+import { manifestPath, readManifest, type ExtentEntry, type Manifest } from './manifest.js';
+import { WorkspaceSnapshot, type Catalog, type ListingReader, type TableInfo, type TableListing } from './workspace-snapshot.js';
+import { WorkspaceWriter } from './writer.js';
 
 export type { TableInfo } from './workspace-snapshot.js';
 
-/** An extent whose files are written but that is not in the table yet (Workspace.prepareAppend). */
-export interface PreparedExtent {
-  commit(schema: TableSchema): ExtentMeta & { id: string };
-  discard(): void;
+const QUIET_NS = 2_000_000_000n;
+
+/** The catalog of a manifest: tables by exact name, the cursor from the generation. */
+function manifestCatalog(m: Manifest): Catalog {
+  const tables = new Map<string, TableListing>();
+  for (const t of m.tables) {
+    const schema = { ...t.schema, name: t.name };
+    tables.set(t.name, { schema, shape: shapeOf(schema), extents: t.extents });
+  }
+  const names = [...tables.keys()].sort();
+  const counts = m.quarantine.counts;
+  const cursor = m.tables.some((t) => t.extents.length) ? `g-${String(m.generation).padStart(12, '0')}` : '';
+  return { tableNames: () => names, table: (n) => tables.get(n), quarantined: () => new Map(counts), cursor: () => cursor, quarantineSegments: () => m.quarantine.segments };
 }
 
-const QUIET_NS = 2_000_000_000n;
-let appendSequence = 0;
-
-const safeName = (name: string) => {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`'${name}' is not a valid table name (letters, digits and _ only)`);
-  return name;
-};
+interface ExtentSlot {
+  reader?: ExtentReader;
+  table?: Table;
+  shape?: string;
+}
 
 export class Workspace implements TableSource, ListingReader {
-  private readonly cache = new Map<string, { reader: ExtentReader; table?: Table; shape?: string }>();
+  private readonly extents = new Map<string, ExtentSlot>();
   /** Loaded columns of every extent, within a byte budget. */
   readonly columns: ColumnCache;
-  /** Folder listings and schemas, valid while their folder's modification time stays the same (a writer
-   * adds extents and schemas by rename into the folder, which changes it), so a new snapshot rereads only
-   * what changed. */
-  private readonly listings = new Map<string, { stamp: bigint; value: unknown }>();
-  /** Folders seen holding a schema: a table stays one until dropEmptyTable removes its folder. */
-  private readonly knownTables = new Set<string>();
+  /** The manifest last read, kept while the file is unchanged (and has been for 2 s: times tick coarsely). */
+  private manifest?: { stamp: string; catalog: Catalog; quiet: boolean };
+  private legacy?: LegacyListings;
 
   private constructor(readonly dir: string, cacheBytes: number) {
     this.columns = new ColumnCache(cacheBytes);
@@ -52,80 +61,40 @@ export class Workspace implements TableSource, ListingReader {
   /** `cacheBytes`: how much loaded column data to keep between queries (default: a quarter of memory, ≤ 2 GiB). */
   static open(dir: string, opts: { create?: boolean; cacheBytes?: number } = {}): Workspace {
     if (!existsSync(dir)) {
-      if (!opts.create) throw new Error(`no workspace at ${dir} (create one with kqlite demo or kqlite ingest)`);
+      if (!opts.create) throw new WorkspaceError(`no workspace at ${dir} (create one with kqlite demo or kqlite ingest)`);
       mkdirSync(dir, { recursive: true });
     }
-    if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
+    if (!statSync(dir).isDirectory()) throw new WorkspaceError(`${dir} is not a folder`);
     return new Workspace(dir, opts.cacheBytes ?? DEFAULT_CACHE_BYTES);
   }
 
+  /** Whether the folder holds a workspace's telemetry (committed or, before manifests, on disk). */
   static exists(dir: string): boolean {
-    return existsSync(insideWorkspace(dir, 'tables'));
+    return existsSync(manifestPath(dir)) || existsSync(insideWorkspace(dir, 'tables'));
   }
 
-  private tablesDir(...parts: string[]): string {
-    return insideWorkspace(this.dir, 'tables', ...parts);
-  }
-
-  /** `make()` of the folder `dir`, kept while the folder's modification time stays the same; undefined when it is gone. */
-  private cached<T>(key: string, dir: string, make: () => T): T | undefined {
-    let stamp: bigint;
-    try {
-      stamp = statSync(dir, { bigint: true }).mtimeNs;
-    } catch {
-      this.listings.delete(key);
-      return undefined;
-    }
-    const hit = this.listings.get(key);
-    if (hit && hit.stamp === stamp) return hit.value as T;
-    const value = make();
-    // file times tick coarsely (milliseconds apart at best): a folder changed just now may change again
-    // within the same tick, so its listing is only kept once the folder has been quiet for a while
-    if (BigInt(Date.now()) * 1_000_000n - stamp > QUIET_NS) this.listings.set(key, { stamp, value });
-    else this.listings.delete(key);
-    return value;
-  }
-
-  /** A view of the tables as they are now, each table listed at most once, when first asked for. */
+  /** A view of the committed tables as they are now, read once, when first asked for. */
   snapshot(): WorkspaceSnapshot {
     return new WorkspaceSnapshot(this);
   }
 
-  readTableFolders(): readonly string[] {
-    const d = this.tablesDir();
-    return this.cached('tables', d, () => readdirSync(d).sort()) ?? [];
-  }
-
-  readTable(folder: string): TableListing | undefined {
-    const d = this.tablesDir(folder);
-    // a table exists once its schema is written (renamed into its folder, after the folder was made); the
-    // extents are listed before the schema is read, and a schema only ever gains columns, so every listed
-    // extent's columns are in the schema read
-    const listing = this.cached(`table/${folder}`, d, (): TableListing | null => {
-      let names: string[];
-      try {
-        names = readdirSync(d);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return null; // a stray file beside the tables
-        throw e;
-      }
-      if (!names.includes('schema.json')) return null;
-      const extents = names.filter((n) => n.startsWith('e-') && !n.includes('.tmp')).sort();
-      let schema: TableSchema;
-      try {
-        schema = JSON.parse(readFileSync(this.tablesDir(folder, 'schema.json'), 'utf8')) as TableSchema;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null; // the table was dropped meanwhile
-        throw e;
-      }
-      return { schema, shape: schema.columns.map((c) => `${c.name}:${c.type}`).join(','), extents };
-    });
-    if (listing) this.knownTables.add(folder);
-    return listing ?? undefined;
-  }
-
-  knownTable(folder: string): boolean {
-    return this.knownTables.has(folder);
+  /** The committed catalog: the manifest's (one stat, a read when it changed), else the legacy folders'. */
+  catalog(): Catalog {
+    const path = manifestPath(this.dir);
+    let st;
+    try {
+      st = statSync(path, { bigint: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      this.manifest = undefined;
+      this.legacy ??= new LegacyListings(this.dir);
+      return this.legacy.catalog(() => legacyQuarantineCounts(this.dir));
+    }
+    const stamp = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    if (this.manifest?.quiet && this.manifest.stamp === stamp) return this.manifest.catalog;
+    const catalog = manifestCatalog(readManifest(this.dir));
+    this.manifest = { stamp, catalog, quiet: BigInt(Date.now()) * 1_000_000n - st.mtimeNs > QUIET_NS };
+    return catalog;
   }
 
   tableNames(): string[] {
@@ -140,7 +109,7 @@ export class Workspace implements TableSource, ListingReader {
     return this.snapshot().scan(name, range);
   }
 
-  /** See WorkspaceSnapshot.cursor. */
+  /** See Catalog.cursor. */
   cursor(): string {
     return this.snapshot().cursor();
   }
@@ -155,107 +124,69 @@ export class Workspace implements TableSource, ListingReader {
   }
 
   quarantined(): Map<string, number> {
-    return quarantineCounts(this.dir);
-  }
-
-  extentMeta(folder: string, id: string): ExtentMeta {
-    return this.extent(folder, id).reader.meta;
-  }
-
-  extentTable(folder: string, id: string, listing: TableListing): Table {
-    return this.lazyTable(`${folder}/${id}`, this.extent(folder, id), listing.schema, listing.shape);
-  }
-
-  private extent(name: string, id: string): { reader: ExtentReader; table?: Table; shape?: string } {
-    const key = `${name}/${id}`;
-    let e = this.cache.get(key);
-    if (!e) {
-      e = { reader: new ExtentReader(this.tablesDir(name, id)) };
-      this.cache.set(key, e);
-    }
-    return e;
+    return this.catalog().quarantined();
   }
 
   /**
-   * The extent as a Table in `schema` order whose columns are read on first access (each access asks the
-   * column cache, so an evicted column is read again rather than kept alive by the Table). The Table itself
-   * is kept while the schema stays the same, so caches keyed by it (merges) stay valid.
+   * The extent as a Table in the listing's schema order whose columns are read on first access (each access
+   * asks the column cache, so an evicted column is read again rather than kept alive by the Table). The
+   * Table itself is kept while the schema stays the same, so caches keyed by it (merges) stay valid.
    */
-  private lazyTable(key: string, e: { reader: ExtentReader; table?: Table; shape?: string }, schema: TableSchema, shape: string): Table {
-    if (e.table && e.shape === shape) return e.table;
+  extentTable(table: string, extent: ExtentEntry, listing: TableListing): Table {
+    const key = `${table}/${extent.id}`;
+    let slot = this.extents.get(key);
+    if (!slot) this.extents.set(key, (slot = {}));
+    if (slot.table && slot.shape === listing.shape) return slot.table;
     const cache = this.columns;
-    const reader = e.reader;
-    e.table = {
-      length: reader.rows,
-      columns: schema.columns.map(({ name, type }) => {
+    const dir = insideWorkspace(this.dir, 'tables', table, extent.id);
+    const reader = () => (slot.reader ??= openExtent(dir, table, extent));
+    slot.table = {
+      length: extent.rows,
+      columns: listing.schema.columns.map(({ name, type }) => {
         const ck = `${key}/${name}:${type}`;
-        const load = () => reader.load(name, type, (bytes) => cache.grow(ck, bytes));
+        const load = () => reader().load(name, type, (bytes) => cache.grow(ck, bytes));
         return { name, get column() { return cache.get(ck, load); } };
       }),
     };
-    e.shape = shape;
-    return e.table;
+    slot.shape = listing.shape;
+    return slot.table;
   }
 
-  /** Adds rows as one new extent; the table's schema becomes the union of the old one and `schema`. */
-  append(name: string, schema: TableSchema, table: Table, source?: string): ExtentMeta & { id: string } {
-    return this.prepareAppend(name, table, source).commit(schema);
+  /** Adds rows as one new extent, committed at once (takes the writers' lock for the moment it needs). */
+  append(name: string, schema: TableSchema, table: Table, source?: string): ExtentEntry {
+    const w = WorkspaceWriter.open(this.dir, { command: 'append' });
+    try {
+      const e = w.writeExtent(name, table, source);
+      w.stage({ extents: [{ ...e, table: name }], schemas: [{ ...schema, name }] });
+      w.commit();
+      return e;
+    } finally {
+      w.close();
+    }
   }
 
-  /**
-   * `append` in two steps, so threads that append to one workspace hold their shared lock only to name an
-   * extent, not while its files are packed and written: the files go to a hidden folder in the table's
-   * folder now (readers skip names holding `.tmp`); `commit` merges the schema and renames the folder into
-   * an extent, `discard` removes it.
-   */
-  prepareAppend(name: string, table: Table, source?: string): PreparedExtent {
-    safeName(name);
-    const tmp = this.tablesDir(name, `pending-${process.pid}-${(appendSequence++).toString().padStart(9, '0')}-${Math.random().toString(36).slice(2, 8)}.tmp`);
-    const meta = writeExtentFiles(tmp, table, { ...timestampRange(table), ...(source ? { source } : {}) });
-    return {
-      commit: (schema) => ({ ...meta, id: this.commitExtent(name, schema, tmp) }),
-      discard: () => rmSync(tmp, { recursive: true, force: true }),
-    };
-  }
-
-  private commitExtent(name: string, schema: TableSchema, tmp: string): string {
-    const old = this.schema(name);
-    const merged: TableSchema = { name, columns: [...(old?.columns ?? [])] };
-    for (const c of schema.columns) if (!merged.columns.some((m) => m.name === c.name)) merged.columns.push(c);
-    const schemaFile = this.tablesDir(name, 'schema.json');
-    writeFileSync(schemaFile + '.tmp', JSON.stringify(merged, null, 1));
-    renameSync(schemaFile + '.tmp', schemaFile);
-    // extents sort by name in the order they were added: time, then a per-process sequence (several
-    // appends can share a millisecond), then pid and a random tail against other writers
-    const id = `e-${Date.now().toString().padStart(15, '0')}-${(appendSequence++).toString().padStart(9, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    renameSync(tmp, this.tablesDir(name, id));
-    return id;
-  }
-
-  /** Removes an extent (an ingest undoing a file it could not finish): renamed out of sight, then deleted. */
+  /** Removes an extent from its table and deletes it (a query that listed it before ends with a diagnostic). */
   dropExtent(name: string, id: string): void {
-    const gone = this.tablesDir(safeName(name), `${id}.tmp-drop`);
-    renameSync(this.tablesDir(name, id), gone);
-    rmSync(gone, { recursive: true, force: true });
-    this.cache.delete(`${name}/${id}`);
+    const w = WorkspaceWriter.open(this.dir, { command: 'drop' });
+    try {
+      w.dropExtent(name, id);
+    } finally {
+      w.close();
+    }
+    this.extents.delete(`${name}/${id}`);
     this.columns.forget(`${name}/${id}/`);
-  }
-
-  /** Removes a table left without extents (an undone ingest created it): its schema and folder, as if never made. */
-  dropEmptyTable(name: string): void {
-    const dir = this.tablesDir(safeName(name));
-    // an extent another thread is still writing (pending-…) keeps the table too
-    if (!existsSync(dir) || !statSync(dir).isDirectory() || readdirSync(dir).some((n) => n.startsWith('e-') || n.startsWith('pending-'))) return;
-    rmSync(dir, { recursive: true, force: true });
-    this.knownTables.delete(name);
   }
 }
 
-/** Quarantined records per table, from the quarantine index (quarantine/index.json). */
-export function quarantineCounts(dir: string): Map<string, number> {
-  const f = insideWorkspace(dir, 'quarantine', 'index.json');
-  const m = new Map<string, number>();
-  if (!existsSync(f)) return m;
-  for (const [k, v] of Object.entries(JSON.parse(readFileSync(f, 'utf8')) as Record<string, number>)) m.set(k, v);
-  return m;
+/** An extent's reader, its meta.json read now and checked against what the manifest says of it. */
+function openExtent(dir: string, table: string, e: ExtentEntry): ExtentReader {
+  let reader: ExtentReader;
+  try {
+    reader = new ExtentReader(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new QueryError(`extent ${dir} was removed while the query read it (a compaction or an undone ingest); run the query again`);
+    throw new QueryError(`table ${table}: ${(err as Error).message}`);
+  }
+  if (reader.rows !== e.rows) throw new QueryError(`table ${table}: extent ${e.id} holds ${reader.rows} rows by its meta.json but ${e.rows} by the workspace manifest: ${dir}/meta.json is damaged; restore the workspace from a backup or ingest its files again into a new one`);
+  return reader;
 }

@@ -85,7 +85,7 @@ test('every column type round-trips exactly through format 3, in the narrowest e
     const table: Table = { length: c.values.length, columns: [{ name: 'C', column }] };
     const dir = join(root, `case-${i}`);
     const meta = writeExtent(dir, table, {});
-    assert.equal(meta.format, 'kqlite-extent/3');
+    assert.equal(meta.format, 'kqlite-extent/4');
     assert.equal(stored(meta.columns[0]!), c.stored, c.name);
     const back = readExtent(dir, { name: 'T', columns: [{ name: 'C', type: c.type }] });
     same(back.columns[0]!.column, column, c.name);

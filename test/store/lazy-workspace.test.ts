@@ -77,7 +77,7 @@ test('format 3 keeps dictionaries in data.bin (a lone surrogate as JSON), and re
   const dir = join(root, 'extent-3');
   const table = sampleTable(0, 200);
   const meta = writeExtent(dir, table, {});
-  assert.equal(meta.format, 'kqlite-extent/3');
+  assert.equal(meta.format, 'kqlite-extent/4');
   assert.deepEqual(readdirSync(dir).sort(), ['data.bin', 'meta.json']);
   const col = (n: string) => meta.columns.find((c) => c.name === n)!;
   assert.ok(col('RemoteUrl').dictText && col('RemoteUrl').dictLengths && !col('RemoteUrl').dictJson);
