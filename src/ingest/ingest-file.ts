@@ -13,6 +13,7 @@ import type { Table } from '../engine/storage/column.js';
 import type { TableSchema } from '../kql/semantics/types.js';
 import { FileLoad, SchemaChangeError, type LoadOptions, type LoadTarget } from './file-load.js';
 import type { FileReport } from './ingest.js';
+import { diskProblem } from '../store/errors.js';
 import type { SealedQuarantine } from '../store/quarantine.js';
 import type { StagedExtent } from '../store/writer.js';
 import { readLinesInParts, SPLIT_MIN_BYTES, type SplitOptions } from './ingest-split.js';
@@ -42,6 +43,8 @@ export interface FileResult {
   schemas?: TableSchema[];
   /** Loading beside other files would have changed a schema: nothing was kept; read it again alone. */
   needsAlone?: boolean;
+  /** The file failed because the disk did (full, read-only, I/O error): said in words. The run stops. */
+  diskFailure?: string;
 }
 
 export function emptyReport(file: string): FileReport {
@@ -113,7 +116,8 @@ export async function readFileIntoExtents(ws: LoadTarget, file: string, size: nu
     load.undo();
     if (e instanceof SchemaChangeError) return { fr, needsAlone: true };
     fr.refused = `${e instanceof Error ? e.message : String(e)} (nothing of this file was kept)`;
-    return { fr };
+    const disk = diskProblem(e);
+    return { fr, ...(disk ? { diskFailure: `${disk} writing to the workspace` } : {}) };
   }
 }
 

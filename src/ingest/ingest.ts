@@ -21,7 +21,8 @@ import type { LedgerEntry } from '../store/ledger.js';
 import type { Workspace } from '../store/workspace.js';
 import { WorkspaceWriter } from '../store/writer.js';
 import { FORMATS, type Format } from './readers.js';
-import { fingerprint, hashFile } from './source.js';
+import { Books } from './ingest-books.js';
+import { fingerprint } from './source.js';
 
 export interface FileReport {
   file: string;
@@ -49,6 +50,10 @@ export interface IngestReport {
   quarantined: number;
   refusedFiles: number;
   skippedFiles: number;
+  /** Why the run stopped before the end (the disk failed): files not committed are reported as refused. */
+  stopped?: string;
+  /** What the run changed from what was asked (e.g. fewer threads than --threads), said once. */
+  notes?: string[];
 }
 
 export interface IngestProgress {
@@ -139,11 +144,12 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
       const pool = threads > 1 && sizes.some((s) => s >= minBytes) ? new IngestPool(ws.dir, threads) : undefined;
       const split = pool && { pool, threads, minBytes, ...(opts.splitBlockBytes ? { blockBytes: opts.splitBlockBytes } : {}) };
       try {
-        for (let i = 0; i < files.length; i++) await ingestHere(books, i, split);
+        for (let i = 0; i < files.length && !books.aborted; i++) await ingestHere(books, i, split);
       } finally {
         await pool?.close();
       }
     }
+    books.commit(true);
   } finally {
     writer.close();
   }
@@ -174,8 +180,9 @@ async function ingestInParallel(books: Books, workers: number): Promise<void> {
   const inFlight = new Map<string, Promise<void>>();
   const running = new Set<Promise<void>>();
   try {
-    for (let i = 0; i < books.files.length; i++) {
+    for (let i = 0; i < books.files.length && !books.aborted; i++) {
       while (running.size >= workers) await Promise.race(running);
+      if (books.aborted) break;
       const key = `${books.sizes[i]}:${fingerprint(books.files[i]!)}`;
       const before = inFlight.get(key);
       const job = (async () => {
@@ -194,83 +201,7 @@ async function ingestInParallel(books: Books, workers: number): Promise<void> {
   } finally {
     await pool.close();
   }
-  for (const i of alone.sort((a, b) => a - b)) await ingestHere(books, i);
-}
-
-/** The run's books: per-file reports, progress, and the files handed to the writer. Only this thread stages and commits. */
-class Books {
-  private readonly reports: (FileReport | undefined)[];
-  private readonly live = new Map<number, { bytes: number; records: number }>();
-  private bytesDone = 0;
-  private recordsDone = 0;
-
-  constructor(readonly writer: WorkspaceWriter, readonly files: string[], readonly sizes: number[], private readonly opts: IngestOptions) {
-    this.reports = files.map(() => undefined);
-  }
-
-  readOptions(frozen: boolean) {
-    const o = this.opts;
-    return {
-      ...(o.table ? { table: o.table } : {}), ...(o.format ? { format: o.format } : {}), ...(o.rowsPerExtent ? { rowsPerExtent: o.rowsPerExtent } : {}),
-      ...(o.cellsPerFlush ? { cellsPerFlush: o.cellsPerFlush } : {}), ...(o.columnar === false ? { columnar: false } : {}), schemaFrozen: frozen,
-    };
-  }
-
-  /** Whether the ledger already holds this content; hashes the file up front only when it may. */
-  async seenBefore(i: number): Promise<{ hash?: string; fingerprint: string; skipped?: FileReport }> {
-    const file = this.files[i]!;
-    const size = this.sizes[i]!;
-    const fp = fingerprint(file);
-    // entries written before fingerprints existed have no size: any file may match them
-    const maybe = this.writer.ledger.legacyCandidates(size).some((e) => e.size === undefined || e.fingerprint === fp);
-    if (!maybe || this.opts.force) return { fingerprint: fp };
-    const hash = await hashFile(file);
-    const entry = this.writer.ledger.byStoredHash(hash);
-    if (!entry) return { hash, fingerprint: fp };
-    const fr = emptyReport(file);
-    fr.skipped = `already ingested on ${entry.at} (same content as ${entry.file}); use --force to load it again`;
-    return { hash, fingerprint: fp, skipped: fr };
-  }
-
-  progress(i: number, bytes: number, records: number): void {
-    this.live.set(i, { bytes: Math.min(bytes, this.sizes[i]!), records });
-    if (!this.opts.onProgress) return;
-    let b = this.bytesDone;
-    let r = this.recordsDone;
-    for (const l of this.live.values()) {
-      b += l.bytes;
-      r += l.records;
-    }
-    this.opts.onProgress({ bytesDone: b, bytesTotal: this.sizes.reduce((a, x) => a + x, 0), records: r, file: this.files[i]!, fileIndex: i, files: this.files.length });
-  }
-
-  /** A file is finished: a whole one is committed (quarantine published, ledger entry), any other reported. */
-  done(i: number, res: FileResult, seen: { fingerprint: string }): void {
-    const { fr } = res;
-    if (res.hash && !fr.refused && !fr.skipped) {
-      const entry: LedgerEntry = { file: fr.file, at: new Date().toISOString(), loaded: fr.loaded, quarantined: fr.quarantined, stored: res.hash, size: this.sizes[i]!, fingerprint: seen.fingerprint };
-      this.writer.stage({ ...(res.extents ? { extents: res.extents } : {}), ...(res.rows ? { rows: res.rows } : {}), schemas: res.schemas ?? [], ...(res.quarantine ? { quarantine: res.quarantine } : {}), ledger: entry });
-      this.writer.commitIfDue();
-    }
-    this.live.delete(i);
-    this.bytesDone += this.sizes[i]!;
-    this.recordsDone += fr.read;
-    this.reports[i] = fr;
-  }
-
-  report(): IngestReport {
-    const report: IngestReport = { files: [], read: 0, loaded: 0, quarantined: 0, refusedFiles: 0, skippedFiles: 0 };
-    for (const fr of this.reports) {
-      if (!fr) continue;
-      report.files.push(fr);
-      if (fr.skipped) report.skippedFiles++;
-      else if (fr.refused) report.refusedFiles++;
-      report.read += fr.read;
-      report.loaded += fr.loaded;
-      report.quarantined += fr.quarantined;
-    }
-    return report;
-  }
+  for (const i of alone.sort((a, b) => a - b)) if (!books.aborted) await ingestHere(books, i);
 }
 
 export { readQuarantine } from '../store/quarantine.js';

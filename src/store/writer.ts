@@ -119,11 +119,13 @@ export class WorkspaceWriter {
       const entries = has ? m.ledger.flatMap((s) => readLedgerSegment(dir, s)) : [];
       const w = new WorkspaceWriter(dir, lock, m, entries);
       if (!has) {
-        // a workspace from before manifests: its state becomes the first manifest, then its old files go
+        // a workspace from before manifests: its state becomes the first manifest, then its old files go; a
+        // new one gets an empty manifest before anything is written, so whatever a failed first ingest
+        // leaves is garbage to the next writer, never mistaken for such old data
         const legacy = legacyLedger(dir);
         for (const e of legacy) w.ledger.add(e);
         w.staged.ledger.push(...legacy);
-        if (m.tables.length || legacy.length || m.quarantine.segments.length) w.staged.changed = true;
+        w.staged.changed = true;
         w.commit();
       }
       const kept = collectGarbage(dir, w.committed);
@@ -191,9 +193,11 @@ export class WorkspaceWriter {
     if (rows >= INLINE_ROWS || bytes >= INLINE_BYTES) this.writeInline();
   }
 
-  /** Commits what is staged when the last commit was long enough ago (files share commits). */
-  commitIfDue(): void {
-    if (this.staged.changed && Date.now() - this.lastCommit >= GROUP_COMMIT_MS) this.commit();
+  /** Commits what is staged when the last commit was long enough ago (files share commits); whether it did. */
+  commitIfDue(): boolean {
+    if (!this.staged.changed || Date.now() - this.lastCommit < GROUP_COMMIT_MS) return false;
+    this.commit();
+    return true;
   }
 
   /** Replaces `ids` of `table` by `into` (a compaction): the old extents stay on disk a while for running queries. */
