@@ -75,6 +75,8 @@ export class FileLoad {
   private readonly cellsPerFlush: number;
   private readonly bytesPerFlush: number;
   private seenReadable = false;
+  /** The last line set aside (whether an unfinished last line was loaded, for a grown file's continuation). */
+  lastSetAside = 0;
 
   constructor(private readonly target: LoadTarget, private readonly file: string, readonly fr: FileReport, private readonly opts: LoadOptions, quarantine?: QuarantineWriter) {
     this.quarantine = quarantine ?? new QuarantineWriter(target.dir);
@@ -165,14 +167,17 @@ export class FileLoad {
   }
 
   setAside(item: RecordItem, table: string | undefined, reason: string): void {
+    if (item.line !== undefined && item.line > this.lastSetAside) this.lastSetAside = item.line;
     this.quarantine.add({ file: this.file, ...at(item), ...(table ? { table } : {}), reason, ...(item.raw ? { raw: item.raw } : {}) });
     this.fr.quarantined++;
   }
 
-  /** The compressed stream broke part way: what followed is one unreadable part of the file. */
-  damaged(byte: number, message: string): void {
+  /** A damaged part of a .gz (gzip-members.ts): one record set aside, with where it lies in the file. */
+  damaged(byte: number, bytes: number | undefined, message: string): void {
     this.fr.read++;
-    this.quarantine.add({ file: this.file, byte, reason: `the compressed stream is damaged at byte ${byte} (${message}); the rest of the file could not be read` });
+    const rest = bytes === undefined || /^unexpected end/.test(message);
+    const reason = rest ? `the compressed stream is damaged at byte ${byte} (${message}); the rest of the file could not be read` : `the compressed stream is damaged at byte ${byte}: ${message}`;
+    this.quarantine.add({ file: this.file, byte, ...(bytes !== undefined ? { bytes } : {}), reason });
     this.fr.quarantined++;
   }
 

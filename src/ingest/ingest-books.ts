@@ -9,9 +9,30 @@ import { diskProblem } from '../store/errors.js';
 import type { LedgerEntry } from '../store/ledger.js';
 import type { WorkspaceWriter } from '../store/writer.js';
 import { dropExtents } from './file-load.js';
+import { anchorOf, headHashes, lineFormat, sight, storedFingerprint, storedHash } from './identity.js';
 import { emptyReport, type FileResult } from './ingest-file.js';
 import type { FileReport, IngestOptions, IngestReport } from './ingest.js';
-import { fingerprint, hashFile } from './source.js';
+import { detectFormat, isDocumentLayout, type Format } from './readers.js';
+import { hashPrefix, readHead, type Continuation } from './source.js';
+
+/** A file's first bytes, as the ledger looks at them (head.ts of identity.ts): its anchor and the hashes it could share. */
+export interface Head {
+  bytes: Buffer;
+  whole: boolean;
+  format: Format;
+  documentLayout: boolean;
+  anchor: string;
+  hashes: Set<string>;
+}
+
+/** What the ledger says of a file before it is read. */
+export interface Seen {
+  skipped?: FileReport;
+  /** A grown file: where it continues. */
+  cont?: Continuation;
+  /** The entry it was seen as (the same content, or the start of it). */
+  entry?: LedgerEntry;
+}
 
 export class Books {
   private readonly reports: (FileReport | undefined)[];
@@ -35,20 +56,38 @@ export class Books {
     };
   }
 
-  /** Whether the ledger already holds this content; hashes the file up front only when it may. */
-  async seenBefore(i: number): Promise<{ hash?: string; fingerprint: string; skipped?: FileReport }> {
+  /** The file's first bytes (read once; a file that cannot be read is reported, not thrown). */
+  async head(i: number): Promise<Head | FileReport> {
     const file = this.files[i]!;
-    const size = this.sizes[i]!;
-    const fp = fingerprint(file);
-    // entries written before fingerprints existed have no size: any file may match them
-    const maybe = this.writer.ledger.legacyCandidates(size).some((e) => e.size === undefined || e.fingerprint === fp);
-    if (!maybe || this.opts.force) return { fingerprint: fp };
-    const hash = await hashFile(file);
-    const entry = this.writer.ledger.byStoredHash(hash);
-    if (!entry) return { hash, fingerprint: fp };
-    const fr = emptyReport(file);
-    fr.skipped = `already ingested on ${entry.at} (same content as ${entry.file}); use --force to load it again`;
-    return { hash, fingerprint: fp, skipped: fr };
+    try {
+      const h = await readHead(file);
+      const forced = this.opts.format && this.opts.format !== 'auto' ? (this.opts.format as Format) : undefined;
+      return { bytes: h.bytes, whole: h.whole, format: forced ?? detectFormat(file, h.text), documentLayout: isDocumentLayout(h.text), anchor: anchorOf(h.bytes).hash, hashes: new Set(headHashes(h.bytes).keys()) };
+    } catch (e) {
+      return { ...emptyReport(file), refused: `cannot read it: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    }
+  }
+
+  /** Whether the ledger already holds this content, or the start of it (a file that grew). */
+  async seenBefore(i: number, head: Head): Promise<Seen> {
+    if (this.opts.force) return {};
+    const file = this.files[i]!;
+    const ledger = this.writer.ledger;
+    const skip = (why: string, entry: LedgerEntry): Seen => ({ skipped: { ...emptyReport(file), skipped: why }, entry });
+    // entries from before content identity: same size, same first MiB, same bytes as stored
+    const legacy = ledger.legacyCandidates(this.sizes[i]!);
+    if (legacy.length) {
+      const fp = storedFingerprint(file);
+      if (legacy.some((e) => e.size === undefined || e.fingerprint === fp)) {
+        const e = ledger.byStoredHash(await storedHash(file));
+        if (e) return skip(sameContent(e), e);
+      }
+    }
+    const s = await sight(head.bytes, head.whole, lineFormat(head.format, head.documentLayout), head.format === 'csv', ledger, (n) => hashPrefix(file, n));
+    if (s.kind === 'same') return skip(sameContent(s.entry), s.entry);
+    if (s.kind === 'not-continuable') return skip(`it starts with all of ${s.entry.file} (ingested on ${s.entry.at}) and goes on, but a ${head.format} file cannot be read from where it grew; use --force to load all of it again`, s.entry);
+    if (s.kind === 'grown') return { cont: s.cont, entry: s.entry };
+    return {};
   }
 
   progress(i: number, bytes: number, records: number): void {
@@ -64,15 +103,21 @@ export class Books {
   }
 
   /** A file is finished: a whole one is staged for the writer's next commit, any other only reported. */
-  done(i: number, res: FileResult, seen: { fingerprint: string }): void {
+  done(i: number, res: FileResult, seen: Seen): void {
     const { fr } = res;
+    if (res.same && seen.entry) fr.skipped = sameContent(seen.entry);
     this.live.delete(i);
     this.bytesDone += this.sizes[i]!;
     this.recordsDone += fr.read;
     this.reports[i] = fr;
     if (this.aborted) return this.drop(i, res, this.aborted);
-    if (res.hash && !fr.refused && !fr.skipped) {
-      const entry: LedgerEntry = { file: fr.file, at: new Date().toISOString(), loaded: fr.loaded, quarantined: fr.quarantined, stored: res.hash, size: this.sizes[i]!, fingerprint: seen.fingerprint };
+    if (res.identity && !fr.refused && !fr.skipped) {
+      const id = res.identity;
+      if (res.continued && seen.entry && seen.cont) (fr.notes ??= []).push(`it grew since ${seen.entry.file} was ingested on ${seen.entry.at}: only what follows was loaded, from line ${seen.cont.line} on`);
+      const entry: LedgerEntry = {
+        file: fr.file, at: new Date().toISOString(), loaded: fr.loaded, quarantined: fr.quarantined, content: id.content, bytes: id.bytes, anchor: id.anchor,
+        ...(res.resume ? { resume: res.resume } : {}), ...(fr.format ? { format: fr.format } : {}), ...(res.continued ? { grownFrom: res.continued } : {}),
+      };
       this.writer.stage({ ...(res.extents ? { extents: res.extents } : {}), ...(res.rows ? { rows: res.rows } : {}), schemas: res.schemas ?? [], ...(res.quarantine ? { quarantine: res.quarantine } : {}), ledger: entry });
       this.uncommitted.push(i);
       this.commit(false);
@@ -116,6 +161,13 @@ export class Books {
     Object.assign(fr, { refused: `${why} (nothing of this file was kept)`, read: 0, loaded: 0, quarantined: 0, tables: {}, extents: 0, extraColumns: {} });
   }
 
+  /** A file that could not even be opened: reported, and the run goes on. */
+  unreadable(i: number, fr: FileReport): void {
+    this.live.delete(i);
+    this.bytesDone += this.sizes[i]!;
+    this.reports[i] = fr;
+  }
+
   report(): IngestReport {
     const report: IngestReport = { files: [], read: 0, loaded: 0, quarantined: 0, refusedFiles: 0, skippedFiles: 0, ...(this.aborted ? { stopped: this.aborted } : {}) };
     this.reports.forEach((r, i) => {
@@ -131,3 +183,5 @@ export class Books {
     return report;
   }
 }
+
+const sameContent = (e: LedgerEntry) => `already ingested on ${e.at} (same content as ${e.file}); use --force to load it again`;

@@ -85,9 +85,9 @@ export class IngestPool {
     for (let i = 0; i < size; i++) this.idle.push(this.spawn());
   }
 
-  async run(file: string, size: number, opts: WorkerJob['opts'], hash: string | undefined, schemas: TableSchema[], progress: (bytes: number, records: number) => void): Promise<FileResult> {
+  async run(file: string, size: number, opts: WorkerJob['opts'], cont: WorkerJob['cont'], schemas: TableSchema[], progress: (bytes: number, records: number) => void): Promise<FileResult> {
     const slot = this.idle.pop() ?? (await new Promise<Slot>((r) => this.waiting.push(r)));
-    const job: WorkerMessage = { kind: 'file', file, size, opts, schemas, ...(hash ? { hash } : {}) };
+    const job: WorkerMessage = { kind: 'file', file, size, opts, schemas, ...(cont ? { cont } : {}) };
     return new Promise<FileResult>((resolve) => {
       slot.running = { file, written: [], progress, resolve };
       slot.worker.postMessage(job);

@@ -1,12 +1,14 @@
 /** Messages between the ingest pool and its worker threads. */
 import type { TableSchema } from '../kql/semantics/types.js';
 import type { FileResult, ReadOptions } from './ingest-file.js';
+import type { Continuation } from './source.js';
 
 export interface WorkerJob {
   file: string;
   size: number;
   opts: Omit<ReadOptions, 'onExtent'>;
-  hash?: string;
+  /** A grown file: where it continues (see source.ts). */
+  cont?: Continuation;
   /** The tables' schemas as the writer saw them when the job was sent (loads beside others are frozen to them). */
   schemas: TableSchema[];
 }

@@ -40,7 +40,7 @@ export async function readLinesInParts(ws: LoadTarget, file: string, src: Source
   const schemas = [...new Set([load.fallbackTable!])].flatMap((t) => load.baseSchema(t) ?? []);
   for (let i = 0; i < split.threads; i++) parts.push(await split.pool.part(file, partOpts, schemas));
   const pieces: LinePiece[] = [];
-  const blocks = new LineBlocks((p) => pieces.push(p), split.blockBytes, split.maxRecordBytes);
+  const blocks = new LineBlocks((p) => pieces.push(p), split.blockBytes, split.maxRecordBytes, src.firstLine);
   let lines = 0;
   const send = async () => {
     for (const p of pieces) {
@@ -89,6 +89,7 @@ function mergeParts(load: FileLoad, results: FileResult[]): void {
     if (r.quarantine) load.quarantine.absorb(r.quarantine);
     load.written.push(...(r.extents ?? []));
     for (const s of r.schemas ?? []) load.partSchemas.push(s);
+    load.lastSetAside = Math.max(load.lastSetAside, r.lastSetAside ?? 0);
   });
 }
 

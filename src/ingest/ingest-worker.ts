@@ -27,7 +27,7 @@ parentPort!.on('message', (m: WorkerMessage) => {
         if (now - last < 50) return; // progress at most 20 times a second: a message costs more than a batch
         last = now;
         post({ kind: 'progress', bytes, records });
-      }, m.hash).then(
+      }, m.cont).then(
         (result) => post({ kind: 'done', result }),
         (e: unknown) => post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }),
       );

@@ -21,8 +21,7 @@ import type { LedgerEntry } from '../store/ledger.js';
 import type { Workspace } from '../store/workspace.js';
 import { WorkspaceWriter } from '../store/writer.js';
 import { FORMATS, type Format } from './readers.js';
-import { Books } from './ingest-books.js';
-import { fingerprint } from './source.js';
+import { Books, type Head } from './ingest-books.js';
 
 export interface FileReport {
   file: string;
@@ -41,6 +40,8 @@ export interface FileReport {
   extraColumns: Record<string, string[]>;
   /** Tables without a known schema whose schema was inferred from the data. */
   inferredTables: string[];
+  /** What the user should know of how the file was read (bytes that are not UTF-8, a file read from where it grew). */
+  notes?: string[];
 }
 
 export interface IngestReport {
@@ -157,10 +158,12 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
 }
 
 /** One file read in this thread (sequential ingest, and files that must run alone after a parallel pass). */
-async function ingestHere(books: Books, i: number, split?: SplitOptions): Promise<void> {
-  const seen = await books.seenBefore(i);
+async function ingestHere(books: Books, i: number, split?: SplitOptions, known?: Head): Promise<void> {
+  const head = known ?? (await books.head(i));
+  if (!('anchor' in head)) return books.unreadable(i, head);
+  const seen = await books.seenBefore(i, head);
   if (seen.skipped) return books.done(i, { fr: seen.skipped }, seen);
-  const read = (s?: SplitOptions) => readFileIntoExtents(books.writer, books.files[i]!, books.sizes[i]!, books.readOptions(false), (bytes, records) => books.progress(i, bytes, records), seen.hash, s);
+  const read = (s?: SplitOptions) => readFileIntoExtents(books.writer, books.files[i]!, books.sizes[i]!, books.readOptions(false), (bytes, records) => books.progress(i, bytes, records), seen.cont, s);
   let res = await read(split);
   // a split file whose lines add a table or a column is read again by this thread alone
   if (res.needsAlone) res = await read();
@@ -171,8 +174,9 @@ async function ingestHere(books: Books, i: number, split?: SplitOptions): Promis
  * Files on worker threads, several at once. Each loads with the table schemas frozen: a file that would add
  * a table or a column is given up by its worker (nothing kept) and read again afterwards, alone and in order,
  * so every schema change happens as in a sequential ingest and the files loaded beside each other do not
- * depend on each other's order. Two files that may hold the same content (same size and first MiB) never run
- * at once: the later one waits and is then told a re-ingest by the ledger, as it would be sequentially.
+ * depend on each other's order. Two files that may hold the same content, or one the start of the other,
+ * (their first lines agree, identity.ts) never run at once: the later one waits and is then told a re-ingest
+ * or a grown file by the ledger, as it would be sequentially.
  */
 async function ingestInParallel(books: Books, workers: number): Promise<void> {
   const pool = new IngestPool(books.writer.dir, workers);
@@ -183,17 +187,23 @@ async function ingestInParallel(books: Books, workers: number): Promise<void> {
     for (let i = 0; i < books.files.length && !books.aborted; i++) {
       while (running.size >= workers) await Promise.race(running);
       if (books.aborted) break;
-      const key = `${books.sizes[i]}:${fingerprint(books.files[i]!)}`;
-      const before = inFlight.get(key);
+      const head = await books.head(i);
+      if (!('anchor' in head)) {
+        books.unreadable(i, head);
+        continue;
+      }
+      const before = [...head.hashes].flatMap((h) => inFlight.get(h) ?? []);
       const job = (async () => {
-        if (before) await before;
-        const seen = await books.seenBefore(i);
+        await Promise.all(before);
+        const seen = await books.seenBefore(i, head);
         if (seen.skipped) return books.done(i, { fr: seen.skipped }, seen);
-        const res = await pool.run(books.files[i]!, books.sizes[i]!, books.readOptions(true), seen.hash, books.writer.schemas(), (bytes, records) => books.progress(i, bytes, records));
+        const res = await pool.run(books.files[i]!, books.sizes[i]!, books.readOptions(true), seen.cont, books.writer.schemas(), (bytes, records) => books.progress(i, bytes, records));
         if (res.needsAlone) alone.push(i);
         else books.done(i, res, seen);
       })();
-      inFlight.set(key, job);
+      inFlight.set(head.anchor, job);
+      const forget = () => void (inFlight.get(head.anchor) === job && inFlight.delete(head.anchor));
+      job.then(forget, forget);
       const tracked = job.finally(() => running.delete(tracked));
       running.add(tracked);
     }

@@ -86,15 +86,18 @@ function fromObject(o: unknown, at: Partial<RecordItem>, out: RecordItem[]): voi
 }
 
 /** The records of a text format (everything but Parquet). */
-export function readRecords(src: Source, format: Format, delimiter = ','): AsyncGenerator<RecordItem[]> {
+export function readRecords(src: ReadSource, format: Format, delimiter = ','): AsyncGenerator<RecordItem[]> {
   if (format === 'csv') return readCsv(src, delimiter);
   if (format === 'json' || isDocumentLayout(src.head)) return readJsonDocuments(src);
   return readJsonLines(src);
 }
 
+/** What the readers need of a source: its decoded bytes, its head, and the number of its first line. */
+type ReadSource = Pick<Source, 'chunks' | 'head' | 'firstLine'>;
+
 /** One JSON value per line; a line may be a whole Event Hubs message. */
-async function* readJsonLines(src: Source): AsyncGenerator<RecordItem[]> {
-  for await (const lines of splitLines(src.chunks())) {
+async function* readJsonLines(src: ReadSource): AsyncGenerator<RecordItem[]> {
+  for await (const lines of splitLines(src.chunks(), MAX_RECORD_BYTES, src.firstLine)) {
     const out: RecordItem[] = [];
     for (const l of lines) recordsOfLine(l, out);
     if (out.length) yield out;
@@ -123,7 +126,7 @@ export function recordsOfLine(l: Line, out: RecordItem[]): void {
 }
 
 /** JSON arrays, Event Hubs messages and objects, however they are laid out over lines. */
-async function* readJsonDocuments(src: Source): AsyncGenerator<RecordItem[]> {
+async function* readJsonDocuments(src: ReadSource): AsyncGenerator<RecordItem[]> {
   for await (const values of splitJsonValues(src.chunks())) {
     const out: RecordItem[] = [];
     for (const v of values) {
@@ -149,11 +152,13 @@ async function* readJsonDocuments(src: Source): AsyncGenerator<RecordItem[]> {
  * and skipped. Ingest reads CSV of a known table through the columnar path instead (csv-splitter.ts); this
  * one serves files whose table is not known up front and is the reference the columnar path is tested against.
  */
-async function* readCsv(src: Source, delimiter: string): AsyncGenerator<RecordItem[]> {
+async function* readCsv(src: ReadSource, delimiter: string): AsyncGenerator<RecordItem[]> {
+  // a grown file continued: after its header line, lines are numbered on from where it was left
+  const skipped = src.firstLine - 2;
   let batch: RecordItem[] = [];
   const parser = parseCsv({
     delimiter, relax_column_count: true, bom: true, skip_empty_lines: true, info: true, skip_records_with_error: true, max_record_size: MAX_RECORD_BYTES,
-    on_skip: (err: CsvError | undefined) => void batch.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, problem: `CSV: ${err?.message ?? 'unreadable record'}` }),
+    on_skip: (err: CsvError | undefined) => void batch.push({ line: ((err as { lines?: number } | undefined)?.lines ?? 0) + (header ? Math.max(0, skipped) : 0), problem: `CSV: ${err?.message ?? 'unreadable record'}` }),
   });
   pipeline(Readable.from(src.chunks()), parser, () => {
     // errors surface through the iteration below
@@ -168,7 +173,7 @@ async function* readCsv(src: Source, delimiter: string): AsyncGenerator<RecordIt
       for (let k = f.indexOf('\r'); k >= 0; k = f.indexOf('\r', k + 1)) crs++;
       for (let k = f.indexOf('\n'); k >= 0; k = f.indexOf('\n', k + 1)) lfs++;
     }
-    const line = info.lines - crs - lfs;
+    const line = info.lines - crs - lfs + (header ? Math.max(0, skipped) : 0);
     if (!header) header = record;
     else if (record.length !== header.length) {
       batch.push({ line, problem: `CSV row has ${record.length} fields, the header has ${header.length}`, raw: record.join(',').slice(0, RAW_KEPT) });
