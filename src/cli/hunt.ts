@@ -5,7 +5,8 @@
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { SEVERITIES, listFindings, openFindingsDb, runHunt, selectRules, type Finding, type HuntSummary } from '../hunts/index.js';
+import { workspaceWritable } from '../common/workspace-dir.js';
+import { SEVERITIES, listFindings, openFindingsCopy, openFindingsDb, runHunt, selectRules, type Finding, type HuntSummary } from '../hunts/index.js';
 import { huntReportHtml } from '../hunts/report-html.js';
 import { Workspace } from '../ingest/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
@@ -59,9 +60,12 @@ export async function run(args: string[]): Promise<number> {
     const { selected, unknown } = selectRules(all, selectors);
     if (unknown.length) throw new UsageError(`no rule matches ${unknown.map((u) => `'${u}'`).join(', ')} (see kqlite rules list)`);
     const rules = selectors.length ? selected : selected.filter((r) => !r.tags.includes('aggregate'));
+    // a read-only workspace is hunted all the same: its findings are reported, not stored
+    const readOnly = !workspaceWritable(dir);
+    if (readOnly) process.stderr.write(`kqlite hunt: the workspace ${dir} is read-only: the rules run and their findings are reported, but nothing is stored\n`);
     const db = (() => {
       try {
-        return openFindingsDb(dir);
+        return readOnly ? openFindingsCopy(dir) : openFindingsDb(dir);
       } catch (e) {
         throw new Error(`cannot open the findings database in ${dir}: ${(e as Error).message}`);
       }

@@ -61,6 +61,8 @@ export async function run(args: string[]): Promise<number> {
       for (const n of [...notes, ...(report.notes ?? [])]) process.stdout.write(`note: ${n}\n`);
       process.stdout.write(`read ${report.read}, loaded ${report.loaded}, quarantined ${report.quarantined}${report.refusedFiles ? `, files refused ${report.refusedFiles}` : ''}${report.skippedFiles ? `, files skipped ${report.skippedFiles}` : ''}\n`);
     }
+    // paths that could not be read at all (missing, unreadable): said on stderr too; the other files were read
+    for (const f of report.files) if (f.refused && f.format === undefined && !f.refused.startsWith('not ')) process.stderr.write(`kqlite ingest: ${f.file}: ${f.refused}; skipped\n`);
     if (report.stopped) {
       process.stderr.write(`kqlite ingest: stopped: ${report.stopped}. The files reported as loaded are in the workspace; the others were not loaded and nothing of them is kept. Fix the cause and run the same command again: files already loaded are skipped.\n`);
     }

@@ -94,7 +94,14 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`kqlite query: ${(e as Error).message}\n`);
     return 1;
   }
-  const result = runQuery(text, { ...(source ? { source } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+  let result;
+  try {
+    result = runQuery(text, { ...(source ? { source } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+  } catch (e) {
+    // a workspace file that cannot be read (its error names the file and the way out)
+    process.stderr.write(`kqlite query: ${(e as Error).message}\n`);
+    return 1;
+  }
   if (!result.ok) {
     process.stderr.write(renderDiagnostics(file, text, result.diagnostics.filter((d) => d.severity === 'error')) + '\n');
     return 1;

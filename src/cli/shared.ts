@@ -25,7 +25,10 @@ export async function guarded(command: string, body: () => Promise<number> | num
   try {
     return await body();
   } catch (e) {
-    process.stderr.write(`kqlite ${command}: ${(e as Error).message}\n`);
+    const code = (e as NodeJS.ErrnoException).code;
+    // a change refused by a read-only folder or file system (ingest and compact say so themselves, at the lock)
+    const readOnly = code === 'EROFS' || code === 'SQLITE_READONLY' ? '; the workspace is read-only: kqlite can read it (tables, query, hunt, serve) but not change it' : '';
+    process.stderr.write(`kqlite ${command}: ${(e as Error).message}${readOnly}\n`);
     return 1;
   }
 }

@@ -30,14 +30,14 @@ const NUMERIC = new Set<ScalarTypeName>(['int', 'long', 'real', 'decimal']);
 /** One column's values so far. */
 class ColumnAccumulator {
   length = 0;
-  private codes = new Int32Array(1024);
+  private codes = new Int32Array(16);
   private numbers = new Float64Array(0);
   private lo = new Uint16Array(0);
   private flags = new Uint8Array(0);
   private dynamics: DynamicValue[] = [];
   /** String and guid columns' dictionary (made on first use: other columns have none). */
   private dictionary: PendingDictionary | undefined;
-  private valid = new Uint8Array(128);
+  private valid = new Uint8Array(8);
   private anyNull = false;
   /** What the latest push changed beyond its cell, so `pop` can take the row back exactly. */
   private anyNullBefore = false;
@@ -296,10 +296,12 @@ export class TableAccumulator {
     let i = 0;
     try {
       for (; i < cols.length; i++) {
-        const v: unknown = row[cols[i]!.name];
+        let v: unknown = row[cols[i]!.name];
         const col = this.columns[i]!;
         col.padTo(this.rows);
         if (typeof v === 'string' ? col.pushString(v) : typeof v === 'number' && col.pushNumber(v)) continue;
+        // a column named like a member of Object.prototype (constructor, toString, __proto__) that the row lacks
+        if (typeof v === 'function' || v === Object.prototype) v = undefined;
         this.pushValue(i, v);
       }
     } catch (e) {

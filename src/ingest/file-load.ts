@@ -10,6 +10,7 @@
  */
 import { rmdirSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
+import { addOwn, setOwn } from '../common/own-keys.js';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import type { Table } from '../engine/storage/column.js';
 import { DEFENDER_TABLES } from '../kql/semantics/catalog.js';
@@ -194,7 +195,7 @@ export class FileLoad {
 
   private count(table: string, rows: number): void {
     const fr = this.fr;
-    fr.tables[table] = (fr.tables[table] ?? 0) + rows;
+    addOwn(fr.tables, table, rows);
     fr.loaded += rows;
   }
 
@@ -214,7 +215,7 @@ export class FileLoad {
         this.rows!.push({ schema: { name: p.schema.name!, columns: p.schema.columns.map((c) => ({ ...c })) }, table: p.take() });
         this.count(p.schema.name!, n);
       } else this.flush(p);
-      if (p.extra.length) this.fr.extraColumns[p.schema.name!] = p.extra;
+      if (p.extra.length) setOwn(this.fr.extraColumns, p.schema.name!, p.extra);
     }
   }
 

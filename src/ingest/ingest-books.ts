@@ -5,6 +5,7 @@
  * commit that failed and those not read yet are reported as not loaded, and the report says why.
  */
 import { rmSync } from 'node:fs';
+import { AUTO_COMPACT_EXTENTS, compactSmallExtents } from '../store/compact.js';
 import { diskProblem } from '../store/errors.js';
 import type { LedgerEntry } from '../store/ledger.js';
 import type { WorkspaceWriter } from '../store/writer.js';
@@ -43,6 +44,8 @@ export class Books {
   private uncommitted: number[] = [];
   /** Why the run stopped early (the disk failed), if it did. */
   aborted: string | undefined;
+  /** What the run says once, at its end. */
+  private readonly notes: string[] = [];
 
   constructor(readonly writer: WorkspaceWriter, readonly files: string[], readonly sizes: number[], private readonly opts: IngestOptions) {
     this.reports = files.map(() => undefined);
@@ -143,6 +146,19 @@ export class Books {
     }
   }
 
+  /** After the files: a table left with many small extents has them merged (a commit of its own). */
+  compact(rowsPerExtent?: number): void {
+    try {
+      const done = compactSmallExtents(this.writer, { moreThan: AUTO_COMPACT_EXTENTS, ...(rowsPerExtent ? { rowsPerExtent } : {}) });
+      this.writer.commit();
+      for (const t of done) this.notes.push(`${t.name}: ${t.extentsBefore} extents, many of them small, compacted into ${t.extentsAfter}`);
+    } catch (e) {
+      const problem = diskProblem(e);
+      if (!problem) throw e;
+      this.notes.push(`the small extents were not compacted: ${problem} (the files are loaded; kqlite compact does it later)`);
+    }
+  }
+
   private abort(why: string): void {
     this.aborted ??= why;
     for (const j of this.uncommitted) this.lost(j, `not committed: ${why}`);
@@ -169,7 +185,7 @@ export class Books {
   }
 
   report(): IngestReport {
-    const report: IngestReport = { files: [], read: 0, loaded: 0, quarantined: 0, refusedFiles: 0, skippedFiles: 0, ...(this.aborted ? { stopped: this.aborted } : {}) };
+    const report: IngestReport = { files: [], read: 0, loaded: 0, quarantined: 0, refusedFiles: 0, skippedFiles: 0, ...(this.aborted ? { stopped: this.aborted } : {}), ...(this.notes.length ? { notes: [...this.notes] } : {}) };
     this.reports.forEach((r, i) => {
       const fr = r ?? (this.aborted ? { ...emptyReport(this.files[i]!), refused: `not read: the ingest stopped (${this.aborted})` } : undefined);
       if (!fr) return;

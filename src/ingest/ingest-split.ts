@@ -9,6 +9,7 @@
  * parts) has the file read again in one thread (SchemaChangeError), as a sequential ingest would.
  */
 import { rmSync } from 'node:fs';
+import { addOwn } from '../common/own-keys.js';
 import { dropExtents, SchemaChangeError, type FileLoad, type LoadOptions, type LoadTarget } from './file-load.js';
 import type { FileResult } from './ingest-file.js';
 import type { IngestPool, PartHandle } from './ingest-pool.js';
@@ -84,7 +85,7 @@ function mergeParts(load: FileLoad, results: FileResult[]): void {
     fr.loaded += p.loaded;
     fr.quarantined += p.quarantined;
     fr.extents += p.extents;
-    for (const [t, n] of Object.entries(p.tables)) fr.tables[t] = (fr.tables[t] ?? 0) + n;
+    for (const [t, n] of Object.entries(p.tables)) addOwn(fr.tables, t, n);
     for (const t of p.inferredTables) if (!fr.inferredTables.includes(t)) fr.inferredTables.push(t);
     if (r.quarantine) load.quarantine.absorb(r.quarantine);
     load.written.push(...(r.extents ?? []));

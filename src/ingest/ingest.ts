@@ -9,15 +9,13 @@
  * holds the workspace's writer (one at a time, src/store/writer.ts): finished files are committed in groups,
  * each commit one atomic step covering their rows, quarantine and ledger entries.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { insideWorkspace } from '../common/workspace-dir.js';
 import { VALID_TABLE } from './file-load.js';
-import { emptyReport, readFileIntoExtents, type FileResult } from './ingest-file.js';
+import { emptyReport, readFileIntoExtents } from './ingest-file.js';
 import { IngestPool } from './ingest-pool.js';
 import { SPLIT_MIN_BYTES, type SplitOptions } from './ingest-split.js';
-import type { LedgerEntry } from '../store/ledger.js';
 import type { Workspace } from '../store/workspace.js';
 import { WorkspaceWriter } from '../store/writer.js';
 import { FORMATS, type Format } from './readers.js';
@@ -96,30 +94,51 @@ const EXPORT_FILE = /\.(json|jsonl|ndjson|csv|tsv|parquet)(\.gz)?$/i;
 export { MAX_GZIPPED_PARQUET_BYTES } from './ingest-file.js';
 export { tableFromFileName } from './file-load.js';
 
-/** Files named by the arguments: files, folders (recursively) and `*`/`?` globs in the last path part. */
-export function expandPaths(paths: readonly string[]): { files: string[]; missing: string[] } {
+/**
+ * Files named by the arguments: files, folders (recursively) and `*`/`?` globs in the last path part. A path
+ * that does not exist or cannot be read (a folder that cannot be listed, a broken link) is a problem, reported
+ * by the caller; the others are still read.
+ */
+export function expandPaths(paths: readonly string[]): { files: string[]; problems: { path: string; reason: string }[] } {
   const files: string[] = [];
-  const missing: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (EXPORT_FILE.test(e.name)) files.push(p);
+  const problems: { path: string; reason: string }[] = [];
+  const why = (e: unknown) => ((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  const list = (d: string): string[] | undefined => {
+    try {
+      return readdirSync(d).sort((a, b) => a.localeCompare(b));
+    } catch (e) {
+      problems.push({ path: d, reason: why(e) });
+      return undefined;
     }
+  };
+  const visit = (p: string, named: boolean) => {
+    const export_ = named || EXPORT_FILE.test(basename(p));
+    let st;
+    try {
+      // inside a folder a link to a folder is not followed (no loops); a named path always is
+      st = named ? statSync(p) : lstatSync(p);
+      if (st.isSymbolicLink()) {
+        st = statSync(p);
+        if (st.isDirectory()) return;
+      }
+    } catch (e) {
+      if (export_) problems.push({ path: p, reason: why(e) });
+      return;
+    }
+    if (st.isDirectory()) for (const n of list(p) ?? []) visit(join(p, n), false);
+    else if (export_) files.push(p);
   };
   for (const p of paths) {
     const abs = resolve(p);
     if (/[*?]/.test(basename(abs))) {
       const re = new RegExp('^' + basename(abs).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
       const dir = dirname(abs);
-      const hits = existsSync(dir) ? readdirSync(dir).filter((n) => re.test(n)).sort().map((n) => join(dir, n)) : [];
-      if (!hits.length) missing.push(p);
-      files.push(...hits);
-    } else if (!existsSync(abs)) missing.push(p);
-    else if (statSync(abs).isDirectory()) walk(abs);
-    else files.push(abs);
+      const hits = existsSync(dir) ? (list(dir) ?? []).filter((n) => re.test(n)).map((n) => join(dir, n)) : [];
+      if (!hits.length) problems.push({ path: p, reason: 'no such file or folder' });
+      for (const h of hits) visit(h, true);
+    } else visit(abs, true);
   }
-  return { files: [...new Set(files)], missing };
+  return { files: [...new Set(files)], problems };
 }
 
 const PARALLEL_MIN_BYTES = 16 << 20;
@@ -129,8 +148,9 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
     throw new Error(`--format must be auto or one of ${FORMATS.join(', ')}, not '${opts.format}'`);
   }
   if (opts.table && !VALID_TABLE.test(opts.table)) throw new Error(`'${opts.table}' is not a valid table name`);
-  const { files, missing } = expandPaths(paths);
-  if (missing.length) throw new Error(`no such file or folder: ${missing.join(', ')}`);
+  const { files, problems } = expandPaths(paths);
+  const unread = problems.map((p) => ({ ...emptyReport(p.path), refused: p.reason }));
+  if (!files.length) return { files: unread, read: 0, loaded: 0, quarantined: 0, refusedFiles: unread.length, skippedFiles: 0 };
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
   const workers = Math.max(1, Math.min(files.length, opts.workers ?? (files.length > 1 && total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1)));
@@ -151,10 +171,12 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
       }
     }
     books.commit(true);
+    if (!books.aborted) books.compact(opts.rowsPerExtent);
   } finally {
     writer.close();
   }
-  return books.report();
+  const report = books.report();
+  return unread.length ? { ...report, files: [...unread, ...report.files], refusedFiles: report.refusedFiles + unread.length } : report;
 }
 
 /** One file read in this thread (sequential ingest, and files that must run alone after a parallel pass). */

@@ -7,6 +7,7 @@
  */
 import { pipeline, Readable } from 'node:stream';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
+import { setOwn } from '../common/own-keys.js';
 import type { Source } from './source.js';
 import { MAX_RECORD_BYTES, splitJsonValues, splitLines, type Line } from './splitters.js';
 
@@ -25,6 +26,12 @@ export interface RecordItem {
 }
 
 const RAW_KEPT = 2000;
+
+/** Sets a record's field; a column named `__proto__` is a field like any other, not the object's prototype. */
+export function setField(row: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') setOwn(row, name, value);
+  else row[name] = value;
+}
 const BATCH = 4096;
 
 /** Picks the format from the extension and the first bytes. */
@@ -179,7 +186,7 @@ async function* readCsv(src: ReadSource, delimiter: string): AsyncGenerator<Reco
       batch.push({ line, problem: `CSV row has ${record.length} fields, the header has ${header.length}`, raw: record.join(',').slice(0, RAW_KEPT) });
     } else {
       const row: Record<string, unknown> = {};
-      for (let j = 0; j < header.length; j++) row[header[j]!] = record[j];
+      for (let j = 0; j < header.length; j++) setField(row, header[j]!, record[j]);
       batch.push({ line, row });
     }
     if (batch.length >= BATCH) {
@@ -202,7 +209,7 @@ export async function* readParquet(file: string | ArrayBuffer, progress?: (fract
     const rows = (await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd })) as Record<string, unknown>[];
     const out: RecordItem[] = rows.map((r, i) => {
       const row: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(r)) row[k] = typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v;
+      for (const [k, v] of Object.entries(r)) setField(row, k, typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v);
       const u = unwrap(row);
       return { offset: rowStart + i, row: u.row ?? row, ...(u.table ? { table: u.table } : {}) };
     });

@@ -4,7 +4,8 @@
  * database (opened once, WAL, so the CLI can hunt or triage while the server runs).
  */
 import { existsSync, statSync } from 'node:fs';
-import { auditOf, listFindings, openFindingsDb, type Db, type Finding } from '../hunts/index.js';
+import { workspaceWritable } from '../common/workspace-dir.js';
+import { auditOf, listFindings, openFindingsCopy, openFindingsDb, type Db, type Finding } from '../hunts/index.js';
 import { Workspace } from '../ingest/index.js';
 import { enrichRule, loadRules, readRuleStore, rulesDir, type DamagedRuleFile, type Enrichment, type Rule } from '../rules/index.js';
 
@@ -16,10 +17,14 @@ export class ServerContext {
 
   constructor(readonly dir: string) {
     this.workspace = Workspace.open(dir, { create: true });
+    this.readOnly = !workspaceWritable(dir);
   }
 
+  /** Whether the workspace folder can be written: when not, findings are shown from a copy and changes refused. */
+  readonly readOnly: boolean;
+
   get db(): Db {
-    return (this.database ??= openFindingsDb(this.dir));
+    return (this.database ??= this.readOnly ? openFindingsCopy(this.dir, { readonly: true }) : openFindingsDb(this.dir));
   }
 
   /** Changes whenever the rule store or the set of tables changes (tables decide data-source presence). */

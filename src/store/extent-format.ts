@@ -121,7 +121,7 @@ export function writeExtentFiles(tmp: string, table: Table, extra: ExtentExtra):
     offset += pad;
     const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     writeSlices(fd, bytes);
-    checks.push([offset, crc32(bytes)]);
+    if (bytes.byteLength) checks.push([offset, crc32(bytes)]);
     const ref: BufferRef = [offset, a.byteLength];
     offset += a.byteLength;
     return ref;

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import type { TableSchema } from '../kql/semantics/types.js';
-import { readJsonFile } from './errors.js';
+import { readJsonFile, WorkspaceError } from './errors.js';
 import { readExtentMeta } from './extent-format.js';
 import { emptyManifest, EXTENT_ID, TABLE_NAME, type ExtentEntry, type Manifest } from './manifest.js';
 import type { Catalog, TableListing } from './workspace-snapshot.js';
@@ -147,15 +147,18 @@ function journalled(dir: string): Set<string> {
   const p = insideWorkspace(dir, 'pending');
   if (!existsSync(p)) return out;
   for (const name of readdirSync(p)) {
-    const text = readFileSync(insideWorkspace(p, name), 'utf8');
-    for (const line of text.split('\n')) {
+    const path = insideWorkspace(p, name);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      // the last line may be cut by the kill that left the journal (its extent was not named yet)
+      if (!line || i === lines.length - 1) return;
       try {
         const [table, id] = JSON.parse(line) as [string, string];
         out.add(`${table}/${id}`);
-      } catch {
-        // a journal line cut by the kill: its extent, if any, was not named yet
+      } catch (e) {
+        throw new WorkspaceError(`the ingest journal ${path} is damaged at line ${i + 1} (${(e as Error).message}): it lists extents of an ingest that did not finish. Remove the extents it names from tables/ by hand, or restore it from a backup, then delete it.`);
       }
-    }
+    });
   }
   return out;
 }

@@ -43,14 +43,19 @@ export function ledgerOf(ws: Workspace): LedgerEntry[] {
 }
 
 /** What an ingest must never leave behind: partial quarantine files, legacy journals, and extent folders
- * (or table folders) that no committed manifest lists. */
+ * (or table folders) that no committed manifest lists (as in a table or retired by a compaction). */
 export function leftovers(ws: Workspace): string[] {
   const out: string[] = [];
   const q = join(ws.dir, 'quarantine');
   if (existsSync(q)) out.push(...readdirSync(q).filter((f) => f.startsWith('.partial')).map((f) => `quarantine/${f}`));
   if (existsSync(join(ws.dir, 'pending'))) out.push('pending/');
   const listed = new Set<string>();
-  if (existsSync(join(ws.dir, 'manifest.json'))) for (const t of readManifest(ws.dir).tables) for (const e of t.extents) listed.add(`${t.name}/${e.id}`);
+  if (existsSync(join(ws.dir, 'manifest.json'))) {
+    const m = readManifest(ws.dir);
+    for (const t of m.tables) for (const e of t.extents) listed.add(`${t.name}/${e.id}`);
+    // extents a compaction replaced stay a while for queries that listed them
+    for (const r of m.retired) listed.add(`${r.table}/${r.id}`);
+  }
   const tables = join(ws.dir, 'tables');
   if (existsSync(tables)) {
     for (const t of readdirSync(tables)) {

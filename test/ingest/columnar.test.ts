@@ -143,7 +143,8 @@ test('parallel ingest (worker threads) equals sequential ingest: rows, schemas, 
     const ws = fresh();
     const r = await ingestPaths(ws, fixed, { workers, rowsPerExtent: 1000 });
     outcomes.push({
-      report: { ...r, files: r.files.map((f) => ({ ...f, skipped: f.skipped?.replace(/on \S+ /, ''), file: f.file.split('/').pop() })) },
+      // extents (and so what is compacted after) may differ between threads: notes are left out
+      report: { ...r, notes: undefined, files: r.files.map((f) => ({ ...f, skipped: f.skipped?.replace(/on \S+ /, ''), file: f.file.split('/').pop() })) },
       tables: contents(ws, true),
       quarantine: quarantine(ws).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
       ledger: ledgerOf(ws).map((e) => [e.stored, e.file.split('/').pop(), e.loaded, e.quarantined]).sort(),
