@@ -20,7 +20,8 @@ export function readJsonFile<T>(path: string, what: string, wayOut: string, chec
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new WorkspaceError(`${what} ${path} is damaged (${(e as Error).message}). ${wayOut}`);
+    // JSON.parse quotes the text around the fault: kept to one line
+    throw new WorkspaceError(`${what} ${path} is damaged (${(e as Error).message.replace(/\s+/g, ' ')}). ${wayOut}`);
   }
   const problem = check?.(value);
   if (problem) throw new WorkspaceError(`${what} ${path} is damaged (${problem}). ${wayOut}`);
