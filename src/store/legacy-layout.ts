@@ -20,7 +20,7 @@ export const shapeOf = (schema: TableSchema) => schema.columns.map((c) => `${c.n
 
 export function extentEntry(dir: string, id: string): ExtentEntry {
   const m = readExtentMeta(dir);
-  return { id, rows: m.rows, bytes: m.bytes, ...(m.minTimestamp !== undefined ? { minTimestamp: m.minTimestamp } : {}), ...(m.maxTimestamp !== undefined ? { maxTimestamp: m.maxTimestamp } : {}) };
+  return { id, rows: m.rows, bytes: m.bytes, ...(m.minTimestamp !== undefined ? { minTimestamp: m.minTimestamp } : {}), ...(m.maxTimestamp !== undefined ? { maxTimestamp: m.maxTimestamp } : {}), ...(m.createdAt ? { createdAt: m.createdAt } : {}) };
 }
 
 /** The folder listings of a legacy workspace, kept between snapshots while each folder is unchanged. */

@@ -25,6 +25,8 @@ export interface ExtentEntry {
   /** Ticks since 1970 as decimal strings (bigint does not survive JSON). */
   minTimestamp?: string;
   maxTimestamp?: string;
+  /** When the extent was written (its meta.json's createdAt): what ingestion_time() reports. */
+  createdAt?: string;
 }
 
 export interface TableEntry {

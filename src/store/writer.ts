@@ -82,7 +82,7 @@ export function writeExtentAt(dir: string, table: string, data: Table, source?: 
   const meta = writeExtentFiles(insideWorkspace(tableDir, id), data, { ...range, ...(source ? { source } : {}) });
   fsyncPath(tableDir, true);
   faultPoint('extent-written');
-  return { id, rows: meta.rows, bytes: meta.bytes, ...(meta.minTimestamp !== undefined ? { minTimestamp: meta.minTimestamp } : {}), ...(meta.maxTimestamp !== undefined ? { maxTimestamp: meta.maxTimestamp } : {}) };
+  return { id, rows: meta.rows, bytes: meta.bytes, ...(meta.minTimestamp !== undefined ? { minTimestamp: meta.minTimestamp } : {}), ...(meta.maxTimestamp !== undefined ? { maxTimestamp: meta.maxTimestamp } : {}), createdAt: meta.createdAt };
 }
 
 export class WorkspaceWriter {

@@ -121,8 +121,9 @@ test('extents of an ingest killed part way are seen by no reader: tables, query,
 
 test('the same file ingested twice at the same time loads once; the later run waits for the first and skips it', async () => {
   const dir = newWs();
-  const f = net('DeviceNetworkEvents-twice.ndjson', 3000, 0);
-  const runs = await Promise.all([ingest(dir, [f.path]), ingest(dir, [f.path])]);
+  // large enough that both runs would be reading it at once without the lock
+  const f = net('DeviceNetworkEvents-twice.ndjson', 100_000, 0);
+  const runs = await Promise.all([ingest(dir, [f.path], undefined, '--wait', '300'), ingest(dir, [f.path], undefined, '--wait', '300')]);
   for (const r of runs) assert.equal(r.code, 0, r.stderr);
   assert.equal(runs.filter((r) => /already ingested/.test(r.stdout)).length, 1, runs.map((r) => r.stdout).join('\n'));
   assert.deepEqual(await state(dir), { rows: f.rows, distinct: f.rows, quarantinedCount: f.bad, quarantineRecords: f.bad });
