@@ -56,11 +56,17 @@ export async function readLinesInParts(ws: LoadTarget, file: string, src: Source
     }
     pieces.length = 0;
   };
-  for await (const chunk of src.chunks()) {
-    blocks.push(chunk);
-    await send();
-    progress(src.rawBytes, lines);
-    if (parts.some((p) => p.settled)) break; // a part failed: no use reading on
+  try {
+    for await (const chunk of src.chunks()) {
+      blocks.push(chunk);
+      await send();
+      progress(src.rawBytes, lines);
+      if (parts.some((p) => p.settled)) break; // a part failed: no use reading on
+    }
+  } catch (e) {
+    // the file could not be read on (or is not the content it was to continue): the parts end, undone
+    undoParts(ws.dir, parts, await Promise.all(parts.map((p) => p.end())));
+    throw e;
   }
   blocks.end();
   await send();

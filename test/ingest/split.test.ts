@@ -114,3 +114,26 @@ test('line blocks: whole lines, first line numbers, a long line reported by numb
     assert.ok(t.endsWith('\n') || t.endsWith('e55'), t);
   }
 });
+
+test('a grown file read by several threads loads only its new part; one that only starts like an ingested file is read whole', async () => {
+  const ws = fresh();
+  const split: IngestOptions = { workers: 2, splitMinBytes: 0, splitBlockBytes: 8 << 10, rowsPerExtent: 3000 };
+  const text = ndjson(4000);
+  const p = file('DeviceNetworkEvents_grows_split.ndjson', text + '\n');
+  assert.equal((await ingestPaths(ws, [p], split)).files[0]!.threads, 2);
+  const before = ws.tables()[0]!.rows;
+  // grown: 4000 more lines; read from line 4001 on, by two threads
+  const more = ndjson(8000).split('\n').slice(4000).join('\n');
+  writeFileSync(p, text + '\n' + more + '\n');
+  const grown = (await ingestPaths(ws, [p], split)).files[0]!;
+  assert.equal(grown.read, more.split('\n').filter(Boolean).length, 'the new lines only (blank lines are no records)');
+  assert.match(grown.notes!.join(), /from line 4001 on/);
+  assert.ok(quarantineOf(ws).filter((q) => (q['line'] as number) > 4000).every((q) => (q['line'] as number) <= 8000));
+  const after = ws.tables()[0]!.rows;
+  assert.equal(after, before + grown.loaded);
+  // the same first 64 KiB and more, but not the ingested content after them: read whole (nothing skipped)
+  const other = file('DeviceNetworkEvents_lookalike.ndjson', text.slice(0, 70_000) + '\n' + ndjson(9000).split('\n').slice(5000).join('\n') + '\n');
+  const whole = (await ingestPaths(ws, [other], split)).files[0]!;
+  assert.equal(whole.notes, undefined);
+  assert.ok(whole.read > 4000, `read ${whole.read}`);
+});
