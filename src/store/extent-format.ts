@@ -106,8 +106,8 @@ export interface ExtentExtra {
 }
 
 /**
- * Writes an extent's files into the folder `tmp` (made here), which the caller renames into place: the
- * workspace writes outside its append lock and only names the extent under it (workspace.ts prepareAppend).
+ * Writes an extent's files into the folder `tmp` (made here), flushed to the disk: the workspace writes
+ * straight under the extent's name (writer.ts writeExtentAt), which no reader sees until a commit lists it.
  */
 export function writeExtentFiles(tmp: string, table: Table, extra: ExtentExtra): ExtentMeta {
   mkdirSync(tmp, { recursive: true });
