@@ -45,7 +45,7 @@ const DIST = new URL('../dist/ingest/', import.meta.url).href;
 
 async function child(file: string, wsDir: string, rowsPerExtent?: number): Promise<void> {
   const { ingestPaths } = (await import(`${DIST}ingest.js`)) as typeof import('../src/ingest/ingest.js');
-  const { Workspace } = (await import(`${DIST}workspace.js`)) as typeof import('../src/ingest/workspace.js');
+  const { Workspace } = (await import(new URL('../dist/store/workspace.js', import.meta.url).href)) as typeof import('../src/store/workspace.js');
   const t0 = performance.now();
   const r = await ingestPaths(Workspace.open(wsDir, { create: true }), [file], rowsPerExtent ? { rowsPerExtent } : {});
   const ms = performance.now() - t0;
@@ -54,7 +54,7 @@ async function child(file: string, wsDir: string, rowsPerExtent?: number): Promi
 
 /** Reload: open the workspace and count the table (what a first query pays), then load every column to size the data in memory. */
 async function reloadChild(wsDir: string): Promise<void> {
-  const { Workspace } = await import('../src/ingest/workspace.js');
+  const { Workspace } = await import('../src/store/workspace.js');
   const { runQuery } = await import('../src/engine/index.js');
   const t0 = performance.now();
   const ws = Workspace.open(wsDir);

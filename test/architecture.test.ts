@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, dirname, resolve, sep } from 'node:path';
 
-const ORDER = ['common', 'kql/syntax', 'kql/semantics', 'engine', 'ingest', 'rules', 'hunts', 'remote', 'server', 'web', 'cli'];
+const ORDER = ['common', 'kql/syntax', 'kql/semantics', 'engine', 'store', 'ingest', 'rules', 'hunts', 'remote', 'server', 'web', 'cli'];
 const SRC = resolve('src');
 
 function layerOf(file: string): string | undefined {

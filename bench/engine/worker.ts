@@ -10,7 +10,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { runQuery } from '../../src/engine/index.js';
 import { encodedRows } from '../../src/engine/format/encode.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
-import { Workspace } from '../../src/ingest/workspace.js';
+import { Workspace } from '../../src/store/workspace.js';
 import { DEFENDER_TABLES } from '../../src/kql/semantics/catalog.js';
 import { parseDatetimeText } from '../../src/kql/syntax/index.js';
 import { BENCH_TABLES, csvFiles, type DataSet } from './data.js';

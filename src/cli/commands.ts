@@ -14,6 +14,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   ingest: { module: 'ingest', summary: 'load Defender / Sentinel exports into the workspace' },
   tables: { module: 'tables', summary: 'list the workspace tables: rows, time range, size, quarantined records' },
   quarantine: { module: 'quarantine', summary: 'show the records ingest set aside: file, line, table, reason' },
+  compact: { module: 'compact', summary: 'merge runs of small extents of the workspace tables into large ones' },
   demo: { module: 'demo', summary: 'create a workspace of realistic synthetic telemetry with planted RMM abuse' },
   rules: { module: 'rules', summary: 'import, list, show and validate detection rules' },
   sources: { module: 'sources', summary: 'rule sources from git: add, list, remove, sync; what each sync changed' },

@@ -5,7 +5,8 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { SEVERITIES, distinguishingKey, listFindings, openFindingsDb, runHunt, selectRules, type Finding, type HuntSummary } from '../hunts/index.js';
+import { workspaceWritable } from '../common/workspace-dir.js';
+import { SEVERITIES, distinguishingKey, listFindings, openFindingsCopy, openFindingsDb, runHunt, selectRules, type Finding, type HuntSummary } from '../hunts/index.js';
 import { huntReportHtml } from '../hunts/report-html.js';
 import { externalDataFor, Workspace } from '../ingest/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
@@ -76,7 +77,10 @@ export async function run(args: string[]): Promise<number> {
     // write that fails anyway undoes the run (its findings stay new for the next one)
     const html = v.html ? resolve(v.html) : undefined;
     if (html) checkWritable(html);
-    const db = openFindingsDb(dir);
+    // a read-only workspace is hunted all the same: its findings are reported, not stored
+    const readOnly = !workspaceWritable(dir);
+    if (readOnly) process.stderr.write(`kqlite hunt: the workspace ${dir} is read-only: the rules run and their findings are reported, but nothing is stored\n`);
+    const db = readOnly ? openFindingsCopy(dir) : openFindingsDb(dir);
     const progress = !!process.stderr.isTTY && !v.quiet && format === 'table';
     const onRule = progress ? (r: { name: string }, i: number, n: number) => process.stderr.write(`\r[${i + 1}/${n}] ${r.name.slice(0, 70)}\x1b[K`) : undefined;
     let findings: Finding[] = [];

@@ -139,7 +139,14 @@ export async function run(args: string[]): Promise<number> {
   const { source, externalData } = opened;
   const wsDir = resolveWorkspaceDir(v.workspace);
   const library = existsSync(wsDir) ? sources.workspaceLibrary(wsDir) : undefined;
-  const result = runQuery(text, { ...(library ? { library } : {}), ...(source ? { source } : {}), ...(externalData ? { externalData } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}) });
+  let result;
+  try {
+    result = runQuery(text, { ...(library ? { library } : {}), ...(source ? { source } : {}), ...(externalData ? { externalData } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}) });
+  } catch (e) {
+    // a workspace file that cannot be read (its error names the file and the way out)
+    process.stderr.write(`kqlite query: ${(e as Error).message}\n`);
+    return 1;
+  }
   if (!result.ok) {
     process.stderr.write(renderDiagnostics(file, text, result.diagnostics.filter((d) => d.severity === 'error')) + '\n');
     return 1;

@@ -3,7 +3,7 @@
  * line plus the usage, the workspace directory, and output helpers.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DamagedFileError } from '../common/damaged.js';
+import { WorkspaceFileError } from '../common/damaged.js';
 import { resolveWorkspaceDir } from '../common/workspace-dir.js';
 
 export class UsageError extends Error {}
@@ -137,6 +137,12 @@ export async function guarded(command: string, body: () => Promise<number> | num
   try {
     return await body();
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // a change refused by a read-only folder or file system (ingest and compact say so themselves, at the lock)
+    if (code === 'EROFS' || code === 'SQLITE_READONLY') {
+      process.stderr.write(`kqlite ${command}: ${describeError(e)}; the workspace is read-only: kqlite can read it (tables, query, hunt, serve) but not change it\n`);
+      return 1;
+    }
     reportError(`kqlite ${command}`, e);
     return 1;
   }
@@ -159,7 +165,7 @@ const FS_PROBLEMS: Record<string, string> = {
 /** An error as one line: kqlite's own errors say it already; the system's and the JavaScript engine's are put into words. */
 export function describeError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
-  if (e instanceof UsageError || e instanceof DamagedFileError) return e.message;
+  if (e instanceof UsageError || e instanceof WorkspaceFileError) return e.message;
   const err = e as NodeJS.ErrnoException;
   if (typeof err.code === 'string' && err.code.startsWith('SQLITE_')) {
     const damaged = err.code === 'SQLITE_NOTADB' || err.code.startsWith('SQLITE_CORRUPT');

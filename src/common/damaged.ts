@@ -7,7 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 
-export class DamagedFileError extends Error {
+/**
+ * An error about a workspace file whose message is already complete for the user (which file, what is
+ * wrong, what to do): the CLI prints it as it is and the engine ends a query with KQL4007, never an internal
+ * error. DamagedFileError here and the store's WorkspaceError are both kinds of it.
+ */
+export class WorkspaceFileError extends Error {}
+
+export class DamagedFileError extends WorkspaceFileError {
   constructor(
     /** The file, relative to the workspace when it is inside one. */
     readonly file: string,

@@ -3,7 +3,7 @@
  * runtime errors (QueryError), a damaged or unreadable workspace file, stack exhaustion, an allocation V8
  * refused, and (a bug) anything else, named as such so nobody mistakes it for a problem of the query.
  */
-import { DamagedFileError } from '../common/damaged.js';
+import { WorkspaceFileError } from '../common/damaged.js';
 import { diag, type Diagnostic } from '../common/diagnostics.js';
 import { EXECUTION } from './codes.js';
 import { mib } from './memory.js';
@@ -17,7 +17,7 @@ export function failureDiagnostic(e: unknown, operator: string, budget?: number)
 
 function failure(e: unknown, op: string, budget: number | undefined): [string, string] {
   if (e instanceof QueryError) return [e.code, e.message];
-  if (e instanceof DamagedFileError) return [EXECUTION.data, e.message];
+  if (e instanceof WorkspaceFileError) return [EXECUTION.data, e.message];
   const io = e as NodeJS.ErrnoException;
   if (typeof io.code === 'string' && typeof io.path === 'string') return [EXECUTION.data, `cannot read ${io.path} (${io.code}): ${io.message}`];
   // KQLITE_DEBUG=1: the stack behind an unexpected failure, for whoever fixes it (never shown otherwise)

@@ -5,7 +5,7 @@
  * turns. Opening for writing also ends runs whose process died (runs.ts).
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { DamagedFileError, workspacePath } from '../common/damaged.js';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { MIGRATIONS } from './migrations.js';
@@ -79,4 +79,20 @@ function migrate(db: Db): void {
     for (let v = schemaVersion(db); v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   }).immediate();
+}
+
+/**
+ * The findings of a workspace that cannot be written (a read-only folder or file system): an in-memory copy
+ * of its database (or an empty one), so a hunt still runs and reports and the server still shows findings,
+ * and nothing is written. `readonly`: writes to the copy fail too (the server: triage cannot be kept).
+ */
+export function openFindingsCopy(workspaceDir: string, opts: { readonly?: boolean } = {}): Db {
+  const file = insideWorkspace(workspaceDir, FINDINGS_FILE);
+  if (!existsSync(file)) return openMemoryDb();
+  const bytes = readFileSync(file);
+  // a database in WAL mode says so in its header (bytes 18-19 = 2); in memory it is read as a plain one
+  if (bytes.length > 19 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+  const db = new Database(bytes, opts.readonly ? { readonly: true } : {});
+  if (!opts.readonly) migrate(db);
+  return db;
 }

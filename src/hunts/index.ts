@@ -1,6 +1,6 @@
 /** Hunts and findings: the public surface other layers (server, cli) use. */
 export * from './types.js';
-export { openFindingsDb, openMemoryDb, schemaVersion, FINDINGS_FILE, type Db } from './db.js';
+export { openFindingsCopy, openFindingsDb, openMemoryDb, schemaVersion, FINDINGS_FILE, type Db } from './db.js';
 export { runHunt, HuntError, type HuntOptions, type HuntSummary, type RuleOutcome } from './run-hunt.js';
 export { listFindings, devicesSeen, getFinding, triageFinding, notesOf, findingId, type FindingFilter, type TriageChange } from './findings-store.js';
 export { auditOf } from './audit.js';

@@ -15,7 +15,7 @@ import { parseLongText } from '../engine/values/long.js';
 import type { ColumnSchema, TableSchema } from '../kql/semantics/types.js';
 import type { ScalarTypeName } from '../kql/syntax/index.js';
 import { hashBytes } from './byte-dictionary.js';
-import { attachEncodedDictionary } from './extent-format.js';
+import { attachEncodedDictionary } from '../store/extent-format.js';
 import { PendingDictionary } from './pending-dictionary.js';
 import { CoercionError, coerce, inferType } from './coerce.js';
 import { datetimeFromBytes, datetimeFromText, integerFromBytes, parsed } from './coerce-bytes.js';
@@ -32,7 +32,7 @@ const NUMERIC = new Set<ScalarTypeName>(['int', 'long', 'real', 'decimal']);
 /** One column's values so far. */
 class ColumnAccumulator {
   length = 0;
-  private codes = new Int32Array(1024);
+  private codes = new Int32Array(16);
   private numbers = new Float64Array(0);
   /** long only, once a value beyond ±2^53 arrived: every row exactly (storage/column.ts's `big`) */
   private bigs: BigInt64Array | undefined;
@@ -41,7 +41,7 @@ class ColumnAccumulator {
   private dynamics: DynamicValue[] = [];
   /** String and guid columns' dictionary (made on first use: other columns have none). */
   private dictionary: PendingDictionary | undefined;
-  private valid = new Uint8Array(128);
+  private valid = new Uint8Array(8);
   private anyNull = false;
   /** What the latest push changed beyond its cell, so `pop` can take the row back exactly. */
   private anyNullBefore = false;
@@ -323,10 +323,12 @@ export class TableAccumulator {
     let i = 0;
     try {
       for (; i < cols.length; i++) {
-        const v: unknown = row[cols[i]!.name];
+        let v: unknown = row[cols[i]!.name];
         const col = this.columns[i]!;
         col.padTo(this.rows);
         if (typeof v === 'string' ? col.pushString(v) : typeof v === 'number' && col.pushNumber(v)) continue;
+        // a column named like a member of Object.prototype (constructor, toString, __proto__) that the row lacks
+        if (typeof v === 'function' || v === Object.prototype) v = undefined;
         this.pushValue(i, v);
       }
     } catch (e) {

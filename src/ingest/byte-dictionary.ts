@@ -18,13 +18,14 @@ const EMPTY = -1;
 const REMOVED = -2;
 
 export class ByteDictionary {
-  private slots = new Int32Array(1024).fill(EMPTY);
+  // small to start with (a small file has dozens of string columns with a value or two each), doubled as needed
+  private slots = new Int32Array(16).fill(EMPTY);
   private used = 0;
   /** Per code: its bytes in the arena (length -1: none recorded) and hash. */
-  private start = new Int32Array(256);
-  private len = new Int32Array(256).fill(-1);
-  private hash = new Int32Array(256);
-  private arena = new Uint8Array(1 << 16);
+  private start = new Int32Array(8);
+  private len = new Int32Array(8).fill(-1);
+  private hash = new Int32Array(8);
+  private arena = new Uint8Array(256);
   private arenaLen = 0;
   private lastHash = 0;
   /** The slot and code of the latest insert, so a rolled-back row can take it back. */

@@ -10,6 +10,7 @@ import type { TableAccumulator } from './accumulate.js';
 import { CoercionError } from './coerce.js';
 import type { CsvSink } from './csv-splitter.js';
 import { SchemaChangeError, type FileLoad } from './file-load.js';
+import { setField } from './readers.js';
 
 const RAW_KEPT = 2000;
 
@@ -92,6 +93,6 @@ function texts(buf: Buffer, starts: Int32Array, ends: Int32Array, n: number): st
 /** The record as the generic path sees it (a later duplicate header name wins, as in an object). */
 function rowOf(header: string[], buf: Buffer, starts: Int32Array, ends: Int32Array): Record<string, unknown> {
   const row: Record<string, unknown> = {};
-  for (let j = 0; j < header.length; j++) row[header[j]!] = buf.toString('utf8', starts[j]!, ends[j]!);
+  for (let j = 0; j < header.length; j++) setField(row, header[j]!, buf.toString('utf8', starts[j]!, ends[j]!));
   return row;
 }

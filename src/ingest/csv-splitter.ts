@@ -30,7 +30,8 @@ export class CsvSplitter {
   /** Fields of the current record holding `""`. */
   private escaped: number[] | undefined;
 
-  constructor(private readonly delimiter: number, private readonly sink: CsvSink, private readonly maxRecordBytes = MAX_RECORD_BYTES) {}
+  /** `lineAfterHeader`: the number of the line after the first record (a grown file continued after its header). */
+  constructor(private readonly delimiter: number, private readonly sink: CsvSink, private readonly maxRecordBytes = MAX_RECORD_BYTES, private lineAfterHeader?: number) {}
 
   push(chunk: Buffer): void {
     if (this.stopped) return;
@@ -139,6 +140,10 @@ export class CsvSplitter {
         break;
       }
       this.line = line;
+      if (this.lineAfterHeader !== undefined) {
+        line = this.line = this.lineAfterHeader;
+        this.lineAfterHeader = undefined;
+      }
       const escaped = this.escaped;
       this.escaped = undefined;
       if (bad) {

@@ -3,17 +3,24 @@
  * extents written so far, the file's quarantine. Records arrive either as objects (`add`, every format) or,
  * for CSV, as field boundaries (csv-columns.ts) that go straight into the columns; both end here so flushing,
  * quarantine and undo are one code. `read N = loaded L + quarantined Q` is kept by counting every record once.
+ * Extents are written into the workspace as they fill (any thread may do this), but nothing is visible until
+ * the file is staged and committed by the workspace's writer (src/store/writer.ts): an undo only deletes
+ * them. A small file writes no extent at all: its rows go to the writer, which writes them with other small
+ * files' rows into one extent (so 3,000 one-row files do not make 3,000 extents).
  */
 import { jsonText } from '../engine/values/json.js';
+import { rmdirSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
+import { addOwn, setOwn } from '../common/own-keys.js';
+import { insideWorkspace } from '../common/workspace-dir.js';
+import type { Table } from '../engine/storage/column.js';
 import { DEFENDER_TABLES } from '../kql/semantics/catalog.js';
 import type { TableSchema } from '../kql/semantics/types.js';
 import { TableAccumulator } from './accumulate.js';
 import { CoercionError } from './coerce.js';
-import { PendingJournal } from './pending.js';
-import { QuarantineWriter } from './quarantine.js';
+import { QuarantineWriter } from '../store/quarantine.js';
+import { writeExtentAt, type StagedExtent } from '../store/writer.js';
 import type { RecordItem } from './readers.js';
-import type { Workspace } from './workspace.js';
 import type { FileReport } from './ingest.js';
 
 export const KNOWN = new Map(DEFENDER_TABLES.map((t) => [(t.name ?? '').toLowerCase(), t]));
@@ -22,6 +29,23 @@ const RAW_KEPT = 2000;
 
 /** A file that would change a schema (a new table or column) while others load beside it: it runs alone. */
 export class SchemaChangeError extends Error {}
+
+/** Where a file loads into: the workspace folder and the tables' schemas as the writer sees them. */
+export interface LoadTarget {
+  dir: string;
+  /** The table's schema by name in any case (committed, or staged by an earlier file of this ingest). */
+  schema(name: string): TableSchema | undefined;
+}
+
+/** A target over a fixed list of schemas (a worker thread's: the writer's when the job was sent). */
+export function fixedTarget(dir: string, schemas: readonly TableSchema[]): LoadTarget {
+  const by = new Map(schemas.map((s) => [s.name!.toLowerCase(), s]));
+  return { dir, schema: (name) => by.get(name.toLowerCase()) };
+}
+
+/** A file with at most this many rows (and no extent written while reading) hands its rows to the writer. */
+export const SMALL_FILE_ROWS = 65_536;
+const SMALL_FILE_BYTES = 16 << 20;
 
 export interface LoadOptions {
   table?: string;
@@ -33,29 +57,31 @@ export interface LoadOptions {
   schemaFrozen?: boolean;
   /** Each extent as it is written (a parent that must undo the file if this thread dies). */
   onExtent?: (table: string, id: string) => void;
-  /** Wraps each append (the lock that serialises schema writes between threads). */
-  appendLock?: <T>(f: () => T) => T;
+  /** false: even a small file writes its own extents (a part of a split file). */
+  inline?: boolean;
 }
 
 const at = (item: RecordItem) => ({ ...(item.line !== undefined ? { line: item.line } : {}), ...(item.offset !== undefined ? { offset: item.offset } : {}) });
 
 export class FileLoad {
   readonly quarantine: QuarantineWriter;
-  /** The extents written so far, on disk: what a later ingest drops if this process dies before committing. */
-  readonly journal: PendingJournal;
   readonly fallbackTable: string | undefined;
   private readonly pending = new Map<string, TableAccumulator>();
-  private readonly written: { table: string; id: string }[] = [];
-  /** Tables this file created (no schema before it): an undo removes them whole. */
-  private readonly created = new Set<string>();
+  /** The extents written so far (on disk, not committed), in order. */
+  readonly written: StagedExtent[] = [];
+  /** The columns of the tables parts of this file loaded on other threads (ingest-split.ts). */
+  readonly partSchemas: TableSchema[] = [];
+  /** A small file's rows, for the writer to write with others' (see SMALL_FILE_ROWS). */
+  rows: { schema: TableSchema; table: Table }[] | undefined;
   private readonly rowsPerExtent: number;
   private readonly cellsPerFlush: number;
   private readonly bytesPerFlush: number;
   private seenReadable = false;
+  /** The last line set aside (whether an unfinished last line was loaded, for a grown file's continuation). */
+  lastSetAside = 0;
 
-  constructor(private readonly ws: Workspace, private readonly file: string, readonly fr: FileReport, private readonly opts: LoadOptions, quarantine?: QuarantineWriter) {
-    this.quarantine = quarantine ?? new QuarantineWriter(ws);
-    this.journal = new PendingJournal(ws);
+  constructor(private readonly target: LoadTarget, private readonly file: string, readonly fr: FileReport, private readonly opts: LoadOptions, quarantine?: QuarantineWriter) {
+    this.quarantine = quarantine ?? new QuarantineWriter(target.dir);
     this.fallbackTable = opts.table ?? tableFromFileName(file);
     this.rowsPerExtent = opts.rowsPerExtent ?? 1_000_000;
     this.cellsPerFlush = opts.cellsPerFlush ?? 32_000_000;
@@ -90,7 +116,7 @@ export class FileLoad {
 
   /** The schema rows of `table` are coerced to: the workspace's, else Defender's, else none (inferred). */
   baseSchema(table: string): TableSchema | undefined {
-    return this.ws.schema(table) ?? KNOWN.get(table.toLowerCase());
+    return this.target.schema(table) ?? KNOWN.get(table.toLowerCase());
   }
 
   /** The pending rows of `table` if it has any yet (the path the fast readers take after the first row). */
@@ -104,7 +130,6 @@ export class FileLoad {
     if (acc) return acc;
     const base = this.baseSchema(table);
     if (this.opts.schemaFrozen && !base) throw new SchemaChangeError(`table ${table} is new`);
-    if (!this.ws.schema(table)) this.created.add(base?.name ?? table);
     acc = new TableAccumulator(table, base, firstRow);
     this.pending.set(table, acc);
     if (!KNOWN.has(table.toLowerCase()) && !this.fr.inferredTables.includes(acc.schema.name!)) this.fr.inferredTables.push(acc.schema.name!);
@@ -144,14 +169,17 @@ export class FileLoad {
   }
 
   setAside(item: RecordItem, table: string | undefined, reason: string): void {
+    if (item.line !== undefined && item.line > this.lastSetAside) this.lastSetAside = item.line;
     this.quarantine.add({ file: this.file, ...at(item), ...(table ? { table } : {}), reason, ...(item.raw ? { raw: item.raw } : {}) });
     this.fr.quarantined++;
   }
 
-  /** The compressed stream broke part way: what followed is one unreadable part of the file. */
-  damaged(byte: number, message: string): void {
+  /** A damaged part of a .gz (gzip-members.ts): one record set aside, with where it lies in the file. */
+  damaged(byte: number, bytes: number | undefined, message: string): void {
     this.fr.read++;
-    this.quarantine.add({ file: this.file, byte, reason: `the compressed stream is damaged at byte ${byte} (${message}); the rest of the file could not be read` });
+    const rest = bytes === undefined || /^unexpected end/.test(message);
+    const reason = rest ? `the compressed stream is damaged at byte ${byte} (${message}); the rest of the file could not be read` : `the compressed stream is damaged at byte ${byte}: ${message}`;
+    this.quarantine.add({ file: this.file, byte, ...(bytes !== undefined ? { bytes } : {}), reason });
     this.fr.quarantined++;
   }
 
@@ -159,49 +187,67 @@ export class FileLoad {
     if (!acc.rows) return;
     const name = acc.schema.name!;
     const rows = acc.rows;
-    const table = acc.take();
-    // packed and written outside the lock; only naming the extent (and the schema) is serialised
-    const prepared = this.ws.prepareAppend(name, table, basename(this.file));
-    const commit = () => prepared.commit(acc.schema);
-    let meta: ReturnType<typeof commit>;
-    try {
-      meta = this.opts.appendLock ? this.opts.appendLock(commit) : commit();
-    } catch (e) {
-      prepared.discard();
-      throw e;
-    }
-    this.written.push({ table: name, id: meta.id });
-    this.journal.record(name, meta.id);
-    this.opts.onExtent?.(name, meta.id);
+    const e = writeExtentAt(this.target.dir, name, acc.take(), basename(this.file));
+    this.written.push({ ...e, table: name });
+    this.opts.onExtent?.(name, e.id);
+    this.fr.extents++;
+    this.count(name, rows);
+  }
+
+  private count(table: string, rows: number): void {
     const fr = this.fr;
-    fr.extents++;
-    fr.tables[name] = (fr.tables[name] ?? 0) + rows;
+    addOwn(fr.tables, table, rows);
     fr.loaded += rows;
   }
 
+  /** Writes what is pending; a small file that wrote nothing yet keeps its rows for the writer instead. */
   finish(): void {
+    let rows = 0;
+    let bytes = 0;
     for (const p of this.pending.values()) {
-      this.flush(p);
-      if (p.extra.length) this.fr.extraColumns[p.schema.name!] = p.extra;
+      rows += p.rows;
+      bytes += p.bytes();
+    }
+    const small = this.opts.inline !== false && !this.written.length && rows <= SMALL_FILE_ROWS && bytes <= SMALL_FILE_BYTES;
+    if (small) this.rows = [];
+    for (const p of this.pending.values()) {
+      if (small && p.rows) {
+        const n = p.rows;
+        this.rows!.push({ schema: { name: p.schema.name!, columns: p.schema.columns.map((c) => ({ ...c })) }, table: p.take() });
+        this.count(p.schema.name!, n);
+      } else this.flush(p);
+      if (p.extra.length) setOwn(this.fr.extraColumns, p.schema.name!, p.extra);
     }
   }
 
-  /** Drops what this file wrote: its extents, its quarantine, and the tables it created. */
+  /** The columns of each table this file loaded rows into (merged into the tables' schemas at commit). */
+  schemas(): TableSchema[] {
+    const loaded = new Set([...this.written.map((w) => w.table), ...(this.rows ?? []).map((r) => r.schema.name!)]);
+    const own = [...this.pending.values()].filter((p) => loaded.has(p.schema.name!)).map((p) => ({ name: p.schema.name!, columns: p.schema.columns.map((c) => ({ ...c })) }));
+    return [...this.partSchemas, ...own];
+  }
+
+  /** Drops what this file wrote (its extents, never committed) and its quarantine. */
   undo(): void {
-    // beside other threads a table is not removed: their workspaces may have seen it (it stays, empty)
-    const drop = () => dropExtents(this.ws, this.written, this.opts.schemaFrozen ? new Set() : this.created);
-    if (this.opts.appendLock) this.opts.appendLock(drop);
-    else drop();
-    this.journal.clear();
+    dropExtents(this.target.dir, this.written);
+    this.written.length = 0;
+    this.rows = undefined;
     this.quarantine.discard();
     Object.assign(this.fr, { read: 0, loaded: 0, quarantined: 0, tables: {}, extents: 0, extraColumns: {} });
   }
 }
 
-/** Removes extents an undone file wrote; a table the file created and that is now empty goes whole (its schema too). */
-export function dropExtents(ws: Workspace, written: readonly { table: string; id: string }[], created: ReadonlySet<string>): void {
-  for (const w of written) ws.dropExtent(w.table, w.id);
-  for (const t of created) ws.dropEmptyTable(t);
+/** Deletes extents written for a file that will not be committed. */
+export function dropExtents(dir: string, written: readonly { table: string; id: string }[]): void {
+  for (const w of written) rmSync(insideWorkspace(dir, 'tables', w.table, w.id), { recursive: true, force: true });
+  // a table folder made for them alone goes too (a committed table's folder is never empty)
+  for (const t of new Set(written.map((w) => w.table))) {
+    try {
+      rmdirSync(insideWorkspace(dir, 'tables', t));
+    } catch {
+      // not empty (committed, or another file's extents), or gone
+    }
+  }
 }
 
 /** A table name from a file name such as `DeviceNetworkEvents.csv` or `DeviceProcessEvents_2024-05.json.gz`. */

@@ -5,11 +5,11 @@
  * that would add a table or a column ends the part with `needsAlone`, and the file is read again in one
  * thread, so schema changes keep the order of a sequential ingest.
  */
-import { FileLoad, SchemaChangeError, type LoadOptions } from './file-load.js';
-import { emptyReport, type FileResult } from './ingest-file.js';
+import type { TableSchema } from '../kql/semantics/types.js';
+import { FileLoad, fixedTarget, SchemaChangeError, type LoadOptions } from './file-load.js';
+import { emptyReport, loaded, type FileResult } from './ingest-file.js';
 import { NdjsonColumns } from './json-columns.js';
 import { LineBytes } from './splitters.js';
-import type { Workspace } from './workspace.js';
 
 export class PartReader {
   private readonly load: FileLoad;
@@ -17,8 +17,8 @@ export class PartReader {
   /** Set once the part has failed (and been undone): later blocks are skipped. */
   private outcome: FileResult | undefined;
 
-  constructor(ws: Workspace, file: string, opts: LoadOptions) {
-    this.load = new FileLoad(ws, file, emptyReport(file), { ...opts, schemaFrozen: true });
+  constructor(dir: string, file: string, opts: LoadOptions, schemas: readonly TableSchema[]) {
+    this.load = new FileLoad(fixedTarget(dir, schemas), file, emptyReport(file), { ...opts, schemaFrozen: true, inline: false });
     if (!this.load.fallbackTable) throw new Error(`${file}: a file is split across threads only when its table is known`);
     this.rows = new NdjsonColumns(this.load, this.load.fallbackTable);
   }
@@ -36,12 +36,12 @@ export class PartReader {
     this.guard(() => this.rows.generic({ line, problem }));
   }
 
-  /** The part's report, sealed quarantine and journal (or why it failed, with nothing kept). */
+  /** The part's report, sealed quarantine and extents (or why it failed, with nothing kept). */
   end(): FileResult {
     this.guard(() => this.load.finish());
     if (this.outcome) return this.outcome;
     const fr = this.load.fr;
-    return { fr, quarantine: this.load.quarantine.seal(), ...(this.load.journal.file ? { journal: this.load.journal.file } : {}) };
+    return { fr, ...loaded(this.load) };
   }
 
   private guard(f: () => void): void {

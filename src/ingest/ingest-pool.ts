@@ -1,16 +1,16 @@
 /**
  * Worker threads that read files into extents (ingest-worker.ts), one file per worker at a time. The pool
  * remembers the extents a running file has written, so a worker that dies (out of memory, a crash) is undone
- * here like any failed file: its extents are dropped, its partial quarantine removed, and a fresh worker
+ * here like any failed file: its extents are deleted, its partial quarantine removed, and a fresh worker
  * takes the next file.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { insideWorkspace } from '../common/workspace-dir.js';
+import type { TableSchema } from '../kql/semantics/types.js';
 import { dropExtents } from './file-load.js';
 import { emptyReport, type FileResult } from './ingest-file.js';
-import { releaseIfHeldBy, withLock, type WorkerJob, type WorkerMessage, type WorkerReply } from './ingest-protocol.js';
-import { Workspace } from './workspace.js';
+import type { WorkerJob, WorkerMessage, WorkerReply } from './ingest-protocol.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(`./ingest-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
@@ -77,7 +77,6 @@ interface Slot {
 }
 
 export class IngestPool {
-  private readonly lock = new SharedArrayBuffer(4);
   private readonly idle: Slot[] = [];
   private readonly all = new Set<Slot>();
   private readonly waiting: ((s: Slot) => void)[] = [];
@@ -86,9 +85,9 @@ export class IngestPool {
     for (let i = 0; i < size; i++) this.idle.push(this.spawn());
   }
 
-  async run(file: string, size: number, opts: WorkerJob['opts'], hash: string | undefined, progress: (bytes: number, records: number) => void): Promise<FileResult> {
+  async run(file: string, size: number, opts: WorkerJob['opts'], cont: WorkerJob['cont'], schemas: TableSchema[], progress: (bytes: number, records: number) => void): Promise<FileResult> {
     const slot = this.idle.pop() ?? (await new Promise<Slot>((r) => this.waiting.push(r)));
-    const job: WorkerMessage = { kind: 'file', file, size, opts, ...(hash ? { hash } : {}) };
+    const job: WorkerMessage = { kind: 'file', file, size, opts, schemas, ...(cont ? { cont } : {}) };
     return new Promise<FileResult>((resolve) => {
       slot.running = { file, written: [], progress, resolve };
       slot.worker.postMessage(job);
@@ -96,7 +95,7 @@ export class IngestPool {
   }
 
   /** Starts one part of a file split across threads on the next free thread. */
-  async part(file: string, opts: WorkerJob['opts']): Promise<PartHandle> {
+  async part(file: string, opts: WorkerJob['opts'], schemas: TableSchema[]): Promise<PartHandle> {
     const slot = this.idle.pop() ?? (await new Promise<Slot>((r) => this.waiting.push(r)));
     const written: { table: string; id: string }[] = [];
     let handle: PartHandle | undefined;
@@ -104,13 +103,8 @@ export class IngestPool {
       slot.running = { file, written, resolve: (r) => (handle!.wake(true), resolve(r)), blockDone: () => handle!.wake() };
     });
     handle = new PartHandle(slot.worker, written, result);
-    slot.worker.postMessage({ kind: 'part', file, opts } satisfies WorkerMessage);
+    slot.worker.postMessage({ kind: 'part', file, opts, schemas } satisfies WorkerMessage);
     return handle;
-  }
-
-  /** The lock the workers take to append (a split file's extents are dropped under it too). */
-  withLock<T>(f: () => T): T {
-    return withLock(new Int32Array(this.lock), f);
   }
 
   async close(): Promise<void> {
@@ -120,7 +114,7 @@ export class IngestPool {
   }
 
   private spawn(): Slot {
-    const worker = startWorker({ workerData: { dir: this.dir, lock: this.lock } });
+    const worker = startWorker({ workerData: { dir: this.dir } });
     const slot: Slot = { worker };
     const tid = worker.threadId; // -1 once the thread has stopped: kept for cleaning up after it
     this.all.add(slot);
@@ -139,7 +133,6 @@ export class IngestPool {
     });
     const died = (why: string) => {
       if (!this.all.delete(slot)) return;
-      releaseIfHeldBy(new Int32Array(this.lock), tid);
       const r = slot.running;
       slot.running = undefined;
       if (r) {
@@ -167,14 +160,12 @@ export class IngestPool {
     return { fr };
   }
 
-  /** Undoes what a dead worker's file wrote: its extents (tables it created go whole) and partial quarantine. */
+  /** Undoes what a dead worker's file wrote: its extents and its partial quarantine. */
   private cleanUp(r: Running, threadId: number): void {
-    const ws = Workspace.open(this.dir);
-    withLock(new Int32Array(this.lock), () => dropExtents(ws, r.written, new Set()));
-    // its partial quarantine and pending-extents journal (named by pid and thread, see quarantine.ts, pending.ts)
-    for (const [sub, prefix] of [['quarantine', `.partial-${process.pid}-${threadId}-`], ['pending', `${process.pid}-${threadId}-`]] as const) {
-      const d = insideWorkspace(this.dir, sub);
-      if (existsSync(d)) for (const f of readdirSync(d)) if (f.startsWith(prefix)) rmSync(insideWorkspace(d, f), { force: true });
-    }
+    dropExtents(this.dir, r.written);
+    // its partial quarantine (named by pid and thread, see quarantine.ts)
+    const d = insideWorkspace(this.dir, 'quarantine');
+    const prefix = `.partial-${process.pid}-${threadId}-`;
+    if (existsSync(d)) for (const f of readdirSync(d)) if (f.startsWith(prefix)) rmSync(insideWorkspace(d, f), { force: true });
   }
 }

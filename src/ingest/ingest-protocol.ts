@@ -1,12 +1,16 @@
-/** Messages between the ingest pool and its worker threads, and the lock they share. */
-import { threadId } from 'node:worker_threads';
+/** Messages between the ingest pool and its worker threads. */
+import type { TableSchema } from '../kql/semantics/types.js';
 import type { FileResult, ReadOptions } from './ingest-file.js';
+import type { Continuation } from './source.js';
 
 export interface WorkerJob {
   file: string;
   size: number;
-  opts: Omit<ReadOptions, 'onExtent' | 'appendLock'>;
-  hash?: string;
+  opts: Omit<ReadOptions, 'onExtent'>;
+  /** A grown file: where it continues (see source.ts). */
+  cont?: Continuation;
+  /** The tables' schemas as the writer saw them when the job was sent (loads beside others are frozen to them). */
+  schemas: TableSchema[];
 }
 
 /**
@@ -16,7 +20,7 @@ export interface WorkerJob {
  */
 export type WorkerMessage =
   | ({ kind: 'file' } & WorkerJob)
-  | { kind: 'part'; file: string; opts: Omit<ReadOptions, 'onExtent' | 'appendLock'> }
+  | { kind: 'part'; file: string; opts: Omit<ReadOptions, 'onExtent'>; schemas: TableSchema[] }
   | { kind: 'block'; bytes: Uint8Array; firstLine: number }
   | { kind: 'problem'; line: number; problem: string }
   | { kind: 'part-end' };
@@ -28,20 +32,3 @@ export type WorkerReply =
   | { kind: 'block-done' }
   | { kind: 'done'; result: FileResult }
   | { kind: 'failed'; message: string };
-
-/** Runs `f` holding the lock (an Int32Array over shared memory: 0 free, else the holder's thread id + 1). */
-export function withLock<T>(lock: Int32Array, f: () => T): T {
-  const me = threadId + 1;
-  while (Atomics.compareExchange(lock, 0, 0, me) !== 0) Atomics.wait(lock, 0, Atomics.load(lock, 0), 100);
-  try {
-    return f();
-  } finally {
-    Atomics.store(lock, 0, 0);
-    Atomics.notify(lock, 0, 1);
-  }
-}
-
-/** Frees the lock if a thread that died held it (so the others do not wait for ever). */
-export function releaseIfHeldBy(lock: Int32Array, deadThreadId: number): void {
-  if (Atomics.compareExchange(lock, 0, deadThreadId + 1, 0) === deadThreadId + 1) Atomics.notify(lock, 0, 1);
-}

@@ -2,19 +2,19 @@
  * One large NDJSON file read by several threads at once. This thread decompresses, hashes and cuts the
  * stream into blocks of whole lines (line-blocks.ts); each block goes to the part (ingest-part.ts, on a
  * worker of the ingest pool) with the fewest blocks waiting, which reads its lines into extents of its own.
- * The parts' reports, quarantines and pending-extent journals are then merged into the file's, so the file is
+ * The parts' reports, quarantines and extents are then merged into the file's, so the file is
  * committed or undone as one, exactly as when one thread reads it. Rows keep their values and lines their
  * numbers; only the order of rows across extents differs (blocks are read side by side).
  * A part that fails undoes the whole file; one that meets a new table or column (schemas are frozen in
  * parts) has the file read again in one thread (SchemaChangeError), as a sequential ingest would.
  */
 import { rmSync } from 'node:fs';
-import { dropExtents, SchemaChangeError, type FileLoad, type LoadOptions } from './file-load.js';
+import { addOwn } from '../common/own-keys.js';
+import { dropExtents, SchemaChangeError, type FileLoad, type LoadOptions, type LoadTarget } from './file-load.js';
 import type { FileResult } from './ingest-file.js';
 import type { IngestPool, PartHandle } from './ingest-pool.js';
 import { LineBlocks, type LinePiece } from './line-blocks.js';
 import type { Source } from './source.js';
-import type { Workspace } from './workspace.js';
 
 export interface SplitOptions {
   pool: IngestPool;
@@ -32,17 +32,16 @@ export const SPLIT_MIN_BYTES = 16 << 20;
 /** The load options a part needs (the serialisable ones). */
 type PartOptions = Pick<LoadOptions, 'table' | 'rowsPerExtent' | 'cellsPerFlush' | 'bytesPerFlush'>;
 
-export async function readLinesInParts(ws: Workspace, file: string, src: Source, load: FileLoad, split: SplitOptions, opts: PartOptions, progress: (bytes: number, records: number) => void): Promise<void> {
-  const table = load.fallbackTable!;
-  const tableExisted = !!ws.schema(table);
+export async function readLinesInParts(ws: LoadTarget, file: string, src: Source, load: FileLoad, split: SplitOptions, opts: PartOptions, progress: (bytes: number, records: number) => void): Promise<void> {
   const partOpts: PartOptions = {
     ...(opts.table ? { table: opts.table } : {}), ...(opts.rowsPerExtent ? { rowsPerExtent: opts.rowsPerExtent } : {}),
     ...(opts.cellsPerFlush ? { cellsPerFlush: opts.cellsPerFlush } : {}), ...(opts.bytesPerFlush ? { bytesPerFlush: opts.bytesPerFlush } : {}),
   };
   const parts: PartHandle[] = [];
-  for (let i = 0; i < split.threads; i++) parts.push(await split.pool.part(file, partOpts));
+  const schemas = [...new Set([load.fallbackTable!])].flatMap((t) => load.baseSchema(t) ?? []);
+  for (let i = 0; i < split.threads; i++) parts.push(await split.pool.part(file, partOpts, schemas));
   const pieces: LinePiece[] = [];
-  const blocks = new LineBlocks((p) => pieces.push(p), split.blockBytes, split.maxRecordBytes);
+  const blocks = new LineBlocks((p) => pieces.push(p), split.blockBytes, split.maxRecordBytes, src.firstLine);
   let lines = 0;
   const send = async () => {
     for (const p of pieces) {
@@ -57,11 +56,17 @@ export async function readLinesInParts(ws: Workspace, file: string, src: Source,
     }
     pieces.length = 0;
   };
-  for await (const chunk of src.chunks()) {
-    blocks.push(chunk);
-    await send();
-    progress(src.rawBytes, lines);
-    if (parts.some((p) => p.settled)) break; // a part failed: no use reading on
+  try {
+    for await (const chunk of src.chunks()) {
+      blocks.push(chunk);
+      await send();
+      progress(src.rawBytes, lines);
+      if (parts.some((p) => p.settled)) break; // a part failed: no use reading on
+    }
+  } catch (e) {
+    // the file could not be read on (or is not the content it was to continue): the parts end, undone
+    undoParts(ws.dir, parts, await Promise.all(parts.map((p) => p.end())));
+    throw e;
   }
   blocks.end();
   await send();
@@ -69,42 +74,38 @@ export async function readLinesInParts(ws: Workspace, file: string, src: Source,
   const failed = results.find((r) => r.needsAlone || r.fr.refused);
   if (failed) {
     src.close();
-    undoParts(ws, split.pool, parts, results, tableExisted ? undefined : table);
+    undoParts(ws.dir, parts, results);
     if (failed.needsAlone) throw new SchemaChangeError('a part met a new table or column');
     throw new Error(failed.fr.refused!.replace(/ \(nothing of this file was kept\)$/, ''));
   }
-  mergeParts(load, parts, results);
+  mergeParts(load, results);
 }
 
-/** The parts' reports, quarantines and journals become the file's (one FileLoad, as in one thread). */
-function mergeParts(load: FileLoad, parts: PartHandle[], results: FileResult[]): void {
+/** The parts' reports, quarantines and extents become the file's (one FileLoad, as in one thread). */
+function mergeParts(load: FileLoad, results: FileResult[]): void {
   const fr = load.fr;
-  fr.threads = parts.length;
-  results.forEach((r, i) => {
+  fr.threads = results.length;
+  results.forEach((r) => {
     const p = r.fr;
     fr.read += p.read;
     fr.loaded += p.loaded;
     fr.quarantined += p.quarantined;
     fr.extents += p.extents;
-    for (const [t, n] of Object.entries(p.tables)) fr.tables[t] = (fr.tables[t] ?? 0) + n;
+    for (const [t, n] of Object.entries(p.tables)) addOwn(fr.tables, t, n);
     for (const t of p.inferredTables) if (!fr.inferredTables.includes(t)) fr.inferredTables.push(t);
     if (r.quarantine) load.quarantine.absorb(r.quarantine);
-    // the file's journal lists the parts' extents before the parts' journals go, so a kill loses none
-    for (const w of parts[i]!.written) load.journal.record(w.table, w.id);
-    if (r.journal) rmSync(r.journal, { force: true });
+    load.written.push(...(r.extents ?? []));
+    for (const s of r.schemas ?? []) load.partSchemas.push(s);
+    load.lastSetAside = Math.max(load.lastSetAside, r.lastSetAside ?? 0);
   });
 }
 
-/** Drops what the parts that finished wrote (a failed part undid its own), and the table if the file made it. */
-function undoParts(ws: Workspace, pool: IngestPool, parts: PartHandle[], results: FileResult[], createdTable: string | undefined): void {
-  pool.withLock(() => {
-    parts.forEach((p, i) => {
-      const r = results[i]!;
-      if (r.needsAlone || r.fr.refused) return;
-      dropExtents(ws, p.written, new Set());
-      if (r.quarantine) rmSync(r.quarantine.partial, { force: true });
-      if (r.journal) rmSync(r.journal, { force: true });
-    });
-    if (createdTable) ws.dropEmptyTable(createdTable);
+/** Drops what the parts that finished wrote (a failed part undid its own). */
+function undoParts(dir: string, parts: PartHandle[], results: FileResult[]): void {
+  parts.forEach((p, i) => {
+    const r = results[i]!;
+    if (r.needsAlone || r.fr.refused) return;
+    dropExtents(dir, p.written);
+    if (r.quarantine) rmSync(r.quarantine.partial, { force: true });
   });
 }

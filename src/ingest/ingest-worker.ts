@@ -1,23 +1,20 @@
 /**
  * A worker thread of the ingest pool (ingest-pool.ts): reads the files it is given into extents of the
  * workspace, one at a time, or its part of a file split across threads (ingest-part.ts), and reports
- * progress, each extent written and the result. Appends (schema and extent writes) and undos take the
- * pool's lock, shared with the other workers.
+ * progress, each extent written and the result. Extents are written without any lock (they are not part of
+ * the workspace until the main thread commits them); schemas are the ones the job brought.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { fixedTarget } from './file-load.js';
 import { readFileIntoExtents, type ReadOptions } from './ingest-file.js';
 import { PartReader } from './ingest-part.js';
-import { withLock, type WorkerMessage, type WorkerReply } from './ingest-protocol.js';
-import { Workspace } from './workspace.js';
+import type { WorkerMessage, WorkerReply } from './ingest-protocol.js';
 
-const { dir, lock } = workerData as { dir: string; lock: SharedArrayBuffer };
-const ws = Workspace.open(dir);
-const locked = new Int32Array(lock);
+const { dir } = workerData as { dir: string };
 const post = (m: WorkerReply) => parentPort!.postMessage(m);
 const shared = (opts: WorkerMessage & { kind: 'file' | 'part' }): ReadOptions => ({
   ...opts.opts,
   onExtent: (table, id) => post({ kind: 'extent', table, id }),
-  appendLock: (f) => withLock(locked, f),
 });
 let part: PartReader | undefined;
 
@@ -25,12 +22,12 @@ parentPort!.on('message', (m: WorkerMessage) => {
   switch (m.kind) {
     case 'file': {
       let last = 0;
-      readFileIntoExtents(ws, m.file, m.size, shared(m), (bytes, records) => {
+      readFileIntoExtents(fixedTarget(dir, m.schemas), m.file, m.size, shared(m), (bytes, records) => {
         const now = Date.now();
         if (now - last < 50) return; // progress at most 20 times a second: a message costs more than a batch
         last = now;
         post({ kind: 'progress', bytes, records });
-      }, m.hash).then(
+      }, m.cont).then(
         (result) => post({ kind: 'done', result }),
         (e: unknown) => post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }),
       );
@@ -38,7 +35,7 @@ parentPort!.on('message', (m: WorkerMessage) => {
     }
     case 'part':
       try {
-        part = new PartReader(ws, m.file, shared(m));
+        part = new PartReader(dir, m.file, shared(m), m.schemas);
       } catch (e) {
         post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
       }

@@ -5,22 +5,21 @@
  * all pending cells reach a budget), so memory stays bounded whatever the file's size. A record that cannot
  * be read or coerced goes to quarantine with its file, line/offset and reason: `read N = loaded L +
  * quarantined Q` holds exactly. Content hashes make re-ingesting a file a no-op; a file that fails part way
- * is undone (its extents dropped, its quarantine discarded), so the workspace holds whole files only.
+ * is undone (its extents dropped, its quarantine discarded), so the workspace holds whole files only. The run
+ * holds the workspace's writer (one at a time, src/store/writer.ts): finished files are committed in groups,
+ * each commit one atomic step covering their rows, quarantine and ledger entries.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { insideWorkspace } from '../common/workspace-dir.js';
 import { VALID_TABLE } from './file-load.js';
-import { emptyReport, readFileIntoExtents, type FileResult } from './ingest-file.js';
+import { emptyReport, readFileIntoExtents } from './ingest-file.js';
 import { IngestPool } from './ingest-pool.js';
 import { SPLIT_MIN_BYTES, type SplitOptions } from './ingest-split.js';
-import { cleanAbandoned } from './pending.js';
-import { publishQuarantine, writeJsonAtomic } from './quarantine.js';
+import type { Workspace } from '../store/workspace.js';
+import { WorkspaceWriter } from '../store/writer.js';
 import { FORMATS, type Format } from './readers.js';
-import { fingerprint, hashFile } from './source.js';
-import type { Workspace } from './workspace.js';
-import { isJsonObject, readJsonFile } from '../common/damaged.js';
+import { Books, type Head } from './ingest-books.js';
 
 export interface FileReport {
   file: string;
@@ -39,6 +38,8 @@ export interface FileReport {
   extraColumns: Record<string, string[]>;
   /** Tables without a known schema whose schema was inferred from the data. */
   inferredTables: string[];
+  /** What the user should know of how the file was read (bytes that are not UTF-8, a file read from where it grew). */
+  notes?: string[];
 }
 
 export interface IngestReport {
@@ -48,6 +49,10 @@ export interface IngestReport {
   quarantined: number;
   refusedFiles: number;
   skippedFiles: number;
+  /** Why the run stopped before the end (the disk failed): files not committed are reported as refused. */
+  stopped?: string;
+  /** What the run changed from what was asked (e.g. fewer threads than --threads), said once. */
+  notes?: string[];
 }
 
 export interface IngestProgress {
@@ -81,55 +86,59 @@ export interface IngestOptions {
   splitMinBytes?: number;
   /** Decoded bytes per block of a split file (default 4 MiB; tests make it small). */
   splitBlockBytes?: number;
+  /** How long to wait for another writer of the workspace to finish (default 10 s). */
+  waitMs?: number;
 }
 
 const EXPORT_FILE = /\.(json|jsonl|ndjson|csv|tsv|parquet)(\.gz)?$/i;
 export { MAX_GZIPPED_PARQUET_BYTES } from './ingest-file.js';
 export { tableFromFileName } from './file-load.js';
 
-/** Files named by the arguments: files, folders (recursively) and `*`/`?` globs in the last path part. */
-export function expandPaths(paths: readonly string[]): { files: string[]; missing: string[] } {
+/**
+ * Files named by the arguments: files, folders (recursively) and `*`/`?` globs in the last path part. A path
+ * that does not exist or cannot be read (a folder that cannot be listed, a broken link) is a problem, reported
+ * by the caller; the others are still read.
+ */
+export function expandPaths(paths: readonly string[]): { files: string[]; problems: { path: string; reason: string }[] } {
   const files: string[] = [];
-  const missing: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (EXPORT_FILE.test(e.name)) files.push(p);
+  const problems: { path: string; reason: string }[] = [];
+  const why = (e: unknown) => ((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  const list = (d: string): string[] | undefined => {
+    try {
+      return readdirSync(d).sort((a, b) => a.localeCompare(b));
+    } catch (e) {
+      problems.push({ path: d, reason: why(e) });
+      return undefined;
     }
+  };
+  const visit = (p: string, named: boolean) => {
+    const export_ = named || EXPORT_FILE.test(basename(p));
+    let st;
+    try {
+      // inside a folder a link to a folder is not followed (no loops); a named path always is
+      st = named ? statSync(p) : lstatSync(p);
+      if (st.isSymbolicLink()) {
+        st = statSync(p);
+        if (st.isDirectory()) return;
+      }
+    } catch (e) {
+      if (export_) problems.push({ path: p, reason: why(e) });
+      return;
+    }
+    if (st.isDirectory()) for (const n of list(p) ?? []) visit(join(p, n), false);
+    else if (export_) files.push(p);
   };
   for (const p of paths) {
     const abs = resolve(p);
     if (/[*?]/.test(basename(abs))) {
       const re = new RegExp('^' + basename(abs).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
       const dir = dirname(abs);
-      const hits = existsSync(dir) ? readdirSync(dir).filter((n) => re.test(n)).sort().map((n) => join(dir, n)) : [];
-      if (!hits.length) missing.push(p);
-      files.push(...hits);
-    } else if (!existsSync(abs)) missing.push(p);
-    else if (statSync(abs).isDirectory()) walk(abs);
-    else files.push(abs);
+      const hits = existsSync(dir) ? (list(dir) ?? []).filter((n) => re.test(n)).map((n) => join(dir, n)) : [];
+      if (!hits.length) problems.push({ path: p, reason: 'no such file or folder' });
+      for (const h of hits) visit(h, true);
+    } else visit(abs, true);
   }
-  return { files: [...new Set(files)], missing };
-}
-
-interface LedgerEntry {
-  file: string;
-  at: string;
-  loaded: number;
-  quarantined: number;
-  /** Size and SHA-256 of the first MiB: a new file is told apart without hashing it first. */
-  size?: number;
-  fingerprint?: string;
-}
-type Ledger = Record<string, LedgerEntry>;
-
-const ledgerPath = (ws: Workspace) => insideWorkspace(ws.dir, 'ingest-log.json');
-function readLedger(ws: Workspace): Ledger {
-  const p = ledgerPath(ws);
-  return existsSync(p)
-    ? readJsonFile<Ledger>(p, 'move it aside to start a new log (a file loaded before would then load again if ingested again)', { workspaceDir: ws.dir, check: (v) => (isJsonObject(v) ? undefined : 'not a map of loaded files') })
-    : {};
+  return { files: [...new Set(files)], problems };
 }
 
 const PARALLEL_MIN_BYTES = 16 << 20;
@@ -139,34 +148,44 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
     throw new Error(`--format must be auto or one of ${FORMATS.join(', ')}, not '${opts.format}'`);
   }
   if (opts.table && !VALID_TABLE.test(opts.table)) throw new Error(`'${opts.table}' is not a valid table name`);
-  const { files, missing } = expandPaths(paths);
-  if (missing.length) throw new Error(`no such file or folder: ${missing.join(', ')}`);
+  const { files, problems } = expandPaths(paths);
+  const unread = problems.map((p) => ({ ...emptyReport(p.path), refused: p.reason }));
+  if (!files.length) return { files: unread, read: 0, loaded: 0, quarantined: 0, refusedFiles: unread.length, skippedFiles: 0 };
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
   const workers = Math.max(1, Math.min(files.length, opts.workers ?? (files.length > 1 && total >= PARALLEL_MIN_BYTES ? availableParallelism() : 1)));
-  cleanAbandoned(ws);
-  const books = new Books(ws, files, sizes, opts);
-  if (workers > 1) await ingestInParallel(books, workers);
-  else {
-    // files read one after another: a large one is split across threads (ingest-split.ts)
-    const threads = opts.workers ?? availableParallelism();
-    const minBytes = opts.splitMinBytes ?? SPLIT_MIN_BYTES;
-    const pool = threads > 1 && sizes.some((s) => s >= minBytes) ? new IngestPool(ws.dir, threads) : undefined;
-    const split = pool && { pool, threads, minBytes, ...(opts.splitBlockBytes ? { blockBytes: opts.splitBlockBytes } : {}) };
-    try {
-      for (let i = 0; i < files.length; i++) await ingestHere(books, i, split);
-    } finally {
-      await pool?.close();
+  const writer = WorkspaceWriter.open(ws.dir, { command: 'ingest', ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}) });
+  const books = new Books(writer, files, sizes, opts);
+  try {
+    if (workers > 1) await ingestInParallel(books, workers);
+    else {
+      // files read one after another: a large one is split across threads (ingest-split.ts)
+      const threads = opts.workers ?? availableParallelism();
+      const minBytes = opts.splitMinBytes ?? SPLIT_MIN_BYTES;
+      const pool = threads > 1 && sizes.some((s) => s >= minBytes) ? new IngestPool(ws.dir, threads) : undefined;
+      const split = pool && { pool, threads, minBytes, ...(opts.splitBlockBytes ? { blockBytes: opts.splitBlockBytes } : {}) };
+      try {
+        for (let i = 0; i < files.length && !books.aborted; i++) await ingestHere(books, i, split);
+      } finally {
+        await pool?.close();
+      }
     }
+    books.commit(true);
+    if (!books.aborted) books.compact(opts.rowsPerExtent);
+  } finally {
+    writer.close();
   }
-  return books.report();
+  const report = books.report();
+  return unread.length ? { ...report, files: [...unread, ...report.files], refusedFiles: report.refusedFiles + unread.length } : report;
 }
 
 /** One file read in this thread (sequential ingest, and files that must run alone after a parallel pass). */
-async function ingestHere(books: Books, i: number, split?: SplitOptions): Promise<void> {
-  const seen = await books.seenBefore(i);
+async function ingestHere(books: Books, i: number, split?: SplitOptions, known?: Head): Promise<void> {
+  const head = known ?? (await books.head(i));
+  if (!('anchor' in head)) return books.unreadable(i, head);
+  const seen = await books.seenBefore(i, head);
   if (seen.skipped) return books.done(i, { fr: seen.skipped }, seen);
-  const read = (s?: SplitOptions) => readFileIntoExtents(books.ws, books.files[i]!, books.sizes[i]!, books.readOptions(false), (bytes, records) => books.progress(i, bytes, records), seen.hash, s);
+  const read = (s?: SplitOptions) => readFileIntoExtents(books.writer, books.files[i]!, books.sizes[i]!, books.readOptions(false), (bytes, records) => books.progress(i, bytes, records), seen.cont, s);
   let res = await read(split);
   // a split file whose lines add a table or a column is read again by this thread alone
   if (res.needsAlone) res = await read();
@@ -177,28 +196,36 @@ async function ingestHere(books: Books, i: number, split?: SplitOptions): Promis
  * Files on worker threads, several at once. Each loads with the table schemas frozen: a file that would add
  * a table or a column is given up by its worker (nothing kept) and read again afterwards, alone and in order,
  * so every schema change happens as in a sequential ingest and the files loaded beside each other do not
- * depend on each other's order. Two files that may hold the same content (same size and first MiB) never run
- * at once: the later one waits and is then told a re-ingest by the ledger, as it would be sequentially.
+ * depend on each other's order. Two files that may hold the same content, or one the start of the other,
+ * (their first lines agree, identity.ts) never run at once: the later one waits and is then told a re-ingest
+ * or a grown file by the ledger, as it would be sequentially.
  */
 async function ingestInParallel(books: Books, workers: number): Promise<void> {
-  const pool = new IngestPool(books.ws.dir, workers);
+  const pool = new IngestPool(books.writer.dir, workers);
   const alone: number[] = [];
   const inFlight = new Map<string, Promise<void>>();
   const running = new Set<Promise<void>>();
   try {
-    for (let i = 0; i < books.files.length; i++) {
+    for (let i = 0; i < books.files.length && !books.aborted; i++) {
       while (running.size >= workers) await Promise.race(running);
-      const key = `${books.sizes[i]}:${fingerprint(books.files[i]!)}`;
-      const before = inFlight.get(key);
+      if (books.aborted) break;
+      const head = await books.head(i);
+      if (!('anchor' in head)) {
+        books.unreadable(i, head);
+        continue;
+      }
+      const before = [...head.hashes].flatMap((h) => inFlight.get(h) ?? []);
       const job = (async () => {
-        if (before) await before;
-        const seen = await books.seenBefore(i);
+        await Promise.all(before);
+        const seen = await books.seenBefore(i, head);
         if (seen.skipped) return books.done(i, { fr: seen.skipped }, seen);
-        const res = await pool.run(books.files[i]!, books.sizes[i]!, books.readOptions(true), seen.hash, (bytes, records) => books.progress(i, bytes, records));
+        const res = await pool.run(books.files[i]!, books.sizes[i]!, books.readOptions(true), seen.cont, books.writer.schemas(), (bytes, records) => books.progress(i, bytes, records));
         if (res.needsAlone) alone.push(i);
         else books.done(i, res, seen);
       })();
-      inFlight.set(key, job);
+      inFlight.set(head.anchor, job);
+      const forget = () => void (inFlight.get(head.anchor) === job && inFlight.delete(head.anchor));
+      job.then(forget, forget);
       const tracked = job.finally(() => running.delete(tracked));
       running.add(tracked);
     }
@@ -206,86 +233,7 @@ async function ingestInParallel(books: Books, workers: number): Promise<void> {
   } finally {
     await pool.close();
   }
-  for (const i of alone.sort((a, b) => a - b)) await ingestHere(books, i);
+  for (const i of alone.sort((a, b) => a - b)) if (!books.aborted) await ingestHere(books, i);
 }
 
-/** The run's books: ledger, per-file reports, progress. Only this thread writes the ledger and quarantine index. */
-class Books {
-  private readonly ledger: Ledger;
-  private readonly reports: (FileReport | undefined)[];
-  private readonly live = new Map<number, { bytes: number; records: number }>();
-  private bytesDone = 0;
-  private recordsDone = 0;
-
-  constructor(readonly ws: Workspace, readonly files: string[], readonly sizes: number[], private readonly opts: IngestOptions) {
-    this.ledger = readLedger(ws);
-    this.reports = files.map(() => undefined);
-  }
-
-  readOptions(frozen: boolean) {
-    const o = this.opts;
-    return {
-      ...(o.table ? { table: o.table } : {}), ...(o.format ? { format: o.format } : {}), ...(o.rowsPerExtent ? { rowsPerExtent: o.rowsPerExtent } : {}),
-      ...(o.cellsPerFlush ? { cellsPerFlush: o.cellsPerFlush } : {}), ...(o.columnar === false ? { columnar: false } : {}), schemaFrozen: frozen,
-    };
-  }
-
-  /** Whether the ledger already holds this content; hashes the file up front only when it may. */
-  async seenBefore(i: number): Promise<{ hash?: string; fingerprint: string; skipped?: FileReport }> {
-    const file = this.files[i]!;
-    const size = this.sizes[i]!;
-    const fp = fingerprint(file);
-    // entries written before fingerprints existed have no size: any file may match them
-    const maybe = Object.values(this.ledger).some((e) => e.size === undefined || (e.size === size && e.fingerprint === fp));
-    if (!maybe || this.opts.force) return { fingerprint: fp };
-    const hash = await hashFile(file);
-    const entry = this.ledger[hash];
-    if (!entry) return { hash, fingerprint: fp };
-    const fr = emptyReport(file);
-    fr.skipped = `already ingested on ${entry.at} (same content as ${entry.file}); use --force to load it again`;
-    return { hash, fingerprint: fp, skipped: fr };
-  }
-
-  progress(i: number, bytes: number, records: number): void {
-    this.live.set(i, { bytes: Math.min(bytes, this.sizes[i]!), records });
-    if (!this.opts.onProgress) return;
-    let b = this.bytesDone;
-    let r = this.recordsDone;
-    for (const l of this.live.values()) {
-      b += l.bytes;
-      r += l.records;
-    }
-    this.opts.onProgress({ bytesDone: b, bytesTotal: this.sizes.reduce((a, x) => a + x, 0), records: r, file: this.files[i]!, fileIndex: i, files: this.files.length });
-  }
-
-  /** A file is finished: a whole one is committed (quarantine published, ledger entry), any other reported. */
-  done(i: number, res: FileResult, seen: { fingerprint: string }): void {
-    const { fr } = res;
-    if (res.hash && !fr.refused && !fr.skipped) {
-      if (res.quarantine) publishQuarantine(this.ws, res.quarantine, res.hash);
-      if (res.journal) rmSync(res.journal, { force: true });
-      this.ledger[res.hash] = { file: fr.file, at: new Date().toISOString(), loaded: fr.loaded, quarantined: fr.quarantined, size: this.sizes[i]!, fingerprint: seen.fingerprint };
-      writeJsonAtomic(ledgerPath(this.ws), this.ledger);
-    }
-    this.live.delete(i);
-    this.bytesDone += this.sizes[i]!;
-    this.recordsDone += fr.read;
-    this.reports[i] = fr;
-  }
-
-  report(): IngestReport {
-    const report: IngestReport = { files: [], read: 0, loaded: 0, quarantined: 0, refusedFiles: 0, skippedFiles: 0 };
-    for (const fr of this.reports) {
-      if (!fr) continue;
-      report.files.push(fr);
-      if (fr.skipped) report.skippedFiles++;
-      else if (fr.refused) report.refusedFiles++;
-      report.read += fr.read;
-      report.loaded += fr.loaded;
-      report.quarantined += fr.quarantined;
-    }
-    return report;
-  }
-}
-
-export { readQuarantine } from './quarantine.js';
+export { readQuarantine } from '../store/quarantine.js';

@@ -14,11 +14,14 @@ const NEWLINE = 0x0a;
 export class LineBlocks {
   private pending: Buffer[] = [];
   private size = 0;
-  private line = 1;
+  private line: number;
   /** Inside a line already reported as too long: its bytes are dropped up to its newline. */
   private oversize = false;
 
-  constructor(private readonly emit: (p: LinePiece) => void, private readonly blockBytes = 4 << 20, private readonly maxRecordBytes = MAX_RECORD_BYTES) {}
+  /** `firstLine`: the number of the first line pushed (a grown file is read on from its new part). */
+  constructor(private readonly emit: (p: LinePiece) => void, private readonly blockBytes = 4 << 20, private readonly maxRecordBytes = MAX_RECORD_BYTES, firstLine = 1) {
+    this.line = firstLine;
+  }
 
   push(chunk: Buffer): void {
     if (this.oversize) {

@@ -9,6 +9,7 @@ import { jsonText, parseJson } from '../engine/values/json.js';
 import { longOf } from '../engine/values/long.js';
 import { pipeline, Readable } from 'node:stream';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
+import { setOwn } from '../common/own-keys.js';
 import type { Source } from './source.js';
 import { MAX_RECORD_BYTES, splitJsonValues, splitLines, type Line } from './splitters.js';
 import { jsonNestsDeeper, MAX_NESTING } from '../common/nesting.js';
@@ -28,6 +29,12 @@ export interface RecordItem {
 }
 
 const RAW_KEPT = 2000;
+
+/** Sets a record's field; a column named `__proto__` is a field like any other, not the object's prototype. */
+export function setField(row: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') setOwn(row, name, value);
+  else row[name] = value;
+}
 const BATCH = 4096;
 
 /** Picks the format from the extension and the first bytes. */
@@ -90,7 +97,7 @@ function fromObject(o: unknown, at: Partial<RecordItem>, out: RecordItem[]): voi
 }
 
 /** The records of a text format (everything but Parquet). */
-export function readRecords(src: Source, format: Format, delimiter = ','): AsyncGenerator<RecordItem[]> {
+export function readRecords(src: ReadSource, format: Format, delimiter = ','): AsyncGenerator<RecordItem[]> {
   if (format === 'csv') return readCsv(src, delimiter);
   if (format === 'json' || isDocumentLayout(src.head)) return readJsonDocuments(src);
   return readJsonLines(src);
@@ -98,10 +105,12 @@ export function readRecords(src: Source, format: Format, delimiter = ','): Async
 
 /** A record no later step could walk (every stage, and the engine, takes values MAX_NESTING deep). */
 const TOO_DEEP = `JSON nested deeper than ${MAX_NESTING} levels`;
+/** What the readers need of a source: its decoded bytes, its head, and the number of its first line. */
+type ReadSource = Pick<Source, 'chunks' | 'head' | 'firstLine'>;
 
 /** One JSON value per line; a line may be a whole Event Hubs message. */
-async function* readJsonLines(src: Source): AsyncGenerator<RecordItem[]> {
-  for await (const lines of splitLines(src.chunks())) {
+async function* readJsonLines(src: ReadSource): AsyncGenerator<RecordItem[]> {
+  for await (const lines of splitLines(src.chunks(), MAX_RECORD_BYTES, src.firstLine)) {
     const out: RecordItem[] = [];
     for (const l of lines) recordsOfLine(l, out);
     if (out.length) yield out;
@@ -134,7 +143,7 @@ export function recordsOfLine(l: Line, out: RecordItem[]): void {
 }
 
 /** JSON arrays, Event Hubs messages and objects, however they are laid out over lines. */
-async function* readJsonDocuments(src: Source): AsyncGenerator<RecordItem[]> {
+async function* readJsonDocuments(src: ReadSource): AsyncGenerator<RecordItem[]> {
   for await (const values of splitJsonValues(src.chunks())) {
     const out: RecordItem[] = [];
     for (const v of values) {
@@ -164,11 +173,13 @@ async function* readJsonDocuments(src: Source): AsyncGenerator<RecordItem[]> {
  * and skipped. Ingest reads CSV of a known table through the columnar path instead (csv-splitter.ts); this
  * one serves files whose table is not known up front and is the reference the columnar path is tested against.
  */
-async function* readCsv(src: Source, delimiter: string): AsyncGenerator<RecordItem[]> {
+async function* readCsv(src: ReadSource, delimiter: string): AsyncGenerator<RecordItem[]> {
+  // a grown file continued: after its header line, lines are numbered on from where it was left
+  const skipped = src.firstLine - 2;
   let batch: RecordItem[] = [];
   const parser = parseCsv({
     delimiter, relax_column_count: true, bom: true, skip_empty_lines: true, info: true, skip_records_with_error: true, max_record_size: MAX_RECORD_BYTES,
-    on_skip: (err: CsvError | undefined) => void batch.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, problem: `CSV: ${err?.message ?? 'unreadable record'}` }),
+    on_skip: (err: CsvError | undefined) => void batch.push({ line: ((err as { lines?: number } | undefined)?.lines ?? 0) + (header ? Math.max(0, skipped) : 0), problem: `CSV: ${err?.message ?? 'unreadable record'}` }),
   });
   pipeline(Readable.from(src.chunks()), parser, () => {
     // errors surface through the iteration below
@@ -183,13 +194,13 @@ async function* readCsv(src: Source, delimiter: string): AsyncGenerator<RecordIt
       for (let k = f.indexOf('\r'); k >= 0; k = f.indexOf('\r', k + 1)) crs++;
       for (let k = f.indexOf('\n'); k >= 0; k = f.indexOf('\n', k + 1)) lfs++;
     }
-    const line = info.lines - crs - lfs;
+    const line = info.lines - crs - lfs + (header ? Math.max(0, skipped) : 0);
     if (!header) header = record;
     else if (record.length !== header.length) {
       batch.push({ line, problem: `CSV row has ${record.length} fields, the header has ${header.length}`, raw: record.join(',').slice(0, RAW_KEPT) });
     } else {
       const row: Record<string, unknown> = {};
-      for (let j = 0; j < header.length; j++) row[header[j]!] = record[j];
+      for (let j = 0; j < header.length; j++) setField(row, header[j]!, record[j]);
       batch.push({ line, row });
     }
     if (batch.length >= BATCH) {
@@ -213,7 +224,7 @@ export async function* readParquet(file: string | ArrayBuffer, progress?: (fract
     const out: RecordItem[] = rows.map((r, i) => {
       const row: Record<string, unknown> = {};
       // INT64 arrives as a bigint: kept exact (a number while it is a safe integer, as every long Value is)
-      for (const [k, v] of Object.entries(r)) row[k] = typeof v === 'bigint' ? longOf(v) : v instanceof Date ? v.toISOString() : v;
+      for (const [k, v] of Object.entries(r)) setField(row, k, typeof v === 'bigint' ? longOf(v) : v instanceof Date ? v.toISOString() : v);
       const u = unwrap(row);
       return { offset: rowStart + i, row: u.row ?? row, ...(u.table ? { table: u.table } : {}) };
     });

@@ -1,38 +1,60 @@
 /**
  * One export file as a stream of decoded bytes: read in 1 MiB chunks, gunzipped on the fly when it starts
- * with the gzip magic, hashed (SHA-256 of the file's bytes as stored) and counted while it flows, so a
- * multi-GB export is read once with bounded memory. The first 64 KiB of decoded text are peeked for format
- * detection and then replayed to the reader.
+ * with the gzip magic (gzip-members.ts: member by member, as zcat reads it, damage reported by byte), and
+ * counted while it flows, so a multi-GB export is read once with bounded memory. The file is known by its
+ * content (identity.ts): the SHA-256 of the decoded bytes, so the same export stored plain or gzipped is one
+ * file. The first 64 KiB of decoded bytes are peeked for format detection and the ledger's anchor, then
+ * replayed to the reader. A file that grew since it was ingested is read from where it was left
+ * (`Continuation`): the earlier content is hashed but not handed over (for CSV, its header line is), it is
+ * checked to be exactly what was ingested before (else PrefixMismatch: read the file whole), and lines are
+ * numbered on from there. Bytes that are not UTF-8 (read as U+FFFD by the readers) are counted for a note.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { GzipDecoder, type GzipDamage } from './gzip-members.js';
+import { anchorOf, type ContentIdentity } from './identity.js';
+export type { ContentIdentity } from './identity.js';
+import { Utf8Check } from './utf8-check.js';
 
 const CHUNK = 1 << 20;
-const HEAD_BYTES = 64 * 1024;
-/** How much of a file the ledger fingerprints up front (see `fingerprint`). */
-export const FINGERPRINT_BYTES = 1 << 20;
+export const HEAD_BYTES = 64 * 1024;
+
+/** Where a grown file continues: its first `prefix.bytes` decoded bytes were ingested before (content hash `prefix.content`). */
+export interface Continuation {
+  byte: number;
+  line: number;
+  prefix: { bytes: number; content: string };
+  /** CSV: the first line (the header) is handed to the reader before the continuation. */
+  header?: boolean;
+}
+
+/** The file does not start with the content it was expected to continue: read it whole instead. */
+export class PrefixMismatch extends Error {}
+/** The file is exactly the content it was expected to continue: nothing is new. */
+export class SameContent extends Error {}
+export class UnreadableFileError extends Error {}
 
 export interface Source {
   readonly compressed: boolean;
-  /** The first ≤64 KiB of decoded text. */
+  /** The first ≤64 KiB of decoded text, from the start of the file. */
   readonly head: string;
-  /** Every decoded byte, head included; iterable once. A damaged compressed stream ends it early (see `damage`). */
+  /** Decoded bytes from the start, or the continuation, to the end; iterable once. Damage ends a .gz early (see `damage`). */
   chunks(): AsyncGenerator<Buffer>;
   /** Bytes of the file consumed so far (compressed bytes for .gz: what progress compares with the file size). */
   readonly rawBytes: number;
-  /** Set when decompression failed part way: where, and why. The decoded bytes before it were delivered. */
-  readonly damage?: { offset: number; message: string };
-  /** SHA-256 hex of the whole file as stored (reads whatever the reader left unread). */
-  digest(): Promise<string>;
+  /** The damaged parts of a .gz (trailing garbage, CRC errors, data that cannot be inflated, a cut). */
+  readonly damage: readonly GzipDamage[];
+  /** The line number of the first line handed over after the header (1 unless continuing). */
+  readonly firstLine: number;
+  /** Bytes read as U+FFFD because they are not UTF-8: how many, and the decoded byte of the first. */
+  readonly invalidUtf8: { count: number; firstByte: number } | undefined;
+  /** The whole file's identity (reads whatever the reader left unread). */
+  identity(): Promise<ContentIdentity>;
   /** Stops reading (a file refused part way). */
   close(): void;
 }
 
-export class UnreadableFileError extends Error {}
-
-/** Reads the first bytes of a file (the gzip magic test and the ledger fingerprint). */
+/** Reads the first bytes of a file (the gzip magic test). */
 function readPrefix(file: string, n: number): Buffer {
   const fd = openSync(file, 'r');
   try {
@@ -44,63 +66,92 @@ function readPrefix(file: string, n: number): Buffer {
   }
 }
 
-/** SHA-256 of a file's first MiB: with the size, a cheap test of whether a file can be one seen before. */
-export function fingerprint(file: string): string {
-  return createHash('sha256').update(readPrefix(file, FINGERPRINT_BYTES)).digest('hex');
+function countNewlines(b: Buffer): number {
+  let n = 0;
+  for (let p = b.indexOf(0x0a); p >= 0; p = b.indexOf(0x0a, p + 1)) n++;
+  return n;
 }
 
-/** SHA-256 of a whole file, streamed (used only when the fingerprint matches a file seen before). */
-export async function hashFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const c of createReadStream(file, { highWaterMark: CHUNK })) hash.update(c as Buffer);
-  return hash.digest('hex');
-}
+export const isGzip = (file: string) => {
+  const magic = readPrefix(file, 2);
+  return magic[0] === 0x1f && magic[1] === 0x8b;
+};
 
 class FileSource implements Source {
   rawBytes = 0;
-  damage?: { offset: number; message: string };
   head = '';
+  headBytes: Buffer = Buffer.alloc(0);
+  firstLine = 1;
   private readonly hash: Hash = createHash('sha256');
-  private readonly raw: Readable;
-  private readonly decoded: Readable;
-  private readonly iterator: AsyncIterator<Buffer>;
+  private readonly raw: AsyncIterator<Buffer>;
+  private readonly stream: ReturnType<typeof createReadStream>;
+  private readonly gunzip: GzipDecoder | undefined;
+  private readonly utf8 = new Utf8Check();
+  private queue: Buffer[] = [];
+  private rawDone = false;
+  private closed = false;
+  /** Decoded bytes taken from the decoder so far (all hashed), and the end of the last line seen. */
+  private decoded = 0;
+  private lastNewline = 0;
+  private newlines = 0;
   private headChunks: Buffer[] = [];
-  private ended = false;
+  private verified: boolean;
 
-  constructor(private readonly file: string, readonly compressed: boolean, onRawBytes?: (total: number) => void) {
-    const raw = (this.raw = createReadStream(file, { highWaterMark: CHUNK }));
-    const tap = new Transform({
-      transform: (chunk: Buffer, _enc, done) => {
-        this.hash.update(chunk);
-        this.rawBytes += chunk.byteLength;
-        onRawBytes?.(this.rawBytes);
-        done(null, chunk);
-      },
-    });
-    raw.on('error', (e) => tap.destroy(e));
-    raw.pipe(tap);
-    if (compressed) {
-      const gunzip = createGunzip({ chunkSize: CHUNK });
-      tap.on('error', (e) => gunzip.destroy(e));
-      tap.pipe(gunzip);
-      this.decoded = gunzip;
-    } else this.decoded = tap;
-    this.iterator = this.decoded[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  constructor(file: string, readonly compressed: boolean, private readonly onRawBytes?: (total: number) => void, private readonly cont?: Continuation) {
+    this.stream = createReadStream(file, { highWaterMark: CHUNK });
+    this.raw = this.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    this.gunzip = compressed ? new GzipDecoder() : undefined;
+    this.verified = !cont;
+    if (cont) this.firstLine = cont.line;
   }
 
-  /** The next decoded chunk, or undefined at the end; a decompression error ends the stream as damage. */
+  get damage(): readonly GzipDamage[] {
+    return this.gunzip?.damage ?? [];
+  }
+
+  get invalidUtf8() {
+    return this.utf8.result();
+  }
+
+  /** The next decoded chunk from the file, hashed and counted; undefined at the end. */
   private async next(): Promise<Buffer | undefined> {
-    if (this.ended) return undefined;
-    try {
-      const r = await this.iterator.next();
-      if (!r.done) return r.value;
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (!this.compressed || !err.code?.startsWith('Z_')) throw e;
-      this.damage = { offset: this.rawBytes, message: err.message };
+    while (!this.queue.length) {
+      if (this.rawDone || this.closed) return undefined;
+      const r = await this.raw.next();
+      if (r.done) {
+        this.rawDone = true;
+        if (this.gunzip) this.queue.push(...(await this.gunzip.end()));
+      } else {
+        this.rawBytes += r.value.byteLength;
+        this.onRawBytes?.(this.rawBytes);
+        if (this.gunzip) this.queue.push(...(await this.gunzip.push(r.value)));
+        else this.queue.push(r.value);
+      }
+      this.queue = this.queue.filter((b) => b.byteLength);
     }
-    this.ended = true;
-    return undefined;
+    const c = this.queue.shift()!;
+    const at = this.decoded;
+    this.decoded += c.byteLength;
+    const nl = c.lastIndexOf(0x0a);
+    if (nl >= 0) {
+      this.lastNewline = at + nl + 1;
+      this.newlines += countNewlines(c);
+    }
+    // the prefix of a continuation is checked where it ends: the hash so far must be the earlier content's
+    const p = this.cont?.prefix;
+    if (p && !this.verified && this.decoded >= p.bytes) {
+      const k = p.bytes - at;
+      this.hash.update(c.subarray(0, k));
+      if (this.hash.copy().digest('hex') !== p.content) throw new PrefixMismatch();
+      this.verified = true;
+      this.hash.update(c.subarray(k));
+    } else this.hash.update(c);
+    return c;
+  }
+
+  /** After peek: the head is the whole content (the file ended within it). */
+  get wholeInHead(): boolean {
+    return this.rawDone && !this.queue.length && this.decoded <= HEAD_BYTES;
   }
 
   async peek(): Promise<void> {
@@ -111,35 +162,110 @@ class FileSource implements Source {
       this.headChunks.push(c);
       size += c.byteLength;
     }
-    if (this.damage && size === 0) throw new UnreadableFileError(`cannot decompress: ${this.damage.message}`);
-    this.head = Buffer.concat(this.headChunks).subarray(0, HEAD_BYTES).toString('utf8');
+    if (this.damage.length && size === 0) throw new UnreadableFileError(`cannot decompress: ${this.damage[0]!.message}`);
+    this.headBytes = Buffer.concat(this.headChunks).subarray(0, HEAD_BYTES);
+    this.head = this.headBytes.toString('utf8');
   }
 
   async *chunks(): AsyncGenerator<Buffer> {
+    const cont = this.cont;
     const replay = this.headChunks;
     this.headChunks = [];
-    yield* replay;
-    for (let c = await this.next(); c; c = await this.next()) yield c;
+    if (!cont) {
+      for (const c of replay) yield this.checked(c);
+      for (let c = await this.next(); c; c = await this.next()) yield this.checked(c);
+      return;
+    }
+    // a continuation: the header line (CSV), then the bytes from `cont.byte` on, once the prefix checks out
+    if (cont.header) {
+      const nl = this.headBytes.indexOf(0x0a);
+      yield Buffer.from(this.headBytes.subarray(0, nl < 0 ? this.headBytes.length : nl + 1));
+    }
+    let at = 0;
+    const held: Buffer[] = [];
+    const take = async () => (replay.length ? replay.shift() : await this.next());
+    for (let c = await take(); c; c = await take()) {
+      const start = at;
+      at += c.byteLength;
+      if (at <= cont.byte) continue;
+      const part = start < cont.byte ? c.subarray(cont.byte - start) : c;
+      if (!this.verified) {
+        held.push(part); // at most the last line of the earlier content: delivered once it checks out
+        continue;
+      }
+      for (const h of held.splice(0)) yield this.checked(h);
+      yield this.checked(part);
+    }
+    // held bytes are all handed over once the prefix checks out, which it must have by the end
+    if (!this.verified) throw new PrefixMismatch();
+    if (at === cont.prefix.bytes) throw new SameContent();
+  }
+
+  private checked(c: Buffer): Buffer {
+    this.utf8.push(c);
+    return c;
   }
 
   close(): void {
-    this.ended = true;
-    this.decoded.destroy();
-    this.raw.destroy();
+    this.closed = true;
+    this.stream.destroy();
   }
 
-  async digest(): Promise<string> {
+  async identity(): Promise<ContentIdentity> {
+    if (this.closed) throw new Error('the file was closed before it was read to the end');
     while (await this.next()); // a reader that stopped early: the rest still counts for the hash
-    this.raw.destroy();
-    // after damage the raw stream stopped where decompression did: hash the file as stored, once more
-    return this.damage ? hashFile(this.file) : this.hash.digest('hex');
+    this.stream.destroy();
+    return { content: this.hash.digest('hex'), bytes: this.decoded, anchor: anchorOf(this.headBytes), lastNewline: this.lastNewline, newlines: this.newlines };
   }
 }
 
-/** Opens a file for streaming; throws UnreadableFileError when a .gz header is not readable at all. */
-export async function openSource(file: string, onRawBytes?: (total: number) => void): Promise<Source> {
-  const magic = readPrefix(file, 2);
-  const src = new FileSource(file, magic[0] === 0x1f && magic[1] === 0x8b, onRawBytes);
+/** Opens a file for streaming (from `cont` on, when it continues earlier content); throws UnreadableFileError when a .gz is not readable at all. */
+export async function openSource(file: string, onRawBytes?: (total: number) => void, cont?: Continuation): Promise<Source & { headBytes: Buffer }> {
+  const src = new FileSource(file, isGzip(file), onRawBytes, cont);
   await src.peek();
   return src;
+}
+
+/** The identity of content held whole in memory (a Parquet file, gunzipped if it was). */
+export function identityOfBytes(bytes: Uint8Array): ContentIdentity {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { content: createHash('sha256').update(b).digest('hex'), bytes: b.byteLength, anchor: anchorOf(b.subarray(0, HEAD_BYTES)), lastNewline: b.lastIndexOf(0x0a) + 1, newlines: countNewlines(b) };
+}
+
+/** The identity of a file read from disk as it is (a Parquet file). */
+export async function identityOfFile(file: string): Promise<ContentIdentity> {
+  const src = new FileSource(file, false);
+  await src.peek();
+  return src.identity();
+}
+
+/** A file's first decoded bytes (up to 64 KiB) and whether they are all of it. */
+export async function readHead(file: string): Promise<{ bytes: Buffer; text: string; whole: boolean }> {
+  const src = new FileSource(file, isGzip(file));
+  try {
+    await src.peek();
+    return { bytes: src.headBytes, text: src.head, whole: src.wholeInHead };
+  } finally {
+    src.close();
+  }
+}
+
+/** The SHA-256 of a file's first `n` decoded bytes, and whether more follow. */
+export async function hashPrefix(file: string, n: number): Promise<{ hash: string; more: boolean }> {
+  const src = new FileSource(file, isGzip(file));
+  const h = createHash('sha256');
+  let at = 0;
+  try {
+    await src.peek();
+    for await (const c of src.chunks()) {
+      if (at >= n) return { hash: h.digest('hex'), more: true };
+      const k = Math.min(c.length, n - at);
+      h.update(c.subarray(0, k));
+      at += c.length;
+      if (at > n) return { hash: h.digest('hex'), more: true };
+    }
+    return { hash: h.digest('hex'), more: false };
+  } finally {
+    src.close();
+  }
 }

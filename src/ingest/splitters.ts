@@ -22,11 +22,11 @@ const mb = (n: number) => (n >= 1 << 20 ? `${Math.round(n / (1 << 20))} MiB` : `
 /** The problem reported for a line over the limit (its bytes are not kept). */
 export const lineTooLong = (maxRecordBytes: number) => `line longer than ${mb(maxRecordBytes)}, not read`;
 
-export async function* splitLines(chunks: AsyncIterable<Buffer>, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<Line[]> {
+export async function* splitLines(chunks: AsyncIterable<Buffer>, maxRecordBytes = MAX_RECORD_BYTES, firstLine = 1): AsyncGenerator<Line[]> {
   let carry: Buffer[] = [];
   let carryLen = 0;
   let oversize = false;
-  let line = 1;
+  let line = firstLine;
   const tooLong = (): Line => ({ line, problem: lineTooLong(maxRecordBytes) });
   for await (const chunk of chunks) {
     const out: Line[] = [];

@@ -94,6 +94,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, _req, reply) => {
     if (err instanceof HttpError) return reply.code(err.status).send(errorBody(err.status, err.message, err.diagnostics));
     if (err.validation) return reply.code(400).send(errorBody(400, `bad request: ${err.message}`));
+    // a read-only workspace's findings are a copy that cannot be changed (context.ts)
+    if ((err as { code?: string }).code === 'SQLITE_READONLY') return reply.code(409).send(errorBody(409, `the workspace ${ctx.dir} is read-only: this change cannot be stored`));
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) app.log.error(err);
     // a damaged workspace file says what it is and what to do; anything else unexpected is ours

@@ -4,7 +4,8 @@
  * database (opened once, WAL, so the CLI can hunt or triage while the server runs).
  */
 import { existsSync, statSync } from 'node:fs';
-import { auditOf, devicesSeen, listFindings, openFindingsDb, type Db, type Finding } from '../hunts/index.js';
+import { workspaceWritable } from '../common/workspace-dir.js';
+import { auditOf, devicesSeen, listFindings, openFindingsCopy, openFindingsDb, type Db, type Finding } from '../hunts/index.js';
 import { Workspace } from '../ingest/index.js';
 import { enrichRule, removedRules, loadRules, readRuleStore, rulesDir, sources, type DamagedRuleFile, type Enrichment, type Rule } from '../rules/index.js';
 
@@ -17,10 +18,14 @@ export class ServerContext {
   /** @param actor who the audit trail names for changes made through this server (see auth.ts actorOf). */
   constructor(readonly dir: string, readonly actor = 'web') {
     this.workspace = Workspace.open(dir, { create: true });
+    this.readOnly = !workspaceWritable(dir);
   }
 
+  /** Whether the workspace folder can be written: when not, findings are shown from a copy and changes refused. */
+  readonly readOnly: boolean;
+
   get db(): Db {
-    return (this.database ??= openFindingsDb(this.dir));
+    return (this.database ??= this.readOnly ? openFindingsCopy(this.dir, { readonly: true }) : openFindingsDb(this.dir));
   }
 
   /** Changes whenever the rule store or the set of tables changes (tables decide data-source presence). */

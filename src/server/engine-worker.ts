@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runQuery } from '../engine/index.js';
 import { encodedRows } from '../engine/format/encode.js';
+import { workspaceWritable } from '../common/workspace-dir.js';
 import { HuntError, openFindingsDb, runHunt, type Db } from '../hunts/index.js';
 import { ConfigError, externalDataFor, Workspace } from '../ingest/index.js';
 import { loadRules, sources } from '../rules/index.js';
@@ -49,6 +50,7 @@ function hunt(req: HuntJob & { seq: number }): EngineWorkerReply {
   // the rule store changed between the route's selection and this thread's read
   if (missing.length) return { seq: req.seq, ok: false, status: 409, message: `rules changed while the hunt started; no rule ${missing.map((m) => `'${m}'`).join(', ')} now` };
   try {
+    if (!workspaceWritable(dir)) return { seq: req.seq, ok: false, status: 409, message: `the workspace ${dir} is read-only: a hunt here could not store its findings (kqlite hunt reports them without storing)` };
     const summary = runHunt({
       rules: req.ruleIds.map((id) => byId.get(id)!), source: workspace, db: (db ??= openFindingsDb(dir)), actor: req.actor, externalData: externalDataFor(dir), library: sources.workspaceLibrary(dir),
       onStart: (runId) => parentPort!.postMessage({ seq: req.seq, started: runId } satisfies HuntStartedMessage),

@@ -53,6 +53,7 @@ const REFUSED: Record<string, [string[], RegExp][]> = {
   watchlists: [[['add', 'iocs'], /'watchlists add' needs <file\.csv>/], [['list', 'x'], /unexpected argument 'x'/]],
   remotes: [[['add'], /'remotes add' needs <name>/], [['remove', 'a', 'b'], /unexpected argument 'b'/], [['list', '--cluster', 'x'], /--cluster is not an option of 'remotes list'/]],
   export: [[['kqlite'], /unexpected argument 'kqlite'/]],
+  compact: [[['DeviceInfo'], /unexpected argument 'DeviceInfo'/]],
   site: [[['build', 'out'], /unexpected argument 'out'/], [['publish'], /unknown sub-command 'publish'/]],
 };
 

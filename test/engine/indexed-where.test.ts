@@ -12,7 +12,7 @@ import { encodedRows } from '../../src/engine/format/encode.js';
 import { tableFromRows } from '../../src/engine/storage/builders.js';
 import type { Table } from '../../src/engine/storage/column.js';
 import { hasPostings } from '../../src/engine/storage/postings.js';
-import { Workspace } from '../../src/ingest/workspace.js';
+import { Workspace } from '../../src/store/workspace.js';
 import type { TableSchema } from '../../src/kql/semantics/index.js';
 
 const SCHEMA: TableSchema = {

@@ -126,7 +126,7 @@ test('the workspace prunes its on-disk extents with the same results', async () 
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { Workspace } = await import('../../src/ingest/workspace.js');
+  const { Workspace } = await import('../../src/store/workspace.js');
   const dir = mkdtempSync(join(tmpdir(), 'kqlite-prune-'));
   try {
     const ws = Workspace.open(dir, { create: true });

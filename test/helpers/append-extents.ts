@@ -1,6 +1,6 @@
 // Child process of the workspace tests: appends `count` extents of `rows` rows to the Sample table of the
 // workspace at `dir`, pausing between them, as a concurrent ingest would.
-import { Workspace } from '../../src/ingest/workspace.js';
+import { Workspace } from '../../src/store/workspace.js';
 import { SAMPLE_SCHEMA, sampleTable } from './sample-tables.js';
 
 const [dir, count, rows] = process.argv.slice(2) as [string, string, string];

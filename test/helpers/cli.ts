@@ -7,6 +7,8 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The signal that ended the process, if one did (a fault injected with KQLITE_FAULT kills with SIGKILL). */
+  signal?: NodeJS.Signals;
 }
 
 const ENTRY = resolve('test/helpers/kqlite-cli.ts');
@@ -29,9 +31,9 @@ export function runCli(
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.on('error', fail);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      done({ code: code ?? 1, stdout, stderr });
+      done({ code: code ?? 1, stdout, stderr, ...(signal ? { signal } : {}) });
     });
     child.stdin.end(opts.input ?? '');
   });

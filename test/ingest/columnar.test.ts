@@ -11,7 +11,7 @@ import { CsvSplitter } from '../../src/ingest/csv-splitter.js';
 import { datetimeFromBytes, integerFromBytes, parsed } from '../../src/ingest/coerce-bytes.js';
 import { joinTicks } from '../../src/engine/values/ticks.js';
 import { parseDatetimeText } from '../../src/kql/syntax/index.js';
-import { contents, quarantineOf, scratchArea } from '../helpers/workspace-contents.js';
+import { contents, ledgerOf, leftovers, quarantineOf, scratchArea } from '../helpers/workspace-contents.js';
 
 const { root, fresh, file } = scratchArea('kqlite-columnar-');
 
@@ -142,46 +142,21 @@ test('parallel ingest (worker threads) equals sequential ingest: rows, schemas, 
   for (const workers of [1, 2]) {
     const ws = fresh();
     const r = await ingestPaths(ws, fixed, { workers, rowsPerExtent: 1000 });
-    const ledger = JSON.parse(readFileSync(join(ws.dir, 'ingest-log.json'), 'utf8')) as Record<string, { file: string; loaded: number; quarantined: number }>;
     outcomes.push({
-      report: { ...r, files: r.files.map((f) => ({ ...f, skipped: f.skipped?.replace(/on \S+ /, ''), file: f.file.split('/').pop() })) },
+      // extents (and so what is compacted after) may differ between threads: notes are left out
+      report: { ...r, notes: undefined, files: r.files.map((f) => ({ ...f, skipped: f.skipped?.replace(/on \S+ /, ''), file: f.file.split('/').pop() })) },
       tables: contents(ws, true),
       quarantine: quarantine(ws).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
-      ledger: Object.entries(ledger).map(([h, e]) => [h, e.file.split('/').pop(), e.loaded, e.quarantined]).sort(),
-      index: JSON.parse(readFileSync(join(ws.dir, 'quarantine', 'index.json'), 'utf8')) as unknown,
+      ledger: ledgerOf(ws).map((e) => [e.stored, e.file.split('/').pop(), e.loaded, e.quarantined]).sort(),
+      index: [...ws.quarantined()].sort(),
+      leftovers: leftovers(ws),
     });
-    assert.equal(existsSync(join(ws.dir, 'quarantine')) && readFileSync(join(ws.dir, 'ingest-log.json'), 'utf8').length > 0, true);
+    assert.ok(ledgerOf(ws).length > 0);
   }
   assert.deepEqual(outcomes[1], outcomes[0]);
   const rep = outcomes[0]!.report;
   assert.deepEqual([rep.skippedFiles, rep.refusedFiles, rep.read, rep.loaded + rep.quarantined], [1, 0, rep.read, rep.read]);
   assert.deepEqual(rep.files[1]!.extraColumns, { DeviceNetworkEvents: ['Brand'] });
-});
-
-test('extents of an ingest killed part way (journalled under pending/, its process gone) are dropped by the next ingest', async () => {
-  const { spawnSync } = await import('node:child_process');
-  const { mkdirSync } = await import('node:fs');
-  const { tableFromRows } = await import('../../src/engine/storage/builders.js');
-  const ws = fresh();
-  // what a killed ingest leaves: an extent written, no ledger entry, its journal naming it, a partial quarantine
-  const schema = { name: 'DeviceNetworkEvents', columns: [{ name: 'DeviceName', type: 'string' as const }] };
-  const orphan = ws.append('DeviceNetworkEvents', schema, tableFromRows(schema.columns, [{ DeviceName: 'ghost' }]));
-  const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
-  mkdirSync(join(ws.dir, 'pending'), { recursive: true });
-  writeFileSync(join(ws.dir, 'pending', `${deadPid}-0-1.ndjson`), JSON.stringify(['DeviceNetworkEvents', orphan.id]) + '\n');
-  mkdirSync(join(ws.dir, 'quarantine'), { recursive: true });
-  writeFileSync(join(ws.dir, 'quarantine', `.partial-${deadPid}-0-1.ndjson`), '{}\n');
-  // a journal of a live process (this one) is left alone
-  const live = ws.append('DeviceNetworkEvents', schema, tableFromRows(schema.columns, [{ DeviceName: 'busy' }]));
-  writeFileSync(join(ws.dir, 'pending', `${process.pid}-99-1.ndjson`), JSON.stringify(['DeviceNetworkEvents', live.id]) + '\n');
-  const p = file('DeviceNetworkEvents_after_kill.csv', 'DeviceName\nreal\n');
-  const r = await ingestPaths(ws, [p], { workers: 1 });
-  assert.equal(r.loaded, 1);
-  const t = contents(ws)['DeviceNetworkEvents']!;
-  const at = (t.schema as { columns: { name: string }[] }).columns.findIndex((c) => c.name === 'DeviceName');
-  assert.deepEqual(t.rows.map((row) => (row as unknown[])[at]).sort(), ['busy', 'real']);
-  assert.deepEqual(readdirSync(join(ws.dir, 'pending')), [`${process.pid}-99-1.ndjson`]);
-  assert.equal(readdirSync(join(ws.dir, 'quarantine')).some((f) => f.startsWith('.partial')), false);
 });
 
 test('NDJSON read on its bytes equals the generic JSON.parse path: escapes, numbers, nested values, wrappers, extra keys, bad lines', async () => {

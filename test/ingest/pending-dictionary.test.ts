@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { hashBytes } from '../../src/ingest/byte-dictionary.js';
 import { TableAccumulator } from '../../src/ingest/accumulate.js';
-import { readExtent, writeExtent } from '../../src/ingest/extent-format.js';
+import { readExtent, writeExtent } from '../../src/store/extent-format.js';
 import { PendingDictionary } from '../../src/ingest/pending-dictionary.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kqlite-dict-'));

@@ -2,13 +2,13 @@
 // file read by one thread: same rows, report, quarantine (with line numbers), ledger; a part meeting a new
 // column has the file read again alone; a damaged .gz and a failing part behave as in one thread.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
-import { ingestPaths, Workspace, type IngestOptions } from '../../src/ingest/index.js';
+import { ingestPaths, type IngestOptions } from '../../src/ingest/index.js';
 import { LineBlocks, type LinePiece } from '../../src/ingest/line-blocks.js';
-import { contents, quarantineOf, scratchArea } from '../helpers/workspace-contents.js';
+import { contents, ledgerOf, leftovers, quarantineOf, scratchArea } from '../helpers/workspace-contents.js';
 
 const { root, fresh, file } = scratchArea('kqlite-split-');
 
@@ -36,19 +36,13 @@ async function ingestBoth(path: string, extra: IngestOptions = {}) {
     const ws = fresh();
     const opts: IngestOptions = split ? { workers: 2, splitMinBytes: 0, splitBlockBytes: 8 << 10, rowsPerExtent: 3000, ...extra } : { workers: 1, rowsPerExtent: 3000, ...extra };
     const r = await ingestPaths(ws, [path], opts);
-    const ledger = existsSync(join(ws.dir, 'ingest-log.json')) ? Object.values(JSON.parse(readFileSync(join(ws.dir, 'ingest-log.json'), 'utf8')) as Record<string, { loaded: number; quarantined: number }>).map((e) => [e.loaded, e.quarantined]) : [];
+    const ledger = ledgerOf(ws).map((e) => [e.loaded, e.quarantined]);
     const { extents, threads, ...report } = r.files[0]!;
     assert.equal(threads, split && !report.extraColumns['DeviceNetworkEvents'] ? 2 : undefined, 'read by two threads when split');
     outcomes.push({ ws, extents, report, tables: contents(ws, true), quarantine: quarantineOf(ws, true), ledger, leftovers: leftovers(ws) });
   }
   return outcomes;
 }
-
-/** Journals and partial quarantine files left behind (there must be none). */
-const leftovers = (ws: Workspace) => [
-  ...(existsSync(join(ws.dir, 'pending')) ? readdirSync(join(ws.dir, 'pending')) : []),
-  ...(existsSync(join(ws.dir, 'quarantine')) ? readdirSync(join(ws.dir, 'quarantine')).filter((f) => f.startsWith('.partial')) : []),
-];
 
 test('an NDJSON file split across threads loads what one thread loads: rows, report, quarantine lines, ledger', async () => {
   const [one, split] = await ingestBoth(file('DeviceNetworkEvents_split.ndjson.gz', gzipSync(ndjson(20_000))));
@@ -97,7 +91,7 @@ test('a split file whose parts fail (extents cannot be written) is refused as in
     writeFileSync(join(ws.dir, 'tables', 'DeviceNetworkEvents'), 'not a folder');
     const r = await ingestPaths(ws, [p], { rowsPerExtent: 2000, ...(split ? { workers: 2, splitMinBytes: 0, splitBlockBytes: 8 << 10 } : { workers: 1 }) });
     const f = r.files[0]!;
-    outcomes.push({ refused: f.refused?.split(ws.dir).join('WS').replace(/pending-[\w-]+\.tmp/, 'pending-….tmp'), counts: [f.read, f.loaded, f.quarantined, f.extents], leftovers: leftovers(ws), ledger: existsSync(join(ws.dir, 'ingest-log.json')) });
+    outcomes.push({ refused: f.refused?.split(ws.dir).join('WS').replace(/pending-[\w-]+\.tmp/, 'pending-….tmp'), counts: [f.read, f.loaded, f.quarantined, f.extents], leftovers: leftovers(ws), ledger: ledgerOf(ws).length });
   }
   assert.deepEqual(outcomes[1], outcomes[0]);
   assert.match(outcomes[0]!.refused!, /nothing of this file was kept/);
@@ -119,4 +113,27 @@ test('line blocks: whole lines, first line numbers, a long line reported by numb
     assert.equal(text.split('\n').indexOf(t.split('\n')[0]!) + 1, p.firstLine, t);
     assert.ok(t.endsWith('\n') || t.endsWith('e55'), t);
   }
+});
+
+test('a grown file read by several threads loads only its new part; one that only starts like an ingested file is read whole', async () => {
+  const ws = fresh();
+  const split: IngestOptions = { workers: 2, splitMinBytes: 0, splitBlockBytes: 8 << 10, rowsPerExtent: 3000 };
+  const text = ndjson(4000);
+  const p = file('DeviceNetworkEvents_grows_split.ndjson', text + '\n');
+  assert.equal((await ingestPaths(ws, [p], split)).files[0]!.threads, 2);
+  const before = ws.tables()[0]!.rows;
+  // grown: 4000 more lines; read from line 4001 on, by two threads
+  const more = ndjson(8000).split('\n').slice(4000).join('\n');
+  writeFileSync(p, text + '\n' + more + '\n');
+  const grown = (await ingestPaths(ws, [p], split)).files[0]!;
+  assert.equal(grown.read, more.split('\n').filter(Boolean).length, 'the new lines only (blank lines are no records)');
+  assert.match(grown.notes!.join(), /from line 4001 on/);
+  assert.ok(quarantineOf(ws).filter((q) => (q['line'] as number) > 4000).every((q) => (q['line'] as number) <= 8000));
+  const after = ws.tables()[0]!.rows;
+  assert.equal(after, before + grown.loaded);
+  // the same first 64 KiB and more, but not the ingested content after them: read whole (nothing skipped)
+  const other = file('DeviceNetworkEvents_lookalike.ndjson', text.slice(0, 70_000) + '\n' + ndjson(9000).split('\n').slice(5000).join('\n') + '\n');
+  const whole = (await ingestPaths(ws, [other], split)).files[0]!;
+  assert.equal(whole.notes, undefined);
+  assert.ok(whole.read > 4000, `read ${whole.read}`);
 });

@@ -8,8 +8,8 @@ import type { Column, Table } from '../../src/engine/storage/column.js';
 import { buildPostings, postingsOf } from '../../src/engine/storage/postings.js';
 import type { Value } from '../../src/engine/values/value.js';
 import type { ScalarTypeName } from '../../src/kql/syntax/ast.js';
-import { packCodes, packInts, unpack, unpackCodes, type BufferRef, type Packed } from '../../src/ingest/extent-codecs.js';
-import { ExtentReader, readExtent, readExtentMeta, writeExtent } from '../../src/ingest/extent-format.js';
+import { packCodes, packInts, unpack, unpackCodes, type BufferRef, type Packed } from '../../src/store/extent-codecs.js';
+import { ExtentReader, readExtent, readExtentMeta, writeExtent } from '../../src/store/extent-format.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kqlite-format-3-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -85,7 +85,7 @@ test('every column type round-trips exactly through format 3, in the narrowest e
     const table: Table = { length: c.values.length, columns: [{ name: 'C', column }] };
     const dir = join(root, `case-${i}`);
     const meta = writeExtent(dir, table, {});
-    assert.equal(meta.format, 'kqlite-extent/3');
+    assert.equal(meta.format, 'kqlite-extent/4');
     assert.equal(stored(meta.columns[0]!), c.stored, c.name);
     const back = readExtent(dir, { name: 'T', columns: [{ name: 'C', type: c.type }] });
     same(back.columns[0]!.column, column, c.name);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ColumnCache } from '../../src/ingest/column-cache.js';
+import { ColumnCache } from '../../src/store/column-cache.js';
 import type { Column } from '../../src/engine/storage/column.js';
 
 const col = (n: number): Column => ({ type: 'long', length: n, values: new Float64Array(n), validity: undefined });

@@ -10,7 +10,7 @@ import { toJsonResult } from '../../src/engine/format/encode.js';
 import { runQuery, type TableSource } from '../../src/engine/index.js';
 import { openMemoryDb, runHunt, type HuntRule } from '../../src/hunts/index.js';
 import { createDemoWorkspace } from '../../src/ingest/demo/workspace.js';
-import { Workspace } from '../../src/ingest/workspace.js';
+import { Workspace } from '../../src/store/workspace.js';
 import { builtinRules } from '../../src/rules/index.js';
 import { SAMPLE_SCHEMA, sampleTable } from '../helpers/sample-tables.js';
 import { scratchArea } from '../helpers/workspace-contents.js';

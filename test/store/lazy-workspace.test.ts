@@ -8,8 +8,8 @@ import { toJsonResult } from '../../src/engine/format/encode.js';
 import { runQuery, type TableSource } from '../../src/engine/index.js';
 import { MemorySource } from '../../src/engine/source.js';
 import { QueryError } from '../../src/engine/values/value.js';
-import { readExtent, readExtentMeta, writeExtent } from '../../src/ingest/extent-format.js';
-import { Workspace } from '../../src/ingest/workspace.js';
+import { readExtent, readExtentMeta, writeExtent } from '../../src/store/extent-format.js';
+import { Workspace } from '../../src/store/workspace.js';
 import { SAMPLE_SCHEMA, sampleDays, sampleTable } from '../helpers/sample-tables.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kqlite-lazy-'));
@@ -77,7 +77,7 @@ test('format 3 keeps dictionaries in data.bin (a lone surrogate as JSON), and re
   const dir = join(root, 'extent-3');
   const table = sampleTable(0, 200);
   const meta = writeExtent(dir, table, {});
-  assert.equal(meta.format, 'kqlite-extent/3');
+  assert.equal(meta.format, 'kqlite-extent/4');
   assert.deepEqual(readdirSync(dir).sort(), ['data.bin', 'meta.json']);
   const col = (n: string) => meta.columns.find((c) => c.name === n)!;
   assert.ok(col('RemoteUrl').dictText && col('RemoteUrl').dictLengths && !col('RemoteUrl').dictJson);

@@ -20,24 +20,33 @@
  * typed-array views); the dictionary text is one UTF-8 decode per dictionary, then slices.
  * Narrowing is exact: a column holding a value it would change (-0 or NaN among integers, longs spanning 2^32
  * or more, reals Float32 cannot hold) keeps a wider form, so every column reads back bit for bit.
+ * Format 4 is format 3 with a CRC-32 of every buffer (`checks`, by its offset), verified as a column or its row
+ * index is read: a flipped bit in data.bin ends the query with an error naming the extent and column, never a
+ * wrong answer. Files are flushed to the disk (fsync) before the extent can be committed.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Column, Table } from '../engine/storage/column.js';
 import { buildPostings, postingsLater, type Postings } from '../engine/storage/postings.js';
 import { QueryError } from '../engine/values/value.js';
+import { EXECUTION } from '../engine/codes.js';
 import { jsonText, parseJson } from '../engine/values/json.js';
 import type { ScalarTypeName } from '../kql/syntax/ast.js';
 import type { TableSchema } from '../kql/semantics/types.js';
-import { DamagedFileError, isJsonObject, readJsonFile } from '../common/damaged.js';
+import { DamagedFileError } from '../common/damaged.js';
+import { faultPoint } from '../common/faults.js';
+import { crc32 } from './crc32.js';
+import { fsyncPath, writeNewFile } from './durable.js';
+import { readJsonFile } from './errors.js';
 import {
   packCodes, packDictLengths, packInts, packNumbers, packPostings, refsOf, unpack, unpackCodes, unpackDictLengths, unpackNumbers, unpackPostings,
   type BufferRef, type Packed, type PackedLengths, type PackedNumbers, type PackedPostings, type Put,
 } from './extent-codecs.js';
 
-export const EXTENT_FORMAT = 'kqlite-extent/3';
-/** Formats this reader understands: 1 kept dictionaries in dicts.json, 2 kept the in-memory layout as is. */
-const READABLE = new Set(['kqlite-extent/1', 'kqlite-extent/2', EXTENT_FORMAT]);
+export const EXTENT_FORMAT = 'kqlite-extent/4';
+/** Formats this reader understands: 1 kept dictionaries in dicts.json, 2 kept the in-memory layout as is,
+ * 3 is this one without checksums. */
+const READABLE = new Set(['kqlite-extent/1', 'kqlite-extent/2', 'kqlite-extent/3', EXTENT_FORMAT]);
 
 interface ColumnMeta extends PackedNumbers {
   name: string;
@@ -62,6 +71,8 @@ interface ColumnMeta extends PackedNumbers {
   /** A long column holding a value beyond ±2^53: every row as an int64 (BigInt64), beside `values`' floats.
    * Extents without it hold only safe longs, which the floats carry exactly. */
   big?: BufferRef;
+  /** Format 4: the CRC-32 of each buffer of the column (row index included), by the buffer's offset. */
+  checks?: [offset: number, crc: number][];
 }
 
 export interface ExtentMeta {
@@ -101,26 +112,35 @@ export interface ExtentExtra {
 }
 
 /**
- * Writes an extent's files into the folder `tmp` (made here), which the caller renames into place: the
- * workspace writes outside its append lock and only names the extent under it (workspace.ts prepareAppend).
+ * Writes an extent's files into the folder `tmp` (made here), flushed to the disk: the workspace writes
+ * straight under the extent's name (writer.ts writeExtentAt), which no reader sees until a commit lists it.
  */
 export function writeExtentFiles(tmp: string, table: Table, extra: ExtentExtra): ExtentMeta {
   mkdirSync(tmp, { recursive: true });
   const fd = openSync(join(tmp, 'data.bin'), 'w');
   let offset = 0;
+  let checks: [number, number][] = [];
   // each buffer is written as soon as it is made, so the narrowed copies do not pile up until the end
   const put = (a: ArrayBufferView): BufferRef => {
     const pad = (8 - (offset % 8)) % 8;
     if (pad) writeSync(fd, PADDING, 0, pad);
     offset += pad;
-    writeSlices(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    writeSlices(fd, bytes);
+    if (bytes.byteLength) checks.push([offset, crc32(bytes)]);
     const ref: BufferRef = [offset, a.byteLength];
     offset += a.byteLength;
     return ref;
   };
   let columns: ColumnMeta[];
   try {
-    columns = writeColumns(table, put);
+    columns = writeColumns(table, put, () => {
+      const c = checks;
+      checks = [];
+      return c;
+    });
+    faultPoint('extent-data');
+    fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { recursive: true, force: true });
@@ -133,15 +153,30 @@ export function writeExtentFiles(tmp: string, table: Table, extra: ExtentExtra):
     ...(extra.maxTimestamp !== undefined ? { maxTimestamp: extra.maxTimestamp.toString() } : {}),
     ...(extra.source ? { source: extra.source } : {}),
   };
-  writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta));
+  try {
+    writeNewFile(join(tmp, 'meta.json'), JSON.stringify(meta), 'extent-meta');
+    fsyncPath(tmp, true);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
   return meta;
 }
 
 const PADDING = new Uint8Array(8);
 
-function writeColumns(table: Table, put: Put): ColumnMeta[] {
+function writeColumns(table: Table, put: Put, takeChecks: () => [number, number][]): ColumnMeta[] {
+  takeChecks();
   // a column's buffers are written together, so loading it is one read of one byte range
   return table.columns.map(({ name, column: c }) => {
+    const m = writeColumn(name, c, put);
+    m.checks = takeChecks();
+    return m;
+  });
+}
+
+function writeColumn(name: string, c: Column, put: Put): ColumnMeta {
+  {
     const m: ColumnMeta = { name, type: c.type };
     const validity = 'validity' in c ? c.validity : undefined;
     if (validity) m.validity = put(validity);
@@ -189,7 +224,7 @@ function writeColumns(table: Table, put: Put): ColumnMeta[] {
       }
     }
     return m;
-  });
+  }
 }
 
 /**
@@ -222,15 +257,15 @@ function putDict(dict: string[], m: ColumnMeta, put: (a: ArrayBufferView) => Buf
 const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** What to do about a damaged extent (it never changes once written, so it is lost, not repairable). */
-export const extentRemedy = (dir: string) => `remove the extent folder ${dir} (its rows leave the table) or ingest the table's files again into a new workspace`;
+const META_WAY_OUT = 'The extent cannot be read: restore the workspace from a backup, or ingest its files again into a new workspace.';
 
 export function readExtentMeta(dir: string): ExtentMeta {
-  const meta = readJsonFile<ExtentMeta>(join(dir, 'meta.json'), extentRemedy(dir), {
-    check: (v) => (isJsonObject(v) && typeof v['rows'] === 'number' && Array.isArray(v['columns']) ? undefined : "not an extent's description (rows, columns)"),
+  return readJsonFile<ExtentMeta>(join(dir, 'meta.json'), 'the extent description', META_WAY_OUT, (v) => {
+    const m = v as ExtentMeta;
+    if (!m || typeof m !== 'object' || !Array.isArray(m.columns) || !Number.isSafeInteger(m.rows)) return 'no rows or columns';
+    if (!READABLE.has(m.format)) return `unknown extent format '${m.format}' (written by a newer kqlite?)`;
+    return undefined;
   });
-  if (!READABLE.has(meta.format)) throw new Error(`${dir}: extent format '${meta.format}' is newer than this kqlite reads: upgrade kqlite`);
-  return meta;
 }
 
 /** A loaded column and the bytes it holds (for a cache's budget). */
@@ -266,6 +301,7 @@ export class ExtentReader {
     const end = refs.length ? Math.max(...refs.map((r) => r[0] + r[1])) : 0;
     // one read; every buffer starts 8-aligned in the file, so also in this copy of the range
     const buf = this.read(start, end - start);
+    this.verify(m, buf, start, refs);
     // what the column holds: views of `buf` keep all of it, widened buffers are their own
     let viewsOfBuf = false;
     let widened = 0;
@@ -301,6 +337,7 @@ export class ExtentReader {
             const refs = refsOf(packed.counts, packed.gaps);
             const from = refs.length ? Math.min(...refs.map((r) => r[0])) : 0;
             const raw = this.read(from, refs.length ? Math.max(...refs.map((r) => r[0] + r[1])) - from : 0);
+            this.verify(m, raw, from, refs);
             const postings = unpackPostings(raw, from, packed, n);
             onIndexLoaded?.(postings.offsets.byteLength + postings.rows.byteLength);
             return postings;
@@ -353,7 +390,19 @@ export class ExtentReader {
   }
 
   private dictsV1(): unknown[] {
-    return (this.v1Dicts ??= readJsonFile<unknown[]>(join(this.dir, 'dicts.json'), extentRemedy(this.dir), { check: (v) => (Array.isArray(v) ? undefined : 'not a list of dictionaries') }));
+    return (this.v1Dicts ??= readJsonFile<unknown[]>(join(this.dir, 'dicts.json'), 'the extent dictionaries', META_WAY_OUT, (v) => (Array.isArray(v) ? undefined : 'not a list of dictionaries')));
+  }
+
+  /** Checks the buffers `refs` (read into `buf` from byte `start`) against their CRC-32s (format 4). */
+  private verify(m: ColumnMeta, buf: ArrayBuffer, start: number, refs: BufferRef[]): void {
+    if (!m.checks) return;
+    const expected = new Map(m.checks);
+    for (const [at, len] of refs) {
+      if (!len) continue;
+      const want = expected.get(at);
+      if (want !== undefined && crc32(new Uint8Array(buf, at - start, len)) === want) continue;
+      throw new QueryError(`extent ${this.dir}: column ${m.name}: data.bin bytes ${at}-${at + len} do not match their checksum (the file is damaged). ${META_WAY_OUT}`, EXECUTION.data);
+    }
   }
 
   private read(offset: number, length: number): ArrayBuffer {
@@ -371,7 +420,7 @@ export class ExtentReader {
       const bytes = new Uint8Array(out);
       for (let done = 0; done < length;) {
         const got = readSync(fd, bytes, done, length - done, offset + done);
-        if (got === 0) throw new DamagedFileError(join(this.dir, 'data.bin'), `shorter than its meta.json says (no bytes at ${offset + done})`, extentRemedy(this.dir));
+        if (got === 0) throw new DamagedFileError(join(this.dir, 'data.bin'), `shorter than its meta.json says (no bytes at ${offset + done})`, META_WAY_OUT);
         done += got;
       }
     } finally {
@@ -382,6 +431,18 @@ export class ExtentReader {
 }
 
 const text = (buf: ArrayBuffer, r: BufferRef, start: number) => Buffer.from(buf, r[0] - start, r[1]).toString('utf8');
+
+/** `table` laid out in `schema` order: a column it lacks, or holds with another type, is all nulls (as a read). */
+export function alignTable(table: Table, schema: TableSchema): Table {
+  const by = new Map(table.columns.map((c) => [c.name, c]));
+  return {
+    length: table.length,
+    columns: schema.columns.map(({ name, type }) => {
+      const c = by.get(name);
+      return c && c.column.type === type ? c : { name, column: nullColumn(type as Column['type'], table.length) };
+    }),
+  };
+}
 
 /** Loads a whole extent as a Table laid out in `schema` order (every column read now). */
 export function readExtent(dir: string, schema: TableSchema, meta = readExtentMeta(dir)): Table {
