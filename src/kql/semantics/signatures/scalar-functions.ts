@@ -23,7 +23,7 @@ toupper 1 1 string
 tolower 1 1 string
 reverse 1 1 string
 countof 2 3 long
-extract 3 4 typeof
+extract 3 4 typeof-string
 extract_all 2 3 dynamic
 extract_json 2 3 typeof-string extractjson
 parse_json 1 1 dynamic todynamic toobject
