@@ -39,7 +39,7 @@ export async function run(args: string[]): Promise<number> {
         if (f.skipped) process.stdout.write(`skipped ${f.file}: ${f.skipped}\n`);
         else if (f.refused) process.stdout.write(`refused ${f.file}: ${f.refused}\n`);
         else {
-          process.stdout.write(`${f.file} (${f.format}${f.threads ? `, read by ${f.threads} threads` : ''}): read ${f.read}, loaded ${f.loaded}, quarantined ${f.quarantined}${Object.keys(f.tables).length ? ` → ${Object.entries(f.tables).map(([t, n]) => `${t} ${n}`).join(', ')}` : ''}\n`);
+          process.stdout.write(`${f.file} (${f.format}${f.threads ? `, read by ${f.threads} threads` : ''}): read ${f.read}, loaded ${f.loaded}, quarantined ${f.quarantined}${Object.keys(f.tables).length ? ` → ${Object.entries(f.tables).map(([t, n]) => `${t} ${n}`).join(', ')}` : ''}${f.derived ? ` (${f.derived} of the events also as Defender rows)` : ''}\n`);
           for (const [t, cols] of Object.entries(f.extraColumns)) process.stdout.write(`  note: ${t}: kept ${cols.length} column${cols.length > 1 ? 's' : ''} outside its schema: ${cols.join(', ')}\n`);
           for (const t of f.inferredTables) process.stdout.write(`  note: ${t} is not a known Defender table; its schema was inferred from the data\n`);
         }

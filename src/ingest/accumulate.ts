@@ -309,6 +309,13 @@ export class TableAccumulator {
     this.rows++;
   }
 
+  /** Takes back the last row added (a record whose other rows did not fit). */
+  popRow(): void {
+    if (!this.rows) return;
+    this.rows--;
+    for (const c of this.columns) if (c.length > this.rows) c.pop();
+  }
+
   /** Takes back the cells the current row pushed into columns before `i` (a later one did not fit). */
   private rollBack(i: number): void {
     for (let j = 0; j < i; j++) if (this.columns[j]!.length > this.rows) this.columns[j]!.pop();

@@ -36,7 +36,7 @@ export interface LoadOptions {
   appendLock?: <T>(f: () => T) => T;
 }
 
-const at = (item: RecordItem) => ({ ...(item.line !== undefined ? { line: item.line } : {}), ...(item.offset !== undefined ? { offset: item.offset } : {}) });
+const at = (item: RecordItem) => ({ ...(item.line !== undefined ? { line: item.line } : {}), ...(item.offset !== undefined ? { offset: item.offset } : {}), ...(item.byte !== undefined ? { byte: item.byte } : {}) });
 
 export class FileLoad {
   readonly quarantine: QuarantineWriter;
@@ -44,6 +44,8 @@ export class FileLoad {
   readonly journal: PendingJournal;
   readonly fallbackTable: string | undefined;
   private readonly pending = new Map<string, TableAccumulator>();
+  /** Rows pending per table that are a record's extra rows (`also`): in the table's count, not in `loaded`. */
+  private readonly derived = new Map<TableAccumulator, number>();
   private readonly written: { table: string; id: string }[] = [];
   /** Tables this file created (no schema before it): an undo removes them whole. */
   private readonly created = new Set<string>();
@@ -81,7 +83,8 @@ export class FileLoad {
         continue;
       }
       this.seenReadable = true;
-      this.addRow(this.accumulator(table, item.row!), table, item);
+      if (item.also) this.addWithDerived(table, item);
+      else this.addRow(this.accumulator(table, item.row!), table, item);
     }
     this.afterBatch();
     return true;
@@ -123,6 +126,32 @@ export class FileLoad {
     this.afterRow(acc);
   }
 
+  /**
+   * A record that is several rows (its `also`, e.g. a Windows event's Defender row): all go in or none do
+   * (a misfit takes back the rows added before it and quarantines the record). The extra rows count in their
+   * tables but not in `loaded`, which counts records.
+   */
+  private addWithDerived(table: string, item: RecordItem): void {
+    const rows = [{ table, row: item.row! }, ...item.also!];
+    const added: TableAccumulator[] = [];
+    for (const r of rows) {
+      if (!VALID_TABLE.test(r.table)) throw new Error(`'${r.table}' is not a valid table name`);
+      const acc = this.accumulator(r.table, r.row);
+      if (this.opts.schemaFrozen) for (const k in r.row) if (r.row[k] !== undefined && !acc.hasColumn(k)) throw new SchemaChangeError(`column ${k} of ${r.table} is new`);
+      try {
+        acc.add(r.row);
+      } catch (e) {
+        if (!(e instanceof CoercionError)) throw e;
+        for (const a of added) a.popRow();
+        this.setAside({ ...item, raw: JSON.stringify(item.row).slice(0, RAW_KEPT) }, r.table, r.table === table ? e.message : `as a ${r.table} row: ${e.message}`);
+        return;
+      }
+      added.push(acc);
+    }
+    for (let i = 1; i < added.length; i++) this.derived.set(added[i]!, (this.derived.get(added[i]!) ?? 0) + 1);
+    for (const a of added) this.afterRow(a);
+  }
+
   afterRow(acc: TableAccumulator): void {
     if (acc.rows >= this.rowsPerExtent) this.flush(acc);
   }
@@ -158,6 +187,8 @@ export class FileLoad {
     if (!acc.rows) return;
     const name = acc.schema.name!;
     const rows = acc.rows;
+    const derived = this.derived.get(acc) ?? 0;
+    this.derived.delete(acc);
     const table = acc.take();
     // packed and written outside the lock; only naming the extent (and the schema) is serialised
     const prepared = this.ws.prepareAppend(name, table, basename(this.file));
@@ -175,7 +206,8 @@ export class FileLoad {
     const fr = this.fr;
     fr.extents++;
     fr.tables[name] = (fr.tables[name] ?? 0) + rows;
-    fr.loaded += rows;
+    fr.loaded += rows - derived;
+    if (derived) fr.derived = (fr.derived ?? 0) + derived;
   }
 
   finish(): void {
@@ -194,6 +226,8 @@ export class FileLoad {
     this.journal.clear();
     this.quarantine.discard();
     Object.assign(this.fr, { read: 0, loaded: 0, quarantined: 0, tables: {}, extents: 0, extraColumns: {} });
+    delete this.fr.derived;
+    this.derived.clear();
   }
 }
 

@@ -17,6 +17,7 @@ import { NdjsonColumns } from './json-columns.js';
 import { detectFormat, isDocumentLayout, readParquet, readRecords, type Format, type RecordItem } from './readers.js';
 import { LineBytes } from './splitters.js';
 import { hashFile, openSource, UnreadableFileError, type Source } from './source.js';
+import { readEvtxRecords, windowsJsonRecords } from './windows/records.js';
 import type { Workspace } from './workspace.js';
 
 /** Parquet needs random access: a gzipped one is decompressed in memory, so only up to this size. */
@@ -89,6 +90,8 @@ export async function readFileIntoExtents(ws: Workspace, file: string, size: num
       }
       lines.end();
     } else {
+      if (src && fr.format === 'evtx') batches = readEvtxRecords(src, file);
+      else if (src && fr.format === 'windows-json') batches = windowsJsonRecords(readRecords(src, 'ndjson'), file);
       batches ??= readRecords(src!, fr.format, delimiter);
       for await (const batch of batches) {
         if (!load.add(batch)) break;
