@@ -1,5 +1,6 @@
 /**
- * `kqlite rules import <dir>`: every .yaml/.yml under the folder, read leniently. Nothing is lost quietly:
+ * `kqlite rules import <dir>`: every .yaml/.yml under the folder, read leniently: Sentinel rules, and Sigma
+ * rules (told by their content: a top-level `logsource:` and `detection:`), converted to KQL. Nothing is lost quietly:
  * a file that cannot become a rule is reported with file, line, column and reason, and the run ends with
  * `files F, rules loaded R, repaired P, failed X`.
  */
@@ -10,6 +11,8 @@ import { gitCommitOf, licenseOf } from './provenance.js';
 import type { Rule } from './rule.js';
 import { readRuleYaml } from './sentinel-yaml.js';
 import { saveImportedRule } from './store.js';
+import { looksLikeSigma, parseSigma } from './sigma/parse.js';
+import { ruleFromSigma } from './sigma/to-rule.js';
 
 export interface ImportProblem {
   file: string;
@@ -27,6 +30,9 @@ export interface ImportReport {
   added: number;
   updated: number;
   unchanged: number;
+  /** Sigma rules among those loaded, and how many of them cannot run here (kept, with the reason). */
+  sigma: number;
+  notRunnable: number;
   problems: ImportProblem[];
   rules: Rule[];
 }
@@ -50,7 +56,7 @@ export function importRules(dir: string, opts: { workspaceDir?: string; now?: st
   if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`not a folder: ${dir}`);
   const importedAt = opts.now ?? new Date().toISOString();
   const commit = gitCommitOf(folder);
-  const report: ImportReport = { folder, files: 0, loaded: 0, repaired: 0, failed: 0, added: 0, updated: 0, unchanged: 0, problems: [], rules: [] };
+  const report: ImportReport = { folder, files: 0, loaded: 0, repaired: 0, failed: 0, added: 0, updated: 0, unchanged: 0, sigma: 0, notRunnable: 0, problems: [], rules: [] };
   const seen = new Map<string, string>();
   for (const file of yamlFiles(folder)) {
     report.files++;
@@ -66,30 +72,45 @@ export function importRules(dir: string, opts: { workspaceDir?: string; now?: st
       fail(1, 1, `cannot read the file: ${(e as Error).message}`);
       continue;
     }
-    const placeholders = [...new Set(text.match(PLACEHOLDER) ?? [])];
+    // %%NAME%% marks an unfilled Sentinel template; in a Sigma rule it is text the rule looks for
+    const placeholders = looksLikeSigma(text) ? [] : [...new Set(text.match(PLACEHOLDER) ?? [])];
     if (placeholders.length) {
       const at = text.slice(0, text.search(PLACEHOLDER)).split('\n');
       fail(at.length, at[at.length - 1]!.length + 1, `a template, not a rule: it has unfilled placeholders ${placeholders.join(', ')}`);
       continue;
     }
-    const read = readRuleYaml(text);
-    if (!read.ok) {
-      fail(read.problem.line, read.problem.column, read.problem.conflict ? read.problem.message : `invalid YAML: ${read.problem.message}`);
-      continue;
-    }
-    if (!read.rule.query?.trim()) {
-      fail(1, 1, "no query: the file has no 'query' field or it is empty");
-      continue;
-    }
-    if (!read.rule.fields['id']) {
-      fail(1, 1, "no 'id': a rule needs a stable id to be imported and updated");
-      continue;
-    }
     const license = licenseOf(join(file, '..'), folder) ?? licenseOf(folder);
-    const rule = ruleFromYaml(read.rule, text, {
-      kind: 'import', name: basename(folder), path, folder, importedAt,
+    const source = {
+      kind: 'import' as const, name: basename(folder), path, folder, importedAt,
       ...(commit ? { commit } : {}), ...(license ? { license } : {}),
-    });
+    };
+    let rule: Rule;
+    if (looksLikeSigma(text)) {
+      // a Sigma rule (detected by content: top-level logsource and detection): converted to KQL
+      const sigma = parseSigma(text);
+      if (!sigma.ok) {
+        fail(sigma.line, sigma.column, sigma.message);
+        continue;
+      }
+      rule = ruleFromSigma(sigma.rule, text, source);
+      report.sigma++;
+      if (rule.notRunnable !== undefined) report.notRunnable++;
+    } else {
+      const read = readRuleYaml(text);
+      if (!read.ok) {
+        fail(read.problem.line, read.problem.column, read.problem.conflict ? read.problem.message : `invalid YAML: ${read.problem.message}`);
+        continue;
+      }
+      if (!read.rule.query?.trim()) {
+        fail(1, 1, "no query: the file has no 'query' field or it is empty");
+        continue;
+      }
+      if (!read.rule.fields['id']) {
+        fail(1, 1, "no 'id': a rule needs a stable id to be imported and updated");
+        continue;
+      }
+      rule = ruleFromYaml(read.rule, text, source);
+    }
     const dup = seen.get(rule.id);
     if (dup) report.problems.push({ file: path, line: 1, column: 1, reason: `same id as ${dup}: this file's rule replaces it` });
     seen.set(rule.id, path);

@@ -1,0 +1,148 @@
+/**
+ * A Sigma rule → one KQL query. The logsource gives the candidate tables (logsources.ts: the Defender table
+ * first, then the Sysmon events in WindowsEvent); the first candidate every field and value can be written
+ * for wins, and why an earlier one could not is kept as a note. Each search becomes a predicate (a map's items
+ * AND-ed, a list of maps OR-ed), the condition combines them. The query is `Table | where <what every event
+ * of the logsource meets> | where <the rule>`: rules of one logsource share their first `where`, so a fused
+ * hunt reads each table once for all of them. Sigma rules have no time window and none is added.
+ */
+import { parseCondition, type Cond } from './condition.js';
+import { DROPPED, resolveField, type FieldRef } from './fields.js';
+import { fieldPredicate, Refusal } from './kql.js';
+import { targetsOf, type Target } from './logsources.js';
+import type { SigmaItem, SigmaRule } from './parse.js';
+import { valueSpec } from './values.js';
+
+export const SIGMA_CODES = {
+  logsource: 'SIGMA001',
+  field: 'SIGMA002',
+  value: 'SIGMA003',
+  condition: 'SIGMA004',
+  regex: 'SIGMA005',
+  keywords: 'SIGMA006',
+  correlation: 'SIGMA007',
+  target: 'SIGMA010',
+  dropped: 'SIGMA011',
+} as const;
+
+export interface SigmaNote {
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+}
+
+export interface Conversion {
+  /** The KQL, or '' when the rule cannot run here. */
+  query: string;
+  target?: Target;
+  notes: SigmaNote[];
+  /** Why the rule cannot run here (set exactly when query is ''). */
+  notRunnable?: string;
+}
+
+/** A problem with the rule itself (not with a table): no other table can help. */
+class Invalid extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+class CodedRefusal extends Refusal {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+function itemPredicate(item: SigmaItem, target: Target, notes: SigmaNote[]): string | undefined {
+  if (item.field === null) throw new CodedRefusal(SIGMA_CODES.keywords, `line ${item.line}: keyword search (values in any field) has no exact KQL form over ${target.table}`);
+  if (target.kind === 'defender' && DROPPED.includes(item.field)) {
+    notes.push({ code: SIGMA_CODES.dropped, severity: 'info', message: `line ${item.line}: ${item.field} is left out for ${target.table}, which holds one kind of event (as pySigma's pipeline does)` });
+    return undefined;
+  }
+  const spec = valueSpec(item.values, item.modifiers);
+  if (typeof spec === 'string') throw new Invalid(SIGMA_CODES.value, `line ${item.line}: ${item.field}${item.modifiers.map((m) => `|${m}`).join('')}: ${spec}`);
+  const resolve = (field: string): FieldRef => {
+    const f = resolveField(target, field);
+    if (typeof f === 'string') throw new CodedRefusal(SIGMA_CODES.field, `line ${item.line}: ${f}`);
+    return f;
+  };
+  const f = resolve(item.field);
+  try {
+    return fieldPredicate(f, spec, resolve);
+  } catch (e) {
+    if (e instanceof CodedRefusal) throw e;
+    if (e instanceof Refusal) throw new CodedRefusal(/regular expression/.test(e.message) ? SIGMA_CODES.regex : SIGMA_CODES.field, `line ${item.line}: ${item.field}: ${e.message}`);
+    throw e;
+  }
+}
+
+const or = (xs: string[]) => (xs.length === 1 ? xs[0]! : `(${xs.join(' or ')})`);
+const and = (xs: string[]) => (xs.length === 1 ? xs[0]! : `(${xs.join(' and ')})`);
+
+function searchPredicate(rule: SigmaRule, name: string, target: Target, notes: SigmaNote[]): string {
+  const s = rule.searches.get(name)!;
+  const groups = s.groups.map((items) => {
+    const parts = items.map((it) => itemPredicate(it, target, notes)).filter((p): p is string => p !== undefined);
+    return parts.length ? and(parts) : 'true';
+  });
+  return or(groups);
+}
+
+function condPredicate(c: Cond, preds: Map<string, string>, top: boolean): string {
+  switch (c.op) {
+    case 'ref': return preds.get(c.name)!;
+    case 'not': return `not(${condPredicate(c.arg, preds, false)})`;
+    case 'and': return top ? c.args.map((a) => condPredicate(a, preds, false)).join('\n    and ') : and(c.args.map((a) => condPredicate(a, preds, false)));
+    case 'or': return or(c.args.map((a) => condPredicate(a, preds, false)));
+    case 'of': {
+      const ps = c.names.map((n) => preds.get(n)!);
+      if (c.count === 'all' || c.count >= ps.length) return c.count === 'all' || c.count === ps.length ? and(ps) : 'false';
+      if (c.count <= 1) return or(ps);
+      return `(${ps.map((p) => `toint(${p})`).join(' + ')}) >= ${c.count}`;
+    }
+  }
+}
+
+/** The query for one target, or a Refusal saying why this table cannot hold the rule. */
+function build(rule: SigmaRule, conds: Cond[], target: Target, notes: SigmaNote[]): string {
+  const preds = new Map<string, string>();
+  for (const name of rule.searches.keys()) preds.set(name, searchPredicate(rule, name, target, notes));
+  const body = conds.length === 1 ? condPredicate(conds[0]!, preds, true) : or(conds.map((c) => condPredicate(c, preds, false)));
+  const lines = [target.table];
+  if (target.prefilter.length) lines.push(`| where ${target.prefilter.join(' and ')}`);
+  lines.push(`| where ${body}`);
+  return lines.join('\n');
+}
+
+export function convertSigma(rule: SigmaRule): Conversion {
+  const notes: SigmaNote[] = [];
+  const refuse = (code: string, message: string): Conversion => {
+    notes.push({ code, severity: 'error', message: `not runnable here: ${message}` });
+    return { query: '', notes, notRunnable: message };
+  };
+  if (rule.kind !== 'rule') return refuse(SIGMA_CODES.correlation, `a Sigma ${rule.kind} rule (it combines other rules' matches over time); kqlite converts detection rules`);
+  const targets = targetsOf(rule.logsource);
+  if (typeof targets === 'string') return refuse(SIGMA_CODES.logsource, targets);
+  const conds: Cond[] = [];
+  for (const text of rule.conditions) {
+    const c = parseCondition(text, [...rule.searches.keys()]);
+    if (!c.ok) return refuse(/aggregation/.test(c.message) ? SIGMA_CODES.correlation : SIGMA_CODES.condition, `line ${rule.conditionLine}: ${c.message}`);
+    conds.push(c.cond);
+  }
+  const refusals: { target: Target; code: string; message: string }[] = [];
+  for (const target of targets) {
+    const attempt: SigmaNote[] = [];
+    try {
+      const query = build(rule, conds, target, attempt);
+      for (const r of refusals) notes.push({ code: SIGMA_CODES.target, severity: 'info', message: `runs on ${target.label}, not ${r.target.label}: ${r.message}` });
+      notes.push(...attempt);
+      return { query, target, notes };
+    } catch (e) {
+      if (e instanceof Invalid) return refuse(e.code, e.message);
+      if (!(e instanceof CodedRefusal)) throw e;
+      refusals.push({ target, code: e.code, message: e.message });
+    }
+  }
+  const last = refusals[refusals.length - 1]!;
+  return refuse(last.code, refusals.map((r) => `${r.target.label}: ${r.message}`).join('; '));
+}
