@@ -6,7 +6,8 @@
  * 4688 → DeviceProcessEvents, 4624/4625 → DeviceLogonEvents. Field choices follow what pySigma's Microsoft
  * XDR pipeline assumes (Image → FolderPath with the file name, TargetObject's hive spelled out as Defender
  * spells it), so a converted Sigma rule matches the row its Sysmon event became. Where Sysmon has a field
- * Defender has no column for, it goes into AdditionalFields (JSON text). Every row keeps ReportId =
+ * Defender has no column for, it goes into AdditionalFields (JSON text) when the table has that column (the
+ * whole event is in WindowsEvent in any case). Every row keeps ReportId =
  * EventRecordID plus SourceFile and SourceRecordId.
  */
 import { createHash } from 'node:crypto';
@@ -130,8 +131,8 @@ const protocolName = (p: string) => (p.toLowerCase() === 'tcp' ? 'Tcp' : p.toLow
 
 function sysmonImageLoad(e: WinEvent, d: Row, file: string): Mapped {
   const dll = s(d['ImageLoaded']);
-  const used = ['Image', 'ProcessId', 'User', 'ImageLoaded', 'Hashes'];
-  return { table: 'DeviceImageLoadEvents', row: { ...base(e, file, 'ImageLoaded'), ...initiating(d), FileName: fileNameOf(dll), FolderPath: dll, ...hashesOf(d['Hashes']), AdditionalFields: additional(d, used) } };
+  // DeviceImageLoadEvents has no AdditionalFields: Sysmon's other fields are in WindowsEvent
+  return { table: 'DeviceImageLoadEvents', row: { ...base(e, file, 'ImageLoaded'), ...initiating(d), FileName: fileNameOf(dll), FolderPath: dll, ...hashesOf(d['Hashes']) } };
 }
 
 const FILE_ACTIONS: Record<number, string> = { 2: 'FileModified', 11: 'FileCreated', 23: 'FileDeleted', 26: 'FileDeleted' };
@@ -162,7 +163,6 @@ function sysmonRegistry(e: WinEvent, d: Row, file: string): Mapped {
   const type = s(d['EventType']);
   const action = REGISTRY_ACTIONS[type] ?? (e.eventId === 13 ? 'RegistryValueSet' : e.eventId === 14 ? 'RegistryKeyRenamed' : 'RegistryKeyCreated');
   const isValue = action.startsWith('RegistryValue');
-  const used = ['Image', 'ProcessId', 'User', 'EventType', 'TargetObject', 'Details', 'NewName'];
   const row: Row = { ...base(e, file, action), ...initiating(d) };
   if (e.eventId === 14) {
     Object.assign(row, { PreviousRegistryKey: expandHive(s(d['TargetObject'])), RegistryKey: expandHive(s(d['NewName'])) });
@@ -171,7 +171,7 @@ function sysmonRegistry(e: WinEvent, d: Row, file: string): Mapped {
     const details = s(d['Details']);
     Object.assign(row, { RegistryKey: t.key, RegistryValueName: t.value, RegistryValueData: details, RegistryValueType: isValue ? valueType(details) : '' });
   }
-  row['AdditionalFields'] = additional(d, used);
+  // DeviceRegistryEvents has no AdditionalFields: Sysmon's other fields are in WindowsEvent
   return { table: 'DeviceRegistryEvents', row };
 }
 

@@ -151,7 +151,9 @@ export function fromWinlogbeat(o: Obj): WinEvent | string {
 }
 
 /** NXLog's flat JSON: EventTime, Hostname, EventID, SourceName/ProviderGuid, Channel, RecordNumber, then the data fields. */
-const NXLOG_SYSTEM = new Set(['EventTime', 'EventReceivedTime', 'Hostname', 'Keywords', 'EventType', 'SeverityValue', 'Severity', 'EventID', 'SourceName', 'ProviderGuid', 'Version', 'Task', 'OpcodeValue', 'RecordNumber', 'ActivityID', 'RelatedActivityID', 'ProcessID', 'ThreadID', 'Channel', 'Domain', 'AccountName', 'UserID', 'AccountType', 'Category', 'Opcode', 'Message', 'SourceModuleName', 'SourceModuleType', 'EventTimeUTC']);
+const NXLOG_SYSTEM = new Set(['EventTime', 'EventReceivedTime', 'Hostname', 'Keywords', 'SeverityValue', 'Severity', 'EventID', 'SourceName', 'ProviderGuid', 'Version', 'Task', 'OpcodeValue', 'RecordNumber', 'ActivityID', 'RelatedActivityID', 'ProcessID', 'ThreadID', 'Channel', 'Domain', 'AccountName', 'UserID', 'AccountType', 'Category', 'Opcode', 'Message', 'SourceModuleName', 'SourceModuleType', 'EventTimeUTC']);
+
+const NXLOG_EVENT_TYPES = new Set(['INFO', 'WARNING', 'ERROR', 'CRITICAL', 'VERBOSE', 'AUDIT_SUCCESS', 'AUDIT_FAILURE']);
 
 /** Times NXLog writes as "2025-10-01 12:00:00" (local unless told): taken as UTC, as most collectors are set up. */
 function nxTime(v: unknown): string | undefined {
@@ -167,6 +169,8 @@ export function fromNxlog(o: Obj): WinEvent | string {
   if (!time) return "the event has no 'EventTime'";
   const data: Obj = {};
   for (const k in o) if (!NXLOG_SYSTEM.has(k)) data[k] = dataValue(o[k]);
+  // NXLog's own EventType is a level name; anything else is the event's data of that name (Sysmon's SetValue, ...)
+  if (typeof o['EventType'] === 'string' && NXLOG_EVENT_TYPES.has(o['EventType'].toUpperCase())) delete data['EventType'];
   const e: WinEvent = { provider: str(o['SourceName']) ?? '', eventId, time, channel: str(o['Channel']) ?? '', computer: str(o['Hostname']) ?? '', data };
   const put = <K extends keyof WinEvent>(k: K, v: WinEvent[K] | undefined) => {
     if (v !== undefined) e[k] = v;
