@@ -1,5 +1,5 @@
 /** Detection content: the public surface other layers (hunts, server, cli) use. */
-export type { Rule, RuleSource, RuleStatus, RuleKind, Severity } from './rule.js';
+export type { Rule, RuleSource, RuleStatus, RuleKind, Severity, SigmaMeta } from './rule.js';
 export { builtinRules, rulesForTool, PACK_NAME } from './generate.js';
 export { loadRules, readRuleStore, readStoredRules, saveImportedRule, rulesDir, type DamagedRuleFile, type StoredRule } from './store.js';
 export { importRules, type ImportReport, type ImportProblem } from './import.js';
@@ -9,3 +9,6 @@ export { coverage, navigatorLayer, type CoverageReport, type TechniqueCoverage }
 export { RMM_CATALOG, CATALOG_BUILT_AT, findTool, otherToolsSignedBy, type RmmTool } from './catalog.js';
 export { ATTACK, TACTICS, TECHNIQUES, ATTACK_VERSION, findTactic, findTechnique, type Tactic, type Technique } from './attack.js';
 export { readRuleYaml, queryToFile } from './sentinel-yaml.js';
+export { parseSigma, looksLikeSigma, type SigmaRule } from './sigma/parse.js';
+export { convertSigma, SIGMA_CODES, type Conversion } from './sigma/convert.js';
+export { ruleFromSigma } from './sigma/to-rule.js';

@@ -38,6 +38,8 @@ export interface Conversion {
   notes: SigmaNote[];
   /** Why the rule cannot run here (set exactly when query is ''). */
   notRunnable?: string;
+  /** The rule itself is wrong (its condition or a modifier), not merely without a table here. */
+  invalid?: boolean;
 }
 
 /** A problem with the rule itself (not with a table): no other table can help. */
@@ -53,7 +55,11 @@ class CodedRefusal extends Refusal {
   }
 }
 
-function itemPredicate(item: SigmaItem, target: Target, notes: SigmaNote[]): string | undefined {
+/** What building one query collects: notes, and the columns it must compute first. */
+interface Build { notes: SigmaNote[]; extends: Map<string, string> }
+
+function itemPredicate(item: SigmaItem, target: Target, b: Build): string | undefined {
+  const notes = b.notes;
   if (item.field === null) throw new CodedRefusal(SIGMA_CODES.keywords, `line ${item.line}: keyword search (values in any field) has no exact KQL form over ${target.table}`);
   if (target.kind === 'defender' && DROPPED.includes(item.field)) {
     notes.push({ code: SIGMA_CODES.dropped, severity: 'info', message: `line ${item.line}: ${item.field} is left out for ${target.table}, which holds one kind of event (as pySigma's pipeline does)` });
@@ -64,6 +70,7 @@ function itemPredicate(item: SigmaItem, target: Target, notes: SigmaNote[]): str
   const resolve = (field: string): FieldRef => {
     const f = resolveField(target, field);
     if (typeof f === 'string') throw new CodedRefusal(SIGMA_CODES.field, `line ${item.line}: ${f}`);
+    if (f.extend) b.extends.set(f.extend.name, f.extend.expr);
     return f;
   };
   const f = resolve(item.field);
@@ -79,10 +86,10 @@ function itemPredicate(item: SigmaItem, target: Target, notes: SigmaNote[]): str
 const or = (xs: string[]) => (xs.length === 1 ? xs[0]! : `(${xs.join(' or ')})`);
 const and = (xs: string[]) => (xs.length === 1 ? xs[0]! : `(${xs.join(' and ')})`);
 
-function searchPredicate(rule: SigmaRule, name: string, target: Target, notes: SigmaNote[]): string {
+function searchPredicate(rule: SigmaRule, name: string, target: Target, b: Build): string {
   const s = rule.searches.get(name)!;
   const groups = s.groups.map((items) => {
-    const parts = items.map((it) => itemPredicate(it, target, notes)).filter((p): p is string => p !== undefined);
+    const parts = items.map((it) => itemPredicate(it, target, b)).filter((p): p is string => p !== undefined);
     return parts.length ? and(parts) : 'true';
   });
   return or(groups);
@@ -105,20 +112,22 @@ function condPredicate(c: Cond, preds: Map<string, string>, top: boolean): strin
 
 /** The query for one target, or a Refusal saying why this table cannot hold the rule. */
 function build(rule: SigmaRule, conds: Cond[], target: Target, notes: SigmaNote[]): string {
+  const b: Build = { notes, extends: new Map() };
   const preds = new Map<string, string>();
-  for (const name of rule.searches.keys()) preds.set(name, searchPredicate(rule, name, target, notes));
+  for (const name of rule.searches.keys()) preds.set(name, searchPredicate(rule, name, target, b));
   const body = conds.length === 1 ? condPredicate(conds[0]!, preds, true) : or(conds.map((c) => condPredicate(c, preds, false)));
   const lines = [target.table];
   if (target.prefilter.length) lines.push(`| where ${target.prefilter.join(' and ')}`);
+  for (const [name, expr] of b.extends) lines.push(`| extend ${name} = ${expr}`);
   lines.push(`| where ${body}`);
   return lines.join('\n');
 }
 
 export function convertSigma(rule: SigmaRule): Conversion {
   const notes: SigmaNote[] = [];
-  const refuse = (code: string, message: string): Conversion => {
-    notes.push({ code, severity: 'error', message: `not runnable here: ${message}` });
-    return { query: '', notes, notRunnable: message };
+  const refuse = (code: string, message: string, invalid = false): Conversion => {
+    notes.push({ code, severity: 'error', message: `${invalid ? 'invalid rule' : 'not runnable here'}: ${message}` });
+    return { query: '', notes, notRunnable: message, ...(invalid ? { invalid } : {}) };
   };
   if (rule.kind !== 'rule') return refuse(SIGMA_CODES.correlation, `a Sigma ${rule.kind} rule (it combines other rules' matches over time); kqlite converts detection rules`);
   const targets = targetsOf(rule.logsource);
@@ -126,7 +135,7 @@ export function convertSigma(rule: SigmaRule): Conversion {
   const conds: Cond[] = [];
   for (const text of rule.conditions) {
     const c = parseCondition(text, [...rule.searches.keys()]);
-    if (!c.ok) return refuse(/aggregation/.test(c.message) ? SIGMA_CODES.correlation : SIGMA_CODES.condition, `line ${rule.conditionLine}: ${c.message}`);
+    if (!c.ok) return /aggregation/.test(c.message) ? refuse(SIGMA_CODES.correlation, `line ${rule.conditionLine}: ${c.message}`) : refuse(SIGMA_CODES.condition, `line ${rule.conditionLine}: ${c.message}`, true);
     conds.push(c.cond);
   }
   const refusals: { target: Target; code: string; message: string }[] = [];
@@ -138,7 +147,8 @@ export function convertSigma(rule: SigmaRule): Conversion {
       notes.push(...attempt);
       return { query, target, notes };
     } catch (e) {
-      if (e instanceof Invalid) return refuse(e.code, e.message);
+      // 'expand' is valid Sigma that needs values kqlite does not have; other value problems are the rule's
+      if (e instanceof Invalid) return refuse(e.code, e.message, !/'expand'/.test(e.message));
       if (!(e instanceof CodedRefusal)) throw e;
       refusals.push({ target, code: e.code, message: e.message });
     }

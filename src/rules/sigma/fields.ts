@@ -32,6 +32,8 @@ export interface FieldRef {
   kind: FieldKind;
   /** For 'account': the domain column beside `expr` (the name column). */
   domain?: string;
+  /** A column the query computes first (`| extend name = expr`), which `expr` names. */
+  extend?: { name: string; expr: string };
 }
 
 type Spec = string | { column: string; kind: FieldKind; domain?: string };
@@ -106,8 +108,8 @@ function typeOf(t: string | undefined): FieldRef['type'] {
   return t === 'string' || t === 'guid' ? 'string' : t === 'bool' ? 'bool' : t === 'datetime' ? 'datetime' : t === 'dynamic' ? 'dynamic' : 'number';
 }
 
-/** Registry path: key and value name joined (see DEVIATIONS). */
-const REGISTRY_PATH = "strcat(RegistryKey, iff(isempty(RegistryValueName), '', strcat('\\\\', RegistryValueName)))";
+/** Sysmon's TargetObject from Defender's key and value name (see DEVIATIONS), computed once per row by an extend. */
+export const REGISTRY_PATH = { name: 'TargetObject', expr: "strcat(RegistryKey, iff(isempty(RegistryValueName), '', strcat('\\\\', RegistryValueName)))" };
 
 function defenderField(table: string, field: string): FieldRef | string {
   const cols = COLUMNS.get(table)!;
@@ -117,7 +119,7 @@ function defenderField(table: string, field: string): FieldRef | string {
   if (spec === undefined) return `${field} has no column in ${table} (pySigma's Microsoft XDR mapping has none)`;
   const s = typeof spec === 'string' ? { column: spec, kind: 'plain' as FieldKind } : spec;
   if (s.kind === 'hashes') return { expr: '', type: 'string', kind: 'hashes' };
-  if (s.kind === 'registryPath') return { expr: REGISTRY_PATH, type: 'string', kind: 'registryPath' };
+  if (s.kind === 'registryPath') return { expr: REGISTRY_PATH.name, type: 'string', kind: 'registryPath', extend: REGISTRY_PATH };
   if (!cols.has(s.column)) return `${field} maps to ${s.column}, which ${table} does not have`;
   if (s.kind === 'account' && s.domain && !cols.has(s.domain)) return `${field} needs ${s.domain}, which ${table} does not have`;
   return { expr: s.column, type: typeOf(cols.get(s.column)), kind: s.kind, ...(s.domain ? { domain: s.domain } : {}) };
@@ -156,4 +158,3 @@ export function resolveField(target: Target, field: string): FieldRef | string {
   return { expr: `extract(${kqlLiteral(`<Data Name="${field}">([^<]*)<`)}, 1, EventData)`, type: 'string', kind: 'plain' };
 }
 
-export { REGISTRY_PATH };

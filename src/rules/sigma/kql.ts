@@ -7,7 +7,6 @@
  */
 import { RE2JS } from 're2js';
 import type { FieldRef } from './fields.js';
-import { REGISTRY_PATH } from './fields.js';
 import { MULTI, plain, SINGLE, type Matcher, type Seg, type ValueSpec } from './values.js';
 
 export class Refusal extends Error {}
@@ -197,8 +196,8 @@ export function matcherPredicate(f: FieldRef, m: Matcher, cased: boolean, other:
       return m.value ? `isnotempty(${f.expr})` : `isempty(${f.expr})`;
     case 'fieldref': {
       const o = other(m.field);
-      const left = f.kind === 'account' ? `iff(isempty(${f.domain}), ${f.expr}, strcat(${f.domain}, '\\\\', ${f.expr}))` : f.kind === 'registryPath' ? REGISTRY_PATH : asText(f);
-      const right = o.kind === 'account' ? `iff(isempty(${o.domain}), ${o.expr}, strcat(${o.domain}, '\\\\', ${o.expr}))` : o.kind === 'registryPath' ? REGISTRY_PATH : asText(o);
+      const left = f.kind === 'account' ? `iff(isempty(${f.domain}), ${f.expr}, strcat(${f.domain}, '\\\\', ${f.expr}))` : asText(f);
+      const right = o.kind === 'account' ? `iff(isempty(${o.domain}), ${o.expr}, strcat(${o.domain}, '\\\\', ${o.expr}))` : asText(o);
       if (f.kind === 'hashes' || o.kind === 'hashes') throw new Refusal('Hashes cannot be compared with another field');
       const op = m.segsAround === 'eq' ? (cased ? '==' : '=~') : `${m.segsAround}${cased ? '_cs' : ''}`;
       return `${left} ${op} ${right}`;
@@ -208,6 +207,11 @@ export function matcherPredicate(f: FieldRef, m: Matcher, cased: boolean, other:
 
 /** All of a field's values: exact strings of a plain field in one `in~` list, the rest OR-ed (AND-ed with `all`). */
 export function fieldPredicate(f: FieldRef, spec: ValueSpec, other: (field: string) => FieldRef): string {
+  if (f.type === 'number' && f.kind === 'plain' && !spec.all && spec.alts.length > 1) {
+    // several numbers (EventID: [4656, 4663]): one `in` list
+    const nums = spec.alts.flatMap((forms) => forms.map((m) => (m.kind === 'num' ? m.value : m.kind === 'str' ? numeric(plain(m.segs)) : undefined)));
+    if (nums.every((n) => n !== undefined)) return `${f.expr} in (${nums.join(', ')})`;
+  }
   const perValue = spec.alts.map((forms) => {
     const exact: string[] = [];
     const rest: string[] = [];

@@ -130,7 +130,7 @@ export function parseSigma(text: string): SigmaParse {
     if (typeof search === 'string') return { ok: false, line, column: 1, message: search };
     rule.searches.set(name, search);
   }
-  if (!rule.conditions.length || rule.conditions.some((c) => !c.trim())) return { ok: false, line: rule.conditionLine, column: 1, message: "the detection has no 'condition'" };
+  if (!rule.conditions.length || rule.conditions.some((c) => !c.trim())) return { ok: false, line: rule.conditions.length ? rule.conditionLine : lineOf(det.key as Node), column: 1, message: "the detection has no 'condition'" };
   return { ok: true, rule };
 }
 
