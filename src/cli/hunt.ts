@@ -17,7 +17,7 @@ const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--worksp
 
 Runs detection rules over the workspace with now() bound to --as-of (default: the latest event in the
 workspace) and records findings. SELECTOR: a rule id, a name glob, tool:NAME, technique:T1219, table:NAME,
-tag:NAME, severity:LEVEL (repeat --rules or separate with commas). Default: every rule that validates,
+tag:NAME, severity:LEVEL, language:sigma|kql (repeat --rules or separate with commas). Default: every rule that validates,
 except the all-tools aggregate rules. Exit code 2 when new findings at or above --fail-on (default: low).`;
 
 const CSV_COLUMNS = ['id', 'ruleId', 'ruleName', 'tool', 'severity', 'status', 'suppressed', 'device', 'user', 'firstSeen', 'lastSeen', 'count'] as const;

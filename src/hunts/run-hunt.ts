@@ -93,6 +93,11 @@ export function runHunt(opts: HuntOptions): HuntSummary {
     if (rule.tool) o.tool = rule.tool;
     outcomes.push(o);
     const missing = rule.tables.filter((t) => !present.has(t.toLowerCase()));
+    if (rule.notRunnable !== undefined) {
+      o.outcome = 'skipped';
+      o.reason = `not runnable here: ${rule.notRunnable}`;
+      return;
+    }
     if (rule.status === 'error') {
       o.outcome = 'skipped';
       o.reason = `validation error: ${rule.diagnostics?.[0]?.message ?? 'see kqlite rules show'}`;
