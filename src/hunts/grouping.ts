@@ -12,13 +12,14 @@ import { parse, walk, type SummarizeOp } from '../kql/syntax/index.js';
 import { EVIDENCE_SAMPLE, MAX_REPORT_IDS, type Observation } from './types.js';
 
 const DEVICE_COLUMNS = ['DeviceName', 'DeviceId', 'Computer'];
-const USER_COLUMNS = ['Users', 'Accounts', 'InitiatingProcessAccountUpn', 'AccountUpn', 'InitiatingProcessAccountName', 'AccountName', 'UserPrincipalName'];
+const USER_COLUMNS = ['Users', 'Accounts', 'InitiatingProcessAccountUpn', 'AccountUpn', 'InitiatingProcessAccountName', 'AccountName', 'UserPrincipalName', 'Account'];
 const SIGNER_COLUMNS = ['Signer', 'InitiatingProcessSigner'];
 const FIRST_COLUMNS = ['FirstSeen', 'FirstSeenTime', 'StartTime', 'FirstEvent', 'min_Timestamp', 'min_TimeGenerated'];
 const LAST_COLUMNS = ['LastSeen', 'LastSeenTime', 'EndTime', 'LastEvent', 'max_Timestamp', 'max_TimeGenerated'];
 const TIME_COLUMNS = ['Timestamp', 'TimeGenerated'];
 const COUNT_COLUMNS = ['Count', 'count_', 'EventCount', 'Events', 'TotalCount'];
-const REPORT_COLUMNS = ['Report', 'ReportId', 'ReportIds', 'Reports', 'set_ReportId', 'list_ReportId'];
+// Windows event rows (WindowsEvent, SecurityEvent) have no ReportId: their event record id stands in
+const REPORT_COLUMNS = ['Report', 'ReportId', 'ReportIds', 'Reports', 'set_ReportId', 'list_ReportId', 'EventRecordId', 'SourceRecordId'];
 
 /** The `by` column names of the query's last summarize (by source position), or undefined without one. */
 export function groupColumnsOf(query: string): string[] | undefined {

@@ -59,14 +59,15 @@ export interface StatusResponse {
 
 // ---- GET /api/rules?q=&tactic=&technique=&table=&tool=&severity=&source=&status= --------------------------
 
-export const RULE_FACETS = ['tactic', 'technique', 'table', 'tool', 'severity', 'source', 'status'] as const;
+export const RULE_FACETS = ['tactic', 'technique', 'table', 'tool', 'severity', 'source', 'status', 'language'] as const;
 export type RuleFacet = (typeof RULE_FACETS)[number];
 
 export interface RuleCard {
   id: string;
   name: string;
   description: string;
-  language: 'KQL';
+  /** What the rule was written in: KQL, or Sigma (converted to KQL; its YAML is the definition). */
+  language: 'KQL' | 'Sigma';
   severity: Severity;
   severityDerived: boolean;
   kind: 'hunting' | 'analytic';
@@ -79,6 +80,8 @@ export interface RuleCard {
   tool?: string;
   status: RuleStatus;
   findings: number;
+  /** Why the rule cannot run here (a Sigma rule whose logsource or fields have no table); it stays in the feed. */
+  notRunnable?: string;
 }
 
 export interface FacetCount { value: string; count: number }
@@ -126,6 +129,8 @@ export interface RuleDetail extends RuleCard {
     dataSources: Sourced<{ table: string; present: boolean | null }[]>;
     references: Sourced<{ title: string; url: string }[]>;
     falsePositives: Sourced<{ guidance: string; clauses: { title: string; kql: string; why: string }[] }>;
+    /** Sigma rules: their authors and licence (DRL 1.1 asks for both on the page), status, level, logsource. */
+    attribution?: Sourced<{ author: string; license: string; status?: string; level?: string; date?: string; modified?: string; logsource: string; notRunnable?: string }>;
   };
   recentFindings: FindingSummary[];
 }

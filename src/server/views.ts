@@ -6,11 +6,12 @@ import type { FacetCount, FindingSummary, HuntRunInfo, RuleCard, Suppression } f
 
 export function ruleCard(r: Rule, findings: number): RuleCard {
   const card: RuleCard = {
-    id: r.id, name: r.name, description: r.description, language: 'KQL', severity: r.severity, severityDerived: r.severityDerived,
+    id: r.id, name: r.name, description: r.description, language: r.language === 'sigma' ? 'Sigma' : 'KQL', severity: r.severity, severityDerived: r.severityDerived,
     kind: r.kind, source: r.source.name, sourceKind: r.source.kind, tactics: r.tactics, techniques: r.techniques, tables: r.tables,
     tags: r.tags, status: r.status, findings,
   };
   if (r.tool) card.tool = r.tool;
+  if (r.notRunnable !== undefined) card.notRunnable = r.notRunnable;
   return card;
 }
 

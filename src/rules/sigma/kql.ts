@@ -212,23 +212,25 @@ export function fieldPredicate(f: FieldRef, spec: ValueSpec, other: (field: stri
     const nums = spec.alts.flatMap((forms) => forms.map((m) => (m.kind === 'num' ? m.value : m.kind === 'str' ? numeric(plain(m.segs)) : undefined)));
     if (nums.every((n) => n !== undefined)) return `${f.expr} in (${nums.join(', ')})`;
   }
+  // exact texts of a plain text field go in one `in~` list
+  const listable = f.kind === 'plain' && (f.type === 'string' || f.type === 'dynamic');
   const perValue = spec.alts.map((forms) => {
     const exact: string[] = [];
     const rest: string[] = [];
     for (const m of forms) {
       const text = m.kind === 'str' ? plain(m.segs) : undefined;
-      if (f.kind === 'plain' && f.type === 'string' && text !== undefined && text !== '') exact.push(text);
+      if (listable && text !== undefined && text !== '') exact.push(text);
       else rest.push(matcherPredicate(f, m, spec.cased, other));
     }
-    if (exact.length > 1) rest.unshift(`${f.expr} ${spec.cased ? 'in' : 'in~'} (${exact.map(kqlLiteral).join(', ')})`);
-    else if (exact.length === 1) rest.unshift(`${f.expr} ${spec.cased ? '==' : '=~'} ${kqlLiteral(exact[0]!)}`);
+    if (exact.length > 1) rest.unshift(`${asText(f)} ${spec.cased ? 'in' : 'in~'} (${exact.map(kqlLiteral).join(', ')})`);
+    else if (exact.length === 1) rest.unshift(`${asText(f)} ${spec.cased ? '==' : '=~'} ${kqlLiteral(exact[0]!)}`);
     return joinOr(rest);
   });
   if (spec.all) return joinAnd(perValue);
   // values OR-ed: merge their exact lists too
-  if (perValue.length > 1 && f.kind === 'plain' && f.type === 'string' && spec.alts.every((forms) => forms.every((m) => m.kind === 'str' && plain(m.segs) !== undefined && plain(m.segs) !== ''))) {
+  if (perValue.length > 1 && listable && spec.alts.every((forms) => forms.every((m) => m.kind === 'str' && plain(m.segs) !== undefined && plain(m.segs) !== ''))) {
     const all = spec.alts.flatMap((forms) => forms.map((m) => plain((m as { segs: Seg[] }).segs)!));
-    return `${f.expr} ${spec.cased ? 'in' : 'in~'} (${all.map(kqlLiteral).join(', ')})`;
+    return `${asText(f)} ${spec.cased ? 'in' : 'in~'} (${all.map(kqlLiteral).join(', ')})`;
   }
   return joinOr(perValue);
 }

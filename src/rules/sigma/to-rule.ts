@@ -6,7 +6,8 @@
  */
 import { diag, type Diagnostic } from '../../common/diagnostics.js';
 import type { Rule, RuleSource, Severity } from '../rule.js';
-import { normaliseTactics, normaliseTechniques, validateRule } from '../validate.js';
+import { ATTACK_VERSION } from '../attack.js';
+import { normaliseTactics, normaliseTechniques, RULE_CODES, validateRule } from '../validate.js';
 import { convertSigma } from './convert.js';
 import type { SigmaRule } from './parse.js';
 
@@ -16,7 +17,7 @@ const AT_START = { start: 0, end: 0 };
 export const SIGMA_LICENSE_NOTE = 'not stated by the rule or its folder (SigmaHQ rules are under the Detection Rule License (DRL) 1.1)';
 
 /** `attack.t1059.001` → technique T1059.001; `attack.execution` → tactic; other tags stay tags. */
-export function attackOfTags(tags: readonly string[]): { tactics: string[]; techniques: string[] } {
+export function attackOfTags(tags: readonly string[]): { tactics: string[]; techniques: string[]; unknownTactics: string[] } {
   const techniques: string[] = [];
   const tacticNames: string[] = [];
   for (const t of tags) {
@@ -26,12 +27,13 @@ export function attackOfTags(tags: readonly string[]): { tactics: string[]; tech
     if (/^t\d{4}(\.\d{3})?$/i.test(v)) techniques.push(v.toUpperCase());
     else if (!/^[gs]\d{4}$/i.test(v)) tacticNames.push(v);
   }
-  return { tactics: normaliseTactics(tacticNames).tactics, techniques: normaliseTechniques(techniques) };
+  const t = normaliseTactics(tacticNames);
+  return { tactics: t.tactics, techniques: normaliseTechniques(techniques), unknownTactics: t.unknown };
 }
 
 export function ruleFromSigma(s: SigmaRule, text: string, source: RuleSource): Rule {
   const conv = convertSigma(s);
-  const { tactics, techniques } = attackOfTags(s.tags);
+  const { tactics, techniques, unknownTactics } = attackOfTags(s.tags);
   const level = s.level?.toLowerCase();
   const rule: Rule = {
     id: s.id,
@@ -66,6 +68,7 @@ export function ruleFromSigma(s: SigmaRule, text: string, source: RuleSource): R
     },
   };
   const notes: Diagnostic[] = conv.notes.map((n) => diag(n.code, n.severity, n.message, AT_START));
+  for (const u of unknownTactics) notes.push(diag(RULE_CODES.unknownTactic, 'warning', `tag 'attack.${u}' is not a tactic of ${ATTACK_VERSION}`, AT_START));
   if (conv.notRunnable !== undefined) {
     rule.notRunnable = conv.notRunnable;
     rule.diagnostics = notes;

@@ -21,6 +21,7 @@ function facetValues(r: Rule, f: RuleFacet): string[] {
     case 'severity': return [r.severity];
     case 'source': return [r.source.name];
     case 'status': return [r.status];
+    case 'language': return [r.language === 'sigma' ? 'Sigma' : 'KQL'];
   }
 }
 
@@ -34,7 +35,7 @@ function facetMatches(r: Rule, f: RuleFacet, wanted: string[]): boolean {
 }
 
 function searchText(r: Rule): string {
-  return [r.id, r.name, r.description, r.tool ?? '', r.tags.join(' '), r.techniques.join(' '), r.tactics.join(' '), r.tables.join(' '), r.source.name].join('\n').toLowerCase();
+  return [r.id, r.name, r.description, r.tool ?? '', r.tags.join(' '), r.techniques.join(' '), r.tactics.join(' '), r.tables.join(' '), r.source.name, r.sigma?.author ?? ''].join('\n').toLowerCase();
 }
 
 export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -72,7 +73,7 @@ export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
         ...(s.license ? { license: s.license } : {}), ...(s.generatedFrom ? { generatedFrom: s.generatedFrom } : {}), ...(s.upstream ? { upstream: s.upstream } : {}),
       },
       fileUrl: `/api/rules/${encodeURIComponent(r.id)}/file`,
-      enrichment: { hypothesis: e.hypothesis, attack: e.attack, dataSources: e.dataSources, references: e.references, falsePositives: e.falsePositives },
+      enrichment: { hypothesis: e.hypothesis, attack: e.attack, dataSources: e.dataSources, references: e.references, falsePositives: e.falsePositives, ...(e.attribution ? { attribution: e.attribution } : {}) },
       recentFindings: findings.slice(0, 50).map(findingSummary),
     };
   });

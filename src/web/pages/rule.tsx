@@ -13,7 +13,7 @@ import { FindingsTable } from '../components/findings-table.js';
 import { Badge, ErrorBox, Loading, RuleStatusBadge, Section, SeverityBadge } from '../components/ui.js';
 import { formatDuration, formatTime, plural } from '../format.js';
 import {
-  AttackSection, DataSourcesSection, DefinitionSection, FalsePositivesSection, HypothesisSection, QuerySection,
+  AttackSection, AttributionSection, DataSourcesSection, DefinitionSection, FalsePositivesSection, HypothesisSection, QuerySection,
   ReferencesSection, overallConfidence,
 } from './rule-sections.js';
 
@@ -43,7 +43,7 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
         <div class="badges">
           <Badge kind="lang">{rule.language}</Badge>
           <SeverityBadge severity={rule.severity} derived={rule.severityDerived} />
-          <RuleStatusBadge status={rule.status} />
+          {rule.notRunnable !== undefined ? <Badge kind="neutral" testid="not-runnable">not runnable here</Badge> : <RuleStatusBadge status={rule.status} />}
           <Badge kind="source">{rule.source}</Badge>
           <Badge kind="neutral">{rule.kind}</Badge>
           {rule.techniques.map((t) => <Badge key={t} kind="technique" testid="technique">{t}</Badge>)}
@@ -52,6 +52,7 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
           {rule.tags.filter((t) => t !== rule.tool).map((t) => <Badge key={t} kind="tag">{t}</Badge>)}
         </div>
         <p class="muted small">{rule.description}</p>
+        {rule.notRunnable !== undefined && <p class="note" data-testid="not-runnable-reason" role="note"><strong>Not runnable here:</strong> {rule.notRunnable}. The rule stays in the feed; kqlite has no table for what it reads.</p>}
         {p.kind === 'import' ? (
           <p class="disclaimer small">Imported from {p.name}{p.path ? ` (${p.path})` : ''}{p.commit ? ` at ${p.commit.slice(0, 12)}` : ''}; enrichment is generated from catalog facts. Validate in a test environment before deploying.</p>
         ) : (
@@ -63,7 +64,8 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
           {p.license && <> · License: {p.license}</>} · Version {rule.version}
         </p>
       </header>
-      <HuntPanel rule={rule} onDone={reload} />
+      {rule.notRunnable === undefined && <HuntPanel rule={rule} onDone={reload} />}
+      <AttributionSection rule={rule} />
       {rule.diagnostics.length > 0 && (
         <Section title="Validation" id="validation" testid="rule-diagnostics">
           <ul class="diagnostics">
