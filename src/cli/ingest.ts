@@ -13,7 +13,10 @@ are read with bounded memory and written as extents every million rows. Records 
 the workspace's quarantine with file, line and reason; the run ends with read N, loaded L, quarantined Q.
 On a terminal, stderr shows bytes done, rows/s and the time left (--quiet hides it and the per-file lines).
 --threads N: threads that read (default: the cores); several files are read side by side, and one large
-NDJSON file of a known table is split across them. --threads 1 reads everything in one thread.`;
+NDJSON file of a known table is split across them. --threads 1 reads everything in one thread.
+Windows event logs (EVTX, and evtx_dump / Winlogbeat / NXLog JSON) land in SecurityEvent or WindowsEvent and,
+mapped, in the Defender tables (docs/WINDOWS-EVENTS.md); damaged records or chunks go to quarantine with the
+byte and the reason, the rest loads.`;
 
 export async function run(args: string[]): Promise<number> {
   return guarded('ingest', async () => {
