@@ -61,6 +61,8 @@ export function observe(ruleId: string, query: string, table: Table, asOf: strin
   const by = groupColumnsOf(query)?.filter((n) => names.includes(n));
   const keyColumns = by?.length ? by : DEVICE_COLUMNS.filter((n) => names.includes(n)).slice(0, 1);
   const groups = new Map<string, Observation>();
+  // each group's report ids as a set while rows arrive (a rule matching many rows would copy the list per row)
+  const ids = new Map<Observation, Set<string>>();
   for (const row of rows) {
     const key: Record<string, unknown> = {};
     for (const k of keyColumns) key[k] = row[k] ?? null;
@@ -90,9 +92,15 @@ export function observe(ruleId: string, query: string, table: Table, asOf: strin
     if (first < g.firstSeen) g.firstSeen = first;
     if (last > g.lastSeen) g.lastSeen = last;
     g.count += count;
-    g.reportIds = mergeIds(g.reportIds, reportIdsOf(row));
+    let set = ids.get(g);
+    if (!set) ids.set(g, (set = new Set()));
+    for (const x of reportIdsOf(row)) {
+      if (set.size >= MAX_REPORT_IDS) break;
+      set.add(x);
+    }
     if (g.rows.length < EVIDENCE_SAMPLE) g.rows.push(row);
   }
+  for (const [g, set] of ids) g.reportIds = [...set];
   return [...groups.values()];
 }
 

@@ -8,7 +8,7 @@
  */
 import { parseCondition, type Cond } from './condition.js';
 import { DROPPED, resolveField, type FieldRef } from './fields.js';
-import { fieldPredicate, Refusal } from './kql.js';
+import { fieldPredicate, Refusal, registryGuard } from './kql.js';
 import { targetsOf, type Target } from './logsources.js';
 import type { SigmaItem, SigmaRule } from './parse.js';
 import { valueSpec } from './values.js';
@@ -55,8 +55,8 @@ class CodedRefusal extends Refusal {
   }
 }
 
-/** What building one query collects: notes, and the columns it must compute first. */
-interface Build { notes: SigmaNote[]; extends: Map<string, string> }
+/** What building one query collects: notes, the columns it must compute first, and cheap guards of items. */
+interface Build { notes: SigmaNote[]; extends: Map<string, string>; guards: Map<SigmaItem, string> }
 
 function itemPredicate(item: SigmaItem, target: Target, b: Build): string | undefined {
   const notes = b.notes;
@@ -75,6 +75,10 @@ function itemPredicate(item: SigmaItem, target: Target, b: Build): string | unde
   };
   const f = resolve(item.field);
   try {
+    if (f.kind === 'registryPath') {
+      const g = registryGuard(spec);
+      if (g) b.guards.set(item, g);
+    }
     return fieldPredicate(f, spec, resolve);
   } catch (e) {
     if (e instanceof CodedRefusal) throw e;
@@ -95,6 +99,33 @@ function searchPredicate(rule: SigmaRule, name: string, target: Target, b: Build
   return or(groups);
 }
 
+/**
+ * A condition the rule's matches all meet, from its items' guards (an `and` needs one of its parts', an `or`
+ * all of them, a `not` gives none): applied before the columns the rule computes, it is exact (it only drops
+ * rows the rule cannot match) and cheap. Undefined when none can be said.
+ */
+function guardOf(rule: SigmaRule, c: Cond, b: Build): string | undefined {
+  const search = (name: string) => {
+    const groups = rule.searches.get(name)!.groups.map((items) => {
+      const gs = items.map((it) => b.guards.get(it)).filter((g): g is string => g !== undefined);
+      return gs.length ? and([...new Set(gs)]) : undefined;
+    });
+    return groups.every((g) => g !== undefined) ? or([...new Set(groups as string[])]) : undefined;
+  };
+  const some = (xs: (string | undefined)[]) => {
+    const gs = xs.filter((g): g is string => g !== undefined);
+    return gs.length ? and([...new Set(gs)]) : undefined;
+  };
+  const every = (xs: (string | undefined)[]) => (xs.every((g) => g !== undefined) ? or([...new Set(xs as string[])]) : undefined);
+  switch (c.op) {
+    case 'ref': return search(c.name);
+    case 'not': return undefined;
+    case 'and': return some(c.args.map((a) => guardOf(rule, a, b)));
+    case 'or': return every(c.args.map((a) => guardOf(rule, a, b)));
+    case 'of': return c.count === 'all' ? some(c.names.map(search)) : every(c.names.map(search));
+  }
+}
+
 function condPredicate(c: Cond, preds: Map<string, string>, top: boolean): string {
   switch (c.op) {
     case 'ref': return preds.get(c.name)!;
@@ -112,12 +143,17 @@ function condPredicate(c: Cond, preds: Map<string, string>, top: boolean): strin
 
 /** The query for one target, or a Refusal saying why this table cannot hold the rule. */
 function build(rule: SigmaRule, conds: Cond[], target: Target, notes: SigmaNote[]): string {
-  const b: Build = { notes, extends: new Map() };
+  const b: Build = { notes, extends: new Map(), guards: new Map() };
   const preds = new Map<string, string>();
   for (const name of rule.searches.keys()) preds.set(name, searchPredicate(rule, name, target, b));
   const body = conds.length === 1 ? condPredicate(conds[0]!, preds, true) : or(conds.map((c) => condPredicate(c, preds, false)));
   const lines = [target.table];
   if (target.prefilter.length) lines.push(`| where ${target.prefilter.join(' and ')}`);
+  if (b.extends.size) {
+    // before computing columns row by row, drop the rows the rule cannot match (cheap tests on stored columns)
+    const guards = conds.map((c) => guardOf(rule, c, b));
+    if (guards.every((g) => g !== undefined)) lines.push(`| where ${or(guards as string[])}`);
+  }
   for (const [name, expr] of b.extends) lines.push(`| extend ${name} = ${expr}`);
   lines.push(`| where ${body}`);
   return lines.join('\n');

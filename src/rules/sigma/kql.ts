@@ -234,3 +234,29 @@ export function fieldPredicate(f: FieldRef, spec: ValueSpec, other: (field: stri
   }
   return joinOr(perValue);
 }
+
+/**
+ * A condition every row matching a registry-path predicate meets, on Defender's own columns: the path is key +
+ * '\' + value name, so a piece of the pattern without a backslash lies within the key or within the name. Tested
+ * through the columns' dictionaries (and row index) before the path is built, it spares building the path for
+ * the rows that cannot match. Undefined when a value has no such piece (a regex, a bare wildcard).
+ */
+export function registryGuard(spec: ValueSpec): string | undefined {
+  const perValue = spec.alts.map((forms) => {
+    const per = forms.map((m) => {
+      if (m.kind !== 'str') return undefined;
+      // a hive abbreviation is spelled out in the data (HKLM → HKEY_LOCAL_MACHINE): not a piece to look for
+      const pieces = m.segs.filter((x): x is string => typeof x === 'string').flatMap((x) => x.split('\\')).filter((p) => !/^(HKLM|HKU|HKCR|HKCU)$/i.test(p));
+      const best = pieces.reduce((a, b) => (b.length > a.length ? b : a), '');
+      if (best.length < 3) return undefined;
+      const op = spec.cased ? 'contains_cs' : 'contains';
+      return `(RegistryKey ${op} ${kqlLiteral(best)} or RegistryValueName ${op} ${kqlLiteral(best)})`;
+    });
+    return per.every((g) => g !== undefined) ? joinOr([...new Set(per as string[])]) : undefined;
+  });
+  if (spec.all) {
+    const some = perValue.filter((g): g is string => g !== undefined);
+    return some.length ? joinAnd(some) : undefined;
+  }
+  return perValue.every((g) => g !== undefined) ? joinOr([...new Set(perValue as string[])]) : undefined;
+}
