@@ -10,7 +10,7 @@ import { DEFENDER_CATEGORIES, POWERSHELL_CATEGORIES, SERVICE_CHANNELS, SYSMON_EV
 
 const KIND_NOTES: Record<string, string> = {
   account: 'the domain column too ("DOMAIN\\user" compared against both)',
-  registryPath: "RegistryKey + '\\' + RegistryValueName (extended as TargetObject); HKLM/HKU/HKCR/HKCU spelled out",
+  registryPath: "RegistryKey + '\\' + RegistryValueName (extended as TargetObject, after the rows are narrowed to those whose key or value name holds a piece of the pattern); HKLM/HKU/HKCR/HKCU spelled out",
   hashes: 'each "ALGO=hash" value tests SHA1, MD5 or SHA256 (other algorithms: refused)',
   registryEventType: 'Sysmon EventType → ActionType (CreateKey → RegistryKeyCreated, SetValue → RegistryValueSet, ...)',
   fileName: 'compared by file name: the value must name a file',
