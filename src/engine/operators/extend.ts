@@ -2,7 +2,9 @@
 import type { ColumnAssignment, Expr, ExtendOp, ProjectOp } from '../../kql/syntax/ast.js';
 import { implicitName } from '../../kql/semantics/naming.js';
 import type { Column } from '../storage/column.js';
-import { materialize, physicalRows, sameRows, type Relation } from '../compile/relation.js';
+import { columnOf, materialize, physicalRows, sameRows, type Relation } from '../compile/relation.js';
+import { gatherColumn } from '../storage/builders.js';
+import { lazyColumn } from '../storage/merge.js';
 import { evaluateVector } from '../compile/vector.js';
 import type { OpContext } from './context.js';
 import { expandAssignment } from './multi-column.js';
@@ -15,6 +17,14 @@ import { windowScope } from './window.js';
  */
 export function evaluateColumn(cx: OpContext, rel: Relation, e: Expr, rowColumns?: number): Column {
   return evaluateVector(e, { ...windowScope(cx, rel, e), rowColumns }, physicalRows(rel), !rel.sel);
+}
+
+/** The input column an assignment names bare (`project A`, `project B = A`), if that is all it does. */
+function bareColumn(rel: Relation, a: ColumnAssignment): Column | undefined {
+  if (a.names.length > 1) return undefined;
+  let e: Expr = a.expr;
+  while (e.kind === 'ParenExpr') e = e.expr;
+  return e.kind === 'NameRef' ? columnOf(rel, e.name) : undefined;
 }
 
 function namesFor(assignments: ColumnAssignment[], existing: string[]): string[] {
@@ -59,7 +69,19 @@ export function project(op: ProjectOp, rel: Relation, cx: OpContext): Relation {
     used.push(name);
     return name;
   };
+  // a project of bare columns only keeps the input's selection: nothing is copied (a where, then a project
+  // of the columns a join or summarize reads, is the commonest shape in hunts)
+  const bare = op.columns.map((a) => bareColumn(rel, a));
+  if (bare.every((c) => c !== undefined)) {
+    return { columns: bare.map((c, i) => ({ name: unique(names[i]!), column: c })), length: rel.length, ...(rel.sel ? { sel: rel.sel } : {}), ...sameRows(rel) };
+  }
   const columns = op.columns.flatMap((a, i) => {
+    const col = bare[i];
+    // a bare column next to computed ones: copied (through the selection) only when it is read
+    if (col && rel.sel) {
+      const sel = rel.sel;
+      return [lazyColumn(unique(names[i]!), () => gatherColumn(col, sel))];
+    }
     const expanded = expandAssignment(a, () => evaluateColumn(cx, rel, a.expr));
     if (expanded) return expanded.map((c) => ({ name: unique(c.name), column: c.column }));
     return [{ name: unique(names[i]!), column: evaluateColumn(cx, rel, a.expr) }];
