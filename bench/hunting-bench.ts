@@ -5,7 +5,7 @@
 // and workbench queries over the workspace with a column-cache and query budget a third of its loaded size
 // or less, peak RSS against budget + 300 MB. Writes the tables into docs/PERFORMANCE.md.
 //   node --import tsx bench/hunting-bench.ts [--hunt-rows=1M] [--runs=3] [--budget-mib=512] [--data=DIR] [--no-doc]
-//   npm run bench -- --quick            (100k rows, no doc)
+//   npm run bench -- --quick            (100k rows, no doc); --reuse-stores keeps the stores an earlier run loaded
 import { spawnSync } from 'node:child_process';
 import { cpus, freemem, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -56,8 +56,10 @@ function main(): void {
   console.log(`  ${num(ds.rows)} rows (${Object.entries(ds.perTable).map(([k, n]) => `${k} ${num(n)}`).join(', ')}), ${ds.devices} devices x ${ds.days} days, ${(ds.csvBytes / 1048576).toFixed(0)} MiB CSV (${ms(performance.now() - t)})`);
   const ingest: Record<string, HuntIngestOutput> = {};
   for (const engine of ['kqlite', 'duckdb']) {
-    t = performance.now();
-    ingest[engine] = worker<HuntIngestOutput>(engine, 'ingest', ds);
+    // --reuse-stores: keep the stores a previous run of this size loaded (the shapes are what is measured)
+    const saved = join(ds.dir, `out-${engine}-ingest.json`);
+    if (args.includes('--reuse-stores') && existsSync(saved)) ingest[engine] = JSON.parse(readFileSync(saved, 'utf8')) as HuntIngestOutput;
+    else ingest[engine] = worker<HuntIngestOutput>(engine, 'ingest', ds);
     console.log(`  ingest ${engine}: ${ms(ingest[engine]!.ms)}`);
   }
   const kq = worker<HuntQueryOutput>('kqlite', 'queries', ds, [String(runs)]);
