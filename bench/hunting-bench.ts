@@ -89,7 +89,7 @@ function main(): void {
   const memLines = ['| run | budget (cache and query) | peak RSS | limit: budget + 300 MB | time | outcome |', '|---|---:|---:|---|---:|---|'];
   for (const m of mem) {
     const limit = m.budgetMiB + 286; // 300 MB = 286 MiB
-    memLines.push(`| ${m.what === 'hunt' ? `hunt: the built-in pack (${m.outcome.split(' ')[0]} rules ran), fused, whole workspace` : 'workbench: hourly group-by per device + process↔network join, every row'} | ${m.budgetMiB} MiB | ${m.peakRssMiB} MiB | ${m.peakRssMiB <= limit ? 'within' : '**over**'} (${limit} MiB) | ${ms(m.ms)} | ${m.outcome.replace(/\|/g, '/')} |`);
+    memLines.push(`| ${m.what === 'hunt' ? `hunt: the built-in pack (${m.outcome.split(' ')[0]} rules ran), fused, whole workspace` : 'workbench: by hour; every process joined to its connections; device × hour group-by (every row)'} | ${m.budgetMiB} MiB | ${m.peakRssMiB} MiB | ${m.peakRssMiB <= limit ? 'within' : '**over**'} (${limit} MiB) | ${ms(m.ms)} | ${m.outcome.replace(/\|/g, '/')} |`);
   }
   const memHead = `Workspace: ${sizeMiB} MiB with every column loaded (${(sizeMiB / memBudget).toFixed(1)}× the budget), each run a fresh process (RSS before opening: ${mem[0]!.baseRssMiB} MiB).`;
 

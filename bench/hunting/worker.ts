@@ -24,10 +24,14 @@ export interface HuntQueryOutput { reloadMs: number; shapes: ShapeTiming[]; peak
 export interface HuntIngestOutput { ms: number; peakRssMiB: number }
 export interface MemoryOutput { budgetMiB: number; what: string; peakRssMiB: number; baseRssMiB: number; ms: number; outcome: string; cacheMiB: number }
 
-/** The workbench queries of the memory check: a large group-by and a large join over every row. */
+/**
+ * The workbench queries of the memory check, each over every row: a summarize by hour, a join of every
+ * process to its connections, and a group-by with millions of groups (device × hour, with a dcount each).
+ */
 export const WORKBENCH_QUERIES = [
-  'DeviceNetworkEvents\n| summarize Connections=count(), Addresses=dcount(RemoteIP) by DeviceId, bin(Timestamp, 1h)\n| summarize Hours=count(), Busiest=max(Connections) by DeviceId',
+  'DeviceNetworkEvents\n| summarize Connections=count(), Devices=dcount(DeviceId) by bin(Timestamp, 1h), RemotePort',
   'DeviceProcessEvents\n| join kind=inner (DeviceNetworkEvents | project DeviceId, InitiatingProcessId, RemoteIP) on DeviceId, $left.ProcessId == $right.InitiatingProcessId\n| summarize Connections=count() by FileName',
+  'DeviceNetworkEvents\n| summarize Connections=count(), Addresses=dcount(RemoteIP) by DeviceId, bin(Timestamp, 1h)\n| summarize Hours=count(), Busiest=max(Connections) by DeviceId',
 ];
 
 const [engine, phase, dsFile, outFile, arg1, arg2] = process.argv.slice(2) as [string, string, string, string, string?, string?];
@@ -84,9 +88,9 @@ async function main(): Promise<void> {
       }
       outcomes.push(`${ok} rules ran${refused.length ? `, ${refused.length} ended: ${refused[0]}` : ''}`);
     } else {
-      for (const q of WORKBENCH_QUERIES) {
+      for (const [i, q] of WORKBENCH_QUERIES.entries()) {
         const r = runQuery(q, { source: ws, now: HUNT_NOW, memoryBudgetBytes: budget });
-        outcomes.push(r.ok ? `${r.tables[0]?.table.length} rows` : `ended: ${r.diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')}`);
+        outcomes.push(`${['by hour', 'join', 'device × hour'][i]}: ${r.ok ? `${r.tables[0]?.table.length} rows` : `ended: ${r.diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')}`}`);
       }
     }
     const out: MemoryOutput = { budgetMiB: Number(arg1), what, peakRssMiB: peakRssMiB(), baseRssMiB, ms: performance.now() - started, outcome: outcomes.join(' / '), cacheMiB: Math.round(ws.columns.bytes / MiB) };
