@@ -2,9 +2,9 @@
  * One measured child process of the hunting benchmark (each engine alone, so peak RSS is its own):
  *   worker.ts <kqlite|duckdb> ingest  <dataset.json> <out.json>          load the CSV files into a fresh store
  *   worker.ts <kqlite|duckdb> queries <dataset.json> <out.json> <runs>   reopen the store, run every shape
- *   worker.ts kqlite memory <dataset.json> <out.json> <budgetMiB> <hunt|workbench>
+ *   worker.ts kqlite memory <dataset.json> <out.json> <budgetMiB> <hunt|workbench0|workbench1|workbench2>
  *       reopen with a column-cache budget and a query memory budget of budgetMiB, run a hunt (the built-in
- *       pack, fused, over the whole workspace) or workbench queries, and report peak RSS
+ *       pack, fused, over the whole workspace) or one workbench query (workbench.ts), and report peak RSS
  *   worker.ts kqlite size <dataset.json> <out.json>                       bytes of every column loaded
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,21 +18,9 @@ import type { CanonRow } from './compare.js';
 import { HUNT_NOW, HUNT_TABLES, huntCsvFiles, type HuntDataSet } from './data.js';
 import { duckCanon, duckLoad, kqliteCanon, runDuck, runKqlite } from './engines.js';
 import { huntShapes } from './shapes.js';
+import { WORKBENCH_QUERIES, type HuntIngestOutput, type HuntQueryOutput, type MemoryOutput } from './workbench.js';
 
-export interface ShapeTiming { name: string; ms: number[]; rows: CanonRow[] }
-export interface HuntQueryOutput { reloadMs: number; shapes: ShapeTiming[]; peakRssMiB: number }
-export interface HuntIngestOutput { ms: number; peakRssMiB: number }
-export interface MemoryOutput { budgetMiB: number; what: string; peakRssMiB: number; baseRssMiB: number; ms: number; outcome: string; cacheMiB: number }
-
-/**
- * The workbench queries of the memory check, each over every row: a summarize by hour, a join of every
- * process to its connections, and a group-by with millions of groups (device × hour, with a dcount each).
- */
-export const WORKBENCH_QUERIES = [
-  'DeviceNetworkEvents\n| summarize Connections=count(), Devices=dcount(DeviceId) by bin(Timestamp, 1h), RemotePort',
-  'DeviceProcessEvents\n| join kind=inner (DeviceNetworkEvents | project DeviceId, InitiatingProcessId, RemoteIP) on DeviceId, $left.ProcessId == $right.InitiatingProcessId\n| summarize Connections=count() by FileName',
-  'DeviceNetworkEvents\n| summarize Connections=count(), Addresses=dcount(RemoteIP) by DeviceId, bin(Timestamp, 1h)\n| summarize Hours=count(), Busiest=max(Connections) by DeviceId',
-];
+export type { ShapeTiming, HuntQueryOutput, HuntIngestOutput, MemoryOutput } from './workbench.js';
 
 const [engine, phase, dsFile, outFile, arg1, arg2] = process.argv.slice(2) as [string, string, string, string, string?, string?];
 const ds = JSON.parse(readFileSync(dsFile, 'utf8')) as HuntDataSet;
@@ -80,18 +68,24 @@ async function main(): Promise<void> {
       const source = ws.snapshot();
       const sharedScans = new Map();
       let ok = 0;
-      const refused: string[] = [];
+      const absent = new Set<string>();
+      let skipped = 0;
+      const ended: string[] = [];
       for (const rule of builtinRules()) {
         const r = runQuery(rule.query, { source, now: HUNT_NOW, sharedScans, memoryBudgetBytes: budget });
+        const missing = r.diagnostics.find((d) => d.code === 'KQL4006');
         if (r.ok) ok++;
-        else refused.push(r.diagnostics.map((d) => `${d.code}: ${d.message}`).join('; '));
+        else if (missing) {
+          skipped++;
+          absent.add(/'([^']+)'/.exec(missing.message)?.[1] ?? '?');
+        } else ended.push(r.diagnostics.map((d) => `${d.code}: ${d.message}`).join('; '));
       }
-      outcomes.push(`${ok} rules ran${refused.length ? `, ${refused.length} ended: ${refused[0]}` : ''}`);
+      outcomes.push(`${ok} rules ran${skipped ? ` (${skipped} read ${[...absent].join(', ')}, not in this data)` : ''}${ended.length ? `, ${ended.length} ended: ${ended[0]}` : ''}`);
     } else {
-      for (const [i, q] of WORKBENCH_QUERIES.entries()) {
-        const r = runQuery(q, { source: ws, now: HUNT_NOW, memoryBudgetBytes: budget });
-        outcomes.push(`${['by hour', 'join', 'device × hour'][i]}: ${r.ok ? `${r.tables[0]?.table.length} rows` : `ended: ${r.diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')}`}`);
-      }
+      // one workbench query per process (arg: its index), so each peak is that query's own
+      const i = Number(what.replace('workbench', '')) || 0;
+      const r = runQuery(WORKBENCH_QUERIES[i]!, { source: ws, now: HUNT_NOW, memoryBudgetBytes: budget });
+      outcomes.push(r.ok ? `${r.tables[0]?.table.length} rows` : `ended: ${r.diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')}`);
     }
     const out: MemoryOutput = { budgetMiB: Number(arg1), what, peakRssMiB: peakRssMiB(), baseRssMiB, ms: performance.now() - started, outcome: outcomes.join(' / '), cacheMiB: Math.round(ws.columns.bytes / MiB) };
     writeFileSync(outFile, JSON.stringify(out));
