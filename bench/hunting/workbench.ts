@@ -1,7 +1,8 @@
 /** What the hunting benchmark's worker reports, and the workbench queries of its memory check (no side effects: the bench imports it). */
 import type { CanonRow } from './compare.js';
 
-export interface ShapeTiming { name: string; ms: number[]; rows: CanonRow[] }
+/** Per run: wall time and CPU time of the whole process (DuckDB's worker threads included). */
+export interface ShapeTiming { name: string; ms: number[]; cpuMs: number[]; rows: CanonRow[] }
 export interface HuntQueryOutput { reloadMs: number; shapes: ShapeTiming[]; peakRssMiB: number }
 export interface HuntIngestOutput { ms: number; peakRssMiB: number }
 export interface MemoryOutput { budgetMiB: number; what: string; peakRssMiB: number; baseRssMiB: number; ms: number; outcome: string; cacheMiB: number }

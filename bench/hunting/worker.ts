@@ -28,6 +28,7 @@ const wsDir = join(ds.dir, 'kqlite-workspace');
 const duckFile = join(ds.dir, 'duckdb.db');
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const MiB = 1024 * 1024;
+const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
 async function main(): Promise<void> {
   const shapes = huntShapes();
@@ -100,14 +101,17 @@ async function main(): Promise<void> {
     out.reloadMs = performance.now() - started;
     for (const s of shapes) {
       const ms: number[] = [];
+      const cpuMs: number[] = [];
       let rows: CanonRow[] = [];
       for (let run = 0; run < runs; run++) {
         const t0 = performance.now();
+        const c0 = process.cpuUsage();
         const r = runKqlite(s, ws);
         ms.push(performance.now() - t0);
+        cpuMs.push(cpuOf(process.cpuUsage(c0)));
         if (run === 0) rows = kqliteCanon(r, s);
       }
-      out.shapes.push({ name: s.name, ms, rows });
+      out.shapes.push({ name: s.name, ms, cpuMs, rows });
     }
   } else {
     const started = performance.now();
@@ -117,14 +121,17 @@ async function main(): Promise<void> {
     out.reloadMs = performance.now() - started;
     for (const s of shapes) {
       const ms: number[] = [];
+      const cpuMs: number[] = [];
       let rows: CanonRow[] = [];
       for (let run = 0; run < runs; run++) {
         const t0 = performance.now();
+        const c0 = process.cpuUsage();
         const r = await runDuck(conn, s);
         ms.push(performance.now() - t0);
+        cpuMs.push(cpuOf(process.cpuUsage(c0)));
         if (run === 0) rows = duckCanon(r, s);
       }
-      out.shapes.push({ name: s.name, ms, rows });
+      out.shapes.push({ name: s.name, ms, cpuMs, rows });
     }
     conn.closeSync();
   }
