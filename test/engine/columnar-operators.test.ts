@@ -197,9 +197,10 @@ test('join with the smaller side on the left (ids made there, the right side onl
   );
   for (const [kind, lk, rk] of cases) {
     const on = lk.map((k, i) => (k === rk[i] ? k : `$left.${k} == $right.${rk[i]}`)).join(', ');
-    const q = `U | extend Row = row_number() | join kind=${kind} (T | extend RRow = row_number()) on ${on} | project ${kind === 'leftsemi' || kind === 'leftanti' ? 'Row' : 'Row, RRow'}`;
+    // 25 left rows against 240: the left side is under an eighth of the right, so it makes the ids
+    const q = `U | extend Row = row_number() | where Row <= 25 | join kind=${kind} (T | extend RRow = row_number()) on ${on} | project ${kind === 'leftsemi' || kind === 'leftanti' ? 'Row' : 'Row, RRow'}`;
     const got = run(q).rows.map((r) => [r[0] === null ? -1 : (r[0] as number) - 1, r.length > 1 ? (r[1] === null ? -1 : (r[1] as number) - 1) : -1]);
-    const want = referenceJoin(kind, U_ROWS, ALL_ROWS, lk, rk);
+    const want = referenceJoin(kind, U_ROWS.slice(0, 25), ALL_ROWS, lk, rk);
     const sort = (x: number[][]) => x.map((p) => p.join(',')).sort();
     assert.deepEqual(sort(got), sort(want), q);
   }

@@ -138,9 +138,10 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext)
   }
   const keys = keyPairs(op.on);
   const enc = new KeyEncoder(keys.length);
-  // Keys get ids on the smaller side; the larger one only looks its keys up (a hunt's join is mostly a few
-  // suspicious processes against every connection): a key the smaller side lacks matches nothing either way.
-  const leftSmaller = left.length * 2 < right.length;
+  // When the left side is much smaller (a hunt's few suspicious processes against every connection), keys
+  // get ids there and the right side only looks its keys up: a key the left lacks matches nothing either
+  // way. Measured: 25% less CPU at 10× the rows, but slower than the usual order at 2× (hence the margin).
+  const leftSmaller = left.length * 8 < right.length;
   let R, L;
   if (leftSmaller) {
     L = enc.encode(left, keys.map((k) => k.left), cx);
