@@ -107,8 +107,9 @@ function main(): void {
   if (writeDoc) {
     const doc = 'docs/PERFORMANCE.md';
     const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Performance\n';
-    const start = '<!-- hunting-bench -->';
-    const end = '<!-- /hunting-bench -->';
+    // one table per size: a 1M run does not replace the 10M table
+    const start = `<!-- hunting-bench:${rows} -->`;
+    const end = `<!-- /hunting-bench:${rows} -->`;
     const body = `${start}\n${md}\nMachine: ${machine()}. Commit ${commit()}. Run: \`node --import tsx bench/hunting-bench.ts ${args.join(' ')}\`, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; medians of ${runs} runs; each engine in its own child process.\n${end}`;
     const next = text.includes(start) ? text.slice(0, text.indexOf(start)) + body + text.slice(text.indexOf(end) + end.length) : `${text.trimEnd()}\n\n${body}\n`;
     writeFileSync(doc, next);
