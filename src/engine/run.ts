@@ -149,7 +149,7 @@ function evalPipe(rt: Runtime, top: PipeExpr, env: Env, implicit?: Relation): Re
       if (base) break;
       whereRunRefused = true;
     }
-    base = pushWhereBelowInneruniqueJoin(rt, x, env, implicit);
+    base = pushWhereBelowInneruniqueJoin(rt, x, env, implicit) ?? pushWhereIntoUnion(rt, x, env);
     if (base) break;
     pending.push(x);
     x = x.source;
@@ -189,6 +189,42 @@ function pushWhereBelowInneruniqueJoin(rt: Runtime, e: PipeExpr, env: Env, impli
   return applyOperator(rt, join, join.op, filtered, cx);
 }
 
+/** Calls whose value depends on the rows around them, on every column, or on the relation (not the row). */
+const NOT_PER_LEG = /^(row_.*|prev|next|pack_all|bag_pack_columns|column_ifexists|column_names_of|estimate_data_size|ingestion_time|toscalar)$/;
+
+/**
+ * `union T1, T2, ... | where P` as `union (T1 | where P), (T2 | where P), ...`: a row passes P alike in its
+ * table and in the union when every column P reads arrives from every input under its own name and type
+ * (no input fills it with nulls, no type split renames it) and P does not depend on other rows, other
+ * columns or the relation. Each leg then gets the scan's time-range pushdown and per-extent where chain,
+ * and the union copies only the rows that passed. Row order is the same: the legs' rows, leg after leg.
+ */
+function pushWhereIntoUnion(rt: Runtime, e: PipeExpr, env: Env): Relation | undefined {
+  const u = e.source;
+  if (e.op.kind !== 'WhereOp' || u.kind !== 'UnionExpr') return undefined;
+  if (u.tables.some((t) => t.kind === 'NameRef' && t.name.includes('*'))) return undefined;
+  const output = rt.bound.schemaOf(u);
+  const legs = u.tables.map((t) => rt.bound.schemaOf(t));
+  if (!output || output.open || legs.some((l) => !l || l.open)) return undefined;
+  let perLeg = true;
+  walk(e.op.predicate, (node) => {
+    const n = node as Expr;
+    if (n.kind === 'NameRef') {
+      const out = output.columns.find((c) => c.name === n.name);
+      const inLegs = legs.map((l) => l!.columns.find((c) => c.name === n.name));
+      // a column of the union must come from every leg with the union's type; a name that is no column
+      // of the union (a let) must not be a column of any leg either (it would read the leg's column there)
+      if (out ? inLegs.some((c) => !c || c.type !== out.type) : inLegs.some((c) => c)) perLeg = false;
+    }
+    if (n.kind === 'CallExpr' && NOT_PER_LEG.test(n.name.name)) perLeg = false;
+    if (/Star|Search/.test(n.kind)) perLeg = false;
+    return perLeg;
+  });
+  if (!perLeg) return undefined;
+  const tables: Expr[] = u.tables.map((t) => ({ kind: 'PipeExpr', span: t.span, source: t, op: e.op }) as PipeExpr);
+  return unionOf(rt, tables, u.parameters, [], env, u.tables);
+}
+
 function tableByName(rt: Runtime, name: string, env: Env): Relation {
   const entry = env.lookup(name);
   if (entry?.kind === 'tabular') return entry.get();
@@ -198,11 +234,11 @@ function tableByName(rt: Runtime, name: string, env: Env): Relation {
   return scanTable(rt, name);
 }
 
-function unionOf(rt: Runtime, tables: Expr[], parameters: { name: { name: string }; value: Expr }[], first: { name: string; rel: Relation }[], env: Env): Relation {
+function unionOf(rt: Runtime, tables: Expr[], parameters: { name: { name: string }; value: Expr }[], first: { name: string; rel: Relation }[], env: Env, names?: Expr[]): Relation {
   const fuzzyValue = parameters.find((p) => p.name.name === 'isfuzzy')?.value;
   const fuzzy = (fuzzyValue?.kind === 'NameRef' && fuzzyValue.name === 'true') || (fuzzyValue?.kind === 'Literal' && fuzzyValue.value === true);
   const skipped: string[] = [];
-  const inputs = [...first, ...tableInputs(rt, tables, env, (err) => {
+  const inputs = [...first, ...tableInputs(rt, tables, env, names, (err) => {
     // isfuzzy=true passes over legs that name a missing table (Kusto warns); any other error ends the query
     if (!(fuzzy && err instanceof UnknownTableError)) throw err;
     rt.warnings.push(`union isfuzzy=true: left out a leg that reads the missing table '${err.table}'`);
@@ -219,9 +255,10 @@ function unionOf(rt: Runtime, tables: Expr[], parameters: { name: { name: string
  * The inputs of union/search/find, each with the name withsource/$table/source_ gives it: tables (a
  * wildcard matches stored tables, lets and views), sub-queries; `onError` decides about a failing one.
  */
-function tableInputs(rt: Runtime, tables: Expr[], env: Env, onError: (err: unknown) => void = (err) => { throw err; }): { name: string; rel: Relation }[] {
+/** `names`: the expressions that name each input for withsource, when `tables` wrap them (a where pushed in). */
+function tableInputs(rt: Runtime, tables: Expr[], env: Env, names?: Expr[], onError: (err: unknown) => void = (err) => { throw err; }): { name: string; rel: Relation }[] {
   const inputs: { name: string; rel: Relation }[] = [];
-  for (const t of tables) {
+  for (const [i, t] of tables.entries()) {
     if (t.kind === 'NameRef' && t.name.includes('*')) {
       const re = new RegExp('^' + t.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
       const names = new Set([...(rt.source?.tableNames() ?? []), ...env.names()]);
@@ -229,7 +266,7 @@ function tableInputs(rt: Runtime, tables: Expr[], env: Env, onError: (err: unkno
       continue;
     }
     try {
-      inputs.push({ name: unionInputName(t) ?? `union_arg${inputs.length}`, rel: evalTabular(rt, t, env) });
+      inputs.push({ name: unionInputName(names?.[i] ?? t) ?? `union_arg${inputs.length}`, rel: evalTabular(rt, t, env) });
     } catch (err) {
       onError(err);
     }

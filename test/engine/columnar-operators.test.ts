@@ -1,6 +1,7 @@
 // summarize, join, extend and mv-expand on their columnar paths give what the general per-row path gives:
 // - summarize and join are checked against a reference written here the row-by-row way (group keys and
 //   join keys compared by valueKey, aggregates through core.ts's init/add/result states, nested-loop join
+//   — both with the left side larger and with it smaller, where the right side only probes the left's ids —
 //   with the innerunique and null-key rules);
 // - extend/mv-expand on one dictionary column (evaluated once per distinct string) are checked against the
 //   same expression made to read a second column (evaluated row by row).
@@ -185,6 +186,21 @@ test('join: key ids and index vectors equal the nested-loop reference', () => {
     const q = `T | extend Row = row_number() | join kind=${kind} (U | extend RRow = row_number()) on ${on} | project ${kind === 'leftsemi' || kind === 'leftanti' ? 'Row' : 'Row, RRow'}`;
     const got = run(q).rows.map((r) => [r[0] === null ? -1 : (r[0] as number) - 1, r.length > 1 ? (r[1] === null ? -1 : (r[1] as number) - 1) : -1]);
     const want = referenceJoin(kind, ALL_ROWS, U_ROWS, lk, rk);
+    const sort = (x: number[][]) => x.map((p) => p.join(',')).sort();
+    assert.deepEqual(sort(got), sort(want), q);
+  }
+});
+
+test('join with the smaller side on the left (ids made there, the right side only looks its keys up) equals the reference', () => {
+  const cases: [string, string[], string[]][] = [[['S'], ['S']], [['G'], ['G']], [['N'], ['N']], [['D'], ['D']], [['Ts'], ['Ts']], [['S', 'N'], ['S', 'N']], [['N'], ['R']], [['B', 'G'], ['B', 'G']]].flatMap(([l, r]) =>
+    ['innerunique', 'inner', 'leftouter', 'fullouter', 'rightouter', 'leftsemi', 'leftanti'].map((k) => [k, l!, r!] as [string, string[], string[]]),
+  );
+  for (const [kind, lk, rk] of cases) {
+    const on = lk.map((k, i) => (k === rk[i] ? k : `$left.${k} == $right.${rk[i]}`)).join(', ');
+    // 25 left rows against 240: the left side is under an eighth of the right, so it makes the ids
+    const q = `U | extend Row = row_number() | where Row <= 25 | join kind=${kind} (T | extend RRow = row_number()) on ${on} | project ${kind === 'leftsemi' || kind === 'leftanti' ? 'Row' : 'Row, RRow'}`;
+    const got = run(q).rows.map((r) => [r[0] === null ? -1 : (r[0] as number) - 1, r.length > 1 ? (r[1] === null ? -1 : (r[1] as number) - 1) : -1]);
+    const want = referenceJoin(kind, U_ROWS.slice(0, 25), ALL_ROWS, lk, rk);
     const sort = (x: number[][]) => x.map((p) => p.join(',')).sort();
     assert.deepEqual(sort(got), sort(want), q);
   }

@@ -25,6 +25,11 @@ export class ValueIds {
   private readonly json = new Map<string, number>();
   private readonly bools = [-1, -1];
   private nullId = -1;
+  /**
+   * Set when the ids are complete (a join's build side is encoded): a value never seen gets -1 and no id,
+   * so probing a large side neither grows the tables nor hands out ids that can never match.
+   */
+  frozen = false;
 
   get size(): number {
     return this.values.length;
@@ -43,38 +48,47 @@ export class ValueIds {
   }
 
   ofNull(): number {
-    if (this.nullId < 0) this.nullId = this.add(null);
+    if (this.nullId < 0 && !this.frozen) this.nullId = this.add(null);
     return this.nullId;
   }
 
   ofNumber(n: number): number {
     let id = this.numbers.get(n);
-    if (id < 0) this.numbers.set(n, (id = this.add(n)));
+    if (id < 0 && !this.frozen) this.numbers.set(n, (id = this.add(n)));
     return id;
   }
 
   ofString(s: string): number {
     let id = this.strings.get(s);
-    if (id === undefined) this.strings.set(s, (id = this.add(s)));
+    if (id === undefined) {
+      if (this.frozen) return -1;
+      this.strings.set(s, (id = this.add(s)));
+    }
     return id;
   }
 
   ofBool(b: boolean): number {
     const k = b ? 1 : 0;
-    if (this.bools[k]! < 0) this.bools[k] = this.add(b);
+    if (this.bools[k]! < 0 && !this.frozen) this.bools[k] = this.add(b);
     return this.bools[k]!;
   }
 
   ofTicks(hi: number, lo: number): number {
     if (lo === 0) {
       let id = this.wholeTicks.get(hi);
-      if (id < 0) this.wholeTicks.set(hi, (id = this.add(joinTicks(hi, 0))));
+      if (id < 0 && !this.frozen) this.wholeTicks.set(hi, (id = this.add(joinTicks(hi, 0))));
       return id;
     }
     let m = this.partTicks.get(hi);
-    if (!m) this.partTicks.set(hi, (m = new Map()));
+    if (!m) {
+      if (this.frozen) return -1;
+      this.partTicks.set(hi, (m = new Map()));
+    }
     let id = m.get(lo);
-    if (id === undefined) m.set(lo, (id = this.add(joinTicks(hi, lo))));
+    if (id === undefined) {
+      if (this.frozen) return -1;
+      m.set(lo, (id = this.add(joinTicks(hi, lo))));
+    }
     return id;
   }
 
@@ -95,7 +109,10 @@ export class ValueIds {
       default: {
         const k = jsonText(v);
         let id = this.json.get(k);
-        if (id === undefined) this.json.set(k, (id = this.add(v)));
+        if (id === undefined) {
+          if (this.frozen) return -1;
+          this.json.set(k, (id = this.add(v)));
+        }
         return id;
       }
     }
@@ -114,7 +131,8 @@ export class ValueIds {
         const { dict, codes } = col;
         const validity = col.type === 'guid' ? col.validity : undefined;
         // one lookup per dictionary code: an array memo when the dictionary is not much larger than the rows
-        const memo = dict.length <= 4 * n + 1024 ? new Int32Array(dict.length).fill(-1) : undefined;
+        // (-2: not looked up yet; -1 is a value a frozen encoder does not know)
+        const memo = dict.length <= 4 * n + 1024 ? new Int32Array(dict.length).fill(-2) : undefined;
         const sparse = memo ? undefined : new Map<number, number>();
         for (let i = 0; i < n; i++) {
           const r = rows[i]!;
@@ -124,8 +142,8 @@ export class ValueIds {
             continue;
           }
           const c = codes[r]!;
-          let id = memo ? memo[c]! : (sparse!.get(c) ?? -1);
-          if (id < 0) {
+          let id = memo ? memo[c]! : (sparse!.get(c) ?? -2);
+          if (id === -2) {
             id = this.ofString(dict[c]!);
             if (memo) memo[c] = id;
             else sparse!.set(c, id);

@@ -3,6 +3,8 @@ import type { ColumnAssignment, Expr, ExtendOp, ProjectOp } from '../../kql/synt
 import { implicitName } from '../../kql/semantics/naming.js';
 import type { Column } from '../storage/column.js';
 import { materialize, physicalRows, sameRows, type Relation } from '../compile/relation.js';
+import { gatherColumn } from '../storage/builders.js';
+import { lazyColumn } from '../storage/merge.js';
 import { evaluateVector } from '../compile/vector.js';
 import type { OpContext } from './context.js';
 import { expandAssignment } from './multi-column.js';
@@ -15,6 +17,19 @@ import { windowScope } from './window.js';
  */
 export function evaluateColumn(cx: OpContext, rel: Relation, e: Expr, rowColumns?: number): Column {
   return evaluateVector(e, { ...windowScope(cx, rel, e), rowColumns }, physicalRows(rel), !rel.sel);
+}
+
+/** The input column entry an assignment names bare (`project A`, `project B = A`), if that is all it does. */
+function bareColumn(rel: Relation, a: ColumnAssignment): { name: string; column: Column } | undefined {
+  if (a.names.length > 1) return undefined;
+  let e: Expr = a.expr;
+  while (e.kind === 'ParenExpr') e = e.expr;
+  return e.kind === 'NameRef' ? rel.columns.find((c) => c.name === (e as { name: string }).name) : undefined;
+}
+
+/** The entry under another name, its column still read only when asked for. */
+function renamed(entry: { name: string; column: Column }, name: string): { name: string; column: Column } {
+  return entry.name === name ? entry : lazyColumn(name, () => entry.column);
 }
 
 function namesFor(assignments: ColumnAssignment[], existing: string[]): string[] {
@@ -59,7 +74,20 @@ export function project(op: ProjectOp, rel: Relation, cx: OpContext): Relation {
     used.push(name);
     return name;
   };
+  // a project of bare columns only keeps the input's selection: nothing is copied (a where, then a project
+  // of the columns a join or summarize reads, is the commonest shape in hunts)
+  // (the input's entries are passed on unread: a scan's columns are made when first read)
+  const bare = op.columns.map((a) => bareColumn(rel, a));
+  if (bare.every((c) => c !== undefined)) {
+    return { columns: bare.map((c, i) => renamed(c, unique(names[i]!))), length: rel.length, ...(rel.sel ? { sel: rel.sel } : {}), ...sameRows(rel) };
+  }
   const columns = op.columns.flatMap((a, i) => {
+    const entry = bare[i];
+    // a bare column next to computed ones: copied (through the selection) only when it is read
+    if (entry && rel.sel) {
+      const sel = rel.sel;
+      return [lazyColumn(unique(names[i]!), () => gatherColumn(entry.column, sel))];
+    }
     const expanded = expandAssignment(a, () => evaluateColumn(cx, rel, a.expr));
     if (expanded) return expanded.map((c) => ({ name: unique(c.name), column: c.column }));
     return [{ name: unique(names[i]!), column: evaluateColumn(cx, rel, a.expr) }];

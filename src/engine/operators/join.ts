@@ -48,6 +48,14 @@ class KeyEncoder {
     this.pairs = Array.from({ length: Math.max(0, count - 1) }, () => new PairIds());
   }
 
+  private frozen = false;
+
+  /** From now on a key never seen gets -1 (marked in nullKey: it matches nothing) and no id. */
+  freeze(): void {
+    this.frozen = true;
+    for (const ids of this.ids) ids.frozen = true;
+  }
+
   /** Composite key id per logical row, whether any key is null, and how many ids exist so far. */
   encode(rel: Relation, exprs: Expr[], cx: OpContext): { rows: Int32Array; keys: Int32Array; nullKey: Uint8Array; size: number } {
     const rows = physicalRows(rel);
@@ -59,8 +67,10 @@ class KeyEncoder {
       const out = new Int32Array(n);
       encodeKey(e, sc, rows, !rel.sel, this.ids[j]!, out, nullKey);
       if (j === 0) keys = out;
+      else if (this.frozen) for (let i = 0; i < n; i++) keys[i] = keys[i]! < 0 || out[i]! < 0 ? -1 : this.pairs[j - 1]!.find(keys[i]!, out[i]!);
       else for (let i = 0; i < n; i++) keys[i] = this.pairs[j - 1]!.idOf(keys[i]!, out[i]!);
     });
+    if (this.frozen) for (let i = 0; i < n; i++) if (keys[i]! < 0) nullKey[i] = 1;
     const size = this.count === 0 ? (n > 0 ? 1 : 0) : this.count === 1 ? this.ids[0]!.size : this.pairs[this.count - 2]!.size;
     return { rows, keys, nullKey, size };
   }
@@ -128,9 +138,21 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext)
   }
   const keys = keyPairs(op.on);
   const enc = new KeyEncoder(keys.length);
-  const R = enc.encode(right, keys.map((k) => k.right), cx);
-  const rightSize = R.size;
-  const L = enc.encode(left, keys.map((k) => k.left), cx);
+  // When the left side is much smaller (a hunt's few suspicious processes against every connection), keys
+  // get ids there and the right side only looks its keys up: a key the left lacks matches nothing either
+  // way. Measured: 25% less CPU at 10× the rows, but slower than the usual order at 2× (hence the margin).
+  const leftSmaller = left.length * 8 < right.length;
+  let R, L;
+  if (leftSmaller) {
+    L = enc.encode(left, keys.map((k) => k.left), cx);
+    enc.freeze();
+    R = enc.encode(right, keys.map((k) => k.right), cx);
+  } else {
+    R = enc.encode(right, keys.map((k) => k.right), cx);
+    L = enc.encode(left, keys.map((k) => k.left), cx);
+  }
+  // every left id is below rightSize when the left side made the ids (the index then covers all of them)
+  const rightSize = leftSmaller ? L.size : R.size;
   const { start, order } = indexRight(R, rightSize);
   const pairs = { left: new IndexList(), right: new IndexList() };
   // limits are checked every 1,024 output pairs and every 1,024 left rows: one key can match millions

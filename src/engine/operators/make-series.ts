@@ -10,7 +10,10 @@ import type { Expr, MakeSeriesOp, ScalarTypeName } from '../../kql/syntax/ast.js
 import type { TableSchema } from '../../kql/semantics/index.js';
 import type { AggState } from '../aggregates/types.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
-import { physicalRows, type Relation } from '../compile/relation.js';
+import { columnOf, physicalRows, type Relation } from '../compile/relation.js';
+import { combineIds, ValueIds } from '../compile/value-ids.js';
+import { encodeKey } from '../compile/vector.js';
+import { isValid } from '../storage/column.js';
 import { buildColumn } from '../storage/builders.js';
 import { valueKey } from '../values/compare.js';
 import { valueToDynamic } from '../values/format.js';
@@ -28,6 +31,8 @@ interface Axis {
   index(v: Value): number | undefined;
   value(i: number): DynamicValue;
   length: number;
+  /** A tick axis: start, step and end in ticks (the typed path reads a datetime column's arrays with them). */
+  ticks?: { start: bigint; step: bigint; end: bigint; inclusive: boolean };
 }
 
 export function makeSeries(op: MakeSeriesOp, rel: Relation, cx: OpContext, schema: TableSchema): Relation {
@@ -38,25 +43,39 @@ export function makeSeries(op: MakeSeriesOp, rel: Relation, cx: OpContext, schem
   const axis = buildAxis(op, cx, axisExpr.type, rows, axisExpr.eval);
   const { slots, slotOf } = compileAggregates(cx, rel, op.aggregates.map((a) => a.assignment.expr), schema.columns.slice(0, op.by.length).map((c) => c.name));
 
-  // one aggregate state set per (group, step) that has rows
-  const groupIndex = new Map<string, number>();
+  // one aggregate state set per (group, step) that has rows; a row's step and group come from the typed
+  // path (stepsOnTicks, groupIdsOf) when it applies, else from the values
   const groupKeys: Value[][] = [];
   const cells: { group: number; step: number; states: AggState[] }[] = [];
   const cellIndex: Map<number, number>[] = [];
   const bufs = slots.map((s) => new Array<Value>(s.args.length));
+  const steps = stepsOnTicks(op.on, sc, axis, rows);
+  const typedKeys = steps ? groupIdsOf(op.by.map((a) => a.expr), sc, rows, !rel.sel) : undefined;
+  const groupOfId = typedKeys ? new Int32Array(typedKeys.size).fill(-1) : undefined;
+  const groupIndex = new Map<string, number>();
   for (let i = 0; i < rows.length; i++) {
     if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
     const r = rows[i]!;
-    const step = axis.index(axisExpr.eval(r));
-    if (step === undefined) continue;
-    const kv = keys.map((k) => k.eval(r));
-    const k = kv.map(valueKey).join('\u0001');
-    let g = groupIndex.get(k);
-    if (g === undefined) {
-      g = groupKeys.length;
-      groupIndex.set(k, g);
-      groupKeys.push(kv);
-      cellIndex.push(new Map());
+    const step = steps ? steps[i]! : axis.index(axisExpr.eval(r));
+    if (step === undefined || step < 0) continue;
+    let g: number | undefined;
+    if (typedKeys) {
+      g = groupOfId![typedKeys.ids[i]!]!;
+      if (g < 0) {
+        g = groupOfId![typedKeys.ids[i]!] = groupKeys.length;
+        groupKeys.push(typedKeys.values(i));
+        cellIndex.push(new Map());
+      }
+    } else {
+      const kv = keys.map((k) => k.eval(r));
+      const k = kv.map(valueKey).join('\u0001');
+      g = groupIndex.get(k);
+      if (g === undefined) {
+        g = groupKeys.length;
+        groupIndex.set(k, g);
+        groupKeys.push(kv);
+        cellIndex.push(new Map());
+      }
     }
     let c = cellIndex[g]!.get(step);
     if (c === undefined) {
@@ -123,6 +142,7 @@ function buildAxis(op: MakeSeriesOp, cx: OpContext, type: ScalarTypeName, rows: 
     checkPoints(length);
     return {
       length,
+      ticks: { start: s, step, end, inclusive },
       index: (v) => {
         if (typeof v !== 'bigint' || v < s || (!inclusive && v >= end)) return undefined;
         const i = Number((v - s) / step);
@@ -160,6 +180,52 @@ function buildAxis(op: MakeSeriesOp, cx: OpContext, type: ScalarTypeName, rows: 
     },
     value: (i) => s + i * stepV,
   };
+}
+
+/**
+ * Each row's step (-1: outside the axis or null) from a bare datetime/timespan column's millisecond array,
+ * when the axis starts, steps and ends on whole milliseconds: then floor((ticks - start) / step) equals
+ * floor((ms - startMs) / stepMs), since the sub-millisecond remainder (lo < 10,000 ticks) never reaches the
+ * next step, and ticks >= end exactly when ms >= endMs. No bigint per row. Undefined when it does not apply.
+ */
+function stepsOnTicks(on: Expr, sc: CompileScope, axis: Axis, rows: Int32Array): Int32Array | undefined {
+  const t = axis.ticks;
+  let e = on;
+  while (e.kind === 'ParenExpr') e = e.expr;
+  if (!t || sc.substitute || e.kind !== 'NameRef') return undefined;
+  const col = columnOf(sc.rel, e.name);
+  if (!col || (col.type !== 'datetime' && col.type !== 'timespan')) return undefined;
+  if (t.start % 10_000n !== 0n || t.step % 10_000n !== 0n || t.end % 10_000n !== 0n) return undefined;
+  const startMs = Number(t.start / 10_000n), stepMs = Number(t.step / 10_000n), endMs = Number(t.end / 10_000n);
+  if (!Number.isSafeInteger(startMs) || !Number.isSafeInteger(endMs)) return undefined;
+  const { hi, validity } = col;
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const ms = hi[r]!;
+    if ((validity && !isValid(validity, r)) || ms < startMs || (!t.inclusive && ms >= endMs)) {
+      out[i] = -1;
+      continue;
+    }
+    const k = Math.floor((ms - startMs) / stepMs);
+    out[i] = k < axis.length ? k : -1;
+  }
+  return out;
+}
+
+/** The `by` keys as one dense group id per row (ValueIds: equal exactly when valueKey is), with each id's key values. */
+function groupIdsOf(exprs: Expr[], sc: CompileScope, rows: Int32Array, all: boolean): { ids: Int32Array; size: number; values(i: number): Value[] } {
+  const perKey = exprs.map((e) => {
+    const ids = new ValueIds();
+    const out = new Int32Array(rows.length);
+    encodeKey(e, sc, rows, all, ids, out);
+    return { ids, out };
+  });
+  let acc: { ids: Int32Array; size: number } = { ids: new Int32Array(rows.length), size: rows.length ? 1 : 0 };
+  perKey.forEach((k, j) => {
+    acc = j === 0 ? { ids: k.out, size: k.ids.size } : combineIds(acc.ids, acc.size, k.out, k.ids.size);
+  });
+  return { ...acc, values: (i) => perKey.map((k) => k.ids.values[k.out[i]!]!) };
 }
 
 function floorTicks(t: bigint, step: bigint): bigint {

@@ -84,6 +84,9 @@ export function parseOp(op: ParseOp | ParseWhereOp, rel: Relation, cx: OpContext
   });
   const inline = flags ? `(?${flags.replace(/[^imsU]/g, '')})` : '';
   const regex = compileRegex(`${inline}^(?:${re})`);
+  // every literal of a simple/relaxed pattern is in any text it matches: the longest is tested with
+  // `includes` first, so the regex (re2js) runs only on the rows that can match
+  const needle = kind === 'regex' || inline ? undefined : op.pattern.reduce((best, p) => (p.kind === 'ParseLiteral' && p.value.length > best.length ? p.value : best), '');
   const source = compileOn(cx, rel, op.source).eval;
   const dense = materialize(rel);
   const rows = physicalRows(rel);
@@ -92,11 +95,11 @@ export function parseOp(op: ParseOp | ParseWhereOp, rel: Relation, cx: OpContext
   for (let i = 0; i < rows.length; i++) {
     const v = source(rows[i]!);
     const text = v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-    const m = regex.matcher(text);
-    const ok = m.find();
+    const m = needle && !text.includes(needle) ? undefined : regex.matcher(text);
+    const ok = m !== undefined && m.find();
     let values: (Value | undefined)[] = columns.map(() => undefined);
     if (ok) {
-      values = columns.map((c, j) => convertText(m.group(`c${j}`) ?? '', c.type));
+      values = columns.map((c, j) => convertText(m!.group(`c${j}`) ?? '', c.type));
       if (kind === 'simple' && values.some((x) => x === undefined)) values = columns.map(() => undefined);
     }
     const matched = ok && (kind !== 'simple' || values.every((x) => x !== undefined));

