@@ -1,6 +1,7 @@
 /**
  * `kqlite check [paths...|-] [--schema DIR] [--format text|json]`: parse and type-check KQL files, Sentinel
- * rule YAML (their `query`, bound against the tables the rule declares) and stdin. Exit 0 when no errors.
+ * rule YAML (their `query`, bound against the tables the rule declares), Sigma rules (converted, then bound)
+ * and stdin. Exit 0 when no errors.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,11 +10,14 @@ import { LineMap } from '../common/span.js';
 import { locate, renderLocated, type LocatedDiagnostic } from '../common/diagnostics.js';
 import { checkQuery, defaultCatalog, loadSchemaDir, mergeCatalogs, type Catalog } from '../kql/semantics/index.js';
 import { queryToFile, readRuleYaml } from '../rules/sentinel-yaml.js';
+import { convertSigma, looksLikeSigma, parseSigma } from '../rules/index.js';
 
 const HELP = `usage: kqlite check [paths...|-] [--schema DIR] [--format text|json]
 
-Checks .kql/.csl files, Sentinel rule .yaml/.yml files and stdin ('-', or no path) for syntax and
-semantic errors against the Defender XDR table schemas (plus --schema DIR of user table schemas).
+Checks .kql/.csl files, Sentinel and Sigma rule .yaml/.yml files and stdin ('-', or no path) for syntax
+and semantic errors against the Defender XDR and Windows event table schemas (plus --schema DIR of user
+table schemas). A Sigma rule is converted to KQL first; one that cannot run here (its logsource or a field
+has no table) is a warning saying why.
 Directories are searched recursively. Exit code 0 when there are no errors, 1 otherwise.`;
 
 const QUERY_FILE = /\.(kql|csl)$/i;
@@ -32,8 +36,26 @@ function collect(path: string, out: string[]): void {
   }
 }
 
+/**
+ * A Sigma rule: converted, and its KQL bound. What keeps it from running here (a logsource or a field with no
+ * table) is a warning at the rule's line; a rule that is itself wrong, or KQL that does not bind, an error.
+ */
+function checkSigma(file: string, text: string, catalog: Catalog): LocatedDiagnostic[] {
+  const at = (line: number, code: string, severity: 'error' | 'warning', message: string): LocatedDiagnostic => ({ file, line, column: 1, endLine: line, endColumn: 2, code, severity, message });
+  const parsed = parseSigma(text);
+  if (!parsed.ok) return [at(parsed.line, 'KQL3001', 'error', `cannot read the Sigma rule: ${parsed.message}`)];
+  const conv = convertSigma(parsed.rule);
+  if (conv.notRunnable !== undefined) {
+    const n = conv.notes.find((x) => x.severity === 'error')!;
+    return [at(Number(/line (\d+)/.exec(n.message)?.[1] ?? 1), n.code, conv.invalid ? 'error' : 'warning', n.message)];
+  }
+  // KQL1012 (template placeholders in literals) does not apply: such text comes from the rule's own values
+  return checkQuery(conv.query, { catalog, tables: [conv.target!.table] }).diagnostics.filter((d) => d.code !== 'KQL1012').map((d) => at(1, d.code, d.severity === 'error' ? 'error' : 'warning', `the KQL converted from this rule: ${d.message}`));
+}
+
 export function checkText(file: string, text: string, catalog: Catalog): LocatedDiagnostic[] {
   if (!RULE_FILE.test(file)) return locate(file, text, checkQuery(text, { catalog }).diagnostics);
+  if (looksLikeSigma(text)) return checkSigma(file, text, catalog);
   const read = readRuleYaml(text);
   if (!read.ok) {
     const p = read.problem;

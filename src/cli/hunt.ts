@@ -20,7 +20,7 @@ const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--worksp
 
 Runs detection rules over the workspace with now() bound to --as-of (default: the latest event in the
 workspace) and records findings. SELECTOR: a rule id, a name glob, tool:NAME, technique:T1219, table:NAME,
-tag:NAME, severity:LEVEL; --rules takes one or more (--rules A B C, --rules A,B,C, or --rules repeated).
+tag:NAME, severity:LEVEL, language:sigma|kql; --rules takes one or more (--rules A B C, --rules A,B,C, or --rules repeated).
 Default: every rule that validates, except the all-tools aggregate rules. Exit code 2 when new findings at or above --fail-on (default: low).
 --allow-network lets rules' externaldata fetch http/https URLs (also: "externalData": {"allowNetwork": true}
 in the workspace's config.json); without it they use the copies earlier runs kept in the workspace.

@@ -18,7 +18,10 @@ NDJSON file of a known table is split across them. --threads 1 reads everything 
 than cores are not used.
 One ingest writes a workspace at a time: another waits up to --wait SECONDS (default 10) for it to finish.
 Loaded files are committed together with their quarantined records and ledger entries, about once a second:
-an ingest that is interrupted keeps what it committed, and running it again loads the rest.`;
+an ingest that is interrupted keeps what it committed, and running it again loads the rest.
+Windows event logs (EVTX, and evtx_dump / Winlogbeat / NXLog JSON) land in SecurityEvent or WindowsEvent and,
+mapped, in the Defender tables (docs/WINDOWS-EVENTS.md); damaged records or chunks go to quarantine with the
+byte and the reason, the rest loads.`;
 
 export async function run(args: string[]): Promise<number> {
   return guarded('ingest', async () => {
@@ -50,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
         if (f.skipped) process.stdout.write(`skipped ${f.file}: ${f.skipped}\n`);
         else if (f.refused) process.stdout.write(`refused ${f.file}: ${f.refused}\n`);
         else {
-          process.stdout.write(`${f.file} (${f.format}${f.threads ? `, read by ${f.threads} threads` : ''}): read ${f.read}, loaded ${f.loaded}, quarantined ${f.quarantined}${Object.keys(f.tables).length ? ` → ${Object.entries(f.tables).map(([t, n]) => `${t} ${n}`).join(', ')}` : ''}\n`);
+          process.stdout.write(`${f.file} (${f.format}${f.threads ? `, read by ${f.threads} threads` : ''}): read ${f.read}, loaded ${f.loaded}, quarantined ${f.quarantined}${Object.keys(f.tables).length ? ` → ${Object.entries(f.tables).map(([t, n]) => `${t} ${n}`).join(', ')}` : ''}${f.derived ? ` (${f.derived} of the events also as Defender rows)` : ''}\n`);
           for (const [t, cols] of Object.entries(f.extraColumns)) process.stdout.write(`  note: ${t}: kept ${cols.length} column${cols.length > 1 ? 's' : ''} outside its schema: ${cols.join(', ')}\n`);
           for (const t of f.inferredTables) process.stdout.write(`  note: ${t} is not a known Defender table; its schema was inferred from the data\n`);
           for (const n of f.notes ?? []) process.stdout.write(`  note: ${n}\n`);

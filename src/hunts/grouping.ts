@@ -12,13 +12,14 @@ import { parse, walk, type SummarizeOp } from '../kql/syntax/index.js';
 import { EVIDENCE_SAMPLE, MAX_REPORT_IDS, type Observation } from './types.js';
 
 const DEVICE_COLUMNS = ['DeviceName', 'DeviceId', 'Computer'];
-const USER_COLUMNS = ['Users', 'Accounts', 'InitiatingProcessAccountUpn', 'AccountUpn', 'InitiatingProcessAccountName', 'AccountName', 'UserPrincipalName'];
+const USER_COLUMNS = ['Users', 'Accounts', 'InitiatingProcessAccountUpn', 'AccountUpn', 'InitiatingProcessAccountName', 'AccountName', 'UserPrincipalName', 'Account'];
 const SIGNER_COLUMNS = ['Signer', 'InitiatingProcessSigner'];
 const FIRST_COLUMNS = ['FirstSeen', 'FirstSeenTime', 'StartTime', 'FirstEvent', 'min_Timestamp', 'min_TimeGenerated'];
 const LAST_COLUMNS = ['LastSeen', 'LastSeenTime', 'EndTime', 'LastEvent', 'max_Timestamp', 'max_TimeGenerated'];
 const TIME_COLUMNS = ['Timestamp', 'TimeGenerated'];
 const COUNT_COLUMNS = ['Count', 'count_', 'EventCount', 'Events', 'TotalCount'];
-const REPORT_COLUMNS = ['Report', 'ReportId', 'ReportIds', 'Reports', 'set_ReportId', 'list_ReportId'];
+// Windows event rows (WindowsEvent, SecurityEvent) have no ReportId: their event record id stands in
+const REPORT_COLUMNS = ['Report', 'ReportId', 'ReportIds', 'Reports', 'set_ReportId', 'list_ReportId', 'EventRecordId', 'SourceRecordId'];
 
 /** The `by` column names of the query's last summarize (by source position), or undefined without one. */
 export function groupColumnsOf(query: string): string[] | undefined {
@@ -75,6 +76,8 @@ export function observe(ruleId: string, query: string, table: Table, asOf: strin
   const by = groupColumnsOf(query)?.filter((n) => names.includes(n));
   const keyColumns = by?.length ? by : DEVICE_COLUMNS.filter((n) => names.includes(n)).slice(0, 1);
   const groups = new Map<string, Observation>();
+  // each group's report ids as a set while rows arrive (a rule matching many rows would copy the list per row)
+  const ids = new Map<Observation, Set<string>>();
   for (const row of rows) {
     const key: Record<string, unknown> = {};
     for (const k of keyColumns) key[k] = row[k] ?? null;
@@ -104,9 +107,15 @@ export function observe(ruleId: string, query: string, table: Table, asOf: strin
     if (first < g.firstSeen) g.firstSeen = first;
     if (last > g.lastSeen) g.lastSeen = last;
     g.count += count;
-    g.reportIds = mergeIds(g.reportIds, reportIdsOf(row));
+    let set = ids.get(g);
+    if (!set) ids.set(g, (set = new Set()));
+    for (const x of reportIdsOf(row)) {
+      if (set.size >= MAX_REPORT_IDS) break;
+      set.add(x);
+    }
     if (g.rows.length < EVIDENCE_SAMPLE) g.rows.push(row);
   }
+  for (const [g, set] of ids) g.reportIds = [...set];
   return [...groups.values()];
 }
 

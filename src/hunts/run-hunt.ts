@@ -140,6 +140,11 @@ function runRules(opts: HuntOptions, source: HuntSource, asOf: bigint, asOfText:
     if (rule.tool) o.tool = rule.tool;
     const done = (observations: RuleRun['observations'] = []): RuleRun => ({ rule, outcome: o, observations });
     const missing = rule.tables.filter((t) => !present.has(t.toLowerCase()));
+    if (rule.notRunnable !== undefined) {
+      o.outcome = 'skipped';
+      o.reason = `not runnable here: ${rule.notRunnable}`;
+      return done();
+    }
     if (rule.status === 'error') {
       o.outcome = 'skipped';
       o.reason = `validation error: ${rule.diagnostics?.[0]?.message ?? 'see kqlite rules show'}`;

@@ -1,6 +1,6 @@
 /**
  * Rule selectors for `kqlite hunt --rules ...`: a rule id, a name glob, or `tool:`, `technique:`, `table:`,
- * `tag:`, `severity:` prefixes (a bare word also matches a tool name). A selector that matches nothing is an
+ * `tag:`, `severity:`, `language:` (kql or sigma) prefixes (a bare word also matches a tool name). A selector that matches nothing is an
  * error, never an empty hunt that looks clean.
  */
 import { globMatch } from './suppressions.js';
@@ -19,7 +19,7 @@ export function selectRules<R extends HuntRule>(rules: readonly R[], selectors: 
 }
 
 export function matchesSelector(r: HuntRule, sel: string): boolean {
-  const m = /^(tool|technique|table|tag|severity|id|name):(.*)$/i.exec(sel);
+  const m = /^(tool|technique|table|tag|severity|id|name|language):(.*)$/i.exec(sel);
   const eq = (a: string | undefined, b: string) => !!a && a.toLowerCase() === b.toLowerCase();
   if (m) {
     const v = m[2]!;
@@ -31,6 +31,7 @@ export function matchesSelector(r: HuntRule, sel: string): boolean {
       case 'severity': return eq(r.severity, v);
       case 'id': return r.id === v;
       case 'name': return globMatch(v, r.name);
+      case 'language': return eq(r.language ?? 'kql', v);
     }
   }
   return r.id === sel || globMatch(sel, r.name) || eq(r.tool, sel);

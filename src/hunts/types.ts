@@ -23,6 +23,10 @@ export interface HuntRule {
   techniques?: string[];
   tags?: string[];
   diagnostics?: { message: string }[];
+  /** The language the rule was written in when not KQL ('sigma'); its query is the KQL made from it. */
+  language?: string;
+  /** Why the rule cannot run here (a Sigma rule whose logsource or fields have no table). */
+  notRunnable?: string;
 }
 
 /** What a hunt needs of the telemetry: a table source that knows its latest event time. */

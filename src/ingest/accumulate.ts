@@ -318,24 +318,39 @@ export class TableAccumulator {
       this.schema.columns.push({ name: k, type: acc.type });
       this.extra.push(k);
     }
-    // values are pushed as they are coerced; a misfit takes back the ones pushed before it (`pop`)
-    const cols = this.schema.columns;
-    let i = 0;
+    // values are pushed as they are coerced; a misfit takes back the ones pushed before it (`pop`). Only the
+    // row's own keys are visited: a column the row lacks stays short and is padded with nulls when next
+    // written or taken (wide schemas such as SecurityEvent's 200 columns get rows that set a few)
+    const pushed = this.pushed;
+    pushed.length = 0;
     try {
-      for (; i < cols.length; i++) {
-        let v: unknown = row[cols[i]!.name];
+      for (const k in row) {
+        const v: unknown = row[k];
+        if (v === undefined) continue;
+        const i = this.byName.get(k)!;
         const col = this.columns[i]!;
         col.padTo(this.rows);
+        pushed.push(i);
+        // only the row's own keys are read, so a column named like a member of Object.prototype (constructor,
+        // toString, __proto__) that the row lacks is never looked up on the prototype
         if (typeof v === 'string' ? col.pushString(v) : typeof v === 'number' && col.pushNumber(v)) continue;
-        // a column named like a member of Object.prototype (constructor, toString, __proto__) that the row lacks
-        if (typeof v === 'function' || v === Object.prototype) v = undefined;
         this.pushValue(i, v);
       }
     } catch (e) {
-      this.rollBack(i);
+      for (const j of pushed) if (this.columns[j]!.length > this.rows) this.columns[j]!.pop();
       throw e;
     }
     this.rows++;
+  }
+
+  /** The columns the current `add` has pushed into (so a misfit takes back exactly those). */
+  private readonly pushed: number[] = [];
+
+  /** Takes back the last row added (a record whose other rows did not fit). */
+  popRow(): void {
+    if (!this.rows) return;
+    this.rows--;
+    for (const c of this.columns) if (c.length > this.rows) c.pop();
   }
 
   /** Takes back the cells the current row pushed into columns before `i` (a later one did not fit). */

@@ -61,7 +61,7 @@ export interface LoadOptions {
   inline?: boolean;
 }
 
-const at = (item: RecordItem) => ({ ...(item.line !== undefined ? { line: item.line } : {}), ...(item.offset !== undefined ? { offset: item.offset } : {}) });
+const at = (item: RecordItem) => ({ ...(item.line !== undefined ? { line: item.line } : {}), ...(item.offset !== undefined ? { offset: item.offset } : {}), ...(item.byte !== undefined ? { byte: item.byte } : {}) });
 
 export class FileLoad {
   readonly quarantine: QuarantineWriter;
@@ -73,6 +73,8 @@ export class FileLoad {
   readonly partSchemas: TableSchema[] = [];
   /** A small file's rows, for the writer to write with others' (see SMALL_FILE_ROWS). */
   rows: { schema: TableSchema; table: Table }[] | undefined;
+  /** Rows pending per table that are a record's extra rows (`also`): in the table's count, not in `loaded`. */
+  private readonly derived = new Map<TableAccumulator, number>();
   private readonly rowsPerExtent: number;
   private readonly cellsPerFlush: number;
   private readonly bytesPerFlush: number;
@@ -108,7 +110,8 @@ export class FileLoad {
         continue;
       }
       this.seenReadable = true;
-      this.addRow(this.accumulator(table, item.row!), table, item);
+      if (item.also) this.addWithDerived(table, item);
+      else this.addRow(this.accumulator(table, item.row!), table, item);
     }
     this.afterBatch();
     return true;
@@ -149,6 +152,32 @@ export class FileLoad {
     this.afterRow(acc);
   }
 
+  /**
+   * A record that is several rows (its `also`, e.g. a Windows event's Defender row): all go in or none do
+   * (a misfit takes back the rows added before it and quarantines the record). The extra rows count in their
+   * tables but not in `loaded`, which counts records.
+   */
+  private addWithDerived(table: string, item: RecordItem): void {
+    const rows = [{ table, row: item.row! }, ...item.also!];
+    const added: TableAccumulator[] = [];
+    for (const r of rows) {
+      if (!VALID_TABLE.test(r.table)) throw new Error(`'${r.table}' is not a valid table name`);
+      const acc = this.accumulator(r.table, r.row);
+      if (this.opts.schemaFrozen) for (const k in r.row) if (r.row[k] !== undefined && !acc.hasColumn(k)) throw new SchemaChangeError(`column ${k} of ${r.table} is new`);
+      try {
+        acc.add(r.row);
+      } catch (e) {
+        if (!(e instanceof CoercionError)) throw e;
+        for (const a of added) a.popRow();
+        this.setAside({ ...item, raw: jsonText(item.row).slice(0, RAW_KEPT) }, r.table, r.table === table ? e.message : `as a ${r.table} row: ${e.message}`);
+        return;
+      }
+      added.push(acc);
+    }
+    for (let i = 1; i < added.length; i++) this.derived.set(added[i]!, (this.derived.get(added[i]!) ?? 0) + 1);
+    for (const a of added) this.afterRow(a);
+  }
+
   afterRow(acc: TableAccumulator): void {
     if (acc.rows >= this.rowsPerExtent) this.flush(acc);
   }
@@ -187,17 +216,26 @@ export class FileLoad {
     if (!acc.rows) return;
     const name = acc.schema.name!;
     const rows = acc.rows;
+    const derived = this.takeDerived(acc);
     const e = writeExtentAt(this.target.dir, name, acc.take(), basename(this.file));
     this.written.push({ ...e, table: name });
     this.opts.onExtent?.(name, e.id);
     this.fr.extents++;
-    this.count(name, rows);
+    this.count(name, rows, derived);
   }
 
-  private count(table: string, rows: number): void {
+  /** How many of `acc`'s pending rows are extra rows of records (counted in the table, not in `loaded`). */
+  private takeDerived(acc: TableAccumulator): number {
+    const derived = this.derived.get(acc) ?? 0;
+    this.derived.delete(acc);
+    return derived;
+  }
+
+  private count(table: string, rows: number, derived: number): void {
     const fr = this.fr;
     addOwn(fr.tables, table, rows);
-    fr.loaded += rows;
+    fr.loaded += rows - derived;
+    if (derived) fr.derived = (fr.derived ?? 0) + derived;
   }
 
   /** Writes what is pending; a small file that wrote nothing yet keeps its rows for the writer instead. */
@@ -213,8 +251,9 @@ export class FileLoad {
     for (const p of this.pending.values()) {
       if (small && p.rows) {
         const n = p.rows;
+        const derived = this.takeDerived(p);
         this.rows!.push({ schema: { name: p.schema.name!, columns: p.schema.columns.map((c) => ({ ...c })) }, table: p.take() });
-        this.count(p.schema.name!, n);
+        this.count(p.schema.name!, n, derived);
       } else this.flush(p);
       if (p.extra.length) setOwn(this.fr.extraColumns, p.schema.name!, p.extra);
     }
@@ -234,6 +273,8 @@ export class FileLoad {
     this.rows = undefined;
     this.quarantine.discard();
     Object.assign(this.fr, { read: 0, loaded: 0, quarantined: 0, tables: {}, extents: 0, extraColumns: {} });
+    delete this.fr.derived;
+    this.derived.clear();
   }
 }
 

@@ -22,6 +22,7 @@ import { detectFormat, isDocumentLayout, readParquet, readRecords, type Format, 
 import { LineBytes } from './splitters.js';
 import { lineFormat, resumePoint, type ContentIdentity } from './identity.js';
 import { identityOfBytes, identityOfFile, openSource, PrefixMismatch, SameContent, UnreadableFileError, type Continuation, type Source } from './source.js';
+import { readEvtxRecords, windowsJsonRecords } from './windows/records.js';
 
 /** Parquet needs random access: a gzipped one is decompressed in memory, so only up to this size. */
 export const MAX_GZIPPED_PARQUET_BYTES = 512 << 20;
@@ -124,6 +125,8 @@ async function readOnce(ws: LoadTarget, file: string, size: number, opts: ReadOp
       }
       lines.end();
     } else {
+      if (src && fr.format === 'evtx') batches = readEvtxRecords(src, file);
+      else if (src && fr.format === 'windows-json') batches = windowsJsonRecords(readRecords(src, 'ndjson'), file);
       batches ??= readRecords(src!, fr.format, delimiter);
       for await (const batch of batches) {
         if (!load.add(batch)) break;

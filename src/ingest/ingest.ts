@@ -36,6 +36,8 @@ export interface FileReport {
   refused?: string;
   /** Columns outside the table's schema, kept, per table. */
   extraColumns: Record<string, string[]>;
+  /** Rows written beside a record's own row (a Windows event's Defender row): in `tables`, not in `loaded`. */
+  derived?: number;
   /** Tables without a known schema whose schema was inferred from the data. */
   inferredTables: string[];
   /** What the user should know of how the file was read (bytes that are not UTF-8, a file read from where it grew). */

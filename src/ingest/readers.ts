@@ -13,19 +13,25 @@ import { setOwn } from '../common/own-keys.js';
 import type { Source } from './source.js';
 import { MAX_RECORD_BYTES, splitJsonValues, splitLines, type Line } from './splitters.js';
 import { jsonNestsDeeper, MAX_NESTING } from '../common/nesting.js';
+import { windowsJsonKind } from './windows/event.js';
 
-export const FORMATS = ['defender-stream', 'csv', 'json', 'ndjson', 'sentinel', 'parquet'] as const;
+export const FORMATS = ['defender-stream', 'csv', 'json', 'ndjson', 'sentinel', 'parquet', 'evtx', 'windows-json'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RecordItem {
   /** 1-based line, or for JSON documents / Event Hubs messages the 0-based record index as `offset`. */
   line?: number;
   offset?: number;
+  /** Byte of the file where the record starts (EVTX records and chunks). */
+  byte?: number;
   row?: Record<string, unknown>;
   /** Table named by the record itself (Defender `category`, Sentinel `Type`). */
   table?: string;
   problem?: string;
   raw?: string;
+  /** More rows the same record becomes (a Windows event's Defender row beside its Sentinel row): loaded with
+   * it, and counted as rows of their tables but not as records read. */
+  also?: { table: string; row: Record<string, unknown> }[];
 }
 
 const RAW_KEPT = 2000;
@@ -41,10 +47,18 @@ const BATCH = 4096;
 export function detectFormat(name: string, text: string): Format {
   const lower = name.toLowerCase().replace(/\.gz$/, '');
   if (lower.endsWith('.parquet')) return 'parquet';
+  if (text.startsWith('ElfFile\u0000') || lower.endsWith('.evtx')) return 'evtx';
   if (lower.endsWith('.csv') || lower.endsWith('.tsv')) return 'csv';
   const head = text.trimStart();
-  if (head.startsWith('[')) return 'json';
+  if (/^\{\s*"Event"\s*:\s*\{/.test(head)) return 'windows-json';
   const firstLine = head.split('\n', 1)[0] ?? '';
+  const firstValue = (head.startsWith('[') ? head.slice(1).trimStart().split('\n', 1)[0] ?? '' : firstLine).replace(/,\s*$/, '');
+  try {
+    if (windowsJsonKind(JSON.parse(firstValue))) return 'windows-json';
+  } catch {
+    // not one JSON value on the first line: decided below
+  }
+  if (head.startsWith('[')) return 'json';
   if (/^\{\s*"records"\s*:/.test(head)) return 'defender-stream';
   try {
     const o = JSON.parse(firstLine) as Record<string, unknown>;

@@ -15,7 +15,7 @@ export interface Sourced<T> { value: T; source: string; confidence: Confidence }
 export interface FalsePositiveClause { title: string; kql: string; why: string }
 
 export interface Enrichment {
-  badges: Sourced<{ language: 'KQL'; severity: string; severityDerived: boolean; source: string; techniques: string[]; tables: string[]; tags: string[] }>;
+  badges: Sourced<{ language: 'KQL' | 'Sigma'; severity: string; severityDerived: boolean; source: string; techniques: string[]; tables: string[]; tags: string[] }>;
   hypothesis: Sourced<string>;
   attack: Sourced<{
     tactics: { id: string; name: string; description: string; url: string }[];
@@ -25,8 +25,23 @@ export interface Enrichment {
   dataSources: Sourced<{ table: string; present: boolean | null }[]>;
   references: Sourced<{ title: string; url: string }[]>;
   falsePositives: Sourced<{ guidance: string; clauses: FalsePositiveClause[] }>;
+  /** For Sigma rules: who wrote the rule and under which licence (DRL 1.1 asks for this attribution on the page). */
+  attribution?: Sourced<Attribution>;
   /** Labelled output of an optional LLM enricher; absent unless one is configured. */
   llm?: { provider: string; text: string; label: 'machine-generated, unverified' };
+}
+
+export interface Attribution {
+  author: string;
+  license: string;
+  status?: string;
+  level?: string;
+  date?: string;
+  modified?: string;
+  /** The logsource as written and where kqlite reads it ("process_creation → DeviceProcessEvents"). */
+  logsource: string;
+  /** Why the rule cannot run here, when it cannot. */
+  notRunnable?: string;
 }
 
 /** An optional extra enricher (e.g. an LLM). Off by default; its output is always labelled as such. */
@@ -50,6 +65,13 @@ function hypothesisOf(rule: Rule, tool: RmmTool | undefined, technique: string |
       value: `If an adversary has installed or launched ${tool.name} to control a device remotely${technique ? ` (${technique})` : ''}, ${table} will show ${WHAT[rule.detects]!(tool.name)} on that device. Where ${tool.name} is not a sanctioned tool, each device found is a candidate intrusion: confirm who installed it, when, and whether a help-desk call or phishing lure preceded it.`,
       source: `rule query (${rule.detects}) + RMM catalog entry '${tool.name}'`,
       confidence: 'high',
+    };
+  }
+  if (rule.language === 'sigma' && rule.description) {
+    return {
+      value: `${rule.description.replace(/\s+/g, ' ').replace(/([^.])$/, '$1.')} If this happened on a device in the hunt window, ${table} will hold rows matching the rule's detection; each result group is a lead to triage.`,
+      source: 'Sigma rule description + logsource mapping',
+      confidence: 'medium',
     };
   }
   const techText = technique ? `activity of ATT&CK technique ${technique}` : 'the behaviour this rule describes';
@@ -84,6 +106,15 @@ function deviceClause(name: string, devices: readonly string[]): FalsePositiveCl
 }
 
 function falsePositivesOf(rule: Rule, tool: RmmTool | undefined, devices: readonly string[]): Sourced<{ guidance: string; clauses: FalsePositiveClause[] }> {
+  if (rule.sigma) {
+    // the rule's authors' own words (its `falsepositives`); no clauses are made up for it
+    const fp = rule.sigma.falsepositives.filter((x) => x.trim());
+    return {
+      value: { guidance: fp.length ? fp.join('; ') : 'The rule names no false positives. Review results against known administrative activity before escalating.', clauses: [] },
+      source: fp.length ? 'Sigma rule falsepositives' : 'none given by the Sigma rule',
+      confidence: fp.length ? 'high' : 'low',
+    };
+  }
   const cols = outputColumns(rule);
   const clauses: FalsePositiveClause[] = [];
   const name = tool?.name ?? 'the tool';
@@ -159,6 +190,20 @@ function referenceTitle(url: string): string {
   }
 }
 
+function attributionOf(rule: Rule): Sourced<Attribution> {
+  const sg = rule.sigma!;
+  const ls = [sg.logsource.product, sg.logsource.category, sg.logsource.service].filter(Boolean).join('/');
+  return {
+    value: {
+      author: sg.author ?? 'not stated by the rule', license: sg.license, logsource: sg.target ? `${ls} → ${sg.target}` : ls,
+      ...(sg.status ? { status: sg.status } : {}), ...(sg.level ? { level: sg.level } : {}), ...(sg.date ? { date: sg.date } : {}), ...(sg.modified ? { modified: sg.modified } : {}),
+      ...(rule.notRunnable !== undefined ? { notRunnable: rule.notRunnable } : {}),
+    },
+    source: 'Sigma rule fields + the folder\'s licence file',
+    confidence: 'high',
+  };
+}
+
 /**
  * `tablesPresent`: the workspace's tables (data-source presence); `devicesSeen`: the devices findings show the
  * rule's tool (or, for a rule without one, the rule) on, which the device exclusion clause names.
@@ -178,7 +223,7 @@ export function enrichRule(rule: Rule, ctx: { tablesPresent?: readonly string[];
   const sub = suggestion ? findTechnique(suggestion.id) : undefined;
   const e: Enrichment = {
     badges: {
-      value: { language: 'KQL', severity: rule.severity, severityDerived: rule.severityDerived, source: rule.source.name, techniques: rule.techniques, tables: rule.tables, tags: rule.tags },
+      value: { language: rule.language === 'sigma' ? 'Sigma' : 'KQL', severity: rule.severity, severityDerived: rule.severityDerived, source: rule.source.name, techniques: rule.techniques, tables: rule.tables, tags: rule.tags },
       source: rule.severityDerived ? 'rule fields; severity chosen by kqlite (the source declares none it recognises)' : 'rule fields',
       confidence: 'high',
     },
@@ -193,9 +238,10 @@ export function enrichRule(rule: Rule, ctx: { tablesPresent?: readonly string[];
       confidence: sub ? suggestion!.confidence : 'high',
     },
     dataSources: { value: rule.tables.map((t) => ({ table: t, present: present ? present.has(t.toLowerCase()) : null })), source: present ? 'rule tables + workspace' : 'rule tables (no workspace)', confidence: 'high' },
-    references: { value: refs, source: rule.references?.length ? "the rule's references + RMM catalog + ATT&CK" : 'RMM catalog + rule source + ATT&CK', confidence: 'high' },
+    references: { value: refs, source: rule.sigma ? 'Sigma rule references + rule source + ATT&CK' : rule.references?.length ? "the rule's references + RMM catalog + ATT&CK" : 'RMM catalog + rule source + ATT&CK', confidence: 'high' },
     falsePositives: falsePositivesOf(rule, tool, ctx.devicesSeen ?? []),
   };
+  if (rule.sigma) e.attribution = attributionOf(rule);
   const text = ctx.extra?.enrich(rule);
   if (text && ctx.extra) e.llm = { provider: ctx.extra.name, text, label: 'machine-generated, unverified' };
   return e;

@@ -1,5 +1,6 @@
 /**
- * `kqlite rules import <dir>`: every .yaml/.yml under the folder, read leniently. Nothing is lost quietly:
+ * `kqlite rules import <dir>`: every .yaml/.yml under the folder, read leniently: Sentinel rules, and Sigma
+ * rules (told by their content: a top-level `logsource:` and `detection:`), converted to KQL. Nothing is lost quietly:
  * a file that cannot become a rule is reported with file, line, column and reason, and the run ends with
  * `files F, rules loaded R, repaired P, failed X`.
  */
@@ -26,6 +27,9 @@ export interface ImportReport {
   added: number;
   updated: number;
   unchanged: number;
+  /** Sigma rules among those loaded, and how many of them cannot run here (kept, with the reason). */
+  sigma: number;
+  notRunnable: number;
   problems: ImportProblem[];
   rules: Rule[];
 }
@@ -47,7 +51,7 @@ export function importRules(dir: string, opts: { workspaceDir?: string; now?: st
   if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`not a folder: ${dir}`);
   const importedAt = opts.now ?? new Date().toISOString();
   const commit = gitCommitOf(folder);
-  const report: ImportReport = { folder, files: 0, loaded: 0, repaired: 0, failed: 0, added: 0, updated: 0, unchanged: 0, problems: [], rules: [] };
+  const report: ImportReport = { folder, files: 0, loaded: 0, repaired: 0, failed: 0, added: 0, updated: 0, unchanged: 0, sigma: 0, notRunnable: 0, problems: [], rules: [] };
   const seen = new Map<string, string>();
   for (const file of yamlFiles(folder)) {
     report.files++;
@@ -80,6 +84,10 @@ export function importRules(dir: string, opts: { workspaceDir?: string; now?: st
       if (dup) report.problems.push({ file: path, line: 1, column: 1, reason: `same id as ${dup}: this file's rule replaces it` });
       seen.set(rule.id, path);
       report.loaded++;
+      if (rule.language === 'sigma') {
+        report.sigma++;
+        if (rule.notRunnable !== undefined) report.notRunnable++;
+      }
       if (rule.repairs.length) report.repaired++;
       report.rules.push(rule);
       if (opts.workspaceDir) report[({ new: 'added', updated: 'updated', unchanged: 'unchanged' } as const)[saveImportedRule(opts.workspaceDir, rule)]]++;

@@ -53,7 +53,10 @@ export function licenseOf(dir: string, stopAt?: string): string | undefined {
     for (const name of ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'COPYING']) {
       const f = join(d, name);
       if (existsSync(f)) {
-        const first = readFileSync(f, 'utf8').split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+        const text = readFileSync(f, 'utf8');
+        // a file that lists licences (SigmaHQ's "# Licenses" puts its rules under the DRL) names the rules' one
+        const named = /Detection Rule License \(DRL\) [\d.]+/.exec(text.slice(0, 4096))?.[0];
+        const first = named ?? text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
         return `${name}${first ? ` (${first.slice(0, 80)})` : ''}`;
       }
     }

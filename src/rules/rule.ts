@@ -42,6 +42,24 @@ export interface RuleSource {
   upstream?: { id: string; file: string };
 }
 
+/** What a Sigma rule brings besides the fields every rule has (its page shows them; DRL 1.1 asks for the attribution). */
+export interface SigmaMeta {
+  author?: string;
+  /** Sigma's status: stable, test, experimental, deprecated, unsupported. */
+  status?: string;
+  /** Sigma's level as written (critical becomes severity high). */
+  level?: string;
+  date?: string;
+  modified?: string;
+  references: string[];
+  falsepositives: string[];
+  /** The rule's licence: its own `license`, else its folder's licence file. */
+  license: string;
+  logsource: { product?: string; category?: string; service?: string };
+  /** Where the converted query reads, in words ("Sysmon event 10 in WindowsEvent"). */
+  target?: string;
+}
+
 export interface Rule {
   id: string;
   name: string;
@@ -76,4 +94,9 @@ export interface Rule {
   alsoFrom?: RuleSource[];
   /** Hash of the query's tokens (comments and layout ignored): the same query from two places is one rule. */
   identity?: string;
+  /** Language the rule was written in, when not KQL (Sigma rules keep their YAML in `yaml`; `query` is the KQL made from it). */
+  language?: 'sigma';
+  sigma?: SigmaMeta;
+  /** Why the rule cannot run here (its logsource or fields have no table in kqlite); such a rule stays in the feed. */
+  notRunnable?: string;
 }

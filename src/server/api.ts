@@ -63,7 +63,7 @@ export interface StatusResponse {
 // ---- GET /api/rules?q=&tactic=&technique=&table=&tool=&severity=&source=&status=&sort=&limit=&offset= -----
 // `limit`/`offset` page the cards (default: all); `total` and the facets always count every match.
 
-export const RULE_FACETS = ['tactic', 'technique', 'table', 'tool', 'severity', 'source', 'status'] as const;
+export const RULE_FACETS = ['tactic', 'technique', 'table', 'tool', 'severity', 'source', 'status', 'language'] as const;
 export type RuleFacet = (typeof RULE_FACETS)[number];
 /** `sort`: by name (default), by active findings (most first), by severity (highest first), by `updated` (newest first). */
 export const RULE_SORTS = ['name', 'findings', 'severity', 'updated'] as const;
@@ -73,7 +73,8 @@ export interface RuleCard {
   id: string;
   name: string;
   description: string;
-  language: 'KQL';
+  /** What the rule was written in: KQL, or Sigma (converted to KQL; its YAML is the definition). */
+  language: 'KQL' | 'Sigma';
   severity: Severity;
   severityDerived: boolean;
   kind: 'hunting' | 'analytic';
@@ -89,6 +90,8 @@ export interface RuleCard {
   findings: number;
   /** When the rule last changed: the import that last changed it, or the RMM catalog's build for built-in rules (ISO date). */
   updated?: string;
+  /** Why the rule cannot run here (a Sigma rule whose logsource or fields have no table); it stays in the feed. */
+  notRunnable?: string;
 }
 
 export interface FacetCount { value: string; count: number }
@@ -145,6 +148,8 @@ export interface RuleDetail extends RuleCard {
     dataSources: Sourced<{ table: string; present: boolean | null }[]>;
     references: Sourced<{ title: string; url: string }[]>;
     falsePositives: Sourced<{ guidance: string; clauses: { title: string; kql: string; why: string }[] }>;
+    /** Sigma rules: their authors and licence (DRL 1.1 asks for both on the page), status, level, logsource. */
+    attribution?: Sourced<{ author: string; license: string; status?: string; level?: string; date?: string; modified?: string; logsource: string; notRunnable?: string }>;
   };
   recentFindings: FindingSummary[];
 }

@@ -26,6 +26,7 @@ export function facetValues(r: Rule, f: RuleFacet): string[] {
     case 'severity': return [r.severity];
     case 'source': return [r.source.name];
     case 'status': return [r.status];
+    case 'language': return [r.language === 'sigma' ? 'Sigma' : 'KQL'];
   }
 }
 
@@ -50,7 +51,7 @@ function indexOf(all: readonly Rule[]): RuleIndex {
     }));
     lower[f] = values.map((vs) => vs.map((v) => v.toLowerCase()));
   }
-  const text = rules.map((r) => [r.id, r.name, r.description, r.tool ?? '', r.tags.join(' '), r.techniques.join(' '), r.tactics.join(' '), r.tables.join(' '), r.source.name, ...(r.alsoFrom ?? []).map((s) => s.name)].join('\n').toLowerCase());
+  const text = rules.map((r) => [r.id, r.name, r.description, r.tool ?? '', r.tags.join(' '), r.techniques.join(' '), r.tactics.join(' '), r.tables.join(' '), r.source.name, r.sigma?.author ?? '', ...(r.alsoFrom ?? []).map((s) => s.name)].join('\n').toLowerCase());
   indexes.set(all, (ix = { rules, text, dict, ids, lower }));
   return ix;
 }

@@ -6,13 +6,14 @@ import type { FacetCount, FindingSummary, HuntRunInfo, RuleCard, Suppression } f
 
 export function ruleCard(r: Rule, findings: number): RuleCard {
   const card: RuleCard = {
-    id: r.id, name: r.name, description: r.description, language: 'KQL', severity: r.severity, severityDerived: r.severityDerived,
+    id: r.id, name: r.name, description: r.description, language: r.language === 'sigma' ? 'Sigma' : 'KQL', severity: r.severity, severityDerived: r.severityDerived,
     kind: r.kind, source: r.source.name, sourceKind: r.source.kind, tactics: r.tactics, techniques: r.techniques, tables: r.tables,
     tags: r.tags, status: r.status, findings,
   };
   if (r.tool) card.tool = r.tool;
   const updated = r.source.importedAt ?? (r.source.kind === 'builtin' && /^\d{4}-\d\d-\d\d/.test(CATALOG_BUILT_AT) ? CATALOG_BUILT_AT : undefined);
   if (updated) card.updated = updated;
+  if (r.notRunnable !== undefined) card.notRunnable = r.notRunnable;
   return card;
 }
 

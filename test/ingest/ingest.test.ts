@@ -66,7 +66,8 @@ test('CSV, JSON array, NDJSON, gzip and Sentinel exports; table from file name, 
   assert.deepEqual([by['DeviceNetworkEvents.csv']!.read, by['DeviceNetworkEvents.csv']!.loaded, by['DeviceNetworkEvents.csv']!.quarantined], [3, 2, 1]);
   assert.deepEqual([by['DeviceProcessEvents_export.json']!.loaded, by['DeviceProcessEvents_export.json']!.quarantined], [1, 1]);
   assert.deepEqual(by['DeviceInfo.ndjson.gz']!.extraColumns, { DeviceInfo: ['Extra'] });
-  assert.deepEqual(by['export.jsonl']!.inferredTables, ['SecurityEvent']);
+  // SecurityEvent is one of Sentinel's Windows event tables, whose schema kqlite ships: coerced, not inferred
+  assert.deepEqual(by['export.jsonl']!.inferredTables, []);
   assert.match(by['rows.json']!.refused!, /cannot tell which table/);
   assert.equal(r.refusedFiles, 1);
   const q = runQuery('DeviceNetworkEvents | project DeviceName, RemotePort | order by DeviceName asc', { source: ws });

@@ -60,6 +60,44 @@ function stringTestFor(op: string): { test: StringTest; negate: boolean } | unde
   return t ? { test: t, negate: neg } : undefined;
 }
 
+/**
+ * Lower-cased dictionary strings, made once per dictionary and shared by every case-insensitive test of it: a
+ * hunt of thousands of rules tests one column's strings thousands of times, and lower-casing each string for
+ * each test was most of the work.
+ */
+const LOWERED = new WeakMap<string[], string[]>();
+
+/** Case-insensitive operators on lower-cased text (the needle lower-cased once). */
+const LOWER_TESTS: Record<string, (low: string, needle: string) => boolean> = {
+  contains: (a, b) => a.includes(b),
+  startswith: (a, b) => a.startsWith(b),
+  endswith: (a, b) => a.endsWith(b),
+  '=~': (a, b) => a === b,
+};
+
+/** A test of dictionary code c on its lower-cased string, the lower-cased forms kept with the dictionary. */
+function loweredDictionaryTest(dict: string[], test: (low: string) => boolean): (c: number) => boolean {
+  let low = LOWERED.get(dict);
+  if (!low) LOWERED.set(dict, (low = []));
+  const memo = low;
+  return (c) => test(memo[c] ??= dict[c]!.toLowerCase());
+}
+
+/** Per-dictionary-code match table (each code tested once) over a test of the code. */
+function dictionaryCodePredicate(dict: string[], codes: Int32Array, test: (c: number) => boolean): (r: number) => boolean {
+  const memo = new Int8Array(dict.length);
+  return (r) => {
+    const c = codes[r]!;
+    if (c >= memo.length) return test(c);
+    let m = memo[c]!;
+    if (m === 0) {
+      m = test(c) ? 1 : 2;
+      memo[c] = m;
+    }
+    return m === 1;
+  };
+}
+
 /** A per-dictionary-code match table, built lazily (each distinct string tested once). */
 function dictionaryPredicate(dict: string[], codes: Int32Array, test: (s: string) => boolean): (r: number) => boolean {
   const memo = new Int8Array(dict.length); // 0 unknown, 1 true, 2 false
@@ -128,6 +166,13 @@ export function compileBinary(e: BinaryExpr, s: CompileScope, type: ScalarTypeNa
     const leftCol = e.left.kind === 'NameRef' ? columnOf(s.rel, e.left.name) : undefined;
     if (right.constant && leftCol && leftCol.type === 'string') {
       const needle = asString(right.eval(0));
+      const base = op === '!~' ? '=~' : op === 'notcontains' ? 'contains' : op.startsWith('!') ? op.slice(1) : op;
+      const lowerTest = LOWER_TESTS[base];
+      if (lowerTest) {
+        const n = needle.toLowerCase();
+        const pred = dictionaryCodePredicate(leftCol.dict, leftCol.codes, loweredDictionaryTest(leftCol.dict, (low) => lowerTest(low, n)));
+        return { type: 'bool', eval: st.negate ? (r) => !pred(r) : pred };
+      }
       const pred = dictionaryPredicate(leftCol.dict, leftCol.codes, (x) => st.test(x, needle));
       return { type: 'bool', eval: st.negate ? (r) => !pred(r) : pred };
     }
@@ -401,6 +446,11 @@ export function compileIn(e: InExpr, s: CompileScope): Compiled {
     test = base.startsWith('has_any') ? (v) => needles.some((n) => has(v, n, cs)) : (v) => needles.every((n) => has(v, n, cs));
   }
   if (leftCol?.type === 'string') {
+    if (base === 'in~') {
+      const set = new Set(items.map((v) => asString(v).toLowerCase()));
+      const pred = dictionaryCodePredicate(leftCol.dict, leftCol.codes, loweredDictionaryTest(leftCol.dict, (low) => set.has(low)));
+      return { type: 'bool', eval: neg ? (r) => !pred(r) : pred };
+    }
     const pred = dictionaryPredicate(leftCol.dict, leftCol.codes, test);
     return { type: 'bool', eval: neg ? (r) => !pred(r) : pred };
   }

@@ -19,6 +19,7 @@ import type { TableSchema } from './types.js';
 import defenderDeviceTables from './schemas/defender-xdr.json' with { type: 'json' };
 import defenderHuntingTables from './schemas/defender-xdr-hunting.json' with { type: 'json' };
 import azureMonitorTables from './schemas/azure-monitor-tables.json' with { type: 'json' };
+import windowsEventTables from './schemas/windows-events.json' with { type: 'json' };
 
 export interface Catalog {
   tables: ReadonlyMap<string, TableSchema>;
@@ -39,8 +40,14 @@ function fromJson(t: { table: string; columns: { name: string; type: string; des
 
 type SchemaJson = { table: string; columns: { name: string; type: string; description?: string }[] }[];
 
-/** Every shipped Defender XDR table: the binder's default catalog, ingest's coercion schemas, the workbench list. */
-export const DEFENDER_TABLES: readonly TableSchema[] = [...(defenderDeviceTables as SchemaJson), ...(defenderHuntingTables as SchemaJson)].map(fromJson);
+/** Sentinel's Windows event tables (SecurityEvent, WindowsEvent, Event): where Windows event logs land. */
+export const WINDOWS_EVENT_TABLES: readonly TableSchema[] = (windowsEventTables as SchemaJson).map(fromJson);
+
+/**
+ * Every shipped table: the binder's default catalog, ingest's coercion schemas, the workbench list. The
+ * Defender XDR tables, and Sentinel's Windows event tables (Windows event logs are ingested into them).
+ */
+export const DEFENDER_TABLES: readonly TableSchema[] = [...(defenderDeviceTables as SchemaJson), ...(defenderHuntingTables as SchemaJson)].map(fromJson).concat(WINDOWS_EVENT_TABLES);
 
 /** The Microsoft Sentinel / Azure Monitor Logs tables (stored compactly: [name, type] pairs). */
 export const SENTINEL_TABLES: readonly TableSchema[] = (azureMonitorTables as { table: string; columns: string[][] }[]).map((t) => ({

@@ -5,6 +5,8 @@
 import { readKqlFile } from './kql-file.js';
 import { readMarkdown } from './markdown.js';
 import { readSentinelYaml } from './sentinel.js';
+import { readSigmaYaml } from './sigma.js';
+import { looksLikeSigma } from '../sigma/parse.js';
 import type { FileRead, ReadOptions } from './types.js';
 
 export type { FileRead, FileProblem, ReadOptions } from './types.js';
@@ -15,7 +17,8 @@ export const RULE_FILE = /\.(ya?ml|kql|csl|kusto|txt|md|markdown)$/i;
 
 export function readRuleFile(text: string, opts: ReadOptions): FileRead {
   const p = opts.path.toLowerCase();
-  if (/\.ya?ml$/.test(p)) return readSentinelYaml(text, opts);
+  // Sigma by content (top-level logsource and detection), else Sentinel's fields
+  if (/\.ya?ml$/.test(p)) return looksLikeSigma(text) ? readSigmaYaml(text, opts) : readSentinelYaml(text, opts);
   if (/\.(kql|csl|kusto|txt)$/.test(p)) return readKqlFile(text, opts);
   if (/\.(md|markdown)$/.test(p)) return readMarkdown(text, opts);
   return { kind: 'skipped', reason: 'not a rule file type' };

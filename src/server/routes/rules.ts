@@ -85,7 +85,7 @@ export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
       origins: [s, ...(r.alsoFrom ?? [])].map(origin),
       fileUrl: `/api/rules/${encodeURIComponent(r.id)}/file`,
-      enrichment: { hypothesis: e.hypothesis, attack: e.attack, dataSources: e.dataSources, references: e.references, falsePositives: e.falsePositives },
+      enrichment: { hypothesis: e.hypothesis, attack: e.attack, dataSources: e.dataSources, references: e.references, falsePositives: e.falsePositives, ...(e.attribution ? { attribution: e.attribution } : {}) },
       recentFindings: findings.slice(0, 50).map(findingSummary),
     };
   });

@@ -13,7 +13,7 @@ import { formatCount, formatTime, plural } from '../format.js';
 import { useTitle } from '../title.js';
 
 const FACET_LABELS: Record<RuleFacet, string> = {
-  tactic: 'Tactic', technique: 'Technique', table: 'Table', tool: 'Tool', severity: 'Severity', source: 'Source', status: 'Validation',
+  tactic: 'Tactic', technique: 'Technique', table: 'Table', tool: 'Tool', severity: 'Severity', source: 'Source', status: 'Validation', language: 'Language',
 };
 /** The API's RULE_FACETS in display order (web may import only types from the API module; the Record type
  *  above makes the compiler insist every facet has a label, and so a place here). */
@@ -130,7 +130,7 @@ export function RuleCardView({ rule, showUpdated = false }: { rule: RuleCard; sh
       <div class="badges">
         <Badge kind="lang">{rule.language}</Badge>
         <SeverityBadge severity={rule.severity} derived={rule.severityDerived} />
-        <RuleStatusBadge status={rule.status} />
+        {rule.notRunnable !== undefined ? <Badge kind="neutral" testid="not-runnable" title={rule.notRunnable}>not runnable here</Badge> : <RuleStatusBadge status={rule.status} />}
         <Badge kind="source" title={`Source (${rule.sourceKind})`}>{rule.source}</Badge>
         {rule.kind === 'analytic' && <Badge kind="neutral">analytic</Badge>}
         {rule.techniques.map((t) => <Badge key={t} kind="technique" testid="technique">{t}</Badge>)}

@@ -19,7 +19,7 @@ const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 /** The weakest confidence among the enrichment sections: what the page as a whole can be trusted at. */
 export function overallConfidence(rule: RuleDetail): Confidence {
   const e = rule.enrichment;
-  const all = [e.hypothesis, e.attack, e.dataSources, e.references, e.falsePositives].map((s) => s.confidence);
+  const all = [e.hypothesis, e.attack, e.dataSources, e.references, e.falsePositives, ...(e.attribution ? [e.attribution] : [])].map((s) => s.confidence);
   return all.reduce((a, b) => (RANK[b] < RANK[a] ? b : a), 'high' as Confidence);
 }
 
@@ -33,9 +33,36 @@ export function HypothesisSection({ rule }: { rule: RuleDetail }) {
   );
 }
 
-export function QuerySection({ rule }: { rule: RuleDetail }) {
+/** Sigma rules: who wrote the rule and under which licence (the DRL asks for both wherever the rule is shown). */
+export function AttributionSection({ rule }: { rule: RuleDetail }) {
+  const a = rule.enrichment.attribution;
+  if (!a) return null;
+  const v = a.value;
   return (
-    <Section title="KQL Query" id="query" actions={<>
+    <Section title="Author and Licence" id="attribution" testid="rule-attribution">
+      <dl class="facts">
+        <dt>Author</dt><dd data-testid="rule-author">{v.author}</dd>
+        <dt>Licence</dt><dd data-testid="rule-license">{v.license}</dd>
+        {v.status && <><dt>Sigma status</dt><dd>{v.status}</dd></>}
+        {v.level && <><dt>Level</dt><dd>{v.level}{v.level === 'critical' ? ' (severity high)' : ''}</dd></>}
+        {v.date && <><dt>Date</dt><dd>{v.date}{v.modified ? `, modified ${v.modified}` : ''}</dd></>}
+        <dt>Logsource</dt><dd class="mono" data-testid="rule-logsource">{v.logsource}</dd>
+      </dl>
+      <Provenance sourced={a} />
+    </Section>
+  );
+}
+
+export function QuerySection({ rule }: { rule: RuleDetail }) {
+  if (!rule.query) {
+    return (
+      <Section title="KQL Query" id="query">
+        <p class="muted" data-testid="rule-query-none">No KQL: {rule.notRunnable ?? 'the rule has no query'}.</p>
+      </Section>
+    );
+  }
+  return (
+    <Section title={rule.language === 'Sigma' ? 'KQL Query (converted from the Sigma rule)' : 'KQL Query'} id="query" actions={<>
       <CopyButton text={rule.query} label="Copy query" testid="copy-query" />
       <a class="btn btn-small" href={`/workbench?q=${encodeURIComponent(rule.query)}`} data-testid="open-in-workbench">Open in workbench</a>
     </>}>
@@ -46,7 +73,7 @@ export function QuerySection({ rule }: { rule: RuleDetail }) {
 
 export function DefinitionSection({ rule }: { rule: RuleDetail }) {
   return (
-    <Section title="Analytic Rule Definition" id="definition" actions={<CopyButton text={rule.yaml} label="Copy YAML" testid="copy-yaml" />}>
+    <Section title={rule.language === 'Sigma' ? 'Sigma Rule (original YAML)' : 'Analytic Rule Definition'} id="definition" actions={<CopyButton text={rule.yaml} label="Copy YAML" testid="copy-yaml" />}>
       <pre class="code yaml" data-testid="rule-yaml" tabIndex={0} aria-label="Rule definition YAML"><code>{rule.yaml}</code></pre>
       {rule.repairs.length > 0 && (
         <div class="note" data-testid="rule-repairs">

@@ -16,7 +16,7 @@ import { Badge, ErrorBox, Loading, RuleStatusBadge, Section, SeverityBadge } fro
 import { formatTime, plural } from '../format.js';
 import {
   AttackSection, DataSourcesSection, DefinitionSection, FalsePositivesSection, HypothesisSection, QuerySection,
-  OriginsSection, ReferencesSection, overallConfidence,
+  AttributionSection, OriginsSection, ReferencesSection, overallConfidence,
 } from './rule-sections.js';
 
 export function RulePage({ id }: { id: string }) {
@@ -46,7 +46,7 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
         <div class="badges">
           <Badge kind="lang">{rule.language}</Badge>
           <SeverityBadge severity={rule.severity} derived={rule.severityDerived} />
-          <RuleStatusBadge status={rule.status} />
+          {rule.notRunnable !== undefined ? <Badge kind="neutral" testid="not-runnable">not runnable here</Badge> : <RuleStatusBadge status={rule.status} />}
           <Badge kind="source">{rule.source}</Badge>
           <Badge kind="neutral">{rule.kind}</Badge>
           {rule.techniques.map((t) => <Badge key={t} kind="technique" testid="technique">{t}</Badge>)}
@@ -55,6 +55,7 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
           {rule.tags.filter((t) => t !== rule.tool).map((t) => <Badge key={t} kind="tag">{t}</Badge>)}
         </div>
         <p class="muted small">{rule.description}</p>
+        {rule.notRunnable !== undefined && <p class="note" data-testid="not-runnable-reason" role="note"><strong>Not runnable here:</strong> {rule.notRunnable}. The rule stays in the feed; kqlite has no table for what it reads.</p>}
         {p.removedAt && (
           <p class="note" role="status" data-testid="removed-upstream">Removed from {p.name} at {formatTime(p.removedAt)}: this is its last version; it no longer runs, and its findings are kept.</p>
         )}
@@ -73,7 +74,8 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
           {p.license && <> · License: {p.license}</>} · Version {rule.version}
         </p>
       </header>
-      <HuntPanel rule={rule} onDone={reload} />
+      {rule.notRunnable === undefined && <HuntPanel rule={rule} onDone={reload} />}
+      <AttributionSection rule={rule} />
       {rule.diagnostics.length > 0 && (
         <Section title="Validation" id="validation" testid="rule-diagnostics">
           <ul class="diagnostics">

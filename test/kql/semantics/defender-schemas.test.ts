@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { checkQuery, defaultCatalog, DEFENDER_TABLES } from '../../../src/kql/semantics/index.js';
+import { checkQuery, defaultCatalog, DEFENDER_TABLES, WINDOWS_EVENT_TABLES } from '../../../src/kql/semantics/index.js';
 import { normaliseTypeName } from '../../../src/kql/syntax/type-names.js';
 import { parseSchemaPage } from '../../../scripts/build-defender-schemas.js';
 
@@ -18,7 +18,9 @@ test('the 10 device tables are shipped unchanged, the documented tables after th
   assert.equal(DEVICE.length, 10);
   const byName = new Map(DEFENDER_TABLES.map((t) => [t.name, t]));
   assert.equal(byName.size, DEFENDER_TABLES.length);
-  assert.equal(DEFENDER_TABLES.length, 10 + HUNTING.length);
+  // then Sentinel's Windows event tables (SecurityEvent, WindowsEvent, Event), where Windows event logs land
+  assert.equal(DEFENDER_TABLES.length, 10 + HUNTING.length + WINDOWS_EVENT_TABLES.length);
+  assert.deepEqual(DEFENDER_TABLES.slice(-WINDOWS_EVENT_TABLES.length).map((t) => t.name), ['SecurityEvent', 'WindowsEvent', 'Event']);
   for (const t of DEVICE) {
     const shipped = byName.get(t.table)!;
     assert.deepEqual(shipped.columns.map((c) => [c.name, c.type, c.description]), t.columns.map((c) => [c.name, normaliseTypeName(c.type), c.description]), t.table);

@@ -1,0 +1,80 @@
+/**
+ * An EVTX file as a stream of records (libevtx documentation, "File header" and "Chunk"): a 4 KiB file
+ * header, then 64 KiB chunks, each read on its own as the bytes arrive, so memory stays at one chunk
+ * whatever the file's size (the source may be gzipped). Chunks are taken as they are in the file, not as
+ * many as the header counts: archived logs and copies of live ones hold more than the header says. A
+ * preallocated chunk that was never written (all zeros) is skipped; anything else unreadable is reported
+ * (see chunk.ts), and the rest of the file is still read.
+ */
+import { crc32 } from './crc32.js';
+import { CHUNK_SIZE, isUnused, readChunk, type ChunkItem } from './chunk.js';
+
+export const FILE_HEADER_SIZE = 4096;
+export const EVTX_MAGIC = 'ElfFile\0';
+
+export interface EvtxHeader {
+  /** Header flag 0x1: the file was not closed cleanly. Its newest chunk's records checksum may be stale. */
+  dirty: boolean;
+  chunks: number;
+  version: string;
+  /** The header's checksum does not match: its flags cannot be trusted (the file is then read as dirty). */
+  badChecksum: boolean;
+}
+
+export function isEvtx(head: Uint8Array): boolean {
+  return head.length >= 8 && Buffer.from(head.buffer, head.byteOffset, 8).toString('latin1') === EVTX_MAGIC;
+}
+
+export function readHeader(buf: Buffer): EvtxHeader {
+  const stored = buf.readUInt32LE(124);
+  const badChecksum = crc32(buf.subarray(0, 120)) !== stored;
+  const flags = buf.readUInt32LE(120);
+  return { dirty: badChecksum || (flags & 1) !== 0, chunks: buf.readUInt16LE(42), version: `${buf.readUInt16LE(38)}.${buf.readUInt16LE(36)}`, badChecksum };
+}
+
+/** Collects a byte stream into pieces of exactly `size` bytes (the last one shorter when the stream ends). */
+async function* pieces(chunks: AsyncIterable<Buffer>, first: number, size: number): AsyncGenerator<Buffer> {
+  let want = first;
+  let parts: Buffer[] = [];
+  let have = 0;
+  for await (let c of chunks) {
+    while (c.length) {
+      const take = Math.min(want - have, c.length);
+      parts.push(c.subarray(0, take));
+      have += take;
+      c = c.subarray(take);
+      if (have === want) {
+        yield parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts, have);
+        parts = [];
+        have = 0;
+        want = size;
+      }
+    }
+  }
+  if (have) yield Buffer.concat(parts, have);
+}
+
+export type EvtxItem = ChunkItem | { header: EvtxHeader; record?: undefined; problem?: undefined };
+
+/**
+ * The items of an EVTX byte stream: first its header, then every record or problem in file order. A file
+ * shorter than its header yields one problem and nothing else.
+ */
+export async function* readEvtx(chunks: AsyncIterable<Buffer>): AsyncGenerator<EvtxItem> {
+  let header: EvtxHeader | undefined;
+  let index = 0;
+  for await (const piece of pieces(chunks, FILE_HEADER_SIZE, CHUNK_SIZE)) {
+    if (!header) {
+      if (piece.length < FILE_HEADER_SIZE) {
+        yield { problem: { byte: 0, chunk: -1, reason: `the file is ${piece.length} bytes, shorter than an EVTX file header (${FILE_HEADER_SIZE}); nothing can be read` } };
+        return;
+      }
+      header = readHeader(piece);
+      yield { header };
+      continue;
+    }
+    const fileByte = FILE_HEADER_SIZE + index * CHUNK_SIZE;
+    if (!isUnused(piece)) yield* readChunk(piece, index, fileByte, header.dirty);
+    index++;
+  }
+}
