@@ -14,6 +14,7 @@ import { checkTimeWindow } from './time-window.js';
 
 export { LINT, LINT_CODES, lintCode, type LintCode } from './codes.js';
 export { disabledIn, parseDisableOption } from './disable.js';
+export { lintSigma } from './sigma.js';
 export type { LintInput } from './context.js';
 
 export interface LintOptions {

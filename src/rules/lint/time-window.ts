@@ -7,17 +7,20 @@
 import type { Span } from '../../common/span.js';
 import { conjuncts, walk, type Expr, type LetStatement, type NameRef } from '../../kql/syntax/index.js';
 import type { AnyTreeNode } from '../../kql/syntax/walk.js';
+import { DEFENDER_TABLES } from '../../kql/semantics/index.js';
 import { LINT } from './codes.js';
 import type { LintContext } from './context.js';
 import { formatSpan, scheduleDuration, timePointOf, type TimePoint } from './time-values.js';
 
 /** A lower bound on a time column: where it is written and the point it stands for (when readable). */
-export interface TimeBound { span: Span; point?: TimePoint }
+export interface TimeBound { span: Span; point?: TimePoint; /** An upper bound only (`Timestamp < ago(3d)`): it does not bound the scan. */ upper?: boolean }
 
 /** One read of a stored table and the lower time bounds on every path its rows take (undefined: not used). */
 export interface TableRead { ref: NameRef; table: string; timeColumn: string; paths: TimeBound[][] }
 
 const COMPARISONS = new Set(['>', '>=', '<', '<=']);
+/** Defender tables without a time column (TVM inventories: one row per current state), which no filter can bound. */
+const UNTIMED_DEFENDER = new Set(DEFENDER_TABLES.filter((t) => !t.columns.some((c) => c.name === 'Timestamp')).map((t) => t.name));
 
 function unparen(e: Expr): Expr {
   while (e.kind === 'ParenExpr') e = e.expr;
@@ -57,6 +60,8 @@ export function lowerBounds(ctx: LintContext, predicate: Expr): TimeBound[] {
       if (bound) {
         const point = timePointOf(ctx.bound, bound);
         out.push({ span: c.span, ...(point ? { point } : {}) });
+      } else if (left || right) {
+        out.push({ span: c.span, upper: true });
       }
     }
   }
@@ -106,7 +111,7 @@ export function tableReads(ctx: LintContext): TableRead[] {
     const ref = ctx.bound.refOf(n as NameRef);
     if (ref?.kind !== 'table') return;
     const time = ref.schema.columns.find((c) => c.type === 'datetime' && (c.name === 'Timestamp' || c.name === 'TimeGenerated'));
-    if (!time) return;
+    if (!time || UNTIMED_DEFENDER.has(ref.name)) return;
     out.push({ ref: n as NameRef, table: ref.name, timeColumn: time.name, paths: pathsUp(ctx, n, new Set()) });
   });
   return out;
@@ -115,7 +120,7 @@ export function tableReads(ctx: LintContext): TableRead[] {
 /** The window a path reads: its tightest readable relative bound (ticks back from now), if any. */
 function lookback(path: TimeBound[]): { ticks: bigint; bound: TimeBound } | undefined {
   let best: { ticks: bigint; bound: TimeBound } | undefined;
-  for (const b of path) if (b.point?.kind === 'relative' && (!best || -b.point.ticks < best.ticks)) best = { ticks: -b.point.ticks, bound: b };
+  for (const b of path) if (!b.upper && b.point?.kind === 'relative' && (!best || -b.point.ticks < best.ticks)) best = { ticks: -b.point.ticks, bound: b };
   return best;
 }
 
@@ -128,8 +133,14 @@ export function checkTimeWindow(ctx: LintContext): void {
     // a hunting query is run over whatever the workspace (or the portal's time picker) holds
     const reported = new Set<string>();
     for (const r of reads) {
-      if (!r.paths.some((p) => p.length === 0) || reported.has(r.table)) continue;
+      const open = r.paths.find((p) => !p.some((b) => !b.upper));
+      if (!open || reported.has(r.table)) continue;
       reported.add(r.table);
+      const upper = open.find((b) => b.upper);
+      if (upper) {
+        ctx.query(LINT.noTimeFilter, `'${r.table}' has an upper time bound but no lower one: every event older than it is scanned and reported; did you mean '>'? (bound it from below: | where ${r.timeColumn} > ago(7d))`, upper.span);
+        continue;
+      }
       ctx.query(LINT.noTimeFilter, `'${r.table}' is read with no time filter: every event the workspace holds is scanned, and an event from months ago is a finding today; bound it right after the table (| where ${r.timeColumn} > ago(7d))`, r.ref.span);
     }
   }
@@ -152,7 +163,7 @@ function checkSchedule(ctx: LintContext, reads: TableRead[]): void {
   for (const r of reads) {
     for (const path of r.paths) {
       for (const b of path) {
-        if (b.point?.kind === 'absolute') ctx.query(LINT.windowInconsistent, `a scheduled rule filters '${r.table}' from a fixed date: each run reads the same old window (or, once the date is older than queryPeriod, nothing); bound it relative to now (ago(...))`, b.span);
+        if (!b.upper && b.point?.kind === 'absolute') ctx.query(LINT.windowInconsistent, `a scheduled rule filters '${r.table}' from a fixed date: each run reads the same old window (or, once the date is older than queryPeriod, nothing); bound it relative to now (ago(...))`, b.span);
       }
       const w = lookback(path);
       if (!w) continue;
