@@ -68,3 +68,28 @@ test('kqlite check over the cases: the text output matches the golden file (UPDA
   assert.equal(r.code, 1, 'LINT030 is an error');
   assert.equal(r.stdout, readFileSync(golden, 'utf8'));
 });
+
+test('docs/LINT.md explains every code, and its counts on the development corpora are what lint finds there', () => {
+  const doc = readFileSync('docs/LINT.md', 'utf8');
+  for (const c of LINT_CODES) {
+    assert.match(doc, new RegExp(`^## ${c.code}\\n\\n\\*\\*${c.name}\\*\\* \\(${c.severity === 'info' ? 'note' : c.severity}`, 'm'), `${c.code} has its section`);
+  }
+  // the table's first two columns: `| LINT001 | 43 | 0 | ...` (a count, or `8 + 23 notes`, or `1 note`)
+  const counted = (cell: string) => cell.split('+').reduce((n, part) => n + Number(/\d+/.exec(part)?.[0] ?? 0), 0);
+  const table = new Map([...doc.matchAll(/^\| (LINT\d{3}) \| ([^|]+) \| ([^|]+) \|/gm)].map((m) => [m[1]!, [counted(m[2]!), counted(m[3]!)]]));
+  assert.equal(table.size, LINT_CODES.length);
+  const corpora = ['../shared/corpus/sentinel-hunting', '../shared/corpus/rmm-tools'];
+  const found = corpora.map((dir) => {
+    const counts = new Map<string, number>();
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.ya?ml$/i.test(e.name)) for (const x of checkText(p, readFileSync(p, 'utf8'), catalog)) if (x.code.startsWith('LINT')) counts.set(x.code, (counts.get(x.code) ?? 0) + 1);
+      }
+    };
+    walk(dir);
+    return counts;
+  });
+  for (const [code, [hunting, rmm]] of table) assert.deepEqual([found[0]!.get(code) ?? 0, found[1]!.get(code) ?? 0], [hunting, rmm], code);
+});
