@@ -143,7 +143,23 @@ function churnIsOneMinusRetention(rows: Value[][], n: string[]): string | undefi
   return ok ? undefined : 'churn_rate = 1 - retention_rate on every row';
 }
 
+/**
+ * geo-info-from-ip-address-function.md: the location comes from a geolocation database whose editions differ
+ * on the city; the country and state must be the page's, and the point within a degree (about 110 km) of it.
+ */
+function sameRegion(country: string, state: string, lat: number, lon: number) {
+  return (rows: Value[][], n: string[]): string | undefined => {
+    const ok = rows.length === 1 && col(rows, n, 'ip_location').every((v) => {
+      const o = v as Record<string, unknown> | null;
+      return !!o && o['country'] === country && o['state'] === state && Math.abs(Number(o['latitude']) - lat) <= 1 && Math.abs(Number(o['longitude']) - lon) <= 1;
+    });
+    return ok ? undefined : `one row in ${country}, ${state}, within 1 degree of ${lat}, ${lon}`;
+  };
+}
+
 export const NONDETERMINISTIC: Record<string, NondeterministicSpec> = {
+  'geo-info-from-ip-address-function#1': { why: 'the geolocation database (its edition decides the city)', varying: ['ip_location'], invariant: sameRegion('Australia', 'New South Wales', -33.8715, 151.2006) },
+  'geo-info-from-ip-address-function#2': { why: 'the geolocation database (its edition decides the city)', varying: ['ip_location'], invariant: sameRegion('United States', 'Florida', 26.3594, -80.0771) },
   'current-principal-details-function#1': { why: 'the caller', varying: ['details'], invariant: (r, n) => every(col(r, n, 'details'), (v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'details is a property bag') },
   'current-principal-function#1': { why: 'the caller', varying: ['fqn'], invariant: (r, n) => every(col(r, n, 'fqn'), (v) => typeof v === 'string' && v !== '', 'the principal is named') },
   'current-principal-is-member-of-function#1': { why: 'the caller', varying: ['result'] },
