@@ -102,11 +102,14 @@ export function parseYamlFile(file: string, text: string): { docs: Document.Pars
   return { docs: list, where, problems };
 }
 
-const plain = (n: unknown): unknown => (isScalar(n) ? n.value : isMap(n) || isSeq(n) ? n.toJSON() : n);
+/** A node's plain value; collections through toJS with the document, which keeps bigints (toJSON rounds them). */
+let currentDoc: Document.Parsed | undefined;
+const plain = (n: unknown): unknown => (isScalar(n) ? n.value : isMap(n) || isSeq(n) ? n.toJS(currentDoc!) : n);
 
 /** The `tests:` of a parsed document (a rule file with inline tests, or a sibling tests file). */
 export function readTestsDocument(doc: Document.Parsed, where: YamlPositions, sibling: boolean): TestsDocument {
   const out: TestsDocument = { tests: [], problems: [] };
+  currentDoc = doc;
   const root = doc.contents;
   if (!isMap(root)) {
     out.problems.push({ ...where.at(root), message: 'a tests file is a mapping with a `tests:` list' });
