@@ -40,8 +40,14 @@ function catalogWith(schema: string | undefined): Catalog {
   return mergeCatalogs(base, loaded.catalog);
 }
 
+/** JSON with longs past 2^53 written as their exact digits (JSON.stringify refuses bigints). */
+function exactJson(doc: unknown): string {
+  const MARK = '\u0000long:';
+  return JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? `${MARK}${v}` : v), 1).replace(/"\\u0000long:(-?\d+)"/g, '$1');
+}
+
 function write(format: string, outcomes: TestOutcome[], ms: number): void {
-  if (format === 'json') process.stdout.write(JSON.stringify(jsonReport(outcomes, ms), null, 1) + '\n');
+  if (format === 'json') process.stdout.write(exactJson(jsonReport(outcomes, ms)) + '\n');
   else if (isCiFormat(format)) process.stdout.write(writeCiReport(ciReport(outcomes, VERSION), format));
   else process.stdout.write(textReport(outcomes, ms, color));
 }

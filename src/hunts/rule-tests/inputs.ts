@@ -103,6 +103,9 @@ function columnPosition(file: string, column: string): { line: number; column: n
   return { line: 1, column: 1 };
 }
 
+const WINDOWS_FORMATS = new Set(['evtx', 'windows-json']);
+const PROVENANCE_COLUMNS = new Set(['SourceFile', 'SourceRecordId']);
+
 function fileProblems(ws: Workspace, report: FileReport, shownAs: string, pos: Pos, catalog: Catalog): TestProblem[] {
   const out: TestProblem[] = [];
   const at = (line: number, column: number): Pos => ({ file: shownAs, line, column });
@@ -112,6 +115,8 @@ function fileProblems(ws: Workspace, report: FileReport, shownAs: string, pos: P
     const schema = catalog.tables.get(table);
     if (!schema || report.inferredTables.includes(table)) continue;
     for (const c of columns) {
+      // Windows event logs carry kqlite's provenance columns (which file, which record): not the user's doing
+      if (WINDOWS_FORMATS.has(report.format ?? '') && PROVENANCE_COLUMNS.has(c)) continue;
       const p = columnPosition(report.file, c);
       out.push({ ...at(p.line, p.column), message: unknownColumn(schema, c) });
     }
