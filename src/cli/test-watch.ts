@@ -2,7 +2,7 @@
  * `kqlite test --watch`: after the first run, watch the folders of every rule, tests file and input file, and
  * when files change re-run the tests of the rules they belong to (a changed rule file, tests file or input
  * file re-runs that suite; a new tests file is picked up). Changes are gathered for a short moment first, as
- * editors write a file in several steps. Runs until interrupted (Ctrl-C), then exits with the last run's code.
+ * editors write a file in several steps. Runs until interrupted (Ctrl-C), then exits 1 if any test failed when it last ran.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -30,12 +30,18 @@ export function filesOf(suite: TestSuite): string[] {
 
 export async function watchTests(opts: WatchOptions): Promise<number> {
   let suites = testFilesIn(opts.paths).files.map(loadSuite);
-  let last = await opts.run(suites, 'all tests');
+  // whether each tests file passed when it last ran: the exit code is that of all of them, not of the last run
+  const passing = new Map<string, boolean>();
+  const record = (outcomes: TestOutcome[]) => {
+    const files = new Set(outcomes.map((o) => resolve(o.suite.testFile)));
+    for (const f of files) passing.set(f, outcomes.every((o) => resolve(o.suite.testFile) !== f || o.status === 'passed'));
+  };
+  record(await opts.run(suites, 'all tests'));
   const watchers = new Map<string, FSWatcher>();
   const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
-  const code = () => (last.some((o) => o.status !== 'passed') ? 1 : 0);
+  const code = () => (suites.every((s) => passing.get(resolve(s.testFile)) !== false) ? 0 : 1);
 
   const watchFolders = () => {
     const folders = new Set<string>(opts.paths.map((p) => resolve(p)));
@@ -67,7 +73,7 @@ export async function watchTests(opts: WatchOptions): Promise<number> {
     suites = fresh;
     if (affected.length) {
       const names = affected.map((s) => s.ruleFile ?? s.testFile).join(', ');
-      last = await opts.run(affected, `changed: ${names}`);
+      record(await opts.run(affected, `changed: ${names}`));
     }
     watchFolders();
   };
