@@ -1,5 +1,5 @@
 /**
- * `kqlite test [paths...] [--format text|json|junit|sarif|tap|github] [--watch] [--no-fuse] [--schema DIR]`:
+ * `kqlite test [paths...] [--format text|json|junit|sarif|tap|github] [--watch] [--no-fuse] [--schema DIR] [--workspace DIR]`:
  * runs the tests kept with rules (a `tests:` list in the rule file or a sibling `<rule>.tests.yaml`), each in a
  * workspace of its own through the hunt code. Exit 1 when any test fails or cannot run.
  * `kqlite test scaffold <rule-id> [paths...] [--from-findings] [--out FILE]`: a starter tests file.
@@ -8,10 +8,11 @@ import { writeFileSync } from 'node:fs';
 import { ciReport, jsonReport, loadSuite, outcomeText, runTestSuites, summaryText, testFilesIn, textReport, type TestOutcome, type TestSuite } from '../hunts/rule-tests/index.js';
 import { defaultCatalog, loadSchemaDir, mergeCatalogs, type Catalog } from '../kql/semantics/index.js';
 import { isCiFormat, writeCiReport } from '../rules/ci-formats/index.js';
+import { sources } from '../rules/index.js';
 import { VERSION } from './main.js';
 import { checkFormat, color, guarded, parseCommand, UsageError, workspaceDir } from './shared.js';
 
-const HELP = `usage: kqlite test [paths...] [--format text|json|junit|sarif|tap|github] [--watch] [--no-fuse] [--schema DIR]
+const HELP = `usage: kqlite test [paths...] [--format text|json|junit|sarif|tap|github] [--watch] [--no-fuse] [--schema DIR] [--workspace DIR]
        kqlite test scaffold <rule-id> [paths...] [--from-findings] [--out FILE] [--workspace DIR]
 
 Runs the tests kept with detection rules: a 'tests:' list inside a rule file (Sentinel, Defender or Sigma
@@ -24,6 +25,8 @@ recursively (default: the current folder). Exit code 1 when any test fails or ca
   --watch       re-run the tests of rules whose files change, until Ctrl-C
   --no-fuse     run rules without shared scans (results must be the same)
   --schema DIR  table schemas of your own tables (JSON), besides the Defender XDR and Sentinel ones
+  --workspace   the stored functions (ASIM parsers, watchlists) of this workspace, for rules that call
+                them (its telemetry is not read: every test brings its own rows)
 
 scaffold writes a starter tests file for a rule (found by id in the paths, default the current folder, or
 among the workspace's rules): rows built from the rule's query and the table schema, or with --from-findings
@@ -56,14 +59,17 @@ export async function run(args: string[]): Promise<number> {
   if (args[0] === 'scaffold') return guarded('test scaffold', () => scaffold(args.slice(1)));
   return guarded('test', async () => {
     const p = parseCommand('test', args, {
-      format: { type: 'string' }, watch: { type: 'boolean' }, 'no-fuse': { type: 'boolean' }, schema: { type: 'string' },
+      format: { type: 'string' }, watch: { type: 'boolean' }, 'no-fuse': { type: 'boolean' }, schema: { type: 'string' }, workspace: { type: 'string', short: 'w' },
     }, HELP, ['[paths...]']);
     if (!p) return 0;
     const v = p.values;
     const format = checkFormat(v.format, FORMATS);
     const paths = p.positionals.length ? p.positionals : ['.'];
     const catalog = catalogWith(v.schema);
-    const options = { catalog, fused: !v['no-fuse'] };
+    // the tests are hermetic: a workspace is read only when named, for the stored functions (ASIM parsers,
+    // watchlists) its rules call
+    const library = v.workspace !== undefined ? sources.workspaceLibrary(workspaceDir(v.workspace)) : undefined;
+    const options = { catalog, fused: !v['no-fuse'], ...(library ? { library } : {}) };
     if (v.watch) {
       if (format !== 'text') throw new UsageError('--watch prints text: leave out --format');
       const { watchTests } = await import('./test-watch.js');
