@@ -94,7 +94,7 @@ const shown = (v: unknown) => (v === undefined ? '(absent)' : typeof v === 'stri
 /** The expected row against the closest actual row: unchanged columns once, differing ones as -expected / +actual. */
 function rowDiff(exp: ExpectedRow, actual: Actual): string {
   let best = -1;
-  let bestScore = -1;
+  let bestScore = -2; // a row lacking a named column (-1) is still the closest when it is all there is
   for (let i = 0; i < actual.rows.length; i++) {
     const s = matchCount(exp, actual, i);
     if (s > bestScore) [best, bestScore] = [i, s];
