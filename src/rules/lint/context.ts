@@ -53,9 +53,13 @@ export class LintContext {
     this.diagnostics.push(diag(code.code, code.severity, message, span, suggestion));
   }
 
-  /** A finding about a field of the rule file, at the field's value (or key, or the file's start). */
+  /**
+   * A finding about a field of the rule file, at the field's value or key; a field the file does not write
+   * is reported at the rule's name (Sentinel's `name:`, Sigma's `title:`), else at the file's start.
+   */
   field(code: LintCode, message: string, field: string, value?: string): void {
     const yaml = this.input.yaml ?? '';
-    this.diagnostics.push({ ...diag(code.code, code.severity, message, fieldSpan(yaml, field, value) ?? { start: 0, end: 0 }), field });
+    const span = fieldSpan(yaml, field, value) ?? fieldSpan(yaml, 'name') ?? fieldSpan(yaml, 'title') ?? { start: 0, end: 0 };
+    this.diagnostics.push({ ...diag(code.code, code.severity, message, span), field });
   }
 }

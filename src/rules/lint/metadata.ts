@@ -3,11 +3,13 @@
  * v18.1 (data/attack.json) and the ids MITRE retired (data/attack-retired.json: deprecated, or revoked with
  * the technique that replaced them); tactics against ATT&CK's tactics in any spelling Sentinel accepts.
  */
-import { findRetiredTechnique, findTactic, findTechnique } from '../attack.js';
+import { ATTACK_VERSION, findRetiredTechnique, findTactic, findTechnique, TECHNIQUES } from '../attack.js';
 import { LINT } from './codes.js';
 import type { LintContext } from './context.js';
 
 const SEVERITIES = ['informational', 'low', 'medium', 'high'];
+/** The highest technique number of the shipped ATT&CK: a well-formed id above it is from a later version. */
+const LAST_TECHNIQUE = Math.max(...[...TECHNIQUES.keys()].map((id) => Number(id.slice(1, 5))));
 
 /** A list field as its strings: a YAML list, or one comma/space separated string (`tactics: A, B`). */
 function listOf(raw: unknown, split: RegExp): string[] {
@@ -24,8 +26,9 @@ export function isAnalyticRule(fields: Record<string, unknown>): boolean {
 export function checkTechnique(ctx: LintContext, id: string, field: string, value: string, tacticNames: readonly string[]): void {
   const t = findTechnique(id);
   if (t) {
-    const known = tacticNames.map(findTactic).filter((x) => x !== undefined);
-    if (known.length && !known.some((x) => t.tactics.includes(x!.shortname))) {
+    const known = tacticNames.map(findTactic);
+    // a tactic this ATT&CK version does not have (a later version's, or a typo LINT023 reports) may be the technique's
+    if (known.length && known.every((x) => x !== undefined) && !known.some((x) => t.tactics.includes(x!.shortname))) {
       ctx.field(LINT.techniqueOutsideTactics, `${t.id} (${t.name}) belongs to ${t.tactics.join(', ')} in ATT&CK, none of the rule's tactics (${tacticNames.join(', ')}); add its tactic or check the id`, field, value);
     }
     return;
@@ -35,8 +38,12 @@ export function checkTechnique(ctx: LintContext, id: string, field: string, valu
     const how = retired.replacedBy ? `revoked: ATT&CK now files it as ${retired.replacedBy} (${findTechnique(retired.replacedBy)?.name ?? retired.name}); write ${retired.replacedBy}` : 'deprecated: ATT&CK no longer has a technique for it; map the rule to a current technique';
     ctx.field(LINT.retiredTechnique, `${retired.id} (${retired.name}) is ${how}`, field, value);
   } else {
-    const shape = /^T\d{4}(\.\d{3})?$/i.test(id) ? 'is not an ATT&CK Enterprise v18.1 technique' : 'is not a technique id (T1234 or T1234.001)';
-    ctx.field(LINT.unknownTechnique, `'${id}' ${shape}`, field, value);
+    const wellFormed = /^T\d{4}(\.\d{3})?$/i.test(id);
+    if (wellFormed && Number(id.slice(1, 5)) > LAST_TECHNIQUE) {
+      ctx.field({ ...LINT.unknownTechnique, severity: 'info' }, `'${id}' is newer than ${ATTACK_VERSION}, the version kqlite ships (its ids end at T${LAST_TECHNIQUE}): kqlite cannot check it or place it in coverage`, field, value);
+      return;
+    }
+    ctx.field(LINT.unknownTechnique, `'${id}' ${wellFormed ? `is not an ${ATTACK_VERSION} technique (nor a retired one)` : 'is not a technique id (T1234 or T1234.001)'}`, field, value);
   }
 }
 

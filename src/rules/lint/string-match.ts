@@ -65,7 +65,8 @@ export function checkStringMatches(ctx: LintContext): void {
       const lettered = values.filter((v): v is string => v !== undefined && /\p{L}/u.test(v));
       if (!lettered.length) return;
       const fix = CASE_INSENSITIVE[op]!;
-      ctx.query(LINT.caseSensitiveEquality, `'${col.name} ${op} ${JSON.stringify(lettered[0])}${lettered.length > 1 ? ', ...' : ''}' compares case-sensitively, but Defender records ${col.name} as each program or user spelled it (e.g. ${JSON.stringify(flipCase(lettered[0]!))} is missed); write '${fix}'`, e.opSpan, fix);
+      const shown = e.kind === 'BinaryExpr' ? JSON.stringify(lettered[0]) : `(${JSON.stringify(lettered[0])}${e.right.length > 1 ? ', ...' : ''})`;
+      ctx.query(LINT.caseSensitiveEquality, `'${col.name} ${op} ${shown}' compares case-sensitively, but Defender records ${col.name} as each program or user spelled it (e.g. ${JSON.stringify(flipCase(lettered[0]!))} is missed); write '${fix}'`, e.opSpan, fix);
     }
   });
 }
