@@ -42,9 +42,12 @@ function collect(path: string, out: string[]): void {
   for (const n of readdirSync(path).sort()) {
     const f = join(path, n);
     if (statSync(f).isDirectory()) collect(f, out);
-    else if (QUERY_FILE.test(n) || RULE_FILE.test(n)) out.push(f);
+    else if ((QUERY_FILE.test(n) || RULE_FILE.test(n)) && !TESTS_FILE.test(n)) out.push(f);
   }
 }
+
+/** Rule tests (`<rule>.tests.yaml`, run by kqlite test) sit beside rules; they are not rules. */
+const TESTS_FILE = /\.tests\.ya?ml$/i;
 
 /** The diagnostics as a CI report: one failed result per diagnostic, lint codes described for SARIF. */
 export function checkReport(all: readonly LocatedDiagnostic[]): CiReport {

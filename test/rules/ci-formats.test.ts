@@ -66,6 +66,8 @@ test('GitHub annotations: ::error file=,line=,col=:: with the documented escapes
   assert.equal(lines[3], 'kqlite test: 1 passed, 3 failed, 1 skipped');
   const FORM = /^::(error|warning|notice) ((file|line|col|endLine|endColumn|title)=[^,:]*)(,(file|line|col|endLine|endColumn|title)=[^,:]*)*::[^\r\n]*$/;
   for (const l of lines.slice(0, 3)) assert.match(l, FORM);
+  // a command with its own closing line (kqlite check) says it instead of passed/failed counts
+  assert.match(githubAnnotations({ ...REPORT, summary: 'checked 3 files: 2 errors, 1 warning' }), /\nkqlite test: checked 3 files: 2 errors, 1 warning\n$/);
   // a title with ':' and ',' is escaped, not cut
   assert.match(githubAnnotations({ ...REPORT, results: [{ group: 'g', name: 'a: b, c', status: 'failed', message: 'm' }] }), /title=a%3A b%2C c::m/);
 });

@@ -30,6 +30,6 @@ export function githubAnnotation(r: CiResult): string {
 export function githubAnnotations(report: CiReport): string {
   const lines = report.results.filter((r) => r.status === 'failed' || r.status === 'error').map(githubAnnotation);
   const t = tally(report.results);
-  lines.push(`kqlite ${report.command}: ${t.passed} passed, ${t.failed + t.error} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
+  lines.push(`kqlite ${report.command}: ${report.summary ?? `${t.passed} passed, ${t.failed + t.error} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`}`);
   return lines.join('\n') + '\n';
 }

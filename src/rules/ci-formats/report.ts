@@ -59,6 +59,11 @@ export interface CiReport {
   results: CiResult[];
   /** Codes used by the results, described once (optional; SARIF lists them). */
   codes?: CiCodeInfo[];
+  /**
+   * The closing line of the GitHub and TAP outputs, when the command has its own (`kqlite check`: "checked 4
+   * files: 1 error, 2 warnings"); default "N passed, N failed[, N skipped]", which suits tests.
+   */
+  summary?: string;
 }
 
 export const levelOf = (r: CiResult): CiLevel | 'none' => r.level ?? (r.status === 'failed' || r.status === 'error' ? 'error' : 'none');

@@ -33,6 +33,6 @@ export function tapText(report: CiReport): string {
   const lines = ['TAP version 14', `1..${report.results.length}`];
   report.results.forEach((r, i) => lines.push(entry(r, i + 1)));
   const t = tally(report.results);
-  lines.push(`# ${t.passed} passed, ${t.failed + t.error} failed, ${t.skipped} skipped`);
+  lines.push(`# ${report.summary ?? `${t.passed} passed, ${t.failed + t.error} failed, ${t.skipped} skipped`}`);
   return lines.join('\n') + '\n';
 }
