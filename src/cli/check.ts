@@ -13,6 +13,7 @@ import { defaultCatalog, loadSchemaDir, mergeCatalogs } from '../kql/semantics/i
 import { writeCiReport, type CiReport } from '../rules/ci-formats/index.js';
 import { LINT_CODES, lintCode, parseDisableOption } from '../rules/lint/index.js';
 import { checkText, QUERY_FILE, RULE_FILE } from './check-files.js';
+import { RULE_TESTS_FILE } from '../rules/readers/index.js';
 import { VERSION } from './main.js';
 
 export { checkText } from './check-files.js';
@@ -42,12 +43,9 @@ function collect(path: string, out: string[]): void {
   for (const n of readdirSync(path).sort()) {
     const f = join(path, n);
     if (statSync(f).isDirectory()) collect(f, out);
-    else if ((QUERY_FILE.test(n) || RULE_FILE.test(n)) && !TESTS_FILE.test(n)) out.push(f);
+    else if ((QUERY_FILE.test(n) || RULE_FILE.test(n)) && !RULE_TESTS_FILE.test(n)) out.push(f); // rule tests beside rules are not rules
   }
 }
-
-/** Rule tests (`<rule>.tests.yaml`, run by kqlite test) sit beside rules; they are not rules. */
-const TESTS_FILE = /\.tests\.ya?ml$/i;
 
 /** The diagnostics as a CI report: one failed result per diagnostic, lint codes described for SARIF. */
 export function checkReport(all: readonly LocatedDiagnostic[], summary?: string): CiReport {

@@ -43,9 +43,9 @@ function sampleRepo(name: string): string {
   return repo;
 }
 
-function runSteps(repo: string) {
+function runSteps(repo: string, only?: (s: Step) => boolean) {
   const PATH = `${binDir()}:${process.env['PATH']}`;
-  return kqliteSteps().map((s) => {
+  return kqliteSteps().filter((s) => !only || only(s)).map((s) => {
     // GitHub runs a run: block as `bash -e {0}` (plus pipefail when shell: bash is named)
     const r = spawnSync('bash', ['-e', '-c', s.run!], { cwd: repo, env: { ...process.env, PATH, NO_COLOR: '1', CI: 'true', GITHUB_ACTIONS: 'true' }, encoding: 'utf8', timeout: 120_000 });
     return { step: s, code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
@@ -76,9 +76,10 @@ test('a broken rule fails the test step with an annotation at the rule; the repo
   const repo = sampleRepo('broken');
   const rule = join(repo, 'rules', 'rmm', 'rmm_TacticalRMM_netconn.yaml');
   writeFileSync(rule, readFileSync(rule, 'utf8').replace('has_any (', 'in ('));
-  const results = runSteps(repo);
+  // the steps that test (check passed on these files above; the rule still parses and binds)
+  const results = runSteps(repo, (s) => /kqlite test/.test(s.run!));
+  assert.equal(results.length, 3);
   const byName = new Map(results.map((r) => [r.step.name, r]));
-  assert.equal(byName.get('Check and lint the rules')!.code, 0);
   const t = byName.get('Test the rules')!;
   assert.equal(t.code, 1);
   assert.match(t.stdout, /^::error file=rules\/rmm\/rmm_TacticalRMM_netconn\.yaml,line=12,col=1,title=rule-test-failed [^:]*::rule test "fires for either publisher of the agent, one finding per device" failed: expected 2 result rows, got 1 \(rules\/rmm\/rmm_TacticalRMM_netconn\.tests\.yaml:27:13\)%0A/m);

@@ -86,3 +86,9 @@ test('tests inside a Sentinel rule file run through the hunt, fused and unfused 
   assert.deepEqual({ file: failed.failures[0]!.pos.file, line: failed.failures[0]!.pos.line }, { file, line: 37 });
   assert.match(failed.failures[0]!.details!, /- RemoteIP: "10\.0\.0\.1"\n {2}\+ RemoteIP: \(no such column; the result has DeviceId, DeviceName, Count, Ports\)/);
 });
+
+test('tests files beside rules are not rules: rules import and validate leave them out', async () => {
+  const { importRules } = await import('../../src/rules/index.js');
+  const r = importRules('test/rule-tests/seed');
+  assert.deepEqual([r.files, r.loaded, r.failed], [3, 3, 0]);
+});

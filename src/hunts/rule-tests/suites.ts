@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { builtinRules, exampleRules, readRuleFile, type Rule } from '../../rules/index.js';
+import { builtinRules, exampleRules, readRuleFile, RULE_TESTS_FILE, type Rule } from '../../rules/index.js';
 import { parseYamlFile, readTestsDocument, type Pos, type RuleTest, type TestProblem } from './test-file.js';
 
 export interface TestSuite {
@@ -23,7 +23,7 @@ export interface TestSuite {
   problems: TestProblem[];
 }
 
-export const TESTS_FILE = /\.tests\.ya?ml$/i;
+export const TESTS_FILE = RULE_TESTS_FILE;
 const RULE_YAML = /\.ya?ml$/i;
 const SIBLING_EXTENSIONS = ['.yaml', '.yml', '.kql', '.csl', '.md'];
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
