@@ -1,27 +1,38 @@
 /**
- * `kqlite check [paths...|-] [--schema DIR] [--format text|json]`: parse and type-check KQL files, Sentinel
- * rule YAML (their `query`, bound against the tables the rule declares), Sigma rules (converted, then bound)
- * and stdin. Exit 0 when no errors.
+ * `kqlite check [paths...|-] [--schema DIR] [--format text|json|sarif|github] [--disable CODE...] [--no-lint]`:
+ * parse and type-check KQL files, Sentinel rule YAML (their `query`, bound against the tables the rule
+ * declares), Sigma rules (converted, then bound) and stdin, and lint the rules (LINTxxx, docs/LINT.md).
+ * Exit 0 when no errors.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LineMap } from '../common/span.js';
-import { locate, renderLocated, type LocatedDiagnostic } from '../common/diagnostics.js';
-import { checkQuery, defaultCatalog, loadSchemaDir, mergeCatalogs, type Catalog } from '../kql/semantics/index.js';
-import { queryToFile, readRuleYaml } from '../rules/sentinel-yaml.js';
-import { convertSigma, looksLikeSigma, parseSigma } from '../rules/index.js';
+import { renderLocated, type LocatedDiagnostic } from '../common/diagnostics.js';
+import { defaultCatalog, loadSchemaDir, mergeCatalogs } from '../kql/semantics/index.js';
+import { writeCiReport, type CiReport } from '../rules/ci-formats/index.js';
+import { LINT_CODES, lintCode, parseDisableOption } from '../rules/lint/index.js';
+import { checkText, QUERY_FILE, RULE_FILE } from './check-files.js';
+import { RULE_TESTS_FILE } from '../rules/readers/index.js';
+import { VERSION } from './main.js';
 
-const HELP = `usage: kqlite check [paths...|-] [--schema DIR] [--format text|json]
+export { checkText } from './check-files.js';
+
+const HELP = `usage: kqlite check [paths...|-] [--schema DIR] [--format text|json|sarif|github]
+                    [--disable CODE[,CODE...]] [--no-lint]
 
 Checks .kql/.csl files, Sentinel and Sigma rule .yaml/.yml files and stdin ('-', or no path) for syntax
 and semantic errors against the Defender XDR and Windows event table schemas (plus --schema DIR of user
 table schemas). A Sigma rule is converted to KQL first; one that cannot run here (its logsource or a field
 has no table) is a warning saying why.
+Rules are also linted (codes LINT001-LINT040, see docs/LINT.md): time windows against the rule's schedule,
+contains/has, case-sensitive == on Defender's case-varying columns, ATT&CK ids, tactics, severity, entity
+mappings against the query's output, summarize per event. --disable turns codes off (or 'all'; also per
+file with '# kqlite-disable: CODE' and per query with '// kqlite-disable: CODE'); --no-lint turns lint off.
+--format sarif writes SARIF 2.1.0 (GitHub code scanning), github writes workflow annotations.
 Directories are searched recursively. Exit code 0 when there are no errors, 1 otherwise.`;
 
-const QUERY_FILE = /\.(kql|csl)$/i;
-const RULE_FILE = /\.ya?ml$/i;
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
 function collect(path: string, out: string[]): void {
   const st = statSync(path);
@@ -32,55 +43,37 @@ function collect(path: string, out: string[]): void {
   for (const n of readdirSync(path).sort()) {
     const f = join(path, n);
     if (statSync(f).isDirectory()) collect(f, out);
-    else if (QUERY_FILE.test(n) || RULE_FILE.test(n)) out.push(f);
+    else if ((QUERY_FILE.test(n) || RULE_FILE.test(n)) && !RULE_TESTS_FILE.test(n)) out.push(f); // rule tests beside rules are not rules
   }
 }
 
-/**
- * A Sigma rule: converted, and its KQL bound. What keeps it from running here (a logsource or a field with no
- * table) is a warning at the rule's line; a rule that is itself wrong, or KQL that does not bind, an error.
- */
-function checkSigma(file: string, text: string, catalog: Catalog): LocatedDiagnostic[] {
-  const at = (line: number, code: string, severity: 'error' | 'warning', message: string): LocatedDiagnostic => ({ file, line, column: 1, endLine: line, endColumn: 2, code, severity, message });
-  const parsed = parseSigma(text);
-  if (!parsed.ok) return [at(parsed.line, 'KQL3001', 'error', `cannot read the Sigma rule: ${parsed.message}`)];
-  const conv = convertSigma(parsed.rule);
-  if (conv.notRunnable !== undefined) {
-    const n = conv.notes.find((x) => x.severity === 'error')!;
-    return [at(Number(/line (\d+)/.exec(n.message)?.[1] ?? 1), n.code, conv.invalid ? 'error' : 'warning', n.message)];
-  }
-  // KQL1012 (template placeholders in literals) does not apply: such text comes from the rule's own values
-  return checkQuery(conv.query, { catalog, tables: [conv.target!.table] }).diagnostics.filter((d) => d.code !== 'KQL1012').map((d) => at(1, d.code, d.severity === 'error' ? 'error' : 'warning', `the KQL converted from this rule: ${d.message}`));
-}
-
-export function checkText(file: string, text: string, catalog: Catalog): LocatedDiagnostic[] {
-  if (!RULE_FILE.test(file)) return locate(file, text, checkQuery(text, { catalog }).diagnostics);
-  if (looksLikeSigma(text)) return checkSigma(file, text, catalog);
-  const read = readRuleYaml(text);
-  if (!read.ok) {
-    const p = read.problem;
-    return [{ file, line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1, code: 'KQL3001', severity: 'error', message: `cannot read the rule YAML: ${p.message}` }];
-  }
-  const { rule } = read;
-  if (rule.query === undefined || rule.query.trim() === '') {
-    return [{ file, line: 1, column: 1, endLine: 1, endColumn: 2, code: 'KQL3002', severity: 'error', message: 'the rule has no query' }];
-  }
-  const result = checkQuery(rule.query, { catalog, tables: rule.tables });
-  const map = new LineMap(rule.query);
-  const pos = rule.queryPosition ?? { line: 1, indent: 0 };
-  return result.diagnostics.map((d) => {
-    const a = queryToFile(pos, map.lineCol(d.span.start));
-    const z = queryToFile(pos, map.lineCol(d.span.end));
-    const out: LocatedDiagnostic = { file, line: a.line, column: a.column, endLine: z.line, endColumn: z.column, code: d.code, severity: d.severity, message: d.message };
-    if (d.suggestion !== undefined) out.suggestion = d.suggestion;
-    return out;
-  });
+/** The diagnostics as a CI report: one failed result per diagnostic, lint codes described for SARIF. */
+export function checkReport(all: readonly LocatedDiagnostic[], summary?: string): CiReport {
+  const used = new Set(all.map((d) => d.code));
+  return {
+    command: 'check',
+    toolVersion: VERSION,
+    ...(summary !== undefined ? { summary } : {}),
+    results: all.map((d) => ({
+      group: d.file,
+      name: lintCode(d.code)?.name ?? d.code,
+      status: 'failed' as const,
+      level: d.severity === 'info' ? 'note' as const : d.severity,
+      code: d.code,
+      message: d.message,
+      location: { file: d.file, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn },
+    })),
+    codes: LINT_CODES.filter((c) => used.has(c.code)).map((c) => ({ id: c.code, description: c.summary, helpUri: `https://github.com/kqlite/kqlite/blob/main/docs/LINT.md#${c.code.toLowerCase()}` })),
+  };
 }
 
 export async function run(args: string[]): Promise<number> {
   let opts;
   try {
-    opts = parseArgs({ args, allowPositionals: true, options: { schema: { type: 'string' }, format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } } });
+    opts = parseArgs({ args, allowPositionals: true, options: {
+      schema: { type: 'string' }, format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' },
+      disable: { type: 'string', multiple: true }, 'no-lint': { type: 'boolean' },
+    } });
   } catch (e) {
     process.stderr.write(`kqlite check: ${(e as Error).message}\n${HELP}\n`);
     return 1;
@@ -89,9 +82,14 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(HELP + '\n');
     return 0;
   }
-  const format = opts.values.format;
-  if (format !== 'text' && format !== 'json') {
-    process.stderr.write(`kqlite check: --format must be text or json, not '${format}'\n`);
+  const format = opts.values.format as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format)) {
+    process.stderr.write(`kqlite check: --format must be ${FORMATS.join(', ')}, not '${format}'\n`);
+    return 1;
+  }
+  const disable = parseDisableOption(opts.values.disable ?? []);
+  if (disable.unknown.length) {
+    process.stderr.write(`kqlite check: --disable ${disable.unknown.map((c) => `'${c}'`).join(', ')}: not a lint code (${LINT_CODES.map((c) => c.code).join(', ')}, or all)\n`);
     return 1;
   }
   let catalog = defaultCatalog();
@@ -123,8 +121,9 @@ export async function run(args: string[]): Promise<number> {
   }
   const all: LocatedDiagnostic[] = [];
   const rendered: string[] = [];
+  const fileOpts = { lint: !opts.values['no-lint'], disable: disable.codes };
   for (const { file, text } of inputs) {
-    const diags = checkText(file, text, catalog);
+    const diags = checkText(file, text, catalog, fileOpts);
     all.push(...diags);
     if (format === 'text' && diags.length) {
       const map = new LineMap(text.replace(/\r\n?/g, '\n'));
@@ -132,11 +131,17 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   const errors = all.filter((d) => d.severity === 'error').length;
+  const notes = all.filter((d) => d.severity === 'info').length;
+  const warnings = all.length - errors - notes;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const summary = `checked ${plural(inputs.length, 'file')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${notes ? `, ${plural(notes, 'note')}` : ''}`;
   if (format === 'json') {
     process.stdout.write(JSON.stringify(all.map(({ suggestion, ...d }) => (suggestion === undefined ? d : { ...d, suggestion })), null, 2) + '\n');
+  } else if (format === 'sarif' || format === 'github') {
+    process.stdout.write(writeCiReport(checkReport(all, summary), format));
   } else {
     if (rendered.length) process.stdout.write(rendered.join('\n\n') + '\n\n');
-    process.stdout.write(`checked ${inputs.length} file${inputs.length === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${all.length - errors} warning${all.length - errors === 1 ? '' : 's'}\n`);
+    process.stdout.write(summary + '\n');
   }
   return errors ? 1 : 0;
 }

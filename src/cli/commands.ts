@@ -21,6 +21,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   watchlists: { module: 'watchlists', summary: "Sentinel watchlists from local CSV files, read by _GetWatchlist('name')" },
   site: { module: 'site', summary: 'build the feed, rule pages, coverage and what changed as a static site' },
   coverage: { module: 'coverage', summary: 'ATT&CK coverage of the rules; export an ATT&CK Navigator layer' },
+  test: { module: 'test', summary: 'run the tests kept with detection rules (tests: in the rule YAML or <rule>.tests.yaml); CI formats' },
   hunt: { module: 'hunt', summary: 'run rules over the workspace at a reference time and record findings' },
   runs: { module: 'runs', summary: 'list past hunt runs: when, as of, by whom, what they found' },
   findings: { module: 'findings', summary: 'list, show and triage findings' },

@@ -49,6 +49,8 @@ export interface HuntOptions {
   resultOf?: (rule: HuntRule) => QueryResult;
   /** Where the rules ran, when not here (named on the run). */
   remote?: string;
+  /** Each rule's result table as the hunt got it, before it becomes findings (rule tests compare its rows). */
+  onResult?: (rule: HuntRule, result: QueryResult['tables'][number]) => void;
 }
 
 export interface RuleOutcome {
@@ -165,6 +167,7 @@ function runRules(opts: HuntOptions, source: HuntSource, asOf: bigint, asOfText:
     }
     const table = r.tables[0]!.table;
     o.rows = table.length;
+    opts.onResult?.(rule, r.tables[0]!);
     return done(observe(rule.id, rule.query, table, asOfText));
   });
 }

@@ -4,6 +4,7 @@
  * "Command and control", "command-and-control", "TA0011").
  */
 import attackData from './data/attack.json' with { type: 'json' };
+import retiredData from './data/attack-retired.json' with { type: 'json' };
 
 export interface Tactic { id: string; name: string; shortname: string; url: string; description: string }
 export interface Technique { id: string; name: string; url: string; tactics: string[]; platforms: string[]; subtechnique: boolean; description: string }
@@ -30,6 +31,16 @@ export function sentinelTacticName(t: Tactic): string {
 
 export function findTechnique(id: string): Technique | undefined {
   return TECHNIQUES.get(id.trim().toUpperCase());
+}
+
+/** A technique id ATT&CK no longer uses: deprecated, or revoked and replaced (data/attack-retired.json). */
+export interface RetiredTechnique { id: string; name: string; status: 'deprecated' | 'revoked'; replacedBy?: string }
+
+const RETIRED: ReadonlyMap<string, RetiredTechnique> = new Map((retiredData.techniques as RetiredTechnique[]).map((t) => [t.id, t]));
+
+/** The retired technique an id names (T1086 PowerShell, revoked by T1059.001), or undefined. */
+export function findRetiredTechnique(id: string): RetiredTechnique | undefined {
+  return RETIRED.get(id.trim().toUpperCase());
 }
 
 export function techniqueUrl(id: string): string {

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { gitCommitOf, licenseOf } from './provenance.js';
 import type { Rule } from './rule.js';
-import { readRuleFile } from './readers/index.js';
+import { readRuleFile, RULE_TESTS_FILE } from './readers/index.js';
 import { saveImportedRule } from './store.js';
 
 export interface ImportProblem {
@@ -40,7 +40,8 @@ function yamlFiles(dir: string): string[] {
     if (e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...yamlFiles(p));
-    else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(p);
+    // rule tests beside the rules (kqlite test) are not rule files
+    else if (e.isFile() && /\.ya?ml$/i.test(e.name) && !RULE_TESTS_FILE.test(e.name)) out.push(p);
   }
   return out;
 }

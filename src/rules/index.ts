@@ -11,9 +11,10 @@ export { RMM_CATALOG, CATALOG_BUILT_AT, findTool, otherToolsSignedBy, type RmmTo
 export { ATTACK, TACTICS, TECHNIQUES, ATTACK_VERSION, findTactic, findTechnique, type Tactic, type Technique } from './attack.js';
 export { readRuleYaml, queryToFile } from './sentinel-yaml.js';
 export * as sources from './sources/index.js';
-export { readRuleFile, RULE_FILE, safeHttpUrl, type FileRead } from './readers/index.js';
+export { readRuleFile, RULE_FILE, RULE_TESTS_FILE, safeHttpUrl, type FileRead } from './readers/index.js';
 export { watchlistFromCsv, saveWatchlist, removeWatchlist, readWatchlists, watchlistFunction, type Watchlist } from './watchlists.js';
 export { exampleRules, EXAMPLE_SOURCE } from './example-rules.js';
 export { parseSigma, looksLikeSigma, type SigmaRule } from './sigma/parse.js';
 export { convertSigma, SIGMA_CODES, type Conversion } from './sigma/convert.js';
 export { ruleFromSigma } from './sigma/to-rule.js';
+export { ruleVersionsOfFile, ruleVersionsSince, type RuleChange, type RuleVersions } from './versions.js';

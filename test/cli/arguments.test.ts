@@ -54,6 +54,10 @@ const REFUSED: Record<string, [string[], RegExp][]> = {
   remotes: [[['add'], /'remotes add' needs <name>/], [['remove', 'a', 'b'], /unexpected argument 'b'/], [['list', '--cluster', 'x'], /--cluster is not an option of 'remotes list'/]],
   export: [[['kqlite'], /unexpected argument 'kqlite'/]],
   compact: [[['DeviceInfo'], /unexpected argument 'DeviceInfo'/]],
+  test: [
+    [['--rules', 'x'], /Unknown option '--rules'/], [['scaffold'], /'test scaffold' needs <rule-id>/],
+    [['scaffold', 'some-id', '--format', 'json'], /Unknown option '--format'/],
+  ],
   site: [[['build', 'out'], /unexpected argument 'out'/], [['publish'], /unknown sub-command 'publish'/]],
 };
 

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { sarifValidator } from '../helpers/sarif-schema.js';
 
 test('a clean .kql file passes with exit 0', async () => {
   const r = await runCli(['check', 'test/cli/fixtures/good.kql']);
@@ -67,8 +68,48 @@ test('--schema adds user tables', async () => {
 test('bad flags and missing paths fail with a message', async () => {
   const a = await runCli(['check', '--format', 'xml', 'x.kql']);
   assert.equal(a.code, 1);
-  assert.match(a.stderr, /--format must be text or json/);
+  assert.match(a.stderr, /--format must be text, json, sarif, github, not 'xml'/);
   const b = await runCli(['check', 'does/not/exist.kql']);
   assert.equal(b.code, 1);
   assert.match(b.stderr, /no such file or directory/);
+});
+
+test('lint through the CLI: --format sarif is valid SARIF 2.1.0 with a rule per lint code and results at file positions', async () => {
+  const r = await runCli(['check', '--format', 'sarif', 'test/rules/data/lint/lint021-retired-technique.yaml', 'test/rules/data/lint/lint010-contains-path.yaml']);
+  assert.equal(r.code, 0, r.stderr);
+  const log = JSON.parse(r.stdout);
+  const validate = sarifValidator();
+  assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3)));
+  const run = log.runs[0];
+  assert.deepEqual(run.tool.driver.rules.map((x: { id: string }) => x.id), ['LINT010', 'LINT021']);
+  assert.match(run.tool.driver.rules[0].helpUri, /docs\/LINT\.md#lint010$/);
+  assert.deepEqual(run.results.map((x: any) => [x.ruleId, x.level, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region.startLine, x.locations[0].physicalLocation.region.startColumn]), [
+    ['LINT021', 'warning', 'test/rules/data/lint/lint021-retired-technique.yaml', 13, 5],
+    ['LINT021', 'warning', 'test/rules/data/lint/lint021-retired-technique.yaml', 14, 5],
+    ['LINT010', 'warning', 'test/rules/data/lint/lint010-contains-path.yaml', 17, 22],
+    ['LINT010', 'warning', 'test/rules/data/lint/lint010-contains-path.yaml', 17, 67],
+  ]);
+});
+
+test('lint through the CLI: --format github writes ::warning/::error annotations at the rule file line and column', async () => {
+  const r = await runCli(['check', '--format', 'github', 'test/rules/data/lint/lint030-entity-missing.yaml', 'test/rules/data/lint/lint011-equals-filename.yaml']);
+  assert.equal(r.code, 1, 'LINT030 is an error');
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[0]!, /^::error file=test\/rules\/data\/lint\/lint030-entity-missing\.yaml,line=26,col=21,endLine=26,endColumn=32,title=LINT030 entity-column-not-in-output::the Account mapping \(Name\) names column 'accountname'/);
+  assert.match(lines[2]!, /^::warning file=test\/rules\/data\/lint\/lint011-equals-filename\.yaml,line=17,col=20,.*title=LINT011 case-sensitive-equality::'FileName == "powershell\.exe"'/);
+  assert.equal(lines.length, 5);
+  assert.equal(lines[4], 'kqlite check: checked 2 files: 2 errors, 2 warnings');
+});
+
+test('lint through the CLI: --disable turns codes off, an unknown code is refused, --no-lint leaves the binder only', async () => {
+  const file = 'test/rules/data/lint/lint011-equals-filename.yaml';
+  const on = await runCli(['check', '--format', 'json', file]);
+  assert.deepEqual(JSON.parse(on.stdout).map((d: { code: string }) => d.code), ['LINT011', 'LINT011']);
+  const off = await runCli(['check', '--format', 'json', '--disable', 'lint011,LINT001', file]);
+  assert.deepEqual(JSON.parse(off.stdout), []);
+  const none = await runCli(['check', '--no-lint', file]);
+  assert.match(none.stdout, /checked 1 file: 0 errors, 0 warnings\n$/);
+  const bad = await runCli(['check', '--disable', 'LINT999', file]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--disable 'LINT999': not a lint code \(LINT001, LINT002/);
 });

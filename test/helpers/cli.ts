@@ -79,3 +79,51 @@ export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
   const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? 1, signal, stdout, stderr })));
   return { pid: child.pid!, kill: (signal) => child.kill(signal), done };
 }
+
+export interface FollowedCli {
+  /** Everything printed on stdout so far. */
+  output(): string;
+  /** Resolves with the output once `pattern` matches what was printed after `from` characters; rejects after timeoutMs. */
+  waitFor(pattern: RegExp, opts?: { from?: number; timeoutMs?: number }): Promise<string>;
+  /** Sends SIGINT and waits for the exit code. */
+  stop(): Promise<number>;
+}
+
+/** Starts a long-running `kqlite <args>` (e.g. `test --watch`) whose output a test follows as it comes. */
+export function followCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): FollowedCli {
+  const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], { cwd: opts.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const listeners = new Set<() => void>();
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    for (const l of listeners) l();
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    for (const l of listeners) l();
+  });
+  const exited = new Promise<number>((r) => child.on('close', (code) => r(code ?? 1)));
+  return {
+    output: () => out,
+    waitFor: (pattern, o = {}) => new Promise((done, fail) => {
+      const check = () => {
+        if (pattern.test(out.slice(o.from ?? 0))) {
+          listeners.delete(check);
+          clearTimeout(timer);
+          done(out);
+        }
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        fail(new Error(`${pattern} not printed within ${o.timeoutMs ?? 30_000} ms; output:\n${out}`));
+      }, o.timeoutMs ?? 30_000);
+      listeners.add(check);
+      check();
+    }),
+    stop: () => {
+      child.kill('SIGINT');
+      const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      return exited.finally(() => clearTimeout(hard));
+    },
+  };
+}

@@ -15,8 +15,12 @@ export { safeHttpUrl, referencesOf } from './safe-url.js';
 /** Extensions some reader takes (a file with another is not looked at). */
 export const RULE_FILE = /\.(ya?ml|kql|csl|kusto|txt|md|markdown)$/i;
 
+/** Rule tests kept beside rules (`<rule>.tests.yaml`, run by `kqlite test`): not rules, so no reader takes them. */
+export const RULE_TESTS_FILE = /\.tests\.ya?ml$/i;
+
 export function readRuleFile(text: string, opts: ReadOptions): FileRead {
   const p = opts.path.toLowerCase();
+  if (RULE_TESTS_FILE.test(p)) return { kind: 'skipped', reason: 'rule tests (kqlite test runs them)' };
   // Sigma by content (top-level logsource and detection), else Sentinel's fields
   if (/\.ya?ml$/.test(p)) return looksLikeSigma(text) ? readSigmaYaml(text, opts) : readSentinelYaml(text, opts);
   if (/\.(kql|csl|kusto|txt)$/.test(p)) return readKqlFile(text, opts);

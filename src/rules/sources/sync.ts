@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createLibrary, type LibraryFunctionDef } from '../../kql/semantics/index.js';
-import { readRuleFile, RULE_FILE } from '../readers/index.js';
+import { readRuleFile, RULE_FILE, RULE_TESTS_FILE } from '../readers/index.js';
 import type { Rule, RuleSource } from '../rule.js';
 import { readSources, sourceDir, pathFilter, type SourceConfig } from './config.js';
 import { ruleDiff, ruleFields } from './diff.js';
@@ -88,7 +88,7 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
   const wanted = pathFilter(cfg.include, cfg.exclude);
   const tree = listFiles(repo, commit);
   const inScope = tree.filter((e) => wanted(e.path));
-  const entries = inScope.filter((e) => RULE_FILE.test(e.path));
+  const entries = inScope.filter((e) => RULE_FILE.test(e.path) && !RULE_TESTS_FILE.test(e.path));
   report.otherFiles = inScope.length - entries.length;
   const sameConfig = state.configKey === configKey;
   const license = licenseFrom(repo, tree);
