@@ -48,11 +48,12 @@ function collect(path: string, out: string[]): void {
 }
 
 /** The diagnostics as a CI report: one failed result per diagnostic, lint codes described for SARIF. */
-export function checkReport(all: readonly LocatedDiagnostic[]): CiReport {
+export function checkReport(all: readonly LocatedDiagnostic[], summary?: string): CiReport {
   const used = new Set(all.map((d) => d.code));
   return {
     command: 'check',
     toolVersion: VERSION,
+    ...(summary !== undefined ? { summary } : {}),
     results: all.map((d) => ({
       group: d.file,
       name: lintCode(d.code)?.name ?? d.code,
@@ -132,14 +133,15 @@ export async function run(args: string[]): Promise<number> {
   const errors = all.filter((d) => d.severity === 'error').length;
   const notes = all.filter((d) => d.severity === 'info').length;
   const warnings = all.length - errors - notes;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const summary = `checked ${plural(inputs.length, 'file')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${notes ? `, ${plural(notes, 'note')}` : ''}`;
   if (format === 'json') {
     process.stdout.write(JSON.stringify(all.map(({ suggestion, ...d }) => (suggestion === undefined ? d : { ...d, suggestion })), null, 2) + '\n');
   } else if (format === 'sarif' || format === 'github') {
-    process.stdout.write(writeCiReport(checkReport(all), format));
+    process.stdout.write(writeCiReport(checkReport(all, summary), format));
   } else {
     if (rendered.length) process.stdout.write(rendered.join('\n\n') + '\n\n');
-    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-    process.stdout.write(`checked ${plural(inputs.length, 'file')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${notes ? `, ${plural(notes, 'note')}` : ''}\n`);
+    process.stdout.write(summary + '\n');
   }
   return errors ? 1 : 0;
 }

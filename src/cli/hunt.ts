@@ -17,6 +17,7 @@ import { checkFormat, color, guarded, parseCommand, textTable, UsageError, works
 
 const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--workspace DIR] [--format table|json|ndjson|csv]
                    [--html FILE] [--fail-on informational|low|medium|high] [--allow-network]
+       kqlite hunt --compare <git-ref|rule-file> [paths...]   (impact analysis of rule changes: --compare --help)
 
 Runs detection rules over the workspace with now() bound to --as-of (default: the latest event in the
 workspace) and records findings. SELECTOR: a rule id, a name glob, tool:NAME, technique:T1219, table:NAME,
@@ -41,6 +42,8 @@ const csvCell = (v: unknown) => {
 };
 
 export async function run(args: string[]): Promise<number> {
+  // impact analysis is its own mode, with its own options and paths
+  if (args.some((a) => a === '--compare' || a.startsWith('--compare='))) return guarded('hunt', async () => (await import('./hunt-compare.js')).runCompare(args));
   return guarded('hunt', async () => {
     const p = parseCommand('hunt', args, {
       rules: { type: 'string', multiple: true, short: 'r' }, 'as-of': { type: 'string' }, workspace: { type: 'string', short: 'w' },

@@ -9,3 +9,4 @@ export { buildInventory, type InventoryEntry, type InventoryState } from './inve
 export { selectRules, matchesSelector } from './select.js';
 export { listRuns, getRun, failRun, type RunRecord } from './runs.js';
 export { distinguishingKey, groupColumnsOf, observe } from './grouping.js';
+export { compareRuleVersions, type CompareOptions, type FindingDelta, type ImpactReport, type RuleImpact, type VersionChange, type VersionRun } from './compare.js';

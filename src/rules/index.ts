@@ -17,3 +17,4 @@ export { exampleRules, EXAMPLE_SOURCE } from './example-rules.js';
 export { parseSigma, looksLikeSigma, type SigmaRule } from './sigma/parse.js';
 export { convertSigma, SIGMA_CODES, type Conversion } from './sigma/convert.js';
 export { ruleFromSigma } from './sigma/to-rule.js';
+export { ruleVersionsOfFile, ruleVersionsSince, type RuleChange, type RuleVersions } from './versions.js';

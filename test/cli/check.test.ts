@@ -98,6 +98,7 @@ test('lint through the CLI: --format github writes ::warning/::error annotations
   assert.match(lines[0]!, /^::error file=test\/rules\/data\/lint\/lint030-entity-missing\.yaml,line=26,col=21,endLine=26,endColumn=32,title=LINT030 entity-column-not-in-output::the Account mapping \(Name\) names column 'accountname'/);
   assert.match(lines[2]!, /^::warning file=test\/rules\/data\/lint\/lint011-equals-filename\.yaml,line=17,col=20,.*title=LINT011 case-sensitive-equality::'FileName == "powershell\.exe"'/);
   assert.equal(lines.length, 5);
+  assert.equal(lines[4], 'kqlite check: checked 2 files: 2 errors, 2 warnings');
 });
 
 test('lint through the CLI: --disable turns codes off, an unknown code is refused, --no-lint leaves the binder only', async () => {

@@ -2,7 +2,7 @@
 // built in the test: readers of every kind, upstream links, incremental syncs, diffs, query identity across
 // sources, parser functions and watchlists the rules call, and the errors for bad input.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -204,4 +204,33 @@ test('findings of a synced rule are kept when the rule changes upstream: same ru
   const shown = JSON.parse((await runCli(['rules', 'show', 'bbbbbbbb-0000-0000-0000-000000000001', '--workspace', hunts, '--format', 'json'])).stdout) as { version: number; query: string };
   assert.equal(shown.version, 2);
   assert.match(shown.query, /Count >= 2/);
+});
+
+test('a git source of Sigma rules: converted by the same reader as rules import, unmapped ones kept as not runnable, an invalid one in error with its line', async () => {
+  const sigmaWs = join(root, 'sigma-ws');
+  const up = join(root, 'sigma-repo');
+  initRepo(up);
+  const sevenZip = readFileSync(join('..', 'shared', 'corpus', 'sigma', 'rules', 'windows', 'process_creation', 'proc_creation_win_7zip_password_compression.yml'), 'utf8');
+  const unmapped = 'title: Mainframe job submitted\nid: 5d1f0c2e-0000-4000-8000-000000000001\nstatus: test\nlogsource:\n  product: zos\n  service: jes\ndetection:\n  selection:\n    JobName: EVIL\n  condition: selection\nlevel: low\n';
+  const broken = 'title: Broken condition\nid: 5d1f0c2e-0000-4000-8000-000000000002\nlogsource:\n  category: process_creation\n  product: windows\ndetection:\n  selection:\n    Image|endswith: \\x.exe\n  condition: selection and other\nlevel: low\n';
+  commitFiles(up, { 'LICENSE': 'Detection Rule License (DRL) 1.1\n', 'rules/7zip.yml': sevenZip, 'rules/zos.yml': unmapped, 'rules/broken.yml': broken });
+  const r = await runCli(['sources', 'add', up, '--name', 'sigma', '--workspace', sigmaWs]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /files 3 \(read 3\), rules 3, functions 0, skipped 0, failed 0/);
+  const rules = JSON.parse((await runCli(['rules', 'list', '--workspace', sigmaWs, '--format', 'json'])).stdout) as { id: string; language: string; status: string; notRunnable?: string; techniques: string[]; diagnostics: { code: string; message: string }[]; source: { kind: string; author?: string } }[];
+  const mine = rules.filter((x) => x.source.kind === 'git');
+  assert.deepEqual(mine.map((x) => x.id).sort(), ['5d1f0c2e-0000-4000-8000-000000000001', '5d1f0c2e-0000-4000-8000-000000000002', '9fbf5927-5261-4284-a71d-f681029ea574']);
+  const bad = mine.find((x) => x.id.endsWith('0002'))!;
+  assert.equal(bad.status, 'error');
+  assert.match(bad.diagnostics[0]!.message, /line 9: .*'other' is not a search identifier/);
+  const seven = mine.find((x) => x.id.startsWith('9fbf'))!;
+  assert.equal(seven.language, 'sigma');
+  assert.equal(seven.notRunnable, undefined);
+  assert.equal(seven.status, 'valid');
+  assert.deepEqual(seven.techniques, ['T1560.001']);
+  assert.equal(seven.source.author, 'frack113');
+  assert.match(mine.find((x) => x.id.endsWith('0001'))!.notRunnable ?? '', /zos|logsource/i);
+  const shown = await runCli(['rules', 'show', seven.id, '--workspace', sigmaWs]);
+  assert.match(shown.stdout, /KQL Query \(converted from the Sigma rule\)\n {2}DeviceProcessEvents/);
+  assert.match(shown.stdout, /Sigma Rule \(original YAML\)/);
 });

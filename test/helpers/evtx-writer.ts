@@ -4,7 +4,7 @@
 // for the reader's tests and benchmarks, and a base for damaged files (truncation, flipped bytes, a record
 // pointing at a template that is not there). Cross-checked against evtxexport in the tests when present.
 import { createHash } from 'node:crypto';
-import { crc32 } from '../../src/ingest/evtx/crc32.js';
+import { crc32 } from '../../src/store/crc32.js';
 
 export type WValue =
   | { t: 'str'; v: string }

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { crc32 } from '../../src/ingest/evtx/crc32.js';
+import { crc32 } from '../../src/store/crc32.js';
 import { readEvtx, type EvtxItem } from '../../src/ingest/evtx/reader.js';
 import { runCli } from '../helpers/cli.js';
 import { writeEvtx, type WEvent } from '../helpers/evtx-writer.js';

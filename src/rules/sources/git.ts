@@ -33,6 +33,11 @@ function run(args: string[], opts: { input?: string; cwd?: string } = {}): Buffe
 
 const git = (repo: string, args: string[], input?: string) => run(['--git-dir', repo, ...args], input === undefined ? {} : { input });
 
+/** A git command in a work tree (the user's own rules repository, e.g. `kqlite hunt --compare <ref>`), same safeguards. */
+export function gitInWorkTree(dir: string, args: string[]): Buffer {
+  return run(args, { cwd: dir });
+}
+
 /**
  * Fetches `ref` (default HEAD) of `url` into the bare repository `repo` (created if absent), shallow.
  * Returns the fetched commit. A commit id that the server will not serve shallowly is fetched in full.

@@ -9,7 +9,9 @@ import type { Rule } from '../rule.js';
 import { queryIdentity } from './identity.js';
 
 const identities = new WeakMap<Rule, string>();
-const identityOf = (r: Rule) => {
+/** A rule with no query (a Sigma rule that cannot run here, an invalid one) has no identity: it is never merged. */
+const identityOf = (r: Rule): string | undefined => {
+  if (!r.query.trim()) return undefined;
   if (r.identity) return r.identity;
   let id = identities.get(r);
   if (!id) identities.set(r, (id = queryIdentity(r.query)));
@@ -22,12 +24,15 @@ export function mergeRules(builtin: readonly Rule[], imported: readonly Rule[], 
   if (!sources.length) return out;
   const byId = new Map(out.map((r, i) => [r.id, i]));
   const byIdentity = new Map<string, number>();
-  out.forEach((r, i) => byIdentity.set(identityOf(r), i));
+  out.forEach((r, i) => {
+    const ident = identityOf(r);
+    if (ident !== undefined) byIdentity.set(ident, i);
+  });
   const dropped = new Set<number>();
   for (const group of sources) {
     for (const r0 of group) {
       const ident = identityOf(r0);
-      const same = byIdentity.get(ident);
+      const same = ident === undefined ? undefined : byIdentity.get(ident);
       if (same !== undefined && !dropped.has(same)) {
         const primary = out[same]!;
         out[same] = { ...primary, alsoFrom: [...(primary.alsoFrom ?? []), r0.source, ...(r0.alsoFrom ?? [])] };
@@ -40,7 +45,7 @@ export function mergeRules(builtin: readonly Rule[], imported: readonly Rule[], 
         else r = { ...r, id: `${r.id}@${r.source.name}` };
       }
       byId.set(r.id, out.length);
-      byIdentity.set(ident, out.length);
+      if (ident !== undefined) byIdentity.set(ident, out.length);
       out.push(r);
     }
   }

@@ -137,7 +137,7 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
     }
     const read = readRuleFile(texts.get(e.path) ?? '', { path: e.path, source: base(e.path), library });
     if (read.kind === 'rules') {
-      for (const r of read.rules) r.identity = queryIdentity(r.query);
+      for (const r of read.rules) if (r.query.trim()) r.identity = queryIdentity(r.query);
       byPath.set(e.path, read.rules);
       files[e.path] = { blob: e.blob, outcome: 'rules', ids: [] };
       for (const n of read.notes) report.problems.push({ file: e.path, ...n });
