@@ -62,6 +62,7 @@ async function runOne(suite: TestSuite, test: RuleTest, opts: RunTestsOptions): 
     let result: ResultTable | undefined;
     const db = openMemoryDb();
     try {
+      // a hunt that cannot run at all (not one rule's failure, which the summary reports) is this test's error
       const summary = runHunt({
         rules: [rule], source: inputs.source, db, asOf, actor: 'kqlite test', fused: opts.fused ?? true,
         ...(opts.library ? { library: opts.library } : {}),
@@ -73,6 +74,9 @@ async function runOne(suite: TestSuite, test: RuleTest, opts: RunTestsOptions): 
         return done();
       }
       out.actual = actualOf(result, summary.findingIds.length);
+    } catch (e) {
+      out.problems.push({ ...(suite.ruleLine ?? test.pos), message: `the rule could not be run: ${e instanceof Error ? e.message : String(e)}` });
+      return done();
     } finally {
       db.close();
     }
