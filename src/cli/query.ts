@@ -34,8 +34,8 @@ interface IngestModule {
 }
 
 async function ingestModule(): Promise<IngestModule> {
-  const url = new URL(import.meta.url.endsWith('.ts') ? '../ingest/index.ts' : '../ingest/index.js', import.meta.url);
-  return ((await import(url.href).catch(() => undefined)) as IngestModule | undefined) ?? {};
+  // a literal specifier, so the bundled CLI (scripts/build-cli.mjs) holds the ingest modules too
+  return ((await import('../ingest/index.js').catch(() => undefined)) as IngestModule | undefined) ?? {};
 }
 
 /** The workspace (undefined when none was named and .kqlite/ does not exist) and externaldata's source. */

@@ -6,6 +6,7 @@
  * `npm start` shows those pages; read by the same reader as any Sentinel file. kqlite reads nothing of
  * ../shared at run time: the text is here.
  */
+import { builtRules } from './built-rules.js';
 import { readSentinelYaml } from './readers/sentinel.js';
 import type { Rule } from './rule.js';
 
@@ -63,9 +64,14 @@ export const exampleWebUrl = (file: string) => `${REPO}/blob/main/${`${FOLDER}/$
 
 let cached: Rule[] | undefined;
 
+/** The examples, read from the built file (built-rules.ts) when there is one, else read from their YAML. */
 export function exampleRules(): Rule[] {
-  if (cached) return cached;
-  cached = EXAMPLES.flatMap((x) => {
+  return (cached ??= builtRules()?.examples ?? readExampleRules());
+}
+
+/** Reads the examples' YAML (what `npm run build` writes into the built file). */
+export function readExampleRules(): Rule[] {
+  return EXAMPLES.flatMap((x) => {
     const read = readSentinelYaml(x.yaml, {
       path: `${FOLDER}/${x.file}`,
       source: { kind: 'builtin', name: EXAMPLE_SOURCE, repository: REPO, webUrl: exampleWebUrl(x.file), importedAt: x.retrieved, license: LICENSE, author: 'jischell-msft' },
@@ -75,5 +81,4 @@ export function exampleRules(): Rule[] {
     for (const r of read.rules) r.tags.push('on-request');
     return read.rules;
   });
-  return cached;
 }

@@ -5,6 +5,7 @@
  * rules group by `AccountUpn`, which DeviceNetworkEvents lacks) and carry users and evidence in the result.
  */
 import { stringify } from 'yaml';
+import { builtRules } from './built-rules.js';
 import { RMM_CATALOG, type RmmTool } from './catalog.js';
 import { kqlList } from './kql-text.js';
 import type { Rule } from './rule.js';
@@ -143,9 +144,16 @@ function allToolsCreateprocQuery(): string {
 
 let cached: Rule[] | undefined;
 
-/** The whole pack: per-tool rules in catalog order, then the three all-tools rules. Built once per process. */
+/**
+ * The whole pack: per-tool rules in catalog order, then the three all-tools rules. Read from the built file
+ * (built-rules.ts) when there is one, else generated; once per process.
+ */
 export function builtinRules(): Rule[] {
-  if (cached) return cached;
+  return (cached ??= builtRules()?.pack ?? generateBuiltinRules());
+}
+
+/** Generates the pack from the catalog (what `npm run build` writes into the built file). */
+export function generateBuiltinRules(): Rule[] {
   const rules = RMM_CATALOG.flatMap(rulesForTool);
   const all = (xs: (t: RmmTool) => string[]) => [...new Set(RMM_CATALOG.flatMap(xs))];
   const src = ['catalog:rmm-tools', 'catalog:lolrmm'];
@@ -153,6 +161,5 @@ export function builtinRules(): Rule[] {
   rules.push(makeRule('createproc', allToolsCreateprocQuery(), undefined, 'every catalogued company, product and file name', src));
   rules.push(makeRule('filesig', filesigQuery(all((t) => t.signers)), undefined, 'every catalogued signer', src));
   for (const r of rules.slice(-3)) r.tags.push('aggregate');
-  cached = rules;
   return rules;
 }

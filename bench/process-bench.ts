@@ -1,0 +1,123 @@
+// Whole-process benchmark: `kqlite` as people run it — a new process per command, the built CLI (bin/kqlite.js,
+// dist/ built first) — against a Node process that opens a DuckDB database file and runs the same three seed
+// hunts. Each round runs every command once, in turn (so a shared host's load weighs on all of them alike);
+// the table shows the median of the rounds' wall times and writes it into docs/PERFORMANCE.md.
+//   npm run bench -- [--quick] [--process-rows=1000000] [--process-runs=15] [--data=DIR] [--no-doc]
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg, totalmem, type as osType, release, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exampleRules } from '../src/rules/index.js';
+import { kqlToSql } from './engine/kql-to-sql.js';
+import { ensureStores } from './process/data.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const quick = args.includes('--quick');
+const networkRows = Number(opt('process-rows') ?? (quick ? 100_000 : 1_000_000));
+const runs = Number(opt('process-runs') ?? (quick ? 5 : 15));
+const dataRoot = opt('data') ?? join(tmpdir(), 'kqlite-bench');
+const writeDoc = !args.includes('--no-doc') && !quick;
+const KQLITE = ['bin/kqlite.js'];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+/** The CLI as `npm ci` leaves it: tsc, the built rules and the bundle (the web app is no part of this). */
+function build(): void {
+  for (const step of [['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], ['scripts/build-rules.mjs'], ['scripts/build-cli.mjs']]) {
+    const r = spawnSync(process.execPath, step, { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`building dist/ failed at ${step.join(' ')}`);
+  }
+}
+
+interface Command { name: string; argv: string[]; okStatus?: number[]; goal?: string }
+
+/** One run of a command: wall milliseconds from spawn to exit; its stdout for the checks. */
+function timed(c: Command): { ms: number; stdout: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, c.argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const took = performance.now() - t0;
+  if (!(c.okStatus ?? [0]).includes(r.status ?? -1)) throw new Error(`${c.name} exited ${r.status}: ${r.stderr}`);
+  return { ms: took, stdout: r.stdout };
+}
+
+function machine(): string {
+  const duck = JSON.parse(readFileSync('node_modules/@duckdb/node-api/package.json', 'utf8')) as { version: string };
+  const cpu = cpus();
+  return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, ${osType()} ${release()}, Node ${process.version}, DuckDB ${duck.version}`;
+}
+
+function commit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).stdout.trim() ? ' plus uncommitted changes' : '';
+  return `${r.stdout.trim() || 'unknown'}${dirty}`;
+}
+
+async function main(): Promise<void> {
+  console.log('building dist/ (tsc, built rules, CLI bundle)');
+  build();
+  mkdirSync(dataRoot, { recursive: true });
+  const stores = await ensureStores(dataRoot, networkRows, KQLITE);
+  const asOf = stores.ds.now;
+  const asOfText = new Date(Number(asOf / 10_000n) - 62_135_596_800_000).toISOString();
+  const seeds = exampleRules();
+  const queriesFile = join(stores.ds.dir, 'process-bench-seed-sql.json');
+  writeFileSync(queriesFile, JSON.stringify(seeds.map((r) => ({ id: r.id, sql: kqlToSql(r.query, asOf).sql }))));
+
+  const ws = ['--workspace', stores.workspace];
+  const rowsLabel = `${stores.networkRows.toLocaleString('en-US')} rows`;
+  const commands: Command[] = [
+    { name: 'node -e 0 (Node itself, for reference)', argv: ['-e', '0'] },
+    { name: '`kqlite --help`', argv: [...KQLITE, '--help'], goal: '≤ 60 ms' },
+    { name: '`kqlite rules list` (511 rules)', argv: [...KQLITE, 'rules', 'list'], goal: '≤ 100 ms' },
+    { name: "`kqlite query 'print 1'` (a query command's fixed cost)", argv: [...KQLITE, 'query', 'print x = 1'], goal: '≤ 100 ms' },
+    { name: `\`kqlite query\` of one seed (Action1) over ${rowsLabel}`, argv: [...KQLITE, 'query', seeds[0]!.query, ...ws, '--as-of', asOfText, '--format', 'json'] },
+    // exit code 2: the hunt found something (the planted Action1 and TacticalRMM devices)
+    { name: `\`kqlite hunt\` of the 3 seed rules over ${rowsLabel}`, argv: [...KQLITE, 'hunt', '--rules', ...seeds.map((r) => r.id), ...ws, '--as-of', asOfText, '--quiet'], okStatus: [0, 2], goal: '≤ 0.5× DuckDB' },
+    { name: `DuckDB process: open the database file, the same 3 queries in SQL`, argv: ['bench/process/duckdb-hunt.mjs', stores.duckFile, queriesFile] },
+  ];
+
+  // The same rows on both sides: each seed's row count from kqlite equals DuckDB's.
+  const duckCounts = timed(commands.at(-1)!).stdout.trim().split('\n').map((l) => Number(l.split(': ')[1]!.split(' ')[0]));
+  const kqliteCounts = seeds.map((r) => (JSON.parse(timed({ name: r.id, argv: [...KQLITE, 'query', r.query, ...ws, '--as-of', asOfText, '--format', 'json'] }).stdout) as { rows: unknown[] }).rows.length);
+  const same = duckCounts.every((n, i) => n === kqliteCounts[i]);
+  console.log(`seed rows: kqlite ${kqliteCounts.join(', ')}; DuckDB ${duckCounts.join(', ')}${same ? '' : '  ✗ DIFFERENT'}`);
+
+  const times = commands.map(() => [] as number[]);
+  const loads: number[] = [];
+  for (let round = 0; round < runs; round++) {
+    loads.push(loadavg()[0]!);
+    commands.forEach((c, i) => times[i]!.push(timed(c).ms));
+    process.stdout.write(`\r  round ${round + 1}/${runs}`);
+  }
+  process.stdout.write('\n');
+  const med = times.map(median);
+  const duck = med.at(-1)!;
+  const hunt = med.at(-2)!;
+  const lines = ['| what | median wall time | range | goal |', '|---|---:|---:|---|'];
+  commands.forEach((c, i) => {
+    const sorted = [...times[i]!].sort((a, b) => a - b);
+    let goal = '';
+    if (c.goal?.startsWith('≤ 0.5×')) goal = `${c.goal}: ${(hunt / duck).toFixed(2)}× ${hunt / duck <= 0.5 ? 'met' : '**missed**'}`;
+    else if (c.goal) goal = `${c.goal} ${med[i]! <= Number(c.goal.replace(/[^0-9]/g, '')) ? 'met' : '**missed**'}`;
+    lines.push(`| ${c.name} | ${ms(med[i]!)} | ${ms(sorted[0]!)}–${ms(sorted.at(-1)!)} | ${goal} |`);
+  });
+  const load = `load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${cpus().length} cores during the runs`;
+  const md = `${lines.join('\n')}\n\nkqlite hunt / DuckDB process: **${(hunt / duck).toFixed(2)}×**; the seeds' rows ${same ? 'equal in count on both sides' : '**differ**'} (kqlite ${kqliteCounts.join(', ')}; DuckDB ${duckCounts.join(', ')}).\n`;
+  console.log(`\n${md}\n${load}`);
+  if (writeDoc) {
+    const doc = 'docs/PERFORMANCE.md';
+    const start = '<!-- process-bench -->';
+    const end = '<!-- /process-bench -->';
+    const body = `${start}\n${md}\nMachine: ${machine()}; ${load} (the machine is shared: medians of ${runs} rounds, each round every command once in turn). Commit ${commit()}, ${new Date().toISOString().slice(0, 10)}. Run: \`npm run bench -- ${args.join(' ') || '(defaults)'}\`.\n${end}`;
+    const text = readFileSync(doc, 'utf8');
+    const next = text.includes(start) ? text.slice(0, text.indexOf(start)) + body + text.slice(text.indexOf(end) + end.length) : `${text.trimEnd()}\n\n${body}\n`;
+    writeFileSync(doc, next);
+    console.log(`wrote ${doc}`);
+  }
+  if (!same) process.exitCode = 1;
+}
+
+if (!existsSync('bench/process/duckdb-hunt.mjs')) throw new Error('run from the repository root (npm run bench)');
+await main();
