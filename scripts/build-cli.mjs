@@ -13,6 +13,9 @@ import * as esbuild from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dist = join(root, 'dist');
@@ -48,6 +51,46 @@ const jsonAsJsonParse = {
   },
 };
 
+/**
+ * CommonJS packages that only some functions need (YAML reading, H3 cells, GeoIP, the special functions):
+ * imported by an ES module they would be run as soon as the bundle loads (~20 ms together). Our imports of
+ * them get a stand-in module instead: each export is a function that loads the package on its first call
+ * and then rebinds every export to the real one (ES module bindings are live, so later calls go straight
+ * to the package). Exports that are plain data are copied as data; `new` of a stand-in constructs the real
+ * class. A package export that is neither stops the build (so nothing is quietly left undefined).
+ */
+const LAZY_PACKAGES = /^(yaml|h3-js|mmdb-lib|@stdlib\/math-base-special-[a-z]+)$/;
+/** Exports of those packages kqlite does not use and that cannot be stood in for (yaml's CST namespace). */
+const LAZY_LEFT_OUT = new Set(['yaml:CST']);
+const lazyPackages = {
+  name: 'lazy-packages',
+  setup(build) {
+    const { createRequire } = require('node:module');
+    const requireHere = createRequire(join(root, 'package.json'));
+    build.onResolve({ filter: LAZY_PACKAGES }, (args) => (args.kind === 'import-statement' && !args.importer.includes(`${sep}node_modules${sep}`) ? { path: args.path, namespace: 'lazy-package' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => {
+      const real = requireHere(args.path);
+      const spec = JSON.stringify(args.path);
+      const names = typeof real === 'function' ? [] : Object.keys(real).filter((k) => k !== 'default' && k !== '__esModule' && !LAZY_LEFT_OUT.has(`${args.path}:${k}`));
+      const lines = ['let m;'];
+      const rebind = names.filter((k) => typeof real[k] === 'function').map((k) => `${k} = m.${k};`).join(' ');
+      lines.push(`function load() { if (!m) { m = require(${spec}); ${typeof real === 'function' ? 'def = m;' : rebind} } return m; }`);
+      const stub = (get) => `function (...a) { const f = ${get}; return new.target ? Reflect.construct(f, a) : f.apply(this, a); }`;
+      if (typeof real === 'function') {
+        lines.push(`let def = ${stub('load()')};`, 'export { def as default };');
+      } else {
+        for (const k of names) {
+          const v = real[k];
+          if (typeof v === 'function') lines.push(`export let ${k} = ${stub(`load().${k}`)};`);
+          else if (JSON.stringify(v) !== undefined && JSON.stringify(JSON.parse(JSON.stringify(v))) === JSON.stringify(v)) lines.push(`export const ${k} = ${JSON.stringify(v)};`);
+          else throw new Error(`lazy package ${args.path}: export ${k} is neither a function nor plain data`);
+        }
+      }
+      return { contents: lines.join('\n'), loader: 'js', resolveDir: root };
+    });
+  },
+};
+
 const entryPoints = { main: join(dist, 'cli/main.js') };
 for (const c of Object.values(COMMANDS)) entryPoints[c.module] = join(dist, 'cli', `${c.module}.js`);
 
@@ -65,7 +108,7 @@ await esbuild.build({
   external: EXTERNAL,
   // packages written as CommonJS call require() for Node's modules: give the ES module bundle one
   banner: { js: "import { createRequire as __kqliteCreateRequire } from 'node:module'; const require = __kqliteCreateRequire(import.meta.url);" },
-  plugins: [ownImportMetaUrl, jsonAsJsonParse],
+  plugins: [ownImportMetaUrl, jsonAsJsonParse, lazyPackages],
   minifyWhitespace: true,
   logLevel: 'warning',
 });

@@ -48,6 +48,8 @@ test('every command of the built CLI loads and prints its usage', { skip }, asyn
 });
 
 test('the built CLI answers as the source does: rules (YAML included), queries, errors, check', { skip }, async () => {
+  const ruleFile = join(dir, 'rule.yaml');
+  writeFileSync(ruleFile, 'id: 1b2c3d4e-0000-4000-8000-000000000001\nname: A rule\nseverity: Medium\nquery: |\n  DeviceNetworkEvents\n  | where RemoteUrl has "x"\n  | project Nope\n');
   const [list, show] = await Promise.all([
     same(['rules', 'list', '--format', 'json']),
     same(['rules', 'show', 'kqlite-rmm-action1-netconn', '--format', 'json']),
@@ -55,6 +57,10 @@ test('the built CLI answers as the source does: rules (YAML included), queries, 
     same(['query', 'print x = 1, y = strcat("a", "b")', '--format', 'json']),
     same(['query', 'print x = ']),
     same(['check', '-'], 'DeviceNetworkEvents | where RemoteUrl has "x" | project Nope\n'),
+    // functions whose packages the bundle loads on first use (scripts/build-cli.mjs LAZY_PACKAGES)
+    same(['query', `print h = geo_point_to_h3cell(1.0, 2.0, 5), p = geo_h3cell_to_polygon('8575457bfffffff'), e = erf(0.5), g = gamma(4.5),
+      l = loggamma(3.3), ip = geo_info_from_ip_address('8.8.8.8'), ua = parse_user_agent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0', 'browser')`, '--format', 'json']),
+    same(['check', ruleFile]),
   ]);
   assert.equal((JSON.parse(list.stdout) as unknown[]).length, 511);
   assert.match((JSON.parse(show.stdout) as { yaml: string }).yaml, /^id: kqlite-rmm-action1-netconn\n/);
