@@ -3,6 +3,7 @@
 // hunts. Each round runs every command once, in turn (so a shared host's load weighs on all of them alike);
 // the table shows the median of the rounds' wall times and writes it into docs/PERFORMANCE.md.
 //   npm run bench -- [--quick] [--process-rows=1000000] [--process-runs=15] [--data=DIR] [--no-doc]
+//     [--baseline=DIR]   also time the kqlite commands of another built checkout (e.g. the commit before), side by side
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem, type as osType, release, tmpdir } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ const networkRows = Number(opt('process-rows') ?? (quick ? 100_000 : 1_000_000))
 const runs = Number(opt('process-runs') ?? (quick ? 5 : 15));
 const dataRoot = opt('data') ?? join(tmpdir(), 'kqlite-bench');
 const writeDoc = !args.includes('--no-doc') && !quick;
+const baseline = opt('baseline');
 const KQLITE = ['bin/kqlite.js'];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -31,7 +33,7 @@ function build(): void {
   }
 }
 
-interface Command { name: string; argv: string[]; okStatus?: number[]; goal?: string }
+interface Command { name: string; argv: string[]; okStatus?: number[]; goal?: string; /** What is wrong with the output, if anything. */ check?: (stdout: string) => string | undefined }
 
 /** One run of a command: wall milliseconds from spawn to exit; its stdout for the checks. */
 function timed(c: Command): { ms: number; stdout: string } {
@@ -39,6 +41,8 @@ function timed(c: Command): { ms: number; stdout: string } {
   const r = spawnSync(process.execPath, c.argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
   const took = performance.now() - t0;
   if (!(c.okStatus ?? [0]).includes(r.status ?? -1)) throw new Error(`${c.name} exited ${r.status}: ${r.stderr}`);
+  const wrong = c.check?.(r.stdout);
+  if (wrong) throw new Error(`${c.name}: ${wrong}`);
   return { ms: took, stdout: r.stdout };
 }
 
@@ -60,7 +64,8 @@ async function main(): Promise<void> {
   mkdirSync(dataRoot, { recursive: true });
   const stores = await ensureStores(dataRoot, networkRows, KQLITE);
   const asOf = stores.ds.now;
-  const asOfText = new Date(Number(asOf / 10_000n) - 62_135_596_800_000).toISOString();
+  // kqlite's datetimes are 100 ns ticks since the Unix epoch
+  const asOfText = new Date(Number(asOf / 10_000n)).toISOString();
   const seeds = exampleRules();
   const queriesFile = join(stores.ds.dir, 'process-bench-seed-sql.json');
   writeFileSync(queriesFile, JSON.stringify(seeds.map((r) => ({ id: r.id, sql: kqlToSql(r.query, asOf).sql }))));
@@ -73,8 +78,10 @@ async function main(): Promise<void> {
     { name: '`kqlite rules list` (511 rules)', argv: [...KQLITE, 'rules', 'list'], goal: '≤ 100 ms' },
     { name: "`kqlite query 'print 1'` (a query command's fixed cost)", argv: [...KQLITE, 'query', 'print x = 1'], goal: '≤ 100 ms' },
     { name: `\`kqlite query\` of one seed (Action1) over ${rowsLabel}`, argv: [...KQLITE, 'query', seeds[0]!.query, ...ws, '--as-of', asOfText, '--format', 'json'] },
-    // exit code 2: the hunt found something (the planted Action1 and TacticalRMM devices)
-    { name: `\`kqlite hunt\` of the 3 seed rules over ${rowsLabel}`, argv: [...KQLITE, 'hunt', '--rules', ...seeds.map((r) => r.id), ...ws, '--as-of', asOfText, '--quiet'], okStatus: [0, 2], goal: '≤ 0.5× DuckDB' },
+    // exit code 2 on the first run (new findings), 0 later (the same findings, unchanged); every run must find
+    // the planted Action1 and TacticalRMM devices, else it looked at the wrong time and did less than DuckDB
+    { name: `\`kqlite hunt\` of the 3 seed rules over ${rowsLabel}`, argv: [...KQLITE, 'hunt', '--rules', ...seeds.map((r) => r.id), ...ws, '--as-of', asOfText, '--quiet'], okStatus: [0, 2], goal: '≤ 0.5× DuckDB',
+      check: (out) => (/^rules: 3 run, 0 skipped, 0 failed$/m.test(out) && /^findings: (?!0 new, 0 updated, 0 unchanged)/m.test(out) ? undefined : `the hunt ran fewer rules or found nothing:\n${out}`) },
     { name: `DuckDB process: open the database file, the same 3 queries in SQL`, argv: ['bench/process/duckdb-hunt.mjs', stores.duckFile, queriesFile] },
   ];
 
@@ -84,25 +91,40 @@ async function main(): Promise<void> {
   const same = duckCounts.every((n, i) => n === kqliteCounts[i]);
   console.log(`seed rows: kqlite ${kqliteCounts.join(', ')}; DuckDB ${duckCounts.join(', ')}${same ? '' : '  ✗ DIFFERENT'}`);
 
+  // the same kqlite commands from the baseline checkout, run in the same rounds
+  const before = baseline ? commands.map((c) => (c.argv[0] === KQLITE[0] ? { ...c, argv: [join(baseline, 'bin/kqlite.js'), ...c.argv.slice(1)] } : undefined)) : [];
   const times = commands.map(() => [] as number[]);
+  const beforeTimes = commands.map(() => [] as number[]);
   const loads: number[] = [];
   for (let round = 0; round < runs; round++) {
     loads.push(loadavg()[0]!);
-    commands.forEach((c, i) => times[i]!.push(timed(c).ms));
+    commands.forEach((c, i) => {
+      times[i]!.push(timed(c).ms);
+      const b = before[i];
+      if (b) beforeTimes[i]!.push(timed(b).ms);
+    });
     process.stdout.write(`\r  round ${round + 1}/${runs}`);
   }
   process.stdout.write('\n');
   const med = times.map(median);
   const duck = med.at(-1)!;
   const hunt = med.at(-2)!;
-  const lines = ['| what | median wall time | range | goal |', '|---|---:|---:|---|'];
+  const lines = baseline
+    ? ['| what | median wall time | range | before (baseline) | now / before | goal |', '|---|---:|---:|---:|---:|---|']
+    : ['| what | median wall time | range | goal |', '|---|---:|---:|---|'];
   commands.forEach((c, i) => {
     const sorted = [...times[i]!].sort((a, b) => a - b);
     let goal = '';
     if (c.goal?.startsWith('≤ 0.5×')) goal = `${c.goal}: ${(hunt / duck).toFixed(2)}× ${hunt / duck <= 0.5 ? 'met' : '**missed**'}`;
     else if (c.goal) goal = `${c.goal} ${med[i]! <= Number(c.goal.replace(/[^0-9]/g, '')) ? 'met' : '**missed**'}`;
-    lines.push(`| ${c.name} | ${ms(med[i]!)} | ${ms(sorted[0]!)}–${ms(sorted.at(-1)!)} | ${goal} |`);
+    const b = beforeTimes[i]!.length ? median(beforeTimes[i]!) : undefined;
+    const was = baseline ? (b === undefined ? ' | | ' : ` | ${ms(b)} | ${(med[i]! / b).toFixed(2)} `) : ' ';
+    lines.push(`| ${c.name} | ${ms(med[i]!)} | ${ms(sorted[0]!)}–${ms(sorted.at(-1)!)}${was}| ${goal} |`);
   });
+  if (baseline) {
+    const bh = median(beforeTimes.at(-2)!);
+    lines.push('', `Before (baseline ${baseline}): kqlite hunt / DuckDB process ${(bh / duck).toFixed(2)}×.`);
+  }
   const load = `load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${cpus().length} cores during the runs`;
   const md = `${lines.join('\n')}\n\nkqlite hunt / DuckDB process: **${(hunt / duck).toFixed(2)}×**; the seeds' rows ${same ? 'equal in count on both sides' : '**differ**'} (kqlite ${kqliteCounts.join(', ')}; DuckDB ${duckCounts.join(', ')}).\n`;
   console.log(`\n${md}\n${load}`);
