@@ -61,6 +61,8 @@ test('the built CLI answers as the source does: rules (YAML included), queries, 
     same(['query', `print h = geo_point_to_h3cell(1.0, 2.0, 5), p = geo_h3cell_to_polygon('8575457bfffffff'), e = erf(0.5), g = gamma(4.5),
       l = loggamma(3.3), ip = geo_info_from_ip_address('8.8.8.8'), ua = parse_user_agent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0', 'browser')`, '--format', 'json']),
     same(['check', ruleFile]),
+    same(['query', `print a = extract("([a-z]+)=([0-9]+)", 2, "x=42"), b = parse_json('{"n": 123456789012345678901}'), c = geo_point_to_s2cell(10.0, 20.0, 8),
+      d = toupper("x") matches regex "X", e = geo_s2cell_to_central_point("1182f"), f = replace_regex("abc", "b", "X"), g = todynamic("[1, 2.50, 9007199254740993]")`, '--format', 'json']),
   ]);
   assert.equal((JSON.parse(list.stdout) as unknown[]).length, 511);
   assert.match((JSON.parse(show.stdout) as { yaml: string }).yaml, /^id: kqlite-rmm-action1-netconn\n/);
@@ -87,6 +89,12 @@ test('a workspace made, ingested (on worker threads) and hunted by the built CLI
   const into = join(dir, 'ingested');
   const ingest = await runBuilt(['ingest', join(dir, 'DeviceNetworkEvents_a.csv'), join(dir, 'DeviceNetworkEvents_b.csv'), '--workspace', into, '--threads', '2', '--quiet']);
   assert.equal(ingest.code, 0, ingest.stderr);
+  // a watchlist (read by csv-parse, which the bundle loads on first use)
+  writeFileSync(join(dir, 'vip.csv'), 'Host,Owner\nhost-a,alice\nhost-b,"bob, jr"\n');
+  const added = await runBuilt(['watchlists', 'add', 'vip', join(dir, 'vip.csv'), '--workspace', into]);
+  assert.equal(added.code, 0, added.stderr);
+  const vip = await same(['query', "_GetWatchlist('vip') | project Host, Owner", '--workspace', into, '--format', 'json']);
+  assert.match(vip.stdout, /"bob, jr"/);
   const count = (w: string) => same(['query', 'DeviceNetworkEvents | summarize n = count(), d = dcount(RemoteUrl), t = max(Timestamp)', '--workspace', w, '--format', 'json']);
   assert.equal((await count(into)).stdout, (await count(ws)).stdout);
 });
