@@ -58,21 +58,28 @@ const jsonAsJsonParse = {
  * get a stand-in module instead: each function or class export is a stand-in that loads the package (its
  * CommonJS build, through require) on first use — a call, `new`, a static member, `instanceof` — and then
  * rebinds every export to the real one (ES module bindings are live, so later uses go straight to the
- * package). Plain-data exports are copied as data. An export that is neither stops the build, so nothing is
- * quietly left undefined.
+ * package). Plain-data exports are copied as data; other objects get a stand-in too. better-sqlite3 (only
+ * commands that open the findings database) and azure-kusto-data (remotes; 1-4 s to load) are stood in for
+ * the same way, so `rules list` or `serve` without a remote never load them.
  */
-const LAZY_PACKAGES = /^(yaml|h3-js|mmdb-lib|re2js|nodes2ts|lossless-json|csv-parse|csv-parse\/sync|@stdlib\/math-base-special-[a-z]+)$/;
+const LAZY_PACKAGES = /^(yaml|h3-js|mmdb-lib|re2js|nodes2ts|lossless-json|csv-parse|csv-parse\/sync|@stdlib\/math-base-special-[a-z]+|better-sqlite3|azure-kusto-data)$/;
 /** Exports of those packages kqlite does not use and that cannot be stood in for (yaml's CST namespace). */
 const LAZY_LEFT_OUT = new Set(['yaml:CST']);
 /** The stand-in of one function or class export: a Proxy that forwards everything to the real one. */
-const STAND_IN = `function standIn(real) {
-  return new Proxy(function () {}, {
+const STAND_IN = `function standIn(real, target = function () {}) {
+  return new Proxy(target, {
     apply: (_, self, args) => Reflect.apply(real(), self, args),
     construct: (_, args, newTarget) => Reflect.construct(real(), args, newTarget),
     get: (_, key) => Reflect.get(real(), key),
     set: (_, key, value) => Reflect.set(real(), key, value),
     has: (_, key) => Reflect.has(real(), key),
     getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+    ownKeys: () => [...new Set([...Reflect.ownKeys(real()), ...Reflect.ownKeys(target)])],
+    getOwnPropertyDescriptor: (_, key) => {
+      const own = Reflect.getOwnPropertyDescriptor(target, key);
+      const d = own ?? Reflect.getOwnPropertyDescriptor(real(), key);
+      return own || !d ? own : { ...d, configurable: true };
+    },
   });
 }`;
 const dataLiteral = (v) => {
@@ -94,11 +101,12 @@ const lazyPackages = {
         return { contents: lines.join('\n'), loader: 'js', resolveDir: root };
       }
       const names = Object.keys(real).filter((k) => k !== 'default' && k !== '__esModule' && !LAZY_LEFT_OUT.has(`${args.path}:${k}`));
-      const fns = names.filter((k) => typeof real[k] === 'function');
+      // functions and objects that are not plain data (settings objects with methods) get stand-ins
+      const fns = names.filter((k) => typeof real[k] === 'function' || (typeof real[k] === 'object' && real[k] !== null && dataLiteral(real[k]) === undefined));
       lines.push(`function load() { if (!m) { m = require(${spec}); ${fns.map((k) => `${k} = m.${k};`).join(' ')} } return m; }`);
       for (const k of names) {
-        if (typeof real[k] === 'function') {
-          lines.push(`export let ${k} = standIn(() => load().${k});`);
+        if (fns.includes(k)) {
+          lines.push(`export let ${k} = standIn(() => load().${k}${typeof real[k] === 'function' ? '' : ', {}'});`);
           continue;
         }
         const data = dataLiteral(real[k]);

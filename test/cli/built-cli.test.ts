@@ -98,3 +98,34 @@ test('a workspace made, ingested (on worker threads) and hunted by the built CLI
   const count = (w: string) => same(['query', 'DeviceNetworkEvents | summarize n = count(), d = dcount(RemoteUrl), t = max(Timestamp)', '--workspace', w, '--format', 'json']);
   assert.equal((await count(into)).stdout, (await count(ws)).stdout);
 });
+
+test('the built CLI serves the web app and answers a remote query (azure-kusto-data, loaded on first use) through itself', { skip }, async () => {
+  const ws = join(dir, 'served');
+  assert.equal((await runBuilt(['demo', '--workspace', ws, '--devices', '3', '--days', '1'])).code, 0);
+  const child = spawn(process.execPath, [BIN, 'serve', '--workspace', ws, '--port', '0'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise<string>((done, fail) => {
+      let out = '';
+      const timer = setTimeout(() => fail(new Error(`no address printed:\n${out}`)), 60_000);
+      const onData = (d: Buffer) => {
+        out += d.toString('utf8');
+        const m = /serving .* at (http:\/\/[^\s/]+)\//.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          done(m[1]!);
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+    });
+    const page = await fetch(`${url}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<!doctype html>/i);
+    const args = ['query', 'DeviceNetworkEvents | summarize n = count() by ActionType | order by ActionType asc', '--cluster', url, '--database', 'kqlite', '--auth', 'none', '--format', 'json'];
+    const [remote, local] = await Promise.all([runBuilt(args), runBuilt(['query', 'DeviceNetworkEvents | summarize n = count() by ActionType | order by ActionType asc', '--workspace', ws, '--format', 'json'])]);
+    assert.equal(remote.code, 0, remote.stderr);
+    assert.deepEqual((JSON.parse(remote.stdout) as { rows: unknown[] }).rows, (JSON.parse(local.stdout) as { rows: unknown[] }).rows);
+  } finally {
+    child.kill('SIGINT');
+  }
+});
