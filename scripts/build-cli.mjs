@@ -10,7 +10,7 @@
 //   command needs them (Azure SDKs, fastify) stay outside the bundle and load from node_modules.
 //   node scripts/build-cli.mjs      (run `tsc -p tsconfig.json` first: it bundles dist/, not src/)
 import * as esbuild from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -118,6 +118,24 @@ const lazyPackages = {
   },
 };
 
+/**
+ * The built CLI reads the built-in rules from dist/rules/data (scripts/build-rules.mjs, run before this): the
+ * generators src/rules/builtin.ts falls back to when run from source are left out of it, with the RMM catalog,
+ * ATT&CK and the YAML reader they bring, unless a command needs those for something else.
+ */
+const builtRulesOnly = {
+  name: 'built-rules-only',
+  setup(build) {
+    const builtin = join(dist, 'rules', 'builtin.js');
+    build.onResolve({ filter: /^\.\/(generate|example-rules)\.js$/ }, (args) => (args.importer === builtin ? { path: args.path, namespace: 'built-rules-only' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'built-rules-only' }, (args) => {
+      const name = args.path.includes('generate') ? 'generateBuiltinRules' : 'readExampleRules';
+      return { contents: `export function ${name}() { throw new Error('the built-in rules are missing from dist/rules/data (run npm run build)'); }`, loader: 'js' };
+    });
+  },
+};
+if (!existsSync(join(dist, 'rules', 'data', 'builtin-rules.json'))) throw new Error('dist/rules/data/builtin-rules.json is missing: run scripts/build-rules.mjs first');
+
 const entryPoints = { main: join(dist, 'cli/main.js') };
 for (const c of Object.values(COMMANDS)) entryPoints[c.module] = join(dist, 'cli', `${c.module}.js`);
 
@@ -137,7 +155,7 @@ await esbuild.build({
   external: [...EXTERNAL, 'yaml', 'h3-js', 'mmdb-lib', 're2js', 'nodes2ts', 'lossless-json', 'csv-parse', 'csv-parse/sync', '@stdlib/*'],
   // packages written as CommonJS call require() for Node's modules: give the ES module bundle one
   banner: { js: "import { createRequire as __kqliteCreateRequire } from 'node:module'; const require = __kqliteCreateRequire(import.meta.url);" },
-  plugins: [ownImportMetaUrl, jsonAsJsonParse, lazyPackages],
+  plugins: [ownImportMetaUrl, jsonAsJsonParse, lazyPackages, builtRulesOnly],
   minifyWhitespace: true,
   logLevel: 'warning',
 });

@@ -10,7 +10,9 @@ import { SEVERITIES, distinguishingKey, listFindings, openFindingsCopy, openFind
 import { huntReportHtml } from '../hunts/report-html.js';
 import { externalDataFor, Workspace } from '../ingest/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
-import { loadRules, readRuleStore, sources } from '../rules/index.js';
+// rules' own modules, not the barrel: the bundled CLI then leaves out the readers, sync and ATT&CK modules
+import { workspaceLibrary } from '../rules/sources/library.js';
+import { loadRules, readRuleStore } from '../rules/store.js';
 import type { RemoteHuntOptions, RemoteSpec } from '../remote/index.js';
 import { REMOTE_HELP, REMOTE_OPTIONS, remoteFromFlags } from './remote-options.js';
 import { checkFormat, color, guarded, parseCommand, textTable, thousands, UsageError, workspaceDir } from './shared.js';
@@ -96,7 +98,7 @@ export async function run(args: string[]): Promise<number> {
     try {
       summary = remote
         ? await huntRemote(remote, { rules, db, ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', ...(onRule ? { onRule } : {}), beforeCommit })
-        : runHunt({ rules, source: ws, db, library: sources.workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', onRule, beforeCommit });
+        : runHunt({ rules, source: ws, db, library: workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', onRule, beforeCommit });
     } finally {
       if (progress) process.stderr.write('\r\x1b[K');
       db.close();

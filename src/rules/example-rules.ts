@@ -6,7 +6,6 @@
  * `npm start` shows those pages; read by the same reader as any Sentinel file. kqlite reads nothing of
  * ../shared at run time: the text is here.
  */
-import { builtRules } from './built-rules.js';
 import { readSentinelYaml } from './readers/sentinel.js';
 import type { Rule } from './rule.js';
 
@@ -62,14 +61,7 @@ const EXAMPLES = [
 /** The seed pages' addresses: the upstream file on its default branch, as the seed footer shows it. */
 export const exampleWebUrl = (file: string) => `${REPO}/blob/main/${`${FOLDER}/${file}`.split('/').map(encodeURIComponent).join('/')}`;
 
-let cached: Rule[] | undefined;
-
-/** The examples, read from the built file (built-rules.ts) when there is one, else read from their YAML. */
-export function exampleRules(): Rule[] {
-  return (cached ??= builtRules()?.examples ?? readExampleRules());
-}
-
-/** Reads the examples' YAML (what `npm run build` writes into the built file). */
+/** Reads the examples' YAML (what `npm run build` writes into the built file; see builtin.ts `exampleRules()`). */
 export function readExampleRules(): Rule[] {
   return EXAMPLES.flatMap((x) => {
     const read = readSentinelYaml(x.yaml, {

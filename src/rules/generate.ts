@@ -5,7 +5,6 @@
  * rules group by `AccountUpn`, which DeviceNetworkEvents lacks) and carry users and evidence in the result.
  */
 import { stringify } from 'yaml';
-import { builtRules } from './built-rules.js';
 import { RMM_CATALOG, type RmmTool } from './catalog.js';
 import { kqlList } from './kql-text.js';
 import type { Rule } from './rule.js';
@@ -142,17 +141,10 @@ function allToolsCreateprocQuery(): string {
     Folders=make_set(FolderPath, 10), Parents=make_set(InitiatingProcessFileName, 10), Count=count() by DeviceId, DeviceName, FileName`;
 }
 
-let cached: Rule[] | undefined;
-
 /**
- * The whole pack: per-tool rules in catalog order, then the three all-tools rules. Read from the built file
- * (built-rules.ts) when there is one, else generated; once per process.
+ * The whole pack: per-tool rules in catalog order, then the three all-tools rules, generated from the catalog
+ * (what `npm run build` writes into the built file; builtin.ts `builtinRules()` reads that when it exists).
  */
-export function builtinRules(): Rule[] {
-  return (cached ??= builtRules()?.pack ?? generateBuiltinRules());
-}
-
-/** Generates the pack from the catalog (what `npm run build` writes into the built file). */
 export function generateBuiltinRules(): Rule[] {
   const rules = RMM_CATALOG.flatMap(rulesForTool);
   const all = (xs: (t: RmmTool) => string[]) => [...new Set(RMM_CATALOG.flatMap(xs))];
