@@ -1,9 +1,9 @@
 // Part of `npm run build` (after tsc): bundles the command line into dist/cli-bundle/ with esbuild, which
 // bin/kqlite.js runs when it exists. tsc leaves ~280 modules under dist/ and the packages add ~350 more;
 // resolving, reading and linking them one by one took ~250 ms of every command (more than the command's work).
-// Bundled, each command is one entry file plus shared chunks, all in one folder:
-// - main.js and one entry per command module, named as in dist/cli/, so main.ts's `import('./<command>.js')`
-//   finds them beside it; code shared by commands is in chunk-*.js files there (one copy of each module);
+// Bundled, each command is one file, all in one folder:
+// - main.js and one file per command module, named as in dist/cli/, so main.ts's `import('./<command>.js')`
+//   finds them beside it (see commandEntries);
 // - `import.meta.url` in a module outside src/cli is replaced by the URL its own dist/ file has, so what
 //   it locates beside itself (worker scripts, built data, the web app) is found as it is unbundled;
 // - packages that are native (better-sqlite3), read files next to themselves, or are large and only one
@@ -136,8 +136,26 @@ const builtRulesOnly = {
 };
 if (!existsSync(join(dist, 'rules', 'data', 'builtin-rules.json'))) throw new Error('dist/rules/data/builtin-rules.json is missing: run scripts/build-rules.mjs first');
 
+/**
+ * One file per command, so a command loads one file (Node's ES module loader reads each file through the
+ * thread pool; with shared chunks `hunt` read 15, and each read is a wait on a busy machine): `<command>.js`
+ * is main.ts together with the command's module (bin/kqlite.js imports it, and main's `import('./<command>.js')`
+ * is then that same module), `main.js` is main.ts alone (help, unknown commands). Modules a command reaches
+ * are copied into its file, never shared between two loaded files of one process.
+ */
 const entryPoints = { main: join(dist, 'cli/main.js') };
-for (const c of Object.values(COMMANDS)) entryPoints[c.module] = join(dist, 'cli', `${c.module}.js`);
+for (const c of Object.values(COMMANDS)) entryPoints[c.module] = `command-entry:${c.module}`;
+const commandEntries = {
+  name: 'command-entries',
+  setup(build) {
+    build.onResolve({ filter: /^command-entry:/ }, (args) => ({ path: args.path.slice('command-entry:'.length), namespace: 'command-entry' }));
+    build.onLoad({ filter: /.*/, namespace: 'command-entry' }, (args) => ({
+      contents: `export * from ${JSON.stringify(join(dist, 'cli/main.js'))};\nexport { run } from ${JSON.stringify(join(dist, 'cli', `${args.path}.js`))};`,
+      loader: 'js',
+      resolveDir: dist,
+    }));
+  },
+};
 
 rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
@@ -145,17 +163,16 @@ await esbuild.build({
   entryPoints,
   outdir,
   bundle: true,
-  splitting: true,
+  splitting: false,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunk-[hash]',
   // the lazily loaded packages are left out too: loaded from node_modules on first use, their code is not
   // even compiled when a command does not use them (h3-js alone took ~15 ms to compile)
   external: [...EXTERNAL, 'yaml', 'h3-js', 'mmdb-lib', 're2js', 'nodes2ts', 'lossless-json', 'csv-parse', 'csv-parse/sync', '@stdlib/*'],
   // packages written as CommonJS call require() for Node's modules: give the ES module bundle one
   banner: { js: "import { createRequire as __kqliteCreateRequire } from 'node:module'; const require = __kqliteCreateRequire(import.meta.url);" },
-  plugins: [ownImportMetaUrl, jsonAsJsonParse, lazyPackages, builtRulesOnly],
+  plugins: [commandEntries, ownImportMetaUrl, jsonAsJsonParse, lazyPackages, builtRulesOnly],
   minifyWhitespace: true,
   logLevel: 'warning',
 });
