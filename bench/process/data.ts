@@ -44,6 +44,8 @@ export async function ensureStores(root: string, networkRows: number, kqlite: st
     await conn.run(`CREATE TABLE "${TABLE}" AS SELECT ${select} FROM read_csv([${files.map((f) => `'${f}'`).join(', ')}], header = true, columns = {${cols}})`);
     await conn.run('CHECKPOINT');
     conn.closeSync();
+    // the database file stays locked while the instance is open: the measured processes open it next
+    inst.closeSync();
     spawnSync('touch', [duckFile + '.prepared']);
   }
   return { ds, networkRows: ds.perTable[TABLE] ?? 0, workspace, duckFile };
