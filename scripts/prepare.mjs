@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const OUTPUTS = ['dist/cli/main.js', 'dist/web/index.html', 'dist/web/app.js'];
-const INPUTS = ['src', 'scripts/build-web.mjs', 'tsconfig.json', 'tsconfig.web.json', 'package-lock.json'];
+const OUTPUTS = ['dist/cli/main.js', 'dist/rules/data/builtin-rules.json', 'dist/cli-bundle/main.js', 'dist/web/index.html', 'dist/web/app.js'];
+const INPUTS = ['src', 'scripts/build-rules.mjs', 'scripts/build-cli.mjs', 'scripts/build-web.mjs', 'tsconfig.json', 'tsconfig.web.json', 'package-lock.json'];
 
 function newest(path) {
   const st = statSync(path);

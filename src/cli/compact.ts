@@ -1,6 +1,6 @@
 /** `kqlite compact [--workspace DIR] [--table T ...] [--wait SECONDS] [--format table|json]`: merge small extents. */
 import { compactSmallExtents, Workspace, WorkspaceWriter } from '../store/index.js';
-import { checkFormat, guarded, parseCommand, UsageError, workspaceDir } from './shared.js';
+import { checkFormat, guarded, parseCommand, thousands, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite compact [--workspace DIR] [--table T ...] [--wait SECONDS] [--format table|json]
 
@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
     }
     if (format === 'json') process.stdout.write(JSON.stringify({ workspace: dir, tables: done }, null, 1) + '\n');
     else if (!done.length) process.stdout.write(`${dir}: nothing to compact (no table has two small extents side by side)\n`);
-    else for (const t of done) process.stdout.write(`${t.name}: ${t.extentsBefore} extents → ${t.extentsAfter} (${t.rows.toLocaleString('en-US')} rows merged)\n`);
+    else for (const t of done) process.stdout.write(`${t.name}: ${t.extentsBefore} extents → ${t.extentsAfter} (${thousands(t.rows)} rows merged)\n`);
     return 0;
   });
 }

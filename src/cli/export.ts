@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { Workspace } from '../ingest/index.js';
 import { KustoEngine, exportTables } from '../remote/index.js';
 import { REMOTE_HELP, REMOTE_OPTIONS, remoteFromFlags } from './remote-options.js';
-import { guarded, parseCommand, UsageError, workspaceDir } from './shared.js';
+import { guarded, parseCommand, thousands, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite export (--cluster URL --database DB | --remote NAME) [--tables T1,T2,...] [--workspace DIR] [auth flags]
 
@@ -31,10 +31,10 @@ export async function run(args: string[]): Promise<number> {
     const engine = new KustoEngine(spec);
     try {
       const report = await exportTables(ws, engine, wanted.length ? wanted : all, (t, n) => {
-        if (process.stderr.isTTY) process.stderr.write(`\r${t}: ${n.toLocaleString('en-US')} rows\x1b[K`);
+        if (process.stderr.isTTY) process.stderr.write(`\r${t}: ${thousands(n)} rows\x1b[K`);
       });
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-      for (const t of report.tables) process.stdout.write(`${t.name}: ${t.rows.toLocaleString('en-US')} rows in ${t.batches} batch${t.batches === 1 ? '' : 'es'}\n`);
+      for (const t of report.tables) process.stdout.write(`${t.name}: ${thousands(t.rows)} rows in ${t.batches} batch${t.batches === 1 ? '' : 'es'}\n`);
       process.stdout.write(`exported ${report.tables.length} table${report.tables.length === 1 ? '' : 's'} to ${engine.label}\n`);
       return 0;
     } finally {

@@ -10,10 +10,12 @@ import { SEVERITIES, distinguishingKey, listFindings, openFindingsCopy, openFind
 import { huntReportHtml } from '../hunts/report-html.js';
 import { externalDataFor, Workspace } from '../ingest/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
-import { loadRules, readRuleStore, sources } from '../rules/index.js';
+// rules' own modules, not the barrel: the bundled CLI then leaves out the readers, sync and ATT&CK modules
+import { workspaceLibrary } from '../rules/sources/library.js';
+import { loadRules, readRuleStore } from '../rules/store.js';
 import type { RemoteHuntOptions, RemoteSpec } from '../remote/index.js';
 import { REMOTE_HELP, REMOTE_OPTIONS, remoteFromFlags } from './remote-options.js';
-import { checkFormat, color, guarded, parseCommand, textTable, UsageError, workspaceDir } from './shared.js';
+import { checkFormat, color, guarded, parseCommand, textTable, thousands, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--workspace DIR] [--format table|json|ndjson|csv]
                    [--html FILE] [--fail-on informational|low|medium|high] [--allow-network]
@@ -99,7 +101,7 @@ export async function run(args: string[]): Promise<number> {
     try {
       summary = remote
         ? await huntRemote(remote, { rules, db, ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', ...(onRule ? { onRule } : {}), beforeCommit })
-        : runHunt({ rules, source: ws, db, library: sources.workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', onRule, beforeCommit });
+        : runHunt({ rules, source: ws, db, library: workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', onRule, beforeCommit });
     } finally {
       if (progress) process.stderr.write('\r\x1b[K');
       db.close();
@@ -168,7 +170,7 @@ export function printSummary(s: HuntSummary, findings: Finding[]): void {
   out.write(`rules: ${s.rulesRun} run, ${s.rulesSkipped} skipped, ${s.rulesFailed} failed\n`);
   for (const [reason, n] of reasons) out.write(`  skipped ${n}: ${reason}\n`);
   for (const r of s.rules.filter((r) => r.outcome === 'failed')) out.write(color(31, `  failed: ${r.ruleName}: ${r.reason}\n`));
-  out.write(`scanned ${s.rowsScanned.toLocaleString('en-US')} rows in ${s.durationMs} ms (${s.eventsPerSecond.toLocaleString('en-US')} events/s)\n`);
+  out.write(`scanned ${thousands(s.rowsScanned)} rows in ${s.durationMs} ms (${thousands(s.eventsPerSecond)} events/s)\n`);
   out.write(`findings: ${color(1, `${s.findingsNew} new`)}, ${s.findingsUpdated} updated, ${s.findingsUnchanged} unchanged, ${s.findingsSuppressed} suppressed\n`);
   for (const [tool, c] of Object.entries(s.byTool)) out.write(`  ${tool.padEnd(16)} new ${c.new}, updated ${c.updated}, unchanged ${c.unchanged}, suppressed ${c.suppressed}\n`);
   if (Object.keys(s.bySeverity).length) out.write(`by severity: ${Object.entries(s.bySeverity).map(([k, c]) => `${k} ${c.new + c.updated + c.unchanged}`).join(', ')}\n`);

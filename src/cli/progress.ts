@@ -3,6 +3,7 @@
  * second and an estimate of the time left, redrawn in place on stderr at most ten times a second. Only on a
  * terminal: piped or redirected output never gets carriage-return lines.
  */
+import { thousands } from './shared.js';
 
 export interface ProgressSnapshot {
   bytesDone: number;
@@ -39,7 +40,7 @@ export function formatProgress(p: ProgressSnapshot, width = 100): string {
   const pct = p.bytesTotal ? Math.min(100, Math.floor((100 * p.bytesDone) / p.bytesTotal)) : 100;
   const rate = secs > 0 ? Math.round(p.records / secs) : 0;
   const eta = secs >= 1 && p.bytesDone > 0 ? formatDuration(((p.bytesTotal - p.bytesDone) * p.elapsedMs) / p.bytesDone) : '?';
-  const line = `${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${pct}%)  ${rate.toLocaleString('en-US')} rows/s  ETA ${eta}`;
+  const line = `${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${pct}%)  ${thousands(rate)} rows/s  ETA ${eta}`;
   if (!p.label || line.length + 2 >= width) return line.slice(0, width);
   const room = width - line.length - 2;
   return `${line}  ${p.label.length > room ? '…' + p.label.slice(p.label.length - room + 1) : p.label}`;

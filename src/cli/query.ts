@@ -11,7 +11,9 @@ import { runQuery, type ExternalDataSource, type TableSource } from '../engine/i
 import { csvChunks, jsonChunks, ndjsonChunks, textTableChunks } from '../engine/format/encode.js';
 import { parseByteSize } from './shared.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
-import { sources } from '../rules/index.js';
+// the library module alone, not the rules barrel: a query needs the workspace's functions, not the rule
+// readers with their ATT&CK and RMM catalogs (the bundled CLI would load and parse those too)
+import { workspaceLibrary } from '../rules/sources/library.js';
 import type { Table } from '../engine/storage/column.js';
 import type { RemoteQueryOptions, RemoteSpec } from '../remote/index.js';
 import { REMOTE_HELP, REMOTE_OPTIONS, remoteFromFlags } from './remote-options.js';
@@ -34,8 +36,8 @@ interface IngestModule {
 }
 
 async function ingestModule(): Promise<IngestModule> {
-  const url = new URL(import.meta.url.endsWith('.ts') ? '../ingest/index.ts' : '../ingest/index.js', import.meta.url);
-  return ((await import(url.href).catch(() => undefined)) as IngestModule | undefined) ?? {};
+  // a literal specifier, so the bundled CLI (scripts/build-cli.mjs) holds the ingest modules too
+  return ((await import('../ingest/index.js').catch(() => undefined)) as IngestModule | undefined) ?? {};
 }
 
 /** The workspace (undefined when none was named and .kqlite/ does not exist) and externaldata's source. */
@@ -138,7 +140,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const { source, externalData } = opened;
   const wsDir = resolveWorkspaceDir(v.workspace);
-  const library = existsSync(wsDir) ? sources.workspaceLibrary(wsDir) : undefined;
+  const library = existsSync(wsDir) ? workspaceLibrary(wsDir) : undefined;
   let result;
   try {
     result = runQuery(text, { ...(library ? { library } : {}), ...(source ? { source } : {}), ...(externalData ? { externalData } : {}), ...(now !== undefined ? { now } : {}), ...(maxRows ? { maxRows } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}) });

@@ -49,7 +49,8 @@ export async function run(args: string[]): Promise<number> {
       process.stdout.write('\nnext: kqlite findings list · kqlite inventory · kqlite allow <tool> --device <name> --reason "..." · kqlite coverage\n(the web app is not part of this build yet)\n');
       return 0;
     }
-    const mod = (await import(serve.href)) as { run(args: string[]): Promise<number> };
+    // a literal path, so the bundled CLI holds serve in start's own file (one copy of every module)
+    const mod = await import('./serve.js');
     return mod.run(['--workspace', dir, ...(v.port !== undefined ? ['--port', v.port] : []), ...(v.host !== undefined ? ['--host', v.host] : [])]);
   });
 }

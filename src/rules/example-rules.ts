@@ -61,11 +61,9 @@ const EXAMPLES = [
 /** The seed pages' addresses: the upstream file on its default branch, as the seed footer shows it. */
 export const exampleWebUrl = (file: string) => `${REPO}/blob/main/${`${FOLDER}/${file}`.split('/').map(encodeURIComponent).join('/')}`;
 
-let cached: Rule[] | undefined;
-
-export function exampleRules(): Rule[] {
-  if (cached) return cached;
-  cached = EXAMPLES.flatMap((x) => {
+/** Reads the examples' YAML (what `npm run build` writes into the built file; see builtin.ts `exampleRules()`). */
+export function readExampleRules(): Rule[] {
+  return EXAMPLES.flatMap((x) => {
     const read = readSentinelYaml(x.yaml, {
       path: `${FOLDER}/${x.file}`,
       source: { kind: 'builtin', name: EXAMPLE_SOURCE, repository: REPO, webUrl: exampleWebUrl(x.file), importedAt: x.retrieved, license: LICENSE, author: 'jischell-msft' },
@@ -75,5 +73,4 @@ export function exampleRules(): Rule[] {
     for (const r of read.rules) r.tags.push('on-request');
     return read.rules;
   });
-  return cached;
 }

@@ -141,11 +141,11 @@ function allToolsCreateprocQuery(): string {
     Folders=make_set(FolderPath, 10), Parents=make_set(InitiatingProcessFileName, 10), Count=count() by DeviceId, DeviceName, FileName`;
 }
 
-let cached: Rule[] | undefined;
-
-/** The whole pack: per-tool rules in catalog order, then the three all-tools rules. Built once per process. */
-export function builtinRules(): Rule[] {
-  if (cached) return cached;
+/**
+ * The whole pack: per-tool rules in catalog order, then the three all-tools rules, generated from the catalog
+ * (what `npm run build` writes into the built file; builtin.ts `builtinRules()` reads that when it exists).
+ */
+export function generateBuiltinRules(): Rule[] {
   const rules = RMM_CATALOG.flatMap(rulesForTool);
   const all = (xs: (t: RmmTool) => string[]) => [...new Set(RMM_CATALOG.flatMap(xs))];
   const src = ['catalog:rmm-tools', 'catalog:lolrmm'];
@@ -153,6 +153,5 @@ export function builtinRules(): Rule[] {
   rules.push(makeRule('createproc', allToolsCreateprocQuery(), undefined, 'every catalogued company, product and file name', src));
   rules.push(makeRule('filesig', filesigQuery(all((t) => t.signers)), undefined, 'every catalogued signer', src));
   for (const r of rules.slice(-3)) r.tags.push('aggregate');
-  cached = rules;
   return rules;
 }

@@ -1,7 +1,8 @@
 /** Detection content: the public surface other layers (hunts, server, cli) use. */
 export type { Rule, RuleDiagnostic, RuleSource, RuleStatus, RuleKind, Severity, SigmaMeta } from './rule.js';
 export { fieldSpan, locateRuleDiagnostic, renderRuleDiagnostic, renderRuleDiagnostics } from './rule-diagnostics.js';
-export { builtinRules, rulesForTool, PACK_NAME } from './generate.js';
+export { rulesForTool, PACK_NAME } from './generate.js';
+export { builtinRules, exampleRules } from './builtin.js';
 export { loadRules, removedRules, readRuleStore, readStoredRules, saveImportedRule, rulesDir, type DamagedRuleFile, type StoredRule } from './store.js';
 export { importRules, type ImportReport, type ImportProblem } from './import.js';
 export { validateRule, normaliseTactics, normaliseTechniques, RULE_CODES } from './validate.js';
@@ -13,7 +14,7 @@ export { readRuleYaml, queryToFile } from './sentinel-yaml.js';
 export * as sources from './sources/index.js';
 export { readRuleFile, RULE_FILE, RULE_TESTS_FILE, safeHttpUrl, type FileRead } from './readers/index.js';
 export { watchlistFromCsv, saveWatchlist, removeWatchlist, readWatchlists, watchlistFunction, type Watchlist } from './watchlists.js';
-export { exampleRules, EXAMPLE_SOURCE } from './example-rules.js';
+export { EXAMPLE_SOURCE } from './example-rules.js';
 export { parseSigma, looksLikeSigma, type SigmaRule } from './sigma/parse.js';
 export { convertSigma, SIGMA_CODES, type Conversion } from './sigma/convert.js';
 export { ruleFromSigma } from './sigma/to-rule.js';

@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { insideWorkspace } from '../common/workspace-dir.js';
-import { builtinRules } from './generate.js';
-import { exampleRules } from './example-rules.js';
+import { builtinRules, exampleRules } from './builtin.js';
 import type { Rule } from './rule.js';
 import { readSources } from './sources/config.js';
 import { mergeRules } from './sources/merge.js';
