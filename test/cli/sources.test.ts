@@ -2,7 +2,7 @@
 // built in the test: readers of every kind, upstream links, incremental syncs, diffs, query identity across
 // sources, parser functions and watchlists the rules call, and the errors for bad input.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -233,4 +233,31 @@ test('a git source of Sigma rules: converted by the same reader as rules import,
   const shown = await runCli(['rules', 'show', seven.id, '--workspace', sigmaWs]);
   assert.match(shown.stdout, /KQL Query \(converted from the Sigma rule\)\n {2}DeviceProcessEvents/);
   assert.match(shown.stdout, /Sigma Rule \(original YAML\)/);
+});
+
+test('coverage and the Navigator layer over synced content: SigmaHQ\'s Windows rules from a git source cover hundreds of techniques', { timeout: 300_000 }, async (t) => {
+  const covWs = join(root, 'coverage-ws');
+  const up = join(root, 'sigmahq');
+  initRepo(up);
+  const from = join('..', 'shared', 'corpus', 'sigma', 'rules', 'windows');
+  const files: Record<string, string> = { 'LICENSE': 'Detection Rule License (DRL) 1.1\n' };
+  for (const f of readdirSync(from, { recursive: true }) as string[]) if (f.endsWith('.yml')) files[`rules/windows/${f}`] = readFileSync(join(from, f), 'utf8');
+  commitFiles(up, files, 'SigmaHQ Windows rules');
+  const covered = async () => {
+    const r = await runCli(['coverage', '--workspace', covWs, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    return (JSON.parse(r.stdout) as { techniques: { techniqueId: string; name: string; validRules: number }[] }).techniques.filter((t) => t.validRules > 0 && t.name !== '(not in ATT&CK)');
+  };
+  const before = (await covered()).length;
+  const r = await runCli(['sources', 'add', up, '--name', 'sigmahq', '--workspace', covWs]);
+  assert.equal(r.code, 0, r.stderr);
+  const after = await covered();
+  assert.ok(before < 30, `the built-in pack alone covers ${before} techniques`);
+  assert.ok(after.length >= 200, `synced SigmaHQ Windows rules cover ${after.length} ATT&CK techniques`);
+  t.diagnostic(`ATT&CK techniques with a valid rule: ${before} built in, ${after.length} with SigmaHQ's Windows rules synced`);
+  const layerFile = join(root, 'layer.json');
+  assert.equal((await runCli(['coverage', '--workspace', covWs, '--navigator', layerFile])).code, 0);
+  const layer = JSON.parse(readFileSync(layerFile, 'utf8')) as { techniques: { techniqueID: string; score: number }[] };
+  const scored = new Set(layer.techniques.filter((t) => t.score > 0).map((t) => t.techniqueID));
+  for (const t of after) assert.ok(scored.has(t.techniqueId), `${t.techniqueId} is scored in the Navigator layer`);
 });
