@@ -78,11 +78,8 @@ function parse<O extends Options>(args: readonly string[], options: O) {
   return parseArgs({ args: expandMultiValues(args, options), options: all, allowPositionals: true, strict: true, tokens: true });
 }
 
-/**
- * Parses a command's arguments: its options (unknown ones refused), and the words it takes (`positionals`,
- * default none). `--help` prints the help and returns undefined.
- */
-export function parseCommand<O extends Options>(command: string, args: string[], options: O, help: string, positionals: Positionals = []) {
+/** The options and words of `args`, or undefined when `--help` was asked for (the help is printed). */
+function parseOrHelp<O extends Options>(args: string[], options: O, help: string) {
   let parsed;
   try {
     parsed = parse(args, options);
@@ -93,6 +90,16 @@ export function parseCommand<O extends Options>(command: string, args: string[],
     process.stdout.write(help + '\n');
     return undefined;
   }
+  return parsed;
+}
+
+/**
+ * Parses a command's arguments: its options (unknown ones refused), and the words it takes (`positionals`,
+ * default none). `--help` prints the help and returns undefined.
+ */
+export function parseCommand<O extends Options>(command: string, args: string[], options: O, help: string, positionals: Positionals = []) {
+  const parsed = parseOrHelp(args, options, help);
+  if (!parsed) return undefined;
   return { values: parsed.values, positionals: checkPositionals(command, parsed.positionals, positionals, help), tokens: parsed.tokens };
 }
 
@@ -105,16 +112,8 @@ export interface SubCommand { positionals: Positionals; options: readonly string
  * are everyone's): `findings show ID --status new` is refused, not quietly ignored.
  */
 export function parseSubcommand<O extends Options>(command: string, args: string[], options: O, help: string, subs: Record<string, SubCommand>, fallback?: string) {
-  let parsed;
-  try {
-    parsed = parse(args, options);
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n${help}`);
-  }
-  if ((parsed.values as { help?: boolean }).help) {
-    process.stdout.write(help + '\n');
-    return undefined;
-  }
+  const parsed = parseOrHelp(args, options, help);
+  if (!parsed) return undefined;
   const [first, ...rest] = parsed.positionals;
   const sub = first ?? fallback;
   if (sub === undefined) throw new UsageError(`'${command}' needs a sub-command (${Object.keys(subs).join(', ')})\n${help}`);
