@@ -17,6 +17,8 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
   for (const c of byCols) out.push({ ...c, name: uniqueName(out, c.name) });
   const byNames = new Set(out.map((c) => c.name));
   const aggRow: Row = { schema: input, aggregates: true };
+  // arg_max(x, *) over an input with unknown columns passes those unknown columns through
+  let passesUnknown = false;
   for (const a of op.aggregates) {
     const type = bindExpr(b, a.expr, scope, aggRow);
     const call = a.expr.kind === 'CallExpr' ? a.expr : undefined;
@@ -30,6 +32,7 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
       const legacy = fn === 'argmax' || fn === 'argmin' ? `${fn.slice(3)}_${(args[0] && implicitName(args[0])) ?? ''}` : undefined;
       args.forEach((arg, i) => {
         if (arg.kind === 'StarExpr') {
+          if (input.open) passesUnknown = true;
           // every input column but the by-columns and the columns the call names itself (as the engine expands it)
           // (a second arg_max(x, *) repeats the columns, suffixed: x1, y1, ...)
           const named = new Set(args.filter((x) => x.kind === 'NameRef').map((x) => (x as { name: string }).name));
@@ -58,7 +61,7 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
     const name = a.names[0]?.name ?? implicitName(a.expr) ?? fallback();
     out.push({ name: uniqueName(out, name), type });
   }
-  return { columns: out, open: input.open && op.by.length === 0 ? false : false };
+  return { columns: out, open: passesUnknown };
 }
 
 function param(op: { parameters: { name: { name: string }; value: Expr }[] }, name: string): string | undefined {
@@ -151,6 +154,8 @@ export function bindMakeSeries(b: Binder, op: MakeSeriesOp, input: TableSchema, 
   const out: ColumnSchema[] = [...by];
   const axisName = implicitName(op.on) ?? 'Column1';
   const aggRow: Row = { schema: input, aggregates: true };
+  // arg_max(x, *) over an input with unknown columns passes those unknown columns through
+  let passesUnknown = false;
   for (const a of op.aggregates) {
     bindExpr(b, a.assignment.expr, scope, aggRow);
     if (a.default) bindExpr(b, a.default, scope, undefined);
