@@ -10,8 +10,14 @@ import type { ColumnSchema, TableSchema } from './types.js';
 
 export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, scope: Scope): TableSchema {
   const row: Row = { schema: input };
+  // an unnamed column is Column1, Column2, ...: the first such name that no input column has (as Kusto)
   let n = 0;
-  const fallback = () => `Column${++n}`;
+  const fallback = () => {
+    let name: string;
+    do name = `Column${++n}`;
+    while (input.columns.some((c) => c.name === name));
+    return name;
+  };
   const byCols = bindAssignments(b, op.by, scope, row, fallback, false);
   const out: ColumnSchema[] = [];
   for (const c of byCols) out.push({ ...c, name: uniqueName(out, c.name) });
