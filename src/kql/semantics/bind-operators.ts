@@ -13,6 +13,7 @@ import { bindGraphOp, checkGraphFlow } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
+import { reorderColumns } from './reorder.js';
 
 /** The KQL word of each operator node, for messages and the engine-capability check. */
 export const OPERATOR_WORD: Record<Operator['kind'], string> = {
@@ -83,11 +84,8 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       }
       return { columns: out, open: input.open };
     }
-    case 'ProjectReorderOp': {
-      const first: ColumnSchema[] = [];
-      for (const c of op.columns) for (const col of input.columns) if (globMatch(c.pattern.pattern, col.name) && !first.includes(col)) first.push(col);
-      return { columns: [...first, ...input.columns.filter((c) => !first.includes(c))], open: input.open };
-    }
+    case 'ProjectReorderOp':
+      return { columns: reorderColumns(input.columns, op.columns), open: input.open };
     case 'ProjectByNamesOp':
       op.names.forEach(expr);
       return OPEN_SCHEMA;
