@@ -1,0 +1,28 @@
+// Result columns as Kusto types and names them, checked on both sides: the binder's schema (what `check`
+// reports) and the engine's output table must each equal the expected `name:type` list. Each case is a class
+// of behaviour once found to differ from Kusto.Language (test/kql/oracle-known.json).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runQuery } from '../../src/engine/index.js';
+import { checkQuery } from '../../src/kql/semantics/index.js';
+
+const CASES: { name: string; query: string; expect: string[] }[] = [
+  { name: 'strcmp is long', query: "print r = strcmp('a', 'b')", expect: ['r:long'] },
+  { name: 'ipv4_compare / ipv6_compare are long', query: "print a = ipv4_compare('1.2.3.4', '1.2.3.5'), b = ipv4_compare('1.2.3.4', '1.2.3.5', 24), c = ipv6_compare('::1', '::2')", expect: ['a:long', 'b:long', 'c:long'] },
+  { name: 'ipv4_netmask_suffix is long', query: "print s = ipv4_netmask_suffix('10.0.0.0/8')", expect: ['s:long'] },
+  { name: 'sign is real whatever the argument', query: 'print a = sign(-42), b = sign(toint(0)), c = sign(11.2)', expect: ['a:real', 'b:real', 'c:real'] },
+  { name: 'a parameterless function named without parentheses has its body type', query: 'let x = () { rand(10) }; let n = () { strlen("abc") }; print x, n', expect: ['print_0:real', 'print_1:long'] },
+];
+
+for (const c of CASES) {
+  test(`result columns: ${c.name}`, () => {
+    const checked = checkQuery(c.query);
+    assert.deepEqual(checked.diagnostics.filter((d) => d.severity === 'error'), []);
+    const schemas = checked.bound.resultSchemas;
+    assert.deepEqual(schemas[schemas.length - 1]!.columns.map((x) => `${x.name}:${x.type}`), c.expect, 'binder');
+    const r = runQuery(c.query, {});
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.diagnostics));
+    const t = r.tables[r.tables.length - 1]!;
+    assert.deepEqual(t.table.columns.map((x) => `${x.name}:${x.column.type}`), c.expect, 'engine');
+  });
+}
