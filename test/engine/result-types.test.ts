@@ -12,6 +12,10 @@ const CASES: { name: string; query: string; expect: string[] }[] = [
   { name: 'ipv4_netmask_suffix is long', query: "print s = ipv4_netmask_suffix('10.0.0.0/8')", expect: ['s:long'] },
   { name: 'sign is real whatever the argument', query: 'print a = sign(-42), b = sign(toint(0)), c = sign(11.2)', expect: ['a:real', 'b:real', 'c:real'] },
   { name: 'a parameterless function named without parentheses has its body type', query: 'let x = () { rand(10) }; let n = () { strlen("abc") }; print x, n', expect: ['print_0:real', 'print_1:long'] },
+  { name: "lookup does not repeat the right side's key columns", query: "datatable(a:string, x:long)['k', 1] | lookup (datatable(b:string, a:string, c:long)['k', 'z', 2]) on $left.a == $right.b", expect: ['a:string', 'x:long', 'a1:string', 'c:long'] },
+  { name: 'lookup keys on $right.b == $left.a and names alike', query: "datatable(a:string, x:long)['k', 1] | lookup (datatable(b:string, c:long)['k', 2]) on $right.b == $left.a", expect: ['a:string', 'x:long', 'c:long'] },
+  { name: 'an unnamed summarize by-column skips the ColumnN names its input has', query: "datatable(T:datetime, D:string)[datetime(2024-01-03), 'a'] | summarize arg_max(T, *) by D, startofmonth(T) | summarize count() by startofmonth(T), D", expect: ['Column2:datetime', 'D:string', 'count_:long'] },
+  { name: 'union puts the per-type columns of a name together', query: "union (print a=1, b='x'), (print a='s', b='y')", expect: ['a_long:long', 'a_string:string', 'b:string'] },
 ];
 
 for (const c of CASES) {

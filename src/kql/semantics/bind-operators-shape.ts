@@ -107,10 +107,22 @@ export function bindJoin(b: Binder, op: JoinOp, left: TableSchema, scope: Scope)
 
 export function bindLookup(b: Binder, op: LookupOp, left: TableSchema, scope: Scope): TableSchema {
   const right = refuseGraph(b, bindTabular(b, op.right, scope), op.right.span, 'lookup');
-  const keys = bindOn(b, op.on, left, right, scope, 'lookup', op.span);
+  bindOn(b, op.on, left, right, scope, 'lookup', op.span);
+  // the right side's key columns are not repeated: `on a` and `on $left.x == $right.a` both drop a
+  const keys = new Set(op.on.flatMap(rightKeyNames));
   const out = [...left.columns];
-  for (const c of right.columns) if (!keys.includes(c.name)) out.push({ ...c, name: uniqueName(out, c.name) });
+  for (const c of right.columns) if (!keys.has(c.name)) out.push({ ...c, name: uniqueName(out, c.name) });
   return { columns: out, open: left.open || right.open };
+}
+
+/** The right-side column names an `on` condition keys on: `a`, `$right.a == $left.x`, and `and` of those. */
+function rightKeyNames(e: Expr): string[] {
+  if (e.kind === 'NameRef') return [e.name];
+  if (e.kind === 'ParenExpr') return rightKeyNames(e.expr);
+  if (e.kind !== 'BinaryExpr') return [];
+  if (e.op === 'and') return [...rightKeyNames(e.left), ...rightKeyNames(e.right)];
+  if (e.op !== '==') return [];
+  return [e.left, e.right].flatMap((x) => (x.kind === 'MemberExpr' && x.target.kind === 'NameRef' && x.target.name === '$right' ? [x.name.name] : []));
 }
 
 export function bindMvExpand(b: Binder, op: MvExpandOp, input: TableSchema, scope: Scope): TableSchema {
