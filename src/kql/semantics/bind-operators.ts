@@ -3,7 +3,7 @@
  * Operators whose output shape depends on data (evaluate plugins, graph operators, scan, partition ...)
  * return an open schema so later references are not reported as unknown.
  */
-import type { ColumnDecl, Expr, InvokeOp, NamePattern, Operator } from '../syntax/ast.js';
+import type { ColumnDecl, Expr, InvokeOp, NamedArg, NamePattern, Operator } from '../syntax/ast.js';
 import { fileProfileSchema } from './defender-functions.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
@@ -172,6 +172,7 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       const aggregates = plugin.toLowerCase() === 'pivot';
       for (const a of op.call.args) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true }, aggregates });
       if (op.outputSchema) return { columns: op.outputSchema.columns.map(declToColumn), open: op.outputSchema.open };
+      if (plugin === 'bag_unpack') return bagUnpackSchema(op.call.args, input);
       return OPEN_SCHEMA;
     }
     case 'ScanOp':
@@ -254,4 +255,16 @@ export function reportMissingPatterns(b: Binder, patterns: NamePattern[], input:
       reportUnknownColumn(b, p.pattern, p.span, input.columns.map((c) => c.name));
     }
   }
+}
+
+/**
+ * `bag_unpack(d)`: the input's other columns keep their names and types (the engine passes them through),
+ * the bag's properties are columns unknown until run time. Only `columnsConflict=replace_source` may change
+ * a kept column's type, so then nothing is known.
+ */
+function bagUnpackSchema(args: readonly (Expr | NamedArg)[], input: TableSchema): TableSchema {
+  const target = args[0];
+  const replaces = args.some((a) => a.kind === 'NamedArg' && a.name.name === 'columnsConflict' && a.value.kind === 'Literal' && a.value.value === 'replace_source');
+  if (!target || target.kind !== 'NameRef' || replaces) return OPEN_SCHEMA;
+  return { columns: input.columns.filter((c) => c.name !== target.name), open: true };
 }
