@@ -17,6 +17,16 @@ const CASES: { name: string; query: string; expect: string[] }[] = [
   { name: 'an unnamed summarize by-column skips the ColumnN names its input has', query: "datatable(T:datetime, D:string)[datetime(2024-01-03), 'a'] | summarize arg_max(T, *) by D, startofmonth(T) | summarize count() by startofmonth(T), D", expect: ['Column2:datetime', 'D:string', 'count_:long'] },
   { name: 'union puts the per-type columns of a name together', query: "union (print a=1, b='x'), (print a='s', b='y')", expect: ['a_long:long', 'a_string:string', 'b:string'] },
   { name: 'bag_unpack keeps the types of the columns it passes through', query: "datatable(n:string, d:dynamic, k:long)['a', dynamic({'x': 1}), 2] | evaluate bag_unpack(d) | summarize s = make_set(x) by n, k", expect: ['n:string', 'k:long', 's:dynamic'] },
+  {
+    name: "geo_line_lookup adds the lookup table's columns but its line",
+    query: "let roads = datatable(road_name:string, road:dynamic)['5th', dynamic({'type':'LineString','coordinates':[[-73.9729,40.7642],[-73.9970,40.7314]]})]; datatable(place:string, lng:real, lat:real)['ESB', -73.9856, 40.7484] | evaluate geo_line_lookup(roads, road, lng, lat, 350) | summarize count() by road_name",
+    expect: ['road_name:string', 'count_:long'],
+  },
+  {
+    name: "geo_polygon_lookup adds the lookup table's columns but its polygon",
+    query: "let areas = datatable(area:string, shape:dynamic)['NY', dynamic({'type':'Polygon','coordinates':[[[-74.0,40.7],[-73.9,40.7],[-73.9,40.8],[-74.0,40.8],[-74.0,40.7]]]})]; datatable(place:string, lng:real, lat:real)['ESB', -73.9856, 40.7484] | evaluate geo_polygon_lookup(areas, shape, lng, lat)",
+    expect: ['place:string', 'lng:real', 'lat:real', 'area:string'],
+  },
 ];
 
 for (const c of CASES) {

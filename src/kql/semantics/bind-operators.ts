@@ -8,7 +8,7 @@ import { fileProfileSchema } from './defender-functions.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindJoin, bindLookup, bindMakeSeries, bindMvApply, bindMvExpand, bindScan, bindSummarize, bindTopNested } from './bind-operators-shape.js';
-import { bindAssignments, bindTabular, bindUnion } from './bind-tabular.js';
+import { bindAssignments, bindTabular, bindUnion, isTabular } from './bind-tabular.js';
 import { bindGraphOp, checkGraphFlow } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { upsertColumn, uniqueName } from './naming.js';
@@ -173,6 +173,7 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       for (const a of op.call.args) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true }, aggregates });
       if (op.outputSchema) return { columns: op.outputSchema.columns.map(declToColumn), open: op.outputSchema.open };
       if (plugin === 'bag_unpack') return bagUnpackSchema(op.call.args, input);
+      if (plugin === 'geo_line_lookup' || plugin === 'geo_polygon_lookup') return geoLookupSchema(b, op.call.args, input, scope, 8);
       return OPEN_SCHEMA;
     }
     case 'ScanOp':
@@ -267,4 +268,20 @@ function bagUnpackSchema(args: readonly (Expr | NamedArg)[], input: TableSchema)
   const replaces = args.some((a) => a.kind === 'NamedArg' && a.name.name === 'columnsConflict' && a.value.kind === 'Literal' && a.value.value === 'replace_source');
   if (!target || target.kind !== 'NameRef' || replaces) return OPEN_SCHEMA;
   return { columns: input.columns.filter((c) => c.name !== target.name), open: true };
+}
+
+/**
+ * `geo_line_lookup` / `geo_polygon_lookup(LookupTable, KeyColumn, ...)`: the input's columns, then the lookup
+ * table's but its shape column, as the engine joins them. With return_lookup_key given, or a lookup column
+ * named like an input column, only the input's columns are known (the rest left open).
+ */
+/** (both plugins take return_lookup_key as their 8th argument) */
+function geoLookupSchema(b: Binder, args: readonly (Expr | NamedArg)[], input: TableSchema, scope: Scope, keySlot: number): TableSchema {
+  const [table, key] = args;
+  if (!table || table.kind === 'NamedArg' || !isTabular(b, table, scope)) return OPEN_SCHEMA;
+  const lookup = bindTabular(b, table, scope);
+  const returnsKey = args.some((a) => a.kind === 'NamedArg' && a.name.name === 'return_lookup_key') || args.filter((a) => a.kind !== 'NamedArg').length >= keySlot;
+  const added = lookup.columns.filter((c) => !(key && key.kind === 'NameRef' && c.name === key.name));
+  if (returnsKey || lookup.open || input.open || added.some((c) => input.columns.some((x) => x.name === c.name))) return { columns: input.columns, open: true };
+  return { columns: [...input.columns, ...added], open: false };
 }
