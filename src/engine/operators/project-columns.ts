@@ -1,5 +1,6 @@
 /** `project-away`, `project-keep`, `project-rename`, `project-reorder`, `count`, `getschema`: column bookkeeping. */
 import type { NamePattern, ProjectAwayOp, ProjectKeepOp, ProjectRenameOp, ProjectReorderOp } from '../../kql/syntax/ast.js';
+import { reorderColumns } from '../../kql/semantics/index.js';
 import { buildColumn } from '../storage/builders.js';
 import { lazyColumn } from '../storage/merge.js';
 import type { Relation } from '../compile/relation.js';
@@ -32,15 +33,7 @@ export function projectRename(op: ProjectRenameOp, rel: Relation): Relation {
 }
 
 export function projectReorder(op: ProjectReorderOp, rel: Relation): Relation {
-  const first: Relation['columns'] = [];
-  for (const spec of op.columns) {
-    const t = glob(spec.pattern.pattern);
-    let matched = rel.columns.filter((c) => t(c.name) && !first.includes(c));
-    if (spec.order === 'asc' || spec.order === 'granny-asc') matched = matched.sort((a, b) => a.name.localeCompare(b.name));
-    if (spec.order === 'desc' || spec.order === 'granny-desc') matched = matched.sort((a, b) => b.name.localeCompare(a.name));
-    first.push(...matched);
-  }
-  return { ...rel, columns: [...first, ...rel.columns.filter((c) => !first.includes(c))] };
+  return { ...rel, columns: reorderColumns(rel.columns, op.columns) };
 }
 
 export function count(rel: Relation, name = 'Count'): Relation {

@@ -142,6 +142,8 @@ function bindNameRef(b: Binder, e: NameRef, scope: Scope, row: Row | undefined):
     else if (sym.statement) b.refs.set(e, { kind: 'let', statement: sym.statement });
     return sym.type;
   }
+  // a function without parameters named without parentheses is called: its value is its body's
+  if (sym?.kind === 'function' && sym.decl.parameters.length === 0) return userFunctionScalarType(b, sym.decl, scope);
   if (sym?.kind === 'tabular' || sym?.kind === 'function') return 'dynamic';
   if (row?.schema.open) return 'dynamic';
   if (e.name === '$left' || e.name === '$right') return 'dynamic';

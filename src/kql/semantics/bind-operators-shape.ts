@@ -10,13 +10,21 @@ import type { ColumnSchema, TableSchema } from './types.js';
 
 export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, scope: Scope): TableSchema {
   const row: Row = { schema: input };
+  // an unnamed column is Column1, Column2, ...: the first such name that no input column has (as Kusto)
   let n = 0;
-  const fallback = () => `Column${++n}`;
+  const fallback = () => {
+    let name: string;
+    do name = `Column${++n}`;
+    while (input.columns.some((c) => c.name === name));
+    return name;
+  };
   const byCols = bindAssignments(b, op.by, scope, row, fallback, false);
   const out: ColumnSchema[] = [];
   for (const c of byCols) out.push({ ...c, name: uniqueName(out, c.name) });
   const byNames = new Set(out.map((c) => c.name));
   const aggRow: Row = { schema: input, aggregates: true };
+  // arg_max(x, *) over an input with unknown columns passes those unknown columns through
+  let passesUnknown = false;
   for (const a of op.aggregates) {
     const type = bindExpr(b, a.expr, scope, aggRow);
     const call = a.expr.kind === 'CallExpr' ? a.expr : undefined;
@@ -30,6 +38,7 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
       const legacy = fn === 'argmax' || fn === 'argmin' ? `${fn.slice(3)}_${(args[0] && implicitName(args[0])) ?? ''}` : undefined;
       args.forEach((arg, i) => {
         if (arg.kind === 'StarExpr') {
+          if (input.open) passesUnknown = true;
           // every input column but the by-columns and the columns the call names itself (as the engine expands it)
           // (a second arg_max(x, *) repeats the columns, suffixed: x1, y1, ...)
           const named = new Set(args.filter((x) => x.kind === 'NameRef').map((x) => (x as { name: string }).name));
@@ -58,7 +67,7 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
     const name = a.names[0]?.name ?? implicitName(a.expr) ?? fallback();
     out.push({ name: uniqueName(out, name), type });
   }
-  return { columns: out, open: input.open && op.by.length === 0 ? false : false };
+  return { columns: out, open: passesUnknown };
 }
 
 function param(op: { parameters: { name: { name: string }; value: Expr }[] }, name: string): string | undefined {
@@ -98,10 +107,22 @@ export function bindJoin(b: Binder, op: JoinOp, left: TableSchema, scope: Scope)
 
 export function bindLookup(b: Binder, op: LookupOp, left: TableSchema, scope: Scope): TableSchema {
   const right = refuseGraph(b, bindTabular(b, op.right, scope), op.right.span, 'lookup');
-  const keys = bindOn(b, op.on, left, right, scope, 'lookup', op.span);
+  bindOn(b, op.on, left, right, scope, 'lookup', op.span);
+  // the right side's key columns are not repeated: `on a` and `on $left.x == $right.a` both drop a
+  const keys = new Set(op.on.flatMap(rightKeyNames));
   const out = [...left.columns];
-  for (const c of right.columns) if (!keys.includes(c.name)) out.push({ ...c, name: uniqueName(out, c.name) });
+  for (const c of right.columns) if (!keys.has(c.name)) out.push({ ...c, name: uniqueName(out, c.name) });
   return { columns: out, open: left.open || right.open };
+}
+
+/** The right-side column names an `on` condition keys on: `a`, `$right.a == $left.x`, and `and` of those. */
+function rightKeyNames(e: Expr): string[] {
+  if (e.kind === 'NameRef') return [e.name];
+  if (e.kind === 'ParenExpr') return rightKeyNames(e.expr);
+  if (e.kind !== 'BinaryExpr') return [];
+  if (e.op === 'and') return [...rightKeyNames(e.left), ...rightKeyNames(e.right)];
+  if (e.op !== '==') return [];
+  return [e.left, e.right].flatMap((x) => (x.kind === 'MemberExpr' && x.target.kind === 'NameRef' && x.target.name === '$right' ? [x.name.name] : []));
 }
 
 export function bindMvExpand(b: Binder, op: MvExpandOp, input: TableSchema, scope: Scope): TableSchema {
@@ -151,6 +172,8 @@ export function bindMakeSeries(b: Binder, op: MakeSeriesOp, input: TableSchema, 
   const out: ColumnSchema[] = [...by];
   const axisName = implicitName(op.on) ?? 'Column1';
   const aggRow: Row = { schema: input, aggregates: true };
+  // arg_max(x, *) over an input with unknown columns passes those unknown columns through
+  let passesUnknown = false;
   for (const a of op.aggregates) {
     bindExpr(b, a.assignment.expr, scope, aggRow);
     if (a.default) bindExpr(b, a.default, scope, undefined);

@@ -3,16 +3,17 @@
  * Operators whose output shape depends on data (evaluate plugins, graph operators, scan, partition ...)
  * return an open schema so later references are not reported as unknown.
  */
-import type { ColumnDecl, Expr, InvokeOp, NamePattern, Operator } from '../syntax/ast.js';
+import type { ColumnDecl, Expr, InvokeOp, NamedArg, NamePattern, Operator } from '../syntax/ast.js';
 import { fileProfileSchema } from './defender-functions.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindJoin, bindLookup, bindMakeSeries, bindMvApply, bindMvExpand, bindScan, bindSummarize, bindTopNested } from './bind-operators-shape.js';
-import { bindAssignments, bindTabular, bindUnion } from './bind-tabular.js';
+import { bindAssignments, bindTabular, bindUnion, isTabular } from './bind-tabular.js';
 import { bindGraphOp, checkGraphFlow } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
+import { reorderColumns } from './reorder.js';
 
 /** The KQL word of each operator node, for messages and the engine-capability check. */
 export const OPERATOR_WORD: Record<Operator['kind'], string> = {
@@ -83,11 +84,8 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       }
       return { columns: out, open: input.open };
     }
-    case 'ProjectReorderOp': {
-      const first: ColumnSchema[] = [];
-      for (const c of op.columns) for (const col of input.columns) if (globMatch(c.pattern.pattern, col.name) && !first.includes(col)) first.push(col);
-      return { columns: [...first, ...input.columns.filter((c) => !first.includes(c))], open: input.open };
-    }
+    case 'ProjectReorderOp':
+      return { columns: reorderColumns(input.columns, op.columns), open: input.open };
     case 'ProjectByNamesOp':
       op.names.forEach(expr);
       return OPEN_SCHEMA;
@@ -174,6 +172,8 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       const aggregates = plugin.toLowerCase() === 'pivot';
       for (const a of op.call.args) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true }, aggregates });
       if (op.outputSchema) return { columns: op.outputSchema.columns.map(declToColumn), open: op.outputSchema.open };
+      if (plugin === 'bag_unpack') return bagUnpackSchema(op.call.args, input);
+      if (plugin === 'geo_line_lookup' || plugin === 'geo_polygon_lookup') return geoLookupSchema(b, op.call.args, input, scope, 8);
       return OPEN_SCHEMA;
     }
     case 'ScanOp':
@@ -256,4 +256,32 @@ export function reportMissingPatterns(b: Binder, patterns: NamePattern[], input:
       reportUnknownColumn(b, p.pattern, p.span, input.columns.map((c) => c.name));
     }
   }
+}
+
+/**
+ * `bag_unpack(d)`: the input's other columns keep their names and types (the engine passes them through),
+ * the bag's properties are columns unknown until run time. Only `columnsConflict=replace_source` may change
+ * a kept column's type, so then nothing is known.
+ */
+function bagUnpackSchema(args: readonly (Expr | NamedArg)[], input: TableSchema): TableSchema {
+  const target = args[0];
+  const replaces = args.some((a) => a.kind === 'NamedArg' && a.name.name === 'columnsConflict' && a.value.kind === 'Literal' && a.value.value === 'replace_source');
+  if (!target || target.kind !== 'NameRef' || replaces) return OPEN_SCHEMA;
+  return { columns: input.columns.filter((c) => c.name !== target.name), open: true };
+}
+
+/**
+ * `geo_line_lookup` / `geo_polygon_lookup(LookupTable, KeyColumn, ...)`: the input's columns, then the lookup
+ * table's but its shape column, as the engine joins them. With return_lookup_key given, or a lookup column
+ * named like an input column, only the input's columns are known (the rest left open).
+ */
+/** (both plugins take return_lookup_key as their 8th argument) */
+function geoLookupSchema(b: Binder, args: readonly (Expr | NamedArg)[], input: TableSchema, scope: Scope, keySlot: number): TableSchema {
+  const [table, key] = args;
+  if (!table || table.kind === 'NamedArg' || !isTabular(b, table, scope)) return OPEN_SCHEMA;
+  const lookup = bindTabular(b, table, scope);
+  const returnsKey = args.some((a) => a.kind === 'NamedArg' && a.name.name === 'return_lookup_key') || args.filter((a) => a.kind !== 'NamedArg').length >= keySlot;
+  const added = lookup.columns.filter((c) => !(key && key.kind === 'NameRef' && c.name === key.name));
+  if (returnsKey || lookup.open || input.open || added.some((c) => input.columns.some((x) => x.name === c.name))) return { columns: input.columns, open: true };
+  return { columns: [...input.columns, ...added], open: false };
 }

@@ -314,7 +314,9 @@ export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name:
   const columns: ColumnSchema[] = [];
   const withsource = param('withsource');
   if (withsource?.kind === 'NameRef') columns.push({ name: withsource.name, type: 'string' });
-  columns.push(...planUnion(schemas.map((s) => s.columns), inner, true).columns);
+  // a dynamic column of a closed schema (a known table, a datatable) is really dynamic: plan strictly as the
+  // engine does; only inputs with unknown columns leave a dynamic/other difference open
+  columns.push(...planUnion(schemas.map((s) => s.columns), inner, schemas.some((s) => s.open)).columns);
   return { columns, open: schemas.some((s) => s.open) };
 }
 

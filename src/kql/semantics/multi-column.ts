@@ -27,6 +27,7 @@ const PARTS: Record<string, [string, ScalarTypeName][]> = {
   series_decompose_anomalies: [['ad_flag', 'dynamic'], ['ad_score', 'dynamic'], ['baseline', 'dynamic']],
   series_fit_line: [['rsquare', 'real'], ['slope', 'real'], ['variance', 'real'], ['rvariance', 'real'], ['interception', 'real'], ['line_fit', 'dynamic']],
   series_periods_detect: [['periods', 'dynamic'], ['scores', 'dynamic']],
+  series_periods_validate: [['periods', 'dynamic'], ['scores', 'dynamic']],
 };
 
 /**

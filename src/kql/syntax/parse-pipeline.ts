@@ -188,7 +188,12 @@ export function parseTableList(p: Parser): Expr[] {
   const tables: Expr[] = [];
   for (;;) {
     const before = p.pos;
-    if (p.tok.kind === 'ident' && (p.isPunct('*', 1) && !p.peek(1).spaced)) {
+    if (p.isPunct('*')) {
+      // `union *`: every table (a wildcard with no prefix), not a scalar `*`
+      const s = p.start;
+      p.advance();
+      tables.push({ kind: 'NameRef', name: '*', span: p.spanFrom(s) });
+    } else if (p.tok.kind === 'ident' && (p.isPunct('*', 1) && !p.peek(1).spaced)) {
       // wildcard table names: Device*
       const s = p.start;
       let name = '';

@@ -10,7 +10,7 @@ split 2 3 dynamic
 strcat 1 * string
 strcat_delim 2 * string
 strcat_array 2 2 string
-strcmp 2 2 int
+strcmp 2 2 long
 strrep 2 3 string
 string_size 1 1 long
 replace_string 3 3 string
@@ -138,7 +138,7 @@ bin_at 3 3 arg0
 bin_auto 1 1 arg0
 ceiling 1 1 arg0
 round 1 2 arg0
-sign 1 1 arg0
+sign 1 1 real
 sqrt 1 1 real
 pow 2 2 real
 exp 1 1 real
@@ -226,18 +226,18 @@ vector_sum 1 * dynamic
 `;
 
 const NETWORK = `
-ipv4_compare 2 3 int
+ipv4_compare 2 3 long
 ipv4_is_in_range 2 2 bool
 ipv4_is_in_any_range 2 * bool
 ipv4_is_match 2 3 bool
 ipv4_is_private 1 1 bool
-ipv4_netmask_suffix 1 1 int
+ipv4_netmask_suffix 1 1 long
 ipv4_range_to_cidr_list 2 2 dynamic
 parse_ipv4 1 1 long
 parse_ipv4_mask 2 2 long
 format_ipv4 1 2 string
 format_ipv4_mask 1 2 string
-ipv6_compare 2 3 int
+ipv6_compare 2 3 long
 ipv6_is_in_range 2 2 bool
 ipv6_is_in_any_range 2 * bool
 ipv6_is_match 2 3 bool

@@ -1,0 +1,43 @@
+// Result columns as Kusto types and names them, checked on both sides: the binder's schema (what `check`
+// reports) and the engine's output table must each equal the expected `name:type` list. Each case is a class
+// of behaviour once found to differ from Kusto.Language (test/kql/oracle-known.json).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runQuery } from '../../src/engine/index.js';
+import { checkQuery } from '../../src/kql/semantics/index.js';
+
+const CASES: { name: string; query: string; expect: string[] }[] = [
+  { name: 'strcmp is long', query: "print r = strcmp('a', 'b')", expect: ['r:long'] },
+  { name: 'ipv4_compare / ipv6_compare are long', query: "print a = ipv4_compare('1.2.3.4', '1.2.3.5'), b = ipv4_compare('1.2.3.4', '1.2.3.5', 24), c = ipv6_compare('::1', '::2')", expect: ['a:long', 'b:long', 'c:long'] },
+  { name: 'ipv4_netmask_suffix is long', query: "print s = ipv4_netmask_suffix('10.0.0.0/8')", expect: ['s:long'] },
+  { name: 'sign is real whatever the argument', query: 'print a = sign(-42), b = sign(toint(0)), c = sign(11.2)', expect: ['a:real', 'b:real', 'c:real'] },
+  { name: 'a parameterless function named without parentheses has its body type', query: 'let x = () { rand(10) }; let n = () { strlen("abc") }; print x, n', expect: ['print_0:real', 'print_1:long'] },
+  { name: "lookup does not repeat the right side's key columns", query: "datatable(a:string, x:long)['k', 1] | lookup (datatable(b:string, a:string, c:long)['k', 'z', 2]) on $left.a == $right.b", expect: ['a:string', 'x:long', 'a1:string', 'c:long'] },
+  { name: 'lookup keys on $right.b == $left.a and names alike', query: "datatable(a:string, x:long)['k', 1] | lookup (datatable(b:string, c:long)['k', 2]) on $right.b == $left.a", expect: ['a:string', 'x:long', 'c:long'] },
+  { name: 'an unnamed summarize by-column skips the ColumnN names its input has', query: "datatable(T:datetime, D:string)[datetime(2024-01-03), 'a'] | summarize arg_max(T, *) by D, startofmonth(T) | summarize count() by startofmonth(T), D", expect: ['Column2:datetime', 'D:string', 'count_:long'] },
+  { name: 'union puts the per-type columns of a name together', query: "union (print a=1, b='x'), (print a='s', b='y')", expect: ['a_long:long', 'a_string:string', 'b:string'] },
+  { name: 'bag_unpack keeps the types of the columns it passes through', query: "datatable(n:string, d:dynamic, k:long)['a', dynamic({'x': 1}), 2] | evaluate bag_unpack(d) | summarize s = make_set(x) by n, k", expect: ['n:string', 'k:long', 's:dynamic'] },
+  {
+    name: "geo_line_lookup adds the lookup table's columns but its line",
+    query: "let roads = datatable(road_name:string, road:dynamic)['5th', dynamic({'type':'LineString','coordinates':[[-73.9729,40.7642],[-73.9970,40.7314]]})]; datatable(place:string, lng:real, lat:real)['ESB', -73.9856, 40.7484] | evaluate geo_line_lookup(roads, road, lng, lat, 350) | summarize count() by road_name",
+    expect: ['road_name:string', 'count_:long'],
+  },
+  {
+    name: "geo_polygon_lookup adds the lookup table's columns but its polygon",
+    query: "let areas = datatable(area:string, shape:dynamic)['NY', dynamic({'type':'Polygon','coordinates':[[[-74.0,40.7],[-73.9,40.7],[-73.9,40.8],[-74.0,40.8],[-74.0,40.7]]]})]; datatable(place:string, lng:real, lat:real)['ESB', -73.9856, 40.7484] | evaluate geo_polygon_lookup(areas, shape, lng, lat)",
+    expect: ['place:string', 'lng:real', 'lat:real', 'area:string'],
+  },
+];
+
+for (const c of CASES) {
+  test(`result columns: ${c.name}`, () => {
+    const checked = checkQuery(c.query);
+    assert.deepEqual(checked.diagnostics.filter((d) => d.severity === 'error'), []);
+    const schemas = checked.bound.resultSchemas;
+    assert.deepEqual(schemas[schemas.length - 1]!.columns.map((x) => `${x.name}:${x.type}`), c.expect, 'binder');
+    const r = runQuery(c.query, {});
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.diagnostics));
+    const t = r.tables[r.tables.length - 1]!;
+    assert.deepEqual(t.table.columns.map((x) => `${x.name}:${x.column.type}`), c.expect, 'engine');
+  });
+}
