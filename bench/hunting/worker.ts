@@ -18,7 +18,7 @@ import type { CanonRow } from './compare.js';
 import { HUNT_NOW, HUNT_TABLES, huntCsvFiles, type HuntDataSet } from './data.js';
 import { duckCanon, duckLoad, kqliteCanon, runDuck, runKqlite } from './engines.js';
 import { huntShapes } from './shapes.js';
-import { WORKBENCH_QUERIES, type HuntIngestOutput, type HuntQueryOutput, type MemoryOutput } from './workbench.js';
+import { WORKBENCH_QUERIES, type HuntIngestOutput, type HuntQueryOutput, type MemoryOutput, type ShapeTiming } from './workbench.js';
 
 export type { ShapeTiming, HuntQueryOutput, HuntIngestOutput, MemoryOutput } from './workbench.js';
 
@@ -99,44 +99,34 @@ async function main(): Promise<void> {
     const ws = Workspace.open(wsDir);
     for (const t of HUNT_TABLES) runQuery(`${t} | count`, { source: ws, now: HUNT_NOW });
     out.reloadMs = performance.now() - started;
-    for (const s of shapes) {
-      const ms: number[] = [];
-      const cpuMs: number[] = [];
-      let rows: CanonRow[] = [];
-      for (let run = 0; run < runs; run++) {
-        const t0 = performance.now();
-        const c0 = process.cpuUsage();
-        const r = runKqlite(s, ws);
-        ms.push(performance.now() - t0);
-        cpuMs.push(cpuOf(process.cpuUsage(c0)));
-        if (run === 0) rows = kqliteCanon(r, s);
-      }
-      out.shapes.push({ name: s.name, ms, cpuMs, rows });
-    }
+    for (const s of shapes) out.shapes.push(await timeShape(s, runs, () => runKqlite(s, ws), (r) => kqliteCanon(r, s)));
   } else {
     const started = performance.now();
     const inst = await DuckDBInstance.create(duckFile);
     const conn = await inst.connect();
     for (const t of HUNT_TABLES) await conn.runAndReadAll(`SELECT count(*) FROM "${t}"`);
     out.reloadMs = performance.now() - started;
-    for (const s of shapes) {
-      const ms: number[] = [];
-      const cpuMs: number[] = [];
-      let rows: CanonRow[] = [];
-      for (let run = 0; run < runs; run++) {
-        const t0 = performance.now();
-        const c0 = process.cpuUsage();
-        const r = await runDuck(conn, s);
-        ms.push(performance.now() - t0);
-        cpuMs.push(cpuOf(process.cpuUsage(c0)));
-        if (run === 0) rows = duckCanon(r, s);
-      }
-      out.shapes.push({ name: s.name, ms, cpuMs, rows });
-    }
+    for (const s of shapes) out.shapes.push(await timeShape(s, runs, () => runDuck(conn, s), (r) => duckCanon(r, s)));
     conn.closeSync();
   }
   out.peakRssMiB = peakRssMiB();
   writeFileSync(outFile, JSON.stringify(out));
+}
+
+/** Runs one shape `runs` times: wall and CPU time of each run; the first run's rows, canonicalised untimed. */
+async function timeShape<R>(s: { name: string }, runs: number, runOnce: () => R | Promise<R>, canon: (r: R) => CanonRow[]): Promise<ShapeTiming> {
+  const ms: number[] = [];
+  const cpuMs: number[] = [];
+  let rows: CanonRow[] = [];
+  for (let run = 0; run < runs; run++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const r = await runOnce();
+    ms.push(performance.now() - t0);
+    cpuMs.push(cpuOf(process.cpuUsage(c0)));
+    if (run === 0) rows = canon(r);
+  }
+  return { name: s.name, ms, cpuMs, rows };
 }
 
 await main();
