@@ -61,7 +61,10 @@ export async function everyPageAtBothWidths(page: Page, base: string, snap: Snap
     assert.ok(cells.some((c) => c.label === label && c.shown), `the phone's finding card shows ${label}: ${JSON.stringify(cells)}`);
   }
   await page.goto(`${base}/inventory`);
-  const inv = await page.getByTestId('inventory-row').first().locator('td').evaluateAll((tds) => tds.filter((td) => td.getBoundingClientRect().width > 0 && td.getBoundingClientRect().right <= 390).map((td) => td.getAttribute('data-label')));
+  // evaluateAll does not wait: wait for the first card before measuring it
+  const invRow = page.getByTestId('inventory-row').first();
+  await invRow.locator('td').first().waitFor();
+  const inv = await invRow.locator('td').evaluateAll((tds) => tds.filter((td) => td.getBoundingClientRect().width > 0 && td.getBoundingClientRect().right <= 390).map((td) => td.getAttribute('data-label')));
   for (const label of ['Tool', 'Device', 'State', 'Last seen', 'Findings']) assert.ok(inv.includes(label), `inventory card shows ${label}: ${inv}`);
   await page.setViewportSize({ width: 1440, height: 900 });
 }
