@@ -15,5 +15,8 @@ function collect(dir, out) {
 const filter = process.argv.slice(2);
 let files = collect('test', []);
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
+// the command-line tests run the built CLI (bin/kqlite.js), as users do: build it first if src/ changed
+const built = spawnSync(process.execPath, ['scripts/prepare.mjs'], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
 const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
 process.exit(res.status ?? 1);

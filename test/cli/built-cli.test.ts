@@ -29,7 +29,7 @@ function runBuilt(args: string[], input = ''): Promise<CliResult> {
 
 /** Both CLIs, the same arguments: the same exit code, stdout and stderr. */
 async function same(args: string[], input = '', normalise = (s: string) => s): Promise<CliResult> {
-  const [b, s] = await Promise.all([runBuilt(args, input), runCli(args, { input })]);
+  const [b, s] = await Promise.all([runBuilt(args, input), runCli(args, { input, source: true })]);
   assert.equal(b.code, s.code, `exit code of kqlite ${args.join(' ')}`);
   assert.equal(normalise(b.stdout), normalise(s.stdout), `stdout of kqlite ${args.join(' ')}`);
   assert.equal(b.stderr, s.stderr, `stderr of kqlite ${args.join(' ')}`);
@@ -75,7 +75,7 @@ test('a workspace made, ingested (on worker threads) and hunted by the built CLI
   cpSync(ws, join(dir, 'demo-copy'), { recursive: true });
   // timings differ between any two runs; everything else is the same
   const untimed = (s: string) => s.replace(/"(durationMs|eventsPerSecond)": \d+/g, '"$1": 0');
-  const hunt = await Promise.all([runBuilt(['hunt', '--workspace', ws, '--format', 'json']), runCli(['hunt', '--workspace', join(dir, 'demo-copy'), '--format', 'json'])]);
+  const hunt = await Promise.all([runBuilt(['hunt', '--workspace', ws, '--format', 'json']), runCli(['hunt', '--workspace', join(dir, 'demo-copy'), '--format', 'json'], { source: true })]);
   assert.equal(hunt[0].code, 2, hunt[0].stderr);
   assert.equal(hunt[1].code, 2, hunt[1].stderr);
   assert.equal(untimed(hunt[0].stdout), untimed(hunt[1].stdout));

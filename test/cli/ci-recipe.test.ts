@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { parse as parseJunit } from 'junit2json';
 import { parse as parseYaml } from 'yaml';
+import { cliArgv } from '../helpers/cli.js';
 import { sarifValidator } from '../helpers/sarif-schema.js';
 
 const RECIPE = 'docs/ci/kqlite-rules.yml';
@@ -30,8 +30,7 @@ function kqliteSteps(): Step[] {
 function binDir(): string {
   const bin = join(tmp, 'bin');
   mkdirSync(bin, { recursive: true });
-  const tsx = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
-  writeFileSync(join(bin, 'kqlite'), `#!/bin/sh\nexec "${process.execPath}" --import "${tsx}" "${resolve('test/helpers/kqlite-cli.ts')}" "$@"\n`);
+  writeFileSync(join(bin, 'kqlite'), `#!/bin/sh\nexec "${process.execPath}" ${cliArgv().map((a) => `"${a}"`).join(' ')} "$@"\n`);
   chmodSync(join(bin, 'kqlite'), 0o755);
   return bin;
 }

@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createDemoWorkspace } from '../../src/ingest/index.js';
 import { buildServer } from '../../src/server/app.js';
 import type { StatusResponse } from '../../src/server/api.js';
-import { runCli } from '../helpers/cli.js';
+import { cliArgv, runCli } from '../helpers/cli.js';
 
 let root: string;
 let ws: string;
@@ -44,8 +43,7 @@ test('runs lists past hunts newest first with what they found; show gives one; b
 });
 
 test('a reader that stops early ends the command quietly (no EPIPE stack)', async () => {
-  const tsx = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
-  const child = spawn(process.execPath, ['--import', tsx, resolve('test/helpers/kqlite-cli.ts'), 'rules', 'list'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...cliArgv(), 'rules', 'list'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   child.stdout.once('data', () => child.stdout.destroy());

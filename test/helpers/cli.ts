@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isBuildFresh } from '../../scripts/build-state.mjs';
 
 export interface CliResult {
   code: number;
@@ -11,16 +12,33 @@ export interface CliResult {
   signal?: NodeJS.Signals;
 }
 
-const ENTRY = resolve('test/helpers/kqlite-cli.ts');
+const SOURCE_ENTRY = resolve('test/helpers/kqlite-cli.ts');
 // tsx's loader by absolute URL, so commands can run with any working directory
 const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
+const BUILT_ENTRY = resolve('bin/kqlite.js');
+
+let checked = false;
+/**
+ * How a test starts `kqlite`: the built command line (bin/kqlite.js over dist/), which is what users run and
+ * starts in a fraction of the time tsx takes to load the sources; `source: true` (or KQLITE_TEST_CLI=source)
+ * runs src/ through tsx instead, for the tests that compare the two. A stale dist/ is an error, not a silent
+ * test of old code: `npm test` builds it first (scripts/prepare.mjs).
+ */
+export function cliArgv(source = false): string[] {
+  if (source || process.env['KQLITE_TEST_CLI'] === 'source') return ['--import', TSX, SOURCE_ENTRY];
+  if (!checked) {
+    if (!isBuildFresh()) throw new Error('dist/ is older than src/ (or missing): run `npm run build` first (`npm test` does it), or set KQLITE_TEST_CLI=source');
+    checked = true;
+  }
+  return [BUILT_ENTRY];
+}
 
 export function runCli(
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; /** Node's own flags, e.g. --max-old-space-size=128. */ nodeArgs?: string[] } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; /** Node's own flags, e.g. --max-old-space-size=128. */ nodeArgs?: string[]; /** Run src/ through tsx instead of the build. */ source?: boolean } = {},
 ): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', TSX, ENTRY, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...cliArgv(opts.source), ...args], {
       cwd: opts.cwd ?? process.cwd(),
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -51,7 +69,7 @@ export interface ServedCli {
 /** Starts a long-running `kqlite <args>` (serve, start) and resolves once it prints the address it serves. */
 export function serveCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ServedCli> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], { cwd: opts.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...cliArgv(), ...args], { cwd: opts.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const exited = new Promise<number>((r) => child.on('close', (code) => r(code ?? 1)));
     const timer = setTimeout(() => { child.kill('SIGKILL'); fail(new Error(`no address printed within the time limit:\n${out}`)); }, opts.timeoutMs ?? 60_000);
@@ -71,7 +89,7 @@ export function serveCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
 
 /** Starts `kqlite <args>` and hands back the child (to signal it) and what it printed when it ends. */
 export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { pid: number; kill(signal: NodeJS.Signals): void; done: Promise<CliResult & { signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], { cwd: opts.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...cliArgv(), ...args], { cwd: opts.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -91,7 +109,7 @@ export interface FollowedCli {
 
 /** Starts a long-running `kqlite <args>` (e.g. `test --watch`) whose output a test follows as it comes. */
 export function followCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): FollowedCli {
-  const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], { cwd: opts.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...cliArgv(), ...args], { cwd: opts.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const listeners = new Set<() => void>();
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
