@@ -11,7 +11,7 @@ import { LineMap } from '../common/span.js';
 import { renderLocated, type LocatedDiagnostic } from '../common/diagnostics.js';
 import { defaultCatalog, loadSchemaDir, mergeCatalogs } from '../kql/semantics/index.js';
 import { writeCiReport, type CiReport } from '../rules/ci-formats/index.js';
-import { LINT_CODES, lintCode, parseDisableOption } from '../rules/lint/index.js';
+import { LINT_CODES, lintCode, lintDocsUrl, parseDisableOption } from '../rules/lint/index.js';
 import { checkText, QUERY_FILE, RULE_FILE } from './check-files.js';
 import { RULE_TESTS_FILE } from '../rules/readers/index.js';
 import { VERSION } from './main.js';
@@ -63,7 +63,7 @@ export function checkReport(all: readonly LocatedDiagnostic[], summary?: string)
       message: d.message,
       location: { file: d.file, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn },
     })),
-    codes: LINT_CODES.filter((c) => used.has(c.code)).map((c) => ({ id: c.code, description: c.summary, helpUri: `https://github.com/kqlite/kqlite/blob/main/docs/LINT.md#${c.code.toLowerCase()}` })),
+    codes: LINT_CODES.filter((c) => used.has(c.code)).map((c) => ({ id: c.code, description: c.summary, helpUri: lintDocsUrl(c.code) })),
   };
 }
 

@@ -34,3 +34,8 @@ export const LINT_CODES: readonly LintCode[] = Object.values(LINT);
 export function lintCode(code: string): LintCode | undefined {
   return LINT_CODES.find((c) => c.code === code.toUpperCase());
 }
+
+/** Where a code is explained (why it matters, how to fix it, how to silence it): its section of docs/LINT.md. */
+export function lintDocsUrl(code: string): string {
+  return `https://github.com/kqlite/kqlite/blob/main/docs/LINT.md#${code.toLowerCase()}`;
+}
