@@ -16,7 +16,8 @@ export function ruleLint(rule: Rule, settings: WorkspaceLintSettings, library?: 
   const file = rule.source.path ?? `${rule.id}.yaml`;
   return {
     version: rule.version,
-    findings: findings.map((d) => lintFinding(rule, d, file)),
+    // in file order, as `kqlite check` lists them
+    findings: findings.map((d) => lintFinding(rule, d, file)).sort((a, b) => a.line - b.line || a.column - b.column),
     disabled: { config: [...settings.disable].sort(), rule: disabledInRule },
     configProblems: settings.problems,
   };

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { checkText } from '../../src/cli/check-files.js';
 import { main } from '../../src/cli/main.js';
 import { defaultCatalog } from '../../src/kql/semantics/index.js';
+import { importRules } from '../../src/rules/index.js';
 import { lintStoredRule } from '../../src/rules/lint/index.js';
 import { ruleFromQuery } from '../../src/rules/readers/from-query.js';
 import { buildServer } from '../../src/server/app.js';
@@ -142,7 +143,7 @@ test('lint is computed once per rule version: the same answer object until the r
     writeLintConfig(ws, []);
     // the rule fixed and imported again: version 2, and its lint is the fixed rule's
     writeFileSync(join(rules, 'dirty.yaml'), lintRuleFiles()['dirty.yaml']!.replace('contains', 'has'));
-    assert.equal(await quietly(['rules', 'import', rules, '--workspace', ws]), 0);
+    assert.equal(importRules(rules, { workspaceDir: ws }).updated, 1);
     const fixed = ctx.rule(LINT_RULES.dirty.id)!;
     assert.equal(fixed.version, 2);
     const lint = ctx.lint(fixed);
@@ -151,5 +152,31 @@ test('lint is computed once per rule version: the same answer object until the r
     assert.deepEqual((await rule(LINT_RULES.dirty.id)).lint.findings.map((f) => f.code), ['LINT011']);
   } finally {
     ctx.close();
+  }
+});
+
+test("over Microsoft's Defender hunting queries the rule page lists exactly what kqlite check lists, file by file, in the same order", async () => {
+  const corpus = '../shared/corpus/sentinel-hunting';
+  const dir = mkdtempSync(join(tmpdir(), 'kqlite-rule-lint-corpus-'));
+  try {
+    importRules(corpus, { workspaceDir: dir });
+    const ctx = new ServerContext(dir);
+    try {
+      const imported = ctx.rules().filter((r) => r.source.kind === 'import');
+      assert.ok(imported.length >= 60, `${imported.length} rules imported`);
+      let total = 0;
+      for (const r of imported) {
+        const file = join(r.source.folder!, r.source.path!);
+        const cli = checkText(file, readFileSync(file, 'utf8'), defaultCatalog()).filter((d) => d.code.startsWith('LINT')).map(shape);
+        const page = ctx.lint(r).findings.map(shape);
+        assert.deepEqual(page, cli, r.source.path);
+        total += page.length;
+      }
+      assert.ok(total > 50, `${total} findings compared`); // docs/LINT.md's table: 43 LINT001, 31 LINT023, ...
+    } finally {
+      ctx.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
