@@ -1,5 +1,5 @@
 /**
- * `kqlite check [paths...|-] [--schema DIR] [--format text|json|sarif|github] [--disable CODE...] [--no-lint]`:
+ * `kqlite check [paths...|-] [--schema DIR] [--format text|json|sarif|github] [--disable CODE...] [--workspace DIR] [--no-lint]`:
  * parse and type-check KQL files, Sentinel rule YAML (their `query`, bound against the tables the rule
  * declares), Sigma rules (converted, then bound) and stdin, and lint the rules (LINTxxx, docs/LINT.md).
  * Exit 0 when no errors.
@@ -11,7 +11,7 @@ import { LineMap } from '../common/span.js';
 import { renderLocated, type LocatedDiagnostic } from '../common/diagnostics.js';
 import { defaultCatalog, loadSchemaDir, mergeCatalogs } from '../kql/semantics/index.js';
 import { writeCiReport, type CiReport } from '../rules/ci-formats/index.js';
-import { LINT_CODES, lintCode, parseDisableOption } from '../rules/lint/index.js';
+import { LINT_CODES, lintCode, lintDocsUrl, parseDisableOption, workspaceLintSettings } from '../rules/lint/index.js';
 import { checkText, QUERY_FILE, RULE_FILE } from './check-files.js';
 import { RULE_TESTS_FILE } from '../rules/readers/index.js';
 import { VERSION } from './main.js';
@@ -19,7 +19,7 @@ import { VERSION } from './main.js';
 export { checkText } from './check-files.js';
 
 const HELP = `usage: kqlite check [paths...|-] [--schema DIR] [--format text|json|sarif|github]
-                    [--disable CODE[,CODE...]] [--no-lint]
+                    [--disable CODE[,CODE...]] [--workspace DIR] [--no-lint]
 
 Checks .kql/.csl files, Sentinel and Sigma rule .yaml/.yml files and stdin ('-', or no path) for syntax
 and semantic errors against the Defender XDR and Windows event table schemas (plus --schema DIR of user
@@ -28,7 +28,8 @@ has no table) is a warning saying why.
 Rules are also linted (codes LINT001-LINT040, see docs/LINT.md): time windows against the rule's schedule,
 contains/has, case-sensitive == on Defender's case-varying columns, ATT&CK ids, tactics, severity, entity
 mappings against the query's output, summarize per event. --disable turns codes off (or 'all'; also per
-file with '# kqlite-disable: CODE' and per query with '// kqlite-disable: CODE'); --no-lint turns lint off.
+file with '# kqlite-disable: CODE' and per query with '// kqlite-disable: CODE'); --workspace DIR also turns
+off the codes its config.json lists ("lint": {"disable": [...]}, as its rule pages do); --no-lint turns lint off.
 --format sarif writes SARIF 2.1.0 (GitHub code scanning), github writes workflow annotations.
 Directories are searched recursively. Exit code 0 when there are no errors, 1 otherwise.`;
 
@@ -63,7 +64,7 @@ export function checkReport(all: readonly LocatedDiagnostic[], summary?: string)
       message: d.message,
       location: { file: d.file, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn },
     })),
-    codes: LINT_CODES.filter((c) => used.has(c.code)).map((c) => ({ id: c.code, description: c.summary, helpUri: `https://github.com/kqlite/kqlite/blob/main/docs/LINT.md#${c.code.toLowerCase()}` })),
+    codes: LINT_CODES.filter((c) => used.has(c.code)).map((c) => ({ id: c.code, description: c.summary, helpUri: lintDocsUrl(c.code) })),
   };
 }
 
@@ -72,7 +73,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     opts = parseArgs({ args, allowPositionals: true, options: {
       schema: { type: 'string' }, format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' },
-      disable: { type: 'string', multiple: true }, 'no-lint': { type: 'boolean' },
+      disable: { type: 'string', multiple: true }, 'no-lint': { type: 'boolean' }, workspace: { type: 'string', short: 'w' },
     } });
   } catch (e) {
     process.stderr.write(`kqlite check: ${(e as Error).message}\n${HELP}\n`);
@@ -91,6 +92,15 @@ export async function run(args: string[]): Promise<number> {
   if (disable.unknown.length) {
     process.stderr.write(`kqlite check: --disable ${disable.unknown.map((c) => `'${c}'`).join(', ')}: not a lint code (${LINT_CODES.map((c) => c.code).join(', ')}, or all)\n`);
     return 1;
+  }
+  if (opts.values.workspace !== undefined) {
+    // the workspace's own lint settings, refused as --disable is when a code is not one (a typo must not silently disable nothing)
+    const settings = workspaceLintSettings(opts.values.workspace);
+    if (settings.problems.length) {
+      process.stderr.write(settings.problems.map((p) => `kqlite check: --workspace ${opts.values.workspace}: ${p}\n`).join(''));
+      return 1;
+    }
+    for (const c of settings.disable) disable.codes.add(c);
   }
   let catalog = defaultCatalog();
   if (opts.values.schema) {

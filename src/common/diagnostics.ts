@@ -70,16 +70,23 @@ export function locate(
 /** Longest source line shown whole; a longer one (a 10 KB one-line query) is shown around the span. */
 const MAX_SHOWN = 160;
 
-/** The source line as shown (tabs as spaces, a window with `…` on a long line) and its caret underline. */
-function excerpt(src: string, column: number, width: number): { text: string; caret: string } {
+/**
+ * The source line as shown (tabs as spaces, a window with `…` on a long line), its caret underline, and where
+ * the span is in the shown text (`start`..`end`, 0-based, end exclusive: for highlighting it instead).
+ */
+export function excerpt(src: string, column: number, width: number): { text: string; caret: string; start: number; end: number } {
   const line = src.replace(/\t/g, ' ');
-  if (line.length <= MAX_SHOWN) return { text: line, caret: `${' '.repeat(column - 1)}${'^'.repeat(width)}` };
+  if (line.length <= MAX_SHOWN) {
+    const start = Math.min(column - 1, line.length);
+    return { text: line, caret: `${' '.repeat(column - 1)}${'^'.repeat(width)}`, start, end: Math.min(line.length, start + width) };
+  }
   const from = Math.max(0, Math.min(column - 1 - 60, line.length - MAX_SHOWN));
   const to = Math.min(line.length, from + MAX_SHOWN);
   const lead = from > 0 ? '…' : '';
   const text = lead + line.slice(from, to) + (to < line.length ? '…' : '');
   const at = column - 1 - from;
-  return { text, caret: ' '.repeat(lead.length + at) + '^'.repeat(Math.max(1, Math.min(width, to - from - at))) };
+  const shownWidth = Math.max(1, Math.min(width, to - from - at));
+  return { text, caret: ' '.repeat(lead.length + at) + '^'.repeat(shownWidth), start: lead.length + at, end: Math.min(text.length, lead.length + at + shownWidth) };
 }
 
 /**

@@ -12,4 +12,4 @@ export function openWorkspace(dir: string): Workspace {
   return Workspace.open(dir);
 }
 export { externalDataSource, externalDataFor, EXTERNAL_DIR, type ExternalDataOptions } from './external-data.js';
-export { readWorkspaceConfig, ConfigError, CONFIG_FILE, DEFAULT_EXTERNAL_DATA, type WorkspaceConfig, type ExternalDataConfig } from './workspace-config.js';
+export { readWorkspaceConfig, readLintConfig, ConfigError, CONFIG_FILE, DEFAULT_EXTERNAL_DATA, type WorkspaceConfig, type ExternalDataConfig } from './workspace-config.js';

@@ -115,6 +115,8 @@ export interface RuleDetail extends RuleCard {
   version: number;
   repairs: string[];
   diagnostics: ApiDiagnostic[];
+  /** The rule lint's findings (`kqlite check`'s LINTxxx codes, docs/LINT.md), with the same codes turned off. */
+  lint: RuleLint;
   provenance: {
     kind: 'builtin' | 'import' | 'git';
     name: string;
@@ -152,6 +154,32 @@ export interface RuleDetail extends RuleCard {
     attribution?: Sourced<{ author: string; license: string; status?: string; level?: string; date?: string; modified?: string; logsource: string; notRunnable?: string }>;
   };
   recentFindings: FindingSummary[];
+}
+
+/** A lint finding: where it is (`line`/`column` in the rule file, as `kqlite check` reports it) and what the code means. */
+export interface LintFinding extends ApiDiagnostic {
+  /** The code's short name, e.g. `no-time-filter`. */
+  name: string;
+  /** What the code means, in one line. */
+  summary: string;
+  /** The code's section in docs/LINT.md: why it matters and how to fix it. */
+  docsUrl: string;
+  /**
+   * The line the finding is on, as shown: of the rule file (`in: 'file'`), or of the query where the file does
+   * not hold it line for line (`in: 'query'`). `start`..`end` (0-based, end exclusive) is the span in `text`;
+   * a long line is cut to a window around the span, marked with `…`.
+   */
+  excerpt: { in: 'file' | 'query'; line: number; text: string; start: number; end: number };
+}
+
+export interface RuleLint {
+  /** The rule version these findings were computed for (they are kept until the rule or the settings change). */
+  version: number;
+  findings: LintFinding[];
+  /** Codes turned off: by the workspace's config.json (`"lint": {"disable": [...]}`), and by `kqlite-disable:` comments in the rule. */
+  disabled: { config: string[]; rule: string[] };
+  /** Lint settings in config.json that could not be used (an unknown code, a file that is not JSON), each naming the file and field. */
+  configProblems: string[];
 }
 
 export interface RuleOrigin {

@@ -7,13 +7,18 @@ import { existsSync, statSync } from 'node:fs';
 import { workspaceWritable } from '../common/workspace-dir.js';
 import { auditOf, devicesSeen, listFindings, openFindingsCopy, openFindingsDb, type Db, type Finding } from '../hunts/index.js';
 import { Workspace } from '../ingest/index.js';
+import type { FunctionLibrary } from '../kql/semantics/index.js';
 import { enrichRule, removedRules, loadRules, readRuleStore, rulesDir, sources, type DamagedRuleFile, type Enrichment, type Rule } from '../rules/index.js';
+import { workspaceLintSettings } from '../rules/lint/index.js';
+import type { RuleLint } from './api.js';
+import { ruleLint } from './rule-lint.js';
 
 export class ServerContext {
   readonly workspace: Workspace;
   private database: Db | undefined;
   private rulesCache: { stamp: string; rules: Rule[]; byId: Map<string, Rule>; damaged: DamagedRuleFile[] } | undefined;
   private readonly enrichments = new Map<string, { stamp: string; value: Enrichment }>();
+  private readonly lints = new Map<string, { stamp: string; library: FunctionLibrary; value: RuleLint }>();
 
   /** @param actor who the audit trail names for changes made through this server (see auth.ts actorOf). */
   constructor(readonly dir: string, readonly actor = 'web') {
@@ -81,6 +86,21 @@ export class ServerContext {
     if (hit?.stamp === stamp) return hit.value;
     const value = enrichRule(rule, { tablesPresent: this.workspace.tableNames(), devicesSeen: devices });
     this.enrichments.set(rule.id, { stamp, value });
+    return value;
+  }
+
+  /**
+   * The rule's lint, computed once per rule version (and lint settings in config.json, and stored functions
+   * the query may call): binding and linting a rule is milliseconds, and a page is opened many times.
+   */
+  lint(rule: Rule): RuleLint {
+    const settings = workspaceLintSettings(this.dir);
+    const library = sources.workspaceLibrary(this.dir);
+    const stamp = `${rule.source.name}|${rule.version}|${[...settings.disable].sort().join(',')}|${settings.problems.join('\n')}`;
+    const hit = this.lints.get(rule.id);
+    if (hit?.stamp === stamp && hit.library === library) return hit.value;
+    const value = ruleLint(rule, settings, library);
+    this.lints.set(rule.id, { stamp, library, value });
     return value;
   }
 

@@ -4,7 +4,7 @@
  */
 import { LineMap } from '../common/span.js';
 import { renderDiagnostic, type Diagnostic } from '../common/diagnostics.js';
-import { locateRuleDiagnostic, renderRuleDiagnostic, type Rule } from '../rules/index.js';
+import { locateRuleDiagnostic, renderRuleDiagnostic, type Rule, type RuleDiagnostic } from '../rules/index.js';
 import type { ApiDiagnostic, ApiError } from './api.js';
 
 export class HttpError extends Error {
@@ -22,17 +22,18 @@ export function errorBody(status: number, message: string, diagnostics?: ApiDiag
 
 /** A rule's diagnostics at their place in its file (query or field), rendered as the CLI renders them. */
 export function ruleApiDiagnostics(rule: Rule): ApiDiagnostic[] {
-  const file = rule.source.path ?? `${rule.id}.yaml`;
-  return rule.diagnostics.map((d) => {
-    const at = locateRuleDiagnostic(rule, d, file);
-    const out: ApiDiagnostic = {
-      code: d.code, severity: d.severity, message: d.message, start: d.span.start, end: d.span.end,
-      line: at.line, column: at.column, rendered: renderRuleDiagnostic(rule, d, file),
-    };
-    if (d.field !== undefined) out.field = d.field;
-    if (d.suggestion !== undefined) out.suggestion = d.suggestion;
-    return out;
-  });
+  return rule.diagnostics.map((d) => ruleApiDiagnostic(rule, d));
+}
+
+export function ruleApiDiagnostic(rule: Rule, d: RuleDiagnostic, file = rule.source.path ?? `${rule.id}.yaml`): ApiDiagnostic {
+  const at = locateRuleDiagnostic(rule, d, file);
+  const out: ApiDiagnostic = {
+    code: d.code, severity: d.severity, message: d.message, start: d.span.start, end: d.span.end,
+    line: at.line, column: at.column, rendered: renderRuleDiagnostic(rule, d, file),
+  };
+  if (d.field !== undefined) out.field = d.field;
+  if (d.suggestion !== undefined) out.suggestion = d.suggestion;
+  return out;
 }
 
 /** Diagnostics of `text` with line/column and the CLI's caret rendering. */

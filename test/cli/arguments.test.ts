@@ -21,7 +21,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 /** Per command, invocations that must be refused and what the message must say. */
 const REFUSED: Record<string, [string[], RegExp][]> = {
-  check: [[['--workspace', 'ws', 'x.kql'], /Unknown option '--workspace'/]], // check reads files, not a workspace
+  check: [[['--as-of', '2026-01-01', 'x.kql'], /Unknown option '--as-of'/]], // check reads files and runs nothing (its --workspace is for lint settings only)
   query: [[['print 1', '--file', 'q.kql'], /unexpected argument 'print 1': the query comes from --file/]],
   ingest: [[[], /name the files to ingest/], [['x.csv', '--rules', 'a'], /Unknown option '--rules'/]],
   tables: [[['bogus-word'], /unexpected argument 'bogus-word' \('tables' takes no arguments besides its options\)/]],

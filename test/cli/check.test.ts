@@ -1,7 +1,7 @@
 // `kqlite check` through the CLI: text and JSON output, exit codes, stdin, rule YAML with repairs, --schema.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
@@ -112,4 +112,18 @@ test('lint through the CLI: --disable turns codes off, an unknown code is refuse
   const bad = await runCli(['check', '--disable', 'LINT999', file]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--disable 'LINT999': not a lint code \(LINT001, LINT002/);
+});
+
+test("lint through the CLI: --workspace turns off the codes the workspace's config.json lists (as its rule pages do); a bad code there is refused", async () => {
+  const file = 'test/rules/data/lint/lint011-equals-filename.yaml';
+  const ws = mkdtempSync(join(tmpdir(), 'kqlite-check-ws-'));
+  writeFileSync(join(ws, 'config.json'), JSON.stringify({ lint: { disable: ['LINT011'] } }));
+  const off = await runCli(['check', '--format', 'json', '--workspace', ws, file]);
+  assert.equal(off.code, 0, off.stderr);
+  assert.deepEqual(JSON.parse(off.stdout), []);
+  writeFileSync(join(ws, 'config.json'), JSON.stringify({ lint: { disable: ['LINT01'] } }));
+  const bad = await runCli(['check', '--workspace', ws, file]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--workspace .*: config\.json: lint\.disable: 'LINT01' is not a lint code/);
+  rmSync(ws, { recursive: true, force: true });
 });

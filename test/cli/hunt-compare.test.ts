@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { commitFiles, git, initRepo } from '../helpers/git-repo.js';
+import { ruleYaml } from '../helpers/rule-yaml.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kqlite-compare-'));
 const ws = join(root, 'ws');
@@ -26,24 +27,13 @@ const ROWS = [
 ];
 
 function rule(id: string, name: string, where: string): string {
-  return `id: ${id}
-name: ${name}
-description: impact analysis test rule
-severity: Medium
-requiredDataConnectors:
-  - connectorId: MicrosoftThreatProtection
-    dataTypes:
-      - DeviceNetworkEvents
-tactics:
-  - CommandAndControl
-relevantTechniques:
-  - T1219
-query: |
-  DeviceNetworkEvents
-  | where Timestamp > ago(7d)
-  | where ${where}
-  | summarize FirstSeen = min(Timestamp), LastSeen = max(Timestamp), Count = count() by DeviceName, RemoteUrl
-`;
+  return ruleYaml({
+    id, name, description: 'impact analysis test rule', severity: 'Medium', table: 'DeviceNetworkEvents', tactics: ['CommandAndControl'], techniques: ['T1219'],
+    query: `DeviceNetworkEvents
+| where Timestamp > ago(7d)
+| where ${where}
+| summarize FirstSeen = min(Timestamp), LastSeen = max(Timestamp), Count = count() by DeviceName, RemoteUrl`,
+  });
 }
 
 const ANYDESK = '11111111-1111-4111-8111-111111111111';

@@ -12,24 +12,16 @@ import { buildServer } from '../../src/server/app.js';
 import type { HuntResponse, RuleDetail } from '../../src/server/api.js';
 import { builtinRules, enrichRule } from '../../src/rules/index.js';
 import { runCli } from '../helpers/cli.js';
+import { ruleYaml } from '../helpers/rule-yaml.js';
 
-const RULE = `id: 6d7c1a52-0000-4000-8000-000000000001
-name: Suspicious AnyDesk relay use
-description: Devices talking to AnyDesk relays.
-severity: Critical
-requiredDataConnectors:
-  - connectorId: MicrosoftThreatProtection
-    dataTypes:
-      - DeviceNetworkEvents
-tactics:
-  - CommandAndControl
-  - Lateral Moves
-relevantTechniques: [T1219, t9999]
-query: |
-  DeviceNetworkEvents
-  | where RemoteUrll has "anydesk"
-  | summarize Count = count() by DeviceName, RemoteUrl
-`;
+// problems in three fields, each to be found at its own line: severity (Critical), tactics (Lateral Moves), t9999
+const RULE = ruleYaml({
+  id: '6d7c1a52-0000-4000-8000-000000000001', name: 'Suspicious AnyDesk relay use', description: 'Devices talking to AnyDesk relays.', severity: 'Critical',
+  table: 'DeviceNetworkEvents', tactics: ['CommandAndControl', 'Lateral Moves'], techniques: '[T1219, t9999]',
+  query: `DeviceNetworkEvents
+| where RemoteUrll has "anydesk"
+| summarize Count = count() by DeviceName, RemoteUrl`,
+});
 
 let root: string;
 let rules: string;

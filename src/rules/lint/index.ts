@@ -1,39 +1,12 @@
 /**
  * Rule lint: checks on a rule beyond "does it parse and bind", each with a stable code (codes.ts,
  * docs/LINT.md). Works off the parsed and bound query (src/kql) and the rule file's fields; `kqlite check`
- * runs it on every rule file and query.
+ * runs it on every rule file and query, and the rule page of `kqlite serve` on every rule it shows.
  */
-import type { RuleDiagnostic } from '../rule.js';
-import { LintContext, type LintInput } from './context.js';
-import { disabledIn, isDisabled } from './disable.js';
-import { checkGroupPerEvent } from './group-per-event.js';
-import { checkMetadata } from './metadata.js';
-import { checkOutputColumns } from './output-columns.js';
-import { checkStringMatches } from './string-match.js';
-import { checkTimeWindow } from './time-window.js';
-
-export { LINT, LINT_CODES, lintCode, type LintCode } from './codes.js';
+export { LINT, LINT_CODES, lintCode, lintDocsUrl, type LintCode } from './codes.js';
 export { disabledIn, parseDisableOption } from './disable.js';
+export { lintRule, type LintOptions } from './lint-rule.js';
 export { lintSigma } from './sigma.js';
+export { lintStoredRule, type StoredRuleLint, type StoredRuleLintOptions } from './stored-rule.js';
+export { workspaceLintSettings, type WorkspaceLintSettings } from './workspace.js';
 export type { LintInput } from './context.js';
-
-export interface LintOptions {
-  /** Codes turned off (`--disable`); `ALL` turns every lint code off. */
-  disable?: ReadonlySet<string>;
-}
-
-/**
- * The lint findings of one rule (fields set) or bare query: spans into the query, or into the rule file for
- * findings about a field (`field` set). Codes turned off by option or by `kqlite-disable:` comments in the
- * file or the query are left out.
- */
-export function lintRule(input: LintInput, opts: LintOptions = {}): RuleDiagnostic[] {
-  const ctx = new LintContext(input);
-  checkTimeWindow(ctx);
-  checkStringMatches(ctx);
-  checkMetadata(ctx);
-  checkOutputColumns(ctx);
-  checkGroupPerEvent(ctx);
-  const off = [opts.disable ?? new Set<string>(), disabledIn(input.yaml ?? ''), disabledIn(input.query)];
-  return ctx.diagnostics.filter((d) => !isDisabled(d.code, ...off));
-}

@@ -76,6 +76,7 @@ export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       ...ruleCard(r, findings.filter((f) => f.suppressedBy === undefined).length),
       query: r.query, yaml: r.yaml, version: r.version, repairs: r.repairs,
       diagnostics: ruleApiDiagnostics(r),
+      lint: ctx.lint(r),
       provenance: {
         kind: s.kind, name: s.name,
         ...(s.path ? { path: s.path } : {}), ...(s.commit ? { commit: s.commit } : {}), ...(s.importedAt ? { importedAt: s.importedAt, retrieved: s.importedAt } : s.kind === 'builtin' ? { retrieved: `${CATALOG_BUILT_AT} (RMM catalog)` } : {}),

@@ -1,6 +1,6 @@
 /**
  * A rule's page (/rules/<id>): header with badges and provenance, the feed's sections, validation
- * diagnostics, a "Run hunt" button for this rule alone, and the rule's findings.
+ * diagnostics, lint findings (rule-lint.tsx), a "Run hunt" button for this rule alone, and the rule's findings.
  */
 import { useState } from 'preact/hooks';
 import type { HuntResponse, RuleDetail } from '../../server/api.js';
@@ -18,6 +18,7 @@ import {
   AttackSection, DataSourcesSection, DefinitionSection, FalsePositivesSection, HypothesisSection, QuerySection,
   AttributionSection, OriginsSection, ReferencesSection, overallConfidence,
 } from './rule-sections.js';
+import { LintSection } from './rule-lint.js';
 
 export function RulePage({ id }: { id: string }) {
   const rule = useApi(() => api.rule(id), [id]);
@@ -89,6 +90,7 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
           </ul>
         </Section>
       )}
+      <LintSection rule={rule} />
       <HypothesisSection rule={rule} />
       <QuerySection rule={rule} />
       <DefinitionSection rule={rule} />
