@@ -53,7 +53,7 @@ function concatParts(schema: TableSchema, parts: Relation[]): Relation {
   for (const p of parts) length += p.length;
   if (!parts.length) return extentRelation(schema, mergeExtents(schema, []));
   return {
-    columns: schema.columns.map((c, i) => lazyColumn(c.name, () => concatSelected(parts.map((p) => p.columns[i]!.column), parts.map((p) => p.sel), length))),
+    columns: schema.columns.map((c, i) => lazyColumn(c.name, () => concatSelected(parts.map((p) => p.columns[i]!.column), parts.map((p) => p.sel), length), { entries: parts.map((p) => p.columns[i]!), sels: parts.map((p) => p.sel), lengths: parts.map((p) => p.length) })),
     length,
     ingestion: () => concatSelected(parts.map((p) => p.ingestion!()), parts.map((p) => p.sel), length),
   };

@@ -30,6 +30,8 @@ export class ValueIds {
    * so probing a large side neither grows the tables nor hands out ids that can never match.
    */
   frozen = false;
+  /** `numbers` as a direct table once frozen (null: they do not fit one; undefined: not tried yet). */
+  private directNumbers: { min: number; ids: Int32Array } | null | undefined;
 
   get size(): number {
     return this.values.length;
@@ -178,6 +180,27 @@ export class ValueIds {
       case 'real':
       case 'decimal': {
         const { values, validity } = col;
+        if (this.frozen && !col.big) {
+          // probing a frozen side's integer keys (ids, ports): a direct table instead of a hash probe per row
+          if (this.directNumbers === undefined) this.directNumbers = this.numbers.direct() ?? null;
+          const direct = this.directNumbers;
+          if (direct) {
+            const { min, ids } = direct;
+            const span = ids.length;
+            for (let i = 0; i < n; i++) {
+              const r = rows[i]!;
+              if (validity && !isValid(validity, r)) {
+                out[i] = this.ofNull();
+                if (isNull) isNull[i] = 1;
+                continue;
+              }
+              const t = values[r]! - min;
+              // not an integer, or outside the keys' range (NaN fails every test): never seen, -1
+              out[i] = t >= 0 && t < span && Math.floor(t) === t ? ids[t]! : -1;
+            }
+            return;
+          }
+        }
         for (let i = 0; i < n; i++) {
           const r = rows[i]!;
           if (validity && !isValid(validity, r)) {
@@ -247,6 +270,30 @@ class NumberSlots {
 
   private nanId = -1;
 
+  /**
+   * The keys as a direct table (id of key k at k - min) when every key is an integer and they span a small
+   * range (process ids, ports: a frozen join side's keys), else undefined. Only for a table that no longer
+   * grows: it is a copy.
+   */
+  direct(): { min: number; ids: Int32Array } | undefined {
+    if (this.nanId >= 0 || this.count === 0) return undefined;
+    const { keys, ids } = this;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let s = 0; s < ids.length; s++) {
+      if (ids[s]! < 0) continue;
+      const k = keys[s]!;
+      if (!Number.isInteger(k)) return undefined;
+      if (k < min) min = k;
+      if (k > max) max = k;
+    }
+    const span = max - min + 1;
+    if (span > Math.max(1 << 16, 8 * this.count) || span > 1 << 24) return undefined;
+    const table = new Int32Array(span).fill(-1);
+    for (let s = 0; s < ids.length; s++) if (ids[s]! >= 0) table[keys[s]! - min] = ids[s]!;
+    return { min, ids: table };
+  }
+
   set(k: number, id: number): void {
     k = NumberSlots.norm(k);
     if (k !== k) {
@@ -282,74 +329,82 @@ let sharedIdentity = new Int32Array(0);
 
 /**
  * Dense ids for pairs of non-negative ints (a composite key built one key at a time, or a (group, value)
- * set for dcount/make_set): an open-addressing hash table on two Int32Arrays.
+ * set for dcount/make_set): an open-addressing hash table whose slots are [x, y, id] triples side by side
+ * in one Int32Array, so a probe touches one cache line (three parallel arrays cost three misses per probe
+ * once the table outgrows the cache: a join's million-row probe side spent most of its time there).
  */
 export class PairIds {
-  private a: Int32Array;
-  private b: Int32Array;
-  private ids: Int32Array;
+  private slots: Int32Array;
   private mask: number;
   size = 0;
 
   constructor(expected = 1024) {
     let cap = 1024;
     while (cap < expected * 2) cap *= 2;
-    this.a = new Int32Array(cap);
-    this.b = new Int32Array(cap);
-    this.ids = new Int32Array(cap).fill(-1);
+    this.slots = PairIds.empty(cap);
     this.mask = cap - 1;
+  }
+
+  private static empty(cap: number): Int32Array {
+    const slots = new Int32Array(cap * 3);
+    for (let s = 2; s < slots.length; s += 3) slots[s] = -1;
+    return slots;
+  }
+
+  private static hash(x: number, y: number, mask: number): number {
+    const h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+    return (h ^ (h >>> 15)) & mask;
   }
 
   /** The pair's id; a new pair gets the next id (then `size` grows by one). */
   idOf(x: number, y: number): number {
-    let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) >>> 0;
-    h = (h ^ (h >>> 15)) & this.mask;
-    const ids = this.ids;
+    const slots = this.slots;
+    let h = PairIds.hash(x, y, this.mask);
     for (;;) {
-      const id = ids[h]!;
+      const at = h * 3;
+      const id = slots[at + 2]!;
       if (id < 0) break;
-      if (this.a[h] === x && this.b[h] === y) return id;
+      if (slots[at] === x && slots[at + 1] === y) return id;
       h = (h + 1) & this.mask;
     }
     const id = this.size++;
-    this.a[h] = x;
-    this.b[h] = y;
-    ids[h] = id;
-    if (this.size * 2 > ids.length) this.grow();
+    slots[h * 3] = x;
+    slots[h * 3 + 1] = y;
+    slots[h * 3 + 2] = id;
+    if (this.size * 2 > this.mask + 1) this.grow();
     return id;
   }
 
   /** The pair's id, or -1 when it was never added. */
   find(x: number, y: number): number {
-    let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) >>> 0;
-    h = (h ^ (h >>> 15)) & this.mask;
+    const slots = this.slots;
+    let h = PairIds.hash(x, y, this.mask);
     for (;;) {
-      const id = this.ids[h]!;
+      const at = h * 3;
+      const id = slots[at + 2]!;
       if (id < 0) return -1;
-      if (this.a[h] === x && this.b[h] === y) return id;
+      if (slots[at] === x && slots[at + 1] === y) return id;
       h = (h + 1) & this.mask;
     }
   }
 
   private grow(): void {
-    const { a, b, ids } = this;
-    const cap = ids.length * 2;
-    this.a = new Int32Array(cap);
-    this.b = new Int32Array(cap);
-    this.ids = new Int32Array(cap).fill(-1);
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    const slots = PairIds.empty(cap);
     this.mask = cap - 1;
-    for (let s = 0; s < ids.length; s++) {
-      const id = ids[s]!;
+    for (let at = 0; at < old.length; at += 3) {
+      const id = old[at + 2]!;
       if (id < 0) continue;
-      const x = a[s]!;
-      const y = b[s]!;
-      let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) >>> 0;
-      h = (h ^ (h >>> 15)) & this.mask;
-      while (this.ids[h]! >= 0) h = (h + 1) & this.mask;
-      this.a[h] = x;
-      this.b[h] = y;
-      this.ids[h] = id;
+      const x = old[at]!;
+      const y = old[at + 1]!;
+      let h = PairIds.hash(x, y, this.mask);
+      while (slots[h * 3 + 2]! >= 0) h = (h + 1) & this.mask;
+      slots[h * 3] = x;
+      slots[h * 3 + 1] = y;
+      slots[h * 3 + 2] = id;
     }
+    this.slots = slots;
   }
 }
 

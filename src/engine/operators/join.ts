@@ -8,6 +8,7 @@ import type { Expr, JoinOp, LookupOp } from '../../kql/syntax/ast.js';
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { uniqueName } from '../../kql/semantics/naming.js';
 import { gatherColumn } from '../storage/builders.js';
+import { gatherParts } from '../storage/parts.js';
 import { QueryError } from '../values/value.js';
 import { physicalRows, type Relation } from '../compile/relation.js';
 import { lazyColumn } from '../storage/merge.js';
@@ -123,11 +124,13 @@ function assemble(left: Relation, right: Relation, pairs: { left: IndexList; rig
   const rcols = rightOnly || !leftOnly ? right.columns : [];
   const names: { name: string; type: ScalarTypeName }[] = [];
   const sources = [...lcols.map((c) => ({ side: 0, c })), ...rcols.map((c) => ({ side: 1, c }))];
-  for (const { c } of sources) names.push({ name: uniqueName(names, c.name), type: c.column.type });
+  // a concatenation's type from its first part: reading `column` would make the concatenated copy
+  for (const { c } of sources) names.push({ name: uniqueName(names, c.name), type: (c.parts?.entries[0] ?? c).column.type });
   const leftIdx = pairs.left.finish();
   const rightIdx = pairs.right.finish();
   // each output column is gathered when first read (a projection after the join reads a few)
-  const columns = sources.map(({ side, c }, i) => lazyColumn(names[i]!.name, () => gatherColumn(c.column, side === 0 ? leftIdx : rightIdx)));
+  // a column that concatenates a where chain's per-extent parts is gathered from the parts (gatherParts)
+  const columns = sources.map(({ side, c }, i) => lazyColumn(names[i]!.name, () => (c.parts ? gatherParts(c.parts, side === 0 ? leftIdx : rightIdx) : gatherColumn(c.column, side === 0 ? leftIdx : rightIdx))));
   return { columns, length: leftIdx.length };
 }
 
@@ -149,6 +152,8 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext)
     R = enc.encode(right, keys.map((k) => k.right), cx);
   } else {
     R = enc.encode(right, keys.map((k) => k.right), cx);
+    // a left key the right side lacks matches nothing: it gets -1 (no id, no growth of the tables)
+    enc.freeze();
     L = enc.encode(left, keys.map((k) => k.left), cx);
   }
   // every left id is below rightSize when the left side made the ids (the index then covers all of them)
