@@ -368,6 +368,7 @@ export class PairIds {
       h = (h + 1) & this.mask;
     }
     const id = this.size++;
+    this.byFirst = undefined; // grouped before this pair: no longer complete
     slots[h * 3] = x;
     slots[h * 3 + 1] = y;
     slots[h * 3 + 2] = id;
@@ -375,8 +376,45 @@ export class PairIds {
     return id;
   }
 
+  /**
+   * The pairs grouped by x (CSR: x's pairs are at start[x] .. start[x + 1] of ys/ids), made by
+   * `groupByFirst` when no x has many pairs: a frozen join side's (device, process id) keys probed by a
+   * million rows then scan a few neighbouring ints instead of missing the cache in a large table.
+   */
+  private byFirst?: { start: Int32Array; ys: Int32Array; ids: Int32Array };
+
+  /** Groups the pairs by x for `find` (none may be added after). Skipped when some x has over 32 pairs. */
+  groupByFirst(): void {
+    const slots = this.slots;
+    let maxX = -1;
+    for (let at = 0; at < slots.length; at += 3) if (slots[at + 2]! >= 0 && slots[at]! > maxX) maxX = slots[at]!;
+    const start = new Int32Array(maxX + 2);
+    for (let at = 0; at < slots.length; at += 3) if (slots[at + 2]! >= 0) start[slots[at]! + 1]!++;
+    for (let x = 0; x <= maxX; x++) {
+      if (start[x + 1]! > 32) return;
+      start[x + 1]! += start[x]!;
+    }
+    const fill = start.slice(0, maxX + 1);
+    const ys = new Int32Array(this.size);
+    const ids = new Int32Array(this.size);
+    for (let at = 0; at < slots.length; at += 3) {
+      if (slots[at + 2]! < 0) continue;
+      const m = fill[slots[at]!]!++;
+      ys[m] = slots[at + 1]!;
+      ids[m] = slots[at + 2]!;
+    }
+    this.byFirst = { start, ys, ids };
+  }
+
   /** The pair's id, or -1 when it was never added. */
   find(x: number, y: number): number {
+    const by = this.byFirst;
+    if (by) {
+      if (x < 0 || x + 1 >= by.start.length) return -1;
+      const { ys } = by;
+      for (let m = by.start[x]!, end = by.start[x + 1]!; m < end; m++) if (ys[m] === y) return by.ids[m]!;
+      return -1;
+    }
     const slots = this.slots;
     let h = PairIds.hash(x, y, this.mask);
     for (;;) {

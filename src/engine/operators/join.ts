@@ -55,6 +55,7 @@ class KeyEncoder {
   freeze(): void {
     this.frozen = true;
     for (const ids of this.ids) ids.frozen = true;
+    for (const pairs of this.pairs) pairs.groupByFirst();
   }
 
   /** Composite key id per logical row, whether any key is null, and how many ids exist so far. */

@@ -3,8 +3,9 @@
  * a join's output or key encoding touches the rows it needs in each part, where concatenating would copy
  * every selected row of every part first (and merge their string dictionaries through a Map).
  */
-import { gatherColumn } from './builders.js';
-import type { Column } from './column.js';
+import { bytesPerRow, gatherColumn } from './builders.js';
+import { isValid, newValidity, setValid, type Column, type GuidColumn, type NumberColumn, type StringColumn, type TicksColumn, type Validity } from './column.js';
+import { reserve } from '../memory.js';
 import { concatSelected, type ColumnParts } from './merge.js';
 
 /** Where each part starts in the concatenation (parts.lengths summed), with the total at the end. */
@@ -28,13 +29,121 @@ function partAt(offsets: Int32Array, r: number): number {
 
 /**
  * `gatherColumn(concatenation, idx)` read from the parts: rows `idx` of the concatenation (may repeat, in
- * any order; -1 gives null). Each part's rows are gathered from the part's own column, the pieces put back
- * to back, and then into `idx`'s order (nothing to do when idx is ascending without nulls).
+ * any order; -1 gives null). Strings, guids, ticks and numbers are read straight from each part's arrays
+ * (a part's dictionary codes mapped once each into the new dictionary, which holds only the strings the
+ * rows use); other types gather each part's rows and put the pieces in order.
  */
 export function gatherParts(parts: ColumnParts, idx: ArrayLike<number>): Column {
-  const k = parts.entries.length;
   const n = idx.length;
   const offsets = partOffsets(parts);
+  const partOf = new Int32Array(n);
+  const rowOf = new Int32Array(n);
+  const used = new Uint8Array(parts.entries.length);
+  let nulls = false;
+  for (let i = 0; i < n; i++) {
+    const r = idx[i]!;
+    if (r < 0) {
+      partOf[i] = rowOf[i] = -1;
+      nulls = true;
+      continue;
+    }
+    const p = partAt(offsets, r);
+    const local = r - offsets[p]!;
+    const sel = parts.sels[p];
+    partOf[i] = p;
+    rowOf[i] = sel ? sel[local]! : local;
+    used[p] = 1;
+  }
+  // the columns of the parts the rows come from (a part's column may still have to be loaded)
+  const cols: (Column | undefined)[] = parts.entries.map((e, p) => (used[p] ? e.column : undefined));
+  const first = cols.find((c) => c !== undefined) ?? parts.entries[0]!.column;
+  reserve(n * bytesPerRow(first.type));
+  switch (first.type) {
+    case 'string':
+    case 'guid':
+      return gatherStrings(first.type, cols as (StringColumn | GuidColumn | undefined)[], partOf, rowOf, nulls);
+    case 'datetime':
+    case 'timespan': {
+      const hi = new Float64Array(n);
+      const lo = new Uint16Array(n);
+      for (let i = 0; i < n; i++) {
+        const p = partOf[i]!;
+        if (p < 0) continue;
+        const c = cols[p] as TicksColumn;
+        hi[i] = c.hi[rowOf[i]!]!;
+        lo[i] = c.lo[rowOf[i]!]!;
+      }
+      return { type: first.type, length: n, hi, lo, validity: gatherValidity(cols, partOf, rowOf, nulls) };
+    }
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'decimal': {
+      if ((cols as (NumberColumn | undefined)[]).some((c) => c?.big)) break;
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const p = partOf[i]!;
+        if (p >= 0) values[i] = (cols[p] as NumberColumn).values[rowOf[i]!]!;
+      }
+      return { type: first.type, length: n, values, validity: gatherValidity(cols, partOf, rowOf, nulls) };
+    }
+  }
+  return gatherPiecewise(parts, idx, offsets);
+}
+
+function gatherStrings(type: 'string' | 'guid', cols: (StringColumn | GuidColumn | undefined)[], partOf: Int32Array, rowOf: Int32Array, nulls: boolean): Column {
+  const n = partOf.length;
+  const dict: string[] = [];
+  const index = new Map<string, number>();
+  const remaps: (Int32Array | undefined)[] = cols.map((c) => (c ? new Int32Array(c.dict.length).fill(-1) : undefined));
+  const codes = new Int32Array(n);
+  const codeOf = (str: string) => {
+    let g = index.get(str);
+    if (g === undefined) index.set(str, (g = dict.push(str) - 1));
+    return g;
+  };
+  // a null row of a string column reads as '' (KQL strings are never null); of a guid, as null (validity)
+  const empty = nulls ? codeOf('') : -1;
+  for (let i = 0; i < n; i++) {
+    const p = partOf[i]!;
+    if (p < 0) {
+      codes[i] = empty;
+      continue;
+    }
+    const c = cols[p]!;
+    const code = c.codes[rowOf[i]!]!;
+    const remap = remaps[p]!;
+    let g = remap[code]!;
+    if (g < 0) remap[code] = g = codeOf(c.dict[code]!);
+    codes[i] = g;
+  }
+  if (!dict.length) dict.push('');
+  if (type === 'string') return { type, length: n, dict, codes };
+  return { type, length: n, dict, codes, validity: gatherValidity(cols, partOf, rowOf, nulls) };
+}
+
+/** The gathered rows' validity: null where idx was -1 or the part's cell is null; undefined when none is. */
+function gatherValidity(cols: (Column | undefined)[], partOf: Int32Array, rowOf: Int32Array, nulls: boolean): Validity {
+  const n = partOf.length;
+  if (!nulls && cols.every((c) => !c || !('validity' in c) || !c.validity)) return undefined;
+  const out = newValidity(n, true);
+  for (let i = 0; i < n; i++) {
+    const p = partOf[i]!;
+    if (p < 0) {
+      setValid(out, i, false);
+      continue;
+    }
+    const c = cols[p]!;
+    const v = 'validity' in c ? c.validity : undefined;
+    if (v && !isValid(v, rowOf[i]!)) setValid(out, i, false);
+  }
+  return out;
+}
+
+/** Any type: each part's rows gathered from the part's own column, the pieces back to back, then in idx's order. */
+function gatherPiecewise(parts: ColumnParts, idx: ArrayLike<number>, offsets: Int32Array): Column {
+  const k = parts.entries.length;
+  const n = idx.length;
   const partOf = new Int32Array(n);
   const counts = new Int32Array(k);
   for (let i = 0; i < n; i++) {
