@@ -143,7 +143,7 @@ test('gatherParts equals gathering from the concatenated column, for every type,
     const sels = [Int32Array.from([0, 3, 4, 9, 17, 39]), undefined, Int32Array.from([32, 1, 1, 5])];
     const lengths = sels.map((s, p) => (s ? s.length : cols[p]!.length));
     const total = lengths.reduce((a, b) => a + b, 0);
-    const parts: ColumnParts = { entries: cols.map((column) => ({ column })), sels, lengths };
+    const parts: ColumnParts = { type: type as ScalarTypeName, entries: cols.map((column) => ({ column })), sels, lengths };
     const whole = concatSelected(cols, sels, total);
     const orders = [
       Int32Array.from({ length: total }, (_, i) => i),

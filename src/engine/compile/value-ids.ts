@@ -60,7 +60,38 @@ export class ValueIds {
     return id;
   }
 
+  /**
+   * For a frozen encoder with few strings: a bit per string signature (length and three characters), so
+   * probing a large side's strings (a table's 40,000 addresses against 200 IOCs) rejects most of them
+   * without hashing them into the Map. null: not useful (many strings), undefined: not made yet.
+   */
+  private stringFilter: Uint8Array | null | undefined;
+
+  private static signature(s: string): number {
+    const n = s.length;
+    if (n === 0) return 0;
+    return (Math.imul(n, 0x9e3779b1) ^ Math.imul(s.charCodeAt(n - 1), 0x85ebca77) ^ Math.imul(s.charCodeAt(n >> 1), 0xc2b2ae3d) ^ Math.imul(s.charCodeAt(0), 0x27d4eb2f)) >>> 16;
+  }
+
+  private makeStringFilter(): Uint8Array | null {
+    if (this.strings.size > 4096) return null;
+    const bits = new Uint8Array(8192); // 65,536 signatures
+    for (const k of this.strings.keys()) {
+      const h = ValueIds.signature(k);
+      bits[h >> 3]! |= 1 << (h & 7);
+    }
+    return bits;
+  }
+
   ofString(s: string): number {
+    if (this.frozen) {
+      if (this.stringFilter === undefined) this.stringFilter = this.makeStringFilter();
+      const f = this.stringFilter;
+      if (f) {
+        const h = ValueIds.signature(s);
+        if ((f[h >> 3]! & (1 << (h & 7))) === 0) return -1;
+      }
+    }
     let id = this.strings.get(s);
     if (id === undefined) {
       if (this.frozen) return -1;

@@ -10,9 +10,9 @@ import { uniqueName } from '../../kql/semantics/naming.js';
 import { gatherColumn } from '../storage/builders.js';
 import { gatherParts } from '../storage/parts.js';
 import { QueryError } from '../values/value.js';
-import { physicalRows, type Relation } from '../compile/relation.js';
+import type { Relation } from '../compile/relation.js';
 import { lazyColumn } from '../storage/merge.js';
-import { PairIds, ValueIds } from '../compile/value-ids.js';
+import { identityRows, PairIds, ValueIds } from '../compile/value-ids.js';
 import { encodeKey } from '../compile/vector.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { reserve } from '../memory.js';
@@ -60,7 +60,8 @@ class KeyEncoder {
 
   /** Composite key id per logical row, whether any key is null, and how many ids exist so far. */
   encode(rel: Relation, exprs: Expr[], cx: OpContext): { rows: Int32Array; keys: Int32Array; nullKey: Uint8Array; size: number } {
-    const rows = physicalRows(rel);
+    // no selection: the shared identity rows (only read here and by the pairs below)
+    const rows = rel.sel ?? identityRows(rel.length);
     const n = rows.length;
     const nullKey = new Uint8Array(n);
     let keys = new Int32Array(n);
@@ -126,7 +127,7 @@ function assemble(left: Relation, right: Relation, pairs: { left: IndexList; rig
   const names: { name: string; type: ScalarTypeName }[] = [];
   const sources = [...lcols.map((c) => ({ side: 0, c })), ...rcols.map((c) => ({ side: 1, c }))];
   // a concatenation's type from its first part: reading `column` would make the concatenated copy
-  for (const { c } of sources) names.push({ name: uniqueName(names, c.name), type: (c.parts?.entries[0] ?? c).column.type });
+  for (const { c } of sources) names.push({ name: uniqueName(names, c.name), type: c.parts?.type ?? c.column.type });
   const leftIdx = pairs.left.finish();
   const rightIdx = pairs.right.finish();
   // each output column is gathered when first read (a projection after the join reads a few)
@@ -170,8 +171,12 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext)
   };
   const rightMatched = new Uint8Array(R.rows.length);
   const seenLeft = kind === 'innerunique' ? new Uint8Array(L.size) : undefined;
+  // a left row whose key is null or unknown to the right side matches nothing: only the kinds that keep
+  // unmatched left rows look at it (most rows of a large side probing a few IOCs end here)
+  const keepsUnmatchedLeft = kind === 'leftouter' || kind === 'fullouter' || kind === 'leftanti' || kind === 'anti' || kind === 'leftantisemi';
   for (let i = 0; i < L.rows.length; i++) {
     if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+    if (L.nullKey[i] && !keepsUnmatchedLeft) continue;
     const k = L.keys[i]!;
     if (seenLeft) {
       if (seenLeft[k]) continue;
@@ -227,8 +232,12 @@ export function lookup(op: LookupOp, left: Relation, right: Relation, cx: OpCont
   const first = new Int32Array(rightSize).fill(-1);
   for (let i = 0; i < R.keys.length; i++) if (!R.nullKey[i] && first[R.keys[i]!]! < 0) first[R.keys[i]!] = R.rows[i]!;
   const pairs = { left: new IndexList(), right: new IndexList() };
+  // a left row whose key is null or unknown to the right side matches nothing: only the kinds that keep
+  // unmatched left rows look at it (most rows of a large side probing a few IOCs end here)
+  const keepsUnmatchedLeft = kind === 'leftouter' || kind === 'fullouter' || kind === 'leftanti' || kind === 'anti' || kind === 'leftantisemi';
   for (let i = 0; i < L.rows.length; i++) {
     if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+    if (L.nullKey[i] && !keepsUnmatchedLeft) continue;
     const k = L.keys[i]!;
     const m = k < rightSize ? first[k]! : -1;
     if (m >= 0) {

@@ -40,6 +40,8 @@ export function mergeExtents(schema: TableSchema, extents: Table[]): Table {
  * rows or encode keys (join) read the parts directly instead of making the concatenated column.
  */
 export interface ColumnParts {
+  /** The column's type (the table schema's), known without reading any part. */
+  type: Column['type'];
   entries: { readonly column: Column }[];
   sels: (Int32Array | undefined)[];
   lengths: number[];
