@@ -126,7 +126,7 @@ function assemble(left: Relation, right: Relation, pairs: { left: IndexList; rig
   const rcols = rightOnly || !leftOnly ? right.columns : [];
   const names: { name: string; type: ScalarTypeName }[] = [];
   const sources = [...lcols.map((c) => ({ side: 0, c })), ...rcols.map((c) => ({ side: 1, c }))];
-  // a concatenation's type from its first part: reading `column` would make the concatenated copy
+  // a concatenation's type from its parts' description: reading `column` would make the concatenated copy
   for (const { c } of sources) names.push({ name: uniqueName(names, c.name), type: c.parts?.type ?? c.column.type });
   const leftIdx = pairs.left.finish();
   const rightIdx = pairs.right.finish();
