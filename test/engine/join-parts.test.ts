@@ -47,6 +47,8 @@ const toExtents = (parts: Record<string, Value>[][]): Table[] => parts.map((p) =
 const source = new MemorySource(new Map([
   ['P', { schema: schema('P'), extents: toExtents(P_ROWS) }],
   ['N', { schema: schema('N'), extents: toExtents(N_ROWS) }],
+  // the same rows in one extent: a where chain over it has no parts (the general path)
+  ['N1', { schema: schema('N1'), extents: toExtents([N_ROWS.flat()]) }],
 ]));
 
 function run(q: string): Value[][] {
@@ -158,6 +160,18 @@ test('gatherParts equals gathering from the concatenated column, for every type,
       const got = gatherParts(parts, idx);
       assert.equal(got.type, want.type, type);
       assert.deepEqual(Array.from({ length: got.length }, (_, i) => valueKey(readCell(got, i))), Array.from({ length: want.length }, (_, i) => valueKey(readCell(want, i))), `${type} ${Array.from(idx).join(',')}`);
+    }
+  }
+});
+
+test('arg_max(*)/arg_min(*) over a where chain read each winning row from its part, as over copied columns', () => {
+  // N1 holds N's rows in one extent: its where chain's columns are the extent's own (no parts)
+  for (const agg of ['arg_max(Ts, *)', 'arg_min(Ts, *)', 'arg_max(Pid, *)', 'arg_min(Dev, *)', 'arg_max(Wide, *)', 'arg_max(R, *)']) {
+    for (const by of ['Dev', 'G', 'Keep', 'Pid']) {
+      const fast = run(`N | where Keep or Pid > 1010 | summarize ${agg} by ${by}`);
+      const general = run(`N1 | where Keep or Pid > 1010 | summarize ${agg} by ${by}`);
+      assert.deepEqual(sorted(fast), sorted(general), `${agg} by ${by}`);
+      assert.ok(fast.length > 1, `${agg} by ${by}: groups`);
     }
   }
 });

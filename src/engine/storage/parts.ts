@@ -3,9 +3,10 @@
  * a join's output or key encoding touches the rows it needs in each part, where concatenating would copy
  * every selected row of every part first (and merge their string dictionaries through a Map).
  */
-import { bytesPerRow, gatherColumn } from './builders.js';
+import { bytesPerRow, gatherColumn, readCell } from './builders.js';
 import { isValid, newValidity, setValid, type Column, type GuidColumn, type NumberColumn, type StringColumn, type TicksColumn, type Validity } from './column.js';
 import { reserve } from '../memory.js';
+import type { Value } from '../values/value.js';
 import { concatSelected, type ColumnParts } from './merge.js';
 
 /** Where each part starts in the concatenation (parts.lengths summed), with the total at the end. */
@@ -25,6 +26,20 @@ function partAt(offsets: Int32Array, r: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/**
+ * Row `r` of the concatenation read from its part (no concatenated copy): for reading a few rows, such
+ * as arg_max(*)'s winning row of each group.
+ */
+export function partsCellReader(parts: ColumnParts): (r: number) => Value {
+  const offsets = partOffsets(parts);
+  return (r) => {
+    const p = partAt(offsets, r);
+    const local = r - offsets[p]!;
+    const sel = parts.sels[p];
+    return readCell(parts.entries[p]!.column, sel ? sel[local]! : local);
+  };
 }
 
 /**
