@@ -175,3 +175,18 @@ test('arg_max(*)/arg_min(*) over a where chain read each winning row from its pa
     }
   }
 });
+
+test('gatherParts of a few rows from parts with large dictionaries (codes mapped through a Map) equals gatherColumn', () => {
+  for (const type of ['string', 'guid'] as const) {
+    const gen = (i: number, p: number) => (type === 'guid' ? (i % 50 === 0 ? null : `00000000-0000-0000-0000-${String(i + p * 7).padStart(12, '0')}`) : `host-${(i * 7 + p) % 3000}.example`);
+    const cols = [4000, 3500].map((n, p) => buildColumn(type, Array.from({ length: n }, (_, i) => gen(i, p))));
+    const sels = [undefined, Int32Array.from({ length: 3000 }, (_, i) => 3499 - i)];
+    const lengths = [4000, 3000];
+    const parts: ColumnParts = { type, entries: cols.map((column) => ({ column })), sels, lengths };
+    const whole = concatSelected(cols, sels, 7000);
+    const idx = Int32Array.from([0, 6999, 50, -1, 4000, 4001, 100, 100, 3999, 5000, 150]);
+    const want = gatherColumn(whole, idx);
+    const got = gatherParts(parts, idx);
+    assert.deepEqual(Array.from({ length: got.length }, (_, i) => valueKey(readCell(got, i))), Array.from({ length: want.length }, (_, i) => valueKey(readCell(want, i))), type);
+  }
+});

@@ -53,7 +53,7 @@ export function gatherParts(parts: ColumnParts, idx: ArrayLike<number>): Column 
   const offsets = partOffsets(parts);
   const partOf = new Int32Array(n);
   const rowOf = new Int32Array(n);
-  const used = new Uint8Array(parts.entries.length);
+  const used = new Int32Array(parts.entries.length); // rows read from each part
   let nulls = false;
   for (let i = 0; i < n; i++) {
     const r = idx[i]!;
@@ -67,7 +67,7 @@ export function gatherParts(parts: ColumnParts, idx: ArrayLike<number>): Column 
     const sel = parts.sels[p];
     partOf[i] = p;
     rowOf[i] = sel ? sel[local]! : local;
-    used[p] = 1;
+    used[p]!++;
   }
   // the columns of the parts the rows come from (a part's column may still have to be loaded)
   const cols: (Column | undefined)[] = parts.entries.map((e, p) => (used[p] ? e.column : undefined));
@@ -76,7 +76,7 @@ export function gatherParts(parts: ColumnParts, idx: ArrayLike<number>): Column 
   switch (first.type) {
     case 'string':
     case 'guid':
-      return gatherStrings(first.type, cols as (StringColumn | GuidColumn | undefined)[], partOf, rowOf, nulls);
+      return gatherStrings(first.type, cols as (StringColumn | GuidColumn | undefined)[], used, partOf, rowOf, nulls);
     case 'datetime':
     case 'timespan': {
       const hi = new Float64Array(n);
@@ -106,11 +106,14 @@ export function gatherParts(parts: ColumnParts, idx: ArrayLike<number>): Column 
   return gatherPiecewise(parts, idx, offsets);
 }
 
-function gatherStrings(type: 'string' | 'guid', cols: (StringColumn | GuidColumn | undefined)[], partOf: Int32Array, rowOf: Int32Array, nulls: boolean): Column {
+function gatherStrings(type: 'string' | 'guid', cols: (StringColumn | GuidColumn | undefined)[], counts: Int32Array, partOf: Int32Array, rowOf: Int32Array, nulls: boolean): Column {
   const n = partOf.length;
   const dict: string[] = [];
   const index = new Map<string, number>();
-  const remaps: (Int32Array | undefined)[] = cols.map((c) => (c ? new Int32Array(c.dict.length).fill(-1) : undefined));
+  // each part's code -> new code: an array when the part's dictionary is not much larger than the rows
+  // read from it, else a Map (a few rows of each of 30 extents with 40,000 addresses each)
+  const remaps: (Int32Array | undefined)[] = cols.map((c, p) => (c && c.dict.length <= 4 * counts[p]! + 1024 ? new Int32Array(c.dict.length).fill(-1) : undefined));
+  const sparse: (Map<number, number> | undefined)[] = cols.map((c, p) => (c && !remaps[p] ? new Map() : undefined));
   const codes = new Int32Array(n);
   const codeOf = (str: string) => {
     let g = index.get(str);
@@ -127,10 +130,17 @@ function gatherStrings(type: 'string' | 'guid', cols: (StringColumn | GuidColumn
     }
     const c = cols[p]!;
     const code = c.codes[rowOf[i]!]!;
-    const remap = remaps[p]!;
-    let g = remap[code]!;
-    if (g < 0) remap[code] = g = codeOf(c.dict[code]!);
-    codes[i] = g;
+    const remap = remaps[p];
+    if (remap) {
+      let g = remap[code]!;
+      if (g < 0) remap[code] = g = codeOf(c.dict[code]!);
+      codes[i] = g;
+    } else {
+      const m = sparse[p]!;
+      let g = m.get(code);
+      if (g === undefined) m.set(code, (g = codeOf(c.dict[code]!)));
+      codes[i] = g;
+    }
   }
   if (!dict.length) dict.push('');
   if (type === 'string') return { type, length: n, dict, codes };
