@@ -36,7 +36,11 @@ export function scanTable(rt: Runtime, name: string, range?: TimeRange): Relatio
   const merged = mergeExtents(schema, extents);
   rt.stats.rowsScanned += merged.length;
   // schema names over the merged columns, without reading them (a merged column is made on first read)
-  const columns = merged.columns.every((c, i) => c.name === schema.columns[i]?.name) ? merged.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => merged.columns[i]!.column));
+  // several extents: each column also names its parts (the extents' columns), which a join reads directly
+  // instead of merging the whole table (scan.ts concatParts does the same for a where chain's survivors)
+  const columns = extents.length > 1
+    ? schema.columns.map((c, i) => lazyColumn(c.name, () => merged.columns[i]!.column, { type: c.type, entries: extents.map((t) => t.columns[i]!), sels: extents.map(() => undefined), lengths: extents.map((t) => t.length) }))
+    : merged.columns.every((c, i) => c.name === schema.columns[i]?.name) ? merged.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => merged.columns[i]!.column));
   return { columns, length: merged.length, ingestion: () => ingestionColumn(extents.map((t) => ({ rows: t.length, at: t.ingestedAt }))) };
 }
 
@@ -53,7 +57,7 @@ function concatParts(schema: TableSchema, parts: Relation[]): Relation {
   for (const p of parts) length += p.length;
   if (!parts.length) return extentRelation(schema, mergeExtents(schema, []));
   return {
-    columns: schema.columns.map((c, i) => lazyColumn(c.name, () => concatSelected(parts.map((p) => p.columns[i]!.column), parts.map((p) => p.sel), length))),
+    columns: schema.columns.map((c, i) => lazyColumn(c.name, () => concatSelected(parts.map((p) => p.columns[i]!.column), parts.map((p) => p.sel), length), { type: c.type, entries: parts.map((p) => p.columns[i]!), sels: parts.map((p) => p.sel), lengths: parts.map((p) => p.length) })),
     length,
     ingestion: () => concatSelected(parts.map((p) => p.ingestion!()), parts.map((p) => p.sel), length),
   };

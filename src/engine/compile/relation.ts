@@ -6,11 +6,12 @@
  */
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { buildColumn, gatherColumn } from '../storage/builders.js';
-import { lazyColumn } from '../storage/merge.js';
+import { lazyColumn, type ColumnParts } from '../storage/merge.js';
 import type { Column, Table } from '../storage/column.js';
 
 export interface Relation {
-  columns: { name: string; column: Column }[];
+  /** `parts`: the column concatenates these parts' rows (scan.ts), which operators may read directly. */
+  columns: { name: string; column: Column; parts?: ColumnParts }[];
   /** Logical number of rows. */
   length: number;
   /** Logical row i is physical row sel[i]; absent = identity. */
@@ -65,6 +66,11 @@ export function toTable(rel: Relation): Table {
 
 export function columnOf(rel: Relation, name: string): Column | undefined {
   return rel.columns.find((c) => c.name === name)?.column;
+}
+
+/** The column entry named `name` (its column not read yet). */
+export function entryOf(rel: Relation, name: string): Relation['columns'][number] | undefined {
+  return rel.columns.find((c) => c.name === name);
 }
 
 export function schemaOf(rel: Relation): { name: string; type: ScalarTypeName }[] {

@@ -30,6 +30,8 @@ export class ValueIds {
    * so probing a large side neither grows the tables nor hands out ids that can never match.
    */
   frozen = false;
+  /** `numbers` as a direct table once frozen (null: they do not fit one; undefined: not tried yet). */
+  private directNumbers: { min: number; ids: Int32Array } | null | undefined;
 
   get size(): number {
     return this.values.length;
@@ -58,7 +60,38 @@ export class ValueIds {
     return id;
   }
 
+  /**
+   * For a frozen encoder with few strings: a bit per string signature (length and three characters), so
+   * probing a large side's strings (a table's 40,000 addresses against 200 IOCs) rejects most of them
+   * without hashing them into the Map. null: not useful (many strings), undefined: not made yet.
+   */
+  private stringFilter: Uint8Array | null | undefined;
+
+  private static signature(s: string): number {
+    const n = s.length;
+    if (n === 0) return 0;
+    return (Math.imul(n, 0x9e3779b1) ^ Math.imul(s.charCodeAt(n - 1), 0x85ebca77) ^ Math.imul(s.charCodeAt(n >> 1), 0xc2b2ae3d) ^ Math.imul(s.charCodeAt(0), 0x27d4eb2f)) >>> 16;
+  }
+
+  private makeStringFilter(): Uint8Array | null {
+    if (this.strings.size > 4096) return null;
+    const bits = new Uint8Array(8192); // 65,536 signatures
+    for (const k of this.strings.keys()) {
+      const h = ValueIds.signature(k);
+      bits[h >> 3]! |= 1 << (h & 7);
+    }
+    return bits;
+  }
+
   ofString(s: string): number {
+    if (this.frozen) {
+      if (this.stringFilter === undefined) this.stringFilter = this.makeStringFilter();
+      const f = this.stringFilter;
+      if (f) {
+        const h = ValueIds.signature(s);
+        if ((f[h >> 3]! & (1 << (h & 7))) === 0) return -1;
+      }
+    }
     let id = this.strings.get(s);
     if (id === undefined) {
       if (this.frozen) return -1;
@@ -178,6 +211,27 @@ export class ValueIds {
       case 'real':
       case 'decimal': {
         const { values, validity } = col;
+        if (this.frozen && !col.big) {
+          // probing a frozen side's integer keys (ids, ports): a direct table instead of a hash probe per row
+          if (this.directNumbers === undefined) this.directNumbers = this.numbers.direct() ?? null;
+          const direct = this.directNumbers;
+          if (direct) {
+            const { min, ids } = direct;
+            const span = ids.length;
+            for (let i = 0; i < n; i++) {
+              const r = rows[i]!;
+              if (validity && !isValid(validity, r)) {
+                out[i] = this.ofNull();
+                if (isNull) isNull[i] = 1;
+                continue;
+              }
+              const t = values[r]! - min;
+              // not an integer, or outside the keys' range (NaN fails every test): never seen, -1
+              out[i] = t >= 0 && t < span && Math.floor(t) === t ? ids[t]! : -1;
+            }
+            return;
+          }
+        }
         for (let i = 0; i < n; i++) {
           const r = rows[i]!;
           if (validity && !isValid(validity, r)) {
@@ -247,6 +301,30 @@ class NumberSlots {
 
   private nanId = -1;
 
+  /**
+   * The keys as a direct table (id of key k at k - min) when every key is an integer and they span a small
+   * range (process ids, ports: a frozen join side's keys), else undefined. Only for a table that no longer
+   * grows: it is a copy.
+   */
+  direct(): { min: number; ids: Int32Array } | undefined {
+    if (this.nanId >= 0 || this.count === 0) return undefined;
+    const { keys, ids } = this;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let s = 0; s < ids.length; s++) {
+      if (ids[s]! < 0) continue;
+      const k = keys[s]!;
+      if (!Number.isInteger(k)) return undefined;
+      if (k < min) min = k;
+      if (k > max) max = k;
+    }
+    const span = max - min + 1;
+    if (span > Math.max(1 << 16, 8 * this.count) || span > 1 << 24) return undefined;
+    const table = new Int32Array(span).fill(-1);
+    for (let s = 0; s < ids.length; s++) if (ids[s]! >= 0) table[keys[s]! - min] = ids[s]!;
+    return { min, ids: table };
+  }
+
   set(k: number, id: number): void {
     k = NumberSlots.norm(k);
     if (k !== k) {
@@ -282,74 +360,120 @@ let sharedIdentity = new Int32Array(0);
 
 /**
  * Dense ids for pairs of non-negative ints (a composite key built one key at a time, or a (group, value)
- * set for dcount/make_set): an open-addressing hash table on two Int32Arrays.
+ * set for dcount/make_set): an open-addressing hash table whose slots are [x, y, id] triples side by side
+ * in one Int32Array, so a probe touches one cache line (three parallel arrays cost three misses per probe
+ * once the table outgrows the cache: a join's million-row probe side spent most of its time there).
  */
 export class PairIds {
-  private a: Int32Array;
-  private b: Int32Array;
-  private ids: Int32Array;
+  private slots: Int32Array;
   private mask: number;
   size = 0;
 
   constructor(expected = 1024) {
     let cap = 1024;
     while (cap < expected * 2) cap *= 2;
-    this.a = new Int32Array(cap);
-    this.b = new Int32Array(cap);
-    this.ids = new Int32Array(cap).fill(-1);
+    this.slots = PairIds.empty(cap);
     this.mask = cap - 1;
+  }
+
+  private static empty(cap: number): Int32Array {
+    const slots = new Int32Array(cap * 3);
+    for (let s = 2; s < slots.length; s += 3) slots[s] = -1;
+    return slots;
+  }
+
+  private static hash(x: number, y: number, mask: number): number {
+    const h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+    return (h ^ (h >>> 15)) & mask;
   }
 
   /** The pair's id; a new pair gets the next id (then `size` grows by one). */
   idOf(x: number, y: number): number {
-    let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) >>> 0;
-    h = (h ^ (h >>> 15)) & this.mask;
-    const ids = this.ids;
+    const slots = this.slots;
+    let h = PairIds.hash(x, y, this.mask);
     for (;;) {
-      const id = ids[h]!;
+      const at = h * 3;
+      const id = slots[at + 2]!;
       if (id < 0) break;
-      if (this.a[h] === x && this.b[h] === y) return id;
+      if (slots[at] === x && slots[at + 1] === y) return id;
       h = (h + 1) & this.mask;
     }
     const id = this.size++;
-    this.a[h] = x;
-    this.b[h] = y;
-    ids[h] = id;
-    if (this.size * 2 > ids.length) this.grow();
+    this.byFirst = undefined; // grouped before this pair: no longer complete
+    slots[h * 3] = x;
+    slots[h * 3 + 1] = y;
+    slots[h * 3 + 2] = id;
+    if (this.size * 2 > this.mask + 1) this.grow();
     return id;
+  }
+
+  /**
+   * The pairs grouped by x (CSR: x's pairs are at start[x] .. start[x + 1] of ys/ids), made by
+   * `groupByFirst` when no x has many pairs: a frozen join side's (device, process id) keys probed by a
+   * million rows then scan a few neighbouring ints instead of missing the cache in a large table.
+   */
+  private byFirst?: { start: Int32Array; ys: Int32Array; ids: Int32Array };
+
+  /** Groups the pairs by x for `find` (none may be added after). Skipped when some x has over 32 pairs. */
+  groupByFirst(): void {
+    const slots = this.slots;
+    let maxX = -1;
+    for (let at = 0; at < slots.length; at += 3) if (slots[at + 2]! >= 0 && slots[at]! > maxX) maxX = slots[at]!;
+    const start = new Int32Array(maxX + 2);
+    for (let at = 0; at < slots.length; at += 3) if (slots[at + 2]! >= 0) start[slots[at]! + 1]!++;
+    for (let x = 0; x <= maxX; x++) {
+      if (start[x + 1]! > 32) return;
+      start[x + 1]! += start[x]!;
+    }
+    const fill = start.slice(0, maxX + 1);
+    const ys = new Int32Array(this.size);
+    const ids = new Int32Array(this.size);
+    for (let at = 0; at < slots.length; at += 3) {
+      if (slots[at + 2]! < 0) continue;
+      const m = fill[slots[at]!]!++;
+      ys[m] = slots[at + 1]!;
+      ids[m] = slots[at + 2]!;
+    }
+    this.byFirst = { start, ys, ids };
   }
 
   /** The pair's id, or -1 when it was never added. */
   find(x: number, y: number): number {
-    let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) >>> 0;
-    h = (h ^ (h >>> 15)) & this.mask;
+    const by = this.byFirst;
+    if (by) {
+      if (x < 0 || x + 1 >= by.start.length) return -1;
+      const { ys } = by;
+      for (let m = by.start[x]!, end = by.start[x + 1]!; m < end; m++) if (ys[m] === y) return by.ids[m]!;
+      return -1;
+    }
+    const slots = this.slots;
+    let h = PairIds.hash(x, y, this.mask);
     for (;;) {
-      const id = this.ids[h]!;
+      const at = h * 3;
+      const id = slots[at + 2]!;
       if (id < 0) return -1;
-      if (this.a[h] === x && this.b[h] === y) return id;
+      if (slots[at] === x && slots[at + 1] === y) return id;
       h = (h + 1) & this.mask;
     }
   }
 
   private grow(): void {
-    const { a, b, ids } = this;
-    const cap = ids.length * 2;
-    this.a = new Int32Array(cap);
-    this.b = new Int32Array(cap);
-    this.ids = new Int32Array(cap).fill(-1);
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    const slots = PairIds.empty(cap);
     this.mask = cap - 1;
-    for (let s = 0; s < ids.length; s++) {
-      const id = ids[s]!;
+    for (let at = 0; at < old.length; at += 3) {
+      const id = old[at + 2]!;
       if (id < 0) continue;
-      const x = a[s]!;
-      const y = b[s]!;
-      let h = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) >>> 0;
-      h = (h ^ (h >>> 15)) & this.mask;
-      while (this.ids[h]! >= 0) h = (h + 1) & this.mask;
-      this.a[h] = x;
-      this.b[h] = y;
-      this.ids[h] = id;
+      const x = old[at]!;
+      const y = old[at + 1]!;
+      let h = PairIds.hash(x, y, this.mask);
+      while (slots[h * 3 + 2]! >= 0) h = (h + 1) & this.mask;
+      slots[h * 3] = x;
+      slots[h * 3 + 1] = y;
+      slots[h * 3 + 2] = id;
     }
+    this.slots = slots;
   }
 }
 

@@ -11,10 +11,11 @@
  */
 import type { CallExpr, Expr } from '../../kql/syntax/ast.js';
 import { gatherColumn } from '../storage/builders.js';
+import type { ColumnParts } from '../storage/merge.js';
 import { isValid, newValidity, setValid, type Column, type StringColumn } from '../storage/column.js';
 import { checkLimits, LIMIT_CHECK_MASK } from './env.js';
 import { compileExpr, type CompileScope } from './expr.js';
-import { columnOf } from './relation.js';
+import { columnOf, entryOf } from './relation.js';
 import { ROW_FUNCTIONS } from './row-functions.js';
 import { typedWriter } from './typed-builder.js';
 import { identityRows, type ValueIds } from './value-ids.js';
@@ -190,8 +191,11 @@ function perDictionaryString(col: StringColumn, rows: Int32Array, f: (r: number)
 export function encodeKey(e: Expr, s: CompileScope, rows: Int32Array, all: boolean, ids: ValueIds, out: Int32Array, isNull?: Uint8Array): void {
   const x = strip(e);
   if (!s.substitute && x.kind === 'NameRef') {
-    const col = columnOf(s.rel, x.name);
-    if (col) return ids.encodeColumn(col, rows, out, isNull);
+    const entry = entryOf(s.rel, x.name);
+    // every row of a concatenation of parts, in order: each part's column encoded where it is (a part's
+    // dictionary codes looked up once each), no concatenated copy made
+    if (entry?.parts && all && rows.length === partsLength(entry.parts.lengths)) return encodeParts(entry.parts, ids, out, isNull);
+    if (entry) return ids.encodeColumn(entry.column, rows, out, isNull);
   }
   const bin = s.substitute ? undefined : tickBin(x, s);
   if (bin) {
@@ -216,4 +220,19 @@ export function encodeKey(e: Expr, s: CompileScope, rows: Int32Array, all: boole
     return;
   }
   ids.encodeColumn(evaluateVector(e, s, rows, all), identityRows(rows.length), out, isNull);
+}
+
+function partsLength(lengths: number[]): number {
+  let n = 0;
+  for (const l of lengths) n += l;
+  return n;
+}
+
+function encodeParts(parts: ColumnParts, ids: ValueIds, out: Int32Array, isNull?: Uint8Array): void {
+  let at = 0;
+  parts.entries.forEach((entry, p) => {
+    const n = parts.lengths[p]!;
+    ids.encodeColumn(entry.column, parts.sels[p] ?? identityRows(n), out.subarray(at, at + n), isNull?.subarray(at, at + n));
+    at += n;
+  });
 }

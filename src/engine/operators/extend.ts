@@ -28,8 +28,8 @@ function bareColumn(rel: Relation, a: ColumnAssignment): { name: string; column:
 }
 
 /** The entry under another name, its column still read only when asked for. */
-function renamed(entry: { name: string; column: Column }, name: string): { name: string; column: Column } {
-  return entry.name === name ? entry : lazyColumn(name, () => entry.column);
+function renamed(entry: Relation['columns'][number], name: string): Relation['columns'][number] {
+  return entry.name === name ? entry : lazyColumn(name, () => entry.column, entry.parts);
 }
 
 function namesFor(assignments: ColumnAssignment[], existing: string[]): string[] {

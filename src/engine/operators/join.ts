@@ -8,10 +8,11 @@ import type { Expr, JoinOp, LookupOp } from '../../kql/syntax/ast.js';
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { uniqueName } from '../../kql/semantics/naming.js';
 import { gatherColumn } from '../storage/builders.js';
+import { gatherParts } from '../storage/parts.js';
 import { QueryError } from '../values/value.js';
-import { physicalRows, type Relation } from '../compile/relation.js';
+import type { Relation } from '../compile/relation.js';
 import { lazyColumn } from '../storage/merge.js';
-import { PairIds, ValueIds } from '../compile/value-ids.js';
+import { identityRows, PairIds, ValueIds } from '../compile/value-ids.js';
 import { encodeKey } from '../compile/vector.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { reserve } from '../memory.js';
@@ -54,11 +55,13 @@ class KeyEncoder {
   freeze(): void {
     this.frozen = true;
     for (const ids of this.ids) ids.frozen = true;
+    for (const pairs of this.pairs) pairs.groupByFirst();
   }
 
   /** Composite key id per logical row, whether any key is null, and how many ids exist so far. */
   encode(rel: Relation, exprs: Expr[], cx: OpContext): { rows: Int32Array; keys: Int32Array; nullKey: Uint8Array; size: number } {
-    const rows = physicalRows(rel);
+    // no selection: the shared identity rows (only read here and by the pairs below)
+    const rows = rel.sel ?? identityRows(rel.length);
     const n = rows.length;
     const nullKey = new Uint8Array(n);
     let keys = new Int32Array(n);
@@ -123,11 +126,13 @@ function assemble(left: Relation, right: Relation, pairs: { left: IndexList; rig
   const rcols = rightOnly || !leftOnly ? right.columns : [];
   const names: { name: string; type: ScalarTypeName }[] = [];
   const sources = [...lcols.map((c) => ({ side: 0, c })), ...rcols.map((c) => ({ side: 1, c }))];
-  for (const { c } of sources) names.push({ name: uniqueName(names, c.name), type: c.column.type });
+  // a concatenation's type from its parts' description: reading `column` would make the concatenated copy
+  for (const { c } of sources) names.push({ name: uniqueName(names, c.name), type: c.parts?.type ?? c.column.type });
   const leftIdx = pairs.left.finish();
   const rightIdx = pairs.right.finish();
   // each output column is gathered when first read (a projection after the join reads a few)
-  const columns = sources.map(({ side, c }, i) => lazyColumn(names[i]!.name, () => gatherColumn(c.column, side === 0 ? leftIdx : rightIdx)));
+  // a column that concatenates a where chain's per-extent parts is gathered from the parts (gatherParts)
+  const columns = sources.map(({ side, c }, i) => lazyColumn(names[i]!.name, () => (c.parts ? gatherParts(c.parts, side === 0 ? leftIdx : rightIdx) : gatherColumn(c.column, side === 0 ? leftIdx : rightIdx))));
   return { columns, length: leftIdx.length };
 }
 
@@ -149,6 +154,8 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext)
     R = enc.encode(right, keys.map((k) => k.right), cx);
   } else {
     R = enc.encode(right, keys.map((k) => k.right), cx);
+    // a left key the right side lacks matches nothing: it gets -1 (no id, no growth of the tables)
+    enc.freeze();
     L = enc.encode(left, keys.map((k) => k.left), cx);
   }
   // every left id is below rightSize when the left side made the ids (the index then covers all of them)
@@ -164,8 +171,12 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext)
   };
   const rightMatched = new Uint8Array(R.rows.length);
   const seenLeft = kind === 'innerunique' ? new Uint8Array(L.size) : undefined;
+  // a left row whose key is null or unknown to the right side matches nothing: only the kinds that keep
+  // unmatched left rows look at it (most rows of a large side probing a few IOCs end here)
+  const keepsUnmatchedLeft = kind === 'leftouter' || kind === 'fullouter' || kind === 'leftanti' || kind === 'anti' || kind === 'leftantisemi';
   for (let i = 0; i < L.rows.length; i++) {
     if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+    if (L.nullKey[i] && !keepsUnmatchedLeft) continue;
     const k = L.keys[i]!;
     if (seenLeft) {
       if (seenLeft[k]) continue;
@@ -221,8 +232,12 @@ export function lookup(op: LookupOp, left: Relation, right: Relation, cx: OpCont
   const first = new Int32Array(rightSize).fill(-1);
   for (let i = 0; i < R.keys.length; i++) if (!R.nullKey[i] && first[R.keys[i]!]! < 0) first[R.keys[i]!] = R.rows[i]!;
   const pairs = { left: new IndexList(), right: new IndexList() };
+  // a left row whose key is null or unknown to the right side matches nothing: only the kinds that keep
+  // unmatched left rows look at it (most rows of a large side probing a few IOCs end here)
+  const keepsUnmatchedLeft = kind === 'leftouter' || kind === 'fullouter' || kind === 'leftanti' || kind === 'anti' || kind === 'leftantisemi';
   for (let i = 0; i < L.rows.length; i++) {
     if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+    if (L.nullKey[i] && !keepsUnmatchedLeft) continue;
     const k = L.keys[i]!;
     const m = k < rightSize ? first[k]! : -1;
     if (m >= 0) {

@@ -29,7 +29,7 @@ export function projectKeep(op: ProjectKeepOp, rel: Relation): Relation {
 export function projectRename(op: ProjectRenameOp, rel: Relation): Relation {
   const map = new Map(op.renames.flatMap((r) => (r.oldName ? [[r.oldName.name, r.newName.name] as const] : [])));
   // renamed in place: a column not read yet (a stored table's) stays unread
-  return { ...rel, columns: rel.columns.map((c) => (map.has(c.name) ? lazyColumn(map.get(c.name)!, () => c.column) : c)) };
+  return { ...rel, columns: rel.columns.map((c) => (map.has(c.name) ? lazyColumn(map.get(c.name)!, () => c.column, c.parts) : c)) };
 }
 
 export function projectReorder(op: ProjectReorderOp, rel: Relation): Relation {

@@ -21,6 +21,8 @@ import { encodeKey, evaluateVector } from '../compile/vector.js';
 import { GROUPED_AGGREGATES, groupedAggregate } from '../aggregates/grouped.js';
 import { buildColumn } from '../storage/builders.js';
 import type { Column } from '../storage/column.js';
+import type { ColumnParts } from '../storage/merge.js';
+import { partsCellReader } from '../storage/parts.js';
 import { QueryError, type Value } from '../values/value.js';
 import { scope, type OpContext } from './context.js';
 
@@ -68,11 +70,26 @@ export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], b
       // `*` in arg_max/arg_min: every input column except the by-columns and the call's other arguments,
       // in input order (the same rule the binder uses to name the outputs).
       const taken = new Set([...byNames, ...plain.filter((v) => v.kind === 'NameRef').map((v) => (v as { name: string }).name)]);
+      // arg_max/arg_min's `*` columns are read only at each group's winning row (grouped.ts argExtreme, for
+      // the typed first arguments below): a column that concatenates parts is read from its part there
+      // (compiling it would copy every row of it first)
+      const extreme = (impl.name === 'arg_max' || impl.name === 'arg_min') && plain.length > 0 && EXTREME_TYPES.has(compileExpr(plain[0]!, sc).type);
+      const starred = new Map<Expr, ColumnParts>();
       for (const v of plain) {
-        if (v.kind === 'StarExpr') argExprs.push(...rel.columns.filter((c) => !taken.has(c.name)).map((c) => ({ kind: 'NameRef' as const, name: c.name, span: v.span })));
-        else argExprs.push(v);
+        if (v.kind !== 'StarExpr') {
+          argExprs.push(v);
+          continue;
+        }
+        for (const c of rel.columns.filter((c) => !taken.has(c.name))) {
+          const ref: Expr = { kind: 'NameRef', name: c.name, span: v.span };
+          if (c.parts && extreme) starred.set(ref, c.parts);
+          argExprs.push(ref);
+        }
       }
-      const compiled = argExprs.map((x) => compileExpr(x, sc));
+      const compiled = argExprs.map((x) => {
+        const parts = starred.get(x);
+        return parts ? { type: parts.type, eval: partsCellReader(parts) } : compileExpr(x, sc);
+      });
       const types = compiled.map((c) => c.type);
       const consts = compiled.map((c) => (c.constant ? c.eval(0) : null));
       slotOf.set(call, slots.length);
@@ -81,6 +98,9 @@ export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], b
   }
   return { slots, slotOf };
 }
+
+/** First-argument types arg_max/arg_min run typed (aggregates/grouped.ts argExtreme), reading the rest per group. */
+const EXTREME_TYPES = new Set(['int', 'long', 'real', 'decimal', 'datetime', 'timespan', 'string']);
 
 /** Feeds physical row `r` to one group's aggregate states (`bufs`: one reusable argument array per slot). */
 export function addRow(slots: AggSlot[], states: AggState[], bufs: Value[][], r: number): void {

@@ -34,8 +34,28 @@ export function mergeExtents(schema: TableSchema, extents: Table[]): Table {
   return merged;
 }
 
+/**
+ * What a column that concatenates parts (a where chain's per-extent survivors, scan.ts) is made of: each
+ * part's column entry and selection (absent: every row) and its number of rows. Operators that read a few
+ * rows or encode keys (join) read the parts directly instead of making the concatenated column.
+ */
+export interface ColumnParts {
+  /** The column's type (the table schema's), known without reading any part. */
+  type: Column['type'];
+  entries: { readonly column: Column }[];
+  sels: (Int32Array | undefined)[];
+  lengths: number[];
+}
+
+/** A relation's column: its name, the column (possibly made on first read) and, for a concatenation, its parts. */
+export interface ColumnEntry {
+  name: string;
+  readonly column: Column;
+  readonly parts?: ColumnParts;
+}
+
 /** A `{ name, column }` entry whose column is made on first read, then kept (and what it was made from let go). */
-export function lazyColumn(name: string, make: () => Column): { name: string; column: Column } {
+export function lazyColumn(name: string, make: () => Column, parts?: ColumnParts): ColumnEntry {
   let column: Column | undefined;
   let from: (() => Column) | undefined = make;
   return {
@@ -47,6 +67,7 @@ export function lazyColumn(name: string, make: () => Column): { name: string; co
       }
       return column;
     },
+    ...(parts ? { parts } : {}),
   };
 }
 
