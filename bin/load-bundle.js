@@ -5,19 +5,20 @@
 // here as a vm.Script in this context, wrapped as Node wraps a CommonJS module.
 // The cache holds only if this Node's V8 (version and flags) made it: when V8 rejects it (Node upgraded since
 // the build) the file is compiled from its text as without a cache, and the cache is written anew.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import vm from 'node:vm';
+'use strict';
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname } = require('node:path');
+const vm = require('node:vm');
 
 /** Where the code cache of a bundle file is kept. */
-export const codeCacheOf = (file) => `${file}.cache`;
+const codeCacheOf = (file) => `${file}.cache`;
 
 /**
  * Compiles and runs a bundle file; gives its exports, the compiled script (for `writeCodeCache`) and what
  * became of the cache: 'accepted', 'rejected' (made by another V8) or 'absent'.
  */
-export function loadBundle(file) {
+function loadBundle(file) {
   const source = readFileSync(file, 'utf8');
   let cachedData;
   try {
@@ -39,9 +40,11 @@ export function loadBundle(file) {
 }
 
 /** Writes the code cache of a loaded bundle file (whole or not at all: another process may read it now). */
-export function writeCodeCache(file, script) {
+function writeCodeCache(file, script) {
   const target = codeCacheOf(file);
   const temporary = `${target}.${process.pid}.tmp`;
   writeFileSync(temporary, script.createCachedData());
   renameSync(temporary, target);
 }
+
+module.exports = { codeCacheOf, loadBundle, writeCodeCache };

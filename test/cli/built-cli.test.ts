@@ -53,7 +53,6 @@ test('a command file runs through its V8 code cache, and a cache this Node canno
   const root = join(dir, 'code-cache');
   mkdirSync(join(root, 'dist', 'cli-bundle'), { recursive: true });
   cpSync('bin', join(root, 'bin'), { recursive: true });
-  writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
   for (const f of ['main.js', 'package.json']) cpSync(join('dist', 'cli-bundle', f), join(root, 'dist', 'cli-bundle', f));
   const file = join(root, 'dist', 'cli-bundle', 'main.js');
   const cacheFile = `${file}.cache`;
