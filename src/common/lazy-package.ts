@@ -1,9 +1,10 @@
 /**
- * A package loaded on first use. Some packages only a few functions need (the YAML reader, RE2 regular
- * expressions, H3 and S2 cells, GeoIP, the special functions, CSV, exact JSON numbers, SQLite, the Kusto
- * client) took 5-40 ms each to load and run; imported at the top of a module they cost every command that
- * reaches the module, used or not. `lazyPackage` gives a function that loads the package (its CommonJS
- * build, through require) when first called and returns the same module after:
+ * A package, or one of Node's own modules, loaded on first use. Some that only a few functions need (the YAML
+ * reader, RE2 regular expressions, H3 and S2 cells, GeoIP, the special functions, CSV, exact JSON numbers,
+ * SQLite, the Kusto client; node:crypto, node:zlib, node:v8) took 3-40 ms each to load and run; imported at
+ * the top of a module they cost every command that reaches the module, used or not. `lazyPackage` gives a
+ * function that loads the module (a package's CommonJS build, through require) when first called and
+ * returns the same module after:
  *
  *   import type * as Re2js from 're2js';
  *   const re2js = lazyPackage<typeof Re2js>('re2js');

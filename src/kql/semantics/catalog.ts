@@ -49,33 +49,79 @@ export const WINDOWS_EVENT_TABLES: readonly TableSchema[] = (windowsEventTables 
  */
 export const DEFENDER_TABLES: readonly TableSchema[] = [...(defenderDeviceTables as SchemaJson), ...(defenderHuntingTables as SchemaJson)].map(fromJson).concat(WINDOWS_EVENT_TABLES);
 
-/** The Microsoft Sentinel / Azure Monitor Logs tables (stored compactly: [name, type] pairs). */
-export const SENTINEL_TABLES: readonly TableSchema[] = (azureMonitorTables as { table: string; columns: string[][] }[]).map((t) => ({
-  name: t.table,
-  columns: t.columns.map(([name, type]) => ({ name: name!, type: type as ScalarTypeName })),
-}));
+/** The Microsoft Sentinel / Azure Monitor Logs tables, stored compactly: [name, type] pairs. */
+const SENTINEL_JSON = azureMonitorTables as { table: string; columns: string[][] }[];
+
+function sentinelSchema(t: { table: string; columns: string[][] }): TableSchema {
+  return { name: t.table, columns: t.columns.map(([name, type]) => ({ name: name!, type: type as ScalarTypeName })) };
+}
+
+/**
+ * A catalog's tables, each schema made when first asked for. The default catalog has ~760 tables and ~21,000
+ * columns, and building them all took 10-20 ms of every command's start; a query reads a few of them. Iterating
+ * makes every one.
+ */
+class LazyTables implements ReadonlyMap<string, TableSchema> {
+  private readonly made = new Map<string, TableSchema>();
+  constructor(private readonly makers: ReadonlyMap<string, () => TableSchema>) {}
+  get size(): number {
+    return this.makers.size;
+  }
+  has(name: string): boolean {
+    return this.makers.has(name);
+  }
+  get(name: string): TableSchema | undefined {
+    let schema = this.made.get(name);
+    if (schema === undefined) {
+      const make = this.makers.get(name);
+      if (make === undefined) return undefined;
+      schema = make();
+      this.made.set(name, schema);
+    }
+    return schema;
+  }
+  keys(): MapIterator<string> {
+    return this.makers.keys();
+  }
+  *entries(): MapIterator<[string, TableSchema]> {
+    for (const name of this.makers.keys()) yield [name, this.get(name)!];
+  }
+  *values(): MapIterator<TableSchema> {
+    for (const name of this.makers.keys()) yield this.get(name)!;
+  }
+  forEach(f: (schema: TableSchema, name: string, map: ReadonlyMap<string, TableSchema>) => void, self?: unknown): void {
+    for (const [name, schema] of this.entries()) f.call(self, schema, name, this);
+  }
+  [Symbol.iterator](): MapIterator<[string, TableSchema]> {
+    return this.entries();
+  }
+}
 
 let defaultTables: Catalog | undefined;
 
 /** Defender and Sentinel tables together (see the header); built once, never changed. */
 export function defaultCatalog(): Catalog {
   if (defaultTables) return defaultTables;
-  const tables = new Map<string, TableSchema>();
-  for (const s of SENTINEL_TABLES) tables.set(s.name!, s);
+  const makers = new Map<string, () => TableSchema>();
+  const sentinel = new Map<string, () => TableSchema>();
+  for (const t of SENTINEL_JSON) sentinel.set(t.table, () => sentinelSchema(t));
+  for (const [name, make] of sentinel) makers.set(name, make);
   for (const d of DEFENDER_TABLES) {
-    const sentinel = tables.get(d.name!);
-    const own = new Set(d.columns.map((c) => c.name));
-    tables.set(d.name!, sentinel ? { ...d, columns: [...d.columns, ...sentinel.columns.filter((c) => !own.has(c.name))] } : d);
+    const namesake = sentinel.get(d.name!);
+    makers.set(d.name!, namesake ? () => {
+      const own = new Set(d.columns.map((c) => c.name));
+      return { ...d, columns: [...d.columns, ...namesake().columns.filter((c) => !own.has(c.name))] };
+    } : () => d);
   }
-  defaultTables = { tables };
+  defaultTables = { tables: new LazyTables(makers) };
   return defaultTables;
 }
 
-/** Later catalogs win on the same table name. */
+/** Later catalogs win on the same table name. A table's schema is taken from its catalog when first asked for. */
 export function mergeCatalogs(...catalogs: Catalog[]): Catalog {
-  const tables = new Map<string, TableSchema>();
-  for (const c of catalogs) for (const [k, v] of c.tables) tables.set(k, v);
-  return { tables };
+  const makers = new Map<string, () => TableSchema>();
+  for (const c of catalogs) for (const name of c.tables.keys()) makers.set(name, () => c.tables.get(name)!);
+  return { tables: new LazyTables(makers) };
 }
 
 /** Restricts a catalog to the named tables (a rule is bound against the tables it declares). */
