@@ -19,7 +19,8 @@ const codeCacheOf = (file) => `${file}.cache`;
  * became of the cache: 'accepted', 'rejected' (made by another V8) or 'absent'.
  */
 function loadBundle(file) {
-  const source = readFileSync(file, 'utf8');
+  // the files are ASCII (the build checks): read as Latin-1, half the work of UTF-8 (~3 ms for 2 MiB)
+  const source = readFileSync(file, 'latin1');
   let cachedData;
   try {
     cachedData = readFileSync(codeCacheOf(file));

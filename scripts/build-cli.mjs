@@ -15,7 +15,7 @@
 import * as esbuild from 'esbuild';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -120,8 +120,14 @@ await esbuild.build({
   banner: { js: "var __kqliteBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [commandEntries, ownImportMetaUrl, jsonAsJsonParse, builtRulesOnly],
   minifyWhitespace: true,
+  // every other character escaped, so bin/load-bundle.js reads the files as Latin-1
+  charset: 'ascii',
   logLevel: 'warning',
 });
+for (const f of readdirSync(outdir).filter((n) => n.endsWith('.js'))) {
+  const bytes = readFileSync(join(outdir, f));
+  if (bytes.some((b) => b > 0x7f)) throw new Error(`dist/cli-bundle/${f} is not ASCII: bin/load-bundle.js reads it as Latin-1`);
+}
 // the package is an ES module package: this folder's files are CommonJS
 writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
 
