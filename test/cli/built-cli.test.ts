@@ -90,6 +90,9 @@ test('the built CLI answers as the source does: rules (YAML included), queries, 
     same(['query', 'print x = 1, y = strcat("a", "b")', '--format', 'json']),
     same(['query', 'print x = ']),
     same(['check', '-'], 'DeviceNetworkEvents | where RemoteUrl has "x" | project Nope\n'),
+    // a Sentinel table (its schema read from the file dist/ holds) and a Defender table with its Sentinel columns
+    same(['check', '-'], 'SigninLogs | where Nope == 1 | project UserPrincipalName\n'),
+    same(['check', '-'], 'DeviceProcessEvents | project TimeGenerated, Timestamp, Nope2\n'),
     // functions whose packages load on first use (src/common/lazy-package.ts), from node_modules beside the bundle
     same(['query', `print h = geo_point_to_h3cell(1.0, 2.0, 5), p = geo_h3cell_to_polygon('8575457bfffffff'), e = erf(0.5), g = gamma(4.5),
       l = loggamma(3.3), ip = geo_info_from_ip_address('8.8.8.8'), ua = parse_user_agent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0', 'browser')`, '--format', 'json']),

@@ -12,13 +12,13 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { diag, type Diagnostic } from '../../common/diagnostics.js';
 import type { ScalarTypeName } from '../syntax/ast.js';
 import { normaliseTypeName } from '../syntax/type-names.js';
 import type { TableSchema } from './types.js';
 import defenderDeviceTables from './schemas/defender-xdr.json' with { type: 'json' };
 import defenderHuntingTables from './schemas/defender-xdr-hunting.json' with { type: 'json' };
-import azureMonitorTables from './schemas/azure-monitor-tables.json' with { type: 'json' };
 import windowsEventTables from './schemas/windows-events.json' with { type: 'json' };
 
 export interface Catalog {
@@ -49,10 +49,32 @@ export const WINDOWS_EVENT_TABLES: readonly TableSchema[] = (windowsEventTables 
  */
 export const DEFENDER_TABLES: readonly TableSchema[] = [...(defenderDeviceTables as SchemaJson), ...(defenderHuntingTables as SchemaJson)].map(fromJson).concat(WINDOWS_EVENT_TABLES);
 
-/** The Microsoft Sentinel / Azure Monitor Logs tables, stored compactly: [name, type] pairs. */
-const SENTINEL_JSON = azureMonitorTables as { table: string; columns: string[][] }[];
+/**
+ * The Microsoft Sentinel / Azure Monitor Logs tables (schemas/azure-monitor-tables.json, [name, type] pairs),
+ * one table per line as scripts/build-sentinel-schemas.ts writes them: each line is parsed when its table is
+ * first asked for. Parsing the whole file (540 KiB) took a third of a command's module loading, for the few
+ * tables a query reads. Read from the file beside this module (tsc copies it into dist/).
+ */
+const SENTINEL_FILE = './schemas/azure-monitor-tables.json';
+/** The file's shape; the reference also has tsc copy the file into dist/. */
+type SentinelTablesJson = typeof import('./schemas/azure-monitor-tables.json', { with: { type: 'json' } });
 
-function sentinelSchema(t: { table: string; columns: string[][] }): TableSchema {
+/** Each table's JSON text by its name, from the file's text (exported for its tests). */
+export function sentinelTableLines(text: string): Map<string, string> {
+  const lines = new Map<string, string>();
+  for (const raw of text.split('\n')) {
+    const line = raw.trimEnd();
+    if (line === '[' || line === ']' || line === '') continue;
+    const name = /^\s*\{\s*"table"\s*:\s*"([^"\\]+)"/.exec(line)?.[1];
+    // written otherwise (tsc re-spaces the copy it puts in dist/, and might one day break lines): parse it whole
+    if (name === undefined || !(line.endsWith('}') || line.endsWith('},'))) return new Map((JSON.parse(text) as SentinelTablesJson).map((t) => [t.table, JSON.stringify(t)]));
+    lines.set(name, line.endsWith(',') ? line.slice(0, -1) : line);
+  }
+  return lines;
+}
+
+function sentinelSchema(line: string): TableSchema {
+  const t = JSON.parse(line) as SentinelTablesJson[number];
   return { name: t.table, columns: t.columns.map(([name, type]) => ({ name: name!, type: type as ScalarTypeName })) };
 }
 
@@ -104,7 +126,8 @@ export function defaultCatalog(): Catalog {
   if (defaultTables) return defaultTables;
   const makers = new Map<string, () => TableSchema>();
   const sentinel = new Map<string, () => TableSchema>();
-  for (const t of SENTINEL_JSON) sentinel.set(t.table, () => sentinelSchema(t));
+  const file = readFileSync(fileURLToPath(new URL(SENTINEL_FILE, import.meta.url)), 'utf8');
+  for (const [name, line] of sentinelTableLines(file)) sentinel.set(name, () => sentinelSchema(line));
   for (const [name, make] of sentinel) makers.set(name, make);
   for (const d of DEFENDER_TABLES) {
     const namesake = sentinel.get(d.name!);

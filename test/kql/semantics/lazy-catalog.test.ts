@@ -1,9 +1,9 @@
 // The default catalog makes each table's schema when first asked for (src/kql/semantics/catalog.ts): what it
 // gives must equal the catalog built whole from the schema files, as before, whichever way it is read.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { catalogFromSchemas, DEFENDER_TABLES, defaultCatalog, mergeCatalogs, type TableSchema } from '../../../src/kql/semantics/index.js';
+import { catalogFromSchemas, DEFENDER_TABLES, defaultCatalog, mergeCatalogs, sentinelTableLines, type TableSchema } from '../../../src/kql/semantics/index.js';
 
 /** The default catalog built eagerly from the files: Sentinel's tables, then each Defender table over its namesake. */
 function builtWhole(): Map<string, TableSchema> {
@@ -46,4 +46,20 @@ test('merged catalogs: a later catalog wins on the same name, each schema taken 
   assert.equal(merged.get('SigninLogs'), defaultCatalog().tables.get('SigninLogs'));
   assert.equal(merged.size, defaultCatalog().tables.size + 1);
   assert.deepEqual([...merged.keys()].slice(-1), ['MyTable']);
+});
+
+test('the Sentinel tables file read line by line gives every table as parsing it whole does, however it is spaced', () => {
+  const text = readFileSync('src/kql/semantics/schemas/azure-monitor-tables.json', 'utf8');
+  const whole = JSON.parse(text) as { table: string }[];
+  const parsed = (lines: Map<string, string>) => [...lines].map(([name, line]) => [name, JSON.parse(line)] as const);
+  const expected = whole.map((t) => [t.table, t] as const);
+  assert.deepEqual(parsed(sentinelTableLines(text)), expected);
+  // as tsc copies it into dist/: spaces after the punctuation, one table per line
+  const spaced = '[\n' + whole.map((t) => '    ' + JSON.stringify(t).replace(/([:,])/g, '$1 ').replace(/^\{/, '{ ').replace(/\}$/, ' }')).join(',\n') + '\n]\n';
+  assert.deepEqual(parsed(sentinelTableLines(spaced)), expected);
+  // tables broken over several lines: read whole
+  assert.deepEqual(parsed(sentinelTableLines(JSON.stringify(whole, null, 2))), expected);
+  // the copy the built CLI reads
+  const built = 'dist/kql/semantics/schemas/azure-monitor-tables.json';
+  if (existsSync(built)) assert.deepEqual(parsed(sentinelTableLines(readFileSync(built, 'utf8'))), expected);
 });
