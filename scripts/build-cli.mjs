@@ -2,20 +2,22 @@
 // bin/kqlite.js runs when it exists. tsc leaves ~280 modules under dist/ and the packages add ~350 more;
 // resolving, reading and linking them one by one took ~250 ms of every command (more than the command's work).
 // Bundled, each command is one file, all in one folder:
-// - main.js and one file per command module, named as in dist/cli/, so main.ts's `import('./<command>.js')`
-//   finds them beside it (see commandEntries);
+// - main.js and one file per command module, named as in dist/cli/; a command's file holds main.ts and the
+//   command, and hands main the command's module (see commandEntries);
+// - CommonJS files, which bin/load-bundle.js compiles with the V8 code cache made here after bundling
+//   (<file>.js.cache, by running each command's --help once): Node 20's module loaders take no code cache;
 // - `import.meta.url` in a module outside src/cli is replaced by the URL its own dist/ file has, so what
 //   it locates beside itself (worker scripts, built data, the web app) is found as it is unbundled;
 // - packages that are native (better-sqlite3), read files next to themselves, or are large and only one
-//   command needs them (Azure SDKs, fastify) stay outside the bundle and load from node_modules.
+//   command needs them (Azure SDKs, fastify) stay outside the bundle and load from node_modules, as do the
+//   packages src/common/lazy-package.ts loads on first use.
 //   node scripts/build-cli.mjs      (run `tsc -p tsconfig.json` first: it bundles dist/, not src/)
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dist = join(root, 'dist');
@@ -52,73 +54,6 @@ const jsonAsJsonParse = {
 };
 
 /**
- * Packages that only some functions need (YAML reading, regular expressions, H3 and S2 cells, GeoIP, the
- * special functions, CSV, exact JSON numbers): imported by an ES module they would be loaded and run as soon
- * as the bundle loads (~60 ms together on this machine). They stay out of the bundle, and our imports of them
- * get a stand-in module instead: each function or class export is a stand-in that loads the package (its
- * CommonJS build, through require) on first use — a call, `new`, a static member, `instanceof` — and then
- * rebinds every export to the real one (ES module bindings are live, so later uses go straight to the
- * package). Plain-data exports are copied as data; other objects get a stand-in too. better-sqlite3 (only
- * commands that open the findings database) and azure-kusto-data (remotes; 1-4 s to load) are stood in for
- * the same way, so `rules list` or `serve` without a remote never load them.
- */
-const LAZY_PACKAGES = /^(yaml|h3-js|mmdb-lib|re2js|nodes2ts|lossless-json|csv-parse|csv-parse\/sync|@stdlib\/math-base-special-[a-z]+|better-sqlite3|azure-kusto-data)$/;
-/** Exports of those packages kqlite does not use and that cannot be stood in for (yaml's CST namespace). */
-const LAZY_LEFT_OUT = new Set(['yaml:CST']);
-/** The stand-in of one function or class export: a Proxy that forwards everything to the real one. */
-const STAND_IN = `function standIn(real, target = function () {}) {
-  return new Proxy(target, {
-    apply: (_, self, args) => Reflect.apply(real(), self, args),
-    construct: (_, args, newTarget) => Reflect.construct(real(), args, newTarget),
-    get: (_, key) => Reflect.get(real(), key),
-    set: (_, key, value) => Reflect.set(real(), key, value),
-    has: (_, key) => Reflect.has(real(), key),
-    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
-    ownKeys: () => [...new Set([...Reflect.ownKeys(real()), ...Reflect.ownKeys(target)])],
-    getOwnPropertyDescriptor: (_, key) => {
-      const own = Reflect.getOwnPropertyDescriptor(target, key);
-      const d = own ?? Reflect.getOwnPropertyDescriptor(real(), key);
-      return own || !d ? own : { ...d, configurable: true };
-    },
-  });
-}`;
-const dataLiteral = (v) => {
-  if (typeof v === 'bigint') return `${v}n`;
-  const json = JSON.stringify(v);
-  return json !== undefined && JSON.stringify(JSON.parse(json)) === json ? json : undefined;
-};
-const lazyPackages = {
-  name: 'lazy-packages',
-  setup(build) {
-    const requireHere = createRequire(join(root, 'package.json'));
-    build.onResolve({ filter: LAZY_PACKAGES }, (args) => (args.kind === 'import-statement' && !args.importer.includes(`${sep}node_modules${sep}`) ? { path: args.path, namespace: 'lazy-package' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => {
-      const real = requireHere(args.path);
-      const spec = JSON.stringify(args.path);
-      const lines = [STAND_IN, 'let m;'];
-      if (typeof real === 'function') {
-        lines.push(`function load() { if (!m) { m = require(${spec}); def = m; } return m; }`, 'let def = standIn(load);', 'export { def as default };');
-        return { contents: lines.join('\n'), loader: 'js', resolveDir: root };
-      }
-      const names = Object.keys(real).filter((k) => k !== 'default' && k !== '__esModule' && !LAZY_LEFT_OUT.has(`${args.path}:${k}`));
-      // functions and objects that are not plain data (settings objects with methods) get stand-ins
-      const fns = names.filter((k) => typeof real[k] === 'function' || (typeof real[k] === 'object' && real[k] !== null && dataLiteral(real[k]) === undefined));
-      lines.push(`function load() { if (!m) { m = require(${spec}); ${fns.map((k) => `${k} = m.${k};`).join(' ')} } return m; }`);
-      for (const k of names) {
-        if (fns.includes(k)) {
-          lines.push(`export let ${k} = standIn(() => load().${k}${typeof real[k] === 'function' ? '' : ', {}'});`);
-          continue;
-        }
-        const data = dataLiteral(real[k]);
-        if (data === undefined) throw new Error(`lazy package ${args.path}: export ${k} is neither a function nor plain data`);
-        lines.push(`export const ${k} = ${data};`);
-      }
-      return { contents: lines.join('\n'), loader: 'js', resolveDir: root };
-    });
-  },
-};
-
-/**
  * The built CLI reads the built-in rules from dist/rules/data (scripts/build-rules.mjs, run before this): the
  * generators src/rules/builtin.ts falls back to when run from source are left out of it, with the RMM catalog,
  * ATT&CK and the YAML reader they bring, unless a command needs those for something else.
@@ -137,11 +72,11 @@ const builtRulesOnly = {
 if (!existsSync(join(dist, 'rules', 'data', 'builtin-rules.json'))) throw new Error('dist/rules/data/builtin-rules.json is missing: run scripts/build-rules.mjs first');
 
 /**
- * One file per command, so a command loads one file (Node's ES module loader reads each file through the
- * thread pool; with shared chunks `hunt` read 15, and each read is a wait on a busy machine): `<command>.js`
- * is main.ts together with the command's module (bin/kqlite.js imports it, and main's `import('./<command>.js')`
- * is then that same module), `main.js` is main.ts alone (help, unknown commands). Modules a command reaches
- * are copied into its file, never shared between two loaded files of one process.
+ * One file per command, so a command loads one file (with shared chunks `hunt` read 15, and each read is a
+ * wait on a busy machine): `<command>.js` is main.ts together with the command's module, which its `main`
+ * hands to main.ts's (bin/kqlite.js loads the file the command names), `main.js` is main.ts alone (help,
+ * unknown commands). Modules a command reaches are copied into its file, never shared between two loaded
+ * files of one process.
  */
 const entryPoints = { main: join(dist, 'cli/main.js') };
 for (const c of Object.values(COMMANDS)) entryPoints[c.module] = `command-entry:${c.module}`;
@@ -149,11 +84,20 @@ const commandEntries = {
   name: 'command-entries',
   setup(build) {
     build.onResolve({ filter: /^command-entry:/ }, (args) => ({ path: args.path.slice('command-entry:'.length), namespace: 'command-entry' }));
-    build.onLoad({ filter: /.*/, namespace: 'command-entry' }, (args) => ({
-      contents: `export * from ${JSON.stringify(join(dist, 'cli/main.js'))};\nexport { run } from ${JSON.stringify(join(dist, 'cli', `${args.path}.js`))};`,
-      loader: 'js',
-      resolveDir: dist,
-    }));
+    build.onLoad({ filter: /.*/, namespace: 'command-entry' }, (args) => {
+      const main = JSON.stringify(join(dist, 'cli/main.js'));
+      return {
+        contents: [
+          `import { main as mainOf } from ${main};`,
+          `import * as command from ${JSON.stringify(join(dist, 'cli', `${args.path}.js`))};`,
+          `export { endCleanlyOnCrash, endQuietlyOnClosedPipe, usage, VERSION } from ${main};`,
+          `export const main = (argv) => mainOf(argv, { module: ${JSON.stringify(args.path)}, command });`,
+          'export const run = command.run;',
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: dist,
+      };
+    });
   },
 };
 
@@ -164,18 +108,47 @@ await esbuild.build({
   outdir,
   bundle: true,
   splitting: false,
-  format: 'esm',
+  // CommonJS, for bin/load-bundle.js to compile each file with its V8 code cache (see the head of this file)
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // the lazily loaded packages are left out too: loaded from node_modules on first use, their code is not
-  // even compiled when a command does not use them (h3-js alone took ~15 ms to compile)
-  external: [...EXTERNAL, 'yaml', 'h3-js', 'mmdb-lib', 're2js', 'nodes2ts', 'lossless-json', 'csv-parse', 'csv-parse/sync', '@stdlib/*'],
-  // packages written as CommonJS call require() for Node's modules: give the ES module bundle one
-  banner: { js: "import { createRequire as __kqliteCreateRequire } from 'node:module'; const require = __kqliteCreateRequire(import.meta.url);" },
-  plugins: [commandEntries, ownImportMetaUrl, jsonAsJsonParse, lazyPackages, builtRulesOnly],
+  // packages loaded on first use (src/common/lazy-package.ts) are required by a name the bundler cannot see,
+  // so they stay in node_modules without being listed here
+  external: EXTERNAL,
+  // src/cli's modules see the bundle file's URL (a CommonJS file has no import.meta)
+  define: { 'import.meta.url': '__kqliteBundleUrl' },
+  banner: { js: "var __kqliteBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [commandEntries, ownImportMetaUrl, jsonAsJsonParse, builtRulesOnly],
   minifyWhitespace: true,
+  // every other character escaped, so bin/load-bundle.js reads the files as Latin-1
+  charset: 'ascii',
   logLevel: 'warning',
 });
+for (const f of readdirSync(outdir).filter((n) => n.endsWith('.js'))) {
+  const bytes = readFileSync(join(outdir, f));
+  if (bytes.some((b) => b > 0x7f)) throw new Error(`dist/cli-bundle/${f} is not ASCII: bin/load-bundle.js reads it as Latin-1`);
+}
+// the package is an ES module package: this folder's files are CommonJS
+writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+
+/**
+ * The V8 code cache of each file, made by the Node that builds (bin/load-bundle.js): `kqlite <command> --help`
+ * loads the command's file with no cache yet and writes it. Each file's code is compiled and its modules' top
+ * level run, so this also shows that every command's file loads.
+ */
+const launcher = join(root, 'bin', 'kqlite.js');
+const names = Object.keys(entryPoints).map((m) => (m === 'main' ? '--help' : Object.keys(COMMANDS).find((n) => COMMANDS[n].module === m)));
+const run = promisify(execFile);
+const queue = [...names];
+// two at a time: the build machine's cores
+await Promise.all([0, 1].map(async () => {
+  for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
+    const args = n === '--help' ? ['--help'] : [n, '--help'];
+    await run(process.execPath, [launcher, ...args]).catch((e) => {
+      throw new Error(`kqlite ${args.join(' ')} failed with the new bundle (exit ${e.code}):\n${e.stderr}`);
+    });
+  }
+}));
 const files = readdirSync(outdir);
 const bytes = files.reduce((s, f) => s + statSync(join(outdir, f)).size, 0);
 console.log(`dist/cli-bundle: ${files.length} files, ${(bytes / 1048576).toFixed(1)} MiB (${Math.round(performance.now() - started)} ms)`);

@@ -1,5 +1,6 @@
 // The import rules of ARCHITECTURE.md, checked mechanically: a folder imports only folders before it in
-// the pipeline; `web` imports only types from the server's API module, plus kql/syntax.
+// the pipeline; `web` imports only types from the server's API module, plus kql/syntax; a package loaded on
+// first use (src/common/lazy-package.ts) is imported nowhere else but as types.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -61,4 +62,21 @@ test('source files stay small (none over 800 lines)', () => {
     .map((f) => ({ f: relative(SRC, f), n: readFileSync(f, 'utf8').split('\n').length }))
     .filter((x) => x.n > 800);
   assert.deepEqual(big, []);
+});
+
+test('packages loaded on first use are imported as types only (one copy loaded, and only when used)', () => {
+  const files = walk(SRC).filter((f) => layerOf(f) !== 'web');
+  const lazy = new Set<string>();
+  // Node's own modules are one instance however loaded: only packages are checked
+  for (const f of files) for (const m of readFileSync(f, 'utf8').matchAll(/lazyPackage<[^\n]*?>\('([^']+)'\)/g)) if (!m[1]!.startsWith('node:')) lazy.add(m[1]!);
+  // the ones the start-up work measured (docs/PERFORMANCE.md); a lost call site would empty the list silently
+  for (const name of ['yaml', 're2js', 'h3-js', 'nodes2ts', 'better-sqlite3', 'azure-kusto-data']) assert.ok(lazy.has(name), name);
+  const valueImports: string[] = [];
+  for (const f of files) {
+    for (const m of readFileSync(f, 'utf8').matchAll(IMPORT_RE)) {
+      const spec = m[3] ?? m[4]!;
+      if (lazy.has(spec) && !m[2]) valueImports.push(`${relative(SRC, f)} -> ${spec}`);
+    }
+  }
+  assert.deepEqual(valueImports, []);
 });

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { byCodeUnits } from '../common/text-order.js';
 import { workspaceWritable } from '../common/workspace-dir.js';
 import { SEVERITIES, distinguishingKey, listFindings, openFindingsCopy, openFindingsDb, runHunt, selectRules, type Finding, type HuntSummary } from '../hunts/index.js';
 import { huntReportHtml } from '../hunts/report-html.js';
@@ -91,7 +92,7 @@ export async function run(args: string[]): Promise<number> {
     let findings: Finding[] = [];
     const touchedFindings = (s: HuntSummary) => {
       const touched = new Set(s.findingIds);
-      return listFindings(db).filter((f) => touched.has(f.id)).sort((a, b) => a.ruleId.localeCompare(b.ruleId) || (a.device ?? '').localeCompare(b.device ?? '') || a.id.localeCompare(b.id));
+      return listFindings(db).filter((f) => touched.has(f.id)).sort((a, b) => byCodeUnits(a.ruleId, b.ruleId) || byCodeUnits(a.device ?? '', b.device ?? '') || byCodeUnits(a.id, b.id));
     };
     const beforeCommit = (s: HuntSummary) => {
       findings = touchedFindings(s);

@@ -42,7 +42,17 @@ export function usage(): string {
   return lines.join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** A command's module: `run(args)` gives the exit code. */
+export interface CommandModule {
+  run?: (args: string[]) => Promise<number>;
+}
+
+/**
+ * Runs the command `argv` names. `bundled` is the module of the command the caller already holds (the built
+ * CLI's file for a command holds main and that command, scripts/build-cli.mjs); any other is imported from
+ * this folder.
+ */
+export async function main(argv: string[], bundled?: { module: string; command: CommandModule }): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
@@ -60,12 +70,12 @@ export async function main(argv: string[]): Promise<number> {
   // Works from both dist/cli/*.js (installed CLI) and src/cli/*.ts (tests run through tsx).
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const url = new URL(`./${entry.module}${ext}`, import.meta.url);
-  if (!existsSync(fileURLToPath(url))) {
+  if (bundled?.module !== entry.module && !existsSync(fileURLToPath(url))) {
     process.stderr.write(`kqlite: command '${name}' is not available in this build\n`);
     return 1;
   }
   try {
-    const mod = (await import(url.href)) as { run?: (args: string[]) => Promise<number> };
+    const mod = bundled?.module === entry.module ? bundled.command : ((await import(url.href)) as CommandModule);
     if (typeof mod.run !== 'function') throw new TypeError(`src/cli/${entry.module} does not export run()`);
     return await mod.run(rest);
   } catch (e) {

@@ -15,9 +15,13 @@
  * typed writers and functions like strrep() or range(), can charge it without every caller passing it on.
  * The engine is synchronous, so "the running query" is always well defined.
  */
-import v8 from 'node:v8';
+import type * as V8 from 'node:v8';
+import { lazyPackage } from '../common/lazy-package.js';
 import { EXECUTION } from './codes.js';
 import { QueryError } from './values/value.js';
+
+/** node:v8 (with the stream and heap modules it loads), when a budget is first worked out. */
+const v8 = lazyPackage<typeof V8>('node:v8');
 
 const MiB = 1024 * 1024;
 
@@ -27,7 +31,7 @@ const DEFAULT_SHARE = 0.5;
 const HEAP_GUARD_SHARE = 0.9;
 
 export function heapLimitBytes(): number {
-  return v8.getHeapStatistics().heap_size_limit;
+  return v8().getHeapStatistics().heap_size_limit;
 }
 
 /** The budget a query gets: the requested one clamped to the heap limit, else half of that limit. */
@@ -40,7 +44,7 @@ export function memoryBudgetFor(requested?: number): { bytes: number; clamped: b
 export const mib = (bytes: number) => `${Math.round(bytes / MiB).toLocaleString('en-US')} MiB`;
 
 function inUse(): { heap: number; total: number } {
-  const h = v8.getHeapStatistics();
+  const h = v8().getHeapStatistics();
   return { heap: h.used_heap_size, total: h.used_heap_size + h.external_memory };
 }
 

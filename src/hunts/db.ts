@@ -4,14 +4,18 @@
  * (busy_timeout) instead of failing with "database is locked", so two hunts, or a hunt and a triage, take
  * turns. Opening for writing also ends runs whose process died (runs.ts).
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { lazyPackage } from '../common/lazy-package.js';
 import { DamagedFileError, workspacePath } from '../common/damaged.js';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { MIGRATIONS } from './migrations.js';
 import { endInterruptedRuns } from './runs.js';
 
 export type Db = Database.Database;
+
+/** better-sqlite3, loaded by the first command that opens a database (`query` or `rules list` never do). */
+const sqlite = lazyPackage<typeof Database>('better-sqlite3');
 
 export const FINDINGS_FILE = 'findings.sqlite';
 
@@ -27,7 +31,7 @@ export function openFindingsDb(workspaceDir: string, opts: { readonly?: boolean 
   if (opts.readonly && !existsSync(file)) return openMemoryDb();
   let db: Db | undefined;
   try {
-    db = new Database(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
+    db = new (sqlite())(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
     // first, so that even switching to WAL and migrating wait for a concurrent writer
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (opts.readonly) schemaVersion(db); // reads the header: a file that is not a database says so now
@@ -61,7 +65,7 @@ export function explainDbError(e: unknown, workspaceDir: string, file = insideWo
 
 /** An empty, migrated in-memory database (tests; read-only views of a workspace that has no findings yet). */
 export function openMemoryDb(): Db {
-  const db = new Database(':memory:');
+  const db = new (sqlite())(':memory:');
   migrate(db);
   return db;
 }
@@ -92,7 +96,7 @@ export function openFindingsCopy(workspaceDir: string, opts: { readonly?: boolea
   const bytes = readFileSync(file);
   // a database in WAL mode says so in its header (bytes 18-19 = 2); in memory it is read as a plain one
   if (bytes.length > 19 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
-  const db = new Database(bytes, opts.readonly ? { readonly: true } : {});
+  const db = new (sqlite())(bytes, opts.readonly ? { readonly: true } : {});
   if (!opts.readonly) migrate(db);
   return db;
 }

@@ -7,6 +7,7 @@
  * pack of hundreds of rules over one table costs about one pass plus index lookups. They all read one
  * snapshot of the source, so the hunt sees one state of the workspace and lists it once.
  */
+import { byCodeUnits } from '../common/text-order.js';
 import { runQuery, type ExternalDataSource, type QueryResult } from '../engine/index.js';
 import { formatDatetime } from '../engine/values/ticks.js';
 import type { Db } from './db.js';
@@ -241,6 +242,6 @@ function summarise(runId: number, asOf: string, asOfSource: HuntSummary['asOfSou
     findingsUnchanged: rules.reduce((s, o) => s + o.findingsUnchanged, 0),
     findingsSuppressed: rules.reduce((s, o) => s + o.findingsSuppressed, 0),
     findingIds, newFindingIds, rules, byTool, bySeverity,
-    topDevices: [...devices].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 10).map(([device, findings]) => ({ device, findings })),
+    topDevices: [...devices].sort((a, b) => b[1] - a[1] || byCodeUnits(a[0], b[0])).slice(0, 10).map(([device, findings]) => ({ device, findings })),
   };
 }

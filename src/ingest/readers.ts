@@ -8,12 +8,16 @@
 import { jsonText, parseJson } from '../engine/values/json.js';
 import { longOf } from '../engine/values/long.js';
 import { pipeline, Readable } from 'node:stream';
-import { parse as parseCsv, type CsvError } from 'csv-parse';
+import type * as CsvParse from 'csv-parse';
+import type { CsvError } from 'csv-parse';
+import { lazyPackage } from '../common/lazy-package.js';
 import { setOwn } from '../common/own-keys.js';
 import type { Source } from './source.js';
 import { MAX_RECORD_BYTES, splitJsonValues, splitLines, type Line } from './splitters.js';
 import { jsonNestsDeeper, MAX_NESTING } from '../common/nesting.js';
 import { windowsJsonKind } from './windows/event.js';
+
+const csvParse = lazyPackage<typeof CsvParse>('csv-parse');
 
 export const FORMATS = ['defender-stream', 'csv', 'json', 'ndjson', 'sentinel', 'parquet', 'evtx', 'windows-json'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -191,7 +195,7 @@ async function* readCsv(src: ReadSource, delimiter: string): AsyncGenerator<Reco
   // a grown file continued: after its header line, lines are numbered on from where it was left
   const skipped = src.firstLine - 2;
   let batch: RecordItem[] = [];
-  const parser = parseCsv({
+  const parser = csvParse().parse({
     delimiter, relax_column_count: true, bom: true, skip_empty_lines: true, info: true, skip_records_with_error: true, max_record_size: MAX_RECORD_BYTES,
     on_skip: (err: CsvError | undefined) => void batch.push({ line: ((err as { lines?: number } | undefined)?.lines ?? 0) + (header ? Math.max(0, skipped) : 0), problem: `CSV: ${err?.message ?? 'unreadable record'}` }),
   });

@@ -3,7 +3,10 @@
  * instead of a rounded number. Text without any 16-digit run cannot hold such a number, so it takes
  * JSON.parse's fast path.
  */
-import { parse } from 'lossless-json';
+import type * as LosslessJson from 'lossless-json';
+import { lazyPackage } from '../common/lazy-package.js';
+
+const losslessJson = lazyPackage<typeof LosslessJson>('lossless-json');
 
 const LONG_DIGITS = /\d{16}/;
 
@@ -17,5 +20,5 @@ function numberOf(text: string): number | bigint {
 
 export function parseExactJson(text: string): unknown {
   if (!LONG_DIGITS.test(text)) return JSON.parse(text);
-  return parse(text, null, numberOf);
+  return losslessJson().parse(text, null, numberOf);
 }

@@ -4,13 +4,18 @@
  * parse JSON with parseExactJson), `now()` bound by the `query_now` request property, the server timeout
  * and record limit passed as request properties, management commands for table lists and exports.
  */
-import { Client, ClientRequestProperties, KustoConnectionStringBuilder } from 'azure-kusto-data';
+import type * as KustoData from 'azure-kusto-data';
+import type { Client, ClientRequestProperties } from 'azure-kusto-data';
+import { lazyPackage } from '../common/lazy-package.js';
 import { formatDatetime } from '../engine/values/ticks.js';
 import type { ResultTable } from '../engine/index.js';
 import { tokenSource } from './credentials.js';
 import { parseExactJson } from './exact-json.js';
 import { toResultTable } from './remote-table.js';
 import { RemoteError, type RemoteEngine, type RemoteQueryOptions, type RemoteQueryResult, type RemoteSpec } from './remote-types.js';
+
+/** The Kusto client (1-4 s to load with its Azure packages), loaded when a remote is first used. */
+const kustoData = lazyPackage<typeof KustoData>('azure-kusto-data');
 
 interface Frame {
   FrameType?: string;
@@ -49,6 +54,7 @@ export class KustoEngine implements RemoteEngine {
     this.database = spec.database;
     this.label = `kusto ${cluster}/${spec.database}`;
     const tokens = tokenSource(spec.auth);
+    const { Client, KustoConnectionStringBuilder } = kustoData();
     const kcsb = spec.auth.method === 'none'
       ? new KustoConnectionStringBuilder(cluster)
       : KustoConnectionStringBuilder.withTokenProvider(cluster, async () => (await tokens(`${cluster}/.default`)) ?? '');
@@ -73,7 +79,7 @@ export class KustoEngine implements RemoteEngine {
 
   async query(text: string, opts: RemoteQueryOptions = {}): Promise<RemoteQueryResult> {
     const started = Date.now();
-    const props = new ClientRequestProperties();
+    const props = new (kustoData().ClientRequestProperties)();
     if (opts.now !== undefined) props.setOption('query_now', formatDatetime(opts.now));
     if (opts.timeoutMs) props.setTimeout(opts.timeoutMs);
     if (opts.maxRows !== undefined) props.setOption('truncationmaxrecords', opts.maxRows);
@@ -95,7 +101,7 @@ export class KustoEngine implements RemoteEngine {
 
   /** A management command's first table (v1), as engine tables. */
   async command(csl: string): Promise<ResultTable> {
-    const body = (await this.execute(csl, new ClientRequestProperties())) as { Tables?: { TableName: string; Columns: { ColumnName: string; ColumnType?: string; DataType?: string }[]; Rows: unknown[] }[] };
+    const body = (await this.execute(csl, new (kustoData().ClientRequestProperties)())) as { Tables?: { TableName: string; Columns: { ColumnName: string; ColumnType?: string; DataType?: string }[]; Rows: unknown[] }[] };
     const t = body?.Tables?.[0];
     if (!t) throw new RemoteError(`${this.label}: '${csl.slice(0, 60)}' answered no table`);
     return toResultTable(t.TableName, t.Columns.map((c) => ({ name: c.ColumnName, type: c.ColumnType ?? c.DataType ?? 'string' })), t.Rows);

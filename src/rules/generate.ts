@@ -4,11 +4,14 @@
  * one all-tools rule per kind. Unlike upstream they read only columns their table has (upstream's network
  * rules group by `AccountUpn`, which DeviceNetworkEvents lacks) and carry users and evidence in the result.
  */
-import { stringify } from 'yaml';
+import type * as Yaml from 'yaml';
+import { lazyPackage } from '../common/lazy-package.js';
 import { RMM_CATALOG, type RmmTool } from './catalog.js';
 import { kqlList } from './kql-text.js';
 import type { Rule } from './rule.js';
 import { validateRule } from './validate.js';
+
+const yaml = lazyPackage<typeof Yaml>('yaml');
 
 export type RmmRuleKind = 'netconn' | 'createproc' | 'filesig';
 
@@ -98,7 +101,7 @@ function makeRule(kind: RmmRuleKind, query: string, tool: RmmTool | undefined, f
     tables: [table], tactics: ['CommandAndControl'], techniques: ['T1219'], tags: fields.tags, detects: kind,
     status: 'valid', diagnostics: [], repairs: [],
     source: { kind: 'builtin', name: PACK_NAME, generatedFrom, ...(tool?.upstream?.rules[kind] ? { upstream: tool.upstream.rules[kind] } : {}) },
-    yaml: stringify(fields, { lineWidth: 0, blockQuote: 'literal' }),
+    yaml: yaml().stringify(fields, { lineWidth: 0, blockQuote: 'literal' }),
     version: 1,
   };
   if (tool) rule.tool = tool.name;

@@ -4,8 +4,11 @@
  * parse fails and kept only when the repaired text parses. What was repaired is recorded on the result.
  * Rule files are data: nothing in them is ever executed.
  */
-import { parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
+import { lazyPackage } from '../common/lazy-package.js';
 import type { LineCol } from '../common/span.js';
+
+const yaml = lazyPackage<typeof Yaml>('yaml');
 
 export interface Repair {
   id: string;
@@ -160,9 +163,9 @@ function findRepairs(text: string): { text: string; parsed: ReturnType<typeof tr
   return { text: fixed, parsed: tryParse(fixed), used };
 }
 
-function tryParse(text: string): { value?: Record<string, unknown>; problem?: YamlProblem; doc?: ReturnType<typeof parseDocument> } {
+function tryParse(text: string): { value?: Record<string, unknown>; problem?: YamlProblem; doc?: ReturnType<typeof Yaml.parseDocument> } {
   try {
-    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false });
+    const doc = yaml().parseDocument(text, { prettyErrors: true, uniqueKeys: false });
     const err = doc.errors[0];
     if (err) {
       const pos = (err.linePos?.[0] ?? { line: 1, col: 1 }) as { line: number; col: number };

@@ -5,10 +5,13 @@
  * column per CSV column, so rules that read a watchlist bind and run.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { parse as parseCsv } from 'csv-parse/sync';
+import type * as CsvParseSync from 'csv-parse/sync';
+import { lazyPackage } from '../common/lazy-package.js';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import type { LibraryFunctionDef } from '../kql/semantics/index.js';
 import { kqlString } from './kql-text.js';
+
+const csvParseSync = lazyPackage<typeof CsvParseSync>('csv-parse/sync');
 
 export interface Watchlist { name: string; searchKey: string; columns: string[]; rows: string[][]; addedAt: string }
 
@@ -20,7 +23,7 @@ export function watchlistFromCsv(name: string, text: string, searchKey?: string)
   if (!NAME.test(name)) throw new Error(`'${name}' is not a watchlist name (letters, digits, '_', '.', '-')`);
   let records: string[][];
   try {
-    records = parseCsv(text.replace(/^\uFEFF/, ''), { relax_column_count: false, skip_empty_lines: true }) as string[][];
+    records = csvParseSync().parse(text.replace(/^\uFEFF/, ''), { relax_column_count: false, skip_empty_lines: true }) as string[][];
   } catch (e) {
     const err = e as { lines?: number; message: string };
     throw new Error(`not a CSV file${err.lines ? ` (line ${err.lines})` : ''}: ${err.message.replace(/^Invalid Record Length: /, '')}`);

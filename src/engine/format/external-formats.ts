@@ -5,8 +5,11 @@
  * after another, or arrays of them, over any number of lines). Each record comes out as the cells of the
  * declared columns, still untyped (text from the delimited formats, JSON values from the JSON ones).
  */
-import { parse as parseCsv } from 'csv-parse/sync';
+import type * as CsvParseSync from 'csv-parse/sync';
+import { lazyPackage } from '../../common/lazy-package.js';
 import type { DynamicValue } from '../values/value.js';
+
+const csvParseSync = lazyPackage<typeof CsvParseSync>('csv-parse/sync');
 
 export const EXTERNAL_FORMATS = ['csv', 'tsv', 'tsve', 'psv', 'scsv', 'sohsv', 'txt', 'raw', 'json', 'multijson'] as const;
 export type ExternalFormat = (typeof EXTERNAL_FORMATS)[number];
@@ -55,7 +58,7 @@ export function parseRecords(text: string, format: ExternalFormat, columns: { na
     default: {
       let rows: string[][];
       try {
-        rows = parseCsv(text, { delimiter: DELIMITERS[format]!, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, escape: format === 'tsve' ? '\\' : '"' }) as string[][];
+        rows = csvParseSync().parse(text, { delimiter: DELIMITERS[format]!, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, escape: format === 'tsve' ? '\\' : '"' }) as string[][];
       } catch (e) {
         throw new FormatError((e as Error).message);
       }

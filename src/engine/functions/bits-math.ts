@@ -8,12 +8,15 @@ import type { ScalarTypeName, Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
 import { xxhash64 } from './xxhash64.js';
 import { VOLUME_UNITS, type VolumeUnit } from './volume-units.js';
-// erf/erfc/ln Γ/ln B to the last bits (W. J. Cody's rational approximations and the like, from stdlib)
-import erf from '@stdlib/math-base-special-erf';
-import erfc from '@stdlib/math-base-special-erfc';
-import gammaln from '@stdlib/math-base-special-gammaln';
-import betaln from '@stdlib/math-base-special-betaln';
+import { lazyPackage } from '../../common/lazy-package.js';
 import { longOf } from '../values/long.js';
+
+// erf/erfc/ln Γ/ln B to the last bits (W. J. Cody's rational approximations and the like, from stdlib; each
+// package's module is the function itself)
+const erf = lazyPackage<(x: number) => number>('@stdlib/math-base-special-erf');
+const erfc = lazyPackage<(x: number) => number>('@stdlib/math-base-special-erfc');
+const gammaln = lazyPackage<(x: number) => number>('@stdlib/math-base-special-gammaln');
+const betaln = lazyPackage<(a: number, b: number) => number>('@stdlib/math-base-special-betaln');
 
 const int64 = (v: Value): bigint | null => (typeof v === 'number' && Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : typeof v === 'bigint' ? v : null);
 const bits2 = (name: string, f: (a: bigint, b: bigint) => bigint) =>
@@ -49,7 +52,7 @@ function gamma(x: number): number {
 
 /** ln Γ(x) (stdlib's, accurate to the last bits; the Lanczos sum it replaces was off by a few ulps). */
 function logGamma(x: number): number {
-  return gammaln(x);
+  return gammaln()(x);
 }
 
 /**
@@ -60,7 +63,7 @@ function logGamma(x: number): number {
 function betaPdf(x: number, a: number, b: number): number {
   const c = gamma(a + b) / (gamma(a) * gamma(b));
   if (Number.isFinite(c) && c > 0) return c * Math.pow(x, a - 1) * Math.pow(1 - x, b - 1);
-  return Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - betaln(a, b));
+  return Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - betaln()(a, b));
 }
 
 /** Regularized incomplete beta I_x(a, b) by its continued fraction. */
@@ -160,8 +163,8 @@ export const BITS_MATH_FUNCTIONS: ScalarFunction[] = [
   fn('bitset_count_ones', 1, 1, ([a]) => { const x = int64(a); return x === null ? null : [...BigInt.asUintN(64, x).toString(2)].filter((c) => c === '1').length; }),
   fn('hash', 1, 2, hashOf),
   fn('hash_xxhash64', 1, 2, hashOf),
-  fn('erf', 1, 1, ([x]) => (num(x) === null ? null : erf(num(x)!))),
-  fn('erfc', 1, 1, ([x]) => (num(x) === null ? null : erfc(num(x)!))),
+  fn('erf', 1, 1, ([x]) => (num(x) === null ? null : erf()(num(x)!))),
+  fn('erfc', 1, 1, ([x]) => (num(x) === null ? null : erfc()(num(x)!))),
   fn('gamma', 1, 1, ([x]) => (num(x) === null ? null : gamma(num(x)!))),
   fn('loggamma', 1, 1, ([x]) => (num(x) === null ? null : logGamma(num(x)!))),
   fn('beta_cdf', 3, 3, ([x, a, b]) => { const [p, q, r] = [num(x), num(a), num(b)]; return p === null || q === null || r === null ? null : validBeta(p, q, r) ? betaCdf(p, q, r) : NaN; }),

@@ -3,10 +3,15 @@
  * h3-js, version 4, which Kusto's H3 cell tokens match) and S2 (nodes2ts, a port of Google's S2 library).
  * Invalid coordinates, levels or tokens give null (dynamic) or an empty string (string), as in Kusto.
  */
-import * as h3 from 'h3-js';
-import { S2Cell, S2CellId, S2LatLng } from 'nodes2ts';
+import type * as H3 from 'h3-js';
+import type * as NodeS2 from 'nodes2ts';
+import type { S2Cell, S2CellId, S2LatLng } from 'nodes2ts';
+import { lazyPackage } from '../../common/lazy-package.js';
 import type { DynamicValue, Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
+
+const s2 = lazyPackage<typeof NodeS2>('nodes2ts');
+const h3 = lazyPackage<typeof H3>('h3-js');
 
 const BASE32 = '0123456789bcdefghjkmnpqrstuvwxyz';
 
@@ -81,11 +86,11 @@ const GEOHASH_NEIGHBOR_STEPS: [number, number][] = [[0, 1], [1, 1], [1, 0], [1, 
 
 function s2Cell(token: Value): S2CellId | null {
   if (typeof token !== 'string' || !/^[0-9a-fA-F]{1,16}$/.test(token)) return null;
-  const id = S2CellId.fromToken(token.toLowerCase());
+  const id = s2().S2CellId.fromToken(token.toLowerCase());
   return id.isValid() ? id : null;
 }
 
-const h3Valid = (cell: Value): cell is string => typeof cell === 'string' && h3.isValidCell(cell);
+const h3Valid = (cell: Value): cell is string => typeof cell === 'string' && h3().isValidCell(cell);
 
 /** Kusto's polygon rings are closed: the first vertex repeats at the end. */
 function closed(ring: number[][]): number[][] {
@@ -114,40 +119,40 @@ export const GEO_CELL_FUNCTIONS: ScalarFunction[] = [
   fn('geo_point_to_h3cell', 2, 3, ([lng, lat, res]) => {
     const x = num(lng), y = num(lat);
     const r = level(res, 6, 0, 15);
-    return validPoint(x, y) && r !== null ? h3.latLngToCell(y!, x!, r) : '';
+    return validPoint(x, y) && r !== null ? h3().latLngToCell(y!, x!, r) : '';
   }),
-  fn('geo_h3cell_level', 1, 1, ([c]) => (h3Valid(c) ? h3.getResolution(c) : null)),
+  fn('geo_h3cell_level', 1, 1, ([c]) => (h3Valid(c) ? h3().getResolution(c) : null)),
   fn('geo_h3cell_parent', 1, 2, ([c, res]) => {
     if (!h3Valid(c)) return '';
-    const own = h3.getResolution(c);
+    const own = h3().getResolution(c);
     const r = level(res, own - 1, 0, 15);
-    return r === null || r > own || r < 0 ? '' : h3.cellToParent(c, r);
+    return r === null || r > own || r < 0 ? '' : h3().cellToParent(c, r);
   }),
   fn('geo_h3cell_children', 1, 2, ([c, res]) => {
     if (!h3Valid(c)) return null;
-    const own = h3.getResolution(c);
+    const own = h3().getResolution(c);
     const r = level(res, own + 1, 0, 15);
     // Kusto refuses to list more than 7^5 cells at once
-    return r === null || r < own || r - own > 5 ? null : h3.cellToChildren(c, r);
+    return r === null || r < own || r - own > 5 ? null : h3().cellToChildren(c, r);
   }),
-  fn('geo_h3cell_neighbors', 1, 1, ([c]) => (h3Valid(c) ? h3.gridDisk(c, 1).filter((x) => x !== c) : null)),
+  fn('geo_h3cell_neighbors', 1, 1, ([c]) => (h3Valid(c) ? h3().gridDisk(c, 1).filter((x) => x !== c) : null)),
   fn('geo_h3cell_rings', 2, 2, ([c, d]) => {
     const k = num(d);
-    return h3Valid(c) && k !== null && Number.isInteger(k) && k >= 0 && k <= 142 ? h3.gridDiskDistances(c, k) : null;
+    return h3Valid(c) && k !== null && Number.isInteger(k) && k >= 0 && k <= 142 ? h3().gridDiskDistances(c, k) : null;
   }),
-  fn('geo_h3cell_to_central_point', 1, 1, ([c]) => { if (!h3Valid(c)) return null; const [lat, lng] = h3.cellToLatLng(c); return point(lng, lat); }),
-  fn('geo_h3cell_to_polygon', 1, 1, ([c]) => (h3Valid(c) ? polygon(closed(h3.cellToBoundary(c, true))) : null)),
+  fn('geo_h3cell_to_central_point', 1, 1, ([c]) => { if (!h3Valid(c)) return null; const [lat, lng] = h3().cellToLatLng(c); return point(lng, lat); }),
+  fn('geo_h3cell_to_polygon', 1, 1, ([c]) => (h3Valid(c) ? polygon(closed(h3().cellToBoundary(c, true))) : null)),
   fn('geo_point_to_s2cell', 2, 3, ([lng, lat, lvl]) => {
     const x = num(lng), y = num(lat);
     const l = level(lvl, 11, 0, 30);
-    return validPoint(x, y) && l !== null ? S2CellId.fromPoint(S2LatLng.fromDegrees(y!, x!).toPoint()).parentL(l).toToken() : '';
+    return validPoint(x, y) && l !== null ? s2().S2CellId.fromPoint(s2().S2LatLng.fromDegrees(y!, x!).toPoint()).parentL(l).toToken() : '';
   }),
   fn('geo_s2cell_to_central_point', 1, 1, ([t]) => { const id = s2Cell(t); if (!id) return null; const ll = id.toLatLng(); return point(ll.lngDegrees, ll.latDegrees); }),
   fn('geo_s2cell_to_polygon', 1, 1, ([t]) => {
     const id = s2Cell(t);
     if (!id) return null;
-    const cell = new S2Cell(id);
-    const ring = [0, 1, 2, 3].map((k) => { const ll = S2LatLng.fromPoint(cell.getVertex(k)); return [ll.lngDegrees, ll.latDegrees]; });
+    const cell = new (s2().S2Cell)(id);
+    const ring = [0, 1, 2, 3].map((k) => { const ll = s2().S2LatLng.fromPoint(cell.getVertex(k)); return [ll.lngDegrees, ll.latDegrees]; });
     return polygon(closed(ring));
   }),
   fn('geo_s2cell_neighbors', 1, 1, ([t]) => { const id = s2Cell(t); return id ? id.getAllNeighbors(id.level()).map((c) => c.toToken()) : null; }),

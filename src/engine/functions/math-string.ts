@@ -1,5 +1,6 @@
 /** Math, string and hashing functions (see core.ts for the conventions). */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { lazyPackage } from '../../common/lazy-package.js';
 import type { DynamicValue, ScalarTypeName, Value } from '../values/value.js';
 import { valueToString } from '../values/format.js';
 import { formatDatetime } from '../values/ticks.js';
@@ -7,6 +8,10 @@ import { strictBase64 } from './arrays-text.js';
 import { compileRegex } from './regex.js';
 import { fn, type ScalarFunction } from './types.js';
 import { reserve } from '../memory.js';
+
+/** node:crypto (~4 ms to load), for the hash functions only. */
+const crypto = lazyPackage<typeof Crypto>('node:crypto');
+const createHash = (algorithm: string) => crypto().createHash(algorithm);
 
 const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const num = (v: Value): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);

@@ -2,8 +2,12 @@
  * KQL regular expressions are RE2: run on re2js, a linear-time engine, so a hostile pattern cannot hang
  * the process. Patterns are compiled once and cached (queries use a handful of constant patterns).
  */
-import { RE2JS } from 're2js';
+import type * as Re2js from 're2js';
+import type { RE2JS } from 're2js';
+import { lazyPackage } from '../../common/lazy-package.js';
 import { QueryError } from '../values/value.js';
+
+const re2js = lazyPackage<typeof Re2js>('re2js');
 
 const cache = new Map<string, RE2JS>();
 
@@ -12,7 +16,7 @@ export function compileRegex(pattern: string, flags = 0): RE2JS {
   let re = cache.get(key);
   if (!re) {
     try {
-      re = RE2JS.compile(pattern, flags);
+      re = re2js().RE2JS.compile(pattern, flags);
     } catch (e) {
       throw new QueryError(`invalid regular expression '${pattern}': ${(e as Error).message}`, 'KQL4005');
     }
@@ -115,4 +119,3 @@ export function regexExtract(pattern: string, group: number, input: string): str
   }
 }
 
-export { RE2JS };

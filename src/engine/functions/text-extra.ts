@@ -3,7 +3,8 @@
  * jaccard_index, punycode (RFC 3492, by hand: node's punycode module is deprecated) and gzip/zlib base64
  * compression (node:zlib).
  */
-import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
+import { lazyPackage } from '../../common/lazy-package.js';
 import { has } from '../values/terms.js';
 import { valueToDynamic } from '../values/format.js';
 import { valueKey } from '../values/compare.js';
@@ -11,6 +12,9 @@ import type { DynamicValue, ScalarTypeName, Value } from '../values/value.js';
 import { compileRegex } from './regex.js';
 import { fn, type ScalarFunction } from './types.js';
 import { jsonNestsDeeper } from '../../common/nesting.js';
+
+/** node:zlib, for the compression functions only. */
+const zlib = lazyPackage<typeof Zlib>('node:zlib');
 
 const text = (v: Value): string => (typeof v === 'string' ? v : v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
@@ -258,7 +262,7 @@ function decompressed(v: Value, inflate: (b: Buffer) => Buffer): string {
  * zlib writes at level 0 (and, for gzip, a header with XFL 0 and OS 255 as .NET writes).
  */
 function gzipBase64(v: Value): string {
-  const out = gzipSync(Buffer.from(text(v), 'utf8'), { level: 0 });
+  const out = zlib().gzipSync(Buffer.from(text(v), 'utf8'), { level: 0 });
   out[8] = 0;
   out[9] = 0xff;
   return out.toString('base64');
@@ -315,7 +319,7 @@ export const TEXT_EXTRA_FUNCTIONS: ScalarFunction[] = [
   fn('punycode_domain_to_string', 1, 1, ([s]) => domainToAscii(text(s)) ?? ''),
   fn('punycode_domain_from_string', 1, 1, ([s]) => domainFromAscii(text(s)) ?? ''),
   fn('gzip_compress_to_base64_string', 1, 1, ([s]) => gzipBase64(s)),
-  fn('gzip_decompress_from_base64_string', 1, 1, ([s]) => decompressed(s, gunzipSync)),
-  fn('zlib_compress_to_base64_string', 1, 1, ([s]) => deflateSync(Buffer.from(text(s), 'utf8'), { level: 0 }).toString('base64')),
-  fn('zlib_decompress_from_base64_string', 1, 1, ([s]) => decompressed(s, inflateSync)),
+  fn('gzip_decompress_from_base64_string', 1, 1, ([s]) => decompressed(s, (b) => zlib().gunzipSync(b))),
+  fn('zlib_compress_to_base64_string', 1, 1, ([s]) => zlib().deflateSync(Buffer.from(text(s), 'utf8'), { level: 0 }).toString('base64')),
+  fn('zlib_decompress_from_base64_string', 1, 1, ([s]) => decompressed(s, (b) => zlib().inflateSync(b))),
 ];

@@ -10,9 +10,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
+import { lazyPackage } from '../../common/lazy-package.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
+
+const yaml = lazyPackage<typeof Yaml>('yaml');
 
 interface Pattern {
   re: RegExp;
@@ -35,7 +38,7 @@ function load(): Patterns {
   } catch {
     throw new QueryError('parse_user_agent needs the package uap-core, which is not installed (npm ci)', 'KQL4010');
   }
-  const doc = parseYaml(text) as Record<string, Record<string, string>[]>;
+  const doc = yaml().parse(text) as Record<string, Record<string, string>[]>;
   const compile = (list: Record<string, string>[] | undefined): Pattern[] =>
     (list ?? []).flatMap((p) => {
       try {

@@ -5,7 +5,8 @@
  * declared columns the way the reference's ingestion does: empty text is null (an empty string for string
  * columns), values that do not convert are null, dynamic columns take JSON when the text is JSON.
  */
-import { gunzipSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
+import { lazyPackage } from '../../common/lazy-package.js';
 import type { ExternaldataExpr, ScalarTypeName } from '../../kql/syntax/ast.js';
 import { EXTERNAL_DATA_CODES, shownUrl } from '../external.js';
 import { EXTERNAL_FORMATS, FormatError, formatFromUrl, parseRecords, type Cells, type ColumnSource, type ExternalFormat } from '../format/external-formats.js';
@@ -16,6 +17,8 @@ import { buildColumn } from '../storage/builders.js';
 import { fromDynamic } from '../values/from-dynamic.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import type { OpContext } from './context.js';
+
+const zlib = lazyPackage<typeof Zlib>('node:zlib');
 
 const KNOWN_PROPERTIES = new Set(['format', 'ignorefirstrecord', 'ingestionmapping']);
 
@@ -67,7 +70,7 @@ function decode(bytes: Uint8Array, uri: string, maxBytes: number): string {
   let data = bytes;
   if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
     try {
-      data = gunzipSync(data, { maxOutputLength: maxBytes });
+      data = zlib().gunzipSync(data, { maxOutputLength: maxBytes });
     } catch (err) {
       const tooLarge = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
       throw new QueryError(tooLarge ? `externaldata: ${shownUrl(uri)} is larger than ${maxBytes} bytes once gunzipped` : `externaldata: ${shownUrl(uri)} is not valid gzip (${(err as Error).message})`, tooLarge ? EXTERNAL_DATA_CODES.tooLarge : EXTERNAL_DATA_CODES.badData);

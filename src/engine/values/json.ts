@@ -6,9 +6,12 @@
  * unsafe integer), then lossless-json with the numbers read exactly. Writing: native JSON.stringify unless
  * the value holds a bigint, then lossless-json (which writes a bigint as its digits).
  */
-import { parse as losslessParse, stringify as losslessStringify } from 'lossless-json';
+import type * as LosslessJson from 'lossless-json';
+import { lazyPackage } from '../../common/lazy-package.js';
 import type { DynamicValue } from './value.js';
 import { longOf, MAX_LONG, MIN_LONG } from './long.js';
+
+const losslessJson = lazyPackage<typeof LosslessJson>('lossless-json');
 
 const LONG_DIGITS = /\d{16}/;
 
@@ -26,7 +29,7 @@ function numberOfText(s: string): number | bigint {
 /** Parses JSON text (throws SyntaxError as JSON.parse does). */
 export function parseJson(text: string): DynamicValue {
   if (!LONG_DIGITS.test(text)) return JSON.parse(text) as DynamicValue;
-  return losslessParse(text, null, numberOfText) as DynamicValue;
+  return losslessJson().parse(text, null, numberOfText) as DynamicValue;
 }
 
 function holdsBigint(v: unknown): boolean {
@@ -39,7 +42,7 @@ function holdsBigint(v: unknown): boolean {
 
 /** JSON text of a value; a bigint is written as its exact digits. */
 export function jsonText(v: unknown): string {
-  if (typeof v === 'object' && v !== null && holdsBigint(v)) return losslessStringify(v) ?? 'null';
+  if (typeof v === 'object' && v !== null && holdsBigint(v)) return losslessJson().stringify(v) ?? 'null';
   if (typeof v === 'bigint') return v.toString();
   return JSON.stringify(v);
 }

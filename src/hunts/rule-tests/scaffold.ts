@@ -10,7 +10,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Document } from 'yaml';
+import type * as Yaml from 'yaml';
+import { lazyPackage } from '../../common/lazy-package.js';
 import { runQuery } from '../../engine/index.js';
 import { rowsAsObjects } from '../../engine/format/encode.js';
 import { formatDatetime } from '../../engine/values/ticks.js';
@@ -22,6 +23,8 @@ import { listFindings } from '../findings-store.js';
 import { getRun } from '../runs.js';
 import { runTestSuites } from './run-tests.js';
 import { parseYamlFile, readTestsDocument } from './test-file.js';
+
+const yaml = lazyPackage<typeof Yaml>('yaml');
 
 export interface ScaffoldOptions {
   ruleId: string;
@@ -178,7 +181,7 @@ export async function scaffoldTests(opts: ScaffoldOptions): Promise<Scaffold> {
     ];
   }
   // run the drafts as they will be saved, and write down what the rule did
-  const draftText = new Document({ tests: drafts.map((d) => testYaml(d, { fires: true })) }).toString({ lineWidth: 0 });
+  const draftText = new (yaml().Document)({ tests: drafts.map((d) => testYaml(d, { fires: true })) }).toString({ lineWidth: 0 });
   const parsed = parseYamlFile('scaffold.tests.yaml', draftText);
   const tests = readTestsDocument(parsed.docs[0]!, parsed.where, true).tests;
   const outcomes = await runTestSuites([{ testFile: 'scaffold.tests.yaml', rule, tests, problems: [] }]);
@@ -192,7 +195,7 @@ export async function scaffoldTests(opts: ScaffoldOptions): Promise<Scaffold> {
       : { fires: false, findings: 0 };
     return testYaml(d, expect);
   });
-  const doc = new Document(found ? { tests: final } : { rule: rule.id, tests: final });
+  const doc = new (yaml().Document)(found ? { tests: final } : { rule: rule.id, tests: final });
   const where = found ? `Save as ${basename(found.file).replace(/\.[^.]+$/, '')}.tests.yaml beside ${found.file}` : `The rule ${rule.id} has no file: rule: names it by id`;
   doc.commentBefore = ` Tests of "${rule.name}", scaffolded by kqlite test scaffold${opts.fromFindings ? ' --from-findings' : ''}.\n ${where}; run with kqlite test <folder>.\n Expectations are what the rule returned on these rows: review them before relying on them.`;
   return { yaml: doc.toString({ lineWidth: 0 }), tests: final.length, ruleName: rule.name, ...(found ? { ruleFile: found.file } : {}), notes };

@@ -5,8 +5,16 @@
  * file:line:column. Strict: an unknown key is an error, never ignored, so a misspelt expectation cannot pass
  * silently. Test files are data: nothing in them is executed.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter, Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { lazyPackage } from '../../common/lazy-package.js';
 import { parseDatetimeText } from '../../kql/syntax/index.js';
+
+const yaml = lazyPackage<typeof Yaml>('yaml');
+// yaml's node tests, as type guards, through the package loaded on first use
+function isMap(n: unknown): n is YAMLMap { return yaml().isMap(n); }
+function isScalar(n: unknown): n is Scalar { return yaml().isScalar(n); }
+function isSeq(n: unknown): n is YAMLSeq { return yaml().isSeq(n); }
 
 export interface Pos {
   file: string;
@@ -88,8 +96,8 @@ export class YamlPositions {
 
 /** The YAML documents of a file with a position finder; a syntax error is a problem at its place. */
 export function parseYamlFile(file: string, text: string): { docs: Document.Parsed[]; where: YamlPositions; problems: TestProblem[] } {
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, intAsBigInt: true, uniqueKeys: true });
+  const lines = new (yaml().LineCounter)();
+  const docs = yaml().parseAllDocuments(text, { lineCounter: lines, intAsBigInt: true, uniqueKeys: true });
   const where = new YamlPositions(file, lines);
   const problems: TestProblem[] = [];
   const list = Array.isArray(docs) ? docs : [];

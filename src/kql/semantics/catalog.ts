@@ -12,13 +12,13 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { diag, type Diagnostic } from '../../common/diagnostics.js';
 import type { ScalarTypeName } from '../syntax/ast.js';
 import { normaliseTypeName } from '../syntax/type-names.js';
 import type { TableSchema } from './types.js';
 import defenderDeviceTables from './schemas/defender-xdr.json' with { type: 'json' };
 import defenderHuntingTables from './schemas/defender-xdr-hunting.json' with { type: 'json' };
-import azureMonitorTables from './schemas/azure-monitor-tables.json' with { type: 'json' };
 import windowsEventTables from './schemas/windows-events.json' with { type: 'json' };
 
 export interface Catalog {
@@ -49,33 +49,102 @@ export const WINDOWS_EVENT_TABLES: readonly TableSchema[] = (windowsEventTables 
  */
 export const DEFENDER_TABLES: readonly TableSchema[] = [...(defenderDeviceTables as SchemaJson), ...(defenderHuntingTables as SchemaJson)].map(fromJson).concat(WINDOWS_EVENT_TABLES);
 
-/** The Microsoft Sentinel / Azure Monitor Logs tables (stored compactly: [name, type] pairs). */
-export const SENTINEL_TABLES: readonly TableSchema[] = (azureMonitorTables as { table: string; columns: string[][] }[]).map((t) => ({
-  name: t.table,
-  columns: t.columns.map(([name, type]) => ({ name: name!, type: type as ScalarTypeName })),
-}));
+/**
+ * The Microsoft Sentinel / Azure Monitor Logs tables (schemas/azure-monitor-tables.json, [name, type] pairs),
+ * one table per line as scripts/build-sentinel-schemas.ts writes them: each line is parsed when its table is
+ * first asked for. Parsing the whole file (540 KiB) took a third of a command's module loading, for the few
+ * tables a query reads. Read from the file beside this module (tsc copies it into dist/).
+ */
+const SENTINEL_FILE = './schemas/azure-monitor-tables.json';
+/** The file's shape; the reference also has tsc copy the file into dist/. */
+type SentinelTablesJson = typeof import('./schemas/azure-monitor-tables.json', { with: { type: 'json' } });
+
+/** Each table's JSON text by its name, from the file's text (exported for its tests). */
+export function sentinelTableLines(text: string): Map<string, string> {
+  const lines = new Map<string, string>();
+  for (const raw of text.split('\n')) {
+    const line = raw.trimEnd();
+    if (line === '[' || line === ']' || line === '') continue;
+    const name = /^\s*\{\s*"table"\s*:\s*"([^"\\]+)"/.exec(line)?.[1];
+    // written otherwise (tsc re-spaces the copy it puts in dist/, and might one day break lines): parse it whole
+    if (name === undefined || !(line.endsWith('}') || line.endsWith('},'))) return new Map((JSON.parse(text) as SentinelTablesJson).map((t) => [t.table, JSON.stringify(t)]));
+    lines.set(name, line.endsWith(',') ? line.slice(0, -1) : line);
+  }
+  return lines;
+}
+
+function sentinelSchema(line: string): TableSchema {
+  const t = JSON.parse(line) as SentinelTablesJson[number];
+  return { name: t.table, columns: t.columns.map(([name, type]) => ({ name: name!, type: type as ScalarTypeName })) };
+}
+
+/**
+ * A catalog's tables, each schema made when first asked for. The default catalog has ~760 tables and ~21,000
+ * columns, and building them all took 10-20 ms of every command's start; a query reads a few of them. Iterating
+ * makes every one.
+ */
+class LazyTables implements ReadonlyMap<string, TableSchema> {
+  private readonly made = new Map<string, TableSchema>();
+  constructor(private readonly makers: ReadonlyMap<string, () => TableSchema>) {}
+  get size(): number {
+    return this.makers.size;
+  }
+  has(name: string): boolean {
+    return this.makers.has(name);
+  }
+  get(name: string): TableSchema | undefined {
+    let schema = this.made.get(name);
+    if (schema === undefined) {
+      const make = this.makers.get(name);
+      if (make === undefined) return undefined;
+      schema = make();
+      this.made.set(name, schema);
+    }
+    return schema;
+  }
+  keys(): MapIterator<string> {
+    return this.makers.keys();
+  }
+  *entries(): MapIterator<[string, TableSchema]> {
+    for (const name of this.makers.keys()) yield [name, this.get(name)!];
+  }
+  *values(): MapIterator<TableSchema> {
+    for (const name of this.makers.keys()) yield this.get(name)!;
+  }
+  forEach(f: (schema: TableSchema, name: string, map: ReadonlyMap<string, TableSchema>) => void, self?: unknown): void {
+    for (const [name, schema] of this.entries()) f.call(self, schema, name, this);
+  }
+  [Symbol.iterator](): MapIterator<[string, TableSchema]> {
+    return this.entries();
+  }
+}
 
 let defaultTables: Catalog | undefined;
 
 /** Defender and Sentinel tables together (see the header); built once, never changed. */
 export function defaultCatalog(): Catalog {
   if (defaultTables) return defaultTables;
-  const tables = new Map<string, TableSchema>();
-  for (const s of SENTINEL_TABLES) tables.set(s.name!, s);
+  const makers = new Map<string, () => TableSchema>();
+  const sentinel = new Map<string, () => TableSchema>();
+  const file = readFileSync(fileURLToPath(new URL(SENTINEL_FILE, import.meta.url)), 'utf8');
+  for (const [name, line] of sentinelTableLines(file)) sentinel.set(name, () => sentinelSchema(line));
+  for (const [name, make] of sentinel) makers.set(name, make);
   for (const d of DEFENDER_TABLES) {
-    const sentinel = tables.get(d.name!);
-    const own = new Set(d.columns.map((c) => c.name));
-    tables.set(d.name!, sentinel ? { ...d, columns: [...d.columns, ...sentinel.columns.filter((c) => !own.has(c.name))] } : d);
+    const namesake = sentinel.get(d.name!);
+    makers.set(d.name!, namesake ? () => {
+      const own = new Set(d.columns.map((c) => c.name));
+      return { ...d, columns: [...d.columns, ...namesake().columns.filter((c) => !own.has(c.name))] };
+    } : () => d);
   }
-  defaultTables = { tables };
+  defaultTables = { tables: new LazyTables(makers) };
   return defaultTables;
 }
 
-/** Later catalogs win on the same table name. */
+/** Later catalogs win on the same table name. A table's schema is taken from its catalog when first asked for. */
 export function mergeCatalogs(...catalogs: Catalog[]): Catalog {
-  const tables = new Map<string, TableSchema>();
-  for (const c of catalogs) for (const [k, v] of c.tables) tables.set(k, v);
-  return { tables };
+  const makers = new Map<string, () => TableSchema>();
+  for (const c of catalogs) for (const name of c.tables.keys()) makers.set(name, () => c.tables.get(name)!);
+  return { tables: new LazyTables(makers) };
 }
 
 /** Restricts a catalog to the named tables (a rule is bound against the tables it declares). */

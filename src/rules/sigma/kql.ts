@@ -5,9 +5,12 @@
  * into `contains 'a' and contains 'b'`, which also matches "ba"). Literals are KQL string literals, so any
  * text is safe in them. What cannot be written exactly throws a Refusal naming why.
  */
-import { RE2JS } from 're2js';
+import type * as Re2js from 're2js';
+import { lazyPackage } from '../../common/lazy-package.js';
 import type { FieldRef } from './fields.js';
 import { MULTI, plain, SINGLE, type Matcher, type Seg, type ValueSpec } from './values.js';
+
+const re2js = lazyPackage<typeof Re2js>('re2js');
 
 export class Refusal extends Error {}
 
@@ -56,7 +59,7 @@ function numeric(text: string | undefined): number | undefined {
 /** Regular expressions must be RE2 (what KQL runs); Sigma's are PCRE-flavoured, so some are not. */
 export function checkRe2(pattern: string): string | undefined {
   try {
-    RE2JS.compile(pattern);
+    re2js().RE2JS.compile(pattern);
     return undefined;
   } catch (e) {
     return (e as Error).message;

@@ -4,7 +4,16 @@
  * a search identifier holds a map (its field items AND-ed), a list of maps (OR-ed) or a list of plain values
  * (keywords). Rule files are data: nothing in them is executed.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { lazyPackage } from '../../common/lazy-package.js';
+
+const yaml = lazyPackage<typeof Yaml>('yaml');
+// yaml's node tests, as type guards, through the package loaded on first use
+function isMap(n: unknown): n is YAMLMap { return yaml().isMap(n); }
+function isPair(n: unknown): n is Pair { return yaml().isPair(n); }
+function isScalar(n: unknown): n is Scalar { return yaml().isScalar(n); }
+function isSeq(n: unknown): n is YAMLSeq { return yaml().isSeq(n); }
 
 export interface SigmaItem {
   /** null for keywords (values searched in any field). */
@@ -71,8 +80,8 @@ function scalarValue(n: Node | null | undefined): unknown {
 }
 
 export function parseSigma(text: string): SigmaParse {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
+  const lc = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
   const lineOf = (n: { range?: [number, number, number] | null } | null | undefined) => (n?.range ? lc.linePos(n.range[0]).line : 1);
   if (doc.errors.length) {
     const e = doc.errors[0]!;

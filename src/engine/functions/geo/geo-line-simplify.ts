@@ -6,17 +6,21 @@
  * lines are simplified as their union, so chains end where three or more edges meet). Lines
  * that collapse to a point disappear; when nothing is left the result is null.
  */
-import { S2CellId, S2Point } from 'nodes2ts';
+import type * as NodeS2 from 'nodes2ts';
+import type { S2CellId, S2Point } from 'nodes2ts';
+import { lazyPackage } from '../../../common/lazy-package.js';
 import { fn, type ScalarFunction } from '../types.js';
 import { linesJson } from './geojson.js';
 import { unionLines } from './geo-line-union.js';
 import { finite, linesOf, type Line } from './shapes.js';
 import { angle, angleToEdge, EARTH_RADIUS_M, toLngLatExact, toVecExact, type Vec } from './sphere.js';
 
+const s2 = lazyPackage<typeof NodeS2>('nodes2ts');
+
 /** Kusto's largest tolerance (about 7,800 km, a bit under 70° of arc). */
 const MAX_TOLERANCE_M = 7_800_000;
 
-const cellOrder = (v: Vec): bigint => S2CellId.fromPoint(new S2Point(v[0], v[1], v[2])).id;
+const cellOrder = (v: Vec): bigint => s2().S2CellId.fromPoint(new (s2().S2Point)(v[0], v[1], v[2])).id;
 
 /** Chooses sites among the vertices and maps each vertex (by first-seen key) to its nearest site. */
 function snapToSites(vertices: Vec[], radius: number): Vec[] {

@@ -5,17 +5,21 @@
  * are found by walking neighbours outwards from the cells of the line's vertices. More than 65,536 cells,
  * an invalid line, level or radius give null. Tokens are listed in S2CellId order.
  */
-import { S2Cell, S2CellId, S2Point } from 'nodes2ts';
+import type * as NodeS2 from 'nodes2ts';
+import type { S2Cell, S2CellId, S2Point } from 'nodes2ts';
+import { lazyPackage } from '../../../common/lazy-package.js';
 import { fn, type ScalarFunction } from '../types.js';
 import { finite, linesOf } from './shapes.js';
 import { angleToEdge, EARTH_RADIUS_M, edgeCrossing, toVec, type Vec } from './sphere.js';
 
+const s2 = lazyPackage<typeof NodeS2>('nodes2ts');
+
 const MAX_CELLS = 65_536;
 
-const cellOf = (v: Vec, level: number) => S2CellId.fromPoint(new S2Point(v[0], v[1], v[2])).parentL(level);
+const cellOf = (v: Vec, level: number) => s2().S2CellId.fromPoint(new (s2().S2Point)(v[0], v[1], v[2])).parentL(level);
 
 function cellNearLines(id: S2CellId, lines: Vec[][], radius: number, level: number): boolean {
-  const cell = new S2Cell(id);
+  const cell = new (s2().S2Cell)(id);
   const corners: Vec[] = [0, 1, 2, 3].map((k) => { const p = cell.getVertex(k); return [p.x, p.y, p.z]; });
   for (const line of lines) {
     if (line.some((v) => cellOf(v, level).id === id.id)) return true;

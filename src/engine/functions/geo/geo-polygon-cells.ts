@@ -6,8 +6,10 @@
  * the S2 region exactly (cells within that distance of the polygon) and, for H3, buffers the polygon first
  * (geo-polygon-buffer.ts), as the reference describes.
  */
-import * as h3 from 'h3-js';
-import { S2Cap, S2Cell, S2LatLngRect, S2Point, S2RegionCoverer } from 'nodes2ts';
+import type * as H3 from 'h3-js';
+import type * as NodeS2 from 'nodes2ts';
+import type { S2Cap, S2Cell, S2LatLngRect, S2Point, S2RegionCoverer } from 'nodes2ts';
+import { lazyPackage } from '../../../common/lazy-package.js';
 import type { Value } from '../../values/value.js';
 import { fn, type ScalarFunction } from '../types.js';
 import { inPolygon } from './geo-shapes.js';
@@ -15,6 +17,9 @@ import { polygonBuffer } from './geo-polygon-buffer.js';
 import { polygonMoments } from './geo-polygon-measures.js';
 import { finite, polygonsOf, type Polygon } from './shapes.js';
 import { angleToEdge, EARTH_RADIUS_M, edgeCrossing, toLngLat, toVec, type Vec } from './sphere.js';
+
+const s2 = lazyPackage<typeof NodeS2>('nodes2ts');
+const h3 = lazyPackage<typeof H3>('h3-js');
 
 const MAX_S2_CELLS = 65_536;
 const MAX_H3_CELLS = 61_680;
@@ -39,8 +44,8 @@ class PolygonRegion {
       this.vertices.push(toVec(ring[i]!));
     }
   }
-  getCapBound(): S2Cap { return S2Cap.full(); }
-  getRectBound(): S2LatLngRect { return S2LatLngRect.full(); }
+  getCapBound(): S2Cap { return s2().S2Cap.full(); }
+  getRectBound(): S2LatLngRect { return s2().S2LatLngRect.full(); }
   private inside(v: Vec): boolean { return this.polys.some((p) => inPolygon(toLngLat(v), p)); }
   private boundaryCrosses(cell: S2Cell): boolean {
     const cv = [0, 1, 2, 3].map((k) => vecOf(cell.getVertex(k)));
@@ -53,13 +58,13 @@ class PolygonRegion {
   containsC(cell: S2Cell): boolean {
     if (++this.visits > this.maxVisits) throw new TooManyCells();
     if (this.boundaryCrosses(cell)) return false;
-    if (this.vertices.some((v) => cell.contains(new S2Point(v[0], v[1], v[2])))) return false;
+    if (this.vertices.some((v) => cell.contains(new (s2().S2Point)(v[0], v[1], v[2])))) return false;
     return this.inside(vecOf(cell.getVertex(0)));
   }
   mayIntersectC(cell: S2Cell): boolean {
     if (++this.visits > this.maxVisits) throw new TooManyCells();
     if (this.inside(vecOf(cell.getCenter()))) return true;
-    if (this.vertices.some((v) => cell.contains(new S2Point(v[0], v[1], v[2])))) return true;
+    if (this.vertices.some((v) => cell.contains(new (s2().S2Point)(v[0], v[1], v[2])))) return true;
     return this.boundaryCrosses(cell) || (this.rho > 0 && this.boundaryWithin(cell));
   }
   private boundaryWithin(cell: S2Cell): boolean {
@@ -77,8 +82,8 @@ function s2Covering(polys: Polygon[], level: number, radius: number): string[] |
   // the interior alone needs more cells than allowed: no need to search
   const rho = radius / EARTH_RADIUS_M;
   const area = polys.reduce((sum, p) => sum + polygonMoments(p).area, 0);
-  if (area / S2Cell.averageArea(level) > MAX_S2_CELLS) return null;
-  const coverer = new S2RegionCoverer().setMinLevel(level).setMaxLevel(level).setMaxCells(MAX_S2_CELLS + 1);
+  if (area / s2().S2Cell.averageArea(level) > MAX_S2_CELLS) return null;
+  const coverer = new (s2().S2RegionCoverer)().setMinLevel(level).setMaxLevel(level).setMaxCells(MAX_S2_CELLS + 1);
   try {
     // a covering within the cap costs a few tests per kept cell (its siblings) plus the coarse levels above
     const cells = coverer.getCoveringCells(new PolygonRegion(polys, rho, (MAX_S2_CELLS + 1) * 8 + 1024 * (level + 1)));
@@ -120,7 +125,7 @@ export const GEO_POLYGON_CELL_FUNCTIONS: ScalarFunction[] = [
     if (!polys) return null;
     const cells = new Set<string>();
     for (const poly of polys) {
-      for (const c of h3.polygonToCells(poly, res, true)) {
+      for (const c of h3().polygonToCells(poly, res, true)) {
         cells.add(c);
         if (cells.size > MAX_H3_CELLS) return null;
       }
