@@ -34,6 +34,23 @@ const tens = (n: number) => 48 + ((n / 10) | 0);
  */
 export function formatDatetime(t: bigint): string {
   const { hi, lo } = splitTicks(t);
+  // the same instants recur (bins, range() steps, a log's timestamps): a small direct-mapped memo gives
+  // back the text already built, one string shared instead of many equal ones
+  const slot = (Math.imul((hi | 0) ^ Math.imul((hi / 4294967296) | 0, 0x85ebca6b) ^ lo, 0x9e3779b1) >>> 24) & (MEMO_SIZE - 1);
+  if (memoHi[slot] === hi && memoLo[slot] === lo) return memoText[slot]!;
+  const text = datetimeText(hi, lo);
+  memoHi[slot] = hi;
+  memoLo[slot] = lo;
+  memoText[slot] = text;
+  return text;
+}
+
+const MEMO_SIZE = 256;
+const memoHi = new Float64Array(MEMO_SIZE).fill(NaN);
+const memoLo = new Int32Array(MEMO_SIZE);
+const memoText: string[] = new Array<string>(MEMO_SIZE).fill('');
+
+function datetimeText(hi: number, lo: number): string {
   const days = Math.floor(hi / MS_PER_DAY);
   let ms = hi - days * MS_PER_DAY;
   // civil from days: March-based years of 146,097-day eras

@@ -96,6 +96,10 @@ const digitAt = (s: string, i: number): number => {
   return c >= 0 && c <= 9 ? c : NaN;
 };
 
+const READ_MEMO_SIZE = 64;
+const readText: string[] = new Array<string>(READ_MEMO_SIZE).fill('');
+const readTicks: (bigint | undefined)[] = new Array<bigint | undefined>(READ_MEMO_SIZE).fill(undefined);
+
 /** The decimal number s[from..to) spells, NaN when a character is not a digit. */
 function digitsAt(s: string, from: number, to: number): number {
   let n = 0;
@@ -125,8 +129,18 @@ function canonicalDatetime(s: string): bigint | undefined {
  * (`Saturday, 08-Nov-14 15:05:02 GMT`), and `yyyy-MM-dd HH:mm[:ss[.f...]]`. Returns ticks since the epoch.
  */
 export function parseDatetimeText(raw: string): bigint | undefined {
+  // the same text recurs (a range() of bins read back by mv-expand, a log's repeated timestamps): the
+  // last few readings are kept, and the same string object is recognised without reading it again
+  const n = raw.length;
+  // (in the canonical text: the last fraction digit, the seconds, the minutes' units)
+  const slot = n >= 14 ? (raw.charCodeAt(n - 2) * 1 + raw.charCodeAt(n - 10) * 3 + raw.charCodeAt(n - 11) * 11 + raw.charCodeAt(n - 13) * 23) & (READ_MEMO_SIZE - 1) : 0;
+  if (readText[slot] === raw) return readTicks[slot];
   const canonical = canonicalDatetime(raw);
-  if (canonical !== undefined) return canonical;
+  if (canonical !== undefined) {
+    readText[slot] = raw;
+    readTicks[slot] = canonical;
+    return canonical;
+  }
   let s = raw.trim();
   if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) s = s.slice(1, -1).trim();
   // MM-dd-yyyy / MM/dd/yyyy (US order, as .NET's invariant culture reads it)
