@@ -115,9 +115,12 @@ export function angleToArc(p: LngLat, a: LngLat, b: LngLat): number {
  */
 export function edgeCrossing(a: Vec, b: Vec, c: Vec, d: Vec): Vec | null {
   const n1 = cross(a, b), n2 = cross(c, d);
-  const x = cross(n1, n2);
-  if (norm(x) < 1e-20) return null;
-  const cand = normalize(x);
+  if (norm(cross(n1, n2)) < 1e-20) return null;
+  // the point as S2 computes it (S2::GetIntersection): the edges' unit normals from the robust cross
+  // product, their robust cross product normalised, on the side of the edges' midpoints
+  const m1 = normalize(robustCross(a, b)), m2 = normalize(robustCross(c, d));
+  let cand = normalize(robustCross(m1, m2));
+  if (dot(cand, add(add(a, b), add(c, d))) < 0) cand = scale(cand, -1);
   for (const p of [cand, scale(cand, -1) as Vec]) {
     if (onEdge(p, a, b, n1) && onEdge(p, c, d, n2)) return p;
   }
