@@ -6,8 +6,8 @@
 import { fn, type ScalarFunction } from '../types.js';
 import { pointJson } from './geojson.js';
 import { polygonsOf, type Polygon } from './shapes.js';
-import { add, angle, cross, dot, EARTH_RADIUS_M, norm, scale, toLngLat, toVec, type LngLat, type Vec } from './sphere.js';
-import { unionOfPolygons } from './geo-polygon-overlay.js';
+import { add, angle, cross, dot, robustCross, EARTH_RADIUS_M, norm, scale, toLngLat, toVec, type LngLat, type Vec } from './sphere.js';
+import { unionInKustoOrder } from './geo-polygon-overlay.js';
 
 /** Area (steradians) and area-weighted centroid vector (the integral of position over the region). */
 export interface RegionMoments { area: number; centroid: Vec }
@@ -22,18 +22,19 @@ export interface RegionMoments { area: number; centroid: Vec }
 function triangleArea(a: Vec, b: Vec, c: Vec): number {
   const sa = angle(b, c), sb = angle(c, a), sc = angle(a, b);
   const s = 0.5 * (sa + sb + sc);
+  const dmin = s - Math.max(sa, sb, sc);
+  // a triangle flat to within rounding (a vertex the overlay put on an edge, then fanned from that edge's
+  // end) leaves both formulas nothing but rounding error, up to a square meter on the Earth: the triple
+  // product is exact to 1e-16 of a steradian there (kqlite's departure from S2, which such a fan of its
+  // own union would not meet in the same place)
+  if (dmin < 1e-12 * s) return Math.abs(tripleProductArea(a, b, c));
   if (s >= 3e-4) {
     const s2 = s * s;
-    const dmin = s - Math.max(sa, sb, sc);
     if (dmin < 1e-2 * s * s2 * s2) {
       const area = girardArea(a, b, c);
       if (dmin < s * (0.1 * (area + 5e-15))) return area;
     }
   }
-  // a triangle flat to within rounding (a vertex the overlay put on an edge, then fanned from that edge's
-  // end) leaves l'Huilier nothing but rounding error, up to a square meter on the Earth: the triple product
-  // is exact to 1e-16 of a steradian there
-  if (s - Math.max(sa, sb, sc) < 1e-12 * s) return Math.abs(tripleProductArea(a, b, c));
   return 4 * Math.atan(Math.sqrt(Math.max(0, Math.tan(0.5 * s) * Math.tan(0.5 * (s - sa)) * Math.tan(0.5 * (s - sb)) * Math.tan(0.5 * (s - sc)))));
 }
 
@@ -42,9 +43,9 @@ function tripleProductArea(a: Vec, b: Vec, c: Vec): number {
   return 2 * Math.atan2(dot(a, cross(b, c)), 1 + dot(a, b) + dot(b, c) + dot(c, a));
 }
 
-/** Girard's formula: the sum of the triangle's angles less π, from the normals of its sides. */
+/** Girard's formula: the sum of the triangle's angles less π, from the normals of its sides (S2's robust ones). */
 function girardArea(a: Vec, b: Vec, c: Vec): number {
-  const ab = cross(a, b), bc = cross(b, c), ac = cross(a, c);
+  const ab = robustCross(a, b), bc = robustCross(b, c), ac = robustCross(a, c);
   return Math.max(0, angle(ab, ac) - angle(ab, bc) + angle(bc, ac));
 }
 
@@ -98,7 +99,9 @@ export function polygonMoments(poly: Polygon): RegionMoments {
 
 /** The polygons of a multipolygon merged where they overlap, so that shared area counts once. */
 function merged(polys: Polygon[]): Polygon[] | null {
-  return polys.length === 1 ? polys : unionOfPolygons(polys);
+  // each polygon a shape of its own, united in the order Kusto unites them: the union's rings then start
+  // where Kusto's do, and the fan of triangles that measures them is Kusto's
+  return polys.length === 1 ? polys : unionInKustoOrder(polys.map((p) => [p]));
 }
 
 function perimeter(polys: Polygon[]): number {
