@@ -118,14 +118,20 @@ export function edgeCrossing(a: Vec, b: Vec, c: Vec, d: Vec): Vec | null {
   if (norm(cross(n1, n2)) < 1e-20) return null;
   // the point as S2 computes it (S2::GetIntersection): the edges' unit normals from the robust cross
   // product, their robust cross product normalised, on the side of the edges' midpoints
+  // edges that share an end meet there (S2 computes a crossing point only for edges that cross properly)
+  for (const p of [a, b]) if (sameVec(p, c) || sameVec(p, d)) return p;
   const m1 = normalize(robustCross(a, b)), m2 = normalize(robustCross(c, d));
   let cand = normalize(robustCross(m1, m2));
   if (dot(cand, add(add(a, b), add(c, d))) < 0) cand = scale(cand, -1);
-  for (const p of [cand, scale(cand, -1) as Vec]) {
+  // when rounding puts that point a hair outside an edge that ends on the other, the plain normals decide
+  const plain = normalize(cross(n1, n2));
+  for (const p of [cand, scale(cand, -1), plain, scale(plain, -1)]) {
     if (onEdge(p, a, b, n1) && onEdge(p, c, d, n2)) return p;
   }
   return null;
 }
+
+const sameVec = (p: Vec, q: Vec): boolean => p[0] === q[0] && p[1] === q[1] && p[2] === q[2];
 
 /** Is p, a point of the great circle through a and b (normal n), between a and b? */
 function onEdge(p: Vec, a: Vec, b: Vec, n: Vec): boolean {
