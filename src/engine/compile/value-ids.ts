@@ -282,7 +282,13 @@ class NumberSlots {
   private slot(k: number, keys: Float64Array, ids: Int32Array): number {
     this.bits[0] = k;
     const mask = ids.length - 1;
-    let h = (Math.imul(this.words[0]! ^ Math.imul(this.words[1]!, 0x9e3779b1), 0x85ebca77) >>> 0) & mask;
+    // both halves of the float64 mixed into every bit of the slot (murmur3's finaliser): integers and
+    // whole milliseconds, the commonest keys, have all-zero low halves, and a multiplicative hash read from
+    // its low bits sent runs of them into long probe chains
+    let h = this.words[0]! ^ Math.imul(this.words[1]!, 0x9e3779b1);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = ((h ^ (h >>> 16)) >>> 0) & mask;
     for (;;) {
       if (ids[h]! < 0 || keys[h] === k) return h;
       h = (h + 1) & mask;

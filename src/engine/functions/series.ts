@@ -3,6 +3,7 @@
  * used for every element), reductions (sum, product, magnitude, dot product, cosine similarity, Pearson
  * correlation), missing-value filling and the IIR filter. Elements that are not numbers are null in and out.
  */
+import { isIntegerArray, markIntegerArray } from '../../common/integer-arrays.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
 
@@ -47,14 +48,22 @@ function median(xs: number[]): number | null {
   return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }
 
-function fillLinear(s: Num[], missing: Num, edges: boolean): Num[] {
+/**
+ * Linear interpolation between the known neighbours. An integer series (Kusto's int/long elements) stays
+ * integer: "rounded interpolated values", which the reference's example shows cut towards zero (73.5 → 73,
+ * 32.67 → 32, 24.33 → 24), as a cast of the real value to long does.
+ */
+function fillLinear(s: Num[], missing: Num, edges: boolean, integers: boolean): Num[] {
   const isMissing = (v: Num) => v === missing || (v !== null && missing !== null && Number.isNaN(missing) && Number.isNaN(v));
   const out = s.slice();
   const known = s.map((v, i) => (isMissing(v) ? -1 : i)).filter((i) => i >= 0);
   if (!known.length) return out;
   for (let k = 0; k + 1 < known.length; k++) {
     const i = known[k]!, j = known[k + 1]!;
-    for (let m = i + 1; m < j; m++) out[m] = s[i]! + ((s[j]! - s[i]!) * (m - i)) / (j - i);
+    for (let m = i + 1; m < j; m++) {
+      const x = s[i]! + ((s[j]! - s[i]!) * (m - i)) / (j - i);
+      out[m] = integers ? Math.trunc(x) : x;
+    }
   }
   if (edges) {
     for (let m = 0; m < known[0]!; m++) out[m] = s[known[0]!]!;
@@ -177,7 +186,9 @@ export const SERIES_FUNCTIONS: ScalarFunction[] = [
     const m = missing === undefined ? null : toNum(missing as DynamicValue);
     // a series with no known value at all is filled with the constant (0 by default)
     if (s.every((x) => x === m)) return s.map(() => toNum((constant ?? 0) as DynamicValue));
-    return fillLinear(s, m, edges === undefined || edges === null ? true : edges === true);
+    const integers = isIntegerArray(a);
+    const out = fillLinear(s, m, edges === undefined || edges === null ? true : edges === true, integers);
+    return integers ? markIntegerArray(out) : out;
   }),
   fn('series_iir', 3, 3, ([a, num, den]) => {
     // y[n] = (sum b[k] x[n-k] - sum_{k>=1} a[k] y[n-k]) / a[0]

@@ -6,6 +6,7 @@
  * the axis are ignored. Empty input gives no rows, or with `kind=nonempty` one row of defaults.
  * Columns: the keys, the aggregate arrays, then the axis array (named like the axis column).
  */
+import { markIntegerArray } from '../../common/integer-arrays.js';
 import type { Expr, MakeSeriesOp, ScalarTypeName } from '../../kql/syntax/ast.js';
 import type { TableSchema } from '../../kql/semantics/index.js';
 import type { AggState } from '../aggregates/types.js';
@@ -100,6 +101,8 @@ export function makeSeries(op: MakeSeriesOp, rel: Relation, cx: OpContext, schem
     const def = fallback ? valueToDynamic(fallback.eval(0), fallback.type) : 0;
     const arrays: DynamicValue[][] = groupKeys.map(() => new Array<DynamicValue>(axis.length).fill(def));
     for (let i = 0; i < cells.length; i++) arrays[cells[i]!.group]![cells[i]!.step] = valueToDynamic(c.eval(i), c.type);
+    // a series of an int/long aggregate whose default is an integer (or null) holds integers (Kusto's longs)
+    if ((c.type === 'long' || c.type === 'int') && (def === null || (typeof def === 'number' && Number.isInteger(def)) || typeof def === 'bigint')) arrays.forEach(markIntegerArray);
     return arrays;
   });
   const axisValues: DynamicValue[] = Array.from({ length: axis.length }, (_, i) => axis.value(i));

@@ -91,12 +91,56 @@ function zoneOffset(zone: string | undefined): number | undefined {
   return named[zone.toUpperCase()];
 }
 
+const digitAt = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+};
+
+const READ_MEMO_SIZE = 64;
+const readText: string[] = new Array<string>(READ_MEMO_SIZE).fill('');
+const readTicks: (bigint | undefined)[] = new Array<bigint | undefined>(READ_MEMO_SIZE).fill(undefined);
+
+/** The decimal number s[from..to) spells, NaN when a character is not a digit. */
+function digitsAt(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + digitAt(s, i);
+  return n;
+}
+
+/**
+ * `yyyy-MM-ddTHH:mm:ss.fffffffZ`, the form kqlite writes datetimes in (inside dynamic values, tostring())
+ * and reads back most often (mv-expand to typeof(datetime), todatetime over such text): read by character
+ * codes, without the regular expressions of the general reader. Anything else is undefined.
+ */
+function canonicalDatetime(s: string): bigint | undefined {
+  if (s.length !== 28 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(27) !== 90) return undefined;
+  const y = digitsAt(s, 0, 4), mo = digitsAt(s, 5, 7), d = digitsAt(s, 8, 10), h = digitsAt(s, 11, 13), mi = digitsAt(s, 14, 16), sec = digitsAt(s, 17, 19), frac = digitsAt(s, 20, 27);
+  if (Number.isNaN(y + mo + d + h + mi + sec + frac)) return undefined;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 || y < 1) return undefined;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, sec);
+  // Date.UTC reads years 0..99 as 1900..1999, and rolls Feb 30 over into March: both are refused here
+  if (y < 100 || new Date(ms).getUTCDate() !== d) return undefined;
+  return BigInt(ms) * TICKS_PER_MS + BigInt(frac);
+}
+
 /**
  * Datetime text in the formats Kusto documents: ISO 8601 (`2015-12-31`, `2015-12-31T23:59:59.1234567Z`,
  * space instead of T, offsets), RFC 822 (`Sat, 8 Nov 14 15:05:02 GMT`), RFC 850
  * (`Saturday, 08-Nov-14 15:05:02 GMT`), and `yyyy-MM-dd HH:mm[:ss[.f...]]`. Returns ticks since the epoch.
  */
 export function parseDatetimeText(raw: string): bigint | undefined {
+  // the same text recurs (a range() of bins read back by mv-expand, a log's repeated timestamps): the
+  // last few readings are kept, and the same string object is recognised without reading it again
+  const n = raw.length;
+  // (in the canonical text: the last fraction digit, the seconds, the minutes' units)
+  const slot = n >= 14 ? (raw.charCodeAt(n - 2) * 1 + raw.charCodeAt(n - 10) * 3 + raw.charCodeAt(n - 11) * 11 + raw.charCodeAt(n - 13) * 23) & (READ_MEMO_SIZE - 1) : 0;
+  if (readText[slot] === raw) return readTicks[slot];
+  const canonical = canonicalDatetime(raw);
+  if (canonical !== undefined) {
+    readText[slot] = raw;
+    readTicks[slot] = canonical;
+    return canonical;
+  }
   let s = raw.trim();
   if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) s = s.slice(1, -1).trim();
   // MM-dd-yyyy / MM/dd/yyyy (US order, as .NET's invariant culture reads it)

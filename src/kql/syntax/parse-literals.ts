@@ -4,6 +4,7 @@
  * `long(null)`, `real(nan)`, `bool(true)`, `decimal(1.5)`. The text inside datetime/timespan/guid parens is
  * raw (not tokens), so it is read straight from the source.
  */
+import { markIntegerArray } from '../../common/integer-arrays.js';
 import { MAX_NESTING } from '../../common/nesting.js';
 import type { DynamicValue, Expr, Literal, ScalarTypeName } from './ast.js';
 import { datetimeTicksToIso, parseDatetimeText, parseGuidText, parseTimespanText, parseTimespanUnitLiteral, timespanTicksToText } from './literals.js';
@@ -165,6 +166,12 @@ function parseTypedLiteral(p: Parser): Expr {
   }
 }
 
+/** Does the element at the parser's position start with an integer literal (`7`, `-7`, not `7.0` or `7e1`)? */
+function isIntegerText(p: Parser): boolean {
+  const t = p.isPunct('-') || p.isPunct('+') ? p.peek(1) : p.tok;
+  return t.kind === 'number' && /^\d+$/.test(t.text);
+}
+
 /**
  * JSON-like content of `dynamic(...)`: objects, arrays, strings, numbers, true/false/null, and nested typed
  * literals; nested at most MAX_NESTING deep (the value every later stage can walk).
@@ -198,13 +205,21 @@ function parseDynamicValue(p: Parser, depth = 0): DynamicValue {
   }
   if (p.eatPunct('[')) {
     const arr: DynamicValue[] = [];
+    // the array holds integers (Kusto's longs) when it has numbers and each was written without a fraction
+    let numbers = 0, integers = 0;
     while (!p.isPunct(']') && !p.atEnd()) {
       const before = p.pos;
-      arr.push(parseDynamicValue(p, depth + 1));
+      const integer = isIntegerText(p);
+      const v = parseDynamicValue(p, depth + 1);
+      if (typeof v === 'number' || typeof v === 'bigint') {
+        numbers++;
+        if (integer) integers++;
+      }
+      arr.push(v);
       if (!p.eatPunct(',') || p.pos === before) break;
     }
     p.expectPunct(']', 'to close the dynamic array');
-    return arr;
+    return numbers > 0 && integers === numbers ? markIntegerArray(arr) : arr;
   }
   if (t.kind === 'string') {
     // adjacent string literals concatenate inside dynamic too (`["a" "b"]` is ["ab"])

@@ -6,29 +6,80 @@
 import { fn, type ScalarFunction } from '../types.js';
 import { pointJson } from './geojson.js';
 import { polygonsOf, type Polygon } from './shapes.js';
-import { add, angle, cross, dot, EARTH_RADIUS_M, norm, scale, toLngLat, toVec, type LngLat, type Vec } from './sphere.js';
-import { unionOfPolygons } from './geo-polygon-overlay.js';
+import { add, angle, cross, dot, robustCross, EARTH_RADIUS_M, norm, scale, toLngLat, toVec, type LngLat, type Vec } from './sphere.js';
+import { unionInKustoOrder } from './geo-polygon-overlay.js';
 
 /** Area (steradians) and area-weighted centroid vector (the integral of position over the region). */
 export interface RegionMoments { area: number; centroid: Vec }
 
-/** Signed area of the spherical triangle a, b, c (positive when counterclockwise seen from outside). */
+/**
+ * Area of the spherical triangle a, b, c as S2 computes it (S2::Area): l'Huilier's theorem from the three
+ * side lengths, except for a skinny triangle, where Girard's formula (the angle excess) is the more
+ * accurate when it is. The side lengths come from atan2(|u×v|, u·v), accurate for tiny sides, so small
+ * triangles keep their relative accuracy where the triple product a·(b×c) loses it (about 1e-10 on a city
+ * block, against 1e-13 this way).
+ */
 function triangleArea(a: Vec, b: Vec, c: Vec): number {
+  const sa = angle(b, c), sb = angle(c, a), sc = angle(a, b);
+  const s = 0.5 * (sa + sb + sc);
+  const dmin = s - Math.max(sa, sb, sc);
+  // a triangle flat to within rounding (a vertex the overlay put on an edge, then fanned from that edge's
+  // end) leaves both formulas nothing but rounding error, up to a square meter on the Earth: the triple
+  // product is exact to 1e-16 of a steradian there (kqlite's departure from S2, which such a fan of its
+  // own union would not meet in the same place)
+  if (dmin < 1e-12 * s) return Math.abs(tripleProductArea(a, b, c));
+  if (s >= 3e-4) {
+    const s2 = s * s;
+    if (dmin < 1e-2 * s * s2 * s2) {
+      const area = girardArea(a, b, c);
+      if (dmin < s * (0.1 * (area + 5e-15))) return area;
+    }
+  }
+  return 4 * Math.atan(Math.sqrt(Math.max(0, Math.tan(0.5 * s) * Math.tan(0.5 * (s - sa)) * Math.tan(0.5 * (s - sb)) * Math.tan(0.5 * (s - sc)))));
+}
+
+/** The signed area from the triple product (Van Oosterom and Strackee). */
+function tripleProductArea(a: Vec, b: Vec, c: Vec): number {
   return 2 * Math.atan2(dot(a, cross(b, c)), 1 + dot(a, b) + dot(b, c) + dot(c, a));
 }
 
-/** The moments of the smaller region a closed ring bounds. */
+/** Girard's formula: the sum of the triangle's angles less π, from the normals of its sides (S2's robust ones). */
+function girardArea(a: Vec, b: Vec, c: Vec): number {
+  const ab = robustCross(a, b), bc = robustCross(b, c), ac = robustCross(a, c);
+  return Math.max(0, angle(ab, ac) - angle(ab, bc) + angle(bc, ac));
+}
+
+/** Which way a, b, c turn: +1 counterclockwise seen from outside the sphere, -1 clockwise, 0 collinear. */
+const turn = (a: Vec, b: Vec, c: Vec): number => Math.sign(dot(cross(a, b), c));
+
+/**
+ * The area-weighted true centroid of the triangle a, b, c (S2::TrueCentroid): the solution of the system
+ * whose rows are the vertices, with the first row subtracted from the others so that close vertices lose
+ * less to cancellation; each side's length over its sine weights it.
+ */
+function triangleCentroid(a: Vec, b: Vec, c: Vec): Vec {
+  const weight = (t: number) => (t === 0 ? 1 : t / Math.sin(t));
+  const ra = weight(angle(b, c)), rb = weight(angle(c, a)), rc = weight(angle(a, b));
+  const x: Vec = [a[0], b[0] - a[0], c[0] - a[0]];
+  const y: Vec = [a[1], b[1] - a[1], c[1] - a[1]];
+  const z: Vec = [a[2], b[2] - a[2], c[2] - a[2]];
+  const r: Vec = [ra, rb - ra, rc - ra];
+  return [0.5 * dot(cross(y, z), r), 0.5 * dot(cross(z, x), r), 0.5 * dot(cross(x, y), r)];
+}
+
+/**
+ * The moments of the smaller region a closed ring bounds: the fan of triangles from the first vertex
+ * (S2's surface integral), each triangle's area signed by its turn.
+ */
 export function ringMoments(ring: LngLat[]): RegionMoments {
   const vs = ring.slice(0, -1).map(toVec);
   let area = 0;
   let centroid: Vec = [0, 0, 0];
-  for (let i = 0; i < vs.length; i++) {
-    const a = vs[i]!, b = vs[(i + 1) % vs.length]!;
-    if (i >= 1 && i + 1 < vs.length) area += triangleArea(vs[0]!, a, b);
-    // Stokes: the integral of position over the region left of the boundary is half the sum of each edge's
-    // unit normal times its length
-    const n = cross(a, b), len = norm(n);
-    if (len > 0) centroid = add(centroid, scale(n, (0.5 * angle(a, b)) / len));
+  for (let i = 1; i + 1 < vs.length; i++) {
+    const a = vs[0]!, b = vs[i]!, c = vs[i + 1]!;
+    const sign = turn(a, b, c);
+    area += sign * triangleArea(a, b, c);
+    centroid = add(centroid, triangleCentroid(a, b, c));
   }
   if (area < 0) area += 4 * Math.PI;
   // the region left of the ring is the larger one: take the other side (its centroid integral is the negation)
@@ -48,7 +99,9 @@ export function polygonMoments(poly: Polygon): RegionMoments {
 
 /** The polygons of a multipolygon merged where they overlap, so that shared area counts once. */
 function merged(polys: Polygon[]): Polygon[] | null {
-  return polys.length === 1 ? polys : unionOfPolygons(polys);
+  // each polygon a shape of its own, united in the order Kusto unites them: the union's rings then start
+  // where Kusto's do, and the fan of triangles that measures them is Kusto's
+  return polys.length === 1 ? polys : unionInKustoOrder(polys.map((p) => [p]));
 }
 
 function perimeter(polys: Polygon[]): number {

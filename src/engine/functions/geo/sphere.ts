@@ -59,22 +59,49 @@ export function interpolate(a: Vec, b: Vec, t: number): Vec {
   return normalize(add(scale(a, Math.cos(t * theta)), scale(dir, Math.sin(t * theta))));
 }
 
-/** The point of the geodesic edge a→b nearest to p (its projection when that falls inside the edge). */
-export function closestOnEdge(p: Vec, a: Vec, b: Vec): Vec {
-  const n = cross(a, b);
-  if (norm(n) > 1e-15) {
-    // the projection onto the edge's great circle lies on the edge when p is on the inner side of both ends
-    if (dot(cross(n, a), p) >= 0 && dot(cross(b, n), p) >= 0) {
-      const q = sub(p, scale(n, dot(p, n) / dot(n, n)));
-      if (norm(q) > 1e-15) return normalize(q);
-    }
-  }
-  return angle(p, a) <= angle(p, b) ? a : b;
+/**
+ * The normal of the great circle through a and b as S2 computes it (RobustCrossProd): (b + a) × (b - a),
+ * twice a × b, but with factors that stay nearly perpendicular when a and b are close, so its direction
+ * loses less to rounding. Kusto's projections onto edges use it; the digits of their results follow it.
+ */
+export const robustCross = (a: Vec, b: Vec): Vec => cross(add(b, a), sub(b, a));
+
+const chordAngle = (p: Vec, q: Vec): number => {
+  const d = sub(p, q);
+  return 2 * Math.asin(Math.min(1, 0.5 * Math.sqrt(dot(d, d))));
+};
+
+/**
+ * Where p's projection falls on the geodesic edge a→b: the projected point when it lies inside the edge
+ * (S2::Project), else null (an end is nearest).
+ */
+function projectInside(p: Vec, a: Vec, b: Vec): Vec | null {
+  const n = robustCross(a, b);
+  if (norm(n) <= 1e-15) return null;
+  const q = sub(p, scale(n, dot(p, n) / dot(n, n)));
+  // inside when q is on the inner side of both ends (S2's SimpleCCW(n, a, q) and SimpleCCW(q, b, n))
+  if (dot(cross(q, n), a) > 0 && dot(cross(n, q), b) > 0 && norm(q) > 1e-15) return normalize(q);
+  return null;
 }
 
-/** Central angle from p to the geodesic edge a→b. */
+const squaredDistance = (p: Vec, q: Vec): number => {
+  const d = sub(p, q);
+  return dot(d, d);
+};
+
+/** The point of the geodesic edge a→b nearest to p (its projection when that falls inside the edge). */
+export function closestOnEdge(p: Vec, a: Vec, b: Vec): Vec {
+  return projectInside(p, a, b) ?? (squaredDistance(p, a) <= squaredDistance(p, b) ? a : b);
+}
+
+/**
+ * Central angle from p to the geodesic edge a→b, as Kusto measures it: to the projection inside the edge
+ * by the angle between the two points, to the nearer end by the chord (S2's S1ChordAngle), each the form
+ * whose digits Kusto's results show.
+ */
 export function angleToEdge(p: Vec, a: Vec, b: Vec): number {
-  return angle(p, closestOnEdge(p, a, b));
+  const q = projectInside(p, a, b);
+  return q ? angle(p, q) : Math.min(chordAngle(p, a), chordAngle(p, b));
 }
 
 /** Central angle from a [lng, lat] point to the geodesic edge a–b. */
@@ -88,14 +115,23 @@ export function angleToArc(p: LngLat, a: LngLat, b: LngLat): number {
  */
 export function edgeCrossing(a: Vec, b: Vec, c: Vec, d: Vec): Vec | null {
   const n1 = cross(a, b), n2 = cross(c, d);
-  const x = cross(n1, n2);
-  if (norm(x) < 1e-20) return null;
-  const cand = normalize(x);
-  for (const p of [cand, scale(cand, -1) as Vec]) {
+  if (norm(cross(n1, n2)) < 1e-20) return null;
+  // the point as S2 computes it (S2::GetIntersection): the edges' unit normals from the robust cross
+  // product, their robust cross product normalised, on the side of the edges' midpoints
+  // edges that share an end meet there (S2 computes a crossing point only for edges that cross properly)
+  for (const p of [a, b]) if (sameVec(p, c) || sameVec(p, d)) return p;
+  const m1 = normalize(robustCross(a, b)), m2 = normalize(robustCross(c, d));
+  let cand = normalize(robustCross(m1, m2));
+  if (dot(cand, add(add(a, b), add(c, d))) < 0) cand = scale(cand, -1);
+  // when rounding puts that point a hair outside an edge that ends on the other, the plain normals decide
+  const plain = normalize(cross(n1, n2));
+  for (const p of [cand, scale(cand, -1), plain, scale(plain, -1)]) {
     if (onEdge(p, a, b, n1) && onEdge(p, c, d, n2)) return p;
   }
   return null;
 }
+
+const sameVec = (p: Vec, q: Vec): boolean => p[0] === q[0] && p[1] === q[1] && p[2] === q[2];
 
 /** Is p, a point of the great circle through a and b (normal n), between a and b? */
 function onEdge(p: Vec, a: Vec, b: Vec, n: Vec): boolean {
