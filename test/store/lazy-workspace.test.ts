@@ -17,6 +17,11 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const FORMAT_1 = join(import.meta.dirname, 'fixtures/workspace-format-1');
 /** Written by the format-2 writer (commit before format 3) from sampleTable(day, 40) for days 0-2, as format 1's. */
 const FORMAT_2 = join(import.meta.dirname, 'fixtures/workspace-format-2');
+/** Written by the format-4 writer (commit before format 5) the same way; format 3's are the same extents
+ * without their checksums (format 4 is format 3 plus `checks`). */
+const FORMAT_3 = join(import.meta.dirname, 'fixtures/workspace-format-3');
+const FORMAT_4 = join(import.meta.dirname, 'fixtures/workspace-format-4');
+const FORMAT_NOTES = ['', 'dictionaries in dicts.json', 'the in-memory layout as is', 'narrowed buffers', 'narrowed buffers with checksums'];
 
 /** Queries touching columns in every way a scan can be read: `*`, later operators only, project-away,
  * union, join sides, sub-queries and cross-row functions in a where (which run over merged extents). */
@@ -60,8 +65,8 @@ function workspace(name: string, days: number[], rows: number): string {
   return dir;
 }
 
-for (const [format, dir] of [[1, FORMAT_1], [2, FORMAT_2]] as const) {
-  test(`format ${format} extents (${format === 1 ? 'dictionaries in dicts.json' : 'the in-memory layout as is'}) still load, equal to the tables they were written from`, () => {
+for (const [format, dir] of [[1, FORMAT_1], [2, FORMAT_2], [3, FORMAT_3], [4, FORMAT_4]] as const) {
+  test(`format ${format} extents (${FORMAT_NOTES[format]}) still load, equal to the tables they were written from`, () => {
     const ws = Workspace.open(dir);
     const extents = readdirSync(join(dir, 'tables/Sample')).filter((n) => n.startsWith('e-'));
     assert.equal(extents.length, 3);
