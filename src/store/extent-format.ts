@@ -27,7 +27,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Column, Table } from '../engine/storage/column.js';
-import { buildPostings, postingsLater, type Postings } from '../engine/storage/postings.js';
+import { postingsLater, type Postings } from '../engine/storage/postings.js';
 import { QueryError } from '../engine/values/value.js';
 import { EXECUTION } from '../engine/codes.js';
 import { jsonText, parseJson } from '../engine/values/json.js';
@@ -39,14 +39,15 @@ import { crc32 } from './crc32.js';
 import { fsyncPath, writeNewFile } from './durable.js';
 import { readJsonFile } from './errors.js';
 import {
-  packCodes, packDictLengths, packInts, packNumbers, packPostings, refsOf, unpack, unpackCodes, unpackDictLengths, unpackNumbers, unpackPostings,
+  packCodes, packDictLengths, packInts, packNumbers, refsOf, unpack, unpackCodes, unpackDictLengths, unpackNumbers, unpackPostings,
   type BufferRef, type Packed, type PackedLengths, type PackedNumbers, type PackedPostings, type Put,
 } from './extent-codecs.js';
+import { ipv4Numbers, ipv4Strings } from './ipv4-dictionary.js';
 
-export const EXTENT_FORMAT = 'kqlite-extent/4';
+export const EXTENT_FORMAT = 'kqlite-extent/5';
 /** Formats this reader understands: 1 kept dictionaries in dicts.json, 2 kept the in-memory layout as is,
- * 3 is this one without checksums. */
-const READABLE = new Set(['kqlite-extent/1', 'kqlite-extent/2', 'kqlite-extent/3', EXTENT_FORMAT]);
+ * 3 narrowed buffers to whole bytes and stored the row index, 4 is 3 with checksums. */
+const READABLE = new Set(['kqlite-extent/1', 'kqlite-extent/2', 'kqlite-extent/3', 'kqlite-extent/4', EXTENT_FORMAT]);
 
 interface ColumnMeta extends PackedNumbers {
   name: string;
@@ -57,6 +58,8 @@ interface ColumnMeta extends PackedNumbers {
    * UTF-16 lengths (with `dictText`) and the row index; see extent-codecs.ts. Numbers and bools: `ints`
    * (numbers also `f32`). */
   packedCodes?: Packed; dictLengths?: PackedLengths; index?: PackedPostings;
+  /** Format 5, strings/guids: a dictionary of IPv4 addresses as their numbers, packed (ipv4-dictionary.ts). */
+  dictIpv4?: PackedLengths;
   /** Format 3, datetimes/timespans: whole milliseconds (`hi`) and sub-millisecond ticks (`lo`), packed. */
   ms?: Packed; ticks?: Packed;
   /** Format 1: index into dicts.json for strings/guids (the dictionary) and dynamics (the values). */
@@ -188,12 +191,9 @@ function writeColumn(name: string, c: Column, put: Put): ColumnMeta {
         const size = encoded ? encoded.ends.length : c.dict.length;
         // a column holding one value (often '' throughout) needs no code bytes: every row has code 0
         m.packedCodes = packCodes(c.codes, size, put);
-        if (encoded) {
-          m.dictLengths = packDictLengths(encoded.ends, put);
-          m.dictText = put(encoded.text);
-        } else putDict(c.dict, m, put);
-        // a column holding one string (often '' in every row) gains nothing from a row index
-        if (size > 1) m.index = packPostings(buildPostings(c.codes, size), put);
+        if (encoded) putDictText(encoded.ends, encoded.text, m, put);
+        else putDict(c.dict, m, put);
+        // no row index: a lookup builds it from the codes (postings.ts), as fast as format 4 read its own
         break;
       }
       case 'datetime':
@@ -237,7 +237,7 @@ function writeSlices(fd: number, p: Uint8Array): void {
 }
 const WRITE_SLICE = 1 << 20;
 
-function putDict(dict: string[], m: ColumnMeta, put: (a: ArrayBufferView) => BufferRef): void {
+function putDict(dict: string[], m: ColumnMeta, put: Put): void {
   const ends = new Int32Array(dict.length);
   let at = 0;
   for (let k = 0; k < dict.length; k++) {
@@ -250,8 +250,19 @@ function putDict(dict: string[], m: ColumnMeta, put: (a: ArrayBufferView) => Buf
     m.dictJson = put(utf8(JSON.stringify(dict)));
     return;
   }
+  putDictText(ends, utf8(all), m, put);
+}
+
+/** A dictionary given as UTF-16 end offsets and UTF-8 text: IPv4 addresses as numbers, anything else as is. */
+function putDictText(ends: Int32Array, text: Uint8Array, m: ColumnMeta, put: Put): void {
+  const addresses = ipv4Numbers(ends, text);
+  const packed = addresses && packInts(addresses, addresses.length, undefined, put);
+  if (packed) {
+    m.dictIpv4 = { ...packed, count: addresses.length };
+    return;
+  }
   m.dictLengths = packDictLengths(ends, put);
-  m.dictText = put(utf8(all));
+  m.dictText = put(text);
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -295,7 +306,7 @@ export class ExtentReader {
     const n = this.rows;
     const m = this.byName.get(name);
     if (!m || m.type !== type) return { column: nullColumn(type as Column['type'], n), bytes: nullBytes(type, n) };
-    const refs = [m.values, m.big, m.validity, m.codes, m.hi, m.lo, m.dictEnds, m.dictText, m.dictJson, m.f32, ...refsOf(m.packedCodes, m.dictLengths, m.ints, m.ms, m.ticks)]
+    const refs = [m.values, m.big, m.validity, m.codes, m.hi, m.lo, m.dictEnds, m.dictText, m.dictJson, m.f32, ...refsOf(m.packedCodes, m.dictLengths, m.dictIpv4, m.ints, m.ms, m.ticks)]
       .filter((r): r is BufferRef => r !== undefined);
     const start = refs.length ? Math.min(...refs.map((r) => r[0])) : 0;
     const end = refs.length ? Math.max(...refs.map((r) => r[0] + r[1])) : 0;
@@ -364,12 +375,13 @@ export class ExtentReader {
     }
     // decoded strings take about as much memory as their text (one-byte strings) plus a slice header each
     const dictSize = m.dictEnds ? m.dictEnds[1] / 4 : (m.dictLengths?.count ?? 0);
-    const decoded = m.dictText ? m.dictText[1] + 16 * dictSize : m.dictJson ? 2 * m.dictJson[1] : 0;
+    const decoded = m.dictText ? m.dictText[1] + 16 * dictSize : m.dictJson ? 2 * m.dictJson[1] : m.dictIpv4 ? 28 * m.dictIpv4.count : 0;
     return { column, bytes: (viewsOfBuf ? buf.byteLength : 0) + widened + decoded };
   }
 
   private dict(m: ColumnMeta, buf: ArrayBuffer, start: number): string[] {
     if (m.dictJson) return JSON.parse(text(buf, m.dictJson, start)) as string[];
+    if (m.dictIpv4) return ipv4Strings(unpack(buf, start, m.dictIpv4, m.dictIpv4.count, Float64Array), m.dictIpv4.count);
     if (!m.dictText || !(m.dictEnds || m.dictLengths)) return this.dictsV1()[m.dict!] as string[];
     // one decode of the whole text, then slices of it (V8 keeps them as views of the one string)
     const all = text(buf, m.dictText, start);

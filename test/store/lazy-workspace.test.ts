@@ -78,11 +78,11 @@ for (const [format, dir] of [[1, FORMAT_1], [2, FORMAT_2], [3, FORMAT_3], [4, FO
   });
 }
 
-test('format 3 keeps dictionaries in data.bin (a lone surrogate as JSON), and reads back every value', () => {
-  const dir = join(root, 'extent-3');
+test('format 5 keeps dictionaries in data.bin (a lone surrogate as JSON), and reads back every value', () => {
+  const dir = join(root, 'extent-5');
   const table = sampleTable(0, 200);
   const meta = writeExtent(dir, table, {});
-  assert.equal(meta.format, 'kqlite-extent/4');
+  assert.equal(meta.format, 'kqlite-extent/5');
   assert.deepEqual(readdirSync(dir).sort(), ['data.bin', 'meta.json']);
   const col = (n: string) => meta.columns.find((c) => c.name === n)!;
   assert.ok(col('RemoteUrl').dictText && col('RemoteUrl').dictLengths && !col('RemoteUrl').dictJson);
@@ -91,9 +91,9 @@ test('format 3 keeps dictionaries in data.bin (a lone surrogate as JSON), and re
   const back = readExtent(dir, SAMPLE_SCHEMA);
   assert.deepEqual(toJsonResult(back), toJsonResult(table));
   const noLone = sampleTable(1, 200, { lone: false });
-  const m2 = writeExtent(join(root, 'extent-3b'), noLone, {});
+  const m2 = writeExtent(join(root, 'extent-5b'), noLone, {});
   assert.ok(m2.columns.find((c) => c.name === 'Note')!.dictText, 'non-ASCII text without lone surrogates is UTF-8');
-  assert.deepEqual(toJsonResult(readExtent(join(root, 'extent-3b'), SAMPLE_SCHEMA)), toJsonResult(noLone));
+  assert.deepEqual(toJsonResult(readExtent(join(root, 'extent-5b'), SAMPLE_SCHEMA)), toJsonResult(noLone));
 });
 
 test('lazily loaded workspace queries equal the same queries over the rows in memory as one table, with any cache budget, alone or sharing scans', () => {

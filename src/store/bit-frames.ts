@@ -1,0 +1,106 @@
+/**
+ * Format 5's integer buffers: unsigned offsets (below 2^32) bit-packed in frames of 128 values, each frame
+ * with its own minimum and bit width. One width per column (format 3-4) pays for its widest value in every
+ * row; a frame pays only for its own: codes of a 70,000-string dictionary take 17 bits, not 24; a time-
+ * ordered Timestamp's steps (or serial ids') take 0 bits in every frame but the one where the ingest's blocks
+ * meet; a bool column takes 1 bit. Frames are small so that such a jump widens 128 values, not thousands.
+ *
+ * Layout of the buffer (Uint32 words, little-endian): the frames' minimums (one word each), their widths
+ * (one byte each, padded to a word), then each frame's offsets, `width` bits apiece, low bits first, the
+ * frame starting on a word boundary. Decoding is one loop per frame; a width-0 frame is a fill.
+ */
+export const FRAME = 128;
+
+/** Words `u[0..n)` (each below 2^32) take when bit-packed in frames. */
+export function framedWords(u: ArrayLike<number>, n: number): number {
+  const frames = Math.ceil(n / FRAME);
+  let words = frames + Math.ceil(frames / 4);
+  for (let f = 0; f < frames; f++) {
+    const from = f * FRAME;
+    const end = Math.min(n, from + FRAME);
+    const [lo, hi] = extremes(u, from, end);
+    words += Math.ceil(((end - from) * bitsFor(hi - lo)) / 32);
+  }
+  return words;
+}
+
+/** `u[0..n)` (each below 2^32) bit-packed in frames; see the layout above. */
+export function packFrames(u: ArrayLike<number>, n: number): Uint32Array {
+  const frames = Math.ceil(n / FRAME);
+  const out = new Uint32Array(framedWords(u, n));
+  const widths = new Uint8Array(out.buffer, frames * 4, frames);
+  let w32 = frames + Math.ceil(frames / 4);
+  for (let f = 0; f < frames; f++) {
+    const from = f * FRAME;
+    const end = Math.min(n, from + FRAME);
+    const [lo, hi] = extremes(u, from, end);
+    const width = bitsFor(hi - lo);
+    out[f] = lo;
+    widths[f] = width;
+    if (width === 0) continue;
+    let bit = 0;
+    for (let i = from; i < end; i++) {
+      const v = u[i]! - lo;
+      out[w32]! |= v << bit;
+      if (bit + width > 32) out[w32 + 1] = v >>> (32 - bit);
+      bit += width;
+      if (bit >= 32) {
+        bit -= 32;
+        w32++;
+      }
+    }
+    if (bit) w32++;
+  }
+  return out;
+}
+
+/**
+ * Widens frames of `n` offsets (`words`, as packFrames made them) into `out`: each value `base` + offset, or
+ * with `from` given (steps) the previous value (`from` before the first) + `base` + offset.
+ */
+export function unpackFrames(words: Uint32Array, n: number, base: number, from: number | undefined, out: { [i: number]: number; length: number }): void {
+  const frames = Math.ceil(n / FRAME);
+  const widths = new Uint8Array(words.buffer, words.byteOffset + frames * 4, frames);
+  let w32 = frames + Math.ceil(frames / 4);
+  let prev = from ?? 0;
+  const steps = from !== undefined;
+  for (let f = 0; f < frames; f++) {
+    const start = f * FRAME;
+    const end = Math.min(n, start + FRAME);
+    const width = widths[f]!;
+    const min = base + words[f]!;
+    if (width === 0) {
+      if (steps) for (let i = start; i < end; i++) out[i] = prev += min;
+      else for (let i = start; i < end; i++) out[i] = min;
+      continue;
+    }
+    const mask = width === 32 ? 0xffffffff : (1 << width) - 1;
+    let bit = 0;
+    for (let i = start; i < end; i++) {
+      let v = words[w32]! >>> bit;
+      if (bit + width > 32) v |= words[w32 + 1]! << (32 - bit);
+      const x = min + ((v & mask) >>> 0);
+      out[i] = steps ? (prev += x) : x;
+      bit += width;
+      if (bit >= 32) {
+        bit -= 32;
+        w32++;
+      }
+    }
+    if (bit) w32++;
+  }
+}
+
+function extremes(u: ArrayLike<number>, from: number, end: number): [number, number] {
+  let lo = u[from]!;
+  let hi = lo;
+  for (let i = from + 1; i < end; i++) {
+    const v = u[i]!;
+    if (v < lo) lo = v;
+    else if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
+/** Bits an unsigned value up to `range` (below 2^32) needs. */
+export const bitsFor = (range: number): number => (range === 0 ? 0 : 32 - Math.clz32(range));
