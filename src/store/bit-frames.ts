@@ -54,41 +54,45 @@ export function packFrames(u: ArrayLike<number>, n: number): Uint32Array {
   return out;
 }
 
-/**
- * Widens frames of `n` offsets (`words`, as packFrames made them) into `out`: each value `base` + offset, or
- * with `from` given (steps) the previous value (`from` before the first) + `base` + offset.
- */
-export function unpackFrames(words: Uint32Array, n: number, base: number, from: number | undefined, out: { [i: number]: number; length: number }): void {
+/** The `n` offsets packFrames packed into `words`, as they were given (the caller adds its base or steps). */
+export function unpackFrames(words: Uint32Array, n: number): Uint32Array {
+  const out = new Uint32Array(n);
   const frames = Math.ceil(n / FRAME);
   const widths = new Uint8Array(words.buffer, words.byteOffset + frames * 4, frames);
   let w32 = frames + Math.ceil(frames / 4);
-  let prev = from ?? 0;
-  const steps = from !== undefined;
   for (let f = 0; f < frames; f++) {
     const start = f * FRAME;
     const end = Math.min(n, start + FRAME);
     const width = widths[f]!;
-    const min = base + words[f]!;
+    const min = words[f]!;
     if (width === 0) {
-      if (steps) for (let i = start; i < end; i++) out[i] = prev += min;
-      else for (let i = start; i < end; i++) out[i] = min;
+      out.fill(min, start, end);
       continue;
     }
-    const mask = width === 32 ? 0xffffffff : (1 << width) - 1;
-    let bit = 0;
-    for (let i = start; i < end; i++) {
-      let v = words[w32]! >>> bit;
-      if (bit + width > 32) v |= words[w32 + 1]! << (32 - bit);
-      const x = min + ((v & mask) >>> 0);
-      out[i] = steps ? (prev += x) : x;
-      bit += width;
-      if (bit >= 32) {
-        bit -= 32;
-        w32++;
-      }
+    if (width === 32) {
+      for (let i = start; i < end; i++) out[i] = min + words[w32++]!;
+      continue;
     }
-    if (bit) w32++;
+    // `acc` holds the `avail` bits of the current word not yet used, low first
+    const mask = (1 << width) - 1;
+    let acc = 0;
+    let avail = 0;
+    for (let i = start; i < end; i++) {
+      let v: number;
+      if (avail >= width) {
+        v = acc & mask;
+        acc >>>= width;
+        avail -= width;
+      } else {
+        const next = words[w32++]!;
+        v = (acc | (next << avail)) & mask;
+        acc = next >>> (width - avail);
+        avail += 32 - width;
+      }
+      out[i] = min + v;
+    }
   }
+  return out;
 }
 
 function extremes(u: ArrayLike<number>, from: number, end: number): [number, number] {

@@ -101,13 +101,14 @@ type Target = Int32Array | Uint16Array | Uint8Array | Float64Array;
  * Null rows get `nulls` back when it was recorded.
  */
 export function unpack<T extends Target>(buf: ArrayBuffer, start: number, p: Packed, n: number, make: new (n: number) => T, validity?: Uint8Array): T {
+  if (p.frames !== undefined) {
+    if (p.frames !== FRAME) throw new Error(`frames of ${p.frames} values (this kqlite reads frames of ${FRAME})`);
+    return unpackFramed(buf, start, p, n, make, validity);
+  }
   const out = new make(n);
   const base = p.base ?? 0;
   const at = p.at ? p.at[0] - start : 0;
-  if (p.frames) {
-    if (p.frames !== FRAME) throw new Error(`frames of ${p.frames} values (this kqlite reads frames of ${FRAME})`);
-    unpackFrames(new Uint32Array(buf, at, p.at![1] / 4), n, base, p.from, out);
-  } else if (p.width === 0 && p.from === undefined) {
+  if (p.width === 0 && p.from === undefined) {
     if (base) out.fill(base);
   } else if (p.width !== 0) {
     // set() converts natively from any width; only an offset (and 3-byte values) need a loop
@@ -122,8 +123,51 @@ export function unpack<T extends Target>(buf: ArrayBuffer, start: number, p: Pac
   } else if (p.from !== undefined) {
     for (let i = 0, v = p.from; i < n; i++) out[i] = v += base;
   }
-  if (p.nulls !== undefined && validity) for (let i = 0; i < n; i++) if (isNull(validity, i)) out[i] = p.nulls;
+  restoreNulls(out, p, n, validity);
   return out;
+}
+
+/**
+ * Format 5's frames widened: the offsets into a Uint32Array, then base and steps added in a loop over one
+ * array type (Int32 for codes and lengths, in place; Float64 otherwise), never through `make`'s union, which
+ * would make every element access polymorphic.
+ */
+function unpackFramed<T extends Target>(buf: ArrayBuffer, start: number, p: Packed, n: number, make: new (n: number) => T, validity?: Uint8Array): T {
+  const u = unpackFrames(new Uint32Array(buf, p.at![0] - start, p.at![1] / 4), n);
+  const base = p.base ?? 0;
+  let out: T;
+  if ((make as unknown) === Int32Array) out = addInt32(u, base, p.from) as T;
+  else {
+    const wide = addFloat64(u, base, p.from);
+    if ((make as unknown) === Float64Array) out = wide as T;
+    else (out = new make(n)).set(wide);
+  }
+  restoreNulls(out, p, n, validity);
+  return out;
+}
+
+/** `base` + offsets, or running sums of steps from `from`, in place as Int32 (codes, lengths: below 2^31). */
+function addInt32(u: Uint32Array, base: number, from: number | undefined): Int32Array {
+  const out = new Int32Array(u.buffer, u.byteOffset, u.length);
+  const n = out.length;
+  // read through `u` (steps may be 2^31 or more), write through `out` (each value is below 2^31)
+  if (from !== undefined) for (let i = 0, v = from; i < n; i++) out[i] = v += base + u[i]!;
+  else if (base) for (let i = 0; i < n; i++) out[i] = u[i]! + base;
+  return out;
+}
+
+function addFloat64(u: Uint32Array, base: number, from: number | undefined): Float64Array {
+  const n = u.length;
+  const out = new Float64Array(n);
+  if (from !== undefined) for (let i = 0, v = from; i < n; i++) out[i] = v += base + u[i]!;
+  else if (base) for (let i = 0; i < n; i++) out[i] = base + u[i]!;
+  else out.set(u);
+  return out;
+}
+
+/** Null rows get back the value they held in memory, when it was not the base (Packed.nulls). */
+function restoreNulls(out: Target, p: Packed, n: number, validity: Uint8Array | undefined): void {
+  if (p.nulls !== undefined && validity) for (let i = 0; i < n; i++) if (isNull(validity, i)) out[i] = p.nulls;
 }
 
 function read24(b: Uint8Array, n: number): Int32Array {

@@ -1,27 +1,30 @@
 /**
- * The on-disk extent format. An extent is a directory holding
+ * The on-disk extent format (5). An extent is a directory holding
  *   meta.json   format, rows, Timestamp min/max (for pruning), creation time, and per column the byte
- *               ranges of its buffers in data.bin and how each is narrowed (width, base)
+ *               ranges of its buffers in data.bin, how each is packed (base, steps, frames) and their CRC-32s
  *   data.bin    each column's buffers back to back, each 8-byte aligned: validity bitmap, then the values
- *               narrowed (extent-codecs.ts): integers as a base plus unsigned offsets of 0-4 bytes (codes at
- *               the width their dictionary needs, whole-number int/long/real values, a datetime's whole ms
- *               and its sub-ms ticks; 0 bytes when every row holds the base: a single-valued string column
- *               has no code bytes), or as steps between neighbours when those are narrower (a Timestamp in
- *               time order, serial ids, the codes of distinct values), other reals as Float32 when every
- *               value survives it, bools a byte each or none when constant; for strings/guids
- *               the dictionary (the strings' UTF-16 lengths, packed, + UTF-8 text) and the row index (rows
- *               per dictionary code, as packed counts per code + gaps between a code's rows) so `has`/`in~`/
- *               `==` look rows up instead of scanning; dynamic columns hold their values as JSON text
+ *               packed (extent-codecs.ts): integers as a base plus unsigned offsets bit-packed in frames of
+ *               128 values at each frame's own width (bit-frames.ts: codes, whole-number int/long/real
+ *               values, bools, a datetime's whole ms and its sub-ms ticks; nothing when every row holds the
+ *               base: a single-valued string column has no codes), or as steps between neighbours when
+ *               those pack smaller (a Timestamp in time order, serial ids, the codes of distinct values),
+ *               other reals as Float32 when every value survives it; for strings/guids the dictionary (the
+ *               strings' UTF-16 lengths, packed, + UTF-8 text; canonical IPv4 addresses as their numbers,
+ *               packed: ipv4-dictionary.ts); dynamic columns hold their values as JSON text
+ * No row index is stored: `has`/`in~`/`==` build it from the codes on first use (postings.ts), about as fast
+ * as formats 3-4 read theirs, which took as many bytes as the codes.
  * Format 1 (still read) kept dictionaries and dynamic values in a dicts.json beside data.bin; format 2 (still
- * read) wrote the in-memory layout as is: Int32 codes, Float64 numbers and ms, Int32 end offsets and postings.
+ * read) wrote the in-memory layout as is: Int32 codes, Float64 numbers and ms, Int32 end offsets and postings;
+ * format 3 (still read) narrowed integers to 0-4 whole bytes per column and stored the row index as counts
+ * and gaps; format 4 is format 3 with checksums.
  * Nothing is read until a query needs it: opening an extent reads meta.json; a column is one read of its
- * byte range (ExtentReader.load), its row index another, on first use. Loading widens each buffer into the
- * engine's in-memory layout (src/engine/storage/column.ts) with one loop (format 2's buffers are used as
- * typed-array views); the dictionary text is one UTF-8 decode per dictionary, then slices.
- * Narrowing is exact: a column holding a value it would change (-0 or NaN among integers, longs spanning 2^32
+ * byte range (ExtentReader.load); a stored row index (formats 1-4) another, on first use. Loading widens each
+ * buffer into the engine's in-memory layout (src/engine/storage/column.ts) with one loop (format 2's buffers
+ * are used as typed-array views); the dictionary text is one UTF-8 decode per dictionary, then slices.
+ * Packing is exact: a column holding a value it would change (-0 or NaN among integers, longs spanning 2^32
  * or more, reals Float32 cannot hold) keeps a wider form, so every column reads back bit for bit.
- * Format 4 is format 3 with a CRC-32 of every buffer (`checks`, by its offset), verified as a column or its row
- * index is read: a flipped bit in data.bin ends the query with an error naming the extent and column, never a
+ * Formats 4-5 hold a CRC-32 of every buffer (`checks`, by its offset), verified as a column or its row index
+ * is read: a flipped bit in data.bin ends the query with an error naming the extent and column, never a
  * wrong answer. Files are flushed to the disk (fsync) before the extent can be committed.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
@@ -54,8 +57,8 @@ interface ColumnMeta extends PackedNumbers {
   type: Column['type'];
   /** Formats 1-2 (and format 3 where narrowing would change a value): buffers in the in-memory layout. */
   values?: BufferRef; validity?: BufferRef; codes?: BufferRef; hi?: BufferRef; lo?: BufferRef;
-  /** Format 3, strings/guids: the codes (width 0 for a single-valued column), the dictionary strings'
-   * UTF-16 lengths (with `dictText`) and the row index; see extent-codecs.ts. Numbers and bools: `ints`
+  /** Formats 3-5, strings/guids: the codes (width 0 for a single-valued column), the dictionary strings'
+   * UTF-16 lengths (with `dictText`) and (formats 3-4) the row index; see extent-codecs.ts. Numbers and bools: `ints`
    * (numbers also `f32`). */
   packedCodes?: Packed; dictLengths?: PackedLengths; index?: PackedPostings;
   /** Format 5, strings/guids: a dictionary of IPv4 addresses as their numbers, packed (ipv4-dictionary.ts). */

@@ -139,7 +139,7 @@ test('codes up to 2^31, and null rows holding another value, round-trip through 
   assert.equal(packInts(Float64Array.of(1, 2, 3), 3, Uint8Array.of(0b001), put), undefined, 'null rows holding different values stay as they are');
 });
 
-test('bit-packed frames give back every value, at every width, in both modes', () => {
+test('bit-packed frames give back every value, at every width', () => {
   const rnd = random(7);
   for (let trial = 0; trial < 200; trial++) {
     const n = [0, 1, 127, 128, 129, 1000, 5000][trial % 7]!;
@@ -152,13 +152,7 @@ test('bit-packed frames give back every value, at every width, in both modes', (
     }
     const words = packFrames(u, n);
     assert.equal(words.length, framedWords(u, n));
-    const base = trial % 3 === 0 ? 2 ** 40 : trial % 3 === 1 ? -5 : 0;
-    const out = new Float64Array(n);
-    unpackFrames(words, n, base, undefined, out);
-    for (let i = 0; i < n; i++) assert.equal(out[i], base + u[i]!, `trial ${trial} row ${i}`);
-    const from = -123;
-    unpackFrames(words, n, base, from, out);
-    for (let i = 0, v = from; i < n; i++) assert.equal(out[i], (v += base + u[i]!), `trial ${trial} row ${i} (steps)`);
+    assert.deepStrictEqual(unpackFrames(words, n), u, `trial ${trial}`);
   }
   assert.equal(bitsFor(0), 0);
   assert.equal(bitsFor(1), 1);
