@@ -11,32 +11,44 @@
  */
 export const FRAME = 128;
 
-/** Words `u[0..n)` (each below 2^32) take when bit-packed in frames. */
-export function framedWords(u: ArrayLike<number>, n: number): number {
+/** Each frame's minimum and bit width, and the words the packed buffer takes. */
+export interface FrameLayout { mins: Uint32Array; widths: Uint8Array; words: number }
+
+/** The frames `u[0..n)` (each below 2^32) would be packed in: what packing them costs, before choosing. */
+export function frameLayout(u: Uint32Array, n: number): FrameLayout {
   const frames = Math.ceil(n / FRAME);
+  const mins = new Uint32Array(frames);
+  const widths = new Uint8Array(frames);
   let words = frames + Math.ceil(frames / 4);
   for (let f = 0; f < frames; f++) {
     const from = f * FRAME;
     const end = Math.min(n, from + FRAME);
-    const [lo, hi] = extremes(u, from, end);
-    words += Math.ceil(((end - from) * bitsFor(hi - lo)) / 32);
+    let lo = u[from]!;
+    let hi = lo;
+    for (let i = from + 1; i < end; i++) {
+      const v = u[i]!;
+      if (v < lo) lo = v;
+      else if (v > hi) hi = v;
+    }
+    mins[f] = lo;
+    widths[f] = bitsFor(hi - lo);
+    words += Math.ceil(((end - from) * widths[f]!) / 32);
   }
-  return words;
+  return { mins, widths, words };
 }
 
 /** `u[0..n)` (each below 2^32) bit-packed in frames; see the layout above. */
-export function packFrames(u: ArrayLike<number>, n: number): Uint32Array {
-  const frames = Math.ceil(n / FRAME);
-  const out = new Uint32Array(framedWords(u, n));
-  const widths = new Uint8Array(out.buffer, frames * 4, frames);
+export function packFrames(u: Uint32Array, n: number, layout: FrameLayout = frameLayout(u, n)): Uint32Array {
+  const frames = layout.mins.length;
+  const out = new Uint32Array(layout.words);
+  out.set(layout.mins);
+  new Uint8Array(out.buffer, frames * 4, frames).set(layout.widths);
   let w32 = frames + Math.ceil(frames / 4);
   for (let f = 0; f < frames; f++) {
     const from = f * FRAME;
     const end = Math.min(n, from + FRAME);
-    const [lo, hi] = extremes(u, from, end);
-    const width = bitsFor(hi - lo);
-    out[f] = lo;
-    widths[f] = width;
+    const lo = layout.mins[f]!;
+    const width = layout.widths[f]!;
     if (width === 0) continue;
     let bit = 0;
     for (let i = from; i < end; i++) {
@@ -93,17 +105,6 @@ export function unpackFrames(words: Uint32Array, n: number): Uint32Array {
     }
   }
   return out;
-}
-
-function extremes(u: ArrayLike<number>, from: number, end: number): [number, number] {
-  let lo = u[from]!;
-  let hi = lo;
-  for (let i = from + 1; i < end; i++) {
-    const v = u[i]!;
-    if (v < lo) lo = v;
-    else if (v > hi) hi = v;
-  }
-  return [lo, hi];
 }
 
 /** Bits an unsigned value up to `range` (below 2^32) needs. */

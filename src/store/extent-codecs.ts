@@ -13,7 +13,7 @@
  * column in its in-memory form.
  */
 import type { Postings } from '../engine/storage/postings.js';
-import { FRAME, framedWords, packFrames, unpackFrames } from './bit-frames.js';
+import { FRAME, frameLayout, packFrames, unpackFrames } from './bit-frames.js';
 
 export type BufferRef = [offset: number, length: number];
 /** Appends a buffer to data.bin (8-byte aligned) and gives where it went. */
@@ -72,7 +72,7 @@ function packOffsets(a: ArrayLike<number>, n: number, base: number, range: numbe
   const u = new Uint32Array(n);
   for (let i = 0; i < n; i++) u[i] = a[i]! - base;
   if (validity) for (let i = 0; i < n; i++) if (isNull(validity, i)) u[i] = 0;
-  const words = framedWords(u, n);
+  const offsets = frameLayout(u, n);
   if (!validity && n > 1) {
     let lo = Infinity;
     let hi = -Infinity;
@@ -86,10 +86,11 @@ function packOffsets(a: ArrayLike<number>, n: number, base: number, range: numbe
       if (hi === lo) return { width: 0, base: lo, from };
       const s = new Uint32Array(n);
       for (let i = 1; i < n; i++) s[i] = a[i]! - a[i - 1]! - lo;
-      if (framedWords(s, n) < words) return { width: 4, frames: FRAME, base: lo, from, at: put(packFrames(s, n)) };
+      const steps = frameLayout(s, n);
+      if (steps.words < offsets.words) return { width: 4, frames: FRAME, base: lo, from, at: put(packFrames(s, n, steps)) };
     }
   }
-  const p: Packed = { width: 4, frames: FRAME, at: put(packFrames(u, n)) };
+  const p: Packed = { width: 4, frames: FRAME, at: put(packFrames(u, n, offsets)) };
   if (base) p.base = base;
   return p;
 }

@@ -8,7 +8,7 @@ import type { Column, Table } from '../../src/engine/storage/column.js';
 import { buildPostings, postingsOf } from '../../src/engine/storage/postings.js';
 import type { Value } from '../../src/engine/values/value.js';
 import type { ScalarTypeName } from '../../src/kql/syntax/ast.js';
-import { bitsFor, framedWords, packFrames, unpackFrames } from '../../src/store/bit-frames.js';
+import { bitsFor, frameLayout, packFrames, unpackFrames } from '../../src/store/bit-frames.js';
 import { packCodes, packInts, unpack, unpackCodes, type BufferRef, type Packed } from '../../src/store/extent-codecs.js';
 import { ipv4Numbers, ipv4Strings } from '../../src/store/ipv4-dictionary.js';
 import { ExtentReader, readExtent, readExtentMeta, writeExtent } from '../../src/store/extent-format.js';
@@ -151,7 +151,7 @@ test('bit-packed frames give back every value, at every width', () => {
       for (const end = Math.min(n, i + len); i < end; i++) u[i] = bits === 32 ? (rnd() < 0.2 ? 0xffffffff : Math.floor(rnd() * 2 ** 32)) : Math.floor(rnd() * 2 ** bits);
     }
     const words = packFrames(u, n);
-    assert.equal(words.length, framedWords(u, n));
+    assert.equal(words.length, frameLayout(u, n).words);
     assert.deepStrictEqual(unpackFrames(words, n), u, `trial ${trial}`);
   }
   assert.equal(bitsFor(0), 0);
