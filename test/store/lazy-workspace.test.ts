@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -77,6 +77,17 @@ for (const [format, dir] of [[1, FORMAT_1], [2, FORMAT_2], [3, FORMAT_3], [4, FO
     extents.sort().forEach((e, d) => assert.deepEqual(toJsonResult(readExtent(join(dir, 'tables/Sample', e), SAMPLE_SCHEMA)), toJsonResult(sampleTable(d, 40))));
   });
 }
+
+test('a format-4 workspace takes format-5 extents beside its own, and queries read both alike', () => {
+  const dir = join(root, 'mixed');
+  cpSync(FORMAT_4, dir, { recursive: true });
+  Workspace.open(dir).append('Sample', SAMPLE_SCHEMA, sampleTable(3, 40));
+  const formats = readdirSync(join(dir, 'tables/Sample')).filter((n) => n.startsWith('e-')).map((e) => readExtentMeta(join(dir, 'tables/Sample', e)).format).sort();
+  assert.deepEqual(formats, ['kqlite-extent/4', 'kqlite-extent/4', 'kqlite-extent/4', 'kqlite-extent/5']);
+  const ws = Workspace.open(dir);
+  const mem = memory([0, 1, 2, 3], 40);
+  for (const q of QUERIES) assert.deepEqual(results(ws, q), results(mem, q), q);
+});
 
 test('format 5 keeps dictionaries in data.bin (a lone surrogate as JSON), and reads back every value', () => {
   const dir = join(root, 'extent-5');
