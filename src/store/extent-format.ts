@@ -30,7 +30,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Column, Table } from '../engine/storage/column.js';
-import { postingsLater, type Postings } from '../engine/storage/postings.js';
+import { buildPostings, postingsLater, type Postings } from '../engine/storage/postings.js';
 import { QueryError } from '../engine/values/value.js';
 import { EXECUTION } from '../engine/codes.js';
 import { jsonText, parseJson } from '../engine/values/json.js';
@@ -353,6 +353,13 @@ export class ExtentReader {
             const raw = this.read(from, refs.length ? Math.max(...refs.map((r) => r[0] + r[1])) - from : 0);
             this.verify(m, raw, from, refs);
             const postings = unpackPostings(raw, from, packed, n);
+            onIndexLoaded?.(postings.offsets.byteLength + postings.rows.byteLength);
+            return postings;
+          });
+        } else if (this.meta.format === EXTENT_FORMAT && dict.length > 1) {
+          // format 5 stores none: built from the codes on the first lookup, its bytes charged like a read one's
+          postingsLater(column, () => {
+            const postings = buildPostings(codes, dict.length);
             onIndexLoaded?.(postings.offsets.byteLength + postings.rows.byteLength);
             return postings;
           });
