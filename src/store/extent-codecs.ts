@@ -1,16 +1,19 @@
 /**
- * Format 3's narrow column buffers (extent-format.ts) and their widening back into the in-memory layout
- * (src/engine/storage/column.ts). Most columns hold far fewer distinct bits than their in-memory arrays:
- * dictionary codes below the dictionary's size, ports and ids in a few thousand, a day of timestamps within
- * 2^32 milliseconds of each other, sub-millisecond ticks all 0. So integers are stored "frame of reference":
- * `base` (in meta.json) plus an unsigned offset of 0-4 bytes, the fewest that hold the largest offset (0:
- * every value is `base`, no bytes at all), or as the steps between neighbours the same way when those need
- * fewer bytes (a Timestamp in time order, serial ids, codes of distinct values: steps of 1, no bytes). Numbers
- * that are not integers are Float32 when every one survives the round trip, else Float64 as in memory. Widening is one loop per buffer; 4-byte codes are used as is.
+ * The narrow column buffers of formats 3-5 (extent-format.ts) and their widening back into the in-memory
+ * layout (src/engine/storage/column.ts). Most columns hold far fewer distinct bits than their in-memory
+ * arrays: dictionary codes below the dictionary's size, ports and ids in a few thousand, a day of timestamps
+ * within 2^32 milliseconds of each other, sub-millisecond ticks all 0. So integers are stored "frame of
+ * reference": `base` (in meta.json) plus unsigned offsets, none at all when every value is `base`, or as the
+ * steps between neighbours the same way when those pack smaller (a Timestamp in time order, serial ids,
+ * codes of distinct values: steps of 1, nothing stored). Format 5 bit-packs the offsets in frames of 128
+ * values, each frame at its own width (bit-frames.ts); formats 3-4 (still read) gave every offset of a
+ * column the same 0-4 bytes. Numbers that are not integers are Float32 when every one survives the round
+ * trip, else Float64 as in memory. Widening is one loop per buffer.
  * Every encoding is exact: a value that cannot be narrowed without change (-0, NaN, beyond ±2^53) keeps the
  * column in its in-memory form.
  */
 import type { Postings } from '../engine/storage/postings.js';
+import { FRAME, frameLayout, packFrames, unpackFrames } from './bit-frames.js';
 
 export type BufferRef = [offset: number, length: number];
 /** Appends a buffer to data.bin (8-byte aligned) and gives where it went. */
@@ -20,18 +23,15 @@ export type Width = 0 | 1 | 2 | 3 | 4;
 /** Integers as `base + offset`, the offsets unsigned little-endian of `width` bytes at `at` (absent when 0).
  * `nulls`: the value null rows hold in memory, when it is not `base` (null rows store offset 0).
  * `from` (delta mode): each value is the previous one (`from` before the first) plus `base + offset`, for
- * columns whose neighbouring values are closer than their extremes (a time-ordered Timestamp, serial ids). */
-export interface Packed { at?: BufferRef; width: Width; base?: number; nulls?: number; from?: number }
+ * columns whose neighbouring values are closer than their extremes (a time-ordered Timestamp, serial ids).
+ * `frames` (format 5): the offsets at `at` are bit-packed in frames of that many values (bit-frames.ts) and
+ * `width` says nothing. */
+export interface Packed { at?: BufferRef; width: Width; base?: number; nulls?: number; from?: number; frames?: number }
 
 /** A number column's values: packed integers, Float32, or (neither given) Float64 as in memory. */
 export interface PackedNumbers { ints?: Packed; f32?: BufferRef }
 
 const isNull = (validity: Uint8Array | undefined, i: number) => validity !== undefined && (validity[i >> 3]! & (1 << (i & 7))) === 0;
-
-/** Bytes an unsigned offset up to `range` needs. */
-export function widthFor(range: number): Width {
-  return range === 0 ? 0 : range < 0x100 ? 1 : range < 0x10000 ? 2 : range < 0x1000000 ? 3 : 4;
-}
 
 /**
  * Packs `a[0..n)` (null rows aside) when every value is a safe integer other than -0 and they span less than
@@ -55,58 +55,43 @@ export function packInts(a: ArrayLike<number>, n: number, validity: Uint8Array |
   if (nulls !== undefined && (!Number.isFinite(nulls) || Object.is(nulls, -0))) return undefined;
   if (min > max) min = max = nulls ?? 0; // no valid value
   if (max - min >= 2 ** 32) return undefined;
-  // neighbours closer than the extremes: store the steps (only without nulls, whose rows have no step)
-  if (nulls === undefined && widthFor(max - min) > 1) {
-    const steps = packSteps(a, n, widthFor(max - min), put);
-    if (steps) return steps;
-  }
-  const p = packRange(a, n, min, max - min, validity, put);
+  // steps between neighbours only without nulls, whose rows have no step
+  const p = packOffsets(a, n, min, max - min, nulls === undefined ? undefined : validity, put);
   if (nulls !== undefined && nulls !== min) p.nulls = nulls;
   return p;
 }
 
-/** Delta mode (see Packed.from) when its offsets are narrower than `width`. */
-function packSteps(a: ArrayLike<number>, n: number, width: Width, put: Put): Packed | undefined {
-  let lo = Infinity;
-  let hi = -Infinity;
-  // steps spanning this much would need `width` bytes too (the first that do ends the try)
-  const limit = 2 ** (8 * (width - 1));
-  for (let i = 1; i < n; i++) {
-    const d = a[i]! - a[i - 1]!;
-    if (d < lo) lo = d;
-    if (d > hi) hi = d;
-    if (hi - lo >= limit) return undefined;
+/**
+ * Values known to lie in [base, base + range] (null rows, given `validity`, as offset 0): none stored when
+ * they are all `base`, else bit-packed frames (bit-frames.ts) of their offsets from `base` or, without
+ * `validity` and when those pack smaller, of the steps between neighbours (see Packed.from): a time-ordered
+ * Timestamp, serial ids, the codes of distinct values in order of first appearance.
+ */
+function packOffsets(a: ArrayLike<number>, n: number, base: number, range: number, validity: Uint8Array | undefined, put: Put): Packed {
+  if (range === 0) return base ? { width: 0, base } : { width: 0 };
+  const u = new Uint32Array(n);
+  for (let i = 0; i < n; i++) u[i] = a[i]! - base;
+  if (validity) for (let i = 0; i < n; i++) if (isNull(validity, i)) u[i] = 0;
+  const offsets = frameLayout(u, n);
+  if (!validity && n > 1) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 1; i < n; i++) {
+      const d = a[i]! - a[i - 1]!;
+      if (d < lo) lo = d;
+      if (d > hi) hi = d;
+    }
+    if (hi - lo < 2 ** 32 && Number.isSafeInteger(a[0]! - lo)) {
+      const from = a[0]! - lo;
+      if (hi === lo) return { width: 0, base: lo, from };
+      const s = new Uint32Array(n);
+      for (let i = 1; i < n; i++) s[i] = a[i]! - a[i - 1]! - lo;
+      const steps = frameLayout(s, n);
+      if (steps.words < offsets.words) return { width: 4, frames: FRAME, base: lo, from, at: put(packFrames(s, n, steps)) };
+    }
   }
-  if (n < 2 || !Number.isSafeInteger(a[0]! - lo)) return undefined;
-  const steps = new Float64Array(n);
-  steps[0] = lo;
-  for (let i = 1; i < n; i++) steps[i] = a[i]! - a[i - 1]!;
-  const p = packRange(steps, n, lo, hi - lo, undefined, put);
-  p.from = a[0]! - lo;
-  return p;
-}
-
-/** Packs values known to lie in [base, base + range] (null rows, given `validity`, as offset 0). */
-export function packRange(a: ArrayLike<number>, n: number, base: number, range: number, validity: Uint8Array | undefined, put: Put): Packed {
-  const width = widthFor(range);
-  const p: Packed = { width };
+  const p: Packed = { width: 4, frames: FRAME, at: put(packFrames(u, n, offsets)) };
   if (base) p.base = base;
-  if (width === 0) return p;
-  const out = width === 1 ? new Uint8Array(n) : width === 2 ? new Uint16Array(n) : width === 4 ? new Uint32Array(n) : undefined;
-  if (out) {
-    for (let i = 0; i < n; i++) out[i] = a[i]! - base;
-    if (validity) for (let i = 0; i < n; i++) if (isNull(validity, i)) out[i] = 0;
-    p.at = put(out);
-    return p;
-  }
-  const bytes = new Uint8Array(3 * n);
-  for (let i = 0, j = 0; i < n; i++, j += 3) {
-    const u = isNull(validity, i) ? 0 : a[i]! - base;
-    bytes[j] = u & 0xff;
-    bytes[j + 1] = (u >>> 8) & 0xff;
-    bytes[j + 2] = u >>> 16;
-  }
-  p.at = put(bytes);
   return p;
 }
 
@@ -117,6 +102,10 @@ type Target = Int32Array | Uint16Array | Uint8Array | Float64Array;
  * Null rows get `nulls` back when it was recorded.
  */
 export function unpack<T extends Target>(buf: ArrayBuffer, start: number, p: Packed, n: number, make: new (n: number) => T, validity?: Uint8Array): T {
+  if (p.frames !== undefined) {
+    if (p.frames !== FRAME) throw new Error(`frames of ${p.frames} values (this kqlite reads frames of ${FRAME})`);
+    return unpackFramed(buf, start, p, n, make, validity);
+  }
   const out = new make(n);
   const base = p.base ?? 0;
   const at = p.at ? p.at[0] - start : 0;
@@ -135,8 +124,51 @@ export function unpack<T extends Target>(buf: ArrayBuffer, start: number, p: Pac
   } else if (p.from !== undefined) {
     for (let i = 0, v = p.from; i < n; i++) out[i] = v += base;
   }
-  if (p.nulls !== undefined && validity) for (let i = 0; i < n; i++) if (isNull(validity, i)) out[i] = p.nulls;
+  restoreNulls(out, p, n, validity);
   return out;
+}
+
+/**
+ * Format 5's frames widened: the offsets into a Uint32Array, then base and steps added in a loop over one
+ * array type (Int32 for codes and lengths, in place; Float64 otherwise), never through `make`'s union, which
+ * would make every element access polymorphic.
+ */
+function unpackFramed<T extends Target>(buf: ArrayBuffer, start: number, p: Packed, n: number, make: new (n: number) => T, validity?: Uint8Array): T {
+  const u = unpackFrames(new Uint32Array(buf, p.at![0] - start, p.at![1] / 4), n);
+  const base = p.base ?? 0;
+  let out: T;
+  if ((make as unknown) === Int32Array) out = addInt32(u, base, p.from) as T;
+  else {
+    const wide = addFloat64(u, base, p.from);
+    if ((make as unknown) === Float64Array) out = wide as T;
+    else (out = new make(n)).set(wide);
+  }
+  restoreNulls(out, p, n, validity);
+  return out;
+}
+
+/** `base` + offsets, or running sums of steps from `from`, in place as Int32 (codes, lengths: below 2^31). */
+function addInt32(u: Uint32Array, base: number, from: number | undefined): Int32Array {
+  const out = new Int32Array(u.buffer, u.byteOffset, u.length);
+  const n = out.length;
+  // read through `u` (steps may be 2^31 or more), write through `out` (each value is below 2^31)
+  if (from !== undefined) for (let i = 0, v = from; i < n; i++) out[i] = v += base + u[i]!;
+  else if (base) for (let i = 0; i < n; i++) out[i] = u[i]! + base;
+  return out;
+}
+
+function addFloat64(u: Uint32Array, base: number, from: number | undefined): Float64Array {
+  const n = u.length;
+  const out = new Float64Array(n);
+  if (from !== undefined) for (let i = 0, v = from; i < n; i++) out[i] = v += base + u[i]!;
+  else if (base) for (let i = 0; i < n; i++) out[i] = base + u[i]!;
+  else out.set(u);
+  return out;
+}
+
+/** Null rows get back the value they held in memory, when it was not the base (Packed.nulls). */
+function restoreNulls(out: Target, p: Packed, n: number, validity: Uint8Array | undefined): void {
+  if (p.nulls !== undefined && validity) for (let i = 0; i < n; i++) if (isNull(validity, i)) out[i] = p.nulls;
 }
 
 function read24(b: Uint8Array, n: number): Int32Array {
@@ -158,18 +190,15 @@ export function unpackNumbers(buf: ArrayBuffer, start: number, m: PackedNumbers,
   return new Float64Array(new Float32Array(buf, m.f32![0] - start, n));
 }
 
-/**
- * Dictionary codes (values below `size`) or any non-negative Int32 values below `size`. Widths 4 with no base
- * are read back as views of the file's bytes, no copy.
- */
+/** Dictionary codes (values below `size`), or any non-negative Int32 values below `size`. */
 export function packCodes(codes: Int32Array, size: number, put: Put): Packed {
-  const width = widthFor(Math.max(0, size - 1));
   // a column of distinct values (ids, addresses) has codes 0, 1, 2, ... in row order: steps of 1, no bytes
-  return (width > 1 ? packSteps(codes, codes.length, width, put) : undefined) ?? packRange(codes, codes.length, 0, Math.max(0, size - 1), undefined, put);
+  return packOffsets(codes, codes.length, 0, Math.max(0, size - 1), undefined, put);
 }
 
+/** Widths 4 with no base (format 3-4) are read back as views of the file's bytes, no copy. */
 export function unpackCodes(buf: ArrayBuffer, start: number, p: Packed, n: number): Int32Array {
-  if (p.width === 4 && !p.base && p.from === undefined) return new Int32Array(buf, p.at![0] - start, n);
+  if (p.width === 4 && !p.base && p.from === undefined && !p.frames) return new Int32Array(buf, p.at![0] - start, n);
   return unpack(buf, start, p, n, Int32Array);
 }
 
@@ -188,49 +217,16 @@ export function packDictLengths(ends: Int32Array, put: Put): PackedLengths {
   }
   let min = max;
   for (let k = 0; k < lengths.length; k++) if (lengths[k]! < min) min = lengths[k]!;
-  return { ...packRange(lengths, lengths.length, min, max - min, undefined, put), count: lengths.length };
+  return { ...packOffsets(lengths, lengths.length, min, max - min, undefined, put), count: lengths.length };
 }
 
 export const unpackDictLengths = (buf: ArrayBuffer, start: number, p: PackedLengths): Int32Array => unpack(buf, start, p, p.count, Int32Array);
 
-/** Row index (postings.ts) as the count of rows per code and, per code, the gaps between its ascending rows:
+/** Formats 3-4's row index (postings.ts; format 5 stores none, see extent-format.ts) as the count of rows per code and, per code, the gaps between its ascending rows:
  * a code holding many rows has small gaps. A code's first row counts from row 0, or (`chained`, when codes
  * were given in order of first appearance, as an ingest gives them) from the previous code's first row, so
  * a column of distinct values has gaps of 1. */
 export interface PackedPostings { counts: Packed; gaps: Packed; codes: number; chained?: boolean }
-
-export function packPostings(p: Postings, put: Put): PackedPostings {
-  const size = p.offsets.length - 1;
-  const counts = new Int32Array(size);
-  let maxCount = 0;
-  let minCount = size ? Infinity : 0;
-  for (let c = 0; c < size; c++) {
-    counts[c] = p.offsets[c + 1]! - p.offsets[c]!;
-    if (counts[c]! > maxCount) maxCount = counts[c]!;
-    if (counts[c]! < minCount) minCount = counts[c]!;
-  }
-  const gaps = new Int32Array(p.rows.length);
-  let maxGap = 0;
-  let chained = true;
-  for (let c = 0, first = -1; c < size && chained; c++) {
-    if (counts[c]! === 0) continue;
-    chained = p.rows[p.offsets[c]!]! > first;
-    first = p.rows[p.offsets[c]!]!;
-  }
-  for (let c = 0, first = 0; c < size; c++) {
-    let prev = chained ? first : 0;
-    if (chained && counts[c]!) first = p.rows[p.offsets[c]!]!;
-    for (let j = p.offsets[c]!; j < p.offsets[c + 1]!; j++) {
-      const g = p.rows[j]! - prev;
-      gaps[j] = g;
-      if (g > maxGap) maxGap = g;
-      prev = p.rows[j]!;
-    }
-  }
-  const packed: PackedPostings = { codes: size, counts: packRange(counts, size, minCount, maxCount - minCount, undefined, put), gaps: packRange(gaps, gaps.length, 0, maxGap, undefined, put) };
-  if (chained) packed.chained = true;
-  return packed;
-}
 
 export function unpackPostings(buf: ArrayBuffer, start: number, m: PackedPostings, rows: number): Postings {
   const counts = unpack(buf, start, m.counts, m.codes, Int32Array);

@@ -1,27 +1,30 @@
 /**
- * The on-disk extent format. An extent is a directory holding
+ * The on-disk extent format (5). An extent is a directory holding
  *   meta.json   format, rows, Timestamp min/max (for pruning), creation time, and per column the byte
- *               ranges of its buffers in data.bin and how each is narrowed (width, base)
+ *               ranges of its buffers in data.bin, how each is packed (base, steps, frames) and their CRC-32s
  *   data.bin    each column's buffers back to back, each 8-byte aligned: validity bitmap, then the values
- *               narrowed (extent-codecs.ts): integers as a base plus unsigned offsets of 0-4 bytes (codes at
- *               the width their dictionary needs, whole-number int/long/real values, a datetime's whole ms
- *               and its sub-ms ticks; 0 bytes when every row holds the base: a single-valued string column
- *               has no code bytes), or as steps between neighbours when those are narrower (a Timestamp in
- *               time order, serial ids, the codes of distinct values), other reals as Float32 when every
- *               value survives it, bools a byte each or none when constant; for strings/guids
- *               the dictionary (the strings' UTF-16 lengths, packed, + UTF-8 text) and the row index (rows
- *               per dictionary code, as packed counts per code + gaps between a code's rows) so `has`/`in~`/
- *               `==` look rows up instead of scanning; dynamic columns hold their values as JSON text
+ *               packed (extent-codecs.ts): integers as a base plus unsigned offsets bit-packed in frames of
+ *               128 values at each frame's own width (bit-frames.ts: codes, whole-number int/long/real
+ *               values, bools, a datetime's whole ms and its sub-ms ticks; nothing when every row holds the
+ *               base: a single-valued string column has no codes), or as steps between neighbours when
+ *               those pack smaller (a Timestamp in time order, serial ids, the codes of distinct values),
+ *               other reals as Float32 when every value survives it; for strings/guids the dictionary (the
+ *               strings' UTF-16 lengths, packed, + UTF-8 text; canonical IPv4 addresses as their numbers,
+ *               packed: ipv4-dictionary.ts); dynamic columns hold their values as JSON text
+ * No row index is stored: `has`/`in~`/`==` build it from the codes on first use (postings.ts), about as fast
+ * as formats 3-4 read theirs, which took as many bytes as the codes.
  * Format 1 (still read) kept dictionaries and dynamic values in a dicts.json beside data.bin; format 2 (still
- * read) wrote the in-memory layout as is: Int32 codes, Float64 numbers and ms, Int32 end offsets and postings.
+ * read) wrote the in-memory layout as is: Int32 codes, Float64 numbers and ms, Int32 end offsets and postings;
+ * format 3 (still read) narrowed integers to 0-4 whole bytes per column and stored the row index as counts
+ * and gaps; format 4 is format 3 with checksums.
  * Nothing is read until a query needs it: opening an extent reads meta.json; a column is one read of its
- * byte range (ExtentReader.load), its row index another, on first use. Loading widens each buffer into the
- * engine's in-memory layout (src/engine/storage/column.ts) with one loop (format 2's buffers are used as
- * typed-array views); the dictionary text is one UTF-8 decode per dictionary, then slices.
- * Narrowing is exact: a column holding a value it would change (-0 or NaN among integers, longs spanning 2^32
+ * byte range (ExtentReader.load); a stored row index (formats 1-4) another, on first use. Loading widens each
+ * buffer into the engine's in-memory layout (src/engine/storage/column.ts) with one loop (format 2's buffers
+ * are used as typed-array views); the dictionary text is one UTF-8 decode per dictionary, then slices.
+ * Packing is exact: a column holding a value it would change (-0 or NaN among integers, longs spanning 2^32
  * or more, reals Float32 cannot hold) keeps a wider form, so every column reads back bit for bit.
- * Format 4 is format 3 with a CRC-32 of every buffer (`checks`, by its offset), verified as a column or its row
- * index is read: a flipped bit in data.bin ends the query with an error naming the extent and column, never a
+ * Formats 4-5 hold a CRC-32 of every buffer (`checks`, by its offset), verified as a column or its row index
+ * is read: a flipped bit in data.bin ends the query with an error naming the extent and column, never a
  * wrong answer. Files are flushed to the disk (fsync) before the extent can be committed.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
@@ -39,24 +42,27 @@ import { crc32 } from './crc32.js';
 import { fsyncPath, writeNewFile } from './durable.js';
 import { readJsonFile } from './errors.js';
 import {
-  packCodes, packDictLengths, packInts, packNumbers, packPostings, refsOf, unpack, unpackCodes, unpackDictLengths, unpackNumbers, unpackPostings,
+  packCodes, packDictLengths, packInts, packNumbers, refsOf, unpack, unpackCodes, unpackDictLengths, unpackNumbers, unpackPostings,
   type BufferRef, type Packed, type PackedLengths, type PackedNumbers, type PackedPostings, type Put,
 } from './extent-codecs.js';
+import { ipv4Numbers, ipv4Strings } from './ipv4-dictionary.js';
 
-export const EXTENT_FORMAT = 'kqlite-extent/4';
+export const EXTENT_FORMAT = 'kqlite-extent/5';
 /** Formats this reader understands: 1 kept dictionaries in dicts.json, 2 kept the in-memory layout as is,
- * 3 is this one without checksums. */
-const READABLE = new Set(['kqlite-extent/1', 'kqlite-extent/2', 'kqlite-extent/3', EXTENT_FORMAT]);
+ * 3 narrowed buffers to whole bytes and stored the row index, 4 is 3 with checksums. */
+const READABLE = new Set(['kqlite-extent/1', 'kqlite-extent/2', 'kqlite-extent/3', 'kqlite-extent/4', EXTENT_FORMAT]);
 
 interface ColumnMeta extends PackedNumbers {
   name: string;
   type: Column['type'];
   /** Formats 1-2 (and format 3 where narrowing would change a value): buffers in the in-memory layout. */
   values?: BufferRef; validity?: BufferRef; codes?: BufferRef; hi?: BufferRef; lo?: BufferRef;
-  /** Format 3, strings/guids: the codes (width 0 for a single-valued column), the dictionary strings'
-   * UTF-16 lengths (with `dictText`) and the row index; see extent-codecs.ts. Numbers and bools: `ints`
+  /** Formats 3-5, strings/guids: the codes (width 0 for a single-valued column), the dictionary strings'
+   * UTF-16 lengths (with `dictText`) and (formats 3-4) the row index; see extent-codecs.ts. Numbers and bools: `ints`
    * (numbers also `f32`). */
   packedCodes?: Packed; dictLengths?: PackedLengths; index?: PackedPostings;
+  /** Format 5, strings/guids: a dictionary of IPv4 addresses as their numbers, packed (ipv4-dictionary.ts). */
+  dictIpv4?: PackedLengths;
   /** Format 3, datetimes/timespans: whole milliseconds (`hi`) and sub-millisecond ticks (`lo`), packed. */
   ms?: Packed; ticks?: Packed;
   /** Format 1: index into dicts.json for strings/guids (the dictionary) and dynamics (the values). */
@@ -188,12 +194,9 @@ function writeColumn(name: string, c: Column, put: Put): ColumnMeta {
         const size = encoded ? encoded.ends.length : c.dict.length;
         // a column holding one value (often '' throughout) needs no code bytes: every row has code 0
         m.packedCodes = packCodes(c.codes, size, put);
-        if (encoded) {
-          m.dictLengths = packDictLengths(encoded.ends, put);
-          m.dictText = put(encoded.text);
-        } else putDict(c.dict, m, put);
-        // a column holding one string (often '' in every row) gains nothing from a row index
-        if (size > 1) m.index = packPostings(buildPostings(c.codes, size), put);
+        if (encoded) putDictText(encoded.ends, encoded.text, m, put);
+        else putDict(c.dict, m, put);
+        // no row index: a lookup builds it from the codes (postings.ts), as fast as format 4 read its own
         break;
       }
       case 'datetime':
@@ -237,7 +240,7 @@ function writeSlices(fd: number, p: Uint8Array): void {
 }
 const WRITE_SLICE = 1 << 20;
 
-function putDict(dict: string[], m: ColumnMeta, put: (a: ArrayBufferView) => BufferRef): void {
+function putDict(dict: string[], m: ColumnMeta, put: Put): void {
   const ends = new Int32Array(dict.length);
   let at = 0;
   for (let k = 0; k < dict.length; k++) {
@@ -250,8 +253,19 @@ function putDict(dict: string[], m: ColumnMeta, put: (a: ArrayBufferView) => Buf
     m.dictJson = put(utf8(JSON.stringify(dict)));
     return;
   }
+  putDictText(ends, utf8(all), m, put);
+}
+
+/** A dictionary given as UTF-16 end offsets and UTF-8 text: IPv4 addresses as numbers, anything else as is. */
+function putDictText(ends: Int32Array, text: Uint8Array, m: ColumnMeta, put: Put): void {
+  const addresses = ipv4Numbers(ends, text);
+  const packed = addresses && packInts(addresses, addresses.length, undefined, put);
+  if (packed) {
+    m.dictIpv4 = { ...packed, count: addresses.length };
+    return;
+  }
   m.dictLengths = packDictLengths(ends, put);
-  m.dictText = put(utf8(all));
+  m.dictText = put(text);
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -295,7 +309,7 @@ export class ExtentReader {
     const n = this.rows;
     const m = this.byName.get(name);
     if (!m || m.type !== type) return { column: nullColumn(type as Column['type'], n), bytes: nullBytes(type, n) };
-    const refs = [m.values, m.big, m.validity, m.codes, m.hi, m.lo, m.dictEnds, m.dictText, m.dictJson, m.f32, ...refsOf(m.packedCodes, m.dictLengths, m.ints, m.ms, m.ticks)]
+    const refs = [m.values, m.big, m.validity, m.codes, m.hi, m.lo, m.dictEnds, m.dictText, m.dictJson, m.f32, ...refsOf(m.packedCodes, m.dictLengths, m.dictIpv4, m.ints, m.ms, m.ticks)]
       .filter((r): r is BufferRef => r !== undefined);
     const start = refs.length ? Math.min(...refs.map((r) => r[0])) : 0;
     const end = refs.length ? Math.max(...refs.map((r) => r[0] + r[1])) : 0;
@@ -342,6 +356,13 @@ export class ExtentReader {
             onIndexLoaded?.(postings.offsets.byteLength + postings.rows.byteLength);
             return postings;
           });
+        } else if (this.meta.format === EXTENT_FORMAT && dict.length > 1) {
+          // format 5 stores none: built from the codes on the first lookup, its bytes charged like a read one's
+          postingsLater(column, () => {
+            const postings = buildPostings(codes, dict.length);
+            onIndexLoaded?.(postings.offsets.byteLength + postings.rows.byteLength);
+            return postings;
+          });
         }
         break;
       }
@@ -364,12 +385,13 @@ export class ExtentReader {
     }
     // decoded strings take about as much memory as their text (one-byte strings) plus a slice header each
     const dictSize = m.dictEnds ? m.dictEnds[1] / 4 : (m.dictLengths?.count ?? 0);
-    const decoded = m.dictText ? m.dictText[1] + 16 * dictSize : m.dictJson ? 2 * m.dictJson[1] : 0;
+    const decoded = m.dictText ? m.dictText[1] + 16 * dictSize : m.dictJson ? 2 * m.dictJson[1] : m.dictIpv4 ? 28 * m.dictIpv4.count : 0;
     return { column, bytes: (viewsOfBuf ? buf.byteLength : 0) + widened + decoded };
   }
 
   private dict(m: ColumnMeta, buf: ArrayBuffer, start: number): string[] {
     if (m.dictJson) return JSON.parse(text(buf, m.dictJson, start)) as string[];
+    if (m.dictIpv4) return ipv4Strings(unpack(buf, start, m.dictIpv4, m.dictIpv4.count, Float64Array), m.dictIpv4.count);
     if (!m.dictText || !(m.dictEnds || m.dictLengths)) return this.dictsV1()[m.dict!] as string[];
     // one decode of the whole text, then slices of it (V8 keeps them as views of the one string)
     const all = text(buf, m.dictText, start);

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { runQuery } from '../../src/engine/index.js';
+import { Workspace } from '../../src/store/workspace.js';
+import { SAMPLE_SCHEMA, sampleTable } from '../helpers/sample-tables.js';
 import { ColumnCache } from '../../src/store/column-cache.js';
 import type { Column } from '../../src/engine/storage/column.js';
 
@@ -30,4 +36,21 @@ test('the column cache keeps the most recently used columns within its byte budg
   cache.forget('x/');
   assert.deepEqual(cache.keys(), ['e']);
   assert.equal(cache.bytes, 50);
+});
+
+test('a row index built on a lookup (format 5 stores none) is charged to its column in the cache', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kqlite-cache-index-'));
+  try {
+    const rows = 500;
+    Workspace.open(dir, { create: true }).append('Sample', SAMPLE_SCHEMA, sampleTable(0, rows));
+    const ws = Workspace.open(dir);
+    const run = (q: string) => assert.ok(runQuery(q, { source: ws }).ok, q);
+    run('Sample | summarize count() by RemoteUrl');
+    const scanned = ws.columns.bytes;
+    run("Sample | where RemoteUrl == 'a.b.c' | count");
+    const dict = 9; // RemoteUrl's distinct values in the sample (URLS in sample-tables.ts)
+    assert.equal(ws.columns.bytes - scanned, 4 * rows + 4 * (dict + 1), 'the index: a row id per row and an offset per code, plus one');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

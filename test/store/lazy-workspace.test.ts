@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -17,6 +17,11 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const FORMAT_1 = join(import.meta.dirname, 'fixtures/workspace-format-1');
 /** Written by the format-2 writer (commit before format 3) from sampleTable(day, 40) for days 0-2, as format 1's. */
 const FORMAT_2 = join(import.meta.dirname, 'fixtures/workspace-format-2');
+/** Written by the format-4 writer (commit before format 5) the same way; format 3's are the same extents
+ * without their checksums (format 4 is format 3 plus `checks`). */
+const FORMAT_3 = join(import.meta.dirname, 'fixtures/workspace-format-3');
+const FORMAT_4 = join(import.meta.dirname, 'fixtures/workspace-format-4');
+const FORMAT_NOTES = ['', 'dictionaries in dicts.json', 'the in-memory layout as is', 'narrowed buffers', 'narrowed buffers with checksums'];
 
 /** Queries touching columns in every way a scan can be read: `*`, later operators only, project-away,
  * union, join sides, sub-queries and cross-row functions in a where (which run over merged extents). */
@@ -60,8 +65,8 @@ function workspace(name: string, days: number[], rows: number): string {
   return dir;
 }
 
-for (const [format, dir] of [[1, FORMAT_1], [2, FORMAT_2]] as const) {
-  test(`format ${format} extents (${format === 1 ? 'dictionaries in dicts.json' : 'the in-memory layout as is'}) still load, equal to the tables they were written from`, () => {
+for (const [format, dir] of [[1, FORMAT_1], [2, FORMAT_2], [3, FORMAT_3], [4, FORMAT_4]] as const) {
+  test(`format ${format} extents (${FORMAT_NOTES[format]}) still load, equal to the tables they were written from`, () => {
     const ws = Workspace.open(dir);
     const extents = readdirSync(join(dir, 'tables/Sample')).filter((n) => n.startsWith('e-'));
     assert.equal(extents.length, 3);
@@ -73,11 +78,22 @@ for (const [format, dir] of [[1, FORMAT_1], [2, FORMAT_2]] as const) {
   });
 }
 
-test('format 3 keeps dictionaries in data.bin (a lone surrogate as JSON), and reads back every value', () => {
-  const dir = join(root, 'extent-3');
+test('a format-4 workspace takes format-5 extents beside its own, and queries read both alike', () => {
+  const dir = join(root, 'mixed');
+  cpSync(FORMAT_4, dir, { recursive: true });
+  Workspace.open(dir).append('Sample', SAMPLE_SCHEMA, sampleTable(3, 40));
+  const formats = readdirSync(join(dir, 'tables/Sample')).filter((n) => n.startsWith('e-')).map((e) => readExtentMeta(join(dir, 'tables/Sample', e)).format).sort();
+  assert.deepEqual(formats, ['kqlite-extent/4', 'kqlite-extent/4', 'kqlite-extent/4', 'kqlite-extent/5']);
+  const ws = Workspace.open(dir);
+  const mem = memory([0, 1, 2, 3], 40);
+  for (const q of QUERIES) assert.deepEqual(results(ws, q), results(mem, q), q);
+});
+
+test('format 5 keeps dictionaries in data.bin (a lone surrogate as JSON), and reads back every value', () => {
+  const dir = join(root, 'extent-5');
   const table = sampleTable(0, 200);
   const meta = writeExtent(dir, table, {});
-  assert.equal(meta.format, 'kqlite-extent/4');
+  assert.equal(meta.format, 'kqlite-extent/5');
   assert.deepEqual(readdirSync(dir).sort(), ['data.bin', 'meta.json']);
   const col = (n: string) => meta.columns.find((c) => c.name === n)!;
   assert.ok(col('RemoteUrl').dictText && col('RemoteUrl').dictLengths && !col('RemoteUrl').dictJson);
@@ -86,9 +102,9 @@ test('format 3 keeps dictionaries in data.bin (a lone surrogate as JSON), and re
   const back = readExtent(dir, SAMPLE_SCHEMA);
   assert.deepEqual(toJsonResult(back), toJsonResult(table));
   const noLone = sampleTable(1, 200, { lone: false });
-  const m2 = writeExtent(join(root, 'extent-3b'), noLone, {});
+  const m2 = writeExtent(join(root, 'extent-5b'), noLone, {});
   assert.ok(m2.columns.find((c) => c.name === 'Note')!.dictText, 'non-ASCII text without lone surrogates is UTF-8');
-  assert.deepEqual(toJsonResult(readExtent(join(root, 'extent-3b'), SAMPLE_SCHEMA)), toJsonResult(noLone));
+  assert.deepEqual(toJsonResult(readExtent(join(root, 'extent-5b'), SAMPLE_SCHEMA)), toJsonResult(noLone));
 });
 
 test('lazily loaded workspace queries equal the same queries over the rows in memory as one table, with any cache budget, alone or sharing scans', () => {

@@ -2,8 +2,9 @@
  * Row index of a dictionary-encoded column: for each dictionary code, the rows holding it (CSR layout:
  * `rows[offsets[c] .. offsets[c + 1]]`, ascending). Together with the dictionary's terms (terms.ts) it is
  * the column's term index: a `has` finds the dictionary strings holding its terms, then their rows, without
- * reading the other rows. Extents persist it (extent-format.ts); a column without one gets it built on
- * first use (two passes over the codes). Kept beside the column (keyed by its codes array), never in it, so
+ * reading the other rows. Built on first use (two passes over the codes: about what reading and widening a
+ * stored one costs, so extent format 5 stores none); extents of formats 1-4 stored it (extent-format.ts)
+ * and it is read from them. Kept beside the column (keyed by its codes array), never in it, so
  * the column layout stays as column.ts describes.
  */
 import type { GuidColumn, StringColumn } from './column.js';
