@@ -107,13 +107,22 @@ function bindExprInner(b: Binder, e: Expr, scope: Scope, row: Row | undefined): 
         if (!col && !step.open) reportUnknownColumn(b, e.name.name, e.name.span, step.columns.map((c) => c.name));
         return col?.type ?? 'dynamic';
       }
-      bindExpr(b, e.target, scope, row);
+      const targetType = bindExpr(b, e.target, scope, row);
+      // `x.name` reads a property of a dynamic value; on a string, number or date there is nothing to read
+      // (Kusto: the name is unknown). A string column holding JSON needs parse_json() first.
+      if (targetType !== 'dynamic') {
+        b.error(SEMANTIC.typeMismatch, `'.${e.name.name}' reads a property of a dynamic value, but this is ${targetType}${targetType === 'string' ? ' (parse it with parse_json() first)' : ''}`, e.name.span);
+      }
       return 'dynamic';
     }
-    case 'IndexExpr':
-      bindExpr(b, e.target, scope, row);
+    case 'IndexExpr': {
+      const targetType = bindExpr(b, e.target, scope, row);
       bindExpr(b, e.index, scope, row);
+      if (targetType !== 'dynamic') {
+        b.error(SEMANTIC.typeMismatch, `the element access operator [] needs a dynamic array or property bag, but this is ${targetType}${targetType === 'string' ? ' (parse it with parse_json() first)' : ''}`, { start: e.target.span.end, end: e.span.end });
+      }
       return 'dynamic';
+    }
     case 'ListExpr':
       for (const i of e.items) bindExpr(b, i, scope, row);
       return 'dynamic';
