@@ -36,8 +36,9 @@ export function isTabular(b: Binder, e: Expr, scope: Scope): boolean {
       return ['materialize', 'table', 'view', 'database', 'cluster', 'graph', '_GetWatchlist'].includes(e.name.name) || looksLikeParser(e.name.name);
     }
     case 'MemberExpr':
-      // cluster(...).database(...) references, and a pattern's path: `country("Canada").Alberta`
-      return e.target.kind === 'CallExpr' && (['database', 'cluster'].includes(e.target.name.name) || scope.lookup(e.target.name.name)?.kind === 'tabular');
+      // cluster(...).database(...) references, Azure Resource Graph's arg("").Resources, and a pattern's
+      // path: `country("Canada").Alberta`
+      return e.target.kind === 'CallExpr' && (['database', 'cluster'].includes(e.target.name.name) || isResourceGraphTable(e, scope) || scope.lookup(e.target.name.name)?.kind === 'tabular');
     default:
       return false;
   }
@@ -222,11 +223,19 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
     }
     case 'MemberExpr':
       if (e.target.kind === 'CallExpr' && scope.lookup(e.target.name.name)?.kind === 'tabular') bindTabular(b, e.target, scope);
+      if (isResourceGraphTable(e, scope) && e.target.kind === 'CallExpr') {
+        b.error(SEMANTIC.crossService, `arg("").${e.name.name} is an Azure Resource Graph table: that cross-service query runs only in Azure Monitor / Sentinel, and a local workspace has no Azure Resource Graph`, e.target.span);
+      }
       return OPEN_SCHEMA;
     default:
       b.error(SEMANTIC.notTabular, `expected a table here, but this is a scalar expression`, e.span);
       return OPEN_SCHEMA;
   }
+}
+
+/** `arg("").Resources`: an Azure Resource Graph table (unless `arg` is the query's own function). */
+function isResourceGraphTable(e: Expr, scope: Scope): boolean {
+  return e.kind === 'MemberExpr' && e.target.kind === 'CallExpr' && e.target.name.name === 'arg' && !scope.lookup('arg');
 }
 
 function bindTableName(b: Binder, e: NameRef, scope: Scope): TableSchema {
