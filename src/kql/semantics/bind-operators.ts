@@ -170,7 +170,8 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       }
       // pivot(column, aggregate(...), ...) takes an aggregation as its second argument
       const aggregates = plugin.toLowerCase() === 'pivot';
-      for (const a of op.call.args) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true }, aggregates });
+      const keyed = plugin === 'ipv4_lookup' || plugin === 'ipv6_lookup' ? bindIpLookupKeys(b, op.call.args, input, scope) : 0;
+      for (const a of op.call.args.slice(keyed)) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true }, aggregates });
       if (op.outputSchema) return { columns: op.outputSchema.columns.map(declToColumn), open: op.outputSchema.open };
       if (plugin === 'bag_unpack') return bagUnpackSchema(op.call.args, input);
       if (plugin === 'geo_line_lookup' || plugin === 'geo_polygon_lookup') return geoLookupSchema(b, op.call.args, input, scope, 8);
@@ -276,6 +277,22 @@ function bagUnpackSchema(args: readonly (Expr | NamedArg)[], input: TableSchema)
  * named like an input column, only the input's columns are known (the rest left open).
  */
 /** (both plugins take return_lookup_key as their 8th argument) */
+/**
+ * ipv4_lookup / ipv6_lookup(LookupTable, SourceColumn, RangeColumn, ...): the table must exist, the source
+ * column is the input's and the range column the lookup table's (Kusto reports each unknown name). Returns
+ * how many leading arguments it bound.
+ */
+function bindIpLookupKeys(b: Binder, args: readonly (Expr | NamedArg)[], input: TableSchema, scope: Scope): number {
+  const [table, source, range] = args;
+  if (!table || table.kind === 'NamedArg' || !(table.kind === 'NameRef' || isTabular(b, table, scope))) return 0;
+  const lookup = bindTabular(b, table, scope);
+  if (!source || source.kind !== 'NameRef') return 1;
+  bindExpr(b, source, scope, { schema: input });
+  if (!range || range.kind !== 'NameRef') return 2;
+  bindExpr(b, range, scope, { schema: lookup });
+  return 3;
+}
+
 function geoLookupSchema(b: Binder, args: readonly (Expr | NamedArg)[], input: TableSchema, scope: Scope, keySlot: number): TableSchema {
   const [table, key] = args;
   if (!table || table.kind === 'NamedArg' || !isTabular(b, table, scope)) return OPEN_SCHEMA;
