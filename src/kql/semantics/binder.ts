@@ -69,6 +69,8 @@ export class Binder {
   readonly refs = new Map<NameRef, Ref>();
   readonly calls = new Map<CallExpr, CallTarget>();
   readonly resultSchemas: TableSchema[] = [];
+  /** Expressions whose type kqlite computed from a dynamic (unknown) argument: not certain enough to check. */
+  readonly guessed = new WeakSet<Expr>();
   /** The implicit input of the sub-pipeline being bound (mv-apply, partition, fork, facet). */
   implicit: TableSchema[] = [];
   /** Guards recursion through user functions that call themselves. */

@@ -31,3 +31,12 @@ for (const c of cases) {
     assert.equal(kusto.semanticErrors.length > 0, c.expect.length > 0, `Kusto.Language: ${kusto.semanticErrors.map((d) => d.message).join('; ')}`);
   });
 }
+
+// Where the documentation shows a call running that Kusto.Language rejects, the documented use wins: the
+// engine runs it (conformance cases summarize-operator#6/#9, make-timespan-function#1), so the binder takes it.
+for (const query of ['datatable(x:long)[1, 2] | summarize count(x)', 'print make_timespan(1, 12, 30, 55.123)']) {
+  test(`documented call Kusto.Language rejects is taken: ${query}`, () => {
+    assert.deepEqual(checkQuery(query).diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.ok(msAnalyze(query, defaultCatalog()).semanticErrors.length > 0, 'Kusto.Language accepts it now: drop the leniency');
+  });
+}
