@@ -8,7 +8,7 @@ import { fileProfileSchema } from './defender-functions.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindJoin, bindLookup, bindMakeSeries, bindMvApply, bindMvExpand, bindScan, bindSummarize, bindTopNested } from './bind-operators-shape.js';
-import { bindAssignments, bindTabular, bindUnion, isTabular } from './bind-tabular.js';
+import { bindAssignments, bindTabular, bindUnion, isTabular, userFunctionResult } from './bind-tabular.js';
 import { bindGraphOp, checkGraphFlow } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { upsertColumn, uniqueName } from './naming.js';
@@ -213,6 +213,17 @@ function bindInvoke(b: Binder, op: InvokeOp, input: TableSchema, scope: Scope): 
       if (!(i === 0 && x.kind === 'NameRef')) bindExpr(b, x, scope, row);
     });
     return { columns: fileProfileSchema(input.columns), open: input.open };
+  }
+  const sym = scope.lookup(op.call.name.name);
+  if (sym?.kind === 'function') {
+    // invoke f(a, b) is f(input, a, b): bound with the input as its first (tabular) parameter
+    const args = op.call.args.map((a) => {
+      const x = a.kind === 'NamedArg' ? a.value : a;
+      if (isTabular(b, x, scope)) return bindTabular(b, x, scope);
+      bindExpr(b, x, scope, { schema: OPEN_SCHEMA });
+      return undefined;
+    });
+    return userFunctionResult(b, sym, [input, ...args]);
   }
   bindNested(b, op, input, scope);
   return OPEN_SCHEMA;

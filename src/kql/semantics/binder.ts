@@ -14,7 +14,7 @@ import type { ColumnSchema, TableSchema } from './types.js';
 export type Symbol =
   | { kind: 'scalar'; type: ScalarTypeName; statement?: LetStatement; param?: Parameter }
   | { kind: 'tabular'; schema: TableSchema; statement?: LetStatement; param?: Parameter }
-  | { kind: 'function'; decl: FunctionDecl; statement: LetStatement };
+  | { kind: 'function'; decl: FunctionDecl; statement: LetStatement; /** where it was declared */ scope?: Scope };
 
 export type Ref =
   | { kind: 'column'; name: string; type: ScalarTypeName }
