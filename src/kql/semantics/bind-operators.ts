@@ -86,9 +86,16 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
     }
     case 'ProjectReorderOp':
       return { columns: reorderColumns(input.columns, op.columns), open: input.open };
-    case 'ProjectByNamesOp':
+    case 'ProjectByNamesOp': {
       op.names.forEach(expr);
-      return OPEN_SCHEMA;
+      // names given as string literals (wildcards allowed): the matching columns in the order named, as the
+      // engine keeps them; computed names leave the result open
+      const patterns = op.names.flatMap((n) => (n.kind !== 'Literal' ? [undefined] : Array.isArray(n.value) ? n.value : [n.value]));
+      if (input.open || patterns.some((p) => typeof p !== 'string')) return OPEN_SCHEMA;
+      const columns: ColumnSchema[] = [];
+      for (const p of patterns as string[]) for (const c of input.columns) if (globMatch(p, c.name) && !columns.includes(c)) columns.push(c);
+      return { columns };
+    }
     case 'SummarizeOp':
       return bindSummarize(b, op, input, scope);
     case 'CountOp':
