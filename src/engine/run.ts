@@ -122,6 +122,7 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
     case 'MemberExpr': {
       const entry = e.target.kind === 'CallExpr' ? env.lookup(e.target.name.name) : undefined;
       if (entry?.kind === 'pattern' && e.target.kind === 'CallExpr') return invokePattern(rt, entry, e.target.args, e.name.name, env, implicit);
+      if (e.target.kind === 'CallExpr' && e.target.name.name === 'arg') throw new QueryError(`arg("").${e.name.name} reads Azure Resource Graph, which a local workspace does not have (the cross-service query runs only in Azure Monitor / Sentinel)`, 'KQL4010');
       throw new QueryError("'cluster()'/'database()' references need a Kusto cluster; kqlite runs on its local workspace only", 'KQL4010');
     }
     default:

@@ -55,3 +55,13 @@ test('an operator the engine does not run fails loudly, naming it', async () => 
   assert.equal(r.code, 1);
   assert.match(r.stderr, /the 'fork' operator is not supported by kqlite's engine/);
 });
+
+test('an Azure Resource Graph query (arg("").Resources) is refused by name with its position, in check and query', async () => {
+  const text = 'arg("").Resources\n| where type == "microsoft.compute/virtualmachines"\n| project name';
+  const q = await runCli(['query', text], { cwd });
+  assert.equal(q.code, 1);
+  assert.match(q.stderr + q.stdout, /<query>:1:1: error KQL2030: arg\(""\)\.Resources is an Azure Resource Graph table/);
+  const c = await runCli(['check', '-', '--format', 'json'], { input: text, cwd });
+  assert.equal(c.code, 1);
+  assert.deepEqual((JSON.parse(c.stdout) as { code: string; line: number; column: number; endColumn: number }[]).map((d) => [d.code, d.line, d.column, d.endColumn]), [['KQL2030', 1, 1, 8]]);
+});

@@ -8,6 +8,7 @@ import { Binder, findColumn, Scope, type Row } from './binder.js';
 import { bindTabular, isTabular } from './bind-tabular.js';
 import { bindGraphCall, bindGraphMember, bindGraphVariable } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
+import { checkArgumentTypes } from './argument-types.js';
 import { lookupAggregate, lookupFunction, type FunctionSignature } from './signatures/index.js';
 import { nearestName } from './suggest.js';
 import { arithmeticResult, isNumeric, promoteNumeric } from './types.js';
@@ -18,7 +19,22 @@ export function bindExpr(b: Binder, e: Expr, scope: Scope, row: Row | undefined)
   if (e.kind === 'BinaryExpr' && e.left.kind === 'BinaryExpr') return bindBinaryChain(b, e, scope, row);
   const t = bindExprInner(b, e, scope, row);
   b.types.set(e, t);
+  if (inheritsGuess(b, e)) b.guessed.add(e);
   return t;
+}
+
+/** A parenthesised, negated or arithmetic expression over a guessed type is a guess too. */
+function inheritsGuess(b: Binder, e: Expr): boolean {
+  switch (e.kind) {
+    case 'ParenExpr':
+      return b.guessed.has(e.expr);
+    case 'UnaryExpr':
+      return b.guessed.has(e.operand);
+    case 'BinaryExpr':
+      return b.guessed.has(e.left) || b.guessed.has(e.right);
+    default:
+      return false;
+  }
 }
 
 /**
@@ -37,6 +53,7 @@ function bindBinaryChain(b: Binder, top: BinaryExpr, scope: Scope, row: Row | un
     const e = chain[i]!;
     t = bindBinary(b, e, t, bindExpr(b, e.right, scope, row));
     b.types.set(e, t);
+    if (inheritsGuess(b, e)) b.guessed.add(e);
   }
   return t;
 }
@@ -107,13 +124,22 @@ function bindExprInner(b: Binder, e: Expr, scope: Scope, row: Row | undefined): 
         if (!col && !step.open) reportUnknownColumn(b, e.name.name, e.name.span, step.columns.map((c) => c.name));
         return col?.type ?? 'dynamic';
       }
-      bindExpr(b, e.target, scope, row);
+      const targetType = bindExpr(b, e.target, scope, row);
+      // `x.name` reads a property of a dynamic value; on a string, number or date there is nothing to read
+      // (Kusto: the name is unknown). A string column holding JSON needs parse_json() first.
+      if (targetType !== 'dynamic') {
+        b.error(SEMANTIC.typeMismatch, `'.${e.name.name}' reads a property of a dynamic value, but this is ${targetType}${targetType === 'string' ? ' (parse it with parse_json() first)' : ''}`, e.name.span);
+      }
       return 'dynamic';
     }
-    case 'IndexExpr':
-      bindExpr(b, e.target, scope, row);
+    case 'IndexExpr': {
+      const targetType = bindExpr(b, e.target, scope, row);
       bindExpr(b, e.index, scope, row);
+      if (targetType !== 'dynamic') {
+        b.error(SEMANTIC.typeMismatch, `the element access operator [] needs a dynamic array or property bag, but this is ${targetType}${targetType === 'string' ? ' (parse it with parse_json() first)' : ''}`, { start: e.target.span.end, end: e.span.end });
+      }
       return 'dynamic';
+    }
     case 'ListExpr':
       for (const i of e.items) bindExpr(b, i, scope, row);
       return 'dynamic';
@@ -189,7 +215,8 @@ function bindCall(b: Binder, e: CallExpr, scope: Scope, row: Row | undefined): S
     b.calls.set(e, { kind: 'aggregate', signature: agg });
     const types = bindArgs(b, e, scope, row ? { ...row, aggregates: false } : row);
     checkArity(b, e, agg);
-    return returnType(agg, types);
+    checkArgumentTypes(b, e, true, types);
+    return typeOfCall(b, e, agg, types);
   }
   if (!fn) {
     const candidates = [...scope.names()];
@@ -201,13 +228,21 @@ function bindCall(b: Binder, e: CallExpr, scope: Scope, row: Row | undefined): S
   b.calls.set(e, { kind: 'scalar', signature: fn });
   const types = bindArgs(b, e, scope, row);
   checkArity(b, e, fn);
+  checkArgumentTypes(b, e, false, types);
   if (fn.returns === 'typeof' || fn.returns === 'typeof-string') {
     // extract_json(path, json, typeof(T)): the type the typeof() argument names, else string (as Kusto);
     // percentile_tdigest(td, p, typeof(T)): else dynamic
     const t = e.args.find((a) => a.kind === 'TypeExpr');
     return (t?.kind === 'TypeExpr' && t.type) || (fn.returns === 'typeof' ? 'dynamic' : 'string');
   }
-  return returnType(fn, types);
+  return typeOfCall(b, e, fn, types);
+}
+
+/** The call's type; one computed from an argument (arg0, num, common ...) that is dynamic is only a guess. */
+function typeOfCall(b: Binder, e: CallExpr, sig: FunctionSignature, types: ScalarTypeName[]): ScalarTypeName {
+  const fromArguments = ['arg0', 'arg1', 'num', 'common'].includes(sig.returns);
+  if (fromArguments && e.args.some((a, i) => types[i] === 'dynamic' || b.guessed.has(a as Expr))) b.guessed.add(e);
+  return returnType(sig, types);
 }
 
 function bindArgs(b: Binder, e: CallExpr, scope: Scope, row: Row | undefined): ScalarTypeName[] {

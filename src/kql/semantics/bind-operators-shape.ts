@@ -1,5 +1,5 @@
 /** Result schemas of the reshaping operators: summarize, join, lookup, mv-expand, mv-apply, make-series, top-nested. */
-import type { Expr, JoinOp, LookupOp, MakeSeriesOp, MvApplyOp, MvExpandOp, ScanOp, SummarizeOp, TopNestedOp } from '../syntax/ast.js';
+import type { Expr, JoinOp, LookupOp, MakeSeriesOp, MvApplyOp, MvExpandOp, MvItem, ScalarTypeName, ScanOp, SummarizeOp, TopNestedOp } from '../syntax/ast.js';
 import { Binder, OPEN_SCHEMA, Scope, findColumn, type Row } from './binder.js';
 import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindAssignments, bindTabular } from './bind-tabular.js';
@@ -130,7 +130,7 @@ export function bindMvExpand(b: Binder, op: MvExpandOp, input: TableSchema, scop
   const out = [...input.columns];
   const names = mvItemNames(op.items, input.columns.map((c) => c.name));
   op.items.forEach((item, i) => {
-    bindExpr(b, item.expr, scope, row);
+    checkExpandable(b, 'mv-expand', item, bindExpr(b, item.expr, scope, row));
     upsertColumn(out, { name: names[i]!, type: item.toType ?? 'dynamic' });
   });
   if (op.limit) bindExpr(b, op.limit, scope, undefined);
@@ -139,13 +139,19 @@ export function bindMvExpand(b: Binder, op: MvExpandOp, input: TableSchema, scop
   return { columns: out, open: input.open };
 }
 
+/** mv-expand / mv-apply take dynamic arrays or bags; a string (even one holding JSON) is an error in Kusto. */
+function checkExpandable(b: Binder, word: string, item: MvItem, type: ScalarTypeName): void {
+  if (type === 'dynamic' || b.guessed.has(item.expr)) return;
+  b.error(SEMANTIC.typeMismatch, `${word} expands a dynamic array or property bag, but this is ${type}${type === 'string' ? ' (parse it with parse_json() or split() first)' : ''}`, item.span);
+}
+
 export function bindMvApply(b: Binder, op: MvApplyOp, input: TableSchema, scope: Scope): TableSchema {
   const row: Row = { schema: input };
   const inner = [...input.columns];
   const names = mvItemNames(op.items, input.columns.map((c) => c.name));
   const expanded = new Set(names);
   op.items.forEach((item, i) => {
-    bindExpr(b, item.expr, scope, row);
+    checkExpandable(b, 'mv-apply', item, bindExpr(b, item.expr, scope, row));
     upsertColumn(inner, { name: names[i]!, type: item.toType ?? 'dynamic' });
   });
   const index = param(op, 'with_itemindex');

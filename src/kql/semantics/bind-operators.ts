@@ -8,7 +8,7 @@ import { fileProfileSchema } from './defender-functions.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindJoin, bindLookup, bindMakeSeries, bindMvApply, bindMvExpand, bindScan, bindSummarize, bindTopNested } from './bind-operators-shape.js';
-import { bindAssignments, bindTabular, bindUnion, isTabular } from './bind-tabular.js';
+import { bindAssignments, bindTabular, bindUnion, isTabular, userFunctionResult } from './bind-tabular.js';
 import { bindGraphOp, checkGraphFlow } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { upsertColumn, uniqueName } from './naming.js';
@@ -86,9 +86,16 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
     }
     case 'ProjectReorderOp':
       return { columns: reorderColumns(input.columns, op.columns), open: input.open };
-    case 'ProjectByNamesOp':
+    case 'ProjectByNamesOp': {
       op.names.forEach(expr);
-      return OPEN_SCHEMA;
+      // names given as string literals (wildcards allowed): the matching columns in the order named, as the
+      // engine keeps them; computed names leave the result open
+      const patterns = op.names.flatMap((n) => (n.kind !== 'Literal' ? [undefined] : Array.isArray(n.value) ? n.value : [n.value]));
+      if (input.open || patterns.some((p) => typeof p !== 'string')) return OPEN_SCHEMA;
+      const columns: ColumnSchema[] = [];
+      for (const p of patterns as string[]) for (const c of input.columns) if (globMatch(p, c.name) && !columns.includes(c)) columns.push(c);
+      return { columns };
+    }
     case 'SummarizeOp':
       return bindSummarize(b, op, input, scope);
     case 'CountOp':
@@ -170,7 +177,8 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       }
       // pivot(column, aggregate(...), ...) takes an aggregation as its second argument
       const aggregates = plugin.toLowerCase() === 'pivot';
-      for (const a of op.call.args) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true }, aggregates });
+      const keyed = plugin === 'ipv4_lookup' || plugin === 'ipv6_lookup' ? bindIpLookupKeys(b, op.call.args, input, scope) : 0;
+      for (const a of op.call.args.slice(keyed)) bindExpr(b, a.kind === 'NamedArg' ? a.value : a, scope, { schema: { ...input, open: true }, aggregates });
       if (op.outputSchema) return { columns: op.outputSchema.columns.map(declToColumn), open: op.outputSchema.open };
       if (plugin === 'bag_unpack') return bagUnpackSchema(op.call.args, input);
       if (plugin === 'geo_line_lookup' || plugin === 'geo_polygon_lookup') return geoLookupSchema(b, op.call.args, input, scope, 8);
@@ -212,6 +220,17 @@ function bindInvoke(b: Binder, op: InvokeOp, input: TableSchema, scope: Scope): 
       if (!(i === 0 && x.kind === 'NameRef')) bindExpr(b, x, scope, row);
     });
     return { columns: fileProfileSchema(input.columns), open: input.open };
+  }
+  const sym = scope.lookup(op.call.name.name);
+  if (sym?.kind === 'function') {
+    // invoke f(a, b) is f(input, a, b): bound with the input as its first (tabular) parameter
+    const args = op.call.args.map((a) => {
+      const x = a.kind === 'NamedArg' ? a.value : a;
+      if (isTabular(b, x, scope)) return bindTabular(b, x, scope);
+      bindExpr(b, x, scope, { schema: OPEN_SCHEMA });
+      return undefined;
+    });
+    return userFunctionResult(b, sym, [input, ...args]);
   }
   bindNested(b, op, input, scope);
   return OPEN_SCHEMA;
@@ -276,6 +295,22 @@ function bagUnpackSchema(args: readonly (Expr | NamedArg)[], input: TableSchema)
  * named like an input column, only the input's columns are known (the rest left open).
  */
 /** (both plugins take return_lookup_key as their 8th argument) */
+/**
+ * ipv4_lookup / ipv6_lookup(LookupTable, SourceColumn, RangeColumn, ...): the table must exist, the source
+ * column is the input's and the range column the lookup table's (Kusto reports each unknown name). Returns
+ * how many leading arguments it bound.
+ */
+function bindIpLookupKeys(b: Binder, args: readonly (Expr | NamedArg)[], input: TableSchema, scope: Scope): number {
+  const [table, source, range] = args;
+  if (!table || table.kind === 'NamedArg' || !(table.kind === 'NameRef' || isTabular(b, table, scope))) return 0;
+  const lookup = bindTabular(b, table, scope);
+  if (!source || source.kind !== 'NameRef') return 1;
+  bindExpr(b, source, scope, { schema: input });
+  if (!range || range.kind !== 'NameRef') return 2;
+  bindExpr(b, range, scope, { schema: lookup });
+  return 3;
+}
+
 function geoLookupSchema(b: Binder, args: readonly (Expr | NamedArg)[], input: TableSchema, scope: Scope, keySlot: number): TableSchema {
   const [table, key] = args;
   if (!table || table.kind === 'NamedArg' || !isTabular(b, table, scope)) return OPEN_SCHEMA;

@@ -4,7 +4,7 @@
  */
 import type { Expr, FunctionDecl, LetStatement, NameRef, Parameter, PipeExpr, ScalarTypeName, Statement } from '../syntax/ast.js';
 import { planUnion } from './union-schema.js';
-import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
+import { Binder, OPEN_SCHEMA, Scope, type Row, type Symbol } from './binder.js';
 import { bindExpr } from './bind-expressions.js';
 import { bindOperator } from './bind-operators.js';
 import { refuseGraph } from './bind-graph.js';
@@ -36,8 +36,9 @@ export function isTabular(b: Binder, e: Expr, scope: Scope): boolean {
       return ['materialize', 'table', 'view', 'database', 'cluster', 'graph', '_GetWatchlist'].includes(e.name.name) || looksLikeParser(e.name.name);
     }
     case 'MemberExpr':
-      // cluster(...).database(...) references, and a pattern's path: `country("Canada").Alberta`
-      return e.target.kind === 'CallExpr' && (['database', 'cluster'].includes(e.target.name.name) || scope.lookup(e.target.name.name)?.kind === 'tabular');
+      // cluster(...).database(...) references, Azure Resource Graph's arg("").Resources, and a pattern's
+      // path: `country("Canada").Alberta`
+      return e.target.kind === 'CallExpr' && (['database', 'cluster'].includes(e.target.name.name) || isResourceGraphTable(e, scope) || scope.lookup(e.target.name.name)?.kind === 'tabular');
     default:
       return false;
   }
@@ -88,7 +89,7 @@ function bindLet(b: Binder, st: LetStatement, scope: Scope): void {
     const inner = new Scope(scope);
     for (const p of v.parameters) declareParameter(b, p, inner);
     // Register first so recursive references resolve.
-    scope.symbols.set(st.name.name, { kind: 'function', decl: v, statement: st });
+    scope.symbols.set(st.name.name, { kind: 'function', decl: v, statement: st, scope });
     bindStatements(b, v.body.statements, inner, false);
     if (isTabular(b, v.body.result, inner)) functionResults.set(v, { tabular: true, schema: bindTabular(b, v.body.result, inner) });
     else {
@@ -200,7 +201,7 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
       }
       if (sym?.kind === 'function') {
         b.calls.set(e, { kind: 'user', statement: sym.statement });
-        return functionResults.get(sym.decl)?.schema ?? OPEN_SCHEMA;
+        return userFunctionResult(b, sym, e.args.map((a) => b.schemas.get(a.kind === 'NamedArg' ? a.value : a)));
       }
       // graph('model'): a persistent graph; its properties are unknown here (the engine refuses it)
       if (e.name.name === 'graph') return { columns: [], graph: { nodes: OPEN_SCHEMA, edges: OPEN_SCHEMA } };
@@ -222,10 +223,47 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
     }
     case 'MemberExpr':
       if (e.target.kind === 'CallExpr' && scope.lookup(e.target.name.name)?.kind === 'tabular') bindTabular(b, e.target, scope);
+      if (isResourceGraphTable(e, scope) && e.target.kind === 'CallExpr') {
+        b.error(SEMANTIC.crossService, `arg("").${e.name.name} is an Azure Resource Graph table: that cross-service query runs only in Azure Monitor / Sentinel, and a local workspace has no Azure Resource Graph`, e.target.span);
+      }
       return OPEN_SCHEMA;
     default:
       b.error(SEMANTIC.notTabular, `expected a table here, but this is a scalar expression`, e.span);
       return OPEN_SCHEMA;
+  }
+}
+
+/** `arg("").Resources`: an Azure Resource Graph table (unless `arg` is the query's own function). */
+function isResourceGraphTable(e: Expr, scope: Scope): boolean {
+  return e.kind === 'MemberExpr' && e.target.kind === 'CallExpr' && e.target.name.name === 'arg' && !scope.lookup('arg');
+}
+
+/** Functions being re-bound for a call (a function that calls itself gets its declared result). */
+const rebinding = new Set<FunctionDecl>();
+
+/**
+ * A tabular user function's result at a call: a function with tabular parameters is bound again with the
+ * tables it is given (as Kusto does), so `f(T)` over `(T:(*)) { T | distinct * }` has T's columns, not an
+ * open schema. The re-binding's diagnostics are dropped: the body was checked at its declaration.
+ */
+export function userFunctionResult(b: Binder, sym: Extract<Symbol, { kind: 'function' }>, args: (TableSchema | undefined)[]): TableSchema {
+  const declared = functionResults.get(sym.decl);
+  if (!declared?.tabular) return OPEN_SCHEMA;
+  const params = sym.decl.parameters;
+  if (!sym.scope || rebinding.has(sym.decl) || !params.some((p, i) => p.type.kind === 'TabularParamType' && args[i])) return declared.schema ?? OPEN_SCHEMA;
+  rebinding.add(sym.decl);
+  try {
+    const scratch = new Binder(b.options);
+    const inner = new Scope(sym.scope);
+    params.forEach((p, i) => {
+      const actual = args[i];
+      if (p.type.kind === 'TabularParamType' && actual) inner.symbols.set(p.name.name, { kind: 'tabular', schema: actual, param: p });
+      else declareParameter(scratch, p, inner);
+    });
+    bindStatements(scratch, sym.decl.body.statements, inner, false);
+    return bindTabular(scratch, sym.decl.body.result, inner);
+  } finally {
+    rebinding.delete(sym.decl);
   }
 }
 

@@ -14,7 +14,7 @@ import type { ColumnSchema, TableSchema } from './types.js';
 export type Symbol =
   | { kind: 'scalar'; type: ScalarTypeName; statement?: LetStatement; param?: Parameter }
   | { kind: 'tabular'; schema: TableSchema; statement?: LetStatement; param?: Parameter }
-  | { kind: 'function'; decl: FunctionDecl; statement: LetStatement };
+  | { kind: 'function'; decl: FunctionDecl; statement: LetStatement; /** where it was declared */ scope?: Scope };
 
 export type Ref =
   | { kind: 'column'; name: string; type: ScalarTypeName }
@@ -69,6 +69,8 @@ export class Binder {
   readonly refs = new Map<NameRef, Ref>();
   readonly calls = new Map<CallExpr, CallTarget>();
   readonly resultSchemas: TableSchema[] = [];
+  /** Expressions whose type kqlite computed from a dynamic (unknown) argument: not certain enough to check. */
+  readonly guessed = new WeakSet<Expr>();
   /** The implicit input of the sub-pipeline being bound (mv-apply, partition, fork, facet). */
   implicit: TableSchema[] = [];
   /** Guards recursion through user functions that call themselves. */

@@ -14,5 +14,7 @@ export const SEMANTIC = {
   graphMisuse: 'KQL2020',
   /** A graph pattern or graph function used wrongly (unknown variable, edge reused, disconnected pattern). */
   graphPattern: 'KQL2021',
+  /** A cross-service reference a local workspace cannot serve: Azure Resource Graph's `arg("").Table`. */
+  crossService: 'KQL2030',
   badSchemaFile: 'KQL2100',
 } as const;
