@@ -18,6 +18,7 @@ import { columnOf } from './relation.js';
 import { ROW_FUNCTIONS } from './row-functions.js';
 import { typedWriter } from './typed-builder.js';
 import { identityRows, type ValueIds } from './value-ids.js';
+import { jsonColumnOf } from './json-access.js';
 
 /** Calls whose value is not a function of their arguments alone. */
 const ROW_DEPENDENT = new Set(['rand', 'new_guid', 'toscalar', 'row_number', 'row_cumsum', 'row_rank_min', 'row_rank_dense', 'row_window_session', 'prev', 'next', ...ROW_FUNCTIONS]);
@@ -135,11 +136,16 @@ export function evaluateVector(e: Expr, s: CompileScope, rows: Int32Array, all: 
       return { type: col.type, length: n, hi, lo, validity };
     }
   }
+  // parse_json(C) of a string column: a JSON column, parsed only if read whole (compile/json-access.ts)
+  const json = jsonColumnOf(x, s, rows, all);
+  if (json) return json;
   const c = compileExpr(e, s);
   const cols = c.constant ? undefined : pureColumnsOf(e, s);
   if (cols && cols.size === 1) {
     const col = columnOf(s.rel, [...cols][0]!)!;
     if (col.type === 'string') return perDictionaryString(col, rows, c.eval, c.type, s);
+    // `J.path` of a JSON column (json-access.ts): once per distinct text too
+    if (col.type === 'dynamic' && col.jsonText) return perDictionaryString(col.jsonText, rows, c.eval, c.type, s);
   }
   const w = typedWriter(c.type, n);
   const f = c.eval;
