@@ -10,13 +10,24 @@ import { jsonPathSource, textPathValue } from '../compile/json-access.js';
 import type { CompileScope } from '../compile/expr.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { stringBytes } from '../storage/builders.js';
-import { charge } from '../memory.js';
+import { charge, reserve } from '../memory.js';
 import { jsonPathSpan, simpleStringElements, span, SPAN_FOUND, SPAN_NONE } from '../values/json-path.js';
 import type { Value } from '../values/value.js';
 
-/** Output dictionary codes of each input row's elements (rows with the same text share one array). */
+// (imported bindings read once: under tsx each read of one is a getter call, and these are read per row)
+const MASK = LIMIT_CHECK_MASK;
+const FOUND = SPAN_FOUND;
+const NONE = SPAN_NONE;
+const where = span;
+
+/**
+ * Output dictionary codes of each input row's elements: row i's are `flat[start[i] .. start[i] + count[i])`
+ * (rows with the same text share one run), in a dictionary `dict` (with its `index`).
+ */
 export interface CodeLists {
-  lists: Int32Array[];
+  start: Int32Array;
+  count: Int32Array;
+  flat: Int32Array;
   dict: string[];
   index: Map<string, number>;
 }
@@ -30,46 +41,63 @@ export function jsonStringCodeLists(e: Expr, s: CompileScope, rows: Int32Array, 
   if (!src) return undefined;
   const { text, path } = src;
   const { dict: texts, codes: textCodes } = text;
+  const n = rows.length;
   const dict: string[] = [];
   const index = new Map<string, number>();
   let held = 0;
-  const codeOf = (x: string): number => {
-    let c = index.get(x);
-    if (c === undefined) {
-      index.set(x, (c = dict.length));
-      dict.push(x);
-      held += stringBytes(x);
-    }
-    return c;
-  };
-  const dense = texts.length <= 4 * rows.length + 1024;
-  const memo: (Int32Array | undefined)[] | undefined = dense ? new Array<Int32Array | undefined>(texts.length) : undefined;
-  const sparse = dense ? undefined : new Map<number, Int32Array>();
+  // each distinct text's run in `flat` (slot = order of first use)
+  const dense = texts.length <= 4 * n + 1024;
+  const memo = dense ? new Int32Array(texts.length).fill(-1) : undefined;
+  const sparse = dense ? undefined : new Map<number, number>();
+  let slotStart = new Int32Array(1024);
+  let slotCount = new Int32Array(1024);
+  let slots = 0;
+  let flat = new Int32Array(1024);
+  let used = 0;
   const strings: string[] = [];
-  const lists = new Array<Int32Array>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(s.rt);
+  const start = new Int32Array(n);
+  const count = new Int32Array(n);
+  reserve(8 * n);
+  for (let i = 0; i < n; i++) {
+    if ((i & MASK) === MASK) checkLimits(s.rt);
     const code = textCodes[rows[i]!]!;
-    let list = memo ? memo[code] : sparse!.get(code);
-    if (list === undefined) {
+    let slot = memo ? memo[code]! : (sparse!.get(code) ?? -1);
+    if (slot < 0) {
       const t = texts[code]!;
       const found = jsonPathSpan(t, path);
-      if (found === SPAN_FOUND && span.simple && simpleStringElements(t, span.start, span.end, strings)) {
-        list = new Int32Array(strings.length);
-        for (let k = 0; k < strings.length; k++) list[k] = codeOf(strings[k]!);
-      } else {
-        const values = generalList(found === SPAN_NONE ? null : textPathValue(t, path));
-        list = new Int32Array(values.length);
-        for (let k = 0; k < values.length; k++) {
-          const v = values[k];
-          list[k] = codeOf(v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
-        }
+      let list: string[];
+      if (found === FOUND && where.simple && simpleStringElements(t, where.start, where.end, strings)) list = strings;
+      else list = generalList(found === NONE ? null : textPathValue(t, path)).map((v) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v)));
+      if (slots === slotStart.length) {
+        slotStart = grow(slotStart);
+        slotCount = grow(slotCount);
       }
-      if (memo) memo[code] = list;
-      else sparse!.set(code, list);
+      while (used + list.length > flat.length) flat = grow(flat);
+      slot = slots++;
+      slotStart[slot] = used;
+      slotCount[slot] = list.length;
+      for (let k = 0; k < list.length; k++) {
+        const x = list[k]!;
+        let c = index.get(x);
+        if (c === undefined) {
+          index.set(x, (c = dict.length));
+          dict.push(x);
+          held += stringBytes(x);
+        }
+        flat[used++] = c;
+      }
+      if (memo) memo[code] = slot;
+      else sparse!.set(code, slot);
     }
-    lists[i] = list;
+    start[i] = slotStart[slot]!;
+    count[i] = slotCount[slot]!;
   }
-  charge(held);
-  return { lists, dict, index };
+  charge(held + 4 * used);
+  return { start, count, flat, dict, index };
+}
+
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }

@@ -50,8 +50,8 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
   // each row's elements, converted to the item's type; converted once per array/bag object (rows evaluated
   // once per dictionary string share one array)
   const elementsOf = items.map((it) => {
-    if (it.codes) return (r: number) => it.codes!.lists[r]!;
-    const col = it.col!;
+    if (!it.col) return undefined;
+    const col = it.col;
     const cache = new Map<object, Value[]>();
     const nullList: Value[] = [null];
     return (r: number): Value[] => {
@@ -63,15 +63,16 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
       return out;
     };
   });
-  const perRow = items.map(() => new Array<Value[] | Int32Array>(inputRows));
+  const perRow = items.map((it) => (it.codes ? undefined : new Array<Value[]>(inputRows)));
   const counts = new Int32Array(inputRows);
   let total = 0;
   for (let r = 0; r < inputRows; r++) {
     if ((r & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
     let n = 0;
     for (let j = 0; j < items.length; j++) {
-      const l = (perRow[j]![r] = elementsOf[j]!(r));
-      if (l.length > n) n = l.length;
+      const coded = items[j]!.codes;
+      const len = coded ? coded.count[r]! : (perRow[j]![r] = elementsOf[j]!(r)).length;
+      if (len > n) n = len;
     }
     counts[r] = Math.min(limitC, n);
     total += counts[r]!;
@@ -104,7 +105,7 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
  * list, one per distinct input string, share its codes; `coded` lists are codes already) instead of a
  * dictionary lookup per output row.
  */
-function expandItem(lists: (Value[] | Int32Array)[], coded: CodeLists | undefined, counts: Int32Array, total: number, type: ScalarTypeName, cx: OpContext): Column {
+function expandItem(lists: Value[][] | undefined, coded: CodeLists | undefined, counts: Int32Array, total: number, type: ScalarTypeName, cx: OpContext): Column {
   const inputRows = counts.length;
   if (type === 'string') {
     const dict = coded?.dict ?? [];
@@ -124,20 +125,30 @@ function expandItem(lists: (Value[] | Int32Array)[], coded: CodeLists | undefine
     let o = 0;
     for (let r = 0; r < inputRows; r++) {
       if ((r & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
-      const l = lists[r]!;
-      let lc: Int32Array | undefined = l instanceof Int32Array ? l : codesOf.get(l);
-      if (lc === undefined) {
-        const values = l as Value[];
-        lc = new Int32Array(values.length);
-        for (let i = 0; i < values.length; i++) {
-          const v = values[i];
-          lc[i] = codeOf(v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
+      let from: Int32Array;
+      let at = 0;
+      let len: number;
+      if (coded) {
+        from = coded.flat;
+        at = coded.start[r]!;
+        len = coded.count[r]!;
+      } else {
+        const values = lists![r]!;
+        let lc = codesOf.get(values);
+        if (lc === undefined) {
+          lc = new Int32Array(values.length);
+          for (let i = 0; i < values.length; i++) {
+            const v = values[i];
+            lc[i] = codeOf(v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
+          }
+          codesOf.set(values, lc);
         }
-        codesOf.set(values, lc);
+        from = lc;
+        len = lc.length;
       }
       const n = counts[r]!;
       // rows past a shorter list's end are '' (Kusto strings are never null)
-      for (let i = 0; i < n; i++) codes[o++] = i < lc.length ? lc[i]! : codeOf('');
+      for (let i = 0; i < n; i++) codes[o++] = i < len ? from[at + i]! : codeOf('');
     }
     charge(held);
     return { type: 'string', length: total, dict, codes };
@@ -146,7 +157,7 @@ function expandItem(lists: (Value[] | Int32Array)[], coded: CodeLists | undefine
   let o = 0;
   for (let r = 0; r < inputRows; r++) {
     if ((r & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
-    const l = lists[r]! as Value[];
+    const l = lists![r]!;
     const n = counts[r]!;
     for (let i = 0; i < n; i++, o++) w.set(o, i < l.length ? l[i]! : null);
   }
