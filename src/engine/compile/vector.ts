@@ -185,7 +185,10 @@ function perDictionaryString(col: StringColumn, rows: Int32Array, f: (r: number)
     for (let i = 0; i < n; i++) out[i] = d.codes[slots[i]!]!;
     return { type: 'string', length: n, dict: d.dict, codes: out };
   }
-  return gatherColumn(d, slots);
+  const out = gatherColumn(d, slots);
+  // a dynamic result remembers its distinct values (mv-expand expands each once)
+  if (out.type === 'dynamic' && d.type === 'dynamic') out.perString = { slots, values: d.values };
+  return out;
 }
 
 /**

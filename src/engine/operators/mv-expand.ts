@@ -20,7 +20,7 @@ import { charge, reserve } from '../memory.js';
 import { stringBytes } from '../storage/builders.js';
 import type { Column } from '../storage/column.js';
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
-import { jsonStringCodeLists, type CodeLists } from './mv-expand-json.js';
+import { textCodeLists, type CodeLists } from './mv-expand-text.js';
 
 export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: TableSchema): Relation {
   // items are evaluated over the selected rows; the other columns are gathered straight from the input's
@@ -42,8 +42,8 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
     const type = it.toType ?? 'dynamic';
     const outType = schema.columns.find((c) => c.name === name)?.type ?? type;
     const scope = windowScope(cx, rel, it.expr);
-    // strings from a JSON path over text: codes straight from the text (mv-expand-json.ts)
-    const codes = type === 'string' && outType === 'string' ? jsonStringCodeLists(it.expr, scope, rows, (v) => listOf(v as DynamicValue, type)) : undefined;
+    // strings from an expression of one string column: codes once per distinct string (mv-expand-json.ts)
+    const codes = type === 'string' && outType === 'string' ? textCodeLists(it.expr, scope, rows, (v) => listOf(v as DynamicValue, type)) : undefined;
     return { name, type, outType, codes, col: codes ? undefined : evaluateVector(it.expr, scope, rows, !rel.sel) };
   });
   const limitC = op.limit ? Number((op.limit as { value?: unknown }).value ?? Infinity) : Infinity;

@@ -48,6 +48,11 @@ export interface DynamicColumn {
    * text, from which `J.path` reads a path without parsing whole documents; `values` are parsed on first read.
    */
   jsonText?: StringColumn;
+  /**
+   * Set on a column computed once per distinct string of a string column (compile/vector.ts): row i holds
+   * `values[slots[i]]`, so a reader can work once per distinct value (mv-expand does).
+   */
+  perString?: { slots: Int32Array; values: DynamicValue[] };
 }
 
 export type Column = BoolColumn | NumberColumn | StringColumn | TicksColumn | GuidColumn | DynamicColumn;
