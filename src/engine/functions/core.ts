@@ -12,7 +12,6 @@ import { jsonText, parseJsonValue as parseJson } from '../values/json.js';
 import { regexExtract } from './regex.js';
 import { textAsType } from './text-as-type.js';
 import { fn, type ScalarFunction } from './types.js';
-import { jsonNestsDeeper } from '../../common/nesting.js';
 
 const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? jsonText(v) : String(v));
 const isEmptyValue = (v: Value) => v === null || v === '' || (typeof v === 'number' && Number.isNaN(v));
