@@ -6,7 +6,7 @@
  * long JSON AdditionalFields per row: building every object, string and array of the document, then
  * dropping all but one, was most of their time and garbage.
  *
- * It answers exactly what walking the parsed value would (`member`/`indexInto` of compile/expr.ts):
+ * It answers exactly what walking the parsed value would (`member`/`indexInto` below, the general path):
  * a key matches only an object's own key (the last of duplicate keys, as JSON.parse keeps), an index only
  * an array's element, anything else null; JSON nested deeper than MAX_NESTING is text, so null. Text the
  * general reader treats specially is left to it (`undefined`): a run of 16 digits (big integers, read by
@@ -15,7 +15,7 @@
 import { MAX_NESTING } from '../../common/nesting.js';
 import type { DynamicValue, Value } from './value.js';
 
-/** One step of a path: an object key or a non-negative array index. */
+/** One step of a path: an object key or an array index (a negative one counts from the end: general path). */
 export type JsonStep = string | number;
 
 /** `v.key` / `v["key"]`: an object's own property, else null (an inherited name such as `constructor` is not a member). */
