@@ -18,6 +18,8 @@ import { columnOf, type Relation } from './relation.js';
 import { enterFunction } from './user-function.js';
 import { compileRowFunction, ROW_FUNCTIONS } from './row-functions.js';
 import { compileToscalar } from './toscalar.js';
+import { indexInto, member } from '../values/json-path.js';
+import { compileJsonPath } from './json-access.js';
 
 export interface CompileScope {
   rt: Runtime;
@@ -134,12 +136,16 @@ export function compileExpr(e: Expr, s: CompileScope): Compiled {
       // typeof(T) as an argument (extract_json, ...): the type's name
       return constant('string', e.type ?? 'dynamic');
     case 'MemberExpr': {
+      const path = compileJsonPath(e, s);
+      if (path) return path;
       const target = compileExpr(e.target, s);
       const key = e.name.name;
       const f = target.eval;
       return { type: 'dynamic', eval: (r) => member(f(r), key) };
     }
     case 'IndexExpr': {
+      const path = compileJsonPath(e, s);
+      if (path) return path;
       const target = compileExpr(e.target, s);
       const index = compileExpr(e.index, s);
       const f = target.eval;
@@ -181,25 +187,6 @@ function negate(v: Value, type: ScalarTypeName): Value {
   if (typeof v === 'number') return type === 'int' ? intOf(-v) : -v;
   if (typeof v === 'bigint') return type === 'long' ? negLong(v) : -v;
   return null;
-}
-
-function member(v: Value, key: string): Value {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
-  const x = (v as Record<string, DynamicValue>)[key];
-  return x === undefined ? null : x;
-}
-
-function indexInto(v: Value, i: Value): Value {
-  if (v === null || typeof v !== 'object') return null;
-  if (Array.isArray(v)) {
-    if (typeof i !== 'number') return null;
-    const k = i < 0 ? v.length + i : i;
-    const x = v[k];
-    return x === undefined ? null : x;
-  }
-  if (typeof i !== 'string') return null;
-  const x = (v as Record<string, DynamicValue>)[i];
-  return x === undefined ? null : x;
 }
 
 /** A runtime value as it sits inside a dynamic (ticks become ISO strings / timespan text by their callers). */

@@ -19,6 +19,10 @@ import { columnOf, entryOf } from './relation.js';
 import { ROW_FUNCTIONS } from './row-functions.js';
 import { typedWriter } from './typed-builder.js';
 import { identityRows, type ValueIds } from './value-ids.js';
+import { jsonColumnOf } from './json-access.js';
+
+// read once: under tsx (the benchmarks, the tests) every read of an imported binding is a getter call, and this one is read per row
+const MASK = LIMIT_CHECK_MASK;
 
 /** Calls whose value is not a function of their arguments alone. */
 const ROW_DEPENDENT = new Set(['rand', 'new_guid', 'toscalar', 'row_number', 'row_cumsum', 'row_rank_min', 'row_rank_dense', 'row_window_session', 'prev', 'next', ...ROW_FUNCTIONS]);
@@ -136,17 +140,22 @@ export function evaluateVector(e: Expr, s: CompileScope, rows: Int32Array, all: 
       return { type: col.type, length: n, hi, lo, validity };
     }
   }
+  // parse_json(C) of a string column: a JSON column, parsed only if read whole (compile/json-access.ts)
+  const json = jsonColumnOf(x, s, rows, all);
+  if (json) return json;
   const c = compileExpr(e, s);
   const cols = c.constant ? undefined : pureColumnsOf(e, s);
   if (cols && cols.size === 1) {
     const col = columnOf(s.rel, [...cols][0]!)!;
     if (col.type === 'string') return perDictionaryString(col, rows, c.eval, c.type, s);
+    // `J.path` of a JSON column (json-access.ts): once per distinct text too
+    if (col.type === 'dynamic' && col.jsonText) return perDictionaryString(col.jsonText, rows, c.eval, c.type, s);
   }
   const w = typedWriter(c.type, n);
   const f = c.eval;
   for (let i = 0; i < n; i++) {
     w.set(i, f(rows[i]!));
-    if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(s.rt);
+    if ((i & MASK) === MASK) checkLimits(s.rt);
   }
   return w.finish();
 }
@@ -170,7 +179,7 @@ function perDictionaryString(col: StringColumn, rows: Int32Array, f: (r: number)
       else sparse!.set(code, slot);
     }
     slots[i] = slot;
-    if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(s.rt);
+    if ((i & MASK) === MASK) checkLimits(s.rt);
   }
   const distinct = typedWriter(type, firstRows.length);
   for (let k = 0; k < firstRows.length; k++) distinct.set(k, f(firstRows[k]!));
@@ -180,7 +189,10 @@ function perDictionaryString(col: StringColumn, rows: Int32Array, f: (r: number)
     for (let i = 0; i < n; i++) out[i] = d.codes[slots[i]!]!;
     return { type: 'string', length: n, dict: d.dict, codes: out };
   }
-  return gatherColumn(d, slots);
+  const out = gatherColumn(d, slots);
+  // a dynamic result remembers its distinct values (mv-expand expands each once)
+  if (out.type === 'dynamic' && d.type === 'dynamic') out.perString = { slots, values: d.values };
+  return out;
 }
 
 /**

@@ -8,11 +8,10 @@ import { binTicks, TICKS_PER_DAY } from '../values/ticks.js';
 import { valueToDynamic, valueToString } from '../values/format.js';
 import { QueryError, type DynamicValue, type ScalarTypeName, type Value } from '../values/value.js';
 import { longFromReal, longOf, MAX_INT, MIN_INT, negLong, parseLongText, type Long } from '../values/long.js';
-import { jsonText, parseJson as parseJsonText } from '../values/json.js';
+import { jsonText, parseJsonValue as parseJson } from '../values/json.js';
 import { regexExtract } from './regex.js';
 import { textAsType } from './text-as-type.js';
 import { fn, type ScalarFunction } from './types.js';
-import { jsonNestsDeeper } from '../../common/nesting.js';
 
 const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? jsonText(v) : String(v));
 const isEmptyValue = (v: Value) => v === null || v === '' || (typeof v === 'number' && Number.isNaN(v));
@@ -48,19 +47,6 @@ function toLongValue(v: Value, type: ScalarTypeName): Long | null {
     return n === null ? null : (longFromReal(n) ?? null);
   }
   return null;
-}
-
-/**
- * parse_json/todynamic: text that is not JSON stays the text, and so does JSON nested deeper than
- * MAX_NESTING (every later step, comparing, formatting, must be able to walk a value).
- */
-function parseJson(v: Value): Value {
-  if (typeof v !== 'string' || jsonNestsDeeper(v)) return v;
-  try {
-    return parseJsonText(v);
-  } catch {
-    return v;
-  }
 }
 
 export const CORE_FUNCTIONS: ScalarFunction[] = [

@@ -11,7 +11,21 @@ const re2js = lazyPackage<typeof Re2js>('re2js');
 
 const cache = new Map<string, RE2JS>();
 
+// the last pattern asked for: a query asks for the same one row after row (no key string, no lookup)
+let lastPattern: string | undefined;
+let lastFlags = 0;
+let lastRegex: RE2JS | undefined;
+
 export function compileRegex(pattern: string, flags = 0): RE2JS {
+  if (pattern === lastPattern && flags === lastFlags) return lastRegex!;
+  const re = compileRegexCached(pattern, flags);
+  lastPattern = pattern;
+  lastFlags = flags;
+  lastRegex = re;
+  return re;
+}
+
+function compileRegexCached(pattern: string, flags: number): RE2JS {
   const key = `${flags}\u0000${pattern}`;
   let re = cache.get(key);
   if (!re) {
@@ -35,7 +49,17 @@ const literals = new Map<string, string | undefined>();
  * skips the regex engine (re2js, in JavaScript) on the rows that cannot match: `extract(@"-EncodedCommand
  * \s+(...)", 1, ProcessCommandLine)` over every command line runs the regex on the few that hold it.
  */
+let lastLiteralOf: string | undefined;
+let lastLiteral: string | undefined;
+
 export function requiredLiteral(pattern: string): string | undefined {
+  if (pattern === lastLiteralOf) return lastLiteral;
+  lastLiteral = literalOf(pattern);
+  lastLiteralOf = pattern;
+  return lastLiteral;
+}
+
+function literalOf(pattern: string): string | undefined {
   if (literals.has(pattern)) return literals.get(pattern);
   let best = '';
   let run = '';

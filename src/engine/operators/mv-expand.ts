@@ -16,7 +16,14 @@ import type { OpContext } from './context.js';
 import { windowScope } from './window.js';
 import { mvItemNames } from '../../kql/semantics/naming.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
-import { reserve } from '../memory.js';
+import { charge, reserve } from '../memory.js';
+import { stringBytes } from '../storage/builders.js';
+import type { Column } from '../storage/column.js';
+import type { ScalarTypeName } from '../../kql/syntax/ast.js';
+import { textCodeLists, type CodeLists } from './mv-expand-text.js';
+
+// read once: under tsx (the benchmarks, the tests) every read of an imported binding is a getter call, and this one is read per row
+const MASK = LIMIT_CHECK_MASK;
 
 export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: TableSchema): Relation {
   // items are evaluated over the selected rows; the other columns are gathered straight from the input's
@@ -27,32 +34,48 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
   const bagAsArray = op.parameters.some((p) => (p.name.name === 'bagexpansion' || p.name.name === 'kind') && p.value.kind === 'NameRef' && p.value.name === 'array');
   const indexName = op.parameters.find((p) => p.name.name === 'with_itemindex')?.value;
   const names = mvItemNames(op.items, rel.columns.map((c) => c.name));
-  const items = op.items.map((it, i) => ({ name: names[i]!, type: it.toType ?? 'dynamic', col: evaluateVector(it.expr, windowScope(cx, rel, it.expr), rows, !rel.sel) }));
+  // a value's elements converted to the item's type: an array's, a bag's properties, or the value itself
+  const listOf = (v: DynamicValue, type: ScalarTypeName): Value[] => {
+    if (v === null || typeof v !== 'object') return [fromDynamic(v, type)];
+    const list = Array.isArray(v) ? v : (Object.entries(v).map(([k, x]) => (bagAsArray ? [k, x] : { [k]: x })) as DynamicValue[]);
+    return list.map((x) => fromDynamic(x, type));
+  };
+  const items = op.items.map((it, i) => {
+    const name = names[i]!;
+    const type = it.toType ?? 'dynamic';
+    const outType = schema.columns.find((c) => c.name === name)?.type ?? type;
+    const scope = windowScope(cx, rel, it.expr);
+    // strings from an expression of one string column: codes once per distinct string (mv-expand-json.ts)
+    const codes = type === 'string' && outType === 'string' ? textCodeLists(it.expr, scope, rows, (v) => listOf(v as DynamicValue, type)) : undefined;
+    return { name, type, outType, codes, col: codes ? undefined : evaluateVector(it.expr, scope, rows, !rel.sel) };
+  });
   const limitC = op.limit ? Number((op.limit as { value?: unknown }).value ?? Infinity) : Infinity;
   // each row's elements, converted to the item's type; converted once per array/bag object (rows evaluated
   // once per dictionary string share one array)
   const elementsOf = items.map((it) => {
+    if (!it.col) return undefined;
+    const col = it.col;
     const cache = new Map<object, Value[]>();
+    const nullList: Value[] = [null];
     return (r: number): Value[] => {
-      const v = readCell(it.col, r) as DynamicValue;
-      if (v === null || typeof v !== 'object') return [fromDynamic(v, it.type)];
+      const v = readCell(col, r) as DynamicValue;
+      if (v === null) return nullList;
+      if (typeof v !== 'object') return [fromDynamic(v, it.type)];
       let out = cache.get(v);
-      if (!out) {
-        const list = Array.isArray(v) ? v : (Object.entries(v).map(([k, x]) => (bagAsArray ? [k, x] : { [k]: x })) as DynamicValue[]);
-        cache.set(v, (out = list.map((x) => fromDynamic(x, it.type))));
-      }
+      if (!out) cache.set(v, (out = listOf(v, it.type)));
       return out;
     };
   });
-  const perRow = items.map(() => new Array<Value[]>(inputRows));
+  const perRow = items.map((it) => (it.codes ? undefined : new Array<Value[]>(inputRows)));
   const counts = new Int32Array(inputRows);
   let total = 0;
   for (let r = 0; r < inputRows; r++) {
-    if ((r & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+    if ((r & MASK) === MASK) checkLimits(cx.rt);
     let n = 0;
     for (let j = 0; j < items.length; j++) {
-      const l = (perRow[j]![r] = elementsOf[j]!(r));
-      if (l.length > n) n = l.length;
+      const coded = items[j]!.codes;
+      const len = coded ? coded.count[r]! : (perRow[j]![r] = elementsOf[j]!(r)).length;
+      if (len > n) n = len;
     }
     counts[r] = Math.min(limitC, n);
     total += counts[r]!;
@@ -61,20 +84,14 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
   reserve(12 * total);
   const repeated = new Int32Array(total);
   const indexes = new Float64Array(total);
-  const writers = items.map((it) => typedWriter(schema.columns.find((c) => c.name === it.name)?.type ?? it.type, total));
   let o = 0;
   for (let r = 0; r < inputRows; r++) {
-    if ((r & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
     for (let i = 0; i < counts[r]!; i++, o++) {
       repeated[o] = rows[r]!;
       indexes[o] = i;
-      for (let j = 0; j < items.length; j++) {
-        const l = perRow[j]![r]!;
-        writers[j]!.set(o, i < l.length ? l[i]! : null);
-      }
     }
   }
-  const expanded = writers.map((w) => w.finish());
+  const expanded = items.map((it, j) => expandItem(perRow[j]!, it.codes, counts, total, it.outType, cx));
   const columns = schema.columns.map((s) => {
     const j = items.findIndex((it) => it.name === s.name);
     if (j >= 0) return { name: s.name, column: expanded[j]! };
@@ -83,4 +100,69 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
     return lazyColumn(s.name, () => gatherColumn(source.column, repeated));
   });
   return { columns, length: total };
+}
+
+/**
+ * One item's output column: row r's elements (`lists[r]`, the first `counts[r]`; missing ones null). A
+ * string column is made on codes: each element list turned into dictionary codes once (rows that share a
+ * list, one per distinct input string, share its codes; `coded` lists are codes already) instead of a
+ * dictionary lookup per output row.
+ */
+function expandItem(lists: Value[][] | undefined, coded: CodeLists | undefined, counts: Int32Array, total: number, type: ScalarTypeName, cx: OpContext): Column {
+  const inputRows = counts.length;
+  if (type === 'string') {
+    const dict = coded?.dict ?? [];
+    const index = coded?.index ?? new Map<string, number>();
+    let held = 0;
+    const codeOf = (s: string): number => {
+      let c = index.get(s);
+      if (c === undefined) {
+        index.set(s, (c = dict.length));
+        dict.push(s);
+        held += stringBytes(s);
+      }
+      return c;
+    };
+    const codesOf = new Map<Value[], Int32Array>();
+    const codes = new Int32Array(total);
+    let o = 0;
+    for (let r = 0; r < inputRows; r++) {
+      if ((r & MASK) === MASK) checkLimits(cx.rt);
+      let from: Int32Array;
+      let at = 0;
+      let len: number;
+      if (coded) {
+        from = coded.flat;
+        at = coded.start[r]!;
+        len = coded.count[r]!;
+      } else {
+        const values = lists![r]!;
+        let lc = codesOf.get(values);
+        if (lc === undefined) {
+          lc = new Int32Array(values.length);
+          for (let i = 0; i < values.length; i++) {
+            const v = values[i];
+            lc[i] = codeOf(v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
+          }
+          codesOf.set(values, lc);
+        }
+        from = lc;
+        len = lc.length;
+      }
+      const n = counts[r]!;
+      // rows past a shorter list's end are '' (Kusto strings are never null)
+      for (let i = 0; i < n; i++) codes[o++] = i < len ? from[at + i]! : codeOf('');
+    }
+    charge(held);
+    return { type: 'string', length: total, dict, codes };
+  }
+  const w = typedWriter(type, total);
+  let o = 0;
+  for (let r = 0; r < inputRows; r++) {
+    if ((r & MASK) === MASK) checkLimits(cx.rt);
+    const l = lists![r]!;
+    const n = counts[r]!;
+    for (let i = 0; i < n; i++, o++) w.set(o, i < l.length ? l[i]! : null);
+  }
+  return w.finish();
 }

@@ -13,6 +13,7 @@ import { compileRegex } from '../functions/regex.js';
 import { physicalRows, materialize, type Relation } from '../compile/relation.js';
 import { compileOn, type OpContext } from './context.js';
 import { jsonNestsDeeper } from '../../common/nesting.js';
+import { literalMatcher } from './parse-literal.js';
 
 const TYPE_PATTERN: Partial<Record<ScalarTypeName, string>> = {
   int: '([+-]?\\d+)',
@@ -92,11 +93,27 @@ export function parseOp(op: ParseOp | ParseWhereOp, rel: Relation, cx: OpContext
   const rows = physicalRows(rel);
   const keep: number[] = [];
   const out: Value[][] = columns.map(() => []);
+  // text columns between literals: found with indexOf, not the regex (parse-literal.ts)
+  const literal = literalMatcher(op.pattern, kind, inline);
+  const texts: string[] = new Array<string>(columns.length);
   for (let i = 0; i < rows.length; i++) {
     const v = source(rows[i]!);
     const text = v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-    const m = needle && !text.includes(needle) ? undefined : regex.matcher(text);
-    const ok = m !== undefined && m.find();
+    if (needle && !text.includes(needle)) {
+      if (op.kind === 'ParseWhereOp') continue;
+      keep.push(i);
+      columns.forEach((c, j) => out[j]!.push(c.type === 'string' ? '' : null));
+      continue;
+    }
+    const quick = literal?.(text, texts);
+    if (quick !== undefined) {
+      if (op.kind === 'ParseWhereOp' && !quick) continue;
+      keep.push(i);
+      for (let j = 0; j < columns.length; j++) out[j]!.push(quick ? texts[j]! : '');
+      continue;
+    }
+    const m = regex.matcher(text);
+    const ok = m.find();
     let values: (Value | undefined)[] = columns.map(() => undefined);
     if (ok) {
       values = columns.map((c, j) => convertText(m!.group(`c${j}`) ?? '', c.type));

@@ -5,8 +5,9 @@
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { joinTicks, splitTicks } from '../values/ticks.js';
 import type { DynamicValue, Value } from '../values/value.js';
-import { isValid, newValidity, readNumber, setValid, type Column, type Table, type Validity } from './column.js';
+import { isValid, newValidity, readNumber, setValid, type Column, type StringColumn, type Table, type Validity } from './column.js';
 import { charge, reserve } from '../memory.js';
+import { jsonTextColumn } from './json-column.js';
 
 /** Bytes a column of `type` takes per row in memory (typed arrays, or a reference per value), for the memory budget. */
 export function bytesPerRow(type: ScalarTypeName): number {
@@ -164,7 +165,13 @@ export function gatherColumn(col: Column, idx: ArrayLike<number>): Column {
   const n = idx.length;
   reserve(n * bytesPerRow(col.type));
   let validity: Validity;
-  const hasNullIdx = Array.prototype.some.call(idx, (x: number) => x < 0);
+  let hasNullIdx = false;
+  for (let i = 0; i < n; i++) if (idx[i]! < 0) {
+    hasNullIdx = true;
+    break;
+  }
+  // a JSON column stays one: its text is gathered, the values are parsed only if read (compile/json-access.ts)
+  if (col.type === 'dynamic' && col.jsonText && !hasNullIdx) return jsonTextColumn(gatherColumn(col.jsonText, idx) as StringColumn);
   const src = 'validity' in col ? col.validity : undefined;
   if (src || hasNullIdx) {
     validity = newValidity(n, true);

@@ -38,7 +38,22 @@ export interface NumberColumn {
 export interface StringColumn { type: 'string'; length: number; dict: string[]; codes: Int32Array }
 export interface TicksColumn { type: 'datetime' | 'timespan'; length: number; hi: Float64Array; lo: Uint16Array; validity: Validity }
 export interface GuidColumn { type: 'guid'; length: number; dict: string[]; codes: Int32Array; validity: Validity }
-export interface DynamicColumn { type: 'dynamic'; length: number; values: DynamicValue[]; validity: Validity }
+export interface DynamicColumn {
+  type: 'dynamic';
+  length: number;
+  values: DynamicValue[];
+  validity: Validity;
+  /**
+   * Set on the column `parse_json(C)` makes of a string column C (compile/json-access.ts): each row's
+   * text, from which `J.path` reads a path without parsing whole documents; `values` are parsed on first read.
+   */
+  jsonText?: StringColumn;
+  /**
+   * Set on a column computed once per distinct string of a string column (compile/vector.ts): row i holds
+   * `values[slots[i]]`, so a reader can work once per distinct value (mv-expand does).
+   */
+  perString?: { slots: Int32Array; values: DynamicValue[] };
+}
 
 export type Column = BoolColumn | NumberColumn | StringColumn | TicksColumn | GuidColumn | DynamicColumn;
 

@@ -6,6 +6,7 @@
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { parseDatetimeText, parseTimespanText } from '../../kql/syntax/index.js';
 import type { DynamicValue, Value } from './value.js';
+import { jsonText } from './json.js';
 
 export function fromDynamic(v: DynamicValue, type: ScalarTypeName): Value {
   if (v === null || v === undefined) return null;
@@ -14,12 +15,14 @@ export function fromDynamic(v: DynamicValue, type: ScalarTypeName): Value {
     case 'int':
     case 'real':
     case 'decimal': {
+      // a big integer (beyond ±2^53, exact from JSON) stays exact as a long
+      if (typeof v === 'bigint') return type === 'long' ? v : type === 'int' ? null : Number(v);
       const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : typeof v === 'boolean' ? Number(v) : NaN;
       if (Number.isNaN(n)) return null;
       return type === 'long' || type === 'int' ? Math.trunc(n) : n;
     }
     case 'string':
-      return typeof v === 'string' ? v : JSON.stringify(v);
+      return typeof v === 'string' ? v : jsonText(v);
     case 'bool':
       return typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : typeof v === 'string' && /^(true|false)$/i.test(v) ? v.toLowerCase() === 'true' : null;
     case 'datetime':

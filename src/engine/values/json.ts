@@ -8,7 +8,8 @@
  */
 import type * as LosslessJson from 'lossless-json';
 import { lazyPackage } from '../../common/lazy-package.js';
-import type { DynamicValue } from './value.js';
+import { jsonNestsDeeper } from '../../common/nesting.js';
+import type { DynamicValue, Value } from './value.js';
 import { longOf, MAX_LONG, MIN_LONG } from './long.js';
 
 const losslessJson = lazyPackage<typeof LosslessJson>('lossless-json');
@@ -30,6 +31,20 @@ function numberOfText(s: string): number | bigint {
 export function parseJson(text: string): DynamicValue {
   if (!LONG_DIGITS.test(text)) return JSON.parse(text) as DynamicValue;
   return losslessJson().parse(text, null, numberOfText) as DynamicValue;
+}
+
+/**
+ * parse_json/todynamic of a value: text that is not JSON stays the text, and so does JSON nested deeper
+ * than MAX_NESTING (every later step, comparing, formatting, must be able to walk a value); anything but
+ * text is returned as it is.
+ */
+export function parseJsonValue(v: Value): Value {
+  if (typeof v !== 'string' || jsonNestsDeeper(v)) return v;
+  try {
+    return parseJson(v);
+  } catch {
+    return v;
+  }
 }
 
 function holdsBigint(v: unknown): boolean {

@@ -1,0 +1,134 @@
+/**
+ * Reading a few fields of JSON text without parsing all of it (values/json-path.ts), where a query says
+ * which fields it wants:
+ * - `parse_json(X).a.b`, `todynamic(X)["a"][0]` with X text: the path is read from X's text;
+ * - `extend J = parse_json(X)` over a string column X gives a JSON column (storage/json-column.ts): the parsed
+ *   values are made only when something reads them whole; `J.a.b` reads the path from X's text, once per
+ *   distinct string (hunts parse AdditionalFields, then read one or two of its fields).
+ * Both answer exactly what the general path (parse, then `member`/`indexInto`) does: text the quick reader
+ * leaves to it (16-digit runs, negative indexes) takes the general path (test/engine/json-path.test.ts).
+ */
+import type { CallExpr, Expr } from '../../kql/syntax/ast.js';
+import { gatherColumn } from '../storage/builders.js';
+import type { Column, StringColumn } from '../storage/column.js';
+import { jsonTextColumn } from '../storage/json-column.js';
+import { parseJsonValue } from '../values/json.js';
+import { jsonPathValue, walkPath, type JsonStep } from '../values/json-path.js';
+import type { Value } from '../values/value.js';
+import type { Compiled } from './env.js';
+import { compileExpr, type CompileScope } from './expr.js';
+import { columnOf } from './relation.js';
+
+function strip(e: Expr): Expr {
+  while (e.kind === 'ParenExpr') e = e.expr;
+  return e;
+}
+
+/** `parse_json(t).path` of one text: the quick reader, or the general path where it declines. */
+export function textPathValue(text: string, path: readonly JsonStep[]): Value {
+  const v = jsonPathValue(text, path);
+  return v === undefined ? walkPath(parseJsonValue(text), path) : v;
+}
+
+/** The argument of a `parse_json(x)` / `todynamic(x)` call (the built-in, one argument), else undefined. */
+function parseJsonArgument(e: Expr, s: CompileScope): Expr | undefined {
+  const x = strip(e);
+  if (x.kind !== 'CallExpr' || x.args.length !== 1) return undefined;
+  const name = x.name.name.toLowerCase();
+  if (name !== 'parse_json' && name !== 'todynamic' && name !== 'toobject') return undefined;
+  if (s.rt.bound.callOf(x as CallExpr)?.kind !== 'scalar') return undefined;
+  const a = x.args[0]!;
+  return a.kind === 'NamedArg' ? undefined : a;
+}
+
+/** A member/index chain with constant steps: its innermost target and the steps, outermost last. */
+function pathOf(e: Expr, s: CompileScope): { base: Expr; path: JsonStep[] } | undefined {
+  const path: JsonStep[] = [];
+  let x = e;
+  for (;;) {
+    if (x.kind === 'MemberExpr') {
+      path.push(x.name.name);
+      x = strip(x.target);
+    } else if (x.kind === 'IndexExpr') {
+      const i = compileExpr(x.index, s);
+      if (!i.constant) return undefined;
+      const v = i.eval(0);
+      if (typeof v === 'string') path.push(v);
+      else if (typeof v === 'number' && Number.isInteger(v)) path.push(v);
+      else return undefined;
+      x = strip(x.target);
+    } else break;
+  }
+  return path.length ? { base: x, path: path.reverse() } : undefined;
+}
+
+/**
+ * When `e` is `J.path` (J a JSON column) or `parse_json(C).path` (C a string column): the text column,
+ * aligned with the scope's physical rows, and the path; else undefined.
+ */
+export function jsonPathSource(e: Expr, s: CompileScope): { text: StringColumn; path: JsonStep[] } | undefined {
+  if (s.substitute || s.override) return undefined;
+  const p = pathOf(strip(e), s);
+  if (!p) return undefined;
+  if (p.base.kind === 'NameRef') {
+    const col = columnOf(s.rel, p.base.name);
+    return col?.type === 'dynamic' && col.jsonText ? { text: col.jsonText, path: p.path } : undefined;
+  }
+  const arg = parseJsonArgument(p.base, s);
+  const x = arg && strip(arg);
+  if (x?.kind !== 'NameRef') return undefined;
+  const col = columnOf(s.rel, x.name);
+  return col?.type === 'string' ? { text: col, path: p.path } : undefined;
+}
+
+/** `parse_json(X).path` or `J.path` (J a JSON column) compiled to read the path from the text; else undefined. */
+export function compileJsonPath(e: Expr, s: CompileScope): Compiled | undefined {
+  if (s.substitute || s.override) return undefined;
+  const p = pathOf(e, s);
+  if (!p) return undefined;
+  const { base, path } = p;
+  if (base.kind === 'NameRef') {
+    const col = columnOf(s.rel, base.name);
+    const text = col?.type === 'dynamic' ? col.jsonText : undefined;
+    if (!text) return undefined;
+    // once per distinct string: rows sharing a text share the value (mv-expand converts an array once);
+    // evaluateVector already goes once per distinct string, this is for per-row readers (where, ...)
+    const { dict, codes } = text;
+    const dense = dict.length <= 4 * text.length + 1024;
+    const memo: Value[] | undefined = dense ? new Array<Value>(dict.length) : undefined;
+    const sparse = dense ? undefined : new Map<number, Value>();
+    return {
+      type: 'dynamic',
+      eval: (r) => {
+        const code = codes[r]!;
+        let v = memo ? memo[code] : sparse!.get(code);
+        if (v === undefined) {
+          v = textPathValue(dict[code]!, path);
+          if (memo) memo[code] = v;
+          else sparse!.set(code, v);
+        }
+        return v;
+      },
+    };
+  }
+  const arg = parseJsonArgument(base, s);
+  if (!arg) return undefined;
+  const x = compileExpr(arg, s);
+  if (x.type !== 'string') return undefined;
+  const f = x.eval;
+  return { type: 'dynamic', eval: (r) => { const t = f(r); return typeof t === 'string' ? textPathValue(t, path) : walkPath(parseJsonValue(t), path); } };
+}
+
+/**
+ * `parse_json(C)` over string column C at rows `rows` as a JSON column, or undefined when `e` is not that.
+ * (`all`: the rows are every row of C in order.)
+ */
+export function jsonColumnOf(e: Expr, s: CompileScope, rows: Int32Array, all: boolean): Column | undefined {
+  if (s.substitute || s.override) return undefined;
+  const arg = parseJsonArgument(e, s);
+  const x = arg && strip(arg);
+  if (x?.kind !== 'NameRef') return undefined;
+  const col = columnOf(s.rel, x.name);
+  if (col?.type !== 'string') return undefined;
+  return jsonTextColumn(all ? col : (gatherColumn(col, rows) as StringColumn));
+}
