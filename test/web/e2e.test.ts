@@ -2,23 +2,19 @@
 // headless Chromium (playwright-core, /usr/bin/chromium). Skipped, saying why, where no Chromium is installed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { browserSkip, launchChromium, SHOTS } from '../helpers/browser.js';
 import { buildServer } from '../../src/server/app.js';
 import { main } from '../../src/cli/main.js';
 import { narrowWindow, walkThrough } from './e2e-flow.js';
 import { everydayUse, everyPageAtBothWidths } from './e2e-everyday.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-// CI (.ci/run installs Debian's chromium) must run these; elsewhere a missing browser skips them, saying why.
-const missing = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (install Debian's chromium or set CHROMIUM_PATH)`;
-if (missing && process.env['CI']) throw new Error(`browser tests cannot run in CI: ${missing}`);
-const skip = missing ?? false;
-const SHOTS = join('test-artifacts', 'screenshots');
+const skip = browserSkip;
 let root: string;
 let browser: Browser | undefined;
 
@@ -33,7 +29,7 @@ before(async () => {
   assert.ok(readFileSync(join(web, 'editor.css'), 'utf8').includes('.monaco-scrollable-element'));
   assert.deepEqual(readdirSync(join(web, 'chunks')).filter((f) => f.endsWith('.css')), []);
   assert.equal(await quietly(() => main(['demo', '--workspace', join(root, 'ws')])), 0);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
 });
 
 after(async () => {

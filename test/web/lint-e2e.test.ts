@@ -4,22 +4,19 @@
 // shown, and the page says it is off and by what; a change of config.json shows on the next load; an unknown
 // code there is said on the page. At 390 px nothing scrolls sideways.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { browserSkip, launchChromium, SHOTS } from '../helpers/browser.js';
 import { main } from '../../src/cli/main.js';
 import { buildServer } from '../../src/server/app.js';
 import { LINT_RULES, writeLintConfig, writeLintRules } from '../helpers/lint-rules.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (install Debian's chromium or set CHROMIUM_PATH)`;
-if (missing && process.env['CI']) throw new Error(`browser tests cannot run in CI: ${missing}`);
-const skip = missing ?? false;
-const SHOTS = join('test-artifacts', 'screenshots');
+const skip = browserSkip;
 let root: string;
 let browser: Browser | undefined;
 
@@ -37,7 +34,7 @@ before(async () => {
     process.stdout.write = out;
   }
   writeLintConfig(join(root, 'ws'), ['LINT040']);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -9,17 +9,14 @@ import { dirname, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { browserSkip, launchChromium, SHOTS } from '../helpers/browser.js';
 import { main } from '../../src/cli/main.js';
 import { findTechnique } from '../../src/rules/attack.js';
 import { buildServer } from '../../src/server/app.js';
 import { regressionCases, SIGMA } from '../helpers/sigma-regression.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (install Debian's chromium or set CHROMIUM_PATH)`;
-if (missing && process.env['CI']) throw new Error(`browser tests cannot run in CI: ${missing}`);
-const skip = missing ?? false;
-const SHOTS = join('test-artifacts', 'screenshots');
+const skip = browserSkip;
 const AWS = `title: AWS Root Credentials
 id: 8ad1600d-e9dc-4251-b0ee-a65268f29add
 status: test
@@ -71,7 +68,7 @@ before(async () => {
   assert.equal(await quietly(['ingest', ...cases.map((c) => c.evtx), '--workspace', ws, '--quiet']), 0);
   assert.equal(await quietly(['rules', 'import', rules, '--workspace', ws]), 0);
   assert.ok([0, 2].includes(await quietly(['hunt', '--workspace', ws, '--rules', 'language:sigma'])));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
 });
 
 after(async () => {

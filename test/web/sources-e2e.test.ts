@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { test, before, after } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { browserSkip, launchChromium, SHOTS } from '../helpers/browser.js';
 import { buildServer } from '../../src/server/app.js';
 import { runCli } from '../helpers/cli.js';
 import { commitFiles, initRepo } from '../helpers/git-repo.js';
@@ -21,11 +22,7 @@ import { validateAtom, validateJsonFeed } from '../helpers/feed-validate.js';
 import { ANALYTIC, HUNTING, MARKDOWN } from '../cli/fixtures/sources-rules.js';
 import { SECTION_TITLES } from './e2e-flow.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (install Debian's chromium or set CHROMIUM_PATH)`;
-if (missing && process.env['CI']) throw new Error(`browser tests cannot run in CI: ${missing}`);
-const skip = missing ?? false;
-const SHOTS = join('test-artifacts', 'screenshots');
+const skip = browserSkip;
 const BEACON = '11111111-2222-3333-4444-555555555555';
 const WEB = 'https://git.example.com/community/-/blob/{commit}/{path}';
 const RMM_WEB = 'https://github.com/jischell-msft/RemoteManagementMonitoringTools/blob/{commit}/{path}';
@@ -48,7 +45,7 @@ before(async () => {
   ws = join(root, 'ws');
   const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--outdir', join(root, 'web')], { encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--allow-file-access-from-files'] });
+  browser = await launchChromium(['--allow-file-access-from-files']);
 });
 
 after(async () => {
