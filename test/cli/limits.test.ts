@@ -69,7 +69,9 @@ test('--timeout is honoured inside a long per-row expression and inside a join, 
   const expr = await query('range x from 1 to 100000 step 1 | extend n = countof(strcat(strrep("ab", 50000), x), "b") | summarize sum(n)', 256, '--timeout', '1000');
   endedCleanly(expr, /error KQL4003: the query ran past its time limit of 1,000 ms in 'extend' \(--timeout\)/);
   assert.ok(expr.ms < 20_000, `took ${expr.ms} ms`);
-  const join = await query('range a from 1 to 10000 step 1 | extend k = 1 | join kind=inner (range b from 1 to 10000 step 1 | extend k = 1) on k | summarize count() by a % 7', 512, '--timeout', '500');
+  // 100M pairs: in a 512 MB heap a fast machine reached the memory budget (KQL4004) before 500 ms; with a
+  // 4 GB heap (a 2 GiB budget) only the time limit can stop it first
+  const join = await query('range a from 1 to 10000 step 1 | extend k = 1 | join kind=inner (range b from 1 to 10000 step 1 | extend k = 1) on k | summarize count() by a % 7', 4096, '--timeout', '500');
   endedCleanly(join, /error KQL4003: the query ran past its time limit of 500 ms in 'join'/);
 });
 
