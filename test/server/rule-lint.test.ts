@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { checkText } from '../../src/cli/check-files.js';
-import { main } from '../../src/cli/main.js';
+import { mainQuietly } from '../helpers/quiet-main.js';
 import { defaultCatalog } from '../../src/kql/semantics/index.js';
 import { importRules } from '../../src/rules/index.js';
 import { lintStoredRule } from '../../src/rules/lint/index.js';
@@ -26,23 +26,13 @@ let ws: string;
 let rules: string;
 let app: FastifyInstance;
 
-async function quietly(args: string[]): Promise<number> {
-  const out = process.stdout.write;
-  process.stdout.write = () => true;
-  try {
-    return await main(args);
-  } finally {
-    process.stdout.write = out;
-  }
-}
-
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'kqlite-rule-lint-'));
   ws = join(root, 'ws');
   rules = join(root, 'rules');
   writeLintRules(rules);
   copyFileSync(join(LINT_DATA, SIGMA.file), join(rules, SIGMA.file));
-  assert.equal(await quietly(['rules', 'import', rules, '--workspace', ws]), 0);
+  assert.equal(await mainQuietly(['rules', 'import', rules, '--workspace', ws]), 0);
   app = await buildServer({ workspaceDir: ws, webRoot: join(root, 'no-web') });
 });
 after(async () => {

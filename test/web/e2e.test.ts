@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkip, launchChromium, SHOTS } from '../helpers/browser.js';
 import { buildServer } from '../../src/server/app.js';
-import { main } from '../../src/cli/main.js';
+import { mainQuietly } from '../helpers/quiet-main.js';
 import { narrowWindow, walkThrough } from './e2e-flow.js';
 import { everydayUse, everyPageAtBothWidths } from './e2e-everyday.js';
 
@@ -28,7 +28,7 @@ before(async () => {
   assert.ok(!readFileSync(join(web, 'app.css'), 'utf8').includes('.monaco-scrollable-element'), 'app.css holds only the app');
   assert.ok(readFileSync(join(web, 'editor.css'), 'utf8').includes('.monaco-scrollable-element'));
   assert.deepEqual(readdirSync(join(web, 'chunks')).filter((f) => f.endsWith('.css')), []);
-  assert.equal(await quietly(() => main(['demo', '--workspace', join(root, 'ws')])), 0);
+  assert.equal(await mainQuietly(['demo', '--workspace', join(root, 'ws')]), 0);
   browser = await launchChromium();
 });
 
@@ -36,16 +36,6 @@ after(async () => {
   await browser?.close();
   if (root) rmSync(root, { recursive: true, force: true });
 });
-
-async function quietly<T>(body: () => Promise<T>): Promise<T> {
-  const quiet = process.stdout.write;
-  process.stdout.write = () => true;
-  try {
-    return await body();
-  } finally {
-    process.stdout.write = quiet;
-  }
-}
 
 async function serve(token?: string) {
   const app = await buildServer({ workspaceDir: join(root, 'ws'), webRoot: join(root, 'web'), engineWorkers: 1, ...(token ? { token } : {}) });
@@ -116,7 +106,7 @@ test('everyday use: every page at 1440 and 390 px, shareable links, what sets fi
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.setDefaultTimeout(30_000);
   try {
-    await quietly(() => main(['hunt', '--workspace', join(root, 'ws'), '--quiet'])); // the pack, as npm start hunts
+    await mainQuietly(['hunt', '--workspace', join(root, 'ws'), '--quiet']); // the pack, as npm start hunts
     await everyPageAtBothWidths(page, base, shooter(page, 'p'));
     await everydayUse(page, base, shooter(page, 'u'));
     assert.deepEqual(problems, []);

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkip, launchChromium, SHOTS } from '../helpers/browser.js';
-import { main } from '../../src/cli/main.js';
+import { mainQuietly } from '../helpers/quiet-main.js';
 import { buildServer } from '../../src/server/app.js';
 import { LINT_RULES, writeLintConfig, writeLintRules } from '../helpers/lint-rules.js';
 
@@ -26,13 +26,7 @@ before(async () => {
   const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--outdir', join(root, 'web')], { encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
   writeLintRules(join(root, 'rules'));
-  const out = process.stdout.write;
-  process.stdout.write = () => true;
-  try {
-    assert.equal(await main(['rules', 'import', join(root, 'rules'), '--workspace', join(root, 'ws')]), 0);
-  } finally {
-    process.stdout.write = out;
-  }
+  assert.equal(await mainQuietly(['rules', 'import', join(root, 'rules'), '--workspace', join(root, 'ws')]), 0);
   writeLintConfig(join(root, 'ws'), ['LINT040']);
   browser = await launchChromium();
 });

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserSkip, launchChromium, SHOTS } from '../helpers/browser.js';
-import { main } from '../../src/cli/main.js';
+import { mainQuietly } from '../helpers/quiet-main.js';
 import { findTechnique } from '../../src/rules/attack.js';
 import { buildServer } from '../../src/server/app.js';
 import { regressionCases, SIGMA } from '../helpers/sigma-regression.js';
@@ -39,16 +39,6 @@ const CASE = regressionCases().find((c) => /process_creation/.test(c.evtx) && kn
 const CASE_TITLE = /^title: (.+)$/m.exec(readFileSync(CASE.ruleFile, 'utf8'))![1]!.trim();
 const CASE_TECHNIQUE = knownTechnique(CASE.ruleFile)!;
 
-async function quietly(args: string[]): Promise<number> {
-  const out = process.stdout.write;
-  process.stdout.write = () => true;
-  try {
-    return await main(args);
-  } finally {
-    process.stdout.write = out;
-  }
-}
-
 before(async () => {
   if (skip) return;
   root = mkdtempSync(join(tmpdir(), 'kqlite-web-sigma-'));
@@ -65,9 +55,9 @@ before(async () => {
   copyFileSync(join(SIGMA, 'LICENSE'), join(rules, 'LICENSE'));
   writeFileSync(join(rules, 'aws_root_credentials.yml'), AWS);
   const ws = join(root, 'ws');
-  assert.equal(await quietly(['ingest', ...cases.map((c) => c.evtx), '--workspace', ws, '--quiet']), 0);
-  assert.equal(await quietly(['rules', 'import', rules, '--workspace', ws]), 0);
-  assert.ok([0, 2].includes(await quietly(['hunt', '--workspace', ws, '--rules', 'language:sigma'])));
+  assert.equal(await mainQuietly(['ingest', ...cases.map((c) => c.evtx), '--workspace', ws, '--quiet']), 0);
+  assert.equal(await mainQuietly(['rules', 'import', rules, '--workspace', ws]), 0);
+  assert.ok([0, 2].includes(await mainQuietly(['hunt', '--workspace', ws, '--rules', 'language:sigma'])));
   browser = await launchChromium();
 });
 
