@@ -10,13 +10,14 @@ import { readCell } from '../engine/storage/builders.js';
 import type { Column, Table } from '../engine/storage/column.js';
 import { formatDatetime, formatTimespan, splitTicks } from '../engine/values/ticks.js';
 import type { DynamicValue, Value } from '../engine/values/value.js';
-import { jsonText } from '../engine/values/json.js';
+import { jsonText, parseJson } from '../engine/values/json.js';
 import { parseLongText } from '../engine/values/long.js';
 import type { ColumnSchema, TableSchema } from '../kql/semantics/types.js';
 import type { ScalarTypeName } from '../kql/syntax/index.js';
 import { hashBytes } from './byte-dictionary.js';
 import { attachEncodedDictionary } from '../store/extent-format.js';
 import { PendingDictionary } from './pending-dictionary.js';
+import { Unescaper } from './json-unescape.js';
 import { CoercionError, coerce, inferType } from './coerce.js';
 import { datetimeFromBytes, datetimeFromText, integerFromBytes, parsed } from './coerce-bytes.js';
 
@@ -26,6 +27,9 @@ function grow<T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(a:
   b.set(a);
   return b;
 }
+
+/** Escaped JSON text's bytes are made here (one per thread: the bytes are looked up, copied if new, then reused). */
+const unescaper = new Unescaper();
 
 const NUMERIC = new Set<ScalarTypeName>(['int', 'long', 'real', 'decimal']);
 
@@ -204,6 +208,27 @@ class ColumnAccumulator {
     return true;
   }
 
+  /**
+   * A whole number of at most 15 digits (as integerFromBytes reads it) into a number column, as pushBytes
+   * would push it; false (nothing pushed) for other columns and an int out of range.
+   */
+  pushInteger(v: number): boolean {
+    const t = this.type;
+    if (t === 'int' ? (v | 0) !== v : t !== 'long' && t !== 'real' && t !== 'decimal') return false;
+    if (this.bigs) {
+      this.push(v);
+      return true;
+    }
+    const i = this.length;
+    if (i >= this.numbers.length) this.numbers = grow(this.numbers, i + 1);
+    if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
+    this.anyNullBefore = this.anyNull;
+    this.numbers[i] = v;
+    this.valid[i >> 3]! |= 1 << (i & 7);
+    this.length = i + 1;
+    return true;
+  }
+
   private pushTicks(hi: number, lo: number): void {
     const i = this.length;
     if (i >= this.numbers.length) {
@@ -218,22 +243,26 @@ class ColumnAccumulator {
     this.length = i + 1;
   }
 
-  /** A JSON string's escaped bytes (between its quotes) into a string column. */
+  /** A JSON string's escaped bytes (between its quotes) into a string column: by the bytes of its text where
+   * json-unescape.ts can make them, else by the escaped bytes (the dictionary decodes them with JSON.parse). */
   pushEscaped(buf: Buffer, s: number, e: number): void {
-    this.pushStringBytes(buf, s, e, true);
+    const n = unescaper.unescape(buf, s, e);
+    if (n < 0) this.pushStringBytes(buf, s, e, true);
+    else this.pushStringBytes(unescaper.out, 0, n, false);
   }
 
-  /** A string column's cell by its unescaped bytes, already hashed (hashBytes) by the reader. */
-  pushHashedText(buf: Buffer, s: number, e: number, hash: number): void {
-    this.pushStringBytes(buf, s, e, false, hash);
+  /** A string column's cell by its unescaped bytes, already hashed (hashBytes) by the reader; `ascii`: the
+   * reader saw every byte below 0x80. */
+  pushHashedText(buf: Buffer, s: number, e: number, hash: number, ascii: boolean): void {
+    this.pushStringBytes(buf, s, e, false, hash, ascii);
   }
 
   /** A string column's cell by its bytes: a repeated value is found without decoding it. */
-  private pushStringBytes(buf: Buffer, s: number, e: number, escaped: boolean, hash = hashBytes(buf, s, e)): void {
+  private pushStringBytes(buf: Buffer, s: number, e: number, escaped: boolean, hash = hashBytes(buf, s, e), ascii?: boolean): void {
     const i = this.length;
     if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
     if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
-    const c = this.dict.ofBytes(buf, s, e, escaped, hash);
+    const c = this.dict.ofBytes(buf, s, e, escaped, hash, ascii);
     this.anyNullBefore = this.anyNull;
     this.codes[i] = c;
     this.valid[i >> 3]! |= 1 << (i & 7);
@@ -401,9 +430,10 @@ export class TableAccumulator {
 
   /**
    * Adds an NDJSON row scanned on its bytes (json-columns.ts): per column its kind (Kind there: absent, text,
-   * escaped text, number, true, false, null) and value range. Same values, widening and errors as `add`.
+   * ASCII text, escaped text, integer, other number, true, false, null), value range, a text's hash and an
+   * integer's value. Same values, widening and errors as `add`.
    */
-  addScanned(buf: Buffer, kind: Uint8Array, starts: Int32Array, ends: Int32Array, hashes: Int32Array): void {
+  addScanned(buf: Buffer, kind: Uint8Array, starts: Int32Array, ends: Int32Array, hashes: Int32Array, nums?: Float64Array): void {
     const n = this.columns.length;
     let i = 0;
     try {
@@ -414,8 +444,9 @@ export class TableAccumulator {
         if (col.length < this.rows) col.padTo(this.rows);
         const s = starts[i]!, e = ends[i]!;
         switch (k) {
+          case 7: // ASCII text without escapes, and
           case 1: // text without escapes: its bytes are the string (hashed by the scanner)
-            if (col.type === 'string' && s !== e) col.pushHashedText(buf, s, e, hashes[i]!);
+            if (col.type === 'string' && s !== e) col.pushHashedText(buf, s, e, hashes[i]!, k === 7);
             else if (!col.pushBytes(buf, s, e)) this.pushValue(i, buf.toString('utf8', s, e));
             break;
           case 2: {
@@ -427,18 +458,13 @@ export class TableAccumulator {
             }
             break;
           }
-          case 3: {
-            if (NUMERIC.has(col.type) && col.pushBytes(buf, s, e)) break;
-            const text = buf.toString('latin1', s, e);
-            // an integer column reads the number's text exactly (a float would round past 2^53)
-            if ((col.type === 'long' || col.type === 'int') && parseLongText(text) !== undefined) {
-              this.pushValue(i, text);
-              break;
-            }
-            const v = Number(text);
-            if (!col.pushNumber(v)) this.pushValue(i, v);
+          case 8: // an integer of up to 15 digits, read by the scanner as pushBytes would read it
+            // (else not a number column, or an int out of its range: coerce.ts words the error)
+            if (!col.pushInteger(nums![i]!)) this.pushNumberText(i, buf, s, e);
             break;
-          }
+          case 3:
+            this.pushNumberText(i, buf, s, e);
+            break;
           default:
             this.pushValue(i, k === 4 ? true : k === 5 ? false : null);
         }
@@ -448,6 +474,18 @@ export class TableAccumulator {
       throw err;
     }
     this.rows++;
+  }
+
+  /** Column i's cell from a JSON number's text. */
+  private pushNumberText(i: number, buf: Buffer, s: number, e: number): void {
+    const col = this.columns[i]!;
+    if (NUMERIC.has(col.type) && col.pushBytes(buf, s, e)) return;
+    const text = buf.toString('latin1', s, e);
+    // an integer column reads the number's text exactly (a float would round past 2^53)
+    if ((col.type === 'long' || col.type === 'int') && parseLongText(text) !== undefined) return this.pushValue(i, text);
+    // what the generic path reads (parseJson): an integer past 2^53 stays exact, as a bigint, for a string column
+    const v = text.length > 15 ? parseJson(text) : Number(text);
+    if (typeof v !== 'number' || !col.pushNumber(v)) this.pushValue(i, v);
   }
 
   /** Column index of each name (-1: not a column). */

@@ -8,18 +8,22 @@
  */
 import { jsonText, parseJson } from '../engine/values/json.js';
 import type { TableAccumulator } from './accumulate.js';
-import { ByteDictionary, FNV_OFFSET, FNV_PRIME } from './byte-dictionary.js';
+import { ByteDictionary, finishHash, FNV_OFFSET, FNV_PRIME } from './byte-dictionary.js';
 import { CoercionError } from './coerce.js';
 import type { FileLoad } from './file-load.js';
 import { recordsOfLine, type RecordItem } from './readers.js';
 
 const RAW_KEPT = 2000;
-const [QUOTE, BACKSLASH, COLON, COMMA, OPEN, CLOSE] = [0x22, 0x5c, 0x3a, 0x2c, 0x7b, 0x7d];
+const [QUOTE, BACKSLASH, COLON, COMMA, OPEN, CLOSE, MINUS] = [0x22, 0x5c, 0x3a, 0x2c, 0x7b, 0x7d, 0x2d];
 const WS = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0d, 0x0a]) WS[c] = 1;
 
-/** What a scanned value is (per column, for TableAccumulator.addScanned). */
-export const Kind = { Absent: 0, Text: 1, Escaped: 2, Number: 3, True: 4, False: 5, Null: 6 } as const;
+/**
+ * What a scanned value is (per column, for TableAccumulator.addScanned): Text is a string without escapes
+ * (Ascii: and every byte below 0x80), Integer a JSON integer of at most 15 digits whose value is in `nums`,
+ * Number any other JSON number.
+ */
+export const Kind = { Absent: 0, Text: 1, Escaped: 2, Number: 3, True: 4, False: 5, Null: 6, Ascii: 7, Integer: 8 } as const;
 
 /** Bytes that end a run of plain string bytes: the quote, a backslash, a control character. */
 const STRING_STOP = new Uint8Array(256);
@@ -42,9 +46,14 @@ export class NdjsonColumns {
   private starts = new Int32Array(0);
   private ends = new Int32Array(0);
   private hashes = new Int32Array(0);
-  /** Each column's name as bytes, and the column whose key came at each position of the previous line:
+  private nums = new Float64Array(0);
+  /** The buffer of the line being scanned, and a view of it for 32-bit reads. */
+  private viewOf: Buffer | undefined;
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  /** Each column's name as bytes (and its whole 32-bit words, little-endian), and the column whose key came at each position of the previous line:
    * exports write keys in the same order on every line, so a key is mostly checked against one name. */
-  private names: Uint8Array[] = [];
+  private names: Buffer[] = [];
+  private nameWords: Int32Array[] = [];
   private predicted = new Int32Array(0);
   private readonly batch: RecordItem[] = [];
 
@@ -55,7 +64,7 @@ export class NdjsonColumns {
     if (!acc || !this.scan(acc, buf, s, e)) return this.generic({ text: buf.toString('utf8', s, e), line });
     this.load.fr.read++;
     try {
-      acc.addScanned(buf, this.kind, this.starts, this.ends, this.hashes);
+      acc.addScanned(buf, this.kind, this.starts, this.ends, this.hashes, this.nums);
     } catch (err) {
       if (!(err instanceof CoercionError)) throw err;
       const row = parseJson(buf.toString('utf8', s, e));
@@ -78,10 +87,19 @@ export class NdjsonColumns {
     if (this.batch.length) this.load.add(this.batch); // never refused: the table is known
   }
 
-  /** Fills kind/starts/ends per column from a flat object line; false when the line is not one. */
+  /**
+   * Fills kind/starts/ends (and hashes, nums) per column from a flat object line; false when the line is not
+   * one. Plain string bytes and key names go four at a time (a 32-bit read, and a test of all four bytes for
+   * a quote, a backslash or a control character at once); integers are read as their digits go by.
+   */
   private scan(acc: TableAccumulator, b: Buffer, s: number, e: number): boolean {
     const cols = acc.schema.columns;
     if (cols.length !== this.keyCount) this.indexKeys(acc);
+    if (b !== this.viewOf) {
+      this.viewOf = b;
+      this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
+    const dv = this.view;
     const kind = this.kind;
     kind.fill(Kind.Absent);
     let p = s;
@@ -95,8 +113,7 @@ export class NdjsonColumns {
       if (b[p] !== QUOTE) return false;
       const ks = ++p;
       let col = at < predicted.length ? predicted[at]! : -1;
-      const name = col >= 0 ? this.names[col]! : undefined;
-      if (name && ks + name.length < e && b[ks + name.length] === QUOTE && sameBytes(b, ks, name)) p = ks + name.length;
+      if (col >= 0 && this.isKey(dv, b, ks, e, col)) p = ks + this.names[col]!.length;
       else {
         while (p < e && b[p] !== QUOTE && b[p] !== BACKSLASH) p++;
         if (b[p] !== QUOTE) return false;
@@ -109,17 +126,28 @@ export class NdjsonColumns {
       if (b[p] !== COLON) return false;
       p++;
       while (p < e && WS[b[p]!]) p++;
-      const c = b[p];
+      const c = b[p]!;
       let k: number;
       if (c === QUOTE) {
         const vs = ++p;
-        k = Kind.Text;
-        // the text's hash as it is read (the byte dictionary's FNV-1a): a string column then finds it in one pass
+        // the text's hash as it is read (byte-dictionary.ts's hashBytes): a string column then finds it in one
+        // pass. Whole words while none of their bytes ends a run of plain text; the rest byte by byte
         let h = FNV_OFFSET;
+        let high = 0;
+        while (p + 4 <= e) {
+          const w = dv.getInt32(p, true);
+          const q = w ^ 0x22222222, bs = w ^ 0x5c5c5c5c;
+          if ((((q - 0x01010101) & ~q) | ((bs - 0x01010101) & ~bs) | ((w - 0x20202020) & ~w)) & 0x80808080) break;
+          h = Math.imul(h ^ w, FNV_PRIME);
+          high |= w;
+          p += 4;
+        }
+        k = Kind.Text;
         for (; p < e; p++) {
           const x = b[p]!;
           if (!STRING_STOP[x]) {
             h = Math.imul(h ^ x, FNV_PRIME);
+            high |= x;
             continue;
           }
           if (x === QUOTE) break;
@@ -131,10 +159,13 @@ export class NdjsonColumns {
               for (let h = 1; h <= 4; h++) if (!HEX[b[p + h]!]) return false;
               p += 4;
             } else if (!SIMPLE_ESCAPE[y]) return false;
-          } else if (x! < 0x20) return false; // a control character: invalid JSON, the generic path reports it
+          } else return false; // a control character: invalid JSON, the generic path reports it
         }
         if (p >= e) return false;
-        this.hashes[col] = h; // only used for Kind.Text: escapes are hashed on their bytes by the dictionary
+        if (k === Kind.Text) {
+          if (!(high & 0x80808080)) k = Kind.Ascii;
+          this.hashes[col] = finishHash(h); // escapes are hashed on their bytes by the dictionary
+        }
         this.starts[col] = vs;
         this.ends[col] = p++;
       } else {
@@ -142,14 +173,32 @@ export class NdjsonColumns {
         if (c === 0x74 && b[p + 1] === 0x72 && b[p + 2] === 0x75 && b[p + 3] === 0x65) (k = Kind.True), (p += 4);
         else if (c === 0x66 && b[p + 1] === 0x61 && b[p + 2] === 0x6c && b[p + 3] === 0x73 && b[p + 4] === 0x65) (k = Kind.False), (p += 5);
         else if (c === 0x6e && b[p + 1] === 0x75 && b[p + 2] === 0x6c && b[p + 3] === 0x6c) (k = Kind.Null), (p += 4);
-        else if (c === 0x2d || (c! >= 0x30 && c! <= 0x39)) {
-          k = Kind.Number;
-          for (p++; p < e; p++) {
-            const x = b[p]!;
-            if (!((x >= 0x30 && x <= 0x39) || x === 0x2e || x === 0x65 || x === 0x45 || x === 0x2b || x === 0x2d)) break;
+        else if (c === MINUS || (c >= 0x30 && c <= 0x39)) {
+          // an integer's value as its digits go by: up to 15 digits a double holds it exactly (coerce-bytes.ts's
+          // integerFromBytes reads the same); anything longer, a fraction or an exponent is left to the accumulator
+          if (c === MINUS) p++;
+          const ds = p;
+          let v = 0;
+          for (; p < e; p++) {
+            const d = b[p]! - 0x30;
+            if (d < 0 || d > 9) break;
+            v = v * 10 + d;
           }
-          // the number's form is left to Number(); one JSON would refuse (01, 1.) goes to the generic path
-          if (!validJsonNumber(b, vs, p)) return false;
+          const digits = p - ds;
+          if (digits === 0 || (digits > 1 && b[ds] === 0x30)) return false; // JSON has no "-" alone or leading zeros
+          const x = b[p];
+          if (x === 0x2e || x === 0x65 || x === 0x45) {
+            k = Kind.Number;
+            for (p++; p < e; p++) {
+              const y = b[p]!;
+              if (!((y >= 0x30 && y <= 0x39) || y === 0x2e || y === 0x65 || y === 0x45 || y === 0x2b || y === MINUS)) break;
+            }
+            // the number's form is left to Number(); one JSON would refuse (1., 1e) goes to the generic path
+            if (!validJsonNumber(b, vs, p)) return false;
+          } else if (digits <= 15) {
+            k = Kind.Integer;
+            this.nums[col] = c === MINUS ? -v : v;
+          } else k = Kind.Number;
         } else return false;
         this.starts[col] = vs;
         this.ends[col] = p;
@@ -168,6 +217,18 @@ export class NdjsonColumns {
     }
   }
 
+  /** Whether the key starting at `ks` (after its opening quote) is column `col`'s name and its closing quote. */
+  private isKey(dv: DataView, b: Uint8Array, ks: number, e: number, col: number): boolean {
+    const words = this.nameWords[col]!;
+    const name = this.names[col]!;
+    const n = name.length;
+    if (ks + n >= e || b[ks + n] !== QUOTE) return false;
+    let k = 0;
+    for (let w = 0; w < words.length; w++, k += 4) if (dv.getInt32(ks + k, true) !== words[w]) return false;
+    for (; k < n; k++) if (b[ks + k] !== name[k]) return false;
+    return true;
+  }
+
   private indexKeys(acc: TableAccumulator): void {
     const cols = acc.schema.columns;
     this.keys = new ByteDictionary();
@@ -178,11 +239,17 @@ export class NdjsonColumns {
     });
     this.keyCount = cols.length;
     this.names = cols.map((c) => Buffer.from(c.name));
+    this.nameWords = this.names.map((n) => {
+      const words = new Int32Array(n.length >> 2);
+      for (let w = 0; w < words.length; w++) words[w] = n.readInt32LE(4 * w);
+      return words;
+    });
     this.predicted = new Int32Array(cols.length).fill(-1);
     this.kind = new Uint8Array(cols.length);
     this.starts = new Int32Array(cols.length);
     this.ends = new Int32Array(cols.length);
     this.hashes = new Int32Array(cols.length);
+    this.nums = new Float64Array(cols.length);
   }
 }
 

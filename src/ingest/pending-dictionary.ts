@@ -57,13 +57,14 @@ export class PendingDictionary {
 
   /**
    * The code of a value given as bytes: a JSON string's text between its quotes (`escaped` when it holds
-   * escapes), or a CSV cell; `hash` is hashBytes of them. A repeated value is found without decoding it.
+   * escapes), or a CSV cell; `hash` is hashBytes of them; `ascii`, when the caller knows, whether every
+   * byte is below 0x80. A repeated value is found without decoding it.
    */
-  ofBytes(buf: Buffer, s: number, e: number, escaped: boolean, hash: number): number {
+  ofBytes(buf: Buffer, s: number, e: number, escaped: boolean, hash: number, ascii?: boolean): number {
     this.added = false;
     let c = this.bytes.findHashed(buf, s, e, hash);
     if (c >= 0) return c;
-    if (!this.strings && !escaped && isAscii(buf, s, e)) {
+    if (!this.strings && !escaped && (ascii ?? isAscii(buf, s, e))) {
       c = this.count++;
       this.added = true;
       this.memoryBytes += e - s + 24;
