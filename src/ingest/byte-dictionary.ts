@@ -42,6 +42,10 @@ export class ByteDictionary {
   /** Per code: its bytes in the arena as [start, length] (length -1: none recorded). */
   private span = new Int32Array(16).fill(-1);
   private arena = new Uint8Array(256);
+  private arenaView = new DataView(this.arena.buffer);
+  /** The buffer last looked up in, and a view of it: values are compared four bytes at a time. */
+  private viewOf: Uint8Array | undefined;
+  private view: DataView = this.arenaView;
   private arenaLen = 0;
   private lastHash = 0;
   /** The slot and code of the latest insert, so a rolled-back row can take it back. */
@@ -63,12 +67,24 @@ export class ByteDictionary {
       const c = slots[2 * slot + 1]!;
       if (c === EMPTY) return -1;
       if (slots[2 * slot] !== h || c < 0 || this.span[2 * c + 1] !== n) continue;
-      const a = this.arena;
-      const o = this.span[2 * c]!;
-      let k = 0;
-      while (k < n && a[o + k] === buf[s + k]) k++;
-      if (k === n) return c;
+      if (this.sameBytes(buf, s, n, this.span[2 * c]!)) return c;
     }
+  }
+
+  /** Whether buf[s, s + n) equals the arena's bytes at `o`: four bytes at a time, then the rest. */
+  private sameBytes(buf: Uint8Array, s: number, n: number, o: number): boolean {
+    const a = this.arena;
+    let k = 0;
+    if (n >= 8) {
+      if (buf !== this.viewOf) {
+        this.viewOf = buf;
+        this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      }
+      const bv = this.view, av = this.arenaView;
+      for (; k + 4 <= n; k += 4) if (av.getInt32(o + k, true) !== bv.getInt32(s + k, true)) return false;
+    }
+    for (; k < n; k++) if (a[o + k] !== buf[s + k]) return false;
+    return true;
   }
 
   /** Records buf[s, e) as `code`'s bytes, right after a `find` of the same bytes missed. */
@@ -80,6 +96,7 @@ export class ByteDictionary {
       const a = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLen + n));
       a.set(this.arena.subarray(0, this.arenaLen));
       this.arena = a;
+      this.arenaView = new DataView(a.buffer);
     }
     const a = this.arena;
     for (let k = 0, o = this.arenaLen; k < n; k++) a[o + k] = buf[s + k]!; // no subarray object per insert

@@ -44,14 +44,28 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+/** The day last checked and counted (an export's timestamps mostly share their day): its y/M/d key and days. */
+let lastDay = -1;
+let lastDays = 0;
+
+/** Days since 1970-01-01 of a valid y-M-d, else NaN; the same day twice in a row is looked up, not reckoned. */
+function dayOf(y: number, mo: number, d: number): number {
+  if (y < 1 || mo < 1 || mo > 12 || d < 1) return NaN;
+  const key = (y * 100 + mo) * 100 + d;
+  if (key === lastDay) return lastDays;
+  if (d > (mo === 2 && leap(y) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return NaN;
+  lastDay = key;
+  return (lastDays = daysFromCivil(y, mo, d));
+}
+
 /** `yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}][Z]` → parsed.hi (whole ms) / parsed.lo (0..9999 ticks); false otherwise. */
 export function datetimeFromBytes(b: Uint8Array, s: number, e: number): boolean {
   if (e - s < 19 || e - s > 30) return false;
   if (b[s + 4] !== 0x2d || b[s + 7] !== 0x2d || (b[s + 10] !== 0x54 && b[s + 10] !== 0x20) || b[s + 13] !== 0x3a || b[s + 16] !== 0x3a) return false;
-  const y = digits(b, s, 4), mo = digits(b, s + 5, 2), d = digits(b, s + 8, 2);
   const h = digits(b, s + 11, 2), mi = digits(b, s + 14, 2), sec = digits(b, s + 17, 2);
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return false;
-  if (d > (mo === 2 && leap(y) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return false;
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return false;
+  const days = dayOf(digits(b, s, 4), digits(b, s + 5, 2), digits(b, s + 8, 2));
+  if (days !== days) return false; // NaN: not a date
   let p = s + 19;
   let frac = 0;
   if (p < e && b[p] === 0x2e) {
@@ -67,7 +81,7 @@ export function datetimeFromBytes(b: Uint8Array, s: number, e: number): boolean 
   }
   if (p < e && b[p] === 0x5a) p++; // upper case only: coerce.ts refuses a lower-case z
   if (p !== e) return false;
-  parsed.hi = daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + Math.floor(frac / 10_000);
+  parsed.hi = days * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + Math.floor(frac / 10_000);
   parsed.lo = frac % 10_000;
   return true;
 }

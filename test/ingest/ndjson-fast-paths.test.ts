@@ -10,6 +10,9 @@ import { Unescaper } from '../../src/ingest/json-unescape.js';
 import { finishHash, FNV_OFFSET, FNV_PRIME, hashBytes } from '../../src/ingest/byte-dictionary.js';
 import { TableAccumulator } from '../../src/ingest/accumulate.js';
 import { Kind } from '../../src/ingest/json-columns.js';
+import { datetimeFromBytes, parsed } from '../../src/ingest/coerce-bytes.js';
+import { joinTicks } from '../../src/engine/values/ticks.js';
+import { parseDatetimeText } from '../../src/kql/syntax/index.js';
 import { contents, quarantineOf, scratchArea } from '../helpers/workspace-contents.js';
 
 const { fresh, file } = scratchArea('kqlite-fast-paths-');
@@ -140,4 +143,25 @@ test('escaped ASCII values keep a string column\'s dictionary bytes only (no str
   assert.ok(Object.getOwnPropertyDescriptor(col, 'dict')!.get, 'the dictionary is still bytes (decoded only when asked)');
   assert.deepEqual(col.dict, ['C:\\x.exe', 'hi']);
   assert.deepEqual([...col.codes], [0, 1, 1, 0]);
+});
+
+test('datetimes read from bytes give the general parser\'s ticks, the same day in a row or not, valid or not', () => {
+  let seed = 7;
+  const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  const pad = (v: number, w: number) => String(v).padStart(w, '0');
+  let accepted = 0;
+  for (let i = 0; i < 20_000; i++) {
+    // runs of one day (the bytes reader keeps the last day), then a jump; some days and times out of range
+    const day = i % 7 ? [2024, 2, 29] : [[1, 2000, 1900, 2023, 2024, 9999][rand(6)]!, rand(14), rand(33)];
+    const frac = rand(11);
+    const text = `${pad(day[0]!, 4)}-${pad(day[1]!, 2)}-${pad(day[2]!, 2)}${rand(5) ? 'T' : ' '}${pad(rand(25), 2)}:${pad(rand(61), 2)}:${pad(rand(61), 2)}` +
+      (frac ? '.' + pad(rand(1e9), 9).slice(0, frac - 1) : '') + ['Z', '', 'z'][rand(3)];
+    const general = parseDatetimeText(text);
+    const b = Buffer.from(`"${text}"`);
+    if (datetimeFromBytes(b, 1, b.length - 1)) {
+      accepted++;
+      assert.equal(joinTicks(parsed.hi, parsed.lo), general, text);
+    } else if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d{1,9})?Z?$/.test(text)) assert.equal(general, undefined, `${text}: the canonical form is read from bytes when valid`);
+  }
+  assert.ok(accepted > 10_000, `${accepted} read from bytes`);
 });
