@@ -47,10 +47,17 @@ async function child(file: string, wsDir: string, rowsPerExtent?: number): Promi
   const { ingestPaths } = (await import(`${DIST}ingest.js`)) as typeof import('../src/ingest/ingest.js');
   const { Workspace } = (await import(new URL('../dist/store/workspace.js', import.meta.url).href)) as typeof import('../src/store/workspace.js');
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const r = await ingestPaths(Workspace.open(wsDir, { create: true }), [file], rowsPerExtent ? { rowsPerExtent } : {});
   const ms = performance.now() - t0;
-  process.stdout.write(JSON.stringify({ ms, loaded: r.loaded, quarantined: r.quarantined, extents: r.files[0]!.extents, maxRssKb: process.resourceUsage().maxRSS }));
+  process.stdout.write(JSON.stringify({ ms, cpuMs: cpuMsSince(c0), loaded: r.loaded, quarantined: r.quarantined, extents: r.files[0]!.extents, maxRssKb: process.resourceUsage().maxRSS }));
 }
+
+/** CPU time of the whole process (every thread: workers, zlib's, DuckDB's) since `c0`, in ms. */
+const cpuMsSince = (c0: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+};
 
 /** Reload: open the workspace and count the table (what a first query pays), then load every column to size the data in memory. */
 async function reloadChild(wsDir: string): Promise<void> {
@@ -104,18 +111,20 @@ async function duckChild(file: string, dbFile: string): Promise<void> {
   rmSync(dbFile, { force: true });
   rmSync(dbFile + '.wal', { force: true });
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const inst = await DuckDBInstance.create(dbFile);
   const conn = await inst.connect();
   const cols = Object.entries(DUCK_COLUMNS).map(([k, v]) => `'${k}': '${v}'`).join(', ');
   await conn.run(`CREATE TABLE DeviceNetworkEvents AS SELECT * FROM read_json('${file}', format = 'newline_delimited', columns = {${cols}})`);
   await conn.run('CHECKPOINT');
   const ms = performance.now() - t0;
+  const cpuMs = cpuMsSince(c0);
   const loaded = Number((await conn.runAndReadAll('SELECT count(*) FROM DeviceNetworkEvents')).getRows()[0]![0]);
   conn.closeSync();
-  process.stdout.write(JSON.stringify({ ms, loaded, quarantined: 0, extents: 0, maxRssKb: process.resourceUsage().maxRSS }));
+  process.stdout.write(JSON.stringify({ ms, cpuMs, loaded, quarantined: 0, extents: 0, maxRssKb: process.resourceUsage().maxRSS }));
 }
 
-type ChildOut = { ms: number; loaded: number; quarantined: number; extents: number; maxRssKb: number };
+type ChildOut = { ms: number; cpuMs: number; loaded: number; quarantined: number; extents: number; maxRssKb: number };
 type ReloadOut = { ms: number; memoryBytes: number; loadMs?: number; loadCpuMs?: number };
 function runChild<T = ChildOut>(childArgs: string[]): T {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/ingest-bench.ts', ...childArgs], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -161,11 +170,13 @@ async function main(): Promise<void> {
   const out = median(ours, (o) => o.ms);
   const duck = theirs.length ? median(theirs, (o) => o.ms) : undefined;
   const pairRatio = theirs.length ? median(ours.map((o, i) => o.ms / theirs[i]!.ms), (x) => x) : undefined;
-  const runsLine = runs > 1 ? `  runs (ms): kqlite ${ours.map((o) => o.ms.toFixed(0)).join(', ')}${theirs.length ? `; DuckDB ${theirs.map((o) => o.ms.toFixed(0)).join(', ')}` : ''}` : undefined;
+  const cpuRatio = theirs.length ? median(ours.map((o, i) => o.cpuMs / theirs[i]!.cpuMs), (x) => x) : undefined;
+  const list = (xs: ChildOut[], key: (o: ChildOut) => number) => xs.map((o) => key(o).toFixed(0)).join(', ');
+  const runsLine = runs > 1 ? `  runs (ms): kqlite ${list(ours, (o) => o.ms)}${theirs.length ? `; DuckDB ${list(theirs, (o) => o.ms)}` : ''}\n  CPU (ms, every thread): kqlite ${list(ours, (o) => o.cpuMs)}${theirs.length ? `; DuckDB ${list(theirs, (o) => o.cpuMs)}` : ''}` : undefined;
   const gzBytes = statSync(file).size;
   const line = (who: string, o: ChildOut) => {
     const secs = o.ms / 1000;
-    console.log(`  ${who}: ${secs.toFixed(2)} s${runs > 1 ? ' (median)' : ''}, ${Math.round(rows / secs).toLocaleString('en-US')} rows/s, ${(gzBytes / MB / secs).toFixed(1)} MB/s gzipped, peak RSS ${(o.maxRssKb / 1024).toFixed(0)} MB`);
+    console.log(`  ${who}: ${secs.toFixed(2)} s${runs > 1 ? ' (median)' : ''} (${(o.cpuMs / 1000).toFixed(2)} s CPU), ${Math.round(rows / secs).toLocaleString('en-US')} rows/s, ${(gzBytes / MB / secs).toFixed(1)} MB/s gzipped, peak RSS ${(o.maxRssKb / 1024).toFixed(0)} MB`);
   };
   console.log(`ingest NDJSON.gz: ${rows.toLocaleString('en-US')} rows, ${(gzBytes / MB).toFixed(1)} MB gzipped${raw ? ` (${(raw / MB).toFixed(0)} MB of text)` : ''}, ${out.extents} extent(s)`);
   if (runsLine) console.log(runsLine);
@@ -179,7 +190,7 @@ async function main(): Promise<void> {
     const duckReload = runChild<ReloadOut>(['--duck-reload-child', file, join(dir, 'duck.db')]);
     const duckDisk = statSync(join(dir, 'duck.db')).size;
     console.log(`  DuckDB: on disk ${perRow(duckDisk)}, in memory ${perRow(duckReload.memoryBytes)} (in-memory database, duckdb_memory()), reload (open + count) ${duckReload.ms.toFixed(0)} ms`);
-    console.log(`  kqlite/DuckDB: time ${pairRatio!.toFixed(2)} (median of the runs' ratios), peak RSS ${(out.maxRssKb / duck.maxRssKb).toFixed(2)}, bytes/row on disk ${(disk / duckDisk).toFixed(2)}, in memory ${(reload.memoryBytes / duckReload.memoryBytes).toFixed(2)}, reload ${(reload.ms / duckReload.ms).toFixed(2)}`);
+    console.log(`  kqlite/DuckDB: time ${pairRatio!.toFixed(2)} (median of the runs' ratios), CPU ${cpuRatio!.toFixed(2)}, peak RSS ${(out.maxRssKb / duck.maxRssKb).toFixed(2)}, bytes/row on disk ${(disk / duckDisk).toFixed(2)}, in memory ${(reload.memoryBytes / duckReload.memoryBytes).toFixed(2)}, reload ${(reload.ms / duckReload.ms).toFixed(2)}`);
   }
   rmSync(wsDir, { recursive: true, force: true });
   rmSync(join(dir, 'duck.db'), { force: true });

@@ -27,8 +27,8 @@ interface Running {
   written: { table: string; id: string }[];
   progress?: (bytes: number, records: number) => void;
   resolve: (r: FileResult) => void;
-  /** A part's block has been read. */
-  blockDone?: () => void;
+  /** A part's block has been read (its memory handed back). */
+  blockDone?: (bytes: Uint8Array | undefined) => void;
 }
 
 /** Blocks sent to a part and not yet read: enough to keep its thread busy, few enough to bound memory. */
@@ -38,6 +38,8 @@ const BLOCKS_IN_FLIGHT = 2;
 export class PartHandle {
   inFlight = 0;
   settled = false;
+  /** Where a block's memory goes once the part has read it (ingest-split.ts fills it again). */
+  recycle: ((bytes: Uint8Array) => void) | undefined;
   private waiting: (() => void) | undefined;
 
   constructor(private readonly worker: Worker, readonly written: { table: string; id: string }[], readonly result: Promise<FileResult>) {}
@@ -62,9 +64,10 @@ export class PartHandle {
   }
 
   /** Called by the pool: a block was read, or the part ended (done, failed, or its thread died). */
-  wake(settled = false): void {
+  wake(settled = false, bytes?: Uint8Array): void {
     if (settled) this.settled = true;
     else this.inFlight--;
+    if (bytes) this.recycle?.(bytes);
     const w = this.waiting;
     this.waiting = undefined;
     w?.();
@@ -100,7 +103,7 @@ export class IngestPool {
     const written: { table: string; id: string }[] = [];
     let handle: PartHandle | undefined;
     const result = new Promise<FileResult>((resolve) => {
-      slot.running = { file, written, resolve: (r) => (handle!.wake(true), resolve(r)), blockDone: () => handle!.wake() };
+      slot.running = { file, written, resolve: (r) => (handle!.wake(true), resolve(r)), blockDone: (bytes) => handle!.wake(false, bytes) };
     });
     handle = new PartHandle(slot.worker, written, result);
     slot.worker.postMessage({ kind: 'part', file, opts, schemas } satisfies WorkerMessage);
@@ -123,7 +126,7 @@ export class IngestPool {
       if (!r) return;
       if (m.kind === 'progress') r.progress?.(m.bytes, m.records);
       else if (m.kind === 'extent') r.written.push({ table: m.table, id: m.id });
-      else if (m.kind === 'block-done') r.blockDone?.();
+      else if (m.kind === 'block-done') r.blockDone?.(m.bytes);
       else {
         slot.running = undefined;
         this.release(slot);

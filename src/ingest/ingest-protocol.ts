@@ -28,7 +28,7 @@ export type WorkerMessage =
 export type WorkerReply =
   | { kind: 'progress'; bytes: number; records: number }
   | { kind: 'extent'; table: string; id: string }
-  /** A block of a part has been read (the splitter sends the next one). */
-  | { kind: 'block-done' }
+  /** A block of a part has been read (the splitter sends the next one); its memory comes back for the next. */
+  | { kind: 'block-done'; bytes?: Uint8Array }
   | { kind: 'done'; result: FileResult }
   | { kind: 'failed'; message: string };

@@ -28,6 +28,24 @@ export interface SplitOptions {
 }
 
 export const SPLIT_MIN_BYTES = 16 << 20;
+const BLOCK_BYTES = 4 << 20;
+
+/**
+ * Memory for blocks, reused: a part hands each block's memory back once it has read it, and the next block is
+ * copied into it. A few buffers go round instead of a new 4 MiB one per block, each freed by a worker whenever
+ * its garbage collector comes to it (a file's worth of them could wait for that), and a reused buffer's pages
+ * are already mapped.
+ */
+function blockMemory(parts: PartHandle[], blockBytes: number): (n: number) => Uint8Array {
+  const spare: ArrayBuffer[] = [];
+  for (const p of parts) p.recycle = (b) => void (spare.length < 2 * parts.length + 2 && spare.push(b.buffer as ArrayBuffer));
+  return (n) => {
+    const i = spare.findIndex((b) => b.byteLength >= n);
+    // a block holds blockBytes and the rest of the chunk that filled it: room for a chunk more than that
+    const buf = i >= 0 ? spare.splice(i, 1)[0]! : Buffer.allocUnsafeSlow(Math.max(n, blockBytes + (1 << 20))).buffer;
+    return new Uint8Array(buf, 0, n);
+  };
+}
 
 /** The load options a part needs (the serialisable ones). */
 type PartOptions = Pick<LoadOptions, 'table' | 'rowsPerExtent' | 'cellsPerFlush' | 'bytesPerFlush'>;
@@ -41,7 +59,7 @@ export async function readLinesInParts(ws: LoadTarget, file: string, src: Source
   const schemas = [...new Set([load.fallbackTable!])].flatMap((t) => load.baseSchema(t) ?? []);
   for (let i = 0; i < split.threads; i++) parts.push(await split.pool.part(file, partOpts, schemas));
   const pieces: LinePiece[] = [];
-  const blocks = new LineBlocks((p) => pieces.push(p), split.blockBytes, split.maxRecordBytes, src.firstLine);
+  const blocks = new LineBlocks((p) => pieces.push(p), split.blockBytes, split.maxRecordBytes, src.firstLine, blockMemory(parts, split.blockBytes ?? BLOCK_BYTES));
   let lines = 0;
   const send = async () => {
     for (const p of pieces) {

@@ -11,7 +11,7 @@ import { PartReader } from './ingest-part.js';
 import type { WorkerMessage, WorkerReply } from './ingest-protocol.js';
 
 const { dir } = workerData as { dir: string };
-const post = (m: WorkerReply) => parentPort!.postMessage(m);
+const post = (m: WorkerReply, transfer?: ArrayBuffer[]) => parentPort!.postMessage(m, transfer);
 const shared = (opts: WorkerMessage & { kind: 'file' | 'part' }): ReadOptions => ({
   ...opts.opts,
   onExtent: (table, id) => post({ kind: 'extent', table, id }),
@@ -42,7 +42,9 @@ parentPort!.on('message', (m: WorkerMessage) => {
       return;
     case 'block':
       part?.block(m.bytes, m.firstLine);
-      post({ kind: 'block-done' });
+      // the block's memory goes back to be filled again: nothing read from it keeps a view of it (values are
+      // copied into dictionaries, odd lines decoded to strings)
+      post({ kind: 'block-done', bytes: m.bytes }, [m.bytes.buffer as ArrayBuffer]);
       return;
     case 'problem':
       part?.problem(m.line, m.problem);

@@ -18,8 +18,11 @@ export class LineBlocks {
   /** Inside a line already reported as too long: its bytes are dropped up to its newline. */
   private oversize = false;
 
-  /** `firstLine`: the number of the first line pushed (a grown file is read on from its new part). */
-  constructor(private readonly emit: (p: LinePiece) => void, private readonly blockBytes = 4 << 20, private readonly maxRecordBytes = MAX_RECORD_BYTES, firstLine = 1) {
+  /**
+   * `firstLine`: the number of the first line pushed (a grown file is read on from its new part); `alloc`:
+   * memory for a block of n bytes (a view of n bytes from offset 0 of an ArrayBuffer of its own), by default new.
+   */
+  constructor(private readonly emit: (p: LinePiece) => void, private readonly blockBytes = 4 << 20, private readonly maxRecordBytes = MAX_RECORD_BYTES, firstLine = 1, private readonly alloc: (n: number) => Uint8Array = (n) => Buffer.allocUnsafeSlow(n)) {
     this.line = firstLine;
   }
 
@@ -60,15 +63,16 @@ export class LineBlocks {
 
   private flush(): void {
     const n = this.pending.reduce((s, b) => s + b.byteLength, 0);
-    // memory of its own (moved to the worker) and not zeroed first: every byte is copied over
-    const bytes = Buffer.allocUnsafeSlow(n);
+    // memory of its own (moved to the worker), not zeroed first: every byte is copied over
+    const bytes = this.alloc(n);
     let at = 0;
     for (const b of this.pending) {
       bytes.set(b, at);
       at += b.byteLength;
     }
     const firstLine = this.line;
-    for (let p = bytes.indexOf(NEWLINE); p >= 0; p = bytes.indexOf(NEWLINE, p + 1)) this.line++; // memchr
+    const view = Buffer.from(bytes.buffer, bytes.byteOffset, n); // Buffer's indexOf is memchr; a typed array's is a loop
+    for (let p = view.indexOf(NEWLINE); p >= 0; p = view.indexOf(NEWLINE, p + 1)) this.line++;
     this.pending = [];
     this.size = 0;
     this.emit({ kind: 'block', bytes, firstLine });
