@@ -88,6 +88,8 @@ class FileSource implements Source {
   private readonly gunzip: GzipDecoder | undefined;
   private readonly utf8 = new Utf8Check();
   private queue: Buffer[] = [];
+  /** The next stored chunk being read and decoded while the reader uses the current one. */
+  private ahead: Promise<{ chunks: Buffer[]; last: boolean }> | undefined;
   private rawDone = false;
   private closed = false;
   /** Decoded bytes taken from the decoder so far (all hashed), and the end of the last line seen. */
@@ -117,17 +119,15 @@ class FileSource implements Source {
   private async next(): Promise<Buffer | undefined> {
     while (!this.queue.length) {
       if (this.rawDone || this.closed) return undefined;
-      const r = await this.raw.next();
-      if (r.done) {
-        this.rawDone = true;
-        if (this.gunzip) this.queue.push(...(await this.gunzip.end()));
-      } else {
-        this.rawBytes += r.value.byteLength;
-        this.onRawBytes?.(this.rawBytes);
-        if (this.gunzip) this.queue.push(...(await this.gunzip.push(r.value)));
-        else this.queue.push(r.value);
+      const got = await (this.ahead ?? this.readAndDecode());
+      this.ahead = undefined;
+      if (got.last) this.rawDone = true;
+      // the next stored chunk is read and inflated (zlib works on its own thread) while this one is used
+      else if (!this.closed) {
+        this.ahead = this.readAndDecode();
+        this.ahead.catch(() => {}); // a failure is met when it is awaited; a source closed meanwhile never does
       }
-      this.queue = this.queue.filter((b) => b.byteLength);
+      this.queue = got.chunks.filter((b) => b.byteLength);
     }
     const c = this.queue.shift()!;
     const at = this.decoded;
@@ -147,6 +147,15 @@ class FileSource implements Source {
       this.hash.update(c.subarray(k));
     } else this.hash.update(c);
     return c;
+  }
+
+  /** The next stored chunk decoded (`last`: the file has ended, and these are the decoder's last bytes). */
+  private async readAndDecode(): Promise<{ chunks: Buffer[]; last: boolean }> {
+    const r = await this.raw.next();
+    if (r.done) return { chunks: this.gunzip ? await this.gunzip.end() : [], last: true };
+    this.rawBytes += r.value.byteLength;
+    this.onRawBytes?.(this.rawBytes);
+    return { chunks: this.gunzip ? await this.gunzip.push(r.value) : [r.value], last: false };
   }
 
   /** After peek: the head is the whole content (the file ended within it). */
