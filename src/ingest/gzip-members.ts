@@ -20,7 +20,7 @@ export interface GzipDamage {
   message: string;
 }
 
-const OUT_CHUNK = 64 * 1024;
+const OUT_CHUNK = 1 << 20;
 const MAX_HEADER = 1 << 20;
 const FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16;
 
