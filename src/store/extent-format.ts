@@ -31,6 +31,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, rena
 import { join } from 'node:path';
 import type { Column, Table } from '../engine/storage/column.js';
 import { buildPostings, postingsLater, type Postings } from '../engine/storage/postings.js';
+import { markStoredDictionary } from '../engine/storage/shared-strings.js';
 import { QueryError } from '../engine/values/value.js';
 import { EXECUTION } from '../engine/codes.js';
 import { jsonText, parseJson } from '../engine/values/json.js';
@@ -335,6 +336,8 @@ export class ExtentReader {
       case 'string':
       case 'guid': {
         const dict = this.dict(m, buf, start);
+        // a loaded extent's dictionary never changes: joins and merges may match its strings by shared id
+        markStoredDictionary(dict);
         const codes = m.packedCodes ? (m.packedCodes.width === 0 && m.packedCodes.from === undefined ? zeroCodes(n) : own(unpackCodes(buf, start, m.packedCodes, n))) : m.codes ? view(m.codes, Int32Array, 4) : zeroCodes(n);
         column = m.type === 'string' ? { type: 'string', length: n, dict, codes } : { type: 'guid', length: n, dict, codes, validity };
         const p = m.postings;

@@ -86,11 +86,13 @@ function reference(kind: string, left: Record<string, Value>[], right: Record<st
       if (!matches.length && (kind === 'leftouter' || kind === 'fullouter')) out.push([l.Id!, null]);
     }
   }
+  if (kind === 'rightsemi' || kind === 'rightanti') out.length = 0;
   if (kind === 'fullouter' || kind === 'rightouter') right.forEach((r, j) => { if (!hit.has(j)) out.push([null, r.Id!]); });
+  if (kind === 'rightsemi' || kind === 'rightanti') right.forEach((r, j) => { if (hit.has(j) === (kind === 'rightsemi')) out.push([null, r.Id!]); });
   return out;
 }
 
-const KINDS = ['innerunique', 'inner', 'leftouter', 'fullouter', 'rightouter', 'leftsemi', 'leftanti'];
+const KINDS = ['innerunique', 'inner', 'leftouter', 'fullouter', 'rightouter', 'leftsemi', 'leftanti', 'rightsemi', 'rightanti'];
 const KEYS: [string[], string[]][] = [[['Dev'], ['Dev']], [['Pid'], ['Pid']], [['Dev', 'Pid'], ['Dev', 'Pid']], [['Wide'], ['Wide']], [['Pid'], ['R']], [['R'], ['Pid']], [['G', 'Dev'], ['G', 'Dev']], [['Ts'], ['Ts']], [['Dev', 'Ts', 'Pid'], ['Dev', 'Ts', 'Pid']]];
 const sorted = (rows: Value[][]) => rows.map((r) => r.map(valueKey).join('|')).sort();
 
@@ -102,12 +104,16 @@ test('joins of where chains over several extents (keys and output read from the 
     ['P | where Keep and Id < 25', pKept.filter((r) => (r.Id as number) < 25), 'N | where Keep', nKept],
     ['N | where Keep', nKept, 'P | where Keep', pKept],
     ['P | where Keep', pKept, 'N | where Keep', nKept],
+    // the side that only looks its keys up keeps just the rows whose key is known when the kind drops its
+    // unmatched rows (read from the parts); N1 is one extent (no parts: every row encoded, then skipped)
+    ['P | where Keep and Id < 25', pKept.filter((r) => (r.Id as number) < 25), 'N1 | where Keep', nKept],
+    ['N1 | where Keep', nKept, 'P | where Keep', pKept],
   ];
   for (const [lq, lrows, rq, rrows] of sides) {
     for (const [lk, rk] of KEYS) {
       for (const kind of KINDS) {
         const on = lk.map((k, i) => (k === rk[i] ? k : `$left.${k} == $right.${rk[i]}`)).join(', ');
-        const q = `${lq} | join kind=${kind} (${rq} | project-rename RId = Id) on ${on} | project ${kind === 'leftsemi' || kind === 'leftanti' ? 'Id, Nothing = long(null)' : 'Id, RId'}`;
+        const q = `${lq} | join kind=${kind} (${rq} | project-rename RId = Id) on ${on} | project ${kind === 'leftsemi' || kind === 'leftanti' ? 'Id, Nothing = long(null)' : kind.startsWith('right') && kind !== 'rightouter' ? 'Nothing = long(null), RId' : 'Id, RId'}`;
         const want = reference(kind, lrows, rrows, lk, rk);
         assert.deepEqual(sorted(run(q)), sorted(want), q);
       }

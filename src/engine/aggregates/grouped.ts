@@ -103,8 +103,24 @@ function distinctCounter(x: Column, pred: Column | undefined): GroupedAggregate 
       const vids = new Int32Array(gids.length);
       const isNull = new Uint8Array(gids.length);
       ids.encodeColumn(x, identityRows(gids.length), vids, isNull);
-      const seen = pairSet(groups, ids.size, gids.length);
       const ok = passes(pred);
+      if (groups * ids.size > SMALL_PAIR_BITMAP) {
+        // many groups x many values: each group's rows in turn, a value marked with the group that saw it
+        const { start, order } = rowsByGroup(gids, groups);
+        const stamp = new Int32Array(ids.size).fill(-1);
+        for (let g = 0; g < groups; g++) {
+          let n = 0;
+          for (let m = start[g]!, end = start[g + 1]!; m < end; m++) {
+            const i = order[m]!;
+            if (isNull[i] || !ok(i) || stamp[vids[i]!] === g) continue;
+            stamp[vids[i]!] = g;
+            n++;
+          }
+          counts[g] = n;
+        }
+        return;
+      }
+      const seen = pairSet(groups, ids.size, gids.length);
       for (let i = 0; i < gids.length; i++) {
         if (isNull[i] || !ok(i)) continue;
         if (seen(gids[i]!, vids[i]!)) counts[gids[i]!]!++;
@@ -112,6 +128,25 @@ function distinctCounter(x: Column, pred: Column | undefined): GroupedAggregate 
     },
     result: (g) => counts[g]!,
   };
+}
+
+/**
+ * Past this many (group, value) bits a pair bitmap no longer stays in the cache (1 MiB): distinct values
+ * are then found group by group (`rowsByGroup`) with one mark per value, instead of a probe per row into
+ * a bitmap or pair hash of many megabytes (make_set of addresses by device and process: 76k groups x 40k
+ * addresses, a new pair on almost every row).
+ */
+const SMALL_PAIR_BITMAP = 1 << 23;
+
+/** The rows of each group, in row order (a counting sort): group g's rows are order[start[g] .. start[g + 1]). */
+function rowsByGroup(gids: Int32Array, groups: number): { start: Int32Array; order: Int32Array } {
+  const start = new Int32Array(groups + 1);
+  for (let i = 0; i < gids.length; i++) start[gids[i]! + 1]!++;
+  for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!;
+  const fill = start.slice(0, groups);
+  const order = new Int32Array(gids.length);
+  for (let i = 0; i < gids.length; i++) order[fill[gids[i]!]!++] = i;
+  return { start, order };
 }
 
 function summer(x: Column, pred: Column | undefined, average: boolean): GroupedAggregate {
@@ -318,8 +353,27 @@ function collector(x: Column, pred: Column | undefined, set: boolean, max: numbe
       const ids = new ValueIds();
       const vids = new Int32Array(n);
       ids.encodeColumn(x, identityRows(n), vids, isNull);
-      const seen = set ? pairSet(groups, ids.size, n) : undefined;
       const read: (i: number) => DynamicValue = x.type === 'string' ? (i) => x.dict[x.codes[i]!]! : (i) => valueToDynamic(readCell(x, i), x.type);
+      if (groups * ids.size > SMALL_PAIR_BITMAP) {
+        // each group's list built in one go (its rows in order, a value marked with the group that took
+        // it): the lists of 76k groups filled row by row, interleaved, missed the cache on every push
+        const { start, order } = rowsByGroup(gids, groups);
+        const stamp = set ? new Int32Array(ids.size).fill(-1) : undefined;
+        for (let g = 0; g < groups; g++) {
+          const list = lists[g]!;
+          for (let m = start[g]!, end = start[g + 1]!; m < end && list.length < max; m++) {
+            const i = order[m]!;
+            if (isNull[i] || !ok(i)) continue;
+            if (stamp) {
+              if (stamp[vids[i]!] === g) continue;
+              stamp[vids[i]!] = g;
+            }
+            list.push(read(i));
+          }
+        }
+        return;
+      }
+      const seen = set ? pairSet(groups, ids.size, n) : undefined;
       for (let i = 0; i < n; i++) {
         if (isNull[i] || !ok(i)) continue;
         const list = lists[gids[i]!]!;

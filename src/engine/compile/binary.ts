@@ -6,7 +6,7 @@
  */
 import type { BetweenExpr, BinaryExpr, Expr, InExpr, ScalarTypeName } from '../../kql/syntax/ast.js';
 import { readCell } from '../storage/builders.js';
-import { isValid } from '../storage/column.js';
+import { isValid, type Column } from '../storage/column.js';
 import { compareValues, valuesEqual } from '../values/compare.js';
 import { has, hasPrefix, hasSuffix } from '../values/terms.js';
 import { splitTicks } from '../values/ticks.js';
@@ -431,8 +431,11 @@ export function compileIn(e: InExpr, s: CompileScope): Compiled {
   const leftCol = e.left.kind === 'NameRef' ? columnOf(s.rel, e.left.name) : undefined;
   let test: (v: string) => boolean;
   if (base === 'in') {
-    const set = new Set(items.filter((v) => v !== null).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))));
+    // (a long beyond 2^53 is a bigint, which JSON.stringify refuses)
+    const set = new Set(items.filter((v) => v !== null).map((v) => (typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : JSON.stringify(v))));
     if (left.type !== 'string') {
+      const numeric = numberColumnIn(leftCol, items, neg);
+      if (numeric) return numeric;
       const l = left.eval;
       return { type: 'bool', eval: (r) => { const v = l(r); if (v === null) return neg ? true : false; const hit = items.some((x) => valuesEqual(v, x)); return neg ? !hit : hit; } };
     }
@@ -456,6 +459,20 @@ export function compileIn(e: InExpr, s: CompileScope): Compiled {
   }
   const l = left.eval;
   return { type: 'bool', eval: (r) => { const hit = test(asString(l(r))); return neg ? !hit : hit; } };
+}
+
+/**
+ * `C in (numbers)` on a number column (ports, ids): a Set of the numbers instead of comparing each item
+ * per row. A Set matches 0 and -0 as `===` does; NaN, which `===` never matches, is left out of it. Lists
+ * with anything but plain numbers (a long beyond 2^53, strings, dynamics) and big-long columns keep the
+ * general path.
+ */
+function numberColumnIn(col: Column | undefined, items: Value[], neg: boolean): Compiled | undefined {
+  if (!col || (col.type !== 'int' && col.type !== 'long' && col.type !== 'real') || col.big) return undefined;
+  if (!items.every((v) => v === null || typeof v === 'number')) return undefined;
+  const set = new Set(items.filter((v): v is number => typeof v === 'number' && !Number.isNaN(v)));
+  const { values, validity } = col;
+  return { type: 'bool', eval: (r) => (validity && !isValid(validity, r) ? neg : set.has(values[r]!) !== neg) };
 }
 
 /** `x between (low .. high)`, inclusive; for a datetime x, a timespan high means low + high. */

@@ -13,6 +13,7 @@ import { jsonText } from '../values/json.js';
 import { joinTicks, splitTicks } from '../values/ticks.js';
 import type { Value } from '../values/value.js';
 import { charge } from '../memory.js';
+import { sharedIdsOf, sharedStringCount } from '../storage/shared-strings.js';
 
 export class ValueIds {
   /** The first value seen for each id (what a group key shows). */
@@ -163,6 +164,8 @@ export class ValueIds {
       case 'guid': {
         const { dict, codes } = col;
         const validity = col.type === 'guid' ? col.validity : undefined;
+        const shared = sharedIdsOf(dict);
+        if (shared) return this.encodeShared(dict, codes, shared, validity, rows, out, isNull);
         // one lookup per dictionary code: an array memo when the dictionary is not much larger than the rows
         // (-2: not looked up yet; -1 is a value a frozen encoder does not know)
         const memo = dict.length <= 4 * n + 1024 ? new Int32Array(dict.length).fill(-2) : undefined;
@@ -242,6 +245,35 @@ export class ValueIds {
       }
     }
   }
+  /**
+   * Ids by shared string id (storage/shared-strings.ts) for a stored dictionary: a string is looked up once
+   * per query however many extents' dictionaries hold it (-2: not looked up yet; -1: unknown to a frozen
+   * encoder, which stays frozen).
+   */
+  private byShared = new Int32Array(0);
+
+  private encodeShared(dict: readonly string[], codes: Int32Array, shared: Int32Array, validity: Uint8Array | undefined, rows: ArrayLike<number>, out: Int32Array, isNull?: Uint8Array): void {
+    if (this.byShared.length < sharedStringCount()) {
+      const grown = new Int32Array(Math.max(sharedStringCount(), 2 * this.byShared.length)).fill(-2);
+      grown.set(this.byShared);
+      this.byShared = grown;
+    }
+    const byShared = this.byShared;
+    for (let i = 0, n = rows.length; i < n; i++) {
+      const r = rows[i]!;
+      if (validity && !isValid(validity, r)) {
+        out[i] = this.ofNull();
+        if (isNull) isNull[i] = 1;
+        continue;
+      }
+      const c = codes[r]!;
+      const g = shared[c]!;
+      let id = byShared[g]!;
+      if (id === -2) byShared[g] = id = this.ofString(dict[c]!);
+      out[i] = id;
+    }
+  }
+
   /** Ids of tick values (`hi`/`lo` halves, see storage/column.ts) at `rows`: encodeColumn for tick columns, and bins computed on the fly. */
   encodeTicks(hi: ArrayLike<number>, lo: ArrayLike<number> | undefined, validity: Uint8Array | undefined, rows: ArrayLike<number>, out: Int32Array, isNull?: Uint8Array): void {
     const n = rows.length;

@@ -26,6 +26,10 @@ import { partsCellReader } from '../storage/parts.js';
 import { QueryError, type Value } from '../values/value.js';
 import { scope, type OpContext } from './context.js';
 
+/** A module-level copy: under tsx (benchmarks, tests) each read of an imported binding is a getter call, and
+ * the row loops read it per row. */
+const CHECK_MASK = LIMIT_CHECK_MASK;
+
 export interface AggSlot {
   call: CallExpr;
   /** The implementation's name (aliases resolved). */
@@ -164,7 +168,7 @@ function aggregateSlot(slot: AggSlot, sc: CompileScope, rows: Int32Array, all: b
     checkLimits(cx.rt);
     // make_list/make_set results are built here, one array per group: limits every 1,024 groups
     return Array.from({ length: groups }, (_, g) => {
-      if ((g & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+      if ((g & CHECK_MASK) === CHECK_MASK) checkLimits(cx.rt);
       return fast.result(g);
     });
   }
@@ -172,7 +176,7 @@ function aggregateSlot(slot: AggSlot, sc: CompileScope, rows: Int32Array, all: b
   const buf = new Array<Value>(slot.args.length);
   const args = slot.args;
   for (let i = 0; i < rows.length; i++) {
-    if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+    if ((i & CHECK_MASK) === CHECK_MASK) checkLimits(cx.rt);
     const g = gids[i]!;
     const st = (states[g] ??= slot.create());
     const r = rows[i]!;
@@ -180,7 +184,7 @@ function aggregateSlot(slot: AggSlot, sc: CompileScope, rows: Int32Array, all: b
     st.add(buf);
   }
   return Array.from({ length: groups }, (_, g) => {
-    if ((g & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+    if ((g & CHECK_MASK) === CHECK_MASK) checkLimits(cx.rt);
     return (states[g] ?? slot.create()).result();
   });
 }

@@ -9,6 +9,7 @@
 import type { TableSchema } from '../../kql/semantics/types.js';
 import { isValid, newValidity, setValid, type Column, type GuidColumn, type StringColumn, type Table, type Validity } from './column.js';
 import { postingsFromExtents } from './postings.js';
+import { sharedIdsOfAll, sharedStringCount } from './shared-strings.js';
 
 const MERGES_KEPT_PER_TABLE = 2;
 const mergeCache = new WeakMap<Table, { extents: Table[]; merged: Table }[]>();
@@ -106,6 +107,35 @@ class StringMatching {
     this.lookups++;
     if (hit) this.hits++;
   }
+}
+
+/**
+ * concatSelected of string/guid parts whose dictionaries have shared ids (storage/shared-strings.ts): a
+ * string is matched across parts by its id, so the merged dictionary holds each string once and no
+ * string is hashed. The merged dictionary's shared ids are not kept: it is not a stored one.
+ */
+function concatShared(cols: (StringColumn | GuidColumn)[], sels: (Int32Array | undefined)[], length: number, shared: Int32Array[], validity: Validity): Column {
+  const dict: string[] = [];
+  const byShared = new Int32Array(sharedStringCount()).fill(-1);
+  const codes = new Int32Array(length);
+  let at = 0;
+  for (let p = 0; p < cols.length; p++) {
+    const c = cols[p]!;
+    const ids = shared[p]!;
+    const sel = sels[p];
+    const local = c.codes;
+    const n = sel ? sel.length : c.length;
+    for (let i = 0; i < n; i++) {
+      const code = local[sel ? sel[i]! : i]!;
+      const s = ids[code]!;
+      let g = byShared[s]!;
+      if (g < 0) byShared[s] = g = dict.push(c.dict[code]!) - 1;
+      codes[at++] = g;
+    }
+  }
+  if (!dict.length) dict.push('');
+  const c0 = cols[0]!;
+  return c0.type === 'string' ? { type: 'string', length, dict, codes } : { type: 'guid', length, dict, codes, validity };
 }
 
 /** Concatenates columns of one type (all of `cols[0].type`). */
@@ -221,6 +251,9 @@ export function concatSelected(cols: Column[], sels: (Int32Array | undefined)[],
     case 'guid': {
       // one plain loop per part (no callback per row): a where chain's survivors of 30 extents are
       // millions of rows, and this runs once per column a later operator reads
+      // stored extents' dictionaries: their strings matched by shared id (an array lookup, no hashing)
+      const shared = sharedIdsOfAll((cols as (typeof c0)[]).map((c) => c.dict));
+      if (shared) return concatShared(cols as (typeof c0)[], sels, length, shared, validity);
       const dict: string[] = [];
       const index = new Map<string, number>();
       const matching = new StringMatching();

@@ -8,6 +8,7 @@ import { isValid, newValidity, setValid, type Column, type GuidColumn, type Numb
 import { reserve } from '../memory.js';
 import type { Value } from '../values/value.js';
 import { concatSelected, type ColumnParts } from './merge.js';
+import { sharedIdsOf, sharedStringCount } from './shared-strings.js';
 
 /** Where each part starts in the concatenation (parts.lengths summed), with the total at the end. */
 export function partOffsets(parts: ColumnParts): Int32Array {
@@ -115,6 +116,9 @@ function gatherStrings(type: 'string' | 'guid', cols: (StringColumn | GuidColumn
   const remaps: (Int32Array | undefined)[] = cols.map((c, p) => (c && c.dict.length <= 4 * counts[p]! + 1024 ? new Int32Array(c.dict.length).fill(-1) : undefined));
   const sparse: (Map<number, number> | undefined)[] = cols.map((c, p) => (c && !remaps[p] ? new Map() : undefined));
   const codes = new Int32Array(n);
+  // stored extents' dictionaries: strings matched across parts by shared id (no hashing)
+  const shared = cols.map((c) => (c ? sharedIdsOf(c.dict) : undefined));
+  if (cols.every((c, p) => !c || shared[p])) return gatherShared(type, cols, shared as Int32Array[], partOf, rowOf, nulls);
   const codeOf = (str: string) => {
     let g = index.get(str);
     if (g === undefined) index.set(str, (g = dict.push(str) - 1));
@@ -141,6 +145,33 @@ function gatherStrings(type: 'string' | 'guid', cols: (StringColumn | GuidColumn
       if (g === undefined) m.set(code, (g = codeOf(c.dict[code]!)));
       codes[i] = g;
     }
+  }
+  if (!dict.length) dict.push('');
+  if (type === 'string') return { type, length: n, dict, codes };
+  return { type, length: n, dict, codes, validity: gatherValidity(cols, partOf, rowOf, nulls) };
+}
+
+/** gatherStrings when every part read has shared string ids: the new dictionary holds each string once. */
+function gatherShared(type: 'string' | 'guid', cols: (StringColumn | GuidColumn | undefined)[], shared: Int32Array[], partOf: Int32Array, rowOf: Int32Array, nulls: boolean): Column {
+  const n = partOf.length;
+  const dict: string[] = [];
+  const byShared = new Int32Array(sharedStringCount()).fill(-1);
+  const codes = new Int32Array(n);
+  // a null row of a string column reads as '' (KQL strings are never null); of a guid, as null (validity)
+  let empty = -1;
+  for (let i = 0; i < n; i++) {
+    const p = partOf[i]!;
+    if (p < 0) {
+      if (empty < 0) empty = dict.push('') - 1;
+      codes[i] = empty;
+      continue;
+    }
+    const c = cols[p]!;
+    const code = c.codes[rowOf[i]!]!;
+    const s = shared[p]![code]!;
+    let g = byShared[s]!;
+    if (g < 0) byShared[s] = g = dict.push(c.dict[code]!) - 1;
+    codes[i] = g;
   }
   if (!dict.length) dict.push('');
   if (type === 'string') return { type, length: n, dict, codes };
