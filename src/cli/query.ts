@@ -36,8 +36,11 @@ interface IngestModule {
 }
 
 async function ingestModule(): Promise<IngestModule> {
-  // a literal specifier, so the bundled CLI (scripts/build-cli.mjs) holds the ingest modules too
-  return ((await import('../ingest/index.js').catch(() => undefined)) as IngestModule | undefined) ?? {};
+  // literal specifiers, so the bundled CLI (scripts/build-cli.mjs) holds these modules too; the two modules
+  // rather than the ingest barrel, whose readers, worker pool and demo generator a query never runs (their
+  // top-level work, node:zlib, node:stream and node:worker_threads were loaded by every query)
+  const [store, external] = await Promise.all([import('../store/workspace.js'), import('../ingest/external-data.js')]).catch(() => [undefined, undefined]);
+  return store && external ? { openWorkspace: (d) => store.Workspace.open(d), externalDataFor: external.externalDataFor } : {};
 }
 
 /** The workspace (undefined when none was named and .kqlite/ does not exist) and externaldata's source. */

@@ -4,8 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { devicesSeen, FINDINGS_FILE, openFindingsDb } from '../hunts/index.js';
-import { Workspace } from '../ingest/index.js';
+// modules, not the hunts and ingest barrels, whose other modules (ingest's readers and worker pool, the
+// demo generator) `rules` never runs but would load and set up on every `rules list`
+import { FINDINGS_FILE, openFindingsDb } from '../hunts/db.js';
+import { devicesSeen } from '../hunts/findings-store.js';
+import { Workspace } from '../store/workspace.js';
 import { enrichRule, importRules, loadRules, locateRuleDiagnostic, readRuleStore, renderRuleDiagnostics, type Rule } from '../rules/index.js';
 import { checkFormat, guarded, parseSubcommand, textTable, UsageError, workspaceDir, type SubCommand } from './shared.js';
 
