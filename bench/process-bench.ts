@@ -4,6 +4,7 @@
 // the table shows the median of the rounds' wall times and writes it into docs/PERFORMANCE.md.
 //   npm run bench -- [--quick] [--process-rows=1000000] [--process-runs=15] [--data=DIR] [--no-doc]
 //     [--baseline=DIR]   also time the kqlite commands of another built checkout (e.g. the commit before), side by side
+//     [--keep-extra-ca-certs]   time the processes with NODE_EXTRA_CA_CERTS as this shell has it (see timedEnv)
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem, type as osType, release, tmpdir } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,20 @@ const dataRoot = opt('data') ?? join(tmpdir(), 'kqlite-bench');
 const writeDoc = !args.includes('--no-doc') && !quick;
 const baseline = opt('baseline');
 const KQLITE = ['bin/kqlite.js'];
+
+/**
+ * The environment of the timed processes. NODE_EXTRA_CA_CERTS makes Node read that file and parse every
+ * certificate in it, with its own root store, as the process starts, before any of its JavaScript runs:
+ * ~40 ms of CPU per process where it names the system's CA bundle (as on the machine these figures come
+ * from, whose sandbox sets it). Neither side here makes a TLS connection, and it is not set on a usual
+ * machine, so it is left out for every timed process alike (kqlite's, DuckDB's and `node -e 0`) unless
+ * --keep-extra-ca-certs; the table says which.
+ */
+const extraCaCerts = process.env['NODE_EXTRA_CA_CERTS'];
+const keepExtraCaCerts = args.includes('--keep-extra-ca-certs');
+const timedEnv: NodeJS.ProcessEnv = { ...process.env };
+if (!keepExtraCaCerts) delete timedEnv['NODE_EXTRA_CA_CERTS'];
+const envNote = extraCaCerts === undefined ? '' : keepExtraCaCerts ? `; NODE_EXTRA_CA_CERTS=${extraCaCerts} kept for every process (Node reads and parses it at start)` : `; NODE_EXTRA_CA_CERTS (set here to ${extraCaCerts}) removed for every timed process alike (with it Node parses that bundle at each start, ~40 ms CPU; --keep-extra-ca-certs keeps it)`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(0)} ms`;
@@ -52,7 +67,7 @@ function childrenCpuMs(): number | undefined {
 function timed(c: Command): { ms: number; cpuMs?: number; stdout: string } {
   const cpu0 = childrenCpuMs();
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, c.argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, c.argv, { encoding: 'utf8', maxBuffer: 64 << 20, env: timedEnv });
   const took = performance.now() - t0;
   const cpu1 = childrenCpuMs();
   if (!(c.okStatus ?? [0]).includes(r.status ?? -1)) throw new Error(`${c.name} exited ${r.status}: ${r.stderr}`);
@@ -149,13 +164,16 @@ async function main(): Promise<void> {
     lines.push('', `Before (baseline ${baseline}): kqlite hunt / DuckDB process ${(bh / duck).toFixed(2)}×.`);
   }
   const load = `load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${cpus().length} cores during the runs`;
-  const md = `${lines.join('\n')}\n\nkqlite hunt / DuckDB process: **${(hunt / duck).toFixed(2)}×**; the seeds' rows ${same ? 'equal in count on both sides' : '**differ**'} (kqlite ${kqliteCounts.join(', ')}; DuckDB ${duckCounts.join(', ')}).\n`;
-  console.log(`\n${md}\n${load}`);
+  // CPU time as well: on a shared machine wall time is mostly waiting for a core, and DuckDB's threads wait more
+  const meanOf = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+  const byCpu = cpu.at(-1)!.length ? ` (by CPU time ${(meanOf(cpu.at(-2)!) / meanOf(cpu.at(-1)!)).toFixed(2)}×${baseline && beforeCpu.at(-2)!.length ? `; before ${(meanOf(beforeCpu.at(-2)!) / meanOf(cpu.at(-1)!)).toFixed(2)}×` : ''})` : '';
+  const md = `${lines.join('\n')}\n\nkqlite hunt / DuckDB process: **${(hunt / duck).toFixed(2)}×**${byCpu}; the seeds' rows ${same ? 'equal in count on both sides' : '**differ**'} (kqlite ${kqliteCounts.join(', ')}; DuckDB ${duckCounts.join(', ')}).\n`;
+  console.log(`\n${md}\n${load}${envNote}`);
   if (writeDoc) {
     const doc = 'docs/PERFORMANCE.md';
     const start = '<!-- process-bench -->';
     const end = '<!-- /process-bench -->';
-    const body = `${start}\n${md}\nMachine: ${machine()}; ${load} (the machine is shared: medians of ${runs} rounds, each round every command once in turn). Commit ${commit()}, ${new Date().toISOString().slice(0, 10)}. Run: \`npm run bench -- ${args.join(' ') || '(defaults)'}\`.\n${end}`;
+    const body = `${start}\n${md}\nMachine: ${machine()}; ${load} (the machine is shared: medians of ${runs} rounds, each round every command once in turn)${envNote}. Commit ${commit()}, ${new Date().toISOString().slice(0, 10)}. Run: \`npm run bench -- ${args.join(' ') || '(defaults)'}\`.\n${end}`;
     const text = readFileSync(doc, 'utf8');
     const next = text.includes(start) ? text.slice(0, text.indexOf(start)) + body + text.slice(text.indexOf(end) + end.length) : `${text.trimEnd()}\n\n${body}\n`;
     writeFileSync(doc, next);

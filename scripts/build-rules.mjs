@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const { generateBuiltinRules } = await import(join(root, 'dist/rules/generate.js'));
 const { readExampleRules } = await import(join(root, 'dist/rules/example-rules.js'));
-const { builtRulesText, BUILT_RULES_FILE, BUILT_YAML_FILE } = await import(join(root, 'dist/rules/built-rules.js'));
+const { builtRulesText, BUILT_RULES_FILE, BUILT_TEXTS_FILE, BUILT_YAML_FILE } = await import(join(root, 'dist/rules/built-rules.js'));
 
 const pack = generateBuiltinRules();
 const examples = readExampleRules();
@@ -17,4 +17,5 @@ const dir = join(root, 'dist/rules/data');
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, BUILT_RULES_FILE), text.rules);
 writeFileSync(join(dir, BUILT_YAML_FILE), text.yaml);
-console.log(`dist/rules/data: ${pack.length} pack rules and ${examples.length} examples (${(text.rules.length / 1024).toFixed(0)} KiB, YAML ${(text.yaml.length / 1024).toFixed(0)} KiB)`);
+writeFileSync(join(dir, BUILT_TEXTS_FILE), text.texts);
+console.log(`dist/rules/data: ${pack.length} pack rules and ${examples.length} examples (${(text.rules.length / 1024).toFixed(0)} KiB, queries and descriptions ${(text.texts.length / 1024).toFixed(0)} KiB, YAML ${(text.yaml.length / 1024).toFixed(0)} KiB)`);

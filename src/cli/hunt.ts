@@ -7,9 +7,17 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { dirname, resolve } from 'node:path';
 import { byCodeUnits } from '../common/text-order.js';
 import { workspaceWritable } from '../common/workspace-dir.js';
-import { SEVERITIES, distinguishingKey, listFindings, openFindingsCopy, openFindingsDb, runHunt, selectRules, type Finding, type HuntSummary } from '../hunts/index.js';
+// modules, not the barrels: the bundled CLI then leaves out what a hunt never runs (ingest's readers and
+// workers, the demo generator, the impact comparison), whose top-level work every hunt paid for
+import { openFindingsCopy, openFindingsDb } from '../hunts/db.js';
+import { listFindings } from '../hunts/findings-store.js';
+import { distinguishingKey } from '../hunts/grouping.js';
 import { huntReportHtml } from '../hunts/report-html.js';
-import { externalDataFor, Workspace } from '../ingest/index.js';
+import { runHunt, type HuntSummary } from '../hunts/run-hunt.js';
+import { selectRules } from '../hunts/select.js';
+import { SEVERITIES, type Finding } from '../hunts/types.js';
+import { externalDataFor } from '../ingest/external-data.js';
+import { Workspace } from '../store/workspace.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 // rules' own modules, not the barrel: the bundled CLI then leaves out the readers, sync and ATT&CK modules
 import { workspaceLibrary } from '../rules/sources/library.js';

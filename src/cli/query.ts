@@ -36,19 +36,28 @@ interface IngestModule {
 }
 
 async function ingestModule(): Promise<IngestModule> {
-  // a literal specifier, so the bundled CLI (scripts/build-cli.mjs) holds the ingest modules too
-  return ((await import('../ingest/index.js').catch(() => undefined)) as IngestModule | undefined) ?? {};
+  // literal specifiers, so the bundled CLI (scripts/build-cli.mjs) holds these modules too; the two modules
+  // rather than the ingest barrel, whose readers, worker pool and demo generator a query never runs (their
+  // top-level work, node:zlib, node:stream and node:worker_threads were loaded by every query)
+  const [store, external] = await Promise.all([import('../store/workspace.js'), import('../ingest/external-data.js')]).catch(() => [undefined, undefined]);
+  return store && external ? { openWorkspace: (d) => store.Workspace.open(d), externalDataFor: external.externalDataFor } : {};
+}
+
+/** externaldata's source alone, for a query with no workspace (the store's modules are not set up for it). */
+async function externalDataModule(): Promise<IngestModule> {
+  const external = await import('../ingest/external-data.js').catch(() => undefined);
+  return external ? { externalDataFor: external.externalDataFor } : {};
 }
 
 /** The workspace (undefined when none was named and .kqlite/ does not exist) and externaldata's source. */
 async function openSource(flag: string | undefined, allowNetwork: boolean): Promise<{ source?: TableSource; externalData?: ExternalDataSource }> {
   const dir = resolveWorkspaceDir(flag);
-  const mod = await ingestModule();
   const none = !flag && !process.env['KQLITE_WORKSPACE'] && !existsSync(dir);
   if (!none && !existsSync(dir)) throw new Error(`no workspace at ${dir}`);
-  if (!mod.openWorkspace || !mod.externalDataFor) throw new Error('workspaces are not available in this build');
+  const mod = none ? await externalDataModule() : await ingestModule();
+  if ((!none && !mod.openWorkspace) || !mod.externalDataFor) throw new Error('workspaces are not available in this build');
   const externalData = mod.externalDataFor(none ? undefined : dir, { allowNetwork });
-  return none ? { externalData } : { source: mod.openWorkspace(dir), externalData };
+  return none ? { externalData } : { source: mod.openWorkspace!(dir), externalData };
 }
 
 export async function run(args: string[]): Promise<number> {

@@ -4,9 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { devicesSeen, FINDINGS_FILE, openFindingsDb } from '../hunts/index.js';
-import { Workspace } from '../ingest/index.js';
-import { enrichRule, importRules, loadRules, locateRuleDiagnostic, readRuleStore, renderRuleDiagnostics, type Rule } from '../rules/index.js';
+// modules, not the hunts and ingest barrels, whose other modules (ingest's readers and worker pool, the
+// demo generator) `rules` never runs but would load and set up on every `rules list`
+import { FINDINGS_FILE, openFindingsDb } from '../hunts/db.js';
+import { devicesSeen } from '../hunts/findings-store.js';
+import { Workspace } from '../store/workspace.js';
+import { locateRuleDiagnostic, renderRuleDiagnostics } from '../rules/rule-diagnostics.js';
+import type { Rule } from '../rules/rule.js';
+import { loadRules, readRuleStore } from '../rules/store.js';
 import { checkFormat, guarded, parseSubcommand, textTable, UsageError, workspaceDir, type SubCommand } from './shared.js';
 
 const HELP = `usage: kqlite rules import <dir> [--workspace DIR] [--format table|json]
@@ -31,12 +36,21 @@ function listEntry(r: Rule) {
     }) };
 }
 
+/**
+ * The rule readers, validation and enrichment, for `import`, `validate <dir>` and `show`: loaded when one of
+ * them runs, so `rules list` does not parse the ATT&CK data (490 KiB) and the RMM catalog that every module
+ * of the rules barrel sets up as it loads (a literal specifier: the bundled CLI holds the modules).
+ */
+function rulesReaders(): Promise<typeof import('../rules/index.js')> {
+  return import('../rules/index.js');
+}
+
 function tablesPresent(dir: string): string[] | undefined {
   return existsSync(dir) && Workspace.exists(dir) ? Workspace.open(dir).tableNames() : undefined;
 }
 
 export async function run(args: string[]): Promise<number> {
-  return guarded('rules', () => {
+  return guarded('rules', async () => {
     const p = parseSubcommand('rules', args, { workspace: { type: 'string', short: 'w' }, format: { type: 'string' }, status: { type: 'string' }, source: { type: 'string' } }, HELP, SUBS, 'list');
     if (!p) return 0;
     const v = p.values;
@@ -51,6 +65,7 @@ export async function run(args: string[]): Promise<number> {
           const damaged = reportDamaged(dir);
           return Math.max(printRules(loadRules(existsSync(dir) ? dir : undefined), format, true), damaged ? 1 : 0);
         }
+        const { importRules } = await rulesReaders();
         const report = importRules(arg!, sub === 'import' ? { workspaceDir: dir } : {});
         if (format === 'json') process.stdout.write(JSON.stringify({ ...report, rules: report.rules.map(listEntry) }, null, 1) + '\n');
         else {
@@ -83,6 +98,7 @@ export async function run(args: string[]): Promise<number> {
         const rule = loadRules(existsSync(dir) ? dir : undefined).find((r) => r.id === arg || r.name === arg);
         if (!rule) throw new Error(`no rule '${arg}' (see kqlite rules list)`);
         const present = tablesPresent(dir);
+        const { enrichRule } = await rulesReaders();
         const enrichment = enrichRule(rule, { ...(present ? { tablesPresent: present } : {}), devicesSeen: present && existsSync(join(dir, FINDINGS_FILE)) ? devicesIn(dir, rule) : [] });
         if (format === 'json') process.stdout.write(JSON.stringify({ ...listEntry(rule), description: rule.description, query: rule.query, yaml: rule.yaml, enrichment }, null, 1) + '\n');
         else {

@@ -6,7 +6,12 @@
  * variable; unset, a fault point costs one Map lookup.
  * Points are named `<area>-<step>` (see faultPoint calls): e.g. `extent-written`, `commit-manifest-temp`.
  */
-import { threadId } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import { lazyPackage } from './lazy-package.js';
+
+// node:worker_threads on first use: a command that reaches this module without using it (every hunt and
+// query) does not load it (~2-3 ms)
+const workerThreads = lazyPackage<typeof WorkerThreads>('node:worker_threads');
 
 interface Fault {
   action: 'kill' | 'enospc' | 'eio';
@@ -37,5 +42,5 @@ export function faultPoint(name: string): void {
   }
   const code = f.action === 'enospc' ? 'ENOSPC' : 'EIO';
   const text = code === 'ENOSPC' ? 'no space left on device' : 'i/o error';
-  throw Object.assign(new Error(`${code}: ${text}, write (injected at ${name}, thread ${threadId})`), { code, errno: code === 'ENOSPC' ? -28 : -5, syscall: 'write' });
+  throw Object.assign(new Error(`${code}: ${text}, write (injected at ${name}, thread ${workerThreads().threadId})`), { code, errno: code === 'ENOSPC' ? -28 : -5, syscall: 'write' });
 }

@@ -22,3 +22,12 @@ export function lazyPackage<T>(name: string): () => T {
   let loaded: T | undefined;
   return () => (loaded ??= requireFromHere(name) as T);
 }
+
+/** Where a file of a package is (`name/path`), resolved as `lazyPackage` would load it; undefined when absent. */
+export function resolvePackageFile(request: string): string | undefined {
+  try {
+    return requireFromHere.resolve(request);
+  } catch {
+    return undefined;
+  }
+}

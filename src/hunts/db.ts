@@ -6,7 +6,8 @@
  */
 import type Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { lazyPackage } from '../common/lazy-package.js';
+import { dirname, join } from 'node:path';
+import { lazyPackage, resolvePackageFile } from '../common/lazy-package.js';
 import { DamagedFileError, workspacePath } from '../common/damaged.js';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { MIGRATIONS } from './migrations.js';
@@ -16,6 +17,19 @@ export type Db = Database.Database;
 
 /** better-sqlite3, loaded by the first command that opens a database (`query` or `rules list` never do). */
 const sqlite = lazyPackage<typeof Database>('better-sqlite3');
+
+let addon: { nativeBinding: string } | Record<string, never> | undefined;
+/**
+ * better-sqlite3's compiled addon named by its file: without it better-sqlite3 asks the `bindings` package to
+ * search a dozen places for it (two more packages loaded, each place a stat), ~3 ms of each command that opens
+ * a database. An install that keeps the addon elsewhere (a build of its own) is searched for as before.
+ */
+function addonOption(): { nativeBinding: string } | Record<string, never> {
+  if (addon) return addon;
+  const pkg = resolvePackageFile('better-sqlite3/package.json');
+  const file = pkg === undefined ? undefined : join(dirname(pkg), 'build', 'Release', 'better_sqlite3.node');
+  return (addon = file !== undefined && existsSync(file) ? { nativeBinding: file } : {});
+}
 
 export const FINDINGS_FILE = 'findings.sqlite';
 
@@ -31,7 +45,7 @@ export function openFindingsDb(workspaceDir: string, opts: { readonly?: boolean 
   if (opts.readonly && !existsSync(file)) return openMemoryDb();
   let db: Db | undefined;
   try {
-    db = new (sqlite())(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
+    db = new (sqlite())(file, { ...addonOption(), ...(opts.readonly ? { readonly: true, fileMustExist: true } : {}) });
     // first, so that even switching to WAL and migrating wait for a concurrent writer
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (opts.readonly) schemaVersion(db); // reads the header: a file that is not a database says so now
@@ -65,7 +79,7 @@ export function explainDbError(e: unknown, workspaceDir: string, file = insideWo
 
 /** An empty, migrated in-memory database (tests; read-only views of a workspace that has no findings yet). */
 export function openMemoryDb(): Db {
-  const db = new (sqlite())(':memory:');
+  const db = new (sqlite())(':memory:', addonOption());
   migrate(db);
   return db;
 }
@@ -96,7 +110,7 @@ export function openFindingsCopy(workspaceDir: string, opts: { readonly?: boolea
   const bytes = readFileSync(file);
   // a database in WAL mode says so in its header (bytes 18-19 = 2); in memory it is read as a plain one
   if (bytes.length > 19 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
-  const db = new (sqlite())(bytes, opts.readonly ? { readonly: true } : {});
+  const db = new (sqlite())(bytes, { ...addonOption(), ...(opts.readonly ? { readonly: true } : {}) });
   if (!opts.readonly) migrate(db);
   return db;
 }

@@ -5,13 +5,17 @@
  * offline: with the network off the copy is used; with it on, a failed download falls back to the copy
  * with a warning. Every failure is a QueryError naming the URL (its query string, often a secret, left out).
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lazyPackage } from '../common/lazy-package.js';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { EXTERNAL_DATA_CODES, shownUrl, type ExternalData, type ExternalDataSource } from '../engine/index.js';
 import { QueryError } from '../engine/values/value.js';
 import { fetchSync } from './sync-fetch.js';
 import { DEFAULT_EXTERNAL_DATA, readWorkspaceConfig, type ExternalDataConfig } from './workspace-config.js';
+
+/** node:crypto when a download is first keyed: a query that reads no externaldata never loads it. */
+const crypto = lazyPackage<typeof Crypto>('node:crypto');
 
 export const EXTERNAL_DIR = 'external';
 
@@ -51,7 +55,7 @@ export function externalDataSource(opts: ExternalDataOptions): ExternalDataSourc
         throw new QueryError(`externaldata: '${shownUrl(uri)}' is not a URL`, EXTERNAL_DATA_CODES.fetchFailed);
       }
       if (scheme !== 'http:' && scheme !== 'https:') throw new QueryError(`externaldata reads http and https URLs only, not ${scheme} (${shownUrl(uri)})`, EXTERNAL_DATA_CODES.fetchFailed);
-      const key = createHash('sha256').update(`${uri}\n${format.toLowerCase()}`).digest('hex');
+      const key = crypto().createHash('sha256').update(`${uri}\n${format.toLowerCase()}`).digest('hex');
       const seen = fetched.get(key);
       if (seen) return seen;
       const cached = readCache(key);

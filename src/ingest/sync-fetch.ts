@@ -5,7 +5,8 @@
  * worker enforces the caps: the body is read in chunks and dropped past maxBytes, and the request is
  * aborted at timeoutMs.
  */
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import { lazyPackage } from '../common/lazy-package.js';
 
 export type FetchOutcome =
   | { ok: true; bytes: Uint8Array }
@@ -13,6 +14,9 @@ export type FetchOutcome =
   | { ok: false; reason: 'size'; bytes: number }
   | { ok: false; reason: 'timeout' }
   | { ok: false; reason: 'network'; message: string };
+
+/** node:worker_threads when a download first runs: a hunt or query that fetches nothing never loads it. */
+const workerThreads = lazyPackage<typeof WorkerThreads>('node:worker_threads');
 
 // CommonJS, run with eval: no file to locate from dist/ or from source
 const WORKER = `
@@ -50,6 +54,7 @@ const done = (msg, transfer) => { port.postMessage(msg, transfer || []); Atomics
 
 export function fetchSync(url: string, maxBytes: number, timeoutMs: number): FetchOutcome {
   const flag = new Int32Array(new SharedArrayBuffer(4));
+  const { MessageChannel, receiveMessageOnPort, Worker } = workerThreads();
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER, { eval: true, workerData: { url, maxBytes, timeoutMs, flag, port: port2 }, transferList: [port2] });
   try {

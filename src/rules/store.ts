@@ -3,7 +3,8 @@
  * version and the history of earlier ones (a re-import that changes a rule bumps its version; an identical
  * one changes nothing). `loadRules` gives the built-in pack plus the imported rules, imports winning on id.
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { lazyPackage } from '../common/lazy-package.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { builtinRules, exampleRules } from './builtin.js';
@@ -12,13 +13,16 @@ import { readSources } from './sources/config.js';
 import { mergeRules } from './sources/merge.js';
 import { readSourceRules } from './sources/store.js';
 
+/** node:crypto when a hash is first made: commands that reach this module without hashing do not load it. */
+const crypto = lazyPackage<typeof Crypto>('node:crypto');
+
 export interface StoredRule {
   current: Rule;
   history: { version: number; importedAt?: string; contentHash: string; path?: string }[];
 }
 
 const fileNameFor = (id: string) => `${id.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
-const contentHash = (r: Rule) => createHash('sha256').update(r.yaml).digest('hex');
+const contentHash = (r: Rule) => crypto().createHash('sha256').update(r.yaml).digest('hex');
 
 export function rulesDir(workspaceDir: string): string {
   return insideWorkspace(workspaceDir, 'rules');

@@ -2,7 +2,11 @@
  * CRC-32 (the zlib/gzip polynomial): Node's zlib.crc32 where it exists (Node 20.15 and later), else a
  * table-driven one. Used for extent checksums and to check gzip members.
  */
-import * as zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
+import { lazyPackage } from '../common/lazy-package.js';
+
+/** node:zlib when a checksum is first made or checked: a command that reads no extent never loads it. */
+const zlib = lazyPackage<typeof Zlib>('node:zlib');
 
 let table: Int32Array | undefined;
 
@@ -20,8 +24,8 @@ function crc32Js(data: Uint8Array, value = 0): number {
   return ~c >>> 0;
 }
 
-const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+let chosen: ((data: Uint8Array, value?: number) => number) | undefined;
 
 /** The CRC-32 of `data`, continuing from `value` (the CRC of the bytes before it). */
-export const crc32: (data: Uint8Array, value?: number) => number = native ?? crc32Js;
+export const crc32 = (data: Uint8Array, value?: number): number => (chosen ??= (zlib() as { crc32?: (data: Uint8Array, value?: number) => number }).crc32 ?? crc32Js)(data, value);
 export { crc32Js };

@@ -5,7 +5,8 @@
  * records and the counts appear together with the rows, and an ingest that is undone or killed leaves none.
  */
 import { appendFileSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
-import { threadId } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import { lazyPackage } from '../common/lazy-package.js';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { fsyncPath } from './durable.js';
 import { WorkspaceError } from './errors.js';
@@ -24,6 +25,9 @@ export interface QuarantineEntry {
   raw?: string;
 }
 
+/** node:worker_threads on first use (a partial file's name): reading a workspace never loads it. */
+const workerThreads = lazyPackage<typeof WorkerThreads>('node:worker_threads');
+
 const BUFFERED = 1000;
 let partials = 0;
 
@@ -37,7 +41,7 @@ export class QuarantineWriter {
   constructor(wsDir: string) {
     this.dir = insideWorkspace(wsDir, 'quarantine');
     // the thread id too: worker threads share the pid and each counts its own partials
-    this.partial = insideWorkspace(this.dir, `.partial-${process.pid}-${threadId}-${++partials}.ndjson`);
+    this.partial = insideWorkspace(this.dir, `.partial-${process.pid}-${workerThreads().threadId}-${++partials}.ndjson`);
   }
 
   add(entry: QuarantineEntry): void {

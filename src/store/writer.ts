@@ -11,8 +11,9 @@
  * once a second), so thousands of small files do not cost a commit each.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { threadId } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
 import { faultPoint } from '../common/faults.js';
+import { lazyPackage } from '../common/lazy-package.js';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import { mergeExtents } from '../engine/storage/merge.js';
 import type { Table } from '../engine/storage/column.js';
@@ -54,6 +55,9 @@ interface TableState {
 }
 
 /** How long staged files wait for others to share their commit. */
+/** node:worker_threads on first use (an extent's name): reading a workspace never loads it (~2-3 ms). */
+const workerThreads = lazyPackage<typeof WorkerThreads>('node:worker_threads');
+
 const GROUP_COMMIT_MS = 1000;
 /** Small files' rows held before they are written as an extent (rows, bytes). */
 const INLINE_ROWS = 1_000_000;
@@ -65,7 +69,7 @@ let extentSequence = 0;
 
 /** A new extent's id: ids sort in the order extents were made (time, then a per-thread sequence). */
 export function newExtentId(): string {
-  return `e-${Date.now().toString().padStart(15, '0')}-${(extentSequence++).toString().padStart(9, '0')}-${process.pid}-${threadId}-${Math.random().toString(36).slice(2, 8)}`;
+  return `e-${Date.now().toString().padStart(15, '0')}-${(extentSequence++).toString().padStart(9, '0')}-${process.pid}-${workerThreads().threadId}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 export const safeTableName = (name: string) => {

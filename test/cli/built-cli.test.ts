@@ -80,6 +80,27 @@ test('a command file runs through its V8 code cache, and a cache this Node canno
   assert.equal(status(), 'accepted usage: kqlite <command> [options]');
 });
 
+test('a command loads only the Node modules its work needs (docs/PERFORMANCE.md: each costs every run)', { skip }, async () => {
+  // a preload that writes, as the process ends, which of Node's own modules it loaded
+  const probe = join(dir, 'modules-probe.cjs');
+  writeFileSync(probe, "process.on('exit', () => require('node:fs').writeSync(2, '\\nloaded: ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + '\\n'));\n");
+  const loaded = (args: string[]) => {
+    const r = spawnSync(process.execPath, ['--require', probe, BIN, ...args], { encoding: 'utf8', cwd: dir });
+    assert.ok(r.status === 0 || r.status === 2, `kqlite ${args.join(' ')}: ${r.stderr}`);
+    return new Set(/^loaded: (.*)$/m.exec(r.stderr)![1]!.split(' '));
+  };
+  const ws = join(dir, 'modules-demo');
+  assert.equal((await runBuilt(['demo', '--workspace', ws, '--devices', '3', '--days', '1'])).code, 0);
+  const print = loaded(['query', 'print x = 1']);
+  const list = loaded(['rules', 'list']);
+  const hunt = loaded(['hunt', '--workspace', ws, '--quiet']);
+  for (const m of ['crypto', 'zlib', 'worker_threads']) assert.ok(!print.has(m), `query 'print x = 1' loaded node:${m}`);
+  for (const m of ['crypto', 'worker_threads']) assert.ok(!list.has(m), `rules list loaded node:${m}`);
+  assert.ok(!hunt.has('worker_threads'), 'hunt loaded node:worker_threads');
+  // the probe sees what a command does load: a hunt hashes its findings' keys and checks its extents' checksums
+  assert.ok(hunt.has('crypto') && hunt.has('zlib'), [...hunt].join(' '));
+});
+
 test('the built CLI answers as the source does: rules (YAML included), queries, errors, check', { skip }, async () => {
   const ruleFile = join(dir, 'rule.yaml');
   writeFileSync(ruleFile, 'id: 1b2c3d4e-0000-4000-8000-000000000001\nname: A rule\nseverity: Medium\nquery: |\n  DeviceNetworkEvents\n  | where RemoteUrl has "x"\n  | project Nope\n');

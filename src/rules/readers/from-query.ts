@@ -4,7 +4,8 @@
  * own mapping), tables from what the bound query reads. Its id is stable across edits of the query:
  * a hash of the source, the path and the block's heading (or position).
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { lazyPackage } from '../../common/lazy-package.js';
 import { checkQuery, type FunctionLibrary } from '../../kql/semantics/index.js';
 import { walk } from '../../kql/syntax/index.js';
 import type { NameRef } from '../../kql/syntax/ast.js';
@@ -14,8 +15,11 @@ import type { Rule, RuleSource } from '../rule.js';
 import { normaliseTactics, validateRule } from '../validate.js';
 import { referencesOf } from './safe-url.js';
 
+/** node:crypto when a hash is first made: commands that reach this module without hashing do not load it. */
+const crypto = lazyPackage<typeof Crypto>('node:crypto');
+
 export function stableId(source: string, path: string, anchor: string): string {
-  return 'q-' + createHash('sha256').update(`${source}\0${path}\0${anchor}`).digest('hex').slice(0, 20);
+  return 'q-' + crypto().createHash('sha256').update(`${source}\0${path}\0${anchor}`).digest('hex').slice(0, 20);
 }
 
 /** Tables the query reads (table references the binder resolved), in first-use order. */

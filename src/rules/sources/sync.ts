@@ -5,7 +5,8 @@
  * files' own (Sentinel `id`) or stable hashes of path and heading, so findings keep their rule across
  * versions. An unchanged source (same commit, same settings) costs one fetch and nothing else.
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { lazyPackage } from '../../common/lazy-package.js';
 import { createLibrary, type LibraryFunctionDef } from '../../kql/semantics/index.js';
 import { readRuleFile, RULE_FILE, RULE_TESTS_FILE } from '../readers/index.js';
 import type { Rule, RuleSource } from '../rule.js';
@@ -20,6 +21,9 @@ import {
 } from './store.js';
 import { fileWebUrl } from './web-url.js';
 import { insideWorkspace } from '../../common/workspace-dir.js';
+
+/** node:crypto when a hash is first made: commands that reach this module without hashing do not load it. */
+const crypto = lazyPackage<typeof Crypto>('node:crypto');
 
 /** Bumped when readers change what they make of a file, so the next sync reads every file again. */
 export const READER_VERSION = 1;
@@ -46,7 +50,7 @@ export interface SyncReport {
   durationMs: number;
 }
 
-const ruleHash = (r: Rule) => createHash('sha256').update(JSON.stringify([ruleFields(r), r.query])).digest('hex');
+const ruleHash = (r: Rule) => crypto().createHash('sha256').update(JSON.stringify([ruleFields(r), r.query])).digest('hex');
 
 function licenseFrom(repo: string, tree: TreeEntry[]): string | undefined {
   const lic = tree.find((e) => /^(LICENSE|LICENCE|COPYING)(\.md|\.txt)?$/i.test(e.path));
