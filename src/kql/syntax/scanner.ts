@@ -1,7 +1,7 @@
 /**
  * The KQL scanner: turns text into tokens, all at once (queries are small; the parser wants lookahead).
  * Never throws: an unreadable character becomes a `bad` token that the parser reports where it meets it.
- * Comments (`// ...`) are skipped; each token records whether whitespace preceded it, which the parser
+ * Comments (`// ...`) and leading client directives (`#...` lines) are skipped; each token records whether whitespace preceded it, which the parser
  * needs for hyphenated operator words (`project-away`) and `!has`-style negations.
  */
 import type { Span } from '../../common/span.js';
@@ -76,6 +76,14 @@ export function scan(text: string): Token[] {
     }
     // comment
     if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+      spaced = true;
+      continue;
+    }
+    // A client directive (`#connect ...`, or any line led by `#`) before the first token: Kusto.Language
+    // reads such lines as the query block's directives and runs the query after them; anywhere later a
+    // `#` stays a token the parser rejects (probed on Kusto.Language: `#a\nT` parses, `T\n#a` does not).
+    if (c === 35 && tokens.length === 0) {
       while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
       spaced = true;
       continue;
