@@ -55,7 +55,7 @@ function parseTerm(p: Parser, cs: boolean): Expr {
 }
 
 /** `target <op> literal` for a search term, the operator chosen by where the term's `*` wildcards are. */
-function termOn(target: Expr, literal: Extract<Expr, { kind: 'Literal' }>, cs: boolean, span: Expr['span']): Expr {
+export function termOn(target: Expr, literal: Extract<Expr, { kind: 'Literal' }>, cs: boolean, span: Expr['span']): Expr {
   const text = String(literal.value);
   const suffix = cs ? '_cs' : '';
   let op: string;

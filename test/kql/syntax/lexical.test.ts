@@ -63,3 +63,14 @@ test('client directives: lines led by # before the first statement are skipped, 
   // the query after the directives is the query that runs
   assert.equal(parse('#connect x\nprint 1').script.statements.length, 1);
 });
+
+test('Col:term is an operator in any expression, tighter than * and looser than unary minus, never chained', () => {
+  const texts = [
+    'T | where a:"x"', 'print a:b', 'print -a:-b', 'print a*b:c', 'print a:b*c', 'print (a:b):c', 'print a:(b:c)', 'https://x.y/z\nT | take 1',
+    'T | where a:b:c', 'print 1:2:3', 'print a:-b:c', 'T | evaluate bag_unpack(d) : (*, x:int)',
+  ];
+  assert.deepEqual(disagreements(texts), []);
+  const e = (parse('print a*b:"c"').script.statements[0] as any).expr.columns[0].expr;
+  assert.equal(e.op, '*');
+  assert.equal(e.right.op, 'has');
+});
