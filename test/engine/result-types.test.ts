@@ -16,6 +16,7 @@ const CASES: { name: string; query: string; expect: string[] }[] = [
   { name: 'lookup keys on $right.b == $left.a and names alike', query: "datatable(a:string, x:long)['k', 1] | lookup (datatable(b:string, c:long)['k', 2]) on $right.b == $left.a", expect: ['a:string', 'x:long', 'c:long'] },
   { name: 'an unnamed summarize by-column skips the ColumnN names its input has', query: "datatable(T:datetime, D:string)[datetime(2024-01-03), 'a'] | summarize arg_max(T, *) by D, startofmonth(T) | summarize count() by startofmonth(T), D", expect: ['Column2:datetime', 'D:string', 'count_:long'] },
   { name: 'union puts the per-type columns of a name together', query: "union (print a=1, b='x'), (print a='s', b='y')", expect: ['a_long:long', 'a_string:string', 'b:string'] },
+  { name: 'search in (...) is $table then the union of its tables', query: "let a = datatable(x:string, y:long)['q', 1]; let b = datatable(x:long, z:int)[2, 3]; search in (a, b) true | sort by $table asc", expect: ['$table:string', 'x_string:string', 'x_long:long', 'y:long', 'z:int'] },
   { name: 'bag_unpack keeps the types of the columns it passes through', query: "datatable(n:string, d:dynamic, k:long)['a', dynamic({'x': 1}), 2] | evaluate bag_unpack(d) | summarize s = make_set(x) by n, k", expect: ['n:string', 'k:long', 's:dynamic'] },
   {
     name: "geo_line_lookup adds the lookup table's columns but its line",
