@@ -190,7 +190,7 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
       // the engine's); without `in` it reads every table of the database, left open
       if (e.tables.length) {
         const u = bindUnion(b, e.tables, [], scope, []);
-        bindExpr(b, e.predicate, scope, { schema: { ...u, open: true } });
+        bindExpr(b, e.predicate, scope, { schema: u });
         return { columns: [{ name: '$table', type: 'string' }, ...u.columns.filter((c) => c.name !== '$table')], open: u.open };
       }
       bindExpr(b, e.predicate, scope, { schema: OPEN_SCHEMA });
