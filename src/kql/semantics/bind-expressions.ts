@@ -9,7 +9,7 @@ import { bindTabular, isTabular } from './bind-tabular.js';
 import { bindGraphCall, bindGraphMember, bindGraphVariable } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { checkArgumentTypes } from './argument-types.js';
-import { checkBetweenTypes, checkOperandTypes } from './operand-types.js';
+import { checkBetweenTypes, checkInTypes, checkOperandTypes } from './operand-types.js';
 import { lookupAggregate, lookupFunction, type FunctionSignature } from './signatures/index.js';
 import { nearestName } from './suggest.js';
 import { arithmeticResult, isNumeric, promoteNumeric } from './types.js';
@@ -93,7 +93,7 @@ function bindExprInner(b: Binder, e: Expr, scope: Scope, row: Row | undefined): 
       return bindBinary(b, e, l, bindExpr(b, e.right, scope, row));
     }
     case 'InExpr':
-      bindExpr(b, e.left, scope, row);
+      checkInTypes(b, e, bindExpr(b, e.left, scope, row));
       for (const item of e.right) {
         if (isTabular(b, item, scope)) bindTabular(b, item, scope);
         else bindExpr(b, item, scope, row);
