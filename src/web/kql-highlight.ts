@@ -49,6 +49,7 @@ export function highlightKql(text: string): Segment[] {
     if (t.kind === 'string') cls = 'str';
     else if (t.kind === 'number' || t.kind === 'timespan') cls = 'num';
     else if (t.kind === 'bad') cls = 'bad';
+    else if (t.kind === 'directive') cls = 'comment';
     else if (t.kind === 'punct') cls = t.text === '|' ? 'pipe' : 'punct';
     else {
       // hyphenated operator words (`project-away`, `mv-expand`) are three tokens with no space between

@@ -127,3 +127,13 @@ test("lint through the CLI: --workspace turns off the codes the workspace's conf
   assert.match(bad.stderr, /--workspace .*: config\.json: lint\.disable: 'LINT01' is not a lint code/);
   rmSync(ws, { recursive: true, force: true });
 });
+
+test('client directives: Kusto\'s own before a query are skipped, a Markdown heading above one is KQL2031', async () => {
+  const ok = await runCli(['check', '-', '--format', 'json'], { input: '#crp query_datascope=hotcache\nDeviceProcessEvents | where FileName:"cmd" | take 1' });
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  const bad = await runCli(['check', '-', '--format', 'json'], { input: '### SUSPICIOUS EXECUTION\nDeviceProcessEvents | take 1' });
+  assert.equal(bad.code, 1);
+  const diags = JSON.parse(bad.stdout) as { code: string; line: number; column: number; message: string }[];
+  assert.deepEqual(diags.map((d) => [d.code, d.line, d.column]), [['KQL2031', 1, 1]]);
+  assert.match(diags[0]!.message, /make it a \/\/ comment/);
+});

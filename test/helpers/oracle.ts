@@ -2,7 +2,7 @@
 // statement (names, order, types) and whether binding finds errors.
 import { parse } from '../../src/kql/syntax/index.js';
 import { bind, defaultCatalog, type Catalog } from '../../src/kql/semantics/index.js';
-import { msAnalyze } from './ms-parser.js';
+import { msAnalyze, type MsAnalysis } from './ms-parser.js';
 
 export interface OracleComparison {
   /** What differs, one line each; empty when the two agree. */
@@ -14,8 +14,12 @@ export interface OracleComparison {
 
 const fmt = (cols: { name: string; type: string }[] | undefined) => (cols ? cols.map((c) => `${c.name}:${c.type}`).join(', ') : '(no table)');
 
-export function compareWithKusto(text: string, catalog: Catalog = defaultCatalog()): OracleComparison {
-  const ms = msAnalyze(text, catalog);
+export function compareWithKusto(
+  text: string,
+  catalog: Catalog = defaultCatalog(),
+  analyse: (text: string, catalog: Catalog) => MsAnalysis = msAnalyze,
+): OracleComparison {
+  const ms = analyse(text, catalog);
   const { script, diagnostics } = parse(text);
   const oursSyntax = diagnostics.some((d) => d.severity === 'error' && d.code !== 'KQL1007');
   const differences: string[] = [];

@@ -45,6 +45,9 @@ export function checkArgumentTypes(b: Binder, e: CallExpr, aggregate: boolean, t
   e.args.forEach((a, i) => {
     const t = certainType(b, a as Expr, types[i]);
     if (!t || layouts.some((l) => l[i] === '*' || l[i]!.split('|').includes(t))) return;
+    // a dynamic of unknown shape passes where a string is taken (Kusto.Language: todynamic(d.a) and
+    // strlen(d) bind, todynamic(pack(...)), todynamic(dynamic({}).a) and ago(d.a) do not)
+    if (t === 'dynamic' && dynamicShape(a as Expr) === 'plain' && layouts.some((l) => l[i]!.split('|').includes('string'))) return;
     const wanted = [...new Set(layouts.flatMap((l) => l[i]!.split('|')))].filter((x) => x !== 'int' || !layouts.some((l) => l[i]!.includes('long')));
     b.error(SEMANTIC.typeMismatch, `${aggregate ? 'aggregate' : 'function'} '${name}' takes ${describe(wanted)} as argument ${i + 1}, not ${t}`, a.span);
   });
@@ -74,19 +77,43 @@ function certainType(b: Binder, e: Expr, t: ScalarTypeName | undefined): ScalarT
 }
 
 function surelyDynamic(e: Expr): boolean {
+  return dynamicShape(e) !== undefined;
+}
+
+/**
+ * Built-ins whose dynamic result has no known shape in Kusto.Language (parsed JSON, or the type of an
+ * argument passed through), probed on it: unlike pack(), split() or parse_url(), which return an array or a
+ * bag, their result may be a string.
+ */
+const PLAIN_DYNAMIC_RESULT = new Set(['parse_json', 'todynamic', 'toobject', 'array_concat', 'array_slice', 'iff', 'iif', 'coalesce', 'column_ifexists', 'case', 'min_of', 'max_of']);
+
+/**
+ * How sure kqlite is that an expression is dynamic: 'shaped' when it is a literal, a part of one or a built-in's
+ * array or bag; 'plain' when it is dynamic of unknown shape (a member or element of a dynamic value, parsed
+ * JSON); undefined when its dynamic type is only kqlite's guess.
+ */
+function dynamicShape(e: Expr): 'shaped' | 'plain' | undefined {
   switch (e.kind) {
     case 'Literal':
-      return e.type === 'dynamic';
+      return e.type === 'dynamic' ? 'shaped' : undefined;
     case 'ParenExpr':
-      return surelyDynamic(e.expr);
+      return dynamicShape(e.expr);
     case 'MemberExpr':
     case 'IndexExpr':
-      return e.target.kind !== 'NameRef' || !e.target.name.startsWith('$');
+      if (e.target.kind === 'NameRef' && e.target.name.startsWith('$')) return undefined;
+      return dynamicShape(e.target) === 'shaped' && rootIsLiteral(e.target) ? 'shaped' : 'plain';
     case 'CallExpr':
-      return lookupFunction(e.name.name)?.returns === 'dynamic';
+      if (lookupFunction(e.name.name)?.returns !== 'dynamic') return undefined;
+      return PLAIN_DYNAMIC_RESULT.has(e.name.name) ? 'plain' : 'shaped';
     default:
-      return false;
+      return undefined;
   }
+}
+
+function rootIsLiteral(e: Expr): boolean {
+  if (e.kind === 'MemberExpr' || e.kind === 'IndexExpr') return rootIsLiteral(e.target);
+  if (e.kind === 'ParenExpr') return rootIsLiteral(e.expr);
+  return e.kind === 'Literal';
 }
 
 function describe(types: string[]): string {

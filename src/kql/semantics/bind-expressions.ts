@@ -9,6 +9,7 @@ import { bindTabular, isTabular } from './bind-tabular.js';
 import { bindGraphCall, bindGraphMember, bindGraphVariable } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
 import { checkArgumentTypes } from './argument-types.js';
+import { checkBetweenTypes, checkInTypes, checkOperandTypes } from './operand-types.js';
 import { lookupAggregate, lookupFunction, type FunctionSignature } from './signatures/index.js';
 import { nearestName } from './suggest.js';
 import { arithmeticResult, isNumeric, promoteNumeric } from './types.js';
@@ -59,7 +60,10 @@ function bindBinaryChain(b: Binder, top: BinaryExpr, scope: Scope, row: Row | un
 }
 
 function bindBinary(b: Binder, e: BinaryExpr, l: ScalarTypeName, r: ScalarTypeName): ScalarTypeName {
-  if (BOOL_OPS.has(e.op) || /^!?[a-z_]+$/.test(e.op)) return 'bool';
+  if (BOOL_OPS.has(e.op) || /^!?[a-z_]+$/.test(e.op)) {
+    checkOperandTypes(b, e, l, r);
+    return 'bool';
+  }
   const res = arithmeticResult(e.op, l, r);
   if (res === undefined) {
     if (l === 'string' || r === 'string' || l === 'bool' || r === 'bool' || l === 'guid' || r === 'guid') {
@@ -89,17 +93,19 @@ function bindExprInner(b: Binder, e: Expr, scope: Scope, row: Row | undefined): 
       return bindBinary(b, e, l, bindExpr(b, e.right, scope, row));
     }
     case 'InExpr':
-      bindExpr(b, e.left, scope, row);
+      checkInTypes(b, e, bindExpr(b, e.left, scope, row));
       for (const item of e.right) {
         if (isTabular(b, item, scope)) bindTabular(b, item, scope);
         else bindExpr(b, item, scope, row);
       }
       return 'bool';
-    case 'BetweenExpr':
-      bindExpr(b, e.left, scope, row);
-      bindExpr(b, e.low, scope, row);
+    case 'BetweenExpr': {
+      const x = bindExpr(b, e.left, scope, row);
+      const lo = bindExpr(b, e.low, scope, row);
       bindExpr(b, e.high, scope, row);
+      checkBetweenTypes(b, e, x, lo);
       return 'bool';
+    }
     case 'CallExpr':
       return bindCall(b, e, scope, row);
     case 'MemberExpr': {

@@ -11,6 +11,7 @@ import { bindJoin, bindLookup, bindMakeSeries, bindMvApply, bindMvExpand, bindSc
 import { bindAssignments, bindTabular, bindUnion, isTabular, userFunctionResult } from './bind-tabular.js';
 import { bindGraphOp, checkGraphFlow } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
+import { pluginSchema } from './plugin-schemas.js';
 import { upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
 import { reorderColumns } from './reorder.js';
@@ -182,7 +183,9 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       if (op.outputSchema) return { columns: op.outputSchema.columns.map(declToColumn), open: op.outputSchema.open };
       if (plugin === 'bag_unpack') return bagUnpackSchema(op.call.args, input);
       if (plugin === 'geo_line_lookup' || plugin === 'geo_polygon_lookup') return geoLookupSchema(b, op.call.args, input, scope, 8);
-      return OPEN_SCHEMA;
+      const positional = op.call.args.filter((a): a is Expr => a.kind !== 'NamedArg');
+      const isTable = (e: Expr) => e.kind === 'NameRef' && (scope.lookup(e.name)?.kind === 'tabular' || b.options.catalog.tables.has(e.name));
+      return pluginSchema(plugin, positional, input, (e) => b.types.get(e) ?? 'dynamic', isTable) ?? OPEN_SCHEMA;
     }
     case 'ScanOp':
       return bindScan(b, op, input, scope);

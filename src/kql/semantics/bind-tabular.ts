@@ -186,6 +186,15 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
     case 'UnionExpr':
       return bindUnion(b, e.tables, e.parameters, scope, []);
     case 'SearchExpr':
+      // `search in (T1, T2) ...` is a union of its tables with `$table` first (Kusto.Language's schema and
+      // the engine's); without `in` it reads every table of the database, left open
+      if (e.tables.length) {
+        const u = bindUnion(b, e.tables, [], scope, []);
+        bindExpr(b, e.predicate, scope, { schema: u });
+        return { columns: [{ name: '$table', type: 'string' }, ...u.columns.filter((c) => c.name !== '$table')], open: u.open };
+      }
+      bindExpr(b, e.predicate, scope, { schema: OPEN_SCHEMA });
+      return OPEN_SCHEMA;
     case 'FindExpr':
       for (const t of e.tables) if (t.kind !== 'NameRef' || !t.name.includes('*')) bindTabular(b, t, scope);
       bindExpr(b, e.predicate, scope, { schema: OPEN_SCHEMA });

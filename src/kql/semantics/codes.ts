@@ -16,5 +16,7 @@ export const SEMANTIC = {
   graphPattern: 'KQL2021',
   /** A cross-service reference a local workspace cannot serve: Azure Resource Graph's `arg("").Table`. */
   crossService: 'KQL2030',
+  /** A client directive line (`#name ...`) Kusto does not know, or one that names another cluster or database. */
+  badDirective: 'KQL2031',
   badSchemaFile: 'KQL2100',
 } as const;

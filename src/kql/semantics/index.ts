@@ -8,6 +8,7 @@ import type { CallExpr, Expr, NameRef, ScalarTypeName, Script } from '../syntax/
 import { Binder, Scope, type BinderOptions, type CallTarget, type Ref } from './binder.js';
 import { bindStatements } from './bind-tabular.js';
 import { defaultCatalog, restrictCatalog, type Catalog } from './catalog.js';
+import { checkDirectives } from './directives.js';
 import { preludeFor, type FunctionLibrary } from './function-library.js';
 import type { TableSchema } from './types.js';
 
@@ -47,6 +48,7 @@ export function bind(script: Script, options: Partial<BinderOptions> & { library
     bindStatements(b, prelude, root, false);
     b.diagnostics.length = 0;
   }
+  checkDirectives(b, script.directives ?? []);
   bindStatements(b, script.statements, prelude.length ? new Scope(root) : root);
   return {
     prelude,

@@ -1,7 +1,8 @@
 /**
  * Functions whose result is several columns when they are a whole column expression of `print`, `extend`
  * or `project`: `print array_sort_asc(a1, a2)` gives `a1_sorted` and `a2_sorted`, `project series_stats(x)`
- * gives `series_stats_x_min` ... `series_stats_x_variance`, and `extend (lo, hi) = f(...)` names them.
+ * gives `series_stats_x_min` ... `series_stats_x_variance`, and `extend (lo, hi) = f(...)` or `extend lo = f(...)`
+ * names the first ones.
  * Used elsewhere (`array_sort_asc(a, b)[1]`) the same call is one dynamic value; the engine evaluates it that
  * way and takes column k from element/key k (engine/operators/multi-column.ts).
  */
@@ -35,7 +36,7 @@ const PARTS: Record<string, [string, ScalarTypeName][]> = {
  * `names` are the names written before `=` (none, one, or a parenthesised list).
  */
 export function multiColumnResult(e: Expr, names: readonly string[]): ExpandedColumn[] | undefined {
-  if (e.kind !== 'CallExpr' || names.length === 1) return undefined;
+  if (e.kind !== 'CallExpr') return undefined;
   const fn = e.name.name.toLowerCase();
   const args = e.args.filter((a): a is Expr => a.kind !== 'NamedArg');
   let cols: ExpandedColumn[] | undefined;
@@ -54,5 +55,8 @@ export function multiColumnResult(e: Expr, names: readonly string[]): ExpandedCo
     cols = arrays.map((a, i) => ({ name: `${implicitName(a) ?? `array${i + 1}`}_sorted`, type: 'dynamic' as ScalarTypeName, key: i }));
   }
   if (!cols) return undefined;
-  return names.length > 1 ? cols.map((c, i) => ({ ...c, name: names[i] ?? c.name })) : cols;
+  // the names written replace the first generated ones and the rest keep theirs, one name too
+  // (Kusto.Language: `a = series_stats(s)` is a:real then series_stats_s_min_idx ...; `extend anomalies =
+  // series_decompose_anomalies(y)` is the flags column plus its score and baseline columns)
+  return cols.map((c, i) => ({ ...c, name: names[i] ?? c.name }));
 }

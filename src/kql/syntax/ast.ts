@@ -42,7 +42,16 @@ export interface Identifier extends Node {
 
 export interface Script extends Node {
   kind: 'Script';
+  /** Client directives before the first statement (`#connect ...`): kept for the binder to judge, never run. */
+  directives?: Directive[];
   statements: Statement[];
+}
+
+/** A client directive line, `#name argument`. */
+export interface Directive extends Node {
+  kind: 'Directive';
+  name: string;
+  argument: string;
 }
 
 export type Statement = LetStatement | DeclareQueryParametersStatement | SetStatement | QueryStatement | PatternStatement;

@@ -1,7 +1,7 @@
 /**
  * Scalar expressions with Kusto's precedence, lowest first:
  *   `|` pipes (parsePipeline, in parse-pipeline.ts) < `or` < `and` < comparisons and string operators
- *   < `+ -` < `* / %` < unary `- +` < postfix (member `.`, index `[]`, call `()`).
+ *   < `+ -` < `* / %` < `a:b` < unary `- +` < postfix (member `.`, index `[]`, call `()`).
  */
 import type { BinaryExpr, CallExpr, Expr, InExpr, NamedArg } from './ast.js';
 import { Parser } from './parser.js';
@@ -9,6 +9,7 @@ import { parseLiteralOrTypedCall, isTypedLiteralStart } from './parse-literals.j
 import { parseOutputSchema, parsePipeline, parseTabularSource, isTabularSourceStart } from './parse-pipeline.js';
 import { normaliseTypeName } from './type-names.js';
 import { SYNTAX } from './syntax-codes.js';
+import { termOn } from './parse-search.js';
 
 /** Nested parentheses, calls and unary operators; and, separately, `.a`/`[i]` links after one primary. */
 const MAX_DEPTH = 200;
@@ -134,12 +135,29 @@ export function parseAdditive(p: Parser): Expr {
 }
 
 function parseMultiplicative(p: Parser): Expr {
-  let left = parseUnary(p);
+  let left = parseColonTerm(p);
   while (p.isPunct('*') || p.isPunct('/') || p.isPunct('%')) {
     const t = p.advance();
-    left = binary(p, left, t.text, t.span.start, parseUnary(p));
+    left = binary(p, left, t.text, t.span.start, parseColonTerm(p));
   }
   return left;
+}
+
+/**
+ * `Col:"term"`, search's column term, is an operator in every expression in Kusto.Language: it binds
+ * tighter than `*` and looser than unary minus (`-a:b` is `(-a):b`, `a:b*c` is `(a:b)*c`) and does not
+ * chain (`a:b:c` is an error). It means `Col has "term"`, wildcards in a literal term as in search.
+ */
+function parseColonTerm(p: Parser): Expr {
+  // an operator source (`print a:b`, `range ...`) ends its own expressions: no `:` after it
+  const tabular = isTabularSourceStart(p);
+  const left = parseUnary(p);
+  if (tabular || !p.isPunct(':')) return left;
+  const t = p.advance();
+  const right = parseUnary(p);
+  const span = { start: left.span.start, end: right.span.end };
+  if (right.kind === 'Literal' && right.type === 'string') return termOn(left, right, false, span);
+  return { kind: 'BinaryExpr', op: 'has', opSpan: t.span, left, right, span };
 }
 
 function parseUnary(p: Parser): Expr {

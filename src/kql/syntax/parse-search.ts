@@ -39,7 +39,9 @@ function parseTerm(p: Parser, cs: boolean): Expr {
     p.expectPunct(')', 'to close the search term group');
     return { kind: 'ParenExpr', expr: inner, span: p.spanFrom(start) };
   }
-  if (p.isPunct('*') && !(p.peek(1).kind === 'ident' && !p.peek(1).spaced)) {
+  // `*` alone is true; `* has "x"` (an operator after it) is a comparison on every column
+  const next = p.peek(1);
+  if (p.isPunct('*') && (next.kind !== 'ident' || next.text === 'and' || next.text === 'or') && !(next.kind === 'punct' && ['==', '!=', '=~', '!~', '!'].includes(next.text))) {
     p.advance();
     return { kind: 'Literal', type: 'bool', value: true, text: 'true', span: p.spanFrom(start) };
   }
@@ -55,7 +57,7 @@ function parseTerm(p: Parser, cs: boolean): Expr {
 }
 
 /** `target <op> literal` for a search term, the operator chosen by where the term's `*` wildcards are. */
-function termOn(target: Expr, literal: Extract<Expr, { kind: 'Literal' }>, cs: boolean, span: Expr['span']): Expr {
+export function termOn(target: Expr, literal: Extract<Expr, { kind: 'Literal' }>, cs: boolean, span: Expr['span']): Expr {
   const text = String(literal.value);
   const suffix = cs ? '_cs' : '';
   let op: string;

@@ -20,7 +20,7 @@ export function parseScript(p: Parser): Script {
     }
     if (p.pos === before) p.advance();
   }
-  return { kind: 'Script', statements, span: { start: 0, end: p.text.length } };
+  return { kind: 'Script', ...(p.directives.length ? { directives: p.directives } : {}), statements, span: { start: 0, end: p.text.length } };
 }
 
 function parseStatement(p: Parser): Statement {

@@ -6,12 +6,13 @@
  */
 import { diag, type Diagnostic } from '../../common/diagnostics.js';
 import type { Span } from '../../common/span.js';
-import type { ErrorExpr, Identifier, NamedArg } from './ast.js';
+import type { Directive, ErrorExpr, Identifier, NamedArg } from './ast.js';
 import { SYNTAX } from './syntax-codes.js';
 import { scan, type Token } from './scanner.js';
 
 export class Parser {
   readonly tokens: Token[];
+  readonly directives: Directive[];
   pos = 0;
   readonly diagnostics: Diagnostic[] = [];
   /** Nesting depth guard: pathological inputs (thousands of parens) fail cleanly instead of overflowing the stack. */
@@ -21,7 +22,15 @@ export class Parser {
   private readonly errorStarts = new Set<number>();
 
   constructor(readonly text: string) {
-    this.tokens = scan(text);
+    const tokens = scan(text);
+    // client directives lead the query block (Kusto.Language: its Directives list); the statements follow
+    let d = 0;
+    while (tokens[d]!.kind === 'directive') d++;
+    this.directives = tokens.slice(0, d).map((t) => {
+      const m = /^#(\w*)\s*(.*)$/.exec(t.text)!;
+      return { kind: 'Directive' as const, name: m[1]!, argument: m[2]!.trim(), span: t.span };
+    });
+    this.tokens = d ? tokens.slice(d) : tokens;
     // Causes known at scan time (merge-conflict markers) are reported first, so they win over the
     // generic "unexpected token" the parser would say at the same place.
     for (const t of this.tokens) if (t.kind === 'bad' && t.code) this.error(t.code, t.error ?? 'unexpected text', t.span);

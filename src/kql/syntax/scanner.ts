@@ -1,13 +1,14 @@
 /**
  * The KQL scanner: turns text into tokens, all at once (queries are small; the parser wants lookahead).
  * Never throws: an unreadable character becomes a `bad` token that the parser reports where it meets it.
- * Comments (`// ...`) are skipped; each token records whether whitespace preceded it, which the parser
+ * Comments (`// ...`) are skipped, leading client directives (`#...` lines) are `directive` tokens; each token records whether whitespace preceded it, which the parser
  * needs for hyphenated operator words (`project-away`) and `!has`-style negations.
  */
 import type { Span } from '../../common/span.js';
 import { parseTimespanUnitLiteral } from './literals.js';
 
-export type TokenKind = 'ident' | 'number' | 'timespan' | 'string' | 'punct' | 'bad' | 'eof';
+/** `directive`: a client directive line (`#connect ...`) before the first token; the parser takes them off. */
+export type TokenKind = 'ident' | 'number' | 'timespan' | 'string' | 'punct' | 'bad' | 'directive' | 'eof';
 
 export interface Token {
   kind: TokenKind;
@@ -77,6 +78,16 @@ export function scan(text: string): Token[] {
     // comment
     if (c === 47 && text.charCodeAt(i + 1) === 47) {
       while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+      spaced = true;
+      continue;
+    }
+    // A client directive (`#connect ...`, or any line led by `#`) before the first token: Kusto.Language
+    // reads such lines as the query block's directives and runs the query after them; anywhere later a
+    // `#` stays a token the parser rejects (probed on Kusto.Language: `#a\nT` parses, `T\n#a` does not).
+    if (c === 35 && tokens.every((t) => t.kind === 'directive')) {
+      const start = i;
+      while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+      push('directive', start, i);
       spaced = true;
       continue;
     }

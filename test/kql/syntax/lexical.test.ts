@@ -53,3 +53,24 @@ test('syntax Kusto takes and leaves to binding', () => {
   ];
   assert.deepEqual(disagreements(texts), []);
 });
+
+test('client directives: lines led by # before the first statement are skipped, a # anywhere later is an error', () => {
+  const texts = [
+    '#connect cluster("help").database("Samples")\nT | take 1', '  #a\nT | take 1', '// c\n#a\n#b (x)\n\nprint 1', '### HEADING\nprint 1',
+    '#a', '#', 'T | take 1 #x', 'T\n#x\n| take 1', 'print 1;\n#a\nprint 2', 'let x = 1;\n#a\nprint x', 'print 1\n\n#a', 'print "#a"',
+  ];
+  assert.deepEqual(disagreements(texts), []);
+  // the query after the directives is the query that runs
+  assert.equal(parse('#connect x\nprint 1').script.statements.length, 1);
+});
+
+test('Col:term is an operator in any expression, tighter than * and looser than unary minus, never chained', () => {
+  const texts = [
+    'T | where a:"x"', 'print a:b', 'print -a:-b', 'print a*b:c', 'print a:b*c', 'print (a:b):c', 'print a:(b:c)', 'https://x.y/z\nT | take 1',
+    'T | where a:b:c', 'print 1:2:3', 'print a:-b:c', 'T | evaluate bag_unpack(d) : (*, x:int)',
+  ];
+  assert.deepEqual(disagreements(texts), []);
+  const e = (parse('print a*b:"c"').script.statements[0] as any).expr.columns[0].expr;
+  assert.equal(e.op, '*');
+  assert.equal(e.right.op, 'has');
+});

@@ -116,7 +116,7 @@ export function slidingWindowCounts(op: EvaluateOp, input: Relation, cx: OpConte
       if (inWindow.length) out.push([b, ...g.dims, inWindow.length, new Set(inWindow.map((a) => a.id)).size]);
     }
   }
-  return output(timeName, dimColumns, [{ name: 'Count' }, { name: 'dcount' }], out);
+  return output(timeName, dimColumns, [{ name: 'Count' }, { name: 'Dcount' }], out);
 }
 
 export function activeUsersCount(op: EvaluateOp, input: Relation, cx: OpContext): Relation {

@@ -77,15 +77,15 @@ export function newActivityMetrics(op: EvaluateOp, input: Relation, cx: OpContex
         const retained = cohortIds.filter((x) => toIds.has(x)).length;
         const churned = cohortIds.length - retained;
         const n = cohortIds.length;
-        out.push([from, to, fresh, retained, churned, n ? retained / n : null, n ? churned / n : null, ...g.dims]);
+        out.push([from, to, ...g.dims, fresh, retained, churned, n ? retained / n : null, n ? churned / n : null]);
       }
     });
   }
   const timeName = implicitName(args[1]!) ?? 'Timestamp';
+  // the dimensions follow the two window columns, as in the other activity plugins (Kusto.Language's schema)
   const spec: [string, string][] = [
-    [`from_${timeName}`, 'datetime'], [`to_${timeName}`, 'datetime'], ['dcount_new_values', 'long'], ['dcount_retained_values', 'long'],
-    ['dcount_churn_values', 'long'], ['retention_rate', 'real'], ['churn_rate', 'real'],
-    ...extra.map((d, i): [string, string] => [implicitName(d) ?? `dim${i + 1}`, dims[i]!.type]),
+    [`from_${timeName}`, 'datetime'], [`to_${timeName}`, 'datetime'], ...extra.map((d, i): [string, string] => [implicitName(d) ?? `dim${i + 1}`, dims[i]!.type]),
+    ['dcount_new_values', 'long'], ['dcount_retained_values', 'long'], ['dcount_churn_values', 'long'], ['retention_rate', 'real'], ['churn_rate', 'real'],
   ];
   return { columns: spec.map(([name, type], c) => ({ name, column: buildColumn(type as 'long', out.map((r) => r[c]!)) })), length: out.length };
 }
