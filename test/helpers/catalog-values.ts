@@ -102,7 +102,9 @@ export function stringValue(table: string, column: string, i: number): string {
   if (c.endsWith('subject') || c === 'title') return pick(['Invoice overdue', 'Password expiry notice', 'Weekly report', 'Urgent wire transfer', 'Meeting', 'Your account is locked'], i);
   if (c === 'severity' || c.endsWith('severitylevel') || c.endsWith('risklevel')) return pick(['High', 'Medium', 'Low', 'Informational'], i);
   if (c === 'useragent' || c.endsWith('useragent')) return pick(['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36', 'python-requests/2.31.0', 'curl/8.4.0', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 Safari/605.1.15'], i);
-  if (c.endsWith('additionalfields') || c.endsWith('json') || c === 'rawdata' || c === 'eventdata') return JSON.stringify(dynamicValue(table, column, i));
+  if (isJsonColumn(column)) return JSON.stringify(dynamicValue(table, column, i));
+  // Windows event XML, as Sentinel's Event and SecurityEvent tables hold it
+  if (c === 'eventdata') return `<DataItem type="System.XmlData" time="2026-06-01T10:00:00.0000000Z" sourceHealthServiceId="${guid('hs', 0)}"><EventData xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><Data Name="SubjectUserName">${pick(ACCOUNTS, i)}</Data><Data Name="TargetUserName">${pick(ACCOUNTS, i + 1)}</Data><Data Name="IpAddress">${pick(IPS, i)}</Data><Data Name="CommandLine">${pick(COMMANDS, i).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')}</Data></EventData></DataItem>`;
   if (c === 'resulttype' || c === 'resultcode' || c === 'errorcode' || c === 'status' || c === 'eventid') return pick(['0', '50126', '0', '50074', 'Success', 'Failure'], i);
   if (c === 'type') return table;
   if (c === 'sourcesystem') return pick(['OpsManager', 'Azure', 'Microsoft'], i);
@@ -112,10 +114,17 @@ export function stringValue(table: string, column: string, i: number): string {
   return `${column}-${i % 4}`;
 }
 
+/** String columns that hold JSON text in the real tables. */
+export function isJsonColumn(column: string): boolean {
+  const c = column.toLowerCase();
+  return c.endsWith('additionalfields') || c.endsWith('json') || c === 'rawdata' || c === 'authenticationdetails';
+}
+
 /** A dynamic column's value (and the JSON of string columns named like AdditionalFields) at row i. */
 export function dynamicValue(table: string, column: string, i: number): Value {
   const c = column.toLowerCase();
   if (c === 'additionalfields') return pick(ADDITIONAL, i);
+  if (c === 'authenticationdetails') return { SPF: pick(['fail', 'pass', 'none'], i), DKIM: pick(['pass', 'fail', 'none'], i), DMARC: pick(['fail', 'pass', 'bestguesspass'], i), CompAuth: pick(['fail', 'pass', 'softpass'], i) };
   if (c === 'rawdata' || c === 'raweventdata' || c === 'auditdata') return { Operation: pick(OPERATIONS, i), UserId: pick(EMAILS, i), ClientIP: pick(IPS, i), ResultStatus: 'Succeeded', Parameters: [{ Name: 'ForwardTo', Value: 'attacker@evil.example.com' }, { Name: 'Identity', Value: pick(ACCOUNTS, i) }], ObjectId: pick(FOLDERS, i) };
   if (c === 'locationdetails' || c === 'location') return { city: pick(['Seattle', 'Moscow', 'Amsterdam'], i), state: 'WA', countryOrRegion: pick(COUNTRIES, i), geoCoordinates: { latitude: 47.6, longitude: -122.3 } };
   if (c === 'devicedetail') return { deviceId: guid('device', i % 4), displayName: pick(DEVICES, i), operatingSystem: pick(['Windows 10', 'Ios', 'Android', 'MacOs'], i), browser: 'Edge 120.0', isCompliant: i % 2 === 0, isManaged: i % 3 === 0, trustType: 'Azure AD joined' };
@@ -139,9 +148,9 @@ const ADDITIONAL: Value[] = [
   { AttributeList: '["objectSid","servicePrincipalName"]', SearchFilter: '(&(objectCategory=person)(servicePrincipalName=*))', DistinguishedName: 'DC=contoso,DC=com', ScopeOfSearch: 'SubTree' },
   { DnsQueryString: 'evil-download.example.com', DnsQueryResponse: '198.51.100.7', QueryType: 1 },
   { 'TO.GROUP': 'Domain Admins', 'FROM.GROUP': '', 'TARGET_OBJECT.USER': 'bob', ACTOR: { ACCOUNT: 'alice' }, Count: 3 },
-  { IsAudit: false, Uri: 'https://pastebin.com/raw/abc', Protocol: 'Tcp', direction: 'In', ProcessTokenElevation: 'TokenElevationTypeFull' },
-  { Spec: { Name: 'Updater', Trigger: 'Logon' }, Destination: 'C:\\Windows\\Temp', RemoteIP: '203.0.113.9', Resource: 'File', Port: 4444 },
-  { AccountName: 'admin', AccountSid: 'S-1-5-21-1-2-3-500', GroupName: 'Administrators', GroupDomainName: 'BUILTIN' },
+  { IsAudit: false, Uri: 'https://pastebin.com/raw/abc', direction: 'In', Experience: 'CustomPolicy', IsLocalLogon: true },
+  { Spec: { Name: 'Updater', Trigger: 'Logon' }, Destination: 'C:\\Windows\\Temp', DestinationAddress: '203.0.113.9', Resource: 'File', DestinationPort: 4444 },
+  { MemberName: 'admin', MemberSid: 'S-1-5-21-1-2-3-500', GroupName: 'Administrators', GroupDomainName: 'BUILTIN' },
   { Signer: 'AnyDesk Software GmbH', FileOrigin: 'https://boot.net.anydesk.com', ZoneId: 3, HostUrl: 'https://transfer.sh/x.exe' },
 ];
 

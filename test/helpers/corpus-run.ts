@@ -15,6 +15,7 @@ import { CatalogRowsSource, CORPUS_NOW } from './catalog-rows.js';
 import { corpusQueries } from './corpus.js';
 import { devCorpusQueries } from './corpus-dev.js';
 import { msAnalyze } from './ms-parser.js';
+import { queryHints } from './query-hints.js';
 
 export interface CorpusQuery {
   id: string;
@@ -56,7 +57,7 @@ export function corpusRunQueries(): CorpusQuery[] {
 const NETWORK_CODES = new Set<string>(Object.values(EXTERNAL_DATA_CODES));
 
 /** Runs one query and classifies what happened. */
-export function runCorpusQuery(q: CorpusQuery, source: CatalogRowsSource): Outcome {
+export function runCorpusQuery(q: CorpusQuery, source = new CatalogRowsSource(queryHints(q.query))): Outcome {
   let r;
   try {
     r = runQuery(q.query, { source, catalog: defaultCatalog(), now: CORPUS_NOW, timeoutMs: 20_000, maxRows: 10_000 });
@@ -93,8 +94,7 @@ export interface CorpusRunSummary {
 }
 
 export function runCorpus(queries: CorpusQuery[] = corpusRunQueries()): CorpusRunSummary {
-  const source = new CatalogRowsSource();
-  const outcomes = queries.map((q) => runCorpusQuery(q, source));
+  const outcomes = queries.map((q) => runCorpusQuery(q));
   const counts: Record<OutcomeKind, number> = { ran: 0, 'not-runnable': 0, network: 0, 'kql-error': 0, crash: 0 };
   for (const o of outcomes) counts[o.kind]++;
   return { outcomes, counts, ranFraction: counts.ran / (counts.ran + counts['kql-error'] + counts.crash) };
