@@ -2,14 +2,17 @@
  * Execution over real-world KQL: runs every query of the development corpora (test/corpus/<owner>__<repo>,
  * ../shared/corpus sentinel-hunting and rmm-tools, the built-in RMM pack) through the engine over a few
  * deterministic rows of every catalog table, and prints what ran, what failed and why (first failure by
- * count). `npm run corpus-run [-- --json out.json] [-- --all]`; test/engine/corpus-run.test.ts holds the floor.
+ * count). `npm run corpus-run [-- --all] [-- --layouts] [-- --json out.json]`: --all also lists the
+ * network-bound and not-runnable queries by reason; --layouts runs every query that ran again over its tables
+ * cut into 3 extents, which must answer the same. test/engine/corpus-run.test.ts holds the floor.
  */
 import { writeFileSync } from 'node:fs';
 import { reasonTable, runCorpus } from '../test/helpers/corpus-run.js';
 
 const args = process.argv.slice(2);
 const started = Date.now();
-const run = runCorpus();
+// --layouts: every query that runs runs again over its tables cut into 3 extents, and must answer the same
+const run = runCorpus(undefined, { layoutsEvery: args.includes('--layouts') ? 1 : 0 });
 const { counts } = run;
 const total = run.outcomes.length;
 const runnable = counts.ran + counts['kql-error'] + counts.crash;
@@ -27,8 +30,12 @@ const show = (title: string, kinds: Parameters<typeof reasonTable>[1]) => {
   process.stdout.write('\n');
 };
 const mismatches = run.outcomes.filter((o) => o.schemaMismatch);
+const layouts = run.outcomes.filter((o) => o.layoutMismatch);
 process.stdout.write(`  ran with rows  ${run.outcomes.filter((o) => o.kind === 'ran' && (o.rows ?? 0) > 0).length} (the rest ran and returned no rows)\n`);
-process.stdout.write(`  schema differs ${mismatches.length} (ran, but the columns differ from the binder's schema)\n\n`);
+process.stdout.write(`  schema differs ${mismatches.length} (ran, but the columns differ from the binder's schema)\n`);
+if (args.includes('--layouts')) process.stdout.write(`  layout differs ${layouts.length} (answered otherwise over 3 extents per table)\n`);
+process.stdout.write('\n');
+for (const o of layouts) process.stdout.write(`  layout: ${o.id}\n    ${o.layoutMismatch}\n`);
 show('Crashes (bugs):', ['crash']);
 if (mismatches.length) {
   process.stdout.write('Ran with columns other than the binder said:\n');

@@ -5,7 +5,8 @@
  * the catalog lacks, a column the query misspells) is not counted against kqlite, unless kqlite crashes on it.
  */
 import { basename } from 'node:path';
-import { runQuery } from '../../src/engine/index.js';
+import { runQuery, type QueryResult } from '../../src/engine/index.js';
+import { toCsv } from '../../src/engine/format/encode.js';
 import { EXTERNAL_DATA_CODES } from '../../src/engine/external.js';
 import { ENGINE_OPERATORS, ENGINE_PLUGINS } from '../../src/engine/index.js';
 import { bind, defaultCatalog } from '../../src/kql/semantics/index.js';
@@ -42,6 +43,8 @@ export interface Outcome {
   rows?: number;
   /** A query that ran but whose last result's columns differ from what the binder said (a bug either side). */
   schemaMismatch?: string;
+  /** A query whose result changed when its tables' rows were cut into several extents (a bug). */
+  layoutMismatch?: string;
 }
 
 /** Every query of the development corpora: test/corpus/<owner>__<repo>, the Sentinel hunting YAMLs, the RMM rules. */
@@ -57,16 +60,24 @@ export function corpusRunQueries(): CorpusQuery[] {
 const NETWORK_CODES = new Set<string>(Object.values(EXTERNAL_DATA_CODES));
 
 /** Runs one query and classifies what happened. */
-export function runCorpusQuery(q: CorpusQuery, source = new CatalogRowsSource(queryHints(q.query))): Outcome {
+/**
+ * Runs one query and classifies what happened. With `layouts`, a query that ran runs again over the same
+ * rows cut into 3 extents per table (the engine's per-extent scan, where-chain, join and summarize paths)
+ * and must give the same tables.
+ */
+export function runCorpusQuery(q: CorpusQuery, opts: { layouts?: boolean } = {}): Outcome {
+  const hints = queryHints(q.query);
+  const run = (extents: number) => runQuery(q.query, { source: new CatalogRowsSource(hints, extents), catalog: defaultCatalog(), now: CORPUS_NOW, timeoutMs: 20_000, maxRows: 10_000 });
   let r;
   try {
-    r = runQuery(q.query, { source, catalog: defaultCatalog(), now: CORPUS_NOW, timeoutMs: 20_000, maxRows: 10_000 });
+    r = run(1);
   } catch (e) {
     return { id: q.id, kind: 'crash', code: 'exception', message: (e as Error).stack ?? String(e) };
   }
   if (r.ok) {
     const mismatch = schemaMismatch(q.query, r.tables[r.tables.length - 1]?.columns);
-    return { id: q.id, kind: 'ran', rows: r.tables[0]?.totalRows ?? 0, ...(mismatch ? { schemaMismatch: mismatch } : {}) };
+    const layout = opts.layouts ? layoutMismatch(r, () => run(3)) : undefined;
+    return { id: q.id, kind: 'ran', rows: r.tables[0]?.totalRows ?? 0, ...(mismatch ? { schemaMismatch: mismatch } : {}), ...(layout ? { layoutMismatch: layout } : {}) };
   }
   const first = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0]!;
   const out = { id: q.id, code: first.code, message: first.message };
@@ -75,6 +86,21 @@ export function runCorpusQuery(q: CorpusQuery, source = new CatalogRowsSource(qu
   if (ms.syntaxErrors.length || ms.semanticErrors.length) return { ...out, kind: 'not-runnable', message: `${first.message} (Kusto: ${[...ms.syntaxErrors, ...ms.semanticErrors][0]!.message})` };
   if (NETWORK_CODES.has(first.code)) return { ...out, kind: 'network' };
   return { ...out, kind: 'kql-error' };
+}
+
+/** The first line where the result over 3 extents per table differs from the result over one. */
+function layoutMismatch(one: QueryResult, three: () => QueryResult): string | undefined {
+  let other: QueryResult;
+  try {
+    other = three();
+  } catch (e) {
+    return `over 3 extents: ${(e as Error).message}`;
+  }
+  const text = (r: QueryResult) => (r.ok ? r.tables.map((t) => `${t.columns.map((c) => `${c.name}:${c.type}`).join(',')}\n${toCsv(t.table)}`).join('\n') : r.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')).split('\n');
+  const a = text(one);
+  const b = text(other);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) return `line ${i + 1}: one extent [${a[i]?.slice(0, 200)}], three [${b[i]?.slice(0, 200)}]`;
+  return undefined;
 }
 
 /** The binder's schema of the last result against the columns the engine produced, when they differ. */
@@ -93,8 +119,10 @@ export interface CorpusRunSummary {
   ranFraction: number;
 }
 
-export function runCorpus(queries: CorpusQuery[] = corpusRunQueries()): CorpusRunSummary {
-  const outcomes = queries.map((q) => runCorpusQuery(q));
+/** `layoutsEvery`: check the extent layouts (see runCorpusQuery) on every n-th query (0: none). */
+export function runCorpus(queries: CorpusQuery[] = corpusRunQueries(), opts: { layoutsEvery?: number } = {}): CorpusRunSummary {
+  const every = opts.layoutsEvery ?? 0;
+  const outcomes = queries.map((q, i) => runCorpusQuery(q, { layouts: every > 0 && i % every === 0 }));
   const counts: Record<OutcomeKind, number> = { ran: 0, 'not-runnable': 0, network: 0, 'kql-error': 0, crash: 0 };
   for (const o of outcomes) counts[o.kind]++;
   return { outcomes, counts, ranFraction: counts.ran / (counts.ran + counts['kql-error'] + counts.crash) };

@@ -7,14 +7,19 @@
  * (`EventData`, `<Data Name="...">`) is the common case in hunting queries.
  * Parsing is fast-xml-parser's (after its validator, which is strict where its parser is lenient).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type * as FastXmlParser from 'fast-xml-parser';
+import { lazyPackage } from '../../common/lazy-package.js';
 import type { DynamicValue, Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
+
+// loaded on the first parse_xml (start-up cost for every command otherwise; common/lazy-package.ts)
+const fastXml = lazyPackage<typeof FastXmlParser>('fast-xml-parser');
 
 const MAX_XML_BYTES = 1_048_576;
 const TEXT = '#text';
 
-const parser = new XMLParser({
+let parser: FastXmlParser.XMLParser | undefined;
+const OPTIONS: FastXmlParser.X2jOptions = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   textNodeName: TEXT,
@@ -26,15 +31,16 @@ const parser = new XMLParser({
   trimValues: true,
   processEntities: true,
   htmlEntities: false,
-});
+};
 
 export function parseXml(v: Value): Value {
   const text = typeof v === 'string' ? v : null;
   if (text === null || text.trim() === '' || Buffer.byteLength(text, 'utf8') > MAX_XML_BYTES) return null;
+  const { XMLParser, XMLValidator } = fastXml();
   if (XMLValidator.validate(text) !== true) return null;
   let doc: unknown;
   try {
-    doc = parser.parse(text);
+    doc = (parser ??= new XMLParser(OPTIONS)).parse(text);
   } catch {
     return null;
   }
