@@ -7,7 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reasonTable, runCorpus } from '../helpers/corpus-run.js';
 
-/** Raised as failure classes get fixed; the run is deterministic, so a drop is a regression. */
+/**
+ * Raised as failure classes get fixed; the run is deterministic, so a drop is a regression. 0.962 when the run
+ * began (1,521 of 1,581 with the Defender-function queries counted), 0.997 now on these corpora; the floor
+ * leaves room for corpora added beside them (their binder-level gaps count here too).
+ */
 const RAN_FLOOR = 0.99;
 
 test('real-world corpora run: no crashes, failures are KQL errors, the ran fraction holds', (t) => {

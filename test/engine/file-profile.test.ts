@@ -67,3 +67,7 @@ test('more than 1000 records asked for (as published queries do): the first 1000
   assert.equal(toCsv(r.tables[0]!.table), 'FileName,ProfileAvailability\na.exe,Available\nb.exe,Missing\nc.exe,\nd.exe,Available\n');
   assert.match(r.warnings.join('\n'), /at most 1000 records are enriched \(10000 asked for\)/);
 });
+
+test('a column of the query named after a hash (xSHA256, as published queries write it) is that hash', () => {
+  assert.equal(csv('Events | extend xSHA256 = toupper(SHA256) | invoke FileProfile(xSHA256) | project FileName, ProfileAvailability, GlobalPrevalence'), 'FileName,ProfileAvailability,GlobalPrevalence\na.exe,Available,3\nb.exe,Missing,\nc.exe,Missing,\nd.exe,Available,900\n');
+});

@@ -38,3 +38,12 @@ test('arg_max(x, *) over a table the binder cannot know (table() of a parameter)
   assert.deepEqual(r.tables[0]!.columns.map((c) => `${c.name}:${c.type}`), ['User:string', 'Last:long', 'IPAddress:string', 'Tries2:long']);
   assert.equal(toCsv(r.tables[0]!.table).trim(), 'User,Last,IPAddress,Tries2\nalice,3,10.0.0.1,3\nbob,5,10.0.0.3,5');
 });
+
+test("Defender's invoke SeenBy() adds a dynamic SeenBy column (empty: a local workspace has no device discovery), with a warning", () => {
+  const r = runQuery('SignIns | invoke SeenBy() | summarize rows = count(), seen = sum(array_length(SeenBy))', { source: source(), now: 0n });
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  assert.equal(toCsv(r.tables[0]!.table).trim(), 'rows,seen\n3,0');
+  assert.match(r.warnings.join('\n'), /SeenBy\(\): device discovery/);
+  const s = runQuery('SignIns | invoke SeenBy() | getschema | project ColumnName, ColumnType', { source: source(), now: 0n });
+  assert.equal(toCsv(s.tables[0]!.table).trim(), 'ColumnName,ColumnType\nUser,string\nIPAddress,string\nTries,long\nSeenBy,dynamic');
+});

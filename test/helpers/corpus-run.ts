@@ -58,6 +58,8 @@ export function corpusRunQueries(): CorpusQuery[] {
 }
 
 const NETWORK_CODES = new Set<string>(Object.values(EXTERNAL_DATA_CODES));
+/** Kusto.Language on a Defender XDR built-in function (documented by Microsoft, run by the Defender portal). */
+const DEFENDER_FUNCTION_UNKNOWN = /^The name '(FileProfile|AssignedIPAddresses|DeviceFromIP|SeenBy)' does not refer to any known function/;
 
 /** Runs one query and classifies what happened. */
 /**
@@ -83,7 +85,10 @@ export function runCorpusQuery(q: CorpusQuery, opts: { layouts?: boolean } = {})
   const out = { id: q.id, code: first.code, message: first.message };
   if (first.code === 'KQL4099' || (first.code === 'KQL4001' && /^'[^']+': /.test(first.message))) return { ...out, kind: 'crash' };
   const ms = msAnalyze(q.query, defaultCatalog());
-  if (ms.syntaxErrors.length || ms.semanticErrors.length) return { ...out, kind: 'not-runnable', message: `${first.message} (Kusto: ${[...ms.syntaxErrors, ...ms.semanticErrors][0]!.message})` };
+  // Defender's own functions run in Defender though Kusto.Language does not know them: when its first error is
+  // one of those (the rest follow from it: the columns the function adds), the query is runnable
+  const kusto = [...ms.syntaxErrors, ...ms.semanticErrors].sort((a, b) => a.start - b.start);
+  if (kusto.length && !DEFENDER_FUNCTION_UNKNOWN.test(kusto[0]!.message)) return { ...out, kind: 'not-runnable', message: `${first.message} (Kusto: ${kusto[0]!.message})` };
   if (NETWORK_CODES.has(first.code)) return { ...out, kind: 'network' };
   return { ...out, kind: 'kql-error' };
 }
