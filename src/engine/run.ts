@@ -114,6 +114,7 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
         return evalTabular(rt, entry.decl.body.result, inner, implicit);
       }
       if (e.name.name === 'materialize' && e.args[0] && e.args[0].kind !== 'NamedArg') return evalTabular(rt, e.args[0], env, implicit);
+      if (e.name.name === 'table' && e.args[0] && e.args[0].kind !== 'NamedArg') return tableByName(rt, tableNameOf(rt, e.args[0], env), env);
       if (e.name.name === 'graph') throw new QueryError("graph(...) reads a persistent graph model (snapshots in a Kusto database), which kqlite does not have; build the graph with make-graph instead", 'KQL4010');
       throw new QueryError(`'${e.name.name}(...)' cannot be used as a table here`, 'KQL4010');
     }
@@ -224,6 +225,14 @@ function pushWhereIntoUnion(rt: Runtime, e: PipeExpr, env: Env): Relation | unde
   if (!perLeg) return undefined;
   const tables: Expr[] = u.tables.map((t) => ({ kind: 'PipeExpr', span: t.span, source: t, op: e.op }) as PipeExpr);
   return unionOf(rt, tables, u.parameters, [], env, u.tables);
+}
+
+/** table(name)'s name: a constant string (a literal, a let, a function's parameter). */
+function tableNameOf(rt: Runtime, arg: Expr, env: Env): string {
+  const c = compileExpr(arg, { rt, env, rel: { columns: [], length: 1 } });
+  const name = c.constant || c.type === 'string' ? c.eval(0) : undefined;
+  if (typeof name !== 'string' || name === '') throw new QueryError('table() needs the name of a table: a constant, non-empty string');
+  return name;
 }
 
 function tableByName(rt: Runtime, name: string, env: Env): Relation {

@@ -1,5 +1,6 @@
 // What real hunting queries use, through `kqlite query` over a workspace: FileProfile() fed by an ingested
-// FileProfiles table, ingestion_time(), search, find, evaluate pivot, geo_info_from_ip_address.
+// FileProfiles table, ingestion_time(), search, find, evaluate pivot, geo_info_from_ip_address; and what the
+// corpus run over real-world queries added: table() of a function's parameter, parse_xml of event XML.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,4 +46,10 @@ test('search and find across the workspace; evaluate pivot; geo_info_from_ip_add
   const p = await csv('DeviceNetworkEvents | where RemotePort in (443, 80) | evaluate pivot(RemotePort, count(), DeviceName) | getschema | where ColumnName in ("443", "80") | project ColumnName | order by ColumnName asc');
   assert.match(p, /^ColumnName\n(443\n)?(80\n)?$/);
   assert.equal(await csv("print c = tostring(geo_info_from_ip_address('8.8.8.8').country)"), 'c\nUnited States\n');
+});
+
+test('table() of a function parameter over the workspace; parse_xml of Windows event XML', async () => {
+  assert.equal(await csv('let n = (t: string) { table(t) | summarize c = count() | project some = c > 0 }; n("DeviceInfo")'), 'some\ntrue\n');
+  const xml = '<Event><EventData><Data Name=\\"TargetUserName\\">alice</Data></EventData></Event>';
+  assert.equal(await csv(`print d = parse_xml("${xml}").Event.EventData.Data | project name = tostring(d["@Name"]), value = tostring(d["#text"])`), 'name,value\nTargetUserName,alice\n');
 });

@@ -53,10 +53,21 @@ test('FileProfile(SHA256, 2): joined by SHA256, only the first two rows looked u
 
 test('no FileProfiles table: every profile column null, ProfileAvailability Missing; bad arguments are KQL4005', () => {
   assert.equal(csv('Events | take 1 | invoke FileProfile() | project GlobalPrevalence, Signer, ProfileAvailability', source(false)), 'GlobalPrevalence,Signer,ProfileAvailability\n,,Missing\n');
-  for (const [q, msg] of [['Events | invoke FileProfile(FileName)', /file id column must be one of SHA1, SHA256/], ['Events | invoke FileProfile(SHA1, 5000)', /must be 1 to 1000/], ['Events | project FileName | invoke FileProfile()', /no column 'SHA1'/]] as const) {
+  for (const [q, msg] of [['Events | invoke FileProfile(FileName)', /file id column must be one of SHA1, SHA256/], ['Events | invoke FileProfile(SHA1, 0)', /must be 1 to 1000/], ['Events | project FileName | invoke FileProfile()', /no column 'SHA1'/]] as const) {
     const r = runQuery(q, { source: source(), now: 0n });
     assert.equal(r.ok, false, q);
     assert.equal(r.diagnostics[0]!.code, 'KQL4005');
     assert.match(r.diagnostics[0]!.message, msg);
   }
+});
+
+test('more than 1000 records asked for (as published queries do): the first 1000 are enriched, with a warning', () => {
+  const r = runQuery('Events | invoke FileProfile(SHA1, 10000) | project FileName, ProfileAvailability', { source: source(), now: 0n });
+  assert.ok(r.ok, JSON.stringify(r.diagnostics));
+  assert.equal(toCsv(r.tables[0]!.table), 'FileName,ProfileAvailability\na.exe,Available\nb.exe,Missing\nc.exe,\nd.exe,Available\n');
+  assert.match(r.warnings.join('\n'), /at most 1000 records are enriched \(10000 asked for\)/);
+});
+
+test('a column of the query named after a hash (xSHA256, as published queries write it) is that hash', () => {
+  assert.equal(csv('Events | extend xSHA256 = toupper(SHA256) | invoke FileProfile(xSHA256) | project FileName, ProfileAvailability, GlobalPrevalence'), 'FileName,ProfileAvailability,GlobalPrevalence\na.exe,Available,3\nb.exe,Missing,\nc.exe,Missing,\nd.exe,Available,900\n');
 });

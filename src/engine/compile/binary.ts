@@ -431,14 +431,14 @@ export function compileIn(e: InExpr, s: CompileScope): Compiled {
   const leftCol = e.left.kind === 'NameRef' ? columnOf(s.rel, e.left.name) : undefined;
   let test: (v: string) => boolean;
   if (base === 'in') {
-    // (a long beyond 2^53 is a bigint, which JSON.stringify refuses)
-    const set = new Set(items.filter((v) => v !== null).map((v) => (typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : JSON.stringify(v))));
     if (left.type !== 'string') {
       const numeric = numberColumnIn(leftCol, items, neg);
       if (numeric) return numeric;
       const l = left.eval;
       return { type: 'bool', eval: (r) => { const v = l(r); if (v === null) return neg ? true : false; const hit = items.some((x) => valuesEqual(v, x)); return neg ? !hit : hit; } };
     }
+    // (built only for a string left side: the items may be timespans or longs, bigints JSON cannot write)
+    const set = new Set(items.filter((v) => v !== null).map((v) => (typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : JSON.stringify(v))));
     test = (v) => set.has(v);
   } else if (base === 'in~') {
     const set = new Set(items.map((v) => asString(v).toLowerCase()));

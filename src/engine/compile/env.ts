@@ -34,6 +34,13 @@ export class Env {
     return this.vars.get(name) ?? this.parent?.lookup(name);
   }
 
+  /** The names in scope now, fixed: what a let's body sees (never the lets after it, nor itself). */
+  snapshot(): Env {
+    const e = new Env(this.parent);
+    for (const [k, v] of this.vars) e.vars.set(k, v);
+    return e;
+  }
+
   /** Every name in scope, innermost first. */
   names(): string[] {
     return [...this.vars.keys(), ...(this.parent?.names() ?? [])];

@@ -256,7 +256,8 @@ export function bindLet(name: string, value: Expr | import('../../kql/syntax/ast
   }
   if (s.rt.bound.schemaOf(value)) {
     let cached: Relation | undefined;
-    const env = s.env;
+    // the names before this let: `let T = union * ...` must not find T itself (nor lets declared later)
+    const env = s.env.snapshot();
     s.env.vars.set(name, { kind: 'tabular', get: () => (cached ??= s.rt.evalTabular(value, env)) });
     return;
   }

@@ -23,9 +23,9 @@ import type { DynamicValue, Value } from '../values/value.js';
 import { QueryError } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
 
-type Num = number | null;
+export type Num = number | null;
 
-const numbers = (v: Value, fnName: string): Num[] => {
+export const numbers = (v: Value, fnName: string): Num[] => {
   if (!Array.isArray(v)) throw new QueryError(`${fnName}: the series must be a dynamic array of numbers`, 'KQL4005');
   return (v as DynamicValue[]).map((x) => (typeof x === 'number' && Number.isFinite(x) ? x : typeof x === 'boolean' ? Number(x) : null));
 };
@@ -96,7 +96,7 @@ interface Decomposition {
   residual: Num[];
 }
 
-function decompose(s: Num[], seasonality: number, trendKind: string, testPoints: number, threshold: number): Decomposition {
+export function decompose(s: Num[], seasonality: number, trendKind: string, testPoints: number, threshold: number): Decomposition {
   const n = s.length;
   const learn = Math.max(0, n - Math.max(0, Math.trunc(testPoints)));
   let period = Math.trunc(seasonality);
@@ -140,8 +140,8 @@ function outliers(s: Num[], kind: string, minPct: number, maxPct: number): numbe
   return s.map((x) => (x === null ? 0 : x > q3 ? (x - q3) / iqr : x < q1 ? (x - q1) / iqr : 0));
 }
 
-const num = (v: Value | undefined, d: number): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : d);
-const text = (v: Value | undefined, d: string): string => (typeof v === 'string' && v !== '' ? v.toLowerCase() : d);
+export const num = (v: Value | undefined, d: number): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : d);
+export const text = (v: Value | undefined, d: string): string => (typeof v === 'string' && v !== '' ? v.toLowerCase() : d);
 
 export const SERIES_DECOMPOSE_FUNCTIONS: ScalarFunction[] = [
   fn('series_fit_line', 1, 1, ([a]) => {

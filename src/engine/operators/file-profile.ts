@@ -2,8 +2,10 @@
  * Defender's `invoke FileProfile(x, y)`: the input's rows with the file profile columns added
  * (kql/semantics/defender-functions.ts). kqlite has no Microsoft cloud to ask: profiles come from the
  * workspace table FileProfiles (ingest a CSV/JSON of profile columns with `--table FileProfiles`), matched
- * on SHA1 (for x = SHA1 or InitiatingProcessSHA1) or SHA256, case-insensitively. As the reference says,
- * only the first y rows (1-1000, default 100) with a file id are looked up; ProfileAvailability is
+ * on SHA1 (for x = SHA1 or InitiatingProcessSHA1) or SHA256, case-insensitively; a column of the query's own
+ * whose name ends in SHA1 or SHA256 is taken as that hash. As the reference says,
+ * only the first y rows (1-1000, default 100; a larger y is taken as 1000, with a warning) with a file id are
+ * looked up; ProfileAvailability is
  * "Available" when a profile was found, "Missing" when none was, and empty for rows not looked up.
  */
 import type { InvokeOp } from '../../kql/syntax/ast.js';
@@ -17,24 +19,31 @@ import { fromDynamic } from '../values/from-dynamic.js';
 import { QueryError, type Value } from '../values/value.js';
 import type { OpContext } from './context.js';
 
+/** The reference's cap on y. */
+const MAX_ENRICHED = 1000;
+
 export function fileProfile(op: InvokeOp, input: Relation, cx: OpContext): Relation {
   const args = op.call.args.map((a) => (a.kind === 'NamedArg' ? a.value : a));
   const idName = args[0] ? (args[0].kind === 'NameRef' ? args[0].name : constantValue(args[0], cx, 'FileProfile: its arguments')) : 'SHA1';
-  if (typeof idName !== 'string' || !(idName in FILE_PROFILE_IDS)) throw new QueryError(`FileProfile: the file id column must be one of ${Object.keys(FILE_PROFILE_IDS).join(', ')}, not ${JSON.stringify(idName)}`, 'KQL4005');
+  // the documented id columns, or a column the query named after one (`extend xSHA256 = SHA256`, as published queries do)
+  const hashKind = typeof idName === 'string' ? (FILE_PROFILE_IDS[idName] ?? (/sha256$/i.test(idName) ? 'SHA256' : /sha1$/i.test(idName) ? 'SHA1' : undefined)) : undefined;
+  if (typeof idName !== 'string' || !hashKind) throw new QueryError(`FileProfile: the file id column must be one of ${Object.keys(FILE_PROFILE_IDS).join(', ')} (or a column named after one, ending in SHA1 or SHA256), not ${JSON.stringify(idName)}`, 'KQL4005');
   const limitValue = args[1] ? constantValue(args[1], cx, 'FileProfile: its arguments') : 100;
   const limit = typeof limitValue === 'bigint' ? Number(limitValue) : limitValue;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) throw new QueryError(`FileProfile: the number of records to enrich must be 1 to 1000, not ${String(limitValue)}`, 'KQL4005');
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) throw new QueryError(`FileProfile: the number of records to enrich must be 1 to 1000, not ${String(limitValue)}`, 'KQL4005');
+  // published hunting queries ask for more (FileProfile(SHA1, 10000)) and run: the documented cap applies
+  if (limit > MAX_ENRICHED) cx.rt.warnings.push(`FileProfile: at most ${MAX_ENRICHED} records are enriched (${limit} asked for)`);
   const rel = materialize(input);
   const idCol = rel.columns.find((c) => c.name === idName)?.column;
   if (!idCol) throw new QueryError(`FileProfile: the input has no column '${idName}' to take file ids from`, 'KQL4005');
-  const profiles = loadProfiles(cx, FILE_PROFILE_IDS[idName]!);
+  const profiles = loadProfiles(cx, hashKind);
   const added = FILE_PROFILE_COLUMNS.filter((c) => !rel.columns.some((x) => x.name === c.name));
   const values = added.map(() => new Array<Value>(rel.length).fill(null));
   const availability = added.findIndex((c) => c.name === 'ProfileAvailability');
   let looked = 0;
   for (let r = 0; r < rel.length; r++) {
     const id = readCell(idCol, r);
-    if (typeof id !== 'string' || id === '' || looked >= limit) {
+    if (typeof id !== 'string' || id === '' || looked >= Math.min(limit, MAX_ENRICHED)) {
       if (availability >= 0) values[availability]![r] = '';
       continue;
     }

@@ -9,7 +9,8 @@
  */
 import type { CallExpr, Expr, SummarizeOp } from '../../kql/syntax/ast.js';
 import { walk } from '../../kql/syntax/index.js';
-import type { TableSchema } from '../../kql/semantics/index.js';
+import type { ScalarTypeName, TableSchema } from '../../kql/semantics/index.js';
+import { implicitName, uniqueName } from '../../kql/semantics/naming.js';
 import { AGGREGATES } from '../aggregates/registry.js';
 import { lookupAggregate } from '../../kql/semantics/index.js';
 import type { AggState } from '../aggregates/types.js';
@@ -42,6 +43,9 @@ export interface AggSlot {
   multi: boolean;
   /** Output columns of a multi-output aggregate. */
   width: number;
+  /** The arguments' types, and how many arguments were written out (the rest came from `*`). */
+  types: ScalarTypeName[];
+  written: number;
 }
 
 function aggregateCalls(cx: OpContext, e: Expr): CallExpr[] {
@@ -97,7 +101,8 @@ export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], b
       const types = compiled.map((c) => c.type);
       const consts = compiled.map((c) => (c.constant ? c.eval(0) : null));
       slotOf.set(call, slots.length);
-      slots.push({ call, name: impl.name, argExprs, consts, create: () => impl.create(types, consts), args: compiled.map((c) => c.eval), multi: Boolean(impl.multi), width: impl.width ? impl.width(argExprs.length) : argExprs.length });
+      const written = plain.filter((v) => v.kind !== 'StarExpr').length;
+      slots.push({ call, name: impl.name, argExprs, consts, create: () => impl.create(types, consts), args: compiled.map((c) => c.eval), multi: Boolean(impl.multi), width: impl.width ? impl.width(argExprs.length) : argExprs.length, types, written });
     }
   }
   return { slots, slotOf };
@@ -194,7 +199,7 @@ const EMPTY: Column = { type: 'dynamic', length: 0, values: [], validity: undefi
 function buildOutput(
   op: SummarizeOp,
   cx: OpContext,
-  _rel: Relation,
+  rel: Relation,
   outSchema: TableSchema | undefined,
   keyValues: Value[][],
   n: number,
@@ -202,8 +207,10 @@ function buildOutput(
   slots: AggSlot[],
   slotOf: Map<CallExpr, number>,
 ): Relation {
+  // names and types of the columns as the engine found them: what an open schema (arg_max(x, *) over a
+  // table the binder could not know, e.g. table(name) of a function's parameter) is completed with
   const columns: { name: string; values: Value[]; type?: string }[] = [];
-  op.by.forEach((_, j) => columns.push({ name: '', values: keyValues[j]! }));
+  op.by.forEach((_, j) => columns.push({ name: outSchema?.columns[j]?.name ?? '', values: keyValues[j]!, type: outSchema?.columns[j]?.type }));
   // Per-group aggregate results as columns, so outer expressions can read them.
   const aggCols = slots.map((_, i) => ({ name: `__agg${i}`, values: slotResults[i]! as Value[] }));
   for (const a of op.aggregates) {
@@ -211,12 +218,16 @@ function buildOutput(
     const slot = call ? slotOf.get(call) : undefined;
     if (slot !== undefined && slots[slot]!.multi) {
       // arg_max/arg_min: one output column per argument (with `*` expanded like the binder does)
-      const width = slots[slot]!.width;
-      for (let w = 0; w < width; w++) columns.push({ name: '', values: aggCols[slot]!.values.map((v) => (Array.isArray(v) ? (v as Value[])[w] ?? null : null)) });
+      const sl = slots[slot]!;
+      for (let w = 0; w < sl.width; w++) {
+        const arg = sl.argExprs[w];
+        const name = w < sl.written ? (a.names[w]?.name ?? (arg && implicitName(arg)) ?? '') : arg?.kind === 'NameRef' ? arg.name : '';
+        columns.push({ name, type: sl.types[w], values: aggCols[slot]!.values.map((v) => (Array.isArray(v) ? (v as Value[])[w] ?? null : null)) });
+      }
       continue;
     }
     if (slot !== undefined) {
-      columns.push({ name: '', values: aggCols[slot]!.values });
+      columns.push({ name: a.names[0]?.name ?? implicitName(a.expr) ?? '', type: cx.rt.bound.typeOf(slots[slot]!.call), values: aggCols[slot]!.values });
       continue;
     }
     // an expression over aggregates: evaluate it per group over the aggregate columns
@@ -225,10 +236,17 @@ function buildOutput(
     const c = compileExpr(a.expr, sc);
     const values: Value[] = new Array(n);
     for (let i = 0; i < n; i++) values[i] = c.eval(i);
-    columns.push({ name: '', values, type: c.type });
+    columns.push({ name: a.names[0]?.name ?? implicitName(a.expr) ?? '', values, type: c.type });
   }
-  const schema = outSchema?.columns ?? [];
-  // arg_max(x, *) expansion may produce more values than the schema names when columns repeat: trust the schema.
+  let schema: { name: string; type: ScalarTypeName }[] = outSchema?.columns ?? [];
+  if (outSchema?.open && schema.length !== columns.length) {
+    // `*` met columns the binder did not know: the columns as found, de-duplicated as Kusto does
+    const named: { name: string; type: ScalarTypeName }[] = [];
+    const sc = scope(cx, rel);
+    op.by.forEach((b, j) => (columns[j]!.type = compileExpr(b.expr, sc).type));
+    for (const [i, c] of columns.entries()) named.push({ name: uniqueName(named, c.name || `Column${i + 1}`), type: (c.type ?? 'dynamic') as ScalarTypeName });
+    schema = named;
+  }
   if (schema.length !== columns.length) throw new QueryError(`summarize produced ${columns.length} columns where ${schema.length} were expected`, 'KQL4099');
   return { columns: schema.map((col, i) => ({ name: col.name, column: buildColumn(col.type, columns[i]!.values) })), length: n };
 }

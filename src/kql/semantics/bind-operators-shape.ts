@@ -40,9 +40,10 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
         if (arg.kind === 'StarExpr') {
           if (input.open) passesUnknown = true;
           // every input column but the by-columns and the columns the call names itself (as the engine expands it)
-          // (a second arg_max(x, *) repeats the columns, suffixed: x1, y1, ...)
+          // (a second arg_max(x, *) repeats the columns, suffixed: x1, y1, ...; so does a column named like
+          // the call's own output: `LastSeen = arg_max(Timestamp, *)` over a LastSeen column gives LastSeen1)
           const named = new Set(args.filter((x) => x.kind === 'NameRef').map((x) => (x as { name: string }).name));
-          for (const c of input.columns) if (!named.has(c.name) && !produced.some((p) => p.name === c.name) && !byNames.has(c.name)) produced.push(legacy ? { ...c, name: `${legacy}_${c.name}` } : c);
+          for (const c of input.columns) if (!named.has(c.name) && !byNames.has(c.name)) produced.push(legacy ? { ...c, name: `${legacy}_${c.name}` } : c);
           return;
         }
         const own = implicitName(arg);

@@ -4,7 +4,7 @@
  * return an open schema so later references are not reported as unknown.
  */
 import type { ColumnDecl, Expr, InvokeOp, NamedArg, NamePattern, Operator } from '../syntax/ast.js';
-import { fileProfileSchema } from './defender-functions.js';
+import { fileProfileSchema, SEEN_BY_COLUMN } from './defender-functions.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row } from './binder.js';
 import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindJoin, bindLookup, bindMakeSeries, bindMvApply, bindMvExpand, bindScan, bindSummarize, bindTopNested } from './bind-operators-shape.js';
@@ -211,8 +211,8 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
 }
 
 /**
- * `invoke f(args)`: a user function's result is open; Defender's FileProfile(x, y), when the query defines
- * no function of that name, adds the profile columns (kql/semantics/defender-functions.ts).
+ * `invoke f(args)`: a user function's result is open; Defender's FileProfile(x, y) and SeenBy(), when the
+ * query defines no function of that name, add their columns (kql/semantics/defender-functions.ts).
  */
 function bindInvoke(b: Binder, op: InvokeOp, input: TableSchema, scope: Scope): TableSchema {
   if (op.call.name.name === 'FileProfile' && !scope.lookup('FileProfile')) {
@@ -223,6 +223,9 @@ function bindInvoke(b: Binder, op: InvokeOp, input: TableSchema, scope: Scope): 
       if (!(i === 0 && x.kind === 'NameRef')) bindExpr(b, x, scope, row);
     });
     return { columns: fileProfileSchema(input.columns), open: input.open };
+  }
+  if (op.call.name.name === 'SeenBy' && !scope.lookup('SeenBy') && op.call.args.length === 0) {
+    return { columns: [...input.columns.filter((c) => c.name !== SEEN_BY_COLUMN.name), SEEN_BY_COLUMN], open: input.open };
   }
   const sym = scope.lookup(op.call.name.name);
   if (sym?.kind === 'function') {

@@ -1,6 +1,7 @@
 /**
  * Defender XDR's built-in advanced-hunting functions that kqlite runs: FileProfile() (an enrichment
- * function, `T | invoke FileProfile(x, y)`). Its output columns and types follow Microsoft's reference page
+ * function, `T | invoke FileProfile(x, y)`) and SeenBy() (`DeviceInfo | invoke SeenBy()`: the devices that
+ * discovered each device, a dynamic column SeenBy). Its output columns and types follow Microsoft's reference page
  * (defender-xdr/advanced-hunting-fileprofile-function.md); they are facts, the descriptions kqlite's own.
  */
 import type { ColumnSchema } from './types.js';
@@ -37,3 +38,6 @@ export const FILE_PROFILE_IDS: Readonly<Record<string, 'SHA1' | 'SHA256'>> = { S
 export function fileProfileSchema(input: readonly ColumnSchema[]): ColumnSchema[] {
   return [...input, ...FILE_PROFILE_COLUMNS.filter((c) => !input.some((i) => i.name === c.name))];
 }
+
+/** The column SeenBy() adds: the onboarded devices that discovered the row's device ({DeviceId, LastEncountered} each). */
+export const SEEN_BY_COLUMN: ColumnSchema = { name: 'SeenBy', type: 'dynamic' };

@@ -26,6 +26,11 @@ const SERIES_STATS: [string, ScalarTypeName][] = [
 const PARTS: Record<string, [string, ScalarTypeName][]> = {
   series_decompose: [['baseline', 'dynamic'], ['seasonal', 'dynamic'], ['trend', 'dynamic'], ['residual', 'dynamic']],
   series_decompose_anomalies: [['ad_flag', 'dynamic'], ['ad_score', 'dynamic'], ['baseline', 'dynamic']],
+  series_fit_2lines: [
+    ['rsquare', 'real'], ['split_idx', 'long'], ['variance', 'real'], ['rvariance', 'real'], ['line_fit', 'dynamic'],
+    ['right_rsquare', 'real'], ['right_slope', 'real'], ['right_interception', 'real'], ['right_variance', 'real'], ['right_rvariance', 'real'],
+    ['left_rsquare', 'real'], ['left_slope', 'real'], ['left_interception', 'real'], ['left_variance', 'real'], ['left_rvariance', 'real'],
+  ],
   series_fit_line: [['rsquare', 'real'], ['slope', 'real'], ['variance', 'real'], ['rvariance', 'real'], ['interception', 'real'], ['line_fit', 'dynamic']],
   series_periods_detect: [['periods', 'dynamic'], ['scores', 'dynamic']],
   series_periods_validate: [['periods', 'dynamic'], ['scores', 'dynamic']],
