@@ -2,8 +2,9 @@
  * `search` and `find`: one predicate over several tables (the `in (...)` list with wildcards, else every
  * table of the source), each table filtered on its own (search/find's bare terms are `* has ...`, see
  * kql/syntax/parse-search.ts), the survivors unioned.
- * - search: a `$table` column naming each row's table, then the columns of the tables that had matches
- *   (the reference's project-smart); `T | search` filters T and names it in `$table`.
+ * - search: a `$table` column naming each row's table, then the union of every listed table's columns (the
+ *   schema is known before the query runs, as Kusto.Language binds it); `T | search` filters T and names it
+ *   in `$table`.
  * - find: `source_` (or withsource=), then with `project a, b [, pack_all()]` those columns (null where a
  *   table lacks one) and `pack_` holding every column; by default (project-smart) the columns the
  *   predicate names, the columns common to every table that matched, and `pack_` holding the rest. A table
@@ -50,8 +51,15 @@ export function searchPiped(op: SearchOp, input: Relation, name: string, cx: OpC
 /** `search [in (tables)] predicate` as a source. */
 export function searchTables(e: SearchExpr, inputs: SearchInput[], cx: OpContext): Relation {
   const named = predicateColumns(e.predicate, cx.env);
-  const hits = inputs.map((x) => ({ name: x.name, rel: filtered(e.predicate, withColumns(x.rel, named, inputs), cx) })).filter((x) => x.rel.length > 0);
-  return union(hits, false, '$table');
+  // Every table is a leg, matched or not: the result's schema is the union of the tables' schemas, known
+  // before anything runs (as Kusto.Language binds it), not the schemas of the tables that happened to match.
+  // The null stand-ins withColumns adds for the predicate are dropped again, so each leg keeps its own columns.
+  const legs = inputs.map((x) => {
+    const own = new Set(x.rel.columns.map((c) => c.name));
+    const rel = filtered(e.predicate, withColumns(x.rel, named, inputs), cx);
+    return { name: x.name, rel: rel.columns.length === own.size ? rel : { ...rel, columns: rel.columns.filter((c) => own.has(c.name)) } };
+  });
+  return union(legs, false, '$table');
 }
 
 /** Column names a predicate reads (names not bound in the environment). */
