@@ -123,6 +123,9 @@ test('queries: mv-expand to string once per distinct string equals the per-row e
     ['T | extend W = split(C, ",") | where N % 2 == 0 | mv-expand with_itemindex=I W to typeof(string), X = split(C, ":") to typeof(string) | project N, I, W, X',
       `T | extend W = ${general('split(C, ",")')} | where N % 2 == 0 | mv-expand with_itemindex=I W to typeof(string), X = ${general('split(C, ":")')} to typeof(string) | project N, I, W, X`],
     ['T | mv-expand W = parse_json(C) to typeof(string) | summarize count() by W', `T | mv-expand W = ${general('parse_json(C)')} to typeof(string) | summarize count() by W`],
+    // arrays made once per distinct string that hold more than strings: converted as the general path does
+    ['T | extend W = pack_array(C, strlen(C), parse_json(C), C) | mv-expand W to typeof(string) | project N, W', `T | extend W = ${general('pack_array(C, strlen(C), parse_json(C), C)')} | mv-expand W to typeof(string) | project N, W`],
+    ['T | extend W = iff(strlen(C) % 2 == 0, split(C, ":"), parse_json(C)) | mv-expand W to typeof(string) | project N, W', `T | extend W = ${general('iff(strlen(C) % 2 == 0, split(C, ":"), parse_json(C))')} | mv-expand W to typeof(string) | project N, W`],
   ];
   for (const [fast, slow] of pairs) {
     const got = rows(fast);

@@ -49,6 +49,8 @@ export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, genera
   // a JSON path's texts: an array of plain strings is coded from the text in place (no list, no slices)
   let texts: string[] | undefined;
   let path: JsonStep[] = [];
+  // a column made once per distinct string: an array of strings is its own string list (no conversion)
+  let perValue: Value[] | undefined;
   const src = jsonPathSource(e, s);
   const bare = strip(e);
   const named = bare.kind === 'NameRef' ? columnOf(s.rel, bare.name) : undefined;
@@ -67,6 +69,7 @@ export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, genera
   } else if (named?.type === 'dynamic' && named.perString) {
     // a column made once per distinct string (`extend W = split(C, " ")`): once per distinct value
     const { slots, values } = named.perString;
+    perValue = values;
     keys = slots;
     keyCount = values.length;
     listAt = (key) => generalList(values[key]!).map(asText);
@@ -106,7 +109,12 @@ export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, genera
       const from = out.used;
       slotStart[slot] = from;
       const t = texts?.[code];
-      if (!(t !== undefined && jsonPathSpan(t, path) === FOUND && where.simple && out.addStringArray(t, where.start, where.end))) {
+      if (perValue) {
+        if (!out.addStrings(perValue[code]!)) {
+          const list = listAt(code, rows[i]!);
+          for (let k = 0; k < list.length; k++) out.add(list[k]!);
+        }
+      } else if (!(t !== undefined && jsonPathSpan(t, path) === FOUND && where.simple && out.addStringArray(t, where.start, where.end))) {
         const list = listAt(code, rows[i]!);
         for (let k = 0; k < list.length; k++) out.add(list[k]!);
       }
@@ -154,6 +162,18 @@ class CodeListBuilder {
       this.held += bytesOf(x);
     }
     return c;
+  }
+
+  /** Appends the codes of `v`'s elements when it is an array of strings (their own text); false (nothing appended) otherwise. */
+  addStrings(v: Value): boolean {
+    if (!Array.isArray(v)) return false;
+    const from = this.used;
+    for (let k = 0; k < v.length; k++) {
+      const x: unknown = v[k];
+      if (typeof x !== 'string') return this.undo(from);
+      this.push(this.codeOf(x));
+    }
+    return true;
   }
 
   /**
