@@ -9,7 +9,7 @@
  *   worker.ts kqlite size <dataset.json> <out.json>                       bytes of every column loaded
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { runQuery } from '../../src/engine/index.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
@@ -24,7 +24,8 @@ import { WORKBENCH_QUERIES, type HuntIngestOutput, type HuntQueryOutput, type Me
 export type { ShapeTiming, HuntQueryOutput, HuntIngestOutput, MemoryOutput } from './workbench.js';
 
 const [engine, phase, dsFile, outFile, arg1, arg2] = process.argv.slice(2) as [string, string, string, string, string?, string?];
-const ds = JSON.parse(readFileSync(dsFile, 'utf8')) as HuntDataSet;
+// (the directory the manifest lies in: a copied data directory's manifest names the one it was made in)
+const ds: HuntDataSet = { ...(JSON.parse(readFileSync(dsFile, 'utf8')) as HuntDataSet), dir: dirname(dsFile) };
 const wsDir = join(ds.dir, 'kqlite-workspace');
 const duckFile = join(ds.dir, 'duckdb.db');
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
