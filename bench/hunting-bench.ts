@@ -6,13 +6,14 @@
 // or less, peak RSS against budget + 300 MB. Writes the tables into docs/PERFORMANCE.md.
 //   node --import tsx bench/hunting-bench.ts [--hunt-rows=1M] [--runs=3] [--budget-mib=512] [--data=DIR] [--no-doc]
 //   npm run bench -- --quick            (100k rows, no doc); --reuse-stores keeps the stores an earlier run loaded
+//   --shapes=WORD,WORD                  only the shapes whose name contains a word (no memory runs, no doc)
 import { spawnSync } from 'node:child_process';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareCanonical } from './hunting/compare.js';
 import { ensureHuntData, type HuntDataSet } from './hunting/data.js';
-import { huntShapes } from './hunting/shapes.js';
+import { selectShapes } from './hunting/shapes.js';
 import { WORKBENCH_QUERIES, type HuntIngestOutput, type HuntQueryOutput, type MemoryOutput } from './hunting/workbench.js';
 
 const args = process.argv.slice(2);
@@ -23,7 +24,8 @@ const rows = parseSize(opt('hunt-rows') ?? (quick ? '100k' : '1M'));
 const runs = Number(opt('runs') ?? 3);
 const budgetMiB = Number(opt('budget-mib') ?? 512);
 const dataRoot = opt('data') ?? join(tmpdir(), 'kqlite-bench');
-const writeDoc = !args.includes('--no-doc') && !quick;
+const shapeFilter = opt('shapes');
+const writeDoc = !args.includes('--no-doc') && !quick && !shapeFilter;
 
 function worker<T>(engine: string, phase: string, ds: HuntDataSet, extra: string[] = []): T {
   const out = join(ds.dir, `out-${engine}-${phase}.json`);
@@ -63,9 +65,9 @@ function main(): void {
     else ingest[engine] = worker<HuntIngestOutput>(engine, 'ingest', ds);
     console.log(`  ingest ${engine}: ${ms(ingest[engine]!.ms)}`);
   }
-  const kq = worker<HuntQueryOutput>('kqlite', 'queries', ds, [String(runs)]);
-  const dk = worker<HuntQueryOutput>('duckdb', 'queries', ds, [String(runs)]);
-  const shapes = huntShapes();
+  const shapes = selectShapes(shapeFilter);
+  const kq = worker<HuntQueryOutput>('kqlite', 'queries', ds, [String(runs), shapeFilter ?? '']);
+  const dk = worker<HuntQueryOutput>('duckdb', 'queries', ds, [String(runs), shapeFilter ?? '']);
   const lines = ['| shape | kqlite | DuckDB | kqlite/DuckDB | CPU: kqlite / DuckDB | rows | equal to DuckDB |', '|---|---:|---:|---:|---:|---:|---|'];
   const ratios: number[] = [];
   const cpuRatios: number[] = [];
@@ -86,6 +88,14 @@ function main(): void {
   const over = ratios.filter((r) => r > 1).length;
   const summary = `Goals (issue #21, at 10M rows): every shape ≤ 1.0× DuckDB — ${over ? `**missed** by ${over} of ${ratios.length}` : 'met'} here; geometric mean ≤ 0.3× — ${geo <= 0.3 ? 'met' : '**missed**'} (${geo.toFixed(2)}). Times are medians of ${runs} runs (the first run of each shape reads its columns from disk, on both sides); CPU is the process's user + system time over the same runs (DuckDB's threads included), steadier than wall time on a shared machine. Load average at the start: ${loadAtStart.map((x) => x.toFixed(1)).join(', ')} on ${cpus().length} cores. Ingest (not a goal here): kqlite ${ms(ingest['kqlite']!.ms)}, DuckDB ${ms(ingest['duckdb']!.ms)}; peak RSS over all shapes: kqlite ${kq.peakRssMiB} MiB, DuckDB ${dk.peakRssMiB} MiB.`;
 
+  const head = `#### ${num(ds.rows)} rows (${Object.entries(ds.perTable).map(([k, n]) => `${k} ${num(n)}`).join(', ')}; ${ds.devices} devices × ${ds.days} days)\n\n`;
+  if (shapeFilter) {
+    console.log(`\n${head}${lines.join('\n')}\n`);
+    if (mismatches.length) console.log(`Result differences:\n${mismatches.map((m) => `  ${m}`).join('\n')}`);
+    process.exitCode = mismatches.length ? 1 : 0;
+    return;
+  }
+
   // memory: the workspace's loaded size against the budget, then a hunt and the workbench queries
   const size = worker<{ bytes: number }>('kqlite', 'size', ds);
   const sizeMiB = Math.round(size.bytes / 1048576);
@@ -100,7 +110,6 @@ function main(): void {
   }
   const memHead = `Workspace: ${sizeMiB} MiB with every column loaded (${(sizeMiB / memBudget).toFixed(1)}× the budget), each run a fresh process (RSS before opening: ${mem[0]!.baseRssMiB} MiB).`;
 
-  const head = `#### ${num(ds.rows)} rows (${Object.entries(ds.perTable).map(([k, n]) => `${k} ${num(n)}`).join(', ')}; ${ds.devices} devices × ${ds.days} days)\n\n`;
   const md = `${head}${lines.join('\n')}\n\n${summary}\n\n${memHead}\n\n${memLines.join('\n')}\n`;
   console.log(`\n${md}`);
   if (mismatches.length) console.log(`Result differences:\n${mismatches.map((m) => `  ${m}`).join('\n')}`);

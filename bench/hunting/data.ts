@@ -107,7 +107,9 @@ export function ensureHuntData(root: string, rows: number): HuntDataSet {
   const { devices, days } = shapeOf(rows);
   const dir = join(root, `hunt-rows-${rows}`);
   const manifest = join(dir, 'dataset.json');
-  if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, 'utf8')) as HuntDataSet;
+  // the data set where it lies now (a copied data directory still names the one it was made in: reading
+  // that one's stores and writing its out-*.json would share another run's directory)
+  if (existsSync(manifest)) return { ...(JSON.parse(readFileSync(manifest, 'utf8')) as HuntDataSet), dir };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'csv'), { recursive: true });
   const r = rng(42);

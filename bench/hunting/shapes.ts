@@ -46,6 +46,19 @@ function hasAnyRegexSql(column: string, needles: string[]): string {
 }
 const LOLBINS = ['powershell.exe', 'cmd.exe', 'rundll32.exe', 'certutil.exe', 'mshta.exe', 'wmic.exe'];
 
+/**
+ * The shapes whose name contains one of the comma-separated words of `filter` (case-insensitive; all when
+ * it is empty): `--shapes=mv-expand,extract` runs those only, so one shape can be iterated on quickly.
+ */
+export function selectShapes(filter: string | undefined, now: bigint = HUNT_NOW): Shape[] {
+  const words = (filter ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+  const all = huntShapes(now);
+  if (!words.length) return all;
+  const picked = all.filter((s) => words.some((w) => s.name.toLowerCase().includes(w)));
+  if (!picked.length) throw new Error(`--shapes=${filter} names no shape; shapes:\n${all.map((s) => `  ${s.name}`).join('\n')}`);
+  return picked;
+}
+
 export function huntShapes(now: bigint = HUNT_NOW): Shape[] {
   const ago = (span: bigint) => T(now - span);
   const iocs = iocAddresses();

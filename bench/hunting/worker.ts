@@ -1,14 +1,15 @@
 /**
  * One measured child process of the hunting benchmark (each engine alone, so peak RSS is its own):
  *   worker.ts <kqlite|duckdb> ingest  <dataset.json> <out.json>          load the CSV files into a fresh store
- *   worker.ts <kqlite|duckdb> queries <dataset.json> <out.json> <runs>   reopen the store, run every shape
+ *   worker.ts <kqlite|duckdb> queries <dataset.json> <out.json> <runs> [filter]   reopen the store, run every
+ *       shape (or those selectShapes(filter) picks)
  *   worker.ts kqlite memory <dataset.json> <out.json> <budgetMiB> <hunt|workbench0|workbench1|workbench2>
  *       reopen with a column-cache budget and a query memory budget of budgetMiB, run a hunt (the built-in
  *       pack, fused, over the whole workspace) or one workbench query (workbench.ts), and report peak RSS
  *   worker.ts kqlite size <dataset.json> <out.json>                       bytes of every column loaded
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { runQuery } from '../../src/engine/index.js';
 import { ingestPaths } from '../../src/ingest/ingest.js';
@@ -17,13 +18,14 @@ import { Workspace } from '../../src/store/workspace.js';
 import type { CanonRow } from './compare.js';
 import { HUNT_NOW, HUNT_TABLES, huntCsvFiles, type HuntDataSet } from './data.js';
 import { duckCanon, duckLoad, kqliteCanon, runDuck, runKqlite } from './engines.js';
-import { huntShapes } from './shapes.js';
+import { selectShapes } from './shapes.js';
 import { WORKBENCH_QUERIES, type HuntIngestOutput, type HuntQueryOutput, type MemoryOutput, type ShapeTiming } from './workbench.js';
 
 export type { ShapeTiming, HuntQueryOutput, HuntIngestOutput, MemoryOutput } from './workbench.js';
 
 const [engine, phase, dsFile, outFile, arg1, arg2] = process.argv.slice(2) as [string, string, string, string, string?, string?];
-const ds = JSON.parse(readFileSync(dsFile, 'utf8')) as HuntDataSet;
+// (the directory the manifest lies in: a copied data directory's manifest names the one it was made in)
+const ds: HuntDataSet = { ...(JSON.parse(readFileSync(dsFile, 'utf8')) as HuntDataSet), dir: dirname(dsFile) };
 const wsDir = join(ds.dir, 'kqlite-workspace');
 const duckFile = join(ds.dir, 'duckdb.db');
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -31,7 +33,6 @@ const MiB = 1024 * 1024;
 const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
 async function main(): Promise<void> {
-  const shapes = huntShapes();
   if (phase === 'ingest') {
     const started = performance.now();
     if (engine === 'kqlite') {
@@ -93,20 +94,21 @@ async function main(): Promise<void> {
     return;
   }
   const runs = Number(arg1 ?? 3);
+  const measured = selectShapes(arg2);
   const out: HuntQueryOutput = { reloadMs: 0, shapes: [], peakRssMiB: 0 };
   if (engine === 'kqlite') {
     const started = performance.now();
     const ws = Workspace.open(wsDir);
     for (const t of HUNT_TABLES) runQuery(`${t} | count`, { source: ws, now: HUNT_NOW });
     out.reloadMs = performance.now() - started;
-    for (const s of shapes) out.shapes.push(await timeShape(s, runs, () => runKqlite(s, ws), (r) => kqliteCanon(r, s)));
+    for (const s of measured) out.shapes.push(await timeShape(s, runs, () => runKqlite(s, ws), (r) => kqliteCanon(r, s)));
   } else {
     const started = performance.now();
     const inst = await DuckDBInstance.create(duckFile);
     const conn = await inst.connect();
     for (const t of HUNT_TABLES) await conn.runAndReadAll(`SELECT count(*) FROM "${t}"`);
     out.reloadMs = performance.now() - started;
-    for (const s of shapes) out.shapes.push(await timeShape(s, runs, () => runDuck(conn, s), (r) => duckCanon(r, s)));
+    for (const s of measured) out.shapes.push(await timeShape(s, runs, () => runDuck(conn, s), (r) => duckCanon(r, s)));
     conn.closeSync();
   }
   out.peakRssMiB = peakRssMiB();

@@ -62,3 +62,31 @@ test('concatSelected and concatTyped with mostly-distinct dictionaries (appended
   const distinct = new Set([0, 1, 2].flatMap((p) => rowsOf(p).map((x) => x.S))).size;
   assert.deepEqual([readCell(t.columns[0]!.column, 0), readCell(t.columns[1]!.column, 0)], [distinct, 27000]);
 });
+
+test('a merge whose matched strings reach the index limit appends the rest, and reads back the same strings and groups', async () => {
+  const { concatTyped } = await import('../../src/engine/storage/merge.js');
+  // 40,000 strings per part, half of them shared with the previous part: matching stops in the third (65,536)
+  const part = (p: number) => buildColumn('string', Array.from({ length: 40000 }, (_, i) => `{"k":${i + p * 20000}}`));
+  const parts = [0, 1, 2, 3].map(part);
+  const sels = [undefined, Int32Array.from({ length: 20000 }, (_, i) => 39999 - 2 * i), undefined, Int32Array.from([0, 0, 39999])];
+  const want: string[] = [];
+  parts.forEach((c, p) => {
+    const sel = sels[p];
+    const n = sel ? sel.length : c.length;
+    for (let i = 0; i < n; i++) want.push(readCell(c, sel ? sel[i]! : i) as string);
+  });
+  const got = concatSelected(parts, sels, want.length);
+  assert.deepEqual(Array.from({ length: got.length }, (_, i) => readCell(got, i)), want);
+  assert.ok(got.type === 'string' && got.dict.length > new Set(want).size, 'the dictionary holds repeats once matching stopped');
+  const whole = concatTyped(parts, 160000);
+  assert.deepEqual(Array.from({ length: whole.length }, (_, i) => readCell(whole, i)), parts.flatMap((c) => Array.from({ length: c.length }, (_, i) => readCell(c, i))));
+  const { runQuery, MemorySource } = await import('../../src/engine/index.js');
+  const { tableFromRows } = await import('../../src/engine/storage/builders.js');
+  const schema = { name: 'T', columns: [{ name: 'S', type: 'string' as const }, { name: 'K', type: 'long' as const }] };
+  const source = new MemorySource(new Map([['T', { schema, extents: [0, 1, 2, 3].map((p) => tableFromRows(schema.columns, Array.from({ length: 40000 }, (_, i) => ({ S: `{"k":${i + p * 20000}}`, K: i })))) }]]));
+  for (const q of ['T | where K >= 0 | summarize n = count() by S | summarize groups = count(), rows = sum(n), most = max(n)', 'T | summarize n = count() by S | summarize groups = count(), rows = sum(n), most = max(n)']) {
+    const r = runQuery(q, { source });
+    assert.ok(r.ok, q);
+    assert.deepEqual(Array.from({ length: 3 }, (_, i) => readCell(r.tables[0]!.table.columns[i]!.column, 0)), [100000, 160000, 2], q);
+  }
+});

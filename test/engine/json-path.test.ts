@@ -123,10 +123,44 @@ test('queries: mv-expand to string once per distinct string equals the per-row e
     ['T | extend W = split(C, ",") | where N % 2 == 0 | mv-expand with_itemindex=I W to typeof(string), X = split(C, ":") to typeof(string) | project N, I, W, X',
       `T | extend W = ${general('split(C, ",")')} | where N % 2 == 0 | mv-expand with_itemindex=I W to typeof(string), X = ${general('split(C, ":")')} to typeof(string) | project N, I, W, X`],
     ['T | mv-expand W = parse_json(C) to typeof(string) | summarize count() by W', `T | mv-expand W = ${general('parse_json(C)')} to typeof(string) | summarize count() by W`],
+    // arrays made once per distinct string that hold more than strings: converted as the general path does
+    ['T | extend W = pack_array(C, strlen(C), parse_json(C), C) | mv-expand W to typeof(string) | project N, W', `T | extend W = ${general('pack_array(C, strlen(C), parse_json(C), C)')} | mv-expand W to typeof(string) | project N, W`],
+    ['T | extend W = iff(strlen(C) % 2 == 0, split(C, ":"), parse_json(C)) | mv-expand W to typeof(string) | project N, W', `T | extend W = ${general('iff(strlen(C) % 2 == 0, split(C, ":"), parse_json(C))')} | mv-expand W to typeof(string) | project N, W`],
   ];
   for (const [fast, slow] of pairs) {
     const got = rows(fast);
     assert.ok(got.length > 5, fast);
     assert.deepEqual(got, rows(slow), fast);
+  }
+});
+
+test('queries: mv-expand of JSON string arrays coded in place equals the general expansion over many distinct elements', () => {
+  // thousands of distinct tags (the in-place table grows and probes), tags longer than it codes in place,
+  // non-ASCII, escapes, non-string elements, spacing, over several extents and a where between
+  let seed = 11;
+  const r = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const vocabulary = Array.from({ length: 3000 }, (_, i) => (i % 97 === 0 ? `long-${'x'.repeat(60 + (i % 9))}-${i}` : i % 13 === 0 ? `ü${i}é` : `t${i}`));
+  const element = () => {
+    const k = r();
+    return k < 0.9 ? `"${vocabulary[Math.floor(r() * r() * vocabulary.length)]}"` : k < 0.93 ? '"a\\"b"' : k < 0.96 ? '7' : k < 0.98 ? 'null' : '["n"]';
+  };
+  const doc = () => `{"a":${Math.floor(r() * 5)},${r() < 0.5 ? ' ' : ''}"Tags":[${Array.from({ length: Math.floor(r() * 5) }, element).join(r() < 0.3 ? ' , ' : ',')}]${r() < 0.05 ? ',"Tags":["dup"]' : ''}}`;
+  const schema2 = { name: 'T', columns: [{ name: 'C', type: 'string' as const }, { name: 'N', type: 'long' as const }] };
+  const extents = [0, 1, 2].map((p) => tableFromRows(schema2.columns, Array.from({ length: 3000 }, (_, i) => ({ C: i % 10 === 0 ? `{"Tags":["p${p}"]}` : doc(), N: p * 3000 + i }))));
+  const many = new MemorySource(new Map([['T', { schema: schema2, extents }]]));
+  const run = (q: string) => {
+    const res = runQuery(q, { source: many });
+    assert.ok(res.ok, q);
+    const t = res.tables[0]!.table;
+    return Array.from({ length: t.length }, (_, i) => JSON.stringify(t.columns.map((c) => readCell(c.column, i))));
+  };
+  const pairs: [string, string][] = [
+    ['T | where N % 7 != 3 | extend J = parse_json(C) | mv-expand Tag = J.Tags to typeof(string) | project N, Tag', 'T | where N % 7 != 3 | extend J = iff(true, parse_json(C), dynamic(null)) | mv-expand Tag = J.Tags to typeof(string) | project N, Tag'],
+    ['T | mv-expand Tag = parse_json(C).Tags to typeof(string) | summarize count() by Tag | order by Tag asc', 'T | mv-expand Tag = bag_pack("v", parse_json(C)).v.Tags to typeof(string) | summarize count() by Tag | order by Tag asc'],
+  ];
+  for (const [fast, slow] of pairs) {
+    const got = run(fast);
+    assert.ok(got.length > 1000, fast);
+    assert.deepEqual(got, run(slow), fast);
   }
 });

@@ -8,7 +8,7 @@ import type { BetweenExpr, BinaryExpr, Expr, InExpr, ScalarTypeName } from '../.
 import { readCell } from '../storage/builders.js';
 import { isValid, type Column } from '../storage/column.js';
 import { compareValues, valuesEqual } from '../values/compare.js';
-import { has, hasPrefix, hasSuffix } from '../values/terms.js';
+import { has, hasListTest, hasPrefix, hasSuffix } from '../values/terms.js';
 import { splitTicks } from '../values/ticks.js';
 import { QueryError, type Value } from '../values/value.js';
 import { addLong, divLong, modLong, mulLong, subLong, wrapInt, type Long } from '../values/long.js';
@@ -444,9 +444,7 @@ export function compileIn(e: InExpr, s: CompileScope): Compiled {
     const set = new Set(items.map((v) => asString(v).toLowerCase()));
     test = (v) => set.has(v.toLowerCase());
   } else {
-    const needles = items.map(asString);
-    const cs = base.endsWith('_cs');
-    test = base.startsWith('has_any') ? (v) => needles.some((n) => has(v, n, cs)) : (v) => needles.every((n) => has(v, n, cs));
+    test = hasListTest(items.map(asString), base.endsWith('_cs'), !base.startsWith('has_any'));
   }
   if (leftCol?.type === 'string') {
     if (base === 'in~') {

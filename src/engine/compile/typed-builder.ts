@@ -71,18 +71,27 @@ export function typedWriter(type: ScalarTypeName, n: number): TypedWriter {
       // bytes of new dictionary strings not yet handed to the memory budget (strings built per row are
       // what makes a string-heavy query grow; charging per MiB keeps it off the per-row path)
       let held = 0;
+      // the last string's code: runs of one value (an extract that finds nothing: '' row after row) skip the Map
+      let lastString: string | undefined;
+      let lastCode = 0;
       return {
         set(i, v) {
           const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-          let c = index.get(s);
-          if (c === undefined) {
-            c = dict.length;
-            dict.push(s);
-            index.set(s, c);
-            if ((held += stringBytes(s)) > 1 << 20) {
-              charge(held);
-              held = 0;
+          let c: number | undefined;
+          if (s === lastString) c = lastCode;
+          else {
+            c = index.get(s);
+            if (c === undefined) {
+              c = dict.length;
+              dict.push(s);
+              index.set(s, c);
+              if ((held += stringBytes(s)) > 1 << 20) {
+                charge(held);
+                held = 0;
+              }
             }
+            lastString = s;
+            lastCode = c;
           }
           codes[i] = c;
           if (type === 'guid' && (v === null || v === undefined)) setNull(i);

@@ -168,21 +168,23 @@ function perDictionaryString(col: StringColumn, rows: Int32Array, f: (r: number)
   const memo = dict.length <= 4 * n + 1024 ? new Int32Array(dict.length).fill(-1) : undefined;
   const sparse = memo ? undefined : new Map<number, number>();
   const slots = new Int32Array(n);
-  const firstRows: number[] = [];
+  // the first row holding each distinct string, in order of first use (at most one per row)
+  const firstRows = new Int32Array(Math.min(n, dict.length));
+  let distinctCount = 0;
   for (let i = 0; i < n; i++) {
     const code = codes[rows[i]!]!;
     let slot = memo ? memo[code]! : (sparse!.get(code) ?? -1);
     if (slot < 0) {
-      slot = firstRows.length;
-      firstRows.push(rows[i]!);
+      slot = distinctCount++;
+      firstRows[slot] = rows[i]!;
       if (memo) memo[code] = slot;
       else sparse!.set(code, slot);
     }
     slots[i] = slot;
     if ((i & MASK) === MASK) checkLimits(s.rt);
   }
-  const distinct = typedWriter(type, firstRows.length);
-  for (let k = 0; k < firstRows.length; k++) distinct.set(k, f(firstRows[k]!));
+  const distinct = typedWriter(type, distinctCount);
+  for (let k = 0; k < distinctCount; k++) distinct.set(k, f(firstRows[k]!));
   const d = distinct.finish();
   if (d.type === 'string') {
     const out = new Int32Array(n);

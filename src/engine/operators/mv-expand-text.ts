@@ -15,7 +15,7 @@ import { columnOf } from '../compile/relation.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { stringBytes } from '../storage/builders.js';
 import { charge, reserve } from '../memory.js';
-import { jsonPathSpan, simpleStringElements, span, SPAN_FOUND, SPAN_NONE } from '../values/json-path.js';
+import { jsonPathSpan, span, SPAN_FOUND, SPAN_NONE, type JsonStep } from '../values/json-path.js';
 import type { Value } from '../values/value.js';
 
 // (imported bindings read once: under tsx each read of one is a getter call, and these are read per row)
@@ -46,25 +46,30 @@ export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, genera
   let keys: Int32Array;
   let keyCount: number;
   let listAt: (key: number, row: number) => string[];
-  const strings: string[] = [];
+  // a JSON path's texts: an array of plain strings is coded from the text in place (no list, no slices)
+  let texts: string[] | undefined;
+  let path: JsonStep[] = [];
+  // a column made once per distinct string: an array of strings is its own string list (no conversion)
+  let perValue: Value[] | undefined;
   const src = jsonPathSource(e, s);
   const bare = strip(e);
   const named = bare.kind === 'NameRef' ? columnOf(s.rel, bare.name) : undefined;
   if (src) {
     // a JSON path over text: read from the text
-    const { dict: texts, codes } = src.text;
-    const path = src.path;
+    const { dict, codes } = src.text;
+    texts = dict;
+    path = src.path;
     keys = codes;
-    keyCount = texts.length;
+    keyCount = dict.length;
+    // (texts whose path is not an array of strings in simple text: the general conversion)
     listAt = (key) => {
-      const t = texts[key]!;
-      const found = jsonPathSpan(t, path);
-      if (found === FOUND && where.simple && simpleStringElements(t, where.start, where.end, strings)) return strings;
-      return generalList(found === NONE ? null : textPathValue(t, path)).map(asText);
+      const t = dict[key]!;
+      return generalList(jsonPathSpan(t, path) === NONE ? null : textPathValue(t, path)).map(asText);
     };
   } else if (named?.type === 'dynamic' && named.perString) {
     // a column made once per distinct string (`extend W = split(C, " ")`): once per distinct value
     const { slots, values } = named.perString;
+    perValue = values;
     keys = slots;
     keyCount = values.length;
     listAt = (key) => generalList(values[key]!).map(asText);
@@ -80,9 +85,7 @@ export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, genera
     listAt = (_key, row) => generalList(f(row)).map(asText);
   }
   const n = rows.length;
-  const dict: string[] = [];
-  const index = new Map<string, number>();
-  let held = 0;
+  const out = new CodeListBuilder();
   // each key's run in `flat` (slot = order of first use)
   const dense = keyCount <= 4 * n + 1024;
   const memo = dense ? new Int32Array(keyCount).fill(-1) : undefined;
@@ -90,8 +93,6 @@ export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, genera
   let slotStart = new Int32Array(1024);
   let slotCount = new Int32Array(1024);
   let slots = 0;
-  let flat = new Int32Array(1024);
-  let used = 0;
   const start = new Int32Array(n);
   const count = new Int32Array(n);
   reserve(8 * n);
@@ -100,33 +101,164 @@ export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, genera
     const code = keys[rows[i]!]!;
     let slot = memo ? memo[code]! : (sparse!.get(code) ?? -1);
     if (slot < 0) {
-      const list = listAt(code, rows[i]!);
       if (slots === slotStart.length) {
         slotStart = grow(slotStart);
         slotCount = grow(slotCount);
       }
-      while (used + list.length > flat.length) flat = grow(flat);
       slot = slots++;
-      slotStart[slot] = used;
-      slotCount[slot] = list.length;
-      for (let k = 0; k < list.length; k++) {
-        const x = list[k]!;
-        let c = index.get(x);
-        if (c === undefined) {
-          index.set(x, (c = dict.length));
-          dict.push(x);
-          held += bytesOf(x);
+      const from = out.used;
+      slotStart[slot] = from;
+      const t = texts?.[code];
+      if (perValue) {
+        if (!out.addStrings(perValue[code]!)) {
+          const list = listAt(code, rows[i]!);
+          for (let k = 0; k < list.length; k++) out.add(list[k]!);
         }
-        flat[used++] = c;
+      } else if (!(t !== undefined && jsonPathSpan(t, path) === FOUND && where.simple && out.addStringArray(t, where.start, where.end))) {
+        const list = listAt(code, rows[i]!);
+        for (let k = 0; k < list.length; k++) out.add(list[k]!);
       }
+      slotCount[slot] = out.used - from;
       if (memo) memo[code] = slot;
       else sparse!.set(code, slot);
     }
     start[i] = slotStart[slot]!;
     count[i] = slotCount[slot]!;
   }
-  charge(held + 4 * used);
-  return { start, count, flat, dict, index };
+  charge(out.held + 4 * out.used);
+  return { start, count, flat: out.flat, dict: out.dict, index: out.index };
+}
+
+/** Longest element coded from its span in place; longer ones are sliced and looked up in the Map. */
+const SPAN_CODED_MAX = 64;
+
+/**
+ * The code lists being built: `flat[0 .. used)`, codes into `dict`/`index`. Elements given as spans of
+ * a text are found in an open-addressing table by a hash of the span's characters and compared in place,
+ * so an element seen before costs no slice and no Map lookup (a JSON text's tags: a few per text, from a
+ * small vocabulary, over a million texts).
+ */
+class CodeListBuilder {
+  flat = new Int32Array(1024);
+  used = 0;
+  readonly dict: string[] = [];
+  readonly index = new Map<string, number>();
+  held = 0;
+  /** The table: each slot's code (-1 empty) and its string's hash. */
+  private slotCodes = new Int32Array(1024).fill(-1);
+  private slotHashes = new Int32Array(1024);
+  private filled = 0;
+
+  /** Appends string `x`'s code. */
+  add(x: string): void {
+    this.push(this.codeOf(x));
+  }
+
+  private codeOf(x: string): number {
+    let c = this.index.get(x);
+    if (c === undefined) {
+      this.index.set(x, (c = this.dict.length));
+      this.dict.push(x);
+      this.held += bytesOf(x);
+    }
+    return c;
+  }
+
+  /** Appends the codes of `v`'s elements when it is an array of strings (their own text); false (nothing appended) otherwise. */
+  addStrings(v: Value): boolean {
+    if (!Array.isArray(v)) return false;
+    const from = this.used;
+    for (let k = 0; k < v.length; k++) {
+      const x: unknown = v[k];
+      if (typeof x !== 'string') return this.undo(from);
+      this.push(this.codeOf(x));
+    }
+    return true;
+  }
+
+  /**
+   * Appends the codes of the array at [start, end) of simple JSON text (valid, no escapes) when every
+   * element is a string; false (nothing appended) when it is not such an array.
+   */
+  addStringArray(t: string, start: number, end: number): boolean {
+    const from = this.used;
+    if (t.charCodeAt(start) !== OPEN_BRACKET) return false;
+    let i = skipWhite(t, start + 1);
+    if (t.charCodeAt(i) === CLOSE_BRACKET) return true;
+    for (;;) {
+      if (t.charCodeAt(i) !== QUOTE) break;
+      const j = t.indexOf('"', i + 1);
+      this.push(this.codeOfSpan(t, i + 1, j));
+      i = skipWhite(t, j + 1);
+      const c = t.charCodeAt(i);
+      if (c === CLOSE_BRACKET) return i + 1 === end || this.undo(from);
+      if (c !== COMMA) break;
+      i = skipWhite(t, i + 1);
+    }
+    return this.undo(from);
+  }
+
+  private undo(from: number): false {
+    this.used = from;
+    return false;
+  }
+
+  private push(c: number): void {
+    if (this.used === this.flat.length) this.flat = grow(this.flat);
+    this.flat[this.used++] = c;
+  }
+
+  /** The code of the string at [a, b) of `t`. */
+  private codeOfSpan(t: string, a: number, b: number): number {
+    const len = b - a;
+    if (len > SPAN_CODED_MAX) return this.codeOf(t.slice(a, b));
+    let h = len;
+    for (let k = a; k < b; k++) h = Math.imul(h ^ t.charCodeAt(k), 0x01000193);
+    const mask = this.slotCodes.length - 1;
+    let at = h & mask;
+    for (;;) {
+      const c = this.slotCodes[at]!;
+      if (c < 0) break;
+      if (this.slotHashes[at] === h) {
+        const x = this.dict[c]!;
+        if (x.length === len && t.startsWith(x, a)) return c;
+      }
+      at = (at + 1) & mask;
+    }
+    const c = this.codeOf(t.slice(a, b));
+    this.slotCodes[at] = c;
+    this.slotHashes[at] = h;
+    if (++this.filled * 2 > this.slotCodes.length) this.rehash();
+    return c;
+  }
+
+  private rehash(): void {
+    const codes = this.slotCodes;
+    const hashes = this.slotHashes;
+    this.slotCodes = new Int32Array(codes.length * 2).fill(-1);
+    this.slotHashes = new Int32Array(codes.length * 2);
+    const mask = this.slotCodes.length - 1;
+    for (let k = 0; k < codes.length; k++) {
+      if (codes[k]! < 0) continue;
+      let at = hashes[k]! & mask;
+      while (this.slotCodes[at]! >= 0) at = (at + 1) & mask;
+      this.slotCodes[at] = codes[k]!;
+      this.slotHashes[at] = hashes[k]!;
+    }
+  }
+}
+
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const QUOTE = 34;
+const COMMA = 44;
+
+function skipWhite(t: string, i: number): number {
+  for (;;) {
+    const c = t.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return i;
+    i++;
+  }
 }
 
 /** An element as the string column holds it (typed-builder's rule: null is ''). */

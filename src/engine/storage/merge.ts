@@ -87,18 +87,23 @@ function emptyColumn(type: Column['type']): Column {
 /**
  * Whether the next extent's strings are still worth matching with the earlier extents' when dictionaries
  * are merged: yes while the second and later extents find a fair share (1 in 20) of their strings already
- * there (names, actions, addresses repeat across extents), no once they do not (JSON AdditionalFields,
- * command lines: mostly distinct per row, so hashing millions of long strings into one Map cost more than
- * the rest of the query). Unmatched extents' strings are appended as they are (once each: an extent's own
- * dictionary has no repeats), so the merged dictionary may then hold a string twice; nothing reads codes
- * as string identity (groups, joins and sets go through ValueIds, by text).
+ * there (names, actions, addresses repeat across extents) and the strings matched so far are fewer than
+ * MATCHED_STRINGS_MAX; no once they find almost none (command lines: mostly distinct per row) or the
+ * index is that large (JSON AdditionalFields: half of them repeat at 10M rows, but hashing a million long
+ * strings into one Map, a few hundred ns each and more as it grows, cost more than everything after it:
+ * 1.2 s of a 3.5 s mv-expand + parse_json). Unmatched extents' strings are appended as they are (once
+ * each: an extent's own dictionary has no repeats), so the merged dictionary may then hold a string twice;
+ * nothing reads codes as string identity (groups, joins and sets go through ValueIds, by text, which
+ * looks each dictionary string up once: the Map work matching would have saved it, it does itself).
  */
+const MATCHED_STRINGS_MAX = 1 << 16;
 class StringMatching {
   private lookups = 0;
   private hits = 0;
   private part = 0;
-  /** Call at the start of each part: whether to match this part's strings. */
-  next(): boolean {
+  /** Call at the start of each part, with the number of strings matched so far: whether to match this part's strings. */
+  next(matched: number): boolean {
+    if (matched >= MATCHED_STRINGS_MAX) return false;
     return this.part++ < 2 || this.lookups < 1000 || this.hits * 20 >= this.lookups;
   }
   /** Counts a lookup of the second or a later part. */
@@ -152,13 +157,14 @@ export function concatTyped(cols: Column[], length: number): Column {
       let at = 0;
       for (const c of cols as (typeof c0)[]) {
         const remap = new Int32Array(c.dict.length);
-        const dedup = matching.next();
+        let dedup = matching.next(index.size);
         c.dict.forEach((s, k) => {
           let g = dedup ? index.get(s) : undefined;
           if (dedup) matching.saw(g !== undefined);
           if (g === undefined) {
             g = dict.push(s) - 1;
-            if (dedup) index.set(s, g);
+            // (the index full: the rest of this part is appended too)
+            if (dedup && index.set(s, g).size >= MATCHED_STRINGS_MAX) dedup = false;
           }
           remap[k] = g;
         });
@@ -265,7 +271,7 @@ export function concatSelected(cols: Column[], sels: (Int32Array | undefined)[],
         const local = c.codes;
         const remap = new Int32Array(c.dict.length).fill(-1);
         const n = sel ? sel.length : c.length;
-        const dedup = matching.next();
+        let dedup = matching.next(index.size);
         for (let i = 0; i < n; i++) {
           const code = local[sel ? sel[i]! : i]!;
           let g = remap[code]!;
@@ -275,7 +281,8 @@ export function concatSelected(cols: Column[], sels: (Int32Array | undefined)[],
             if (dedup) matching.saw(g >= 0);
             if (g < 0) {
               g = dict.push(str) - 1;
-              if (dedup) index.set(str, g);
+              // (the index full: the rest of this part is appended too)
+              if (dedup && index.set(str, g).size >= MATCHED_STRINGS_MAX) dedup = false;
             }
             remap[code] = g;
           }

@@ -1,0 +1,29 @@
+/**
+ * CPU time of hunting shapes in one process, for profiling and A/B runs of one change (the benchmark itself
+ * runs each engine in a child process and takes medians of a few runs; this warms up and runs many):
+ *   node [--cpu-prof] --import tsx bench/hunting/one-shape.ts <data dir of one size> <shape filter> [runs=10]
+ * e.g. bench/hunting/one-shape.ts /tmp/kqlite-bench/hunt-rows-1000000 mv-expand 10. Prints each shape's CPU
+ * milliseconds per run after two warm-up runs, their median, and the row count.
+ */
+import { join } from 'node:path';
+import { Workspace } from '../../src/store/workspace.js';
+import { runKqlite } from './engines.js';
+import { selectShapes } from './shapes.js';
+
+const [dir, filter, runsArg] = process.argv.slice(2);
+if (!dir || !filter) throw new Error('usage: one-shape.ts <data dir of one size> <shape filter> [runs]');
+const runs = Number(runsArg ?? 10);
+const ws = Workspace.open(join(dir, 'kqlite-workspace'));
+for (const s of selectShapes(filter)) {
+  const cpu: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < runs + 2; i++) {
+    const c0 = process.cpuUsage();
+    const r = runKqlite(s, ws);
+    const u = process.cpuUsage(c0);
+    rows = r.tables[0]?.table.length ?? 0;
+    if (i >= 2) cpu.push((u.user + u.system) / 1000);
+  }
+  const median = [...cpu].sort((a, b) => a - b)[Math.floor(cpu.length / 2)]!;
+  console.log(`${s.name}: median ${median.toFixed(0)} ms CPU (${cpu.map((x) => x.toFixed(0)).join(' ')}), ${rows} rows`);
+}
