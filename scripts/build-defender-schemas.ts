@@ -12,6 +12,10 @@
  * unknown type or a table already in defender-xdr.json fail the build. --check compares instead of writing
  * (exit 1 when different); --update rebuilds only the tables whose page is in the checkout and keeps the
  * others as committed (for a partial copy of the docs).
+ * The 10 Device* tables of defender-xdr.json (a 2024 extract, shipped as it is) also take the columns their
+ * current page lists that the extract lacks (compared without regard to case), appended after the extract's in
+ * page order: written to defender-xdr-device-additions.json, which the catalog appends to those tables. A column
+ * is never removed (older queries name it); with --update a Device* table without a page keeps its additions.
  * Two corrections, both classes, never single cells: a column the Azure Monitor reference (generated from the
  * live tables, see build-sentinel-schemas.ts) spells with other capitals takes that spelling (CloudAppEvents'
  * `Isp` is `ISP` in the data and in Microsoft's own queries; Kusto names are case-sensitive), and `Timestamp`,
@@ -26,6 +30,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const OUT = join(here, '../src/kql/semantics/schemas/defender-xdr-hunting.json');
 const ORIGINAL = join(here, '../src/kql/semantics/schemas/defender-xdr.json');
 const NOTES = join(here, 'defender-schemas/column-notes.json');
+const ADDITIONS = join(here, '../src/kql/semantics/schemas/defender-xdr-device-additions.json');
 
 /** Spellings the documentation uses for a column type that are not Kusto type names. */
 const DOC_TYPE_SPELLINGS: Record<string, string> = { integer: 'int', enum: 'string', object: 'dynamic', array: 'dynamic', 'nullable bool': 'bool' };
@@ -77,7 +82,7 @@ export function parseSchemaPage(markdown: string): { columns: PageColumn[]; prob
     const cells = lines[i]!.trim().replace(/^\|/, '').split('|');
     const nameCell = cells[0] ?? '';
     const typeCell = (cells[1] ?? '').replace(/`/g, '').trim().toLowerCase();
-    const name = /`([A-Za-z_][A-Za-z0-9_]*)`/.exec(nameCell)?.[1] ?? /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(nameCell)?.[1];
+    const name = /`\s*([A-Za-z_][A-Za-z0-9_]*)\s*`/.exec(nameCell)?.[1] ?? /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(nameCell)?.[1];
     const type = normaliseTypeName(DOC_TYPE_SPELLINGS[typeCell] ?? typeCell);
     if (!name) problems.push(`row ${i + 1}: no column name in '${nameCell.trim()}'`);
     else if (!type) problems.push(`${name}: unknown type '${typeCell}'`);
@@ -129,6 +134,31 @@ export function buildTables(checkout: string, notes: Notes, originalTables: Read
   return { tables, problems };
 }
 
+/**
+ * The columns each Device* page lists beyond the 2024 extract's (see the header), in page order; tables with
+ * nothing to add are left out. `keep` (--update) supplies the committed additions of a table without a page.
+ */
+export function buildDeviceAdditions(checkout: string, original: readonly BuiltTable[], live: LiveSpellings = new Map(), keep?: ReadonlyMap<string, BuiltTable>) {
+  const problems: string[] = [];
+  const tables: BuiltTable[] = [];
+  for (const t of original) {
+    const page = join(checkout, 'defender-xdr', `advanced-hunting-${t.table.toLowerCase()}-table.md`);
+    if (!existsSync(page)) {
+      const kept = keep?.get(t.table);
+      if (kept) tables.push(kept);
+      else if (!keep) problems.push(`${t.table}: no page ${page}`);
+      continue;
+    }
+    const parsed = parseSchemaPage(readFileSync(page, 'utf8'));
+    problems.push(...parsed.problems.map((p) => `${t.table}: ${p}`));
+    const have = new Set(t.columns.map((c) => c.name.toLowerCase()));
+    const same = sameStreamSpellings(t.table, [...t.columns, ...parsed.columns], live);
+    const added = parsed.columns.filter((c) => !have.has(c.name.toLowerCase())).map((c) => correctColumn(t.table, c, same));
+    if (added.length) tables.push({ table: t.table, columns: added });
+  }
+  return { tables, problems };
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   const check = args.includes('--check');
@@ -139,25 +169,33 @@ function main(): void {
   }
   const checkout = resolve(checkoutArg);
   const notes = JSON.parse(readFileSync(NOTES, 'utf8')) as Notes;
-  const original = new Set((JSON.parse(readFileSync(ORIGINAL, 'utf8')) as { table: string }[]).map((t) => t.table));
+  const originalTables = JSON.parse(readFileSync(ORIGINAL, 'utf8')) as BuiltTable[];
+  const original = new Set(originalTables.map((t) => t.table));
   const sentinelArg = args[args.indexOf('--sentinel') + 1];
   const sentinel = args.includes('--sentinel') && sentinelArg ? sentinelArg : SENTINEL;
   const live = existsSync(sentinel) ? liveSpellings(JSON.parse(readFileSync(sentinel, 'utf8'))) : new Map();
   const keep = args.includes('--update') && existsSync(OUT) ? new Map((JSON.parse(readFileSync(OUT, 'utf8')) as BuiltTable[]).map((t) => [t.table, t])) : undefined;
   const { tables, problems } = buildTables(checkout, notes, original, live, keep);
+  const keptAdditions = !args.includes('--update') ? undefined : new Map(existsSync(ADDITIONS) ? (JSON.parse(readFileSync(ADDITIONS, 'utf8')) as BuiltTable[]).map((t) => [t.table, t]) : []);
+  const additions = buildDeviceAdditions(checkout, originalTables, live, keptAdditions);
+  problems.push(...additions.problems);
   if (problems.length) {
     console.error(problems.join('\n'));
     process.exit(1);
   }
   const text = JSON.stringify(tables, null, 1) + '\n';
+  const additionsText = JSON.stringify(additions.tables, null, 1) + '\n';
   const columns = tables.reduce((n, t) => n + t.columns.length, 0);
+  const added = additions.tables.reduce((n, t) => n + t.columns.length, 0);
+  const summary = `${tables.length} tables, ${columns} columns; ${added} columns added to ${additions.tables.length} Device* tables`;
   if (check) {
-    const same = existsSync(OUT) && readFileSync(OUT, 'utf8') === text;
-    console.log(same ? `up to date: ${tables.length} tables, ${columns} columns` : `${OUT} differs from the pages`);
-    process.exit(same ? 0 : 1);
+    const stale = [[OUT, text], [ADDITIONS, additionsText]].filter(([file, want]) => !existsSync(file!) || readFileSync(file!, 'utf8') !== want).map(([file]) => file);
+    console.log(stale.length ? `${stale.join(' and ')} differ from the pages` : `up to date: ${summary}`);
+    process.exit(stale.length ? 1 : 0);
   }
   writeFileSync(OUT, text);
-  console.log(`wrote ${OUT}: ${tables.length} tables, ${columns} columns`);
+  writeFileSync(ADDITIONS, additionsText);
+  console.log(`wrote ${OUT} and ${ADDITIONS}: ${summary}`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

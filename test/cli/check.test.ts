@@ -137,3 +137,12 @@ test('client directives: Kusto\'s own before a query are skipped, a Markdown hea
   assert.deepEqual(diags.map((d) => [d.code, d.line, d.column]), [['KQL2031', 1, 1]]);
   assert.match(diags[0]!.message, /make it a \/\/ comment/);
 });
+
+test('columns the current Defender pages list (InitiatingProcessUniqueId, DeviceInfo\'s OsBuildRevision) are known; a misspelling is not', async () => {
+  const good = await runCli(['check', '-'], { input: 'DeviceFileEvents | join kind=inner (DeviceInfo | project DeviceId, OsBuildRevision) on DeviceId | project InitiatingProcessUniqueId, LogonID, OsBuildRevision' });
+  assert.equal(good.code, 0, good.stdout + good.stderr);
+  assert.match(good.stdout, /0 errors/);
+  const bad = await runCli(['check', '-'], { input: 'DeviceFileEvents | project InitiatingProcessUniqueIdd' });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, /KQL2001: unknown column or variable 'InitiatingProcessUniqueIdd'; did you mean 'InitiatingProcessUniqueId'\?/);
+});

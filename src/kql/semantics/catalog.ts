@@ -19,6 +19,7 @@ import { normaliseTypeName } from '../syntax/type-names.js';
 import type { TableSchema } from './types.js';
 import defenderDeviceTables from './schemas/defender-xdr.json' with { type: 'json' };
 import defenderHuntingTables from './schemas/defender-xdr-hunting.json' with { type: 'json' };
+import defenderDeviceAdditions from './schemas/defender-xdr-device-additions.json' with { type: 'json' };
 import windowsEventTables from './schemas/windows-events.json' with { type: 'json' };
 
 export interface Catalog {
@@ -40,6 +41,16 @@ function fromJson(t: { table: string; columns: { name: string; type: string; des
 
 type SchemaJson = { table: string; columns: { name: string; type: string; description?: string }[] }[];
 
+/**
+ * The Device* tables of the 2024 extract with the columns their current documentation page adds appended
+ * (schemas/defender-xdr-device-additions.json, built by scripts/build-defender-schemas.ts): real queries name
+ * them (`InitiatingProcessUniqueId`, DeviceInfo's `OsBuildRevision`), and Defender runs those queries.
+ */
+function withAdditions(tables: SchemaJson, additions: SchemaJson): SchemaJson {
+  const extra = new Map(additions.map((t) => [t.table, t.columns]));
+  return tables.map((t) => ({ table: t.table, columns: [...t.columns, ...(extra.get(t.table) ?? [])] }));
+}
+
 /** Sentinel's Windows event tables (SecurityEvent, WindowsEvent, Event): where Windows event logs land. */
 export const WINDOWS_EVENT_TABLES: readonly TableSchema[] = (windowsEventTables as SchemaJson).map(fromJson);
 
@@ -47,7 +58,7 @@ export const WINDOWS_EVENT_TABLES: readonly TableSchema[] = (windowsEventTables 
  * Every shipped table: the binder's default catalog, ingest's coercion schemas, the workbench list. The
  * Defender XDR tables, and Sentinel's Windows event tables (Windows event logs are ingested into them).
  */
-export const DEFENDER_TABLES: readonly TableSchema[] = [...(defenderDeviceTables as SchemaJson), ...(defenderHuntingTables as SchemaJson)].map(fromJson).concat(WINDOWS_EVENT_TABLES);
+export const DEFENDER_TABLES: readonly TableSchema[] = [...withAdditions(defenderDeviceTables as SchemaJson, defenderDeviceAdditions as SchemaJson), ...(defenderHuntingTables as SchemaJson)].map(fromJson).concat(WINDOWS_EVENT_TABLES);
 
 /**
  * The Microsoft Sentinel / Azure Monitor Logs tables (schemas/azure-monitor-tables.json, [name, type] pairs),

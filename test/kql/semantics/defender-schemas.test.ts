@@ -6,15 +6,19 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { checkQuery, defaultCatalog, DEFENDER_TABLES, WINDOWS_EVENT_TABLES } from '../../../src/kql/semantics/index.js';
 import { normaliseTypeName } from '../../../src/kql/syntax/type-names.js';
-import { parseSchemaPage } from '../../../scripts/build-defender-schemas.js';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildDeviceAdditions, parseSchemaPage } from '../../../scripts/build-defender-schemas.js';
 
 type SchemaJson = { table: string; columns: { name: string; type: string; description?: string }[] }[];
 const readJson = <T>(rel: string): T => JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as T;
 const DEVICE = readJson<SchemaJson>('../../../src/kql/semantics/schemas/defender-xdr.json');
 const HUNTING = readJson<SchemaJson>('../../../src/kql/semantics/schemas/defender-xdr-hunting.json');
+const ADDITIONS = readJson<SchemaJson>('../../../src/kql/semantics/schemas/defender-xdr-device-additions.json');
 const NOTES = readJson<{ shared: Record<string, string>; tables: Record<string, Record<string, string>> }>('../../../scripts/defender-schemas/column-notes.json');
 
-test('the 10 device tables are shipped unchanged, the documented tables after them, no name twice', () => {
+test('the 10 device tables are shipped as extracted plus their pages\' later columns, the documented tables after them, no name twice', () => {
   assert.equal(DEVICE.length, 10);
   const byName = new Map(DEFENDER_TABLES.map((t) => [t.name, t]));
   assert.equal(byName.size, DEFENDER_TABLES.length);
@@ -23,7 +27,11 @@ test('the 10 device tables are shipped unchanged, the documented tables after th
   assert.deepEqual(DEFENDER_TABLES.slice(-WINDOWS_EVENT_TABLES.length).map((t) => t.name), ['SecurityEvent', 'WindowsEvent', 'Event']);
   for (const t of DEVICE) {
     const shipped = byName.get(t.table)!;
-    assert.deepEqual(shipped.columns.map((c) => [c.name, c.type, c.description]), t.columns.map((c) => [c.name, normaliseTypeName(c.type), c.description]), t.table);
+    const added = ADDITIONS.find((a) => a.table === t.table)?.columns ?? [];
+    const expected = [...t.columns, ...added];
+    assert.deepEqual(shipped.columns.map((c) => [c.name, c.type, c.description]), expected.map((c) => [c.name, normaliseTypeName(c.type), c.description]), t.table);
+    // an addition never repeats a column of the extract, not even in other capitals
+    assert.equal(new Set(expected.map((c) => c.name.toLowerCase())).size, expected.length, t.table);
   }
   assert.deepEqual(DEFENDER_TABLES.slice(0, 10).map((t) => t.name), DEVICE.map((t) => t.table));
 });
@@ -109,4 +117,40 @@ test('schema page parsing: footnote marks, unquoted and doc-only type spellings,
   });
   assert.deepEqual(parseSchemaPage('| Column name | Data type | Description |\n|--|--|--|\n| `X` | `varchar` | ? |').problems, ["X: unknown type 'varchar'"]);
   assert.deepEqual(parseSchemaPage('no table here').problems, ['no "| Column name | Data type |" table']);
+});
+
+test('the Device* columns the current pages add bind with the page types, beside the extract\'s', () => {
+  const r = checkQuery(`DeviceNetworkEvents
+| join kind=inner (DeviceFileEvents | project InitiatingProcessUniqueId, FileLogon = LogonID) on InitiatingProcessUniqueId
+| join kind=inner (DeviceInfo | project DeviceId, OsBuildRevision, MitigationStatus, IsTransient, OSBuild) on DeviceId
+| project InitiatingProcessUniqueId, LogonID, FileLogon, OsBuildRevision, MitigationStatus, IsTransient, OSBuild`);
+  assert.deepEqual(r.diagnostics, []);
+  assert.deepEqual(r.bound.resultSchemas[0]!.columns.map((c) => `${c.name}:${c.type}`), [
+    'InitiatingProcessUniqueId:string', 'LogonID:long', 'FileLogon:long', 'OsBuildRevision:string', 'MitigationStatus:string', 'IsTransient:bool', 'OSBuild:long',
+  ]);
+  assert.deepEqual(checkQuery('DeviceEvents | project InitiatingProcessUniqueId, LogonId').diagnostics, []);
+});
+
+test('build: a Device* page adds the columns the extract lacks, in page order, never a case variant, never removes one', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kqlite-defender-pages-'));
+  try {
+    mkdirSync(join(dir, 'defender-xdr'));
+    const page = (rows: string[]) => ['| Column name | Data type | Description |', '| --- | --- | --- |', ...rows].join('\n');
+    writeFileSync(join(dir, 'defender-xdr', 'advanced-hunting-deviceevents-table.md'), page([
+      '| `Timestamp` | `datetime` | t |', '| `NewId` | `string` | n |', '| `logonid` | `long` | a case variant of LogonId |', '| ` Spaced` | `boolean` | back quote then a space |',
+    ]));
+    const original = [
+      { table: 'DeviceEvents', columns: [{ name: 'Timestamp', type: 'datetime' }, { name: 'LogonId', type: 'long' }, { name: 'OnlyInTheExtract', type: 'string' }] },
+      { table: 'DeviceInfo', columns: [{ name: 'Timestamp', type: 'datetime' }] },
+    ];
+    assert.deepEqual(buildDeviceAdditions(dir, original), {
+      tables: [{ table: 'DeviceEvents', columns: [{ name: 'NewId', type: 'string' }, { name: 'Spaced', type: 'bool' }] }],
+      problems: [`DeviceInfo: no page ${join(dir, 'defender-xdr', 'advanced-hunting-deviceinfo-table.md')}`],
+    });
+    // --update: a table without a page keeps its committed additions
+    const kept = new Map([['DeviceInfo', { table: 'DeviceInfo', columns: [{ name: 'OsBuildRevision', type: 'string' }] }]]);
+    assert.deepEqual(buildDeviceAdditions(dir, original, new Map(), kept).tables.map((t) => t.table), ['DeviceEvents', 'DeviceInfo']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
