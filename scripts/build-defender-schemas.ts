@@ -11,7 +11,8 @@
  * description); names and types only from the pages. A note for a column the page lacks, a missing page, an
  * unknown type or a table already in defender-xdr.json fail the build. --check compares instead of writing
  * (exit 1 when different); --update rebuilds only the tables whose page is in the checkout and keeps the
- * others as committed (for a partial copy of the docs).
+ * others as committed (for a partial copy of the docs). A column is never removed: a table keeps the committed
+ * columns its page no longer lists (older queries name them), and the page's new columns follow them.
  * The 10 Device* tables of defender-xdr.json (a 2024 extract, shipped as it is) also take the columns their
  * current page lists that the extract lacks (compared without regard to case), appended after the extract's in
  * page order: written to defender-xdr-device-additions.json, which the catalog appends to those tables. A column
@@ -103,7 +104,7 @@ interface Notes {
   tables: Record<string, Record<string, string>>;
 }
 
-export function buildTables(checkout: string, notes: Notes, originalTables: ReadonlySet<string>, live: LiveSpellings = new Map(), keep?: ReadonlyMap<string, BuiltTable>) {
+export function buildTables(checkout: string, notes: Notes, originalTables: ReadonlySet<string>, live: LiveSpellings = new Map(), keep?: ReadonlyMap<string, BuiltTable>, previous?: ReadonlyMap<string, BuiltTable>) {
   const problems: string[] = [];
   const tables: BuiltTable[] = [];
   for (const [table, own] of Object.entries(notes.tables)) {
@@ -121,14 +122,20 @@ export function buildTables(checkout: string, notes: Notes, originalTables: Read
     }
     const parsed = parseSchemaPage(readFileSync(page, 'utf8'));
     problems.push(...parsed.problems.map((p) => `${table}: ${p}`));
-    const names = new Set(parsed.columns.map((c) => c.name));
+    const before = previous?.get(table)?.columns ?? [];
+    const names = new Set([...parsed.columns, ...before].map((c) => c.name));
     for (const n of Object.keys(own)) if (!names.has(n)) problems.push(`${table}: note for '${n}', which the page does not list`);
     const same = sameStreamSpellings(table, parsed.columns, live);
-    const columns = parsed.columns.map((page) => {
+    const fromPage = new Map(parsed.columns.map((page) => {
       const c = correctColumn(table, page, same);
       const description = own[page.name] ?? notes.shared[page.name];
-      return { name: c.name, type: c.type, ...(description ? { description } : {}) };
-    });
+      return [c.name.toLowerCase(), { name: c.name, type: c.type, ...(description ? { description } : {}) }] as const;
+    }));
+    // never a column removed: the committed ones keep their place (the page's type where it still lists them),
+    // the page's new ones follow in page order
+    const columns = before.map((c) => fromPage.get(c.name.toLowerCase()) ?? c);
+    const had = new Set(before.map((c) => c.name.toLowerCase()));
+    columns.push(...[...fromPage].filter(([k]) => !had.has(k)).map(([, c]) => c));
     tables.push({ table, columns });
   }
   return { tables, problems };
@@ -174,8 +181,11 @@ function main(): void {
   const sentinelArg = args[args.indexOf('--sentinel') + 1];
   const sentinel = args.includes('--sentinel') && sentinelArg ? sentinelArg : SENTINEL;
   const live = existsSync(sentinel) ? liveSpellings(JSON.parse(readFileSync(sentinel, 'utf8'))) : new Map();
-  const keep = args.includes('--update') && existsSync(OUT) ? new Map((JSON.parse(readFileSync(OUT, 'utf8')) as BuiltTable[]).map((t) => [t.table, t])) : undefined;
-  const { tables, problems } = buildTables(checkout, notes, original, live, keep);
+  // the committed tables: kept whole for a page missing from a partial checkout (--update), and their columns
+  // kept in any case (a column a page no longer lists stays: older queries name it)
+  const previous = existsSync(OUT) ? new Map((JSON.parse(readFileSync(OUT, 'utf8')) as BuiltTable[]).map((t) => [t.table, t])) : undefined;
+  const keep = args.includes('--update') ? previous : undefined;
+  const { tables, problems } = buildTables(checkout, notes, original, live, keep, previous);
   const keptAdditions = !args.includes('--update') ? undefined : new Map(existsSync(ADDITIONS) ? (JSON.parse(readFileSync(ADDITIONS, 'utf8')) as BuiltTable[]).map((t) => [t.table, t]) : []);
   const additions = buildDeviceAdditions(checkout, originalTables, live, keptAdditions);
   problems.push(...additions.problems);
