@@ -131,9 +131,12 @@ export function buildTables(checkout: string, notes: Notes, originalTables: Read
       const description = own[page.name] ?? notes.shared[page.name];
       return [c.name.toLowerCase(), { name: c.name, type: c.type, ...(description ? { description } : {}) }] as const;
     }));
-    // never a column removed: the committed ones keep their place (the page's type where it still lists them),
-    // the page's new ones follow in page order
-    const columns = before.map((c) => fromPage.get(c.name.toLowerCase()) ?? c);
+    // never a column removed or respelt: the committed ones keep their place and name (the page's type and note
+    // where it still lists them, in whatever capitals), the page's new ones follow in page order
+    const columns = before.map((c) => {
+      const listed = fromPage.get(c.name.toLowerCase());
+      return listed ? { ...listed, name: c.name } : c;
+    });
     const had = new Set(before.map((c) => c.name.toLowerCase()));
     columns.push(...[...fromPage].filter(([k]) => !had.has(k)).map(([, c]) => c));
     tables.push({ table, columns });

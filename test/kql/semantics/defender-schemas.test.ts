@@ -9,7 +9,7 @@ import { normaliseTypeName } from '../../../src/kql/syntax/type-names.js';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDeviceAdditions, parseSchemaPage } from '../../../scripts/build-defender-schemas.js';
+import { buildDeviceAdditions, buildTables, parseSchemaPage } from '../../../scripts/build-defender-schemas.js';
 
 type SchemaJson = { table: string; columns: { name: string; type: string; description?: string }[] }[];
 const readJson = <T>(rel: string): T => JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as T;
@@ -153,4 +153,31 @@ test('build: a Device* page adds the columns the extract lacks, in page order, n
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('build: a documented table keeps the committed columns its page no longer lists; the page\'s new ones follow', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kqlite-defender-pages-'));
+  try {
+    mkdirSync(join(dir, 'defender-xdr'));
+    writeFileSync(join(dir, 'defender-xdr', 'advanced-hunting-graphapiauditevents-table.md'), [
+      '| Column name | Data type | Description |', '| --- | --- | --- |',
+      '| `Timestamp` | `string` | documented as a string |', '| `IpAddress` | `string` | other capitals: the committed spelling stays |', '| `TenantId` | `string` | new |',
+    ].join('\n'));
+    const notes = { shared: {}, tables: { GraphApiAuditEvents: { OldNoted: 'a note for a column only the committed table has' } } };
+    const previous = new Map([['GraphApiAuditEvents', { table: 'GraphApiAuditEvents', columns: [
+      { name: 'IPAddress', type: 'string' }, { name: 'OldNoted', type: 'string', description: 'a note for a column only the committed table has' }, { name: 'Timestamp', type: 'datetime' },
+    ] }]]);
+    const { tables, problems } = buildTables(dir, notes, new Set(), new Map(), undefined, previous);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(tables[0]!.columns.map((c) => `${c.name}:${c.type}`), ['IPAddress:string', 'OldNoted:string', 'Timestamp:datetime', 'TenantId:string']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the hunting-table columns the current pages add are known: RiskLevelDuringSignIn on EntraIdSignInEvents only', () => {
+  assert.deepEqual(checkQuery('EntraIdSignInEvents | where RiskLevelDuringSignIn > 10 | project GatewayJA4, TimeGenerated, IsThroughGlobalSecureAccess').diagnostics, []);
+  assert.deepEqual(checkQuery('BehaviorEntities | project CloudResourceId; GraphApiAuditEvents | project ReportId, IPAddress').diagnostics, []);
+  // on no AADSignInEventsBeta page: still an error there
+  assert.deepEqual(checkQuery('AADSignInEventsBeta | project RiskLevelDuringSignIn').diagnostics.map((d) => d.code), ['KQL2001']);
 });
