@@ -4,8 +4,9 @@
  * `buildColumn(type, values)` for the same values (test/engine/vector-eval.test.ts checks it).
  */
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
-import { buildColumn, bytesPerRow, stringBytes } from '../storage/builders.js';
-import { charge, reserve } from '../memory.js';
+import { buildColumn, bytesPerRow } from '../storage/builders.js';
+import { cellText, StringDictionaryBuilder } from '../storage/string-dictionary.js';
+import { reserve } from '../memory.js';
 import { newValidity, setValid, type Column, type DynamicValue } from '../storage/column.js';
 import { splitTicks } from '../values/ticks.js';
 import type { Value } from '../values/value.js';
@@ -65,35 +66,12 @@ export function typedWriter(type: ScalarTypeName, n: number): TypedWriter {
     }
     case 'string':
     case 'guid': {
-      const dict: string[] = [];
-      const index = new Map<string, number>();
+      const strings = new StringDictionaryBuilder();
       const codes = new Int32Array(n);
-      // bytes of new dictionary strings not yet handed to the memory budget (strings built per row are
-      // what makes a string-heavy query grow; charging per MiB keeps it off the per-row path)
-      let held = 0;
-      // the last string's code: runs of one value (an extract that finds nothing: '' row after row) skip the Map
-      let lastString: string | undefined;
-      let lastCode = 0;
+      const dict = strings.dict;
       return {
         set(i, v) {
-          const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-          let c: number | undefined;
-          if (s === lastString) c = lastCode;
-          else {
-            c = index.get(s);
-            if (c === undefined) {
-              c = dict.length;
-              dict.push(s);
-              index.set(s, c);
-              if ((held += stringBytes(s)) > 1 << 20) {
-                charge(held);
-                held = 0;
-              }
-            }
-            lastString = s;
-            lastCode = c;
-          }
-          codes[i] = c;
+          codes[i] = strings.code(cellText(v));
           if (type === 'guid' && (v === null || v === undefined)) setNull(i);
         },
         finish: () => (type === 'string' ? { type, length: n, dict, codes } : { type, length: n, dict, codes, validity }),

@@ -6,8 +6,9 @@ import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { joinTicks, splitTicks } from '../values/ticks.js';
 import type { DynamicValue, Value } from '../values/value.js';
 import { isValid, newValidity, readNumber, setValid, type Column, type StringColumn, type Table, type Validity } from './column.js';
-import { charge, reserve } from '../memory.js';
+import { reserve } from '../memory.js';
 import { jsonTextColumn } from './json-column.js';
+import { cellText, StringDictionaryBuilder } from './string-dictionary.js';
 
 /** Bytes a column of `type` takes per row in memory (typed arrays, or a reference per value), for the memory budget. */
 export function bytesPerRow(type: ScalarTypeName): number {
@@ -26,7 +27,7 @@ export function bytesPerRow(type: ScalarTypeName): number {
 }
 
 /** What a dictionary string holds on the heap, roughly: its characters and the string and map entries around it. */
-export const stringBytes = (s: string) => 2 * s.length + 64;
+export { stringBytes } from './string-dictionary.js';
 
 /** Accumulates values of one type, then freezes into a Column. */
 export class ColumnBuilder {
@@ -83,27 +84,11 @@ export function buildColumn(type: ScalarTypeName, values: readonly Value[]): Col
     }
     case 'string':
     case 'guid': {
-      const dict: string[] = [];
-      const index = new Map<string, number>();
+      const strings = new StringDictionaryBuilder();
       const codes = new Int32Array(n);
-      let held = 0;
-      for (let i = 0; i < n; i++) {
-        const v = values[i];
-        const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-        let c = index.get(s);
-        if (c === undefined) {
-          c = dict.length;
-          dict.push(s);
-          index.set(s, c);
-          // the dictionary's strings are what grows: hand their size to the memory budget now and then
-          if ((held += stringBytes(s)) > 1 << 20) {
-            charge(held);
-            held = 0;
-          }
-        }
-        codes[i] = c;
-      }
-      charge(held);
+      for (let i = 0; i < n; i++) codes[i] = strings.code(cellText(values[i]));
+      strings.chargeRest();
+      const dict = strings.dict;
       if (type === 'string') return { type, length: n, dict, codes };
       return { type, length: n, dict, codes, validity: validityOf(values, (v) => v === null || v === undefined) };
     }
