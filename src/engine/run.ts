@@ -24,6 +24,7 @@ import { parseOp } from './operators/parse.js';
 import { partition } from './operators/partition.js';
 import { projectByNames } from './operators/project-by-names.js';
 import { invoke } from './operators/invoke.js';
+import { assignedIpAddresses } from './operators/device-network.js';
 import { sample, sampleDistinct } from './operators/sample.js';
 import { scan } from './operators/scan.js';
 import { runGraphOp } from './operators/graph.js';
@@ -113,6 +114,7 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
         const inner = enterFunction(entry.decl, entry.env, e.args, { rt, env, rel: implicit ?? { columns: [], length: 1 } });
         return evalTabular(rt, entry.decl.body.result, inner, implicit);
       }
+      if (!entry && e.name.name === 'AssignedIPAddresses') return running(rt, 'AssignedIPAddresses', () => assignedIpAddresses(e, cx));
       if (e.name.name === 'materialize' && e.args[0] && e.args[0].kind !== 'NamedArg') return evalTabular(rt, e.args[0], env, implicit);
       if (e.name.name === 'table' && e.args[0] && e.args[0].kind !== 'NamedArg') return tableByName(rt, tableNameOf(rt, e.args[0], env), env);
       if (e.name.name === 'graph') throw new QueryError("graph(...) reads a persistent graph model (snapshots in a Kusto database), which kqlite does not have; build the graph with make-graph instead", 'KQL4010');

@@ -1,5 +1,5 @@
 // What real hunting queries use, through `kqlite query` over a workspace: FileProfile() fed by an ingested
-// FileProfiles table, ingestion_time(), search, find, evaluate pivot, geo_info_from_ip_address; and what the
+// FileProfiles table, AssignedIPAddresses() and DeviceFromIP() over an ingested DeviceNetworkInfo, ingestion_time(), search, find, evaluate pivot, geo_info_from_ip_address; and what the
 // corpus run over real-world queries added: table() of a function's parameter, parse_xml of event XML.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +20,16 @@ before(async () => {
   writeFileSync(file, `SHA1,GlobalPrevalence,Signer\n${sha.stdout.trim().split('\n')[1]!.toUpperCase()},7,Tiny Signer\n`);
   const ing = await runCli(['ingest', file, '--workspace', ws, '--table', 'FileProfiles']);
   assert.equal(ing.code, 0, ing.stderr);
+  // one adapter report for a demo device, holding the address its network events come from
+  const dev = await runCli(['query', '--workspace', ws, '--format', 'csv', 'DeviceNetworkEvents | where isnotempty(LocalIP) | take 1 | project DeviceId, DeviceName, LocalIP']);
+  [deviceId, deviceName, localIp] = dev.stdout.trim().split('\n')[1]!.split(',') as [string, string, string];
+  const info = join(root, 'DeviceNetworkInfo.json');
+  writeFileSync(info, JSON.stringify({ Timestamp: '2020-01-01T00:00:00Z', DeviceId: deviceId, DeviceName: deviceName, NetworkAdapterName: 'Ethernet0', NetworkAdapterType: 'Ethernet',
+    ConnectedNetworks: JSON.stringify([{ Name: 'contoso.local', Category: 'Domain' }]), IPAddresses: JSON.stringify([{ IPAddress: localIp, SubnetPrefix: 24, AddressType: 'Private' }]) }) + '\n');
+  const ni = await runCli(['ingest', info, '--workspace', ws, '--table', 'DeviceNetworkInfo']);
+  assert.equal(ni.code, 0, ni.stderr);
 });
+let deviceId: string, deviceName: string, localIp: string;
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const csv = async (q: string) => {
@@ -31,6 +40,13 @@ const csv = async (q: string) => {
 
 test('FileProfile enriches from the FileProfiles table; a low-prevalence filter keeps that file', async () => {
   assert.equal(await csv('DeviceFileCertificateInfo | where isnotempty(SHA1) | project SHA1 | invoke FileProfile(SHA1, 1000) | where GlobalPrevalence < 15 | distinct Signer, ProfileAvailability'), 'Signer,ProfileAvailability\nTiny Signer,Available\n');
+});
+
+test("AssignedIPAddresses() and DeviceFromIP() read the workspace's DeviceNetworkInfo", async () => {
+  assert.equal(await csv(`AssignedIPAddresses('${deviceName.toUpperCase()}') | project Timestamp, IPAddress, IPType, NetworkAdapterType, c = tostring(ConnectedNetworks[0].Category)`),
+    `Timestamp,IPAddress,IPType,NetworkAdapterType,c\n2020-01-01T00:00:00.0000000Z,${localIp},Private,Ethernet,Domain\n`);
+  assert.equal(await csv(`AssignedIPAddresses('${deviceId}', datetime(2019-12-31)) | count`), 'Count\n0\n');
+  assert.equal(await csv(`DeviceNetworkEvents | where LocalIP == '${localIp}' | take 100 | project IP = LocalIP | invoke DeviceFromIP()`), `IP,DeviceId\n${localIp},${deviceId}\n`);
 });
 
 test('ingestion_time() is set for stored rows and null for a datatable', async () => {

@@ -11,6 +11,7 @@ import { bindJoin, bindLookup, bindMakeSeries, bindMvApply, bindMvExpand, bindSc
 import { bindAssignments, bindTabular, bindUnion, isTabular, userFunctionResult } from './bind-tabular.js';
 import { bindGraphOp, checkGraphFlow } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
+import { bindDeviceFromIp } from './bind-defender.js';
 import { pluginSchema } from './plugin-schemas.js';
 import { upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
@@ -211,8 +212,9 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
 }
 
 /**
- * `invoke f(args)`: a user function's result is open; Defender's FileProfile(x, y) and SeenBy(), when the
- * query defines no function of that name, add their columns (kql/semantics/defender-functions.ts).
+ * `invoke f(args)`: a user function's result is open; Defender's FileProfile(x, y), SeenBy() and
+ * DeviceFromIP(y), when the query defines no function of that name, give their documented columns
+ * (kql/semantics/defender-functions.ts).
  */
 function bindInvoke(b: Binder, op: InvokeOp, input: TableSchema, scope: Scope): TableSchema {
   if (op.call.name.name === 'FileProfile' && !scope.lookup('FileProfile')) {
@@ -227,6 +229,7 @@ function bindInvoke(b: Binder, op: InvokeOp, input: TableSchema, scope: Scope): 
   if (op.call.name.name === 'SeenBy' && !scope.lookup('SeenBy') && op.call.args.length === 0) {
     return { columns: [...input.columns.filter((c) => c.name !== SEEN_BY_COLUMN.name), SEEN_BY_COLUMN], open: input.open };
   }
+  if (op.call.name.name === 'DeviceFromIP' && !scope.lookup('DeviceFromIP')) return bindDeviceFromIp(b, op.call, input, scope);
   const sym = scope.lookup(op.call.name.name);
   if (sym?.kind === 'function') {
     // invoke f(a, b) is f(input, a, b): bound with the input as its first (tabular) parameter

@@ -9,6 +9,7 @@ import { bindExpr } from './bind-expressions.js';
 import { bindOperator } from './bind-operators.js';
 import { refuseGraph } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
+import { bindAssignedIpAddresses } from './bind-defender.js';
 import { multiColumnResult } from './multi-column.js';
 import { assignmentName, uniqueName } from './naming.js';
 import { nearestName } from './suggest.js';
@@ -33,6 +34,7 @@ export function isTabular(b: Binder, e: Expr, scope: Scope): boolean {
       const sym = scope.lookup(e.name.name);
       if (sym?.kind === 'function') return functionResults.get(sym.decl)?.tabular ?? false;
       if (sym?.kind === 'tabular') return true;
+      if (!sym && e.name.name === 'AssignedIPAddresses') return true;
       return ['materialize', 'table', 'view', 'database', 'cluster', 'graph', '_GetWatchlist'].includes(e.name.name) || looksLikeParser(e.name.name);
     }
     case 'MemberExpr':
@@ -203,6 +205,8 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
       return OPEN_SCHEMA;
     case 'CallExpr': {
       const sym = scope.lookup(e.name.name);
+      // Defender's AssignedIPAddresses(x, y), when the query defines nothing of that name
+      if (!sym && e.name.name === 'AssignedIPAddresses') return bindAssignedIpAddresses(b, e, scope);
       for (const a of e.args) {
         const x = a.kind === 'NamedArg' ? a.value : a;
         if (isTabular(b, x, scope)) bindTabular(b, x, scope);

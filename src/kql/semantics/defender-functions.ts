@@ -1,8 +1,11 @@
 /**
  * Defender XDR's built-in advanced-hunting functions that kqlite runs: FileProfile() (an enrichment
- * function, `T | invoke FileProfile(x, y)`) and SeenBy() (`DeviceInfo | invoke SeenBy()`: the devices that
- * discovered each device, a dynamic column SeenBy). Its output columns and types follow Microsoft's reference page
- * (defender-xdr/advanced-hunting-fileprofile-function.md); they are facts, the descriptions kqlite's own.
+ * function, `T | invoke FileProfile(x, y)`), SeenBy() (`DeviceInfo | invoke SeenBy()`: the devices that
+ * discovered each device, a dynamic column SeenBy), AssignedIPAddresses(x, y) (a table: the IP addresses a
+ * device had at a time) and DeviceFromIP() (`T | invoke DeviceFromIP(y)`: the devices that had each IP of T's
+ * column IP). Output columns and types follow Microsoft's reference pages (defender-xdr/advanced-hunting-
+ * fileprofile-function.md, -assignedipaddresses-function.md, -devicefromip-function.md); they are facts, the
+ * descriptions kqlite's own.
  */
 import type { ColumnSchema } from './types.js';
 
@@ -41,3 +44,26 @@ export function fileProfileSchema(input: readonly ColumnSchema[]): ColumnSchema[
 
 /** The column SeenBy() adds: the onboarded devices that discovered the row's device ({DeviceId, LastEncountered} each). */
 export const SEEN_BY_COLUMN: ColumnSchema = { name: 'SeenBy', type: 'dynamic' };
+
+/** The table AssignedIPAddresses() and DeviceFromIP() read: each row one network adapter's report. */
+export const NETWORK_INFO_TABLE = 'DeviceNetworkInfo';
+
+/**
+ * AssignedIPAddresses(x, y)'s columns, one row per address. The reference page types NetworkAdapterType and
+ * ConnectedNetworks `int`, but describes them as the adapter type's name from .NET's NetworkInterfaceType
+ * and as JSON arrays of networks: they are DeviceNetworkInfo's NetworkAdapterType (text) and ConnectedNetworks
+ * (a JSON array), so kqlite types them string and dynamic.
+ */
+export const ASSIGNED_IP_COLUMNS: readonly ColumnSchema[] = [
+  { name: 'Timestamp', type: 'datetime' },
+  { name: 'IPAddress', type: 'string' },
+  { name: 'IPType', type: 'string' },
+  { name: 'NetworkAdapterType', type: 'string' },
+  { name: 'ConnectedNetworks', type: 'dynamic' },
+];
+
+/** DeviceFromIP()'s columns: each IP of the input with each device that had it. */
+export const DEVICE_FROM_IP_COLUMNS: readonly ColumnSchema[] = [
+  { name: 'IP', type: 'string' },
+  { name: 'DeviceId', type: 'string' },
+];

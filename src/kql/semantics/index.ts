@@ -23,7 +23,7 @@ export { multiColumnResult, type ExpandedColumn } from './multi-column.js';
 export { OPERATOR_WORD, globMatch } from './bind-operators.js';
 export { planUnion, type UnionPlan } from './union-schema.js';
 export { reorderColumns } from './reorder.js';
-export { FILE_PROFILE_COLUMNS, FILE_PROFILE_IDS, FILE_PROFILE_TABLE, fileProfileSchema, SEEN_BY_COLUMN } from './defender-functions.js';
+export { FILE_PROFILE_COLUMNS, FILE_PROFILE_IDS, FILE_PROFILE_TABLE, fileProfileSchema, SEEN_BY_COLUMN, NETWORK_INFO_TABLE, ASSIGNED_IP_COLUMNS, DEVICE_FROM_IP_COLUMNS } from './defender-functions.js';
 export { createLibrary, functionText, preludeFor, type FunctionLibrary, type LibraryFunction, type LibraryFunctionDef } from './function-library.js';
 
 export interface BoundScript {
