@@ -38,7 +38,25 @@ export function msSyntaxErrors(text: string): MsDiagnostic[] {
   return errors(K.Language.KustoCode.Parse(text).GetDiagnostics());
 }
 
-/** Kusto.Language's global state with a database holding these tables (cached per catalog). */
+/**
+ * Defender XDR's built-in advanced-hunting functions, which Kusto.Language's default globals do not know,
+ * declared as the Defender portal documents them (defender-xdr/advanced-hunting-*-function.md): parameters
+ * and result columns, written here from the reference pages rather than from kqlite's own tables, so the
+ * oracle checks kqlite's binding of them. The bodies only give the result schema. FileProfile(x, y) adds its
+ * columns to the input (`extend` keeps an input column of the same name in its place); SeenBy() adds SeenBy;
+ * AssignedIPAddresses' NetworkAdapterType and ConnectedNetworks are DeviceNetworkInfo's (the page says int
+ * but describes the adapter type's name and a JSON array of networks).
+ */
+const DEFENDER_FUNCTIONS: [name: string, parameters: string, body: string][] = [
+  ['FileProfile', '(T:(*), x:string="SHA1", y:long=100)', `{ T | extend SHA1 = "", SHA256 = "", MD5 = "", FileSize = int(null), GlobalPrevalence = int(null),
+    GlobalFirstSeen = datetime(null), GlobalLastSeen = datetime(null), Signer = "", Issuer = "", SignerHash = "", IsCertificateValid = bool(null),
+    IsRootSignerMicrosoft = bool(null), SignatureState = "", IsExecutable = bool(null), ThreatName = "", Publisher = "", SoftwareName = "", ProfileAvailability = "" }`],
+  ['SeenBy', '(T:(*))', '{ T | extend SeenBy = dynamic(null) }'],
+  ['AssignedIPAddresses', '(x:string, y:datetime=datetime(null))', '{ datatable(Timestamp:datetime, IPAddress:string, IPType:string, NetworkAdapterType:string, ConnectedNetworks:dynamic)[] }'],
+  ['DeviceFromIP', '(T:(IP:string), y:datetime=datetime(null))', '{ datatable(IP:string, DeviceId:string)[] }'],
+];
+
+/** Kusto.Language's global state with a database holding these tables and Defender's functions (cached per catalog). */
 const globalsCache = new WeakMap<object, any>();
 export function msGlobals(catalog: Catalog): any {
   let g = globalsCache.get(catalog);
@@ -49,7 +67,8 @@ export function msGlobals(catalog: Catalog): any {
     const cols = t.columns.map((c) => new S.ColumnSymbol(c.name, S.ScalarTypes.GetSymbol(c.type), null, null, null, null));
     return new S.TableSymbol.$ctor4(t.name, cols);
   });
-  const db = new S.DatabaseSymbol.$ctor3('kqlite', null, (globalThis as any).System.Array.init(tables, S.Symbol), false);
+  const functions = DEFENDER_FUNCTIONS.map(([name, parameters, body]) => new S.FunctionSymbol.$ctor16(name, parameters, body, null));
+  const db = new S.DatabaseSymbol.$ctor3('kqlite', null, (globalThis as any).System.Array.init([...tables, ...functions], S.Symbol), false);
   g = K.Language.GlobalState.Default.WithDatabase(db);
   globalsCache.set(catalog, g);
   return g;

@@ -15,7 +15,7 @@ import { msAnalyze, type MsAnalysis } from './ms-parser.js';
 const require = createRequire(import.meta.url);
 const KUSTO_VERSION = (require('@kusto/language-service-next/package.json') as { version: string }).version;
 /** Bump when ms-parser.ts changes what it loads into Kusto.Language or how it reads results. */
-const HARNESS_VERSION = '1';
+const HARNESS_VERSION = '2';
 const CACHE_FILE = new URL('../kql/oracle-cache.json.gz', import.meta.url);
 
 type Entry = MsAnalysis;
