@@ -23,7 +23,7 @@ import { ENGINE_OPERATORS, ENGINE_PLUGINS, evalTabular, runStatements } from './
 export { ENGINE_OPERATORS, ENGINE_PLUGINS };
 export type { TableSource } from './source.js';
 export { EXTERNAL_DATA_CODES, shownUrl, type ExternalData, type ExternalDataSource } from './external.js';
-export { MemorySource, snapshotOf } from './source.js';
+export { LOCAL_DATABASE, MemorySource, snapshotOf } from './source.js';
 import type { QueryParameterValues } from './query-parameters.js';
 export type { QueryParameterValues };
 

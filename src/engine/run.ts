@@ -194,7 +194,7 @@ function pushWhereBelowInneruniqueJoin(rt: Runtime, e: PipeExpr, env: Env, impli
 }
 
 /** Calls whose value depends on the rows around them, on every column, or on the relation (not the row). */
-const NOT_PER_LEG = /^(row_.*|prev|next|pack_all|bag_pack_columns|column_ifexists|column_names_of|estimate_data_size|ingestion_time|toscalar)$/;
+const NOT_PER_LEG = /^(row_.*|prev|next|pack_all|bag_pack_columns|column_ifexists|column_names_of|estimate_data_size|ingestion_time|extent_id|extentid|extent_tags|toscalar)$/;
 
 /**
  * `union T1, T2, ... | where P` as `union (T1 | where P), (T2 | where P), ...`: a row passes P alike in its

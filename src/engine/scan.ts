@@ -13,7 +13,7 @@ import type { TableSchema } from '../kql/semantics/types.js';
 import { conjuncts, walk } from '../kql/syntax/index.js';
 import type { Env, Runtime } from './compile/env.js';
 import { compileExpr } from './compile/expr.js';
-import { ingestionColumn, type Relation } from './compile/relation.js';
+import { extentFacts, type Relation } from './compile/relation.js';
 import { checkLimits } from './compile/env.js';
 import { timeThenIndexed, where } from './operators/where.js';
 import type { TimeRange } from './source.js';
@@ -24,7 +24,7 @@ import { QueryError, UnknownTableError } from './values/value.js';
 const TIME_COLUMN = 'Timestamp';
 const NO_ROWS: Relation = { columns: [], length: 1 };
 /** Functions whose value at a row depends on other rows: a where using them cannot run extent by extent. */
-const ACROSS_ROWS = /^(row_number|row_cumsum|row_rank_min|row_rank_dense|row_window_session|prev|next)$/;
+const ACROSS_ROWS = /^(row_number|row_cumsum|row_rank_min|row_rank_dense|row_rank|row_window_session|prev|next)$/;
 /** Per-extent results of where-chain prefixes, beside a hunt's shared cache (which holds whole relations). */
 const partsCaches = new WeakMap<Map<string, Relation>, Map<string, Relation[]>>();
 
@@ -41,13 +41,13 @@ export function scanTable(rt: Runtime, name: string, range?: TimeRange): Relatio
   const columns = extents.length > 1
     ? schema.columns.map((c, i) => lazyColumn(c.name, () => merged.columns[i]!.column, { type: c.type, entries: extents.map((t) => t.columns[i]!), sels: extents.map(() => undefined), lengths: extents.map((t) => t.length) }))
     : merged.columns.every((c, i) => c.name === schema.columns[i]?.name) ? merged.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => merged.columns[i]!.column));
-  return { columns, length: merged.length, ingestion: () => ingestionColumn(extents.map((t) => ({ rows: t.length, at: t.ingestedAt }))) };
+  return { columns, length: merged.length, ...extentFacts(extents) };
 }
 
 /** An extent as a relation with the schema's column names (columns still read on first access). */
 function extentRelation(schema: TableSchema, t: Table): Relation {
   const named = t.columns.every((c, i) => c.name === schema.columns[i]?.name);
-  return { columns: named ? t.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => t.columns[i]!.column)), length: t.length, ingestion: () => ingestionColumn([{ rows: t.length, at: t.ingestedAt }]) };
+  return { columns: named ? t.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => t.columns[i]!.column)), length: t.length, ...extentFacts([t]) };
 }
 
 /** Per-extent relations back to back: one relation whose columns copy the selected rows on first read. */
@@ -60,6 +60,7 @@ function concatParts(schema: TableSchema, parts: Relation[]): Relation {
     columns: schema.columns.map((c, i) => lazyColumn(c.name, () => concatSelected(parts.map((p) => p.columns[i]!.column), parts.map((p) => p.sel), length), { type: c.type, entries: parts.map((p) => p.columns[i]!), sels: parts.map((p) => p.sel), lengths: parts.map((p) => p.length) })),
     length,
     ingestion: () => concatSelected(parts.map((p) => p.ingestion!()), parts.map((p) => p.sel), length),
+    extents: () => concatSelected(parts.map((p) => p.extents!()), parts.map((p) => p.sel), length),
   };
 }
 

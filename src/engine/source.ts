@@ -5,6 +5,12 @@
 import type { TableSchema } from '../kql/semantics/types.js';
 import type { Table } from './storage/column.js';
 
+/**
+ * The name of the database a local workspace is: what current_database() returns and the name `kqlite
+ * serve` presents to Kusto clients (one workspace, one database).
+ */
+export const LOCAL_DATABASE = 'kqlite';
+
 /** Inclusive bounds on the `Timestamp` column, in ticks since 1970-01-01; used to skip whole extents. */
 export interface TimeRange {
   min?: bigint;

@@ -19,6 +19,7 @@ import type { TableSchema } from '../kql/semantics/types.js';
 import { ColumnCache, DEFAULT_CACHE_BYTES } from './column-cache.js';
 import { WorkspaceError } from './errors.js';
 import { ExtentReader } from './extent-format.js';
+import { extentGuid } from './extent-guid.js';
 import { LegacyListings, legacyQuarantineCounts, shapeOf } from './legacy-layout.js';
 import { manifestPath, readManifest, type ExtentEntry, type Manifest } from './manifest.js';
 import { WorkspaceSnapshot, type Catalog, type ListingReader, type TableInfo, type TableListing } from './workspace-snapshot.js';
@@ -146,6 +147,7 @@ export class Workspace implements TableSource, ListingReader {
     slot.table = {
       length: extent.rows,
       ...(Number.isFinite(created) ? { ingestedAt: BigInt(created) * 10_000n } : {}),
+      extentId: extentGuid(table, extent.id),
       columns: listing.schema.columns.map(({ name, type }) => {
         const ck = `${key}/${name}:${type}`;
         const load = () => reader().load(name, type, (bytes) => cache.grow(ck, bytes));

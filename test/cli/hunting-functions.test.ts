@@ -28,6 +28,12 @@ before(async () => {
     ConnectedNetworks: JSON.stringify([{ Name: 'contoso.local', Category: 'Domain' }]), IPAddresses: JSON.stringify([{ IPAddress: localIp, SubnetPrefix: 24, AddressType: 'Private' }]) }) + '\n');
   const ni = await runCli(['ingest', info, '--workspace', ws, '--table', 'DeviceNetworkInfo']);
   assert.equal(ni.code, 0, ni.stderr);
+  // a later report of a second adapter, in a second file: a second extent
+  const wifi = join(root, 'DeviceNetworkInfo-wifi.json');
+  writeFileSync(wifi, JSON.stringify({ Timestamp: '2020-01-02T00:00:00Z', DeviceId: deviceId, DeviceName: deviceName, NetworkAdapterName: 'Wi-Fi', NetworkAdapterType: 'Wireless80211',
+    ConnectedNetworks: '[]', IPAddresses: JSON.stringify([{ IPAddress: '192.0.2.10', SubnetPrefix: 24, AddressType: 'Public' }]) }) + '\n');
+  const nw = await runCli(['ingest', wifi, '--workspace', ws, '--table', 'DeviceNetworkInfo']);
+  assert.equal(nw.code, 0, nw.stderr);
 });
 let deviceId: string, deviceName: string, localIp: string;
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -44,9 +50,24 @@ test('FileProfile enriches from the FileProfiles table; a low-prevalence filter 
 
 test("AssignedIPAddresses() and DeviceFromIP() read the workspace's DeviceNetworkInfo", async () => {
   assert.equal(await csv(`AssignedIPAddresses('${deviceName.toUpperCase()}') | project Timestamp, IPAddress, IPType, NetworkAdapterType, c = tostring(ConnectedNetworks[0].Category)`),
-    `Timestamp,IPAddress,IPType,NetworkAdapterType,c\n2020-01-01T00:00:00.0000000Z,${localIp},Private,Ethernet,Domain\n`);
+    `Timestamp,IPAddress,IPType,NetworkAdapterType,c\n2020-01-02T00:00:00.0000000Z,192.0.2.10,Public,Wireless80211,\n2020-01-01T00:00:00.0000000Z,${localIp},Private,Ethernet,Domain\n`);
+  assert.equal(await csv(`AssignedIPAddresses('${deviceId}', datetime(2020-01-01 12:00)) | project IPAddress`), `IPAddress\n${localIp}\n`);
   assert.equal(await csv(`AssignedIPAddresses('${deviceId}', datetime(2019-12-31)) | count`), 'Count\n0\n');
   assert.equal(await csv(`DeviceNetworkEvents | where LocalIP == '${localIp}' | take 100 | project IP = LocalIP | invoke DeviceFromIP()`), `IP,DeviceId\n${localIp},${deviceId}\n`);
+});
+
+test('extent_id() names each workspace extent by a stable guid; extent_tags() is an empty list there', async () => {
+  const tables = JSON.parse((await runCli(['tables', '--workspace', ws, '--format', 'json'])).stdout) as { tables: { name: string; extents: number }[] };
+  assert.equal(tables.tables.find((t) => t.name === 'DeviceNetworkInfo')!.extents, 2);
+  const ids = await csv('DeviceNetworkInfo | summarize n = count() by e = extent_id(), tags = tostring(extent_tags()) | order by n asc, e asc');
+  const rows = ids.trim().split('\n').slice(1);
+  assert.equal(rows.length, 2);
+  for (const r of rows) assert.match(r, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12},\[\],1$/);
+  assert.equal(await csv('DeviceNetworkInfo | summarize n = count() by e = extent_id(), tags = tostring(extent_tags()) | order by n asc, e asc'), ids, 'the same ids on a second run');
+  const first = rows[0]!.split(',')[0]!;
+  assert.equal(await csv(`DeviceNetworkInfo | where extent_id() == guid(${first}) | count`), 'Count\n1\n');
+  assert.equal(await csv('DeviceInfo | summarize dcount(extent_id()) | project same = dcount_ > 0'), 'same\ntrue\n');
+  assert.equal(await csv('print db = current_database()'), 'db\nkqlite\n');
 });
 
 test('ingestion_time() is set for stored rows and null for a datatable', async () => {

@@ -18,6 +18,7 @@ import { columnOf, type Relation } from './relation.js';
 import { enterFunction } from './user-function.js';
 import { compileRowFunction, ROW_FUNCTIONS } from './row-functions.js';
 import { compileToscalar } from './toscalar.js';
+import { refusedFunctionMessage } from '../functions/refused.js';
 import { indexInto, member } from '../values/json-path.js';
 import { compileJsonPath } from './json-access.js';
 
@@ -212,7 +213,7 @@ function compileCall(e: CallExpr, s: CompileScope, type: ScalarTypeName): Compil
   if (target?.kind === 'aggregate') throw new QueryError(`aggregate '${name}' can only be used in summarize`);
   if (ROW_FUNCTIONS.has(name.toLowerCase())) return compileRowFunction(name.toLowerCase(), e, s);
   const impl = SCALAR_FUNCTIONS.get(name.toLowerCase()) ?? (lookupFunction(name) ? SCALAR_FUNCTIONS.get(lookupFunction(name)!.name.toLowerCase()) : undefined);
-  if (!impl) throw new QueryError(`the function '${name}' is not supported by kqlite's engine yet`, 'KQL4010');
+  if (!impl) throw new QueryError(refusedFunctionMessage(name), 'KQL4010');
   const args = argExprs.map((a) => (a.kind === 'StarExpr' ? constant('dynamic', null) : compileExpr(a, s)));
   const argTypes = args.map((a) => a.type);
   // a function that is not written for exact longs reads a long beyond ±2^53 as its nearest float

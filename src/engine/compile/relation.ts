@@ -24,11 +24,21 @@ export interface Relation {
    * elsewhere, where ingestion_time() is null as in Kusto outside a table's context.
    */
   ingestion?: () => Column;
+  /** extent_id() of each physical row (a guid column, null where the table gave none), kept as `ingestion` is. */
+  extents?: () => Column;
 }
 
-/** The ingestion times of `rel`, to spread into a relation built over the same physical rows. */
-export function sameRows(rel: Relation): Pick<Relation, 'ingestion'> {
-  return rel.ingestion ? { ingestion: rel.ingestion } : {};
+/** The ingestion times and extents of `rel`, to spread into a relation built over the same physical rows. */
+export function sameRows(rel: Relation): Pick<Relation, 'ingestion' | 'extents'> {
+  return { ...(rel.ingestion ? { ingestion: rel.ingestion } : {}), ...(rel.extents ? { extents: rel.extents } : {}) };
+}
+
+/** The per-row columns of a stored table's extents (ingestion time, extent id), made when first read. */
+export function extentFacts(parts: { length: number; ingestedAt?: bigint; extentId?: string }[]): Pick<Relation, 'ingestion' | 'extents'> {
+  return {
+    ingestion: () => ingestionColumn(parts.map((p) => ({ rows: p.length, at: p.ingestedAt }))),
+    extents: () => buildColumn('guid', parts.flatMap((p) => new Array<string | null>(p.length).fill(p.extentId ?? null))),
+  };
 }
 
 /** A datetime column: each part's rows (in order) at that part's ingestion time, null where unknown. */
@@ -55,8 +65,13 @@ export function physicalRows(rel: Relation): Int32Array {
 export function materialize(rel: Relation): Relation {
   if (!rel.sel) return rel;
   const sel = rel.sel;
-  const ingestion = rel.ingestion;
-  return { columns: rel.columns.map((c) => lazyColumn(c.name, () => gatherColumn(c.column, sel))), length: sel.length, ...(ingestion ? { ingestion: () => gatherColumn(ingestion(), sel) } : {}) };
+  const { ingestion, extents } = rel;
+  return {
+    columns: rel.columns.map((c) => lazyColumn(c.name, () => gatherColumn(c.column, sel))),
+    length: sel.length,
+    ...(ingestion ? { ingestion: () => gatherColumn(ingestion(), sel) } : {}),
+    ...(extents ? { extents: () => gatherColumn(extents(), sel) } : {}),
+  };
 }
 
 export function toTable(rel: Relation): Table {

@@ -1,7 +1,8 @@
 /**
  * Functions that read the row or the query rather than argument values: pack_all() (every column of the
  * row as a bag), bag_pack_columns(c1, c2...) (the named columns as a bag) and column_names_of(T) (a
- * table's column names), estimate_data_size(*) (bytes of the row's columns). They are compiled here, with the relation at hand, instead of in functions/.
+ * table's column names), estimate_data_size(*) (bytes of the row's columns), ingestion_time(), extent_id() and
+ * extent_tags() (the row's extent). They are compiled here, with the relation at hand, instead of in functions/.
  */
 import type { CallExpr, Expr } from '../../kql/syntax/ast.js';
 import { valueToDynamic } from '../values/format.js';
@@ -10,7 +11,10 @@ import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import type { Compiled } from './env.js';
 import { columnReader, compileExpr, constant, type CompileScope } from './expr.js';
 
-export const ROW_FUNCTIONS = new Set(['pack_all', 'bag_pack_columns', 'column_names_of', 'estimate_data_size', 'column_ifexists', 'columnifexists', 'ingestion_time']);
+export const ROW_FUNCTIONS = new Set(['pack_all', 'bag_pack_columns', 'column_names_of', 'estimate_data_size', 'column_ifexists', 'columnifexists', 'ingestion_time', 'extent_id', 'extentid', 'extent_tags']);
+
+/** extent_id() of a row that is in no extent (calculated data): the empty guid, as the reference says. */
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
 const FIXED_SIZE: Partial<Record<ScalarTypeName, number>> = { bool: 1, int: 4, long: 8, real: 8, decimal: 16, datetime: 8, timespan: 8, guid: 16 };
 
@@ -96,6 +100,17 @@ export function compileRowFunction(name: string, e: CallExpr, s: CompileScope): 
       let read: ((r: number) => Value) | undefined;
       return { type: 'datetime', eval: (r) => (read ??= columnReader(times()))(r) };
     }
+    case 'extent_id':
+    case 'extentid': {
+      // the row's extent (a workspace extent's guid, src/store/extent-guid.ts); the empty guid elsewhere
+      const ids = s.rel.extents;
+      if (!ids) return constant('guid', EMPTY_GUID);
+      let read: ((r: number) => Value) | undefined;
+      return { type: 'guid', eval: (r) => (read ??= columnReader(ids()))(r) ?? EMPTY_GUID };
+    }
+    case 'extent_tags':
+      // kqlite's extents carry no tags: a stored row's list is empty; calculated data has no extent (null)
+      return s.rel.extents ? { type: 'dynamic', eval: () => [] } : constant('dynamic', null);
     case 'column_names_of': {
       const rel = s.rt.evalTabular(args[0]!, s.env);
       return constant('dynamic', rel.columns.map((c) => c.name));

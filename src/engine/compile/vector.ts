@@ -25,7 +25,7 @@ import { jsonColumnOf } from './json-access.js';
 const MASK = LIMIT_CHECK_MASK;
 
 /** Calls whose value is not a function of their arguments alone. */
-const ROW_DEPENDENT = new Set(['rand', 'new_guid', 'toscalar', 'row_number', 'row_cumsum', 'row_rank_min', 'row_rank_dense', 'row_window_session', 'prev', 'next', ...ROW_FUNCTIONS]);
+const ROW_DEPENDENT = new Set(['rand', 'new_guid', 'toscalar', 'row_number', 'row_cumsum', 'row_rank_min', 'row_rank_dense', 'row_rank', 'row_window_session', 'prev', 'next', ...ROW_FUNCTIONS]);
 
 function strip(e: Expr): Expr {
   while (e.kind === 'ParenExpr') e = e.expr;

@@ -1,6 +1,6 @@
 /**
  * Property-bag functions whose keys may be JSONPath expressions (`$.a.b`, `$['a']`): bag_has_key,
- * bag_remove_keys, bag_set_key, bag_keys, bag_merge. A plain key names a top-level property.
+ * bag_remove_keys, bag_set_key, bag_keys, bag_merge. A plain key names a top-level property. And treepath().
  */
 import { valueToDynamic } from '../values/format.js';
 import type { DynamicValue } from '../values/value.js';
@@ -51,7 +51,33 @@ function withPath(bag: Bag, path: string[], value: DynamicValue): Bag {
   return out;
 }
 
+/**
+ * treepath(v): the path of every node below the root, parents before children: `['key']` for a property,
+ * `[0]` for the elements of an array, which share one path (each element's own paths merged, each once).
+ * The reference's examples: {"prop1":[1,2,3,4], "prop2":"value2"} gives ['prop1'], ['prop1'][0], ['prop2'].
+ */
+function treePaths(v: DynamicValue, prefix: string, out: Set<string>): void {
+  if (Array.isArray(v)) {
+    if (!v.length) return;
+    const at = `${prefix}[0]`;
+    out.add(at);
+    for (const e of v) treePaths(e, at, out);
+  } else if (isBag(v)) {
+    for (const [k, child] of Object.entries(v)) {
+      const at = `${prefix}['${k}']`;
+      out.add(at);
+      treePaths(child, at, out);
+    }
+  }
+}
+
 export const BAG_FUNCTIONS: ScalarFunction[] = [
+  fn('treepath', 1, 1, ([v]) => {
+    if (v === null || v === undefined) return null;
+    const out = new Set<string>();
+    treePaths(v as DynamicValue, '', out);
+    return [...out];
+  }),
   fn('bag_keys', 1, 1, ([b]) => (isBag(b) ? Object.keys(b) : null)),
   fn('bag_has_key', 2, 2, ([b, k]) => {
     if (!isBag(b)) return null;

@@ -1,6 +1,6 @@
 /**
- * Bitwise functions, hash()/hash_xxhash64(), special functions (erf, gamma, beta distribution) and unit
- * conversions. Bitwise work is done on 64-bit integers (BigInt) so large longs keep their bits.
+ * Bitwise functions, hash()/hash_xxhash64(), special functions (erf, gamma, beta distribution, Welch's
+ * t-test) and unit conversions. Bitwise work is done on 64-bit integers (BigInt) so large longs keep their bits.
  */
 import { formatDatetime } from '../values/ticks.js';
 import { valueToString } from '../values/format.js';
@@ -99,6 +99,20 @@ function betaInv(p: number, a: number, b: number): number {
 
 const validBeta = (x: number, a: number, b: number) => x >= 0 && x <= 1 && a > 0 && b > 0;
 
+/**
+ * Welch's unequal-variances t-test from two samples' means, variances and counts: the two-sided p-value
+ * P(|T| >= |t|) of Student's t with the Welch-Satterthwaite degrees of freedom, as the regularized incomplete
+ * beta I_{df/(df+t²)}(df/2, 1/2).
+ */
+function welchTest(m1: number, v1: number, c1: number, m2: number, v2: number, c2: number): number {
+  const a = v1 / c1;
+  const b = v2 / c2;
+  const t = (m1 - m2) / Math.sqrt(a + b);
+  const df = (a + b) ** 2 / (a ** 2 / (c1 - 1) + b ** 2 / (c2 - 1));
+  if (!Number.isFinite(t) || !(df > 0)) return NaN;
+  return betaCdf(df / (df + t * t), df / 2, 0.5);
+}
+
 /** Unit factors to the base unit of each quantity (names as Kusto spells them). */
 const UNITS: Record<string, Record<string, number>> = {
   angle: { Arcminute: Math.PI / 10800, Arcsecond: Math.PI / 648000, Centiradian: 0.01, Deciradian: 0.1, Degree: Math.PI / 180, Gradian: Math.PI / 200, Microdegree: Math.PI / 180e6, Microradian: 1e-6, Millidegree: Math.PI / 180e3, Milliradian: 1e-3, Nanodegree: Math.PI / 180e9, Nanoradian: 1e-9, Radian: 1, Revolution: 2 * Math.PI },
@@ -178,6 +192,10 @@ export const BITS_MATH_FUNCTIONS: ScalarFunction[] = [
     const [p, q, r] = [num(x), num(a), num(b)];
     if (p === null || q === null || r === null || p < 0 || p > 1) return null;
     return q > 0 && r > 0 ? betaInv(p, q, r) : NaN;
+  }),
+  fn('welch_test', 6, 6, (args) => {
+    const xs = args.map(num);
+    return xs.some((x) => x === null) ? null : welchTest(...(xs as [number, number, number, number, number, number]));
   }),
   ...['angle', 'energy', 'force', 'length', 'mass', 'speed', 'temperature', 'volume'].map(convert),
 ];

@@ -1,13 +1,15 @@
 /**
  * Functions that read the query's context rather than only their arguments: rand() (a fresh value per
  * call), bin_auto() (the bin size and anchor set by `set query_bin_auto_size/at`), cursor_current() (the
- * source's data-state cursor) and the current_principal*() family. kqlite runs offline with no Entra ID
- * sign-in, so "the principal" is the local operating-system user running the query: `localuser=<name>;<host>`.
+ * source's data-state cursor), current_database() and the current_principal*() family. kqlite runs
+ * offline with no Entra ID sign-in, so "the principal" is the local operating-system user running the
+ * query: `localuser=<name>;<host>`.
  */
 import { hostname, userInfo } from 'node:os';
 import { binTicks } from '../values/ticks.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
+import { LOCAL_DATABASE } from '../source.js';
 
 function localUser(): string {
   try {
@@ -63,6 +65,8 @@ export const QUERY_CONTEXT_FUNCTIONS: ScalarFunction[] = [
   }),
   fn('bin_auto', 1, 1, ([v], _t, ctx) => binAuto(v!, ctx.options)),
   fn('cursor_current', 0, 0, (_a, _t, ctx) => ctx.cursor ?? ''),
+  // the database in scope: a local workspace is one database, named as `kqlite serve` presents it
+  fn('current_database', 0, 0, () => LOCAL_DATABASE),
   fn('current_principal', 0, 0, () => currentPrincipal()),
   fn('current_principal_details', 0, 0, () => principalDetails()),
   // current_principal_is_member_of(p1, p2, ...) or of one dynamic array of principals

@@ -47,7 +47,7 @@ const ALIASES: Record<string, string> = {
   todouble: 'toreal', toboolean: 'tobool', totime: 'totimespan', toobject: 'parse_json', notnull: 'isnotnull',
   notempty: 'isnotempty', getmonth: 'monthofyear', weekofyear: 'week_of_year', replace: 'replace_regex',
   base64_encodestring: 'base64_encode_tostring', base64_decodestring: 'base64_decode_tostring',
-  parseurl: 'parse_url', extractjson: 'extract_json', merge_tdigest: 'tdigest_merge',
+  parseurl: 'parse_url', extractjson: 'extract_json', merge_tdigest: 'tdigest_merge', array_iif: 'array_iff',
   // deprecated names still found in hunting queries
   make_string: 'unicode_codepoints_to_string', to_utf8: 'unicode_codepoints_from_string', pack_dictionary: 'bag_pack',
 };

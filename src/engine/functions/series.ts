@@ -1,7 +1,7 @@
 /**
  * series_* functions over dynamic numeric arrays: element-wise math and comparisons (a scalar argument is
  * used for every element), reductions (sum, product, magnitude, dot product, cosine similarity, Pearson
- * correlation), missing-value filling and the IIR filter. Elements that are not numbers are null in and out.
+ * correlation), missing-value filling and the FIR and IIR filters. Elements that are not numbers are null in and out.
  */
 import { isIntegerArray, markIntegerArray } from '../../common/integer-arrays.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
@@ -189,6 +189,37 @@ export const SERIES_FUNCTIONS: ScalarFunction[] = [
     const integers = isIntegerArray(a);
     const out = fillLinear(s, m, edges === undefined || edges === null ? true : edges === true, integers);
     return integers ? markIntegerArray(out) : out;
+  }),
+  // series_fir(x, filter, normalize, center): y[n] = sum_k f[k] x[n - k + shift], samples outside the series
+  // counting as 0 (the reference's finite impulse response on the current and older points); center shifts
+  // the window by (len - 1) / 2 so it sits on the point. normalize divides by the coefficients' sum; it
+  // defaults to true unless a coefficient is negative, and normalizing a filter with one gives null.
+  fn('series_fir', 2, 4, ([a, filter, normalize, center]) => {
+    const x = series(a);
+    const f = series(filter);
+    if (!x || !f || !f.length || f.some((c) => c === null)) return null;
+    const coeffs = f as number[];
+    const negative = coeffs.some((c) => c < 0);
+    const norm = normalize === undefined || normalize === null ? !negative : normalize === true;
+    if (norm && negative) return null;
+    const scale = norm ? coeffs.reduce((p, c) => p + c, 0) : 1;
+    if (norm && scale === 0) return null;
+    if (center === true && coeffs.length % 2 === 0) {
+      throw new QueryError('series_fir(..., center=true) with an even number of coefficients: the reference does not say on which side of the point the extra one goes, so kqlite does not guess; use an odd-length filter', 'KQL4010');
+    }
+    const shift = center === true ? (coeffs.length - 1) / 2 : 0;
+    return x.map((_, n) => {
+      let acc = 0;
+      for (let k = 0; k < coeffs.length; k++) {
+        const i = n - k + shift;
+        if (i >= 0 && i < x.length) {
+          const v = x[i];
+          if (v === null) return null;
+          acc += coeffs[k]! * v;
+        }
+      }
+      return acc / scale;
+    });
   }),
   fn('series_iir', 3, 3, ([a, num, den]) => {
     // y[n] = (sum b[k] x[n-k] - sum_{k>=1} a[k] y[n-k]) / a[0]

@@ -1,5 +1,5 @@
 /**
- * Window functions over a serialized row set: row_number, row_cumsum, row_rank_min, row_rank_dense,
+ * Window functions over a serialized row set: row_number, row_cumsum, row_rank_min, row_rank_dense (row_rank),
  * row_window_session, prev, next. They depend on row order, so they are not per-row closures: before an
  * operator (extend, project, where, serialize) evaluates an expression, each window call in it is computed
  * over the relation's rows in order into a hidden column, and the expression reads that column instead.
@@ -15,9 +15,10 @@ import { valuesEqual } from '../values/compare.js';
 import { QueryError, type Value } from '../values/value.js';
 import { scope, type OpContext } from './context.js';
 
-const WINDOW_FUNCTIONS = new Set(['row_number', 'row_cumsum', 'row_rank_min', 'row_rank_dense', 'row_window_session', 'prev', 'next']);
+// row_rank: the deprecated name of row_rank_dense (Kusto.Language lists it so)
+export const WINDOW_FUNCTIONS: ReadonlySet<string> = new Set(['row_number', 'row_cumsum', 'row_rank_min', 'row_rank_dense', 'row_rank', 'row_window_session', 'prev', 'next']);
 
-const RESTART_ARG: Record<string, number> = { row_number: 1, row_cumsum: 1, row_rank_min: 1, row_rank_dense: 1, row_window_session: 3 };
+const RESTART_ARG: Record<string, number> = { row_number: 1, row_cumsum: 1, row_rank_min: 1, row_rank_dense: 1, row_rank: 1, row_window_session: 3 };
 
 /** The window calls in `e`, innermost first. */
 function windowCalls(cx: OpContext, e: Expr): CallExpr[] {
@@ -95,9 +96,10 @@ function computeWindow(call: CallExpr, sc: CompileScope, rows: Int32Array, physi
       return { type: term.type, values };
     }
     case 'row_rank_min':
-    case 'row_rank_dense': {
+    case 'row_rank_dense':
+    case 'row_rank': {
       const term = args[0]!;
-      const dense = call.name.name === 'row_rank_dense';
+      const dense = call.name.name !== 'row_rank_min';
       let rank = 0;
       let position = 0;
       let previous: Value = null;

@@ -63,6 +63,8 @@ export interface Table {
   length: number;
   /** When the rows were ingested (ticks since 1970): a workspace extent's time, for ingestion_time(). */
   ingestedAt?: bigint;
+  /** The extent's id as a guid (lower-case text), for extent_id(); absent for tables that are no extent. */
+  extentId?: string;
 }
 
 export const TICKS_PER_MS = 10_000;

@@ -8,12 +8,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyTable } from '../../engine/storage/builders.js';
+import { LOCAL_DATABASE } from '../../engine/source.js';
 import { ingestPaths } from '../../ingest/index.js';
 import type { ServerContext } from '../context.js';
 import { VERSION } from '../routes/status.js';
 import type { MgmtColumn, MgmtTarget } from './mgmt.js';
 
-export const KUSTO_DATABASE = 'kqlite';
+/** The workspace's database name, which current_database() also returns. */
+export const KUSTO_DATABASE = LOCAL_DATABASE;
 
 /** A CSV header line for `columns`: inline data is mapped by ordinal, kqlite's CSV reader maps by name. */
 function headerLine(columns: readonly MgmtColumn[]): string {

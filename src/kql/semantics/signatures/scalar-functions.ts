@@ -95,7 +95,6 @@ toguid 1 1 guid
 gettype 1 1 string
 dynamic_to_json 1 1 string
 estimate_data_size 1 * long
-to_hash 1 1 long
 `;
 
 const DATETIME = `
@@ -184,7 +183,7 @@ convert_mass 3 3 real
 convert_speed 3 3 real
 convert_temperature 3 3 real
 convert_volume 3 3 real
-welch_test 6 7 dynamic
+welch_test 6 6 real
 `;
 
 const DYNAMIC = `
@@ -222,7 +221,6 @@ zip 2 * dynamic
 jaccard_index 2 2 real
 repeat 2 2 dynamic
 range 2 3 dynamic
-vector_sum 1 * dynamic
 `;
 
 const NETWORK = `
@@ -258,7 +256,6 @@ hash_md5 1 1 string
 hash_sha1 1 1 string
 hash_sha256 1 1 string
 hash_xxhash64 1 2 long
-hash_crc32 1 2 long
 `;
 
 const WINDOW = `
