@@ -152,13 +152,27 @@ function variance(sample: boolean, sqrt: boolean, withIf: boolean): AggregateFun
   };
 }
 
-function makeBag(withIf: boolean): AggregateFunction['create'] {
-  return () => {
+/**
+ * make_bag(expr [, maxSize]) and make_bag_if: the properties of the group's bags, the first value of a key
+ * kept, at most maxSize keys (default 1,048,576; make_dictionary, make_bag's deprecated name, 128 as its
+ * reference says).
+ */
+function makeBag(withIf: boolean, defaultMax = 1_048_576): AggregateFunction['create'] {
+  return (_types, consts) => {
+    const given = consts[withIf ? 2 : 1];
+    const max = given === undefined || given === null ? defaultMax : Number(given);
     const out: Record<string, DynamicValue> = {};
+    let keys = 0;
     return {
       add: ([v, c]) => {
         if (withIf && c !== true) return;
-        if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) if (!(k in out)) out[k] = x;
+        if (!v || typeof v !== 'object' || Array.isArray(v)) return;
+        for (const [k, x] of Object.entries(v)) {
+          if (Object.hasOwn(out, k)) continue;
+          if (keys >= max) return;
+          out[k] = x;
+          keys++;
+        }
       },
       result: () => out,
     };
@@ -187,6 +201,7 @@ export const CORE_AGGREGATES: AggregateFunction[] = [
   agg('make_list_if', 2, 3, collecting(false, true)),
   agg('make_bag', 1, 2, makeBag(false)),
   agg('make_bag_if', 2, 3, makeBag(true)),
+  agg('make_dictionary', 1, 2, makeBag(false, 128)),
   agg('take_any', 1, 64, () => takeAny()),
   agg('take_anyif', 2, 2, () => takeAnyIf()),
   agg('arg_max', 1, 255, argExtreme(1), true),

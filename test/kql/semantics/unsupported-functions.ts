@@ -29,6 +29,5 @@ export const UNSUPPORTED_FUNCTIONS: Record<string, string> = {
   series_ifft: 'not implemented yet',
   series_fit_poly: 'not implemented yet',
   set_equals: 'not implemented yet',
-  make_dictionary: 'aggregate not implemented yet',
   passthrough: 'internal aggregate of Kusto.Language',
 };

@@ -26,6 +26,7 @@ make_list_if 2 3 dynamic list_
 make_list_with_nulls 1 2 dynamic list_
 make_bag 1 2 dynamic bag_
 make_bag_if 2 3 dynamic bag_
+make_dictionary 1 2 dynamic dictionary_
 take_any 1 * arg0 - any anyif_placeholder
 take_anyif 2 2 arg0 -
 percentile 2 2 arg0 percentile_
