@@ -32,6 +32,9 @@ const PARTS: Record<string, [string, ScalarTypeName][]> = {
     ['left_rsquare', 'real'], ['left_slope', 'real'], ['left_interception', 'real'], ['left_variance', 'real'], ['left_rvariance', 'real'],
   ],
   series_fit_line: [['rsquare', 'real'], ['slope', 'real'], ['variance', 'real'], ['rvariance', 'real'], ['interception', 'real'], ['line_fit', 'dynamic']],
+  series_fit_poly: [['rsquare', 'real'], ['coefficients', 'dynamic'], ['variance', 'real'], ['rvariance', 'real'], ['poly_fit', 'dynamic']],
+  series_fft: [['real', 'dynamic'], ['imag', 'dynamic']],
+  series_ifft: [['real', 'dynamic'], ['imag', 'dynamic']],
   series_periods_detect: [['periods', 'dynamic'], ['scores', 'dynamic']],
   series_periods_validate: [['periods', 'dynamic'], ['scores', 'dynamic']],
 };

@@ -25,9 +25,6 @@ export const UNSUPPORTED_FUNCTIONS: Record<string, string> = {
   hll_isvalid: 'not implemented yet',
   tdigest_isvalid: 'not implemented yet',
   percentrank_tdigest: 'not implemented yet',
-  series_fft: 'not implemented yet',
-  series_ifft: 'not implemented yet',
-  series_fit_poly: 'not implemented yet',
   set_equals: 'not implemented yet',
   passthrough: 'internal aggregate of Kusto.Language',
 };

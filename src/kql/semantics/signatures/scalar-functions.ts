@@ -336,6 +336,9 @@ series_fit_2lines_dynamic 1 1 dynamic
 series_stats 1 2 dynamic
 series_fit_line 1 1 dynamic
 series_fit_2lines 1 1 dynamic
+series_fit_poly 1 3 dynamic
+series_fft 1 2 dynamic
+series_ifft 1 2 dynamic
 `;
 
 /** Geospatial functions with exact signatures (other geo_* names are recognised by prefix, see index.ts). */
