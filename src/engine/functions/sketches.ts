@@ -1,6 +1,7 @@
 /**
  * Scalar functions over the sketches hll() and tdigest() build (aggregates/hll.ts, aggregates/digest.ts):
- * hll_merge, dcount_hll, merge_tdigest, percentile_tdigest, percentiles_array_tdigest, rank_tdigest.
+ * hll_merge, dcount_hll, merge_tdigest, percentile_tdigest, percentiles_array_tdigest, rank_tdigest,
+ * percentrank_tdigest.
  */
 import { Digest } from '../aggregates/digest.js';
 import { Hll } from '../aggregates/hll.js';
@@ -51,4 +52,10 @@ export const SKETCH_FUNCTIONS: ScalarFunction[] = [
     return list.map((p) => (typeof p === 'number' ? (percentileAs(digest, p, 'dynamic') as DynamicValue) : null));
   }),
   fn('rank_tdigest', 2, 2, ([d, v]) => Digest.fromDynamic(d!)?.rank(v!) ?? null),
+  // the rank as a percentage of the digest's count: the inverse of percentile_tdigest
+  fn('percentrank_tdigest', 2, 2, ([d, v]) => {
+    const digest = Digest.fromDynamic(d!);
+    const rank = digest?.rank(v!);
+    return digest && rank !== null && rank !== undefined && digest.count > 0 ? (rank / digest.count) * 100 : null;
+  }),
 ];

@@ -405,6 +405,7 @@ merge_tdigest 1 * dynamic tdigest_merge
 percentile_tdigest 2 3 typeof
 percentiles_array_tdigest 2 * dynamic
 rank_tdigest 2 2 long
+percentrank_tdigest 2 2 real
 `;
 
 export const SCALAR_SIGNATURES = [
