@@ -147,7 +147,8 @@ export class Workspace implements TableSource, ListingReader {
     slot.table = {
       length: extent.rows,
       ...(Number.isFinite(created) ? { ingestedAt: BigInt(created) * 10_000n } : {}),
-      extentId: extentGuid(table, extent.id),
+      // extent_id(): made only when a query asks for it
+      get extentId() { return extentGuid(table, extent.id); },
       columns: listing.schema.columns.map(({ name, type }) => {
         const ck = `${key}/${name}:${type}`;
         const load = () => reader().load(name, type, (bytes) => cache.grow(ck, bytes));
