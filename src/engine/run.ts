@@ -16,6 +16,7 @@ import type { OpContext } from './operators/context.js';
 import { distinct } from './operators/distinct.js';
 import { evaluate, PLUGINS } from './operators/evaluate.js';
 import { extend, project } from './operators/extend.js';
+import { extractPrefilter, keepRowsHolding } from './operators/extract-prefilter.js';
 import { join, lookup } from './operators/join.js';
 import { makeSeries } from './operators/make-series.js';
 import { mvApply } from './operators/mv-apply.js';
@@ -153,7 +154,7 @@ function evalPipe(rt: Runtime, top: PipeExpr, env: Env, implicit?: Relation): Re
       if (base) break;
       whereRunRefused = true;
     }
-    base = pushWhereBelowInneruniqueJoin(rt, x, env, implicit) ?? pushWhereIntoUnion(rt, x, env);
+    base = pushWhereBelowInneruniqueJoin(rt, x, env, implicit) ?? pushWhereIntoUnion(rt, x, env) ?? prefilterBelowExtract(rt, x, env, implicit);
     if (base) break;
     pending.push(x);
     x = x.source;
@@ -191,6 +192,18 @@ function pushWhereBelowInneruniqueJoin(rt: Runtime, e: PipeExpr, env: Env, impli
   const cx: OpContext = { rt, env };
   const filtered = where(e.op, evalTabular(rt, join.source, env, implicit), cx);
   return applyOperator(rt, join, join.op, filtered, cx);
+}
+
+/**
+ * `S | extend X = extract(P, g, C) | where isnotempty(X)`: the rows whose C lacks P's required literal are
+ * dropped before the extend (operators/extract-prefilter.ts), so it computes its columns for the rest only.
+ */
+function prefilterBelowExtract(rt: Runtime, e: PipeExpr, env: Env, implicit?: Relation): Relation | undefined {
+  const f = extractPrefilter(rt, env, e);
+  if (!f) return undefined;
+  const cx: OpContext = { rt, env };
+  const narrowed = keepRowsHolding(rt, evalTabular(rt, f.extend.source, env, implicit), f.column, f.literal);
+  return applyOperator(rt, e, e.op, applyOperator(rt, f.extend, f.extend.op, narrowed, cx), cx);
 }
 
 /** Calls whose value depends on the rows around them, on every column, or on the relation (not the row). */

@@ -14,6 +14,8 @@ test('required literals: the longest certain run, none under alternation, inline
     ['(?i)abc', undefined], ['ab+cd', 'ab'], ['x(abc)yz', 'yz'], ['a\\.b\\.c', 'a.b.c'], ['abc{0,2}de', 'ab'], ['abc{2}de', 'abc'],
     ['[abc]xyz[d]', 'xyz'], ['[]ab]cd', 'cd'], ['foo.*bar', 'foo'], ['ab*', undefined], ['a\\sb', undefined], ['a\\p{L}bc', 'bc'],
     ['(a|b)cde', 'cde'], ['abc{,2}', undefined], ['x\\Qa|b\\E', undefined], ['ab?', undefined],
+    // a character code's digits are not literal text (\x41 is "A", \101 is "A")
+    ['a\\x41bc', 'bc'], ['[\\s\\w]*?()\\x41{1,3}', undefined], ['ab\\101c', 'ab'], ['x\\0y', undefined],
   ];
   for (const [p, want] of cases) assert.equal(requiredLiteral(p), want, p);
 });

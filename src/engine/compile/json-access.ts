@@ -12,6 +12,7 @@ import type { CallExpr, Expr } from '../../kql/syntax/ast.js';
 import { gatherColumn } from '../storage/builders.js';
 import type { Column, StringColumn } from '../storage/column.js';
 import { jsonTextColumn } from '../storage/json-column.js';
+import { isPlainJsonDictionary } from '../storage/text-facts.js';
 import { parseJsonValue } from '../values/json.js';
 import { jsonPathValue, walkPath, type JsonStep } from '../values/json-path.js';
 import type { Value } from '../values/value.js';
@@ -24,9 +25,12 @@ function strip(e: Expr): Expr {
   return e;
 }
 
-/** `parse_json(t).path` of one text: the quick reader, or the general path where it declines. */
-export function textPathValue(text: string, path: readonly JsonStep[]): Value {
-  const v = jsonPathValue(text, path);
+/**
+ * `parse_json(t).path` of one text: the quick reader, or the general path where it declines. `plain`: the
+ * text is known to hold no backslash, control character or 16-digit run (storage/text-facts.ts).
+ */
+export function textPathValue(text: string, path: readonly JsonStep[], plain = false): Value {
+  const v = jsonPathValue(text, path, plain);
   return v === undefined ? walkPath(parseJsonValue(text), path) : v;
 }
 
@@ -94,6 +98,7 @@ export function compileJsonPath(e: Expr, s: CompileScope): Compiled | undefined 
     // once per distinct string: rows sharing a text share the value (mv-expand converts an array once);
     // evaluateVector already goes once per distinct string, this is for per-row readers (where, ...)
     const { dict, codes } = text;
+    const plain = isPlainJsonDictionary(dict);
     const dense = dict.length <= 4 * text.length + 1024;
     const memo: Value[] | undefined = dense ? new Array<Value>(dict.length) : undefined;
     const sparse = dense ? undefined : new Map<number, Value>();
@@ -103,7 +108,7 @@ export function compileJsonPath(e: Expr, s: CompileScope): Compiled | undefined 
         const code = codes[r]!;
         let v = memo ? memo[code] : sparse!.get(code);
         if (v === undefined) {
-          v = textPathValue(dict[code]!, path);
+          v = textPathValue(dict[code]!, path, plain);
           if (memo) memo[code] = v;
           else sparse!.set(code, v);
         }
@@ -116,7 +121,11 @@ export function compileJsonPath(e: Expr, s: CompileScope): Compiled | undefined 
   const x = compileExpr(arg, s);
   if (x.type !== 'string') return undefined;
   const f = x.eval;
-  return { type: 'dynamic', eval: (r) => { const t = f(r); return typeof t === 'string' ? textPathValue(t, path) : walkPath(parseJsonValue(t), path); } };
+  // a bare string column: its dictionary may be known plain (each text then skips two regex tests)
+  const named = strip(arg);
+  const col = named.kind === 'NameRef' ? columnOf(s.rel, named.name) : undefined;
+  const plain = col?.type === 'string' && isPlainJsonDictionary(col.dict);
+  return { type: 'dynamic', eval: (r) => { const t = f(r); return typeof t === 'string' ? textPathValue(t, path, plain) : walkPath(parseJsonValue(t), path); } };
 }
 
 /**

@@ -6,6 +6,7 @@ import type * as Re2js from 're2js';
 import type { RE2JS } from 're2js';
 import { lazyPackage } from '../../common/lazy-package.js';
 import { QueryError } from '../values/value.js';
+import { NATIVE_MAX_LENGTH, nativeRegexOf } from './native-regex.js';
 
 const re2js = lazyPackage<typeof Re2js>('re2js');
 
@@ -76,9 +77,13 @@ function literalOf(pattern: string): string | undefined {
     if (ch === '\\') {
       const e = pattern[i + 1];
       if (e === undefined) break;
-      // an escaped punctuation character is itself; \d, \s, \n, \x41, \p{L}... are classes or codes
+      // an escaped punctuation character is itself; \d, \s, \n, \x41, \101, \p{L}... are classes or codes
       if (!/[\p{L}\p{N}_]/u.test(e)) literal = e;
-      next = /[pPx]/.test(e) && pattern[i + 2] === '{' ? pattern.indexOf('}', i) + 1 || pattern.length : i + 2;
+      if (/[pPx]/.test(e) && pattern[i + 2] === '{') next = pattern.indexOf('}', i) + 1 || pattern.length;
+      // (\x41 is one character: its two hex digits are not literal text; nor an octal code's digits)
+      else if (e === 'x') next = i + 4;
+      else if (/[0-7]/.test(e)) next = i + 2 + (/^[0-7]{0,2}/.exec(pattern.slice(i + 2))![0].length);
+      else next = i + 2;
     } else if (ch === '[') {
       // a class: skip to its closing bracket (a ] first, or first after ^, is a member)
       let j = i + 1;
@@ -123,18 +128,38 @@ function literalOf(pattern: string): string | undefined {
   return out;
 }
 
-/** Does `pattern` match anywhere in `input` (`matches regex`). */
+// (a module-level copy: under tsx every read of an imported binding is a getter call, and this is per row)
+const NATIVE_MAX = NATIVE_MAX_LENGTH;
+
+/**
+ * Does `pattern` match anywhere in `input` (`matches regex`). A simple pattern runs as a native RegExp on
+ * texts up to NATIVE_MAX_LENGTH (native-regex.ts: same matches, bounded time), anything else on re2js.
+ */
 export function regexTest(pattern: string, input: string): boolean {
   const lit = requiredLiteral(pattern);
   if (lit !== undefined && !input.includes(lit)) return false;
-  return compileRegex(pattern).test(input);
+  const re = compileRegex(pattern); // (first: an invalid pattern is reported as before)
+  if (input.length <= NATIVE_MAX) {
+    const native = nativeRegexOf(pattern);
+    if (native) return native.re.test(input);
+  }
+  return re.test(input);
 }
 
-/** Capture group `group` of the first match, or null (`extract`). */
+/** Capture group `group` of the first match, or null (`extract`); the native RegExp as in regexTest. */
 export function regexExtract(pattern: string, group: number, input: string): string | null {
   const lit = requiredLiteral(pattern);
   if (lit !== undefined && !input.includes(lit)) return null;
-  const m = compileRegex(pattern).matcher(input);
+  const re = compileRegex(pattern);
+  if (input.length <= NATIVE_MAX) {
+    const native = nativeRegexOf(pattern);
+    // (a group past the pattern's, or not a whole number, is re2js's to answer)
+    if (native && Number.isInteger(group) && group >= 0 && group <= native.groups) {
+      const m = native.re.exec(input);
+      return m === null ? null : (m[group] ?? null);
+    }
+  }
+  const m = re.matcher(input);
   if (!m.find()) return null;
   try {
     return m.group(group);

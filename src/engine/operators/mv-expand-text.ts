@@ -14,6 +14,7 @@ import { pureColumnsOf } from '../compile/vector.js';
 import { columnOf } from '../compile/relation.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { stringBytes } from '../storage/builders.js';
+import { isPlainJsonDictionary } from '../storage/text-facts.js';
 import { charge, reserve } from '../memory.js';
 import { jsonPathSpan, span, SPAN_FOUND, SPAN_NONE, type JsonStep } from '../values/json-path.js';
 import type { Value } from '../values/value.js';
@@ -49,6 +50,8 @@ export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, genera
   // a JSON path's texts: an array of plain strings is coded from the text in place (no list, no slices)
   let texts: string[] | undefined;
   let path: JsonStep[] = [];
+  // the texts' dictionary is known to hold no escapes, control characters or 16-digit runs (text-facts.ts)
+  let plain = false;
   // a column made once per distinct string: an array of strings is its own string list (no conversion)
   let perValue: Value[] | undefined;
   const src = jsonPathSource(e, s);
@@ -62,9 +65,10 @@ export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, genera
     keys = codes;
     keyCount = dict.length;
     // (texts whose path is not an array of strings in simple text: the general conversion)
+    plain = isPlainJsonDictionary(dict);
     listAt = (key) => {
       const t = dict[key]!;
-      return generalList(jsonPathSpan(t, path) === NONE ? null : textPathValue(t, path)).map(asText);
+      return generalList(jsonPathSpan(t, path, plain) === NONE ? null : textPathValue(t, path, plain)).map(asText);
     };
   } else if (named?.type === 'dynamic' && named.perString) {
     // a column made once per distinct string (`extend W = split(C, " ")`): once per distinct value
@@ -114,7 +118,7 @@ export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, genera
           const list = listAt(code, rows[i]!);
           for (let k = 0; k < list.length; k++) out.add(list[k]!);
         }
-      } else if (!(t !== undefined && jsonPathSpan(t, path) === FOUND && where.simple && out.addStringArray(t, where.start, where.end))) {
+      } else if (!(t !== undefined && jsonPathSpan(t, path, plain) === FOUND && where.simple && out.addStringArray(t, where.start, where.end))) {
         const list = listAt(code, rows[i]!);
         for (let k = 0; k < list.length; k++) out.add(list[k]!);
       }

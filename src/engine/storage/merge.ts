@@ -10,6 +10,7 @@ import type { TableSchema } from '../../kql/semantics/types.js';
 import { isValid, newValidity, setValid, type Column, type GuidColumn, type StringColumn, type Table, type Validity } from './column.js';
 import { postingsFromExtents } from './postings.js';
 import { sharedIdsOfAll, sharedStringCount } from './shared-strings.js';
+import { noteMergedDictionary } from './text-facts.js';
 
 const MERGES_KEPT_PER_TABLE = 2;
 const mergeCache = new WeakMap<Table, { extents: Table[]; merged: Table }[]>();
@@ -139,6 +140,7 @@ function concatShared(cols: (StringColumn | GuidColumn)[], sels: (Int32Array | u
     }
   }
   if (!dict.length) dict.push('');
+  noteMergedDictionary(dict, cols.map((c) => c.dict));
   const c0 = cols[0]!;
   return c0.type === 'string' ? { type: 'string', length, dict, codes } : { type: 'guid', length, dict, codes, validity };
 }
@@ -172,6 +174,7 @@ export function concatTyped(cols: Column[], length: number): Column {
         remaps.push(remap);
         at += c.length;
       }
+      noteMergedDictionary(dict, (cols as (typeof c0)[]).map((c) => c.dict));
       const out: StringColumn | GuidColumn = c0.type === 'string' ? { type: 'string', length, dict, codes } : { type: 'guid', length, dict, codes, validity: concatValidity(cols, length) };
       postingsFromExtents(out, cols as (typeof c0)[], remaps);
       return out;
@@ -290,6 +293,7 @@ export function concatSelected(cols: Column[], sels: (Int32Array | undefined)[],
         }
       }
       if (!dict.length) dict.push('');
+      noteMergedDictionary(dict, (cols as (typeof c0)[]).map((c) => c.dict));
       return c0.type === 'string' ? { type: 'string', length, dict, codes } : { type: 'guid', length, dict, codes, validity };
     }
     case 'datetime':

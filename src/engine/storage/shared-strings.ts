@@ -13,6 +13,8 @@
  * dictionary gets ids and callers take their usual path (a Map per query).
  */
 
+import { markImmutableDictionary } from './text-facts.js';
+
 /** A dictionary with more strings than this is not given ids (its strings are mostly distinct per row). */
 const MAX_DICTIONARY = 1 << 16;
 /** Mean UTF-16 length past which a dictionary is not given ids (paths, command lines, JSON). */
@@ -26,6 +28,8 @@ const idsOf = new WeakMap<readonly string[], Int32Array | null>();
 
 /** Marks a stored extent's dictionary (never changed after loading) as one that may get shared ids. */
 export function markStoredDictionary(dict: readonly string[]): void {
+  // (it never changes, so facts about its strings may be kept with it: text-facts.ts)
+  markImmutableDictionary(dict);
   if (dict.length > 1 && dict.length <= MAX_DICTIONARY) marked.add(dict);
 }
 

@@ -46,8 +46,12 @@ export function walkPath(v: Value, path: readonly JsonStep[]): Value {
 }
 
 /** Control characters and backslashes: text without them takes the quick string hops. */
-const SPECIAL = /[\x00-\x1f\\]/;
-const LONG_DIGITS = /\d{16}/;
+export const JSON_SPECIAL = /[\x00-\x1f\\]/;
+/** A run of 16 digits: the general reader reads text holding one exactly (values/json.ts, lossless-json). */
+export const LONG_DIGIT_RUN = /\d{16}/;
+// (module-level copies: under tsx every read of an exported binding is a getter call)
+const SPECIAL = JSON_SPECIAL;
+const LONG_DIGITS = LONG_DIGIT_RUN;
 
 const enum C {
   Quote = 34, Backslash = 92, Comma = 44, Colon = 58, Minus = 45, Plus = 43, Dot = 46,
@@ -131,8 +135,8 @@ function valueOf(t: string, start: number, end: number, simple: boolean): Dynami
  * `walk(parse_json(text), path)` for a non-empty path, or undefined when the general path must answer.
  * Iterative (an explicit stack of open containers), so deep text cannot overflow the call stack.
  */
-export function jsonPathValue(text: string, path: readonly JsonStep[]): DynamicValue | undefined {
-  const found = jsonPathSpan(text, path);
+export function jsonPathValue(text: string, path: readonly JsonStep[], plain = false): DynamicValue | undefined {
+  const found = jsonPathSpan(text, path, plain);
   if (found === SPAN_GENERAL) return undefined;
   return found === SPAN_NONE ? null : valueOf(text, span.start, span.end, span.simple);
 }
@@ -151,14 +155,18 @@ const counts = new Int32Array(MAX_NESTING + 1);
 
 /**
  * Where the value at `path` lies in JSON `text` (in `span`): SPAN_FOUND, SPAN_NONE when walking the
- * parsed text would give null, SPAN_GENERAL when the general path must answer.
+ * parsed text would give null, SPAN_GENERAL when the general path must answer. `plain`: the caller knows
+ * the text holds no backslash, control character or 16-digit run (a plain dictionary's, storage/text-facts.ts),
+ * so the two tests for them are skipped.
  */
-export function jsonPathSpan(text: string, path: readonly JsonStep[]): number {
+export function jsonPathSpan(text: string, path: readonly JsonStep[], plain = false): number {
   for (const step of path) if (typeof step === 'number' && !(Number.isInteger(step) && step >= 0)) return SPAN_GENERAL;
   // (two plain scans: one alternation of both is several times slower)
   let simple = true;
-  if (SPECIAL.test(text)) simple = false;
-  if (LONG_DIGITS.test(text)) return SPAN_GENERAL;
+  if (!plain) {
+    if (SPECIAL.test(text)) simple = false;
+    if (LONG_DIGITS.test(text)) return SPAN_GENERAL;
+  }
   if (simple && path.length === 1 && typeof path[0] === 'string') return memberSpan(text, path[0]);
   const t = text;
   const n = t.length;
