@@ -12,23 +12,29 @@
  * code-point mode (the `u` flag), as RE2 reads code points. Anything else (alternation, a quantified group,
  * flags, named groups, Unicode classes, `\Q`, `\A`, `\z`, ...) stays on re2js.
  *
- * Bounded time: a backtracking engine can take exponential or high polynomial time on crafted text. Two rules
- * keep every match attempt linear: no quantified groups and no alternation, and each repeated item's
- * characters are disjoint from every character that can come right after its repetition (so the engine
- * never has two ways to split a run: `\s+\S` yes, `\s*\s+` or `a+a` no). Attempts from each start
- * position can still add up to a quadratic time in the text's length, so texts longer than
- * NATIVE_MAX_LENGTH stay on re2js (linear). test/engine/native-regex.test.ts compares both engines on
- * random patterns and texts.
+ * Linear time: a backtracking engine can take exponential or polynomial time on crafted text. Three rules
+ * keep a whole search linear in the text's length:
+ * - no quantified groups and no alternation;
+ * - each repeated item's characters are disjoint from every character that can come right after its
+ *   repetition (so the engine never has two ways to split a run: `\s+\S` yes, `\s*\s+` or `a+a` no): one
+ *   attempt is linear;
+ * - each unbounded item (`*`, `+`, `{n,}`) comes right after an item that must match (or after a leading
+ *   `^`) and whose characters it does not share: a run can then be entered only from the one position
+ *   before it (or a few, by way of bounded repeats before it), so attempts do not scan the same run again
+ *   and again (`/([^/ ]+)` yes; `\d+x`, `\b\w+` or `a\d\d+` no: every start inside a run of digits would
+ *   scan the rest of it, n² over a long run). Bounded repeats (`{1,3}`, `?`) cost each attempt a constant.
+ * Texts longer than NATIVE_MAX_LENGTH stay on re2js as well, a second bound. test/engine/native-regex.test.ts
+ * compares both engines on random patterns and texts.
  */
 
-/** Texts longer than this stay on re2js: the native engine's attempts from each start may add up to n². */
+/** Texts longer than this stay on re2js (a second bound beside the linear-time rules above). */
 export const NATIVE_MAX_LENGTH = 1024;
 
 /** A set of characters: ASCII as a bitmap, anything beyond as "maybe" (never disjoint from another "maybe"). */
 interface CharSet { ascii: Uint32Array; wide: boolean }
 
-/** One item of the flattened pattern: a character matcher repeated min..max times, or a zero-width assertion. */
-interface Item { set?: CharSet; min: number; max: number }
+/** One item of the flattened pattern: a character matcher repeated min..max times, or a zero-width assertion (`^` marked). */
+interface Item { set?: CharSet; min: number; max: number; textStart?: boolean }
 
 const newSet = (): CharSet => ({ ascii: new Uint32Array(4), wide: false });
 const addRange = (s: CharSet, from: number, to: number): void => {
@@ -105,7 +111,7 @@ function translate(p: string): { source: string; items: Item[]; groups: number }
     if (ch === '|') return undefined;
     if (ch === '^' || ch === '$') {
       out += ch;
-      items.push({ min: 0, max: 0 });
+      items.push({ min: 0, max: 0, textStart: ch === '^' });
       i++;
       continue;
     }
@@ -200,6 +206,7 @@ function deterministic(items: Item[]): boolean {
   for (let k = 0; k < items.length; k++) {
     const it = items[k]!;
     if (!it.set || it.min === it.max) continue;
+    if (it.max === Infinity && !enteredOnce(items, k)) return false;
     let follow = newSet();
     for (let j = k + 1; j < items.length; j++) {
       const next = items[j]!;
@@ -210,6 +217,17 @@ function deterministic(items: Item[]): boolean {
     if (!disjoint(it.set, follow)) return false;
   }
   return true;
+}
+
+/**
+ * Whether the unbounded item at k can be entered from one position only: right after an item that must
+ * match and shares none of its characters, or at a leading `^` (the search then makes one attempt).
+ */
+function enteredOnce(items: Item[], k: number): boolean {
+  if (k === 0) return false;
+  const before = items[k - 1]!;
+  if (!before.set) return k === 1 && before.textStart === true;
+  return before.min > 0 && disjoint(before.set, items[k]!.set!);
 }
 
 const cache = new Map<string, { re: RegExp; groups: number } | null>();
