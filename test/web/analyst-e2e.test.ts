@@ -3,19 +3,23 @@
 // workbench's diagnostic with its line and caret, a wide result at phone width. Headless Chromium over the real
 // server and bundle; skipped, saying why, where no Chromium is installed.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkip, launchChromium, SHOTS } from '../helpers/browser.js';
+import { lowContrastText } from '../helpers/contrast.js';
 import { mainQuietly } from '../helpers/quiet-main.js';
+import { runCli } from '../helpers/cli.js';
 import { buildServer } from '../../src/server/app.js';
 
 const skip = browserSkip;
 const NOISY = '11111111-2222-3333-4444-555555555555';
+const SEEDS = ['7da76b41-8c1d-4602-91c6-5d99738d38f4', 'b4bae4af-5fe3-4217-bef0-c7ac5d51f3d1', 'd5559c16-6959-4974-8051-c39d52886862'];
 let root: string;
 let browser: Browser | undefined;
 
@@ -35,6 +39,8 @@ before(async () => {
   ].join('\n'));
   assert.equal(await mainQuietly(['rules', 'import', join(root, 'rules'), '--workspace', ws]), 0);
   assert.equal(await mainQuietly(['hunt', '--workspace', ws, '--rules', NOISY, '--quiet']), 2, 'exit 2: new findings');
+  // the static site as `kqlite site build` writes it without --base-url (so without the Atom/JSON feeds)
+  assert.equal(await mainQuietly(['site', 'build', '--out', join(root, 'site'), '--workspace', ws]), 0);
   browser = await launchChromium();
 });
 
@@ -188,5 +194,76 @@ test('workbench at 390 px: a result with a 4,000-character command line scrolls 
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `the workbench at 390 px is ${width} px wide`);
     await page.screenshot({ path: join(SHOTS, 'analyst-03-workbench-390.png') });
+  });
+});
+
+test('the workbench says how to Tab out of the editor (Ctrl+M), and it works', { skip, timeout: 120_000 }, async () => {
+  await withPage(1440, async (page, base) => {
+    await page.goto(`${base}/workbench`);
+    await page.waitForSelector('[data-testid=query-editor][data-state=ready]', { timeout: 60_000 });
+    const editor = page.locator('[data-testid=query-editor] textarea');
+    assert.match(await editor.getAttribute('aria-label') ?? '', /press Ctrl\+M .*then Tab, to move focus out of the editor/);
+    assert.match(await page.getByTestId('editor-hint').textContent() ?? '', /Ctrl\+M/);
+    await editor.focus();
+    await page.keyboard.press('Tab'); // indents: focus stays
+    assert.equal(await editor.evaluate((e) => e === document.activeElement), true);
+    await page.keyboard.press('Control+m');
+    await page.keyboard.press('Tab');
+    assert.equal(await editor.evaluate((e) => e === document.activeElement), false, 'Tab left the editor');
+  });
+});
+
+test('static site from file:// (built without --base-url): every link on the feed and the seed rule pages is a file that exists; nothing scrolls sideways at 390 px', { skip, timeout: 120_000 }, async () => {
+  const page = await browser!.newPage({ viewport: { width: 390, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  try {
+    for (const file of ['index.html', 'coverage.html', 'whats-new.html', ...SEEDS.map((id) => `rules/${id}.html`)]) {
+      await page.goto(pathToFileURL(join(root, 'site', file)).href);
+      const links = await page.locator('a[href]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+      for (const href of links.filter((h) => h.startsWith('file:'))) {
+        assert.ok(existsSync(fileURLToPath(href.replace(/[#?].*$/, ''))), `${file} links to ${href}, which is not in the site`);
+      }
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 390, `${file} at 390 px is ${width} px wide`);
+    }
+    assert.match(await page.goto(pathToFileURL(join(root, 'site', 'index.html')).href).then(() => page.locator('body').textContent()) ?? '', /Atom and JSON feeds: build the site with --base-url/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('the seed rule pages at 390 px: the upstream path wraps, nothing scrolls sideways', { skip, timeout: 120_000 }, async () => {
+  await withPage(390, async (page, base) => {
+    for (const id of SEEDS) {
+      await page.goto(`${base}/rules/${id}`);
+      await page.getByTestId('origin').first().waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 390, `/rules/${id} at 390 px is ${width} px wide`);
+    }
+  });
+});
+
+test('text contrast is WCAG AA (4.5:1, large 3:1) on every page, the coverage matrix with findings included', { skip, timeout: 180_000 }, async () => {
+  // the pack's AnyDesk rules, so T1219 (500 rules: the darkest green) is marked with findings
+  // (in a child process: muting this process's output inside a test would mute the test reporter too)
+  assert.equal((await runCli(['hunt', '--workspace', join(root, 'ws'), '--rules', 'tool:AnyDesk', '--quiet'], { timeoutMs: 120_000 })).code, 2);
+  await withPage(1440, async (page, base) => {
+    const low: string[] = [];
+    const pages: [string, string][] = [
+      ['/', 'rule-card'], [`/rules/${SEEDS[0]}`, 'rule-lint'], ['/coverage', 'attack-matrix'], ['/findings?tool=AnyDesk', 'finding-row'],
+      ['/inventory', 'inventory-table'], ['/runs', 'run-row'], ['/data', 'data-tables'], ['/whats-new', 'whats-new'],
+    ];
+    for (const [path, ready] of pages) {
+      await page.goto(`${base}${path}`);
+      await page.getByTestId(ready).first().waitFor();
+      low.push(...(await lowContrastText(page)).map((x) => `${path}: ${x}`));
+    }
+    await page.goto(`${base}/findings?tool=AnyDesk`);
+    await page.getByTestId('finding-open').first().click();
+    await page.getByTestId('evidence').waitFor();
+    low.push(...(await lowContrastText(page)).map((x) => `finding detail: ${x}`));
+    assert.deepEqual(low, []);
   });
 });

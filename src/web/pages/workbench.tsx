@@ -25,6 +25,8 @@ const DEFAULT_QUERY = `DeviceNetworkEvents
 | summarize Connections = count() by bin(Timestamp, 1h), InitiatingProcessFileName
 | top 50 by Connections`;
 const DRAFT_KEY = 'kqlite.workbench.draft';
+/** Tab indents in the editor; how a keyboard user leaves it (monaco's tab-focus toggle), said aloud and on the page. */
+const TAB_OUT = 'Tab indents; press Ctrl+M (Ctrl+Shift+M on a Mac), then Tab, to move focus out of the editor.';
 
 type RunState = { kind: 'idle' } | { kind: 'running'; clientId: string; started: number } | { kind: 'done'; result: QueryResponse }
   | { kind: 'failed'; error: ApiRequestError | Error } | { kind: 'cancelled' };
@@ -66,7 +68,7 @@ export function WorkbenchPage() {
     Promise.all([import('../workbench/editor.js'), loadStylesheet('/editor.css')]).then(async ([m]) => {
       if (disposed || !host.current) return;
       const ed = m.createKqlEditor(host.current, {
-        value: textRef.current, label: 'KQL query editor. Ctrl+Enter runs the query at the cursor (queries are separated by blank lines) or the selection.',
+        value: textRef.current, label: `KQL query editor. Ctrl+Enter runs the query at the cursor (queries are separated by blank lines) or the selection. ${TAB_OUT}`,
         onRun: () => runRef.current(),
         onChange: (t) => { textRef.current = t; sessionStorage.setItem(DRAFT_KEY, t); },
       });
@@ -169,6 +171,7 @@ export function WorkbenchPage() {
           <div class="editor-host" ref={host} data-testid="query-editor" data-state={editorState}>
             {editorState === 'loading' && <p class="muted editor-loading">Loading editor…</p>}
           </div>
+          <p class="muted small editor-hint" data-testid="editor-hint">{TAB_OUT}</p>
           {editorState === 'failed' && <ErrorBox error={new Error('The editor could not be loaded; reload the page.')} />}
           <DiagnosticsList text={diagnostics.text} diagnostics={diagnostics.list} onPick={(d) => editor.current?.revealOffset(d.start)} />
           <div aria-live="polite">
