@@ -245,6 +245,50 @@ test('the seed rule pages at 390 px: the upstream path wraps, nothing scrolls si
   });
 });
 
+test('every address opens its page on a fresh load and on reload, each with its own tab title; Back from the feed\'s filters', { skip, timeout: 180_000 }, async () => {
+  await withPage(1440, async (page, base) => {
+    await page.goto(`${base}/findings`);
+    const finding = await page.getByTestId('finding-row').first().getAttribute('data-finding-id');
+    const pages: [string, string, RegExp][] = [
+      ['/?tool=AnyDesk&severity=medium', 'rule-card', /^Detection feed · kqlite$/],
+      [`/rules/${SEEDS[0]}`, 'rule-page', /^Remote Management and Montioring tool - Action1 - Network Connection · kqlite$/],
+      ['/whats-new?since=2026-01-01T00:00:00Z', 'whats-new', /^What's new · kqlite$/],
+      ['/coverage?technique=T1071', 'technique-detail', /^ATT&CK coverage · kqlite$/],
+      ['/findings?status=new&page=3', 'finding-row', /^Findings · kqlite$/],
+      [`/findings/${finding}`, 'finding-detail', new RegExp(`^Finding ${finding} · kqlite$`)],
+      ['/runs/1', 'run-page', /^Hunt run #1 · kqlite$/],
+      ['/inventory', 'allow-new', /^RMM inventory · kqlite$/],
+      ['/data?table=DeviceInfo', 'data-tables', /^Data · kqlite$/],
+      ['/workbench?q=DeviceInfo%20%7C%20count', 'query-editor', /^KQL workbench · kqlite$/],
+      ['/no/such/page', 'not-found', /^Page not found · kqlite$/],
+    ];
+    for (const [path, ready, title] of pages) {
+      for (const how of ['load', 'reload']) {
+        if (how === 'load') await page.goto(`${base}${path}`);
+        else await page.reload();
+        await page.getByTestId(ready).first().waitFor();
+        await page.waitForFunction((t) => new RegExp(t).test(document.title), title.source);
+      }
+    }
+    // Back undoes one filter at a time, and the facets show what the address says
+    await page.goto(`${base}/`);
+    await page.getByTestId('rule-count').filter({ hasText: /^\d{3} rules/ }).waitFor();
+    await page.locator('[data-testid=facet-source] [data-testid=facet-option][data-value=Azure-Sentinel]').click();
+    await page.waitForURL(/\?source=Azure-Sentinel$/);
+    await page.getByTestId('rule-count').filter({ hasText: /^3 rules/ }).waitFor();
+    await page.locator('[data-testid=facet-tool] [data-testid=facet-option][data-value=Action1]').click();
+    await page.waitForURL(/tool=Action1/);
+    await page.getByTestId('rule-count').filter({ hasText: /^1 rule/ }).waitFor();
+    await page.goBack();
+    await page.waitForURL(/\?source=Azure-Sentinel$/);
+    await page.getByTestId('rule-count').filter({ hasText: /^3 rules/ }).waitFor();
+    assert.equal(await page.locator('[data-testid=facet-tool] [aria-pressed=true]').count(), 0);
+    await page.goForward();
+    await page.getByTestId('rule-count').filter({ hasText: /^1 rule/ }).waitFor();
+    assert.equal(await page.locator('[data-testid=facet-tool] [aria-pressed=true]').getAttribute('data-value'), 'Action1');
+  });
+});
+
 test('text contrast is WCAG AA (4.5:1, large 3:1) on every page, the coverage matrix with findings included', { skip, timeout: 180_000 }, async () => {
   // the pack's AnyDesk rules, so T1219 (500 rules: the darkest green) is marked with findings
   // (in a child process: muting this process's output inside a test would mute the test reporter too)
