@@ -12,6 +12,7 @@ import { CopyButton, ErrorBox, Loading, SeverityBadge, TriageBadge } from '../co
 import { formatTime, plural } from '../format.js';
 import { useCellLabels } from '../components/stack-table.js';
 import { ValueView } from '../components/value-view.js';
+import { AllowForm } from './allow-form.js';
 
 const STATUSES: TriageStatus[] = ['new', 'investigating', 'benign', 'malicious', 'closed'];
 
@@ -40,6 +41,7 @@ export function FindingDetailPanel({ id, onChanged, onClose }: { id: string; onC
 }
 
 function DetailBody({ f, changed }: { f: FindingDetail; changed: () => void }) {
+  const [allowing, setAllowing] = useState(false);
   return (
     <>
       <p class="finding-meta">
@@ -52,6 +54,11 @@ function DetailBody({ f, changed }: { f: FindingDetail; changed: () => void }) {
         {' '}· {plural(f.count, 'event')} {formatTime(f.firstSeen)} → {formatTime(f.lastSeen)}
         {f.suppressed && <> · <span class="badge badge-neutral">allowed by suppression #{f.suppressedBy}</span></>}
       </p>
+      <Suppress f={f} allowing={allowing} setAllowing={setAllowing} changed={changed} />
+      {allowing && (
+        <AllowForm initial={f.tool ? { tool: f.tool, ...(f.device ? { device: f.device } : {}) } : { tool: f.ruleId, kind: 'rule', ...(f.device ? { device: f.device } : {}) }}
+          onCancel={() => setAllowing(false)} onSaved={() => { setAllowing(false); changed(); }} />
+      )}
       <div class="detail-grid">
         <Triage f={f} changed={changed} />
         <Notes f={f} changed={changed} />
@@ -68,6 +75,35 @@ function DetailBody({ f, changed }: { f: FindingDetail; changed: () => void }) {
         </ul>
       </details>
     </>
+  );
+}
+
+/**
+ * Suppress from the finding: "Allow…" opens the scoped allow form with its tool (or rule) and device filled in;
+ * an allowed finding offers to revoke the suppression that covers it (which un-allows its whole scope).
+ */
+function Suppress({ f, allowing, setAllowing, changed }: { f: FindingDetail; allowing: boolean; setAllowing: (on: boolean) => void; changed: () => void }) {
+  const [error, setError] = useState<Error | undefined>(undefined);
+  const revoke = async () => {
+    if (f.suppressedBy === undefined) return;
+    if (!window.confirm(`Revoke suppression #${f.suppressedBy}? Every finding it allows becomes open again.`)) return;
+    try {
+      await api.revoke(f.suppressedBy);
+      setError(undefined);
+      changed();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  return (
+    <div class="finding-suppress">
+      {f.suppressed
+        ? <button type="button" class="btn btn-small" onClick={revoke} data-testid="finding-revoke">Revoke suppression #{f.suppressedBy}</button>
+        : <button type="button" class="btn btn-small" onClick={() => setAllowing(!allowing)} aria-expanded={allowing} data-testid="finding-allow">
+            Allow {f.tool ?? 'this rule'}{f.device ? ' on this device' : ''}…
+          </button>}
+      {error && <ErrorBox error={error} />}
+    </div>
   );
 }
 
