@@ -337,3 +337,17 @@ test('suppress from a finding: Allow… opens the scoped form with its tool and 
     await page.getByTestId('findings-count').filter({ hasNotText: /allowed/ }).waitFor();
   });
 });
+
+test('keyboard: Enter on a finding in the list moves focus to its detail above the list; Tab then reaches its triage', { skip, timeout: 120_000 }, async () => {
+  await withPage(1440, async (page, base) => {
+    await page.goto(`${base}/findings`);
+    const link = page.getByTestId('finding-open').nth(2);
+    const id = await link.textContent();
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-testid=finding-detail][data-finding-id="${id}"] [data-testid=set-status-new]`).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'finding-detail');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Tab'); // finding link, copy link, close, first of its actions
+    assert.ok(await page.evaluate(() => !!document.activeElement?.closest('[data-testid=finding-detail]')), 'Tab stays in the detail');
+  });
+});

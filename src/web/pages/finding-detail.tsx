@@ -19,9 +19,14 @@ const STATUSES: TriageStatus[] = ['new', 'investigating', 'benign', 'malicious',
 export function FindingDetailPanel({ id, onChanged, onClose }: { id: string; onChanged: () => void; onClose: () => void }) {
   const detail = useApi(() => api.finding(id), [id]);
   const ref = useRef<HTMLElement>(null);
-  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest' }), [id]);
+  // the panel opens above the list: focus moves to it (a keyboard user would otherwise be left in the table
+  // below, Shift+Tabbing back past every row to reach it)
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true });
+    ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [id]);
   return (
-    <section ref={ref} class="panel finding-detail" aria-labelledby="finding-title" data-testid="finding-detail" data-finding-id={id}>
+    <section ref={ref} tabIndex={-1} class="panel finding-detail" aria-labelledby="finding-title" data-testid="finding-detail" data-finding-id={id}>
       <header class="panel-head">
         <h2 id="finding-title">Finding <Link href={`/findings/${encodeURIComponent(id)}`} class="mono" data-testid="finding-link">{id}</Link></h2>
         <div class="panel-actions">
