@@ -184,7 +184,7 @@ test('workbench: a bad query shows its diagnostic with line:column and the line 
   });
 });
 
-test('workbench at 390 px: a result with a 4,000-character command line scrolls inside its grid, not the page', { skip, timeout: 120_000 }, async () => {
+test('workbench at 390 px: a result with a 4,000-character command line scrolls inside its grid, not the page, and opens whole from its cell', { skip, timeout: 120_000 }, async () => {
   await withPage(390, async (page, base) => {
     const q = 'print cmd = strcat("powershell.exe -enc ", strrep("QUFB", 1000)), n = 1';
     await page.goto(`${base}/workbench?q=${encodeURIComponent(q)}`);
@@ -193,7 +193,18 @@ test('workbench at 390 px: a result with a 4,000-character command line scrolls 
     await page.getByTestId('result-row').waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `the workbench at 390 px is ${width} px wide`);
+    // the cut cell opens (keyboard) to its whole value, wrapped, still inside the page
+    await page.getByTestId('cell-open').first().focus();
+    await page.keyboard.press('Enter');
+    const whole = page.getByTestId('cell-value-text');
+    await whole.waitFor();
+    assert.equal((await whole.textContent())!.length, 'powershell.exe -enc '.length + 4000);
+    assert.equal(await page.getByTestId('cell-open').first().getAttribute('aria-expanded'), 'true');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `with the value open the workbench at 390 px is ${wide} px wide`);
     await page.screenshot({ path: join(SHOTS, 'analyst-03-workbench-390.png') });
+    await page.getByTestId('cell-close').click();
+    await whole.waitFor({ state: 'detached' });
   });
 });
 
