@@ -273,7 +273,7 @@ export interface HuntsResponse { runs: HuntRunInfo[] }
 
 // ---- /api/findings ----------------------------------------------------------------------------------------
 
-/** GET /api/findings?status=&tool=&device=&rule=&severity=&since=&until=&suppressed=true|false|only&q= */
+/** GET /api/findings?status=&tool=&device=&rule=&severity=&since=&until=&suppressed=true|false|only&q=&limit=&offset= */
 export interface FindingSummary {
   id: string;
   ruleId: string;
@@ -296,8 +296,11 @@ export interface FindingSummary {
 }
 
 export interface FindingsResponse {
+  /** The page asked for (`offset`, `limit`; every match without `limit`), newest last-seen first. */
   findings: FindingSummary[];
+  /** Every match, and how many of them a suppression covers. */
   total: number;
+  allowed: number;
   facets: { status: FacetCount[]; tool: FacetCount[]; device: FacetCount[]; rule: FacetCount[]; severity: FacetCount[] };
 }
 

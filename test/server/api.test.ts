@@ -144,6 +144,37 @@ test('findings: filters and facets, detail with evidence, triage with notes and 
   assert.ok(since.findings.every((x) => x.lastSeen >= hunt.run.asOf.slice(0, 19)));
 });
 
+test('findings come a page at a time (limit, offset) with the total and the allowed count of every match', async () => {
+  const all = await call<FindingsResponse>('GET', '/api/findings');
+  assert.ok(all.total >= 5, `enough findings to page (${all.total})`);
+  assert.equal(all.findings.length, all.total);
+  assert.equal(all.allowed, all.findings.filter((f) => f.suppressed).length);
+  const first = await call<FindingsResponse>('GET', '/api/findings?limit=2');
+  const second = await call<FindingsResponse>('GET', '/api/findings?limit=2&offset=2');
+  assert.deepEqual([...first.findings, ...second.findings].map((f) => f.id), all.findings.slice(0, 4).map((f) => f.id));
+  assert.equal(first.total, all.total);
+  assert.deepEqual(first.facets, all.facets, 'facets count every match, not the page');
+  const past = await call<FindingsResponse>('GET', `/api/findings?offset=${all.total}&limit=10`);
+  assert.deepEqual([past.findings.length, past.total], [0, all.total]);
+  assert.match((await fail('GET', '/api/findings?limit=-1', 400)).error.message, /'limit' must be a whole number/);
+  assert.match((await fail('GET', '/api/findings?offset=x', 400)).error.message, /'offset' must be a whole number/);
+});
+
+test('timeline: a finding without event times in its evidence counts once in its hour, not twice (first = last seen)', async () => {
+  const hour = (t: string) => t.slice(0, 13);
+  const single = hunt.findings.find((f) => f.device && hour(f.firstSeen) === hour(f.lastSeen));
+  assert.ok(single, 'a finding seen within one hour');
+  const tl = await call<TimelineResponse>('GET', `/api/timeline?device=${encodeURIComponent(single.device!)}`);
+  // what the device's findings say, finding by finding: each sample time once, else each distinct hour of first/last seen once
+  let expected = 0;
+  for (const f of tl.findings) {
+    const d = await call<FindingDetail>('GET', `/api/findings/${f.id}`);
+    const times = d.sample.filter((r) => typeof (r['Timestamp'] ?? r['TimeGenerated']) === 'string').length;
+    expected += times || new Set([hour(f.firstSeen), hour(f.lastSeen)]).size;
+  }
+  assert.equal(tl.points.reduce((n, p) => n + p.count, 0), expected);
+});
+
 test('timeline: hourly points per tool for a device, per device for a tool; exactly one subject', async () => {
   const f = hunt.findings.find((x) => x.tool === 'AnyDesk' && x.device)!;
   const byDevice = await call<TimelineResponse>('GET', `/api/timeline?device=${encodeURIComponent(f.device!)}`);

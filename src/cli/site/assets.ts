@@ -8,7 +8,7 @@ a { color: var(--accent); }
 .topbar nav a { margin-right: 1rem; } .topbar nav a[aria-current] { font-weight: 600; color: var(--fg); }
 .brand { font-weight: 700; text-decoration: none; color: var(--fg); }
 main { max-width: 1100px; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
-.muted { color: var(--muted); } .small { font-size: 0.85rem; } .mono, code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+.muted { color: var(--muted); } .small { font-size: 0.85rem; } .mono, code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; } .mono { overflow-wrap: anywhere; } /* a source path is one long word at phone width */
 pre.code { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 0.75rem; overflow-x: auto; font-size: 0.85rem; }
 section.panel { border: 1px solid var(--line); border-radius: 8px; padding: 0.25rem 1rem 0.75rem; margin: 1rem 0; }
 section.panel h2 { font-size: 1.1rem; }

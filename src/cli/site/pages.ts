@@ -10,7 +10,8 @@ import { esc, extLink, page } from './html.js';
 const badge = (text: string, cls = '') => `<span class="badge ${cls}">${esc(text)}</span>`;
 const CONF_RANK = { low: 0, medium: 1, high: 2 } as const;
 
-export function feedPage(rules: readonly Rule[], file: (r: Rule) => string, shown = 200): string {
+/** `feeds`: whether feed.atom and feed.json were written (they need --base-url); without them none is linked. */
+export function feedPage(rules: readonly Rule[], file: (r: Rule) => string, feeds: boolean, shown = 200): string {
   const cards = rules.slice(0, shown).map((r) => `<li class="card" data-testid="rule-card"><div class="card-title"><a href="rules/${esc(file(r))}" data-testid="rule-link">${esc(r.name)}</a></div>
 <p class="muted small">${esc(cardLine(r))}</p></li>`).join('\n');
   return page({
@@ -21,7 +22,7 @@ export function feedPage(rules: readonly Rule[], file: (r: Rule) => string, show
 <ul id="rule-list" class="cards" data-testid="rule-list">
 ${cards}
 </ul>
-<p class="muted small">Also as <a href="feed.atom">Atom</a> and <a href="feed.json">JSON Feed</a> where the site was built with --base-url; <a href="navigator-layer.json">ATT&amp;CK Navigator layer</a>.</p>
+<p class="muted small">${feeds ? 'Also as <a href="feed.atom">Atom</a> and <a href="feed.json">JSON Feed</a>; ' : 'Atom and JSON feeds: build the site with --base-url (their links must be absolute); '}<a href="navigator-layer.json">ATT&amp;CK Navigator layer</a>.</p>
 <script src="search-index.js"></script>
 <script src="search.js"></script>`,
   });

@@ -1,5 +1,5 @@
 /**
- * Findings: GET /api/findings (filters + facets), GET /api/findings/:id (evidence, notes, audit),
+ * Findings: GET /api/findings (filters + facets, `limit`/`offset` pages), GET /api/findings/:id (evidence, notes, audit),
  * PATCH /api/findings/:id (triage, audited), GET /api/timeline (hourly activity of a device or a tool).
  */
 import type { FastifyInstance } from 'fastify';
@@ -9,7 +9,7 @@ import type { FindingDetail, FindingsResponse, TimelineResponse, TriageRequest }
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { countValues, findingSummary } from '../views.js';
-import { asList, datetimeParam, one, type Query } from './params.js';
+import { asList, datetimeParam, one, wholeNumber, type Query } from './params.js';
 
 const TRIAGE_BODY = {
   type: 'object',
@@ -45,9 +45,15 @@ const matchesText = (f: Finding, text: string) => JSON.stringify([f.ruleName, f.
 export function findingRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/findings', async (req): Promise<FindingsResponse> => {
     const { filter, text } = filterOf(req.query as Query);
+    const q = req.query as Query;
+    const offset = wholeNumber(q, 'offset', 10_000_000) ?? 0;
+    const limit = wholeNumber(q, 'limit', 10_000_000);
     const fs = listFindings(ctx.db, filter).filter((f) => !text || matchesText(f, text));
+    // the facets and counts are over every match; only the page's findings are sent (a browser table of
+    // 20,000 findings took half a minute to draw)
     return {
-      findings: fs.map(findingSummary), total: fs.length,
+      findings: fs.slice(offset, limit === undefined ? undefined : offset + limit).map(findingSummary), total: fs.length,
+      allowed: fs.filter((f) => f.suppressedBy !== undefined).length,
       facets: {
         status: countValues(fs.map((f) => f.status)), tool: countValues(fs.map((f) => f.tool)), device: countValues(fs.map((f) => f.device)),
         rule: countValues(fs.map((f) => f.ruleName)), severity: countValues(fs.map((f) => f.severity)),
@@ -89,10 +95,11 @@ export function findingRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const points = new Map<string, { time: string; series: string; count: number }>();
     for (const f of fs) {
       const series = (device ? f.tool ?? f.ruleName : f.device) ?? '(unknown)';
-      // Evidence rows carry the event times; a finding without them still marks its first and last hour.
+      // Evidence rows carry the event times; a finding without them (a summarized rule's) still marks its
+      // first and last hour, once each: one event seen at 10:05 is not two events at 10:00
       const times = f.sample.map((r) => r['Timestamp'] ?? r['TimeGenerated']).filter((t): t is string => typeof t === 'string');
-      for (const t of times.length ? times : [f.firstSeen, f.lastSeen]) {
-        const hour = t.slice(0, 13) + ':00:00.0000000Z';
+      const toHour = (t: string) => t.slice(0, 13) + ':00:00.0000000Z';
+      for (const hour of times.length ? times.map(toHour) : [...new Set([f.firstSeen, f.lastSeen].map(toHour))]) {
         const k = `${hour}\u0000${series}`;
         const p = points.get(k) ?? { time: hour, series, count: 0 };
         p.count++;

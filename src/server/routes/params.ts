@@ -23,3 +23,11 @@ export function datetimeParam(name: string, text: string | undefined): bigint | 
   if (t === undefined) throw badRequest(`'${name}' is not a datetime: '${text}' (use ISO 8601, e.g. 2026-11-20T00:00:00Z)`);
   return t;
 }
+
+/** A whole-number parameter from 0 to `max` (`limit`, `offset`), or a 400 naming it. */
+export function wholeNumber(q: Query, name: string, max: number): number | undefined {
+  const v = one(q, name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) > max) throw badRequest(`'${name}' must be a whole number from 0 to ${max}`);
+  return Number(v);
+}

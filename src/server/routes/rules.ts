@@ -10,7 +10,7 @@ import type { ServerContext } from '../context.js';
 import { badRequest, notFound, ruleApiDiagnostics } from '../errors.js';
 import { findingSummary, ruleCard } from '../views.js';
 import { selectIndexed } from '../rule-index.js';
-import { asList, one, type Query } from './params.js';
+import { asList, one, wholeNumber, type Query } from './params.js';
 
 /** The rules a feed query selects (search words and facet filters), sorted by name, and the facet counts. */
 export function selectRules(all: readonly Rule[], q: Query): { rules: readonly Rule[]; facets: RulesResponse['facets'] } {
@@ -21,13 +21,6 @@ export function selectRules(all: readonly Rule[], q: Query): { rules: readonly R
     if (v.length) filters.set(f, v);
   }
   return selectIndexed(all, words, filters);
-}
-
-function count(q: Query, name: string, max: number): number | undefined {
-  const v = one(q, name);
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) > max) throw badRequest(`'${name}' must be a whole number from 0 to ${max}`);
-  return Number(v);
 }
 
 function origin(s: RuleSource): RuleOrigin {
@@ -50,8 +43,8 @@ const ORDER: Record<RuleSort, (a: RuleCard, b: RuleCard) => number> = {
 export function ruleRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/rules', async (req): Promise<RulesResponse> => {
     const q = req.query as Query;
-    const limit = count(q, 'limit', 1_000_000);
-    const offset = count(q, 'offset', 1_000_000) ?? 0;
+    const limit = wholeNumber(q, 'limit', 1_000_000);
+    const offset = wholeNumber(q, 'offset', 1_000_000) ?? 0;
     const sort = (one(q, 'sort') ?? 'name') as RuleSort;
     if (!(RULE_SORTS as readonly string[]).includes(sort)) throw badRequest(`'sort' must be one of ${RULE_SORTS.join(', ')}, not '${sort}'`);
     const { rules, facets } = selectRules(ctx.rules(), q);

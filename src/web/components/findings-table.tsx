@@ -1,8 +1,10 @@
 /**
  * A compact findings table (findings page, rule page, hunt results, run page); a row's first cell opens its
  * detail. "What" is the result group's key besides the device (a network rule's RemoteUrl, a process rule's
- * FileName): what tells one rule's findings on one device apart.
+ * FileName): what tells one rule's findings on one device apart. A long list (a noisy rule's run) is drawn
+ * ROWS_AT_ONCE rows at a time behind "Show more", so the page stays responsive.
  */
+import { useState } from 'preact/hooks';
 import type { FindingSummary } from '../../server/api.js';
 import { Link } from '../router.js';
 import { formatCount, formatTime } from '../format.js';
@@ -19,9 +21,14 @@ export interface FindingsTableProps {
   caption: string;
 }
 
+/** Rows drawn before "Show more". */
+export const ROWS_AT_ONCE = 200;
+
 export function FindingsTable({ findings, selected, onOpen, showRule = true, testid = 'findings-table', caption }: FindingsTableProps) {
   const ref = useCellLabels<HTMLTableElement>();
+  const [shown, setShown] = useState(ROWS_AT_ONCE);
   if (findings.length === 0) return <p class="muted" data-testid={`${testid}-empty`}>No findings.</p>;
+  const hidden = findings.length - shown;
   return (
     <div class="table-wrap">
       <table class="grid findings stack" data-testid={testid} ref={ref}>
@@ -43,7 +50,7 @@ export function FindingsTable({ findings, selected, onOpen, showRule = true, tes
           </tr>
         </thead>
         <tbody>
-          {findings.map((f) => (
+          {findings.slice(0, shown).map((f) => (
             <tr key={f.id} data-testid="finding-row" data-finding-id={f.id} aria-selected={f.id === selected ? 'true' : undefined}
               class={`${f.id === selected ? 'selected' : ''}${f.suppressed ? ' suppressed' : ''}`}>
               <td>
@@ -70,6 +77,11 @@ export function FindingsTable({ findings, selected, onOpen, showRule = true, tes
           ))}
         </tbody>
       </table>
+      {hidden > 0 && (
+        <button type="button" class="btn show-more-rows" onClick={() => setShown(shown + ROWS_AT_ONCE)} data-testid={`${testid}-more`}>
+          Show {formatCount(Math.min(ROWS_AT_ONCE, hidden))} more of {formatCount(hidden)}
+        </button>
+      )}
     </div>
   );
 }

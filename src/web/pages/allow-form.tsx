@@ -28,8 +28,9 @@ export function toAllowRequest(f: AllowFields): AllowRequest {
   return req;
 }
 
-export function AllowForm({ initial, onCancel, onSaved }: { initial: { tool: string; device?: string }; onCancel: () => void; onSaved: () => void }) {
-  const [f, setF] = useState<AllowFields>({ target: initial.tool, targetKind: 'tool', device: initial.device ?? '', user: '', signer: '', reason: '', expires: '' });
+/** `initial.tool` is the target: a tool, or with `kind: 'rule'` a rule id (a finding of a rule about no tool). */
+export function AllowForm({ initial, onCancel, onSaved }: { initial: { tool: string; device?: string; kind?: 'tool' | 'rule' }; onCancel: () => void; onSaved: () => void }) {
+  const [f, setF] = useState<AllowFields>({ target: initial.tool, targetKind: initial.kind ?? 'tool', device: initial.device ?? '', user: '', signer: '', reason: '', expires: '' });
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | undefined>(undefined);

@@ -9,18 +9,24 @@ import { Link } from '../router.js';
 import { useApi } from '../use-api.js';
 import { LineChart, type Series } from '../components/line-chart.js';
 import { CopyButton, ErrorBox, Loading, SeverityBadge, TriageBadge } from '../components/ui.js';
-import { formatCount, formatTime } from '../format.js';
+import { formatTime, plural } from '../format.js';
 import { useCellLabels } from '../components/stack-table.js';
 import { ValueView } from '../components/value-view.js';
+import { AllowForm } from './allow-form.js';
 
 const STATUSES: TriageStatus[] = ['new', 'investigating', 'benign', 'malicious', 'closed'];
 
 export function FindingDetailPanel({ id, onChanged, onClose }: { id: string; onChanged: () => void; onClose: () => void }) {
   const detail = useApi(() => api.finding(id), [id]);
   const ref = useRef<HTMLElement>(null);
-  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest' }), [id]);
+  // the panel opens above the list: focus moves to it (a keyboard user would otherwise be left in the table
+  // below, Shift+Tabbing back past every row to reach it)
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true });
+    ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [id]);
   return (
-    <section ref={ref} class="panel finding-detail" aria-labelledby="finding-title" data-testid="finding-detail" data-finding-id={id}>
+    <section ref={ref} tabIndex={-1} class="panel finding-detail" aria-labelledby="finding-title" data-testid="finding-detail" data-finding-id={id}>
       <header class="panel-head">
         <h2 id="finding-title">Finding <Link href={`/findings/${encodeURIComponent(id)}`} class="mono" data-testid="finding-link">{id}</Link></h2>
         <div class="panel-actions">
@@ -30,14 +36,17 @@ export function FindingDetailPanel({ id, onChanged, onClose }: { id: string; onC
       </header>
       <div class="panel-body">
         {detail.error && <ErrorBox error={detail.error} retry={detail.reload} />}
-        {!detail.data && detail.loading && <Loading what="finding" />}
-        {detail.data && <DetailBody f={detail.data} changed={() => { detail.reload(); onChanged(); }} />}
+        {/* the previous finding's body is not shown under this one's title while it loads: a click there
+            would triage the wrong finding; keyed by id, so drafts (note, assignee) stay with their finding */}
+        {detail.data?.id !== id && detail.loading && <Loading what="finding" />}
+        {detail.data?.id === id && <DetailBody key={detail.data.id} f={detail.data} changed={() => { detail.reload(); onChanged(); }} />}
       </div>
     </section>
   );
 }
 
 function DetailBody({ f, changed }: { f: FindingDetail; changed: () => void }) {
+  const [allowing, setAllowing] = useState(false);
   return (
     <>
       <p class="finding-meta">
@@ -47,15 +56,20 @@ function DetailBody({ f, changed }: { f: FindingDetail; changed: () => void }) {
         {f.device && <> · device <strong>{f.device}</strong></>}
         {f.user && <> · user <strong>{f.user}</strong></>}
         {f.signer && <> · signer <strong>{f.signer}</strong></>}
-        {' '}· {formatCount(f.count)} events {formatTime(f.firstSeen)} → {formatTime(f.lastSeen)}
+        {' '}· {plural(f.count, 'event')} {formatTime(f.firstSeen)} → {formatTime(f.lastSeen)}
         {f.suppressed && <> · <span class="badge badge-neutral">allowed by suppression #{f.suppressedBy}</span></>}
       </p>
+      <Suppress f={f} allowing={allowing} setAllowing={setAllowing} changed={changed} />
+      {allowing && (
+        <AllowForm initial={f.tool ? { tool: f.tool, ...(f.device ? { device: f.device } : {}) } : { tool: f.ruleId, kind: 'rule', ...(f.device ? { device: f.device } : {}) }}
+          onCancel={() => setAllowing(false)} onSaved={() => { setAllowing(false); changed(); }} />
+      )}
       <div class="detail-grid">
         <Triage f={f} changed={changed} />
         <Notes f={f} changed={changed} />
       </div>
       <Timeline device={f.device} tool={f.tool} />
-      <h3 class="sub">Evidence ({f.sample.length} sample row{f.sample.length === 1 ? '' : 's'}{f.reportIds.length ? `, ${f.reportIds.length} report ids` : ''})</h3>
+      <h3 class="sub">Evidence ({plural(f.sample.length, 'sample row')}{f.reportIds.length ? `, ${plural(f.reportIds.length, 'report id')}` : ''})</h3>
       <EvidenceTable rows={f.sample.length ? f.sample : [f.row]} />
       <h3 class="sub">Group key</h3>
       <EvidenceTable rows={[f.key]} testid="finding-key" />
@@ -69,15 +83,51 @@ function DetailBody({ f, changed }: { f: FindingDetail; changed: () => void }) {
   );
 }
 
+/**
+ * Suppress from the finding: "Allow…" opens the scoped allow form with its tool (or rule) and device filled in;
+ * an allowed finding offers to revoke the suppression that covers it (which un-allows its whole scope).
+ */
+function Suppress({ f, allowing, setAllowing, changed }: { f: FindingDetail; allowing: boolean; setAllowing: (on: boolean) => void; changed: () => void }) {
+  const [error, setError] = useState<Error | undefined>(undefined);
+  const revoke = async () => {
+    if (f.suppressedBy === undefined) return;
+    if (!window.confirm(`Revoke suppression #${f.suppressedBy}? Every finding it allows becomes open again.`)) return;
+    try {
+      await api.revoke(f.suppressedBy);
+      setError(undefined);
+      changed();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  return (
+    <div class="finding-suppress">
+      {f.suppressed
+        ? <button type="button" class="btn btn-small" onClick={revoke} data-testid="finding-revoke">Revoke suppression #{f.suppressedBy}</button>
+        : <button type="button" class="btn btn-small" onClick={() => setAllowing(!allowing)} aria-expanded={allowing} data-testid="finding-allow">
+            Allow {f.tool ?? 'this rule'}{f.device ? ' on this device' : ''}…
+          </button>}
+      {error && <ErrorBox error={error} />}
+    </div>
+  );
+}
+
+/** The last status or assignee change made here, and the request that puts it back. */
+interface Undoable { said: string; undo: TriageRequest }
+
 function Triage({ f, changed }: { f: FindingDetail; changed: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | undefined>(undefined);
   const [assignee, setAssignee] = useState(f.assignee ?? '');
-  const patch = async (req: TriageRequest) => {
+  const [last, setLast] = useState<Undoable | undefined>(undefined);
+  // a misclick on a status (or a wrong name) is put back by Undo: one more audited change, not a deletion
+  const patch = async (req: TriageRequest, undoable?: Undoable) => {
     setBusy(true);
     setError(undefined);
     try {
       await api.triage(f.id, req);
+      setLast(undoable);
+      if (req.assignee !== undefined) setAssignee(req.assignee);
       changed();
     } catch (e) {
       setError(e as Error);
@@ -91,14 +141,21 @@ function Triage({ f, changed }: { f: FindingDetail; changed: () => void }) {
       <div class="segmented" role="group" aria-labelledby="triage-status-label">
         {STATUSES.map((s) => (
           <button key={s} type="button" class={`seg triage-${s}`} aria-pressed={f.status === s} disabled={busy}
-            onClick={() => f.status !== s && patch({ status: s })} data-testid={`set-status-${s}`}>{s}</button>
+            onClick={() => f.status !== s && patch({ status: s }, { said: `Status set to ${s} (was ${f.status}).`, undo: { status: f.status } })} data-testid={`set-status-${s}`}>{s}</button>
         ))}
       </div>
-      <form class="inline-form" onSubmit={(e) => { e.preventDefault(); patch({ assignee: assignee.trim() }); }}>
+      <form class="inline-form" onSubmit={(e) => {
+        e.preventDefault();
+        const to = assignee.trim();
+        patch({ assignee: to }, { said: `${to ? `Assigned to ${to}` : 'Unassigned'} (was ${f.assignee ? f.assignee : 'unassigned'}).`, undo: { assignee: f.assignee ?? '' } });
+      }}>
         <label for="assignee">Assignee</label>
         <input id="assignee" value={assignee} onInput={(e) => setAssignee((e.target as HTMLInputElement).value)} placeholder="analyst name" data-testid="assignee-input" />
         <button type="submit" class="btn btn-small" disabled={busy || assignee.trim() === (f.assignee ?? '')} data-testid="assignee-save">Assign</button>
       </form>
+      <p class="small triage-done" role="status" data-testid="triage-done">
+        {last && <>{last.said}{' '}<button type="button" class="link-btn" disabled={busy} onClick={() => patch(last.undo)} data-testid="triage-undo">Undo</button></>}
+      </p>
       {error && <ErrorBox error={error} />}
     </div>
   );

@@ -80,7 +80,7 @@ function InventoryTable({ entries, onAllow }: { entries: InventoryEntry[]; onAll
               <td class="wrap">{e.users.join(', ')}</td>
               <td class="nowrap">{formatTime(e.firstSeen)}</td>
               <td class="nowrap">{formatTime(e.lastSeen)}</td>
-              <td class="num"><Link href={`/findings?tool=${encodeURIComponent(e.tool)}&device=${encodeURIComponent(e.device)}`}>{formatCount(e.findings)}</Link></td>
+              <td class="num"><Link href={`/findings?tool=${encodeURIComponent(e.tool)}&device=${encodeURIComponent(e.device)}`} aria-label={`${plural(e.findings, 'finding')} of ${e.tool} on ${e.device}`}>{formatCount(e.findings)}</Link></td>
               <td>{e.rules.length}</td>
               <td>
                 {e.state !== 'sanctioned' && (

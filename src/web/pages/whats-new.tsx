@@ -8,8 +8,10 @@ import { Link, setQuery, useLocation } from '../router.js';
 import { useApi } from '../use-api.js';
 import { ErrorBox, Loading, Section } from '../components/ui.js';
 import { formatTime, plural } from '../format.js';
+import { useTitle } from '../title.js';
 
 export function WhatsNewPage() {
+  useTitle("What's new");
   const { query } = useLocation();
   const since = query.get('since') ?? undefined;
   const source = query.get('source') ?? undefined;

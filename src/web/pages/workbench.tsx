@@ -17,6 +17,7 @@ import { addToHistory, loadHistory, saveHistory, type HistoryEntry } from '../wo
 import { Results } from '../workbench/results.js';
 import type { KqlEditor } from '../workbench/editor.js';
 import { diagnosticsInEditor, queryToRun } from '../workbench/query-block.js';
+import { diagnosticExcerpt } from '../workbench/diagnostic-excerpt.js';
 import { useTitle } from '../title.js';
 
 const DEFAULT_QUERY = `DeviceNetworkEvents
@@ -24,6 +25,8 @@ const DEFAULT_QUERY = `DeviceNetworkEvents
 | summarize Connections = count() by bin(Timestamp, 1h), InitiatingProcessFileName
 | top 50 by Connections`;
 const DRAFT_KEY = 'kqlite.workbench.draft';
+/** Tab indents in the editor; how a keyboard user leaves it (monaco's tab-focus toggle), said aloud and on the page. */
+const TAB_OUT = 'Tab indents; press Ctrl+M (Ctrl+Shift+M on a Mac), then Tab, to move focus out of the editor.';
 
 type RunState = { kind: 'idle' } | { kind: 'running'; clientId: string; started: number } | { kind: 'done'; result: QueryResponse }
   | { kind: 'failed'; error: ApiRequestError | Error } | { kind: 'cancelled' };
@@ -43,7 +46,8 @@ export function WorkbenchPage() {
   const [editorState, setEditorState] = useState<'loading' | 'ready' | 'failed'>('loading');
   const [asOfText, setAsOfText] = useState(() => query.get('asOf') ?? ''); // text as typed; `?asOf=` preloads it
   const [run, setRun] = useState<RunState>({ kind: 'idle' });
-  const [diagnostics, setDiagnostics] = useState<ApiDiagnostic[]>([]);
+  // the diagnostics of the last run, placed in the editor text as it was then (`text`)
+  const [diagnostics, setDiagnostics] = useState<{ text: string; list: ApiDiagnostic[] }>({ text: '', list: [] });
   const [history, setHistory] = useState<HistoryEntry[]>(loadHistory);
   const runRef = useRef<() => void>(() => {});
   // where the query runs: '' = this workspace, else a saved remote engine (kqlite remotes add)
@@ -64,7 +68,7 @@ export function WorkbenchPage() {
     Promise.all([import('../workbench/editor.js'), loadStylesheet('/editor.css')]).then(async ([m]) => {
       if (disposed || !host.current) return;
       const ed = m.createKqlEditor(host.current, {
-        value: textRef.current, label: 'KQL query editor. Ctrl+Enter runs the query at the cursor (queries are separated by blank lines) or the selection.',
+        value: textRef.current, label: `KQL query editor. Ctrl+Enter runs the query at the cursor (queries are separated by blank lines) or the selection. ${TAB_OUT}`,
         onRun: () => runRef.current(),
         onChange: (t) => { textRef.current = t; sessionStorage.setItem(DRAFT_KEY, t); },
       });
@@ -85,7 +89,7 @@ export function WorkbenchPage() {
     if (!text.trim()) return;
     const show = (ds: readonly ApiDiagnostic[]) => {
       const inEditor = diagnosticsInEditor(whole, part, ds);
-      setDiagnostics(inEditor);
+      setDiagnostics({ text: whole, list: inEditor });
       editor.current?.setDiagnostics(inEditor);
     };
     const asOfTime = parseUtcText(asOfText);
@@ -96,7 +100,7 @@ export function WorkbenchPage() {
     }
     const clientId = newClientId();
     setRun({ kind: 'running', clientId, started: Date.now() });
-    setDiagnostics([]);
+    setDiagnostics({ text: '', list: [] });
     editor.current?.setDiagnostics([]);
     try {
       const result = await api.query({ query: text, clientId, ...(asOfTime.iso ? { asOf: asOfTime.iso } : {}), ...(target ? { remote: target } : {}) });
@@ -167,8 +171,9 @@ export function WorkbenchPage() {
           <div class="editor-host" ref={host} data-testid="query-editor" data-state={editorState}>
             {editorState === 'loading' && <p class="muted editor-loading">Loading editor…</p>}
           </div>
+          <p class="muted small editor-hint" data-testid="editor-hint">{TAB_OUT}</p>
           {editorState === 'failed' && <ErrorBox error={new Error('The editor could not be loaded; reload the page.')} />}
-          <DiagnosticsList diagnostics={diagnostics} onPick={(d) => editor.current?.revealOffset(d.start)} />
+          <DiagnosticsList text={diagnostics.text} diagnostics={diagnostics.list} onPick={(d) => editor.current?.revealOffset(d.start)} />
           <div aria-live="polite">
             {run.kind === 'running' && <p class="muted" data-testid="query-running">Running…</p>}
             {run.kind === 'cancelled' && <p class="note" data-testid="query-cancelled">Query cancelled.</p>}
@@ -201,7 +206,7 @@ export function WorkbenchPage() {
   );
 }
 
-function DiagnosticsList({ diagnostics, onPick }: { diagnostics: ApiDiagnostic[]; onPick: (d: ApiDiagnostic) => void }) {
+function DiagnosticsList({ text, diagnostics, onPick }: { text: string; diagnostics: ApiDiagnostic[]; onPick: (d: ApiDiagnostic) => void }) {
   if (diagnostics.length === 0) return null;
   return (
     <ul class="diagnostics wb-diagnostics" data-testid="diagnostics-list" aria-label="Query diagnostics">
@@ -211,8 +216,23 @@ function DiagnosticsList({ diagnostics, onPick }: { diagnostics: ApiDiagnostic[]
             <span class="diag-sev">{d.severity}</span> <span class="mono">{d.code}</span> {d.line}:{d.column}
           </button>{' '}
           {d.message}{d.suggestion && !d.message.includes(d.suggestion) && <span class="muted"> (did you mean <code>{d.suggestion}</code>?)</span>}
+          <DiagnosticLine text={text} d={d} />
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The diagnostic's line with the span marked and a caret line under it (the editor's squiggle, in the list). */
+function DiagnosticLine({ text, d }: { text: string; d: ApiDiagnostic }) {
+  const x = diagnosticExcerpt(text, d.start, d.end);
+  const gutter = `${x.line} | `;
+  const lead = gutter.length + (x.cutBefore ? 1 : 0) + x.before.length;
+  return (
+    <pre class={`code small-code diag-excerpt diag-excerpt-${d.severity}`} data-testid="diagnostic-excerpt" tabIndex={0}
+      aria-label={`line ${x.line}, column ${d.column}: the marked text is what ${d.code} is about`}>
+      <span class="muted" aria-hidden="true">{gutter}</span>{x.cutBefore && '…'}{x.before}<mark data-testid="diagnostic-span">{x.marked}</mark>{x.after}{x.cutAfter && '…'}{'\n'}
+      <span class="diag-caret" aria-hidden="true" data-testid="diagnostic-caret">{' '.repeat(lead)}{'^'.repeat(Math.max(1, x.marked.length))}</span>
+    </pre>
   );
 }

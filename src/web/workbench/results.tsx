@@ -1,11 +1,18 @@
-/** Query results: one tab per result table, a typed grid with paging, and a line chart when one fits. */
+/**
+ * Query results: one tab per result table, a typed grid with paging, and a line chart when one fits. A cell
+ * too long for the grid (a command line, a JSON bag) is cut with an ellipsis and is a button: it opens the
+ * whole value below the grid, wrapped, with Copy.
+ */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { QueryResponse } from '../../server/api.js';
 import { LineChart } from '../components/line-chart.js';
+import { CopyButton } from '../components/ui.js';
 import { formatCell, formatCount, formatDuration, formatTime, isNumericType } from '../format.js';
 import { chartSeries } from './chart-data.js';
 
 const PAGE_SIZE = 100;
+/** Characters past which a cell is cut in the grid (its CSS max-width shows about this many). */
+const LONG_CELL = 60;
 type ResultTable = QueryResponse['tables'][number];
 
 export function Results({ result }: { result: QueryResponse }) {
@@ -33,6 +40,7 @@ export function Results({ result }: { result: QueryResponse }) {
 function TableView({ table }: { table: ResultTable }) {
   const [page, setPage] = useState(0);
   const [view, setView] = useState<'grid' | 'chart'>('grid');
+  const [opened, setOpened] = useState<{ row: number; column: number } | undefined>(undefined);
   const series = useMemo(() => chartSeries(table.columns, table.rows), [table]);
   const pages = Math.max(1, Math.ceil(table.rows.length / PAGE_SIZE));
   const from = page * PAGE_SIZE;
@@ -71,7 +79,16 @@ function TableView({ table }: { table: ResultTable }) {
                 <tr key={from + i} data-testid="result-row">
                   {table.columns.map((c, j) => {
                     const text = formatCell(r[j], c.type);
-                    return <td key={j} class={isNumericType(c.type) ? 'num' : c.type === 'dynamic' ? 'dyn' : ''} title={text.length > 60 ? text : undefined}>{text}</td>;
+                    const cls = isNumericType(c.type) ? 'num' : c.type === 'dynamic' ? 'dyn' : '';
+                    if (text.length <= LONG_CELL) return <td key={j} class={cls}>{text}</td>;
+                    const isOpen = opened?.row === from + i && opened.column === j;
+                    return (
+                      <td key={j} class={`${cls} long-cell`}>
+                        <button type="button" class="cell-open" aria-expanded={isOpen} aria-controls="cell-value" data-testid="cell-open"
+                          aria-label={`${c.name}, row ${from + i + 1}: ${formatCount(text.length)} characters; show the whole value`}
+                          onClick={() => setOpened(isOpen ? undefined : { row: from + i, column: j })}>{text}</button>
+                      </td>
+                    );
                   })}
                 </tr>
               ))}
@@ -79,6 +96,25 @@ function TableView({ table }: { table: ResultTable }) {
           </table>
         </div>
       )}
+      {view === 'grid' && opened && table.rows[opened.row] && (
+        <CellValue column={table.columns[opened.column]!.name} row={opened.row} text={formatCell(table.rows[opened.row]![opened.column], table.columns[opened.column]!.type)} onClose={() => setOpened(undefined)} />
+      )}
     </div>
+  );
+}
+
+/** One cell's whole value, wrapped (a 4,000-character command line reads here, not in a tooltip). */
+function CellValue({ column, row, text, onClose }: { column: string; row: number; text: string; onClose: () => void }) {
+  return (
+    <section id="cell-value" class="cell-value" aria-label={`${column}, row ${row + 1}`} data-testid="cell-value">
+      <header class="cell-value-head">
+        <strong>{column}</strong> <span class="muted small">row {formatCount(row + 1)} · {formatCount(text.length)} characters</span>
+        <span class="cell-value-actions">
+          <CopyButton text={text} testid="cell-copy" />
+          <button type="button" class="btn btn-small" onClick={onClose} data-testid="cell-close">Close</button>
+        </span>
+      </header>
+      <pre class="code cell-value-text" data-testid="cell-value-text" tabIndex={0}>{text}</pre>
+    </section>
   );
 }
