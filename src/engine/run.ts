@@ -159,7 +159,14 @@ function evalPipe(rt: Runtime, top: PipeExpr, env: Env, implicit?: Relation): Re
   let rel = base ?? evalTabular(rt, x, env, implicit);
   for (let i = pending.length - 1; i >= 0; i--) {
     checkLimits(rt);
-    rel = applyOperator(rt, pending[i]!, pending[i]!.op, rel, cx);
+    const node = pending[i]!;
+    const next = pending[i - 1]?.op;
+    // a join followed by a where: the join may test the where's time window on its pairs (join-window.ts)
+    if (node.op.kind === 'JoinOp' && next?.kind === 'WhereOp' && !rel.graph) {
+      const op = node.op;
+      const input = rel;
+      rel = running(rt, OPERATOR_WORD[op.kind], () => join(op, input, evalTabular(rt, op.right, env), cx, next.predicate));
+    } else rel = applyOperator(rt, node, node.op, rel, cx);
   }
   return rel;
 }
