@@ -109,6 +109,27 @@ class KeyEncoder {
     let at = 0;
     for (let p = 0; p < first.lengths.length; p++) {
       const n = first.lengths[p]!;
+      // each key read through its probe (codes mapped once per part, integers by direct table): no buffers
+      const probes = exprs.map((_, j) => this.ids[j]!.probe(parts[j]!.entries[p]!.column, n));
+      if (probes.every((f) => f !== undefined)) {
+        const sels = parts.map((part) => part!.sels[p]);
+        const probe0 = probes[0]!;
+        const sel0 = sels[0];
+        for (let i = 0; i < n; i++) {
+          let k = probe0(sel0 ? sel0[i]! : i);
+          if (k < 0) continue;
+          for (let j = 1; j < exprs.length && k >= 0; j++) {
+            const sj = sels[j];
+            const y = probes[j]!(sj ? sj[i]! : i);
+            k = y < 0 ? -1 : this.pairs[j - 1]!.find(k, y);
+          }
+          if (k < 0) continue;
+          rows.push(at + i);
+          keys.push(k);
+        }
+        at += n;
+        continue;
+      }
       isNull.fill(0, 0, n);
       for (let j = 0; j < exprs.length; j++) {
         const part = parts[j]!;

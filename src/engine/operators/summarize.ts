@@ -257,13 +257,22 @@ function buildOutput(
  */
 export function aggregateOverGroups(cx: OpContext, rel: Relation, expr: Expr, groups: ArrayLike<number>[]): { values: Value[]; type: string } {
   const { slots, slotOf } = compileAggregates(cx, rel, [expr], []);
-  const bufs = slots.map((s) => new Array<Value>(s.args.length));
-  const results = groups.map((rows) => {
-    const states = slots.map((s) => s.create());
-    for (let i = 0; i < rows.length; i++) addRow(slots, states, bufs, rows[i]!);
-    return states.map((s) => s.result() as Value);
+  // the groups' rows back to back with a group id each: summarize's per-slot path (typed state per group
+  // for the common aggregates, else a state per group), rows in each group's order
+  let total = 0;
+  for (const g of groups) total += g.length;
+  const rows = new Int32Array(total);
+  const gids = new Int32Array(total);
+  let at = 0;
+  groups.forEach((g, k) => {
+    for (let i = 0; i < g.length; i++, at++) {
+      rows[at] = g[i]!;
+      gids[at] = k;
+    }
   });
-  const temp: Relation = { columns: slots.map((s, i) => ({ name: `__agg${i}`, column: buildColumn(cx.rt.bound.typeOf(s.call) ?? 'dynamic', results.map((r) => r[i]!)) })), length: groups.length };
+  const rsc = scope(cx, rel);
+  const results = slots.map((slot) => aggregateSlot(slot, rsc, rows, false, gids, groups.length, cx) as Value[]);
+  const temp: Relation = { columns: slots.map((s, i) => ({ name: `__agg${i}`, column: buildColumn(cx.rt.bound.typeOf(s.call) ?? 'dynamic', results[i]!) })), length: groups.length };
   const sc: CompileScope = { ...scope(cx, temp), substitute: new Map([...slotOf].map(([call, i]) => [call as Expr, `__agg${i}`])) };
   const c = compileExpr(expr, sc);
   return { values: groups.map((_, g) => c.eval(g)), type: c.type };
