@@ -39,7 +39,8 @@ import { invokePattern } from './operators/pattern.js';
 import { union } from './operators/union.js';
 import { find, searchPiped, searchTables } from './operators/search.js';
 import { where } from './operators/where.js';
-import { scanTable, scanWithWheres } from './scan.js';
+import { makeSeriesRange, scanTable, scanWithWheres } from './scan.js';
+import type { TimeRange } from './source.js';
 
 /** Operator words the engine executes (the binder flags the others by name). */
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
@@ -144,13 +145,16 @@ function evalPipe(rt: Runtime, top: PipeExpr, env: Env, implicit?: Relation): Re
   // scanWithWheres answers alike for every where of one run of wheres (they share the run's source), so
   // after one refusal the rest of the run is not asked again (which made a long where chain quadratic)
   let whereRunRefused = false;
+  // a make-series right above the where chain ignores rows outside its axis: the scan may skip those extents
+  let axisRange: TimeRange | undefined;
   while (x.kind === 'PipeExpr') {
     if (x.op.kind !== 'WhereOp') whereRunRefused = false;
     else if (!whereRunRefused) {
-      base = scanWithWheres(rt, x, env);
+      base = scanWithWheres(rt, x, env, axisRange);
       if (base) break;
       whereRunRefused = true;
     }
+    if (x.op.kind !== 'WhereOp') axisRange = x.op.kind === 'MakeSeriesOp' ? makeSeriesRange(rt, env, x.op) : undefined;
     base = pushWhereBelowInneruniqueJoin(rt, x, env, implicit) ?? pushWhereIntoUnion(rt, x, env);
     if (base) break;
     pending.push(x);
