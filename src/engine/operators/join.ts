@@ -17,7 +17,7 @@ import { encodeKey } from '../compile/vector.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { reserve } from '../memory.js';
 import { scope, type OpContext } from './context.js';
-import { pairWindow, type JoinSource } from './join-window.js';
+import { pairWindow, type JoinSource, type PairTest } from './join-window.js';
 
 /** A module-level copy: under tsx (benchmarks, tests) each read of an imported binding is a getter call, and
  * the row loops read it per row. */
@@ -231,6 +231,11 @@ function gathered(sources: JoinSource[], names: { name: string }[], leftIdx: Int
   return { columns, length: leftIdx.length, narrow: { columns, length: leftIdx.length, rows } };
 }
 
+function windowTest(window: Expr, left: Relation, right: Relation, cx: OpContext): PairTest | undefined {
+  const { sources, names } = outputColumns(left, right, false, false);
+  return pairWindow(window, sources, names, left, right, cx);
+}
+
 /**
  * `window`: the predicate of a `where` right after this join (run.ts runs it after the join either way);
  * for an inner join, its time-window conjuncts are tested on each pair before the pair is made (join-window.ts).
@@ -273,7 +278,8 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext,
     pairs.right.push(r);
     if ((++work & CHECK_MASK) === 0) checkLimits(cx.rt);
   };
-  const pass = window && (kind === 'inner' || kind === 'innerunique') ? (() => { const o = outputColumns(left, right, false, false); return pairWindow(window, o.sources, o.names, left, right, cx); })() : undefined;
+  // inner kinds only: a pair the where drops can then simply not be made (outer kinds keep unmatched rows)
+  const pass = window && (kind === 'inner' || kind === 'innerunique') ? windowTest(window, left, right, cx) : undefined;
   const rightMatched = new Uint8Array(R.rows.length);
   const seenLeft = kind === 'innerunique' ? new Uint8Array(L.size) : undefined;
   // a left row whose key is null or unknown to the right side matches nothing: only the kinds that keep
@@ -306,7 +312,6 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext,
         break;
       default:
         if (matched && pass) {
-          // inner kinds only: no unmatched row is kept, so a pair the window drops is simply not made
           const l = L.rows[i]!;
           for (let m = from; m < to; m++) {
             const r = R.rows[order[m]!]!;

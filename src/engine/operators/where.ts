@@ -1,7 +1,10 @@
 /**
  * `where`: narrows the selection vector; columns are not copied. When a column index can name the only
  * rows that may pass (indexed-where.ts), the predicate runs on those alone; a filter that only bounds a
- * datetime column by constants selects in one loop over its tick arrays (time-range-where.ts).
+ * datetime column by constants selects in one loop over its tick arrays (time-range-where.ts), and one with
+ * such a bound among other conjuncts selects by the bound first, then runs the others on the rows left. Over
+ * a relation whose columns are gathered by row (a join's or summarize's output, `Relation.narrow`), keeping
+ * few rows gives the relation of those rows, so columns read later are built for them alone.
  */
 import type { Expr, WhereOp } from '../../kql/syntax/ast.js';
 import { conjuncts } from '../../kql/syntax/index.js';
