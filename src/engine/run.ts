@@ -41,7 +41,8 @@ import { invokePattern } from './operators/pattern.js';
 import { union } from './operators/union.js';
 import { find, searchPiped, searchTables } from './operators/search.js';
 import { where } from './operators/where.js';
-import { scanTable, scanWithWheres } from './scan.js';
+import { makeSeriesRange, scanTable, scanWithWheres } from './scan.js';
+import type { TimeRange } from './source.js';
 
 /** Operator words the engine executes (the binder flags the others by name). */
 export const ENGINE_OPERATORS: ReadonlySet<string> = new Set([
@@ -147,13 +148,16 @@ function evalPipe(rt: Runtime, top: PipeExpr, env: Env, implicit?: Relation): Re
   // scanWithWheres answers alike for every where of one run of wheres (they share the run's source), so
   // after one refusal the rest of the run is not asked again (which made a long where chain quadratic)
   let whereRunRefused = false;
+  // a make-series right above the where chain ignores rows outside its axis: the scan may skip those extents
+  let axisRange: TimeRange | undefined;
   while (x.kind === 'PipeExpr') {
     if (x.op.kind !== 'WhereOp') whereRunRefused = false;
     else if (!whereRunRefused) {
-      base = scanWithWheres(rt, x, env);
+      base = scanWithWheres(rt, x, env, axisRange);
       if (base) break;
       whereRunRefused = true;
     }
+    if (x.op.kind !== 'WhereOp') axisRange = x.op.kind === 'MakeSeriesOp' ? makeSeriesRange(rt, env, x.op) : undefined;
     base = pushWhereBelowInneruniqueJoin(rt, x, env, implicit) ?? pushWhereIntoUnion(rt, x, env) ?? prefilterBelowExtract(rt, x, env, implicit);
     if (base) break;
     pending.push(x);
@@ -162,7 +166,14 @@ function evalPipe(rt: Runtime, top: PipeExpr, env: Env, implicit?: Relation): Re
   let rel = base ?? evalTabular(rt, x, env, implicit);
   for (let i = pending.length - 1; i >= 0; i--) {
     checkLimits(rt);
-    rel = applyOperator(rt, pending[i]!, pending[i]!.op, rel, cx);
+    const node = pending[i]!;
+    const next = pending[i - 1]?.op;
+    // a join followed by a where: the join may test the where's time window on its pairs (join-window.ts)
+    if (node.op.kind === 'JoinOp' && next?.kind === 'WhereOp' && !rel.graph) {
+      const op = node.op;
+      const input = rel;
+      rel = running(rt, OPERATOR_WORD[op.kind], () => join(op, input, evalTabular(rt, op.right, env), cx, next.predicate));
+    } else rel = applyOperator(rt, node, node.op, rel, cx);
   }
   return rel;
 }

@@ -8,7 +8,7 @@
  * A hunt may pass a shared cache: rules whose scan + where chain is the same (same predicate text, same
  * values for the names it uses) then share one pass.
  */
-import type { Expr, PipeExpr, WhereOp } from '../kql/syntax/ast.js';
+import type { Expr, MakeSeriesOp, PipeExpr, WhereOp } from '../kql/syntax/ast.js';
 import type { TableSchema } from '../kql/semantics/types.js';
 import { conjuncts, walk } from '../kql/syntax/index.js';
 import type { Env, Runtime } from './compile/env.js';
@@ -129,7 +129,25 @@ export function impliedTimeRange(rt: Runtime, env: Env, predicates: Expr[]): Tim
  * `Table | where ... | where ...` evaluated with the implied time range pushed into the scan (and with
  * the hunt's shared cache when there is one). Undefined when `e` is not such a chain over a stored table.
  */
-export function scanWithWheres(rt: Runtime, e: PipeExpr, env: Env): Relation | undefined {
+/**
+ * The Timestamp range outside which `make-series ... on Timestamp from a to b step s` ignores every row
+ * (a superset: b + s with `in range`), for the scan below it to skip whole extents; undefined unless the
+ * axis is the Timestamp column with constant bounds.
+ */
+export function makeSeriesRange(rt: Runtime, env: Env, op: MakeSeriesOp): TimeRange | undefined {
+  if (!isTime(op.on) || !op.from || !op.to) return undefined;
+  const from = constantTicks(rt, env, op.from);
+  const to = constantTicks(rt, env, op.to);
+  const step = constantTicks(rt, env, op.step);
+  if (from?.type !== 'datetime' || to?.type !== 'datetime' || step?.type !== 'timespan' || step.ticks <= 0n) return undefined;
+  return { min: from.ticks, max: op.inclusiveEnd ? to.ticks + step.ticks : to.ticks };
+}
+
+/**
+ * With `extra` (an operator above that ignores rows outside it: makeSeriesRange), that range narrows the
+ * one the wheres imply, so only extents are skipped whose rows the operator would ignore anyway.
+ */
+export function scanWithWheres(rt: Runtime, e: PipeExpr, env: Env, extra?: TimeRange): Relation | undefined {
   const wheres: WhereOp[] = [];
   let cur: Expr = e;
   while (cur.kind === 'PipeExpr' && cur.op.kind === 'WhereOp') {
@@ -142,7 +160,8 @@ export function scanWithWheres(rt: Runtime, e: PipeExpr, env: Env): Relation | u
   const schema = rt.source?.schema(cur.name);
   if (!schema) return undefined;
   const timed = schema.columns.some((c) => c.name === TIME_COLUMN && c.type === 'datetime');
-  const range = timed ? impliedTimeRange(rt, env, wheres.map((w) => w.predicate)) : undefined;
+  const implied = timed ? impliedTimeRange(rt, env, wheres.map((w) => w.predicate)) : undefined;
+  const range = timed && extra ? narrowRange(implied, extra) : implied;
   const cache = rt.sharedScans;
   const keys = cache ? chainKeys(rt, env, cur.name, range, wheres) : undefined;
   if (wheres.every((w) => perExtent(rt, w.predicate))) return chainByExtent(rt, env, cur.name, schema, range, wheres, cache, keys);
@@ -167,6 +186,12 @@ export function scanWithWheres(rt: Runtime, e: PipeExpr, env: Env): Relation | u
     if (cache && keys?.[k + 1] !== undefined) cache.set(keys[k + 1]!, rel);
   }
   return rel;
+}
+
+function narrowRange(a: TimeRange | undefined, b: TimeRange): TimeRange {
+  const min = a?.min === undefined ? b.min : b.min === undefined || a.min > b.min ? a.min : b.min;
+  const max = a?.max === undefined ? b.max : b.max === undefined || a.max < b.max ? a.max : b.max;
+  return { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
 }
 
 /**

@@ -42,10 +42,52 @@ test('make-series on the typed path equals the per-value path', () => {
     `make-series c=count() on AXIS step 1h by S`,
     `make-series c=count() on AXIS from ${from} to ${from} + 6h step 1h`,
     `make-series c=count() on AXIS from ${from} to ${from} + 1000tick step 7tick by S`,
+    // aggregates through summarize's per-slot path over the (key, step) cells: order-dependent, if-forms
+    `make-series l=make_list(V), a=avg(V), d=dcount(N), ci=countif(V % 2 == 0) on AXIS from ${from} to ${from} + 6h step 1h by S`,
+    `make-series s=sum(V) default=0, mx=max(N) on AXIS from ${from} - 1h to ${from} + 8h step 1h by S, N`,
   ];
   for (const c of cases) {
     const typed = cells(`T | ${c.replace('AXIS', 'Ts')}`);
     const general = cells(`T | ${c.replace('AXIS', '(Ts + 0s)')}`);
     assert.deepEqual(typed, general, c);
+  }
+});
+
+test('make-series over a where chain skips extents outside its axis, with the same series', () => {
+  // three extents an hour apart; the source drops extents wholly outside the range it is asked for, as a
+  // workspace does, and counts what it returned
+  const schema: TableSchema = { name: 'TT', columns: [{ name: 'Timestamp', type: 'datetime' }, { name: 'S', type: 'string' }, { name: 'V', type: 'long' }] };
+  const hour = (h: number) => Array.from({ length: 30 }, (_, i) => ({ Timestamp: T0 + BigInt(h) * HOUR + BigInt(i) * 1_000_000_000n, S: ['a', 'b'][i % 2]!, V: i }));
+  const extents = [0, 1, 2, 3].map((h) => tableFromRows(schema.columns, hour(h)));
+  let returned = 0;
+  const ranged = {
+    tableNames: () => ['TT'],
+    schema: (n: string) => (n === 'TT' ? schema : undefined),
+    scan: (_n: string, range?: { min?: bigint; max?: bigint }) => {
+      const out = extents.filter((_, h) => {
+        const lo = T0 + BigInt(h) * HOUR;
+        const hi = lo + HOUR - 1n;
+        return !(range?.min !== undefined && hi < range.min) && !(range?.max !== undefined && lo > range.max);
+      });
+      returned += out.length;
+      return out;
+    },
+  };
+  const run = (q: string) => {
+    const r = runQuery(q, { source: ranged });
+    assert.ok(r.ok, `${q}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
+    const t = r.tables[0]!.table;
+    return Array.from({ length: t.length }, (_, i) => t.columns.slice(0, -1).map((c) => valueKey(readCell(c.column, i) as Value)).join(' | '));
+  };
+  const from = 'datetime(2023-11-14 23:00:00)';
+  for (const [axis, inRange] of [[`from ${from} to ${from} + 1h step 10m`, 1], [`in range(${from}, ${from} + 1h, 30m)`, 2]] as const) {
+    returned = 0;
+    const typed = run(`TT | where V != 3 | make-series c=count(), l=make_list(V) on Timestamp ${axis} by S`);
+    // the extents the axis overlaps (they start at 22:13:20 and last an hour): two, three when `in range` adds a step past the end
+    assert.equal(returned, inRange + 1, axis);
+    returned = 0;
+    const general = run(`TT | where V != 3 | make-series c=count(), l=make_list(V) on (Timestamp + 0s) ${axis} by S`);
+    assert.equal(returned, 4);
+    assert.deepEqual(typed, general, axis);
   }
 });

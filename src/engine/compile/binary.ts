@@ -470,7 +470,25 @@ function numberColumnIn(col: Column | undefined, items: Value[], neg: boolean): 
   if (!items.every((v) => v === null || typeof v === 'number')) return undefined;
   const set = new Set(items.filter((v): v is number => typeof v === 'number' && !Number.isNaN(v)));
   const { values, validity } = col;
-  return { type: 'bool', eval: (r) => (validity && !isValid(validity, r) ? neg : set.has(values[r]!) !== neg) };
+  const eval_ = (r: number) => (validity && !isValid(validity, r) ? neg : set.has(values[r]!) !== neg);
+  // a short list (ports) compared directly: `===` matches as the Set does (0 and -0 alike, NaN is not in it)
+  const few = [...set];
+  if (few.length === 0 || few.length > 4) return { type: 'bool', eval: eval_ };
+  const [a, b = a, c = a, d = a] = few as [number, number?, number?, number?];
+  const select = (rows: Int32Array, out: Int32Array): number => {
+    let k = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (validity && !isValid(validity, r)) {
+        if (neg) out[k++] = r;
+        continue;
+      }
+      const v = values[r]!;
+      if ((v === a || v === b || v === c || v === d) !== neg) out[k++] = r;
+    }
+    return k;
+  };
+  return { type: 'bool', eval: eval_, select };
 }
 
 /** `x between (low .. high)`, inclusive; for a datetime x, a timespan high means low + high. */

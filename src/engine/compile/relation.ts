@@ -26,6 +26,20 @@ export interface Relation {
   ingestion?: () => Column;
   /** extent_id() of each physical row (a guid column, null where the table gave none), kept as `ingestion` is. */
   extents?: () => Column;
+  /**
+   * Set by an operator whose columns are gathered from its inputs by row indices (a join's pairs): the
+   * relation of its logical rows `rows`, each column gathered from the inputs for those rows alone. A
+   * `where` that keeps few rows of it returns this instead of a selection, so the columns read after the
+   * filter are gathered for the survivors only (late materialization), not for every row. Valid only while
+   * `columns` is the same array and there is no selection (an operator that rebuilds the relation drops it).
+   */
+  narrow?: { columns: Relation['columns']; length: number; rows: (rows: Int32Array) => Relation };
+}
+
+/** `rel.narrow` when it still describes `rel` (same columns, same length, no selection). */
+export function narrowerOf(rel: Relation): ((rows: Int32Array) => Relation) | undefined {
+  const n = rel.narrow;
+  return n && !rel.sel && n.columns === rel.columns && n.length === rel.length ? n.rows : undefined;
 }
 
 /** The ingestion times and extents of `rel`, to spread into a relation built over the same physical rows. */

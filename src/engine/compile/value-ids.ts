@@ -246,6 +246,67 @@ export class ValueIds {
     }
   }
   /**
+   * For a frozen encoder probing `n` rows of `col`: the id of a physical row (-1 for a value never seen and
+   * for null, which a probing side whose unmatched rows are dropped skips alike), or undefined when the
+   * column has no cheaper form than `encodeColumn`. A dictionary column's codes are mapped once each (a
+   * join's key per row is then two array reads, no call into the string tables); integers use the direct
+   * table.
+   */
+  probe(col: Column, n: number): ((r: number) => number) | undefined {
+    if (!this.frozen) return undefined;
+    switch (col.type) {
+      case 'string':
+      case 'guid': {
+        const { dict, codes } = col;
+        if (dict.length > 4 * n + 1024) return undefined;
+        const memo = new Int32Array(dict.length);
+        const shared = sharedIdsOf(dict);
+        if (shared) {
+          this.growByShared();
+          const byShared = this.byShared;
+          for (let c = 0; c < dict.length; c++) {
+            const g = shared[c]!;
+            let id = byShared[g]!;
+            if (id === -2) byShared[g] = id = this.ofString(dict[c]!);
+            memo[c] = id;
+          }
+        } else for (let c = 0; c < dict.length; c++) memo[c] = this.ofString(dict[c]!);
+        const validity = col.type === 'guid' ? col.validity : undefined;
+        if (validity) return (r) => (isValid(validity, r) ? memo[codes[r]!]! : -1);
+        return (r) => memo[codes[r]!]!;
+      }
+      case 'int':
+      case 'long':
+      case 'real':
+      case 'decimal': {
+        if (col.big) return undefined;
+        if (this.directNumbers === undefined) this.directNumbers = this.numbers.direct() ?? null;
+        const direct = this.directNumbers;
+        if (!direct) return undefined;
+        const { min, ids } = direct;
+        const span = ids.length;
+        const { values, validity } = col;
+        // not an integer, or outside the keys' range (NaN fails every test): never seen, -1
+        return (r) => {
+          if (validity && !isValid(validity, r)) return -1;
+          const t = values[r]! - min;
+          return t >= 0 && t < span && Math.floor(t) === t ? ids[t]! : -1;
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private growByShared(): void {
+    if (this.byShared.length < sharedStringCount()) {
+      const grown = new Int32Array(Math.max(sharedStringCount(), 2 * this.byShared.length)).fill(-2);
+      grown.set(this.byShared);
+      this.byShared = grown;
+    }
+  }
+
+  /**
    * Ids by shared string id (storage/shared-strings.ts) for a stored dictionary: a string is looked up once
    * per query however many extents' dictionaries hold it (-2: not looked up yet; -1: unknown to a frozen
    * encoder, which stays frozen).
@@ -253,11 +314,7 @@ export class ValueIds {
   private byShared = new Int32Array(0);
 
   private encodeShared(dict: readonly string[], codes: Int32Array, shared: Int32Array, validity: Uint8Array | undefined, rows: ArrayLike<number>, out: Int32Array, isNull?: Uint8Array): void {
-    if (this.byShared.length < sharedStringCount()) {
-      const grown = new Int32Array(Math.max(sharedStringCount(), 2 * this.byShared.length)).fill(-2);
-      grown.set(this.byShared);
-      this.byShared = grown;
-    }
+    this.growByShared();
     const byShared = this.byShared;
     for (let i = 0, n = rows.length; i < n; i++) {
       const r = rows[i]!;

@@ -17,6 +17,7 @@ import { encodeKey } from '../compile/vector.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { reserve } from '../memory.js';
 import { scope, type OpContext } from './context.js';
+import { pairWindow, type JoinSource, type PairTest } from './join-window.js';
 
 /** A module-level copy: under tsx (benchmarks, tests) each read of an imported binding is a getter call, and
  * the row loops read it per row. */
@@ -108,6 +109,27 @@ class KeyEncoder {
     let at = 0;
     for (let p = 0; p < first.lengths.length; p++) {
       const n = first.lengths[p]!;
+      // each key read through its probe (codes mapped once per part, integers by direct table): no buffers
+      const probes = exprs.map((_, j) => this.ids[j]!.probe(parts[j]!.entries[p]!.column, n));
+      if (probes.every((f) => f !== undefined)) {
+        const sels = parts.map((part) => part!.sels[p]);
+        const probe0 = probes[0]!;
+        const sel0 = sels[0];
+        for (let i = 0; i < n; i++) {
+          let k = probe0(sel0 ? sel0[i]! : i);
+          if (k < 0) continue;
+          for (let j = 1; j < exprs.length && k >= 0; j++) {
+            const sj = sels[j];
+            const y = probes[j]!(sj ? sj[i]! : i);
+            k = y < 0 ? -1 : this.pairs[j - 1]!.find(k, y);
+          }
+          if (k < 0) continue;
+          rows.push(at + i);
+          keys.push(k);
+        }
+        at += n;
+        continue;
+      }
       isNull.fill(0, 0, n);
       for (let j = 0; j < exprs.length; j++) {
         const part = parts[j]!;
@@ -174,22 +196,51 @@ function paramOf(op: { parameters: { name: { name: string }; value: Expr }[] }, 
  * binder names them; built from the actual inputs, which inside a function may have more columns than
  * its parameter declares. Pair sides of -1 give nulls.
  */
-function assemble(left: Relation, right: Relation, pairs: { left: IndexList; right: IndexList }, leftOnly: boolean, rightOnly: boolean): Relation {
+function outputColumns(left: Relation, right: Relation, leftOnly: boolean, rightOnly: boolean): { sources: JoinSource[]; names: { name: string; type: ScalarTypeName }[] } {
   const lcols = leftOnly || !rightOnly ? left.columns : [];
   const rcols = rightOnly || !leftOnly ? right.columns : [];
   const names: { name: string; type: ScalarTypeName }[] = [];
   const sources = [...lcols.map((c) => ({ side: 0, c })), ...rcols.map((c) => ({ side: 1, c }))];
   // a concatenation's type from its parts' description: reading `column` would make the concatenated copy
   for (const { c } of sources) names.push({ name: uniqueName(names, c.name), type: c.parts?.type ?? c.column.type });
-  const leftIdx = pairs.left.finish();
-  const rightIdx = pairs.right.finish();
-  // each output column is gathered when first read (a projection after the join reads a few)
-  // a column that concatenates a where chain's per-extent parts is gathered from the parts (gatherParts)
-  const columns = sources.map(({ side, c }, i) => lazyColumn(names[i]!.name, () => (c.parts ? gatherParts(c.parts, side === 0 ? leftIdx : rightIdx) : gatherColumn(c.column, side === 0 ? leftIdx : rightIdx))));
-  return { columns, length: leftIdx.length };
+  return { sources, names };
 }
 
-export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext): Relation {
+function assemble(left: Relation, right: Relation, pairs: { left: IndexList; right: IndexList }, leftOnly: boolean, rightOnly: boolean): Relation {
+  const { sources, names } = outputColumns(left, right, leftOnly, rightOnly);
+  return gathered(sources, names, pairs.left.finish(), pairs.right.finish());
+}
+
+/**
+ * The join's output rows as index pairs into its inputs; each output column is gathered when first read (a
+ * projection after the join reads a few), from a where chain's per-extent parts when it has them
+ * (gatherParts). `narrow` gives the relation of some output rows by picking their index pairs, so a `where`
+ * after the join (a time window) gathers the other columns only for the pairs it keeps.
+ */
+function gathered(sources: JoinSource[], names: { name: string }[], leftIdx: Int32Array, rightIdx: Int32Array): Relation {
+  const columns = sources.map(({ side, c }, i) => lazyColumn(names[i]!.name, () => (c.parts ? gatherParts(c.parts, side === 0 ? leftIdx : rightIdx) : gatherColumn(c.column, side === 0 ? leftIdx : rightIdx))));
+  const rows = (keep: Int32Array): Relation => {
+    const l = new Int32Array(keep.length);
+    const r = new Int32Array(keep.length);
+    for (let i = 0; i < keep.length; i++) {
+      l[i] = leftIdx[keep[i]!]!;
+      r[i] = rightIdx[keep[i]!]!;
+    }
+    return gathered(sources, names, l, r);
+  };
+  return { columns, length: leftIdx.length, narrow: { columns, length: leftIdx.length, rows } };
+}
+
+function windowTest(window: Expr, left: Relation, right: Relation, cx: OpContext): PairTest | undefined {
+  const { sources, names } = outputColumns(left, right, false, false);
+  return pairWindow(window, sources, names, left, right, cx);
+}
+
+/**
+ * `window`: the predicate of a `where` right after this join (run.ts runs it after the join either way);
+ * for an inner join, its time-window conjuncts are tested on each pair before the pair is made (join-window.ts).
+ */
+export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext, window?: Expr): Relation {
   const kind = paramOf(op, 'kind', 'innerunique');
   if (!['innerunique', 'inner', 'leftouter', 'rightouter', 'fullouter', 'leftsemi', 'leftanti', 'anti', 'leftantisemi', 'rightsemi', 'rightanti', 'rightantisemi'].includes(kind)) {
     throw new QueryError(`join kind '${kind}' is not supported`, 'KQL4010');
@@ -227,6 +278,8 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext)
     pairs.right.push(r);
     if ((++work & CHECK_MASK) === 0) checkLimits(cx.rt);
   };
+  // inner kinds only: a pair the where drops can then simply not be made (outer kinds keep unmatched rows)
+  const pass = window && (kind === 'inner' || kind === 'innerunique') ? windowTest(window, left, right, cx) : undefined;
   const rightMatched = new Uint8Array(R.rows.length);
   const seenLeft = kind === 'innerunique' ? new Uint8Array(L.size) : undefined;
   // a left row whose key is null or unknown to the right side matches nothing: only the kinds that keep
@@ -258,7 +311,13 @@ export function join(op: JoinOp, left: Relation, right: Relation, cx: OpContext)
         if (from < to && !rightMatched[order[from]!]) for (let m = from; m < to; m++) rightMatched[order[m]!] = 1;
         break;
       default:
-        if (matched) {
+        if (matched && pass) {
+          const l = L.rows[i]!;
+          for (let m = from; m < to; m++) {
+            const r = R.rows[order[m]!]!;
+            if (pass(l, r)) push(l, r);
+          }
+        } else if (matched) {
           for (let m = from; m < to; m++) {
             push(L.rows[i]!, R.rows[order[m]!]!);
             rightMatched[order[m]!] = 1;

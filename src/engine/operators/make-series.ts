@@ -20,7 +20,7 @@ import { valueKey } from '../values/compare.js';
 import { valueToDynamic } from '../values/format.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import { compileOn, scope, type OpContext } from './context.js';
-import { addRow, compileAggregates } from './summarize.js';
+import { addRow, aggregateSlot, compileAggregates } from './summarize.js';
 import { reserve } from '../memory.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 
@@ -54,7 +54,33 @@ export function makeSeries(op: MakeSeriesOp, rel: Relation, cx: OpContext, schem
   const typedKeys = steps ? groupIdsOf(op.by.map((a) => a.expr), sc, rows, !rel.sel) : undefined;
   const groupOfId = typedKeys ? new Int32Array(typedKeys.size).fill(-1) : undefined;
   const groupIndex = new Map<string, number>();
-  for (let i = 0; i < rows.length; i++) {
+  // typed steps and keys with a small (key, step) grid: a cell id per row from a direct table, then each
+  // aggregate over the cells by summarize's per-slot path (typed state per cell for the common ones)
+  const grid = steps && typedKeys && typedKeys.size * axis.length <= 1 << 22 ? new Int32Array(typedKeys.size * axis.length).fill(-1) : undefined;
+  const keptRows = grid ? new Int32Array(rows.length) : undefined;
+  const cellOfRow = grid ? new Int32Array(rows.length) : undefined;
+  let kept = 0;
+  for (let i = 0; grid && i < rows.length; i++) {
+    if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
+    const step = steps![i]!;
+    if (step < 0) continue;
+    const t = typedKeys!.ids[i]!;
+    let g = groupOfId![t]!;
+    if (g < 0) {
+      g = groupOfId![t] = groupKeys.length;
+      groupKeys.push(typedKeys!.values(i));
+    }
+    const at = t * axis.length + step;
+    let c = grid[at]!;
+    if (c < 0) {
+      c = grid[at] = cells.length;
+      cells.push({ group: g, step, states: [] });
+    }
+    keptRows![kept] = rows[i]!;
+    cellOfRow![kept++] = c;
+  }
+  const slotValues = grid ? slots.map((slot) => aggregateSlot(slot, sc, keptRows!.subarray(0, kept), false, cellOfRow!.subarray(0, kept), cells.length, cx) as Value[]) : undefined;
+  for (let i = 0; !grid && i < rows.length; i++) {
     if ((i & LIMIT_CHECK_MASK) === LIMIT_CHECK_MASK) checkLimits(cx.rt);
     const r = rows[i]!;
     const step = steps ? steps[i]! : axis.index(axisExpr.eval(r));
@@ -90,7 +116,7 @@ export function makeSeries(op: MakeSeriesOp, rel: Relation, cx: OpContext, schem
   if (groupKeys.length === 0 && nonempty) groupKeys.push(keys.map(() => null));
 
   // per-cell aggregate results, then each output expression over them
-  const results = cells.map((c) => c.states.map((s) => s.result() as Value));
+  const results = slotValues ? cells.map((_, c) => slotValues.map((v) => v[c]!)) : cells.map((c) => c.states.map((s) => s.result() as Value));
   const temp: Relation = { columns: slots.map((s, i) => ({ name: `__agg${i}`, column: buildColumn(cx.rt.bound.typeOf(s.call) ?? 'dynamic', results.map((r) => r[i]!)) })), length: cells.length };
   const tempScope: CompileScope = { ...scope(cx, temp), substitute: new Map([...slotOf].map(([call, i]) => [call as Expr, `__agg${i}`])) };
   // every group gets a full series per aggregate (groups × points values, on the heap): reserved first

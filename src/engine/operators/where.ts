@@ -1,10 +1,15 @@
 /**
  * `where`: narrows the selection vector; columns are not copied. When a column index can name the only
  * rows that may pass (indexed-where.ts), the predicate runs on those alone; a filter that only bounds a
- * datetime column by constants selects in one loop over its tick arrays (time-range-where.ts).
+ * datetime column by constants selects in one loop over its tick arrays (time-range-where.ts), and one with
+ * such a bound among other conjuncts selects by the bound first, then runs the others on the rows left. Over
+ * a relation whose columns are gathered by row (a join's or summarize's output, `Relation.narrow`), keeping
+ * few rows gives the relation of those rows, so columns read later are built for them alone.
  */
-import type { WhereOp } from '../../kql/syntax/ast.js';
-import { physicalRows, sameRows, type Relation } from '../compile/relation.js';
+import type { Expr, WhereOp } from '../../kql/syntax/ast.js';
+import { conjuncts } from '../../kql/syntax/index.js';
+import type { CompileScope } from '../compile/expr.js';
+import { narrowerOf, physicalRows, sameRows, type Relation } from '../compile/relation.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr } from '../compile/expr.js';
 import type { OpContext } from './context.js';
@@ -22,17 +27,62 @@ export function where(op: WhereOp, rel: Relation, cx: OpContext, candidates?: In
   const scope = windowScope(cx, rel, op.predicate);
   const ranged = timeRangeRows(op.predicate, rel, scope);
   if (ranged) return { columns: rel.columns, length: ranged.length, sel: ranged, ...sameRows(rel) };
-  const pred = compileExpr(op.predicate, scope).eval;
   // `candidates`: the caller already looked the rows up (timeThenIndexed below)
-  const rows = candidates ?? indexedRows(op.predicate, rel, cx) ?? physicalRows(rel);
-  const out = new Int32Array(rows.length);
+  const looked = candidates ?? indexedRows(op.predicate, rel, cx);
+  const split = looked ? undefined : splitConjuncts(op.predicate, rel, scope);
+  const rows = looked ?? split?.rows ?? physicalRows(rel);
+  let out: Int32Array = new Int32Array(rows.length);
   let n = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    if (pred(r) === true) out[n++] = r;
-    if ((i & MASK) === MASK) checkLimits(cx.rt);
+  if (split && !split.rest.length) {
+    out = rows;
+    n = rows.length;
+  } else {
+    // the conjuncts left after a time bound run one after another over the rows the previous ones kept
+    const preds = split ? split.rest.map((p) => compileExpr(p, scope)) : [compileExpr(op.predicate, scope)];
+    let from = rows;
+    for (const c of preds) {
+      n = 0;
+      if (c.select) n = c.select(from, out);
+      else {
+        const pred = c.eval;
+        for (let i = 0; i < from.length; i++) {
+          const r = from[i]!;
+          if (pred(r) === true) out[n++] = r;
+          if ((i & MASK) === MASK) checkLimits(cx.rt);
+        }
+      }
+      checkLimits(cx.rt);
+      from = out.subarray(0, n);
+    }
   }
+  // a join's output keeping under half its pairs: gather the columns read later for the kept pairs only
+  const narrower = n * 2 < rel.length ? narrowerOf(rel) : undefined;
+  if (narrower) return narrower(out.subarray(0, n));
   return { columns: rel.columns, length: n, sel: out.subarray(0, n), ...sameRows(rel) };
+}
+
+/**
+ * `where <time bounds> and <tests>`: the rows within the time bounds in one loop over the tick arrays
+ * (time-range-where.ts), and the other conjuncts to run on those alone, one after another (a row passes an
+ * `and` exactly when it passes each conjunct: filters commute). Undefined when no conjunct is a time bound
+ * or the predicate is one.
+ */
+function splitConjuncts(predicate: Expr, rel: Relation, s: CompileScope): { rows: Int32Array; rest: Expr[] } | undefined {
+  const all = conjuncts(predicate);
+  if (all.length < 2) return undefined;
+  let cur = rel;
+  let rows: Int32Array | undefined;
+  const rest: Expr[] = [];
+  for (const c of all) {
+    const r = timeRangeRows(c, cur, s);
+    if (!r) {
+      rest.push(c);
+      continue;
+    }
+    rows = r;
+    cur = { columns: rel.columns, length: r.length, sel: r };
+  }
+  return rows ? { rows, rest } : undefined;
 }
 
 /**

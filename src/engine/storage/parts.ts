@@ -56,6 +56,8 @@ export function gatherParts(parts: ColumnParts, idx: ArrayLike<number>): Column 
   const rowOf = new Int32Array(n);
   const used = new Int32Array(parts.entries.length); // rows read from each part
   let nulls = false;
+  // the part of the previous row first: a join side's rows in order, or pairs of one key, stay in one part
+  let p = 0;
   for (let i = 0; i < n; i++) {
     const r = idx[i]!;
     if (r < 0) {
@@ -63,7 +65,7 @@ export function gatherParts(parts: ColumnParts, idx: ArrayLike<number>): Column 
       nulls = true;
       continue;
     }
-    const p = partAt(offsets, r);
+    if (r < offsets[p]! || r >= offsets[p + 1]!) p = partAt(offsets, r);
     const local = r - offsets[p]!;
     const sel = parts.sels[p];
     partOf[i] = p;
