@@ -141,6 +141,7 @@ async function readOnce(ws: LoadTarget, file: string, size: number, opts: ReadOp
     for (const d of src?.damage ?? []) load.damaged(d.offset, d.length, d.message);
     load.finish();
     const identity = src ? await src.identity() : whole ? identityOfBytes(whole) : await identityOfFile(file);
+    if (src?.textEncoding) (fr.notes ??= []).push(`read as ${src.textEncoding.toUpperCase()} text (transcoded to UTF-8)`);
     const bad = src?.invalidUtf8;
     if (bad) (fr.notes ??= []).push(`${bad.count} byte${bad.count === 1 ? ' is' : 's are'} not UTF-8 and ${bad.count === 1 ? 'was' : 'were'} read as U+FFFD (the first at line ${await lineOfByte(file, bad.firstByte)})`);
     const lineBased = lineFormat(fr.format, src ? isDocumentLayout(src.head) : true);

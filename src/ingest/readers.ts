@@ -47,6 +47,13 @@ export function setField(row: Record<string, unknown>, name: string, value: unkn
 }
 const BATCH = 4096;
 
+/** A CSV header's column name: the Azure portal's export names a datetime column `TimeGenerated [UTC]`, the
+ * zone its values are shown in; UTC is the column itself (any other zone is left in the name: its values
+ * cannot be placed in time). */
+export function csvColumnName(header: string): string {
+  return header.endsWith(' [UTC]') ? header.slice(0, -6) : header;
+}
+
 /** Picks the format from the extension and the first bytes. */
 export function detectFormat(name: string, text: string): Format {
   const lower = name.toLowerCase().replace(/\.gz$/, '');
@@ -135,6 +142,17 @@ async function* readJsonLines(src: ReadSource): AsyncGenerator<RecordItem[]> {
   }
 }
 
+/** The records array of a wrapper object (as splitters.ts `recordsKeyOf` finds it in documents), else undefined. */
+function wrappedRecords(o: unknown): unknown[] | undefined {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return undefined;
+  const w = o as Record<string, unknown>;
+  if (Array.isArray(w['records'])) return w['records'];
+  for (const [schema, results] of [['Schema', 'Results'], ['schema', 'results']] as const) {
+    if (Array.isArray(w[schema]) && Array.isArray(w[results]) && Object.keys(w).indexOf(schema) < Object.keys(w).indexOf(results)) return w[results] as unknown[];
+  }
+  return undefined;
+}
+
 /** The records of one NDJSON line (none for a blank one, several for an Event Hubs message). */
 export function recordsOfLine(l: Line, out: RecordItem[]): void {
   if (l.problem) {
@@ -155,9 +173,9 @@ export function recordsOfLine(l: Line, out: RecordItem[]): void {
     out.push({ line: l.line, problem: l.unterminated ? `truncated last line (no newline at the end of the file): ${why}` : why, raw: text.slice(0, RAW_KEPT) });
     return;
   }
-  if (o && typeof o === 'object' && Array.isArray((o as { records?: unknown }).records)) {
-    (o as { records: unknown[] }).records.forEach((r, j) => fromObject(r, { line: l.line, offset: j }, out));
-  } else fromObject(o, { line: l.line }, out);
+  const wrapped = wrappedRecords(o);
+  if (wrapped) wrapped.forEach((r, j) => fromObject(r, { line: l.line, offset: j }, out));
+  else fromObject(o, { line: l.line }, out);
 }
 
 /** JSON arrays, Event Hubs messages and objects, however they are laid out over lines. */
@@ -213,7 +231,7 @@ async function* readCsv(src: ReadSource, delimiter: string): AsyncGenerator<Reco
       for (let k = f.indexOf('\n'); k >= 0; k = f.indexOf('\n', k + 1)) lfs++;
     }
     const line = info.lines - crs - lfs + (header ? Math.max(0, skipped) : 0);
-    if (!header) header = record;
+    if (!header) header = record.map(csvColumnName);
     else if (record.length !== header.length) {
       batch.push({ line, problem: `CSV row has ${record.length} fields, the header has ${header.length}`, raw: record.join(',').slice(0, RAW_KEPT) });
     } else {
