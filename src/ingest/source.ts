@@ -52,6 +52,8 @@ export interface Source {
   readonly invalidUtf8: { count: number; firstByte: number } | undefined;
   /** The file is UTF-16 and is read transcoded to UTF-8 (text-encoding.ts); counts and hashes are of the UTF-8. */
   readonly textEncoding: TextEncoding | undefined;
+  /** The content is binary (EVTX): its bytes are not checked as UTF-8 text (no note, no work). */
+  binary(): void;
   /** The whole file's identity (reads whatever the reader left unread). */
   identity(): Promise<ContentIdentity>;
   /** Stops reading (a file refused part way). */
@@ -220,8 +222,13 @@ class FileSource implements Source {
   }
 
   private checked(c: Buffer): Buffer {
-    this.utf8.push(c);
+    if (this.text) this.utf8.push(c);
     return c;
+  }
+
+  private text = true;
+  binary(): void {
+    this.text = false;
   }
 
   close(): void {

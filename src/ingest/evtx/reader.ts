@@ -54,11 +54,17 @@ async function* pieces(chunks: AsyncIterable<Buffer>, first: number, size: numbe
   if (have) yield Buffer.concat(parts, have);
 }
 
-export type EvtxItem = ChunkItem | { header: EvtxHeader; record?: undefined; problem?: undefined };
+/** Records a damaged chunk lost: its header's count less those read (`records` undefined when the header is unreadable). */
+export interface EvtxLoss {
+  chunk: number;
+  records: number | undefined;
+}
+
+export type EvtxItem = ChunkItem | { header: EvtxHeader; record?: undefined; problem?: undefined } | { lost: EvtxLoss; record?: undefined; problem?: undefined };
 
 /**
- * The items of an EVTX byte stream: first its header, then every record or problem in file order. A file
- * shorter than its header yields one problem and nothing else.
+ * The items of an EVTX byte stream: first its header, then every record or problem in file order, and after
+ * a damaged chunk the records it lost. A file shorter than its header yields one problem and nothing else.
  */
 export async function* readEvtx(chunks: AsyncIterable<Buffer>): AsyncGenerator<EvtxItem> {
   let header: EvtxHeader | undefined;
@@ -74,7 +80,10 @@ export async function* readEvtx(chunks: AsyncIterable<Buffer>): AsyncGenerator<E
       continue;
     }
     const fileByte = FILE_HEADER_SIZE + index * CHUNK_SIZE;
-    if (!isUnused(piece)) yield* readChunk(piece, index, fileByte, header.dirty);
+    if (!isUnused(piece)) {
+      const s = yield* readChunk(piece, index, fileByte, header.dirty);
+      if (s.problems && (s.expected === undefined || s.read < s.expected)) yield { lost: { chunk: index, records: s.expected === undefined ? undefined : s.expected - s.read } };
+    }
     index++;
   }
 }
