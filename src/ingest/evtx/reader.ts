@@ -2,9 +2,10 @@
  * An EVTX file as a stream of records (libevtx documentation, "File header" and "Chunk"): a 4 KiB file
  * header, then 64 KiB chunks, each read on its own as the bytes arrive, so memory stays at one chunk
  * whatever the file's size (the source may be gzipped). Chunks are taken as they are in the file, not as
- * many as the header counts: archived logs and copies of live ones hold more than the header says. A
- * preallocated chunk that was never written (all zeros) is skipped; anything else unreadable is reported
- * (see chunk.ts), and the rest of the file is still read.
+ * many as the header counts: archived logs and copies of live ones hold more than the header says. Chunks
+ * of zeros at the end (preallocated, never written) are skipped; zeros followed by a written chunk are a
+ * lost chunk and reported; anything else unreadable is reported (see chunk.ts), and the rest of the file is
+ * still read.
  */
 import { crc32 } from '../../store/crc32.js';
 import { CHUNK_SIZE, isUnused, readChunk, type ChunkItem } from './chunk.js';
@@ -69,6 +70,8 @@ export type EvtxItem = ChunkItem | { header: EvtxHeader; record?: undefined; pro
 export async function* readEvtx(chunks: AsyncIterable<Buffer>): AsyncGenerator<EvtxItem> {
   let header: EvtxHeader | undefined;
   let index = 0;
+  /** Chunks of zeros not yet known to be trailing preallocated space. */
+  const zeros: number[] = [];
   for await (const piece of pieces(chunks, FILE_HEADER_SIZE, CHUNK_SIZE)) {
     if (!header) {
       if (piece.length < FILE_HEADER_SIZE) {
@@ -80,7 +83,13 @@ export async function* readEvtx(chunks: AsyncIterable<Buffer>): AsyncGenerator<E
       continue;
     }
     const fileByte = FILE_HEADER_SIZE + index * CHUNK_SIZE;
-    if (!isUnused(piece)) {
+    if (isUnused(piece)) zeros.push(index);
+    else {
+      // zeros between written chunks were a chunk once (wiped, or never flushed to a copied file): lost
+      for (const z of zeros.splice(0)) {
+        yield { problem: { byte: FILE_HEADER_SIZE + z * CHUNK_SIZE, chunk: z, reason: `chunk ${z}: all zeros between written chunks (wiped, or never written to this copy); its records are lost` } };
+        yield { lost: { chunk: z, records: undefined } };
+      }
       const s = yield* readChunk(piece, index, fileByte, header.dirty);
       if (s.problems && (s.expected === undefined || s.read < s.expected)) yield { lost: { chunk: index, records: s.expected === undefined ? undefined : s.expected - s.read } };
     }
