@@ -23,6 +23,7 @@ import { LineBytes } from './splitters.js';
 import { lineFormat, resumePoint, type ContentIdentity } from './identity.js';
 import { identityOfBytes, identityOfFile, openSource, PrefixMismatch, SameContent, UnreadableFileError, type Continuation, type Source } from './source.js';
 import { readEvtxRecords, windowsJsonRecords, type EvtxLosses } from './windows/records.js';
+import { xmlEventRecords } from './windows/xml-events.js';
 
 /** Parquet needs random access: a gzipped one is decompressed in memory, so only up to this size. */
 export const MAX_GZIPPED_PARQUET_BYTES = 512 << 20;
@@ -131,6 +132,7 @@ async function readOnce(ws: LoadTarget, file: string, size: number, opts: ReadOp
         batches = readEvtxRecords(src, file, losses);
       }
       else if (src && fr.format === 'windows-json') batches = windowsJsonRecords(readRecords(src, 'ndjson'), file);
+      else if (src && fr.format === 'windows-xml') batches = windowsJsonRecords(xmlEventRecords(src.chunks()), file);
       batches ??= readRecords(src!, fr.format, delimiter);
       for await (const batch of batches) {
         if (!load.add(batch)) break;

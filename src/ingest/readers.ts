@@ -19,7 +19,7 @@ import { windowsJsonKind } from './windows/event.js';
 
 const csvParse = lazyPackage<typeof CsvParse>('csv-parse');
 
-export const FORMATS = ['defender-stream', 'csv', 'json', 'ndjson', 'sentinel', 'parquet', 'evtx', 'windows-json'] as const;
+export const FORMATS = ['defender-stream', 'csv', 'json', 'ndjson', 'sentinel', 'parquet', 'evtx', 'windows-json', 'windows-xml'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RecordItem {
@@ -61,6 +61,7 @@ export function detectFormat(name: string, text: string): Format {
   if (text.startsWith('ElfFile\u0000') || lower.endsWith('.evtx')) return 'evtx';
   if (lower.endsWith('.csv') || lower.endsWith('.tsv')) return 'csv';
   const head = text.trimStart();
+  if (lower.endsWith('.xml') || /^(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<Events?[\s>]/.test(head)) return 'windows-xml';
   if (/^\{\s*"Event"\s*:\s*\{/.test(head)) return 'windows-json';
   const firstLine = head.split('\n', 1)[0] ?? '';
   const firstValue = (head.startsWith('[') ? head.slice(1).trimStart().split('\n', 1)[0] ?? '' : firstLine).replace(/,\s*$/, '');
