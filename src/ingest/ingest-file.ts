@@ -133,7 +133,7 @@ async function readOnce(ws: LoadTarget, file: string, size: number, opts: ReadOp
       }
       else if (src && fr.format === 'windows-json') batches = windowsJsonRecords(readRecords(src, 'ndjson'), file);
       else if (src && fr.format === 'windows-xml') batches = windowsJsonRecords(xmlEventRecords(src.chunks()), file);
-      batches ??= readRecords(src!, fr.format, delimiter);
+      batches ??= readRecords(src!, fr.format, delimiter, !!load.fallbackTable);
       for await (const batch of batches) {
         if (!load.add(batch)) break;
         if (src) progress(src.rawBytes, fr.read); // Parquet reports per row group itself

@@ -122,9 +122,13 @@ function fromObject(o: unknown, at: Partial<RecordItem>, out: RecordItem[]): voi
   out.push(u.problem ? { ...at, problem: u.problem, raw: jsonText(o).slice(0, RAW_KEPT), ...(u.table ? { table: u.table } : {}) } : { ...at, row: u.row!, ...(u.table ? { table: u.table } : {}) });
 }
 
-/** The records of a text format (everything but Parquet). */
-export function readRecords(src: ReadSource, format: Format, delimiter = ','): AsyncGenerator<RecordItem[]> {
-  if (format === 'csv') return readCsv(src, delimiter);
+/**
+ * The records of a text format (everything but Parquet). CSV rows name their own table (a Log Analytics
+ * export's `Type` beside `TimeGenerated`, as the portal's `query_data.csv` has it) only when the file's table
+ * is not known up front (`tableKnown`: its name or --table), so both CSV paths read a named file alike.
+ */
+export function readRecords(src: ReadSource, format: Format, delimiter = ',', tableKnown = true): AsyncGenerator<RecordItem[]> {
+  if (format === 'csv') return readCsv(src, delimiter, !tableKnown);
   if (format === 'json' || isDocumentLayout(src.head)) return readJsonDocuments(src);
   return readJsonLines(src);
 }
@@ -210,7 +214,7 @@ async function* readJsonDocuments(src: ReadSource): AsyncGenerator<RecordItem[]>
  * and skipped. Ingest reads CSV of a known table through the columnar path instead (csv-splitter.ts); this
  * one serves files whose table is not known up front and is the reference the columnar path is tested against.
  */
-async function* readCsv(src: ReadSource, delimiter: string): AsyncGenerator<RecordItem[]> {
+async function* readCsv(src: ReadSource, delimiter: string, routeByType: boolean): AsyncGenerator<RecordItem[]> {
   // a grown file continued: after its header line, lines are numbered on from where it was left
   const skipped = src.firstLine - 2;
   let batch: RecordItem[] = [];
@@ -238,7 +242,9 @@ async function* readCsv(src: ReadSource, delimiter: string): AsyncGenerator<Reco
     } else {
       const row: Record<string, unknown> = {};
       for (let j = 0; j < header.length; j++) setField(row, header[j]!, record[j]);
-      batch.push({ line, row });
+      const u = routeByType ? unwrap(row) : undefined;
+      if (u?.problem) batch.push({ line, problem: u.problem, raw: record.join(',').slice(0, RAW_KEPT) });
+      else batch.push({ line, row: u?.row ?? row, ...(u?.table ? { table: u.table } : {}) });
     }
     if (batch.length >= BATCH) {
       yield batch;
