@@ -177,3 +177,19 @@ test('a dirty file whose newest chunk header lags its records: the records past 
   void root;
   void join;
 });
+
+test("a chunk whose header was never written (zeros, a live log's copy) before well-framed records: the records are read", async () => {
+  const buf = writeEvtx(sysmonEvents(300, { seed: 13 }));
+  const all = records(await read(buf));
+  buf.fill(0, chunkAt(1), chunkAt(1) + 512);
+  const items = await read(buf);
+  assert.deepEqual(records(items).map((r) => r.recordId), all.map((r) => r.recordId));
+  assert.deepEqual(problems(items), []);
+  // a header that is garbage rather than unwritten, in a file closed cleanly, still sets the chunk aside
+  buf.fill(0x41, chunkAt(1), chunkAt(1) + 512);
+  const junk = await read(buf);
+  assert.deepEqual(problems(junk), [`chunk 1: no chunk signature ("ElfChnk") at byte ${chunkAt(1)}; the chunk is unreadable`]);
+  assert.deepEqual(losses(junk), [{ chunk: 1, records: undefined }]);
+  markDirty(buf);
+  assert.deepEqual(records(await read(buf)).length, all.length, 'in a dirty file it is read too');
+});

@@ -95,26 +95,30 @@ export function* readChunk(buf: Buffer, index: number, fileByte: number, dirty: 
     yield whole(`the file ends ${buf.length} bytes into the chunk, inside its header (the file was cut off)`);
     return summary;
   }
-  if (!buf.subarray(0, 8).equals(CHUNK_MAGIC)) {
+  const signed = buf.subarray(0, 8).equals(CHUNK_MAGIC);
+  // a header never written (zeros: a copy of an open log whose chunk header was not flushed yet) in front of
+  // well-framed records, or any damaged header in a dirty file: the records are read one by one without it
+  const headerless = !signed && (dirty || isUnused(buf.subarray(0, CHUNK_HEADER_SIZE))) && frameAt(buf, CHUNK_HEADER_SIZE, buf.length) > 0;
+  if (!signed && !headerless) {
     yield whole(`no chunk signature ("ElfChnk") at byte ${fileByte}; the chunk is unreadable`);
     return summary;
   }
   const [first, last] = [readU64(buf, 24), readU64(buf, 32)];
-  if (last >= first && last - first < MAX_RECORDS) summary.expected = last - first + 1;
+  if (signed && last >= first && last - first < MAX_RECORDS) summary.expected = last - first + 1;
   const unread = summary.expected === undefined ? 'its records were set aside unread' : `its ${summary.expected} records (${first}-${last}) were set aside unread`;
   const truncated = buf.length < CHUNK_SIZE;
   const headerCrc = crc32(buf.subarray(128, CHUNK_HEADER_SIZE), crc32(buf.subarray(0, 120)));
-  const headerOk = headerCrc === buf.readUInt32LE(124);
+  const headerOk = signed && headerCrc === buf.readUInt32LE(124);
   const headerMismatch = `header checksum mismatch (stored 0x${buf.readUInt32LE(124).toString(16)}, computed 0x${headerCrc.toString(16)})`;
-  const freeSpace = buf.readUInt32LE(48);
+  const freeSpace = headerless ? CHUNK_SIZE : buf.readUInt32LE(48);
   if (freeSpace < CHUNK_HEADER_SIZE || freeSpace > CHUNK_SIZE) {
     yield whole(`${headerOk ? '' : headerMismatch + ', '}free space offset ${freeSpace} lies outside the chunk; ${unread}`);
     return summary;
   }
   const limit = Math.min(freeSpace, buf.length);
   // a cut-off chunk cannot be checked; a dirty file's records are read one by one (see the module comment)
-  const recordsOk = !truncated && crc32(buf.subarray(CHUNK_HEADER_SIZE, freeSpace)) === buf.readUInt32LE(52);
-  if (!headerOk && !recordsOk && !dirty) {
+  const recordsOk = !headerless && !truncated && crc32(buf.subarray(CHUNK_HEADER_SIZE, freeSpace)) === buf.readUInt32LE(52);
+  if (!headerless && !headerOk && !recordsOk && !dirty) {
     yield whole(`${headerMismatch}${truncated ? '' : ' and event records checksum mismatch'}; ${unread}`);
     return summary;
   }
