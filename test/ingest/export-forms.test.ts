@@ -76,6 +76,27 @@ for (const columnar of [true, false]) {
     assert.deepEqual([r.read, r.loaded, r.quarantined], [4, 3, 1]);
   });
 
+  test(`timestamps in every ISO form exports use: Z, offsets, 0-9 fraction digits, no zone, a space for T (${how})`, async () => {
+    const ws = fresh();
+    const forms: [string, string][] = [
+      ['2024-05-01T10:00:00Z', '2024-05-01T10:00:00.0000000Z'],
+      ['2024-05-01T10:00:00.1234567Z', '2024-05-01T10:00:00.1234567Z'],
+      ['2024-05-01T10:00:00.123456789Z', '2024-05-01T10:00:00.1234567Z'],
+      ['2024-05-01T10:00:00.5+05:30', '2024-05-01T04:30:00.5000000Z'],
+      ['2024-05-01T10:00:00-07:00', '2024-05-01T17:00:00.0000000Z'],
+      ['2024-05-01T10:00:00.000+0000', '2024-05-01T10:00:00.0000000Z'],
+      ['2024-05-01T10:00:00', '2024-05-01T10:00:00.0000000Z'],
+      ['2024-05-01 10:00:00.12', '2024-05-01T10:00:00.1200000Z'],
+      ['2024-05-01T10:00Z', '2024-05-01T10:00:00.0000000Z'],
+    ];
+    const json = file('DeviceProcessEvents_times.json', ndjson(forms.map(([t], i) => ({ ...ROW(0), Timestamp: t, ReportId: i }))));
+    const csv = file('DeviceProcessEvents_times.csv', 'Timestamp,ReportId\n' + forms.map(([t], i) => `${t},${i + 100}`).join('\n') + '\n');
+    const r = await ingestPaths(ws, [json, csv], { workers: 1, columnar });
+    assert.deepEqual([r.read, r.loaded, r.quarantined], [forms.length * 2, forms.length * 2, 0]);
+    const got = rows(ws, 'DeviceProcessEvents | order by ReportId asc | project Timestamp');
+    assert.deepEqual(got, [...forms, ...forms].map(([, want]) => [want]));
+  });
+
   test(`the advanced-hunting API response {Schema, Results} gives its Results as records, pretty-printed or on one line (${how})`, async () => {
     const ws = fresh();
     const schema = [{ Name: 'Timestamp', Type: 'DateTime' }, { Name: 'DeviceName', Type: 'String' }];
