@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { toJsonResult } from '../../src/engine/format/encode.js';
 import { runQuery } from '../../src/engine/index.js';
 import { ingestPaths, readQuarantine, type Workspace } from '../../src/ingest/index.js';
+import { CsvSplitter } from '../../src/ingest/csv-splitter.js';
 import { splitJsonValues, type JsonValue } from '../../src/ingest/splitters.js';
 import { Utf16ToUtf8, utf16Of } from '../../src/ingest/text-encoding.js';
 import { scratchArea } from '../helpers/workspace-contents.js';
@@ -152,6 +153,30 @@ test('a JSON record over the size limit is reported and skipped; the records aft
   }
   const cut = await values(`[{"n":1},${big.slice(0, 1500)}`, 7, 1024);
   assert.deepEqual(cut, [{ text: '{"n":1}', offset: 0 }, { offset: 1, problem: 'JSON record larger than 1 KiB, not read; truncated: the file ends inside it' }]);
+});
+
+test('a CSV record over the size limit is reported and skipped by its quotes; the records after it are read, at every chunk size', () => {
+  const big = `"${'x'.repeat(1500)},""quoted""\nsecond line"`;
+  const text = `a,b\n1,ok\n2,${big}\n3,after\n4,"also ""fine"""\n`;
+  for (const size of [1, 7, 64, 700, 1 << 20]) {
+    const got: string[] = [];
+    const sink = {
+      record: (buf: Buffer, s: Int32Array, e: Int32Array, n: number, line: number) => void got.push(`${line}: ${Array.from({ length: n }, (_, j) => buf.toString('utf8', s[j]!, e[j]!)).join('|')}`),
+      problem: (line: number, m: string) => void got.push(`${line}! ${m}`),
+    };
+    const sp = new CsvSplitter(0x2c, sink, 1024);
+    const b = Buffer.from(text);
+    for (let i = 0; i < b.length; i += size) sp.push(Buffer.from(b.subarray(i, i + size)));
+    sp.end();
+    // a record inside one chunk is never over the limit (the limit bounds what is carried between chunks)
+    const skipped = size === 1 << 20 ? [`3: 2|${'x'.repeat(1500)},"quoted"\nsecond line`] : ['3! CSV record larger than 1 KiB, not read'];
+    assert.deepEqual(got, ['1: a|b', '2: 1|ok', ...skipped, '5: 3|after', '6: 4|also "fine"'], `chunks of ${size}`);
+  }
+  const problems: string[] = [];
+  const open = new CsvSplitter(0x2c, { record: () => {}, problem: (line, m) => void problems.push(`${line}! ${m}`) }, 1024);
+  open.push(Buffer.from(`a\n"${'y'.repeat(3000)}\nz\n`));
+  open.end();
+  assert.deepEqual(problems, ['2! CSV record larger than 1 KiB: a quoted field is not closed before the end of the file (the rest of the file is that record)']);
 });
 
 test('UTF-16 is told by its mark or by zero bytes beside ASCII; a character split across chunks survives', () => {
