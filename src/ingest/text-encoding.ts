@@ -50,12 +50,15 @@ export class Utf16ToUtf8 {
 
   private decide(): Buffer[] {
     this.decided = true;
-    const all = Buffer.concat(this.held, this.heldLength);
+    const held = this.held;
     this.held = [];
-    this.encoding = utf16Of(all);
-    if (!this.encoding) return [all];
+    if (!held.length) return [];
+    // the first bytes tell; the chunks themselves pass on as they came (no copy) unless they are UTF-16
+    const first = held[0]!.length >= 4 || held.length === 1 ? held[0]! : Buffer.concat(held, this.heldLength);
+    this.encoding = utf16Of(first);
+    if (!this.encoding) return held;
     this.decoder = new TextDecoder(this.encoding);
-    return [this.convert(all, true)];
+    return held.map((c) => this.convert(c, true));
   }
 
   private convert(c: Buffer, stream: boolean): Buffer {

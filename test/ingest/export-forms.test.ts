@@ -5,6 +5,7 @@
 // which must agree; what is kept and what is set aside (with its reason) is checked exactly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { toJsonResult } from '../../src/engine/format/encode.js';
 import { runQuery } from '../../src/engine/index.js';
 import { ingestPaths, readQuarantine, type Workspace } from '../../src/ingest/index.js';
@@ -127,6 +128,17 @@ test("Log Analytics' own export name (query_data.csv): each row goes to the tabl
   assert.deepEqual(rows(ws, 'WindowsEvent | project TimeGenerated, Computer, EventID'), [['2024-05-01T22:00:02.0000000Z', 'h2', 7045]]);
 });
 
+test('empty files load nothing and are no error; an empty EVTX is reported as too short to be one', async () => {
+  const ws = fresh();
+  const files = ['DeviceProcessEvents_empty.json', 'DeviceProcessEvents_empty.csv', 'DeviceProcessEvents_empty.json.gz', 'events_empty.xml', 'empty.evtx'];
+  const paths = files.map((f) => file(f, f.endsWith('.gz') ? gzipSync('') : ''));
+  const r = await ingestPaths(ws, paths, { workers: 1, force: true });
+  assert.deepEqual(r.files.map((f) => [f.file.split('/').pop(), f.read, f.loaded, f.quarantined, f.refused ?? '']), [
+    ['DeviceProcessEvents_empty.json', 0, 0, 0, ''], ['DeviceProcessEvents_empty.csv', 0, 0, 0, ''], ['DeviceProcessEvents_empty.json.gz', 0, 0, 0, ''], ['events_empty.xml', 0, 0, 0, ''], ['empty.evtx', 1, 0, 1, ''],
+  ]);
+  assert.deepEqual(readQuarantine(ws).map((q) => q['reason']), ['the file is 0 bytes, shorter than an EVTX file header (4096); nothing can be read']);
+});
+
 async function values(text: string | Buffer, size: number, max?: number): Promise<JsonValue[]> {
   const b = Buffer.isBuffer(text) ? text : Buffer.from(text);
   async function* chunks() {
@@ -194,6 +206,7 @@ test('UTF-16 is told by its mark or by zero bytes beside ASCII; a character spli
     out.push(...t.end([]));
     assert.equal(Buffer.concat(out).toString('utf8'), text, `chunks of ${size}`);
   }
+  assert.deepEqual(new Utf16ToUtf8().end([]), [], 'an empty file');
   const plain = new Utf16ToUtf8();
   assert.deepEqual(Buffer.concat([...plain.push([Buffer.from('ab')]), ...plain.end([Buffer.from('c')])]).toString(), 'abc');
 });

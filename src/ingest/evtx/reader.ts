@@ -61,6 +61,8 @@ export interface EvtxLoss {
   records: number | undefined;
 }
 
+const tooShort = (bytes: number): EvtxItem => ({ problem: { byte: 0, chunk: -1, reason: `the file is ${bytes} bytes, shorter than an EVTX file header (${FILE_HEADER_SIZE}); nothing can be read` } });
+
 export type EvtxItem = ChunkItem | { header: EvtxHeader; record?: undefined; problem?: undefined } | { lost: EvtxLoss; record?: undefined; problem?: undefined };
 
 /**
@@ -75,7 +77,7 @@ export async function* readEvtx(chunks: AsyncIterable<Buffer>): AsyncGenerator<E
   for await (const piece of pieces(chunks, FILE_HEADER_SIZE, CHUNK_SIZE)) {
     if (!header) {
       if (piece.length < FILE_HEADER_SIZE) {
-        yield { problem: { byte: 0, chunk: -1, reason: `the file is ${piece.length} bytes, shorter than an EVTX file header (${FILE_HEADER_SIZE}); nothing can be read` } };
+        yield tooShort(piece.length);
         return;
       }
       header = readHeader(piece);
@@ -95,4 +97,5 @@ export async function* readEvtx(chunks: AsyncIterable<Buffer>): AsyncGenerator<E
     }
     index++;
   }
+  if (!header) yield tooShort(0); // an empty file: no piece at all
 }
