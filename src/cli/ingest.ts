@@ -19,7 +19,8 @@ than cores are not used.
 One ingest writes a workspace at a time: another waits up to --wait SECONDS (default 10) for it to finish.
 Loaded files are committed together with their quarantined records and ledger entries, about once a second:
 an ingest that is interrupted keeps what it committed, and running it again loads the rest.
-Windows event logs (EVTX, and evtx_dump / Winlogbeat / NXLog JSON) land in SecurityEvent or WindowsEvent and,
+Windows event logs (EVTX, evtx_dump / Winlogbeat / NXLog JSON, and Windows event XML from wevtutil or Event
+Viewer) land in SecurityEvent or WindowsEvent and,
 mapped, in the Defender tables (docs/WINDOWS-EVENTS.md); damaged records or chunks go to quarantine with the
 byte and the reason, the rest loads.`;
 

@@ -1,7 +1,8 @@
 /**
  * Coercing exported values to a column type. Real exports disagree with themselves: numbers arrive as
  * strings, `dynamic` as nested JSON or as JSON inside a string, datetimes with 0 to 7 fractional digits,
- * missing values as "" or null. Anything that cannot be coerced is an error naming the column and value,
+ * missing values as "", null or the text "null" (what Python/PowerShell/SQL exports write for a missing value;
+ * in a column that is not a string it cannot mean anything else). Anything that cannot be coerced is an error naming the column and value,
  * and the record goes to quarantine (never a silent null).
  */
 import type { Value } from '../engine/values/value.js';
@@ -45,15 +46,36 @@ function coerceInteger(v: unknown, type: 'int' | 'long', column: string): Value 
   return n;
 }
 
+/** The Azure portal's CSV export form (US English, as Log Analytics writes a `TimeGenerated [UTC]` column):
+ * `5/1/2024, 10:00:01.123 AM` (month first, then the comma and the 12-hour clock that mark that form; seconds
+ * and fraction optional), read as UTC. KQL's own datetime text (parseDatetimeText) is tried first. */
+const PORTAL_DATETIME = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4}), +(\d{1,2}):(\d\d)(?::(\d\d)(\.\d{1,7})?)? *([AP]M)\s*$/i;
+
+function portalDatetime(v: string): Value | undefined {
+  const m = PORTAL_DATETIME.exec(v);
+  if (!m) return undefined;
+  let hour = Number(m[4]);
+  if (hour < 1 || hour > 12) return undefined;
+  hour = (hour % 12) + (m[8]!.toUpperCase() === 'PM' ? 12 : 0);
+  const pad = (x: string | number) => String(x).padStart(2, '0');
+  return parseDatetimeText(`${m[3]}-${pad(m[1]!)}-${pad(m[2]!)}T${pad(hour)}:${m[5]}:${m[6] ?? '00'}${m[7] ?? ''}Z`);
+}
+
+/** The text an export writes for a missing value in a typed column: `null` in any case, blanks around it allowed. */
+export function isNullText(v: unknown): boolean {
+  return typeof v === 'string' && v.length <= 8 && v.trim().toLowerCase() === 'null';
+}
+
 export function coerce(v: unknown, type: ScalarTypeName, column: string): Value {
   if (v === undefined || v === null) return null;
+  if (type !== 'string' && type !== 'dynamic' && isNullText(v)) return null;
   switch (type) {
     case 'string':
       return typeof v === 'string' ? v : typeof v === 'object' ? jsonText(v) : String(v);
     case 'datetime': {
       if (v === '') return null;
       if (typeof v === 'string') {
-        const t = parseDatetimeText(v);
+        const t = parseDatetimeText(v) ?? portalDatetime(v);
         if (t !== undefined) return t;
       }
       throw new CoercionError(`column ${column}: ${short(v)} is not a datetime`);

@@ -10,7 +10,7 @@ import type { TableAccumulator } from './accumulate.js';
 import { CoercionError } from './coerce.js';
 import type { CsvSink } from './csv-splitter.js';
 import { SchemaChangeError, type FileLoad } from './file-load.js';
-import { setField } from './readers.js';
+import { csvColumnName, setField } from './readers.js';
 
 const RAW_KEPT = 2000;
 
@@ -24,7 +24,7 @@ export class CsvColumns implements CsvSink {
   record(buf: Buffer, starts: Int32Array, ends: Int32Array, fields: number, line: number): void {
     const header = this.header;
     if (!header) {
-      this.header = texts(buf, starts, ends, fields);
+      this.header = texts(buf, starts, ends, fields).map(csvColumnName);
       if (this.schemaFrozen) this.checkHeader(this.header);
       return;
     }

@@ -6,7 +6,9 @@
  * never occurs inside a UTF-8 multi-byte sequence, so scanning bytes is safe. A record that spans chunks is
  * carried over and scanned again once whole. A malformed record (a quote inside an unquoted field, text after
  * a closing quote, a quote never closed) is reported with the line it starts on and skipped up to the next
- * line end; a record over `maxRecordBytes` ends the file (the rest is reported, not buffered).
+ * line end; a record over `maxRecordBytes` is reported and skipped, not buffered: its quotes are followed
+ * to the line end that ends it, and the records after it are read (an unclosed quote makes it the rest of
+ * the file).
  */
 import { MAX_RECORD_BYTES } from './splitters.js';
 
@@ -24,7 +26,8 @@ export class CsvSplitter {
   private carry: Buffer | undefined;
   private line = 1;
   private first = true;
-  private stopped = false;
+  /** Inside a record over the limit: where it started, whether its scan is inside quotes, its line ends so far. */
+  private skipping: { line: number; inQuote: boolean; lines: number } | undefined;
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
   /** Fields of the current record holding `""`. */
@@ -34,7 +37,12 @@ export class CsvSplitter {
   constructor(private readonly delimiter: number, private readonly sink: CsvSink, private readonly maxRecordBytes = MAX_RECORD_BYTES, private lineAfterHeader?: number) {}
 
   push(chunk: Buffer): void {
-    if (this.stopped) return;
+    if (this.skipping) {
+      const end = this.skipRecord(chunk);
+      if (end < 0) return;
+      chunk = chunk.subarray(end);
+      if (!chunk.length) return;
+    }
     let buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = undefined;
     if (this.first && buf.length < 3 && buf[0] === 0xef) {
@@ -48,8 +56,10 @@ export class CsvSplitter {
     const rest = this.scan(buf, false);
     if (rest < buf.length) {
       if (buf.length - rest > this.maxRecordBytes) {
-        this.sink.problem(this.line, `CSV record larger than ${this.maxRecordBytes >> 20} MiB (an unclosed quote?); the rest of the file is not read`);
-        this.stopped = true;
+        // not buffered further: the record's own quotes say where it ends (scanned from its start)
+        this.skipping = { line: this.line, inQuote: false, lines: 0 };
+        const end = this.skipRecord(buf.subarray(rest));
+        if (end >= 0 && end < buf.length - rest) this.push(buf.subarray(rest + end));
         return;
       }
       // a copy: the source may reuse its chunk, and the in-place unescaping must not touch a half record
@@ -57,9 +67,37 @@ export class CsvSplitter {
     }
   }
 
+  /**
+   * Follows a skipped record through `chunk`: quotes toggle (a `""` twice), a line end outside quotes ends it.
+   * Returns where the next record starts in `chunk`, or -1 when the record goes on past it.
+   */
+  private skipRecord(chunk: Buffer): number {
+    const k = this.skipping!;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (c === QUOTE) k.inQuote = !k.inQuote;
+      else if (c === LF) {
+        k.lines++;
+        if (!k.inQuote) {
+          this.sink.problem(k.line, `CSV record larger than ${sizeText(this.maxRecordBytes)}, not read`);
+          this.line = k.line + k.lines;
+          this.skipping = undefined;
+          return i + 1;
+        }
+      }
+    }
+    return -1;
+  }
+
   /** The end of the file: whatever is carried is the last record (without a line end). */
   end(): void {
-    if (this.stopped || !this.carry) return;
+    if (this.skipping) {
+      const k = this.skipping;
+      this.skipping = undefined;
+      this.sink.problem(k.line, `CSV record larger than ${sizeText(this.maxRecordBytes)}${k.inQuote ? ': a quoted field is not closed before the end of the file (the rest of the file is that record)' : ', not read'}`);
+      return;
+    }
+    if (!this.carry) return;
     const buf = this.carry;
     this.carry = undefined;
     if (this.first && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) this.scan(buf.subarray(3), true);
@@ -184,5 +222,7 @@ function unescapeQuotes(buf: Buffer, s: number, e: number): number {
   }
   return w;
 }
+
+const sizeText = (n: number) => (n >= 1 << 20 ? `${Math.round(n / (1 << 20))} MiB` : `${Math.round(n / 1024)} KiB`);
 
 const rawOf = (buf: Buffer, s: number, e: number) => buf.toString('utf8', s, Math.min(e, s + 2000)).replace(/\r?\n$/, '');

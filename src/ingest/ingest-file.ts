@@ -22,7 +22,8 @@ import { detectFormat, isDocumentLayout, readParquet, readRecords, type Format, 
 import { LineBytes } from './splitters.js';
 import { lineFormat, resumePoint, type ContentIdentity } from './identity.js';
 import { identityOfBytes, identityOfFile, openSource, PrefixMismatch, SameContent, UnreadableFileError, type Continuation, type Source } from './source.js';
-import { readEvtxRecords, windowsJsonRecords } from './windows/records.js';
+import { readEvtxRecords, windowsJsonRecords, type EvtxLosses } from './windows/records.js';
+import { xmlEventRecords } from './windows/xml-events.js';
 
 /** Parquet needs random access: a gzipped one is decompressed in memory, so only up to this size. */
 export const MAX_GZIPPED_PARQUET_BYTES = 512 << 20;
@@ -102,6 +103,7 @@ async function readOnce(ws: LoadTarget, file: string, size: number, opts: ReadOp
     return { fr };
   }
   const load = new FileLoad(ws, file, fr, opts);
+  const losses: EvtxLosses = { records: 0, unknown: 0 };
   try {
     const delimiter = /\.tsv(\.gz)?$/i.test(file) ? '\t' : ',';
     const firstLine = src?.firstLine ?? 1;
@@ -125,9 +127,13 @@ async function readOnce(ws: LoadTarget, file: string, size: number, opts: ReadOp
       }
       lines.end();
     } else {
-      if (src && fr.format === 'evtx') batches = readEvtxRecords(src, file);
+      if (src && fr.format === 'evtx') {
+        src.binary();
+        batches = readEvtxRecords(src, file, losses);
+      }
       else if (src && fr.format === 'windows-json') batches = windowsJsonRecords(readRecords(src, 'ndjson'), file);
-      batches ??= readRecords(src!, fr.format, delimiter);
+      else if (src && fr.format === 'windows-xml') batches = windowsJsonRecords(xmlEventRecords(src.chunks()), file);
+      batches ??= readRecords(src!, fr.format, delimiter, !!load.fallbackTable);
       for await (const batch of batches) {
         if (!load.add(batch)) break;
         if (src) progress(src.rawBytes, fr.read); // Parquet reports per row group itself
@@ -141,6 +147,8 @@ async function readOnce(ws: LoadTarget, file: string, size: number, opts: ReadOp
     for (const d of src?.damage ?? []) load.damaged(d.offset, d.length, d.message);
     load.finish();
     const identity = src ? await src.identity() : whole ? identityOfBytes(whole) : await identityOfFile(file);
+    if (losses.records || losses.unknown) (fr.notes ??= []).push(evtxLossNote(losses));
+    if (src?.textEncoding) (fr.notes ??= []).push(`read as ${src.textEncoding.toUpperCase()} text (transcoded to UTF-8)`);
     const bad = src?.invalidUtf8;
     if (bad) (fr.notes ??= []).push(`${bad.count} byte${bad.count === 1 ? ' is' : 's are'} not UTF-8 and ${bad.count === 1 ? 'was' : 'were'} read as U+FFFD (the first at line ${await lineOfByte(file, bad.firstByte)})`);
     const lineBased = lineFormat(fr.format, src ? isDocumentLayout(src.head) : true);
@@ -155,6 +163,13 @@ async function readOnce(ws: LoadTarget, file: string, size: number, opts: ReadOp
     const disk = diskProblem(e);
     return { fr, ...(disk ? { diskFailure: `${disk} writing to the workspace` } : {}) };
   }
+}
+
+/** What damaged EVTX chunks lost, in records (a quarantined item stands for a damaged place, not a record). */
+function evtxLossNote(l: EvtxLosses): string {
+  const known = l.records ? `${l.records} record${l.records === 1 ? '' : 's'} of damaged chunks could not be read (by their chunk headers' counts)` : '';
+  const unknown = l.unknown ? `${l.unknown} damaged chunk${l.unknown === 1 ? '' : 's'} held an unknown number of records (the header is unreadable)` : '';
+  return [known, unknown].filter(Boolean).join('; ');
 }
 
 /** The line of the decoded content that holds byte `at` (for a note; the file is read again up to there). */

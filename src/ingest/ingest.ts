@@ -92,7 +92,7 @@ export interface IngestOptions {
   waitMs?: number;
 }
 
-const EXPORT_FILE = /\.(json|jsonl|ndjson|csv|tsv|parquet)(\.gz)?$/i;
+const EXPORT_FILE = /\.(json|jsonl|ndjson|csv|tsv|parquet|evtx|xml)(\.gz)?$/i;
 export { MAX_GZIPPED_PARQUET_BYTES } from './ingest-file.js';
 export { tableFromFileName } from './file-load.js';
 

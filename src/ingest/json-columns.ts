@@ -36,7 +36,7 @@ const SIMPLE_ESCAPE = new Uint8Array(256);
 for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
 
 /** Keys that make a record something other than a plain row (see readers.ts `unwrap`). */
-const WRAPPERS = new Set(['category', 'Type', 'records']);
+const WRAPPERS = new Set(['category', 'Type', 'records', 'Schema', 'schema']);
 
 export class NdjsonColumns {
   private acc: TableAccumulator | undefined;

@@ -19,7 +19,7 @@ import { windowsJsonKind } from './windows/event.js';
 
 const csvParse = lazyPackage<typeof CsvParse>('csv-parse');
 
-export const FORMATS = ['defender-stream', 'csv', 'json', 'ndjson', 'sentinel', 'parquet', 'evtx', 'windows-json'] as const;
+export const FORMATS = ['defender-stream', 'csv', 'json', 'ndjson', 'sentinel', 'parquet', 'evtx', 'windows-json', 'windows-xml'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RecordItem {
@@ -47,6 +47,13 @@ export function setField(row: Record<string, unknown>, name: string, value: unkn
 }
 const BATCH = 4096;
 
+/** A CSV header's column name: the Azure portal's export names a datetime column `TimeGenerated [UTC]`, the
+ * zone its values are shown in; UTC is the column itself (any other zone is left in the name: its values
+ * cannot be placed in time). */
+export function csvColumnName(header: string): string {
+  return header.endsWith(' [UTC]') ? header.slice(0, -6) : header;
+}
+
 /** Picks the format from the extension and the first bytes. */
 export function detectFormat(name: string, text: string): Format {
   const lower = name.toLowerCase().replace(/\.gz$/, '');
@@ -54,6 +61,7 @@ export function detectFormat(name: string, text: string): Format {
   if (text.startsWith('ElfFile\u0000') || lower.endsWith('.evtx')) return 'evtx';
   if (lower.endsWith('.csv') || lower.endsWith('.tsv')) return 'csv';
   const head = text.trimStart();
+  if (lower.endsWith('.xml') || /^(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<Events?[\s>]/.test(head)) return 'windows-xml';
   if (/^\{\s*"Event"\s*:\s*\{/.test(head)) return 'windows-json';
   const firstLine = head.split('\n', 1)[0] ?? '';
   const firstValue = (head.startsWith('[') ? head.slice(1).trimStart().split('\n', 1)[0] ?? '' : firstLine).replace(/,\s*$/, '');
@@ -114,9 +122,13 @@ function fromObject(o: unknown, at: Partial<RecordItem>, out: RecordItem[]): voi
   out.push(u.problem ? { ...at, problem: u.problem, raw: jsonText(o).slice(0, RAW_KEPT), ...(u.table ? { table: u.table } : {}) } : { ...at, row: u.row!, ...(u.table ? { table: u.table } : {}) });
 }
 
-/** The records of a text format (everything but Parquet). */
-export function readRecords(src: ReadSource, format: Format, delimiter = ','): AsyncGenerator<RecordItem[]> {
-  if (format === 'csv') return readCsv(src, delimiter);
+/**
+ * The records of a text format (everything but Parquet). CSV rows name their own table (a Log Analytics
+ * export's `Type` beside `TimeGenerated`, as the portal's `query_data.csv` has it) only when the file's table
+ * is not known up front (`tableKnown`: its name or --table), so both CSV paths read a named file alike.
+ */
+export function readRecords(src: ReadSource, format: Format, delimiter = ',', tableKnown = true): AsyncGenerator<RecordItem[]> {
+  if (format === 'csv') return readCsv(src, delimiter, !tableKnown);
   if (format === 'json' || isDocumentLayout(src.head)) return readJsonDocuments(src);
   return readJsonLines(src);
 }
@@ -133,6 +145,17 @@ async function* readJsonLines(src: ReadSource): AsyncGenerator<RecordItem[]> {
     for (const l of lines) recordsOfLine(l, out);
     if (out.length) yield out;
   }
+}
+
+/** The records array of a wrapper object (as splitters.ts `recordsKeyOf` finds it in documents), else undefined. */
+function wrappedRecords(o: unknown): unknown[] | undefined {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return undefined;
+  const w = o as Record<string, unknown>;
+  if (Array.isArray(w['records'])) return w['records'];
+  for (const [schema, results] of [['Schema', 'Results'], ['schema', 'results']] as const) {
+    if (Array.isArray(w[schema]) && Array.isArray(w[results]) && Object.keys(w).indexOf(schema) < Object.keys(w).indexOf(results)) return w[results] as unknown[];
+  }
+  return undefined;
 }
 
 /** The records of one NDJSON line (none for a blank one, several for an Event Hubs message). */
@@ -155,9 +178,9 @@ export function recordsOfLine(l: Line, out: RecordItem[]): void {
     out.push({ line: l.line, problem: l.unterminated ? `truncated last line (no newline at the end of the file): ${why}` : why, raw: text.slice(0, RAW_KEPT) });
     return;
   }
-  if (o && typeof o === 'object' && Array.isArray((o as { records?: unknown }).records)) {
-    (o as { records: unknown[] }).records.forEach((r, j) => fromObject(r, { line: l.line, offset: j }, out));
-  } else fromObject(o, { line: l.line }, out);
+  const wrapped = wrappedRecords(o);
+  if (wrapped) wrapped.forEach((r, j) => fromObject(r, { line: l.line, offset: j }, out));
+  else fromObject(o, { line: l.line }, out);
 }
 
 /** JSON arrays, Event Hubs messages and objects, however they are laid out over lines. */
@@ -191,7 +214,7 @@ async function* readJsonDocuments(src: ReadSource): AsyncGenerator<RecordItem[]>
  * and skipped. Ingest reads CSV of a known table through the columnar path instead (csv-splitter.ts); this
  * one serves files whose table is not known up front and is the reference the columnar path is tested against.
  */
-async function* readCsv(src: ReadSource, delimiter: string): AsyncGenerator<RecordItem[]> {
+async function* readCsv(src: ReadSource, delimiter: string, routeByType: boolean): AsyncGenerator<RecordItem[]> {
   // a grown file continued: after its header line, lines are numbered on from where it was left
   const skipped = src.firstLine - 2;
   let batch: RecordItem[] = [];
@@ -213,13 +236,15 @@ async function* readCsv(src: ReadSource, delimiter: string): AsyncGenerator<Reco
       for (let k = f.indexOf('\n'); k >= 0; k = f.indexOf('\n', k + 1)) lfs++;
     }
     const line = info.lines - crs - lfs + (header ? Math.max(0, skipped) : 0);
-    if (!header) header = record;
+    if (!header) header = record.map(csvColumnName);
     else if (record.length !== header.length) {
       batch.push({ line, problem: `CSV row has ${record.length} fields, the header has ${header.length}`, raw: record.join(',').slice(0, RAW_KEPT) });
     } else {
       const row: Record<string, unknown> = {};
       for (let j = 0; j < header.length; j++) setField(row, header[j]!, record[j]);
-      batch.push({ line, row });
+      const u = routeByType ? unwrap(row) : undefined;
+      if (u?.problem) batch.push({ line, problem: u.problem, raw: record.join(',').slice(0, RAW_KEPT) });
+      else batch.push({ line, row: u?.row ?? row, ...(u?.table ? { table: u.table } : {}) });
     }
     if (batch.length >= BATCH) {
       yield batch;

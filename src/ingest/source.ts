@@ -7,7 +7,8 @@
  * replayed to the reader. A file that grew since it was ingested is read from where it was left
  * (`Continuation`): the earlier content is hashed but not handed over (for CSV, its header line is), it is
  * checked to be exactly what was ingested before (else PrefixMismatch: read the file whole), and lines are
- * numbered on from there. Bytes that are not UTF-8 (read as U+FFFD by the readers) are counted for a note.
+ * numbered on from there. Bytes that are not UTF-8 (read as U+FFFD by the readers) are counted for a note;
+ * a UTF-16 file is transcoded to UTF-8 as it flows (text-encoding.ts), so everything after sees UTF-8.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { GzipDecoder, type GzipDamage } from './gzip-members.js';
 import { anchorOf, type ContentIdentity } from './identity.js';
 export type { ContentIdentity } from './identity.js';
 import { Utf8Check } from './utf8-check.js';
+import { Utf16ToUtf8, type TextEncoding } from './text-encoding.js';
 
 const CHUNK = 1 << 20;
 export const HEAD_BYTES = 64 * 1024;
@@ -48,6 +50,10 @@ export interface Source {
   readonly firstLine: number;
   /** Bytes read as U+FFFD because they are not UTF-8: how many, and the decoded byte of the first. */
   readonly invalidUtf8: { count: number; firstByte: number } | undefined;
+  /** The file is UTF-16 and is read transcoded to UTF-8 (text-encoding.ts); counts and hashes are of the UTF-8. */
+  readonly textEncoding: TextEncoding | undefined;
+  /** The content is binary (EVTX): its bytes are not checked as UTF-8 text (no note, no work). */
+  binary(): void;
   /** The whole file's identity (reads whatever the reader left unread). */
   identity(): Promise<ContentIdentity>;
   /** Stops reading (a file refused part way). */
@@ -87,6 +93,7 @@ class FileSource implements Source {
   private readonly stream: ReturnType<typeof createReadStream>;
   private readonly gunzip: GzipDecoder | undefined;
   private readonly utf8 = new Utf8Check();
+  private readonly utf16 = new Utf16ToUtf8();
   private queue: Buffer[] = [];
   /** The next stored chunk being read and decoded while the reader uses the current one. */
   private ahead: Promise<{ chunks: Buffer[]; last: boolean }> | undefined;
@@ -113,6 +120,10 @@ class FileSource implements Source {
 
   get invalidUtf8() {
     return this.utf8.result();
+  }
+
+  get textEncoding() {
+    return this.utf16.encoding;
   }
 
   /** The next decoded chunk from the file, hashed and counted; undefined at the end. */
@@ -152,10 +163,10 @@ class FileSource implements Source {
   /** The next stored chunk decoded (`last`: the file has ended, and these are the decoder's last bytes). */
   private async readAndDecode(): Promise<{ chunks: Buffer[]; last: boolean }> {
     const r = await this.raw.next();
-    if (r.done) return { chunks: this.gunzip ? await this.gunzip.end() : [], last: true };
+    if (r.done) return { chunks: this.utf16.end(this.gunzip ? await this.gunzip.end() : []), last: true };
     this.rawBytes += r.value.byteLength;
     this.onRawBytes?.(this.rawBytes);
-    return { chunks: this.gunzip ? await this.gunzip.push(r.value) : [r.value], last: false };
+    return { chunks: this.utf16.push(this.gunzip ? await this.gunzip.push(r.value) : [r.value]), last: false };
   }
 
   /** After peek: the head is the whole content (the file ended within it). */
@@ -211,8 +222,13 @@ class FileSource implements Source {
   }
 
   private checked(c: Buffer): Buffer {
-    this.utf8.push(c);
+    if (this.text) this.utf8.push(c);
     return c;
+  }
+
+  private text = true;
+  binary(): void {
+    this.text = false;
   }
 
   close(): void {

@@ -118,11 +118,38 @@ const WS = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1;
 const [QUOTE, BACKSLASH, COMMA, COLON, OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT] = [0x22, 0x5c, 0x2c, 0x3a, 0x5b, 0x5d, 0x7b, 0x7d];
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** The stream without a UTF-8 byte order mark at its start (Windows tools write one; JSON has no place for it). */
+export async function* withoutUtf8Bom(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let head: Buffer | undefined = Buffer.alloc(0);
+  for await (const c of chunks) {
+    if (!head) {
+      yield c;
+      continue;
+    }
+    head = head.length ? Buffer.concat([head, c]) : c;
+    if (head.length < UTF8_BOM.length && UTF8_BOM.subarray(0, head.length).equals(head)) continue;
+    const rest: Buffer = head.subarray(0, 3).equals(UTF8_BOM) ? head.subarray(3) : head;
+    head = undefined;
+    if (rest.length) yield rest;
+  }
+  if (head?.length) yield head;
+}
+
+/** Keys of a wrapper object whose array holds the records: an Event Hubs message's `records`, and the
+ * `Results` / `results` of a Defender advanced-hunting API response (only after its `Schema` / `schema`). */
+export function recordsKeyOf(key: string, schemaSeen: boolean): boolean {
+  return key === 'records' || (schemaSeen && (key === 'Results' || key === 'results'));
+}
+
 /**
  * The records of one or more concatenated JSON documents. A document that is an array gives its elements;
- * an object with a `records` array (an Event Hubs message) gives that array's elements; any other object
- * is one record. A value the splitter cannot delimit is reported as a problem; what is cut off by the end
- * of the file is reported as truncated.
+ * an object with a `records` array (an Event Hubs message) or, after a `Schema`, a `Results` array (an
+ * advanced-hunting API response) gives that array's elements; any other object is one record. A leading
+ * UTF-8 byte order mark is skipped. A value the splitter cannot delimit is reported as a problem; a record
+ * over `maxRecordBytes` is reported and skipped (not buffered), the ones after it still read; what is cut
+ * off by the end of the file is reported as truncated.
  */
 export async function* splitJsonValues(chunks: AsyncIterable<Buffer>, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<JsonValue[]> {
   let depth = 0;
@@ -143,12 +170,20 @@ export async function* splitJsonValues(chunks: AsyncIterable<Buffer>, maxRecordB
   let keyStart = 0;
   let lastKey = '';
   let afterColon = false;
+  let schemaSeen = false;
+  /** The current record is over the limit: its bytes are no longer kept, only its end is looked for. */
+  let oversize = false;
+  const tooLarge = () => `JSON record larger than ${mb(maxRecordBytes)}, not read`;
 
-  for await (const chunk of chunks) {
+  for await (const chunk of withoutUtf8Bom(chunks)) {
     const out: JsonValue[] = [];
     const finishRecord = (end: number) => {
-      parts.push(chunk.subarray(start, end));
-      out.push({ text: Buffer.concat(parts, partsLen + end - start).toString('utf8'), offset: offset++ });
+      if (oversize) out.push({ offset: offset++, problem: tooLarge() });
+      else {
+        parts.push(chunk.subarray(start, end));
+        out.push({ text: Buffer.concat(parts, partsLen + end - start).toString('utf8'), offset: offset++ });
+      }
+      oversize = false;
       parts = [];
       partsLen = 0;
       inRecord = false;
@@ -164,6 +199,7 @@ export async function* splitJsonValues(chunks: AsyncIterable<Buffer>, maxRecordB
           if (keyParts) {
             keyParts.push(chunk.subarray(keyStart, i));
             lastKey = Buffer.concat(keyParts).toString('utf8');
+            if (depth === 1 && (lastKey === 'Schema' || lastKey === 'schema')) schemaSeen = true;
             keyParts = undefined;
           }
         }
@@ -205,8 +241,8 @@ export async function* splitJsonValues(chunks: AsyncIterable<Buffer>, maxRecordB
         else if (c === COMMA) expectKey = true;
         else if (afterColon) {
           afterColon = false;
-          if (c === OPEN_ARRAY && lastKey === 'records' && doc === 'object') {
-            // an Event Hubs message: its records are the array's elements; the envelope is not a record
+          if (c === OPEN_ARRAY && recordsKeyOf(lastKey, schemaSeen) && doc === 'object') {
+            // an Event Hubs message / API response: its records are the array's elements; the envelope is not a record
             doc = 'records';
             recordDepth = 2;
             inRecord = false;
@@ -225,18 +261,21 @@ export async function* splitJsonValues(chunks: AsyncIterable<Buffer>, maxRecordB
         } else if (depth === 0) {
           if (doc === 'object' && inRecord) finishRecord(i + 1);
           doc = 'none';
+          schemaSeen = false;
           recordDepth = -1;
         }
       }
     }
     if (inRecord) {
-      parts.push(chunk.subarray(start));
-      partsLen += n - start;
+      if (!oversize) {
+        parts.push(chunk.subarray(start));
+        partsLen += n - start;
+      }
       start = 0;
       if (partsLen > maxRecordBytes) {
-        out.push({ offset: offset++, problem: `JSON record larger than ${mb(maxRecordBytes)}; the rest of the file is not read` });
-        yield out;
-        return;
+        oversize = true;
+        parts = [];
+        partsLen = 0;
       }
     }
     if (keyParts) {
@@ -245,5 +284,5 @@ export async function* splitJsonValues(chunks: AsyncIterable<Buffer>, maxRecordB
     }
     if (out.length) yield out;
   }
-  if (inRecord) yield [{ offset, text: Buffer.concat(parts, partsLen).toString('utf8'), problem: 'truncated: the file ends inside this record' }];
+  if (inRecord) yield [oversize ? { offset, problem: `${tooLarge()}; truncated: the file ends inside it` } : { offset, text: Buffer.concat(parts, partsLen).toString('utf8'), problem: 'truncated: the file ends inside this record' }];
 }

@@ -16,7 +16,9 @@ export type WValue =
   | { t: 'sid'; v: string }
   | { t: 'filetime'; v: bigint }
   | { t: 'bool'; v: boolean }
-  | { t: 'null' };
+  | { t: 'null' }
+  /** Any value type with its bytes as stored (arrays, SYSTEMTIME, binary, signed and real numbers, ...). */
+  | { t: 'raw'; type: number; bytes: Buffer };
 
 export interface WEvent {
   provider: string;
@@ -46,11 +48,12 @@ export function filetimeOf(ms: number, extraTicks = 0): bigint {
   return (BigInt(ms) + 11_644_473_600_000n) * 10_000n + BigInt(extraTicks);
 }
 
-const TYPE: Record<WValue['t'], number> = { null: 0x00, str: 0x01, u8: 0x04, u16: 0x06, u32: 0x08, u64: 0x0a, bool: 0x0d, guid: 0x0f, filetime: 0x11, sid: 0x13, hex32: 0x14, hex64: 0x15 };
+const TYPE: Record<Exclude<WValue['t'], 'raw'>, number> = { null: 0x00, str: 0x01, u8: 0x04, u16: 0x06, u32: 0x08, u64: 0x0a, bool: 0x0d, guid: 0x0f, filetime: 0x11, sid: 0x13, hex32: 0x14, hex64: 0x15 };
 
 function encodeValue(x: WValue): Buffer {
   switch (x.t) {
     case 'null': return Buffer.alloc(0);
+    case 'raw': return x.bytes;
     case 'str': return Buffer.from(x.v, 'utf16le');
     case 'u8': return Buffer.from([x.v]);
     case 'u16': { const b = Buffer.alloc(2); b.writeUInt16LE(x.v); return b; }
@@ -177,7 +180,7 @@ class ChunkBuilder {
       { t: 'str', v: e.channel }, { t: 'str', v: e.computer }, e.userSid ? { t: 'sid', v: e.userSid } : { t: 'null' },
       ...e.data.map(([, v]) => v),
     ];
-    const types = values.map((v) => TYPE[v.t]);
+    const types = values.map((v) => (v.t === 'raw' ? v.type : TYPE[v.t]));
     // the template declares each slot's type (a GUID slot stays a GUID slot when this record's value is null)
     const declared = types.map((t, i) => (t ? t : i === 16 ? TYPE.sid : i === 1 || i === 10 || i === 11 ? TYPE.guid : TYPE.str));
     const key = `${e.provider}|${e.eventId}|${types.map((t, i) => (t ? t : `n${i}`)).join(',')}|${e.data.map(([n]) => n).join(',')}`;

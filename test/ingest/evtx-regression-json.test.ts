@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { readEvtx } from '../../src/ingest/evtx/reader.js';
-import { concatenatedJson, regressionCases } from '../helpers/sigma-regression.js';
+import { join } from 'node:path';
+import { filesUnder } from '../helpers/corpus.js';
+import { concatenatedJson, regressionCases, SIGMA } from '../helpers/sigma-regression.js';
 
 /** Fields where a dump differs from its EVTX (checked with evtxexport): file name → field → [evtx, dump]. */
 const KNOWN_DUMP_EDITS: Record<string, Record<string, [string, string]>> = {
@@ -23,7 +25,7 @@ function compare(ours: unknown, dump: unknown, path: string, diffs: string[]): v
     if (cut(ours) !== cut(dump)) diffs.push(`${path}: ${ours} vs ${dump}`);
     return;
   }
-  if (ours && dump && typeof ours === 'object' && typeof dump === 'object') {
+  if (ours && dump && typeof ours === 'object' && typeof dump === 'object' && Array.isArray(ours) === Array.isArray(dump)) {
     const keys = new Set([...Object.keys(ours), ...Object.keys(dump)]);
     for (const k of keys) compare((ours as Record<string, unknown>)[k], (dump as Record<string, unknown>)[k], `${path}.${k}`, diffs);
     return;
@@ -34,6 +36,9 @@ function compare(ours: unknown, dump: unknown, path: string, diffs: string[]): v
 test('every regression EVTX reads as its evtx_dump JSON, field by field', async () => {
   const cases = regressionCases();
   assert.ok(cases.length >= 200, `expected the SigmaHQ regression cases, found ${cases.length}`);
+  // every EVTX file of the regression data is a case (none is left out because no info.yml names it)
+  const onDisk = filesUnder(join(SIGMA, 'regression_data'), /\.evtx$/i).sort();
+  assert.deepEqual([...new Set(cases.map((c) => c.evtx))].sort(), onDisk);
   let records = 0;
   let fields = 0;
   const failures: string[] = [];

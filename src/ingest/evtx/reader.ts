@@ -2,9 +2,10 @@
  * An EVTX file as a stream of records (libevtx documentation, "File header" and "Chunk"): a 4 KiB file
  * header, then 64 KiB chunks, each read on its own as the bytes arrive, so memory stays at one chunk
  * whatever the file's size (the source may be gzipped). Chunks are taken as they are in the file, not as
- * many as the header counts: archived logs and copies of live ones hold more than the header says. A
- * preallocated chunk that was never written (all zeros) is skipped; anything else unreadable is reported
- * (see chunk.ts), and the rest of the file is still read.
+ * many as the header counts: archived logs and copies of live ones hold more than the header says. Chunks
+ * of zeros at the end (preallocated, never written) are skipped; zeros followed by a written chunk are a
+ * lost chunk and reported; anything else unreadable is reported (see chunk.ts), and the rest of the file is
+ * still read.
  */
 import { crc32 } from '../../store/crc32.js';
 import { CHUNK_SIZE, isUnused, readChunk, type ChunkItem } from './chunk.js';
@@ -54,19 +55,29 @@ async function* pieces(chunks: AsyncIterable<Buffer>, first: number, size: numbe
   if (have) yield Buffer.concat(parts, have);
 }
 
-export type EvtxItem = ChunkItem | { header: EvtxHeader; record?: undefined; problem?: undefined };
+/** Records a damaged chunk lost: its header's count less those read (`records` undefined when the header is unreadable). */
+export interface EvtxLoss {
+  chunk: number;
+  records: number | undefined;
+}
+
+const tooShort = (bytes: number): EvtxItem => ({ problem: { byte: 0, chunk: -1, reason: `the file is ${bytes} bytes, shorter than an EVTX file header (${FILE_HEADER_SIZE}); nothing can be read` } });
+
+export type EvtxItem = ChunkItem | { header: EvtxHeader; record?: undefined; problem?: undefined } | { lost: EvtxLoss; record?: undefined; problem?: undefined };
 
 /**
- * The items of an EVTX byte stream: first its header, then every record or problem in file order. A file
- * shorter than its header yields one problem and nothing else.
+ * The items of an EVTX byte stream: first its header, then every record or problem in file order, and after
+ * a damaged chunk the records it lost. A file shorter than its header yields one problem and nothing else.
  */
 export async function* readEvtx(chunks: AsyncIterable<Buffer>): AsyncGenerator<EvtxItem> {
   let header: EvtxHeader | undefined;
   let index = 0;
+  /** Chunks of zeros not yet known to be trailing preallocated space. */
+  const zeros: number[] = [];
   for await (const piece of pieces(chunks, FILE_HEADER_SIZE, CHUNK_SIZE)) {
     if (!header) {
       if (piece.length < FILE_HEADER_SIZE) {
-        yield { problem: { byte: 0, chunk: -1, reason: `the file is ${piece.length} bytes, shorter than an EVTX file header (${FILE_HEADER_SIZE}); nothing can be read` } };
+        yield tooShort(piece.length);
         return;
       }
       header = readHeader(piece);
@@ -74,7 +85,17 @@ export async function* readEvtx(chunks: AsyncIterable<Buffer>): AsyncGenerator<E
       continue;
     }
     const fileByte = FILE_HEADER_SIZE + index * CHUNK_SIZE;
-    if (!isUnused(piece)) yield* readChunk(piece, index, fileByte, header.dirty);
+    if (isUnused(piece)) zeros.push(index);
+    else {
+      // zeros between written chunks were a chunk once (wiped, or never flushed to a copied file): lost
+      for (const z of zeros.splice(0)) {
+        yield { problem: { byte: FILE_HEADER_SIZE + z * CHUNK_SIZE, chunk: z, reason: `chunk ${z}: all zeros between written chunks (wiped, or never written to this copy); its records are lost` } };
+        yield { lost: { chunk: z, records: undefined } };
+      }
+      const s = yield* readChunk(piece, index, fileByte, header.dirty);
+      if (s.problems && (s.expected === undefined || s.read < s.expected)) yield { lost: { chunk: index, records: s.expected === undefined ? undefined : s.expected - s.read } };
+    }
     index++;
   }
+  if (!header) yield tooShort(0); // an empty file: no piece at all
 }

@@ -68,8 +68,22 @@ export function binaryHex(buf: Buffer, at: number, end: number): string {
   return buf.toString('hex', at, end).toUpperCase();
 }
 
-function int64(buf: Buffer, at: number, signed: boolean): number {
-  return Number(signed ? buf.readBigInt64LE(at) : buf.readBigUInt64LE(at));
+/** A 64-bit integer: a number while it is exact, else its decimal digits (a float would change it). */
+function int64(buf: Buffer, at: number, signed: boolean): number | string {
+  const v = signed ? buf.readBigInt64LE(at) : buf.readBigUInt64LE(at);
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v.toString();
+}
+
+/** A float32 as the shortest decimal that reads back as the same float32 (0.1, not 0.10000000149011612). */
+function real32(buf: Buffer, at: number): number {
+  const x = buf.readFloatLE(at);
+  if (!Number.isFinite(x)) return x;
+  for (let p = 1; p < 9; p++) {
+    const n = Number(x.toPrecision(p));
+    if (Math.fround(n) === x) return n;
+  }
+  return x;
 }
 
 /** UTF-16LE text without its trailing NULs. */
@@ -79,13 +93,15 @@ export function utf16(buf: Buffer, at: number, end: number): string {
   return buf.toString('utf16le', at, e);
 }
 
+/** A SYSTEMTIME (year, month, weekday, day, hour, minute, second, ms) as ISO text like FILETIMEs; null if it is no date. */
 function systime(buf: Buffer, at: number): string | null {
-  const y = buf.readUInt16LE(at);
-  const mo = buf.readUInt16LE(at + 2);
-  const d = buf.readUInt16LE(at + 6);
-  const ms = Date.UTC(y, mo - 1, d, buf.readUInt16LE(at + 8), buf.readUInt16LE(at + 10), buf.readUInt16LE(at + 12), buf.readUInt16LE(at + 14));
-  if (Number.isNaN(ms) || mo < 1 || mo > 12) return null;
-  return new Date(ms).toISOString();
+  const f = [0, 2, 6, 8, 10, 12, 14].map((k) => buf.readUInt16LE(at + k));
+  const [y, mo, d, h, mi, s, ms] = f as [number, number, number, number, number, number, number];
+  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const back = new Date(t);
+  // fields out of range (Feb 30, hour 25) would roll over into another date: no date at all
+  if (Number.isNaN(t) || y < 1601 || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59 || ms > 999) return null;
+  return isoOf(t, 0) ?? null;
 }
 
 const FIXED: Record<number, number> = {
@@ -104,7 +120,7 @@ function scalar(buf: Buffer, at: number, type: number): unknown {
     case VT.uint32: return buf.readUInt32LE(at);
     case VT.int64: return int64(buf, at, true);
     case VT.uint64: return int64(buf, at, false);
-    case VT.real32: return buf.readFloatLE(at);
+    case VT.real32: return real32(buf, at);
     case VT.real64: return buf.readDoubleLE(at);
     case VT.bool: return buf.readUInt32LE(at) !== 0;
     case VT.guid: return guidText(buf, at);

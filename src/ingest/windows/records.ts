@@ -21,10 +21,24 @@ export function eventItem(e: WinEvent, file: string, at: Partial<RecordItem>): R
   return { ...at, table: main.table, row: main.row, ...(d ? { also: [d] } : {}) };
 }
 
-/** The records of an EVTX file (the source's bytes). Where: the byte of the file the record (or chunk) starts at. */
-export async function* readEvtxRecords(src: Source, file: string): AsyncGenerator<RecordItem[]> {
+/** Records damaged EVTX chunks lost, by their headers' counts; `unknown`: damaged chunks whose header is unreadable. */
+export interface EvtxLosses {
+  records: number;
+  unknown: number;
+}
+
+/**
+ * The records of an EVTX file (the source's bytes). Where: the byte of the file the record (or chunk) starts at.
+ * `losses` adds up the records damaged chunks held (a damaged place is one quarantined item, which may stand
+ * for many records).
+ */
+export async function* readEvtxRecords(src: Source, file: string, losses?: EvtxLosses): AsyncGenerator<RecordItem[]> {
   let out: RecordItem[] = [];
   for await (const item of readEvtx(src.chunks())) {
+    if ('lost' in item && item.lost && losses) {
+      if (item.lost.records === undefined) losses.unknown++;
+      else losses.records += item.lost.records;
+    }
     if (item.record) {
       const r = item.record;
       const e = fromDump(r.event);
