@@ -37,10 +37,15 @@ function summing(withIf: boolean): AggregateFunction['create'] {
 }
 
 function averaging(withIf: boolean): AggregateFunction['create'] {
-  return () => {
+  return (types) => {
     let sum = 0;
     let n = 0;
-    return { add: ([v, c]) => { if (withIf && c !== true) return; if (typeof v === 'number' || typeof v === 'bigint') { sum += Number(v); n++; } }, result: () => (n ? sum / n : NaN) }; // no values: 0/0, as the reference shows for an empty table
+    // the mean of timespans is a timespan (ticks; Kusto.Language types avg(timespan) so), of none null
+    const ticks = types[0] === 'timespan';
+    return {
+      add: ([v, c]) => { if (withIf && c !== true) return; if (typeof v === 'number' || typeof v === 'bigint') { sum += Number(v); n++; } },
+      result: () => (ticks ? (n ? BigInt(Math.round(sum / n)) : null) : n ? sum / n : NaN), // no values: 0/0, as the reference shows for an empty table
+    };
   };
 }
 
@@ -122,6 +127,25 @@ function takeAny(): AggState {
   let v: Value = null;
   let set = false;
   return { add: ([x]) => { if (!set && x !== null) { v = x!; set = true; } }, result: () => v };
+}
+
+/**
+ * take_any(a, b, ...) / take_any(*): every argument from one row (the first whose first argument is not
+ * null, else the first row), one output column each.
+ */
+export function takeAnyRow(): AggState {
+  let row: Value[] | undefined;
+  let found = false;
+  return {
+    add: (args) => {
+      if (found) return;
+      if (args[0] !== null) {
+        row = args.slice();
+        found = true;
+      } else row ??= args.slice();
+    },
+    result: () => row ?? [],
+  };
 }
 
 /** take_anyif(x, predicate): a non-null x of a row where the predicate holds. */

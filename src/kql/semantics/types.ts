@@ -46,9 +46,20 @@ export function promoteNumeric(a: ScalarTypeName, b: ScalarTypeName): ScalarType
   return (NUMERIC_RANK[a] ?? 0) >= (NUMERIC_RANK[b] ?? 0) ? a : b;
 }
 
+/**
+ * `a op b` where one side is dynamic, typed as Kusto.Language types it: the other side decides (a number
+ * gives long or wider, a datetime gives datetime for + and timespan for -, a timespan gives timespan for + and
+ * -); two dynamics, or a timespan multiplied or divided by a dynamic (which Kusto.Language rejects), dynamic.
+ */
+function dynamicArithmetic(op: string, other: ScalarTypeName): ScalarTypeName {
+  if (isNumeric(other)) return promoteNumeric('long', other);
+  if ((other === 'datetime' || other === 'timespan') && (op === '+' || op === '-')) return other === 'datetime' && op === '-' ? 'timespan' : other;
+  return 'dynamic';
+}
+
 /** Result type of `a op b` for + - * / %, or undefined when Kusto rejects the combination. */
 export function arithmeticResult(op: string, a: ScalarTypeName, b: ScalarTypeName): ScalarTypeName | undefined {
-  if (a === 'dynamic' || b === 'dynamic') return 'dynamic';
+  if (a === 'dynamic' || b === 'dynamic') return dynamicArithmetic(op, a === 'dynamic' ? b : a);
   if (isNumeric(a) && isNumeric(b)) return promoteNumeric(a, b);
   if (op === '+' || op === '-') {
     if (a === 'datetime' && b === 'timespan') return 'datetime';
