@@ -31,7 +31,7 @@ function summing(withIf: boolean): AggregateFunction['create'] {
         if (integer && (typeof v === 'number' || typeof v === 'bigint')) exact = addLong(exact, v);
         else if (typeof v === 'number') { sum += v; any = true; } else if (typeof v === 'bigint') { ticks += v; any = true; }
       },
-      result: () => (types[0] === 'timespan' ? (any ? ticks : null) : integer ? exact : sum),
+      result: () => (types[0] === 'timespan' || types[0] === 'datetime' ? (any ? ticks : null) : integer ? exact : sum),
     };
   };
 }
@@ -40,13 +40,25 @@ function averaging(withIf: boolean): AggregateFunction['create'] {
   return (types) => {
     let sum = 0;
     let n = 0;
-    // the mean of timespans is a timespan (ticks; Kusto.Language types avg(timespan) so), of none null
-    const ticks = types[0] === 'timespan';
+    // the mean of timespans (datetimes) is a timespan (datetime) in ticks, as Kusto.Language types it; of none null
+    // (summed exactly: datetime ticks are past 2^53)
+    const ticks = types[0] === 'timespan' || types[0] === 'datetime';
+    let tickSum = 0n;
     return {
-      add: ([v, c]) => { if (withIf && c !== true) return; if (typeof v === 'number' || typeof v === 'bigint') { sum += Number(v); n++; } },
-      result: () => (ticks ? (n ? BigInt(Math.round(sum / n)) : null) : n ? sum / n : NaN), // no values: 0/0, as the reference shows for an empty table
+      add: ([v, c]) => {
+        if (withIf && c !== true) return;
+        if (ticks && typeof v === 'bigint') { tickSum += v; n++; } else if (typeof v === 'number' || typeof v === 'bigint') { sum += Number(v); n++; }
+      },
+      result: () => (ticks ? (n ? roundedQuotient(tickSum, BigInt(n)) : null) : n ? sum / n : NaN), // no values: 0/0, as the reference shows for an empty table
     };
   };
+}
+
+/** a / b rounded half away from zero (b > 0). */
+function roundedQuotient(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  const r = a - q * b;
+  return 2n * (r < 0n ? -r : r) >= b ? q + (a < 0n ? -1n : 1n) : q;
 }
 
 function extreme(sign: 1 | -1, withIf: boolean): AggregateFunction['create'] {

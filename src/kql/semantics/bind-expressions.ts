@@ -248,7 +248,7 @@ function bindCall(b: Binder, e: CallExpr, scope: Scope, row: Row | undefined): S
 
 /** The call's type; one computed from an argument (arg0, num, common ...) that is dynamic is only a guess. */
 function typeOfCall(b: Binder, e: CallExpr, sig: FunctionSignature, types: ScalarTypeName[]): ScalarTypeName {
-  const fromArguments = ['arg0', 'arg1', 'num', 'common', 'sum', 'mean', 'pct'].includes(sig.returns);
+  const fromArguments = ['arg0', 'arg1', 'num', 'common', 'sum', 'mean', 'pct', 'bin'].includes(sig.returns);
   if (fromArguments && e.args.some((a, i) => types[i] === 'dynamic' || b.guessed.has(a as Expr))) b.guessed.add(e);
   return returnType(sig, types);
 }
@@ -292,11 +292,17 @@ export function returnType(sig: FunctionSignature, args: ScalarTypeName[]): Scal
       return typed[0] ?? values[0] ?? 'dynamic';
     }
     case 'sum':
-      return args[0] === 'timespan' ? 'timespan' : returnType({ ...sig, returns: 'num' }, args.slice(0, 1));
+      return args[0] === 'timespan' || args[0] === 'datetime' ? args[0] : returnType({ ...sig, returns: 'num' }, args.slice(0, 1));
     case 'mean':
-      return args[0] === 'timespan' || args[0] === 'decimal' ? args[0] : 'real';
+      return args[0] === 'timespan' || args[0] === 'datetime' || args[0] === 'decimal' ? args[0] : 'real';
     case 'pct':
       return args[0] === 'int' ? 'long' : args[0] === 'decimal' ? 'real' : (args[0] ?? 'dynamic');
+    case 'bin': {
+      const t = args[0] ?? 'dynamic';
+      if (!isNumeric(t)) return t;
+      const step = args[1] !== undefined && isNumeric(args[1]) ? [args[1]] : [];
+      return (['long', t, ...step] as ScalarTypeName[]).reduce((acc, x) => (COMMON_RANK[x]! > COMMON_RANK[acc]! ? x : acc));
+    }
     case 'typeof':
       return 'dynamic';
     case 'typeof-string':
