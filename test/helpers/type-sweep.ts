@@ -1,5 +1,6 @@
 // Developer report (not a test: it takes about half a minute of CPU): every scalar function and aggregate
-// kqlite knows, called with arguments of each scalar type, bound by kqlite and analysed by Kusto.Language;
+// kqlite knows, called with arguments of each scalar type, and every arithmetic operator over each pair of
+// types, bound by kqlite and analysed by Kusto.Language;
 // prints each call Kusto.Language accepts whose result type differs (or that kqlite rejects). How the result
 // type rules of src/kql/semantics/signatures/ (`bin`, `sum`, `mean`, `pct`, `common` ...) were checked.
 //   node --import tsx test/helpers/type-sweep.ts [name-substring]
@@ -38,4 +39,7 @@ for (const sig of unique(FUNCTION_SIGNATURES)) {
 for (const sig of unique(AGGREGATE_SIGNATURES)) {
   if (sig.name === 'count' || sig.name === 'countif') continue;
   for (const t of TYPES) compare(`${TABLE} | summarize r = ${sig.name}(c_${t}${AGGREGATE_TAIL[sig.name] ?? ''})`, `${sig.name}(${t})`);
+}
+if (!filter || filter === 'operators') {
+  for (const op of ['+', '-', '*', '/', '%']) for (const a of TYPES) for (const b of TYPES) compare(`${TABLE} | project r = c_${a} ${op} c_${b}`, `${a} ${op} ${b}`);
 }
