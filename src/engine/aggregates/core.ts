@@ -31,17 +31,34 @@ function summing(withIf: boolean): AggregateFunction['create'] {
         if (integer && (typeof v === 'number' || typeof v === 'bigint')) exact = addLong(exact, v);
         else if (typeof v === 'number') { sum += v; any = true; } else if (typeof v === 'bigint') { ticks += v; any = true; }
       },
-      result: () => (types[0] === 'timespan' ? (any ? ticks : null) : integer ? exact : sum),
+      result: () => (types[0] === 'timespan' || types[0] === 'datetime' ? (any ? ticks : null) : integer ? exact : sum),
     };
   };
 }
 
 function averaging(withIf: boolean): AggregateFunction['create'] {
-  return () => {
+  return (types) => {
     let sum = 0;
     let n = 0;
-    return { add: ([v, c]) => { if (withIf && c !== true) return; if (typeof v === 'number' || typeof v === 'bigint') { sum += Number(v); n++; } }, result: () => (n ? sum / n : NaN) }; // no values: 0/0, as the reference shows for an empty table
+    // the mean of timespans (datetimes) is a timespan (datetime) in ticks, as Kusto.Language types it; of none null
+    // (summed exactly: datetime ticks are past 2^53)
+    const ticks = types[0] === 'timespan' || types[0] === 'datetime';
+    let tickSum = 0n;
+    return {
+      add: ([v, c]) => {
+        if (withIf && c !== true) return;
+        if (ticks && typeof v === 'bigint') { tickSum += v; n++; } else if (typeof v === 'number' || typeof v === 'bigint') { sum += Number(v); n++; }
+      },
+      result: () => (ticks ? (n ? roundedQuotient(tickSum, BigInt(n)) : null) : n ? sum / n : NaN), // no values: 0/0, as the reference shows for an empty table
+    };
   };
+}
+
+/** a / b rounded half away from zero (b > 0). */
+function roundedQuotient(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  const r = a - q * b;
+  return 2n * (r < 0n ? -r : r) >= b ? q + (a < 0n ? -1n : 1n) : q;
 }
 
 function extreme(sign: 1 | -1, withIf: boolean): AggregateFunction['create'] {
@@ -122,6 +139,25 @@ function takeAny(): AggState {
   let v: Value = null;
   let set = false;
   return { add: ([x]) => { if (!set && x !== null) { v = x!; set = true; } }, result: () => v };
+}
+
+/**
+ * take_any(a, b, ...) / take_any(*): every argument from one row (the first whose first argument is not
+ * null, else the first row), one output column each.
+ */
+export function takeAnyRow(): AggState {
+  let row: Value[] | undefined;
+  let found = false;
+  return {
+    add: (args) => {
+      if (found) return;
+      if (args[0] !== null) {
+        row = args.slice();
+        found = true;
+      } else row ??= args.slice();
+    },
+    result: () => row ?? [],
+  };
 }
 
 /** take_anyif(x, predicate): a non-null x of a row where the predicate holds. */

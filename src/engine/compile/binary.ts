@@ -338,6 +338,7 @@ const MAX_DATETIME = 2_534_023_007_999_999_999n;
 
 export function arithmetic(op: string, a: Value, b: Value, ta: ScalarTypeName, tb: ScalarTypeName, tr: ScalarTypeName): Value {
   if (a === null || b === null) return null;
+  if ((ta === 'dynamic' || tb === 'dynamic') && tr !== 'dynamic') return dynamicArithmetic(op, a, b, ta, tb, tr);
   if (TICKS.has(ta) || TICKS.has(tb)) {
     const t = tickArithmetic(op, typeof a === 'bigint' && !TICKS.has(ta) ? Number(a) : a, typeof b === 'bigint' && !TICKS.has(tb) ? Number(b) : b);
     // a datetime exists from 0001-01-01 to 9999-12-31 (datetime.md); arithmetic that leaves that range is null
@@ -514,4 +515,34 @@ export function compileBetween(e: BetweenExpr, s: CompileScope): Compiled {
       return neg ? !inside : inside;
     },
   };
+}
+
+/** The scalar type a dynamic operand's value has (a whole number is a long), or undefined when it is no number. */
+function dynamicOperandType(v: Value, t: ScalarTypeName): ScalarTypeName | undefined {
+  if (t !== 'dynamic') return t;
+  if (typeof v === 'bigint') return 'long';
+  return typeof v === 'number' ? (Number.isInteger(v) ? 'long' : 'real') : undefined;
+}
+
+/**
+ * `a op b` with a dynamic operand, into the type the binder declared (Kusto.Language's: the other operand's
+ * type decides, `x.n / 2` is a long): the operation runs on the values' own types (a whole number is a long,
+ * so long division truncates), then the result is converted to the declared type as tolong/toreal would.
+ * A dynamic that holds no number gives null.
+ */
+function dynamicArithmetic(op: string, a: Value, b: Value, ta: ScalarTypeName, tb: ScalarTypeName, tr: ScalarTypeName): Value {
+  const ra = dynamicOperandType(a, ta);
+  const rb = dynamicOperandType(b, tb);
+  if (!ra || !rb) return null;
+  const numeric = !TICKS.has(ra) && !TICKS.has(rb);
+  const own = numeric ? (ra === 'real' || rb === 'real' ? 'real' : ra === 'decimal' || rb === 'decimal' ? 'decimal' : 'long') : tr;
+  const v = arithmetic(op, a, b, ra, rb, own);
+  if (v === null) return null;
+  if (TICKS.has(tr)) return typeof v === 'bigint' ? v : null;
+  if (INTEGER.has(tr)) {
+    if (typeof v === 'bigint') return tr === 'int' ? wrapInt(v) : v;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return null;
+    return tr === 'int' ? wrapInt(Math.trunc(v)) : Math.trunc(v);
+  }
+  return typeof v === 'bigint' ? Number(v) : v;
 }

@@ -20,6 +20,7 @@ import type { Relation } from '../compile/relation.js';
 import { combineIds, identityRows, ValueIds } from '../compile/value-ids.js';
 import { encodeKey, evaluateVector } from '../compile/vector.js';
 import { GROUPED_AGGREGATES, groupedAggregate } from '../aggregates/grouped.js';
+import { takeAnyRow } from '../aggregates/core.js';
 import { buildColumn } from '../storage/builders.js';
 import type { Column } from '../storage/column.js';
 import { lazyColumn, type ColumnParts } from '../storage/merge.js';
@@ -102,7 +103,10 @@ export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], b
       const consts = compiled.map((c) => (c.constant ? c.eval(0) : null));
       slotOf.set(call, slots.length);
       const written = plain.filter((v) => v.kind !== 'StarExpr').length;
-      slots.push({ call, name: impl.name, argExprs, consts, create: () => impl.create(types, consts), args: compiled.map((c) => c.eval), multi: Boolean(impl.multi), width: impl.width ? impl.width(argExprs.length) : argExprs.length, types, written });
+      // take_any(a, b) and take_any(*) give one column per argument, all from one row
+      const anyRow = impl.name === 'take_any' && (argExprs.length > 1 || plain.some((v) => v.kind === 'StarExpr'));
+      const create = anyRow ? takeAnyRow : () => impl.create(types, consts);
+      slots.push({ call, name: impl.name, argExprs, consts, create, args: compiled.map((c) => c.eval), multi: Boolean(impl.multi) || anyRow, width: impl.width ? impl.width(argExprs.length) : argExprs.length, types, written });
     }
   }
   return { slots, slotOf };
@@ -221,7 +225,9 @@ function buildOutput(
       const sl = slots[slot]!;
       for (let w = 0; w < sl.width; w++) {
         const arg = sl.argExprs[w];
-        const name = w < sl.written ? (a.names[w]?.name ?? (arg && implicitName(arg)) ?? '') : arg?.kind === 'NameRef' ? arg.name : '';
+        // (the deprecated any(a, *) names them any_a, any_b ...)
+        const own = w < sl.written ? (arg && implicitName(arg)) : arg?.kind === 'NameRef' ? arg.name : undefined;
+        const name = a.names[w]?.name ?? (own !== undefined && call!.name.name.toLowerCase() === 'any' ? `any_${own}` : own) ?? '';
         columns.push({ name, type: sl.types[w], values: aggCols[slot]!.values.map((v) => (Array.isArray(v) ? (v as Value[])[w] ?? null : null)) });
       }
       continue;

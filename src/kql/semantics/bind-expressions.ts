@@ -65,6 +65,8 @@ function bindBinary(b: Binder, e: BinaryExpr, l: ScalarTypeName, r: ScalarTypeNa
     return 'bool';
   }
   const res = arithmeticResult(e.op, l, r);
+  // a type computed from a dynamic operand is what Kusto.Language declares, not what the value will be
+  if (l === 'dynamic' || r === 'dynamic') b.guessed.add(e);
   if (res === undefined) {
     if (l === 'string' || r === 'string' || l === 'bool' || r === 'bool' || l === 'guid' || r === 'guid') {
       b.error(SEMANTIC.typeMismatch, `operator '${e.op}' cannot be applied to ${l} and ${r}`, e.opSpan);
@@ -246,7 +248,7 @@ function bindCall(b: Binder, e: CallExpr, scope: Scope, row: Row | undefined): S
 
 /** The call's type; one computed from an argument (arg0, num, common ...) that is dynamic is only a guess. */
 function typeOfCall(b: Binder, e: CallExpr, sig: FunctionSignature, types: ScalarTypeName[]): ScalarTypeName {
-  const fromArguments = ['arg0', 'arg1', 'num', 'common'].includes(sig.returns);
+  const fromArguments = ['arg0', 'arg1', 'num', 'common', 'sum', 'mean', 'pct', 'bin'].includes(sig.returns);
   if (fromArguments && e.args.some((a, i) => types[i] === 'dynamic' || b.guessed.has(a as Expr))) b.guessed.add(e);
   return returnType(sig, types);
 }
@@ -270,6 +272,9 @@ function checkArity(b: Binder, e: CallExpr, sig: FunctionSignature): void {
   }
 }
 
+/** The common type of numbers (iff, case, coalesce, min_of, max_of): decimal is the widest here. */
+const COMMON_RANK: Partial<Record<ScalarTypeName, number>> = { int: 1, long: 2, real: 3, decimal: 4 };
+
 export function returnType(sig: FunctionSignature, args: ScalarTypeName[]): ScalarTypeName {
   switch (sig.returns) {
     case 'arg0':
@@ -281,7 +286,22 @@ export function returnType(sig: FunctionSignature, args: ScalarTypeName[]): Scal
     case 'common': {
       // iff(cond, a, b) / case(c1, v1, ..., else): the value positions; coalesce/min_of/max_of: all.
       const values = sig.name === 'iff' || sig.name === 'iif' ? args.slice(1) : sig.name === 'case' ? args.filter((_, i) => i % 2 === 1 || i === args.length - 1) : args;
-      return values.find((t) => t !== 'dynamic') ?? values[0] ?? 'dynamic';
+      // numbers widen to the widest (int < long < real < decimal, as Kusto.Language: coalesce(toint(x), 0) is a long)
+      const typed = values.filter((t) => t !== 'dynamic');
+      if (typed.length > 1 && typed.every(isNumeric)) return typed.reduce((acc, t) => (COMMON_RANK[t]! > COMMON_RANK[acc]! ? t : acc));
+      return typed[0] ?? values[0] ?? 'dynamic';
+    }
+    case 'sum':
+      return args[0] === 'timespan' || args[0] === 'datetime' ? args[0] : returnType({ ...sig, returns: 'num' }, args.slice(0, 1));
+    case 'mean':
+      return args[0] === 'timespan' || args[0] === 'datetime' || args[0] === 'decimal' ? args[0] : 'real';
+    case 'pct':
+      return args[0] === 'int' ? 'long' : args[0] === 'decimal' ? 'real' : (args[0] ?? 'dynamic');
+    case 'bin': {
+      const t = args[0] ?? 'dynamic';
+      if (!isNumeric(t)) return t;
+      const step = args[1] !== undefined && isNumeric(args[1]) ? [args[1]] : [];
+      return (['long', t, ...step] as ScalarTypeName[]).reduce((acc, x) => (COMMON_RANK[x]! > COMMON_RANK[acc]! ? x : acc));
     }
     case 'typeof':
       return 'dynamic';

@@ -8,6 +8,10 @@ import { SEMANTIC } from './codes.js';
 import { implicitName, mvItemNames, upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
 
+/** Aggregates whose result is several columns: arg_max/arg_min (and their deprecated names), take_any of several. */
+const ARG_EXTREMES = new Set(['arg_max', 'arg_min', 'argmax', 'argmin']);
+const TAKE_ANY = new Set(['take_any', 'any']);
+
 export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, scope: Scope): TableSchema {
   const row: Row = { schema: input };
   // an unnamed column is Column1, Column2, ...: the first such name that no input column has (as Kusto)
@@ -29,13 +33,15 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
     const type = bindExpr(b, a.expr, scope, aggRow);
     const call = a.expr.kind === 'CallExpr' ? a.expr : undefined;
     const fn = call?.name.name.toLowerCase();
-    if (call && (fn === 'arg_max' || fn === 'arg_min' || fn === 'argmax' || fn === 'argmin')) {
-      // arg_max(by, cols...) returns the by-expression plus the listed (or all, with *) columns.
+    const args = call ? call.args.filter((x): x is Expr => x.kind !== 'NamedArg') : [];
+    if (call && fn && (ARG_EXTREMES.has(fn) || (TAKE_ANY.has(fn) && (args.length > 1 || args.some((x) => x.kind === 'StarExpr'))))) {
+      // arg_max(by, cols...) returns the by-expression plus the listed (or all, with *) columns; take_any(a, b)
+      // and take_any(*) return their arguments' columns, all from one row
       const names = a.names.map((x) => x.name);
-      const args = call.args.filter((x): x is Expr => x.kind !== 'NamedArg');
       const produced: ColumnSchema[] = [];
-      // the deprecated argmax(x, cols...) names its columns max_x, max_x_col, ... (argmin: min_)
-      const legacy = fn === 'argmax' || fn === 'argmin' ? `${fn.slice(3)}_${(args[0] && implicitName(args[0])) ?? ''}` : undefined;
+      // the deprecated argmax(x, cols...) names its columns max_x, max_x_col, ... (argmin: min_); the
+      // deprecated any(a, *) names them any_a, any_b, ... (Kusto.Language)
+      const legacy = fn === 'argmax' || fn === 'argmin' ? `${fn.slice(3)}_${(args[0] && implicitName(args[0])) ?? ''}` : fn === 'any' ? 'any' : undefined;
       args.forEach((arg, i) => {
         if (arg.kind === 'StarExpr') {
           if (input.open) passesUnknown = true;
@@ -43,11 +49,15 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
           // (a second arg_max(x, *) repeats the columns, suffixed: x1, y1, ...; so does a column named like
           // the call's own output: `LastSeen = arg_max(Timestamp, *)` over a LastSeen column gives LastSeen1)
           const named = new Set(args.filter((x) => x.kind === 'NameRef').map((x) => (x as { name: string }).name));
-          for (const c of input.columns) if (!named.has(c.name) && !byNames.has(c.name)) produced.push(legacy ? { ...c, name: `${legacy}_${c.name}` } : c);
+          // (names written before `=` name the first columns, the expanded ones too: `x = take_any(*)`)
+          for (const c of input.columns) {
+            if (named.has(c.name) || byNames.has(c.name)) continue;
+            produced.push({ ...c, name: names[produced.length] ?? (legacy ? `${legacy}_${c.name}` : c.name) });
+          }
           return;
         }
         const own = implicitName(arg);
-        const name = names[i] ?? (legacy ? (i === 0 ? legacy : `${legacy}_${own ?? i}`) : own) ?? fallback();
+        const name = names[i] ?? (legacy ? (i === 0 && fn !== 'any' ? legacy : `${legacy}_${own ?? i}`) : own) ?? fallback();
         produced.push({ name, type: b.types.get(arg) ?? 'dynamic' });
       });
       for (const c of produced) out.push({ ...c, name: uniqueName(out, c.name) });
@@ -62,7 +72,9 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
       continue;
     }
     if (a.names.length > 1) {
-      for (const x of a.names) out.push({ name: uniqueName(out, x.name), type: 'dynamic' });
+      // (p50, p90) = percentiles(x, 50, 90): each a percentile of x, typed as one
+      const each = fn === 'percentiles' || fn === 'percentilesw' ? type : 'dynamic';
+      for (const x of a.names) out.push({ name: uniqueName(out, x.name), type: each });
       continue;
     }
     const name = a.names[0]?.name ?? implicitName(a.expr) ?? fallback();
@@ -90,9 +102,29 @@ function bindOn(b: Binder, on: Expr[], left: TableSchema, right: TableSchema, sc
       b.types.set(k, findColumn(left, k.name)?.type ?? 'dynamic');
     } else {
       bindExpr(b, k, scope, row);
+      checkKeySides(b, k);
     }
   }
   return keys;
+}
+
+const sideOf = (e: Expr): string | undefined => (e.kind === 'MemberExpr' && e.target.kind === 'NameRef' && (e.target.name === '$left' || e.target.name === '$right') ? e.target.name : undefined);
+
+/**
+ * `$left.a == $right.b`: the left operand names the left side and the right one the right side, in that order
+ * (Kusto.Language rejects `$right.b == $left.a` and `$left.a == $left.b`), in every `and` of the condition.
+ */
+function checkKeySides(b: Binder, e: Expr): void {
+  if (e.kind === 'ParenExpr') return checkKeySides(b, e.expr);
+  if (e.kind !== 'BinaryExpr') return;
+  if (e.op === 'and') {
+    checkKeySides(b, e.left);
+    checkKeySides(b, e.right);
+    return;
+  }
+  if (e.op !== '==' || (sideOf(e.left) === undefined && sideOf(e.right) === undefined)) return;
+  if (sideOf(e.left) !== '$left') b.error(SEMANTIC.joinKeySide, 'the left operand of a join condition must be $left.<column>', e.left.span);
+  if (sideOf(e.right) !== '$right') b.error(SEMANTIC.joinKeySide, 'the right operand of a join condition must be $right.<column>', e.right.span);
 }
 
 export function bindJoin(b: Binder, op: JoinOp, left: TableSchema, scope: Scope): TableSchema {

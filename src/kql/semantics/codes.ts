@@ -10,6 +10,8 @@ export const SEMANTIC = {
   joinWithoutKeys: 'KQL2008',
   notTabular: 'KQL2009',
   unsupportedPlugin: 'KQL2010',
+  /** A join/lookup condition whose operands name the sides out of order (`$right.b == $left.a`, `$left.a == $left.b`). */
+  joinKeySide: 'KQL2011',
   /** A graph used where a table is expected, or a graph operator given a table. */
   graphMisuse: 'KQL2020',
   /** A graph pattern or graph function used wrongly (unknown variable, edge reused, disconnected pattern). */

@@ -46,10 +46,29 @@ export function promoteNumeric(a: ScalarTypeName, b: ScalarTypeName): ScalarType
   return (NUMERIC_RANK[a] ?? 0) >= (NUMERIC_RANK[b] ?? 0) ? a : b;
 }
 
+/** Arithmetic ranks numbers int < long < real < decimal (Kusto.Language: a real plus a decimal is a decimal). */
+const ARITHMETIC_RANK: Partial<Record<ScalarTypeName, number>> = { int: 1, long: 2, real: 3, decimal: 4 };
+
+/** `a op b` of two numbers, as Kusto.Language types it: at least a long (int + int is a long), else the wider. */
+function arithmeticNumber(a: ScalarTypeName, b: ScalarTypeName): ScalarTypeName {
+  return [a, b].reduce<ScalarTypeName>((acc, t) => (ARITHMETIC_RANK[t]! > ARITHMETIC_RANK[acc]! ? t : acc), 'long');
+}
+
+/**
+ * `a op b` where one side is dynamic, typed as Kusto.Language types it: the other side decides (a number
+ * gives long or wider, a datetime gives datetime for + and timespan for -, a timespan gives timespan for + and
+ * -); two dynamics, or a timespan multiplied or divided by a dynamic (which Kusto.Language rejects), dynamic.
+ */
+function dynamicArithmetic(op: string, other: ScalarTypeName): ScalarTypeName {
+  if (isNumeric(other)) return arithmeticNumber('long', other);
+  if ((other === 'datetime' || other === 'timespan') && (op === '+' || op === '-')) return other === 'datetime' && op === '-' ? 'timespan' : other;
+  return 'dynamic';
+}
+
 /** Result type of `a op b` for + - * / %, or undefined when Kusto rejects the combination. */
 export function arithmeticResult(op: string, a: ScalarTypeName, b: ScalarTypeName): ScalarTypeName | undefined {
-  if (a === 'dynamic' || b === 'dynamic') return 'dynamic';
-  if (isNumeric(a) && isNumeric(b)) return promoteNumeric(a, b);
+  if (a === 'dynamic' || b === 'dynamic') return dynamicArithmetic(op, a === 'dynamic' ? b : a);
+  if (isNumeric(a) && isNumeric(b)) return arithmeticNumber(a, b);
   if (op === '+' || op === '-') {
     if (a === 'datetime' && b === 'timespan') return 'datetime';
     if (a === 'timespan' && b === 'datetime' && op === '+') return 'datetime';

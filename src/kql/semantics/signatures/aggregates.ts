@@ -8,10 +8,10 @@ dcount 1 2 long dcount_
 dcountif 2 3 long dcountif_
 count_distinct 1 1 long count_distinct_
 count_distinctif 2 2 long count_distinctif_
-sum 1 1 num sum_
-sumif 2 2 num sumif_
-avg 1 1 real avg_
-avgif 2 2 real avgif_
+sum 1 1 sum sum_
+sumif 2 2 sum sumif_
+avg 1 1 mean avg_
+avgif 2 2 mean avgif_
 min 1 1 arg0 min_
 max 1 1 arg0 max_
 minif 2 2 arg0 minif_
@@ -29,11 +29,11 @@ make_bag_if 2 3 dynamic bag_
 make_dictionary 1 2 dynamic dictionary_
 take_any 1 * arg0 - any anyif_placeholder
 take_anyif 2 2 arg0 -
-percentile 2 2 arg0 percentile_
-percentiles 2 * arg0 percentile_
+percentile 2 2 pct percentile_
+percentiles 2 * pct percentile_
 percentiles_array 2 * dynamic percentiles_
-percentilew 3 3 arg0 percentile_
-percentilesw 3 * arg0 percentile_
+percentilew 3 3 pct percentile_
+percentilesw 3 * pct percentile_
 percentilesw_array 3 * dynamic percentile_
 stdev 1 1 real stdev_
 stdevif 2 2 real stdevif_

@@ -131,10 +131,10 @@ unixtime_nanoseconds_todatetime 1 1 datetime
 `;
 
 const MATH = `
-abs 1 1 arg0
-bin 2 2 arg0 floor
-bin_at 3 3 arg0
-bin_auto 1 1 arg0
+abs 1 1 bin
+bin 2 2 bin floor
+bin_at 3 3 bin
+bin_auto 1 1 bin
 ceiling 1 1 arg0
 round 1 2 arg0
 sign 1 1 real
