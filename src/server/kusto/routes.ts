@@ -45,11 +45,23 @@ function fromEngine(e: HttpError): KustoRequestError {
   return new KustoRequestError(e.status >= 500 ? 500 : e.status, e.status >= 500 ? 'Internal' : 'General_BadRequest', e.message);
 }
 
-export function kustoRoutes(app: FastifyInstance, ctx: ServerContext, pool: EnginePool): void {
-  const target = workspaceTarget(ctx);
+export interface KustoRouteOptions {
+  /** Whether the commands that change the workspace (.create-merge table, .ingest inline) may run. */
+  allowIngest: boolean;
+  /** An error message as a client may see it (no absolute paths). */
+  publicText: (text: string) => string;
+}
+
+const refuseWrite = (command: string) => () => Promise.reject(new KustoRequestError(403, 'Forbidden',
+  `${command} changes the workspace, which this server does not allow: start it with kqlite serve --allow-ingest to take .create-merge table and .ingest inline`));
+
+export function kustoRoutes(app: FastifyInstance, ctx: ServerContext, pool: EnginePool, opts: KustoRouteOptions): void {
+  const writable = workspaceTarget(ctx);
+  // read-only unless the operator said otherwise: any client that reaches the endpoint could add tables and rows
+  const target = opts.allowIngest ? writable : { ...writable, createMerge: refuseWrite('.create-merge table'), ingestInline: refuseWrite('.ingest inline') };
   const fail = (reply: FastifyReply, ids: Ids, e: unknown) => {
     const k = e instanceof KustoRequestError ? e : e instanceof HttpError ? fromEngine(e) : new KustoRequestError(500, 'Internal', `internal error: ${(e as Error).message}`);
-    return send(reply, ids, k.status, JSON.stringify(oneApiError(k.code, k.message, ids, k.inner)));
+    return send(reply, ids, k.status, JSON.stringify(oneApiError(k.code, opts.publicText(k.message), ids, k.inner)));
   };
   // Fastify's own errors on these routes (bad JSON, body too large) answer in Kusto's shape too
   const errorHandler = (err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {

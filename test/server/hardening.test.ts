@@ -1,0 +1,146 @@
+// Attacks on the server's HTTP layer over a real loopback socket (docs/SECURITY.md lists each with what it
+// did before): requests sent slowly (slowloris headers, a dripped body), responses without security headers,
+// Kusto management commands that write, error bodies that name absolute paths.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { createDemoWorkspace } from '../../src/ingest/index.js';
+import { buildServer } from '../../src/server/app.js';
+import { serveCli } from '../helpers/cli.js';
+
+let root: string;
+let ws: string;
+let web: string;
+let app: FastifyInstance;
+let port: number;
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'kqlite-hardening-'));
+  ws = join(root, 'ws');
+  createDemoWorkspace(ws, { devices: 4, days: 1 });
+  web = join(root, 'web');
+  mkdirSync(web);
+  writeFileSync(join(web, 'index.html'), '<!doctype html><title>kqlite</title>');
+  writeFileSync(join(web, 'app.js'), 'console.log(1)');
+  // short limits so a slow client is cut off within the test (the defaults are 10 s / 60 s)
+  app = await buildServer({ workspaceDir: ws, webRoot: web, engineWorkers: 1, timeouts: { headersMs: 800, requestMs: 1500, checkEveryMs: 100 } });
+  port = Number(new URL(await app.listen({ port: 0, host: '127.0.0.1' })).port);
+});
+after(async () => {
+  await app.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+interface Raw { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Raw> {
+  return new Promise((done, fail) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers: { host: `127.0.0.1:${port}`, ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+/** Writes `first` on a raw socket, then one more byte every 200 ms; resolves with what the server answered when it closed. */
+function slowClient(first: string): Promise<string> {
+  return new Promise((done, fail) => {
+    let got = '';
+    const s = connect(port, '127.0.0.1', () => s.write(first));
+    const drip = setInterval(() => s.writable && s.write('a'), 200);
+    // a liveness bound, not a timing assertion: without a request timeout the socket stays open for ever
+    const give = setTimeout(() => { s.destroy(); fail(new Error(`the server still held the slow connection after 20 s (answered: ${got})`)); }, 20_000);
+    s.on('data', (d) => (got += d.toString('utf8')));
+    s.on('error', () => undefined);
+    s.on('close', () => { clearInterval(drip); clearTimeout(give); done(got); });
+  });
+}
+
+test('slowloris: headers that never end and a body dripped a byte at a time are cut off (408); the server keeps answering', async () => {
+  const slow = await Promise.all([
+    slowClient(`GET /api/status HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Pad: `),
+    slowClient(`POST /api/query HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"query":"`),
+    raw('GET', '/api/status').then((r) => `${r.status}`),
+  ]);
+  assert.match(slow[0], /^HTTP\/1\.1 408/);
+  assert.match(slow[1], /^HTTP\/1\.1 408/);
+  assert.equal(slow[2], '200');
+  assert.equal((await raw('GET', '/api/status')).status, 200);
+});
+
+test('every response carries the security headers: pages, scripts, API, feeds, refusals, 404s and malformed requests', async () => {
+  const cases: [string, string, Record<string, string>][] = [
+    ['GET', '/', {}], ['GET', '/findings', {}], ['GET', '/app.js', {}], ['GET', '/missing.js', {}], ['GET', '/api/status', {}], ['GET', '/api/nope', {}],
+    ['GET', '/feed.atom', {}], ['GET', '/feed.json', {}], ['GET', '/v1/rest/auth/metadata', {}], ['GET', '/api/status', { host: 'evil.example' }],
+    ['GET', '/%', {}], ['POST', '/api/suppressions', { origin: 'http://evil.example', 'content-type': 'application/json' }], ['DELETE', '/', {}],
+  ];
+  for (const [method, path, headers] of cases) {
+    const r = await raw(method, path, headers, method === 'POST' ? '{}' : undefined);
+    const what = `${method} ${path} ${JSON.stringify(headers)} (${r.status})`;
+    assert.equal(r.headers['x-content-type-options'], 'nosniff', what);
+    assert.equal(r.headers['x-frame-options'], 'DENY', what);
+    assert.equal(r.headers['referrer-policy'], 'no-referrer', what);
+    const csp = String(r.headers['content-security-policy'] ?? '');
+    assert.match(csp, /frame-ancestors 'none'/, what);
+    assert.doesNotMatch(csp, /script-src[^;]*'unsafe-inline'/, what);
+    // anything that is not the app's page is a sandboxed document that may load nothing
+    if (!String(r.headers['content-type']).startsWith('text/html')) assert.match(csp, /^default-src 'none';.*sandbox/, what);
+    assert.equal(r.headers['access-control-allow-origin'], undefined, what);
+  }
+});
+
+test('Kusto management: .show answers, but commands that write the workspace are refused unless the server allows ingest', async () => {
+  const mgmt = (csl: string) => raw('POST', '/v1/rest/mgmt', { 'content-type': 'application/json' }, JSON.stringify({ db: 'kqlite', csl }));
+  assert.equal((await mgmt('.show tables')).status, 200);
+  for (const csl of ['.create-merge table Planted (a:string)', '.create table Planted (a:string)', '.ingest inline into table DeviceInfo <| x,y,z']) {
+    const r = await mgmt(csl);
+    assert.equal(r.status, 403, `${csl}: ${r.body.slice(0, 200)}`);
+    assert.match(r.body, /--allow-ingest/);
+  }
+  const tables = await mgmt('.show tables');
+  assert.doesNotMatch(tables.body, /Planted/);
+  // the operator's opt-in: kqlite serve --allow-ingest (what kqlite export into a server needs)
+  const open = await buildServer({ workspaceDir: ws, webRoot: web, engineWorkers: 1, allowIngest: true });
+  try {
+    const made = await open.inject({ method: 'POST', url: '/v1/rest/mgmt', payload: { db: 'kqlite', csl: '.create-merge table Planted (a:string)' } });
+    assert.equal(made.statusCode, 200, made.body);
+  } finally {
+    await open.close();
+  }
+});
+
+test('error bodies name files relative to the workspace, never by absolute path (API and Kusto endpoint)', async () => {
+  writeFileSync(join(ws, 'config.json'), '{ not json');
+  try {
+    const api = await raw('POST', '/api/query', { 'content-type': 'application/json' }, JSON.stringify({ query: 'print 1' }));
+    assert.equal(api.status, 400, api.body);
+    assert.match(api.body, /<workspace>\/config\.json is not JSON/);
+    const kusto = await raw('POST', '/v2/rest/query', { 'content-type': 'application/json' }, JSON.stringify({ db: 'kqlite', csl: 'print 1' }));
+    assert.match(kusto.body, /<workspace>\/config\.json is not JSON/);
+    for (const r of [api, kusto]) {
+      assert.ok(!r.body.includes(root), r.body.slice(0, 300));
+      assert.doesNotMatch(r.body, /\n\s+at |node:internal/);
+    }
+  } finally {
+    rmSync(join(ws, 'config.json'));
+  }
+});
+
+test('kqlite serve --allow-ingest is the switch for Kusto writes (off by default)', async () => {
+  for (const [flag, status] of [[[], 403], [['--allow-ingest'], 200]] as const) {
+    const s = await serveCli(['serve', '--workspace', ws, '--port', '0', ...flag]);
+    try {
+      const r = await fetch(`${s.url}/v1/rest/mgmt`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ db: 'kqlite', csl: '.create-merge table FromCli (a:string)' }) });
+      assert.equal(r.status, status, await r.text());
+    } finally {
+      await s.stop();
+    }
+  }
+});
