@@ -34,6 +34,8 @@ export interface ServerOptions {
   /** V8 heap cap of each engine worker in MB (default 2048); a query's memory budget is half of it unless set. */
   engineHeapMb?: number;
   engineMemoryBudgetBytes?: number;
+  /** Queries and hunts that may wait for a worker (default 32); more are refused with 503. */
+  engineQueueMax?: number;
   logger?: boolean;
   /** Kusto management commands that change the workspace (`.create-merge table`, `.ingest inline`); off unless given (`kqlite serve --allow-ingest`). */
   allowIngest?: boolean;
@@ -71,6 +73,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const hostNames = allowedHostNames(host, opts.allowHosts);
   const pool = new EnginePool({
     dir: opts.workspaceDir, size: opts.engineWorkers ?? 2, ...(opts.engineHeapMb ? { heapMb: opts.engineHeapMb } : {}), ...(opts.engineMemoryBudgetBytes ? { memoryBudgetBytes: opts.engineMemoryBudgetBytes } : {}),
+    ...(opts.engineQueueMax !== undefined ? { maxQueued: opts.engineQueueMax } : {}),
     onRunLost: (runId, reason) => failRun(ctx.db, runId, reason),
   });
   // Strict validation: unknown fields are refused, not silently dropped; types are not coerced.

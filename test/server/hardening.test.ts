@@ -2,7 +2,7 @@
 // did before): requests sent slowly (slowloris headers, a dripped body), responses without security headers,
 // Kusto management commands that write, error bodies that name absolute paths.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { createDemoWorkspace } from '../../src/ingest/index.js';
 import { buildServer } from '../../src/server/app.js';
 import { serveCli } from '../helpers/cli.js';
+import { serveFiles } from '../helpers/http-files.js';
 
 let root: string;
 let ws: string;
@@ -26,6 +27,10 @@ before(async () => {
   mkdirSync(web);
   writeFileSync(join(web, 'index.html'), '<!doctype html><title>kqlite</title>');
   writeFileSync(join(web, 'app.js'), 'console.log(1)');
+  // links inside the web root that point out of it (a secret beside it, the workspace's findings)
+  writeFileSync(join(root, 'secret.txt'), 'SECRET-OUTSIDE-THE-WEB-ROOT');
+  symlinkSync(join(root, 'secret.txt'), join(web, 'leak.txt'));
+  symlinkSync(root, join(web, 'up'));
   // short limits so a slow client is cut off within the test (the defaults are 10 s / 60 s)
   app = await buildServer({ workspaceDir: ws, webRoot: web, engineWorkers: 1, timeouts: { headersMs: 800, requestMs: 1500, checkEveryMs: 100 } });
   port = Number(new URL(await app.listen({ port: 0, host: '127.0.0.1' })).port);
@@ -96,6 +101,17 @@ test('every response carries the security headers: pages, scripts, API, feeds, r
   }
 });
 
+test('path traversal on static files: escapes, backslashes, NUL, absolute paths and symlinks out of the web root', async () => {
+  const paths = ['/leak.txt', '/up/secret.txt', '/up/ws/findings.sqlite', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/..%5csecret.txt', '/%2e%2e%5csecret.txt',
+    '/app.js%00.txt', `/${encodeURIComponent(join(root, 'secret.txt'))}`, '//etc/passwd', '/%2fetc%2fpasswd', '/....//secret.txt'];
+  for (const path of paths) {
+    const r = await raw('GET', path);
+    assert.ok(r.status === 404 || (r.status === 200 && /^<!doctype html>/.test(r.body)) || r.status === 400, `${path}: ${r.status}`);
+    assert.doesNotMatch(r.body, /SECRET-OUTSIDE|SQLite format|root:/, path);
+  }
+  assert.equal((await raw('GET', '/app.js')).status, 200);
+});
+
 test('Kusto management: .show answers, but commands that write the workspace are refused unless the server allows ingest', async () => {
   const mgmt = (csl: string) => raw('POST', '/v1/rest/mgmt', { 'content-type': 'application/json' }, JSON.stringify({ db: 'kqlite', csl }));
   assert.equal((await mgmt('.show tables')).status, 200);
@@ -143,4 +159,62 @@ test('kqlite serve --allow-ingest is the switch for Kusto writes (off by default
       await s.stop();
     }
   }
+});
+
+// the time limit is a liveness bound: without the fixes the next query waits for a download that never ends
+test('a flood of queries is refused (503) past the queue, and a query whose client went away stops', { timeout: 90_000 }, async () => {
+  // a query that holds its engine thread until stopped: externaldata from a server that never answers in time
+  const slow = await serveFiles({ '/slow.txt': { body: 'late', delayMs: 600_000 } });
+  const dir = join(root, 'flood');
+  createDemoWorkspace(dir, { devices: 2, days: 1 });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ externalData: { allowNetwork: true, allowPrivateNetwork: true, timeoutMs: 300_000 } }));
+  const busy = await buildServer({ workspaceDir: dir, webRoot: web, engineWorkers: 1, engineQueueMax: 2 });
+  const base = await busy.listen({ port: 0, host: '127.0.0.1' });
+  const post = (body: object, signal?: AbortSignal) => fetch(`${base}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+  const blocking = { query: `externaldata(a:string)["${slow.url}/slow.txt"] with (format="txt") | count`, timeoutMs: 300_000 };
+  const untilHit = async (n: number) => {
+    for (let i = 0; i < 400 && (slow.hits.get('/slow.txt') ?? 0) < n; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(slow.hits.get('/slow.txt'), n, 'the blocking query reached its download');
+  };
+  try {
+    // the client that goes away: its running query is stopped, so the next one gets the thread
+    const gone = new AbortController();
+    const first = post(blocking, gone.signal).catch((e: Error) => e);
+    await untilHit(1);
+    gone.abort();
+    assert.ok((await first) instanceof Error);
+    const next = await post({ query: 'print 1' });
+    assert.equal(next.status, 200, await next.text());
+    // one running, two waiting: a fourth is refused at once, and the server answers everything else
+    const running = post({ ...blocking, clientId: 'hold' });
+    await untilHit(2);
+    // nothing can finish before 'hold' is cancelled except a refusal: the first answer must be the 503
+    const flood = [post({ query: 'print 2', clientId: 'w1' }), post({ query: 'print 3', clientId: 'w2' }), post({ query: 'print 4', clientId: 'w3' })].map((p) => p.then((r) => r.status));
+    assert.equal(await Promise.race(flood), 503);
+    assert.equal((await fetch(`${base}/api/status`)).status, 200);
+    await fetch(`${base}/api/query/hold/cancel`, { method: 'POST' });
+    assert.deepEqual((await Promise.all(flood)).sort(), [200, 200, 503]);
+    assert.equal((await running).status, 409);
+  } finally {
+    await busy.close();
+    await slow.close();
+  }
+});
+
+test('keys named __proto__, constructor or toString in dynamic values are kept as keys, never as the prototype (workbench)', async () => {
+  const run = async (query: string) => {
+    const r = await raw('POST', '/api/query', { 'content-type': 'application/json' }, JSON.stringify({ query }));
+    assert.equal(r.status, 200, r.body.slice(0, 300));
+    return (JSON.parse(r.body) as { tables: { rows: unknown[][] }[] }).tables[0]!.rows[0]!;
+  };
+  // telemetry-derived keys: a make_bag over them must not drop the ones Object.prototype also has
+  assert.deepEqual(await run('datatable(k:string)["constructor", "toString", "__proto__", "a"] | summarize b = make_bag(bag_pack(k, 1)) | project k = array_sort_asc(bag_keys(b))'), [['__proto__', 'a', 'constructor', 'toString']]);
+  assert.deepEqual(await run('print b = dynamic({"__proto__": {"isAdmin": true}}) | project k = bag_keys(b), inherited = b.isAdmin, own = b["__proto__"].isAdmin'), [['__proto__'], null, true]);
+  assert.deepEqual(await run('print b = bag_pack("__proto__", dynamic({"isAdmin": true}), "x", 1) | project k = array_sort_asc(bag_keys(b)), inherited = b.isAdmin'), [['__proto__', 'x'], null]);
+  assert.deepEqual(await run('print m = bag_merge(dynamic({"a": 1}), parse_json(\'{"__proto__": {"x": 1}, "constructor": 2}\')) | project k = array_sort_asc(bag_keys(m))'), [['__proto__', 'a', 'constructor']]);
+  assert.deepEqual(await run('print s = bag_set_key(dynamic({}), "__proto__", 1) | project k = bag_keys(s)'), [['__proto__']]);
+  assert.deepEqual(await run('print u = parse_urlquery("a=1&__proto__=x&constructor=y") | project k = array_sort_asc(bag_keys(u["Query Parameters"]))'), [['__proto__', 'a', 'constructor']]);
+  assert.deepEqual(await run('print e = extract_json("$.constructor", \'{"a": 1}\', typeof(string)), f = extract_json("$.__proto__", \'{"a": 1}\')'), ['', '']);
+  // and nothing reached Object.prototype on the engine's thread
+  assert.deepEqual(await run('print p = dynamic({}).isAdmin, q = dynamic({}).x'), [null, null]);
 });

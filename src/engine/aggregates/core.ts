@@ -7,6 +7,7 @@ import { compareValues, valueKey } from '../values/compare.js';
 import { valueToDynamic } from '../values/format.js';
 import type { DynamicValue, ScalarTypeName, Value } from '../values/value.js';
 import type { AggregateFunction, AggState } from './types.js';
+import { setOwn } from '../../common/own-keys.js';
 
 const agg = (name: string, minArgs: number, maxArgs: number, create: AggregateFunction['create'], multi = false): AggregateFunction => ({ name, minArgs, maxArgs, create, multi });
 
@@ -158,7 +159,7 @@ function makeBag(withIf: boolean): AggregateFunction['create'] {
     return {
       add: ([v, c]) => {
         if (withIf && c !== true) return;
-        if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) if (!(k in out)) out[k] = x;
+        if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) if (!Object.hasOwn(out, k)) setOwn(out, k, x);
       },
       result: () => out,
     };
