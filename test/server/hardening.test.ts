@@ -218,3 +218,20 @@ test('keys named __proto__, constructor or toString in dynamic values are kept a
   // and nothing reached Object.prototype on the engine's thread
   assert.deepEqual(await run('print p = dynamic({}).isAdmin, q = dynamic({}).x'), [null, null]);
 });
+
+test('Kusto endpoint: a client request id with CR/LF and properties nested 20,000 deep are bad requests (400), not internal errors', async () => {
+  const kusto = (body: object | string) => raw('POST', '/v2/rest/query', { 'content-type': 'application/json' }, typeof body === 'string' ? body : JSON.stringify(body));
+  const injected = await kusto({ db: 'kqlite', csl: 'print 1', properties: { ClientRequestId: 'abc\r\nSet-Cookie: pwned=1' } });
+  assert.equal(injected.status, 400, injected.body.slice(0, 300));
+  assert.equal(injected.headers['set-cookie'], undefined);
+  assert.match(injected.body, /client request id .* printable ASCII/);
+  const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+  for (const properties of [`{"Parameters":{"p":${deep}}}`, JSON.stringify(`{"Parameters":{"p":${deep}}}`)]) {
+    const r = await kusto(`{"db":"kqlite","csl":"declare query_parameters(p:dynamic); print p","properties":${properties}}`);
+    assert.equal(r.status, 400, r.body.slice(0, 300));
+    assert.match(r.body, /nests more than 1000 levels/);
+  }
+  const fine = await kusto({ db: 'kqlite', csl: 'print 1', properties: { ClientRequestId: 'KD2RunQuery;5f7c2a1e-0000-4000-8000-000000000001' } });
+  assert.equal(fine.status, 200);
+  assert.equal(fine.headers['x-ms-client-request-id'], 'KD2RunQuery;5f7c2a1e-0000-4000-8000-000000000001');
+});
