@@ -123,7 +123,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       return reply.code(401).header('www-authenticate', 'Bearer realm="kqlite"').send(errorBody(401, 'this server needs a token: send "Authorization: Bearer <token>" (printed by kqlite serve at start)'));
     }
     const one = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h);
-    const refusal = crossOriginRefusal(req.method, req.headers.host, one(req.headers.origin), one(req.headers['sec-fetch-site']));
+    const refusal = crossOriginRefusal(req.method, req.headers.host, one(req.headers.origin), one(req.headers['sec-fetch-site']), one(req.headers['sec-fetch-mode']));
     if (refusal) return reply.code(403).send(errorBody(403, refusal));
   });
 

@@ -235,3 +235,18 @@ test('Kusto endpoint: a client request id with CR/LF and properties nested 20,00
   assert.equal(fine.status, 200);
   assert.equal(fine.headers['x-ms-client-request-id'], 'KD2RunQuery;5f7c2a1e-0000-4000-8000-000000000001');
 });
+
+test('another site\'s page cannot make the API work for it: cross-site reads (img, fetch, script) are refused; links, the app and SDKs are not', async () => {
+  const query = `/v1/rest/query?db=kqlite&csl=${encodeURIComponent('range x from 1 to 1000 step 1 | count')}`;
+  for (const [site, mode] of [['cross-site', 'no-cors'], ['cross-site', 'cors'], ['same-site', 'no-cors'], ['cross-site', 'websocket']] as const) {
+    for (const path of [query, '/api/findings', '/api/status', '/v2/rest/query?db=kqlite&csl=print%201']) {
+      const r = await raw('GET', path, { 'sec-fetch-site': site, 'sec-fetch-mode': mode, origin: 'http://evil.example' });
+      assert.equal(r.status, 403, `${site}/${mode} ${path}: ${r.body.slice(0, 200)}`);
+    }
+  }
+  // following a link from elsewhere, the app's own requests and clients that send no Sec-Fetch-* still work
+  assert.equal((await raw('GET', '/api/status', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' })).status, 200);
+  assert.equal((await raw('GET', '/api/status', { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' })).status, 200);
+  assert.equal((await raw('GET', query)).status, 200);
+  assert.equal((await raw('GET', '/feed.atom', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' })).status, 200);
+});
