@@ -59,7 +59,10 @@ const TIMEOUTS = { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 10_000, ch
 
 function secured(reply: FastifyReply): FastifyReply {
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
-  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DATA_CSP);
+  // scripts are left without one: a worker (the editor's) takes the CSP its own script arrives with, and
+  // the page's policy already decides which scripts run
+  const script = /^(text|application)\/javascript/.test(String(reply.getHeader('content-type') ?? ''));
+  if (!reply.hasHeader('content-security-policy') && !script) reply.header('content-security-policy', DATA_CSP);
   return reply;
 }
 
