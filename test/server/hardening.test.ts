@@ -2,7 +2,7 @@
 // did before): requests sent slowly (slowloris headers, a dripped body), responses without security headers,
 // Kusto management commands that write, error bodies that name absolute paths.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createDemoWorkspace } from '../../src/ingest/index.js';
 import { buildServer } from '../../src/server/app.js';
-import { serveCli } from '../helpers/cli.js';
+import { runCli, serveCli } from '../helpers/cli.js';
 import { serveFiles } from '../helpers/http-files.js';
 
 let root: string;
@@ -254,4 +254,36 @@ test('another site\'s page cannot make the API work for it: cross-site reads (im
   assert.equal((await raw('GET', '/api/status', { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' })).status, 200);
   assert.equal((await raw('GET', query)).status, 200);
   assert.equal((await raw('GET', '/feed.atom', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' })).status, 200);
+});
+
+test('XSS through telemetry and rule text: the hunt report (kqlite hunt --html) and the API carry it as text; the report may run no script', async () => {
+  const dir = join(root, 'xss');
+  createDemoWorkspace(dir, { devices: 2, days: 1 });
+  const rules = join(root, 'xss-rules');
+  mkdirSync(rules);
+  // a rule whose name and finding fields (device, user, evidence) are markup an attacker chose
+  writeFileSync(join(rules, 'xss.yaml'), [
+    'id: 7a1b2c3d-0000-4000-8000-00000000a55a', 'name: "<img src=x onerror=alert(1)> rule"', 'severity: High', 'tactics: [CommandAndControl]', 'relevantTechniques: [T1219]',
+    'query: |', `  print Timestamp = datetime(2026-11-16), DeviceName = "<script>alert(1)</script>", AccountName = '"><svg onload=alert(2)>'`, '',
+  ].join('\n'));
+  assert.equal((await runCli(['rules', 'import', rules, '--workspace', dir])).code, 0);
+  const report = join(root, 'report.html');
+  const hunt = await runCli(['hunt', '--workspace', dir, '--rules', '7a1b2c3d-0000-4000-8000-00000000a55a', '--html', report]);
+  assert.equal(hunt.code, 2, hunt.stderr);
+  const html = readFileSync(report, 'utf8');
+  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'/);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt; rule/);
+  assert.match(html, /&quot;&gt;&lt;svg onload=alert\(2\)&gt;/);
+  assert.doesNotMatch(html, /<script|<img|<svg/i);
+  // the same finding through the API: JSON, sandboxed, never HTML
+  const s = await serveCli(['serve', '--workspace', dir, '--port', '0']);
+  try {
+    const r = await fetch(`${s.url}/api/findings`);
+    assert.match(String(r.headers.get('content-type')), /^application\/json/);
+    assert.match(String(r.headers.get('content-security-policy')), /sandbox/);
+    assert.match(await r.text(), /<script>alert\(1\)<\/script>/);
+  } finally {
+    await s.stop();
+  }
 });
