@@ -32,7 +32,7 @@ ${REMOTE_HELP}`;
 
 interface IngestModule {
   openWorkspace?: (d: string, o?: object) => TableSource;
-  externalDataFor?: (dir: string | undefined, flags: { allowNetwork?: boolean }) => ExternalDataSource;
+  externalDataFor?: (dir: string | undefined, flags: { allowNetwork?: boolean; allowPrivateNetwork?: boolean }) => ExternalDataSource;
 }
 
 async function ingestModule(): Promise<IngestModule> {
@@ -56,7 +56,9 @@ async function openSource(flag: string | undefined, allowNetwork: boolean): Prom
   if (!none && !existsSync(dir)) throw new Error(`no workspace at ${dir}`);
   const mod = none ? await externalDataModule() : await ingestModule();
   if ((!none && !mod.openWorkspace) || !mod.externalDataFor) throw new Error('workspaces are not available in this build');
-  const externalData = mod.externalDataFor(none ? undefined : dir, { allowNetwork });
+  // the query is the user's own text: --allow-network reaches what they wrote, this machine and the LAN too
+  // (hunts run rules from elsewhere, so they reach private addresses only where config.json allows it)
+  const externalData = mod.externalDataFor(none ? undefined : dir, { allowNetwork, allowPrivateNetwork: allowNetwork });
   return none ? { externalData } : { source: mod.openWorkspace!(dir), externalData };
 }
 

@@ -9,18 +9,20 @@ import { buildServer } from '../server/app.js';
 import { checkPort, portInUse } from './port.js';
 import { guarded, parseCommand, UsageError, workspaceDir } from './shared.js';
 
-const HELP = `usage: kqlite serve [--workspace DIR] [--port 7070] [--host 127.0.0.1] [--token TOKEN] [--allow-host NAME ...]
+const HELP = `usage: kqlite serve [--workspace DIR] [--port 7070] [--host 127.0.0.1] [--token TOKEN] [--allow-host NAME ...] [--allow-ingest]
 
 Serves the web app (feed, rule pages, coverage, findings, inventory, workbench) and its JSON API under /api/.
 Binds 127.0.0.1 unless --host says otherwise; on any other host every API request needs the bearer token
 (--token, $KQLITE_TOKEN, or one generated and printed at start). --port 0 picks a free port.
 Requests must address the server by a name it is bound to (127.0.0.1, localhost, [::1], the --host value;
 on 0.0.0.0 also this machine's addresses and host name); --allow-host adds a name (e.g. a DNS name behind
-a proxy). Browser requests that change anything must come from the server's own pages.`;
+a proxy). Browser requests that change anything must come from the server's own pages.
+The Kusto endpoint (/v1/rest/mgmt) answers the .show commands; --allow-ingest also lets clients add tables and
+rows (.create-merge table, .ingest inline: what kqlite export into this server sends).`;
 
 export async function run(args: string[]): Promise<number> {
   return guarded('serve', async () => {
-    const p = parseCommand('serve', args, { workspace: { type: 'string', short: 'w' }, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'allow-host': { type: 'string', multiple: true } }, HELP);
+    const p = parseCommand('serve', args, { workspace: { type: 'string', short: 'w' }, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, 'allow-ingest': { type: 'boolean' } }, HELP);
     if (!p) return 0;
     const v = p.values;
     const dir = workspaceDir(v.workspace);
@@ -34,7 +36,7 @@ export async function run(args: string[]): Promise<number> {
     for (const h of allowHosts) if (!/^[A-Za-z0-9.:[\]-]{1,253}$/.test(h)) throw new UsageError(`--allow-host takes a host name or address, not '${h}'`);
     const check = await checkPort(host, port);
     if (!check.free) throw new Error(portInUse(check, host, port, (n) => `kqlite serve --port ${n}`, dir));
-    const app = await buildServer({ workspaceDir: dir, host, allowHosts, ...(token ? { token } : {}) });
+    const app = await buildServer({ workspaceDir: dir, host, allowHosts, allowIngest: v['allow-ingest'] === true, ...(token ? { token } : {}) });
     const address = await app.listen({ port, host }).catch(async (e: NodeJS.ErrnoException) => {
       await app.close();
       throw e.code === 'EADDRINUSE' ? new Error(portInUse({ url: '' }, host, port, (n) => `kqlite serve --port ${n}`)) : e;

@@ -8,7 +8,10 @@ export function ownValue<T>(o: Record<string, T>, key: string): T | undefined {
 }
 
 export function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  // assignment makes an own property for every name but `__proto__` (Object.prototype's only accessor), and is
+  // far cheaper than defineProperty in loops that build bags row by row
+  if (key !== '__proto__') o[key] = value;
+  else Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Adds `n` to the count under `key`. */

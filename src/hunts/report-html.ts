@@ -33,7 +33,9 @@ export function huntReportHtml(s: HuntSummary, findings: readonly Finding[]): st
   }
   const sections = [...byTool].sort((a, b) => a[0].localeCompare(b[0])).map(([tool, devices]) => `<section><h2>${esc(tool)}</h2>${[...devices].sort((a, b) => a[0].localeCompare(b[0])).map(([device, fs]) => `
 <h3>${esc(device)}</h3>${fs.map((f) => `<details${f.suppressedBy === undefined ? ' open' : ''}><summary><b class="sev ${esc(f.severity)}">${esc(f.severity)}</b> ${esc(f.ruleName)} · ${f.count} events · ${esc(f.firstSeen)} → ${esc(f.lastSeen)}${f.suppressedBy !== undefined ? ' · <i>suppressed</i>' : ''} · ${esc(f.status)}</summary>${timeline(f, from, to)}<p>Rule <code>${esc(f.ruleId)}</code>, finding <code>${esc(f.id)}</code>${f.user ? `, user ${esc(f.user)}` : ''}. Report ids: ${esc(f.reportIds.slice(0, 20).join(', '))}${f.reportIds.length > 20 ? ' …' : ''}</p>${evidence(f)}</details>`).join('')}`).join('')}</section>`).join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>kqlite hunt #${s.runId}</title><style>
+  // every value is escaped; the policy is a second wall: the report is read from disk or a mail attachment and
+  // holds telemetry (device names, command lines) that an attacker chose, so it may run no script at all
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"><title>kqlite hunt #${s.runId}</title><style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1b1f24}h1{font-size:1.5rem}
 table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #d0d7de;padding:2px 6px;text-align:left;vertical-align:top}
 .ev{display:block;overflow-x:auto;max-width:100%}.tl{position:relative;height:8px;background:#eef1f4;margin:6px 0;border-radius:4px}.tl span{position:absolute;top:0;height:8px;background:#cf222e;border-radius:4px}

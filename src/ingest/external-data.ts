@@ -1,6 +1,7 @@
 /**
  * externaldata's bytes (the engine's ExternalDataSource): http/https URLs only (never file: or anything
- * that could read the machine), fetched only when the network is allowed, each download capped in size
+ * that could read the machine), fetched only when the network is allowed, from public addresses only unless
+ * private ones are allowed too (sync-fetch.ts), each download capped in size
  * and time, and a copy kept under the workspace in `external/` (keyed by URL + format) so a re-run works
  * offline: with the network off the copy is used; with it on, a failed download falls back to the copy
  * with a warning. Every failure is a QueryError naming the URL (its query string, often a secret, left out).
@@ -28,6 +29,7 @@ export function externalDataSource(opts: ExternalDataOptions): ExternalDataSourc
   const allowNetwork = opts.allowNetwork ?? DEFAULT_EXTERNAL_DATA.allowNetwork;
   const maxBytes = opts.maxBytes ?? DEFAULT_EXTERNAL_DATA.maxBytes;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_EXTERNAL_DATA.timeoutMs;
+  const allowPrivate = opts.allowPrivateNetwork ?? DEFAULT_EXTERNAL_DATA.allowPrivateNetwork;
   // one download per URL and format for the life of this source (a query, or every rule of a hunt)
   const fetched = new Map<string, ExternalData>();
   const cacheFile = (key: string) => (opts.workspaceDir ? insideWorkspace(opts.workspaceDir, EXTERNAL_DIR, `${key}.bin`) : undefined);
@@ -64,12 +66,12 @@ export function externalDataSource(opts: ExternalDataOptions): ExternalDataSourc
         if (!cached) throw new QueryError(`externaldata needs the network to read ${shownUrl(uri)}, which is not allowed: pass --allow-network (kqlite query/hunt), or set "externalData": {"allowNetwork": true} in the workspace's config.json`, EXTERNAL_DATA_CODES.networkOff);
         result = { bytes: cached };
       } else {
-        const got = fetchSync(uri, maxBytes, timeoutMs);
+        const got = fetchSync(uri, maxBytes, timeoutMs, allowPrivate);
         if (got.ok) {
           writeCache(key, uri, format, got.bytes);
           result = { bytes: got.bytes };
         } else {
-          const why = got.reason === 'http' ? `the server answered ${got.status} ${got.statusText}` : got.reason === 'size' ? `it is larger than the ${maxBytes}-byte cap (externalData.maxBytes)` : got.reason === 'timeout' ? `it took longer than the ${timeoutMs} ms cap (externalData.timeoutMs)` : `the request failed: ${got.message}`;
+          const why = got.reason === 'http' ? `the server answered ${got.status} ${got.statusText}` : got.reason === 'size' ? `it is larger than the ${maxBytes}-byte cap (externalData.maxBytes)` : got.reason === 'timeout' ? `it took longer than the ${timeoutMs} ms cap (externalData.timeoutMs)` : got.reason === 'refused' ? `refused: ${got.message}` : `the request failed: ${got.message}`;
           // caps are the user's limits: a copy fetched before under other limits does not stand in
           if (cached && (got.reason === 'http' || got.reason === 'network')) result = { bytes: cached, warning: `externaldata could not read ${shownUrl(uri)} (${why}); used the copy cached in the workspace` };
           else {
@@ -86,9 +88,13 @@ export function externalDataSource(opts: ExternalDataOptions): ExternalDataSourc
 
 /**
  * The source for a command over a workspace: the network allowed by the command's flag or by the
- * workspace's config.json, the caps from the config.
+ * workspace's config.json, the caps from the config. Loopback, private and link-local addresses stay out of
+ * reach unless config.json's allowPrivateNetwork (or the caller, for a query the user typed) allows them.
  */
-export function externalDataFor(workspaceDir: string | undefined, flags: { allowNetwork?: boolean } = {}): ExternalDataSource {
+export function externalDataFor(workspaceDir: string | undefined, flags: { allowNetwork?: boolean; allowPrivateNetwork?: boolean } = {}): ExternalDataSource {
   const config = workspaceDir && existsSync(workspaceDir) ? readWorkspaceConfig(workspaceDir).externalData : { ...DEFAULT_EXTERNAL_DATA };
-  return externalDataSource({ ...config, allowNetwork: Boolean(flags.allowNetwork) || config.allowNetwork, ...(workspaceDir && existsSync(workspaceDir) ? { workspaceDir } : {}) });
+  return externalDataSource({
+    ...config, allowNetwork: Boolean(flags.allowNetwork) || config.allowNetwork, allowPrivateNetwork: Boolean(flags.allowPrivateNetwork) || config.allowPrivateNetwork,
+    ...(workspaceDir && existsSync(workspaceDir) ? { workspaceDir } : {}),
+  });
 }

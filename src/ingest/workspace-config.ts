@@ -1,9 +1,11 @@
 /**
  * `<workspace>/config.json`: settings the user keeps with a workspace, externaldata's and the rule lint's:
- *   { "externalData": { "allowNetwork": true, "maxBytes": 104857600, "timeoutMs": 30000 },
+ *   { "externalData": { "allowNetwork": true, "allowPrivateNetwork": false, "maxBytes": 104857600, "timeoutMs": 30000 },
  *     "lint": { "disable": ["LINT040"] } }
  * allowNetwork lets queries, hunts and the server's workbench fetch http/https URLs (the CLI's
- * --allow-network allows it for one command); maxBytes and timeoutMs cap each download. lint.disable turns
+ * --allow-network allows it for one command); allowPrivateNetwork also lets them reach loopback, private and
+ * link-local addresses (this machine, the LAN, cloud metadata), which are refused otherwise; maxBytes and
+ * timeoutMs cap each download. lint.disable turns
  * lint codes off for the workspace's rule pages and `kqlite check --workspace` (as `--disable` does for one run).
  * A missing file is the defaults; a file that cannot be read is an error naming the file and the field.
  */
@@ -14,6 +16,8 @@ export const CONFIG_FILE = 'config.json';
 
 export interface ExternalDataConfig {
   allowNetwork: boolean;
+  /** Whether downloads may reach loopback, private and link-local addresses (default: public addresses only). */
+  allowPrivateNetwork: boolean;
   /** The most bytes one URL's body may have (after gunzip too). Default 100 MiB, Kusto's note for externaldata. */
   maxBytes: number;
   /** The longest one download may take. */
@@ -24,7 +28,7 @@ export interface WorkspaceConfig {
   externalData: ExternalDataConfig;
 }
 
-export const DEFAULT_EXTERNAL_DATA: ExternalDataConfig = { allowNetwork: false, maxBytes: 100 * 1024 * 1024, timeoutMs: 30_000 };
+export const DEFAULT_EXTERNAL_DATA: ExternalDataConfig = { allowNetwork: false, allowPrivateNetwork: false, maxBytes: 100 * 1024 * 1024, timeoutMs: 30_000 };
 
 export class ConfigError extends Error {}
 
@@ -43,13 +47,13 @@ export function readWorkspaceConfig(dir: string): WorkspaceConfig {
   if (ext === undefined) return config;
   if (!ext || typeof ext !== 'object' || Array.isArray(ext)) throw new ConfigError(`${file}: externalData must be an object`);
   for (const [k, v] of Object.entries(ext)) {
-    if (k === 'allowNetwork') {
-      if (typeof v !== 'boolean') throw new ConfigError(`${file}: externalData.allowNetwork must be true or false`);
-      config.externalData.allowNetwork = v;
+    if (k === 'allowNetwork' || k === 'allowPrivateNetwork') {
+      if (typeof v !== 'boolean') throw new ConfigError(`${file}: externalData.${k} must be true or false`);
+      config.externalData[k] = v;
     } else if (k === 'maxBytes' || k === 'timeoutMs') {
       if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(`${file}: externalData.${k} must be a positive whole number`);
       config.externalData[k] = v;
-    } else throw new ConfigError(`${file}: unknown setting externalData.${k} (allowNetwork, maxBytes, timeoutMs)`);
+    } else throw new ConfigError(`${file}: unknown setting externalData.${k} (allowNetwork, allowPrivateNetwork, maxBytes, timeoutMs)`);
   }
   return config;
 }

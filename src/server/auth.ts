@@ -7,7 +7,8 @@
  *   path lies under /api) must carry `Authorization: Bearer <token>`. Decided on the routed request, not
  *   on the raw URL, so percent-escapes (`/%61pi/...`) cannot slip past it.
  * - Origin: a state-changing request (any method but GET/HEAD/OPTIONS) sent by a browser must come from
- *   the server's own origin (Origin header, and Sec-Fetch-Site when the browser sends it).
+ *   the server's own origin (Origin header, and Sec-Fetch-Site when the browser sends it); a reading one
+ *   made by another site's page (Sec-Fetch-Site cross-site/same-site, other than a navigation) is refused too.
  * - Identity: the audit actor comes from how the request was authenticated, never from a header the
  *   client asserts.
  */
@@ -74,8 +75,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Why a browser's state-changing request must be refused, or undefined when it may proceed. Requests
  * without Origin/Sec-Fetch-Site come from non-browser clients (curl, the SDKs), which a page cannot forge.
  */
-export function crossOriginRefusal(method: string, hostHeader: string | undefined, origin: string | undefined, fetchSite: string | undefined): string | undefined {
-  if (SAFE_METHODS.has(method.toUpperCase())) return undefined;
+export function crossOriginRefusal(method: string, hostHeader: string | undefined, origin: string | undefined, fetchSite: string | undefined, fetchMode?: string): string | undefined {
+  if (SAFE_METHODS.has(method.toUpperCase())) {
+    // A page elsewhere cannot read the answer, but an <img> or fetch() it makes still runs the request: a
+    // Kusto GET query, heavy work, externaldata downloads. The browser says where a request comes from;
+    // only following a link (a navigation) from elsewhere is let through.
+    if ((fetchSite === 'cross-site' || fetchSite === 'same-site') && fetchMode !== 'navigate') return `a ${fetchSite} request may not use the API (only pages of this server may)`;
+    return undefined;
+  }
   if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') return `a ${fetchSite} request may not change anything here`;
   if (origin === undefined) return undefined;
   let o: URL;

@@ -2,8 +2,9 @@
  * Runs workbench queries and hunts on worker threads, so the server thread stays free to answer, with
  * limits: rows (maxRows), time (the engine's own deadline, backed by terminating the thread shortly after
  * it), memory (the engine's budget plus a V8 heap cap on the thread) and cancellation of a query by the
- * client's id. Workers are kept warm (their extent caches survive between jobs); a terminated worker is
- * simply replaced. Jobs beyond the pool size wait their turn.
+ * client's id or when the client goes away. Workers are kept warm (their extent caches survive between jobs);
+ * a terminated worker is simply replaced. Jobs beyond the pool size wait their turn, up to maxQueued of them:
+ * a flood of requests is refused, not queued for hours.
  */
 import { Worker } from 'node:worker_threads';
 import { HttpError } from './errors.js';
@@ -16,6 +17,8 @@ export interface PoolOptions {
   heapMb?: number;
   /** The engine's memory budget per query (default: half of the worker's heap limit, as in the CLI). */
   memoryBudgetBytes?: number;
+  /** Jobs that may wait for a thread (default 32); past it a job is refused at once (503) instead of piling up. */
+  maxQueued?: number;
   /**
    * A hunt whose thread was stopped (time limit, out of memory, cancelled) never ends its run itself, and
    * its process (this server) lives on: the pool hands the run here to be ended as failed.
@@ -57,9 +60,9 @@ export class EnginePool {
 
   constructor(private readonly opts: PoolOptions) {}
 
-  /** Runs a workbench query; `clientId` lets the client cancel it. */
-  async query(req: Omit<Extract<EngineJob, { kind: 'query' }>, 'kind'>, clientId?: string): Promise<QueryResultMessage> {
-    const reply = await this.run({ kind: 'query', ...req }, clientId);
+  /** Runs a workbench query; `clientId` lets the client cancel it; `signal` (the client went away) stops it. */
+  async query(req: Omit<Extract<EngineJob, { kind: 'query' }>, 'kind'>, clientId?: string, signal?: AbortSignal): Promise<QueryResultMessage> {
+    const reply = await this.run({ kind: 'query', ...req }, clientId, signal);
     if (reply.kind !== 'query') throw new HttpError(500, 'the engine worker answered a query with something else');
     return reply;
   }
@@ -71,12 +74,33 @@ export class EnginePool {
     return reply;
   }
 
-  private run(req: EngineJob, clientId?: string): Promise<OkReply> {
+  private run(req: EngineJob, clientId?: string, signal?: AbortSignal): Promise<OkReply> {
     if (this.closed) return Promise.reject(new HttpError(503, 'the server is shutting down'));
+    const busy = !this.slots.some((s) => !s.job) && this.slots.length >= (this.opts.size ?? 2);
+    const max = this.opts.maxQueued ?? 32;
+    if (busy && this.queue.length >= max) return Promise.reject(new HttpError(503, `the engine is busy: ${this.queue.length} queries and hunts are already waiting; try again when they are done`));
     return new Promise((resolve, reject) => {
-      this.queue.push({ req, ...(clientId ? { clientId } : {}), resolve, reject });
+      const job: Job = { req, ...(clientId ? { clientId } : {}), resolve, reject };
+      if (signal) {
+        if (signal.aborted) return reject(new HttpError(499, 'the client went away'));
+        signal.addEventListener('abort', () => this.drop(job), { once: true });
+      }
+      this.queue.push(job);
       this.pump();
     });
+  }
+
+  /** Stops a job whose client went away: out of the queue, or its thread stopped. */
+  private drop(job: Job): void {
+    const gone = new HttpError(499, 'the client went away');
+    const q = this.queue.indexOf(job);
+    if (q >= 0) {
+      this.queue.splice(q, 1);
+      job.reject(gone);
+      return;
+    }
+    const slot = this.slots.find((s) => s.job?.resolve === job.resolve);
+    if (slot) this.fail(slot, gone);
   }
 
   /** Cancels the running or queued query with this client id; false when there is none. */

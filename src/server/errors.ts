@@ -2,6 +2,10 @@
  * Errors as the API answers them: `{"error": {"status", "message", "diagnostics"?}}`. Routes throw
  * `HttpError`; the app's error handler turns it (and Fastify's own validation errors) into that shape.
  */
+import { realpathSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LineMap } from '../common/span.js';
 import { renderDiagnostic, type Diagnostic } from '../common/diagnostics.js';
 import { locateRuleDiagnostic, renderRuleDiagnostic, type Rule, type RuleDiagnostic } from '../rules/index.js';
@@ -18,6 +22,33 @@ export const badRequest = (message: string, diagnostics?: ApiDiagnostic[]) => ne
 
 export function errorBody(status: number, message: string, diagnostics?: ApiDiagnostic[]): ApiError {
   return { error: { status, message, ...(diagnostics ? { diagnostics } : {}) } };
+}
+
+/** This installation of kqlite (the folder holding src/ or dist/). */
+const INSTALL_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+
+function spellings(dir: string): string[] {
+  const out = new Set([resolve(dir)]);
+  try {
+    out.add(realpathSync(dir));
+  } catch {
+    // a folder that is gone has only the spelling given
+  }
+  return [...out].filter((d) => d.length > 1).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * An error message as a client may see it: the workspace folder, this installation, the temporary folder
+ * and the home folder (which name the machine's user and layout) replaced by `<workspace>`, `<kqlite>`,
+ * `<tmp>` and `~`, so a message still says which file is meant without telling a client where things live.
+ */
+export function redactPaths(text: string, workspaceDir: string): string {
+  let out = text;
+  for (const [dir, name] of [...spellings(workspaceDir).map((d) => [d, '<workspace>'] as const), ...spellings(INSTALL_ROOT).map((d) => [d, '<kqlite>'] as const), ...spellings(tmpdir()).map((d) => [d, '<tmp>'] as const), ...spellings(homedir()).map((d) => [d, '~'] as const)]) {
+    // the folder itself or a path under it, not a longer name that starts the same way
+    out = out.replace(new RegExp(dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + String.raw`(?=[\/\s'"):;,\]]|$)`, 'g'), name);
+  }
+  return out;
 }
 
 /** A rule's diagnostics at their place in its file (query or field), rendered as the CLI renders them. */

@@ -9,7 +9,7 @@
  * Text is sent brotli- or gzip-compressed as the browser accepts, each encoding made once per file and kept.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, relative, resolve, sep, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -88,8 +88,9 @@ export function staticFile(root: string, urlPath: string): StaticFile | undefine
   }
   const target = resolve(root, rel);
   const r = relative(resolve(root), target);
-  const inside = r !== '' && !r.startsWith('..' + sep) && r !== '..' && !isAbsolute(r);
-  if (inside && extname(target) && existsSync(target) && statSync(target).isFile()) {
+  const inside = r !== '' && !r.startsWith('..' + sep) && r !== '..' && !isAbsolute(r) && !rel.includes('\0');
+  // judged by where the file really is: a symlink in the web root that points out of it is not served
+  if (inside && extname(target) && existsSync(target) && statSync(target).isFile() && within(realpathSync(root), realpathSync(target))) {
     return fileOf(target, TYPES[extname(target)] ?? 'application/octet-stream', HASHED.test(r.split(sep).join('/')));
   }
   // A path with a file extension that does not exist is a 404, not the app.
@@ -97,6 +98,11 @@ export function staticFile(root: string, urlPath: string): StaticFile | undefine
   const index = resolve(root, 'index.html');
   if (!existsSync(index)) return notBuilt;
   return fileOf(index, TYPES['.html']!, false);
+}
+
+function within(root: string, file: string): boolean {
+  const r = relative(root, file);
+  return r !== '' && r !== '..' && !r.startsWith('..' + sep) && !isAbsolute(r);
 }
 
 /** The encoding to send: brotli, else gzip, when the request accepts it (q > 0). */

@@ -68,6 +68,8 @@ test('hunt: a rule joining telemetry to an externaldata watch list runs with --a
     '  | summarize Events = count() by DeviceName',
     '',
   ].join('\n'));
+  // rules come from elsewhere: their downloads reach this machine's test server only where config.json allows it
+  writeFileSync(join(ws, 'config.json'), JSON.stringify({ externalData: { allowPrivateNetwork: true } }));
   const imported = await runCli(['rules', 'import', rules, '--workspace', ws]);
   assert.equal(imported.code, 0, imported.stderr + imported.stdout);
   const off = await runCli(['hunt', '--workspace', ws, '--rules', 'Devices on the external*', '--format', 'json']);

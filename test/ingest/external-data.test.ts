@@ -30,7 +30,8 @@ before(async () => {
 });
 after(() => srv.close());
 
-const run = (q: string, opts: Parameters<typeof externalDataSource>[0] = { allowNetwork: true }): QueryResult => runQuery(q, { now: 0n, externalData: externalDataSource(opts) });
+// the test server is on 127.0.0.1: a private address, which a download reaches only when allowed
+const run = (q: string, opts: Parameters<typeof externalDataSource>[0] = { allowNetwork: true, allowPrivateNetwork: true }): QueryResult => runQuery(q, { now: 0n, externalData: externalDataSource(opts) });
 const csvOf = (r: QueryResult) => {
   assert.ok(r.ok, JSON.stringify(r.diagnostics));
   return r.tables[0]!;
@@ -97,16 +98,16 @@ test('a failed download (404, refused) is KQL4021 naming the URL and the reason'
 });
 
 test('size cap: a body (streamed without a length) or its gunzipped text past maxBytes ends with KQL4022', () => {
-  const d = errorOf(run(`externaldata(a:string)["${srv.url}/big.txt"]`, { allowNetwork: true, maxBytes: 1000 }));
+  const d = errorOf(run(`externaldata(a:string)["${srv.url}/big.txt"]`, { allowNetwork: true, allowPrivateNetwork: true, maxBytes: 1000 }));
   assert.equal(d.code, 'KQL4022');
   assert.match(d.message, /big\.txt: it is larger than the 1000-byte cap/);
-  const bomb = errorOf(run(`externaldata(a:string)["${srv.url}/bomb.gz"] with (format=txt)`, { allowNetwork: true, maxBytes: 50_000 }));
+  const bomb = errorOf(run(`externaldata(a:string)["${srv.url}/bomb.gz"] with (format=txt)`, { allowNetwork: true, allowPrivateNetwork: true, maxBytes: 50_000 }));
   assert.equal(bomb.code, 'KQL4022');
   assert.match(bomb.message, /larger than 50000 bytes once gunzipped/);
 });
 
 test('time cap: a download slower than timeoutMs ends with KQL4023', () => {
-  const d = errorOf(run(`externaldata(a:string)["${srv.url}/slow.txt"]`, { allowNetwork: true, timeoutMs: 300 }));
+  const d = errorOf(run(`externaldata(a:string)["${srv.url}/slow.txt"]`, { allowNetwork: true, allowPrivateNetwork: true, timeoutMs: 300 }));
   assert.equal(d.code, 'KQL4023');
   assert.match(d.message, /slow\.txt: it took longer than the 300 ms cap/);
 });
@@ -116,7 +117,7 @@ test('the workspace keeps a copy keyed by URL + format: a re-run works with the 
   Workspace.open(dir, { create: true });
   const own = await serveFiles({ '/feed.csv': { body: 'h\nx\ny\n' } });
   const q = `externaldata(v:string)["${own.url}/feed.csv"] with (ignoreFirstRecord=true) | count`;
-  const first = runQuery(q, { externalData: externalDataSource({ workspaceDir: dir, allowNetwork: true }) });
+  const first = runQuery(q, { externalData: externalDataSource({ workspaceDir: dir, allowNetwork: true, allowPrivateNetwork: true }) });
   assert.ok(first.ok, JSON.stringify(first.diagnostics));
   assert.equal(readdirSync(join(dir, EXTERNAL_DIR)).filter((f) => f.endsWith('.bin')).length, 1);
   await own.close();
@@ -125,7 +126,7 @@ test('the workspace keeps a copy keyed by URL + format: a re-run works with the 
   assert.ok(offline.ok, JSON.stringify(offline.diagnostics));
   assert.deepEqual(offline.warnings, []);
   // network on but the server gone: the copy, with a warning
-  const fallback = runQuery(q, { externalData: externalDataFor(dir, { allowNetwork: true }) });
+  const fallback = runQuery(q, { externalData: externalDataFor(dir, { allowNetwork: true, allowPrivateNetwork: true }) });
   assert.ok(fallback.ok);
   assert.match(fallback.warnings.join('\n'), /could not read .*feed\.csv .*used the copy cached in the workspace/);
   // another format is another key: not cached
@@ -138,7 +139,7 @@ test("the workspace's config.json allows the network and sets the caps; a bad co
   Workspace.open(dir, { create: true });
   const q = `externaldata(a:string)["${srv.url}/big.txt"]`;
   assert.equal(errorOf(runQuery(q, { externalData: externalDataFor(dir) })).code, 'KQL4020');
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ externalData: { allowNetwork: true, maxBytes: 100 } }));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ externalData: { allowNetwork: true, allowPrivateNetwork: true, maxBytes: 100 } }));
   assert.equal(errorOf(runQuery(q, { externalData: externalDataFor(dir) })).code, 'KQL4022');
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ externalData: { allowNetwork: 'yes' } }));
   assert.throws(() => externalDataFor(dir), /config\.json: externalData\.allowNetwork must be true or false/);

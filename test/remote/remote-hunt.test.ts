@@ -48,11 +48,12 @@ test('kqlite hunt --cluster gives the findings a local hunt gives, and names the
 
 test('kqlite export moves the workspace into an empty server; the same query gives the same rows there', async () => {
   const empty = join(root, 'empty');
-  const second = await serveCli(['serve', '--workspace', empty, '--port', '0'], {}).catch(async () => {
+  // --allow-ingest: a server takes .create-merge table / .ingest inline only when told to
+  const second = await serveCli(['serve', '--workspace', empty, '--port', '0', '--allow-ingest'], {}).catch(async () => {
     // serve needs an existing workspace: make one with no tables
     const { mkdirSync } = await import('node:fs');
     mkdirSync(empty, { recursive: true });
-    return serveCli(['serve', '--workspace', empty, '--port', '0']);
+    return serveCli(['serve', '--workspace', empty, '--port', '0', '--allow-ingest']);
   });
   try {
     const exp = await runCli(['export', '--workspace', data, '--cluster', second.url, '--database', 'kqlite', '--tables', 'DeviceNetworkEvents,DeviceInfo'], { timeoutMs: 240_000 });

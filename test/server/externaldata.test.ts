@@ -37,7 +37,8 @@ test('workbench externaldata: refused until config.json allows the network, then
   const err = off.json() as ApiError;
   assert.equal(err.error.diagnostics![0]!.code, 'KQL4020');
   assert.match(err.error.message, /iocs\.txt/);
-  writeFileSync(join(ws, 'config.json'), JSON.stringify({ externalData: { allowNetwork: true } }));
+  // the test server is on 127.0.0.1: reachable once config.json allows private addresses too
+  writeFileSync(join(ws, 'config.json'), JSON.stringify({ externalData: { allowNetwork: true, allowPrivateNetwork: true } }));
   const on = await query(q);
   assert.equal(on.statusCode, 200, on.body);
   assert.deepEqual((on.json() as QueryResponse).tables[0]!.rows, [[2]]);
@@ -45,4 +46,30 @@ test('workbench externaldata: refused until config.json allows the network, then
   const bad = await query(q);
   assert.equal(bad.statusCode, 400);
   assert.match((bad.json() as ApiError).error.message, /externalData\.timeoutMs must be a positive whole number/);
+});
+
+test('externaldata SSRF: with the network allowed, loopback, private and link-local addresses are refused unless config.json allows them', async () => {
+  writeFileSync(join(ws, 'config.json'), JSON.stringify({ externalData: { allowNetwork: true, timeoutMs: 5000 } }));
+  const port = new URL(srv.url).port;
+  const hitsBefore = srv.hits.get('/iocs.txt') ?? 0;
+  const targets = [
+    `${srv.url}/iocs.txt`, `http://localhost:${port}/iocs.txt`, `http://[::1]:${port}/iocs.txt`, `http://[::ffff:127.0.0.1]:${port}/iocs.txt`,
+    `http://2130706433:${port}/iocs.txt`, `http://0x7f.1:${port}/iocs.txt`, `http://0.0.0.0:${port}/iocs.txt`,
+    'http://169.254.169.254/latest/meta-data/', 'http://[fd00::1]/x', 'http://10.0.0.1/x', 'http://192.168.1.1/x',
+    // a name that resolves to loopback is refused by the address it resolves to
+    `http://localtest.me:${port}/iocs.txt`,
+  ];
+  try {
+    for (const url of targets) {
+      const r = await query(`externaldata(Domain:string)["${url}"] with (format="txt") | count`);
+      assert.equal(r.statusCode, 400, `${url}: ${r.body.slice(0, 200)}`);
+      const err = r.json() as ApiError;
+      // localtest.me needs DNS: offline it fails to resolve, which is a refusal of another kind
+      if (url.includes('localtest.me') && /ENOTFOUND|EAI_AGAIN/.test(err.error.message)) continue;
+      assert.match(err.error.message, /loopback, private or link-local address/, url);
+    }
+    assert.equal(srv.hits.get('/iocs.txt') ?? 0, hitsBefore, 'no refused request reached the server');
+  } finally {
+    writeFileSync(join(ws, 'config.json'), '{}');
+  }
 });

@@ -7,6 +7,7 @@ import { compareValues, valueKey } from '../values/compare.js';
 import { valueToDynamic } from '../values/format.js';
 import type { DynamicValue, ScalarTypeName, Value } from '../values/value.js';
 import type { AggregateFunction, AggState } from './types.js';
+import { setOwn } from '../../common/own-keys.js';
 
 const agg = (name: string, minArgs: number, maxArgs: number, create: AggregateFunction['create'], multi = false): AggregateFunction => ({ name, minArgs, maxArgs, create, multi });
 
@@ -206,7 +207,7 @@ function makeBag(withIf: boolean, defaultMax = 1_048_576): AggregateFunction['cr
         for (const [k, x] of Object.entries(v)) {
           if (Object.hasOwn(out, k)) continue;
           if (keys >= max) return;
-          out[k] = x;
+          setOwn(out, k, x);
           keys++;
         }
       },

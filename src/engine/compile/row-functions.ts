@@ -10,6 +10,7 @@ import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
 import type { Compiled } from './env.js';
 import { columnReader, compileExpr, constant, type CompileScope } from './expr.js';
+import { setOwn } from '../../common/own-keys.js';
 
 export const ROW_FUNCTIONS = new Set(['pack_all', 'bag_pack_columns', 'column_names_of', 'estimate_data_size', 'column_ifexists', 'columnifexists', 'ingestion_time', 'extent_id', 'extentid', 'extent_tags']);
 
@@ -44,7 +45,7 @@ export function compileRowFunction(name: string, e: CallExpr, s: CompileScope): 
           for (const c of cols) {
             const v = c.read(r);
             if (skip && (v === null || v === '')) continue;
-            out[c.name] = v === null ? null : valueToDynamic(v, c.type);
+            setOwn(out, c.name, v === null ? null : valueToDynamic(v, c.type));
           }
           return out;
         },
@@ -62,7 +63,7 @@ export function compileRowFunction(name: string, e: CallExpr, s: CompileScope): 
           const out: Record<string, DynamicValue> = {};
           for (const c of cols) {
             const v = c.read(r);
-            out[c.name] = v === null ? null : valueToDynamic(v, c.type);
+            setOwn(out, c.name, v === null ? null : valueToDynamic(v, c.type));
           }
           return out;
         },

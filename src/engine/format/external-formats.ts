@@ -8,6 +8,7 @@
 import type * as CsvParseSync from 'csv-parse/sync';
 import { lazyPackage } from '../../common/lazy-package.js';
 import type { DynamicValue } from '../values/value.js';
+import { ownValue } from '../../common/own-keys.js';
 
 const csvParseSync = lazyPackage<typeof CsvParseSync>('csv-parse/sync');
 
@@ -144,7 +145,7 @@ function jsonCells(v: DynamicValue, columns: { name: string }[], mapping: Map<st
     if (src?.path) return follow(v, src.path);
     if (!isObject) return i === 0 && !mapping ? v : undefined;
     const bag = v as Record<string, DynamicValue>;
-    if (c.name in bag) return bag[c.name];
+    if (Object.hasOwn(bag, c.name)) return bag[c.name];
     // a property spelled with another case (Kusto's json mapping by name is exact; exports vary)
     const key = Object.keys(bag).find((k) => k.toLowerCase() === c.name.toLowerCase());
     return key === undefined ? undefined : bag[key];
@@ -155,7 +156,7 @@ function follow(v: DynamicValue, path: (string | number)[]): DynamicValue | unde
   let cur: DynamicValue | undefined = v;
   for (const step of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = typeof step === 'number' ? (Array.isArray(cur) ? cur[step < 0 ? cur.length + step : step] : undefined) : Array.isArray(cur) ? undefined : (cur as Record<string, DynamicValue>)[step];
+    cur = typeof step === 'number' ? (Array.isArray(cur) ? cur[step < 0 ? cur.length + step : step] : undefined) : Array.isArray(cur) ? undefined : ownValue(cur as Record<string, DynamicValue>, step);
   }
   return cur;
 }

@@ -4,6 +4,7 @@ import { valueToString } from '../values/format.js';
 import type { DynamicValue, Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
 import { parseGuidText } from '../../kql/syntax/index.js';
+import { setOwn } from '../../common/own-keys.js';
 
 const arr = (v: Value): DynamicValue[] | null => (Array.isArray(v) ? (v as DynamicValue[]) : null);
 const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -98,7 +99,7 @@ export const ARRAY_TEXT_FUNCTIONS: ScalarFunction[] = [
     // values that are not an array fill every key with null; keys that are not strings are skipped
     const vals = arr(v) ?? [];
     const out: Record<string, DynamicValue> = {};
-    keys.forEach((key, i) => { if (typeof key === 'string') out[key] = i < vals.length ? vals[i]! : null; });
+    keys.forEach((key, i) => { if (typeof key === 'string') setOwn(out, key, i < vals.length ? vals[i]! : null); });
     return out;
   }),
   fn('unicode_codepoints_from_string', 1, 1, ([s]) => [...str(s)].map((c) => c.codePointAt(0)!)),

@@ -5,6 +5,7 @@
 import { valueToDynamic } from '../values/format.js';
 import type { DynamicValue } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
+import { ownValue, setOwn } from '../../common/own-keys.js';
 
 type Bag = Record<string, DynamicValue>;
 
@@ -39,7 +40,7 @@ function withoutPath(bag: Bag, path: string[]): Bag {
   if (!Object.prototype.hasOwnProperty.call(bag, head!)) return bag;
   const out = { ...bag };
   if (!rest.length) delete out[head!];
-  else if (isBag(out[head!])) out[head!] = withoutPath(out[head!] as Bag, rest);
+  else if (isBag(out[head!])) setOwn(out, head!, withoutPath(out[head!] as Bag, rest));
   return out;
 }
 
@@ -47,7 +48,8 @@ function withoutPath(bag: Bag, path: string[]): Bag {
 function withPath(bag: Bag, path: string[], value: DynamicValue): Bag {
   const [head, ...rest] = path;
   const out = { ...bag };
-  out[head!] = rest.length ? withPath(isBag(out[head!]) ? (out[head!] as Bag) : {}, rest, value) : value;
+  const old = ownValue(out, head!);
+  setOwn(out, head!, rest.length ? withPath(isBag(old) ? old : {}, rest, value) : value);
   return out;
 }
 
@@ -87,7 +89,7 @@ export const BAG_FUNCTIONS: ScalarFunction[] = [
   fn('bag_merge', 1, 64, (args) => {
     // the first bag that has a key wins
     const out: Bag = {};
-    for (const b of args) if (isBag(b)) for (const [k, v] of Object.entries(b)) if (!(k in out)) out[k] = v;
+    for (const b of args) if (isBag(b)) for (const [k, v] of Object.entries(b)) if (!Object.hasOwn(out, k)) setOwn(out, k, v);
     return out;
   }),
   fn('bag_remove_keys', 2, 2, ([b, keys]) => {

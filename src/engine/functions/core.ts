@@ -12,6 +12,7 @@ import { jsonText, parseJsonValue as parseJson } from '../values/json.js';
 import { regexExtract } from './regex.js';
 import { textAsType } from './text-as-type.js';
 import { fn, type ScalarFunction } from './types.js';
+import { setOwn } from '../../common/own-keys.js';
 
 const str = (v: Value) => (v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? jsonText(v) : String(v));
 const isEmptyValue = (v: Value) => v === null || v === '' || (typeof v === 'number' && Number.isNaN(v));
@@ -119,12 +120,12 @@ export const CORE_FUNCTIONS: ScalarFunction[] = [
   fn('pack_array', 0, 255, (args, types) => args.map((a, i) => valueToDynamic(a, types[i]!))),
   fn('bag_pack', 0, 255, (args, types) => {
     const o: Record<string, DynamicValue> = {};
-    for (let i = 0; i + 1 < args.length; i += 2) o[str(args[i]!)] = valueToDynamic(args[i + 1]!, types[i + 1]!);
+    for (let i = 0; i + 1 < args.length; i += 2) setOwn(o, str(args[i]!), valueToDynamic(args[i + 1]!, types[i + 1]!));
     return o;
   }),
   fn('pack', 0, 255, (args, types) => {
     const o: Record<string, DynamicValue> = {};
-    for (let i = 0; i + 1 < args.length; i += 2) o[str(args[i]!)] = valueToDynamic(args[i + 1]!, types[i + 1]!);
+    for (let i = 0; i + 1 < args.length; i += 2) setOwn(o, str(args[i]!), valueToDynamic(args[i + 1]!, types[i + 1]!));
     return o;
   }),
   fn('abs', 1, 1, ([v], [t]) => (typeof v === 'number' ? Math.abs(v) : typeof v === 'bigint' ? (v < 0n ? (t === 'long' ? negLong(v) : -v) : v) : null)),

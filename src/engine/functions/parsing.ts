@@ -5,6 +5,7 @@
 import type { DynamicValue, Value } from '../values/value.js';
 import { QueryError } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
+import { setOwn } from '../../common/own-keys.js';
 
 const text = (v: Value): string => (typeof v === 'string' ? v : v === null ? '' : String(v));
 
@@ -23,7 +24,7 @@ function queryParameters(query: string): Record<string, DynamicValue> {
     if (!part) continue;
     const eq = part.indexOf('=');
     const key = decodeComponent(eq < 0 ? part : part.slice(0, eq));
-    out[key] = eq < 0 ? '' : decodeComponent(part.slice(eq + 1));
+    setOwn(out, key, eq < 0 ? '' : decodeComponent(part.slice(eq + 1)));
   }
   return out;
 }

@@ -12,6 +12,7 @@ import type { DynamicValue, ScalarTypeName, Value } from '../values/value.js';
 import { compileRegex } from './regex.js';
 import { fn, type ScalarFunction } from './types.js';
 import { jsonNestsDeeper } from '../../common/nesting.js';
+import { ownValue } from '../../common/own-keys.js';
 
 /** node:zlib, for the compression functions only. */
 const zlib = lazyPackage<typeof Zlib>('node:zlib');
@@ -100,7 +101,7 @@ function extractJson(path: Value, source: Value, resultType: ScalarTypeName): Va
       cur = cur[s < 0 ? cur.length + s : s] ?? null;
     } else {
       if (Array.isArray(cur)) return null;
-      cur = (cur as Record<string, DynamicValue>)[s] ?? null;
+      cur = ownValue(cur as Record<string, DynamicValue>, s) ?? null;
     }
   }
   return asType(cur, resultType);

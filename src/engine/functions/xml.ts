@@ -11,6 +11,7 @@ import type * as FastXmlParser from 'fast-xml-parser';
 import { lazyPackage } from '../../common/lazy-package.js';
 import type { DynamicValue, Value } from '../values/value.js';
 import { fn, type ScalarFunction } from './types.js';
+import { setOwn } from '../../common/own-keys.js';
 
 // loaded on the first parse_xml (start-up cost for every command otherwise; common/lazy-package.ts)
 const fastXml = lazyPackage<typeof FastXmlParser>('fast-xml-parser');
@@ -59,7 +60,7 @@ function normalise(x: unknown): DynamicValue {
   const out: Record<string, DynamicValue> = {};
   for (const [k, val] of entries.sort((a, b) => rank(a[0]) - rank(b[0]))) {
     // an attribute's empty value stays "": only elements are null when empty
-    out[k] = k.startsWith('@') && val === '' ? '' : normalise(val);
+    setOwn(out, k, k.startsWith('@') && val === '' ? '' : normalise(val));
   }
   return out;
 }

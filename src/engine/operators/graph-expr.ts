@@ -12,6 +12,7 @@ import { columnReader, compileExpr, toDynamic, type CompileScope } from '../comp
 import type { Compiled, Env, Runtime } from '../compile/env.js';
 import type { GraphValue } from '../storage/graph.js';
 import { QueryError, type DynamicValue, type Value } from '../values/value.js';
+import { setOwn } from '../../common/own-keys.js';
 
 /** A variable length edge's path at each row: edges[start[r] .. +len[r]), inner nodes inner[innerStart[r] .. +max(len-1, 0)). */
 export interface PathColumn {
@@ -65,7 +66,7 @@ function bagOf(table: GraphValue['nodes']): (i: number) => DynamicValue {
   const readers = table.columns.map((c) => [c.name, columnReader(c.column), c.column.type] as const);
   return (i) => {
     const bag: Record<string, DynamicValue> = {};
-    for (const [name, read, type] of readers) bag[name] = toDynamic(read(i), type);
+    for (const [name, read, type] of readers) setOwn(bag, name, toDynamic(read(i), type));
     return bag;
   };
 }

@@ -20,6 +20,7 @@ import type { DynamicValue, Value } from '../values/value.js';
 import type { OpContext } from './context.js';
 import { union } from './union.js';
 import { where } from './where.js';
+import { setOwn } from '../../common/own-keys.js';
 
 export interface SearchInput {
   name: string;
@@ -109,7 +110,7 @@ export function find(e: FindExpr, inputs: SearchInput[], cx: OpContext): Relatio
         const bag: Record<string, DynamicValue> = {};
         for (const c of rest) {
           const v = readCell(c.column, r);
-          if (v !== null && v !== '') bag[c.name] = valueToDynamic(v, c.column.type);
+          if (v !== null && v !== '') setOwn(bag, c.name, valueToDynamic(v, c.column.type));
         }
         packs.push(bag);
       }

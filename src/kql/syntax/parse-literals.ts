@@ -11,6 +11,7 @@ import { datetimeTicksToIso, parseDatetimeText, parseGuidText, parseTimespanText
 import { Parser } from './parser.js';
 import { SYNTAX } from './syntax-codes.js';
 import { normaliseTypeName } from './type-names.js';
+import { setOwn } from '../../common/own-keys.js';
 
 const TYPED_LITERAL_WORDS = new Set([
   'datetime', 'date', 'timespan', 'time', 'guid', 'uuid', 'uniqueid', 'dynamic', 'bool', 'boolean',
@@ -197,7 +198,7 @@ function parseDynamicValue(p: Parser, depth = 0): DynamicValue {
       }
       p.advance();
       p.expectPunct(':', 'after the property name');
-      obj[key] = parseDynamicValue(p, depth + 1);
+      setOwn(obj, key, parseDynamicValue(p, depth + 1));
       if (!p.eatPunct(',') || p.pos === before) break;
     }
     p.expectPunct('}', 'to close the dynamic object');

@@ -5,6 +5,7 @@
  * rest are accepted and ignored, as Kusto ignores properties that do not apply.
  */
 import { parseDatetimeText, parseTimespanText, parseTimespanUnitLiteral } from '../../kql/syntax/literals.js';
+import { jsonNestsDeeper, MAX_NESTING } from '../../common/nesting.js';
 import { KustoRequestError } from './kusto-errors.js';
 
 export interface KustoRequest {
@@ -44,8 +45,30 @@ function asObject(v: unknown, what: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+/** Whether a parsed value nests more than `limit` arrays/objects (walked without recursion). */
+function nestsDeeper(v: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length) {
+    const [x, depth] = stack.pop()!;
+    if (!x || typeof x !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(x)) if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** A client request id goes back out as a response header: printable ASCII only (a CR/LF would be a header injection). */
+function requestId(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!/^[\x20-\x7e]*$/.test(v)) throw new KustoRequestError(400, 'General_BadRequest', 'the client request id (x-ms-client-request-id, ClientRequestId) must be printable ASCII');
+  return v.slice(0, 256);
+}
+
 export function readRequest(body: unknown, query: Record<string, unknown>, headers: Record<string, string | string[] | undefined>): KustoRequest {
   const src = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : query;
+  // values nested past what every later step (the copy to the engine's thread, formatting) handles are refused here
+  const raw = src['properties'];
+  if (typeof raw === 'string' ? jsonNestsDeeper(raw) : nestsDeeper(raw, MAX_NESTING)) throw new KustoRequestError(400, 'General_BadRequest', `'properties' nests more than ${MAX_NESTING} levels deep`);
   const csl = src['csl'];
   if (typeof csl !== 'string' || !csl.trim()) throw new KustoRequestError(400, 'General_BadRequest', "the request has no 'csl' (the query or command text)");
   const db = src['db'];
@@ -54,7 +77,7 @@ export function readRequest(body: unknown, query: Record<string, unknown>, heade
   const lower = Object.fromEntries(Object.entries(asObject(props['Options'] ?? props['options'], 'properties.Options')).map(([k, v]) => [k.toLowerCase(), v]));
   const header = headers['x-ms-client-request-id'];
   const crid = typeof header === 'string' ? header : typeof props['ClientRequestId'] === 'string' ? (props['ClientRequestId'] as string) : undefined;
-  return { db: (db as string | undefined) ?? undefined, csl, clientRequestId: crid?.slice(0, 256), options: lower, parameters: asObject(props['Parameters'] ?? props['parameters'], 'properties.Parameters') };
+  return { db: (db as string | undefined) ?? undefined, csl, clientRequestId: requestId(crid), options: lower, parameters: asObject(props['Parameters'] ?? props['parameters'], 'properties.Parameters') };
 }
 
 function flag(v: unknown): boolean {

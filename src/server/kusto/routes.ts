@@ -18,6 +18,7 @@ import { readRequest, runSettings, type KustoRequest } from './request.js';
 import { completionTable, framesV2, rowCount, type KustoTable } from './response-v2.js';
 import { commandV1, queryV1 } from './response-v1.js';
 import { workspaceTarget } from './workspace-target.js';
+import { whileConnected } from '../routes/query.js';
 
 /** Rows a query may return with `notruncation` (the engine still needs a bound). */
 const NO_TRUNCATION_CAP = 5_000_000;
@@ -42,14 +43,27 @@ function fromEngine(e: HttpError): KustoRequestError {
   if (d?.code.startsWith('KQL2')) return new KustoRequestError(400, 'General_BadRequest', `Semantic error: ${d.message}${where}`, { code: d.code, message: d.message, type: 'Kusto.Data.Exceptions.SemanticException' });
   if (e.status === 408 || d?.code === 'KQL4003') return new KustoRequestError(504, 'RequestExecutionTimeout', `Request execution timeout: ${e.message}`);
   if (d) return new KustoRequestError(400, 'General_BadRequest', `Query execution has resulted in error (${d.code}): ${d.message}`, { code: d.code, message: d.message, type: 'Kusto.Data.Exceptions.KustoQueryRunawayException' });
+  if (e.status === 503) return new KustoRequestError(503, 'ServiceIsBusy', e.message);
   return new KustoRequestError(e.status >= 500 ? 500 : e.status, e.status >= 500 ? 'Internal' : 'General_BadRequest', e.message);
 }
 
-export function kustoRoutes(app: FastifyInstance, ctx: ServerContext, pool: EnginePool): void {
-  const target = workspaceTarget(ctx);
+export interface KustoRouteOptions {
+  /** Whether the commands that change the workspace (.create-merge table, .ingest inline) may run. */
+  allowIngest: boolean;
+  /** An error message as a client may see it (no absolute paths). */
+  publicText: (text: string) => string;
+}
+
+const refuseWrite = (command: string) => () => Promise.reject(new KustoRequestError(403, 'Forbidden',
+  `${command} changes the workspace, which this server does not allow: start it with kqlite serve --allow-ingest to take .create-merge table and .ingest inline`));
+
+export function kustoRoutes(app: FastifyInstance, ctx: ServerContext, pool: EnginePool, opts: KustoRouteOptions): void {
+  const writable = workspaceTarget(ctx);
+  // read-only unless the operator said otherwise: any client that reaches the endpoint could add tables and rows
+  const target = opts.allowIngest ? writable : { ...writable, createMerge: refuseWrite('.create-merge table'), ingestInline: refuseWrite('.ingest inline') };
   const fail = (reply: FastifyReply, ids: Ids, e: unknown) => {
     const k = e instanceof KustoRequestError ? e : e instanceof HttpError ? fromEngine(e) : new KustoRequestError(500, 'Internal', `internal error: ${(e as Error).message}`);
-    return send(reply, ids, k.status, JSON.stringify(oneApiError(k.code, k.message, ids, k.inner)));
+    return send(reply, ids, k.status, JSON.stringify(oneApiError(k.code, opts.publicText(k.message), ids, k.inner)));
   };
   // Fastify's own errors on these routes (bad JSON, body too large) answer in Kusto's shape too
   const errorHandler = (err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
@@ -76,7 +90,7 @@ export function kustoRoutes(app: FastifyInstance, ctx: ServerContext, pool: Engi
       const res = await pool.query({
         query: r.csl, nowTicks: now.toString(), maxRows: maxRecords, timeoutMs: s.timeoutMs,
         ...(Object.keys(r.parameters).length ? { parameters: r.parameters } : {}), kustoRows: { dynamicAsText: version === 1 },
-      }, ids.clientRequestId);
+      }, ids.clientRequestId, whileConnected(reply));
       const truncated = res.tables.find((t) => t.truncated);
       const limitError = truncated
         ? oneApiError('LimitsExceeded', `Query result set has exceeded the internal record count limit ${maxRecords} (E_QUERY_RESULT_SET_TOO_LARGE): ${truncated.totalRows} records; set truncationmaxrecords or notruncation`, ids)

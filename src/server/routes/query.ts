@@ -3,7 +3,7 @@
  * thread with row/time/memory limits; errors come back with positioned diagnostics) and
  * POST /api/query/:clientId/cancel.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DEFENDER_TABLES } from '../../kql/semantics/index.js';
 import { formatDatetime } from '../../engine/values/ticks.js';
 import { jsonText } from '../../engine/values/json.js';
@@ -31,6 +31,15 @@ const QUERY_BODY = {
   },
 } as const;
 
+/** Aborted when the client closes the connection before its answer is sent: its query is not worth finishing. */
+export function whileConnected(reply: FastifyReply): AbortSignal {
+  const ac = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) ac.abort();
+  });
+  return ac.signal;
+}
+
 export function queryRoutes(app: FastifyInstance, ctx: ServerContext, pool: EnginePool): void {
   app.get('/api/schema', async (): Promise<SchemaResponse> => {
     const ws = ctx.workspace.snapshot();
@@ -49,7 +58,7 @@ export function queryRoutes(app: FastifyInstance, ctx: ServerContext, pool: Engi
     const b = req.body as QueryRequest;
     if (b.remote) return remoteQuery(ctx, b);
     const asOf = datetimeParam('asOf', b.asOf) ?? ctx.workspace.maxTimestamp() ?? BigInt(Date.now()) * 10_000n;
-    const r = await pool.query({ query: b.query, nowTicks: asOf.toString(), maxRows: b.maxRows ?? QUERY_LIMITS.defaultRows, timeoutMs: b.timeoutMs ?? QUERY_LIMITS.defaultTimeoutMs }, b.clientId);
+    const r = await pool.query({ query: b.query, nowTicks: asOf.toString(), maxRows: b.maxRows ?? QUERY_LIMITS.defaultRows, timeoutMs: b.timeoutMs ?? QUERY_LIMITS.defaultTimeoutMs }, b.clientId, whileConnected(reply));
     // set once the query ran: an error keeps the app's own error serialization
     reply.type('application/json; charset=utf-8').serializer(jsonText);
     return { ok: true, asOf: formatDatetime(asOf), tables: r.tables, warnings: r.warnings, diagnostics: r.diagnostics, stats: r.stats };
