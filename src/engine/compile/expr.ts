@@ -240,6 +240,7 @@ const LONG_AWARE = new Set([
   'tostring', 'strcat', 'strcat_delim', 'hash', 'hash_xxhash64', 'tolong', 'toint', 'toreal', 'todouble', 'todecimal', 'tohex', 'abs',
   'iff', 'iif', 'case', 'coalesce', 'isnull', 'isnotnull', 'isempty', 'isnotempty', 'min_of', 'max_of', 'pack_array', 'bag_pack', 'pack',
   'binary_and', 'binary_or', 'binary_xor', 'binary_not', 'binary_shift_left', 'binary_shift_right', 'bitset_count_ones', 'todynamic', 'parse_json',
+  'bin', 'floor', 'bin_at',
 ]);
 
 function asFloat(f: (r: number) => Value): (r: number) => Value {

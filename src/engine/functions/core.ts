@@ -7,7 +7,7 @@ import { parseDatetimeText, parseTimespanText } from '../../kql/syntax/index.js'
 import { binTicks, TICKS_PER_DAY } from '../values/ticks.js';
 import { valueToDynamic, valueToString } from '../values/format.js';
 import { QueryError, type DynamicValue, type ScalarTypeName, type Value } from '../values/value.js';
-import { longFromReal, longOf, MAX_INT, MIN_INT, negLong, parseLongText, type Long } from '../values/long.js';
+import { binLong, longFromReal, longOf, MAX_INT, MIN_INT, negLong, parseLongText, type Long } from '../values/long.js';
 import { jsonText, parseJsonValue as parseJson } from '../values/json.js';
 import { regexExtract } from './regex.js';
 import { textAsType } from './text-as-type.js';
@@ -50,21 +50,31 @@ function toLongValue(v: Value, type: ScalarTypeName): Long | null {
   return null;
 }
 
+const isInteger = (t: ScalarTypeName) => t === 'int' || t === 'long';
+
+/**
+ * bin(v, step) / floor(v, step): datetimes and timespans on ticks (a number step counts days); ints and longs
+ * by an int or long step exactly (a long past 2^53 is a bigint: never read as ticks); anything else on float64.
+ */
+function binValue(v: Value, step: Value, vt: ScalarTypeName, st: ScalarTypeName): Value {
+  if (v === null || step === null) return null;
+  if (isInteger(vt)) {
+    if (isInteger(st) && (typeof v === 'number' || typeof v === 'bigint') && (typeof step === 'number' || typeof step === 'bigint')) return binLong(v, step);
+    const [x, s] = [Number(v), Number(step)];
+    return s > 0 && Number.isFinite(x + s) ? Math.floor(x / s) * s : null;
+  }
+  if (typeof v === 'bigint') {
+    const s = typeof step === 'bigint' ? step : BigInt(Math.round(Number(step) * Number(TICKS_PER_DAY)));
+    return binTicks(v, s);
+  }
+  if (typeof v === 'number' && typeof step === 'number' && step > 0) return Math.floor(v / step) * step;
+  return null;
+}
+
 export const CORE_FUNCTIONS: ScalarFunction[] = [
   fn('now', 0, 1, ([off], _t, ctx) => ctx.now + (typeof off === 'bigint' ? off : 0n)),
   fn('ago', 1, 1, ([span], _t, ctx) => (typeof span === 'bigint' ? ctx.now - span : null)),
-  fn('bin', 2, 2, ([v, step], types) => {
-    if (v === null || step === null) return null;
-    if (typeof v === 'bigint') {
-      const s = typeof step === 'bigint' ? step : BigInt(Math.round(Number(step) * Number(TICKS_PER_DAY)));
-      return binTicks(v, s);
-    }
-    if (typeof v === 'number' && typeof step === 'number' && step > 0) {
-      const r = Math.floor(v / step) * step;
-      return types[0] === 'int' || types[0] === 'long' ? Math.trunc(r) : r;
-    }
-    return null;
-  }),
+  fn('bin', 2, 2, ([v, step], types) => binValue(v!, step!, types[0]!, types[1]!)),
   // around(v, center, delta): center - delta <= v <= center + delta
   fn('around', 3, 3, ([v, c, d]) => {
     if (v === null || c === null || d === null) return null;
@@ -130,5 +140,5 @@ export const CORE_FUNCTIONS: ScalarFunction[] = [
   }),
   fn('abs', 1, 1, ([v], [t]) => (typeof v === 'number' ? Math.abs(v) : typeof v === 'bigint' ? (v < 0n ? (t === 'long' ? negLong(v) : -v) : v) : null)),
   fn('round', 1, 2, ([v, p]) => { if (typeof v !== 'number') return null; const f = 10 ** Number(p ?? 0); return Math.round(v * f) / f; }),
-  fn('floor', 2, 2, ([v, step]) => (typeof v === 'number' && typeof step === 'number' && step > 0 ? Math.floor(v / step) * step : typeof v === 'bigint' && typeof step === 'bigint' ? binTicks(v, step) : null)),
+  fn('floor', 2, 2, ([v, step], types) => binValue(v!, step!, types[0]!, types[1]!)),
 ];

@@ -2,7 +2,8 @@
 import { binTicks, TICKS_PER_DAY } from '../values/ticks.js';
 import { compareValues, valueKey } from '../values/compare.js';
 import { valueToDynamic } from '../values/format.js';
-import type { DynamicValue, Value } from '../values/value.js';
+import type { DynamicValue, ScalarTypeName, Value } from '../values/value.js';
+import { bigOf, binLong, longOf, type Long } from '../values/long.js';
 import { fn, type ScalarFunction } from './types.js';
 
 const MS = 10_000n;
@@ -37,6 +38,9 @@ const RANGE_LIMIT = 1_048_576;
 
 const arr = (v: Value): DynamicValue[] | null => (Array.isArray(v) ? (v as DynamicValue[]) : null);
 
+const isLongType = (t: ScalarTypeName) => t === 'int' || t === 'long';
+const isLong = (v: Value): v is Long => typeof v === 'number' || typeof v === 'bigint';
+
 export const DATETIME_DYNAMIC_FUNCTIONS: ScalarFunction[] = [
   dt('getyear', (d) => d.getUTCFullYear()),
   dt('monthofyear', (d) => d.getUTCMonth() + 1),
@@ -51,7 +55,12 @@ export const DATETIME_DYNAMIC_FUNCTIONS: ScalarFunction[] = [
   fn('endofweek', 1, 2, ([v, o]) => (typeof v === 'bigint' ? startOf('week', v, Number(o ?? 0) + 1) - 1n : null)),
   fn('endofmonth', 1, 2, ([v, o]) => (typeof v === 'bigint' ? startOf('month', v, Number(o ?? 0) + 1) - 1n : null)),
   fn('endofyear', 1, 2, ([v, o]) => (typeof v === 'bigint' ? startOf('year', v, Number(o ?? 0) + 1) - 1n : null)),
-  fn('bin_at', 3, 3, ([v, step, at]) => {
+  fn('bin_at', 3, 3, ([v, step, at], types) => {
+    if (isLongType(types[0]!) && isLongType(types[1]!) && isLongType(types[2]!) && isLong(v) && isLong(step) && isLong(at)) {
+      // ints and longs exactly (a long past 2^53 is a bigint, not ticks)
+      const b = binLong(bigOf(v) - bigOf(at), step);
+      return b === null ? null : longOf(bigOf(b) + bigOf(at));
+    }
     if (typeof v === 'bigint' && typeof step === 'bigint' && typeof at === 'bigint') return binTicks(v - at, step) + at;
     if (typeof v === 'number' && typeof step === 'number' && typeof at === 'number') return Math.floor((v - at) / step) * step + at;
     return null;

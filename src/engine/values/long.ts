@@ -127,6 +127,20 @@ export function negLong(a: Long): Long {
   return typeof a === 'number' ? -a || 0 : longOf(-a);
 }
 
+/**
+ * floor(v / step) * step for integers (bin() and floor() of a long by a long), exact past 2^53; null when
+ * step is not positive. Small operands take float64 arithmetic, exact there.
+ */
+export function binLong(v: Long, step: Long): Long | null {
+  if (typeof v === 'number' && typeof step === 'number' && Math.abs(v) <= 2147483647 && step <= 2147483647) return step > 0 ? Math.floor(v / step) * step : null;
+  const b = bigOf(v);
+  const s = bigOf(step);
+  if (s <= 0n) return null;
+  let q = b / s;
+  if (b < 0n && q * s !== b) q -= 1n;
+  return longOf(q * s);
+}
+
 /** The int32 result of an int operation given as an exact long. */
 export function wrapInt(v: Long | null): number | null {
   return v === null ? null : intOf(v);
