@@ -4,6 +4,7 @@ import type { TableSchema } from '../../kql/semantics/index.js';
 import { buildColumn } from '../storage/builders.js';
 import type { Column } from '../storage/column.js';
 import { QueryError, type Value } from '../values/value.js';
+import { bigOf, longOf, type Long } from '../values/long.js';
 import type { Relation } from '../compile/relation.js';
 import { expandAssignment } from './multi-column.js';
 import type { OpContext } from './context.js';
@@ -73,6 +74,17 @@ export function range(e: RangeExpr, cx: OpContext): Relation {
     return rows(buildColumn(type, Array.from(values)));
   }
   const values: Value[] = [];
+  const isLong = (v: Value): v is Long => typeof v === 'number' || typeof v === 'bigint';
+  if (type === 'long' && isLong(start) && isLong(to) && isLong(step)) {
+    // a long bound past 2^53 is a bigint: count exactly (a float step would stall there)
+    const [a, b, c] = [bigOf(start), bigOf(to), bigOf(step)];
+    if (c === 0n) throw new QueryError('range step must not be 0');
+    for (let x = a; c > 0n ? x <= b : x >= b; x += c) {
+      values.push(longOf(x));
+      if (values.length > MAX_RANGE_ROWS) throw new QueryError('range produces more than 10,000,000 rows');
+    }
+    return rows(buildColumn('long', values));
+  }
   if (typeof start === 'bigint' && typeof to === 'bigint' && typeof step === 'bigint') {
     if (step === 0n) throw new QueryError('range step must not be 0');
     for (let x = start; step > 0n ? x <= to : x >= to; x += step) {
