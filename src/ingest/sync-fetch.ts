@@ -65,6 +65,9 @@ function get(target, signal) {
     let target = url, res;
     for (let hops = 0; ; hops++) {
       res = await get(target, ctl.signal);
+      // aborting (the size cap, a bad status) makes the response emit an AbortError after the answer is given:
+      // unheard, it would be the worker's uncaught exception
+      res.on('error', () => {});
       const location = res.headers.location;
       if (![301, 302, 303, 307, 308].includes(res.statusCode) || !location) break;
       res.resume();
@@ -107,6 +110,9 @@ export function fetchSync(url: string, maxBytes: number, timeoutMs: number, allo
   const { MessageChannel, receiveMessageOnPort, Worker } = workerThreads();
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER, { eval: true, workerData: { url, maxBytes, timeoutMs, allowPrivate, flag, port: port2 }, transferList: [port2] });
+  // whatever the worker throws after it answered (or after it was given up on) is not this caller's: the
+  // outcome is the message alone, and an unheard worker error would end the whole process
+  worker.on('error', () => {});
   try {
     // the worker's own timer ends the request; the extra second covers its start-up
     const waited = Atomics.wait(flag, 0, 0, timeoutMs + 1000);
