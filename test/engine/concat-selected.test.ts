@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildColumn, readCell } from '../../src/engine/storage/builders.js';
 import { concatSelected } from '../../src/engine/storage/merge.js';
+import type { Column } from '../../src/engine/storage/column.js';
 import { valueKey } from '../../src/engine/values/compare.js';
 import type { ScalarTypeName, Value } from '../../src/engine/values/value.js';
 
@@ -18,6 +19,14 @@ const SAMPLES: Record<string, (i: number) => Value> = {
   bool: (i) => [true, false, null][i % 3]!,
   dynamic: (i) => [null, 1, 'x', [1, 2], { a: i }][i % 5]!,
 };
+
+/** The strings of `parts` under their selections (undefined: every row), in order: what a merge must hold. */
+function selectedStrings(parts: Column[], sels: (Int32Array | undefined)[]): string[] {
+  return parts.flatMap((c, p) => {
+    const sel = sels[p];
+    return Array.from({ length: sel ? sel.length : c.length }, (_, i) => readCell(c, sel ? sel[i]! : i) as string);
+  });
+}
 
 test('concatSelected equals the cells read one by one, for every type', () => {
   for (const [type, gen] of Object.entries(SAMPLES)) {
@@ -40,12 +49,7 @@ test('concatSelected and concatTyped with mostly-distinct dictionaries (appended
   const part = (p: number) => buildColumn('string', Array.from({ length: 9000 }, (_, i) => (i % 3 === 0 ? 'shared' : `{"row":${i % 5000},"p":${p % 2}}`)));
   const parts = [part(0), part(1), part(2)];
   const sels = [Int32Array.from({ length: 3000 }, (_, i) => i * 3 + 1), undefined, Int32Array.from([8999, 0, 5, 5])];
-  const want: string[] = [];
-  parts.forEach((c, p) => {
-    const sel = sels[p];
-    const n = sel ? sel.length : c.length;
-    for (let i = 0; i < n; i++) want.push(readCell(c, sel ? sel[i]! : i) as string);
-  });
+  const want = selectedStrings(parts, sels);
   const got = concatSelected(parts, sels, want.length);
   assert.deepEqual(Array.from({ length: got.length }, (_, i) => readCell(got, i)), want);
   const whole = concatTyped(parts, 27000);
@@ -69,12 +73,7 @@ test('a merge whose matched strings reach the index limit appends the rest, and 
   const part = (p: number) => buildColumn('string', Array.from({ length: 40000 }, (_, i) => `{"k":${i + p * 20000}}`));
   const parts = [0, 1, 2, 3].map(part);
   const sels = [undefined, Int32Array.from({ length: 20000 }, (_, i) => 39999 - 2 * i), undefined, Int32Array.from([0, 0, 39999])];
-  const want: string[] = [];
-  parts.forEach((c, p) => {
-    const sel = sels[p];
-    const n = sel ? sel.length : c.length;
-    for (let i = 0; i < n; i++) want.push(readCell(c, sel ? sel[i]! : i) as string);
-  });
+  const want = selectedStrings(parts, sels);
   const got = concatSelected(parts, sels, want.length);
   assert.deepEqual(Array.from({ length: got.length }, (_, i) => readCell(got, i)), want);
   assert.ok(got.type === 'string' && got.dict.length > new Set(want).size, 'the dictionary holds repeats once matching stopped');
