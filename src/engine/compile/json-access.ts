@@ -8,6 +8,7 @@
  * Both answer exactly what the general path (parse, then `member`/`indexInto`) does: text the quick reader
  * leaves to it (16-digit runs, negative indexes) takes the general path (test/engine/json-path.test.ts).
  */
+import { unparen } from '../../kql/syntax/index.js';
 import type { CallExpr, Expr } from '../../kql/syntax/ast.js';
 import { gatherColumn } from '../storage/builders.js';
 import type { Column, StringColumn } from '../storage/column.js';
@@ -20,11 +21,6 @@ import type { Compiled } from './env.js';
 import { compileExpr, type CompileScope } from './expr.js';
 import { columnOf } from './relation.js';
 
-function strip(e: Expr): Expr {
-  while (e.kind === 'ParenExpr') e = e.expr;
-  return e;
-}
-
 /**
  * `parse_json(t).path` of one text: the quick reader, or the general path where it declines. `plain`: the
  * text is known to hold no backslash, control character or 16-digit run (storage/text-facts.ts).
@@ -36,7 +32,7 @@ export function textPathValue(text: string, path: readonly JsonStep[], plain = f
 
 /** The argument of a `parse_json(x)` / `todynamic(x)` call (the built-in, one argument), else undefined. */
 function parseJsonArgument(e: Expr, s: CompileScope): Expr | undefined {
-  const x = strip(e);
+  const x = unparen(e);
   if (x.kind !== 'CallExpr' || x.args.length !== 1) return undefined;
   const name = x.name.name.toLowerCase();
   if (name !== 'parse_json' && name !== 'todynamic' && name !== 'toobject') return undefined;
@@ -52,7 +48,7 @@ function pathOf(e: Expr, s: CompileScope): { base: Expr; path: JsonStep[] } | un
   for (;;) {
     if (x.kind === 'MemberExpr') {
       path.push(x.name.name);
-      x = strip(x.target);
+      x = unparen(x.target);
     } else if (x.kind === 'IndexExpr') {
       const i = compileExpr(x.index, s);
       if (!i.constant) return undefined;
@@ -60,7 +56,7 @@ function pathOf(e: Expr, s: CompileScope): { base: Expr; path: JsonStep[] } | un
       if (typeof v === 'string') path.push(v);
       else if (typeof v === 'number' && Number.isInteger(v)) path.push(v);
       else return undefined;
-      x = strip(x.target);
+      x = unparen(x.target);
     } else break;
   }
   return path.length ? { base: x, path: path.reverse() } : undefined;
@@ -72,14 +68,14 @@ function pathOf(e: Expr, s: CompileScope): { base: Expr; path: JsonStep[] } | un
  */
 export function jsonPathSource(e: Expr, s: CompileScope): { text: StringColumn; path: JsonStep[] } | undefined {
   if (s.substitute || s.override) return undefined;
-  const p = pathOf(strip(e), s);
+  const p = pathOf(unparen(e), s);
   if (!p) return undefined;
   if (p.base.kind === 'NameRef') {
     const col = columnOf(s.rel, p.base.name);
     return col?.type === 'dynamic' && col.jsonText ? { text: col.jsonText, path: p.path } : undefined;
   }
   const arg = parseJsonArgument(p.base, s);
-  const x = arg && strip(arg);
+  const x = arg && unparen(arg);
   if (x?.kind !== 'NameRef') return undefined;
   const col = columnOf(s.rel, x.name);
   return col?.type === 'string' ? { text: col, path: p.path } : undefined;
@@ -122,7 +118,7 @@ export function compileJsonPath(e: Expr, s: CompileScope): Compiled | undefined 
   if (x.type !== 'string') return undefined;
   const f = x.eval;
   // a bare string column: its dictionary may be known plain (each text then skips two regex tests)
-  const named = strip(arg);
+  const named = unparen(arg);
   const col = named.kind === 'NameRef' ? columnOf(s.rel, named.name) : undefined;
   const plain = col?.type === 'string' && isPlainJsonDictionary(col.dict);
   return { type: 'dynamic', eval: (r) => { const t = f(r); return typeof t === 'string' ? textPathValue(t, path, plain) : walkPath(parseJsonValue(t), path); } };
@@ -135,7 +131,7 @@ export function compileJsonPath(e: Expr, s: CompileScope): Compiled | undefined 
 export function jsonColumnOf(e: Expr, s: CompileScope, rows: Int32Array, all: boolean): Column | undefined {
   if (s.substitute || s.override) return undefined;
   const arg = parseJsonArgument(e, s);
-  const x = arg && strip(arg);
+  const x = arg && unparen(arg);
   if (x?.kind !== 'NameRef') return undefined;
   const col = columnOf(s.rel, x.name);
   if (col?.type !== 'string') return undefined;

@@ -9,6 +9,7 @@
  * - anything else: the compiled closure per row, written into a typed writer.
  * Every path gives the column the per-row closure would (test/engine/vector-eval.test.ts).
  */
+import { unparen } from '../../kql/syntax/index.js';
 import type { CallExpr, Expr } from '../../kql/syntax/ast.js';
 import { gatherColumn } from '../storage/builders.js';
 import type { ColumnParts } from '../storage/merge.js';
@@ -26,11 +27,6 @@ const MASK = LIMIT_CHECK_MASK;
 
 /** Calls whose value is not a function of their arguments alone. */
 const ROW_DEPENDENT = new Set(['rand', 'new_guid', 'toscalar', 'row_number', 'row_cumsum', 'row_rank_min', 'row_rank_dense', 'row_rank', 'row_window_session', 'prev', 'next', ...ROW_FUNCTIONS]);
-
-function strip(e: Expr): Expr {
-  while (e.kind === 'ParenExpr') e = e.expr;
-  return e;
-}
 
 /**
  * The columns `e` reads when it is a pure function of them (nothing but literals, lets, columns, operators
@@ -102,7 +98,7 @@ function tickBin(e: Expr, s: CompileScope): { col: Column & { type: 'datetime' |
   if (s.rt.bound.callOf(e as CallExpr)?.kind !== 'scalar') return undefined;
   const [a, b] = e.args;
   if (!a || !b || a.kind === 'NamedArg' || b.kind === 'NamedArg') return undefined;
-  const x = strip(a);
+  const x = unparen(a);
   if (x.kind !== 'NameRef') return undefined;
   const col = columnOf(s.rel, x.name);
   if (!col || (col.type !== 'datetime' && col.type !== 'timespan')) return undefined;
@@ -120,7 +116,7 @@ function tickBin(e: Expr, s: CompileScope): { col: Column & { type: 'datetime' |
  */
 export function evaluateVector(e: Expr, s: CompileScope, rows: Int32Array, all: boolean): Column {
   const n = rows.length;
-  const x = strip(e);
+  const x = unparen(e);
   if (!s.substitute && x.kind === 'NameRef') {
     const col = columnOf(s.rel, x.name);
     if (col) return all ? col : gatherColumn(col, rows);
@@ -203,7 +199,7 @@ function perDictionaryString(col: StringColumn, rows: Int32Array, f: (r: number)
  * through `evaluateVector`. Used for group keys (summarize) and join keys.
  */
 export function encodeKey(e: Expr, s: CompileScope, rows: Int32Array, all: boolean, ids: ValueIds, out: Int32Array, isNull?: Uint8Array): void {
-  const x = strip(e);
+  const x = unparen(e);
   if (!s.substitute && x.kind === 'NameRef') {
     const entry = entryOf(s.rel, x.name);
     // every row of a concatenation of parts, in order: each part's column encoded where it is (a part's

@@ -1,4 +1,5 @@
 /** `extend` and `project` (with computed columns): each expression compiled once, evaluated column-at-a-time. */
+import { unparen } from '../../kql/syntax/index.js';
 import type { ColumnAssignment, Expr, ExtendOp, ProjectOp } from '../../kql/syntax/ast.js';
 import { implicitName } from '../../kql/semantics/naming.js';
 import type { Column } from '../storage/column.js';
@@ -22,8 +23,7 @@ export function evaluateColumn(cx: OpContext, rel: Relation, e: Expr, rowColumns
 /** The input column entry an assignment names bare (`project A`, `project B = A`), if that is all it does. */
 function bareColumn(rel: Relation, a: ColumnAssignment): { name: string; column: Column } | undefined {
   if (a.names.length > 1) return undefined;
-  let e: Expr = a.expr;
-  while (e.kind === 'ParenExpr') e = e.expr;
+  const e = unparen(a.expr);
   return e.kind === 'NameRef' ? rel.columns.find((c) => c.name === (e as { name: string }).name) : undefined;
 }
 

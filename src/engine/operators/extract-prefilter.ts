@@ -11,7 +11,7 @@
  * replaces it) and X is assigned once. test/engine/extract-prefilter.test.ts compares with the unfused query.
  */
 import type { CallExpr, Expr, PipeExpr } from '../../kql/syntax/ast.js';
-import { walk } from '../../kql/syntax/index.js';
+import { unparen, walk } from '../../kql/syntax/index.js';
 import { checkLimits, LIMIT_CHECK_MASK, type Env, type Runtime } from '../compile/env.js';
 import { compileExpr } from '../compile/expr.js';
 import { physicalRows, sameRows, type Relation } from '../compile/relation.js';
@@ -23,11 +23,6 @@ const MASK = LIMIT_CHECK_MASK;
 
 /** Calls whose value depends on other rows or the relation: an extend holding one is not narrowed first. */
 const ROW_CONTEXT = /^(row_.*|prev|next|pack_all|bag_pack_columns|column_ifexists|column_names_of|estimate_data_size|toscalar|rand|new_guid|materialize)$/i;
-
-function strip(e: Expr): Expr {
-  while (e.kind === 'ParenExpr') e = e.expr;
-  return e;
-}
 
 const builtin = (rt: Runtime, e: Expr, name: string, args: number): e is CallExpr =>
   e.kind === 'CallExpr' && e.name.name.toLowerCase() === name && e.args.length === args && !e.args.some((a) => a.kind === 'NamedArg') && rt.bound.callOf(e)?.kind === 'scalar';
@@ -42,17 +37,17 @@ export interface ExtractPrefilter {
 /** `e` as `S | extend ... X = extract(P, g, C) ... | where isnotempty(X)` with P holding a required literal, else undefined. */
 export function extractPrefilter(rt: Runtime, env: Env, e: PipeExpr): ExtractPrefilter | undefined {
   if (e.op.kind !== 'WhereOp') return undefined;
-  const p = strip(e.op.predicate);
+  const p = unparen(e.op.predicate);
   if (!builtin(rt, p, 'isnotempty', 1)) return undefined;
-  const x = strip(p.args[0] as Expr);
+  const x = unparen(p.args[0] as Expr);
   const ext = e.source;
   if (x.kind !== 'NameRef' || ext.kind !== 'PipeExpr' || ext.op.kind !== 'ExtendOp') return undefined;
   const assignments = ext.op.columns;
   const at = assignments.findIndex((a) => a.names.length === 1 && a.names[0]!.name === x.name);
   if (at < 0 || assignments.some((a, k) => k !== at && a.names.some((n) => n.name === x.name))) return undefined;
-  const call = strip(assignments[at]!.expr);
+  const call = unparen(assignments[at]!.expr);
   if (!builtin(rt, call, 'extract', 3)) return undefined;
-  const [pattern, group, text] = call.args.map((a) => strip(a as Expr));
+  const [pattern, group, text] = call.args.map((a) => unparen(a as Expr));
   if (text?.kind !== 'NameRef' || text.name === x.name) return undefined;
   // the text column is S's: no assignment before this one replaces it
   if (assignments.slice(0, at + 1).some((a) => a.names.some((n) => n.name === text.name))) return undefined;

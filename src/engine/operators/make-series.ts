@@ -6,6 +6,7 @@
  * the axis are ignored. Empty input gives no rows, or with `kind=nonempty` one row of defaults.
  * Columns: the keys, the aggregate arrays, then the axis array (named like the axis column).
  */
+import { unparen } from '../../kql/syntax/index.js';
 import { markIntegerArray } from '../../common/integer-arrays.js';
 import type { Expr, MakeSeriesOp, ScalarTypeName } from '../../kql/syntax/ast.js';
 import type { TableSchema } from '../../kql/semantics/index.js';
@@ -219,8 +220,7 @@ function buildAxis(op: MakeSeriesOp, cx: OpContext, type: ScalarTypeName, rows: 
  */
 function stepsOnTicks(on: Expr, sc: CompileScope, axis: Axis, rows: Int32Array): Int32Array | undefined {
   const t = axis.ticks;
-  let e = on;
-  while (e.kind === 'ParenExpr') e = e.expr;
+  const e = unparen(on);
   if (!t || sc.substitute || e.kind !== 'NameRef') return undefined;
   const col = columnOf(sc.rel, e.name);
   if (!col || (col.type !== 'datetime' && col.type !== 'timespan')) return undefined;
@@ -265,5 +265,4 @@ function floorTicks(t: bigint, step: bigint): bigint {
 function checkPoints(n: number): void {
   if (n > MAX_POINTS) throw new QueryError(`make-series would build ${n} points per series; the limit is ${MAX_POINTS}`);
 }
-
 

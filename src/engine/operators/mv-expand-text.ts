@@ -7,6 +7,7 @@
  * anything else takes mv-expand's general conversion (`generalList`), so the rows equal the general path's
  * (test/engine/json-path.test.ts, test/engine/operators.test.ts).
  */
+import { unparen } from '../../kql/syntax/index.js';
 import type { Expr } from '../../kql/syntax/ast.js';
 import { jsonPathSource, textPathValue } from '../compile/json-access.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
@@ -55,7 +56,7 @@ export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, genera
   // a column made once per distinct string: an array of strings is its own string list (no conversion)
   let perValue: Value[] | undefined;
   const src = jsonPathSource(e, s);
-  const bare = strip(e);
+  const bare = unparen(e);
   const named = bare.kind === 'NameRef' ? columnOf(s.rel, bare.name) : undefined;
   if (src) {
     // a JSON path over text: read from the text
@@ -268,11 +269,6 @@ function skipWhite(t: string, i: number): number {
 /** An element as the string column holds it (typed-builder's rule: null is ''). */
 function asText(v: Value): string {
   return v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-}
-
-function strip(e: Expr): Expr {
-  while (e.kind === 'ParenExpr') e = e.expr;
-  return e;
 }
 
 function grow(a: Int32Array): Int32Array<ArrayBuffer> {

@@ -8,7 +8,7 @@ import { parseScript } from './parse-statements.js';
 import { Parser } from './parser.js';
 
 export * from './ast.js';
-export { children, conjuncts, walk } from './walk.js';
+export { children, conjuncts, unparen, walk } from './walk.js';
 export { parseDatetimeText, parseTimespanText, parseGuidText } from './literals.js';
 export { SYNTAX } from './syntax-codes.js';
 export { normaliseTypeName } from './type-names.js';

@@ -48,6 +48,12 @@ export function walk(node: AnyTreeNode, visit: (n: AnyTreeNode, parent: AnyTreeN
   }
 }
 
+/** `e` with any parentheses around it looked through (`((x))` → x). */
+export function unparen(e: Expr): Expr {
+  while (e.kind === 'ParenExpr') e = e.expr;
+  return e;
+}
+
 /** The top-level `and` operands of a predicate, parentheses looked through (`a and (b and c)` → a, b, c). */
 export function conjuncts(e: Expr | undefined, out: Expr[] = []): Expr[] {
   if (!e) return out;

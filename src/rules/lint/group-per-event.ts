@@ -4,17 +4,12 @@
  * EventRecordId, ...) or its exact time (a datetime column not put into bins). Each event is then a finding
  * of its own, so one incident on one device is hundreds of findings to triage.
  */
-import { walk, type Expr, type NameRef, type SummarizeOp } from '../../kql/syntax/index.js';
+import { unparen, walk, type NameRef, type SummarizeOp } from '../../kql/syntax/index.js';
 import { LINT } from './codes.js';
 import type { LintContext } from './context.js';
 
 /** Columns that identify one event in Defender and Sentinel tables. */
 const EVENT_ID_COLUMNS = new Set(['ReportId', 'EventRecordId', 'SourceRecordId', '_ItemId', 'RecordId', 'EventId_']);
-
-function unparen(e: Expr): Expr {
-  while (e.kind === 'ParenExpr') e = e.expr;
-  return e;
-}
 
 export function checkGroupPerEvent(ctx: LintContext): void {
   const queries = ctx.script.statements.filter((s) => s.kind === 'QueryStatement');

@@ -14,7 +14,7 @@
  */
 import { isTermChar } from '../../engine/values/terms.js';
 import { DEFENDER_TABLES } from '../../kql/semantics/index.js';
-import { walk, type Expr, type NameRef } from '../../kql/syntax/index.js';
+import { unparen, walk, type Expr, type NameRef } from '../../kql/syntax/index.js';
 import { LINT } from './codes.js';
 import type { LintContext } from './context.js';
 
@@ -36,11 +36,6 @@ export function isCaseVaryingColumn(name: string): boolean {
 }
 
 const CASE_INSENSITIVE: Record<string, string> = { '==': '=~', '!=': '!~', in: 'in~', '!in': '!in~' };
-
-function unparen(e: Expr): Expr {
-  while (e.kind === 'ParenExpr') e = e.expr;
-  return e;
-}
 
 const stringLiteral = (e: Expr): string | undefined => {
   const x = unparen(e);

@@ -5,7 +5,7 @@
  * (LINT001); a rule with a schedule (`queryFrequency`/`queryPeriod`) is compared with the windows it reads.
  */
 import type { Span } from '../../common/span.js';
-import { conjuncts, walk, type Expr, type LetStatement, type NameRef } from '../../kql/syntax/index.js';
+import { unparen, conjuncts, walk, type Expr, type LetStatement, type NameRef } from '../../kql/syntax/index.js';
 import type { AnyTreeNode } from '../../kql/syntax/walk.js';
 import { DEFENDER_TABLES } from '../../kql/semantics/index.js';
 import { LINT } from './codes.js';
@@ -21,11 +21,6 @@ export interface TableRead { ref: NameRef; table: string; timeColumn: string; pa
 const COMPARISONS = new Set(['>', '>=', '<', '<=']);
 /** Defender tables without a time column (TVM inventories: one row per current state), which no filter can bound. */
 const UNTIMED_DEFENDER = new Set(DEFENDER_TABLES.filter((t) => !t.columns.some((c) => c.name === 'Timestamp')).map((t) => t.name));
-
-function unparen(e: Expr): Expr {
-  while (e.kind === 'ParenExpr') e = e.expr;
-  return e;
-}
 
 /** Whether `e` reads a column of the row (so it is not a constant bound). */
 function readsRow(ctx: LintContext, e: Expr): boolean {
