@@ -3,7 +3,7 @@
  * time (now, ago, bin, startof*), conversion, strings, conditionals and dynamic access. Each line is one
  * implementation of a signature in kql/semantics/signatures; a test checks names and arity agree.
  */
-import { parseDatetimeText, parseTimespanText } from '../../kql/syntax/index.js';
+import { parseDatetimeText, parseTimeOfDayText, parseTimespanText, startOfDayTicks } from '../../kql/syntax/index.js';
 import { binTicks, TICKS_PER_DAY } from '../values/ticks.js';
 import { valueToDynamic, valueToString } from '../values/format.js';
 import { QueryError, type DynamicValue, type ScalarTypeName, type Value } from '../values/value.js';
@@ -50,6 +50,12 @@ function toLongValue(v: Value, type: ScalarTypeName): Long | null {
   return null;
 }
 
+/** Text that is only a time of day, as that time on now's day (UTC); null for any other text. */
+function timeToday(text: string, now: bigint): Value {
+  const t = parseTimeOfDayText(text);
+  return t === undefined ? null : startOfDayTicks(now) + t;
+}
+
 const isInteger = (t: ScalarTypeName) => t === 'int' || t === 'long';
 
 /**
@@ -94,7 +100,8 @@ export const CORE_FUNCTIONS: ScalarFunction[] = [
   fn('toreal', 1, 1, ([v]) => toNumber(v)),
   fn('todecimal', 1, 1, ([v]) => toNumber(v)),
   fn('tobool', 1, 1, ([v]) => (typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : typeof v === 'string' ? (/^(true|1)$/i.test(v.trim()) ? true : /^(false|0)$/i.test(v.trim()) ? false : null) : null)),
-  fn('todatetime', 1, 1, ([v]) => (typeof v === 'bigint' ? v : typeof v === 'string' ? (parseDatetimeText(v) ?? null) : null)),
+  // a time without a date is that time on the day of the query's now() (see parseTimeOfDayText)
+  fn('todatetime', 1, 1, ([v], _t, ctx) => (typeof v === 'bigint' ? v : typeof v === 'string' ? (parseDatetimeText(v) ?? timeToday(v, ctx.now)) : null)),
   fn('totimespan', 1, 1, ([v]) => (typeof v === 'bigint' ? v : typeof v === 'string' ? (parseTimespanText(v) ?? null) : typeof v === 'number' ? BigInt(Math.round(v)) : null)),
   fn('parse_json', 1, 1, ([v]) => parseJson(v)),
   fn('todynamic', 1, 1, ([v]) => parseJson(v)),

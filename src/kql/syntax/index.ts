@@ -9,7 +9,7 @@ import { Parser } from './parser.js';
 
 export * from './ast.js';
 export { children, conjuncts, unparen, walk } from './walk.js';
-export { parseDatetimeText, parseTimespanText, parseGuidText } from './literals.js';
+export { parseDatetimeText, parseTimespanText, parseGuidText, parseTimeOfDayText, startOfDayTicks } from './literals.js';
 export { SYNTAX } from './syntax-codes.js';
 export { normaliseTypeName } from './type-names.js';
 

@@ -180,6 +180,34 @@ export function parseDatetimeText(raw: string): bigint | undefined {
   return undefined;
 }
 
+/**
+ * A time of day without a date (`8:00:00 AM`, `17:30`, `08:15:02.5`), as ticks since midnight, or undefined.
+ * Kusto's datetime reference: "Omitting the date gives a time today" (UTC), so the caller adds the day of the
+ * query's now() (startOfDayTicks). AM/PM follow the 12-hour clock: 12 AM is midnight, 12 PM noon.
+ */
+export function parseTimeOfDayText(raw: string): bigint | undefined {
+  let s = raw.trim();
+  if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) s = s.slice(1, -1).trim();
+  const m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?(?:\s*([AaPp])[Mm])?$/.exec(s);
+  if (!m) return undefined;
+  let h = Number(m[1]);
+  const mi = Number(m[2]);
+  const sec = Number(m[3] ?? 0);
+  if (m[5] !== undefined) {
+    if (h < 1 || h > 12) return undefined;
+    h = (h % 12) + (m[5].toLowerCase() === 'p' ? 12 : 0);
+  }
+  if (h > 23 || mi > 59 || sec > 59) return undefined;
+  const frac = BigInt((m[4] ?? '').padEnd(7, '0'));
+  return BigInt(h) * TICKS_PER_HOUR + BigInt(mi) * TICKS_PER_MINUTE + BigInt(sec) * TICKS_PER_SECOND + frac;
+}
+
+/** Midnight (UTC) of the day that holds the given ticks. */
+export function startOfDayTicks(t: bigint): bigint {
+  const r = t % TICKS_PER_DAY;
+  return t - (r < 0n ? r + TICKS_PER_DAY : r);
+}
+
 /** Canonical guid text (lower-case, 8-4-4-4-12) or undefined. */
 export function parseGuidText(raw: string): string | undefined {
   const s = raw.trim().replace(/^\{|\}$/g, '');

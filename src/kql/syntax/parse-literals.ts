@@ -7,7 +7,7 @@
 import { markIntegerArray } from '../../common/integer-arrays.js';
 import { MAX_NESTING } from '../../common/nesting.js';
 import type { DynamicValue, Expr, Literal, ScalarTypeName } from './ast.js';
-import { datetimeTicksToIso, parseDatetimeText, parseGuidText, parseTimespanText, parseTimespanUnitLiteral, timespanTicksToText } from './literals.js';
+import { datetimeTicksToIso, parseDatetimeText, parseGuidText, parseTimeOfDayText, parseTimespanText, parseTimespanUnitLiteral, timespanTicksToText } from './literals.js';
 import { Parser } from './parser.js';
 import { SYNTAX } from './syntax-codes.js';
 import { normaliseTypeName } from './type-names.js';
@@ -104,7 +104,26 @@ function rawParenText(p: Parser): { text: string; start: number; end: number } |
   return { text: p.text.slice(open, close), start: open, end: close };
 }
 
-function parseTypedLiteral(p: Parser): Expr {
+/**
+ * `datetime(8:00:00 AM)`: a time without a date is that time today (Kusto's datetime reference), so it
+ * stands for `startofday(now()) + <time>`, the day being the query's now() (a hunt's reference time).
+ * Every node carries the literal's span. Inside `dynamic(...)`, where a value is needed while parsing, it
+ * stays an error.
+ */
+function todayAt(ticks: bigint, text: string, start: number, end: number): Expr {
+  const span = { start, end };
+  const call = (name: string, args: Expr[]): Expr => ({ kind: 'CallExpr', name: { kind: 'Identifier', name, span }, args, span });
+  return {
+    kind: 'BinaryExpr',
+    op: '+',
+    opSpan: span,
+    left: call('startofday', [call('now', [])]),
+    right: lit('timespan', ticks, text, start, end),
+    span,
+  };
+}
+
+function parseTypedLiteral(p: Parser, inDynamic = false): Expr {
   const word = p.advance();
   const start = word.span.start;
   const type = normaliseTypeName(word.text)!;
@@ -129,7 +148,9 @@ function parseTypedLiteral(p: Parser): Expr {
       // a literal's date may be written with blanks around its dashes (`datetime(2017 - 08 - 01)`, as in
       // the reference's sliding_window_counts example); the text functions (todatetime) stay strict
       const v = parseDatetimeText(inner) ?? parseDatetimeText(inner.replace(/^(\d{4})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\b/, '$1-$2-$3'));
-      return v === undefined ? bad('datetime') : lit(type, v, text, start, end);
+      if (v !== undefined) return lit(type, v, text, start, end);
+      const timeOfDay = inDynamic ? undefined : parseTimeOfDayText(inner);
+      return timeOfDay === undefined ? bad('datetime') : todayAt(timeOfDay, text, start, end);
     }
     case 'timespan': {
       const v = parseTimespanText(inner);
@@ -252,7 +273,7 @@ function parseDynamicValue(p: Parser, depth = 0): DynamicValue {
       return null;
     }
     if (isTypedLiteralStart(p)) {
-      const e = parseTypedLiteral(p) as Literal;
+      const e = parseTypedLiteral(p, true) as Literal;
       // a datetime/timespan inside dynamic is held as its text, as Kusto stores it
       if (typeof e.value === 'bigint') return e.type === 'datetime' ? datetimeTicksToIso(e.value) : timespanTicksToText(e.value);
       return e.value as DynamicValue;
