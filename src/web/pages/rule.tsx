@@ -71,7 +71,7 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
           {p.webUrl ? (
             <a href={p.webUrl} target="_blank" rel="noopener noreferrer" data-testid="original-upstream" title={p.path ?? p.webUrl}>View original rule at {p.name} →</a>
           ) : <OriginalFileLink rule={rule} />}
-          {' '}Retrieved: {p.retrieved ? formatTime(p.retrieved) : 'unknown'} · Confidence: <span class={`conf conf-${overallConfidence(rule)}`}>{overallConfidence(rule)}</span>
+          {' '}Retrieved: {p.retrieved ? <time dateTime={p.retrieved}>{p.retrieved}</time> : 'unknown'} · Confidence: <span class={`conf conf-${overallConfidence(rule)}`}>{overallConfidence(rule)}</span>
           {p.license && <> · License: {p.license}</>} · Version {rule.version}
         </p>
       </header>
