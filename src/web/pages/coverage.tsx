@@ -66,7 +66,7 @@ export function CoveragePage() {
                         <span class="tech-name">{t.name}</span>
                         {(t.validRules > 0 || t.findings > 0) && (
                           <span class="tech-meta">
-                            {t.validRules > 0 && <span>{t.validRules} rules</span>}
+                            {t.validRules > 0 && <span data-testid="technique-rules">{plural(t.validRules, 'rule')}</span>}
                             {t.findings > 0 && <span class="finding-mark" data-testid="finding-mark">● {t.findings}</span>}
                           </span>
                         )}
