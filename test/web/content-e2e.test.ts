@@ -119,9 +119,16 @@ test('coverage: each technique\'s count is its valid rules and matches the feed\
     const feed = (await (await page.request.get(`${base}/api/rules?technique=T1219&status=valid&status=warning`)).json()) as RulesResponse;
     assert.equal(await cell.getByTestId('technique-rules').textContent(), `${feed.total.toLocaleString('en-US')} rules`);
     await cell.click();
+    // a technique with hundreds of rules lists them 100 at a time (14,619 drawn at once took 10 s)
+    const detail = page.getByTestId('technique-detail');
+    await detail.getByTestId('technique-rule').first().waitFor();
+    assert.equal(await detail.getByTestId('technique-rule').count(), 100);
+    const all = (await (await page.request.get(`${base}/api/rules?technique=T1219`)).json()) as RulesResponse;
+    assert.equal(await detail.getByTestId('technique-rules-more').textContent(), `Show 100 more of ${all.total - 100}`);
+    await detail.getByTestId('technique-rules-more').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=technique-rule]').length === 200);
     await page.getByTestId('technique-detail').getByRole('link', { name: 'Open in feed' }).click();
     await page.getByTestId('rule-card').first().waitFor();
-    const all = (await (await page.request.get(`${base}/api/rules?technique=T1219`)).json()) as RulesResponse;
     assert.equal(await page.getByTestId('rule-count').textContent(), `${all.total.toLocaleString('en-US')} rules`);
   });
 });
