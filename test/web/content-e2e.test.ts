@@ -111,6 +111,38 @@ test('feed: search finds words of the query text, counts agree with the API; fee
   });
 });
 
+test('feed: Back from a rule returns to the list as it was (the cards drawn with "Show more", the scroll position); filters restore from the address', { skip, timeout: 120_000 }, async () => {
+  await withApp(async (page, base) => {
+    await page.goto(`${base}/?tool=Action1&q=net`);
+    await page.locator('.result-bar .chip', { hasText: 'Tool: Action1' }).waitFor();
+    assert.equal(await page.getByTestId('feed-search').inputValue(), 'net');
+    const deep = (await (await page.request.get(`${base}/api/rules?tool=Action1&q=net`)).json()) as RulesResponse;
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=rule-card]').length === n, deep.total);
+    await page.goto(`${base}/`);
+    await page.getByTestId('rule-card').first().waitFor();
+    for (const n of [200, 300]) {
+      await page.getByTestId('show-more').click();
+      await page.waitForFunction((k) => document.querySelectorAll('[data-testid=rule-card]').length === k, n);
+    }
+    const link = page.getByTestId('rule-card').nth(250).getByTestId('rule-link');
+    const name = await link.textContent();
+    await link.click();
+    await page.getByTestId('rule-page').waitFor();
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=rule-card]').length === 300);
+    // the rule followed is in view again
+    await page.waitForFunction((n) => {
+      const a = [...document.querySelectorAll('[data-testid=rule-link]')].find((x) => x.textContent === n);
+      const r = a?.getBoundingClientRect();
+      return r !== undefined && r.top >= 0 && r.bottom <= innerHeight;
+    }, name);
+    // a new filter starts from the first 100 again
+    await page.getByTestId('facet-severity').locator('[data-testid=facet-option]').first().click();
+    await page.waitForURL(/severity=/);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=rule-card]').length <= 100);
+  });
+});
+
 test('coverage: each technique\'s count is its valid rules and matches the feed\'s technique filter', { skip, timeout: 120_000 }, async () => {
   await withApp(async (page, base) => {
     await page.goto(`${base}/coverage`);
