@@ -4,7 +4,7 @@
 // the app and the static site, the coverage counts, and the static site over http (no console errors, the
 // search in the address so Back and reload keep it, coverage cells that lead to the technique's rules).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
@@ -22,6 +22,7 @@ const skip = browserSkip;
 const SITE_BASE = 'https://soc.example.com/feed';
 const CATCH_ALL = 'kqlite-rmm-all-tools-netconn';
 const TACTICAL = 'd5559c16-6959-4974-8051-c39d52886862';
+const AWS_SIGMA = '5f0a3b52-7d4e-4b8a-9c1d-2e3f4a5b6c7d';
 let root: string;
 let browser: Browser | undefined;
 
@@ -31,6 +32,15 @@ before(async () => {
   const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--outdir', join(root, 'web')], { encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
   assert.equal(await mainQuietly(['demo', '--workspace', join(root, 'ws'), '--devices', '5', '--days', '2']), 0);
+  // a Sigma rule for AWS (not runnable here) whose reference is titled by a long address
+  mkdirSync(join(root, 'sigma'));
+  writeFileSync(join(root, 'sigma', 'aws_guardrail_deleted.yml'), [
+    'title: Cloud guardrail deleted', `id: ${AWS_SIGMA}`, 'status: experimental', 'description: A guardrail was deleted.',
+    'references:', '  - https://docs.aws.amazon.com/bedrock/latest/APIReference/API_DeleteGuardrail_WithAVeryLongName.html',
+    'author: Test Author', 'date: 2026-07-10', 'tags:', '  - attack.t1562.008', 'logsource:', '  product: aws', '  service: cloudtrail',
+    'detection:', '  selection:', '    eventSource: bedrock.amazonaws.com', '    eventName: DeleteGuardrail', '  condition: selection', 'level: medium', '',
+  ].join('\n'));
+  assert.equal(await mainQuietly(['rules', 'import', join(root, 'sigma'), '--workspace', join(root, 'ws')]), 0);
   assert.equal(await mainQuietly(['site', 'build', '--out', join(root, 'site'), '--workspace', join(root, 'ws'), '--base-url', SITE_BASE]), 0);
   browser = await launchChromium();
 });
@@ -140,6 +150,23 @@ test('feed: Back from a rule returns to the list as it was (the cards drawn with
     await page.getByTestId('facet-severity').locator('[data-testid=facet-option]').first().click();
     await page.waitForURL(/severity=/);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=rule-card]').length <= 100);
+  });
+});
+
+test('a Sigma rule that cannot run here, at 390 px: the badge and the reason, no empty excerpt under its diagnostic, a long reference wraps', { skip, timeout: 120_000 }, async () => {
+  await withApp(async (page, base) => {
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.goto(`${base}/rules/${AWS_SIGMA}`);
+    await page.getByTestId('rule-page').waitFor();
+    await page.getByTestId('not-runnable').waitFor();
+    assert.match(await page.getByTestId('not-runnable-reason').textContent() ?? '', /^Not runnable here: logsource \(product aws, service cloudtrail\)/);
+    assert.equal(await page.getByTestId('rule-query-none').count(), 1);
+    const diag = page.getByTestId('rule-diagnostics').getByTestId('diagnostic').filter({ hasText: 'SIGMA001' });
+    await diag.waitFor();
+    assert.equal(await diag.getByTestId('diagnostic-excerpt').count(), 0, 'no excerpt of an empty line');
+    await page.getByTestId('references').waitFor();
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= 390, `the page is ${w} px wide at 390`);
   });
 });
 
