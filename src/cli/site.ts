@@ -43,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
     }
     const fileOf = (r: Rule) => files.get(r.id)!;
     for (const r of rules) writeFileSync(join(out, 'rules', fileOf(r)), rulePage(r));
-    writeFileSync(join(out, 'index.html'), feedPage(rules, fileOf, base !== undefined));
+    writeFileSync(join(out, 'index.html'), feedPage(rules, fileOf, base));
     writeFileSync(join(out, 'search-index.js'), `window.KQLITE_INDEX = ${JSON.stringify(rules.map((r) => searchEntry(r, fileOf(r))))};\n`);
     writeFileSync(join(out, 'search.js'), SEARCH_JS);
     writeFileSync(join(out, 'style.css'), SITE_CSS);

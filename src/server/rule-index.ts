@@ -1,6 +1,6 @@
 /**
  * The feed's search and facets over tens of thousands of rules: each rule list (ServerContext keeps one
- * until the rules change) is indexed once (sorted by name, search text and facet values, lower-cased too);
+ * until the rules change) is indexed once (sorted by name, search text with the query and facet values, lower-cased too);
  * a request is then one pass that marks which filters each rule passes (a bit each) and one pass per facet
  * counting the values of the rules that pass every other filter.
  */
@@ -51,7 +51,9 @@ function indexOf(all: readonly Rule[]): RuleIndex {
     }));
     lower[f] = values.map((vs) => vs.map((v) => v.toLowerCase()));
   }
-  const text = rules.map((r) => [r.id, r.name, r.description, r.tool ?? '', r.tags.join(' '), r.techniques.join(' '), r.tactics.join(' '), r.tables.join(' '), r.source.name, r.sigma?.author ?? '', ...(r.alsoFrom ?? []).map((s) => s.name)].join('\n').toLowerCase());
+  // the query text too: a detection engineer searches for a domain, a field or an operator the rule uses
+  // (the feed's search box says so)
+  const text = rules.map((r) => [r.id, r.name, r.description, r.tool ?? '', r.tags.join(' '), r.techniques.join(' '), r.tactics.join(' '), r.tables.join(' '), r.source.name, r.sigma?.author ?? '', ...(r.alsoFrom ?? []).map((s) => s.name), r.query].join('\n').toLowerCase());
   indexes.set(all, (ix = { rules, text, dict, ids, lower }));
   return ix;
 }

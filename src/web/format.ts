@@ -88,3 +88,13 @@ export function formatBytes(n: number): string {
   const v = n / 2 ** (10 * u);
   return u === 0 ? `${n} B` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
 }
+
+/**
+ * A rule diagnostic's rendering (`file:line:col: message`, then the line with a caret) when its excerpt shows
+ * something: a problem of the whole rule (a Sigma rule that cannot run here, placed at 1:1 of an empty query)
+ * renders an empty line and a caret under nothing, which is left out.
+ */
+export function renderedWithText(rendered: string): string | undefined {
+  const excerpt = rendered.split('\n').flatMap((l) => /^\s*\d+ \|(.*)$/.exec(l)?.[1] ?? []);
+  return excerpt.length === 0 || excerpt.some((t) => t.trim() !== '') ? rendered : undefined;
+}

@@ -10,17 +10,50 @@ export interface Location { path: string; query: URLSearchParams }
 const listeners = new Set<() => void>();
 const current = (): Location => ({ path: location.pathname, query: new URLSearchParams(location.search) });
 
+type EntryState = Record<string, unknown> & { scrollY?: number };
+const entry = (): EntryState => (history.state && typeof history.state === 'object' ? history.state as EntryState : {});
+/** Where Back/Forward arrived from (its scroll position), until the page that arrived has drawn and used it. */
+let restoreY: number | undefined;
+
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   if (to === location.pathname + location.search) return;
+  restoreY = undefined;
   if (opts.replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
+  else {
+    // the page being left keeps its scroll position in its history entry, for Back
+    history.replaceState({ ...entry(), scrollY: window.scrollY }, '');
+    history.pushState(null, '', to);
+  }
   for (const l of listeners) l();
   if (!opts.replace) window.scrollTo(0, 0);
 }
 
 addEventListener('popstate', () => {
+  restoreY = entry().scrollY;
   for (const l of listeners) l();
 });
+
+/**
+ * After Back or Forward: once the page has drawn again what it showed (`ready`; its data comes from the
+ * server, so the browser's own restoring ran against an empty page), scroll to where the reader was.
+ */
+export function useRestoredScroll(ready: boolean): void {
+  useEffect(() => {
+    if (!ready || restoreY === undefined) return;
+    const y = restoreY;
+    restoreY = undefined;
+    window.scrollTo(0, y);
+  }, [ready]);
+}
+
+/** A value kept in this page's history entry (e.g. how many rules the feed has drawn), so Back returns to it. */
+export function entryValue<T>(key: string): T | undefined {
+  return entry()[key] as T | undefined;
+}
+
+export function setEntryValue(key: string, value: unknown): void {
+  history.replaceState({ ...entry(), [key]: value }, '');
+}
 
 export function useLocation(): Location {
   const [loc, setLoc] = useState(current);

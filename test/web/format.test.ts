@@ -1,7 +1,7 @@
 // Display formatting of API values in the web app.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatCell, formatDuration, formatTime, parseUtcText, toUtcText } from '../../src/web/format.js';
+import { formatBytes, formatCell, formatDuration, formatTime, parseUtcText, renderedWithText, toUtcText } from '../../src/web/format.js';
 
 test('times are shown in UTC, fractions only where asked', () => {
   assert.equal(formatTime('2026-11-19T17:58:56.4280000Z'), '2026-11-19 17:58:56Z');
@@ -52,4 +52,12 @@ test('UTC time fields: ISO 8601 text to ISO and back, with a reason when it is n
 
 test('sizes in binary units, whole bytes below 1 KiB', () => {
   assert.deepEqual([0, 1023, 1024, 1536, 10 * 1024 * 1024 + 1, 200 * 1024 ** 3, 3 * 1024 ** 5].map(formatBytes), ['0 B', '1023 B', '1.0 KiB', '1.5 KiB', '10.0 MiB', '200 GiB', '3072 TiB']);
+});
+
+test('a rule diagnostic keeps its excerpt when the line shows something, not an empty line with a caret under nothing', () => {
+  const whole = 'a.yml (query):1:1: error SIGMA001: not runnable here: logsource (product aws) is not a Windows event log\n  |\n1 | \n  | ^';
+  assert.equal(renderedWithText(whole), undefined);
+  const real = "r.yaml:14:3: warning RULE003: 'Ransomware' is not an ATT&CK tactic\n   |\n14 | - Ransomware\n   |   ^^^^^^^^^^";
+  assert.equal(renderedWithText(real), real);
+  assert.equal(renderedWithText('r.yaml: error RULE001: no query'), 'r.yaml: error RULE001: no query');
 });

@@ -82,7 +82,7 @@ test('add a source, see upstream links and the footer, change a rule upstream, s
     assert.equal(await seedLink.textContent(), 'View original rule at Azure-Sentinel →');
     assert.equal(await page.getByTestId('original-source').textContent(), 'Original source: https://github.com/Azure/Azure-Sentinel/blob/main/Hunting Queries/Microsoft 365 Defender/RemoteManagementMonitoring/rmm_Action1_netconn.yaml');
     assert.equal(await seedLink.getAttribute('href'), 'https://github.com/Azure/Azure-Sentinel/blob/main/Hunting%20Queries/Microsoft%20365%20Defender/RemoteManagementMonitoring/rmm_Action1_netconn.yaml');
-    assert.match(await page.getByTestId('provenance').textContent() ?? '', /Retrieved: 2026-05-25 23:00/);
+    assert.match(await page.getByTestId('provenance').textContent() ?? '', /Retrieved: 2026-05-25T23:00:00Z · Confidence: medium/);
 
     await page.goto(`${base}/?source=community`);
     await page.getByTestId('rule-card').first().waitFor();

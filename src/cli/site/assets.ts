@@ -57,10 +57,19 @@ export const SEARCH_JS = `(function () {
     list.textContent = '';
     for (var k = 0; k < hits.length && k < LIMIT; k++) list.appendChild(card(hits[k]));
     count.textContent = hits.length + (hits.length === 1 ? ' rule' : ' rules') + (hits.length > LIMIT ? ' (first ' + LIMIT + ' shown)' : '');
+    remember();
   }
   var timer;
   input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 120); });
+  // the search is in the address (?q=), so Back from a rule page, a reload or a shared link shows the same list
+  function remember() {
+    var v = input.value.trim();
+    try { history.replaceState(null, '', v ? '?q=' + encodeURIComponent(v) : location.pathname.split('/').pop()); } catch (e) { /* some file:// pages may not */ }
+  }
   var q = new URLSearchParams(location.search).get('q');
-  if (q) { input.value = q; run(); }
+  if (q) input.value = q;
+  if (input.value) run();
+  // a page restored from the back/forward cache, or a form field the browser refilled, keeps its filter
+  window.addEventListener('pageshow', function () { if (input.value) run(); });
 })();
 `;

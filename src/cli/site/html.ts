@@ -9,7 +9,8 @@ export function extLink(url: string | undefined, text: string, attrs = ''): stri
   return safe ? `<a href="${esc(safe)}" rel="noopener noreferrer"${attrs}>${esc(text)}</a>` : esc(text);
 }
 
-export function page(opts: { title: string; root: string; body: string; nav: 'feed' | 'coverage' | 'whats-new' | 'rule' }): string {
+/** `feedBase`: the site's address when it has feed.atom and feed.json, linked in the head for feed readers to discover. */
+export function page(opts: { title: string; root: string; body: string; nav: 'feed' | 'coverage' | 'whats-new' | 'rule'; feedBase?: string | undefined }): string {
   const item = (href: string, label: string, key: string) => `<a href="${opts.root}${href}"${opts.nav === key ? ' aria-current="page"' : ''}>${label}</a>`;
   return `<!doctype html>
 <html lang="en">
@@ -17,8 +18,11 @@ export function page(opts: { title: string; root: string; body: string; nav: 'fe
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(opts.title)} · kqlite feed</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${opts.root}style.css">
-</head>
+${opts.feedBase ? `<link rel="alternate" type="application/atom+xml" title="kqlite detection feed (Atom)" href="${esc(opts.feedBase)}/feed.atom">
+<link rel="alternate" type="application/feed+json" title="kqlite detection feed (JSON Feed)" href="${esc(opts.feedBase)}/feed.json">
+` : ''}</head>
 <body>
 <header class="topbar"><a class="brand" href="${opts.root}index.html">kqlite</a>
 <nav aria-label="Main">${item('index.html', 'Feed', 'feed')} ${item('whats-new.html', "What's new", 'whats-new')} ${item('coverage.html', 'Coverage', 'coverage')}</nav></header>

@@ -10,12 +10,13 @@ import { esc, extLink, page } from './html.js';
 const badge = (text: string, cls = '') => `<span class="badge ${cls}">${esc(text)}</span>`;
 const CONF_RANK = { low: 0, medium: 1, high: 2 } as const;
 
-/** `feeds`: whether feed.atom and feed.json were written (they need --base-url); without them none is linked. */
-export function feedPage(rules: readonly Rule[], file: (r: Rule) => string, feeds: boolean, shown = 200): string {
+/** `feedBase`: the site's address (--base-url) where feed.atom and feed.json were written; without it none is linked. */
+export function feedPage(rules: readonly Rule[], file: (r: Rule) => string, feedBase: string | undefined, shown = 200): string {
+  const feeds = feedBase !== undefined;
   const cards = rules.slice(0, shown).map((r) => `<li class="card" data-testid="rule-card"><div class="card-title"><a href="rules/${esc(file(r))}" data-testid="rule-link">${esc(r.name)}</a></div>
 <p class="muted small">${esc(cardLine(r))}</p></li>`).join('\n');
   return page({
-    title: 'Detection feed', root: '', nav: 'feed', body: `<h1>Detection feed</h1>
+    title: 'Detection feed', root: '', nav: 'feed', feedBase, body: `<h1>Detection feed</h1>
 <label for="search" class="muted small">Search rules (name, source, technique, table, tool)</label>
 <input id="search" type="search" placeholder="Search rules…" data-testid="feed-search" autocomplete="off">
 <p id="rule-count" class="muted" data-testid="rule-count">${rules.length} rules${rules.length > shown ? ` (first ${shown} shown; search to find the others)` : ''}</p>
@@ -74,10 +75,13 @@ export function coveragePage(rep: CoverageReport, file: (id: string) => string |
   const cols = ATTACK.tactics.map((tac) => {
     const techs = [...ATTACK.techniques.values()].filter((t) => !t.subtechnique && t.tactics.includes(tac.shortname)).sort((x, y) => x.name.localeCompare(y.name));
     return `<div class="tactic" data-testid="tactic-column"><h3>${esc(tac.name)}</h3>${techs.map((t) => {
-      const c = by.get(t.id);
-      const n = (c?.rules.length ?? 0) + rep.techniques.filter((x) => x.techniqueId.startsWith(t.id + '.')).reduce((k, x) => k + x.rules.length, 0);
-      const first = c?.rules[0] ? file(c.rules[0].id) : undefined;
-      return `<div class="tech${n ? ' covered' : ''}" data-testid="technique-cell" data-technique="${esc(t.id)}" data-covered="${n > 0}">${first ? `<a href="rules/${esc(first)}">` : ''}${esc(t.id)} ${esc(t.name)}${first ? '</a>' : ''}${n ? ` <strong>${n}</strong>` : ''}</div>`;
+      // the technique's rules with its sub-techniques' (as the app's matrix folds them), each rule once
+      const ids = new Set([by.get(t.id), ...rep.techniques.filter((x) => x.techniqueId.startsWith(t.id + '.'))].flatMap((c) => c?.rules.map((r) => r.id) ?? []));
+      const n = ids.size;
+      const only = n === 1 ? file([...ids][0]!) : undefined;
+      // one rule: its page; several: the feed searched for the technique (the search covers technique ids)
+      const href = only ? `rules/${esc(only)}` : n > 1 ? `index.html?q=${encodeURIComponent(t.id)}` : undefined;
+      return `<div class="tech${n ? ' covered' : ''}" data-testid="technique-cell" data-technique="${esc(t.id)}" data-covered="${n > 0}" data-rules="${n}">${href ? `<a href="${href}">` : ''}${esc(t.id)} ${esc(t.name)}${href ? '</a>' : ''}${n ? ` <strong>${n}</strong>` : ''}</div>`;
     }).join('')}</div>`;
   }).join('\n');
   return page({ title: 'Coverage', root: '', nav: 'coverage', body: `<h1>ATT&amp;CK coverage</h1>

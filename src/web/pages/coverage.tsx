@@ -3,7 +3,7 @@
  * valid rules claim it and marked when it has findings. Selecting a technique lists its rules; the
  * Navigator layer downloads as a JSON file.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CoverageResponse, CoverageTechnique } from '../../server/api.js';
 import { api } from '../api-client.js';
 import { Link, setQuery, useLocation } from '../router.js';
@@ -66,7 +66,7 @@ export function CoveragePage() {
                         <span class="tech-name">{t.name}</span>
                         {(t.validRules > 0 || t.findings > 0) && (
                           <span class="tech-meta">
-                            {t.validRules > 0 && <span>{t.validRules} rules</span>}
+                            {t.validRules > 0 && <span data-testid="technique-rules">{plural(t.validRules, 'rule')}</span>}
                             {t.findings > 0 && <span class="finding-mark" data-testid="finding-mark">● {t.findings}</span>}
                           </span>
                         )}
@@ -96,7 +96,14 @@ function Legend() {
   );
 }
 
+/** Rules listed at a time: T1219 alone had 14,619 at 20,000 rules, and drawing them all took 10 s. */
+const RULES_SHOWN = 100;
+
 function TechniqueRules({ technique }: { technique: CoverageTechnique }) {
+  const [shown, setShown] = useState(RULES_SHOWN);
+  const sorted = useMemo(() => [...technique.rules].sort((a, b) => b.findings - a.findings || a.name.localeCompare(b.name)), [technique]);
+  useEffect(() => setShown(RULES_SHOWN), [technique.id]);
+  const more = Math.min(RULES_SHOWN, sorted.length - shown);
   return (
     <section class="panel technique-detail" aria-labelledby="tech-title" data-testid="technique-detail">
       <header class="panel-head">
@@ -111,13 +118,21 @@ function TechniqueRules({ technique }: { technique: CoverageTechnique }) {
         <p class="muted">{plural(technique.rules.length, 'rule')} ({technique.validRules} valid), {plural(technique.findings, 'finding')}.</p>
         {technique.rules.length > 0 && (
           <ul class="rule-list" tabIndex={0} aria-label={`Rules claiming ${technique.id}`}>
-            {[...technique.rules].sort((a, b) => b.findings - a.findings || a.name.localeCompare(b.name)).map((r) => (
+            {sorted.slice(0, shown).map((r) => (
               <li key={r.id} data-testid="technique-rule">
                 <Link href={`/rules/${encodeURIComponent(r.id)}`}>{r.name}</Link> <RuleStatusBadge status={r.status} />
                 {r.findings > 0 && <Link href={`/findings?rule=${encodeURIComponent(r.id)}`} class="findings-count">{plural(r.findings, 'finding')}</Link>}
               </li>
             ))}
           </ul>
+        )}
+        {more > 0 && (
+          <p>
+            <button type="button" class="btn btn-small" onClick={() => setShown(shown + RULES_SHOWN)} data-testid="technique-rules-more">
+              Show {formatCount(more)} more of {formatCount(sorted.length - shown)}
+            </button>{' '}
+            <Link href={`/?technique=${encodeURIComponent(technique.id)}`}>or all in the feed, with search and filters</Link>
+          </p>
         )}
       </div>
     </section>

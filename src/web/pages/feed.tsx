@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RuleCard, RuleFacet, RuleSort } from '../../server/api.js';
 import { api, queryString } from '../api-client.js';
-import { Link, setQuery, useLocation } from '../router.js';
+import { entryValue, Link, setEntryValue, setQuery, useLocation, useRestoredScroll } from '../router.js';
 import { useApi } from '../use-api.js';
 import { FacetGroup } from '../components/facets.js';
 import { Badge, ErrorBox, Loading, RuleStatusBadge, SeverityBadge } from '../components/ui.js';
@@ -29,12 +29,18 @@ export function FeedPage() {
   for (const f of RULE_FACETS) filters[f] = query.get(f) ?? undefined;
   const sort = (filters.sort && filters.sort in SORT_LABELS ? filters.sort : 'name') as RuleSort;
   const key = JSON.stringify(filters);
-  const [shown, setShown] = useState(PAGE);
+  // how many cards are drawn ("Show more") is kept in the history entry: Back from a rule returns to the same list, scrolled as it was
+  const [shown, setShown] = useState(() => entryValue<number>('feedShown') ?? PAGE);
   // the server pages the cards (a feed may hold tens of thousands); facets and the total count every match
   const rules = useApi(() => api.rules({ ...filters, limit: String(shown) }), [key, shown]);
   // narrow windows only (CSS): the facets fold away behind a button so the rules come first
   const [filtersOpen, setFiltersOpen] = useState(false);
-  useEffect(() => setShown(PAGE), [key]);
+  const firstKey = useRef(key);
+  useEffect(() => {
+    if (key !== firstKey.current) { firstKey.current = key; setShown(PAGE); }
+  }, [key]);
+  useEffect(() => setEntryValue('feedShown', shown), [shown]);
+  useRestoredScroll(!!rules.data && !rules.loading && rules.data.rules.length >= Math.min(shown, rules.data.total));
 
   const update = (change: Record<string, string | undefined>, replace = false) => setQuery({ ...filters, ...change }, { replace });
   const active = RULE_FACETS.filter((f) => filters[f]);

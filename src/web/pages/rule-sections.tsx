@@ -53,6 +53,17 @@ export function AttributionSection({ rule }: { rule: RuleDetail }) {
   );
 }
 
+/**
+ * The workbench address for a rule's query: the text itself (`?q=`) while the address stays short, else the
+ * rule (`?rule=`, the workbench fetches its query). A catch-all rule's query with hundreds of domains made a
+ * 30 kB address the server refused (431) before the page could load.
+ */
+export const MAX_Q_URL = 4000;
+export function workbenchHref(ruleId: string, query: string): string {
+  const q = `/workbench?q=${encodeURIComponent(query)}`;
+  return q.length <= MAX_Q_URL ? q : `/workbench?rule=${encodeURIComponent(ruleId)}`;
+}
+
 export function QuerySection({ rule }: { rule: RuleDetail }) {
   if (!rule.query) {
     return (
@@ -64,7 +75,7 @@ export function QuerySection({ rule }: { rule: RuleDetail }) {
   return (
     <Section title={rule.language === 'Sigma' ? 'KQL Query (converted from the Sigma rule)' : 'KQL Query'} id="query" actions={<>
       <CopyButton text={rule.query} label="Copy query" testid="copy-query" />
-      <a class="btn btn-small" href={`/workbench?q=${encodeURIComponent(rule.query)}`} data-testid="open-in-workbench">Open in workbench</a>
+      <a class="btn btn-small" href={workbenchHref(rule.id, rule.query)} data-testid="open-in-workbench">Open in workbench</a>
     </>}>
       <KqlCode text={rule.query} testid="rule-query" />
     </Section>
@@ -90,17 +101,17 @@ export function DataSourcesSection({ rule }: { rule: RuleDetail }) {
   return (
     <Section title="Required Data Sources" id="data-sources">
       <table class="grid compact stack" data-testid="data-sources">
-        <thead><tr><th scope="col">Table</th><th scope="col">In this workspace</th><th scope="col">Notes</th></tr></thead>
+        <thead><tr><th scope="col">Sentinel Table</th><th scope="col">In this workspace</th><th scope="col">Notes</th></tr></thead>
         <tbody>
           {ds.value.map((d) => (
             <tr key={d.table} data-testid="data-source" data-present={String(d.present)}>
-              <td class="mono" data-label="Table">{d.table}</td>
+              <td class="mono" data-label="Sentinel Table">{d.table}</td>
               <td data-label="In this workspace">
                 {d.present === true && <span class="pill pill-ok">present</span>}
                 {d.present === false && <span class="pill pill-bad">missing</span>}
                 {d.present === null && <span class="pill pill-unknown">unknown</span>}
               </td>
-              <td class="muted wrap-cell" data-label="Notes">{d.present === false ? 'No data ingested: the rule cannot match until it is.' : 'Ensure this data connector is enabled.'}</td>
+              <td class="muted wrap-cell" data-label="Notes">{d.present === false ? 'No data ingested: the rule cannot match until it is.' : 'Ensure this data connector is enabled'}</td>
             </tr>
           ))}
         </tbody>

@@ -13,7 +13,7 @@ import { useTitle } from '../title.js';
 import { RunSummary } from './runs.js';
 import { FindingsTable } from '../components/findings-table.js';
 import { Badge, ErrorBox, Loading, RuleStatusBadge, Section, SeverityBadge } from '../components/ui.js';
-import { formatTime, plural } from '../format.js';
+import { formatTime, plural, renderedWithText } from '../format.js';
 import {
   AttackSection, DataSourcesSection, DefinitionSection, FalsePositivesSection, HypothesisSection, QuerySection,
   AttributionSection, OriginsSection, ReferencesSection, overallConfidence,
@@ -71,7 +71,7 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
           {p.webUrl ? (
             <a href={p.webUrl} target="_blank" rel="noopener noreferrer" data-testid="original-upstream" title={p.path ?? p.webUrl}>View original rule at {p.name} →</a>
           ) : <OriginalFileLink rule={rule} />}
-          {' '}Retrieved: {p.retrieved ? formatTime(p.retrieved) : 'unknown'} · Confidence: <span class={`conf conf-${overallConfidence(rule)}`}>{overallConfidence(rule)}</span>
+          {' '}Retrieved: {p.retrieved ? <time dateTime={p.retrieved}>{p.retrieved}</time> : 'unknown'} · Confidence: <span class={`conf conf-${overallConfidence(rule)}`}>{overallConfidence(rule)}</span>
           {p.license && <> · License: {p.license}</>} · Version {rule.version}
         </p>
       </header>
@@ -84,7 +84,7 @@ function RuleView({ rule, reload }: { rule: RuleDetail; reload: () => void }) {
               <li key={i} class={`diag diag-${d.severity}`} data-testid="diagnostic">
                 <span class="diag-sev">{d.severity}</span> <span class="mono">{d.code}</span> {d.field ? <><span class="mono">{d.field}:</span> </> : null}line {d.line}, col {d.column}: {d.message}
                 {d.suggestion && !d.message.includes(d.suggestion) && <span class="muted"> (did you mean {d.suggestion}?)</span>}
-                <pre class="code small-code">{d.rendered}</pre>
+                {renderedWithText(d.rendered) && <pre class="code small-code" data-testid="diagnostic-excerpt">{d.rendered}</pre>}
               </li>
             ))}
           </ul>

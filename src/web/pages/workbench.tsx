@@ -2,7 +2,8 @@
  * The KQL workbench (/workbench): monaco editor with the workspace schema, Run (Ctrl+Enter: the selection, or
  * the blank-line-separated query block at the cursor) against
  * POST /api/query with a `now()` control, Cancel, diagnostics as editor markers and as a list, results
- * with paging and a chart, and a query history kept in localStorage. `?q=` preloads a query.
+ * with paging and a chart, and a query history kept in localStorage. `?q=` preloads a query; `?rule=<id>`
+ * preloads that rule's query (what a rule page links when its query is too long for an address).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiDiagnostic, QueryResponse, RemotesResponse } from '../../server/api.js';
@@ -39,7 +40,9 @@ export function WorkbenchPage() {
   useTitle('KQL workbench');
   const { status } = useStatus();
   const { query } = useLocation();
-  const initial = query.get('q') ?? sessionStorage.getItem(DRAFT_KEY) ?? DEFAULT_QUERY;
+  const ruleId = query.get('q') === null ? query.get('rule') : null;
+  const initial = query.get('q') ?? (ruleId ? '' : sessionStorage.getItem(DRAFT_KEY) ?? DEFAULT_QUERY);
+  const [ruleError, setRuleError] = useState<Error | undefined>(undefined);
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<KqlEditor | undefined>(undefined);
   const textRef = useRef(initial);
@@ -65,8 +68,11 @@ export function WorkbenchPage() {
     let disposed = false;
     // fetched while the editor chunk and its stylesheet download; without it completion still knows the language itself
     const schema = api.kustoDatabaseSchema().catch(() => undefined);
-    Promise.all([import('../workbench/editor.js'), loadStylesheet('/editor.css')]).then(async ([m]) => {
+    // `?rule=`: the rule's query is the editor's first text (a rule that cannot be read leaves it empty, saying why)
+    const ruleQuery = ruleId ? api.rule(ruleId).then((r) => r.query ?? '', (e: Error) => { setRuleError(e); return ''; }) : Promise.resolve(undefined);
+    Promise.all([import('../workbench/editor.js'), loadStylesheet('/editor.css'), ruleQuery]).then(async ([m, , fromRule]) => {
       if (disposed || !host.current) return;
+      if (fromRule !== undefined) textRef.current = fromRule;
       const ed = m.createKqlEditor(host.current, {
         value: textRef.current, label: `KQL query editor. Ctrl+Enter runs the query at the cursor (queries are separated by blank lines) or the selection. ${TAB_OUT}`,
         onRun: () => runRef.current(),
@@ -172,6 +178,7 @@ export function WorkbenchPage() {
             {editorState === 'loading' && <p class="muted editor-loading">Loading editor…</p>}
           </div>
           <p class="muted small editor-hint" data-testid="editor-hint">{TAB_OUT}</p>
+          {ruleError && <ErrorBox error={new Error(`The query of rule ${ruleId} could not be loaded: ${ruleError.message}`)} />}
           {editorState === 'failed' && <ErrorBox error={new Error('The editor could not be loaded; reload the page.')} />}
           <DiagnosticsList text={diagnostics.text} diagnostics={diagnostics.list} onPick={(d) => editor.current?.revealOffset(d.start)} />
           <div aria-live="polite">
