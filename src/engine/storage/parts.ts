@@ -8,7 +8,7 @@ import { isValid, newValidity, setValid, type Column, type GuidColumn, type Numb
 import { reserve } from '../memory.js';
 import type { Value } from '../values/value.js';
 import { concatSelected, type ColumnParts } from './merge.js';
-import { sharedIdsOf, sharedStringCount } from './shared-strings.js';
+import { noteSharedIds, pushUnshared, sharedIdsOf, sharedStringCount } from './shared-strings.js';
 
 /** Where each part starts in the concatenation (parts.lengths summed), with the total at the end. */
 export function partOffsets(parts: ColumnParts): Int32Array {
@@ -158,13 +158,16 @@ function gatherShared(type: 'string' | 'guid', cols: (StringColumn | GuidColumn 
   const n = partOf.length;
   const dict: string[] = [];
   const byShared = new Int32Array(sharedStringCount()).fill(-1);
+  // the new dictionary's shared ids, kept with it: a group-by or dcount over the gathered column (a join's
+  // output) then matches its strings by id as it would the stored ones
+  const dictIds: number[] = [];
   const codes = new Int32Array(n);
   // a null row of a string column reads as '' (KQL strings are never null); of a guid, as null (validity)
   let empty = -1;
   for (let i = 0; i < n; i++) {
     const p = partOf[i]!;
     if (p < 0) {
-      if (empty < 0) empty = dict.push('') - 1;
+      if (empty < 0) empty = pushUnshared(dict, dictIds, '');
       codes[i] = empty;
       continue;
     }
@@ -172,10 +175,14 @@ function gatherShared(type: 'string' | 'guid', cols: (StringColumn | GuidColumn 
     const code = c.codes[rowOf[i]!]!;
     const s = shared[p]![code]!;
     let g = byShared[s]!;
-    if (g < 0) byShared[s] = g = dict.push(c.dict[code]!) - 1;
+    if (g < 0) {
+      byShared[s] = g = dict.push(c.dict[code]!) - 1;
+      dictIds.push(s);
+    }
     codes[i] = g;
   }
-  if (!dict.length) dict.push('');
+  if (!dict.length) pushUnshared(dict, dictIds, '');
+  noteSharedIds(dict, Int32Array.from(dictIds));
   if (type === 'string') return { type, length: n, dict, codes };
   return { type, length: n, dict, codes, validity: gatherValidity(cols, partOf, rowOf, nulls) };
 }
