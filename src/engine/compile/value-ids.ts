@@ -627,9 +627,10 @@ export class PairIds {
  * of the keys so far, `accSize` distinct) and `next` (the next key's ids, `nextSize` distinct). A direct
  * table when the product of the sizes is small, else a pair hash.
  */
-export function combineIds(acc: Int32Array, accSize: number, next: Int32Array, nextSize: number): { ids: Int32Array; size: number } {
+export function combineIds(acc: Int32Array, accSize: number, next: Int32Array, nextSize: number, into?: Int32Array): { ids: Int32Array; size: number } {
   const n = acc.length;
-  const out = new Int32Array(n);
+  // (`into`: an array of n to write the ids to, which may be `acc` itself: each row reads acc[i] first)
+  const out = into ?? new Int32Array(n);
   if (accSize * nextSize <= Math.max(4 * n, 1 << 16)) {
     const table = new Int32Array(accSize * nextSize).fill(-1);
     let size = 0;

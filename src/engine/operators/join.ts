@@ -76,6 +76,8 @@ class KeyEncoder {
     exprs.forEach((e, j) => {
       const out = new Int32Array(n);
       encodeKey(e, sc, rows, !rel.sel, this.ids[j]!, out, nullKey);
+      // (a first side's composite keys: the pair table sized for its rows at once, not grown by doubling)
+      if (j > 0 && !this.frozen && this.pairs[j - 1]!.size === 0) this.pairs[j - 1] = new PairIds(Math.min(n, 1 << 17));
       if (!keys) keys = out;
       else if (this.frozen) for (let i = 0; i < n; i++) keys[i] = keys[i]! < 0 || out[i]! < 0 ? -1 : this.pairs[j - 1]!.find(keys[i]!, out[i]!);
       else for (let i = 0; i < n; i++) keys[i] = this.pairs[j - 1]!.idOf(keys[i]!, out[i]!);
@@ -103,8 +105,9 @@ class KeyEncoder {
     if (!first || parts.some((p) => !p || p.lengths.length !== first.lengths.length || p.lengths.some((l, i) => l !== first.lengths[i]))) return undefined;
     let widest = 0;
     for (const l of first.lengths) widest = Math.max(widest, l);
-    const outs = exprs.map(() => new Int32Array(widest));
-    const isNull = new Uint8Array(widest);
+    // per-part buffers, made only if a part needs encodeColumn
+    let outs: Int32Array[] | undefined;
+    let isNull: Uint8Array | undefined;
     const rows = new IndexList();
     const keys = new IndexList();
     let at = 0;
@@ -136,6 +139,8 @@ class KeyEncoder {
         at += n;
         continue;
       }
+      outs ??= exprs.map(() => new Int32Array(widest));
+      isNull ??= new Uint8Array(widest);
       isNull.fill(0, 0, n);
       for (let j = 0; j < exprs.length; j++) {
         const part = parts[j]!;

@@ -24,6 +24,7 @@ import { takeAnyRow } from '../aggregates/core.js';
 import { buildColumn } from '../storage/builders.js';
 import type { Column } from '../storage/column.js';
 import { lazyColumn, type ColumnParts } from '../storage/merge.js';
+import { giveRows, takeRows } from '../storage/scratch.js';
 import { partsCellReader } from '../storage/parts.js';
 import { QueryError, type Value } from '../values/value.js';
 import { scope, type OpContext } from './context.js';
@@ -132,34 +133,46 @@ export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSche
   const rows = rel.sel ?? identityRows(rel.length);
   const all = !rel.sel;
   const n = rows.length;
-  // group: one dense id per key value (ValueIds), keys combined pairwise, ids in first-seen order
+  // group: one dense id per key value (ValueIds), keys combined pairwise, ids in first-seen order. The
+  // per-row arrays are reused buffers (storage/scratch.ts), read only within this call and given back.
   const keyIds: ValueIds[] = [];
   const keyRowIds: Int32Array[] = [];
-  let gids: Int32Array = new Int32Array(n);
-  let groups = n > 0 ? 1 : 0;
-  for (let j = 0; j < op.by.length; j++) {
-    const ids = new ValueIds();
-    const out = new Int32Array(n);
-    encodeKey(op.by[j]!.expr, sc, rows, all, ids, out);
-    checkLimits(cx.rt);
-    keyIds.push(ids);
-    keyRowIds.push(out);
-    if (j === 0) {
-      gids = out;
-      groups = ids.size;
-    } else ({ ids: gids, size: groups } = combineIds(gids, groups, out, ids.size));
+  const taken: Int32Array[] = [];
+  const buffer = () => {
+    const b = takeRows(n);
+    taken.push(b);
+    return b.subarray(0, n);
+  };
+  try {
+    // no by-clause: every row in group 0
+    let gids: Int32Array = op.by.length ? new Int32Array(0) : buffer().fill(0);
+    let groups = n > 0 ? 1 : 0;
+    for (let j = 0; j < op.by.length; j++) {
+      const ids = new ValueIds();
+      const out = buffer();
+      encodeKey(op.by[j]!.expr, sc, rows, all, ids, out);
+      checkLimits(cx.rt);
+      keyIds.push(ids);
+      keyRowIds.push(out);
+      if (j === 0) {
+        gids = out;
+        groups = ids.size;
+      } else ({ ids: gids, size: groups } = combineIds(gids, groups, out, ids.size, buffer()));
+    }
+    const firstRow = new Int32Array(groups).fill(-1);
+    for (let i = 0; i < n; i++) if (firstRow[gids[i]!]! < 0) firstRow[gids[i]!] = i;
+    // no by-clause on empty input: one row of empty aggregates
+    if (op.by.length === 0 && groups === 0) groups = 1;
+    const keyValues = keyIds.map((ids, j) => Array.from(firstRow, (i) => ids.values[keyRowIds[j]![i]!]!));
+    const slotResults = slots.map((slot) => {
+      const values = aggregateSlot(slot, sc, rows, all, gids, groups, cx);
+      checkLimits(cx.rt);
+      return values;
+    });
+    return buildOutput(op, cx, rel, outSchema, keyValues, groups, slotResults, slots, slotOf);
+  } finally {
+    for (const b of taken) giveRows(b);
   }
-  const firstRow = new Int32Array(groups).fill(-1);
-  for (let i = 0; i < n; i++) if (firstRow[gids[i]!]! < 0) firstRow[gids[i]!] = i;
-  // no by-clause on empty input: one row of empty aggregates
-  if (op.by.length === 0 && groups === 0) groups = 1;
-  const keyValues = keyIds.map((ids, j) => Array.from(firstRow, (i) => ids.values[keyRowIds[j]![i]!]!));
-  const slotResults = slots.map((slot) => {
-    const values = aggregateSlot(slot, sc, rows, all, gids, groups, cx);
-    checkLimits(cx.rt);
-    return values;
-  });
-  return buildOutput(op, cx, rel, outSchema, keyValues, groups, slotResults, slots, slotOf);
 }
 
 /**

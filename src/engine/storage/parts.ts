@@ -8,6 +8,7 @@ import { isValid, newValidity, setValid, type Column, type GuidColumn, type Numb
 import { reserve } from '../memory.js';
 import type { Value } from '../values/value.js';
 import { concatSelected, type ColumnParts } from './merge.js';
+import { giveRows, takeRows } from './scratch.js';
 import { noteSharedIds, pushUnshared, sharedIdsOf, sharedStringCount } from './shared-strings.js';
 
 /** Where each part starts in the concatenation (parts.lengths summed), with the total at the end. */
@@ -50,10 +51,20 @@ export function partsCellReader(parts: ColumnParts): (r: number) => Value {
  * rows use); other types gather each part's rows and put the pieces in order.
  */
 export function gatherParts(parts: ColumnParts, idx: ArrayLike<number>): Column {
+  // each row's part and row in it: reused buffers (scratch.ts), read only within this call
+  const partBuf = takeRows(idx.length);
+  const rowBuf = takeRows(idx.length);
+  try {
+    return gatherWith(parts, idx, partBuf.subarray(0, idx.length), rowBuf.subarray(0, idx.length));
+  } finally {
+    giveRows(partBuf);
+    giveRows(rowBuf);
+  }
+}
+
+function gatherWith(parts: ColumnParts, idx: ArrayLike<number>, partOf: Int32Array, rowOf: Int32Array): Column {
   const n = idx.length;
   const offsets = partOffsets(parts);
-  const partOf = new Int32Array(n);
-  const rowOf = new Int32Array(n);
   const used = new Int32Array(parts.entries.length); // rows read from each part
   let nulls = false;
   // the part of the previous row first: a join side's rows in order, or pairs of one key, stay in one part
