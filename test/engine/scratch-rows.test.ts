@@ -9,8 +9,8 @@ import { readCell, tableFromRows } from '../../src/engine/storage/builders.js';
 import { giveRows, keepRows, takeRows } from '../../src/engine/storage/scratch.js';
 import type { ScalarTypeName, Value } from '../../src/engine/values/value.js';
 
-const COLUMNS: { name: string; type: ScalarTypeName }[] = [{ name: 'Id', type: 'long' }, { name: 'Dev', type: 'string' }, { name: 'Port', type: 'long' }];
-const rows = (from: number, n: number) => Array.from({ length: n }, (_, k) => ({ Id: from + k, Dev: `d${(from + k) % 7}`, Port: [80, 443, 8080, 53][(from + k) % 4]! }));
+const COLUMNS: { name: string; type: ScalarTypeName }[] = [{ name: 'Id', type: 'long' }, { name: 'Dev', type: 'string' }, { name: 'Port', type: 'long' }, { name: 'Opt', type: 'long' }];
+const rows = (from: number, n: number) => Array.from({ length: n }, (_, k) => ({ Id: from + k, Dev: `d${(from + k) % 7}`, Port: [80, 443, 8080, 53][(from + k) % 4]!, Opt: (from + k) % 6 === 0 ? null : ((from + k) * 13) % 40 }));
 const all = [rows(0, 300), rows(300, 250), rows(550, 400)];
 const source = new MemorySource(new Map([['T', { schema: { name: 'T', columns: COLUMNS }, extents: all.map((p) => tableFromRows(COLUMNS, p)) }]]));
 const flat = all.flat();
@@ -54,6 +54,14 @@ test('wheres, group-bys and dcounts with subqueries in their predicates equal pl
   const cut = Math.max(...flat.filter((r) => r.Port === 443).map((r) => r.Id)) - 200;
   const minPort = Math.min(...flat.filter((r) => r.Dev === 'd3').map((r) => r.Port));
   assert.deepEqual(nested.sort(), byDev(flat.filter((r) => r.Id > cut && r.Port !== minPort)));
+  // dcount of a where chain's columns (read part by part, as group keys are), nulls not counted
+  const counted = run('T | where Id % 4 != 1 | summarize o=dcount(Opt), d=dcount(Dev), b=dcount(bin(Id, 100)) by Port');
+  const kept = flat.filter((r) => r.Id % 4 !== 1);
+  const want = [...new Set(kept.map((r) => r.Port))].map((p) => {
+    const g = kept.filter((r) => r.Port === p);
+    return [p, new Set(g.filter((r) => r.Opt !== null).map((r) => r.Opt)).size, new Set(g.map((r) => r.Dev)).size, new Set(g.map((r) => Math.floor(r.Id / 100))).size];
+  });
+  assert.deepEqual(counted.sort(), want.sort());
   const keep = run('T | where Id % 5 == 0 | project Id');
   for (let i = 0; i < 3; i++) run('T | where Id % 2 == 1 | summarize count() by Dev, Port');
   assert.deepEqual(keep.map((r) => r[0]), flat.filter((r) => r.Id % 5 === 0).map((r) => r.Id));

@@ -96,6 +96,15 @@ function counter(pred: Column | undefined): GroupedAggregate {
 }
 
 function distinctCounter(x: Column, pred: Column | undefined): GroupedAggregate {
+  return distinctCounterOf((ids, vids, isNull) => ids.encodeColumn(x, identityRows(vids.length), vids, isNull), pred);
+}
+
+/**
+ * dcount given how to encode its argument's rows (ids per row into `vids`, nulls marked in `isNull`): a
+ * summarize passes its key encoder (compile/vector.ts encodeKey), which reads a where chain's column part
+ * by part instead of concatenating it first.
+ */
+export function distinctCounterOf(encode: (ids: ValueIds, vids: Int32Array, isNull: Uint8Array) => void, pred: Column | undefined): GroupedAggregate {
   let counts = new Float64Array(0);
   return {
     run(gids, groups) {
@@ -105,7 +114,7 @@ function distinctCounter(x: Column, pred: Column | undefined): GroupedAggregate 
       const vidBuf = takeRows(n);
       const nullBuf = takeRows((n >> 2) + 1);
       try {
-        countDistinct(x, pred, gids, groups, vidBuf.subarray(0, n), new Uint8Array(nullBuf.buffer, nullBuf.byteOffset, n).fill(0), counts);
+        countDistinct(encode, pred, gids, groups, vidBuf.subarray(0, n), new Uint8Array(nullBuf.buffer, nullBuf.byteOffset, n).fill(0), counts);
       } finally {
         giveRows(vidBuf);
         giveRows(nullBuf);
@@ -116,9 +125,9 @@ function distinctCounter(x: Column, pred: Column | undefined): GroupedAggregate 
 }
 
 /** dcount's distinct values per group into `counts`, with `vids` and `isNull` (zeroed) as working arrays of the rows. */
-function countDistinct(x: Column, pred: Column | undefined, gids: Int32Array, groups: number, vids: Int32Array, isNull: Uint8Array, counts: Float64Array): void {
+function countDistinct(encode: (ids: ValueIds, vids: Int32Array, isNull: Uint8Array) => void, pred: Column | undefined, gids: Int32Array, groups: number, vids: Int32Array, isNull: Uint8Array, counts: Float64Array): void {
   const ids = new ValueIds();
-  ids.encodeColumn(x, identityRows(gids.length), vids, isNull);
+  encode(ids, vids, isNull);
   const ok = passes(pred);
   if (groups * ids.size > SMALL_PAIR_BITMAP) {
     // many groups x many values: each group's rows in turn, a value marked with the group that saw it

@@ -19,7 +19,7 @@ import { compileExpr, type CompileScope } from '../compile/expr.js';
 import type { Relation } from '../compile/relation.js';
 import { combineIds, identityRows, ValueIds } from '../compile/value-ids.js';
 import { encodeKey, evaluateVector } from '../compile/vector.js';
-import { GROUPED_AGGREGATES, groupedAggregate } from '../aggregates/grouped.js';
+import { distinctCounterOf, GROUPED_AGGREGATES, groupedAggregate } from '../aggregates/grouped.js';
 import { takeAnyRow } from '../aggregates/core.js';
 import { buildColumn } from '../storage/builders.js';
 import type { Column } from '../storage/column.js';
@@ -182,7 +182,10 @@ export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSche
 export function aggregateSlot(slot: AggSlot, sc: CompileScope, rows: Int32Array, all: boolean, gids: Int32Array, groups: number, cx: OpContext): (Value | Value[])[] {
   const needed = new Set<number>(slot.name === 'count' ? [] : slot.name === 'countif' ? [0] : /if$/.test(slot.name) ? [0, 1] : [0]);
   const canVector = GROUPED_AGGREGATES.has(slot.name) && [...needed].every((k) => k < slot.argExprs.length && slot.consts[k] === null);
-  const fast = canVector
+  // dcount encodes its argument as a group key is encoded (a where chain's column read part by part, no copy)
+  const fast = canVector && slot.name === 'dcount'
+    ? distinctCounterOf((ids, vids, isNull) => encodeKey(slot.argExprs[0]!, sc, rows, all, ids, vids, isNull), undefined)
+    : canVector
     ? groupedAggregate(slot.name, slot.argExprs.map((e, k) => (needed.has(k) ? evaluateVector(e, sc, rows, all) : EMPTY)), slot.consts, (i) => slot.args.map((f) => f(rows[i]!)))
     : undefined;
   if (fast) {
