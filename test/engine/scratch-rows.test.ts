@@ -62,6 +62,14 @@ test('wheres, group-bys and dcounts with subqueries in their predicates equal pl
     return [p, new Set(g.filter((r) => r.Opt !== null).map((r) => r.Opt)).size, new Set(g.map((r) => r.Dev)).size, new Set(g.map((r) => Math.floor(r.Id / 100))).size];
   });
   assert.deepEqual(counted.sort(), want.sort());
+  // aggregates fed row by row read a where chain's column through a reader compiled on first use
+  const perRow = run('T | where Id % 4 != 1 | summarize a=take_any(Dev), v=variance(Port) by Dev');
+  const wantRow = [...new Set(kept.map((r) => r.Dev))].map((d) => {
+    const xs = kept.filter((r) => r.Dev === d).map((r) => r.Port);
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    return [d, d, (xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)).toFixed(6)];
+  });
+  assert.deepEqual(perRow.map((r) => [r[0], r[1], (r[2] as number).toFixed(6)]).sort(), wantRow.sort());
   const keep = run('T | where Id % 5 == 0 | project Id');
   for (let i = 0; i < 3; i++) run('T | where Id % 2 == 1 | summarize count() by Dev, Port');
   assert.deepEqual(keep.map((r) => r[0]), flat.filter((r) => r.Id % 5 === 0).map((r) => r.Id));

@@ -16,7 +16,7 @@ import { lookupAggregate } from '../../kql/semantics/index.js';
 import type { AggState } from '../aggregates/types.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
-import type { Relation } from '../compile/relation.js';
+import { entryOf, type Relation } from '../compile/relation.js';
 import { combineIds, identityRows, ValueIds } from '../compile/value-ids.js';
 import { encodeKey, evaluateVector } from '../compile/vector.js';
 import { distinctCounterOf, GROUPED_AGGREGATES, groupedAggregate } from '../aggregates/grouped.js';
@@ -98,7 +98,15 @@ export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], b
       }
       const compiled = argExprs.map((x) => {
         const parts = starred.get(x);
-        return parts ? { type: parts.type, eval: partsCellReader(parts) } : compileExpr(x, sc);
+        if (parts) return { type: parts.type, eval: partsCellReader(parts) };
+        // a where chain's column: compiled when a row is first read (the per-row path), since compiling reads
+        // the concatenated copy, which the typed path (dcount's part-by-part encoding) never needs
+        const entry = x.kind === 'NameRef' && !sc.override && !sc.substitute ? entryOf(rel, x.name) : undefined;
+        if (entry?.parts) {
+          let read: ((r: number) => Value) | undefined;
+          return { type: entry.parts.type, eval: (r: number) => (read ??= compileExpr(x, sc).eval)(r) };
+        }
+        return compileExpr(x, sc);
       });
       const types = compiled.map((c) => c.type);
       const consts = compiled.map((c) => (c.constant ? c.eval(0) : null));
