@@ -93,7 +93,9 @@ function reference(kind: string, left: Record<string, Value>[], right: Record<st
 }
 
 const KINDS = ['innerunique', 'inner', 'leftouter', 'fullouter', 'rightouter', 'leftsemi', 'leftanti', 'rightsemi', 'rightanti'];
-const KEYS: [string[], string[]][] = [[['Dev'], ['Dev']], [['Pid'], ['Pid']], [['Dev', 'Pid'], ['Dev', 'Pid']], [['Wide'], ['Wide']], [['Pid'], ['R']], [['R'], ['Pid']], [['G', 'Dev'], ['G', 'Dev']], [['Ts'], ['Ts']], [['Dev', 'Ts', 'Pid'], ['Dev', 'Ts', 'Pid']]];
+const KEYS: [string[], string[]][] = [[['Dev'], ['Dev']], [['Pid'], ['Pid']], [['Dev', 'Pid'], ['Dev', 'Pid']], [['Wide'], ['Wide']], [['Pid'], ['R']], [['R'], ['Pid']], [['G', 'Dev'], ['G', 'Dev']], [['Ts'], ['Ts']], [['Dev', 'Ts', 'Pid'], ['Dev', 'Ts', 'Pid']],
+  // a dictionary key then an integer key (the inlined pair probe) against a real column: 0/-0, 1.5, NaN, null
+  [['Dev', 'Pid'], ['Dev', 'R']], [['Dev', 'R'], ['Dev', 'Pid']]];
 const sorted = (rows: Value[][]) => rows.map((r) => r.map(valueKey).join('|')).sort();
 
 test('joins of where chains over several extents (keys and output read from the parts) equal the nested-loop reference', () => {

@@ -9,7 +9,7 @@ import { buildColumn, gatherColumn, readCell, tableFromRows } from '../../src/en
 import type { Column, Table } from '../../src/engine/storage/column.js';
 import { concatSelected, type ColumnParts } from '../../src/engine/storage/merge.js';
 import { gatherParts } from '../../src/engine/storage/parts.js';
-import { markStoredDictionary, sharedIdsOf } from '../../src/engine/storage/shared-strings.js';
+import { markStoredDictionary, noteSharedIds, pushUnshared, sharedIdsOf, sharedStringCount } from '../../src/engine/storage/shared-strings.js';
 import { identityRows, ValueIds } from '../../src/engine/compile/value-ids.js';
 import { valueKey } from '../../src/engine/values/compare.js';
 import type { ScalarTypeName, Value } from '../../src/engine/values/value.js';
@@ -72,6 +72,9 @@ test('queries over extents whose dictionaries have shared ids give what the Map 
     'union P, N | where Keep | summarize count() by Dev, Name',
     'N | summarize count() by Dev',
     'N | where Keep | top-nested 3 of Dev by sum(Pid), top-nested 2 of Name by count()',
+    // group-bys and dcounts over a join's gathered columns (their dictionaries keep the shared ids)
+    'P | where Keep | join kind=inner (N | where Keep) on Dev, Pid | summarize Names=dcount(Name1), Rows=count() by Dev, G1',
+    'P | where Keep and Id < 30 | join kind=leftouter (N | where Keep) on Dev | summarize dcount(Name1), make_set(Dev1) by Name',
   ];
   for (const q of queries) {
     const got = run(marked, q);
@@ -124,4 +127,89 @@ test('dictionaries of long or many strings get no shared ids', () => {
   const many = Array.from({ length: 70_000 }, (_, i) => `s${i}`);
   markStoredDictionary(many);
   assert.equal(sharedIdsOf(many), undefined);
+});
+
+test('a gathered or merged dictionary of shared strings keeps their ids; one holding a string without an id has none', () => {
+  const cells = (c: Column) => Array.from({ length: c.length }, (_, i) => valueKey(readCell(c, i)));
+  const marked = [['h-a', 'h-b', 'h-c'], ['h-c', 'h-d', 'h-a']].map((d) => buildColumn('string', [...d, d[0]!]));
+  for (const c of marked) markStoredDictionary((c as { dict: string[] }).dict);
+  const parts: ColumnParts = { type: 'string', entries: marked.map((column) => ({ column })), sels: [undefined, Int32Array.from([2, 1])], lengths: [4, 2] };
+  const idsMatch = (c: Column) => {
+    const { dict } = c as { dict: string[] };
+    const ids = sharedIdsOf(dict)!;
+    assert.ok(ids, 'ids kept');
+    // each string's id is the one its stored dictionary gave it
+    const byString = new Map<string, number>();
+    for (const m of marked) (m as { dict: string[] }).dict.forEach((str, k) => byString.set(str, sharedIdsOf((m as { dict: string[] }).dict)![k]!));
+    dict.forEach((str, k) => assert.equal(ids[k], byString.get(str), str));
+  };
+  idsMatch(gatherParts(parts, Int32Array.from([5, 0, 3, 1, 4])));
+  idsMatch(concatSelected(marked, parts.sels, 6));
+  // a -1 row reads as '': with the ids only when '' has one (a stored dictionary held it)
+  const withNull = gatherParts(parts, Int32Array.from([0, -1]));
+  assert.deepEqual(cells(withNull), [valueKey('h-a'), valueKey('')]);
+  // a string no stored dictionary holds leaves the dictionary without ids
+  const dict: string[] = [];
+  const ids: number[] = [];
+  pushUnshared(dict, ids, 'h-a');
+  pushUnshared(dict, ids, 'never stored anywhere');
+  noteSharedIds(dict, Int32Array.from(ids));
+  assert.equal(sharedIdsOf(dict), undefined);
+  const dict2: string[] = [];
+  const ids2: number[] = [];
+  pushUnshared(dict2, ids2, 'h-d');
+  noteSharedIds(dict2, Int32Array.from(ids2));
+  assert.ok(sharedIdsOf(dict2));
+});
+
+test('value ids over shared strings (no Map until a string comes by text) agree with the Map path in any order, frozen too', () => {
+  const strs = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'];
+  const col = (xs: string[], mark: boolean) => {
+    const c = buildColumn('string', xs);
+    if (mark) markStoredDictionary((c as { dict: string[] }).dict);
+    return c;
+  };
+  const before = sharedStringCount();
+  const a = () => col(['k1', 'k2', 'k1', 'k3'], true);
+  const b = () => col(['k3', 'k4', 'k2'], false);
+  const c = () => col(['k4', 'k5', 'k1', 'k6'], true);
+  const orders: (() => Column)[][] = [[a, b, c], [a, c, b], [b, a, c], [c, a, b]];
+  for (const order of orders) {
+    const ids = new ValueIds();
+    const seen = new Map<string, number>();
+    for (const make of order) {
+      const column = make();
+      const out = new Int32Array(column.length);
+      ids.encodeColumn(column, identityRows(column.length), out);
+      // equal strings get equal ids and different strings different ones, whichever path they came by
+      out.forEach((id, i) => {
+        const str = readCell(column, i) as string;
+        assert.equal(ids.values[id], str);
+        if (seen.has(str)) assert.equal(seen.get(str), id, str);
+        seen.set(str, id);
+      });
+      assert.equal(ids.size, seen.size);
+    }
+    // frozen: known strings keep their ids by either path, unknown ones get -1 and no id
+    ids.frozen = true;
+    for (const mark of [true, false]) {
+      const probe = col(['k2', 'zz', 'k6', 'k1'], mark);
+      const out = new Int32Array(probe.length);
+      ids.encodeColumn(probe, identityRows(probe.length), out);
+      assert.deepEqual(Array.from(out), [seen.get('k2'), -1, seen.get('k6'), seen.get('k1')]);
+      const lookup = ids.keyLookup(probe, probe.length);
+      assert.ok(lookup && lookup.kind === 'codes');
+      assert.deepEqual(Array.from({ length: probe.length }, (_, i) => lookup.memo[(probe as { codes: Int32Array }).codes[i]!]), Array.from(out));
+    }
+    assert.equal(ids.size, strs.length);
+  }
+  // a frozen encoder that only ever saw shared strings rejects an unseen shared one without a Map
+  const only = new ValueIds();
+  const first = col(['k1', 'k2'], true);
+  only.encodeColumn(first, identityRows(2), new Int32Array(2));
+  only.frozen = true;
+  const out = new Int32Array(3);
+  only.encodeColumn(col(['k2', 'k9', 'k1'], true), identityRows(3), out);
+  assert.deepEqual(Array.from(out), [1, -1, 0]);
+  assert.ok(sharedStringCount() > before);
 });

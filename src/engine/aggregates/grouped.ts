@@ -14,6 +14,7 @@ import { valueToDynamic } from '../values/format.js';
 import { joinTicks } from '../values/ticks.js';
 import type { DynamicValue, Value } from '../values/value.js';
 import { identityRows, PairIds, ValueIds } from '../compile/value-ids.js';
+import { giveRows, takeRows } from '../storage/scratch.js';
 
 export interface GroupedAggregate {
   /** Logical row i (of the argument columns) belongs to group gids[i]; `groups` groups in all. */
@@ -95,39 +96,60 @@ function counter(pred: Column | undefined): GroupedAggregate {
 }
 
 function distinctCounter(x: Column, pred: Column | undefined): GroupedAggregate {
+  return distinctCounterOf((ids, vids, isNull) => ids.encodeColumn(x, identityRows(vids.length), vids, isNull), pred);
+}
+
+/**
+ * dcount given how to encode its argument's rows (ids per row into `vids`, nulls marked in `isNull`): a
+ * summarize passes its key encoder (compile/vector.ts encodeKey), which reads a where chain's column part
+ * by part instead of concatenating it first.
+ */
+export function distinctCounterOf(encode: (ids: ValueIds, vids: Int32Array, isNull: Uint8Array) => void, pred: Column | undefined): GroupedAggregate {
   let counts = new Float64Array(0);
   return {
     run(gids, groups) {
       counts = new Float64Array(groups);
-      const ids = new ValueIds();
-      const vids = new Int32Array(gids.length);
-      const isNull = new Uint8Array(gids.length);
-      ids.encodeColumn(x, identityRows(gids.length), vids, isNull);
-      const ok = passes(pred);
-      if (groups * ids.size > SMALL_PAIR_BITMAP) {
-        // many groups x many values: each group's rows in turn, a value marked with the group that saw it
-        const { start, order } = rowsByGroup(gids, groups);
-        const stamp = new Int32Array(ids.size).fill(-1);
-        for (let g = 0; g < groups; g++) {
-          let n = 0;
-          for (let m = start[g]!, end = start[g + 1]!; m < end; m++) {
-            const i = order[m]!;
-            if (isNull[i] || !ok(i) || stamp[vids[i]!] === g) continue;
-            stamp[vids[i]!] = g;
-            n++;
-          }
-          counts[g] = n;
-        }
-        return;
-      }
-      const seen = pairSet(groups, ids.size, gids.length);
-      for (let i = 0; i < gids.length; i++) {
-        if (isNull[i] || !ok(i)) continue;
-        if (seen(gids[i]!, vids[i]!)) counts[gids[i]!]!++;
+      // the value ids and null marks per row in reused buffers (storage/scratch.ts), given back after
+      const n = gids.length;
+      const vidBuf = takeRows(n);
+      const nullBuf = takeRows((n >> 2) + 1);
+      try {
+        countDistinct(encode, pred, gids, groups, vidBuf.subarray(0, n), new Uint8Array(nullBuf.buffer, nullBuf.byteOffset, n).fill(0), counts);
+      } finally {
+        giveRows(vidBuf);
+        giveRows(nullBuf);
       }
     },
     result: (g) => counts[g]!,
   };
+}
+
+/** dcount's distinct values per group into `counts`, with `vids` and `isNull` (zeroed) as working arrays of the rows. */
+function countDistinct(encode: (ids: ValueIds, vids: Int32Array, isNull: Uint8Array) => void, pred: Column | undefined, gids: Int32Array, groups: number, vids: Int32Array, isNull: Uint8Array, counts: Float64Array): void {
+  const ids = new ValueIds();
+  encode(ids, vids, isNull);
+  const ok = passes(pred);
+  if (groups * ids.size > SMALL_PAIR_BITMAP) {
+    // many groups x many values: each group's rows in turn, a value marked with the group that saw it
+    const { start, order } = rowsByGroup(gids, groups);
+    const stamp = new Int32Array(ids.size).fill(-1);
+    for (let g = 0; g < groups; g++) {
+      let n = 0;
+      for (let m = start[g]!, end = start[g + 1]!; m < end; m++) {
+        const i = order[m]!;
+        if (isNull[i] || !ok(i) || stamp[vids[i]!] === g) continue;
+        stamp[vids[i]!] = g;
+        n++;
+      }
+      counts[g] = n;
+    }
+    return;
+  }
+  const seen = pairSet(groups, ids.size, gids.length);
+  for (let i = 0; i < gids.length; i++) {
+    if (isNull[i] || !ok(i)) continue;
+    if (seen(gids[i]!, vids[i]!)) counts[gids[i]!]!++;
+  }
 }
 
 /**

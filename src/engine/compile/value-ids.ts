@@ -15,6 +15,11 @@ import type { Value } from '../values/value.js';
 import { charge } from '../memory.js';
 import { sharedIdsOf, sharedStringCount } from '../storage/shared-strings.js';
 
+/** A frozen encoder's ids for one column's rows, as arrays (ValueIds.keyLookup). */
+export type KeyLookup =
+  | { kind: 'codes'; codes: Int32Array; memo: Int32Array; validity: Uint8Array | undefined }
+  | { kind: 'ints'; values: Float64Array; min: number; ids: Int32Array; validity: Uint8Array | undefined };
+
 export class ValueIds {
   /** The first value seen for each id (what a group key shows). */
   readonly values: Value[] = [];
@@ -84,7 +89,35 @@ export class ValueIds {
     return bits;
   }
 
+  /**
+   * Ids given to strings met through shared ids (stored dictionaries: `ofShared`) whose text is not in
+   * `strings` yet: while every string comes that way (a group-by or join on device ids, names,
+   * addresses) none is hashed into the Map. The first string looked up by text puts them all in (then
+   * this is undefined and shared strings go through the Map like any other).
+   */
+  private unindexed: number[] | undefined = [];
+
+  private indexShared(): void {
+    const pending = this.unindexed;
+    if (!pending) return;
+    this.unindexed = undefined;
+    for (const id of pending) this.strings.set(this.values[id] as string, id);
+  }
+
+  /** The id of `s`, whose shared id is `g` and not yet in byShared (which it is put in). */
+  private ofShared(g: number, s: string): number {
+    let id: number;
+    if (this.unindexed) {
+      // every string seen so far came by shared id, and this one's was not among them: it is new
+      if (this.frozen) id = -1;
+      else this.unindexed.push((id = this.add(s)));
+    } else id = this.ofString(s);
+    this.byShared[g] = id;
+    return id;
+  }
+
   ofString(s: string): number {
+    if (this.unindexed) this.indexShared();
     if (this.frozen) {
       if (this.stringFilter === undefined) this.stringFilter = this.makeStringFilter();
       const f = this.stringFilter;
@@ -253,6 +286,28 @@ export class ValueIds {
    * table.
    */
   probe(col: Column, n: number): ((r: number) => number) | undefined {
+    const k = this.keyLookup(col, n);
+    if (!k) return undefined;
+    if (k.kind === 'codes') {
+      const { memo, codes, validity } = k;
+      if (validity) return (r) => (isValid(validity, r) ? memo[codes[r]!]! : -1);
+      return (r) => memo[codes[r]!]!;
+    }
+    const { min, ids, values, validity } = k;
+    const span = ids.length;
+    // not an integer, or outside the keys' range (NaN fails every test): never seen, -1
+    return (r) => {
+      if (validity && !isValid(validity, r)) return -1;
+      const t = values[r]! - min;
+      return t >= 0 && t < span && Math.floor(t) === t ? ids[t]! : -1;
+    };
+  }
+
+  /**
+   * What `probe` reads, as arrays, for a loop that inlines the lookup (a join's composite keys): a
+   * dictionary column's ids by code (`memo`), or an integer column's direct table (`ids[v - min]`).
+   */
+  keyLookup(col: Column, n: number): KeyLookup | undefined {
     if (!this.frozen) return undefined;
     switch (col.type) {
       case 'string':
@@ -267,13 +322,11 @@ export class ValueIds {
           for (let c = 0; c < dict.length; c++) {
             const g = shared[c]!;
             let id = byShared[g]!;
-            if (id === -2) byShared[g] = id = this.ofString(dict[c]!);
+            if (id === -2) id = this.ofShared(g, dict[c]!);
             memo[c] = id;
           }
         } else for (let c = 0; c < dict.length; c++) memo[c] = this.ofString(dict[c]!);
-        const validity = col.type === 'guid' ? col.validity : undefined;
-        if (validity) return (r) => (isValid(validity, r) ? memo[codes[r]!]! : -1);
-        return (r) => memo[codes[r]!]!;
+        return { kind: 'codes', codes, memo, validity: col.type === 'guid' ? col.validity : undefined };
       }
       case 'int':
       case 'long':
@@ -283,15 +336,7 @@ export class ValueIds {
         if (this.directNumbers === undefined) this.directNumbers = this.numbers.direct() ?? null;
         const direct = this.directNumbers;
         if (!direct) return undefined;
-        const { min, ids } = direct;
-        const span = ids.length;
-        const { values, validity } = col;
-        // not an integer, or outside the keys' range (NaN fails every test): never seen, -1
-        return (r) => {
-          if (validity && !isValid(validity, r)) return -1;
-          const t = values[r]! - min;
-          return t >= 0 && t < span && Math.floor(t) === t ? ids[t]! : -1;
-        };
+        return { kind: 'ints', values: col.values, min: direct.min, ids: direct.ids, validity: col.validity };
       }
       default:
         return undefined;
@@ -326,7 +371,7 @@ export class ValueIds {
       const c = codes[r]!;
       const g = shared[c]!;
       let id = byShared[g]!;
-      if (id === -2) byShared[g] = id = this.ofString(dict[c]!);
+      if (id === -2) id = this.ofShared(g, dict[c]!);
       out[i] = id;
     }
   }
@@ -532,6 +577,11 @@ export class PairIds {
     this.byFirst = { start, ys, ids };
   }
 
+  /** `groupByFirst`'s grouping, when it was made: x's pairs are ys/ids[start[x] .. start[x + 1]). */
+  grouped(): { start: Int32Array; ys: Int32Array; ids: Int32Array } | undefined {
+    return this.byFirst;
+  }
+
   /** The pair's id, or -1 when it was never added. */
   find(x: number, y: number): number {
     const by = this.byFirst;
@@ -577,9 +627,10 @@ export class PairIds {
  * of the keys so far, `accSize` distinct) and `next` (the next key's ids, `nextSize` distinct). A direct
  * table when the product of the sizes is small, else a pair hash.
  */
-export function combineIds(acc: Int32Array, accSize: number, next: Int32Array, nextSize: number): { ids: Int32Array; size: number } {
+export function combineIds(acc: Int32Array, accSize: number, next: Int32Array, nextSize: number, into?: Int32Array): { ids: Int32Array; size: number } {
   const n = acc.length;
-  const out = new Int32Array(n);
+  // (`into`: an array of n to write the ids to, which may be `acc` itself: each row reads acc[i] first)
+  const out = into ?? new Int32Array(n);
   if (accSize * nextSize <= Math.max(4 * n, 1 << 16)) {
     const table = new Int32Array(accSize * nextSize).fill(-1);
     let size = 0;

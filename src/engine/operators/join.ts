@@ -8,6 +8,7 @@ import type { Expr, JoinOp, LookupOp } from '../../kql/syntax/ast.js';
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
 import { uniqueName } from '../../kql/semantics/naming.js';
 import { gatherColumn } from '../storage/builders.js';
+import { isValid, type Column } from '../storage/column.js';
 import { gatherParts } from '../storage/parts.js';
 import { QueryError } from '../values/value.js';
 import { lazyColumn } from '../storage/merge.js';
@@ -75,6 +76,8 @@ class KeyEncoder {
     exprs.forEach((e, j) => {
       const out = new Int32Array(n);
       encodeKey(e, sc, rows, !rel.sel, this.ids[j]!, out, nullKey);
+      // (a first side's composite keys: the pair table sized for its rows at once, not grown by doubling)
+      if (j > 0 && !this.frozen && this.pairs[j - 1]!.size === 0) this.pairs[j - 1] = new PairIds(Math.min(n, 1 << 17));
       if (!keys) keys = out;
       else if (this.frozen) for (let i = 0; i < n; i++) keys[i] = keys[i]! < 0 || out[i]! < 0 ? -1 : this.pairs[j - 1]!.find(keys[i]!, out[i]!);
       else for (let i = 0; i < n; i++) keys[i] = this.pairs[j - 1]!.idOf(keys[i]!, out[i]!);
@@ -102,17 +105,23 @@ class KeyEncoder {
     if (!first || parts.some((p) => !p || p.lengths.length !== first.lengths.length || p.lengths.some((l, i) => l !== first.lengths[i]))) return undefined;
     let widest = 0;
     for (const l of first.lengths) widest = Math.max(widest, l);
-    const outs = exprs.map(() => new Int32Array(widest));
-    const isNull = new Uint8Array(widest);
+    // per-part buffers, made only if a part needs encodeColumn
+    let outs: Int32Array[] | undefined;
+    let isNull: Uint8Array | undefined;
     const rows = new IndexList();
     const keys = new IndexList();
     let at = 0;
     for (let p = 0; p < first.lengths.length; p++) {
       const n = first.lengths[p]!;
+      const sels = parts.map((part) => part!.sels[p]);
+      // (device id, process id), the commonest composite key: both lookups and the pair scan inlined
+      if (exprs.length === 2 && this.matchPairPart(parts[0]!.entries[p]!.column, parts[1]!.entries[p]!.column, sels[0], sels[1], n, at, rows, keys)) {
+        at += n;
+        continue;
+      }
       // each key read through its probe (codes mapped once per part, integers by direct table): no buffers
       const probes = exprs.map((_, j) => this.ids[j]!.probe(parts[j]!.entries[p]!.column, n));
       if (probes.every((f) => f !== undefined)) {
-        const sels = parts.map((part) => part!.sels[p]);
         const probe0 = probes[0]!;
         const sel0 = sels[0];
         for (let i = 0; i < n; i++) {
@@ -130,6 +139,8 @@ class KeyEncoder {
         at += n;
         continue;
       }
+      outs ??= exprs.map(() => new Int32Array(widest));
+      isNull ??= new Uint8Array(widest);
       isNull.fill(0, 0, n);
       for (let j = 0; j < exprs.length; j++) {
         const part = parts[j]!;
@@ -152,6 +163,55 @@ class KeyEncoder {
     const kept = rows.finish();
     return { rows: kept, keys: keys.finish(), nullKey: new Uint8Array(kept.length), size: this.size(at) };
   }
+
+  /**
+   * encodeMatching's loop over one part for two keys, a dictionary column then an integer column (DeviceId,
+   * ProcessId), when the frozen pairs are grouped by their first key: the rows and ids the probes and
+   * `PairIds.find` give, with every lookup inlined (no call per row). False (nothing done) when the part is
+   * not of that form.
+   */
+  private matchPairPart(c0: Column, c1: Column, s0: Int32Array | undefined, s1: Int32Array | undefined, n: number, at: number, rows: IndexList, keys: IndexList): boolean {
+    const grouped = this.pairs[0]!.grouped();
+    if (!grouped || (c0.type !== 'string' && c0.type !== 'guid') || c1.type === 'string' || c1.type === 'guid') return false;
+    const a = this.ids[0]!.keyLookup(c0, n);
+    if (!a || a.kind !== 'codes' || a.validity) return false;
+    const b = this.ids[1]!.keyLookup(c1, n);
+    if (!b || b.kind !== 'ints') return false;
+    const { codes, memo } = a;
+    const { values, validity } = b;
+    const { start, ids } = grouped;
+    // each pair's second key as its number (the direct table exists, so they are integers, none NaN): a row's
+    // value is compared with its first key's few pairs, no table lookup (which missed the cache per row)
+    // (a null second key, which a pair may hold, as NaN: it matches no row, as null keys never match)
+    const second = (this.secondValues ??= Float64Array.from(grouped.ys, (y) => {
+      const v = this.ids[1]!.values[y];
+      return typeof v === 'number' ? v : NaN;
+    }));
+    const maxX = start.length - 2;
+    for (let i = 0; i < n; i++) {
+      const x = memo[codes[s0 ? s0[i]! : i]!]!;
+      // an unknown first key (-1), or one without pairs
+      if (x < 0 || x > maxX) continue;
+      let m = start[x]!;
+      const end = start[x + 1]!;
+      if (m === end) continue;
+      const r1 = s1 ? s1[i]! : i;
+      if (validity && !isValid(validity, r1)) continue;
+      // (=== as the ids compare numbers: 0 and -0 alike; NaN matches nothing, and no key is NaN)
+      const v = values[r1]!;
+      for (; m < end; m++) {
+        if (second[m] === v) {
+          rows.push(at + i);
+          keys.push(ids[m]!);
+          break;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** matchPairPart's second keys by pair, in `PairIds.grouped()` order. */
+  private secondValues?: Float64Array;
 }
 
 /**

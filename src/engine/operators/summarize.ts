@@ -16,14 +16,15 @@ import { lookupAggregate } from '../../kql/semantics/index.js';
 import type { AggState } from '../aggregates/types.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
-import type { Relation } from '../compile/relation.js';
+import { entryOf, type Relation } from '../compile/relation.js';
 import { combineIds, identityRows, ValueIds } from '../compile/value-ids.js';
 import { encodeKey, evaluateVector } from '../compile/vector.js';
-import { GROUPED_AGGREGATES, groupedAggregate } from '../aggregates/grouped.js';
+import { distinctCounterOf, GROUPED_AGGREGATES, groupedAggregate } from '../aggregates/grouped.js';
 import { takeAnyRow } from '../aggregates/core.js';
 import { buildColumn } from '../storage/builders.js';
 import type { Column } from '../storage/column.js';
 import { lazyColumn, type ColumnParts } from '../storage/merge.js';
+import { giveRows, takeRows } from '../storage/scratch.js';
 import { partsCellReader } from '../storage/parts.js';
 import { QueryError, type Value } from '../values/value.js';
 import { scope, type OpContext } from './context.js';
@@ -97,7 +98,15 @@ export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], b
       }
       const compiled = argExprs.map((x) => {
         const parts = starred.get(x);
-        return parts ? { type: parts.type, eval: partsCellReader(parts) } : compileExpr(x, sc);
+        if (parts) return { type: parts.type, eval: partsCellReader(parts) };
+        // a where chain's column: compiled when a row is first read (the per-row path), since compiling reads
+        // the concatenated copy, which the typed path (dcount's part-by-part encoding) never needs
+        const entry = x.kind === 'NameRef' && !sc.override && !sc.substitute ? entryOf(rel, x.name) : undefined;
+        if (entry?.parts) {
+          let read: ((r: number) => Value) | undefined;
+          return { type: entry.parts.type, eval: (r: number) => (read ??= compileExpr(x, sc).eval)(r) };
+        }
+        return compileExpr(x, sc);
       });
       const types = compiled.map((c) => c.type);
       const consts = compiled.map((c) => (c.constant ? c.eval(0) : null));
@@ -132,34 +141,49 @@ export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSche
   const rows = rel.sel ?? identityRows(rel.length);
   const all = !rel.sel;
   const n = rows.length;
-  // group: one dense id per key value (ValueIds), keys combined pairwise, ids in first-seen order
+  // group: one dense id per key value (ValueIds), keys combined pairwise, ids in first-seen order. The
+  // per-row arrays are reused buffers (storage/scratch.ts), read only within this call and given back.
   const keyIds: ValueIds[] = [];
   const keyRowIds: Int32Array[] = [];
-  let gids: Int32Array = new Int32Array(n);
-  let groups = n > 0 ? 1 : 0;
-  for (let j = 0; j < op.by.length; j++) {
-    const ids = new ValueIds();
-    const out = new Int32Array(n);
-    encodeKey(op.by[j]!.expr, sc, rows, all, ids, out);
-    checkLimits(cx.rt);
-    keyIds.push(ids);
-    keyRowIds.push(out);
-    if (j === 0) {
-      gids = out;
-      groups = ids.size;
-    } else ({ ids: gids, size: groups } = combineIds(gids, groups, out, ids.size));
+  const taken: Int32Array[] = [];
+  const buffer = () => {
+    const b = takeRows(n);
+    taken.push(b);
+    return b.subarray(0, n);
+  };
+  try {
+    // no by-clause: every row in group 0
+    let gids: Int32Array = op.by.length ? new Int32Array(0) : buffer().fill(0);
+    let groups = n > 0 ? 1 : 0;
+    for (let j = 0; j < op.by.length; j++) {
+      const ids = new ValueIds();
+      const out = buffer();
+      encodeKey(op.by[j]!.expr, sc, rows, all, ids, out);
+      checkLimits(cx.rt);
+      keyIds.push(ids);
+      keyRowIds.push(out);
+      if (j === 0) {
+        gids = out;
+        groups = ids.size;
+      } else ({ ids: gids, size: groups } = combineIds(gids, groups, out, ids.size, buffer()));
+    }
+    const firstRow = new Int32Array(groups).fill(-1);
+    for (let i = 0; i < n; i++) if (firstRow[gids[i]!]! < 0) firstRow[gids[i]!] = i;
+    // no by-clause on empty input: one row of empty aggregates
+    if (op.by.length === 0 && groups === 0) groups = 1;
+    const keyValues = keyIds.map((ids, j) => {
+      const of = keyRowIds[j]!;
+      return perGroup(groups, (g) => ids.values[of[firstRow[g]!]!]!);
+    });
+    const slotResults = slots.map((slot) => {
+      const values = aggregateSlot(slot, sc, rows, all, gids, groups, cx);
+      checkLimits(cx.rt);
+      return values;
+    });
+    return buildOutput(op, cx, rel, outSchema, keyValues, groups, slotResults, slots, slotOf);
+  } finally {
+    for (const b of taken) giveRows(b);
   }
-  const firstRow = new Int32Array(groups).fill(-1);
-  for (let i = 0; i < n; i++) if (firstRow[gids[i]!]! < 0) firstRow[gids[i]!] = i;
-  // no by-clause on empty input: one row of empty aggregates
-  if (op.by.length === 0 && groups === 0) groups = 1;
-  const keyValues = keyIds.map((ids, j) => Array.from(firstRow, (i) => ids.values[keyRowIds[j]![i]!]!));
-  const slotResults = slots.map((slot) => {
-    const values = aggregateSlot(slot, sc, rows, all, gids, groups, cx);
-    checkLimits(cx.rt);
-    return values;
-  });
-  return buildOutput(op, cx, rel, outSchema, keyValues, groups, slotResults, slots, slotOf);
 }
 
 /**
@@ -169,14 +193,17 @@ export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSche
 export function aggregateSlot(slot: AggSlot, sc: CompileScope, rows: Int32Array, all: boolean, gids: Int32Array, groups: number, cx: OpContext): (Value | Value[])[] {
   const needed = new Set<number>(slot.name === 'count' ? [] : slot.name === 'countif' ? [0] : /if$/.test(slot.name) ? [0, 1] : [0]);
   const canVector = GROUPED_AGGREGATES.has(slot.name) && [...needed].every((k) => k < slot.argExprs.length && slot.consts[k] === null);
-  const fast = canVector
+  // dcount encodes its argument as a group key is encoded (a where chain's column read part by part, no copy)
+  const fast = canVector && slot.name === 'dcount'
+    ? distinctCounterOf((ids, vids, isNull) => encodeKey(slot.argExprs[0]!, sc, rows, all, ids, vids, isNull), undefined)
+    : canVector
     ? groupedAggregate(slot.name, slot.argExprs.map((e, k) => (needed.has(k) ? evaluateVector(e, sc, rows, all) : EMPTY)), slot.consts, (i) => slot.args.map((f) => f(rows[i]!)))
     : undefined;
   if (fast) {
     fast.run(gids, groups);
     checkLimits(cx.rt);
     // make_list/make_set results are built here, one array per group: limits every 1,024 groups
-    return Array.from({ length: groups }, (_, g) => {
+    return perGroup(groups, (g) => {
       if ((g & CHECK_MASK) === CHECK_MASK) checkLimits(cx.rt);
       return fast.result(g);
     });
@@ -192,10 +219,17 @@ export function aggregateSlot(slot: AggSlot, sc: CompileScope, rows: Int32Array,
     for (let a = 0; a < args.length; a++) buf[a] = args[a]!(r);
     st.add(buf);
   }
-  return Array.from({ length: groups }, (_, g) => {
+  return perGroup(groups, (g) => {
     if ((g & CHECK_MASK) === CHECK_MASK) checkLimits(cx.rt);
     return (states[g] ?? slot.create()).result();
   });
+}
+
+/** f(g) for each group, in an array made at its size (Array.from with a callback takes its generic path: several times slower over 120k groups). */
+function perGroup<T>(groups: number, f: (g: number) => T): T[] {
+  const out = new Array<T>(groups);
+  for (let g = 0; g < groups; g++) out[g] = f(g);
+  return out;
 }
 
 const EMPTY: Column = { type: 'dynamic', length: 0, values: [], validity: undefined };
@@ -263,7 +297,7 @@ function buildOutput(
  * device × 10-minute groups keeping 6k) builds the key and other columns for the groups it keeps only.
  */
 function groupColumns(schema: { name: string; type: ScalarTypeName }[], values: Value[][], n: number, pick?: Int32Array): Relation {
-  const columns = schema.map((col, i) => lazyColumn(col.name, () => buildColumn(col.type, pick ? Array.from(pick, (g) => values[i]![g]!) : values[i]!)));
+  const columns = schema.map((col, i) => lazyColumn(col.name, () => buildColumn(col.type, pick ? perGroup(pick.length, (k) => values[i]![pick[k]!]!) : values[i]!)));
   const length = pick ? pick.length : n;
   const rows = (keep: Int32Array): Relation => groupColumns(schema, values, n, pick ? keep.map((i) => pick[i]!) : keep.slice());
   return { columns, length, narrow: { columns, length, rows } };

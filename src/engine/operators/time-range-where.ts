@@ -10,6 +10,7 @@ import { conjuncts } from '../../kql/syntax/index.js';
 import { columnOf, type Relation } from '../compile/relation.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
 import { isValid, type TicksColumn } from '../storage/column.js';
+import { keepRows, takeRows } from '../storage/scratch.js';
 import { splitTicks } from '../values/ticks.js';
 
 interface Bounds { column?: string; min?: bigint; max?: bigint }
@@ -63,7 +64,8 @@ export function timeRangeRows(predicate: Expr, rel: Relation, s: CompileScope): 
   const z = splitTicks(b.max ?? 2n ** 62n);
   const sel = rel.sel;
   const n = sel ? sel.length : rel.length;
-  const out = new Int32Array(n);
+  // the rows within go to the reused scratch buffer, then a copy of their own size is kept
+  const out = takeRows(n);
   let k = 0;
   for (let i = 0; i < n; i++) {
     const r = sel ? sel[i]! : i;
@@ -74,5 +76,5 @@ export function timeRangeRows(predicate: Expr, rel: Relation, s: CompileScope): 
     if (validity && !isValid(validity, r)) continue;
     out[k++] = r;
   }
-  return out.subarray(0, k);
+  return keepRows(out, k);
 }

@@ -9,7 +9,9 @@
 import type { Expr, WhereOp } from '../../kql/syntax/ast.js';
 import { conjuncts } from '../../kql/syntax/index.js';
 import type { CompileScope } from '../compile/expr.js';
-import { narrowerOf, physicalRows, sameRows, type Relation } from '../compile/relation.js';
+import { narrowerOf, sameRows, type Relation } from '../compile/relation.js';
+import { identityRows } from '../compile/value-ids.js';
+import { giveRows, keepRows, takeRows } from '../storage/scratch.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { compileExpr } from '../compile/expr.js';
 import type { OpContext } from './context.js';
@@ -30,30 +32,39 @@ export function where(op: WhereOp, rel: Relation, cx: OpContext, candidates?: In
   // `candidates`: the caller already looked the rows up (timeThenIndexed below)
   const looked = candidates ?? indexedRows(op.predicate, rel, cx);
   const split = looked ? undefined : splitConjuncts(op.predicate, rel, scope);
-  const rows = looked ?? split?.rows ?? physicalRows(rel);
-  let out: Int32Array = new Int32Array(rows.length);
+  // (no selection: the shared identity rows, only read here)
+  const rows = looked ?? split?.rows ?? (rel.sel ? rel.sel : identityRows(rel.length));
+  let out: Int32Array;
   let n = 0;
   if (split && !split.rest.length) {
     out = rows;
     n = rows.length;
   } else {
+    // the rows that pass go to the reused scratch buffer, then a copy of their own size is kept
+    const buf = takeRows(rows.length);
     // the conjuncts left after a time bound run one after another over the rows the previous ones kept
     const preds = split ? split.rest.map((p) => compileExpr(p, scope)) : [compileExpr(op.predicate, scope)];
     let from = rows;
-    for (const c of preds) {
-      n = 0;
-      if (c.select) n = c.select(from, out);
-      else {
-        const pred = c.eval;
-        for (let i = 0; i < from.length; i++) {
-          const r = from[i]!;
-          if (pred(r) === true) out[n++] = r;
-          if ((i & MASK) === MASK) checkLimits(cx.rt);
+    try {
+      for (const c of preds) {
+        n = 0;
+        if (c.select) n = c.select(from, buf);
+        else {
+          const pred = c.eval;
+          for (let i = 0; i < from.length; i++) {
+            const r = from[i]!;
+            if (pred(r) === true) buf[n++] = r;
+            if ((i & MASK) === MASK) checkLimits(cx.rt);
+          }
         }
+        checkLimits(cx.rt);
+        from = buf.subarray(0, n);
       }
-      checkLimits(cx.rt);
-      from = out.subarray(0, n);
+    } catch (e) {
+      giveRows(buf);
+      throw e;
     }
+    out = keepRows(buf, n);
   }
   // a join's output keeping under half its pairs: gather the columns read later for the kept pairs only
   const narrower = n * 2 < rel.length ? narrowerOf(rel) : undefined;
@@ -96,7 +107,7 @@ export function timeThenIndexed(time: WhereOp, next: WhereOp, rel: Relation, cx:
   const cand = indexedRows(next.predicate, rel, cx);
   if (!cand) return undefined;
   const narrowed = where(time, { columns: rel.columns, length: cand.length, sel: cand }, cx);
-  return where(next, narrowed, cx, narrowed.sel ?? physicalRows(narrowed));
+  return where(next, narrowed, cx, narrowed.sel ?? identityRows(narrowed.length));
 }
 
 function isTimeBounds(predicate: WhereOp['predicate'], rel: Relation, cx: OpContext): boolean {

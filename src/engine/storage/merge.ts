@@ -9,7 +9,7 @@
 import type { TableSchema } from '../../kql/semantics/types.js';
 import { isValid, newValidity, setValid, type Column, type GuidColumn, type StringColumn, type Table, type Validity } from './column.js';
 import { postingsFromExtents } from './postings.js';
-import { sharedIdsOfAll, sharedStringCount } from './shared-strings.js';
+import { noteSharedIds, pushUnshared, sharedIdsOfAll, sharedStringCount } from './shared-strings.js';
 import { noteMergedDictionary } from './text-facts.js';
 
 const MERGES_KEPT_PER_TABLE = 2;
@@ -123,6 +123,8 @@ class StringMatching {
 function concatShared(cols: (StringColumn | GuidColumn)[], sels: (Int32Array | undefined)[], length: number, shared: Int32Array[], validity: Validity): Column {
   const dict: string[] = [];
   const byShared = new Int32Array(sharedStringCount()).fill(-1);
+  // the merged dictionary's shared ids (each of its strings has one), kept with it for what reads it next
+  const dictIds: number[] = [];
   const codes = new Int32Array(length);
   let at = 0;
   for (let p = 0; p < cols.length; p++) {
@@ -135,12 +137,16 @@ function concatShared(cols: (StringColumn | GuidColumn)[], sels: (Int32Array | u
       const code = local[sel ? sel[i]! : i]!;
       const s = ids[code]!;
       let g = byShared[s]!;
-      if (g < 0) byShared[s] = g = dict.push(c.dict[code]!) - 1;
+      if (g < 0) {
+        byShared[s] = g = dict.push(c.dict[code]!) - 1;
+        dictIds.push(s);
+      }
       codes[at++] = g;
     }
   }
-  if (!dict.length) dict.push('');
+  if (!dict.length) pushUnshared(dict, dictIds, '');
   noteMergedDictionary(dict, cols.map((c) => c.dict));
+  noteSharedIds(dict, Int32Array.from(dictIds));
   const c0 = cols[0]!;
   return c0.type === 'string' ? { type: 'string', length, dict, codes } : { type: 'guid', length, dict, codes, validity };
 }

@@ -8,7 +8,8 @@ import { isValid, newValidity, setValid, type Column, type GuidColumn, type Numb
 import { reserve } from '../memory.js';
 import type { Value } from '../values/value.js';
 import { concatSelected, type ColumnParts } from './merge.js';
-import { sharedIdsOf, sharedStringCount } from './shared-strings.js';
+import { giveRows, takeRows } from './scratch.js';
+import { noteSharedIds, pushUnshared, sharedIdsOf, sharedStringCount } from './shared-strings.js';
 
 /** Where each part starts in the concatenation (parts.lengths summed), with the total at the end. */
 export function partOffsets(parts: ColumnParts): Int32Array {
@@ -50,10 +51,20 @@ export function partsCellReader(parts: ColumnParts): (r: number) => Value {
  * rows use); other types gather each part's rows and put the pieces in order.
  */
 export function gatherParts(parts: ColumnParts, idx: ArrayLike<number>): Column {
+  // each row's part and row in it: reused buffers (scratch.ts), read only within this call
+  const partBuf = takeRows(idx.length);
+  const rowBuf = takeRows(idx.length);
+  try {
+    return gatherWith(parts, idx, partBuf.subarray(0, idx.length), rowBuf.subarray(0, idx.length));
+  } finally {
+    giveRows(partBuf);
+    giveRows(rowBuf);
+  }
+}
+
+function gatherWith(parts: ColumnParts, idx: ArrayLike<number>, partOf: Int32Array, rowOf: Int32Array): Column {
   const n = idx.length;
   const offsets = partOffsets(parts);
-  const partOf = new Int32Array(n);
-  const rowOf = new Int32Array(n);
   const used = new Int32Array(parts.entries.length); // rows read from each part
   let nulls = false;
   // the part of the previous row first: a join side's rows in order, or pairs of one key, stay in one part
@@ -158,13 +169,16 @@ function gatherShared(type: 'string' | 'guid', cols: (StringColumn | GuidColumn 
   const n = partOf.length;
   const dict: string[] = [];
   const byShared = new Int32Array(sharedStringCount()).fill(-1);
+  // the new dictionary's shared ids, kept with it: a group-by or dcount over the gathered column (a join's
+  // output) then matches its strings by id as it would the stored ones
+  const dictIds: number[] = [];
   const codes = new Int32Array(n);
   // a null row of a string column reads as '' (KQL strings are never null); of a guid, as null (validity)
   let empty = -1;
   for (let i = 0; i < n; i++) {
     const p = partOf[i]!;
     if (p < 0) {
-      if (empty < 0) empty = dict.push('') - 1;
+      if (empty < 0) empty = pushUnshared(dict, dictIds, '');
       codes[i] = empty;
       continue;
     }
@@ -172,10 +186,14 @@ function gatherShared(type: 'string' | 'guid', cols: (StringColumn | GuidColumn 
     const code = c.codes[rowOf[i]!]!;
     const s = shared[p]![code]!;
     let g = byShared[s]!;
-    if (g < 0) byShared[s] = g = dict.push(c.dict[code]!) - 1;
+    if (g < 0) {
+      byShared[s] = g = dict.push(c.dict[code]!) - 1;
+      dictIds.push(s);
+    }
     codes[i] = g;
   }
-  if (!dict.length) dict.push('');
+  if (!dict.length) pushUnshared(dict, dictIds, '');
+  noteSharedIds(dict, Int32Array.from(dictIds));
   if (type === 'string') return { type, length: n, dict, codes };
   return { type, length: n, dict, codes, validity: gatherValidity(cols, partOf, rowOf, nulls) };
 }

@@ -64,6 +64,25 @@ export function sharedIdsOf(dict: readonly string[]): Int32Array | undefined {
 }
 
 /**
+ * Appends `s` to a dictionary being made of shared strings (`ids` beside it: its strings' shared ids) and
+ * gives its code. A string without a shared id (the '' a null row reads as, when no stored dictionary
+ * held it) pushes -1, and `noteSharedIds` then leaves the dictionary without ids.
+ */
+export function pushUnshared(dict: string[], ids: number[], s: string): number {
+  ids.push(idOf.get(s) ?? -1);
+  return dict.push(s) - 1;
+}
+
+/**
+ * Records the shared ids of a dictionary made of shared strings (a gather or merge of dictionaries that
+ * have them, each string once; `ids[k]` is `dict[k]`'s), so what reads the result (a group-by or dcount
+ * over a join's gathered column) matches its strings by id too. The dictionary must never change after.
+ */
+export function noteSharedIds(dict: readonly string[], ids: Int32Array): void {
+  if (ids.length === dict.length && !ids.includes(-1)) idsOf.set(dict, ids);
+}
+
+/**
  * Shared ids of several dictionaries at once, or undefined unless every one has them (a merge uses them
  * only when it can match every part's strings that way).
  */
