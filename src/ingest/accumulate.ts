@@ -243,12 +243,18 @@ class ColumnAccumulator {
     this.length = i + 1;
   }
 
-  /** A JSON string's escaped bytes (between its quotes) into a string column: by the bytes of its text where
-   * json-unescape.ts can make them, else by the escaped bytes (the dictionary decodes them with JSON.parse). */
+  /** A JSON string's escaped bytes (between its quotes) into a string column: a form seen before by its
+   * bytes, a new one by the bytes of its text where json-unescape.ts can make them, else by the escaped
+   * bytes (the dictionary decodes them with JSON.parse); see PendingDictionary.ofEscaped. */
   pushEscaped(buf: Buffer, s: number, e: number): void {
-    const n = unescaper.unescape(buf, s, e);
-    if (n < 0) this.pushStringBytes(buf, s, e, true);
-    else this.pushStringBytes(unescaper.out, 0, n, false);
+    const i = this.length;
+    if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
+    if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
+    const c = this.dict.ofEscaped(buf, s, e, unescaper);
+    this.anyNullBefore = this.anyNull;
+    this.codes[i] = c;
+    this.valid[i >> 3]! |= 1 << (i & 7);
+    this.length = i + 1;
   }
 
   /** A string column's cell by its unescaped bytes, already hashed (hashBytes) by the reader; `ascii`: the
