@@ -244,11 +244,12 @@ class ColumnAccumulator {
     this.length = i + 1;
   }
 
-  /** A JSON string's escaped bytes (between its quotes) into a string column: a form seen before by its
-   * bytes, a new one by the bytes of its text where json-unescape.ts can make them, else by the escaped
-   * bytes (the dictionary decodes them with JSON.parse); see PendingDictionary.ofEscaped. */
+  /** A JSON string's escaped bytes (between its quotes) into a string column: by the bytes of its text where
+   * json-unescape.ts can make them, else by the escaped bytes (the dictionary decodes them with JSON.parse). */
   pushEscaped(buf: Buffer, s: number, e: number): void {
-    this.pushCode(this.dict.ofEscaped(buf, s, e, unescaper));
+    const n = unescaper.unescape(buf, s, e);
+    if (n < 0) this.pushStringBytes(buf, s, e, true);
+    else this.pushStringBytes(unescaper.out, 0, n, false);
   }
 
   /** A string column's cell by its unescaped bytes, already hashed (hashBytes) by the reader; `ascii`: the

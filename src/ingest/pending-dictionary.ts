@@ -7,7 +7,6 @@
  * strings, decoded once, and a string→code Map is kept beside the byte lookup from then on.
  */
 import { ByteDictionary, hashBytes } from './byte-dictionary.js';
-import type { Unescaper } from './json-unescape.js';
 
 const NO_BYTES = Buffer.alloc(0);
 
@@ -26,9 +25,6 @@ export class PendingDictionary {
    * bytes are in `bytes`, so a byte miss is a new string. */
   private index: Map<string, number> | undefined;
   private readonly bytes = new ByteDictionary();
-  /** Escaped JSON text (between its quotes) → code, made on the first escaped value: a repeated one (a
-   * command line with its `\\` paths) is found without unescaping it again. */
-  private escapedForms: ByteDictionary | undefined;
   private emptyCode = -1;
   /** Whether the latest lookup added a code (what `undoLast` takes back). */
   private added = false;
@@ -83,26 +79,6 @@ export class PendingDictionary {
     return c;
   }
 
-  /**
-   * The code of a JSON string given by its escaped bytes b[s, e) (between its quotes): looked up as they are
-   * first; a new form is unescaped (json-unescape.ts; the general decoding when it cannot) and looked up by
-   * its text's bytes like an unescaped value, then remembered.
-   */
-  ofEscaped(buf: Buffer, s: number, e: number, unescaper: Unescaper): number {
-    const forms = (this.escapedForms ??= new ByteDictionary());
-    const hash = hashBytes(buf, s, e);
-    const known = forms.findHashed(buf, s, e, hash);
-    if (known >= 0) {
-      this.added = false;
-      return known;
-    }
-    const n = unescaper.unescape(buf, s, e);
-    const c = n < 0 ? this.ofBytes(buf, s, e, true, hash) : this.ofBytes(unescaper.out, 0, n, false, hashBytes(unescaper.out, 0, n));
-    forms.insert(buf, s, e, c); // (with the hash of its latest find, above)
-    this.memoryBytes += e - s + 24;
-    return c;
-  }
-
   /** Takes back the code the latest lookup added (its row was rolled back). */
   undoLast(): void {
     if (!this.added) return;
@@ -110,7 +86,6 @@ export class PendingDictionary {
     if (this.strings) this.index?.delete(this.strings.pop()!);
     else this.count--;
     this.bytes.forget(c);
-    this.escapedForms?.forget(c);
     if (this.emptyCode === c) this.emptyCode = -1;
     this.added = false;
   }

@@ -9,7 +9,6 @@ import { hashBytes } from '../../src/ingest/byte-dictionary.js';
 import { TableAccumulator } from '../../src/ingest/accumulate.js';
 import { readExtent, writeExtent } from '../../src/store/extent-format.js';
 import { PendingDictionary } from '../../src/ingest/pending-dictionary.js';
-import { Unescaper } from '../../src/ingest/json-unescape.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kqlite-dict-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -46,29 +45,6 @@ test('a non-ASCII, escaped or string value turns the dictionary into strings, ke
     assert.deepEqual([bytes(d, 'y'), d.code('x'), bytes(d, '\\u0078', true)], [1, 0, 0]);
     assert.equal(d.size, 3);
   }
-});
-
-test('escaped forms are found again by their bytes; a rolled-back new code is forgotten with its form', () => {
-  const d = new PendingDictionary();
-  const u = new Unescaper();
-  const esc = (body: string) => {
-    const b = Buffer.from(`"${body}"`);
-    return d.ofEscaped(b, 1, b.length - 1, u);
-  };
-  assert.equal(esc('C:\\\\x.exe'), 0);
-  assert.equal(bytes(d, 'C:\\x.exe'), 0, 'the same text given plain');
-  assert.equal(esc('C:\\\\x.exe'), 0, 'the form again');
-  assert.equal(esc('\\u0043:\\\\x.exe'), 0, 'another form of the same text');
-  assert.equal(esc('a\\tb'), 1);
-  d.undoLast();
-  assert.equal(bytes(d, 'other'), 1, 'the next value takes the code back');
-  assert.equal(esc('a\\tb'), 2, 'the rolled-back form is not found as the value now holding its code');
-  assert.equal(d.bytesOnly, true);
-  // a form the fast unescaper leaves to JSON.parse (a lone surrogate) is remembered too
-  assert.equal(esc('\\ud800'), 3);
-  assert.equal(esc('\\ud800'), 3);
-  assert.equal(d.code('\ud800'), 3);
-  assert.deepEqual(d.toStrings(), ['C:\\x.exe', 'other', 'a\tb', '\ud800']);
 });
 
 test('an extent written from a bytes-only dictionary reads back the same strings as one written from strings', () => {
