@@ -45,6 +45,7 @@ class ColumnAccumulator {
   private dynamics: DynamicValue[] = [];
   /** String and guid columns' dictionary (made on first use: other columns have none). */
   private dictionary: PendingDictionary | undefined;
+  /** Which rows hold a value (a string column has none to keep: its byte paths leave it, see pushCode). */
   private valid = new Uint8Array(8);
   private anyNull = false;
   /** What the latest push changed beyond its cell, so `pop` can take the row back exactly. */
@@ -259,13 +260,20 @@ class ColumnAccumulator {
 
   /** A string column's cell by its bytes: a repeated value is found without decoding it. */
   private pushStringBytes(buf: Buffer, s: number, e: number, escaped: boolean, hash = hashBytes(buf, s, e), ascii?: boolean): void {
+    this.pushCode(this.dict.ofBytes(buf, s, e, escaped, hash, ascii));
+  }
+
+  /** A non-null cell of a string or guid column by its code. A string column keeps no validity (`finish`:
+   * an absent string is ''), so its bitmap is not kept up per cell; a guid's is. */
+  private pushCode(c: number): void {
     const i = this.length;
     if (i >= this.codes.length) this.codes = grow(this.codes, i + 1);
-    if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
-    const c = this.dict.ofBytes(buf, s, e, escaped, hash, ascii);
     this.anyNullBefore = this.anyNull;
     this.codes[i] = c;
-    this.valid[i >> 3]! |= 1 << (i & 7);
+    if (this.type !== 'string') {
+      if (i >> 3 >= this.valid.length) this.valid = grow(this.valid, (i >> 3) + 1);
+      this.valid[i >> 3]! |= 1 << (i & 7);
+    }
     this.length = i + 1;
   }
 

@@ -132,36 +132,40 @@ export class NdjsonColumns {
         const vs = ++p;
         // the text's hash as it is read (byte-dictionary.ts's hashBytes): a string column then finds it in one
         // pass. Whole words while none of their bytes ends a run of plain text; the rest byte by byte
+        // (the hash is of no use once an escape is met: the dictionary hashes the text's bytes)
         let h = FNV_OFFSET;
         let high = 0;
-        while (p + 4 <= e) {
-          const w = dv.getInt32(p, true);
-          const q = w ^ 0x22222222, bs = w ^ 0x5c5c5c5c;
-          if ((((q - 0x01010101) & ~q) | ((bs - 0x01010101) & ~bs) | ((w - 0x20202020) & ~w)) & 0x80808080) break;
-          h = Math.imul(h ^ w, FNV_PRIME);
-          high |= w;
-          p += 4;
-        }
         k = Kind.Text;
-        for (; p < e; p++) {
-          const x = b[p]!;
-          if (!STRING_STOP[x]) {
+        for (;;) {
+          while (p + 4 <= e) {
+            const w = dv.getInt32(p, true);
+            const q = w ^ 0x22222222, bs = w ^ 0x5c5c5c5c;
+            if ((((q - 0x01010101) & ~q) | ((bs - 0x01010101) & ~bs) | ((w - 0x20202020) & ~w)) & 0x80808080) break;
+            h = Math.imul(h ^ w, FNV_PRIME);
+            high |= w;
+            p += 4;
+          }
+          // the word holding the stop byte, byte by byte up to it
+          let x = 0;
+          for (; p < e; p++) {
+            x = b[p]!;
+            if (STRING_STOP[x]) break;
             h = Math.imul(h ^ x, FNV_PRIME);
             high |= x;
-            continue;
           }
+          if (p >= e) return false;
           if (x === QUOTE) break;
-          if (x === BACKSLASH) {
-            k = Kind.Escaped;
-            const y = b[++p]!;
-            if (y === 0x75) {
-              // \uXXXX: four hex digits, else invalid JSON (the generic path reports it)
-              for (let h = 1; h <= 4; h++) if (!HEX[b[p + h]!]) return false;
-              p += 4;
-            } else if (!SIMPLE_ESCAPE[y]) return false;
-          } else return false; // a control character: invalid JSON, the generic path reports it
+          if (x !== BACKSLASH) return false; // a control character: invalid JSON, the generic path reports it
+          // an escape, then whole words again (a Windows path has one every few bytes)
+          k = Kind.Escaped;
+          const y = b[++p]!;
+          if (y === 0x75) {
+            // \uXXXX: four hex digits, else invalid JSON (the generic path reports it)
+            for (let d = 1; d <= 4; d++) if (!HEX[b[p + d]!]) return false;
+            p += 4;
+          } else if (!SIMPLE_ESCAPE[y]) return false;
+          p++;
         }
-        if (p >= e) return false;
         if (k === Kind.Text) {
           if (!(high & 0x80808080)) k = Kind.Ascii;
           this.hashes[col] = finishHash(h); // escapes are hashed on their bytes by the dictionary

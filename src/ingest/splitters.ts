@@ -84,7 +84,7 @@ export class LineBytes {
         const whole = Buffer.concat(this.carry, this.carryLen + nl - pos);
         this.onLine(whole, 0, whole.length, this.line);
       } else this.onLine(chunk, pos, nl, this.line);
-      this.carry = [];
+      if (this.carryLen) this.carry = []; // (not a new array per line)
       this.carryLen = 0;
       this.oversize = false;
       this.line++;

@@ -13,7 +13,7 @@
  * column in its in-memory form.
  */
 import type { Postings } from '../engine/storage/postings.js';
-import { FRAME, frameLayout, packFrames, unpackFrames } from './bit-frames.js';
+import { FRAME, frameLayout, packFrames, unpackFrames, type FrameLayout } from './bit-frames.js';
 
 export type BufferRef = [offset: number, length: number];
 /** Appends a buffer to data.bin (8-byte aligned) and gives where it went. */
@@ -41,16 +41,26 @@ export function packInts(a: ArrayLike<number>, n: number, validity: Uint8Array |
   let min = Infinity;
   let max = -Infinity;
   let nulls: number | undefined;
-  for (let i = 0; i < n; i++) {
-    const v = a[i]!;
-    if (validity && isNull(validity, i)) {
-      if (nulls === undefined) nulls = v;
-      else if (!Object.is(v, nulls)) return undefined;
-      continue;
+  if (!validity) {
+    // (no null rows: one test per value, no call; -0 is the one zero whose reciprocal is negative)
+    for (let i = 0; i < n; i++) {
+      const v = a[i]!;
+      if (!Number.isSafeInteger(v) || (v === 0 && 1 / v < 0)) return undefined;
+      if (v < min) min = v;
+      if (v > max) max = v;
     }
-    if (!Number.isSafeInteger(v) || Object.is(v, -0)) return undefined;
-    if (v < min) min = v;
-    if (v > max) max = v;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = a[i]!;
+      if ((validity[i >> 3]! & (1 << (i & 7))) === 0) {
+        if (nulls === undefined) nulls = v;
+        else if (!Object.is(v, nulls)) return undefined;
+        continue;
+      }
+      if (!Number.isSafeInteger(v) || Object.is(v, -0)) return undefined;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   if (nulls !== undefined && (!Number.isFinite(nulls) || Object.is(nulls, -0))) return undefined;
   if (min > max) min = max = nulls ?? 0; // no valid value
@@ -69,30 +79,44 @@ export function packInts(a: ArrayLike<number>, n: number, validity: Uint8Array |
  */
 function packOffsets(a: ArrayLike<number>, n: number, base: number, range: number, validity: Uint8Array | undefined, put: Put): Packed {
   if (range === 0) return base ? { width: 0, base } : { width: 0 };
-  const u = new Uint32Array(n);
-  for (let i = 0; i < n; i++) u[i] = a[i]! - base;
-  if (validity) for (let i = 0; i < n; i++) if (isNull(validity, i)) u[i] = 0;
-  const offsets = frameLayout(u, n);
-  if (!validity && n > 1) {
+  const u = offsetsFrom(a, n, base);
+  if (validity) {
+    for (let i = 0; i < n; i++) if ((validity[i >> 3]! & (1 << (i & 7))) === 0) u[i] = 0;
+  } else if (n > 1) {
+    // the steps between neighbours: a[i] - a[i-1] is u[i] - u[i-1] (each exact: offsets are below 2^32)
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 1; i < n; i++) {
-      const d = a[i]! - a[i - 1]!;
+      const d = u[i]! - u[i - 1]!;
       if (d < lo) lo = d;
       if (d > hi) hi = d;
     }
-    if (hi - lo < 2 ** 32 && Number.isSafeInteger(a[0]! - lo)) {
-      const from = a[0]! - lo;
+    const from = base + u[0]! - lo;
+    if (hi - lo < 2 ** 32 && Number.isSafeInteger(from)) {
       if (hi === lo) return { width: 0, base: lo, from };
       const s = new Uint32Array(n);
-      for (let i = 1; i < n; i++) s[i] = a[i]! - a[i - 1]! - lo;
+      for (let i = 1; i < n; i++) s[i] = u[i]! - u[i - 1]! - lo;
       const steps = frameLayout(s, n);
+      const offsets = frameLayout(u, n);
       if (steps.words < offsets.words) return { width: 4, frames: FRAME, base: lo, from, at: put(packFrames(s, n, steps)) };
+      return packedOffsets(u, n, base, offsets, put);
     }
   }
-  const p: Packed = { width: 4, frames: FRAME, at: put(packFrames(u, n, offsets)) };
+  return packedOffsets(u, n, base, frameLayout(u, n), put);
+}
+
+function packedOffsets(u: Uint32Array, n: number, base: number, layout: FrameLayout, put: Put): Packed {
+  const p: Packed = { width: 4, frames: FRAME, at: put(packFrames(u, n, layout)) };
   if (base) p.base = base;
   return p;
+}
+
+/** a[i] - base for each i, as Uint32: the one loop over the caller's array type (Float64 or Int32), so the
+ * loops after it read one type only and stay monomorphic. */
+function offsetsFrom(a: ArrayLike<number>, n: number, base: number): Uint32Array {
+  const u = new Uint32Array(n);
+  for (let i = 0; i < n; i++) u[i] = a[i]! - base;
+  return u;
 }
 
 type Target = Int32Array | Uint16Array | Uint8Array | Float64Array;
