@@ -12,6 +12,7 @@ import { unparen } from '../../kql/syntax/index.js';
 import type { CallExpr, Expr } from '../../kql/syntax/ast.js';
 import { gatherColumn } from '../storage/builders.js';
 import type { Column, StringColumn } from '../storage/column.js';
+import type { ColumnParts } from '../storage/merge.js';
 import { jsonTextColumn } from '../storage/json-column.js';
 import { isPlainJsonDictionary } from '../storage/text-facts.js';
 import { parseJsonValue } from '../values/json.js';
@@ -19,7 +20,7 @@ import { jsonPathValue, walkPath, type JsonStep } from '../values/json-path.js';
 import type { Value } from '../values/value.js';
 import type { Compiled } from './env.js';
 import { compileExpr, type CompileScope } from './expr.js';
-import { columnOf } from './relation.js';
+import { columnOf, entryOf } from './relation.js';
 
 /**
  * `parse_json(t).path` of one text: the quick reader, or the general path where it declines. `plain`: the
@@ -81,6 +82,26 @@ export function jsonPathSource(e: Expr, s: CompileScope): { text: StringColumn; 
   return col?.type === 'string' ? { text: col, path: p.path } : undefined;
 }
 
+/**
+ * When `e` is `J.path` with J a JSON column of a where chain's per-extent parts, or `parse_json(C).path`
+ * with C such parts: the parts (their concatenation aligned with the scope's physical rows) and the path;
+ * else undefined. Asking reads no concatenation.
+ */
+export function jsonPathParts(e: Expr, s: CompileScope): { parts: ColumnParts; path: JsonStep[] } | undefined {
+  if (s.substitute || s.override) return undefined;
+  const p = pathOf(unparen(e), s);
+  if (!p) return undefined;
+  if (p.base.kind === 'NameRef') {
+    const col = columnOf(s.rel, p.base.name);
+    return col?.type === 'dynamic' && col.jsonTextParts ? { parts: col.jsonTextParts, path: p.path } : undefined;
+  }
+  const arg = parseJsonArgument(p.base, s);
+  const x = arg && unparen(arg);
+  if (x?.kind !== 'NameRef') return undefined;
+  const parts = entryOf(s.rel, x.name)?.parts;
+  return parts?.type === 'string' ? { parts, path: p.path } : undefined;
+}
+
 /** `parse_json(X).path` or `J.path` (J a JSON column) compiled to read the path from the text; else undefined. */
 export function compileJsonPath(e: Expr, s: CompileScope): Compiled | undefined {
   if (s.substitute || s.override) return undefined;
@@ -133,6 +154,9 @@ export function jsonColumnOf(e: Expr, s: CompileScope, rows: Int32Array, all: bo
   const arg = parseJsonArgument(e, s);
   const x = arg && unparen(arg);
   if (x?.kind !== 'NameRef') return undefined;
+  // a where chain's per-extent parts read whole: concatenated only if the text is read as one column
+  const entry = entryOf(s.rel, x.name);
+  if (all && entry?.parts?.type === 'string') return jsonTextColumn(() => entry.column as StringColumn, rows.length, entry.parts);
   const col = columnOf(s.rel, x.name);
   if (col?.type !== 'string') return undefined;
   return jsonTextColumn(all ? col : (gatherColumn(col, rows) as StringColumn));
