@@ -103,7 +103,8 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
     if (j >= 0) return { name: s.name, column: expanded[j]! };
     if (indexes && indexName?.kind === 'NameRef' && indexName.name === s.name) return { name: s.name, column: { type: 'long' as const, length: total, values: indexes, validity: undefined } };
     const source = rel.columns.find((c) => c.name === s.name)!;
-    return lazyColumn(s.name, () => gatherColumn(source.column, repeated));
+    // (a group key read whole is encoded from the source at `repeated`: no gathered copy)
+    return Object.assign(lazyColumn(s.name, () => gatherColumn(source.column, repeated)), { gathered: { get column() { return source.column; }, rows: repeated } });
   });
   return { columns, length: total };
 }
