@@ -216,11 +216,11 @@ const memberTables = new WeakMap<readonly string[], MemberTable>();
 
 /**
  * Runs `fn` with one MemberTable per text column that two or more of `exprs` read one-key paths of
- * (`parse_json(C).k`, or `J.k` with J a JSON column): while it runs, those paths are compiled to read
+ * (`parse_json(C).k`, or `J.k` with J a JSON column) over `rows` rows: while it runs, those paths are compiled to read
  * through the table. The texts are found (and C concatenated, when it is a where chain's parts) only when
  * some text column has two keys read.
  */
-export function withMemberTables<T>(exprs: readonly Expr[], scopeOf: (e: Expr) => CompileScope, fn: () => T): T {
+export function withMemberTables<T>(exprs: readonly Expr[], scopeOf: (e: Expr) => CompileScope, rows: number, fn: () => T): T {
   // one-key paths by what they read: 'j' + J's name, or 'p' + C's name
   const groups = new Map<string, { keys: Set<string>; e: Expr; s: CompileScope }>();
   for (const root of exprs) {
@@ -248,7 +248,8 @@ export function withMemberTables<T>(exprs: readonly Expr[], scopeOf: (e: Expr) =
     for (const g of groups.values()) {
       if (g.keys.size < 2) continue;
       const src = jsonPathSource(g.e, g.s);
-      if (!src || memberTables.has(src.text.dict)) continue;
+      // (a table holds spans for every string of the dictionary: not for a few rows of a large one)
+      if (!src || memberTables.has(src.text.dict) || src.text.dict.length > 4 * rows + 1024) continue;
       memberTables.set(src.text.dict, new MemberTable(src.text.dict, [...g.keys], isPlainJsonDictionary(src.text.dict)));
       made.push(src.text.dict);
     }

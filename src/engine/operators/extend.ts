@@ -53,7 +53,7 @@ export function extend(op: ExtendOp, rel: Relation, cx: OpContext): Relation {
   // several keys of one JSON text (`UA = tostring(AF.user_agent), Dir = tostring(AF.direction)`): each text read once for all
   const exprs = op.columns.map((a) => a.expr);
   const plain = scope(cx, dense);
-  withMemberTables(exprs, () => plain, () => {
+  withMemberTables(exprs, () => plain, dense.length, () => {
     // Later assignments see earlier ones (`extend a = 1, b = a + 1`), as in Kusto.
     for (let k = 0; k < op.columns.length; k++) {
       const a = op.columns[k]!;
