@@ -14,6 +14,7 @@ import { gatherColumn } from '../storage/builders.js';
 import type { Column, StringColumn } from '../storage/column.js';
 import type { ColumnParts } from '../storage/merge.js';
 import { jsonTextColumn } from '../storage/json-column.js';
+import { reserve } from '../memory.js';
 import { isPlainJsonDictionary } from '../storage/text-facts.js';
 import { parseJsonValue } from '../values/json.js';
 import { JSON_SPECIAL, jsonPathValue, LONG_DIGIT_RUN, memberSpans, simpleSpanValue, SPAN_FOUND, walkPath, type JsonStep } from '../values/json-path.js';
@@ -190,6 +191,7 @@ export class MemberTable {
   private readonly spans: Int32Array;
 
   constructor(readonly dict: readonly string[], readonly keys: readonly string[], private readonly plain: boolean) {
+    reserve((1 + 8 * keys.length) * dict.length);
     this.state = new Uint8Array(dict.length);
     this.spans = new Int32Array(2 * keys.length * dict.length);
   }
