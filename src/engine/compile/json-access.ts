@@ -8,18 +8,20 @@
  * Both answer exactly what the general path (parse, then `member`/`indexInto`) does: text the quick reader
  * leaves to it (16-digit runs, negative indexes) takes the general path (test/engine/json-path.test.ts).
  */
-import { unparen } from '../../kql/syntax/index.js';
-import type { CallExpr, Expr } from '../../kql/syntax/ast.js';
+import { unparen, walk } from '../../kql/syntax/index.js';
+import type { CallExpr, Expr, MemberExpr } from '../../kql/syntax/ast.js';
 import { gatherColumn } from '../storage/builders.js';
 import type { Column, StringColumn } from '../storage/column.js';
+import type { ColumnParts } from '../storage/merge.js';
 import { jsonTextColumn } from '../storage/json-column.js';
+import { reserve } from '../memory.js';
 import { isPlainJsonDictionary } from '../storage/text-facts.js';
 import { parseJsonValue } from '../values/json.js';
-import { jsonPathValue, walkPath, type JsonStep } from '../values/json-path.js';
+import { JSON_SPECIAL, jsonPathValue, LONG_DIGIT_RUN, memberSpans, simpleSpanValue, SPAN_FOUND, walkPath, type JsonStep } from '../values/json-path.js';
 import type { Value } from '../values/value.js';
 import type { Compiled } from './env.js';
 import { compileExpr, type CompileScope } from './expr.js';
-import { columnOf } from './relation.js';
+import { columnOf, entryOf } from './relation.js';
 
 /**
  * `parse_json(t).path` of one text: the quick reader, or the general path where it declines. `plain`: the
@@ -81,6 +83,26 @@ export function jsonPathSource(e: Expr, s: CompileScope): { text: StringColumn; 
   return col?.type === 'string' ? { text: col, path: p.path } : undefined;
 }
 
+/**
+ * When `e` is `J.path` with J a JSON column of a where chain's per-extent parts, or `parse_json(C).path`
+ * with C such parts: the parts (their concatenation aligned with the scope's physical rows) and the path;
+ * else undefined. Asking reads no concatenation.
+ */
+export function jsonPathParts(e: Expr, s: CompileScope): { parts: ColumnParts; path: JsonStep[] } | undefined {
+  if (s.substitute || s.override) return undefined;
+  const p = pathOf(unparen(e), s);
+  if (!p) return undefined;
+  if (p.base.kind === 'NameRef') {
+    const col = columnOf(s.rel, p.base.name);
+    return col?.type === 'dynamic' && col.jsonTextParts ? { parts: col.jsonTextParts, path: p.path } : undefined;
+  }
+  const arg = parseJsonArgument(p.base, s);
+  const x = arg && unparen(arg);
+  if (x?.kind !== 'NameRef') return undefined;
+  const parts = entryOf(s.rel, x.name)?.parts;
+  return parts?.type === 'string' ? { parts, path: p.path } : undefined;
+}
+
 /** `parse_json(X).path` or `J.path` (J a JSON column) compiled to read the path from the text; else undefined. */
 export function compileJsonPath(e: Expr, s: CompileScope): Compiled | undefined {
   if (s.substitute || s.override) return undefined;
@@ -98,13 +120,16 @@ export function compileJsonPath(e: Expr, s: CompileScope): Compiled | undefined 
     const dense = dict.length <= 4 * text.length + 1024;
     const memo: Value[] | undefined = dense ? new Array<Value>(dict.length) : undefined;
     const sparse = dense ? undefined : new Map<number, Value>();
+    // read with the other keys an extend asks of the same texts
+    const table = path.length === 1 ? memberTables.get(dict) : undefined;
+    const key = table ? table.keys.indexOf(path[0] as string) : -1;
     return {
       type: 'dynamic',
       eval: (r) => {
         const code = codes[r]!;
         let v = memo ? memo[code] : sparse!.get(code);
         if (v === undefined) {
-          v = textPathValue(dict[code]!, path, plain);
+          v = key >= 0 ? table!.value(code, key) : textPathValue(dict[code]!, path, plain);
           if (memo) memo[code] = v;
           else sparse!.set(code, v);
         }
@@ -121,6 +146,13 @@ export function compileJsonPath(e: Expr, s: CompileScope): Compiled | undefined 
   const named = unparen(arg);
   const col = named.kind === 'NameRef' ? columnOf(s.rel, named.name) : undefined;
   const plain = col?.type === 'string' && isPlainJsonDictionary(col.dict);
+  // read with the other keys an extend asks of the same texts
+  const table = col?.type === 'string' && path.length === 1 ? memberTables.get(col.dict) : undefined;
+  const key = table ? table.keys.indexOf(path[0] as string) : -1;
+  if (key >= 0) {
+    const codes = (col as StringColumn).codes;
+    return { type: 'dynamic', eval: (r) => table!.value(codes[r]!, key) };
+  }
   return { type: 'dynamic', eval: (r) => { const t = f(r); return typeof t === 'string' ? textPathValue(t, path, plain) : walkPath(parseJsonValue(t), path); } };
 }
 
@@ -133,7 +165,98 @@ export function jsonColumnOf(e: Expr, s: CompileScope, rows: Int32Array, all: bo
   const arg = parseJsonArgument(e, s);
   const x = arg && unparen(arg);
   if (x?.kind !== 'NameRef') return undefined;
+  // a where chain's per-extent parts read whole: concatenated only if the text is read as one column
+  const entry = entryOf(s.rel, x.name);
+  if (all && entry?.parts?.type === 'string') return jsonTextColumn(() => entry.column as StringColumn, rows.length, entry.parts);
   const col = columnOf(s.rel, x.name);
   if (col?.type !== 'string') return undefined;
   return jsonTextColumn(all ? col : (gatherColumn(col, rows) as StringColumn));
+}
+
+// (module-level copies: under tsx every read of an imported binding is a getter call)
+const SPECIAL = JSON_SPECIAL;
+const LONG_DIGITS = LONG_DIGIT_RUN;
+const FOUND = SPAN_FOUND;
+
+/**
+ * Several one-key paths read from the texts of one dictionary (`extend UA = tostring(AF.user_agent), Dir =
+ * tostring(AF.direction)`): the first key asked of a text reads every key's span in one pass
+ * (values/json-path.ts `memberSpans`), the others are sliced from those spans. Texts the one-pass reader
+ * does not take (escapes, control characters, 16-digit runs) are read key by key as before, so every value
+ * equals `textPathValue`'s.
+ */
+export class MemberTable {
+  /** Per text: 0 not read yet, 1 spans noted, 2 not an object read whole (every key null), 3 read key by key. */
+  private readonly state: Uint8Array;
+  private readonly spans: Int32Array;
+
+  constructor(readonly dict: readonly string[], readonly keys: readonly string[], private readonly plain: boolean) {
+    reserve((1 + 8 * keys.length) * dict.length);
+    this.state = new Uint8Array(dict.length);
+    this.spans = new Int32Array(2 * keys.length * dict.length);
+  }
+
+  /** `parse_json(dict[code]).keys[key]`. */
+  value(code: number, key: number): Value {
+    const t = this.dict[code]!;
+    const width = 2 * this.keys.length;
+    let state = this.state[code]!;
+    if (state === 0) {
+      if (!this.plain && (SPECIAL.test(t) || LONG_DIGITS.test(t))) state = 3;
+      else state = memberSpans(t, this.keys, this.spans, width * code) === FOUND ? 1 : 2;
+      this.state[code] = state;
+    }
+    if (state === 2) return null;
+    if (state === 3) return textPathValue(t, [this.keys[key]!], this.plain);
+    const at = width * code + 2 * key;
+    const start = this.spans[at]!;
+    return start < 0 ? null : simpleSpanValue(t, start, this.spans[at + 1]!);
+  }
+}
+
+const memberTables = new WeakMap<readonly string[], MemberTable>();
+
+/**
+ * Runs `fn` with one MemberTable per text column that two or more of `exprs` read one-key paths of
+ * (`parse_json(C).k`, or `J.k` with J a JSON column) over `rows` rows: while it runs, those paths are compiled to read
+ * through the table. The texts are found (and C concatenated, when it is a where chain's parts) only when
+ * some text column has two keys read.
+ */
+export function withMemberTables<T>(exprs: readonly Expr[], scopeOf: (e: Expr) => CompileScope, rows: number, fn: () => T): T {
+  // one-key paths by what they read: 'j' + J's name, or 'p' + C's name
+  const groups = new Map<string, { keys: Set<string>; e: Expr; s: CompileScope }>();
+  for (const root of exprs) {
+    const s = scopeOf(root);
+    if (s.substitute || s.override) continue;
+    walk(root, (node) => {
+      if (node.kind !== 'MemberExpr') return;
+      const n = node as MemberExpr;
+      const target = unparen(n.target);
+      let group: string | undefined;
+      if (target.kind === 'NameRef') group = `j${target.name}`;
+      else {
+        const arg = parseJsonArgument(target, s);
+        const x = arg && unparen(arg);
+        if (x?.kind === 'NameRef') group = `p${x.name}`;
+      }
+      if (!group) return;
+      const g = groups.get(group) ?? { keys: new Set<string>(), e: n, s };
+      g.keys.add(n.name.name);
+      groups.set(group, g);
+    });
+  }
+  const made: (readonly string[])[] = [];
+  try {
+    for (const g of groups.values()) {
+      if (g.keys.size < 2) continue;
+      const src = jsonPathSource(g.e, g.s);
+      // (a table holds spans for every string of the dictionary: not for a few rows of a large one)
+      if (!src || memberTables.has(src.text.dict) || src.text.dict.length > 4 * rows + 1024) continue;
+      memberTables.set(src.text.dict, new MemberTable(src.text.dict, [...g.keys], isPlainJsonDictionary(src.text.dict)));
+      made.push(src.text.dict);
+    }
+    return fn();
+  } finally {
+    for (const d of made) memberTables.delete(d);
+  }
 }

@@ -10,8 +10,9 @@ import { lazyColumn, type ColumnParts } from '../storage/merge.js';
 import type { Column, Table } from '../storage/column.js';
 
 export interface Relation {
-  /** `parts`: the column concatenates these parts' rows (scan.ts), which operators may read directly. */
-  columns: { name: string; column: Column; parts?: ColumnParts }[];
+  /** `parts`: the column concatenates these parts' rows (scan.ts), which operators may read directly;
+   * `gathered`: it is another column gathered at some rows (merge.ts ColumnEntry). */
+  columns: { name: string; column: Column; parts?: ColumnParts; gathered?: { readonly column: Column; readonly rows: Int32Array } }[];
   /** Logical number of rows. */
   length: number;
   /** Logical row i is physical row sel[i]; absent = identity. */

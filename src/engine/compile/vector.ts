@@ -205,6 +205,8 @@ export function encodeKey(e: Expr, s: CompileScope, rows: Int32Array, all: boole
     // every row of a concatenation of parts, in order: each part's column encoded where it is (a part's
     // dictionary codes looked up once each), no concatenated copy made
     if (entry?.parts && all && rows.length === partsLength(entry.parts.lengths)) return encodeParts(entry.parts, ids, out, isNull);
+    // every row of a column gathered from another (mv-expand's repeated columns): the source at the gather's rows
+    if (entry?.gathered && all && rows.length === entry.gathered.rows.length) return ids.encodeColumn(entry.gathered.column, entry.gathered.rows, out, isNull);
     if (entry) return ids.encodeColumn(entry.column, rows, out, isNull);
   }
   const bin = s.substitute ? undefined : tickBin(x, s);

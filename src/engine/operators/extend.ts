@@ -7,7 +7,8 @@ import { materialize, physicalRows, sameRows, type Relation } from '../compile/r
 import { gatherColumn } from '../storage/builders.js';
 import { lazyColumn } from '../storage/merge.js';
 import { evaluateVector } from '../compile/vector.js';
-import type { OpContext } from './context.js';
+import { withMemberTables } from '../compile/json-access.js';
+import { scope, type OpContext } from './context.js';
 import { expandAssignment } from './multi-column.js';
 import { windowScope } from './window.js';
 
@@ -49,16 +50,21 @@ export function extend(op: ExtendOp, rel: Relation, cx: OpContext): Relation {
   const names = namesFor(op.columns, rel.columns.map((c) => c.name));
   const dense = materialize(rel);
   const out = [...dense.columns];
-  // Later assignments see earlier ones (`extend a = 1, b = a + 1`), as in Kusto.
-  for (let k = 0; k < op.columns.length; k++) {
-    const a = op.columns[k]!;
-    const evaluate = () => evaluateColumn(cx, { columns: out, length: dense.length, ...sameRows(dense) }, a.expr, dense.columns.length);
-    for (const c of expandAssignment(a, evaluate) ?? [{ name: names[k]!, column: evaluate() }]) {
-      const i = out.findIndex((x) => x.name === c.name);
-      if (i >= 0) out[i] = c;
-      else out.push(c);
+  // several keys of one JSON text (`UA = tostring(AF.user_agent), Dir = tostring(AF.direction)`): each text read once for all
+  const exprs = op.columns.map((a) => a.expr);
+  const plain = scope(cx, dense);
+  withMemberTables(exprs, () => plain, dense.length, () => {
+    // Later assignments see earlier ones (`extend a = 1, b = a + 1`), as in Kusto.
+    for (let k = 0; k < op.columns.length; k++) {
+      const a = op.columns[k]!;
+      const evaluate = () => evaluateColumn(cx, { columns: out, length: dense.length, ...sameRows(dense) }, a.expr, dense.columns.length);
+      for (const c of expandAssignment(a, evaluate) ?? [{ name: names[k]!, column: evaluate() }]) {
+        const i = out.findIndex((x) => x.name === c.name);
+        if (i >= 0) out[i] = c;
+        else out.push(c);
+      }
     }
-  }
+  });
   return { columns: out, length: rel.length, ...sameRows(dense) };
 }
 

@@ -9,13 +9,16 @@
  */
 import { unparen } from '../../kql/syntax/index.js';
 import type { Expr } from '../../kql/syntax/ast.js';
-import { jsonPathSource, textPathValue } from '../compile/json-access.js';
+import { jsonPathParts, jsonPathSource, textPathValue } from '../compile/json-access.js';
 import { compileExpr, type CompileScope } from '../compile/expr.js';
 import { pureColumnsOf } from '../compile/vector.js';
 import { columnOf } from '../compile/relation.js';
 import { checkLimits, LIMIT_CHECK_MASK } from '../compile/env.js';
 import { stringBytes } from '../storage/builders.js';
 import { isPlainJsonDictionary } from '../storage/text-facts.js';
+import type { StringColumn } from '../storage/column.js';
+import type { ColumnParts } from '../storage/merge.js';
+import { partAt, partOffsets } from '../storage/parts.js';
 import { charge, reserve } from '../memory.js';
 import { jsonPathSpan, span, SPAN_FOUND, SPAN_NONE, type JsonStep } from '../values/json-path.js';
 import type { Value } from '../values/value.js';
@@ -44,6 +47,9 @@ export interface CodeLists {
  * `generalList` is mv-expand's own list of a value (elements converted to string).
  */
 export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, generalList: (v: Value) => Value[]): CodeLists | undefined {
+  // a JSON path over a where chain's per-extent parts: each part's own dictionary, no concatenation
+  const inParts = jsonPathParts(e, s);
+  if (inParts) return partsCodeLists(inParts.parts, inParts.path, rows, generalList, s);
   // each row's key (a distinct string's code, or a distinct value's slot) and the string list of a key
   let keys: Int32Array;
   let keyCount: number;
@@ -125,6 +131,78 @@ export function textCodeLists(e: Expr, s: CompileScope, rows: Int32Array, genera
       }
       slotCount[slot] = out.used - from;
       if (memo) memo[code] = slot;
+      else sparse!.set(code, slot);
+    }
+    start[i] = slotStart[slot]!;
+    count[i] = slotCount[slot]!;
+  }
+  charge(out.held + 4 * out.used);
+  return { start, count, flat: out.flat, dict: out.dict, index: out.index };
+}
+
+/**
+ * textCodeLists of a JSON path over text kept in parts (a where chain's per-extent survivors): each row's
+ * text is found in its part's own dictionary and each distinct string of a part is read once, so the parts'
+ * dictionaries are never merged (a million JSON texts hashed into one Map, and their codes copied, for one
+ * read each).
+ */
+function partsCodeLists(parts: ColumnParts, path: JsonStep[], rows: Int32Array, generalList: (v: Value) => Value[], s: CompileScope): CodeLists {
+  const offsets = partOffsets(parts);
+  const memos: (Int32Array | Map<number, number> | undefined)[] = new Array(parts.entries.length);
+  const n = rows.length;
+  const out = new CodeListBuilder();
+  let slotStart = new Int32Array(1024);
+  let slotCount = new Int32Array(1024);
+  let slots = 0;
+  const start = new Int32Array(n);
+  const count = new Int32Array(n);
+  reserve(8 * n);
+  // the part of the previous row (rows usually run through the parts in order)
+  let p = -1;
+  let from = 0;
+  let to = 0;
+  let dict: string[] = [];
+  let codes: Int32Array = new Int32Array(0);
+  let sel: Int32Array | undefined;
+  let plain = false;
+  let dense: Int32Array | undefined;
+  let sparse: Map<number, number> | undefined;
+  for (let i = 0; i < n; i++) {
+    if ((i & MASK) === MASK) checkLimits(s.rt);
+    const r = rows[i]!;
+    if (r < from || r >= to) {
+      p = partAt(offsets, r);
+      from = offsets[p]!;
+      to = offsets[p + 1]!;
+      const col = parts.entries[p]!.column as StringColumn;
+      ({ dict, codes } = col);
+      sel = parts.sels[p];
+      plain = isPlainJsonDictionary(dict);
+      // a slot per distinct string of the part: an array when the part's dictionary is not much larger than its rows read
+      let memo = memos[p];
+      if (!memo) memos[p] = memo = dict.length <= 4 * (to - from) + 1024 ? new Int32Array(dict.length).fill(-1) : new Map<number, number>();
+      dense = memo instanceof Int32Array ? memo : undefined;
+      sparse = dense ? undefined : (memo as Map<number, number>);
+    }
+    const local = r - from;
+    const code = codes[sel ? sel[local]! : local]!;
+    let slot = dense ? dense[code]! : (sparse!.get(code) ?? -1);
+    if (slot < 0) {
+      if (slots === slotStart.length) {
+        slotStart = grow(slotStart);
+        slotCount = grow(slotCount);
+      }
+      slot = slots++;
+      const first = out.used;
+      slotStart[slot] = first;
+      const t = dict[code]!;
+      const found = jsonPathSpan(t, path, plain);
+      if (!(found === FOUND && where.simple && out.addStringArray(t, where.start, where.end))) {
+        const list = generalList(found === NONE ? null : textPathValue(t, path, plain));
+        for (let k = 0; k < list.length; k++) out.add(asText(list[k]!));
+      }
+      slotCount[slot] = out.used - first;
+      if (dense) dense[code] = slot;
       else sparse!.set(code, slot);
     }
     start[i] = slotStart[slot]!;

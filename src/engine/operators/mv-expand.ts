@@ -9,7 +9,8 @@ import { gatherColumn, readCell } from '../storage/builders.js';
 import { typedWriter } from '../compile/typed-builder.js';
 import type { DynamicValue, Value } from '../values/value.js';
 import { fromDynamic } from '../values/from-dynamic.js';
-import { physicalRows, type Relation } from '../compile/relation.js';
+import type { Relation } from '../compile/relation.js';
+import { identityRows } from '../compile/value-ids.js';
 import { lazyColumn } from '../storage/merge.js';
 import { evaluateVector } from '../compile/vector.js';
 import type { OpContext } from './context.js';
@@ -28,7 +29,8 @@ const MASK = LIMIT_CHECK_MASK;
 export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: TableSchema): Relation {
   // items are evaluated over the selected rows; the other columns are gathered straight from the input's
   // physical rows, each only when a later operator reads it
-  const rows = physicalRows(rel);
+  // (no selection: the shared identity rows, not a fresh array of every row)
+  const rows = rel.sel ?? identityRows(rel.length);
   const inputRows = rows.length;
   // `bagexpansion=array` (or its older spelling `kind=array`) expands a bag into [key, value] pairs
   const bagAsArray = op.parameters.some((p) => (p.name.name === 'bagexpansion' || p.name.name === 'kind') && p.value.kind === 'NameRef' && p.value.name === 'array');
@@ -80,24 +82,29 @@ export function mvExpand(op: MvExpandOp, rel: Relation, cx: OpContext, schema: T
     counts[r] = Math.min(limitC, n);
     total += counts[r]!;
   }
-  // the input's physical row and the item index of each output row, then the expanded columns
-  reserve(12 * total);
+  // the input's physical row of each output row (and its item index when asked), then the expanded columns
+  const withIndex = indexName?.kind === 'NameRef';
+  reserve((withIndex ? 12 : 4) * total);
   const repeated = new Int32Array(total);
-  const indexes = new Float64Array(total);
+  const indexes = withIndex ? new Float64Array(total) : undefined;
   let o = 0;
   for (let r = 0; r < inputRows; r++) {
-    for (let i = 0; i < counts[r]!; i++, o++) {
-      repeated[o] = rows[r]!;
+    const row = rows[r]!;
+    const k = counts[r]!;
+    if (indexes) for (let i = 0; i < k; i++, o++) {
+      repeated[o] = row;
       indexes[o] = i;
     }
+    else for (let i = 0; i < k; i++) repeated[o++] = row;
   }
   const expanded = items.map((it, j) => expandItem(perRow[j]!, it.codes, counts, total, it.outType, cx));
   const columns = schema.columns.map((s) => {
     const j = items.findIndex((it) => it.name === s.name);
     if (j >= 0) return { name: s.name, column: expanded[j]! };
-    if (indexName && indexName.kind === 'NameRef' && indexName.name === s.name) return { name: s.name, column: { type: 'long' as const, length: total, values: indexes, validity: undefined } };
+    if (indexes && indexName?.kind === 'NameRef' && indexName.name === s.name) return { name: s.name, column: { type: 'long' as const, length: total, values: indexes, validity: undefined } };
     const source = rel.columns.find((c) => c.name === s.name)!;
-    return lazyColumn(s.name, () => gatherColumn(source.column, repeated));
+    // (a group key read whole is encoded from the source at `repeated`: no gathered copy)
+    return Object.assign(lazyColumn(s.name, () => gatherColumn(source.column, repeated)), { gathered: { get column() { return source.column; }, rows: repeated } });
   });
   return { columns, length: total };
 }

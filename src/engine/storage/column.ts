@@ -21,6 +21,7 @@
  * means "no nulls".
  */
 import type { DynamicValue, ScalarTypeName } from '../../kql/syntax/ast.js';
+import type { ColumnParts } from './merge.js';
 
 export type { DynamicValue };
 
@@ -48,6 +49,12 @@ export interface DynamicColumn {
    * text, from which `J.path` reads a path without parsing whole documents; `values` are parsed on first read.
    */
   jsonText?: StringColumn;
+  /**
+   * Set with `jsonText` when C was a where chain's per-extent parts read whole: `jsonText` is then made (the
+   * parts concatenated) only when read, and a reader that goes once per distinct text may read each part's
+   * own dictionary instead (mv-expand-text.ts).
+   */
+  jsonTextParts?: ColumnParts;
   /**
    * Set on a column computed once per distinct string of a string column (compile/vector.ts): row i holds
    * `values[slots[i]]`, so a reader can work once per distinct value (mv-expand does).

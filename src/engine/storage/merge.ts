@@ -54,6 +54,11 @@ export interface ColumnEntry {
   name: string;
   readonly column: Column;
   readonly parts?: ColumnParts;
+  /**
+   * The column is `column` gathered at `rows` (made when read: mv-expand's repeated columns); a reader of
+   * every row in order may read `column` at `rows` instead of making the gathered copy.
+   */
+  readonly gathered?: { readonly column: Column; readonly rows: Int32Array };
 }
 
 /** A `{ name, column }` entry whose column is made on first read, then kept (and what it was made from let go). */

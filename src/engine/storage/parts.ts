@@ -19,7 +19,7 @@ export function partOffsets(parts: ColumnParts): Int32Array {
 }
 
 /** The part holding row `r` of the concatenation (offsets from partOffsets; r below the total). */
-function partAt(offsets: Int32Array, r: number): number {
+export function partAt(offsets: Int32Array, r: number): number {
   let lo = 0;
   let hi = offsets.length - 2;
   while (lo < hi) {

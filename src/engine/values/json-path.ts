@@ -310,6 +310,54 @@ function memberSpan(t: string, key: string): number {
 }
 
 /**
+ * memberSpan for several keys at once (an extend reading `AF.a` and `AF.b`: one pass instead of one per key):
+ * each key's value span in `out` (`out[at + 2k]`, `out[at + 2k + 1]`; -1 when the object has no such member), the
+ * last of duplicate keys as memberSpan keeps it. SPAN_FOUND when the text is an object read whole (each key
+ * then present or not), SPAN_NONE when it is not (every member null). Simple text only, as memberSpan.
+ */
+export function memberSpans(t: string, keys: readonly string[], out: Int32Array, at: number): number {
+  for (let k = 0; k < 2 * keys.length; k++) out[at + k] = -1;
+  let i = skipSpace(t, 0);
+  if (t.charCodeAt(i) !== C.OpenBrace) return SPAN_NONE;
+  i = skipSpace(t, i + 1);
+  if (t.charCodeAt(i) !== C.CloseBrace) {
+    for (;;) {
+      if (t.charCodeAt(i) !== C.Quote) return SPAN_NONE;
+      const close = t.indexOf('"', i + 1);
+      if (close < 0) return SPAN_NONE;
+      const len = close - i - 1;
+      let hit = -1;
+      for (let k = 0; k < keys.length; k++) {
+        if (keys[k]!.length === len && t.startsWith(keys[k]!, i + 1)) {
+          hit = k;
+          break;
+        }
+      }
+      i = skipSpace(t, close + 1);
+      if (t.charCodeAt(i) !== C.Colon) return SPAN_NONE;
+      i = skipSpace(t, i + 1);
+      const end = skipValue(t, i);
+      if (end < 0) return SPAN_NONE;
+      if (hit >= 0) {
+        out[at + 2 * hit] = i;
+        out[at + 2 * hit + 1] = end;
+      }
+      i = skipSpace(t, end);
+      const c = t.charCodeAt(i);
+      if (c === C.CloseBrace) break;
+      if (c !== C.Comma) return SPAN_NONE;
+      i = skipSpace(t, i + 1);
+    }
+  }
+  return skipSpace(t, i + 1) === t.length ? SPAN_FOUND : SPAN_NONE;
+}
+
+/** The value of the JSON at [start, end) of simple text known valid (a string sliced, anything else parsed). */
+export function simpleSpanValue(t: string, start: number, end: number): DynamicValue {
+  return valueOf(t, start, end, true);
+}
+
+/**
  * The index after the JSON value at `i` of simple text, a member of the top-level object (so a container
  * in it opened inside d others is refused past MAX_NESTING, as jsonPathSpan refuses it); -1 when the text
  * is not JSON there or nests too deep (either way parse_json's members are null).
