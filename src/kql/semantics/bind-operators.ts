@@ -76,6 +76,10 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
     case 'ProjectRenameOp': {
       const out = input.columns.map((c) => ({ ...c }));
       for (const r of op.renames) {
+        if (r.notAName) {
+          b.error(SEMANTIC.typeMismatch, `project-rename takes an existing column's name after '${r.newName.name} =', not an expression (use extend to compute a column)`, r.notAName.span);
+          continue;
+        }
         if (!r.oldName) {
           b.error(SEMANTIC.typeMismatch, `project-rename needs 'NewName = ExistingName', not just '${r.newName.name}'`, r.span);
           continue;

@@ -12,7 +12,7 @@ import type { FunctionSignature } from './signatures/index.js';
 import type { ColumnSchema, TableSchema } from './types.js';
 
 export type Symbol =
-  | { kind: 'scalar'; type: ScalarTypeName; statement?: LetStatement; param?: Parameter }
+  | { kind: 'scalar'; type: ScalarTypeName; statement?: LetStatement; param?: Parameter; /** a parameter given a string literal at the call being bound (table(name) resolves it) */ constant?: string }
   | { kind: 'tabular'; schema: TableSchema; statement?: LetStatement; param?: Parameter }
   | { kind: 'function'; decl: FunctionDecl; statement: LetStatement; /** where it was declared */ scope?: Scope };
 
