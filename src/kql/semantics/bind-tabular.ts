@@ -362,11 +362,9 @@ export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name:
   const fuzzy = param('isfuzzy');
   const isFuzzy = fuzzy?.kind === 'NameRef' ? fuzzy.name === 'true' : fuzzy?.kind === 'Literal' && fuzzy.value === true;
   const before = b.diagnostics.length;
-  let resolvedLegs = 0;
   for (const t of tables) {
     if (t.kind === 'NameRef' && t.name.includes('*')) {
       const re = new RegExp('^' + t.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
-      const matchedBefore = schemas.length;
       for (const [name, s] of b.options.catalog.tables) if (re.test(name)) schemas.push(s);
       // let-bound tables and views match a wildcard too
       for (const name of new Set(scope.names())) {
@@ -378,15 +376,13 @@ export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name:
           if (result?.tabular) schemas.push(result.schema ?? OPEN_SCHEMA);
         }
       }
-      if (schemas.length > matchedBefore) resolvedLegs++;
       continue;
     }
-    const legStart = b.diagnostics.length;
     schemas.push(refuseGraph(b, bindTabular(b, t, scope), t.span, 'union'));
-    if (!b.diagnostics.slice(legStart).some((d) => d.code === SEMANTIC.unknownTable)) resolvedLegs++;
   }
-  // isfuzzy=true: a missing table is tolerated (Kusto warns and unions the rest) while at least one leg resolves.
-  if (isFuzzy && (resolvedLegs > 0 || first.length > 0)) {
+  // isfuzzy=true: a missing table is tolerated (Kusto warns and unions the rest). When no leg resolves the
+  // query fails at run time (the engine says which tables it lacked), not at binding, as Kusto.Language has it.
+  if (isFuzzy) {
     for (let i = before; i < b.diagnostics.length; i++) {
       const d = b.diagnostics[i]!;
       if (d.code === SEMANTIC.unknownTable) b.diagnostics[i] = { ...d, severity: 'warning' };

@@ -21,3 +21,27 @@ test("a function's body that reads table(parameter) is bound for each call with 
 test('project-rename with an expression after = parses, and binding refuses it', () => {
   agree(['SigninLogs | project-rename EventType = strcat(OperationName, "-"), X = AppDisplayName']);
 });
+
+test('project-reorder of a column the input lacks is an error', () => {
+  agree(['AuditLogs | project-reorder TimeGenerated, TenantId', 'AuditLogs | project-reorder TimeGenerated asc, Id desc, Category*']);
+});
+
+test('union isfuzzy=true binds without error even when none of its tables exist (the run fails, naming them)', () => {
+  agree([
+    'union isfuzzy=true (Nope_CL | where isnotempty(a_s)), (Nope2 | take 1)',
+    'SigninLogs | join kind=inner (union isfuzzy=true (Nope_CL | where isnotempty(a_s) | project UserPrincipalName = a_s)) on UserPrincipalName',
+    'union isfuzzy=true (SigninLogs | where isnotempty(a_s)), (AuditLogs | take 1)',
+  ]);
+});
+
+test("array_strcat is strcat_array's deprecated name", () => {
+  agree(['print s = array_strcat(dynamic(["a", "b"]), "-")']);
+});
+
+test('ipv4_lookup: the input columns, then the lookup table less the extra keys', () => {
+  agree([
+    'let L = datatable(network:string, name:string)[]; datatable(ip:string, x:long)[] | evaluate ipv4_lookup(L, ip, network, return_unmatched = true) | project name, x',
+    'let L = datatable(network:string, name:string, k:string)[]; datatable(ip:string, x:long, k:string)[] | evaluate ipv4_lookup(L, ip, network, k)',
+    'let IP_Data = externaldata(network:string)[@"https://example.com/vps.csv"] with (format="csv"); SigninLogs | evaluate ipv4_lookup(IP_Data, IPAddress, network, return_unmatched = false) | summarize StartTime = min(TimeGenerated) by IPAddress, UserPrincipalName, TenantId',
+  ]);
+});
