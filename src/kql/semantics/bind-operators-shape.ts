@@ -5,7 +5,7 @@ import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindAssignments, bindTabular } from './bind-tabular.js';
 import { refuseGraph } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
-import { implicitName, mvItemNames, upsertColumn, uniqueName } from './naming.js';
+import { implicitName, keyColumnsOf, mvItemNames, upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
 
 /** Aggregates whose result is several columns: arg_max/arg_min (and their deprecated names), take_any of several. */
@@ -25,7 +25,7 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
   const byCols = bindAssignments(b, op.by, scope, row, fallback, false);
   const out: ColumnSchema[] = [];
   for (const c of byCols) out.push({ ...c, name: uniqueName(out, c.name) });
-  const byNames = new Set(out.map((c) => c.name));
+  const keyColumns = keyColumnsOf(op.by, (n) => input.columns.find((c) => c.name === n)?.type);
   const aggRow: Row = { schema: input, aggregates: true };
   // arg_max(x, *) over an input with unknown columns passes those unknown columns through
   let passesUnknown = false;
@@ -45,13 +45,14 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
       args.forEach((arg, i) => {
         if (arg.kind === 'StarExpr') {
           if (input.open) passesUnknown = true;
-          // every input column but the by-columns and the columns the call names itself (as the engine expands it)
+          // every input column but the columns the keys are and the columns the call names itself (as the engine
+          // expands it; a column named like a computed key is kept, suffixed: `by bin(T, 1h)` → T, ..., T1)
           // (a second arg_max(x, *) repeats the columns, suffixed: x1, y1, ...; so does a column named like
           // the call's own output: `LastSeen = arg_max(Timestamp, *)` over a LastSeen column gives LastSeen1)
           const named = new Set(args.filter((x) => x.kind === 'NameRef').map((x) => (x as { name: string }).name));
           // (names written before `=` name the first columns, the expanded ones too: `x = take_any(*)`)
           for (const c of input.columns) {
-            if (named.has(c.name) || byNames.has(c.name)) continue;
+            if (named.has(c.name) || keyColumns.has(c.name)) continue;
             produced.push({ ...c, name: names[produced.length] ?? (legacy ? `${legacy}_${c.name}` : c.name) });
           }
           return;

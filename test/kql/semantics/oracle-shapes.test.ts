@@ -45,3 +45,14 @@ test('ipv4_lookup: the input columns, then the lookup table less the extra keys'
     'let IP_Data = externaldata(network:string)[@"https://example.com/vps.csv"] with (format="csv"); SigninLogs | evaluate ipv4_lookup(IP_Data, IPAddress, network, return_unmatched = false) | summarize StartTime = min(TimeGenerated) by IPAddress, UserPrincipalName, TenantId',
   ]);
 });
+
+test("arg_max(x, *) leaves out the columns the keys are; a key computed from a column keeps the input's, suffixed", () => {
+  agree([
+    'datatable(a:long, t:datetime, b:string)[] | summarize arg_min(t, *) by bin(a, 10)',
+    'datatable(a:string, t:datetime, b:string)[] | summarize arg_min(t, *) by x = a',
+    'datatable(a:dynamic, t:datetime, b:string)[] | summarize arg_max(t, *) by tostring(a)',
+    'datatable(a:string, t:datetime, b:string)[] | summarize arg_min(t, *) by tostring(a)',
+    'datatable(a:string, t:datetime, b:string)[] | summarize arg_min(t, *) by a = b',
+    'DeviceProcessEvents | summarize arg_max(Timestamp, *) by DeviceId, bin(Timestamp, 1d)',
+  ]);
+});
