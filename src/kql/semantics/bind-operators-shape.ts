@@ -5,7 +5,7 @@ import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindAssignments, bindTabular } from './bind-tabular.js';
 import { refuseGraph } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
-import { implicitName, keyColumnsOf, mvItemNames, upsertColumn, uniqueName } from './naming.js';
+import { implicitName, keyColumnsOf, mvApplyInPlace, mvItemNames, upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
 
 /** Aggregates whose result is several columns: arg_max/arg_min (and their deprecated names), take_any of several. */
@@ -183,7 +183,7 @@ export function bindMvApply(b: Binder, op: MvApplyOp, input: TableSchema, scope:
   const row: Row = { schema: input };
   const inner = [...input.columns];
   const names = mvItemNames(op.items, input.columns.map((c) => c.name));
-  const expanded = new Set(names);
+  const expanded = mvApplyInPlace(op.items);
   op.items.forEach((item, i) => {
     checkExpandable(b, 'mv-apply', item, bindExpr(b, item.expr, scope, row));
     upsertColumn(inner, { name: names[i]!, type: item.toType ?? 'dynamic' });

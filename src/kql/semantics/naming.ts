@@ -169,3 +169,17 @@ export function keyColumnsOf(by: readonly ColumnAssignment[], typeOf: (name: str
   }
   return out;
 }
+
+/**
+ * The input columns mv-apply expands in place: items written as a bare column (`mv-apply x on ...`). A named
+ * item (`mv-apply x = x on ...`, `y = x`) leaves its source column in the output beside the subquery's
+ * columns, as Kusto.Language has it. The binder and the engine both ask here.
+ */
+export function mvApplyInPlace(items: readonly { name?: { name: string }; expr: Expr }[]): Set<string> {
+  const out = new Set<string>();
+  for (const it of items) {
+    const e = unparen(it.expr);
+    if (!it.name && e.kind === 'NameRef') out.add(e.name);
+  }
+  return out;
+}

@@ -56,3 +56,13 @@ test("arg_max(x, *) leaves out the columns the keys are; a key computed from a c
     'DeviceProcessEvents | summarize arg_max(Timestamp, *) by DeviceId, bin(Timestamp, 1d)',
   ]);
 });
+
+test('mv-apply: a bare column item is expanded in place, a named one (x = x, y = x) keeps its source column', () => {
+  agree([
+    'datatable(a:string, x:dynamic)[] | mv-apply x on (summarize c = count())',
+    'datatable(a:string, x:dynamic)[] | mv-apply x = x on (summarize c = count())',
+    'datatable(a:string, x:dynamic)[] | mv-apply y = x on (summarize c = count())',
+    'datatable(a:string, x:dynamic)[] | mv-apply x = x to typeof(long) on (order by x | summarize c = count())',
+    'datatable(a:string, x:dynamic)[] | mv-apply x = x on (take 1)',
+  ]);
+});
