@@ -355,6 +355,15 @@ function undefinedParser(name: string): string {
   return `unknown function '${name}': an ASIM parser that no synced source defines (add Azure-Sentinel's Parsers/ with kqlite sources add, or a source that defines it)`;
 }
 
+/** The expression a union leg reads first: `(f(x) | where ...)` → `f(x)`. */
+function legSource(e: Expr): Expr {
+  for (;;) {
+    if (e.kind === 'ParenExpr') e = e.expr;
+    else if (e.kind === 'PipeExpr') e = e.source;
+    else return e;
+  }
+}
+
 /** union: `kind=outer` (default) keeps every column (missing ones null), `inner` only common ones. */
 export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name: string }; value: Expr }[], scope: Scope, first: TableSchema[]): TableSchema {
   const schemas = [...first];
@@ -382,10 +391,13 @@ export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name:
   }
   // isfuzzy=true: a missing table is tolerated (Kusto warns and unions the rest). When no leg resolves the
   // query fails at run time (the engine says which tables it lacked), not at binding, as Kusto.Language has it.
+  // So is a leg whose source calls a function nobody defined (an ASIM parser: `(imDns(...) | ...)`), as
+  // Kusto.Language has it; a scalar call it does not know inside a leg stays an error.
   if (isFuzzy) {
+    const legSources = new Set(tables.map((t) => legSource(t)).flatMap((s) => (s.kind === 'CallExpr' ? [s.name.span.start] : [])));
     for (let i = before; i < b.diagnostics.length; i++) {
       const d = b.diagnostics[i]!;
-      if (d.code === SEMANTIC.unknownTable) b.diagnostics[i] = { ...d, severity: 'warning' };
+      if (d.code === SEMANTIC.unknownTable || (d.code === SEMANTIC.unknownFunction && legSources.has(d.span.start))) b.diagnostics[i] = { ...d, severity: 'warning' };
     }
   }
   const kind = param('kind');

@@ -66,3 +66,11 @@ test('mv-apply: a bare column item is expanded in place, a named one (x = x, y =
     'datatable(a:string, x:dynamic)[] | mv-apply x = x on (take 1)',
   ]);
 });
+
+test('union isfuzzy=true passes over a leg that calls an undefined (ASIM parser) function, not over an unknown scalar call', () => {
+  agree([
+    'union isfuzzy=true (imDns(domain_has_any=dynamic(["a"])) | extend x = DnsQuery), (print a = 1)',
+    'union isfuzzy=true (print a = 1 | where nofunc(a)), (print b = 1)',
+    'union (imDns(domain_has_any=dynamic(["a"])) | extend x = DnsQuery), (print a = 1)',
+  ]);
+});
