@@ -114,7 +114,16 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
       if (entry?.kind === 'pattern') return invokePattern(rt, entry, e.args, undefined, env, implicit);
       if (entry?.kind === 'function') {
         const inner = enterFunction(entry.decl, entry.env, e.args, { rt, env, rel: implicit ?? { columns: [], length: 1 } });
-        return evalTabular(rt, entry.decl.body.result, inner, implicit);
+        // a body that reads table(parameter) runs with the schemas the binder gave it for this call's tables
+        const perCall = rt.bound.callBinding(e);
+        if (!perCall) return evalTabular(rt, entry.decl.body.result, inner, implicit);
+        const outer = rt.bound;
+        rt.bound = perCall;
+        try {
+          return evalTabular(rt, entry.decl.body.result, inner, implicit);
+        } finally {
+          rt.bound = outer;
+        }
       }
       if (!entry && e.name.name === 'AssignedIPAddresses') return running(rt, 'AssignedIPAddresses', () => assignedIpAddresses(e, cx));
       if (e.name.name === 'materialize' && e.args[0] && e.args[0].kind !== 'NamedArg') return evalTabular(rt, e.args[0], env, implicit);

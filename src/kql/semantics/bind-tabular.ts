@@ -2,7 +2,7 @@
  * Binding statements and tabular expressions: lets (scalar, tabular, functions, views), table references,
  * pipelines, and the tabular sources (datatable, print, range, union, search, find, externaldata, evaluate).
  */
-import type { Expr, FunctionDecl, LetStatement, NameRef, Parameter, PipeExpr, ScalarTypeName, Statement } from '../syntax/ast.js';
+import type { CallExpr, Expr, FunctionDecl, LetStatement, NameRef, Parameter, PipeExpr, ScalarTypeName, Statement } from '../syntax/ast.js';
 import { walk } from '../syntax/index.js';
 import { planUnion } from './union-schema.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row, type Symbol } from './binder.js';
@@ -216,7 +216,7 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
       if (sym?.kind === 'function') {
         b.calls.set(e, { kind: 'user', statement: sym.statement });
         const values = e.args.map((a) => (a.kind === 'NamedArg' ? a.value : a));
-        return userFunctionResult(b, sym, values.map((x) => b.schemas.get(x)), values.map(stringLiteral));
+        return userFunctionResult(b, sym, values.map((x) => b.schemas.get(x)), values.map(stringLiteral), e);
       }
       // graph('model'): a persistent graph; its properties are unknown here (the engine refuses it)
       if (e.name.name === 'graph') return { columns: [], graph: { nodes: OPEN_SCHEMA, edges: OPEN_SCHEMA } };
@@ -264,7 +264,7 @@ const rebinding = new Set<FunctionDecl>();
  * tables it is given (as Kusto does), so `f(T)` over `(T:(*)) { T | distinct * }` has T's columns, not an
  * open schema. The re-binding's diagnostics are dropped: the body was checked at its declaration.
  */
-export function userFunctionResult(b: Binder, sym: Extract<Symbol, { kind: 'function' }>, args: (TableSchema | undefined)[], literals: (string | undefined)[] = []): TableSchema {
+export function userFunctionResult(b: Binder, sym: Extract<Symbol, { kind: 'function' }>, args: (TableSchema | undefined)[], literals: (string | undefined)[] = [], call?: CallExpr): TableSchema {
   const declared = functionResults.get(sym.decl);
   if (!declared?.tabular) return OPEN_SCHEMA;
   const params = sym.decl.parameters;
@@ -285,7 +285,10 @@ export function userFunctionResult(b: Binder, sym: Extract<Symbol, { kind: 'func
       if (value !== undefined && p.type.kind !== 'TabularParamType') inner.symbols.set(p.name.name, { kind: 'scalar', type: p.type.type, param: p, constant: value });
     });
     bindStatements(scratch, sym.decl.body.statements, inner, false);
-    return bindTabular(scratch, sym.decl.body.result, inner);
+    const result = bindTabular(scratch, sym.decl.body.result, inner);
+    // the body's schemas for this call's table names, for the engine to run it with
+    if (tableByName && call) b.callBindings.set(call, scratch);
+    return result;
   } finally {
     rebinding.delete(sym.decl);
   }
