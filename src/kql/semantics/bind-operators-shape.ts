@@ -5,7 +5,7 @@ import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindAssignments, bindTabular } from './bind-tabular.js';
 import { refuseGraph } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
-import { implicitName, keyColumnsOf, mvApplyInPlace, mvItemNames, upsertColumn, uniqueName } from './naming.js';
+import { implicitName, joinRightNames, keyColumnsOf, mvApplyInPlace, mvItemNames, upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
 
 /** Aggregates whose result is several columns: arg_max/arg_min (and their deprecated names), take_any of several. */
@@ -134,9 +134,8 @@ export function bindJoin(b: Binder, op: JoinOp, left: TableSchema, scope: Scope)
   const kind = (param(op, 'kind') ?? 'innerunique').toLowerCase();
   if (kind === 'leftsemi' || kind === 'leftanti' || kind === 'anti' || kind === 'leftantisemi') return left;
   if (kind === 'rightsemi' || kind === 'rightanti' || kind === 'rightantisemi') return right;
-  const out = [...left.columns];
-  for (const c of right.columns) out.push({ ...c, name: uniqueName(out, c.name) });
-  return { columns: out, open: left.open || right.open };
+  const names = joinRightNames(left.columns.map((c) => c.name), right.columns.map((c) => c.name));
+  return { columns: [...left.columns, ...right.columns.map((c, i) => ({ ...c, name: names[i]! }))], open: left.open || right.open };
 }
 
 export function bindLookup(b: Binder, op: LookupOp, left: TableSchema, scope: Scope): TableSchema {
@@ -144,9 +143,9 @@ export function bindLookup(b: Binder, op: LookupOp, left: TableSchema, scope: Sc
   bindOn(b, op.on, left, right, scope, 'lookup', op.span);
   // the right side's key columns are not repeated: `on a` and `on $left.x == $right.a` both drop a
   const keys = new Set(op.on.flatMap(rightKeyNames));
-  const out = [...left.columns];
-  for (const c of right.columns) if (!keys.has(c.name)) out.push({ ...c, name: uniqueName(out, c.name) });
-  return { columns: out, open: left.open || right.open };
+  const kept = right.columns.filter((c) => !keys.has(c.name));
+  const names = joinRightNames(left.columns.map((c) => c.name), kept.map((c) => c.name));
+  return { columns: [...left.columns, ...kept.map((c, i) => ({ ...c, name: names[i]! }))], open: left.open || right.open };
 }
 
 /** The right-side column names an `on` condition keys on: `a`, `$right.a == $left.x`, and `and` of those. */

@@ -394,10 +394,11 @@ export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name:
   }
   // isfuzzy=true: a missing table is tolerated (Kusto warns and unions the rest). When no leg resolves the
   // query fails at run time (the engine says which tables it lacked), not at binding, as Kusto.Language has it.
-  // So is a leg whose source calls a function nobody defined (an ASIM parser: `(imDns(...) | ...)`), as
+  // So is a leg whose source calls a function nobody defined (an ASIM parser: `(imDns(...) | ...)`,
+  // `(imFileEvent | ...)`), as
   // Kusto.Language has it; a scalar call it does not know inside a leg stays an error.
   if (isFuzzy) {
-    const legSources = new Set(tables.map((t) => legSource(t)).flatMap((s) => (s.kind === 'CallExpr' ? [s.name.span.start] : [])));
+    const legSources = new Set(tables.map((t) => legSource(t)).flatMap((s) => (s.kind === 'CallExpr' ? [s.name.span.start] : s.kind === 'NameRef' ? [s.span.start] : [])));
     for (let i = before; i < b.diagnostics.length; i++) {
       const d = b.diagnostics[i]!;
       if (d.code === SEMANTIC.unknownTable || (d.code === SEMANTIC.unknownFunction && legSources.has(d.span.start))) b.diagnostics[i] = { ...d, severity: 'warning' };

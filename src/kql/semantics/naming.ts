@@ -183,3 +183,20 @@ export function mvApplyInPlace(items: readonly { name?: { name: string }; expr: 
   }
   return out;
 }
+
+/**
+ * The right side's column names in a join's (or lookup's) output: a name the left side also has takes the
+ * first `name1`, `name2` ... that neither side uses (nor an earlier renamed column), so a right column already
+ * called `t1` keeps its name and the right's `t` becomes `t2`, as Kusto.Language names them.
+ */
+export function joinRightNames(left: readonly string[], right: readonly string[]): string[] {
+  const leftNames = new Set(left);
+  const taken = new Set([...left, ...right]);
+  return right.map((n) => {
+    if (!leftNames.has(n)) return n;
+    let i = 1;
+    while (taken.has(`${n}${i}`)) i++;
+    taken.add(`${n}${i}`);
+    return `${n}${i}`;
+  });
+}

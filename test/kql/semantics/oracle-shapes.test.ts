@@ -72,5 +72,16 @@ test('union isfuzzy=true passes over a leg that calls an undefined (ASIM parser)
     'union isfuzzy=true (imDns(domain_has_any=dynamic(["a"])) | extend x = DnsQuery), (print a = 1)',
     'union isfuzzy=true (print a = 1 | where nofunc(a)), (print b = 1)',
     'union (imDns(domain_has_any=dynamic(["a"])) | extend x = DnsQuery), (print a = 1)',
+    'union isfuzzy=true (imFileEvent | where TargetFileName has "x"), (print a = 1)',
+  ]);
+});
+
+test("join/lookup: a right column named like a left one takes the first suffix neither side uses (the right's own t1 stays t1)", () => {
+  agree([
+    'datatable(t:datetime, x:long)[] | join (datatable(t:datetime, t1:datetime, t2:datetime, y:long)[]) on t',
+    'datatable(t:datetime, t1:datetime, x:long)[] | join (datatable(t:datetime, t1:datetime, y:long)[]) on t',
+    'datatable(t:datetime, x:long)[] | join kind=inner (datatable(t1:datetime, t:datetime, y:long)[]) on t',
+    'datatable(t:datetime, x:long)[] | lookup (datatable(k:long, t:datetime, t1:datetime, y:long)[]) on $left.x == $right.k',
+    'DeviceProcessEvents | join (DeviceNetworkEvents | project DeviceId, Timestamp) on DeviceId | join (DeviceFileEvents | project DeviceId, Timestamp) on DeviceId',
   ]);
 });
