@@ -21,7 +21,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const OUT = join(here, '../src/kql/semantics/schemas/azure-monitor-tables.json');
 
 /** Type spellings of the pages that are not Kusto type names. */
-const DOC_TYPES: Record<string, string> = { boolean: 'bool', integer: 'int', double: 'real', float: 'real', object: 'dynamic' };
+const DOC_TYPES: Record<string, string> = { boolean: 'bool', integer: 'int', double: 'real', float: 'real', object: 'dynamic', bigint: 'long' };
+
+/** The standard columns of a Log Analytics table (see buildTables). */
+const STANDARD_COLUMNS: [string, string][] = [['TenantId', 'string'], ['TimeGenerated', 'datetime'], ['Type', 'string'], ['_ResourceId', 'string'], ['_SubscriptionId', 'string'], ['_IsBillable', 'string'], ['_BilledSize', 'real']];
 
 export interface CompactTable {
   table: string;
@@ -76,6 +79,14 @@ export function buildTables(folder: string): { tables: CompactTable[]; problems:
     if (!parsed.columns.length) continue;
     problems.push(...parsed.problems.map((p) => `${name}: ${p}`));
     tables.push({ table: name, columns: parsed.columns });
+  }
+  // a page that lists only a table's own columns (AzureDiagnostics: its resource columns) still has the
+  // standard columns every workspace table carries ("Standard columns in Azure Monitor Logs",
+  // MicrosoftDocs/azure-monitor-docs articles/azure-monitor/logs/log-standard-columns.md; _ItemId and
+  // _TimeReceived, computed and hidden from schemas, left out), typed as the other pages type them
+  for (const t of tables) {
+    if (t.columns.some(([n]) => n === 'TimeGenerated')) continue;
+    for (const c of STANDARD_COLUMNS) if (!t.columns.some(([n]) => n === c[0])) t.columns.push(c);
   }
   tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
   return { tables, problems };

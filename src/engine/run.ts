@@ -7,7 +7,7 @@ import { queryParameterValue } from './query-parameters.js';
 import type { Expr, Operator, PipeExpr, Statement } from '../kql/syntax/ast.js';
 import { OPERATOR_WORD } from '../kql/semantics/index.js';
 import { walk } from '../kql/syntax/index.js';
-import { QueryError, UnknownTableError } from './values/value.js';
+import { QueryError, UnknownTableError, UnknownTabularFunctionError } from './values/value.js';
 import { bindLet, compileExpr } from './compile/expr.js';
 import { enterFunction } from './compile/user-function.js';
 import { checkLimits, Env, type Runtime } from './compile/env.js';
@@ -114,12 +114,22 @@ export function evalTabular(rt: Runtime, e: Expr, env: Env, implicit?: Relation)
       if (entry?.kind === 'pattern') return invokePattern(rt, entry, e.args, undefined, env, implicit);
       if (entry?.kind === 'function') {
         const inner = enterFunction(entry.decl, entry.env, e.args, { rt, env, rel: implicit ?? { columns: [], length: 1 } });
-        return evalTabular(rt, entry.decl.body.result, inner, implicit);
+        // a body that reads table(parameter) runs with the schemas the binder gave it for this call's tables
+        const perCall = rt.bound.callBinding(e);
+        if (!perCall) return evalTabular(rt, entry.decl.body.result, inner, implicit);
+        const outer = rt.bound;
+        rt.bound = perCall;
+        try {
+          return evalTabular(rt, entry.decl.body.result, inner, implicit);
+        } finally {
+          rt.bound = outer;
+        }
       }
       if (!entry && e.name.name === 'AssignedIPAddresses') return running(rt, 'AssignedIPAddresses', () => assignedIpAddresses(e, cx));
       if (e.name.name === 'materialize' && e.args[0] && e.args[0].kind !== 'NamedArg') return evalTabular(rt, e.args[0], env, implicit);
       if (e.name.name === 'table' && e.args[0] && e.args[0].kind !== 'NamedArg') return tableByName(rt, tableNameOf(rt, e.args[0], env), env);
       if (e.name.name === 'graph') throw new QueryError("graph(...) reads a persistent graph model (snapshots in a Kusto database), which kqlite does not have; build the graph with make-graph instead", 'KQL4010');
+      if (!entry) throw new UnknownTabularFunctionError(e.name.name);
       throw new QueryError(`'${e.name.name}(...)' cannot be used as a table here`, 'KQL4010');
     }
     case 'ExternaldataExpr':
@@ -277,7 +287,7 @@ function unionOf(rt: Runtime, tables: Expr[], parameters: { name: { name: string
   const inputs = [...first, ...tableInputs(rt, tables, env, names, (err) => {
     // isfuzzy=true passes over legs that name a missing table (Kusto warns); any other error ends the query
     if (!(fuzzy && err instanceof UnknownTableError)) throw err;
-    rt.warnings.push(`union isfuzzy=true: left out a leg that reads the missing table '${err.table}'`);
+    rt.warnings.push(err instanceof UnknownTabularFunctionError ? `union isfuzzy=true: left out a leg that calls the undefined function '${err.fn}'` : `union isfuzzy=true: left out a leg that reads the missing table '${err.table}'`);
     skipped.push(err.table);
   })];
   if (fuzzy && !inputs.length && skipped.length) throw new QueryError(`union isfuzzy=true: none of its tables exist (${skipped.join(', ')})`, 'KQL4006');

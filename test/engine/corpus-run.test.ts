@@ -9,7 +9,8 @@ import { reasonTable, runCorpus } from '../helpers/corpus-run.js';
 
 /**
  * Raised as failure classes get fixed; the run is deterministic, so a drop is a regression. 0.986 (1,524 of
- * 1,545, and 4 crashes) when the run began, 0.998 (2,674 of 2,679, twelve more repositories) now; the floor
+ * 1,545, and 4 crashes) when the run began, 0.998 (2,674 of 2,679, twelve more repositories), 0.993 (3,318 of
+ * 3,343) with Azure-Sentinel's rules and hunting queries and two more repositories (0.987 before their fixes); the floor
  * leaves room for corpora added beside them (their binder-level gaps count here too).
  */
 const RAN_FLOOR = 0.99;

@@ -1,5 +1,5 @@
 // The front end against Microsoft's Kusto.Language (ParseAndAnalyze with the same table schemas) on every
-// query of the development corpus (test/corpus, 19 licensed public repositories), the Sentinel hunting corpus,
+// query of the development corpus (test/corpus, 22 licensed public repositories), the Sentinel hunting corpus,
 // the RMM rules and the conformance cases: syntax verdict, result schema of the last statement (names, order,
 // types) and whether binding finds errors. Zero crashes; syntax agrees everywhere; the remaining binding
 // and schema differences are listed with why in oracle-known.json, and the list is exact both ways (a new

@@ -6,7 +6,7 @@
  */
 import type { Expr, JoinOp, LookupOp } from '../../kql/syntax/ast.js';
 import type { ScalarTypeName } from '../../kql/syntax/ast.js';
-import { uniqueName } from '../../kql/semantics/naming.js';
+import { joinRightNames } from '../../kql/semantics/naming.js';
 import { gatherColumn } from '../storage/builders.js';
 import { isValid, type Column } from '../storage/column.js';
 import { gatherParts } from '../storage/parts.js';
@@ -259,10 +259,10 @@ function paramOf(op: { parameters: { name: { name: string }; value: Expr }[] }, 
 function outputColumns(left: Relation, right: Relation, leftOnly: boolean, rightOnly: boolean): { sources: JoinSource[]; names: { name: string; type: ScalarTypeName }[] } {
   const lcols = leftOnly || !rightOnly ? left.columns : [];
   const rcols = rightOnly || !leftOnly ? right.columns : [];
-  const names: { name: string; type: ScalarTypeName }[] = [];
   const sources = [...lcols.map((c) => ({ side: 0, c })), ...rcols.map((c) => ({ side: 1, c }))];
+  const rightNames = joinRightNames(lcols.map((c) => c.name), rcols.map((c) => c.name));
   // a concatenation's type from its parts' description: reading `column` would make the concatenated copy
-  for (const { c } of sources) names.push({ name: uniqueName(names, c.name), type: c.parts?.type ?? c.column.type });
+  const names = sources.map(({ side, c }, i) => ({ name: side === 0 ? c.name : rightNames[i - lcols.length]!, type: c.parts?.type ?? c.column.type }));
   return { sources, names };
 }
 

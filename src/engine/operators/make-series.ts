@@ -6,6 +6,7 @@
  * the axis are ignored. Empty input gives no rows, or with `kind=nonempty` one row of defaults.
  * Columns: the keys, the aggregate arrays, then the axis array (named like the axis column).
  */
+import { keyColumnsOf } from '../../kql/semantics/naming.js';
 import { unparen } from '../../kql/syntax/index.js';
 import { markIntegerArray } from '../../common/integer-arrays.js';
 import type { Expr, MakeSeriesOp, ScalarTypeName } from '../../kql/syntax/ast.js';
@@ -43,7 +44,7 @@ export function makeSeries(op: MakeSeriesOp, rel: Relation, cx: OpContext, schem
   const axisExpr = compileExpr(op.on, sc);
   const rows = physicalRows(rel);
   const axis = buildAxis(op, cx, axisExpr.type, rows, axisExpr.eval);
-  const { slots, slotOf } = compileAggregates(cx, rel, op.aggregates.map((a) => a.assignment.expr), schema.columns.slice(0, op.by.length).map((c) => c.name));
+  const { slots, slotOf } = compileAggregates(cx, rel, op.aggregates.map((a) => a.assignment.expr), keyColumnsOf(op.by, (n) => rel.columns.find((c) => c.name === n)?.column.type));
 
   // one aggregate state set per (group, step) that has rows; a row's step and group come from the typed
   // path (stepsOnTicks, groupIdsOf) when it applies, else from the values

@@ -3,7 +3,7 @@
  * row's other columns repeated) and the subquery runs on it; the results of all rows are concatenated.
  */
 import type { MvApplyOp, ScalarTypeName } from '../../kql/syntax/ast.js';
-import { mvItemNames } from '../../kql/semantics/naming.js';
+import { mvApplyInPlace, mvItemNames } from '../../kql/semantics/naming.js';
 import type { TableSchema } from '../../kql/semantics/index.js';
 import { buildColumn, readCell } from '../storage/builders.js';
 import type { DynamicValue, Value } from '../values/value.js';
@@ -16,6 +16,7 @@ export function mvApply(op: MvApplyOp, rel: Relation, cx: OpContext, schema: Tab
   const dense = materialize(rel);
   const names = mvItemNames(op.items, dense.columns.map((c) => c.name));
   const items = op.items.map((it, i) => ({ name: names[i]!, type: (it.toType ?? 'dynamic') as ScalarTypeName, col: evaluateColumn(cx, dense, it.expr) }));
+  const inPlace = mvApplyInPlace(op.items);
   const indexParam = op.parameters.find((p) => p.name.name === 'with_itemindex')?.value;
   const indexName = indexParam?.kind === 'NameRef' ? indexParam.name : undefined;
   const results: Relation[] = [];
@@ -33,9 +34,10 @@ export function mvApply(op: MvApplyOp, rel: Relation, cx: OpContext, schema: Tab
     const sub = materialize(cx.rt.evalTabular(op.subquery, cx.env, { columns, length: n }));
     if (!sub.length) continue;
     // Each output row carries the input row's columns that were not expanded in place (the reference: "the
-    // source columns that aren't expanded"); the subquery's columns win where names meet.
+    // source columns that aren't expanded"; a named item `x = x` keeps its source); the subquery's columns
+    // win where names meet.
     const carried = dense.columns
-      .filter((c) => !sub.columns.some((x) => x.name === c.name) && !items.some((it) => it.name === c.name))
+      .filter((c) => !sub.columns.some((x) => x.name === c.name) && !inPlace.has(c.name))
       .map((c) => ({ name: c.name, column: buildColumn(c.column.type, new Array(sub.length).fill(readCell(c.column, r))) }));
     const order = dense.columns.map((c) => c.name);
     const merged = [...carried, ...sub.columns].sort((a, b) => rank(order, a.name) - rank(order, b.name));

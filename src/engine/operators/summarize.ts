@@ -10,7 +10,7 @@
 import type { CallExpr, Expr, SummarizeOp } from '../../kql/syntax/ast.js';
 import { walk } from '../../kql/syntax/index.js';
 import type { ScalarTypeName, TableSchema } from '../../kql/semantics/index.js';
-import { implicitName, uniqueName } from '../../kql/semantics/naming.js';
+import { implicitName, keyColumnsOf, uniqueName } from '../../kql/semantics/naming.js';
 import { AGGREGATES } from '../aggregates/registry.js';
 import { lookupAggregate } from '../../kql/semantics/index.js';
 import type { AggState } from '../aggregates/types.js';
@@ -64,9 +64,9 @@ function aggregateCalls(cx: OpContext, e: Expr): CallExpr[] {
 
 /**
  * Compiles every aggregate call inside `exprs` once: its implementation, argument closures and constant
- * arguments. `byNames` are the output names of the group keys (excluded from arg_max's `*`).
+ * arguments. `keyColumns` are the input columns the group keys are (excluded from arg_max's `*`: keyColumnsOf).
  */
-export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], byNames: string[]): { slots: AggSlot[]; slotOf: Map<CallExpr, number> } {
+export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], keyColumns: ReadonlySet<string>): { slots: AggSlot[]; slotOf: Map<CallExpr, number> } {
   const sc = scope(cx, rel);
   const slots: AggSlot[] = [];
   const slotOf = new Map<CallExpr, number>();
@@ -79,7 +79,7 @@ export function compileAggregates(cx: OpContext, rel: Relation, exprs: Expr[], b
       const plain = call.args.map((x) => (x.kind === 'NamedArg' ? x.value : x));
       // `*` in arg_max/arg_min: every input column except the by-columns and the call's other arguments,
       // in input order (the same rule the binder uses to name the outputs).
-      const taken = new Set([...byNames, ...plain.filter((v) => v.kind === 'NameRef').map((v) => (v as { name: string }).name)]);
+      const taken = new Set([...keyColumns, ...plain.filter((v) => v.kind === 'NameRef').map((v) => (v as { name: string }).name)]);
       // arg_max/arg_min's `*` columns are read only at each group's winning row (grouped.ts argExtreme, for
       // the typed first arguments below): a column that concatenates parts is read from its part there
       // (compiling it would copy every row of it first)
@@ -136,8 +136,8 @@ export function addRow(slots: AggSlot[], states: AggState[], bufs: Value[][], r:
 
 export function summarize(op: SummarizeOp, rel: Relation, cx: OpContext, outSchema: TableSchema | undefined): Relation {
   const sc = scope(cx, rel);
-  const byNames = (outSchema?.columns ?? []).slice(0, op.by.length).map((c) => c.name);
-  const { slots, slotOf } = compileAggregates(cx, rel, op.aggregates.map((a) => a.expr), byNames);
+  const keyColumns = keyColumnsOf(op.by, (n) => rel.columns.find((c) => c.name === n)?.column.type);
+  const { slots, slotOf } = compileAggregates(cx, rel, op.aggregates.map((a) => a.expr), keyColumns);
   const rows = rel.sel ?? identityRows(rel.length);
   const all = !rel.sel;
   const n = rows.length;
@@ -308,7 +308,7 @@ function groupColumns(schema: { name: string; type: ScalarTypeName }[], values: 
  * its value per group, and its type.
  */
 export function aggregateOverGroups(cx: OpContext, rel: Relation, expr: Expr, groups: ArrayLike<number>[]): { values: Value[]; type: string } {
-  const { slots, slotOf } = compileAggregates(cx, rel, [expr], []);
+  const { slots, slotOf } = compileAggregates(cx, rel, [expr], new Set());
   // the groups' rows back to back with a group id each: summarize's per-slot path (typed state per group
   // for the common aggregates, else a state per group), rows in each group's order
   let total = 0;

@@ -29,7 +29,14 @@ export class QueryError extends Error {
 
 /** A table reference that names no table: the one failure `union isfuzzy=true` passes over. */
 export class UnknownTableError extends QueryError {
-  constructor(readonly table: string) {
-    super(`unknown table '${table}'`, 'KQL4006');
+  constructor(readonly table: string, message = `unknown table '${table}'`) {
+    super(message, 'KQL4006');
+  }
+}
+
+/** A tabular call to a function nobody defined (an ASIM parser no source provides): union isfuzzy=true passes over it. */
+export class UnknownTabularFunctionError extends UnknownTableError {
+  constructor(readonly fn: string) {
+    super(`${fn}()`, `unknown function '${fn}': no function of that name is defined`);
   }
 }

@@ -5,7 +5,7 @@ import { bindExpr, reportUnknownColumn } from './bind-expressions.js';
 import { bindAssignments, bindTabular } from './bind-tabular.js';
 import { refuseGraph } from './bind-graph.js';
 import { SEMANTIC } from './codes.js';
-import { implicitName, mvItemNames, upsertColumn, uniqueName } from './naming.js';
+import { implicitName, joinRightNames, keyColumnsOf, mvApplyInPlace, mvItemNames, upsertColumn, uniqueName } from './naming.js';
 import type { ColumnSchema, TableSchema } from './types.js';
 
 /** Aggregates whose result is several columns: arg_max/arg_min (and their deprecated names), take_any of several. */
@@ -25,7 +25,7 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
   const byCols = bindAssignments(b, op.by, scope, row, fallback, false);
   const out: ColumnSchema[] = [];
   for (const c of byCols) out.push({ ...c, name: uniqueName(out, c.name) });
-  const byNames = new Set(out.map((c) => c.name));
+  const keyColumns = keyColumnsOf(op.by, (n) => input.columns.find((c) => c.name === n)?.type);
   const aggRow: Row = { schema: input, aggregates: true };
   // arg_max(x, *) over an input with unknown columns passes those unknown columns through
   let passesUnknown = false;
@@ -45,13 +45,14 @@ export function bindSummarize(b: Binder, op: SummarizeOp, input: TableSchema, sc
       args.forEach((arg, i) => {
         if (arg.kind === 'StarExpr') {
           if (input.open) passesUnknown = true;
-          // every input column but the by-columns and the columns the call names itself (as the engine expands it)
+          // every input column but the columns the keys are and the columns the call names itself (as the engine
+          // expands it; a column named like a computed key is kept, suffixed: `by bin(T, 1h)` → T, ..., T1)
           // (a second arg_max(x, *) repeats the columns, suffixed: x1, y1, ...; so does a column named like
           // the call's own output: `LastSeen = arg_max(Timestamp, *)` over a LastSeen column gives LastSeen1)
           const named = new Set(args.filter((x) => x.kind === 'NameRef').map((x) => (x as { name: string }).name));
           // (names written before `=` name the first columns, the expanded ones too: `x = take_any(*)`)
           for (const c of input.columns) {
-            if (named.has(c.name) || byNames.has(c.name)) continue;
+            if (named.has(c.name) || keyColumns.has(c.name)) continue;
             produced.push({ ...c, name: names[produced.length] ?? (legacy ? `${legacy}_${c.name}` : c.name) });
           }
           return;
@@ -133,9 +134,8 @@ export function bindJoin(b: Binder, op: JoinOp, left: TableSchema, scope: Scope)
   const kind = (param(op, 'kind') ?? 'innerunique').toLowerCase();
   if (kind === 'leftsemi' || kind === 'leftanti' || kind === 'anti' || kind === 'leftantisemi') return left;
   if (kind === 'rightsemi' || kind === 'rightanti' || kind === 'rightantisemi') return right;
-  const out = [...left.columns];
-  for (const c of right.columns) out.push({ ...c, name: uniqueName(out, c.name) });
-  return { columns: out, open: left.open || right.open };
+  const names = joinRightNames(left.columns.map((c) => c.name), right.columns.map((c) => c.name));
+  return { columns: [...left.columns, ...right.columns.map((c, i) => ({ ...c, name: names[i]! }))], open: left.open || right.open };
 }
 
 export function bindLookup(b: Binder, op: LookupOp, left: TableSchema, scope: Scope): TableSchema {
@@ -143,9 +143,9 @@ export function bindLookup(b: Binder, op: LookupOp, left: TableSchema, scope: Sc
   bindOn(b, op.on, left, right, scope, 'lookup', op.span);
   // the right side's key columns are not repeated: `on a` and `on $left.x == $right.a` both drop a
   const keys = new Set(op.on.flatMap(rightKeyNames));
-  const out = [...left.columns];
-  for (const c of right.columns) if (!keys.has(c.name)) out.push({ ...c, name: uniqueName(out, c.name) });
-  return { columns: out, open: left.open || right.open };
+  const kept = right.columns.filter((c) => !keys.has(c.name));
+  const names = joinRightNames(left.columns.map((c) => c.name), kept.map((c) => c.name));
+  return { columns: [...left.columns, ...kept.map((c, i) => ({ ...c, name: names[i]! }))], open: left.open || right.open };
 }
 
 /** The right-side column names an `on` condition keys on: `a`, `$right.a == $left.x`, and `and` of those. */
@@ -182,7 +182,7 @@ export function bindMvApply(b: Binder, op: MvApplyOp, input: TableSchema, scope:
   const row: Row = { schema: input };
   const inner = [...input.columns];
   const names = mvItemNames(op.items, input.columns.map((c) => c.name));
-  const expanded = new Set(names);
+  const expanded = mvApplyInPlace(op.items);
   op.items.forEach((item, i) => {
     checkExpandable(b, 'mv-apply', item, bindExpr(b, item.expr, scope, row));
     upsertColumn(inner, { name: names[i]!, type: item.toType ?? 'dynamic' });

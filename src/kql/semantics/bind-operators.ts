@@ -76,6 +76,10 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
     case 'ProjectRenameOp': {
       const out = input.columns.map((c) => ({ ...c }));
       for (const r of op.renames) {
+        if (r.notAName) {
+          b.error(SEMANTIC.typeMismatch, `project-rename takes an existing column's name after '${r.newName.name} =', not an expression (use extend to compute a column)`, r.notAName.span);
+          continue;
+        }
         if (!r.oldName) {
           b.error(SEMANTIC.typeMismatch, `project-rename needs 'NewName = ExistingName', not just '${r.newName.name}'`, r.span);
           continue;
@@ -87,6 +91,8 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       return { columns: out, open: input.open };
     }
     case 'ProjectReorderOp':
+      // a name no column has is an error, as in project-away (Kusto.Language: KS142)
+      reportMissingPatterns(b, op.columns.map((c) => c.pattern), input);
       return { columns: reorderColumns(input.columns, op.columns), open: input.open };
     case 'ProjectByNamesOp': {
       op.names.forEach(expr);
@@ -184,6 +190,7 @@ export function bindOperator(b: Binder, op: Operator, inputOrGraph: TableSchema,
       if (op.outputSchema) return { columns: op.outputSchema.columns.map(declToColumn), open: op.outputSchema.open };
       if (plugin === 'bag_unpack') return bagUnpackSchema(op.call.args, input);
       if (plugin === 'geo_line_lookup' || plugin === 'geo_polygon_lookup') return geoLookupSchema(b, op.call.args, input, scope, 8);
+      if (keyed === 3) return ipLookupSchema(b, op.call.args, input, plugin === 'ipv6_lookup');
       const positional = op.call.args.filter((a): a is Expr => a.kind !== 'NamedArg');
       const isTable = (e: Expr) => e.kind === 'NameRef' && (scope.lookup(e.name)?.kind === 'tabular' || b.options.catalog.tables.has(e.name));
       return pluginSchema(plugin, positional, input, (e) => b.types.get(e) ?? 'dynamic', isTable) ?? OPEN_SCHEMA;
@@ -318,6 +325,20 @@ function bindIpLookupKeys(b: Binder, args: readonly (Expr | NamedArg)[], input: 
   if (!range || range.kind !== 'NameRef') return 2;
   bindExpr(b, range, scope, { schema: lookup });
   return 3;
+}
+
+/**
+ * ipv4_lookup / ipv6_lookup: the input's columns and the lookup table's, less the extra key columns (named
+ * alike on both sides), in the order the engine writes them (ip-lookup.ts). A lookup column named like an
+ * input column leaves the result open (Kusto.Language renames it `x1`; the engine does not yet).
+ */
+function ipLookupSchema(b: Binder, args: readonly (Expr | NamedArg)[], input: TableSchema, lookupFirst: boolean): TableSchema {
+  const lookup = b.schemas.get(args[0] as Expr);
+  if (!lookup || lookup.open || input.open) return OPEN_SCHEMA;
+  const keys = new Set(args.slice(3).flatMap((a) => (a.kind === 'NameRef' ? [a.name] : [])));
+  const added = lookup.columns.filter((c) => !(keys.has(c.name) && input.columns.some((x) => x.name === c.name)));
+  if (added.some((c) => input.columns.some((x) => x.name === c.name))) return { columns: input.columns, open: true };
+  return { columns: lookupFirst ? [...added, ...input.columns] : [...input.columns, ...added] };
 }
 
 function geoLookupSchema(b: Binder, args: readonly (Expr | NamedArg)[], input: TableSchema, scope: Scope, keySlot: number): TableSchema {

@@ -2,7 +2,8 @@
  * Binding statements and tabular expressions: lets (scalar, tabular, functions, views), table references,
  * pipelines, and the tabular sources (datatable, print, range, union, search, find, externaldata, evaluate).
  */
-import type { Expr, FunctionDecl, LetStatement, NameRef, Parameter, PipeExpr, ScalarTypeName, Statement } from '../syntax/ast.js';
+import type { CallExpr, Expr, FunctionDecl, LetStatement, NameRef, Parameter, PipeExpr, ScalarTypeName, Statement } from '../syntax/ast.js';
+import { walk } from '../syntax/index.js';
 import { planUnion } from './union-schema.js';
 import { Binder, OPEN_SCHEMA, Scope, type Row, type Symbol } from './binder.js';
 import { bindExpr } from './bind-expressions.js';
@@ -214,7 +215,8 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
       }
       if (sym?.kind === 'function') {
         b.calls.set(e, { kind: 'user', statement: sym.statement });
-        return userFunctionResult(b, sym, e.args.map((a) => b.schemas.get(a.kind === 'NamedArg' ? a.value : a)));
+        const values = e.args.map((a) => (a.kind === 'NamedArg' ? a.value : a));
+        return userFunctionResult(b, sym, values.map((x) => b.schemas.get(x)), values.map(stringLiteral), e);
       }
       // graph('model'): a persistent graph; its properties are unknown here (the engine refuses it)
       if (e.name.name === 'graph') return { columns: [], graph: { nodes: OPEN_SCHEMA, edges: OPEN_SCHEMA } };
@@ -224,7 +226,10 @@ function bindTabularInner(b: Binder, e: Expr, scope: Scope): TableSchema {
       }
       if (e.name.name === 'table') {
         const a = e.args[0];
-        if (a && a.kind === 'Literal' && typeof a.value === 'string') return b.options.catalog.tables.get(a.value) ?? OPEN_SCHEMA;
+        // table("T"), or table(p) inside a function called with a literal p (its body is bound for that call)
+        const sym = a?.kind === 'NameRef' ? scope.lookup(a.name) : undefined;
+        const name = a && a.kind !== 'NamedArg' ? (stringLiteral(a) ?? (sym?.kind === 'scalar' ? sym.constant : undefined)) : undefined;
+        if (name !== undefined) return b.options.catalog.tables.get(name) ?? OPEN_SCHEMA;
       }
       // Sentinel's watchlists: the fixed columns, the rest open (the workspace's CSV defines them when added)
       if (e.name.name === '_GetWatchlist') return WATCHLIST_SCHEMA;
@@ -259,11 +264,15 @@ const rebinding = new Set<FunctionDecl>();
  * tables it is given (as Kusto does), so `f(T)` over `(T:(*)) { T | distinct * }` has T's columns, not an
  * open schema. The re-binding's diagnostics are dropped: the body was checked at its declaration.
  */
-export function userFunctionResult(b: Binder, sym: Extract<Symbol, { kind: 'function' }>, args: (TableSchema | undefined)[]): TableSchema {
+export function userFunctionResult(b: Binder, sym: Extract<Symbol, { kind: 'function' }>, args: (TableSchema | undefined)[], literals: (string | undefined)[] = [], call?: CallExpr): TableSchema {
   const declared = functionResults.get(sym.decl);
   if (!declared?.tabular) return OPEN_SCHEMA;
   const params = sym.decl.parameters;
-  if (!sym.scope || rebinding.has(sym.decl) || !params.some((p, i) => p.type.kind === 'TabularParamType' && args[i])) return declared.schema ?? OPEN_SCHEMA;
+  const constant = (p: Parameter, i: number) => (p.type.kind !== 'TabularParamType' && p.type.type === 'string' ? literals[i] : undefined);
+  // a string literal for a scalar parameter matters when the body reads table(parameter), as Sentinel's
+  // `let f = (tableName:string) { table(tableName) | ... }; f("SigninLogs")` does
+  const tableByName = params.some((p, i) => constant(p, i) !== undefined) && readsTableByParameter(sym.decl);
+  if (!sym.scope || rebinding.has(sym.decl) || !(tableByName || params.some((p, i) => p.type.kind === 'TabularParamType' && args[i]))) return declared.schema ?? OPEN_SCHEMA;
   rebinding.add(sym.decl);
   try {
     const scratch = new Binder(b.options);
@@ -272,12 +281,38 @@ export function userFunctionResult(b: Binder, sym: Extract<Symbol, { kind: 'func
       const actual = args[i];
       if (p.type.kind === 'TabularParamType' && actual) inner.symbols.set(p.name.name, { kind: 'tabular', schema: actual, param: p });
       else declareParameter(scratch, p, inner);
+      const value = constant(p, i);
+      if (value !== undefined && p.type.kind !== 'TabularParamType') inner.symbols.set(p.name.name, { kind: 'scalar', type: p.type.type, param: p, constant: value });
     });
     bindStatements(scratch, sym.decl.body.statements, inner, false);
-    return bindTabular(scratch, sym.decl.body.result, inner);
+    const result = bindTabular(scratch, sym.decl.body.result, inner);
+    // the body's schemas for this call's table names, for the engine to run it with
+    if (tableByName && call) b.callBindings.set(call, scratch);
+    return result;
   } finally {
     rebinding.delete(sym.decl);
   }
+}
+
+/** The value of a string literal argument, else undefined. */
+function stringLiteral(e: Expr): string | undefined {
+  return e.kind === 'Literal' && typeof e.value === 'string' ? e.value : undefined;
+}
+
+/** Whether a function's body calls table() on one of its parameters (its result then depends on the value). */
+const readsTable = new WeakMap<FunctionDecl, boolean>();
+function readsTableByParameter(decl: FunctionDecl): boolean {
+  let r = readsTable.get(decl);
+  if (r === undefined) {
+    const names = new Set(decl.parameters.map((p) => p.name.name));
+    r = false;
+    walk(decl.body, (n) => {
+      const x = n as Expr;
+      if (x.kind === 'CallExpr' && x.name.name === 'table' && x.args[0]?.kind === 'NameRef' && names.has(x.args[0].name)) r = true;
+    });
+    readsTable.set(decl, r);
+  }
+  return r;
 }
 
 function bindTableName(b: Binder, e: NameRef, scope: Scope): TableSchema {
@@ -323,6 +358,15 @@ function undefinedParser(name: string): string {
   return `unknown function '${name}': an ASIM parser that no synced source defines (add Azure-Sentinel's Parsers/ with kqlite sources add, or a source that defines it)`;
 }
 
+/** The expression a union leg reads first: `(f(x) | where ...)` → `f(x)`. */
+function legSource(e: Expr): Expr {
+  for (;;) {
+    if (e.kind === 'ParenExpr') e = e.expr;
+    else if (e.kind === 'PipeExpr') e = e.source;
+    else return e;
+  }
+}
+
 /** union: `kind=outer` (default) keeps every column (missing ones null), `inner` only common ones. */
 export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name: string }; value: Expr }[], scope: Scope, first: TableSchema[]): TableSchema {
   const schemas = [...first];
@@ -330,11 +374,9 @@ export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name:
   const fuzzy = param('isfuzzy');
   const isFuzzy = fuzzy?.kind === 'NameRef' ? fuzzy.name === 'true' : fuzzy?.kind === 'Literal' && fuzzy.value === true;
   const before = b.diagnostics.length;
-  let resolvedLegs = 0;
   for (const t of tables) {
     if (t.kind === 'NameRef' && t.name.includes('*')) {
       const re = new RegExp('^' + t.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
-      const matchedBefore = schemas.length;
       for (const [name, s] of b.options.catalog.tables) if (re.test(name)) schemas.push(s);
       // let-bound tables and views match a wildcard too
       for (const name of new Set(scope.names())) {
@@ -346,18 +388,20 @@ export function bindUnion(b: Binder, tables: Expr[], parameters: { name: { name:
           if (result?.tabular) schemas.push(result.schema ?? OPEN_SCHEMA);
         }
       }
-      if (schemas.length > matchedBefore) resolvedLegs++;
       continue;
     }
-    const legStart = b.diagnostics.length;
     schemas.push(refuseGraph(b, bindTabular(b, t, scope), t.span, 'union'));
-    if (!b.diagnostics.slice(legStart).some((d) => d.code === SEMANTIC.unknownTable)) resolvedLegs++;
   }
-  // isfuzzy=true: a missing table is tolerated (Kusto warns and unions the rest) while at least one leg resolves.
-  if (isFuzzy && (resolvedLegs > 0 || first.length > 0)) {
+  // isfuzzy=true: a missing table is tolerated (Kusto warns and unions the rest). When no leg resolves the
+  // query fails at run time (the engine says which tables it lacked), not at binding, as Kusto.Language has it.
+  // So is a leg whose source calls a function nobody defined (an ASIM parser: `(imDns(...) | ...)`,
+  // `(imFileEvent | ...)`), as
+  // Kusto.Language has it; a scalar call it does not know inside a leg stays an error.
+  if (isFuzzy) {
+    const legSources = new Set(tables.map((t) => legSource(t)).flatMap((s) => (s.kind === 'CallExpr' ? [s.name.span.start] : s.kind === 'NameRef' ? [s.span.start] : [])));
     for (let i = before; i < b.diagnostics.length; i++) {
       const d = b.diagnostics[i]!;
-      if (d.code === SEMANTIC.unknownTable) b.diagnostics[i] = { ...d, severity: 'warning' };
+      if (d.code === SEMANTIC.unknownTable || (d.code === SEMANTIC.unknownFunction && legSources.has(d.span.start))) b.diagnostics[i] = { ...d, severity: 'warning' };
     }
   }
   const kind = param('kind');

@@ -12,7 +12,7 @@ import type { FunctionSignature } from './signatures/index.js';
 import type { ColumnSchema, TableSchema } from './types.js';
 
 export type Symbol =
-  | { kind: 'scalar'; type: ScalarTypeName; statement?: LetStatement; param?: Parameter }
+  | { kind: 'scalar'; type: ScalarTypeName; statement?: LetStatement; param?: Parameter; /** a parameter given a string literal at the call being bound (table(name) resolves it) */ constant?: string }
   | { kind: 'tabular'; schema: TableSchema; statement?: LetStatement; param?: Parameter }
   | { kind: 'function'; decl: FunctionDecl; statement: LetStatement; /** where it was declared */ scope?: Scope };
 
@@ -73,6 +73,11 @@ export class Binder {
   readonly guessed = new WeakSet<Expr>();
   /** The implicit input of the sub-pipeline being bound (mv-apply, partition, fork, facet). */
   implicit: TableSchema[] = [];
+  /**
+   * Calls of a function whose body reads table(parameter), bound again for that call with its literal table
+   * names (bind-tabular.ts userFunctionResult): the engine runs the body with these schemas and types.
+   */
+  readonly callBindings = new Map<CallExpr, Binder>();
   /** Guards recursion through user functions that call themselves. */
   readonly functionDepth = new Map<FunctionDecl, number>();
 

@@ -36,6 +36,26 @@ export interface BoundScript {
   callOf(call: CallExpr): CallTarget | undefined;
   /** Library functions the script calls, as `let` statements to run before it (callees first). */
   prelude: import('../syntax/ast.js').LetStatement[];
+  /** A function call whose body was bound again for its literal table names: the body's binding for it. */
+  callBinding(call: CallExpr): BoundScript | undefined;
+}
+
+/** A binder's results as a BoundScript; nodes it did not bind are looked up in `parent`. */
+function boundOf(b: Binder, prelude: BoundScript['prelude'], parent?: BoundScript): BoundScript {
+  const self: BoundScript = {
+    prelude,
+    diagnostics: b.diagnostics,
+    resultSchemas: b.resultSchemas,
+    typeOf: (e) => b.types.get(e) ?? parent?.typeOf(e),
+    schemaOf: (e) => b.schemas.get(e) ?? parent?.schemaOf(e),
+    refOf: (n) => b.refs.get(n) ?? parent?.refOf(n),
+    callOf: (c) => b.calls.get(c) ?? parent?.callOf(c),
+    callBinding: (c) => {
+      const inner = b.callBindings.get(c);
+      return inner ? boundOf(inner, prelude, self) : parent?.callBinding(c);
+    },
+  };
+  return self;
 }
 
 export function bind(script: Script, options: Partial<BinderOptions> & { library?: FunctionLibrary } = {}): BoundScript {
@@ -50,15 +70,7 @@ export function bind(script: Script, options: Partial<BinderOptions> & { library
   }
   checkDirectives(b, script.directives ?? []);
   bindStatements(b, script.statements, prelude.length ? new Scope(root) : root);
-  return {
-    prelude,
-    diagnostics: b.diagnostics,
-    resultSchemas: b.resultSchemas,
-    typeOf: (e) => b.types.get(e),
-    schemaOf: (e) => b.schemas.get(e),
-    refOf: (n) => b.refs.get(n),
-    callOf: (c) => b.calls.get(c),
-  };
+  return boundOf(b, prelude);
 }
 
 export interface CheckResult {

@@ -7,6 +7,7 @@
  * both name columns here, so they cannot disagree.
  */
 import type { ColumnAssignment, Expr, NamedArg } from '../syntax/ast.js';
+import { unparen } from '../syntax/walk.js';
 import { lookupAggregate } from './signatures/index.js';
 import kustoSymbols from './signatures/kusto-symbols.json' with { type: 'json' };
 import type { ColumnSchema } from './types.js';
@@ -148,4 +149,54 @@ export function uniqueName(cols: readonly { name: string }[], name: string): str
 /** Names for an assignment list: explicit names, implicit names, or `prefix` + counter (Column1, print_0). */
 export function assignmentName(a: ColumnAssignment, fallback: () => string): string {
   return a.names[0]?.name ?? implicitName(a.expr) ?? fallback();
+}
+
+/**
+ * The input columns a summarize's group keys are: `by a`, `by x = a`, and `by tostring(s)` of a string
+ * column. arg_max/arg_min's `*` leaves exactly these out; a key computed from a column (`bin(Timestamp, 1h)`,
+ * `tostring(d)` of a dynamic) is a new column, so `*` keeps the input's, suffixed (`Timestamp1`), as
+ * Kusto.Language has it. The binder and the engine both ask here.
+ */
+export function keyColumnsOf(by: readonly ColumnAssignment[], typeOf: (name: string) => string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const a of by) {
+    const e = unparen(a.expr);
+    if (e.kind === 'NameRef') out.add(e.name);
+    else if (e.kind === 'CallExpr' && e.name.name === 'tostring' && e.args.length === 1) {
+      const x = e.args[0]!;
+      if (x.kind === 'NameRef' && typeOf(x.name) === 'string') out.add(x.name);
+    }
+  }
+  return out;
+}
+
+/**
+ * The input columns mv-apply expands in place: items written as a bare column (`mv-apply x on ...`). A named
+ * item (`mv-apply x = x on ...`, `y = x`) leaves its source column in the output beside the subquery's
+ * columns, as Kusto.Language has it. The binder and the engine both ask here.
+ */
+export function mvApplyInPlace(items: readonly { name?: { name: string }; expr: Expr }[]): Set<string> {
+  const out = new Set<string>();
+  for (const it of items) {
+    const e = unparen(it.expr);
+    if (!it.name && e.kind === 'NameRef') out.add(e.name);
+  }
+  return out;
+}
+
+/**
+ * The right side's column names in a join's (or lookup's) output: a name the left side also has takes the
+ * first `name1`, `name2` ... that neither side uses (nor an earlier renamed column), so a right column already
+ * called `t1` keeps its name and the right's `t` becomes `t2`, as Kusto.Language names them.
+ */
+export function joinRightNames(left: readonly string[], right: readonly string[]): string[] {
+  const leftNames = new Set(left);
+  const taken = new Set([...left, ...right]);
+  return right.map((n) => {
+    if (!leftNames.has(n)) return n;
+    let i = 1;
+    while (taken.has(`${n}${i}`)) i++;
+    taken.add(`${n}${i}`);
+    return `${n}${i}`;
+  });
 }

@@ -101,7 +101,7 @@ export interface ProjectKeepOp extends Node {
 export interface ProjectRenameOp extends Node {
   kind: 'ProjectRenameOp';
   /** `oldName` is missing for a bare `project-rename x`, which parses but never binds (as in Kusto). */
-  renames: { newName: Identifier; oldName?: Identifier; span: Span }[];
+  renames: { newName: Identifier; oldName?: Identifier; /** `x = f(y)`: an expression where the existing column's name belongs */ notAName?: Expr; span: Span }[];
 }
 
 export interface ProjectReorderOp extends Node {

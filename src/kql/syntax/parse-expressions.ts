@@ -15,8 +15,15 @@ import { termOn } from './parse-search.js';
 const MAX_DEPTH = 200;
 const MAX_POSTFIX = 200;
 
+/**
+ * Type names Kusto reserves: as a name (a column, an assignment's target) they must be written `['int']`.
+ * `bool`, `guid`, `uniqueidentifier`, `single`, `short` and `object` are not among them (Kusto.Language reads
+ * them as plain names: `extend guid = new_guid() | project guid` is valid).
+ */
+export const TYPE_KEYWORDS: ReadonlySet<string> = new Set(['int', 'int32', 'long', 'int64', 'uint', 'ulong', 'byte', 'char', 'float', 'real', 'double', 'decimal', 'string', 'datetime', 'date', 'time', 'timespan', 'dynamic', 'boolean']);
+
 /** Keywords that cannot stand alone as a name in an expression (Kusto asks for `['and']`). */
-const RESERVED_AS_NAME = new Set(['and', 'or', 'by', 'on', 'with', 'of', 'step', 'as', 'project', 'where', 'dynamic', 'datetime', 'timespan', 'guid', 'typeof', 'between', 'has', 'contains', 'in', 'matches', 'startswith', 'endswith', 'hasprefix', 'hassuffix', 'has_any', 'has_all']);
+const RESERVED_AS_NAME = new Set(['and', 'or', 'by', 'on', 'with', 'of', 'step', 'as', 'project', 'where', 'typeof', 'between', 'has', 'contains', 'in', 'matches', 'startswith', 'endswith', 'hasprefix', 'hassuffix', 'has_any', 'has_all', ...TYPE_KEYWORDS]);
 
 /** String operators written as words, each with a `!` negated form; `_cs` variants listed separately. */
 const STRING_OPS = new Set([
@@ -166,7 +173,9 @@ function parseUnary(p: Parser): Expr {
     const t = p.advance();
     p.depth++;
     try {
-      const operand = parseUnary(p);
+      // one sign only: Kusto reads `- -x`, `--x` and `+-x` as a sign with its operand missing
+      if (p.isPunct('-') || p.isPunct('+')) return { ...p.errorExpr('expected an expression after the sign (Kusto takes one sign; write -(-x))'), span: t.span };
+      const operand = parsePostfix(p);
       return { kind: 'UnaryExpr', op: t.text as '-' | '+', operand, span: p.spanFrom(t.span.start) };
     } finally {
       p.depth--;

@@ -187,8 +187,12 @@ function parseProjectRename(p: Parser, start: number): Operator {
   do {
     const s = p.start;
     const newName = p.parseIdentifier('the new column name');
-    if (p.eatPunct('=')) renames.push({ newName, oldName: p.parseIdentifier('the existing column name'), span: p.spanFrom(s) });
-    else renames.push({ newName, span: p.spanFrom(s) });
+    if (p.eatPunct('=')) {
+      // Kusto parses any expression after '=' and refuses at binding what is not a column name
+      const value = parseExpression(p);
+      if (value.kind === 'NameRef') renames.push({ newName, oldName: { kind: 'Identifier' as const, name: value.name, span: value.span }, span: p.spanFrom(s) });
+      else renames.push({ newName, notAName: value, span: p.spanFrom(s) });
+    } else renames.push({ newName, span: p.spanFrom(s) });
   } while (p.eatPunct(','));
   return { kind: 'ProjectRenameOp', renames, span: p.spanFrom(start) };
 }

@@ -6,7 +6,7 @@
 import { parseSearchPredicate, searchIsCaseSensitive } from './parse-search.js';
 import type { ColumnAssignment, ColumnDecl, ContextualSubquery, Expr, Operator, OutputSchema, PipeExpr } from './ast.js';
 import { OPERATOR_WORDS } from './ast.js';
-import { parseCallArgs, parseExpression } from './parse-expressions.js';
+import { parseCallArgs, parseExpression, TYPE_KEYWORDS } from './parse-expressions.js';
 import { parseOperatorByWord } from './parse-operators.js';
 import { Parser } from './parser.js';
 import { SYNTAX } from './syntax-codes.js';
@@ -295,6 +295,7 @@ export function parseColumnAssignment(p: Parser): ColumnAssignment {
     }
   }
   if (p.isName() && p.isPunct('=', p.tok.kind === 'ident' ? 1 : 3) && !p.isPunct('=', p.tok.kind === 'ident' ? 2 : 4)) {
+    if (p.tok.kind === 'ident' && TYPE_KEYWORDS.has(p.tok.text)) p.errorHere(SYNTAX.expectedName, `the name '${p.tok.text}' is a type keyword: write ['${p.tok.text}'] to use it as a column name`);
     const id = p.parseIdentifier();
     p.advance();
     const expr = parseExpression(p);

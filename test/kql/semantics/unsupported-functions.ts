@@ -21,7 +21,6 @@ export const UNSUPPORTED_FUNCTIONS: Record<string, string> = {
   row_id: 'internal row ids of a Kusto extent',
   datetime_list_timezones: "the service's own list of time zone names (its time zone database); kqlite's, Node's Intl, is another list",
   iscolumnexists: 'not in the KQL reference: no page says what it computes',
-  array_strcat: 'deprecated spelling of strcat_array with no replacement listed; not implemented',
   hll_isvalid: 'not in the KQL reference: no page says what it computes',
   tdigest_isvalid: 'not in the KQL reference: no page says what it computes',
   set_equals: 'not in the KQL reference: no page says what it computes (order, duplicates, types)',

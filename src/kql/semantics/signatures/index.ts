@@ -28,7 +28,12 @@ function withDeprecatedAliases(map: Map<string, FunctionSignature>, entries: rea
 }
 
 type Entry = [string, string, string | null, string | null];
-export const FUNCTION_SIGNATURES = withDeprecatedAliases(new Map(byName(SCALAR_SIGNATURES)), kustoSymbols.functions as Entry[]);
+/**
+ * Deprecated names Kusto.Language knows but lists with no replacement: `array_strcat(arr, delim)` is the old
+ * name of `strcat_array` (same arguments; Azure-Sentinel's rules still call it).
+ */
+const UNLISTED_REPLACEMENTS: Entry[] = [['array_strcat', 'none', null, 'strcat_array']];
+export const FUNCTION_SIGNATURES = withDeprecatedAliases(new Map(byName(SCALAR_SIGNATURES)), [...(kustoSymbols.functions as Entry[]), ...UNLISTED_REPLACEMENTS]);
 export const AGGREGATE_SIGNATURES = withDeprecatedAliases(new Map(byName(AGG_LIST)), kustoSymbols.aggregates as Entry[]);
 
 const GEO: FunctionSignature = { name: 'geo_*', minArgs: 0, maxArgs: Infinity, returns: 'dynamic', aggregate: false, category: 'geo' };
