@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { dirname, resolve } from 'node:path';
 import { byCodeUnits } from '../common/text-order.js';
 import { workspaceWritable } from '../common/workspace-dir.js';
+import { csvField } from '../engine/format/encode.js';
 // modules, not the barrels: the bundled CLI then leaves out what a hunt never runs (ingest's readers and
 // workers, the demo generator, the impact comparison), whose top-level work every hunt paid for
 import { openFindingsCopy, openFindingsDb } from '../hunts/db.js';
@@ -16,7 +17,7 @@ import { huntReportHtml } from '../hunts/report-html.js';
 import { runHunt, type HuntSummary } from '../hunts/run-hunt.js';
 import { selectRules } from '../hunts/select.js';
 import { SEVERITIES, type Finding } from '../hunts/types.js';
-import { externalDataFor } from '../ingest/external-data.js';
+import { externalDataFor, sourcedExternalDataFor } from '../ingest/external-data.js';
 import { Workspace } from '../store/workspace.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 // rules' own modules, not the barrel: the bundled CLI then leaves out the readers, sync and ATT&CK modules
@@ -47,10 +48,8 @@ function findingJson(f: Finding) {
     device: f.device ?? null, user: f.user ?? null, firstSeen: f.firstSeen, lastSeen: f.lastSeen, count: f.count, row: f.row };
 }
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+// rule names, devices and users come from rule files and telemetry: formulas neutralised (csvField)
+const csvCell = (v: unknown) => csvField(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v), typeof v !== 'number' && typeof v !== 'boolean');
 
 export async function run(args: string[]): Promise<number> {
   // impact analysis is its own mode, with its own options and paths
@@ -110,7 +109,7 @@ export async function run(args: string[]): Promise<number> {
     try {
       summary = remote
         ? await huntRemote(remote, { rules, db, ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', ...(onRule ? { onRule } : {}), beforeCommit })
-        : runHunt({ rules, source: ws, db, library: workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', onRule, beforeCommit });
+        : runHunt({ rules, source: ws, db, library: workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), sourcedExternalData: sourcedExternalDataFor(dir), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', onRule, beforeCommit });
     } finally {
       if (progress) process.stderr.write('\r\x1b[K');
       db.close();

@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { WorkspaceFileError } from '../common/damaged.js';
 import { resolveWorkspaceDir } from '../common/workspace-dir.js';
+import { printable, printableLine } from '../common/printable.js';
 
 export class UsageError extends Error {}
 
@@ -152,7 +153,7 @@ export async function guarded(command: string, body: () => Promise<number> | num
  * when KQLITE_DEBUG is set: a JavaScript stack is for whoever fixes kqlite, not for whoever runs it.
  */
 export function reportError(prefix: string, e: unknown): void {
-  process.stderr.write(`${prefix}: ${describeError(e)}\n`);
+  process.stderr.write(`${prefix}: ${printable(describeError(e))}\n`);
   if (process.env['KQLITE_DEBUG'] && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
 }
 
@@ -204,7 +205,8 @@ export function checkFormat(value: string | undefined, allowed: readonly string[
 
 /** An aligned plain-text table. */
 export function textTable(headers: string[], rows: (string | number | undefined)[][]): string {
-  const cells = rows.map((r) => r.map((c) => (c === undefined ? '' : String(c))));
+  // a table's cells are one line each: names and values from outside cannot break or restyle the terminal
+  const cells = rows.map((r) => r.map((c) => (c === undefined ? '' : printableLine(String(c)))));
   const widths = headers.map((h, i) => Math.min(60, Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length))));
   const line = (r: string[]) => r.map((c, i) => (c.length > widths[i]! ? c.slice(0, widths[i]! - 1) + '…' : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';
