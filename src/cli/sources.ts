@@ -59,7 +59,9 @@ export async function run(args: string[]): Promise<number> {
         const input = { url, name, ...(v.ref !== undefined ? { ref: v.ref } : {}), ...(v['web-url'] !== undefined ? { webUrl: v['web-url'] } : {}) };
         sources.checkSourceInput(input);
         const all = sources.readSources(ws);
-        if (all.some((s) => s.name === name)) throw new Error(`a source named '${name}' exists already (give --name, or remove it first)`);
+        // names differing only in case share a folder on macOS and Windows: one source would overwrite the other
+        const same = all.find((s) => s.name.toLowerCase() === name.toLowerCase());
+        if (same) throw new Error(`a source named '${same.name}' exists already${same.name === name ? '' : ` (names differing only in case would share a folder)`} (give --name, or remove it first)`);
         all.push({ ...input, include: v.include ?? [], exclude: v.exclude ?? [], addedAt: new Date().toISOString() });
         sources.writeSources(ws, all);
         process.stdout.write(`added source '${name}' (${url}${v.ref ? ` at ${v.ref}` : ''})\n`);

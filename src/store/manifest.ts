@@ -8,6 +8,7 @@
  */
 import { insideWorkspace } from '../common/workspace-dir.js';
 import type { TableSchema } from '../kql/semantics/types.js';
+import { isWindowsDeviceName, WINDOWS_DEVICE_NAMES } from '../common/file-names.js';
 import { writeFileDurable } from './durable.js';
 import { readJsonFile } from './errors.js';
 
@@ -19,9 +20,6 @@ export const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The longest table name a new table may have: its folder's name must fit every file system (255 bytes). */
 export const MAX_TABLE_NAME = 128;
 
-/** Names Windows keeps for devices in every folder (`CON`, `nul`, `COM1` ...): a folder so named cannot be made there. */
-const WINDOWS_DEVICE = /^(CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3]|CONIN\$|CONOUT\$)$/i;
-
 /**
  * Why a name cannot be a table's folder (undefined when it can): letters, digits and `_` only, starting
  * with a letter or `_` (no path can be spelt), at most MAX_TABLE_NAME characters, and no Windows device name,
@@ -31,7 +29,7 @@ export function tableNameProblem(name: string): string | undefined {
   const shown = name.length > 40 ? `${name.slice(0, 40)}...` : name;
   if (!TABLE_NAME.test(name)) return `'${shown}' is not a valid table name (letters, digits and _ only)`;
   if (name.length > MAX_TABLE_NAME) return `a table name is at most ${MAX_TABLE_NAME} characters ('${shown}' has ${name.length})`;
-  if (WINDOWS_DEVICE.test(name)) return `'${name}' cannot be a table name: Windows reserves it for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9), so its folder could not exist there`;
+  if (isWindowsDeviceName(name)) return `'${name}' cannot be a table name: Windows reserves it for a device (${WINDOWS_DEVICE_NAMES}), so its folder could not exist there`;
   return undefined;
 }
 export const EXTENT_ID = /^e-[A-Za-z0-9-]+$/;

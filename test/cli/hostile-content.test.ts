@@ -151,3 +151,32 @@ test('table names that no folder can hold are refused clearly, nothing is create
   const tables = readdirSync(join(ws, 'tables'));
   assert.ok(!tables.some((t) => /^(CON|nul|LPT1|A+)$/i.test(t)), tables.join(' '));
 });
+
+test('sources, watchlists and site pages: no Windows device names, no names that differ only in case', async () => {
+  const con = await runCli(['sources', 'add', repo, '--name', 'CON', '--no-sync', '--workspace', ws]);
+  assert.equal(con.code, 1);
+  assert.match(con.stderr, /'CON' cannot be a source name: Windows reserves it/);
+  const upper = await runCli(['sources', 'add', repo, '--name', 'HOSTILE', '--no-sync', '--workspace', ws]);
+  assert.equal(upper.code, 1);
+  assert.match(upper.stderr, /a source named 'hostile' exists already \(names differing only in case would share a folder\)/);
+  const csv = join(root, 'w.csv');
+  writeFileSync(csv, 'Device\nlaptop-1\n');
+  const nul = await runCli(['watchlists', 'add', 'nul.x', csv, '--workspace', ws]);
+  assert.equal(nul.code, 1);
+  assert.match(nul.stderr, /'nul\.x' cannot be a watchlist name: Windows reserves it/);
+  assert.equal((await runCli(['watchlists', 'add', 'Admins', csv, '--workspace', ws])).code, 0);
+  const admins = await runCli(['watchlists', 'add', 'admins', csv, '--workspace', ws]);
+  assert.equal(admins.code, 1);
+  assert.match(admins.stderr, /a watchlist named 'Admins' exists already/);
+  // a rule whose id Windows reads as a device gets a page name that is not one
+  const rules = join(root, 'device-rules');
+  mkdirSync(rules, { recursive: true });
+  writeFileSync(join(rules, 'aux.yaml'), rule('AUX', 'Device-named rule', 'DeviceNetworkEvents | take 1'));
+  assert.equal((await runCli(['rules', 'import', rules, '--workspace', ws])).code, 0);
+  const out = join(root, 'site');
+  const site = await runCli(['site', 'build', '--out', out, '--workspace', ws]);
+  assert.equal(site.code, 0, site.stderr);
+  const pages = readdirSync(join(out, 'rules'));
+  assert.ok(pages.some((p) => /^AUX-[0-9a-f]{8}\.html$/.test(p)), pages.filter((p) => /aux/i.test(p)).join(' '));
+  assert.ok(!pages.some((p) => /^(CON|PRN|AUX|NUL|COM\d|LPT\d)\./i.test(p)));
+});
