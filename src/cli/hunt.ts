@@ -25,7 +25,7 @@ import { workspaceLibrary } from '../rules/sources/library.js';
 import { loadRules, readRuleStore } from '../rules/store.js';
 import type { RemoteHuntOptions, RemoteSpec } from '../remote/index.js';
 import { REMOTE_HELP, REMOTE_OPTIONS, remoteFromFlags } from './remote-options.js';
-import { checkFormat, color, guarded, parseCommand, textTable, thousands, UsageError, workspaceDir } from './shared.js';
+import { checkFormat, color, guarded, parseCommand, textTable, thousands, UsageError, workspaceDir, refuseInsideWorkspace } from './shared.js';
 
 const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--workspace DIR] [--format table|json|ndjson|csv]
                    [--html FILE] [--fail-on informational|low|medium|high] [--allow-network]
@@ -89,7 +89,10 @@ export async function run(args: string[]): Promise<number> {
     // the report is part of the run: a path it cannot be written to fails the hunt before it starts, and a
     // write that fails anyway undoes the run (its findings stay new for the next one)
     const html = v.html ? resolve(v.html) : undefined;
-    if (html) checkWritable(html);
+    if (html) {
+      refuseInsideWorkspace('--html', html, dir);
+      checkWritable(html);
+    }
     // a read-only workspace is hunted all the same: its findings are reported, not stored
     const readOnly = !workspaceWritable(dir);
     if (readOnly) process.stderr.write(`kqlite hunt: the workspace ${dir} is read-only: the rules run and their findings are reported, but nothing is stored\n`);

@@ -2,6 +2,8 @@
  * What every workspace command shares: argument parsing that reports bad flags and stray words as one clear
  * line plus the usage, the workspace directory, and output helpers.
  */
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { WorkspaceFileError } from '../common/damaged.js';
 import { resolveWorkspaceDir } from '../common/workspace-dir.js';
@@ -201,6 +203,29 @@ export function checkFormat(value: string | undefined, allowed: readonly string[
   const v = value ?? allowed[0]!;
   if (!allowed.includes(v)) throw new UsageError(`--format must be ${allowed.join(', ')}, not '${v}'`);
   return v;
+}
+
+/** A path as it is on disk: the deepest part that exists with its links resolved, the rest as given. */
+function realPathOf(path: string): string {
+  const abs = resolve(path);
+  if (existsSync(abs)) return realpathSync(abs);
+  const parent = dirname(abs);
+  return parent === abs ? abs : resolve(realPathOf(parent), basename(abs));
+}
+
+/**
+ * Refuses a report, layer, scaffold or site written into the workspace folder (`--html`, `--navigator`,
+ * `--out`): every file there is kqlite's own (manifest, findings database, extents, sources), and one
+ * replaced by a report is a damaged workspace. Links are followed, so `report.html -> ws/manifest.json` is
+ * caught too.
+ */
+export function refuseInsideWorkspace(flag: string, target: string, workspace: string): void {
+  if (!existsSync(workspace)) return;
+  const ws = realpathSync(workspace);
+  const rel = relative(ws, realPathOf(target));
+  if (rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel))) {
+    throw new UsageError(`${flag} ${target}: that is inside the workspace ${workspace}, whose files are kqlite's own (writing there could replace one of them): write it elsewhere`);
+  }
 }
 
 /** An aligned plain-text table. */

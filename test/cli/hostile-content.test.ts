@@ -4,7 +4,7 @@
 // synced rule that tries to download with externaldata, spreadsheet formulas in CSV exports, terminal
 // escapes in names and telemetry, and table names no folder can hold.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -179,4 +179,27 @@ test('sources, watchlists and site pages: no Windows device names, no names that
   const pages = readdirSync(join(out, 'rules'));
   assert.ok(pages.some((p) => /^AUX-[0-9a-f]{8}\.html$/.test(p)), pages.filter((p) => /aux/i.test(p)).join(' '));
   assert.ok(!pages.some((p) => /^(CON|PRN|AUX|NUL|COM\d|LPT\d)\./i.test(p)));
+});
+
+test('reports, layers and sites are never written into the workspace, even through a link', async () => {
+  const manifest = join(ws, 'manifest.json');
+  const before = readFileSync(manifest, 'utf8');
+  const link = join(root, 'report.html');
+  symlinkSync(manifest, link);
+  for (const args of [
+    ['hunt', '--html', manifest], ['hunt', '--html', link], ['coverage', '--navigator', join(ws, 'findings.sqlite')],
+    ['site', 'build', '--out', join(ws, 'site')], ['site', 'build', '--out', ws],
+  ]) {
+    const r = await runCli([...args, '--workspace', ws]);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}`);
+    assert.match(r.stderr, /inside the workspace .*write it elsewhere/, args.join(' '));
+  }
+  assert.equal(readFileSync(manifest, 'utf8'), before, 'the manifest is intact');
+  assert.ok(!existsSync(join(ws, 'site')));
+  const tables = await runCli(['tables', '--workspace', ws]);
+  assert.equal(tables.code, 0, tables.stderr);
+  // outside the workspace the report is written as before
+  const ok = await runCli(['hunt', '--html', join(root, 'hunt.html'), '--workspace', ws, '--rules', 'Good rule']);
+  assert.notEqual(ok.code, 1, ok.stderr);
+  assert.match(readFileSync(join(root, 'hunt.html'), 'utf8'), /^<!doctype html>/);
 });
