@@ -203,3 +203,25 @@ test('reports, layers and sites are never written into the workspace, even throu
   assert.notEqual(ok.code, 1, ok.stderr);
   assert.match(readFileSync(join(root, 'hunt.html'), 'utf8'), /^<!doctype html>/);
 });
+
+test('hostile telemetry: a CSV header or a record past 10,000 columns is set aside with the reason, the rest loads', async () => {
+  const names = Array.from({ length: 10_001 }, (_, i) => `c${i}`);
+  const wide = join(root, 'wide.csv');
+  writeFileSync(wide, `${names.join(',')}\n${names.map(() => '1').join(',')}\n`);
+  const wideRecord = Object.fromEntries([['Timestamp', '2026-01-01T00:00:00Z'], ...names.map((n, i) => [n, i])]);
+  const json = join(root, 'wide.ndjson');
+  writeFileSync(json, `${JSON.stringify(wideRecord)}\n${JSON.stringify({ Timestamp: '2026-01-01T00:00:00Z', c1: 5 })}\n`);
+  const csv = await runCli(['ingest', wide, '--table', 'WideCsv', '--workspace', ws]);
+  assert.equal(csv.code, 0, csv.stderr);
+  assert.match(csv.stdout, /read 1, loaded 0, quarantined 1/);
+  const nd = await runCli(['ingest', json, '--table', 'WideJson', '--workspace', ws]);
+  assert.equal(nd.code, 0, nd.stderr);
+  assert.match(nd.stdout, /read 2, loaded 1, quarantined 1/);
+  const q = await runCli(['quarantine', '--workspace', ws, '--format', 'json']);
+  const reasons = (JSON.parse(q.stdout) as { records: { reason: string }[] }).records.map((r) => r.reason).join('\n');
+  assert.match(reasons, /the CSV header names 10,001 columns: more than 10,000 columns/);
+  assert.match(reasons, /the record would give WideJson more than 10,000 columns/);
+  // the rejected record left no columns behind: the table is the record that loaded
+  const cols = await runCli(['query', '--workspace', ws, '--format', 'json', 'WideJson | getschema | count']);
+  assert.equal((JSON.parse(cols.stdout) as { rows: number[][] }).rows[0]![0], 2, cols.stdout);
+});
