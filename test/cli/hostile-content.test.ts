@@ -225,3 +225,20 @@ test('hostile telemetry: a CSV header or a record past 10,000 columns is set asi
   const cols = await runCli(['query', '--workspace', ws, '--format', 'json', 'WideJson | getschema | count']);
   assert.equal((JSON.parse(cols.stdout) as { rows: number[][] }).rows[0]![0], 2, cols.stdout);
 });
+
+test('kqlite test: a rule test reads input files of its repository only, never a file outside through a path or a link', async () => {
+  const dir = join(root, 'pr-rules');
+  mkdirSync(dir, { recursive: true });
+  const secret = join(root, 'outside-secret.ndjson');
+  writeFileSync(secret, `${JSON.stringify({ Timestamp: '2026-01-01T00:00:00Z', DeviceName: 'host', RemoteUrl: 'TOKEN-s3cr3t' })}\n`);
+  symlinkSync(secret, join(dir, 'linked.ndjson'));
+  const tests = (file: string) => `tests:\n  - name: reads ${file}\n    files: [${JSON.stringify(file)}]\n    expect:\n      rows: 0\n`;
+  const query = 'DeviceNetworkEvents | project RemoteUrl';
+  writeFileSync(join(dir, 'up.yaml'), rule('66666666-2222-3333-4444-555555555555', 'Up', query) + tests('../outside-secret.ndjson'));
+  writeFileSync(join(dir, 'abs.yaml'), rule('77777777-2222-3333-4444-555555555555', 'Abs', query) + tests(secret));
+  writeFileSync(join(dir, 'link.yaml'), rule('88888888-2222-3333-4444-555555555555', 'Link', query) + tests('linked.ndjson'));
+  const r = await runCli(['test', dir]);
+  assert.equal(r.code, 1, r.stdout);
+  assert.equal(r.stdout.match(/is outside the test's folder and the working directory/g)?.length, 3, r.stdout);
+  assert.doesNotMatch(r.stdout + r.stderr, /s3cr3t/);
+});
