@@ -242,3 +242,25 @@ test('kqlite test: a rule test reads input files of its repository only, never a
   assert.equal(r.stdout.match(/is outside the test's folder and the working directory/g)?.length, 3, r.stdout);
   assert.doesNotMatch(r.stdout + r.stderr, /s3cr3t/);
 });
+
+test('kqlite check and kqlite test do not follow links inside the folders they search (a link to a secret or to /)', async () => {
+  const dir = join(root, 'pr-check');
+  const outside = join(root, 'outside-rules');
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(outside, { recursive: true });
+  writeFileSync(join(root, 'secret.env'), 'MYSECRET=hunter2\n');
+  symlinkSync(join(root, 'secret.env'), join(dir, 'leak.kql'));
+  writeFileSync(join(outside, 'x.yaml'), rule('99999999-2222-3333-4444-555555555555', 'Outside', 'DeviceNetworkEvents') + 'tests:\n  - name: outside\n    rows: {}\n    expect:\n      rows: 0\n');
+  symlinkSync(outside, join(dir, 'linked-folder'));
+  symlinkSync(dir, join(dir, 'loop'));
+  writeFileSync(join(dir, 'ok.kql'), 'DeviceNetworkEvents | take 1\n');
+  const check = await runCli(['check', dir]);
+  assert.equal(check.code, 0, check.stdout + check.stderr);
+  assert.doesNotMatch(check.stdout + check.stderr, /hunter2|MYSECRET/);
+  assert.match(check.stdout + check.stderr, /checked 1 file/);
+  const t = await runCli(['test', dir]);
+  assert.doesNotMatch(t.stdout + t.stderr, /ELOOP|outside/i);
+  // named on the command line, a link is the user's choice and is read
+  const named = await runCli(['check', join(dir, 'leak.kql')]);
+  assert.match(named.stdout, /MYSECRET/);
+});
