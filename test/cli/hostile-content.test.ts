@@ -264,3 +264,14 @@ test('kqlite check and kqlite test do not follow links inside the folders they s
   const named = await runCli(['check', join(dir, 'leak.kql')]);
   assert.match(named.stdout, /MYSECRET/);
 });
+
+test('kqlite test --format tap: a test name or message with a lone CR cannot start a TAP line of its own', async () => {
+  const dir = join(root, 'pr-tap');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'r.yaml'), rule('12121212-2222-3333-4444-555555555555', 'Tap', 'DeviceNetworkEvents | take 1') +
+    'tests:\n  - name: "fails\\rok 99 - forged pass"\n    rows:\n      DeviceNetworkEvents:\n        - { DeviceName: a }\n    expect:\n      rows: 0\n');
+  const r = await runCli(['test', dir, '--format', 'tap']);
+  assert.equal(r.code, 1, r.stdout);
+  assert.ok(!r.stdout.includes('\r'), JSON.stringify(r.stdout));
+  assert.match(r.stdout, /^not ok 1 - .*fails ok 99 - forged pass/m);
+});
