@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { byCodeUnits } from '../common/text-order.js';
 import { workspaceWritable } from '../common/workspace-dir.js';
 import { csvField } from '../engine/format/encode.js';
+import { printableLine } from '../common/printable.js';
 // modules, not the barrels: the bundled CLI then leaves out what a hunt never runs (ingest's readers and
 // workers, the demo generator, the impact comparison), whose top-level work every hunt paid for
 import { openFindingsCopy, openFindingsDb } from '../hunts/db.js';
@@ -179,11 +180,11 @@ export function printSummary(s: HuntSummary, findings: Finding[]): void {
   const reasons = new Map<string, number>();
   for (const r of skipped) reasons.set(r.reason!, (reasons.get(r.reason!) ?? 0) + 1);
   out.write(`rules: ${s.rulesRun} run, ${s.rulesSkipped} skipped, ${s.rulesFailed} failed\n`);
-  for (const [reason, n] of reasons) out.write(`  skipped ${n}: ${reason}\n`);
-  for (const r of s.rules.filter((r) => r.outcome === 'failed')) out.write(color(31, `  failed: ${r.ruleName}: ${r.reason}\n`));
+  for (const [reason, n] of reasons) out.write(`  skipped ${n}: ${printableLine(reason)}\n`);
+  for (const r of s.rules.filter((r) => r.outcome === 'failed')) out.write(color(31, `  failed: ${printableLine(r.ruleName)}: ${printableLine(r.reason ?? '')}\n`));
   out.write(`scanned ${thousands(s.rowsScanned)} rows in ${s.durationMs} ms (${thousands(s.eventsPerSecond)} events/s)\n`);
   out.write(`findings: ${color(1, `${s.findingsNew} new`)}, ${s.findingsUpdated} updated, ${s.findingsUnchanged} unchanged, ${s.findingsSuppressed} suppressed\n`);
-  for (const [tool, c] of Object.entries(s.byTool)) out.write(`  ${tool.padEnd(16)} new ${c.new}, updated ${c.updated}, unchanged ${c.unchanged}, suppressed ${c.suppressed}\n`);
+  for (const [tool, c] of Object.entries(s.byTool)) out.write(`  ${printableLine(tool).padEnd(16)} new ${c.new}, updated ${c.updated}, unchanged ${c.unchanged}, suppressed ${c.suppressed}\n`);
   if (Object.keys(s.bySeverity).length) out.write(`by severity: ${Object.entries(s.bySeverity).map(([k, c]) => `${k} ${c.new + c.updated + c.unchanged}`).join(', ')}\n`);
-  if (s.topDevices.length) out.write(`top devices: ${s.topDevices.slice(0, 5).map((d) => `${d.device} (${d.findings})`).join(', ')}\n`);
+  if (s.topDevices.length) out.write(`top devices: ${s.topDevices.slice(0, 5).map((d) => `${printableLine(d.device)} (${d.findings})`).join(', ')}\n`);
 }

@@ -275,3 +275,13 @@ test('kqlite test --format tap: a test name or message with a lone CR cannot sta
   assert.ok(!r.stdout.includes('\r'), JSON.stringify(r.stdout));
   assert.match(r.stdout, /^not ok 1 - .*fails ok 99 - forged pass/m);
 });
+
+test('hunt summary: a device name from telemetry with terminal escapes is shown escaped', async () => {
+  const events = join(root, 'escape-events.ndjson');
+  writeFileSync(events, `${JSON.stringify({ Timestamp: '2026-11-30T00:00:00Z', DeviceName: 'evil\u001b]0;owned\u0007host', RemoteUrl: 'x.example', ActionType: 'ConnectionSuccess' })}\n`);
+  const ing = await runCli(['ingest', events, '--table', 'DeviceNetworkEvents', '--workspace', ws]);
+  assert.equal(ing.code, 0, ing.stderr);
+  const h = await runCli(['hunt', '--workspace', ws, '--rules', '55555555-2222-3333-4444-555555555555']);
+  assert.doesNotMatch(h.stdout, /\x1b|\x07/);
+  assert.match(h.stdout, /top devices: .*evil\\x1b\]0;owned\\x07host/);
+});
