@@ -284,4 +284,10 @@ test('hunt summary: a device name from telemetry with terminal escapes is shown 
   const h = await runCli(['hunt', '--workspace', ws, '--rules', '55555555-2222-3333-4444-555555555555']);
   assert.doesNotMatch(h.stdout, /\x1b|\x07/);
   assert.match(h.stdout, /top devices: .*evil\\x1b\]0;owned\\x07host/);
+  const list = await runCli(['findings', 'list', '--workspace', ws, '--format', 'json']);
+  const evil = (JSON.parse(list.stdout) as { id: string; device?: string }[]).find((f) => f.device?.startsWith('evil'))!;
+  const show = await runCli(['findings', 'show', String(evil.id), '--workspace', ws]);
+  assert.equal(show.code, 0, show.stderr);
+  assert.doesNotMatch(show.stdout, /\x1b|\x07/);
+  assert.match(show.stdout, /on evil\\x1b\]0;owned\\x07host/);
 });
