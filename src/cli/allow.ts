@@ -7,6 +7,7 @@ import { addSuppression, isActive, listSuppressions, openFindingsDb, revokeSuppr
 import { findTool, loadRules } from '../rules/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 import { formatDatetime } from '../engine/values/ticks.js';
+import { printable } from '../common/printable.js';
 import { checkFormat, guarded, parseCommand, refuseUnusedOptions, textTable, UsageError, workspaceDir } from './shared.js';
 
 const HELP = `usage: kqlite allow <tool|rule id> --reason TEXT [--device NAME|GLOB] [--user U] [--signer S] [--expires DATE]
@@ -71,7 +72,7 @@ export async function run(args: string[]): Promise<number> {
     const db = openFindingsDb(dir);
     try {
       const s = addSuppression(db, { target: tool ? tool.name : rule!.id, targetKind: tool ? 'tool' : 'rule', reason: v.reason, ...(v.device ? { device: v.device } : {}), ...(v.user ? { user: v.user } : {}), ...(v.signer ? { signer: v.signer } : {}), ...(expires ? { expires } : {}) }, actor);
-      process.stdout.write(`suppression #${s.id}: ${s.targetKind} ${s.target}${s.device ? ` on ${s.device}` : ''}${s.user ? ` for ${s.user}` : ''}${s.signer ? ` signed by ${s.signer}` : ''}${s.expires ? ` until ${s.expires}` : ''}: ${s.reason}\n`);
+      process.stdout.write(printable(`suppression #${s.id}: ${s.targetKind} ${s.target}${s.device ? ` on ${s.device}` : ''}${s.user ? ` for ${s.user}` : ''}${s.signer ? ` signed by ${s.signer}` : ''}${s.expires ? ` until ${s.expires}` : ''}: ${s.reason}\n`));
     } finally {
       db.close();
     }

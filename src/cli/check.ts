@@ -4,7 +4,7 @@
  * declares), Sigma rules (converted, then bound) and stdin, and lint the rules (LINTxxx, docs/LINT.md).
  * Exit 0 when no errors.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LineMap } from '../common/span.js';
@@ -43,7 +43,11 @@ function collect(path: string, out: string[]): void {
   }
   for (const n of readdirSync(path).sort()) {
     const f = join(path, n);
-    if (statSync(f).isDirectory()) collect(f, out);
+    // links inside a folder are not followed: a repository's `leak.kql -> /proc/self/environ` would otherwise
+    // be read and its lines shown in the diagnostics (a CI log); a path named on the command line is
+    const st = lstatSync(f);
+    if (st.isSymbolicLink()) continue;
+    if (st.isDirectory()) collect(f, out);
     else if ((QUERY_FILE.test(n) || RULE_FILE.test(n)) && !RULE_TESTS_FILE.test(n)) out.push(f); // rule tests beside rules are not rules
   }
 }

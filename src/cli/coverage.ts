@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { openFindingsDb, listFindings } from '../hunts/index.js';
 import { Workspace } from '../ingest/index.js';
 import { coverage, loadRules, navigatorLayer } from '../rules/index.js';
-import { checkFormat, guarded, parseCommand, textTable, workspaceDir } from './shared.js';
+import { checkFormat, guarded, parseCommand, textTable, workspaceDir, refuseInsideWorkspace } from './shared.js';
 
 const HELP = 'usage: kqlite coverage [--workspace DIR] [--format table|json] [--navigator FILE]\n\nPer ATT&CK technique: rules, valid rules, rules whose tables the workspace holds, rules with findings.\n--navigator writes an ATT&CK Navigator layer (format 4.5) scored by valid rules.';
 
@@ -22,6 +22,7 @@ export async function run(args: string[]): Promise<number> {
     }
     const rep = coverage(loadRules(existsSync(dir) ? dir : undefined), { ...(hasWs ? { tablesPresent: Workspace.open(dir).tableNames() } : {}), findingsByRule });
     if (p.values.navigator) {
+      refuseInsideWorkspace('--navigator', p.values.navigator, dir);
       writeFileSync(p.values.navigator, JSON.stringify(navigatorLayer(rep), null, 1) + '\n');
       process.stderr.write(`wrote ATT&CK Navigator layer to ${p.values.navigator}\n`);
     }

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { auditOf, distinguishingKey, getFinding, listFindings, notesOf, openFindingsDb, triageFinding, TRIAGE_STATUSES } from '../hunts/index.js';
+import { printable } from '../common/printable.js';
 import { checkFormat, guarded, parseSubcommand, textTable, UsageError, workspaceDir, type SubCommand } from './shared.js';
 
 const HELP = `usage: kqlite findings list [--status S[,S]] [--tool T] [--device D] [--rule R] [--severity L] [--since TIME] [--suppressed|--active] [--format table|json]
@@ -49,8 +50,8 @@ export async function run(args: string[]): Promise<number> {
         const detail = { ...f, notes: notesOf(db, f.id), audit: auditOf(db, f.id) };
         if (format === 'json') process.stdout.write(JSON.stringify(detail, null, 1) + '\n');
         else {
-          process.stdout.write(`${f.ruleName}\n  finding ${f.id} · ${f.status}${f.assignee ? ` (${f.assignee})` : ''} · ${f.severity}${f.suppressedBy !== undefined ? ` · suppressed by #${f.suppressedBy}` : ''}\n  ${f.tool ?? ''} on ${f.device ?? '?'}${f.user ? ` by ${f.user}` : ''}: ${f.count} events, ${f.firstSeen} .. ${f.lastSeen}\n  key ${JSON.stringify(f.key)}\n  report ids ${f.reportIds.slice(0, 20).join(', ')}\n`);
-          for (const n of detail.notes) process.stdout.write(`  note ${n.at} ${n.author}: ${n.text}\n`);
+          process.stdout.write(printable(`${f.ruleName}\n  finding ${f.id} · ${f.status}${f.assignee ? ` (${f.assignee})` : ''} · ${f.severity}${f.suppressedBy !== undefined ? ` · suppressed by #${f.suppressedBy}` : ''}\n  ${f.tool ?? ''} on ${f.device ?? '?'}${f.user ? ` by ${f.user}` : ''}: ${f.count} events, ${f.firstSeen} .. ${f.lastSeen}\n  key ${JSON.stringify(f.key)}\n  report ids ${f.reportIds.slice(0, 20).join(', ')}\n`));
+          for (const n of detail.notes) process.stdout.write(printable(`  note ${n.at} ${n.author}: ${n.text}\n`));
           for (const a of detail.audit) process.stdout.write(`  audit ${a.at} ${a.actor} ${a.action} ${JSON.stringify(a.detail)}\n`);
         }
         return 0;

@@ -10,6 +10,7 @@ import { compareRuleVersions, distinguishingKey, type ImpactReport, type RuleImp
 import { externalDataFor, Workspace } from '../ingest/index.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 import { loadRules, ruleVersionsOfFile, ruleVersionsSince, sources, type RuleVersions } from '../rules/index.js';
+import { printable, printableLine } from '../common/printable.js';
 import { checkFormat, color, parseCommand, UsageError, workspaceDir } from './shared.js';
 
 export const COMPARE_HELP = `usage: kqlite hunt --compare <git-ref|rule-file> [paths...] [--workspace DIR] [--as-of TIME]
@@ -43,17 +44,17 @@ function printReport(versions: RuleVersions, report: ImpactReport): void {
   const base = versions.base.commit ? `${versions.base.ref} (${versions.base.commit.slice(0, 12)})` : 'the rules kqlite has';
   out.write(`impact of ${plural(report.rules.length, 'changed rule')} against ${base}, as of ${report.asOf}\n`);
   for (const r of report.rules) {
-    out.write(`\n${r.change} ${r.file}: ${r.name} [${r.id}]\n`);
+    out.write(printable(`\n${r.change} ${r.file}: ${r.name} [${r.id}]\n`));
     out.write(`  before: ${versionText(r.old)}\n  after:  ${versionText(r.new)}\n`);
     out.write(`  findings: ${color(32, `+${r.gained.length} gained`)}, ${color(31, `-${r.lost.length} lost`)}, ${r.kept} kept${r.changed ? ` (${r.changed} with other evidence)` : ''}\n`);
     for (const [sign, list] of [['+', r.gained], ['-', r.lost]] as const) {
       for (const f of list) {
-        out.write(`  ${sign} ${findingText(f)}\n`);
+        out.write(`  ${sign} ${printableLine(findingText(f))}\n`);
         for (const row of f.rows) out.write(`      ${JSON.stringify(row)}\n`);
       }
     }
   }
-  for (const p of versions.problems) out.write(`\n${color(31, `cannot compare ${p.file}: ${p.reason}`)}\n`);
+  for (const p of versions.problems) out.write(`\n${color(31, printable(`cannot compare ${p.file}: ${p.reason}`))}\n`);
   const g = report.rules.reduce((n, r) => n + r.gained.length, 0);
   const l = report.rules.reduce((n, r) => n + r.lost.length, 0);
   out.write(`\ntotal: ${plural(report.rules.length, 'rule')} changed, ${g} finding${g === 1 ? '' : 's'} gained, ${l} lost${versions.problems.length ? `, ${plural(versions.problems.length, 'file')} not compared` : ''}\n`);

@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { dirname, resolve } from 'node:path';
 import { byCodeUnits } from '../common/text-order.js';
 import { workspaceWritable } from '../common/workspace-dir.js';
+import { csvField } from '../engine/format/encode.js';
+import { printableLine } from '../common/printable.js';
 // modules, not the barrels: the bundled CLI then leaves out what a hunt never runs (ingest's readers and
 // workers, the demo generator, the impact comparison), whose top-level work every hunt paid for
 import { openFindingsCopy, openFindingsDb } from '../hunts/db.js';
@@ -16,7 +18,7 @@ import { huntReportHtml } from '../hunts/report-html.js';
 import { runHunt, type HuntSummary } from '../hunts/run-hunt.js';
 import { selectRules } from '../hunts/select.js';
 import { SEVERITIES, type Finding } from '../hunts/types.js';
-import { externalDataFor } from '../ingest/external-data.js';
+import { externalDataFor, sourcedExternalDataFor } from '../ingest/external-data.js';
 import { Workspace } from '../store/workspace.js';
 import { parseDatetimeText } from '../kql/syntax/index.js';
 // rules' own modules, not the barrel: the bundled CLI then leaves out the readers, sync and ATT&CK modules
@@ -24,7 +26,7 @@ import { workspaceLibrary } from '../rules/sources/library.js';
 import { loadRules, readRuleStore } from '../rules/store.js';
 import type { RemoteHuntOptions, RemoteSpec } from '../remote/index.js';
 import { REMOTE_HELP, REMOTE_OPTIONS, remoteFromFlags } from './remote-options.js';
-import { checkFormat, color, guarded, parseCommand, textTable, thousands, UsageError, workspaceDir } from './shared.js';
+import { checkFormat, color, guarded, parseCommand, textTable, thousands, UsageError, workspaceDir, refuseInsideWorkspace } from './shared.js';
 
 const HELP = `usage: kqlite hunt [--rules SELECTOR ...] [--as-of TIME] [--workspace DIR] [--format table|json|ndjson|csv]
                    [--html FILE] [--fail-on informational|low|medium|high] [--allow-network]
@@ -47,10 +49,8 @@ function findingJson(f: Finding) {
     device: f.device ?? null, user: f.user ?? null, firstSeen: f.firstSeen, lastSeen: f.lastSeen, count: f.count, row: f.row };
 }
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+// rule names, devices and users come from rule files and telemetry: formulas neutralised (csvField)
+const csvCell = (v: unknown) => csvField(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v), typeof v !== 'number' && typeof v !== 'boolean');
 
 export async function run(args: string[]): Promise<number> {
   // impact analysis is its own mode, with its own options and paths
@@ -90,7 +90,10 @@ export async function run(args: string[]): Promise<number> {
     // the report is part of the run: a path it cannot be written to fails the hunt before it starts, and a
     // write that fails anyway undoes the run (its findings stay new for the next one)
     const html = v.html ? resolve(v.html) : undefined;
-    if (html) checkWritable(html);
+    if (html) {
+      refuseInsideWorkspace('--html', html, dir);
+      checkWritable(html);
+    }
     // a read-only workspace is hunted all the same: its findings are reported, not stored
     const readOnly = !workspaceWritable(dir);
     if (readOnly) process.stderr.write(`kqlite hunt: the workspace ${dir} is read-only: the rules run and their findings are reported, but nothing is stored\n`);
@@ -110,7 +113,7 @@ export async function run(args: string[]): Promise<number> {
     try {
       summary = remote
         ? await huntRemote(remote, { rules, db, ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', ...(onRule ? { onRule } : {}), beforeCommit })
-        : runHunt({ rules, source: ws, db, library: workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', onRule, beforeCommit });
+        : runHunt({ rules, source: ws, db, library: workspaceLibrary(dir), externalData: externalDataFor(dir, { allowNetwork: Boolean(v['allow-network']) }), sourcedExternalData: sourcedExternalDataFor(dir), ...(asOf !== undefined ? { asOf } : {}), actor: process.env['USER'] ?? 'kqlite', onRule, beforeCommit });
     } finally {
       if (progress) process.stderr.write('\r\x1b[K');
       db.close();
@@ -177,11 +180,11 @@ export function printSummary(s: HuntSummary, findings: Finding[]): void {
   const reasons = new Map<string, number>();
   for (const r of skipped) reasons.set(r.reason!, (reasons.get(r.reason!) ?? 0) + 1);
   out.write(`rules: ${s.rulesRun} run, ${s.rulesSkipped} skipped, ${s.rulesFailed} failed\n`);
-  for (const [reason, n] of reasons) out.write(`  skipped ${n}: ${reason}\n`);
-  for (const r of s.rules.filter((r) => r.outcome === 'failed')) out.write(color(31, `  failed: ${r.ruleName}: ${r.reason}\n`));
+  for (const [reason, n] of reasons) out.write(`  skipped ${n}: ${printableLine(reason)}\n`);
+  for (const r of s.rules.filter((r) => r.outcome === 'failed')) out.write(color(31, `  failed: ${printableLine(r.ruleName)}: ${printableLine(r.reason ?? '')}\n`));
   out.write(`scanned ${thousands(s.rowsScanned)} rows in ${s.durationMs} ms (${thousands(s.eventsPerSecond)} events/s)\n`);
   out.write(`findings: ${color(1, `${s.findingsNew} new`)}, ${s.findingsUpdated} updated, ${s.findingsUnchanged} unchanged, ${s.findingsSuppressed} suppressed\n`);
-  for (const [tool, c] of Object.entries(s.byTool)) out.write(`  ${tool.padEnd(16)} new ${c.new}, updated ${c.updated}, unchanged ${c.unchanged}, suppressed ${c.suppressed}\n`);
+  for (const [tool, c] of Object.entries(s.byTool)) out.write(`  ${printableLine(tool).padEnd(16)} new ${c.new}, updated ${c.updated}, unchanged ${c.unchanged}, suppressed ${c.suppressed}\n`);
   if (Object.keys(s.bySeverity).length) out.write(`by severity: ${Object.entries(s.bySeverity).map(([k, c]) => `${k} ${c.new + c.updated + c.unchanged}`).join(', ')}\n`);
-  if (s.topDevices.length) out.write(`top devices: ${s.topDevices.slice(0, 5).map((d) => `${d.device} (${d.findings})`).join(', ')}\n`);
+  if (s.topDevices.length) out.write(`top devices: ${s.topDevices.slice(0, 5).map((d) => `${printableLine(d.device)} (${d.findings})`).join(', ')}\n`);
 }

@@ -12,7 +12,11 @@ import { Workspace } from '../store/workspace.js';
 import { locateRuleDiagnostic, renderRuleDiagnostics } from '../rules/rule-diagnostics.js';
 import type { Rule } from '../rules/rule.js';
 import { loadRules, readRuleStore } from '../rules/store.js';
+import { printable, printableLine } from '../common/printable.js';
 import { checkFormat, guarded, parseSubcommand, textTable, UsageError, workspaceDir, type SubCommand } from './shared.js';
+
+/** Text for people: names, descriptions and queries from rule files cannot drive the terminal. */
+const say = (text: string) => process.stdout.write(printable(text));
 
 const HELP = `usage: kqlite rules import <dir> [--workspace DIR] [--format table|json]
        kqlite rules list [--status valid|warning|error] [--source builtin|import] [--format table|json]
@@ -69,19 +73,19 @@ export async function run(args: string[]): Promise<number> {
         const report = importRules(arg!, sub === 'import' ? { workspaceDir: dir } : {});
         if (format === 'json') process.stdout.write(JSON.stringify({ ...report, rules: report.rules.map(listEntry) }, null, 1) + '\n');
         else {
-          for (const pr of report.problems) process.stdout.write(`${pr.file}:${pr.line}:${pr.column}: ${pr.reason}\n`);
+          for (const pr of report.problems) say(`${printableLine(pr.file)}:${pr.line}:${pr.column}: ${pr.reason}\n`);
           for (const r of report.rules.filter((r) => r.status !== 'valid')) {
             if (r.notRunnable !== undefined) {
               // kept in the feed; one line says why it cannot run here
-              process.stdout.write(`${r.source.path}: not runnable here: ${r.notRunnable}\n`);
+              say(`${r.source.path}: not runnable here: ${r.notRunnable}\n`);
               continue;
             }
             const ds = r.diagnostics.filter((d) => d.severity !== 'info');
             // the first problems in full (file:line:col, the line, a caret), then how many more
             const shown = renderRuleDiagnostics(r, ds.slice(0, 3)) + (ds.length > 3 ? `\n(+${ds.length - 3} more; --format json lists every one)` : '');
-            process.stdout.write(`${r.status}: ${r.source.path}\n${shown}\n`);
+            say(`${r.status}: ${r.source.path}\n${shown}\n`);
           }
-          process.stdout.write(`files ${report.files}, rules loaded ${report.loaded}${report.sigma ? ` (Sigma ${report.sigma}, not runnable here ${report.notRunnable})` : ''}, repaired ${report.repaired}, failed ${report.failed}` +
+          say(`files ${report.files}, rules loaded ${report.loaded}${report.sigma ? ` (Sigma ${report.sigma}, not runnable here ${report.notRunnable})` : ''}, repaired ${report.repaired}, failed ${report.failed}` +
             (sub === 'import' ? ` (new ${report.added}, updated ${report.updated}, unchanged ${report.unchanged})` : '') +
             `; valid ${report.rules.filter((r) => r.status === 'valid').length}, warning ${report.rules.filter((r) => r.status === 'warning').length}, error ${report.rules.filter((r) => r.status === 'error').length}\n`);
         }
@@ -106,25 +110,25 @@ export async function run(args: string[]): Promise<number> {
           // every section says where it came from and how sure kqlite is
           const from = (f: { source: string; confidence: string }) => `  [${f.confidence} confidence; from ${f.source}]\n`;
           const a = e.attack.value;
-          process.stdout.write(`${rule.name}\n${rule.id} · ${rule.language === 'sigma' ? 'Sigma · ' : ''}${rule.status} · ${rule.severity}${rule.severityDerived ? ' (derived)' : ''} · ${rule.source.name}${rule.source.path ? ` ${rule.source.path}` : ''}\n`);
-          if (rule.source.webUrl) process.stdout.write(`View original rule at ${rule.source.name}: ${rule.source.webUrl}\n`);
-          for (const o of [rule.source, ...(rule.alsoFrom ?? [])]) if (o.license || o.author) process.stdout.write(`${o.name}${o.path ? ` ${o.path}` : ''}: licence ${o.license ?? 'not stated'}${o.author ? `, author ${o.author}` : ''}\n`);
-          process.stdout.write('\n');
-          if (rule.description) process.stdout.write(`${rule.description}\n\n`);
+          say(`${rule.name}\n${rule.id} · ${rule.language === 'sigma' ? 'Sigma · ' : ''}${rule.status} · ${rule.severity}${rule.severityDerived ? ' (derived)' : ''} · ${rule.source.name}${rule.source.path ? ` ${rule.source.path}` : ''}\n`);
+          if (rule.source.webUrl) say(`View original rule at ${rule.source.name}: ${rule.source.webUrl}\n`);
+          for (const o of [rule.source, ...(rule.alsoFrom ?? [])]) if (o.license || o.author) say(`${o.name}${o.path ? ` ${o.path}` : ''}: licence ${o.license ?? 'not stated'}${o.author ? `, author ${o.author}` : ''}\n`);
+          say('\n');
+          if (rule.description) say(`${rule.description}\n\n`);
           const at = e.attribution?.value;
           if (at) {
             // DRL 1.1: a Sigma rule is shown with its authors and its licence
-            process.stdout.write(`Author and Licence\n  author: ${at.author}\n  licence: ${at.license}\n${at.status ? `  status: ${at.status}\n` : ''}${at.level ? `  level: ${at.level}\n` : ''}${at.date ? `  date: ${at.date}${at.modified ? `, modified ${at.modified}` : ''}\n` : ''}  logsource: ${at.logsource}\n${from(e.attribution!)}\n`);
+            say(`Author and Licence\n  author: ${at.author}\n  licence: ${at.license}\n${at.status ? `  status: ${at.status}\n` : ''}${at.level ? `  level: ${at.level}\n` : ''}${at.date ? `  date: ${at.date}${at.modified ? `, modified ${at.modified}` : ''}\n` : ''}  logsource: ${at.logsource}\n${from(e.attribution!)}\n`);
           }
-          if (rule.notRunnable !== undefined) process.stdout.write(`Not runnable here\n  ${rule.notRunnable}\n\n`);
-          process.stdout.write(`Hunt Hypothesis\n  ${e.hypothesis.value}\n${from(e.hypothesis)}\nKQL Query${rule.language === 'sigma' ? ' (converted from the Sigma rule)' : ''}\n${(rule.query || '(none)').replace(/^/gm, '  ')}\n\n`);
-          process.stdout.write(`Required Data Sources\n${e.dataSources.value.map((d) => `  ${d.table}${d.present === null ? '' : d.present ? ' (present)' : ' (missing from the workspace)'}`).join('\n')}\n${from(e.dataSources)}\n`);
-          process.stdout.write(`MITRE ATT&CK Context\n${[...a.tactics.map((t) => `  tactic ${t.id} ${t.name}`), ...a.techniques.map((t) => `  technique ${t.id} ${t.name}`), ...(a.suggestedSubtechnique ? [`  suggested ${a.suggestedSubtechnique.id} ${a.suggestedSubtechnique.name}: ${a.suggestedSubtechnique.why}`] : [])].join('\n')}\n${from(e.attack)}\n`);
-          process.stdout.write(`References\n${e.references.value.map((r) => `  ${r.title}: ${r.url}`).join('\n')}\n${from(e.references)}\n`);
-          process.stdout.write(`False Positive Guidance\n  ${e.falsePositives.value.guidance}\n${e.falsePositives.value.clauses.map((c) => `  ${c.title}:\n    ${c.kql}\n    // ${c.why}`).join('\n')}\n${from(e.falsePositives)}`);
-          if (rule.language === 'sigma') process.stdout.write(`\nSigma Rule (original YAML)\n${rule.yaml.replace(/\s+$/, '').replace(/^/gm, '  ')}\n`);
-          if (rule.diagnostics.length) process.stdout.write(`\nValidation\n${renderRuleDiagnostics(rule)}\n`);
-          if (rule.source.webUrl) process.stdout.write(`\nOriginal source: ${rule.source.webUrl}\n`);
+          if (rule.notRunnable !== undefined) say(`Not runnable here\n  ${rule.notRunnable}\n\n`);
+          say(`Hunt Hypothesis\n  ${e.hypothesis.value}\n${from(e.hypothesis)}\nKQL Query${rule.language === 'sigma' ? ' (converted from the Sigma rule)' : ''}\n${(rule.query || '(none)').replace(/^/gm, '  ')}\n\n`);
+          say(`Required Data Sources\n${e.dataSources.value.map((d) => `  ${d.table}${d.present === null ? '' : d.present ? ' (present)' : ' (missing from the workspace)'}`).join('\n')}\n${from(e.dataSources)}\n`);
+          say(`MITRE ATT&CK Context\n${[...a.tactics.map((t) => `  tactic ${t.id} ${t.name}`), ...a.techniques.map((t) => `  technique ${t.id} ${t.name}`), ...(a.suggestedSubtechnique ? [`  suggested ${a.suggestedSubtechnique.id} ${a.suggestedSubtechnique.name}: ${a.suggestedSubtechnique.why}`] : [])].join('\n')}\n${from(e.attack)}\n`);
+          say(`References\n${e.references.value.map((r) => `  ${r.title}: ${r.url}`).join('\n')}\n${from(e.references)}\n`);
+          say(`False Positive Guidance\n  ${e.falsePositives.value.guidance}\n${e.falsePositives.value.clauses.map((c) => `  ${c.title}:\n    ${c.kql}\n    // ${c.why}`).join('\n')}\n${from(e.falsePositives)}`);
+          if (rule.language === 'sigma') say(`\nSigma Rule (original YAML)\n${rule.yaml.replace(/\s+$/, '').replace(/^/gm, '  ')}\n`);
+          if (rule.diagnostics.length) say(`\nValidation\n${renderRuleDiagnostics(rule)}\n`);
+          if (rule.source.webUrl) say(`\nOriginal source: ${rule.source.webUrl}\n`);
         }
         return 0;
       }

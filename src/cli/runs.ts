@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { getRun, listRuns, openFindingsDb } from '../hunts/index.js';
+import { printable } from '../common/printable.js';
 import { checkFormat, guarded, parseSubcommand, textTable, UsageError, workspaceDir, type SubCommand } from './shared.js';
 
 const HELP = `usage: kqlite runs [--limit N] [--format table|json]
@@ -35,11 +36,11 @@ export async function run(args: string[]): Promise<number> {
         if (format === 'json') process.stdout.write(JSON.stringify(r, null, 1) + '\n');
         else {
           const s = r.summary;
-          process.stdout.write(`hunt #${r.id} by ${r.actor}, started ${r.startedAt}, as of ${r.asOf}${s?.remote ? `, on ${s.remote}` : ''}: ${r.outcome}${r.error ? ` (${r.error})` : ''}\n`);
+          process.stdout.write(printable(`hunt #${r.id} by ${r.actor}, started ${r.startedAt}, as of ${r.asOf}${s?.remote ? `, on ${s.remote}` : ''}: ${r.outcome}${r.error ? ` (${r.error})` : ''}\n`));
           if (s) {
             process.stdout.write(`  rules: ${s.rulesRun} run, ${s.rulesSkipped} skipped, ${s.rulesFailed} failed · ${s.rowsScanned} rows scanned in ${s.durationMs} ms\n`);
             process.stdout.write(`  findings: ${s.findingsNew} new, ${s.findingsUpdated} updated, ${s.findingsUnchanged ?? 0} unchanged, ${s.findingsSuppressed} suppressed\n`);
-            for (const o of s.rules.filter((x) => x.outcome !== 'ran')) process.stdout.write(`  ${o.outcome} ${o.ruleId}: ${o.reason ?? ''}\n`);
+            for (const o of s.rules.filter((x) => x.outcome !== 'ran')) process.stdout.write(printable(`  ${o.outcome} ${o.ruleId}: ${o.reason ?? ''}\n`));
           }
         }
         return 0;

@@ -2,9 +2,12 @@
  * What every workspace command shares: argument parsing that reports bad flags and stray words as one clear
  * line plus the usage, the workspace directory, and output helpers.
  */
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { WorkspaceFileError } from '../common/damaged.js';
 import { resolveWorkspaceDir } from '../common/workspace-dir.js';
+import { printable, printableLine } from '../common/printable.js';
 
 export class UsageError extends Error {}
 
@@ -152,7 +155,7 @@ export async function guarded(command: string, body: () => Promise<number> | num
  * when KQLITE_DEBUG is set: a JavaScript stack is for whoever fixes kqlite, not for whoever runs it.
  */
 export function reportError(prefix: string, e: unknown): void {
-  process.stderr.write(`${prefix}: ${describeError(e)}\n`);
+  process.stderr.write(`${prefix}: ${printable(describeError(e))}\n`);
   if (process.env['KQLITE_DEBUG'] && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
 }
 
@@ -202,9 +205,33 @@ export function checkFormat(value: string | undefined, allowed: readonly string[
   return v;
 }
 
+/** A path as it is on disk: the deepest part that exists with its links resolved, the rest as given. */
+function realPathOf(path: string): string {
+  const abs = resolve(path);
+  if (existsSync(abs)) return realpathSync(abs);
+  const parent = dirname(abs);
+  return parent === abs ? abs : resolve(realPathOf(parent), basename(abs));
+}
+
+/**
+ * Refuses a report, layer, scaffold or site written into the workspace folder (`--html`, `--navigator`,
+ * `--out`): every file there is kqlite's own (manifest, findings database, extents, sources), and one
+ * replaced by a report is a damaged workspace. Links are followed, so `report.html -> ws/manifest.json` is
+ * caught too.
+ */
+export function refuseInsideWorkspace(flag: string, target: string, workspace: string): void {
+  if (!existsSync(workspace)) return;
+  const ws = realpathSync(workspace);
+  const rel = relative(ws, realPathOf(target));
+  if (rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel))) {
+    throw new UsageError(`${flag} ${target}: that is inside the workspace ${workspace}, whose files are kqlite's own (writing there could replace one of them): write it elsewhere`);
+  }
+}
+
 /** An aligned plain-text table. */
 export function textTable(headers: string[], rows: (string | number | undefined)[][]): string {
-  const cells = rows.map((r) => r.map((c) => (c === undefined ? '' : String(c))));
+  // a table's cells are one line each: names and values from outside cannot break or restyle the terminal
+  const cells = rows.map((r) => r.map((c) => (c === undefined ? '' : printableLine(String(c)))));
   const widths = headers.map((h, i) => Math.min(60, Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length))));
   const line = (r: string[]) => r.map((c, i) => (c.length > widths[i]! ? c.slice(0, widths[i]! - 1) + '…' : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';

@@ -11,7 +11,7 @@ import { atomFeed, jsonFeed } from '../rules/feeds/documents.js';
 import { SEARCH_JS, SITE_CSS } from './site/assets.js';
 import { ruleFileName } from './site/html.js';
 import { coveragePage, feedPage, rulePage, searchEntry, whatsNewPage } from './site/pages.js';
-import { guarded, parseSubcommand, UsageError, workspaceDir } from './shared.js';
+import { guarded, parseSubcommand, UsageError, workspaceDir, refuseInsideWorkspace } from './shared.js';
 
 const HELP = `usage: kqlite site build --out DIR [--base-url URL] [--workspace DIR]
 Writes index.html (the feed and its search), rules/<id>.html, coverage.html, whats-new.html,
@@ -28,6 +28,7 @@ export async function run(args: string[]): Promise<number> {
     const started = Date.now();
     const ws = workspaceDir(p.values.workspace);
     const out = resolve(p.values.out);
+    refuseInsideWorkspace('--out', out, ws);
     if (existsSync(out) && readdirSync(out).length && !existsSync(join(out, 'search-index.js'))) throw new Error(`${out} is not empty and not a kqlite site: choose an empty or new folder`);
     mkdirSync(join(out, 'rules'), { recursive: true });
     const rules = loadRules(existsSync(ws) ? ws : undefined).slice().sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));

@@ -7,6 +7,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sources } from '../rules/index.js';
 import { checkFormat, guarded, parseSubcommand, textTable, UsageError, workspaceDir, type SubCommand } from './shared.js';
+import { printableLine } from '../common/printable.js';
 
 const SUBS: Record<string, SubCommand> = {
   add: { positionals: ['<git-url|path>'], options: ['name', 'ref', 'include', 'exclude', 'web-url', 'no-sync'] },
@@ -25,7 +26,8 @@ const HELP = `usage: kqlite sources add <git-url|path> [--name N] [--ref BRANCH|
 Bitbucket URLs need none); local paths get no links unless given one.`;
 
 function printSync(r: sources.SyncReport): void {
-  for (const p of r.problems) process.stdout.write(`${r.source}: ${p.file}:${p.line}:${p.column}: ${p.reason}\n`);
+  // file names and reasons come from the repository: one line each, nothing a terminal would act on
+  for (const p of r.problems) process.stdout.write(`${r.source}: ${printableLine(p.file)}:${p.line}:${p.column}: ${printableLine(p.reason)}\n`);
   process.stdout.write(`${r.source}: ${r.unchanged ? 'unchanged at' : 'synced'} ${r.commit.slice(0, 12)}${r.previousCommit && r.previousCommit !== r.commit ? ` (was ${r.previousCommit.slice(0, 12)})` : ''}: ` +
     `files ${r.files} (read ${r.filesRead}), rules ${r.rules}, functions ${r.functions}, skipped ${r.skipped}, failed ${r.failed}${r.otherFiles ? `, other files ${r.otherFiles}` : ''}; ` +
     `new ${r.added}, updated ${r.updated}, removed ${r.removed} in ${(r.durationMs / 1000).toFixed(2)} s\n`);
@@ -57,7 +59,9 @@ export async function run(args: string[]): Promise<number> {
         const input = { url, name, ...(v.ref !== undefined ? { ref: v.ref } : {}), ...(v['web-url'] !== undefined ? { webUrl: v['web-url'] } : {}) };
         sources.checkSourceInput(input);
         const all = sources.readSources(ws);
-        if (all.some((s) => s.name === name)) throw new Error(`a source named '${name}' exists already (give --name, or remove it first)`);
+        // names differing only in case share a folder on macOS and Windows: one source would overwrite the other
+        const same = all.find((s) => s.name.toLowerCase() === name.toLowerCase());
+        if (same) throw new Error(`a source named '${same.name}' exists already${same.name === name ? '' : ` (names differing only in case would share a folder)`} (give --name, or remove it first)`);
         all.push({ ...input, include: v.include ?? [], exclude: v.exclude ?? [], addedAt: new Date().toISOString() });
         sources.writeSources(ws, all);
         process.stdout.write(`added source '${name}' (${url}${v.ref ? ` at ${v.ref}` : ''})\n`);

@@ -10,7 +10,7 @@ import { defaultCatalog, loadSchemaDir, mergeCatalogs, type Catalog } from '../k
 import { isCiFormat, writeCiReport } from '../rules/ci-formats/index.js';
 import { sources } from '../rules/index.js';
 import { VERSION } from './main.js';
-import { checkFormat, color, guarded, parseCommand, UsageError, workspaceDir } from './shared.js';
+import { checkFormat, color, guarded, parseCommand, UsageError, workspaceDir, refuseInsideWorkspace } from './shared.js';
 
 const HELP = `usage: kqlite test [paths...] [--format text|json|junit|sarif|tap|github] [--watch] [--no-fuse] [--schema DIR] [--workspace DIR]
        kqlite test scaffold <rule-id> [paths...] [--from-findings] [--out FILE] [--workspace DIR]
@@ -102,6 +102,7 @@ async function scaffold(args: string[]): Promise<number> {
   const text = await scaffoldTests({ ruleId: id!, paths: paths.length ? paths : ['.'], workspace: workspaceDir(p.values.workspace), fromFindings: Boolean(p.values['from-findings']) });
   for (const n of text.notes) process.stderr.write(`kqlite test scaffold: ${n}\n`);
   if (p.values.out) {
+    refuseInsideWorkspace('--out', p.values.out, workspaceDir(p.values.workspace));
     writeFileSync(p.values.out, text.yaml);
     process.stderr.write(`kqlite test scaffold: wrote ${p.values.out} (${text.tests} test${text.tests === 1 ? '' : 's'} for ${text.ruleName})\n`);
   } else process.stdout.write(text.yaml);

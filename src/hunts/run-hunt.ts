@@ -28,6 +28,13 @@ export interface HuntOptions {
   /** Where rules' externaldata reads URLs (the network permission lives here); absent: externaldata fails. */
   externalData?: ExternalDataSource;
   /**
+   * Where the externaldata of rules synced from git sources reads instead (`source.kind` 'git'): rules that
+   * come from someone else's repository never download, whatever the network permission (a rule would
+   * otherwise tell its author each time it ran, from where, or pull rows into findings); callers pass the
+   * workspace's cached copies only. Absent: their externaldata fails.
+   */
+  sourcedExternalData?: ExternalDataSource;
+  /**
    * Rules reading the same table through the same where chain share one pass (default true); false runs
    * every rule on its own. Both give identical findings (test/hunts/fused-hunt.test.ts).
    */
@@ -133,6 +140,12 @@ interface RuleRun {
   observations: ReturnType<typeof observe>;
 }
 
+/** Where a rule's externaldata reads: rules synced from git sources never reach the network. */
+function externalDataOf(opts: HuntOptions, rule: HuntRule): { externalData?: ExternalDataSource } {
+  const x = rule.source?.kind === 'git' ? opts.sourcedExternalData : opts.externalData;
+  return x ? { externalData: x } : {};
+}
+
 /** Every rule over the one snapshot; nothing is written yet. */
 function runRules(opts: HuntOptions, source: HuntSource, asOf: bigint, asOfText: string): RuleRun[] {
   const present = new Set(source.tableNames().map((t) => t.toLowerCase()));
@@ -158,7 +171,7 @@ function runRules(opts: HuntOptions, source: HuntSource, asOf: bigint, asOfText:
       o.reason = `the workspace has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}`;
       return done();
     }
-    const r = opts.resultOf?.(rule) ?? runQuery(rule.query, { source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.library ? { library: opts.library } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.externalData ? { externalData: opts.externalData } : {}) });
+    const r = opts.resultOf?.(rule) ?? runQuery(rule.query, { source, now: asOf, ...(sharedScans ? { sharedScans } : {}), ...(opts.library ? { library: opts.library } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...externalDataOf(opts, rule) });
     o.durationMs = r.stats.durationMs;
     o.rowsScanned = r.stats.rowsScanned;
     if (!r.ok || !r.tables.length) {

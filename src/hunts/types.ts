@@ -27,6 +27,8 @@ export interface HuntRule {
   language?: string;
   /** Why the rule cannot run here (a Sigma rule whose logsource or fields have no table). */
   notRunnable?: string;
+  /** Where the rule came from: `git` for a rule synced from a source (third-party content, see HuntOptions.sourcedExternalData). */
+  source?: { kind: string };
 }
 
 /** What a hunt needs of the telemetry: a table source that knows its latest event time. */

@@ -326,6 +326,13 @@ class ColumnAccumulator {
   }
 }
 
+/**
+ * The most columns a table takes: Kusto's own limit (10,000 per table). A record or CSV header past it is
+ * set aside with this reason; without it a header of a million names took gigabytes (a column buffer each).
+ */
+export const MAX_TABLE_COLUMNS = 10_000;
+export const TOO_MANY_COLUMNS = `more than ${MAX_TABLE_COLUMNS.toLocaleString('en-US')} columns (the most a table holds, as in Kusto)`;
+
 /** Pending rows of one table. */
 export class TableAccumulator {
   rows = 0;
@@ -339,7 +346,9 @@ export class TableAccumulator {
 
   /** `base`: the table's schema in the workspace, else its Defender schema, else none (inferred from `firstRow`). */
   constructor(name: string, base: TableSchema | undefined, firstRow: Record<string, unknown>) {
-    const columns: ColumnSchema[] = base ? base.columns.map((c) => ({ name: c.name, type: c.type })) : Object.entries(firstRow).map(([k, v]) => ({ name: k, type: inferType(v) }));
+    const inferred = base ? [] : Object.entries(firstRow);
+    // a first record past the cap starts the table empty: adding it then sets it aside (add)
+    const columns: ColumnSchema[] = base ? base.columns.map((c) => ({ name: c.name, type: c.type })) : inferred.length > MAX_TABLE_COLUMNS ? [] : inferred.map(([k, v]) => ({ name: k, type: inferType(v) }));
     if (base) for (const c of columns) this.fixed.add(c.name);
     this.schema = { name: base?.name ?? name, columns };
     this.columns = columns.map((c, i) => (this.byName.set(c.name, i), new ColumnAccumulator(c.type)));
@@ -347,8 +356,16 @@ export class TableAccumulator {
 
   /** Adds a row, or throws CoercionError (and adds nothing) when a value does not fit its column. */
   add(row: Record<string, unknown>): void {
+    let checked = false;
     for (const k in row) {
       if (this.byName.has(k) || row[k] === undefined) continue;
+      if (!checked) {
+        // a row with new columns (rare after the first rows) is counted once, before any is added
+        checked = true;
+        let fresh = 0;
+        for (const n in row) if (!this.byName.has(n) && row[n] !== undefined) fresh++;
+        if (this.columns.length + fresh > MAX_TABLE_COLUMNS) throw new CoercionError(`the record would give ${this.schema.name} ${TOO_MANY_COLUMNS}`);
+      }
       const acc = new ColumnAccumulator(inferType(row[k] ?? ''));
       acc.padTo(this.rows);
       this.byName.set(k, this.columns.push(acc) - 1);

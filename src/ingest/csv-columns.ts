@@ -6,7 +6,7 @@
  * table without a schema, or columns outside it, are inferred and typed exactly as there; a row that does not
  * fit is rebuilt as an object only to be quarantined with the same reason and raw text as the generic path.
  */
-import type { TableAccumulator } from './accumulate.js';
+import { MAX_TABLE_COLUMNS, TOO_MANY_COLUMNS, type TableAccumulator } from './accumulate.js';
 import { CoercionError } from './coerce.js';
 import type { CsvSink } from './csv-splitter.js';
 import { SchemaChangeError, type FileLoad } from './file-load.js';
@@ -30,6 +30,10 @@ export class CsvColumns implements CsvSink {
     }
     const load = this.load;
     load.fr.read++;
+    if (header.length > MAX_TABLE_COLUMNS) {
+      load.setAside({ line, raw: texts(buf, starts, ends, Math.min(fields, 100)).join(',').slice(0, RAW_KEPT) }, this.table, `the CSV header names ${header.length.toLocaleString('en-US')} columns: ${TOO_MANY_COLUMNS}`);
+      return;
+    }
     if (fields !== header.length) {
       load.setAside({ line, raw: texts(buf, starts, ends, fields).join(',').slice(0, RAW_KEPT) }, this.table, `CSV row has ${fields} fields, the header has ${header.length}`);
       return;

@@ -23,6 +23,11 @@ export const EXTERNAL_DIR = 'external';
 export interface ExternalDataOptions extends Partial<ExternalDataConfig> {
   /** Where the cache lives; without a workspace nothing is cached. */
   workspaceDir?: string;
+  /**
+   * Copies cached in the workspace only, never the network, whatever allowNetwork says; the text says why
+   * in the error when there is no copy (hunts give this for rules synced from git sources).
+   */
+  cacheOnly?: string;
 }
 
 export function externalDataSource(opts: ExternalDataOptions): ExternalDataSource {
@@ -62,7 +67,10 @@ export function externalDataSource(opts: ExternalDataOptions): ExternalDataSourc
       if (seen) return seen;
       const cached = readCache(key);
       let result: ExternalData;
-      if (!allowNetwork) {
+      if (opts.cacheOnly !== undefined) {
+        if (!cached) throw new QueryError(`externaldata cannot read ${shownUrl(uri)}: ${opts.cacheOnly}; no copy of it is cached in the workspace`, EXTERNAL_DATA_CODES.networkOff);
+        result = { bytes: cached };
+      } else if (!allowNetwork) {
         if (!cached) throw new QueryError(`externaldata needs the network to read ${shownUrl(uri)}, which is not allowed: pass --allow-network (kqlite query/hunt), or set "externalData": {"allowNetwork": true} in the workspace's config.json`, EXTERNAL_DATA_CODES.networkOff);
         result = { bytes: cached };
       } else {
@@ -91,10 +99,19 @@ export function externalDataSource(opts: ExternalDataOptions): ExternalDataSourc
  * workspace's config.json, the caps from the config. Loopback, private and link-local addresses stay out of
  * reach unless config.json's allowPrivateNetwork (or the caller, for a query the user typed) allows them.
  */
-export function externalDataFor(workspaceDir: string | undefined, flags: { allowNetwork?: boolean; allowPrivateNetwork?: boolean } = {}): ExternalDataSource {
+export function externalDataFor(workspaceDir: string | undefined, flags: { allowNetwork?: boolean; allowPrivateNetwork?: boolean; cacheOnly?: string } = {}): ExternalDataSource {
   const config = workspaceDir && existsSync(workspaceDir) ? readWorkspaceConfig(workspaceDir).externalData : { ...DEFAULT_EXTERNAL_DATA };
   return externalDataSource({
     ...config, allowNetwork: Boolean(flags.allowNetwork) || config.allowNetwork, allowPrivateNetwork: Boolean(flags.allowPrivateNetwork) || config.allowPrivateNetwork,
     ...(workspaceDir && existsSync(workspaceDir) ? { workspaceDir } : {}),
+    ...(flags.cacheOnly !== undefined ? { cacheOnly: flags.cacheOnly } : {}),
   });
+}
+
+/** Why hunts read only cached copies for rules synced from git sources (the reason in their errors). */
+export const SOURCED_RULES_OFFLINE = 'a rule synced from a git source never downloads (hunts keep third-party rules off the network, whatever the network permission)';
+
+/** The externaldata of a hunt's rules from git sources: the workspace's cached copies, never the network. */
+export function sourcedExternalDataFor(workspaceDir: string | undefined): ExternalDataSource {
+  return externalDataFor(workspaceDir, { cacheOnly: SOURCED_RULES_OFFLINE });
 }

@@ -20,11 +20,11 @@ import { TableAccumulator } from './accumulate.js';
 import { CoercionError } from './coerce.js';
 import { QuarantineWriter } from '../store/quarantine.js';
 import { writeExtentAt, type StagedExtent } from '../store/writer.js';
+import { tableNameProblem } from '../store/manifest.js';
 import type { RecordItem } from './readers.js';
 import type { FileReport } from './ingest.js';
 
 export const KNOWN = new Map(DEFENDER_TABLES.map((t) => [(t.name ?? '').toLowerCase(), t]));
-export const VALID_TABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RAW_KEPT = 2000;
 
 /** A file that would change a schema (a new table or column) while others load beside it: it runs alone. */
@@ -105,8 +105,10 @@ export class FileLoad {
         this.setAside(item, table, item.problem ?? 'the record names no table (no Defender category, no Sentinel Type) unlike the records before it');
         continue;
       }
-      if (!VALID_TABLE.test(table)) {
-        this.setAside({ ...item, raw: jsonText(item.row).slice(0, RAW_KEPT) }, undefined, `'${table}' is not a valid table name (letters, digits and _ only)`);
+      // a record names its table (Defender category, Sentinel Type): one no folder can hold is set aside
+      const tableProblem = tableNameProblem(table);
+      if (tableProblem) {
+        this.setAside({ ...item, raw: jsonText(item.row).slice(0, RAW_KEPT) }, undefined, tableProblem);
         continue;
       }
       this.seenReadable = true;
@@ -161,7 +163,8 @@ export class FileLoad {
     const rows = [{ table, row: item.row! }, ...item.also!];
     const added: TableAccumulator[] = [];
     for (const r of rows) {
-      if (!VALID_TABLE.test(r.table)) throw new Error(`'${r.table}' is not a valid table name`);
+      const tableProblem = tableNameProblem(r.table);
+      if (tableProblem) throw new Error(tableProblem);
       const acc = this.accumulator(r.table, r.row);
       if (this.opts.schemaFrozen) for (const k in r.row) if (r.row[k] !== undefined && !acc.hasColumn(k)) throw new SchemaChangeError(`column ${k} of ${r.table} is new`);
       try {

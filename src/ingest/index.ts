@@ -11,5 +11,5 @@ import { Workspace } from '../store/workspace.js';
 export function openWorkspace(dir: string): Workspace {
   return Workspace.open(dir);
 }
-export { externalDataSource, externalDataFor, EXTERNAL_DIR, type ExternalDataOptions } from './external-data.js';
+export { externalDataSource, externalDataFor, sourcedExternalDataFor, EXTERNAL_DIR, type ExternalDataOptions } from './external-data.js';
 export { readWorkspaceConfig, readLintConfig, ConfigError, CONFIG_FILE, DEFAULT_EXTERNAL_DATA, type WorkspaceConfig, type ExternalDataConfig } from './workspace-config.js';

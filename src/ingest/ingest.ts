@@ -12,12 +12,12 @@
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { VALID_TABLE } from './file-load.js';
 import { emptyReport, readFileIntoExtents } from './ingest-file.js';
 import { IngestPool } from './ingest-pool.js';
 import { SPLIT_MIN_BYTES, type SplitOptions } from './ingest-split.js';
 import type { Workspace } from '../store/workspace.js';
 import { WorkspaceWriter } from '../store/writer.js';
+import { tableNameProblem } from '../store/manifest.js';
 import { FORMATS, type Format } from './readers.js';
 import { Books, type Head } from './ingest-books.js';
 
@@ -149,7 +149,8 @@ export async function ingestPaths(ws: Workspace, paths: readonly string[], opts:
   if (opts.format && opts.format !== 'auto' && !(FORMATS as readonly string[]).includes(opts.format)) {
     throw new Error(`--format must be auto or one of ${FORMATS.join(', ')}, not '${opts.format}'`);
   }
-  if (opts.table && !VALID_TABLE.test(opts.table)) throw new Error(`'${opts.table}' is not a valid table name`);
+  const tableProblem = opts.table ? tableNameProblem(opts.table) : undefined;
+  if (tableProblem) throw new Error(tableProblem);
   const { files, problems } = expandPaths(paths);
   const unread = problems.map((p) => ({ ...emptyReport(p.path), refused: p.reason }));
   if (!files.length) return { files: unread, read: 0, loaded: 0, quarantined: 0, refusedFiles: unread.length, skippedFiles: 0 };

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { gitCommitOf, licenseOf } from './provenance.js';
 import type { Rule } from './rule.js';
-import { readRuleFile, RULE_TESTS_FILE } from './readers/index.js';
+import { MAX_RULE_FILE_BYTES, readRuleFile, RULE_TESTS_FILE, tooLargeProblem } from './readers/index.js';
 import { saveImportedRule } from './store.js';
 
 export interface ImportProblem {
@@ -63,6 +63,12 @@ export function importRules(dir: string, opts: { workspaceDir?: string; now?: st
     };
     let text: string;
     try {
+      const size = statSync(file).size;
+      if (size > MAX_RULE_FILE_BYTES) {
+        const p = tooLargeProblem(size);
+        fail(p.line, p.column, p.reason);
+        continue;
+      }
       text = readFileSync(file, 'utf8');
     } catch (e) {
       fail(1, 1, `cannot read the file: ${(e as Error).message}`);

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import type * as CsvParseSync from 'csv-parse/sync';
 import { lazyPackage } from '../common/lazy-package.js';
+import { isWindowsDeviceName, WINDOWS_DEVICE_NAMES } from '../common/file-names.js';
 import { insideWorkspace } from '../common/workspace-dir.js';
 import type { LibraryFunctionDef } from '../kql/semantics/index.js';
 import { kqlString } from './kql-text.js';
@@ -21,6 +22,7 @@ const dir = (ws: string) => insideWorkspace(ws, 'watchlists');
 /** Reads a CSV (header row first) into a watchlist; errors name the line. */
 export function watchlistFromCsv(name: string, text: string, searchKey?: string): Watchlist {
   if (!NAME.test(name)) throw new Error(`'${name}' is not a watchlist name (letters, digits, '_', '.', '-')`);
+  if (isWindowsDeviceName(name)) throw new Error(`'${name}' cannot be a watchlist name: Windows reserves it for a device (${WINDOWS_DEVICE_NAMES})`);
   let records: string[][];
   try {
     records = csvParseSync().parse(text.replace(/^\uFEFF/, ''), { relax_column_count: false, skip_empty_lines: true }) as string[][];
@@ -38,6 +40,9 @@ export function watchlistFromCsv(name: string, text: string, searchKey?: string)
 
 export function saveWatchlist(ws: string, w: Watchlist): void {
   mkdirSync(dir(ws), { recursive: true });
+  // names differing only in case share a file on macOS and Windows: one watchlist would overwrite the other
+  const clash = readdirSync(dir(ws)).find((n) => n !== `${w.name}.json` && n.toLowerCase() === `${w.name}.json`.toLowerCase());
+  if (clash) throw new Error(`a watchlist named '${clash.replace(/\.json$/, '')}' exists already (names differing only in case would share a file): remove it first or use that name`);
   const f = insideWorkspace(ws, 'watchlists', `${w.name}.json`);
   writeFileSync(f + '.tmp', JSON.stringify(w));
   renameSync(f + '.tmp', f);

@@ -10,7 +10,7 @@ import { runQuery } from '../engine/index.js';
 import { encodedRows } from '../engine/format/encode.js';
 import { workspaceWritable } from '../common/workspace-dir.js';
 import { HuntError, openFindingsDb, runHunt, type Db } from '../hunts/index.js';
-import { ConfigError, externalDataFor, Workspace } from '../ingest/index.js';
+import { ConfigError, externalDataFor, sourcedExternalDataFor, Workspace } from '../ingest/index.js';
 import { loadRules, sources } from '../rules/index.js';
 import { apiDiagnostics } from './errors.js';
 import { rowsJson } from './kusto/kusto-json.js';
@@ -52,7 +52,7 @@ function hunt(req: HuntJob & { seq: number }): EngineWorkerReply {
   try {
     if (!workspaceWritable(dir)) return { seq: req.seq, ok: false, status: 409, message: `the workspace ${dir} is read-only: a hunt here could not store its findings (kqlite hunt reports them without storing)` };
     const summary = runHunt({
-      rules: req.ruleIds.map((id) => byId.get(id)!), source: workspace, db: (db ??= openFindingsDb(dir)), actor: req.actor, externalData: externalDataFor(dir), library: sources.workspaceLibrary(dir),
+      rules: req.ruleIds.map((id) => byId.get(id)!), source: workspace, db: (db ??= openFindingsDb(dir)), actor: req.actor, externalData: externalDataFor(dir), sourcedExternalData: sourcedExternalDataFor(dir), library: sources.workspaceLibrary(dir),
       onStart: (runId) => parentPort!.postMessage({ seq: req.seq, started: runId } satisfies HuntStartedMessage),
       ...(req.asOfTicks !== undefined ? { asOf: BigInt(req.asOfTicks) } : {}),
     });

@@ -8,6 +8,7 @@
  */
 import { insideWorkspace } from '../common/workspace-dir.js';
 import type { TableSchema } from '../kql/semantics/types.js';
+import { isWindowsDeviceName, WINDOWS_DEVICE_NAMES } from '../common/file-names.js';
 import { writeFileDurable } from './durable.js';
 import { readJsonFile } from './errors.js';
 
@@ -15,6 +16,22 @@ export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'kqlite-workspace/1';
 
 export const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The longest table name a new table may have: its folder's name must fit every file system (255 bytes). */
+export const MAX_TABLE_NAME = 128;
+
+/**
+ * Why a name cannot be a table's folder (undefined when it can): letters, digits and `_` only, starting
+ * with a letter or `_` (no path can be spelt), at most MAX_TABLE_NAME characters, and no Windows device name,
+ * so a workspace made on one system opens on another.
+ */
+export function tableNameProblem(name: string): string | undefined {
+  const shown = name.length > 40 ? `${name.slice(0, 40)}...` : name;
+  if (!TABLE_NAME.test(name)) return `'${shown}' is not a valid table name (letters, digits and _ only)`;
+  if (name.length > MAX_TABLE_NAME) return `a table name is at most ${MAX_TABLE_NAME} characters ('${shown}' has ${name.length})`;
+  if (isWindowsDeviceName(name)) return `'${name}' cannot be a table name: Windows reserves it for a device (${WINDOWS_DEVICE_NAMES}), so its folder could not exist there`;
+  return undefined;
+}
 export const EXTENT_ID = /^e-[A-Za-z0-9-]+$/;
 export const SEGMENT_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.ndjson$/;
 

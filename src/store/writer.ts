@@ -24,7 +24,7 @@ import { alignTable, writeExtentFiles } from './extent-format.js';
 import { collectGarbage } from './gc.js';
 import { Ledger, legacyLedger, readLedgerSegment, segmentText, type LedgerEntry } from './ledger.js';
 import { legacyManifest } from './legacy-layout.js';
-import { MANIFEST_FORMAT, manifestPath, readManifest, TABLE_NAME, writeManifest, type ExtentEntry, type Manifest } from './manifest.js';
+import { MANIFEST_FORMAT, manifestPath, readManifest, tableNameProblem, writeManifest, type ExtentEntry, type Manifest } from './manifest.js';
 import { WriterLock } from './lock.js';
 import { writeQuarantineSegment, type SealedQuarantine } from './quarantine.js';
 import { timestampRange } from './timestamps.js';
@@ -73,7 +73,8 @@ export function newExtentId(): string {
 }
 
 export const safeTableName = (name: string) => {
-  if (!TABLE_NAME.test(name)) throw new WorkspaceError(`'${name}' is not a valid table name (letters, digits and _ only)`);
+  const problem = tableNameProblem(name);
+  if (problem) throw new WorkspaceError(problem);
   return name;
 };
 

@@ -1,4 +1,5 @@
 /** HTML text for the static site: every value escaped, every link http/https or a relative page. */
+import { isWindowsDeviceName } from '../../common/file-names.js';
 import { safeHttpUrl } from '../../rules/index.js';
 
 export const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -37,5 +38,6 @@ ${opts.body}
 /** File name of a rule's page: its id where that is a safe name, else the id made safe plus a short hash. */
 export function ruleFileName(id: string, hash: (s: string) => string): string {
   const safe = id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
-  return `${safe === id ? safe : `${safe}-${hash(id).slice(0, 8)}`}.html`;
+  // an id Windows would read as a device (`CON`, `nul.x`) gets the hash too: `con.html` cannot be written there
+  return `${safe === id && !isWindowsDeviceName(safe) ? safe : `${safe}-${hash(id).slice(0, 8)}`}.html`;
 }

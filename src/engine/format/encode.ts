@@ -9,6 +9,7 @@ import type { Table } from '../storage/column.js';
 import { formatDatetime, formatTimespan } from '../values/ticks.js';
 import type { ScalarTypeName, Value } from '../values/value.js';
 import { jsonText } from '../values/json.js';
+import { printable } from '../../common/printable.js';
 
 export type JsonCell = null | boolean | number | bigint | string | unknown[] | Record<string, unknown>;
 
@@ -55,11 +56,24 @@ function* rowChunks(t: Table, row: (cells: JsonCell[]) => string): Generator<str
   if (out.length) yield out.join('');
 }
 
-const csvEscape = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+/**
+ * A CSV field. Text (not numbers, dates or booleans) that a spreadsheet would take as a formula, starting
+ * with `=`, `+`, `-`, `@`, tab or CR (`=cmd|' /C calc'!A0` in a telemetry value or rule name opens a program
+ * in Excel), is neutralised as OWASP's "CSV Injection" page recommends: a `'` before it, and the field
+ * quoted. The value read back by a spreadsheet is the text as shown; JSON and NDJSON stay exact.
+ */
+export function csvField(s: string, text = true): string {
+  if (text && /^[=+\-@\t\r]/.test(s)) return `"'${s.replace(/"/g, '""')}"`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Column types whose values are text a spreadsheet reads as it likes (numbers, dates and bools are written by kqlite). */
+const TEXT_TYPES: ReadonlySet<ScalarTypeName> = new Set(['string', 'dynamic', 'guid']);
 
 export function* csvChunks(t: Table): Generator<string> {
-  yield t.columns.map((c) => csvEscape(c.name)).join(',') + '\n';
-  yield* rowChunks(t, (r) => r.map((v) => csvEscape(cellText(v))).join(',') + '\n');
+  const text = t.columns.map((c) => TEXT_TYPES.has(c.column.type));
+  yield t.columns.map((c) => csvField(c.name)).join(',') + '\n';
+  yield* rowChunks(t, (r) => r.map((v, i) => csvField(cellText(v), text[i])).join(',') + '\n');
 }
 
 export function* ndjsonChunks(t: Table): Generator<string> {
@@ -93,10 +107,11 @@ export function toNdjson(t: Table): string {
  */
 export function* textTableChunks(t: Table, maxCell = 60): Generator<string> {
   const shown = (v: JsonCell) => {
-    const s = cellText(v).replace(/\s+/g, ' ');
+    // text for people: whitespace as one space, control characters from the data as visible escapes
+    const s = printable(cellText(v).replace(/\s+/g, ' '));
     return s.length > maxCell ? s.slice(0, maxCell - 1) + '…' : s;
   };
-  const header = t.columns.map((c) => c.name);
+  const header = t.columns.map((c) => printable(c.name));
   const widths = header.map((h) => h.length);
   for (let i = 0; i < t.length; i++) {
     t.columns.forEach((c, j) => {

@@ -8,9 +8,9 @@
  * out are typed nulls of the schema (ingest fills them). Files are checked after ingest: columns outside the
  * schema, tables without one and records set aside are problems naming the file and line.
  */
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { jsonText } from '../../engine/values/json.js';
 import { CoercionError, coerce } from '../../ingest/coerce.js';
 import { ingestPaths, readQuarantine, Workspace, type FileReport } from '../../ingest/index.js';
@@ -175,6 +175,14 @@ class TestSource implements HuntSource {
   }
 }
 
+/** Whether `real` (a real path) lies inside one of `roots` (their real paths). */
+function insideRoots(real: string, roots: readonly string[]): boolean {
+  return roots.some((r) => {
+    const rel = relative(realpathSync(r), real);
+    return rel !== '' && !rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel);
+  });
+}
+
 /** Ingests the test's rows and files into a new temporary workspace. `testFile` locates relative file names. */
 export async function prepareInputs(test: RuleTest, testFile: string, ruleTables: readonly string[], catalog: Catalog): Promise<PreparedInputs> {
   const problems: TestProblem[] = [];
@@ -185,6 +193,12 @@ export async function prepareInputs(test: RuleTest, testFile: string, ruleTables
     const path = resolve(base, name);
     if (!existsSync(path) || !statSync(path).isFile()) {
       problems.push({ ...pos, message: `no such input file: ${name} (looked for ${path})` });
+      return;
+    }
+    // a test file comes with the rules (a pull request, a cloned repository): its inputs are files of that
+    // repository, never `/proc/self/environ` or `~/.ssh/id_rsa` shown back as result rows in a CI log
+    if (!insideRoots(realpathSync(path), [base, process.cwd()])) {
+      problems.push({ ...pos, message: `input file ${name} is outside the test's folder and the working directory (links followed): tests read only the files of their repository` });
       return;
     }
     files.push({ path, shownAs: join(dirname(testFile), name), pos, ...(table ? { table } : {}) });

@@ -8,7 +8,7 @@
  * saved and fails when the rule's behaviour on those rows changes. A second test changes the compared values
  * and expects silence.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type * as Yaml from 'yaml';
 import { lazyPackage } from '../../common/lazy-package.js';
@@ -46,9 +46,10 @@ type Row = Record<string, unknown>;
 interface DraftTest { name: string; asOf: string; rows: Record<string, Row[]> }
 
 function findRuleFile(id: string, paths: readonly string[]): { rule: Rule; file: string } | undefined {
-  const visit = (p: string): { rule: Rule; file: string } | undefined => {
-    const st = statSync(p, { throwIfNoEntry: false });
-    if (!st) return undefined;
+  const visit = (p: string, named = false): { rule: Rule; file: string } | undefined => {
+    // a path named on the command line is followed; links found inside a folder are not
+    const st = named ? statSync(p, { throwIfNoEntry: false }) : lstatSync(p, { throwIfNoEntry: false });
+    if (!st || st.isSymbolicLink()) return undefined;
     if (st.isDirectory()) {
       for (const n of readdirSync(p).sort()) {
         if (n === 'node_modules' || n === '.git' || /\.tests\.ya?ml$/i.test(n)) continue;
@@ -63,7 +64,7 @@ function findRuleFile(id: string, paths: readonly string[]): { rule: Rule; file:
     return rule ? { rule, file: p } : undefined;
   };
   for (const p of paths) {
-    const hit = visit(p);
+    const hit = visit(p, true);
     if (hit) return hit;
   }
   return undefined;

@@ -5,7 +5,7 @@
  * rule id of the built-in content. Rules are read by the one per-file reader (`readRuleFile`) `rules import`
  * uses, so a test runs the rule exactly as an import would load it. Nothing in these files is executed.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { builtinRules, exampleRules, readRuleFile, RULE_TESTS_FILE, type Rule } from '../../rules/index.js';
 import { parseYamlFile, readTestsDocument, type Pos, type RuleTest, type TestProblem } from './test-file.js';
@@ -46,7 +46,10 @@ export function testFilesIn(paths: readonly string[]): { files: string[]; missin
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const f = join(dir, name);
-      const st = statSync(f);
+      // links inside a folder are not followed (a repository's link to / or to a secret would be walked
+      // or read); a path named on the command line is
+      const st = lstatSync(f);
+      if (st.isSymbolicLink()) continue;
       if (st.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(name)) walk(f);
       } else if (TESTS_FILE.test(name)) add(f);

@@ -6,11 +6,11 @@
 import { tally, type CiReport, type CiResult } from './report.js';
 
 /** A TAP description cannot hold '#' unescaped (it starts a directive) or a line break. */
-const description = (s: string) => s.replace(/\\/g, '\\\\').replace(/#/g, '\\#').replace(/\r?\n/g, ' ');
+const description = (s: string) => s.replace(/\\/g, '\\\\').replace(/#/g, '\\#').replace(/\r\n?|\n/g, ' ');
 
 /** A YAML block scalar, so any text (colons, quotes, diffs) stays literal. */
 function block(key: string, text: string, indent: string): string {
-  return `${indent}${key}: |-\n${text.split(/\r?\n/).map((l) => `${indent}  ${l}`).join('\n')}`;
+  return `${indent}${key}: |-\n${text.split(/\r\n?|\n/).map((l) => `${indent}  ${l}`).join('\n')}`;
 }
 
 function entry(r: CiResult, n: number): string {

@@ -4,6 +4,7 @@
  * template for links to the upstream files. Names are plain words, so they are safe as folder names.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { isWindowsDeviceName, WINDOWS_DEVICE_NAMES } from '../../common/file-names.js';
 import { insideWorkspace } from '../../common/workspace-dir.js';
 
 export interface SourceConfig {
@@ -25,8 +26,16 @@ export function sourcesDir(workspaceDir: string): string {
   return insideWorkspace(workspaceDir, 'sources');
 }
 
+/** Why a name cannot be a source's (its folder's) name; undefined when it can. */
+export function sourceNameProblem(name: string): string | undefined {
+  if (!SOURCE_NAME.test(name)) return `'${name}' is not a source name (letters, digits, '.', '_', '-')`;
+  if (isWindowsDeviceName(name)) return `'${name}' cannot be a source name: Windows reserves it for a device (${WINDOWS_DEVICE_NAMES})`;
+  return undefined;
+}
+
 export function sourceDir(workspaceDir: string, name: string): string {
-  if (!SOURCE_NAME.test(name)) throw new Error(`'${name}' is not a source name (letters, digits, '.', '_', '-')`);
+  const problem = sourceNameProblem(name);
+  if (problem) throw new Error(problem);
   return insideWorkspace(workspaceDir, 'sources', name);
 }
 
@@ -76,7 +85,7 @@ export function pathFilter(include: readonly string[], exclude: readonly string[
 
 /** Checks what `sources add` was given before anything is stored or run. */
 export function checkSourceInput(x: { url: string; ref?: string; webUrl?: string; name: string }): void {
-  if (!SOURCE_NAME.test(x.name)) throw new Error(`'${x.name}' is not a source name (letters, digits, '.', '_', '-'; give --name)`);
+  if (sourceNameProblem(x.name)) throw new Error(`${sourceNameProblem(x.name)}; give --name`);
   if (!x.url.trim() || x.url.startsWith('-') || /[\0\n\r]/.test(x.url)) throw new Error(`'${x.url}' is not a repository URL or path`);
   if (/^[a-z][a-z0-9+.-]*::/i.test(x.url) || /^ext::/i.test(x.url)) throw new Error(`'${x.url}': only https, http, ssh, git and file repositories are fetched`);
   if (x.ref !== undefined && (!x.ref || x.ref.startsWith('-') || /[\0\s~^:?*[\\]|\.\./.test(x.ref))) throw new Error(`'${x.ref}' is not a branch, tag or commit`);

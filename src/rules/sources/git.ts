@@ -63,20 +63,46 @@ export function fetchRef(repo: string, url: string, ref: string | undefined): st
   return commit;
 }
 
-export interface TreeEntry { mode: string; type: string; blob: string; path: string }
+export interface TreeEntry { mode: string; type: string; blob: string; path: string; /** bytes */ size: number }
 
-/** Every file of the commit's tree (blobs only: symlinks and submodules are left out). */
+/**
+ * Every file of the commit's tree with its size (blobs only: symlinks and submodules are left out, so a
+ * link to /etc/passwd or to another file of the workspace is never followed: it is not even listed).
+ */
 export function listFiles(repo: string, commit: string): TreeEntry[] {
-  const out = git(repo, ['ls-tree', '-r', '-z', '--full-tree', commit]).toString('utf8');
+  const out = git(repo, ['ls-tree', '-r', '-l', '-z', '--full-tree', commit]).toString('utf8');
   const entries: TreeEntry[] = [];
   for (const rec of out.split('\0')) {
     const tab = rec.indexOf('\t');
     if (tab < 0) continue;
-    const [mode, type, blob] = rec.slice(0, tab).split(' ') as [string, string, string];
+    // "<mode> <type> <object> <size padded with spaces>"
+    const [mode, type, blob, size] = rec.slice(0, tab).split(/ +/) as [string, string, string, string];
     if (type !== 'blob' || mode === '120000') continue;
-    entries.push({ mode, type, blob, path: rec.slice(tab + 1) });
+    entries.push({ mode, type, blob, path: rec.slice(tab + 1), size: Number(size) });
   }
   return entries;
+}
+
+/** Bytes of blobs one `cat-file --batch` reads at most (git's output is held whole until it ends). */
+const BATCH_BYTES = 64 * 1024 * 1024;
+
+/** `readBlobs` for files whose sizes are known, in batches of at most BATCH_BYTES: no one buffer holds them all. */
+export function readBlobsBatched(repo: string, files: readonly { blob: string; size: number }[]): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  let batch: string[] = [];
+  let bytes = 0;
+  const flush = () => {
+    for (const [k, v] of readBlobs(repo, batch)) out.set(k, v);
+    batch = [];
+    bytes = 0;
+  };
+  for (const f of files) {
+    if (batch.length && bytes + f.size > BATCH_BYTES) flush();
+    batch.push(f.blob);
+    bytes += f.size;
+  }
+  if (batch.length) flush();
+  return out;
 }
 
 /** The contents of blobs, by id (one `cat-file --batch` for all). */

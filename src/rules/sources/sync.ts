@@ -8,11 +8,11 @@
 import type * as Crypto from 'node:crypto';
 import { lazyPackage } from '../../common/lazy-package.js';
 import { createLibrary, type LibraryFunctionDef } from '../../kql/semantics/index.js';
-import { readRuleFile, RULE_FILE, RULE_TESTS_FILE } from '../readers/index.js';
+import { MAX_RULE_FILE_BYTES, readRuleFile, type FileRead, RULE_FILE, RULE_TESTS_FILE, tooLargeProblem } from '../readers/index.js';
 import type { Rule, RuleSource } from '../rule.js';
 import { readSources, sourceDir, pathFilter, type SourceConfig } from './config.js';
 import { ruleDiff, ruleFields } from './diff.js';
-import { commitDate, fetchRef, listFiles, readBlobs, type TreeEntry } from './git.js';
+import { commitDate, fetchRef, listFiles, readBlobs, readBlobsBatched, type TreeEntry } from './git.js';
 import { queryIdentity } from './identity.js';
 import { libraryDefs } from './library.js';
 import {
@@ -54,10 +54,20 @@ const ruleHash = (r: Rule) => crypto().createHash('sha256').update(JSON.stringif
 
 function licenseFrom(repo: string, tree: TreeEntry[]): string | undefined {
   const lic = tree.find((e) => /^(LICENSE|LICENCE|COPYING)(\.md|\.txt)?$/i.test(e.path));
-  if (!lic) return undefined;
+  if (!lic || lic.size > MAX_RULE_FILE_BYTES) return undefined;
   const text = readBlobs(repo, [lic.blob]).get(lic.blob)?.toString('utf8') ?? '';
   const first = text.split('\n').map((l) => l.trim().replace(/^#+\s*/, '')).find((l) => l.length > 0) ?? '';
   return `${lic.path}${first ? ` (${first.slice(0, 80)})` : ''}`;
+}
+
+/** `readRuleFile`, with whatever a reader throws made this file's failure: one file never stops a sync. */
+function readSafely(text: string, opts: Parameters<typeof readRuleFile>[1]): FileRead {
+  try {
+    return readRuleFile(text, opts);
+  } catch (e) {
+    const what = e instanceof RangeError && /call stack/i.test(e.message) ? 'nested too deeply to read' : (e as Error).message;
+    return { kind: 'failed', problem: { line: 1, column: 1, reason: `could not be read: ${what}` } };
+  }
 }
 
 export function syncSource(ws: string, name: string, opts: { now?: string; force?: boolean } = {}): SyncReport {
@@ -92,12 +102,15 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
   const wanted = pathFilter(cfg.include, cfg.exclude);
   const tree = listFiles(repo, commit);
   const inScope = tree.filter((e) => wanted(e.path));
-  const entries = inScope.filter((e) => RULE_FILE.test(e.path) && !RULE_TESTS_FILE.test(e.path));
-  report.otherFiles = inScope.length - entries.length;
+  const ruleFiles = inScope.filter((e) => RULE_FILE.test(e.path) && !RULE_TESTS_FILE.test(e.path));
+  report.otherFiles = inScope.length - ruleFiles.length;
+  // a file over the cap is a failure of its own, never read (the rest load)
+  const entries = ruleFiles.filter((e) => e.size <= MAX_RULE_FILE_BYTES);
+  const tooLarge = ruleFiles.filter((e) => e.size > MAX_RULE_FILE_BYTES);
   const sameConfig = state.configKey === configKey;
   const license = licenseFrom(repo, tree);
   const changed = entries.filter((e) => !sameConfig || state.files[e.path]?.blob !== e.blob);
-  const blobs = readBlobs(repo, changed.map((e) => e.blob));
+  const blobs = readBlobsBatched(repo, changed);
   report.filesRead = changed.length;
 
   // Functions first: rules are validated against the library this sync makes.
@@ -111,7 +124,7 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
     const text = blobs.get(e.blob)?.toString('utf8') ?? '';
     texts.set(e.path, text);
     if (/\.ya?ml$/i.test(e.path) && (text.includes('ParserQuery:') || text.includes('FunctionQuery:')) && /^(ParserQuery|FunctionQuery):/m.test(text)) {
-      const r = readRuleFile(text, { path: e.path, source: { kind: 'git', name } });
+      const r = readSafely(text, { path: e.path, source: { kind: 'git', name } });
       if (r.kind === 'functions') functions[e.path] = r.functions.map((f) => ({ ...f, origin: `${name}:${e.path}` }));
     }
   }
@@ -122,7 +135,7 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
   const toRead = functionsChanged ? entries : changed;
   if (functionsChanged) {
     const more = entries.filter((e) => !texts.has(e.path));
-    const extra = readBlobs(repo, more.map((e) => e.blob));
+    const extra = readBlobsBatched(repo, more);
     for (const e of more) texts.set(e.path, extra.get(e.blob)?.toString('utf8') ?? '');
     report.filesRead = entries.length;
   }
@@ -134,12 +147,13 @@ export function syncSource(ws: string, name: string, opts: { now?: string; force
   const readSet = new Set(toRead.map((e) => e.path));
   const files: Record<string, FileState> = {};
   const byPath = new Map<string, Rule[]>();
+  for (const e of tooLarge) files[e.path] = { blob: e.blob, outcome: 'failed', ...tooLargeProblem(e.size) };
   for (const e of entries) {
     if (!readSet.has(e.path) && state.files[e.path]) {
       files[e.path] = state.files[e.path]!;
       continue;
     }
-    const read = readRuleFile(texts.get(e.path) ?? '', { path: e.path, source: base(e.path), library });
+    const read = readSafely(texts.get(e.path) ?? '', { path: e.path, source: base(e.path), library });
     if (read.kind === 'rules') {
       for (const r of read.rules) if (r.query.trim()) r.identity = queryIdentity(r.query);
       byPath.set(e.path, read.rules);

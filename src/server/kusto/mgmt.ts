@@ -8,6 +8,7 @@
 import type { ScalarTypeName } from '../../engine/values/value.js';
 import { normaliseTypeName } from '../../kql/syntax/index.js';
 import { DEFENDER_TABLES } from '../../kql/semantics/index.js';
+import { tableNameProblem } from '../../store/manifest.js';
 import { jsonText, SYSTEM_TYPE } from './kusto-json.js';
 import { KustoRequestError } from './kusto-errors.js';
 import type { V1Table } from './response-v1.js';
@@ -162,7 +163,9 @@ export async function runCommand(text: string, target: MgmtTarget): Promise<V1Ta
   }
   if (is('.create-merge', 'table') || is('.create', 'table')) {
     const name = nameOf(toks[2], 'table');
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw bad(`'${name}' is not a table name kqlite can store (letters, digits and _ only)`);
+    // the name becomes a folder: only names every file system holds (no path, no device name, not too long)
+    const problem = tableNameProblem(name);
+    if (problem) throw bad(/letters, digits/.test(problem) ? `'${name}' is not a table name kqlite can store (letters, digits and _ only)` : problem);
     const cols = columnList(toks, 3);
     if (!cols.length) throw bad('a table needs at least one column');
     const existing = target.tables().find((t) => t.name === name);
