@@ -135,3 +135,24 @@ test('term lookups on a large dictionary equal a full scan', () => {
     }
   }
 });
+
+test("an `and` whose left side keeps few rows indexes only that side, and equals a full scan", () => {
+  // 3,200 rows, the Url test keeps 10 of them (under 1/32): the Company test then runs on those 10 rows,
+  // with no pass over the whole Company column to index it
+  const rows = [];
+  for (let i = 0; i < 3200; i++) {
+    rows.push({ Timestamp: 17_900_000_000_000_000n + BigInt(i), FileName: 'x.exe', Company: i % 2 ? 'Action1 Corporation' : 'Microsoft Corporation', Url: i % 320 === 7 ? 'https://server.action1.com/agent' : `https://u${i % 50}.example.org`, Id: null, N: i });
+  }
+  const t = tableFromRows(SCHEMA.columns, rows);
+  const source = new MemorySource(new Map([['DeviceProcessEvents', { schema: SCHEMA, extents: [t] }]]));
+  const q = "DeviceProcessEvents | where Url has 'server.action1.com' and Company has 'Action1' | project N";
+  const got = run(q, source);
+  assert.deepEqual(got, run("DeviceProcessEvents | where (Url has 'server.action1.com' and Company has 'Action1') == true | project N", source));
+  assert.equal(got[0]!.length, 10);
+  const col = (i: number) => t.columns[i]!.column as Extract<Table['columns'][number]['column'], { type: 'string' }>;
+  assert.ok(hasPostings(col(3)), 'the Url test used an index');
+  assert.ok(!hasPostings(col(2)), 'the Company column was not indexed for 10 rows');
+  // a left side that keeps many rows still lets the right side's index narrow them
+  const wide = "DeviceProcessEvents | where Url !has 'server.action1.com' and Company has 'Action1' | project N";
+  assert.deepEqual(run(wide, source), run("DeviceProcessEvents | where (Url !has 'server.action1.com' and Company has 'Action1') == true | project N", source));
+});
