@@ -11,7 +11,7 @@ import { runQuery, MemorySource, type TableSource } from '../../src/engine/index
 import { encodedRows } from '../../src/engine/format/encode.js';
 import { tableFromRows } from '../../src/engine/storage/builders.js';
 import type { Table } from '../../src/engine/storage/column.js';
-import { hasPostings } from '../../src/engine/storage/postings.js';
+import { hasPostings, postingsMade } from '../../src/engine/storage/postings.js';
 import { Workspace } from '../../src/store/workspace.js';
 import type { TableSchema } from '../../src/kql/semantics/index.js';
 
@@ -155,4 +155,16 @@ test("an `and` whose left side keeps few rows indexes only that side, and equals
   // a left side that keeps many rows still lets the right side's index narrow them
   const wide = "DeviceProcessEvents | where Url !has 'server.action1.com' and Company has 'Action1' | project N";
   assert.deepEqual(run(wide, source), run("DeviceProcessEvents | where (Url !has 'server.action1.com' and Company has 'Action1') == true | project N", source));
+  // a workspace extent offers every string column's index, built on first use: the Company one stays unbuilt
+  const dir = mkdtempSync(join(tmpdir(), 'kqlite-index-'));
+  try {
+    const ws = Workspace.open(dir, { create: true });
+    ws.append('DeviceProcessEvents', SCHEMA, t);
+    assert.deepEqual(run(q, ws), got);
+    const stored = ws.scan('DeviceProcessEvents')[0]!;
+    const made = (i: number) => { const c = stored.columns[i]!.column; return c.type === 'string' && postingsMade(c); };
+    assert.deepEqual([made(3), made(2)], [true, false]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -12,7 +12,7 @@ import type { BinaryExpr, Expr, InExpr, NameRef } from '../../kql/syntax/ast.js'
 import { walk } from '../../kql/syntax/index.js';
 import type { Relation } from '../compile/relation.js';
 import { columnOf } from '../compile/relation.js';
-import { hasPostings, postingsOf } from '../storage/postings.js';
+import { hasPostings, postingsMade, postingsOf } from '../storage/postings.js';
 import { hasCandidates } from '../storage/term-index.js';
 import { compileOn, type OpContext } from './context.js';
 
@@ -82,14 +82,16 @@ function probe(e: Expr, rel: Relation, cx: OpContext, limit: number, build: bool
 
 /**
  * Rows whose string passes a column-vs-constants test, or undefined (not such a test, too many rows, or
- * `build` false and the column has no row index yet).
+ * `build` false and the column's row index not made yet).
  */
 function leaf(e: Expr, rel: Relation, cx: OpContext, limit: number, build: boolean): Int32Array | undefined {
   if ((e.kind !== 'BinaryExpr' && e.kind !== 'InExpr') || e.left.kind !== 'NameRef') return undefined;
   const col = columnOf(rel, e.left.name);
   if (!col || (col.type !== 'string' && col.type !== 'guid')) return undefined;
   // building an index costs a pass over the whole column: not for a few selected rows of a big one
-  if (!hasPostings(col) && (!build || (rel.sel && rel.sel.length < col.length / 8))) return undefined;
+  if (!hasPostings(col) && rel.sel && rel.sel.length < col.length / 8) return undefined;
+  // an index offered but not made yet (a workspace extent builds it from the codes) costs that pass too
+  if (!build && !postingsMade(col)) return undefined;
   const others = e.kind === 'BinaryExpr' ? [e.right] : e.right;
   // constant other side only (a sub-query list is left to the scan: compiling it here would run it twice)
   if (others.some((x) => cx.rt.bound.schemaOf(x) || !compileOn(cx, rel, x).constant)) return undefined;
