@@ -150,36 +150,21 @@ test("an `and` whose left side keeps few rows indexes only that side, and equals
   assert.deepEqual(got, run("DeviceProcessEvents | where (Url has 'server.action1.com' and Company has 'Action1') == true | project N", source));
   assert.equal(got[0]!.length, 10);
   const col = (i: number) => t.columns[i]!.column as Extract<Table['columns'][number]['column'], { type: 'string' }>;
-  // the first two lookups of a column with no index pass over its codes; the third builds the index
-  assert.ok(!postingsMade(col(3)), 'one lookup of Url, answered from its codes');
-  run(q, source);
-  run(q, source);
-  assert.ok(postingsMade(col(3)), 'the third lookup of Url built its index');
+  assert.ok(hasPostings(col(3)), 'the Url test used an index');
   assert.ok(!hasPostings(col(2)), 'the Company column was not indexed for 10 rows');
   // a left side that keeps many rows still lets the right side's index narrow them
   const wide = "DeviceProcessEvents | where Url !has 'server.action1.com' and Company has 'Action1' | project N";
   assert.deepEqual(run(wide, source), run("DeviceProcessEvents | where (Url !has 'server.action1.com' and Company has 'Action1') == true | project N", source));
-  // a workspace extent offers every string column's index, built when used: the Company one stays unbuilt
+  // a workspace extent offers every string column's index, built on first use: the Company one stays unbuilt
   const dir = mkdtempSync(join(tmpdir(), 'kqlite-index-'));
   try {
     const ws = Workspace.open(dir, { create: true });
     ws.append('DeviceProcessEvents', SCHEMA, t);
-    for (let i = 0; i < 3; i++) assert.deepEqual(run(q, ws), got);
+    assert.deepEqual(run(q, ws), got);
     const stored = ws.scan('DeviceProcessEvents')[0]!;
     const made = (i: number) => { const c = stored.columns[i]!.column; return c.type === 'string' && postingsMade(c); };
     assert.deepEqual([made(3), made(2)], [true, false]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('lookups answered from the codes (no index yet) equal those through the index and a full scan', () => {
-  // each query runs on a fresh extent (its first lookups pass over the codes) and then twice more (the third
-  // builds the index): all three equal the scan form, for every predicate shape
-  for (const q of QUERIES) {
-    const fresh = () => new MemorySource(new Map([['DeviceProcessEvents', { schema: SCHEMA, extents: [part(0, 2000)] }]]));
-    const source = fresh();
-    const want = run(scanned(q), fresh());
-    for (let i = 0; i < 3; i++) assert.deepEqual(run(q, source), want, `${q} (run ${i + 1})`);
   }
 });

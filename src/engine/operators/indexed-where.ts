@@ -14,7 +14,6 @@ import type { Relation } from '../compile/relation.js';
 import { columnOf } from '../compile/relation.js';
 import { hasPostings, postingsMade, postingsOf } from '../storage/postings.js';
 import { hasCandidates } from '../storage/term-index.js';
-import type { StringColumn } from '../storage/column.js';
 import { compileOn, type OpContext } from './context.js';
 
 /** Below this many distinct strings, testing each one is as cheap as a term lookup. */
@@ -96,13 +95,6 @@ function leaf(e: Expr, rel: Relation, cx: OpContext, limit: number, build: boole
   const others = e.kind === 'BinaryExpr' ? [e.right] : e.right;
   // constant other side only (a sub-query list is left to the scan: compiling it here would run it twice)
   if (others.some((x) => cx.rt.bound.schemaOf(x) || !compileOn(cx, rel, x).constant)) return undefined;
-  if (col.type === 'string' && !postingsMade(col)) {
-    const scans = scansOf.get(col.codes) ?? 0;
-    if (scans < SCANS_BEFORE_INDEX) {
-      scansOf.set(col.codes, scans + 1);
-      return scanCodes(e, col, cx, limit);
-    }
-  }
   const test = compileOn(cx, rel, e).eval;
   const { offsets, rows } = postingsOf(col);
   const matched: number[] = [];
@@ -125,47 +117,6 @@ function leaf(e: Expr, rel: Relation, cx: OpContext, limit: number, build: boole
     n += offsets[c + 1]! - offsets[c]!;
   }
   return matched.length > 1 ? out.sort() : out;
-}
-
-/**
- * Lookups on a string column without a made row index are answered by a pass over its codes, for the first
- * SCANS_BEFORE_INDEX of them; the next builds the index (two passes and a copy of every row id), which pays
- * only when reused. A hunt asks each extent's column once or twice; a session that queries it again gets
- * the index.
- */
-const SCANS_BEFORE_INDEX = 2;
-const scansOf = new WeakMap<Int32Array, number>();
-
-/**
- * The rows whose string passes the test, by one pass over the codes: the test runs once per dictionary
- * string (on the dictionary itself, as a column of its strings), and when none passes no row is read at all.
- * Ascending, as the index gives them; undefined past `limit` rows.
- */
-function scanCodes(e: BinaryExpr | InExpr, col: StringColumn, cx: OpContext, limit: number): Int32Array | undefined {
-  const { dict, codes } = col;
-  const each = new Int32Array(dict.length);
-  for (let k = 0; k < each.length; k++) each[k] = k;
-  const strings: Relation = { columns: [{ name: (e.left as NameRef).name, column: { type: 'string', length: dict.length, dict, codes: each } }], length: dict.length };
-  const test = compileOn(cx, strings, e).eval;
-  const candidates = termLookup(e, dict, strings, cx);
-  const count = candidates ? candidates.length : dict.length;
-  const passes = new Uint8Array(dict.length);
-  let any = false;
-  for (let k = 0; k < count; k++) {
-    const c = candidates ? candidates[k]! : k;
-    if (test(c) !== true) continue;
-    passes[c] = 1;
-    any = true;
-  }
-  if (!any) return new Int32Array(0);
-  const out = new Int32Array(Math.min(codes.length, limit + 1));
-  let n = 0;
-  for (let i = 0; i < codes.length; i++) {
-    if (passes[codes[i]!] === 0) continue;
-    if (n === limit) return undefined;
-    out[n++] = i;
-  }
-  return out.subarray(0, n);
 }
 
 /** Large dictionaries: the codes a case-insensitive has/has_any/has_all can match, from the term index. */
