@@ -18,7 +18,6 @@ import { checkLimits } from './compile/env.js';
 import { timeThenIndexed, where } from './operators/where.js';
 import type { TimeRange } from './source.js';
 import type { Table } from './storage/column.js';
-import { gatherColumn } from './storage/builders.js';
 import { concatSelected, lazyColumn, mergeExtents } from './storage/merge.js';
 import { QueryError, UnknownTableError } from './values/value.js';
 
@@ -45,30 +44,10 @@ export function scanTable(rt: Runtime, name: string, range?: TimeRange): Relatio
   return { columns, length: merged.length, ...extentFacts(extents) };
 }
 
-/** For each extent relation (extentRelation), the relation of some of its rows (pickRows). */
-const pickers = new WeakMap<Relation, (rows: Int32Array) => Relation>();
-
 /** An extent as a relation with the schema's column names (columns still read on first access). */
 function extentRelation(schema: TableSchema, t: Table): Relation {
   const named = t.columns.every((c, i) => c.name === schema.columns[i]?.name);
-  const rel: Relation = { columns: named ? t.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => t.columns[i]!.column)), length: t.length, ...extentFacts([t]) };
-  pickers.set(rel, (rows) => pickRows(rel, t, rows));
-  return rel;
-}
-
-/**
- * Rows `rows` of an extent as a relation of their own: each column, when first read, is read for those rows
- * alone where the store can (a workspace extent's string codes, not widened whole), else gathered from the
- * whole column. A where chain whose index names a few rows of an extent reads the columns its predicates
- * and the operators after it need for those rows only.
- */
-function pickRows(rel: Relation, t: Table, rows: Int32Array): Relation {
-  return {
-    columns: rel.columns.map((c, i) => lazyColumn(c.name, () => t.columns[i]!.rows?.(rows) ?? gatherColumn(t.columns[i]!.column, rows))),
-    length: rows.length,
-    ingestion: () => gatherColumn(rel.ingestion!(), rows),
-    extents: () => gatherColumn(rel.extents!(), rows),
-  };
+  return { columns: named ? t.columns : schema.columns.map((c, i) => lazyColumn(c.name, () => t.columns[i]!.column)), length: t.length, ...extentFacts([t]) };
 }
 
 /** Per-extent relations back to back: one relation whose columns copy the selected rows on first read. */
@@ -253,7 +232,7 @@ function chainByExtent(rt: Runtime, env: Env, table: string, schema: TableSchema
     let paired = false;
     for (const p of parts) {
       checkLimits(rt);
-      const both = pair ? timeThenIndexed(wheres[k]!, wheres[k + 1]!, p, { rt, env }, pickers.get(p)) : undefined;
+      const both = pair ? timeThenIndexed(wheres[k]!, wheres[k + 1]!, p, { rt, env }) : undefined;
       if (both) paired = true;
       const out = both ?? where(wheres[k]!, p, { rt, env });
       if (both || !pair) {

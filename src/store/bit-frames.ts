@@ -153,38 +153,5 @@ export function unpackFrameSums(words: Uint32Array, n: number, base: number, fro
   return out;
 }
 
-/**
- * The offsets at rows `idx` only (as unpackFrames gives them): each frame's first word is found from the
- * widths, then each row's bits read where they lie. For a column read at a few rows, not widened whole.
- */
-export function pickFrames(words: Uint32Array, n: number, idx: ArrayLike<number>): Uint32Array {
-  const frames = Math.ceil(n / FRAME);
-  const widths = new Uint8Array(words.buffer, words.byteOffset + frames * 4, frames);
-  const first = new Int32Array(frames);
-  let w32 = frames + Math.ceil(frames / 4);
-  for (let f = 0; f < frames; f++) {
-    first[f] = w32;
-    w32 += Math.ceil(((Math.min(n, (f + 1) * FRAME) - f * FRAME) * widths[f]!) / 32);
-  }
-  const out = new Uint32Array(idx.length);
-  for (let j = 0; j < idx.length; j++) {
-    const r = idx[j]!;
-    const f = Math.floor(r / FRAME);
-    const width = widths[f]!;
-    const min = words[f]!;
-    if (width === 0) out[j] = min;
-    else if (width === 32) out[j] = min + words[first[f]! + r - f * FRAME]!;
-    else {
-      const bit = (r - f * FRAME) * width;
-      const w = first[f]! + (bit >>> 5);
-      const shift = bit & 31;
-      let v = words[w]! >>> shift;
-      if (shift + width > 32) v |= words[w + 1]! << (32 - shift);
-      out[j] = min + (v & ((1 << width) - 1));
-    }
-  }
-  return out;
-}
-
 /** Bits an unsigned value up to `range` (below 2^32) needs. */
 export const bitsFor = (range: number): number => (range === 0 ? 0 : 32 - Math.clz32(range));

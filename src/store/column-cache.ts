@@ -42,11 +42,6 @@ export class ColumnCache {
     return loaded.column;
   }
 
-  /** The column under `key` if it is kept now (nothing loaded, its place in the order unchanged). */
-  peek(key: string): LoadedColumn['column'] | undefined {
-    return this.entries.get(key)?.column;
-  }
-
   /** Counts bytes read later for a kept column (its row index). */
   grow(key: string, bytes: number): void {
     const e = this.entries.get(key);

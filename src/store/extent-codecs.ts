@@ -13,7 +13,7 @@
  * column in its in-memory form.
  */
 import type { Postings } from '../engine/storage/postings.js';
-import { FRAME, frameLayout, packFrames, pickFrames, unpackFrameSums, unpackFrames } from './bit-frames.js';
+import { FRAME, frameLayout, packFrames, unpackFrameSums, unpackFrames } from './bit-frames.js';
 
 export type BufferRef = [offset: number, length: number];
 /** Appends a buffer to data.bin (8-byte aligned) and gives where it went. */
@@ -201,17 +201,6 @@ export function unpackNumbers(buf: ArrayBuffer, start: number, m: PackedNumbers,
 export function packCodes(codes: Int32Array, size: number, put: Put): Packed {
   // a column of distinct values (ids, addresses) has codes 0, 1, 2, ... in row order: steps of 1, no bytes
   return packOffsets(codes, codes.length, 0, Math.max(0, size - 1), undefined, put);
-}
-
-/**
- * Dictionary codes at rows `idx` of `n` (ascending or not), without widening the others: format 5's frames
- * of offsets (no steps) or a single value; undefined for any other layout (the caller reads them whole).
- */
-export function pickCodes(buf: ArrayBuffer, start: number, p: Packed, n: number, idx: ArrayLike<number>): Int32Array | undefined {
-  if (p.from !== undefined) return undefined;
-  if (p.width === 0) return new Int32Array(idx.length).fill(p.base ?? 0);
-  if (p.frames !== FRAME) return undefined;
-  return addInt32(pickFrames(new Uint32Array(buf, p.at![0] - start, p.at![1] / 4), n, idx), p.base ?? 0, undefined);
 }
 
 /** Widths 4 with no base (format 3-4) are read back as views of the file's bytes, no copy. */

@@ -43,7 +43,7 @@ import { crc32 } from './crc32.js';
 import { fsyncPath, writeNewFile } from './durable.js';
 import { readJsonFile } from './errors.js';
 import {
-  packCodes, packDictLengths, packInts, packNumbers, pickCodes, refsOf, unpack, unpackCodes, unpackDictLengths, unpackNumbers, unpackPostings,
+  packCodes, packDictLengths, packInts, packNumbers, refsOf, unpack, unpackCodes, unpackDictLengths, unpackNumbers, unpackPostings,
   type BufferRef, type Packed, type PackedLengths, type PackedNumbers, type PackedPostings, type Put,
 } from './extent-codecs.js';
 import { ipv4Numbers, ipv4Strings } from './ipv4-dictionary.js';
@@ -390,25 +390,6 @@ export class ExtentReader {
     const dictSize = m.dictEnds ? m.dictEnds[1] / 4 : (m.dictLengths?.count ?? 0);
     const decoded = m.dictText ? m.dictText[1] + 16 * dictSize : m.dictJson ? 2 * m.dictJson[1] : m.dictIpv4 ? 28 * m.dictIpv4.count : 0;
     return { column, bytes: (viewsOfBuf ? buf.byteLength : 0) + widened + decoded };
-  }
-
-  /**
-   * String column `name` at rows `idx` only, equal to those rows of `load`'s column: its dictionary read
-   * whole, its codes read from their frames for those rows alone. Undefined when the column is not a format 5
-   * string column stored that way (the caller gathers the rows from the whole column).
-   */
-  loadRows(name: string, type: ScalarTypeName, idx: ArrayLike<number>): Column | undefined {
-    const m = this.byName.get(name);
-    if (!m || m.type !== type || m.type !== 'string' || !m.packedCodes || !m.dictText || !m.dictLengths) return undefined;
-    const refs = [m.dictText, ...refsOf(m.packedCodes, m.dictLengths)];
-    const start = Math.min(...refs.map((r) => r[0]));
-    const buf = this.read(start, Math.max(...refs.map((r) => r[0] + r[1])) - start);
-    this.verify(m, buf, start, refs);
-    const codes = pickCodes(buf, start, m.packedCodes, this.rows, idx);
-    if (!codes) return undefined;
-    const dict = this.dict(m, buf, start);
-    markStoredDictionary(dict);
-    return { type: 'string', length: idx.length, dict, codes };
   }
 
   private dict(m: ColumnMeta, buf: ArrayBuffer, start: number): string[] {

@@ -152,9 +152,7 @@ export class Workspace implements TableSource, ListingReader {
       columns: listing.schema.columns.map(({ name, type }) => {
         const ck = `${key}/${name}:${type}`;
         const load = () => reader().load(name, type, (bytes) => cache.grow(ck, bytes));
-        // a few rows of a column not kept: read for those rows alone where the format allows (not kept either)
-        const rows = (idx: Int32Array) => (cache.peek(ck) ? undefined : reader().loadRows(name, type, idx));
-        return { name, get column() { return cache.get(ck, load); }, rows };
+        return { name, get column() { return cache.get(ck, load); } };
       }),
     };
     slot.shape = listing.shape;

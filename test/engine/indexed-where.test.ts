@@ -168,32 +168,3 @@ test("an `and` whose left side keeps few rows indexes only that side, and equals
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-test('a time filter then an indexed test over a workspace reads the few rows it keeps, with the same result', () => {
-  // the index names a few rows of each extent, which are then read by themselves (string codes for those rows
-  // only, scan.ts pickRows); ingestion_time() and extent_id() follow them. The scan form (no index, so no
-  // picking) and a hunt's shared cache give the same rows
-  const parts = [part(0, 1000), part(1000, 1500), part(2500, 700)];
-  const dir = mkdtempSync(join(tmpdir(), 'kqlite-index-'));
-  try {
-    const ws = Workspace.open(dir, { create: true });
-    for (const p of parts) ws.append('DeviceProcessEvents', SCHEMA, p);
-    const memory = new MemorySource(new Map([['DeviceProcessEvents', { schema: SCHEMA, extents: parts }]]));
-    const window = 'Timestamp between (datetime(2026-09-21T12:00:00Z) .. datetime(2026-09-22T20:00:00Z))';
-    for (const test of ["Url has 'server.action1.com'", "Company has_any ('anydesk', 'Action1') and FileName has 'exe'", "Id == '00000003-0000-0000-0000-000000000000'"]) {
-      const tail = '| project N, FileName, Company, Url, Id, Timestamp, t = ingestion_time(), e = isnotempty(extent_id())';
-      const q = `DeviceProcessEvents | where ${window} | where ${test} ${tail}`;
-      const scan = `DeviceProcessEvents | where ${window} | where (${test}) == true ${tail}`;
-      const want = run(scan, ws);
-      assert.ok(want[0]!.length > 0, q);
-      assert.deepEqual(run(q, ws), want, q);
-      const shared = runQuery(q, { source: ws, now: 17_960_000_000_000_000n, sharedScans: new Map() });
-      assert.deepEqual(shared.tables.map((t) => encodedRows(t.table)), want, `${q} (shared scans)`);
-      // over in-memory extents (no reading by rows: the rows gathered from the whole columns) too
-      const noTime = (rows: unknown[][]) => rows.map((r) => r.slice(0, 6));
-      assert.deepEqual(run(q, memory).map(noTime), want.map(noTime), `${q} (memory)`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});

@@ -91,22 +91,13 @@ function splitConjuncts(predicate: Expr, rel: Relation, s: CompileScope): { rows
  * predicate on the rows left. Same rows, same order as the two wheres in turn (filters commute). Undefined
  * when the first is not a time-bounds filter or no index helps the second.
  */
-export function timeThenIndexed(time: WhereOp, next: WhereOp, rel: Relation, cx: OpContext, pick?: (rows: Int32Array) => Relation): Relation | undefined {
+export function timeThenIndexed(time: WhereOp, next: WhereOp, rel: Relation, cx: OpContext): Relation | undefined {
   if (!isTimeBounds(time.predicate, rel, cx)) return undefined;
   const cand = indexedRows(next.predicate, rel, cx);
   if (!cand) return undefined;
-  // a few rows of a stored extent (`pick`, scan.ts): both wheres, and what reads their result, read the
-  // columns for those rows alone
-  if (pick && !rel.sel && cand.length * PICK_SHARE < rel.length) {
-    const timed = where(time, pick(cand), cx);
-    return where(next, timed, cx, timed.sel ?? physicalRows(timed));
-  }
-  const narrowed = where(time, { columns: rel.columns, length: cand.length, sel: cand, ...sameRows(rel) }, cx);
+  const narrowed = where(time, { columns: rel.columns, length: cand.length, sel: cand }, cx);
   return where(next, narrowed, cx, narrowed.sel ?? physicalRows(narrowed));
 }
-
-/** The index's rows are picked out of the extent when they are under 1/PICK_SHARE of its rows. */
-const PICK_SHARE = 16;
 
 function isTimeBounds(predicate: WhereOp['predicate'], rel: Relation, cx: OpContext): boolean {
   return timeRangeRows(predicate, { columns: rel.columns, length: 0, sel: new Int32Array(0) }, windowScope(cx, rel, predicate)) !== undefined;

@@ -59,11 +59,7 @@ export type Column = BoolColumn | NumberColumn | StringColumn | TicksColumn | Gu
 
 export interface Table {
   name?: string;
-  /**
-   * `rows`: the column at rows `idx` alone (equal to gathering them from `column`), read without the whole
-   * column where the store can (a workspace extent's string codes); undefined when it cannot.
-   */
-  columns: { name: string; column: Column; rows?: (idx: Int32Array) => Column | undefined }[];
+  columns: { name: string; column: Column }[];
   length: number;
   /** When the rows were ingested (ticks since 1970): a workspace extent's time, for ingestion_time(). */
   ingestedAt?: bigint;
