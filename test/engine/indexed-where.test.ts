@@ -168,3 +168,26 @@ test("an `and` whose left side keeps few rows indexes only that side, and equals
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a time filter then an indexed test keeps ingestion_time() and extent_id(), as the scan does', () => {
+  // the time filter runs on the index's rows (timeThenIndexed): those rows keep their ingestion time and
+  // extent (the query failed with an internal error before), alone and with a hunt's shared cache
+  const parts = [part(0, 1000), part(1000, 1500), part(2500, 700)];
+  const dir = mkdtempSync(join(tmpdir(), 'kqlite-index-'));
+  try {
+    const ws = Workspace.open(dir, { create: true });
+    for (const p of parts) ws.append('DeviceProcessEvents', SCHEMA, p);
+    const window = 'Timestamp between (datetime(2026-09-21T12:00:00Z) .. datetime(2026-09-22T20:00:00Z))';
+    for (const test of ["Url has 'server.action1.com'", "Company has_any ('anydesk', 'Action1') and FileName has 'exe'", "Id == '00000003-0000-0000-0000-000000000000'"]) {
+      const tail = '| project N, Url, Timestamp, t = ingestion_time(), e = extent_id()';
+      const q = `DeviceProcessEvents | where ${window} | where ${test} ${tail}`;
+      const want = run(`DeviceProcessEvents | where ${window} | where (${test}) == true ${tail}`, ws);
+      assert.ok(want[0]!.length > 0, q);
+      assert.deepEqual(run(q, ws), want, q);
+      const shared = runQuery(q, { source: ws, now: 17_960_000_000_000_000n, sharedScans: new Map() });
+      assert.deepEqual(shared.tables.map((t) => encodedRows(t.table)), want, `${q} (shared scans)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
