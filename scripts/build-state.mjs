@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const OUTPUTS = ['dist/cli/main.js', 'dist/rules/data/builtin-rules.json', 'dist/rules/data/builtin-rules-texts.json', 'dist/cli-bundle/main.js', 'dist/web/index.html', 'dist/web/app.js'];
+const OUTPUTS = ['dist/cli/main.js', 'dist/rules/data/builtin-rules.json', 'dist/rules/data/builtin-rules-texts.jsonl', 'dist/cli-bundle/main.js', 'dist/web/index.html', 'dist/web/app.js'];
 const INPUTS = ['src', 'scripts/build-rules.mjs', 'scripts/build-cli.mjs', 'scripts/build-web.mjs', 'tsconfig.json', 'tsconfig.web.json', 'package-lock.json'];
 
 function newest(path) {

@@ -224,22 +224,30 @@ function chainByExtent(rt: Runtime, env: Env, table: string, schema: TableSchema
   }
   for (let k = start; k < wheres.length; k++) {
     const next: Relation[] = [];
-    // Without a shared cache no other rule needs the time filter's own result, so a time filter followed by
-    // an indexed test runs on the index's few rows (timeThenIndexed); with one, each prefix is kept for reuse.
-    const pair = !partsCache && k + 1 < wheres.length;
+    // A time filter followed by an indexed test runs on the index's few rows (timeThenIndexed) rather than
+    // on every row of the extent. With a shared cache this holds too: the time filter's own result is kept
+    // for other rules only where no part could take that path (then it was computed for every part anyway).
+    const pair = k + 1 < wheres.length;
+    const firsts: Relation[] = [];
+    let paired = false;
     for (const p of parts) {
       checkLimits(rt);
       const both = pair ? timeThenIndexed(wheres[k]!, wheres[k + 1]!, p, { rt, env }) : undefined;
+      if (both) paired = true;
       const out = both ?? where(wheres[k]!, p, { rt, env });
       if (both || !pair) {
         if (out.length) next.push(out);
       } else {
+        if (out.length) firsts.push(out);
         const two = out.length ? where(wheres[k + 1]!, out, { rt, env }) : out;
         if (two.length) next.push(two);
       }
     }
     parts = next;
-    if (pair) k++; // both wheres ran on every part
+    if (pair) {
+      if (!paired && partsCache && keys?.[k + 1] !== undefined) partsCache.set(keys[k + 1]!, firsts);
+      k++; // both wheres ran on every part
+    }
     if (partsCache && keys?.[k + 1] !== undefined) partsCache.set(keys[k + 1]!, parts);
   }
   const rel = concatParts(schema, parts);

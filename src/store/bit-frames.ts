@@ -107,5 +107,51 @@ export function unpackFrames(words: Uint32Array, n: number): Uint32Array {
   return out;
 }
 
+/**
+ * Steps packed by packFrames, summed as they are unpacked: value i is value i-1 (`from` before the first)
+ * plus `base` plus step i, as Float64. One loop instead of unpacking the steps and summing them in a
+ * second pass over a Uint32 copy: a time-ordered Timestamp is read this way by every hunt, cold.
+ */
+export function unpackFrameSums(words: Uint32Array, n: number, base: number, from: number): Float64Array {
+  const out = new Float64Array(n);
+  const frames = Math.ceil(n / FRAME);
+  const widths = new Uint8Array(words.buffer, words.byteOffset + frames * 4, frames);
+  let w32 = frames + Math.ceil(frames / 4);
+  let sum = from;
+  for (let f = 0; f < frames; f++) {
+    const start = f * FRAME;
+    const end = Math.min(n, start + FRAME);
+    const width = widths[f]!;
+    // every step of the frame is at least this
+    const step = base + words[f]!;
+    if (width === 0) {
+      for (let i = start; i < end; i++) out[i] = sum += step;
+      continue;
+    }
+    if (width === 32) {
+      for (let i = start; i < end; i++) out[i] = sum += step + words[w32++]!;
+      continue;
+    }
+    const mask = (1 << width) - 1;
+    let acc = 0;
+    let avail = 0;
+    for (let i = start; i < end; i++) {
+      let v: number;
+      if (avail >= width) {
+        v = acc & mask;
+        acc >>>= width;
+        avail -= width;
+      } else {
+        const next = words[w32++]!;
+        v = (acc | (next << avail)) & mask;
+        acc = next >>> (width - avail);
+        avail += 32 - width;
+      }
+      out[i] = sum += step + v;
+    }
+  }
+  return out;
+}
+
 /** Bits an unsigned value up to `range` (below 2^32) needs. */
 export const bitsFor = (range: number): number => (range === 0 ? 0 : 32 - Math.clz32(range));

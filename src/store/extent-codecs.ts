@@ -13,7 +13,7 @@
  * column in its in-memory form.
  */
 import type { Postings } from '../engine/storage/postings.js';
-import { FRAME, frameLayout, packFrames, unpackFrames, type FrameLayout } from './bit-frames.js';
+import { FRAME, frameLayout, packFrames, unpackFrameSums, unpackFrames, type FrameLayout } from './bit-frames.js';
 
 export type BufferRef = [offset: number, length: number];
 /** Appends a buffer to data.bin (8-byte aligned) and gives where it went. */
@@ -158,14 +158,21 @@ export function unpack<T extends Target>(buf: ArrayBuffer, start: number, p: Pac
  * would make every element access polymorphic.
  */
 function unpackFramed<T extends Target>(buf: ArrayBuffer, start: number, p: Packed, n: number, make: new (n: number) => T, validity?: Uint8Array): T {
-  const u = unpackFrames(new Uint32Array(buf, p.at![0] - start, p.at![1] / 4), n);
+  const words = new Uint32Array(buf, p.at![0] - start, p.at![1] / 4);
   const base = p.base ?? 0;
   let out: T;
-  if ((make as unknown) === Int32Array) out = addInt32(u, base, p.from) as T;
+  // steps into Float64 (a Timestamp's milliseconds): summed as they are unpacked, one loop
+  if ((make as unknown) === Float64Array && p.from !== undefined) out = unpackFrameSums(words, n, base, p.from) as T;
   else {
-    const wide = addFloat64(u, base, p.from);
-    if ((make as unknown) === Float64Array) out = wide as T;
-    else (out = new make(n)).set(wide);
+    const u = unpackFrames(words, n);
+    if ((make as unknown) === Float64Array) out = addFloat64(u, base, p.from) as T;
+    else {
+      // Int32 in place; narrower targets (sub-millisecond ticks, bools) hold values below 2^16, so the Int32
+      // values convert to them natively, with no Float64 copy between
+      const ints = addInt32(u, base, p.from);
+      out = ((make as unknown) === Int32Array ? ints : new make(n)) as T;
+      if (out !== ints) out.set(ints);
+    }
   }
   restoreNulls(out, p, n, validity);
   return out;

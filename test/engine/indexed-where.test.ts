@@ -11,7 +11,7 @@ import { runQuery, MemorySource, type TableSource } from '../../src/engine/index
 import { encodedRows } from '../../src/engine/format/encode.js';
 import { tableFromRows } from '../../src/engine/storage/builders.js';
 import type { Table } from '../../src/engine/storage/column.js';
-import { hasPostings } from '../../src/engine/storage/postings.js';
+import { hasPostings, postingsMade } from '../../src/engine/storage/postings.js';
 import { Workspace } from '../../src/store/workspace.js';
 import type { TableSchema } from '../../src/kql/semantics/index.js';
 
@@ -133,5 +133,61 @@ test('term lookups on a large dictionary equal a full scan', () => {
       const q = `DeviceProcessEvents | where ${p} | project N`;
       assert.deepEqual(run(q, source), run(`DeviceProcessEvents | where (${p}) == true | project N`, source), q);
     }
+  }
+});
+
+test("an `and` whose left side keeps few rows indexes only that side, and equals a full scan", () => {
+  // 3,200 rows, the Url test keeps 10 of them (under 1/32): the Company test then runs on those 10 rows,
+  // with no pass over the whole Company column to index it
+  const rows = [];
+  for (let i = 0; i < 3200; i++) {
+    rows.push({ Timestamp: 17_900_000_000_000_000n + BigInt(i), FileName: 'x.exe', Company: i % 2 ? 'Action1 Corporation' : 'Microsoft Corporation', Url: i % 320 === 7 ? 'https://server.action1.com/agent' : `https://u${i % 50}.example.org`, Id: null, N: i });
+  }
+  const t = tableFromRows(SCHEMA.columns, rows);
+  const source = new MemorySource(new Map([['DeviceProcessEvents', { schema: SCHEMA, extents: [t] }]]));
+  const q = "DeviceProcessEvents | where Url has 'server.action1.com' and Company has 'Action1' | project N";
+  const got = run(q, source);
+  assert.deepEqual(got, run("DeviceProcessEvents | where (Url has 'server.action1.com' and Company has 'Action1') == true | project N", source));
+  assert.equal(got[0]!.length, 10);
+  const col = (i: number) => t.columns[i]!.column as Extract<Table['columns'][number]['column'], { type: 'string' }>;
+  assert.ok(hasPostings(col(3)), 'the Url test used an index');
+  assert.ok(!hasPostings(col(2)), 'the Company column was not indexed for 10 rows');
+  // a left side that keeps many rows still lets the right side's index narrow them
+  const wide = "DeviceProcessEvents | where Url !has 'server.action1.com' and Company has 'Action1' | project N";
+  assert.deepEqual(run(wide, source), run("DeviceProcessEvents | where (Url !has 'server.action1.com' and Company has 'Action1') == true | project N", source));
+  // a workspace extent offers every string column's index, built on first use: the Company one stays unbuilt
+  const dir = mkdtempSync(join(tmpdir(), 'kqlite-index-'));
+  try {
+    const ws = Workspace.open(dir, { create: true });
+    ws.append('DeviceProcessEvents', SCHEMA, t);
+    assert.deepEqual(run(q, ws), got);
+    const stored = ws.scan('DeviceProcessEvents')[0]!;
+    const made = (i: number) => { const c = stored.columns[i]!.column; return c.type === 'string' && postingsMade(c); };
+    assert.deepEqual([made(3), made(2)], [true, false]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a time filter then an indexed test keeps ingestion_time() and extent_id(), as the scan does', () => {
+  // the time filter runs on the index's rows (timeThenIndexed): those rows keep their ingestion time and
+  // extent (the query failed with an internal error before), alone and with a hunt's shared cache
+  const parts = [part(0, 1000), part(1000, 1500), part(2500, 700)];
+  const dir = mkdtempSync(join(tmpdir(), 'kqlite-index-'));
+  try {
+    const ws = Workspace.open(dir, { create: true });
+    for (const p of parts) ws.append('DeviceProcessEvents', SCHEMA, p);
+    const window = 'Timestamp between (datetime(2026-09-21T12:00:00Z) .. datetime(2026-09-22T20:00:00Z))';
+    for (const test of ["Url has 'server.action1.com'", "Company has_any ('anydesk', 'Action1') and FileName has 'exe'", "Id == '00000003-0000-0000-0000-000000000000'"]) {
+      const tail = '| project N, Url, Timestamp, t = ingestion_time(), e = extent_id()';
+      const q = `DeviceProcessEvents | where ${window} | where ${test} ${tail}`;
+      const want = run(`DeviceProcessEvents | where ${window} | where (${test}) == true ${tail}`, ws);
+      assert.ok(want[0]!.length > 0, q);
+      assert.deepEqual(run(q, ws), want, q);
+      const shared = runQuery(q, { source: ws, now: 17_960_000_000_000_000n, sharedScans: new Map() });
+      assert.deepEqual(shared.tables.map((t) => encodedRows(t.table)), want, `${q} (shared scans)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

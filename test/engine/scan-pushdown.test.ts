@@ -142,3 +142,30 @@ test('the workspace prunes its on-disk extents with the same results', async () 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('rules sharing a scan cache whose time filter is followed by an indexed test give the same results as alone', () => {
+  // ten extents of 400 rows over ten days: the indexed RemoteUrl test keeps a few rows of each, so the time
+  // filter runs on those alone (not cached for other rules); a rule whose second test has no index computes
+  // the time filter for every row, and that prefix is then kept and reused
+  const parts: Table[] = [];
+  let id = 1;
+  for (let d = 10; d <= 19; d++) {
+    const rows = [];
+    for (let i = 0; i < 400; i++) {
+      rows.push({ Timestamp: t(`2026-03-${d}T00:00:00Z`) + BigInt(i) * 2_000_000_000n, DeviceName: `host-${i % 7}`, RemoteUrl: i % 97 === 3 ? 'server.action1.com' : i % 89 === 5 ? `relay-${d}.net.anydesk.com` : `cdn-${i % 40}.example.org`, ReportId: id++, Tags: null });
+    }
+    parts.push(tableFromRows(SCHEMA.columns, rows));
+  }
+  const full = new MemorySource(new Map([['DeviceNetworkEvents', { schema: SCHEMA, extents: parts }]]));
+  const rules = [
+    'let S = now(-5d); let E = now(); DeviceNetworkEvents | where Timestamp between (S .. E) | where RemoteUrl has "server.action1.com" | summarize c=count(), ids=make_set(ReportId) by DeviceName | order by DeviceName asc',
+    'let S = now(-5d); let E = now(); DeviceNetworkEvents | where Timestamp between (S .. E) | where RemoteUrl has "anydesk.com" and DeviceName has "host-3" | summarize c=count() by RemoteUrl | order by RemoteUrl asc',
+    'let S = now(-5d); let E = now(); DeviceNetworkEvents | where Timestamp between (S .. E) | where ReportId % 3 == 0 | count',
+    'let S = now(-5d); let E = now(); DeviceNetworkEvents | where Timestamp between (S .. E) | where ReportId % 5 == 0 | count',
+    'let S = now(-5d); let E = now(); DeviceNetworkEvents | where Timestamp between (S .. E) | where RemoteUrl has "server.action1.com" | count',
+  ];
+  const shared = new Map<string, never>();
+  const pruning = new PruningSource(parts);
+  for (const q of [...rules, ...rules]) assert.deepEqual(resultOf(q, pruning, shared), resultOf(q, full), q);
+  for (const q of rules) assert.deepEqual(resultOf(q, new PruningSource(parts)), resultOf(q, full), q);
+});

@@ -8,7 +8,7 @@ import type { Column, Table } from '../../src/engine/storage/column.js';
 import { buildPostings, postingsOf } from '../../src/engine/storage/postings.js';
 import type { Value } from '../../src/engine/values/value.js';
 import type { ScalarTypeName } from '../../src/kql/syntax/ast.js';
-import { bitsFor, frameLayout, packFrames, unpackFrames } from '../../src/store/bit-frames.js';
+import { bitsFor, frameLayout, packFrames, unpackFrameSums, unpackFrames } from '../../src/store/bit-frames.js';
 import { packCodes, packInts, unpack, unpackCodes, type BufferRef, type Packed } from '../../src/store/extent-codecs.js';
 import { ipv4Numbers, ipv4Strings } from '../../src/store/ipv4-dictionary.js';
 import { ExtentReader, readExtent, readExtentMeta, writeExtent } from '../../src/store/extent-format.js';
@@ -153,6 +153,12 @@ test('bit-packed frames give back every value, at every width', () => {
     const words = packFrames(u, n);
     assert.equal(words.length, frameLayout(u, n).words);
     assert.deepStrictEqual(unpackFrames(words, n), u, `trial ${trial}`);
+    // summed as unpacked (delta-coded columns): the same as summing the unpacked steps
+    const base = [0, -203016642, 7][trial % 3]!;
+    const from = [1792485849241, 0, -5][trial % 3]!;
+    const sums = new Float64Array(n);
+    for (let i = 0, v = from; i < n; i++) sums[i] = v += base + u[i]!;
+    assert.deepStrictEqual(unpackFrameSums(words, n, base, from), sums, `trial ${trial} (sums)`);
   }
   assert.equal(bitsFor(0), 0);
   assert.equal(bitsFor(1), 1);

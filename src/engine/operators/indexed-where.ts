@@ -12,7 +12,7 @@ import type { BinaryExpr, Expr, InExpr, NameRef } from '../../kql/syntax/ast.js'
 import { walk } from '../../kql/syntax/index.js';
 import type { Relation } from '../compile/relation.js';
 import { columnOf } from '../compile/relation.js';
-import { hasPostings, postingsOf } from '../storage/postings.js';
+import { hasPostings, postingsMade, postingsOf } from '../storage/postings.js';
 import { hasCandidates } from '../storage/term-index.js';
 import { compileOn, type OpContext } from './context.js';
 
@@ -22,11 +22,18 @@ const TERM_LOOKUP_MIN_DICT = 1024;
 /** A lookup is worth it while it keeps at most this share of the column's rows. */
 const MAX_SHARE = 0.25;
 
+/**
+ * An `and`'s right side builds no row index when its left side already kept fewer than this share of the
+ * rows: the predicate then runs on those few rows, cheaper than a pass over the whole column to index it
+ * (a hunting rule's `RemoteUrl has 'x' and CompanyName has 'y' and ...` indexes the first column only).
+ */
+const FEW_SHARE = 1 / 32;
+
 /** Physical rows of `rel`, in its order, that may satisfy `predicate`; undefined when no index helps. */
 export function indexedRows(predicate: Expr, rel: Relation, cx: OpContext): Int32Array | undefined {
   const width = physicalWidth(predicate, rel);
   if (width === 0) return undefined;
-  const cand = probe(predicate, rel, cx, Math.floor(width * MAX_SHARE));
+  const cand = probe(predicate, rel, cx, Math.floor(width * MAX_SHARE), true, width);
   if (!cand) return undefined;
   return restrict(rel, cand, width);
 }
@@ -47,9 +54,10 @@ function physicalWidth(predicate: Expr, rel: Relation): number {
  * Candidate rows of an and/or tree of leaf tests. The left spine of `and`/`or` nodes (a predicate may chain
  * thousands) is walked in a loop, bottom-up, exactly as the recursion `probe(left); probe(right)` would:
  * every left operand gets the node's own limit, an `and`'s right operand the left's count, an `or` stops
- * at a left side with no index answer.
+ * at a left side with no index answer. `build`: whether a column with no row index yet may have one built
+ * (not for an `and`'s right side once the left kept under FEW_SHARE of the `width` rows).
  */
-function probe(e: Expr, rel: Relation, cx: OpContext, limit: number): Int32Array | undefined {
+function probe(e: Expr, rel: Relation, cx: OpContext, limit: number, build: boolean, width: number): Int32Array | undefined {
   const chain: BinaryExpr[] = [];
   let x = e;
   for (;;) {
@@ -58,27 +66,32 @@ function probe(e: Expr, rel: Relation, cx: OpContext, limit: number): Int32Array
     chain.push(x);
     x = x.left;
   }
-  let acc = leaf(x, rel, cx, limit);
+  let acc = leaf(x, rel, cx, limit, build);
   for (let i = chain.length - 1; i >= 0; i--) {
     const node = chain[i]!;
     if (node.op === 'and') {
-      const b = probe(node.right, rel, cx, acc ? acc.length : limit);
+      const b = probe(node.right, rel, cx, acc ? acc.length : limit, build && !(acc && acc.length < width * FEW_SHARE), width);
       acc = acc && b ? intersect(acc, b) : (acc ?? b);
     } else if (acc) {
-      const b = probe(node.right, rel, cx, limit - acc.length);
+      const b = probe(node.right, rel, cx, limit - acc.length, build, width);
       acc = b ? union(acc, b) : undefined;
     }
   }
   return acc;
 }
 
-/** Rows whose string passes a column-vs-constants test, or undefined (not such a test, or too many rows). */
-function leaf(e: Expr, rel: Relation, cx: OpContext, limit: number): Int32Array | undefined {
+/**
+ * Rows whose string passes a column-vs-constants test, or undefined (not such a test, too many rows, or
+ * `build` false and the column's row index not made yet).
+ */
+function leaf(e: Expr, rel: Relation, cx: OpContext, limit: number, build: boolean): Int32Array | undefined {
   if ((e.kind !== 'BinaryExpr' && e.kind !== 'InExpr') || e.left.kind !== 'NameRef') return undefined;
   const col = columnOf(rel, e.left.name);
   if (!col || (col.type !== 'string' && col.type !== 'guid')) return undefined;
   // building an index costs a pass over the whole column: not for a few selected rows of a big one
   if (!hasPostings(col) && rel.sel && rel.sel.length < col.length / 8) return undefined;
+  // an index offered but not made yet (a workspace extent builds it from the codes) costs that pass too
+  if (!build && !postingsMade(col)) return undefined;
   const others = e.kind === 'BinaryExpr' ? [e.right] : e.right;
   // constant other side only (a sub-query list is left to the scan: compiling it here would run it twice)
   if (others.some((x) => cx.rt.bound.schemaOf(x) || !compileOn(cx, rel, x).constant)) return undefined;

@@ -106,7 +106,7 @@ export function timeThenIndexed(time: WhereOp, next: WhereOp, rel: Relation, cx:
   if (!isTimeBounds(time.predicate, rel, cx)) return undefined;
   const cand = indexedRows(next.predicate, rel, cx);
   if (!cand) return undefined;
-  const narrowed = where(time, { columns: rel.columns, length: cand.length, sel: cand }, cx);
+  const narrowed = where(time, { columns: rel.columns, length: cand.length, sel: cand, ...sameRows(rel) }, cx);
   return where(next, narrowed, cx, narrowed.sel ?? identityRows(narrowed.length));
 }
 

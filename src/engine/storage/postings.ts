@@ -59,6 +59,11 @@ export function hasPostings(col: StringColumn | GuidColumn): boolean {
   return byCodes.has(col.codes) || mergeable.has(col.codes);
 }
 
+/** Whether the column's row index is made already (not only offered: built or read on first use). */
+export function postingsMade(col: StringColumn | GuidColumn): boolean {
+  return byCodes.has(col.codes);
+}
+
 /** A merged column's index, made from its extents' indexes when first needed (if they all have one). */
 export function postingsFromExtents(col: StringColumn | GuidColumn, cols: (StringColumn | GuidColumn)[], remaps: Int32Array[]): void {
   if (cols.every(hasPostings)) mergeable.set(col.codes, () => mergePostings(cols, remaps, col.dict.length, col.length));
