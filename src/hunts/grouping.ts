@@ -4,12 +4,16 @@
  * of the rule's own logic; rules without a summarize get one group per device. The well-known Defender
  * columns give each group its device, user, signer, time span, count and ReportIds.
  */
-import { sha256Hex } from '../common/sha256.js';
+import type * as Crypto from 'node:crypto';
+import { lazyPackage } from '../common/lazy-package.js';
 import { rowsAsObjects } from '../engine/format/encode.js';
 import type { Table } from '../engine/storage/column.js';
 import { assignmentName } from '../kql/semantics/naming.js';
 import { parse, walk, type SummarizeOp } from '../kql/syntax/index.js';
 import { EVIDENCE_SAMPLE, MAX_REPORT_IDS, type Observation } from './types.js';
+
+/** node:crypto when a hash is first made: commands that reach this module without hashing do not load it. */
+const crypto = lazyPackage<typeof Crypto>('node:crypto');
 
 const DEVICE_COLUMNS = ['DeviceName', 'DeviceId', 'Computer'];
 const USER_COLUMNS = ['Users', 'Accounts', 'InitiatingProcessAccountUpn', 'AccountUpn', 'InitiatingProcessAccountName', 'AccountName', 'UserPrincipalName', 'Account'];
@@ -64,9 +68,8 @@ function bigintsAsText(v: unknown): unknown {
   return v;
 }
 
-/** The first 16 hex digits of the parts' SHA-256 (sha256.ts: without loading node:crypto). */
 export function stableId(...parts: string[]): string {
-  return sha256Hex(parts.join('\u0000')).slice(0, 16);
+  return crypto().createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
 }
 
 /** Groups a rule's result table into observations, in the order groups first appear. */
