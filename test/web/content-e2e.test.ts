@@ -87,7 +87,8 @@ test('"Open in workbench" from a rule with a 16,688-character query opens the wo
     const firstLine = rule.query.split('\n')[0]!;
     await page.locator('[data-testid=query-editor] .view-line', { hasText: firstLine }).first().waitFor();
     // the whole query runs: Ctrl+Enter at the top runs the block (no blank line in it)
-    await page.locator('[data-testid=query-editor] .view-lines').click();
+    // click a rendered line: the centre of .view-lines (10,000 px tall for 579 lines) lies outside the editor's view
+    await page.locator('[data-testid=query-editor] .view-line', { hasText: firstLine }).first().click();
     await page.keyboard.press('Control+Home');
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('result-rowcount').waitFor();
