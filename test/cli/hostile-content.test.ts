@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { commitFiles, git, initRepo } from '../helpers/git-repo.js';
@@ -224,6 +225,33 @@ test('hostile telemetry: a CSV header or a record past 10,000 columns is set asi
   // the rejected record left no columns behind: the table is the record that loaded
   const cols = await runCli(['query', '--workspace', ws, '--format', 'json', 'WideJson | getschema | count']);
   assert.equal((JSON.parse(cols.stdout) as { rows: number[][] }).rows[0]![0], 2, cols.stdout);
+});
+
+test('archives given to ingest are refused by name (zip, tar inside gzip, 7-Zip), the other files load; text that merely starts like one is read', async () => {
+  const line = `${JSON.stringify({ Timestamp: '2026-01-01T00:00:00Z', DeviceName: 'a' })}\n`;
+  const zip = join(root, 'export.zip');
+  // a zip's local file header, then the member's bytes (stored): what a portal download is
+  writeFileSync(zip, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x0a, 0, 0, 0, 0, 0]), Buffer.from(line)]));
+  const tarHeader = Buffer.alloc(512);
+  tarHeader.write('export.ndjson', 0);
+  tarHeader.write('ustar', 257);
+  const tgz = join(root, 'export.tar.gz');
+  writeFileSync(tgz, gzipSync(Buffer.concat([tarHeader, Buffer.from(line)])));
+  const sevenZip = join(root, 'export.7z');
+  writeFileSync(sevenZip, Buffer.concat([Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4]), Buffer.alloc(32)]));
+  // bzip2's "BZh" is also text: a CSV whose first column is named so is read
+  const plain = join(root, 'bzh.csv');
+  writeFileSync(plain, 'BZhVersion,DeviceName\n1,a\n');
+  const r = await runCli(['ingest', zip, tgz, sevenZip, plain, '--table', 'ArchiveTest', '--workspace', ws, '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as { files: { file: string; refused?: string; loaded: number }[]; loaded: number; refusedFiles: number };
+  assert.equal(report.refusedFiles, 3);
+  assert.equal(report.loaded, 1);
+  const refused = new Map(report.files.map((f) => [f.file, f.refused ?? '']));
+  assert.match(refused.get(zip)!, /^this is a zip archive: .*unpack it/);
+  assert.match(refused.get(tgz)!, /^this is a tar archive: /);
+  assert.match(refused.get(sevenZip)!, /^this is a 7-Zip archive: /);
+  assert.equal(refused.get(plain), '');
 });
 
 test('kqlite test: a rule test reads input files of its repository only, never a file outside through a path or a link', async () => {
