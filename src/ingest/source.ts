@@ -17,7 +17,7 @@ import { anchorOf, type ContentIdentity } from './identity.js';
 export type { ContentIdentity } from './identity.js';
 import { Utf8Check } from './utf8-check.js';
 import { Utf16ToUtf8, type TextEncoding } from './text-encoding.js';
-import { archiveKind, archiveRefusal } from './archive-magic.js';
+import { archiveRefusal } from './archive-magic.js';
 
 const CHUNK = 1 << 20;
 export const HEAD_BYTES = 64 * 1024;
@@ -249,10 +249,10 @@ class FileSource implements Source {
 export async function openSource(file: string, onRawBytes?: (total: number) => void, cont?: Continuation): Promise<Source & { headBytes: Buffer }> {
   const src = new FileSource(file, isGzip(file), onRawBytes, cont);
   await src.peek();
-  const archive = cont ? undefined : archiveKind(src.headBytes);
-  if (archive) {
+  const refusal = cont ? undefined : archiveRefusal(src.headBytes);
+  if (refusal) {
     src.close();
-    throw new UnreadableFileError(archiveRefusal(archive));
+    throw new UnreadableFileError(refusal);
   }
   return src;
 }
